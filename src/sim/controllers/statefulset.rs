@@ -1,0 +1,374 @@
+//! The StatefulSet controller (reference §2): pods `<sts>-<ordinal>` created in order
+//! (OrderedReady) or all at once (Parallel), PVCs `<template>-<sts>-<ordinal>` made before their
+//! pod, scale-down from the highest ordinal one at a time, ControllerRevisions and the
+//! RollingUpdate/OnDelete strategies, the PVC retention policy, and adoption of orphans.
+
+use super::{adopt, availability, owned};
+use crate::sim::kubelet::is_running_and_ready;
+use crate::sim::labels::Selector;
+use crate::sim::obj;
+use crate::sim::resources::Kind;
+use crate::sim::store::ObjKey;
+use crate::sim::{names, DeleteOptions, Sim, Timer, Work};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// `web-3` → ("web", 3), per the controller's `(.*)-([0-9]+)$`.
+pub fn parse_ordinal(name: &str) -> Option<(&str, i64)> {
+    let (parent, ord) = name.rsplit_once('-')?;
+    if ord.is_empty() || !ord.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((parent, ord.parse().ok()?))
+}
+
+fn is_terminal(p: &Value) -> bool {
+    matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed"))
+}
+
+/// The revision object's data: the template under a `$patch: replace` directive.
+fn revision_data(sts: &Value) -> Value {
+    let mut t = sts.pointer("/spec/template").cloned().unwrap_or(json!({}));
+    if let Some(m) = t.as_object_mut() {
+        m.insert("$patch".into(), json!("replace"));
+    }
+    json!({"spec": {"template": t}})
+}
+
+/// Finds or creates the update revision; returns (current revision name, update revision name).
+fn revisions(sim: &mut Sim, key: &ObjKey, sts: &Value) -> (String, String) {
+    let uid = obj::uid(sts).to_string();
+    let data = revision_data(sts);
+    let bytes = serde_json::to_vec(&data).unwrap_or_default();
+    let collision = obj::i64_at(sts, "/status/collisionCount").unwrap_or(0) as u32;
+    let hash = names::revision_hash(&bytes, collision);
+    let mut revs = owned(sim, Kind::ControllerRevision, &uid);
+    revs.sort_by_key(|(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
+    let max_rev = revs.last().map(|(_, r)| obj::i64_at(r, "/revision").unwrap_or(0)).unwrap_or(0);
+    let same = revs.iter().find(|(_, r)| r.get("data") == Some(&data)).map(|(k, r)| (k.clone(), obj::i64_at(r, "/revision").unwrap_or(0)));
+    let update_name = match same {
+        Some((k, rev)) => {
+            if rev != max_rev {
+                sim.modify(&k, |r| r["revision"] = json!(max_rev + 1));
+            }
+            k.name
+        }
+        None => {
+            let name = format!("{}-{hash}", key.name);
+            let mut labels = sts.pointer("/spec/selector/matchLabels").cloned().unwrap_or(json!({}));
+            if !labels.is_object() {
+                labels = json!({});
+            }
+            labels["controller.kubernetes.io/hash"] = json!(hash);
+            let cr = json!({"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":name,"namespace":key.ns,"labels":labels,"ownerReferences":[obj::owner_ref(sts, true)]},
+                "data":data,"revision":max_rev + 1});
+            let _ = sim.create(cr);
+            name
+        }
+    };
+    let current = obj::str_at(sts, "/status/currentRevision").filter(|c| !c.is_empty()).map(String::from).unwrap_or_else(|| update_name.clone());
+    (current, update_name)
+}
+
+fn template_of_revision(sim: &Sim, ns: &str, rev: &str, sts: &Value) -> Value {
+    sim.store
+        .get(&ObjKey::new(Kind::ControllerRevision, ns, rev))
+        .and_then(|r| r.pointer("/data/spec/template").cloned())
+        .map(|mut t| {
+            if let Some(m) = t.as_object_mut() {
+                m.remove("$patch");
+            }
+            t
+        })
+        .unwrap_or_else(|| sts.pointer("/spec/template").cloned().unwrap_or(json!({})))
+}
+
+fn claim_name(template: &Value, sts_name: &str, ord: i64) -> String {
+    format!("{}-{sts_name}-{ord}", obj::name(template))
+}
+
+/// Builds pod `<sts>-<ord>` at a revision (§2.2).
+fn new_pod(sim: &Sim, sts: &Value, ord: i64, rev: &str) -> Value {
+    let name = format!("{}-{ord}", obj::name(sts));
+    let template = template_of_revision(sim, obj::namespace(sts), rev, sts);
+    let mut pod = super::pod_from_template(sts, &template, Some(&name), &format!("{}-", obj::name(sts)));
+    obj::set_label(&mut pod, "controller-revision-hash", rev);
+    obj::set_label(&mut pod, "statefulset.kubernetes.io/pod-name", &name);
+    if sim.profile.server_minor() >= 28 {
+        obj::set_label(&mut pod, "apps.kubernetes.io/pod-index", &ord.to_string());
+    }
+    obj::set(&mut pod, "/spec/hostname", json!(name));
+    if let Some(svc) = obj::str_at(sts, "/spec/serviceName").filter(|s| !s.is_empty()) {
+        obj::set(&mut pod, "/spec/subdomain", json!(svc));
+    }
+    let vcts = obj::arr_at(sts, "/spec/volumeClaimTemplates").to_vec();
+    if !vcts.is_empty() {
+        let mut vols: Vec<Value> = obj::arr_at(&pod, "/spec/volumes").iter().filter(|v| !vcts.iter().any(|t| obj::name(t) == v.get("name").and_then(Value::as_str).unwrap_or(""))).cloned().collect();
+        for t in &vcts {
+            vols.push(json!({"name": obj::name(t), "persistentVolumeClaim": {"claimName": claim_name(t, obj::name(sts), ord)}}));
+        }
+        obj::set(&mut pod, "/spec/volumes", json!(vols));
+    }
+    pod
+}
+
+/// Creates the pod's missing claims. Returns false if a claim is being deleted.
+fn create_claims(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64) -> bool {
+    let pod_name = format!("{}-{ord}", key.name);
+    let when_deleted = obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenDeleted").unwrap_or("Retain").to_string();
+    for t in obj::arr_at(sts, "/spec/volumeClaimTemplates").to_vec() {
+        let name = claim_name(&t, &key.name, ord);
+        let ck = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, &name);
+        if let Some(c) = sim.store.get(&ck) {
+            if obj::is_deleting(c) {
+                sim.record_event(key, "Warning", "FailedCreate", "statefulset-controller", format!("create Pod {pod_name} in StatefulSet {} failed error: pvc {name} is being deleted", key.name));
+                return false;
+            }
+            continue;
+        }
+        let mut labels = t.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+        if !labels.is_object() {
+            labels = json!({});
+        }
+        if let Some(m) = sts.pointer("/spec/selector/matchLabels").and_then(Value::as_object) {
+            for (k, v) in m {
+                labels[k] = v.clone();
+            }
+        }
+        let mut meta = json!({"name": name, "namespace": key.ns, "labels": labels});
+        if let Some(a) = t.pointer("/metadata/annotations") {
+            meta["annotations"] = a.clone();
+        }
+        if when_deleted == "Delete" {
+            meta["ownerReferences"] = json!([obj::owner_ref(sts, true)]);
+        }
+        let spec = t.get("spec").cloned().unwrap_or(json!({}));
+        let pvc = json!({"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":meta,"spec":spec});
+        match sim.create(pvc) {
+            Ok(_) => sim.record_event(key, "Normal", "SuccessfulCreate", "statefulset-controller", format!("create Claim {name} Pod {pod_name} in StatefulSet {} success", key.name)),
+            Err(e) => {
+                sim.record_event(key, "Warning", "FailedCreate", "statefulset-controller", format!("create Claim {name} for Pod {pod_name} in StatefulSet {} failed error: {e}", key.name));
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn create_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, rev: &str) {
+    if !create_claims(sim, key, sts, ord) {
+        return;
+    }
+    let pod = new_pod(sim, sts, ord, rev);
+    let name = obj::name(&pod).to_string();
+    match sim.create(pod) {
+        Ok(_) => sim.record_event(key, "Normal", "SuccessfulCreate", "statefulset-controller", format!("create Pod {name} in StatefulSet {} successful", key.name)),
+        Err(e) => sim.record_event(key, "Warning", "FailedCreate", "statefulset-controller", format!("create Pod {name} in StatefulSet {} failed error: {e}", key.name)),
+    }
+}
+
+fn delete_pod(sim: &mut Sim, key: &ObjKey, pod: &ObjKey) {
+    if sim.delete(pod, DeleteOptions::default()).is_ok() {
+        sim.record_event(key, "Normal", "SuccessfulDelete", "statefulset-controller", format!("delete Pod {} in StatefulSet {} successful", pod.name, key.name));
+    }
+}
+
+/// One sync pass (§2.3).
+pub fn sync(sim: &mut Sim, key: &ObjKey) {
+    let Some(sts) = sim.store.get(key).cloned() else { return };
+    let uid = obj::uid(&sts).to_string();
+    let set_name = key.name.clone();
+    if !obj::is_deleting(&sts) {
+        adopt(sim, &sts, Kind::Pod, |n| parse_ordinal(n).is_some_and(|(p, _)| p == set_name));
+    }
+    let selector = sts.pointer("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
+    let pods: BTreeMap<i64, (ObjKey, Value)> = owned(sim, Kind::Pod, &uid)
+        .into_iter()
+        .filter(|(k, p)| selector.matches_obj(p) && parse_ordinal(&k.name).is_some_and(|(parent, _)| parent == set_name))
+        .filter_map(|(k, p)| parse_ordinal(&k.name.clone()).map(|(_, o)| (o, (k, p))))
+        .collect();
+    let (current_rev, update_rev) = if obj::is_deleting(&sts) { (String::new(), String::new()) } else { revisions(sim, key, &sts) };
+    let sts = sim.store.get(key).cloned().unwrap_or(sts);
+    let replicas = obj::i64_at(&sts, "/spec/replicas").unwrap_or(1).max(0);
+    let start = obj::i64_at(&sts, "/spec/ordinals/start").unwrap_or(0).max(0);
+    let end = start + replicas;
+    let min_ready = obj::i64_at(&sts, "/spec/minReadySeconds").unwrap_or(0);
+    let monotonic = obj::str_at(&sts, "/spec/podManagementPolicy") != Some("Parallel");
+    let strategy = obj::str_at(&sts, "/spec/updateStrategy/type").unwrap_or("RollingUpdate").to_string();
+    let partition = obj::i64_at(&sts, "/spec/updateStrategy/rollingUpdate/partition").unwrap_or(0).max(0);
+
+    if !obj::is_deleting(&sts) {
+        let stopped = process(sim, key, &sts, &pods, start, end, monotonic, min_ready, &strategy, partition, &current_rev, &update_rev);
+        if !stopped && strategy == "RollingUpdate" {
+            rolling_update(sim, key, &sts, start, end, partition, min_ready, &update_rev);
+        }
+    }
+    write_status(sim, key, &uid, &current_rev, &update_rev, start, end, min_ready, &strategy);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn process(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, (ObjKey, Value)>, start: i64, end: i64, monotonic: bool, min_ready: i64, strategy: &str, partition: i64, current_rev: &str, update_rev: &str) -> bool {
+    let when_scaled = obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled").unwrap_or("Retain").to_string();
+    let healthy = |sim: &Sim, p: &Value| is_running_and_ready(p) && !obj::is_deleting(p) && availability(sim, p, min_ready).0;
+    // Replicas, ascending.
+    let mut first_unhealthy: Option<i64> = None;
+    for ord in start..end {
+        match pods.get(&ord) {
+            None => {
+                let rev = if strategy == "RollingUpdate" && ord < start + partition { current_rev } else { update_rev };
+                create_pod(sim, key, sts, ord, rev);
+                if monotonic {
+                    return true;
+                }
+            }
+            Some((pk, p)) => {
+                if is_terminal(p) {
+                    if !obj::is_deleting(p) {
+                        delete_pod(sim, key, pk);
+                    }
+                    return true;
+                }
+                if obj::str_at(p, "/status/phase").unwrap_or("Pending") == "Pending" && !obj::is_deleting(p) {
+                    create_claims(sim, key, sts, ord);
+                }
+                if !healthy(sim, p) && first_unhealthy.is_none() {
+                    first_unhealthy = Some(ord);
+                }
+                if monotonic {
+                    if obj::is_deleting(p) || !is_running_and_ready(p) {
+                        return true;
+                    }
+                    let (avail, later) = availability(sim, p, min_ready);
+                    if !avail {
+                        if let Some(ms) = later {
+                            sim.schedule(ms + 1, Timer::Requeue(Work::StatefulSet(key.clone())));
+                        }
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    // Condemned, highest ordinal first.
+    let condemned: Vec<(i64, ObjKey, Value)> = pods.iter().rev().filter(|(o, _)| **o < start || **o >= end).map(|(o, (k, p))| (*o, k.clone(), p.clone())).collect();
+    let first_unhealthy_condemned = condemned.iter().rev().find(|(_, _, p)| !healthy(sim, p)).map(|(o, _, _)| *o);
+    let first_unhealthy = first_unhealthy.or(first_unhealthy_condemned);
+    for (ord, pk, p) in condemned {
+        if obj::is_deleting(&p) {
+            if monotonic {
+                return true;
+            }
+            continue;
+        }
+        if monotonic && !healthy(sim, &p) && first_unhealthy != Some(ord) {
+            return true;
+        }
+        if when_scaled == "Delete" {
+            // The claims go with the pod: the GC deletes them once it is gone.
+            for t in obj::arr_at(sts, "/spec/volumeClaimTemplates").to_vec() {
+                let ck = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, &claim_name(&t, &key.name, ord));
+                let r = obj::owner_ref(&p, false);
+                sim.modify(&ck, |c| {
+                    obj::meta_mut(c).insert("ownerReferences".into(), json!([r]));
+                });
+            }
+        }
+        delete_pod(sim, key, &pk);
+        if monotonic {
+            return true;
+        }
+    }
+    false
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rolling_update(sim: &mut Sim, key: &ObjKey, sts: &Value, start: i64, end: i64, partition: i64, min_ready: i64, update_rev: &str) {
+    let uid = obj::uid(sts).to_string();
+    let pods: BTreeMap<i64, (ObjKey, Value)> = owned(sim, Kind::Pod, &uid).into_iter().filter_map(|(k, p)| parse_ordinal(&k.name.clone()).map(|(_, o)| (o, (k, p)))).collect();
+    let replicas = end - start;
+    let max_unavailable = match sts.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable") {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or(1).max(1),
+        Some(Value::String(s)) if s.ends_with('%') => (s.trim_end_matches('%').parse::<i64>().unwrap_or(0) * replicas / 100).max(1),
+        _ => 1,
+    };
+    let unavailable = (start..end).filter(|o| pods.get(o).is_none_or(|(_, p)| !(is_running_and_ready(p) && !obj::is_deleting(p) && availability(sim, p, min_ready).0))).count() as i64;
+    if unavailable >= max_unavailable {
+        return;
+    }
+    let mut budget = max_unavailable - unavailable;
+    for ord in (start + partition..end).rev() {
+        let Some((pk, p)) = pods.get(&ord) else { continue };
+        if obj::label(p, "controller-revision-hash") != Some(update_rev) && !obj::is_deleting(p) {
+            delete_pod(sim, key, pk);
+            budget -= 1;
+            if budget == 0 {
+                return;
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_status(sim: &mut Sim, key: &ObjKey, uid: &str, current_rev: &str, update_rev: &str, start: i64, end: i64, min_ready: i64, strategy: &str) {
+    let Some(sts) = sim.store.get(key).cloned() else { return };
+    let pods: Vec<Value> = owned(sim, Kind::Pod, uid).into_iter().map(|(_, p)| p).collect();
+    let count = pods.len() as i64;
+    let ready = pods.iter().filter(|p| is_running_and_ready(p)).count() as i64;
+    let available = pods.iter().filter(|p| availability(sim, p, min_ready).0).count() as i64;
+    let live = |p: &&Value| !obj::is_deleting(p);
+    let current = pods.iter().filter(live).filter(|p| obj::label(p, "controller-revision-hash") == Some(current_rev)).count() as i64;
+    let updated = pods.iter().filter(live).filter(|p| obj::label(p, "controller-revision-hash") == Some(update_rev)).count() as i64;
+    let replicas = end - start;
+    let mut st = json!({"observedGeneration": obj::i64_at(&sts, "/metadata/generation").unwrap_or(1), "replicas": count, "collisionCount": 0});
+    if ready > 0 {
+        st["readyReplicas"] = json!(ready);
+    }
+    if sim.profile.server_minor() >= 22 {
+        st["availableReplicas"] = json!(available);
+    }
+    let (mut cur_rev, mut cur) = (current_rev.to_string(), current);
+    if strategy == "RollingUpdate" && updated == count && ready == count && count == replicas && !update_rev.is_empty() {
+        cur_rev = update_rev.to_string();
+        cur = updated;
+    }
+    if strategy == "OnDelete" && cur_rev.is_empty() {
+        cur_rev = update_rev.to_string();
+    }
+    if cur > 0 {
+        st["currentReplicas"] = json!(cur);
+    }
+    if updated > 0 {
+        st["updatedReplicas"] = json!(updated);
+    }
+    if !cur_rev.is_empty() {
+        st["currentRevision"] = json!(cur_rev);
+    }
+    if !update_rev.is_empty() {
+        st["updateRevision"] = json!(update_rev);
+    }
+    sim.modify(key, |o| o["status"] = st);
+    // Old revisions beyond the history limit that no pod uses go.
+    let limit = obj::i64_at(&sts, "/spec/revisionHistoryLimit").unwrap_or(10).max(0) as usize;
+    let mut revs = owned(sim, Kind::ControllerRevision, uid);
+    revs.sort_by_key(|(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
+    let in_use: Vec<String> = pods.iter().filter_map(|p| obj::label(p, "controller-revision-hash").map(String::from)).collect();
+    let removable: Vec<ObjKey> = revs.iter().filter(|(k, _)| k.name != cur_rev && k.name != update_rev && !in_use.contains(&k.name)).map(|(k, _)| k.clone()).collect();
+    if removable.len() > limit {
+        for k in removable.iter().take(removable.len() - limit) {
+            let _ = sim.delete(k, DeleteOptions::default());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinals_parse_like_the_controller() {
+        assert_eq!(parse_ordinal("web-0"), Some(("web", 0)));
+        assert_eq!(parse_ordinal("my-web-12"), Some(("my-web", 12)));
+        assert_eq!(parse_ordinal("web"), None);
+        assert_eq!(parse_ordinal("web-x"), None);
+    }
+}

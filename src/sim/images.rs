@@ -1,0 +1,159 @@
+//! The images the playground knows: how long they take to pull, whether they exist, and how
+//! their main process behaves (keeps running or exits, stops promptly on SIGTERM or not).
+
+/// What the model knows about one image reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageInfo {
+    /// The normalized reference, as containerd names it (`docker.io/library/nginx:latest`).
+    pub full: String,
+    /// Milliseconds to pull onto a node that does not have it.
+    pub pull_ms: u64,
+    /// The default command keeps running (a server) rather than exiting at once.
+    pub long_running: bool,
+    /// The main process exits promptly on SIGTERM (otherwise it is killed after the grace period).
+    pub handles_sigterm: bool,
+}
+
+/// Why a pull fails.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PullError {
+    /// The reference is not a valid image name (`InvalidImageName`).
+    InvalidName,
+    /// The repository or tag does not exist (`ErrImagePull` then `ImagePullBackOff`).
+    NotFound { full: String },
+}
+
+struct Known {
+    repo: &'static str,
+    tag_ok: fn(&str) -> bool,
+    pull_ms: u64,
+    long_running: bool,
+    handles_sigterm: bool,
+}
+
+fn any_version(t: &str) -> bool {
+    t == "latest" || t.split(['.', '-']).next().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
+        || ["alpine", "stable", "mainline", "bookworm", "bullseye", "jammy", "noble", "focal", "glibc", "musl", "uclibc"].contains(&t)
+}
+fn nginx_tag(t: &str) -> bool {
+    if ["latest", "stable", "mainline", "alpine", "stable-alpine", "mainline-alpine"].contains(&t) {
+        return true;
+    }
+    let base = t.split('-').next().unwrap_or("");
+    let parts: Vec<&str> = base.split('.').collect();
+    parts.len() >= 2 && parts[0] == "1" && parts[1].parse::<u32>().is_ok_and(|m| (7..=29).contains(&m)) && parts.iter().all(|p| p.parse::<u32>().is_ok())
+}
+fn nginx_slim_tag(t: &str) -> bool {
+    ["0.7", "0.8", "0.9", "0.10", "0.11", "0.12", "0.13", "0.14", "0.15", "0.16", "0.17", "0.18", "0.19", "0.20", "0.21", "0.22", "0.23", "0.24", "0.25", "0.26", "0.27"].contains(&t)
+}
+fn busybox_tag(t: &str) -> bool {
+    if any_version(t) && !t.starts_with(char::is_numeric) {
+        return true;
+    }
+    let parts: Vec<&str> = t.split('-').next().unwrap_or("").split('.').collect();
+    parts.len() >= 2 && parts[0] == "1" && parts[1].parse::<u32>().is_ok_and(|m| (20..=37).contains(&m))
+}
+fn netshoot_tag(t: &str) -> bool {
+    t == "latest" || t.starts_with("v0.")
+}
+
+const KNOWN: &[Known] = &[
+    Known { repo: "docker.io/library/nginx", tag_ok: nginx_tag, pull_ms: 7_000, long_running: true, handles_sigterm: true },
+    Known { repo: "k8s.gcr.io/nginx-slim", tag_ok: nginx_slim_tag, pull_ms: 7_600, long_running: true, handles_sigterm: true },
+    Known { repo: "registry.k8s.io/nginx-slim", tag_ok: nginx_slim_tag, pull_ms: 7_600, long_running: true, handles_sigterm: true },
+    Known { repo: "docker.io/library/busybox", tag_ok: busybox_tag, pull_ms: 2_500, long_running: false, handles_sigterm: false },
+    Known { repo: "docker.io/nicolaka/netshoot", tag_ok: netshoot_tag, pull_ms: 14_000, long_running: false, handles_sigterm: false },
+    Known { repo: "docker.io/library/postgres", tag_ok: any_version, pull_ms: 16_000, long_running: true, handles_sigterm: true },
+    Known { repo: "docker.io/library/mysql", tag_ok: any_version, pull_ms: 20_000, long_running: true, handles_sigterm: true },
+    Known { repo: "docker.io/library/redis", tag_ok: any_version, pull_ms: 6_000, long_running: true, handles_sigterm: true },
+    Known { repo: "docker.io/library/mongo", tag_ok: any_version, pull_ms: 22_000, long_running: true, handles_sigterm: true },
+    Known { repo: "docker.io/library/httpd", tag_ok: any_version, pull_ms: 8_000, long_running: true, handles_sigterm: true },
+    Known { repo: "docker.io/library/alpine", tag_ok: any_version, pull_ms: 2_000, long_running: false, handles_sigterm: false },
+    Known { repo: "docker.io/library/ubuntu", tag_ok: any_version, pull_ms: 5_000, long_running: false, handles_sigterm: false },
+    Known { repo: "docker.io/library/debian", tag_ok: any_version, pull_ms: 5_000, long_running: false, handles_sigterm: false },
+];
+
+/// Normalizes an image reference the way containerd does: `nginx` → `docker.io/library/nginx:latest`.
+pub fn normalize(image: &str) -> Result<String, PullError> {
+    let image = image.trim();
+    if image.is_empty() || image.chars().any(|c| c.is_ascii_uppercase() && !image.contains('/')) || image.contains(' ') {
+        return Err(PullError::InvalidName);
+    }
+    let (name, digest) = match image.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (image, None),
+    };
+    let (repo, tag) = match name.rsplit_once(':') {
+        Some((r, t)) if !t.contains('/') => (r, t),
+        _ => (name, "latest"),
+    };
+    if repo.is_empty() || tag.is_empty() || repo.starts_with('/') || repo.ends_with('/') {
+        return Err(PullError::InvalidName);
+    }
+    let first = repo.split('/').next().unwrap_or("");
+    let full_repo = if !repo.contains('/') {
+        format!("docker.io/library/{repo}")
+    } else if first.contains('.') || first.contains(':') || first == "localhost" {
+        repo.to_string()
+    } else {
+        format!("docker.io/{repo}")
+    };
+    Ok(match digest {
+        Some(d) => format!("{full_repo}@{d}"),
+        None => format!("{full_repo}:{tag}"),
+    })
+}
+
+/// Looks an image up. Unknown repositories and tags fail as a registry would.
+pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
+    let full = normalize(image)?;
+    let (repo, tag) = full.rsplit_once(':').unwrap_or((&full, "latest"));
+    for k in KNOWN {
+        if k.repo == repo && (k.tag_ok)(tag) {
+            return Ok(ImageInfo { full: full.clone(), pull_ms: k.pull_ms, long_running: k.long_running, handles_sigterm: k.handles_sigterm });
+        }
+    }
+    Err(PullError::NotFound { full })
+}
+
+/// The kubelet's default pull policy: `Always` for `:latest` or no tag, else `IfNotPresent`.
+pub fn default_pull_policy(image: &str) -> &'static str {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    if image.contains('@') {
+        "IfNotPresent"
+    } else if !last.contains(':') || last.ends_with(":latest") {
+        "Always"
+    } else {
+        "IfNotPresent"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_normalize_like_containerd() {
+        assert_eq!(normalize("nginx").unwrap(), "docker.io/library/nginx:latest");
+        assert_eq!(normalize("nicolaka/netshoot").unwrap(), "docker.io/nicolaka/netshoot:latest");
+        assert_eq!(normalize("k8s.gcr.io/nginx-slim:0.8").unwrap(), "k8s.gcr.io/nginx-slim:0.8");
+        assert_eq!(normalize(""), Err(PullError::InvalidName));
+    }
+
+    #[test]
+    fn known_images_pull_and_unknown_tags_do_not() {
+        assert!(lookup("k8s.gcr.io/nginx-slim:0.8").is_ok());
+        assert!(lookup("nginx:1.14.2").is_ok());
+        assert!(lookup("busybox:1.28").is_ok());
+        assert!(matches!(lookup("nginx:1.99"), Err(PullError::NotFound { .. })));
+        assert!(matches!(lookup("nginxx"), Err(PullError::NotFound { .. })));
+    }
+
+    #[test]
+    fn pull_policy_defaults() {
+        assert_eq!(default_pull_policy("nginx"), "Always");
+        assert_eq!(default_pull_policy("nginx:latest"), "Always");
+        assert_eq!(default_pull_policy("nginx:1.14.2"), "IfNotPresent");
+        assert_eq!(default_pull_policy("localhost:5000/app"), "Always");
+    }
+}

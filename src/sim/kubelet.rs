@@ -1,0 +1,611 @@
+//! The kubelets: they take a bound pod through sandbox, image pull and container start
+//! (STATUS `ContainerCreating` → `Running`), stop it gracefully on deletion, and hand out pod
+//! IPs from each node's block (reference §6).
+//!
+//! Timings follow the seed's cluster: the sandbox and its IP about a second after binding; an
+//! image the node lacks takes the image's pull time (nginx-slim about 7.6 s); an image already
+//! there starts in about a second; nginx stops within a second of SIGTERM.
+
+use super::images::{self, PullError};
+use super::obj;
+use super::resources::Kind;
+use super::store::ObjKey;
+use super::{Sim, Timer};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+/// One node's pod address block. Addresses are handed out in increasing order and not reused
+/// at once (the seed's web-0 goes from .2 to .3 when re-created).
+#[derive(Clone, Debug)]
+pub struct NodeIpam {
+    block: [u8; 3],
+    next: u8,
+    used: BTreeSet<u8>,
+}
+
+impl NodeIpam {
+    pub fn new(block: [u8; 3]) -> NodeIpam {
+        NodeIpam { block, next: 2, used: BTreeSet::new() }
+    }
+    fn allocate(&mut self) -> Option<String> {
+        for i in 0..253u16 {
+            let cand = 2 + ((self.next as u16 - 2 + i) % 253) as u8;
+            if !self.used.contains(&cand) {
+                self.used.insert(cand);
+                self.next = if cand == 254 { 2 } else { cand + 1 };
+                return Some(format!("{}.{}.{}.{cand}", self.block[0], self.block[1], self.block[2]));
+            }
+        }
+        None
+    }
+    fn release(&mut self, ip: &str) {
+        if let Some(last) = ip.rsplit('.').next().and_then(|l| l.parse().ok()) {
+            self.used.remove(&last);
+        }
+    }
+}
+
+/// A step of a pod's life on its node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    /// The kubelet admits the pod: `ContainerCreating`.
+    Accept,
+    /// The sandbox is up and has its IP; image pulls begin.
+    Sandbox,
+    /// Pulls finished (or images were present); containers are created and started next.
+    Pulled,
+    /// A pull failed: `ErrImagePull`.
+    PullFailed,
+    /// `ImagePullBackOff` after a failed pull.
+    PullBackOff,
+    /// Retry the pull after back-off.
+    RetryPull,
+    /// Containers are running.
+    Started,
+    /// The readiness probe passed.
+    Ready,
+    /// The main process exited by itself (code).
+    Exited(i32),
+    /// Restart after CrashLoopBackOff.
+    Restart,
+    /// Termination: the kubelet marked the pod not ready.
+    StopNotice,
+    /// Termination: containers have exited (code).
+    Stopped(i32),
+    /// Termination: the final status write.
+    FinalStatus,
+    /// The pod object is removed (grace period zero delete).
+    Remove,
+}
+
+/// What the kubelet remembers of one pod (by uid).
+#[derive(Clone, Debug, Default)]
+pub struct PodRuntime {
+    pub accepted: bool,
+    pub killing: bool,
+    pub pull_failures: u32,
+    pub restarts: u32,
+    pub started_ms: u64,
+}
+
+fn containers(pod: &Value) -> Vec<Value> {
+    obj::arr_at(pod, "/spec/containers").to_vec()
+}
+
+fn at(sim: &mut Sim, pod: &ObjKey, uid: &str, after_ms: u64, step: Step) {
+    sim.schedule(after_ms, Timer::Kubelet { pod: pod.clone(), uid: uid.to_string(), step });
+}
+
+/// How a container's main process behaves: runs for `Some(ms)` then exits with the code, or forever.
+fn behaviour(c: &Value, info: Option<&images::ImageInfo>) -> Option<(u64, i32)> {
+    let mut words: Vec<String> = obj::arr_at(c, "/command").iter().chain(obj::arr_at(c, "/args")).filter_map(|v| v.as_str().map(String::from)).collect();
+    let interactive = obj::bool_at(c, "/stdin").unwrap_or(false) || obj::bool_at(c, "/tty").unwrap_or(false);
+    if words.is_empty() {
+        if interactive {
+            return None;
+        }
+        return if info.is_some_and(|i| i.long_running) { None } else { Some((100, 0)) };
+    }
+    let script = words.join(" ");
+    if interactive || ["sh", "bash", "zsh", "ash"].contains(&words[0].as_str()) && words.len() == 1 {
+        return if interactive { None } else { Some((100, 0)) };
+    }
+    words.retain(|w| !w.is_empty());
+    let forever = ["while true", "while :", "sleep infinity", "tail -f", "nginx", "postgres", "mysqld", "redis-server", "httpd", "sleep inf"];
+    if forever.iter().any(|f| script.contains(f)) {
+        return None;
+    }
+    if let Some(pos) = script.find("sleep ") {
+        let n: String = script[pos + 6..].trim_start().chars().take_while(|c| c.is_ascii_digit()).collect();
+        if let Ok(secs) = n.parse::<u64>() {
+            return Some((secs * 1000 + 100, exit_code_of(&script)));
+        }
+    }
+    Some((150, exit_code_of(&script)))
+}
+
+fn exit_code_of(script: &str) -> i32 {
+    match script.find("exit ") {
+        Some(p) => script[p + 5..].trim_start().chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap_or(0),
+        None => 0,
+    }
+}
+
+/// Reacts to a change of a pod bound to a node.
+pub fn sync(sim: &mut Sim, key: &ObjKey) {
+    let Some(pod) = sim.store.get(key).cloned() else { return };
+    if obj::str_at(&pod, "/spec/nodeName").is_none() {
+        return;
+    }
+    let uid = obj::uid(&pod).to_string();
+    let rt = sim.runtime.entry(uid.clone()).or_default().clone();
+    if obj::is_deleting(&pod) {
+        if rt.killing {
+            return;
+        }
+        sim.runtime.get_mut(&uid).expect("just inserted").killing = true;
+        terminate(sim, key, &uid, &pod, rt.accepted);
+        return;
+    }
+    if !rt.accepted {
+        sim.runtime.get_mut(&uid).expect("just inserted").accepted = true;
+        let d = sim.rand_range(30, 120);
+        at(sim, key, &uid, d, Step::Accept);
+    }
+}
+
+fn terminate(sim: &mut Sim, key: &ObjKey, uid: &str, pod: &Value, accepted: bool) {
+    let phase = obj::str_at(pod, "/status/phase").unwrap_or("Pending").to_string();
+    let grace_s = obj::i64_at(pod, "/metadata/deletionGracePeriodSeconds").unwrap_or(30).max(0) as u64;
+    let started = obj::arr_at(pod, "/status/containerStatuses").iter().any(|c| c.pointer("/state/running").is_some());
+    if !accepted || !started || phase == "Succeeded" || phase == "Failed" {
+        let d = sim.rand_range(150, 600);
+        at(sim, key, uid, d, Step::Remove);
+        return;
+    }
+    for c in containers(pod) {
+        let n = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+        sim.record_event(key, "Normal", "Killing", "kubelet", format!("Stopping container {n}"));
+    }
+    let prompt = containers(pod).iter().all(|c| {
+        let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
+        let has_cmd = c.get("command").is_some() || c.get("args").is_some();
+        // A shell running a command as PID 1 ignores SIGTERM and is killed after the grace period.
+        info.is_some_and(|i| i.handles_sigterm) && !has_cmd
+    });
+    let stop_ms = if prompt { sim.rand_range(500, 950) } else { grace_s * 1000 + sim.rand_range(50, 300) };
+    let code = if prompt { 0 } else { 137 };
+    if sim.profile.server_minor() < 27 {
+        let n = sim.rand_range(150, 450).min(stop_ms.saturating_sub(50));
+        at(sim, key, uid, n, Step::StopNotice);
+    }
+    at(sim, key, uid, stop_ms, Step::Stopped(code));
+}
+
+/// A kubelet timer fired.
+pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
+    let Some(pod) = sim.store.get(key).cloned() else { return };
+    if obj::uid(&pod) != uid {
+        return;
+    }
+    let node = obj::str_at(&pod, "/spec/nodeName").unwrap_or_default().to_string();
+    let deleting = obj::is_deleting(&pod);
+    let minor = sim.profile.server_minor();
+    let ts = sim.timestamp();
+    match step {
+        Step::Accept => {
+            if deleting {
+                return;
+            }
+            let host_ip = sim.profile.nodes.iter().find(|n| n.name == node).map(|n| n.ip.clone()).unwrap_or_default();
+            let statuses: Vec<Value> = containers(&pod).iter().map(|c| waiting_status(c, "ContainerCreating", None, 0)).collect();
+            sim.modify(key, |p| {
+                let st = obj::object_mut(p, "status");
+                st.insert("phase".into(), json!("Pending"));
+                st.insert("hostIP".into(), json!(host_ip));
+                st.insert("startTime".into(), json!(ts));
+                st.insert("conditions".into(), json!([
+                    {"type":"Initialized","status":"True","lastProbeTime":null,"lastTransitionTime":ts},
+                    {"type":"Ready","status":"False","lastProbeTime":null,"lastTransitionTime":ts,"reason":"ContainersNotReady","message":format!("containers with unready status: [{}]", names(&statuses))},
+                    {"type":"ContainersReady","status":"False","lastProbeTime":null,"lastTransitionTime":ts,"reason":"ContainersNotReady","message":format!("containers with unready status: [{}]", names(&statuses))},
+                    {"type":"PodScheduled","status":"True","lastProbeTime":null,"lastTransitionTime":ts}
+                ]));
+                st.insert("containerStatuses".into(), json!(statuses));
+            });
+            let d = sim.rand_range(450, 1100);
+            at(sim, key, uid, d, Step::Sandbox);
+        }
+        Step::Sandbox => {
+            if deleting {
+                return;
+            }
+            let ip = sim.ipam.get_mut(&node).and_then(NodeIpam::allocate).unwrap_or_default();
+            sim.modify(key, |p| {
+                let st = obj::object_mut(p, "status");
+                st.insert("podIP".into(), json!(ip));
+                st.insert("podIPs".into(), json!([{"ip": ip}]));
+            });
+            pull(sim, key, uid, &pod, &node);
+        }
+        Step::RetryPull => {
+            if !deleting {
+                pull(sim, key, uid, &pod, &node);
+            }
+        }
+        Step::PullFailed => {
+            if deleting {
+                return;
+            }
+            for c in containers(&pod) {
+                let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
+                if let Err(PullError::NotFound { full }) = images::lookup(&image) {
+                    let msg = format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found");
+                    sim.record_event(key, "Warning", "Failed", "kubelet", format!("Failed to pull image \"{image}\": {msg}"));
+                    sim.record_event(key, "Warning", "Failed", "kubelet", "Error: ErrImagePull".into());
+                    set_waiting(sim, key, &c, "ErrImagePull", Some(msg));
+                }
+            }
+            let d = sim.rand_range(300, 1200);
+            at(sim, key, uid, d, Step::PullBackOff);
+        }
+        Step::PullBackOff => {
+            if deleting {
+                return;
+            }
+            let n = {
+                let rt = sim.runtime.entry(uid.to_string()).or_default();
+                rt.pull_failures += 1;
+                rt.pull_failures
+            };
+            for c in containers(&pod) {
+                let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
+                if images::lookup(&image).is_err() {
+                    sim.record_event(key, "Normal", "BackOff", "kubelet", format!("Back-off pulling image \"{image}\""));
+                    sim.record_event(key, "Warning", "Failed", "kubelet", "Error: ImagePullBackOff".into());
+                    set_waiting(sim, key, &c, "ImagePullBackOff", Some(format!("Back-off pulling image \"{image}\"")));
+                }
+            }
+            // Back-off 10 s doubling to 300 s (kubelet backOffPeriod and MaxContainerBackOff).
+            let backoff = (10_000u64 << (n - 1).min(5)).min(300_000);
+            at(sim, key, uid, backoff, Step::RetryPull);
+        }
+        Step::Pulled => {
+            if deleting {
+                return;
+            }
+            for c in containers(&pod) {
+                let n = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                sim.record_event(key, "Normal", "Created", "kubelet", format!("Created container {n}"));
+                sim.record_event(key, "Normal", "Started", "kubelet", format!("Started container {n}"));
+            }
+            let d = sim.rand_range(250, 600);
+            at(sim, key, uid, d, Step::Started);
+        }
+        Step::Started => {
+            if deleting {
+                return;
+            }
+            let now_ms = sim.now().ms();
+            sim.runtime.entry(uid.to_string()).or_default().started_ms = now_ms;
+            let restarts = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(0);
+            let mut all_ready = true;
+            let mut exits: Option<(u64, i32)> = None;
+            let mut statuses = Vec::new();
+            for c in containers(&pod) {
+                let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
+                let probe = c.get("readinessProbe").is_some();
+                all_ready &= !probe;
+                if let Some(b) = behaviour(&c, info.as_ref()) {
+                    exits = Some(exits.map_or(b, |e: (u64, i32)| if b.0 < e.0 { b } else { e }));
+                }
+                let prev = obj::arr_at(&pod, "/status/containerStatuses").iter().find(|s| s.get("name") == c.get("name")).and_then(|s| s.get("lastState")).cloned().unwrap_or(json!({}));
+                statuses.push(json!({"name":c.get("name"),"image":c.get("image"),"imageID":image_id(&c),"containerID":format!("containerd://{:016x}{:016x}{:016x}{:016x}", sim_rand(sim), sim_rand(sim), sim_rand(sim), sim_rand(sim)),
+                    "ready":!probe,"started":true,"restartCount":restarts,"lastState":prev,"state":{"running":{"startedAt":ts}}}));
+            }
+            sim.modify(key, |p| {
+                let st = obj::object_mut(p, "status");
+                st.insert("phase".into(), json!("Running"));
+                st.insert("containerStatuses".into(), json!(statuses));
+                if all_ready {
+                    set_ready_conditions(p, true, &ts);
+                }
+            });
+            if !all_ready {
+                let delay = containers(&pod).iter().filter_map(|c| c.get("readinessProbe")).map(|p| {
+                    let init = p.get("initialDelaySeconds").and_then(Value::as_u64).unwrap_or(0);
+                    init * 1000
+                }).max().unwrap_or(0);
+                let period = containers(&pod).iter().filter_map(|c| c.pointer("/readinessProbe/periodSeconds")).filter_map(Value::as_u64).max().unwrap_or(10);
+                let jitter = sim.rand_range(100, period * 1000);
+                at(sim, key, uid, delay + jitter, Step::Ready);
+            }
+            if let Some((ms, code)) = exits {
+                at(sim, key, uid, ms, Step::Exited(code));
+            }
+        }
+        Step::Ready => {
+            if deleting {
+                return;
+            }
+            sim.modify(key, |p| {
+                if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+                    for c in cs.iter_mut() {
+                        if c.pointer("/state/running").is_some() {
+                            c["ready"] = json!(true);
+                        }
+                    }
+                }
+                set_ready_conditions(p, true, &ts);
+            });
+        }
+        Step::Exited(code) => {
+            if deleting {
+                return;
+            }
+            let policy = obj::str_at(&pod, "/spec/restartPolicy").unwrap_or("Always").to_string();
+            let reason = if code == 0 { "Completed" } else { "Error" };
+            let started = obj::arr_at(&pod, "/status/containerStatuses").first().and_then(|s| s.pointer("/state/running/startedAt")).cloned().unwrap_or(json!(ts));
+            let terminated = json!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts,"containerID":obj::arr_at(&pod, "/status/containerStatuses").first().and_then(|s| s.get("containerID")).cloned().unwrap_or(Value::Null)}});
+            let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
+            sim.modify(key, |p| {
+                if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+                    for c in cs.iter_mut() {
+                        c["state"] = terminated.clone();
+                        c["ready"] = json!(false);
+                        c["started"] = json!(false);
+                    }
+                }
+                set_ready_conditions(p, false, &ts);
+                if !restart {
+                    obj::set(p, "/status/phase", json!(if code == 0 { "Succeeded" } else { "Failed" }));
+                }
+            });
+            if restart {
+                let n = {
+                    let rt = sim.runtime.entry(uid.to_string()).or_default();
+                    rt.restarts += 1;
+                    rt.restarts
+                };
+                let backoff = (10_000u64 << (n - 1).min(5)).min(300_000);
+                let d = sim.rand_range(500, 1500);
+                let st = terminated.clone();
+                sim.schedule(d, Timer::Kubelet { pod: key.clone(), uid: uid.to_string(), step: Step::Restart });
+                // CrashLoopBackOff shows from the first back-off until the restart.
+                sim.modify(key, |p| {
+                    if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+                        for c in cs.iter_mut() {
+                            c["lastState"] = st.clone();
+                            c["restartCount"] = json!(n);
+                        }
+                    }
+                });
+                let _ = backoff;
+                for c in containers(&pod) {
+                    let cname = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                    sim.record_event(key, "Warning", "BackOff", "kubelet", format!("Back-off restarting failed container {cname} in pod {}_{}({uid})", key.name, key.ns));
+                }
+            }
+        }
+        Step::Restart => {
+            if deleting {
+                return;
+            }
+            let n = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(1);
+            let cname = containers(&pod).first().and_then(|c| c.get("name").and_then(Value::as_str).map(String::from)).unwrap_or_default();
+            if n >= 2 {
+                sim.modify(key, |p| {
+                    if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+                        for c in cs.iter_mut() {
+                            c["state"] = json!({"waiting":{"reason":"CrashLoopBackOff","message":format!("back-off {}s restarting failed container={cname} pod={}_{}({uid})", (10u64 << (n - 2).min(5)).min(300), key.name, key.ns)}});
+                        }
+                    }
+                });
+                let backoff = (10_000u64 << (n - 2).min(5)).min(300_000);
+                at(sim, key, uid, backoff, Step::Pulled);
+            } else {
+                at(sim, key, uid, 0, Step::Pulled);
+            }
+        }
+        Step::StopNotice => {
+            sim.modify(key, |p| set_ready_conditions(p, false, &ts));
+        }
+        Step::Stopped(code) => {
+            let reason = if code == 0 { "Completed" } else { "Error" };
+            sim.modify(key, |p| {
+                if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+                    for c in cs.iter_mut() {
+                        let started = c.pointer("/state/running/startedAt").cloned().unwrap_or(json!(ts));
+                        c["state"] = json!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts}});
+                        c["ready"] = json!(false);
+                        c["started"] = json!(false);
+                    }
+                }
+                set_ready_conditions(p, false, &ts);
+                if minor >= 27 {
+                    obj::set(p, "/status/phase", json!(if code == 0 { "Succeeded" } else { "Failed" }));
+                }
+            });
+            if minor < 27 {
+                let d = sim.rand_range(10, 120);
+                at(sim, key, uid, d, Step::FinalStatus);
+            } else {
+                let d = sim.rand_range(10, 120);
+                at(sim, key, uid, d, Step::Remove);
+            }
+        }
+        Step::FinalStatus => {
+            sim.modify(key, |p| {
+                obj::meta_mut(p).insert("deletionGracePeriodSeconds".into(), json!(0));
+            });
+            let d = sim.rand_range(5, 60);
+            at(sim, key, uid, d, Step::Remove);
+        }
+        Step::Remove => {
+            if let Some(ip) = obj::str_at(&pod, "/status/podIP") {
+                if let Some(ipam) = sim.ipam.get_mut(&node) {
+                    ipam.release(ip);
+                }
+            }
+            sim.runtime.remove(uid);
+            let fs = obj::finalizers(&pod);
+            if fs.is_empty() {
+                sim.store.remove(key, sim.now());
+            }
+        }
+    }
+}
+
+fn sim_rand(sim: &mut Sim) -> u64 {
+    use rand_core::RngCore;
+    sim.rng().next_u64()
+}
+
+fn names(statuses: &[Value]) -> String {
+    statuses.iter().filter_map(|s| s.get("name").and_then(Value::as_str)).collect::<Vec<_>>().join(" ")
+}
+
+fn image_id(c: &Value) -> String {
+    let image = c.get("image").and_then(Value::as_str).unwrap_or_default();
+    let full = images::normalize(image).unwrap_or_else(|_| image.to_string());
+    let repo = full.rsplit_once(':').map(|(r, _)| r.to_string()).unwrap_or(full.clone());
+    format!("{repo}@sha256:{:064x}", super::names::fnv1a32(full.as_bytes()) as u128 * 0x9e37_79b9_7f4a_7c15)
+}
+
+fn waiting_status(c: &Value, reason: &str, message: Option<String>, restarts: u32) -> Value {
+    let mut w = json!({"reason": reason});
+    if let Some(m) = message {
+        w["message"] = json!(m);
+    }
+    json!({"name":c.get("name"),"image":c.get("image"),"imageID":"","ready":false,"started":false,"restartCount":restarts,"lastState":{},"state":{"waiting":w}})
+}
+
+fn set_waiting(sim: &mut Sim, key: &ObjKey, c: &Value, reason: &str, message: Option<String>) {
+    let name = c.get("name").cloned();
+    let st = waiting_status(c, reason, message, 0);
+    sim.modify(key, |p| {
+        if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+            for s in cs.iter_mut() {
+                if s.get("name") == name.as_ref() {
+                    s["state"] = st["state"].clone();
+                }
+            }
+        }
+    });
+}
+
+fn set_ready_conditions(p: &mut Value, ready: bool, ts: &str) {
+    let unready: Vec<String> = obj::arr_at(p, "/status/containerStatuses").iter().filter(|c| !c.get("ready").and_then(Value::as_bool).unwrap_or(false)).filter_map(|c| c.get("name").and_then(Value::as_str).map(String::from)).collect();
+    if let Some(conds) = p.pointer_mut("/status/conditions").and_then(Value::as_array_mut) {
+        for c in conds.iter_mut() {
+            let ty = c.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
+            if ty == "Ready" || ty == "ContainersReady" {
+                let was = c.get("status").and_then(Value::as_str) == Some("True");
+                if was != ready {
+                    c["lastTransitionTime"] = json!(ts);
+                }
+                c["status"] = json!(if ready { "True" } else { "False" });
+                let m = c.as_object_mut().expect("condition is an object");
+                if ready {
+                    m.remove("reason");
+                    m.remove("message");
+                } else {
+                    m.insert("reason".into(), json!("ContainersNotReady"));
+                    m.insert("message".into(), json!(format!("containers with unready status: [{}]", unready.join(" "))));
+                }
+            }
+        }
+    }
+}
+
+fn pull(sim: &mut Sim, key: &ObjKey, uid: &str, pod: &Value, node: &str) {
+    let mut total = 0u64;
+    let mut failed = false;
+    for c in containers(pod) {
+        let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
+        let policy = c.get("imagePullPolicy").and_then(Value::as_str).unwrap_or("IfNotPresent").to_string();
+        match images::lookup(&image) {
+            Err(PullError::InvalidName) => {
+                sim.record_event(key, "Warning", "InspectFailed", "kubelet", format!("Failed to apply default image tag \"{image}\": couldn't parse image reference \"{image}\": invalid reference format"));
+                set_waiting(sim, key, &c, "InvalidImageName", Some(format!("Failed to apply default image tag \"{image}\": couldn't parse image reference \"{image}\": invalid reference format")));
+                return;
+            }
+            Err(PullError::NotFound { .. }) => {
+                sim.record_event(key, "Normal", "Pulling", "kubelet", format!("Pulling image \"{image}\""));
+                failed = true;
+            }
+            Ok(info) => {
+                let cached = sim.pulled.contains(&(node.to_string(), info.full.clone()));
+                if cached && policy != "Always" {
+                    sim.record_event(key, "Normal", "Pulled", "kubelet", format!("Container image \"{image}\" already present on machine"));
+                    total += sim.rand_range(300, 700);
+                } else if policy == "Never" {
+                    set_waiting(sim, key, &c, "ErrImageNeverPull", Some(format!("Container image \"{image}\" is not present with pull policy of Never")));
+                    return;
+                } else {
+                    sim.record_event(key, "Normal", "Pulling", "kubelet", format!("Pulling image \"{image}\""));
+                    let ms = if cached { sim.rand_range(700, 1600) } else { info.pull_ms * sim.rand_range(90, 112) / 100 };
+                    total += ms;
+                    sim.pulled.insert((node.to_string(), info.full.clone()));
+                    let secs = ms as f64 / 1000.0;
+                    let text = if sim.profile.server_minor() >= 28 {
+                        format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting)")
+                    } else {
+                        format!("Successfully pulled image \"{image}\" in {secs:.9}s")
+                    };
+                    pending_pulled_event(sim, key, text, ms);
+                }
+            }
+        }
+    }
+    if failed {
+        let d = sim.rand_range(800, 2500);
+        at(sim, key, uid, d, Step::PullFailed);
+    } else {
+        at(sim, key, uid, total, Step::Pulled);
+    }
+}
+
+fn pending_pulled_event(sim: &mut Sim, key: &ObjKey, text: String, _after_ms: u64) {
+    // k8s-diff: the Pulled event is recorded when the pull starts rather than when it ends;
+    // `kubectl describe` shows the same lines, only its ages may differ by the pull time.
+    sim.record_event(key, "Normal", "Pulled", "kubelet", text);
+}
+
+/// Is the pod Running with its Ready condition true?
+pub fn is_running_and_ready(pod: &Value) -> bool {
+    obj::str_at(pod, "/status/phase") == Some("Running") && obj::condition_true(pod, "Ready")
+}
+
+/// Pods that count as using a claim: not yet terminated.
+pub fn pods_using_claim<'a>(sim: &'a Sim, ns: &'a str, claim: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+    sim.store.list(Kind::Pod, Some(ns)).map(|(_, p)| p).filter(move |p| {
+        !matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed"))
+            && obj::arr_at(p, "/spec/volumes").iter().any(|v| obj::str_at(v, "/persistentVolumeClaim/claimName") == Some(claim))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipam_hands_out_in_order_and_does_not_reuse_at_once() {
+        let mut a = NodeIpam::new([172, 16, 158]);
+        assert_eq!(a.allocate().unwrap(), "172.16.158.2");
+        a.release("172.16.158.2");
+        assert_eq!(a.allocate().unwrap(), "172.16.158.3");
+        assert_eq!(a.allocate().unwrap(), "172.16.158.4");
+    }
+
+    #[test]
+    fn behaviour_reads_the_command() {
+        let c = json!({"image":"busybox","command":["sh","-c","sleep 3600"]});
+        assert_eq!(behaviour(&c, None), Some((3_600_100, 0)));
+        let c = json!({"image":"busybox","command":["sh","-c","while true; do sleep 1; done"]});
+        assert_eq!(behaviour(&c, None), None);
+        let c = json!({"image":"busybox","args":["sh","-c","echo hi; exit 3"]});
+        assert_eq!(behaviour(&c, None), Some((150, 3)));
+        let nginx = images::lookup("nginx").ok();
+        assert_eq!(behaviour(&json!({"image":"nginx"}), nginx.as_ref()), None);
+    }
+}

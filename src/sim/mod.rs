@@ -1,0 +1,899 @@
+//! The pure cluster model: an API-server-like object store, a virtual clock with one event
+//! queue, the controllers, the scheduler, the kubelets and the volume provisioner.
+//!
+//! `Sim` owns everything. Callers change the cluster through the API methods (`create`,
+//! `update`, `delete`, ...), which behave as the API server does (defaulting, validation,
+//! admission), then let time pass with `run_until`/`run_until_idle`. Every change lands in the
+//! store's watch log, which is how kubectl's `-w` sees it.
+//!
+//! No wall clock and no global RNG: time is `SimTime`, randomness is the one `ChaCha8Rng`
+//! seeded from `SimConfig::seed`, so a seed and a script give the same transcript everywhere.
+
+pub mod controllers;
+pub mod defaults;
+pub mod images;
+pub mod kubelet;
+pub mod labels;
+pub mod names;
+pub mod obj;
+pub mod profile;
+pub mod resources;
+pub mod scheduler;
+pub mod store;
+pub mod time;
+pub mod validation;
+pub mod volumes;
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+use serde_json::{json, Value};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+
+pub use profile::Profile;
+pub use resources::Kind;
+pub use store::{ObjKey, Store, WatchEvent, WatchType};
+pub use time::SimTime;
+
+/// An error the API server returns.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// `pods "web-9" not found`.
+    #[error("{resource} \"{name}\" not found")]
+    NotFound { resource: String, name: String },
+    /// `pods "web-0" already exists`.
+    #[error("{resource} \"{name}\" already exists")]
+    AlreadyExists { resource: String, name: String },
+    /// A 422: `The StatefulSet "web" is invalid: ...` (kubectl formats the causes).
+    #[error("{kind} {name:?} is invalid")]
+    Invalid { kind: String, name: String, causes: Vec<String> },
+    /// A 400 with its message.
+    #[error("{0}")]
+    BadRequest(String),
+    /// A 409 that is not AlreadyExists (e.g. an object being deleted).
+    #[error("{0}")]
+    Conflict(String),
+    /// A 403 (e.g. creating in a namespace that is terminating).
+    #[error("{0}")]
+    Forbidden(String),
+}
+
+/// How dependents are treated when their owner is deleted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Propagation {
+    #[default]
+    Background,
+    Foreground,
+    Orphan,
+}
+
+/// Options of a delete call.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DeleteOptions {
+    /// Seconds of grace; `None` uses the object's own (`terminationGracePeriodSeconds`).
+    pub grace_seconds: Option<i64>,
+    pub propagation: Propagation,
+}
+
+/// Seed and profile of a new cluster.
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    pub seed: u64,
+    pub profile: Profile,
+}
+
+impl SimConfig {
+    /// The seed lab's cluster with the given seed.
+    pub fn seeded(seed: u64) -> SimConfig {
+        SimConfig { seed, profile: Profile::default() }
+    }
+}
+
+/// Work a controller does for one object, queued when something it watches changes.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Work {
+    Gc(ObjKey),
+    /// An owner with this uid is gone: collect its dependents.
+    GcOrphans(String),
+    Deployment(ObjKey),
+    ReplicaSet(ObjKey),
+    StatefulSet(ObjKey),
+    Pvc(ObjKey),
+    Pv(ObjKey),
+    Schedule(ObjKey),
+    Kubelet(ObjKey),
+    Endpoints(ObjKey),
+}
+
+/// Something due at a moment of virtual time.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Timer {
+    /// A kubelet step for a pod (the pod's uid guards against a newer pod of the same name).
+    Kubelet { pod: ObjKey, uid: String, step: kubelet::Step },
+    /// A provisioner finished creating a volume for a claim.
+    Provisioned { pvc: ObjKey, uid: String },
+    /// A provisioner finished deleting a released volume.
+    Reclaimed { pv: ObjKey },
+    /// Run a controller again (minReadySeconds, back-off).
+    Requeue(Work),
+}
+
+/// The cluster.
+pub struct Sim {
+    now: SimTime,
+    pub store: Store,
+    queue: BinaryHeap<Reverse<(SimTime, u64, Timer)>>,
+    seq: u64,
+    rng: ChaCha8Rng,
+    pub profile: Profile,
+    dirty: BTreeSet<Work>,
+    /// Unix seconds of `SimTime(0)`.
+    epoch: i64,
+    pub(crate) ipam: BTreeMap<String, kubelet::NodeIpam>,
+    /// (node, image) pairs already pulled.
+    pub(crate) pulled: BTreeSet<(String, String)>,
+    /// Pods the scheduler has placed but not bound yet (waiting for volumes): pod → node.
+    pub(crate) assumed: BTreeMap<ObjKey, String>,
+    /// Cluster IPs handed out.
+    pub(crate) service_ips: BTreeSet<u8>,
+    event_count: u64,
+    /// What each kubelet remembers of its pods, by pod uid.
+    pub(crate) runtime: BTreeMap<String, kubelet::PodRuntime>,
+    pub(crate) volumes: volumes::State,
+}
+
+impl Sim {
+    /// A new cluster: nodes, the `default`/`kube-system` namespaces, the `kubernetes` and
+    /// `kube-dns` Services and the profile's StorageClasses, all as old as the profile says.
+    pub fn new(config: SimConfig) -> Sim {
+        let epoch = time::parse_rfc3339(&config.profile.start_time).unwrap_or(1_653_728_400);
+        let mut sim = Sim {
+            now: SimTime::ZERO,
+            store: Store::new(),
+            queue: BinaryHeap::new(),
+            seq: 0,
+            rng: ChaCha8Rng::seed_from_u64(config.seed),
+            profile: config.profile,
+            dirty: BTreeSet::new(),
+            epoch,
+            ipam: BTreeMap::new(),
+            pulled: BTreeSet::new(),
+            assumed: BTreeMap::new(),
+            service_ips: BTreeSet::new(),
+            event_count: 0,
+            runtime: BTreeMap::new(),
+            volumes: volumes::State::default(),
+        };
+        sim.bootstrap();
+        sim
+    }
+
+    fn bootstrap(&mut self) {
+        let born = self.epoch - self.profile.cluster_age_seconds as i64;
+        let stamp = time::rfc3339(born);
+        let mut boot = Vec::new();
+        for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            boot.push(json!({"apiVersion":"v1","kind":"Namespace","metadata":{"name":ns,"labels":{"kubernetes.io/metadata.name":ns}},"spec":{"finalizers":["kubernetes"]},"status":{"phase":"Active"}}));
+        }
+        let minor = self.profile.server_minor();
+        for n in self.profile.nodes.clone() {
+            let cp = n.role == "control-plane";
+            let mut labels = json!({"beta.kubernetes.io/arch":"amd64","beta.kubernetes.io/os":"linux","kubernetes.io/arch":"amd64","kubernetes.io/hostname":n.name,"kubernetes.io/os":"linux"});
+            if cp {
+                labels["node-role.kubernetes.io/control-plane"] = json!("");
+                if minor < 24 {
+                    labels["node-role.kubernetes.io/master"] = json!("");
+                }
+            }
+            let taints = if cp { json!([{"effect":"NoSchedule","key":"node-role.kubernetes.io/master"}]) } else { json!([]) };
+            let mut node = json!({"apiVersion":"v1","kind":"Node","metadata":{"name":n.name,"labels":labels},
+                "spec":{"podCIDR":n.pod_cidr,"podCIDRs":[n.pod_cidr]},
+                "status":{"addresses":[{"type":"InternalIP","address":n.ip},{"type":"Hostname","address":n.name}],
+                  "capacity":{"cpu":"2","memory":"4030184Ki","pods":"110","ephemeral-storage":"30298176Ki"},
+                  "allocatable":{"cpu":"2","memory":"3927784Ki","pods":"110","ephemeral-storage":"27922798226"},
+                  "conditions":[{"type":"Ready","status":"True","reason":"KubeletReady","message":"kubelet is posting ready status"}],
+                  "nodeInfo":{"kubeletVersion":format!("v{}", self.profile.kubernetes_version),"containerRuntimeVersion":"containerd://1.6.4","osImage":"Ubuntu 20.04.4 LTS","kernelVersion":"5.4.0-113-generic","operatingSystem":"linux","architecture":"amd64"}}});
+            if cp {
+                node["spec"]["taints"] = taints;
+            }
+            boot.push(node);
+            if let Some(block) = profile::parse_cidr24(&n.pod_cidr) {
+                self.ipam.insert(n.name.clone(), kubelet::NodeIpam::new(block));
+            }
+        }
+        for sc in self.profile.storage_classes.clone() {
+            let mut o = json!({"apiVersion":"storage.k8s.io/v1","kind":"StorageClass","metadata":{"name":sc.name},
+                "provisioner":sc.provisioner,"reclaimPolicy":sc.reclaim_policy,"volumeBindingMode":sc.volume_binding_mode});
+            if sc.default {
+                o["metadata"]["annotations"] = json!({"storageclass.kubernetes.io/is-default-class":"true"});
+            }
+            if sc.allow_volume_expansion {
+                o["allowVolumeExpansion"] = json!(true);
+            }
+            boot.push(o);
+        }
+        let dns_ip = self.profile.cluster_dns.clone();
+        boot.push(json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"kubernetes","namespace":"default","labels":{"component":"apiserver","provider":"kubernetes"}},
+            "spec":{"clusterIP":self.service_ip(1),"ports":[{"name":"https","port":443,"protocol":"TCP","targetPort":6443}]}}));
+        boot.push(json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"kube-dns","namespace":"kube-system","labels":{"k8s-app":"kube-dns","kubernetes.io/cluster-service":"true","kubernetes.io/name":"CoreDNS"}},
+            "spec":{"clusterIP":dns_ip,"ports":[{"name":"dns","port":53,"protocol":"UDP","targetPort":53},{"name":"dns-tcp","port":53,"protocol":"TCP","targetPort":53},{"name":"metrics","port":9153,"protocol":"TCP","targetPort":9153}],"selector":{"k8s-app":"kube-dns"}}}));
+        let record = self.store.record;
+        self.store.record = false;
+        for o in boot {
+            if let Err(e) = self.create(o) {
+                panic!("bootstrap object rejected: {e}");
+            }
+        }
+        // Everything above existed before the lab started.
+        let keys: Vec<ObjKey> = [Kind::Namespace, Kind::Node, Kind::StorageClass, Kind::Service]
+            .iter()
+            .flat_map(|k| self.store.list(*k, None).map(|(k, _)| k.clone()).collect::<Vec<_>>())
+            .collect();
+        for k in keys {
+            if let Some(mut o) = self.store.get(&k).cloned() {
+                obj::meta_mut(&mut o).insert("creationTimestamp".into(), json!(stamp));
+                self.store.put(k, o, self.now);
+            }
+        }
+        self.settle_now();
+        self.store.record = record;
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Unix seconds at a moment of virtual time.
+    pub fn unix_at(&self, t: SimTime) -> i64 {
+        self.epoch + (t.ms() / 1000) as i64
+    }
+
+    /// The current time as the API server stamps it (whole seconds).
+    pub fn timestamp(&self) -> String {
+        time::rfc3339(self.unix_at(self.now))
+    }
+
+    /// Milliseconds of virtual time since an RFC 3339 stamp (negative if in the future).
+    pub fn ms_since(&self, stamp: &str) -> Option<i64> {
+        let t = time::parse_rfc3339(stamp)?;
+        Some((self.epoch * 1000 + self.now.ms() as i64) - t * 1000)
+    }
+
+    /// The seeded generator, for anything that needs randomness.
+    pub fn rng(&mut self) -> &mut dyn RngCore {
+        &mut self.rng
+    }
+
+    /// A random number in `lo..=hi`.
+    pub fn rand_range(&mut self, lo: u64, hi: u64) -> u64 {
+        if hi <= lo {
+            return lo;
+        }
+        lo + self.rng.next_u64() % (hi - lo + 1)
+    }
+
+    pub fn service_ip(&self, last: u8) -> String {
+        let b = profile::parse_cidr24(&self.profile.service_cidr).unwrap_or([10, 96, 0]);
+        format!("{}.{}.{}.{last}", b[0], b[1], b[2])
+    }
+
+    pub fn get(&self, kind: Kind, ns: &str, name: &str) -> Option<&Value> {
+        self.store.get(&ObjKey::new(kind, ns, name))
+    }
+
+    // ----- time -----------------------------------------------------------------------------
+
+    pub(crate) fn schedule(&mut self, after_ms: u64, timer: Timer) {
+        self.seq += 1;
+        self.queue.push(Reverse((self.now.plus_ms(after_ms), self.seq, timer)));
+    }
+
+    /// Runs the controllers on everything that changed, at the current instant.
+    pub fn settle_now(&mut self) {
+        let mut guard = 0u32;
+        loop {
+            self.dispatch();
+            let Some(w) = self.dirty.pop_first() else { break };
+            self.run_work(w);
+            guard += 1;
+            if guard > 5_000_000 {
+                // A controller that keeps re-queueing itself at one instant is a bug in the model.
+                panic!("controllers did not settle at {}", self.now);
+            }
+        }
+    }
+
+    /// When the next timer is due, if any.
+    pub fn next_due(&self) -> Option<SimTime> {
+        self.queue.peek().map(|Reverse((t, _, _))| *t)
+    }
+
+    /// Handles the next due timer (advancing the clock to it). False when nothing is scheduled.
+    pub fn step(&mut self) -> bool {
+        self.settle_now();
+        let Some(Reverse((t, _, timer))) = self.queue.pop() else { return false };
+        if t > self.now {
+            self.now = t;
+        }
+        self.fire(timer);
+        self.settle_now();
+        true
+    }
+
+    /// Lets time pass until `t`, handling everything due by then.
+    pub fn run_until(&mut self, t: SimTime) {
+        self.settle_now();
+        while self.next_due().is_some_and(|d| d <= t) {
+            self.step();
+        }
+        if t > self.now {
+            self.now = t;
+        }
+    }
+
+    /// Advances the clock by `ms`.
+    pub fn advance(&mut self, ms: u64) {
+        self.run_until(self.now.plus_ms(ms));
+    }
+
+    /// Runs until nothing more is scheduled, or until `limit_ms` of virtual time have passed.
+    /// Returns true if the cluster settled.
+    pub fn run_until_idle(&mut self, limit_ms: u64) -> bool {
+        let deadline = self.now.plus_ms(limit_ms);
+        self.settle_now();
+        while let Some(d) = self.next_due() {
+            if d > deadline {
+                self.now = deadline;
+                return false;
+            }
+            self.step();
+        }
+        true
+    }
+
+    fn fire(&mut self, timer: Timer) {
+        match timer {
+            Timer::Kubelet { pod, uid, step } => kubelet::on_step(self, &pod, &uid, step),
+            Timer::Provisioned { pvc, uid } => volumes::on_provisioned(self, &pvc, &uid),
+            Timer::Reclaimed { pv } => volumes::on_reclaimed(self, &pv),
+            Timer::Requeue(w) => {
+                self.dirty.insert(w);
+            }
+        }
+    }
+
+    fn run_work(&mut self, w: Work) {
+        match w {
+            Work::Gc(k) => controllers::gc::sync(self, &k),
+            Work::GcOrphans(uid) => controllers::gc::collect(self, &uid),
+            Work::Deployment(k) => controllers::deployment::sync(self, &k),
+            Work::ReplicaSet(k) => controllers::replicaset::sync(self, &k),
+            Work::StatefulSet(k) => controllers::statefulset::sync(self, &k),
+            Work::Pvc(k) => volumes::sync_pvc(self, &k),
+            Work::Pv(k) => volumes::sync_pv(self, &k),
+            Work::Schedule(k) => scheduler::sync(self, &k),
+            Work::Kubelet(k) => kubelet::sync(self, &k),
+            Work::Endpoints(k) => controllers::endpoints::sync(self, &k),
+        }
+    }
+
+    /// Turns store changes into controller work (the informers' event handlers).
+    fn dispatch(&mut self) {
+        let pending = std::mem::take(&mut self.store.pending);
+        for (key, ty, uid) in pending {
+            let current = self.store.get(&key).cloned();
+            let deleted = ty == WatchType::Deleted;
+            if let Some(o) = &current {
+                if obj::is_deleting(o) && !obj::finalizers(o).is_empty() {
+                    self.dirty.insert(Work::Gc(key.clone()));
+                }
+            }
+            if deleted && !self.store.dependents(&uid).is_empty() {
+                // The GC looks for dependents of whatever disappeared.
+                self.dirty.insert(Work::GcOrphans(uid.clone()));
+            }
+            match key.kind {
+                Kind::Pod => self.dispatch_pod(&key, current.as_ref()),
+                Kind::Service => {
+                    self.dirty.insert(Work::Endpoints(key.clone()));
+                }
+                Kind::PersistentVolumeClaim => {
+                    self.dirty.insert(Work::Pvc(key.clone()));
+                    let waiting: Vec<ObjKey> = self.assumed.keys().filter(|p| p.ns == key.ns).cloned().collect();
+                    for p in waiting {
+                        self.dirty.insert(Work::Schedule(p));
+                    }
+                    if let Some(o) = &current {
+                        if let Some(pv) = obj::str_at(o, "/spec/volumeName") {
+                            self.dirty.insert(Work::Pv(ObjKey::new(Kind::PersistentVolume, "", pv)));
+                        }
+                    } else {
+                        // The claim is gone: its volume is released.
+                        let pvs: Vec<ObjKey> = self
+                            .store
+                            .list(Kind::PersistentVolume, None)
+                            .filter(|(_, pv)| obj::str_at(pv, "/spec/claimRef/name") == Some(&key.name) && obj::str_at(pv, "/spec/claimRef/namespace") == Some(&key.ns))
+                            .map(|(k, _)| k.clone())
+                            .collect();
+                        for k in pvs {
+                            self.dirty.insert(Work::Pv(k));
+                        }
+                    }
+                }
+                Kind::PersistentVolume => {
+                    self.dirty.insert(Work::Pv(key.clone()));
+                    if let Some(o) = &current {
+                        if let (Some(ns), Some(n)) = (obj::str_at(o, "/spec/claimRef/namespace"), obj::str_at(o, "/spec/claimRef/name")) {
+                            self.dirty.insert(Work::Pvc(ObjKey::new(Kind::PersistentVolumeClaim, ns, n)));
+                        }
+                    }
+                }
+                Kind::StatefulSet => {
+                    self.dirty.insert(Work::StatefulSet(key.clone()));
+                }
+                Kind::Deployment => {
+                    self.dirty.insert(Work::Deployment(key.clone()));
+                }
+                Kind::ReplicaSet => {
+                    self.dirty.insert(Work::ReplicaSet(key.clone()));
+                    if let Some(r) = current.as_ref().and_then(obj::controller_ref) {
+                        if r.get("kind").and_then(Value::as_str) == Some("Deployment") {
+                            let n = r.get("name").and_then(Value::as_str).unwrap_or_default();
+                            self.dirty.insert(Work::Deployment(ObjKey::new(Kind::Deployment, &key.ns, n)));
+                        }
+                    } else if let Some(o) = &current {
+                        self.enqueue_matching(Kind::Deployment, &key.ns, o);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn dispatch_pod(&mut self, key: &ObjKey, current: Option<&Value>) {
+        // For a deleted pod, the last state is in the log; the owner and services are found from it.
+        let last = match current {
+            Some(o) => Some(o.clone()),
+            None => None,
+        };
+        let owner = last.as_ref().and_then(obj::controller_ref).map(|r| {
+            (r.get("kind").and_then(Value::as_str).unwrap_or_default().to_string(), r.get("name").and_then(Value::as_str).unwrap_or_default().to_string())
+        });
+        match owner {
+            Some((k, n)) if k == "StatefulSet" => {
+                self.dirty.insert(Work::StatefulSet(ObjKey::new(Kind::StatefulSet, &key.ns, &n)));
+            }
+            Some((k, n)) if k == "ReplicaSet" => {
+                self.dirty.insert(Work::ReplicaSet(ObjKey::new(Kind::ReplicaSet, &key.ns, &n)));
+            }
+            Some(_) => {}
+            None => {
+                if let Some(o) = &last {
+                    self.enqueue_matching(Kind::StatefulSet, &key.ns, o);
+                    self.enqueue_matching(Kind::ReplicaSet, &key.ns, o);
+                } else {
+                    // A deleted pod without an owner we can read: wake every set in the namespace.
+                    for kind in [Kind::StatefulSet, Kind::ReplicaSet] {
+                        let ks: Vec<ObjKey> = self.store.list(kind, Some(&key.ns)).map(|(k, _)| k.clone()).collect();
+                        for k in ks {
+                            self.dirty.insert(if kind == Kind::StatefulSet { Work::StatefulSet(k) } else { Work::ReplicaSet(k) });
+                        }
+                    }
+                }
+            }
+        }
+        match &last {
+            Some(o) => {
+                if obj::str_at(o, "/spec/nodeName").is_none() {
+                    if !obj::is_deleting(o) {
+                        self.dirty.insert(Work::Schedule(key.clone()));
+                    }
+                } else {
+                    self.dirty.insert(Work::Kubelet(key.clone()));
+                }
+                for c in obj::arr_at(o, "/spec/volumes") {
+                    if let Some(claim) = obj::str_at(c, "/persistentVolumeClaim/claimName") {
+                        self.dirty.insert(Work::Pvc(ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, claim)));
+                    }
+                }
+                let svcs: Vec<ObjKey> = self
+                    .store
+                    .list(Kind::Service, Some(&key.ns))
+                    .filter(|(_, s)| s.pointer("/spec/selector").and_then(Value::as_object).is_some_and(|sel| !sel.is_empty() && sel.iter().all(|(k, v)| obj::label(o, k) == v.as_str())))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                for s in svcs {
+                    self.dirty.insert(Work::Endpoints(s));
+                }
+            }
+            None => {
+                // Gone: claims it held may now be released from protection; endpoints drop it.
+                let pvcs: Vec<ObjKey> = self.store.list(Kind::PersistentVolumeClaim, Some(&key.ns)).filter(|(_, c)| obj::is_deleting(c)).map(|(k, _)| k.clone()).collect();
+                for k in pvcs {
+                    self.dirty.insert(Work::Pvc(k));
+                }
+                let svcs: Vec<ObjKey> = self.store.list(Kind::Service, Some(&key.ns)).map(|(k, _)| k.clone()).collect();
+                for s in svcs {
+                    self.dirty.insert(Work::Endpoints(s));
+                }
+                self.assumed.remove(key);
+            }
+        }
+    }
+
+    /// Wakes the controllers of `kind` in `ns` whose selector matches `o`'s labels (adoption).
+    fn enqueue_matching(&mut self, kind: Kind, ns: &str, o: &Value) {
+        let lbl = labels::labels_of(o);
+        let ks: Vec<ObjKey> = self
+            .store
+            .list(kind, Some(ns))
+            .filter(|(_, c)| c.pointer("/spec/selector").is_some_and(|s| {
+                let sel = labels::Selector::from_label_selector(s);
+                !sel.is_empty() && sel.matches(&lbl)
+            }))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in ks {
+            self.dirty.insert(match kind {
+                Kind::StatefulSet => Work::StatefulSet(k),
+                Kind::Deployment => Work::Deployment(k),
+                _ => Work::ReplicaSet(k),
+            });
+        }
+    }
+
+    // ----- the API ------------------------------------------------------------------------
+
+    /// Creates an object as `POST` does: namespace defaulting, generateName, API defaulting,
+    /// validation, admission (default StorageClass, ClusterIP), uid and creationTimestamp.
+    pub fn create(&mut self, mut o: Value) -> Result<Value, ApiError> {
+        let kind = kind_of(&o)?;
+        let ns = if kind.namespaced() {
+            let ns = obj::namespace(&o);
+            if ns.is_empty() { "default".to_string() } else { ns.to_string() }
+        } else {
+            String::new()
+        };
+        if kind.namespaced() {
+            obj::meta_mut(&mut o).insert("namespace".into(), json!(ns));
+            match self.store.get(&ObjKey::new(Kind::Namespace, "", &ns)) {
+                None => return Err(ApiError::NotFound { resource: "namespaces".into(), name: ns }),
+                Some(n) if obj::is_deleting(n) => {
+                    return Err(ApiError::Forbidden(format!(
+                        "{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                        kind.qualified_plural(),
+                        obj::name(&o)
+                    )))
+                }
+                _ => {}
+            }
+        }
+        if obj::name(&o).is_empty() {
+            let Some(prefix) = obj::str_at(&o, "/metadata/generateName").map(String::from) else {
+                return Err(ApiError::Invalid { kind: kind.to_string(), name: String::new(), causes: vec!["metadata.name: Required value: name or generateName is required".into()] });
+            };
+            let mut name = names::generate_name(&mut self.rng, &prefix);
+            for _ in 0..8 {
+                if !self.store.contains(&ObjKey::new(kind, &ns, &name)) {
+                    break;
+                }
+                name = names::generate_name(&mut self.rng, &prefix);
+            }
+            obj::meta_mut(&mut o).insert("name".into(), json!(name));
+        }
+        let key = ObjKey::new(kind, &ns, obj::name(&o));
+        if self.store.contains(&key) {
+            return Err(ApiError::AlreadyExists { resource: kind.qualified_plural(), name: key.name });
+        }
+        defaults::apply(kind, &mut o, self);
+        validation::validate_create(kind, &o)?;
+        self.admit(kind, &mut o)?;
+        let uid = names::uuid_v4(&mut self.rng);
+        let ts = self.timestamp();
+        {
+            let m = obj::meta_mut(&mut o);
+            m.insert("uid".into(), json!(uid));
+            m.insert("creationTimestamp".into(), json!(ts));
+            m.remove("deletionTimestamp");
+            m.remove("resourceVersion");
+            if has_generation(kind) {
+                m.insert("generation".into(), json!(1));
+            }
+        }
+        self.store.put(key.clone(), o, self.now);
+        self.settle_now();
+        Ok(self.store.get(&key).cloned().unwrap_or(Value::Null))
+    }
+
+    /// Admission plugins: DefaultStorageClass, StorageObjectInUseProtection, the service IP allocator.
+    fn admit(&mut self, kind: Kind, o: &mut Value) -> Result<(), ApiError> {
+        match kind {
+            Kind::PersistentVolumeClaim => {
+                if o.pointer("/spec/storageClassName").is_none() {
+                    let def = self.store.list(Kind::StorageClass, None).find(|(_, sc)| obj::annotation(sc, "storageclass.kubernetes.io/is-default-class") == Some("true")).map(|(k, _)| k.name.clone());
+                    if let Some(d) = def {
+                        obj::set(o, "/spec/storageClassName", json!(d));
+                    }
+                }
+                add_finalizer(o, "kubernetes.io/pvc-protection");
+                obj::set(o, "/status/phase", json!("Pending"));
+            }
+            Kind::PersistentVolume => {
+                add_finalizer(o, "kubernetes.io/pv-protection");
+                if o.pointer("/status/phase").is_none() {
+                    obj::set(o, "/status/phase", json!(if o.pointer("/spec/claimRef").is_some() { "Bound" } else { "Available" }));
+                }
+            }
+            Kind::Service => self.allocate_cluster_ip(o)?,
+            Kind::Pod => {
+                if o.pointer("/status/phase").is_none() {
+                    obj::set(o, "/status", json!({"phase":"Pending","qosClass":"BestEffort"}));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn allocate_cluster_ip(&mut self, o: &mut Value) -> Result<(), ApiError> {
+        let ty = obj::str_at(o, "/spec/type").unwrap_or("ClusterIP").to_string();
+        if ty == "ExternalName" {
+            return Ok(());
+        }
+        let requested = obj::str_at(o, "/spec/clusterIP").map(String::from);
+        let ip = match requested.as_deref() {
+            Some("None") => "None".to_string(),
+            Some(ip) if !ip.is_empty() => {
+                let prefix = self.service_ip(0);
+                let prefix = prefix.trim_end_matches('0');
+                let last: Option<u8> = ip.strip_prefix(prefix).and_then(|x| x.parse().ok());
+                match last {
+                    Some(l) if l > 0 && l < 255 => {
+                        if !self.service_ips.insert(l) {
+                            return Err(ApiError::Invalid { kind: "Service".into(), name: obj::name(o).into(), causes: vec![format!("spec.clusterIPs: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: provided IP is already allocated")] });
+                        }
+                        ip.to_string()
+                    }
+                    _ => {
+                        return Err(ApiError::Invalid { kind: "Service".into(), name: obj::name(o).into(), causes: vec![format!("spec.clusterIPs: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is {}", self.profile.service_cidr)] })
+                    }
+                }
+            }
+            _ => {
+                let free: Vec<u8> = (2..255u8).filter(|i| !self.service_ips.contains(i)).collect();
+                if free.is_empty() {
+                    return Err(ApiError::Invalid { kind: "Service".into(), name: obj::name(o).into(), causes: vec!["spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full".into()] });
+                }
+                let pick = free[(self.rng.next_u64() % free.len() as u64) as usize];
+                self.service_ips.insert(pick);
+                self.service_ip(pick)
+            }
+        };
+        obj::set(o, "/spec/clusterIP", json!(ip));
+        obj::set(o, "/spec/clusterIPs", json!([ip]));
+        if ty == "NodePort" || ty == "LoadBalancer" {
+            let mut ports = obj::arr_at(o, "/spec/ports").to_vec();
+            for p in ports.iter_mut() {
+                if p.get("nodePort").is_none() {
+                    p["nodePort"] = json!(30000 + self.rng.next_u64() % 2768);
+                }
+            }
+            obj::set(o, "/spec/ports", json!(ports));
+        }
+        if ty == "LoadBalancer" {
+            obj::set(o, "/status/loadBalancer", json!({}));
+        }
+        Ok(())
+    }
+
+    /// Replaces an object's spec and metadata (what apply, patch, scale and label end in),
+    /// keeping what the server owns: uid, creationTimestamp, status.
+    pub fn update(&mut self, mut o: Value) -> Result<Value, ApiError> {
+        let kind = kind_of(&o)?;
+        let ns = if kind.namespaced() { obj::namespace(&o).to_string() } else { String::new() };
+        let key = ObjKey::new(kind, if ns.is_empty() { "default" } else { &ns }, obj::name(&o));
+        let Some(old) = self.store.get(&key).cloned() else {
+            return Err(ApiError::NotFound { resource: kind.qualified_plural(), name: key.name });
+        };
+        obj::meta_mut(&mut o).insert("namespace".into(), json!(key.ns));
+        if !kind.namespaced() {
+            obj::meta_mut(&mut o).remove("namespace");
+        }
+        defaults::apply(kind, &mut o, self);
+        validation::validate_update(kind, &old, &o)?;
+        for f in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "ownerReferences", "finalizers"] {
+            let keep_user = matches!(f, "ownerReferences" | "finalizers") && o.pointer(&format!("/metadata/{f}")).is_some();
+            if keep_user {
+                continue;
+            }
+            match old.pointer(&format!("/metadata/{f}")) {
+                Some(v) => {
+                    obj::meta_mut(&mut o).insert(f.into(), v.clone());
+                }
+                None => {
+                    obj::meta_mut(&mut o).remove(f);
+                }
+            }
+        }
+        if let Some(st) = old.get("status") {
+            o["status"] = st.clone();
+        }
+        if kind == Kind::Service {
+            // The allocator's choices stay.
+            for f in ["/spec/clusterIP", "/spec/clusterIPs"] {
+                if let Some(v) = old.pointer(f) {
+                    obj::set(&mut o, f, v.clone());
+                }
+            }
+        }
+        if kind == Kind::PersistentVolumeClaim || kind == Kind::PersistentVolume {
+            for f in ["/spec/volumeName", "/spec/claimRef", "/spec/storageClassName"] {
+                if o.pointer(f).is_none() {
+                    if let Some(v) = old.pointer(f) {
+                        obj::set(&mut o, f, v.clone());
+                    }
+                }
+            }
+        }
+        if has_generation(kind) && old.get("spec") != o.get("spec") {
+            let g = obj::i64_at(&old, "/metadata/generation").unwrap_or(1) + 1;
+            obj::meta_mut(&mut o).insert("generation".into(), json!(g));
+        }
+        if old == o {
+            return Ok(old);
+        }
+        self.store.put(key.clone(), o, self.now);
+        self.settle_now();
+        Ok(self.store.get(&key).cloned().unwrap_or(Value::Null))
+    }
+
+    /// A write by a controller or kubelet: the closure edits the stored object.
+    pub(crate) fn modify(&mut self, key: &ObjKey, f: impl FnOnce(&mut Value)) -> bool {
+        let Some(mut o) = self.store.get(key).cloned() else { return false };
+        let before = o.clone();
+        f(&mut o);
+        if o != before {
+            self.store.put(key.clone(), o, self.now);
+        }
+        true
+    }
+
+    /// Deletes an object as `DELETE` does: graceful for running pods, finalizers honoured,
+    /// propagation recorded as the `orphan`/`foregroundDeletion` finalizers.
+    pub fn delete(&mut self, key: &ObjKey, opts: DeleteOptions) -> Result<Value, ApiError> {
+        let Some(o) = self.store.get(key).cloned() else {
+            return Err(ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() });
+        };
+        let mut o2 = o.clone();
+        let mut finals = obj::finalizers(&o);
+        match opts.propagation {
+            Propagation::Orphan if !self.store.dependents(obj::uid(&o)).is_empty() => {
+                if !finals.iter().any(|f| f == "orphan") {
+                    finals.push("orphan".into());
+                }
+            }
+            Propagation::Foreground if !self.store.dependents(obj::uid(&o)).is_empty() => {
+                if !finals.iter().any(|f| f == "foregroundDeletion") {
+                    finals.push("foregroundDeletion".into());
+                }
+            }
+            _ => {}
+        }
+        let pod_grace = if key.kind == Kind::Pod {
+            let g = opts.grace_seconds.unwrap_or_else(|| obj::i64_at(&o, "/spec/terminationGracePeriodSeconds").unwrap_or(30));
+            let running = obj::str_at(&o, "/spec/nodeName").is_some() && !matches!(obj::str_at(&o, "/status/phase"), Some("Succeeded") | Some("Failed"));
+            if running && g > 0 { Some(g) } else { None }
+        } else {
+            None
+        };
+        if finals.is_empty() && pod_grace.is_none() {
+            let gone = self.store.remove(key, self.now).unwrap_or(o);
+            self.settle_now();
+            return Ok(gone);
+        }
+        if obj::is_deleting(&o) {
+            // Already being deleted: a shorter grace period still shortens it.
+            if let (Some(g), Some(old)) = (pod_grace, obj::i64_at(&o, "/metadata/deletionGracePeriodSeconds")) {
+                if g < old {
+                    self.modify(key, |p| {
+                        obj::meta_mut(p).insert("deletionGracePeriodSeconds".into(), json!(g));
+                    });
+                    self.settle_now();
+                }
+            } else if pod_grace.is_none() && key.kind == Kind::Pod && finals.is_empty() {
+                self.store.remove(key, self.now);
+                self.settle_now();
+            }
+            return Ok(o);
+        }
+        {
+            let ts = time::rfc3339(self.unix_at(self.now) + pod_grace.unwrap_or(0));
+            let m = obj::meta_mut(&mut o2);
+            m.insert("deletionTimestamp".into(), json!(ts));
+            m.insert("deletionGracePeriodSeconds".into(), json!(pod_grace.unwrap_or(0)));
+            if !finals.is_empty() {
+                m.insert("finalizers".into(), json!(finals));
+            }
+        }
+        self.store.put(key.clone(), o2.clone(), self.now);
+        self.settle_now();
+        Ok(o2)
+    }
+
+    /// Records a core/v1 Event about an object, or bumps the count of an identical recent one.
+    pub(crate) fn record_event(&mut self, about: &ObjKey, ty: &str, reason: &str, source: &str, message: String) {
+        let involved_uid = self.store.get(about).map(|o| obj::uid(o).to_string()).unwrap_or_default();
+        let ns = if about.ns.is_empty() { "default".to_string() } else { about.ns.clone() };
+        let ts = self.timestamp();
+        let existing = self
+            .store
+            .list(Kind::Event, Some(&ns))
+            .find(|(_, e)| {
+                obj::str_at(e, "/involvedObject/uid") == Some(&involved_uid)
+                    && obj::str_at(e, "/reason") == Some(reason)
+                    && obj::str_at(e, "/message") == Some(&message)
+            })
+            .map(|(k, _)| k.clone());
+        let record = self.store.record;
+        if let Some(k) = existing {
+            self.modify(&k, |e| {
+                let n = obj::i64_at(e, "/count").unwrap_or(1) + 1;
+                e["count"] = json!(n);
+                e["lastTimestamp"] = json!(ts);
+            });
+            return;
+        }
+        self.event_count += 1;
+        let name = format!("{}.{:016x}", about.name, 0x16f0_0000_0000_0000u64 + self.event_count * 0x1_0000_0000 + self.now.ms());
+        let api_version = about.kind.api_version();
+        let e = json!({"apiVersion":"v1","kind":"Event","metadata":{"name":name,"namespace":ns,"uid":names::uuid_v4(&mut self.rng),"creationTimestamp":ts},
+            "involvedObject":{"kind":about.kind.to_string(),"namespace":about.ns,"name":about.name,"uid":involved_uid,"apiVersion":api_version},
+            "reason":reason,"message":message,"source":{"component":source},"firstTimestamp":ts,"lastTimestamp":ts,"count":1,"type":ty,
+            "eventTime":null,"reportingComponent":"","reportingInstance":""});
+        let k = ObjKey::new(Kind::Event, &ns, &name);
+        let _ = record;
+        self.store.put(k, e, self.now);
+    }
+}
+
+/// Kind from `apiVersion` and `kind`, or the API server's error for an unknown one.
+pub fn kind_of(o: &Value) -> Result<Kind, ApiError> {
+    let av = o.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+    let k = o.get("kind").and_then(Value::as_str).unwrap_or_default();
+    Kind::from_api(av, k).ok_or_else(|| ApiError::BadRequest(format!("no matches for kind \"{k}\" in version \"{av}\"")))
+}
+
+fn has_generation(kind: Kind) -> bool {
+    matches!(kind, Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::Pod)
+}
+
+fn add_finalizer(o: &mut Value, f: &str) {
+    let mut fs = obj::finalizers(o);
+    if !fs.iter().any(|x| x == f) {
+        fs.push(f.to_string());
+    }
+    obj::meta_mut(o).insert("finalizers".into(), json!(fs));
+}
+
+/// Removes one finalizer; the object goes away if it was being deleted and none are left.
+pub(crate) fn remove_finalizer(sim: &mut Sim, key: &ObjKey, f: &str) {
+    let Some(o) = sim.store.get(key).cloned() else { return };
+    let mut fs = obj::finalizers(&o);
+    let before = fs.len();
+    fs.retain(|x| x != f);
+    if fs.len() == before {
+        return;
+    }
+    if fs.is_empty() && obj::is_deleting(&o) {
+        sim.store.remove(key, sim.now);
+        return;
+    }
+    sim.modify(key, |o| {
+        if fs.is_empty() {
+            obj::meta_mut(o).remove("finalizers");
+        } else {
+            obj::meta_mut(o).insert("finalizers".into(), json!(fs));
+        }
+    });
+}

@@ -1,0 +1,175 @@
+//! The cluster profile: nodes, address ranges, storage classes, and which Kubernetes and kubectl
+//! releases the model imitates. The built-in default is the seed lab's cluster.
+
+use serde::Deserialize;
+
+/// A cluster as a profile file describes it (YAML, camelCase keys).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Profile {
+    /// The server's release (`1.23.6`): decides kubelet and controller behaviour and printed columns.
+    pub kubernetes_version: String,
+    /// The kubectl release whose messages are printed; the server's when unset.
+    #[serde(default)]
+    pub kubectl_version: Option<String>,
+    /// Wall-clock time of the lab's start (RFC 3339, UTC).
+    pub start_time: String,
+    /// How long the cluster has existed when the lab starts, in seconds (ages of nodes, system objects).
+    pub cluster_age_seconds: u64,
+    pub nodes: Vec<NodeProfile>,
+    pub service_cidr: String,
+    pub cluster_dns: String,
+    pub cluster_domain: String,
+    pub storage_classes: Vec<StorageClassProfile>,
+}
+
+/// One node.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NodeProfile {
+    pub name: String,
+    /// `control-plane` (tainted NoSchedule) or `worker`.
+    pub role: String,
+    /// The node's InternalIP.
+    pub ip: String,
+    /// The node's pod address block, a /24 such as `172.16.158.0/24`.
+    pub pod_cidr: String,
+}
+
+/// One StorageClass and its provisioner's speed.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StorageClassProfile {
+    pub name: String,
+    pub provisioner: String,
+    #[serde(default = "default_reclaim")]
+    pub reclaim_policy: String,
+    #[serde(default = "default_binding")]
+    pub volume_binding_mode: String,
+    #[serde(default)]
+    pub default: bool,
+    #[serde(default)]
+    pub allow_volume_expansion: bool,
+    /// Milliseconds from a provisioning request to the PV (local-path runs a helper pod: about 9 s).
+    #[serde(default = "default_provision_ms")]
+    pub provision_ms: u64,
+}
+
+fn default_reclaim() -> String {
+    "Delete".into()
+}
+fn default_binding() -> String {
+    "Immediate".into()
+}
+fn default_provision_ms() -> u64 {
+    9_000
+}
+
+/// The seed lab's cluster (DOIK study, kubeadm 1.23 with Calico and local-path-provisioner).
+pub const DEFAULT_PROFILE_YAML: &str = r#"
+kubernetesVersion: 1.23.6
+startTime: 2022-05-28T09:00:00Z
+clusterAgeSeconds: 7200
+nodes:
+- {name: k8s-m, role: control-plane, ip: 192.168.10.10, podCidr: 172.16.116.0/24}
+- {name: k8s-w1, role: worker, ip: 192.168.10.101, podCidr: 172.16.158.0/24}
+- {name: k8s-w2, role: worker, ip: 192.168.10.102, podCidr: 172.16.24.0/24}
+- {name: k8s-w3, role: worker, ip: 192.168.10.103, podCidr: 172.16.197.0/24}
+serviceCidr: 10.200.1.0/24
+clusterDns: 10.200.1.10
+clusterDomain: cluster.local
+storageClasses:
+- name: local-path
+  provisioner: rancher.io/local-path
+  reclaimPolicy: Delete
+  volumeBindingMode: WaitForFirstConsumer
+  default: true
+  provisionMs: 9000
+"#;
+
+impl Default for Profile {
+    fn default() -> Profile {
+        Profile::from_yaml(DEFAULT_PROFILE_YAML).expect("the built-in profile parses")
+    }
+}
+
+impl Profile {
+    /// Reads a profile; errors name the line and column.
+    pub fn from_yaml(text: &str) -> Result<Profile, String> {
+        let p: Profile = serde_yaml::from_str(text).map_err(|e| format!("error: profile: {e}"))?;
+        p.check()?;
+        Ok(p)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        version_minor(&self.kubernetes_version).ok_or_else(|| format!("error: profile: kubernetesVersion {:?} is not a release like 1.23.6", self.kubernetes_version))?;
+        if let Some(v) = &self.kubectl_version {
+            version_minor(v).ok_or_else(|| format!("error: profile: kubectlVersion {v:?} is not a release like 1.34.0"))?;
+        }
+        super::time::parse_rfc3339(&self.start_time).ok_or_else(|| format!("error: profile: startTime {:?} is not like 2022-05-28T09:00:00Z", self.start_time))?;
+        if self.nodes.is_empty() {
+            return Err("error: profile: at least one node is needed".into());
+        }
+        for n in &self.nodes {
+            parse_cidr24(&n.pod_cidr).ok_or_else(|| format!("error: profile: node {}: podCidr {:?} is not a /24 like 172.16.158.0/24", n.name, n.pod_cidr))?;
+            if n.role != "control-plane" && n.role != "worker" {
+                return Err(format!("error: profile: node {}: role must be control-plane or worker", n.name));
+            }
+        }
+        parse_cidr24(&self.service_cidr).ok_or_else(|| format!("error: profile: serviceCidr {:?} is not a /24", self.service_cidr))?;
+        Ok(())
+    }
+
+    /// Minor version of the server (`23` for 1.23.6).
+    pub fn server_minor(&self) -> u32 {
+        version_minor(&self.kubernetes_version).unwrap_or(23)
+    }
+    /// Minor version of kubectl.
+    pub fn kubectl_minor(&self) -> u32 {
+        self.kubectl_version.as_deref().and_then(version_minor).unwrap_or_else(|| self.server_minor())
+    }
+}
+
+/// `1.23.6` → 23.
+pub fn version_minor(v: &str) -> Option<u32> {
+    let v = v.trim_start_matches('v');
+    let mut it = v.split('.');
+    if it.next()? != "1" {
+        return None;
+    }
+    it.next()?.parse().ok()
+}
+
+/// `172.16.158.0/24` → the first three octets.
+pub fn parse_cidr24(c: &str) -> Option<[u8; 3]> {
+    let (ip, bits) = c.split_once('/')?;
+    if bits != "24" {
+        return None;
+    }
+    let o: Vec<u8> = ip.split('.').map(|x| x.parse().ok()).collect::<Option<_>>()?;
+    (o.len() == 4).then(|| [o[0], o[1], o[2]])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_profile_is_the_seed_cluster() {
+        let p = Profile::default();
+        assert_eq!(p.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["k8s-m", "k8s-w1", "k8s-w2", "k8s-w3"]);
+        assert_eq!(p.cluster_dns, "10.200.1.10");
+        assert_eq!(p.server_minor(), 23);
+        assert_eq!(p.kubectl_minor(), 23);
+        assert!(p.storage_classes[0].default);
+    }
+
+    #[test]
+    fn bad_profiles_are_errors() {
+        assert!(Profile::from_yaml("kubernetesVersion: x").is_err());
+        let bad = DEFAULT_PROFILE_YAML.replace("172.16.24.0/24", "172.16.24.0/16");
+        assert!(Profile::from_yaml(&bad).unwrap_err().contains("k8s-w2"));
+        let typo = DEFAULT_PROFILE_YAML.replace("clusterDns", "clusterDNS");
+        assert!(Profile::from_yaml(&typo).is_err());
+    }
+}

@@ -1,0 +1,188 @@
+//! The scheduler: picks a node for each unbound pod (filters, then spreading), waits for
+//! WaitForFirstConsumer volumes to be provisioned on the chosen node, then binds.
+//!
+//! Filters: node ready, control-plane taint, `nodeName`/`nodeSelector`, the node affinity of
+//! bound local volumes (so a re-created StatefulSet pod returns to its volume's node).
+//! Score: fewest pods of the same owner on the node (default topology spreading), then fewest
+//! pods; ties are broken by the seeded generator, as the real scheduler picks at random.
+
+use super::labels::Selector;
+use super::obj;
+use super::resources::Kind;
+use super::store::ObjKey;
+use super::Sim;
+use serde_json::{json, Value};
+
+/// Tries to place (or finish placing) one pod.
+pub fn sync(sim: &mut Sim, key: &ObjKey) {
+    let Some(pod) = sim.store.get(key).cloned() else {
+        sim.assumed.remove(key);
+        return;
+    };
+    if obj::str_at(&pod, "/spec/nodeName").is_some() || obj::is_deleting(&pod) {
+        sim.assumed.remove(key);
+        return;
+    }
+    let claims: Vec<String> = obj::arr_at(&pod, "/spec/volumes").iter().filter_map(|v| obj::str_at(v, "/persistentVolumeClaim/claimName").map(String::from)).collect();
+    // Already placed, waiting for volumes?
+    if let Some(node) = sim.assumed.get(key).cloned() {
+        if claims_bound(sim, &key.ns, &claims) {
+            bind(sim, key, &node);
+        }
+        return;
+    }
+    let mut required_node: Option<String> = None;
+    let mut unbound_wffc = Vec::new();
+    for c in &claims {
+        let Some(pvc) = sim.store.get(&ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, c)).cloned() else {
+            fail(sim, key, &pod, format!("persistentvolumeclaim \"{c}\" not found"));
+            return;
+        };
+        if obj::is_deleting(&pvc) {
+            fail(sim, key, &pod, format!("persistentvolumeclaim \"{c}\" is being deleted"));
+            return;
+        }
+        if let Some(pv_name) = obj::str_at(&pvc, "/spec/volumeName") {
+            if let Some(pv) = sim.store.get(&ObjKey::new(Kind::PersistentVolume, "", pv_name)) {
+                if let Some(n) = pv_node(pv) {
+                    required_node = Some(n);
+                }
+            }
+            continue;
+        }
+        let class = obj::str_at(&pvc, "/spec/storageClassName").unwrap_or("").to_string();
+        let wffc = sim.store.get(&ObjKey::new(Kind::StorageClass, "", &class)).and_then(|sc| obj::str_at(sc, "/volumeBindingMode")) == Some("WaitForFirstConsumer");
+        if wffc {
+            unbound_wffc.push(c.clone());
+        } else {
+            fail(sim, key, &pod, "pod has unbound immediate PersistentVolumeClaims".into());
+            return;
+        }
+    }
+    let Some(node) = pick_node(sim, &pod, required_node.as_deref()) else { return };
+    if unbound_wffc.is_empty() {
+        bind(sim, key, &node);
+        return;
+    }
+    // Assume the pod on the node and ask for its volumes there.
+    sim.assumed.insert(key.clone(), node.clone());
+    for c in unbound_wffc {
+        let k = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, &c);
+        sim.modify(&k, |pvc| obj::set_annotation(pvc, "volume.kubernetes.io/selected-node", &node));
+    }
+}
+
+fn claims_bound(sim: &Sim, ns: &str, claims: &[String]) -> bool {
+    claims.iter().all(|c| sim.store.get(&ObjKey::new(Kind::PersistentVolumeClaim, ns, c)).is_some_and(|p| obj::str_at(p, "/status/phase") == Some("Bound")))
+}
+
+/// The node a local volume is pinned to by its node affinity.
+pub fn pv_node(pv: &Value) -> Option<String> {
+    let terms = obj::arr_at(pv, "/spec/nodeAffinity/required/nodeSelectorTerms");
+    for t in terms {
+        for e in obj::arr_at(t, "/matchExpressions") {
+            if obj::str_at(e, "/key") == Some("kubernetes.io/hostname") {
+                return obj::arr_at(e, "/values").first().and_then(Value::as_str).map(String::from);
+            }
+        }
+    }
+    None
+}
+
+fn tolerates_control_plane(pod: &Value) -> bool {
+    obj::arr_at(pod, "/spec/tolerations").iter().any(|t| {
+        let key = obj::str_at(t, "/key");
+        let op = obj::str_at(t, "/operator").unwrap_or("Equal");
+        (op == "Exists" && key.is_none()) || matches!(key, Some("node-role.kubernetes.io/master") | Some("node-role.kubernetes.io/control-plane"))
+    })
+}
+
+fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<String> {
+    let key = ObjKey::of(Kind::Pod, pod);
+    let nodes: Vec<Value> = sim.store.list(Kind::Node, None).map(|(_, n)| n.clone()).collect();
+    let n_nodes = nodes.len();
+    let node_selector = pod.pointer("/spec/nodeSelector").and_then(Value::as_object).cloned().unwrap_or_default();
+    let mut reasons: Vec<String> = Vec::new();
+    let mut fits = Vec::new();
+    for n in &nodes {
+        let name = obj::name(n).to_string();
+        let tainted = !obj::arr_at(n, "/spec/taints").is_empty();
+        if let Some(r) = required {
+            if r != name {
+                reasons.push("node(s) had volume node affinity conflict".into());
+                continue;
+            }
+        }
+        if tainted && !tolerates_control_plane(pod) {
+            reasons.push(format!("node(s) had taint {{{}: }}, that the pod didn't tolerate", obj::str_at(&obj::arr_at(n, "/spec/taints")[0], "/key").unwrap_or_default()));
+            continue;
+        }
+        if !node_selector.iter().all(|(k, v)| obj::label(n, k) == v.as_str()) {
+            reasons.push("node(s) didn't match Pod's node affinity/selector".into());
+            continue;
+        }
+        fits.push(name);
+    }
+    if fits.is_empty() {
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for r in reasons {
+            *counts.entry(r).or_default() += 1;
+        }
+        let parts: Vec<String> = counts.iter().map(|(r, c)| format!("{c} {r}")).collect();
+        let msg = format!("0/{n_nodes} nodes are available: {}.", parts.join(", "));
+        fail(sim, &key, pod, msg);
+        return None;
+    }
+    // Spread: pods of the same owner per node, then all pods per node.
+    let owner = obj::controller_uid(pod).map(String::from);
+    let sel_labels = super::labels::labels_of(pod);
+    let mut best: Vec<(usize, usize, String)> = Vec::new();
+    for name in fits {
+        let mut same = 0;
+        let mut all = 0;
+        for (_, p) in sim.store.list(Kind::Pod, None) {
+            let on = obj::str_at(p, "/spec/nodeName").map(String::from).or_else(|| sim.assumed.get(&ObjKey::of(Kind::Pod, p)).cloned());
+            if on.as_deref() != Some(name.as_str()) || matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed")) {
+                continue;
+            }
+            all += 1;
+            let same_owner = match &owner {
+                Some(u) => obj::controller_uid(p) == Some(u.as_str()),
+                None => !sel_labels.is_empty() && Selector(sel_labels.iter().map(|(k, v)| super::labels::Requirement::Eq(k.clone(), v.clone())).collect()).matches_obj(p),
+            };
+            if same_owner {
+                same += 1;
+            }
+        }
+        best.push((same, all, name));
+    }
+    best.sort();
+    let top = (best[0].0, best[0].1);
+    let ties: Vec<String> = best.iter().filter(|b| (b.0, b.1) == top).map(|b| b.2.clone()).collect();
+    let i = sim.rand_range(0, ties.len() as u64 - 1) as usize;
+    Some(ties[i].clone())
+}
+
+fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String) {
+    let ts = sim.timestamp();
+    let already = obj::condition(pod, "PodScheduled").and_then(|c| c.get("message")).and_then(Value::as_str) == Some(msg.as_str());
+    if already {
+        return;
+    }
+    let text = if msg.starts_with("0/") { msg.clone() } else { format!("0/{} nodes are available: {msg}.", sim.store.list(Kind::Node, None).count()) };
+    sim.record_event(key, "Warning", "FailedScheduling", "default-scheduler", text.clone());
+    sim.modify(key, |p| {
+        obj::set(p, "/status/conditions", json!([{"type":"PodScheduled","status":"False","lastProbeTime":null,"lastTransitionTime":ts,"reason":"Unschedulable","message":text}]));
+        let _ = msg;
+    });
+}
+
+fn bind(sim: &mut Sim, key: &ObjKey, node: &str) {
+    sim.assumed.remove(key);
+    let ts = sim.timestamp();
+    sim.record_event(key, "Normal", "Scheduled", "default-scheduler", format!("Successfully assigned {}/{} to {node}", key.ns, key.name));
+    sim.modify(key, |p| {
+        obj::set(p, "/spec/nodeName", json!(node));
+        obj::set(p, "/status/conditions", json!([{"type":"PodScheduled","status":"True","lastProbeTime":null,"lastTransitionTime":ts}]));
+    });
+}

@@ -1,0 +1,216 @@
+//! The object store: what etcd holds behind the API server. Objects are JSON values, keyed by
+//! kind, namespace and name (sorted, so lists come back in the API's name order), with a
+//! resourceVersion counter, an ownerReference index and a log of watch events.
+
+use super::resources::Kind;
+use super::time::SimTime;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Which object: kind, namespace (empty for cluster-scoped kinds) and name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjKey {
+    pub kind: Kind,
+    pub ns: String,
+    pub name: String,
+}
+
+impl ObjKey {
+    pub fn new(kind: Kind, ns: &str, name: &str) -> ObjKey {
+        let ns = if kind.namespaced() { ns.to_string() } else { String::new() };
+        ObjKey { kind, ns, name: name.to_string() }
+    }
+    /// The key of a stored object.
+    pub fn of(kind: Kind, obj: &Value) -> ObjKey {
+        ObjKey::new(kind, super::obj::namespace(obj), super::obj::name(obj))
+    }
+}
+
+/// ADDED, MODIFIED or DELETED, as a watch reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WatchType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl WatchType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WatchType::Added => "ADDED",
+            WatchType::Modified => "MODIFIED",
+            WatchType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One change of one object, with the object as it was right after the change.
+#[derive(Clone, Debug)]
+pub struct WatchEvent {
+    pub at: SimTime,
+    pub ty: WatchType,
+    pub key: ObjKey,
+    pub obj: Value,
+}
+
+/// The objects and their history.
+#[derive(Debug, Default)]
+pub struct Store {
+    objects: BTreeMap<ObjKey, Value>,
+    resource_version: u64,
+    /// owner uid → keys of objects naming it in ownerReferences.
+    by_owner: BTreeMap<String, BTreeSet<ObjKey>>,
+    /// Every change, in order. Watches read it from a cursor.
+    log: Vec<WatchEvent>,
+    /// Index in the log of `log[0]` (the log may be trimmed from the front).
+    log_base: usize,
+    /// Whether changes are recorded in the log (benchmarks switch it off).
+    pub record: bool,
+    /// Changes not yet dispatched to the controllers.
+    pub(crate) pending: Vec<(ObjKey, WatchType, String)>,
+}
+
+impl Store {
+    pub fn new() -> Store {
+        Store { record: true, ..Store::default() }
+    }
+
+    pub fn get(&self, key: &ObjKey) -> Option<&Value> {
+        self.objects.get(key)
+    }
+
+    pub fn contains(&self, key: &ObjKey) -> bool {
+        self.objects.contains_key(key)
+    }
+
+    /// Objects of one kind, in one namespace (`None`: all namespaces), in name order.
+    pub fn list<'a>(&'a self, kind: Kind, ns: Option<&'a str>) -> impl Iterator<Item = (&'a ObjKey, &'a Value)> + 'a {
+        let start = ObjKey { kind, ns: ns.unwrap_or("").to_string(), name: String::new() };
+        self.objects.range(start..).take_while(move |(k, _)| k.kind == kind && ns.is_none_or(|n| k.ns == n))
+    }
+
+    /// Keys of the objects that name `uid` in their ownerReferences.
+    pub fn dependents(&self, uid: &str) -> Vec<ObjKey> {
+        self.by_owner.get(uid).map(|s| s.iter().cloned().collect()).unwrap_or_default()
+    }
+
+    pub fn next_resource_version(&mut self) -> String {
+        self.resource_version += 1;
+        self.resource_version.to_string()
+    }
+
+    /// Writes an object (create or update), bumping its resourceVersion.
+    pub fn put(&mut self, key: ObjKey, mut obj: Value, at: SimTime) {
+        let rv = self.next_resource_version();
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.insert("resourceVersion".into(), Value::String(rv));
+        }
+        let ty = if let Some(old) = self.objects.get(&key) {
+            let old_owners = owner_uids(old);
+            for u in old_owners {
+                if let Some(s) = self.by_owner.get_mut(&u) {
+                    s.remove(&key);
+                }
+            }
+            WatchType::Modified
+        } else {
+            WatchType::Added
+        };
+        for u in owner_uids(&obj) {
+            self.by_owner.entry(u).or_default().insert(key.clone());
+        }
+        if self.record {
+            self.log.push(WatchEvent { at, ty, key: key.clone(), obj: obj.clone() });
+        }
+        let uid = super::obj::uid(&obj).to_string();
+        self.objects.insert(key.clone(), obj);
+        self.pending.push((key, ty, uid));
+    }
+
+    /// Removes an object for good.
+    pub fn remove(&mut self, key: &ObjKey, at: SimTime) -> Option<Value> {
+        let mut obj = self.objects.remove(key)?;
+        for u in owner_uids(&obj) {
+            if let Some(s) = self.by_owner.get_mut(&u) {
+                s.remove(key);
+                if s.is_empty() {
+                    self.by_owner.remove(&u);
+                }
+            }
+        }
+        let rv = self.next_resource_version();
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.insert("resourceVersion".into(), Value::String(rv));
+        }
+        if self.record {
+            self.log.push(WatchEvent { at, ty: WatchType::Deleted, key: key.clone(), obj: obj.clone() });
+        }
+        self.pending.push((key.clone(), WatchType::Deleted, super::obj::uid(&obj).to_string()));
+        Some(obj)
+    }
+
+    /// The position a new watch starts reading from.
+    pub fn cursor(&self) -> usize {
+        self.log_base + self.log.len()
+    }
+
+    /// Events from `cursor` on.
+    pub fn events_since(&self, cursor: usize) -> &[WatchEvent] {
+        let i = cursor.saturating_sub(self.log_base).min(self.log.len());
+        &self.log[i..]
+    }
+
+    /// Drops log entries before `cursor` (no watch needs them any more).
+    pub fn trim_log(&mut self, cursor: usize) {
+        let n = cursor.saturating_sub(self.log_base).min(self.log.len());
+        self.log.drain(..n);
+        self.log_base += n;
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+}
+
+fn owner_uids(obj: &Value) -> Vec<String> {
+    obj.pointer("/metadata/ownerReferences")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|r| r.get("uid").and_then(Value::as_str).map(String::from)).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lists_in_name_order_within_a_namespace() {
+        let mut s = Store::new();
+        for (ns, n) in [("default", "web-2"), ("default", "web-10"), ("other", "a"), ("default", "web-0")] {
+            s.put(ObjKey::new(Kind::Pod, ns, n), json!({"metadata":{"name":n,"namespace":ns}}), SimTime::ZERO);
+        }
+        let names: Vec<_> = s.list(Kind::Pod, Some("default")).map(|(k, _)| k.name.clone()).collect();
+        assert_eq!(names, ["web-0", "web-10", "web-2"]);
+        assert_eq!(s.list(Kind::Pod, None).count(), 4);
+        assert_eq!(s.list(Kind::Service, None).count(), 0);
+    }
+
+    #[test]
+    fn owner_index_follows_updates_and_removal() {
+        let mut s = Store::new();
+        let k = ObjKey::new(Kind::Pod, "default", "p");
+        s.put(k.clone(), json!({"metadata":{"name":"p","ownerReferences":[{"uid":"u1"}]}}), SimTime::ZERO);
+        assert_eq!(s.dependents("u1"), vec![k.clone()]);
+        s.put(k.clone(), json!({"metadata":{"name":"p"}}), SimTime::ZERO);
+        assert!(s.dependents("u1").is_empty());
+        let c = s.cursor();
+        s.remove(&k, SimTime(5));
+        assert_eq!(s.events_since(c).len(), 1);
+        assert_eq!(s.events_since(c)[0].ty, WatchType::Deleted);
+    }
+}

@@ -1,0 +1,209 @@
+//! Validation the API server does beyond the schema: names, selectors against template labels,
+//! required fields, and which fields may change on update. Messages are the API server's.
+
+use super::labels::{labels_of, Selector};
+use super::obj;
+use super::resources::Kind;
+use super::ApiError;
+use serde_json::Value;
+
+fn invalid(kind: Kind, o: &Value, causes: Vec<String>) -> Result<(), ApiError> {
+    if causes.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Invalid { kind: kind.to_string(), name: obj::name(o).to_string(), causes })
+    }
+}
+
+const DNS1123_SUBDOMAIN: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const DNS1035_LABEL: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+const DNS1123_LABEL: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+
+fn is_label_ok(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 63 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') && !s.starts_with('-') && !s.ends_with('-')
+}
+fn is_subdomain_ok(s: &str) -> bool {
+    s.len() <= 253 && s.split('.').all(is_label_ok)
+}
+
+/// Checks a new object.
+pub fn validate_create(kind: Kind, o: &Value) -> Result<(), ApiError> {
+    let mut causes = Vec::new();
+    let name = obj::name(o);
+    match kind {
+        Kind::Service => {
+            if !is_label_ok(name) || !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+                causes.push(format!("metadata.name: Invalid value: \"{name}\": {DNS1035_LABEL}"));
+            }
+        }
+        Kind::Namespace => {
+            if !is_label_ok(name) {
+                causes.push(format!("metadata.name: Invalid value: \"{name}\": {DNS1123_LABEL}"));
+            }
+        }
+        _ => {
+            if !is_subdomain_ok(name) {
+                causes.push(format!("metadata.name: Invalid value: \"{name}\": {DNS1123_SUBDOMAIN}"));
+            }
+        }
+    }
+    match kind {
+        Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet => workload(kind, o, &mut causes),
+        Kind::Pod => {
+            if let Some(spec) = o.get("spec") {
+                pod_spec(spec, "spec", &mut causes);
+            } else {
+                causes.push("spec.containers: Required value".into());
+            }
+        }
+        Kind::PersistentVolumeClaim => {
+            if obj::arr_at(o, "/spec/accessModes").is_empty() {
+                causes.push("spec.accessModes: Required value: at least 1 access mode is required".into());
+            }
+            if o.pointer("/spec/resources/requests/storage").is_none() {
+                causes.push("spec.resources[storage]: Required value".into());
+            }
+        }
+        Kind::Service => {
+            let ty = obj::str_at(o, "/spec/type").unwrap_or("ClusterIP");
+            if ty != "ExternalName" && obj::arr_at(o, "/spec/ports").is_empty() && obj::str_at(o, "/spec/clusterIP") != Some("None") {
+                causes.push("spec.ports: Required value".into());
+            }
+            for (i, p) in obj::arr_at(o, "/spec/ports").iter().enumerate() {
+                let port = p.get("port").and_then(Value::as_i64).unwrap_or(0);
+                if !(1..=65535).contains(&port) {
+                    causes.push(format!("spec.ports[{i}].port: Invalid value: {port}: must be between 1 and 65535, inclusive"));
+                }
+                if obj::arr_at(o, "/spec/ports").len() > 1 && p.get("name").and_then(Value::as_str).unwrap_or("").is_empty() {
+                    causes.push(format!("spec.ports[{i}].name: Required value"));
+                }
+            }
+        }
+        _ => {}
+    }
+    invalid(kind, o, causes)
+}
+
+fn workload(kind: Kind, o: &Value, causes: &mut Vec<String>) {
+    if let Some(r) = o.pointer("/spec/replicas").and_then(Value::as_i64) {
+        if r < 0 {
+            causes.push(format!("spec.replicas: Invalid value: {r}: must be greater than or equal to 0"));
+        }
+    }
+    match o.pointer("/spec/selector") {
+        None => causes.push("spec.selector: Required value".into()),
+        Some(sel) => {
+            let s = Selector::from_label_selector(sel);
+            if s.is_empty() {
+                causes.push("spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment".replace("deployment", if kind == Kind::StatefulSet { "statefulset" } else { "deployment" }));
+            } else {
+                let t = o.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+                let lbl = labels_of(&t);
+                if !s.matches(&lbl) {
+                    causes.push(format!("spec.template.metadata.labels: Invalid value: {}: `selector` does not match template `labels`", go_map(&lbl)));
+                }
+            }
+        }
+    }
+    match o.pointer("/spec/template/spec") {
+        Some(spec) => pod_spec(spec, "spec.template.spec", causes),
+        None => causes.push("spec.template.spec.containers: Required value".into()),
+    }
+    if kind == Kind::StatefulSet {
+        let ty = obj::str_at(o, "/spec/updateStrategy/type").unwrap_or("RollingUpdate");
+        if ty == "OnDelete" && o.pointer("/spec/updateStrategy/rollingUpdate").is_some_and(|v| !v.is_null()) {
+            let p = obj::i64_at(o, "/spec/updateStrategy/rollingUpdate/partition").unwrap_or(0);
+            causes.push(format!("spec.updateStrategy.rollingUpdate: Invalid value: apps.RollingUpdateStatefulSetStrategy{{Partition:{p}, MaxUnavailable:(*intstr.IntOrString)(nil)}}: only allowed for updateStrategy 'RollingUpdate'"));
+        } else if ty != "OnDelete" && ty != "RollingUpdate" {
+            causes.push(format!("spec.updateStrategy.type: Unsupported value: \"{ty}\": supported values: \"OnDelete\", \"RollingUpdate\""));
+        }
+        let pmp = obj::str_at(o, "/spec/podManagementPolicy").unwrap_or("OrderedReady");
+        if pmp != "OrderedReady" && pmp != "Parallel" {
+            causes.push(format!("spec.podManagementPolicy: Unsupported value: \"{pmp}\": supported values: \"OrderedReady\", \"Parallel\""));
+        }
+        if let Some(s) = obj::i64_at(o, "/spec/ordinals/start") {
+            if s < 0 {
+                causes.push(format!("spec.ordinals.start: Invalid value: {s}: must be greater than or equal to 0"));
+            }
+        }
+    }
+}
+
+fn pod_spec(spec: &Value, at: &str, causes: &mut Vec<String>) {
+    let cs = obj::arr_at(spec, "/containers");
+    if cs.is_empty() {
+        causes.push(format!("{at}.containers: Required value"));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, c) in cs.iter().enumerate() {
+        let n = c.get("name").and_then(Value::as_str).unwrap_or("");
+        if n.is_empty() {
+            causes.push(format!("{at}.containers[{i}].name: Required value"));
+        } else if !is_label_ok(n) {
+            causes.push(format!("{at}.containers[{i}].name: Invalid value: \"{n}\": {DNS1123_LABEL}"));
+        } else if !seen.insert(n.to_string()) {
+            causes.push(format!("{at}.containers[{i}].name: Duplicate value: \"{n}\""));
+        }
+        if c.get("image").and_then(Value::as_str).unwrap_or("").is_empty() {
+            causes.push(format!("{at}.containers[{i}].image: Required value"));
+        }
+        let vols: Vec<&str> = obj::arr_at(spec, "/volumes").iter().filter_map(|v| v.get("name").and_then(Value::as_str)).collect();
+        for (j, m) in obj::arr_at(c, "/volumeMounts").iter().enumerate() {
+            let mn = m.get("name").and_then(Value::as_str).unwrap_or("");
+            if !vols.contains(&mn) && at == "spec" {
+                causes.push(format!("{at}.containers[{i}].volumeMounts[{j}].name: Not found: \"{mn}\""));
+            }
+        }
+    }
+    let rp = spec.get("restartPolicy").and_then(Value::as_str).unwrap_or("Always");
+    if !["Always", "OnFailure", "Never"].contains(&rp) {
+        causes.push(format!("{at}.restartPolicy: Unsupported value: \"{rp}\": supported values: \"Always\", \"OnFailure\", \"Never\""));
+    }
+}
+
+/// Checks an update against the old object: immutable fields.
+pub fn validate_update(kind: Kind, old: &Value, new: &Value) -> Result<(), ApiError> {
+    validate_create(kind, new)?;
+    let mut causes = Vec::new();
+    match kind {
+        Kind::StatefulSet => {
+            let mut a = old.get("spec").cloned().unwrap_or(Value::Null);
+            let mut b = new.get("spec").cloned().unwrap_or(Value::Null);
+            for f in ["replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds", "revisionHistoryLimit"] {
+                obj::remove(&mut a, &format!("/{f}"));
+                obj::remove(&mut b, &format!("/{f}"));
+            }
+            if a != b {
+                causes.push("spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden".into());
+            }
+        }
+        Kind::Deployment | Kind::ReplicaSet => {
+            if old.pointer("/spec/selector") != new.pointer("/spec/selector") {
+                let sel = new.pointer("/spec/selector").map(|s| Selector::from_label_selector(s)).unwrap_or_default();
+                causes.push(format!("spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable", go_map(&sel.0.iter().filter_map(|r| match r { super::labels::Requirement::Eq(k, v) => Some((k.clone(), v.clone())), _ => None }).collect())));
+            }
+        }
+        Kind::PersistentVolumeClaim => {
+            let mut a = old.get("spec").cloned().unwrap_or(Value::Null);
+            let mut b = new.get("spec").cloned().unwrap_or(Value::Null);
+            obj::remove(&mut a, "/resources");
+            obj::remove(&mut b, "/resources");
+            obj::remove(&mut a, "/volumeName");
+            obj::remove(&mut b, "/volumeName");
+            if a != b {
+                causes.push("spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims".into());
+            }
+        }
+        _ => {}
+    }
+    invalid(kind, new, causes)
+}
+
+/// Go's `%#v` of a `map[string]string`, as validation messages print it.
+pub fn go_map(m: &std::collections::BTreeMap<String, String>) -> String {
+    if m.is_empty() {
+        return "map[string]string(nil)".into();
+    }
+    let inner: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
+    format!("map[string]string{{{}}}", inner.join(", "))
+}

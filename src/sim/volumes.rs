@@ -1,0 +1,235 @@
+//! Volumes (reference §3): the PersistentVolume controller (static binding, Released,
+//! protection finalizers) and the external provisioners of the profile's StorageClasses
+//! (`rancher.io/local-path`: WaitForFirstConsumer, a PV pinned to the chosen node, `pvc-<uid>`).
+
+use super::kubelet::pods_using_claim;
+use super::obj;
+use super::resources::Kind;
+use super::store::ObjKey;
+use super::{remove_finalizer, Sim, Timer};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+/// What the provisioners are busy with (by PVC or PV uid).
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    provisioning: BTreeSet<String>,
+    reclaiming: BTreeSet<String>,
+    told_wait: BTreeSet<String>,
+}
+
+/// Parses a quantity like `1Gi`, `500Mi`, `2G`, `1073741824` into bytes.
+pub fn quantity_bytes(q: &Value) -> Option<f64> {
+    let s = match q {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    let s = s.trim();
+    let split = s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let mul = match unit {
+        "" => 1.0,
+        "Ki" => 1024.0,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "m" => 1e-3,
+        _ => return None,
+    };
+    Some(n * mul)
+}
+
+fn access_modes_cover(pv: &Value, pvc: &Value) -> bool {
+    let have: Vec<&Value> = obj::arr_at(pv, "/spec/accessModes").iter().collect();
+    obj::arr_at(pvc, "/spec/accessModes").iter().all(|m| have.contains(&m))
+}
+
+/// The PV controller's sync of one claim.
+pub fn sync_pvc(sim: &mut Sim, key: &ObjKey) {
+    let Some(pvc) = sim.store.get(key).cloned() else { return };
+    if obj::is_deleting(&pvc) {
+        if pods_using_claim(sim, &key.ns, &key.name).next().is_none() {
+            remove_finalizer(sim, key, "kubernetes.io/pvc-protection");
+        }
+        return;
+    }
+    if obj::str_at(&pvc, "/status/phase") == Some("Bound") {
+        return;
+    }
+    let uid = obj::uid(&pvc).to_string();
+    let class = obj::str_at(&pvc, "/spec/storageClassName").unwrap_or("").to_string();
+    // Static binding: a named volume, or the smallest Available one that fits.
+    let want = pvc.pointer("/spec/resources/requests/storage").and_then(quantity_bytes).unwrap_or(0.0);
+    let named = obj::str_at(&pvc, "/spec/volumeName").map(String::from);
+    let candidate = sim
+        .store
+        .list(Kind::PersistentVolume, None)
+        .filter(|(_, pv)| obj::str_at(pv, "/status/phase") == Some("Available") && !obj::is_deleting(pv))
+        .filter(|(k, pv)| match &named {
+            Some(n) => &k.name == n,
+            None => obj::str_at(pv, "/spec/storageClassName").unwrap_or("") == class && obj::str_at(pv, "/spec/claimRef/name").is_none(),
+        })
+        .filter(|(_, pv)| pv.pointer("/spec/capacity/storage").and_then(quantity_bytes).unwrap_or(0.0) >= want && access_modes_cover(pv, &pvc))
+        .min_by(|a, b| {
+            let qa = a.1.pointer("/spec/capacity/storage").and_then(quantity_bytes).unwrap_or(0.0);
+            let qb = b.1.pointer("/spec/capacity/storage").and_then(quantity_bytes).unwrap_or(0.0);
+            qa.partial_cmp(&qb).unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .map(|(k, _)| k.clone());
+    if let Some(pv_key) = candidate {
+        bind(sim, key, &pv_key, false);
+        return;
+    }
+    if class.is_empty() {
+        if sim.volumes.told_wait.insert(uid) {
+            sim.record_event(key, "Normal", "FailedBinding", "persistentvolume-controller", "no persistent volumes available for this claim and no storage class is set".into());
+        }
+        return;
+    }
+    let Some(sc) = sim.store.get(&ObjKey::new(Kind::StorageClass, "", &class)).cloned() else {
+        if sim.volumes.told_wait.insert(uid) {
+            sim.record_event(key, "Warning", "ProvisioningFailed", "persistentvolume-controller", format!("storageclass.storage.k8s.io \"{class}\" not found"));
+        }
+        return;
+    };
+    let provisioner = obj::str_at(&sc, "/provisioner").unwrap_or("").to_string();
+    let wffc = obj::str_at(&sc, "/volumeBindingMode") == Some("WaitForFirstConsumer");
+    let selected = obj::annotation(&pvc, "volume.kubernetes.io/selected-node").map(String::from);
+    if wffc && selected.is_none() {
+        if sim.volumes.told_wait.insert(uid) {
+            sim.record_event(key, "Normal", "WaitForFirstConsumer", "persistentvolume-controller", "waiting for first consumer to be created before binding".into());
+        }
+        return;
+    }
+    if sim.volumes.provisioning.contains(&uid) {
+        return;
+    }
+    sim.volumes.provisioning.insert(uid.clone());
+    let new_style = sim.profile.server_minor() >= 24;
+    let msg = if new_style {
+        format!("Waiting for a volume to be created either by the external provisioner '{provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.")
+    } else {
+        format!("waiting for a volume to be created, either by external provisioner \"{provisioner}\" or manually created by system administrator")
+    };
+    sim.record_event(key, "Normal", "ExternalProvisioning", "persistentvolume-controller", msg);
+    let prov_id = format!("{provisioner}_local-path-provisioner-7f5d8c4b9-x8kzp_{}", super::names::uuid_v4(sim.rng()));
+    sim.record_event(key, "Normal", "Provisioning", &prov_id, format!("External provisioner is provisioning volume for claim \"{}/{}\"", key.ns, key.name));
+    sim.modify(key, |p| {
+        obj::set_annotation(p, "volume.beta.kubernetes.io/storage-provisioner", &provisioner);
+        obj::set_annotation(p, "volume.kubernetes.io/storage-provisioner", &provisioner);
+    });
+    let base = sim.profile.storage_classes.iter().find(|s| s.name == class).map(|s| s.provision_ms).unwrap_or(1_000);
+    let jitter = sim.rand_range(0, base / 8);
+    sim.schedule(base + jitter, Timer::Provisioned { pvc: key.clone(), uid });
+}
+
+/// A provisioner finished: the PV exists, and the claim binds to it.
+pub fn on_provisioned(sim: &mut Sim, key: &ObjKey, uid: &str) {
+    sim.volumes.provisioning.remove(uid);
+    let Some(pvc) = sim.store.get(key).cloned() else { return };
+    if obj::uid(&pvc) != uid || obj::is_deleting(&pvc) || obj::str_at(&pvc, "/status/phase") == Some("Bound") {
+        return;
+    }
+    let class = obj::str_at(&pvc, "/spec/storageClassName").unwrap_or("").to_string();
+    let Some(sc) = sim.store.get(&ObjKey::new(Kind::StorageClass, "", &class)).cloned() else { return };
+    let provisioner = obj::str_at(&sc, "/provisioner").unwrap_or("").to_string();
+    let name = format!("pvc-{uid}");
+    let storage = pvc.pointer("/spec/resources/requests/storage").cloned().unwrap_or(json!("1Gi"));
+    let mut pv = json!({"apiVersion":"v1","kind":"PersistentVolume","metadata":{"name":name,"annotations":{"pv.kubernetes.io/provisioned-by":provisioner}},
+        "spec":{"capacity":{"storage":storage},"accessModes":pvc.pointer("/spec/accessModes").cloned().unwrap_or(json!(["ReadWriteOnce"])),
+            "claimRef":{"apiVersion":"v1","kind":"PersistentVolumeClaim","name":key.name,"namespace":key.ns,"uid":uid,"resourceVersion":obj::str_at(&pvc, "/metadata/resourceVersion").unwrap_or("")},
+            "persistentVolumeReclaimPolicy":obj::str_at(&sc, "/reclaimPolicy").unwrap_or("Delete"),"storageClassName":class,
+            "volumeMode":obj::str_at(&pvc, "/spec/volumeMode").unwrap_or("Filesystem")},
+        "status":{"phase":"Bound"}});
+    if let Some(node) = obj::annotation(&pvc, "volume.kubernetes.io/selected-node") {
+        pv["spec"]["hostPath"] = json!({"path": format!("/opt/local-path-provisioner/{name}_{}_{}", key.ns, key.name), "type": "DirectoryOrCreate"});
+        pv["spec"]["nodeAffinity"] = json!({"required":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"kubernetes.io/hostname","operator":"In","values":[node]}]}]}});
+    }
+    if sim.create(pv).is_err() {
+        return;
+    }
+    let prov_id = format!("{provisioner}_local-path-provisioner-7f5d8c4b9-x8kzp");
+    sim.record_event(key, "Normal", "ProvisioningSucceeded", &prov_id, format!("Successfully provisioned volume {name}"));
+    bind(sim, key, &ObjKey::new(Kind::PersistentVolume, "", &name), true);
+}
+
+fn bind(sim: &mut Sim, pvc_key: &ObjKey, pv_key: &ObjKey, provisioned: bool) {
+    let Some(pvc) = sim.store.get(pvc_key).cloned() else { return };
+    let Some(pv) = sim.store.get(pv_key).cloned() else { return };
+    let uid = obj::uid(&pvc).to_string();
+    let rv = obj::str_at(&pvc, "/metadata/resourceVersion").unwrap_or("").to_string();
+    sim.modify(pv_key, |p| {
+        obj::set(p, "/spec/claimRef", json!({"apiVersion":"v1","kind":"PersistentVolumeClaim","name":pvc_key.name,"namespace":pvc_key.ns,"uid":uid,"resourceVersion":rv}));
+        obj::set(p, "/status/phase", json!("Bound"));
+        if !provisioned {
+            obj::set_annotation(p, "pv.kubernetes.io/bound-by-controller", "yes");
+        }
+    });
+    let modes = pv.pointer("/spec/accessModes").cloned().unwrap_or(json!([]));
+    let cap = pv.pointer("/spec/capacity").cloned().unwrap_or(json!({}));
+    sim.modify(pvc_key, |p| {
+        obj::set(p, "/spec/volumeName", json!(pv_key.name));
+        obj::set_annotation(p, "pv.kubernetes.io/bind-completed", "yes");
+        obj::set_annotation(p, "pv.kubernetes.io/bound-by-controller", "yes");
+        obj::set(p, "/status", json!({"phase":"Bound","accessModes":modes,"capacity":cap}));
+    });
+}
+
+/// The PV controller's sync of one volume: Released when its claim is gone, then reclaimed.
+pub fn sync_pv(sim: &mut Sim, key: &ObjKey) {
+    let Some(pv) = sim.store.get(key).cloned() else { return };
+    let claim = (obj::str_at(&pv, "/spec/claimRef/namespace").map(String::from), obj::str_at(&pv, "/spec/claimRef/name").map(String::from));
+    let claim_uid = obj::str_at(&pv, "/spec/claimRef/uid").unwrap_or("").to_string();
+    let claim_alive = match &claim {
+        (Some(ns), Some(n)) => sim.store.get(&ObjKey::new(Kind::PersistentVolumeClaim, ns, n)).is_some_and(|c| claim_uid.is_empty() || obj::uid(c) == claim_uid),
+        _ => false,
+    };
+    if obj::is_deleting(&pv) {
+        if !claim_alive {
+            remove_finalizer(sim, key, "kubernetes.io/pv-protection");
+        }
+        return;
+    }
+    let phase = obj::str_at(&pv, "/status/phase").unwrap_or("").to_string();
+    if claim.1.is_some() && !claim_alive && phase == "Bound" {
+        sim.modify(key, |p| obj::set(p, "/status/phase", json!("Released")));
+        return;
+    }
+    if phase == "Released" && obj::str_at(&pv, "/spec/persistentVolumeReclaimPolicy") == Some("Delete") {
+        let uid = obj::uid(&pv).to_string();
+        if sim.volumes.reclaiming.insert(uid) {
+            let d = sim.rand_range(1_000, 3_000);
+            sim.schedule(d, Timer::Reclaimed { pv: key.clone() });
+        }
+    }
+}
+
+/// The provisioner deleted the backing storage: the PV goes.
+pub fn on_reclaimed(sim: &mut Sim, key: &ObjKey) {
+    let Some(pv) = sim.store.get(key).cloned() else { return };
+    sim.volumes.reclaiming.remove(obj::uid(&pv));
+    let _ = sim.delete(key, super::DeleteOptions::default());
+    remove_finalizer(sim, key, "kubernetes.io/pv-protection");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_parse() {
+        assert_eq!(quantity_bytes(&json!("1Gi")), Some(1073741824.0));
+        assert_eq!(quantity_bytes(&json!("500Mi")), Some(524288000.0));
+        assert_eq!(quantity_bytes(&json!("2G")), Some(2e9));
+        assert_eq!(quantity_bytes(&json!(1024)), Some(1024.0));
+        assert_eq!(quantity_bytes(&json!("lots")), None);
+    }
+}
