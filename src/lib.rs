@@ -1,5 +1,13 @@
 //! Kubelab: a deterministic model of a small Kubernetes cluster, with `kubectl` over it.
-pub mod sim;
-pub mod manifest;
+//!
+//! - `sim`: the pure cluster model (store, clock, controllers, scheduler, kubelet, volumes).
+//! - `manifest`: YAML in, objects and diagnostics out.
+//! - `kubectl`: kubectl's commands and printers over the model.
+//! - `shell`: the terminal's shell syntax and builtins.
+//! - `session` and `replay`: a terminal over a cluster, and the script format on top.
 pub mod kubectl;
+pub mod manifest;
+pub mod replay;
+pub mod session;
 pub mod shell;
+pub mod sim;

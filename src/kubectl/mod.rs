@@ -1,1 +1,168 @@
-//! kubectl
+//! kubectl over the model: parse a command line, execute it against the `Sim`, print what
+//! kubectl prints (reference §5). Output goes to an `Output` as stdout and stderr chunks, in
+//! the order kubectl writes them; the return value is kubectl's exit status.
+//!
+//! Commands that wait (`delete` until objects are gone, `get -w` until the cluster settles)
+//! let virtual time pass on the `Sim` while they run.
+
+pub mod apply;
+pub mod args;
+pub mod delete;
+pub mod describe;
+pub mod duration;
+pub mod edit;
+pub mod errors;
+pub mod get;
+pub mod tables;
+pub mod tabwriter;
+
+use crate::shell::Output;
+use crate::sim::Sim;
+
+/// Where `-f FILE` reads from.
+pub trait Files {
+    /// The file's text, or kubectl's error for a missing file.
+    fn read(&self, path: &str) -> Result<String, String>;
+}
+
+/// No files at all.
+pub struct NoFiles;
+impl Files for NoFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        Err(format!("error: the path \"{path}\" does not exist"))
+    }
+}
+
+/// Everything a kubectl invocation works with.
+pub struct Ctx<'a> {
+    pub sim: &'a mut Sim,
+    pub files: &'a dyn Files,
+    pub stdin: Option<&'a str>,
+    pub out: &'a mut Output,
+    /// Set when the command ended the way Ctrl-C ends it (a watch): the rest of the line is dropped.
+    pub interrupted: bool,
+}
+
+impl Ctx<'_> {
+    pub fn println(&mut self, s: &str) {
+        self.out.out(s);
+        self.out.out("\n");
+    }
+    pub fn eprintln(&mut self, s: &str) {
+        self.out.err(s);
+        self.out.err("\n");
+    }
+    /// The namespace of `-n`, or `default`.
+    pub fn namespace(&self, a: &args::Args) -> String {
+        a.get("namespace").filter(|n| !n.is_empty()).unwrap_or("default").to_string()
+    }
+    pub fn kubectl_minor(&self) -> u32 {
+        self.sim.profile.kubectl_minor()
+    }
+}
+
+const COMMANDS: &[&str] = &["apply", "create", "delete", "describe", "get", "label", "annotate", "patch", "scale", "version", "api-resources", "cluster-info", "explain"];
+
+/// Runs `kubectl ARGS...` (argv without the leading `kubectl`).
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+    // Global flags may come before the command word.
+    let mut i = 0;
+    while i < argv.len() && argv[i].starts_with('-') {
+        let takes = matches!(argv[i].as_str(), "-n" | "--namespace" | "--context" | "--kubeconfig");
+        i += if takes { 2 } else { 1 };
+    }
+    let Some(cmd) = argv.get(i).cloned() else {
+        ctx.println(USAGE);
+        return 0;
+    };
+    let mut rest: Vec<String> = argv[..i.min(argv.len())].to_vec();
+    rest.extend_from_slice(&argv[i + 1..]);
+    match cmd.as_str() {
+        "get" => get::run(ctx, &rest),
+        "apply" => apply::run(ctx, &rest, apply::Mode::Apply),
+        "create" => apply::run(ctx, &rest, apply::Mode::Create),
+        "delete" => delete::run(ctx, &rest),
+        "describe" => describe::run(ctx, &rest),
+        "scale" => edit::scale(ctx, &rest),
+        "patch" => edit::patch(ctx, &rest),
+        "label" => edit::label(ctx, &rest, "labels"),
+        "annotate" => edit::label(ctx, &rest, "annotations"),
+        "version" => {
+            let s = &ctx.sim.profile;
+            let kv = s.kubectl_version.clone().unwrap_or_else(|| s.kubernetes_version.clone());
+            let sv = s.kubernetes_version.clone();
+            if rest.iter().any(|a| a == "--short") || ctx.kubectl_minor() >= 28 {
+                ctx.println(&format!("Client Version: v{kv}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\nServer Version: v{sv}"));
+            } else {
+                ctx.println(&format!("Client Version: v{kv}\nServer Version: v{sv}"));
+            }
+            0
+        }
+        "help" | "--help" | "-h" => {
+            ctx.println(USAGE);
+            0
+        }
+        other => {
+            let mut msg = format!("error: unknown command \"{other}\" for \"kubectl\"");
+            if let Some(s) = suggest(other, COMMANDS) {
+                msg.push_str(&format!("\n\nDid you mean this?\n\t{s}\n"));
+            }
+            ctx.eprintln(&msg);
+            ctx.eprintln("Run 'kubectl --help' for usage.");
+            1
+        }
+    }
+}
+
+/// The closest known word (Levenshtein distance ≤ 2), as cobra suggests.
+pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known.iter().map(|k| (levenshtein(word, k), *k)).filter(|(d, k)| *d <= 2 || k.starts_with(word)).min().map(|(_, k)| k)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+pub const USAGE: &str = "kubectl controls the Kubernetes cluster manager.
+
+ Find more information at: https://kubernetes.io/docs/reference/kubectl/
+
+Basic Commands (Beginner):
+  create          Create a resource from a file or from stdin
+
+Basic Commands (Intermediate):
+  get             Display one or many resources
+  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
+
+Deploy Commands:
+  scale           Set a new size for a deployment, replica set, or replication controller
+
+Troubleshooting and Debugging Commands:
+  describe        Show details of a specific resource or group of resources
+
+Advanced Commands:
+  apply           Apply a configuration to a resource by file name or stdin
+  patch           Update fields of a resource
+
+Settings Commands:
+  label           Update the labels on a resource
+  annotate        Update the annotations on a resource
+
+Other Commands:
+  version         Print the client and server version information
+
+Usage:
+  kubectl [flags] [options]
+
+Use \"kubectl <command> --help\" for more information about a given command.";

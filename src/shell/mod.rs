@@ -1,1 +1,144 @@
-//! shell
+//! Terminal shell for Kubelab: parses one typed line with `brush-parser` and runs it
+//! with bash semantics, handing every non-builtin simple command to a [`Host`].
+//!
+//! Supported: `;`, `&&`, `||`, `!`, newlines, pipes (`a | b` runs `a` to completion
+//! and feeds its stdout text to `b`), redirections to an in-memory file map kept in
+//! [`Env`] (`>`, `>>`, `<`, `2>&1`, `&>`, `/dev/null`, here-documents and
+//! here-strings), `for`/`while`/`until`/`if`/`case`, `{ }` and `( )` groups,
+//! assignments, `$VAR`/`${...}` expansions, `$(...)` and backticks, `$((...))`,
+//! quoting, field splitting and `~`. Globbing is not performed. A `&` separator runs
+//! its command synchronously (there is no job control).
+//!
+//! Builtins: `echo`, `printf`, `true`, `false`, `:`, `exit`, `export`, `unset`, `cd`,
+//! `pwd`, `read`, `test`/`[`, `break`, `continue`. Everything else, `sleep` included,
+//! goes to [`Host::run_with_env`] (which by default calls [`Host::run`]).
+//!
+//! No input makes this module panic or loop forever: parse errors are reported as
+//! bash reports them, loops are capped at [`MAX_LOOP_ITERATIONS`] iterations and a
+//! line at [`MAX_COMMANDS`] simple commands.
+
+mod arith;
+mod builtins;
+mod cond;
+mod env;
+mod exec;
+mod expand;
+mod param;
+mod parse;
+mod redirect;
+
+pub use self::env::Env;
+pub use self::parse::split_words;
+
+/// Most iterations one `while`/`until`/`for ((;;))` loop may run before it is stopped.
+pub const MAX_LOOP_ITERATIONS: u32 = 10_000;
+
+/// Most simple commands (builtins and host calls) one line may run.
+pub const MAX_COMMANDS: u32 = 100_000;
+
+/// Which stream a chunk of output went to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
+/// Output in the order it was produced (stdout and stderr interleaved as written).
+///
+/// Adjacent writes to the same stream are merged into one chunk; empty writes are
+/// dropped.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Output {
+    /// The chunks, oldest first.
+    pub chunks: Vec<(Stream, String)>,
+}
+
+impl Output {
+    /// Appends `s` to standard output.
+    pub fn out(&mut self, s: &str) {
+        self.write(Stream::Stdout, s);
+    }
+
+    /// Appends `s` to standard error.
+    pub fn err(&mut self, s: &str) {
+        self.write(Stream::Stderr, s);
+    }
+
+    /// Appends `s` to `stream`.
+    pub fn write(&mut self, stream: Stream, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        match self.chunks.last_mut() {
+            Some((last, text)) if *last == stream => text.push_str(s),
+            _ => self.chunks.push((stream, s.to_owned())),
+        }
+    }
+
+    /// All chunks concatenated, as a terminal would show them.
+    pub fn text(&self) -> String {
+        self.chunks.iter().map(|(_, s)| s.as_str()).collect()
+    }
+
+    /// Everything written to standard output.
+    pub fn stdout(&self) -> String {
+        self.collect(Stream::Stdout)
+    }
+
+    /// Everything written to standard error.
+    pub fn stderr(&self) -> String {
+        self.collect(Stream::Stderr)
+    }
+
+    fn collect(&self, stream: Stream) -> String {
+        self.chunks
+            .iter()
+            .filter(|(s, _)| *s == stream)
+            .map(|(_, t)| t.as_str())
+            .collect()
+    }
+}
+
+/// The host runs simple commands (kubectl, and anything else that is not a shell builtin).
+pub trait Host {
+    /// Run one simple command after expansion. argv[0] is the command name. `stdin` is the piped-in text if any.
+    /// Writes to `out`, returns the exit status.
+    fn run(&mut self, argv: &[String], stdin: Option<&str>, out: &mut Output) -> i32;
+
+    /// Like [`Host::run`], with access to the shell's [`Env`]: its variables (with
+    /// `VAR=x cmd` prefix assignments applied and marked exported for the duration of
+    /// the call, see [`Env::exported_vars`]) and its in-memory files ([`Env::file`],
+    /// [`Env::write_file`]). The shell always calls this method; the default
+    /// implementation ignores `env` and calls [`Host::run`].
+    fn run_with_env(
+        &mut self,
+        argv: &[String],
+        stdin: Option<&str>,
+        env: &mut Env,
+        out: &mut Output,
+    ) -> i32 {
+        let _ = env;
+        self.run(argv, stdin, out)
+    }
+}
+
+/// Run one terminal line. Returns the exit status of the line.
+///
+/// The status is also stored as `env.last_status` (`$?`). When the line runs `exit`,
+/// `env.exit_requested` is set and the rest of the line is skipped.
+pub fn run_line(line: &str, env: &mut Env, host: &mut dyn Host, out: &mut Output) -> i32 {
+    let status = match parse::parse_program(line) {
+        Ok(parsed) => exec::Shell::new(env, host).run_program(&parsed, out),
+        Err(err) => {
+            out.err(&format!("bash: {err}\n"));
+            2
+        }
+    };
+    env.last_status = status;
+    status
+}
+
+#[cfg(test)]
+mod tests;

@@ -173,7 +173,7 @@ fn terminate(sim: &mut Sim, key: &ObjKey, uid: &str, pod: &Value, accepted: bool
         // A shell running a command as PID 1 ignores SIGTERM and is killed after the grace period.
         info.is_some_and(|i| i.handles_sigterm) && !has_cmd
     });
-    let stop_ms = if prompt { sim.rand_range(500, 950) } else { grace_s * 1000 + sim.rand_range(50, 300) };
+    let stop_ms = if prompt { sim.rand_range(400, 1600) } else { grace_s * 1000 + sim.rand_range(50, 300) };
     let code = if prompt { 0 } else { 137 };
     if sim.profile.server_minor() < 27 {
         let n = sim.rand_range(150, 450).min(stop_ms.saturating_sub(50));
@@ -426,7 +426,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 }
             });
             if minor < 27 {
-                let d = sim.rand_range(10, 120);
+                let d = sim.rand_range(10, 400);
                 at(sim, key, uid, d, Step::FinalStatus);
             } else {
                 let d = sim.rand_range(10, 120);
@@ -456,7 +456,6 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
 }
 
 fn sim_rand(sim: &mut Sim) -> u64 {
-    use rand_core::RngCore;
     sim.rng().next_u64()
 }
 

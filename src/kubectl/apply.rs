@@ -1,0 +1,252 @@
+//! `kubectl apply -f` and `kubectl create -f`: read manifests, validate them strictly, create
+//! or update each object, one line per object in file order; an error in one document does
+//! not stop the others (reference §5.5, §5.6).
+
+use super::args::{self, f, Flag};
+use super::errors::api_error;
+use super::Ctx;
+use crate::manifest::{self, schema, Diagnostic, Document};
+use crate::sim::{obj, Kind, ObjKey};
+use serde_json::{json, Value};
+
+pub const FLAGS: &[Flag] = &[
+    f("filename", Some('f'), true),
+    f("recursive", Some('R'), false),
+    f("validate", None, true),
+    f("dry-run", None, true),
+    f("output", Some('o'), true),
+    f("server-side", None, false),
+    f("force-conflicts", None, false),
+    f("field-manager", None, true),
+    f("selector", Some('l'), true),
+    f("prune", None, false),
+    f("save-config", None, false),
+    f("record", None, false),
+    f("overwrite", None, false),
+];
+
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Apply,
+    Create,
+}
+
+/// Reads every `-f` source into documents (with the name kubectl uses for the source).
+pub fn read_sources(ctx: &mut Ctx<'_>, files: &[String]) -> (Vec<(String, Result<Document, Diagnostic>)>, bool) {
+    let mut docs = Vec::new();
+    let mut failed = false;
+    for file in files {
+        let (name, text) = if file == "-" {
+            ("STDIN".to_string(), ctx.stdin.unwrap_or("").to_string())
+        } else {
+            match ctx.files.read(file) {
+                Ok(t) => (file.clone(), t),
+                Err(e) => {
+                    ctx.eprintln(&e);
+                    failed = true;
+                    continue;
+                }
+            }
+        };
+        for d in manifest::parse_documents(&text, &name) {
+            docs.push((name.clone(), d));
+        }
+    }
+    (docs, failed)
+}
+
+/// Checks apiVersion/kind and the schema. Returns the kind, or prints kubectl's error.
+pub fn check_document(ctx: &mut Ctx<'_>, source: &str, doc: &Document, verb: &str) -> Option<Kind> {
+    let o = &doc.object;
+    let av = o.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let k = o.get("kind").and_then(Value::as_str).unwrap_or("");
+    let mut missing = Vec::new();
+    if av.is_empty() {
+        missing.push("apiVersion not set");
+    }
+    if k.is_empty() {
+        missing.push("kind not set");
+    }
+    if !missing.is_empty() {
+        let what = if missing.len() == 1 { missing[0].to_string() } else { format!("[{}]", missing.join(", ")) };
+        ctx.eprintln(&format!("error: error validating \"{source}\": error validating data: {what}; if you choose to ignore these errors, turn validation off with --validate=false"));
+        hint(ctx, source, doc, doc.first_line, 1, &format!("every document needs {}", missing.iter().map(|m| m.trim_end_matches(" not set")).collect::<Vec<_>>().join(" and ")));
+        return None;
+    }
+    let Some(kind) = Kind::from_api(av, k) else {
+        ctx.eprintln(&format!("error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{source}\": no matches for kind \"{k}\" in version \"{av}\"\nensure CRDs are installed first", obj::name(o), obj::namespace(o)));
+        return None;
+    };
+    let errs = schema::validate(av, k, o);
+    if !errs.is_empty() {
+        let version = av.rsplit('/').next().unwrap_or(av);
+        let mut unknown = Vec::new();
+        let mut typed = Vec::new();
+        for e in &errs {
+            match e {
+                schema::FieldError::Unknown { path } => unknown.push(path.clone()),
+                schema::FieldError::WrongType { path, message } => typed.push((path.clone(), message.clone())),
+            }
+        }
+        let detail = if let Some((_, m)) = typed.first() {
+            m.clone()
+        } else {
+            format!("strict decoding error: {}", unknown.iter().map(|p| format!("unknown field \"{p}\"")).collect::<Vec<_>>().join(", "))
+        };
+        ctx.eprintln(&format!("Error from server (BadRequest): error when {verb} \"{source}\": {k} in version \"{version}\" cannot be handled as a {k}: {detail}"));
+        for p in unknown.iter().chain(typed.iter().map(|(p, _)| p)) {
+            let segs = manifest::parse_path(p);
+            let (line, col) = manifest::locate(&doc.text, &segs).map(|(l, c)| (l + doc.first_line - 1, c)).unwrap_or((doc.first_line, 1));
+            let last = p.rsplit('.').next().unwrap_or(p);
+            let mut text = format!("unknown field \"{last}\"");
+            if typed.iter().any(|(tp, _)| tp == p) {
+                text = format!("\"{last}\" has the wrong type");
+            } else if let Some(s) = schema::suggest(av, k, p) {
+                text.push_str(&format!("; did you mean \"{s}\"?"));
+            }
+            hint(ctx, source, doc, line, col, &text);
+        }
+        return None;
+    }
+    Some(kind)
+}
+
+/// Kubelab's own pointer to the line (not something kubectl prints).
+fn hint(ctx: &mut Ctx<'_>, source: &str, _doc: &Document, line: usize, col: usize, text: &str) {
+    ctx.eprintln(&format!("hint: {source}:{line}:{col}: {text}"));
+}
+
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
+    let name = if mode == Mode::Apply { "apply" } else { "create" };
+    let a = match args::parse(name, argv, FLAGS) {
+        Ok(a) => a,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    if a.bool("help") {
+        ctx.println(&format!("{}\n\nUsage:\n  kubectl {name} (-f FILENAME) [options]", if mode == Mode::Apply { "Apply a configuration to a resource by file name or stdin." } else { "Create a resource from a file or from stdin." }));
+        return 0;
+    }
+    let files = a.all("filename");
+    if files.is_empty() {
+        if mode == Mode::Create && !a.positional.is_empty() {
+            ctx.eprintln(&format!("error: kubelab does not model `kubectl create {}` yet; write a manifest and use `kubectl create -f`", a.positional[0]));
+            return 1;
+        }
+        ctx.eprintln(&format!("error: must specify one of -f and -k\n\nSee 'kubectl {name} -h' for help and examples"));
+        return 1;
+    }
+    let flag_ns = a.get("namespace").map(String::from);
+    let (docs, mut failed) = read_sources(ctx, &files);
+    let verb = if mode == Mode::Apply { "creating" } else { "creating" };
+    for (source, d) in docs {
+        let doc = match d {
+            Ok(doc) => doc,
+            Err(diag) => {
+                ctx.eprintln(&diag.message);
+                failed = true;
+                if diag.fatal {
+                    break;
+                }
+                continue;
+            }
+        };
+        let Some(kind) = check_document(ctx, &source, &doc, verb) else {
+            failed = true;
+            continue;
+        };
+        let mut o = doc.object.clone();
+        let obj_ns = obj::namespace(&o).to_string();
+        if kind.namespaced() {
+            match (&flag_ns, obj_ns.is_empty()) {
+                (Some(f), false) if *f != obj_ns => {
+                    ctx.eprintln(&format!("error: the namespace from the provided object \"{obj_ns}\" does not match the namespace \"{f}\". You must pass '--namespace={obj_ns}' to perform this operation."));
+                    failed = true;
+                    continue;
+                }
+                (Some(f), true) => {
+                    obj::meta_mut(&mut o).insert("namespace".into(), json!(f));
+                }
+                _ => {}
+            }
+        }
+        let ns = if kind.namespaced() { obj::namespace(&o).to_string() } else { String::new() };
+        let key = ObjKey::new(kind, if ns.is_empty() { "default" } else { &ns }, obj::name(&o));
+        let printed = format!("{}/{}", kind.qualified_singular(), key.name);
+        let exists = !key.name.is_empty() && ctx.sim.store.contains(&key);
+        if mode == Mode::Create || !exists {
+            if mode == Mode::Apply {
+                let mut applied = doc.object.clone();
+                if kind.namespaced() && obj::namespace(&applied).is_empty() {
+                    obj::meta_mut(&mut applied).insert("namespace".into(), json!(key.ns));
+                }
+                let text = serde_json::to_string(&applied).unwrap_or_default() + "\n";
+                obj::set_annotation(&mut o, LAST_APPLIED, &text);
+            }
+            match ctx.sim.create(o) {
+                Ok(created) => {
+                    let printed = format!("{}/{}", kind.qualified_singular(), obj::name(&created));
+                    ctx.println(&format!("{printed} created"));
+                }
+                Err(e) => {
+                    ctx.eprintln(&api_error(&e, Some(("creating", &source))));
+                    failed = true;
+                }
+            }
+            continue;
+        }
+        // Apply to an existing object: a three-way merge reduced to "the manifest, plus nulls
+        // for what the last applied configuration had and this one dropped".
+        let live = ctx.sim.store.get(&key).cloned().unwrap_or(Value::Null);
+        let last: Option<Value> = obj::annotation(&live, LAST_APPLIED).and_then(|t| serde_json::from_str(t).ok());
+        let mut applied = doc.object.clone();
+        if kind.namespaced() && obj::namespace(&applied).is_empty() {
+            obj::meta_mut(&mut applied).insert("namespace".into(), json!(key.ns));
+        }
+        let mut patch = applied.clone();
+        if let Some(last) = &last {
+            add_deletions(last, &mut patch);
+        }
+        let text = serde_json::to_string(&applied).unwrap_or_default() + "\n";
+        obj::set_annotation(&mut patch, LAST_APPLIED, &text);
+        let av = live.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+        let merged = match schema::strategic_merge(&av, &kind.to_string(), &live, &patch) {
+            Ok(m) => m,
+            Err(e) => {
+                ctx.eprintln(&format!("error: {e}"));
+                failed = true;
+                continue;
+            }
+        };
+        let before = obj::str_at(&live, "/metadata/resourceVersion").map(String::from);
+        match ctx.sim.update(merged) {
+            Ok(after) => {
+                let changed = obj::str_at(&after, "/metadata/resourceVersion").map(String::from) != before;
+                ctx.println(&format!("{printed} {}", if changed { "configured" } else { "unchanged" }));
+            }
+            Err(e) => {
+                ctx.eprintln(&api_error(&e, Some(("applying patch", &source))));
+                failed = true;
+            }
+        }
+    }
+    i32::from(failed)
+}
+
+/// Sets to null every map key present in `last` and absent in `new` (recursively).
+fn add_deletions(last: &Value, new: &mut Value) {
+    if let (Value::Object(l), Value::Object(n)) = (last, new) {
+        for (k, lv) in l {
+            match n.get_mut(k) {
+                None => {
+                    n.insert(k.clone(), Value::Null);
+                }
+                Some(nv) => add_deletions(lv, nv),
+            }
+        }
+    }
+}

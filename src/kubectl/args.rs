@@ -1,0 +1,172 @@
+//! Command-line flags the way cobra/pflag reads them: long `--flag=v` / `--flag v`, short
+//! `-f v` / `-fv` / `-abc` for booleans, flags anywhere among the arguments, `--` ending them.
+
+use std::collections::BTreeMap;
+
+/// One flag a command accepts.
+#[derive(Clone, Copy, Debug)]
+pub struct Flag {
+    pub long: &'static str,
+    pub short: Option<char>,
+    pub takes_value: bool,
+}
+
+pub const fn f(long: &'static str, short: Option<char>, takes_value: bool) -> Flag {
+    Flag { long, short, takes_value }
+}
+
+/// Flags every command takes.
+pub const GLOBAL: &[Flag] = &[
+    f("namespace", Some('n'), true),
+    f("help", Some('h'), false),
+    f("context", None, true),
+    f("kubeconfig", None, true),
+    f("cluster", None, true),
+    f("user", None, true),
+    f("v", Some('v'), true),
+    f("request-timeout", None, true),
+];
+
+/// The parsed command line.
+#[derive(Clone, Debug, Default)]
+pub struct Args {
+    pub positional: Vec<String>,
+    pub flags: BTreeMap<String, Vec<String>>,
+    /// Arguments after `--`.
+    pub rest: Option<Vec<String>>,
+}
+
+impl Args {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.flags.get(name).and_then(|v| v.last()).map(String::as_str)
+    }
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.flags.get(name).cloned().unwrap_or_default()
+    }
+    pub fn has(&self, name: &str) -> bool {
+        self.flags.contains_key(name)
+    }
+    /// A boolean flag: present without a value, or `=true`.
+    pub fn bool(&self, name: &str) -> bool {
+        match self.get(name) {
+            Some(v) => v != "false",
+            None => false,
+        }
+    }
+}
+
+fn find<'a>(specs: &'a [&[Flag]], pred: impl Fn(&Flag) -> bool) -> Option<&'a Flag> {
+    specs.iter().flat_map(|s| s.iter()).find(|f| pred(f))
+}
+
+/// Parses `args` (after the command words) against the command's flags and the global ones.
+pub fn parse(cmd: &str, args: &[String], own: &[Flag]) -> Result<Args, String> {
+    let specs: [&[Flag]; 2] = [own, GLOBAL];
+    let usage = format!("See 'kubectl {cmd} --help' for usage.");
+    let mut a = Args::default();
+    let mut i = 0;
+    while i < args.len() {
+        let arg = &args[i];
+        if arg == "--" {
+            a.rest = Some(args[i + 1..].to_vec());
+            break;
+        }
+        if let Some(long) = arg.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (long, None),
+            };
+            let Some(spec) = find(&specs, |f| f.long == name) else {
+                return Err(format!("error: unknown flag: --{name}\n{usage}"));
+            };
+            let value = if spec.takes_value {
+                match inline {
+                    Some(v) => v,
+                    None => {
+                        i += 1;
+                        match args.get(i) {
+                            Some(v) => v.clone(),
+                            None => return Err(format!("error: flag needs an argument: --{name}\n{usage}")),
+                        }
+                    }
+                }
+            } else {
+                inline.unwrap_or_else(|| "true".into())
+            };
+            a.flags.entry(spec.long.to_string()).or_default().push(value);
+        } else if arg.starts_with('-') && arg.len() > 1 {
+            let chars: Vec<char> = arg[1..].chars().collect();
+            let mut j = 0;
+            while j < chars.len() {
+                let c = chars[j];
+                let Some(spec) = find(&specs, |f| f.short == Some(c)) else {
+                    return Err(format!("error: unknown shorthand flag: '{c}' in {arg}\n{usage}"));
+                };
+                if spec.takes_value {
+                    let rest: String = chars[j + 1..].iter().collect();
+                    let value = if !rest.is_empty() {
+                        rest.strip_prefix('=').map(String::from).unwrap_or(rest)
+                    } else {
+                        i += 1;
+                        match args.get(i) {
+                            Some(v) => v.clone(),
+                            None => return Err(format!("error: flag needs an argument: '{c}' in -{c}\n{usage}")),
+                        }
+                    };
+                    a.flags.entry(spec.long.to_string()).or_default().push(value);
+                    break;
+                }
+                let value = if chars.get(j + 1) == Some(&'=') {
+                    let v: String = chars[j + 2..].iter().collect();
+                    j = chars.len();
+                    v
+                } else {
+                    "true".into()
+                };
+                a.flags.entry(spec.long.to_string()).or_default().push(value);
+                j += 1;
+            }
+        } else {
+            a.positional.push(arg.clone());
+        }
+        i += 1;
+    }
+    Ok(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    const GET: &[Flag] = &[f("watch", Some('w'), false), f("selector", Some('l'), true), f("output", Some('o'), true)];
+
+    #[test]
+    fn flags_anywhere_and_in_every_form() {
+        let a = parse("get", &v(&["pods", "-w", "-l", "app=nginx", "--output=wide", "-n", "x"]), GET).unwrap();
+        assert_eq!(a.positional, ["pods"]);
+        assert!(a.bool("watch"));
+        assert_eq!(a.get("selector"), Some("app=nginx"));
+        assert_eq!(a.get("output"), Some("wide"));
+        assert_eq!(a.get("namespace"), Some("x"));
+        let a = parse("get", &v(&["-lapp=nginx", "po", "-owide"]), GET).unwrap();
+        assert_eq!(a.get("selector"), Some("app=nginx"));
+        assert_eq!(a.get("output"), Some("wide"));
+    }
+
+    #[test]
+    fn unknown_flags_are_kubectl_errors() {
+        assert_eq!(parse("get", &v(&["--foo"]), GET).unwrap_err(), "error: unknown flag: --foo\nSee 'kubectl get --help' for usage.");
+        assert_eq!(parse("get", &v(&["-x"]), GET).unwrap_err(), "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.");
+        assert!(parse("get", &v(&["-l"]), GET).unwrap_err().starts_with("error: flag needs an argument"));
+    }
+
+    #[test]
+    fn double_dash_ends_flags() {
+        let a = parse("exec", &v(&["web-0", "--", "sh", "-c", "hostname"]), &[]).unwrap();
+        assert_eq!(a.rest.unwrap(), ["sh", "-c", "hostname"]);
+    }
+}

@@ -1,0 +1,581 @@
+//! `kubectl describe` for pods, StatefulSets, Deployments, Services, PVCs and PVs, with the
+//! object's events at the bottom. Layout follows `pkg/describe/describe.go`: a Go tabwriter
+//! with padding 2, whose column blocks are runs of consecutive lines.
+
+use super::args::{self, f, Flag};
+use super::duration::human_duration_ms;
+use super::errors::api_error;
+use super::get::resolve;
+use super::tables;
+use super::Ctx;
+use crate::sim::labels::{labels_of, Selector};
+use crate::sim::{obj, time, ApiError, Kind, ObjKey, Sim};
+use serde_json::Value;
+
+const FLAGS: &[Flag] = &[f("selector", Some('l'), true), f("all-namespaces", Some('A'), false), f("show-events", None, true), f("filename", Some('f'), true)];
+
+/// Lines of tab-separated cells, formatted the way Go's text/tabwriter does.
+#[derive(Default)]
+struct Doc {
+    lines: Vec<Vec<String>>,
+}
+
+impl Doc {
+    /// Writes a line at an indent level (2 spaces per level); `\t` separates cells.
+    fn w(&mut self, level: usize, text: &str) {
+        let line = format!("{}{}", "  ".repeat(level), text);
+        self.lines.push(line.split('\t').map(String::from).collect());
+    }
+
+    fn render(&self) -> String {
+        let mut out = String::new();
+        let mut widths = Vec::new();
+        format_block(&self.lines, &mut widths, 0, self.lines.len(), &mut out);
+        out
+    }
+}
+
+fn format_block(lines: &[Vec<String>], widths: &mut Vec<usize>, mut line0: usize, line1: usize, out: &mut String) {
+    let column = widths.len();
+    let mut this = line0;
+    while this < line1 {
+        if column + 1 >= lines[this].len() {
+            this += 1;
+            continue;
+        }
+        write_lines(lines, widths, line0, this, out);
+        line0 = this;
+        let mut width = 0;
+        while this < line1 && column + 1 < lines[this].len() {
+            width = width.max(lines[this][column].chars().count() + 2);
+            this += 1;
+        }
+        widths.push(width);
+        format_block(lines, widths, line0, this, out);
+        widths.pop();
+        line0 = this;
+    }
+    write_lines(lines, widths, line0, line1, out);
+}
+
+fn write_lines(lines: &[Vec<String>], widths: &[usize], from: usize, to: usize, out: &mut String) {
+    for line in &lines[from..to] {
+        for (j, cell) in line.iter().enumerate() {
+            out.push_str(cell);
+            if j < widths.len() {
+                out.extend(std::iter::repeat_n(' ', widths[j].saturating_sub(cell.chars().count())));
+            }
+        }
+        out.push('\n');
+    }
+}
+
+/// `Sat, 28 May 2022 09:00:09 +0000` (RFC 1123 with numeric zone).
+pub fn rfc1123z(stamp: &str) -> String {
+    let Some(secs) = time::parse_rfc3339(stamp) else { return stamp.to_string() };
+    let days = secs.div_euclid(86_400);
+    let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
+    let mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let m: usize = stamp[5..7].parse().unwrap_or(1);
+    format!("{wd}, {} {} {} {} +0000", &stamp[8..10], mon[m.clamp(1, 12) - 1], &stamp[0..4], &stamp[11..19])
+}
+
+fn map_lines(d: &mut Doc, level: usize, title: &str, m: Option<&Value>, skip: &[&str]) {
+    let entries: Vec<(String, String)> = m
+        .and_then(Value::as_object)
+        .map(|m| m.iter().filter(|(k, _)| !skip.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))).collect())
+        .unwrap_or_default();
+    let sep = if title.starts_with("Annotations") { ": " } else { "=" };
+    if entries.is_empty() {
+        d.w(level, &format!("{title}\t<none>"));
+        return;
+    }
+    for (i, (k, v)) in entries.iter().enumerate() {
+        if i == 0 {
+            d.w(level, &format!("{title}\t{k}{sep}{v}"));
+        } else {
+            d.w(level, &format!("\t{k}{sep}{v}"));
+        }
+    }
+}
+
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+fn events(sim: &Sim, d: &mut Doc, o: &Value) {
+    let uid = obj::uid(o);
+    let ns = obj::namespace(o);
+    let ns = if ns.is_empty() { "default" } else { ns };
+    let mut evs: Vec<&Value> = sim.store.list(Kind::Event, Some(ns)).map(|(_, e)| e).filter(|e| obj::str_at(e, "/involvedObject/uid") == Some(uid)).collect();
+    evs.sort_by_key(|e| obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string());
+    if evs.is_empty() {
+        d.w(0, "Events:\t<none>");
+        return;
+    }
+    d.w(0, "Events:");
+    d.w(1, "Type\tReason\tAge\tFrom\tMessage");
+    d.w(1, "----\t------\t----\t----\t-------");
+    for e in evs {
+        let since = |p: &str| obj::str_at(e, p).and_then(|t| sim.ms_since(t)).map(human_duration_ms).unwrap_or_else(|| "<unknown>".into());
+        let count = obj::i64_at(e, "/count").unwrap_or(1);
+        let age = if count > 1 { format!("{} (x{count} over {})", since("/lastTimestamp"), since("/firstTimestamp")) } else { since("/firstTimestamp") };
+        d.w(1, &format!("{}\t{}\t{age}\t{}\t{}", obj::str_at(e, "/type").unwrap_or(""), obj::str_at(e, "/reason").unwrap_or(""), obj::str_at(e, "/source/component").unwrap_or(""), obj::str_at(e, "/message").unwrap_or("").trim()));
+    }
+}
+
+fn container_lines(d: &mut Doc, level: usize, c: &Value, status: Option<&Value>, sim: &Sim) {
+    d.w(level, &format!("{}:", obj::str_at(c, "/name").unwrap_or("")));
+    let l = level + 1;
+    if let Some(s) = status {
+        if let Some(id) = obj::str_at(s, "/containerID") {
+            d.w(l, &format!("Container ID:\t{id}"));
+        }
+    }
+    d.w(l, &format!("Image:\t{}", obj::str_at(c, "/image").unwrap_or("")));
+    if let Some(s) = status {
+        d.w(l, &format!("Image ID:\t{}", obj::str_at(s, "/imageID").unwrap_or("")));
+    }
+    let ports = obj::arr_at(c, "/ports");
+    if ports.is_empty() {
+        d.w(l, "Port:\t<none>");
+        d.w(l, "Host Port:\t<none>");
+    } else {
+        let p: Vec<String> = ports.iter().map(|p| format!("{}/{}", obj::i64_at(p, "/containerPort").unwrap_or(0), obj::str_at(p, "/protocol").unwrap_or("TCP"))).collect();
+        let h: Vec<String> = ports.iter().map(|p| format!("{}/{}", obj::i64_at(p, "/hostPort").unwrap_or(0), obj::str_at(p, "/protocol").unwrap_or("TCP"))).collect();
+        d.w(l, &format!("{}:\t{}", if ports.len() > 1 { "Ports" } else { "Port" }, p.join(", ")));
+        d.w(l, &format!("{}:\t{}", if ports.len() > 1 { "Host Ports" } else { "Host Port" }, h.join(", ")));
+    }
+    for (field, title) in [("/command", "Command"), ("/args", "Args")] {
+        let v = obj::arr_at(c, field);
+        if !v.is_empty() {
+            d.w(l, &format!("{title}:"));
+            for a in v {
+                d.w(l + 1, a.as_str().unwrap_or(""));
+            }
+        }
+    }
+    if let Some(s) = status {
+        state_lines(d, l, "State", s.get("state"), sim);
+        if s.pointer("/lastState/terminated").is_some() {
+            state_lines(d, l, "Last State", s.get("lastState"), sim);
+        }
+        d.w(l, &format!("Ready:\t{}", if obj::bool_at(s, "/ready") == Some(true) { "True" } else { "False" }));
+        d.w(l, &format!("Restart Count:\t{}", obj::i64_at(s, "/restartCount").unwrap_or(0)));
+    }
+    let env = obj::arr_at(c, "/env");
+    if env.is_empty() {
+        d.w(l, "Environment:\t<none>");
+    } else {
+        d.w(l, "Environment:");
+        for e in env {
+            d.w(l + 1, &format!("{}:\t{}", obj::str_at(e, "/name").unwrap_or(""), obj::str_at(e, "/value").unwrap_or("")));
+        }
+    }
+    let mounts = obj::arr_at(c, "/volumeMounts");
+    if mounts.is_empty() {
+        d.w(l, "Mounts:\t<none>");
+    } else {
+        d.w(l, "Mounts:");
+        for m in mounts {
+            let ro = if obj::bool_at(m, "/readOnly") == Some(true) { "ro" } else { "rw" };
+            d.w(l + 1, &format!("{} from {} ({ro})", obj::str_at(m, "/mountPath").unwrap_or(""), obj::str_at(m, "/name").unwrap_or("")));
+        }
+    }
+}
+
+fn state_lines(d: &mut Doc, level: usize, title: &str, state: Option<&Value>, _sim: &Sim) {
+    let Some(st) = state else { return };
+    if let Some(r) = st.get("running") {
+        d.w(level, &format!("{title}:\tRunning"));
+        d.w(level + 1, &format!("Started:\t{}", rfc1123z(obj::str_at(r, "/startedAt").unwrap_or(""))));
+    } else if let Some(w) = st.get("waiting") {
+        d.w(level, &format!("{title}:\tWaiting"));
+        d.w(level + 1, &format!("Reason:\t{}", obj::str_at(w, "/reason").unwrap_or("")));
+    } else if let Some(t) = st.get("terminated") {
+        d.w(level, &format!("{title}:\tTerminated"));
+        d.w(level + 1, &format!("Reason:\t{}", obj::str_at(t, "/reason").unwrap_or("")));
+        d.w(level + 1, &format!("Exit Code:\t{}", obj::i64_at(t, "/exitCode").unwrap_or(0)));
+        d.w(level + 1, &format!("Started:\t{}", rfc1123z(obj::str_at(t, "/startedAt").unwrap_or(""))));
+        d.w(level + 1, &format!("Finished:\t{}", rfc1123z(obj::str_at(t, "/finishedAt").unwrap_or(""))));
+    } else {
+        d.w(level, &format!("{title}:\tWaiting"));
+    }
+}
+
+fn volume_lines(d: &mut Doc, level: usize, vols: &[Value]) {
+    if vols.is_empty() {
+        d.w(level, "Volumes:\t<none>");
+        return;
+    }
+    d.w(level, "Volumes:");
+    for v in vols {
+        d.w(level + 1, &format!("{}:", obj::str_at(v, "/name").unwrap_or("")));
+        let l = level + 2;
+        if let Some(c) = v.get("persistentVolumeClaim") {
+            d.w(l, "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)");
+            d.w(l, &format!("ClaimName:\t{}", obj::str_at(c, "/claimName").unwrap_or("")));
+            d.w(l, &format!("ReadOnly:\t{}", obj::bool_at(c, "/readOnly").unwrap_or(false)));
+        } else if let Some(e) = v.get("emptyDir") {
+            d.w(l, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)");
+            d.w(l, &format!("Medium:\t{}", obj::str_at(e, "/medium").unwrap_or("")));
+            d.w(l, &format!("SizeLimit:\t{}", obj::str_at(e, "/sizeLimit").unwrap_or("<unset>")));
+        } else if let Some(c) = v.get("configMap") {
+            d.w(l, "Type:\tConfigMap (a volume populated by a ConfigMap)");
+            d.w(l, &format!("Name:\t{}", obj::str_at(c, "/name").unwrap_or("")));
+            d.w(l, &format!("Optional:\t{}", obj::bool_at(c, "/optional").unwrap_or(false)));
+        } else if let Some(h) = v.get("hostPath") {
+            d.w(l, "Type:\tHostPath (bare host directory volume)");
+            d.w(l, &format!("Path:\t{}", obj::str_at(h, "/path").unwrap_or("")));
+            d.w(l, &format!("HostPathType:\t{}", obj::str_at(h, "/type").unwrap_or("")));
+        } else {
+            d.w(l, "Type:\t<unknown>");
+        }
+    }
+}
+
+fn selector_of(o: &Value) -> String {
+    let s = o.pointer("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
+    s.to_text()
+}
+
+fn template_lines(d: &mut Doc, t: &Value, sim: &Sim) {
+    d.w(0, "Pod Template:");
+    map_lines(d, 1, "Labels:", t.pointer("/metadata/labels"), &[]);
+    if t.pointer("/metadata/annotations").is_some() {
+        map_lines(d, 1, "Annotations:", t.pointer("/metadata/annotations"), &[]);
+    }
+    d.w(1, "Containers:");
+    for c in obj::arr_at(t, "/spec/containers") {
+        let mut sub = Doc::default();
+        container_lines(&mut sub, 0, c, None, sim);
+        for line in sub.lines {
+            let mut l = line;
+            l[0] = format!("   {}", l[0]);
+            d.lines.push(l);
+        }
+    }
+    volume_lines(d, 1, obj::arr_at(t, "/spec/volumes"));
+}
+
+fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> String {
+    let sim: &Sim = ctx.sim;
+    let mut d = Doc::default();
+    let name = obj::name(o);
+    let ns = obj::namespace(o);
+    match kind {
+        Kind::Pod => {
+            d.w(0, &format!("Name:\t{name}"));
+            d.w(0, &format!("Namespace:\t{ns}"));
+            d.w(0, &format!("Priority:\t{}", obj::i64_at(o, "/spec/priority").unwrap_or(0)));
+            d.w(0, &format!("Service Account:\t{}", obj::str_at(o, "/spec/serviceAccountName").unwrap_or("default")));
+            let node = obj::str_at(o, "/spec/nodeName");
+            match node {
+                Some(n) => d.w(0, &format!("Node:\t{n}/{}", obj::str_at(o, "/status/hostIP").unwrap_or(""))),
+                None => d.w(0, "Node:\t<none>"),
+            }
+            if let Some(st) = obj::str_at(o, "/status/startTime") {
+                d.w(0, &format!("Start Time:\t{}", rfc1123z(st)));
+            }
+            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
+            let (_, status, _) = tables::pod_status(sim, o);
+            if obj::is_deleting(o) {
+                d.w(0, &format!("Status:\tTerminating (lasts {})", human_duration_ms(obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0))));
+                d.w(0, &format!("Termination Grace Period:\t{}s", obj::i64_at(o, "/metadata/deletionGracePeriodSeconds").unwrap_or(30)));
+            } else {
+                let _ = status;
+                d.w(0, &format!("Status:\t{}", obj::str_at(o, "/status/phase").unwrap_or("Pending")));
+            }
+            d.w(0, &format!("IP:\t{}", obj::str_at(o, "/status/podIP").unwrap_or("")));
+            d.w(0, "IPs:");
+            match obj::str_at(o, "/status/podIP") {
+                Some(ip) => d.w(1, &format!("IP:\t{ip}")),
+                None => {
+                    d.lines.pop();
+                    d.w(0, "IPs:\t<none>");
+                }
+            }
+            if let Some(r) = obj::controller_ref(o) {
+                d.w(0, &format!("Controlled By:\t{}/{}", obj::str_at(r, "/kind").unwrap_or(""), obj::str_at(r, "/name").unwrap_or("")));
+            }
+            d.w(0, "Containers:");
+            let statuses = obj::arr_at(o, "/status/containerStatuses");
+            for c in obj::arr_at(o, "/spec/containers") {
+                let st = statuses.iter().find(|s| s.get("name") == c.get("name"));
+                container_lines(&mut d, 1, c, st, sim);
+            }
+            let conds = obj::arr_at(o, "/status/conditions");
+            if !conds.is_empty() {
+                d.w(0, "Conditions:");
+                d.w(1, "Type\tStatus");
+                for c in conds {
+                    d.w(1, &format!("{} \t{} ", obj::str_at(c, "/type").unwrap_or(""), obj::str_at(c, "/status").unwrap_or("")));
+                }
+            }
+            volume_lines(&mut d, 0, obj::arr_at(o, "/spec/volumes"));
+            d.w(0, &format!("QoS Class:\t{}", obj::str_at(o, "/status/qosClass").unwrap_or("BestEffort")));
+            let sel = o.pointer("/spec/nodeSelector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(",")).unwrap_or_default();
+            d.w(0, &format!("Node-Selectors:\t{}", if sel.is_empty() { "<none>".into() } else { sel }));
+            let tols: Vec<String> = obj::arr_at(o, "/spec/tolerations")
+                .iter()
+                .map(|t| {
+                    let mut s = obj::str_at(t, "/key").unwrap_or("").to_string();
+                    if let Some(v) = obj::str_at(t, "/value") {
+                        s.push_str(&format!("={v}"));
+                    }
+                    if let Some(e) = obj::str_at(t, "/effect") {
+                        s.push_str(&format!(":{e}"));
+                    }
+                    if obj::str_at(t, "/operator") == Some("Exists") && obj::str_at(t, "/value").is_none() {
+                        s.push_str(" op=Exists");
+                    }
+                    if let Some(secs) = obj::i64_at(t, "/tolerationSeconds") {
+                        s.push_str(&format!(" for {secs}s"));
+                    }
+                    s
+                })
+                .collect();
+            if tols.is_empty() {
+                d.w(0, "Tolerations:\t<none>");
+            }
+            for (i, t) in tols.iter().enumerate() {
+                d.w(0, &format!("{}\t{t}", if i == 0 { "Tolerations:" } else { "" }));
+            }
+        }
+        Kind::StatefulSet => {
+            d.w(0, &format!("Name:\t{name}"));
+            d.w(0, &format!("Namespace:\t{ns}"));
+            d.w(0, &format!("CreationTimestamp:\t{}", rfc1123z(obj::str_at(o, "/metadata/creationTimestamp").unwrap_or(""))));
+            d.w(0, &format!("Selector:\t{}", selector_of(o)));
+            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
+            d.w(0, &format!("Replicas:\t{} desired | {} total", obj::i64_at(o, "/spec/replicas").unwrap_or(0), obj::i64_at(o, "/status/replicas").unwrap_or(0)));
+            let strategy = obj::str_at(o, "/spec/updateStrategy/type").unwrap_or("RollingUpdate");
+            d.w(0, &format!("Update Strategy:\t{strategy}"));
+            if let Some(p) = obj::i64_at(o, "/spec/updateStrategy/rollingUpdate/partition") {
+                d.w(1, &format!("Partition:\t{p}"));
+            }
+            let pods: Vec<Value> = sim.store.dependents(obj::uid(o)).iter().filter(|k| k.kind == Kind::Pod).filter_map(|k| sim.store.get(k).cloned()).collect();
+            let count = |ph: &str| pods.iter().filter(|p| obj::str_at(p, "/status/phase") == Some(ph)).count();
+            d.w(0, &format!("Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed", count("Running"), count("Pending"), count("Succeeded"), count("Failed")));
+            let t = o.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+            template_lines(&mut d, &t, sim);
+            let vcts = obj::arr_at(o, "/spec/volumeClaimTemplates");
+            if vcts.is_empty() {
+                d.w(0, "Volume Claims:\t<none>");
+            } else {
+                d.w(0, "Volume Claims:");
+                for v in vcts {
+                    d.w(1, &format!("Name:\t{}", obj::name(v)));
+                    d.w(1, &format!("StorageClass:\t{}", obj::str_at(v, "/spec/storageClassName").unwrap_or("")));
+                    map_lines(&mut d, 1, "Labels:", v.pointer("/metadata/labels"), &[]);
+                    map_lines(&mut d, 1, "Annotations:", v.pointer("/metadata/annotations"), &[]);
+                    d.w(1, &format!("Capacity:\t{}", obj::str_at(v, "/spec/resources/requests/storage").unwrap_or("")));
+                    let modes: Vec<&str> = obj::arr_at(v, "/spec/accessModes").iter().filter_map(Value::as_str).collect();
+                    d.w(1, &format!("Access Modes:\t[{}]", modes.join(" ")));
+                }
+            }
+        }
+        Kind::Deployment => {
+            d.w(0, &format!("Name:\t{name}"));
+            d.w(0, &format!("Namespace:\t{ns}"));
+            d.w(0, &format!("CreationTimestamp:\t{}", rfc1123z(obj::str_at(o, "/metadata/creationTimestamp").unwrap_or(""))));
+            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
+            d.w(0, &format!("Selector:\t{}", selector_of(o)));
+            let n = |p: &str| obj::i64_at(o, p).unwrap_or(0);
+            d.w(0, &format!("Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable", n("/spec/replicas"), n("/status/updatedReplicas"), n("/status/replicas"), n("/status/availableReplicas"), n("/status/unavailableReplicas")));
+            let st = obj::str_at(o, "/spec/strategy/type").unwrap_or("RollingUpdate");
+            d.w(0, &format!("StrategyType:\t{st}"));
+            d.w(0, &format!("MinReadySeconds:\t{}", n("/spec/minReadySeconds")));
+            if st == "RollingUpdate" {
+                let v = |p: &str| o.pointer(p).map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).unwrap_or_default();
+                d.w(0, &format!("RollingUpdateStrategy:\t{} max unavailable, {} max surge", v("/spec/strategy/rollingUpdate/maxUnavailable"), v("/spec/strategy/rollingUpdate/maxSurge")));
+            }
+            let t = o.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+            template_lines(&mut d, &t, sim);
+            let conds = obj::arr_at(o, "/status/conditions");
+            if !conds.is_empty() {
+                d.w(0, "Conditions:");
+                d.w(1, "Type\tStatus\tReason");
+                d.w(1, "----\t------\t------");
+                for c in conds {
+                    d.w(1, &format!("{}\t{}\t{}", obj::str_at(c, "/type").unwrap_or(""), obj::str_at(c, "/status").unwrap_or(""), obj::str_at(c, "/reason").unwrap_or("")));
+                }
+            }
+            let rss: Vec<Value> = sim.store.list(Kind::ReplicaSet, Some(ns)).map(|(_, r)| r.clone()).filter(|r| obj::controller_uid(r) == Some(obj::uid(o))).collect();
+            let tmpl_hash_free = |r: &Value| {
+                let mut t = r.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+                obj::remove(&mut t, "/metadata/labels/pod-template-hash");
+                t
+            };
+            let new = rss.iter().find(|r| tmpl_hash_free(r) == o.pointer("/spec/template").cloned().unwrap_or(Value::Null));
+            let rs_text = |r: &Value| format!("{} ({}/{} replicas created)", obj::name(r), obj::i64_at(r, "/status/replicas").unwrap_or(0), obj::i64_at(r, "/spec/replicas").unwrap_or(0));
+            let olds: Vec<String> = rss.iter().filter(|r| Some(*r) != new && obj::i64_at(r, "/spec/replicas").unwrap_or(0) > 0).map(rs_text).collect();
+            d.w(0, &format!("OldReplicaSets:\t{}", if olds.is_empty() { "<none>".into() } else { olds.join(", ") }));
+            d.w(0, &format!("NewReplicaSet:\t{}", new.map(rs_text).unwrap_or_else(|| "<none>".into())));
+        }
+        Kind::Service => {
+            d.w(0, &format!("Name:\t{name}"));
+            d.w(0, &format!("Namespace:\t{ns}"));
+            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
+            let sel = o.pointer("/spec/selector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(",")).unwrap_or_default();
+            d.w(0, &format!("Selector:\t{}", if sel.is_empty() { "<none>".into() } else { sel }));
+            d.w(0, &format!("Type:\t{}", obj::str_at(o, "/spec/type").unwrap_or("ClusterIP")));
+            d.w(0, &format!("IP Family Policy:\t{}", obj::str_at(o, "/spec/ipFamilyPolicy").unwrap_or("SingleStack")));
+            let fams: Vec<&str> = obj::arr_at(o, "/spec/ipFamilies").iter().filter_map(Value::as_str).collect();
+            d.w(0, &format!("IP Families:\t{}", fams.join(",")));
+            d.w(0, &format!("IP:\t{}", obj::str_at(o, "/spec/clusterIP").unwrap_or("")));
+            let ips: Vec<&str> = obj::arr_at(o, "/spec/clusterIPs").iter().filter_map(Value::as_str).collect();
+            d.w(0, &format!("IPs:\t{}", ips.join(",")));
+            let ep = sim.store.get(&ObjKey::new(Kind::Endpoints, ns, name)).cloned();
+            for p in obj::arr_at(o, "/spec/ports") {
+                let pname = obj::str_at(p, "/name").unwrap_or("<unset>");
+                let proto = obj::str_at(p, "/protocol").unwrap_or("TCP");
+                d.w(0, &format!("Port:\t{pname}  {}/{proto}", obj::i64_at(p, "/port").unwrap_or(0)));
+                let tp = p.get("targetPort").map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).unwrap_or_default();
+                d.w(0, &format!("TargetPort:\t{tp}/{proto}"));
+                if let Some(np) = obj::i64_at(p, "/nodePort") {
+                    d.w(0, &format!("NodePort:\t{pname}  {np}/{proto}"));
+                }
+                let mut addrs = Vec::new();
+                if let Some(ep) = &ep {
+                    for s in obj::arr_at(ep, "/subsets") {
+                        let port = obj::arr_at(s, "/ports").iter().find(|sp| obj::str_at(sp, "/name") == obj::str_at(p, "/name")).and_then(|sp| obj::i64_at(sp, "/port"));
+                        for a in obj::arr_at(s, "/addresses") {
+                            if let Some(port) = port {
+                                addrs.push(format!("{}:{port}", obj::str_at(a, "/ip").unwrap_or("")));
+                            }
+                        }
+                    }
+                }
+                d.w(0, &format!("Endpoints:\t{}", if addrs.is_empty() { "<none>".to_string() } else { addrs.join(",") }));
+            }
+            d.w(0, &format!("Session Affinity:\t{}", obj::str_at(o, "/spec/sessionAffinity").unwrap_or("None")));
+        }
+        Kind::PersistentVolumeClaim => {
+            d.w(0, &format!("Name:\t{name}"));
+            d.w(0, &format!("Namespace:\t{ns}"));
+            d.w(0, &format!("StorageClass:\t{}", obj::str_at(o, "/spec/storageClassName").unwrap_or("")));
+            let status = if obj::is_deleting(o) { format!("Terminating (lasts {})", human_duration_ms(obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0))) } else { obj::str_at(o, "/status/phase").unwrap_or("").to_string() };
+            d.w(0, &format!("Status:\t{status}"));
+            d.w(0, &format!("Volume:\t{}", obj::str_at(o, "/spec/volumeName").unwrap_or("")));
+            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
+            d.w(0, &format!("Finalizers:\t[{}]", obj::finalizers(o).join(" ")));
+            let bound = obj::str_at(o, "/spec/volumeName").is_some();
+            d.w(0, &format!("Capacity:\t{}", if bound { obj::str_at(o, "/status/capacity/storage").unwrap_or("") } else { "" }));
+            let modes: Vec<&str> = obj::arr_at(o, "/status/accessModes").iter().filter_map(Value::as_str).map(|m| match m { "ReadWriteOnce" => "RWO", "ReadOnlyMany" => "ROX", "ReadWriteMany" => "RWX", other => other }).collect();
+            d.w(0, &format!("Access Modes:\t{}", if bound { modes.join(",") } else { String::new() }));
+            d.w(0, &format!("VolumeMode:\t{}", obj::str_at(o, "/spec/volumeMode").unwrap_or("Filesystem")));
+            let users: Vec<String> = crate::sim::kubelet::pods_using_claim(sim, ns, name).map(|p| obj::name(p).to_string()).collect();
+            d.w(0, &format!("Used By:\t{}", if users.is_empty() { "<none>".into() } else { users.join(",") }));
+        }
+        Kind::PersistentVolume => {
+            d.w(0, &format!("Name:\t{name}"));
+            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
+            d.w(0, &format!("Finalizers:\t[{}]", obj::finalizers(o).join(" ")));
+            d.w(0, &format!("StorageClass:\t{}", obj::str_at(o, "/spec/storageClassName").unwrap_or("")));
+            d.w(0, &format!("Status:\t{}", if obj::is_deleting(o) { "Terminating" } else { obj::str_at(o, "/status/phase").unwrap_or("") }));
+            let claim = match (obj::str_at(o, "/spec/claimRef/namespace"), obj::str_at(o, "/spec/claimRef/name")) {
+                (Some(a), Some(b)) => format!("{a}/{b}"),
+                _ => String::new(),
+            };
+            d.w(0, &format!("Claim:\t{claim}"));
+            d.w(0, &format!("Reclaim Policy:\t{}", obj::str_at(o, "/spec/persistentVolumeReclaimPolicy").unwrap_or("")));
+            let modes: Vec<&str> = obj::arr_at(o, "/spec/accessModes").iter().filter_map(Value::as_str).map(|m| match m { "ReadWriteOnce" => "RWO", "ReadOnlyMany" => "ROX", "ReadWriteMany" => "RWX", other => other }).collect();
+            d.w(0, &format!("Access Modes:\t{}", modes.join(",")));
+            d.w(0, &format!("VolumeMode:\t{}", obj::str_at(o, "/spec/volumeMode").unwrap_or("Filesystem")));
+            d.w(0, &format!("Capacity:\t{}", obj::str_at(o, "/spec/capacity/storage").unwrap_or("")));
+            match crate::sim::scheduler::pv_node(o) {
+                Some(n) => {
+                    d.w(0, "Node Affinity:\t");
+                    d.w(1, "Required Terms:\t");
+                    d.w(2, &format!("Term 0:\tkubernetes.io/hostname in [{n}]"));
+                }
+                None => d.w(0, "Node Affinity:\t<none>"),
+            }
+            d.w(0, &format!("Message:\t{}", obj::str_at(o, "/status/message").unwrap_or("")));
+            d.w(0, "Source:");
+            if let Some(h) = o.pointer("/spec/hostPath") {
+                d.w(2, "Type:\tHostPath (bare host directory volume)");
+                d.w(2, &format!("Path:\t{}", obj::str_at(h, "/path").unwrap_or("")));
+                d.w(2, &format!("HostPathType:\t{}", obj::str_at(h, "/type").unwrap_or("")));
+            }
+        }
+        _ => {
+            d.w(0, &format!("Name:\t{name}"));
+            if !ns.is_empty() {
+                d.w(0, &format!("Namespace:\t{ns}"));
+            }
+            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
+        }
+    }
+    if show_events {
+        events(sim, &mut d, o);
+    }
+    let _ = labels_of;
+    d.render()
+}
+
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+    let a = match args::parse("describe", argv, FLAGS) {
+        Ok(a) => a,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    if a.bool("help") {
+        ctx.println("Show details of a specific resource or group of resources.\n\nUsage:\n  kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]");
+        return 0;
+    }
+    let q = match resolve(&a.positional) {
+        Ok(q) => q,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    let sel = match a.get("selector").map(Selector::parse).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(e) => {
+            ctx.eprintln(&format!("error: {e}"));
+            return 1;
+        }
+    };
+    let ns = ctx.namespace(&a);
+    let show_events = a.get("show-events").is_none_or(|v| v != "false");
+    let mut parts = Vec::new();
+    let mut code = 0;
+    for (kind, names) in &q.targets {
+        let list_ns = if kind.namespaced() { Some(ns.as_str()) } else { None };
+        let all: Vec<Value> = ctx.sim.store.list(*kind, list_ns).map(|(_, o)| o.clone()).collect();
+        if names.is_empty() {
+            for o in all.iter().filter(|o| sel.matches_obj(o)) {
+                parts.push(describe_one(ctx, *kind, o, show_events));
+            }
+        } else {
+            for n in names {
+                // describe matches a name exactly, or else every object whose name starts with it.
+                let exact: Vec<&Value> = all.iter().filter(|o| obj::name(o) == n).collect();
+                let found: Vec<&Value> = if exact.is_empty() { all.iter().filter(|o| obj::name(o).starts_with(n.as_str())).collect() } else { exact };
+                if found.is_empty() {
+                    ctx.eprintln(&api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name: n.clone() }, None));
+                    code = 1;
+                }
+                for o in found {
+                    parts.push(describe_one(ctx, *kind, o, show_events));
+                }
+            }
+        }
+    }
+    if parts.is_empty() && code == 0 {
+        ctx.eprintln(&format!("No resources found in {ns} namespace."));
+    }
+    let text = parts.join("\n\n");
+    ctx.out.out(&text);
+    code
+}

@@ -1,0 +1,332 @@
+//! Commands that change one field group of existing objects: `scale`, `patch`, `label`, `annotate`.
+
+use super::args::{self, f, Args, Flag};
+use super::errors::api_error;
+use super::get::{kind_arg, resolve};
+use super::Ctx;
+use crate::manifest::{self, schema};
+use crate::sim::labels::Selector;
+use crate::sim::{obj, ApiError, Kind, ObjKey};
+use serde_json::{json, Value};
+
+fn parse_or_print(ctx: &mut Ctx<'_>, cmd: &str, argv: &[String], flags: &[Flag]) -> Option<Args> {
+    match args::parse(cmd, argv, flags) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            ctx.eprintln(&e);
+            None
+        }
+    }
+}
+
+/// Names the objects of `TYPE NAME...` / `TYPE/NAME...` (and `-l`/`--all` when allowed).
+fn targets(ctx: &mut Ctx<'_>, a: &Args, allow_select: bool) -> Result<Vec<ObjKey>, String> {
+    let ns = ctx.namespace(a);
+    let q = resolve(&a.positional)?;
+    let mut keys = Vec::new();
+    for (kind, names) in q.targets {
+        if names.is_empty() {
+            let sel = a.get("selector").map(Selector::parse).transpose().map_err(|e| format!("error: {e}"))?;
+            if !allow_select || (sel.is_none() && !a.bool("all")) {
+                return Err("error: resource(s) were provided, but no name was specified".into());
+            }
+            let sel = sel.unwrap_or_default();
+            let list_ns = if kind.namespaced() { Some(ns.as_str()) } else { None };
+            keys.extend(ctx.sim.store.list(kind, list_ns).filter(|(_, o)| sel.matches_obj(o)).map(|(k, _)| k.clone()));
+        } else {
+            keys.extend(names.iter().map(|n| ObjKey::new(kind, &ns, n)));
+        }
+    }
+    Ok(keys)
+}
+
+const SCALE_FLAGS: &[Flag] = &[f("replicas", None, true), f("current-replicas", None, true), f("resource-version", None, true), f("selector", Some('l'), true), f("all", None, false), f("timeout", None, true), f("filename", Some('f'), true)];
+
+pub fn scale(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+    let Some(a) = parse_or_print(ctx, "scale", argv, SCALE_FLAGS) else { return 1 };
+    if a.bool("help") {
+        ctx.println("Set a new size for a deployment, replica set, replication controller, or stateful set.\n\nUsage:\n  kubectl scale [--resource-version=version] [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME) [options]");
+        return 0;
+    }
+    let Some(r) = a.get("replicas") else {
+        ctx.eprintln("error: required flag(s) \"replicas\" not set");
+        return 1;
+    };
+    let replicas: i64 = match r.parse() {
+        Ok(n) if n >= 0 => n,
+        Ok(_) => {
+            ctx.eprintln("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
+            return 1;
+        }
+        Err(_) => {
+            ctx.eprintln(&format!("error: invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\nSee 'kubectl scale --help' for usage."));
+            return 1;
+        }
+    };
+    if a.positional.is_empty() {
+        ctx.eprintln("error: required resource not specified");
+        return 1;
+    }
+    let keys = match targets(ctx, &a, true) {
+        Ok(k) => k,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    let mut code = 0;
+    for key in keys {
+        if !matches!(key.kind, Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet) {
+            ctx.eprintln(&format!("error: no scaler has been implemented for {{\"{}\" \"{}\"}}", key.kind.info().group, key.kind));
+            code = 1;
+            continue;
+        }
+        let Some(mut o) = ctx.sim.store.get(&key).cloned() else {
+            ctx.eprintln(&api_error(&ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() }, None));
+            code = 1;
+            continue;
+        };
+        if let Some(cur) = a.get("current-replicas").and_then(|c| c.parse::<i64>().ok()) {
+            if obj::i64_at(&o, "/spec/replicas") != Some(cur) {
+                ctx.eprintln(&format!("error: Expected replicas to be {cur}, was {}", obj::i64_at(&o, "/spec/replicas").unwrap_or(0)));
+                code = 1;
+                continue;
+            }
+        }
+        obj::set(&mut o, "/spec/replicas", json!(replicas));
+        match ctx.sim.update(o) {
+            Ok(_) => ctx.println(&format!("{}/{} scaled", key.kind.qualified_singular(), key.name)),
+            Err(e) => {
+                ctx.eprintln(&api_error(&e, None));
+                code = 1;
+            }
+        }
+    }
+    code
+}
+
+const PATCH_FLAGS: &[Flag] = &[f("patch", Some('p'), true), f("type", None, true), f("patch-file", None, true), f("output", Some('o'), true), f("dry-run", None, true), f("local", None, false), f("subresource", None, true), f("filename", Some('f'), true)];
+
+/// Reads a patch given as JSON or YAML text, as kubectl does.
+fn parse_patch(text: &str) -> Result<Value, String> {
+    if let Ok(v) = serde_json::from_str::<Value>(text) {
+        return Ok(v);
+    }
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(y) => manifest::yaml_to_json(y),
+        Err(e) => {
+            let mut m = e.to_string();
+            if let Some(p) = m.find(" at line ") {
+                m.truncate(p);
+            }
+            Err(format!("error: unable to parse \"{text}\": yaml: line 1: {m}"))
+        }
+    }
+}
+
+/// Removes the value at a dotted field path like `spec.template.spec.containers[0].foo`.
+fn drop_path(v: &mut Value, path: &str) {
+    let segs = manifest::parse_path(path);
+    let mut cur = v;
+    for (i, s) in segs.iter().enumerate() {
+        let last = i + 1 == segs.len();
+        match s {
+            manifest::Seg::Key(k) => {
+                if last {
+                    if let Some(m) = cur.as_object_mut() {
+                        m.remove(k);
+                    }
+                    return;
+                }
+                let Some(next) = cur.get_mut(k) else { return };
+                cur = next;
+            }
+            manifest::Seg::Index(n) => {
+                let Some(next) = cur.get_mut(*n) else { return };
+                cur = next;
+            }
+        }
+    }
+}
+
+pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+    let Some(a) = parse_or_print(ctx, "patch", argv, PATCH_FLAGS) else { return 1 };
+    if a.bool("help") {
+        ctx.println("Update fields of a resource using strategic merge patch, a JSON merge patch, or a JSON patch.\n\nUsage:\n  kubectl patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE] [options]");
+        return 0;
+    }
+    let text = match (a.get("patch"), a.get("patch-file")) {
+        (Some(p), _) => p.to_string(),
+        (None, Some(file)) => match ctx.files.read(file) {
+            Ok(t) => t,
+            Err(e) => {
+                ctx.eprintln(&e);
+                return 1;
+            }
+        },
+        _ => {
+            ctx.eprintln("error: must specify --patch or --patch-file containing the contents of the patch");
+            return 1;
+        }
+    };
+    let ty = a.get("type").unwrap_or("strategic").to_string();
+    if !["strategic", "merge", "json"].contains(&ty.as_str()) {
+        ctx.eprintln(&format!("error: --type must be one of [json merge strategic], not \"{ty}\""));
+        return 1;
+    }
+    let p = match parse_patch(&text) {
+        Ok(p) => p,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    if a.positional.is_empty() {
+        ctx.eprintln("error: You must provide one or more resources by argument or filename.");
+        return 1;
+    }
+    let keys = match targets(ctx, &a, false) {
+        Ok(k) => k,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    let mut code = 0;
+    for key in keys {
+        let Some(live) = ctx.sim.store.get(&key).cloned() else {
+            ctx.eprintln(&api_error(&ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() }, None));
+            code = 1;
+            continue;
+        };
+        let av = live.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+        let merged = match ty.as_str() {
+            "json" => schema::json_patch(&live, &p),
+            "merge" => Ok(schema::json_merge(&live, &p)),
+            _ => schema::strategic_merge(&av, &key.kind.to_string(), &live, &p),
+        };
+        let mut merged = match merged {
+            Ok(m) => m,
+            Err(e) => {
+                let msg = if ty == "json" { format!("Error from server (UnprocessableEntity): {e}") } else { format!("Error from server (BadRequest): {e}") };
+                ctx.eprintln(&msg);
+                code = 1;
+                continue;
+            }
+        };
+        // Unknown fields are dropped with a warning (the server's default field validation for patches).
+        for e in schema::validate(&av, &key.kind.to_string(), &merged) {
+            if let schema::FieldError::Unknown { path } = e {
+                ctx.eprintln(&format!("Warning: unknown field \"{path}\""));
+                drop_path(&mut merged, &path);
+            }
+        }
+        let printed = format!("{}/{}", key.kind.qualified_singular(), key.name);
+        let before = obj::str_at(&live, "/metadata/resourceVersion").map(String::from);
+        match ctx.sim.update(merged) {
+            Ok(after) => {
+                let changed = obj::str_at(&after, "/metadata/resourceVersion").map(String::from) != before;
+                ctx.println(&format!("{printed} patched{}", if changed { "" } else { " (no change)" }));
+            }
+            Err(e) => {
+                ctx.eprintln(&api_error(&e, None));
+                code = 1;
+            }
+        }
+    }
+    code
+}
+
+const LABEL_FLAGS: &[Flag] = &[f("overwrite", None, false), f("selector", Some('l'), true), f("all", None, false), f("list", None, false), f("output", Some('o'), true), f("resource-version", None, true), f("filename", Some('f'), true), f("dry-run", None, true)];
+
+/// `kubectl label` (field = "labels") and `kubectl annotate` (field = "annotations").
+pub fn label(ctx: &mut Ctx<'_>, argv: &[String], field: &str) -> i32 {
+    let cmd = if field == "labels" { "label" } else { "annotate" };
+    let Some(mut a) = parse_or_print(ctx, cmd, argv, LABEL_FLAGS) else { return 1 };
+    if a.bool("help") {
+        ctx.println(&format!("Update the {field} on a resource.\n\nUsage:\n  kubectl {cmd} [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]"));
+        return 0;
+    }
+    // Split `key=value` / `key-` arguments from the resource arguments.
+    let mut changes: Vec<(String, Option<String>)> = Vec::new();
+    let mut res = Vec::new();
+    for p in &a.positional {
+        if let Some((k, v)) = p.split_once('=') {
+            changes.push((k.to_string(), Some(v.to_string())));
+        } else if p.ends_with('-') && !res.is_empty() && !p.contains('/') {
+            changes.push((p.trim_end_matches('-').to_string(), None));
+        } else {
+            res.push(p.clone());
+        }
+    }
+    if changes.is_empty() {
+        ctx.eprintln(&format!("error: at least one {} update is required", if field == "labels" { "label" } else { "annotation" }));
+        return 1;
+    }
+    a.positional = res;
+    let keys = match targets(ctx, &a, true) {
+        Ok(k) => k,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    let overwrite = a.bool("overwrite");
+    let mut code = 0;
+    for key in keys {
+        let Some(mut o) = ctx.sim.store.get(&key).cloned() else {
+            ctx.eprintln(&api_error(&ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() }, None));
+            code = 1;
+            continue;
+        };
+        let before = o.clone();
+        let mut bad = None;
+        let entry = obj::meta_mut(&mut o).entry(field.to_string()).or_insert(json!({}));
+        if !entry.is_object() {
+            *entry = json!({});
+        }
+        let map = entry.as_object_mut().expect("just made an object");
+        for (k, v) in &changes {
+            match v {
+                Some(v) => {
+                    if let Some(old) = map.get(k).and_then(Value::as_str) {
+                        if old != v && !overwrite {
+                            bad = Some(format!("error: '{k}' already has a value ({old}), and --overwrite is false"));
+                            break;
+                        }
+                    }
+                    map.insert(k.clone(), json!(v));
+                }
+                None => {
+                    map.remove(k);
+                }
+            }
+        }
+        if let Some(b) = bad {
+            ctx.eprintln(&b);
+            code = 1;
+            continue;
+        }
+        if map.is_empty() {
+            obj::meta_mut(&mut o).remove(field);
+        }
+        let past = if field == "labels" { "labeled" } else { "annotated" };
+        let printed = format!("{}/{}", key.kind.qualified_singular(), key.name);
+        if o == before {
+            ctx.println(&format!("{printed} not {past}"));
+            continue;
+        }
+        match ctx.sim.update(o) {
+            Ok(_) => {
+                let word = if changes.iter().all(|(_, v)| v.is_none()) { if field == "labels" { "unlabeled" } else { "annotated" } } else { past };
+                ctx.println(&format!("{printed} {word}"));
+            }
+            Err(e) => {
+                ctx.eprintln(&api_error(&e, None));
+                code = 1;
+            }
+        }
+    }
+    let _ = kind_arg;
+    code
+}

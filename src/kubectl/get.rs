@@ -1,0 +1,373 @@
+//! `kubectl get`: tables, `-o wide|yaml|json|name`, `--show-labels`, `-l`, `-A`, and `-w`
+//! (reference §5.1–5.4).
+
+use super::args::{self, f, Args, Flag};
+use super::errors::api_error;
+use super::tables;
+use super::tabwriter::TabWriter;
+use super::Ctx;
+use crate::sim::labels::{labels_of, map_text, Selector};
+use crate::sim::{obj, ApiError, Kind, ObjKey, WatchType};
+use serde_json::Value;
+
+pub const FLAGS: &[Flag] = &[
+    f("watch", Some('w'), false),
+    f("watch-only", None, false),
+    f("selector", Some('l'), true),
+    f("output", Some('o'), true),
+    f("show-labels", None, false),
+    f("all-namespaces", Some('A'), false),
+    f("no-headers", None, false),
+    f("show-kind", None, false),
+    f("output-watch-events", None, false),
+    f("field-selector", None, true),
+    f("label-columns", Some('L'), true),
+    f("sort-by", None, true),
+    f("ignore-not-found", None, false),
+    f("filename", Some('f'), true),
+    f("chunk-size", None, true),
+];
+
+/// What was asked for: kinds and, per kind, names (empty: all).
+pub struct Query {
+    pub targets: Vec<(Kind, Vec<String>)>,
+    pub by_name: bool,
+}
+
+/// Resolves `pods`, `po,svc`, `pod/web-0 svc/nginx`, `all`, `sts web-0 web-1`.
+pub fn resolve(positional: &[String]) -> Result<Query, String> {
+    let Some(first) = positional.first() else {
+        return Err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples".into());
+    };
+    let mut targets: Vec<(Kind, Vec<String>)> = Vec::new();
+    if first.contains('/') {
+        for p in positional {
+            let Some((t, n)) = p.split_once('/') else {
+                return Err(format!("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"));
+            };
+            let k = kind_arg(t)?;
+            match targets.iter_mut().find(|(kk, _)| *kk == k) {
+                Some((_, names)) => names.push(n.to_string()),
+                None => targets.push((k, vec![n.to_string()])),
+            }
+        }
+        return Ok(Query { targets, by_name: true });
+    }
+    let names: Vec<String> = positional[1..].to_vec();
+    for t in first.split(',').filter(|t| !t.is_empty()) {
+        if t == "all" {
+            for k in [Kind::Pod, Kind::Service, Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet] {
+                targets.push((k, names.clone()));
+            }
+        } else {
+            targets.push((kind_arg(t)?, names.clone()));
+        }
+    }
+    let by_name = !names.is_empty();
+    Ok(Query { targets, by_name })
+}
+
+pub fn kind_arg(t: &str) -> Result<Kind, String> {
+    Kind::from_arg(t).ok_or_else(|| format!("error: the server doesn't have a resource type \"{t}\""))
+}
+
+/// Filters a listing.
+pub struct Filter {
+    pub kind: Kind,
+    pub ns: Option<String>,
+    pub selector: Selector,
+    pub names: Vec<String>,
+}
+
+impl Filter {
+    pub fn matches(&self, key: &ObjKey, o: &Value) -> bool {
+        key.kind == self.kind
+            && (!self.kind.namespaced() || self.ns.as_ref().is_none_or(|n| &key.ns == n))
+            && self.selector.matches(&labels_of(o))
+            && (self.names.is_empty() || self.names.contains(&key.name))
+    }
+}
+
+/// How rows print.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table { wide: bool },
+    Name,
+    Yaml,
+    Json,
+}
+
+pub fn format_of(a: &Args) -> Result<Format, String> {
+    Ok(match a.get("output").unwrap_or("") {
+        "" => Format::Table { wide: false },
+        "wide" => Format::Table { wide: true },
+        "name" => Format::Name,
+        "yaml" => Format::Yaml,
+        "json" => Format::Json,
+        other => return Err(format!("error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")),
+    })
+}
+
+/// Table options beyond the kind's columns.
+pub struct TableOpts {
+    pub wide: bool,
+    pub show_labels: bool,
+    pub show_kind: bool,
+    pub all_ns: bool,
+    pub no_headers: bool,
+}
+
+pub fn header_row(ctx: &Ctx<'_>, kind: Kind, t: &TableOpts) -> Vec<String> {
+    let mut h = tables::headers(kind, t.wide, ctx.sim);
+    if t.all_ns && kind.namespaced() {
+        h.insert(0, "NAMESPACE".into());
+    }
+    if t.show_labels {
+        h.push("LABELS".into());
+    }
+    h
+}
+
+pub fn data_row(ctx: &Ctx<'_>, kind: Kind, o: &Value, t: &TableOpts) -> Vec<String> {
+    let mut r = tables::row(ctx.sim, kind, o, t.wide);
+    if t.show_kind && kind != Kind::Event {
+        r[0] = format!("{}/{}", kind.qualified_singular(), r[0]);
+    }
+    if t.all_ns && kind.namespaced() {
+        r.insert(0, obj::namespace(o).to_string());
+    }
+    if t.show_labels {
+        let l = map_text(&labels_of(o));
+        r.push(if l.is_empty() { "<none>".into() } else { l });
+    }
+    r
+}
+
+/// Serializes objects as `-o yaml`/`-o json` print them (a `List` when not a single named object).
+pub fn serialize(objs: &[Value], single: bool, fmt: Format) -> String {
+    let doc = if single && objs.len() == 1 {
+        objs[0].clone()
+    } else {
+        serde_json::json!({"apiVersion":"v1","items":objs,"kind":"List","metadata":{"resourceVersion":""}})
+    };
+    match fmt {
+        Format::Json => {
+            let mut buf = Vec::new();
+            let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+            let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
+            let _ = serde::Serialize::serialize(&doc, &mut ser);
+            String::from_utf8(buf).unwrap_or_default() + "\n"
+        }
+        _ => serde_yaml::to_string(&doc).unwrap_or_default(),
+    }
+}
+
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+    let a = match args::parse("get", argv, FLAGS) {
+        Ok(a) => a,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    if a.bool("help") {
+        ctx.println("Display one or many resources.\n\nExamples:\n  # List all pods in ps output format\n  kubectl get pods\n\n  # List a single pod and watch it\n  kubectl get pod web-0 -w\n\nOptions:\n  -A, --all-namespaces=false\n  -l, --selector='': Selector (label query) to filter on\n  -o, --output='': json|yaml|name|wide\n      --show-labels=false\n  -w, --watch=false\n\nUsage:\n  kubectl get [(-o|--output=)json|yaml|name|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]");
+        return 0;
+    }
+    let fmt = match format_of(&a) {
+        Ok(f) => f,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    let query = match resolve(&a.positional) {
+        Ok(q) => q,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    let selector = match a.get("selector").map(Selector::parse).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(e) => {
+            ctx.eprintln(&format!("error: {e}"));
+            return 1;
+        }
+    };
+    let all_ns = a.bool("all-namespaces");
+    let ns = ctx.namespace(&a);
+    let t = TableOpts {
+        wide: fmt == Format::Table { wide: true },
+        show_labels: a.bool("show-labels"),
+        show_kind: a.bool("show-kind") || query.targets.len() > 1 || a.positional.first().is_some_and(|p| p == "all" || p.contains('/')),
+        all_ns,
+        no_headers: a.bool("no-headers"),
+    };
+    let watch = a.bool("watch") || a.bool("watch-only");
+    if watch {
+        if query.targets.len() != 1 {
+            ctx.eprintln(&format!("error: watch is only supported on individual resources and resource collections, but {} resources were found", query.targets.len()));
+            return 1;
+        }
+        let (kind, names) = query.targets[0].clone();
+        let filter = Filter { kind, ns: if all_ns { None } else { Some(ns.clone()) }, selector, names };
+        return watch_loop(ctx, filter, &t, fmt, a.bool("watch-only"), a.bool("output-watch-events"));
+    }
+    let mut code = 0;
+    let mut printed_any = false;
+    let mut errors = Vec::new();
+    let mut all_objs = Vec::new();
+    let mut name_lines = String::new();
+    let mut tables_out: Vec<String> = Vec::new();
+    for (kind, names) in &query.targets {
+        let mut objs: Vec<Value> = Vec::new();
+        if names.is_empty() {
+            let list_ns = if all_ns || !kind.namespaced() { None } else { Some(ns.as_str()) };
+            objs = ctx.sim.store.list(*kind, list_ns).filter(|(_, o)| selector.matches_obj(o)).map(|(_, o)| o.clone()).collect();
+        } else {
+            for n in names {
+                match ctx.sim.store.get(&ObjKey::new(*kind, &ns, n)) {
+                    Some(o) => objs.push(o.clone()),
+                    None if a.bool("ignore-not-found") => {}
+                    None => errors.push(api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name: n.clone() }, None)),
+                }
+            }
+        }
+        if objs.is_empty() {
+            continue;
+        }
+        printed_any = true;
+        match fmt {
+            Format::Table { .. } => {
+                let mut rows = Vec::new();
+                if !t.no_headers {
+                    rows.push(header_row(ctx, *kind, &t));
+                }
+                for o in &objs {
+                    rows.push(data_row(ctx, *kind, o, &t));
+                }
+                tables_out.push(super::tabwriter::table(&rows));
+            }
+            Format::Name => {
+                for o in &objs {
+                    name_lines.push_str(&format!("{}/{}\n", kind.qualified_singular(), obj::name(o)));
+                }
+            }
+            _ => all_objs.extend(objs),
+        }
+    }
+    match fmt {
+        Format::Table { .. } => {
+            let text = tables_out.join("\n");
+            ctx.out.out(&text);
+        }
+        Format::Name => ctx.out.out(&name_lines),
+        _ => {
+            if printed_any {
+                let single = query.by_name && all_objs.len() == 1 && query.targets.len() == 1;
+                let text = serialize(&all_objs, single, fmt);
+                ctx.out.out(&text);
+            }
+        }
+    }
+    for e in &errors {
+        ctx.eprintln(e);
+        code = 1;
+    }
+    if !printed_any && errors.is_empty() {
+        if matches!(fmt, Format::Yaml | Format::Json) && !query.by_name {
+            let text = serialize(&[], false, fmt);
+            ctx.out.out(&text);
+        } else if all_ns || query.targets.iter().all(|(k, _)| !k.namespaced()) {
+            ctx.eprintln("No resources found");
+        } else {
+            ctx.eprintln(&format!("No resources found in {ns} namespace."));
+        }
+    }
+    code
+}
+
+/// Longest a watch follows the cluster before the person presses Ctrl-C (virtual time).
+pub const WATCH_LIMIT_MS: u64 = 10 * 60 * 1000;
+
+fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: &TableOpts, fmt: Format, watch_only: bool, events_col: bool) -> i32 {
+    let mut tw = TabWriter::new();
+    let mut header_done = t.no_headers || !matches!(fmt, Format::Table { .. });
+    let mut header = header_row(ctx, filter.kind, t);
+    if events_col {
+        header.insert(0, "EVENT".into());
+    }
+    if !watch_only {
+        let list_ns = if filter.kind.namespaced() { filter.ns.as_deref() } else { None };
+        let objs: Vec<(ObjKey, Value)> = ctx.sim.store.list(filter.kind, list_ns).filter(|(k, o)| filter.matches(k, o)).map(|(k, o)| (k.clone(), o.clone())).collect();
+        if !objs.is_empty() {
+            let mut rows = Vec::new();
+            if !header_done {
+                rows.push(header.clone());
+                header_done = true;
+            }
+            for (_, o) in &objs {
+                let mut r = data_row(ctx, filter.kind, o, t);
+                if events_col {
+                    r.insert(0, "ADDED".into());
+                }
+                rows.push(r);
+            }
+            print_rows(ctx, &mut tw, &rows, fmt, filter.kind, &objs.iter().map(|(_, o)| o.clone()).collect::<Vec<_>>());
+        }
+    }
+    let mut cursor = ctx.sim.store.cursor();
+    let deadline = ctx.sim.now().plus_ms(WATCH_LIMIT_MS);
+    loop {
+        match ctx.sim.next_due() {
+            Some(d) if d <= deadline => {
+                ctx.sim.step();
+            }
+            _ => break,
+        }
+        let events: Vec<(WatchType, ObjKey, Value)> = ctx.sim.store.events_since(cursor).iter().filter(|e| filter.matches(&e.key, &e.obj)).map(|e| (e.ty, e.key.clone(), e.obj.clone())).collect();
+        cursor = ctx.sim.store.cursor();
+        for (ty, _, o) in events {
+            let mut rows = Vec::new();
+            if !header_done {
+                rows.push(header.clone());
+                header_done = true;
+            }
+            let mut r = data_row(ctx, filter.kind, &o, t);
+            if events_col {
+                r.insert(0, ty.as_str().into());
+            }
+            rows.push(r);
+            print_rows(ctx, &mut tw, &rows, fmt, filter.kind, &[o]);
+        }
+    }
+    ctx.interrupted = true;
+    130
+}
+
+fn print_rows(ctx: &mut Ctx<'_>, tw: &mut TabWriter, rows: &[Vec<String>], fmt: Format, kind: Kind, objs: &[Value]) {
+    match fmt {
+        Format::Table { .. } => {
+            let text = tw.flush(rows);
+            ctx.out.out(&text);
+        }
+        Format::Name => {
+            for o in objs {
+                ctx.println(&format!("{}/{}", kind.qualified_singular(), obj::name(o)));
+            }
+        }
+        Format::Yaml => {
+            for o in objs {
+                let text = format!("{}---\n", serde_yaml::to_string(o).unwrap_or_default());
+                ctx.out.out(&text);
+            }
+        }
+        Format::Json => {
+            for o in objs {
+                let text = serialize(std::slice::from_ref(o), true, Format::Json);
+                ctx.out.out(&text);
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The replay format: a script of terminal lines run in a fresh cluster, printed as a
+//! transcript (`$ ` + the line, then its output). This is the interface tests and lesson
+//! checks stand on; the README documents it.
+//!
+//! - One terminal line per script line, as a person types it.
+//! - Blank lines and lines starting with `#` are skipped.
+//! - `@sleep 30s` (also `2m`, `500ms`, `1h`) lets virtual time pass.
+//! - A watch (`-w`) streams until nothing more is scheduled to change (at most 10 virtual
+//!   minutes), as if the person pressed Ctrl-C then.
+
+use crate::session::Session;
+
+/// Parses `30s`, `2m`, `500ms`, `1h`, `1m30s` into milliseconds.
+pub fn parse_duration_ms(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let mut total = 0f64;
+    let mut num = String::new();
+    let mut chars = s.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let n: f64 = num.parse().ok()?;
+        num.clear();
+        let unit = if c == 'm' && chars.peek() == Some(&'s') {
+            chars.next();
+            0.001
+        } else {
+            match c {
+                'h' => 3600.0,
+                'm' => 60.0,
+                's' => 1.0,
+                _ => return None,
+            }
+        };
+        total += n * unit;
+        any = true;
+    }
+    if !num.is_empty() {
+        return None;
+    }
+    any.then_some((total * 1000.0).round() as u64)
+}
+
+/// Runs a script in the session and returns the transcript.
+pub fn run_script(session: &mut Session, script: &str) -> String {
+    let mut out = String::new();
+    for (i, raw) in script.lines().enumerate() {
+        let line = raw.trim_end_matches('\r');
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if let Some(d) = t.strip_prefix('@') {
+            let mut words = d.split_whitespace();
+            match (words.next(), words.next()) {
+                (Some("sleep"), Some(arg)) => match parse_duration_ms(arg) {
+                    Some(ms) => session.sim.advance(ms),
+                    None => out.push_str(&format!("kubelab: line {}: cannot read the duration {arg:?} (write 30s, 2m or 500ms)\n", i + 1)),
+                },
+                _ => out.push_str(&format!("kubelab: line {}: unknown directive {t:?} (known: @sleep DURATION)\n", i + 1)),
+            }
+            continue;
+        }
+        out.push_str("$ ");
+        out.push_str(line);
+        out.push('\n');
+        let (o, _) = session.run_line(line);
+        let text = o.text();
+        out.push_str(&text);
+        if !text.is_empty() && !text.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("30s"), Some(30_000));
+        assert_eq!(parse_duration_ms("2m"), Some(120_000));
+        assert_eq!(parse_duration_ms("500ms"), Some(500));
+        assert_eq!(parse_duration_ms("1m30s"), Some(90_000));
+        assert_eq!(parse_duration_ms("1h"), Some(3_600_000));
+        assert_eq!(parse_duration_ms("x"), None);
+        assert_eq!(parse_duration_ms("30"), None);
+    }
+}

@@ -1,0 +1,185 @@
+//! A terminal session over one cluster: the shell runs each typed line and hands `kubectl`
+//! (and the few other programs a lab types) to the model. `kubelab replay`, the tests and the
+//! browser terminal all go through here, so they print the same thing.
+
+use crate::kubectl::{self, Files};
+use crate::shell::{self, Env, Output};
+use crate::sim::{Sim, SimConfig};
+
+/// Loads a file the session does not hold itself (the replay reads the script's folder).
+pub type Loader = Box<dyn Fn(&str) -> Option<String>>;
+
+/// A shell with a cluster behind it.
+pub struct Session {
+    pub sim: Sim,
+    pub env: Env,
+    loader: Option<Loader>,
+}
+
+/// Files as kubectl sees them: the shell's in-memory files, then the loader.
+struct SessionFiles<'a> {
+    env: &'a Env,
+    loader: Option<&'a Loader>,
+}
+
+impl Files for SessionFiles<'_> {
+    fn read(&self, path: &str) -> Result<String, String> {
+        if let Some(t) = self.env.file(path) {
+            return Ok(t.to_string());
+        }
+        if let Some(t) = self.loader.and_then(|l| l(path)) {
+            return Ok(t);
+        }
+        Err(format!("error: the path \"{path}\" does not exist"))
+    }
+}
+
+struct Host<'a> {
+    sim: &'a mut Sim,
+    loader: Option<&'a Loader>,
+    interrupted: bool,
+}
+
+/// Pages a lab fetches with curl, kept locally (no network here).
+const KNOWN_URLS: &[(&str, &str)] = &[
+    ("https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web.yaml", include_str!("../lessons/files/web.yaml")),
+    ("https://k8s.io/examples/application/web/web.yaml", include_str!("../lessons/files/web.yaml")),
+    ("https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web-parallel.yaml", include_str!("../lessons/files/web-parallel.yaml")),
+    ("https://k8s.io/examples/application/web/web-parallel.yaml", include_str!("../lessons/files/web-parallel.yaml")),
+];
+
+impl shell::Host for Host<'_> {
+    fn run(&mut self, argv: &[String], stdin: Option<&str>, out: &mut Output) -> i32 {
+        let mut env = Env::new();
+        self.run_with_env(argv, stdin, &mut env, out)
+    }
+
+    fn run_with_env(&mut self, argv: &[String], stdin: Option<&str>, env: &mut Env, out: &mut Output) -> i32 {
+        if self.interrupted {
+            return 130;
+        }
+        let Some(cmd) = argv.first() else { return 0 };
+        match cmd.as_str() {
+            "kubectl" | "k" => {
+                let files = SessionFiles { env, loader: self.loader };
+                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false };
+                let code = kubectl::run(&mut ctx, &argv[1..]);
+                if ctx.interrupted {
+                    self.interrupted = true;
+                }
+                code
+            }
+            "sleep" => {
+                let secs: f64 = argv.get(1).and_then(|s| s.trim_end_matches('s').parse().ok()).unwrap_or(0.0);
+                self.sim.advance((secs * 1000.0) as u64);
+                0
+            }
+            "cat" => {
+                let mut code = 0;
+                if argv.len() == 1 {
+                    out.out(stdin.unwrap_or(""));
+                }
+                for p in &argv[1..] {
+                    let text = env.file(p).map(String::from).or_else(|| self.loader.and_then(|l| l(p)));
+                    match text {
+                        Some(t) => out.out(&t),
+                        None => {
+                            out.err(&format!("cat: {p}: No such file or directory\n"));
+                            code = 1;
+                        }
+                    }
+                }
+                code
+            }
+            "curl" => curl(argv, env, out),
+            "clear" => 0,
+            "date" => {
+                out.out(&format!("{}\n", crate::kubectl::describe::rfc1123z(&self.sim.timestamp()).replace(" +0000", " UTC")));
+                0
+            }
+            other => {
+                out.err(&format!("bash: {other}: command not found\n"));
+                127
+            }
+        }
+    }
+}
+
+/// `curl [-s] [-O] [-o FILE] URL` against the few pages a lab downloads.
+fn curl(argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
+    let mut save_remote = false;
+    let mut save_to: Option<String> = None;
+    let mut silent = false;
+    let mut url = None;
+    let mut i = 1;
+    while i < argv.len() {
+        let a = &argv[i];
+        if a == "-o" || a == "--output" {
+            i += 1;
+            save_to = argv.get(i).cloned();
+        } else if a.starts_with('-') && !a.starts_with("--") {
+            save_remote |= a.contains('O');
+            silent |= a.contains('s');
+            if a.contains('o') {
+                i += 1;
+                save_to = argv.get(i).cloned();
+            }
+        } else if a == "--remote-name" {
+            save_remote = true;
+        } else if a == "--silent" {
+            silent = true;
+        } else if !a.starts_with("--") {
+            url = Some(a.clone());
+        }
+        i += 1;
+    }
+    let Some(url) = url else {
+        out.err("curl: try 'curl --help' or 'curl --manual' for more information\n");
+        return 2;
+    };
+    let Some((_, body)) = KNOWN_URLS.iter().find(|(u, _)| *u == url) else {
+        let host = url.split("://").nth(1).unwrap_or(&url).split('/').next().unwrap_or("");
+        if !silent || argv.iter().any(|a| a == "-S" || a == "--show-error") {
+            out.err(&format!("curl: (6) Could not resolve host: {host}\n"));
+        }
+        return 6;
+    };
+    if save_remote {
+        let name = url.rsplit('/').next().unwrap_or("index.html").to_string();
+        env.write_file(&name, body);
+    } else if let Some(f) = save_to {
+        env.write_file(&f, body);
+    } else {
+        out.out(body);
+    }
+    0
+}
+
+impl Session {
+    /// A fresh cluster from a config.
+    pub fn new(config: SimConfig) -> Session {
+        Session { sim: Sim::new(config), env: Env::new(), loader: None }
+    }
+
+    /// Files not in the session's own workspace come from `loader`.
+    pub fn with_loader(mut self, loader: Loader) -> Session {
+        self.loader = Some(loader);
+        self
+    }
+
+    /// Puts a file into the session's workspace (an editor tab, a lesson file).
+    pub fn write_file(&mut self, path: &str, text: &str) {
+        self.env.write_file(path, text);
+    }
+
+    /// Runs one terminal line; returns its output and exit status.
+    pub fn run_line(&mut self, line: &str) -> (Output, i32) {
+        let mut out = Output::default();
+        // Nothing watches across lines: the log before now is not needed.
+        let c = self.sim.store.cursor();
+        self.sim.store.trim_log(c);
+        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false };
+        let code = shell::run_line(line, &mut self.env, &mut host, &mut out);
+        (out, code)
+    }
+}

@@ -1,0 +1,327 @@
+//! Conditions: the `test`/`[` builtin, `[[ ... ]]`, `case` and the glob matcher
+//! they share (`*`, `?`, `[...]`; also used by `${x%pattern}`).
+
+use brush_parser::ast::{
+    BinaryPredicate as Bp, CaseClauseCommand, CaseItemPostAction, ExtendedTestExpr as X,
+    UnaryPredicate as Up,
+};
+
+use super::Output;
+use super::exec::{Flow, Shell, Status};
+use super::expand::single;
+
+/// `test ARGS` / `[ ARGS ]`: 0 true, 1 false, 2 usage error (with bash's message).
+pub fn test(sh: &mut Shell<'_>, argv: &[String], out: &mut Output) -> i32 {
+    let name = argv[0].as_str();
+    let mut args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
+    if name == "[" && args.pop() != Some("]") {
+        out.err("bash: [: missing `]'\n");
+        return 2;
+    }
+    match eval_args(sh, &args) {
+        Ok(true) => 0,
+        Ok(false) => 1,
+        Err(msg) => {
+            out.err(&format!("bash: {name}: {msg}\n"));
+            2
+        }
+    }
+}
+
+/// POSIX rules by argument count, then `!`, `-a`, `-o` and parentheses.
+fn eval_args(sh: &Shell<'_>, args: &[&str]) -> Result<bool, String> {
+    match args {
+        [] => Ok(false),
+        [one] => Ok(!one.is_empty()),
+        ["!", rest @ ..] if args.len() <= 3 => eval_args(sh, rest).map(|b| !b),
+        [op, arg] => unary(sh, op, arg).ok_or_else(|| format!("{op}: unary operator expected")),
+        [l, op, r] if binary_op(op) => binary(l, op, r),
+        ["(", inner, ")"] => Ok(!inner.is_empty()),
+        [_, op, _] => Err(format!("{op}: binary operator expected")),
+        _ => {
+            let mut pos = 0;
+            let value = or_expr(sh, args, &mut pos)?;
+            match args.get(pos) {
+                None => Ok(value),
+                Some(_) => Err("too many arguments".into()),
+            }
+        }
+    }
+}
+
+fn or_expr(sh: &Shell<'_>, args: &[&str], pos: &mut usize) -> Result<bool, String> {
+    let mut value = and_expr(sh, args, pos)?;
+    while args.get(*pos) == Some(&"-o") {
+        *pos += 1;
+        value |= and_expr(sh, args, pos)?;
+    }
+    Ok(value)
+}
+
+fn and_expr(sh: &Shell<'_>, args: &[&str], pos: &mut usize) -> Result<bool, String> {
+    let mut value = primary(sh, args, pos)?;
+    while args.get(*pos) == Some(&"-a") {
+        *pos += 1;
+        value &= primary(sh, args, pos)?;
+    }
+    Ok(value)
+}
+
+fn primary(sh: &Shell<'_>, args: &[&str], pos: &mut usize) -> Result<bool, String> {
+    let rest = args.get(*pos..).unwrap_or_default();
+    match rest {
+        ["!", ..] => {
+            *pos += 1;
+            primary(sh, args, pos).map(|b| !b)
+        }
+        ["(", ..] => {
+            *pos += 1;
+            let value = or_expr(sh, args, pos)?;
+            if args.get(*pos) != Some(&")") {
+                return Err("`)' expected".into());
+            }
+            *pos += 1;
+            Ok(value)
+        }
+        [l, op, r, ..] if binary_op(op) => {
+            *pos += 3;
+            binary(l, op, r)
+        }
+        [op, arg, ..] if op.len() == 2 && op.starts_with('-') && unary(sh, op, arg).is_some() => {
+            *pos += 2;
+            Ok(unary(sh, op, arg).unwrap_or(false))
+        }
+        [one, ..] => {
+            *pos += 1;
+            Ok(!one.is_empty())
+        }
+        [] => Err("argument expected".into()),
+    }
+}
+
+fn binary_op(op: &str) -> bool {
+    matches!(op, "=" | "==" | "!=" | "<" | ">" | "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" | "-nt" | "-ot" | "-ef")
+}
+
+/// A unary test; `None` when `op` is not a unary operator.
+fn unary(sh: &Shell<'_>, op: &str, arg: &str) -> Option<bool> {
+    let env = &*sh.env;
+    let dir = |p: &str| {
+        let p = env.resolve_path(p);
+        p == "/" || p == env.cwd() || p == env.home() || env.files().any(|(f, _)| f.starts_with(&format!("{p}/")))
+    };
+    Some(match op {
+        "-z" => arg.is_empty(),
+        "-n" => !arg.is_empty(),
+        "-e" | "-a" => env.file(arg).is_some() || dir(arg),
+        "-f" | "-r" | "-w" => env.file(arg).is_some(),
+        "-s" => env.file(arg).is_some_and(|c| !c.is_empty()),
+        "-d" => dir(arg),
+        "-v" => env.var(arg).is_some(),
+        "-x" | "-h" | "-L" | "-p" | "-S" | "-b" | "-c" | "-g" | "-u" | "-k" | "-t" | "-O" | "-G" | "-N" => false,
+        _ => return None,
+    })
+}
+
+fn binary(l: &str, op: &str, r: &str) -> Result<bool, String> {
+    let int = |s: &str| s.trim().parse::<i64>().map_err(|_| format!("{s}: integer expression expected"));
+    Ok(match op {
+        "=" | "==" => l == r,
+        "!=" => l != r,
+        "<" => l < r,
+        ">" => l > r,
+        "-eq" => int(l)? == int(r)?,
+        "-ne" => int(l)? != int(r)?,
+        "-lt" => int(l)? < int(r)?,
+        "-le" => int(l)? <= int(r)?,
+        "-gt" => int(l)? > int(r)?,
+        "-ge" => int(l)? >= int(r)?,
+        _ => false,
+    })
+}
+
+/// `[[ expr ]]`: operands are expanded without field splitting; `==`/`!=` match
+/// a glob pattern. `=~` is not supported (no regex engine): status 2.
+pub fn extended_test(sh: &mut Shell<'_>, expr: &X, out: &mut Output) -> Status {
+    Ok(match extended(sh, expr, out)? {
+        Ok(true) => 0,
+        Ok(false) => 1,
+        Err(msg) => {
+            out.err(&format!("bash: {msg}\n"));
+            2
+        }
+    })
+}
+
+fn extended(sh: &mut Shell<'_>, expr: &X, out: &mut Output) -> Result<Result<bool, String>, Flow> {
+    Ok(match expr {
+        X::And(l, r) => match extended(sh, l, out)? {
+            Ok(true) => extended(sh, r, out)?,
+            other => other,
+        },
+        X::Or(l, r) => match extended(sh, l, out)? {
+            Ok(false) => extended(sh, r, out)?,
+            other => other,
+        },
+        X::Not(e) => extended(sh, e, out)?.map(|b| !b),
+        X::Parenthesized(e) => extended(sh, e, out)?,
+        X::UnaryTest(pred, word) => {
+            let arg = single(sh, &word.value, out)?;
+            let op = match pred {
+                Up::StringHasZeroLength => "-z",
+                Up::StringHasNonZeroLength => "-n",
+                Up::FileExists => "-e",
+                Up::FileExistsAndIsRegularFile | Up::FileExistsAndIsReadable | Up::FileExistsAndIsWritable => "-f",
+                Up::FileExistsAndIsNotZeroLength => "-s",
+                Up::FileExistsAndIsDir => "-d",
+                Up::ShellVariableIsSetAndAssigned => "-v",
+                _ => "-x",
+            };
+            Ok(unary(sh, op, &arg).unwrap_or(false))
+        }
+        X::BinaryTest(pred, l, r) => {
+            let (l, r) = (single(sh, &l.value, out)?, single(sh, &r.value, out)?);
+            match pred {
+                Bp::StringExactlyMatchesPattern => Ok(glob_match(&r, &l)),
+                Bp::StringDoesNotExactlyMatchPattern => Ok(!glob_match(&r, &l)),
+                Bp::StringExactlyMatchesString => Ok(l == r),
+                Bp::StringDoesNotExactlyMatchString => Ok(l != r),
+                Bp::StringContainsSubstring => Ok(l.contains(&r)),
+                Bp::LeftSortsBeforeRight => Ok(l < r),
+                Bp::LeftSortsAfterRight => Ok(l > r),
+                Bp::ArithmeticEqualTo => binary(&l, "-eq", &r),
+                Bp::ArithmeticNotEqualTo => binary(&l, "-ne", &r),
+                Bp::ArithmeticLessThan => binary(&l, "-lt", &r),
+                Bp::ArithmeticLessThanOrEqualTo => binary(&l, "-le", &r),
+                Bp::ArithmeticGreaterThan => binary(&l, "-gt", &r),
+                Bp::ArithmeticGreaterThanOrEqualTo => binary(&l, "-ge", &r),
+                Bp::StringMatchesRegex => Err("[[: =~ (regular expressions) is not supported in this shell".into()),
+                _ => Ok(false),
+            }
+        }
+    })
+}
+
+/// `case WORD in PATTERN) ...;; esac`, including `;&` and `;;&`.
+pub fn case(sh: &mut Shell<'_>, clause: &CaseClauseCommand, out: &mut Output) -> Status {
+    let value = single(sh, &clause.value.value, out)?;
+    let mut status = 0;
+    let mut fall_through = false;
+    for item in &clause.cases {
+        if !fall_through {
+            let mut matched = false;
+            for pattern in &item.patterns {
+                if glob_match(&single(sh, &pattern.value, out)?, &value) {
+                    matched = true;
+                    break;
+                }
+            }
+            if !matched {
+                continue;
+            }
+        }
+        if let Some(body) = &item.cmd {
+            status = sh.list(body, out)?;
+        }
+        match item.post_action {
+            CaseItemPostAction::ExitCase => return Ok(status),
+            CaseItemPostAction::UnconditionallyExecuteNextCaseItem => fall_through = true,
+            CaseItemPostAction::ContinueEvaluatingCases => fall_through = false,
+        }
+    }
+    Ok(status)
+}
+
+/// Whether `text` matches the shell pattern `pattern` as a whole.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        let step = match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+                continue;
+            }
+            Some('?') => Some(1),
+            Some('[') => class(&p[pi..], t[ti]),
+            Some('\\') if pi + 1 < p.len() => (p[pi + 1] == t[ti]).then_some(2),
+            Some(&c) => (c == t[ti]).then_some(1),
+            None => None,
+        };
+        match (step, star) {
+            (Some(n), _) => {
+                pi += n;
+                ti += 1;
+            }
+            (None, Some((sp, st))) => {
+                pi = sp + 1;
+                ti = st + 1;
+                star = Some((sp, st + 1));
+            }
+            (None, None) => return false,
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// Matches `c` against the bracket expression at the start of `p`; returns the
+/// expression's length on a match. An unclosed `[` matches itself.
+fn class(p: &[char], c: char) -> Option<usize> {
+    let negate = matches!(p.get(1), Some('!' | '^'));
+    let start = if negate { 2 } else { 1 };
+    let Some(close) = p.iter().skip(start + 1).position(|&x| x == ']').map(|i| i + start + 1) else {
+        return (c == '[').then_some(1);
+    };
+    let set = &p[start..close];
+    let mut found = false;
+    let mut i = 0;
+    while i < set.len() {
+        if i + 2 < set.len() && set[i + 1] == '-' {
+            found |= set[i] <= c && c <= set[i + 2];
+            i += 3;
+        } else {
+            found |= set[i] == c;
+            i += 1;
+        }
+    }
+    (found != negate).then_some(close + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{FakeHost, run};
+    use super::glob_match;
+
+    fn sh(script: &str) -> String {
+        run(script, &mut FakeHost::default()).0.text()
+    }
+
+    #[test]
+    fn globs() {
+        for (p, t, want) in [("*", "", true), ("a*c", "abbc", true), ("a?c", "ac", false), ("[a-c]x", "bx", true),
+            ("[!a-c]x", "bx", false), ("*.yaml", "web.yaml", true), ("\\*", "*", true), ("[", "[", true), ("**a", "ba", true)] {
+            assert_eq!(glob_match(p, t), want, "{p} vs {t}");
+        }
+    }
+
+    #[test]
+    fn test_builtin() {
+        let script = "[ a = a ] && echo 1; [ 2 -lt 10 ] && echo 2; test -z '' && echo 3; [ ! -n '' ] && echo 4; \
+                      [ a = b -o 1 -eq 1 ] && echo 5; [ -n ] && echo 6; [ \\( x != y \\) ] && echo 7; [ -f none ] || echo 8";
+        assert_eq!(sh(script), "1\n2\n3\n4\n5\n6\n7\n8\n");
+        assert_eq!(sh("[ a = a; echo $?"), "bash: [: missing `]'\n2\n");
+        assert_eq!(sh("[ x -lt 1 ]; echo $?"), "bash: [: x: integer expression expected\n2\n");
+        assert_eq!(sh("echo hi > f.txt; [ -f f.txt ] && [ -s f.txt ] && [ -d / ] && echo files"), "files\n");
+    }
+
+    #[test]
+    fn extended_test_and_case() {
+        assert_eq!(sh("x=web-0; [[ $x == web-* && -n $x ]] && echo m; [[ $x != web-? ]] || echo n; [[ 3 -gt 2 ]] && echo g"), "m\nn\ng\n");
+        assert_eq!(sh("[[ a =~ a ]]; echo $?"), "bash: [[: =~ (regular expressions) is not supported in this shell\n2\n");
+        let case = "for v in web-0 db x; do case $v in web-*|api) echo w;; db) echo d;& q) echo q;; *) echo other;; esac; done";
+        assert_eq!(sh(case), "w\nd\nq\nother\n");
+    }
+}

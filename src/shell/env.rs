@@ -1,0 +1,148 @@
+//! Shell state that outlives one line: variables, `$?`, `exit` requests and the
+//! in-memory files written by redirections.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Home directory used when `HOME` is unset.
+const DEFAULT_HOME: &str = "/root";
+
+/// Shell state that persists between lines (variables, last exit status `$?`).
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    /// Shell variables by name.
+    pub vars: BTreeMap<String, String>,
+    /// Names of exported variables (a name may be exported before it is set).
+    pub exported: BTreeSet<String>,
+    /// Exit status of the last line or command (`$?`).
+    pub last_status: i32,
+    /// Set by the `exit` builtin: the caller should close the terminal with this status.
+    pub exit_requested: Option<i32>,
+    /// In-memory files by absolute, normalized path.
+    files: BTreeMap<String, String>,
+}
+
+impl Env {
+    /// An environment with `HOME=/root`, `PWD=/root` and `USER=root`, all exported.
+    pub fn new() -> Self {
+        let mut env = Self::default();
+        for (name, value) in [("HOME", DEFAULT_HOME), ("PWD", DEFAULT_HOME), ("USER", "root")] {
+            env.set_var(name, value);
+            env.exported.insert(name.to_owned());
+        }
+        env
+    }
+
+    /// The value of variable `name`, if set.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
+    /// Sets variable `name` to `value`.
+    pub fn set_var(&mut self, name: &str, value: &str) {
+        self.vars.insert(name.to_owned(), value.to_owned());
+    }
+
+    /// Removes variable `name` (and its export mark).
+    pub fn unset_var(&mut self, name: &str) {
+        self.vars.remove(name);
+        self.exported.remove(name);
+    }
+
+    /// The exported variables that are set, as a child process would see them.
+    pub fn exported_vars(&self) -> BTreeMap<String, String> {
+        self.exported
+            .iter()
+            .filter_map(|name| Some((name.clone(), self.vars.get(name)?.clone())))
+            .collect()
+    }
+
+    /// `$HOME`, or `/root` when unset.
+    pub fn home(&self) -> &str {
+        self.var("HOME").unwrap_or(DEFAULT_HOME)
+    }
+
+    /// The working directory: `$PWD` when it is an absolute path, else `$HOME`.
+    pub fn cwd(&self) -> &str {
+        match self.var("PWD") {
+            Some(pwd) if pwd.starts_with('/') => pwd,
+            _ => self.home(),
+        }
+    }
+
+    /// Makes `path` absolute (relative to [`Env::cwd`]) and removes `.`/`..`/`//`.
+    pub fn resolve_path(&self, path: &str) -> String {
+        let joined = if path.starts_with('/') {
+            path.to_owned()
+        } else {
+            format!("{}/{path}", self.cwd())
+        };
+        let mut parts: Vec<&str> = Vec::new();
+        for part in joined.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                other => parts.push(other),
+            }
+        }
+        format!("/{}", parts.join("/"))
+    }
+
+    /// Contents of the in-memory file at `path` (relative paths resolve against the
+    /// working directory).
+    pub fn file(&self, path: &str) -> Option<&str> {
+        self.files.get(&self.resolve_path(path)).map(String::as_str)
+    }
+
+    /// Creates or replaces the file at `path`.
+    pub fn write_file(&mut self, path: &str, contents: &str) {
+        let key = self.resolve_path(path);
+        self.files.insert(key, contents.to_owned());
+    }
+
+    /// Appends to the file at `path`, creating it when missing.
+    pub fn append_file(&mut self, path: &str, contents: &str) {
+        let key = self.resolve_path(path);
+        self.files.entry(key).or_default().push_str(contents);
+    }
+
+    /// Removes the file at `path`, returning its contents.
+    pub fn remove_file(&mut self, path: &str) -> Option<String> {
+        let key = self.resolve_path(path);
+        self.files.remove(&key)
+    }
+
+    /// All files as `(absolute path, contents)`, sorted by path.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_resolve_against_pwd() {
+        let mut env = Env::new();
+        assert_eq!(env.resolve_path("a.yaml"), "/root/a.yaml");
+        assert_eq!(env.resolve_path("/tmp/../etc/./x"), "/etc/x");
+        assert_eq!(env.resolve_path("../../.."), "/");
+        env.set_var("PWD", "/tmp");
+        env.write_file("x", "1");
+        env.append_file("/tmp/x", "2");
+        assert_eq!(env.file("/tmp/x"), Some("12"));
+        assert_eq!(env.files().collect::<Vec<_>>(), vec![("/tmp/x", "12")]);
+        assert_eq!(env.remove_file("x").as_deref(), Some("12"));
+        assert_eq!(env.file("x"), None);
+    }
+
+    #[test]
+    fn defaults_without_new() {
+        let env = Env::default();
+        assert_eq!(env.home(), "/root");
+        assert_eq!(env.cwd(), "/root");
+        assert!(env.exported_vars().is_empty());
+    }
+}

@@ -1,0 +1,249 @@
+//! Word expansion: tilde, parameters, command substitution, arithmetic, quote
+//! removal and field splitting of unquoted expansion results. No globbing: `*`
+//! stays literal.
+
+use brush_parser::ast;
+use brush_parser::word::{self, WordPiece, WordPieceWithSource};
+
+use super::exec::{Flow, Shell, pass_stderr};
+use super::{Output, arith, builtins, param, parse};
+
+/// The fields produced so far from one word.
+#[derive(Default)]
+struct Fields {
+    done: Vec<String>,
+    current: Option<String>,
+}
+
+impl Fields {
+    /// Appends text that is not split (literal or quoted); starts a field even if empty.
+    fn literal(&mut self, s: &str) {
+        self.current.get_or_insert_with(String::new).push_str(s);
+    }
+
+    /// Appends an expansion result, splitting it on blanks when `split`.
+    fn push(&mut self, s: &str, split: bool) {
+        if !split {
+            return self.literal(s);
+        }
+        for c in s.chars() {
+            if matches!(c, ' ' | '\t' | '\n') {
+                self.done.extend(self.current.take());
+            } else {
+                self.current.get_or_insert_with(String::new).push(c);
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        self.done.extend(self.current.take());
+        self.done
+    }
+}
+
+/// Expands a command word into zero or more fields.
+pub fn fields(sh: &mut Shell<'_>, word: &ast::Word, out: &mut Output) -> Result<Vec<String>, Flow> {
+    let mut acc = Fields::default();
+    expand_text(sh, &word.value, true, &mut acc, out)?;
+    Ok(acc.finish())
+}
+
+/// Expands `text` to one string without field splitting (assignment values,
+/// here-strings, `case` words, `[[ ]]` operands, `${x:-default}` words).
+pub fn single(sh: &mut Shell<'_>, text: &str, out: &mut Output) -> Result<String, Flow> {
+    let mut acc = Fields::default();
+    expand_text(sh, text, false, &mut acc, out)?;
+    Ok(acc.current.unwrap_or_default())
+}
+
+/// Expands `NAME=value` (or `NAME+=value`) to the name and its new value.
+pub fn assignment(
+    sh: &mut Shell<'_>,
+    a: &ast::Assignment,
+    out: &mut Output,
+) -> Result<(String, String), Flow> {
+    let name = match &a.name {
+        ast::AssignmentName::VariableName(n) | ast::AssignmentName::ArrayElementName(n, _) => n,
+    };
+    let mut value = match &a.value {
+        ast::AssignmentValue::Scalar(w) => single(sh, &w.value, out)?,
+        // Arrays are not modelled: `a=(x y)` stores the elements joined by spaces.
+        ast::AssignmentValue::Array(items) => {
+            let mut parts = Vec::new();
+            for (_, w) in items {
+                parts.push(single(sh, &w.value, out)?);
+            }
+            parts.join(" ")
+        }
+    };
+    if a.append {
+        value = format!("{}{value}", sh.env.var(name).unwrap_or_default());
+    }
+    Ok((name.clone(), value))
+}
+
+/// The body of a here-document, expanded unless its delimiter was quoted.
+pub fn heredoc(
+    sh: &mut Shell<'_>,
+    doc: &ast::IoHereDocument,
+    out: &mut Output,
+) -> Result<String, Flow> {
+    if !doc.requires_expansion {
+        return Ok(doc.doc.value.clone());
+    }
+    let text = &doc.doc.value;
+    let pieces = word::parse_heredoc(text, &parse::options()).map_err(|_| bad(text, out))?;
+    let mut acc = Fields::default();
+    expand_pieces(sh, text, &pieces, false, &mut acc, out)?;
+    Ok(acc.current.unwrap_or_default())
+}
+
+/// Prints `bash: MSG` and aborts the line with status 1 (bash's reaction to an
+/// expansion error in an interactive shell).
+pub fn fail(out: &mut Output, msg: &str) -> Flow {
+    out.err(&format!("bash: {msg}\n"));
+    Flow::Abort(1)
+}
+
+fn bad(text: &str, out: &mut Output) -> Flow {
+    fail(out, &format!("{text}: bad substitution"))
+}
+
+fn expand_text(
+    sh: &mut Shell<'_>,
+    text: &str,
+    split: bool,
+    acc: &mut Fields,
+    out: &mut Output,
+) -> Result<(), Flow> {
+    let rest = match tilde_prefix(sh, text) {
+        Some((home, rest)) => {
+            acc.literal(&home);
+            rest
+        }
+        None => text,
+    };
+    let pieces = word::parse(rest, &parse::options()).map_err(|_| bad(rest, out))?;
+    expand_pieces(sh, rest, &pieces, split, acc, out)
+}
+
+/// `~`, `~/x`, `~+`, `~-` at the start of a word (brush-parser's own tilde parsing
+/// panics on `~+99999999999999999999`, so it is off).
+fn tilde_prefix<'t>(sh: &Shell<'_>, text: &'t str) -> Option<(String, &'t str)> {
+    let after = text.strip_prefix('~')?;
+    let end = after.find('/').unwrap_or(after.len());
+    let value = match &after[..end] {
+        "" => sh.env.home(),
+        "+" => sh.env.cwd(),
+        "-" => sh.env.var("OLDPWD")?,
+        "root" => "/root",
+        _ => return None,
+    };
+    Some((value.to_owned(), &after[end..]))
+}
+
+fn expand_pieces(
+    sh: &mut Shell<'_>,
+    source: &str,
+    pieces: &[WordPieceWithSource],
+    split: bool,
+    acc: &mut Fields,
+    out: &mut Output,
+) -> Result<(), Flow> {
+    for (i, p) in pieces.iter().enumerate() {
+        let raw = source.get(p.start_index..p.end_index).unwrap_or_default();
+        match &p.piece {
+            WordPiece::Text(t) => {
+                // brush-parser leaves a malformed `${a b}` as the text `$` + `{a b}`.
+                if let (Some(WordPiece::Text(next)), "$") = (pieces.get(i + 1).map(|n| &n.piece), t.as_str()) {
+                    if next.starts_with('{') {
+                        let end = next.find('}').map_or(next.len(), |e| e + 1);
+                        return Err(bad(&format!("${}", &next[..end]), out));
+                    }
+                }
+                acc.literal(t);
+            }
+            WordPiece::SingleQuotedText(t) => acc.literal(t),
+            WordPiece::AnsiCQuotedText(t) => acc.literal(&builtins::unescape(t, true).0),
+            WordPiece::DoubleQuotedSequence(inner) | WordPiece::GettextDoubleQuotedSequence(inner) => {
+                acc.literal("");
+                expand_pieces(sh, source, inner, false, acc, out)?;
+            }
+            WordPiece::EscapeSequence(e) => acc.literal(e.strip_prefix('\\').unwrap_or(e)),
+            WordPiece::TildeExpansion(_) => acc.literal(raw),
+            WordPiece::ParameterExpansion(expr) => {
+                let value = param::expand(sh, expr, raw, out)?;
+                acc.push(&value, split);
+            }
+            WordPiece::CommandSubstitution(cmd) | WordPiece::BackquotedCommandSubstitution(cmd) => {
+                let value = substitute(sh, cmd, out)?;
+                acc.push(&value, split);
+            }
+            WordPiece::ArithmeticExpression(expr) => {
+                let value = arith::expansion(sh, &expr.value, out)?;
+                acc.push(&value.to_string(), split);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `$(cmd)`: runs `cmd` in a subshell and returns its stdout without trailing
+/// newlines; its stderr goes to `out`. Records the status for `x=$(cmd)`.
+fn substitute(sh: &mut Shell<'_>, cmd: &str, out: &mut Output) -> Result<String, Flow> {
+    let status;
+    let mut text = match parse::parse_program(cmd) {
+        Ok(parsed) => {
+            let mut buf = Output::default();
+            status = sh.subshell(&mut buf, |sh, o| sh.run_parsed(&parsed, o))?;
+            pass_stderr(buf, out)
+        }
+        Err(err) => {
+            out.err(&format!("bash: command substitution: {err}\n"));
+            status = 2;
+            String::new()
+        }
+    };
+    while text.ends_with('\n') {
+        text.pop();
+    }
+    sh.subst_status = Some(status);
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{FakeHost, run};
+
+    #[test]
+    fn quoting_and_splitting() {
+        let mut host = FakeHost::default();
+        let script = r#"v="a  b"; e=; printf "[%s]" $v "$v" $e "$e" 'x y' a\ b "$v"c ${v}d"#;
+        let (out, _) = run(script, &mut host);
+        assert_eq!(out.stdout(), "[a][b][a  b][][x y][a b][a  bc][a][bd]");
+    }
+
+    #[test]
+    fn tilde_and_special_parameters() {
+        let mut host = FakeHost::default();
+        let (out, _) = run("echo ~ ~/x a~ '~' ~+ ~nobody; false; echo $? $0", &mut host);
+        assert_eq!(out.stdout(), "/root /root/x a~ ~ /root ~nobody\n1 bash\n");
+    }
+
+    #[test]
+    fn command_substitution_strips_newlines_and_keeps_vars_local() {
+        let mut host = FakeHost::default();
+        let (out, env) = run(r#"a=1; x="$(printf 'l1\n\n\n'; a=2)"; echo "[$x]" $a `echo b\`echo c\``"#, &mut host);
+        assert_eq!(out.stdout(), "[l1] 1 bc\n");
+        assert_eq!(env.var("x"), Some("l1"));
+    }
+
+    #[test]
+    fn bad_substitution_aborts_the_line() {
+        let mut host = FakeHost::default();
+        let (out, env) = run("echo ${a b}; echo after", &mut host);
+        assert_eq!(out.stderr(), "bash: ${a b}: bad substitution\n");
+        assert_eq!(out.stdout(), "");
+        assert_eq!(env.last_status, 1);
+    }
+}

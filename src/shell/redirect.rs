@@ -1,0 +1,184 @@
+//! Redirections: where a command's stdout/stderr go (terminal streams, the
+//! in-memory files of [`Env`](super::Env), or nowhere) and what its stdin is.
+
+use brush_parser::ast::{IoFileRedirectKind as Kind, IoFileRedirectTarget as Target, IoRedirect};
+
+use super::Output;
+use super::exec::{Flow, Plan, Shell, Sink};
+use super::expand::{fields, heredoc, single};
+
+/// Applies `redirects` in order. `Ok(None)` means one failed: its message is
+/// printed and the command must not run (status 1), as in bash.
+pub fn open(sh: &mut Shell<'_>, redirects: &[&IoRedirect], out: &mut Output) -> Result<Option<Plan>, Flow> {
+    let mut plan = Plan { stdout: Sink::Stdout, stderr: Sink::Stderr, stdin: None };
+    for redirect in redirects {
+        match redirect {
+            IoRedirect::File(fd, kind, target) => {
+                let fd = fd.unwrap_or(if matches!(kind, Kind::Read | Kind::DuplicateInput | Kind::ReadAndWrite) { 0 } else { 1 });
+                match (kind, target) {
+                    (Kind::DuplicateInput, _) => {}
+                    (Kind::DuplicateOutput, Target::Fd(n)) => {
+                        let Some(sink) = dup(&plan, *n, out) else { return Ok(None) };
+                        set(&mut plan, fd, sink);
+                    }
+                    (Kind::DuplicateOutput, Target::Duplicate(word)) => {
+                        let text = single(sh, &word.value, out)?;
+                        let sink = match text.as_str() {
+                            "-" => Sink::Null,
+                            n if n.parse::<i32>().is_ok() => {
+                                let Some(sink) = dup(&plan, n.parse().unwrap_or(1), out) else { return Ok(None) };
+                                sink
+                            }
+                            // `>&file` sends both streams to the file.
+                            _ if fd == 1 => {
+                                let Some(sink) = file_sink(sh, &plan, &text, false) else {
+                                    out.err(&format!("bash: {text}: No such file or directory\n"));
+                                    return Ok(None);
+                                };
+                                plan.stderr = sink.clone();
+                                sink
+                            }
+                            _ => {
+                                out.err(&format!("bash: {text}: ambiguous redirect\n"));
+                                return Ok(None);
+                            }
+                        };
+                        set(&mut plan, fd, sink);
+                    }
+                    (_, Target::Filename(word) | Target::Duplicate(word)) => {
+                        let Some(path) = target_path(sh, &word.value, out)? else { return Ok(None) };
+                        if matches!(kind, Kind::Read) {
+                            match read_source(sh, &plan, &path) {
+                                Some(text) => plan.stdin = Some(text),
+                                None => {
+                                    out.err(&format!("bash: {path}: No such file or directory\n"));
+                                    return Ok(None);
+                                }
+                            }
+                            continue;
+                        }
+                        let append = matches!(kind, Kind::Append | Kind::ReadAndWrite);
+                        let Some(sink) = file_sink(sh, &plan, &path, append) else {
+                            out.err(&format!("bash: {path}: No such file or directory\n"));
+                            return Ok(None);
+                        };
+                        set(&mut plan, fd, sink);
+                    }
+                    (_, Target::Fd(_) | Target::ProcessSubstitution(..)) => {
+                        out.err("bash: this redirection is not supported in this shell\n");
+                        return Ok(None);
+                    }
+                }
+            }
+            IoRedirect::OutputAndError(word, append) => {
+                let Some(path) = target_path(sh, &word.value, out)? else { return Ok(None) };
+                let Some(sink) = file_sink(sh, &plan, &path, *append) else {
+                    out.err(&format!("bash: {path}: No such file or directory\n"));
+                    return Ok(None);
+                };
+                plan.stdout = sink.clone();
+                plan.stderr = sink;
+            }
+            IoRedirect::HereDocument(_, doc) => plan.stdin = Some(heredoc(sh, doc, out)?),
+            IoRedirect::HereString(_, word) => plan.stdin = Some(format!("{}\n", single(sh, &word.value, out)?)),
+        }
+    }
+    Ok(Some(plan))
+}
+
+fn set(plan: &mut Plan, fd: i32, sink: Sink) {
+    match fd {
+        1 => plan.stdout = sink,
+        2 => plan.stderr = sink,
+        _ => {}
+    }
+}
+
+/// `N>&M`: the current destination of `M`.
+fn dup(plan: &Plan, fd: i32, out: &mut Output) -> Option<Sink> {
+    match fd {
+        1 => Some(plan.stdout.clone()),
+        2 => Some(plan.stderr.clone()),
+        _ => {
+            out.err(&format!("bash: {fd}: Bad file descriptor\n"));
+            None
+        }
+    }
+}
+
+/// Expands a redirection target to exactly one word, as bash requires.
+fn target_path(sh: &mut Shell<'_>, raw: &str, out: &mut Output) -> Result<Option<String>, Flow> {
+    let word = brush_parser::ast::Word::new(raw);
+    let mut expanded = fields(sh, &word, out)?;
+    if expanded.len() != 1 {
+        out.err(&format!("bash: {raw}: ambiguous redirect\n"));
+        return Ok(None);
+    }
+    Ok(expanded.pop())
+}
+
+/// Opens `path` for writing: truncates it unless `append`; `/dev/null`,
+/// `/dev/stdout` and `/dev/stderr` are recognised. `None` for an empty path.
+fn file_sink(sh: &mut Shell<'_>, plan: &Plan, path: &str, append: bool) -> Option<Sink> {
+    match path {
+        "" => None,
+        "/dev/null" => Some(Sink::Null),
+        "/dev/stdout" | "/dev/fd/1" => Some(plan.stdout.clone()),
+        "/dev/stderr" | "/dev/fd/2" => Some(plan.stderr.clone()),
+        _ => {
+            let absolute = sh.env.resolve_path(path);
+            if append {
+                sh.env.append_file(&absolute, "");
+            } else {
+                sh.env.write_file(&absolute, "");
+            }
+            Some(Sink::File(absolute))
+        }
+    }
+}
+
+/// The text `< path` reads.
+fn read_source(sh: &Shell<'_>, plan: &Plan, path: &str) -> Option<String> {
+    match path {
+        "/dev/null" => Some(String::new()),
+        "/dev/stdin" => Some(plan.stdin.clone().or_else(|| sh.stdin.clone()).unwrap_or_default()),
+        _ => sh.env.file(path).map(str::to_owned),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{FakeHost, run};
+
+    #[test]
+    fn files_and_descriptors() {
+        let mut host = FakeHost::default();
+        let (out, env) = run("echo a > f; echo b >> f; echo c 2>&1 >/dev/null; echo d >&2 2>/dev/null; cat < f", &mut host);
+        assert_eq!(env.file("f"), Some("a\nb\n"));
+        assert_eq!(env.file("/root/f"), Some("a\nb\n"));
+        assert_eq!(out.chunks, vec![(super::super::Stream::Stderr, "d\n".to_owned())]);
+        assert_eq!(host.calls, vec![(vec!["cat".to_owned()], Some("a\nb\n".to_owned()))]);
+    }
+
+    #[test]
+    fn errors_like_bash() {
+        let mut host = FakeHost::default();
+        let (out, _) = run("echo a > $undefined; echo $?; echo a > \"\"; echo $?; cat < nope; echo $?; echo x >&3", &mut host);
+        assert_eq!(
+            out.text(),
+            "bash: $undefined: ambiguous redirect\n1\nbash: : No such file or directory\n1\nbash: nope: No such file or directory\n1\nbash: 3: Bad file descriptor\n"
+        );
+        assert!(host.calls.is_empty());
+    }
+
+    #[test]
+    fn both_streams_heredoc_herestring() {
+        let mut host = FakeHost::default();
+        host.stderr = "warn\n".into();
+        let (_, env) = run("kubectl get pods &> all.txt; kubectl x >& two.txt; n=5; cat <<EOF\nn=$n\nEOF\ncat <<'E'\n$n\nE\ncat <<< \"$n 6\"", &mut host);
+        assert_eq!(env.file("all.txt"), Some("ok\nwarn\n"));
+        assert_eq!(env.file("two.txt"), Some("ok\nwarn\n"));
+        let stdins: Vec<_> = host.calls[2..].iter().map(|c| c.1.clone().unwrap_or_default()).collect();
+        assert_eq!(stdins, ["n=5\n", "$n\n", "5 6\n"]);
+    }
+}
