@@ -82,30 +82,21 @@ pub fn check_document(ctx: &mut Ctx<'_>, source: &str, doc: &Document, verb: &st
     let errs = schema::validate(av, k, o);
     if !errs.is_empty() {
         let version = av.rsplit('/').next().unwrap_or(av);
-        let mut unknown = Vec::new();
-        let mut typed = Vec::new();
-        for e in &errs {
-            match e {
-                schema::FieldError::Unknown { path } => unknown.push(path.clone()),
-                schema::FieldError::WrongType { path, message } => typed.push((path.clone(), message.clone())),
-            }
-        }
-        let detail = if let Some((_, m)) = typed.first() {
-            m.clone()
-        } else {
-            format!("strict decoding error: {}", unknown.iter().map(|p| format!("unknown field \"{p}\"")).collect::<Vec<_>>().join(", "))
-        };
+        let detail = schema::decode_error_message(&errs).unwrap_or_default();
         ctx.eprintln(&format!("Error from server (BadRequest): error when {verb} \"{source}\": {k} in version \"{version}\" cannot be handled as a {k}: {detail}"));
-        for p in unknown.iter().chain(typed.iter().map(|(p, _)| p)) {
+        for e in &errs {
+            let p = e.path();
             let segs = manifest::parse_path(p);
             let (line, col) = manifest::locate(&doc.text, &segs).map(|(l, c)| (l + doc.first_line - 1, c)).unwrap_or((doc.first_line, 1));
             let last = p.rsplit('.').next().unwrap_or(p);
-            let mut text = format!("unknown field \"{last}\"");
-            if typed.iter().any(|(tp, _)| tp == p) {
-                text = format!("\"{last}\" has the wrong type");
-            } else if let Some(s) = schema::suggest(av, k, p) {
-                text.push_str(&format!("; did you mean \"{s}\"?"));
-            }
+            let text = match e {
+                schema::FieldError::Unknown { .. } => match schema::suggest(av, k, p) {
+                    Some(s) => format!("unknown field \"{last}\"; did you mean \"{s}\"?"),
+                    None => format!("unknown field \"{last}\""),
+                },
+                schema::FieldError::WrongType { .. } => format!("\"{last}\" has the wrong type"),
+                _ => format!("\"{last}\" is not a valid value here"),
+            };
             hint(ctx, source, doc, line, col, &text);
         }
         return None;
@@ -207,14 +198,15 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         if kind.namespaced() && obj::namespace(&applied).is_empty() {
             obj::meta_mut(&mut applied).insert("namespace".into(), json!(key.ns));
         }
-        let mut patch = applied.clone();
-        if let Some(last) = &last {
-            add_deletions(last, &mut patch);
-        }
         let text = serde_json::to_string(&applied).unwrap_or_default() + "\n";
-        obj::set_annotation(&mut patch, LAST_APPLIED, &text);
+        let mut modified = applied.clone();
+        obj::set_annotation(&mut modified, LAST_APPLIED, &text);
         let av = live.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
-        let merged = match schema::strategic_merge(&av, &kind.to_string(), &live, &patch) {
+        let kind_name = kind.to_string();
+        let merged = schema::three_way_merge_patch(&av, &kind_name, last.as_ref(), &modified, &live).and_then(|patch| {
+            if patch == json!({}) { Ok(live.clone()) } else { schema::strategic_merge(&av, &kind_name, &live, &patch) }
+        });
+        let merged = match merged {
             Ok(m) => m,
             Err(e) => {
                 ctx.eprintln(&format!("error: {e}"));
@@ -235,18 +227,4 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         }
     }
     i32::from(failed)
-}
-
-/// Sets to null every map key present in `last` and absent in `new` (recursively).
-fn add_deletions(last: &Value, new: &mut Value) {
-    if let (Value::Object(l), Value::Object(n)) = (last, new) {
-        for (k, lv) in l {
-            match n.get_mut(k) {
-                None => {
-                    n.insert(k.clone(), Value::Null);
-                }
-                Some(nv) => add_deletions(lv, nv),
-            }
-        }
-    }
 }

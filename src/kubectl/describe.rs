@@ -246,12 +246,12 @@ fn template_lines(d: &mut Doc, t: &Value, sim: &Sim) {
     d.w(1, "Containers:");
     for c in obj::arr_at(t, "/spec/containers") {
         let mut sub = Doc::default();
-        container_lines(&mut sub, 0, c, None, sim);
-        for line in sub.lines {
-            let mut l = line;
-            l[0] = format!("   {}", l[0]);
-            d.lines.push(l);
+        container_lines(&mut sub, 1, c, None, sim);
+        // The container's name line has one more space than its level (` nginx:`).
+        if let Some(first) = sub.lines.first_mut() {
+            first[0] = format!(" {}", first[0]);
         }
+        d.lines.extend(sub.lines);
     }
     volume_lines(d, 1, obj::arr_at(t, "/spec/volumes"));
 }

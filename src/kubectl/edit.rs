@@ -208,7 +208,7 @@ pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         let mut merged = match merged {
             Ok(m) => m,
             Err(e) => {
-                let msg = if ty == "json" { format!("Error from server (UnprocessableEntity): {e}") } else { format!("Error from server (BadRequest): {e}") };
+                let msg = if ty == "json" { schema::JSON_PATCH_REJECTED.to_string() } else { format!("Error from server (BadRequest): {e}") };
                 ctx.eprintln(&msg);
                 code = 1;
                 continue;

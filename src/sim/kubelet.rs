@@ -459,6 +459,20 @@ fn sim_rand(sim: &mut Sim) -> u64 {
     sim.rng().next_u64()
 }
 
+/// Go's `time.Duration.String()` for durations under a minute: `7.839965732s`, `850ms`.
+fn go_duration(ns: u64) -> String {
+    if ns < 1_000_000_000 {
+        let ms = ns as f64 / 1e6;
+        return format!("{}ms", trim_zeros(&format!("{ms:.6}")));
+    }
+    let secs = ns as f64 / 1e9;
+    format!("{}s", trim_zeros(&format!("{secs:.9}")))
+}
+
+fn trim_zeros(s: &str) -> String {
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s.to_string() }
+}
+
 fn names(statuses: &[Value]) -> String {
     statuses.iter().filter_map(|s| s.get("name").and_then(Value::as_str)).collect::<Vec<_>>().join(" ")
 }
@@ -545,11 +559,12 @@ fn pull(sim: &mut Sim, key: &ObjKey, uid: &str, pod: &Value, node: &str) {
                     let ms = if cached { sim.rand_range(700, 1600) } else { info.pull_ms * sim.rand_range(90, 112) / 100 };
                     total += ms;
                     sim.pulled.insert((node.to_string(), info.full.clone()));
-                    let secs = ms as f64 / 1000.0;
+                    let ns = ms * 1_000_000 + sim.rand_range(0, 999_999);
+                    let took = go_duration(ns);
                     let text = if sim.profile.server_minor() >= 28 {
-                        format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting)")
+                        format!("Successfully pulled image \"{image}\" in {took} ({took} including waiting)")
                     } else {
-                        format!("Successfully pulled image \"{image}\" in {secs:.9}s")
+                        format!("Successfully pulled image \"{image}\" in {took}")
                     };
                     pending_pulled_event(sim, key, text, ms);
                 }
