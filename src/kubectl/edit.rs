@@ -214,8 +214,16 @@ pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 continue;
             }
         };
-        // Unknown fields are dropped with a warning (the server's default field validation for patches).
-        for e in schema::validate(&av, &key.kind.to_string(), &merged) {
+        // Unknown fields are dropped with a warning (the server's default field validation for
+        // patches); a value of the wrong type is refused.
+        let errs = schema::validate(&av, &key.kind.to_string(), &merged);
+        if let Some(bad) = errs.iter().find(|e| !matches!(e, schema::FieldError::Unknown { .. })) {
+            let detail = schema::decode_error_message(std::slice::from_ref(bad)).unwrap_or_default();
+            ctx.eprintln(&format!("Error from server (BadRequest): {detail}"));
+            code = 1;
+            continue;
+        }
+        for e in errs {
             if let schema::FieldError::Unknown { path } = e {
                 ctx.eprintln(&format!("Warning: unknown field \"{path}\""));
                 drop_path(&mut merged, &path);

@@ -158,7 +158,7 @@ pub fn serialize(objs: &[Value], single: bool, fmt: Format) -> String {
             let _ = serde::Serialize::serialize(&doc, &mut ser);
             String::from_utf8(buf).unwrap_or_default() + "\n"
         }
-        _ => serde_yaml::to_string(&doc).unwrap_or_default(),
+        _ => super::yaml::to_yaml(&doc),
     }
 }
 
@@ -359,7 +359,7 @@ fn print_rows(ctx: &mut Ctx<'_>, tw: &mut TabWriter, rows: &[Vec<String>], fmt: 
         }
         Format::Yaml => {
             for o in objs {
-                let text = format!("{}---\n", serde_yaml::to_string(o).unwrap_or_default());
+                let text = format!("{}---\n", super::yaml::to_yaml(o));
                 ctx.out.out(&text);
             }
         }

@@ -15,6 +15,7 @@ pub mod errors;
 pub mod get;
 pub mod tables;
 pub mod tabwriter;
+pub mod yaml;
 
 use crate::shell::Output;
 use crate::sim::Sim;

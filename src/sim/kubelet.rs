@@ -437,7 +437,9 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             sim.modify(key, |p| {
                 obj::meta_mut(p).insert("deletionGracePeriodSeconds".into(), json!(0));
             });
-            let d = sim.rand_range(5, 60);
+            // The status manager deletes the pod once volumes are unmounted: its reconciler
+            // and housekeeping loops make this take from a few milliseconds to over a second.
+            let d = sim.rand_range(5, 1_400);
             at(sim, key, uid, d, Step::Remove);
         }
         Step::Remove => {
