@@ -2,6 +2,7 @@
 //! object's events at the bottom. Layout follows `pkg/describe/describe.go`: a Go tabwriter
 //! with padding 2, whose column blocks are runs of consecutive lines.
 
+use crate::sim::obj::Ptr;
 use super::args::{self, f, Flag};
 use super::duration::human_duration_ms;
 use super::errors::api_error;
@@ -155,7 +156,7 @@ fn container_lines(d: &mut Doc, level: usize, c: &Value, status: Option<&Value>,
     }
     if let Some(s) = status {
         state_lines(d, l, "State", s.get("state"), sim);
-        if s.pointer("/lastState/terminated").is_some() {
+        if s.ptr("/lastState/terminated").is_some() {
             state_lines(d, l, "Last State", s.get("lastState"), sim);
         }
         d.w(l, &format!("Ready:\t{}", if obj::bool_at(s, "/ready") == Some(true) { "True" } else { "False" }));
@@ -233,15 +234,15 @@ fn volume_lines(d: &mut Doc, level: usize, vols: &[Value]) {
 }
 
 fn selector_of(o: &Value) -> String {
-    let s = o.pointer("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
+    let s = o.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
     s.to_text()
 }
 
 fn template_lines(d: &mut Doc, t: &Value, sim: &Sim) {
     d.w(0, "Pod Template:");
-    map_lines(d, 1, "Labels:", t.pointer("/metadata/labels"), &[]);
-    if t.pointer("/metadata/annotations").is_some() {
-        map_lines(d, 1, "Annotations:", t.pointer("/metadata/annotations"), &[]);
+    map_lines(d, 1, "Labels:", t.ptr("/metadata/labels"), &[]);
+    if t.ptr("/metadata/annotations").is_some() {
+        map_lines(d, 1, "Annotations:", t.ptr("/metadata/annotations"), &[]);
     }
     d.w(1, "Containers:");
     for c in obj::arr_at(t, "/spec/containers") {
@@ -275,8 +276,8 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             if let Some(st) = obj::str_at(o, "/status/startTime") {
                 d.w(0, &format!("Start Time:\t{}", rfc1123z(st)));
             }
-            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
-            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
+            map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
             let (_, status, _) = tables::pod_status(sim, o);
             if obj::is_deleting(o) {
                 d.w(0, &format!("Status:\tTerminating (lasts {})", human_duration_ms(obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0))));
@@ -313,7 +314,7 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             }
             volume_lines(&mut d, 0, obj::arr_at(o, "/spec/volumes"));
             d.w(0, &format!("QoS Class:\t{}", obj::str_at(o, "/status/qosClass").unwrap_or("BestEffort")));
-            let sel = o.pointer("/spec/nodeSelector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(",")).unwrap_or_default();
+            let sel = o.ptr("/spec/nodeSelector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(",")).unwrap_or_default();
             d.w(0, &format!("Node-Selectors:\t{}", if sel.is_empty() { "<none>".into() } else { sel }));
             let tols: Vec<String> = obj::arr_at(o, "/spec/tolerations")
                 .iter()
@@ -346,8 +347,8 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             d.w(0, &format!("Namespace:\t{ns}"));
             d.w(0, &format!("CreationTimestamp:\t{}", rfc1123z(obj::str_at(o, "/metadata/creationTimestamp").unwrap_or(""))));
             d.w(0, &format!("Selector:\t{}", selector_of(o)));
-            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
-            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
+            map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
             d.w(0, &format!("Replicas:\t{} desired | {} total", obj::i64_at(o, "/spec/replicas").unwrap_or(0), obj::i64_at(o, "/status/replicas").unwrap_or(0)));
             let strategy = obj::str_at(o, "/spec/updateStrategy/type").unwrap_or("RollingUpdate");
             d.w(0, &format!("Update Strategy:\t{strategy}"));
@@ -357,7 +358,7 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             let pods: Vec<Value> = sim.store.dependents(obj::uid(o)).iter().filter(|k| k.kind == Kind::Pod).filter_map(|k| sim.store.get(k).cloned()).collect();
             let count = |ph: &str| pods.iter().filter(|p| obj::str_at(p, "/status/phase") == Some(ph)).count();
             d.w(0, &format!("Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed", count("Running"), count("Pending"), count("Succeeded"), count("Failed")));
-            let t = o.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+            let t = o.ptr("/spec/template").cloned().unwrap_or(Value::Null);
             template_lines(&mut d, &t, sim);
             let vcts = obj::arr_at(o, "/spec/volumeClaimTemplates");
             if vcts.is_empty() {
@@ -367,8 +368,8 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
                 for v in vcts {
                     d.w(1, &format!("Name:\t{}", obj::name(v)));
                     d.w(1, &format!("StorageClass:\t{}", obj::str_at(v, "/spec/storageClassName").unwrap_or("")));
-                    map_lines(&mut d, 1, "Labels:", v.pointer("/metadata/labels"), &[]);
-                    map_lines(&mut d, 1, "Annotations:", v.pointer("/metadata/annotations"), &[]);
+                    map_lines(&mut d, 1, "Labels:", v.ptr("/metadata/labels"), &[]);
+                    map_lines(&mut d, 1, "Annotations:", v.ptr("/metadata/annotations"), &[]);
                     d.w(1, &format!("Capacity:\t{}", obj::str_at(v, "/spec/resources/requests/storage").unwrap_or("")));
                     let modes: Vec<&str> = obj::arr_at(v, "/spec/accessModes").iter().filter_map(Value::as_str).collect();
                     d.w(1, &format!("Access Modes:\t[{}]", modes.join(" ")));
@@ -379,8 +380,8 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             d.w(0, &format!("Name:\t{name}"));
             d.w(0, &format!("Namespace:\t{ns}"));
             d.w(0, &format!("CreationTimestamp:\t{}", rfc1123z(obj::str_at(o, "/metadata/creationTimestamp").unwrap_or(""))));
-            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
-            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
+            map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
             d.w(0, &format!("Selector:\t{}", selector_of(o)));
             let n = |p: &str| obj::i64_at(o, p).unwrap_or(0);
             d.w(0, &format!("Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable", n("/spec/replicas"), n("/status/updatedReplicas"), n("/status/replicas"), n("/status/availableReplicas"), n("/status/unavailableReplicas")));
@@ -388,10 +389,10 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             d.w(0, &format!("StrategyType:\t{st}"));
             d.w(0, &format!("MinReadySeconds:\t{}", n("/spec/minReadySeconds")));
             if st == "RollingUpdate" {
-                let v = |p: &str| o.pointer(p).map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).unwrap_or_default();
+                let v = |p: &str| o.ptr(p).map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).unwrap_or_default();
                 d.w(0, &format!("RollingUpdateStrategy:\t{} max unavailable, {} max surge", v("/spec/strategy/rollingUpdate/maxUnavailable"), v("/spec/strategy/rollingUpdate/maxSurge")));
             }
-            let t = o.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+            let t = o.ptr("/spec/template").cloned().unwrap_or(Value::Null);
             template_lines(&mut d, &t, sim);
             let conds = obj::arr_at(o, "/status/conditions");
             if !conds.is_empty() {
@@ -404,11 +405,11 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             }
             let rss: Vec<Value> = sim.store.list(Kind::ReplicaSet, Some(ns)).map(|(_, r)| r.clone()).filter(|r| obj::controller_uid(r) == Some(obj::uid(o))).collect();
             let tmpl_hash_free = |r: &Value| {
-                let mut t = r.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+                let mut t = r.ptr("/spec/template").cloned().unwrap_or(Value::Null);
                 obj::remove(&mut t, "/metadata/labels/pod-template-hash");
                 t
             };
-            let new = rss.iter().find(|r| tmpl_hash_free(r) == o.pointer("/spec/template").cloned().unwrap_or(Value::Null));
+            let new = rss.iter().find(|r| tmpl_hash_free(r) == o.ptr("/spec/template").cloned().unwrap_or(Value::Null));
             let rs_text = |r: &Value| format!("{} ({}/{} replicas created)", obj::name(r), obj::i64_at(r, "/status/replicas").unwrap_or(0), obj::i64_at(r, "/spec/replicas").unwrap_or(0));
             let olds: Vec<String> = rss.iter().filter(|r| Some(*r) != new && obj::i64_at(r, "/spec/replicas").unwrap_or(0) > 0).map(rs_text).collect();
             d.w(0, &format!("OldReplicaSets:\t{}", if olds.is_empty() { "<none>".into() } else { olds.join(", ") }));
@@ -417,9 +418,9 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
         Kind::Service => {
             d.w(0, &format!("Name:\t{name}"));
             d.w(0, &format!("Namespace:\t{ns}"));
-            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
-            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
-            let sel = o.pointer("/spec/selector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(",")).unwrap_or_default();
+            map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
+            let sel = o.ptr("/spec/selector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(",")).unwrap_or_default();
             d.w(0, &format!("Selector:\t{}", if sel.is_empty() { "<none>".into() } else { sel }));
             d.w(0, &format!("Type:\t{}", obj::str_at(o, "/spec/type").unwrap_or("ClusterIP")));
             d.w(0, &format!("IP Family Policy:\t{}", obj::str_at(o, "/spec/ipFamilyPolicy").unwrap_or("SingleStack")));
@@ -460,8 +461,8 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             let status = if obj::is_deleting(o) { format!("Terminating (lasts {})", human_duration_ms(obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0))) } else { obj::str_at(o, "/status/phase").unwrap_or("").to_string() };
             d.w(0, &format!("Status:\t{status}"));
             d.w(0, &format!("Volume:\t{}", obj::str_at(o, "/spec/volumeName").unwrap_or("")));
-            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
-            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
+            map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
             d.w(0, &format!("Finalizers:\t[{}]", obj::finalizers(o).join(" ")));
             let bound = obj::str_at(o, "/spec/volumeName").is_some();
             d.w(0, &format!("Capacity:\t{}", if bound { obj::str_at(o, "/status/capacity/storage").unwrap_or("") } else { "" }));
@@ -473,8 +474,8 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
         }
         Kind::PersistentVolume => {
             d.w(0, &format!("Name:\t{name}"));
-            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
-            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
+            map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
             d.w(0, &format!("Finalizers:\t[{}]", obj::finalizers(o).join(" ")));
             d.w(0, &format!("StorageClass:\t{}", obj::str_at(o, "/spec/storageClassName").unwrap_or("")));
             d.w(0, &format!("Status:\t{}", if obj::is_deleting(o) { "Terminating" } else { obj::str_at(o, "/status/phase").unwrap_or("") }));
@@ -498,7 +499,7 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             }
             d.w(0, &format!("Message:\t{}", obj::str_at(o, "/status/message").unwrap_or("")));
             d.w(0, "Source:");
-            if let Some(h) = o.pointer("/spec/hostPath") {
+            if let Some(h) = o.ptr("/spec/hostPath") {
                 d.w(2, "Type:\tHostPath (bare host directory volume)");
                 d.w(2, &format!("Path:\t{}", obj::str_at(h, "/path").unwrap_or("")));
                 d.w(2, &format!("HostPathType:\t{}", obj::str_at(h, "/type").unwrap_or("")));
@@ -509,8 +510,8 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             if !ns.is_empty() {
                 d.w(0, &format!("Namespace:\t{ns}"));
             }
-            map_lines(&mut d, 0, "Labels:", o.pointer("/metadata/labels"), &[]);
-            map_lines(&mut d, 0, "Annotations:", o.pointer("/metadata/annotations"), &[LAST_APPLIED]);
+            map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
         }
     }
     if show_events {

@@ -1,6 +1,7 @@
 //! The columns and cells of `kubectl get`, as the API server's table printers compute them
 //! (`pkg/printers/internalversion/printers.go`, reference §5.2, §3.2, §6.1).
 
+use crate::sim::obj::Ptr;
 use super::duration::human_duration_ms;
 use crate::sim::labels::{labels_of, map_text, Selector};
 use crate::sim::obj;
@@ -75,7 +76,7 @@ fn containers_images(o: &Value, spec_ptr: &str) -> (String, String) {
 }
 
 fn selector_text(o: &Value) -> String {
-    let s = o.pointer("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
+    let s = o.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
     if s.is_empty() { "<none>".into() } else { s.to_text() }
 }
 
@@ -93,14 +94,14 @@ pub fn pod_status(sim: &Sim, p: &Value) -> (String, String, String) {
     let mut initializing = false;
     for (i, c) in obj::arr_at(p, "/status/initContainerStatuses").iter().enumerate() {
         restarts += c.get("restartCount").and_then(Value::as_i64).unwrap_or(0);
-        if c.pointer("/state/terminated/exitCode").and_then(Value::as_i64) == Some(0) {
+        if c.ptr("/state/terminated/exitCode").and_then(Value::as_i64) == Some(0) {
             continue;
         }
         initializing = true;
         let n_init = obj::arr_at(p, "/spec/initContainers").len();
-        reason = if let Some(r) = c.pointer("/state/terminated/reason").and_then(Value::as_str).filter(|r| !r.is_empty()) {
+        reason = if let Some(r) = c.ptr("/state/terminated/reason").and_then(Value::as_str).filter(|r| !r.is_empty()) {
             format!("Init:{r}")
-        } else if let Some(r) = c.pointer("/state/waiting/reason").and_then(Value::as_str).filter(|r| !r.is_empty() && *r != "PodInitializing") {
+        } else if let Some(r) = c.ptr("/state/waiting/reason").and_then(Value::as_str).filter(|r| !r.is_empty() && *r != "PodInitializing") {
             format!("Init:{r}")
         } else {
             format!("Init:{i}/{n_init}")
@@ -111,14 +112,14 @@ pub fn pod_status(sim: &Sim, p: &Value) -> (String, String, String) {
         let mut has_running = false;
         for c in statuses.iter().rev() {
             restarts += c.get("restartCount").and_then(Value::as_i64).unwrap_or(0);
-            if let Some(t) = c.pointer("/lastState/terminated/finishedAt").and_then(Value::as_str) {
+            if let Some(t) = c.ptr("/lastState/terminated/finishedAt").and_then(Value::as_str) {
                 if last_restart.as_deref().is_none_or(|l| t > l) {
                     last_restart = Some(t.to_string());
                 }
             }
-            if let Some(r) = c.pointer("/state/waiting/reason").and_then(Value::as_str).filter(|r| !r.is_empty()) {
+            if let Some(r) = c.ptr("/state/waiting/reason").and_then(Value::as_str).filter(|r| !r.is_empty()) {
                 reason = r.to_string();
-            } else if let Some(t) = c.pointer("/state/terminated") {
+            } else if let Some(t) = c.ptr("/state/terminated") {
                 reason = match t.get("reason").and_then(Value::as_str).filter(|r| !r.is_empty()) {
                     Some(r) => r.to_string(),
                     None => match t.get("signal").and_then(Value::as_i64).filter(|s| *s != 0) {
@@ -126,10 +127,10 @@ pub fn pod_status(sim: &Sim, p: &Value) -> (String, String, String) {
                         None => format!("ExitCode:{}", t.get("exitCode").and_then(Value::as_i64).unwrap_or(0)),
                     },
                 };
-            } else if c.pointer("/state/running").is_some() && c.get("ready").and_then(Value::as_bool) == Some(true) {
+            } else if c.ptr("/state/running").is_some() && c.get("ready").and_then(Value::as_bool) == Some(true) {
                 has_running = true;
                 ready += 1;
-            } else if c.pointer("/state/running").is_some() {
+            } else if c.ptr("/state/running").is_some() {
                 has_running = true;
             }
         }
@@ -265,7 +266,7 @@ pub fn row(sim: &Sim, kind: Kind, o: &Value, wide: bool) -> Vec<String> {
                 _ => String::new(),
             };
             let status = if obj::is_deleting(o) { "Terminating".to_string() } else { obj::str_at(o, "/status/phase").unwrap_or("").to_string() };
-            let cap = o.pointer("/spec/capacity/storage").map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).unwrap_or_default();
+            let cap = o.ptr("/spec/capacity/storage").map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).unwrap_or_default();
             let mut r = vec![name, cap, access_modes(obj::arr_at(o, "/spec/accessModes")), obj::str_at(o, "/spec/persistentVolumeReclaimPolicy").unwrap_or("").to_string(), status, claim, obj::str_at(o, "/spec/storageClassName").unwrap_or("").to_string()];
             if vac {
                 r.push(obj::str_at(o, "/spec/volumeAttributesClassName").unwrap_or("<unset>").to_string());
@@ -328,7 +329,7 @@ pub fn row(sim: &Sim, kind: Kind, o: &Value, wide: bool) -> Vec<String> {
                 r.extend([c, i, selector_text(o)]);
             }
             Kind::Service => {
-                let sel = o.pointer("/spec/selector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect()).unwrap_or_default();
+                let sel = o.ptr("/spec/selector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect()).unwrap_or_default();
                 let t = map_text(&sel);
                 r.push(if t.is_empty() { "<none>".into() } else { t });
             }

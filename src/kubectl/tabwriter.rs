@@ -93,6 +93,7 @@ mod tests {
 
     #[test]
     fn short_columns_get_the_minimum_width_and_multiline_cells_are_cut() {
-        assert_eq!(table(&[r(&["IP", "X"]), r(&["a\nb", "y"])]), "IP    X\na...  y\n");
+        assert_eq!(table(&[r(&["IP", "X"]), r(&["a\nb", "y"])]), "IP     X\na...   y\n");
+        assert_eq!(table(&[r(&["IP", "X"]), r(&["a", "y"])]), "IP    X\na     y\n");
     }
 }

@@ -1,6 +1,7 @@
 //! API defaulting, as the API server fills in fields a manifest leaves out (reference §2.1 and
 //! `pkg/apis/*/v1/defaults.go`).
 
+use super::obj::Ptr;
 use super::obj;
 use super::resources::Kind;
 use super::Sim;
@@ -151,7 +152,7 @@ fn pod_spec(spec: &mut Value) {
 
 /// Sets `ptr` to `v` if it is missing or null.
 fn default(o: &mut Value, ptr: &str, v: Value) {
-    if o.pointer(ptr).is_none_or(Value::is_null) {
+    if o.ptr(ptr).is_none_or(Value::is_null) {
         obj::set(o, ptr, v);
     }
 }

@@ -6,6 +6,7 @@
 //! image the node lacks takes the image's pull time (nginx-slim about 7.6 s); an image already
 //! there starts in about a second; nginx stops within a second of SIGTERM.
 
+use super::obj::Ptr;
 use super::images::{self, PullError};
 use super::obj;
 use super::resources::Kind;
@@ -157,7 +158,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
 fn terminate(sim: &mut Sim, key: &ObjKey, uid: &str, pod: &Value, accepted: bool) {
     let phase = obj::str_at(pod, "/status/phase").unwrap_or("Pending").to_string();
     let grace_s = obj::i64_at(pod, "/metadata/deletionGracePeriodSeconds").unwrap_or(30).max(0) as u64;
-    let started = obj::arr_at(pod, "/status/containerStatuses").iter().any(|c| c.pointer("/state/running").is_some());
+    let started = obj::arr_at(pod, "/status/containerStatuses").iter().any(|c| c.ptr("/state/running").is_some());
     if !accepted || !started || phase == "Succeeded" || phase == "Failed" {
         let d = sim.rand_range(150, 600);
         at(sim, key, uid, d, Step::Remove);
@@ -315,7 +316,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                     let init = p.get("initialDelaySeconds").and_then(Value::as_u64).unwrap_or(0);
                     init * 1000
                 }).max().unwrap_or(0);
-                let period = containers(&pod).iter().filter_map(|c| c.pointer("/readinessProbe/periodSeconds")).filter_map(Value::as_u64).max().unwrap_or(10);
+                let period = containers(&pod).iter().filter_map(|c| c.ptr("/readinessProbe/periodSeconds")).filter_map(Value::as_u64).max().unwrap_or(10);
                 let jitter = sim.rand_range(100, period * 1000);
                 at(sim, key, uid, delay + jitter, Step::Ready);
             }
@@ -330,7 +331,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             sim.modify(key, |p| {
                 if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                     for c in cs.iter_mut() {
-                        if c.pointer("/state/running").is_some() {
+                        if c.ptr("/state/running").is_some() {
                             c["ready"] = json!(true);
                         }
                     }
@@ -344,7 +345,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             }
             let policy = obj::str_at(&pod, "/spec/restartPolicy").unwrap_or("Always").to_string();
             let reason = if code == 0 { "Completed" } else { "Error" };
-            let started = obj::arr_at(&pod, "/status/containerStatuses").first().and_then(|s| s.pointer("/state/running/startedAt")).cloned().unwrap_or(json!(ts));
+            let started = obj::arr_at(&pod, "/status/containerStatuses").first().and_then(|s| s.ptr("/state/running/startedAt")).cloned().unwrap_or(json!(ts));
             let terminated = json!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts,"containerID":obj::arr_at(&pod, "/status/containerStatuses").first().and_then(|s| s.get("containerID")).cloned().unwrap_or(Value::Null)}});
             let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
             sim.modify(key, |p| {
@@ -414,7 +415,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             sim.modify(key, |p| {
                 if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                     for c in cs.iter_mut() {
-                        let started = c.pointer("/state/running/startedAt").cloned().unwrap_or(json!(ts));
+                        let started = c.ptr("/state/running/startedAt").cloned().unwrap_or(json!(ts));
                         c["state"] = json!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts}});
                         c["ready"] = json!(false);
                         c["started"] = json!(false);

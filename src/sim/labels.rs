@@ -1,5 +1,6 @@
 //! Label selectors: the `-l` text form (equality and set-based) and the API's `LabelSelector`.
 
+use super::obj::Ptr;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -36,7 +37,21 @@ impl Selector {
         self.0.iter().all(|r| r.matches(labels))
     }
     pub fn matches_obj(&self, obj: &Value) -> bool {
-        self.matches(&labels_of(obj))
+        self.matches_labels_of(obj)
+    }
+
+    /// Matches an object's labels in place (no copy of the label map).
+    pub fn matches_labels_of(&self, obj: &Value) -> bool {
+        let labels = obj.get("metadata").and_then(|m| m.get("labels")).and_then(Value::as_object);
+        let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Value::as_str);
+        self.0.iter().all(|r| match r {
+            Requirement::Eq(k, v) => get(k) == Some(v.as_str()),
+            Requirement::NotEq(k, v) => get(k) != Some(v.as_str()),
+            Requirement::In(k, vs) => get(k).is_some_and(|l| vs.iter().any(|v| v == l)),
+            Requirement::NotIn(k, vs) => get(k).is_none_or(|l| !vs.iter().any(|v| v == l)),
+            Requirement::Exists(k) => labels.is_some_and(|l| l.contains_key(k)),
+            Requirement::NotExists(k) => !labels.is_some_and(|l| l.contains_key(k)),
+        })
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -182,7 +197,7 @@ fn valid_label_value(v: &str) -> bool {
 
 /// The labels of an object as a sorted map.
 pub fn labels_of(obj: &Value) -> BTreeMap<String, String> {
-    obj.pointer("/metadata/labels")
+    obj.ptr("/metadata/labels")
         .and_then(Value::as_object)
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
         .unwrap_or_default()

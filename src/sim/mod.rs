@@ -24,6 +24,7 @@ pub mod time;
 pub mod validation;
 pub mod volumes;
 
+use obj::Ptr;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 use serde_json::{json, Value};
@@ -140,6 +141,9 @@ pub struct Sim {
     /// What each kubelet remembers of its pods, by pod uid.
     pub(crate) runtime: BTreeMap<String, kubelet::PodRuntime>,
     pub(crate) volumes: volumes::State,
+    settling: bool,
+    /// (involved uid, reason, message) → the Event that counts repeats of it.
+    event_index: BTreeMap<(String, String, String), ObjKey>,
 }
 
 impl Sim {
@@ -163,6 +167,8 @@ impl Sim {
             event_count: 0,
             runtime: BTreeMap::new(),
             volumes: volumes::State::default(),
+            settling: false,
+            event_index: BTreeMap::new(),
         };
         sim.bootstrap();
         sim
@@ -289,8 +295,13 @@ impl Sim {
         self.queue.push(Reverse((self.now.plus_ms(after_ms), self.seq, timer)));
     }
 
-    /// Runs the controllers on everything that changed, at the current instant.
+    /// Runs the controllers on everything that changed, at the current instant. Calls from
+    /// inside a controller (an API write while settling) return at once: the outer loop goes on.
     pub fn settle_now(&mut self) {
+        if self.settling {
+            return;
+        }
+        self.settling = true;
         let mut guard = 0u32;
         loop {
             self.dispatch();
@@ -302,6 +313,7 @@ impl Sim {
                 panic!("controllers did not settle at {}", self.now);
             }
         }
+        self.settling = false;
     }
 
     /// When the next timer is due, if any.
@@ -500,7 +512,7 @@ impl Sim {
                 let svcs: Vec<ObjKey> = self
                     .store
                     .list(Kind::Service, Some(&key.ns))
-                    .filter(|(_, s)| s.pointer("/spec/selector").and_then(Value::as_object).is_some_and(|sel| !sel.is_empty() && sel.iter().all(|(k, v)| obj::label(o, k) == v.as_str())))
+                    .filter(|(_, s)| s.ptr("/spec/selector").and_then(Value::as_object).is_some_and(|sel| !sel.is_empty() && sel.iter().all(|(k, v)| obj::label(o, k) == v.as_str())))
                     .map(|(k, _)| k.clone())
                     .collect();
                 for s in svcs {
@@ -528,7 +540,7 @@ impl Sim {
         let ks: Vec<ObjKey> = self
             .store
             .list(kind, Some(ns))
-            .filter(|(_, c)| c.pointer("/spec/selector").is_some_and(|s| {
+            .filter(|(_, c)| c.ptr("/spec/selector").is_some_and(|s| {
                 let sel = labels::Selector::from_label_selector(s);
                 !sel.is_empty() && sel.matches(&lbl)
             }))
@@ -610,7 +622,7 @@ impl Sim {
     fn admit(&mut self, kind: Kind, o: &mut Value) -> Result<(), ApiError> {
         match kind {
             Kind::PersistentVolumeClaim => {
-                if o.pointer("/spec/storageClassName").is_none() {
+                if o.ptr("/spec/storageClassName").is_none() {
                     let def = self.store.list(Kind::StorageClass, None).find(|(_, sc)| obj::annotation(sc, "storageclass.kubernetes.io/is-default-class") == Some("true")).map(|(k, _)| k.name.clone());
                     if let Some(d) = def {
                         obj::set(o, "/spec/storageClassName", json!(d));
@@ -621,13 +633,13 @@ impl Sim {
             }
             Kind::PersistentVolume => {
                 add_finalizer(o, "kubernetes.io/pv-protection");
-                if o.pointer("/status/phase").is_none() {
-                    obj::set(o, "/status/phase", json!(if o.pointer("/spec/claimRef").is_some() { "Bound" } else { "Available" }));
+                if o.ptr("/status/phase").is_none() {
+                    obj::set(o, "/status/phase", json!(if o.ptr("/spec/claimRef").is_some() { "Bound" } else { "Available" }));
                 }
             }
             Kind::Service => self.allocate_cluster_ip(o)?,
             Kind::Pod => {
-                if o.pointer("/status/phase").is_none() {
+                if o.ptr("/status/phase").is_none() {
                     obj::set(o, "/status", json!({"phase":"Pending","qosClass":"BestEffort"}));
                 }
             }
@@ -703,11 +715,11 @@ impl Sim {
         defaults::apply(kind, &mut o, self);
         validation::validate_update(kind, &old, &o)?;
         for f in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "ownerReferences", "finalizers"] {
-            let keep_user = matches!(f, "ownerReferences" | "finalizers") && o.pointer(&format!("/metadata/{f}")).is_some();
+            let keep_user = matches!(f, "ownerReferences" | "finalizers") && o.ptr(&format!("/metadata/{f}")).is_some();
             if keep_user {
                 continue;
             }
-            match old.pointer(&format!("/metadata/{f}")) {
+            match old.ptr(&format!("/metadata/{f}")) {
                 Some(v) => {
                     obj::meta_mut(&mut o).insert(f.into(), v.clone());
                 }
@@ -722,15 +734,15 @@ impl Sim {
         if kind == Kind::Service {
             // The allocator's choices stay.
             for f in ["/spec/clusterIP", "/spec/clusterIPs"] {
-                if let Some(v) = old.pointer(f) {
+                if let Some(v) = old.ptr(f) {
                     obj::set(&mut o, f, v.clone());
                 }
             }
         }
         if kind == Kind::PersistentVolumeClaim || kind == Kind::PersistentVolume {
             for f in ["/spec/volumeName", "/spec/claimRef", "/spec/storageClassName"] {
-                if o.pointer(f).is_none() {
-                    if let Some(v) = old.pointer(f) {
+                if o.ptr(f).is_none() {
+                    if let Some(v) = old.ptr(f) {
                         obj::set(&mut o, f, v.clone());
                     }
                 }
@@ -826,15 +838,8 @@ impl Sim {
         let involved_uid = self.store.get(about).map(|o| obj::uid(o).to_string()).unwrap_or_default();
         let ns = if about.ns.is_empty() { "default".to_string() } else { about.ns.clone() };
         let ts = self.timestamp();
-        let existing = self
-            .store
-            .list(Kind::Event, Some(&ns))
-            .find(|(_, e)| {
-                obj::str_at(e, "/involvedObject/uid") == Some(&involved_uid)
-                    && obj::str_at(e, "/reason") == Some(reason)
-                    && obj::str_at(e, "/message") == Some(&message)
-            })
-            .map(|(k, _)| k.clone());
+        let dedup = (involved_uid.clone(), reason.to_string(), message.clone());
+        let existing = self.event_index.get(&dedup).filter(|k| self.store.contains(k)).cloned();
         let record = self.store.record;
         if let Some(k) = existing {
             self.modify(&k, |e| {
@@ -853,6 +858,7 @@ impl Sim {
             "eventTime":null,"reportingComponent":"","reportingInstance":""});
         let k = ObjKey::new(Kind::Event, &ns, &name);
         let _ = record;
+        self.event_index.insert(dedup, k.clone());
         self.store.put(k, e, self.now);
     }
 }

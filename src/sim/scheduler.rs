@@ -6,6 +6,7 @@
 //! Score: fewest pods of the same owner on the node (default topology spreading), then fewest
 //! pods; ties are broken by the seeded generator, as the real scheduler picks at random.
 
+use super::obj::Ptr;
 use super::labels::Selector;
 use super::obj;
 use super::resources::Kind;
@@ -101,7 +102,7 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
     let key = ObjKey::of(Kind::Pod, pod);
     let nodes: Vec<Value> = sim.store.list(Kind::Node, None).map(|(_, n)| n.clone()).collect();
     let n_nodes = nodes.len();
-    let node_selector = pod.pointer("/spec/nodeSelector").and_then(Value::as_object).cloned().unwrap_or_default();
+    let node_selector = pod.ptr("/spec/nodeSelector").and_then(Value::as_object).cloned().unwrap_or_default();
     let mut reasons: Vec<String> = Vec::new();
     let mut fits = Vec::new();
     for n in &nodes {
@@ -133,29 +134,34 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
         fail(sim, &key, pod, msg);
         return None;
     }
-    // Spread: pods of the same owner per node, then all pods per node.
+    // Spread: pods of the same owner per node, then all pods per node (one pass over pods).
     let owner = obj::controller_uid(pod).map(String::from);
     let sel_labels = super::labels::labels_of(pod);
-    let mut best: Vec<(usize, usize, String)> = Vec::new();
-    for name in fits {
-        let mut same = 0;
-        let mut all = 0;
-        for (_, p) in sim.store.list(Kind::Pod, None) {
-            let on = obj::str_at(p, "/spec/nodeName").map(String::from).or_else(|| sim.assumed.get(&ObjKey::of(Kind::Pod, p)).cloned());
-            if on.as_deref() != Some(name.as_str()) || matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed")) {
-                continue;
-            }
-            all += 1;
-            let same_owner = match &owner {
-                Some(u) => obj::controller_uid(p) == Some(u.as_str()),
-                None => !sel_labels.is_empty() && Selector(sel_labels.iter().map(|(k, v)| super::labels::Requirement::Eq(k.clone(), v.clone())).collect()).matches_obj(p),
-            };
-            if same_owner {
-                same += 1;
-            }
+    let same_selector = Selector(sel_labels.iter().map(|(k, v)| super::labels::Requirement::Eq(k.clone(), v.clone())).collect());
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = fits.iter().map(|n| (n.as_str(), (0, 0))).collect();
+    let assumed: std::collections::BTreeMap<&str, &str> = sim.assumed.iter().map(|(k, n)| (k.name.as_str(), n.as_str())).collect();
+    for (k, p) in sim.store.list(Kind::Pod, None) {
+        let on = match obj::str_at(p, "/spec/nodeName") {
+            Some(n) => n,
+            None => match assumed.get(k.name.as_str()) {
+                Some(n) => n,
+                None => continue,
+            },
+        };
+        let Some(c) = counts.get_mut(on) else { continue };
+        if matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed")) {
+            continue;
         }
-        best.push((same, all, name));
+        c.1 += 1;
+        let same_owner = match &owner {
+            Some(u) => obj::controller_uid(p) == Some(u.as_str()),
+            None => !sel_labels.is_empty() && same_selector.matches_obj(p),
+        };
+        if same_owner {
+            c.0 += 1;
+        }
     }
+    let mut best: Vec<(usize, usize, String)> = counts.into_iter().map(|(n, (same, all))| (same, all, n.to_string())).collect();
     best.sort();
     let top = (best[0].0, best[0].1);
     let ties: Vec<String> = best.iter().filter(|b| (b.0, b.1) == top).map(|b| b.2.clone()).collect();

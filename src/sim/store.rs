@@ -2,6 +2,7 @@
 //! kind, namespace and name (sorted, so lists come back in the API's name order), with a
 //! resourceVersion counter, an ownerReference index and a log of watch events.
 
+use super::obj::Ptr;
 use super::resources::Kind;
 use super::time::SimTime;
 use serde_json::Value;
@@ -60,6 +61,8 @@ pub struct Store {
     resource_version: u64,
     /// owner uid → keys of objects naming it in ownerReferences.
     by_owner: BTreeMap<String, BTreeSet<ObjKey>>,
+    /// Objects without a controller reference (candidates for adoption), by key.
+    orphans: BTreeSet<ObjKey>,
     /// Every change, in order. Watches read it from a cursor.
     log: Vec<WatchEvent>,
     /// Index in the log of `log[0]` (the log may be trimmed from the front).
@@ -91,7 +94,23 @@ impl Store {
 
     /// Keys of the objects that name `uid` in their ownerReferences.
     pub fn dependents(&self, uid: &str) -> Vec<ObjKey> {
-        self.by_owner.get(uid).map(|s| s.iter().cloned().collect()).unwrap_or_default()
+        self.dependents_iter(uid).cloned().collect()
+    }
+
+    /// The same, without collecting.
+    pub fn dependents_iter<'a>(&'a self, uid: &str) -> impl Iterator<Item = &'a ObjKey> + 'a {
+        self.by_owner.get(uid).into_iter().flat_map(|s| s.iter())
+    }
+
+    /// Objects of `kind` in `ns` that have no controller reference.
+    pub fn orphans<'a>(&'a self, kind: Kind, ns: &'a str) -> impl Iterator<Item = &'a ObjKey> + 'a {
+        let start = ObjKey { kind, ns: ns.to_string(), name: String::new() };
+        self.orphans.range(start..).take_while(move |k| k.kind == kind && k.ns == ns)
+    }
+
+    /// The last resourceVersion handed out: changes whenever anything is written.
+    pub fn revision(&self) -> u64 {
+        self.resource_version
     }
 
     pub fn next_resource_version(&mut self) -> String {
@@ -119,6 +138,11 @@ impl Store {
         for u in owner_uids(&obj) {
             self.by_owner.entry(u).or_default().insert(key.clone());
         }
+        if super::obj::controller_ref(&obj).is_none() {
+            self.orphans.insert(key.clone());
+        } else {
+            self.orphans.remove(&key);
+        }
         if self.record {
             self.log.push(WatchEvent { at, ty, key: key.clone(), obj: obj.clone() });
         }
@@ -130,6 +154,7 @@ impl Store {
     /// Removes an object for good.
     pub fn remove(&mut self, key: &ObjKey, at: SimTime) -> Option<Value> {
         let mut obj = self.objects.remove(key)?;
+        self.orphans.remove(key);
         for u in owner_uids(&obj) {
             if let Some(s) = self.by_owner.get_mut(&u) {
                 s.remove(key);
@@ -177,7 +202,7 @@ impl Store {
 }
 
 fn owner_uids(obj: &Value) -> Vec<String> {
-    obj.pointer("/metadata/ownerReferences")
+    obj.ptr("/metadata/ownerReferences")
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(|r| r.get("uid").and_then(Value::as_str).map(String::from)).collect())
         .unwrap_or_default()

@@ -1,6 +1,7 @@
 //! Validation the API server does beyond the schema: names, selectors against template labels,
 //! required fields, and which fields may change on update. Messages are the API server's.
 
+use super::obj::Ptr;
 use super::labels::{labels_of, Selector};
 use super::obj;
 use super::resources::Kind;
@@ -60,7 +61,7 @@ pub fn validate_create(kind: Kind, o: &Value) -> Result<(), ApiError> {
             if obj::arr_at(o, "/spec/accessModes").is_empty() {
                 causes.push("spec.accessModes: Required value: at least 1 access mode is required".into());
             }
-            if o.pointer("/spec/resources/requests/storage").is_none() {
+            if o.ptr("/spec/resources/requests/storage").is_none() {
                 causes.push("spec.resources[storage]: Required value".into());
             }
         }
@@ -85,19 +86,19 @@ pub fn validate_create(kind: Kind, o: &Value) -> Result<(), ApiError> {
 }
 
 fn workload(kind: Kind, o: &Value, causes: &mut Vec<String>) {
-    if let Some(r) = o.pointer("/spec/replicas").and_then(Value::as_i64) {
+    if let Some(r) = o.ptr("/spec/replicas").and_then(Value::as_i64) {
         if r < 0 {
             causes.push(format!("spec.replicas: Invalid value: {r}: must be greater than or equal to 0"));
         }
     }
-    match o.pointer("/spec/selector") {
+    match o.ptr("/spec/selector") {
         None => causes.push("spec.selector: Required value".into()),
         Some(sel) => {
             let s = Selector::from_label_selector(sel);
             if s.is_empty() {
                 causes.push("spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment".replace("deployment", if kind == Kind::StatefulSet { "statefulset" } else { "deployment" }));
             } else {
-                let t = o.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+                let t = o.ptr("/spec/template").cloned().unwrap_or(Value::Null);
                 let lbl = labels_of(&t);
                 if !s.matches(&lbl) {
                     causes.push(format!("spec.template.metadata.labels: Invalid value: {}: `selector` does not match template `labels`", go_map(&lbl)));
@@ -105,13 +106,13 @@ fn workload(kind: Kind, o: &Value, causes: &mut Vec<String>) {
             }
         }
     }
-    match o.pointer("/spec/template/spec") {
+    match o.ptr("/spec/template/spec") {
         Some(spec) => pod_spec(spec, "spec.template.spec", causes),
         None => causes.push("spec.template.spec.containers: Required value".into()),
     }
     if kind == Kind::StatefulSet {
         let ty = obj::str_at(o, "/spec/updateStrategy/type").unwrap_or("RollingUpdate");
-        if ty == "OnDelete" && o.pointer("/spec/updateStrategy/rollingUpdate").is_some_and(|v| !v.is_null()) {
+        if ty == "OnDelete" && o.ptr("/spec/updateStrategy/rollingUpdate").is_some_and(|v| !v.is_null()) {
             let p = obj::i64_at(o, "/spec/updateStrategy/rollingUpdate/partition").unwrap_or(0);
             causes.push(format!("spec.updateStrategy.rollingUpdate: Invalid value: apps.RollingUpdateStatefulSetStrategy{{Partition:{p}, MaxUnavailable:(*intstr.IntOrString)(nil)}}: only allowed for updateStrategy 'RollingUpdate'"));
         } else if ty != "OnDelete" && ty != "RollingUpdate" {
@@ -178,8 +179,8 @@ pub fn validate_update(kind: Kind, old: &Value, new: &Value) -> Result<(), ApiEr
             }
         }
         Kind::Deployment | Kind::ReplicaSet => {
-            if old.pointer("/spec/selector") != new.pointer("/spec/selector") {
-                let sel = new.pointer("/spec/selector").map(|s| Selector::from_label_selector(s)).unwrap_or_default();
+            if old.ptr("/spec/selector") != new.ptr("/spec/selector") {
+                let sel = new.ptr("/spec/selector").map(|s| Selector::from_label_selector(s)).unwrap_or_default();
                 causes.push(format!("spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable", go_map(&sel.0.iter().filter_map(|r| match r { super::labels::Requirement::Eq(k, v) => Some((k.clone(), v.clone())), _ => None }).collect())));
             }
         }

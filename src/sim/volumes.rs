@@ -2,6 +2,7 @@
 //! protection finalizers) and the external provisioners of the profile's StorageClasses
 //! (`rancher.io/local-path`: WaitForFirstConsumer, a PV pinned to the chosen node, `pvc-<uid>`).
 
+use super::obj::Ptr;
 use super::kubelet::pods_using_claim;
 use super::obj;
 use super::resources::Kind;
@@ -70,7 +71,7 @@ pub fn sync_pvc(sim: &mut Sim, key: &ObjKey) {
     let uid = obj::uid(&pvc).to_string();
     let class = obj::str_at(&pvc, "/spec/storageClassName").unwrap_or("").to_string();
     // Static binding: a named volume, or the smallest Available one that fits.
-    let want = pvc.pointer("/spec/resources/requests/storage").and_then(quantity_bytes).unwrap_or(0.0);
+    let want = pvc.ptr("/spec/resources/requests/storage").and_then(quantity_bytes).unwrap_or(0.0);
     let named = obj::str_at(&pvc, "/spec/volumeName").map(String::from);
     let candidate = sim
         .store
@@ -80,10 +81,10 @@ pub fn sync_pvc(sim: &mut Sim, key: &ObjKey) {
             Some(n) => &k.name == n,
             None => obj::str_at(pv, "/spec/storageClassName").unwrap_or("") == class && obj::str_at(pv, "/spec/claimRef/name").is_none(),
         })
-        .filter(|(_, pv)| pv.pointer("/spec/capacity/storage").and_then(quantity_bytes).unwrap_or(0.0) >= want && access_modes_cover(pv, &pvc))
+        .filter(|(_, pv)| pv.ptr("/spec/capacity/storage").and_then(quantity_bytes).unwrap_or(0.0) >= want && access_modes_cover(pv, &pvc))
         .min_by(|a, b| {
-            let qa = a.1.pointer("/spec/capacity/storage").and_then(quantity_bytes).unwrap_or(0.0);
-            let qb = b.1.pointer("/spec/capacity/storage").and_then(quantity_bytes).unwrap_or(0.0);
+            let qa = a.1.ptr("/spec/capacity/storage").and_then(quantity_bytes).unwrap_or(0.0);
+            let qb = b.1.ptr("/spec/capacity/storage").and_then(quantity_bytes).unwrap_or(0.0);
             qa.partial_cmp(&qb).unwrap_or(std::cmp::Ordering::Equal)
         })
         .map(|(k, _)| k.clone());
@@ -153,9 +154,9 @@ pub fn on_provisioned(sim: &mut Sim, key: &ObjKey, uid: &str) {
     let Some(sc) = sim.store.get(&ObjKey::new(Kind::StorageClass, "", &class)).cloned() else { return };
     let provisioner = obj::str_at(&sc, "/provisioner").unwrap_or("").to_string();
     let name = format!("pvc-{uid}");
-    let storage = pvc.pointer("/spec/resources/requests/storage").cloned().unwrap_or(json!("1Gi"));
+    let storage = pvc.ptr("/spec/resources/requests/storage").cloned().unwrap_or(json!("1Gi"));
     let mut pv = json!({"apiVersion":"v1","kind":"PersistentVolume","metadata":{"name":name,"annotations":{"pv.kubernetes.io/provisioned-by":provisioner}},
-        "spec":{"capacity":{"storage":storage},"accessModes":pvc.pointer("/spec/accessModes").cloned().unwrap_or(json!(["ReadWriteOnce"])),
+        "spec":{"capacity":{"storage":storage},"accessModes":pvc.ptr("/spec/accessModes").cloned().unwrap_or(json!(["ReadWriteOnce"])),
             "claimRef":{"apiVersion":"v1","kind":"PersistentVolumeClaim","name":key.name,"namespace":key.ns,"uid":uid,"resourceVersion":obj::str_at(&pvc, "/metadata/resourceVersion").unwrap_or("")},
             "persistentVolumeReclaimPolicy":obj::str_at(&sc, "/reclaimPolicy").unwrap_or("Delete"),"storageClassName":class,
             "volumeMode":obj::str_at(&pvc, "/spec/volumeMode").unwrap_or("Filesystem")},
@@ -184,8 +185,8 @@ fn bind(sim: &mut Sim, pvc_key: &ObjKey, pv_key: &ObjKey, provisioned: bool) {
             obj::set_annotation(p, "pv.kubernetes.io/bound-by-controller", "yes");
         }
     });
-    let modes = pv.pointer("/spec/accessModes").cloned().unwrap_or(json!([]));
-    let cap = pv.pointer("/spec/capacity").cloned().unwrap_or(json!({}));
+    let modes = pv.ptr("/spec/accessModes").cloned().unwrap_or(json!([]));
+    let cap = pv.ptr("/spec/capacity").cloned().unwrap_or(json!({}));
     sim.modify(pvc_key, |p| {
         obj::set(p, "/spec/volumeName", json!(pv_key.name));
         obj::set_annotation(p, "pv.kubernetes.io/bind-completed", "yes");

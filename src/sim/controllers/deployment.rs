@@ -2,6 +2,7 @@
 //! RollingUpdate (maxSurge, maxUnavailable) and Recreate, rollback re-using an old
 //! ReplicaSet, revision annotations and history clean-up.
 
+use crate::sim::obj::Ptr;
 use super::{adopt, owned};
 use crate::sim::obj;
 use crate::sim::resources::Kind;
@@ -63,16 +64,16 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let uid = obj::uid(&d).to_string();
     adopt(sim, &d, Kind::ReplicaSet, |_| true);
     let all = owned(sim, Kind::ReplicaSet, &uid);
-    let template = d.pointer("/spec/template").cloned().unwrap_or(json!({}));
+    let template = d.ptr("/spec/template").cloned().unwrap_or(json!({}));
     let desired = replicas(&d).max(0);
     let strategy = obj::str_at(&d, "/spec/strategy/type").unwrap_or("RollingUpdate").to_string();
-    let max_surge = if strategy == "RollingUpdate" { int_or_percent(d.pointer("/spec/strategy/rollingUpdate/maxSurge"), desired, true) } else { 0 };
-    let mut max_unavailable = if strategy == "RollingUpdate" { int_or_percent(d.pointer("/spec/strategy/rollingUpdate/maxUnavailable"), desired, false) } else { 0 };
+    let max_surge = if strategy == "RollingUpdate" { int_or_percent(d.ptr("/spec/strategy/rollingUpdate/maxSurge"), desired, true) } else { 0 };
+    let mut max_unavailable = if strategy == "RollingUpdate" { int_or_percent(d.ptr("/spec/strategy/rollingUpdate/maxUnavailable"), desired, false) } else { 0 };
     if max_surge == 0 && max_unavailable == 0 {
         max_unavailable = 1;
     }
     let max_rev = all.iter().map(|(_, r)| revision_of(r)).max().unwrap_or(0);
-    let new_rs = all.iter().find(|(_, r)| r.pointer("/spec/template").map(template_without_hash) == Some(template_without_hash(&template))).cloned();
+    let new_rs = all.iter().find(|(_, r)| r.ptr("/spec/template").map(template_without_hash) == Some(template_without_hash(&template))).cloned();
     let olds: Vec<(ObjKey, Value)> = all.iter().filter(|(k, _)| new_rs.as_ref().is_none_or(|(nk, _)| nk != k)).cloned().collect();
     let old_pods: i64 = olds.iter().map(|(_, r)| obj::i64_at(r, "/status/replicas").unwrap_or(0)).sum();
     let paused = obj::bool_at(&d, "/spec/paused").unwrap_or(false);
@@ -93,7 +94,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
             let name = format!("{}-{hash}", key.name);
             let mut t = template.clone();
             obj::set_label(&mut t, HASH_LABEL, &hash);
-            let mut sel = d.pointer("/spec/selector").cloned().unwrap_or(json!({}));
+            let mut sel = d.ptr("/spec/selector").cloned().unwrap_or(json!({}));
             obj::set(&mut sel, &format!("/matchLabels/{HASH_LABEL}"), json!(hash));
             let start = if strategy == "Recreate" {
                 if old_pods == 0 { desired } else { 0 }
@@ -101,7 +102,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
                 let current: i64 = all.iter().map(|(_, r)| replicas(r)).sum();
                 if all.is_empty() { desired } else { (desired + max_surge - current).clamp(0, desired) }
             };
-            let labels = t.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+            let labels = t.ptr("/metadata/labels").cloned().unwrap_or(json!({}));
             let rs = json!({"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":name,"namespace":key.ns,"labels":labels,
                 "annotations":{"deployment.kubernetes.io/desired-replicas":desired.to_string(),"deployment.kubernetes.io/max-replicas":(desired + max_surge).to_string(),REVISION:(max_rev + 1).to_string()},
                 "ownerReferences":[obj::owner_ref(&d, true)]},
@@ -226,7 +227,7 @@ fn status(sim: &mut Sim, key: &ObjKey, uid: &str, new_key: Option<&ObjKey>, desi
     let updated = new_key.and_then(|k| sim.store.get(k)).map(|r| obj::i64_at(r, "/status/replicas").unwrap_or(0)).unwrap_or(0);
     let max_rev = rss.iter().map(|(_, r)| revision_of(r)).max().unwrap_or(0);
     let Some(d) = sim.store.get(key).cloned() else { return };
-    let max_unavailable = int_or_percent(d.pointer("/spec/strategy/rollingUpdate/maxUnavailable"), desired, false);
+    let max_unavailable = int_or_percent(d.ptr("/spec/strategy/rollingUpdate/maxUnavailable"), desired, false);
     let ts = sim.timestamp();
     let is_available = available >= desired - max_unavailable;
     let prev = d.get("status").cloned().unwrap_or(json!({}));

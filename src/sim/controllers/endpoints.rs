@@ -1,6 +1,7 @@
 //! The Endpoints and EndpointSlice controllers: a Service's selected pods with an IP, ready ones
 //! as addresses (or all with `publishNotReadyAddresses`), hostnames for a matching subdomain.
 
+use crate::sim::obj::Ptr;
 use crate::sim::obj;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
@@ -30,7 +31,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         }
         return;
     };
-    let Some(selector) = svc.pointer("/spec/selector").and_then(Value::as_object).filter(|s| !s.is_empty()).cloned() else { return };
+    let Some(selector) = svc.ptr("/spec/selector").and_then(Value::as_object).filter(|s| !s.is_empty()).cloned() else { return };
     let publish = obj::bool_at(&svc, "/spec/publishNotReadyAddresses").unwrap_or(false);
     let mut eps: Vec<Ep> = sim
         .store
@@ -88,7 +89,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         subset["notReadyAddresses"] = json!(not_ready);
     }
     let subsets = if ready.is_empty() && not_ready.is_empty() { json!([]) } else { json!([subset]) };
-    let mut labels = svc.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+    let mut labels = svc.ptr("/metadata/labels").cloned().unwrap_or(json!({}));
     if obj::str_at(&svc, "/spec/clusterIP") == Some("None") {
         labels["service.kubernetes.io/headless"] = json!("");
     }

@@ -6,6 +6,7 @@ pub mod gc;
 pub mod replicaset;
 pub mod statefulset;
 
+use crate::sim::obj::Ptr;
 use super::labels::Selector;
 use super::obj;
 use super::resources::Kind;
@@ -13,14 +14,60 @@ use super::store::ObjKey;
 use super::Sim;
 use serde_json::{json, Value};
 
-/// Pods (not yet removed) whose controller is the object with `uid`.
+/// Objects of `kind` whose controller is the object with `uid` (clones: for small sets such
+/// as ReplicaSets and revisions; pods go through [`pod_summaries`]).
 pub(crate) fn owned(sim: &Sim, kind: Kind, uid: &str) -> Vec<(ObjKey, Value)> {
     sim.store
-        .dependents(uid)
-        .into_iter()
+        .dependents_iter(uid)
         .filter(|k| k.kind == kind)
-        .filter_map(|k| sim.store.get(&k).map(|o| (k, o.clone())))
+        .filter_map(|k| sim.store.get(k).map(|o| (k.clone(), o.clone())))
         .filter(|(_, o)| obj::controller_uid(o) == Some(uid))
+        .collect()
+}
+
+/// What the workload controllers need to know of one pod, read without cloning it.
+#[derive(Clone, Debug)]
+pub(crate) struct PodSummary {
+    pub key: ObjKey,
+    pub deleting: bool,
+    pub terminal: bool,
+    pub pending: bool,
+    pub scheduled: bool,
+    pub running_ready: bool,
+    /// Ready for minReadySeconds.
+    pub available: bool,
+    /// When it will become available, if it is ready but not yet for long enough.
+    pub available_in_ms: Option<u64>,
+    pub revision: Option<String>,
+    pub created: String,
+    pub matches: bool,
+}
+
+/// The pods controlled by `uid`, summarized (`selector` marks which still match).
+pub(crate) fn pod_summaries(sim: &Sim, uid: &str, min_ready: i64, selector: Option<&Selector>) -> Vec<PodSummary> {
+    sim.store
+        .dependents_iter(uid)
+        .filter(|k| k.kind == Kind::Pod)
+        .filter_map(|k| sim.store.get(k).map(|p| (k, p)))
+        .filter(|(_, p)| obj::controller_uid(p) == Some(uid))
+        .map(|(k, p)| {
+            let running_ready = super::kubelet::is_running_and_ready(p);
+            let (available, available_in_ms) = if running_ready { availability(sim, p, min_ready) } else { (false, None) };
+            let phase = obj::str_at(p, "/status/phase").unwrap_or("Pending");
+            PodSummary {
+                key: k.clone(),
+                deleting: obj::is_deleting(p),
+                terminal: phase == "Succeeded" || phase == "Failed",
+                pending: phase == "Pending",
+                scheduled: obj::str_at(p, "/spec/nodeName").is_some(),
+                running_ready,
+                available,
+                available_in_ms,
+                revision: obj::label(p, "controller-revision-hash").map(String::from),
+                created: obj::str_at(p, "/metadata/creationTimestamp").unwrap_or("").to_string(),
+                matches: selector.is_none_or(|s| s.matches_labels_of(p)),
+            }
+        })
         .collect()
 }
 
@@ -28,13 +75,14 @@ pub(crate) fn owned(sim: &Sim, kind: Kind, uid: &str) -> Vec<(ObjKey, Value)> {
 /// selector (`accept` narrows it further, e.g. StatefulSet pod names).
 pub(crate) fn adopt(sim: &mut Sim, owner: &Value, kind: Kind, accept: impl Fn(&str) -> bool) {
     let ns = obj::namespace(owner).to_string();
-    let Some(sel) = owner.pointer("/spec/selector").map(Selector::from_label_selector) else { return };
+    let Some(sel) = owner.ptr("/spec/selector").map(Selector::from_label_selector) else { return };
     if sel.is_empty() {
         return;
     }
     let orphans: Vec<ObjKey> = sim
         .store
-        .list(kind, Some(&ns))
+        .orphans(kind, &ns)
+        .filter_map(|k| sim.store.get(k).map(|o| (k, o)))
         .filter(|(_, o)| obj::controller_ref(o).is_none() && !obj::is_deleting(o) && accept(obj::name(o)) && sel.matches_obj(o))
         .map(|(k, _)| k.clone())
         .collect();
@@ -50,7 +98,7 @@ pub(crate) fn adopt(sim: &mut Sim, owner: &Value, kind: Kind, accept: impl Fn(&s
 
 /// A pod built from a template: labels, ownerReference, generateName, spec.
 pub(crate) fn pod_from_template(owner: &Value, template: &Value, name: Option<&str>, generate: &str) -> Value {
-    let mut labels = template.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+    let mut labels = template.ptr("/metadata/labels").cloned().unwrap_or(json!({}));
     if !labels.is_object() {
         labels = json!({});
     }
@@ -58,7 +106,7 @@ pub(crate) fn pod_from_template(owner: &Value, template: &Value, name: Option<&s
     if let Some(n) = name {
         meta["name"] = json!(n);
     }
-    if let Some(a) = template.pointer("/metadata/annotations") {
+    if let Some(a) = template.ptr("/metadata/annotations") {
         meta["annotations"] = a.clone();
     }
     json!({"apiVersion":"v1","kind":"Pod","metadata":meta,"spec":template.get("spec").cloned().unwrap_or(json!({}))})

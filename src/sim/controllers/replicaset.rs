@@ -1,25 +1,29 @@
 //! The ReplicaSet controller: keeps `spec.replicas` pods alive, named `<rs>-<5 random>`;
 //! a deleted pod is replaced under a new name; extra pods are deleted, least useful first.
 
-use super::{adopt, availability, owned, pod_from_template};
+use crate::sim::obj::Ptr;
+use super::{adopt, pod_from_template, pod_summaries, PodSummary};
 use crate::sim::obj;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::{DeleteOptions, Sim, Timer, Work};
-use serde_json::{json, Value};
+use serde_json::json;
 
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
-    let Some(rs) = sim.store.get(key).cloned() else { return };
-    if obj::is_deleting(&rs) {
+    let Some(rs) = sim.store.get(key) else { return };
+    if obj::is_deleting(rs) {
         return;
     }
-    let uid = obj::uid(&rs).to_string();
+    let uid = obj::uid(rs).to_string();
+    let want = obj::i64_at(rs, "/spec/replicas").unwrap_or(1).max(0) as usize;
+    let min_ready = obj::i64_at(rs, "/spec/minReadySeconds").unwrap_or(0);
+    let rs = rs.clone();
     adopt(sim, &rs, Kind::Pod, |_| true);
-    let pods = owned(sim, Kind::Pod, &uid);
-    let active: Vec<&(ObjKey, Value)> = pods.iter().filter(|(_, p)| !obj::is_deleting(p) && !matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed"))).collect();
-    let want = obj::i64_at(&rs, "/spec/replicas").unwrap_or(1).max(0) as usize;
-    let template = rs.pointer("/spec/template").cloned().unwrap_or(json!({}));
+    let pods = pod_summaries(sim, &uid, min_ready, None);
+    let seen = sim.store.revision();
+    let active: Vec<&PodSummary> = pods.iter().filter(|p| !p.deleting && !p.terminal).collect();
     if active.len() < want {
+        let template = rs.ptr("/spec/template").cloned().unwrap_or(json!({}));
         for _ in active.len()..want {
             let pod = pod_from_template(&rs, &template, None, &format!("{}-", key.name));
             match sim.create(pod) {
@@ -28,47 +32,28 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
             }
         }
     } else if active.len() > want {
-        let mut ranked: Vec<(u8, i64, ObjKey)> = active
+        // Least useful first: unscheduled, pending, not ready, then the newest.
+        let mut ranked: Vec<(u8, std::cmp::Reverse<&str>, &ObjKey)> = active
             .iter()
-            .map(|(k, p)| {
-                let rank = if obj::str_at(p, "/spec/nodeName").is_none() {
-                    0
-                } else if obj::str_at(p, "/status/phase") == Some("Pending") {
-                    1
-                } else if !crate::sim::kubelet::is_running_and_ready(p) {
-                    2
-                } else {
-                    3
-                };
-                // Newer pods go first among equals.
-                let age = obj::str_at(p, "/metadata/creationTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0);
-                (rank, age, k.clone())
+            .map(|p| {
+                let rank = if !p.scheduled { 0 } else if p.pending { 1 } else if !p.running_ready { 2 } else { 3 };
+                (rank, std::cmp::Reverse(p.created.as_str()), &p.key)
             })
             .collect();
         ranked.sort();
-        for (_, _, k) in ranked.into_iter().take(active.len() - want) {
+        let doomed: Vec<ObjKey> = ranked.into_iter().take(active.len() - want).map(|(_, _, k)| k.clone()).collect();
+        for k in doomed {
             if sim.delete(&k, DeleteOptions::default()).is_ok() {
                 sim.record_event(key, "Normal", "SuccessfulDelete", "replicaset-controller", format!("Deleted pod: {}", k.name));
             }
         }
     }
     // Status from the pods as they are now.
-    let pods = owned(sim, Kind::Pod, &uid);
-    let min_ready = obj::i64_at(&rs, "/spec/minReadySeconds").unwrap_or(0);
-    let live: Vec<&Value> = pods.iter().map(|(_, p)| p).filter(|p| !matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed")) && !obj::is_deleting(p)).collect();
-    let ready = live.iter().filter(|p| crate::sim::kubelet::is_running_and_ready(p)).count();
-    let mut available = 0;
-    let mut wake: Option<u64> = None;
-    for p in &live {
-        let (a, later) = availability(sim, p, min_ready);
-        if a {
-            available += 1;
-        }
-        if let Some(ms) = later {
-            wake = Some(wake.map_or(ms, |w| w.min(ms)));
-        }
-    }
-    if let Some(ms) = wake {
+    let pods = if sim.store.revision() == seen { pods } else { pod_summaries(sim, &uid, min_ready, None) };
+    let live: Vec<&PodSummary> = pods.iter().filter(|p| !p.terminal && !p.deleting).collect();
+    let ready = live.iter().filter(|p| p.running_ready).count();
+    let available = live.iter().filter(|p| p.available).count();
+    if let Some(ms) = live.iter().filter_map(|p| p.available_in_ms).min() {
         sim.schedule(ms + 1, Timer::Requeue(Work::ReplicaSet(key.clone())));
     }
     let generation = obj::i64_at(&rs, "/metadata/generation").unwrap_or(1);
@@ -79,5 +64,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     if available > 0 {
         status["availableReplicas"] = json!(available);
     }
-    sim.modify(key, |o| o["status"] = status);
+    if rs.get("status") != Some(&status) {
+        sim.modify(key, |o| o["status"] = status);
+    }
 }

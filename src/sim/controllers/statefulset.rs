@@ -3,8 +3,8 @@
 //! pod, scale-down from the highest ordinal one at a time, ControllerRevisions and the
 //! RollingUpdate/OnDelete strategies, the PVC retention policy, and adoption of orphans.
 
-use super::{adopt, availability, owned};
-use crate::sim::kubelet::is_running_and_ready;
+use crate::sim::obj::Ptr;
+use super::{adopt, owned, pod_summaries, PodSummary};
 use crate::sim::labels::Selector;
 use crate::sim::obj;
 use crate::sim::resources::Kind;
@@ -22,13 +22,10 @@ pub fn parse_ordinal(name: &str) -> Option<(&str, i64)> {
     Some((parent, ord.parse().ok()?))
 }
 
-fn is_terminal(p: &Value) -> bool {
-    matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed"))
-}
 
 /// The revision object's data: the template under a `$patch: replace` directive.
 fn revision_data(sts: &Value) -> Value {
-    let mut t = sts.pointer("/spec/template").cloned().unwrap_or(json!({}));
+    let mut t = sts.ptr("/spec/template").cloned().unwrap_or(json!({}));
     if let Some(m) = t.as_object_mut() {
         m.insert("$patch".into(), json!("replace"));
     }
@@ -55,7 +52,7 @@ fn revisions(sim: &mut Sim, key: &ObjKey, sts: &Value) -> (String, String) {
         }
         None => {
             let name = format!("{}-{hash}", key.name);
-            let mut labels = sts.pointer("/spec/selector/matchLabels").cloned().unwrap_or(json!({}));
+            let mut labels = sts.ptr("/spec/selector/matchLabels").cloned().unwrap_or(json!({}));
             if !labels.is_object() {
                 labels = json!({});
             }
@@ -73,14 +70,14 @@ fn revisions(sim: &mut Sim, key: &ObjKey, sts: &Value) -> (String, String) {
 fn template_of_revision(sim: &Sim, ns: &str, rev: &str, sts: &Value) -> Value {
     sim.store
         .get(&ObjKey::new(Kind::ControllerRevision, ns, rev))
-        .and_then(|r| r.pointer("/data/spec/template").cloned())
+        .and_then(|r| r.ptr("/data/spec/template").cloned())
         .map(|mut t| {
             if let Some(m) = t.as_object_mut() {
                 m.remove("$patch");
             }
             t
         })
-        .unwrap_or_else(|| sts.pointer("/spec/template").cloned().unwrap_or(json!({})))
+        .unwrap_or_else(|| sts.ptr("/spec/template").cloned().unwrap_or(json!({})))
 }
 
 fn claim_name(template: &Value, sts_name: &str, ord: i64) -> String {
@@ -126,17 +123,17 @@ fn create_claims(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64) -> bool {
             }
             continue;
         }
-        let mut labels = t.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+        let mut labels = t.ptr("/metadata/labels").cloned().unwrap_or(json!({}));
         if !labels.is_object() {
             labels = json!({});
         }
-        if let Some(m) = sts.pointer("/spec/selector/matchLabels").and_then(Value::as_object) {
+        if let Some(m) = sts.ptr("/spec/selector/matchLabels").and_then(Value::as_object) {
             for (k, v) in m {
                 labels[k] = v.clone();
             }
         }
         let mut meta = json!({"name": name, "namespace": key.ns, "labels": labels});
-        if let Some(a) = t.pointer("/metadata/annotations") {
+        if let Some(a) = t.ptr("/metadata/annotations") {
             meta["annotations"] = a.clone();
         }
         if when_deleted == "Delete" {
@@ -181,12 +178,6 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     if !obj::is_deleting(&sts) {
         adopt(sim, &sts, Kind::Pod, |n| parse_ordinal(n).is_some_and(|(p, _)| p == set_name));
     }
-    let selector = sts.pointer("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
-    let pods: BTreeMap<i64, (ObjKey, Value)> = owned(sim, Kind::Pod, &uid)
-        .into_iter()
-        .filter(|(k, p)| selector.matches_obj(p) && parse_ordinal(&k.name).is_some_and(|(parent, _)| parent == set_name))
-        .filter_map(|(k, p)| parse_ordinal(&k.name.clone()).map(|(_, o)| (o, (k, p))))
-        .collect();
     let (current_rev, update_rev) = if obj::is_deleting(&sts) { (String::new(), String::new()) } else { revisions(sim, key, &sts) };
     let sts = sim.store.get(key).cloned().unwrap_or(sts);
     let replicas = obj::i64_at(&sts, "/spec/replicas").unwrap_or(1).max(0);
@@ -196,20 +187,46 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let monotonic = obj::str_at(&sts, "/spec/podManagementPolicy") != Some("Parallel");
     let strategy = obj::str_at(&sts, "/spec/updateStrategy/type").unwrap_or("RollingUpdate").to_string();
     let partition = obj::i64_at(&sts, "/spec/updateStrategy/rollingUpdate/partition").unwrap_or(0).max(0);
-
+    let selector = sts.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
+    let mut pods = members(sim, &uid, &set_name, min_ready, &selector);
+    // Pods are read again only when this pass wrote something.
+    let mut seen = sim.store.revision();
+    let mut refresh = |sim: &Sim, pods: &mut BTreeMap<i64, PodSummary>| {
+        if sim.store.revision() != seen {
+            *pods = members(sim, &uid, &set_name, min_ready, &selector);
+            seen = sim.store.revision();
+        }
+    };
     if !obj::is_deleting(&sts) {
-        let stopped = process(sim, key, &sts, &pods, start, end, monotonic, min_ready, &strategy, partition, &current_rev, &update_rev);
+        let stopped = process(sim, key, &sts, &pods, start, end, monotonic, &strategy, partition, &current_rev, &update_rev);
         if !stopped && strategy == "RollingUpdate" {
-            rolling_update(sim, key, &sts, start, end, partition, min_ready, &update_rev);
+            refresh(sim, &mut pods);
+            rolling_update(sim, key, &sts, &pods, start, end, partition, &update_rev);
         }
     }
-    write_status(sim, key, &uid, &current_rev, &update_rev, start, end, min_ready, &strategy);
+    refresh(sim, &mut pods);
+    write_status(sim, key, &sts, &pods, &current_rev, &update_rev, start, end, &strategy);
+}
+
+/// The set's pods by ordinal (names that parse to this set and still match its selector).
+fn members(sim: &Sim, uid: &str, set_name: &str, min_ready: i64, selector: &Selector) -> BTreeMap<i64, PodSummary> {
+    pod_summaries(sim, uid, min_ready, Some(selector))
+        .into_iter()
+        .filter(|p| p.matches)
+        .filter_map(|p| match parse_ordinal(&p.key.name) {
+            Some((parent, ord)) if parent == set_name => Some((ord, p)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn healthy(p: &PodSummary) -> bool {
+    p.running_ready && !p.deleting && p.available
 }
 
 #[allow(clippy::too_many_arguments)]
-fn process(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, (ObjKey, Value)>, start: i64, end: i64, monotonic: bool, min_ready: i64, strategy: &str, partition: i64, current_rev: &str, update_rev: &str) -> bool {
+fn process(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, PodSummary>, start: i64, end: i64, monotonic: bool, strategy: &str, partition: i64, current_rev: &str, update_rev: &str) -> bool {
     let when_scaled = obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled").unwrap_or("Retain").to_string();
-    let healthy = |sim: &Sim, p: &Value| is_running_and_ready(p) && !obj::is_deleting(p) && availability(sim, p, min_ready).0;
     // Replicas, ascending.
     let mut first_unhealthy: Option<i64> = None;
     for ord in start..end {
@@ -221,26 +238,25 @@ fn process(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, (ObjKe
                     return true;
                 }
             }
-            Some((pk, p)) => {
-                if is_terminal(p) {
-                    if !obj::is_deleting(p) {
-                        delete_pod(sim, key, pk);
+            Some(p) => {
+                if p.terminal {
+                    if !p.deleting {
+                        delete_pod(sim, key, &p.key);
                     }
                     return true;
                 }
-                if obj::str_at(p, "/status/phase").unwrap_or("Pending") == "Pending" && !obj::is_deleting(p) {
+                if p.pending && !p.deleting {
                     create_claims(sim, key, sts, ord);
                 }
-                if !healthy(sim, p) && first_unhealthy.is_none() {
+                if !healthy(p) && first_unhealthy.is_none() {
                     first_unhealthy = Some(ord);
                 }
                 if monotonic {
-                    if obj::is_deleting(p) || !is_running_and_ready(p) {
+                    if p.deleting || !p.running_ready {
                         return true;
                     }
-                    let (avail, later) = availability(sim, p, min_ready);
-                    if !avail {
-                        if let Some(ms) = later {
+                    if !p.available {
+                        if let Some(ms) = p.available_in_ms {
                             sim.schedule(ms + 1, Timer::Requeue(Work::StatefulSet(key.clone())));
                         }
                         return true;
@@ -250,30 +266,31 @@ fn process(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, (ObjKe
         }
     }
     // Condemned, highest ordinal first.
-    let condemned: Vec<(i64, ObjKey, Value)> = pods.iter().rev().filter(|(o, _)| **o < start || **o >= end).map(|(o, (k, p))| (*o, k.clone(), p.clone())).collect();
-    let first_unhealthy_condemned = condemned.iter().rev().find(|(_, _, p)| !healthy(sim, p)).map(|(o, _, _)| *o);
-    let first_unhealthy = first_unhealthy.or(first_unhealthy_condemned);
-    for (ord, pk, p) in condemned {
-        if obj::is_deleting(&p) {
+    let condemned: Vec<(i64, &PodSummary)> = pods.iter().rev().filter(|(o, _)| **o < start || **o >= end).map(|(o, p)| (*o, p)).collect();
+    let first_unhealthy = first_unhealthy.or_else(|| condemned.iter().rev().find(|(_, p)| !healthy(p)).map(|(o, _)| *o));
+    for (ord, p) in condemned {
+        if p.deleting {
             if monotonic {
                 return true;
             }
             continue;
         }
-        if monotonic && !healthy(sim, &p) && first_unhealthy != Some(ord) {
+        if monotonic && !healthy(p) && first_unhealthy != Some(ord) {
             return true;
         }
         if when_scaled == "Delete" {
             // The claims go with the pod: the GC deletes them once it is gone.
-            for t in obj::arr_at(sts, "/spec/volumeClaimTemplates").to_vec() {
-                let ck = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, &claim_name(&t, &key.name, ord));
-                let r = obj::owner_ref(&p, false);
-                sim.modify(&ck, |c| {
-                    obj::meta_mut(c).insert("ownerReferences".into(), json!([r]));
-                });
+            if let Some(pod) = sim.store.get(&p.key).cloned() {
+                for t in obj::arr_at(sts, "/spec/volumeClaimTemplates").to_vec() {
+                    let ck = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, &claim_name(&t, &key.name, ord));
+                    let r = obj::owner_ref(&pod, false);
+                    sim.modify(&ck, |c| {
+                        obj::meta_mut(c).insert("ownerReferences".into(), json!([r]));
+                    });
+                }
             }
         }
-        delete_pod(sim, key, &pk);
+        delete_pod(sim, key, &p.key);
         if monotonic {
             return true;
         }
@@ -281,25 +298,25 @@ fn process(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, (ObjKe
     false
 }
 
+/// RollingUpdate (§2.6): replace old-revision pods from the highest ordinal down, keeping at
+/// most maxUnavailable (default 1) replicas unavailable.
 #[allow(clippy::too_many_arguments)]
-fn rolling_update(sim: &mut Sim, key: &ObjKey, sts: &Value, start: i64, end: i64, partition: i64, min_ready: i64, update_rev: &str) {
-    let uid = obj::uid(sts).to_string();
-    let pods: BTreeMap<i64, (ObjKey, Value)> = owned(sim, Kind::Pod, &uid).into_iter().filter_map(|(k, p)| parse_ordinal(&k.name.clone()).map(|(_, o)| (o, (k, p)))).collect();
+fn rolling_update(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, PodSummary>, start: i64, end: i64, partition: i64, update_rev: &str) {
     let replicas = end - start;
-    let max_unavailable = match sts.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable") {
+    let max_unavailable = match sts.ptr("/spec/updateStrategy/rollingUpdate/maxUnavailable") {
         Some(Value::Number(n)) => n.as_i64().unwrap_or(1).max(1),
         Some(Value::String(s)) if s.ends_with('%') => (s.trim_end_matches('%').parse::<i64>().unwrap_or(0) * replicas / 100).max(1),
         _ => 1,
     };
-    let unavailable = (start..end).filter(|o| pods.get(o).is_none_or(|(_, p)| !(is_running_and_ready(p) && !obj::is_deleting(p) && availability(sim, p, min_ready).0))).count() as i64;
+    let unavailable = (start..end).filter(|o| pods.get(o).is_none_or(|p| !healthy(p))).count() as i64;
     if unavailable >= max_unavailable {
         return;
     }
     let mut budget = max_unavailable - unavailable;
     for ord in (start + partition..end).rev() {
-        let Some((pk, p)) = pods.get(&ord) else { continue };
-        if obj::label(p, "controller-revision-hash") != Some(update_rev) && !obj::is_deleting(p) {
-            delete_pod(sim, key, pk);
+        let Some(p) = pods.get(&ord) else { continue };
+        if p.revision.as_deref() != Some(update_rev) && !p.deleting {
+            delete_pod(sim, key, &p.key);
             budget -= 1;
             if budget == 0 {
                 return;
@@ -309,17 +326,15 @@ fn rolling_update(sim: &mut Sim, key: &ObjKey, sts: &Value, start: i64, end: i64
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_status(sim: &mut Sim, key: &ObjKey, uid: &str, current_rev: &str, update_rev: &str, start: i64, end: i64, min_ready: i64, strategy: &str) {
-    let Some(sts) = sim.store.get(key).cloned() else { return };
-    let pods: Vec<Value> = owned(sim, Kind::Pod, uid).into_iter().map(|(_, p)| p).collect();
+fn write_status(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, PodSummary>, current_rev: &str, update_rev: &str, start: i64, end: i64, strategy: &str) {
+    let uid = obj::uid(sts).to_string();
     let count = pods.len() as i64;
-    let ready = pods.iter().filter(|p| is_running_and_ready(p)).count() as i64;
-    let available = pods.iter().filter(|p| availability(sim, p, min_ready).0).count() as i64;
-    let live = |p: &&Value| !obj::is_deleting(p);
-    let current = pods.iter().filter(live).filter(|p| obj::label(p, "controller-revision-hash") == Some(current_rev)).count() as i64;
-    let updated = pods.iter().filter(live).filter(|p| obj::label(p, "controller-revision-hash") == Some(update_rev)).count() as i64;
+    let ready = pods.values().filter(|p| p.running_ready).count() as i64;
+    let available = pods.values().filter(|p| p.available).count() as i64;
+    let current = pods.values().filter(|p| !p.deleting && p.revision.as_deref() == Some(current_rev)).count() as i64;
+    let updated = pods.values().filter(|p| !p.deleting && p.revision.as_deref() == Some(update_rev)).count() as i64;
     let replicas = end - start;
-    let mut st = json!({"observedGeneration": obj::i64_at(&sts, "/metadata/generation").unwrap_or(1), "replicas": count, "collisionCount": 0});
+    let mut st = json!({"observedGeneration": obj::i64_at(sts, "/metadata/generation").unwrap_or(1), "replicas": count, "collisionCount": 0});
     if ready > 0 {
         st["readyReplicas"] = json!(ready);
     }
@@ -346,13 +361,19 @@ fn write_status(sim: &mut Sim, key: &ObjKey, uid: &str, current_rev: &str, updat
     if !update_rev.is_empty() {
         st["updateRevision"] = json!(update_rev);
     }
-    sim.modify(key, |o| o["status"] = st);
+    if sim.store.get(key).and_then(|o| o.get("status")) != Some(&st) {
+        sim.modify(key, |o| o["status"] = st);
+    }
     // Old revisions beyond the history limit that no pod uses go.
-    let limit = obj::i64_at(&sts, "/spec/revisionHistoryLimit").unwrap_or(10).max(0) as usize;
-    let mut revs = owned(sim, Kind::ControllerRevision, uid);
+    let limit = obj::i64_at(sts, "/spec/revisionHistoryLimit").unwrap_or(10).max(0) as usize;
+    let n_revs = sim.store.dependents_iter(&uid).filter(|k| k.kind == Kind::ControllerRevision).count();
+    if n_revs <= limit {
+        return;
+    }
+    let mut revs = owned(sim, Kind::ControllerRevision, &uid);
     revs.sort_by_key(|(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
-    let in_use: Vec<String> = pods.iter().filter_map(|p| obj::label(p, "controller-revision-hash").map(String::from)).collect();
-    let removable: Vec<ObjKey> = revs.iter().filter(|(k, _)| k.name != cur_rev && k.name != update_rev && !in_use.contains(&k.name)).map(|(k, _)| k.clone()).collect();
+    let in_use: Vec<&str> = pods.values().filter_map(|p| p.revision.as_deref()).collect();
+    let removable: Vec<ObjKey> = revs.iter().filter(|(k, _)| k.name != cur_rev && k.name != update_rev && !in_use.contains(&k.name.as_str())).map(|(k, _)| k.clone()).collect();
     if removable.len() > limit {
         for k in removable.iter().take(removable.len() - limit) {
             let _ = sim.delete(k, DeleteOptions::default());
