@@ -11,7 +11,7 @@
 mod common;
 use common::{assert_like_real, assert_prefix_like_real, output_of, replay};
 
-const SEED: u64 = 245;
+const SEED: u64 = 6;
 
 const SCRIPT: &str = r#"
 kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx
