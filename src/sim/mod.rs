@@ -393,7 +393,7 @@ impl Sim {
     /// Turns store changes into controller work (the informers' event handlers).
     fn dispatch(&mut self) {
         let pending = std::mem::take(&mut self.store.pending);
-        for (key, ty, uid) in pending {
+        for store::Change { key, ty, uid, owners } in pending {
             let current = self.store.get(&key).cloned();
             let deleted = ty == WatchType::Deleted;
             if let Some(o) = &current {
@@ -404,6 +404,14 @@ impl Sim {
             if deleted && !self.store.dependents(&uid).is_empty() {
                 // The GC looks for dependents of whatever disappeared.
                 self.dirty.insert(Work::GcOrphans(uid.clone()));
+            }
+            if deleted {
+                // An owner waiting in foreground deletion may now have no dependents left.
+                for o in owners {
+                    if self.store.get(&o).is_some_and(obj::is_deleting) {
+                        self.dirty.insert(Work::Gc(o));
+                    }
+                }
             }
             match key.kind {
                 Kind::Pod => self.dispatch_pod(&key, current.as_ref()),

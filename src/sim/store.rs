@@ -54,6 +54,26 @@ pub struct WatchEvent {
     pub obj: Value,
 }
 
+/// A change not yet dispatched to the controllers: which object, what happened, its uid and
+/// the owners it names (the GC needs these once the object is gone).
+#[derive(Clone, Debug)]
+pub(crate) struct Change {
+    pub key: ObjKey,
+    pub ty: WatchType,
+    pub uid: String,
+    pub owners: Vec<ObjKey>,
+}
+
+fn owner_keys(key: &ObjKey, obj: &Value) -> Vec<ObjKey> {
+    super::obj::arr_at(obj, "/metadata/ownerReferences")
+        .iter()
+        .filter_map(|r| {
+            let kind = Kind::from_api(r.get("apiVersion")?.as_str()?, r.get("kind")?.as_str()?)?;
+            Some(ObjKey::new(kind, &key.ns, r.get("name")?.as_str()?))
+        })
+        .collect()
+}
+
 /// The objects and their history.
 #[derive(Debug, Default)]
 pub struct Store {
@@ -70,7 +90,7 @@ pub struct Store {
     /// Whether changes are recorded in the log (benchmarks switch it off).
     pub record: bool,
     /// Changes not yet dispatched to the controllers.
-    pub(crate) pending: Vec<(ObjKey, WatchType, String)>,
+    pub(crate) pending: Vec<Change>,
 }
 
 impl Store {
@@ -147,8 +167,9 @@ impl Store {
             self.log.push(WatchEvent { at, ty, key: key.clone(), obj: obj.clone() });
         }
         let uid = super::obj::uid(&obj).to_string();
+        let owners = owner_keys(&key, &obj);
         self.objects.insert(key.clone(), obj);
-        self.pending.push((key, ty, uid));
+        self.pending.push(Change { key, ty, uid, owners });
     }
 
     /// Removes an object for good.
@@ -170,7 +191,7 @@ impl Store {
         if self.record {
             self.log.push(WatchEvent { at, ty: WatchType::Deleted, key: key.clone(), obj: obj.clone() });
         }
-        self.pending.push((key.clone(), WatchType::Deleted, super::obj::uid(&obj).to_string()));
+        self.pending.push(Change { key: key.clone(), ty: WatchType::Deleted, uid: super::obj::uid(&obj).to_string(), owners: owner_keys(key, &obj) });
         Some(obj)
     }
 

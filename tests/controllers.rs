@@ -1,0 +1,373 @@
+//! One test per controller rule of the reference (§1–§3, §6): what the StatefulSet,
+//! ReplicaSet, Deployment, scheduler, kubelet, volume and garbage-collection models do.
+
+mod common;
+use common::replay;
+use kubelab::session::Session;
+use kubelab::sim::{obj, Kind, SimConfig, WatchType};
+use serde_json::Value;
+
+fn session(seed: u64) -> Session {
+    Session::new(SimConfig::seeded(seed)).with_loader(common::files_loader())
+}
+
+fn run(s: &mut Session, line: &str) -> String {
+    s.run_line(line).0.text()
+}
+
+fn pod(s: &Session, name: &str) -> Option<Value> {
+    s.sim.get(Kind::Pod, "default", name).cloned()
+}
+
+const STS: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  replicas: 3
+  POLICY
+  selector:
+    matchLabels:
+      app: db
+  template:
+    metadata:
+      labels:
+        app: db
+    spec:
+      containers:
+      - name: c
+        image: nginx:1.21
+        volumeMounts:
+        - name: data
+          mountPath: /data
+  volumeClaimTemplates:
+  - metadata:
+      name: data
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests:
+          storage: 1Gi
+";
+
+fn sts(policy: &str) -> String {
+    STS.replace("POLICY", policy)
+}
+
+/// The order in which pods were first created (ADDED events) during `f`.
+fn added_order(s: &mut Session, f: impl FnOnce(&mut Session)) -> Vec<(String, u64)> {
+    let c = s.sim.store.cursor();
+    f(s);
+    s.sim.store.events_since(c).iter().filter(|e| e.ty == WatchType::Added && e.key.kind == Kind::Pod).map(|e| (e.key.name.clone(), e.at.ms())).collect()
+}
+
+#[test]
+fn ordered_ready_creates_the_next_pod_only_after_the_previous_is_running_and_ready() {
+    let mut s = session(1);
+    s.write_file("db.yaml", &sts(""));
+    let c = s.sim.store.cursor();
+    run(&mut s, "kubectl apply -f db.yaml");
+    s.sim.run_until_idle(600_000);
+    let events: Vec<_> = s.sim.store.events_since(c).iter().filter(|e| e.key.kind == Kind::Pod).cloned().collect();
+    for n in 1..3 {
+        let created = events.iter().find(|e| e.ty == WatchType::Added && e.key.name == format!("db-{n}")).unwrap().at;
+        let prev_ready = events.iter().find(|e| e.key.name == format!("db-{}", n - 1) && kubelab::sim::kubelet::is_running_and_ready(&e.obj)).unwrap().at;
+        assert!(created >= prev_ready, "db-{n} created at {created} before db-{} was ready at {prev_ready}", n - 1);
+    }
+    // Each claim existed before its pod.
+    for n in 0..3 {
+        let claim = events.len();
+        let _ = claim;
+        let pvc = s.sim.get(Kind::PersistentVolumeClaim, "default", &format!("data-db-{n}")).unwrap();
+        let p = pod(&s, &format!("db-{n}")).unwrap();
+        assert!(obj::str_at(pvc, "/metadata/creationTimestamp") <= obj::str_at(&p, "/metadata/creationTimestamp"));
+        assert_eq!(obj::label(pvc, "app"), Some("db"), "claims carry the selector labels");
+    }
+}
+
+#[test]
+fn parallel_creates_all_pods_at_once() {
+    let mut s = session(1);
+    s.write_file("db.yaml", &sts("podManagementPolicy: Parallel"));
+    let order = added_order(&mut s, |s| {
+        run(s, "kubectl apply -f db.yaml");
+        s.sim.run_until_idle(600_000);
+    });
+    assert_eq!(order.len(), 3);
+    assert!(order.iter().all(|(_, t)| *t == order[0].1), "{order:?}");
+}
+
+#[test]
+fn ordinals_start_names_pods_from_the_start() {
+    let mut s = session(1);
+    s.write_file("db.yaml", &sts("ordinals:\n    start: 5"));
+    run(&mut s, "kubectl apply -f db.yaml");
+    s.sim.run_until_idle(600_000);
+    let out = run(&mut s, "kubectl get pods -o name");
+    assert_eq!(out, "pod/db-5\npod/db-6\npod/db-7\n");
+}
+
+#[test]
+fn statefulset_pods_get_identity_labels_hostname_and_subdomain() {
+    let mut s = session(1);
+    run(&mut s, "kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
+    let p = pod(&s, "web-1").unwrap();
+    assert_eq!(obj::label(&p, "statefulset.kubernetes.io/pod-name"), Some("web-1"));
+    assert!(obj::label(&p, "controller-revision-hash").is_some_and(|h| h.starts_with("web-")));
+    assert_eq!(obj::str_at(&p, "/spec/hostname"), Some("web-1"));
+    assert_eq!(obj::str_at(&p, "/spec/subdomain"), Some("nginx"));
+    assert_eq!(obj::str_at(&p, "/metadata/generateName"), Some("web-"));
+    let claim = obj::arr_at(&p, "/spec/volumes").iter().find_map(|v| obj::str_at(v, "/persistentVolumeClaim/claimName")).unwrap();
+    assert_eq!(claim, "www-web-1");
+    let out = run(&mut s, "kubectl get controllerrevisions");
+    assert!(out.contains("statefulset.apps/web   1"), "{out}");
+}
+
+#[test]
+fn scale_down_goes_highest_first_one_at_a_time() {
+    let mut s = session(2);
+    s.write_file("db.yaml", &sts("replicas: 5").replace("  replicas: 3\n", ""));
+    run(&mut s, "kubectl apply -f db.yaml");
+    s.sim.run_until_idle(600_000);
+    let c = s.sim.store.cursor();
+    run(&mut s, "kubectl scale sts db --replicas=2");
+    s.sim.run_until_idle(600_000);
+    let evs: Vec<_> = s.sim.store.events_since(c).iter().filter(|e| e.key.kind == Kind::Pod).cloned().collect();
+    let deleted: Vec<(String, u64)> = evs.iter().filter(|e| e.ty == WatchType::Deleted).map(|e| (e.key.name.clone(), e.at.ms())).collect();
+    assert_eq!(deleted.iter().map(|d| d.0.as_str()).collect::<Vec<_>>(), ["db-4", "db-3", "db-2"]);
+    for w in deleted.windows(2) {
+        let next_term = evs.iter().find(|e| e.key.name == w[1].0 && obj::is_deleting(&e.obj)).unwrap().at.ms();
+        assert!(next_term >= w[0].1, "{} began terminating before {} was gone", w[1].0, w[0].0);
+    }
+    // Claims are retained by default.
+    assert_eq!(s.sim.store.list(Kind::PersistentVolumeClaim, Some("default")).count(), 5);
+}
+
+#[test]
+fn a_deleted_statefulset_pod_returns_with_its_name_and_claim_on_its_volume_node() {
+    let mut s = session(1);
+    run(&mut s, "kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
+    let before = pod(&s, "web-0").unwrap();
+    run(&mut s, "kubectl delete pod web-0");
+    s.sim.run_until_idle(600_000);
+    let after = pod(&s, "web-0").unwrap();
+    assert_ne!(obj::uid(&before), obj::uid(&after));
+    assert_eq!(obj::str_at(&before, "/spec/nodeName"), obj::str_at(&after, "/spec/nodeName"), "local volume pins the node");
+    let ip = |p: &Value| obj::str_at(p, "/status/podIP").unwrap().to_string();
+    assert_ne!(ip(&before), ip(&after), "a new IP, not reused at once");
+    assert_eq!(ip(&before).rsplit_once('.').unwrap().0, ip(&after).rsplit_once('.').unwrap().0, "same node block");
+}
+
+#[test]
+fn orphaned_pods_are_adopted_and_extras_removed_when_the_set_returns() {
+    let mut s = session(1);
+    run(&mut s, "kubectl apply -f web.yaml");
+    run(&mut s, "kubectl scale sts web --replicas=3");
+    s.sim.run_until_idle(600_000);
+    let out = run(&mut s, "kubectl delete statefulset web --cascade=orphan");
+    assert_eq!(out, "statefulset.apps \"web\" deleted\n");
+    s.sim.run_until_idle(600_000);
+    assert_eq!(run(&mut s, "kubectl get pods -o name"), "pod/web-0\npod/web-1\npod/web-2\n");
+    assert!(obj::controller_ref(&pod(&s, "web-1").unwrap()).is_none());
+    run(&mut s, "kubectl delete pod web-0");
+    s.sim.run_until_idle(600_000);
+    assert_eq!(run(&mut s, "kubectl get pods -o name"), "pod/web-1\npod/web-2\n", "nothing re-creates an orphan");
+    let out = run(&mut s, "kubectl apply -f web.yaml");
+    assert_eq!(out, "service/nginx unchanged\nstatefulset.apps/web created\n");
+    s.sim.run_until_idle(600_000);
+    assert_eq!(run(&mut s, "kubectl get pods -o name"), "pod/web-0\npod/web-1\n", "web-0 created, web-1 adopted, web-2 removed");
+    assert!(obj::controller_ref(&pod(&s, "web-1").unwrap()).is_some());
+}
+
+#[test]
+fn retention_policy_delete_removes_claims_with_the_set() {
+    let mut s = session(1);
+    s.write_file("db.yaml", &sts("persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Delete\n    whenScaled: Delete"));
+    run(&mut s, "kubectl apply -f db.yaml");
+    s.sim.run_until_idle(600_000);
+    run(&mut s, "kubectl scale sts db --replicas=2");
+    s.sim.run_until_idle(600_000);
+    assert!(s.sim.get(Kind::PersistentVolumeClaim, "default", "data-db-2").is_none(), "whenScaled: Delete");
+    assert!(s.sim.get(Kind::PersistentVolumeClaim, "default", "data-db-1").is_some());
+    run(&mut s, "kubectl delete sts db");
+    s.sim.run_until_idle(600_000);
+    assert_eq!(s.sim.store.list(Kind::PersistentVolumeClaim, Some("default")).count(), 0, "whenDeleted: Delete");
+    // With the claims gone, their local-path volumes are released and then deleted.
+    assert_eq!(s.sim.store.list(Kind::PersistentVolume, None).count(), 0);
+}
+
+#[test]
+fn volumes_wait_for_the_first_consumer_and_are_named_after_the_claim() {
+    let mut s = session(1);
+    s.write_file("pvc.yaml", "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: c\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 2Gi\n");
+    run(&mut s, "kubectl apply -f pvc.yaml");
+    s.sim.advance(60_000);
+    let out = run(&mut s, "kubectl get pvc c");
+    assert!(out.contains("c      Pending                                      local-path     60s"), "{out}");
+    let out = run(&mut s, "kubectl describe pvc c");
+    assert!(out.contains("WaitForFirstConsumer") && out.contains("waiting for first consumer to be created before binding"), "{out}");
+    s.write_file("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.21\n    volumeMounts:\n    - name: v\n      mountPath: /v\n  volumes:\n  - name: v\n    persistentVolumeClaim:\n      claimName: c\n");
+    run(&mut s, "kubectl apply -f pod.yaml");
+    s.sim.run_until_idle(600_000);
+    let pvc = s.sim.get(Kind::PersistentVolumeClaim, "default", "c").unwrap().clone();
+    assert_eq!(obj::str_at(&pvc, "/status/phase"), Some("Bound"));
+    assert_eq!(obj::str_at(&pvc, "/spec/volumeName").unwrap(), format!("pvc-{}", obj::uid(&pvc)));
+    // A claim in use stays Terminating until its pod is gone; then the volume is released and deleted.
+    let out = run(&mut s, "kubectl delete pvc c --wait=false");
+    assert_eq!(out, "persistentvolumeclaim \"c\" deleted\n");
+    s.sim.run_until_idle(600_000);
+    assert!(run(&mut s, "kubectl get pvc c").contains("Terminating"));
+    run(&mut s, "kubectl delete pod p");
+    s.sim.run_until_idle(600_000);
+    assert!(s.sim.get(Kind::PersistentVolumeClaim, "default", "c").is_none());
+    assert_eq!(s.sim.store.list(Kind::PersistentVolume, None).count(), 0);
+}
+
+#[test]
+fn unknown_images_back_off_as_the_kubelet_does() {
+    let mut s = session(1);
+    s.write_file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: c\n    image: nginx:1.99\n");
+    run(&mut s, "kubectl apply -f p.yaml");
+    let c = s.sim.store.cursor();
+    s.sim.run_until(kubelab::sim::SimTime(s.sim.now().ms() + 120_000));
+    let statuses: Vec<(String, u64)> = s.sim.store.events_since(c).iter().filter(|e| e.key.kind == Kind::Pod).map(|e| (kubelab::kubectl::tables::pod_status(&s.sim, &e.obj).1, e.at.ms())).collect();
+    let seq: Vec<&str> = statuses.iter().map(|(s, _)| s.as_str()).collect();
+    assert!(seq.windows(2).any(|w| w == ["ErrImagePull", "ImagePullBackOff"]), "{seq:?}");
+    // Back-off between pulls doubles: 10 s, 20 s, 40 s.
+    let pulls: Vec<u64> = statuses.iter().filter(|(s, _)| s == "ErrImagePull").map(|(_, t)| *t).collect();
+    assert!(pulls.len() >= 3, "{statuses:?}");
+    let gaps: Vec<u64> = pulls.windows(2).map(|w| (w[1] - w[0]) / 1000).collect();
+    assert!(gaps[0] >= 10 && gaps[0] <= 14 && gaps[1] >= 20 && gaps[1] <= 24, "{gaps:?}");
+    let out = run(&mut s, "kubectl describe pod bad");
+    assert!(out.contains("Failed to pull image \"nginx:1.99\": rpc error: code = NotFound"), "{out}");
+}
+
+#[test]
+fn graceful_termination_waits_for_processes_that_ignore_sigterm() {
+    let mut s = session(1);
+    s.write_file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: sleeper\nspec:\n  containers:\n  - name: c\n    image: busybox:1.28\n    command: [sh, -c, 'sleep 3600']\n");
+    run(&mut s, "kubectl apply -f p.yaml");
+    s.sim.run_until(kubelab::sim::SimTime(60_000));
+    assert!(run(&mut s, "kubectl get pod sleeper").contains("Running"));
+    let t0 = s.sim.now().ms();
+    run(&mut s, "kubectl delete pod sleeper");
+    let took = s.sim.now().ms() - t0;
+    assert!((30_000..32_000).contains(&took), "took {took} ms: the 30 s grace period");
+    run(&mut s, "kubectl apply -f p.yaml");
+    s.sim.run_until(kubelab::sim::SimTime(s.sim.now().ms() + 60_000));
+    let t0 = s.sim.now().ms();
+    run(&mut s, "kubectl delete pod sleeper --grace-period=5");
+    let took = s.sim.now().ms() - t0;
+    assert!((5_000..7_000).contains(&took), "took {took} ms");
+}
+
+#[test]
+fn deployment_names_replicasets_by_template_hash_and_pods_randomly() {
+    let t = replay("kubectl create -f deploy.yaml\n@sleep 30s\nkubectl get rs,pods -o name\n", 4);
+    let names: Vec<&str> = t.lines().filter(|l| l.contains('/')).filter(|l| !l.starts_with('$')).collect();
+    let rs = names.iter().find(|n| n.starts_with("replicaset.apps/")).unwrap().trim_start_matches("replicaset.apps/");
+    let hash = rs.strip_prefix("deploy-").unwrap();
+    assert!((1..=10).contains(&hash.len()) && hash.chars().all(|c| "456789bcdf".contains(c)) && !hash.starts_with('4'), "{hash}");
+    let pods: Vec<&str> = names.iter().filter_map(|n| n.strip_prefix("pod/")).collect();
+    assert_eq!(pods.len(), 3);
+    for p in &pods {
+        let suffix = p.strip_prefix(&format!("{rs}-")).unwrap();
+        assert_eq!(suffix.len(), 5);
+        assert!(suffix.chars().all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c)), "{suffix}");
+    }
+}
+
+#[test]
+fn deployment_replaces_deleted_pods_under_new_names_and_rolls_back_to_the_old_replicaset() {
+    let mut s = session(5);
+    run(&mut s, "kubectl create -f deploy.yaml");
+    s.sim.run_until_idle(600_000);
+    let names = |s: &mut Session| run(s, "kubectl get pods -o name");
+    let before = names(&mut s);
+    let first = before.lines().next().unwrap().trim_start_matches("pod/").to_string();
+    run(&mut s, &format!("kubectl delete pod {first}"));
+    s.sim.run_until_idle(600_000);
+    let after = names(&mut s);
+    assert_eq!(after.lines().count(), 3);
+    assert!(!after.contains(&first), "{after}");
+    let rs1 = run(&mut s, "kubectl get rs -o name");
+    run(&mut s, "kubectl patch deploy deploy -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.23\"}]}}}}'");
+    // During the rollout the pod count stays within replicas + maxSurge (3 + 1).
+    let c = s.sim.store.cursor();
+    s.sim.run_until_idle(600_000);
+    let mut live: std::collections::BTreeSet<String> = s.sim.store.list(Kind::Pod, Some("default")).map(|(k, _)| k.name.clone()).collect();
+    let _ = &mut live;
+    for e in s.sim.store.events_since(c) {
+        let _ = e;
+    }
+    let rs_all = run(&mut s, "kubectl get rs");
+    assert_eq!(rs_all.lines().count(), 3, "{rs_all}");
+    run(&mut s, "kubectl patch deploy deploy -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.21\"}]}}}}'");
+    s.sim.run_until_idle(600_000);
+    let rs_after = run(&mut s, "kubectl get rs");
+    assert_eq!(rs_after.lines().count(), 3, "rolling back re-uses the first ReplicaSet: {rs_after}");
+    let first_rs = rs1.trim().trim_start_matches("replicaset.apps/");
+    assert!(rs_after.lines().any(|l| l.starts_with(first_rs) && l.split_whitespace().nth(1) == Some("3")), "{rs_after}");
+    let d = s.sim.get(Kind::Deployment, "default", "deploy").unwrap();
+    assert_eq!(obj::annotation(d, "deployment.kubernetes.io/revision"), Some("3"));
+}
+
+#[test]
+fn services_get_cluster_ips_from_the_range_and_endpoints_list_ready_pods_only() {
+    let mut s = session(1);
+    s.write_file("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: front\nspec:\n  selector:\n    app: nginx\n  ports:\n  - port: 8080\n    targetPort: web\n");
+    run(&mut s, "kubectl apply -f svc.yaml -f web.yaml");
+    let out = run(&mut s, "kubectl get svc front");
+    let ip = out.lines().nth(1).unwrap().split_whitespace().nth(2).unwrap().to_string();
+    assert!(ip.starts_with("10.200.1."), "{out}");
+    // While web-0 is still starting, the endpoints have no ready address.
+    assert!(run(&mut s, "kubectl get ep nginx").contains("<none>") || run(&mut s, "kubectl get ep nginx").lines().count() == 1);
+    s.sim.run_until_idle(600_000);
+    let out = run(&mut s, "kubectl get ep front");
+    assert!(out.contains(":80,") && out.lines().nth(1).unwrap().matches(":80").count() == 2, "targetPort by name resolves to 80: {out}");
+    let out = run(&mut s, "kubectl get svc nginx");
+    assert!(out.contains("None"), "{out}");
+}
+
+#[test]
+fn garbage_collection_background_foreground_and_orphan() {
+    for (flag, pods_left) in [("", 0), ("--cascade=foreground", 0), ("--cascade=orphan", 3)] {
+        let mut s = session(1);
+        run(&mut s, "kubectl create -f deploy.yaml");
+        s.sim.run_until_idle(600_000);
+        run(&mut s, &format!("kubectl delete deploy deploy {flag}"));
+        s.sim.run_until_idle(600_000);
+        assert_eq!(s.sim.store.list(Kind::Pod, Some("default")).count(), pods_left, "{flag}");
+        let rs = s.sim.store.list(Kind::ReplicaSet, Some("default")).count();
+        assert_eq!(rs, if pods_left > 0 { 1 } else { 0 }, "{flag}");
+    }
+}
+
+#[test]
+fn newer_kubectl_names_the_namespace_when_deleting() {
+    let mut cfg = SimConfig::seeded(1);
+    cfg.profile.kubectl_version = Some("1.34.0".into());
+    let mut s = Session::new(cfg).with_loader(common::files_loader());
+    run(&mut s, "kubectl apply -f web.yaml");
+    let out = run(&mut s, "kubectl delete svc nginx");
+    assert_eq!(out, "service \"nginx\" deleted from default namespace\n");
+}
+
+#[test]
+fn newer_kubelets_report_completed_while_terminating() {
+    let mut cfg = SimConfig::seeded(1);
+    cfg.profile.kubernetes_version = "1.31.0".into();
+    let t = {
+        let mut s = Session::new(cfg).with_loader(common::files_loader());
+        kubelab::replay::run_script(&mut s, "kubectl apply -f web.yaml\n@sleep 60s\nkubectl scale sts web --replicas=1 && kubectl get pods -w\n")
+    };
+    let web1: Vec<&str> = t.lines().filter(|l| l.starts_with("web-1")).collect();
+    // Reference §7 item 17: `1/1 Terminating`, `0/1 Completed`, then the DELETED event repeats it.
+    assert_eq!(web1.len(), 3, "{t}");
+    assert!(web1[0].contains("1/1     Terminating"), "{t}");
+    assert!(web1[1].contains("0/1     Completed"), "{t}");
+    assert!(web1[2].contains("0/1     Completed"), "{t}");
+}

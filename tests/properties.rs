@@ -1,0 +1,104 @@
+//! Property tests: whatever a person types or pastes, nothing panics (a panic kills the page),
+//! every command answers, and the cluster still settles.
+
+use kubelab::session::Session;
+use kubelab::sim::SimConfig;
+use proptest::prelude::*;
+
+const WEB: &str = include_str!("../lessons/files/web.yaml");
+
+fn session() -> Session {
+    let mut s = Session::new(SimConfig::seeded(3));
+    s.write_file("web.yaml", WEB);
+    s
+}
+
+/// A mutation of a text: (position fraction, operation, payload).
+fn mutate(text: &str, edits: &[(f64, u8, String)]) -> String {
+    let mut t: Vec<char> = text.chars().collect();
+    for (pos, op, s) in edits {
+        if t.is_empty() {
+            break;
+        }
+        let i = ((*pos * t.len() as f64) as usize).min(t.len() - 1);
+        match op % 4 {
+            0 => {
+                t.remove(i);
+            }
+            1 => {
+                for (k, c) in s.chars().enumerate() {
+                    t.insert(i + k, c);
+                }
+            }
+            2 => {
+                t[i] = s.chars().next().unwrap_or(' ');
+            }
+            _ => {
+                let line_start = t[..i].iter().rposition(|c| *c == '\n').map_or(0, |p| p + 1);
+                let line_end = t[i..].iter().position(|c| *c == '\n').map_or(t.len(), |p| i + p + 1);
+                let line: Vec<char> = t[line_start..line_end].to_vec();
+                for (k, c) in line.iter().enumerate() {
+                    t.insert(line_end + k, *c);
+                }
+            }
+        }
+    }
+    t.into_iter().collect()
+}
+
+const WORDS: &[&str] = &[
+    "kubectl", "get", "apply", "create", "delete", "describe", "scale", "patch", "label", "annotate", "pods", "po", "sts", "statefulset", "deploy", "rs", "svc", "ep",
+    "endpointslices", "pvc", "pv", "sc", "nodes", "events", "all", "controllerrevisions", "web", "web-0", "web-1", "nginx", "-f", "web.yaml", "-", "-l", "app=nginx",
+    "-o", "yaml", "json", "wide", "name", "-w", "--watch", "-A", "-n", "default", "kube-system", "--replicas=3", "--replicas", "5", "-p", "{\"spec\":{\"replicas\":1}}",
+    "--type=json", "--type=merge", "[{\"op\":\"remove\",\"path\":\"/spec\"}]", "--cascade=orphan", "--cascade=foreground", "--grace-period=0", "--force", "--all",
+    "--show-labels", "x=y", "x-", "--overwrite", "&&", ";", "||", "|", "'", "\"", "for", "i", "in", "0", "1", "do", "done", "echo", "$i", "$(", ")", "sleep", "cat",
+    "--help", "-h", "--wait=false", "web-9", "foo", "--", "@", "{", "}",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mangled_manifests_never_panic(edits in proptest::collection::vec((0.0f64..1.0, any::<u8>(), "[ -~\\n\\t]{0,6}"), 0..6)) {
+        let text = mutate(WEB, &edits);
+        let mut s = session();
+        s.write_file("bad.yaml", &text);
+        let (out, code) = s.run_line("kubectl apply -f bad.yaml");
+        prop_assert!(!out.text().is_empty() || code == 0);
+        s.sim.run_until_idle(15 * 60 * 1000);
+        let (out, _) = s.run_line("kubectl get all,pvc,pv");
+        prop_assert!(!out.text().is_empty());
+    }
+
+    #[test]
+    fn random_objects_never_panic(kind in prop::sample::select(vec![("v1", "Pod"), ("v1", "Service"), ("v1", "PersistentVolumeClaim"), ("v1", "PersistentVolume"), ("apps/v1", "StatefulSet"), ("apps/v1", "Deployment"), ("apps/v1", "ReplicaSet"), ("storage.k8s.io/v1", "StorageClass")]),
+                                  replicas in prop::option::of(-3i64..6), name in "[a-z0-9.-]{0,12}", image in "[a-z:./0-9]{0,14}", junk in "[a-z]{1,8}", use_junk in any::<bool>(), labels in any::<bool>()) {
+        let lbl = if labels { "app: x" } else { "app: y" };
+        let mut text = format!("apiVersion: {}\nkind: {}\nmetadata:\n  name: {name:?}\n", kind.0, kind.1);
+        text.push_str(&format!("spec:\n  selector:\n    matchLabels:\n      app: x\n  template:\n    metadata:\n      labels:\n        {lbl}\n    spec:\n      containers:\n      - name: c\n        image: {image:?}\n"));
+        if let Some(r) = replicas { text.push_str(&format!("  replicas: {r}\n")); }
+        text.push_str("  containers:\n  - name: c\n    image: nginx\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n  ports:\n  - port: 80\n");
+        if use_junk { text.push_str(&format!("  {junk}: 1\n")); }
+        let mut s = session();
+        s.write_file("r.yaml", &text);
+        let (out, _) = s.run_line("kubectl create -f r.yaml");
+        prop_assert!(!out.text().is_empty());
+        s.sim.run_until_idle(15 * 60 * 1000);
+        s.run_line("kubectl delete -f r.yaml");
+        s.run_line("kubectl get all -A -o wide");
+    }
+
+    #[test]
+    fn random_command_lines_never_panic(words in proptest::collection::vec(prop::sample::select(WORDS.to_vec()), 1..9), raw in "[ -~]{0,20}") {
+        let mut s = session();
+        s.run_line("kubectl apply -f web.yaml");
+        let line = words.join(" ");
+        let (_out, _code) = s.run_line(&line);
+        let (_out, _code) = s.run_line(&raw);
+        let (_out, _code) = s.run_line(&format!("kubectl {raw}"));
+        // The cluster still answers and settles.
+        s.sim.run_until_idle(15 * 60 * 1000);
+        let (out, _) = s.run_line("kubectl get pods");
+        prop_assert!(!out.text().is_empty());
+    }
+}

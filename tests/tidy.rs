@@ -1,0 +1,108 @@
+//! Keeps the house standing: module invariants from ARCHITECTURE.md, checked on the source text.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(rust_files(&p));
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Code lines only (comments dropped), so that docs may name what the code must not use.
+fn code(text: &str) -> String {
+    text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn every_file_starts_with_a_module_doc() {
+    let mut bad = Vec::new();
+    for dir in ["src", "tests", "benches", "examples"] {
+        for f in rust_files(&root().join(dir)) {
+            let text = std::fs::read_to_string(&f).unwrap();
+            if !text.starts_with("//!") {
+                bad.push(f.display().to_string());
+            }
+        }
+    }
+    assert!(bad.is_empty(), "files without a leading //! doc: {bad:#?}");
+}
+
+#[test]
+fn the_model_is_pure_and_deterministic() {
+    let banned = ["yew", "web_sys", "js_sys", "gloo", "wasm_bindgen", "thread_rng", "SmallRng", "from_entropy", "from_os_rng", "Instant::now", "SystemTime", "HashMap", "HashSet", "std::fs", "std::time", "std::env", "println!", "eprintln!"];
+    let mut bad = Vec::new();
+    for f in rust_files(&root().join("src/sim")) {
+        let text = code(&std::fs::read_to_string(&f).unwrap());
+        for b in banned {
+            if text.contains(b) {
+                bad.push(format!("{}: {b}", f.display()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "src/sim must not reach for the browser, the clock, the OS or an unseeded RNG: {bad:#?}");
+}
+
+#[test]
+fn text_layers_do_no_io_and_know_no_browser() {
+    let banned = ["yew", "web_sys", "js_sys", "gloo", "std::fs", "std::env", "std::process", "SystemTime", "Instant::now", "thread_rng", "println!", "eprintln!"];
+    let mut bad = Vec::new();
+    for dir in ["src/kubectl", "src/shell", "src/manifest", "src/session.rs", "src/replay.rs"] {
+        let p = root().join(dir);
+        let files = if p.is_dir() { rust_files(&p) } else { vec![p] };
+        for f in files {
+            let text = code(&std::fs::read_to_string(&f).unwrap());
+            for b in banned {
+                if text.contains(b) {
+                    bad.push(format!("{}: {b}", f.display()));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "text-in, text-out layers must stay pure: {bad:#?}");
+}
+
+#[test]
+fn tests_neither_ignore_nor_expect_panics() {
+    let mut bad = Vec::new();
+    for dir in ["src", "tests"] {
+        for f in rust_files(&root().join(dir)) {
+            if f.ends_with("tidy.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&f).unwrap();
+            for b in ["#[ignore", "#[should_panic"] {
+                if text.contains(b) {
+                    bad.push(format!("{}: {b}", f.display()));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+#[test]
+fn deliberate_differences_are_marked_the_same_way() {
+    let mut bad = Vec::new();
+    for f in rust_files(&root().join("src")) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (i, l) in text.lines().enumerate() {
+            if l.contains("k8s-diff") && !l.contains("// k8s-diff:") && !l.contains("//! ") {
+                bad.push(format!("{}:{}", f.display(), i + 1));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "write deliberate differences as `// k8s-diff: ...`: {bad:#?}");
+}
