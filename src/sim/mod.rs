@@ -191,7 +191,8 @@ impl Sim {
                     labels["node-role.kubernetes.io/master"] = json!("");
                 }
             }
-            let taints = if cp { json!([{"effect":"NoSchedule","key":"node-role.kubernetes.io/master"}]) } else { json!([]) };
+            let taint_key = if minor >= 25 { "node-role.kubernetes.io/control-plane" } else { "node-role.kubernetes.io/master" };
+            let taints = if cp { json!([{"effect":"NoSchedule","key":taint_key}]) } else { json!([]) };
             let mut node = json!({"apiVersion":"v1","kind":"Node","metadata":{"name":n.name,"labels":labels},
                 "spec":{"podCIDR":n.pod_cidr,"podCIDRs":[n.pod_cidr]},
                 "status":{"addresses":[{"type":"InternalIP","address":n.ip},{"type":"Hostname","address":n.name}],

@@ -72,9 +72,14 @@ fn default_provision_cached_ms() -> u64 {
     2_200
 }
 
-/// The seed lab's cluster (DOIK study, kubeadm 1.23 with Calico and local-path-provisioner).
+/// The seed lab's cluster (DOIK study: kubeadm with Calico and local-path-provisioner).
+///
+/// The seed's output pins the release to 1.25-1.26: kubectl prints `pod "web-0" deleted`
+/// without a namespace (before 1.34), a terminating pod shows `0/1 Terminating` rather than
+/// `Completed` (kubelet before 1.27), `get pvc` has no VOLUMEATTRIBUTESCLASS column (before
+/// 1.29), and strict field validation answers on the server (kubectl 1.25 and later).
 pub const DEFAULT_PROFILE_YAML: &str = r#"
-kubernetesVersion: 1.23.6
+kubernetesVersion: 1.26.5
 startTime: 2022-05-28T09:00:00Z
 clusterAgeSeconds: 7200
 nodes:
@@ -167,8 +172,8 @@ mod tests {
         let p = Profile::default();
         assert_eq!(p.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["k8s-m", "k8s-w1", "k8s-w2", "k8s-w3"]);
         assert_eq!(p.cluster_dns, "10.200.1.10");
-        assert_eq!(p.server_minor(), 23);
-        assert_eq!(p.kubectl_minor(), 23);
+        assert_eq!(p.server_minor(), 26);
+        assert_eq!(p.kubectl_minor(), 26);
         assert!(p.storage_classes[0].default);
     }
 
