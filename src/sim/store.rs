@@ -7,6 +7,46 @@ use super::resources::Kind;
 use super::time::SimTime;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// What the workload controllers read of a pod, kept up to date on every write so that a
+/// controller's sync does not have to parse each pod again.
+#[derive(Clone, Debug)]
+pub struct PodFacts {
+    pub key: ObjKey,
+    pub controller_uid: Option<String>,
+    pub deleting: bool,
+    pub terminal: bool,
+    pub pending: bool,
+    pub scheduled: bool,
+    pub running_ready: bool,
+    /// `lastTransitionTime` of the Ready condition when ready.
+    pub ready_since: Option<String>,
+    pub revision: Option<String>,
+    pub created: String,
+    pub labels: BTreeMap<String, String>,
+}
+
+impl PodFacts {
+    fn of(key: &ObjKey, p: &Value) -> PodFacts {
+        use super::obj;
+        let phase = obj::str_at(p, "/status/phase").unwrap_or("Pending");
+        let running_ready = phase == "Running" && obj::condition_true(p, "Ready");
+        PodFacts {
+            key: key.clone(),
+            controller_uid: obj::controller_uid(p).map(String::from),
+            deleting: obj::is_deleting(p),
+            terminal: phase == "Succeeded" || phase == "Failed",
+            pending: phase == "Pending",
+            scheduled: obj::str_at(p, "/spec/nodeName").is_some(),
+            running_ready,
+            ready_since: if running_ready { obj::condition(p, "Ready").and_then(|c| c.get("lastTransitionTime")).and_then(Value::as_str).map(String::from) } else { None },
+            revision: obj::label(p, "controller-revision-hash").map(String::from),
+            created: obj::str_at(p, "/metadata/creationTimestamp").unwrap_or("").to_string(),
+            labels: super::labels::labels_of(p),
+        }
+    }
+}
 
 /// Which object: kind, namespace (empty for cluster-scoped kinds) and name.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -83,6 +123,9 @@ pub struct Store {
     by_owner: BTreeMap<String, BTreeSet<ObjKey>>,
     /// Objects without a controller reference (candidates for adoption), by key.
     orphans: BTreeSet<ObjKey>,
+    /// Pod facts, by pod, and pods by the uid of their controller.
+    pod_facts: BTreeMap<ObjKey, Rc<PodFacts>>,
+    pods_by_controller: BTreeMap<String, BTreeSet<ObjKey>>,
     /// Every change, in order. Watches read it from a cursor.
     log: Vec<WatchEvent>,
     /// Index in the log of `log[0]` (the log may be trimmed from the front).
@@ -120,6 +163,31 @@ impl Store {
     /// The same, without collecting.
     pub fn dependents_iter<'a>(&'a self, uid: &str) -> impl Iterator<Item = &'a ObjKey> + 'a {
         self.by_owner.get(uid).into_iter().flat_map(|s| s.iter())
+    }
+
+    /// Facts of the pods whose controller has `uid`.
+    pub fn controlled_pods<'a>(&'a self, uid: &str) -> impl Iterator<Item = &'a Rc<PodFacts>> + 'a {
+        self.pods_by_controller.get(uid).into_iter().flat_map(|s| s.iter()).filter_map(|k| self.pod_facts.get(k))
+    }
+
+    fn index_pod(&mut self, key: &ObjKey, obj: Option<&Value>) {
+        if let Some(old) = self.pod_facts.remove(key) {
+            if let Some(u) = &old.controller_uid {
+                if let Some(set) = self.pods_by_controller.get_mut(u) {
+                    set.remove(key);
+                    if set.is_empty() {
+                        self.pods_by_controller.remove(u);
+                    }
+                }
+            }
+        }
+        if let Some(o) = obj {
+            let facts = PodFacts::of(key, o);
+            if let Some(u) = &facts.controller_uid {
+                self.pods_by_controller.entry(u.clone()).or_default().insert(key.clone());
+            }
+            self.pod_facts.insert(key.clone(), Rc::new(facts));
+        }
     }
 
     /// Objects of `kind` in `ns` that have no controller reference.
@@ -166,6 +234,9 @@ impl Store {
         if self.record {
             self.log.push(WatchEvent { at, ty, key: key.clone(), obj: obj.clone() });
         }
+        if key.kind == Kind::Pod {
+            self.index_pod(&key, Some(&obj));
+        }
         let uid = super::obj::uid(&obj).to_string();
         let owners = owner_keys(&key, &obj);
         self.objects.insert(key.clone(), obj);
@@ -176,6 +247,9 @@ impl Store {
     pub fn remove(&mut self, key: &ObjKey, at: SimTime) -> Option<Value> {
         let mut obj = self.objects.remove(key)?;
         self.orphans.remove(key);
+        if key.kind == Kind::Pod {
+            self.index_pod(key, None);
+        }
         for u in owner_uids(&obj) {
             if let Some(s) = self.by_owner.get_mut(&u) {
                 s.remove(key);

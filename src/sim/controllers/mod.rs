@@ -10,7 +10,8 @@ use crate::sim::obj::Ptr;
 use super::labels::Selector;
 use super::obj;
 use super::resources::Kind;
-use super::store::ObjKey;
+use super::store::{ObjKey, PodFacts};
+use std::rc::Rc;
 use super::Sim;
 use serde_json::{json, Value};
 
@@ -25,48 +26,39 @@ pub(crate) fn owned(sim: &Sim, kind: Kind, uid: &str) -> Vec<(ObjKey, Value)> {
         .collect()
 }
 
-/// What the workload controllers need to know of one pod, read without cloning it.
+/// A pod as the workload controllers see it: the store's facts plus availability now.
 #[derive(Clone, Debug)]
 pub(crate) struct PodSummary {
-    pub key: ObjKey,
-    pub deleting: bool,
-    pub terminal: bool,
-    pub pending: bool,
-    pub scheduled: bool,
-    pub running_ready: bool,
+    facts: Rc<PodFacts>,
     /// Ready for minReadySeconds.
     pub available: bool,
     /// When it will become available, if it is ready but not yet for long enough.
     pub available_in_ms: Option<u64>,
-    pub revision: Option<String>,
-    pub created: String,
     pub matches: bool,
+}
+
+impl std::ops::Deref for PodSummary {
+    type Target = PodFacts;
+    fn deref(&self) -> &PodFacts {
+        &self.facts
+    }
 }
 
 /// The pods controlled by `uid`, summarized (`selector` marks which still match).
 pub(crate) fn pod_summaries(sim: &Sim, uid: &str, min_ready: i64, selector: Option<&Selector>) -> Vec<PodSummary> {
     sim.store
-        .dependents_iter(uid)
-        .filter(|k| k.kind == Kind::Pod)
-        .filter_map(|k| sim.store.get(k).map(|p| (k, p)))
-        .filter(|(_, p)| obj::controller_uid(p) == Some(uid))
-        .map(|(k, p)| {
-            let running_ready = super::kubelet::is_running_and_ready(p);
-            let (available, available_in_ms) = if running_ready { availability(sim, p, min_ready) } else { (false, None) };
-            let phase = obj::str_at(p, "/status/phase").unwrap_or("Pending");
-            PodSummary {
-                key: k.clone(),
-                deleting: obj::is_deleting(p),
-                terminal: phase == "Succeeded" || phase == "Failed",
-                pending: phase == "Pending",
-                scheduled: obj::str_at(p, "/spec/nodeName").is_some(),
-                running_ready,
-                available,
-                available_in_ms,
-                revision: obj::label(p, "controller-revision-hash").map(String::from),
-                created: obj::str_at(p, "/metadata/creationTimestamp").unwrap_or("").to_string(),
-                matches: selector.is_none_or(|s| s.matches_labels_of(p)),
-            }
+        .controlled_pods(uid)
+        .map(|f| {
+            let (available, available_in_ms) = if !f.running_ready || f.deleting {
+                (false, None)
+            } else if min_ready <= 0 {
+                (true, None)
+            } else {
+                let since = f.ready_since.as_deref().and_then(|t| sim.ms_since(t)).unwrap_or(0);
+                let need = min_ready * 1000;
+                if since >= need { (true, None) } else { (false, Some((need - since) as u64)) }
+            };
+            PodSummary { facts: f.clone(), available, available_in_ms, matches: selector.is_none_or(|s| s.matches(&f.labels)) }
         })
         .collect()
 }
@@ -110,21 +102,4 @@ pub(crate) fn pod_from_template(owner: &Value, template: &Value, name: Option<&s
         meta["annotations"] = a.clone();
     }
     json!({"apiVersion":"v1","kind":"Pod","metadata":meta,"spec":template.get("spec").cloned().unwrap_or(json!({}))})
-}
-
-/// Is the pod ready, and has it been for `min_ready_seconds`? Returns (available, when it will be in ms of sim time).
-pub(crate) fn availability(sim: &Sim, pod: &Value, min_ready_seconds: i64) -> (bool, Option<u64>) {
-    if !super::kubelet::is_running_and_ready(pod) || obj::is_deleting(pod) {
-        return (false, None);
-    }
-    if min_ready_seconds <= 0 {
-        return (true, None);
-    }
-    let since = obj::condition(pod, "Ready").and_then(|c| c.get("lastTransitionTime")).and_then(Value::as_str).and_then(|t| sim.ms_since(t)).unwrap_or(0);
-    let need = min_ready_seconds * 1000;
-    if since >= need {
-        (true, None)
-    } else {
-        (false, Some((need - since) as u64))
-    }
 }
