@@ -11,3 +11,4 @@ pub mod replay;
 pub mod session;
 pub mod shell;
 pub mod sim;
+pub mod textutils;

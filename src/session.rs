@@ -92,6 +92,11 @@ impl shell::Host for Host<'_> {
                 code
             }
             "curl" => curl(argv, env, out),
+            "grep" | "head" | "tail" | "wc" | "sort" => {
+                let loader = self.loader;
+                let read = |p: &str| env.file(p).map(String::from).or_else(|| loader.and_then(|l| l(p)));
+                crate::textutils::run(argv, stdin, &read, out).unwrap_or(127)
+            }
             "clear" => 0,
             "date" => {
                 out.out(&format!("{}\n", crate::kubectl::describe::rfc1123z(&self.sim.timestamp()).replace(" +0000", " UTC")));

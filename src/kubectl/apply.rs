@@ -104,6 +104,24 @@ pub fn check_document(ctx: &mut Ctx<'_>, source: &str, doc: &Document, verb: &st
     Some(kind)
 }
 
+/// Points at the field each cause of an Invalid error names (`spec.template.metadata.labels: ...`).
+fn invalid_hints(ctx: &mut Ctx<'_>, source: &str, doc: &Document, e: &crate::sim::ApiError) {
+    let crate::sim::ApiError::Invalid { causes, .. } = e else { return };
+    for cause in causes {
+        let Some((path, detail)) = cause.split_once(": ") else { continue };
+        let mut segs = manifest::parse_path(path);
+        // The field itself, or the nearest enclosing field the manifest has.
+        while !segs.is_empty() {
+            if let Some((l, c)) = manifest::locate(&doc.text, &segs) {
+                let reason = detail.rsplit(": ").next().unwrap_or(detail);
+                hint(ctx, source, doc, l + doc.first_line - 1, c, &format!("{path}: {reason}"));
+                break;
+            }
+            segs.pop();
+        }
+    }
+}
+
 /// Kubelab's own pointer to the line (not something kubectl prints).
 fn hint(ctx: &mut Ctx<'_>, source: &str, _doc: &Document, line: usize, col: usize, text: &str) {
     ctx.eprintln(&format!("hint: {source}:{line}:{col}: {text}"));
@@ -185,6 +203,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
                 }
                 Err(e) => {
                     ctx.eprintln(&api_error(&e, Some(("creating", &source))));
+                    invalid_hints(ctx, &source, &doc, &e);
                     failed = true;
                 }
             }
@@ -222,6 +241,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
             }
             Err(e) => {
                 ctx.eprintln(&api_error(&e, Some(("applying patch", &source))));
+                invalid_hints(ctx, &source, &doc, &e);
                 failed = true;
             }
         }

@@ -1,14 +1,14 @@
-//! Conditions: the `test`/`[` builtin, `[[ ... ]]`, `case` and the glob matcher
-//! they share (`*`, `?`, `[...]`; also used by `${x%pattern}`).
+//! Conditions: the `test`/`[` builtin, `[[ ... ]]` and `case`.
 
 use brush_parser::ast::{
     BinaryPredicate as Bp, CaseClauseCommand, CaseItemPostAction, ExtendedTestExpr as X,
     UnaryPredicate as Up,
 };
 
-use super::Output;
 use super::exec::{Flow, Shell, Status};
 use super::expand::single;
+use super::pattern::glob_match;
+use super::Output;
 
 /// `test ARGS` / `[ ARGS ]`: 0 true, 1 false, 2 usage error (with bash's message).
 pub fn test(sh: &mut Shell<'_>, argv: &[String], out: &mut Output) -> i32 {
@@ -100,7 +100,22 @@ fn primary(sh: &Shell<'_>, args: &[&str], pos: &mut usize) -> Result<bool, Strin
 }
 
 fn binary_op(op: &str) -> bool {
-    matches!(op, "=" | "==" | "!=" | "<" | ">" | "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" | "-nt" | "-ot" | "-ef")
+    matches!(
+        op,
+        "=" | "=="
+            | "!="
+            | "<"
+            | ">"
+            | "-eq"
+            | "-ne"
+            | "-lt"
+            | "-le"
+            | "-gt"
+            | "-ge"
+            | "-nt"
+            | "-ot"
+            | "-ef"
+    )
 }
 
 /// A unary test; `None` when `op` is not a unary operator.
@@ -108,7 +123,10 @@ fn unary(sh: &Shell<'_>, op: &str, arg: &str) -> Option<bool> {
     let env = &*sh.env;
     let dir = |p: &str| {
         let p = env.resolve_path(p);
-        p == "/" || p == env.cwd() || p == env.home() || env.files().any(|(f, _)| f.starts_with(&format!("{p}/")))
+        p == "/"
+            || p == env.cwd()
+            || p == env.home()
+            || env.files().any(|(f, _)| f.starts_with(&format!("{p}/")))
     };
     Some(match op {
         "-z" => arg.is_empty(),
@@ -118,13 +136,18 @@ fn unary(sh: &Shell<'_>, op: &str, arg: &str) -> Option<bool> {
         "-s" => env.file(arg).is_some_and(|c| !c.is_empty()),
         "-d" => dir(arg),
         "-v" => env.var(arg).is_some(),
-        "-x" | "-h" | "-L" | "-p" | "-S" | "-b" | "-c" | "-g" | "-u" | "-k" | "-t" | "-O" | "-G" | "-N" => false,
+        "-x" | "-h" | "-L" | "-p" | "-S" | "-b" | "-c" | "-g" | "-u" | "-k" | "-t" | "-O"
+        | "-G" | "-N" => false,
         _ => return None,
     })
 }
 
 fn binary(l: &str, op: &str, r: &str) -> Result<bool, String> {
-    let int = |s: &str| s.trim().parse::<i64>().map_err(|_| format!("{s}: integer expression expected"));
+    let int = |s: &str| {
+        s.trim()
+            .parse::<i64>()
+            .map_err(|_| format!("{s}: integer expression expected"))
+    };
     Ok(match op {
         "=" | "==" => l == r,
         "!=" => l != r,
@@ -171,7 +194,9 @@ fn extended(sh: &mut Shell<'_>, expr: &X, out: &mut Output) -> Result<Result<boo
                 Up::StringHasZeroLength => "-z",
                 Up::StringHasNonZeroLength => "-n",
                 Up::FileExists => "-e",
-                Up::FileExistsAndIsRegularFile | Up::FileExistsAndIsReadable | Up::FileExistsAndIsWritable => "-f",
+                Up::FileExistsAndIsRegularFile
+                | Up::FileExistsAndIsReadable
+                | Up::FileExistsAndIsWritable => "-f",
                 Up::FileExistsAndIsNotZeroLength => "-s",
                 Up::FileExistsAndIsDir => "-d",
                 Up::ShellVariableIsSetAndAssigned => "-v",
@@ -195,7 +220,9 @@ fn extended(sh: &mut Shell<'_>, expr: &X, out: &mut Output) -> Result<Result<boo
                 Bp::ArithmeticLessThanOrEqualTo => binary(&l, "-le", &r),
                 Bp::ArithmeticGreaterThan => binary(&l, "-gt", &r),
                 Bp::ArithmeticGreaterThanOrEqualTo => binary(&l, "-ge", &r),
-                Bp::StringMatchesRegex => Err("[[: =~ (regular expressions) is not supported in this shell".into()),
+                Bp::StringMatchesRegex => {
+                    Err("[[: =~ (regular expressions) is not supported in this shell".into())
+                }
                 _ => Ok(false),
             }
         }
@@ -232,79 +259,12 @@ pub fn case(sh: &mut Shell<'_>, clause: &CaseClauseCommand, out: &mut Output) ->
     Ok(status)
 }
 
-/// Whether `text` matches the shell pattern `pattern` as a whole.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        let step = match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-                continue;
-            }
-            Some('?') => Some(1),
-            Some('[') => class(&p[pi..], t[ti]),
-            Some('\\') if pi + 1 < p.len() => (p[pi + 1] == t[ti]).then_some(2),
-            Some(&c) => (c == t[ti]).then_some(1),
-            None => None,
-        };
-        match (step, star) {
-            (Some(n), _) => {
-                pi += n;
-                ti += 1;
-            }
-            (None, Some((sp, st))) => {
-                pi = sp + 1;
-                ti = st + 1;
-                star = Some((sp, st + 1));
-            }
-            (None, None) => return false,
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
-/// Matches `c` against the bracket expression at the start of `p`; returns the
-/// expression's length on a match. An unclosed `[` matches itself.
-fn class(p: &[char], c: char) -> Option<usize> {
-    let negate = matches!(p.get(1), Some('!' | '^'));
-    let start = if negate { 2 } else { 1 };
-    let Some(close) = p.iter().skip(start + 1).position(|&x| x == ']').map(|i| i + start + 1) else {
-        return (c == '[').then_some(1);
-    };
-    let set = &p[start..close];
-    let mut found = false;
-    let mut i = 0;
-    while i < set.len() {
-        if i + 2 < set.len() && set[i + 1] == '-' {
-            found |= set[i] <= c && c <= set[i + 2];
-            i += 3;
-        } else {
-            found |= set[i] == c;
-            i += 1;
-        }
-    }
-    (found != negate).then_some(close + 1)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{FakeHost, run};
-    use super::glob_match;
+    use super::super::tests::{run, FakeHost};
 
     fn sh(script: &str) -> String {
         run(script, &mut FakeHost::default()).0.text()
-    }
-
-    #[test]
-    fn globs() {
-        for (p, t, want) in [("*", "", true), ("a*c", "abbc", true), ("a?c", "ac", false), ("[a-c]x", "bx", true),
-            ("[!a-c]x", "bx", false), ("*.yaml", "web.yaml", true), ("\\*", "*", true), ("[", "[", true), ("**a", "ba", true)] {
-            assert_eq!(glob_match(p, t), want, "{p} vs {t}");
-        }
     }
 
     #[test]
@@ -313,14 +273,23 @@ mod tests {
                       [ a = b -o 1 -eq 1 ] && echo 5; [ -n ] && echo 6; [ \\( x != y \\) ] && echo 7; [ -f none ] || echo 8";
         assert_eq!(sh(script), "1\n2\n3\n4\n5\n6\n7\n8\n");
         assert_eq!(sh("[ a = a; echo $?"), "bash: [: missing `]'\n2\n");
-        assert_eq!(sh("[ x -lt 1 ]; echo $?"), "bash: [: x: integer expression expected\n2\n");
-        assert_eq!(sh("echo hi > f.txt; [ -f f.txt ] && [ -s f.txt ] && [ -d / ] && echo files"), "files\n");
+        assert_eq!(
+            sh("[ x -lt 1 ]; echo $?"),
+            "bash: [: x: integer expression expected\n2\n"
+        );
+        assert_eq!(
+            sh("echo hi > f.txt; [ -f f.txt ] && [ -s f.txt ] && [ -d / ] && echo files"),
+            "files\n"
+        );
     }
 
     #[test]
     fn extended_test_and_case() {
         assert_eq!(sh("x=web-0; [[ $x == web-* && -n $x ]] && echo m; [[ $x != web-? ]] || echo n; [[ 3 -gt 2 ]] && echo g"), "m\nn\ng\n");
-        assert_eq!(sh("[[ a =~ a ]]; echo $?"), "bash: [[: =~ (regular expressions) is not supported in this shell\n2\n");
+        assert_eq!(
+            sh("[[ a =~ a ]]; echo $?"),
+            "bash: [[: =~ (regular expressions) is not supported in this shell\n2\n"
+        );
         let case = "for v in web-0 db x; do case $v in web-*|api) echo w;; db) echo d;& q) echo q;; *) echo other;; esac; done";
         assert_eq!(sh(case), "w\nd\nq\nother\n");
     }

@@ -25,7 +25,11 @@ impl Env {
     /// An environment with `HOME=/root`, `PWD=/root` and `USER=root`, all exported.
     pub fn new() -> Self {
         let mut env = Self::default();
-        for (name, value) in [("HOME", DEFAULT_HOME), ("PWD", DEFAULT_HOME), ("USER", "root")] {
+        for (name, value) in [
+            ("HOME", DEFAULT_HOME),
+            ("PWD", DEFAULT_HOME),
+            ("USER", "root"),
+        ] {
             env.set_var(name, value);
             env.exported.insert(name.to_owned());
         }

@@ -1,11 +1,11 @@
 //! Running a parsed line: lists, `&&`/`||`, pipelines, compound commands and
 //! simple commands (builtins first, then the host).
 
-use brush_parser::ast::{self, Command, CompoundCommand, CompoundList, IoRedirect};
+use brush_parser::ast::{self, Command, CompoundList, IoRedirect};
 
 use super::parse::Parsed;
-use super::{Env, Host, MAX_COMMANDS, MAX_LOOP_ITERATIONS, Output, Stream};
-use super::{arith, builtins, cond, expand, redirect};
+use super::{builtins, cond, expand};
+use super::{Env, Host, Output, Stream, MAX_COMMANDS};
 
 /// Why a command stopped other than by finishing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,19 +23,6 @@ pub enum Flow {
 
 /// A command's exit status, or why it stopped early.
 pub type Status = Result<i32, Flow>;
-
-/// Where one output stream of a command goes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Sink {
-    /// The enclosing standard output.
-    Stdout,
-    /// The enclosing standard error.
-    Stderr,
-    /// Discarded (`/dev/null`).
-    Null,
-    /// Appended to this in-memory file (absolute path).
-    File(String),
-}
 
 /// The interpreter for one line.
 pub struct Shell<'a> {
@@ -146,6 +133,10 @@ impl<'a> Shell<'a> {
         if pipeline.bang {
             status = i32::from(status == 0);
         }
+        if pipeline.timed.is_some() {
+            // Virtual time is the host's business; report what a fast command shows.
+            out.err("\nreal\t0m0.000s\nuser\t0m0.000s\nsys\t0m0.000s\n");
+        }
         self.env.last_status = status;
         Ok(status)
     }
@@ -159,12 +150,11 @@ impl<'a> Shell<'a> {
             }
             Command::ExtendedTest(test, redirects) => {
                 let redirects: Vec<&IoRedirect> = redirects.iter().flat_map(|r| &r.0).collect();
-                self.redirected(&redirects, out, |sh, o| cond::extended_test(sh, &test.expr, o))
+                self.redirected(&redirects, out, |sh, o| {
+                    cond::extended_test(sh, &test.expr, o)
+                })
             }
-            Command::Function(_) => {
-                out.err("bash: function definitions are not supported in this shell\n");
-                Ok(2)
-            }
+            Command::Function(_) => unsupported(out, "defining functions"),
         }
     }
 
@@ -180,8 +170,12 @@ impl<'a> Shell<'a> {
             match item {
                 ast::CommandPrefixOrSuffixItem::AssignmentWord(a, _) => assignments.push(a),
                 ast::CommandPrefixOrSuffixItem::IoRedirect(r) => redirects.push(r),
-                ast::CommandPrefixOrSuffixItem::Word(w) => argv.extend(expand::fields(self, w, out)?),
-                ast::CommandPrefixOrSuffixItem::ProcessSubstitution(..) => return unsupported(out),
+                ast::CommandPrefixOrSuffixItem::Word(w) => {
+                    argv.extend(expand::fields(self, w, out)?)
+                }
+                ast::CommandPrefixOrSuffixItem::ProcessSubstitution(..) => {
+                    return unsupported(out, "process substitution")
+                }
             }
         }
         if let Some(name) = &simple.word_or_name {
@@ -189,13 +183,17 @@ impl<'a> Shell<'a> {
         }
         for item in suffix {
             match item {
-                ast::CommandPrefixOrSuffixItem::Word(w) => argv.extend(expand::fields(self, w, out)?),
+                ast::CommandPrefixOrSuffixItem::Word(w) => {
+                    argv.extend(expand::fields(self, w, out)?)
+                }
                 // `export A=$x`: expanded like an assignment, without field splitting.
                 ast::CommandPrefixOrSuffixItem::AssignmentWord(_, w) => {
                     argv.push(expand::single(self, &w.value, out)?);
                 }
                 ast::CommandPrefixOrSuffixItem::IoRedirect(r) => redirects.push(r),
-                ast::CommandPrefixOrSuffixItem::ProcessSubstitution(..) => return unsupported(out),
+                ast::CommandPrefixOrSuffixItem::ProcessSubstitution(..) => {
+                    return unsupported(out, "process substitution")
+                }
             }
         }
         let mut values = Vec::new();
@@ -212,7 +210,13 @@ impl<'a> Shell<'a> {
         // `VAR=x cmd`: visible (and exported) for this command only.
         let saved: Vec<_> = values
             .iter()
-            .map(|(n, _)| (n.clone(), self.env.vars.get(n).cloned(), self.env.exported.contains(n)))
+            .map(|(n, _)| {
+                (
+                    n.clone(),
+                    self.env.vars.get(n).cloned(),
+                    self.env.exported.contains(n),
+                )
+            })
             .collect();
         for (name, value) in &values {
             self.env.set_var(name, value);
@@ -237,115 +241,9 @@ impl<'a> Shell<'a> {
             return result;
         }
         let stdin = self.stdin.clone();
-        Ok(self.host.run_with_env(argv, stdin.as_deref(), self.env, out))
-    }
-
-    fn compound(&mut self, compound: &CompoundCommand, out: &mut Output) -> Status {
-        match compound {
-            CompoundCommand::BraceGroup(group) => self.list(&group.list, out),
-            CompoundCommand::Subshell(sub) => self.subshell(out, |sh, o| sh.list(&sub.list, o)),
-            CompoundCommand::IfClause(clause) => {
-                if self.list(&clause.condition, out)? == 0 {
-                    return self.list(&clause.then, out);
-                }
-                for branch in clause.elses.iter().flatten() {
-                    match &branch.condition {
-                        Some(cond) if self.list(cond, out)? != 0 => {}
-                        _ => return self.list(&branch.body, out),
-                    }
-                }
-                Ok(0)
-            }
-            CompoundCommand::ForClause(clause) => {
-                let mut items = Vec::new();
-                for word in clause.values.iter().flatten() {
-                    items.extend(expand::fields(self, word, out)?);
-                }
-                self.looped(|sh| {
-                    let mut status = 0;
-                    for item in items {
-                        sh.env.set_var(&clause.variable_name, &item);
-                        match sh.iteration(&clause.body.list, out)? {
-                            Some(s) => status = s,
-                            None => break,
-                        }
-                    }
-                    Ok(status)
-                })
-            }
-            CompoundCommand::WhileClause(clause) | CompoundCommand::UntilClause(clause) => {
-                let until = matches!(compound, CompoundCommand::UntilClause(_));
-                let name = if until { "until" } else { "while" };
-                self.looped(|sh| {
-                    let mut status = 0;
-                    for round in 0..=MAX_LOOP_ITERATIONS {
-                        let Some(cond) = sh.iteration(&clause.0, out)? else { break };
-                        if (cond == 0) == until {
-                            break;
-                        }
-                        if round == MAX_LOOP_ITERATIONS {
-                            return Ok(loop_cap(name, out));
-                        }
-                        match sh.iteration(&clause.1.list, out)? {
-                            Some(s) => status = s,
-                            None => break,
-                        }
-                    }
-                    Ok(status)
-                })
-            }
-            CompoundCommand::CaseClause(clause) => cond::case(self, clause, out),
-            CompoundCommand::Arithmetic(cmd) => {
-                let value = arith::command(self, &cmd.expr.value, out)?;
-                Ok(value.map_or(1, |v| i32::from(v == 0)))
-            }
-            CompoundCommand::ArithmeticForClause(clause) => self.looped(|sh| {
-                let eval = |sh: &mut Shell<'_>, e: &Option<ast::UnexpandedArithmeticExpr>, o: &mut Output| {
-                    e.as_ref().map_or(Ok(Some(1)), |e| arith::command(sh, &e.value, o))
-                };
-                let mut status = 0;
-                if eval(sh, &clause.initializer, out)?.is_none() {
-                    return Ok(1);
-                }
-                for round in 0..=MAX_LOOP_ITERATIONS {
-                    match eval(sh, &clause.condition, out)? {
-                        None => return Ok(1),
-                        Some(0) => break,
-                        Some(_) if round == MAX_LOOP_ITERATIONS => return Ok(loop_cap("for", out)),
-                        Some(_) => {}
-                    }
-                    match sh.iteration(&clause.body.list, out)? {
-                        Some(s) => status = s,
-                        None => break,
-                    }
-                    if eval(sh, &clause.updater, out)?.is_none() {
-                        return Ok(1);
-                    }
-                }
-                Ok(status)
-            }),
-            CompoundCommand::Coprocess(_) => unsupported(out),
-        }
-    }
-
-    /// Runs `f` as the body of a loop (so `break`/`continue` are meaningful).
-    fn looped(&mut self, f: impl FnOnce(&mut Self) -> Status) -> Status {
-        self.loop_depth += 1;
-        let result = f(self);
-        self.loop_depth -= 1;
-        result
-    }
-
-    /// Runs one part of a loop; `Ok(None)` means `break` out of this loop.
-    fn iteration(&mut self, list: &CompoundList, out: &mut Output) -> Result<Option<i32>, Flow> {
-        match self.list(list, out) {
-            Ok(status) => Ok(Some(status)),
-            Err(Flow::Break(n)) if n <= 1 => Ok(None),
-            Err(Flow::Break(n)) => Err(Flow::Break(n - 1)),
-            Err(Flow::Continue(n)) if n <= 1 => Ok(Some(0)),
-            Err(Flow::Continue(n)) => Err(Flow::Continue(n - 1)),
-            Err(flow) => Err(flow),
-        }
+        Ok(self
+            .host
+            .run_with_env(argv, stdin.as_deref(), self.env, out))
     }
 
     /// Runs `f` in a subshell: variable changes are undone afterwards (files are
@@ -382,57 +280,13 @@ impl<'a> Shell<'a> {
         }
         self.commands_left -= 1;
         if self.commands_left == 0 {
-            out.err(&format!("bash: line stopped after {MAX_COMMANDS} commands\n"));
+            out.err(&format!(
+                "bash: line stopped after {MAX_COMMANDS} commands\n"
+            ));
             return Err(Flow::Abort(1));
         }
         Ok(())
     }
-
-    /// Runs `body` with `redirects` applied to its output and input.
-    fn redirected(
-        &mut self,
-        redirects: &[&IoRedirect],
-        out: &mut Output,
-        body: impl FnOnce(&mut Self, &mut Output) -> Status,
-    ) -> Status {
-        if redirects.is_empty() {
-            return body(self, out);
-        }
-        let Some(plan) = redirect::open(self, redirects, out)? else {
-            return Ok(1);
-        };
-        let saved = plan.stdin.map(|input| std::mem::replace(&mut self.stdin, Some(input)));
-        let result = if plan.stdout == Sink::Stdout && plan.stderr == Sink::Stderr {
-            body(self, out)
-        } else {
-            let mut buf = Output::default();
-            let result = body(self, &mut buf);
-            for (stream, text) in buf.chunks {
-                let sink = if stream == Stream::Stdout { &plan.stdout } else { &plan.stderr };
-                match sink {
-                    Sink::Stdout => out.out(&text),
-                    Sink::Stderr => out.err(&text),
-                    Sink::Null => {}
-                    Sink::File(path) => self.env.append_file(path, &text),
-                }
-            }
-            result
-        };
-        if let Some(previous) = saved {
-            self.stdin = previous;
-        }
-        result
-    }
-}
-
-/// Where a command's streams go after its redirections, and its new stdin.
-pub struct Plan {
-    /// Destination of file descriptor 1.
-    pub stdout: Sink,
-    /// Destination of file descriptor 2.
-    pub stderr: Sink,
-    /// Replacement standard input (`<`, here-documents), if any.
-    pub stdin: Option<String>,
 }
 
 /// Forwards the stderr chunks of `buf` to `out` and returns its stdout text.
@@ -447,12 +301,8 @@ pub fn pass_stderr(buf: Output, out: &mut Output) -> String {
     stdout
 }
 
-fn loop_cap(name: &str, out: &mut Output) -> i32 {
-    out.err(&format!("bash: {name}: loop stopped after {MAX_LOOP_ITERATIONS} iterations\n"));
-    1
-}
-
-fn unsupported(out: &mut Output) -> Status {
-    out.err("bash: this construct is not supported in this shell\n");
+/// Reports valid bash that this shell does not run (status 2, like a syntax error).
+pub fn unsupported(out: &mut Output, what: &str) -> Status {
+    out.err(&format!("bash: {what} is not supported in this shell\n"));
     Ok(2)
 }

@@ -5,8 +5,8 @@
 use brush_parser::ast;
 use brush_parser::word::{self, WordPiece, WordPieceWithSource};
 
-use super::exec::{Flow, Shell, pass_stderr};
-use super::{Output, arith, builtins, param, parse};
+use super::exec::{pass_stderr, Flow, Shell};
+use super::{arith, param, parse, print, Output};
 
 /// The fields produced so far from one word.
 #[derive(Default)]
@@ -155,7 +155,9 @@ fn expand_pieces(
         match &p.piece {
             WordPiece::Text(t) => {
                 // brush-parser leaves a malformed `${a b}` as the text `$` + `{a b}`.
-                if let (Some(WordPiece::Text(next)), "$") = (pieces.get(i + 1).map(|n| &n.piece), t.as_str()) {
+                if let (Some(WordPiece::Text(next)), "$") =
+                    (pieces.get(i + 1).map(|n| &n.piece), t.as_str())
+                {
                     if next.starts_with('{') {
                         let end = next.find('}').map_or(next.len(), |e| e + 1);
                         return Err(bad(&format!("${}", &next[..end]), out));
@@ -164,8 +166,9 @@ fn expand_pieces(
                 acc.literal(t);
             }
             WordPiece::SingleQuotedText(t) => acc.literal(t),
-            WordPiece::AnsiCQuotedText(t) => acc.literal(&builtins::unescape(t, true).0),
-            WordPiece::DoubleQuotedSequence(inner) | WordPiece::GettextDoubleQuotedSequence(inner) => {
+            WordPiece::AnsiCQuotedText(t) => acc.literal(&print::unescape(t, true).0),
+            WordPiece::DoubleQuotedSequence(inner)
+            | WordPiece::GettextDoubleQuotedSequence(inner) => {
                 acc.literal("");
                 expand_pieces(sh, source, inner, false, acc, out)?;
             }
@@ -208,12 +211,14 @@ fn substitute(sh: &mut Shell<'_>, cmd: &str, out: &mut Output) -> Result<String,
         text.pop();
     }
     sh.subst_status = Some(status);
+    // As in bash, `$?` later in the same command sees the substitution's status.
+    sh.env.last_status = status;
     Ok(text)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{FakeHost, run};
+    use super::super::tests::{run, FakeHost};
 
     #[test]
     fn quoting_and_splitting() {
@@ -233,7 +238,10 @@ mod tests {
     #[test]
     fn command_substitution_strips_newlines_and_keeps_vars_local() {
         let mut host = FakeHost::default();
-        let (out, env) = run(r#"a=1; x="$(printf 'l1\n\n\n'; a=2)"; echo "[$x]" $a `echo b\`echo c\``"#, &mut host);
+        let (out, env) = run(
+            r#"a=1; x="$(printf 'l1\n\n\n'; a=2)"; echo "[$x]" $a `echo b\`echo c\``"#,
+            &mut host,
+        );
         assert_eq!(out.stdout(), "[l1] 1 bc\n");
         assert_eq!(env.var("x"), Some("l1"));
     }

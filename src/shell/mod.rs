@@ -1,30 +1,42 @@
 //! Terminal shell for Kubelab: parses one typed line with `brush-parser` and runs it
 //! with bash semantics, handing every non-builtin simple command to a [`Host`].
 //!
-//! Supported: `;`, `&&`, `||`, `!`, newlines, pipes (`a | b` runs `a` to completion
-//! and feeds its stdout text to `b`), redirections to an in-memory file map kept in
-//! [`Env`] (`>`, `>>`, `<`, `2>&1`, `&>`, `/dev/null`, here-documents and
-//! here-strings), `for`/`while`/`until`/`if`/`case`, `{ }` and `( )` groups,
-//! assignments, `$VAR`/`${...}` expansions, `$(...)` and backticks, `$((...))`,
-//! quoting, field splitting and `~`. Globbing is not performed. A `&` separator runs
-//! its command synchronously (there is no job control).
+//! Supported: `;`, `&&`, `||`, `!`, `&` (runs synchronously: no job control),
+//! newlines; pipes (`a | b` runs `a` to completion and feeds its stdout text to `b`;
+//! every stage of a real pipe is a subshell); redirections into an in-memory file
+//! map kept in [`Env`] (`>`, `>>`, `<`, `2>&1`, `>&2`, `&>`, `/dev/null`,
+//! here-documents, here-strings); `for`, `for ((;;))`, `while`, `until`, `if`,
+//! `case`, `[[ ]]`, `(( ))`, `{ }` and `( )`; assignments, `export`, `VAR=x cmd`;
+//! `$VAR`, `${VAR...}` forms, `$?`, `$(...)`, backticks, `$((...))`, quoting,
+//! backslashes, field splitting of unquoted expansions and `~`. No globbing: `*`
+//! stays literal.
 //!
-//! Builtins: `echo`, `printf`, `true`, `false`, `:`, `exit`, `export`, `unset`, `cd`,
-//! `pwd`, `read`, `test`/`[`, `break`, `continue`. Everything else, `sleep` included,
-//! goes to [`Host::run_with_env`] (which by default calls [`Host::run`]).
+//! Builtins: `echo`, `printf`, `true`, `false`, `:`, `exit` (sets
+//! [`Env::exit_requested`]), `export`, `unset`, `cd` (only sets `PWD`), `pwd`,
+//! `read`, `test`/`[`, `break`, `continue`. Everything else, `sleep` included, goes
+//! to [`Host::run_with_env`], which by default calls [`Host::run`].
 //!
-//! No input makes this module panic or loop forever: parse errors are reported as
-//! bash reports them, loops are capped at [`MAX_LOOP_ITERATIONS`] iterations and a
-//! line at [`MAX_COMMANDS`] simple commands.
+//! Not supported (reported, status 2): function definitions, process substitution,
+//! `coproc`, `=~`, and `<<` inside `$(...)`/`${...}`/`$((...))` (brush-parser 0.4
+//! mishandles it). Errors are printed as interactive bash prints them.
+//!
+//! No input makes this module panic, loop forever or overflow its stack: inputs
+//! brush-parser cannot take are refused first (see `guard`), nesting is limited to
+//! 24 levels, loops to [`MAX_LOOP_ITERATIONS`] iterations and a line to
+//! [`MAX_COMMANDS`] simple commands.
 
 mod arith;
 mod builtins;
+mod compound;
 mod cond;
 mod env;
 mod exec;
 mod expand;
+mod guard;
 mod param;
 mod parse;
+mod pattern;
+mod print;
 mod redirect;
 
 pub use self::env::Env;
@@ -103,8 +115,9 @@ impl Output {
 
 /// The host runs simple commands (kubectl, and anything else that is not a shell builtin).
 pub trait Host {
-    /// Run one simple command after expansion. argv[0] is the command name. `stdin` is the piped-in text if any.
-    /// Writes to `out`, returns the exit status.
+    /// Run one simple command after expansion. `argv[0]` is the command name. `stdin` is the piped-in text if any.
+    /// Writes to `out`, returns the exit status. The stdin text is offered, not
+    /// consumed: a later command in a `while read` loop sees the same remaining input.
     fn run(&mut self, argv: &[String], stdin: Option<&str>, out: &mut Output) -> i32;
 
     /// Like [`Host::run`], with access to the shell's [`Env`]: its variables (with
@@ -140,5 +153,7 @@ pub fn run_line(line: &str, env: &mut Env, host: &mut dyn Host, out: &mut Output
     status
 }
 
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;

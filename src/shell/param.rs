@@ -4,12 +4,12 @@
 
 use brush_parser::word::{
     Parameter, ParameterExpr, ParameterTestType, ParameterTransformOp, SpecialParameter,
-    SubstringMatchKind,
 };
 
 use super::exec::{Flow, Shell};
 use super::expand::{fail, single};
-use super::{Output, arith, cond::glob_match};
+use super::pattern::{replace, strip};
+use super::{arith, Output};
 
 /// What `$$` expands to (the lab is deterministic).
 pub const SHELL_PID: &str = "4242";
@@ -23,29 +23,105 @@ pub fn expand(
 ) -> Result<String, Flow> {
     use ParameterExpr as P;
     let (parameter, indirect) = match expr {
-        P::Parameter { parameter, indirect }
-        | P::UseDefaultValues { parameter, indirect, .. }
-        | P::AssignDefaultValues { parameter, indirect, .. }
-        | P::IndicateErrorIfNullOrUnset { parameter, indirect, .. }
-        | P::UseAlternativeValue { parameter, indirect, .. }
-        | P::ParameterLength { parameter, indirect }
-        | P::RemoveSmallestSuffixPattern { parameter, indirect, .. }
-        | P::RemoveLargestSuffixPattern { parameter, indirect, .. }
-        | P::RemoveSmallestPrefixPattern { parameter, indirect, .. }
-        | P::RemoveLargestPrefixPattern { parameter, indirect, .. }
-        | P::Substring { parameter, indirect, .. }
-        | P::Transform { parameter, indirect, .. }
-        | P::UppercaseFirstChar { parameter, indirect, .. }
-        | P::UppercasePattern { parameter, indirect, .. }
-        | P::LowercaseFirstChar { parameter, indirect, .. }
-        | P::LowercasePattern { parameter, indirect, .. }
-        | P::ReplaceSubstring { parameter, indirect, .. } => (parameter, *indirect),
+        P::Parameter {
+            parameter,
+            indirect,
+        }
+        | P::UseDefaultValues {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::AssignDefaultValues {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::IndicateErrorIfNullOrUnset {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::UseAlternativeValue {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::ParameterLength {
+            parameter,
+            indirect,
+        }
+        | P::RemoveSmallestSuffixPattern {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::RemoveLargestSuffixPattern {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::RemoveSmallestPrefixPattern {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::RemoveLargestPrefixPattern {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::Substring {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::Transform {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::UppercaseFirstChar {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::UppercasePattern {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::LowercaseFirstChar {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::LowercasePattern {
+            parameter,
+            indirect,
+            ..
+        }
+        | P::ReplaceSubstring {
+            parameter,
+            indirect,
+            ..
+        } => (parameter, *indirect),
         P::VariableNames { prefix, .. } => {
-            let names: Vec<&str> = sh.env.vars.keys().map(String::as_str).filter(|n| n.starts_with(prefix.as_str())).collect();
+            let names: Vec<&str> = sh
+                .env
+                .vars
+                .keys()
+                .map(String::as_str)
+                .filter(|n| n.starts_with(prefix.as_str()))
+                .collect();
             return Ok(names.join(" "));
         }
         P::MemberKeys { variable_name, .. } => {
-            return Ok(if sh.env.var(variable_name).is_some() { "0".into() } else { String::new() });
+            return Ok(if sh.env.var(variable_name).is_some() {
+                "0".into()
+            } else {
+                String::new()
+            });
         }
     };
     let value = lookup(sh, parameter, indirect, out)?;
@@ -53,19 +129,36 @@ pub fn expand(
         ParameterTestType::UnsetOrNull => value.as_deref().unwrap_or_default().is_empty(),
         ParameterTestType::Unset => value.is_none(),
     };
-    let word = |sh: &mut Shell<'_>, w: &Option<String>, out: &mut Output| single(sh, w.as_deref().unwrap_or_default(), out);
+    let word = |sh: &mut Shell<'_>, w: &Option<String>, out: &mut Output| {
+        single(sh, w.as_deref().unwrap_or_default(), out)
+    };
     let v = value.clone().unwrap_or_default();
     Ok(match expr {
-        P::UseDefaultValues { test_type, default_value, .. } if missing(test_type) => word(sh, default_value, out)?,
-        P::AssignDefaultValues { test_type, default_value, .. } if missing(test_type) => {
+        P::UseDefaultValues {
+            test_type,
+            default_value,
+            ..
+        } if missing(test_type) => word(sh, default_value, out)?,
+        P::AssignDefaultValues {
+            test_type,
+            default_value,
+            ..
+        } if missing(test_type) => {
             let Parameter::Named(name) = parameter else {
-                return Err(fail(out, &format!("{}: cannot assign in this way", name_of(parameter))));
+                return Err(fail(
+                    out,
+                    &format!("{}: cannot assign in this way", name_of(parameter)),
+                ));
             };
             let new = word(sh, default_value, out)?;
             sh.env.set_var(name, &new);
             new
         }
-        P::IndicateErrorIfNullOrUnset { test_type, error_message, .. } if missing(test_type) => {
+        P::IndicateErrorIfNullOrUnset {
+            test_type,
+            error_message,
+            ..
+        } if missing(test_type) => {
             let mut msg = word(sh, error_message, out)?;
             if msg.is_empty() {
                 msg = match test_type {
@@ -75,14 +168,30 @@ pub fn expand(
             }
             return Err(fail(out, &format!("{}: {msg}", name_of(parameter))));
         }
-        P::UseAlternativeValue { test_type, alternative_value, .. } => {
-            if missing(test_type) { String::new() } else { word(sh, alternative_value, out)? }
+        P::UseAlternativeValue {
+            test_type,
+            alternative_value,
+            ..
+        } => {
+            if missing(test_type) {
+                String::new()
+            } else {
+                word(sh, alternative_value, out)?
+            }
         }
         P::ParameterLength { .. } => v.chars().count().to_string(),
-        P::RemoveSmallestSuffixPattern { pattern, .. } => strip(&v, &word(sh, pattern, out)?, true, false),
-        P::RemoveLargestSuffixPattern { pattern, .. } => strip(&v, &word(sh, pattern, out)?, true, true),
-        P::RemoveSmallestPrefixPattern { pattern, .. } => strip(&v, &word(sh, pattern, out)?, false, false),
-        P::RemoveLargestPrefixPattern { pattern, .. } => strip(&v, &word(sh, pattern, out)?, false, true),
+        P::RemoveSmallestSuffixPattern { pattern, .. } => {
+            strip(&v, &word(sh, pattern, out)?, true, false).map_err(|_| costly(raw, out))?
+        }
+        P::RemoveLargestSuffixPattern { pattern, .. } => {
+            strip(&v, &word(sh, pattern, out)?, true, true).map_err(|_| costly(raw, out))?
+        }
+        P::RemoveSmallestPrefixPattern { pattern, .. } => {
+            strip(&v, &word(sh, pattern, out)?, false, false).map_err(|_| costly(raw, out))?
+        }
+        P::RemoveLargestPrefixPattern { pattern, .. } => {
+            strip(&v, &word(sh, pattern, out)?, false, true).map_err(|_| costly(raw, out))?
+        }
         P::Substring { offset, length, .. } => {
             let chars: Vec<char> = v.chars().collect();
             let len = i64::try_from(chars.len()).unwrap_or(i64::MAX);
@@ -94,39 +203,60 @@ pub fn expand(
             let end = match length {
                 None => len,
                 Some(l) => match arith::expansion(sh, &l.value, out)? {
-                    l if l < 0 && len + l < start => return Err(fail(out, &format!("{}: substring expression < 0", l.abs()))),
+                    l if l < 0 && len + l < start => {
+                        return Err(fail(out, &format!("{}: substring expression < 0", l.abs())))
+                    }
                     l if l < 0 => len + l,
                     l => start.saturating_add(l).min(len),
                 },
             };
-            let (start, end) = (usize::try_from(start).unwrap_or(0), usize::try_from(end).unwrap_or(0));
-            chars.get(start..end.max(start)).unwrap_or_default().iter().collect()
+            let (start, end) = (
+                usize::try_from(start).unwrap_or(0),
+                usize::try_from(end).unwrap_or(0),
+            );
+            chars
+                .get(start..end.max(start))
+                .unwrap_or_default()
+                .iter()
+                .collect()
         }
         P::Transform { op, .. } => match op {
             ParameterTransformOp::ToUpperCase => v.to_uppercase(),
             ParameterTransformOp::ToLowerCase => v.to_lowercase(),
             ParameterTransformOp::CapitalizeInitial => first_char(&v, true),
             ParameterTransformOp::Quoted => format!("'{}'", v.replace('\'', r"'\''")),
-            ParameterTransformOp::ExpandEscapeSequences => super::builtins::unescape(&v, true).0,
+            ParameterTransformOp::ExpandEscapeSequences => super::print::unescape(&v, true).0,
             _ => return Err(fail(out, &format!("{raw}: bad substitution"))),
         },
         P::UppercaseFirstChar { .. } => first_char(&v, true),
         P::LowercaseFirstChar { .. } => first_char(&v, false),
         P::UppercasePattern { .. } => v.to_uppercase(),
         P::LowercasePattern { .. } => v.to_lowercase(),
-        P::ReplaceSubstring { pattern, replacement, match_kind, .. } => {
+        P::ReplaceSubstring {
+            pattern,
+            replacement,
+            match_kind,
+            ..
+        } => {
             let pattern = single(sh, pattern, out)?;
             let replacement = word(sh, replacement, out)?;
-            replace(&v, &pattern, &replacement, match_kind)
+            replace(&v, &pattern, &replacement, match_kind).map_err(|_| costly(raw, out))?
         }
         _ => v,
     })
 }
 
 /// The value of a parameter (`None` when unset), following `${!name}` indirection.
-fn lookup(sh: &Shell<'_>, parameter: &Parameter, indirect: bool, out: &mut Output) -> Result<Option<String>, Flow> {
+fn lookup(
+    sh: &Shell<'_>,
+    parameter: &Parameter,
+    indirect: bool,
+    out: &mut Output,
+) -> Result<Option<String>, Flow> {
     let value = match parameter {
-        Parameter::Positional(0) | Parameter::Special(SpecialParameter::ShellName) => Some("bash".to_owned()),
+        Parameter::Positional(0) | Parameter::Special(SpecialParameter::ShellName) => {
+            Some("bash".to_owned())
+        }
         Parameter::Positional(_) => None,
         Parameter::Special(special) => match special {
             SpecialParameter::LastExitStatus => Some(sh.env.last_status.to_string()),
@@ -135,7 +265,9 @@ fn lookup(sh: &Shell<'_>, parameter: &Parameter, indirect: bool, out: &mut Outpu
             SpecialParameter::CurrentOptionFlags => Some("hB".to_owned()),
             _ => None,
         },
-        Parameter::Named(name) | Parameter::NamedWithAllIndices { name, .. } => sh.env.var(name).map(str::to_owned),
+        Parameter::Named(name) | Parameter::NamedWithAllIndices { name, .. } => {
+            sh.env.var(name).map(str::to_owned)
+        }
         Parameter::NamedWithIndex { name, index } => match index.trim() {
             "0" | "" => sh.env.var(name).map(str::to_owned),
             _ => None,
@@ -146,8 +278,18 @@ fn lookup(sh: &Shell<'_>, parameter: &Parameter, indirect: bool, out: &mut Outpu
     }
     match value {
         Some(target) if is_name(&target) => Ok(sh.env.var(&target).map(str::to_owned)),
-        _ => Err(fail(out, &format!("{}: invalid indirect expansion", name_of(parameter)))),
+        _ => Err(fail(
+            out,
+            &format!("{}: invalid indirect expansion", name_of(parameter)),
+        )),
     }
+}
+
+fn costly(raw: &str, out: &mut Output) -> Flow {
+    fail(
+        out,
+        &format!("{raw}: pattern matching too costly for this shell"),
+    )
 }
 
 /// True for a valid variable name.
@@ -159,7 +301,9 @@ pub fn is_name(s: &str) -> bool {
 
 fn name_of(parameter: &Parameter) -> String {
     match parameter {
-        Parameter::Named(n) | Parameter::NamedWithIndex { name: n, .. } | Parameter::NamedWithAllIndices { name: n, .. } => n.clone(),
+        Parameter::Named(n)
+        | Parameter::NamedWithIndex { name: n, .. }
+        | Parameter::NamedWithAllIndices { name: n, .. } => n.clone(),
         Parameter::Positional(n) => n.to_string(),
         Parameter::Special(s) => s.to_string(),
     }
@@ -174,66 +318,9 @@ fn first_char(v: &str, upper: bool) -> String {
     }
 }
 
-/// Char boundaries of `v`, including its end.
-fn bounds(v: &str) -> Vec<usize> {
-    v.char_indices().map(|(i, _)| i).chain([v.len()]).collect()
-}
-
-/// `${v%pat}` (`suffix`) / `${v#pat}`, shortest or `longest` match removed.
-fn strip(v: &str, pat: &str, suffix: bool, longest: bool) -> String {
-    let b = bounds(v);
-    let pick = |i: &usize| if suffix { glob_match(pat, &v[*i..]) } else { glob_match(pat, &v[..*i]) };
-    // Suffix: shortest match starts latest; prefix: shortest match ends earliest.
-    let found = if suffix == longest { b.iter().find(|i| pick(i)) } else { b.iter().rev().find(|i| pick(i)) };
-    match found {
-        Some(&i) if suffix => v[..i].to_owned(),
-        Some(&i) => v[i..].to_owned(),
-        None => v.to_owned(),
-    }
-}
-
-/// `${v/pat/rep}` and its `//`, `/#`, `/%` forms (longest match at each position).
-fn replace(v: &str, pat: &str, rep: &str, kind: &SubstringMatchKind) -> String {
-    if pat.is_empty() {
-        return v.to_owned();
-    }
-    let b = bounds(v);
-    let longest_from = |start: usize| b.iter().rev().find(|&&end| end >= start && glob_match(pat, &v[start..end])).copied();
-    match kind {
-        SubstringMatchKind::Prefix => match longest_from(0) {
-            Some(end) => format!("{rep}{}", &v[end..]),
-            None => v.to_owned(),
-        },
-        SubstringMatchKind::Suffix => match b.iter().find(|&&s| glob_match(pat, &v[s..])) {
-            Some(&s) => format!("{}{rep}", &v[..s]),
-            None => v.to_owned(),
-        },
-        SubstringMatchKind::FirstOccurrence | SubstringMatchKind::Anywhere => {
-            let all = matches!(kind, SubstringMatchKind::Anywhere);
-            let (mut result, mut copied, mut k) = (String::new(), 0, 0);
-            while k < b.len() {
-                match longest_from(b[k]).filter(|&end| end > b[k]) {
-                    Some(end) => {
-                        result.push_str(&v[copied..b[k]]);
-                        result.push_str(rep);
-                        copied = end;
-                        if !all {
-                            break;
-                        }
-                        k = b.iter().position(|&x| x == end).unwrap_or(b.len());
-                    }
-                    None => k += 1,
-                }
-            }
-            result.push_str(&v[copied..]);
-            result
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{FakeHost, run};
+    use super::super::tests::{run, FakeHost};
 
     fn echo(script: &str) -> String {
         run(script, &mut FakeHost::default()).0.text()
@@ -241,8 +328,14 @@ mod tests {
 
     #[test]
     fn defaults_and_errors() {
-        assert_eq!(echo("echo ${u:-d} ${u-x} ${e:-y}; e=; echo ${e-z}. ${u:=set} $u ${u:+alt}"), "d x y\n. set set alt\n");
-        assert_eq!(echo("echo ${x:?}; echo after"), "bash: x: parameter null or not set\n");
+        assert_eq!(
+            echo("echo ${u:-d} ${u-x} ${e:-y}; e=; echo ${e-z}. ${u:=set} $u ${u:+alt}"),
+            "d x y\n. set set alt\n"
+        );
+        assert_eq!(
+            echo("echo ${x:?}; echo after"),
+            "bash: x: parameter null or not set\n"
+        );
         assert_eq!(echo("echo ${x?}"), "bash: x: parameter not set\n");
         assert_eq!(echo("echo ${x:?custom $HOME}"), "bash: x: custom /root\n");
         assert_eq!(echo("echo ${!x}"), "bash: x: invalid indirect expansion\n");
@@ -252,8 +345,17 @@ mod tests {
     #[test]
     fn patterns_and_substrings() {
         let s = "f=pod/web-0.yaml; echo ${f%.*} ${f%%/*} ${f#*/} ${f##*[/-]} ${#f} ${f:4:5} ${f: -4} ${f:4:-5}";
-        assert_eq!(echo(s), "pod/web-0 pod web-0.yaml 0.yaml 14 web-0 yaml web-0\n");
-        assert_eq!(echo("v=a.b.c; echo ${v/./-} ${v//./-} ${v/#a/x} ${v/%c/y} ${v//[ab]/}"), "a-b.c a-b-c x.b.c a.b.y ..c\n");
-        assert_eq!(echo("v=hello; echo ${v^} ${v^^} ${v@Q} ${v:10}."), "Hello HELLO 'hello' .\n");
+        assert_eq!(
+            echo(s),
+            "pod/web-0 pod web-0.yaml 0.yaml 14 web-0 yaml web-0\n"
+        );
+        assert_eq!(
+            echo("v=a.b.c; echo ${v/./-} ${v//./-} ${v/#a/x} ${v/%c/y} ${v//[ab]/}"),
+            "a-b.c a-b-c x.b.c a.b.y ..c\n"
+        );
+        assert_eq!(
+            echo("v=hello; echo ${v^} ${v^^} ${v@Q} ${v:10}."),
+            "Hello HELLO 'hello' .\n"
+        );
     }
 }

@@ -6,10 +6,12 @@
 
 use std::sync::Arc;
 
+use super::guard;
+
 use brush_parser::word::{self, WordPiece, WordPieceWithSource};
 use brush_parser::{
-    ParseError, ParserOptions, SourcePosition, SourceSpan, Token, TokenizerError, ast,
-    parse_tokens, uncached_tokenize_str,
+    ast, parse_tokens, uncached_tokenize_str, ParseError, ParserOptions, SourcePosition,
+    SourceSpan, Token, TokenizerError,
 };
 
 /// Deepest nesting of brackets, quotes and compound commands a line may have.
@@ -31,6 +33,9 @@ pub enum SyntaxError {
     /// Deeper than [`MAX_NESTING`]; bash has no such limit.
     #[error("syntax error: nesting deeper than {MAX_NESTING} levels")]
     TooDeep,
+    /// Valid bash that this shell refuses because brush-parser mishandles it.
+    #[error("{0} is not supported in this shell")]
+    Unsupported(&'static str),
 }
 
 /// The options used for lines and words. Tilde prefixes are expanded by this
@@ -55,10 +60,9 @@ pub struct Parsed {
 
 /// Parses one terminal line (which may hold newlines).
 pub fn parse_program(line: &str) -> Result<Parsed, SyntaxError> {
-    if char_depth(line) > MAX_NESTING {
-        return Err(SyntaxError::TooDeep);
-    }
+    guard::scan_line(line)?;
     let opts = options();
+    guard::check_heredoc_lines(line, &opts)?;
     // Interactive bash sees the line with its newline: `a >` fails near `newline'.
     let text = format!("{line}\n");
     let mut warnings = Vec::new();
@@ -75,17 +79,17 @@ pub fn parse_program(line: &str) -> Result<Parsed, SyntaxError> {
         }
         Err(e) => return Err(tokenizer_error(&e)),
     };
-    if block_depth(&tokens) > MAX_NESTING {
+    if guard::block_depth(&tokens) > MAX_NESTING {
         return Err(SyntaxError::TooDeep);
     }
-    defuse_io_numbers(&mut tokens);
+    guard::defuse_io_numbers(&mut tokens);
     match parse_tokens(&tokens, &opts) {
         Ok(program) => Ok(Parsed { program, warnings }),
         Err(err) => Err(locate_error(&tokens, &err, &opts)),
     }
 }
 
-fn tokenizer_error(err: &TokenizerError) -> SyntaxError {
+pub fn tokenizer_error(err: &TokenizerError) -> SyntaxError {
     match err {
         TokenizerError::UnterminatedSingleQuote(_) | TokenizerError::UnterminatedAnsiCQuote(_) => {
             SyntaxError::Unmatched('\'')
@@ -133,128 +137,50 @@ fn locate_error(tokens: &[Token], err: &ParseError, opts: &ParserOptions) -> Syn
 fn is_reserved(w: &str) -> bool {
     matches!(
         w,
-        "!" | "{" | "}" | "case" | "do" | "done" | "elif" | "else" | "esac" | "fi" | "for"
-            | "if" | "in" | "then" | "until" | "while" | "[[" | "]]" | "function" | "select"
+        "!" | "{"
+            | "}"
+            | "case"
+            | "do"
+            | "done"
+            | "elif"
+            | "else"
+            | "esac"
+            | "fi"
+            | "for"
+            | "if"
+            | "in"
+            | "then"
+            | "until"
+            | "while"
+            | "[["
+            | "]]"
+            | "function"
+            | "select"
             | "coproc"
     )
 }
 
 /// A location no real token has (used to recognise probe tokens in errors).
-fn far_span() -> SourceSpan {
-    let pos = Arc::new(SourcePosition { index: usize::MAX, line: 0, column: 0 });
-    SourceSpan { start: pos.clone(), end: pos }
-}
-
-/// brush-parser unwraps `i32` parsing of a redirection's fd number (`99999999999>x`
-/// panics). Bash treats such a number as an ordinary word; make it one by breaking
-/// its contiguity with the operator.
-fn defuse_io_numbers(tokens: &mut [Token]) {
-    for i in 1..tokens.len() {
-        let overflowing = match (&tokens[i - 1], &tokens[i]) {
-            (Token::Word(w, _), Token::Operator(op, _)) => {
-                !w.is_empty()
-                    && w.bytes().all(|b| b.is_ascii_digit())
-                    && w.parse::<i32>().is_err()
-                    && op.starts_with(['<', '>'])
-            }
-            _ => false,
-        };
-        if overflowing {
-            if let Token::Word(w, span) = &tokens[i - 1] {
-                let span = SourceSpan { start: span.start.clone(), end: far_span().end };
-                tokens[i - 1] = Token::Word(w.clone(), span);
-            }
-        }
+pub fn far_span() -> SourceSpan {
+    let pos = Arc::new(SourcePosition {
+        index: usize::MAX,
+        line: 0,
+        column: 0,
+    });
+    SourceSpan {
+        start: pos.clone(),
+        end: pos,
     }
-}
-
-/// Nesting of `(`, `{`, `$(`, `${` and double quotes, counted on characters.
-fn char_depth(line: &str) -> usize {
-    let mut stack: Vec<char> = Vec::new();
-    let mut max = 0;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        let in_dq = stack.last() == Some(&'"');
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '\'' if !in_dq => chars.by_ref().take_while(|&c| c != '\'').for_each(drop),
-            '"' if in_dq => {
-                stack.pop();
-            }
-            '"' => stack.push('"'),
-            '$' if in_dq && matches!(chars.peek(), Some('(' | '{')) => {
-                stack.extend(chars.next());
-            }
-            '(' | '{' if !in_dq => stack.push(c),
-            ')' | '}' if !in_dq => {
-                let opener = if c == ')' { '(' } else { '{' };
-                if stack.last() == Some(&opener) {
-                    stack.pop();
-                }
-            }
-            _ => {}
-        }
-        max = max.max(stack.len());
-    }
-    max
-}
-
-/// Nesting of compound commands, counted on tokens (reserved words only count in
-/// command position, closers only close their own opener).
-fn block_depth(tokens: &[Token]) -> usize {
-    let mut stack: Vec<&str> = Vec::new();
-    let mut max = 0;
-    let mut command_position = true;
-    for token in tokens {
-        match token {
-            Token::Operator(op, _) => {
-                if op == "(" || op == "((" {
-                    stack.push("(");
-                } else if op.starts_with(')') && stack.last() == Some(&"(") {
-                    stack.pop();
-                }
-                command_position = true;
-            }
-            Token::Word(w, _) => {
-                let w = w.as_str();
-                if command_position {
-                    let closes = match w {
-                        "fi" => "if",
-                        "done" => "loop",
-                        "esac" => "case",
-                        "}" => "{",
-                        _ => "",
-                    };
-                    match w {
-                        "if" | "case" | "{" => stack.push(w),
-                        "while" | "until" | "for" | "select" => stack.push("loop"),
-                        _ if !closes.is_empty() && stack.last() == Some(&closes) => {
-                            stack.pop();
-                        }
-                        _ => {}
-                    }
-                }
-                command_position = matches!(
-                    w,
-                    "then" | "do" | "else" | "elif" | "{" | "!" | "if" | "while" | "until" | "time"
-                );
-            }
-        }
-        max = max.max(stack.len());
-    }
-    max
 }
 
 /// Splits `line` into words the way the shell would, removing quotes but performing
 /// no expansion (`$HOME` stays `$HOME`). Operators such as `|` and `;` become their
 /// own words; newlines are dropped. Errors carry bash's message (without `bash: `).
 pub fn split_words(line: &str) -> Result<Vec<String>, String> {
-    if char_depth(line) > MAX_NESTING {
-        return Err(SyntaxError::TooDeep.to_string());
-    }
-    let tokens = uncached_tokenize_str(line, &options().tokenizer_options())
+    let opts = options();
+    guard::scan_line(line).map_err(|e| e.to_string())?;
+    guard::check_heredoc_lines(line, &opts).map_err(|e| e.to_string())?;
+    let tokens = uncached_tokenize_str(&format!("{line}\n"), &opts.tokenizer_options())
         .map_err(|e| tokenizer_error(&e).to_string())?;
     let mut words = Vec::new();
     for token in tokens {
@@ -281,7 +207,7 @@ fn literal(source: &str, pieces: &[WordPieceWithSource]) -> String {
         match &p.piece {
             WordPiece::Text(t) | WordPiece::SingleQuotedText(t) => s.push_str(t),
             WordPiece::EscapeSequence(e) => s.push_str(e.strip_prefix('\\').unwrap_or(e)),
-            WordPiece::AnsiCQuotedText(t) => s.push_str(&super::builtins::unescape(t, true).0),
+            WordPiece::AnsiCQuotedText(t) => s.push_str(&super::print::unescape(t, true).0),
             WordPiece::DoubleQuotedSequence(inner)
             | WordPiece::GettextDoubleQuotedSequence(inner) => s.push_str(&literal(source, inner)),
             _ => s.push_str(source.get(p.start_index..p.end_index).unwrap_or_default()),
@@ -338,12 +264,30 @@ mod tests {
             ("{ echo; ", eof.into()),
             ("for i in", eof.into()),
             ("while", eof.into()),
-            ("echo 'abc", "unexpected EOF while looking for matching `''".into()),
-            ("echo \"abc", "unexpected EOF while looking for matching `\"'".into()),
-            ("echo `a", "unexpected EOF while looking for matching ``'".into()),
-            ("echo $(echo", "unexpected EOF while looking for matching `)'".into()),
-            ("echo $((1+", "unexpected EOF while looking for matching `)'".into()),
-            ("echo ${a", "unexpected EOF while looking for matching `}'".into()),
+            (
+                "echo 'abc",
+                "unexpected EOF while looking for matching `''".into(),
+            ),
+            (
+                "echo \"abc",
+                "unexpected EOF while looking for matching `\"'".into(),
+            ),
+            (
+                "echo `a",
+                "unexpected EOF while looking for matching ``'".into(),
+            ),
+            (
+                "echo $(echo",
+                "unexpected EOF while looking for matching `)'".into(),
+            ),
+            (
+                "echo $((1+",
+                "unexpected EOF while looking for matching `)'".into(),
+            ),
+            (
+                "echo ${a",
+                "unexpected EOF while looking for matching `}'".into(),
+            ),
         ];
         for (line, want) in cases {
             assert_eq!(err(line), want, "line: {line}");
@@ -353,10 +297,22 @@ mod tests {
     #[test]
     fn valid_lines_parse() {
         for line in [
-            "", "   ", "# comment", "echo a\\", "echo }", "!", "echo a; !", "echo done fi",
-            "for i in 0 1; do echo $i; done", "case x in a) echo;; *) ;; esac",
-            "if a; then b; elif c; then d; else e; fi", "{ a; b; } > f 2>&1", "(a; b) | c",
-            "echo hi 99999999999999999999>x", "cat <<EOF\nhi\nEOF", "f() { echo; }",
+            "",
+            "   ",
+            "# comment",
+            "echo a\\",
+            "echo }",
+            "!",
+            "echo a; !",
+            "echo done fi",
+            "for i in 0 1; do echo $i; done",
+            "case x in a) echo;; *) ;; esac",
+            "if a; then b; elif c; then d; else e; fi",
+            "{ a; b; } > f 2>&1",
+            "(a; b) | c",
+            "echo hi 99999999999999999999>x",
+            "cat <<EOF\nhi\nEOF",
+            "f() { echo; }",
         ] {
             assert_eq!(err(line), "ok", "line: {line:?}");
         }
@@ -377,8 +333,14 @@ mod tests {
     #[test]
     fn split_words_removes_quotes_only() {
         let w = split_words(r#"kubectl exec "web-$i" -- sh -c 'echo a b' a\ b | x"#).unwrap();
-        assert_eq!(w, ["kubectl", "exec", "web-$i", "--", "sh", "-c", "echo a b", "a b", "|", "x"]);
-        assert_eq!(split_words("a 'b").unwrap_err(), "unexpected EOF while looking for matching `''");
+        assert_eq!(
+            w,
+            ["kubectl", "exec", "web-$i", "--", "sh", "-c", "echo a b", "a b", "|", "x"]
+        );
+        assert_eq!(
+            split_words("a 'b").unwrap_err(),
+            "unexpected EOF while looking for matching `''"
+        );
         assert_eq!(split_words("").unwrap(), Vec::<String>::new());
     }
 }

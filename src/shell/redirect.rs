@@ -3,22 +3,103 @@
 
 use brush_parser::ast::{IoFileRedirectKind as Kind, IoFileRedirectTarget as Target, IoRedirect};
 
-use super::Output;
-use super::exec::{Flow, Plan, Shell, Sink};
+use super::exec::{Flow, Shell, Status};
 use super::expand::{fields, heredoc, single};
+use super::{Output, Stream};
+
+/// Where one output stream of a command goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sink {
+    /// The enclosing standard output.
+    Stdout,
+    /// The enclosing standard error.
+    Stderr,
+    /// Discarded (`/dev/null`).
+    Null,
+    /// Appended to this in-memory file (absolute path).
+    File(String),
+}
+
+/// Where a command's streams go after its redirections, and its new stdin.
+pub struct Plan {
+    /// Destination of file descriptor 1.
+    pub stdout: Sink,
+    /// Destination of file descriptor 2.
+    pub stderr: Sink,
+    /// Replacement standard input (`<`, here-documents), if any.
+    pub stdin: Option<String>,
+}
+
+impl Shell<'_> {
+    /// Runs `body` with `redirects` applied to its output and input.
+    pub fn redirected(
+        &mut self,
+        redirects: &[&IoRedirect],
+        out: &mut Output,
+        body: impl FnOnce(&mut Self, &mut Output) -> Status,
+    ) -> Status {
+        if redirects.is_empty() {
+            return body(self, out);
+        }
+        let Some(plan) = open(self, redirects, out)? else {
+            return Ok(1);
+        };
+        let saved = plan.stdin.map(|input| self.stdin.replace(input));
+        let result = if plan.stdout == Sink::Stdout && plan.stderr == Sink::Stderr {
+            body(self, out)
+        } else {
+            let mut buf = Output::default();
+            let result = body(self, &mut buf);
+            for (stream, text) in buf.chunks {
+                let sink = if stream == Stream::Stdout {
+                    &plan.stdout
+                } else {
+                    &plan.stderr
+                };
+                match sink {
+                    Sink::Stdout => out.out(&text),
+                    Sink::Stderr => out.err(&text),
+                    Sink::Null => {}
+                    Sink::File(path) => self.env.append_file(path, &text),
+                }
+            }
+            result
+        };
+        if let Some(previous) = saved {
+            self.stdin = previous;
+        }
+        result
+    }
+}
 
 /// Applies `redirects` in order. `Ok(None)` means one failed: its message is
 /// printed and the command must not run (status 1), as in bash.
-pub fn open(sh: &mut Shell<'_>, redirects: &[&IoRedirect], out: &mut Output) -> Result<Option<Plan>, Flow> {
-    let mut plan = Plan { stdout: Sink::Stdout, stderr: Sink::Stderr, stdin: None };
+pub fn open(
+    sh: &mut Shell<'_>,
+    redirects: &[&IoRedirect],
+    out: &mut Output,
+) -> Result<Option<Plan>, Flow> {
+    let mut plan = Plan {
+        stdout: Sink::Stdout,
+        stderr: Sink::Stderr,
+        stdin: None,
+    };
     for redirect in redirects {
         match redirect {
             IoRedirect::File(fd, kind, target) => {
-                let fd = fd.unwrap_or(if matches!(kind, Kind::Read | Kind::DuplicateInput | Kind::ReadAndWrite) { 0 } else { 1 });
+                let fd = fd.unwrap_or(
+                    if matches!(kind, Kind::Read | Kind::DuplicateInput | Kind::ReadAndWrite) {
+                        0
+                    } else {
+                        1
+                    },
+                );
                 match (kind, target) {
                     (Kind::DuplicateInput, _) => {}
                     (Kind::DuplicateOutput, Target::Fd(n)) => {
-                        let Some(sink) = dup(&plan, *n, out) else { return Ok(None) };
+                        let Some(sink) = dup(&plan, *n, out) else {
+                            return Ok(None);
+                        };
                         set(&mut plan, fd, sink);
                     }
                     (Kind::DuplicateOutput, Target::Duplicate(word)) => {
@@ -26,7 +107,9 @@ pub fn open(sh: &mut Shell<'_>, redirects: &[&IoRedirect], out: &mut Output) -> 
                         let sink = match text.as_str() {
                             "-" => Sink::Null,
                             n if n.parse::<i32>().is_ok() => {
-                                let Some(sink) = dup(&plan, n.parse().unwrap_or(1), out) else { return Ok(None) };
+                                let Some(sink) = dup(&plan, n.parse().unwrap_or(1), out) else {
+                                    return Ok(None);
+                                };
                                 sink
                             }
                             // `>&file` sends both streams to the file.
@@ -46,7 +129,9 @@ pub fn open(sh: &mut Shell<'_>, redirects: &[&IoRedirect], out: &mut Output) -> 
                         set(&mut plan, fd, sink);
                     }
                     (_, Target::Filename(word) | Target::Duplicate(word)) => {
-                        let Some(path) = target_path(sh, &word.value, out)? else { return Ok(None) };
+                        let Some(path) = target_path(sh, &word.value, out)? else {
+                            return Ok(None);
+                        };
                         if matches!(kind, Kind::Read) {
                             match read_source(sh, &plan, &path) {
                                 Some(text) => plan.stdin = Some(text),
@@ -65,13 +150,15 @@ pub fn open(sh: &mut Shell<'_>, redirects: &[&IoRedirect], out: &mut Output) -> 
                         set(&mut plan, fd, sink);
                     }
                     (_, Target::Fd(_) | Target::ProcessSubstitution(..)) => {
-                        out.err("bash: this redirection is not supported in this shell\n");
+                        out.err("bash: process substitution is not supported in this shell\n");
                         return Ok(None);
                     }
                 }
             }
             IoRedirect::OutputAndError(word, append) => {
-                let Some(path) = target_path(sh, &word.value, out)? else { return Ok(None) };
+                let Some(path) = target_path(sh, &word.value, out)? else {
+                    return Ok(None);
+                };
                 let Some(sink) = file_sink(sh, &plan, &path, *append) else {
                     out.err(&format!("bash: {path}: No such file or directory\n"));
                     return Ok(None);
@@ -80,7 +167,9 @@ pub fn open(sh: &mut Shell<'_>, redirects: &[&IoRedirect], out: &mut Output) -> 
                 plan.stderr = sink;
             }
             IoRedirect::HereDocument(_, doc) => plan.stdin = Some(heredoc(sh, doc, out)?),
-            IoRedirect::HereString(_, word) => plan.stdin = Some(format!("{}\n", single(sh, &word.value, out)?)),
+            IoRedirect::HereString(_, word) => {
+                plan.stdin = Some(format!("{}\n", single(sh, &word.value, out)?))
+            }
         }
     }
     Ok(Some(plan))
@@ -141,29 +230,47 @@ fn file_sink(sh: &mut Shell<'_>, plan: &Plan, path: &str, append: bool) -> Optio
 fn read_source(sh: &Shell<'_>, plan: &Plan, path: &str) -> Option<String> {
     match path {
         "/dev/null" => Some(String::new()),
-        "/dev/stdin" => Some(plan.stdin.clone().or_else(|| sh.stdin.clone()).unwrap_or_default()),
+        "/dev/stdin" => Some(
+            plan.stdin
+                .clone()
+                .or_else(|| sh.stdin.clone())
+                .unwrap_or_default(),
+        ),
         _ => sh.env.file(path).map(str::to_owned),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{FakeHost, run};
+    use super::super::tests::{run, FakeHost};
 
     #[test]
     fn files_and_descriptors() {
         let mut host = FakeHost::default();
-        let (out, env) = run("echo a > f; echo b >> f; echo c 2>&1 >/dev/null; echo d >&2 2>/dev/null; cat < f", &mut host);
+        let (out, env) = run(
+            "echo a > f; echo b >> f; echo c 2>&1 >/dev/null; echo d >&2 2>/dev/null; cat < f",
+            &mut host,
+        );
         assert_eq!(env.file("f"), Some("a\nb\n"));
         assert_eq!(env.file("/root/f"), Some("a\nb\n"));
-        assert_eq!(out.chunks, vec![(super::super::Stream::Stderr, "d\n".to_owned())]);
-        assert_eq!(host.calls, vec![(vec!["cat".to_owned()], Some("a\nb\n".to_owned()))]);
+        let (stdout, stderr) = (super::super::Stream::Stdout, super::super::Stream::Stderr);
+        assert_eq!(
+            out.chunks,
+            vec![(stderr, "d\n".to_owned()), (stdout, "a\nb\n".to_owned())]
+        );
+        assert_eq!(
+            host.calls,
+            vec![(vec!["cat".to_owned()], Some("a\nb\n".to_owned()))]
+        );
     }
 
     #[test]
     fn errors_like_bash() {
         let mut host = FakeHost::default();
-        let (out, _) = run("echo a > $undefined; echo $?; echo a > \"\"; echo $?; cat < nope; echo $?; echo x >&3", &mut host);
+        let (out, _) = run(
+            "echo a > $undefined; echo $?; echo a > \"\"; echo $?; cat < nope; echo $?; echo x >&3",
+            &mut host,
+        );
         assert_eq!(
             out.text(),
             "bash: $undefined: ambiguous redirect\n1\nbash: : No such file or directory\n1\nbash: nope: No such file or directory\n1\nbash: 3: Bad file descriptor\n"
@@ -173,12 +280,17 @@ mod tests {
 
     #[test]
     fn both_streams_heredoc_herestring() {
-        let mut host = FakeHost::default();
-        host.stderr = "warn\n".into();
+        let mut host = FakeHost {
+            stderr: "warn\n".into(),
+            ..FakeHost::default()
+        };
         let (_, env) = run("kubectl get pods &> all.txt; kubectl x >& two.txt; n=5; cat <<EOF\nn=$n\nEOF\ncat <<'E'\n$n\nE\ncat <<< \"$n 6\"", &mut host);
         assert_eq!(env.file("all.txt"), Some("ok\nwarn\n"));
         assert_eq!(env.file("two.txt"), Some("ok\nwarn\n"));
-        let stdins: Vec<_> = host.calls[2..].iter().map(|c| c.1.clone().unwrap_or_default()).collect();
+        let stdins: Vec<_> = host.calls[2..]
+            .iter()
+            .map(|c| c.1.clone().unwrap_or_default())
+            .collect();
         assert_eq!(stdins, ["n=5\n", "$n\n", "5 6\n"]);
     }
 }

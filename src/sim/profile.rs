@@ -123,13 +123,39 @@ impl Profile {
         if self.nodes.is_empty() {
             return Err("error: profile: at least one node is needed".into());
         }
+        let dns_name = |n: &str| !n.is_empty() && n.len() <= 63 && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.') && !n.starts_with(['-', '.']) && !n.ends_with(['-', '.']);
+        let mut seen = std::collections::BTreeSet::new();
         for n in &self.nodes {
+            if !dns_name(&n.name) {
+                return Err(format!("error: profile: node name {:?} must be a lowercase DNS name like k8s-w1", n.name));
+            }
+            if !seen.insert(n.name.clone()) {
+                return Err(format!("error: profile: node {} is listed twice", n.name));
+            }
             parse_cidr24(&n.pod_cidr).ok_or_else(|| format!("error: profile: node {}: podCidr {:?} is not a /24 like 172.16.158.0/24", n.name, n.pod_cidr))?;
             if n.role != "control-plane" && n.role != "worker" {
                 return Err(format!("error: profile: node {}: role must be control-plane or worker", n.name));
             }
         }
-        parse_cidr24(&self.service_cidr).ok_or_else(|| format!("error: profile: serviceCidr {:?} is not a /24", self.service_cidr))?;
+        let svc = parse_cidr24(&self.service_cidr).ok_or_else(|| format!("error: profile: serviceCidr {:?} is not a /24", self.service_cidr))?;
+        let dns_ok = self.cluster_dns.rsplit_once('.').is_some_and(|(prefix, last)| prefix == format!("{}.{}.{}", svc[0], svc[1], svc[2]) && last.parse::<u8>().is_ok_and(|l| (2..255).contains(&l)));
+        if !dns_ok {
+            return Err(format!("error: profile: clusterDns {:?} must be an address of serviceCidr {} other than .0, .1 and .255", self.cluster_dns, self.service_cidr));
+        }
+        for sc in &self.storage_classes {
+            if !dns_name(&sc.name) {
+                return Err(format!("error: profile: storage class name {:?} must be a lowercase DNS name like local-path", sc.name));
+            }
+            if !["Immediate", "WaitForFirstConsumer"].contains(&sc.volume_binding_mode.as_str()) {
+                return Err(format!("error: profile: storage class {}: volumeBindingMode must be Immediate or WaitForFirstConsumer", sc.name));
+            }
+            if !["Delete", "Retain"].contains(&sc.reclaim_policy.as_str()) {
+                return Err(format!("error: profile: storage class {}: reclaimPolicy must be Delete or Retain", sc.name));
+            }
+        }
+        if !self.nodes.iter().any(|n| n.role == "worker") {
+            return Err("error: profile: at least one worker node is needed to run pods".into());
+        }
         Ok(())
     }
 
@@ -184,5 +210,8 @@ mod tests {
         assert!(Profile::from_yaml(&bad).unwrap_err().contains("k8s-w2"));
         let typo = DEFAULT_PROFILE_YAML.replace("clusterDns", "clusterDNS");
         assert!(Profile::from_yaml(&typo).is_err());
+        for (from, to) in [("name: k8s-w1,", "name: K8S_W1,"), ("clusterDns: 10.200.1.10", "clusterDns: 10.9.9.9"), ("name: local-path", "name: Local Path"), ("k8s-w2,", "k8s-w1,")] {
+            assert!(Profile::from_yaml(&DEFAULT_PROFILE_YAML.replace(from, to)).is_err(), "{to}");
+        }
     }
 }

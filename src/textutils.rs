@@ -1,0 +1,150 @@
+//! The few text tools a lab pipes kubectl into: `grep`, `head`, `tail`, `wc`, `sort`. They read
+//! their file arguments or the piped-in text and write as GNU coreutils do (enough of it).
+
+use crate::shell::Output;
+
+/// Runs a text tool, or returns None if `argv[0]` is not one. `read` gives a file's text.
+pub fn run(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<String>, out: &mut Output) -> Option<i32> {
+    let cmd = argv.first()?.as_str();
+    if !["grep", "head", "tail", "wc", "sort"].contains(&cmd) {
+        return None;
+    }
+    let mut flags: Vec<String> = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    let mut n: Option<usize> = None;
+    let mut i = 1;
+    while i < argv.len() {
+        let a = &argv[i];
+        if (a == "-n" && cmd != "grep") || a == "--lines" {
+            i += 1;
+            n = argv.get(i).and_then(|v| v.parse().ok());
+        } else if let Some(v) = a.strip_prefix("--lines=") {
+            n = v.parse().ok();
+        } else if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) && cmd != "grep" {
+            n = a[1..].parse().ok();
+        } else if a.starts_with('-') && a.len() > 1 && args.is_empty() {
+            flags.extend(a[1..].chars().map(|c| c.to_string()));
+        } else {
+            args.push(a.clone());
+        }
+        i += 1;
+    }
+    let has = |f: &str| flags.iter().any(|x| x == f);
+    let (pattern, files) = if cmd == "grep" {
+        match args.split_first() {
+            Some((p, rest)) => (Some(p.clone()), rest.to_vec()),
+            None => {
+                out.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
+                return Some(2);
+            }
+        }
+    } else {
+        (None, args)
+    };
+    let mut text = String::new();
+    if files.is_empty() {
+        text.push_str(stdin.unwrap_or(""));
+    }
+    for f in &files {
+        match read(f) {
+            Some(t) => text.push_str(&t),
+            None => {
+                out.err(&format!("{cmd}: {f}: No such file or directory\n"));
+                return Some(if cmd == "grep" { 2 } else { 1 });
+            }
+        }
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let emit = |out: &mut Output, ls: &[&str]| {
+        for l in ls {
+            out.out(l);
+            out.out("\n");
+        }
+    };
+    match cmd {
+        "grep" => {
+            let p = pattern.unwrap_or_default();
+            let ci = has("i");
+            let matches = |l: &str| {
+                let (l, p) = if ci { (l.to_lowercase(), p.to_lowercase()) } else { (l.to_string(), p.clone()) };
+                let hit = match (p.strip_prefix('^'), p.strip_suffix('$')) {
+                    (Some(rest), _) if rest.ends_with('$') => l == rest.trim_end_matches('$'),
+                    (Some(rest), _) => l.starts_with(rest),
+                    (None, Some(rest)) => l.ends_with(rest),
+                    _ => l.contains(&p),
+                };
+                hit != has("v")
+            };
+            let hits: Vec<(usize, &str)> = lines.iter().enumerate().filter(|(_, l)| matches(l)).map(|(i, l)| (i, *l)).collect();
+            if has("c") {
+                out.out(&format!("{}\n", hits.len()));
+            } else if !has("q") {
+                for (i, l) in &hits {
+                    if has("n") {
+                        out.out(&format!("{}:", i + 1));
+                    }
+                    out.out(l);
+                    out.out("\n");
+                }
+            }
+            Some(if hits.is_empty() { 1 } else { 0 })
+        }
+        "head" => {
+            emit(out, &lines[..n.unwrap_or(10).min(lines.len())]);
+            Some(0)
+        }
+        "tail" => {
+            let k = n.unwrap_or(10).min(lines.len());
+            emit(out, &lines[lines.len() - k..]);
+            Some(0)
+        }
+        "wc" => {
+            let (l, w, c) = (lines.len(), text.split_whitespace().count(), text.len());
+            let only: Vec<String> = [("l", l), ("w", w), ("c", c)].iter().filter(|(f, _)| has(f)).map(|(_, v)| v.to_string()).collect();
+            if only.is_empty() {
+                out.out(&format!("{l:>7} {w:>7} {c:>7}\n"));
+            } else {
+                out.out(&format!("{}\n", only.join(" ")));
+            }
+            Some(0)
+        }
+        _ => {
+            let mut sorted = lines.clone();
+            sorted.sort();
+            if has("r") {
+                sorted.reverse();
+            }
+            emit(out, &sorted);
+            Some(0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn go(line: &[&str], stdin: &str) -> (String, i32) {
+        let mut out = Output::default();
+        let argv: Vec<String> = line.iter().map(|s| s.to_string()).collect();
+        let code = run(&argv, Some(stdin), &|_| None, &mut out).unwrap();
+        (out.text(), code)
+    }
+
+    #[test]
+    fn tools_work_on_piped_text() {
+        let t = "NAME\nweb-0\nweb-1\ndeploy-x\n";
+        assert_eq!(go(&["grep", "web"], t), ("web-0\nweb-1\n".into(), 0));
+        assert_eq!(go(&["grep", "-v", "web"], t), ("NAME\ndeploy-x\n".into(), 0));
+        assert_eq!(go(&["grep", "nothing"], t).1, 1);
+        assert_eq!(go(&["grep", "-c", "^web"], t).0, "2\n");
+        assert_eq!(go(&["head", "-n", "2"], t).0, "NAME\nweb-0\n");
+        assert_eq!(go(&["head", "-2"], t).0, "NAME\nweb-0\n");
+        assert_eq!(go(&["tail", "-n", "1"], t).0, "deploy-x\n");
+        assert_eq!(go(&["wc", "-l"], t).0, "4\n");
+        assert_eq!(go(&["sort"], "b\na\n").0, "a\nb\n");
+        let mut out = Output::default();
+        assert_eq!(run(&["grep".to_string()], None, &|_| None, &mut out), Some(2));
+        assert_eq!(run(&["ls".to_string()], None, &|_| None, &mut out), None);
+    }
+}
