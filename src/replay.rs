@@ -4,6 +4,9 @@
 //!
 //! - One terminal line per script line, as a person types it.
 //! - Blank lines and lines starting with `#` are skipped.
+//! - A line the shell finds unfinished (an open quote, a here-document, a trailing `|` or
+//!   `&&`, `for ... do` without `done`) continues on the next script lines, as a terminal's
+//!   `> ` prompt would; they are echoed with `> `.
 //! - `@sleep 30s` (also `2m`, `500ms`, `1h`) lets virtual time pass.
 //! - A watch (`-w`) streams until nothing more is scheduled to change (at most 10 virtual
 //!   minutes), as if the person pressed Ctrl-C then.
@@ -50,7 +53,11 @@ pub fn parse_duration_ms(s: &str) -> Option<u64> {
 /// Runs a script in the session and returns the transcript.
 pub fn run_script(session: &mut Session, script: &str) -> String {
     let mut out = String::new();
-    for (i, raw) in script.lines().enumerate() {
+    let lines: Vec<&str> = script.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let raw = lines[i];
+        i += 1;
         let line = raw.trim_end_matches('\r');
         let t = line.trim();
         if t.is_empty() || t.starts_with('#') {
@@ -61,16 +68,26 @@ pub fn run_script(session: &mut Session, script: &str) -> String {
             match (words.next(), words.next()) {
                 (Some("sleep"), Some(arg)) => match parse_duration_ms(arg) {
                     Some(ms) => session.sim.advance(ms),
-                    None => out.push_str(&format!("kubelab: line {}: cannot read the duration {arg:?} (write 30s, 2m or 500ms)\n", i + 1)),
+                    None => out.push_str(&format!("kubelab: line {i}: cannot read the duration {arg:?} (write 30s, 2m or 500ms)\n")),
                 },
-                _ => out.push_str(&format!("kubelab: line {}: unknown directive {t:?} (known: @sleep DURATION)\n", i + 1)),
+                _ => out.push_str(&format!("kubelab: line {i}: unknown directive {t:?} (known: @sleep DURATION)\n")),
             }
             continue;
         }
         out.push_str("$ ");
         out.push_str(line);
         out.push('\n');
-        let (o, _) = session.run_line(line);
+        let mut text = line.to_string();
+        while crate::shell::needs_more(&text) && i < lines.len() {
+            let more = lines[i].trim_end_matches('\r');
+            i += 1;
+            out.push_str("> ");
+            out.push_str(more);
+            out.push('\n');
+            text.push('\n');
+            text.push_str(more);
+        }
+        let (o, _) = session.run_line(&text);
         let text = o.text();
         out.push_str(&text);
         if !text.is_empty() && !text.ends_with('\n') {
@@ -93,5 +110,12 @@ mod tests {
         assert_eq!(parse_duration_ms("1h"), Some(3_600_000));
         assert_eq!(parse_duration_ms("x"), None);
         assert_eq!(parse_duration_ms("30"), None);
+    }
+
+    #[test]
+    fn unfinished_lines_continue_on_the_next_ones() {
+        let mut s = Session::new(crate::sim::SimConfig::seeded(1));
+        let t = run_script(&mut s, "cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\nEOF\nfor i in 1 2; do\necho $i\ndone\necho 'a\nb'\n");
+        assert_eq!(t, "$ cat <<EOF | kubectl apply -f -\n> apiVersion: v1\n> kind: ConfigMap\n> metadata:\n>   name: cm\n> EOF\nconfigmap/cm created\n$ for i in 1 2; do\n> echo $i\n> done\n1\n2\n$ echo 'a\n> b'\na\nb\n");
     }
 }

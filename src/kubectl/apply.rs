@@ -143,8 +143,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
     let files = a.all("filename");
     if files.is_empty() {
         if mode == Mode::Create && !a.positional.is_empty() {
-            ctx.eprintln(&format!("error: kubelab does not model `kubectl create {}` yet; write a manifest and use `kubectl create -f`", a.positional[0]));
-            return 1;
+            return create_subcommand(ctx, &a);
         }
         ctx.eprintln(&format!("error: must specify one of -f and -k\n\nSee 'kubectl {name} -h' for help and examples"));
         return 1;
@@ -247,4 +246,30 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         }
     }
     i32::from(failed)
+}
+
+/// `kubectl create namespace NAME` (the one generator labs use before any manifest).
+fn create_subcommand(ctx: &mut Ctx<'_>, a: &args::Args) -> i32 {
+    match a.positional[0].as_str() {
+        "namespace" | "ns" => {
+            let Some(name) = a.positional.get(1) else {
+                ctx.eprintln("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
+                return 1;
+            };
+            match ctx.sim.create(json!({"apiVersion":"v1","kind":"Namespace","metadata":{"name":name}})) {
+                Ok(_) => {
+                    ctx.println(&format!("namespace/{name} created"));
+                    0
+                }
+                Err(e) => {
+                    ctx.eprintln(&api_error(&e, None));
+                    1
+                }
+            }
+        }
+        other => {
+            ctx.eprintln(&format!("error: kubelab does not model `kubectl create {other}` yet; write a manifest and use `kubectl create -f`"));
+            1
+        }
+    }
 }

@@ -93,6 +93,16 @@ pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
             }
         }
         Kind::PersistentVolumeClaim => default(o, "/spec/volumeMode", json!("Filesystem")),
+        Kind::Namespace => {
+            let name = obj::name(o).to_string();
+            default(o, "/spec/finalizers", json!(["kubernetes"]));
+            if o.ptr("/metadata/labels/kubernetes.io~1metadata.name").is_none() {
+                obj::set_label(o, "kubernetes.io/metadata.name", &name);
+            }
+            if o.ptr("/status/phase").is_none() {
+                obj::set(o, "/status/phase", json!("Active"));
+            }
+        }
         Kind::PersistentVolume => {
             default(o, "/spec/persistentVolumeReclaimPolicy", json!("Retain"));
             default(o, "/spec/volumeMode", json!("Filesystem"));

@@ -94,6 +94,8 @@ impl SimConfig {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Work {
     Gc(ObjKey),
+    /// A namespace is being deleted: empty it, then let it go.
+    Namespace(ObjKey),
     /// An owner with this uid is gone: collect its dependents.
     GcOrphans(String),
     Deployment(ObjKey),
@@ -232,7 +234,18 @@ impl Sim {
             }
         }
         // Everything above existed before the lab started.
-        let keys: Vec<ObjKey> = [Kind::Namespace, Kind::Node, Kind::StorageClass, Kind::Service]
+        let cp_ip = self.profile.nodes.iter().find(|n| n.role == "control-plane").or(self.profile.nodes.first()).map(|n| n.ip.clone()).unwrap_or_default();
+        let ep = json!({"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"kubernetes","namespace":"default","labels":{"endpointslice.kubernetes.io/skip-mirror":"true"}},
+            "subsets":[{"addresses":[{"ip":cp_ip}],"ports":[{"name":"https","port":6443,"protocol":"TCP"}]}]});
+        if let Err(e) = self.create(ep) {
+            panic!("bootstrap object rejected: {e}");
+        }
+        // k8s-diff: the system pods (CoreDNS, kube-proxy, the CNI) are not modelled; kube-system
+        // holds only the kube-dns Service, whose answers the model gives directly.
+        let keys: Vec<ObjKey> = crate::sim::resources::RESOURCES
+            .iter()
+            .map(|r| r.kind)
+            .collect::<Vec<_>>()
             .iter()
             .flat_map(|k| self.store.list(*k, None).map(|(k, _)| k.clone()).collect::<Vec<_>>())
             .collect();
@@ -380,6 +393,7 @@ impl Sim {
         match w {
             Work::Gc(k) => controllers::gc::sync(self, &k),
             Work::GcOrphans(uid) => controllers::gc::collect(self, &uid),
+            Work::Namespace(k) => controllers::gc::sync_namespace(self, &k),
             Work::Deployment(k) => controllers::deployment::sync(self, &k),
             Work::ReplicaSet(k) => controllers::replicaset::sync(self, &k),
             Work::StatefulSet(k) => controllers::statefulset::sync(self, &k),
@@ -414,7 +428,24 @@ impl Sim {
                     }
                 }
             }
+            if key.kind != Kind::Namespace && key.kind.namespaced() {
+                let ns_key = ObjKey::new(Kind::Namespace, "", &key.ns);
+                if deleted && self.store.get(&ns_key).is_some_and(obj::is_deleting) {
+                    self.dirty.insert(Work::Namespace(ns_key));
+                }
+            }
             match key.kind {
+                Kind::Namespace => {
+                    if current.as_ref().is_some_and(obj::is_deleting) {
+                        self.dirty.insert(Work::Namespace(key.clone()));
+                    } else if ty == WatchType::Added {
+                        // The root CA publisher puts the cluster's CA into every namespace.
+                        let ca = json!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kube-root-ca.crt","namespace":key.name,
+                            "annotations":{"kubernetes.io/description":"Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
+                            "data":{"ca.crt":"-----BEGIN CERTIFICATE-----\nMIIC/jCCAeagAwIBAgIBADANBgkqhkiG9w0BAQsFADAVMRMwEQYDVQQDEwprdWJl\ncm5ldGVzMB4XDTIyMDUyODA3MDAwMFoXDTMyMDUyNTA3MDAwMFowFTETMBEGA1UE\n-----END CERTIFICATE-----\n"}});
+                        let _ = self.create(ca);
+                    }
+                }
                 Kind::Pod => self.dispatch_pod(&key, current.as_ref()),
                 Kind::Service => {
                     self.dirty.insert(Work::Endpoints(key.clone()));
@@ -786,6 +817,20 @@ impl Sim {
         let Some(o) = self.store.get(key).cloned() else {
             return Err(ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() });
         };
+        if key.kind == Kind::Namespace {
+            if ["default", "kube-system", "kube-public"].contains(&key.name.as_str()) {
+                return Err(ApiError::Forbidden(format!("namespaces \"{}\" is forbidden: this namespace may not be deleted", key.name)));
+            }
+            if !obj::is_deleting(&o) {
+                let ts = self.timestamp();
+                self.modify(key, |n| {
+                    obj::meta_mut(n).insert("deletionTimestamp".into(), json!(ts));
+                    obj::set(n, "/status/phase", json!("Terminating"));
+                });
+                self.settle_now();
+            }
+            return Ok(self.store.get(key).cloned().unwrap_or(o));
+        }
         let mut o2 = o.clone();
         let mut finals = obj::finalizers(&o);
         match opts.propagation {

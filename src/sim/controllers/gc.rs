@@ -68,3 +68,25 @@ pub fn collect(sim: &mut Sim, uid: &str) {
         }
     }
 }
+
+/// The namespace controller: deletes everything in a terminating namespace, then the
+/// namespace itself (its `kubernetes` finalizer done).
+pub fn sync_namespace(sim: &mut Sim, key: &ObjKey) {
+    let Some(ns) = sim.store.get(key).cloned() else { return };
+    if !obj::is_deleting(&ns) {
+        return;
+    }
+    let mut remaining = 0;
+    for r in crate::sim::resources::RESOURCES.iter().filter(|r| r.namespaced) {
+        let keys: Vec<ObjKey> = sim.store.list(r.kind, Some(&key.name)).map(|(k, _)| k.clone()).collect();
+        for k in keys {
+            remaining += 1;
+            if sim.store.get(&k).is_some_and(|o| !obj::is_deleting(o)) {
+                let _ = sim.delete(&k, DeleteOptions::default());
+            }
+        }
+    }
+    if remaining == 0 || sim.store.list(crate::sim::resources::Kind::Pod, Some(&key.name)).next().is_none() && crate::sim::resources::RESOURCES.iter().filter(|r| r.namespaced).all(|r| sim.store.list(r.kind, Some(&key.name)).next().is_none()) {
+        sim.store.remove(key, sim.now());
+    }
+}
