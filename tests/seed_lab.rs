@@ -11,7 +11,7 @@
 mod common;
 use common::{assert_like_real, assert_prefix_like_real, output_of, replay};
 
-const SEED: u64 = 0;
+const SEED: u64 = 12;
 
 const SCRIPT: &str = r#"
 kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx
@@ -23,7 +23,7 @@ kubectl get pvc -l app=nginx
 kubectl delete pod -l app=nginx && kubectl get pods -w -l app=nginx
 @sleep 85s
 kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx
-@sleep 57s
+@sleep 59s
 kubectl patch sts web -p '{"spec":{"replicas":3}}' && kubectl get pods -w -l app=nginx
 kubectl delete -f web.yaml && kubectl delete pvc --all
 "#;

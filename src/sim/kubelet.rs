@@ -484,7 +484,9 @@ fn image_id(c: &Value) -> String {
     let image = c.get("image").and_then(Value::as_str).unwrap_or_default();
     let full = images::normalize(image).unwrap_or_else(|_| image.to_string());
     let repo = full.rsplit_once(':').map(|(r, _)| r.to_string()).unwrap_or(full.clone());
-    format!("{repo}@sha256:{:064x}", super::names::fnv1a32(full.as_bytes()) as u128 * 0x9e37_79b9_7f4a_7c15)
+    // A stable stand-in for the image's digest (the same image has the same ID everywhere).
+    let digest: String = (0..8u8).map(|i| format!("{:08x}", super::names::fnv1a32(&[&[i][..], full.as_bytes()].concat()))).collect();
+    format!("{repo}@sha256:{digest}")
 }
 
 fn waiting_status(c: &Value, reason: &str, message: Option<String>, restarts: u32) -> Value {

@@ -20,6 +20,7 @@ pub struct State {
     provisioning: BTreeSet<String>,
     reclaiming: BTreeSet<String>,
     told_wait: BTreeSet<String>,
+    identity: String,
 }
 
 /// Parses a quantity like `1Gi`, `500Mi`, `2G`, `1073741824` into bytes.
@@ -54,6 +55,17 @@ pub fn quantity_bytes(q: &Value) -> Option<f64> {
 fn access_modes_cover(pv: &Value, pvc: &Value) -> bool {
     let have: Vec<&Value> = obj::arr_at(pv, "/spec/accessModes").iter().collect();
     obj::arr_at(pvc, "/spec/accessModes").iter().all(|m| have.contains(&m))
+}
+
+/// How an external provisioner signs its events: `<provisioner>_<its pod>_<its uuid>`, fixed
+/// for the cluster's life (drawn once).
+fn provisioner_identity(sim: &mut Sim, provisioner: &str) -> String {
+    if sim.volumes.identity.is_empty() {
+        let pod = format!("local-path-provisioner-{}-{}", super::names::safe_encode(&(sim.rand_range(1_000_000_000, 4_294_967_295)).to_string()), super::names::random_suffix(sim.rng(), 5));
+        let id = super::names::uuid_v4(sim.rng());
+        sim.volumes.identity = format!("{pod}_{id}");
+    }
+    format!("{provisioner}_{}", sim.volumes.identity)
 }
 
 /// The PV controller's sync of one claim.
@@ -124,7 +136,7 @@ pub fn sync_pvc(sim: &mut Sim, key: &ObjKey) {
         format!("waiting for a volume to be created, either by external provisioner \"{provisioner}\" or manually created by system administrator")
     };
     sim.record_event(key, "Normal", "ExternalProvisioning", "persistentvolume-controller", msg);
-    let prov_id = format!("{provisioner}_local-path-provisioner-7f5d8c4b9-x8kzp_{}", super::names::uuid_v4(sim.rng()));
+    let prov_id = provisioner_identity(sim, &provisioner);
     sim.record_event(key, "Normal", "Provisioning", &prov_id, format!("External provisioner is provisioning volume for claim \"{}/{}\"", key.ns, key.name));
     sim.modify(key, |p| {
         obj::set_annotation(p, "volume.beta.kubernetes.io/storage-provisioner", &provisioner);
@@ -145,9 +157,12 @@ pub fn sync_pvc(sim: &mut Sim, key: &ObjKey) {
 
 /// A provisioner finished: the PV exists, and the claim binds to it.
 pub fn on_provisioned(sim: &mut Sim, key: &ObjKey, uid: &str) {
-    sim.volumes.provisioning.remove(uid);
-    let Some(pvc) = sim.store.get(key).cloned() else { return };
+    let Some(pvc) = sim.store.get(key).cloned() else {
+        sim.volumes.provisioning.remove(uid);
+        return;
+    };
     if obj::uid(&pvc) != uid || obj::is_deleting(&pvc) || obj::str_at(&pvc, "/status/phase") == Some("Bound") {
+        sim.volumes.provisioning.remove(uid);
         return;
     }
     let class = obj::str_at(&pvc, "/spec/storageClassName").unwrap_or("").to_string();
@@ -168,9 +183,11 @@ pub fn on_provisioned(sim: &mut Sim, key: &ObjKey, uid: &str) {
     if sim.create(pv).is_err() {
         return;
     }
-    let prov_id = format!("{provisioner}_local-path-provisioner-7f5d8c4b9-x8kzp");
+    let prov_id = provisioner_identity(sim, &provisioner);
     sim.record_event(key, "Normal", "ProvisioningSucceeded", &prov_id, format!("Successfully provisioned volume {name}"));
     bind(sim, key, &ObjKey::new(Kind::PersistentVolume, "", &name), true);
+    // Only now: while the PV existed but the claim was not yet bound, a sync must not start again.
+    sim.volumes.provisioning.remove(uid);
 }
 
 fn bind(sim: &mut Sim, pvc_key: &ObjKey, pv_key: &ObjKey, provisioned: bool) {
