@@ -16,6 +16,7 @@ pub mod kubelet;
 pub mod labels;
 pub mod names;
 pub mod obj;
+pub mod podindex;
 pub mod profile;
 pub mod resources;
 pub mod scheduler;

@@ -134,31 +134,44 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
         fail(sim, &key, pod, msg);
         return None;
     }
-    // Spread: pods of the same owner per node, then all pods per node (one pass over pods).
+    // Spread: pods of the same owner per node, then all pods per node.
     let owner = obj::controller_uid(pod).map(String::from);
     let sel_labels = super::labels::labels_of(pod);
     let same_selector = Selector(sel_labels.iter().map(|(k, v)| super::labels::Requirement::Eq(k.clone(), v.clone())).collect());
     let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = fits.iter().map(|n| (n.as_str(), (0, 0))).collect();
-    let assumed: std::collections::BTreeMap<&str, &str> = sim.assumed.iter().map(|(k, n)| (k.name.as_str(), n.as_str())).collect();
-    for (k, p) in sim.store.list(Kind::Pod, None) {
-        let on = match obj::str_at(p, "/spec/nodeName") {
-            Some(n) => n,
-            None => match assumed.get(k.name.as_str()) {
-                Some(n) => n,
-                None => continue,
-            },
-        };
-        let Some(c) = counts.get_mut(on) else { continue };
-        if matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed")) {
-            continue;
+    if let Some(u) = &owner {
+        // The store keeps these counts; pods placed but waiting for volumes are added.
+        let load = &sim.store.pods.nodes;
+        for (n, c) in counts.iter_mut() {
+            c.1 = load.pods.get(*n).copied().unwrap_or(0);
+            c.0 = load.by_owner.get(&(u.clone(), n.to_string())).copied().unwrap_or(0);
         }
-        c.1 += 1;
-        let same_owner = match &owner {
-            Some(u) => obj::controller_uid(p) == Some(u.as_str()),
-            None => !sel_labels.is_empty() && same_selector.matches_obj(p),
-        };
-        if same_owner {
-            c.0 += 1;
+        for (k, n) in &sim.assumed {
+            if let Some(c) = counts.get_mut(n.as_str()) {
+                c.1 += 1;
+                if sim.store.pods.facts.get(k).is_some_and(|f| f.controller_uid.as_deref() == Some(u.as_str())) {
+                    c.0 += 1;
+                }
+            }
+        }
+    } else {
+        let assumed: std::collections::BTreeMap<&str, &str> = sim.assumed.iter().map(|(k, n)| (k.name.as_str(), n.as_str())).collect();
+        for (k, p) in sim.store.list(Kind::Pod, None) {
+            let on = match obj::str_at(p, "/spec/nodeName") {
+                Some(n) => n,
+                None => match assumed.get(k.name.as_str()) {
+                    Some(n) => n,
+                    None => continue,
+                },
+            };
+            let Some(c) = counts.get_mut(on) else { continue };
+            if matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed")) {
+                continue;
+            }
+            c.1 += 1;
+            if !sel_labels.is_empty() && same_selector.matches_obj(p) {
+                c.0 += 1;
+            }
         }
     }
     let mut best: Vec<(usize, usize, String)> = counts.into_iter().map(|(n, (same, all))| (same, all, n.to_string())).collect();

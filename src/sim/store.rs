@@ -25,6 +25,10 @@ pub struct PodFacts {
     pub revision: Option<String>,
     pub created: String,
     pub labels: BTreeMap<String, String>,
+    /// The ordinal of a `<parent>-<number>` name.
+    pub ordinal: Option<i64>,
+    /// The node it is bound to.
+    pub node: Option<String>,
 }
 
 impl PodFacts {
@@ -44,6 +48,8 @@ impl PodFacts {
             revision: obj::label(p, "controller-revision-hash").map(String::from),
             created: obj::str_at(p, "/metadata/creationTimestamp").unwrap_or("").to_string(),
             labels: super::labels::labels_of(p),
+            ordinal: super::controllers::statefulset::parse_ordinal(&key.name).map(|(_, o)| o),
+            node: obj::str_at(p, "/spec/nodeName").map(String::from),
         }
     }
 }
@@ -123,9 +129,8 @@ pub struct Store {
     by_owner: BTreeMap<String, BTreeSet<ObjKey>>,
     /// Objects without a controller reference (candidates for adoption), by key.
     orphans: BTreeSet<ObjKey>,
-    /// Pod facts, by pod, and pods by the uid of their controller.
-    pod_facts: BTreeMap<ObjKey, Rc<PodFacts>>,
-    pods_by_controller: BTreeMap<String, BTreeSet<ObjKey>>,
+    /// Pod facts, by pod, per controller and per node.
+    pub pods: super::podindex::PodIndex,
     /// Every change, in order. Watches read it from a cursor.
     log: Vec<WatchEvent>,
     /// Index in the log of `log[0]` (the log may be trimmed from the front).
@@ -167,27 +172,16 @@ impl Store {
 
     /// Facts of the pods whose controller has `uid`.
     pub fn controlled_pods<'a>(&'a self, uid: &str) -> impl Iterator<Item = &'a Rc<PodFacts>> + 'a {
-        self.pods_by_controller.get(uid).into_iter().flat_map(|s| s.iter()).filter_map(|k| self.pod_facts.get(k))
+        self.pods.owners.get(uid).into_iter().flat_map(|o| o.pods.values())
+    }
+
+    /// The per-controller pod index of `uid`, if it has pods.
+    pub fn owner_pods(&self, uid: &str) -> Option<&super::podindex::OwnerPods> {
+        self.pods.owners.get(uid)
     }
 
     fn index_pod(&mut self, key: &ObjKey, obj: Option<&Value>) {
-        if let Some(old) = self.pod_facts.remove(key) {
-            if let Some(u) = &old.controller_uid {
-                if let Some(set) = self.pods_by_controller.get_mut(u) {
-                    set.remove(key);
-                    if set.is_empty() {
-                        self.pods_by_controller.remove(u);
-                    }
-                }
-            }
-        }
-        if let Some(o) = obj {
-            let facts = PodFacts::of(key, o);
-            if let Some(u) = &facts.controller_uid {
-                self.pods_by_controller.entry(u.clone()).or_default().insert(key.clone());
-            }
-            self.pod_facts.insert(key.clone(), Rc::new(facts));
-        }
+        self.pods.update(key, obj.map(|o| PodFacts::of(key, o)));
     }
 
     /// Objects of `kind` in `ns` that have no controller reference.

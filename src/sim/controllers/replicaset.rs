@@ -7,7 +7,7 @@ use crate::sim::obj;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::{DeleteOptions, Sim, Timer, Work};
-use serde_json::json;
+use serde_json::{json, Value};
 
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(rs) = sim.store.get(key) else { return };
@@ -19,34 +19,26 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let min_ready = obj::i64_at(rs, "/spec/minReadySeconds").unwrap_or(0);
     let rs = rs.clone();
     adopt(sim, &rs, Kind::Pod, |_| true);
+    if min_ready <= 0 {
+        // The store's index has the counts; the pods themselves are read only to scale down.
+        let live = sim.store.owner_pods(&uid).map_or(0, |op| op.live);
+        if live < want {
+            create_pods(sim, key, &rs, want - live);
+        } else if live > want {
+            let pods = pod_summaries(sim, &uid, 0, None);
+            scale_down(sim, key, &pods, live - want);
+        }
+        let (live, ready) = sim.store.owner_pods(&uid).map_or((0, 0), |op| (op.live, op.live_ready));
+        write_status(sim, key, &rs, live, ready, ready);
+        return;
+    }
     let pods = pod_summaries(sim, &uid, min_ready, None);
     let seen = sim.store.revision();
     let active: Vec<&PodSummary> = pods.iter().filter(|p| !p.deleting && !p.terminal).collect();
     if active.len() < want {
-        let template = rs.ptr("/spec/template").cloned().unwrap_or(json!({}));
-        for _ in active.len()..want {
-            let pod = pod_from_template(&rs, &template, None, &format!("{}-", key.name));
-            match sim.create(pod) {
-                Ok(p) => sim.record_event(key, "Normal", "SuccessfulCreate", "replicaset-controller", format!("Created pod: {}", obj::name(&p))),
-                Err(e) => sim.record_event(key, "Warning", "FailedCreate", "replicaset-controller", format!("Error creating: {e}")),
-            }
-        }
+        create_pods(sim, key, &rs, want - active.len());
     } else if active.len() > want {
-        // Least useful first: unscheduled, pending, not ready, then the newest.
-        let mut ranked: Vec<(u8, std::cmp::Reverse<&str>, &ObjKey)> = active
-            .iter()
-            .map(|p| {
-                let rank = if !p.scheduled { 0 } else if p.pending { 1 } else if !p.running_ready { 2 } else { 3 };
-                (rank, std::cmp::Reverse(p.created.as_str()), &p.key)
-            })
-            .collect();
-        ranked.sort();
-        let doomed: Vec<ObjKey> = ranked.into_iter().take(active.len() - want).map(|(_, _, k)| k.clone()).collect();
-        for k in doomed {
-            if sim.delete(&k, DeleteOptions::default()).is_ok() {
-                sim.record_event(key, "Normal", "SuccessfulDelete", "replicaset-controller", format!("Deleted pod: {}", k.name));
-            }
-        }
+        scale_down(sim, key, &pods, active.len() - want);
     }
     // Status from the pods as they are now.
     let pods = if sim.store.revision() == seen { pods } else { pod_summaries(sim, &uid, min_ready, None) };
@@ -56,15 +48,49 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     if let Some(ms) = live.iter().filter_map(|p| p.available_in_ms).min() {
         sim.schedule(ms + 1, Timer::Requeue(Work::ReplicaSet(key.clone())));
     }
-    let generation = obj::i64_at(&rs, "/metadata/generation").unwrap_or(1);
-    let mut status = json!({"replicas": live.len(), "fullyLabeledReplicas": live.len(), "observedGeneration": generation});
+    write_status(sim, key, &rs, live.len(), ready, available);
+}
+
+fn create_pods(sim: &mut Sim, key: &ObjKey, rs: &Value, n: usize) {
+    let template = rs.ptr("/spec/template").cloned().unwrap_or(json!({}));
+    for _ in 0..n {
+        let pod = pod_from_template(rs, &template, None, &format!("{}-", key.name));
+        match sim.create(pod) {
+            Ok(p) => sim.record_event(key, "Normal", "SuccessfulCreate", "replicaset-controller", format!("Created pod: {}", obj::name(&p))),
+            Err(e) => sim.record_event(key, "Warning", "FailedCreate", "replicaset-controller", format!("Error creating: {e}")),
+        }
+    }
+}
+
+/// Deletes `n` pods, least useful first: unscheduled, pending, not ready, then the newest.
+fn scale_down(sim: &mut Sim, key: &ObjKey, pods: &[PodSummary], n: usize) {
+    let mut ranked: Vec<(u8, std::cmp::Reverse<&str>, &ObjKey)> = pods
+        .iter()
+        .filter(|p| !p.deleting && !p.terminal)
+        .map(|p| {
+            let rank = if !p.scheduled { 0 } else if p.pending { 1 } else if !p.running_ready { 2 } else { 3 };
+            (rank, std::cmp::Reverse(p.created.as_str()), &p.key)
+        })
+        .collect();
+    ranked.sort();
+    let doomed: Vec<ObjKey> = ranked.into_iter().take(n).map(|(_, _, k)| k.clone()).collect();
+    for k in doomed {
+        if sim.delete(&k, DeleteOptions::default()).is_ok() {
+            sim.record_event(key, "Normal", "SuccessfulDelete", "replicaset-controller", format!("Deleted pod: {}", k.name));
+        }
+    }
+}
+
+fn write_status(sim: &mut Sim, key: &ObjKey, rs: &Value, live: usize, ready: usize, available: usize) {
+    let generation = obj::i64_at(rs, "/metadata/generation").unwrap_or(1);
+    let mut status = json!({"replicas": live, "fullyLabeledReplicas": live, "observedGeneration": generation});
     if ready > 0 {
         status["readyReplicas"] = json!(ready);
     }
     if available > 0 {
         status["availableReplicas"] = json!(available);
     }
-    if rs.get("status") != Some(&status) {
+    if sim.store.get(key).and_then(|o| o.get("status")) != Some(&status) {
         sim.modify(key, |o| o["status"] = status);
     }
 }

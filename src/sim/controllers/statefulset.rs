@@ -187,6 +187,19 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let monotonic = obj::str_at(&sts, "/spec/podManagementPolicy") != Some("Parallel");
     let strategy = obj::str_at(&sts, "/spec/updateStrategy/type").unwrap_or("RollingUpdate").to_string();
     let partition = obj::i64_at(&sts, "/spec/updateStrategy/rollingUpdate/partition").unwrap_or(0).max(0);
+    if min_ready <= 0 {
+        // The common case: no availability delay, so the store's index answers everything.
+        // k8s-diff: a pod relabelled out of the selector stays counted until it is deleted;
+        // the real controller releases it (drops its ownerReference).
+        if !obj::is_deleting(&sts) {
+            let stopped = process_indexed(sim, key, &sts, &uid, start, end, monotonic, &strategy, partition, &current_rev, &update_rev);
+            if !stopped && strategy == "RollingUpdate" {
+                rolling_update_indexed(sim, key, &sts, &uid, start, end, partition, &update_rev);
+            }
+        }
+        write_status_indexed(sim, key, &sts, &uid, &current_rev, &update_rev, start, end, &strategy);
+        return;
+    }
     let selector = sts.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
     let mut pods = members(sim, &uid, &set_name, min_ready, &selector);
     // Pods are read again only when this pass wrote something.
@@ -206,6 +219,167 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     }
     refresh(sim, &mut pods);
     write_status(sim, key, &sts, &pods, &current_rev, &update_rev, start, end, &strategy);
+}
+
+/// A pod of the set as the index knows it.
+#[derive(Clone)]
+struct Slot {
+    key: ObjKey,
+    deleting: bool,
+    terminal: bool,
+    pending: bool,
+    healthy: bool,
+}
+
+fn slot(sim: &Sim, uid: &str, ord: i64) -> Option<Slot> {
+    let op = sim.store.owner_pods(uid)?;
+    let key = op.ordinals.get(&ord)?;
+    let f = op.pods.get(key)?;
+    Some(Slot { key: key.clone(), deleting: f.deleting, terminal: f.terminal, pending: f.pending, healthy: f.running_ready && !f.deleting && !f.terminal })
+}
+
+/// §2.3 steps 7–9 over the store's index (minReadySeconds = 0): the same decisions as
+/// [`process`], found without walking every pod.
+#[allow(clippy::too_many_arguments)]
+fn process_indexed(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str, start: i64, end: i64, monotonic: bool, strategy: &str, partition: i64, current_rev: &str, update_rev: &str) -> bool {
+    let rev_for = |ord: i64| if strategy == "RollingUpdate" && ord < start + partition { current_rev.to_string() } else { update_rev.to_string() };
+    let has_claims = !obj::arr_at(sts, "/spec/volumeClaimTemplates").is_empty();
+    if monotonic {
+        let (missing, bad) = match sim.store.owner_pods(uid) {
+            Some(op) => (op.first_missing(start), op.unhealthy.range(start..end).next().copied()),
+            None => (start, None),
+        };
+        let m = match (missing < end, bad) {
+            (true, Some(b)) => Some(missing.min(b)),
+            (true, None) => Some(missing),
+            (false, b) => b,
+        };
+        if let Some(m) = m {
+            match slot(sim, uid, m) {
+                None => create_pod(sim, key, sts, m, &rev_for(m)),
+                Some(p) => {
+                    if p.terminal {
+                        if !p.deleting {
+                            delete_pod(sim, key, &p.key);
+                        }
+                    } else if p.pending && !p.deleting && has_claims {
+                        create_claims(sim, key, sts, m);
+                    }
+                }
+            }
+            return true;
+        }
+    } else {
+        let mut cursor = start;
+        loop {
+            let m = sim.store.owner_pods(uid).map_or(cursor, |op| op.first_missing(cursor));
+            if m >= end {
+                break;
+            }
+            create_pod(sim, key, sts, m, &rev_for(m));
+            cursor = m + 1;
+        }
+        let (terminal, pending): (Vec<i64>, Vec<i64>) = match sim.store.owner_pods(uid) {
+            Some(op) => (op.terminal.range(start..end).copied().collect(), if has_claims { op.pending.range(start..end).copied().collect() } else { Vec::new() }),
+            None => (Vec::new(), Vec::new()),
+        };
+        let mut stop = false;
+        for o in terminal {
+            if let Some(p) = slot(sim, uid, o) {
+                if !p.deleting {
+                    delete_pod(sim, key, &p.key);
+                }
+                stop = true;
+            }
+        }
+        for o in pending {
+            create_claims(sim, key, sts, o);
+        }
+        if stop {
+            return true;
+        }
+    }
+    // Condemned, highest ordinal first.
+    let condemned: Vec<i64> = match sim.store.owner_pods(uid) {
+        Some(op) => op.ordinals.range(end..).rev().chain(op.ordinals.range(..start).rev()).map(|(o, _)| *o).collect(),
+        None => Vec::new(),
+    };
+    if condemned.is_empty() {
+        return false;
+    }
+    let when_scaled = obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled").unwrap_or("Retain").to_string();
+    let first_unhealthy = condemned.iter().rev().find(|o| slot(sim, uid, **o).is_some_and(|p| !p.healthy)).copied();
+    for ord in condemned {
+        let Some(p) = slot(sim, uid, ord) else { continue };
+        if p.deleting {
+            if monotonic {
+                return true;
+            }
+            continue;
+        }
+        if monotonic && !p.healthy && first_unhealthy != Some(ord) {
+            return true;
+        }
+        if when_scaled == "Delete" {
+            claims_follow_pod(sim, key, sts, ord, &p.key);
+        }
+        delete_pod(sim, key, &p.key);
+        if monotonic {
+            return true;
+        }
+    }
+    false
+}
+
+/// whenScaled: Delete — the claims get the condemned pod as owner, so the GC removes them after it.
+fn claims_follow_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, pod_key: &ObjKey) {
+    let Some(pod) = sim.store.get(pod_key).cloned() else { return };
+    for t in obj::arr_at(sts, "/spec/volumeClaimTemplates").to_vec() {
+        let ck = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, &claim_name(&t, &key.name, ord));
+        let r = obj::owner_ref(&pod, false);
+        sim.modify(&ck, |c| {
+            obj::meta_mut(c).insert("ownerReferences".into(), json!([r]));
+        });
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rolling_update_indexed(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str, start: i64, end: i64, partition: i64, update_rev: &str) {
+    let replicas = end - start;
+    let max_unavailable = match sts.ptr("/spec/updateStrategy/rollingUpdate/maxUnavailable") {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or(1).max(1),
+        Some(Value::String(s)) if s.ends_with('%') => (s.trim_end_matches('%').parse::<i64>().unwrap_or(0) * replicas / 100).max(1),
+        _ => 1,
+    };
+    let Some(op) = sim.store.owner_pods(uid) else { return };
+    let healthy_in_range = op.present_in(start, end) as i64 - op.unhealthy.range(start..end).count() as i64;
+    let unavailable = replicas - healthy_in_range;
+    if unavailable >= max_unavailable || op.rev_live.get(update_rev).copied().unwrap_or(0) == op.live {
+        return;
+    }
+    let budget = max_unavailable - unavailable;
+    let doomed: Vec<ObjKey> = op
+        .ordinals
+        .range(start + partition..end)
+        .rev()
+        .filter_map(|(_, k)| op.pods.get(k))
+        .filter(|f| f.revision.as_deref() != Some(update_rev) && !f.deleting)
+        .take(budget as usize)
+        .map(|f| f.key.clone())
+        .collect();
+    for k in doomed {
+        delete_pod(sim, key, &k);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_status_indexed(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str, current_rev: &str, update_rev: &str, start: i64, end: i64, strategy: &str) {
+    let (count, ready, available, current, updated) = match sim.store.owner_pods(uid) {
+        Some(op) => (op.pods.len() as i64, op.ready as i64, op.live_ready as i64, op.rev_live.get(current_rev).copied().unwrap_or(0) as i64, op.rev_live.get(update_rev).copied().unwrap_or(0) as i64),
+        None => (0, 0, 0, 0, 0),
+    };
+    status_from_counts(sim, key, sts, count, ready, available, current, updated, current_rev, update_rev, end - start, strategy);
+    prune_revisions(sim, sts, uid, current_rev, update_rev);
 }
 
 /// The set's pods by ordinal (names that parse to this set and still match its selector).
@@ -333,7 +507,13 @@ fn write_status(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, P
     let available = pods.values().filter(|p| p.available).count() as i64;
     let current = pods.values().filter(|p| !p.deleting && p.revision.as_deref() == Some(current_rev)).count() as i64;
     let updated = pods.values().filter(|p| !p.deleting && p.revision.as_deref() == Some(update_rev)).count() as i64;
-    let replicas = end - start;
+    status_from_counts(sim, key, sts, count, ready, available, current, updated, current_rev, update_rev, end - start, strategy);
+    prune_revisions(sim, sts, &uid, current_rev, update_rev);
+}
+
+/// §2.3 step 2 and `completeRollingUpdate`: the status block from the counts.
+#[allow(clippy::too_many_arguments)]
+fn status_from_counts(sim: &mut Sim, key: &ObjKey, sts: &Value, count: i64, ready: i64, available: i64, current: i64, updated: i64, current_rev: &str, update_rev: &str, replicas: i64, strategy: &str) {
     let mut st = json!({"observedGeneration": obj::i64_at(sts, "/metadata/generation").unwrap_or(1), "replicas": count, "collisionCount": 0});
     if ready > 0 {
         st["readyReplicas"] = json!(ready);
@@ -364,16 +544,20 @@ fn write_status(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, P
     if sim.store.get(key).and_then(|o| o.get("status")) != Some(&st) {
         sim.modify(key, |o| o["status"] = st);
     }
-    // Old revisions beyond the history limit that no pod uses go.
+}
+
+/// Old revisions beyond the history limit that no pod uses go.
+fn prune_revisions(sim: &mut Sim, sts: &Value, uid: &str, current_rev: &str, update_rev: &str) {
     let limit = obj::i64_at(sts, "/spec/revisionHistoryLimit").unwrap_or(10).max(0) as usize;
-    let n_revs = sim.store.dependents_iter(&uid).filter(|k| k.kind == Kind::ControllerRevision).count();
+    let n_revs = sim.store.dependents_iter(uid).filter(|k| k.kind == Kind::ControllerRevision).count();
     if n_revs <= limit {
         return;
     }
-    let mut revs = owned(sim, Kind::ControllerRevision, &uid);
+    let cur_rev = obj::str_at(sts, "/status/currentRevision").unwrap_or(current_rev).to_string();
+    let mut revs = owned(sim, Kind::ControllerRevision, uid);
     revs.sort_by_key(|(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
-    let in_use: Vec<&str> = pods.values().filter_map(|p| p.revision.as_deref()).collect();
-    let removable: Vec<ObjKey> = revs.iter().filter(|(k, _)| k.name != cur_rev && k.name != update_rev && !in_use.contains(&k.name.as_str())).map(|(k, _)| k.clone()).collect();
+    let in_use: std::collections::BTreeSet<String> = sim.store.controlled_pods(uid).filter_map(|p| p.revision.clone()).collect();
+    let removable: Vec<ObjKey> = revs.iter().filter(|(k, _)| k.name != cur_rev && k.name != current_rev && k.name != update_rev && !in_use.contains(&k.name)).map(|(k, _)| k.clone()).collect();
     if removable.len() > limit {
         for k in removable.iter().take(removable.len() - limit) {
             let _ = sim.delete(k, DeleteOptions::default());

@@ -1,0 +1,235 @@
+//! What the store keeps up to date about the pods of each controller, so that a controller's
+//! sync costs what changed rather than what exists: counts for status, the ordinals present
+//! (as contiguous runs, to find the first missing one at once), the unhealthy, terminal and
+//! pending ordinals, and pods per node for the scheduler.
+
+use super::store::{ObjKey, PodFacts};
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// The pods of one controller.
+#[derive(Clone, Debug, Default)]
+pub struct OwnerPods {
+    pub pods: BTreeMap<ObjKey, Rc<PodFacts>>,
+    /// Not deleting and not terminal.
+    pub live: usize,
+    /// Live and Running with Ready true.
+    pub live_ready: usize,
+    /// Running with Ready true (deleting or not).
+    pub ready: usize,
+    /// Live pods per `controller-revision-hash`.
+    pub rev_live: BTreeMap<String, usize>,
+    /// Ordinal → pod, for names `<parent>-<ordinal>`.
+    pub ordinals: BTreeMap<i64, ObjKey>,
+    /// Contiguous runs of present ordinals: start → end (exclusive).
+    runs: BTreeMap<i64, i64>,
+    /// Ordinals whose pod is not Running+Ready, or is deleting, or is terminal.
+    pub unhealthy: BTreeSet<i64>,
+    pub terminal: BTreeSet<i64>,
+    pub pending: BTreeSet<i64>,
+}
+
+fn healthy(f: &PodFacts) -> bool {
+    f.running_ready && !f.deleting && !f.terminal
+}
+
+impl OwnerPods {
+    fn add(&mut self, f: &Rc<PodFacts>) {
+        self.pods.insert(f.key.clone(), f.clone());
+        let live = !f.deleting && !f.terminal;
+        self.live += usize::from(live);
+        self.live_ready += usize::from(live && f.running_ready);
+        self.ready += usize::from(f.running_ready);
+        if let (true, Some(r)) = (live, &f.revision) {
+            *self.rev_live.entry(r.clone()).or_default() += 1;
+        }
+        if let Some(o) = f.ordinal {
+            self.ordinals.insert(o, f.key.clone());
+            self.insert_run(o);
+            if !healthy(f) {
+                self.unhealthy.insert(o);
+            }
+            if f.terminal {
+                self.terminal.insert(o);
+            }
+            if f.pending && !f.deleting {
+                self.pending.insert(o);
+            }
+        }
+    }
+
+    fn remove(&mut self, f: &PodFacts) {
+        self.pods.remove(&f.key);
+        let live = !f.deleting && !f.terminal;
+        self.live -= usize::from(live);
+        self.live_ready -= usize::from(live && f.running_ready);
+        self.ready -= usize::from(f.running_ready);
+        if let (true, Some(r)) = (live, &f.revision) {
+            if let Some(c) = self.rev_live.get_mut(r) {
+                *c -= 1;
+                if *c == 0 {
+                    self.rev_live.remove(r);
+                }
+            }
+        }
+        if let Some(o) = f.ordinal {
+            if self.ordinals.get(&o) == Some(&f.key) {
+                self.ordinals.remove(&o);
+                self.remove_run(o);
+                self.unhealthy.remove(&o);
+                self.terminal.remove(&o);
+                self.pending.remove(&o);
+            }
+        }
+    }
+
+    fn insert_run(&mut self, o: i64) {
+        let before = self.runs.range(..=o).next_back().map(|(s, e)| (*s, *e));
+        if let Some((_, e)) = before {
+            if o < e {
+                return;
+            }
+        }
+        let mut start = o;
+        let mut end = o + 1;
+        if let Some((s, e)) = before {
+            if e == o {
+                start = s;
+                self.runs.remove(&s);
+            }
+        }
+        if let Some(e2) = self.runs.remove(&(o + 1)) {
+            end = e2;
+        }
+        self.runs.insert(start, end);
+    }
+
+    fn remove_run(&mut self, o: i64) {
+        let Some((s, e)) = self.runs.range(..=o).next_back().map(|(s, e)| (*s, *e)) else { return };
+        if o >= e {
+            return;
+        }
+        self.runs.remove(&s);
+        if s < o {
+            self.runs.insert(s, o);
+        }
+        if o + 1 < e {
+            self.runs.insert(o + 1, e);
+        }
+    }
+
+    /// The smallest ordinal ≥ `from` with no pod.
+    pub fn first_missing(&self, from: i64) -> i64 {
+        match self.runs.range(..=from).next_back() {
+            Some((_, e)) if from < *e => *e,
+            _ => from,
+        }
+    }
+
+    /// How many ordinals in `[start, end)` have a pod.
+    pub fn present_in(&self, start: i64, end: i64) -> usize {
+        self.runs
+            .iter()
+            .map(|(s, e)| ((*e).min(end) - (*s).max(start)).max(0) as usize)
+            .sum()
+    }
+}
+
+/// Pods per node, for the scheduler's spreading.
+#[derive(Clone, Debug, Default)]
+pub struct NodeLoad {
+    /// Non-terminal pods bound to each node.
+    pub pods: BTreeMap<String, usize>,
+    /// The same, per (controller uid, node).
+    pub by_owner: BTreeMap<(String, String), usize>,
+}
+
+impl NodeLoad {
+    fn change(&mut self, f: &PodFacts, add: bool) {
+        let (Some(node), false) = (&f.node, f.terminal) else { return };
+        let bump = |c: &mut usize| if add { *c += 1 } else { *c = c.saturating_sub(1) };
+        bump(self.pods.entry(node.clone()).or_default());
+        if let Some(u) = &f.controller_uid {
+            bump(self.by_owner.entry((u.clone(), node.clone())).or_default());
+        }
+    }
+}
+
+/// Both indexes, maintained on every pod write.
+#[derive(Clone, Debug, Default)]
+pub struct PodIndex {
+    pub facts: BTreeMap<ObjKey, Rc<PodFacts>>,
+    pub owners: BTreeMap<String, OwnerPods>,
+    pub nodes: NodeLoad,
+}
+
+impl PodIndex {
+    /// Replaces what is known of `key` (None: the pod is gone).
+    pub fn update(&mut self, key: &ObjKey, new: Option<PodFacts>) {
+        if let Some(old) = self.facts.remove(key) {
+            if let Some(u) = &old.controller_uid {
+                if let Some(op) = self.owners.get_mut(u) {
+                    op.remove(&old);
+                    if op.pods.is_empty() {
+                        self.owners.remove(u);
+                    }
+                }
+            }
+            self.nodes.change(&old, false);
+        }
+        if let Some(f) = new {
+            let f = Rc::new(f);
+            if let Some(u) = &f.controller_uid {
+                self.owners.entry(u.clone()).or_default().add(&f);
+            }
+            self.nodes.change(&f, true);
+            self.facts.insert(key.clone(), f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::resources::Kind;
+
+    fn facts(name: &str, ord: i64, ready: bool) -> PodFacts {
+        PodFacts {
+            key: ObjKey::new(Kind::Pod, "default", name),
+            controller_uid: Some("u".into()),
+            deleting: false,
+            terminal: false,
+            pending: !ready,
+            scheduled: true,
+            running_ready: ready,
+            ready_since: None,
+            revision: Some("r1".into()),
+            created: String::new(),
+            labels: Default::default(),
+            ordinal: Some(ord),
+            node: Some("n1".into()),
+        }
+    }
+
+    #[test]
+    fn runs_track_the_first_missing_ordinal() {
+        let mut idx = PodIndex::default();
+        for o in [0, 1, 2, 4] {
+            let f = facts(&format!("web-{o}"), o, o != 1);
+            idx.update(&f.key.clone(), Some(f));
+        }
+        let op = &idx.owners["u"];
+        assert_eq!(op.first_missing(0), 3);
+        assert_eq!(op.first_missing(3), 3);
+        assert_eq!(op.first_missing(4), 5);
+        assert_eq!(op.present_in(0, 5), 4);
+        assert_eq!(op.unhealthy.iter().copied().collect::<Vec<_>>(), [1]);
+        assert_eq!((op.live, op.live_ready, op.rev_live["r1"]), (4, 3, 4));
+        idx.update(&ObjKey::new(Kind::Pod, "default", "web-1"), None);
+        let op = &idx.owners["u"];
+        assert_eq!(op.first_missing(0), 1);
+        assert_eq!(op.present_in(0, 5), 3);
+        assert!(op.unhealthy.is_empty());
+        assert_eq!(idx.nodes.pods["n1"], 3);
+    }
+}
