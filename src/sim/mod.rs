@@ -145,6 +145,8 @@ pub struct Sim {
     pub(crate) runtime: BTreeMap<String, kubelet::PodRuntime>,
     pub(crate) volumes: volumes::State,
     settling: bool,
+    /// StatefulSet uid → (generation, update revision name) last computed.
+    pub(crate) revision_cache: BTreeMap<String, (i64, String)>,
     /// (involved uid, reason, message) → the Event that counts repeats of it.
     event_index: BTreeMap<(String, String, String), ObjKey>,
 }
@@ -172,6 +174,7 @@ impl Sim {
             volumes: volumes::State::default(),
             settling: false,
             event_index: BTreeMap::new(),
+            revision_cache: BTreeMap::new(),
         };
         sim.bootstrap();
         sim

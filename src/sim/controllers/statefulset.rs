@@ -35,6 +35,22 @@ fn revision_data(sts: &Value) -> Value {
 /// Finds or creates the update revision; returns (current revision name, update revision name).
 fn revisions(sim: &mut Sim, key: &ObjKey, sts: &Value) -> (String, String) {
     let uid = obj::uid(sts).to_string();
+    let generation = obj::i64_at(sts, "/metadata/generation").unwrap_or(0);
+    // The template only changes with the generation: reuse the last answer while its revision exists.
+    if let Some((g, name)) = sim.revision_cache.get(&uid) {
+        if *g == generation && sim.store.contains(&ObjKey::new(Kind::ControllerRevision, &key.ns, name)) {
+            let update = name.clone();
+            let current = obj::str_at(sts, "/status/currentRevision").filter(|c| !c.is_empty()).map(String::from).unwrap_or_else(|| update.clone());
+            return (current, update);
+        }
+    }
+    let (current, update) = compute_revisions(sim, key, sts, &uid);
+    sim.revision_cache.insert(uid, (generation, update.clone()));
+    (current, update)
+}
+
+fn compute_revisions(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str) -> (String, String) {
+    let uid = uid.to_string();
     let data = revision_data(sts);
     let bytes = serde_json::to_vec(&data).unwrap_or_default();
     let collision = obj::i64_at(sts, "/status/collisionCount").unwrap_or(0) as u32;
