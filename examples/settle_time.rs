@@ -5,7 +5,11 @@ use std::time::Instant;
 
 fn main() {
     let n: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let only = std::env::args().nth(2);
     for policy in ["Parallel", "OrderedReady", "deploy"] {
+        if only.as_deref().is_some_and(|o| o != policy) {
+            continue;
+        }
         let obj = if policy == "deploy" {
             json!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deploy"},"spec":{"replicas":n,"selector":{"matchLabels":{"app":"d"}},"template":{"metadata":{"labels":{"app":"d"}},"spec":{"containers":[{"name":"nginx","image":"nginx:1.21"}]}}}})
         } else {

@@ -184,6 +184,12 @@ impl Store {
         self.pods.update(key, obj.map(|o| PodFacts::of(key, o)));
     }
 
+    /// The dependents of `uid` of one kind (the index is sorted by kind first).
+    pub fn dependents_of_kind<'a>(&'a self, uid: &str, kind: Kind) -> impl Iterator<Item = &'a ObjKey> + 'a {
+        let start = ObjKey { kind, ns: String::new(), name: String::new() };
+        self.by_owner.get(uid).into_iter().flat_map(move |s| s.range(start.clone()..).take_while(move |k| k.kind == kind))
+    }
+
     /// Objects of `kind` in `ns` that have no controller reference.
     pub fn orphans<'a>(&'a self, kind: Kind, ns: &'a str) -> impl Iterator<Item = &'a ObjKey> + 'a {
         let start = ObjKey { kind, ns: ns.to_string(), name: String::new() };

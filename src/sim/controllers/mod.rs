@@ -19,8 +19,7 @@ use serde_json::{json, Value};
 /// as ReplicaSets and revisions; pods go through [`pod_summaries`]).
 pub(crate) fn owned(sim: &Sim, kind: Kind, uid: &str) -> Vec<(ObjKey, Value)> {
     sim.store
-        .dependents_iter(uid)
-        .filter(|k| k.kind == kind)
+        .dependents_of_kind(uid, kind)
         .filter_map(|k| sim.store.get(k).map(|o| (k.clone(), o.clone())))
         .filter(|(_, o)| obj::controller_uid(o) == Some(uid))
         .collect()

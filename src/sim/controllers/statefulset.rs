@@ -368,9 +368,17 @@ fn rolling_update_indexed(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str, s
         _ => 1,
     };
     let Some(op) = sim.store.owner_pods(uid) else { return };
-    let healthy_in_range = op.present_in(start, end) as i64 - op.unhealthy.range(start..end).count() as i64;
+    if op.rev_live.get(update_rev).copied().unwrap_or(0) == op.live {
+        return;
+    }
+    let unhealthy = if op.ordinals.range(..start).next().is_none() && op.ordinals.range(end..).next().is_none() {
+        op.unhealthy.len()
+    } else {
+        op.unhealthy.range(start..end).count()
+    };
+    let healthy_in_range = op.present_in(start, end) as i64 - unhealthy as i64;
     let unavailable = replicas - healthy_in_range;
-    if unavailable >= max_unavailable || op.rev_live.get(update_rev).copied().unwrap_or(0) == op.live {
+    if unavailable >= max_unavailable {
         return;
     }
     let budget = max_unavailable - unavailable;
@@ -565,7 +573,7 @@ fn status_from_counts(sim: &mut Sim, key: &ObjKey, sts: &Value, count: i64, read
 /// Old revisions beyond the history limit that no pod uses go.
 fn prune_revisions(sim: &mut Sim, sts: &Value, uid: &str, current_rev: &str, update_rev: &str) {
     let limit = obj::i64_at(sts, "/spec/revisionHistoryLimit").unwrap_or(10).max(0) as usize;
-    let n_revs = sim.store.dependents_iter(uid).filter(|k| k.kind == Kind::ControllerRevision).count();
+    let n_revs = sim.store.dependents_of_kind(uid, Kind::ControllerRevision).count();
     if n_revs <= limit {
         return;
     }
