@@ -1,183 +1,46 @@
 //! Finds a seed under which the model's random draws reproduce the real seed session
 //! (`tests/seed_lab.rs`): `cargo run --release --example seed_search [LIMIT]`. Run it again
-//! when a model change shifts the draws, and put the seed it prints into `SEED` there.
+//! when a model change shifts the draws, and put the seed and pause it prints into `SEED` and
+//! the `@sleep` before the patch step there.
 #![allow(dead_code)]
-//! The seed lab (`../shared/seed/`, a real cluster session of the DOIK study) replayed step by
-//! step: every expected block below is the real cluster's output as the seed shows it; only
-//! random parts are masked (AGE ±2 s, PV uids, IPs within their node's block).
-//!
-//! The model draws its timings (volume provisioning, image pulls, container stops) from the
-//! seeded generator, so the run is deterministic. `SEED` is a draw under which the two pod
-//! deletions end about a second apart, as they did in the real session (web-0 is already back
-//! in ContainerCreating when the watch starts).
 
-#[path = "../tests/common/mod.rs"]
-mod common;
-use common::{assert_like_real, assert_prefix_like_real, output_of, replay};
+#[path = "../tests/seed_lab.rs"]
+mod seed_lab;
 
-const SEED: u64 = 1;
+use seed_lab::{common, STEPS};
 
-pub const SCRIPT: &str = r#"
-kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx
-@sleep 1m
-kubectl delete pod -l app=nginx && kubectl get pods -w -l app=nginx
-@sleep 9m
-kubectl get pvc -l app=nginx
-@sleep 1m
-kubectl delete pod -l app=nginx && kubectl get pods -w -l app=nginx
-@sleep 85s
-kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx
-@sleep 35s
-kubectl patch sts web -p '{"spec":{"replicas":3}}' && kubectl get pods -w -l app=nginx
-kubectl delete -f web.yaml && kubectl delete pvc --all
-"#;
+const PATCH_LINE: &str = "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}' && kubectl get pods -w -l app=nginx";
 
-fn transcript() -> String {
-    replay(SCRIPT, SEED)
-}
-
-pub fn step2_apply_and_watch_creates_web_0_then_web_1(t: &str) {
-    let t = t.to_string();
-    assert_like_real(
-        output_of(&t, "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx"),
-        "service/nginx created
-        statefulset.apps/web created
-        NAME    READY   STATUS    RESTARTS   AGE
-        web-0   0/1     Pending   0          0s
-        web-0   0/1     Pending   0          9s
-        web-0   0/1     ContainerCreating   0          9s
-        web-0   0/1     ContainerCreating   0          9s
-        web-0   1/1     Running             0          18s
-        web-1   0/1     Pending             0          0s
-        web-1   0/1     Pending             0          10s
-        web-1   0/1     ContainerCreating   0          10s
-        web-1   0/1     ContainerCreating   0          11s
-        web-1   1/1     Running             0          20s",
-    );
-}
-
-pub fn step3_deleted_pods_come_back_in_order_with_the_same_names(t: &str) {
-    let t = t.to_string();
-    let marker = "kubectl delete pod -l app=nginx && kubectl get pods -w -l app=nginx";
-    let first = output_of(&t, marker);
-    assert_like_real(
-        first,
-        "pod \"web-0\" deleted
-        pod \"web-1\" deleted
-        NAME    READY   STATUS              RESTARTS   AGE
-        web-0   0/1     ContainerCreating   0          1s
-        web-0   1/1     Running             0          2s
-        web-1   0/1     Pending             0          0s
-        web-1   0/1     Pending             0          0s
-        web-1   0/1     ContainerCreating   0          0s
-        web-1   0/1     ContainerCreating   0          1s
-        web-1   1/1     Running             0          2s",
-    );
-}
-
-pub fn step4_claims_are_bound_to_local_path_volumes(t: &str) {
-    let t = t.to_string();
-    assert_like_real(
-        output_of(&t, "kubectl get pvc -l app=nginx"),
-        "NAME        STATUS   VOLUME                                     CAPACITY   ACCESS MODES   STORAGECLASS   AGE
-        www-web-0   Bound    pvc-7cce446e-e68a-4783-99f9-fbb891538669   1Gi        RWO            local-path     11m
-        www-web-1   Bound    pvc-7defb95e-8b02-4886-851b-e339e234fd71   1Gi        RWO            local-path     11m",
-    );
-}
-
-pub fn step6_second_deletion_reuses_the_claims(t: &str) {
-    let t = t.to_string();
-    let marker = "$ kubectl delete pod -l app=nginx && kubectl get pods -w -l app=nginx\n";
-    let second_at = t.rfind(marker).expect("second deletion");
-    let second = output_of(&t[second_at..], marker.trim_start_matches("$ ").trim_end());
-    assert_like_real(
-        second,
-        "pod \"web-0\" deleted
-        pod \"web-1\" deleted
-        NAME    READY   STATUS              RESTARTS   AGE
-        web-0   0/1     ContainerCreating   0          0s
-        web-0   0/1     ContainerCreating   0          1s
-        web-0   1/1     Running             0          2s
-        web-1   0/1     Pending             0          0s
-        web-1   0/1     Pending             0          0s
-        web-1   0/1     ContainerCreating   0          0s
-        web-1   0/1     ContainerCreating   0          1s
-        web-1   1/1     Running             0          2s",
-    );
-}
-
-pub fn step8_scale_out_adds_web_2_with_a_new_claim(t: &str) {
-    let t = t.to_string();
-    assert_prefix_like_real(
-        output_of(&t, "kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx"),
-        "statefulset.apps/web scaled
-        NAME    READY   STATUS    RESTARTS   AGE
-        web-0   1/1     Running   0          88s
-        web-1   1/1     Running   0          86s
-        web-2   0/1     Pending   0          0s
-        web-2   0/1     Pending   0          10s
-        web-2   0/1     ContainerCreating   0          10s
-        web-2   0/1     ContainerCreating   0          11s
-        web-2   1/1     Running             0          18s",
-    );
-}
-
-pub fn step8_scale_in_terminates_the_highest_ordinal_first(t: &str) {
-    let t = t.to_string();
-    let out = output_of(&t, "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}' && kubectl get pods -w -l app=nginx");
-    assert_prefix_like_real(
-        out,
-        "statefulset.apps/web patched
-        NAME    READY   STATUS        RESTARTS   AGE
-        web-0   1/1     Running       0          2m54s
-        web-1   1/1     Running       0          2m52s
-        web-2   1/1     Running       0          86s
-        web-3   1/1     Running       0          68s
-        web-4   1/1     Terminating   0          61s
-        web-4   1/1     Terminating   0          62s
-        web-4   0/1     Terminating   0          62s
-        web-4   0/1     Terminating   0          62s
-        web-4   0/1     Terminating   0          62s",
-    );
-    // After web-4 is gone, and only then, web-3 goes (the seed cut these lines).
-    let lines: Vec<&str> = out.lines().collect();
-    let last_web4 = lines.iter().rposition(|l| l.starts_with("web-4")).unwrap();
-    let first_web3_term = lines.iter().position(|l| l.starts_with("web-3") && l.contains("Terminating")).unwrap();
-    assert!(first_web3_term > last_web4, "{out}");
-    assert!(!out.lines().any(|l| l.starts_with("web-2") && l.contains("Terminating")), "{out}");
-}
-
-pub fn step9_delete_everything(t: &str) {
-    let t = t.to_string();
-    assert_like_real(
-        output_of(&t, "kubectl delete -f web.yaml && kubectl delete pvc --all"),
-        "service \"nginx\" deleted
-        statefulset.apps \"web\" deleted
-        persistentvolumeclaim \"www-web-0\" deleted
-        persistentvolumeclaim \"www-web-1\" deleted
-        persistentvolumeclaim \"www-web-2\" deleted
-        persistentvolumeclaim \"www-web-3\" deleted
-        persistentvolumeclaim \"www-web-4\" deleted",
-    );
+/// The pause before the patch step in `SCRIPT`, in seconds.
+fn patch_pause(script: &str) -> i64 {
+    let lines: Vec<&str> = script.lines().collect();
+    let i = lines.iter().position(|l| l.starts_with("kubectl patch sts web")).expect("patch step");
+    lines[i - 1].trim_start_matches("@sleep ").trim_end_matches('s').parse().expect("a pause in seconds before the patch")
 }
 
 fn main() {
-    let tests: Vec<fn(&str)> = vec![step2_apply_and_watch_creates_web_0_then_web_1, step3_deleted_pods_come_back_in_order_with_the_same_names, step4_claims_are_bound_to_local_path_volumes, step6_second_deletion_reuses_the_claims, step8_scale_out_adds_web_2_with_a_new_claim, step8_scale_in_terminates_the_highest_ordinal_first, step9_delete_everything];
-    std::panic::set_hook(Box::new(|_| {}));
-    let mut best = (0, 0);
     let limit: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(4000);
+    std::panic::set_hook(Box::new(|_| {}));
+    let pause = patch_pause(seed_lab::SCRIPT);
+    let mut best = 0;
     for seed in 0..limit {
-        let mut script = SCRIPT.to_string();
-        let t = replay(&script, seed);
+        let t = common::replay(seed_lab::SCRIPT, seed);
         // Adjust the pause before the patch so web-2 is 86 s old then, as in the seed.
-        let out = common::output_of(&t, "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}' && kubectl get pods -w -l app=nginx");
+        let out = common::output_of(&t, PATCH_LINE);
         let age = out.lines().find(|l| l.starts_with("web-2")).and_then(|l| l.split_whitespace().last()).and_then(|a| a.trim_end_matches('s').parse::<i64>().ok()).unwrap_or(86);
-        let new_sleep = 35 + 86 - age;
-        if new_sleep < 0 { continue; }
-        script = script.replace("@sleep 35s", &format!("@sleep {new_sleep}s"));
-        let t = replay(&script, seed);
-        let n = tests.iter().filter(|f| std::panic::catch_unwind(|| f(&t)).is_ok()).count();
-        if n > best.1 { best = (seed, n); eprintln!("seed {seed}: {n}/7 sleep {new_sleep}"); }
-        if n == 7 { break; }
+        let new_pause = pause + 86 - age;
+        if new_pause < 0 {
+            continue;
+        }
+        let script = seed_lab::SCRIPT.replace(&format!("@sleep {pause}s\nkubectl patch"), &format!("@sleep {new_pause}s\nkubectl patch"));
+        let t = common::replay(&script, seed);
+        let n = STEPS.iter().filter(|f| std::panic::catch_unwind(|| f(&t)).is_ok()).count();
+        if n > best {
+            best = n;
+            eprintln!("seed {seed}: {n}/{} steps match with @sleep {new_pause}s before the patch", STEPS.len());
+        }
+        if n == STEPS.len() {
+            break;
+        }
     }
 }

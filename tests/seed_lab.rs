@@ -8,12 +8,13 @@
 //! in ContainerCreating when the watch starts). `examples/seed_search.rs` finds such a seed again
 //! when a change to the model shifts the draws.
 
-mod common;
+#[path = "common/mod.rs"]
+pub mod common;
 use common::{assert_like_real, assert_prefix_like_real, output_of, replay};
 
-const SEED: u64 = 12;
+pub const SEED: u64 = 12;
 
-const SCRIPT: &str = r#"
+pub const SCRIPT: &str = r#"
 kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx
 @sleep 1m
 kubectl delete pod -l app=nginx && kubectl get pods -w -l app=nginx
@@ -28,13 +29,13 @@ kubectl patch sts web -p '{"spec":{"replicas":3}}' && kubectl get pods -w -l app
 kubectl delete -f web.yaml && kubectl delete pvc --all
 "#;
 
-fn transcript() -> String {
+/// The transcript of `SCRIPT` with `SEED`.
+pub fn transcript() -> String {
     replay(SCRIPT, SEED)
 }
 
-#[test]
-fn step2_apply_and_watch_creates_web_0_then_web_1() {
-    let t = transcript();
+/// Checks the transcript against the seed.
+pub fn step2_apply_and_watch_creates_web_0_then_web_1(t: &str) {
     assert_like_real(
         output_of(&t, "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx"),
         "service/nginx created
@@ -53,9 +54,8 @@ fn step2_apply_and_watch_creates_web_0_then_web_1() {
     );
 }
 
-#[test]
-fn step3_deleted_pods_come_back_in_order_with_the_same_names() {
-    let t = transcript();
+/// Checks the transcript against the seed.
+pub fn step3_deleted_pods_come_back_in_order_with_the_same_names(t: &str) {
     let marker = "kubectl delete pod -l app=nginx && kubectl get pods -w -l app=nginx";
     let first = output_of(&t, marker);
     assert_like_real(
@@ -73,9 +73,8 @@ fn step3_deleted_pods_come_back_in_order_with_the_same_names() {
     );
 }
 
-#[test]
-fn step4_claims_are_bound_to_local_path_volumes() {
-    let t = transcript();
+/// Checks the transcript against the seed.
+pub fn step4_claims_are_bound_to_local_path_volumes(t: &str) {
     assert_like_real(
         output_of(&t, "kubectl get pvc -l app=nginx"),
         "NAME        STATUS   VOLUME                                     CAPACITY   ACCESS MODES   STORAGECLASS   AGE
@@ -84,9 +83,8 @@ fn step4_claims_are_bound_to_local_path_volumes() {
     );
 }
 
-#[test]
-fn step6_second_deletion_reuses_the_claims() {
-    let t = transcript();
+/// Checks the transcript against the seed.
+pub fn step6_second_deletion_reuses_the_claims(t: &str) {
     let marker = "$ kubectl delete pod -l app=nginx && kubectl get pods -w -l app=nginx\n";
     let second_at = t.rfind(marker).expect("second deletion");
     let second = output_of(&t[second_at..], marker.trim_start_matches("$ ").trim_end());
@@ -106,9 +104,8 @@ fn step6_second_deletion_reuses_the_claims() {
     );
 }
 
-#[test]
-fn step8_scale_out_adds_web_2_with_a_new_claim() {
-    let t = transcript();
+/// Checks the transcript against the seed.
+pub fn step8_scale_out_adds_web_2_with_a_new_claim(t: &str) {
     assert_prefix_like_real(
         output_of(&t, "kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx"),
         "statefulset.apps/web scaled
@@ -123,9 +120,8 @@ fn step8_scale_out_adds_web_2_with_a_new_claim() {
     );
 }
 
-#[test]
-fn step8_scale_in_terminates_the_highest_ordinal_first() {
-    let t = transcript();
+/// Checks the transcript against the seed.
+pub fn step8_scale_in_terminates_the_highest_ordinal_first(t: &str) {
     let out = output_of(&t, "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}' && kubectl get pods -w -l app=nginx");
     assert_prefix_like_real(
         out,
@@ -149,9 +145,8 @@ fn step8_scale_in_terminates_the_highest_ordinal_first() {
     assert!(!out.lines().any(|l| l.starts_with("web-2") && l.contains("Terminating")), "{out}");
 }
 
-#[test]
-fn step9_delete_everything() {
-    let t = transcript();
+/// Checks the transcript against the seed.
+pub fn step9_delete_everything(t: &str) {
     assert_like_real(
         output_of(&t, "kubectl delete -f web.yaml && kubectl delete pvc --all"),
         "service \"nginx\" deleted
@@ -162,4 +157,55 @@ fn step9_delete_everything() {
         persistentvolumeclaim \"www-web-3\" deleted
         persistentvolumeclaim \"www-web-4\" deleted",
     );
+}
+
+/// Every step, in the seed's order: what `examples/seed_search.rs` checks each draw against.
+pub const STEPS: &[fn(&str)] = &[
+    step2_apply_and_watch_creates_web_0_then_web_1,
+    step3_deleted_pods_come_back_in_order_with_the_same_names,
+    step4_claims_are_bound_to_local_path_volumes,
+    step6_second_deletion_reuses_the_claims,
+    step8_scale_out_adds_web_2_with_a_new_claim,
+    step8_scale_in_terminates_the_highest_ordinal_first,
+    step9_delete_everything,
+];
+
+/// One test per step, so that a failure names the step.
+mod each_step {
+    use super::*;
+
+    #[test]
+    fn step2_apply_and_watch_creates_web_0_then_web_1_() {
+        super::step2_apply_and_watch_creates_web_0_then_web_1(&transcript());
+    }
+
+    #[test]
+    fn step3_deleted_pods_come_back_in_order_with_the_same_names_() {
+        super::step3_deleted_pods_come_back_in_order_with_the_same_names(&transcript());
+    }
+
+    #[test]
+    fn step4_claims_are_bound_to_local_path_volumes_() {
+        super::step4_claims_are_bound_to_local_path_volumes(&transcript());
+    }
+
+    #[test]
+    fn step6_second_deletion_reuses_the_claims_() {
+        super::step6_second_deletion_reuses_the_claims(&transcript());
+    }
+
+    #[test]
+    fn step8_scale_out_adds_web_2_with_a_new_claim_() {
+        super::step8_scale_out_adds_web_2_with_a_new_claim(&transcript());
+    }
+
+    #[test]
+    fn step8_scale_in_terminates_the_highest_ordinal_first_() {
+        super::step8_scale_in_terminates_the_highest_ordinal_first(&transcript());
+    }
+
+    #[test]
+    fn step9_delete_everything_() {
+        super::step9_delete_everything(&transcript());
+    }
 }

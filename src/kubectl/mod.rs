@@ -117,22 +117,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 
 /// The closest known word (Levenshtein distance ≤ 2), as cobra suggests.
 pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    known.iter().map(|k| (levenshtein(word, k), *k)).filter(|(d, k)| *d <= 2 || k.starts_with(word)).min().map(|(_, k)| k)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    known.iter().map(|k| (crate::manifest::schema::edit_distance(word, k), *k)).filter(|(d, k)| *d <= 2 || k.starts_with(word)).min().map(|(_, k)| k)
 }
 
 pub const USAGE: &str = "kubectl controls the Kubernetes cluster manager.

@@ -28,24 +28,7 @@ pub fn output_of<'a>(transcript: &'a str, cmd: &str) -> &'a str {
 }
 
 fn age_secs(tok: &str) -> Option<i64> {
-    let mut total = 0;
-    let mut num = String::new();
-    for c in tok.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-        } else {
-            let n: i64 = num.parse().ok()?;
-            num.clear();
-            total += n * match c {
-                's' => 1,
-                'm' => 60,
-                'h' => 3600,
-                'd' => 86400,
-                _ => return None,
-            };
-        }
-    }
-    num.is_empty().then_some(total)
+    kubelab::kubectl::duration::parse_human(tok)
 }
 
 fn is_pv_name(t: &str) -> bool {

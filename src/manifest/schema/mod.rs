@@ -28,7 +28,7 @@ mod validate;
 use serde_json::Value;
 
 pub use self::gofmt::go_format;
-pub use self::suggest::suggest;
+pub use self::suggest::{distance as edit_distance, suggest};
 
 /// One problem found while checking an object against its kind's schema.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -30,7 +30,8 @@ pub fn suggest(api_version: &str, kind: &str, path: &str) -> Option<String> {
         .map(|(_, n)| n.to_string())
 }
 
-fn distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance between two words (for "did you mean").
+pub fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();

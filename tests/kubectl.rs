@@ -1,0 +1,114 @@
+//! kubectl's words: messages and errors whose text the reference gives (§5.5, §5.6), and the
+//! manifest diagnostics of issue 2 (strict fields, YAML errors, missing kind, unknown kinds,
+//! selectors), each reported for its document while the others still apply.
+
+mod common;
+use kubelab::session::Session;
+use kubelab::sim::SimConfig;
+
+fn session() -> Session {
+    Session::new(SimConfig::seeded(1)).with_loader(common::files_loader())
+}
+
+fn run(s: &mut Session, line: &str) -> (String, String, i32) {
+    let (out, code) = s.run_line(line);
+    (out.stdout(), out.stderr(), code)
+}
+
+#[test]
+fn strict_field_validation_rejects_a_misspelled_field_with_the_servers_text() {
+    let mut s = session();
+    let web = include_str!("../lessons/files/web.yaml").replace("  replicas: 2", "  replica: 2");
+    s.write_file("web.yaml", &web);
+    let (out, err, code) = run(&mut s, "kubectl apply -f web.yaml");
+    assert_eq!(code, 1);
+    assert_eq!(out, "service/nginx created\n", "the other document still applies");
+    let mut lines = err.lines();
+    assert_eq!(lines.next(), Some("Error from server (BadRequest): error when creating \"web.yaml\": StatefulSet in version \"v1\" cannot be handled as a StatefulSet: strict decoding error: unknown field \"spec.replica\""));
+    assert_eq!(lines.next(), Some("hint: web.yaml:21:3: unknown field \"replica\"; did you mean \"replicas\"?"));
+}
+
+#[test]
+fn manifest_errors_name_the_file_and_line_and_spare_the_other_documents() {
+    let mut s = session();
+    s.write_file(
+        "mixed.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\n---\nmetadata:\n  name: nokind\n---\napiVersion: v1\nkind: Gadget\nmetadata:\n  name: g\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels:\n      app: a\n  template:\n    metadata:\n      labels:\n        app: b\n    spec:\n      containers:\n      - name: c\n        image: nginx\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: second\n",
+    );
+    let (out, err, code) = run(&mut s, "kubectl apply -f mixed.yaml");
+    assert_eq!(code, 1);
+    assert_eq!(out, "configmap/good created\nconfigmap/second created\n");
+    assert!(err.contains("error: error validating \"mixed.yaml\": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false\nhint: mixed.yaml:6:1:"), "{err}");
+    assert!(err.contains("error: resource mapping not found for name: \"g\" namespace: \"\" from \"mixed.yaml\": no matches for kind \"Gadget\" in version \"v1\"\nensure CRDs are installed first"), "{err}");
+    assert!(err.contains("The Deployment \"d\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"b\"}: `selector` does not match template `labels`\nhint: mixed.yaml:24:7:"), "{err}");
+}
+
+#[test]
+fn a_yaml_syntax_error_stops_the_file_there() {
+    let mut s = session();
+    s.write_file("broken.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: before\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n   x: y\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after\n");
+    let (out, err, code) = run(&mut s, "kubectl apply -f broken.yaml");
+    assert_eq!(code, 1);
+    assert_eq!(out, "configmap/before created\n");
+    assert!(err.starts_with("error: error parsing broken.yaml: error converting YAML to JSON: yaml: line 10:"), "{err}");
+}
+
+#[test]
+fn api_errors_print_as_kubectl_prints_them() {
+    let mut s = session();
+    run(&mut s, "kubectl apply -f web.yaml");
+    assert_eq!(run(&mut s, "kubectl get pod web-9").1, "Error from server (NotFound): pods \"web-9\" not found\n");
+    assert_eq!(run(&mut s, "kubectl get sts nope").1, "Error from server (NotFound): statefulsets.apps \"nope\" not found\n");
+    assert_eq!(run(&mut s, "kubectl get foo").1, "error: the server doesn't have a resource type \"foo\"\n");
+    assert_eq!(run(&mut s, "kubectl create -f web.yaml").1, "Error from server (AlreadyExists): error when creating \"web.yaml\": services \"nginx\" already exists\nError from server (AlreadyExists): error when creating \"web.yaml\": statefulsets.apps \"web\" already exists\n");
+    assert_eq!(run(&mut s, "kubectl get pods --bogus").1, "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n");
+    assert!(run(&mut s, "kubectl gett pods").1.starts_with("error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tget\n"));
+    assert_eq!(run(&mut s, "kubectl get pods -n nowhere").1, "No resources found in nowhere namespace.\n");
+    assert_eq!(run(&mut s, "kubectl delete pod -l app=nothing").0, "No resources found\n");
+    // Tutorial step 26: OnDelete without dropping rollingUpdate is invalid on a real cluster.
+    let (_, err, code) = run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\"}}}'");
+    assert_eq!(code, 1);
+    assert_eq!(err, "The StatefulSet \"web\" is invalid: spec.updateStrategy.rollingUpdate: Invalid value: apps.RollingUpdateStatefulSetStrategy{Partition:0, MaxUnavailable:(*intstr.IntOrString)(nil)}: only allowed for updateStrategy 'RollingUpdate'\n");
+    assert_eq!(run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\",\"rollingUpdate\":null}}}'").0, "statefulset.apps/web patched\n");
+    assert_eq!(run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\",\"rollingUpdate\":null}}}'").0, "statefulset.apps/web patched (no change)\n");
+}
+
+#[test]
+fn success_messages_follow_the_name_printer() {
+    let mut s = session();
+    assert_eq!(run(&mut s, "kubectl apply -f web.yaml").0, "service/nginx created\nstatefulset.apps/web created\n");
+    assert_eq!(run(&mut s, "kubectl apply -f web.yaml").0, "service/nginx unchanged\nstatefulset.apps/web unchanged\n");
+    assert_eq!(run(&mut s, "kubectl scale sts web --replicas=3").0, "statefulset.apps/web scaled\n");
+    let web = include_str!("../lessons/files/web.yaml").replace("replicas: 2", "replicas: 4");
+    s.write_file("web4.yaml", &web);
+    assert_eq!(run(&mut s, "kubectl apply -f web4.yaml").0, "service/nginx unchanged\nstatefulset.apps/web configured\n");
+    assert_eq!(run(&mut s, "kubectl label sts web tier=db").0, "statefulset.apps/web labeled\n");
+    assert_eq!(run(&mut s, "kubectl label sts web tier-").0, "statefulset.apps/web unlabeled\n");
+    assert_eq!(run(&mut s, "kubectl annotate sts web note=x").0, "statefulset.apps/web annotated\n");
+    assert_eq!(run(&mut s, "kubectl get sts web -o name").0, "statefulset.apps/web\n");
+    assert_eq!(run(&mut s, "kubectl delete sts web").0, "statefulset.apps \"web\" deleted\n");
+}
+
+#[test]
+fn tables_and_other_outputs() {
+    let mut s = session();
+    run(&mut s, "kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
+    let (out, _, _) = run(&mut s, "kubectl get svc nginx");
+    // Reference §7 item 3.
+    assert!(out.starts_with("NAME    TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\nnginx   ClusterIP   None         <none>        80/TCP    "), "{out}");
+    let (out, _, _) = run(&mut s, "kubectl get sc");
+    assert!(out.starts_with("NAME                   PROVISIONER             RECLAIMPOLICY   VOLUMEBINDINGMODE      ALLOWVOLUMEEXPANSION   AGE\nlocal-path (default)   rancher.io/local-path   Delete          WaitForFirstConsumer   false                  "), "{out}");
+    let (out, _, _) = run(&mut s, "kubectl get nodes");
+    assert!(out.contains("k8s-m    Ready    control-plane") && out.contains("k8s-w1   Ready    <none>"), "{out}");
+    let (json, _, _) = run(&mut s, "kubectl get pod web-0 -o json");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["metadata"]["labels"]["statefulset.kubernetes.io/pod-name"], "web-0");
+    assert!(json.starts_with("{\n    \"apiVersion\": \"v1\",\n"), "four-space indent: {json}");
+    let (yaml, _, _) = run(&mut s, "kubectl get pods -o yaml");
+    assert!(yaml.starts_with("apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n"), "{yaml}");
+    assert!(yaml.ends_with("kind: List\nmetadata:\n  resourceVersion: \"\"\n"), "{yaml}");
+    let (help, _, code) = run(&mut s, "kubectl get --help");
+    assert_eq!(code, 0);
+    assert!(help.starts_with("Display one or many resources."));
+}
