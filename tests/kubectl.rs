@@ -112,3 +112,21 @@ fn tables_and_other_outputs() {
     assert_eq!(code, 0);
     assert!(help.starts_with("Display one or many resources."));
 }
+
+#[test]
+fn patch_types_and_all_namespaces() {
+    let mut s = session();
+    run(&mut s, "kubectl apply -f web.yaml");
+    // Reference §7 item 19: the json patch of the tutorial.
+    let (out, _, code) = run(&mut s, "kubectl patch statefulset web --type='json' -p='[{\"op\": \"replace\", \"path\": \"/spec/template/spec/containers/0/image\", \"value\":\"registry.k8s.io/nginx-slim:0.24\"}]'");
+    assert_eq!((out.as_str(), code), ("statefulset.apps/web patched\n", 0));
+    assert!(run(&mut s, "kubectl get sts web -o wide").0.contains("registry.k8s.io/nginx-slim:0.24"));
+    let (out, _, _) = run(&mut s, "kubectl patch sts web --type=merge -p '{\"spec\":{\"replicas\":1}}'");
+    assert_eq!(out, "statefulset.apps/web patched\n");
+    assert_eq!(s.sim.get(kubelab::sim::Kind::StatefulSet, "default", "web").unwrap()["spec"]["replicas"], 1);
+    let (_, err, code) = run(&mut s, "kubectl patch sts web --type=json -p '[{\"op\":\"remove\",\"path\":\"/spec/nothing\"}]'");
+    assert_eq!((err.as_str(), code), ("The request is invalid: the server rejected our request due to an error in our request\n", 1));
+    let (out, _, _) = run(&mut s, "kubectl get svc -A");
+    assert!(out.starts_with("NAMESPACE     NAME         TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)                  AGE\n"), "{out}");
+    assert!(out.contains("kube-system   kube-dns     ClusterIP   10.200.1.10   <none>        53/UDP,53/TCP,9153/TCP"), "{out}");
+}

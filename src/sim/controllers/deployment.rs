@@ -205,10 +205,15 @@ fn rolling(sim: &mut Sim, key: &ObjKey, nk: &ObjKey, new: &Value, olds: &[(ObjKe
 
 fn cleanup(sim: &mut Sim, d: &Value, uid: &str, new_key: Option<&ObjKey>) {
     let limit = obj::i64_at(d, "/spec/revisionHistoryLimit").unwrap_or(10).max(0) as usize;
-    let mut old: Vec<(i64, ObjKey)> = owned(sim, Kind::ReplicaSet, uid)
-        .into_iter()
-        .filter(|(k, r)| Some(k) != new_key && replicas(r) == 0 && obj::i64_at(r, "/status/replicas").unwrap_or(0) == 0)
-        .map(|(k, r)| (revision_of(&r), k))
+    if sim.store.dependents_of_kind(uid, Kind::ReplicaSet).count() <= limit + 1 {
+        return;
+    }
+    let mut old: Vec<(i64, ObjKey)> = sim
+        .store
+        .dependents_of_kind(uid, Kind::ReplicaSet)
+        .filter_map(|k| sim.store.get(k).map(|r| (k, r)))
+        .filter(|(k, r)| Some(*k) != new_key && obj::controller_uid(r) == Some(uid) && replicas(r) == 0 && obj::i64_at(r, "/status/replicas").unwrap_or(0) == 0)
+        .map(|(k, r)| (revision_of(r), k.clone()))
         .collect();
     old.sort();
     if old.len() > limit {
@@ -219,13 +224,13 @@ fn cleanup(sim: &mut Sim, d: &Value, uid: &str, new_key: Option<&ObjKey>) {
 }
 
 fn status(sim: &mut Sim, key: &ObjKey, uid: &str, new_key: Option<&ObjKey>, desired: i64) {
-    let rss = owned(sim, Kind::ReplicaSet, uid);
-    let sum = |f: &str| rss.iter().map(|(_, r)| obj::i64_at(r, &format!("/status/{f}")).unwrap_or(0)).sum::<i64>();
-    let total = sum("replicas");
-    let ready = sum("readyReplicas");
-    let available = sum("availableReplicas");
+    let rss: Vec<&Value> = sim.store.dependents_of_kind(uid, Kind::ReplicaSet).filter_map(|k| sim.store.get(k)).filter(|r| obj::controller_uid(r) == Some(uid)).collect();
+    let sum = |f: &str| rss.iter().map(|r| obj::i64_at(r, f).unwrap_or(0)).sum::<i64>();
+    let total = sum("/status/replicas");
+    let ready = sum("/status/readyReplicas");
+    let available = sum("/status/availableReplicas");
+    let max_rev = rss.iter().map(|r| revision_of(r)).max().unwrap_or(0);
     let updated = new_key.and_then(|k| sim.store.get(k)).map(|r| obj::i64_at(r, "/status/replicas").unwrap_or(0)).unwrap_or(0);
-    let max_rev = rss.iter().map(|(_, r)| revision_of(r)).max().unwrap_or(0);
     let Some(d) = sim.store.get(key).cloned() else { return };
     let max_unavailable = int_or_percent(d.ptr("/spec/strategy/rollingUpdate/maxUnavailable"), desired, false);
     let ts = sim.timestamp();
