@@ -7,6 +7,7 @@
 //! - `session` and `replay`: a terminal over a cluster, and the script format on top.
 pub mod kubectl;
 pub mod manifest;
+pub mod pod;
 pub mod replay;
 pub mod session;
 pub mod shell;

@@ -14,6 +14,8 @@ pub struct Session {
     pub sim: Sim,
     pub env: Env,
     loader: Option<Loader>,
+    /// The container shell the terminal is attached to, with that shell's state.
+    attached: Option<(kubectl::exec::Attach, Env)>,
 }
 
 /// Files as kubectl sees them: the shell's in-memory files, then the loader.
@@ -38,6 +40,7 @@ struct Host<'a> {
     sim: &'a mut Sim,
     loader: Option<&'a Loader>,
     interrupted: bool,
+    attach: Option<kubectl::exec::Attach>,
 }
 
 /// Pages a lab fetches with curl, kept locally (no network here).
@@ -62,9 +65,14 @@ impl shell::Host for Host<'_> {
         match cmd.as_str() {
             "kubectl" | "k" => {
                 let files = SessionFiles { env, loader: self.loader };
-                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false };
+                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None };
                 let code = kubectl::run(&mut ctx, &argv[1..]);
                 if ctx.interrupted {
+                    self.interrupted = true;
+                }
+                if let Some(a) = ctx.attach.take() {
+                    // The terminal now belongs to the container's shell: the rest of this line waits.
+                    self.attach = Some(a);
                     self.interrupted = true;
                 }
                 code
@@ -163,7 +171,7 @@ fn curl(argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
 impl Session {
     /// A fresh cluster from a config.
     pub fn new(config: SimConfig) -> Session {
-        Session { sim: Sim::new(config), env: Env::new(), loader: None }
+        Session { sim: Sim::new(config), env: Env::new(), loader: None, attached: None }
     }
 
     /// Files not in the session's own workspace come from `loader`.
@@ -177,14 +185,47 @@ impl Session {
         self.env.write_file(path, text);
     }
 
-    /// Runs one terminal line; returns its output and exit status.
+    /// Whether the terminal is attached to a shell in a container (and which pod).
+    pub fn attached_to(&self) -> Option<&crate::sim::ObjKey> {
+        self.attached.as_ref().map(|(a, _)| &a.pod)
+    }
+
+    /// Runs one terminal line; returns its output and exit status. While attached to a
+    /// container's shell, the line runs there; `exit` leaves it (and `run --rm` deletes the pod).
     pub fn run_line(&mut self, line: &str) -> (Output, i32) {
         let mut out = Output::default();
         // Nothing watches across lines: the log before now is not needed.
         let c = self.sim.store.cursor();
         self.sim.store.trim_log(c);
-        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false };
+        if let Some((a, mut env)) = self.attached.take() {
+            let alive = self.sim.store.get(&a.pod).is_some_and(|p| crate::sim::obj::str_at(p, "/status/phase") == Some("Running"));
+            if !alive {
+                return self.run_line(line);
+            }
+            let code = crate::pod::run_line(&mut self.sim, &a.pod, &a.container, line, &mut env, &mut out);
+            if env.exit_requested.is_some() {
+                self.detach(&a, &mut out);
+            } else {
+                self.attached = Some((a, env));
+            }
+            return (out, code);
+        }
+        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, attach: None };
         let code = shell::run_line(line, &mut self.env, &mut host, &mut out);
+        if let Some(a) = host.attach.take() {
+            let env = crate::pod::new_env(&self.sim, &a.pod, &a.container);
+            self.attached = Some((a, env));
+        }
         (out, code)
+    }
+
+    /// Leaves a container's shell; `kubectl run --rm` then deletes the pod and says so.
+    fn detach(&mut self, a: &kubectl::exec::Attach, out: &mut Output) {
+        if a.remove {
+            let files = SessionFiles { env: &self.env, loader: self.loader.as_ref() };
+            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None };
+            let argv: Vec<String> = ["delete", "pod", a.pod.name.as_str(), "-n", a.pod.ns.as_str()].iter().map(|s| s.to_string()).collect();
+            kubectl::run(&mut ctx, &argv);
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod describe;
 pub mod duration;
 pub mod edit;
 pub mod errors;
+pub mod exec;
 pub mod get;
 pub mod tables;
 pub mod tabwriter;
@@ -42,6 +43,8 @@ pub struct Ctx<'a> {
     pub out: &'a mut Output,
     /// Set when the command ended the way Ctrl-C ends it (a watch): the rest of the line is dropped.
     pub interrupted: bool,
+    /// Set when the command opened an interactive shell in a container (`exec -it`, `run -it`).
+    pub attach: Option<exec::Attach>,
 }
 
 impl Ctx<'_> {
@@ -62,7 +65,7 @@ impl Ctx<'_> {
     }
 }
 
-const COMMANDS: &[&str] = &["apply", "create", "delete", "describe", "get", "label", "annotate", "patch", "scale", "version", "api-resources", "cluster-info", "explain"];
+const COMMANDS: &[&str] = &["exec", "run", "apply", "create", "delete", "describe", "get", "label", "annotate", "patch", "scale", "version", "api-resources", "cluster-info", "explain"];
 
 /// Runs `kubectl ARGS...` (argv without the leading `kubectl`).
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -85,6 +88,8 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "delete" => delete::run(ctx, &rest),
         "describe" => describe::run(ctx, &rest),
         "scale" => edit::scale(ctx, &rest),
+        "exec" => exec::exec(ctx, &rest),
+        "run" => exec::run(ctx, &rest),
         "patch" => edit::patch(ctx, &rest),
         "label" => edit::label(ctx, &rest, "labels"),
         "annotate" => edit::label(ctx, &rest, "annotations"),

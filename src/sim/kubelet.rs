@@ -450,6 +450,8 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 }
             }
             sim.runtime.remove(uid);
+            // The pod's writable layers and emptyDirs go with it; PV data stays.
+            sim.fs.trees.retain(|k, _| !(k.starts_with(&format!("layer/{uid}/")) || k.starts_with(&format!("empty/{uid}/"))));
             let fs = obj::finalizers(&pod);
             if fs.is_empty() {
                 sim.store.remove(key, sim.now());

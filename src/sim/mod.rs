@@ -11,6 +11,8 @@
 
 pub mod controllers;
 pub mod defaults;
+pub mod dns;
+pub mod fs;
 pub mod images;
 pub mod kubelet;
 pub mod labels;
@@ -145,6 +147,8 @@ pub struct Sim {
     pub(crate) runtime: BTreeMap<String, kubelet::PodRuntime>,
     pub(crate) volumes: volumes::State,
     settling: bool,
+    /// What volumes and containers hold.
+    pub fs: fs::Fs,
     /// StatefulSet uid → (generation, update revision name) last computed.
     pub(crate) revision_cache: BTreeMap<String, (i64, String)>,
     /// (involved uid, reason, message) → the Event that counts repeats of it.
@@ -173,6 +177,7 @@ impl Sim {
             runtime: BTreeMap::new(),
             volumes: volumes::State::default(),
             settling: false,
+            fs: fs::Fs::default(),
             event_index: BTreeMap::new(),
             revision_cache: BTreeMap::new(),
         };

@@ -244,6 +244,8 @@ pub fn sync_pv(sim: &mut Sim, key: &ObjKey) {
 /// The provisioner deleted the backing storage: the PV goes.
 pub fn on_reclaimed(sim: &mut Sim, key: &ObjKey) {
     let Some(pv) = sim.store.get(key).cloned() else { return };
+    // The backing directory is deleted with its data.
+    sim.fs.trees.remove(&format!("pv/{}", key.name));
     sim.volumes.reclaiming.remove(obj::uid(&pv));
     let _ = sim.delete(key, super::DeleteOptions::default());
     remove_finalizer(sim, key, "kubernetes.io/pv-protection");

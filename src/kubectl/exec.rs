@@ -1,0 +1,246 @@
+//! `kubectl exec` and `kubectl run`: commands in containers, and interactive shells that the
+//! session attaches the terminal to until `exit`.
+
+use super::args::{self, f, Flag};
+use super::errors::api_error;
+use super::Ctx;
+use crate::sim::{obj, ApiError, Kind, ObjKey};
+use serde_json::{json, Value};
+
+const EXEC_FLAGS: &[Flag] = &[f("stdin", Some('i'), false), f("tty", Some('t'), false), f("container", Some('c'), true), f("quiet", Some('q'), false), f("pod-running-timeout", None, true), f("filename", Some('f'), true)];
+
+const SHELLS: &[&str] = &["sh", "bash", "zsh", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/zsh", "/bin/ash"];
+
+/// An interactive shell the terminal is now attached to.
+#[derive(Clone, Debug)]
+pub struct Attach {
+    pub pod: ObjKey,
+    pub container: String,
+    /// `kubectl run --rm`: delete the pod when the shell exits.
+    pub remove: bool,
+}
+
+/// Checks that a container can run commands; returns its name, or prints kubectl's error.
+fn runnable(ctx: &mut Ctx<'_>, key: &ObjKey, want: Option<&str>) -> Option<String> {
+    let Some(pod) = ctx.sim.store.get(key).cloned() else {
+        ctx.eprintln(&api_error(&ApiError::NotFound { resource: "pods".into(), name: key.name.clone() }, None));
+        return None;
+    };
+    let names: Vec<String> = obj::arr_at(&pod, "/spec/containers").iter().filter_map(|c| obj::str_at(c, "/name").map(String::from)).collect();
+    let container = match want {
+        Some(c) if names.iter().any(|n| n == c) => c.to_string(),
+        Some(c) => {
+            ctx.eprintln(&format!("Error from server (BadRequest): container {c} is not valid for pod {}", key.name));
+            return None;
+        }
+        None => {
+            if names.len() > 1 {
+                ctx.eprintln(&format!("Defaulted container \"{}\" out of: {}", names[0], names.join(", ")));
+            }
+            names.first().cloned()?
+        }
+    };
+    let phase = obj::str_at(&pod, "/status/phase").unwrap_or("Pending");
+    if phase == "Succeeded" || phase == "Failed" {
+        ctx.eprintln(&format!("error: cannot exec into a container in a completed pod; current phase is {phase}"));
+        return None;
+    }
+    let running = obj::arr_at(&pod, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(container.as_str()) && s.ptr("/state/running").is_some());
+    if !running {
+        ctx.eprintln(&format!("error: unable to upgrade connection: container not found (\"{container}\")"));
+        return None;
+    }
+    Some(container)
+}
+
+use crate::sim::obj::Ptr;
+
+/// Runs a command in the container and reports its exit as kubectl does.
+fn run_command(ctx: &mut Ctx<'_>, key: &ObjKey, container: &str, argv: &[String]) -> i32 {
+    let probe = crate::pod::new_env(ctx.sim, key, container);
+    let _ = probe;
+    let image = ctx.sim.store.get(key).and_then(|p| obj::arr_at(p, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image")).map(String::from)).unwrap_or_default();
+    let prog = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
+    let traits = crate::pod::traits(&image);
+    let known = match prog.as_str() {
+        "curl" => traits.has_curl,
+        "nslookup" => traits.nslookup.is_some(),
+        "dig" | "host" => traits.has_dig,
+        "zsh" => traits.flavor == crate::pod::Flavor::Zsh,
+        "bash" => !matches!(traits.flavor, crate::pod::Flavor::Busybox),
+        p => crate::pod::is_basic(p),
+    };
+    if !known {
+        let id: String = (0..4).map(|_| format!("{:016x}", ctx.sim.rand_range(0, u64::MAX - 1))).collect();
+        ctx.eprintln(&format!("error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{id}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown", argv[0]));
+        return 1;
+    }
+    let stdin = ctx.stdin;
+    let code = crate::pod::exec(ctx.sim, key, container, argv, stdin, ctx.out);
+    if code != 0 {
+        ctx.eprintln(&format!("command terminated with exit code {code}"));
+    }
+    code
+}
+
+pub fn exec(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+    let a = match args::parse("exec", argv, EXEC_FLAGS) {
+        Ok(a) => a,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    if a.bool("help") {
+        ctx.println("Execute a command in a container.\n\nUsage:\n  kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]");
+        return 0;
+    }
+    let Some(target) = a.positional.first().cloned() else {
+        ctx.eprintln("error: pod, type/name or --filename must be specified");
+        return 1;
+    };
+    let mut command: Vec<String> = a.rest.clone().unwrap_or_default();
+    if a.rest.is_none() && a.positional.len() > 1 {
+        ctx.eprintln("kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future version. Use kubectl exec [POD] -- [COMMAND] instead.");
+        command = a.positional[1..].to_vec();
+    }
+    if command.is_empty() {
+        ctx.eprintln("error: you must specify at least one command for the container");
+        return 1;
+    }
+    let ns = ctx.namespace(&a);
+    let name = target.strip_prefix("pod/").or_else(|| target.strip_prefix("pods/")).unwrap_or(&target).to_string();
+    let key = ObjKey::new(Kind::Pod, &ns, &name);
+    let Some(container) = runnable(ctx, &key, a.get("container")) else { return 1 };
+    let interactive = a.bool("stdin") && SHELLS.contains(&command[0].as_str()) && command.len() == 1;
+    if interactive {
+        ctx.attach = Some(Attach { pod: key, container, remove: false });
+        return 0;
+    }
+    run_command(ctx, &key, &container, &command)
+}
+
+const RUN_FLAGS: &[Flag] = &[
+    f("image", None, true),
+    f("restart", None, true),
+    f("rm", None, false),
+    f("stdin", Some('i'), false),
+    f("tty", Some('t'), false),
+    f("command", None, false),
+    f("env", None, true),
+    f("labels", Some('l'), true),
+    f("port", None, true),
+    f("dry-run", None, true),
+    f("output", Some('o'), true),
+    f("attach", None, true),
+    f("quiet", Some('q'), false),
+    f("overrides", None, true),
+    f("image-pull-policy", None, true),
+];
+
+/// What `kubectl run` prints when a shell starts (the image's banner, if it has one).
+fn banner(image: &str) -> &'static str {
+    if image.contains("netshoot") {
+        "                    dP            dP                           dP\n                    88            88                           88\n88d888b. .d8888b. d8888P .d8888b. 88d888b. .d8888b. .d8888b. d8888P\n88'  `88 88ooood8   88   Y8ooooo. 88'  `88 88'  `88 88'  `88   88\n88    88 88.  ...   88         88 88    88 88.  .88 88.  .88   88\ndP    dP `88888P'   dP   `88888P' dP    dP `88888P' `88888P'   dP\n\nWelcome to Netshoot! (github.com/nicolaka/netshoot)\n\n\n"
+    } else {
+        ""
+    }
+}
+
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+    let a = match args::parse("run", argv, RUN_FLAGS) {
+        Ok(a) => a,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    if a.bool("help") {
+        ctx.println("Create and run a particular image in a pod.\n\nUsage:\n  kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]");
+        return 0;
+    }
+    let Some(name) = a.positional.first().cloned() else {
+        ctx.eprintln("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
+        return 1;
+    };
+    let Some(image) = a.get("image").map(String::from) else {
+        ctx.eprintln("error: required flag(s) \"image\" not set");
+        return 1;
+    };
+    let restart = a.get("restart").unwrap_or("Always").to_string();
+    if !["Always", "OnFailure", "Never"].contains(&restart.as_str()) {
+        ctx.eprintln(&format!("error: invalid restart policy: {restart}"));
+        return 1;
+    }
+    let interactive = a.bool("stdin");
+    if a.bool("rm") && !interactive {
+        ctx.eprintln("error: --rm should only be used for attached containers");
+        return 1;
+    }
+    let ns = ctx.namespace(&a);
+    let rest: Vec<String> = a.rest.clone().unwrap_or_default();
+    let mut container = json!({"name": name, "image": image});
+    if !rest.is_empty() {
+        if a.bool("command") {
+            container["command"] = json!(rest);
+        } else {
+            container["args"] = json!(rest);
+        }
+    }
+    if interactive {
+        container["stdin"] = json!(true);
+        container["stdinOnce"] = json!(true);
+        container["tty"] = json!(a.bool("tty"));
+    }
+    let mut labels = json!({"run": name});
+    if let Some(l) = a.get("labels") {
+        labels = json!({});
+        for kv in l.split(',') {
+            if let Some((k, v)) = kv.split_once('=') {
+                labels[k] = json!(v);
+            }
+        }
+    }
+    let pod = json!({"apiVersion":"v1","kind":"Pod","metadata":{"name":name,"namespace":ns,"labels":labels},"spec":{"containers":[container],"restartPolicy":restart}});
+    match ctx.sim.create(pod) {
+        Ok(_) => {}
+        Err(e) => {
+            ctx.eprintln(&api_error(&e, None));
+            return 1;
+        }
+    }
+    let key = ObjKey::new(Kind::Pod, &ns, &name);
+    if !interactive {
+        ctx.println(&format!("pod/{name} created"));
+        return 0;
+    }
+    // Attach once the container runs (kubectl waits up to --pod-running-timeout, 1 minute).
+    let deadline = ctx.sim.now().plus_ms(60_000);
+    loop {
+        let running = ctx.sim.store.get(&key).is_some_and(|p| obj::str_at(p, "/status/phase") == Some("Running"));
+        if running {
+            break;
+        }
+        match ctx.sim.next_due() {
+            Some(d) if d <= deadline => {
+                ctx.sim.step();
+            }
+            _ => {
+                ctx.eprintln("error: timed out waiting for the condition");
+                return 1;
+            }
+        }
+    }
+    ctx.eprintln("If you don't see a command prompt, try pressing enter.");
+    let b = banner(&image);
+    if !b.is_empty() {
+        ctx.out.out(b);
+    }
+    let shell_cmd = rest.first().cloned().unwrap_or_else(|| "sh".into());
+    if SHELLS.contains(&shell_cmd.as_str()) || rest.is_empty() {
+        ctx.attach = Some(Attach { pod: key, container: name, remove: a.bool("rm") });
+        return 0;
+    }
+    let _: Option<&Value> = None;
+    0
+}

@@ -1,0 +1,243 @@
+//! Programs inside containers: `kubectl exec` runs a command line in a container's view of the
+//! files (its image, its layer, its volumes), with the tools its image has (`hostname`, `cat`,
+//! `ls`, `curl`, `nslookup`, ...). Files written under a PVC mount land on the PV and outlive
+//! the pod; anything else lives in the container's layer.
+
+mod net;
+mod tools;
+
+use crate::shell::{self, Env, Output};
+use crate::sim::fs::View;
+use crate::sim::{obj, ObjKey, Sim};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Whether every image here has this program.
+pub fn is_basic(cmd: &str) -> bool {
+    tools::BASIC.contains(&cmd)
+}
+
+/// Which shell an image's `sh` is, for its error texts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    /// Debian's dash (`sh: 1: foo: not found`).
+    Dash,
+    /// busybox ash (`sh: foo: not found`).
+    Busybox,
+    /// bash (`bash: foo: command not found`).
+    Bash,
+    /// zsh (`zsh: command not found: foo`).
+    Zsh,
+}
+
+/// What the tools of an image behave like.
+#[derive(Clone, Debug)]
+pub struct ImageTraits {
+    pub flavor: Flavor,
+    /// `nslookup` is BIND's (netshoot, dnsutils) or busybox's; busybox before 1.29 is the old applet.
+    pub nslookup: Option<&'static str>,
+    pub has_curl: bool,
+    pub has_dig: bool,
+    /// Serves `/usr/share/nginx/html` on port 80.
+    pub nginx: Option<String>,
+    /// curl 8 prints `after N ms: Couldn't connect to server`.
+    pub new_curl: bool,
+}
+
+/// The traits of an image reference.
+pub fn traits(image: &str) -> ImageTraits {
+    let full = crate::sim::images::normalize(image).unwrap_or_default();
+    let tag = full.rsplit(':').next().unwrap_or("latest").to_string();
+    if full.contains("/netshoot") {
+        return ImageTraits { flavor: Flavor::Zsh, nslookup: Some("bind"), has_curl: true, has_dig: true, nginx: None, new_curl: true };
+    }
+    if full.contains("/busybox") {
+        let old = tag.split('.').nth(1).and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| m <= 28) && tag.starts_with("1.");
+        return ImageTraits { flavor: Flavor::Busybox, nslookup: Some(if old { "busybox-old" } else { "busybox" }), has_curl: false, has_dig: false, nginx: None, new_curl: false };
+    }
+    if full.contains("/alpine") {
+        return ImageTraits { flavor: Flavor::Busybox, nslookup: Some("busybox"), has_curl: false, has_dig: false, nginx: None, new_curl: false };
+    }
+    if full.contains("/nginx-slim") {
+        return ImageTraits { flavor: Flavor::Dash, nslookup: None, has_curl: true, has_dig: false, nginx: Some("nginx/1.11.1".into()), new_curl: false };
+    }
+    if full.contains("/nginx:") {
+        let v = if tag.starts_with("1.") { format!("nginx/{}", tag.split('-').next().unwrap_or(&tag)) } else { "nginx/1.25.3".into() };
+        return ImageTraits { flavor: Flavor::Dash, nslookup: None, has_curl: true, has_dig: false, nginx: Some(v), new_curl: true };
+    }
+    ImageTraits { flavor: Flavor::Dash, nslookup: None, has_curl: false, has_dig: false, nginx: None, new_curl: false }
+}
+
+/// A container, as the shell's host.
+pub struct PodHost<'a> {
+    pub sim: &'a mut Sim,
+    pub pod: ObjKey,
+    pub container: String,
+    pub view: View,
+    pub traits: ImageTraits,
+    pub dirs: BTreeSet<String>,
+    pub removed: BTreeSet<String>,
+}
+
+impl PodHost<'_> {
+    fn not_found(&self, cmd: &str, out: &mut Output) -> i32 {
+        let msg = match self.traits.flavor {
+            Flavor::Dash => format!("sh: 1: {cmd}: not found\n"),
+            Flavor::Busybox => format!("sh: {cmd}: not found\n"),
+            Flavor::Bash => format!("bash: {cmd}: command not found\n"),
+            Flavor::Zsh => format!("zsh: command not found: {cmd}\n"),
+        };
+        out.err(&msg);
+        127
+    }
+
+    /// Whether the program exists in the image at all (for exec without a shell).
+    pub fn has_program(&self, cmd: &str) -> bool {
+        let cmd = cmd.rsplit('/').next().unwrap_or(cmd);
+        match cmd {
+            "curl" => self.traits.has_curl,
+            "nslookup" => self.traits.nslookup.is_some(),
+            "dig" | "host" => self.traits.has_dig,
+            "zsh" => self.traits.flavor == Flavor::Zsh,
+            "bash" => matches!(self.traits.flavor, Flavor::Bash | Flavor::Zsh | Flavor::Dash),
+            _ => tools::BASIC.contains(&cmd),
+        }
+    }
+}
+
+impl shell::Host for PodHost<'_> {
+    fn run(&mut self, argv: &[String], stdin: Option<&str>, out: &mut Output) -> i32 {
+        let mut env = Env::new();
+        self.run_with_env(argv, stdin, &mut env, out)
+    }
+
+    fn run_with_env(&mut self, argv: &[String], stdin: Option<&str>, env: &mut Env, out: &mut Output) -> i32 {
+        let Some(cmd) = argv.first() else { return 0 };
+        let name = cmd.rsplit('/').next().unwrap_or(cmd).to_string();
+        if !self.has_program(&name) {
+            return self.not_found(&name, out);
+        }
+        match name.as_str() {
+            "sh" | "bash" | "ash" | "dash" | "zsh" => {
+                if argv.get(1).map(String::as_str) == Some("-c") {
+                    let script = argv.get(2).cloned().unwrap_or_default();
+                    shell::run_line(&script, env, self, out)
+                } else {
+                    0
+                }
+            }
+            "curl" => net::curl(self, argv, env, out),
+            "nslookup" => net::nslookup(self, argv, out),
+            "dig" => net::dig(self, argv, out),
+            "host" => net::host(self, argv, out),
+            _ => tools::run(self, &name, argv, stdin, env, out),
+        }
+    }
+}
+
+/// The environment a container starts with.
+fn container_env(sim: &Sim, pod: &serde_json::Value, container: &str) -> BTreeMap<String, String> {
+    let mut vars = BTreeMap::new();
+    let hostname = obj::str_at(pod, "/spec/hostname").unwrap_or(obj::name(pod)).to_string();
+    vars.insert("HOSTNAME".to_string(), hostname);
+    vars.insert("HOME".to_string(), "/root".to_string());
+    vars.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
+    if let Some(k) = sim.get(crate::sim::Kind::Service, "default", "kubernetes") {
+        let ip = obj::str_at(k, "/spec/clusterIP").unwrap_or("").to_string();
+        vars.insert("KUBERNETES_SERVICE_HOST".into(), ip.clone());
+        vars.insert("KUBERNETES_SERVICE_PORT".into(), "443".into());
+        vars.insert("KUBERNETES_PORT".into(), format!("tcp://{ip}:443"));
+    }
+    if let Some(c) = obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)) {
+        for e in obj::arr_at(c, "/env") {
+            if let (Some(n), Some(v)) = (obj::str_at(e, "/name"), obj::str_at(e, "/value")) {
+                vars.insert(n.to_string(), v.to_string());
+            }
+        }
+    }
+    vars
+}
+
+/// Single-quotes a word for the shell.
+pub fn quote(w: &str) -> String {
+    if !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:@%+,".contains(c)) {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
+    }
+}
+
+/// A line typed into an interactive shell in the container (`kubectl exec -it POD -- sh`).
+pub fn run_line(sim: &mut Sim, key: &ObjKey, container: &str, line: &str, env: &mut Env, out: &mut Output) -> i32 {
+    let Some(pod) = sim.store.get(key).cloned() else { return 1 };
+    let Some(view) = sim.fs_view(key, container) else { return 1 };
+    let image = obj::arr_at(&pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image")).unwrap_or("").to_string();
+    let before = view.all_files(&sim.fs);
+    for (p, c) in &before {
+        env.write_file(p, c);
+    }
+    let dirs = view.all_dirs(&sim.fs);
+    let mut host = PodHost { sim, pod: key.clone(), container: container.to_string(), view, traits: traits(&image), dirs, removed: BTreeSet::new() };
+    let code = shell::run_line(line, env, &mut host, out);
+    let after: BTreeMap<String, String> = env.files().map(|(p, c)| (p.to_string(), c.to_string())).collect();
+    for (p, c) in &after {
+        if before.get(p) != Some(c) {
+            if let Err(e) = host.view.write(&mut host.sim.fs, p, c) {
+                out.err(&format!("sh: 1: cannot create {p}: {e}\n"));
+            }
+        }
+    }
+    for p in &host.removed {
+        let _ = host.view.remove(&mut host.sim.fs, p);
+    }
+    code
+}
+
+/// A fresh shell environment for container `container` of `key`.
+pub fn new_env(sim: &Sim, key: &ObjKey, container: &str) -> Env {
+    let mut env = Env::new();
+    if let Some(pod) = sim.store.get(key) {
+        for (k, v) in container_env(sim, pod, container) {
+            env.set_var(&k, &v);
+            env.exported.insert(k);
+        }
+    }
+    env
+}
+
+/// Runs `argv` in container `container` of pod `key` (the caller checked it is running).
+/// Returns the command's exit status; the output goes to `out`.
+pub fn exec(sim: &mut Sim, key: &ObjKey, container: &str, argv: &[String], stdin: Option<&str>, out: &mut Output) -> i32 {
+    let Some(pod) = sim.store.get(key).cloned() else { return 1 };
+    let Some(view) = sim.fs_view(key, container) else { return 1 };
+    let image = obj::arr_at(&pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image")).unwrap_or("").to_string();
+    let mut env = Env::new();
+    for (k, v) in container_env(sim, &pod, container) {
+        env.set_var(&k, &v);
+        env.exported.insert(k);
+    }
+    let before = view.all_files(&sim.fs);
+    for (p, c) in &before {
+        env.write_file(p, c);
+    }
+    let dirs = view.all_dirs(&sim.fs);
+    let mut host = PodHost { sim, pod: key.clone(), container: container.to_string(), view, traits: traits(&image), dirs, removed: BTreeSet::new() };
+    // The command runs as its words quoted: builtins (echo, printf) are the shell's own.
+    let line = argv.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ");
+    let code = match stdin {
+        Some(input) if !input.is_empty() => shell::Host::run_with_env(&mut host, argv, Some(input), &mut env, out),
+        _ => shell::run_line(&line, &mut env, &mut host, out),
+    };
+    // What the command wrote goes where the path lives: a volume or the container's layer.
+    let after: BTreeMap<String, String> = env.files().map(|(p, c)| (p.to_string(), c.to_string())).collect();
+    for (p, c) in &after {
+        if before.get(p) != Some(c) {
+            if let Err(e) = host.view.write(&mut host.sim.fs, p, c) {
+                out.err(&format!("sh: 1: cannot create {p}: {e}\n"));
+            }
+        }
+    }
+    for p in &host.removed {
+        let _ = host.view.remove(&mut host.sim.fs, p);
+    }
+    code
+}

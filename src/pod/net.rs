@@ -1,0 +1,412 @@
+//! Network tools in a container: `curl` against the cluster's pods and Services (nginx images
+//! serve `/usr/share/nginx/html` on port 80), and the DNS clients (BIND `nslookup`, `dig`,
+//! `host`, and busybox's two `nslookup`s), each in its own output format (reference §4.5).
+
+use super::PodHost;
+use crate::shell::{Env, Output};
+use crate::sim::dns::{self, Answer, QType, Record};
+use crate::sim::{obj, Kind, ObjKey};
+
+/// What listens on `ip:port`: the pod (key) and the container, if any.
+fn listener(host: &PodHost<'_>, ip: &str, port: u16) -> Option<(ObjKey, String, String)> {
+    let sim = &*host.sim;
+    let pod_key = if ip == "127.0.0.1" || ip == "localhost" {
+        Some(host.pod.clone())
+    } else {
+        sim.store.list(Kind::Pod, None).find(|(_, p)| obj::str_at(p, "/status/podIP") == Some(ip) && !obj::is_deleting(p)).map(|(k, _)| k.clone())
+    }?;
+    let pod = sim.store.get(&pod_key)?;
+    if obj::str_at(pod, "/status/phase") != Some("Running") {
+        return None;
+    }
+    for c in obj::arr_at(pod, "/spec/containers") {
+        let image = obj::str_at(c, "/image").unwrap_or("");
+        if let (Some(server), 80) = (super::traits(image).nginx, port) {
+            return Some((pod_key.clone(), obj::str_at(c, "/name").unwrap_or("").to_string(), server));
+        }
+    }
+    None
+}
+
+/// An nginx error page.
+fn nginx_error(code: u16, text: &str, server: &str) -> String {
+    format!("<html>\r\n<head><title>{code} {text}</title></head>\r\n<body>\r\n<center><h1>{code} {text}</h1></center>\r\n<hr><center>{server}</center>\r\n</body>\r\n</html>\r\n")
+}
+
+/// Serves GET `path` from the nginx container: (status, reason, body).
+fn serve(host: &PodHost<'_>, pod: &ObjKey, container: &str, server: &str, path: &str) -> (u16, &'static str, String) {
+    let Some(view) = host.sim.fs_view(pod, container) else { return (502, "Bad Gateway", nginx_error(502, "Bad Gateway", server)) };
+    let files = view.all_files(&host.sim.fs);
+    let dirs = view.all_dirs(&host.sim.fs);
+    let root = "/usr/share/nginx/html";
+    let clean = path.split(['?', '#']).next().unwrap_or("/");
+    let full = format!("{root}{clean}");
+    if clean.ends_with('/') {
+        let dir = full.trim_end_matches('/');
+        return match files.get(&format!("{dir}/index.html")) {
+            Some(body) => (200, "OK", body.clone()),
+            None if dirs.contains(dir) || dir == root => (403, "Forbidden", nginx_error(403, "Forbidden", server)),
+            None => (404, "Not Found", nginx_error(404, "Not Found", server)),
+        };
+    }
+    match files.get(&full) {
+        Some(body) => (200, "OK", body.clone()),
+        None if dirs.contains(&full) => (301, "Moved Permanently", nginx_error(301, "Moved Permanently", server)),
+        None => (404, "Not Found", nginx_error(404, "Not Found", server)),
+    }
+}
+
+pub fn curl(host: &mut PodHost<'_>, argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
+    let mut url = None;
+    let mut silent = false;
+    let mut show_err = false;
+    let mut head = false;
+    let mut include = false;
+    let mut fail = false;
+    let mut output: Option<String> = None;
+    let mut i = 1;
+    while i < argv.len() {
+        let a = argv[i].as_str();
+        match a {
+            "-o" | "--output" => {
+                i += 1;
+                output = argv.get(i).cloned();
+            }
+            "-s" | "--silent" => silent = true,
+            "-S" | "--show-error" => show_err = true,
+            "-I" | "--head" => head = true,
+            "-i" | "--include" => include = true,
+            "-f" | "--fail" => fail = true,
+            "-m" | "--max-time" | "-H" | "--header" | "-X" | "--request" | "--connect-timeout" => i += 1,
+            _ if a.starts_with('-') && !a.starts_with("--") => {
+                silent |= a.contains('s');
+                show_err |= a.contains('S');
+                head |= a.contains('I');
+                include |= a.contains('i');
+                fail |= a.contains('f');
+            }
+            _ if a.starts_with("--") => {}
+            _ => url = Some(a.to_string()),
+        }
+        i += 1;
+    }
+    let Some(url) = url else {
+        out.err("curl: try 'curl --help' or 'curl --manual' for more information\n");
+        return 2;
+    };
+    let rest = url.strip_prefix("http://").unwrap_or(&url);
+    if url.starts_with("https://") {
+        if !silent || show_err {
+            out.err("curl: (7) Failed to connect: HTTPS is not served in this lab\n");
+        }
+        return 7;
+    }
+    let (hostport, path) = match rest.find('/') {
+        Some(p) => (&rest[..p], rest[p..].to_string()),
+        None => (rest, "/".to_string()),
+    };
+    let (hostname, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => (h.to_string(), p.parse::<u16>().unwrap_or(0)),
+        None => (hostport.to_string(), 80),
+    };
+    let err = |out: &mut Output, code: i32, msg: String| {
+        if !silent || show_err {
+            out.err(&format!("curl: ({code}) {msg}\n"));
+        }
+        code
+    };
+    // Resolve: localhost, an IP, or a cluster name through the pod's search list.
+    let ip = if hostname == "localhost" || hostname == "127.0.0.1" {
+        "127.0.0.1".to_string()
+    } else {
+        match dns::resolve(host.sim, &host.pod.ns, &hostname) {
+            Some((_, ips)) => ips[0].clone(),
+            None => return err(out, 6, format!("Could not resolve host: {hostname}")),
+        }
+    };
+    // A Service's cluster IP forwards to one of its ready endpoints.
+    let mut target = (ip.clone(), port);
+    let svc_hit = host.sim.store.list(Kind::Service, None).find(|(_, s)| obj::str_at(s, "/spec/clusterIP") == Some(ip.as_str())).map(|(k, s)| (k.clone(), s.clone()));
+    if let Some((k, svc)) = svc_hit {
+        let sp = obj::arr_at(&svc, "/spec/ports").iter().find(|p| obj::i64_at(p, "/port") == Some(port as i64)).cloned();
+        let ep = host.sim.get(Kind::Endpoints, &k.ns, &k.name).cloned();
+        let first = ep.as_ref().and_then(|e| obj::arr_at(e, "/subsets").first().cloned());
+        match (sp, first) {
+            (Some(sp), Some(s)) => {
+                let pname = obj::str_at(&sp, "/name");
+                let tport = obj::arr_at(&s, "/ports").iter().find(|p| obj::str_at(p, "/name") == pname).and_then(|p| obj::i64_at(p, "/port")).unwrap_or(port as i64);
+                let addrs = obj::arr_at(&s, "/addresses");
+                if addrs.is_empty() {
+                    return err(out, 7, refused(host, &hostname, port));
+                }
+                let pick = (host.sim.rand_range(0, addrs.len() as u64 - 1)) as usize;
+                target = (obj::str_at(&addrs[pick], "/ip").unwrap_or("").to_string(), tport as u16);
+            }
+            _ => return err(out, 7, refused(host, &hostname, port)),
+        }
+    }
+    let Some((pod, container, server)) = listener(host, &target.0, target.1) else {
+        return err(out, 7, refused(host, &hostname, port));
+    };
+    let (status, reason, body) = serve(host, &pod, &container, &server, &path);
+    if fail && status >= 400 {
+        return err(out, 22, format!("The requested URL returned error: {status}"));
+    }
+    let headers = format!("HTTP/1.1 {status} {reason}\r\nServer: {server}\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n", body.len());
+    let text = if head { headers } else if include { format!("{headers}{body}") } else { body };
+    match output {
+        Some(f) => {
+            let p = env.resolve_path(&f);
+            env.write_file(&p, &text);
+        }
+        None => out.out(&text),
+    }
+    0
+}
+
+fn refused(host: &PodHost<'_>, hostname: &str, port: u16) -> String {
+    if host.traits.new_curl {
+        format!("Failed to connect to {hostname} port {port} after 0 ms: Couldn't connect to server")
+    } else {
+        format!("Failed to connect to {hostname} port {port}: Connection refused")
+    }
+}
+
+/// Asks the cluster DNS for `name` as a search-list resolver would; returns the tried name and answer.
+fn query(host: &PodHost<'_>, name: &str, qtype: QType, search: bool) -> (String, Answer) {
+    let cands = if search { dns::candidates(host.sim, &host.pod.ns, name) } else { vec![name.trim_end_matches('.').to_string()] };
+    let mut last = (name.to_string(), Answer::NxDomain);
+    for c in cands {
+        let a = dns::lookup(host.sim, &c, qtype);
+        if matches!(a, Answer::Records(_)) {
+            return (c, a);
+        }
+        if !matches!(a, Answer::NxDomain) {
+            last = (c, a);
+        }
+    }
+    last
+}
+
+fn reverse_name(ip: &str) -> Option<String> {
+    let p: Vec<&str> = ip.split('.').collect();
+    (p.len() == 4 && p.iter().all(|x| x.parse::<u8>().is_ok())).then(|| format!("{}.{}.{}.{}.in-addr.arpa", p[3], p[2], p[1], p[0]))
+}
+
+pub fn nslookup(host: &mut PodHost<'_>, argv: &[String], out: &mut Output) -> i32 {
+    let flavor = host.traits.nslookup.unwrap_or("bind");
+    let dns_ip = host.sim.profile.cluster_dns.clone();
+    let mut qtype = QType::A;
+    let mut name = None;
+    for a in &argv[1..] {
+        if let Some(t) = a.strip_prefix("-type=").or_else(|| a.strip_prefix("-query=")).or_else(|| a.strip_prefix("-q=")) {
+            if flavor == "busybox-old" {
+                out.err("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n\nQuery the nameserver for the IP address of the given HOST\noptionally using a specified DNS server\n");
+                return 1;
+            }
+            qtype = match t.to_ascii_lowercase().as_str() {
+                "srv" => QType::Srv,
+                "ptr" => QType::Ptr,
+                "aaaa" => QType::Aaaa,
+                _ => QType::A,
+            };
+        } else if name.is_none() {
+            name = Some(a.clone());
+        }
+    }
+    let Some(mut name) = name else {
+        out.err("nslookup: no host given\n");
+        return 1;
+    };
+    if qtype == QType::A {
+        if let Some(r) = reverse_name(&name) {
+            name = r;
+            qtype = QType::Ptr;
+        }
+    }
+    match flavor {
+        "busybox-old" => {
+            out.out(&format!("{:<10} {dns_ip}\nAddress 1: {dns_ip} kube-dns.kube-system.svc.{}\n\n", "Server:", host.sim.profile.cluster_domain));
+            let (_, a) = query(host, &name, QType::A, true);
+            match a {
+                Answer::Records(rs) => {
+                    out.out(&format!("{:<10} {name}\n", "Name:"));
+                    for (i, r) in rs.iter().enumerate() {
+                        if let Record::A { ip, .. } = r {
+                            let ptr = reverse_name(ip).map(|n| dns::lookup(host.sim, &n, QType::Ptr));
+                            let rev = match ptr {
+                                Some(Answer::Records(p)) => p.iter().find_map(|x| if let Record::Ptr { target, .. } = x { Some(format!(" {}", target.trim_end_matches('.'))) } else { None }).unwrap_or_default(),
+                                _ => String::new(),
+                            };
+                            out.out(&format!("Address {}: {ip}{rev}\n", i + 1));
+                        }
+                    }
+                    0
+                }
+                _ => {
+                    out.err(&format!("nslookup: can't resolve '{name}'\n"));
+                    1
+                }
+            }
+        }
+        "busybox" => {
+            out.out(&format!("Server:\t\t{dns_ip}\nAddress:\t{dns_ip}:53\n\n"));
+            // Since busybox 1.30 the search list is used only for names without a dot.
+            let search = !name.contains('.');
+            let types = if qtype == QType::A { vec![QType::A, QType::Aaaa] } else { vec![qtype] };
+            let mut ok = false;
+            for t in types {
+                let (tried, a) = query(host, &name, t, search);
+                match a {
+                    Answer::Records(rs) => {
+                        ok = true;
+                        for r in rs {
+                            match r {
+                                Record::A { name: n, ip } => out.out(&format!("Name:\t{n}\nAddress: {ip}\n")),
+                                Record::Srv { name: n, priority, weight, port, target } => out.out(&format!("{n}\tservice = {priority} {weight} {port} {}\n", target.trim_end_matches('.'))),
+                                Record::Ptr { name: n, target } => out.out(&format!("{n}\tname = {}\n", target.trim_end_matches('.'))),
+                            }
+                        }
+                        out.out("\n");
+                    }
+                    Answer::NoData => out.out(&format!("*** Can't find {tried}: No answer\n\n")),
+                    Answer::NxDomain => out.out(&format!("** server can't find {name}: NXDOMAIN\n\n")),
+                }
+            }
+            i32::from(!ok)
+        }
+        _ => {
+            out.out(&format!("Server:\t\t{dns_ip}\nAddress:\t{dns_ip}#53\n\n"));
+            let (tried, a) = query(host, &name, qtype, qtype != QType::Ptr);
+            match a {
+                Answer::Records(rs) => {
+                    for r in rs {
+                        match r {
+                            Record::A { name: n, ip } => out.out(&format!("Name:\t{n}\nAddress: {ip}\n")),
+                            Record::Srv { name: n, priority, weight, port, target } => out.out(&format!("{n}\tservice = {priority} {weight} {port} {target}\n")),
+                            Record::Ptr { name: n, target } => out.out(&format!("{n}\tname = {target}\n")),
+                        }
+                    }
+                    out.out("\n");
+                    0
+                }
+                Answer::NoData => {
+                    out.out(&format!("*** Can't find {tried}: No answer\n\n"));
+                    1
+                }
+                Answer::NxDomain => {
+                    out.out(&format!("** server can't find {name}: NXDOMAIN\n\n"));
+                    1
+                }
+            }
+        }
+    }
+}
+
+pub fn dig(host: &mut PodHost<'_>, argv: &[String], out: &mut Output) -> i32 {
+    let short = argv.iter().any(|a| a == "+short");
+    let search = argv.iter().any(|a| a == "+search");
+    let mut qtype = QType::A;
+    let mut name = None;
+    for a in &argv[1..] {
+        match a.to_ascii_uppercase().as_str() {
+            "SRV" => qtype = QType::Srv,
+            "A" => qtype = QType::A,
+            "PTR" => qtype = QType::Ptr,
+            "AAAA" => qtype = QType::Aaaa,
+            "-X" => qtype = QType::Ptr,
+            _ if a.starts_with('+') || a.starts_with('-') || a.starts_with('@') => {}
+            _ => {
+                if name.is_none() {
+                    name = Some(a.clone());
+                }
+            }
+        }
+    }
+    let Some(mut name) = name else {
+        out.out(".\t\t\t518400\tIN\tNS\ta.root-servers.net.\n");
+        return 0;
+    };
+    if qtype == QType::Ptr {
+        if let Some(r) = reverse_name(&name) {
+            name = r;
+        }
+    }
+    // dig does not use the search list unless +search.
+    let (tried, a) = query(host, &name, qtype, search);
+    let records = match &a {
+        Answer::Records(rs) => rs.clone(),
+        _ => Vec::new(),
+    };
+    let rdata = |r: &Record| match r {
+        Record::A { ip, .. } => ("A", ip.clone()),
+        Record::Srv { priority, weight, port, target, .. } => ("SRV", format!("{priority} {weight} {port} {target}")),
+        Record::Ptr { target, .. } => ("PTR", target.clone()),
+    };
+    if short {
+        for r in &records {
+            out.out(&format!("{}\n", rdata(r).1));
+        }
+        return 0;
+    }
+    let status = if matches!(a, Answer::NxDomain) { "NXDOMAIN" } else { "NOERROR" };
+    let qt = match qtype {
+        QType::A => "A",
+        QType::Aaaa => "AAAA",
+        QType::Srv => "SRV",
+        QType::Ptr => "PTR",
+    };
+    let dns_ip = host.sim.profile.cluster_dns.clone();
+    out.out(&format!("\n; <<>> DiG 9.18.24 <<>> {}\n;; global options: +cmd\n;; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: {status}, id: 4242\n;; flags: qr aa rd; QUERY: 1, ANSWER: {}, AUTHORITY: 0, ADDITIONAL: 1\n;; WARNING: recursion requested but not available\n\n;; QUESTION SECTION:\n;{}.\t\t\tIN\t{qt}\n\n", argv[1..].join(" "), records.len(), tried));
+    if !records.is_empty() {
+        out.out(";; ANSWER SECTION:\n");
+        for r in &records {
+            let (t, d) = rdata(r);
+            let owner = match r {
+                Record::A { name, .. } | Record::Srv { name, .. } | Record::Ptr { name, .. } => name.clone(),
+            };
+            out.out(&format!("{owner}.\t30\tIN\t{t}\t{d}\n"));
+        }
+        out.out("\n");
+    }
+    out.out(&format!(";; Query time: 0 msec\n;; SERVER: {dns_ip}#53({dns_ip}) (UDP)\n;; WHEN: {}\n;; MSG SIZE  rcvd: 100\n\n", host.sim.timestamp()));
+    0
+}
+
+pub fn host(host: &mut PodHost<'_>, argv: &[String], out: &mut Output) -> i32 {
+    let Some(name) = argv.iter().skip(1).find(|a| !a.starts_with('-')).cloned() else {
+        out.err("Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]\n");
+        return 1;
+    };
+    if let Some(r) = reverse_name(&name) {
+        return match dns::lookup(host.sim, &r, QType::Ptr) {
+            Answer::Records(rs) => {
+                for x in rs {
+                    if let Record::Ptr { name: n, target } = x {
+                        out.out(&format!("{n} domain name pointer {target}\n"));
+                    }
+                }
+                0
+            }
+            _ => {
+                out.out(&format!("Host {r} not found: 3(NXDOMAIN)\n"));
+                1
+            }
+        };
+    }
+    let (tried, a) = query(host, &name, QType::A, true);
+    match a {
+        Answer::Records(rs) => {
+            for r in rs {
+                if let Record::A { ip, .. } = r {
+                    out.out(&format!("{tried} has address {ip}\n"));
+                }
+            }
+            0
+        }
+        _ => {
+            out.out(&format!("Host {name} not found: 3(NXDOMAIN)\n"));
+            1
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The everyday tools of a container image: `hostname`, `cat`, `ls`, `mkdir`, `rm`, `touch`,
+//! `env`, `date`, `sleep`, and the text tools. They work on the shell's view of the files,
+//! which `exec` loads from the container and writes back.
+
+use super::PodHost;
+use crate::shell::{Env, Output};
+
+/// Programs every image here has (besides the shell's builtins, which never reach the host).
+pub const BASIC: &[&str] = &[
+    "sh", "hostname", "cat", "ls", "mkdir", "rm", "touch", "env", "printenv", "date", "sleep", "whoami", "id", "uname", "grep", "head", "tail", "wc", "sort",
+    "echo", "printf", "true", "false", "test", "[", "pwd", "cd", "export", "exit", "read", "ps", "df",
+];
+
+pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&str>, env: &mut Env, out: &mut Output) -> i32 {
+    let args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
+    let files: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-') || *a == "-").collect();
+    let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| a.trim_start_matches('-')).collect();
+    match name {
+        "hostname" => {
+            out.out(&format!("{}\n", env.var("HOSTNAME").unwrap_or("")));
+            0
+        }
+        "cat" => {
+            if files.is_empty() {
+                out.out(stdin.unwrap_or(""));
+                return 0;
+            }
+            let mut code = 0;
+            for f in files {
+                let p = env.resolve_path(f);
+                match env.file(&p) {
+                    Some(t) => {
+                        let t = t.to_string();
+                        out.out(&t);
+                    }
+                    None if host.dirs.contains(&p) => {
+                        out.err(&format!("cat: {f}: Is a directory\n"));
+                        code = 1;
+                    }
+                    None => {
+                        out.err(&format!("cat: {f}: No such file or directory\n"));
+                        code = 1;
+                    }
+                }
+            }
+            code
+        }
+        "ls" => {
+            let targets: Vec<&str> = if files.is_empty() { vec!["."] } else { files };
+            let mut code = 0;
+            for t in &targets {
+                let p = env.resolve_path(t);
+                if env.file(&p).is_some() {
+                    out.out(&format!("{t}\n"));
+                    continue;
+                }
+                if !host.dirs.contains(&p) && p != "/" {
+                    out.err(&format!("ls: cannot access '{t}': No such file or directory\n"));
+                    code = 2;
+                    continue;
+                }
+                let prefix = if p == "/" { "/".to_string() } else { format!("{p}/") };
+                let mut names: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+                for (f, _) in env.files() {
+                    if let Some(rest) = f.strip_prefix(&prefix) {
+                        names.insert(rest.split('/').next().unwrap_or(rest).to_string());
+                    }
+                }
+                for d in &host.dirs {
+                    if let Some(rest) = d.strip_prefix(&prefix) {
+                        names.insert(rest.split('/').next().unwrap_or(rest).to_string());
+                    }
+                }
+                names.retain(|n| !n.is_empty() && (flags.contains('a') || !n.starts_with('.')));
+                if targets.len() > 1 {
+                    out.out(&format!("{t}:\n"));
+                }
+                for n in names {
+                    out.out(&format!("{n}\n"));
+                }
+            }
+            code
+        }
+        "mkdir" => {
+            let mut code = 0;
+            for f in files {
+                let p = env.resolve_path(f);
+                if host.dirs.contains(&p) || env.file(&p).is_some() {
+                    if !flags.contains('p') {
+                        out.err(&format!("mkdir: cannot create directory '{f}': File exists\n"));
+                        code = 1;
+                    }
+                    continue;
+                }
+                let parent = p.rsplit_once('/').map(|(a, _)| a).unwrap_or("");
+                if !parent.is_empty() && !host.dirs.contains(parent) && !flags.contains('p') {
+                    out.err(&format!("mkdir: cannot create directory '{f}': No such file or directory\n"));
+                    code = 1;
+                    continue;
+                }
+                host.dirs.insert(p.clone());
+                if let Err(e) = host.view.mkdir(&mut host.sim.fs, &p) {
+                    out.err(&format!("mkdir: cannot create directory '{f}': {e}\n"));
+                    code = 1;
+                }
+            }
+            code
+        }
+        "rm" => {
+            let mut code = 0;
+            for f in files {
+                let p = env.resolve_path(f);
+                if env.remove_file(&p).is_some() {
+                    host.removed.insert(p);
+                } else if host.dirs.contains(&p) {
+                    if flags.contains('r') || flags.contains('R') {
+                        let prefix = format!("{p}/");
+                        let inner: Vec<String> = env.files().filter(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.to_string()).collect();
+                        for k in inner {
+                            env.remove_file(&k);
+                            host.removed.insert(k);
+                        }
+                        host.dirs.retain(|d| d != &p && !d.starts_with(&prefix));
+                        host.removed.insert(p);
+                    } else {
+                        out.err(&format!("rm: cannot remove '{f}': Is a directory\n"));
+                        code = 1;
+                    }
+                } else if !flags.contains('f') {
+                    out.err(&format!("rm: cannot remove '{f}': No such file or directory\n"));
+                    code = 1;
+                }
+            }
+            code
+        }
+        "touch" => {
+            for f in files {
+                let p = env.resolve_path(f);
+                if env.file(&p).is_none() {
+                    env.write_file(&p, "");
+                }
+            }
+            0
+        }
+        "env" | "printenv" => {
+            let vars = env.exported_vars();
+            if let Some(one) = files.first().filter(|_| name == "printenv") {
+                return match vars.get(*one) {
+                    Some(v) => {
+                        out.out(&format!("{v}\n"));
+                        0
+                    }
+                    None => 1,
+                };
+            }
+            for (k, v) in vars {
+                out.out(&format!("{k}={v}\n"));
+            }
+            0
+        }
+        "date" => {
+            let stamp = host.sim.timestamp();
+            let d = crate::kubectl::describe::rfc1123z(&stamp);
+            // `Sat, 28 May 2022 09:00:09 +0000` → `Sat May 28 09:00:09 UTC 2022`.
+            let p: Vec<&str> = d.split_whitespace().collect();
+            if p.len() >= 5 {
+                out.out(&format!("{} {} {} {} UTC {}\n", p[0].trim_end_matches(','), p[2], p[1], p[4], p[3]));
+            }
+            0
+        }
+        "sleep" => {
+            let secs: f64 = files.first().and_then(|s| s.trim_end_matches('s').parse().ok()).unwrap_or(0.0);
+            host.sim.advance((secs * 1000.0) as u64);
+            0
+        }
+        "whoami" => {
+            out.out("root\n");
+            0
+        }
+        "id" => {
+            out.out("uid=0(root) gid=0(root) groups=0(root)\n");
+            0
+        }
+        "uname" => {
+            out.out(if flags.contains('a') { "Linux web 5.4.0-113-generic #127-Ubuntu SMP x86_64 GNU/Linux\n" } else { "Linux\n" });
+            0
+        }
+        "grep" | "head" | "tail" | "wc" | "sort" => {
+            let read = |p: &str| env.file(&env.resolve_path(p)).map(String::from);
+            crate::textutils::run(argv, stdin, &read, out).unwrap_or(127)
+        }
+        other => {
+            // A tool the image lists but the model does not run.
+            out.err(&format!("{other}: not available in this lab\n"));
+            127
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Cluster DNS as CoreDNS answers it (reference §4): Service A records (the ClusterIP, or each
+//! ready endpoint of a headless Service), per-pod `<hostname>.<service>` records, SRV with
+//! priority 0 and weight floor(100/N), PTR, `<a-b-c-d>.<ns>.pod` records, NXDOMAIN otherwise.
+
+use super::obj;
+use super::resources::Kind;
+use super::Sim;
+use serde_json::Value;
+
+/// One answer record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Record {
+    A { name: String, ip: String },
+    Srv { name: String, priority: u16, weight: u16, port: u16, target: String },
+    Ptr { name: String, target: String },
+}
+
+/// What the server says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Records(Vec<Record>),
+    /// The name exists but has no record of this type.
+    NoData,
+    NxDomain,
+}
+
+/// Query types the clients ask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QType {
+    A,
+    Aaaa,
+    Srv,
+    Ptr,
+}
+
+/// A ready (or published) endpoint of a Service: (ip, hostname, ports).
+fn endpoints(sim: &Sim, ns: &str, svc: &str) -> Vec<(String, Option<String>, Vec<(Option<String>, u16, String)>)> {
+    let Some(ep) = sim.get(Kind::Endpoints, ns, svc) else { return Vec::new() };
+    let mut out = Vec::new();
+    for s in obj::arr_at(ep, "/subsets") {
+        let ports: Vec<(Option<String>, u16, String)> = obj::arr_at(s, "/ports")
+            .iter()
+            .map(|p| (obj::str_at(p, "/name").map(String::from), obj::i64_at(p, "/port").unwrap_or(0) as u16, obj::str_at(p, "/protocol").unwrap_or("TCP").to_string()))
+            .collect();
+        for a in obj::arr_at(s, "/addresses") {
+            out.push((obj::str_at(a, "/ip").unwrap_or("").to_string(), obj::str_at(a, "/hostname").map(String::from), ports.clone()));
+        }
+    }
+    out
+}
+
+fn endpoint_hostname(ip: &str, hostname: &Option<String>) -> String {
+    hostname.clone().unwrap_or_else(|| ip.replace('.', "-"))
+}
+
+/// Answers a fully qualified name (no trailing dot).
+pub fn lookup(sim: &Sim, fqdn: &str, qtype: QType) -> Answer {
+    let zone = sim.profile.cluster_domain.clone();
+    let name = fqdn.trim_end_matches('.').to_ascii_lowercase();
+    if qtype == QType::Ptr || name.ends_with(".in-addr.arpa") {
+        return ptr(sim, &name);
+    }
+    let Some(prefix) = name.strip_suffix(&format!(".{zone}")) else { return Answer::NxDomain };
+    let labels: Vec<&str> = prefix.split('.').collect();
+    match labels.as_slice() {
+        // <a-b-c-d>.<ns>.pod
+        [ip, ns, "pod"] => {
+            if sim.get(Kind::Namespace, "", ns).is_none() {
+                return Answer::NxDomain;
+            }
+            let dotted = ip.replace('-', ".");
+            if dotted.split('.').count() == 4 && dotted.split('.').all(|p| p.parse::<u8>().is_ok()) {
+                return if qtype == QType::A { Answer::Records(vec![Record::A { name: name.clone(), ip: dotted }]) } else { Answer::NoData };
+            }
+            Answer::NxDomain
+        }
+        [svc, ns, "svc"] => service(sim, &name, ns, svc, None, qtype),
+        [port, proto, svc, ns, "svc"] if port.starts_with('_') && proto.starts_with('_') => {
+            if qtype != QType::Srv {
+                return Answer::NxDomain;
+            }
+            srv(sim, &name, ns, svc, Some((&port[1..], &proto[1..])))
+        }
+        [host, svc, ns, "svc"] => service(sim, &name, ns, svc, Some(host), qtype),
+        _ => Answer::NxDomain,
+    }
+}
+
+fn service(sim: &Sim, name: &str, ns: &str, svc_name: &str, host: Option<&str>, qtype: QType) -> Answer {
+    let Some(svc) = sim.get(Kind::Service, ns, svc_name) else { return Answer::NxDomain };
+    let headless = obj::str_at(svc, "/spec/clusterIP") == Some("None");
+    if let Some(h) = host {
+        let eps = endpoints(sim, ns, svc_name);
+        let hit: Vec<Record> = eps.iter().filter(|(ip, hn, _)| endpoint_hostname(ip, hn) == h).map(|(ip, _, _)| Record::A { name: name.to_string(), ip: ip.clone() }).collect();
+        if hit.is_empty() {
+            return Answer::NxDomain;
+        }
+        return if qtype == QType::A { Answer::Records(hit) } else { Answer::NoData };
+    }
+    match qtype {
+        QType::Srv => srv(sim, name, ns, svc_name, None),
+        QType::A if headless => {
+            let eps = endpoints(sim, ns, svc_name);
+            if eps.is_empty() {
+                return Answer::NxDomain;
+            }
+            Answer::Records(eps.into_iter().map(|(ip, _, _)| Record::A { name: name.to_string(), ip }).collect())
+        }
+        QType::A => {
+            let ips: Vec<String> = obj::arr_at(svc, "/spec/clusterIPs").iter().filter_map(Value::as_str).map(String::from).collect();
+            Answer::Records(ips.into_iter().map(|ip| Record::A { name: name.to_string(), ip }).collect())
+        }
+        _ => {
+            if headless && endpoints(sim, ns, svc_name).is_empty() {
+                Answer::NxDomain
+            } else {
+                Answer::NoData
+            }
+        }
+    }
+}
+
+fn srv(sim: &Sim, name: &str, ns: &str, svc_name: &str, port_proto: Option<(&str, &str)>) -> Answer {
+    let Some(svc) = sim.get(Kind::Service, ns, svc_name) else { return Answer::NxDomain };
+    let zone = &sim.profile.cluster_domain;
+    let headless = obj::str_at(svc, "/spec/clusterIP") == Some("None");
+    let wants = |pname: &Option<String>, proto: &str| match port_proto {
+        None => true,
+        Some((p, pr)) => pname.as_deref() == Some(p) && proto.eq_ignore_ascii_case(pr),
+    };
+    let mut targets: Vec<(u16, String)> = Vec::new();
+    if headless {
+        for (ip, hn, ports) in endpoints(sim, ns, svc_name) {
+            for (pname, port, proto) in ports {
+                if pname.is_some() && wants(&pname, &proto) {
+                    targets.push((port, format!("{}.{svc_name}.{ns}.svc.{zone}.", endpoint_hostname(&ip, &hn))));
+                }
+            }
+        }
+    } else {
+        for p in obj::arr_at(svc, "/spec/ports") {
+            let pname = obj::str_at(p, "/name").map(String::from);
+            let proto = obj::str_at(p, "/protocol").unwrap_or("TCP");
+            if pname.is_some() && wants(&pname, proto) {
+                targets.push((obj::i64_at(p, "/port").unwrap_or(0) as u16, format!("{svc_name}.{ns}.svc.{zone}.")));
+            }
+        }
+    }
+    if targets.is_empty() {
+        return if headless && endpoints(sim, ns, svc_name).is_empty() { Answer::NxDomain } else { Answer::NoData };
+    }
+    // In the seed, SRV answers come in target order (A answers in endpoint order).
+    targets.sort_by(|a, b| a.1.cmp(&b.1));
+    // CoreDNS: weight 0 counts as 100, then floor(100 / sum * 100) per record → floor(100/N).
+    let weight = (100 / targets.len()).max(1) as u16;
+    Answer::Records(targets.into_iter().map(|(port, target)| Record::Srv { name: name.to_string(), priority: 0, weight, port, target }).collect())
+}
+
+fn ptr(sim: &Sim, name: &str) -> Answer {
+    let Some(rev) = name.strip_suffix(".in-addr.arpa") else { return Answer::NxDomain };
+    let mut parts: Vec<&str> = rev.split('.').collect();
+    if parts.len() != 4 {
+        return Answer::NxDomain;
+    }
+    parts.reverse();
+    let ip = parts.join(".");
+    let zone = &sim.profile.cluster_domain;
+    for (_, svc) in sim.store.list(Kind::Service, None) {
+        if obj::arr_at(svc, "/spec/clusterIPs").iter().any(|v| v.as_str() == Some(ip.as_str())) {
+            return Answer::Records(vec![Record::Ptr { name: name.to_string(), target: format!("{}.{}.svc.{zone}.", obj::name(svc), obj::namespace(svc)) }]);
+        }
+    }
+    for (k, _) in sim.store.list(Kind::Service, None) {
+        for (eip, hn, _) in endpoints(sim, &k.ns, &k.name) {
+            if eip == ip {
+                return Answer::Records(vec![Record::Ptr { name: name.to_string(), target: format!("{}.{}.{}.svc.{zone}.", endpoint_hostname(&eip, &hn), k.name, k.ns) }]);
+            }
+        }
+    }
+    Answer::NxDomain
+}
+
+/// The names a search-list resolver tries for `name` (resolv.conf `search` and `ndots:5`).
+pub fn candidates(sim: &Sim, ns: &str, name: &str) -> Vec<String> {
+    let name = name.trim_end_matches('.');
+    let d = &sim.profile.cluster_domain;
+    let search = [format!("{ns}.svc.{d}"), format!("svc.{d}"), d.clone()];
+    let dots = name.matches('.').count();
+    let mut out = Vec::new();
+    if dots < 5 {
+        out.extend(search.iter().map(|s| format!("{name}.{s}")));
+    }
+    out.push(name.to_string());
+    out
+}
+
+/// Resolves as glibc/BIND clients do: the search list first, then the name as given.
+/// Returns the name that answered and its A records.
+pub fn resolve(sim: &Sim, ns: &str, name: &str) -> Option<(String, Vec<String>)> {
+    if name.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Some((name.to_string(), vec![name.to_string()]));
+    }
+    for c in candidates(sim, ns, name) {
+        if let Answer::Records(rs) = lookup(sim, &c, QType::A) {
+            let ips: Vec<String> = rs.into_iter().filter_map(|r| if let Record::A { ip, .. } = r { Some(ip) } else { None }).collect();
+            if !ips.is_empty() {
+                return Some((c, ips));
+            }
+        }
+    }
+    None
+}
