@@ -21,10 +21,40 @@ pub fn replay(script: &str, seed: u64) -> String {
 
 /// The output of the command line `cmd` in a transcript (up to the next `$ ` line).
 pub fn output_of<'a>(transcript: &'a str, cmd: &str) -> &'a str {
+    nth_output_of(transcript, cmd, 0)
+}
+
+/// The output of the `n`-th (from 0) run of the command line `cmd`.
+pub fn nth_output_of<'a>(transcript: &'a str, cmd: &str, n: usize) -> &'a str {
     let marker = format!("$ {cmd}\n");
-    let start = transcript.find(&marker).unwrap_or_else(|| panic!("no `{cmd}` in transcript:\n{transcript}")) + marker.len();
+    let mut from = 0;
+    for _ in 0..n {
+        from += transcript[from..].find(&marker).unwrap_or_else(|| panic!("fewer than {} runs of `{cmd}`", n + 1)) + marker.len();
+    }
+    let start = from + transcript[from..].find(&marker).unwrap_or_else(|| panic!("no run {n} of `{cmd}` in transcript:\n{transcript}")) + marker.len();
+    if transcript[start..].starts_with("$ ") {
+        return "";
+    }
     let end = transcript[start..].find("\n$ ").map(|e| start + e + 1).unwrap_or(transcript.len());
     &transcript[start..end]
+}
+
+/// Expands tabs to 8-column stops, as a terminal (and the blog's copy of it) shows them.
+pub fn expand_tabs(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let mut out = String::new();
+            for c in l.chars() {
+                if c == '\t' {
+                    let n = 8 - out.chars().count() % 8;
+                    out.extend(std::iter::repeat_n(' ', n));
+                } else {
+                    out.push(c);
+                }
+            }
+            out + "\n"
+        })
+        .collect()
 }
 
 fn age_secs(tok: &str) -> Option<i64> {

@@ -1,0 +1,110 @@
+//! Inside pods (issue 3, first part): DNS answers in each client's format (reference §4.5),
+//! curl against nginx and its errors, files on volumes versus the container's layer, and
+//! kubectl exec's errors.
+
+mod common;
+use kubelab::session::Session;
+use kubelab::sim::SimConfig;
+
+fn lab() -> Session {
+    let mut s = Session::new(SimConfig::seeded(1)).with_loader(common::files_loader());
+    s.run_line("kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
+    s
+}
+
+fn run(s: &mut Session, line: &str) -> String {
+    s.run_line(line).0.text()
+}
+
+fn ip_of(s: &Session, pod: &str) -> String {
+    kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", pod).unwrap(), "/status/podIP").unwrap().to_string()
+}
+
+#[test]
+fn busybox_1_28_uses_the_search_list_and_prints_reverse_names() {
+    let mut s = lab();
+    run(&mut s, "kubectl run -i --tty --image busybox:1.28 dns-test --restart=Never --rm");
+    let ip = ip_of(&s, "web-0");
+    let out = run(&mut s, "nslookup web-0.nginx");
+    assert_eq!(out, format!("Server:    10.200.1.10\nAddress 1: 10.200.1.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web-0.nginx\nAddress 1: {ip} web-0.nginx.default.svc.cluster.local\n"));
+    assert!(run(&mut s, "nslookup -type=srv nginx").contains("Usage: nslookup [HOST] [SERVER]"));
+    assert_eq!(run(&mut s, "exit"), "pod \"dns-test\" deleted\n");
+}
+
+#[test]
+fn newer_busybox_does_not_search_dotted_names() {
+    let mut s = lab();
+    run(&mut s, "kubectl run -it --rm b --image=busybox:1.36 --restart=Never -- sh");
+    let out = run(&mut s, "nslookup web-0.nginx");
+    assert_eq!(out, "Server:\t\t10.200.1.10\nAddress:\t10.200.1.10:53\n\n** server can't find web-0.nginx: NXDOMAIN\n\n** server can't find web-0.nginx: NXDOMAIN\n\n");
+    let out = run(&mut s, "nslookup web-0.nginx.default.svc.cluster.local");
+    assert!(out.contains("Name:\tweb-0.nginx.default.svc.cluster.local\nAddress: "), "{out}");
+    run(&mut s, "exit");
+}
+
+#[test]
+fn headless_names_need_ready_endpoints_and_cluster_ips_resolve_anyway() {
+    let mut s = lab();
+    run(&mut s, "kubectl run -it --rm n --image=nicolaka/netshoot --restart=Never -- zsh");
+    let out = run(&mut s, "nslookup kubernetes.default");
+    assert!(out.contains("Name:\tkubernetes.default.svc.cluster.local\nAddress: 10.200.1.1\n"), "{out}");
+    assert!(run(&mut s, "nslookup nosuch").contains("** server can't find nosuch: NXDOMAIN"));
+    assert_eq!(run(&mut s, "dig +short web-1.nginx.default.svc.cluster.local"), format!("{}\n", ip_of(&s, "web-1")));
+    let out = run(&mut s, "dig +short SRV _web._tcp.nginx.default.svc.cluster.local");
+    assert_eq!(out, "0 50 80 web-0.nginx.default.svc.cluster.local.\n0 50 80 web-1.nginx.default.svc.cluster.local.\n");
+    // Scale to zero: no ready endpoints, so the headless name is NXDOMAIN.
+    run(&mut s, "exit");
+    run(&mut s, "kubectl scale sts web --replicas=0");
+    s.sim.run_until_idle(600_000);
+    run(&mut s, "kubectl run -it --rm n2 --image=nicolaka/netshoot --restart=Never -- zsh");
+    assert!(run(&mut s, "nslookup nginx").contains("** server can't find nginx: NXDOMAIN"));
+    run(&mut s, "exit");
+}
+
+#[test]
+fn nginx_serves_its_html_volume_and_curl_reports_errors() {
+    let mut s = lab();
+    // The empty local-path volume hides the image's welcome page.
+    assert!(run(&mut s, "kubectl exec web-0 -- curl -s http://localhost/").contains("<title>403 Forbidden</title>"));
+    run(&mut s, "kubectl exec web-0 -- sh -c 'echo hello > /usr/share/nginx/html/index.html'");
+    assert_eq!(run(&mut s, "kubectl exec web-0 -- curl -s http://localhost/"), "hello\n");
+    assert_eq!(run(&mut s, "kubectl exec web-1 -- curl -s http://web-0.nginx/"), "hello\n", "pod DNS names through the search list");
+    assert!(run(&mut s, "kubectl exec web-0 -- curl http://nope/").contains("curl: (6) Could not resolve host: nope"));
+    assert!(run(&mut s, "kubectl exec web-0 -- curl http://localhost:8080/").contains("Failed to connect to localhost port 8080"));
+    // A file outside the volume is gone when the pod is re-created; the volume's stays.
+    run(&mut s, "kubectl exec web-0 -- sh -c 'echo scratch > /tmp/note'");
+    assert_eq!(run(&mut s, "kubectl exec web-0 -- cat /tmp/note"), "scratch\n");
+    run(&mut s, "kubectl delete pod web-0");
+    s.sim.run_until_idle(600_000);
+    assert!(run(&mut s, "kubectl exec web-0 -- cat /tmp/note").contains("cat: /tmp/note: No such file or directory"));
+    assert_eq!(run(&mut s, "kubectl exec web-0 -- cat /usr/share/nginx/html/index.html"), "hello\n");
+    // Scale down and up: the claim and its data come back with the ordinal.
+    run(&mut s, "kubectl scale sts web --replicas=0");
+    s.sim.run_until_idle(600_000);
+    run(&mut s, "kubectl scale sts web --replicas=2");
+    s.sim.run_until_idle(600_000);
+    assert_eq!(run(&mut s, "kubectl exec web-0 -- cat /usr/share/nginx/html/index.html"), "hello\n");
+    // Deleting the claims deletes the volumes and their data.
+    run(&mut s, "kubectl delete sts web");
+    run(&mut s, "kubectl delete pvc --all");
+    s.sim.run_until_idle(600_000);
+    run(&mut s, "kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
+    assert!(run(&mut s, "kubectl exec web-0 -- curl -s localhost").contains("403 Forbidden"));
+}
+
+#[test]
+fn exec_errors_are_kubectls_and_the_shells() {
+    let mut s = lab();
+    assert_eq!(run(&mut s, "kubectl exec web-9 -- hostname"), "Error from server (NotFound): pods \"web-9\" not found\n");
+    assert_eq!(run(&mut s, "kubectl exec web-0"), "error: you must specify at least one command for the container\n");
+    let out = run(&mut s, "kubectl exec web-0 -- sh -c 'nosuch'");
+    assert_eq!(out, "sh: 1: nosuch: not found\ncommand terminated with exit code 127\n");
+    assert!(run(&mut s, "kubectl exec web-0 -- nosuch").contains("exec: \"nosuch\": executable file not found in $PATH: unknown"));
+    assert_eq!(run(&mut s, "kubectl exec web-0 -c nope -- hostname"), "Error from server (BadRequest): container nope is not valid for pod web-0\n");
+    let out = run(&mut s, "kubectl exec web-0 -- cat /etc/hosts");
+    assert!(out.ends_with(&format!("{}\tweb-0.nginx.default.svc.cluster.local\tweb-0\n", ip_of(&s, "web-0"))), "{out}");
+    assert_eq!(run(&mut s, "kubectl exec web-0 -- cat /etc/resolv.conf"), "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.200.1.10\noptions ndots:5\n");
+    assert_eq!(run(&mut s, "kubectl exec web-1 -- sh -c 'echo $(hostname) && exit 3'"), "web-1\ncommand terminated with exit code 3\n");
+}
