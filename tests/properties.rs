@@ -55,8 +55,34 @@ const WORDS: &[&str] = &[
     "--help", "-h", "--wait=false", "web-9", "foo", "--", "@", "{", "}",
 ];
 
+const POD_WORDS: &[&str] = &[
+    "echo", "cat", "ls", "rm", "mkdir", "-p", "-rf", "touch", "hostname", "curl", "-s", "http://localhost/", "http://web-0.nginx/", "http://nginx:80/x", "nslookup",
+    "dig", "+short", "SRV", "host", "env", "sh", "-c", "/usr/share/nginx/html/index.html", "/tmp/x", "/etc/hosts", ">", ">>", "|", "grep", "web", "&&", ";", "$(hostname)",
+    "'", "\"", "exit", "sleep", "1", "nosuch", "-type=srv", "nginx", "web-0.nginx", "1.2.3.4",
+];
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_lines_inside_pods_never_panic(words in proptest::collection::vec(prop::sample::select(POD_WORDS.to_vec()), 1..8), raw in "[ -~]{0,24}") {
+        let mut s = session();
+        s.run_line("kubectl apply -f web.yaml");
+        s.sim.run_until_idle(15 * 60 * 1000);
+        let line = words.join(" ");
+        let quoted = line.replace('\'', "");
+        s.run_line(&format!("kubectl exec web-0 -- sh -c '{quoted}'"));
+        s.run_line("kubectl run -it --rm t --image=nicolaka/netshoot --restart=Never -- zsh");
+        prop_assert!(s.attached_to().is_some());
+        s.run_line(&line);
+        s.run_line(&raw);
+        if s.attached_to().is_some() {
+            let (out, _) = s.run_line("exit");
+            prop_assert!(out.text().contains("pod \"t\" deleted"));
+        }
+        let (out, _) = s.run_line("kubectl get pods");
+        prop_assert!(!out.text().is_empty());
+    }
 
     #[test]
     fn mangled_manifests_never_panic(edits in proptest::collection::vec((0.0f64..1.0, any::<u8>(), "[ -~\\n\\t]{0,6}"), 0..6)) {
