@@ -5,7 +5,7 @@ use super::args::{self, f, Flag};
 use super::errors::api_error;
 use super::Ctx;
 use crate::sim::{obj, ApiError, Kind, ObjKey};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const EXEC_FLAGS: &[Flag] = &[f("stdin", Some('i'), false), f("tty", Some('t'), false), f("container", Some('c'), true), f("quiet", Some('q'), false), f("pod-running-timeout", None, true), f("filename", Some('f'), true)];
 
@@ -57,19 +57,8 @@ use crate::sim::obj::Ptr;
 
 /// Runs a command in the container and reports its exit as kubectl does.
 fn run_command(ctx: &mut Ctx<'_>, key: &ObjKey, container: &str, argv: &[String]) -> i32 {
-    let probe = crate::pod::new_env(ctx.sim, key, container);
-    let _ = probe;
     let image = ctx.sim.store.get(key).and_then(|p| obj::arr_at(p, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image")).map(String::from)).unwrap_or_default();
-    let prog = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
-    let traits = crate::pod::traits(&image);
-    let known = match prog.as_str() {
-        "curl" => traits.has_curl,
-        "nslookup" => traits.nslookup.is_some(),
-        "dig" | "host" => traits.has_dig,
-        "zsh" => traits.flavor == crate::pod::Flavor::Zsh,
-        "bash" => !matches!(traits.flavor, crate::pod::Flavor::Busybox),
-        p => crate::pod::is_basic(p),
-    };
+    let known = crate::pod::has_program(&crate::pod::traits(&image), &argv[0]);
     if !known {
         let id: String = (0..4).map(|_| format!("{:016x}", ctx.sim.rand_range(0, u64::MAX - 1))).collect();
         ctx.eprintln(&format!("error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{id}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown", argv[0]));
@@ -241,6 +230,5 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.attach = Some(Attach { pod: key, container: name, remove: a.bool("rm") });
         return 0;
     }
-    let _: Option<&Value> = None;
     0
 }

@@ -11,9 +11,17 @@ use crate::sim::fs::View;
 use crate::sim::{obj, ObjKey, Sim};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Whether every image here has this program.
-pub fn is_basic(cmd: &str) -> bool {
-    tools::BASIC.contains(&cmd)
+/// Whether an image with these traits has the program `cmd` (a name or a path).
+pub fn has_program(t: &ImageTraits, cmd: &str) -> bool {
+    let cmd = cmd.rsplit('/').next().unwrap_or(cmd);
+    match cmd {
+        "curl" => t.has_curl,
+        "nslookup" => t.nslookup.is_some(),
+        "dig" | "host" => t.has_dig,
+        "zsh" => t.flavor == Flavor::Zsh,
+        "bash" => t.flavor != Flavor::Busybox,
+        _ => tools::BASIC.contains(&cmd),
+    }
 }
 
 /// Which shell an image's `sh` is, for its error texts.
@@ -90,17 +98,9 @@ impl PodHost<'_> {
         127
     }
 
-    /// Whether the program exists in the image at all (for exec without a shell).
+    /// Whether the program exists in the image at all.
     pub fn has_program(&self, cmd: &str) -> bool {
-        let cmd = cmd.rsplit('/').next().unwrap_or(cmd);
-        match cmd {
-            "curl" => self.traits.has_curl,
-            "nslookup" => self.traits.nslookup.is_some(),
-            "dig" | "host" => self.traits.has_dig,
-            "zsh" => self.traits.flavor == Flavor::Zsh,
-            "bash" => matches!(self.traits.flavor, Flavor::Bash | Flavor::Zsh | Flavor::Dash),
-            _ => tools::BASIC.contains(&cmd),
-        }
+        has_program(&self.traits, cmd)
     }
 }
 
@@ -166,18 +166,19 @@ pub fn quote(w: &str) -> String {
     }
 }
 
-/// A line typed into an interactive shell in the container (`kubectl exec -it POD -- sh`).
-pub fn run_line(sim: &mut Sim, key: &ObjKey, container: &str, line: &str, env: &mut Env, out: &mut Output) -> i32 {
-    let Some(pod) = sim.store.get(key).cloned() else { return 1 };
+/// Runs `f` with the container's files loaded into `env`, then writes what changed back
+/// where each path lives: a volume (which may outlive the pod) or the container's layer.
+fn in_container(sim: &mut Sim, key: &ObjKey, container: &str, env: &mut Env, out: &mut Output, f: impl FnOnce(&mut PodHost<'_>, &mut Env, &mut Output) -> i32) -> i32 {
+    let Some(pod) = sim.store.get(key) else { return 1 };
+    let image = obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image")).unwrap_or("").to_string();
     let Some(view) = sim.fs_view(key, container) else { return 1 };
-    let image = obj::arr_at(&pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image")).unwrap_or("").to_string();
     let before = view.all_files(&sim.fs);
     for (p, c) in &before {
         env.write_file(p, c);
     }
     let dirs = view.all_dirs(&sim.fs);
     let mut host = PodHost { sim, pod: key.clone(), container: container.to_string(), view, traits: traits(&image), dirs, removed: BTreeSet::new() };
-    let code = shell::run_line(line, env, &mut host, out);
+    let code = f(&mut host, env, out);
     let after: BTreeMap<String, String> = env.files().map(|(p, c)| (p.to_string(), c.to_string())).collect();
     for (p, c) in &after {
         if before.get(p) != Some(c) {
@@ -190,6 +191,11 @@ pub fn run_line(sim: &mut Sim, key: &ObjKey, container: &str, line: &str, env: &
         let _ = host.view.remove(&mut host.sim.fs, p);
     }
     code
+}
+
+/// A line typed into an interactive shell in the container (`kubectl exec -it POD -- sh`).
+pub fn run_line(sim: &mut Sim, key: &ObjKey, container: &str, line: &str, env: &mut Env, out: &mut Output) -> i32 {
+    in_container(sim, key, container, env, out, |host, env, out| shell::run_line(line, env, host, out))
 }
 
 /// A fresh shell environment for container `container` of `key`.
@@ -207,37 +213,11 @@ pub fn new_env(sim: &Sim, key: &ObjKey, container: &str) -> Env {
 /// Runs `argv` in container `container` of pod `key` (the caller checked it is running).
 /// Returns the command's exit status; the output goes to `out`.
 pub fn exec(sim: &mut Sim, key: &ObjKey, container: &str, argv: &[String], stdin: Option<&str>, out: &mut Output) -> i32 {
-    let Some(pod) = sim.store.get(key).cloned() else { return 1 };
-    let Some(view) = sim.fs_view(key, container) else { return 1 };
-    let image = obj::arr_at(&pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image")).unwrap_or("").to_string();
-    let mut env = Env::new();
-    for (k, v) in container_env(sim, &pod, container) {
-        env.set_var(&k, &v);
-        env.exported.insert(k);
-    }
-    let before = view.all_files(&sim.fs);
-    for (p, c) in &before {
-        env.write_file(p, c);
-    }
-    let dirs = view.all_dirs(&sim.fs);
-    let mut host = PodHost { sim, pod: key.clone(), container: container.to_string(), view, traits: traits(&image), dirs, removed: BTreeSet::new() };
+    let mut env = new_env(sim, key, container);
     // The command runs as its words quoted: builtins (echo, printf) are the shell's own.
     let line = argv.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ");
-    let code = match stdin {
-        Some(input) if !input.is_empty() => shell::Host::run_with_env(&mut host, argv, Some(input), &mut env, out),
-        _ => shell::run_line(&line, &mut env, &mut host, out),
-    };
-    // What the command wrote goes where the path lives: a volume or the container's layer.
-    let after: BTreeMap<String, String> = env.files().map(|(p, c)| (p.to_string(), c.to_string())).collect();
-    for (p, c) in &after {
-        if before.get(p) != Some(c) {
-            if let Err(e) = host.view.write(&mut host.sim.fs, p, c) {
-                out.err(&format!("sh: 1: cannot create {p}: {e}\n"));
-            }
-        }
-    }
-    for p in &host.removed {
-        let _ = host.view.remove(&mut host.sim.fs, p);
-    }
-    code
+    in_container(sim, key, container, &mut env, out, |host, env, out| match stdin {
+        Some(input) if !input.is_empty() => shell::Host::run_with_env(host, argv, Some(input), env, out),
+        _ => shell::run_line(&line, env, host, out),
+    })
 }
