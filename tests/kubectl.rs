@@ -130,3 +130,17 @@ fn patch_types_and_all_namespaces() {
     assert!(out.starts_with("NAMESPACE     NAME         TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)                  AGE\n"), "{out}");
     assert!(out.contains("kube-system   kube-dns     ClusterIP   10.200.1.10   <none>        53/UDP,53/TCP,9153/TCP"), "{out}");
 }
+
+#[test]
+fn templates_for_the_tutorials_image_checks() {
+    let mut s = session();
+    run(&mut s, "kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
+    // Reference §7 item 20.
+    let (out, _, _) = run(&mut s, "for p in 0 1; do kubectl get pod \"web-$p\" --template '{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}'; echo; done");
+    assert_eq!(out, "k8s.gcr.io/nginx-slim:0.8\nk8s.gcr.io/nginx-slim:0.8\n");
+    let (out, _, _) = run(&mut s, "kubectl get pods -o jsonpath='{range .items[*]}{.metadata.name}{\"\\n\"}{end}'");
+    assert_eq!(out, "web-0\nweb-1\n");
+    let (out, _, _) = run(&mut s, "kubectl get pod web-0 -o jsonpath={.spec.hostname}");
+    assert_eq!(out, "web-0");
+}

@@ -26,6 +26,7 @@ pub const FLAGS: &[Flag] = &[
     f("ignore-not-found", None, false),
     f("filename", Some('f'), true),
     f("chunk-size", None, true),
+    f("template", None, true),
 ];
 
 /// What was asked for: kinds and, per kind, names (empty: all).
@@ -89,16 +90,28 @@ impl Filter {
 }
 
 /// How rows print.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Format {
     Table { wide: bool },
     Name,
     Yaml,
     Json,
+    JsonPath(String),
+    GoTemplate(String),
 }
 
 pub fn format_of(a: &Args) -> Result<Format, String> {
-    Ok(match a.get("output").unwrap_or("") {
+    if let Some(t) = a.get("template") {
+        return Ok(Format::GoTemplate(t.to_string()));
+    }
+    let o = a.get("output").unwrap_or("");
+    if let Some(t) = o.strip_prefix("jsonpath=") {
+        return Ok(Format::JsonPath(t.to_string()));
+    }
+    if let Some(t) = o.strip_prefix("go-template=").or_else(|| o.strip_prefix("template=")) {
+        return Ok(Format::GoTemplate(t.to_string()));
+    }
+    Ok(match o {
         "" => Format::Table { wide: false },
         "wide" => Format::Table { wide: true },
         "name" => Format::Name,
@@ -144,13 +157,15 @@ pub fn data_row(ctx: &Ctx<'_>, kind: Kind, o: &Value, t: &TableOpts) -> Vec<Stri
 }
 
 /// Serializes objects as `-o yaml`/`-o json` print them (a `List` when not a single named object).
-pub fn serialize(objs: &[Value], single: bool, fmt: Format) -> String {
+pub fn serialize(objs: &[Value], single: bool, fmt: &Format) -> String {
     let doc = if single && objs.len() == 1 {
         objs[0].clone()
     } else {
         serde_json::json!({"apiVersion":"v1","items":objs,"kind":"List","metadata":{"resourceVersion":""}})
     };
     match fmt {
+        Format::JsonPath(t) => super::template::jsonpath(t, &doc).unwrap_or_else(|e| e + "\n"),
+        Format::GoTemplate(t) => super::template::go_template(t, &doc).unwrap_or_else(|e| e + "\n"),
         Format::Json => {
             let mut buf = Vec::new();
             let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
@@ -158,7 +173,7 @@ pub fn serialize(objs: &[Value], single: bool, fmt: Format) -> String {
             let _ = serde::Serialize::serialize(&doc, &mut ser);
             String::from_utf8(buf).unwrap_or_default() + "\n"
         }
-        _ => super::yaml::to_yaml(&doc),
+        Format::Yaml | Format::Table { .. } | Format::Name => super::yaml::to_yaml(&doc),
     }
 }
 
@@ -198,7 +213,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let all_ns = a.bool("all-namespaces");
     let ns = ctx.namespace(&a);
     let t = TableOpts {
-        wide: fmt == Format::Table { wide: true },
+        wide: matches!(fmt, Format::Table { wide: true }),
         show_labels: a.bool("show-labels"),
         show_kind: a.bool("show-kind") || query.targets.len() > 1 || a.positional.first().is_some_and(|p| p == "all" || p.contains('/')),
         all_ns,
@@ -212,7 +227,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         }
         let (kind, names) = query.targets[0].clone();
         let filter = Filter { kind, ns: if all_ns { None } else { Some(ns.clone()) }, selector, names };
-        return watch_loop(ctx, filter, &t, fmt, a.bool("watch-only"), a.bool("output-watch-events"));
+        return watch_loop(ctx, filter, &t, &fmt, a.bool("watch-only"), a.bool("output-watch-events"));
     }
     let mut code = 0;
     let mut printed_any = false;
@@ -266,7 +281,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         _ => {
             if printed_any {
                 let single = query.by_name && all_objs.len() == 1 && query.targets.len() == 1;
-                let text = serialize(&all_objs, single, fmt);
+                let text = serialize(&all_objs, single, &fmt);
                 ctx.out.out(&text);
             }
         }
@@ -277,7 +292,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     }
     if !printed_any && errors.is_empty() {
         if matches!(fmt, Format::Yaml | Format::Json) && !query.by_name {
-            let text = serialize(&[], false, fmt);
+            let text = serialize(&[], false, &fmt);
             ctx.out.out(&text);
         } else if all_ns || query.targets.iter().all(|(k, _)| !k.namespaced()) {
             ctx.eprintln("No resources found");
@@ -291,7 +306,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 /// Longest a watch follows the cluster before the person presses Ctrl-C (virtual time).
 pub const WATCH_LIMIT_MS: u64 = 10 * 60 * 1000;
 
-fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: &TableOpts, fmt: Format, watch_only: bool, events_col: bool) -> i32 {
+fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: &TableOpts, fmt: &Format, watch_only: bool, events_col: bool) -> i32 {
     let mut tw = TabWriter::new();
     let mut header_done = t.no_headers || !matches!(fmt, Format::Table { .. });
     let mut header = header_row(ctx, filter.kind, t);
@@ -346,7 +361,7 @@ fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: &TableOpts, fmt: Format, wat
     130
 }
 
-fn print_rows(ctx: &mut Ctx<'_>, tw: &mut TabWriter, rows: &[Vec<String>], fmt: Format, kind: Kind, objs: &[Value]) {
+fn print_rows(ctx: &mut Ctx<'_>, tw: &mut TabWriter, rows: &[Vec<String>], fmt: &Format, kind: Kind, objs: &[Value]) {
     match fmt {
         Format::Table { .. } => {
             let text = tw.flush(rows);
@@ -363,9 +378,9 @@ fn print_rows(ctx: &mut Ctx<'_>, tw: &mut TabWriter, rows: &[Vec<String>], fmt: 
                 ctx.out.out(&text);
             }
         }
-        Format::Json => {
+        Format::Json | Format::JsonPath(_) | Format::GoTemplate(_) => {
             for o in objs {
-                let text = serialize(std::slice::from_ref(o), true, Format::Json);
+                let text = serialize(std::slice::from_ref(o), true, fmt);
                 ctx.out.out(&text);
             }
         }

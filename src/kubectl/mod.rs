@@ -16,6 +16,7 @@ pub mod exec;
 pub mod get;
 pub mod tables;
 pub mod tabwriter;
+pub mod template;
 pub mod yaml;
 
 use crate::shell::Output;
