@@ -144,3 +144,24 @@ fn templates_for_the_tutorials_image_checks() {
     let (out, _, _) = run(&mut s, "kubectl get pod web-0 -o jsonpath={.spec.hostname}");
     assert_eq!(out, "web-0");
 }
+
+#[test]
+fn rollout_status_history_undo_and_restart() {
+    let mut s = session();
+    run(&mut s, "kubectl apply -f web.yaml -f deploy.yaml");
+    // Reference §2.1: a defaulted RollingUpdate set ends with the partitioned message.
+    let (out, _, code) = run(&mut s, "kubectl rollout status sts/web");
+    assert_eq!(code, 0);
+    assert!(out.ends_with("partitioned roll out complete: 2 new pods have been updated...\n"), "{out}");
+    assert!(out.starts_with("Waiting for 2 pods to be ready...\n"), "{out}");
+    run(&mut s, "kubectl patch deploy deploy -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.23\"}]}}}}'");
+    let (out, _, _) = run(&mut s, "kubectl rollout status deploy/deploy");
+    assert!(out.ends_with("deployment \"deploy\" successfully rolled out\n") && out.contains("Waiting for deployment \"deploy\" rollout to finish: "), "{out}");
+    assert_eq!(run(&mut s, "kubectl rollout history deploy/deploy").0, "deployment.apps/deploy \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n");
+    assert_eq!(run(&mut s, "kubectl rollout undo deploy/deploy").0, "deployment.apps/deploy rolled back\n");
+    run(&mut s, "kubectl rollout status deploy/deploy");
+    assert_eq!(run(&mut s, "kubectl rollout history deploy/deploy").0, "deployment.apps/deploy \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n", "the rolled-back revision is renumbered");
+    assert_eq!(run(&mut s, "kubectl rollout restart sts web").0, "statefulset.apps/web restarted\n");
+    run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\",\"rollingUpdate\":null}}}'");
+    assert_eq!(run(&mut s, "kubectl rollout status sts/web"), (String::new(), "error: rollout status is only available for RollingUpdate strategy type\n".into(), 1));
+}

@@ -14,6 +14,7 @@ pub mod edit;
 pub mod errors;
 pub mod exec;
 pub mod get;
+pub mod rollout;
 pub mod tables;
 pub mod tabwriter;
 pub mod template;
@@ -66,7 +67,7 @@ impl Ctx<'_> {
     }
 }
 
-const COMMANDS: &[&str] = &["exec", "run", "apply", "create", "delete", "describe", "get", "label", "annotate", "patch", "scale", "version", "api-resources", "cluster-info", "explain"];
+const COMMANDS: &[&str] = &["rollout", "exec", "run", "apply", "create", "delete", "describe", "get", "label", "annotate", "patch", "scale", "version", "api-resources", "cluster-info", "explain"];
 
 /// Runs `kubectl ARGS...` (argv without the leading `kubectl`).
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -90,6 +91,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "describe" => describe::run(ctx, &rest),
         "scale" => edit::scale(ctx, &rest),
         "exec" => exec::exec(ctx, &rest),
+        "rollout" => rollout::run(ctx, &rest),
         "run" => exec::run(ctx, &rest),
         "patch" => edit::patch(ctx, &rest),
         "label" => edit::label(ctx, &rest, "labels"),

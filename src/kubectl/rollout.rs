@@ -1,0 +1,247 @@
+//! `kubectl rollout status|history|undo|restart` for Deployments and StatefulSets, with the
+//! messages of kubectl's `polymorphichelpers` (reference §2.1).
+
+use super::args::{self, f, Args, Flag};
+use super::errors::api_error;
+use super::get::kind_arg;
+use super::Ctx;
+use crate::sim::obj::{self, Ptr};
+use crate::sim::{ApiError, Kind, ObjKey};
+use serde_json::{json, Value};
+
+const FLAGS: &[Flag] = &[f("watch", Some('w'), true), f("timeout", None, true), f("revision", None, true), f("to-revision", None, true), f("filename", Some('f'), true), f("selector", Some('l'), true)];
+
+/// Resolves `deploy/x`, `deployment x`, `sts/web`, `statefulset web`.
+fn target(ctx: &mut Ctx<'_>, a: &Args, verb: &str) -> Option<ObjKey> {
+    let ns = ctx.namespace(a);
+    let (kind, name) = match a.positional.as_slice() {
+        [one] if one.contains('/') => {
+            let (t, n) = one.split_once('/').unwrap_or((one, ""));
+            (kind_arg(t), n.to_string())
+        }
+        [t, n, ..] => (kind_arg(t), n.clone()),
+        _ => {
+            ctx.eprintln(&format!("error: required resource not specified\nSee 'kubectl rollout {verb} -h' for help and examples"));
+            return None;
+        }
+    };
+    let kind = match kind {
+        Ok(k) => k,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return None;
+        }
+    };
+    if !matches!(kind, Kind::Deployment | Kind::StatefulSet) {
+        ctx.eprintln(&format!("error: no {verb} has been implemented for {{\"{}\" \"{}\"}}", kind.info().group, kind));
+        return None;
+    }
+    let key = ObjKey::new(kind, &ns, &name);
+    if !ctx.sim.store.contains(&key) {
+        ctx.eprintln(&api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name }, None));
+        return None;
+    }
+    Some(key)
+}
+
+/// The status message and whether the rollout is done.
+fn status(o: &Value, kind: Kind) -> Result<(String, bool), String> {
+    let n = |p: &str| obj::i64_at(o, p).unwrap_or(0);
+    let name = obj::name(o);
+    if kind == Kind::Deployment {
+        if n("/metadata/generation") > n("/status/observedGeneration") {
+            return Ok(("Waiting for deployment spec update to be observed...".into(), false));
+        }
+        let replicas = n("/spec/replicas");
+        let (updated, total, available) = (n("/status/updatedReplicas"), n("/status/replicas"), n("/status/availableReplicas"));
+        if updated < replicas {
+            return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {updated} out of {replicas} new replicas have been updated..."), false));
+        }
+        if total > updated {
+            return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {} old replicas are pending termination...", total - updated), false));
+        }
+        if available < updated {
+            return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {available} of {updated} updated replicas are available..."), false));
+        }
+        return Ok((format!("deployment \"{name}\" successfully rolled out"), true));
+    }
+    if obj::str_at(o, "/spec/updateStrategy/type") != Some("RollingUpdate") {
+        return Err("error: rollout status is only available for RollingUpdate strategy type".into());
+    }
+    if n("/metadata/generation") > n("/status/observedGeneration") {
+        return Ok(("Waiting for statefulset spec update to be observed...".into(), false));
+    }
+    let replicas = n("/spec/replicas");
+    if n("/status/readyReplicas") < replicas {
+        return Ok((format!("Waiting for {} pods to be ready...", replicas - n("/status/readyReplicas")), false));
+    }
+    if let Some(p) = obj::i64_at(o, "/spec/updateStrategy/rollingUpdate/partition") {
+        let want = replicas - p;
+        if n("/status/updatedReplicas") < want {
+            return Ok((format!("Waiting for partitioned roll out to finish: {} out of {want} new pods have been updated...", n("/status/updatedReplicas")), false));
+        }
+        return Ok((format!("partitioned roll out complete: {} new pods have been updated...", n("/status/updatedReplicas")), true));
+    }
+    let (cur, upd) = (obj::str_at(o, "/status/currentRevision").unwrap_or(""), obj::str_at(o, "/status/updateRevision").unwrap_or(""));
+    if cur != upd {
+        return Ok((format!("waiting for statefulset rolling update to complete {} pods at revision {upd}...", n("/status/updatedReplicas")), false));
+    }
+    Ok((format!("statefulset rolling update complete {} pods at revision {cur}...", n("/status/currentReplicas")), true))
+}
+
+/// Revisions of a workload, oldest first: (revision number, pod template, change cause).
+fn revisions(ctx: &Ctx<'_>, key: &ObjKey) -> Vec<(i64, Value, String)> {
+    let Some(o) = ctx.sim.store.get(key) else { return Vec::new() };
+    let uid = obj::uid(o).to_string();
+    let mut out: Vec<(i64, Value, String)> = if key.kind == Kind::Deployment {
+        ctx.sim
+            .store
+            .dependents_of_kind(&uid, Kind::ReplicaSet)
+            .filter_map(|k| ctx.sim.store.get(k))
+            .map(|rs| {
+                let mut t = rs.ptr("/spec/template").cloned().unwrap_or(Value::Null);
+                obj::remove(&mut t, "/metadata/labels/pod-template-hash");
+                let rev = obj::annotation(rs, "deployment.kubernetes.io/revision").and_then(|r| r.parse().ok()).unwrap_or(0);
+                (rev, t, obj::annotation(rs, "kubernetes.io/change-cause").unwrap_or("<none>").to_string())
+            })
+            .collect()
+    } else {
+        ctx.sim
+            .store
+            .dependents_of_kind(&uid, Kind::ControllerRevision)
+            .filter_map(|k| ctx.sim.store.get(k))
+            .map(|r| {
+                let mut t = r.ptr("/data/spec/template").cloned().unwrap_or(Value::Null);
+                obj::remove(&mut t, "/$patch");
+                (obj::i64_at(r, "/revision").unwrap_or(0), t, obj::annotation(r, "kubernetes.io/change-cause").unwrap_or("<none>").to_string())
+            })
+            .collect()
+    };
+    out.sort_by_key(|(r, _, _)| *r);
+    out
+}
+
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+    let Some(sub) = argv.iter().position(|a| !a.starts_with('-')) else {
+        ctx.eprintln("error: Required resource not specified.\nSee 'kubectl rollout -h' for help and examples");
+        return 1;
+    };
+    let verb = argv[sub].clone();
+    let rest: Vec<String> = argv.iter().enumerate().filter(|(i, _)| *i != sub).map(|(_, a)| a.clone()).collect();
+    if !["status", "history", "undo", "restart"].contains(&verb.as_str()) {
+        ctx.eprintln(&format!("error: unknown command \"{verb}\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."));
+        return 1;
+    }
+    let a = match args::parse(&format!("rollout {verb}"), &rest, FLAGS) {
+        Ok(a) => a,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    if a.bool("help") {
+        ctx.println(&format!("Manage the rollout of one or many resources.\n\nUsage:\n  kubectl rollout {verb} (TYPE NAME | TYPE/NAME) [flags] [options]"));
+        return 0;
+    }
+    let Some(key) = target(ctx, &a, &verb) else { return 1 };
+    let printed = format!("{}/{}", key.kind.qualified_singular(), key.name);
+    match verb.as_str() {
+        "status" => {
+            let watch = a.get("watch").is_none_or(|w| w != "false");
+            let deadline = ctx.sim.now().plus_ms(super::get::WATCH_LIMIT_MS);
+            let mut last = String::new();
+            loop {
+                let o = ctx.sim.store.get(&key).cloned().unwrap_or(Value::Null);
+                match status(&o, key.kind) {
+                    Err(e) => {
+                        ctx.eprintln(&e);
+                        return 1;
+                    }
+                    Ok((msg, done)) => {
+                        if msg != last {
+                            ctx.println(&msg);
+                            last = msg;
+                        }
+                        if done || !watch {
+                            return 0;
+                        }
+                    }
+                }
+                match ctx.sim.next_due() {
+                    Some(d) if d <= deadline => {
+                        ctx.sim.step();
+                    }
+                    _ => {
+                        ctx.eprintln("error: timed out waiting for the condition");
+                        return 1;
+                    }
+                }
+            }
+        }
+        "history" => {
+            let revs = revisions(ctx, &key);
+            if let Some(r) = a.get("revision").and_then(|r| r.parse::<i64>().ok()) {
+                let Some((_, t, _)) = revs.iter().find(|(n, _, _)| *n == r) else {
+                    ctx.eprintln(&format!("error: unable to find the specified revision {r}"));
+                    return 1;
+                };
+                ctx.println(&format!("{printed} with revision #{r}"));
+                ctx.out.out(&super::yaml::to_yaml(t));
+                return 0;
+            }
+            let mut text = format!("{printed} \nREVISION  CHANGE-CAUSE\n");
+            for (n, _, cause) in &revs {
+                text.push_str(&format!("{:<10}{cause}\n", n));
+            }
+            text.push('\n');
+            ctx.out.out(&text);
+            0
+        }
+        "undo" => {
+            let revs = revisions(ctx, &key);
+            let current = revs.last().map(|(n, _, _)| *n).unwrap_or(0);
+            let to = a.get("to-revision").and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
+            let pick = if to > 0 { revs.iter().find(|(n, _, _)| *n == to) } else { revs.iter().rev().find(|(n, _, _)| *n < current) };
+            let Some((_, template, _)) = pick.cloned() else {
+                ctx.eprintln(if to > 0 { "error: unable to find specified revision in history" } else { "error: no rollout history found" });
+                return 1;
+            };
+            let Some(mut o) = ctx.sim.store.get(&key).cloned() else { return 1 };
+            if o.get("spec").and_then(|s| s.get("template")) == Some(&template) {
+                ctx.println(&format!("{printed} skipped rollback (current template already matches revision {})", if to > 0 { to } else { current - 1 }));
+                return 0;
+            }
+            obj::set(&mut o, "/spec/template", template);
+            match ctx.sim.update(o) {
+                Ok(_) => {
+                    ctx.println(&format!("{printed} rolled back"));
+                    0
+                }
+                Err(e) => {
+                    ctx.eprintln(&api_error(&e, None));
+                    1
+                }
+            }
+        }
+        _ => {
+            let Some(mut o) = ctx.sim.store.get(&key).cloned() else { return 1 };
+            let ts = ctx.sim.timestamp();
+            obj::set(&mut o, "/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt", json!(ts));
+            if let Some(a) = o.pointer_mut("/spec/template/metadata/annotations").and_then(Value::as_object_mut) {
+                if let Some(v) = a.remove("kubectl.kubernetes.io~1restartedAt") {
+                    a.insert("kubectl.kubernetes.io/restartedAt".into(), v);
+                }
+            }
+            match ctx.sim.update(o) {
+                Ok(_) => {
+                    ctx.println(&format!("{printed} restarted"));
+                    0
+                }
+                Err(e) => {
+                    ctx.eprintln(&api_error(&e, None));
+                    1
+                }
+            }
+        }
+    }
+}
