@@ -185,6 +185,29 @@ impl Session {
         self.env.write_file(path, text);
     }
 
+    /// The prompt a terminal shows before the next line: the lab machine's, or, when attached,
+    /// the one the container's shell prints (netshoot's zsh theme, busybox's `/ # `, dash's `# `,
+    /// bash's `root@<pod>:/# `).
+    pub fn prompt(&self) -> String {
+        let Some((a, _)) = &self.attached else {
+            let cp = self.sim.profile.nodes.iter().find(|n| n.role == "control-plane").map(|n| n.name.as_str()).unwrap_or("k8s-m");
+            return format!("root@{cp}:~# ");
+        };
+        let image = self
+            .sim
+            .store
+            .get(&a.pod)
+            .and_then(|p| crate::sim::obj::arr_at(p, "/spec/containers").iter().find(|c| crate::sim::obj::str_at(c, "/name") == Some(a.container.as_str())).and_then(|c| crate::sim::obj::str_at(c, "/image")).map(String::from))
+            .unwrap_or_default();
+        let host = self.sim.store.get(&a.pod).and_then(|p| crate::sim::obj::str_at(p, "/spec/hostname").map(String::from)).unwrap_or_else(|| a.pod.name.clone());
+        match (crate::pod::traits(&image).flavor, a.shell.as_str()) {
+            (crate::pod::Flavor::Zsh, "zsh") => format!(" {host}  ~  "),
+            (_, "bash") | (crate::pod::Flavor::Zsh, _) => format!("{host}:~# "),
+            (crate::pod::Flavor::Busybox, _) => "/ # ".to_string(),
+            _ => "# ".to_string(),
+        }
+    }
+
     /// Whether the terminal is attached to a shell in a container (and which pod).
     pub fn attached_to(&self) -> Option<&crate::sim::ObjKey> {
         self.attached.as_ref().map(|(a, _)| &a.pod)

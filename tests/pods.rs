@@ -108,3 +108,38 @@ fn exec_errors_are_kubectls_and_the_shells() {
     assert_eq!(run(&mut s, "kubectl exec web-0 -- cat /etc/resolv.conf"), "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.200.1.10\noptions ndots:5\n");
     assert_eq!(run(&mut s, "kubectl exec web-1 -- sh -c 'echo $(hostname) && exit 3'"), "web-1\ncommand terminated with exit code 3\n");
 }
+
+#[test]
+fn prompts_fit_the_image_and_shell() {
+    let mut s = lab();
+    assert_eq!(s.prompt(), "root@k8s-m:~# ");
+    run(&mut s, "kubectl run -it --rm netdebug --image=nicolaka/netshoot --restart=Never -- zsh");
+    assert_eq!(s.prompt(), " netdebug  ~  ", "netshoot's zsh theme, as in the seed");
+    run(&mut s, "exit");
+    run(&mut s, "kubectl run -it --rm b --image=busybox:1.28 --restart=Never -- sh");
+    assert_eq!(s.prompt(), "/ # ");
+    run(&mut s, "exit");
+    run(&mut s, "kubectl exec -it web-0 -- sh");
+    assert_eq!(s.prompt(), "# ");
+    assert_eq!(run(&mut s, "hostname"), "web-0\n");
+    run(&mut s, "exit");
+    assert_eq!(s.prompt(), "root@k8s-m:~# ");
+    assert!(s.attached_to().is_none());
+}
+
+#[test]
+fn max_unavailable_replaces_several_pods_at_once() {
+    let mut s = lab();
+    run(&mut s, "kubectl scale sts web --replicas=4");
+    s.sim.run_until_idle(600_000);
+    run(&mut s, "kubectl patch sts web -p '{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"maxUnavailable\":2}}}}'");
+    let c = s.sim.store.cursor();
+    run(&mut s, "kubectl patch statefulset web --type='json' -p='[{\"op\": \"replace\", \"path\": \"/spec/template/spec/containers/0/image\", \"value\":\"registry.k8s.io/nginx-slim:0.24\"}]'");
+    let first_wave: Vec<String> = s.sim.store.events_since(c).iter().filter(|e| e.key.kind == kubelab::sim::Kind::Pod && kubelab::sim::obj::is_deleting(&e.obj)).map(|e| e.key.name.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    assert_eq!(first_wave, ["web-2", "web-3"], "the two highest ordinals go together");
+    s.sim.run_until_idle(600_000);
+    for p in 0..4 {
+        let img = run(&mut s, &format!("kubectl get pod web-{p} -o jsonpath={{.spec.containers[0].image}}"));
+        assert_eq!(img, "registry.k8s.io/nginx-slim:0.24");
+    }
+}

@@ -1,6 +1,6 @@
 //! The "StatefulSet Basics" tutorial as the reference's checklist (§7, items 1-41), replayed
 //! with real-cluster output (where the tutorial's samples are outdated, the reference's modern
-//! form). Items needing `kubectl rollout` are not here yet.
+//! form). Items 12 and 34 have no command; every other item is checked below.
 
 mod common;
 use common::output_of;
@@ -106,6 +106,7 @@ fn e_updating_statefulsets() {
     for p in 0..3 {
         assert_eq!(image_of(&mut s, &format!("web-{p}")), "registry.k8s.io/nginx-slim:0.24");
     }
+    assert_eq!(run(&mut s, "kubectl rollout status sts/web"), "partitioned roll out complete: 3 new pods have been updated...\n");
     // 21-22: staged behind a partition, no restarts; a deleted pod below it keeps the old image.
     run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"partition\":3}}}}'");
     let c = s.sim.store.cursor();

@@ -18,6 +18,8 @@ pub struct Attach {
     pub container: String,
     /// `kubectl run --rm`: delete the pod when the shell exits.
     pub remove: bool,
+    /// The shell that runs (`sh`, `bash`, `zsh`), for its prompt.
+    pub shell: String,
 }
 
 /// Checks that a container can run commands; returns its name, or prints kubectl's error.
@@ -103,7 +105,8 @@ pub fn exec(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let Some(container) = runnable(ctx, &key, a.get("container")) else { return 1 };
     let interactive = a.bool("stdin") && SHELLS.contains(&command[0].as_str()) && command.len() == 1;
     if interactive {
-        ctx.attach = Some(Attach { pod: key, container, remove: false });
+        let shell = command[0].rsplit('/').next().unwrap_or("sh").to_string();
+        ctx.attach = Some(Attach { pod: key, container, remove: false, shell });
         return 0;
     }
     run_command(ctx, &key, &container, &command)
@@ -227,7 +230,8 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     }
     let shell_cmd = rest.first().cloned().unwrap_or_else(|| "sh".into());
     if SHELLS.contains(&shell_cmd.as_str()) || rest.is_empty() {
-        ctx.attach = Some(Attach { pod: key, container: name, remove: a.bool("rm") });
+        let shell = shell_cmd.rsplit('/').next().unwrap_or("sh").to_string();
+        ctx.attach = Some(Attach { pod: key, container: name, remove: a.bool("rm"), shell });
         return 0;
     }
     0
