@@ -143,3 +143,13 @@ fn max_unavailable_replaces_several_pods_at_once() {
         assert_eq!(img, "registry.k8s.io/nginx-slim:0.24");
     }
 }
+
+#[test]
+fn malformed_lines_get_the_images_shell_words() {
+    let mut s = lab();
+    assert_eq!(run(&mut s, "kubectl exec web-0 -- sh -c 'echo \"oops'"), "sh: 1: Syntax error: Unterminated quoted string\ncommand terminated with exit code 2\n");
+    assert_eq!(run(&mut s, "kubectl exec web-0 -- sh -c 'done'"), "sh: 1: Syntax error: \"done\" unexpected\ncommand terminated with exit code 2\n");
+    run(&mut s, "kubectl run -it --rm b --image=busybox:1.28 --restart=Never -- sh");
+    assert_eq!(run(&mut s, "fi"), "sh: syntax error: unexpected \"fi\"\n");
+    run(&mut s, "exit");
+}

@@ -120,7 +120,10 @@ impl shell::Host for PodHost<'_> {
             "sh" | "bash" | "ash" | "dash" | "zsh" => {
                 if argv.get(1).map(String::as_str) == Some("-c") {
                     let script = argv.get(2).cloned().unwrap_or_default();
-                    shell::run_line(&script, env, self, out)
+                    let from = out.chunks.len();
+                    let code = shell::run_line(&script, env, self, out);
+                    reword_syntax_errors(self.traits.flavor, out, from);
+                    code
                 } else {
                     0
                 }
@@ -193,9 +196,51 @@ fn in_container(sim: &mut Sim, key: &ObjKey, container: &str, env: &mut Env, out
     code
 }
 
+/// The shell's syntax errors (worded as bash words them) in the words of the image's shell.
+fn reword_syntax_errors(flavor: Flavor, out: &mut Output, from: usize) {
+    for (stream, text) in out.chunks.iter_mut().skip(from) {
+        if *stream != shell::Stream::Stderr {
+            continue;
+        }
+        let mut lines = Vec::new();
+        for l in text.lines() {
+            let Some(msg) = l.strip_prefix("bash: ") else {
+                lines.push(l.to_string());
+                continue;
+            };
+            let token = msg.strip_prefix("syntax error near unexpected token `").and_then(|t| t.strip_suffix('\''));
+            let unterminated = msg.starts_with("unexpected EOF while looking for matching");
+            let eof = msg == "syntax error: unexpected end of file";
+            let reworded = match (flavor, token, unterminated, eof) {
+                (Flavor::Dash, Some(t), _, _) => format!("sh: 1: Syntax error: \"{t}\" unexpected"),
+                (Flavor::Dash, _, true, _) => "sh: 1: Syntax error: Unterminated quoted string".to_string(),
+                (Flavor::Dash, _, _, true) => "sh: 1: Syntax error: end of file unexpected".to_string(),
+                (Flavor::Busybox, Some(t), _, _) => format!("sh: syntax error: unexpected \"{t}\""),
+                (Flavor::Busybox, _, true, _) => "sh: syntax error: unterminated quoted string".to_string(),
+                (Flavor::Busybox, _, _, true) => "sh: syntax error: unexpected end of file".to_string(),
+                (Flavor::Zsh, Some(t), _, _) => format!("zsh: parse error near `{t}'"),
+                (Flavor::Zsh, _, true, _) => "zsh: unmatched '".to_string(),
+                (Flavor::Zsh, _, _, true) => "zsh: parse error near `\\n'".to_string(),
+                _ => l.to_string(),
+            };
+            lines.push(reworded);
+        }
+        let ends = text.ends_with('\n');
+        *text = lines.join("\n");
+        if ends {
+            text.push('\n');
+        }
+    }
+}
+
 /// A line typed into an interactive shell in the container (`kubectl exec -it POD -- sh`).
 pub fn run_line(sim: &mut Sim, key: &ObjKey, container: &str, line: &str, env: &mut Env, out: &mut Output) -> i32 {
-    in_container(sim, key, container, env, out, |host, env, out| shell::run_line(line, env, host, out))
+    in_container(sim, key, container, env, out, |host, env, out| {
+        let from = out.chunks.len();
+        let code = shell::run_line(line, env, host, out);
+        reword_syntax_errors(host.traits.flavor, out, from);
+        code
+    })
 }
 
 /// A fresh shell environment for container `container` of `key`.
