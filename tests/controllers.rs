@@ -77,8 +77,6 @@ fn ordered_ready_creates_the_next_pod_only_after_the_previous_is_running_and_rea
     }
     // Each claim existed before its pod.
     for n in 0..3 {
-        let claim = events.len();
-        let _ = claim;
         let pvc = s.sim.get(Kind::PersistentVolumeClaim, "default", &format!("data-db-{n}")).unwrap();
         let p = pod(&s, &format!("db-{n}")).unwrap();
         assert!(obj::str_at(pvc, "/metadata/creationTimestamp") <= obj::str_at(&p, "/metadata/creationTimestamp"));
@@ -294,15 +292,17 @@ fn deployment_replaces_deleted_pods_under_new_names_and_rolls_back_to_the_old_re
     assert_eq!(after.lines().count(), 3);
     assert!(!after.contains(&first), "{after}");
     let rs1 = run(&mut s, "kubectl get rs -o name");
-    run(&mut s, "kubectl patch deploy deploy -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.23\"}]}}}}'");
-    // During the rollout the pod count stays within replicas + maxSurge (3 + 1).
+    // During the rollout the ReplicaSets' replicas add up to at most replicas + maxSurge (3 + 1).
+    let mut sizes: std::collections::BTreeMap<String, i64> = s.sim.store.list(Kind::ReplicaSet, Some("default")).map(|(k, r)| (k.name.clone(), obj::i64_at(r, "/spec/replicas").unwrap_or(0))).collect();
     let c = s.sim.store.cursor();
+    run(&mut s, "kubectl patch deploy deploy -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.23\"}]}}}}'");
     s.sim.run_until_idle(600_000);
-    let mut live: std::collections::BTreeSet<String> = s.sim.store.list(Kind::Pod, Some("default")).map(|(k, _)| k.name.clone()).collect();
-    let _ = &mut live;
-    for e in s.sim.store.events_since(c) {
-        let _ = e;
+    let mut most = 0;
+    for e in s.sim.store.events_since(c).iter().filter(|e| e.key.kind == Kind::ReplicaSet && e.ty != WatchType::Deleted) {
+        sizes.insert(e.key.name.clone(), obj::i64_at(&e.obj, "/spec/replicas").unwrap_or(0));
+        most = most.max(sizes.values().sum::<i64>());
     }
+    assert_eq!(most, 4, "maxSurge 25% of 3 rounds up to one extra replica");
     let rs_all = run(&mut s, "kubectl get rs");
     assert_eq!(rs_all.lines().count(), 3, "{rs_all}");
     run(&mut s, "kubectl patch deploy deploy -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.21\"}]}}}}'");

@@ -4,7 +4,7 @@
 
 use super::args::{self, f, Flag};
 use super::errors::api_error;
-use super::get::{kind_arg, resolve};
+use super::get::resolve;
 use super::Ctx;
 use crate::sim::labels::Selector;
 use crate::sim::{obj, ApiError, DeleteOptions, Kind, ObjKey, Propagation};
@@ -149,7 +149,6 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             ctx.println("No resources found");
             return 0;
         }
-        let _ = kind_arg;
     }
     if force && grace == Some(0) {
         ctx.eprintln("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");

@@ -7,9 +7,8 @@ use super::args::{self, f, Flag};
 use super::duration::human_duration_ms;
 use super::errors::api_error;
 use super::get::resolve;
-use super::tables;
 use super::Ctx;
-use crate::sim::labels::{labels_of, Selector};
+use crate::sim::labels::Selector;
 use crate::sim::{obj, time, ApiError, Kind, ObjKey, Sim};
 use serde_json::Value;
 
@@ -278,12 +277,10 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             }
             map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
             map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
-            let (_, status, _) = tables::pod_status(sim, o);
             if obj::is_deleting(o) {
                 d.w(0, &format!("Status:\tTerminating (lasts {})", human_duration_ms(obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0))));
                 d.w(0, &format!("Termination Grace Period:\t{}s", obj::i64_at(o, "/metadata/deletionGracePeriodSeconds").unwrap_or(30)));
             } else {
-                let _ = status;
                 d.w(0, &format!("Status:\t{}", obj::str_at(o, "/status/phase").unwrap_or("Pending")));
             }
             d.w(0, &format!("IP:\t{}", obj::str_at(o, "/status/podIP").unwrap_or("")));
@@ -517,7 +514,6 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
     if show_events {
         events(sim, &mut d, o);
     }
-    let _ = labels_of;
     d.render()
 }
 

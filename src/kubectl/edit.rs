@@ -2,7 +2,7 @@
 
 use super::args::{self, f, Args, Flag};
 use super::errors::api_error;
-use super::get::{kind_arg, resolve};
+use super::get::resolve;
 use super::Ctx;
 use crate::manifest::{self, schema};
 use crate::sim::labels::Selector;
@@ -335,6 +335,5 @@ pub fn label(ctx: &mut Ctx<'_>, argv: &[String], field: &str) -> i32 {
             }
         }
     }
-    let _ = kind_arg;
     code
 }

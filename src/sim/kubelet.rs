@@ -367,7 +367,6 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                     rt.restarts += 1;
                     rt.restarts
                 };
-                let backoff = (10_000u64 << (n - 1).min(5)).min(300_000);
                 let d = sim.rand_range(500, 1500);
                 let st = terminated.clone();
                 sim.schedule(d, Timer::Kubelet { pod: key.clone(), uid: uid.to_string(), step: Step::Restart });
@@ -380,7 +379,6 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                         }
                     }
                 });
-                let _ = backoff;
                 for c in containers(&pod) {
                     let cname = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
                     sim.record_event(key, "Warning", "BackOff", "kubelet", format!("Back-off restarting failed container {cname} in pod {}_{}({uid})", key.name, key.ns));

@@ -903,7 +903,6 @@ impl Sim {
         let ts = self.timestamp();
         let dedup = (involved_uid.clone(), reason.to_string(), message.clone());
         let existing = self.event_index.get(&dedup).filter(|k| self.store.contains(k)).cloned();
-        let record = self.store.record;
         if let Some(k) = existing {
             self.modify(&k, |e| {
                 let n = obj::i64_at(e, "/count").unwrap_or(1) + 1;
@@ -920,7 +919,6 @@ impl Sim {
             "reason":reason,"message":message,"source":{"component":source},"firstTimestamp":ts,"lastTimestamp":ts,"count":1,"type":ty,
             "eventTime":null,"reportingComponent":"","reportingInstance":""});
         let k = ObjKey::new(Kind::Event, &ns, &name);
-        let _ = record;
         self.event_index.insert(dedup, k.clone());
         self.store.put(k, e, self.now);
     }

@@ -192,7 +192,6 @@ fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String) {
     sim.record_event(key, "Warning", "FailedScheduling", "default-scheduler", text.clone());
     sim.modify(key, |p| {
         obj::set(p, "/status/conditions", json!([{"type":"PodScheduled","status":"False","lastProbeTime":null,"lastTransitionTime":ts,"reason":"Unschedulable","message":text}]));
-        let _ = msg;
     });
 }
 
