@@ -59,7 +59,7 @@ pub fn parse_documents(text: &str, file: &str) -> Vec<Result<Document, Diagnosti
                 Ok(Value::Null) => continue,
                 Ok(object @ Value::Object(_)) => out.push(Ok(Document { object, first_line, text: chunk })),
                 Ok(other) => out.push(Err(Diagnostic {
-                    message: format!("error: unable to decode \"{file}\": json: cannot unmarshal {} into Go value of type map[string]interface {{}}", json_type(&other)),
+                    message: format!("error: unable to decode \"{file}\": json: cannot unmarshal {} into Go value of type map[string]interface {{}}", schema::json_type_name(&other)),
                     line: Some(first_line),
                     column: Some(1),
                     fatal: false,
@@ -80,16 +80,6 @@ pub fn parse_documents(text: &str, file: &str) -> Vec<Result<Document, Diagnosti
     out
 }
 
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
 
 /// YAML to JSON as sigs.k8s.io/yaml does: mapping keys become strings.
 pub fn yaml_to_json(y: serde_yaml::Value) -> Result<Value, String> {

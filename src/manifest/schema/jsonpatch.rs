@@ -34,14 +34,14 @@ pub(super) fn json_patch(original: &Value, ops: &Value) -> Result<Value, String>
     let Value::Array(ops) = ops else {
         return Err(format!(
             "json: cannot unmarshal {} into Go value of type jsonpatch.Patch",
-            kind(ops)
+            super::json_type_name(ops)
         ));
     };
     for op in ops {
         if !op.is_object() && !op.is_null() {
             return Err(format!(
                 "json: cannot unmarshal {} into Go value of type jsonpatch.Operation",
-                kind(op)
+                super::json_type_name(op)
             ));
         }
     }
@@ -64,16 +64,6 @@ pub(super) fn json_patch(original: &Value, ops: &Value) -> Result<Value, String>
     Ok(doc)
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
 
 /// Operation.Path / From: the string, or the error text of decoding it.
 fn string_field(op: &Value, field: &str, missing: &str) -> Result<String, String> {
@@ -82,7 +72,7 @@ fn string_field(op: &Value, field: &str, missing: &str) -> Result<String, String
         Some(Value::Null) | None => Err(format!("{missing}: {MISSING}")),
         Some(other) => Err(format!(
             "json: cannot unmarshal {} into Go value of type string",
-            kind(other)
+            super::json_type_name(other)
         )),
     }
 }

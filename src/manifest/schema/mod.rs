@@ -128,6 +128,18 @@ pub fn three_way_merge_patch(
     threeway::three_way_merge_patch(api_version, kind, original, modified, current)
 }
 
+/// The JSON type of a value as Go's decoder names it (`string`, `number`, `object`, ...).
+pub fn json_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
 /// JSON merge patch (RFC 7386), for `kubectl patch --type=merge`.
 pub fn json_merge(original: &Value, patch: &Value) -> Value {
     jsonpatch::json_merge(original, patch)

@@ -71,7 +71,7 @@ pub(super) fn strategic_merge(
         other => {
             return Err(format!(
                 "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                json_kind_name(other)
+                super::json_type_name(other)
             ))
         }
     };
@@ -87,16 +87,6 @@ pub(super) fn strategic_merge(
     m.merge_map(original, patch, meta).map(Value::Object)
 }
 
-fn json_kind_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
 
 /// Go's `reflect.TypeOf(x)` of a decoded JSON value, for messages.
 pub(super) fn go_type_name(v: &Value) -> &'static str {
