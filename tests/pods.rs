@@ -153,3 +153,22 @@ fn malformed_lines_get_the_images_shell_words() {
     assert_eq!(run(&mut s, "fi"), "sh: syntax error: unexpected \"fi\"\n");
     run(&mut s, "exit");
 }
+
+#[test]
+fn the_small_shell_inside_pods() {
+    let mut s = lab();
+    let out = run(&mut s, "kubectl exec web-0 -- sh -c 'mkdir -p /data/a && printf \"%s-%d\\n\" x 1 > /data/a/f && ls /data/a && cat /data/a/f | grep x && rm /data/a/f; ls /data/a; echo end'");
+    assert_eq!(out, "f\nx-1\nend\n");
+    let env = run(&mut s, "kubectl exec web-0 -- env");
+    assert!(env.contains("HOSTNAME=web-0\n") && env.contains("KUBERNETES_SERVICE_HOST=10.200.1.1\n"), "{env}");
+    assert_eq!(run(&mut s, "kubectl exec web-0 -- sh -c 'false || echo fallback; echo a >> /tmp/l; echo b >> /tmp/l; cat /tmp/l | head -n 1'"), "fallback\na\n");
+    assert_eq!(run(&mut s, "kubectl exec web-0 -- sh -c 'cat /nope'"), "cat: /nope: No such file or directory\ncommand terminated with exit code 1\n");
+    run(&mut s, "kubectl run -it --rm n --image=nicolaka/netshoot --restart=Never -- zsh");
+    let ip1 = ip_of(&s, "web-1");
+    assert_eq!(run(&mut s, "host web-1.nginx"), format!("web-1.nginx.default.svc.cluster.local has address {ip1}\n"));
+    assert_eq!(run(&mut s, "host nosuch"), "Host nosuch not found: 3(NXDOMAIN)\n");
+    let ip0 = ip_of(&s, "web-0");
+    let out = run(&mut s, &format!("nslookup {ip0}"));
+    assert!(out.contains("name = web-0.nginx.default.svc.cluster.local."), "{out}");
+    run(&mut s, "exit");
+}
