@@ -418,7 +418,7 @@ impl Sim {
     fn dispatch(&mut self) {
         let pending = std::mem::take(&mut self.store.pending);
         for store::Change { key, ty, uid, owners } in pending {
-            let current = self.store.get(&key).cloned();
+            let current = self.store.get_rc(&key);
             let deleted = ty == WatchType::Deleted;
             if let Some(o) = &current {
                 if obj::is_deleting(o) && !obj::finalizers(o).is_empty() {
@@ -445,7 +445,7 @@ impl Sim {
             }
             match key.kind {
                 Kind::Namespace => {
-                    if current.as_ref().is_some_and(obj::is_deleting) {
+                    if current.as_deref().is_some_and(obj::is_deleting) {
                         self.dirty.insert(Work::Namespace(key.clone()));
                     } else if ty == WatchType::Added {
                         // The root CA publisher puts the cluster's CA into every namespace.
@@ -455,7 +455,7 @@ impl Sim {
                         let _ = self.create(ca);
                     }
                 }
-                Kind::Pod => self.dispatch_pod(&key, current.as_ref()),
+                Kind::Pod => self.dispatch_pod(&key, current.as_deref()),
                 Kind::Service => {
                     self.dirty.insert(Work::Endpoints(key.clone()));
                 }
@@ -498,7 +498,7 @@ impl Sim {
                 }
                 Kind::ReplicaSet => {
                     self.dirty.insert(Work::ReplicaSet(key.clone()));
-                    if let Some(r) = current.as_ref().and_then(obj::controller_ref) {
+                    if let Some(r) = current.as_deref().and_then(obj::controller_ref) {
                         if r.get("kind").and_then(Value::as_str) == Some("Deployment") {
                             let n = r.get("name").and_then(Value::as_str).unwrap_or_default();
                             self.dirty.insert(Work::Deployment(ObjKey::new(Kind::Deployment, &key.ns, n)));
@@ -513,12 +513,8 @@ impl Sim {
     }
 
     fn dispatch_pod(&mut self, key: &ObjKey, current: Option<&Value>) {
-        // For a deleted pod, the last state is in the log; the owner and services are found from it.
-        let last = match current {
-            Some(o) => Some(o.clone()),
-            None => None,
-        };
-        let owner = last.as_ref().and_then(obj::controller_ref).map(|r| {
+        let last = current;
+        let owner = last.and_then(obj::controller_ref).map(|r| {
             (r.get("kind").and_then(Value::as_str).unwrap_or_default().to_string(), r.get("name").and_then(Value::as_str).unwrap_or_default().to_string())
         });
         match owner {
@@ -811,10 +807,11 @@ impl Sim {
 
     /// A write by a controller or kubelet: the closure edits the stored object.
     pub(crate) fn modify(&mut self, key: &ObjKey, f: impl FnOnce(&mut Value)) -> bool {
-        let Some(mut o) = self.store.get(key).cloned() else { return false };
-        let before = o.clone();
+        let Some(before) = self.store.get_rc(key) else { return false };
+        let mut o = (*before).clone();
         f(&mut o);
-        if o != before {
+        if o != *before {
+            drop(before);
             self.store.put(key.clone(), o, self.now);
         }
         true

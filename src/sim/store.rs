@@ -123,7 +123,8 @@ fn owner_keys(key: &ObjKey, obj: &Value) -> Vec<ObjKey> {
 /// The objects and their history.
 #[derive(Debug, Default)]
 pub struct Store {
-    objects: BTreeMap<ObjKey, Value>,
+    /// Shared, so that readers (the dispatcher, watches) take a reference, not a copy.
+    objects: BTreeMap<ObjKey, Rc<Value>>,
     resource_version: u64,
     /// owner uid → keys of objects naming it in ownerReferences.
     by_owner: BTreeMap<String, BTreeSet<ObjKey>>,
@@ -147,7 +148,12 @@ impl Store {
     }
 
     pub fn get(&self, key: &ObjKey) -> Option<&Value> {
-        self.objects.get(key)
+        self.objects.get(key).map(|v| &**v)
+    }
+
+    /// A shared handle on an object (cheap: no copy).
+    pub fn get_rc(&self, key: &ObjKey) -> Option<Rc<Value>> {
+        self.objects.get(key).cloned()
     }
 
     pub fn contains(&self, key: &ObjKey) -> bool {
@@ -157,7 +163,7 @@ impl Store {
     /// Objects of one kind, in one namespace (`None`: all namespaces), in name order.
     pub fn list<'a>(&'a self, kind: Kind, ns: Option<&'a str>) -> impl Iterator<Item = (&'a ObjKey, &'a Value)> + 'a {
         let start = ObjKey { kind, ns: ns.unwrap_or("").to_string(), name: String::new() };
-        self.objects.range(start..).take_while(move |(k, _)| k.kind == kind && ns.is_none_or(|n| k.ns == n))
+        self.objects.range(start..).take_while(move |(k, _)| k.kind == kind && ns.is_none_or(|n| k.ns == n)).map(|(k, v)| (k, &**v))
     }
 
     /// Keys of the objects that name `uid` in their ownerReferences.
@@ -239,13 +245,13 @@ impl Store {
         }
         let uid = super::obj::uid(&obj).to_string();
         let owners = owner_keys(&key, &obj);
-        self.objects.insert(key.clone(), obj);
+        self.objects.insert(key.clone(), Rc::new(obj));
         self.pending.push(Change { key, ty, uid, owners });
     }
 
     /// Removes an object for good.
     pub fn remove(&mut self, key: &ObjKey, at: SimTime) -> Option<Value> {
-        let mut obj = self.objects.remove(key)?;
+        let mut obj = Rc::unwrap_or_clone(self.objects.remove(key)?);
         self.orphans.remove(key);
         if key.kind == Kind::Pod {
             self.index_pod(key, None);
