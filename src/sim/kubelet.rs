@@ -134,7 +134,8 @@ fn exit_code_of(script: &str) -> i32 {
 
 /// Reacts to a change of a pod bound to a node.
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
-    let Some(pod) = sim.store.get(key).cloned() else { return };
+    let Some(pod) = sim.store.get_rc(key) else { return };
+    let pod: &Value = &pod;
     if obj::str_at(&pod, "/spec/nodeName").is_none() {
         return;
     }
@@ -185,7 +186,8 @@ fn terminate(sim: &mut Sim, key: &ObjKey, uid: &str, pod: &Value, accepted: bool
 
 /// A kubelet timer fired.
 pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
-    let Some(pod) = sim.store.get(key).cloned() else { return };
+    let Some(pod) = sim.store.get_rc(key) else { return };
+    let pod: &Value = &pod;
     if obj::uid(&pod) != uid {
         return;
     }
