@@ -172,3 +172,20 @@ fn the_small_shell_inside_pods() {
     assert!(out.contains("name = web-0.nginx.default.svc.cluster.local."), "{out}");
     run(&mut s, "exit");
 }
+
+#[test]
+fn logs_show_what_the_container_printed() {
+    let mut s = lab();
+    run(&mut s, "kubectl exec web-1 -- curl -s http://web-0.nginx/");
+    let out = run(&mut s, "kubectl logs web-0");
+    let ip1 = ip_of(&s, "web-1");
+    assert!(out.starts_with(&format!("{ip1} - - [28/May/2022:")) && out.contains("] \"GET / HTTP/1.1\" 403 ") && out.ends_with(" \"-\" \"curl/7.38.0\" \"-\"\n"), "{out}");
+    assert_eq!(run(&mut s, "kubectl logs web-1"), "", "nginx-slim prints nothing at start");
+    assert_eq!(run(&mut s, "kubectl logs web-9"), "Error from server (NotFound): pods \"web-9\" not found\n");
+    s.write_file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: n\nspec:\n  containers:\n  - name: n\n    image: nginx:1.23\n");
+    run(&mut s, "kubectl apply -f p.yaml");
+    assert_eq!(run(&mut s, "kubectl logs n"), "Error from server (BadRequest): container \"n\" in pod \"n\" is waiting to start: ContainerCreating\n");
+    s.sim.run_until_idle(600_000);
+    let out = run(&mut s, "kubectl logs n --tail=1");
+    assert!(out.ends_with("[notice] 1#1: start worker processes\n"), "{out}");
+}

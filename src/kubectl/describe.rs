@@ -80,6 +80,14 @@ pub fn rfc1123z(stamp: &str) -> String {
     format!("{wd}, {} {} {} {} +0000", &stamp[8..10], mon[m.clamp(1, 12) - 1], &stamp[0..4], &stamp[11..19])
 }
 
+/// Common Log Format time: `28/May/2022:09:00:09 +0000`.
+pub fn clf_time(unix: i64) -> String {
+    let stamp = time::rfc3339(unix);
+    let mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let m: usize = stamp[5..7].parse().unwrap_or(1);
+    format!("{}/{}/{}:{} +0000", &stamp[8..10], mon[m.clamp(1, 12) - 1], &stamp[0..4], &stamp[11..19])
+}
+
 fn map_lines(d: &mut Doc, level: usize, title: &str, m: Option<&Value>, skip: &[&str]) {
     let entries: Vec<(String, String)> = m
         .and_then(Value::as_object)

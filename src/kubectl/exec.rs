@@ -236,3 +236,59 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     }
     0
 }
+
+const LOG_FLAGS: &[Flag] = &[f("container", Some('c'), true), f("follow", Some('f'), false), f("tail", None, true), f("previous", Some('p'), false), f("timestamps", None, false), f("all-containers", None, false), f("since", None, true), f("selector", Some('l'), true)];
+
+/// `kubectl logs POD [-c CONTAINER] [--tail N]`.
+pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+    let a = match args::parse("logs", argv, LOG_FLAGS) {
+        Ok(a) => a,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    if a.bool("help") {
+        ctx.println("Print the logs for a container in a pod or specified resource.\n\nUsage:\n  kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]");
+        return 0;
+    }
+    let Some(target) = a.positional.first().cloned() else {
+        ctx.eprintln("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
+        return 1;
+    };
+    let ns = ctx.namespace(&a);
+    let name = target.strip_prefix("pod/").or_else(|| target.strip_prefix("pods/")).unwrap_or(&target).to_string();
+    let key = ObjKey::new(Kind::Pod, &ns, &name);
+    let Some(pod) = ctx.sim.store.get(&key).cloned() else {
+        ctx.eprintln(&api_error(&ApiError::NotFound { resource: "pods".into(), name }, None));
+        return 1;
+    };
+    let names: Vec<String> = obj::arr_at(&pod, "/spec/containers").iter().filter_map(|c| obj::str_at(c, "/name").map(String::from)).collect();
+    let container = match a.get("container").or(a.positional.get(1).map(String::as_str)) {
+        Some(c) if names.iter().any(|n| n == c) => c.to_string(),
+        Some(c) => {
+            ctx.eprintln(&format!("error: container {c} is not valid for pod {name}"));
+            return 1;
+        }
+        None => {
+            if names.len() > 1 {
+                ctx.eprintln(&format!("Defaulted container \"{}\" out of: {}", names[0], names.join(", ")));
+            }
+            names.first().cloned().unwrap_or_default()
+        }
+    };
+    let status = obj::arr_at(&pod, "/status/containerStatuses").iter().find(|s| obj::str_at(s, "/name") == Some(container.as_str())).cloned();
+    let waiting = status.as_ref().and_then(|s| obj::str_at(s, "/state/waiting/reason").map(String::from));
+    let started = status.as_ref().is_some_and(|s| s.ptr("/state/running").is_some() || s.ptr("/state/terminated").is_some() || s.ptr("/lastState/terminated").is_some());
+    if !started {
+        let reason = waiting.unwrap_or_else(|| "ContainerCreating".into());
+        ctx.eprintln(&format!("Error from server (BadRequest): container \"{container}\" in pod \"{name}\" is waiting to start: {}", if reason == "ErrImagePull" || reason == "ImagePullBackOff" { "trying and failing to pull image".to_string() } else { reason }));
+        return 1;
+    }
+    let lines = ctx.sim.logs.get(&(obj::uid(&pod).to_string(), container)).cloned().unwrap_or_default();
+    let tail = a.get("tail").and_then(|t| t.parse::<i64>().ok()).filter(|t| *t >= 0).map(|t| t as usize).unwrap_or(lines.len());
+    for l in &lines[lines.len().saturating_sub(tail)..] {
+        ctx.println(l);
+    }
+    0
+}

@@ -67,7 +67,7 @@ impl Ctx<'_> {
     }
 }
 
-const COMMANDS: &[&str] = &["rollout", "exec", "run", "apply", "create", "delete", "describe", "get", "label", "annotate", "patch", "scale", "version", "api-resources", "cluster-info", "explain"];
+const COMMANDS: &[&str] = &["logs", "rollout", "exec", "run", "apply", "create", "delete", "describe", "get", "label", "annotate", "patch", "scale", "version", "api-resources", "cluster-info", "explain"];
 
 /// Runs `kubectl ARGS...` (argv without the leading `kubectl`).
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -93,6 +93,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "exec" => exec::exec(ctx, &rest),
         "rollout" => rollout::run(ctx, &rest),
         "run" => exec::run(ctx, &rest),
+        "logs" => exec::logs(ctx, &rest),
         "patch" => edit::patch(ctx, &rest),
         "label" => edit::label(ctx, &rest, "labels"),
         "annotate" => edit::label(ctx, &rest, "annotations"),

@@ -149,6 +149,15 @@ pub fn curl(host: &mut PodHost<'_>, argv: &[String], env: &mut Env, out: &mut Ou
         return err(out, 7, refused(host, &hostname, port));
     };
     let (status, reason, body) = serve(host, &pod, &container, &server, &path);
+    // nginx writes an access-log line to its stdout (`kubectl logs`).
+    let client = if target.0 == "127.0.0.1" { "127.0.0.1".to_string() } else { host.sim.store.get(&host.pod).and_then(|p| obj::str_at(p, "/status/podIP").map(String::from)).unwrap_or_default() };
+    if let Some(uid) = host.sim.store.get(&pod).map(|p| obj::uid(p).to_string()) {
+        let t = host.sim.unix_at(host.sim.now());
+        let when = crate::kubectl::describe::clf_time(t);
+        let agent = if host.traits.new_curl { "curl/8.7.1" } else { "curl/7.38.0" };
+        let line = format!("{client} - - [{when}] \"{} {path} HTTP/1.1\" {status} {} \"-\" \"{agent}\" \"-\"", if head { "HEAD" } else { "GET" }, if head { 0 } else { body.len() });
+        host.sim.logs.entry((uid, container.clone())).or_default().push(line);
+    }
     if fail && status >= 400 {
         return err(out, 22, format!("The requested URL returned error: {status}"));
     }

@@ -288,6 +288,12 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if deleting {
                 return;
             }
+            for c in containers(pod) {
+                let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                let image = c.get("image").and_then(Value::as_str).unwrap_or_default();
+                let lines = startup_log(image, sim.unix_at(sim.now()));
+                sim.logs.entry((uid.to_string(), name)).or_default().extend(lines);
+            }
             let now_ms = sim.now().ms();
             sim.runtime.entry(uid.to_string()).or_default().started_ms = now_ms;
             let restarts = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(0);
@@ -452,12 +458,34 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             sim.runtime.remove(uid);
             // The pod's writable layers and emptyDirs go with it; PV data stays.
             sim.fs.trees.retain(|k, _| !(k.starts_with(&format!("layer/{uid}/")) || k.starts_with(&format!("empty/{uid}/"))));
+            sim.logs.retain(|(u, _), _| u != uid);
             let fs = obj::finalizers(&pod);
             if fs.is_empty() {
                 sim.store.remove(key, sim.now());
             }
         }
     }
+}
+
+/// What an image prints when it starts (the official nginx image's entrypoint; nginx-slim is silent).
+fn startup_log(image: &str, unix: i64) -> Vec<String> {
+    let full = images::normalize(image).unwrap_or_default();
+    if !full.starts_with("docker.io/library/nginx:") {
+        return Vec::new();
+    }
+    let stamp = super::time::rfc3339(unix).replace('-', "/").replace('T', " ").trim_end_matches('Z').to_string();
+    vec![
+        "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration".into(),
+        "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/".into(),
+        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh".into(),
+        "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf".into(),
+        "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf".into(),
+        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh".into(),
+        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh".into(),
+        "/docker-entrypoint.sh: Configuration complete; ready for start up".into(),
+        format!("{stamp} [notice] 1#1: using the \"epoll\" event method"),
+        format!("{stamp} [notice] 1#1: start worker processes"),
+    ]
 }
 
 fn sim_rand(sim: &mut Sim) -> u64 {

@@ -149,6 +149,8 @@ pub struct Sim {
     settling: bool,
     /// What volumes and containers hold.
     pub fs: fs::Fs,
+    /// What containers wrote to stdout/stderr, by (pod uid, container): `kubectl logs`.
+    pub logs: BTreeMap<(String, String), Vec<String>>,
     /// StatefulSet uid → (generation, update revision name) last computed.
     pub(crate) revision_cache: BTreeMap<String, (i64, String)>,
     /// (involved uid, reason, message) → the Event that counts repeats of it.
@@ -178,6 +180,7 @@ impl Sim {
             volumes: volumes::State::default(),
             settling: false,
             fs: fs::Fs::default(),
+            logs: BTreeMap::new(),
             event_index: BTreeMap::new(),
             revision_cache: BTreeMap::new(),
         };
