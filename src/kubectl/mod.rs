@@ -135,16 +135,20 @@ pub const USAGE: &str = "kubectl controls the Kubernetes cluster manager.
 
 Basic Commands (Beginner):
   create          Create a resource from a file or from stdin
+  run             Run a particular image on the cluster
 
 Basic Commands (Intermediate):
   get             Display one or many resources
   delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
 
 Deploy Commands:
+  rollout         Manage the rollout of a resource
   scale           Set a new size for a deployment, replica set, or replication controller
 
 Troubleshooting and Debugging Commands:
   describe        Show details of a specific resource or group of resources
+  logs            Print the logs for a container in a pod
+  exec            Execute a command in a container
 
 Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin
