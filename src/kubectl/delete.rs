@@ -180,16 +180,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             if !pending {
                 break;
             }
-            match ctx.sim.next_due() {
-                Some(d) if d <= deadline => {
-                    ctx.sim.step();
-                }
-                _ => {
-                    // Nothing will ever remove them (a finalizer no controller handles): kubectl would
-                    // wait until its timeout; the person presses Ctrl-C.
-                    ctx.interrupted = true;
-                    return 130;
-                }
+            if !ctx.sim.step_before(deadline) {
+                // Nothing will ever remove them (a finalizer no controller handles): kubectl would
+                // wait until its timeout; the person presses Ctrl-C.
+                ctx.interrupted = true;
+                return 130;
             }
         }
     }

@@ -213,14 +213,9 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         if running {
             break;
         }
-        match ctx.sim.next_due() {
-            Some(d) if d <= deadline => {
-                ctx.sim.step();
-            }
-            _ => {
-                ctx.eprintln("error: timed out waiting for the condition");
-                return 1;
-            }
+        if !ctx.sim.step_before(deadline) {
+            ctx.eprintln("error: timed out waiting for the condition");
+            return 1;
         }
     }
     ctx.eprintln("If you don't see a command prompt, try pressing enter.");

@@ -335,11 +335,8 @@ fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: &TableOpts, fmt: &Format, wa
     let mut cursor = ctx.sim.store.cursor();
     let deadline = ctx.sim.now().plus_ms(WATCH_LIMIT_MS);
     loop {
-        match ctx.sim.next_due() {
-            Some(d) if d <= deadline => {
-                ctx.sim.step();
-            }
-            _ => break,
+        if !ctx.sim.step_before(deadline) {
+            break;
         }
         let events: Vec<(WatchType, ObjKey, Value)> = ctx.sim.store.events_since(cursor).iter().filter(|e| filter.matches(&e.key, &e.obj)).map(|e| (e.ty, e.key.clone(), e.obj.clone())).collect();
         cursor = ctx.sim.store.cursor();

@@ -359,6 +359,15 @@ impl Sim {
         true
     }
 
+    /// Handles the next timer if it is due by `deadline`; false when nothing is (the cluster
+    /// has settled, or the next change lies beyond the deadline). Waiting commands loop on it.
+    pub fn step_before(&mut self, deadline: SimTime) -> bool {
+        match self.next_due() {
+            Some(d) if d <= deadline => self.step(),
+            _ => false,
+        }
+    }
+
     /// Lets time pass until `t`, handling everything due by then.
     pub fn run_until(&mut self, t: SimTime) {
         self.settle_now();
