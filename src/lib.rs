@@ -6,6 +6,7 @@
 //! - `shell`: the terminal's shell syntax and builtins.
 //! - `session` and `replay`: a terminal over a cluster, and the script format on top.
 pub mod kubectl;
+pub mod lab;
 pub mod manifest;
 pub mod pod;
 pub mod replay;

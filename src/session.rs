@@ -9,13 +9,23 @@ use crate::sim::{Sim, SimConfig};
 /// Loads a file the session does not hold itself (the replay reads the script's folder).
 pub type Loader = Box<dyn Fn(&str) -> Option<String>>;
 
-/// A shell with a cluster behind it.
+/// A shell with a cluster behind it, seen through one or more terminals.
 pub struct Session {
     pub sim: Sim,
+    /// The lab machine's shell state: its files and variables, shared by the terminals.
     pub env: Env,
     loader: Option<Loader>,
-    /// The container shell the terminal is attached to, with that shell's state.
+    /// Whether the terminals are live (the page): a watch stays open and the clock is driven
+    /// from outside, instead of each watch running until nothing more changes.
+    pub live: bool,
+    terms: Vec<Term>,
+}
+
+/// What belongs to one terminal: the container shell it is attached to, and an open watch.
+#[derive(Default)]
+struct Term {
     attached: Option<(kubectl::exec::Attach, Env)>,
+    job: Option<kubectl::get::Watch>,
 }
 
 /// Files as kubectl sees them: the shell's in-memory files, then the loader.
@@ -41,6 +51,8 @@ struct Host<'a> {
     loader: Option<&'a Loader>,
     interrupted: bool,
     attach: Option<kubectl::exec::Attach>,
+    live: bool,
+    job: Option<kubectl::get::Watch>,
 }
 
 /// Pages a lab fetches with curl, kept locally (no network here).
@@ -65,9 +77,14 @@ impl shell::Host for Host<'_> {
         match cmd.as_str() {
             "kubectl" | "k" => {
                 let files = SessionFiles { env, loader: self.loader };
-                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None };
+                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, job: None };
                 let code = kubectl::run(&mut ctx, &argv[1..]);
                 if ctx.interrupted {
+                    self.interrupted = true;
+                }
+                if let Some(w) = ctx.job.take() {
+                    // The watch holds the terminal until Ctrl-C: the rest of the line waits.
+                    self.job = Some(w);
                     self.interrupted = true;
                 }
                 if let Some(a) = ctx.attach.take() {
@@ -169,9 +186,9 @@ fn curl(argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
 }
 
 impl Session {
-    /// A fresh cluster from a config.
+    /// A fresh cluster from a config, with one terminal.
     pub fn new(config: SimConfig) -> Session {
-        Session { sim: Sim::new(config), env: Env::new(), loader: None, attached: None }
+        Session { sim: Sim::new(config), env: Env::new(), loader: None, live: false, terms: vec![Term::default()] }
     }
 
     /// Files not in the session's own workspace come from `loader`.
@@ -185,11 +202,23 @@ impl Session {
         self.env.write_file(path, text);
     }
 
-    /// The prompt a terminal shows before the next line: the lab machine's, or, when attached,
-    /// the one the container's shell prints (netshoot's zsh theme, busybox's `/ # `, dash's `# `,
-    /// bash's `root@<pod>:/# `).
+    fn term(&mut self, t: usize) -> &mut Term {
+        if self.terms.len() <= t {
+            self.terms.resize_with(t + 1, Term::default);
+        }
+        &mut self.terms[t]
+    }
+
+    /// The prompt terminal 0 shows before the next line.
     pub fn prompt(&self) -> String {
-        let Some((a, _)) = &self.attached else {
+        self.prompt_in(0)
+    }
+
+    /// The prompt terminal `t` shows before the next line: the lab machine's, or, when
+    /// attached, the one the container's shell prints (netshoot's zsh theme, busybox's `/ # `,
+    /// dash's `# `, bash's `root@<pod>:/# `).
+    pub fn prompt_in(&self, t: usize) -> String {
+        let Some((a, _)) = self.terms.get(t).and_then(|t| t.attached.as_ref()) else {
             let cp = self.sim.profile.nodes.iter().find(|n| n.role == "control-plane").map(|n| n.name.as_str()).unwrap_or("k8s-m");
             return format!("root@{cp}:~# ");
         };
@@ -208,45 +237,96 @@ impl Session {
         }
     }
 
-    /// Whether the terminal is attached to a shell in a container (and which pod).
+    /// Whether terminal 0 is attached to a shell in a container (and which pod).
     pub fn attached_to(&self) -> Option<&crate::sim::ObjKey> {
-        self.attached.as_ref().map(|(a, _)| &a.pod)
+        self.attached_in(0)
     }
 
-    /// Runs one terminal line; returns its output and exit status. While attached to a
-    /// container's shell, the line runs there; `exit` leaves it (and `run --rm` deletes the pod).
+    /// Whether terminal `t` is attached to a shell in a container (and which pod).
+    pub fn attached_in(&self, t: usize) -> Option<&crate::sim::ObjKey> {
+        self.terms.get(t).and_then(|t| t.attached.as_ref()).map(|(a, _)| &a.pod)
+    }
+
+    /// Whether terminal `t` is held by an open watch.
+    pub fn busy(&self, t: usize) -> bool {
+        self.terms.get(t).is_some_and(|t| t.job.is_some())
+    }
+
+    /// Runs one line in terminal 0; see `run_line_in`.
     pub fn run_line(&mut self, line: &str) -> (Output, i32) {
+        self.run_line_in(0, line)
+    }
+
+    /// Runs one terminal line in terminal `t`; returns its output and exit status. While
+    /// attached to a container's shell, the line runs there; `exit` leaves it (and `run --rm`
+    /// deletes the pod). A terminal held by a watch ignores the line, as a real one shows it
+    /// without running it.
+    pub fn run_line_in(&mut self, t: usize, line: &str) -> (Output, i32) {
         let mut out = Output::default();
-        // Nothing watches across lines: the log before now is not needed.
-        let c = self.sim.store.cursor();
-        self.sim.store.trim_log(c);
-        if let Some((a, mut env)) = self.attached.take() {
+        self.term(t);
+        self.trim_log();
+        if self.terms[t].job.is_some() {
+            return (out, 0);
+        }
+        if let Some((a, mut env)) = self.terms[t].attached.take() {
             let alive = self.sim.store.get(&a.pod).is_some_and(|p| crate::sim::obj::str_at(p, "/status/phase") == Some("Running"));
             if !alive {
-                return self.run_line(line);
+                return self.run_line_in(t, line);
             }
             let code = crate::pod::run_line(&mut self.sim, &a.pod, &a.container, line, &mut env, &mut out);
             if env.exit_requested.is_some() {
                 self.detach(&a, &mut out);
             } else {
-                self.attached = Some((a, env));
+                self.terms[t].attached = Some((a, env));
             }
             return (out, code);
         }
-        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, attach: None };
+        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, attach: None, live: self.live, job: None };
         let code = shell::run_line(line, &mut self.env, &mut host, &mut out);
+        let job = host.job.take();
         if let Some(a) = host.attach.take() {
             let env = crate::pod::new_env(&self.sim, &a.pod, &a.container);
-            self.attached = Some((a, env));
+            self.terms[t].attached = Some((a, env));
         }
+        self.terms[t].job = job;
         (out, code)
+    }
+
+    /// What terminal `t`'s open watch prints for the changes since it last looked.
+    pub fn poll(&mut self, t: usize) -> String {
+        let Some(w) = self.terms.get_mut(t).and_then(|t| t.job.as_mut()) else { return String::new() };
+        let text = w.poll(&self.sim);
+        self.trim_log();
+        text
+    }
+
+    /// Ctrl-C in terminal `t`: ends its watch, or leaves the container shell it is attached
+    /// to. Returns whether there was anything to end.
+    pub fn interrupt(&mut self, t: usize) -> (Output, bool) {
+        let mut out = Output::default();
+        self.term(t);
+        if self.terms[t].job.take().is_some() {
+            self.trim_log();
+            return (out, true);
+        }
+        if let Some((a, _)) = self.terms[t].attached.take() {
+            self.detach(&a, &mut out);
+            return (out, true);
+        }
+        (out, false)
+    }
+
+    /// Drops the watch log no open watch still needs.
+    fn trim_log(&mut self) {
+        let keep = self.terms.iter().filter_map(|t| t.job.as_ref()).map(|w| w.cursor()).min().unwrap_or_else(|| self.sim.store.cursor());
+        self.sim.store.trim_log(keep);
     }
 
     /// Leaves a container's shell; `kubectl run --rm` then deletes the pod and says so.
     fn detach(&mut self, a: &kubectl::exec::Attach, out: &mut Output) {
         if a.remove {
             let files = SessionFiles { env: &self.env, loader: self.loader.as_ref() };
-            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None };
+            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None, live: false, job: None };
             let argv: Vec<String> = ["delete", "pod", a.pod.name.as_str(), "-n", a.pod.ns.as_str()].iter().map(|s| s.to_string()).collect();
             kubectl::run(&mut ctx, &argv);
         }

@@ -59,6 +59,35 @@ pub fn read_sources(ctx: &mut Ctx<'_>, files: &[String]) -> (Vec<(String, Result
 
 /// Checks apiVersion/kind and the schema. Returns the kind, or prints kubectl's error.
 pub fn check_document(ctx: &mut Ctx<'_>, source: &str, doc: &Document, verb: &str) -> Option<Kind> {
+    match document_problems(source, doc, verb) {
+        Ok(kind) => Some(kind),
+        Err(p) => {
+            ctx.eprintln(&p.error);
+            for h in &p.hints {
+                hint(ctx, source, doc, h.line, h.column, &h.text);
+            }
+            None
+        }
+    }
+}
+
+/// Where in a file a problem is, and what it is (our `hint:` line; the editor's diagnostics).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hint {
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
+}
+
+/// kubectl's error for a document it refuses, and the hints that point into the file.
+pub struct Problems {
+    pub error: String,
+    pub hints: Vec<Hint>,
+}
+
+/// The checks `check_document` prints, as data: apiVersion and kind, the kind's existence,
+/// and strict field validation.
+pub fn document_problems(source: &str, doc: &Document, verb: &str) -> Result<Kind, Problems> {
     let o = &doc.object;
     let av = o.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let k = o.get("kind").and_then(Value::as_str).unwrap_or("");
@@ -71,23 +100,24 @@ pub fn check_document(ctx: &mut Ctx<'_>, source: &str, doc: &Document, verb: &st
     }
     if !missing.is_empty() {
         let what = if missing.len() == 1 { missing[0].to_string() } else { format!("[{}]", missing.join(", ")) };
-        ctx.eprintln(&format!("error: error validating \"{source}\": error validating data: {what}; if you choose to ignore these errors, turn validation off with --validate=false"));
-        hint(ctx, source, doc, doc.first_line, 1, &format!("every document needs {}", missing.iter().map(|m| m.trim_end_matches(" not set")).collect::<Vec<_>>().join(" and ")));
-        return None;
+        let error = format!("error: error validating \"{source}\": error validating data: {what}; if you choose to ignore these errors, turn validation off with --validate=false");
+        let text = format!("every document needs {}", missing.iter().map(|m| m.trim_end_matches(" not set")).collect::<Vec<_>>().join(" and "));
+        return Err(Problems { error, hints: vec![Hint { line: doc.first_line, column: 1, text }] });
     }
     let Some(kind) = Kind::from_api(av, k) else {
-        ctx.eprintln(&format!("error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{source}\": no matches for kind \"{k}\" in version \"{av}\"\nensure CRDs are installed first", obj::name(o), obj::namespace(o)));
-        return None;
+        let error = format!("error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{source}\": no matches for kind \"{k}\" in version \"{av}\"\nensure CRDs are installed first", obj::name(o), obj::namespace(o));
+        return Err(Problems { error, hints: Vec::new() });
     };
     let errs = schema::validate(av, k, o);
     if !errs.is_empty() {
         let version = av.rsplit('/').next().unwrap_or(av);
         let detail = schema::decode_error_message(&errs).unwrap_or_default();
-        ctx.eprintln(&format!("Error from server (BadRequest): error when {verb} \"{source}\": {k} in version \"{version}\" cannot be handled as a {k}: {detail}"));
+        let error = format!("Error from server (BadRequest): error when {verb} \"{source}\": {k} in version \"{version}\" cannot be handled as a {k}: {detail}");
+        let mut hints = Vec::new();
         for e in &errs {
             let p = e.path();
             let segs = manifest::parse_path(p);
-            let (line, col) = manifest::locate(&doc.text, &segs).map(|(l, c)| (l + doc.first_line - 1, c)).unwrap_or((doc.first_line, 1));
+            let (line, column) = manifest::locate(&doc.text, &segs).map(|(l, c)| (l + doc.first_line - 1, c)).unwrap_or((doc.first_line, 1));
             let last = p.rsplit('.').next().unwrap_or(p);
             let text = match e {
                 schema::FieldError::Unknown { .. } => match schema::suggest(av, k, p) {
@@ -97,11 +127,34 @@ pub fn check_document(ctx: &mut Ctx<'_>, source: &str, doc: &Document, verb: &st
                 schema::FieldError::WrongType { .. } => format!("\"{last}\" has the wrong type"),
                 _ => format!("\"{last}\" is not a valid value here"),
             };
-            hint(ctx, source, doc, line, col, &text);
+            hints.push(Hint { line, column, text });
         }
-        return None;
+        return Err(Problems { error, hints });
     }
-    Some(kind)
+    Ok(kind)
+}
+
+/// An editor's diagnostics for a file as it is typed: YAML errors and what `kubectl apply`
+/// would refuse, each at its line and column (1-based), in file order.
+pub fn diagnose(name: &str, text: &str) -> Vec<Hint> {
+    let mut out = Vec::new();
+    for d in manifest::parse_documents(text, name) {
+        match d {
+            Ok(doc) => {
+                if let Err(p) = document_problems(name, &doc, "creating") {
+                    if p.hints.is_empty() {
+                        out.push(Hint { line: doc.first_line, column: 1, text: p.error.trim_start_matches("error: ").to_string() });
+                    }
+                    out.extend(p.hints);
+                }
+            }
+            Err(diag) => {
+                let text = diag.message.trim_start_matches("error: ").to_string();
+                out.push(Hint { line: diag.line.unwrap_or(1), column: diag.column.unwrap_or(1), text });
+            }
+        }
+    }
+    out
 }
 
 /// Points at the field each cause of an Invalid error names (`spec.template.metadata.labels: ...`).

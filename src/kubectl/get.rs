@@ -130,8 +130,8 @@ pub struct TableOpts {
     pub no_headers: bool,
 }
 
-pub fn header_row(ctx: &Ctx<'_>, kind: Kind, t: &TableOpts) -> Vec<String> {
-    let mut h = tables::headers(kind, t.wide, ctx.sim);
+pub fn header_row(sim: &crate::sim::Sim, kind: Kind, t: &TableOpts) -> Vec<String> {
+    let mut h = tables::headers(kind, t.wide, sim);
     if t.all_ns && kind.namespaced() {
         h.insert(0, "NAMESPACE".into());
     }
@@ -141,8 +141,8 @@ pub fn header_row(ctx: &Ctx<'_>, kind: Kind, t: &TableOpts) -> Vec<String> {
     h
 }
 
-pub fn data_row(ctx: &Ctx<'_>, kind: Kind, o: &Value, t: &TableOpts) -> Vec<String> {
-    let mut r = tables::row(ctx.sim, kind, o, t.wide);
+pub fn data_row(sim: &crate::sim::Sim, kind: Kind, o: &Value, t: &TableOpts) -> Vec<String> {
+    let mut r = tables::row(sim, kind, o, t.wide);
     if t.show_kind && kind != Kind::Event {
         r[0] = format!("{}/{}", kind.qualified_singular(), r[0]);
     }
@@ -227,7 +227,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         }
         let (kind, names) = query.targets[0].clone();
         let filter = Filter { kind, ns: if all_ns { None } else { Some(ns.clone()) }, selector, names };
-        return watch_loop(ctx, filter, &t, &fmt, a.bool("watch-only"), a.bool("output-watch-events"));
+        return watch_loop(ctx, filter, t, fmt, a.bool("watch-only"), a.bool("output-watch-events"));
     }
     let mut code = 0;
     let mut printed_any = false;
@@ -257,10 +257,10 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             Format::Table { .. } => {
                 let mut rows = Vec::new();
                 if !t.no_headers {
-                    rows.push(header_row(ctx, *kind, &t));
+                    rows.push(header_row(ctx.sim, *kind, &t));
                 }
                 for o in &objs {
-                    rows.push(data_row(ctx, *kind, o, &t));
+                    rows.push(data_row(ctx.sim, *kind, o, &t));
                 }
                 tables_out.push(super::tabwriter::table(&rows));
             }
@@ -306,80 +306,92 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 /// Longest a watch follows the cluster before the person presses Ctrl-C (virtual time).
 pub const WATCH_LIMIT_MS: u64 = 10 * 60 * 1000;
 
-fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: &TableOpts, fmt: &Format, watch_only: bool, events_col: bool) -> i32 {
-    let mut tw = TabWriter::new();
-    let mut header_done = t.no_headers || !matches!(fmt, Format::Table { .. });
-    let mut header = header_row(ctx, filter.kind, t);
+fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: TableOpts, fmt: Format, watch_only: bool, events_col: bool) -> i32 {
+    let mut w = Watch { header_done: t.no_headers || !matches!(fmt, Format::Table { .. }), header: header_row(ctx.sim, filter.kind, &t), filter, t, fmt, events_col, tw: TabWriter::new(), cursor: 0 };
     if events_col {
-        header.insert(0, "EVENT".into());
+        w.header.insert(0, "EVENT".into());
     }
     if !watch_only {
-        let list_ns = if filter.kind.namespaced() { filter.ns.as_deref() } else { None };
-        let objs: Vec<(ObjKey, Value)> = ctx.sim.store.list(filter.kind, list_ns).filter(|(k, o)| filter.matches(k, o)).map(|(k, o)| (k.clone(), o.clone())).collect();
+        let f = &w.filter;
+        let list_ns = if f.kind.namespaced() { f.ns.as_deref() } else { None };
+        let objs: Vec<Value> = ctx.sim.store.list(f.kind, list_ns).filter(|(k, o)| f.matches(k, o)).map(|(_, o)| o.clone()).collect();
         if !objs.is_empty() {
             let mut rows = Vec::new();
-            if !header_done {
-                rows.push(header.clone());
-                header_done = true;
+            if !w.header_done {
+                rows.push(w.header.clone());
+                w.header_done = true;
             }
-            for (_, o) in &objs {
-                let mut r = data_row(ctx, filter.kind, o, t);
-                if events_col {
+            for o in &objs {
+                let mut r = data_row(ctx.sim, w.filter.kind, o, &w.t);
+                if w.events_col {
                     r.insert(0, "ADDED".into());
                 }
                 rows.push(r);
             }
-            print_rows(ctx, &mut tw, &rows, fmt, filter.kind, &objs.iter().map(|(_, o)| o.clone()).collect::<Vec<_>>());
+            let text = print_rows(ctx.sim, &mut w.tw, &rows, &w.fmt, w.filter.kind, &objs);
+            ctx.out.out(&text);
         }
     }
-    let mut cursor = ctx.sim.store.cursor();
+    w.cursor = ctx.sim.store.cursor();
+    if ctx.live {
+        // The terminal keeps the watch open: the page's clock drives it (`Watch::poll`).
+        ctx.job = Some(w);
+        return 0;
+    }
     let deadline = ctx.sim.now().plus_ms(WATCH_LIMIT_MS);
-    loop {
-        if !ctx.sim.step_before(deadline) {
-            break;
-        }
-        let events: Vec<(WatchType, ObjKey, Value)> = ctx.sim.store.events_since(cursor).iter().filter(|e| filter.matches(&e.key, &e.obj)).map(|e| (e.ty, e.key.clone(), e.obj.clone())).collect();
-        cursor = ctx.sim.store.cursor();
-        for (ty, _, o) in events {
-            let mut rows = Vec::new();
-            if !header_done {
-                rows.push(header.clone());
-                header_done = true;
-            }
-            let mut r = data_row(ctx, filter.kind, &o, t);
-            if events_col {
-                r.insert(0, ty.as_str().into());
-            }
-            rows.push(r);
-            print_rows(ctx, &mut tw, &rows, fmt, filter.kind, &[o]);
-        }
+    while ctx.sim.step_before(deadline) {
+        let text = w.poll(ctx.sim);
+        ctx.out.out(&text);
     }
     ctx.interrupted = true;
     130
 }
 
-fn print_rows(ctx: &mut Ctx<'_>, tw: &mut TabWriter, rows: &[Vec<String>], fmt: &Format, kind: Kind, objs: &[Value]) {
+/// An open `kubectl get -w`: it prints each change to the objects it follows.
+pub struct Watch {
+    filter: Filter,
+    t: TableOpts,
+    fmt: Format,
+    events_col: bool,
+    tw: TabWriter,
+    header_done: bool,
+    header: Vec<String>,
+    cursor: usize,
+}
+
+impl Watch {
+    /// The store position this watch has read up to (the log must be kept from here on).
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// The lines for every change since the last poll.
+    pub fn poll(&mut self, sim: &crate::sim::Sim) -> String {
+        let mut text = String::new();
+        let events: Vec<(WatchType, Value)> = sim.store.events_since(self.cursor).iter().filter(|e| self.filter.matches(&e.key, &e.obj)).map(|e| (e.ty, e.obj.clone())).collect();
+        self.cursor = sim.store.cursor();
+        for (ty, o) in events {
+            let mut rows = Vec::new();
+            if !self.header_done {
+                rows.push(self.header.clone());
+                self.header_done = true;
+            }
+            let mut r = data_row(sim, self.filter.kind, &o, &self.t);
+            if self.events_col {
+                r.insert(0, ty.as_str().into());
+            }
+            rows.push(r);
+            text.push_str(&print_rows(sim, &mut self.tw, &rows, &self.fmt, self.filter.kind, &[o]));
+        }
+        text
+    }
+}
+
+fn print_rows(_sim: &crate::sim::Sim, tw: &mut TabWriter, rows: &[Vec<String>], fmt: &Format, kind: Kind, objs: &[Value]) -> String {
     match fmt {
-        Format::Table { .. } => {
-            let text = tw.flush(rows);
-            ctx.out.out(&text);
-        }
-        Format::Name => {
-            for o in objs {
-                ctx.println(&format!("{}/{}", kind.qualified_singular(), obj::name(o)));
-            }
-        }
-        Format::Yaml => {
-            for o in objs {
-                let text = format!("{}---\n", super::yaml::to_yaml(o));
-                ctx.out.out(&text);
-            }
-        }
-        Format::Json | Format::JsonPath(_) | Format::GoTemplate(_) => {
-            for o in objs {
-                let text = serialize(std::slice::from_ref(o), true, fmt);
-                ctx.out.out(&text);
-            }
-        }
+        Format::Table { .. } => tw.flush(rows),
+        Format::Name => objs.iter().map(|o| format!("{}/{}\n", kind.qualified_singular(), obj::name(o))).collect(),
+        Format::Yaml => objs.iter().map(|o| format!("{}---\n", super::yaml::to_yaml(o))).collect(),
+        Format::Json | Format::JsonPath(_) | Format::GoTemplate(_) => objs.iter().map(|o| serialize(std::slice::from_ref(o), true, fmt)).collect(),
     }
 }

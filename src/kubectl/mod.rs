@@ -47,6 +47,10 @@ pub struct Ctx<'a> {
     pub interrupted: bool,
     /// Set when the command opened an interactive shell in a container (`exec -it`, `run -it`).
     pub attach: Option<exec::Attach>,
+    /// A live terminal (the page): a watch stays open as `job` instead of running ahead.
+    pub live: bool,
+    /// The watch left open when `live`.
+    pub job: Option<get::Watch>,
 }
 
 impl Ctx<'_> {

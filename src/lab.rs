@@ -1,0 +1,433 @@
+//! The page's lab, without the page: editor files, terminals with scrollback and history, the
+//! virtual clock driven from outside, and a journal of everything typed so that any earlier
+//! moment can be rebuilt (the model is deterministic: replaying the journal from the start
+//! gives the same cluster and the same terminal text).
+//!
+//! The yew components in `ui` only render a `Lab` and call its methods; the native tests drive
+//! it the same way.
+
+use crate::session::Session;
+use crate::shell::Stream;
+use crate::sim::{SimConfig, SimTime};
+use serde::{Deserialize, Serialize};
+
+/// The seed the page starts from (the seed lab's draws; see `tests/seed_lab.rs`).
+pub const DEFAULT_SEED: u64 = 52;
+
+/// Longest scrollback a terminal keeps, in pieces of text.
+const SCROLLBACK: usize = 4000;
+
+/// Something a person did, at a moment of virtual time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Virtual milliseconds since the cluster started.
+    pub at: u64,
+    /// Which terminal.
+    pub term: usize,
+    pub act: Act,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Act {
+    /// A line typed and entered (with its continuation lines, joined by newlines).
+    Line(String),
+    /// Ctrl-C.
+    Interrupt,
+    /// Ctrl-L.
+    Clear,
+    /// An editor file as it was when the next line ran.
+    File { name: String, text: String },
+}
+
+/// How a piece of terminal text is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Style {
+    Prompt,
+    Input,
+    Out,
+    Err,
+}
+
+/// One terminal as the page shows it.
+#[derive(Clone, Debug, Default)]
+pub struct TermView {
+    pub scrollback: Vec<(Style, String)>,
+    pub history: Vec<String>,
+}
+
+/// What the page saves between visits.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Saved {
+    pub version: u32,
+    pub seed: u64,
+    /// The editor files when the journal began.
+    pub initial_files: Vec<(String, String)>,
+    /// The editor files now.
+    pub files: Vec<(String, String)>,
+    pub journal: Vec<Entry>,
+    /// How far into the journal the cluster stands (entries after it were undone by scrubbing).
+    pub applied: usize,
+    /// The virtual clock, in milliseconds.
+    pub now: u64,
+    pub histories: Vec<Vec<String>>,
+}
+
+pub struct Lab {
+    pub seed: u64,
+    pub session: Session,
+    /// The editor's files, as tabs, in order.
+    pub files: Vec<(String, String)>,
+    initial_files: Vec<(String, String)>,
+    /// Files as the session last received them.
+    synced: Vec<(String, String)>,
+    pub journal: Vec<Entry>,
+    /// Entries of `journal` that the cluster has seen.
+    pub applied: usize,
+    pub terms: Vec<TermView>,
+    /// The latest moment reached (the scrubber's right end).
+    pub horizon: u64,
+}
+
+impl Lab {
+    /// A fresh cluster with `files` in the editor and `terminals` terminals.
+    pub fn new(seed: u64, files: Vec<(String, String)>, terminals: usize) -> Lab {
+        let mut session = Session::new(SimConfig::seeded(seed));
+        session.live = true;
+        let mut lab = Lab { seed, session, initial_files: files.clone(), files, synced: Vec::new(), journal: Vec::new(), applied: 0, terms: vec![TermView::default(); terminals.max(1)], horizon: 0 };
+        lab.sync_files(false);
+        for t in 0..lab.terms.len() {
+            lab.push_prompt(t);
+        }
+        lab
+    }
+
+    /// The page's first state: the seed's `web.yaml` and `deploy.yaml` in the editor.
+    pub fn seed_lab() -> Lab {
+        Lab::new(DEFAULT_SEED, default_files(), 2)
+    }
+
+    /// Virtual milliseconds since the cluster started.
+    pub fn now(&self) -> u64 {
+        self.session.sim.now().ms()
+    }
+
+    /// Whether terminal `t` is held by an open watch.
+    pub fn busy(&self, t: usize) -> bool {
+        self.session.busy(t)
+    }
+
+    /// The prompt terminal `t` shows now.
+    pub fn prompt(&self, t: usize) -> String {
+        self.session.prompt_in(t)
+    }
+
+    fn term(&mut self, t: usize) -> &mut TermView {
+        if self.terms.len() <= t {
+            self.terms.resize_with(t + 1, TermView::default);
+        }
+        &mut self.terms[t]
+    }
+
+    fn push(&mut self, t: usize, style: Style, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let term = self.term(t);
+        match term.scrollback.last_mut() {
+            Some((s, last)) if *s == style => last.push_str(text),
+            _ => term.scrollback.push((style, text.to_string())),
+        }
+        if term.scrollback.len() > SCROLLBACK {
+            let cut = term.scrollback.len() - SCROLLBACK;
+            term.scrollback.drain(..cut);
+        }
+    }
+
+    fn push_prompt(&mut self, t: usize) {
+        if !self.session.busy(t) {
+            let p = self.session.prompt_in(t);
+            self.push(t, Style::Prompt, &p);
+        }
+    }
+
+    /// Journals the editor files that changed since the session last saw them, and hands
+    /// them to the session (so `kubectl apply -f web.yaml` reads the editor's text).
+    fn sync_files(&mut self, journal: bool) {
+        let changed: Vec<(String, String)> = self.files.iter().filter(|f| !self.synced.contains(f)).cloned().collect();
+        for (name, text) in changed {
+            self.session.write_file(&name, &text);
+            if journal {
+                self.journal.push(Entry { at: self.now(), term: 0, act: Act::File { name: name.clone(), text: text.clone() } });
+                self.applied = self.journal.len();
+            }
+            self.synced.retain(|(n, _)| *n != name);
+            self.synced.push((name, text));
+        }
+    }
+
+    /// Forgets what was undone by scrubbing back: a new action starts a new future.
+    fn branch(&mut self) {
+        if self.applied < self.journal.len() {
+            self.journal.truncate(self.applied);
+            self.horizon = self.now();
+        }
+    }
+
+    fn record(&mut self, term: usize, act: Act) {
+        self.branch();
+        self.sync_files(true);
+        let e = Entry { at: self.now(), term, act };
+        self.journal.push(e.clone());
+        self.applied = self.journal.len();
+        self.apply(&e);
+    }
+
+    /// Runs a line in terminal `t`, as typed.
+    pub fn run(&mut self, t: usize, line: &str) {
+        if !line.trim().is_empty() {
+            let h = &mut self.term(t).history;
+            if h.last().map(String::as_str) != Some(line) {
+                h.push(line.to_string());
+            }
+        }
+        self.record(t, Act::Line(line.to_string()));
+    }
+
+    /// Ctrl-C in terminal `t`.
+    pub fn interrupt(&mut self, t: usize) {
+        self.record(t, Act::Interrupt);
+    }
+
+    /// Ctrl-L in terminal `t`.
+    pub fn clear(&mut self, t: usize) {
+        self.record(t, Act::Clear);
+    }
+
+    fn apply(&mut self, e: &Entry) {
+        let t = e.term;
+        match &e.act {
+            Act::Line(line) => {
+                if self.session.busy(t) {
+                    // A terminal held by a watch shows what is typed and runs nothing.
+                    self.push(t, Style::Input, &format!("{line}\n"));
+                    return;
+                }
+                let mut echo = String::new();
+                for (i, l) in line.split('\n').enumerate() {
+                    if i > 0 {
+                        echo.push_str("> ");
+                    }
+                    echo.push_str(l);
+                    echo.push('\n');
+                }
+                self.push(t, Style::Input, &echo);
+                let (out, _) = self.session.run_line_in(t, line);
+                for (s, text) in out.chunks {
+                    self.push(t, if s == Stream::Stdout { Style::Out } else { Style::Err }, &text);
+                }
+                self.push_prompt(t);
+            }
+            Act::Interrupt => {
+                let was_busy = self.session.busy(t);
+                let (out, _) = self.session.interrupt(t);
+                self.push(t, Style::Input, "^C\n");
+                for (s, text) in out.chunks {
+                    self.push(t, if s == Stream::Stdout { Style::Out } else { Style::Err }, &text);
+                }
+                let _ = was_busy;
+                self.push_prompt(t);
+            }
+            Act::Clear => {
+                self.term(t).scrollback.clear();
+                self.push_prompt(t);
+            }
+            Act::File { name, text } => {
+                self.session.write_file(name, text);
+                self.synced.retain(|(n, _)| n != name);
+                self.synced.push((name.clone(), text.clone()));
+            }
+        }
+        self.horizon = self.horizon.max(self.now());
+    }
+
+    /// Lets `ms` of virtual time pass, printing what open watches see.
+    pub fn advance(&mut self, ms: u64) {
+        let to = self.now() + ms;
+        self.run_to(to);
+    }
+
+    fn run_to(&mut self, to: u64) {
+        self.session.sim.run_until(SimTime(to));
+        self.poll();
+        self.horizon = self.horizon.max(self.now());
+    }
+
+    fn poll(&mut self) {
+        for t in 0..self.terms.len() {
+            let text = self.session.poll(t);
+            self.push(t, Style::Out, &text);
+        }
+    }
+
+    /// Jumps to the next moment something is scheduled to happen. False when nothing is.
+    pub fn step_event(&mut self) -> bool {
+        self.session.sim.settle_now();
+        match self.session.sim.next_due() {
+            Some(t) => {
+                self.run_to(t.ms());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether anything is scheduled to happen.
+    pub fn pending(&self) -> bool {
+        self.session.sim.next_due().is_some()
+    }
+
+    /// Rebuilds the lab as it was at virtual time `at` (back or forward), keeping the journal
+    /// so that scrubbing forward again replays what was done.
+    pub fn seek(&mut self, at: u64) {
+        let journal = std::mem::take(&mut self.journal);
+        let histories: Vec<Vec<String>> = self.terms.iter().map(|t| t.history.clone()).collect();
+        let files = self.files.clone();
+        let horizon = self.horizon.max(self.now());
+        let mut fresh = Lab::new(self.seed, self.initial_files.clone(), self.terms.len());
+        let mut applied = 0;
+        for e in &journal {
+            if e.at > at {
+                break;
+            }
+            fresh.run_to(e.at);
+            fresh.apply(e);
+            applied += 1;
+        }
+        fresh.run_to(at);
+        fresh.journal = journal;
+        fresh.applied = applied;
+        fresh.horizon = horizon;
+        fresh.files = files;
+        for (t, h) in histories.into_iter().enumerate() {
+            fresh.term(t).history = h;
+        }
+        *self = fresh;
+    }
+
+    /// Adds an editor file, or replaces its text.
+    pub fn set_file(&mut self, name: &str, text: &str) {
+        match self.files.iter_mut().find(|(n, _)| n == name) {
+            Some(f) => f.1 = text.to_string(),
+            None => self.files.push((name.to_string(), text.to_string())),
+        }
+    }
+
+    /// What to save.
+    pub fn save(&self) -> Saved {
+        Saved { version: 1, seed: self.seed, initial_files: self.initial_files.clone(), files: self.files.clone(), journal: self.journal.clone(), applied: self.applied, now: self.now(), histories: self.terms.iter().map(|t| t.history.clone()).collect() }
+    }
+
+    /// The lab a save describes, rebuilt by replaying its journal. A save from another version
+    /// is refused rather than half-read.
+    pub fn restore(saved: Saved, terminals: usize) -> Result<Lab, String> {
+        if saved.version != 1 {
+            return Err(format!("saved lab has version {}, this page reads version 1", saved.version));
+        }
+        if saved.applied > saved.journal.len() {
+            return Err("saved lab is inconsistent".into());
+        }
+        let end = saved.journal_end();
+        let mut lab = Lab::new(saved.seed, saved.initial_files, terminals.max(saved.histories.len()));
+        lab.horizon = end;
+        lab.journal = saved.journal;
+        // Rebuild exactly the applied prefix, then the clock.
+        let at = saved.now.max(lab.journal.get(saved.applied.wrapping_sub(1)).map_or(0, |e| e.at));
+        let tail = lab.journal.split_off(saved.applied);
+        lab.seek(at);
+        lab.journal.extend(tail);
+        lab.horizon = lab.horizon.max(at);
+        lab.files = saved.files;
+        for (t, h) in saved.histories.into_iter().enumerate() {
+            lab.term(t).history = h;
+        }
+        Ok(lab)
+    }
+}
+
+impl Saved {
+    fn journal_end(&self) -> u64 {
+        self.journal.last().map_or(0, |e| e.at).max(self.now)
+    }
+}
+
+/// The editor's files on a fresh page: the seed's manifests.
+pub fn default_files() -> Vec<(String, String)> {
+    vec![("web.yaml".into(), include_str!("../lessons/files/web.yaml").into()), ("deploy.yaml".into(), include_str!("../lessons/files/deploy.yaml").into())]
+}
+
+/// The file the "Deployment beside StatefulSet" button loads: one pod template, run by both.
+pub fn compare_file() -> (String, String) {
+    ("compare.yaml".into(), include_str!("../lessons/files/compare.yaml").into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lab: &Lab, t: usize) -> String {
+        lab.terms[t].scrollback.iter().map(|(_, s)| s.as_str()).collect()
+    }
+
+    #[test]
+    fn a_watch_follows_the_clock_and_ctrl_c_ends_it() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx");
+        assert!(lab.busy(0));
+        let first = text(&lab, 0);
+        assert!(first.contains("service/nginx created"), "{first}");
+        assert!(!first.contains("web-1"), "{first}");
+        lab.advance(60_000);
+        let later = text(&lab, 0);
+        assert!(later.contains("web-1"), "{later}");
+        lab.interrupt(0);
+        assert!(!lab.busy(0));
+        assert!(text(&lab, 0).ends_with("^C\nroot@k8s-m:~# "));
+    }
+
+    #[test]
+    fn scrubbing_back_and_forward_gives_the_same_text() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx");
+        lab.advance(5_000);
+        lab.run(1, "kubectl get pods");
+        lab.advance(40_000);
+        let t0 = text(&lab, 0);
+        let t1 = text(&lab, 1);
+        lab.seek(1_000);
+        assert!(!text(&lab, 1).contains("web-0"));
+        lab.seek(45_000);
+        assert_eq!(text(&lab, 0), t0);
+        assert_eq!(text(&lab, 1), t1);
+    }
+
+    #[test]
+    fn the_editor_file_is_what_apply_reads() {
+        let mut lab = Lab::seed_lab();
+        lab.set_file("web.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: edited\nspec:\n  ports:\n  - port: 80\n");
+        lab.run(0, "kubectl apply -f web.yaml");
+        assert!(text(&lab, 0).contains("service/edited created"), "{}", text(&lab, 0));
+    }
+
+    #[test]
+    fn a_save_restores_the_same_lab() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        lab.advance(30_000);
+        lab.run(0, "kubectl get pods");
+        let json = serde_json::to_string(&lab.save()).unwrap();
+        let back = Lab::restore(serde_json::from_str(&json).unwrap(), 2).unwrap();
+        assert_eq!(text(&back, 0), text(&lab, 0));
+        assert_eq!(back.now(), lab.now());
+        assert_eq!(back.terms[0].history, vec!["kubectl apply -f web.yaml", "kubectl get pods"]);
+    }
+}
