@@ -31,8 +31,8 @@ pub struct Entry {
 pub enum Act {
     /// A line typed and entered (with its continuation lines, joined by newlines).
     Line(String),
-    /// Ctrl-C.
-    Interrupt,
+    /// Ctrl-C, with what had been typed on the line.
+    Interrupt(String),
     /// Ctrl-L.
     Clear,
     /// An editor file as it was when the next line ran.
@@ -193,9 +193,17 @@ impl Lab {
         self.record(t, Act::Line(line.to_string()));
     }
 
-    /// Ctrl-C in terminal `t`.
-    pub fn interrupt(&mut self, t: usize) {
-        self.record(t, Act::Interrupt);
+    /// Ctrl-C in terminal `t`, with `typed` on the input line.
+    pub fn interrupt(&mut self, t: usize, typed: &str) {
+        self.record(t, Act::Interrupt(typed.to_string()));
+    }
+
+    /// Text for terminal `t` that is not the cluster's (completion candidates): shown, then a
+    /// fresh prompt; not journaled.
+    pub fn note(&mut self, t: usize, typed: &str, text: &str) {
+        self.push(t, Style::Input, &format!("{typed}\n"));
+        self.push(t, Style::Out, text);
+        self.push_prompt(t);
     }
 
     /// Ctrl-L in terminal `t`.
@@ -227,14 +235,12 @@ impl Lab {
                 }
                 self.push_prompt(t);
             }
-            Act::Interrupt => {
-                let was_busy = self.session.busy(t);
-                let (out, _) = self.session.interrupt(t);
-                self.push(t, Style::Input, "^C\n");
+            Act::Interrupt(typed) => {
+                let (out, _) = if typed.is_empty() || self.session.busy(t) { self.session.interrupt(t) } else { (Default::default(), false) };
+                self.push(t, Style::Input, &format!("{typed}^C\n"));
                 for (s, text) in out.chunks {
                     self.push(t, if s == Stream::Stdout { Style::Out } else { Style::Err }, &text);
                 }
-                let _ = was_busy;
                 self.push_prompt(t);
             }
             Act::Clear => {
@@ -389,7 +395,7 @@ mod tests {
         lab.advance(60_000);
         let later = text(&lab, 0);
         assert!(later.contains("web-1"), "{later}");
-        lab.interrupt(0);
+        lab.interrupt(0, "");
         assert!(!lab.busy(0));
         assert!(text(&lab, 0).ends_with("^C\nroot@k8s-m:~# "));
     }

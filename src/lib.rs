@@ -5,6 +5,8 @@
 //! - `kubectl`: kubectl's commands and printers over the model.
 //! - `shell`: the terminal's shell syntax and builtins.
 //! - `session` and `replay`: a terminal over a cluster, and the script format on top.
+pub mod complete;
+pub mod i18n;
 pub mod kubectl;
 pub mod lab;
 pub mod manifest;
@@ -14,3 +16,6 @@ pub mod session;
 pub mod shell;
 pub mod sim;
 pub mod textutils;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+pub mod view;

@@ -5,6 +5,7 @@
 //! (as `kubectl apply` does). Strict field validation against the schema finds unknown fields;
 //! `locate` turns a field path back into a line and column for our hint.
 
+pub mod highlight;
 pub mod schema;
 
 use serde_json::Value;

@@ -1,0 +1,130 @@
+//! Tab completion for the terminal: commands, kubectl's verbs, resource types, object names
+//! from the model, and files (the editor's and the shell's), as bash-completion for kubectl
+//! offers them.
+
+use crate::session::Session;
+use crate::sim::resources::RESOURCES;
+use crate::sim::Kind;
+
+/// Programs the lab machine has.
+const PROGRAMS: &[&str] = &["kubectl", "cat", "clear", "curl", "date", "echo", "grep", "head", "sleep", "sort", "tail", "wc"];
+
+/// kubectl's commands a lab uses.
+const VERBS: &[&str] = &["annotate", "api-resources", "apply", "cluster-info", "create", "delete", "describe", "exec", "explain", "get", "label", "logs", "patch", "rollout", "run", "scale", "version"];
+
+/// Verbs that take `TYPE [NAME]`.
+const TYPED: &[&str] = &["get", "describe", "delete", "label", "annotate", "patch", "scale", "rollout", "explain"];
+
+/// What Tab offers at the end of `line`: the byte offset where the word being completed
+/// starts, and the candidates, sorted.
+pub fn complete(session: &Session, line: &str) -> (usize, Vec<String>) {
+    let start = line.rfind(|c: char| c.is_whitespace() || c == '|' || c == ';' || c == '&').map_or(0, |i| i + 1);
+    let word = &line[start..];
+    // The words of the current command (after the last `|`, `;` or `&&`).
+    let cmd_start = line[..start].rfind(['|', ';', '&']).map_or(0, |i| i + 1);
+    let words: Vec<&str> = line[cmd_start..start].split_whitespace().collect();
+    let mut cands: Vec<String> = if words.is_empty() {
+        PROGRAMS.iter().map(|s| s.to_string()).collect()
+    } else if words[0] == "kubectl" || words[0] == "k" {
+        kubectl_candidates(session, &words[1..])
+    } else {
+        files(session)
+    };
+    cands.retain(|c| c.starts_with(word));
+    cands.sort();
+    cands.dedup();
+    (start, cands)
+}
+
+fn files(session: &Session) -> Vec<String> {
+    let dir = format!("{}/", session.env.cwd().trim_end_matches('/'));
+    session.env.files().map(|(n, _)| n.strip_prefix(dir.as_str()).unwrap_or(n).to_string()).collect()
+}
+
+fn kubectl_candidates(session: &Session, args: &[&str]) -> Vec<String> {
+    let prev = args.last().copied().unwrap_or("");
+    if matches!(prev, "-f" | "--filename") {
+        return files(session);
+    }
+    if matches!(prev, "-n" | "--namespace") {
+        return session.sim.store.list(Kind::Namespace, None).map(|(k, _)| k.name.clone()).collect();
+    }
+    let mut ns = "default".to_string();
+    let mut positional: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        if a == "-n" || a == "--namespace" {
+            if let Some(n) = args.get(i + 1) {
+                ns = n.to_string();
+            }
+            i += 2;
+            continue;
+        }
+        if let Some(n) = a.strip_prefix("--namespace=") {
+            ns = n.to_string();
+        } else if !a.starts_with('-') {
+            positional.push(a);
+        } else if matches!(a, "-l" | "-o" | "-c" | "--selector" | "--output" | "--container" | "--image") {
+            i += 1;
+        }
+        i += 1;
+    }
+    let Some(verb) = positional.first() else { return VERBS.iter().map(|s| s.to_string()).collect() };
+    let rest = &positional[1..];
+    let names = |kind: Kind| -> Vec<String> {
+        let list_ns = if kind.namespaced() { Some(ns.as_str()) } else { None };
+        session.sim.store.list(kind, list_ns).map(|(k, _)| k.name.clone()).collect()
+    };
+    match *verb {
+        "logs" | "exec" if rest.is_empty() => names(Kind::Pod),
+        "rollout" if rest.is_empty() => ["history", "restart", "status", "undo"].iter().map(|s| s.to_string()).collect(),
+        "rollout" if rest.len() == 1 => ["deployment", "statefulset"].iter().map(|s| s.to_string()).collect(),
+        "rollout" => rest.get(1).and_then(|t| Kind::from_arg(t)).map(names).unwrap_or_default(),
+        "create" if rest.is_empty() => vec!["namespace".into()],
+        v if TYPED.contains(&v) => match rest.len() {
+            0 => RESOURCES.iter().filter(|r| r.kind != Kind::Event || v == "get").map(|r| r.plural.to_string()).chain(["all".to_string()]).collect(),
+            _ => match rest[0].split_once('/') {
+                Some(_) => Vec::new(),
+                None => Kind::from_arg(rest[0]).map(names).unwrap_or_default(),
+            },
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// The longest prefix all candidates share.
+pub fn common_prefix(cands: &[String]) -> String {
+    let Some(first) = cands.first() else { return String::new() };
+    let mut n = first.len();
+    for c in &cands[1..] {
+        n = n.min(first.bytes().zip(c.bytes()).take_while(|(a, b)| a == b).count());
+    }
+    while !first.is_char_boundary(n) {
+        n -= 1;
+    }
+    first[..n].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::Lab;
+
+    #[test]
+    fn completes_verbs_types_names_and_files() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        lab.advance(30_000);
+        let s = &lab.session;
+        assert_eq!(complete(s, "kub"), (0, vec!["kubectl".to_string()]));
+        assert_eq!(complete(s, "kubectl ap").1, ["api-resources", "apply"]);
+        assert_eq!(complete(s, "kubectl apply -f w").1, ["web.yaml"]);
+        assert_eq!(complete(s, "kubectl get statef").1, ["statefulsets"]);
+        assert_eq!(complete(s, "kubectl get pods we").1, ["web-0", "web-1"]);
+        assert_eq!(complete(s, "kubectl exec -it w").1, ["web-0", "web-1"]);
+        assert_eq!(complete(s, "kubectl delete pvc ").1, ["www-web-0", "www-web-1"]);
+        assert_eq!(complete(s, "kubectl get pods -n kube-").1, ["kube-node-lease", "kube-public", "kube-system"]);
+        assert_eq!(common_prefix(&["web-0".into(), "web-1".into()]), "web-");
+    }
+}

@@ -1,0 +1,122 @@
+//! The page's words in English and Korean. Every text a control shows comes from `t`, so a
+//! language switch changes all of it; kubectl's own output stays as kubectl prints it.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Ko,
+}
+
+impl Lang {
+    /// The language for a browser's preference list (`navigator.languages`).
+    pub fn from_browser(langs: &[String]) -> Lang {
+        for l in langs {
+            let l = l.to_ascii_lowercase();
+            if l.starts_with("ko") {
+                return Lang::Ko;
+            }
+            if l.starts_with("en") {
+                return Lang::En;
+            }
+        }
+        Lang::En
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ko => "ko",
+        }
+    }
+
+    pub fn from_code(c: &str) -> Option<Lang> {
+        match c {
+            "en" => Some(Lang::En),
+            "ko" => Some(Lang::Ko),
+            _ => None,
+        }
+    }
+}
+
+/// (key, English, Korean).
+const WORDS: &[(&str, &str, &str)] = &[
+    ("title", "Kubelab", "Kubelab"),
+    ("tagline", "a Kubernetes lab in your browser", "브라우저 속 쿠버네티스 실습실"),
+    ("editor", "Editor", "편집기"),
+    ("terminal", "Terminal", "터미널"),
+    ("diagram", "Cluster", "클러스터"),
+    ("timeline", "Timeline", "타임라인"),
+    ("events", "Events", "이벤트"),
+    ("apply", "Apply", "적용"),
+    ("new_file", "New file", "새 파일"),
+    ("file_name", "File name", "파일 이름"),
+    ("add", "Add", "추가"),
+    ("no_problems", "No problems found", "문제 없음"),
+    ("play", "Play", "재생"),
+    ("pause", "Pause", "일시정지"),
+    ("speed", "Speed", "속도"),
+    ("step", "Next event", "다음 이벤트"),
+    ("clock", "Cluster clock", "클러스터 시계"),
+    ("scrub", "Move through time", "시간 이동"),
+    ("reset", "Reset", "초기화"),
+    ("reset_confirm", "Start over? Files, terminal history and the cluster will be cleared.", "처음부터 다시 할까요? 파일, 터미널 기록, 클러스터가 지워집니다."),
+    ("yes", "Yes, reset", "예, 초기화"),
+    ("no", "Cancel", "취소"),
+    ("compare", "Deployment beside StatefulSet", "디플로이먼트와 스테이트풀셋 비교"),
+    ("language", "한국어", "English"),
+    ("language_label", "Switch language", "언어 바꾸기"),
+    ("panes", "Panes", "창"),
+    ("close", "Close", "닫기"),
+    ("object_yaml", "Object as the cluster holds it", "클러스터가 가진 객체"),
+    ("unscheduled", "Not scheduled", "스케줄 대기"),
+    ("services", "Services and DNS", "서비스와 DNS"),
+    ("volumes", "Volumes without a claim", "클레임 없는 볼륨"),
+    ("no_events", "No events yet", "아직 이벤트 없음"),
+    ("storage_off", "This browser does not let the page save: your work lasts until the tab closes.", "이 브라우저는 저장을 허용하지 않습니다. 탭을 닫으면 작업이 사라집니다."),
+    ("storage_corrupt", "The saved lab could not be read, so a fresh one was started.", "저장된 실습을 읽을 수 없어 새로 시작했습니다."),
+    ("storage_full", "Storage is full: the latest changes are not saved.", "저장 공간이 가득 차 최근 변경을 저장하지 못했습니다."),
+    ("terminal_n", "Terminal", "터미널"),
+    ("input_label", "Command line", "명령 줄"),
+    ("editor_label", "YAML file", "YAML 파일"),
+    ("owner", "owner", "소유자"),
+];
+
+/// The word for `key`; the key itself when there is none (a missing word shows, never panics).
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    match WORDS.iter().find(|(k, _, _)| *k == key) {
+        Some((_, en, ko)) => match lang {
+            Lang::En => en,
+            Lang::Ko => ko,
+        },
+        None => "?",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_has_both_languages_and_keys_are_unique() {
+        for (i, (k, en, ko)) in WORDS.iter().enumerate() {
+            assert!(!en.is_empty() && !ko.is_empty(), "{k}");
+            assert!(!WORDS[..i].iter().any(|(k2, _, _)| k2 == k), "duplicate {k}");
+        }
+        assert_eq!(t(Lang::Ko, "apply"), "적용");
+        assert_eq!(Lang::from_browser(&["ko-KR".into(), "en".into()]), Lang::Ko);
+        assert_eq!(Lang::from_browser(&["fr".into(), "en-US".into()]), Lang::En);
+    }
+
+    #[test]
+    fn the_ui_uses_only_known_words() {
+        // Every t(lang, "key") in the UI source names a key of WORDS.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/ui");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for part in text.split("tr(\"").skip(1) {
+                let key = &part[..part.find('"').unwrap()];
+                assert!(WORDS.iter().any(|(k, _, _)| *k == key), "unknown word {key}");
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The cluster diagram (SVG) and the Events panel: `view::diagram` laid out as lanes, one per
+//! node, with pod cards, their disks, controllers above and Services with DNS below.
+
+use super::{App, Msg};
+use crate::sim::{Kind, ObjKey};
+use crate::view::{self, Part, PodCard, Rel, Stage};
+use std::collections::BTreeMap;
+use yew::prelude::*;
+
+const LANE_W: i32 = 236;
+const GAP: i32 = 12;
+const CARD_H: i32 = 62;
+const DISK_H: i32 = 30;
+const CTRL_W: i32 = 200;
+const CTRL_H: i32 = 40;
+const HEAD_H: i32 = 40;
+
+fn stage_class(s: Stage) -> &'static str {
+    match s {
+        Stage::Pending => "stage-pending",
+        Stage::Creating => "stage-creating",
+        Stage::Running => "stage-running",
+        Stage::Terminating => "stage-terminating",
+        Stage::Failed => "stage-failed",
+        Stage::Done => "stage-done",
+    }
+}
+
+fn part_class(p: Part) -> &'static str {
+    match p {
+        Part::Stem => "stem",
+        Part::Hash => "hash",
+        Part::Random => "random",
+        Part::Ordinal => "ordinal",
+    }
+}
+
+fn select(ctx: &Context<App>, k: ObjKey) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let k2 = k.clone();
+    (
+        ctx.link().callback(move |_| Msg::Select(Some(k.clone()))),
+        ctx.link().batch_callback(move |e: KeyboardEvent| (e.key() == "Enter" || e.key() == " ").then(|| Msg::Select(Some(k2.clone())))),
+    )
+}
+
+fn kind_word(k: Kind) -> &'static str {
+    k.info().kind_name
+}
+
+pub fn view(app: &App, ctx: &Context<App>) -> Html {
+    let sim = &app.lab.session.sim;
+    let d = view::diagram(sim);
+    let mut pos: BTreeMap<ObjKey, (i32, i32, i32, i32)> = BTreeMap::new();
+    let mut items: Vec<Html> = Vec::new();
+    let width = (d.lanes.len() as i32 + i32::from(!d.unscheduled.is_empty())) * (LANE_W + GAP);
+    // Controllers, in rows above the lanes.
+    let per_row = (width / (CTRL_W + GAP)).max(1);
+    for (i, c) in d.controllers.iter().enumerate() {
+        let (x, y) = ((i as i32 % per_row) * (CTRL_W + GAP), (i as i32 / per_row) * (CTRL_H + GAP));
+        pos.insert(c.key.clone(), (x, y, CTRL_W, CTRL_H));
+        let (click, key) = select(ctx, c.key.clone());
+        items.push(html! {
+            <g key={format!("c-{}-{}", kind_word(c.key.kind), c.key.name)} class="ctrl" style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button" data-testid={format!("ctrl-{}-{}", kind_word(c.key.kind), c.key.name)} onclick={click} onkeydown={key}>
+                <rect width={CTRL_W.to_string()} height={CTRL_H.to_string()} rx="6" />
+                <text x="8" y="16" class="kind">{ kind_word(c.key.kind) }</text>
+                <text x="8" y="33" class="name">{ format!("{}  {}", c.key.name, c.ready) }</text>
+            </g>
+        });
+    }
+    let rows = (d.controllers.len() as i32 + per_row - 1) / per_row;
+    let top = rows * (CTRL_H + GAP) + 24;
+    let mut lanes: Vec<(String, String, Vec<&PodCard>)> = d.lanes.iter().map(|l| (l.node.clone(), format!("{} {}", l.role, l.ip), l.pods.iter().collect())).collect();
+    if !d.unscheduled.is_empty() {
+        lanes.push((app.tr("unscheduled").to_string(), String::new(), d.unscheduled.iter().collect()));
+    }
+    let mut bottom = top + HEAD_H;
+    let mut lane_y: BTreeMap<String, i32> = BTreeMap::new();
+    for (i, (node, sub, pods)) in lanes.iter().enumerate() {
+        let x = i as i32 * (LANE_W + GAP);
+        let mut y = top + HEAD_H;
+        for p in pods {
+            let h = CARD_H;
+            pos.insert(p.key.clone(), (x + 6, y, LANE_W - 12, h));
+            let (click, key) = select(ctx, p.key.clone());
+            let parts = p.name_parts.iter().map(|(s, k)| html! { <tspan class={part_class(*k)}>{ s.clone() }</tspan> });
+            items.push(html! {
+                <g key={format!("p-{}-{}", p.key.ns, p.key.name)} class={classes!("pod", stage_class(p.stage))} style={format!("transform: translate({}px, {y}px)", x + 6)}
+                    tabindex="0" role="button" data-testid={format!("pod-{}", p.key.name)} data-status={p.status.clone()} data-node={p.node.clone().unwrap_or_default()} onclick={click} onkeydown={key}>
+                    <rect width={(LANE_W - 12).to_string()} height={h.to_string()} rx="8" />
+                    <text x="10" y="19" class="pod-name">{ for parts }</text>
+                    <text x="10" y="37" class="pod-status">{ format!("{}  {}", p.status, p.ready) }</text>
+                    <text x="10" y="53" class="pod-ip">{ if p.ip.is_empty() { "—".to_string() } else { p.ip.clone() } }</text>
+                </g>
+            });
+            y += h + 4;
+            for c in &p.claims {
+                if let Some(disk) = d.disks.iter().find(|x| x.claim.ns == p.key.ns && x.claim.name == *c) {
+                    items.push(disk_html(ctx, disk, x + 22, y));
+                    pos.insert(disk.claim.clone(), (x + 22, y, LANE_W - 44, DISK_H));
+                    y += DISK_H + 4;
+                }
+            }
+            y += GAP;
+        }
+        lane_y.insert(node.clone(), y);
+        bottom = bottom.max(y);
+        items.insert(0, html! {
+            <g key={format!("lane-{node}")} class="lane" style={format!("transform: translate({x}px, {top}px)")} data-testid={format!("lane-{node}")}>
+                <rect class="lane-bg" width={LANE_W.to_string()} height="100%" rx="10" />
+                <text x="10" y="18" class="node-name">{ node.clone() }</text>
+                <text x="10" y="33" class="node-sub">{ sub.clone() }</text>
+            </g>
+        });
+    }
+    // Claims no pod mounts now: in their volume's lane, below the pods.
+    for disk in d.disks.iter().filter(|x| x.used_by.is_none()) {
+        let lane = disk.node.as_deref().and_then(|n| lanes.iter().position(|(name, _, _)| name == n)).unwrap_or(lanes.len().saturating_sub(1));
+        let x = lane as i32 * (LANE_W + GAP) + 22;
+        let name = lanes.get(lane).map(|l| l.0.clone()).unwrap_or_default();
+        let y = lane_y.entry(name).or_insert(top + HEAD_H);
+        items.push(disk_html(ctx, disk, x, *y));
+        pos.insert(disk.claim.clone(), (x, *y, LANE_W - 44, DISK_H));
+        *y += DISK_H + GAP;
+        bottom = bottom.max(*y);
+    }
+    // Services and their DNS records, below the lanes.
+    let mut sy = bottom + 20;
+    let mut svc_items = Vec::new();
+    for s in &d.services {
+        let h = 40 + 16 * s.records.len() as i32;
+        let records = s.records.iter().enumerate().map(|(i, r)| {
+            let text = if r.lit { format!("{} {} {}", r.name, r.ty, r.value) } else { format!("{} {} …", r.name, r.ty) };
+            html! { <text key={format!("{}-{}-{}", r.name, r.ty, r.value)} x="10" y={(48 + 16 * i as i32).to_string()} class={classes!("record", r.lit.then_some("lit"))}>{ text }</text> }
+        });
+        let (click, key) = select(ctx, s.key.clone());
+        svc_items.push(html! {
+            <g key={format!("s-{}-{}", s.key.ns, s.key.name)} class="svc" style={format!("transform: translate(0px, {sy}px)")} tabindex="0" role="button" data-testid={format!("svc-{}", s.key.name)} onclick={click} onkeydown={key}>
+                <rect width={(width - GAP).to_string()} height={(h + 8).to_string()} rx="8" />
+                <text x="10" y="20" class="name">{ format!("Service {}  {}", s.key.name, s.cluster_ip) }</text>
+                { for records }
+            </g>
+        });
+        sy += h + 8 + GAP;
+    }
+    for (name, phase) in &d.loose_volumes {
+        svc_items.push(html! { <text key={format!("v-{name}")} x="4" y={(sy + 14).to_string()} class="loose">{ format!("{}: {name} ({phase})", app.tr("volumes")) }</text> });
+        sy += 20;
+    }
+    let links = d.links.iter().filter_map(|(a, b, rel)| {
+        let (ax, ay, aw, ah) = *pos.get(a)?;
+        let (bx, by, bw, _) = *pos.get(b)?;
+        let class = match rel {
+            Rel::Owns => "link owns",
+            Rel::Mounts => "link mounts",
+            Rel::Binds => return None,
+        };
+        Some(html! { <line key={format!("l-{}-{}-{}", a.name, b.name, class)} class={class} x1={(ax + aw / 2).to_string()} y1={(ay + ah).to_string()} x2={(bx + bw / 2).to_string()} y2={by.to_string()} /> })
+    });
+    let height = sy + 10;
+    let (headers, rows) = view::events(sim);
+    let shown: Vec<&Vec<String>> = rows.iter().rev().take(60).collect();
+    html! {
+        <section class="pane diagram" aria-label={app.tr("diagram")}>
+            <svg data-testid="cluster-diagram" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} role="img" aria-label={app.tr("diagram")}>
+                { for links }
+                { for items }
+                { for svc_items }
+            </svg>
+            <h2>{ app.tr("events") }</h2>
+            <div class="events-wrap">
+                if shown.is_empty() {
+                    <p class="muted">{ app.tr("no_events") }</p>
+                } else {
+                    <table class="events" data-testid="events">
+                        <thead><tr>{ for headers.iter().map(|h| html! { <th>{ h.clone() }</th> }) }</tr></thead>
+                        <tbody>{ for shown.iter().map(|r| html! { <tr>{ for r.iter().map(|c| html! { <td>{ c.clone() }</td> }) }</tr> }) }</tbody>
+                    </table>
+                }
+            </div>
+        </section>
+    }
+}
+
+fn disk_html(ctx: &Context<App>, disk: &view::Disk, x: i32, y: i32) -> Html {
+    let (click, key) = select(ctx, disk.claim.clone());
+    let bound = disk.phase == "Bound";
+    let pv = disk.volume.clone().unwrap_or_else(|| "…".into());
+    html! {
+        <g key={format!("d-{}-{}", disk.claim.ns, disk.claim.name)} class={classes!("disk", bound.then_some("bound"))} style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button"
+            data-testid={format!("pvc-{}", disk.claim.name)} data-phase={disk.phase.clone()} onclick={click} onkeydown={key}>
+            <rect width={(LANE_W - 44).to_string()} height={DISK_H.to_string()} rx="12" />
+            <text x="10" y="12" class="disk-name">{ format!("{} {} {}", disk.claim.name, disk.phase, disk.capacity) }</text>
+            <text x="10" y="25" class="disk-pv">{ pv }</text>
+        </g>
+    }
+}

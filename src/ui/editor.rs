@@ -1,0 +1,60 @@
+//! The YAML editor pane: file tabs, line numbers, colouring, and the diagnostics
+//! `kubectl apply` would give, refreshed as you type.
+
+use super::{App, Msg};
+use crate::kubectl::apply::diagnose;
+use crate::manifest::highlight;
+use yew::prelude::*;
+
+pub fn view(app: &App, ctx: &Context<App>) -> Html {
+    let link = ctx.link();
+    let tabs = app.lab.files.iter().enumerate().map(|(i, (name, _))| {
+        html! { <button role="tab" class="tab" aria-selected={(i == app.active_file).to_string()} data-testid={format!("file-tab-{name}")} onclick={link.callback(move |_| Msg::SelectFile(i))}>{ name.clone() }</button> }
+    });
+    let (name, text) = app.lab.files.get(app.active_file).cloned().unwrap_or_default();
+    let diags = diagnose(&name, &text);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let numbers = (1..=lines.len()).map(|n| {
+        let bad = diags.iter().any(|d| d.line == n);
+        html! { <span class={classes!("ln", bad.then_some("bad"))}>{ format!("{n}\n") }</span> }
+    });
+    let coloured = lines.iter().enumerate().map(|(i, l)| {
+        let bad = diags.iter().any(|d| d.line == i + 1);
+        let toks = highlight::line(l).into_iter().map(|(t, s)| html! { <span class={t.class()}>{ s }</span> });
+        html! { <span class={classes!("code-line", bad.then_some("bad"))}>{ for toks }{ "\n" }</span> }
+    });
+    let list = if diags.is_empty() {
+        html! { <li class="ok">{ app.tr("no_problems") }</li> }
+    } else {
+        html! { <>{ for diags.iter().map(|d| html! { <li>{ format!("{name}:{}:{}: {}", d.line, d.column, d.text) }</li> }) }</> }
+    };
+    let oninput = link.callback(|e: InputEvent| {
+        let el: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+        Msg::Edit(el.value())
+    });
+    let new_name = link.callback(|e: InputEvent| {
+        let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Msg::NewFileName(el.value())
+    });
+    let add_key = link.batch_callback(|e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::AddFile));
+    html! {
+        <section class="pane editor" aria-label={app.tr("editor")}>
+            <div class="tabs" role="tablist">
+                { for tabs }
+                <span class="new-file">
+                    <input data-testid="new-file-name" placeholder={app.tr("file_name")} aria-label={app.tr("file_name")} value={app.new_file.clone()} oninput={new_name} onkeydown={add_key} />
+                    <button data-testid="new-file" onclick={link.callback(|_| Msg::AddFile)}>{ "+ " }{ app.tr("new_file") }</button>
+                </span>
+                <button class="apply" data-testid="apply" onclick={link.callback(|_| Msg::Apply)}>{ app.tr("apply") }</button>
+            </div>
+            <div class="code">
+                <pre class="gutter" aria-hidden="true">{ for numbers }</pre>
+                <div class="code-stack">
+                    <pre class="colour" aria-hidden="true">{ for coloured }</pre>
+                    <textarea data-testid="yaml-editor" aria-label={app.tr("editor_label")} spellcheck="false" autocapitalize="off" value={text} {oninput} />
+                </div>
+            </div>
+            <ul class="diagnostics" data-testid="diagnostics" aria-live="polite">{ list }</ul>
+        </section>
+    }
+}

@@ -1,0 +1,493 @@
+//! The browser page: yew components over a `Lab`. They render the model's state and events
+//! and call the lab's methods; no rule of the cluster lives here.
+//!
+//! Panes (editor, terminal, diagram, timeline) can be shown alone or together: `?panes=`
+//! in the address picks them (`?panes=terminal,diagram`), and the header's toggles change them.
+
+mod diagram;
+mod editor;
+mod storage;
+mod terminal;
+
+use crate::i18n::{self, Lang};
+use crate::lab::{self, Lab};
+use crate::sim::ObjKey;
+use gloo::timers::callback::Interval;
+use yew::prelude::*;
+
+/// How often the clock moves while playing (real milliseconds).
+const TICK_MS: u32 = 50;
+/// How many terminals the page has.
+const TERMINALS: usize = 2;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Editor,
+    Terminal,
+    Diagram,
+    Timeline,
+}
+
+const PANES: [Pane; 4] = [Pane::Editor, Pane::Terminal, Pane::Diagram, Pane::Timeline];
+
+impl Pane {
+    fn key(self) -> &'static str {
+        match self {
+            Pane::Editor => "editor",
+            Pane::Terminal => "terminal",
+            Pane::Diagram => "diagram",
+            Pane::Timeline => "timeline",
+        }
+    }
+}
+
+pub enum Msg {
+    Tick,
+    Edit(String),
+    SelectFile(usize),
+    NewFileName(String),
+    AddFile,
+    Apply,
+    Input(usize, String),
+    Key(usize, KeyboardEvent),
+    SelectTerm(usize),
+    Play,
+    Pause,
+    Speed(u64),
+    Step,
+    Seek(u64),
+    Select(Option<ObjKey>),
+    ToggleLang,
+    AskReset,
+    Reset(bool),
+    Compare,
+    TogglePane(Pane),
+}
+
+pub struct App {
+    lab: Lab,
+    lang: Lang,
+    active_file: usize,
+    new_file: String,
+    active_term: usize,
+    inputs: Vec<String>,
+    /// Lines typed so far of an unfinished command (an open quote, a here-document).
+    pending: Vec<String>,
+    hist_pos: Vec<Option<usize>>,
+    playing: bool,
+    speed: u64,
+    selected: Option<ObjKey>,
+    panes: Vec<Pane>,
+    notice: Option<&'static str>,
+    confirm_reset: bool,
+    dirty: bool,
+    since_save: u32,
+    _clock: Option<Interval>,
+    term_out: [NodeRef; TERMINALS],
+    term_in: [NodeRef; TERMINALS],
+}
+
+impl App {
+    fn tr(&self, key: &str) -> &'static str {
+        i18n::t(self.lang, key)
+    }
+
+    fn shown(&self, p: Pane) -> bool {
+        self.panes.contains(&p)
+    }
+
+    fn save(&mut self) {
+        if let Err(key) = storage::save(&self.lab.save()) {
+            self.notice = Some(key);
+        }
+        self.dirty = false;
+        self.since_save = 0;
+    }
+
+    /// The terminal a button's command goes to: the active one unless a watch holds it.
+    fn free_term(&self) -> usize {
+        if !self.lab.busy(self.active_term) {
+            return self.active_term;
+        }
+        (0..TERMINALS).find(|&t| !self.lab.busy(t)).unwrap_or(self.active_term)
+    }
+
+    fn run_visibly(&mut self, line: &str) {
+        let t = self.free_term();
+        self.active_term = t;
+        self.lab.run(t, line);
+        self.dirty = true;
+    }
+}
+
+fn query_panes() -> Option<Vec<Pane>> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    let v = params.get("panes")?;
+    let panes: Vec<Pane> = v.split(',').filter_map(|w| PANES.iter().copied().find(|p| p.key() == w.trim())).collect();
+    (!panes.is_empty()).then_some(panes)
+}
+
+fn browser_lang() -> Lang {
+    if let Some(l) = storage::load_lang() {
+        return l;
+    }
+    let langs: Vec<String> = web_sys::window().map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect()).unwrap_or_default();
+    Lang::from_browser(&langs)
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let (lab, notice) = match storage::load() {
+            storage::Loaded::Saved(saved) => match Lab::restore(saved, TERMINALS) {
+                Ok(lab) => (lab, None),
+                Err(_) => (Lab::seed_lab(), Some("storage_corrupt")),
+            },
+            storage::Loaded::Nothing => (Lab::seed_lab(), None),
+            storage::Loaded::Corrupt => (Lab::seed_lab(), Some("storage_corrupt")),
+            storage::Loaded::Unavailable => (Lab::seed_lab(), Some("storage_off")),
+        };
+        let link = ctx.link().clone();
+        let clock = Interval::new(TICK_MS, move || link.send_message(Msg::Tick));
+        App {
+            lab,
+            lang: browser_lang(),
+            active_file: 0,
+            new_file: String::new(),
+            active_term: 0,
+            inputs: vec![String::new(); TERMINALS],
+            pending: vec![String::new(); TERMINALS],
+            hist_pos: vec![None; TERMINALS],
+            playing: true,
+            speed: 1,
+            selected: None,
+            panes: query_panes().unwrap_or_else(|| PANES.to_vec()),
+            notice,
+            confirm_reset: false,
+            dirty: false,
+            since_save: 0,
+            _clock: Some(clock),
+            term_out: Default::default(),
+            term_in: Default::default(),
+        }
+    }
+
+    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Tick => {
+                self.since_save += 1;
+                if self.dirty && self.since_save * TICK_MS >= 1000 {
+                    self.save();
+                }
+                if !self.playing {
+                    return false;
+                }
+                let before = self.lab.now();
+                self.lab.advance(TICK_MS as u64 * self.speed);
+                self.dirty |= self.lab.now() != before;
+                true
+            }
+            Msg::Edit(text) => {
+                if let Some(f) = self.lab.files.get_mut(self.active_file) {
+                    f.1 = text;
+                }
+                self.dirty = true;
+                self.save();
+                true
+            }
+            Msg::SelectFile(i) => {
+                self.active_file = i.min(self.lab.files.len().saturating_sub(1));
+                true
+            }
+            Msg::NewFileName(n) => {
+                self.new_file = n;
+                false
+            }
+            Msg::AddFile => {
+                let name = self.new_file.trim().to_string();
+                if name.is_empty() || name.contains(char::is_whitespace) || name.contains('/') {
+                    return false;
+                }
+                if !self.lab.files.iter().any(|(n, _)| *n == name) {
+                    self.lab.set_file(&name, "");
+                }
+                self.active_file = self.lab.files.iter().position(|(n, _)| *n == name).unwrap_or(0);
+                self.new_file.clear();
+                self.dirty = true;
+                true
+            }
+            Msg::Apply => {
+                if let Some((name, _)) = self.lab.files.get(self.active_file).cloned() {
+                    self.run_visibly(&format!("kubectl apply -f {name}"));
+                }
+                true
+            }
+            Msg::Input(t, v) => {
+                self.inputs[t] = v;
+                false
+            }
+            Msg::Key(t, e) => self.on_key(t, e),
+            Msg::SelectTerm(t) => {
+                self.active_term = t;
+                true
+            }
+            Msg::Play => {
+                self.playing = true;
+                true
+            }
+            Msg::Pause => {
+                self.playing = false;
+                true
+            }
+            Msg::Speed(s) => {
+                self.speed = s;
+                true
+            }
+            Msg::Step => {
+                self.playing = false;
+                self.lab.step_event();
+                self.dirty = true;
+                true
+            }
+            Msg::Seek(at) => {
+                self.playing = false;
+                self.lab.seek(at);
+                self.dirty = true;
+                true
+            }
+            Msg::Select(k) => {
+                self.selected = k;
+                true
+            }
+            Msg::ToggleLang => {
+                self.lang = if self.lang == Lang::En { Lang::Ko } else { Lang::En };
+                storage::save_lang(self.lang);
+                true
+            }
+            Msg::AskReset => {
+                self.confirm_reset = true;
+                true
+            }
+            Msg::Reset(yes) => {
+                self.confirm_reset = false;
+                if yes {
+                    self.lab = Lab::seed_lab();
+                    self.active_file = 0;
+                    self.inputs = vec![String::new(); TERMINALS];
+                    self.pending = vec![String::new(); TERMINALS];
+                    self.hist_pos = vec![None; TERMINALS];
+                    self.selected = None;
+                    self.playing = true;
+                    storage::clear();
+                    self.save();
+                }
+                true
+            }
+            Msg::Compare => {
+                let (name, text) = lab::compare_file();
+                self.lab.set_file(&name, &text);
+                self.active_file = self.lab.files.iter().position(|(n, _)| *n == name).unwrap_or(0);
+                self.run_visibly(&format!("kubectl apply -f {name}"));
+                true
+            }
+            Msg::TogglePane(p) => {
+                if self.shown(p) {
+                    if self.panes.len() > 1 {
+                        self.panes.retain(|x| *x != p);
+                    }
+                } else {
+                    self.panes.push(p);
+                }
+                true
+            }
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, first: bool) {
+        for r in &self.term_out {
+            if let Some(el) = r.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        }
+        if first {
+            if let Some(el) = self.term_in[0].cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let toggles = PANES.iter().map(|&p| {
+            let pressed = self.shown(p);
+            html! { <button class="toggle" aria-pressed={pressed.to_string()} onclick={link.callback(move |_| Msg::TogglePane(p))}>{ self.tr(p.key()) }</button> }
+        });
+        let layout = format!("layout {}", self.panes.iter().map(|p| format!("with-{}", p.key())).collect::<Vec<_>>().join(" "));
+        html! {
+            <div class={layout} lang={self.lang.code()}>
+                <header class="bar">
+                    <h1>{ self.tr("title") }<small>{ self.tr("tagline") }</small></h1>
+                    <nav class="tools" aria-label={self.tr("panes")}>
+                        { for toggles }
+                        <button data-testid="compare" onclick={link.callback(|_| Msg::Compare)}>{ self.tr("compare") }</button>
+                        <button data-testid="lang" aria-label={self.tr("language_label")} onclick={link.callback(|_| Msg::ToggleLang)}>{ self.tr("language") }</button>
+                        <button data-testid="reset" onclick={link.callback(|_| Msg::AskReset)}>{ self.tr("reset") }</button>
+                    </nav>
+                </header>
+                if self.confirm_reset {
+                    <div class="confirm" role="alertdialog" aria-label={self.tr("reset")}>
+                        <p>{ self.tr("reset_confirm") }</p>
+                        <button data-testid="reset-yes" onclick={link.callback(|_| Msg::Reset(true))}>{ self.tr("yes") }</button>
+                        <button onclick={link.callback(|_| Msg::Reset(false))}>{ self.tr("no") }</button>
+                    </div>
+                }
+                if let Some(n) = self.notice {
+                    <p class="notice" role="status" data-testid="notice">{ self.tr(n) }</p>
+                }
+                <main class="panes">
+                    if self.shown(Pane::Editor) { { editor::view(self, ctx) } }
+                    if self.shown(Pane::Terminal) { { terminal::view(self, ctx) } }
+                    if self.shown(Pane::Diagram) { { diagram::view(self, ctx) } }
+                    if self.shown(Pane::Timeline) { { self.timeline(ctx) } }
+                </main>
+                if let Some(k) = &self.selected {
+                    { self.object_dialog(ctx, k) }
+                }
+            </div>
+        }
+    }
+}
+
+impl App {
+    fn on_key(&mut self, t: usize, e: KeyboardEvent) -> bool {
+        let key = e.key();
+        if e.ctrl_key() && (key == "c" || key == "C") {
+            e.prevent_default();
+            let typed = std::mem::take(&mut self.pending[t]) + &std::mem::take(&mut self.inputs[t]);
+            self.lab.interrupt(t, &typed);
+            self.hist_pos[t] = None;
+            self.dirty = true;
+            return true;
+        }
+        if e.ctrl_key() && (key == "l" || key == "L") {
+            e.prevent_default();
+            self.lab.clear(t);
+            self.dirty = true;
+            return true;
+        }
+        match key.as_str() {
+            "Enter" => {
+                e.prevent_default();
+                let line = std::mem::take(&mut self.inputs[t]);
+                let full = if self.pending[t].is_empty() { line } else { format!("{}\n{line}", self.pending[t]) };
+                self.hist_pos[t] = None;
+                if !self.lab.busy(t) && crate::shell::needs_more(&full) {
+                    self.pending[t] = full;
+                    return true;
+                }
+                self.pending[t].clear();
+                self.lab.run(t, &full);
+                self.dirty = true;
+                true
+            }
+            "ArrowUp" | "ArrowDown" => {
+                e.prevent_default();
+                let h = &self.lab.terms[t].history;
+                if h.is_empty() {
+                    return false;
+                }
+                let pos = match (key.as_str(), self.hist_pos[t]) {
+                    ("ArrowUp", None) => Some(h.len() - 1),
+                    ("ArrowUp", Some(p)) => Some(p.saturating_sub(1)),
+                    ("ArrowDown", Some(p)) if p + 1 < h.len() => Some(p + 1),
+                    _ => None,
+                };
+                self.hist_pos[t] = pos;
+                self.inputs[t] = pos.map(|p| h[p].clone()).unwrap_or_default();
+                true
+            }
+            "Tab" => {
+                e.prevent_default();
+                let line = self.inputs[t].clone();
+                let (start, cands) = crate::complete::complete(&self.lab.session, &line);
+                match cands.len() {
+                    0 => false,
+                    1 => {
+                        self.inputs[t] = format!("{}{} ", &line[..start], cands[0]);
+                        true
+                    }
+                    _ => {
+                        let prefix = crate::complete::common_prefix(&cands);
+                        if prefix.len() > line.len() - start {
+                            self.inputs[t] = format!("{}{prefix}", &line[..start]);
+                        } else {
+                            let prompt = self.lab.prompt(t);
+                            self.lab.note(t, &line, &format!("{}\n", cands.join("  ")));
+                            let _ = prompt;
+                        }
+                        true
+                    }
+                }
+            }
+            _ => false,
+        }
+    }
+
+    fn timeline(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let now = self.lab.now();
+        let horizon = self.lab.horizon.max(now);
+        let speeds = [1u64, 2, 5, 10].iter().map(|&s| {
+            html! { <button class="speed" aria-pressed={(self.speed == s).to_string()} onclick={link.callback(move |_| Msg::Speed(s))}>{ format!("{s}×") }</button> }
+        });
+        let play = if self.playing {
+            html! { <button data-testid="pause" onclick={link.callback(|_| Msg::Pause)}>{ "❚❚ " }{ self.tr("pause") }</button> }
+        } else {
+            html! { <button data-testid="play" onclick={link.callback(|_| Msg::Play)}>{ "▶ " }{ self.tr("play") }</button> }
+        };
+        let seek = link.callback(|e: InputEvent| {
+            let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+            Msg::Seek(el.value().parse().unwrap_or(0))
+        });
+        html! {
+            <section class="pane timeline" data-testid="timeline" aria-label={self.tr("timeline")}>
+                <span class="clock" data-testid="clock" title={self.tr("clock")}>{ clock_text(now) }</span>
+                { play }
+                <span class="speeds" role="group" aria-label={self.tr("speed")}>{ for speeds }</span>
+                <button data-testid="step" onclick={link.callback(|_| Msg::Step)}>{ "⏭ " }{ self.tr("step") }</button>
+                <input type="range" data-testid="scrub" aria-label={self.tr("scrub")} min="0" max={horizon.to_string()} step="100" value={now.to_string()} oninput={seek} />
+                <span class="clock">{ clock_text(horizon) }</span>
+            </section>
+        }
+    }
+
+    fn object_dialog(&self, ctx: &Context<Self>, k: &ObjKey) -> Html {
+        let text = crate::view::object_yaml(&self.lab.session.sim, k).unwrap_or_else(|| format!("Error from server (NotFound): {} \"{}\" not found\n", k.kind.info().plural, k.name));
+        html! {
+            <div class="dialog" role="dialog" aria-label={self.tr("object_yaml")}>
+                <div class="dialog-head">
+                    <strong>{ format!("kubectl get {} {} -o yaml", k.kind.info().singular, k.name) }</strong>
+                    <button data-testid="close-yaml" onclick={ctx.link().callback(|_| Msg::Select(None))}>{ self.tr("close") }</button>
+                </div>
+                <pre data-testid="object-yaml">{ text }</pre>
+            </div>
+        }
+    }
+}
+
+/// `m:ss.s` of virtual time.
+fn clock_text(ms: u64) -> String {
+    format!("{}:{:02}.{}", ms / 60_000, (ms / 1000) % 60, (ms % 1000) / 100)
+}
+
+/// Mounts the app on the page.
+pub fn start() {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {
+        yew::Renderer::<App>::with_root(root).render();
+    } else {
+        yew::Renderer::<App>::new().render();
+    }
+}

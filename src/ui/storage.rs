@@ -1,0 +1,57 @@
+//! localStorage, never trusted: missing, blocked, full or corrupted storage gives a notice,
+//! never a broken page.
+
+use crate::i18n::Lang;
+use crate::lab::Saved;
+
+const KEY: &str = "kubelab.lab.v1";
+const LANG_KEY: &str = "kubelab.lang";
+
+pub enum Loaded {
+    Saved(Saved),
+    Nothing,
+    Corrupt,
+    Unavailable,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+pub fn load() -> Loaded {
+    let Some(s) = storage() else { return Loaded::Unavailable };
+    match s.get_item(KEY) {
+        Ok(Some(text)) => match serde_json::from_str::<Saved>(&text) {
+            Ok(saved) => Loaded::Saved(saved),
+            Err(_) => {
+                let _ = s.remove_item(KEY);
+                Loaded::Corrupt
+            }
+        },
+        Ok(None) => Loaded::Nothing,
+        Err(_) => Loaded::Unavailable,
+    }
+}
+
+/// Saves the lab; the notice to show when it could not.
+pub fn save(saved: &Saved) -> Result<(), &'static str> {
+    let Some(s) = storage() else { return Err("storage_off") };
+    let text = serde_json::to_string(saved).map_err(|_| "storage_full")?;
+    s.set_item(KEY, &text).map_err(|_| "storage_full")
+}
+
+pub fn clear() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(KEY);
+    }
+}
+
+pub fn load_lang() -> Option<Lang> {
+    storage()?.get_item(LANG_KEY).ok().flatten().and_then(|c| Lang::from_code(&c))
+}
+
+pub fn save_lang(l: Lang) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(LANG_KEY, l.code());
+    }
+}

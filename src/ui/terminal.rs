@@ -1,0 +1,55 @@
+//! The terminal pane: tabs, the scrollback the lab keeps, the prompt and the input line.
+
+use super::{App, Msg, TERMINALS};
+use crate::lab::Style;
+use yew::prelude::*;
+
+pub fn view(app: &App, ctx: &Context<App>) -> Html {
+    let link = ctx.link();
+    let tabs = (0..TERMINALS).map(|t| {
+        let busy = app.lab.busy(t);
+        html! {
+            <button role="tab" class="tab" aria-selected={(t == app.active_term).to_string()} data-testid={format!("terminal-tab-{t}")} onclick={link.callback(move |_| Msg::SelectTerm(t))}>
+                { format!("{} {}", app.tr("terminal_n"), t + 1) }{ if busy { " ●" } else { "" } }
+            </button>
+        }
+    });
+    let t = app.active_term;
+    let term = &app.lab.terms[t];
+    let pieces = term.scrollback.iter().map(|(style, text)| {
+        let class = match style {
+            Style::Prompt => "prompt",
+            Style::Input => "typed",
+            Style::Out => "out",
+            Style::Err => "err",
+        };
+        html! { <span class={class}>{ text.clone() }</span> }
+    });
+    let cont = if app.pending[t].is_empty() { Html::default() } else {
+        let lines = app.pending[t].split('\n').enumerate().map(|(i, l)| if i == 0 { format!("{l}\n") } else { format!("> {l}\n") }).collect::<String>();
+        html! { <><span class="typed">{ lines }</span><span class="prompt">{ "> " }</span></> }
+    };
+    let oninput = link.callback(move |e: InputEvent| {
+        let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Msg::Input(t, el.value())
+    });
+    let onkeydown = link.callback(move |e: KeyboardEvent| Msg::Key(t, e));
+    let focus = {
+        let r = app.term_in[t].clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = r.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        })
+    };
+    html! {
+        <section class="pane terminal" aria-label={app.tr("terminal")}>
+            <div class="tabs" role="tablist">{ for tabs }</div>
+            <div class="screen" ref={app.term_out[t].clone()} onclick={focus}>
+                <pre class="out-text" data-testid="terminal" aria-live="polite">{ for pieces }{ cont }</pre>
+                <input class="line" data-testid="terminal-input" aria-label={app.tr("input_label")} autocomplete="off" autocapitalize="off" spellcheck="false"
+                    ref={app.term_in[t].clone()} value={app.inputs[t].clone()} {oninput} {onkeydown} />
+            </div>
+        </section>
+    }
+}

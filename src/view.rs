@@ -1,0 +1,416 @@
+//! What the page's cluster diagram and Events panel show, read from the model: nodes as
+//! lanes, pods as cards with their STATUS text (kubectl's own column), claims and volumes as
+//! disks, Services with the DNS records CoreDNS would answer now, and owner links from a
+//! `petgraph` graph of ownerReferences, volume claims and bindings.
+//!
+//! Nothing here decides anything: every status, record and link is what `kubectl` or
+//! `nslookup` would show at this moment. The yew diagram draws it; native tests read it.
+
+use crate::kubectl::tables;
+use crate::sim::dns::{self, Answer, QType, Record};
+use crate::sim::labels::Selector;
+use crate::sim::{obj, Kind, ObjKey, Sim};
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// How a pod card is coloured: the stage its STATUS text belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Pending,
+    Creating,
+    Running,
+    Terminating,
+    Failed,
+    Done,
+}
+
+/// The parts of a pod's name: what is fixed, and what the controller made up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// The owner's name.
+    Stem,
+    /// A Deployment's pod-template-hash.
+    Hash,
+    /// A ReplicaSet's random suffix.
+    Random,
+    /// A StatefulSet's ordinal.
+    Ordinal,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodCard {
+    pub key: ObjKey,
+    pub name_parts: Vec<(String, Part)>,
+    /// kubectl's STATUS column.
+    pub status: String,
+    /// kubectl's READY column.
+    pub ready: String,
+    pub stage: Stage,
+    pub ip: String,
+    pub node: Option<String>,
+    /// Claims the pod mounts.
+    pub claims: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lane {
+    pub node: String,
+    pub role: String,
+    pub ip: String,
+    pub pods: Vec<PodCard>,
+}
+
+/// A PersistentVolumeClaim and the volume bound to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Disk {
+    pub claim: ObjKey,
+    /// Pending, Bound, Lost.
+    pub phase: String,
+    pub volume: Option<String>,
+    pub capacity: String,
+    /// The node the volume lives on (local-path volumes are tied to one).
+    pub node: Option<String>,
+    /// The pod that mounts it now, if any.
+    pub used_by: Option<String>,
+}
+
+/// One DNS record a Service has, lit when CoreDNS answers it now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DnsRecord {
+    pub name: String,
+    /// `A` or `SRV`.
+    pub ty: &'static str,
+    pub value: String,
+    pub lit: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceCard {
+    pub key: ObjKey,
+    pub cluster_ip: String,
+    pub records: Vec<DnsRecord>,
+}
+
+/// A controller (Deployment, ReplicaSet, StatefulSet) with kubectl's READY column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ControllerCard {
+    pub key: ObjKey,
+    pub ready: String,
+}
+
+/// Why one object is linked to another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rel {
+    /// ownerReferences: the owner made the dependent.
+    Owns,
+    /// A pod mounts a claim.
+    Mounts,
+    /// A claim is bound to a volume.
+    Binds,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagram {
+    pub lanes: Vec<Lane>,
+    /// Pods no node has taken yet.
+    pub unscheduled: Vec<PodCard>,
+    pub controllers: Vec<ControllerCard>,
+    pub disks: Vec<Disk>,
+    /// Volumes no claim holds (Released, Available).
+    pub loose_volumes: Vec<(String, String)>,
+    pub services: Vec<ServiceCard>,
+    pub links: Vec<(ObjKey, ObjKey, Rel)>,
+}
+
+fn key_of(kind: Kind, o: &Value) -> ObjKey {
+    ObjKey::new(kind, obj::namespace(o), obj::name(o))
+}
+
+fn stage(status: &str, o: &Value) -> Stage {
+    if obj::is_deleting(o) || status == "Terminating" {
+        return Stage::Terminating;
+    }
+    match status {
+        "Running" => Stage::Running,
+        "Pending" => Stage::Pending,
+        "ContainerCreating" | "PodInitializing" => Stage::Creating,
+        "Completed" | "Succeeded" => Stage::Done,
+        s if s.starts_with("Init:") => Stage::Creating,
+        _ => {
+            if obj::str_at(o, "/spec/nodeName").is_none() {
+                Stage::Pending
+            } else {
+                Stage::Failed
+            }
+        }
+    }
+}
+
+/// Splits a pod name into the owner's stem and what its controller generated.
+fn name_parts(sim: &Sim, o: &Value) -> Vec<(String, Part)> {
+    let name = obj::name(o).to_string();
+    let owner = obj::controller_ref(o).map(|r| (obj::str_at(r, "/kind").unwrap_or(""), obj::str_at(r, "/name").unwrap_or("")));
+    match owner {
+        Some(("StatefulSet", sts)) if name.len() > sts.len() + 1 && name.starts_with(sts) => {
+            vec![(format!("{sts}-"), Part::Stem), (name[sts.len() + 1..].to_string(), Part::Ordinal)]
+        }
+        Some(("ReplicaSet", rs)) if name.len() > rs.len() + 1 && name.starts_with(rs) => {
+            let random = name[rs.len() + 1..].to_string();
+            let deploy = sim.get(Kind::ReplicaSet, obj::namespace(o), rs).and_then(|r| obj::controller_ref(r)).and_then(|r| obj::str_at(r, "/name")).map(String::from);
+            match deploy {
+                Some(d) if rs.len() > d.len() + 1 && rs.starts_with(d.as_str()) => {
+                    vec![(format!("{d}-"), Part::Stem), (format!("{}-", &rs[d.len() + 1..]), Part::Hash), (random, Part::Random)]
+                }
+                _ => vec![(format!("{rs}-"), Part::Stem), (random, Part::Random)],
+            }
+        }
+        _ => vec![(name, Part::Stem)],
+    }
+}
+
+fn pod_card(sim: &Sim, o: &Value) -> PodCard {
+    let row = tables::row(sim, Kind::Pod, o, false);
+    let status = row.get(2).cloned().unwrap_or_default();
+    PodCard {
+        key: key_of(Kind::Pod, o),
+        name_parts: name_parts(sim, o),
+        stage: stage(&status, o),
+        ready: row.get(1).cloned().unwrap_or_default(),
+        status,
+        ip: obj::str_at(o, "/status/podIP").unwrap_or("").to_string(),
+        node: obj::str_at(o, "/spec/nodeName").map(String::from),
+        claims: obj::arr_at(o, "/spec/volumes").iter().filter_map(|v| obj::str_at(v, "/persistentVolumeClaim/claimName").map(String::from)).collect(),
+    }
+}
+
+/// The node a local volume lives on, from its node affinity.
+fn volume_node(pv: &Value) -> Option<String> {
+    let terms = obj::arr_at(pv, "/spec/nodeAffinity/required/nodeSelectorTerms");
+    terms.iter().flat_map(|t| obj::arr_at(t, "/matchExpressions").iter()).find(|e| obj::str_at(e, "/key") == Some("kubernetes.io/hostname")).and_then(|e| obj::arr_at(e, "/values").first()).and_then(Value::as_str).map(String::from)
+}
+
+/// The DNS records a Service has: what CoreDNS answers now (lit), and, for a headless
+/// Service, the records its selected pods will get once ready (unlit).
+fn service_records(sim: &Sim, svc: &Value) -> Vec<DnsRecord> {
+    let ns = obj::namespace(svc);
+    let fqdn = format!("{}.{ns}.svc.{}", obj::name(svc), sim.profile.cluster_domain);
+    let mut out = Vec::new();
+    if let Answer::Records(rs) = dns::lookup(sim, &fqdn, QType::A) {
+        for r in rs {
+            if let Record::A { name, ip } = r {
+                out.push(DnsRecord { name, ty: "A", value: ip, lit: true });
+            }
+        }
+    }
+    for p in obj::arr_at(svc, "/spec/ports") {
+        let Some(port) = obj::str_at(p, "/name") else { continue };
+        let proto = obj::str_at(p, "/protocol").unwrap_or("TCP").to_ascii_lowercase();
+        let q = format!("_{port}._{proto}.{fqdn}");
+        if let Answer::Records(rs) = dns::lookup(sim, &q, QType::Srv) {
+            for r in rs {
+                if let Record::Srv { name, priority, weight, port, target } = r {
+                    out.push(DnsRecord { name, ty: "SRV", value: format!("{priority} {weight} {port} {target}"), lit: true });
+                }
+            }
+        }
+    }
+    let headless = obj::str_at(svc, "/spec/clusterIP") == Some("None");
+    if headless {
+        // Per-pod names (`web-0.nginx...`) are published for pods the Service selects.
+        let selector: BTreeMap<String, String> = svc.pointer("/spec/selector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect()).unwrap_or_default();
+        if !selector.is_empty() {
+            let sel = Selector::parse(&selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")).unwrap_or(Selector(Vec::new()));
+            for (_, p) in sim.store.list(Kind::Pod, Some(ns)) {
+                if !sel.matches_labels_of(p) || obj::str_at(p, "/spec/subdomain") != Some(obj::name(svc)) {
+                    continue;
+                }
+                let host = obj::str_at(p, "/spec/hostname").unwrap_or(obj::name(p));
+                let name = format!("{host}.{fqdn}");
+                let lit = matches!(dns::lookup(sim, &name, QType::A), Answer::Records(_));
+                if !lit {
+                    out.push(DnsRecord { name, ty: "A", value: String::new(), lit: false });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The diagram of the cluster as it is now.
+pub fn diagram(sim: &Sim) -> Diagram {
+    let mut lanes: Vec<Lane> = sim.store.list(Kind::Node, None).map(|(_, n)| Lane { node: obj::name(n).to_string(), role: if obj::label(n, "node-role.kubernetes.io/control-plane").is_some() { "control-plane".into() } else { "worker".into() }, ip: obj::arr_at(n, "/status/addresses").iter().find(|a| obj::str_at(a, "/type") == Some("InternalIP")).and_then(|a| obj::str_at(a, "/address")).unwrap_or("").to_string(), pods: Vec::new() }).collect();
+    let mut unscheduled = Vec::new();
+    let mut mounts: BTreeMap<(String, String), String> = BTreeMap::new();
+    for (_, p) in sim.store.list(Kind::Pod, None) {
+        let card = pod_card(sim, p);
+        for c in &card.claims {
+            mounts.insert((card.key.ns.clone(), c.clone()), card.key.name.clone());
+        }
+        match card.node.as_deref().and_then(|n| lanes.iter_mut().find(|l| l.node == n)) {
+            Some(l) => l.pods.push(card),
+            None => unscheduled.push(card),
+        }
+    }
+    let mut controllers = Vec::new();
+    for kind in [Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet] {
+        for (_, o) in sim.store.list(kind, None) {
+            let row = tables::row(sim, kind, o, false);
+            let ready = match kind {
+                Kind::ReplicaSet => format!("{}/{}", row.get(3).cloned().unwrap_or_default(), row.get(1).cloned().unwrap_or_default()),
+                _ => row.get(1).cloned().unwrap_or_default(),
+            };
+            controllers.push(ControllerCard { key: key_of(kind, o), ready });
+        }
+    }
+    let mut disks = Vec::new();
+    let mut held = Vec::new();
+    for (_, c) in sim.store.list(Kind::PersistentVolumeClaim, None) {
+        let key = key_of(Kind::PersistentVolumeClaim, c);
+        let volume = obj::str_at(c, "/spec/volumeName").filter(|v| !v.is_empty()).map(String::from);
+        let pv = volume.as_deref().and_then(|v| sim.get(Kind::PersistentVolume, "", v));
+        if let Some(v) = &volume {
+            held.push(v.clone());
+        }
+        disks.push(Disk {
+            phase: obj::str_at(c, "/status/phase").unwrap_or("Pending").to_string(),
+            capacity: obj::str_at(c, "/status/capacity/storage").or_else(|| obj::str_at(c, "/spec/resources/requests/storage")).unwrap_or("").to_string(),
+            node: pv.and_then(volume_node).or_else(|| obj::annotation(c, "volume.kubernetes.io/selected-node").map(String::from)),
+            used_by: mounts.get(&(key.ns.clone(), key.name.clone())).cloned(),
+            claim: key,
+            volume,
+        });
+    }
+    let loose_volumes = sim.store.list(Kind::PersistentVolume, None).filter(|(_, v)| !held.iter().any(|h| h == obj::name(v))).map(|(_, v)| (obj::name(v).to_string(), obj::str_at(v, "/status/phase").unwrap_or("").to_string())).collect();
+    let services = sim.store.list(Kind::Service, None).filter(|(k, _)| k.ns != "kube-system").map(|(_, s)| ServiceCard { key: key_of(Kind::Service, s), cluster_ip: obj::str_at(s, "/spec/clusterIP").unwrap_or("").to_string(), records: service_records(sim, s) }).collect();
+    Diagram { lanes, unscheduled, controllers, disks, loose_volumes, services, links: links(sim) }
+}
+
+/// Owner links and volume links, as a graph over the objects the diagram draws.
+pub fn owner_graph(sim: &Sim) -> DiGraph<ObjKey, Rel> {
+    let mut g = DiGraph::new();
+    let mut by_uid: BTreeMap<String, NodeIndex> = BTreeMap::new();
+    let mut by_key: BTreeMap<ObjKey, NodeIndex> = BTreeMap::new();
+    let kinds = [Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet, Kind::Pod, Kind::PersistentVolumeClaim, Kind::PersistentVolume];
+    for kind in kinds {
+        for (k, o) in sim.store.list(kind, None) {
+            let i = g.add_node(k.clone());
+            by_uid.insert(obj::uid(o).to_string(), i);
+            by_key.insert(k.clone(), i);
+        }
+    }
+    for kind in kinds {
+        for (k, o) in sim.store.list(kind, None) {
+            let me = by_key[k];
+            for r in obj::arr_at(o, "/metadata/ownerReferences") {
+                if let Some(&owner) = obj::str_at(r, "/uid").and_then(|u| by_uid.get(u)) {
+                    g.add_edge(owner, me, Rel::Owns);
+                }
+            }
+            if kind == Kind::Pod {
+                for v in obj::arr_at(o, "/spec/volumes") {
+                    if let Some(&c) = obj::str_at(v, "/persistentVolumeClaim/claimName").and_then(|c| by_key.get(&ObjKey::new(Kind::PersistentVolumeClaim, &k.ns, c))) {
+                        g.add_edge(me, c, Rel::Mounts);
+                    }
+                }
+            }
+            if kind == Kind::PersistentVolumeClaim {
+                if let Some(&v) = obj::str_at(o, "/spec/volumeName").and_then(|v| by_key.get(&ObjKey::new(Kind::PersistentVolume, "", v))) {
+                    g.add_edge(me, v, Rel::Binds);
+                }
+            }
+        }
+    }
+    g
+}
+
+fn links(sim: &Sim) -> Vec<(ObjKey, ObjKey, Rel)> {
+    let g = owner_graph(sim);
+    g.edge_indices().filter_map(|e| g.edge_endpoints(e).map(|(a, b)| (g[a].clone(), g[b].clone(), g[e]))).collect()
+}
+
+/// The Events panel: `kubectl get events -A`'s columns, oldest first.
+pub fn events(sim: &Sim) -> (Vec<String>, Vec<Vec<String>>) {
+    let headers = tables::headers(Kind::Event, false, sim);
+    let mut evs: Vec<&Value> = sim.store.list(Kind::Event, None).map(|(_, e)| e).collect();
+    evs.sort_by_key(|e| (obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string(), obj::str_at(e, "/metadata/resourceVersion").and_then(|r| r.parse::<u64>().ok()).unwrap_or(0)));
+    (headers, evs.into_iter().map(|e| tables::row(sim, Kind::Event, e, false)).collect())
+}
+
+/// An object as `kubectl get KIND NAME -o yaml` prints it.
+pub fn object_yaml(sim: &Sim, key: &ObjKey) -> Option<String> {
+    let o = sim.store.get(key)?;
+    Some(crate::kubectl::get::serialize(std::slice::from_ref(o), true, &crate::kubectl::get::Format::Yaml))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::Lab;
+
+    fn card<'a>(d: &'a Diagram, name: &str) -> Option<&'a PodCard> {
+        d.lanes.iter().flat_map(|l| l.pods.iter()).chain(d.unscheduled.iter()).find(|p| p.key.name == name)
+    }
+
+    #[test]
+    fn web_0_runs_before_web_1_appears_and_dns_lights_up() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        let mut saw_web0_running_first = false;
+        for _ in 0..600 {
+            lab.advance(100);
+            let d = diagram(&lab.session.sim);
+            let w0 = card(&d, "web-0").map(|c| c.stage);
+            let w1 = card(&d, "web-1");
+            if w1.is_some() {
+                saw_web0_running_first = w0 == Some(Stage::Running);
+                break;
+            }
+        }
+        assert!(saw_web0_running_first);
+        lab.advance(60_000);
+        let d = diagram(&lab.session.sim);
+        let w0 = card(&d, "web-0").unwrap();
+        assert_eq!(w0.name_parts, vec![("web-".to_string(), Part::Stem), ("0".to_string(), Part::Ordinal)]);
+        assert_eq!(w0.status, "Running");
+        assert!(w0.ip.starts_with("172.16."));
+        let svc = d.services.iter().find(|s| s.key.name == "nginx").unwrap();
+        assert!(svc.records.iter().any(|r| r.ty == "SRV" && r.lit && r.value.ends_with("web-1.nginx.default.svc.cluster.local.")), "{:?}", svc.records);
+        let disk = d.disks.iter().find(|x| x.claim.name == "www-web-0").unwrap();
+        assert_eq!(disk.phase, "Bound");
+        assert_eq!(disk.used_by.as_deref(), Some("web-0"));
+        assert_eq!(disk.node, w0.node);
+        let sts = ObjKey::new(Kind::StatefulSet, "default", "web");
+        assert!(d.links.contains(&(sts, w0.key.clone(), Rel::Owns)));
+        assert!(d.links.contains(&(w0.key.clone(), disk.claim.clone(), Rel::Mounts)));
+        assert!(d.links.iter().any(|(a, _, r)| *a == disk.claim && *r == Rel::Binds));
+    }
+
+    #[test]
+    fn deployment_pods_show_hash_and_random_suffix() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f deploy.yaml");
+        lab.advance(30_000);
+        let d = diagram(&lab.session.sim);
+        let pods: Vec<&PodCard> = d.lanes.iter().flat_map(|l| l.pods.iter()).collect();
+        assert_eq!(pods.len(), 3);
+        for p in pods {
+            let parts: Vec<Part> = p.name_parts.iter().map(|(_, k)| *k).collect();
+            assert_eq!(parts, vec![Part::Stem, Part::Hash, Part::Random], "{:?}", p.name_parts);
+            assert_eq!(p.name_parts[2].0.len(), 5);
+        }
+        assert!(d.controllers.iter().any(|c| c.key.kind == Kind::ReplicaSet && c.ready == "3/3"), "{:?}", d.controllers);
+    }
+
+    #[test]
+    fn events_read_as_kubectl_prints_them() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        lab.advance(30_000);
+        let (h, rows) = events(&lab.session.sim);
+        assert_eq!(h, ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]);
+        assert!(rows.iter().any(|r| r[4] == "create Claim www-web-0 Pod web-0 in StatefulSet web success"), "{rows:?}");
+        let y = object_yaml(&lab.session.sim, &ObjKey::new(Kind::Pod, "default", "web-0")).unwrap();
+        assert!(y.starts_with("apiVersion: v1\nkind: Pod\n"), "{y}");
+    }
+}
