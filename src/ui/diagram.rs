@@ -75,7 +75,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
     }
     let mut bottom = top + HEAD_H;
     let mut lane_y: BTreeMap<String, i32> = BTreeMap::new();
-    for (i, (node, sub, pods)) in lanes.iter().enumerate() {
+    for (i, (node, _, pods)) in lanes.iter().enumerate() {
         let x = i as i32 * (LANE_W + GAP);
         let mut y = top + HEAD_H;
         for p in pods {
@@ -104,13 +104,6 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
         }
         lane_y.insert(node.clone(), y);
         bottom = bottom.max(y);
-        items.insert(0, html! {
-            <g key={format!("lane-{node}")} class="lane" style={format!("transform: translate({x}px, {top}px)")} data-testid={format!("lane-{node}")}>
-                <rect class="lane-bg" width={LANE_W.to_string()} height="100%" rx="10" />
-                <text x="10" y="18" class="node-name">{ node.clone() }</text>
-                <text x="10" y="33" class="node-sub">{ sub.clone() }</text>
-            </g>
-        });
     }
     // Claims no pod mounts now: in their volume's lane, below the pods.
     for disk in d.disks.iter().filter(|x| x.used_by.is_none()) {
@@ -123,6 +116,17 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
         *y += DISK_H + GAP;
         bottom = bottom.max(*y);
     }
+    let lane_h = bottom - top + 8;
+    let lane_items = lanes.iter().enumerate().map(|(i, (node, sub, _))| {
+        let x = i as i32 * (LANE_W + GAP);
+        html! {
+            <g key={format!("lane-{node}")} class="lane" style={format!("transform: translate({x}px, {top}px)")} data-testid={format!("lane-{node}")}>
+                <rect class="lane-bg" width={LANE_W.to_string()} height={lane_h.to_string()} rx="10" />
+                <text x="10" y="18" class="node-name">{ node.clone() }</text>
+                <text x="10" y="33" class="node-sub">{ sub.clone() }</text>
+            </g>
+        }
+    });
     // Services and their DNS records, below the lanes.
     let mut sy = bottom + 20;
     let mut svc_items = Vec::new();
@@ -136,7 +140,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
         svc_items.push(html! {
             <g key={format!("s-{}-{}", s.key.ns, s.key.name)} class="svc" style={format!("transform: translate(0px, {sy}px)")} tabindex="0" role="button" data-testid={format!("svc-{}", s.key.name)} onclick={click} onkeydown={key}>
                 <rect width={(width - GAP).to_string()} height={(h + 8).to_string()} rx="8" />
-                <text x="10" y="20" class="name">{ format!("Service {}  {}", s.key.name, s.cluster_ip) }</text>
+                <text x="10" y="20" class="name">{ format!("Service {}  {}", s.key.name, if s.cluster_ip == "None" { "(headless)" } else { s.cluster_ip.as_str() }) }</text>
                 { for records }
             </g>
         });
@@ -162,6 +166,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
     html! {
         <section class="pane diagram" aria-label={app.tr("diagram")}>
             <svg data-testid="cluster-diagram" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} role="img" aria-label={app.tr("diagram")}>
+                { for lane_items }
                 { for links }
                 { for items }
                 { for svc_items }

@@ -2,7 +2,6 @@
 //! `kubectl apply` would give, refreshed as you type.
 
 use super::{App, Msg};
-use crate::kubectl::apply::diagnose;
 use crate::manifest::highlight;
 use yew::prelude::*;
 
@@ -12,7 +11,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
         html! { <button role="tab" class="tab" aria-selected={(i == app.active_file).to_string()} data-testid={format!("file-tab-{name}")} onclick={link.callback(move |_| Msg::SelectFile(i))}>{ name.clone() }</button> }
     });
     let (name, text) = app.lab.files.get(app.active_file).cloned().unwrap_or_default();
-    let diags = diagnose(&name, &text);
+    let diags = &app.diags;
     let lines: Vec<&str> = text.split('\n').collect();
     let numbers = (1..=lines.len()).map(|n| {
         let bad = diags.iter().any(|d| d.line == n);

@@ -82,6 +82,11 @@ pub struct App {
     confirm_reset: bool,
     dirty: bool,
     since_save: u32,
+    /// Real time of the last tick (ms, `performance.now()`): the clock moves by real elapsed
+    /// time times the speed, however late a tick comes.
+    last_tick: Option<f64>,
+    /// The editor's diagnostics, refreshed when the text changes.
+    diags: Vec<crate::kubectl::apply::Hint>,
     _clock: Option<Interval>,
     term_out: [NodeRef; TERMINALS],
     term_in: [NodeRef; TERMINALS],
@@ -90,6 +95,13 @@ pub struct App {
 impl App {
     fn tr(&self, key: &str) -> &'static str {
         i18n::t(self.lang, key)
+    }
+
+    fn refresh_diags(&mut self) {
+        self.diags = match self.lab.files.get(self.active_file) {
+            Some((name, text)) => crate::kubectl::apply::diagnose(name, text),
+            None => Vec::new(),
+        };
     }
 
     fn shown(&self, p: Pane) -> bool {
@@ -152,7 +164,7 @@ impl Component for App {
         };
         let link = ctx.link().clone();
         let clock = Interval::new(TICK_MS, move || link.send_message(Msg::Tick));
-        App {
+        let mut app = App {
             lab,
             lang: browser_lang(),
             active_file: 0,
@@ -169,10 +181,14 @@ impl Component for App {
             confirm_reset: false,
             dirty: false,
             since_save: 0,
+            last_tick: None,
+            diags: Vec::new(),
             _clock: Some(clock),
             term_out: Default::default(),
             term_in: Default::default(),
-        }
+        };
+        app.refresh_diags();
+        app
     }
 
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
@@ -182,11 +198,14 @@ impl Component for App {
                 if self.dirty && self.since_save * TICK_MS >= 1000 {
                     self.save();
                 }
+                let now = web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0);
+                let elapsed = self.last_tick.map_or(TICK_MS as f64, |t| (now - t).clamp(0.0, 1000.0));
+                self.last_tick = Some(now);
                 if !self.playing {
                     return false;
                 }
                 let before = self.lab.now();
-                self.lab.advance(TICK_MS as u64 * self.speed);
+                self.lab.advance((elapsed * self.speed as f64) as u64);
                 self.dirty |= self.lab.now() != before;
                 true
             }
@@ -194,12 +213,14 @@ impl Component for App {
                 if let Some(f) = self.lab.files.get_mut(self.active_file) {
                     f.1 = text;
                 }
+                self.refresh_diags();
                 self.dirty = true;
                 self.save();
                 true
             }
             Msg::SelectFile(i) => {
                 self.active_file = i.min(self.lab.files.len().saturating_sub(1));
+                self.refresh_diags();
                 true
             }
             Msg::NewFileName(n) => {
@@ -215,6 +236,7 @@ impl Component for App {
                     self.lab.set_file(&name, "");
                 }
                 self.active_file = self.lab.files.iter().position(|(n, _)| *n == name).unwrap_or(0);
+                self.refresh_diags();
                 self.new_file.clear();
                 self.dirty = true;
                 true
@@ -276,6 +298,7 @@ impl Component for App {
                 if yes {
                     self.lab = Lab::seed_lab();
                     self.active_file = 0;
+                    self.refresh_diags();
                     self.inputs = vec![String::new(); TERMINALS];
                     self.pending = vec![String::new(); TERMINALS];
                     self.hist_pos = vec![None; TERMINALS];
@@ -290,6 +313,7 @@ impl Component for App {
                 let (name, text) = lab::compare_file();
                 self.lab.set_file(&name, &text);
                 self.active_file = self.lab.files.iter().position(|(n, _)| *n == name).unwrap_or(0);
+                self.refresh_diags();
                 self.run_visibly(&format!("kubectl apply -f {name}"));
                 true
             }
@@ -458,7 +482,7 @@ impl App {
                 { play }
                 <span class="speeds" role="group" aria-label={self.tr("speed")}>{ for speeds }</span>
                 <button data-testid="step" onclick={link.callback(|_| Msg::Step)}>{ "⏭ " }{ self.tr("step") }</button>
-                <input type="range" data-testid="scrub" aria-label={self.tr("scrub")} min="0" max={horizon.to_string()} step="100" value={now.to_string()} oninput={seek} />
+                <input type="range" data-testid="scrub" aria-label={self.tr("scrub")} min="0" max={horizon.to_string()} step="1" value={now.to_string()} oninput={seek} />
                 <span class="clock">{ clock_text(horizon) }</span>
             </section>
         }
