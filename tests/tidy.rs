@@ -59,7 +59,7 @@ fn the_model_is_pure_and_deterministic() {
 fn text_layers_do_no_io_and_know_no_browser() {
     let banned = ["yew", "web_sys", "js_sys", "gloo", "std::fs", "std::env", "std::process", "SystemTime", "Instant::now", "thread_rng", "println!", "eprintln!"];
     let mut bad = Vec::new();
-    for dir in ["src/kubectl", "src/shell", "src/manifest", "src/pod", "src/session.rs", "src/replay.rs", "src/textutils.rs"] {
+    for dir in ["src/kubectl", "src/shell", "src/manifest", "src/pod", "src/session.rs", "src/replay.rs", "src/textutils.rs", "src/lab.rs", "src/view.rs", "src/complete.rs", "src/i18n.rs"] {
         let p = root().join(dir);
         let files = if p.is_dir() { rust_files(&p) } else { vec![p] };
         for f in files {
@@ -105,4 +105,37 @@ fn deliberate_differences_are_marked_the_same_way() {
         }
     }
     assert!(bad.is_empty(), "write deliberate differences as `// k8s-diff: ...`: {bad:#?}");
+}
+
+#[test]
+fn the_ui_renders_and_never_rules() {
+    // The yew components show the model and call the Lab; they never change the cluster
+    // themselves nor reach into the controllers.
+    let banned = ["sim::controllers", "sim::kubelet", "sim::scheduler", "sim::volumes", "store.put", "store.remove", ".sim.create(", ".sim.update(", ".sim.delete(", ".sim.modify("];
+    let mut bad = Vec::new();
+    for f in rust_files(&root().join("src/ui")) {
+        let text = code(&std::fs::read_to_string(&f).unwrap());
+        for b in banned {
+            if text.contains(b) {
+                bad.push(format!("{}: {b}", f.display()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "src/ui renders the model; rules live in src/sim: {bad:#?}");
+}
+
+#[test]
+fn the_ui_uses_only_known_words() {
+    // Every `tr("key")` in the UI names a word with English and Korean text.
+    let mut bad = Vec::new();
+    for f in rust_files(&root().join("src/ui")) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for part in text.split("tr(\"").skip(1) {
+            let key = &part[..part.find('"').unwrap()];
+            if !kubelab::i18n::has(key) {
+                bad.push(format!("{}: {key}", f.display()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "words missing from src/i18n.rs: {bad:#?}");
 }

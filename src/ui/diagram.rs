@@ -189,10 +189,12 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
 fn disk_html(ctx: &Context<App>, disk: &view::Disk, x: i32, y: i32) -> Html {
     let (click, key) = select(ctx, disk.claim.clone());
     let bound = disk.phase == "Bound";
-    let pv = disk.volume.clone().unwrap_or_else(|| "…".into());
+    // The volume's name is long (`pvc-<uid>`): its first part tells volumes apart.
+    let pv = disk.volume.as_deref().map(|v| if v.len() > 22 { format!("{}…", &v[..21]) } else { v.to_string() }).unwrap_or_else(|| "…".into());
     html! {
         <g key={format!("d-{}-{}", disk.claim.ns, disk.claim.name)} class={classes!("disk", bound.then_some("bound"))} style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button"
             data-testid={format!("pvc-{}", disk.claim.name)} data-phase={disk.phase.clone()} onclick={click} onkeydown={key}>
+            <title>{ format!("{} → {}", disk.claim.name, disk.volume.clone().unwrap_or_default()) }</title>
             <rect width={(LANE_W - 44).to_string()} height={DISK_H.to_string()} rx="12" />
             <text x="10" y="12" class="disk-name">{ format!("{} {} {}", disk.claim.name, disk.phase, disk.capacity) }</text>
             <text x="10" y="25" class="disk-pv">{ pv }</text>

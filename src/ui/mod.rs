@@ -507,6 +507,11 @@ fn clock_text(ms: u64) -> String {
     format!("{}:{:02}.{}", ms / 60_000, (ms / 1000) % 60, (ms % 1000) / 100)
 }
 
+/// Mounts the app in `root` (the component tests mount it in a fresh element).
+pub fn mount(root: web_sys::Element) -> yew::AppHandle<App> {
+    yew::Renderer::<App>::with_root(root).render()
+}
+
 /// Mounts the app on the page.
 pub fn start() {
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {

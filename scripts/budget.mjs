@@ -1,0 +1,87 @@
+// Measures the page's budgets (issue 4): bytes transferred (gzip -9 of every file the page
+// loads), median time from navigation to a terminal showing a typed key (cold cache, fresh
+// browser context, 5 runs), and frames per second while 200 pods scale up.
+// Reports; never fails on a number (speed and size are reported, not asserted).
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { serve, launch, type, root } from '../tests/e2e/harness.mjs';
+
+const dist = path.join(root, 'dist');
+const server = await serve();
+const browser = await launch();
+const lines = [];
+const say = (s) => { console.log(s); lines.push(s); };
+
+// 1. Size: what one page load fetches.
+{
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const fetched = new Set();
+  page.on('request', (r) => fetched.add(new URL(r.url()).pathname));
+  await page.goto(server.url);
+  await page.waitForSelector('[data-testid=terminal-input]');
+  await context.close();
+  let raw = 0, gz = 0;
+  say('| file | raw bytes | gzip -9 bytes |');
+  say('|---|---|---|');
+  for (const p of [...fetched].sort()) {
+    const file = path.join(dist, p === '/' ? 'index.html' : decodeURIComponent(p));
+    if (!fs.existsSync(file)) continue;
+    const data = fs.readFileSync(file);
+    const z = zlib.gzipSync(data, { level: 9 }).length;
+    raw += data.length; gz += z;
+    say(`| ${p === '/' ? 'index.html' : path.basename(file)} | ${data.length} | ${z} |`);
+  }
+  say(`| **total** | ${raw} | **${gz} (${(gz / 1024).toFixed(1)} KiB)** |`);
+}
+
+// 2. Navigation to a terminal that shows a typed key: cold cache, fresh context, 5 runs.
+{
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url, { waitUntil: 'commit' });
+    const input = page.locator('[data-testid=terminal-input]');
+    await input.waitFor();
+    await input.press('k');
+    await page.waitForFunction(() => document.querySelector('[data-testid=terminal-input]').value === 'k');
+    const ms = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now()))));
+    runs.push(ms);
+    await context.close();
+  }
+  runs.sort((a, b) => a - b);
+  say('');
+  say(`navigation to a typed key in the terminal (5 runs, ms): ${runs.map((r) => r.toFixed(0)).join(', ')}; **median ${runs[2].toFixed(0)} ms**`);
+}
+
+// 3. A 200-pod scale-up: frames per second while the diagram animates.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector('[data-testid=terminal-input]');
+  await type(page, 'kubectl apply -f deploy.yaml');
+  await page.getByRole('button', { name: '10×' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid^="pod-deploy-"][data-status="Running"]').length === 3, null, { timeout: 30000 });
+  await type(page, 'kubectl scale deployment deploy --replicas=200');
+  const result = await page.evaluate(() => new Promise((resolve) => {
+    let frames = 0; const t0 = performance.now();
+    const gaps = []; let last = t0;
+    const step = (t) => {
+      frames++; gaps.push(t - last); last = t;
+      if (t - t0 < 5000) requestAnimationFrame(step);
+      else resolve({ frames, secs: (t - t0) / 1000, worst: Math.max(...gaps), running: document.querySelectorAll('[data-testid^="pod-deploy-"][data-status="Running"]').length, pods: document.querySelectorAll('[data-testid^="pod-deploy-"]').length });
+    };
+    requestAnimationFrame(step);
+  }));
+  say('');
+  say(`200-pod scale-up at 10×, 5 s: **${(result.frames / result.secs).toFixed(1)} frames/s**, worst frame ${result.worst.toFixed(0)} ms; ${result.pods} pods drawn, ${result.running} Running at the end`);
+  await context.close();
+}
+
+await browser.close();
+await server.close();
+fs.mkdirSync(path.join(root, 'target'), { recursive: true });
+fs.writeFileSync(path.join(root, 'target', 'budget.md'), lines.join('\n') + '\n');
