@@ -289,3 +289,40 @@ test('every control is reachable by keyboard with a visible focus', async () => 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('themes follow the system and motion respects prefers-reduced-motion', async () => {
+  const look = async (options) => {
+    const { page, context, errors } = await fresh(options);
+    await type(page, 'kubectl apply -f web.yaml');
+    await pod(page, 'web-0').waitFor();
+    const r = await pod(page, 'web-0').evaluate((el) => ({ transition: getComputedStyle(el).transitionDuration, bg: getComputedStyle(document.body.parentElement).backgroundColor }));
+    assert.deepEqual(errors, []);
+    await context.close();
+    return r;
+  };
+  const light = await look({ colorScheme: 'light' });
+  const dark = await look({ colorScheme: 'dark' });
+  const still = await look({ reducedMotion: 'reduce' });
+  assert.notEqual(light.bg, dark.bg);
+  assert.notEqual(light.transition, '0s');
+  assert.equal(still.transition, '0s');
+});
+
+test('full storage gives a notice and the page goes on', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+  await page.waitForSelector('[data-testid=terminal-input]');
+  await page.fill('[data-testid=yaml-editor]', 'kind: Pod\n');
+  await page.waitForSelector('[data-testid=notice]');
+  assert.match(await page.textContent('[data-testid=notice]'), /full/);
+  await type(page, 'kubectl get pods');
+  assert.match(await terminalText(page), /No resources found in default namespace\./);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
