@@ -14,6 +14,11 @@ use serde::{Deserialize, Serialize};
 /// The seed the page starts from (the seed lab's draws; see `tests/seed_lab.rs`).
 pub const DEFAULT_SEED: u64 = 52;
 
+/// Most terminals a saved lab may name.
+const MAX_TERMINALS: usize = 8;
+/// Latest virtual moment a saved lab may name (30 days).
+const MAX_TIME_MS: u64 = 30 * 24 * 3600 * 1000;
+
 /// Longest scrollback a terminal keeps, in pieces of text.
 const SCROLLBACK: usize = 4000;
 
@@ -258,7 +263,7 @@ impl Lab {
 
     /// Lets `ms` of virtual time pass, printing what open watches see.
     pub fn advance(&mut self, ms: u64) {
-        let to = self.now() + ms;
+        let to = self.now().saturating_add(ms);
         self.run_to(to);
     }
 
@@ -342,6 +347,17 @@ impl Lab {
         if saved.applied > saved.journal.len() {
             return Err("saved lab is inconsistent".into());
         }
+        // A save is input like any other: refuse what the page could not have written.
+        let mut last = 0;
+        for e in &saved.journal {
+            if e.term >= MAX_TERMINALS || e.at < last || e.at > MAX_TIME_MS {
+                return Err("saved lab is inconsistent".into());
+            }
+            last = e.at;
+        }
+        if saved.now > MAX_TIME_MS || saved.histories.len() > MAX_TERMINALS {
+            return Err("saved lab is inconsistent".into());
+        }
         let end = saved.journal_end();
         let mut lab = Lab::new(saved.seed, saved.initial_files, terminals.max(saved.histories.len()));
         lab.horizon = end;
@@ -422,6 +438,26 @@ mod tests {
         lab.set_file("web.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: edited\nspec:\n  ports:\n  - port: 80\n");
         lab.run(0, "kubectl apply -f web.yaml");
         assert!(text(&lab, 0).contains("service/edited created"), "{}", text(&lab, 0));
+    }
+
+    #[test]
+    fn a_tampered_save_is_refused_not_followed() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        let good = lab.save();
+        let mut bad = good.clone();
+        bad.journal[0].term = 99;
+        assert!(Lab::restore(bad, 2).is_err());
+        let mut bad = good.clone();
+        bad.now = u64::MAX;
+        assert!(Lab::restore(bad, 2).is_err());
+        let mut bad = good.clone();
+        bad.applied = 10;
+        assert!(Lab::restore(bad, 2).is_err());
+        let mut bad = good.clone();
+        bad.version = 2;
+        assert!(Lab::restore(bad, 2).is_err());
+        assert!(Lab::restore(good, 2).is_ok());
     }
 
     #[test]

@@ -157,6 +157,11 @@ test('editor: diagnostics as you type, new files, the Apply button runs the comm
   await page.fill('[data-testid=yaml-editor]', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mine\ndata:\n  a: "1"\n');
   await page.click('[data-testid=apply]');
   assert.match(await terminalText(page), /root@k8s-m:~# kubectl apply -f mine.yaml\nconfigmap\/mine created\n/);
+  // While a watch holds the terminal, Apply types into the other one, and shows it.
+  await type(page, 'kubectl get cm -w');
+  await page.click('[data-testid=apply]');
+  assert.equal(await page.getAttribute('[data-testid=terminal-tab-1]', 'aria-selected'), 'true');
+  assert.match(await terminalText(page), /^root@k8s-m:~# kubectl apply -f mine.yaml\nconfigmap\/mine unchanged\n/);
   assert.deepEqual(errors, []);
   await context.close();
 });
