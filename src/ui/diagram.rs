@@ -165,12 +165,14 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
     let shown: Vec<&Vec<String>> = rows.iter().rev().take(60).collect();
     html! {
         <section class="pane diagram" aria-label={app.tr("diagram")}>
+            <div class="diagram-scroll">
             <svg data-testid="cluster-diagram" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} role="img" aria-label={app.tr("diagram")}>
                 { for lane_items }
                 { for links }
                 { for items }
                 { for svc_items }
             </svg>
+            </div>
             <h2>{ app.tr("events") }</h2>
             <div class="events-wrap">
                 if shown.is_empty() {
