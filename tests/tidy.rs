@@ -40,26 +40,10 @@ fn every_file_starts_with_a_module_doc() {
     assert!(bad.is_empty(), "files without a leading //! doc: {bad:#?}");
 }
 
-#[test]
-fn the_model_is_pure_and_deterministic() {
-    let banned = ["yew", "web_sys", "js_sys", "gloo", "wasm_bindgen", "thread_rng", "SmallRng", "from_entropy", "from_os_rng", "Instant::now", "SystemTime", "HashMap", "HashSet", "std::fs", "std::time", "std::env", "println!", "eprintln!"];
+/// `file: word` for each banned word in the code (not comments) of the files under `paths`.
+fn banned_uses(paths: &[&str], banned: &[&str]) -> Vec<String> {
     let mut bad = Vec::new();
-    for f in rust_files(&root().join("src/sim")) {
-        let text = code(&std::fs::read_to_string(&f).unwrap());
-        for b in banned {
-            if text.contains(b) {
-                bad.push(format!("{}: {b}", f.display()));
-            }
-        }
-    }
-    assert!(bad.is_empty(), "src/sim must not reach for the browser, the clock, the OS or an unseeded RNG: {bad:#?}");
-}
-
-#[test]
-fn text_layers_do_no_io_and_know_no_browser() {
-    let banned = ["yew", "web_sys", "js_sys", "gloo", "std::fs", "std::env", "std::process", "SystemTime", "Instant::now", "thread_rng", "println!", "eprintln!"];
-    let mut bad = Vec::new();
-    for dir in ["src/kubectl", "src/shell", "src/manifest", "src/pod", "src/session.rs", "src/replay.rs", "src/textutils.rs", "src/lab.rs", "src/view.rs", "src/complete.rs", "src/i18n.rs"] {
+    for dir in paths {
         let p = root().join(dir);
         let files = if p.is_dir() { rust_files(&p) } else { vec![p] };
         for f in files {
@@ -71,6 +55,21 @@ fn text_layers_do_no_io_and_know_no_browser() {
             }
         }
     }
+    bad
+}
+
+#[test]
+fn the_model_is_pure_and_deterministic() {
+    let banned = ["yew", "web_sys", "js_sys", "gloo", "wasm_bindgen", "thread_rng", "SmallRng", "from_entropy", "from_os_rng", "Instant::now", "SystemTime", "HashMap", "HashSet", "std::fs", "std::time", "std::env", "println!", "eprintln!"];
+    let bad = banned_uses(&["src/sim"], &banned);
+    assert!(bad.is_empty(), "src/sim must not reach for the browser, the clock, the OS or an unseeded RNG: {bad:#?}");
+}
+
+#[test]
+fn text_layers_do_no_io_and_know_no_browser() {
+    let banned = ["yew", "web_sys", "js_sys", "gloo", "std::fs", "std::env", "std::process", "SystemTime", "Instant::now", "thread_rng", "println!", "eprintln!"];
+    let dirs = ["src/kubectl", "src/shell", "src/manifest", "src/pod", "src/session.rs", "src/replay.rs", "src/textutils.rs", "src/lab.rs", "src/view.rs", "src/complete.rs", "src/i18n.rs"];
+    let bad = banned_uses(&dirs, &banned);
     assert!(bad.is_empty(), "text-in, text-out layers must stay pure: {bad:#?}");
 }
 
@@ -112,15 +111,7 @@ fn the_ui_renders_and_never_rules() {
     // The yew components show the model and call the Lab; they never change the cluster
     // themselves nor reach into the controllers.
     let banned = ["sim::controllers", "sim::kubelet", "sim::scheduler", "sim::volumes", "store.put", "store.remove", ".sim.create(", ".sim.update(", ".sim.delete(", ".sim.modify("];
-    let mut bad = Vec::new();
-    for f in rust_files(&root().join("src/ui")) {
-        let text = code(&std::fs::read_to_string(&f).unwrap());
-        for b in banned {
-            if text.contains(b) {
-                bad.push(format!("{}: {b}", f.display()));
-            }
-        }
-    }
+    let bad = banned_uses(&["src/ui"], &banned);
     assert!(bad.is_empty(), "src/ui renders the model; rules live in src/sim: {bad:#?}");
 }
 
