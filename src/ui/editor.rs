@@ -27,9 +27,19 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
     } else {
         html! { <>{ for diags.iter().map(|d| html! { <li>{ format!("{name}:{}:{}: {}", d.line, d.column, d.text) }</li> }) }</> }
     };
-    let oninput = link.callback(|e: InputEvent| {
+    let oninput = link.batch_callback(|e: InputEvent| {
         let el: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-        Msg::Edit(el.value())
+        vec![Msg::Edit(el.value()), Msg::Caret(caret_line(&el))]
+    });
+    let caret = link.callback(|e: Event| {
+        let el: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+        Msg::Caret(caret_line(&el))
+    });
+    let caret_keys = caret.reform(|e: KeyboardEvent| e.into());
+    let caret_click = caret.reform(|e: MouseEvent| e.into());
+    // The problems of the caret's line, right under it (the full list is below the editor).
+    let peek = diags.iter().filter(|d| d.line == app.caret_line).map(|d| {
+        html! { <div class="peek" data-testid="diagnostic-peek" style={format!("top: calc(6px + {}px)", d.line * 18)} role="note">{ format!("{}:{} {}", d.line, d.column, d.text) }</div> }
     });
     let new_name = link.callback(|e: InputEvent| {
         let el: web_sys::HtmlInputElement = e.target_unchecked_into();
@@ -50,10 +60,19 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
                 <pre class="gutter" aria-hidden="true">{ for numbers }</pre>
                 <div class="code-stack">
                     <pre class="colour" aria-hidden="true">{ for coloured }</pre>
-                    <textarea data-testid="yaml-editor" aria-label={app.tr("editor_label")} spellcheck="false" autocapitalize="off" value={text} {oninput} />
+                    <textarea data-testid="yaml-editor" aria-label={app.tr("editor_label")} spellcheck="false" autocapitalize="off" value={text} {oninput} onkeyup={caret_keys} onclick={caret_click} />
+                    { for peek }
                 </div>
             </div>
             <ul class="diagnostics" data-testid="diagnostics" aria-live="polite">{ list }</ul>
         </section>
     }
+}
+
+/// The 1-based line of a textarea's caret.
+fn caret_line(el: &web_sys::HtmlTextAreaElement) -> usize {
+    let at = el.selection_start().ok().flatten().unwrap_or(0) as usize;
+    // selectionStart counts UTF-16 units.
+    let text: Vec<u16> = el.value().encode_utf16().collect();
+    1 + text[..at.min(text.len())].iter().filter(|&&c| c == u16::from(b'\n')).count()
 }

@@ -44,6 +44,8 @@ impl Pane {
 pub enum Msg {
     Tick,
     Edit(String),
+    /// The editor's caret moved to this 1-based line.
+    Caret(usize),
     SelectFile(usize),
     NewFileName(String),
     AddFile,
@@ -87,6 +89,8 @@ pub struct App {
     last_tick: Option<f64>,
     /// The editor's diagnostics, refreshed when the text changes.
     diags: Vec<crate::kubectl::apply::Hint>,
+    /// The editor line the caret is on (its diagnostics show right under it).
+    caret_line: usize,
     _clock: Option<Interval>,
     term_out: [NodeRef; TERMINALS],
     term_in: [NodeRef; TERMINALS],
@@ -183,6 +187,7 @@ impl Component for App {
             since_save: 0,
             last_tick: None,
             diags: Vec::new(),
+            caret_line: 0,
             _clock: Some(clock),
             term_out: Default::default(),
             term_in: Default::default(),
@@ -217,6 +222,11 @@ impl Component for App {
                 self.dirty = true;
                 self.save();
                 true
+            }
+            Msg::Caret(line) => {
+                let changed = self.caret_line != line;
+                self.caret_line = line;
+                changed
             }
             Msg::SelectFile(i) => {
                 self.active_file = i.min(self.lab.files.len().saturating_sub(1));

@@ -150,6 +150,20 @@ test('editor: diagnostics as you type, new files, the Apply button runs the comm
   const yaml = await page.inputValue('[data-testid=yaml-editor]');
   await page.fill('[data-testid=yaml-editor]', yaml.replace('  replicas: 2', '  replica: 2'));
   assert.match(await page.textContent('[data-testid=diagnostics]'), /web\.yaml:\d+:3: unknown field "replica"; did you mean "replicas"\?/);
+  // With the caret on that line, its problem shows right under it.
+  const line = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid=yaml-editor]');
+    const at = el.value.indexOf('  replica: 2');
+    el.focus();
+    el.setSelectionRange(at, at);
+    return el.value.slice(0, at).split('\n').length;
+  });
+  await page.keyboard.press('ArrowRight');
+  const peek = page.locator('[data-testid=diagnostic-peek]');
+  assert.match(await peek.textContent(), new RegExp(`^${line}:3 unknown field "replica"`));
+  const box = await peek.boundingBox();
+  const editorBox = await page.locator('[data-testid=yaml-editor]').boundingBox();
+  assert.ok(Math.abs(box.y - (editorBox.y + 6 + line * 18)) < 2, 'the note sits right under its line');
   await page.fill('[data-testid=yaml-editor]', 'kind: [');
   assert.match(await page.textContent('[data-testid=diagnostics]'), /web\.yaml:\d+:\d+: error parsing web\.yaml: error converting YAML to JSON: yaml: line \d+: /);
   await page.fill('[data-testid=new-file-name]', 'mine.yaml');
