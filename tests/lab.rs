@@ -1,0 +1,87 @@
+//! Properties of the page's lab (`kubelab::lab`): whatever a learner does, in whatever order
+//! (typing in either terminal, Ctrl-C, editing files, letting time pass, scrubbing), nothing
+//! panics, and scrubbing to a moment and back gives the same terminals as living through it.
+
+use kubelab::lab::Lab;
+use proptest::prelude::*;
+
+/// Things a learner does on the page.
+#[derive(Clone, Debug)]
+enum Do {
+    Type(usize, &'static str),
+    CtrlC(usize),
+    Wait(u64),
+    Step,
+    Edit(&'static str),
+}
+
+const LINES: &[&str] = &[
+    "kubectl apply -f web.yaml",
+    "kubectl apply -f deploy.yaml",
+    "kubectl get pods -w",
+    "kubectl get pods -o wide",
+    "kubectl delete pod web-0",
+    "kubectl scale sts web --replicas=3",
+    "kubectl scale deploy deploy --replicas=1",
+    "kubectl exec -it web-0 -- sh",
+    "hostname",
+    "exit",
+    "kubectl delete -f web.yaml",
+    "kubectl get pvc,pv",
+    "echo 'unfinished",
+    "kubectl get events",
+];
+
+const EDITS: &[&str] = &["replicas: 2", "replicas: 4", "replica: 2", "replicas: [", "replicas: 0"];
+
+fn action() -> impl Strategy<Value = Do> {
+    prop_oneof![
+        4 => (0..2usize, prop::sample::select(LINES)).prop_map(|(t, l)| Do::Type(t, l)),
+        1 => (0..2usize).prop_map(Do::CtrlC),
+        3 => (0..30_000u64).prop_map(Do::Wait),
+        1 => Just(Do::Step),
+        1 => prop::sample::select(EDITS).prop_map(Do::Edit),
+    ]
+}
+
+fn text(lab: &Lab, t: usize) -> String {
+    lab.terms.get(t).map(|t| t.scrollback.iter().map(|(_, s)| s.as_str()).collect()).unwrap_or_default()
+}
+
+fn perform(lab: &mut Lab, a: &Do) {
+    match a {
+        Do::Type(t, l) => lab.run(*t, l),
+        Do::CtrlC(t) => lab.interrupt(*t, ""),
+        Do::Wait(ms) => lab.advance(*ms),
+        Do::Step => {
+            lab.step_event();
+        }
+        Do::Edit(to) => {
+            let web = lab.files[0].1.replace("replicas: 2", to);
+            lab.set_file("web.yaml", &web);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn scrubbing_back_and_forth_reproduces_the_terminals(actions in prop::collection::vec(action(), 1..14), back in 0.0f64..1.0) {
+        let mut lab = Lab::seed_lab();
+        for a in &actions {
+            perform(&mut lab, a);
+        }
+        let end = lab.now();
+        let (t0, t1) = (text(&lab, 0), text(&lab, 1));
+        lab.seek((end as f64 * back) as u64);
+        lab.seek(end);
+        prop_assert_eq!(text(&lab, 0), t0);
+        prop_assert_eq!(text(&lab, 1), t1);
+        // And a reload (save, restore) gives the same lab too.
+        let saved: kubelab::lab::Saved = serde_json::from_str(&serde_json::to_string(&lab.save()).unwrap()).unwrap();
+        let back = Lab::restore(saved, 2).unwrap();
+        prop_assert_eq!(text(&back, 0), text(&lab, 0));
+        prop_assert_eq!(back.now(), end);
+    }
+}
