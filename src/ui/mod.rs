@@ -444,6 +444,10 @@ impl App {
                 true
             }
             "Tab" => {
+                // Not a keyboard trap: on an empty line, or with Shift, Tab moves focus on.
+                if e.shift_key() || self.inputs[t].is_empty() {
+                    return false;
+                }
                 e.prevent_default();
                 let line = self.inputs[t].clone();
                 let (start, cands) = crate::complete::complete(&self.lab.session, &line);

@@ -304,7 +304,7 @@ test('every control is reachable by keyboard with a visible focus', async () => 
     if (info.id) seen.add(info.id);
     if (['apply', 'compare', 'lang', 'reset', 'step'].includes(info.id)) assert.ok(info.outline, `${info.id} shows focus`);
   }
-  for (const id of ['apply', 'compare', 'lang', 'reset', 'yaml-editor', 'terminal-input']) assert.ok(seen.has(id), `${id} reachable by Tab (reached: ${[...seen].join(', ')})`);
+  for (const id of ['apply', 'compare', 'lang', 'reset', 'yaml-editor', 'terminal-input', 'step']) assert.ok(seen.has(id), `${id} reachable by Tab (reached: ${[...seen].join(', ')})`);
   assert.deepEqual(errors, []);
   await context.close();
 });
