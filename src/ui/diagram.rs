@@ -53,21 +53,26 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
     let mut pos: BTreeMap<ObjKey, (i32, i32, i32, i32)> = BTreeMap::new();
     let mut items: Vec<Html> = Vec::new();
     let width = (d.lanes.len() as i32 + i32::from(!d.unscheduled.is_empty())) * (LANE_W + GAP);
-    // Controllers, in rows above the lanes.
+    // Controllers above the lanes: Deployments and StatefulSets first, ReplicaSets under them,
+    // so owner links run downwards (Deployment → ReplicaSet → Pods).
     let per_row = (width / (CTRL_W + GAP)).max(1);
-    for (i, c) in d.controllers.iter().enumerate() {
-        let (x, y) = ((i as i32 % per_row) * (CTRL_W + GAP), (i as i32 / per_row) * (CTRL_H + GAP));
-        pos.insert(c.key.clone(), (x, y, CTRL_W, CTRL_H));
-        let (click, key) = select(ctx, c.key.clone());
-        items.push(html! {
-            <g key={format!("c-{}-{}", kind_word(c.key.kind), c.key.name)} class="ctrl" style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button" data-testid={format!("ctrl-{}-{}", kind_word(c.key.kind), c.key.name)} onclick={click} onkeydown={key}>
-                <rect width={CTRL_W.to_string()} height={CTRL_H.to_string()} rx="6" />
-                <text x="8" y="16" class="kind">{ kind_word(c.key.kind) }</text>
-                <text x="8" y="33" class="name">{ format!("{}  {}", c.key.name, c.ready) }</text>
-            </g>
-        });
+    let mut rows = 0;
+    for tier in [[Kind::Deployment, Kind::StatefulSet].as_slice(), [Kind::ReplicaSet].as_slice()] {
+        let cards: Vec<_> = d.controllers.iter().filter(|c| tier.contains(&c.key.kind)).collect();
+        for (i, c) in cards.iter().enumerate() {
+            let (x, y) = ((i as i32 % per_row) * (CTRL_W + GAP), (rows + i as i32 / per_row) * (CTRL_H + GAP));
+            pos.insert(c.key.clone(), (x, y, CTRL_W, CTRL_H));
+            let (click, key) = select(ctx, c.key.clone());
+            items.push(html! {
+                <g key={format!("c-{}-{}", kind_word(c.key.kind), c.key.name)} class="ctrl" style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button" data-testid={format!("ctrl-{}-{}", kind_word(c.key.kind), c.key.name)} onclick={click} onkeydown={key}>
+                    <rect width={CTRL_W.to_string()} height={CTRL_H.to_string()} rx="6" />
+                    <text x="8" y="16" class="kind">{ kind_word(c.key.kind) }</text>
+                    <text x="8" y="33" class="name">{ format!("{}  {}", c.key.name, c.ready) }</text>
+                </g>
+            });
+        }
+        rows += (cards.len() as i32 + per_row - 1) / per_row;
     }
-    let rows = (d.controllers.len() as i32 + per_row - 1) / per_row;
     let top = rows * (CTRL_H + GAP) + 24;
     let mut lanes: Vec<(String, String, Vec<&PodCard>)> = d.lanes.iter().map(|l| (l.node.clone(), format!("{} {}", l.role, l.ip), l.pods.iter().collect())).collect();
     if !d.unscheduled.is_empty() {
