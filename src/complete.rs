@@ -18,7 +18,7 @@ const TYPED: &[&str] = &["get", "describe", "delete", "label", "annotate", "patc
 /// What Tab offers at the end of `line`: the byte offset where the word being completed
 /// starts, and the candidates, sorted.
 pub fn complete(session: &Session, line: &str) -> (usize, Vec<String>) {
-    let start = line.rfind(|c: char| c.is_whitespace() || c == '|' || c == ';' || c == '&').map_or(0, |i| i + 1);
+    let start = line.char_indices().rev().find(|&(_, c)| c.is_whitespace() || c == '|' || c == ';' || c == '&').map_or(0, |(i, c)| i + c.len_utf8());
     let word = &line[start..];
     // The words of the current command (after the last `|`, `;` or `&&`).
     let cmd_start = line[..start].rfind(['|', ';', '&']).map_or(0, |i| i + 1);
@@ -126,5 +126,9 @@ mod tests {
         assert_eq!(complete(s, "kubectl delete pvc ").1, ["www-web-0", "www-web-1"]);
         assert_eq!(complete(s, "kubectl get pods -n kube-").1, ["kube-node-lease", "kube-public", "kube-system"]);
         assert_eq!(common_prefix(&["web-0".into(), "web-1".into()]), "web-");
+        // Any text a learner types, Korean and wide spaces included, completes without panic.
+        assert_eq!(complete(s, "kubectl get pods\u{3000}we").1, ["web-0", "web-1"]);
+        assert_eq!(complete(s, "한글\u{3000}").1, ["deploy.yaml", "web.yaml"]);
+        assert_eq!(common_prefix(&["가나".into(), "가다".into()]), "가");
     }
 }
