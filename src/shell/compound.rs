@@ -1,39 +1,44 @@
-//! Compound commands: `{ }`, `( )`, `if`, `for`, `while`/`until`, `case`, `((...))`
-//! and `for ((...))`. Loops stop after [`MAX_LOOP_ITERATIONS`] iterations.
+//! Compound commands: `{ }`, `( )`, `if`, `for`, `while`/`until`, `case`, `((...))`,
+//! `[[ ]]` and `for ((...))`. Loops stop after [`MAX_LOOP_ITERATIONS`] iterations.
 
-use brush_parser::ast::{self, CompoundCommand, CompoundList};
-
-use super::exec::{unsupported, Flow, Shell, Status};
+use super::exec::{Flow, Shell, Status};
+use super::syntax::{CompoundCommand, CompoundList};
 use super::{arith, cond, expand, Output, MAX_LOOP_ITERATIONS};
 
 impl Shell<'_> {
     /// Runs one compound command.
     pub fn compound(&mut self, compound: &CompoundCommand, out: &mut Output) -> Status {
         match compound {
-            CompoundCommand::BraceGroup(group) => self.list(&group.list, out),
-            CompoundCommand::Subshell(sub) => self.subshell(out, |sh, o| sh.list(&sub.list, o)),
-            CompoundCommand::IfClause(clause) => {
-                if self.list(&clause.condition, out)? == 0 {
-                    return self.list(&clause.then, out);
-                }
-                for branch in clause.elses.iter().flatten() {
-                    match &branch.condition {
-                        Some(cond) if self.list(cond, out)? != 0 => {}
-                        _ => return self.list(&branch.body, out),
+            CompoundCommand::BraceGroup(list) => self.list(list, out),
+            CompoundCommand::Subshell(list) => self.subshell(out, |sh, o| sh.list(list, o)),
+            CompoundCommand::If {
+                branches,
+                otherwise,
+            } => {
+                for (condition, body) in branches {
+                    if self.list(condition, out)? == 0 {
+                        return self.list(body, out);
                     }
                 }
-                Ok(0)
+                match otherwise {
+                    Some(body) => self.list(body, out),
+                    None => Ok(0),
+                }
             }
-            CompoundCommand::ForClause(clause) => {
+            CompoundCommand::For {
+                variable,
+                values,
+                body,
+            } => {
                 let mut items = Vec::new();
-                for word in clause.values.iter().flatten() {
+                for word in values {
                     items.extend(expand::fields(self, word, out)?);
                 }
                 self.looped(|sh| {
                     let mut status = 0;
                     for item in items {
-                        sh.env.set_var(&clause.variable_name, &item);
-                        match sh.iteration(&clause.body.list, out)? {
+                        sh.env.set_var(variable, &item);
+                        match sh.iteration(body, out)? {
                             Some(s) => status = s,
                             None => break,
                         }
@@ -41,22 +46,25 @@ impl Shell<'_> {
                     Ok(status)
                 })
             }
-            CompoundCommand::WhileClause(clause) | CompoundCommand::UntilClause(clause) => {
-                let until = matches!(compound, CompoundCommand::UntilClause(_));
-                let name = if until { "until" } else { "while" };
+            CompoundCommand::While {
+                until,
+                condition,
+                body,
+            } => {
+                let name = if *until { "until" } else { "while" };
                 self.looped(|sh| {
                     let mut status = 0;
                     for round in 0..=MAX_LOOP_ITERATIONS {
-                        let Some(cond) = sh.iteration(&clause.0, out)? else {
+                        let Some(cond) = sh.iteration(condition, out)? else {
                             break;
                         };
-                        if (cond == 0) == until {
+                        if (cond == 0) == *until {
                             break;
                         }
                         if round == MAX_LOOP_ITERATIONS {
                             return Ok(loop_cap(name, out));
                         }
-                        match sh.iteration(&clause.1.list, out)? {
+                        match sh.iteration(body, out)? {
                             Some(s) => status = s,
                             None => break,
                         }
@@ -64,42 +72,45 @@ impl Shell<'_> {
                     Ok(status)
                 })
             }
-            CompoundCommand::CaseClause(clause) => cond::case(self, clause, out),
-            CompoundCommand::Arithmetic(cmd) => {
-                let value = arith::command(self, &cmd.expr.value, out)?;
+            CompoundCommand::Case { value, items } => cond::case(self, value, items, out),
+            CompoundCommand::ExtendedTest(test) => cond::extended_test(self, test, out),
+            CompoundCommand::Arithmetic(text) => {
+                let value = arith::command(self, text, out)?;
                 Ok(value.map_or(1, |v| i32::from(v == 0)))
             }
-            CompoundCommand::ArithmeticForClause(clause) => self.looped(|sh| {
-                let eval = |sh: &mut Shell<'_>,
-                            e: &Option<ast::UnexpandedArithmeticExpr>,
-                            o: &mut Output| {
-                    match e {
-                        Some(e) if !e.value.trim().is_empty() => arith::command(sh, &e.value, o),
-                        _ => Ok(Some(1)),
+            CompoundCommand::ArithmeticFor {
+                parts: [init, condition, update],
+                body,
+            } => self.looped(|sh| {
+                // A blank expression counts as 1 (a `for ((;;))` runs forever).
+                let eval = |sh: &mut Shell<'_>, text: &str, o: &mut Output| {
+                    if text.trim().is_empty() {
+                        Ok(Some(1))
+                    } else {
+                        arith::command(sh, text, o)
                     }
                 };
                 let mut status = 0;
-                if eval(sh, &clause.initializer, out)?.is_none() {
+                if eval(sh, init, out)?.is_none() {
                     return Ok(1);
                 }
                 for round in 0..=MAX_LOOP_ITERATIONS {
-                    match eval(sh, &clause.condition, out)? {
+                    match eval(sh, condition, out)? {
                         None => return Ok(1),
                         Some(0) => break,
                         Some(_) if round == MAX_LOOP_ITERATIONS => return Ok(loop_cap("for", out)),
                         Some(_) => {}
                     }
-                    match sh.iteration(&clause.body.list, out)? {
+                    match sh.iteration(body, out)? {
                         Some(s) => status = s,
                         None => break,
                     }
-                    if eval(sh, &clause.updater, out)?.is_none() {
+                    if eval(sh, update, out)?.is_none() {
                         return Ok(1);
                     }
                 }
                 Ok(status)
             }),
-            CompoundCommand::Coprocess(_) => unsupported(out, "coproc"),
         }
     }
 

@@ -1,13 +1,9 @@
 //! Conditions: the `test`/`[` builtin, `[[ ... ]]` and `case`.
 
-use brush_parser::ast::{
-    BinaryPredicate as Bp, CaseClauseCommand, CaseItemPostAction, ExtendedTestExpr as X,
-    UnaryPredicate as Up,
-};
-
 use super::exec::{Flow, Shell, Status};
 use super::expand::single;
 use super::pattern::glob_match;
+use super::syntax::{CaseAction, CaseItem, TestExpr as X};
 use super::Output;
 
 /// `test ARGS` / `[ ARGS ]`: 0 true, 1 false, 2 usage error (with bash's message).
@@ -187,58 +183,37 @@ fn extended(sh: &mut Shell<'_>, expr: &X, out: &mut Output) -> Result<Result<boo
             other => other,
         },
         X::Not(e) => extended(sh, e, out)?.map(|b| !b),
-        X::Parenthesized(e) => extended(sh, e, out)?,
-        X::UnaryTest(pred, word) => {
-            let arg = single(sh, &word.value, out)?;
-            let op = match pred {
-                Up::StringHasZeroLength => "-z",
-                Up::StringHasNonZeroLength => "-n",
-                Up::FileExists => "-e",
-                Up::FileExistsAndIsRegularFile
-                | Up::FileExistsAndIsReadable
-                | Up::FileExistsAndIsWritable => "-f",
-                Up::FileExistsAndIsNotZeroLength => "-s",
-                Up::FileExistsAndIsDir => "-d",
-                Up::ShellVariableIsSetAndAssigned => "-v",
-                _ => "-x",
-            };
+        X::Unary(op, word) => {
+            let arg = single(sh, word, out)?;
             Ok(unary(sh, op, &arg).unwrap_or(false))
         }
-        X::BinaryTest(pred, l, r) => {
-            let (l, r) = (single(sh, &l.value, out)?, single(sh, &r.value, out)?);
-            match pred {
-                Bp::StringExactlyMatchesPattern => Ok(glob_match(&r, &l)),
-                Bp::StringDoesNotExactlyMatchPattern => Ok(!glob_match(&r, &l)),
-                Bp::StringExactlyMatchesString => Ok(l == r),
-                Bp::StringDoesNotExactlyMatchString => Ok(l != r),
-                Bp::StringContainsSubstring => Ok(l.contains(&r)),
-                Bp::LeftSortsBeforeRight => Ok(l < r),
-                Bp::LeftSortsAfterRight => Ok(l > r),
-                Bp::ArithmeticEqualTo => binary(&l, "-eq", &r),
-                Bp::ArithmeticNotEqualTo => binary(&l, "-ne", &r),
-                Bp::ArithmeticLessThan => binary(&l, "-lt", &r),
-                Bp::ArithmeticLessThanOrEqualTo => binary(&l, "-le", &r),
-                Bp::ArithmeticGreaterThan => binary(&l, "-gt", &r),
-                Bp::ArithmeticGreaterThanOrEqualTo => binary(&l, "-ge", &r),
-                Bp::StringMatchesRegex => {
-                    Err("[[: =~ (regular expressions) is not supported in this shell".into())
-                }
-                _ => Ok(false),
+        X::Binary(op, left, right) => {
+            let (l, r) = (single(sh, left, out)?, single(sh, right, out)?);
+            match op.as_str() {
+                "==" | "=" => Ok(glob_match(&r, &l)),
+                "!=" => Ok(!glob_match(&r, &l)),
+                "<" => Ok(l < r),
+                ">" => Ok(l > r),
+                // A quoted regular expression matches itself: a substring test.
+                "=~" if right.starts_with(['\'', '"']) => Ok(l.contains(&r)),
+                "=~" => Err("[[: =~ (regular expressions) is not supported in this shell".into()),
+                "-ef" | "-nt" | "-ot" => Ok(false),
+                _ => binary(&l, op, &r),
             }
         }
     })
 }
 
 /// `case WORD in PATTERN) ...;; esac`, including `;&` and `;;&`.
-pub fn case(sh: &mut Shell<'_>, clause: &CaseClauseCommand, out: &mut Output) -> Status {
-    let value = single(sh, &clause.value.value, out)?;
+pub fn case(sh: &mut Shell<'_>, word: &str, items: &[CaseItem], out: &mut Output) -> Status {
+    let value = single(sh, word, out)?;
     let mut status = 0;
     let mut fall_through = false;
-    for item in &clause.cases {
+    for item in items {
         if !fall_through {
             let mut matched = false;
             for pattern in &item.patterns {
-                if glob_match(&single(sh, &pattern.value, out)?, &value) {
+                if glob_match(&single(sh, pattern, out)?, &value) {
                     matched = true;
                     break;
                 }
@@ -247,13 +222,11 @@ pub fn case(sh: &mut Shell<'_>, clause: &CaseClauseCommand, out: &mut Output) ->
                 continue;
             }
         }
-        if let Some(body) = &item.cmd {
-            status = sh.list(body, out)?;
-        }
-        match item.post_action {
-            CaseItemPostAction::ExitCase => return Ok(status),
-            CaseItemPostAction::UnconditionallyExecuteNextCaseItem => fall_through = true,
-            CaseItemPostAction::ContinueEvaluatingCases => fall_through = false,
+        status = sh.list(&item.body, out)?;
+        match item.action {
+            CaseAction::Break => return Ok(status),
+            CaseAction::FallThrough => fall_through = true,
+            CaseAction::Continue => fall_through = false,
         }
     }
     Ok(status)

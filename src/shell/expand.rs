@@ -2,11 +2,10 @@
 //! removal and field splitting of unquoted expansion results. No globbing: `*`
 //! stays literal.
 
-use brush_parser::ast;
-use brush_parser::word::{self, WordPiece, WordPieceWithSource};
-
 use super::exec::{pass_stderr, Flow, Shell};
-use super::{arith, param, parse, print, Output};
+use super::syntax::word::{self, Expansion, Piece};
+use super::syntax::{Assignment, AssignmentValue, HereDocument};
+use super::{arith, param, parse, Output};
 
 /// The fields produced so far from one word.
 #[derive(Default)]
@@ -42,9 +41,9 @@ impl Fields {
 }
 
 /// Expands a command word into zero or more fields.
-pub fn fields(sh: &mut Shell<'_>, word: &ast::Word, out: &mut Output) -> Result<Vec<String>, Flow> {
+pub fn fields(sh: &mut Shell<'_>, word: &str, out: &mut Output) -> Result<Vec<String>, Flow> {
     let mut acc = Fields::default();
-    expand_text(sh, &word.value, true, &mut acc, out)?;
+    expand_text(sh, word, true, &mut acc, out)?;
     Ok(acc.finish())
 }
 
@@ -59,42 +58,35 @@ pub fn single(sh: &mut Shell<'_>, text: &str, out: &mut Output) -> Result<String
 /// Expands `NAME=value` (or `NAME+=value`) to the name and its new value.
 pub fn assignment(
     sh: &mut Shell<'_>,
-    a: &ast::Assignment,
+    a: &Assignment,
     out: &mut Output,
 ) -> Result<(String, String), Flow> {
-    let name = match &a.name {
-        ast::AssignmentName::VariableName(n) | ast::AssignmentName::ArrayElementName(n, _) => n,
-    };
     let mut value = match &a.value {
-        ast::AssignmentValue::Scalar(w) => single(sh, &w.value, out)?,
+        AssignmentValue::Scalar(w) => single(sh, w, out)?,
         // Arrays are not modelled: `a=(x y)` stores the elements joined by spaces.
-        ast::AssignmentValue::Array(items) => {
+        AssignmentValue::Array(items) => {
             let mut parts = Vec::new();
-            for (_, w) in items {
-                parts.push(single(sh, &w.value, out)?);
+            for w in items {
+                parts.push(single(sh, w, out)?);
             }
             parts.join(" ")
         }
     };
     if a.append {
-        value = format!("{}{value}", sh.env.var(name).unwrap_or_default());
+        value = format!("{}{value}", sh.env.var(&a.name).unwrap_or_default());
     }
-    Ok((name.clone(), value))
+    Ok((a.name.clone(), value))
 }
 
 /// The body of a here-document, expanded unless its delimiter was quoted.
-pub fn heredoc(
-    sh: &mut Shell<'_>,
-    doc: &ast::IoHereDocument,
-    out: &mut Output,
-) -> Result<String, Flow> {
-    if !doc.requires_expansion {
-        return Ok(doc.doc.value.clone());
+pub fn heredoc(sh: &mut Shell<'_>, doc: &HereDocument, out: &mut Output) -> Result<String, Flow> {
+    let text = doc.text();
+    if !doc.expand {
+        return Ok(text.to_owned());
     }
-    let text = &doc.doc.value;
-    let pieces = word::parse_heredoc(text, &parse::options()).map_err(|_| bad(text, out))?;
+    let pieces = word::parse(text, true).map_err(|_| bad(text, out))?;
     let mut acc = Fields::default();
-    expand_pieces(sh, text, &pieces, false, &mut acc, out)?;
+    expand_pieces(sh, &pieces, false, &mut acc, out)?;
     Ok(acc.current.unwrap_or_default())
 }
 
@@ -123,12 +115,11 @@ fn expand_text(
         }
         None => text,
     };
-    let pieces = word::parse(rest, &parse::options()).map_err(|_| bad(rest, out))?;
-    expand_pieces(sh, rest, &pieces, split, acc, out)
+    let pieces = word::parse(rest, false).map_err(|_| bad(rest, out))?;
+    expand_pieces(sh, &pieces, split, acc, out)
 }
 
-/// `~`, `~/x`, `~+`, `~-` at the start of a word (brush-parser's own tilde parsing
-/// panics on `~+99999999999999999999`, so it is off).
+/// `~`, `~/x`, `~+`, `~-` at the start of a word.
 fn tilde_prefix<'t>(sh: &Shell<'_>, text: &'t str) -> Option<(String, &'t str)> {
     let after = text.strip_prefix('~')?;
     let end = after.find('/').unwrap_or(after.len());
@@ -144,47 +135,26 @@ fn tilde_prefix<'t>(sh: &Shell<'_>, text: &'t str) -> Option<(String, &'t str)> 
 
 fn expand_pieces(
     sh: &mut Shell<'_>,
-    source: &str,
-    pieces: &[WordPieceWithSource],
+    pieces: &[Piece],
     split: bool,
     acc: &mut Fields,
     out: &mut Output,
 ) -> Result<(), Flow> {
-    for (i, p) in pieces.iter().enumerate() {
-        let raw = source.get(p.start_index..p.end_index).unwrap_or_default();
-        match &p.piece {
-            WordPiece::Text(t) => {
-                // brush-parser leaves a malformed `${a b}` as the text `$` + `{a b}`.
-                if let (Some(WordPiece::Text(next)), "$") =
-                    (pieces.get(i + 1).map(|n| &n.piece), t.as_str())
-                {
-                    if next.starts_with('{') {
-                        let end = next.find('}').map_or(next.len(), |e| e + 1);
-                        return Err(bad(&format!("${}", &next[..end]), out));
-                    }
-                }
-                acc.literal(t);
-            }
-            WordPiece::SingleQuotedText(t) => acc.literal(t),
-            WordPiece::AnsiCQuotedText(t) => acc.literal(&print::unescape(t, true).0),
-            WordPiece::DoubleQuotedSequence(inner)
-            | WordPiece::GettextDoubleQuotedSequence(inner) => {
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => acc.literal(t),
+            Piece::Quoted(inner) => {
                 acc.literal("");
-                expand_pieces(sh, source, inner, false, acc, out)?;
+                expand_pieces(sh, inner, false, acc, out)?;
             }
-            WordPiece::EscapeSequence(e) => acc.literal(e.strip_prefix('\\').unwrap_or(e)),
-            WordPiece::TildeExpansion(_) => acc.literal(raw),
-            WordPiece::ParameterExpansion(expr) => {
-                let value = param::expand(sh, expr, raw, out)?;
+            Piece::Expansion(expansion, raw) => {
+                let value = match expansion {
+                    Expansion::Parameter(expr) => param::expand(sh, expr, raw, out)?,
+                    Expansion::Command(cmd) => substitute(sh, cmd, out)?,
+                    Expansion::Arithmetic(text) => arith::expansion(sh, text, out)?.to_string(),
+                    Expansion::Bad => return Err(bad(raw, out)),
+                };
                 acc.push(&value, split);
-            }
-            WordPiece::CommandSubstitution(cmd) | WordPiece::BackquotedCommandSubstitution(cmd) => {
-                let value = substitute(sh, cmd, out)?;
-                acc.push(&value, split);
-            }
-            WordPiece::ArithmeticExpression(expr) => {
-                let value = arith::expansion(sh, &expr.value, out)?;
-                acc.push(&value.to_string(), split);
             }
         }
     }

@@ -1,21 +1,21 @@
-//! Guards run before brush-parser sees a line: brush-parser 0.4 panics, loops or
-//! overflows the stack on some inputs, and none of those may reach a terminal.
+//! Checks run on a line's characters before it is parsed: the nesting limit over
+//! brackets, quotes and substitutions, and where `<<` may appear. These limits
+//! date from brush-parser, which panicked or overflowed its stack without them;
+//! the hand-written parser does not need them, but they stay because the
+//! refusals (and the order of their messages) are part of the shell's behaviour.
 
-use brush_parser::{uncached_tokenize_str, ParserOptions, Token};
+use super::parse::{SyntaxError, MAX_NESTING};
 
-use super::parse::{far_span, tokenizer_error, SyntaxError, MAX_NESTING};
-
-/// Checks a line on characters, before brush-parser's tokenizer sees it: nesting
-/// of `(`, `$(`, `${`, `$((`, `$[`, backquotes and double quotes must stay
-/// within [`MAX_NESTING`], and `<<` may only start a here-document with a plain
-/// delimiter outside any substitution, or be a left shift in one level of
-/// `$((...))` before any `)`. (The tokenizer panics or allocates without bound on `${${x<<y}`,
-/// `<<$( ) $(`, `$(($[ <<x`, ...)
+/// Checks a line on characters: nesting of `(`, `$(`, `${`, `$((`, `$[`, backquotes
+/// and double quotes must stay within [`MAX_NESTING`], and `<<` may only start a
+/// here-document with a plain delimiter outside any substitution, or be a left
+/// shift in one level of `$((...))` before any `)`. With `<<` in the line, an
+/// unclosed construct is reported here, before the here-document is looked for.
 pub fn scan_line(line: &str) -> Result<(), SyntaxError> {
-    // Contexts: '(' parentheses (`<(` too: the tokenizer sees operators there);
+    // Contexts: '(' parentheses (`<(` too);
     // 's' `$(`; 'p' `${`; 'a' `$((`;
-    // 'b' `$[` ('A'/'B' once another arithmetic opened inside, which makes the
-    // tokenizer forget it is in arithmetic); '"'; '`'.
+    // 'b' `$[` ('A'/'B' once another arithmetic opened inside: no shift is
+    // accepted in those); '"'; '`'.
     let mut stack: Vec<char> = Vec::new();
     let mut saw_here_op = false;
     let mut open_quote = false;
@@ -29,7 +29,7 @@ pub fn scan_line(line: &str) -> Result<(), SyntaxError> {
         i += 1;
         match c {
             '\\' => i += 1,
-            // A comment: `#` starting a word, where the tokenizer looks for words.
+            // A comment: `#` starting a word, outside substitutions' words.
             '#' if stack.iter().all(|k| matches!(k, '(' | 's'))
                 && prev.is_none_or(|p| p.is_whitespace() || ";&|()<>".contains(p)) =>
             {
@@ -75,11 +75,11 @@ pub fn scan_line(line: &str) -> Result<(), SyntaxError> {
                 i += 1;
             }
             _ if in_dq => {}
-            // Inside `$[` and `${`, only `]`/`}` end; braces never nest for the tokenizer.
+            // Inside `$[` and `${`, only `]`/`}` end.
             '(' if !matches!(top, Some('b' | 'B' | 'p')) => stack.push(c),
             ')' if matches!(top, Some('(' | 's' | 'a' | 'A')) => {
                 stack.pop();
-                // The tokenizer leaves arithmetic at any `))`: no shift after one.
+                // No shift is accepted after a `)` closes inside arithmetic.
                 stack
                     .iter_mut()
                     .filter(|k| **k == 'a')
@@ -113,7 +113,7 @@ pub fn scan_line(line: &str) -> Result<(), SyntaxError> {
         }
     }
     // With `<<` about (even where this scan saw a quote), an unclosed construct
-    // must not reach the tokenizer.
+    // is reported before any here-document.
     if !(saw_here_op || line.contains("<<")) {
         return Ok(());
     }
@@ -132,43 +132,10 @@ pub fn scan_line(line: &str) -> Result<(), SyntaxError> {
     }
 }
 
-/// brush-parser's tokenizer panics when a construct opened on a here-document's
-/// command line is left unclosed (`cat <<E $(`). Tokenize such lines alone first,
-/// with `<<` defused, so that these errors are found without the here-document.
-pub fn check_heredoc_lines(text: &str, opts: &ParserOptions) -> Result<(), SyntaxError> {
-    if !text.contains("<<") {
-        return Ok(());
-    }
-    // Join `\`-newline continuations so each line is a logical line.
-    let mut joined = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            joined.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('\n') | None => {}
-            Some(next) => joined.extend([c, next]),
-        }
-    }
-    // Physical lines too: a `\` at the end of a comment continues nothing.
-    for line in joined
-        .lines()
-        .chain(text.lines())
-        .filter(|l| l.contains("<<"))
-    {
-        let defused = format!("{}\n", line.replace("<<", "< "));
-        uncached_tokenize_str(&defused, &opts.tokenizer_options())
-            .map_err(|e| tokenizer_error(&e))?;
-    }
-    Ok(())
-}
-
-/// Opens an arithmetic context (`kind` 'a' or 'b'). brush-parser keeps a single
-/// "in arithmetic" flag, cleared when any arithmetic closes: nesting taints all.
+/// Opens an arithmetic context (`kind` 'a' or 'b'). Nested arithmetic taints
+/// all levels: no shift is accepted in any of them.
 fn push_arithmetic(stack: &mut Vec<char>, kind: char) {
-    // `$[` is always tainted: brush-parser leaves it at any `))` inside.
+    // `$[` is always tainted.
     if kind == 'b' || stack.iter().any(|k| matches!(k, 'a' | 'b' | 'A' | 'B')) {
         for k in stack.iter_mut().filter(|k| matches!(k, 'a' | 'b')) {
             *k = k.to_ascii_uppercase();
@@ -224,78 +191,6 @@ fn check_here_tag(rest: &[char]) -> Result<(), SyntaxError> {
         ));
     }
     Ok(())
-}
-
-/// Nesting of compound commands, counted on tokens (reserved words only count in
-/// command position, closers only close their own opener).
-pub fn block_depth(tokens: &[Token]) -> usize {
-    let mut stack: Vec<&str> = Vec::new();
-    let mut max = 0;
-    let mut command_position = true;
-    for token in tokens {
-        match token {
-            Token::Operator(op, _) => {
-                if op == "(" || op == "((" {
-                    stack.push("(");
-                } else if op.starts_with(')') && stack.last() == Some(&"(") {
-                    stack.pop();
-                }
-                command_position = true;
-            }
-            Token::Word(w, _) => {
-                let w = w.as_str();
-                if command_position {
-                    let closes = match w {
-                        "fi" => "if",
-                        "done" => "loop",
-                        "esac" => "case",
-                        "}" => "{",
-                        _ => "",
-                    };
-                    match w {
-                        "if" | "case" | "{" => stack.push(w),
-                        "while" | "until" | "for" | "select" => stack.push("loop"),
-                        _ if !closes.is_empty() && stack.last() == Some(&closes) => {
-                            stack.pop();
-                        }
-                        _ => {}
-                    }
-                }
-                command_position = matches!(
-                    w,
-                    "then" | "do" | "else" | "elif" | "{" | "!" | "if" | "while" | "until" | "time"
-                );
-            }
-        }
-        max = max.max(stack.len());
-    }
-    max
-}
-
-/// brush-parser unwraps `i32` parsing of a redirection's fd number (`99999999999>x`
-/// panics). Bash treats such a number as an ordinary word; make it one by breaking
-/// its contiguity with the operator.
-pub fn defuse_io_numbers(tokens: &mut [Token]) {
-    for i in 1..tokens.len() {
-        let overflowing = match (&tokens[i - 1], &tokens[i]) {
-            (Token::Word(w, _), Token::Operator(op, _)) => {
-                !w.is_empty()
-                    && w.bytes().all(|b| b.is_ascii_digit())
-                    && w.parse::<i32>().is_err()
-                    && op.starts_with(['<', '>'])
-            }
-            _ => false,
-        };
-        if overflowing {
-            if let Token::Word(w, span) = &tokens[i - 1] {
-                let span = brush_parser::SourceSpan {
-                    start: span.start.clone(),
-                    end: far_span().end,
-                };
-                tokens[i - 1] = Token::Word(w.clone(), span);
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Terminal shell for Kubelab: parses one typed line with `brush-parser` and runs it
-//! with bash semantics, handing every non-builtin simple command to a [`Host`].
+//! Terminal shell for Kubelab: parses one typed line (`syntax`, a hand-written
+//! parser) and runs it with bash semantics, handing every non-builtin simple
+//! command to a [`Host`].
 //!
 //! Supported: `;`, `&&`, `||`, `!`, `&` (runs synchronously: no job control),
 //! newlines; pipes (`a | b` runs `a` to completion and feeds its stdout text to `b`;
@@ -17,12 +18,11 @@
 //! to [`Host::run_with_env`], which by default calls [`Host::run`].
 //!
 //! Not supported (reported, status 2): function definitions, process substitution,
-//! `coproc`, `=~`, and `<<` inside `$(...)`/`${...}`/`$((...))` (brush-parser 0.4
-//! mishandles it). Errors are printed as interactive bash prints them.
+//! `coproc`, `=~`, and `<<` inside `$(...)`/`${...}`/nested `$((...))` (see
+//! `guard`). Errors are printed as interactive bash prints them.
 //!
-//! No input makes this module panic, loop forever or overflow its stack: inputs
-//! brush-parser cannot take are refused first (see `guard`), nesting is limited to
-//! 24 levels, loops to [`MAX_LOOP_ITERATIONS`] iterations and a line to
+//! No input makes this module panic, loop forever or overflow its stack: nesting is
+//! limited to 24 levels, loops to [`MAX_LOOP_ITERATIONS`] iterations and a line to
 //! [`MAX_COMMANDS`] simple commands.
 
 mod arith;
@@ -38,6 +38,7 @@ mod parse;
 mod pattern;
 mod print;
 mod redirect;
+mod syntax;
 
 pub use self::env::Env;
 pub use self::parse::split_words;

@@ -2,14 +2,13 @@
 //! `${NAME%pattern}`, `${NAME/pattern/string}`, `${NAME:offset:length}`, ...
 //! Arrays are not modelled: `${a[0]}` and `${a[@]}` read the scalar `a`.
 
-use brush_parser::word::{
-    Parameter, ParameterExpr, ParameterTestType, ParameterTransformOp, SpecialParameter,
-};
-
 use super::exec::{Flow, Shell};
 use super::expand::{fail, single};
 use super::pattern::{replace, strip};
+use super::syntax::word::{ParamExpr, ParamOp, Parameter};
 use super::{arith, Output};
+
+pub use super::syntax::is_name;
 
 /// What `$$` expands to (the lab is deterministic).
 pub const SHELL_PID: &str = "4242";
@@ -17,96 +16,12 @@ pub const SHELL_PID: &str = "4242";
 /// Expands one parameter expression; `raw` is its source text (for messages).
 pub fn expand(
     sh: &mut Shell<'_>,
-    expr: &ParameterExpr,
+    expr: &ParamExpr,
     raw: &str,
     out: &mut Output,
 ) -> Result<String, Flow> {
-    use ParameterExpr as P;
-    let (parameter, indirect) = match expr {
-        P::Parameter {
-            parameter,
-            indirect,
-        }
-        | P::UseDefaultValues {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::AssignDefaultValues {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::IndicateErrorIfNullOrUnset {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::UseAlternativeValue {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::ParameterLength {
-            parameter,
-            indirect,
-        }
-        | P::RemoveSmallestSuffixPattern {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::RemoveLargestSuffixPattern {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::RemoveSmallestPrefixPattern {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::RemoveLargestPrefixPattern {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::Substring {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::Transform {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::UppercaseFirstChar {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::UppercasePattern {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::LowercaseFirstChar {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::LowercasePattern {
-            parameter,
-            indirect,
-            ..
-        }
-        | P::ReplaceSubstring {
-            parameter,
-            indirect,
-            ..
-        } => (parameter, *indirect),
-        P::VariableNames { prefix, .. } => {
+    let value = match &expr.op {
+        ParamOp::Names(prefix) => {
             let names: Vec<&str> = sh
                 .env
                 .vars
@@ -116,93 +31,70 @@ pub fn expand(
                 .collect();
             return Ok(names.join(" "));
         }
-        P::MemberKeys { variable_name, .. } => {
-            return Ok(if sh.env.var(variable_name).is_some() {
+        ParamOp::Keys(name) => {
+            return Ok(if sh.env.var(name).is_some() {
                 "0".into()
             } else {
                 String::new()
             });
         }
-    };
-    let value = lookup(sh, parameter, indirect, out)?;
-    let missing = |test: &ParameterTestType| match test {
-        ParameterTestType::UnsetOrNull => value.as_deref().unwrap_or_default().is_empty(),
-        ParameterTestType::Unset => value.is_none(),
-    };
-    let word = |sh: &mut Shell<'_>, w: &Option<String>, out: &mut Output| {
-        single(sh, w.as_deref().unwrap_or_default(), out)
+        _ => lookup(sh, &expr.param, expr.indirect, out)?,
     };
     let v = value.clone().unwrap_or_default();
-    Ok(match expr {
-        P::UseDefaultValues {
-            test_type,
-            default_value,
-            ..
-        } if missing(test_type) => word(sh, default_value, out)?,
-        P::AssignDefaultValues {
-            test_type,
-            default_value,
-            ..
-        } if missing(test_type) => {
-            let Parameter::Named(name) = parameter else {
-                return Err(fail(
-                    out,
-                    &format!("{}: cannot assign in this way", name_of(parameter)),
-                ));
-            };
-            let new = word(sh, default_value, out)?;
-            sh.env.set_var(name, &new);
-            new
-        }
-        P::IndicateErrorIfNullOrUnset {
-            test_type,
-            error_message,
-            ..
-        } if missing(test_type) => {
-            let mut msg = word(sh, error_message, out)?;
-            if msg.is_empty() {
-                msg = match test_type {
-                    ParameterTestType::UnsetOrNull => "parameter null or not set".into(),
-                    ParameterTestType::Unset => "parameter not set".into(),
-                };
-            }
-            return Err(fail(out, &format!("{}: {msg}", name_of(parameter))));
-        }
-        P::UseAlternativeValue {
-            test_type,
-            alternative_value,
-            ..
-        } => {
-            if missing(test_type) {
-                String::new()
+    Ok(match &expr.op {
+        ParamOp::Test { colon, op, word } => {
+            let missing = if *colon {
+                v.is_empty()
             } else {
-                word(sh, alternative_value, out)?
+                value.is_none()
+            };
+            match op {
+                '+' if missing => String::new(),
+                '+' => single(sh, word, out)?,
+                _ if !missing => v,
+                '-' => single(sh, word, out)?,
+                '=' => {
+                    let Parameter::Named(name) = &expr.param else {
+                        return Err(fail(
+                            out,
+                            &format!("{}: cannot assign in this way", name_of(&expr.param)),
+                        ));
+                    };
+                    let new = single(sh, word, out)?;
+                    sh.env.set_var(name, &new);
+                    new
+                }
+                _ => {
+                    let mut msg = single(sh, word, out)?;
+                    if msg.is_empty() {
+                        msg = if *colon {
+                            "parameter null or not set".into()
+                        } else {
+                            "parameter not set".into()
+                        };
+                    }
+                    return Err(fail(out, &format!("{}: {msg}", name_of(&expr.param))));
+                }
             }
         }
-        P::ParameterLength { .. } => v.chars().count().to_string(),
-        P::RemoveSmallestSuffixPattern { pattern, .. } => {
-            strip(&v, &word(sh, pattern, out)?, true, false).map_err(|_| costly(raw, out))?
-        }
-        P::RemoveLargestSuffixPattern { pattern, .. } => {
-            strip(&v, &word(sh, pattern, out)?, true, true).map_err(|_| costly(raw, out))?
-        }
-        P::RemoveSmallestPrefixPattern { pattern, .. } => {
-            strip(&v, &word(sh, pattern, out)?, false, false).map_err(|_| costly(raw, out))?
-        }
-        P::RemoveLargestPrefixPattern { pattern, .. } => {
-            strip(&v, &word(sh, pattern, out)?, false, true).map_err(|_| costly(raw, out))?
-        }
-        P::Substring { offset, length, .. } => {
+        ParamOp::Length => v.chars().count().to_string(),
+        ParamOp::Strip {
+            suffix,
+            longest,
+            pattern,
+        } => strip(&v, &single(sh, pattern, out)?, *suffix, *longest)
+            .map_err(|_| costly(raw, out))?,
+        ParamOp::Substring { offset, length } => {
             let chars: Vec<char> = v.chars().collect();
             let len = i64::try_from(chars.len()).unwrap_or(i64::MAX);
-            let mut start = arith::expansion(sh, &offset.value, out)?;
+            let mut start = arith::expansion(sh, offset, out)?;
             if start < 0 {
                 start = (len + start).max(0);
             }
             let start = start.min(len);
             let end = match length {
                 None => len,
-                Some(l) => match arith::expansion(sh, &l.value, out)? {
+                Some(l) => match arith::expansion(sh, l, out)? {
                     l if l < 0 && len + l < start => {
                         return Err(fail(out, &format!("{}: substring expression < 0", l.abs())))
                     }
@@ -220,29 +112,27 @@ pub fn expand(
                 .iter()
                 .collect()
         }
-        P::Transform { op, .. } => match op {
-            ParameterTransformOp::ToUpperCase => v.to_uppercase(),
-            ParameterTransformOp::ToLowerCase => v.to_lowercase(),
-            ParameterTransformOp::CapitalizeInitial => first_char(&v, true),
-            ParameterTransformOp::Quoted => format!("'{}'", v.replace('\'', r"'\''")),
-            ParameterTransformOp::ExpandEscapeSequences => super::print::unescape(&v, true).0,
+        ParamOp::Transform(op) => match op {
+            'U' => v.to_uppercase(),
+            'L' => v.to_lowercase(),
+            'u' => first_char(&v, true),
+            'Q' => format!("'{}'", v.replace('\'', r"'\''")),
+            'E' => super::print::unescape(&v, true).0,
             _ => return Err(fail(out, &format!("{raw}: bad substitution"))),
         },
-        P::UppercaseFirstChar { .. } => first_char(&v, true),
-        P::LowercaseFirstChar { .. } => first_char(&v, false),
-        P::UppercasePattern { .. } => v.to_uppercase(),
-        P::LowercasePattern { .. } => v.to_lowercase(),
-        P::ReplaceSubstring {
+        ParamOp::Case { upper, all: false } => first_char(&v, *upper),
+        ParamOp::Case { upper: true, .. } => v.to_uppercase(),
+        ParamOp::Case { upper: false, .. } => v.to_lowercase(),
+        ParamOp::Replace {
+            kind,
             pattern,
             replacement,
-            match_kind,
-            ..
         } => {
             let pattern = single(sh, pattern, out)?;
-            let replacement = word(sh, replacement, out)?;
-            replace(&v, &pattern, &replacement, match_kind).map_err(|_| costly(raw, out))?
+            let replacement = single(sh, replacement, out)?;
+            replace(&v, &pattern, &replacement, kind).map_err(|_| costly(raw, out))?
         }
-        _ => v,
+        ParamOp::Plain | ParamOp::Names(_) | ParamOp::Keys(_) => v,
     })
 }
 
@@ -254,21 +144,17 @@ fn lookup(
     out: &mut Output,
 ) -> Result<Option<String>, Flow> {
     let value = match parameter {
-        Parameter::Positional(0) | Parameter::Special(SpecialParameter::ShellName) => {
-            Some("bash".to_owned())
-        }
         Parameter::Positional(_) => None,
         Parameter::Special(special) => match special {
-            SpecialParameter::LastExitStatus => Some(sh.env.last_status.to_string()),
-            SpecialParameter::PositionalParameterCount => Some("0".to_owned()),
-            SpecialParameter::ProcessId => Some(SHELL_PID.to_owned()),
-            SpecialParameter::CurrentOptionFlags => Some("hB".to_owned()),
+            '0' => Some("bash".to_owned()),
+            '?' => Some(sh.env.last_status.to_string()),
+            '#' => Some("0".to_owned()),
+            '$' => Some(SHELL_PID.to_owned()),
+            '-' => Some("hB".to_owned()),
             _ => None,
         },
-        Parameter::Named(name) | Parameter::NamedWithAllIndices { name, .. } => {
-            sh.env.var(name).map(str::to_owned)
-        }
-        Parameter::NamedWithIndex { name, index } => match index.trim() {
+        Parameter::Named(name) => sh.env.var(name).map(str::to_owned),
+        Parameter::Indexed(name, index) => match index.trim() {
             "0" | "" => sh.env.var(name).map(str::to_owned),
             _ => None,
         },
@@ -292,20 +178,11 @@ fn costly(raw: &str, out: &mut Output) -> Flow {
     )
 }
 
-/// True for a valid variable name.
-pub fn is_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
-        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
-}
-
 fn name_of(parameter: &Parameter) -> String {
     match parameter {
-        Parameter::Named(n)
-        | Parameter::NamedWithIndex { name: n, .. }
-        | Parameter::NamedWithAllIndices { name: n, .. } => n.clone(),
+        Parameter::Named(n) | Parameter::Indexed(n, _) => n.clone(),
         Parameter::Positional(n) => n.to_string(),
-        Parameter::Special(s) => s.to_string(),
+        Parameter::Special(c) => c.to_string(),
     }
 }
 

@@ -5,7 +5,7 @@
 //! finds every match end from a start in O(text × pattern). Scans share a work
 //! budget ([`MAX_STEPS`]): `${x//a*b/c}` on a huge value fails instead of hanging.
 
-use brush_parser::word::SubstringMatchKind;
+use super::syntax::word::SubstringMatchKind;
 
 /// Most NFA steps one expansion may spend.
 pub const MAX_STEPS: u64 = 20_000_000;

@@ -1,10 +1,9 @@
 //! Redirections: where a command's stdout/stderr go (terminal streams, the
 //! in-memory files of [`Env`](super::Env), or nowhere) and what its stdin is.
 
-use brush_parser::ast::{IoFileRedirectKind as Kind, IoFileRedirectTarget as Target, IoRedirect};
-
 use super::exec::{Flow, Shell, Status};
 use super::expand::{fields, heredoc, single};
+use super::syntax::{IoRedirect, RedirectKind as Kind};
 use super::{Output, Stream};
 
 /// Where one output stream of a command goes.
@@ -34,7 +33,7 @@ impl Shell<'_> {
     /// Runs `body` with `redirects` applied to its output and input.
     pub fn redirected(
         &mut self,
-        redirects: &[&IoRedirect],
+        redirects: &[IoRedirect],
         out: &mut Output,
         body: impl FnOnce(&mut Self, &mut Output) -> Status,
     ) -> Status {
@@ -76,7 +75,7 @@ impl Shell<'_> {
 /// printed and the command must not run (status 1), as in bash.
 pub fn open(
     sh: &mut Shell<'_>,
-    redirects: &[&IoRedirect],
+    redirects: &[IoRedirect],
     out: &mut Output,
 ) -> Result<Option<Plan>, Flow> {
     let mut plan = Plan {
@@ -86,24 +85,18 @@ pub fn open(
     };
     for redirect in redirects {
         match redirect {
-            IoRedirect::File(fd, kind, target) => {
+            IoRedirect::File(fd, kind, word) => {
                 let fd = fd.unwrap_or(
-                    if matches!(kind, Kind::Read | Kind::DuplicateInput | Kind::ReadAndWrite) {
+                    if matches!(kind, Kind::Read | Kind::DuplicateInput | Kind::ReadWrite) {
                         0
                     } else {
                         1
                     },
                 );
-                match (kind, target) {
-                    (Kind::DuplicateInput, _) => {}
-                    (Kind::DuplicateOutput, Target::Fd(n)) => {
-                        let Some(sink) = dup(&plan, *n, out) else {
-                            return Ok(None);
-                        };
-                        set(&mut plan, fd, sink);
-                    }
-                    (Kind::DuplicateOutput, Target::Duplicate(word)) => {
-                        let text = single(sh, &word.value, out)?;
+                match kind {
+                    Kind::DuplicateInput => {}
+                    Kind::DuplicateOutput => {
+                        let text = single(sh, word, out)?;
                         let sink = match text.as_str() {
                             "-" => Sink::Null,
                             n if n.parse::<i32>().is_ok() => {
@@ -128,11 +121,11 @@ pub fn open(
                         };
                         set(&mut plan, fd, sink);
                     }
-                    (_, Target::Filename(word) | Target::Duplicate(word)) => {
-                        let Some(path) = target_path(sh, &word.value, out)? else {
+                    _ => {
+                        let Some(path) = target_path(sh, word, out)? else {
                             return Ok(None);
                         };
-                        if matches!(kind, Kind::Read) {
+                        if *kind == Kind::Read {
                             match read_source(sh, &plan, &path) {
                                 Some(text) => plan.stdin = Some(text),
                                 None => {
@@ -142,21 +135,17 @@ pub fn open(
                             }
                             continue;
                         }
-                        let append = matches!(kind, Kind::Append | Kind::ReadAndWrite);
+                        let append = matches!(kind, Kind::Append | Kind::ReadWrite);
                         let Some(sink) = file_sink(sh, &plan, &path, append) else {
                             out.err(&format!("bash: {path}: No such file or directory\n"));
                             return Ok(None);
                         };
                         set(&mut plan, fd, sink);
                     }
-                    (_, Target::Fd(_) | Target::ProcessSubstitution(..)) => {
-                        out.err("bash: process substitution is not supported in this shell\n");
-                        return Ok(None);
-                    }
                 }
             }
             IoRedirect::OutputAndError(word, append) => {
-                let Some(path) = target_path(sh, &word.value, out)? else {
+                let Some(path) = target_path(sh, word, out)? else {
                     return Ok(None);
                 };
                 let Some(sink) = file_sink(sh, &plan, &path, *append) else {
@@ -166,9 +155,9 @@ pub fn open(
                 plan.stdout = sink.clone();
                 plan.stderr = sink;
             }
-            IoRedirect::HereDocument(_, doc) => plan.stdin = Some(heredoc(sh, doc, out)?),
-            IoRedirect::HereString(_, word) => {
-                plan.stdin = Some(format!("{}\n", single(sh, &word.value, out)?))
+            IoRedirect::HereDocument(doc) => plan.stdin = Some(heredoc(sh, doc, out)?),
+            IoRedirect::HereString(word) => {
+                plan.stdin = Some(format!("{}\n", single(sh, word, out)?))
             }
         }
     }
@@ -197,8 +186,7 @@ fn dup(plan: &Plan, fd: i32, out: &mut Output) -> Option<Sink> {
 
 /// Expands a redirection target to exactly one word, as bash requires.
 fn target_path(sh: &mut Shell<'_>, raw: &str, out: &mut Output) -> Result<Option<String>, Flow> {
-    let word = brush_parser::ast::Word::new(raw);
-    let mut expanded = fields(sh, &word, out)?;
+    let mut expanded = fields(sh, raw, out)?;
     if expanded.len() != 1 {
         out.err(&format!("bash: {raw}: ambiguous redirect\n"));
         return Ok(None);

@@ -382,3 +382,20 @@ fn multi_line_input_with_here_document() {
         "bash: warning: here-document at line 1 delimited by end-of-file (wanted `EOF')\n"
     );
 }
+
+#[test]
+fn substitutions_and_subshells_parse_as_in_bash() {
+    let mut host = FakeHost::default();
+    let cases = [
+        ("echo $(case x in x) echo matched;; esac)", "matched\n"),
+        ("( (echo nested) ); ((echo x) )", "nested\nx\n"),
+        ("echo `echo \\$HOME` \"${u:-{a}}\"", "/root {a}\n"),
+        ("[[ xay =~ \"a\" ]] && echo substring", "substring\n"),
+        ("cat <<EOF\na\\\nb $((1 << 2))\nEOF", "ab 4\n"),
+        ("a=(x  y) b+=1; echo \"$a\" $b", "x y 1\n"),
+        ("case x in x) false;& y) ;; esac; echo $?", "0\n"),
+    ];
+    for (line, want) in cases {
+        assert_eq!(run(line, &mut host).0.text(), want, "line: {line}");
+    }
+}
