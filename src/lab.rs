@@ -258,6 +258,8 @@ impl Lab {
                 self.synced.push((name.clone(), text.clone()));
             }
         }
+        // What the command changed shows at once in the other terminals' watches.
+        self.poll();
         self.horizon = self.horizon.max(self.now());
     }
 

@@ -368,15 +368,15 @@ impl Watch {
     /// The lines for every change since the last poll.
     pub fn poll(&mut self, sim: &crate::sim::Sim) -> String {
         let mut text = String::new();
-        let events: Vec<(WatchType, Value)> = sim.store.events_since(self.cursor).iter().filter(|e| self.filter.matches(&e.key, &e.obj)).map(|e| (e.ty, e.obj.clone())).collect();
+        let events: Vec<(WatchType, Value, crate::sim::SimTime)> = sim.store.events_since(self.cursor).iter().filter(|e| self.filter.matches(&e.key, &e.obj)).map(|e| (e.ty, e.obj.clone(), e.at)).collect();
         self.cursor = sim.store.cursor();
-        for (ty, o) in events {
+        for (ty, o, at) in events {
             let mut rows = Vec::new();
             if !self.header_done {
                 rows.push(self.header.clone());
                 self.header_done = true;
             }
-            let mut r = data_row(sim, self.filter.kind, &o, &self.t);
+            let mut r = sim.seen_at(at, || data_row(sim, self.filter.kind, &o, &self.t));
             if self.events_col {
                 r.insert(0, ty.as_str().into());
             }

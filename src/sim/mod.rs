@@ -155,6 +155,9 @@ pub struct Sim {
     pub(crate) revision_cache: BTreeMap<String, (i64, String)>,
     /// (involved uid, reason, message) → the Event that counts repeats of it.
     event_index: BTreeMap<(String, String, String), ObjKey>,
+    /// The moment ages are read at, when a watch prints an event later than it happened
+    /// (`seen_at`); the clock otherwise.
+    seen_at: std::cell::Cell<Option<SimTime>>,
 }
 
 impl Sim {
@@ -182,6 +185,7 @@ impl Sim {
             fs: fs::Fs::default(),
             logs: BTreeMap::new(),
             event_index: BTreeMap::new(),
+            seen_at: std::cell::Cell::new(None),
             revision_cache: BTreeMap::new(),
         };
         sim.bootstrap();
@@ -289,7 +293,17 @@ impl Sim {
     /// Milliseconds of virtual time since an RFC 3339 stamp (negative if in the future).
     pub fn ms_since(&self, stamp: &str) -> Option<i64> {
         let t = time::parse_rfc3339(stamp)?;
-        Some((self.epoch * 1000 + self.now.ms() as i64) - t * 1000)
+        let now = self.seen_at.get().unwrap_or(self.now);
+        Some((self.epoch * 1000 + now.ms() as i64) - t * 1000)
+    }
+
+    /// Runs `f` with ages read as at `t`: a watch printing an event it reads after the fact
+    /// prints the AGE the event had when it happened, as a watch that was following along would.
+    pub fn seen_at<R>(&self, t: SimTime, f: impl FnOnce() -> R) -> R {
+        let before = self.seen_at.replace(Some(t));
+        let r = f();
+        self.seen_at.set(before);
+        r
     }
 
     /// The seeded generator, for anything that needs randomness.
