@@ -31,7 +31,7 @@ pub fn complete(session: &Session, line: &str) -> (usize, Vec<String>) {
         files(session)
     };
     cands.retain(|c| c.starts_with(word));
-    cands.sort();
+    crate::sort::sort(&mut cands);
     cands.dedup();
     (start, cands)
 }

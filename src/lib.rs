@@ -15,6 +15,7 @@ pub mod replay;
 pub mod session;
 pub mod shell;
 pub mod sim;
+pub mod sort;
 pub mod textutils;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

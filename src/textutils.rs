@@ -110,7 +110,7 @@ pub fn run(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<S
         }
         _ => {
             let mut sorted = lines.clone();
-            sorted.sort();
+            crate::sort::sort(&mut sorted);
             if has("r") {
                 sorted.reverse();
             }

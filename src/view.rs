@@ -333,7 +333,7 @@ fn links(sim: &Sim) -> Vec<(ObjKey, ObjKey, Rel)> {
 pub fn events(sim: &Sim) -> (Vec<String>, Vec<Vec<String>>) {
     let headers = tables::headers(Kind::Event, false, sim);
     let mut evs: Vec<&Value> = sim.store.list(Kind::Event, None).map(|(_, e)| e).collect();
-    evs.sort_by_key(|e| (obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string(), obj::str_at(e, "/metadata/resourceVersion").and_then(|r| r.parse::<u64>().ok()).unwrap_or(0)));
+    crate::sort::sort_by_key(&mut evs, |e| (obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string(), obj::str_at(e, "/metadata/resourceVersion").and_then(|r| r.parse::<u64>().ok()).unwrap_or(0)));
     (headers, evs.into_iter().map(|e| tables::row(sim, Kind::Event, e, false)).collect())
 }
 

@@ -114,7 +114,7 @@ fn events(sim: &Sim, d: &mut Doc, o: &Value) {
     let ns = obj::namespace(o);
     let ns = if ns.is_empty() { "default" } else { ns };
     let mut evs: Vec<&Value> = sim.store.list(Kind::Event, Some(ns)).map(|(_, e)| e).filter(|e| obj::str_at(e, "/involvedObject/uid") == Some(uid)).collect();
-    evs.sort_by_key(|e| obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string());
+    crate::sort::sort_by_key(&mut evs, |e| obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string());
     if evs.is_empty() {
         d.w(0, "Events:\t<none>");
         return;

@@ -117,7 +117,7 @@ fn revisions(ctx: &Ctx<'_>, key: &ObjKey) -> Vec<(i64, Value, String)> {
             })
             .collect()
     };
-    out.sort_by_key(|(r, _, _)| *r);
+    crate::sort::sort_by_key(&mut out, |(r, _, _)| *r);
     out
 }
 

@@ -73,7 +73,7 @@ impl View {
             }
         }
         let mut mounts: Vec<&Mount> = self.mounts.iter().collect();
-        mounts.sort_by_key(|m| m.path.len());
+        crate::sort::sort_by_key(&mut mounts, |m| m.path.len());
         for m in mounts {
             out.retain(|p, _| rel(p, &m.path).is_none());
             for (r, c) in &m.fixed {

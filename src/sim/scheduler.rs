@@ -175,7 +175,7 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
         }
     }
     let mut best: Vec<(usize, usize, String)> = counts.into_iter().map(|(n, (same, all))| (same, all, n.to_string())).collect();
-    best.sort();
+    crate::sort::sort(&mut best);
     let top = (best[0].0, best[0].1);
     let ties: Vec<String> = best.iter().filter(|b| (b.0, b.1) == top).map(|b| b.2.clone()).collect();
     let i = sim.rand_range(0, ties.len() as u64 - 1) as usize;

@@ -52,7 +52,7 @@ fn write(v: &Value, out: &mut String) {
 
 /// Sort by text, stably (one instantiation of the sort for the whole module: binary size).
 pub(super) fn sort_texts(items: &mut [(String, usize)]) {
-    items.sort();
+    crate::sort::sort(items);
 }
 
 /// `strconv.FormatFloat(f, 'g', -1, 64)` (what `%v` uses): the shortest digits, in exponent

@@ -174,7 +174,7 @@ fn rolling(sim: &mut Sim, key: &ObjKey, nk: &ObjKey, new: &Value, olds: &[(ObjKe
         return;
     }
     let mut olds_sorted = olds.clone();
-    olds_sorted.sort_by(|a, b| obj::str_at(&a.1, "/metadata/creationTimestamp").cmp(&obj::str_at(&b.1, "/metadata/creationTimestamp")).then(a.0.name.cmp(&b.0.name)));
+    crate::sort::sort_by(&mut olds_sorted, |a, b| obj::str_at(&a.1, "/metadata/creationTimestamp").cmp(&obj::str_at(&b.1, "/metadata/creationTimestamp")).then(a.0.name.cmp(&b.0.name)));
     // First the old replicas that are not available anyway.
     for (k, r) in &olds_sorted {
         if max_down <= 0 {
@@ -215,7 +215,7 @@ fn cleanup(sim: &mut Sim, d: &Value, uid: &str, new_key: Option<&ObjKey>) {
         .filter(|(k, r)| Some(*k) != new_key && obj::controller_uid(r) == Some(uid) && replicas(r) == 0 && obj::i64_at(r, "/status/replicas").unwrap_or(0) == 0)
         .map(|(k, r)| (revision_of(r), k.clone()))
         .collect();
-    old.sort();
+    crate::sort::sort(&mut old);
     if old.len() > limit {
         for (_, k) in old.iter().take(old.len() - limit) {
             let _ = sim.delete(k, DeleteOptions::default());

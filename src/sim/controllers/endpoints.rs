@@ -50,7 +50,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
             Some(Ep { ip, hostname, node: obj::str_at(p, "/spec/nodeName").unwrap_or_default().to_string(), pod: p.clone(), ready: publish || (pod_ready && !terminating), serving: pod_ready, terminating })
         })
         .collect();
-    eps.sort_by(|a, b| ip_key(&a.ip).cmp(&ip_key(&b.ip)));
+    crate::sort::sort_by(&mut eps, |a, b| ip_key(&a.ip).cmp(&ip_key(&b.ip)));
     // Service ports resolved against the pods' container ports.
     let ports: Vec<Value> = obj::arr_at(&svc, "/spec/ports")
         .iter()

@@ -56,7 +56,7 @@ fn compute_revisions(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str) -> (St
     let collision = obj::i64_at(sts, "/status/collisionCount").unwrap_or(0) as u32;
     let hash = names::revision_hash(&bytes, collision);
     let mut revs = owned(sim, Kind::ControllerRevision, &uid);
-    revs.sort_by_key(|(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
+    crate::sort::sort_by_key(&mut revs, |(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
     let max_rev = revs.last().map(|(_, r)| obj::i64_at(r, "/revision").unwrap_or(0)).unwrap_or(0);
     let same = revs.iter().find(|(_, r)| r.get("data") == Some(&data)).map(|(k, r)| (k.clone(), obj::i64_at(r, "/revision").unwrap_or(0)));
     let update_name = match same {
@@ -579,7 +579,7 @@ fn prune_revisions(sim: &mut Sim, sts: &Value, uid: &str, current_rev: &str, upd
     }
     let cur_rev = obj::str_at(sts, "/status/currentRevision").unwrap_or(current_rev).to_string();
     let mut revs = owned(sim, Kind::ControllerRevision, uid);
-    revs.sort_by_key(|(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
+    crate::sort::sort_by_key(&mut revs, |(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
     let in_use: std::collections::BTreeSet<String> = sim.store.controlled_pods(uid).filter_map(|p| p.revision.clone()).collect();
     let removable: Vec<ObjKey> = revs.iter().filter(|(k, _)| k.name != cur_rev && k.name != current_rev && k.name != update_rev && !in_use.contains(&k.name)).map(|(k, _)| k.clone()).collect();
     if removable.len() > limit {
