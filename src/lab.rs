@@ -419,6 +419,20 @@ mod tests {
     }
 
     #[test]
+    fn ctrl_c_leaves_a_pod_shell() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        lab.advance(60_000);
+        lab.run(0, "kubectl exec -it web-0 -- sh");
+        assert_eq!(lab.prompt(0), "# ");
+        lab.run(0, "hostname");
+        assert!(text(&lab, 0).ends_with("# hostname\nweb-0\n# "), "{}", text(&lab, 0));
+        lab.interrupt(0, "");
+        assert_eq!(lab.prompt(0), "root@k8s-m:~# ");
+        assert!(text(&lab, 0).ends_with("^C\nroot@k8s-m:~# "));
+    }
+
+    #[test]
     fn scrubbing_back_and_forward_gives_the_same_text() {
         let mut lab = Lab::seed_lab();
         lab.run(0, "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx");

@@ -309,6 +309,9 @@ impl Session {
             self.trim_log();
             return (out, true);
         }
+        // A real shell in the container would only print a new prompt; the lab lets Ctrl-C
+        // leave it, so a learner is never stuck inside a pod (as `exit` does, `run --rm`
+        // then deletes the pod).
         if let Some((a, _)) = self.terms[t].attached.take() {
             self.detach(&a, &mut out);
             return (out, true);
