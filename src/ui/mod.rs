@@ -462,9 +462,8 @@ impl App {
                         if prefix.len() > line.len() - start {
                             self.inputs[t] = format!("{}{prefix}", &line[..start]);
                         } else {
-                            let prompt = self.lab.prompt(t);
+                            // As bash does on a second Tab: list the candidates, keep the line.
                             self.lab.note(t, &line, &format!("{}\n", cands.join("  ")));
-                            let _ = prompt;
                         }
                         true
                     }
