@@ -144,6 +144,13 @@ fn query_panes() -> Option<Vec<Pane>> {
     (!panes.is_empty()).then_some(panes)
 }
 
+/// Marks the whole document with the page's language (screen readers, fonts, hyphenation).
+fn set_document_lang(lang: Lang) {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = el.set_attribute("lang", lang.code());
+    }
+}
+
 fn browser_lang() -> Lang {
     if let Some(l) = storage::load_lang() {
         return l;
@@ -193,6 +200,7 @@ impl Component for App {
             term_in: Default::default(),
         };
         app.refresh_diags();
+        set_document_lang(app.lang);
         app
     }
 
@@ -297,6 +305,7 @@ impl Component for App {
             Msg::ToggleLang => {
                 self.lang = if self.lang == Lang::En { Lang::Ko } else { Lang::En };
                 storage::save_lang(self.lang);
+                set_document_lang(self.lang);
                 true
             }
             Msg::AskReset => {

@@ -222,8 +222,10 @@ test('clicking a pod shows its YAML as the cluster holds it', async () => {
 test('Korean and English: from the browser, switchable, remembered', async () => {
   const { page, errors, context } = await fresh({ locale: 'ko-KR' });
   assert.equal(await page.textContent('[data-testid=apply]'), '적용');
+  assert.equal(await page.getAttribute('html', 'lang'), 'ko');
   await page.click('[data-testid=lang]');
   assert.equal(await page.textContent('[data-testid=apply]'), 'Apply');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
   await page.reload();
   await page.waitForSelector('[data-testid=apply]');
   assert.equal(await page.textContent('[data-testid=apply]'), 'Apply');
