@@ -165,3 +165,24 @@ fn rollout_status_history_undo_and_restart() {
     run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\",\"rollingUpdate\":null}}}'");
     assert_eq!(run(&mut s, "kubectl rollout status sts/web"), (String::new(), "error: rollout status is only available for RollingUpdate strategy type\n".into(), 1));
 }
+
+#[test]
+fn yaml_is_read_as_kubectl_reads_it() {
+    let mut s = session();
+    // go-yaml's words, and its line: for a parser error that is the line before the problem.
+    s.write_file("indent.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n namespace: default\n");
+    let (_, err, code) = run(&mut s, "kubectl apply -f indent.yaml");
+    assert_eq!((err.as_str(), code), ("error: error parsing indent.yaml: error converting YAML to JSON: yaml: line 4: did not find expected key\n", 1));
+    s.write_file("tab.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: a\n");
+    let (_, err, _) = run(&mut s, "kubectl apply -f tab.yaml");
+    assert_eq!(err, "error: error parsing tab.yaml: error converting YAML to JSON: yaml: line 4: found character that cannot start any token\n");
+    let (_, err, code) = run(&mut s, "kubectl patch sts web -p 'a: b: c'");
+    assert_eq!((err.as_str(), code), ("error: unable to parse \"a: b: c\": yaml: mapping values are not allowed in this context\n", 1));
+    // YAML 1.1 scalars: `yes` is a boolean, `0644` octal.
+    s.write_file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\n  labels: {quoted: \"yes\"}\ndata:\n  enabled: yes\n");
+    let (_, err, _) = run(&mut s, "kubectl apply -f cm.yaml");
+    assert!(err.starts_with("Error from server (BadRequest): error when creating \"cm.yaml\": ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal bool into Go struct field ConfigMap.data of type string\n"), "{err}");
+    s.write_file("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n  volumes:\n  - name: v\n    configMap:\n      name: flags\n      defaultMode: 0644\n");
+    assert_eq!(run(&mut s, "kubectl apply -f pod.yaml").0, "pod/p created\n");
+    assert_eq!(run(&mut s, "kubectl get pod p -o jsonpath={.spec.volumes[0].configMap.defaultMode}").0, "420");
+}

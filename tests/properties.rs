@@ -128,3 +128,37 @@ proptest! {
         prop_assert!(!out.text().is_empty());
     }
 }
+
+/// Pieces of YAML syntax to splice into manifests.
+const YAML_PIECES: &[&str] = &[
+    ":", ": ", "- ", "-", "\t", "  ", "\n", "\n  ", "\n- ", "[", "]", "{", "}", ",", "'", "\"", "\\", "&a ", "*a", "&b [*a, *a]", "!!int ", "!!str ", "!x ", "|", "|-\n", ">+2\n",
+    "? ", "#", " #", "<<: *a", "<<: ", "---\n", "...\n", "%YAML 1.1\n", "%TAG ! x\n", "\u{feff}", "\u{85}", "\u{2028}", "\r", "\r\n", "0x", "0o7", "1e9", ".nan", "~", "yes", "\\u12",
+    "[[[[[[[[", "{a: {b: {c: ", "\u{7}",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// The YAML reader answers any text with a value or an error: no panic, no stack overflow.
+    #[test]
+    fn the_yaml_reader_never_panics_on_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = kubelab::manifest::yaml::parse(&text);
+        let _ = kubelab::manifest::parse_documents(&text, "x.yaml");
+    }
+
+    #[test]
+    fn the_yaml_reader_never_panics_on_mangled_manifests(
+        file in prop::sample::select(vec![WEB, include_str!("../lessons/files/deploy.yaml"), include_str!("../lessons/files/compare.yaml")]),
+        edits in proptest::collection::vec((0.0f64..1.0, any::<u8>(), prop::sample::select(YAML_PIECES.to_vec()).prop_map(String::from)), 1..8),
+    ) {
+        let text = mutate(file, &edits);
+        let _ = kubelab::manifest::yaml::parse(&text);
+        for d in kubelab::manifest::parse_documents(&text, "m.yaml") {
+            if let Err(diag) = d {
+                // A problem always says where it is.
+                prop_assert!(diag.line.is_some_and(|l| l >= 1 && l <= text.lines().count() + 2), "{diag:?}");
+            }
+        }
+    }
+}

@@ -112,16 +112,7 @@ fn parse_patch(text: &str) -> Result<Value, String> {
     if let Ok(v) = serde_json::from_str::<Value>(text) {
         return Ok(v);
     }
-    match serde_yaml::from_str::<serde_yaml::Value>(text) {
-        Ok(y) => manifest::yaml_to_json(y),
-        Err(e) => {
-            let mut m = e.to_string();
-            if let Some(p) = m.find(" at line ") {
-                m.truncate(p);
-            }
-            Err(format!("error: unable to parse \"{text}\": yaml: line 1: {m}"))
-        }
-    }
+    manifest::yaml::parse(text).map_err(|e| format!("error: unable to parse \"{text}\": {e}"))
 }
 
 /// Removes the value at a dotted field path like `spec.template.spec.containers[0].foo`.

@@ -7,6 +7,7 @@
 
 pub mod highlight;
 pub mod schema;
+pub mod yaml;
 
 use serde_json::Value;
 
@@ -55,66 +56,24 @@ pub fn parse_documents(text: &str, file: &str) -> Vec<Result<Document, Diagnosti
         if chunk.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
             continue;
         }
-        match serde_yaml::from_str::<serde_yaml::Value>(&chunk) {
-            Ok(y) => match yaml_to_json(y) {
-                Ok(Value::Null) => continue,
-                Ok(object @ Value::Object(_)) => out.push(Ok(Document { object, first_line, text: chunk })),
-                Ok(other) => out.push(Err(Diagnostic {
-                    message: format!("error: unable to decode \"{file}\": json: cannot unmarshal {} into Go value of type map[string]interface {{}}", schema::json_type_name(&other)),
-                    line: Some(first_line),
-                    column: Some(1),
-                    fatal: false,
-                })),
-                Err(m) => out.push(Err(Diagnostic { message: format!("error: error parsing {file}: error converting YAML to JSON: {m}"), line: Some(first_line), column: None, fatal: true })),
-            },
+        match yaml::parse(&chunk) {
+            Ok(Value::Null) => continue,
+            Ok(object @ Value::Object(_)) => out.push(Ok(Document { object, first_line, text: chunk })),
+            Ok(other) => out.push(Err(Diagnostic {
+                message: format!("error: unable to decode \"{file}\": json: cannot unmarshal {} into Go value of type map[string]interface {{}}", schema::json_type_name(&other)),
+                line: Some(first_line),
+                column: Some(1),
+                fatal: false,
+            })),
             Err(e) => {
-                let (line, col) = e.location().map(|l| (first_line + l.line() - 1, l.column())).unwrap_or((first_line, 1));
-                let mut problem = e.to_string();
-                if let Some(p) = problem.find(" at line ") {
-                    problem.truncate(p);
-                }
-                out.push(Err(Diagnostic { message: format!("error: error parsing {file}: error converting YAML to JSON: yaml: line {line}: {problem}"), line: Some(line), column: Some(col), fatal: true }));
+                // k8s-diff: kubectl counts the line from the document's start; we count from the file's.
+                let message = format!("error: error parsing {file}: error converting YAML to JSON: {}", e.message(first_line - 1));
+                out.push(Err(Diagnostic { message, line: Some(first_line + e.mark.line), column: Some(e.mark.column + 1), fatal: true }));
                 break;
             }
         }
     }
     out
-}
-
-
-/// YAML to JSON as sigs.k8s.io/yaml does: mapping keys become strings.
-pub fn yaml_to_json(y: serde_yaml::Value) -> Result<Value, String> {
-    Ok(match y {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(0.0);
-                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| format!("yaml: invalid number {f}"))?
-            }
-        }
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(s) => Value::Array(s.into_iter().map(yaml_to_json).collect::<Result<_, _>>()?),
-        serde_yaml::Value::Mapping(m) => {
-            let mut o = serde_json::Map::new();
-            for (k, v) in m {
-                let key = match k {
-                    serde_yaml::Value::String(s) => s,
-                    serde_yaml::Value::Number(n) => n.to_string(),
-                    serde_yaml::Value::Bool(b) => b.to_string(),
-                    serde_yaml::Value::Null => "null".into(),
-                    _ => return Err("yaml: invalid map key".into()),
-                };
-                o.insert(key, yaml_to_json(v)?);
-            }
-            Value::Object(o)
-        }
-        serde_yaml::Value::Tagged(t) => yaml_to_json(t.value)?,
-    })
 }
 
 /// One step of a field path.

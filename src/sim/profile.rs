@@ -107,9 +107,15 @@ impl Default for Profile {
 }
 
 impl Profile {
-    /// Reads a profile; errors name the line and column.
+    /// Reads a profile; YAML errors name their line, type errors the field.
     pub fn from_yaml(text: &str) -> Result<Profile, String> {
-        let p: Profile = serde_yaml::from_str(text).map_err(|e| format!("error: profile: {e}"))?;
+        let value = crate::manifest::yaml::parse(text).map_err(|e| format!("error: profile: {e}"))?;
+        // From JSON text rather than from the value: the page has that deserializer already.
+        // Its errors' place is in that text, not the profile's, so it is left out.
+        let p: Profile = serde_json::from_str(&value.to_string()).map_err(|e| {
+            let m = e.to_string();
+            format!("error: profile: {}", m.split(" at line ").next().unwrap_or(&m))
+        })?;
         p.check()?;
         Ok(p)
     }
@@ -205,7 +211,8 @@ mod tests {
 
     #[test]
     fn bad_profiles_are_errors() {
-        assert!(Profile::from_yaml("kubernetesVersion: x").is_err());
+        assert_eq!(Profile::from_yaml("kubernetesVersion: x").unwrap_err(), "error: profile: missing field `startTime`");
+        assert_eq!(Profile::from_yaml("nodes:\n  - a\n b: c\n").unwrap_err(), "error: profile: yaml: line 2: did not find expected key");
         let bad = DEFAULT_PROFILE_YAML.replace("172.16.24.0/24", "172.16.24.0/16");
         assert!(Profile::from_yaml(&bad).unwrap_err().contains("k8s-w2"));
         let typo = DEFAULT_PROFILE_YAML.replace("clusterDns", "clusterDNS");
