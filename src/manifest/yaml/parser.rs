@@ -2,6 +2,11 @@
 //! libyaml's parser state machine as go-yaml v2.4.0 has it (`parserc.go`): an explicit stack of
 //! states instead of recursion, so nesting costs heap, not stack, and the errors ("did not find
 //! expected key", "did not find expected node content", ...) come from the same states.
+//!
+//! Attribution: ported from go-yaml v2.4.0, itself a port of libyaml. libyaml and go-yaml's
+//! libyaml-derived files: Copyright (c) 2006-2010 Kirill Simonov, Copyright (c) 2006-2011
+//! Kirill Simonov, MIT License (go-yaml's LICENSE.libyaml). go-yaml: Copyright (c) 2011-2019
+//! Canonical Ltd, Apache License 2.0.
 
 use super::scanner::{Scanner, Style, Tok};
 use super::{Mark, YamlError};

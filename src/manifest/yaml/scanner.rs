@@ -7,6 +7,11 @@
 //! The original reads through a buffer that ends in NUL; here `at(k)` returns 0 past the end,
 //! so the same look-ahead tests work on a plain byte slice and can never index out of bounds.
 //! Marks count characters, as libyaml's do (columns in characters, lines from 0).
+//!
+//! Attribution: ported from go-yaml v2.4.0, itself a port of libyaml. libyaml and go-yaml's
+//! libyaml-derived files: Copyright (c) 2006-2010 Kirill Simonov, Copyright (c) 2006-2011
+//! Kirill Simonov, MIT License (go-yaml's LICENSE.libyaml). go-yaml: Copyright (c) 2011-2019
+//! Canonical Ltd, Apache License 2.0.
 
 use super::{Mark, YamlError};
 use std::collections::{BTreeMap, VecDeque};
