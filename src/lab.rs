@@ -277,8 +277,13 @@ impl Lab {
 
     fn poll(&mut self) {
         for t in 0..self.terms.len() {
+            let was_busy = self.session.busy(t);
             let text = self.session.poll(t);
             self.push(t, Style::Out, &text);
+            if was_busy && !self.session.busy(t) {
+                // A wait ended (its objects are gone): the prompt comes back.
+                self.push_prompt(t);
+            }
         }
     }
 
@@ -416,6 +421,25 @@ mod tests {
         lab.interrupt(0, "");
         assert!(!lab.busy(0));
         assert!(text(&lab, 0).ends_with("^C\nroot@k8s-m:~# "));
+    }
+
+    #[test]
+    fn delete_holds_the_terminal_while_the_pod_terminates() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        lab.advance(60_000);
+        lab.run(0, "kubectl delete pod web-0");
+        assert!(lab.busy(0));
+        assert!(text(&lab, 0).ends_with("pod \"web-0\" deleted\n"), "{}", text(&lab, 0));
+        let pod = lab.session.sim.store.get(&crate::sim::ObjKey::new(crate::sim::Kind::Pod, "default", "web-0")).cloned().unwrap();
+        assert!(pod.pointer("/metadata/deletionTimestamp").is_some(), "the pod is Terminating while the terminal waits");
+        lab.advance(30_000);
+        assert!(!lab.busy(0));
+        assert!(text(&lab, 0).ends_with("pod \"web-0\" deleted\nroot@k8s-m:~# "), "{}", text(&lab, 0));
+        // Within a line, the rest still waits for the delete as before (no live hold).
+        lab.run(0, "kubectl delete pod web-1 && kubectl get pod web-1");
+        assert!(!lab.busy(0));
+        assert!(text(&lab, 0).contains("pod \"web-1\" deleted\nNAME    READY   STATUS    RESTARTS   AGE\nweb-1   0/1     Pending"), "{}", text(&lab, 0));
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub struct Session {
 #[derive(Default)]
 struct Term {
     attached: Option<(kubectl::exec::Attach, Env)>,
-    job: Option<kubectl::get::Watch>,
+    job: Option<kubectl::Job>,
 }
 
 /// Files as kubectl sees them: the shell's in-memory files, then the loader.
@@ -52,7 +52,9 @@ struct Host<'a> {
     interrupted: bool,
     attach: Option<kubectl::exec::Attach>,
     live: bool,
-    job: Option<kubectl::get::Watch>,
+    /// Whether the line is one command (nothing after it waits for it).
+    single: bool,
+    job: Option<kubectl::Job>,
 }
 
 /// Pages a lab fetches with curl, kept locally (no network here).
@@ -77,14 +79,14 @@ impl shell::Host for Host<'_> {
         match cmd.as_str() {
             "kubectl" | "k" => {
                 let files = SessionFiles { env, loader: self.loader };
-                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, job: None };
+                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, last_on_line: self.single, job: None };
                 let code = kubectl::run(&mut ctx, &argv[1..]);
                 if ctx.interrupted {
                     self.interrupted = true;
                 }
-                if let Some(w) = ctx.job.take() {
-                    // The watch holds the terminal until Ctrl-C: the rest of the line waits.
-                    self.job = Some(w);
+                if let Some(job) = ctx.job.take() {
+                    // The job holds the terminal (a watch until Ctrl-C, a wait until done).
+                    self.job = Some(job);
                     self.interrupted = true;
                 }
                 if let Some(a) = ctx.attach.take() {
@@ -247,7 +249,7 @@ impl Session {
         self.terms.get(t).and_then(|t| t.attached.as_ref()).map(|(a, _)| &a.pod)
     }
 
-    /// Whether terminal `t` is held by an open watch.
+    /// Whether terminal `t` is held by a job (an open watch, a wait).
     pub fn busy(&self, t: usize) -> bool {
         self.terms.get(t).is_some_and(|t| t.job.is_some())
     }
@@ -281,7 +283,8 @@ impl Session {
             }
             return (out, code);
         }
-        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, attach: None, live: self.live, job: None };
+        let single = shell::split_words(line).is_ok_and(|w| !w.iter().any(|w| matches!(w.as_str(), "|" | "||" | "&&" | ";" | "&" | "|&")));
+        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, attach: None, live: self.live, single, job: None };
         let code = shell::run_line(line, &mut self.env, &mut host, &mut out);
         let job = host.job.take();
         if let Some(a) = host.attach.take() {
@@ -292,10 +295,14 @@ impl Session {
         (out, code)
     }
 
-    /// What terminal `t`'s open watch prints for the changes since it last looked.
+    /// What terminal `t`'s job prints for what happened since it last looked; a job that has
+    /// ended (a wait whose objects are gone) gives the terminal back.
     pub fn poll(&mut self, t: usize) -> String {
-        let Some(w) = self.terms.get_mut(t).and_then(|t| t.job.as_mut()) else { return String::new() };
-        let text = w.poll(&self.sim);
+        let Some(job) = self.terms.get_mut(t).and_then(|t| t.job.as_mut()) else { return String::new() };
+        let (text, done) = job.poll(&self.sim);
+        if done {
+            self.terms[t].job = None;
+        }
         self.trim_log();
         text
     }
@@ -321,7 +328,7 @@ impl Session {
 
     /// Drops the watch log no open watch still needs.
     fn trim_log(&mut self) {
-        let keep = self.terms.iter().filter_map(|t| t.job.as_ref()).map(|w| w.cursor()).min().unwrap_or_else(|| self.sim.store.cursor());
+        let keep = self.terms.iter().filter_map(|t| t.job.as_ref()).filter_map(|j| j.cursor()).min().unwrap_or_else(|| self.sim.store.cursor());
         self.sim.store.trim_log(keep);
     }
 
@@ -329,7 +336,7 @@ impl Session {
     fn detach(&mut self, a: &kubectl::exec::Attach, out: &mut Output) {
         if a.remove {
             let files = SessionFiles { env: &self.env, loader: self.loader.as_ref() };
-            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None, live: false, job: None };
+            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None, live: false, last_on_line: false, job: None };
             let argv: Vec<String> = ["delete", "pod", a.pod.name.as_str(), "-n", a.pod.ns.as_str()].iter().map(|s| s.to_string()).collect();
             kubectl::run(&mut ctx, &argv);
         }

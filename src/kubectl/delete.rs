@@ -174,6 +174,12 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         }
     }
     if wait && !(force && grace == Some(0)) {
+        if ctx.live && ctx.last_on_line {
+            // The page's clock plays the wait out: the terminal is held until the objects are
+            // gone, and their Terminating state shows meanwhile.
+            ctx.job = Some(super::Job::Gone(Gone { waiting }));
+            return code;
+        }
         let deadline = ctx.sim.now().plus_ms(WAIT_LIMIT_MS);
         loop {
             let pending = waiting.iter().any(|(k, uid)| ctx.sim.store.get(k).is_some_and(|o| obj::uid(o) == uid));
@@ -189,4 +195,16 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         }
     }
     code
+}
+
+/// A live terminal's `kubectl delete`, waiting for the objects to be gone.
+pub struct Gone {
+    waiting: Vec<(ObjKey, String)>,
+}
+
+impl Gone {
+    /// Whether every object it waits for is gone (or replaced by a new one of the same name).
+    pub fn done(&self, sim: &crate::sim::Sim) -> bool {
+        !self.waiting.iter().any(|(k, uid)| sim.store.get(k).is_some_and(|o| obj::uid(o) == uid))
+    }
 }

@@ -335,7 +335,7 @@ fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: TableOpts, fmt: Format, watc
     w.cursor = ctx.sim.store.cursor();
     if ctx.live {
         // The terminal keeps the watch open: the page's clock drives it (`Watch::poll`).
-        ctx.job = Some(w);
+        ctx.job = Some(super::Job::Watch(w));
         return 0;
     }
     let deadline = ctx.sim.now().plus_ms(WATCH_LIMIT_MS);

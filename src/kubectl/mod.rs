@@ -49,8 +49,37 @@ pub struct Ctx<'a> {
     pub attach: Option<exec::Attach>,
     /// A live terminal (the page): a watch stays open as `job` instead of running ahead.
     pub live: bool,
-    /// The watch left open when `live`.
-    pub job: Option<get::Watch>,
+    /// Whether nothing follows this command on its line (so a live wait can hold the terminal
+    /// without holding back the rest of the line).
+    pub last_on_line: bool,
+    /// What holds a live terminal after the command returns: a watch, or a wait.
+    pub job: Option<Job>,
+}
+
+/// Something a live terminal keeps doing after the command returned, as the clock runs.
+pub enum Job {
+    /// `kubectl get -w`: prints each change until Ctrl-C.
+    Watch(get::Watch),
+    /// `kubectl delete` waiting for its objects to be gone.
+    Gone(delete::Gone),
+}
+
+impl Job {
+    /// What to print for what happened since the last poll, and whether the job has ended.
+    pub fn poll(&mut self, sim: &Sim) -> (String, bool) {
+        match self {
+            Job::Watch(w) => (w.poll(sim), false),
+            Job::Gone(g) => (String::new(), g.done(sim)),
+        }
+    }
+
+    /// The store log position this job still needs (a watch reads the log; a wait does not).
+    pub fn cursor(&self) -> Option<usize> {
+        match self {
+            Job::Watch(w) => Some(w.cursor()),
+            Job::Gone(_) => None,
+        }
+    }
 }
 
 impl Ctx<'_> {

@@ -83,9 +83,14 @@ test('a deleted StatefulSet pod returns under the same name with the same claim'
   await speed(page, 10);
   await page.waitForSelector('[data-testid="pod-web-1"][data-status="Running"]', { timeout: 20000 });
   const pvBefore = await page.textContent('[data-testid="pvc-www-web-0"]');
+  await speed(page, 1);
   await type(page, 'kubectl delete pod web-0');
+  // The card shows Terminating while kubectl waits, then the pod comes back under its name.
+  await page.waitForSelector('[data-testid="pod-web-0"][data-status="Terminating"]', { timeout: 5000 });
+  assert.match(await terminalText(page), /pod "web-0" deleted\n$/);
+  await speed(page, 10);
   await page.waitForSelector('[data-testid="pod-web-0"][data-status="Running"]', { timeout: 20000 });
-  assert.match(await terminalText(page), /pod "web-0" deleted/);
+  assert.match(await terminalText(page), /pod "web-0" deleted\nroot@k8s-m:~# $/);
   assert.equal(await page.textContent('[data-testid="pvc-www-web-0"]'), pvBefore);
   assert.deepEqual(errors, []);
   await context.close();
