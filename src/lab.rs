@@ -443,6 +443,26 @@ mod tests {
     }
 
     #[test]
+    fn rollout_status_and_sleep_follow_the_clock() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        lab.run(0, "kubectl rollout status sts web");
+        assert!(lab.busy(0));
+        assert!(text(&lab, 0).ends_with("Waiting for 2 pods to be ready...\n"), "{}", text(&lab, 0));
+        lab.advance(120_000);
+        assert!(!lab.busy(0));
+        assert!(text(&lab, 0).ends_with("partitioned roll out complete: 2 new pods have been updated...\nroot@k8s-m:~# "), "{}", text(&lab, 0));
+        let t = lab.now();
+        lab.run(1, "sleep 5");
+        assert!(lab.busy(1));
+        assert_eq!(lab.now(), t);
+        lab.advance(4_000);
+        assert!(lab.busy(1));
+        lab.advance(1_000);
+        assert!(!lab.busy(1));
+    }
+
+    #[test]
     fn ctrl_c_leaves_a_pod_shell() {
         let mut lab = Lab::seed_lab();
         lab.run(0, "kubectl apply -f web.yaml");

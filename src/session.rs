@@ -98,7 +98,14 @@ impl shell::Host for Host<'_> {
             }
             "sleep" => {
                 let secs: f64 = argv.get(1).and_then(|s| s.trim_end_matches('s').parse().ok()).unwrap_or(0.0);
-                self.sim.advance((secs * 1000.0) as u64);
+                let ms = (secs.max(0.0) * 1000.0) as u64;
+                if self.live && self.single {
+                    // The page's clock passes the time; the terminal is held meanwhile.
+                    self.job = Some(kubectl::Job::Sleep(self.sim.now().plus_ms(ms)));
+                    self.interrupted = true;
+                } else {
+                    self.sim.advance(ms);
+                }
                 0
             }
             "cat" => {

@@ -62,6 +62,10 @@ pub enum Job {
     Watch(get::Watch),
     /// `kubectl delete` waiting for its objects to be gone.
     Gone(delete::Gone),
+    /// `kubectl rollout status` following a rollout to its end.
+    Rollout(rollout::Status),
+    /// `sleep`: the terminal is held until this moment.
+    Sleep(crate::sim::SimTime),
 }
 
 impl Job {
@@ -70,6 +74,11 @@ impl Job {
         match self {
             Job::Watch(w) => (w.poll(sim), false),
             Job::Gone(g) => (String::new(), g.done(sim)),
+            Job::Sleep(until) => (String::new(), sim.now() >= *until),
+            Job::Rollout(r) => match r.step(sim) {
+                (text, Some(Err(e))) => (format!("{text}{e}\n"), true),
+                (text, end) => (text, end.is_some()),
+            },
         }
     }
 
@@ -77,7 +86,7 @@ impl Job {
     pub fn cursor(&self) -> Option<usize> {
         match self {
             Job::Watch(w) => Some(w.cursor()),
-            Job::Gone(_) => None,
+            Job::Gone(_) | Job::Rollout(_) | Job::Sleep(_) => None,
         }
     }
 }

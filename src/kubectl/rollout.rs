@@ -149,23 +149,23 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "status" => {
             let watch = a.get("watch").is_none_or(|w| w != "false");
             let deadline = ctx.sim.now().plus_ms(super::get::WATCH_LIMIT_MS);
-            let mut last = String::new();
+            let mut r = Status { key, last: String::new() };
             loop {
-                let o = ctx.sim.store.get(&key).cloned().unwrap_or(Value::Null);
-                match status(&o, key.kind) {
-                    Err(e) => {
+                let (text, end) = r.step(ctx.sim);
+                ctx.out.out(&text);
+                match end {
+                    Some(Err(e)) => {
                         ctx.eprintln(&e);
                         return 1;
                     }
-                    Ok((msg, done)) => {
-                        if msg != last {
-                            ctx.println(&msg);
-                            last = msg;
-                        }
-                        if done || !watch {
-                            return 0;
-                        }
+                    Some(Ok(())) => return 0,
+                    None if !watch => return 0,
+                    None if ctx.live && ctx.last_on_line => {
+                        // The page's clock plays the rollout out; the terminal is held till done.
+                        ctx.job = Some(super::Job::Rollout(r));
+                        return 0;
                     }
+                    None => {}
                 }
                 if !ctx.sim.step_before(deadline) {
                     ctx.eprintln("error: timed out waiting for the condition");
@@ -236,6 +236,28 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                     ctx.eprintln(&api_error(&e, None));
                     1
                 }
+            }
+        }
+    }
+}
+
+/// `kubectl rollout status`, following a rollout: prints each new status line.
+pub struct Status {
+    key: ObjKey,
+    last: String,
+}
+
+impl Status {
+    /// The new status line (if it changed) and, once the rollout is complete or cannot be
+    /// followed, the end: `Ok` or kubectl's error.
+    pub fn step(&mut self, sim: &crate::sim::Sim) -> (String, Option<Result<(), String>>) {
+        let o = sim.store.get(&self.key).cloned().unwrap_or(Value::Null);
+        match status(&o, self.key.kind) {
+            Err(e) => (String::new(), Some(Err(e))),
+            Ok((msg, done)) => {
+                let text = if msg != self.last { format!("{msg}\n") } else { String::new() };
+                self.last = msg;
+                (text, done.then_some(Ok(())))
             }
         }
     }
