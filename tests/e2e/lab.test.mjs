@@ -352,3 +352,16 @@ test('full storage gives a notice and the page goes on', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('dist/ works from any folder of a static host (relative URLs)', async () => {
+  const host = await serve(root);
+  try {
+    const { page, errors, context } = await openPage(browser, `${host.url}dist/`);
+    await type(page, 'kubectl get nodes');
+    assert.match(await terminalText(page), /k8s-m +Ready +control-plane/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await host.close();
+  }
+});
