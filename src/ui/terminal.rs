@@ -29,6 +29,8 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
         let lines = app.pending[t].split('\n').enumerate().map(|(i, l)| if i == 0 { format!("{l}\n") } else { format!("> {l}\n") }).collect::<String>();
         html! { <><span class="typed">{ lines }</span><span class="prompt">{ "> " }</span></> }
     };
+    // A fresh lab suggests the seed lab's first line (shown greyed; nothing is typed for you).
+    let hint = if t == 0 && term.history.is_empty() && app.pending[t].is_empty() { "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx" } else { "" };
     let oninput = link.callback(move |e: InputEvent| {
         let el: web_sys::HtmlInputElement = e.target_unchecked_into();
         Msg::Input(t, el.value())
@@ -47,7 +49,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
             <div class="tabs" role="tablist">{ for tabs }</div>
             <div class="screen" ref={app.term_out[t].clone()} onclick={focus}>
                 <pre class="out-text" data-testid="terminal" aria-live="polite">{ for pieces }{ cont }</pre>
-                <input class="line" data-testid="terminal-input" aria-label={app.tr("input_label")} autocomplete="off" autocapitalize="off" spellcheck="false"
+                <input class="line" data-testid="terminal-input" aria-label={app.tr("input_label")} autocomplete="off" autocapitalize="off" spellcheck="false" placeholder={hint}
                     ref={app.term_in[t].clone()} value={app.inputs[t].clone()} {oninput} {onkeydown} />
             </div>
         </section>
