@@ -16,8 +16,11 @@ pub const DEFAULT_SEED: u64 = 52;
 
 /// Most terminals a saved lab may name.
 const MAX_TERMINALS: usize = 8;
-/// Latest virtual moment a saved lab may name (30 days).
-const MAX_TIME_MS: u64 = 30 * 24 * 3600 * 1000;
+/// Latest virtual moment a saved lab may name (ten years; `sleep` takes at most a day).
+const MAX_TIME_MS: u64 = 10 * 365 * 24 * 3600 * 1000;
+
+/// Most text a terminal keeps, in bytes (the oldest goes first).
+const SCROLLBACK_BYTES: usize = 256 * 1024;
 
 /// Longest scrollback a terminal keeps, in pieces of text.
 const SCROLLBACK: usize = 4000;
@@ -146,6 +149,23 @@ impl Lab {
             let cut = term.scrollback.len() - SCROLLBACK;
             term.scrollback.drain(..cut);
         }
+        // A long watch grows one piece: cap the bytes too, cutting whole lines from the front.
+        let mut total: usize = term.scrollback.iter().map(|(_, s)| s.len()).sum();
+        while total > SCROLLBACK_BYTES {
+            let Some((_, first)) = term.scrollback.first_mut() else { break };
+            let excess = total - SCROLLBACK_BYTES;
+            if first.len() <= excess {
+                total -= first.len();
+                term.scrollback.remove(0);
+            } else {
+                let cut = first[excess..].find('\n').map_or(first.len(), |i| excess + i + 1);
+                total -= cut;
+                first.drain(..cut);
+                if first.is_empty() {
+                    term.scrollback.remove(0);
+                }
+            }
+        }
     }
 
     fn push_prompt(&mut self, t: usize) {
@@ -269,7 +289,16 @@ impl Lab {
         self.run_to(to);
     }
 
+    /// Lets the clock run to `to`. After a scrub back, what was done later (the journal past
+    /// `applied`) happens again as the clock passes it, as a recording plays.
     fn run_to(&mut self, to: u64) {
+        let to = to.min(MAX_TIME_MS);
+        while let Some(e) = self.journal.get(self.applied).filter(|e| e.at <= to).cloned() {
+            self.session.sim.run_until(SimTime(e.at));
+            self.poll();
+            self.apply(&e);
+            self.applied += 1;
+        }
         self.session.sim.run_until(SimTime(to));
         self.poll();
         self.horizon = self.horizon.max(self.now());
@@ -290,7 +319,8 @@ impl Lab {
     /// Jumps to the next moment something is scheduled to happen. False when nothing is.
     pub fn step_event(&mut self) -> bool {
         self.session.sim.settle_now();
-        match self.session.sim.next_due() {
+        let next = [self.session.sim.next_due(), self.session.next_deadline()].into_iter().flatten().min();
+        match next {
             Some(t) => {
                 self.run_to(t.ms());
                 true
@@ -312,18 +342,8 @@ impl Lab {
         let files = self.files.clone();
         let horizon = self.horizon.max(self.now());
         let mut fresh = Lab::new(self.seed, self.initial_files.clone(), self.terms.len());
-        let mut applied = 0;
-        for e in &journal {
-            if e.at > at {
-                break;
-            }
-            fresh.run_to(e.at);
-            fresh.apply(e);
-            applied += 1;
-        }
-        fresh.run_to(at);
         fresh.journal = journal;
-        fresh.applied = applied;
+        fresh.run_to(at);
         fresh.horizon = horizon;
         fresh.files = files;
         for (t, h) in histories.into_iter().enumerate() {

@@ -52,8 +52,9 @@ struct Host<'a> {
     interrupted: bool,
     attach: Option<kubectl::exec::Attach>,
     live: bool,
-    /// Whether the line is one command (nothing after it waits for it).
-    single: bool,
+    /// The words of the line's last command, when nothing after it could wait for it (see
+    /// `last_command`): only that command may leave a live job holding the terminal.
+    last: Option<Vec<String>>,
     job: Option<kubectl::Job>,
 }
 
@@ -79,7 +80,7 @@ impl shell::Host for Host<'_> {
         match cmd.as_str() {
             "kubectl" | "k" => {
                 let files = SessionFiles { env, loader: self.loader };
-                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, last_on_line: self.single, job: None };
+                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, last_on_line: self.last.as_deref() == Some(argv), job: None };
                 let code = kubectl::run(&mut ctx, &argv[1..]);
                 if ctx.interrupted {
                     self.interrupted = true;
@@ -98,8 +99,10 @@ impl shell::Host for Host<'_> {
             }
             "sleep" => {
                 let secs: f64 = argv.get(1).and_then(|s| s.trim_end_matches('s').parse().ok()).unwrap_or(0.0);
-                let ms = (secs.max(0.0) * 1000.0) as u64;
-                if self.live && self.single {
+                // A lab's sleep lasts at most a day of virtual time (a sleep of years would
+                // only make every replay of the journal slow).
+                let ms = (secs.clamp(0.0, 86_400.0) * 1000.0) as u64;
+                if self.live && self.last.as_deref() == Some(argv) {
                     // The page's clock passes the time; the terminal is held meanwhile.
                     self.job = Some(kubectl::Job::Sleep(self.sim.now().plus_ms(ms)));
                     self.interrupted = true;
@@ -194,6 +197,23 @@ fn curl(argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
     0
 }
 
+/// The words of a line's final command (after its last `&&`, `||` or `;`), when they can be
+/// recognised as typed: no pipes, background jobs, groups, loops, substitutions, expansions or
+/// further lines. A live job (a watch, a wait) is allowed only there, where nothing else on the
+/// line is left waiting for it.
+fn last_command(line: &str) -> Option<Vec<String>> {
+    if line.contains(['\n', '`', '$']) {
+        return None;
+    }
+    let words = shell::split_words(line).ok()?;
+    if words.iter().any(|w| matches!(w.as_str(), "|" | "|&" | "&" | "(" | ")" | "{" | "}" | "do" | "done" | "then" | "fi" | "esac")) {
+        return None;
+    }
+    let start = words.iter().rposition(|w| matches!(w.as_str(), "&&" | "||" | ";" | ";;")).map_or(0, |i| i + 1);
+    let tail = words[start..].to_vec();
+    (!tail.is_empty()).then_some(tail)
+}
+
 impl Session {
     /// A fresh cluster from a config, with one terminal.
     pub fn new(config: SimConfig) -> Session {
@@ -256,6 +276,14 @@ impl Session {
         self.terms.get(t).and_then(|t| t.attached.as_ref()).map(|(a, _)| &a.pod)
     }
 
+    /// The earliest moment a job ends by itself (a `sleep`), if any.
+    pub fn next_deadline(&self) -> Option<crate::sim::SimTime> {
+        self.terms.iter().filter_map(|t| match &t.job {
+            Some(kubectl::Job::Sleep(until)) => Some(*until),
+            _ => None,
+        }).min()
+    }
+
     /// Whether terminal `t` is held by a job (an open watch, a wait).
     pub fn busy(&self, t: usize) -> bool {
         self.terms.get(t).is_some_and(|t| t.job.is_some())
@@ -290,8 +318,8 @@ impl Session {
             }
             return (out, code);
         }
-        let single = shell::split_words(line).is_ok_and(|w| !w.iter().any(|w| matches!(w.as_str(), "|" | "||" | "&&" | ";" | "&" | "|&")));
-        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, attach: None, live: self.live, single, job: None };
+        let last = last_command(line);
+        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, attach: None, live: self.live, last, job: None };
         let code = shell::run_line(line, &mut self.env, &mut host, &mut out);
         let job = host.job.take();
         if let Some(a) = host.attach.take() {

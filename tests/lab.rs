@@ -13,6 +13,8 @@ enum Do {
     Wait(u64),
     Step,
     Edit(&'static str),
+    /// Scrub back by this fraction of the time so far (then later actions play on from there).
+    Back(u8),
 }
 
 const LINES: &[&str] = &[
@@ -30,6 +32,12 @@ const LINES: &[&str] = &[
     "kubectl get pvc,pv",
     "echo 'unfinished",
     "kubectl get events",
+    "kubectl get pods -w | grep web",
+    "kubectl rollout status sts web",
+    "kubectl rollout status deploy deploy",
+    "sleep 3",
+    "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx",
+    "kubectl delete pod web-1 && kubectl get pods",
 ];
 
 const EDITS: &[&str] = &["replicas: 2", "replicas: 4", "replica: 2", "replicas: [", "replicas: 0"];
@@ -41,6 +49,7 @@ fn action() -> impl Strategy<Value = Do> {
         3 => (0..30_000u64).prop_map(Do::Wait),
         1 => Just(Do::Step),
         1 => prop::sample::select(EDITS).prop_map(Do::Edit),
+        1 => (1..100u8).prop_map(Do::Back),
     ]
 }
 
@@ -55,6 +64,10 @@ fn perform(lab: &mut Lab, a: &Do) {
         Do::Wait(ms) => lab.advance(*ms),
         Do::Step => {
             lab.step_event();
+        }
+        Do::Back(pct) => {
+            let at = lab.now() * u64::from(*pct) / 100;
+            lab.seek(at);
         }
         Do::Edit(to) => {
             let web = lab.files[0].1.replace("replicas: 2", to);
@@ -82,7 +95,17 @@ proptest! {
         let saved: kubelab::lab::Saved = serde_json::from_str(&serde_json::to_string(&lab.save()).unwrap()).unwrap();
         let back = Lab::restore(saved, 2).unwrap();
         prop_assert_eq!(text(&back, 0), text(&lab, 0));
+        prop_assert_eq!(text(&back, 1), text(&lab, 1));
+        prop_assert_eq!(&back.terms[0].history, &lab.terms[0].history);
         prop_assert_eq!(back.now(), end);
+        // Playing on from a scrub back gives what seeking gives.
+        let mut played = back;
+        played.seek(end / 2);
+        played.advance(end - end / 2 + 5_000);
+        let mut sought = Lab::restore(serde_json::from_str(&serde_json::to_string(&lab.save()).unwrap()).unwrap(), 2).unwrap();
+        sought.seek(end + 5_000);
+        prop_assert_eq!(text(&played, 0), text(&sought, 0));
+        prop_assert_eq!(text(&played, 1), text(&sought, 1));
     }
 }
 

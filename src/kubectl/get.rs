@@ -333,7 +333,7 @@ fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: TableOpts, fmt: Format, watc
         }
     }
     w.cursor = ctx.sim.store.cursor();
-    if ctx.live {
+    if ctx.live && ctx.last_on_line {
         // The terminal keeps the watch open: the page's clock drives it (`Watch::poll`).
         ctx.job = Some(super::Job::Watch(w));
         return 0;

@@ -75,7 +75,7 @@ impl Job {
             Job::Watch(w) => (w.poll(sim), false),
             Job::Gone(g) => (String::new(), g.done(sim)),
             Job::Sleep(until) => (String::new(), sim.now() >= *until),
-            Job::Rollout(r) => match r.step(sim) {
+            Job::Rollout(r) => match r.follow(sim) {
                 (text, Some(Err(e))) => (format!("{text}{e}\n"), true),
                 (text, end) => (text, end.is_some()),
             },
@@ -86,7 +86,8 @@ impl Job {
     pub fn cursor(&self) -> Option<usize> {
         match self {
             Job::Watch(w) => Some(w.cursor()),
-            Job::Gone(_) | Job::Rollout(_) | Job::Sleep(_) => None,
+            Job::Rollout(r) => Some(r.cursor()),
+            Job::Gone(_) | Job::Sleep(_) => None,
         }
     }
 }

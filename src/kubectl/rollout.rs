@@ -149,7 +149,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "status" => {
             let watch = a.get("watch").is_none_or(|w| w != "false");
             let deadline = ctx.sim.now().plus_ms(super::get::WATCH_LIMIT_MS);
-            let mut r = Status { key, last: String::new() };
+            let mut r = Status { key, last: String::new(), cursor: ctx.sim.store.cursor() };
             loop {
                 let (text, end) = r.step(ctx.sim);
                 ctx.out.out(&text);
@@ -245,6 +245,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 pub struct Status {
     key: ObjKey,
     last: String,
+    cursor: usize,
 }
 
 impl Status {
@@ -252,7 +253,12 @@ impl Status {
     /// followed, the end: `Ok` or kubectl's error.
     pub fn step(&mut self, sim: &crate::sim::Sim) -> (String, Option<Result<(), String>>) {
         let o = sim.store.get(&self.key).cloned().unwrap_or(Value::Null);
-        match status(&o, self.key.kind) {
+        self.cursor = sim.store.cursor();
+        self.line_for(&o)
+    }
+
+    fn line_for(&mut self, o: &Value) -> (String, Option<Result<(), String>>) {
+        match status(o, self.key.kind) {
             Err(e) => (String::new(), Some(Err(e))),
             Ok((msg, done)) => {
                 let text = if msg != self.last { format!("{msg}\n") } else { String::new() };
@@ -260,5 +266,26 @@ impl Status {
                 (text, done.then_some(Ok(())))
             }
         }
+    }
+
+    /// For a live terminal: the status after each change to the object since the last look
+    /// (read from the store's log, so how often the page looks does not change what it prints).
+    pub fn follow(&mut self, sim: &crate::sim::Sim) -> (String, Option<Result<(), String>>) {
+        let changes: Vec<Value> = sim.store.events_since(self.cursor).iter().filter(|e| e.key == self.key).map(|e| if e.ty == crate::sim::WatchType::Deleted { Value::Null } else { e.obj.clone() }).collect();
+        self.cursor = sim.store.cursor();
+        let mut text = String::new();
+        for o in changes {
+            let (t, end) = self.line_for(&o);
+            text.push_str(&t);
+            if end.is_some() {
+                return (text, end);
+            }
+        }
+        (text, None)
+    }
+
+    /// The store position this still needs.
+    pub fn cursor(&self) -> usize {
+        self.cursor
     }
 }

@@ -197,7 +197,7 @@ fn disk_html(ctx: &Context<App>, disk: &view::Disk, x: i32, y: i32) -> Html {
     let (click, key) = select(ctx, disk.claim.clone());
     let bound = disk.phase == "Bound";
     // The volume's name is long (`pvc-<uid>`): its first part tells volumes apart.
-    let pv = disk.volume.as_deref().map(|v| if v.len() > 22 { format!("{}…", &v[..21]) } else { v.to_string() }).unwrap_or_else(|| "…".into());
+    let pv = disk.volume.as_deref().map(|v| if v.chars().count() > 22 { format!("{}…", v.chars().take(21).collect::<String>()) } else { v.to_string() }).unwrap_or_else(|| "…".into());
     html! {
         <g key={format!("d-{}-{}", disk.claim.ns, disk.claim.name)} class={classes!("disk", bound.then_some("bound"))} style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button"
             data-testid={format!("pvc-{}", disk.claim.name)} data-phase={disk.phase.clone()} onclick={click} onkeydown={key}>
