@@ -39,7 +39,14 @@ fn select(ctx: &Context<App>, k: ObjKey) -> (Callback<MouseEvent>, Callback<Keyb
     let k2 = k.clone();
     (
         ctx.link().callback(move |_| Msg::Select(Some(k.clone()))),
-        ctx.link().batch_callback(move |e: KeyboardEvent| (e.key() == "Enter" || e.key() == " ").then(|| Msg::Select(Some(k2.clone())))),
+        ctx.link().batch_callback(move |e: KeyboardEvent| {
+            let hit = e.key() == "Enter" || e.key() == " ";
+            if hit {
+                // Space on a button-like card must not scroll the page.
+                e.prevent_default();
+            }
+            hit.then(|| Msg::Select(Some(k2.clone())))
+        }),
     )
 }
 
@@ -64,7 +71,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
             pos.insert(c.key.clone(), (x, y, CTRL_W, CTRL_H));
             let (click, key) = select(ctx, c.key.clone());
             items.push(html! {
-                <g key={format!("c-{}-{}", kind_word(c.key.kind), c.key.name)} class="ctrl" style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button" data-testid={format!("ctrl-{}-{}", kind_word(c.key.kind), c.key.name)} onclick={click} onkeydown={key}>
+                <g key={format!("c-{}-{}-{}", kind_word(c.key.kind), c.key.ns, c.key.name)} class="ctrl" style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button" data-testid={format!("ctrl-{}-{}", kind_word(c.key.kind), c.key.name)} onclick={click} onkeydown={key}>
                     <rect width={CTRL_W.to_string()} height={CTRL_H.to_string()} rx="6" />
                     <text x="8" y="16" class="kind">{ kind_word(c.key.kind) }</text>
                     <text x="8" y="33" class="name">{ format!("{}  {}", c.key.name, c.ready) }</text>
@@ -99,7 +106,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
             });
             y += h + 4;
             for c in &p.claims {
-                if let Some(disk) = d.disks.iter().find(|x| x.claim.ns == p.key.ns && x.claim.name == *c) {
+                if let Some(disk) = d.disks.iter().find(|x| x.claim.ns == p.key.ns && x.claim.name == *c && !pos.contains_key(&x.claim)) {
                     items.push(disk_html(ctx, disk, x + 22, y));
                     pos.insert(disk.claim.clone(), (x + 22, y, LANE_W - 44, DISK_H));
                     y += DISK_H + 4;
@@ -163,7 +170,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
             Rel::Mounts => "link mounts",
             Rel::Binds => return None,
         };
-        Some(html! { <line key={format!("l-{}-{}-{}", a.name, b.name, class)} class={class} x1={(ax + aw / 2).to_string()} y1={(ay + ah).to_string()} x2={(bx + bw / 2).to_string()} y2={by.to_string()} /> })
+        Some(html! { <line key={format!("l-{}/{}/{}-{}/{}/{}-{}", kind_word(a.kind), a.ns, a.name, kind_word(b.kind), b.ns, b.name, class)} class={class} x1={(ax + aw / 2).to_string()} y1={(ay + ah).to_string()} x2={(bx + bw / 2).to_string()} y2={by.to_string()} /> })
     });
     let height = sy + 10;
     let (headers, rows) = view::events(sim);
@@ -171,7 +178,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
     html! {
         <section class="pane diagram" aria-label={app.tr("diagram")}>
             <div class="diagram-scroll">
-            <svg data-testid="cluster-diagram" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} role="img" aria-label={app.tr("diagram")}>
+            <svg data-testid="cluster-diagram" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} role="group" aria-label={app.tr("diagram")}>
                 { for lane_items }
                 { for links }
                 { for items }

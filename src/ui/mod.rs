@@ -59,6 +59,8 @@ pub enum Msg {
     Step,
     Seek(u64),
     Select(Option<ObjKey>),
+    /// A terminal was scrolled: whether its view is at the bottom now.
+    Scrolled(usize, bool),
     ToggleLang,
     AskReset,
     Reset(bool),
@@ -94,6 +96,11 @@ pub struct App {
     _clock: Option<Interval>,
     term_out: [NodeRef; TERMINALS],
     term_in: [NodeRef; TERMINALS],
+    /// Whether each terminal follows its output (the reader has not scrolled up).
+    stick: [bool; TERMINALS],
+    /// The object dialog's close button, focused when the dialog opens.
+    dialog_close: NodeRef,
+    focus_dialog: bool,
 }
 
 impl App {
@@ -126,6 +133,15 @@ impl App {
             return self.active_term;
         }
         (0..TERMINALS).find(|&t| !self.lab.busy(t)).unwrap_or(self.active_term)
+    }
+
+    /// `kubectl apply -f NAME`, with the name quoted for the shell when it needs it.
+    fn apply_line(name: &str) -> String {
+        if name.chars().all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c)) {
+            format!("kubectl apply -f {name}")
+        } else {
+            format!("kubectl apply -f '{}'", name.replace('\'', "'\\''"))
+        }
     }
 
     fn run_visibly(&mut self, line: &str) {
@@ -167,7 +183,10 @@ impl Component for App {
         let (lab, notice) = match storage::load() {
             storage::Loaded::Saved(saved) => match Lab::restore(saved, TERMINALS) {
                 Ok(lab) => (lab, None),
-                Err(_) => (Lab::seed_lab(), Some("storage_corrupt")),
+                Err(_) => {
+                    storage::keep_unreadable();
+                    (Lab::seed_lab(), Some("storage_corrupt"))
+                }
             },
             storage::Loaded::Nothing => (Lab::seed_lab(), None),
             storage::Loaded::Corrupt => (Lab::seed_lab(), Some("storage_corrupt")),
@@ -198,6 +217,9 @@ impl Component for App {
             _clock: Some(clock),
             term_out: Default::default(),
             term_in: Default::default(),
+            stick: [true; TERMINALS],
+            dialog_close: NodeRef::default(),
+            focus_dialog: false,
         };
         app.refresh_diags();
         set_document_lang(app.lang);
@@ -247,7 +269,7 @@ impl Component for App {
             }
             Msg::AddFile => {
                 let name = self.new_file.trim().to_string();
-                if name.is_empty() || name.contains(char::is_whitespace) || name.contains('/') {
+                if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_alphanumeric() || "._-".contains(c)) {
                     return false;
                 }
                 if !self.lab.files.iter().any(|(n, _)| *n == name) {
@@ -261,7 +283,7 @@ impl Component for App {
             }
             Msg::Apply => {
                 if let Some((name, _)) = self.lab.files.get(self.active_file).cloned() {
-                    self.run_visibly(&format!("kubectl apply -f {name}"));
+                    self.run_visibly(&App::apply_line(&name));
                 }
                 true
             }
@@ -269,7 +291,14 @@ impl Component for App {
                 self.inputs[t] = v;
                 false
             }
-            Msg::Key(t, e) => self.on_key(t, e),
+            Msg::Key(t, e) => {
+                let changed = self.on_key(t, e);
+                if self.dirty {
+                    // What was typed is saved at once, not on the next tick.
+                    self.save();
+                }
+                changed
+            }
             Msg::SelectTerm(t) => {
                 self.active_term = t;
                 true
@@ -299,8 +328,13 @@ impl Component for App {
                 true
             }
             Msg::Select(k) => {
+                self.focus_dialog = k.is_some();
                 self.selected = k;
                 true
+            }
+            Msg::Scrolled(t, at_bottom) => {
+                self.stick[t] = at_bottom;
+                false
             }
             Msg::ToggleLang => {
                 self.lang = if self.lang == Lang::En { Lang::Ko } else { Lang::En };
@@ -330,10 +364,13 @@ impl Component for App {
             }
             Msg::Compare => {
                 let (name, text) = lab::compare_file();
-                self.lab.set_file(&name, &text);
+                // The learner's own edits to the file stay.
+                if !self.lab.files.iter().any(|(n, _)| *n == name) {
+                    self.lab.set_file(&name, &text);
+                }
                 self.active_file = self.lab.files.iter().position(|(n, _)| *n == name).unwrap_or(0);
                 self.refresh_diags();
-                self.run_visibly(&format!("kubectl apply -f {name}"));
+                self.run_visibly(&App::apply_line(&name));
                 true
             }
             Msg::TogglePane(p) => {
@@ -350,9 +387,14 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, first: bool) {
-        for r in &self.term_out {
-            if let Some(el) = r.cast::<web_sys::Element>() {
+        for (r, stick) in self.term_out.iter().zip(self.stick) {
+            if let Some(el) = r.cast::<web_sys::Element>().filter(|_| stick) {
                 el.set_scroll_top(el.scroll_height());
+            }
+        }
+        if std::mem::take(&mut self.focus_dialog) {
+            if let Some(el) = self.dialog_close.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
             }
         }
         if first {
@@ -381,7 +423,7 @@ impl Component for App {
                     </nav>
                 </header>
                 if self.confirm_reset {
-                    <div class="confirm" role="alertdialog" aria-label={self.tr("reset")}>
+                    <div class="confirm" role="alertdialog" aria-label={self.tr("reset")} onkeydown={link.batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Msg::Reset(false)))}>
                         <p>{ self.tr("reset_confirm") }</p>
                         <button data-testid="reset-yes" onclick={link.callback(|_| Msg::Reset(true))}>{ self.tr("yes") }</button>
                         <button onclick={link.callback(|_| Msg::Reset(false))}>{ self.tr("no") }</button>
@@ -409,7 +451,9 @@ impl App {
         let key = e.key();
         if e.ctrl_key() && (key == "c" || key == "C") {
             e.prevent_default();
-            let typed = std::mem::take(&mut self.pending[t]) + &std::mem::take(&mut self.inputs[t]);
+            let pending = std::mem::take(&mut self.pending[t]);
+            let input = std::mem::take(&mut self.inputs[t]);
+            let typed = if pending.is_empty() { input } else { format!("{pending}\n{input}") };
             self.lab.interrupt(t, &typed);
             self.hist_pos[t] = None;
             self.dirty = true;
@@ -494,9 +538,10 @@ impl App {
         } else {
             html! { <button data-testid="play" onclick={link.callback(|_| Msg::Play)}>{ "▶ " }{ self.tr("play") }</button> }
         };
-        let seek = link.callback(|e: InputEvent| {
+        // Seek when the scrubber is let go (each seek replays the journal from the start).
+        let seek = link.callback(|e: Event| {
             let el: web_sys::HtmlInputElement = e.target_unchecked_into();
-            Msg::Seek(el.value().parse().unwrap_or(0))
+            Msg::Seek(el.value().parse::<f64>().map_or(0, |v| v.max(0.0) as u64))
         });
         html! {
             <section class="pane timeline" data-testid="timeline" aria-label={self.tr("timeline")}>
@@ -504,7 +549,7 @@ impl App {
                 { play }
                 <span class="speeds" role="group" aria-label={self.tr("speed")}>{ for speeds }</span>
                 <button data-testid="step" onclick={link.callback(|_| Msg::Step)}>{ "⏭ " }{ self.tr("step") }</button>
-                <input type="range" data-testid="scrub" aria-label={self.tr("scrub")} min="0" max={horizon.to_string()} step="1" value={now.to_string()} oninput={seek} />
+                <input type="range" data-testid="scrub" aria-label={self.tr("scrub")} min="0" max={horizon.to_string()} step="any" value={now.to_string()} onchange={seek} />
                 <span class="clock">{ clock_text(horizon) }</span>
             </section>
         }
@@ -513,10 +558,10 @@ impl App {
     fn object_dialog(&self, ctx: &Context<Self>, k: &ObjKey) -> Html {
         let text = crate::view::object_yaml(&self.lab.session.sim, k).unwrap_or_else(|| format!("Error from server (NotFound): {} \"{}\" not found\n", k.kind.info().plural, k.name));
         html! {
-            <div class="dialog" role="dialog" aria-label={self.tr("object_yaml")}>
+            <div class="dialog" role="dialog" aria-modal="true" aria-label={self.tr("object_yaml")} onkeydown={ctx.link().batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Msg::Select(None)))}>
                 <div class="dialog-head">
                     <strong>{ format!("kubectl get {} {} -o yaml", k.kind.info().singular, k.name) }</strong>
-                    <button data-testid="close-yaml" onclick={ctx.link().callback(|_| Msg::Select(None))}>{ self.tr("close") }</button>
+                    <button data-testid="close-yaml" ref={self.dialog_close.clone()} onclick={ctx.link().callback(|_| Msg::Select(None))}>{ self.tr("close") }</button>
                 </div>
                 <pre data-testid="object-yaml">{ text }</pre>
             </div>

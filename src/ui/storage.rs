@@ -14,6 +14,19 @@ pub enum Loaded {
     Unavailable,
 }
 
+/// Where a save the page could not read is kept (never deleted: a later version may read it).
+const UNREADABLE_KEY: &str = "kubelab.lab.v1.unreadable";
+
+/// Moves the current save aside, so that starting afresh does not overwrite it.
+pub fn keep_unreadable() {
+    if let Some(s) = storage() {
+        if let Ok(Some(text)) = s.get_item(KEY) {
+            let _ = s.set_item(UNREADABLE_KEY, &text);
+            let _ = s.remove_item(KEY);
+        }
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
@@ -24,7 +37,7 @@ pub fn load() -> Loaded {
         Ok(Some(text)) => match serde_json::from_str::<Saved>(&text) {
             Ok(saved) => Loaded::Saved(saved),
             Err(_) => {
-                let _ = s.remove_item(KEY);
+                keep_unreadable();
                 Loaded::Corrupt
             }
         },

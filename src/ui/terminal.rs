@@ -39,15 +39,21 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
     let focus = {
         let r = app.term_in[t].clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(el) = r.cast::<web_sys::HtmlElement>() {
+            // Clicking the screen focuses the input, unless the reader is selecting text to copy.
+            let selecting = web_sys::window().and_then(|w| w.get_selection().ok().flatten()).is_some_and(|s| !s.is_collapsed());
+            if let Some(el) = r.cast::<web_sys::HtmlElement>().filter(|_| !selecting) {
                 let _ = el.focus();
             }
         })
     };
+    let onscroll = link.callback(move |e: Event| {
+        let el: web_sys::Element = e.target_unchecked_into();
+        Msg::Scrolled(t, el.scroll_top() + el.client_height() >= el.scroll_height() - 4)
+    });
     html! {
         <section class="pane terminal" aria-label={app.tr("terminal")}>
             <div class="tabs" role="tablist">{ for tabs }</div>
-            <div class="screen" ref={app.term_out[t].clone()} onclick={focus}>
+            <div class="screen" ref={app.term_out[t].clone()} onclick={focus} {onscroll}>
                 <pre class="out-text" data-testid="terminal" aria-live="polite">{ for pieces }{ cont }</pre>
                 <input class="line" data-testid="terminal-input" aria-label={app.tr("input_label")} autocomplete="off" autocapitalize="off" spellcheck="false" placeholder={hint}
                     ref={app.term_in[t].clone()} value={app.inputs[t].clone()} {oninput} {onkeydown} />

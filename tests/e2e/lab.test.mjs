@@ -216,10 +216,14 @@ test('clicking a pod shows its YAML as the cluster holds it', async () => {
   assert.match(y, /^apiVersion: v1\nkind: Pod\nmetadata:\n/);
   assert.match(y, /name: web-0\n/);
   await page.click('[data-testid=close-yaml]');
-  // Keyboard: the pod card is focusable and Enter opens it.
+  // Keyboard: the pod card is focusable and Enter opens it; focus moves into the dialog and
+  // Escape closes it.
   await pod(page, 'web-0').focus();
   await page.keyboard.press('Enter');
   await page.waitForSelector('[data-testid=object-yaml]');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'close-yaml');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('[data-testid=object-yaml]').count(), 0);
   assert.deepEqual(errors, []);
   await context.close();
 });
