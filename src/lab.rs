@@ -190,6 +190,18 @@ impl Lab {
         }
     }
 
+    /// An editor file the shell rewrote (`cat > web.yaml`, `curl -o web.yaml`) shows its new
+    /// text, so the editor and `kubectl apply -f` never disagree.
+    fn pull_files(&mut self) {
+        for (name, text) in self.files.iter_mut() {
+            if let Some(now) = self.session.env.file(name).filter(|now| *now != text.as_str()) {
+                *text = now.to_string();
+                self.synced.retain(|(n, _)| n != name);
+                self.synced.push((name.clone(), text.clone()));
+            }
+        }
+    }
+
     /// Forgets what was undone by scrubbing back: a new action starts a new future.
     fn branch(&mut self) {
         if self.applied < self.journal.len() {
@@ -258,6 +270,7 @@ impl Lab {
                 for (s, text) in out.chunks {
                     self.push(t, if s == Stream::Stdout { Style::Out } else { Style::Err }, &text);
                 }
+                self.pull_files();
                 self.push_prompt(t);
             }
             Act::Interrupt(typed) => {
@@ -538,6 +551,15 @@ mod tests {
         bad.version = 2;
         assert!(Lab::restore(bad, 2).is_err());
         assert!(Lab::restore(good, 2).is_ok());
+    }
+
+    #[test]
+    fn a_file_the_shell_rewrites_shows_in_the_editor() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "echo 'kind: Pod' > web.yaml");
+        assert_eq!(lab.files[0], ("web.yaml".to_string(), "kind: Pod\n".to_string()));
+        lab.run(0, "kubectl apply -f web.yaml");
+        assert!(text(&lab, 0).contains("apiVersion not set"), "{}", text(&lab, 0));
     }
 
     #[test]

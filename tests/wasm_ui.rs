@@ -19,14 +19,29 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// A fresh app in its own element, with storage cleared.
-async fn mount() -> Element {
+/// A fresh app in its own element, with storage cleared. Dropping the guard unmounts it
+/// (its clock stops, so it cannot write to storage during the next test).
+struct Mounted {
+    root: Element,
+    app: Option<yew::AppHandle<kubelab::ui::App>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+async fn mount() -> Mounted {
     let _ = web_sys::window().unwrap().local_storage().unwrap().unwrap().clear();
     let div = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&div).unwrap();
-    std::mem::forget(kubelab::ui::mount(div.clone()));
+    let app = kubelab::ui::mount(div.clone());
     settle().await;
-    div
+    Mounted { root: div, app: Some(app) }
 }
 
 fn find(root: &Element, testid: &str) -> Element {
@@ -55,48 +70,57 @@ async fn type_line(root: &Element, line: &str) {
 
 #[wasm_bindgen_test]
 async fn terminal_runs_kubectl_through_the_model() {
-    let root = mount().await;
-    assert_eq!(find(&root, "terminal").text_content().unwrap(), "root@k8s-m:~# ");
-    type_line(&root, "kubectl get ns").await;
-    let text = find(&root, "terminal").text_content().unwrap();
+    let m = mount().await;
+    let root = &m.root;
+    assert_eq!(find(root, "terminal").text_content().unwrap(), "root@k8s-m:~# ");
+    type_line(root, "kubectl get ns").await;
+    let text = find(root, "terminal").text_content().unwrap();
     assert!(text.starts_with("root@k8s-m:~# kubectl get ns\nNAME              STATUS   AGE\ndefault           Active"), "{text}");
     assert!(text.ends_with("root@k8s-m:~# "), "{text}");
 }
 
 #[wasm_bindgen_test]
 async fn applying_draws_the_statefulset_and_its_first_pod() {
-    let root = mount().await;
-    type_line(&root, "kubectl apply -f web.yaml").await;
-    let diagram = find(&root, "cluster-diagram");
+    let m = mount().await;
+    let root = &m.root;
+    type_line(root, "kubectl apply -f web.yaml").await;
+    let diagram = find(root, "cluster-diagram");
     assert_eq!(diagram.tag_name().to_lowercase(), "svg");
     assert!(root.query_selector("[data-testid=\"ctrl-StatefulSet-web\"]").unwrap().is_some());
-    let pod = find(&root, "pod-web-0");
+    let pod = find(root, "pod-web-0");
     assert_eq!(pod.get_attribute("data-status").as_deref(), Some("Pending"));
     assert!(root.query_selector("[data-testid=\"pod-web-1\"]").unwrap().is_none());
 }
 
 #[wasm_bindgen_test]
 async fn editor_shows_diagnostics_as_you_type() {
-    let root = mount().await;
-    assert_eq!(find(&root, "diagnostics").text_content().unwrap(), "No problems found");
-    let editor: HtmlTextAreaElement = find(&root, "yaml-editor").dyn_into().unwrap();
+    let m = mount().await;
+    let root = &m.root;
+    assert_eq!(find(root, "diagnostics").text_content().unwrap(), "No problems found");
+    let editor: HtmlTextAreaElement = find(root, "yaml-editor").dyn_into().unwrap();
     editor.set_value(&editor.value().replace("serviceName:", "servicename:"));
     editor.dispatch_event(&input_event()).unwrap();
     settle().await;
-    let d = find(&root, "diagnostics").text_content().unwrap();
+    let d = find(root, "diagnostics").text_content().unwrap();
     assert!(d.contains("unknown field \"servicename\"; did you mean \"serviceName\"?"), "{d}");
 }
 
 #[wasm_bindgen_test]
 async fn language_switch_changes_every_control() {
-    let root = mount().await;
-    let before = find(&root, "apply").text_content().unwrap();
-    let lang: web_sys::HtmlElement = find(&root, "lang").dyn_into().unwrap();
+    let m = mount().await;
+    let root = &m.root;
+    let controls = ["apply", "compare", "reset", "step", "new-file"];
+    let words = |root: &Element| controls.iter().map(|c| find(root, c).text_content().unwrap()).collect::<Vec<_>>();
+    let before = words(root);
+    let lang: web_sys::HtmlElement = find(root, "lang").dyn_into().unwrap();
     lang.click();
     settle().await;
-    let after = find(&root, "apply").text_content().unwrap();
-    assert_ne!(before, after);
-    assert!(["Apply", "적용"].contains(&after.as_str()));
+    let after = words(root);
+    for (b, a) in before.iter().zip(&after) {
+        assert_ne!(b, a, "every control changes language");
+    }
+    assert!(after.contains(&"적용".to_string()) || before.contains(&"적용".to_string()));
     lang.click();
     settle().await;
+    assert_eq!(words(root), before);
 }

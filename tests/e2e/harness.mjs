@@ -18,8 +18,10 @@ export function serve(dir = path.join(root, 'dist')) {
   const sent = { bytes: 0 };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
-    let file = path.join(dir, decodeURIComponent(url.pathname));
-    if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
+    let name;
+    try { name = decodeURIComponent(url.pathname); } catch { res.writeHead(400).end(); return; }
+    let file = path.join(dir, name);
+    if (file !== dir && !file.startsWith(dir + path.sep)) { res.writeHead(403).end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404).end('not found'); return; }
