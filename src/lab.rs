@@ -320,8 +320,9 @@ impl Lab {
     fn poll(&mut self) {
         for t in 0..self.terms.len() {
             let was_busy = self.session.busy(t);
-            let text = self.session.poll(t);
-            self.push(t, Style::Out, &text);
+            for (s, text) in self.session.poll(t).chunks {
+                self.push(t, if s == Stream::Stdout { Style::Out } else { Style::Err }, &text);
+            }
             if was_busy && !self.session.busy(t) {
                 // A wait ended (its objects are gone): the prompt comes back.
                 self.push_prompt(t);
@@ -493,6 +494,19 @@ mod tests {
         assert!(lab.busy(1));
         lab.advance(1_000);
         assert!(!lab.busy(1));
+    }
+
+    #[test]
+    fn a_live_rollout_error_is_printed_as_an_error() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        lab.run(0, "kubectl rollout status sts web");
+        assert!(lab.busy(0));
+        lab.run(1, "kubectl delete sts web --wait=false");
+        assert!(!lab.busy(0));
+        let (style, text) = lab.terms[0].scrollback.iter().rev().find(|(s, _)| *s != Style::Prompt).cloned().unwrap();
+        assert_eq!(style, Style::Err, "{text}");
+        assert_eq!(text, "error: object has been deleted\n");
     }
 
     #[test]

@@ -332,14 +332,14 @@ impl Session {
 
     /// What terminal `t`'s job prints for what happened since it last looked; a job that has
     /// ended (a wait whose objects are gone) gives the terminal back.
-    pub fn poll(&mut self, t: usize) -> String {
-        let Some(job) = self.terms.get_mut(t).and_then(|t| t.job.as_mut()) else { return String::new() };
-        let (text, done) = job.poll(&self.sim);
-        if done {
+    pub fn poll(&mut self, t: usize) -> Output {
+        let mut out = Output::default();
+        let Some(job) = self.terms.get_mut(t).and_then(|t| t.job.as_mut()) else { return out };
+        if job.poll(&self.sim, &mut out) {
             self.terms[t].job = None;
         }
         self.trim_log();
-        text
+        out
     }
 
     /// Ctrl-C in terminal `t`: ends its watch, or leaves the container shell it is attached

@@ -69,16 +69,24 @@ pub enum Job {
 }
 
 impl Job {
-    /// What to print for what happened since the last poll, and whether the job has ended.
-    pub fn poll(&mut self, sim: &Sim) -> (String, bool) {
+    /// Writes what happened since the last poll to `out` (errors to its stderr, as the command
+    /// would); true once the job has ended.
+    pub fn poll(&mut self, sim: &Sim, out: &mut Output) -> bool {
         match self {
-            Job::Watch(w) => (w.poll(sim), false),
-            Job::Gone(g) => (String::new(), g.done(sim)),
-            Job::Sleep(until) => (String::new(), sim.now() >= *until),
-            Job::Rollout(r) => match r.follow(sim) {
-                (text, Some(Err(e))) => (format!("{text}{e}\n"), true),
-                (text, end) => (text, end.is_some()),
-            },
+            Job::Watch(w) => {
+                out.out(&w.poll(sim));
+                false
+            }
+            Job::Gone(g) => g.done(sim),
+            Job::Sleep(until) => sim.now() >= *until,
+            Job::Rollout(r) => {
+                let (text, end) = r.follow(sim);
+                out.out(&text);
+                if let Some(Err(e)) = &end {
+                    out.err(&format!("{e}\n"));
+                }
+                end.is_some()
+            }
         }
     }
 

@@ -258,6 +258,10 @@ impl Status {
     }
 
     fn line_for(&mut self, o: &Value) -> (String, Option<Result<(), String>>) {
+        if o.is_null() {
+            // kubectl's watch sees DELETED and gives up rather than follow a new object.
+            return (String::new(), Some(Err("error: object has been deleted".into())));
+        }
         match status(o, self.key.kind) {
             Err(e) => (String::new(), Some(Err(e))),
             Ok((msg, done)) => {
