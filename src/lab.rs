@@ -168,6 +168,13 @@ impl Lab {
         }
     }
 
+    /// A command's output: stdout and stderr in the order written, each in its style.
+    fn push_output(&mut self, t: usize, out: crate::shell::Output) {
+        for (s, text) in out.chunks {
+            self.push(t, if s == Stream::Stdout { Style::Out } else { Style::Err }, &text);
+        }
+    }
+
     fn push_prompt(&mut self, t: usize) {
         if !self.session.busy(t) {
             let p = self.session.prompt_in(t);
@@ -267,18 +274,14 @@ impl Lab {
                 }
                 self.push(t, Style::Input, &echo);
                 let (out, _) = self.session.run_line_in(t, line);
-                for (s, text) in out.chunks {
-                    self.push(t, if s == Stream::Stdout { Style::Out } else { Style::Err }, &text);
-                }
+                self.push_output(t, out);
                 self.pull_files();
                 self.push_prompt(t);
             }
             Act::Interrupt(typed) => {
                 let (out, _) = if typed.is_empty() || self.session.busy(t) { self.session.interrupt(t) } else { (Default::default(), false) };
                 self.push(t, Style::Input, &format!("{typed}^C\n"));
-                for (s, text) in out.chunks {
-                    self.push(t, if s == Stream::Stdout { Style::Out } else { Style::Err }, &text);
-                }
+                self.push_output(t, out);
                 self.push_prompt(t);
             }
             Act::Clear => {
@@ -320,9 +323,8 @@ impl Lab {
     fn poll(&mut self) {
         for t in 0..self.terms.len() {
             let was_busy = self.session.busy(t);
-            for (s, text) in self.session.poll(t).chunks {
-                self.push(t, if s == Stream::Stdout { Style::Out } else { Style::Err }, &text);
-            }
+            let out = self.session.poll(t);
+            self.push_output(t, out);
             if was_busy && !self.session.busy(t) {
                 // A wait ended (its objects are gone): the prompt comes back.
                 self.push_prompt(t);
