@@ -9,7 +9,7 @@
 use crate::session::Session;
 use crate::shell::Stream;
 use crate::sim::{SimConfig, SimTime};
-use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 /// The seed the page starts from (the seed lab's draws; see `tests/seed_lab.rs`).
 pub const DEFAULT_SEED: u64 = 52;
@@ -26,7 +26,7 @@ const SCROLLBACK_BYTES: usize = 256 * 1024;
 const SCROLLBACK: usize = 4000;
 
 /// Something a person did, at a moment of virtual time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     /// Virtual milliseconds since the cluster started.
     pub at: u64,
@@ -35,7 +35,7 @@ pub struct Entry {
     pub act: Act,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Act {
     /// A line typed and entered (with its continuation lines, joined by newlines).
     Line(String),
@@ -48,7 +48,7 @@ pub enum Act {
 }
 
 /// How a piece of terminal text is drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
     Prompt,
     Input,
@@ -63,8 +63,8 @@ pub struct TermView {
     pub history: Vec<String>,
 }
 
-/// What the page saves between visits.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// What the page saves between visits (as JSON: `to_json`, `from_json`).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Saved {
     pub version: u32,
     pub seed: u64,
@@ -423,6 +423,82 @@ impl Saved {
     fn journal_end(&self) -> u64 {
         self.journal.last().map_or(0, |e| e.at).max(self.now)
     }
+
+    /// The save as JSON text. The shape is serde's default for these types (pairs as arrays,
+    /// acts as `{"Line": ...}` or `"Clear"`), written by hand so the page carries no derive code.
+    pub fn to_json(&self) -> String {
+        let pairs = |v: &[(String, String)]| Value::Array(v.iter().map(|(a, b)| json!([a, b])).collect());
+        let journal: Vec<Value> = self
+            .journal
+            .iter()
+            .map(|e| {
+                let act = match &e.act {
+                    Act::Line(l) => json!({ "Line": l }),
+                    Act::Interrupt(l) => json!({ "Interrupt": l }),
+                    Act::Clear => json!("Clear"),
+                    Act::File { name, text } => json!({ "File": { "name": name, "text": text } }),
+                };
+                json!({ "at": e.at, "term": e.term, "act": act })
+            })
+            .collect();
+        json!({
+            "version": self.version, "seed": self.seed, "initial_files": pairs(&self.initial_files),
+            "files": pairs(&self.files), "journal": journal, "applied": self.applied, "now": self.now,
+            "histories": self.histories,
+        })
+        .to_string()
+    }
+
+    /// Reads what `to_json` wrote; anything else is an error, never a panic.
+    pub fn from_json(text: &str) -> Result<Saved, String> {
+        let v = crate::manifest::yaml::parse(text).map_err(|e| e.to_string())?;
+        let bad = |what: &str| format!("saved lab: {what} is missing or malformed");
+        let num = |k: &str| v.get(k).and_then(Value::as_u64).ok_or_else(|| bad(k));
+        let string = |v: &Value| v.as_str().map(str::to_string);
+        let pairs = |k: &str| -> Result<Vec<(String, String)>, String> {
+            let items = v.get(k).and_then(Value::as_array).ok_or_else(|| bad(k))?;
+            items
+                .iter()
+                .map(|p| match p.as_array().map(Vec::as_slice) {
+                    Some([a, b]) => Some((string(a)?, string(b)?)),
+                    _ => None,
+                })
+                .collect::<Option<_>>()
+                .ok_or_else(|| bad(k))
+        };
+        let entry = |e: &Value| -> Option<Entry> {
+            let act = match e.get("act")? {
+                Value::String(s) if s == "Clear" => Act::Clear,
+                Value::Object(m) if m.len() == 1 => {
+                    let (tag, body) = m.iter().next()?;
+                    match tag.as_str() {
+                        "Line" => Act::Line(string(body)?),
+                        "Interrupt" => Act::Interrupt(string(body)?),
+                        "File" => Act::File { name: string(body.get("name")?)?, text: string(body.get("text")?)? },
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            };
+            Some(Entry { at: e.get("at")?.as_u64()?, term: usize::try_from(e.get("term")?.as_u64()?).ok()?, act })
+        };
+        let journal = v.get("journal").and_then(Value::as_array).and_then(|j| j.iter().map(entry).collect::<Option<Vec<_>>>()).ok_or_else(|| bad("journal"))?;
+        let histories = v
+            .get("histories")
+            .and_then(Value::as_array)
+            .and_then(|hs| hs.iter().map(|h| h.as_array()?.iter().map(string).collect::<Option<Vec<_>>>()).collect::<Option<Vec<_>>>())
+            .ok_or_else(|| bad("histories"))?;
+        Ok(Saved {
+            version: u32::try_from(num("version")?).map_err(|_| bad("version"))?,
+            seed: num("seed")?,
+            initial_files: pairs("initial_files")?,
+            files: pairs("files")?,
+            journal,
+            applied: usize::try_from(num("applied")?).map_err(|_| bad("applied"))?,
+            now: num("now")?,
+            histories,
+        })
+    }
 }
 
 /// The editor's files on a fresh page: the seed's manifests.
@@ -584,10 +660,26 @@ mod tests {
         lab.run(0, "kubectl apply -f web.yaml");
         lab.advance(30_000);
         lab.run(0, "kubectl get pods");
-        let json = serde_json::to_string(&lab.save()).unwrap();
-        let back = Lab::restore(serde_json::from_str(&json).unwrap(), 2).unwrap();
+        let json = lab.save().to_json();
+        let back = Lab::restore(Saved::from_json(&json).unwrap(), 2).unwrap();
         assert_eq!(text(&back, 0), text(&lab, 0));
         assert_eq!(back.now(), lab.now());
         assert_eq!(back.terms[0].history, vec!["kubectl apply -f web.yaml", "kubectl get pods"]);
+    }
+
+    #[test]
+    fn a_save_reads_back_every_character_and_the_earlier_shape() {
+        // Written as serde's derive wrote saves before `to_json` (externally tagged acts).
+        let old = r#"{"version":1,"seed":52,"initial_files":[["a b.yaml","x: \"1\"\n\tk: \\ \u001b é 한"]],"files":[],"journal":[{"at":0,"term":1,"act":{"Line":"echo '{\"a\":1}'"}},{"at":5,"term":0,"act":"Clear"},{"at":9,"term":0,"act":{"Interrupt":"ku"}},{"at":9,"term":0,"act":{"File":{"name":"n","text":"t\r\n"}}}],"applied":2,"now":12,"histories":[["h1"],[]]}"#;
+        let saved = Saved::from_json(old).unwrap();
+        assert_eq!(saved.initial_files, vec![("a b.yaml".to_string(), "x: \"1\"\n\tk: \\ \u{1b} é 한".to_string())]);
+        assert_eq!(saved.journal[0].act, Act::Line("echo '{\"a\":1}'".into()));
+        assert_eq!(saved.journal[1].act, Act::Clear);
+        assert_eq!(saved.journal[3].act, Act::File { name: "n".into(), text: "t\r\n".into() });
+        assert_eq!((saved.applied, saved.now, saved.histories.len()), (2, 12, 2));
+        assert_eq!(Saved::from_json(&saved.to_json()).unwrap(), saved);
+        for broken in ["", "{", "[]", r#"{"version":1}"#, &old.replace("\"Clear\"", "\"Wipe\""), &old.replace("\"term\":1", "\"term\":-1")] {
+            assert!(Saved::from_json(broken).is_err(), "{broken}");
+        }
     }
 }

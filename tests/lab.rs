@@ -92,7 +92,7 @@ proptest! {
         prop_assert_eq!(text(&lab, 0), t0);
         prop_assert_eq!(text(&lab, 1), t1);
         // And a reload (save, restore) gives the same lab too.
-        let saved: kubelab::lab::Saved = serde_json::from_str(&serde_json::to_string(&lab.save()).unwrap()).unwrap();
+        let saved = kubelab::lab::Saved::from_json(&lab.save().to_json()).unwrap();
         let back = Lab::restore(saved, 2).unwrap();
         prop_assert_eq!(text(&back, 0), text(&lab, 0));
         prop_assert_eq!(text(&back, 1), text(&lab, 1));
@@ -102,7 +102,7 @@ proptest! {
         let mut played = back;
         played.seek(end / 2);
         played.advance(end - end / 2 + 5_000);
-        let mut sought = Lab::restore(serde_json::from_str(&serde_json::to_string(&lab.save()).unwrap()).unwrap(), 2).unwrap();
+        let mut sought = Lab::restore(kubelab::lab::Saved::from_json(&lab.save().to_json()).unwrap(), 2).unwrap();
         sought.seek(end + 5_000);
         prop_assert_eq!(text(&played, 0), text(&sought, 0));
         prop_assert_eq!(text(&played, 1), text(&sought, 1));

@@ -264,7 +264,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         // Apply to an existing object: a three-way merge reduced to "the manifest, plus nulls
         // for what the last applied configuration had and this one dropped".
         let live = ctx.sim.store.get(&key).cloned().unwrap_or(Value::Null);
-        let last: Option<Value> = obj::annotation(&live, LAST_APPLIED).and_then(|t| serde_json::from_str(t).ok());
+        let last: Option<Value> = obj::annotation(&live, LAST_APPLIED).and_then(|t| crate::manifest::yaml::parse(t).ok());
         let mut applied = doc.object.clone();
         if kind.namespaced() && obj::namespace(&applied).is_empty() {
             obj::meta_mut(&mut applied).insert("namespace".into(), json!(key.ns));

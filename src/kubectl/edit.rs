@@ -107,11 +107,8 @@ pub fn scale(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 
 const PATCH_FLAGS: &[Flag] = &[f("patch", Some('p'), true), f("type", None, true), f("patch-file", None, true), f("output", Some('o'), true), f("dry-run", None, true), f("local", None, false), f("subresource", None, true), f("filename", Some('f'), true)];
 
-/// Reads a patch given as JSON or YAML text, as kubectl does.
+/// Reads a patch given as JSON or YAML text, as kubectl does (`yaml.ToJSON`: JSON is YAML).
 fn parse_patch(text: &str) -> Result<Value, String> {
-    if let Ok(v) = serde_json::from_str::<Value>(text) {
-        return Ok(v);
-    }
     manifest::yaml::parse(text).map_err(|e| format!("error: unable to parse \"{text}\": {e}"))
 }
 

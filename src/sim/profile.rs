@@ -1,16 +1,14 @@
 //! The cluster profile: nodes, address ranges, storage classes, and which Kubernetes and kubectl
 //! releases the model imitates. The built-in default is the seed lab's cluster.
 
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
 /// A cluster as a profile file describes it (YAML, camelCase keys).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug)]
 pub struct Profile {
     /// The server's release (`1.23.6`): decides kubelet and controller behaviour and printed columns.
     pub kubernetes_version: String,
     /// The kubectl release whose messages are printed; the server's when unset.
-    #[serde(default)]
     pub kubectl_version: Option<String>,
     /// Wall-clock time of the lab's start (RFC 3339, UTC).
     pub start_time: String,
@@ -24,8 +22,7 @@ pub struct Profile {
 }
 
 /// One node.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug)]
 pub struct NodeProfile {
     pub name: String,
     /// `control-plane` (tainted NoSchedule) or `worker`.
@@ -37,39 +34,168 @@ pub struct NodeProfile {
 }
 
 /// One StorageClass and its provisioner's speed.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug)]
 pub struct StorageClassProfile {
     pub name: String,
     pub provisioner: String,
-    #[serde(default = "default_reclaim")]
     pub reclaim_policy: String,
-    #[serde(default = "default_binding")]
     pub volume_binding_mode: String,
-    #[serde(default)]
     pub default: bool,
-    #[serde(default)]
     pub allow_volume_expansion: bool,
     /// Milliseconds from a provisioning request to the PV on a node that has not pulled the
     /// provisioner's helper image yet (local-path runs a helper pod: about 9 s in the seed).
-    #[serde(default = "default_provision_ms")]
     pub provision_ms: u64,
     /// The same once the node has the provisioner's helper image.
-    #[serde(default = "default_provision_cached_ms")]
     pub provision_cached_ms: u64,
 }
 
-fn default_reclaim() -> String {
-    "Delete".into()
+/// Reads one YAML mapping's fields, with serde's words for what is wrong (`missing field
+/// `startTime``), so a profile reads as strictly as a derived deserializer would.
+struct Fields<'a> {
+    map: &'a Map<String, Value>,
+    err: Option<String>,
 }
-fn default_binding() -> String {
-    "Immediate".into()
+
+impl<'a> Fields<'a> {
+    /// `known` is every field the mapping may have, in declaration order.
+    fn new(v: &'a Value, what: &str, known: &[&str]) -> Result<Fields<'a>, String> {
+        let map = v.as_object().ok_or_else(|| format!("invalid type: {}, expected {what}", kind(v)))?;
+        if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
+            let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+            return Err(format!("unknown field `{k}`, expected one of {}", list.join(", ")));
+        }
+        Ok(Fields { map, err: None })
+    }
+
+    fn fail(&mut self, e: String) {
+        self.err.get_or_insert(e);
+    }
+
+    fn opt(&mut self, key: &str) -> Option<&'a Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    fn req(&mut self, key: &str) -> Option<&'a Value> {
+        let v = self.opt(key);
+        if v.is_none() {
+            self.fail(format!("missing field `{key}`"));
+        }
+        v
+    }
+
+    fn string_in(&mut self, v: Option<&'a Value>) -> Option<String> {
+        match v? {
+            Value::String(s) => Some(s.clone()),
+            other => {
+                self.fail(format!("invalid type: {}, expected a string", kind(other)));
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, key: &str) -> String {
+        let v = self.req(key);
+        self.string_in(v).unwrap_or_default()
+    }
+
+    fn opt_string(&mut self, key: &str) -> Option<String> {
+        let v = self.opt(key);
+        self.string_in(v)
+    }
+
+    fn string_or(&mut self, key: &str, default: &str) -> String {
+        self.opt_string(key).unwrap_or_else(|| default.into())
+    }
+
+    fn number_in(&mut self, v: Option<&'a Value>) -> Option<u64> {
+        let v = v?;
+        let n = v.as_u64();
+        if n.is_none() {
+            self.fail(format!("invalid type: {}, expected u64", kind(v)));
+        }
+        n
+    }
+
+    fn number_or(&mut self, key: &str, default: u64) -> u64 {
+        let v = self.opt(key);
+        self.number_in(v).unwrap_or(default)
+    }
+
+    fn number(&mut self, key: &str) -> u64 {
+        let v = self.req(key);
+        self.number_in(v).unwrap_or_default()
+    }
+
+    fn flag(&mut self, key: &str) -> bool {
+        match self.opt(key) {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                self.fail(format!("invalid type: {}, expected a boolean", kind(other)));
+                false
+            }
+        }
+    }
+
+    fn list<T>(&mut self, key: &str, item: impl Fn(&Value) -> Result<T, String>) -> Vec<T> {
+        let Some(v) = self.req(key) else { return Vec::new() };
+        let Some(items) = v.as_array() else {
+            self.fail(format!("invalid type: {}, expected a sequence", kind(v)));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for i in items {
+            match item(i) {
+                Ok(t) => out.push(t),
+                Err(e) => self.fail(e),
+            }
+        }
+        out
+    }
+
+    fn done<T>(self, t: T) -> Result<T, String> {
+        self.err.map_or(Ok(t), Err)
+    }
 }
-fn default_provision_ms() -> u64 {
-    9_000
+
+/// serde's words for a value of the wrong type.
+fn kind(v: &Value) -> String {
+    match v {
+        Value::Null => "unit value".into(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+        Value::Number(n) => format!("integer `{n}`"),
+        Value::String(s) => format!("string {s:?}"),
+        Value::Array(_) => "sequence".into(),
+        Value::Object(_) => "map".into(),
+    }
 }
-fn default_provision_cached_ms() -> u64 {
-    2_200
+
+impl NodeProfile {
+    fn read(v: &Value) -> Result<NodeProfile, String> {
+        let mut f = Fields::new(v, "struct NodeProfile", &["name", "role", "ip", "podCidr"])?;
+        let n = NodeProfile { name: f.string("name"), role: f.string("role"), ip: f.string("ip"), pod_cidr: f.string("podCidr") };
+        f.done(n)
+    }
+}
+
+impl StorageClassProfile {
+    fn read(v: &Value) -> Result<StorageClassProfile, String> {
+        let known = ["name", "provisioner", "reclaimPolicy", "volumeBindingMode", "default", "allowVolumeExpansion", "provisionMs", "provisionCachedMs"];
+        let mut f = Fields::new(v, "struct StorageClassProfile", &known)?;
+        let sc = StorageClassProfile {
+            name: f.string("name"),
+            provisioner: f.string("provisioner"),
+            reclaim_policy: f.string_or("reclaimPolicy", "Delete"),
+            volume_binding_mode: f.string_or("volumeBindingMode", "Immediate"),
+            default: f.flag("default"),
+            allow_volume_expansion: f.flag("allowVolumeExpansion"),
+            // local-path runs a helper pod: about 9 s in the seed, 2.2 s once its image is pulled.
+            provision_ms: f.number_or("provisionMs", 9_000),
+            provision_cached_ms: f.number_or("provisionCachedMs", 2_200),
+        };
+        f.done(sc)
+    }
 }
 
 /// The seed lab's cluster (DOIK study: kubeadm with Calico and local-path-provisioner).
@@ -110,14 +236,26 @@ impl Profile {
     /// Reads a profile; YAML errors name their line, type errors the field.
     pub fn from_yaml(text: &str) -> Result<Profile, String> {
         let value = crate::manifest::yaml::parse(text).map_err(|e| format!("error: profile: {e}"))?;
-        // From JSON text rather than from the value: the page has that deserializer already.
-        // Its errors' place is in that text, not the profile's, so it is left out.
-        let p: Profile = serde_json::from_str(&value.to_string()).map_err(|e| {
-            let m = e.to_string();
-            format!("error: profile: {}", m.split(" at line ").next().unwrap_or(&m))
-        })?;
+        let p = Profile::read(&value).map_err(|e| format!("error: profile: {e}"))?;
         p.check()?;
         Ok(p)
+    }
+
+    fn read(v: &Value) -> Result<Profile, String> {
+        let known = ["kubernetesVersion", "kubectlVersion", "startTime", "clusterAgeSeconds", "nodes", "serviceCidr", "clusterDns", "clusterDomain", "storageClasses"];
+        let mut f = Fields::new(v, "struct Profile", &known)?;
+        let p = Profile {
+            kubernetes_version: f.string("kubernetesVersion"),
+            kubectl_version: f.opt_string("kubectlVersion"),
+            start_time: f.string("startTime"),
+            cluster_age_seconds: f.number("clusterAgeSeconds"),
+            nodes: f.list("nodes", NodeProfile::read),
+            service_cidr: f.string("serviceCidr"),
+            cluster_dns: f.string("clusterDns"),
+            cluster_domain: f.string("clusterDomain"),
+            storage_classes: f.list("storageClasses", StorageClassProfile::read),
+        };
+        f.done(p)
     }
 
     fn check(&self) -> Result<(), String> {
@@ -216,7 +354,14 @@ mod tests {
         let bad = DEFAULT_PROFILE_YAML.replace("172.16.24.0/24", "172.16.24.0/16");
         assert!(Profile::from_yaml(&bad).unwrap_err().contains("k8s-w2"));
         let typo = DEFAULT_PROFILE_YAML.replace("clusterDns", "clusterDNS");
-        assert!(Profile::from_yaml(&typo).is_err());
+        assert!(Profile::from_yaml(&typo).unwrap_err().starts_with("error: profile: unknown field `clusterDNS`, expected one of `kubernetesVersion`"));
+        let float = DEFAULT_PROFILE_YAML.replace("1.26.5", "1.26");
+        assert_eq!(Profile::from_yaml(&float).unwrap_err(), "error: profile: invalid type: floating point `1.26`, expected a string");
+        let flag = DEFAULT_PROFILE_YAML.replace("default: true", "default: 1");
+        assert_eq!(Profile::from_yaml(&flag).unwrap_err(), "error: profile: invalid type: integer `1`, expected a boolean");
+        let defaults = DEFAULT_PROFILE_YAML.replace("  provisionMs: 9000\n", "").replace("  reclaimPolicy: Delete\n", "");
+        let sc = &Profile::from_yaml(&defaults).unwrap().storage_classes[0];
+        assert_eq!((sc.provision_ms, sc.reclaim_policy.as_str()), (9_000, "Delete"));
         for (from, to) in [("name: k8s-w1,", "name: K8S_W1,"), ("clusterDns: 10.200.1.10", "clusterDns: 10.9.9.9"), ("name: local-path", "name: Local Path"), ("k8s-w2,", "k8s-w1,")] {
             assert!(Profile::from_yaml(&DEFAULT_PROFILE_YAML.replace(from, to)).is_err(), "{to}");
         }

@@ -34,7 +34,7 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn load() -> Loaded {
     let Some(s) = storage() else { return Loaded::Unavailable };
     match s.get_item(KEY) {
-        Ok(Some(text)) => match serde_json::from_str::<Saved>(&text) {
+        Ok(Some(text)) => match Saved::from_json(&text) {
             Ok(saved) => Loaded::Saved(saved),
             Err(_) => {
                 keep_unreadable();
@@ -49,8 +49,7 @@ pub fn load() -> Loaded {
 /// Saves the lab; the notice to show when it could not.
 pub fn save(saved: &Saved) -> Result<(), &'static str> {
     let Some(s) = storage() else { return Err("storage_off") };
-    let text = serde_json::to_string(saved).map_err(|_| "storage_full")?;
-    s.set_item(KEY, &text).map_err(|_| "storage_full")
+    s.set_item(KEY, &saved.to_json()).map_err(|_| "storage_full")
 }
 
 pub fn clear() {
