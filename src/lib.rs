@@ -5,6 +5,7 @@
 //! - `kubectl`: kubectl's commands and printers over the model.
 //! - `shell`: the terminal's shell syntax and builtins.
 //! - `session` and `replay`: a terminal over a cluster, and the script format on top.
+pub mod collections;
 pub mod complete;
 pub mod i18n;
 pub mod kubectl;

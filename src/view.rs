@@ -12,7 +12,7 @@ use crate::sim::labels::Selector;
 use crate::sim::{obj, Kind, ObjKey, Sim};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 
 /// How a pod card is coloured: the stage its STATUS text belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,7 +218,7 @@ fn service_records(sim: &Sim, svc: &Value) -> Vec<DnsRecord> {
     let headless = obj::str_at(svc, "/spec/clusterIP") == Some("None");
     if headless {
         // Per-pod names (`web-0.nginx...`) are published for pods the Service selects.
-        let selector: BTreeMap<String, String> = svc.pointer("/spec/selector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect()).unwrap_or_default();
+        let selector: VecMap<String, String> = svc.pointer("/spec/selector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect()).unwrap_or_default();
         if !selector.is_empty() {
             let sel = Selector::parse(&selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")).unwrap_or(Selector(Vec::new()));
             for (_, p) in sim.store.list(Kind::Pod, Some(ns)) {
@@ -241,7 +241,7 @@ fn service_records(sim: &Sim, svc: &Value) -> Vec<DnsRecord> {
 pub fn diagram(sim: &Sim) -> Diagram {
     let mut lanes: Vec<Lane> = sim.store.list(Kind::Node, None).map(|(_, n)| Lane { node: obj::name(n).to_string(), role: if obj::label(n, "node-role.kubernetes.io/control-plane").is_some() { "control-plane".into() } else { "worker".into() }, ip: obj::arr_at(n, "/status/addresses").iter().find(|a| obj::str_at(a, "/type") == Some("InternalIP")).and_then(|a| obj::str_at(a, "/address")).unwrap_or("").to_string(), pods: Vec::new() }).collect();
     let mut unscheduled = Vec::new();
-    let mut mounts: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut mounts: VecMap<(String, String), String> = VecMap::new();
     for (_, p) in sim.store.list(Kind::Pod, None) {
         let card = pod_card(sim, p);
         for c in &card.claims {
@@ -289,8 +289,8 @@ pub fn diagram(sim: &Sim) -> Diagram {
 /// Owner links and volume links, as a graph over the objects the diagram draws.
 pub fn owner_graph(sim: &Sim) -> DiGraph<ObjKey, Rel> {
     let mut g = DiGraph::new();
-    let mut by_uid: BTreeMap<String, NodeIndex> = BTreeMap::new();
-    let mut by_key: BTreeMap<ObjKey, NodeIndex> = BTreeMap::new();
+    let mut by_uid: VecMap<String, NodeIndex> = VecMap::new();
+    let mut by_key: VecMap<ObjKey, NodeIndex> = VecMap::new();
     let kinds = [Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet, Kind::Pod, Kind::PersistentVolumeClaim, Kind::PersistentVolume];
     for kind in kinds {
         for (k, o) in sim.store.list(kind, None) {

@@ -1,7 +1,7 @@
 //! Command-line flags the way cobra/pflag reads them: long `--flag=v` / `--flag v`, short
 //! `-f v` / `-fv` / `-abc` for booleans, flags anywhere among the arguments, `--` ending them.
 
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 
 /// One flag a command accepts.
 #[derive(Clone, Copy, Debug)]
@@ -31,7 +31,7 @@ pub const GLOBAL: &[Flag] = &[
 #[derive(Clone, Debug, Default)]
 pub struct Args {
     pub positional: Vec<String>,
-    pub flags: BTreeMap<String, Vec<String>>,
+    pub flags: VecMap<String, Vec<String>>,
     /// Arguments after `--`.
     pub rest: Option<Vec<String>>,
 }

@@ -9,7 +9,7 @@ mod tools;
 use crate::shell::{self, Env, Output};
 use crate::sim::fs::View;
 use crate::sim::{obj, ObjKey, Sim};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::collections::{VecMap, VecSet};
 
 /// Whether an image with these traits has the program `cmd` (a name or a path).
 pub fn has_program(t: &ImageTraits, cmd: &str) -> bool {
@@ -82,8 +82,8 @@ pub struct PodHost<'a> {
     pub container: String,
     pub view: View,
     pub traits: ImageTraits,
-    pub dirs: BTreeSet<String>,
-    pub removed: BTreeSet<String>,
+    pub dirs: VecSet<String>,
+    pub removed: VecSet<String>,
 }
 
 impl PodHost<'_> {
@@ -138,8 +138,8 @@ impl shell::Host for PodHost<'_> {
 }
 
 /// The environment a container starts with.
-fn container_env(sim: &Sim, pod: &serde_json::Value, container: &str) -> BTreeMap<String, String> {
-    let mut vars = BTreeMap::new();
+fn container_env(sim: &Sim, pod: &serde_json::Value, container: &str) -> VecMap<String, String> {
+    let mut vars = VecMap::new();
     let hostname = obj::str_at(pod, "/spec/hostname").unwrap_or(obj::name(pod)).to_string();
     vars.insert("HOSTNAME".to_string(), hostname);
     vars.insert("HOME".to_string(), "/root".to_string());
@@ -180,9 +180,9 @@ fn in_container(sim: &mut Sim, key: &ObjKey, container: &str, env: &mut Env, out
         env.write_file(p, c);
     }
     let dirs = view.all_dirs(&sim.fs);
-    let mut host = PodHost { sim, pod: key.clone(), container: container.to_string(), view, traits: traits(&image), dirs, removed: BTreeSet::new() };
+    let mut host = PodHost { sim, pod: key.clone(), container: container.to_string(), view, traits: traits(&image), dirs, removed: VecSet::new() };
     let code = f(&mut host, env, out);
-    let after: BTreeMap<String, String> = env.files().map(|(p, c)| (p.to_string(), c.to_string())).collect();
+    let after: VecMap<String, String> = env.files().map(|(p, c)| (p.to_string(), c.to_string())).collect();
     for (p, c) in &after {
         if before.get(p) != Some(c) {
             if let Err(e) = host.view.write(&mut host.sim.fs, p, c) {

@@ -60,7 +60,7 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
                     continue;
                 }
                 let prefix = if p == "/" { "/".to_string() } else { format!("{p}/") };
-                let mut names: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+                let mut names: crate::collections::VecSet<String> = crate::collections::VecSet::new();
                 for (f, _) in env.files() {
                     if let Some(rest) = f.strip_prefix(&prefix) {
                         names.insert(rest.split('/').next().unwrap_or(rest).to_string());

@@ -1,7 +1,7 @@
 //! Shell state that outlives one line: variables, `$?`, `exit` requests and the
 //! in-memory files written by redirections.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::collections::{VecMap, VecSet};
 
 /// Home directory used when `HOME` is unset.
 const DEFAULT_HOME: &str = "/root";
@@ -10,15 +10,15 @@ const DEFAULT_HOME: &str = "/root";
 #[derive(Clone, Debug, Default)]
 pub struct Env {
     /// Shell variables by name.
-    pub vars: BTreeMap<String, String>,
+    pub vars: VecMap<String, String>,
     /// Names of exported variables (a name may be exported before it is set).
-    pub exported: BTreeSet<String>,
+    pub exported: VecSet<String>,
     /// Exit status of the last line or command (`$?`).
     pub last_status: i32,
     /// Set by the `exit` builtin: the caller should close the terminal with this status.
     pub exit_requested: Option<i32>,
     /// In-memory files by absolute, normalized path.
-    files: BTreeMap<String, String>,
+    files: VecMap<String, String>,
 }
 
 impl Env {
@@ -53,7 +53,7 @@ impl Env {
     }
 
     /// The exported variables that are set, as a child process would see them.
-    pub fn exported_vars(&self) -> BTreeMap<String, String> {
+    pub fn exported_vars(&self) -> VecMap<String, String> {
         self.exported
             .iter()
             .filter_map(|name| Some((name.clone(), self.vars.get(name)?.clone())))

@@ -1,6 +1,6 @@
 //! Tests of `run_line` as a whole, with a fake host that records its calls.
 
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 
 use super::{run_line, Env, Host, Output, Stream};
 
@@ -11,10 +11,10 @@ use super::{run_line, Env, Host, Output, Stream};
 #[derive(Default)]
 pub struct FakeHost {
     pub calls: Vec<(Vec<String>, Option<String>)>,
-    pub responses: BTreeMap<String, (String, i32)>,
+    pub responses: VecMap<String, (String, i32)>,
     pub stderr: String,
     /// Exported variables seen by each call.
-    pub envs: Vec<BTreeMap<String, String>>,
+    pub envs: Vec<VecMap<String, String>>,
 }
 
 impl Host for FakeHost {

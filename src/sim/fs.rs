@@ -8,19 +8,19 @@ use super::resources::Kind;
 use super::store::ObjKey;
 use super::Sim;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::collections::{VecMap, VecSet};
 
 /// A directory tree: relative path → contents (files) and a set of directories.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tree {
-    pub files: BTreeMap<String, String>,
-    pub dirs: BTreeSet<String>,
+    pub files: VecMap<String, String>,
+    pub dirs: VecSet<String>,
 }
 
 /// Every tree in the cluster, by key (`pv/<name>`, `empty/<pod uid>/<volume>`, `layer/<pod uid>/<container>`).
 #[derive(Clone, Debug, Default)]
 pub struct Fs {
-    pub trees: BTreeMap<String, Tree>,
+    pub trees: VecMap<String, Tree>,
 }
 
 /// Where a container's path lives.
@@ -29,7 +29,7 @@ pub struct Mount {
     pub path: String,
     pub tree: Option<String>,
     /// Read-only content (ConfigMap and Secret volumes), relative path → text.
-    pub fixed: BTreeMap<String, String>,
+    pub fixed: VecMap<String, String>,
     pub read_only: bool,
 }
 
@@ -38,7 +38,7 @@ pub struct Mount {
 pub struct View {
     pub mounts: Vec<Mount>,
     pub layer: String,
-    pub image_files: BTreeMap<String, String>,
+    pub image_files: VecMap<String, String>,
 }
 
 fn rel(path: &str, base: &str) -> Option<String> {
@@ -56,8 +56,8 @@ impl View {
     }
 
     /// Every file the container sees: absolute path → contents.
-    pub fn all_files(&self, fs: &Fs) -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
+    pub fn all_files(&self, fs: &Fs) -> VecMap<String, String> {
+        let mut out = VecMap::new();
         let mount_paths: Vec<&str> = self.mounts.iter().map(|m| m.path.as_str()).collect();
         let hidden = |p: &str| mount_paths.iter().any(|m| rel(p, m).is_some());
         for (p, c) in &self.image_files {
@@ -89,9 +89,9 @@ impl View {
     }
 
     /// Directories the container sees (mount points, made directories, parents of files).
-    pub fn all_dirs(&self, fs: &Fs) -> BTreeSet<String> {
-        let mut out = BTreeSet::new();
-        let add_parents = |p: &str, out: &mut BTreeSet<String>| {
+    pub fn all_dirs(&self, fs: &Fs) -> VecSet<String> {
+        let mut out = VecSet::new();
+        let add_parents = |p: &str, out: &mut VecSet<String>| {
             let mut cur = p;
             while let Some((parent, _)) = cur.rsplit_once('/') {
                 if parent.is_empty() {
@@ -182,8 +182,8 @@ impl View {
 }
 
 /// Files an image ships (before any volume hides them).
-pub fn image_files(image: &str) -> BTreeMap<String, String> {
-    let mut m = BTreeMap::new();
+pub fn image_files(image: &str) -> VecMap<String, String> {
+    let mut m = VecMap::new();
     let full = super::images::normalize(image).unwrap_or_default();
     if full.contains("/nginx:") || full.contains("/nginx-slim:") {
         m.insert("/usr/share/nginx/html/index.html".into(), NGINX_WELCOME.into());
@@ -249,7 +249,7 @@ impl Sim {
             let path = obj::str_at(m, "/mountPath").unwrap_or("").trim_end_matches('/').to_string();
             let read_only = obj::bool_at(m, "/readOnly").unwrap_or(false);
             let Some(v) = vols.iter().find(|v| obj::str_at(v, "/name") == Some(name)) else { continue };
-            let mut mount = Mount { path, tree: None, fixed: BTreeMap::new(), read_only };
+            let mut mount = Mount { path, tree: None, fixed: VecMap::new(), read_only };
             if let Some(claim) = obj::str_at(v, "/persistentVolumeClaim/claimName") {
                 let pv = self.get(Kind::PersistentVolumeClaim, &key.ns, claim).and_then(|c| obj::str_at(c, "/spec/volumeName")).map(String::from);
                 mount.tree = pv.map(|p| format!("pv/{p}"));
@@ -296,7 +296,7 @@ mod tests {
     #[test]
     fn mounts_hide_image_files_and_writes_land_in_the_volume() {
         let view = View {
-            mounts: vec![Mount { path: "/usr/share/nginx/html".into(), tree: Some("pv/x".into()), fixed: BTreeMap::new(), read_only: false }],
+            mounts: vec![Mount { path: "/usr/share/nginx/html".into(), tree: Some("pv/x".into()), fixed: VecMap::new(), read_only: false }],
             layer: "layer/u/c".into(),
             image_files: image_files("nginx:1.21"),
         };

@@ -13,7 +13,7 @@ use super::resources::Kind;
 use super::store::ObjKey;
 use super::{Sim, Timer};
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
+use crate::collections::VecSet;
 
 /// One node's pod address block. Addresses are handed out in increasing order and not reused
 /// at once (the seed's web-0 goes from .2 to .3 when re-created).
@@ -21,12 +21,12 @@ use std::collections::BTreeSet;
 pub struct NodeIpam {
     block: [u8; 3],
     next: u8,
-    used: BTreeSet<u8>,
+    used: VecSet<u8>,
 }
 
 impl NodeIpam {
     pub fn new(block: [u8; 3]) -> NodeIpam {
-        NodeIpam { block, next: 2, used: BTreeSet::new() }
+        NodeIpam { block, next: 2, used: VecSet::new() }
     }
     fn allocate(&mut self) -> Option<String> {
         for i in 0..253u16 {

@@ -2,7 +2,7 @@
 
 use super::obj::Ptr;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 
 /// One requirement of a selector.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub enum Requirement {
 pub struct Selector(pub Vec<Requirement>);
 
 impl Requirement {
-    fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    fn matches(&self, labels: &VecMap<String, String>) -> bool {
         match self {
             Requirement::Eq(k, v) => labels.get(k) == Some(v),
             Requirement::NotEq(k, v) => labels.get(k) != Some(v),
@@ -33,7 +33,7 @@ impl Requirement {
 }
 
 impl Selector {
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &VecMap<String, String>) -> bool {
         self.0.iter().all(|r| r.matches(labels))
     }
     pub fn matches_obj(&self, obj: &Value) -> bool {
@@ -196,7 +196,7 @@ fn valid_label_value(v: &str) -> bool {
 }
 
 /// The labels of an object as a sorted map.
-pub fn labels_of(obj: &Value) -> BTreeMap<String, String> {
+pub fn labels_of(obj: &Value) -> VecMap<String, String> {
     obj.ptr("/metadata/labels")
         .and_then(Value::as_object)
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
@@ -204,7 +204,7 @@ pub fn labels_of(obj: &Value) -> BTreeMap<String, String> {
 }
 
 /// `app=nginx,tier=web` for a map of labels (the SELECTOR and LABELS columns).
-pub fn map_text(m: &BTreeMap<String, String>) -> String {
+pub fn map_text(m: &VecMap<String, String>) -> String {
     m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
 }
 
@@ -212,7 +212,7 @@ pub fn map_text(m: &BTreeMap<String, String>) -> String {
 mod tests {
     use super::*;
 
-    fn l(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn l(pairs: &[(&str, &str)]) -> VecMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 

@@ -32,7 +32,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 use serde_json::{json, Value};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use crate::collections::{VecMap, VecSet};
+use std::collections::BinaryHeap;
 
 pub use profile::Profile;
 pub use resources::Kind;
@@ -132,29 +133,29 @@ pub struct Sim {
     seq: u64,
     rng: ChaCha8Rng,
     pub profile: Profile,
-    dirty: BTreeSet<Work>,
+    dirty: VecSet<Work>,
     /// Unix seconds of `SimTime(0)`.
     epoch: i64,
-    pub(crate) ipam: BTreeMap<String, kubelet::NodeIpam>,
+    pub(crate) ipam: VecMap<String, kubelet::NodeIpam>,
     /// (node, image) pairs already pulled.
-    pub(crate) pulled: BTreeSet<(String, String)>,
+    pub(crate) pulled: VecSet<(String, String)>,
     /// Pods the scheduler has placed but not bound yet (waiting for volumes): pod → node.
-    pub(crate) assumed: BTreeMap<ObjKey, String>,
+    pub(crate) assumed: VecMap<ObjKey, String>,
     /// Cluster IPs handed out.
-    pub(crate) service_ips: BTreeSet<u8>,
+    pub(crate) service_ips: VecSet<u8>,
     event_count: u64,
     /// What each kubelet remembers of its pods, by pod uid.
-    pub(crate) runtime: BTreeMap<String, kubelet::PodRuntime>,
+    pub(crate) runtime: VecMap<String, kubelet::PodRuntime>,
     pub(crate) volumes: volumes::State,
     settling: bool,
     /// What volumes and containers hold.
     pub fs: fs::Fs,
     /// What containers wrote to stdout/stderr, by (pod uid, container): `kubectl logs`.
-    pub logs: BTreeMap<(String, String), Vec<String>>,
+    pub logs: VecMap<(String, String), Vec<String>>,
     /// StatefulSet uid → (generation, update revision name) last computed.
-    pub(crate) revision_cache: BTreeMap<String, (i64, String)>,
+    pub(crate) revision_cache: VecMap<String, (i64, String)>,
     /// (involved uid, reason, message) → the Event that counts repeats of it.
-    event_index: BTreeMap<(String, String, String), ObjKey>,
+    event_index: VecMap<(String, String, String), ObjKey>,
     /// The moment ages are read at, when a watch prints an event later than it happened
     /// (`seen_at`); the clock otherwise.
     seen_at: std::cell::Cell<Option<SimTime>>,
@@ -172,21 +173,21 @@ impl Sim {
             seq: 0,
             rng: ChaCha8Rng::seed_from_u64(config.seed),
             profile: config.profile,
-            dirty: BTreeSet::new(),
+            dirty: VecSet::new(),
             epoch,
-            ipam: BTreeMap::new(),
-            pulled: BTreeSet::new(),
-            assumed: BTreeMap::new(),
-            service_ips: BTreeSet::new(),
+            ipam: VecMap::new(),
+            pulled: VecSet::new(),
+            assumed: VecMap::new(),
+            service_ips: VecSet::new(),
             event_count: 0,
-            runtime: BTreeMap::new(),
+            runtime: VecMap::new(),
             volumes: volumes::State::default(),
             settling: false,
             fs: fs::Fs::default(),
-            logs: BTreeMap::new(),
-            event_index: BTreeMap::new(),
+            logs: VecMap::new(),
+            event_index: VecMap::new(),
             seen_at: std::cell::Cell::new(None),
-            revision_cache: BTreeMap::new(),
+            revision_cache: VecMap::new(),
         };
         sim.bootstrap();
         sim

@@ -4,13 +4,13 @@
 //! pending ordinals, and pods per node for the scheduler.
 
 use super::store::{ObjKey, PodFacts};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::collections::{VecMap, VecSet};
 use std::rc::Rc;
 
 /// The pods of one controller.
 #[derive(Clone, Debug, Default)]
 pub struct OwnerPods {
-    pub pods: BTreeMap<ObjKey, Rc<PodFacts>>,
+    pub pods: VecMap<ObjKey, Rc<PodFacts>>,
     /// Not deleting and not terminal.
     pub live: usize,
     /// Live and Running with Ready true.
@@ -18,15 +18,15 @@ pub struct OwnerPods {
     /// Running with Ready true (deleting or not).
     pub ready: usize,
     /// Live pods per `controller-revision-hash`.
-    pub rev_live: BTreeMap<String, usize>,
+    pub rev_live: VecMap<String, usize>,
     /// Ordinal → pod, for names `<parent>-<ordinal>`.
-    pub ordinals: BTreeMap<i64, ObjKey>,
+    pub ordinals: VecMap<i64, ObjKey>,
     /// Contiguous runs of present ordinals: start → end (exclusive).
-    runs: BTreeMap<i64, i64>,
+    runs: VecMap<i64, i64>,
     /// Ordinals whose pod is not Running+Ready, or is deleting, or is terminal.
-    pub unhealthy: BTreeSet<i64>,
-    pub terminal: BTreeSet<i64>,
-    pub pending: BTreeSet<i64>,
+    pub unhealthy: VecSet<i64>,
+    pub terminal: VecSet<i64>,
+    pub pending: VecSet<i64>,
 }
 
 fn healthy(f: &PodFacts) -> bool {
@@ -139,9 +139,9 @@ impl OwnerPods {
 #[derive(Clone, Debug, Default)]
 pub struct NodeLoad {
     /// Non-terminal pods bound to each node.
-    pub pods: BTreeMap<String, usize>,
+    pub pods: VecMap<String, usize>,
     /// The same, per (controller uid, node).
-    pub by_owner: BTreeMap<(String, String), usize>,
+    pub by_owner: VecMap<(String, String), usize>,
 }
 
 impl NodeLoad {
@@ -158,8 +158,8 @@ impl NodeLoad {
 /// Both indexes, maintained on every pod write.
 #[derive(Clone, Debug, Default)]
 pub struct PodIndex {
-    pub facts: BTreeMap<ObjKey, Rc<PodFacts>>,
-    pub owners: BTreeMap<String, OwnerPods>,
+    pub facts: VecMap<ObjKey, Rc<PodFacts>>,
+    pub owners: VecMap<String, OwnerPods>,
     pub nodes: NodeLoad,
 }
 

@@ -268,7 +268,7 @@ impl Profile {
             return Err("error: profile: at least one node is needed".into());
         }
         let dns_name = |n: &str| !n.is_empty() && n.len() <= 63 && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.') && !n.starts_with(['-', '.']) && !n.ends_with(['-', '.']);
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = crate::collections::VecSet::new();
         for n in &self.nodes {
             if !dns_name(&n.name) {
                 return Err(format!("error: profile: node name {:?} must be a lowercase DNS name like k8s-w1", n.name));

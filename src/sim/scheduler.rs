@@ -125,7 +125,7 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
         fits.push(name);
     }
     if fits.is_empty() {
-        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        let mut counts: crate::collections::VecMap<String, usize> = Default::default();
         for r in reasons {
             *counts.entry(r).or_default() += 1;
         }
@@ -138,7 +138,7 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
     let owner = obj::controller_uid(pod).map(String::from);
     let sel_labels = super::labels::labels_of(pod);
     let same_selector = Selector(sel_labels.iter().map(|(k, v)| super::labels::Requirement::Eq(k.clone(), v.clone())).collect());
-    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = fits.iter().map(|n| (n.as_str(), (0, 0))).collect();
+    let mut counts: crate::collections::VecMap<&str, (usize, usize)> = fits.iter().map(|n| (n.as_str(), (0, 0))).collect();
     if let Some(u) = &owner {
         // The store keeps these counts; pods placed but waiting for volumes are added.
         let load = &sim.store.pods.nodes;
@@ -155,7 +155,7 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
             }
         }
     } else {
-        let assumed: std::collections::BTreeMap<&str, &str> = sim.assumed.iter().map(|(k, n)| (k.name.as_str(), n.as_str())).collect();
+        let assumed: crate::collections::VecMap<&str, &str> = sim.assumed.iter().map(|(k, n)| (k.name.as_str(), n.as_str())).collect();
         for (k, p) in sim.store.list(Kind::Pod, None) {
             let on = match obj::str_at(p, "/spec/nodeName") {
                 Some(n) => n,

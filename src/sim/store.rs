@@ -6,7 +6,7 @@ use super::obj::Ptr;
 use super::resources::Kind;
 use super::time::SimTime;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::collections::{VecMap, VecSet};
 use std::rc::Rc;
 
 /// What the workload controllers read of a pod, kept up to date on every write so that a
@@ -24,7 +24,7 @@ pub struct PodFacts {
     pub ready_since: Option<String>,
     pub revision: Option<String>,
     pub created: String,
-    pub labels: BTreeMap<String, String>,
+    pub labels: VecMap<String, String>,
     /// The ordinal of a `<parent>-<number>` name.
     pub ordinal: Option<i64>,
     /// The node it is bound to.
@@ -124,12 +124,12 @@ fn owner_keys(key: &ObjKey, obj: &Value) -> Vec<ObjKey> {
 #[derive(Debug, Default)]
 pub struct Store {
     /// Shared, so that readers (the dispatcher, watches) take a reference, not a copy.
-    objects: BTreeMap<ObjKey, Rc<Value>>,
+    objects: VecMap<ObjKey, Rc<Value>>,
     resource_version: u64,
     /// owner uid → keys of objects naming it in ownerReferences.
-    by_owner: BTreeMap<String, BTreeSet<ObjKey>>,
+    by_owner: VecMap<String, VecSet<ObjKey>>,
     /// Objects without a controller reference (candidates for adoption), by key.
-    orphans: BTreeSet<ObjKey>,
+    orphans: VecSet<ObjKey>,
     /// Pod facts, by pod, per controller and per node.
     pub pods: super::podindex::PodIndex,
     /// Every change, in order. Watches read it from a cursor.

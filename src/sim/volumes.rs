@@ -9,7 +9,7 @@ use super::resources::Kind;
 use super::store::ObjKey;
 use super::{remove_finalizer, Sim, Timer};
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
+use crate::collections::VecSet;
 
 /// The image of local-path-provisioner's helper pod.
 const HELPER_IMAGE: &str = "docker.io/library/busybox:latest";
@@ -17,9 +17,9 @@ const HELPER_IMAGE: &str = "docker.io/library/busybox:latest";
 /// What the provisioners are busy with (by PVC or PV uid).
 #[derive(Clone, Debug, Default)]
 pub struct State {
-    provisioning: BTreeSet<String>,
-    reclaiming: BTreeSet<String>,
-    told_wait: BTreeSet<String>,
+    provisioning: VecSet<String>,
+    reclaiming: VecSet<String>,
+    told_wait: VecSet<String>,
     identity: String,
 }
 

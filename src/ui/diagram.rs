@@ -4,7 +4,7 @@
 use super::{App, Msg};
 use crate::sim::{Kind, ObjKey};
 use crate::view::{self, Part, PodCard, Rel, Stage};
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 use yew::prelude::*;
 
 const LANE_W: i32 = 236;
@@ -57,7 +57,7 @@ fn kind_word(k: Kind) -> &'static str {
 pub fn view(app: &App, ctx: &Context<App>) -> Html {
     let sim = &app.lab.session.sim;
     let d = view::diagram(sim);
-    let mut pos: BTreeMap<ObjKey, (i32, i32, i32, i32)> = BTreeMap::new();
+    let mut pos: VecMap<ObjKey, (i32, i32, i32, i32)> = VecMap::new();
     let mut items: Vec<Html> = Vec::new();
     let width = (d.lanes.len() as i32 + i32::from(!d.unscheduled.is_empty())) * (LANE_W + GAP);
     // Controllers above the lanes: Deployments and StatefulSets first, ReplicaSets under them,
@@ -86,7 +86,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
         lanes.push((app.tr("unscheduled").to_string(), String::new(), d.unscheduled.iter().collect()));
     }
     let mut bottom = top + HEAD_H;
-    let mut lane_y: BTreeMap<String, i32> = BTreeMap::new();
+    let mut lane_y: VecMap<String, i32> = VecMap::new();
     for (i, (node, _, pods)) in lanes.iter().enumerate() {
         let x = i as i32 * (LANE_W + GAP);
         let mut y = top + HEAD_H;

@@ -75,7 +75,7 @@ pub fn known_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// (their values are not compared with the arguments). An unknown kind yields no errors: check
 /// [`is_known`] first.
 ///
-/// Order: keys are visited in `serde_json::Map` order, which is sorted (a `BTreeMap`) unless
+/// Order: keys are visited in `serde_json::Map` order, which is sorted (a `VecMap`) unless
 /// serde_json's `preserve_order` feature is on. The API server reports a create's unknown fields
 /// in document order; sorted order is what we can give, and is the same for one mistake.
 pub fn validate(api_version: &str, kind: &str, obj: &Value) -> Vec<FieldError> {

@@ -1,6 +1,6 @@
 //! The schema tree: the tables in `tables.rs` parsed once into structs, fields and types.
 
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 use std::sync::OnceLock;
 
 use super::tables::{KINDS, TYPES};
@@ -125,7 +125,7 @@ fn parse(types: &'static str, kinds: &[(&'static str, &'static str)]) -> Schema 
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let mut index = BTreeMap::new();
+    let mut index = VecMap::new();
     for (i, line) in lines.iter().enumerate() {
         let head = line.split(' ').next().unwrap_or("");
         let key = head.split('=').next().unwrap_or(head);
@@ -156,7 +156,7 @@ fn parse(types: &'static str, kinds: &[(&'static str, &'static str)]) -> Schema 
     Schema { structs, kinds }
 }
 
-fn parse_field(word: &'static str, index: &BTreeMap<&'static str, usize>) -> Field {
+fn parse_field(word: &'static str, index: &VecMap<&'static str, usize>) -> Field {
     let (name, rest) = word.split_once(':').unwrap_or((word, "a"));
     let (embedded, name) = match name.rsplit_once('.') {
         Some((e, n)) => (Some(e), n),
@@ -178,7 +178,7 @@ fn parse_field(word: &'static str, index: &BTreeMap<&'static str, usize>) -> Fie
     }
 }
 
-fn parse_ty(s: &'static str, index: &BTreeMap<&'static str, usize>) -> Ty {
+fn parse_ty(s: &'static str, index: &VecMap<&'static str, usize>) -> Ty {
     if let Some(inner) = s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
         return Ty::List(Box::new(parse_ty(inner, index)));
     }

@@ -15,7 +15,7 @@
 //!   `strict decoding error: unknown field "spec.replica", unknown field "spec.foo"`, with list
 //!   indices and map keys in the path (`spec.template.spec.containers[0].imagee`).
 //!
-//! Order: serde_json's `Map` is a `BTreeMap` unless the `preserve_order` feature is on, so keys are
+//! Order: serde_json's `Map` is a `VecMap` unless the `preserve_order` feature is on, so keys are
 //! visited in sorted order, not document order; the server reports in document order (create) or
 //! sorted by message (patch). Sorted order is what we give; for the usual one-mistake manifest it
 //! is the same.

@@ -15,7 +15,7 @@ mod scanner;
 
 use parser::{Ev, Event, Parser};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 use std::fmt;
 
 /// The deepest nesting of collections a document may have (go-yaml allows 10000; the rest of
@@ -174,7 +174,7 @@ enum Anchor {
 #[derive(Default)]
 struct Composer {
     stack: Vec<Frame>,
-    anchors: BTreeMap<String, Anchor>,
+    anchors: VecMap<String, Anchor>,
     next_id: usize,
     /// Nodes decoded so far, and how many of them came from aliases.
     decoded: usize,

@@ -14,7 +14,8 @@
 //! Canonical Ltd, Apache License 2.0.
 
 use super::{Mark, YamlError};
-use std::collections::{BTreeMap, VecDeque};
+use crate::collections::VecMap;
+use std::collections::VecDeque;
 
 /// The kinds of token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,7 +92,7 @@ pub(super) struct Scanner<'a> {
     indents: Vec<isize>,
     simple_key_allowed: bool,
     simple_keys: Vec<SimpleKey>,
-    simple_keys_by_tok: BTreeMap<usize, usize>,
+    simple_keys_by_tok: VecMap<usize, usize>,
 }
 
 /// The length of the UTF-8 sequence a byte starts (1 for NUL, as in go-yaml).
@@ -125,7 +126,7 @@ impl<'a> Scanner<'a> {
             indents: Vec::new(),
             simple_key_allowed: false,
             simple_keys: Vec::new(),
-            simple_keys_by_tok: BTreeMap::new(),
+            simple_keys_by_tok: VecMap::new(),
         }
     }
 

@@ -11,7 +11,7 @@ use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::{names, DeleteOptions, Sim, Timer, Work};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use crate::collections::VecMap;
 
 /// `web-3` → ("web", 3), per the controller's `(.*)-([0-9]+)$`.
 pub fn parse_ordinal(name: &str) -> Option<(&str, i64)> {
@@ -220,7 +220,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let mut pods = members(sim, &uid, &set_name, min_ready, &selector);
     // Pods are read again only when this pass wrote something.
     let mut seen = sim.store.revision();
-    let mut refresh = |sim: &Sim, pods: &mut BTreeMap<i64, PodSummary>| {
+    let mut refresh = |sim: &Sim, pods: &mut VecMap<i64, PodSummary>| {
         if sim.store.revision() != seen {
             *pods = members(sim, &uid, &set_name, min_ready, &selector);
             seen = sim.store.revision();
@@ -407,7 +407,7 @@ fn write_status_indexed(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str, cur
 }
 
 /// The set's pods by ordinal (names that parse to this set and still match its selector).
-fn members(sim: &Sim, uid: &str, set_name: &str, min_ready: i64, selector: &Selector) -> BTreeMap<i64, PodSummary> {
+fn members(sim: &Sim, uid: &str, set_name: &str, min_ready: i64, selector: &Selector) -> VecMap<i64, PodSummary> {
     pod_summaries(sim, uid, min_ready, Some(selector))
         .into_iter()
         .filter(|p| p.matches)
@@ -423,7 +423,7 @@ fn healthy(p: &PodSummary) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn process(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, PodSummary>, start: i64, end: i64, monotonic: bool, strategy: &str, partition: i64, current_rev: &str, update_rev: &str) -> bool {
+fn process(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &VecMap<i64, PodSummary>, start: i64, end: i64, monotonic: bool, strategy: &str, partition: i64, current_rev: &str, update_rev: &str) -> bool {
     let when_scaled = obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled").unwrap_or("Retain").to_string();
     // Replicas, ascending.
     let mut first_unhealthy: Option<i64> = None;
@@ -499,7 +499,7 @@ fn process(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, PodSum
 /// RollingUpdate (§2.6): replace old-revision pods from the highest ordinal down, keeping at
 /// most maxUnavailable (default 1) replicas unavailable.
 #[allow(clippy::too_many_arguments)]
-fn rolling_update(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, PodSummary>, start: i64, end: i64, partition: i64, update_rev: &str) {
+fn rolling_update(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &VecMap<i64, PodSummary>, start: i64, end: i64, partition: i64, update_rev: &str) {
     let replicas = end - start;
     let max_unavailable = match sts.ptr("/spec/updateStrategy/rollingUpdate/maxUnavailable") {
         Some(Value::Number(n)) => n.as_i64().unwrap_or(1).max(1),
@@ -524,7 +524,7 @@ fn rolling_update(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64,
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_status(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &BTreeMap<i64, PodSummary>, current_rev: &str, update_rev: &str, start: i64, end: i64, strategy: &str) {
+fn write_status(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &VecMap<i64, PodSummary>, current_rev: &str, update_rev: &str, start: i64, end: i64, strategy: &str) {
     let uid = obj::uid(sts).to_string();
     let count = pods.len() as i64;
     let ready = pods.values().filter(|p| p.running_ready).count() as i64;
@@ -580,7 +580,7 @@ fn prune_revisions(sim: &mut Sim, sts: &Value, uid: &str, current_rev: &str, upd
     let cur_rev = obj::str_at(sts, "/status/currentRevision").unwrap_or(current_rev).to_string();
     let mut revs = owned(sim, Kind::ControllerRevision, uid);
     crate::sort::sort_by_key(&mut revs, |(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
-    let in_use: std::collections::BTreeSet<String> = sim.store.controlled_pods(uid).filter_map(|p| p.revision.clone()).collect();
+    let in_use: crate::collections::VecSet<String> = sim.store.controlled_pods(uid).filter_map(|p| p.revision.clone()).collect();
     let removable: Vec<ObjKey> = revs.iter().filter(|(k, _)| k.name != cur_rev && k.name != current_rev && k.name != update_rev && !in_use.contains(&k.name)).map(|(k, _)| k.clone()).collect();
     if removable.len() > limit {
         for k in removable.iter().take(removable.len() - limit) {
