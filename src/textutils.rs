@@ -66,7 +66,8 @@ pub fn run(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<S
             let p = pattern.unwrap_or_default();
             let ci = has("i");
             let matches = |l: &str| {
-                let (l, p) = if ci { (l.to_lowercase(), p.to_lowercase()) } else { (l.to_string(), p.clone()) };
+                // k8s-diff: -i folds ASCII letters only (grep in the C locale).
+                let (l, p) = if ci { (l.to_ascii_lowercase(), p.to_ascii_lowercase()) } else { (l.to_string(), p.clone()) };
                 let hit = match (p.strip_prefix('^'), p.strip_suffix('$')) {
                     (Some(rest), _) if rest.ends_with('$') => l == rest.trim_end_matches('$'),
                     (Some(rest), _) => l.starts_with(rest),

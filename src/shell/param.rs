@@ -113,16 +113,16 @@ pub fn expand(
                 .collect()
         }
         ParamOp::Transform(op) => match op {
-            'U' => v.to_uppercase(),
-            'L' => v.to_lowercase(),
+            'U' => v.to_ascii_uppercase(),
+            'L' => v.to_ascii_lowercase(),
             'u' => first_char(&v, true),
             'Q' => format!("'{}'", v.replace('\'', r"'\''")),
             'E' => super::print::unescape(&v, true).0,
             _ => return Err(fail(out, &format!("{raw}: bad substitution"))),
         },
         ParamOp::Case { upper, all: false } => first_char(&v, *upper),
-        ParamOp::Case { upper: true, .. } => v.to_uppercase(),
-        ParamOp::Case { upper: false, .. } => v.to_lowercase(),
+        ParamOp::Case { upper: true, .. } => v.to_ascii_uppercase(),
+        ParamOp::Case { upper: false, .. } => v.to_ascii_lowercase(),
         ParamOp::Replace {
             kind,
             pattern,
@@ -186,11 +186,13 @@ fn name_of(parameter: &Parameter) -> String {
     }
 }
 
+// k8s-diff: case changes are ASCII only, as bash's in the C locale a container starts with (a
+// host shell under a UTF-8 locale would also change other scripts' letters).
 fn first_char(v: &str, upper: bool) -> String {
     let mut chars = v.chars();
     match chars.next() {
-        Some(c) if upper => c.to_uppercase().chain(chars).collect(),
-        Some(c) => c.to_lowercase().chain(chars).collect(),
+        Some(c) if upper => std::iter::once(c.to_ascii_uppercase()).chain(chars).collect(),
+        Some(c) => std::iter::once(c.to_ascii_lowercase()).chain(chars).collect(),
         None => String::new(),
     }
 }

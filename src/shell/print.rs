@@ -218,7 +218,7 @@ fn shell_quote(arg: &str) -> String {
     }
     arg.chars()
         .map(|c| {
-            if c.is_alphanumeric() || "_./:=@%+,-".contains(c) {
+            if c.is_ascii_alphanumeric() || !c.is_ascii() || "_./:=@%+,-".contains(c) {
                 c.to_string()
             } else {
                 format!("\\{c}")

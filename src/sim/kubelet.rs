@@ -494,12 +494,10 @@ fn sim_rand(sim: &mut Sim) -> u64 {
 
 /// Go's `time.Duration.String()` for durations under a minute: `7.839965732s`, `850ms`.
 fn go_duration(ns: u64) -> String {
-    if ns < 1_000_000_000 {
-        let ms = ns as f64 / 1e6;
-        return format!("{}ms", trim_zeros(&format!("{ms:.6}")));
-    }
-    let secs = ns as f64 / 1e9;
-    format!("{}s", trim_zeros(&format!("{secs:.9}")))
+    // Integer arithmetic, as Go's: whole units, then the fraction's digits without trailing zeros.
+    let (unit, per) = if ns < 1_000_000_000 { ("ms", 1_000_000) } else { ("s", 1_000_000_000) };
+    let width = if per == 1_000_000 { 6 } else { 9 };
+    trim_zeros(&format!("{}.{:0width$}", ns / per, ns % per)) + unit
 }
 
 fn trim_zeros(s: &str) -> String {
@@ -656,5 +654,13 @@ mod tests {
         assert_eq!(behaviour(&c, None), Some((150, 3)));
         let nginx = images::lookup("nginx").ok();
         assert_eq!(behaviour(&json!({"image":"nginx"}), nginx.as_ref()), None);
+    }
+
+    #[test]
+    fn durations_print_as_go_prints_them() {
+        // time.Duration(n).String() for each n.
+        for (ns, go) in [(850_000_000, "850ms"), (7_839_965_732, "7.839965732s"), (1_500_000, "1.5ms"), (1_000_000_000, "1s"), (12_000_000_001, "12.000000001s"), (1_234_567, "1.234567ms")] {
+            assert_eq!(go_duration(ns), go);
+        }
     }
 }

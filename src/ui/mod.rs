@@ -269,7 +269,7 @@ impl Component for App {
             }
             Msg::AddFile => {
                 let name = self.new_file.trim().to_string();
-                if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_alphanumeric() || "._-".contains(c)) {
+                if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || (!c.is_ascii() && !c.is_whitespace()) || "._-".contains(c)) {
                     return false;
                 }
                 if !self.lab.files.iter().any(|(n, _)| *n == name) {

@@ -57,7 +57,7 @@ pub(super) fn sort_texts(items: &mut [(String, usize)]) {
 
 /// `strconv.FormatFloat(f, 'g', -1, 64)` (what `%v` uses): the shortest digits, in exponent
 /// form when the decimal exponent is below -4 or at least 6.
-fn go_float(f: f64) -> String {
+pub(crate) fn go_float(f: f64) -> String {
     if f.is_nan() {
         return "NaN".into();
     }

@@ -18,6 +18,7 @@
 
 mod suggest;
 mod gofmt;
+pub(crate) use gofmt::go_float;
 mod jsonpatch;
 mod model;
 mod smp;

@@ -260,7 +260,7 @@ impl Composer {
             Scalar::Int(i) => Value::from(i),
             Scalar::Uint(u) => Value::from(u),
             Scalar::Float(f) => {
-                node.key = Key::Text(go_float(f));
+                node.key = Key::Text(crate::manifest::schema::go_float(f));
                 if f.is_nan() || f.is_infinite() {
                     node.bad_float = Some((if f.is_nan() { "NaN" } else if f > 0.0 { "+Inf" } else { "-Inf" }, ev.start));
                     Value::Null
@@ -509,39 +509,6 @@ fn is_float(s: &[u8]) -> bool {
     i == s.len()
 }
 
-/// A float as Go's `strconv.FormatFloat(f, 'g', -1, 64)` writes it (`1.5`, `1e+06`).
-fn go_float(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.into();
-    }
-    // Rust's `{:e}` gives the shortest digits that read back the same, as Go's -1 does.
-    let e = format!("{:e}", f.abs());
-    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits = mantissa.replace('.', "");
-    let sign = if f < 0.0 { "-" } else { "" };
-    if !(-4..6).contains(&exp) {
-        let (first, rest) = digits.split_at(1);
-        let point = if rest.is_empty() { "" } else { "." };
-        return format!("{sign}{first}{point}{rest}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
-    }
-    let point = exp + 1;
-    let n = digits.len() as i32;
-    if point <= 0 {
-        format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
-    } else if point >= n {
-        format!("{sign}{digits}{}", "0".repeat((point - n) as usize))
-    } else {
-        let (a, b) = digits.split_at(point as usize);
-        format!("{sign}{a}.{b}")
-    }
-}
 
 /// A value as Go's `%#v` shows the `interface{}` go-yaml decoded (for "invalid map key").
 fn go_syntax(v: &Value) -> String {
