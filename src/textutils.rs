@@ -3,6 +3,28 @@
 
 use crate::shell::Output;
 
+/// Go's `%q` (`strconv.Quote`) for the plain strings Kubernetes quotes in its messages.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+
 /// Runs a text tool, or returns None if `argv[0]` is not one. `read` gives a file's text.
 pub fn run(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<String>, out: &mut Output) -> Option<i32> {
     let cmd = argv.first()?.as_str();

@@ -50,7 +50,7 @@ pub enum ApiError {
     #[error("{resource} \"{name}\" already exists")]
     AlreadyExists { resource: String, name: String },
     /// A 422: `The StatefulSet "web" is invalid: ...` (kubectl formats the causes).
-    #[error("{kind} {name:?} is invalid")]
+    #[error("{kind} {} is invalid", crate::textutils::go_quote(name))]
     Invalid { kind: String, name: String, causes: Vec<String> },
     /// A 400 with its message.
     #[error("{0}")]

@@ -1,6 +1,7 @@
 //! The cluster profile: nodes, address ranges, storage classes, and which Kubernetes and kubectl
 //! releases the model imitates. The built-in default is the seed lab's cluster.
 
+use crate::textutils::go_quote;
 use serde_json::{Map, Value};
 
 /// A cluster as a profile file describes it (YAML, camelCase keys).
@@ -165,7 +166,7 @@ fn kind(v: &Value) -> String {
         Value::Bool(b) => format!("boolean `{b}`"),
         Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
         Value::Number(n) => format!("integer `{n}`"),
-        Value::String(s) => format!("string {s:?}"),
+        Value::String(s) => format!("string {}", go_quote(s)),
         Value::Array(_) => "sequence".into(),
         Value::Object(_) => "map".into(),
     }
@@ -259,11 +260,11 @@ impl Profile {
     }
 
     fn check(&self) -> Result<(), String> {
-        version_minor(&self.kubernetes_version).ok_or_else(|| format!("error: profile: kubernetesVersion {:?} is not a release like 1.23.6", self.kubernetes_version))?;
+        version_minor(&self.kubernetes_version).ok_or_else(|| format!("error: profile: kubernetesVersion {} is not a release like 1.23.6", go_quote(&self.kubernetes_version)))?;
         if let Some(v) = &self.kubectl_version {
-            version_minor(v).ok_or_else(|| format!("error: profile: kubectlVersion {v:?} is not a release like 1.34.0"))?;
+            version_minor(v).ok_or_else(|| format!("error: profile: kubectlVersion {} is not a release like 1.34.0", go_quote(v)))?;
         }
-        super::time::parse_rfc3339(&self.start_time).ok_or_else(|| format!("error: profile: startTime {:?} is not like 2022-05-28T09:00:00Z", self.start_time))?;
+        super::time::parse_rfc3339(&self.start_time).ok_or_else(|| format!("error: profile: startTime {} is not like 2022-05-28T09:00:00Z", go_quote(&self.start_time)))?;
         if self.nodes.is_empty() {
             return Err("error: profile: at least one node is needed".into());
         }
@@ -271,24 +272,24 @@ impl Profile {
         let mut seen = crate::collections::VecSet::new();
         for n in &self.nodes {
             if !dns_name(&n.name) {
-                return Err(format!("error: profile: node name {:?} must be a lowercase DNS name like k8s-w1", n.name));
+                return Err(format!("error: profile: node name {} must be a lowercase DNS name like k8s-w1", go_quote(&n.name)));
             }
             if !seen.insert(n.name.clone()) {
                 return Err(format!("error: profile: node {} is listed twice", n.name));
             }
-            parse_cidr24(&n.pod_cidr).ok_or_else(|| format!("error: profile: node {}: podCidr {:?} is not a /24 like 172.16.158.0/24", n.name, n.pod_cidr))?;
+            parse_cidr24(&n.pod_cidr).ok_or_else(|| format!("error: profile: node {}: podCidr {} is not a /24 like 172.16.158.0/24", n.name, go_quote(&n.pod_cidr)))?;
             if n.role != "control-plane" && n.role != "worker" {
                 return Err(format!("error: profile: node {}: role must be control-plane or worker", n.name));
             }
         }
-        let svc = parse_cidr24(&self.service_cidr).ok_or_else(|| format!("error: profile: serviceCidr {:?} is not a /24", self.service_cidr))?;
+        let svc = parse_cidr24(&self.service_cidr).ok_or_else(|| format!("error: profile: serviceCidr {} is not a /24", go_quote(&self.service_cidr)))?;
         let dns_ok = self.cluster_dns.rsplit_once('.').is_some_and(|(prefix, last)| prefix == format!("{}.{}.{}", svc[0], svc[1], svc[2]) && last.parse::<u8>().is_ok_and(|l| (2..255).contains(&l)));
         if !dns_ok {
-            return Err(format!("error: profile: clusterDns {:?} must be an address of serviceCidr {} other than .0, .1 and .255", self.cluster_dns, self.service_cidr));
+            return Err(format!("error: profile: clusterDns {} must be an address of serviceCidr {} other than .0, .1 and .255", go_quote(&self.cluster_dns), self.service_cidr));
         }
         for sc in &self.storage_classes {
             if !dns_name(&sc.name) {
-                return Err(format!("error: profile: storage class name {:?} must be a lowercase DNS name like local-path", sc.name));
+                return Err(format!("error: profile: storage class name {} must be a lowercase DNS name like local-path", go_quote(&sc.name)));
             }
             if !["Immediate", "WaitForFirstConsumer"].contains(&sc.volume_binding_mode.as_str()) {
                 return Err(format!("error: profile: storage class {}: volumeBindingMode must be Immediate or WaitForFirstConsumer", sc.name));

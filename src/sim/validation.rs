@@ -205,6 +205,6 @@ pub fn go_map(m: &crate::collections::VecMap<String, String>) -> String {
     if m.is_empty() {
         return "map[string]string(nil)".into();
     }
-    let inner: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
+    let inner: Vec<String> = m.iter().map(|(k, v)| format!("{}:{}", crate::textutils::go_quote(k), crate::textutils::go_quote(v))).collect();
     format!("map[string]string{{{}}}", inner.join(", "))
 }

@@ -84,26 +84,7 @@ pub(super) fn decode_error_message(errors: &[FieldError]) -> Option<String> {
     Some(format!("strict decoding error: {}", list.join(", ")))
 }
 
-/// Go's `%q` for the plain strings found in field paths.
-pub(super) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+pub(super) use crate::textutils::go_quote;
 
 /// How Go's decoder names a JSON value in a type error.
 fn describe(v: &Value, integer_target: bool) -> String {
