@@ -133,7 +133,8 @@ pub struct Sim {
     seq: u64,
     rng: ChaCha8Rng,
     pub profile: Profile,
-    dirty: VecSet<Work>,
+    // std B-trees for the two maps that grow with the cluster (see `Store::objects`).
+    dirty: std::collections::BTreeSet<Work>,
     /// Unix seconds of `SimTime(0)`.
     epoch: i64,
     pub(crate) ipam: VecMap<String, kubelet::NodeIpam>,
@@ -155,7 +156,7 @@ pub struct Sim {
     /// StatefulSet uid → (generation, update revision name) last computed.
     pub(crate) revision_cache: VecMap<String, (i64, String)>,
     /// (involved uid, reason, message) → the Event that counts repeats of it.
-    event_index: VecMap<(String, String, String), ObjKey>,
+    event_index: std::collections::BTreeMap<(String, String, String), ObjKey>,
     /// The moment ages are read at, when a watch prints an event later than it happened
     /// (`seen_at`); the clock otherwise.
     seen_at: std::cell::Cell<Option<SimTime>>,
@@ -173,7 +174,7 @@ impl Sim {
             seq: 0,
             rng: ChaCha8Rng::seed_from_u64(config.seed),
             profile: config.profile,
-            dirty: VecSet::new(),
+            dirty: std::collections::BTreeSet::new(),
             epoch,
             ipam: VecMap::new(),
             pulled: VecSet::new(),
@@ -185,7 +186,7 @@ impl Sim {
             settling: false,
             fs: fs::Fs::default(),
             logs: VecMap::new(),
-            event_index: VecMap::new(),
+            event_index: std::collections::BTreeMap::new(),
             seen_at: std::cell::Cell::new(None),
             revision_cache: VecMap::new(),
         };

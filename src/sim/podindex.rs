@@ -7,10 +7,14 @@ use super::store::{ObjKey, PodFacts};
 use crate::collections::{VecMap, VecSet};
 use std::rc::Rc;
 
+/// Pods by key: a std B-tree, as the store's objects (see `Store`), since it grows with the
+/// cluster; one type for both uses, so the page carries one copy of the B-tree code for it.
+pub type PodMap = std::collections::BTreeMap<ObjKey, Rc<PodFacts>>;
+
 /// The pods of one controller.
 #[derive(Clone, Debug, Default)]
 pub struct OwnerPods {
-    pub pods: VecMap<ObjKey, Rc<PodFacts>>,
+    pub pods: PodMap,
     /// Not deleting and not terminal.
     pub live: usize,
     /// Live and Running with Ready true.
@@ -158,7 +162,7 @@ impl NodeLoad {
 /// Both indexes, maintained on every pod write.
 #[derive(Clone, Debug, Default)]
 pub struct PodIndex {
-    pub facts: VecMap<ObjKey, Rc<PodFacts>>,
+    pub facts: PodMap,
     pub owners: VecMap<String, OwnerPods>,
     pub nodes: NodeLoad,
 }

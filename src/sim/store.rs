@@ -124,7 +124,9 @@ fn owner_keys(key: &ObjKey, obj: &Value) -> Vec<ObjKey> {
 #[derive(Debug, Default)]
 pub struct Store {
     /// Shared, so that readers (the dispatcher, watches) take a reference, not a copy.
-    objects: VecMap<ObjKey, Rc<Value>>,
+    // A B-tree, not a `VecMap`: this one map grows with every object (tens of thousands of
+    // events in the big benchmarks), where inserting into a sorted vector turns quadratic.
+    objects: std::collections::BTreeMap<ObjKey, Rc<Value>>,
     resource_version: u64,
     /// owner uid → keys of objects naming it in ownerReferences.
     by_owner: VecMap<String, VecSet<ObjKey>>,
