@@ -186,3 +186,22 @@ fn yaml_is_read_as_kubectl_reads_it() {
     assert_eq!(run(&mut s, "kubectl apply -f pod.yaml").0, "pod/p created\n");
     assert_eq!(run(&mut s, "kubectl get pod p -o jsonpath={.spec.volumes[0].configMap.defaultMode}").0, "420");
 }
+
+#[test]
+fn rollout_status_prints_a_line_for_every_change_even_a_repeated_one() {
+    let mut s = session();
+    run(&mut s, "kubectl apply -f deploy.yaml");
+    run(&mut s, "kubectl rollout status deploy/deploy");
+    run(&mut s, "kubectl patch deploy deploy -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.23\"}]}}}}'");
+    let (out, _, code) = run(&mut s, "kubectl rollout status deploy/deploy");
+    assert_eq!(code, 0);
+    // kubectl prints the status on every ADDED or MODIFIED event of the Deployment, without
+    // comparing it with the line before (rollout.go): a status write that changes a field the
+    // message does not show (readyReplicas, availableReplicas) repeats the line.
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.windows(2).any(|w| w[0] == w[1]), "{out}");
+    // The phases come in the order of the deployment status viewer.
+    let phase = |l: &str| ["new replicas have been updated", "old replicas are pending termination", "updated replicas are available", "successfully rolled out"].iter().position(|p| l.contains(p)).unwrap();
+    assert!(lines.windows(2).all(|w| phase(w[0]) <= phase(w[1])), "{out}");
+    assert_eq!(lines.last(), Some(&"deployment \"deploy\" successfully rolled out"));
+}

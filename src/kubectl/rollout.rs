@@ -149,9 +149,9 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "status" => {
             let watch = a.get("watch").is_none_or(|w| w != "false");
             let deadline = ctx.sim.now().plus_ms(super::get::WATCH_LIMIT_MS);
-            let mut r = Status { key, last: String::new(), cursor: ctx.sim.store.cursor() };
+            let mut r = Status { key, cursor: ctx.sim.store.cursor() };
+            let (mut text, mut end) = r.start(ctx.sim);
             loop {
-                let (text, end) = r.step(ctx.sim);
                 ctx.out.out(&text);
                 match end {
                     Some(Err(e)) => {
@@ -171,6 +171,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                     ctx.eprintln("error: timed out waiting for the condition");
                     return 1;
                 }
+                (text, end) = r.follow(ctx.sim);
             }
         }
         "history" => {
@@ -241,17 +242,19 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     }
 }
 
-/// `kubectl rollout status`, following a rollout: prints each new status line.
+/// `kubectl rollout status`, following a rollout as kubectl's watch does: one status line for
+/// the object as first listed, then one for every change to it (ADDED or MODIFIED), even when
+/// the line is the same as the one before (`Waiting for 1 pods to be ready...` twice, when the
+/// status changed in a field the message does not show).
 pub struct Status {
     key: ObjKey,
-    last: String,
     cursor: usize,
 }
 
 impl Status {
-    /// The new status line (if it changed) and, once the rollout is complete or cannot be
+    /// The line for the object as it is now and, if the rollout is complete or cannot be
     /// followed, the end: `Ok` or kubectl's error.
-    pub fn step(&mut self, sim: &crate::sim::Sim) -> (String, Option<Result<(), String>>) {
+    pub fn start(&mut self, sim: &crate::sim::Sim) -> (String, Option<Result<(), String>>) {
         let o = sim.store.get(&self.key).cloned().unwrap_or(Value::Null);
         self.cursor = sim.store.cursor();
         self.line_for(&o)
@@ -264,16 +267,12 @@ impl Status {
         }
         match status(o, self.key.kind) {
             Err(e) => (String::new(), Some(Err(e))),
-            Ok((msg, done)) => {
-                let text = if msg != self.last { format!("{msg}\n") } else { String::new() };
-                self.last = msg;
-                (text, done.then_some(Ok(())))
-            }
+            Ok((msg, done)) => (format!("{msg}\n"), done.then_some(Ok(()))),
         }
     }
 
-    /// For a live terminal: the status after each change to the object since the last look
-    /// (read from the store's log, so how often the page looks does not change what it prints).
+    /// The lines for each change to the object since the last look (read from the store's
+    /// log, so how often the page or the loop looks does not change what is printed).
     pub fn follow(&mut self, sim: &crate::sim::Sim) -> (String, Option<Result<(), String>>) {
         let changes: Vec<Value> = sim.store.events_since(self.cursor).iter().filter(|e| e.key == self.key).map(|e| if e.ty == crate::sim::WatchType::Deleted { Value::Null } else { e.obj.clone() }).collect();
         self.cursor = sim.store.cursor();
