@@ -43,6 +43,8 @@ impl Pane {
 
 pub enum Msg {
     Tick,
+    /// The page is being hidden or left: save now, not at the next second.
+    Leave,
     Edit(String),
     /// The editor's caret moved to this 1-based line.
     Caret(usize),
@@ -94,6 +96,8 @@ pub struct App {
     /// The editor line the caret is on (its diagnostics show right under it).
     caret_line: usize,
     _clock: Option<Interval>,
+    /// `pagehide` and `visibilitychange` listeners (removed when dropped).
+    _leave: Vec<gloo::events::EventListener>,
     term_out: [NodeRef; TERMINALS],
     term_in: [NodeRef; TERMINALS],
     /// Whether each terminal follows its output (the reader has not scrolled up).
@@ -194,6 +198,21 @@ impl Component for App {
         };
         let link = ctx.link().clone();
         let clock = Interval::new(TICK_MS, move || link.send_message(Msg::Tick));
+        // A reload or a closed tab right after an edit would otherwise lose up to a second of it.
+        let mut leave = Vec::new();
+        if let Some(w) = web_sys::window() {
+            let link = ctx.link().clone();
+            leave.push(gloo::events::EventListener::new(&w, "pagehide", move |_| link.send_message(Msg::Leave)));
+            if let Some(d) = w.document() {
+                let link = ctx.link().clone();
+                let doc = d.clone();
+                leave.push(gloo::events::EventListener::new(&d, "visibilitychange", move |_| {
+                    if doc.hidden() {
+                        link.send_message(Msg::Leave);
+                    }
+                }));
+            }
+        }
         let mut app = App {
             lab,
             lang: browser_lang(),
@@ -215,6 +234,7 @@ impl Component for App {
             diags: Vec::new(),
             caret_line: 0,
             _clock: Some(clock),
+            _leave: leave,
             term_out: Default::default(),
             term_in: Default::default(),
             stick: [true; TERMINALS],
@@ -228,6 +248,12 @@ impl Component for App {
 
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
+            Msg::Leave => {
+                if self.dirty {
+                    self.save();
+                }
+                false
+            }
             Msg::Tick => {
                 self.since_save += 1;
                 if self.dirty && self.since_save * TICK_MS >= 1000 {

@@ -263,6 +263,23 @@ test('nothing lost: an edited file, history and the clock survive a reload; Rese
   await context.close();
 });
 
+test('leaving the page saves the clock at once, not at the next timed save', async () => {
+  const { page, errors, context } = await fresh();
+  // A typed line is saved at once; the timed save of the clock comes a second later.
+  await type(page, 'kubectl apply -f web.yaml');
+  const savedNow = () => page.evaluate(() => JSON.parse(localStorage.getItem('kubelab.lab.v1')).now);
+  const before = await savedNow();
+  await page.click('[data-testid=step]');
+  await page.click('[data-testid=step]');
+  const stepped = await page.evaluate(() => {
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+    return new Promise((done) => setTimeout(() => done(JSON.parse(localStorage.getItem('kubelab.lab.v1')).now), 0));
+  });
+  assert.ok(stepped > before, `saved clock ${stepped} should have moved past ${before}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('corrupted or blocked storage never breaks the page', async () => {
   const context = await browser.newContext();
   await context.addInitScript(() => { if (!sessionStorage.getItem('seeded')) { localStorage.setItem('kubelab.lab.v1', '{not json'); sessionStorage.setItem('seeded', '1'); } });
