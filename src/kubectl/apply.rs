@@ -203,7 +203,8 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
     }
     let flag_ns = a.get("namespace").map(String::from);
     let (docs, mut failed) = read_sources(ctx, &files);
-    let verb = if mode == Mode::Apply { "creating" } else { "creating" };
+    // Both say "creating" in their errors ("error when creating \"web.yaml\": ...").
+    let verb = "creating";
     for (source, d) in docs {
         let doc = match d {
             Ok(doc) => doc,

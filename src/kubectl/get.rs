@@ -44,7 +44,7 @@ pub fn resolve(positional: &[String]) -> Result<Query, String> {
     if first.contains('/') {
         for p in positional {
             let Some((t, n)) = p.split_once('/') else {
-                return Err(format!("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"));
+                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".to_string());
             };
             let k = kind_arg(t)?;
             match targets.iter_mut().find(|(kk, _)| *kk == k) {

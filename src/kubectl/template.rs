@@ -217,7 +217,7 @@ fn go_value(expr: &str, dot: &Value, vars: &[(String, Value)]) -> Option<Value> 
         return Some(dot.clone());
     }
     let (base, path) = if let Some(rest) = expr.strip_prefix('$') {
-        let (name, path) = rest.split_once('.').map(|(n, p)| (n, p)).unwrap_or((rest, ""));
+        let (name, path) = rest.split_once('.').unwrap_or((rest, ""));
         let v = vars.iter().rev().find(|(n, _)| n.trim_start_matches('$') == name)?.1.clone();
         (v, path.to_string())
     } else if let Some(p) = expr.strip_prefix('.') {

@@ -136,17 +136,17 @@ fn exit_code_of(script: &str) -> i32 {
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(pod) = sim.store.get_rc(key) else { return };
     let pod: &Value = &pod;
-    if obj::str_at(&pod, "/spec/nodeName").is_none() {
+    if obj::str_at(pod, "/spec/nodeName").is_none() {
         return;
     }
-    let uid = obj::uid(&pod).to_string();
+    let uid = obj::uid(pod).to_string();
     let rt = sim.runtime.entry(uid.clone()).or_default().clone();
-    if obj::is_deleting(&pod) {
+    if obj::is_deleting(pod) {
         if rt.killing {
             return;
         }
         sim.runtime.get_mut(&uid).expect("just inserted").killing = true;
-        terminate(sim, key, &uid, &pod, rt.accepted);
+        terminate(sim, key, &uid, pod, rt.accepted);
         return;
     }
     if !rt.accepted {
@@ -188,11 +188,11 @@ fn terminate(sim: &mut Sim, key: &ObjKey, uid: &str, pod: &Value, accepted: bool
 pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
     let Some(pod) = sim.store.get_rc(key) else { return };
     let pod: &Value = &pod;
-    if obj::uid(&pod) != uid {
+    if obj::uid(pod) != uid {
         return;
     }
-    let node = obj::str_at(&pod, "/spec/nodeName").unwrap_or_default().to_string();
-    let deleting = obj::is_deleting(&pod);
+    let node = obj::str_at(pod, "/spec/nodeName").unwrap_or_default().to_string();
+    let deleting = obj::is_deleting(pod);
     let minor = sim.profile.server_minor();
     let ts = sim.timestamp();
     match step {
@@ -201,7 +201,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 return;
             }
             let host_ip = sim.profile.nodes.iter().find(|n| n.name == node).map(|n| n.ip.clone()).unwrap_or_default();
-            let statuses: Vec<Value> = containers(&pod).iter().map(|c| waiting_status(c, "ContainerCreating", None, 0)).collect();
+            let statuses: Vec<Value> = containers(pod).iter().map(|c| waiting_status(c, "ContainerCreating", None, 0)).collect();
             sim.modify(key, |p| {
                 let st = obj::object_mut(p, "status");
                 st.insert("phase".into(), json!("Pending"));
@@ -228,18 +228,18 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 st.insert("podIP".into(), json!(ip));
                 st.insert("podIPs".into(), json!([{"ip": ip}]));
             });
-            pull(sim, key, uid, &pod, &node);
+            pull(sim, key, uid, pod, &node);
         }
         Step::RetryPull => {
             if !deleting {
-                pull(sim, key, uid, &pod, &node);
+                pull(sim, key, uid, pod, &node);
             }
         }
         Step::PullFailed => {
             if deleting {
                 return;
             }
-            for c in containers(&pod) {
+            for c in containers(pod) {
                 let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
                 if let Err(PullError::NotFound { full }) = images::lookup(&image) {
                     let msg = format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found");
@@ -260,7 +260,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 rt.pull_failures += 1;
                 rt.pull_failures
             };
-            for c in containers(&pod) {
+            for c in containers(pod) {
                 let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
                 if images::lookup(&image).is_err() {
                     sim.record_event(key, "Normal", "BackOff", "kubelet", format!("Back-off pulling image \"{image}\""));
@@ -276,7 +276,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if deleting {
                 return;
             }
-            for c in containers(&pod) {
+            for c in containers(pod) {
                 let n = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
                 sim.record_event(key, "Normal", "Created", "kubelet", format!("Created container {n}"));
                 sim.record_event(key, "Normal", "Started", "kubelet", format!("Started container {n}"));
@@ -300,14 +300,14 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let mut all_ready = true;
             let mut exits: Option<(u64, i32)> = None;
             let mut statuses = Vec::new();
-            for c in containers(&pod) {
+            for c in containers(pod) {
                 let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
                 let probe = c.get("readinessProbe").is_some();
                 all_ready &= !probe;
                 if let Some(b) = behaviour(&c, info.as_ref()) {
                     exits = Some(exits.map_or(b, |e: (u64, i32)| if b.0 < e.0 { b } else { e }));
                 }
-                let prev = obj::arr_at(&pod, "/status/containerStatuses").iter().find(|s| s.get("name") == c.get("name")).and_then(|s| s.get("lastState")).cloned().unwrap_or(json!({}));
+                let prev = obj::arr_at(pod, "/status/containerStatuses").iter().find(|s| s.get("name") == c.get("name")).and_then(|s| s.get("lastState")).cloned().unwrap_or(json!({}));
                 statuses.push(json!({"name":c.get("name"),"image":c.get("image"),"imageID":image_id(&c),"containerID":format!("containerd://{:016x}{:016x}{:016x}{:016x}", sim_rand(sim), sim_rand(sim), sim_rand(sim), sim_rand(sim)),
                     "ready":!probe,"started":true,"restartCount":restarts,"lastState":prev,"state":{"running":{"startedAt":ts}}}));
             }
@@ -320,11 +320,11 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 }
             });
             if !all_ready {
-                let delay = containers(&pod).iter().filter_map(|c| c.get("readinessProbe")).map(|p| {
+                let delay = containers(pod).iter().filter_map(|c| c.get("readinessProbe")).map(|p| {
                     let init = p.get("initialDelaySeconds").and_then(Value::as_u64).unwrap_or(0);
                     init * 1000
                 }).max().unwrap_or(0);
-                let period = containers(&pod).iter().filter_map(|c| c.ptr("/readinessProbe/periodSeconds")).filter_map(Value::as_u64).max().unwrap_or(10);
+                let period = containers(pod).iter().filter_map(|c| c.ptr("/readinessProbe/periodSeconds")).filter_map(Value::as_u64).max().unwrap_or(10);
                 let jitter = sim.rand_range(100, period * 1000);
                 at(sim, key, uid, delay + jitter, Step::Ready);
             }
@@ -351,10 +351,10 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if deleting {
                 return;
             }
-            let policy = obj::str_at(&pod, "/spec/restartPolicy").unwrap_or("Always").to_string();
+            let policy = obj::str_at(pod, "/spec/restartPolicy").unwrap_or("Always").to_string();
             let reason = if code == 0 { "Completed" } else { "Error" };
-            let started = obj::arr_at(&pod, "/status/containerStatuses").first().and_then(|s| s.ptr("/state/running/startedAt")).cloned().unwrap_or(json!(ts));
-            let terminated = json!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts,"containerID":obj::arr_at(&pod, "/status/containerStatuses").first().and_then(|s| s.get("containerID")).cloned().unwrap_or(Value::Null)}});
+            let started = obj::arr_at(pod, "/status/containerStatuses").first().and_then(|s| s.ptr("/state/running/startedAt")).cloned().unwrap_or(json!(ts));
+            let terminated = json!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts,"containerID":obj::arr_at(pod, "/status/containerStatuses").first().and_then(|s| s.get("containerID")).cloned().unwrap_or(Value::Null)}});
             let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
             sim.modify(key, |p| {
                 if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
@@ -387,7 +387,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                         }
                     }
                 });
-                for c in containers(&pod) {
+                for c in containers(pod) {
                     let cname = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
                     sim.record_event(key, "Warning", "BackOff", "kubelet", format!("Back-off restarting failed container {cname} in pod {}_{}({uid})", key.name, key.ns));
                 }
@@ -398,7 +398,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 return;
             }
             let n = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(1);
-            let cname = containers(&pod).first().and_then(|c| c.get("name").and_then(Value::as_str).map(String::from)).unwrap_or_default();
+            let cname = containers(pod).first().and_then(|c| c.get("name").and_then(Value::as_str).map(String::from)).unwrap_or_default();
             if n >= 2 {
                 sim.modify(key, |p| {
                     if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
@@ -450,7 +450,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             at(sim, key, uid, d, Step::Remove);
         }
         Step::Remove => {
-            if let Some(ip) = obj::str_at(&pod, "/status/podIP") {
+            if let Some(ip) = obj::str_at(pod, "/status/podIP") {
                 if let Some(ipam) = sim.ipam.get_mut(&node) {
                     ipam.release(ip);
                 }
@@ -459,7 +459,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             // The pod's writable layers and emptyDirs go with it; PV data stays.
             sim.fs.trees.retain(|k, _| !(k.starts_with(&format!("layer/{uid}/")) || k.starts_with(&format!("empty/{uid}/"))));
             sim.logs.retain(|(u, _), _| u != uid);
-            let fs = obj::finalizers(&pod);
+            let fs = obj::finalizers(pod);
             if fs.is_empty() {
                 sim.store.remove(key, sim.now());
             }

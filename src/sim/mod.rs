@@ -711,11 +711,10 @@ impl Sim {
                 }
             }
             Kind::Service => self.allocate_cluster_ip(o)?,
-            Kind::Pod => {
-                if o.ptr("/status/phase").is_none() {
+            Kind::Pod
+                if o.ptr("/status/phase").is_none() => {
                     obj::set(o, "/status", json!({"phase":"Pending","qosClass":"BestEffort"}));
                 }
-            }
             _ => {}
         }
         Ok(())
@@ -868,16 +867,14 @@ impl Sim {
         let mut o2 = o.clone();
         let mut finals = obj::finalizers(&o);
         match opts.propagation {
-            Propagation::Orphan if !self.store.dependents(obj::uid(&o)).is_empty() => {
-                if !finals.iter().any(|f| f == "orphan") {
+            Propagation::Orphan if !self.store.dependents(obj::uid(&o)).is_empty()
+                && !finals.iter().any(|f| f == "orphan") => {
                     finals.push("orphan".into());
                 }
-            }
-            Propagation::Foreground if !self.store.dependents(obj::uid(&o)).is_empty() => {
-                if !finals.iter().any(|f| f == "foregroundDeletion") {
+            Propagation::Foreground if !self.store.dependents(obj::uid(&o)).is_empty()
+                && !finals.iter().any(|f| f == "foregroundDeletion") => {
                     finals.push("foregroundDeletion".into());
                 }
-            }
             _ => {}
         }
         let pod_grace = if key.kind == Kind::Pod {

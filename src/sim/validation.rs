@@ -178,12 +178,11 @@ pub fn validate_update(kind: Kind, old: &Value, new: &Value) -> Result<(), ApiEr
                 causes.push("spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden".into());
             }
         }
-        Kind::Deployment | Kind::ReplicaSet => {
-            if old.ptr("/spec/selector") != new.ptr("/spec/selector") {
-                let sel = new.ptr("/spec/selector").map(|s| Selector::from_label_selector(s)).unwrap_or_default();
+        Kind::Deployment | Kind::ReplicaSet
+            if old.ptr("/spec/selector") != new.ptr("/spec/selector") => {
+                let sel = new.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
                 causes.push(format!("spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable", go_map(&sel.0.iter().filter_map(|r| match r { super::labels::Requirement::Eq(k, v) => Some((k.clone(), v.clone())), _ => None }).collect())));
             }
-        }
         Kind::PersistentVolumeClaim => {
             let mut a = old.get("spec").cloned().unwrap_or(Value::Null);
             let mut b = new.get("spec").cloned().unwrap_or(Value::Null);
