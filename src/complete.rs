@@ -17,7 +17,7 @@ const TYPED: &[&str] = &["get", "describe", "delete", "label", "annotate", "patc
 
 /// What Tab offers at the end of `line`: the byte offset where the word being completed
 /// starts, and the candidates, sorted.
-pub fn complete(session: &Session, line: &str) -> (usize, Vec<String>) {
+pub fn complete(session: &Session, t: usize, line: &str) -> (usize, Vec<String>) {
     let start = line.char_indices().rev().find(|&(_, c)| c.is_whitespace() || c == '|' || c == ';' || c == '&').map_or(0, |(i, c)| i + c.len_utf8());
     let word = &line[start..];
     // The words of the current command (after the last `|`, `;` or `&&`).
@@ -26,9 +26,9 @@ pub fn complete(session: &Session, line: &str) -> (usize, Vec<String>) {
     let mut cands: Vec<String> = if words.is_empty() {
         PROGRAMS.iter().map(|s| s.to_string()).collect()
     } else if words[0] == "kubectl" || words[0] == "k" {
-        kubectl_candidates(session, &words[1..])
+        kubectl_candidates(session, t, &words[1..])
     } else {
-        files(session)
+        files(session, t)
     };
     cands.retain(|c| c.starts_with(word));
     crate::sort::sort(&mut cands);
@@ -36,15 +36,15 @@ pub fn complete(session: &Session, line: &str) -> (usize, Vec<String>) {
     (start, cands)
 }
 
-fn files(session: &Session) -> Vec<String> {
-    let dir = format!("{}/", session.env.cwd().trim_end_matches('/'));
+fn files(session: &Session, t: usize) -> Vec<String> {
+    let dir = format!("{}/", session.cwd_in(t).trim_end_matches('/'));
     session.env.files().map(|(n, _)| n.strip_prefix(dir.as_str()).unwrap_or(n).to_string()).collect()
 }
 
-fn kubectl_candidates(session: &Session, args: &[&str]) -> Vec<String> {
+fn kubectl_candidates(session: &Session, t: usize, args: &[&str]) -> Vec<String> {
     let prev = args.last().copied().unwrap_or("");
     if matches!(prev, "-f" | "--filename") {
-        return files(session);
+        return files(session, t);
     }
     if matches!(prev, "-n" | "--namespace") {
         return session.sim.store.list(Kind::Namespace, None).map(|(k, _)| k.name.clone()).collect();
@@ -117,18 +117,18 @@ mod tests {
         lab.run(0, "kubectl apply -f web.yaml");
         lab.advance(30_000);
         let s = &lab.session;
-        assert_eq!(complete(s, "kub"), (0, vec!["kubectl".to_string()]));
-        assert_eq!(complete(s, "kubectl ap").1, ["api-resources", "apply"]);
-        assert_eq!(complete(s, "kubectl apply -f w").1, ["web.yaml"]);
-        assert_eq!(complete(s, "kubectl get statef").1, ["statefulsets"]);
-        assert_eq!(complete(s, "kubectl get pods we").1, ["web-0", "web-1"]);
-        assert_eq!(complete(s, "kubectl exec -it w").1, ["web-0", "web-1"]);
-        assert_eq!(complete(s, "kubectl delete pvc ").1, ["www-web-0", "www-web-1"]);
-        assert_eq!(complete(s, "kubectl get pods -n kube-").1, ["kube-node-lease", "kube-public", "kube-system"]);
+        assert_eq!(complete(s, 0, "kub"), (0, vec!["kubectl".to_string()]));
+        assert_eq!(complete(s, 0, "kubectl ap").1, ["api-resources", "apply"]);
+        assert_eq!(complete(s, 0, "kubectl apply -f w").1, ["web.yaml"]);
+        assert_eq!(complete(s, 0, "kubectl get statef").1, ["statefulsets"]);
+        assert_eq!(complete(s, 0, "kubectl get pods we").1, ["web-0", "web-1"]);
+        assert_eq!(complete(s, 0, "kubectl exec -it w").1, ["web-0", "web-1"]);
+        assert_eq!(complete(s, 0, "kubectl delete pvc ").1, ["www-web-0", "www-web-1"]);
+        assert_eq!(complete(s, 0, "kubectl get pods -n kube-").1, ["kube-node-lease", "kube-public", "kube-system"]);
         assert_eq!(common_prefix(&["web-0".into(), "web-1".into()]), "web-");
         // Any text a learner types, Korean and wide spaces included, completes without panic.
-        assert_eq!(complete(s, "kubectl get pods\u{3000}we").1, ["web-0", "web-1"]);
-        assert_eq!(complete(s, "한글\u{3000}").1, ["deploy.yaml", "web.yaml"]);
+        assert_eq!(complete(s, 0, "kubectl get pods\u{3000}we").1, ["web-0", "web-1"]);
+        assert_eq!(complete(s, 0, "한글\u{3000}").1, ["deploy.yaml", "web.yaml"]);
         assert_eq!(common_prefix(&["가나".into(), "가다".into()]), "가");
     }
 }

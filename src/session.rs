@@ -21,9 +21,13 @@ pub struct Session {
     terms: Vec<Term>,
 }
 
-/// What belongs to one terminal: the container shell it is attached to, and an open watch.
+/// What belongs to one terminal: its own shell process on the lab machine (variables, exports,
+/// `$?`; the machine's files are shared), the container shell it is attached to, and an open
+/// watch.
 #[derive(Default)]
 struct Term {
+    /// The terminal's shell state while another terminal's runs (`None`: a fresh login shell).
+    process: Option<Env>,
     attached: Option<(kubectl::exec::Attach, Env)>,
     job: Option<kubectl::Job>,
 }
@@ -231,6 +235,11 @@ impl Session {
         self.env.write_file(path, text);
     }
 
+    /// Terminal `t`'s working directory on the lab machine.
+    pub fn cwd_in(&self, t: usize) -> String {
+        self.terms.get(t).and_then(|t| t.process.as_ref()).map_or_else(|| self.env.home().to_string(), |p| p.cwd().to_string())
+    }
+
     fn term(&mut self, t: usize) -> &mut Term {
         if self.terms.len() <= t {
             self.terms.resize_with(t + 1, Term::default);
@@ -249,7 +258,9 @@ impl Session {
     pub fn prompt_in(&self, t: usize) -> String {
         let Some((a, _)) = self.terms.get(t).and_then(|t| t.attached.as_ref()) else {
             let cp = self.sim.profile.nodes.iter().find(|n| n.role == "control-plane").map(|n| n.name.as_str()).unwrap_or("k8s-m");
-            return format!("root@{cp}:~# ");
+            // Ubuntu's PS1 for root, `\u@\h:\w\$ `.
+            let dir = self.terms.get(t).and_then(|t| t.process.as_ref()).map_or_else(|| "~".to_string(), Env::prompt_dir);
+            return format!("root@{cp}:{dir}# ");
         };
         let image = self
             .sim
@@ -319,8 +330,12 @@ impl Session {
             return (out, code);
         }
         let last = last_command(line);
+        let mut process = self.terms[t].process.take().unwrap_or_else(Env::new);
+        self.env.swap_process(&mut process);
         let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, attach: None, live: self.live, last, job: None };
         let code = shell::run_line(line, &mut self.env, &mut host, &mut out);
+        self.env.swap_process(&mut process);
+        self.terms[t].process = Some(process);
         let job = host.job.take();
         if let Some(a) = host.attach.take() {
             let env = crate::pod::new_env(&self.sim, &a.pod, &a.container);

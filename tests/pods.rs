@@ -125,6 +125,27 @@ fn prompts_fit_the_image_and_shell() {
     run(&mut s, "exit");
     assert_eq!(s.prompt(), "root@k8s-m:~# ");
     assert!(s.attached_to().is_none());
+    // Ubuntu's root PS1 is `\u@\h:\w\$ `: the working directory, with ~ for $HOME.
+    run(&mut s, "cd /root/lab");
+    assert_eq!(s.prompt(), "root@k8s-m:~/lab# ");
+    run(&mut s, "cd /tmp");
+    assert_eq!(s.prompt(), "root@k8s-m:/tmp# ");
+    run(&mut s, "cd");
+    assert_eq!(s.prompt(), "root@k8s-m:~# ");
+}
+
+#[test]
+fn two_terminals_are_two_shells_on_one_machine() {
+    // Each terminal is its own bash: variables, exports, $? and the working directory are
+    // its own; the files are the machine's, shared.
+    let mut s = lab();
+    let mut line = |s: &mut Session, t: usize, l: &str| s.run_line_in(t, l).0.text();
+    line(&mut s, 0, "export NS=kube-system; cd /tmp; echo shared > /root/note.txt; false");
+    assert_eq!(line(&mut s, 1, "echo \"[$NS]\" $? $PWD"), "[] 0 /root\n");
+    assert_eq!(line(&mut s, 1, "cat note.txt"), "shared\n");
+    assert_eq!(line(&mut s, 0, "echo $NS $PWD"), "kube-system /tmp\n");
+    assert_eq!(s.prompt_in(0), "root@k8s-m:/tmp# ");
+    assert_eq!(s.prompt_in(1), "root@k8s-m:~# ");
 }
 
 #[test]

@@ -66,6 +66,24 @@ impl Env {
     }
 
     /// The working directory: `$PWD` when it is an absolute path, else `$HOME`.
+    /// Swaps the state one shell process keeps (variables, exports, `$?`) with `other`'s and
+    /// keeps this machine's files: how two terminals on one host share files but not variables.
+    pub fn swap_process(&mut self, other: &mut Env) {
+        std::mem::swap(&mut self.vars, &mut other.vars);
+        std::mem::swap(&mut self.exported, &mut other.exported);
+        std::mem::swap(&mut self.last_status, &mut other.last_status);
+    }
+
+    /// The working directory as bash's `\w` shows it in a prompt: `~` for `$HOME`.
+    pub fn prompt_dir(&self) -> String {
+        let (cwd, home) = (self.cwd(), self.home());
+        match cwd.strip_prefix(home) {
+            Some("") => "~".into(),
+            Some(rest) if rest.starts_with('/') && home != "/" => format!("~{rest}"),
+            _ => cwd.into(),
+        }
+    }
+
     pub fn cwd(&self) -> &str {
         match self.var("PWD") {
             Some(pwd) if pwd.starts_with('/') => pwd,

@@ -529,7 +529,7 @@ impl App {
                 }
                 e.prevent_default();
                 let line = self.inputs[t].clone();
-                let (start, cands) = crate::complete::complete(&self.lab.session, &line);
+                let (start, cands) = crate::complete::complete(&self.lab.session, t, &line);
                 match cands.len() {
                     0 => false,
                     1 => {
