@@ -330,7 +330,7 @@ impl Session {
             return (out, code);
         }
         let last = last_command(line);
-        let mut process = self.terms[t].process.take().unwrap_or_else(Env::new);
+        let mut process = self.terms[t].process.take().unwrap_or_default();
         self.env.swap_process(&mut process);
         let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, attach: None, live: self.live, last, job: None };
         let code = shell::run_line(line, &mut self.env, &mut host, &mut out);

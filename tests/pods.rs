@@ -139,7 +139,7 @@ fn two_terminals_are_two_shells_on_one_machine() {
     // Each terminal is its own bash: variables, exports, $? and the working directory are
     // its own; the files are the machine's, shared.
     let mut s = lab();
-    let mut line = |s: &mut Session, t: usize, l: &str| s.run_line_in(t, l).0.text();
+    let line = |s: &mut Session, t: usize, l: &str| s.run_line_in(t, l).0.text();
     line(&mut s, 0, "export NS=kube-system; cd /tmp; echo shared > /root/note.txt; false");
     assert_eq!(line(&mut s, 1, "echo \"[$NS]\" $? $PWD"), "[] 0 /root\n");
     assert_eq!(line(&mut s, 1, "cat note.txt"), "shared\n");

@@ -56,7 +56,7 @@ pub fn transcript() -> String {
 /// Checks the transcript against the seed.
 pub fn step2_apply_and_watch_creates_web_0_then_web_1(t: &str) {
     assert_like_real(
-        output_of(&t, "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx"),
+        output_of(t, "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx"),
         "service/nginx created
         statefulset.apps/web created
         NAME    READY   STATUS    RESTARTS   AGE
@@ -76,7 +76,7 @@ pub fn step2_apply_and_watch_creates_web_0_then_web_1(t: &str) {
 /// Checks the transcript against the seed.
 pub fn step3_deleted_pods_come_back_in_order_with_the_same_names(t: &str) {
     let marker = "kubectl delete pod -l app=nginx && kubectl get pods -w -l app=nginx";
-    let first = output_of(&t, marker);
+    let first = output_of(t, marker);
     assert_like_real(
         first,
         "pod \"web-0\" deleted
@@ -95,7 +95,7 @@ pub fn step3_deleted_pods_come_back_in_order_with_the_same_names(t: &str) {
 /// Checks the transcript against the seed.
 pub fn step4_claims_are_bound_to_local_path_volumes(t: &str) {
     assert_like_real(
-        output_of(&t, "kubectl get pvc -l app=nginx"),
+        output_of(t, "kubectl get pvc -l app=nginx"),
         "NAME        STATUS   VOLUME                                     CAPACITY   ACCESS MODES   STORAGECLASS   AGE
         www-web-0   Bound    pvc-7cce446e-e68a-4783-99f9-fbb891538669   1Gi        RWO            local-path     11m
         www-web-1   Bound    pvc-7defb95e-8b02-4886-851b-e339e234fd71   1Gi        RWO            local-path     11m",
@@ -126,7 +126,7 @@ pub fn step6_second_deletion_reuses_the_claims(t: &str) {
 /// Checks the transcript against the seed.
 pub fn step8_scale_out_adds_web_2_with_a_new_claim(t: &str) {
     assert_prefix_like_real(
-        output_of(&t, "kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx"),
+        output_of(t, "kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx"),
         "statefulset.apps/web scaled
         NAME    READY   STATUS    RESTARTS   AGE
         web-0   1/1     Running   0          88s
@@ -141,7 +141,7 @@ pub fn step8_scale_out_adds_web_2_with_a_new_claim(t: &str) {
 
 /// Checks the transcript against the seed.
 pub fn step8_scale_in_terminates_the_highest_ordinal_first(t: &str) {
-    let out = output_of(&t, "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}' && kubectl get pods -w -l app=nginx");
+    let out = output_of(t, "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}' && kubectl get pods -w -l app=nginx");
     assert_prefix_like_real(
         out,
         "statefulset.apps/web patched
@@ -167,7 +167,7 @@ pub fn step8_scale_in_terminates_the_highest_ordinal_first(t: &str) {
 /// Checks the transcript against the seed.
 pub fn step9_delete_everything(t: &str) {
     assert_like_real(
-        output_of(&t, "kubectl delete -f web.yaml && kubectl delete pvc --all"),
+        output_of(t, "kubectl delete -f web.yaml && kubectl delete pvc --all"),
         "service \"nginx\" deleted
         statefulset.apps \"web\" deleted
         persistentvolumeclaim \"www-web-0\" deleted
@@ -191,7 +191,7 @@ pub fn step3_each_pod_knows_its_hostname(t: &str) {
 fn in_seed_blocks(t: &str, text: &str, n: usize) -> String {
     let block = |cmd: &str| -> String {
         let out = nth_output_of(t, cmd, n);
-        let ip = out.lines().filter(|l| l.starts_with("Address: ")).last().and_then(|l| l.split_whitespace().last()).unwrap_or("0.0.0.0");
+        let ip = out.lines().filter(|l| l.starts_with("Address: ")).next_back().and_then(|l| l.split_whitespace().last()).unwrap_or("0.0.0.0");
         ip.rsplit_once('.').map(|(b, _)| b.to_string()).unwrap_or_default()
     };
     let (b0, b1) = (block("nslookup web-0.nginx"), block("nslookup web-1.nginx"));
@@ -254,7 +254,7 @@ pub fn step3_headless_dns_answers_from_netshoot(t: &str) {
     }
     // The pods were re-created in between: new IPs, in the same nodes' blocks (their volumes
     // pin them), not reused at once.
-    let ip = |n: usize| nth_output_of(t, "nslookup web-0.nginx", n).lines().filter(|l| l.starts_with("Address: ")).last().unwrap().split_whitespace().last().unwrap().to_string();
+    let ip = |n: usize| nth_output_of(t, "nslookup web-0.nginx", n).lines().filter(|l| l.starts_with("Address: ")).next_back().unwrap().split_whitespace().last().unwrap().to_string();
     assert_ne!(ip(0), ip(1));
     assert_eq!(ip(0).rsplit_once('.').unwrap().0, ip(1).rsplit_once('.').unwrap().0);
 }
