@@ -330,7 +330,9 @@ impl Session {
             return (out, code);
         }
         let last = last_command(line);
-        let mut process = self.terms[t].process.take().unwrap_or_default();
+        // A login shell (`Env::new`: HOME, PWD, USER), not an empty `Env::default()`.
+        #[allow(clippy::unwrap_or_default)]
+        let mut process = self.terms[t].process.take().unwrap_or_else(Env::new);
         self.env.swap_process(&mut process);
         let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, attach: None, live: self.live, last, job: None };
         let code = shell::run_line(line, &mut self.env, &mut host, &mut out);
