@@ -191,7 +191,7 @@ pub fn step3_each_pod_knows_its_hostname(t: &str) {
 fn in_seed_blocks(t: &str, text: &str, n: usize) -> String {
     let block = |cmd: &str| -> String {
         let out = nth_output_of(t, cmd, n);
-        let ip = out.lines().filter(|l| l.starts_with("Address: ")).next_back().and_then(|l| l.split_whitespace().last()).unwrap_or("0.0.0.0");
+        let ip = out.lines().rfind(|l| l.starts_with("Address: ")).and_then(|l| l.split_whitespace().last()).unwrap_or("0.0.0.0");
         ip.rsplit_once('.').map(|(b, _)| b.to_string()).unwrap_or_default()
     };
     let (b0, b1) = (block("nslookup web-0.nginx"), block("nslookup web-1.nginx"));
@@ -254,7 +254,7 @@ pub fn step3_headless_dns_answers_from_netshoot(t: &str) {
     }
     // The pods were re-created in between: new IPs, in the same nodes' blocks (their volumes
     // pin them), not reused at once.
-    let ip = |n: usize| nth_output_of(t, "nslookup web-0.nginx", n).lines().filter(|l| l.starts_with("Address: ")).next_back().unwrap().split_whitespace().last().unwrap().to_string();
+    let ip = |n: usize| nth_output_of(t, "nslookup web-0.nginx", n).lines().rfind(|l| l.starts_with("Address: ")).unwrap().split_whitespace().last().unwrap().to_string();
     assert_ne!(ip(0), ip(1));
     assert_eq!(ip(0).rsplit_once('.').unwrap().0, ip(1).rsplit_once('.').unwrap().0);
 }

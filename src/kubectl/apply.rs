@@ -33,8 +33,11 @@ pub enum Mode {
     Create,
 }
 
+/// Each document of the sources, with the source it came from (or why it could not be read).
+pub type Sourced = Vec<(String, Result<Document, Diagnostic>)>;
+
 /// Reads every `-f` source into documents (with the name kubectl uses for the source).
-pub fn read_sources(ctx: &mut Ctx<'_>, files: &[String]) -> (Vec<(String, Result<Document, Diagnostic>)>, bool) {
+pub fn read_sources(ctx: &mut Ctx<'_>, files: &[String]) -> (Sourced, bool) {
     let mut docs = Vec::new();
     let mut failed = false;
     for file in files {

@@ -33,8 +33,11 @@ pub enum QType {
     Ptr,
 }
 
+/// A port of an endpoint: (name, port, protocol).
+type Port = (Option<String>, u16, String);
+
 /// A ready (or published) endpoint of a Service: (ip, hostname, ports).
-fn endpoints(sim: &Sim, ns: &str, svc: &str) -> Vec<(String, Option<String>, Vec<(Option<String>, u16, String)>)> {
+fn endpoints(sim: &Sim, ns: &str, svc: &str) -> Vec<(String, Option<String>, Vec<Port>)> {
     let Some(ep) = sim.get(Kind::Endpoints, ns, svc) else { return Vec::new() };
     let mut out = Vec::new();
     for s in obj::arr_at(ep, "/subsets") {
