@@ -3,6 +3,25 @@
 
 use crate::shell::Output;
 
+/// JSON text as Go's `encoding/json` writes it by default (`json.Marshal`, `json.Encoder`): the
+/// same as serde_json's, but HTML-safe, with `<`, `>`, `&`, U+2028 and U+2029 written as
+/// `\u003c`, `\u003e`, `\u0026`, `\u2028` and `\u2029`. These characters only ever occur
+/// inside strings in JSON text, so replacing them anywhere is safe.
+pub fn go_json_escape(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Go's `%q` (`strconv.Quote`) for the plain strings Kubernetes quotes in its messages.
 pub fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);

@@ -205,3 +205,20 @@ fn rollout_status_prints_a_line_for_every_change_even_a_repeated_one() {
     assert!(lines.windows(2).all(|w| phase(w[0]) <= phase(w[1])), "{out}");
     assert_eq!(lines.last(), Some(&"deployment \"deploy\" successfully rolled out"));
 }
+
+#[test]
+fn json_is_written_html_safe_as_gos_encoder_writes_it() {
+    // Go's encoding/json escapes <, > and & (and U+2028, U+2029) as \u003c, \u003e, \u0026 by
+    // default; kubectl writes -o json with json.Marshal and the last-applied annotation with
+    // json.Encoder, so both carry the escapes.
+    let mut s = session();
+    s.write_file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: page\ndata:\n  index.html: \"<h1>Tom & Jerry</h1>\"\n");
+    assert_eq!(run(&mut s, "kubectl apply -f cm.yaml").0, "configmap/page created\n");
+    let (json, _, _) = run(&mut s, "kubectl get cm page -o json");
+    assert!(json.contains(r#""index.html": "\u003ch1\u003eTom \u0026 Jerry\u003c/h1\u003e""#), "{json}");
+    let (yaml, _, _) = run(&mut s, "kubectl get cm page -o yaml");
+    assert!(yaml.contains(r#"{"apiVersion":"v1","data":{"index.html":"\u003ch1\u003eTom \u0026 Jerry\u003c/h1\u003e"}"#), "{yaml}");
+    assert!(yaml.contains("index.html: <h1>Tom & Jerry</h1>\n"), "the data itself is unescaped: {yaml}");
+    // The escaped annotation reads back as the same configuration: nothing to change.
+    assert_eq!(run(&mut s, "kubectl apply -f cm.yaml").0, "configmap/page unchanged\n");
+}

@@ -33,6 +33,14 @@ pub enum Mode {
     Create,
 }
 
+/// The last-applied-configuration annotation's text: what kubectl's `json.Encoder` writes (Go's
+/// HTML-safe JSON and a newline).
+fn last_applied_text(applied: &Value) -> String {
+    // k8s-diff: U+0085 (NEL) is escaped too, which Go leaves as it is: the annotation is read
+    // back with the YAML reader, which would fold a raw NEL into a space.
+    crate::textutils::go_json_escape(&applied.to_string()).replace('\u{85}', "\\u0085") + "\n"
+}
+
 /// Each document of the sources, with the source it came from (or why it could not be read).
 pub type Sourced = Vec<(String, Result<Document, Diagnostic>)>;
 
@@ -249,7 +257,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
                 if kind.namespaced() && obj::namespace(&applied).is_empty() {
                     obj::meta_mut(&mut applied).insert("namespace".into(), json!(key.ns));
                 }
-                let text = serde_json::to_string(&applied).unwrap_or_default() + "\n";
+                let text = last_applied_text(&applied);
                 obj::set_annotation(&mut o, LAST_APPLIED, &text);
             }
             match ctx.sim.create(o) {
@@ -273,7 +281,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         if kind.namespaced() && obj::namespace(&applied).is_empty() {
             obj::meta_mut(&mut applied).insert("namespace".into(), json!(key.ns));
         }
-        let text = serde_json::to_string(&applied).unwrap_or_default() + "\n";
+        let text = last_applied_text(&applied);
         let mut modified = applied.clone();
         obj::set_annotation(&mut modified, LAST_APPLIED, &text);
         let av = live.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();

@@ -171,7 +171,8 @@ pub fn serialize(objs: &[Value], single: bool, fmt: &Format) -> String {
             let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
             let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
             let _ = serde::Serialize::serialize(&doc, &mut ser);
-            String::from_utf8(buf).unwrap_or_default() + "\n"
+            // json.Marshal, then json.Indent: Go's HTML-safe escapes.
+            crate::textutils::go_json_escape(&String::from_utf8(buf).unwrap_or_default()) + "\n"
         }
         Format::Yaml | Format::Table { .. } | Format::Name => super::yaml::to_yaml(&doc),
     }

@@ -47,7 +47,8 @@ fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
-        other => other.to_string(),
+        // Maps and lists print as json.Marshal writes them.
+        other => crate::textutils::go_json_escape(&other.to_string()),
     }
 }
 
