@@ -12,7 +12,8 @@ pub type Loader = Box<dyn Fn(&str) -> Option<String>>;
 /// A shell with a cluster behind it, seen through one or more terminals.
 pub struct Session {
     pub sim: Sim,
-    /// The lab machine's shell state: its files and variables, shared by the terminals.
+    /// The lab machine: its files, shared by the terminals. While a terminal's line runs it
+    /// also holds that terminal's shell process (variables, exports, `$?`; see `Term`).
     pub env: Env,
     loader: Option<Loader>,
     /// Whether the terminals are live (the page): a watch stays open and the clock is driven
