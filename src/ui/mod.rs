@@ -198,7 +198,8 @@ impl Component for App {
         };
         let link = ctx.link().clone();
         let clock = Interval::new(TICK_MS, move || link.send_message(Msg::Tick));
-        // A reload or a closed tab right after an edit would otherwise lose up to a second of it.
+        // Edits and typed lines are saved at once, the running clock once a second: without these
+        // a reload or a closed tab would lose up to a second of the clock.
         let mut leave = Vec::new();
         if let Some(w) = web_sys::window() {
             let link = ctx.link().clone();
