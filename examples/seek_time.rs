@@ -1,5 +1,6 @@
 //! How long the page's scrubber takes to go back in a long lab (`Lab::seek` replays the journal
-//! from the start). Prints single-run timings; figures go in the README.
+//! from the nearest earlier snapshot, or from the start). Prints single-run timings; figures go
+//! in the README.
 //!
 //! `cargo run --release --example seek_time [ROUNDS]`: each round applies the seed's StatefulSet
 //! and a Deployment, scales, deletes pods, watches and waits a few virtual minutes.

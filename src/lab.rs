@@ -25,6 +25,29 @@ const SCROLLBACK_BYTES: usize = 256 * 1024;
 /// Longest scrollback a terminal keeps, in pieces of text.
 const SCROLLBACK: usize = 4000;
 
+/// Virtual time between the snapshots that scrubbing back starts from.
+const SNAPSHOT_EVERY_MS: u64 = 60_000;
+/// Most snapshots kept: beyond it every other one is dropped, so they thin out over a long lab.
+const MAX_SNAPSHOTS: usize = 24;
+
+/// The lab at a moment (the cluster, the shells, the terminals' text), so that scrubbing back
+/// replays from the nearest earlier snapshot instead of from the start. Cloning is cheap: the
+/// store's objects are shared `Rc`s.
+#[derive(Clone)]
+struct Snapshot {
+    /// Journal entries applied at that moment.
+    applied: usize,
+    session: Session,
+    scrollback: Vec<Vec<(Style, String)>>,
+    synced: Vec<(String, String)>,
+}
+
+impl Snapshot {
+    fn at(&self) -> u64 {
+        self.session.sim.now().ms()
+    }
+}
+
 /// Something a person did, at a moment of virtual time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
@@ -94,6 +117,8 @@ pub struct Lab {
     pub terms: Vec<TermView>,
     /// The latest moment reached (the scrubber's right end).
     pub horizon: u64,
+    /// Earlier moments to scrub back to, oldest first (all on the journal's current future).
+    snapshots: Vec<Snapshot>,
 }
 
 impl Lab {
@@ -101,7 +126,7 @@ impl Lab {
     pub fn new(seed: u64, files: Vec<(String, String)>, terminals: usize) -> Lab {
         let mut session = Session::new(SimConfig::seeded(seed));
         session.live = true;
-        let mut lab = Lab { seed, session, initial_files: files.clone(), files, synced: Vec::new(), journal: Vec::new(), applied: 0, terms: vec![TermView::default(); terminals.max(1)], horizon: 0 };
+        let mut lab = Lab { seed, session, initial_files: files.clone(), files, synced: Vec::new(), journal: Vec::new(), applied: 0, terms: vec![TermView::default(); terminals.max(1)], horizon: 0, snapshots: Vec::new() };
         lab.sync_files(false);
         for t in 0..lab.terms.len() {
             lab.push_prompt(t);
@@ -215,6 +240,32 @@ impl Lab {
             self.journal.truncate(self.applied);
             self.horizon = self.now();
         }
+        // A snapshot later than now lacks what is about to be done now.
+        let (applied, now) = (self.applied, self.now());
+        self.snapshots.retain(|s| s.applied <= applied && s.at() <= now);
+    }
+
+    /// Keeps this moment as a snapshot if the last one is a minute of virtual time behind.
+    /// Called where every journal entry up to now is applied and none after it is due.
+    fn maybe_snapshot(&mut self) {
+        let now = self.now();
+        if now < self.snapshots.last().map_or(0, Snapshot::at) + SNAPSHOT_EVERY_MS {
+            return;
+        }
+        let snap = Snapshot { applied: self.applied, session: self.session.clone(), scrollback: self.terms.iter().map(|t| t.scrollback.clone()).collect(), synced: self.synced.clone() };
+        self.snapshots.push(snap);
+        if self.snapshots.len() > MAX_SNAPSHOTS {
+            let mut i = 0;
+            self.snapshots.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+        }
+    }
+
+    /// How many snapshots the lab keeps to scrub back to.
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len()
     }
 
     fn record(&mut self, term: usize, act: Act) {
@@ -318,6 +369,7 @@ impl Lab {
         self.session.sim.run_until(SimTime(to));
         self.poll();
         self.horizon = self.horizon.max(self.now());
+        self.maybe_snapshot();
     }
 
     fn poll(&mut self) {
@@ -353,6 +405,19 @@ impl Lab {
     /// Rebuilds the lab as it was at virtual time `at` (back or forward), keeping the journal
     /// so that scrubbing forward again replays what was done.
     pub fn seek(&mut self, at: u64) {
+        let start = self.snapshots.iter().rev().find(|s| s.at() <= at && s.scrollback.len() == self.terms.len()).cloned();
+        if let Some(s) = start {
+            self.session = s.session;
+            for (t, text) in s.scrollback.into_iter().enumerate() {
+                self.terms[t].scrollback = text;
+            }
+            self.synced = s.synced;
+            self.applied = s.applied;
+            let horizon = self.horizon.max(self.now());
+            self.run_to(at);
+            self.horizon = horizon.max(self.now());
+            return;
+        }
         let journal = std::mem::take(&mut self.journal);
         let histories: Vec<Vec<String>> = self.terms.iter().map(|t| t.history.clone()).collect();
         let files = self.files.clone();
@@ -365,6 +430,12 @@ impl Lab {
         for (t, h) in histories.into_iter().enumerate() {
             fresh.term(t).history = h;
         }
+        // The snapshots after `at` stay valid (the journal is unchanged): the replay's own, all
+        // at or before `at`, come first.
+        let later: Vec<Snapshot> = std::mem::take(&mut self.snapshots);
+        let first_later = later.first().map_or(u64::MAX, Snapshot::at);
+        fresh.snapshots.retain(|s| s.at() < first_later);
+        fresh.snapshots.extend(later);
         *self = fresh;
     }
 
@@ -686,6 +757,67 @@ mod tests {
         assert_eq!(Saved::from_json(&odd.to_json()).unwrap(), odd);
         for broken in ["", "{", "[]", r#"{"version":1}"#, &old.replace("\"Clear\"", "\"Wipe\""), &old.replace("\"term\":1", "\"term\":-1")] {
             assert!(Saved::from_json(broken).is_err(), "{broken}");
+        }
+    }
+
+    /// A lab of `rounds` rounds of typical commands, a few virtual minutes each.
+    fn long_lab(rounds: usize) -> Lab {
+        let mut lab = Lab::seed_lab();
+        for r in 0..rounds {
+            for line in ["kubectl apply -f web.yaml", "kubectl apply -f deploy.yaml", "kubectl scale sts web --replicas=4", "kubectl delete pod web-0 --wait=false", "kubectl get pods -o wide"] {
+                lab.run(r % 2, line);
+                lab.advance(20_000);
+            }
+            lab.run(1, "kubectl get pods -w");
+            lab.run(0, "kubectl delete -f deploy.yaml --wait=false");
+            lab.advance(90_000);
+            lab.interrupt(1, "");
+        }
+        lab
+    }
+
+    /// The same lab rebuilt from its save (a replay from the start, no snapshots) and sought.
+    fn replayed(lab: &Lab, at: u64) -> Lab {
+        let mut fresh = Lab::restore(Saved::from_json(&lab.save().to_json()).unwrap(), 2).unwrap();
+        assert_eq!(fresh.snapshot_count() > 0, fresh.now() >= SNAPSHOT_EVERY_MS);
+        fresh.snapshots.clear();
+        fresh.seek(at);
+        fresh
+    }
+
+    #[test]
+    fn scrubbing_back_from_a_snapshot_is_replaying_from_the_start() {
+        let mut lab = long_lab(4);
+        assert!(lab.snapshot_count() >= 4, "{}", lab.snapshot_count());
+        let end = lab.now();
+        for at in [end / 3, end / 2 + 1234, 61_000, 5_000, end] {
+            lab.seek(at);
+            let fresh = replayed(&lab, at);
+            assert_eq!(lab.now(), at);
+            for t in 0..2 {
+                assert_eq!(text(&lab, t), text(&fresh, t), "terminal {t} at {at}");
+            }
+            // The clusters agree too, not only the terminals.
+            let (mut a, mut b) = (lab.session.clone(), fresh.session.clone());
+            for line in ["kubectl get pods,pvc -o wide", "kubectl get events"] {
+                assert_eq!(a.run_line(line).0.text(), b.run_line(line).0.text(), "{line} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_action_after_scrubbing_back_drops_the_later_snapshots() {
+        let mut lab = long_lab(4);
+        let end = lab.now();
+        lab.seek(end / 2);
+        lab.run(0, "kubectl scale deploy deploy --replicas=5");
+        assert!(lab.snapshots.iter().all(|s| s.at() <= end / 2));
+        lab.advance(200_000);
+        for at in [end / 2 + 100_000, end / 4, lab.now()] {
+            lab.seek(at);
+            let fresh = replayed(&lab, at);
+            assert_eq!(text(&lab, 0), text(&fresh, 0), "at {at}");
+            assert_eq!(text(&lab, 1), text(&fresh, 1), "at {at}");
         }
     }
 }

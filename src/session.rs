@@ -7,9 +7,10 @@ use crate::shell::{self, Env, Output};
 use crate::sim::{Sim, SimConfig};
 
 /// Loads a file the session does not hold itself (the replay reads the script's folder).
-pub type Loader = Box<dyn Fn(&str) -> Option<String>>;
+pub type Loader = std::rc::Rc<dyn Fn(&str) -> Option<String>>;
 
 /// A shell with a cluster behind it, seen through one or more terminals.
+#[derive(Clone)]
 pub struct Session {
     pub sim: Sim,
     /// The lab machine: its files, shared by the terminals. While a terminal's line runs it
@@ -25,7 +26,7 @@ pub struct Session {
 /// What belongs to one terminal: its own shell process on the lab machine (variables, exports,
 /// `$?`; the machine's files are shared), the container shell it is attached to, and an open
 /// watch.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Term {
     /// The terminal's shell state while another terminal's runs (`None`: a fresh login shell).
     process: Option<Env>,

@@ -84,7 +84,7 @@ fn replay(args: &[String]) -> ExitCode {
         },
     };
     let dir: PathBuf = Path::new(&script).parent().map(Path::to_path_buf).unwrap_or_default();
-    let loader = Box::new(move |p: &str| std::fs::read_to_string(dir.join(p)).ok());
+    let loader = std::rc::Rc::new(move |p: &str| std::fs::read_to_string(dir.join(p)).ok());
     let mut session = Session::new(SimConfig { seed, profile }).with_loader(loader);
     print!("{}", kubelab::replay::run_script(&mut session, &text));
     ExitCode::SUCCESS

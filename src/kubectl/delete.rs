@@ -198,6 +198,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 }
 
 /// A live terminal's `kubectl delete`, waiting for the objects to be gone.
+#[derive(Clone)]
 pub struct Gone {
     waiting: Vec<(ObjKey, String)>,
 }

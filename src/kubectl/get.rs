@@ -73,6 +73,7 @@ pub fn kind_arg(t: &str) -> Result<Kind, String> {
 }
 
 /// Filters a listing.
+#[derive(Clone)]
 pub struct Filter {
     pub kind: Kind,
     pub ns: Option<String>,
@@ -122,6 +123,7 @@ pub fn format_of(a: &Args) -> Result<Format, String> {
 }
 
 /// Table options beyond the kind's columns.
+#[derive(Clone)]
 pub struct TableOpts {
     pub wide: bool,
     pub show_labels: bool,
@@ -349,6 +351,7 @@ fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: TableOpts, fmt: Format, watc
 }
 
 /// An open `kubectl get -w`: it prints each change to the objects it follows.
+#[derive(Clone)]
 pub struct Watch {
     filter: Filter,
     t: TableOpts,

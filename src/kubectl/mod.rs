@@ -57,6 +57,7 @@ pub struct Ctx<'a> {
 }
 
 /// Something a live terminal keeps doing after the command returned, as the clock runs.
+#[derive(Clone)]
 pub enum Job {
     /// `kubectl get -w`: prints each change until Ctrl-C.
     Watch(get::Watch),

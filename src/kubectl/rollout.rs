@@ -246,6 +246,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 /// the object as first listed, then one for every change to it (ADDED or MODIFIED), even when
 /// the line is the same as the one before (`Waiting for 1 pods to be ready...` twice, when the
 /// status changed in a field the message does not show).
+#[derive(Clone)]
 pub struct Status {
     key: ObjKey,
     cursor: usize,

@@ -125,7 +125,9 @@ pub enum Timer {
     Requeue(Work),
 }
 
-/// The cluster.
+/// The cluster. Cloning it is cheap (objects are shared `Rc`s): the page keeps clones as
+/// snapshots to scrub back to.
+#[derive(Clone)]
 pub struct Sim {
     now: SimTime,
     pub store: Store,

@@ -121,7 +121,7 @@ fn owner_keys(key: &ObjKey, obj: &Value) -> Vec<ObjKey> {
 }
 
 /// The objects and their history.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Store {
     /// Shared, so that readers (the dispatcher, watches) take a reference, not a copy.
     // A B-tree, not a `VecMap`: this one map grows with every object (tens of thousands of

@@ -10,7 +10,7 @@ use kubelab::sim::SimConfig;
 /// The files a script can `-f`: the lesson files of the repository.
 pub fn files_loader() -> kubelab::session::Loader {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/files");
-    Box::new(move |p: &str| std::fs::read_to_string(dir.join(p)).ok())
+    std::rc::Rc::new(move |p: &str| std::fs::read_to_string(dir.join(p)).ok())
 }
 
 /// Replays a script on the seed cluster with `seed`.
