@@ -246,7 +246,8 @@ impl Lab {
     }
 
     /// Keeps this moment as a snapshot if the last one is a minute of virtual time behind.
-    /// Called where every journal entry up to now is applied and none after it is due.
+    /// Called where the journal is applied up to now (a later entry may share this moment: it
+    /// is applied after the snapshot, as in any replay).
     fn maybe_snapshot(&mut self) {
         let now = self.now();
         if now < self.snapshots.last().map_or(0, Snapshot::at) + SNAPSHOT_EVERY_MS {
@@ -365,6 +366,8 @@ impl Lab {
             self.poll();
             self.apply(&e);
             self.applied += 1;
+            // Inside a long replay too (a reload), so that scrubbing back afterwards is quick.
+            self.maybe_snapshot();
         }
         self.session.sim.run_until(SimTime(to));
         self.poll();
