@@ -7,7 +7,7 @@ use crate::sim::resources::RESOURCES;
 use crate::sim::Kind;
 
 /// Programs the lab machine has.
-const PROGRAMS: &[&str] = &["kubectl", "cat", "clear", "curl", "date", "echo", "grep", "head", "sleep", "sort", "tail", "wc"];
+const PROGRAMS: &[&str] = &["kubectl", "cat", "cd", "clear", "curl", "date", "echo", "grep", "head", "ls", "mkdir", "pwd", "rm", "sleep", "sort", "tail", "touch", "wc"];
 
 /// kubectl's commands a lab uses.
 const VERBS: &[&str] = &["annotate", "api-resources", "apply", "cluster-info", "create", "delete", "describe", "exec", "explain", "get", "label", "logs", "patch", "rollout", "run", "scale", "version"];

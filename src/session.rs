@@ -126,6 +126,10 @@ impl shell::Host for Host<'_> {
                     let text = env.file(p).map(String::from).or_else(|| self.loader.and_then(|l| l(p)));
                     match text {
                         Some(t) => out.out(&t),
+                        None if env.is_dir(&env.resolve_path(p)) => {
+                            out.err(&format!("cat: {p}: Is a directory\n"));
+                            code = 1;
+                        }
                         None => {
                             out.err(&format!("cat: {p}: No such file or directory\n"));
                             code = 1;
@@ -135,6 +139,12 @@ impl shell::Host for Host<'_> {
                 code
             }
             "curl" => curl(argv, env, out),
+            "ls" | "mkdir" | "rm" | "touch" => {
+                let mut tree = MachineDirs(std::mem::take(&mut env.dirs));
+                let code = crate::shell::files::run(cmd, argv, env, &mut tree, out).unwrap_or(127);
+                env.dirs = tree.0;
+                code
+            }
             "grep" | "head" | "tail" | "wc" | "sort" => {
                 let loader = self.loader;
                 let read = |p: &str| env.file(p).map(String::from).or_else(|| loader.and_then(|l| l(p)));
@@ -152,6 +162,30 @@ impl shell::Host for Host<'_> {
         }
     }
 }
+
+/// The lab machine's directories (`Env::dirs`), lent to the file tools.
+struct MachineDirs(crate::collections::VecSet<String>);
+
+impl crate::shell::files::Tree for MachineDirs {
+    fn dirs(&self) -> &crate::collections::VecSet<String> {
+        &self.0
+    }
+
+    fn make_dir(&mut self, path: &str) -> Result<(), String> {
+        self.0.insert(path.to_string());
+        Ok(())
+    }
+
+    fn remove_dir(&mut self, path: &str, _files: &[String]) {
+        let prefix = format!("{path}/");
+        self.0.retain(|d| d != path && !d.starts_with(&prefix));
+    }
+
+    fn removed_file(&mut self, _path: &str) {}
+}
+
+/// The lab machine's directories at the start (an Ubuntu server's top levels and root's home).
+const MACHINE_DIRS: &[&str] = &["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/local", "/usr/local/bin", "/usr/share", "/var", "/var/lib", "/var/log"];
 
 /// `curl [-s] [-O] [-o FILE] URL` against the few pages a lab downloads.
 fn curl(argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
@@ -223,7 +257,9 @@ fn last_command(line: &str) -> Option<Vec<String>> {
 impl Session {
     /// A fresh cluster from a config, with one terminal.
     pub fn new(config: SimConfig) -> Session {
-        Session { sim: Sim::new(config), env: Env::new(), loader: None, live: false, terms: vec![Term::default()] }
+        let mut env = Env::new();
+        env.dirs = MACHINE_DIRS.iter().map(|d| d.to_string()).collect();
+        Session { sim: Sim::new(config), env, loader: None, live: false, terms: vec![Term::default()] }
     }
 
     /// Files not in the session's own workspace come from `loader`.

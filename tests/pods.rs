@@ -126,7 +126,7 @@ fn prompts_fit_the_image_and_shell() {
     assert_eq!(s.prompt(), "root@k8s-m:~# ");
     assert!(s.attached_to().is_none());
     // Ubuntu's root PS1 is `\u@\h:\w\$ `: the working directory, with ~ for $HOME.
-    run(&mut s, "cd /root/lab");
+    run(&mut s, "mkdir lab && cd lab");
     assert_eq!(s.prompt(), "root@k8s-m:~/lab# ");
     run(&mut s, "cd /tmp");
     assert_eq!(s.prompt(), "root@k8s-m:/tmp# ");
@@ -209,4 +209,23 @@ fn logs_show_what_the_container_printed() {
     s.sim.run_until_idle(600_000);
     let out = run(&mut s, "kubectl logs n --tail=1");
     assert!(out.ends_with("[notice] 1#1: start worker processes\n"), "{out}");
+}
+
+#[test]
+fn the_lab_machine_has_directories_and_the_file_tools() {
+    // GNU coreutils' and bash's words; the editor's files are in root's home.
+    let mut s = lab();
+    s.write_file("web.yaml", "kind: x\n");
+    assert_eq!(s.run_line("cd /nonexistent").0.stderr(), "bash: cd: /nonexistent: No such file or directory\n");
+    assert_eq!(s.run_line("cd web.yaml").0.stderr(), "bash: cd: web.yaml: Not a directory\n");
+    assert_eq!(run(&mut s, "pwd"), "/root\n");
+    assert_eq!(run(&mut s, "mkdir lab && cd lab && echo hi > note.txt && ls && pwd"), "note.txt\n/root/lab\n");
+    assert_eq!(s.run_line("mkdir /root/lab").0.stderr(), "mkdir: cannot create directory '/root/lab': File exists\n");
+    assert_eq!(s.run_line("mkdir a/b").0.stderr(), "mkdir: cannot create directory 'a/b': No such file or directory\n");
+    assert_eq!(run(&mut s, "mkdir -p a/b && ls a"), "b\n");
+    assert_eq!(s.run_line("cat /root/lab").0.stderr(), "cat: /root/lab: Is a directory\n");
+    assert_eq!(s.run_line("rm /root/lab").0.stderr(), "rm: cannot remove '/root/lab': Is a directory\n");
+    assert_eq!(run(&mut s, "cd .. && ls"), "lab\nweb.yaml\n");
+    assert_eq!(run(&mut s, "rm -r lab && ls && ls /tmp"), "web.yaml\n");
+    assert_eq!(s.run_line("ls lab").0.stderr(), "ls: cannot access 'lab': No such file or directory\n");
 }

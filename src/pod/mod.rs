@@ -104,6 +104,31 @@ impl PodHost<'_> {
     }
 }
 
+/// The container's directories: its image's and volumes' (`view`), and those made meanwhile.
+impl shell::files::Tree for PodHost<'_> {
+    fn dirs(&self) -> &VecSet<String> {
+        &self.dirs
+    }
+
+    fn make_dir(&mut self, path: &str) -> Result<(), String> {
+        self.dirs.insert(path.to_string());
+        self.view.mkdir(&mut self.sim.fs, path)
+    }
+
+    fn remove_dir(&mut self, path: &str, files: &[String]) {
+        let prefix = format!("{path}/");
+        for f in files {
+            self.removed.insert(f.clone());
+        }
+        self.dirs.retain(|d| d != path && !d.starts_with(&prefix));
+        self.removed.insert(path.to_string());
+    }
+
+    fn removed_file(&mut self, path: &str) {
+        self.removed.insert(path.to_string());
+    }
+}
+
 impl shell::Host for PodHost<'_> {
     fn run(&mut self, argv: &[String], stdin: Option<&str>, out: &mut Output) -> i32 {
         let mut env = Env::new();

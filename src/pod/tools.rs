@@ -15,6 +15,9 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
     let args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
     let files: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-') || *a == "-").collect();
     let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| a.trim_start_matches('-')).collect();
+    if let Some(code) = crate::shell::files::run(name, argv, env, host, out) {
+        return code;
+    }
     match name {
         "hostname" => {
             out.out(&format!("{}\n", env.var("HOSTNAME").unwrap_or("")));
@@ -44,103 +47,6 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
                 }
             }
             code
-        }
-        "ls" => {
-            let targets: Vec<&str> = if files.is_empty() { vec!["."] } else { files };
-            let mut code = 0;
-            for t in &targets {
-                let p = env.resolve_path(t);
-                if env.file(&p).is_some() {
-                    out.out(&format!("{t}\n"));
-                    continue;
-                }
-                if !host.dirs.contains(&p) && p != "/" {
-                    out.err(&format!("ls: cannot access '{t}': No such file or directory\n"));
-                    code = 2;
-                    continue;
-                }
-                let prefix = if p == "/" { "/".to_string() } else { format!("{p}/") };
-                let mut names: crate::collections::VecSet<String> = crate::collections::VecSet::new();
-                for (f, _) in env.files() {
-                    if let Some(rest) = f.strip_prefix(&prefix) {
-                        names.insert(rest.split('/').next().unwrap_or(rest).to_string());
-                    }
-                }
-                for d in &host.dirs {
-                    if let Some(rest) = d.strip_prefix(&prefix) {
-                        names.insert(rest.split('/').next().unwrap_or(rest).to_string());
-                    }
-                }
-                names.retain(|n| !n.is_empty() && (flags.contains('a') || !n.starts_with('.')));
-                if targets.len() > 1 {
-                    out.out(&format!("{t}:\n"));
-                }
-                for n in names {
-                    out.out(&format!("{n}\n"));
-                }
-            }
-            code
-        }
-        "mkdir" => {
-            let mut code = 0;
-            for f in files {
-                let p = env.resolve_path(f);
-                if host.dirs.contains(&p) || env.file(&p).is_some() {
-                    if !flags.contains('p') {
-                        out.err(&format!("mkdir: cannot create directory '{f}': File exists\n"));
-                        code = 1;
-                    }
-                    continue;
-                }
-                let parent = p.rsplit_once('/').map(|(a, _)| a).unwrap_or("");
-                if !parent.is_empty() && !host.dirs.contains(parent) && !flags.contains('p') {
-                    out.err(&format!("mkdir: cannot create directory '{f}': No such file or directory\n"));
-                    code = 1;
-                    continue;
-                }
-                host.dirs.insert(p.clone());
-                if let Err(e) = host.view.mkdir(&mut host.sim.fs, &p) {
-                    out.err(&format!("mkdir: cannot create directory '{f}': {e}\n"));
-                    code = 1;
-                }
-            }
-            code
-        }
-        "rm" => {
-            let mut code = 0;
-            for f in files {
-                let p = env.resolve_path(f);
-                if env.remove_file(&p).is_some() {
-                    host.removed.insert(p);
-                } else if host.dirs.contains(&p) {
-                    if flags.contains('r') || flags.contains('R') {
-                        let prefix = format!("{p}/");
-                        let inner: Vec<String> = env.files().filter(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.to_string()).collect();
-                        for k in inner {
-                            env.remove_file(&k);
-                            host.removed.insert(k);
-                        }
-                        host.dirs.retain(|d| d != &p && !d.starts_with(&prefix));
-                        host.removed.insert(p);
-                    } else {
-                        out.err(&format!("rm: cannot remove '{f}': Is a directory\n"));
-                        code = 1;
-                    }
-                } else if !flags.contains('f') {
-                    out.err(&format!("rm: cannot remove '{f}': No such file or directory\n"));
-                    code = 1;
-                }
-            }
-            code
-        }
-        "touch" => {
-            for f in files {
-                let p = env.resolve_path(f);
-                if env.file(&p).is_none() {
-                    env.write_file(&p, "");
-                }
-            }
-            0
         }
         "env" | "printenv" => {
             let vars = env.exported_vars();

@@ -19,6 +19,9 @@ pub struct Env {
     pub exit_requested: Option<i32>,
     /// In-memory files by absolute, normalized path.
     files: VecMap<String, String>,
+    /// The machine's directories, for the lab machine's shell (`cd` checks them, `ls`, `mkdir`
+    /// and `rm` use them). Empty in a container's shell, whose directories the pod keeps.
+    pub dirs: VecSet<String>,
 }
 
 impl Env {
@@ -82,6 +85,13 @@ impl Env {
             Some(rest) if rest.starts_with('/') && home != "/" => format!("~{rest}"),
             _ => cwd.into(),
         }
+    }
+
+    /// Whether `path` (absolute) is a directory of the machine: the root, a known one, or one a
+    /// file or known directory lies under.
+    pub fn is_dir(&self, path: &str) -> bool {
+        let prefix = format!("{}/", path.trim_end_matches('/'));
+        path == "/" || self.dirs.contains(path) || self.files.keys().any(|f| f.starts_with(&prefix)) || self.dirs.iter().any(|d| d.starts_with(&prefix))
     }
 
     pub fn cwd(&self) -> &str {

@@ -32,6 +32,7 @@ mod cond;
 mod env;
 mod exec;
 mod expand;
+pub mod files;
 mod guard;
 mod param;
 mod parse;
