@@ -228,4 +228,7 @@ fn the_lab_machine_has_directories_and_the_file_tools() {
     assert_eq!(run(&mut s, "cd .. && ls"), "lab\nweb.yaml\n");
     assert_eq!(run(&mut s, "rm -r lab && ls && ls /tmp"), "web.yaml\n");
     assert_eq!(s.run_line("ls lab").0.stderr(), "ls: cannot access 'lab': No such file or directory\n");
+    assert_eq!(s.run_line("echo x > nodir/f.txt").0.stderr(), "bash: nodir/f.txt: No such file or directory\n");
+    assert_eq!(s.run_line("cat > /tmp/f.txt <<EOF\nhi\nEOF").0.stderr(), "");
+    assert_eq!(run(&mut s, "cat /tmp/f.txt"), "hi\n");
 }

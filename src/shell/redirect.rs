@@ -204,6 +204,11 @@ fn file_sink(sh: &mut Shell<'_>, plan: &Plan, path: &str, append: bool) -> Optio
         "/dev/stderr" | "/dev/fd/2" => Some(plan.stderr.clone()),
         _ => {
             let absolute = sh.env.resolve_path(path);
+            // On the lab machine, whose directories the shell knows: no file in a missing one.
+            let parent = absolute.rsplit_once('/').map(|(p, _)| p).filter(|p| !p.is_empty()).unwrap_or("/");
+            if !sh.env.dirs.is_empty() && !sh.env.is_dir(parent) {
+                return None;
+            }
             if append {
                 sh.env.append_file(&absolute, "");
             } else {
