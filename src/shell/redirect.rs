@@ -205,7 +205,8 @@ fn file_sink(sh: &mut Shell<'_>, plan: &Plan, path: &str, append: bool) -> Optio
         _ => {
             let absolute = sh.env.resolve_path(path);
             // On the lab machine, whose directories the shell knows: no file in a missing one,
-            // and none over a directory (k8s-diff: bash would say `Is a directory` for that).
+            // and none over a directory.
+            // k8s-diff: over a directory bash says `Is a directory`; this says `No such file`.
             let parent = absolute.rsplit_once('/').map(|(p, _)| p).filter(|p| !p.is_empty()).unwrap_or("/");
             if !sh.env.dirs.is_empty() && (!sh.env.is_dir(parent) || sh.env.is_dir(&absolute)) {
                 return None;
