@@ -50,6 +50,17 @@ impl Files for SessionFiles<'_> {
         }
         Err(format!("error: the path \"{path}\" does not exist"))
     }
+
+    fn list_dir(&self, path: &str, deep: bool) -> Option<Vec<String>> {
+        let dir = self.env.resolve_path(path);
+        if self.env.dirs.is_empty() || !self.env.is_dir(&dir) {
+            return None;
+        }
+        let prefix = if dir == "/" { dir.clone() } else { format!("{dir}/") };
+        let shown = if path.ends_with('/') { path.to_string() } else { format!("{path}/") };
+        let found = self.env.files().filter_map(|(f, _)| f.strip_prefix(&prefix)).filter(|rest| deep || !rest.contains('/'));
+        Some(found.filter(|rest| [".json", ".yaml", ".yml"].iter().any(|x| rest.ends_with(x))).map(|rest| format!("{shown}{rest}")).collect())
+    }
 }
 
 struct Host<'a> {

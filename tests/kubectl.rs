@@ -222,3 +222,18 @@ fn json_is_written_html_safe_as_gos_encoder_writes_it() {
     // The escaped annotation reads back as the same configuration: nothing to change.
     assert_eq!(run(&mut s, "kubectl apply -f cm.yaml").0, "configmap/page unchanged\n");
 }
+
+#[test]
+fn a_directory_given_to_f_stands_for_its_manifests() {
+    // kubectl's file visitor: the .json, .yaml and .yml files in the directory, in name order;
+    // below it only with -R.
+    let mut s = session();
+    s.write_file("web.yaml", include_str!("../lessons/files/web.yaml"));
+    run(&mut s, "mkdir -p lab/more && cd lab && echo 'not yaml' > notes.txt");
+    s.write_file("/root/lab/b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n");
+    s.write_file("/root/lab/a.yml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
+    s.write_file("/root/lab/more/c.json", r#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}"#);
+    assert_eq!(run(&mut s, "kubectl apply -f ."), ("configmap/a created\nconfigmap/b created\n".into(), String::new(), 0));
+    assert_eq!(run(&mut s, "kubectl apply -f /root/lab -R").0, "configmap/a unchanged\nconfigmap/b unchanged\nconfigmap/c created\n");
+    assert_eq!(run(&mut s, "kubectl delete -f ../lab/ -R").0, "configmap \"a\" deleted\nconfigmap \"b\" deleted\nconfigmap \"c\" deleted\n");
+}

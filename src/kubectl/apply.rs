@@ -45,10 +45,19 @@ fn last_applied_text(applied: &Value) -> String {
 pub type Sourced = Vec<(String, Result<Document, Diagnostic>)>;
 
 /// Reads every `-f` source into documents (with the name kubectl uses for the source).
-pub fn read_sources(ctx: &mut Ctx<'_>, files: &[String]) -> (Sourced, bool) {
+/// A directory stands for the manifests in it (below it too with `recursive`), as kubectl's
+/// file visitor reads them.
+pub fn read_sources(ctx: &mut Ctx<'_>, files: &[String], recursive: bool) -> (Sourced, bool) {
     let mut docs = Vec::new();
     let mut failed = false;
+    let mut expanded = Vec::new();
     for file in files {
+        match (file != "-").then(|| ctx.files.list_dir(file, recursive)).flatten() {
+            Some(inside) => expanded.extend(inside),
+            None => expanded.push(file.clone()),
+        }
+    }
+    for file in &expanded {
         let (name, text) = if file == "-" {
             ("STDIN".to_string(), ctx.stdin.unwrap_or("").to_string())
         } else {
@@ -213,7 +222,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         return 1;
     }
     let flag_ns = a.get("namespace").map(String::from);
-    let (docs, mut failed) = read_sources(ctx, &files);
+    let (docs, mut failed) = read_sources(ctx, &files, a.bool("recursive"));
     // Both say "creating" in their errors ("error when creating \"web.yaml\": ...").
     let verb = "creating";
     for (source, d) in docs {

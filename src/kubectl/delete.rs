@@ -77,7 +77,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let mut keys: Vec<ObjKey> = Vec::new();
     let files = a.all("filename");
     if !files.is_empty() {
-        let (docs, failed) = super::apply::read_sources(ctx, &files);
+        let (docs, failed) = super::apply::read_sources(ctx, &files, a.bool("recursive"));
         if failed {
             code = 1;
         }

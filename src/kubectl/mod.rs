@@ -27,6 +27,13 @@ use crate::sim::Sim;
 pub trait Files {
     /// The file's text, or kubectl's error for a missing file.
     fn read(&self, path: &str) -> Result<String, String>;
+
+    /// For a directory, the manifests in it (`.json`, `.yaml`, `.yml`; below it too with
+    /// `deep`), named as kubectl names them (`lab/web.yaml`), in order; `None` for anything else.
+    fn list_dir(&self, path: &str, deep: bool) -> Option<Vec<String>> {
+        let _ = (path, deep);
+        None
+    }
 }
 
 /// No files at all.
