@@ -26,9 +26,9 @@ pub fn complete(session: &Session, t: usize, line: &str) -> (usize, Vec<String>)
     let mut cands: Vec<String> = if words.is_empty() {
         PROGRAMS.iter().map(|s| s.to_string()).collect()
     } else if words[0] == "kubectl" || words[0] == "k" {
-        kubectl_candidates(session, t, &words[1..])
+        kubectl_candidates(session, t, &words[1..], word)
     } else {
-        files(session, t)
+        paths(session, t, word, words[0] == "cd")
     };
     cands.retain(|c| c.starts_with(word));
     crate::sort::sort(&mut cands);
@@ -36,15 +36,32 @@ pub fn complete(session: &Session, t: usize, line: &str) -> (usize, Vec<String>)
     (start, cands)
 }
 
-fn files(session: &Session, t: usize) -> Vec<String> {
-    let dir = format!("{}/", session.cwd_in(t).trim_end_matches('/'));
-    session.env.files().map(|(n, _)| n.strip_prefix(dir.as_str()).unwrap_or(n).to_string()).collect()
+/// The files and directories (with a trailing `/`, as bash completes them) in the directory
+/// `word` names so far; only directories for `cd`.
+fn paths(session: &Session, t: usize, word: &str, dirs_only: bool) -> Vec<String> {
+    let typed_dir = word.rfind('/').map_or("", |i| &word[..=i]);
+    let dir = if typed_dir.starts_with('/') { typed_dir.to_string() } else { format!("{}/{typed_dir}", session.cwd_in(t)) };
+    let dir = session.env.resolve_path(&dir);
+    let prefix = if dir == "/" { dir } else { format!("{dir}/") };
+    let env = &session.env;
+    let mut out = Vec::new();
+    for entry in env.files().map(|(f, _)| (f, false)).chain(env.dirs.iter().map(|d| (d.as_str(), true))) {
+        let Some(rest) = entry.0.strip_prefix(&prefix) else { continue };
+        match rest.split_once('/') {
+            Some((name, _)) => out.push(format!("{typed_dir}{name}/")),
+            None if entry.1 => out.push(format!("{typed_dir}{rest}/")),
+            None if !dirs_only => out.push(format!("{typed_dir}{rest}")),
+            None => {}
+        }
+    }
+    out.retain(|p| !p.is_empty() && !p.ends_with("//"));
+    out
 }
 
-fn kubectl_candidates(session: &Session, t: usize, args: &[&str]) -> Vec<String> {
+fn kubectl_candidates(session: &Session, t: usize, args: &[&str], word: &str) -> Vec<String> {
     let prev = args.last().copied().unwrap_or("");
     if matches!(prev, "-f" | "--filename") {
-        return files(session, t);
+        return paths(session, t, word, false);
     }
     if matches!(prev, "-n" | "--namespace") {
         return session.sim.store.list(Kind::Namespace, None).map(|(k, _)| k.name.clone()).collect();
@@ -130,5 +147,17 @@ mod tests {
         assert_eq!(complete(s, 0, "kubectl get pods\u{3000}we").1, ["web-0", "web-1"]);
         assert_eq!(complete(s, 0, "한글\u{3000}").1, ["deploy.yaml", "web.yaml"]);
         assert_eq!(common_prefix(&["가나".into(), "가다".into()]), "가");
+    }
+
+    #[test]
+    fn completes_paths_a_directory_at_a_time_as_bash_does() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "mkdir -p lab/db && echo x > lab/a.yaml && cd lab");
+        let s = &lab.session;
+        assert_eq!(complete(s, 0, "cat ").1, ["a.yaml", "db/"]);
+        assert_eq!(complete(s, 0, "cd ").1, ["db/"]);
+        assert_eq!(complete(s, 1, "kubectl apply -f lab/").1, ["lab/a.yaml", "lab/db/"]);
+        assert_eq!(complete(s, 1, "cat /root/w").1, ["/root/web.yaml"]);
+        assert_eq!(complete(s, 1, "cd /u").1, ["/usr/"]);
     }
 }

@@ -534,7 +534,9 @@ impl App {
                 match cands.len() {
                     0 => false,
                     1 => {
-                        self.inputs[t] = format!("{}{} ", &line[..start], cands[0]);
+                        // A directory stays open for the next name, as in bash.
+                        let space = if cands[0].ends_with('/') { "" } else { " " };
+                        self.inputs[t] = format!("{}{}{space}", &line[..start], cands[0]);
                         true
                     }
                     _ => {
