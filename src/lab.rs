@@ -245,12 +245,16 @@ impl Lab {
         self.snapshots.retain(|s| s.applied <= applied && s.at() <= now);
     }
 
-    /// Keeps this moment as a snapshot if the last one is a minute of virtual time behind.
+    /// Keeps this moment as a snapshot if the last one is far enough behind (a minute of
+    /// virtual time at least).
     /// Called where the journal is applied up to now (a later entry may share this moment: it
     /// is applied after the snapshot, as in any replay).
     fn maybe_snapshot(&mut self) {
         let now = self.now();
-        if now < self.snapshots.last().map_or(0, Snapshot::at) + SNAPSHOT_EVERY_MS {
+        // Further apart as the lab grows (about 16 over its length), so that a reload's replay
+        // does not spend its time copying.
+        let every = SNAPSHOT_EVERY_MS.max(now / 16);
+        if now < self.snapshots.last().map_or(0, Snapshot::at) + every {
             return;
         }
         let snap = Snapshot { applied: self.applied, session: self.session.clone(), scrollback: self.terms.iter().map(|t| t.scrollback.clone()).collect(), synced: self.synced.clone() };
