@@ -57,7 +57,15 @@ impl Files for SessionFiles<'_> {
             return None;
         }
         let prefix = if dir == "/" { dir.clone() } else { format!("{dir}/") };
-        let shown = if path.ends_with('/') { path.to_string() } else { format!("{path}/") };
+        // Named as Go's filepath.Join(dir, name) names them: `a.yaml` for `.`, `lab/a.yaml`.
+        let mut base = path.trim_end_matches('/');
+        while let Some(rest) = base.strip_prefix("./") {
+            base = rest.trim_start_matches('/');
+        }
+        let shown = match base {
+            "" | "." => String::new(),
+            b => format!("{b}/"),
+        };
         let found = self.env.files().filter_map(|(f, _)| f.strip_prefix(&prefix)).filter(|rest| deep || !rest.contains('/'));
         Some(found.filter(|rest| [".json", ".yaml", ".yml"].iter().any(|x| rest.ends_with(x))).map(|rest| format!("{shown}{rest}")).collect())
     }

@@ -236,4 +236,9 @@ fn a_directory_given_to_f_stands_for_its_manifests() {
     assert_eq!(run(&mut s, "kubectl apply -f ."), ("configmap/a created\nconfigmap/b created\n".into(), String::new(), 0));
     assert_eq!(run(&mut s, "kubectl apply -f /root/lab -R").0, "configmap/a unchanged\nconfigmap/b unchanged\nconfigmap/c created\n");
     assert_eq!(run(&mut s, "kubectl delete -f ../lab/ -R").0, "configmap \"a\" deleted\nconfigmap \"b\" deleted\nconfigmap \"c\" deleted\n");
+    // Sources are named as filepath.Join names them, in kubectl's errors too.
+    s.write_file("/root/lab/bad.yaml", "kind: ConfigMap\n");
+    assert!(run(&mut s, "kubectl apply -f .").1.contains("error validating \"bad.yaml\""), "{:?}", run(&mut s, "kubectl apply -f ."));
+    assert!(run(&mut s, "kubectl apply -f ./").1.contains("error validating \"bad.yaml\""));
+    assert!(run(&mut s, "cd .. && kubectl apply -f ./lab/").1.contains("error validating \"lab/bad.yaml\""));
 }
