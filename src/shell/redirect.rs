@@ -107,9 +107,12 @@ pub fn open(
                             }
                             // `>&file` sends both streams to the file.
                             _ if fd == 1 => {
-                                let Some(sink) = file_sink(sh, &plan, &text, false) else {
-                                    out.err(&format!("bash: {text}: No such file or directory\n"));
-                                    return Ok(None);
+                                let sink = match file_sink(sh, &plan, &text, false) {
+                                    Ok(sink) => sink,
+                                    Err(why) => {
+                                        out.err(&format!("bash: {text}: {why}\n"));
+                                        return Ok(None);
+                                    }
                                 };
                                 plan.stderr = sink.clone();
                                 sink
@@ -136,9 +139,12 @@ pub fn open(
                             continue;
                         }
                         let append = matches!(kind, Kind::Append | Kind::ReadWrite);
-                        let Some(sink) = file_sink(sh, &plan, &path, append) else {
-                            out.err(&format!("bash: {path}: No such file or directory\n"));
-                            return Ok(None);
+                        let sink = match file_sink(sh, &plan, &path, append) {
+                            Ok(sink) => sink,
+                            Err(why) => {
+                                out.err(&format!("bash: {path}: {why}\n"));
+                                return Ok(None);
+                            }
                         };
                         set(&mut plan, fd, sink);
                     }
@@ -148,9 +154,12 @@ pub fn open(
                 let Some(path) = target_path(sh, word, out)? else {
                     return Ok(None);
                 };
-                let Some(sink) = file_sink(sh, &plan, &path, *append) else {
-                    out.err(&format!("bash: {path}: No such file or directory\n"));
-                    return Ok(None);
+                let sink = match file_sink(sh, &plan, &path, *append) {
+                    Ok(sink) => sink,
+                    Err(why) => {
+                        out.err(&format!("bash: {path}: {why}\n"));
+                        return Ok(None);
+                    }
                 };
                 plan.stdout = sink.clone();
                 plan.stderr = sink;
@@ -195,28 +204,32 @@ fn target_path(sh: &mut Shell<'_>, raw: &str, out: &mut Output) -> Result<Option
 }
 
 /// Opens `path` for writing: truncates it unless `append`; `/dev/null`,
-/// `/dev/stdout` and `/dev/stderr` are recognised. `None` for an empty path.
-fn file_sink(sh: &mut Shell<'_>, plan: &Plan, path: &str, append: bool) -> Option<Sink> {
+/// `/dev/stdout` and `/dev/stderr` are recognised. Why not, in bash's words, when it cannot.
+fn file_sink(sh: &mut Shell<'_>, plan: &Plan, path: &str, append: bool) -> Result<Sink, &'static str> {
     match path {
-        "" => None,
-        "/dev/null" => Some(Sink::Null),
-        "/dev/stdout" | "/dev/fd/1" => Some(plan.stdout.clone()),
-        "/dev/stderr" | "/dev/fd/2" => Some(plan.stderr.clone()),
+        "" => Err("No such file or directory"),
+        "/dev/null" => Ok(Sink::Null),
+        "/dev/stdout" | "/dev/fd/1" => Ok(plan.stdout.clone()),
+        "/dev/stderr" | "/dev/fd/2" => Ok(plan.stderr.clone()),
         _ => {
             let absolute = sh.env.resolve_path(path);
             // On the lab machine, whose directories the shell knows: no file in a missing one,
             // and none over a directory.
-            // k8s-diff: over a directory bash says `Is a directory`; this says `No such file`.
-            let parent = absolute.rsplit_once('/').map(|(p, _)| p).filter(|p| !p.is_empty()).unwrap_or("/");
-            if !sh.env.dirs.is_empty() && (!sh.env.is_dir(parent) || sh.env.is_dir(&absolute)) {
-                return None;
+            if !sh.env.dirs.is_empty() {
+                let parent = absolute.rsplit_once('/').map(|(p, _)| p).filter(|p| !p.is_empty()).unwrap_or("/");
+                if sh.env.is_dir(&absolute) {
+                    return Err("Is a directory");
+                }
+                if !sh.env.is_dir(parent) {
+                    return Err("No such file or directory");
+                }
             }
             if append {
                 sh.env.append_file(&absolute, "");
             } else {
                 sh.env.write_file(&absolute, "");
             }
-            Some(Sink::File(absolute))
+            Ok(Sink::File(absolute))
         }
     }
 }
