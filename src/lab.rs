@@ -131,6 +131,8 @@ impl Lab {
         for t in 0..lab.terms.len() {
             lab.push_prompt(t);
         }
+        // The start is the first snapshot: scrubbing to any moment replays from a snapshot.
+        lab.snapshots.push(lab.snapshot());
         lab
     }
 
@@ -257,7 +259,7 @@ impl Lab {
         if now < self.snapshots.last().map_or(0, Snapshot::at) + every {
             return;
         }
-        let snap = Snapshot { applied: self.applied, session: self.session.clone(), scrollback: self.terms.iter().map(|t| t.scrollback.clone()).collect(), synced: self.synced.clone() };
+        let snap = self.snapshot();
         self.snapshots.push(snap);
         if self.snapshots.len() > MAX_SNAPSHOTS {
             let mut i = 0;
@@ -266,6 +268,10 @@ impl Lab {
                 i % 2 == 1
             });
         }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot { applied: self.applied, session: self.session.clone(), scrollback: self.terms.iter().map(|t| t.scrollback.clone()).collect(), synced: self.synced.clone() }
     }
 
     /// How many snapshots the lab keeps to scrub back to.
@@ -412,38 +418,25 @@ impl Lab {
     /// Rebuilds the lab as it was at virtual time `at` (back or forward), keeping the journal
     /// so that scrubbing forward again replays what was done.
     pub fn seek(&mut self, at: u64) {
-        let start = self.snapshots.iter().rev().find(|s| s.at() <= at && s.scrollback.len() == self.terms.len()).cloned();
-        if let Some(s) = start {
-            self.session = s.session;
-            for (t, text) in s.scrollback.into_iter().enumerate() {
-                self.terms[t].scrollback = text;
-            }
-            self.synced = s.synced;
-            self.applied = s.applied;
-            let horizon = self.horizon.max(self.now());
-            self.run_to(at);
-            self.horizon = horizon.max(self.now());
-            return;
-        }
-        let journal = std::mem::take(&mut self.journal);
-        let histories: Vec<Vec<String>> = self.terms.iter().map(|t| t.history.clone()).collect();
-        let files = self.files.clone();
+        // The latest snapshot at or before `at`; the start when there is none (it is always
+        // kept, unless the snapshots were dropped, as the tests do to replay from the start).
+        let s = match self.snapshots.iter().rev().find(|s| s.at() <= at) {
+            Some(s) => s.clone(),
+            None => Lab::new(self.seed, self.initial_files.clone(), self.terms.len()).snapshot(),
+        };
         let horizon = self.horizon.max(self.now());
-        let mut fresh = Lab::new(self.seed, self.initial_files.clone(), self.terms.len());
-        fresh.journal = journal;
-        fresh.run_to(at);
-        fresh.horizon = horizon;
-        fresh.files = files;
-        for (t, h) in histories.into_iter().enumerate() {
-            fresh.term(t).history = h;
+        self.session = s.session;
+        for t in 0..self.terms.len() {
+            // A terminal opened after the snapshot had only its first prompt then.
+            self.terms[t].scrollback = match s.scrollback.get(t) {
+                Some(text) => text.clone(),
+                None => vec![(Style::Prompt, self.session.prompt_in(t))],
+            };
         }
-        // The snapshots after `at` stay valid (the journal is unchanged): the replay's own, all
-        // at or before `at`, come first.
-        let later: Vec<Snapshot> = std::mem::take(&mut self.snapshots);
-        let first_later = later.first().map_or(u64::MAX, Snapshot::at);
-        fresh.snapshots.retain(|s| s.at() < first_later);
-        fresh.snapshots.extend(later);
-        *self = fresh;
+        self.synced = s.synced;
+        self.applied = s.applied;
+        self.run_to(at);
+        self.horizon = horizon.max(self.now());
     }
 
     /// Adds an editor file, or replaces its text.
@@ -786,7 +779,9 @@ mod tests {
     /// The same lab rebuilt from its save (a replay from the start, no snapshots) and sought.
     fn replayed(lab: &Lab, at: u64) -> Lab {
         let mut fresh = Lab::restore(Saved::from_json(&lab.save().to_json()).unwrap(), 2).unwrap();
-        assert_eq!(fresh.snapshot_count() > 0, fresh.now() >= SNAPSHOT_EVERY_MS);
+        // The start is always a snapshot; later ones come once a minute has passed.
+        assert_eq!(fresh.snapshots.first().map(|s| (s.at(), s.applied)), Some((0, 0)));
+        assert_eq!(fresh.snapshot_count() > 1, fresh.now() >= SNAPSHOT_EVERY_MS);
         fresh.snapshots.clear();
         fresh.seek(at);
         fresh

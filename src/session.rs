@@ -196,8 +196,7 @@ impl crate::shell::files::Tree for MachineDirs {
     }
 
     fn remove_dir(&mut self, path: &str, _files: &[String]) {
-        let prefix = format!("{path}/");
-        self.0.retain(|d| d != path && !d.starts_with(&prefix));
+        crate::shell::files::forget_tree(&mut self.0, path);
     }
 
     fn removed_file(&mut self, _path: &str) {}

@@ -116,11 +116,10 @@ impl shell::files::Tree for PodHost<'_> {
     }
 
     fn remove_dir(&mut self, path: &str, files: &[String]) {
-        let prefix = format!("{path}/");
         for f in files {
             self.removed.insert(f.clone());
         }
-        self.dirs.retain(|d| d != path && !d.starts_with(&prefix));
+        shell::files::forget_tree(&mut self.dirs, path);
         self.removed.insert(path.to_string());
     }
 

@@ -90,8 +90,13 @@ impl Env {
     /// Whether `path` (absolute) is a directory of the machine: the root, a known one, or one a
     /// file or known directory lies under.
     pub fn is_dir(&self, path: &str) -> bool {
+        self.is_dir_among(&self.dirs, path)
+    }
+
+    /// [`Env::is_dir`] with the directories kept elsewhere (a container's).
+    pub fn is_dir_among(&self, dirs: &VecSet<String>, path: &str) -> bool {
         let prefix = format!("{}/", path.trim_end_matches('/'));
-        path == "/" || self.dirs.contains(path) || self.files.keys().any(|f| f.starts_with(&prefix)) || self.dirs.iter().any(|d| d.starts_with(&prefix))
+        path == "/" || dirs.contains(path) || self.files.keys().any(|f| f.starts_with(&prefix)) || dirs.iter().any(|d| d.starts_with(&prefix))
     }
 
     pub fn cwd(&self) -> &str {

@@ -20,8 +20,13 @@ pub trait Tree {
 
 /// Whether `path` (absolute) is a directory: the root, a known one, or one a file lies under.
 pub fn is_dir(env: &Env, tree: &dyn Tree, path: &str) -> bool {
-    let prefix = format!("{}/", path.trim_end_matches('/'));
-    path == "/" || tree.dirs().contains(path) || env.files().any(|(f, _)| f.starts_with(&prefix)) || tree.dirs().iter().any(|d| d.starts_with(&prefix))
+    env.is_dir_among(tree.dirs(), path)
+}
+
+/// Forgets directory `path` and the directories under it.
+pub fn forget_tree(dirs: &mut VecSet<String>, path: &str) {
+    let prefix = format!("{path}/");
+    dirs.retain(|d| d != path && !d.starts_with(&prefix));
 }
 
 /// Runs `ls`, `mkdir`, `rm` or `touch`; `None` for another command.
