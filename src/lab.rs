@@ -6,10 +6,11 @@
 //! The yew components in `ui` only render a `Lab` and call its methods; the native tests drive
 //! it the same way.
 
+use crate::jv;
 use crate::session::Session;
 use crate::shell::Stream;
 use crate::sim::{SimConfig, SimTime};
-use serde_json::{json, Value};
+use serde_json::{Value};
 
 /// The seed the page starts from (the seed lab's draws; see `tests/seed_lab.rs`).
 pub const DEFAULT_SEED: u64 = 52;
@@ -498,21 +499,21 @@ impl Saved {
     /// The save as JSON text. The shape is serde's default for these types (pairs as arrays,
     /// acts as `{"Line": ...}` or `"Clear"`), written by hand so the page carries no derive code.
     pub fn to_json(&self) -> String {
-        let pairs = |v: &[(String, String)]| Value::Array(v.iter().map(|(a, b)| json!([a, b])).collect());
+        let pairs = |v: &[(String, String)]| Value::Array(v.iter().map(|(a, b)| jv!([a, b])).collect());
         let journal: Vec<Value> = self
             .journal
             .iter()
             .map(|e| {
                 let act = match &e.act {
-                    Act::Line(l) => json!({ "Line": l }),
-                    Act::Interrupt(l) => json!({ "Interrupt": l }),
-                    Act::Clear => json!("Clear"),
-                    Act::File { name, text } => json!({ "File": { "name": name, "text": text } }),
+                    Act::Line(l) => jv!({ "Line": l }),
+                    Act::Interrupt(l) => jv!({ "Interrupt": l }),
+                    Act::Clear => jv!("Clear"),
+                    Act::File { name, text } => jv!({ "File": { "name": name, "text": text } }),
                 };
-                json!({ "at": e.at, "term": e.term, "act": act })
+                jv!({ "at": e.at, "term": e.term, "act": act })
             })
             .collect();
-        json!({
+        jv!({
             "version": self.version, "seed": self.seed, "initial_files": pairs(&self.initial_files),
             "files": pairs(&self.files), "journal": journal, "applied": self.applied, "now": self.now,
             "histories": self.histories,

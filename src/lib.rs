@@ -5,9 +5,11 @@
 //! - `kubectl`: kubectl's commands and printers over the model.
 //! - `shell`: the terminal's shell syntax and builtins.
 //! - `session` and `replay`: a terminal over a cluster, and the script format on top.
+#![recursion_limit = "512"]
 pub mod collections;
 pub mod complete;
 pub mod i18n;
+pub mod jv;
 pub mod kubectl;
 pub mod lab;
 pub mod manifest;

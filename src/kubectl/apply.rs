@@ -2,12 +2,13 @@
 //! or update each object, one line per object in file order; an error in one document does
 //! not stop the others (reference §5.5, §5.6).
 
+use crate::jv;
 use super::args::{self, f, Flag};
 use super::errors::api_error;
 use super::Ctx;
 use crate::manifest::{self, schema, Diagnostic, Document};
 use crate::sim::{obj, Kind, ObjKey};
-use serde_json::{json, Value};
+use serde_json::{Value};
 
 pub const FLAGS: &[Flag] = &[
     f("filename", Some('f'), true),
@@ -251,7 +252,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
                     continue;
                 }
                 (Some(f), true) => {
-                    obj::meta_mut(&mut o).insert("namespace".into(), json!(f));
+                    obj::meta_mut(&mut o).insert("namespace".into(), jv!(f));
                 }
                 _ => {}
             }
@@ -264,7 +265,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
             if mode == Mode::Apply {
                 let mut applied = doc.object.clone();
                 if kind.namespaced() && obj::namespace(&applied).is_empty() {
-                    obj::meta_mut(&mut applied).insert("namespace".into(), json!(key.ns));
+                    obj::meta_mut(&mut applied).insert("namespace".into(), jv!(key.ns));
                 }
                 let text = last_applied_text(&applied);
                 obj::set_annotation(&mut o, LAST_APPLIED, &text);
@@ -288,7 +289,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         let last: Option<Value> = obj::annotation(&live, LAST_APPLIED).and_then(|t| crate::manifest::yaml::parse(t).ok());
         let mut applied = doc.object.clone();
         if kind.namespaced() && obj::namespace(&applied).is_empty() {
-            obj::meta_mut(&mut applied).insert("namespace".into(), json!(key.ns));
+            obj::meta_mut(&mut applied).insert("namespace".into(), jv!(key.ns));
         }
         let text = last_applied_text(&applied);
         let mut modified = applied.clone();
@@ -296,7 +297,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         let av = live.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
         let kind_name = kind.to_string();
         let merged = schema::three_way_merge_patch(&av, &kind_name, last.as_ref(), &modified, &live).and_then(|patch| {
-            if patch == json!({}) { Ok(live.clone()) } else { schema::strategic_merge(&av, &kind_name, &live, &patch) }
+            if patch == jv!({}) { Ok(live.clone()) } else { schema::strategic_merge(&av, &kind_name, &live, &patch) }
         });
         let merged = match merged {
             Ok(m) => m,
@@ -330,7 +331,7 @@ fn create_subcommand(ctx: &mut Ctx<'_>, a: &args::Args) -> i32 {
                 ctx.eprintln("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
                 return 1;
             };
-            match ctx.sim.create(json!({"apiVersion":"v1","kind":"Namespace","metadata":{"name":name}})) {
+            match ctx.sim.create(jv!({"apiVersion":"v1","kind":"Namespace","metadata":{"name":name}})) {
                 Ok(_) => {
                     ctx.println(&format!("namespace/{name} created"));
                     0

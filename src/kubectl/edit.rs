@@ -1,5 +1,6 @@
 //! Commands that change one field group of existing objects: `scale`, `patch`, `label`, `annotate`.
 
+use crate::jv;
 use super::args::{self, f, Args, Flag};
 use super::errors::api_error;
 use super::get::resolve;
@@ -7,7 +8,7 @@ use super::Ctx;
 use crate::manifest::{self, schema};
 use crate::sim::labels::Selector;
 use crate::sim::{obj, ApiError, Kind, ObjKey};
-use serde_json::{json, Value};
+use serde_json::{Value};
 
 fn parse_or_print(ctx: &mut Ctx<'_>, cmd: &str, argv: &[String], flags: &[Flag]) -> Option<Args> {
     match args::parse(cmd, argv, flags) {
@@ -93,7 +94,7 @@ pub fn scale(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 continue;
             }
         }
-        obj::set(&mut o, "/spec/replicas", json!(replicas));
+        obj::set(&mut o, "/spec/replicas", jv!(replicas));
         match ctx.sim.update(o) {
             Ok(_) => ctx.println(&format!("{}/{} scaled", key.kind.qualified_singular(), key.name)),
             Err(e) => {
@@ -277,9 +278,9 @@ pub fn label(ctx: &mut Ctx<'_>, argv: &[String], field: &str) -> i32 {
         };
         let before = o.clone();
         let mut bad = None;
-        let entry = obj::meta_mut(&mut o).entry(field.to_string()).or_insert(json!({}));
+        let entry = obj::meta_mut(&mut o).entry(field.to_string()).or_insert(jv!({}));
         if !entry.is_object() {
-            *entry = json!({});
+            *entry = jv!({});
         }
         let map = entry.as_object_mut().expect("just made an object");
         for (k, v) in &changes {
@@ -291,7 +292,7 @@ pub fn label(ctx: &mut Ctx<'_>, argv: &[String], field: &str) -> i32 {
                             break;
                         }
                     }
-                    map.insert(k.clone(), json!(v));
+                    map.insert(k.clone(), jv!(v));
                 }
                 None => {
                     map.remove(k);

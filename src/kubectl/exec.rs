@@ -1,11 +1,11 @@
 //! `kubectl exec` and `kubectl run`: commands in containers, and interactive shells that the
 //! session attaches the terminal to until `exit`.
 
+use crate::jv;
 use super::args::{self, f, Flag};
 use super::errors::api_error;
 use super::Ctx;
 use crate::sim::{obj, ApiError, Kind, ObjKey};
-use serde_json::json;
 
 const EXEC_FLAGS: &[Flag] = &[f("stdin", Some('i'), false), f("tty", Some('t'), false), f("container", Some('c'), true), f("quiet", Some('q'), false), f("pod-running-timeout", None, true), f("filename", Some('f'), true)];
 
@@ -171,29 +171,29 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     }
     let ns = ctx.namespace(&a);
     let rest: Vec<String> = a.rest.clone().unwrap_or_default();
-    let mut container = json!({"name": name, "image": image});
+    let mut container = jv!({"name": name, "image": image});
     if !rest.is_empty() {
         if a.bool("command") {
-            container["command"] = json!(rest);
+            container["command"] = jv!(rest);
         } else {
-            container["args"] = json!(rest);
+            container["args"] = jv!(rest);
         }
     }
     if interactive {
-        container["stdin"] = json!(true);
-        container["stdinOnce"] = json!(true);
-        container["tty"] = json!(a.bool("tty"));
+        container["stdin"] = jv!(true);
+        container["stdinOnce"] = jv!(true);
+        container["tty"] = jv!(a.bool("tty"));
     }
-    let mut labels = json!({"run": name});
+    let mut labels = jv!({"run": name});
     if let Some(l) = a.get("labels") {
-        labels = json!({});
+        labels = jv!({});
         for kv in l.split(',') {
             if let Some((k, v)) = kv.split_once('=') {
-                labels[k] = json!(v);
+                labels[k] = jv!(v);
             }
         }
     }
-    let pod = json!({"apiVersion":"v1","kind":"Pod","metadata":{"name":name,"namespace":ns,"labels":labels},"spec":{"containers":[container],"restartPolicy":restart}});
+    let pod = jv!({"apiVersion":"v1","kind":"Pod","metadata":{"name":name,"namespace":ns,"labels":labels},"spec":{"containers":[container],"restartPolicy":restart}});
     match ctx.sim.create(pod) {
         Ok(_) => {}
         Err(e) => {

@@ -1,6 +1,7 @@
 //! `kubectl get`: tables, `-o wide|yaml|json|name`, `--show-labels`, `-l`, `-A`, and `-w`
 //! (reference §5.1–5.4).
 
+use crate::jv;
 use super::args::{self, f, Args, Flag};
 use super::errors::api_error;
 use super::tables;
@@ -163,7 +164,7 @@ pub fn serialize(objs: &[Value], single: bool, fmt: &Format) -> String {
     let doc = if single && objs.len() == 1 {
         objs[0].clone()
     } else {
-        serde_json::json!({"apiVersion":"v1","items":objs,"kind":"List","metadata":{"resourceVersion":""}})
+        jv!({"apiVersion":"v1","items":objs,"kind":"List","metadata":{"resourceVersion":""}})
     };
     match fmt {
         Format::JsonPath(t) => super::template::jsonpath(t, &doc).unwrap_or_else(|e| e + "\n"),

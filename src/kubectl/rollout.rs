@@ -1,13 +1,14 @@
 //! `kubectl rollout status|history|undo|restart` for Deployments and StatefulSets, with the
 //! messages of kubectl's `polymorphichelpers` (reference §2.1).
 
+use crate::jv;
 use super::args::{self, f, Args, Flag};
 use super::errors::api_error;
 use super::get::kind_arg;
 use super::Ctx;
 use crate::sim::obj::{self, Ptr};
 use crate::sim::{ApiError, Kind, ObjKey};
-use serde_json::{json, Value};
+use serde_json::{Value};
 
 const FLAGS: &[Flag] = &[f("watch", Some('w'), true), f("timeout", None, true), f("revision", None, true), f("to-revision", None, true), f("filename", Some('f'), true), f("selector", Some('l'), true)];
 
@@ -222,7 +223,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         _ => {
             let Some(mut o) = ctx.sim.store.get(&key).cloned() else { return 1 };
             let ts = ctx.sim.timestamp();
-            obj::set(&mut o, "/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt", json!(ts));
+            obj::set(&mut o, "/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt", jv!(ts));
             if let Some(a) = o.pointer_mut("/spec/template/metadata/annotations").and_then(Value::as_object_mut) {
                 if let Some(v) = a.remove("kubectl.kubernetes.io~1restartedAt") {
                     a.insert("kubectl.kubernetes.io/restartedAt".into(), v);

@@ -1,11 +1,12 @@
 //! API defaulting, as the API server fills in fields a manifest leaves out (reference §2.1 and
 //! `pkg/apis/*/v1/defaults.go`).
 
+use crate::jv;
 use super::obj::Ptr;
 use super::obj;
 use super::resources::Kind;
 use super::Sim;
-use serde_json::{json, Value};
+use serde_json::{Value};
 
 /// Fills in the defaults of one object of `kind`.
 pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
@@ -15,104 +16,104 @@ pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
             if let Some(spec) = o.get_mut("spec") {
                 pod_spec(spec);
                 let s = spec.as_object_mut().expect("spec is an object");
-                s.entry("enableServiceLinks").or_insert(json!(true));
-                s.entry("serviceAccountName").or_insert(json!("default"));
-                s.entry("serviceAccount").or_insert(json!("default"));
-                s.entry("priority").or_insert(json!(0));
-                s.entry("preemptionPolicy").or_insert(json!("PreemptLowerPriority"));
-                s.entry("tolerations").or_insert(json!([
+                s.entry("enableServiceLinks").or_insert(jv!(true));
+                s.entry("serviceAccountName").or_insert(jv!("default"));
+                s.entry("serviceAccount").or_insert(jv!("default"));
+                s.entry("priority").or_insert(jv!(0));
+                s.entry("preemptionPolicy").or_insert(jv!("PreemptLowerPriority"));
+                s.entry("tolerations").or_insert(jv!([
                     {"effect":"NoExecute","key":"node.kubernetes.io/not-ready","operator":"Exists","tolerationSeconds":300},
                     {"effect":"NoExecute","key":"node.kubernetes.io/unreachable","operator":"Exists","tolerationSeconds":300}
                 ]));
             }
         }
         Kind::StatefulSet => {
-            default(o, "/spec/replicas", json!(1));
-            default(o, "/spec/podManagementPolicy", json!("OrderedReady"));
-            default(o, "/spec/updateStrategy/type", json!("RollingUpdate"));
+            default(o, "/spec/replicas", jv!(1));
+            default(o, "/spec/podManagementPolicy", jv!("OrderedReady"));
+            default(o, "/spec/updateStrategy/type", jv!("RollingUpdate"));
             if obj::str_at(o, "/spec/updateStrategy/type") == Some("RollingUpdate") {
-                default(o, "/spec/updateStrategy/rollingUpdate/partition", json!(0));
+                default(o, "/spec/updateStrategy/rollingUpdate/partition", jv!(0));
                 if minor >= 35 {
-                    default(o, "/spec/updateStrategy/rollingUpdate/maxUnavailable", json!(1));
+                    default(o, "/spec/updateStrategy/rollingUpdate/maxUnavailable", jv!(1));
                 }
             }
-            default(o, "/spec/revisionHistoryLimit", json!(10));
+            default(o, "/spec/revisionHistoryLimit", jv!(10));
             if minor >= 27 {
-                default(o, "/spec/persistentVolumeClaimRetentionPolicy/whenDeleted", json!("Retain"));
-                default(o, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled", json!("Retain"));
+                default(o, "/spec/persistentVolumeClaimRetentionPolicy/whenDeleted", jv!("Retain"));
+                default(o, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled", jv!("Retain"));
             }
             template(o);
             if let Some(vcts) = o.pointer_mut("/spec/volumeClaimTemplates").and_then(Value::as_array_mut) {
                 for t in vcts.iter_mut() {
                     if t.is_object() {
                         let m = t.as_object_mut().expect("object");
-                        m.entry("apiVersion").or_insert(json!("v1"));
-                        m.entry("kind").or_insert(json!("PersistentVolumeClaim"));
-                        default(t, "/spec/volumeMode", json!("Filesystem"));
-                        default(t, "/status/phase", json!("Pending"));
+                        m.entry("apiVersion").or_insert(jv!("v1"));
+                        m.entry("kind").or_insert(jv!("PersistentVolumeClaim"));
+                        default(t, "/spec/volumeMode", jv!("Filesystem"));
+                        default(t, "/status/phase", jv!("Pending"));
                     }
                 }
             }
         }
         Kind::Deployment => {
-            default(o, "/spec/replicas", json!(1));
-            default(o, "/spec/strategy/type", json!("RollingUpdate"));
+            default(o, "/spec/replicas", jv!(1));
+            default(o, "/spec/strategy/type", jv!("RollingUpdate"));
             if obj::str_at(o, "/spec/strategy/type") == Some("RollingUpdate") {
-                default(o, "/spec/strategy/rollingUpdate/maxSurge", json!("25%"));
-                default(o, "/spec/strategy/rollingUpdate/maxUnavailable", json!("25%"));
+                default(o, "/spec/strategy/rollingUpdate/maxSurge", jv!("25%"));
+                default(o, "/spec/strategy/rollingUpdate/maxUnavailable", jv!("25%"));
             }
-            default(o, "/spec/revisionHistoryLimit", json!(10));
-            default(o, "/spec/progressDeadlineSeconds", json!(600));
+            default(o, "/spec/revisionHistoryLimit", jv!(10));
+            default(o, "/spec/progressDeadlineSeconds", jv!(600));
             template(o);
         }
         Kind::ReplicaSet => {
-            default(o, "/spec/replicas", json!(1));
+            default(o, "/spec/replicas", jv!(1));
             template(o);
         }
         Kind::Service => {
-            default(o, "/spec/type", json!("ClusterIP"));
-            default(o, "/spec/sessionAffinity", json!("None"));
+            default(o, "/spec/type", jv!("ClusterIP"));
+            default(o, "/spec/sessionAffinity", jv!("None"));
             let ty = obj::str_at(o, "/spec/type").unwrap_or("ClusterIP").to_string();
             if ty != "ExternalName" {
-                default(o, "/spec/ipFamilies", json!(["IPv4"]));
-                default(o, "/spec/ipFamilyPolicy", json!("SingleStack"));
+                default(o, "/spec/ipFamilies", jv!(["IPv4"]));
+                default(o, "/spec/ipFamilyPolicy", jv!("SingleStack"));
                 if minor >= 22 {
-                    default(o, "/spec/internalTrafficPolicy", json!("Cluster"));
+                    default(o, "/spec/internalTrafficPolicy", jv!("Cluster"));
                 }
             }
             if ty == "NodePort" || ty == "LoadBalancer" {
-                default(o, "/spec/externalTrafficPolicy", json!("Cluster"));
+                default(o, "/spec/externalTrafficPolicy", jv!("Cluster"));
             }
             if let Some(ports) = o.pointer_mut("/spec/ports").and_then(Value::as_array_mut) {
                 for p in ports.iter_mut().filter(|p| p.is_object()) {
                     let port = p.get("port").cloned().unwrap_or(Value::Null);
                     let m = p.as_object_mut().expect("object");
-                    m.entry("protocol").or_insert(json!("TCP"));
+                    m.entry("protocol").or_insert(jv!("TCP"));
                     m.entry("targetPort").or_insert(port);
                 }
             }
         }
-        Kind::PersistentVolumeClaim => default(o, "/spec/volumeMode", json!("Filesystem")),
+        Kind::PersistentVolumeClaim => default(o, "/spec/volumeMode", jv!("Filesystem")),
         Kind::Namespace => {
             let name = obj::name(o).to_string();
-            default(o, "/spec/finalizers", json!(["kubernetes"]));
+            default(o, "/spec/finalizers", jv!(["kubernetes"]));
             if o.ptr("/metadata/labels/kubernetes.io~1metadata.name").is_none() {
                 obj::set_label(o, "kubernetes.io/metadata.name", &name);
             }
             if o.ptr("/status/phase").is_none() {
-                obj::set(o, "/status/phase", json!("Active"));
+                obj::set(o, "/status/phase", jv!("Active"));
             }
         }
         Kind::PersistentVolume => {
-            default(o, "/spec/persistentVolumeReclaimPolicy", json!("Retain"));
-            default(o, "/spec/volumeMode", json!("Filesystem"));
+            default(o, "/spec/persistentVolumeReclaimPolicy", jv!("Retain"));
+            default(o, "/spec/volumeMode", jv!("Filesystem"));
         }
         Kind::StorageClass => {
             if o.get("reclaimPolicy").is_none() {
-                o["reclaimPolicy"] = json!("Delete");
+                o["reclaimPolicy"] = jv!("Delete");
             }
             if o.get("volumeBindingMode").is_none() {
-                o["volumeBindingMode"] = json!("Immediate");
+                o["volumeBindingMode"] = jv!("Immediate");
             }
         }
         _ => {}
@@ -136,23 +137,23 @@ fn pod_spec(spec: &mut Value) {
     if !spec.is_object() {
         return;
     }
-    default(spec, "/restartPolicy", json!("Always"));
-    default(spec, "/terminationGracePeriodSeconds", json!(30));
-    default(spec, "/dnsPolicy", json!("ClusterFirst"));
-    default(spec, "/securityContext", json!({}));
-    default(spec, "/schedulerName", json!("default-scheduler"));
+    default(spec, "/restartPolicy", jv!("Always"));
+    default(spec, "/terminationGracePeriodSeconds", jv!(30));
+    default(spec, "/dnsPolicy", jv!("ClusterFirst"));
+    default(spec, "/securityContext", jv!({}));
+    default(spec, "/schedulerName", jv!("default-scheduler"));
     for list in ["containers", "initContainers"] {
         if let Some(cs) = spec.get_mut(list).and_then(Value::as_array_mut) {
             for c in cs.iter_mut().filter(|c| c.is_object()) {
                 let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
                 let m = c.as_object_mut().expect("object");
-                m.entry("terminationMessagePath").or_insert(json!("/dev/termination-log"));
-                m.entry("terminationMessagePolicy").or_insert(json!("File"));
-                m.entry("imagePullPolicy").or_insert(json!(super::images::default_pull_policy(&image)));
-                m.entry("resources").or_insert(json!({}));
+                m.entry("terminationMessagePath").or_insert(jv!("/dev/termination-log"));
+                m.entry("terminationMessagePolicy").or_insert(jv!("File"));
+                m.entry("imagePullPolicy").or_insert(jv!(super::images::default_pull_policy(&image)));
+                m.entry("resources").or_insert(jv!({}));
                 if let Some(ports) = m.get_mut("ports").and_then(Value::as_array_mut) {
                     for p in ports.iter_mut().filter(|p| p.is_object()) {
-                        p.as_object_mut().expect("object").entry("protocol").or_insert(json!("TCP"));
+                        p.as_object_mut().expect("object").entry("protocol").or_insert(jv!("TCP"));
                     }
                 }
             }

@@ -6,13 +6,14 @@
 //! image the node lacks takes the image's pull time (nginx-slim about 7.6 s); an image already
 //! there starts in about a second; nginx stops within a second of SIGTERM.
 
+use crate::jv;
 use super::obj::Ptr;
 use super::images::{self, PullError};
 use super::obj;
 use super::resources::Kind;
 use super::store::ObjKey;
 use super::{Sim, Timer};
-use serde_json::{json, Value};
+use serde_json::{Value};
 use crate::collections::VecSet;
 
 /// One node's pod address block. Addresses are handed out in increasing order and not reused
@@ -204,16 +205,16 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let statuses: Vec<Value> = containers(pod).iter().map(|c| waiting_status(c, "ContainerCreating", None, 0)).collect();
             sim.modify(key, |p| {
                 let st = obj::object_mut(p, "status");
-                st.insert("phase".into(), json!("Pending"));
-                st.insert("hostIP".into(), json!(host_ip));
-                st.insert("startTime".into(), json!(ts));
-                st.insert("conditions".into(), json!([
+                st.insert("phase".into(), jv!("Pending"));
+                st.insert("hostIP".into(), jv!(host_ip));
+                st.insert("startTime".into(), jv!(ts));
+                st.insert("conditions".into(), jv!([
                     {"type":"Initialized","status":"True","lastProbeTime":null,"lastTransitionTime":ts},
                     {"type":"Ready","status":"False","lastProbeTime":null,"lastTransitionTime":ts,"reason":"ContainersNotReady","message":format!("containers with unready status: [{}]", names(&statuses))},
                     {"type":"ContainersReady","status":"False","lastProbeTime":null,"lastTransitionTime":ts,"reason":"ContainersNotReady","message":format!("containers with unready status: [{}]", names(&statuses))},
                     {"type":"PodScheduled","status":"True","lastProbeTime":null,"lastTransitionTime":ts}
                 ]));
-                st.insert("containerStatuses".into(), json!(statuses));
+                st.insert("containerStatuses".into(), jv!(statuses));
             });
             let d = sim.rand_range(450, 1100);
             at(sim, key, uid, d, Step::Sandbox);
@@ -225,8 +226,8 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let ip = sim.ipam.get_mut(&node).and_then(NodeIpam::allocate).unwrap_or_default();
             sim.modify(key, |p| {
                 let st = obj::object_mut(p, "status");
-                st.insert("podIP".into(), json!(ip));
-                st.insert("podIPs".into(), json!([{"ip": ip}]));
+                st.insert("podIP".into(), jv!(ip));
+                st.insert("podIPs".into(), jv!([{"ip": ip}]));
             });
             pull(sim, key, uid, pod, &node);
         }
@@ -307,14 +308,14 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 if let Some(b) = behaviour(&c, info.as_ref()) {
                     exits = Some(exits.map_or(b, |e: (u64, i32)| if b.0 < e.0 { b } else { e }));
                 }
-                let prev = obj::arr_at(pod, "/status/containerStatuses").iter().find(|s| s.get("name") == c.get("name")).and_then(|s| s.get("lastState")).cloned().unwrap_or(json!({}));
-                statuses.push(json!({"name":c.get("name"),"image":c.get("image"),"imageID":image_id(&c),"containerID":format!("containerd://{:016x}{:016x}{:016x}{:016x}", sim_rand(sim), sim_rand(sim), sim_rand(sim), sim_rand(sim)),
+                let prev = obj::arr_at(pod, "/status/containerStatuses").iter().find(|s| s.get("name") == c.get("name")).and_then(|s| s.get("lastState")).cloned().unwrap_or(jv!({}));
+                statuses.push(jv!({"name":c.get("name"),"image":c.get("image"),"imageID":image_id(&c),"containerID":format!("containerd://{:016x}{:016x}{:016x}{:016x}", sim_rand(sim), sim_rand(sim), sim_rand(sim), sim_rand(sim)),
                     "ready":!probe,"started":true,"restartCount":restarts,"lastState":prev,"state":{"running":{"startedAt":ts}}}));
             }
             sim.modify(key, |p| {
                 let st = obj::object_mut(p, "status");
-                st.insert("phase".into(), json!("Running"));
-                st.insert("containerStatuses".into(), json!(statuses));
+                st.insert("phase".into(), jv!("Running"));
+                st.insert("containerStatuses".into(), jv!(statuses));
                 if all_ready {
                     set_ready_conditions(p, true, &ts);
                 }
@@ -340,7 +341,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                     for c in cs.iter_mut() {
                         if c.ptr("/state/running").is_some() {
-                            c["ready"] = json!(true);
+                            c["ready"] = jv!(true);
                         }
                     }
                 }
@@ -353,20 +354,20 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             }
             let policy = obj::str_at(pod, "/spec/restartPolicy").unwrap_or("Always").to_string();
             let reason = if code == 0 { "Completed" } else { "Error" };
-            let started = obj::arr_at(pod, "/status/containerStatuses").first().and_then(|s| s.ptr("/state/running/startedAt")).cloned().unwrap_or(json!(ts));
-            let terminated = json!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts,"containerID":obj::arr_at(pod, "/status/containerStatuses").first().and_then(|s| s.get("containerID")).cloned().unwrap_or(Value::Null)}});
+            let started = obj::arr_at(pod, "/status/containerStatuses").first().and_then(|s| s.ptr("/state/running/startedAt")).cloned().unwrap_or(jv!(ts));
+            let terminated = jv!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts,"containerID":obj::arr_at(pod, "/status/containerStatuses").first().and_then(|s| s.get("containerID")).cloned().unwrap_or(Value::Null)}});
             let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
             sim.modify(key, |p| {
                 if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                     for c in cs.iter_mut() {
                         c["state"] = terminated.clone();
-                        c["ready"] = json!(false);
-                        c["started"] = json!(false);
+                        c["ready"] = jv!(false);
+                        c["started"] = jv!(false);
                     }
                 }
                 set_ready_conditions(p, false, &ts);
                 if !restart {
-                    obj::set(p, "/status/phase", json!(if code == 0 { "Succeeded" } else { "Failed" }));
+                    obj::set(p, "/status/phase", jv!(if code == 0 { "Succeeded" } else { "Failed" }));
                 }
             });
             if restart {
@@ -383,7 +384,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                     if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                         for c in cs.iter_mut() {
                             c["lastState"] = st.clone();
-                            c["restartCount"] = json!(n);
+                            c["restartCount"] = jv!(n);
                         }
                     }
                 });
@@ -403,7 +404,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 sim.modify(key, |p| {
                     if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                         for c in cs.iter_mut() {
-                            c["state"] = json!({"waiting":{"reason":"CrashLoopBackOff","message":format!("back-off {}s restarting failed container={cname} pod={}_{}({uid})", (10u64 << (n - 2).min(5)).min(300), key.name, key.ns)}});
+                            c["state"] = jv!({"waiting":{"reason":"CrashLoopBackOff","message":format!("back-off {}s restarting failed container={cname} pod={}_{}({uid})", (10u64 << (n - 2).min(5)).min(300), key.name, key.ns)}});
                         }
                     }
                 });
@@ -421,15 +422,15 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             sim.modify(key, |p| {
                 if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                     for c in cs.iter_mut() {
-                        let started = c.ptr("/state/running/startedAt").cloned().unwrap_or(json!(ts));
-                        c["state"] = json!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts}});
-                        c["ready"] = json!(false);
-                        c["started"] = json!(false);
+                        let started = c.ptr("/state/running/startedAt").cloned().unwrap_or(jv!(ts));
+                        c["state"] = jv!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts}});
+                        c["ready"] = jv!(false);
+                        c["started"] = jv!(false);
                     }
                 }
                 set_ready_conditions(p, false, &ts);
                 if minor >= 27 {
-                    obj::set(p, "/status/phase", json!(if code == 0 { "Succeeded" } else { "Failed" }));
+                    obj::set(p, "/status/phase", jv!(if code == 0 { "Succeeded" } else { "Failed" }));
                 }
             });
             if minor < 27 {
@@ -442,7 +443,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
         }
         Step::FinalStatus => {
             sim.modify(key, |p| {
-                obj::meta_mut(p).insert("deletionGracePeriodSeconds".into(), json!(0));
+                obj::meta_mut(p).insert("deletionGracePeriodSeconds".into(), jv!(0));
             });
             // The status manager deletes the pod once volumes are unmounted: its reconciler
             // and housekeeping loops make this take from a few milliseconds to over a second.
@@ -518,11 +519,11 @@ fn image_id(c: &Value) -> String {
 }
 
 fn waiting_status(c: &Value, reason: &str, message: Option<String>, restarts: u32) -> Value {
-    let mut w = json!({"reason": reason});
+    let mut w = jv!({"reason": reason});
     if let Some(m) = message {
-        w["message"] = json!(m);
+        w["message"] = jv!(m);
     }
-    json!({"name":c.get("name"),"image":c.get("image"),"imageID":"","ready":false,"started":false,"restartCount":restarts,"lastState":{},"state":{"waiting":w}})
+    jv!({"name":c.get("name"),"image":c.get("image"),"imageID":"","ready":false,"started":false,"restartCount":restarts,"lastState":{},"state":{"waiting":w}})
 }
 
 fn set_waiting(sim: &mut Sim, key: &ObjKey, c: &Value, reason: &str, message: Option<String>) {
@@ -547,16 +548,16 @@ fn set_ready_conditions(p: &mut Value, ready: bool, ts: &str) {
             if ty == "Ready" || ty == "ContainersReady" {
                 let was = c.get("status").and_then(Value::as_str) == Some("True");
                 if was != ready {
-                    c["lastTransitionTime"] = json!(ts);
+                    c["lastTransitionTime"] = jv!(ts);
                 }
-                c["status"] = json!(if ready { "True" } else { "False" });
+                c["status"] = jv!(if ready { "True" } else { "False" });
                 let m = c.as_object_mut().expect("condition is an object");
                 if ready {
                     m.remove("reason");
                     m.remove("message");
                 } else {
-                    m.insert("reason".into(), json!("ContainersNotReady"));
-                    m.insert("message".into(), json!(format!("containers with unready status: [{}]", unready.join(" "))));
+                    m.insert("reason".into(), jv!("ContainersNotReady"));
+                    m.insert("message".into(), jv!(format!("containers with unready status: [{}]", unready.join(" "))));
                 }
             }
         }
@@ -634,6 +635,7 @@ pub fn pods_using_claim<'a>(sim: &'a Sim, ns: &'a str, claim: &'a str) -> impl I
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn ipam_hands_out_in_order_and_does_not_reuse_at_once() {

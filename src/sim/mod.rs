@@ -27,10 +27,11 @@ pub mod time;
 pub mod validation;
 pub mod volumes;
 
+use crate::jv;
 use obj::Ptr;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
-use serde_json::{json, Value};
+use serde_json::{Value};
 use std::cmp::Reverse;
 use crate::collections::{VecMap, VecSet};
 use std::collections::BinaryHeap;
@@ -201,21 +202,21 @@ impl Sim {
         let stamp = time::rfc3339(born);
         let mut boot = Vec::new();
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
-            boot.push(json!({"apiVersion":"v1","kind":"Namespace","metadata":{"name":ns,"labels":{"kubernetes.io/metadata.name":ns}},"spec":{"finalizers":["kubernetes"]},"status":{"phase":"Active"}}));
+            boot.push(jv!({"apiVersion":"v1","kind":"Namespace","metadata":{"name":ns,"labels":{"kubernetes.io/metadata.name":ns}},"spec":{"finalizers":["kubernetes"]},"status":{"phase":"Active"}}));
         }
         let minor = self.profile.server_minor();
         for n in self.profile.nodes.clone() {
             let cp = n.role == "control-plane";
-            let mut labels = json!({"beta.kubernetes.io/arch":"amd64","beta.kubernetes.io/os":"linux","kubernetes.io/arch":"amd64","kubernetes.io/hostname":n.name,"kubernetes.io/os":"linux"});
+            let mut labels = jv!({"beta.kubernetes.io/arch":"amd64","beta.kubernetes.io/os":"linux","kubernetes.io/arch":"amd64","kubernetes.io/hostname":n.name,"kubernetes.io/os":"linux"});
             if cp {
-                labels["node-role.kubernetes.io/control-plane"] = json!("");
+                labels["node-role.kubernetes.io/control-plane"] = jv!("");
                 if minor < 24 {
-                    labels["node-role.kubernetes.io/master"] = json!("");
+                    labels["node-role.kubernetes.io/master"] = jv!("");
                 }
             }
             let taint_key = if minor >= 25 { "node-role.kubernetes.io/control-plane" } else { "node-role.kubernetes.io/master" };
-            let taints = if cp { json!([{"effect":"NoSchedule","key":taint_key}]) } else { json!([]) };
-            let mut node = json!({"apiVersion":"v1","kind":"Node","metadata":{"name":n.name,"labels":labels},
+            let taints = if cp { jv!([{"effect":"NoSchedule","key":taint_key}]) } else { jv!([]) };
+            let mut node = jv!({"apiVersion":"v1","kind":"Node","metadata":{"name":n.name,"labels":labels},
                 "spec":{"podCIDR":n.pod_cidr,"podCIDRs":[n.pod_cidr]},
                 "status":{"addresses":[{"type":"InternalIP","address":n.ip},{"type":"Hostname","address":n.name}],
                   "capacity":{"cpu":"2","memory":"4030184Ki","pods":"110","ephemeral-storage":"30298176Ki"},
@@ -231,20 +232,20 @@ impl Sim {
             }
         }
         for sc in self.profile.storage_classes.clone() {
-            let mut o = json!({"apiVersion":"storage.k8s.io/v1","kind":"StorageClass","metadata":{"name":sc.name},
+            let mut o = jv!({"apiVersion":"storage.k8s.io/v1","kind":"StorageClass","metadata":{"name":sc.name},
                 "provisioner":sc.provisioner,"reclaimPolicy":sc.reclaim_policy,"volumeBindingMode":sc.volume_binding_mode});
             if sc.default {
-                o["metadata"]["annotations"] = json!({"storageclass.kubernetes.io/is-default-class":"true"});
+                o["metadata"]["annotations"] = jv!({"storageclass.kubernetes.io/is-default-class":"true"});
             }
             if sc.allow_volume_expansion {
-                o["allowVolumeExpansion"] = json!(true);
+                o["allowVolumeExpansion"] = jv!(true);
             }
             boot.push(o);
         }
         let dns_ip = self.profile.cluster_dns.clone();
-        boot.push(json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"kubernetes","namespace":"default","labels":{"component":"apiserver","provider":"kubernetes"}},
+        boot.push(jv!({"apiVersion":"v1","kind":"Service","metadata":{"name":"kubernetes","namespace":"default","labels":{"component":"apiserver","provider":"kubernetes"}},
             "spec":{"clusterIP":self.service_ip(1),"ports":[{"name":"https","port":443,"protocol":"TCP","targetPort":6443}]}}));
-        boot.push(json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"kube-dns","namespace":"kube-system","labels":{"k8s-app":"kube-dns","kubernetes.io/cluster-service":"true","kubernetes.io/name":"CoreDNS"}},
+        boot.push(jv!({"apiVersion":"v1","kind":"Service","metadata":{"name":"kube-dns","namespace":"kube-system","labels":{"k8s-app":"kube-dns","kubernetes.io/cluster-service":"true","kubernetes.io/name":"CoreDNS"}},
             "spec":{"clusterIP":dns_ip,"ports":[{"name":"dns","port":53,"protocol":"UDP","targetPort":53},{"name":"dns-tcp","port":53,"protocol":"TCP","targetPort":53},{"name":"metrics","port":9153,"protocol":"TCP","targetPort":9153}],"selector":{"k8s-app":"kube-dns"}}}));
         let record = self.store.record;
         self.store.record = false;
@@ -255,7 +256,7 @@ impl Sim {
         }
         // Everything above existed before the lab started.
         let cp_ip = self.profile.nodes.iter().find(|n| n.role == "control-plane").or(self.profile.nodes.first()).map(|n| n.ip.clone()).unwrap_or_default();
-        let ep = json!({"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"kubernetes","namespace":"default","labels":{"endpointslice.kubernetes.io/skip-mirror":"true"}},
+        let ep = jv!({"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"kubernetes","namespace":"default","labels":{"endpointslice.kubernetes.io/skip-mirror":"true"}},
             "subsets":[{"addresses":[{"ip":cp_ip}],"ports":[{"name":"https","port":6443,"protocol":"TCP"}]}]});
         if let Err(e) = self.create(ep) {
             panic!("bootstrap object rejected: {e}");
@@ -271,7 +272,7 @@ impl Sim {
             .collect();
         for k in keys {
             if let Some(mut o) = self.store.get(&k).cloned() {
-                obj::meta_mut(&mut o).insert("creationTimestamp".into(), json!(stamp));
+                obj::meta_mut(&mut o).insert("creationTimestamp".into(), jv!(stamp));
                 self.store.put(k, o, self.now);
             }
         }
@@ -479,7 +480,7 @@ impl Sim {
                         self.dirty.insert(Work::Namespace(key.clone()));
                     } else if ty == WatchType::Added {
                         // The root CA publisher puts the cluster's CA into every namespace.
-                        let ca = json!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kube-root-ca.crt","namespace":key.name,
+                        let ca = jv!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kube-root-ca.crt","namespace":key.name,
                             "annotations":{"kubernetes.io/description":"Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
                             "data":{"ca.crt":"-----BEGIN CERTIFICATE-----\nMIIC/jCCAeagAwIBAgIBADANBgkqhkiG9w0BAQsFADAVMRMwEQYDVQQDEwprdWJl\ncm5ldGVzMB4XDTIyMDUyODA3MDAwMFoXDTMyMDUyNTA3MDAwMFowFTETMBEGA1UE\n-----END CERTIFICATE-----\n"}});
                         let _ = self.create(ca);
@@ -643,7 +644,7 @@ impl Sim {
             String::new()
         };
         if kind.namespaced() {
-            obj::meta_mut(&mut o).insert("namespace".into(), json!(ns));
+            obj::meta_mut(&mut o).insert("namespace".into(), jv!(ns));
             match self.store.get(&ObjKey::new(Kind::Namespace, "", &ns)) {
                 None => return Err(ApiError::NotFound { resource: "namespaces".into(), name: ns }),
                 Some(n) if obj::is_deleting(n) => {
@@ -667,7 +668,7 @@ impl Sim {
                 }
                 name = names::generate_name(&mut self.rng, &prefix);
             }
-            obj::meta_mut(&mut o).insert("name".into(), json!(name));
+            obj::meta_mut(&mut o).insert("name".into(), jv!(name));
         }
         let key = ObjKey::new(kind, &ns, obj::name(&o));
         if self.store.contains(&key) {
@@ -680,12 +681,12 @@ impl Sim {
         let ts = self.timestamp();
         {
             let m = obj::meta_mut(&mut o);
-            m.insert("uid".into(), json!(uid));
-            m.insert("creationTimestamp".into(), json!(ts));
+            m.insert("uid".into(), jv!(uid));
+            m.insert("creationTimestamp".into(), jv!(ts));
             m.remove("deletionTimestamp");
             m.remove("resourceVersion");
             if has_generation(kind) {
-                m.insert("generation".into(), json!(1));
+                m.insert("generation".into(), jv!(1));
             }
         }
         self.store.put(key.clone(), o, self.now);
@@ -700,22 +701,22 @@ impl Sim {
                 if o.ptr("/spec/storageClassName").is_none() {
                     let def = self.store.list(Kind::StorageClass, None).find(|(_, sc)| obj::annotation(sc, "storageclass.kubernetes.io/is-default-class") == Some("true")).map(|(k, _)| k.name.clone());
                     if let Some(d) = def {
-                        obj::set(o, "/spec/storageClassName", json!(d));
+                        obj::set(o, "/spec/storageClassName", jv!(d));
                     }
                 }
                 add_finalizer(o, "kubernetes.io/pvc-protection");
-                obj::set(o, "/status/phase", json!("Pending"));
+                obj::set(o, "/status/phase", jv!("Pending"));
             }
             Kind::PersistentVolume => {
                 add_finalizer(o, "kubernetes.io/pv-protection");
                 if o.ptr("/status/phase").is_none() {
-                    obj::set(o, "/status/phase", json!(if o.ptr("/spec/claimRef").is_some() { "Bound" } else { "Available" }));
+                    obj::set(o, "/status/phase", jv!(if o.ptr("/spec/claimRef").is_some() { "Bound" } else { "Available" }));
                 }
             }
             Kind::Service => self.allocate_cluster_ip(o)?,
             Kind::Pod
                 if o.ptr("/status/phase").is_none() => {
-                    obj::set(o, "/status", json!({"phase":"Pending","qosClass":"BestEffort"}));
+                    obj::set(o, "/status", jv!({"phase":"Pending","qosClass":"BestEffort"}));
                 }
             _ => {}
         }
@@ -756,19 +757,19 @@ impl Sim {
                 self.service_ip(pick)
             }
         };
-        obj::set(o, "/spec/clusterIP", json!(ip));
-        obj::set(o, "/spec/clusterIPs", json!([ip]));
+        obj::set(o, "/spec/clusterIP", jv!(ip));
+        obj::set(o, "/spec/clusterIPs", jv!([ip]));
         if ty == "NodePort" || ty == "LoadBalancer" {
             let mut ports = obj::arr_at(o, "/spec/ports").to_vec();
             for p in ports.iter_mut() {
                 if p.get("nodePort").is_none() {
-                    p["nodePort"] = json!(30000 + self.rng.next_u64() % 2768);
+                    p["nodePort"] = jv!(30000 + self.rng.next_u64() % 2768);
                 }
             }
-            obj::set(o, "/spec/ports", json!(ports));
+            obj::set(o, "/spec/ports", jv!(ports));
         }
         if ty == "LoadBalancer" {
-            obj::set(o, "/status/loadBalancer", json!({}));
+            obj::set(o, "/status/loadBalancer", jv!({}));
         }
         Ok(())
     }
@@ -782,7 +783,7 @@ impl Sim {
         let Some(old) = self.store.get(&key).cloned() else {
             return Err(ApiError::NotFound { resource: kind.qualified_plural(), name: key.name });
         };
-        obj::meta_mut(&mut o).insert("namespace".into(), json!(key.ns));
+        obj::meta_mut(&mut o).insert("namespace".into(), jv!(key.ns));
         if !kind.namespaced() {
             obj::meta_mut(&mut o).remove("namespace");
         }
@@ -824,7 +825,7 @@ impl Sim {
         }
         if has_generation(kind) && old.get("spec") != o.get("spec") {
             let g = obj::i64_at(&old, "/metadata/generation").unwrap_or(1) + 1;
-            obj::meta_mut(&mut o).insert("generation".into(), json!(g));
+            obj::meta_mut(&mut o).insert("generation".into(), jv!(g));
         }
         if old == o {
             return Ok(old);
@@ -859,8 +860,8 @@ impl Sim {
             if !obj::is_deleting(&o) {
                 let ts = self.timestamp();
                 self.modify(key, |n| {
-                    obj::meta_mut(n).insert("deletionTimestamp".into(), json!(ts));
-                    obj::set(n, "/status/phase", json!("Terminating"));
+                    obj::meta_mut(n).insert("deletionTimestamp".into(), jv!(ts));
+                    obj::set(n, "/status/phase", jv!("Terminating"));
                 });
                 self.settle_now();
             }
@@ -896,7 +897,7 @@ impl Sim {
             if let (Some(g), Some(old)) = (pod_grace, obj::i64_at(&o, "/metadata/deletionGracePeriodSeconds")) {
                 if g < old {
                     self.modify(key, |p| {
-                        obj::meta_mut(p).insert("deletionGracePeriodSeconds".into(), json!(g));
+                        obj::meta_mut(p).insert("deletionGracePeriodSeconds".into(), jv!(g));
                     });
                     self.settle_now();
                 }
@@ -909,10 +910,10 @@ impl Sim {
         {
             let ts = time::rfc3339(self.unix_at(self.now) + pod_grace.unwrap_or(0));
             let m = obj::meta_mut(&mut o2);
-            m.insert("deletionTimestamp".into(), json!(ts));
-            m.insert("deletionGracePeriodSeconds".into(), json!(pod_grace.unwrap_or(0)));
+            m.insert("deletionTimestamp".into(), jv!(ts));
+            m.insert("deletionGracePeriodSeconds".into(), jv!(pod_grace.unwrap_or(0)));
             if !finals.is_empty() {
-                m.insert("finalizers".into(), json!(finals));
+                m.insert("finalizers".into(), jv!(finals));
             }
         }
         self.store.put(key.clone(), o2.clone(), self.now);
@@ -930,15 +931,15 @@ impl Sim {
         if let Some(k) = existing {
             self.modify(&k, |e| {
                 let n = obj::i64_at(e, "/count").unwrap_or(1) + 1;
-                e["count"] = json!(n);
-                e["lastTimestamp"] = json!(ts);
+                e["count"] = jv!(n);
+                e["lastTimestamp"] = jv!(ts);
             });
             return;
         }
         self.event_count += 1;
         let name = format!("{}.{:016x}", about.name, 0x16f0_0000_0000_0000u64 + self.event_count * 0x1_0000_0000 + self.now.ms());
         let api_version = about.kind.api_version();
-        let e = json!({"apiVersion":"v1","kind":"Event","metadata":{"name":name,"namespace":ns,"uid":names::uuid_v4(&mut self.rng),"creationTimestamp":ts},
+        let e = jv!({"apiVersion":"v1","kind":"Event","metadata":{"name":name,"namespace":ns,"uid":names::uuid_v4(&mut self.rng),"creationTimestamp":ts},
             "involvedObject":{"kind":about.kind.to_string(),"namespace":about.ns,"name":about.name,"uid":involved_uid,"apiVersion":api_version},
             "reason":reason,"message":message,"source":{"component":source},"firstTimestamp":ts,"lastTimestamp":ts,"count":1,"type":ty,
             "eventTime":null,"reportingComponent":"","reportingInstance":""});
@@ -964,7 +965,7 @@ fn add_finalizer(o: &mut Value, f: &str) {
     if !fs.iter().any(|x| x == f) {
         fs.push(f.to_string());
     }
-    obj::meta_mut(o).insert("finalizers".into(), json!(fs));
+    obj::meta_mut(o).insert("finalizers".into(), jv!(fs));
 }
 
 /// Removes one finalizer; the object goes away if it was being deleted and none are left.
@@ -984,7 +985,7 @@ pub(crate) fn remove_finalizer(sim: &mut Sim, key: &ObjKey, f: &str) {
         if fs.is_empty() {
             obj::meta_mut(o).remove("finalizers");
         } else {
-            obj::meta_mut(o).insert("finalizers".into(), json!(fs));
+            obj::meta_mut(o).insert("finalizers".into(), jv!(fs));
         }
     });
 }

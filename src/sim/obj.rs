@@ -1,6 +1,7 @@
 //! Small readers and writers over objects held as JSON (`metadata.name`, ownerReferences, ...).
 
-use serde_json::{json, Map, Value};
+use crate::jv;
+use serde_json::{Map, Value};
 
 /// A JSON pointer lookup without the escaping `serde_json::Value::pointer` pays for (our
 /// pointers never hold `~`): the hot path of every controller.
@@ -70,7 +71,7 @@ pub fn controller_uid(o: &Value) -> Option<&str> {
 
 /// An ownerReference pointing at `owner` (controller, blockOwnerDeletion).
 pub fn owner_ref(owner: &Value, controller: bool) -> Value {
-    json!({
+    jv!({
         "apiVersion": owner.get("apiVersion").cloned().unwrap_or(Value::Null),
         "kind": owner.get("kind").cloned().unwrap_or(Value::Null),
         "name": name(owner),
@@ -150,6 +151,7 @@ pub fn condition_true(o: &Value, ty: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn set_creates_the_path_and_remove_takes_it_away() {

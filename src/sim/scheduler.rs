@@ -6,13 +6,14 @@
 //! Score: fewest pods of the same owner on the node (default topology spreading), then fewest
 //! pods; ties are broken by the seeded generator, as the real scheduler picks at random.
 
+use crate::jv;
 use super::obj::Ptr;
 use super::labels::Selector;
 use super::obj;
 use super::resources::Kind;
 use super::store::ObjKey;
 use super::Sim;
-use serde_json::{json, Value};
+use serde_json::{Value};
 
 /// Tries to place (or finish placing) one pod.
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
@@ -191,7 +192,7 @@ fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String) {
     let text = if msg.starts_with("0/") { msg.clone() } else { format!("0/{} nodes are available: {msg}.", sim.store.list(Kind::Node, None).count()) };
     sim.record_event(key, "Warning", "FailedScheduling", "default-scheduler", text.clone());
     sim.modify(key, |p| {
-        obj::set(p, "/status/conditions", json!([{"type":"PodScheduled","status":"False","lastProbeTime":null,"lastTransitionTime":ts,"reason":"Unschedulable","message":text}]));
+        obj::set(p, "/status/conditions", jv!([{"type":"PodScheduled","status":"False","lastProbeTime":null,"lastTransitionTime":ts,"reason":"Unschedulable","message":text}]));
     });
 }
 
@@ -200,7 +201,7 @@ fn bind(sim: &mut Sim, key: &ObjKey, node: &str) {
     let ts = sim.timestamp();
     sim.record_event(key, "Normal", "Scheduled", "default-scheduler", format!("Successfully assigned {}/{} to {node}", key.ns, key.name));
     sim.modify(key, |p| {
-        obj::set(p, "/spec/nodeName", json!(node));
-        obj::set(p, "/status/conditions", json!([{"type":"PodScheduled","status":"True","lastProbeTime":null,"lastTransitionTime":ts}]));
+        obj::set(p, "/spec/nodeName", jv!(node));
+        obj::set(p, "/status/conditions", jv!([{"type":"PodScheduled","status":"True","lastProbeTime":null,"lastTransitionTime":ts}]));
     });
 }

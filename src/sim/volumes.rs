@@ -2,13 +2,14 @@
 //! protection finalizers) and the external provisioners of the profile's StorageClasses
 //! (`rancher.io/local-path`: WaitForFirstConsumer, a PV pinned to the chosen node, `pvc-<uid>`).
 
+use crate::jv;
 use super::obj::Ptr;
 use super::kubelet::pods_using_claim;
 use super::obj;
 use super::resources::Kind;
 use super::store::ObjKey;
 use super::{remove_finalizer, Sim, Timer};
-use serde_json::{json, Value};
+use serde_json::{Value};
 use crate::collections::VecSet;
 
 /// The image of local-path-provisioner's helper pod.
@@ -169,16 +170,16 @@ pub fn on_provisioned(sim: &mut Sim, key: &ObjKey, uid: &str) {
     let Some(sc) = sim.store.get(&ObjKey::new(Kind::StorageClass, "", &class)).cloned() else { return };
     let provisioner = obj::str_at(&sc, "/provisioner").unwrap_or("").to_string();
     let name = format!("pvc-{uid}");
-    let storage = pvc.ptr("/spec/resources/requests/storage").cloned().unwrap_or(json!("1Gi"));
-    let mut pv = json!({"apiVersion":"v1","kind":"PersistentVolume","metadata":{"name":name,"annotations":{"pv.kubernetes.io/provisioned-by":provisioner}},
-        "spec":{"capacity":{"storage":storage},"accessModes":pvc.ptr("/spec/accessModes").cloned().unwrap_or(json!(["ReadWriteOnce"])),
+    let storage = pvc.ptr("/spec/resources/requests/storage").cloned().unwrap_or(jv!("1Gi"));
+    let mut pv = jv!({"apiVersion":"v1","kind":"PersistentVolume","metadata":{"name":name,"annotations":{"pv.kubernetes.io/provisioned-by":provisioner}},
+        "spec":{"capacity":{"storage":storage},"accessModes":pvc.ptr("/spec/accessModes").cloned().unwrap_or(jv!(["ReadWriteOnce"])),
             "claimRef":{"apiVersion":"v1","kind":"PersistentVolumeClaim","name":key.name,"namespace":key.ns,"uid":uid,"resourceVersion":obj::str_at(&pvc, "/metadata/resourceVersion").unwrap_or("")},
             "persistentVolumeReclaimPolicy":obj::str_at(&sc, "/reclaimPolicy").unwrap_or("Delete"),"storageClassName":class,
             "volumeMode":obj::str_at(&pvc, "/spec/volumeMode").unwrap_or("Filesystem")},
         "status":{"phase":"Bound"}});
     if let Some(node) = obj::annotation(&pvc, "volume.kubernetes.io/selected-node") {
-        pv["spec"]["hostPath"] = json!({"path": format!("/opt/local-path-provisioner/{name}_{}_{}", key.ns, key.name), "type": "DirectoryOrCreate"});
-        pv["spec"]["nodeAffinity"] = json!({"required":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"kubernetes.io/hostname","operator":"In","values":[node]}]}]}});
+        pv["spec"]["hostPath"] = jv!({"path": format!("/opt/local-path-provisioner/{name}_{}_{}", key.ns, key.name), "type": "DirectoryOrCreate"});
+        pv["spec"]["nodeAffinity"] = jv!({"required":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"kubernetes.io/hostname","operator":"In","values":[node]}]}]}});
     }
     if sim.create(pv).is_err() {
         return;
@@ -196,19 +197,19 @@ fn bind(sim: &mut Sim, pvc_key: &ObjKey, pv_key: &ObjKey, provisioned: bool) {
     let uid = obj::uid(&pvc).to_string();
     let rv = obj::str_at(&pvc, "/metadata/resourceVersion").unwrap_or("").to_string();
     sim.modify(pv_key, |p| {
-        obj::set(p, "/spec/claimRef", json!({"apiVersion":"v1","kind":"PersistentVolumeClaim","name":pvc_key.name,"namespace":pvc_key.ns,"uid":uid,"resourceVersion":rv}));
-        obj::set(p, "/status/phase", json!("Bound"));
+        obj::set(p, "/spec/claimRef", jv!({"apiVersion":"v1","kind":"PersistentVolumeClaim","name":pvc_key.name,"namespace":pvc_key.ns,"uid":uid,"resourceVersion":rv}));
+        obj::set(p, "/status/phase", jv!("Bound"));
         if !provisioned {
             obj::set_annotation(p, "pv.kubernetes.io/bound-by-controller", "yes");
         }
     });
-    let modes = pv.ptr("/spec/accessModes").cloned().unwrap_or(json!([]));
-    let cap = pv.ptr("/spec/capacity").cloned().unwrap_or(json!({}));
+    let modes = pv.ptr("/spec/accessModes").cloned().unwrap_or(jv!([]));
+    let cap = pv.ptr("/spec/capacity").cloned().unwrap_or(jv!({}));
     sim.modify(pvc_key, |p| {
-        obj::set(p, "/spec/volumeName", json!(pv_key.name));
+        obj::set(p, "/spec/volumeName", jv!(pv_key.name));
         obj::set_annotation(p, "pv.kubernetes.io/bind-completed", "yes");
         obj::set_annotation(p, "pv.kubernetes.io/bound-by-controller", "yes");
-        obj::set(p, "/status", json!({"phase":"Bound","accessModes":modes,"capacity":cap}));
+        obj::set(p, "/status", jv!({"phase":"Bound","accessModes":modes,"capacity":cap}));
     });
 }
 
@@ -229,7 +230,7 @@ pub fn sync_pv(sim: &mut Sim, key: &ObjKey) {
     }
     let phase = obj::str_at(&pv, "/status/phase").unwrap_or("").to_string();
     if claim.1.is_some() && !claim_alive && phase == "Bound" {
-        sim.modify(key, |p| obj::set(p, "/status/phase", json!("Released")));
+        sim.modify(key, |p| obj::set(p, "/status/phase", jv!("Released")));
         return;
     }
     if phase == "Released" && obj::str_at(&pv, "/spec/persistentVolumeReclaimPolicy") == Some("Delete") {
@@ -254,6 +255,7 @@ pub fn on_reclaimed(sim: &mut Sim, key: &ObjKey) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn quantities_parse() {

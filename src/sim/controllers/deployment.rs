@@ -2,13 +2,14 @@
 //! RollingUpdate (maxSurge, maxUnavailable) and Recreate, rollback re-using an old
 //! ReplicaSet, revision annotations and history clean-up.
 
+use crate::jv;
 use crate::sim::obj::Ptr;
 use super::{adopt, owned};
 use crate::sim::obj;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::{names, DeleteOptions, Sim};
-use serde_json::{json, Value};
+use serde_json::{Value};
 
 const HASH_LABEL: &str = "pod-template-hash";
 const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -47,7 +48,7 @@ fn scale(sim: &mut Sim, d_key: &ObjKey, rs_key: &ObjKey, to: i64, desired: i64, 
         return;
     }
     sim.modify(rs_key, |o| {
-        obj::set(o, "/spec/replicas", json!(to));
+        obj::set(o, "/spec/replicas", jv!(to));
         obj::set_annotation(o, "deployment.kubernetes.io/desired-replicas", &desired.to_string());
         obj::set_annotation(o, "deployment.kubernetes.io/max-replicas", &(desired + max_surge).to_string());
     });
@@ -64,7 +65,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let uid = obj::uid(&d).to_string();
     adopt(sim, &d, Kind::ReplicaSet, |_| true);
     let all = owned(sim, Kind::ReplicaSet, &uid);
-    let template = d.ptr("/spec/template").cloned().unwrap_or(json!({}));
+    let template = d.ptr("/spec/template").cloned().unwrap_or(jv!({}));
     let desired = replicas(&d).max(0);
     let strategy = obj::str_at(&d, "/spec/strategy/type").unwrap_or("RollingUpdate").to_string();
     let max_surge = if strategy == "RollingUpdate" { int_or_percent(d.ptr("/spec/strategy/rollingUpdate/maxSurge"), desired, true) } else { 0 };
@@ -94,16 +95,16 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
             let name = format!("{}-{hash}", key.name);
             let mut t = template.clone();
             obj::set_label(&mut t, HASH_LABEL, &hash);
-            let mut sel = d.ptr("/spec/selector").cloned().unwrap_or(json!({}));
-            obj::set(&mut sel, &format!("/matchLabels/{HASH_LABEL}"), json!(hash));
+            let mut sel = d.ptr("/spec/selector").cloned().unwrap_or(jv!({}));
+            obj::set(&mut sel, &format!("/matchLabels/{HASH_LABEL}"), jv!(hash));
             let start = if strategy == "Recreate" {
                 if old_pods == 0 { desired } else { 0 }
             } else {
                 let current: i64 = all.iter().map(|(_, r)| replicas(r)).sum();
                 if all.is_empty() { desired } else { (desired + max_surge - current).clamp(0, desired) }
             };
-            let labels = t.ptr("/metadata/labels").cloned().unwrap_or(json!({}));
-            let rs = json!({"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":name,"namespace":key.ns,"labels":labels,
+            let labels = t.ptr("/metadata/labels").cloned().unwrap_or(jv!({}));
+            let rs = jv!({"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":name,"namespace":key.ns,"labels":labels,
                 "annotations":{"deployment.kubernetes.io/desired-replicas":desired.to_string(),"deployment.kubernetes.io/max-replicas":(desired + max_surge).to_string(),REVISION:(max_rev + 1).to_string()},
                 "ownerReferences":[obj::owner_ref(&d, true)]},
                 "spec":{"replicas":0,"selector":sel,"template":t,"minReadySeconds":obj::i64_at(&d, "/spec/minReadySeconds").unwrap_or(0)}});
@@ -116,7 +117,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
                 Err(_) => {
                     // A ReplicaSet of that name with another template: count the collision, retry.
                     let c = collision.unwrap_or(0) as i64 + 1;
-                    sim.modify(key, |o| obj::set(o, "/status/collisionCount", json!(c)));
+                    sim.modify(key, |o| obj::set(o, "/status/collisionCount", jv!(c)));
                     None
                 }
             }
@@ -235,19 +236,19 @@ fn status(sim: &mut Sim, key: &ObjKey, uid: &str, new_key: Option<&ObjKey>, desi
     let max_unavailable = int_or_percent(d.ptr("/spec/strategy/rollingUpdate/maxUnavailable"), desired, false);
     let ts = sim.timestamp();
     let is_available = available >= desired - max_unavailable;
-    let prev = d.get("status").cloned().unwrap_or(json!({}));
+    let prev = d.get("status").cloned().unwrap_or(jv!({}));
     let cond_time = |ty: &str, st: &str| -> (Value, Value) {
         let old = obj::arr_at(&prev, "/conditions").iter().find(|c| c.get("type").and_then(Value::as_str) == Some(ty)).cloned();
         match old {
-            Some(c) if c.get("status").and_then(Value::as_str) == Some(st) => (c.get("lastTransitionTime").cloned().unwrap_or(json!(ts)), c.get("lastUpdateTime").cloned().unwrap_or(json!(ts))),
-            _ => (json!(ts), json!(ts)),
+            Some(c) if c.get("status").and_then(Value::as_str) == Some(st) => (c.get("lastTransitionTime").cloned().unwrap_or(jv!(ts)), c.get("lastUpdateTime").cloned().unwrap_or(jv!(ts))),
+            _ => (jv!(ts), jv!(ts)),
         }
     };
     let (at, au) = cond_time("Available", if is_available { "True" } else { "False" });
     let complete = updated == desired && total == desired && available == desired;
     let new_name = new_key.map(|k| k.name.clone()).unwrap_or_default();
     let (pt, pu) = cond_time("Progressing", "True");
-    let mut st = json!({"observedGeneration": obj::i64_at(&d, "/metadata/generation").unwrap_or(1), "replicas": total, "updatedReplicas": updated,
+    let mut st = jv!({"observedGeneration": obj::i64_at(&d, "/metadata/generation").unwrap_or(1), "replicas": total, "updatedReplicas": updated,
         "conditions": [
             {"type":"Available","status": if is_available {"True"} else {"False"},"lastUpdateTime":au,"lastTransitionTime":at,
              "reason": if is_available {"MinimumReplicasAvailable"} else {"MinimumReplicasUnavailable"},
@@ -257,13 +258,13 @@ fn status(sim: &mut Sim, key: &ObjKey, uid: &str, new_key: Option<&ObjKey>, desi
              "message": if complete {format!("ReplicaSet \"{new_name}\" has successfully progressed.")} else {format!("ReplicaSet \"{new_name}\" is progressing.")}}
         ]});
     if ready > 0 {
-        st["readyReplicas"] = json!(ready);
+        st["readyReplicas"] = jv!(ready);
     }
     if available > 0 {
-        st["availableReplicas"] = json!(available);
+        st["availableReplicas"] = jv!(available);
     }
     if desired - available > 0 && total > 0 {
-        st["unavailableReplicas"] = json!((total.max(desired)) - available);
+        st["unavailableReplicas"] = jv!((total.max(desired)) - available);
     }
     if let Some(c) = prev.get("collisionCount") {
         st["collisionCount"] = c.clone();
@@ -279,6 +280,7 @@ fn status(sim: &mut Sim, key: &ObjKey, uid: &str, new_key: Option<&ObjKey>, desi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn percentages_round_as_the_controller_does() {

@@ -1,12 +1,13 @@
 //! The Endpoints and EndpointSlice controllers: a Service's selected pods with an IP, ready ones
 //! as addresses (or all with `publishNotReadyAddresses`), hostnames for a matching subdomain.
 
+use crate::jv;
 use crate::sim::obj::Ptr;
 use crate::sim::obj;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::Sim;
-use serde_json::{json, Value};
+use serde_json::{Value};
 
 fn ip_key(ip: &str) -> Vec<u32> {
     ip.split('.').map(|p| p.parse().unwrap_or(0)).collect()
@@ -55,47 +56,47 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let ports: Vec<Value> = obj::arr_at(&svc, "/spec/ports")
         .iter()
         .map(|p| {
-            let target = p.get("targetPort").cloned().unwrap_or_else(|| p.get("port").cloned().unwrap_or(json!(0)));
+            let target = p.get("targetPort").cloned().unwrap_or_else(|| p.get("port").cloned().unwrap_or(jv!(0)));
             let port = match &target {
                 Value::String(name) => eps
                     .iter()
                     .find_map(|e| {
                         obj::arr_at(&e.pod, "/spec/containers").iter().flat_map(|c| obj::arr_at(c, "/ports")).find(|cp| cp.get("name").and_then(Value::as_str) == Some(name)).and_then(|cp| cp.get("containerPort").cloned())
                     })
-                    .unwrap_or(json!(0)),
+                    .unwrap_or(jv!(0)),
                 other => other.clone(),
             };
-            let mut o = json!({"port": port, "protocol": p.get("protocol").cloned().unwrap_or(json!("TCP"))});
+            let mut o = jv!({"port": port, "protocol": p.get("protocol").cloned().unwrap_or(jv!("TCP"))});
             if let Some(n) = p.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) {
-                o["name"] = json!(n);
+                o["name"] = jv!(n);
             }
             o
         })
         .collect();
     let addr = |e: &Ep| {
-        let mut a = json!({"ip": e.ip, "nodeName": e.node, "targetRef": {"kind":"Pod","name":obj::name(&e.pod),"namespace":key.ns,"uid":obj::uid(&e.pod)}});
+        let mut a = jv!({"ip": e.ip, "nodeName": e.node, "targetRef": {"kind":"Pod","name":obj::name(&e.pod),"namespace":key.ns,"uid":obj::uid(&e.pod)}});
         if let Some(h) = &e.hostname {
-            a["hostname"] = json!(h);
+            a["hostname"] = jv!(h);
         }
         a
     };
     let ready: Vec<Value> = eps.iter().filter(|e| e.ready).map(addr).collect();
     let not_ready: Vec<Value> = eps.iter().filter(|e| !e.ready && !e.terminating).map(addr).collect();
-    let mut subset = json!({"ports": ports});
+    let mut subset = jv!({"ports": ports});
     if !ready.is_empty() {
-        subset["addresses"] = json!(ready);
+        subset["addresses"] = jv!(ready);
     }
     if !not_ready.is_empty() {
-        subset["notReadyAddresses"] = json!(not_ready);
+        subset["notReadyAddresses"] = jv!(not_ready);
     }
-    let subsets = if ready.is_empty() && not_ready.is_empty() { json!([]) } else { json!([subset]) };
-    let mut labels = svc.ptr("/metadata/labels").cloned().unwrap_or(json!({}));
+    let subsets = if ready.is_empty() && not_ready.is_empty() { jv!([]) } else { jv!([subset]) };
+    let mut labels = svc.ptr("/metadata/labels").cloned().unwrap_or(jv!({}));
     if obj::str_at(&svc, "/spec/clusterIP") == Some("None") {
-        labels["service.kubernetes.io/headless"] = json!("");
+        labels["service.kubernetes.io/headless"] = jv!("");
     }
     match sim.store.get(&ep_key).cloned() {
         None => {
-            let mut o = json!({"apiVersion":"v1","kind":"Endpoints","metadata":{"name":key.name,"namespace":key.ns,"labels":labels}});
+            let mut o = jv!({"apiVersion":"v1","kind":"Endpoints","metadata":{"name":key.name,"namespace":key.ns,"labels":labels}});
             if subsets.as_array().is_some_and(|a| !a.is_empty()) {
                 o["subsets"] = subsets.clone();
             }
@@ -116,10 +117,10 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let slice_eps: Vec<Value> = eps
         .iter()
         .map(|e| {
-            let mut s = json!({"addresses":[e.ip],"conditions":{"ready":e.ready,"serving":e.serving,"terminating":e.terminating},"nodeName":e.node,
+            let mut s = jv!({"addresses":[e.ip],"conditions":{"ready":e.ready,"serving":e.serving,"terminating":e.terminating},"nodeName":e.node,
                 "targetRef":{"kind":"Pod","name":obj::name(&e.pod),"namespace":key.ns,"uid":obj::uid(&e.pod)}});
             if let Some(h) = &e.hostname {
-                s["hostname"] = json!(h);
+                s["hostname"] = jv!(h);
             }
             s
         })
@@ -130,18 +131,18 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         .find(|(_, s)| obj::label(s, "kubernetes.io/service-name") == Some(&key.name))
         .map(|(k, _)| k.clone());
     let mut slice_labels = labels.clone();
-    slice_labels["kubernetes.io/service-name"] = json!(key.name);
-    slice_labels["endpointslice.kubernetes.io/managed-by"] = json!("endpointslice-controller.k8s.io");
+    slice_labels["kubernetes.io/service-name"] = jv!(key.name);
+    slice_labels["endpointslice.kubernetes.io/managed-by"] = jv!("endpointslice-controller.k8s.io");
     match existing {
         None => {
-            let o = json!({"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"generateName":format!("{}-", key.name),"namespace":key.ns,"labels":slice_labels,"ownerReferences":[obj::owner_ref(&svc, true)]},
+            let o = jv!({"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"generateName":format!("{}-", key.name),"namespace":key.ns,"labels":slice_labels,"ownerReferences":[obj::owner_ref(&svc, true)]},
                 "addressType":"IPv4","endpoints":slice_eps,"ports":ports});
             let _ = sim.create(o);
         }
         Some(k) => {
             sim.modify(&k, |o| {
-                o["endpoints"] = json!(slice_eps);
-                o["ports"] = json!(ports);
+                o["endpoints"] = jv!(slice_eps);
+                o["ports"] = jv!(ports);
             });
         }
     }

@@ -1,11 +1,12 @@
 //! The garbage collector: deletes dependents whose owners are gone (background), orphans them
 //! (`orphan` finalizer) or deletes them before their owner (`foregroundDeletion`).
 
+use crate::jv;
 use crate::sim::obj;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::{remove_finalizer, DeleteOptions, Sim};
-use serde_json::{json, Value};
+use serde_json::{Value};
 
 /// An object with deletionTimestamp and GC finalizers.
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
@@ -41,7 +42,7 @@ fn strip_owner(x: &mut Value, uid: &str) {
     if refs.is_empty() {
         obj::meta_mut(x).remove("ownerReferences");
     } else {
-        obj::meta_mut(x).insert("ownerReferences".into(), json!(refs));
+        obj::meta_mut(x).insert("ownerReferences".into(), jv!(refs));
     }
 }
 

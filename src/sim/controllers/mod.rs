@@ -6,6 +6,7 @@ pub mod gc;
 pub mod replicaset;
 pub mod statefulset;
 
+use crate::jv;
 use crate::sim::obj::Ptr;
 use super::labels::Selector;
 use super::obj;
@@ -13,7 +14,7 @@ use super::resources::Kind;
 use super::store::{ObjKey, PodFacts};
 use std::rc::Rc;
 use super::Sim;
-use serde_json::{json, Value};
+use serde_json::{Value};
 
 /// Objects of `kind` whose controller is the object with `uid` (clones: for small sets such
 /// as ReplicaSets and revisions; pods go through [`pod_summaries`]).
@@ -82,23 +83,23 @@ pub(crate) fn adopt(sim: &mut Sim, owner: &Value, kind: Kind, accept: impl Fn(&s
         sim.modify(&k, |o| {
             let mut refs = obj::arr_at(o, "/metadata/ownerReferences").to_vec();
             refs.push(r.clone());
-            obj::meta_mut(o).insert("ownerReferences".into(), json!(refs));
+            obj::meta_mut(o).insert("ownerReferences".into(), jv!(refs));
         });
     }
 }
 
 /// A pod built from a template: labels, ownerReference, generateName, spec.
 pub(crate) fn pod_from_template(owner: &Value, template: &Value, name: Option<&str>, generate: &str) -> Value {
-    let mut labels = template.ptr("/metadata/labels").cloned().unwrap_or(json!({}));
+    let mut labels = template.ptr("/metadata/labels").cloned().unwrap_or(jv!({}));
     if !labels.is_object() {
-        labels = json!({});
+        labels = jv!({});
     }
-    let mut meta = json!({"generateName": generate, "namespace": obj::namespace(owner), "labels": labels, "ownerReferences": [obj::owner_ref(owner, true)]});
+    let mut meta = jv!({"generateName": generate, "namespace": obj::namespace(owner), "labels": labels, "ownerReferences": [obj::owner_ref(owner, true)]});
     if let Some(n) = name {
-        meta["name"] = json!(n);
+        meta["name"] = jv!(n);
     }
     if let Some(a) = template.ptr("/metadata/annotations") {
         meta["annotations"] = a.clone();
     }
-    json!({"apiVersion":"v1","kind":"Pod","metadata":meta,"spec":template.get("spec").cloned().unwrap_or(json!({}))})
+    jv!({"apiVersion":"v1","kind":"Pod","metadata":meta,"spec":template.get("spec").cloned().unwrap_or(jv!({}))})
 }

@@ -1,13 +1,14 @@
 //! The ReplicaSet controller: keeps `spec.replicas` pods alive, named `<rs>-<5 random>`;
 //! a deleted pod is replaced under a new name; extra pods are deleted, least useful first.
 
+use crate::jv;
 use crate::sim::obj::Ptr;
 use super::{adopt, pod_from_template, pod_summaries, PodSummary};
 use crate::sim::obj;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::{DeleteOptions, Sim, Timer, Work};
-use serde_json::{json, Value};
+use serde_json::{Value};
 
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(rs) = sim.store.get(key) else { return };
@@ -52,7 +53,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
 }
 
 fn create_pods(sim: &mut Sim, key: &ObjKey, rs: &Value, n: usize) {
-    let template = rs.ptr("/spec/template").cloned().unwrap_or(json!({}));
+    let template = rs.ptr("/spec/template").cloned().unwrap_or(jv!({}));
     for _ in 0..n {
         let pod = pod_from_template(rs, &template, None, &format!("{}-", key.name));
         match sim.create(pod) {
@@ -83,12 +84,12 @@ fn scale_down(sim: &mut Sim, key: &ObjKey, pods: &[PodSummary], n: usize) {
 
 fn write_status(sim: &mut Sim, key: &ObjKey, rs: &Value, live: usize, ready: usize, available: usize) {
     let generation = obj::i64_at(rs, "/metadata/generation").unwrap_or(1);
-    let mut status = json!({"replicas": live, "fullyLabeledReplicas": live, "observedGeneration": generation});
+    let mut status = jv!({"replicas": live, "fullyLabeledReplicas": live, "observedGeneration": generation});
     if ready > 0 {
-        status["readyReplicas"] = json!(ready);
+        status["readyReplicas"] = jv!(ready);
     }
     if available > 0 {
-        status["availableReplicas"] = json!(available);
+        status["availableReplicas"] = jv!(available);
     }
     if sim.store.get(key).and_then(|o| o.get("status")) != Some(&status) {
         sim.modify(key, |o| o["status"] = status);

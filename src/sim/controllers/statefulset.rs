@@ -3,6 +3,7 @@
 //! pod, scale-down from the highest ordinal one at a time, ControllerRevisions and the
 //! RollingUpdate/OnDelete strategies, the PVC retention policy, and adoption of orphans.
 
+use crate::jv;
 use crate::sim::obj::Ptr;
 use super::{adopt, owned, pod_summaries, PodSummary};
 use crate::sim::labels::Selector;
@@ -10,7 +11,7 @@ use crate::sim::obj;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::{names, DeleteOptions, Sim, Timer, Work};
-use serde_json::{json, Value};
+use serde_json::{Value};
 use crate::collections::VecMap;
 
 /// `web-3` → ("web", 3), per the controller's `(.*)-([0-9]+)$`.
@@ -25,11 +26,11 @@ pub fn parse_ordinal(name: &str) -> Option<(&str, i64)> {
 
 /// The revision object's data: the template under a `$patch: replace` directive.
 fn revision_data(sts: &Value) -> Value {
-    let mut t = sts.ptr("/spec/template").cloned().unwrap_or(json!({}));
+    let mut t = sts.ptr("/spec/template").cloned().unwrap_or(jv!({}));
     if let Some(m) = t.as_object_mut() {
-        m.insert("$patch".into(), json!("replace"));
+        m.insert("$patch".into(), jv!("replace"));
     }
-    json!({"spec": {"template": t}})
+    jv!({"spec": {"template": t}})
 }
 
 /// Finds or creates the update revision; returns (current revision name, update revision name).
@@ -62,18 +63,18 @@ fn compute_revisions(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str) -> (St
     let update_name = match same {
         Some((k, rev)) => {
             if rev != max_rev {
-                sim.modify(&k, |r| r["revision"] = json!(max_rev + 1));
+                sim.modify(&k, |r| r["revision"] = jv!(max_rev + 1));
             }
             k.name
         }
         None => {
             let name = format!("{}-{hash}", key.name);
-            let mut labels = sts.ptr("/spec/selector/matchLabels").cloned().unwrap_or(json!({}));
+            let mut labels = sts.ptr("/spec/selector/matchLabels").cloned().unwrap_or(jv!({}));
             if !labels.is_object() {
-                labels = json!({});
+                labels = jv!({});
             }
-            labels["controller.kubernetes.io/hash"] = json!(hash);
-            let cr = json!({"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":name,"namespace":key.ns,"labels":labels,"ownerReferences":[obj::owner_ref(sts, true)]},
+            labels["controller.kubernetes.io/hash"] = jv!(hash);
+            let cr = jv!({"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":name,"namespace":key.ns,"labels":labels,"ownerReferences":[obj::owner_ref(sts, true)]},
                 "data":data,"revision":max_rev + 1});
             let _ = sim.create(cr);
             name
@@ -93,7 +94,7 @@ fn template_of_revision(sim: &Sim, ns: &str, rev: &str, sts: &Value) -> Value {
             }
             t
         })
-        .unwrap_or_else(|| sts.ptr("/spec/template").cloned().unwrap_or(json!({})))
+        .unwrap_or_else(|| sts.ptr("/spec/template").cloned().unwrap_or(jv!({})))
 }
 
 fn claim_name(template: &Value, sts_name: &str, ord: i64) -> String {
@@ -110,17 +111,17 @@ fn new_pod(sim: &Sim, sts: &Value, ord: i64, rev: &str) -> Value {
     if sim.profile.server_minor() >= 28 {
         obj::set_label(&mut pod, "apps.kubernetes.io/pod-index", &ord.to_string());
     }
-    obj::set(&mut pod, "/spec/hostname", json!(name));
+    obj::set(&mut pod, "/spec/hostname", jv!(name));
     if let Some(svc) = obj::str_at(sts, "/spec/serviceName").filter(|s| !s.is_empty()) {
-        obj::set(&mut pod, "/spec/subdomain", json!(svc));
+        obj::set(&mut pod, "/spec/subdomain", jv!(svc));
     }
     let vcts = obj::arr_at(sts, "/spec/volumeClaimTemplates").to_vec();
     if !vcts.is_empty() {
         let mut vols: Vec<Value> = obj::arr_at(&pod, "/spec/volumes").iter().filter(|v| !vcts.iter().any(|t| obj::name(t) == v.get("name").and_then(Value::as_str).unwrap_or(""))).cloned().collect();
         for t in &vcts {
-            vols.push(json!({"name": obj::name(t), "persistentVolumeClaim": {"claimName": claim_name(t, obj::name(sts), ord)}}));
+            vols.push(jv!({"name": obj::name(t), "persistentVolumeClaim": {"claimName": claim_name(t, obj::name(sts), ord)}}));
         }
-        obj::set(&mut pod, "/spec/volumes", json!(vols));
+        obj::set(&mut pod, "/spec/volumes", jv!(vols));
     }
     pod
 }
@@ -139,24 +140,24 @@ fn create_claims(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64) -> bool {
             }
             continue;
         }
-        let mut labels = t.ptr("/metadata/labels").cloned().unwrap_or(json!({}));
+        let mut labels = t.ptr("/metadata/labels").cloned().unwrap_or(jv!({}));
         if !labels.is_object() {
-            labels = json!({});
+            labels = jv!({});
         }
         if let Some(m) = sts.ptr("/spec/selector/matchLabels").and_then(Value::as_object) {
             for (k, v) in m {
                 labels[k] = v.clone();
             }
         }
-        let mut meta = json!({"name": name, "namespace": key.ns, "labels": labels});
+        let mut meta = jv!({"name": name, "namespace": key.ns, "labels": labels});
         if let Some(a) = t.ptr("/metadata/annotations") {
             meta["annotations"] = a.clone();
         }
         if when_deleted == "Delete" {
-            meta["ownerReferences"] = json!([obj::owner_ref(sts, true)]);
+            meta["ownerReferences"] = jv!([obj::owner_ref(sts, true)]);
         }
-        let spec = t.get("spec").cloned().unwrap_or(json!({}));
-        let pvc = json!({"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":meta,"spec":spec});
+        let spec = t.get("spec").cloned().unwrap_or(jv!({}));
+        let pvc = jv!({"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":meta,"spec":spec});
         match sim.create(pvc) {
             Ok(_) => sim.record_event(key, "Normal", "SuccessfulCreate", "statefulset-controller", format!("create Claim {name} Pod {pod_name} in StatefulSet {} success", key.name)),
             Err(e) => {
@@ -354,7 +355,7 @@ fn claims_follow_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, pod_key
         let ck = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, &claim_name(&t, &key.name, ord));
         let r = obj::owner_ref(&pod, false);
         sim.modify(&ck, |c| {
-            obj::meta_mut(c).insert("ownerReferences".into(), json!([r]));
+            obj::meta_mut(c).insert("ownerReferences".into(), jv!([r]));
         });
     }
 }
@@ -483,7 +484,7 @@ fn process(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &VecMap<i64, PodSumma
                     let ck = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, &claim_name(&t, &key.name, ord));
                     let r = obj::owner_ref(&pod, false);
                     sim.modify(&ck, |c| {
-                        obj::meta_mut(c).insert("ownerReferences".into(), json!([r]));
+                        obj::meta_mut(c).insert("ownerReferences".into(), jv!([r]));
                     });
                 }
             }
@@ -538,12 +539,12 @@ fn write_status(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &VecMap<i64, Pod
 /// §2.3 step 2 and `completeRollingUpdate`: the status block from the counts.
 #[allow(clippy::too_many_arguments)]
 fn status_from_counts(sim: &mut Sim, key: &ObjKey, sts: &Value, count: i64, ready: i64, available: i64, current: i64, updated: i64, current_rev: &str, update_rev: &str, replicas: i64, strategy: &str) {
-    let mut st = json!({"observedGeneration": obj::i64_at(sts, "/metadata/generation").unwrap_or(1), "replicas": count, "collisionCount": 0});
+    let mut st = jv!({"observedGeneration": obj::i64_at(sts, "/metadata/generation").unwrap_or(1), "replicas": count, "collisionCount": 0});
     if ready > 0 {
-        st["readyReplicas"] = json!(ready);
+        st["readyReplicas"] = jv!(ready);
     }
     if sim.profile.server_minor() >= 22 {
-        st["availableReplicas"] = json!(available);
+        st["availableReplicas"] = jv!(available);
     }
     let (mut cur_rev, mut cur) = (current_rev.to_string(), current);
     if strategy == "RollingUpdate" && updated == count && ready == count && count == replicas && !update_rev.is_empty() {
@@ -554,16 +555,16 @@ fn status_from_counts(sim: &mut Sim, key: &ObjKey, sts: &Value, count: i64, read
         cur_rev = update_rev.to_string();
     }
     if cur > 0 {
-        st["currentReplicas"] = json!(cur);
+        st["currentReplicas"] = jv!(cur);
     }
     if updated > 0 {
-        st["updatedReplicas"] = json!(updated);
+        st["updatedReplicas"] = jv!(updated);
     }
     if !cur_rev.is_empty() {
-        st["currentRevision"] = json!(cur_rev);
+        st["currentRevision"] = jv!(cur_rev);
     }
     if !update_rev.is_empty() {
-        st["updateRevision"] = json!(update_rev);
+        st["updateRevision"] = jv!(update_rev);
     }
     if sim.store.get(key).and_then(|o| o.get("status")) != Some(&st) {
         sim.modify(key, |o| o["status"] = st);
