@@ -144,7 +144,7 @@ pub fn build(text: &str, args: &mut [Value]) -> Value {
     let mut r = Reader { b: text.as_bytes(), at: 0, args, next: 0 };
     let v = r.value();
     r.ws();
-    assert!(r.at == r.b.len() && r.next == r.args.len(), "jv!: malformed template {text:?}");
+    assert!(r.at == r.b.len() && r.next == r.args.len(), "jv!: malformed template {text}");
     v
 }
 
@@ -177,7 +177,7 @@ impl Reader<'_> {
     }
 
     fn bad(&self) -> ! {
-        panic!("jv!: malformed template at byte {}: {:?}", self.at, String::from_utf8_lossy(self.b))
+        panic!("jv!: malformed template at byte {}: {}", self.at, String::from_utf8_lossy(self.b))
     }
 
     fn value(&mut self) -> Value {

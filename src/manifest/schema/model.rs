@@ -205,7 +205,7 @@ fn parse_ty(s: &'static str, index: &VecMap<&'static str, usize>) -> Ty {
         _ => match index.get(s) {
             Some(i) => Ty::Struct(*i),
             None => {
-                debug_assert!(false, "schema table names an unknown type {s:?}");
+                debug_assert!(false, "schema table names an unknown type {s}");
                 Ty::Any
             }
         },
