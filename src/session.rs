@@ -97,6 +97,10 @@ impl shell::Host for Host<'_> {
         self.run_with_env(argv, stdin, &mut env, out)
     }
 
+    fn is_dir(&self, env: &Env, path: &str) -> Option<bool> {
+        (!env.dirs.is_empty()).then(|| env.is_dir(path))
+    }
+
     fn run_with_env(&mut self, argv: &[String], stdin: Option<&str>, env: &mut Env, out: &mut Output) -> i32 {
         if self.interrupted {
             return 130;
@@ -396,7 +400,8 @@ impl Session {
         self.terms[t].process = Some(process);
         let job = host.job.take();
         if let Some(a) = host.attach.take() {
-            let env = crate::pod::new_env(&self.sim, &a.pod, &a.container);
+            let mut env = crate::pod::new_env(&self.sim, &a.pod, &a.container);
+            env.dialect = crate::pod::dialect_in(&self.sim, &a.pod, &a.container, &a.shell);
             self.terms[t].attached = Some((a, env));
         }
         self.terms[t].job = job;

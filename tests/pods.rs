@@ -234,3 +234,28 @@ fn the_lab_machine_has_directories_and_the_file_tools() {
     assert_eq!(s.run_line("echo x > /tmp").0.stderr(), "bash: /tmp: Is a directory\n");
     assert_eq!(run(&mut s, "ls /tmp"), "f.txt\n");
 }
+
+/// A container has its image's directories, and its shell answers a bad `cd` or redirect in its
+/// own words and status: dash and ash (`sh_error`, status 2) word them unlike bash.
+#[test]
+fn container_shells_check_directories_in_their_own_words() {
+    let mut s = lab();
+    let ls = run(&mut s, "kubectl exec web-0 -- ls /");
+    for d in ["etc", "tmp", "usr", "var"] {
+        assert!(ls.lines().any(|l| l == d), "{ls}");
+    }
+    let out = run(&mut s, "kubectl exec web-0 -- sh -c 'cd /nope; echo $?; cd /etc/hostname; cd /tmp && pwd; echo x > /nope/f; echo $?; echo x > /tmp; cat < /nofile; mkdir /data && cd /data && pwd'");
+    assert_eq!(
+        out,
+        "sh: 1: cd: can't cd to /nope\n2\nsh: 1: cd: can't cd to /etc/hostname\n/tmp\nsh: 1: cannot create /nope/f: Directory nonexistent\n2\nsh: 1: cannot create /tmp: Is a directory\nsh: 1: cannot open /nofile: No such file\n/data\n"
+    );
+    let out = run(&mut s, "kubectl exec web-0 -- bash -c 'cd /nope; echo $?; echo x > /nope/f'");
+    assert_eq!(out, "bash: cd: /nope: No such file or directory\n1\nbash: /nope/f: No such file or directory\ncommand terminated with exit code 1\n");
+    run(&mut s, "kubectl run -it --rm b --image=busybox:1.36 --restart=Never -- sh");
+    assert_eq!(run(&mut s, "cd /nope; echo $?"), "sh: cd: can't cd to /nope: No such file or directory\n2\n");
+    assert_eq!(run(&mut s, "echo x > /nope/f"), "sh: can't create /nope/f: nonexistent directory\n");
+    assert_eq!(run(&mut s, "cd /tmp && pwd"), "/tmp\n");
+    run(&mut s, "exit");
+    // Back on the lab machine: bash.
+    assert_eq!(run(&mut s, "cd /nope"), "bash: cd: /nope: No such file or directory\n");
+}

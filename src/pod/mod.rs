@@ -6,7 +6,7 @@
 mod net;
 mod tools;
 
-use crate::shell::{self, Env, Output};
+use crate::shell::{self, Dialect, Env, Output};
 use crate::sim::fs::View;
 use crate::sim::{obj, ObjKey, Sim};
 use crate::collections::{VecMap, VecSet};
@@ -134,6 +134,10 @@ impl shell::Host for PodHost<'_> {
         self.run_with_env(argv, stdin, &mut env, out)
     }
 
+    fn is_dir(&self, env: &Env, path: &str) -> Option<bool> {
+        Some(env.is_dir_among(&self.dirs, path))
+    }
+
     fn run_with_env(&mut self, argv: &[String], stdin: Option<&str>, env: &mut Env, out: &mut Output) -> i32 {
         let Some(cmd) = argv.first() else { return 0 };
         let name = cmd.rsplit('/').next().unwrap_or(cmd).to_string();
@@ -145,8 +149,10 @@ impl shell::Host for PodHost<'_> {
                 if argv.get(1).map(String::as_str) == Some("-c") {
                     let script = argv.get(2).cloned().unwrap_or_default();
                     let from = out.chunks.len();
+                    let outer = std::mem::replace(&mut env.dialect, dialect(&self.traits, &name));
                     let code = shell::run_line(&script, env, self, out);
-                    reword_syntax_errors(self.traits.flavor, out, from);
+                    reword_syntax_errors(env.dialect, out, from);
+                    env.dialect = outer;
                     code
                 } else {
                     0
@@ -220,8 +226,31 @@ fn in_container(sim: &mut Sim, key: &ObjKey, container: &str, env: &mut Env, out
     code
 }
 
-/// The shell's syntax errors (worded as bash words them) in the words of the image's shell.
-fn reword_syntax_errors(flavor: Flavor, out: &mut Output, from: usize) {
+/// Whose words the errors of `program` (a shell) in an image with `traits` are in.
+pub fn dialect(traits: &ImageTraits, program: &str) -> Dialect {
+    match (program, traits.flavor) {
+        ("bash", _) | (_, Flavor::Bash) => Dialect::Bash,
+        ("zsh", _) => Dialect::Zsh,
+        (_, Flavor::Dash) => Dialect::Dash,
+        // Alpine's (netshoot's) `sh` is busybox's ash, as busybox's is.
+        (_, Flavor::Busybox | Flavor::Zsh) => Dialect::Ash,
+    }
+}
+
+/// [`dialect`] of `program` run in container `container` of pod `key`.
+pub fn dialect_in(sim: &Sim, key: &ObjKey, container: &str, program: &str) -> Dialect {
+    let image = sim.store.get(key).and_then(|pod| obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image"))).unwrap_or("");
+    dialect(&traits(image), program.rsplit('/').next().unwrap_or(program))
+}
+
+/// The shell's syntax errors (worded as bash words them) in the words of the running shell.
+fn reword_syntax_errors(dialect: Dialect, out: &mut Output, from: usize) {
+    let flavor = match dialect {
+        Dialect::Bash => return,
+        Dialect::Dash => Flavor::Dash,
+        Dialect::Ash => Flavor::Busybox,
+        Dialect::Zsh => Flavor::Zsh,
+    };
     for (stream, text) in out.chunks.iter_mut().skip(from) {
         if *stream != shell::Stream::Stderr {
             continue;
@@ -262,7 +291,7 @@ pub fn run_line(sim: &mut Sim, key: &ObjKey, container: &str, line: &str, env: &
     in_container(sim, key, container, env, out, |host, env, out| {
         let from = out.chunks.len();
         let code = shell::run_line(line, env, host, out);
-        reword_syntax_errors(host.traits.flavor, out, from);
+        reword_syntax_errors(env.dialect, out, from);
         code
     })
 }

@@ -166,11 +166,11 @@ fn cd(sh: &mut Shell<'_>, args: &[String], out: &mut Output) -> i32 {
         Some(dir) => dir.clone(),
     };
     let new = sh.env.resolve_path(&target);
-    // k8s-diff: a container's shell does not check (its directories stay with the pod).
-    if !sh.env.dirs.is_empty() && !sh.env.is_dir(&new) {
+    if sh.is_dir(&new) == Some(false) {
         let why = if sh.env.file(&new).is_some() { "Not a directory" } else { "No such file or directory" };
-        out.err(&format!("bash: cd: {target}: {why}\n"));
-        return 1;
+        let (msg, code) = sh.env.dialect.cd_error(&target, why);
+        out.err(&msg);
+        return code;
     }
     let old = sh.env.cwd().to_owned();
     sh.env.set_var("OLDPWD", &old);

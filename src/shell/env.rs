@@ -22,6 +22,62 @@ pub struct Env {
     /// The machine's directories, for the lab machine's shell (`cd` checks them, `ls`, `mkdir`
     /// and `rm` use them). Empty in a container's shell, whose directories the pod keeps.
     pub dirs: VecSet<String>,
+    /// Whose words the shell's own errors are in.
+    pub dialect: Dialect,
+}
+
+/// The shell a line runs in, for the words of its own errors (`cd`, redirects).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dialect {
+    /// bash (the lab machine; `bash` in a container).
+    #[default]
+    Bash,
+    /// Debian's dash (`sh` in Debian images).
+    Dash,
+    /// busybox ash (`sh` in busybox and Alpine images).
+    Ash,
+    /// zsh.
+    Zsh,
+}
+
+impl Dialect {
+    /// `cd` into `target`, which is missing or no directory (`why`, in strerror's words): the
+    /// message and the exit status.
+    pub fn cd_error(self, target: &str, why: &str) -> (String, i32) {
+        match self {
+            Dialect::Bash => (format!("bash: cd: {target}: {why}\n"), 1),
+            // dash's and ash's `sh_error` exit status is 2.
+            Dialect::Dash => (format!("sh: 1: cd: can't cd to {target}\n"), 2),
+            Dialect::Ash => (format!("sh: cd: can't cd to {target}: {why}\n"), 2),
+            Dialect::Zsh => (format!("cd: {}: {target}\n", zsh_words(why)), 1),
+        }
+    }
+
+    /// A redirect that cannot create `path` (`why`: its directory is missing, or it is one).
+    pub fn create_error(self, path: &str, why: &str) -> (String, i32) {
+        let missing = why == "No such file or directory";
+        match self {
+            Dialect::Bash => (format!("bash: {path}: {why}\n"), 1),
+            Dialect::Dash => (format!("sh: 1: cannot create {path}: {}\n", if missing { "Directory nonexistent" } else { why }), 2),
+            Dialect::Ash => (format!("sh: can't create {path}: {}\n", if missing { "nonexistent directory" } else { why }), 2),
+            Dialect::Zsh => (format!("zsh: {}: {path}\n", zsh_words(why)), 1),
+        }
+    }
+
+    /// A redirect that cannot read `path` (missing).
+    pub fn open_error(self, path: &str) -> String {
+        match self {
+            Dialect::Bash => format!("bash: {path}: No such file or directory\n"),
+            Dialect::Dash => format!("sh: 1: cannot open {path}: No such file\n"),
+            Dialect::Ash => format!("sh: can't open {path}: no such file\n"),
+            Dialect::Zsh => format!("zsh: no such file or directory: {path}\n"),
+        }
+    }
+}
+
+/// zsh writes strerror's words in lower case.
+fn zsh_words(s: &str) -> String {
+    s.to_ascii_lowercase()
 }
 
 impl Env {

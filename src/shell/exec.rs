@@ -55,6 +55,11 @@ impl<'a> Shell<'a> {
         }
     }
 
+    /// Whether `path` (absolute) is a directory, if the host keeps directories.
+    pub fn is_dir(&self, path: &str) -> Option<bool> {
+        self.host.is_dir(self.env, path)
+    }
+
     /// Runs a top-level line; records `exit` in the environment.
     pub fn run_program(&mut self, parsed: &Parsed, out: &mut Output) -> i32 {
         match self.run_parsed(parsed, out) {

@@ -41,7 +41,7 @@ mod print;
 mod redirect;
 mod syntax;
 
-pub use self::env::Env;
+pub use self::env::{Dialect, Env};
 pub use self::parse::split_words;
 
 /// Most iterations one `while`/`until`/`for ((;;))` loop may run before it is stopped.
@@ -136,6 +136,13 @@ pub trait Host {
     ) -> i32 {
         let _ = env;
         self.run(argv, stdin, out)
+    }
+
+    /// Whether `path` (absolute) is a directory where the shell runs; `None` when the host does
+    /// not keep directories (then `cd` and redirects take any path).
+    fn is_dir(&self, env: &Env, path: &str) -> Option<bool> {
+        let _ = (env, path);
+        None
     }
 }
 

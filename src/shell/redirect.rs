@@ -41,7 +41,7 @@ impl Shell<'_> {
             return body(self, out);
         }
         let Some(plan) = open(self, redirects, out)? else {
-            return Ok(1);
+            return Ok(self.env.dialect.create_error("", "").1);
         };
         let saved = plan.stdin.map(|input| self.stdin.replace(input));
         let result = if plan.stdout == Sink::Stdout && plan.stderr == Sink::Stderr {
@@ -72,7 +72,7 @@ impl Shell<'_> {
 }
 
 /// Applies `redirects` in order. `Ok(None)` means one failed: its message is
-/// printed and the command must not run (status 1), as in bash.
+/// printed and the command must not run (status 1 in bash, 2 in dash and ash).
 pub fn open(
     sh: &mut Shell<'_>,
     redirects: &[IoRedirect],
@@ -110,7 +110,7 @@ pub fn open(
                                 let sink = match file_sink(sh, &plan, &text, false) {
                                     Ok(sink) => sink,
                                     Err(why) => {
-                                        out.err(&format!("bash: {text}: {why}\n"));
+                                        out.err(&sh.env.dialect.create_error(&text, why).0);
                                         return Ok(None);
                                     }
                                 };
@@ -132,7 +132,7 @@ pub fn open(
                             match read_source(sh, &plan, &path) {
                                 Some(text) => plan.stdin = Some(text),
                                 None => {
-                                    out.err(&format!("bash: {path}: No such file or directory\n"));
+                                    out.err(&sh.env.dialect.open_error(&path));
                                     return Ok(None);
                                 }
                             }
@@ -142,7 +142,7 @@ pub fn open(
                         let sink = match file_sink(sh, &plan, &path, append) {
                             Ok(sink) => sink,
                             Err(why) => {
-                                out.err(&format!("bash: {path}: {why}\n"));
+                                out.err(&sh.env.dialect.create_error(&path, why).0);
                                 return Ok(None);
                             }
                         };
@@ -157,7 +157,7 @@ pub fn open(
                 let sink = match file_sink(sh, &plan, &path, *append) {
                     Ok(sink) => sink,
                     Err(why) => {
-                        out.err(&format!("bash: {path}: {why}\n"));
+                        out.err(&sh.env.dialect.create_error(&path, why).0);
                         return Ok(None);
                     }
                 };
@@ -213,16 +213,14 @@ fn file_sink(sh: &mut Shell<'_>, plan: &Plan, path: &str, append: bool) -> Resul
         "/dev/stderr" | "/dev/fd/2" => Ok(plan.stderr.clone()),
         _ => {
             let absolute = sh.env.resolve_path(path);
-            // On the lab machine, whose directories the shell knows: no file in a missing one,
-            // and none over a directory.
-            if !sh.env.dirs.is_empty() {
-                let parent = absolute.rsplit_once('/').map(|(p, _)| p).filter(|p| !p.is_empty()).unwrap_or("/");
-                if sh.env.is_dir(&absolute) {
-                    return Err("Is a directory");
-                }
-                if !sh.env.is_dir(parent) {
-                    return Err("No such file or directory");
-                }
+            // Where the host keeps directories: no file in a missing one, and none over a
+            // directory.
+            let parent = absolute.rsplit_once('/').map(|(p, _)| p).filter(|p| !p.is_empty()).unwrap_or("/");
+            if sh.is_dir(&absolute) == Some(true) {
+                return Err("Is a directory");
+            }
+            if sh.is_dir(parent) == Some(false) {
+                return Err("No such file or directory");
             }
             if append {
                 sh.env.append_file(&absolute, "");

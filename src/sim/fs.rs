@@ -39,6 +39,8 @@ pub struct View {
     pub mounts: Vec<Mount>,
     pub layer: String,
     pub image_files: VecMap<String, String>,
+    /// The image's directories ([`image_dirs`]).
+    pub image_dirs: &'static [&'static str],
 }
 
 fn rel(path: &str, base: &str) -> Option<String> {
@@ -103,6 +105,9 @@ impl View {
         };
         for p in self.all_files(fs).keys() {
             add_parents(p, &mut out);
+        }
+        for d in self.image_dirs {
+            out.insert(d.to_string());
         }
         for m in &self.mounts {
             out.insert(m.path.trim_end_matches('/').to_string());
@@ -178,6 +183,22 @@ impl View {
             }
         }
         Ok(())
+    }
+}
+
+/// Directories an image ships: the top levels of its distribution's root and the few below
+/// that a lab visits.
+// k8s-diff: directories only; the files in them (binaries, libraries) are not modelled.
+pub fn image_dirs(image: &str) -> &'static [&'static str] {
+    let full = super::images::normalize(image).unwrap_or_default();
+    if full.contains("busybox") {
+        &["/bin", "/dev", "/etc", "/home", "/lib", "/lib64", "/proc", "/root", "/sys", "/tmp", "/usr", "/usr/sbin", "/var", "/var/spool", "/var/www"]
+    } else if full.contains("netshoot") || full.contains("alpine") {
+        &["/bin", "/dev", "/etc", "/home", "/lib", "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/sbin", "/usr/share", "/var", "/var/log", "/var/tmp"]
+    } else if full.contains("/nginx:") || full.contains("/nginx-slim:") {
+        &["/bin", "/boot", "/dev", "/docker-entrypoint.d", "/etc", "/etc/nginx", "/etc/nginx/conf.d", "/home", "/lib", "/lib64", "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/sbin", "/usr/share", "/usr/share/nginx", "/var", "/var/cache", "/var/cache/nginx", "/var/lib", "/var/log", "/var/log/nginx", "/var/tmp"]
+    } else {
+        &["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/sbin", "/usr/share", "/var", "/var/cache", "/var/lib", "/var/log", "/var/tmp"]
     }
 }
 
@@ -266,7 +287,7 @@ impl Sim {
             }
             mounts.push(mount);
         }
-        Some(View { mounts, layer: format!("layer/{uid}/{container}"), image_files })
+        Some(View { mounts, layer: format!("layer/{uid}/{container}"), image_files, image_dirs: image_dirs(image) })
     }
 
     /// `/etc/hosts` as the kubelet writes it (`managedHostsFileContent`).
@@ -299,6 +320,7 @@ mod tests {
             mounts: vec![Mount { path: "/usr/share/nginx/html".into(), tree: Some("pv/x".into()), fixed: VecMap::new(), read_only: false }],
             layer: "layer/u/c".into(),
             image_files: image_files("nginx:1.21"),
+            image_dirs: image_dirs("nginx:1.21"),
         };
         let mut fs = Fs::default();
         assert!(!view.all_files(&fs).contains_key("/usr/share/nginx/html/index.html"), "the empty volume hides the image's page");
