@@ -371,3 +371,28 @@ fn newer_kubelets_report_completed_while_terminating() {
     assert!(web1[1].contains("0/1     Completed"), "{t}");
     assert!(web1[2].contains("0/1     Completed"), "{t}");
 }
+
+/// Endpoints list addresses as `RepackSubsets` sorts them: by the IP's text, byte by byte
+/// (`LessEndpointAddress`), so `172.16.197.2` comes before `172.16.24.2`; and `-o yaml` writes
+/// an IP plain, as go-yaml does (it is no number).
+#[test]
+fn endpoints_sort_addresses_by_their_text() {
+    let mut s = session(1);
+    run(&mut s, "kubectl apply -f web.yaml");
+    run(&mut s, "kubectl scale sts web --replicas=4");
+    s.sim.run_until_idle(600_000);
+    let ep = s.sim.get(Kind::Endpoints, "default", "nginx").cloned().unwrap();
+    let ips: Vec<String> = obj::arr_at(&ep, "/subsets/0/addresses").iter().map(|a| obj::str_at(a, "/ip").unwrap().to_string()).collect();
+    assert_eq!(ips.len(), 4);
+    let numeric = |ip: &String| ip.split('.').map(|p| p.parse::<u32>().unwrap()).collect::<Vec<_>>();
+    let mut by_text = ips.clone();
+    by_text.sort();
+    let mut by_number = ips.clone();
+    by_number.sort_by_key(numeric);
+    assert_ne!(by_text, by_number, "this lab's IPs tell the two orders apart");
+    assert_eq!(ips, by_text);
+    let column = run(&mut s, "kubectl get ep nginx --no-headers");
+    assert!(column.contains(&format!("{}:80,{}:80,{}:80 + 1 more...", ips[0], ips[1], ips[2])), "{column}");
+    let yaml = run(&mut s, "kubectl get ep nginx -o yaml");
+    assert!(yaml.contains(&format!("    ip: {}\n", ips[0])), "{yaml}");
+}

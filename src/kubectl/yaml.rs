@@ -135,10 +135,38 @@ fn needs_quotes(s: &str) -> bool {
     if s.starts_with(' ') || s.ends_with(' ') || s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.chars().any(|c| c.is_control()) {
         return true;
     }
-    // Numbers (including 0x, 1e3, .5) and timestamps.
-    let numeric = s.parse::<f64>().is_ok() || s.starts_with("0x") || s.starts_with("0o") || (s.chars().all(|c| c.is_ascii_digit() || c == '_' || c == ':' || c == '.') && s.chars().any(|c| c.is_ascii_digit()));
+    // What go-yaml v2's `resolve` reads as a number (a plain scalar starting with a digit or a
+    // sign: Go's ParseInt with base 0, or ParseFloat, `_` removed; `.5`), and base-60 floats
+    // (`1:20`), which its encoder quotes. An IP address (`172.16.0.2`) is neither.
+    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    let digits = plain.trim_start_matches(['-', '+']);
+    let int = match digits.get(..2) {
+        Some("0x" | "0X") => digits.len() > 2 && digits[2..].chars().all(|c| c.is_ascii_hexdigit()),
+        Some("0o" | "0O") => digits.len() > 2 && digits[2..].chars().all(|c| c.is_digit(8)),
+        Some("0b" | "0B") => digits.len() > 2 && digits[2..].chars().all(|c| c == '0' || c == '1'),
+        _ => !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()),
+    };
+    let numeric = match first {
+        '0'..='9' | '-' | '+' => int || plain.parse::<f64>().is_ok(),
+        '.' => plain.parse::<f64>().is_ok(),
+        _ => false,
+    } || is_base60_float(s);
     let timestamp = s.len() >= 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' && s[..4].chars().all(|c| c.is_ascii_digit());
     numeric || timestamp || lower == ".inf" || lower == ".nan" || lower == "-.inf"
+}
+
+/// go-yaml v2's `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`.
+fn is_base60_float(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    let mut parts = whole.split(':');
+    let head = parts.next().unwrap_or("");
+    let sixties: Vec<&str> = parts.collect();
+    head.starts_with(|c: char| c.is_ascii_digit())
+        && head.chars().all(|c| c.is_ascii_digit() || c == '_')
+        && !sixties.is_empty()
+        && sixties.iter().all(|p| matches!(p.as_bytes(), [d] if d.is_ascii_digit()) || matches!(p.as_bytes(), [a, b] if (b'0'..=b'5').contains(a) && b.is_ascii_digit()))
+        && frac.chars().all(|c| c.is_ascii_digit() || c == '_')
 }
 
 #[cfg(test)]
@@ -156,10 +184,10 @@ mod tests {
 
     #[test]
     fn quotes_what_would_be_misread() {
-        for s in ["", "true", "no", "80", "1.5", "2022-05-28T09:00:00Z", "a: b", "*x", " x"] {
+        for s in ["", "true", "no", "80", "1.5", "2022-05-28T09:00:00Z", "a: b", "*x", " x", "0x1F", "1_000", "-5", ".5", "1e3", "1:20", "190:20:30.15"] {
             assert!(needs_quotes(s), "{s:?}");
         }
-        for s in ["nginx", "k8s.gcr.io/nginx-slim:0.8", "-c", "app=nginx", "ReadWriteOnce"] {
+        for s in ["nginx", "k8s.gcr.io/nginx-slim:0.8", "-c", "app=nginx", "ReadWriteOnce", "172.16.158.2", "10.96.0.1", "1.2.3", "1:60", "0xZ"] {
             assert!(!needs_quotes(s), "{s:?}");
         }
     }

@@ -80,8 +80,12 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         }
         a
     };
-    let ready: Vec<Value> = eps.iter().filter(|e| e.ready).map(addr).collect();
-    let not_ready: Vec<Value> = eps.iter().filter(|e| !e.ready && !e.terminating).map(addr).collect();
+    // Endpoints' addresses as `RepackSubsets` sorts them (`LessEndpointAddress`): by the IP's
+    // text, byte by byte (`172.16.197.2` before `172.16.24.2`), then by pod UID.
+    let mut by_text: Vec<&Ep> = eps.iter().collect();
+    crate::sort::sort_by(&mut by_text, |a, b| a.ip.cmp(&b.ip).then_with(|| obj::uid(&a.pod).cmp(obj::uid(&b.pod))));
+    let ready: Vec<Value> = by_text.iter().filter(|e| e.ready).map(|e| addr(e)).collect();
+    let not_ready: Vec<Value> = by_text.iter().filter(|e| !e.ready && !e.terminating).map(|e| addr(e)).collect();
     let mut subset = jv!({"ports": ports});
     if !ready.is_empty() {
         subset["addresses"] = jv!(ready);
