@@ -242,3 +242,42 @@ fn a_directory_given_to_f_stands_for_its_manifests() {
     assert!(run(&mut s, "kubectl apply -f ./").1.contains("error validating \"bad.yaml\""));
     assert!(run(&mut s, "cd .. && kubectl apply -f ./lab/").1.contains("error validating \"lab/bad.yaml\""));
 }
+
+/// Names carry their kind (`pod/web-0`) only when several types are asked for, or `all`
+/// (`MultipleTypesRequested`, `--show-kind`): `TYPE/NAME` of one type prints plain names.
+#[test]
+fn kinds_prefix_names_only_when_several_types_are_asked_for() {
+    let mut s = session();
+    run(&mut s, "kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
+    let names = |s: &mut Session, line: &str| -> Vec<String> { run(s, line).0.lines().skip(1).filter(|l| !l.is_empty() && !l.starts_with("NAME")).map(|l| l.split_whitespace().next().unwrap().to_string()).collect() };
+    assert_eq!(names(&mut s, "kubectl get pod/web-0"), ["web-0"]);
+    assert_eq!(names(&mut s, "kubectl get pod/web-0 pod/web-1"), ["web-0", "web-1"]);
+    assert_eq!(names(&mut s, "kubectl get pod/web-0 --show-kind"), ["pod/web-0"]);
+    assert_eq!(names(&mut s, "kubectl get pod/web-0 svc/nginx"), ["pod/web-0", "service/nginx"]);
+    assert_eq!(names(&mut s, "kubectl get sts,pvc"), ["statefulset.apps/web", "persistentvolumeclaim/www-web-0", "persistentvolumeclaim/www-web-1"]);
+}
+
+/// Files with no object (empty, comments, bare `---`): apply.go's and create.go's error.
+#[test]
+fn files_without_objects_are_refused() {
+    let mut s = session();
+    s.write_file("empty.yaml", "");
+    s.write_file("c.yaml", "# only a comment\n---\n");
+    assert_eq!(run(&mut s, "kubectl apply -f empty.yaml"), (String::new(), "error: no objects passed to apply\n".to_string(), 1));
+    assert_eq!(run(&mut s, "kubectl create -f c.yaml"), (String::new(), "error: no objects passed to create\n".to_string(), 1));
+}
+
+/// `--cascade=false` still orphans, with `GetCascadingStrategy`'s deprecation warning.
+#[test]
+fn a_boolean_cascade_warns_and_still_works() {
+    let mut s = session();
+    run(&mut s, "kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
+    let (out, err, code) = run(&mut s, "kubectl delete sts web --cascade=false");
+    assert_eq!((out.as_str(), err.as_str(), code), ("statefulset.apps \"web\" deleted\n", "warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.\n", 0));
+    s.sim.run_until_idle(600_000);
+    assert!(s.sim.get(kubelab::sim::Kind::Pod, "default", "web-0").is_some(), "orphaned, not deleted");
+    let (_, err, code) = run(&mut s, "kubectl delete pod web-0 --cascade=maybe");
+    assert_eq!((err.as_str(), code), ("error: invalid cascade value (maybe). Must be \"background\", \"foreground\", or \"orphan\"\n", 1));
+}

@@ -224,6 +224,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
     }
     let flag_ns = a.get("namespace").map(String::from);
     let (docs, mut failed) = read_sources(ctx, &files, a.bool("recursive"));
+    // apply.go and create.go: files that hold no object at all.
+    if docs.is_empty() && !failed {
+        ctx.eprintln(&format!("error: no objects passed to {name}"));
+        return 1;
+    }
     // Both say "creating" in their errors ("error when creating \"web.yaml\": ...").
     let verb = "creating";
     for (source, d) in docs {

@@ -42,10 +42,20 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.println("Delete resources by file names, stdin, resources and names, or by resources and label selector.\n\nUsage:\n  kubectl delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [options]");
         return 0;
     }
-    let propagation = match a.get("cascade").unwrap_or("background") {
-        "background" | "true" => Propagation::Background,
+    // `GetCascadingStrategy`: a boolean (strconv.ParseBool's words) still works, with a warning.
+    let cascade = a.get("cascade").unwrap_or("background").to_string();
+    let boolean = match cascade.as_str() {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some("background"),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some("orphan"),
+        _ => None,
+    };
+    if let Some(instead) = boolean {
+        ctx.eprintln(&format!("warning: --cascade={cascade} is deprecated (boolean value) and can be replaced with --cascade={instead}."));
+    }
+    let propagation = match boolean.unwrap_or(&cascade) {
+        "background" => Propagation::Background,
         "foreground" => Propagation::Foreground,
-        "orphan" | "false" => Propagation::Orphan,
+        "orphan" => Propagation::Orphan,
         other => {
             ctx.eprintln(&format!("error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""));
             return 1;

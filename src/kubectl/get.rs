@@ -219,7 +219,8 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let t = TableOpts {
         wide: matches!(fmt, Format::Table { wide: true }),
         show_labels: a.bool("show-labels"),
-        show_kind: a.bool("show-kind") || query.targets.len() > 1 || a.positional.first().is_some_and(|p| p == "all" || p.contains('/')),
+        // `MultipleTypesRequested`: `all`, or more than one type (`pod/web-0` alone is one).
+        show_kind: a.bool("show-kind") || a.positional.iter().any(|p| p == "all") || query.targets.iter().any(|(k, _)| *k != query.targets[0].0),
         all_ns,
         no_headers: a.bool("no-headers"),
     };
