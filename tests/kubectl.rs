@@ -281,3 +281,50 @@ fn a_boolean_cascade_warns_and_still_works() {
     let (_, err, code) = run(&mut s, "kubectl delete pod web-0 --cascade=maybe");
     assert_eq!((err.as_str(), code), ("error: invalid cascade value (maybe). Must be \"background\", \"foreground\", or \"orphan\"\n", 1));
 }
+
+/// `kubectl run --dry-run=client -o yaml`, the usual way to start a manifest: the Pod as
+/// `kubectl run` builds it (a typed object: a null creationTimestamp, `resources: {}`,
+/// `status: {}`), nothing created; and the manifest applies.
+#[test]
+fn run_dry_run_client_prints_the_pod_it_would_create() {
+    let mut s = session();
+    let (out, err, code) = run(&mut s, "kubectl run nginx --image=nginx --dry-run=client -o yaml");
+    assert_eq!((err.as_str(), code), ("", 0));
+    assert_eq!(
+        out,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  creationTimestamp: null\n  labels:\n    run: nginx\n  name: nginx\nspec:\n  containers:\n  - image: nginx\n    name: nginx\n    resources: {}\n  dnsPolicy: ClusterFirst\n  restartPolicy: Always\nstatus: {}\n"
+    );
+    assert_eq!(run(&mut s, "kubectl get pods").1, "No resources found in default namespace.\n");
+    assert_eq!(run(&mut s, "kubectl run nginx --image=nginx --dry-run=client").0, "pod/nginx created (dry run)\n");
+    assert_eq!(run(&mut s, "kubectl run nginx --image=nginx --port=80 --dry-run=server -o name").0, "pod/nginx\n");
+    run(&mut s, "kubectl run nginx --image=nginx --port=80 --env=A=B --dry-run=client -o yaml > pod.yaml");
+    assert_eq!(run(&mut s, "kubectl apply -f pod.yaml").0, "pod/nginx created\n");
+    let pod = s.sim.get(kubelab::sim::Kind::Pod, "default", "nginx").unwrap();
+    assert_eq!(kubelab::sim::obj::str_at(pod, "/spec/containers/0/env/0/value"), Some("B"));
+    assert_eq!(kubelab::sim::obj::i64_at(pod, "/spec/containers/0/ports/0/containerPort"), Some(80));
+    assert_eq!(run(&mut s, "kubectl run x --image=nginx --dry-run=maybe").1, "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".\n");
+    assert_eq!(
+        run(&mut s, "kubectl run x --image=nginx --dry-run=client -it").1,
+        "error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\n"
+    );
+}
+
+/// apply, create and delete with `--dry-run`: the printers' `(dry run)` and `(server dry run)`,
+/// and nothing stored or removed.
+#[test]
+fn dry_runs_change_nothing_and_say_so() {
+    let mut s = session();
+    assert_eq!(run(&mut s, "kubectl apply -f web.yaml --dry-run=client").0, "service/nginx created (dry run)\nstatefulset.apps/web created (dry run)\n");
+    assert_eq!(run(&mut s, "kubectl apply -f web.yaml --dry-run=server").0, "service/nginx created (server dry run)\nstatefulset.apps/web created (server dry run)\n");
+    assert_eq!(run(&mut s, "kubectl get sts").1, "No resources found in default namespace.\n");
+    run(&mut s, "kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
+    assert_eq!(run(&mut s, "kubectl apply -f web.yaml --dry-run=server").0, "service/nginx unchanged (server dry run)\nstatefulset.apps/web unchanged (server dry run)\n");
+    assert_eq!(run(&mut s, "kubectl apply -f web.yaml --dry-run=client").0, "service/nginx configured (dry run)\nstatefulset.apps/web configured (dry run)\n");
+    assert_eq!(run(&mut s, "kubectl delete pod web-0 --dry-run=client").0, "pod \"web-0\" deleted (dry run)\n");
+    assert_eq!(run(&mut s, "kubectl delete pod web-9 --dry-run=server").1, "Error from server (NotFound): pods \"web-9\" not found\n");
+    s.sim.run_until_idle(600_000);
+    assert!(!kubelab::sim::obj::is_deleting(s.sim.get(kubelab::sim::Kind::Pod, "default", "web-0").unwrap()));
+    // apply -o yaml prints the objects at the end, several as a List.
+    assert_eq!(run(&mut s, "kubectl apply -f web.yaml -o jsonpath={.kind}").0, "List");
+}

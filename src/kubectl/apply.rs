@@ -6,6 +6,7 @@ use crate::jv;
 use super::args::{self, f, Flag};
 use super::errors::api_error;
 use super::Ctx;
+use super::dryrun::{self, DryRun};
 use crate::manifest::{self, schema, Diagnostic, Document};
 use crate::sim::{obj, Kind, ObjKey};
 use serde_json::{Value};
@@ -222,7 +223,16 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         ctx.eprintln(&format!("error: must specify one of -f and -k\n\nSee 'kubectl {name} -h' for help and examples"));
         return 1;
     }
+    let (dry, output) = match (DryRun::of(&a), dryrun::output_of(&a)) {
+        (Ok(d), Ok(o)) => (d, o),
+        (Err(e), _) | (_, Err(e)) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
     let flag_ns = a.get("namespace").map(String::from);
+    // `apply -o yaml|json|...` prints every object at the end, as a List when there are several.
+    let mut shown: Vec<Value> = Vec::new();
     let (docs, mut failed) = read_sources(ctx, &files, a.bool("recursive"));
     // apply.go and create.go: files that hold no object at all.
     if docs.is_empty() && !failed {
@@ -264,7 +274,6 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         }
         let ns = if kind.namespaced() { obj::namespace(&o).to_string() } else { String::new() };
         let key = ObjKey::new(kind, if ns.is_empty() { "default" } else { &ns }, obj::name(&o));
-        let printed = format!("{}/{}", kind.qualified_singular(), key.name);
         let exists = !key.name.is_empty() && ctx.sim.store.contains(&key);
         if mode == Mode::Create || !exists {
             if mode == Mode::Apply {
@@ -275,11 +284,14 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
                 let text = last_applied_text(&applied);
                 obj::set_annotation(&mut o, LAST_APPLIED, &text);
             }
-            match ctx.sim.create(o) {
-                Ok(created) => {
-                    let printed = format!("{}/{}", kind.qualified_singular(), obj::name(&created));
-                    ctx.println(&format!("{printed} created"));
-                }
+            if dry == DryRun::Client {
+                // Nothing is sent: the object printed is the one that would have been.
+                emit(ctx, &mut shown, mode, output.as_ref(), kind, &o, &dry.op("created"));
+                continue;
+            }
+            let mut shadow = (dry == DryRun::Server).then(|| ctx.sim.clone());
+            match shadow.as_mut().unwrap_or(&mut *ctx.sim).create(o) {
+                Ok(created) => emit(ctx, &mut shown, mode, output.as_ref(), kind, &created, &dry.op("created")),
                 Err(e) => {
                     ctx.eprintln(&api_error(&e, Some(("creating", &source))));
                     invalid_hints(ctx, &source, &doc, &e);
@@ -291,6 +303,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         // Apply to an existing object: a three-way merge reduced to "the manifest, plus nulls
         // for what the last applied configuration had and this one dropped".
         let live = ctx.sim.store.get(&key).cloned().unwrap_or(Value::Null);
+        if dry == DryRun::Client {
+            // apply.go sends no patch in a client dry run: it prints the live object, configured.
+            emit(ctx, &mut shown, mode, output.as_ref(), kind, &live, &dry.op("configured"));
+            continue;
+        }
         let last: Option<Value> = obj::annotation(&live, LAST_APPLIED).and_then(|t| crate::manifest::yaml::parse(t).ok());
         let mut applied = doc.object.clone();
         if kind.namespaced() && obj::namespace(&applied).is_empty() {
@@ -313,10 +330,13 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
             }
         };
         let before = obj::str_at(&live, "/metadata/resourceVersion").map(String::from);
-        match ctx.sim.update(merged) {
+        let mut shadow = (dry == DryRun::Server).then(|| ctx.sim.clone());
+        match shadow.as_mut().unwrap_or(&mut *ctx.sim).update(merged) {
             Ok(after) => {
                 let changed = obj::str_at(&after, "/metadata/resourceVersion").map(String::from) != before;
-                ctx.println(&format!("{printed} {}", if changed { "configured" } else { "unchanged" }));
+                // apply.go prints an unchanged object only when `-o` asks for it.
+                let op = if changed { "configured" } else { "unchanged" };
+                emit(ctx, &mut shown, mode, output.as_ref(), kind, &after, &dry.op(op));
             }
             Err(e) => {
                 ctx.eprintln(&api_error(&e, Some(("applying patch", &source))));
@@ -325,7 +345,22 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
             }
         }
     }
+    if !shown.is_empty() {
+        if let Some(f) = &output {
+            let text = super::get::serialize(&shown, true, f);
+            ctx.out.out(&text);
+        }
+    }
     i32::from(failed)
+}
+
+/// What apply and create print for an object: `KIND/NAME OP` or `-o name` at once; apply keeps
+/// the other `-o` formats for the end (`shouldPrintObject`), create prints them at once.
+fn emit(ctx: &mut Ctx<'_>, shown: &mut Vec<Value>, mode: Mode, output: Option<&super::get::Format>, kind: Kind, o: &Value, op: &str) {
+    match output {
+        Some(f) if mode == Mode::Apply && *f != super::get::Format::Name => shown.push(o.clone()),
+        _ => dryrun::print(ctx, output, kind, o, op),
+    }
 }
 
 /// `kubectl create namespace NAME` (the one generator labs use before any manifest).

@@ -6,6 +6,7 @@ use super::args::{self, f, Flag};
 use super::errors::api_error;
 use super::get::resolve;
 use super::Ctx;
+use super::dryrun::DryRun;
 use crate::sim::labels::Selector;
 use crate::sim::{obj, ApiError, DeleteOptions, Kind, ObjKey, Propagation};
 
@@ -23,6 +24,7 @@ pub const FLAGS: &[Flag] = &[
     f("ignore-not-found", None, false),
     f("recursive", Some('R'), false),
     f("output", Some('o'), true),
+    f("dry-run", None, true),
 ];
 
 /// Longest `--wait` lets virtual time pass before giving up.
@@ -42,6 +44,13 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.println("Delete resources by file names, stdin, resources and names, or by resources and label selector.\n\nUsage:\n  kubectl delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [options]");
         return 0;
     }
+    let dry = match DryRun::of(&a) {
+        Ok(d) => d,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
     // `GetCascadingStrategy`: a boolean (strconv.ParseBool's words) still works, with a warning.
     let cascade = a.get("cascade").unwrap_or("background").to_string();
     let boolean = match cascade.as_str() {
@@ -166,15 +175,22 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let mut waiting: Vec<(ObjKey, String)> = Vec::new();
     for key in keys {
         let opts = DeleteOptions { grace_seconds: grace, propagation };
-        match ctx.sim.delete(&key, opts) {
+        // A dry run reads the object (the builder's GET) and deletes nothing.
+        let result = match dry {
+            DryRun::None => ctx.sim.delete(&key, opts),
+            _ => ctx.sim.store.get(&key).cloned().ok_or_else(|| ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() }),
+        };
+        match result {
             Ok(o) => {
-                let verb = if force && grace == Some(0) { "force deleted" } else { "deleted" };
+                let verb = dry.op(if force && grace == Some(0) { "force deleted" } else { "deleted" });
                 let mut line = format!("{} \"{}\" {verb}", key.kind.qualified_singular(), key.name);
                 if ctx.kubectl_minor() >= 34 && key.kind.namespaced() {
                     line.push_str(&format!(" from {} namespace", key.ns));
                 }
                 ctx.println(&line);
-                waiting.push((key, obj::uid(&o).to_string()));
+                if dry == DryRun::None {
+                    waiting.push((key, obj::uid(&o).to_string()));
+                }
             }
             Err(ApiError::NotFound { .. }) if ignore_nf => {}
             Err(e) => {

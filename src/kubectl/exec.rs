@@ -5,6 +5,8 @@ use crate::jv;
 use super::args::{self, f, Flag};
 use super::errors::api_error;
 use super::Ctx;
+use super::dryrun::{self, DryRun};
+use serde_json::Value;
 use crate::sim::{obj, ApiError, Kind, ObjKey};
 
 const EXEC_FLAGS: &[Flag] = &[f("stdin", Some('i'), false), f("tty", Some('t'), false), f("container", Some('c'), true), f("quiet", Some('q'), false), f("pod-running-timeout", None, true), f("filename", Some('f'), true)];
@@ -169,9 +171,38 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.eprintln("error: --rm should only be used for attached containers");
         return 1;
     }
+    let (dry, output) = match (DryRun::of(&a), dryrun::output_of(&a)) {
+        (Ok(d), Ok(o)) => (d, o),
+        (Err(e), _) | (_, Err(e)) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    if dry != DryRun::None && (interactive || a.bool("tty") || a.bool("attach")) {
+        ctx.eprintln("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
+        return 1;
+    }
     let ns = ctx.namespace(&a);
     let rest: Vec<String> = a.rest.clone().unwrap_or_default();
-    let mut container = jv!({"name": name, "image": image});
+    // The pod as `generateRunPod` builds it: a typed Pod, so `resources: {}`, `status: {}` and a
+    // null creationTimestamp are in it when it is printed before the server sees it.
+    let mut container = jv!({"name": name, "image": image, "resources": {}});
+    if let Some(p) = a.get("port") {
+        match p.parse::<i64>() {
+            Ok(port) => container["ports"] = jv!([{"containerPort": port}]),
+            Err(_) => {
+                ctx.eprintln(&format!("error: strconv.Atoi: parsing {}: invalid syntax", crate::textutils::go_quote(p)));
+                return 1;
+            }
+        }
+    }
+    let env: Vec<Value> = a.all("env").iter().filter_map(|kv| kv.split_once('=')).map(|(k, v)| jv!({"name": k, "value": v})).collect();
+    if !env.is_empty() {
+        container["env"] = jv!(env);
+    }
+    if let Some(p) = a.get("image-pull-policy") {
+        container["imagePullPolicy"] = jv!(p);
+    }
     if !rest.is_empty() {
         if a.bool("command") {
             container["command"] = jv!(rest);
@@ -193,17 +224,28 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             }
         }
     }
-    let pod = jv!({"apiVersion":"v1","kind":"Pod","metadata":{"name":name,"namespace":ns,"labels":labels},"spec":{"containers":[container],"restartPolicy":restart}});
-    match ctx.sim.create(pod) {
-        Ok(_) => {}
+    let mut pod = jv!({"apiVersion":"v1","kind":"Pod","metadata":{"creationTimestamp":null,"labels":labels,"name":name},"spec":{"containers":[container],"dnsPolicy":"ClusterFirst","restartPolicy":restart},"status":{}});
+    if dry == DryRun::Client {
+        dryrun::print(ctx, output.as_ref(), Kind::Pod, &pod, &dry.op("created"));
+        return 0;
+    }
+    // Sent to the server: the namespace is the request's.
+    obj::meta_mut(&mut pod).insert("namespace".into(), jv!(ns));
+    obj::meta_mut(&mut pod).remove("creationTimestamp");
+    if let Some(m) = pod.as_object_mut() {
+        m.remove("status");
+    }
+    let mut shadow = (dry == DryRun::Server).then(|| ctx.sim.clone());
+    let created = match shadow.as_mut().unwrap_or(&mut *ctx.sim).create(pod) {
+        Ok(created) => created,
         Err(e) => {
             ctx.eprintln(&api_error(&e, None));
             return 1;
         }
-    }
+    };
     let key = ObjKey::new(Kind::Pod, &ns, &name);
     if !interactive {
-        ctx.println(&format!("pod/{name} created"));
+        dryrun::print(ctx, output.as_ref(), Kind::Pod, &created, &dry.op("created"));
         return 0;
     }
     // Attach once the container runs (kubectl waits up to --pod-running-timeout, 1 minute).

@@ -9,6 +9,7 @@ pub mod apply;
 pub mod args;
 pub mod delete;
 pub mod describe;
+pub mod dryrun;
 pub mod duration;
 pub mod edit;
 pub mod errors;

@@ -685,13 +685,15 @@ impl Sim {
             m.insert("creationTimestamp".into(), jv!(ts));
             m.remove("deletionTimestamp");
             m.remove("resourceVersion");
-            if has_generation(kind) {
+            if has_generation(kind, self.profile.server_minor()) {
                 m.insert("generation".into(), jv!(1));
             }
         }
         self.store.put(key.clone(), o, self.now);
+        // The API server answers with the object as stored, before any controller reacts.
+        let stored = self.store.get(&key).cloned().unwrap_or(Value::Null);
         self.settle_now();
-        Ok(self.store.get(&key).cloned().unwrap_or(Value::Null))
+        Ok(stored)
     }
 
     /// Admission plugins: DefaultStorageClass, StorageObjectInUseProtection, the service IP allocator.
@@ -823,7 +825,7 @@ impl Sim {
                 }
             }
         }
-        if has_generation(kind) && old.get("spec") != o.get("spec") {
+        if has_generation(kind, self.profile.server_minor()) && old.get("spec") != o.get("spec") {
             let g = obj::i64_at(&old, "/metadata/generation").unwrap_or(1) + 1;
             obj::meta_mut(&mut o).insert("generation".into(), jv!(g));
         }
@@ -831,8 +833,10 @@ impl Sim {
             return Ok(old);
         }
         self.store.put(key.clone(), o, self.now);
+        // The API server answers with the object as stored, before any controller reacts.
+        let stored = self.store.get(&key).cloned().unwrap_or(Value::Null);
         self.settle_now();
-        Ok(self.store.get(&key).cloned().unwrap_or(Value::Null))
+        Ok(stored)
     }
 
     /// A write by a controller or kubelet: the closure edits the stored object.
@@ -956,8 +960,10 @@ pub fn kind_of(o: &Value) -> Result<Kind, ApiError> {
     Kind::from_api(av, k).ok_or_else(|| ApiError::BadRequest(format!("no matches for kind \"{k}\" in version \"{av}\"")))
 }
 
-fn has_generation(kind: Kind) -> bool {
-    matches!(kind, Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::Pod)
+/// Kinds whose registry strategy keeps `metadata.generation`: the workloads, and pods from
+/// v1.33 (KEP-5067, "Pod Generation").
+fn has_generation(kind: Kind, server_minor: u32) -> bool {
+    matches!(kind, Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet) || (kind == Kind::Pod && server_minor >= 33)
 }
 
 fn add_finalizer(o: &mut Value, f: &str) {
