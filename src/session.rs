@@ -281,7 +281,12 @@ impl Session {
     pub fn new(config: SimConfig) -> Session {
         let mut env = Env::new();
         env.dirs = MACHINE_DIRS.iter().map(|d| d.to_string()).collect();
-        Session { sim: Sim::new(config), env, loader: None, live: false, terms: vec![Term::default()] }
+        let mut sim = Sim::new(config);
+        sim.runner = Some(std::rc::Rc::new(|sim: &mut Sim, key: &crate::sim::ObjKey, container: &str, argv: &[String]| {
+            let (lines, code) = crate::pod::main_process(sim, key, container, argv)?;
+            Some((lines, code, sim.process_sleep.unwrap_or(0)))
+        }));
+        Session { sim, env, loader: None, live: false, terms: vec![Term::default()] }
     }
 
     /// Files not in the session's own workspace come from `loader`.

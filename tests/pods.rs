@@ -259,3 +259,40 @@ fn container_shells_check_directories_in_their_own_words() {
     // Back on the lab machine: bash.
     assert_eq!(run(&mut s, "cd /nope"), "bash: cd: /nope: No such file or directory\n");
 }
+
+/// A container's main process runs: what it writes is its log, its status is the container's
+/// exit code (`false` exits 1, so the pod shows Error, not Completed).
+#[test]
+fn containers_run_their_command_and_log_its_output() {
+    let mut s = lab();
+    run(&mut s, "kubectl run once --image=busybox --restart=Never -- echo hello");
+    run(&mut s, "kubectl run fail --image=busybox --restart=Never -- sh -c 'echo starting; echo oops >&2; exit 3'");
+    run(&mut s, "kubectl run no --image=busybox --restart=Never -- false");
+    s.sim.run_until_idle(60_000);
+    assert_eq!(run(&mut s, "kubectl logs once"), "hello\n");
+    assert_eq!(run(&mut s, "kubectl logs fail"), "starting\noops\n");
+    let status = |s: &mut Session, pod: &str| run(s, &format!("kubectl get pod {pod} --no-headers")).split_whitespace().nth(2).unwrap().to_string();
+    assert_eq!(status(&mut s, "once"), "Completed");
+    assert_eq!(status(&mut s, "fail"), "Error");
+    assert_eq!(status(&mut s, "no"), "Error");
+    let pod = s.sim.get(kubelab::sim::Kind::Pod, "default", "fail").unwrap();
+    assert_eq!(kubelab::sim::obj::i64_at(pod, "/status/containerStatuses/0/state/terminated/exitCode"), Some(3));
+}
+
+/// A container that keeps failing: restartCount goes up when the next container starts
+/// (kuberuntime: `restartCount = status.RestartCount + 1`), the first restart is at once and
+/// later ones wait out a back-off; a process that ends within the PLEG's relist second is never
+/// seen running.
+#[test]
+fn a_crash_loop_counts_restarts_as_the_kubelet_does() {
+    let mut s = lab();
+    run(&mut s, "kubectl run crash --image=busybox -- false");
+    let out = run(&mut s, "kubectl get pod crash -w --request-timeout=45s");
+    let rows: Vec<(String, String)> = out.lines().skip(1).map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        (f[2].to_string(), f[3].to_string())
+    }).collect();
+    assert!(!rows.iter().any(|(st, _)| st == "Running"), "{out}");
+    let states: Vec<(&str, &str)> = rows.iter().filter(|(st, _)| st != "Pending" && st != "ContainerCreating").map(|(a, b)| (a.as_str(), b.as_str())).take(6).collect();
+    assert_eq!(states, [("Error", "0"), ("Error", "1"), ("CrashLoopBackOff", "1"), ("Error", "2"), ("CrashLoopBackOff", "2"), ("Error", "3")], "{out}");
+}

@@ -296,6 +296,20 @@ pub fn run_line(sim: &mut Sim, key: &ObjKey, container: &str, line: &str, env: &
     })
 }
 
+/// Runs a container's main process as it starts (the model's [`crate::sim::Runner`]): its
+/// output lines, exit status and the time it slept. `None` for a program the image lacks (the
+/// container would not start; the kubelet's guess stands).
+pub fn main_process(sim: &mut Sim, key: &ObjKey, container: &str, argv: &[String]) -> Option<(Vec<String>, i32)> {
+    let image = sim.store.get(key).and_then(|pod| obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image")).map(String::from))?;
+    let program = argv.first()?;
+    if !has_program(&traits(&image), program.rsplit('/').next().unwrap_or(program)) {
+        return None;
+    }
+    let mut out = Output::default();
+    let code = exec(sim, key, container, argv, None, &mut out);
+    Some((out.text().lines().map(String::from).collect(), code))
+}
+
 /// A fresh shell environment for container `container` of `key`.
 pub fn new_env(sim: &Sim, key: &ObjKey, container: &str) -> Env {
     let mut env = Env::new();

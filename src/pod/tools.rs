@@ -76,7 +76,12 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
         }
         "sleep" => {
             let secs: f64 = files.first().and_then(|s| s.trim_end_matches('s').parse().ok()).unwrap_or(0.0);
-            host.sim.advance((secs * 1000.0) as u64);
+            let ms = (secs * 1000.0) as u64;
+            // A container's main process run at its start sleeps on its own time.
+            match host.sim.process_sleep.as_mut() {
+                Some(slept) => *slept += ms,
+                None => host.sim.advance(ms),
+            }
             0
         }
         "whoami" => {

@@ -14,7 +14,7 @@ use super::resources::Kind;
 use super::store::ObjKey;
 use super::{Sim, Timer};
 use serde_json::{Value};
-use crate::collections::VecSet;
+use crate::collections::{VecMap, VecSet};
 
 /// One node's pod address block. Addresses are handed out in increasing order and not reused
 /// at once (the seed's web-0 goes from .2 to .3 when re-created).
@@ -88,7 +88,13 @@ pub struct PodRuntime {
     pub pull_failures: u32,
     pub restarts: u32,
     pub started_ms: u64,
+    /// Container statuses of a start not yet reported: a process that ends before the next
+    /// PLEG relist (1 s) is first seen ended, never running.
+    pub unreported: Option<Value>,
 }
+
+/// The kubelet's PLEG relists containers every second (`plegRelistPeriod`).
+const PLEG_RELIST_MS: u64 = 1000;
 
 fn containers(pod: &Value) -> Vec<Value> {
     obj::arr_at(pod, "/spec/containers").to_vec()
@@ -295,6 +301,28 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 let lines = startup_log(image, sim.unix_at(sim.now()));
                 sim.logs.entry((uid.to_string(), name)).or_default().extend(lines);
             }
+            // Main processes that end: run them (their output is the container's log), unless
+            // the lab has no runner or cannot run them (then `behaviour` guesses).
+            let mut ran: VecMap<String, (u64, i32)> = VecMap::new();
+            if let Some(runner) = sim.runner.clone() {
+                for c in containers(pod) {
+                    let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
+                    let argv: Vec<String> = obj::arr_at(&c, "/command").iter().chain(obj::arr_at(&c, "/args")).filter_map(|v| v.as_str().map(String::from)).collect();
+                    if argv.is_empty() || behaviour(&c, info.as_ref()).is_none() {
+                        continue;
+                    }
+                    let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                    sim.process_sleep = Some(0);
+                    let result = runner(sim, key, &name, &argv);
+                    sim.process_sleep = None;
+                    if let Some((lines, code, slept)) = result {
+                        // k8s-diff: the whole output is logged when the process starts, even
+                        // what it writes after a `sleep`.
+                        sim.logs.entry((uid.to_string(), name.clone())).or_default().extend(lines);
+                        ran.insert(name, (slept + 150, code));
+                    }
+                }
+            }
             let now_ms = sim.now().ms();
             sim.runtime.entry(uid.to_string()).or_default().started_ms = now_ms;
             let restarts = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(0);
@@ -305,21 +333,31 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
                 let probe = c.get("readinessProbe").is_some();
                 all_ready &= !probe;
-                if let Some(b) = behaviour(&c, info.as_ref()) {
+                let ran = c.get("name").and_then(Value::as_str).and_then(|n| ran.get(n)).copied();
+                if let Some(b) = ran.or_else(|| behaviour(&c, info.as_ref())) {
                     exits = Some(exits.map_or(b, |e: (u64, i32)| if b.0 < e.0 { b } else { e }));
                 }
-                let prev = obj::arr_at(pod, "/status/containerStatuses").iter().find(|s| s.get("name") == c.get("name")).and_then(|s| s.get("lastState")).cloned().unwrap_or(jv!({}));
+                // A restarted container's last state is how the one before it ended.
+                let old = obj::arr_at(pod, "/status/containerStatuses").iter().find(|s| s.get("name") == c.get("name")).cloned();
+                let prev = match old.as_ref().and_then(|s| s.ptr("/state/terminated")) {
+                    Some(t) => jv!({"terminated": t}),
+                    None => old.as_ref().and_then(|s| s.get("lastState")).cloned().unwrap_or(jv!({})),
+                };
                 statuses.push(jv!({"name":c.get("name"),"image":c.get("image"),"imageID":image_id(&c),"containerID":format!("containerd://{:016x}{:016x}{:016x}{:016x}", sim_rand(sim), sim_rand(sim), sim_rand(sim), sim_rand(sim)),
                     "ready":!probe,"started":true,"restartCount":restarts,"lastState":prev,"state":{"running":{"startedAt":ts}}}));
             }
-            sim.modify(key, |p| {
-                let st = obj::object_mut(p, "status");
-                st.insert("phase".into(), jv!("Running"));
-                st.insert("containerStatuses".into(), jv!(statuses));
-                if all_ready {
-                    set_ready_conditions(p, true, &ts);
-                }
-            });
+            if containers(pod).len() == 1 && exits.is_some_and(|(ms, _)| ms < PLEG_RELIST_MS) {
+                sim.runtime.entry(uid.to_string()).or_default().unreported = Some(jv!(statuses));
+            } else {
+                sim.modify(key, |p| {
+                    let st = obj::object_mut(p, "status");
+                    st.insert("phase".into(), jv!("Running"));
+                    st.insert("containerStatuses".into(), jv!(statuses));
+                    if all_ready {
+                        set_ready_conditions(p, true, &ts);
+                    }
+                });
+            }
             if !all_ready {
                 let delay = containers(pod).iter().filter_map(|c| c.get("readinessProbe")).map(|p| {
                     let init = p.get("initialDelaySeconds").and_then(Value::as_u64).unwrap_or(0);
@@ -354,10 +392,18 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             }
             let policy = obj::str_at(pod, "/spec/restartPolicy").unwrap_or("Always").to_string();
             let reason = if code == 0 { "Completed" } else { "Error" };
-            let started = obj::arr_at(pod, "/status/containerStatuses").first().and_then(|s| s.ptr("/state/running/startedAt")).cloned().unwrap_or(jv!(ts));
-            let terminated = jv!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts,"containerID":obj::arr_at(pod, "/status/containerStatuses").first().and_then(|s| s.get("containerID")).cloned().unwrap_or(Value::Null)}});
+            let unreported = sim.runtime.get_mut(uid).and_then(|r| r.unreported.take());
+            let statuses = unreported.clone().unwrap_or_else(|| pod.ptr("/status/containerStatuses").cloned().unwrap_or(jv!([])));
+            let first = statuses.get(0).cloned().unwrap_or(Value::Null);
+            let started = first.ptr("/state/running/startedAt").cloned().unwrap_or(jv!(ts));
+            let terminated = jv!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts,"containerID":first.get("containerID").cloned().unwrap_or(Value::Null)}});
             let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
             sim.modify(key, |p| {
+                if let Some(s) = &unreported {
+                    let st = obj::object_mut(p, "status");
+                    st.insert("phase".into(), jv!("Running"));
+                    st.insert("containerStatuses".into(), s.clone());
+                }
                 if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                     for c in cs.iter_mut() {
                         c["state"] = terminated.clone();
@@ -371,27 +417,12 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 }
             });
             if restart {
-                let n = {
-                    let rt = sim.runtime.entry(uid.to_string()).or_default();
-                    rt.restarts += 1;
-                    rt.restarts
-                };
+                // restartCount counts containers started after the first: it goes up when the
+                // next one starts (kuberuntime `restartCount = status.RestartCount + 1`), not
+                // when this one exits.
+                sim.runtime.entry(uid.to_string()).or_default().restarts += 1;
                 let d = sim.rand_range(500, 1500);
-                let st = terminated.clone();
                 sim.schedule(d, Timer::Kubelet { pod: key.clone(), uid: uid.to_string(), step: Step::Restart });
-                // CrashLoopBackOff shows from the first back-off until the restart.
-                sim.modify(key, |p| {
-                    if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
-                        for c in cs.iter_mut() {
-                            c["lastState"] = st.clone();
-                            c["restartCount"] = jv!(n);
-                        }
-                    }
-                });
-                for c in containers(pod) {
-                    let cname = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
-                    sim.record_event(key, "Warning", "BackOff", "kubelet", format!("Back-off restarting failed container {cname} in pod {}_{}({uid})", key.name, key.ns));
-                }
             }
         }
         Step::Restart => {
@@ -401,13 +432,22 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let n = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(1);
             let cname = containers(pod).first().and_then(|c| c.get("name").and_then(Value::as_str).map(String::from)).unwrap_or_default();
             if n >= 2 {
+                // The first restart is at once; later ones wait out a back-off, shown as
+                // CrashLoopBackOff with the ended container as the last state.
                 sim.modify(key, |p| {
                     if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                         for c in cs.iter_mut() {
+                            if let Some(t) = c.ptr("/state/terminated").cloned() {
+                                c["lastState"] = jv!({"terminated": t});
+                            }
                             c["state"] = jv!({"waiting":{"reason":"CrashLoopBackOff","message":format!("back-off {}s restarting failed container={cname} pod={}_{}({uid})", (10u64 << (n - 2).min(5)).min(300), key.name, key.ns)}});
                         }
                     }
                 });
+                for c in containers(pod) {
+                    let cname = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                    sim.record_event(key, "Warning", "BackOff", "kubelet", format!("Back-off restarting failed container {cname} in pod {}_{}({uid})", key.name, key.ns));
+                }
                 let backoff = (10_000u64 << (n - 2).min(5)).min(300_000);
                 at(sim, key, uid, backoff, Step::Pulled);
             } else {

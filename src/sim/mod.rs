@@ -126,6 +126,12 @@ pub enum Timer {
     Requeue(Work),
 }
 
+/// Runs a container's main process when it starts: (pod, container, argv) → what it wrote (lines
+/// of stdout and stderr), its exit status and how long it ran (the `sleep`s it did). `None` when
+/// the process is not one the lab can run. The session provides it (the containers' tools live
+/// outside the model); without one, the kubelet reads `exit N` and `sleep N` from the command.
+pub type Runner = std::rc::Rc<dyn Fn(&mut Sim, &ObjKey, &str, &[String]) -> Option<(Vec<String>, i32, u64)>>;
+
 /// The cluster. Cloning it is cheap (objects are shared `Rc`s): the page keeps clones as
 /// snapshots to scrub back to.
 #[derive(Clone)]
@@ -163,6 +169,11 @@ pub struct Sim {
     /// The moment ages are read at, when a watch prints an event later than it happened
     /// (`seen_at`); the clock otherwise.
     seen_at: std::cell::Cell<Option<SimTime>>,
+    /// Runs containers' main processes ([`Runner`]).
+    pub runner: Option<Runner>,
+    /// While a container's main process runs at its start: the milliseconds it has slept, which
+    /// `sleep` adds to instead of advancing the clock.
+    pub process_sleep: Option<u64>,
 }
 
 impl Sim {
@@ -191,6 +202,8 @@ impl Sim {
             logs: VecMap::new(),
             event_index: std::collections::BTreeMap::new(),
             seen_at: std::cell::Cell::new(None),
+            runner: None,
+            process_sleep: None,
             revision_cache: VecMap::new(),
         };
         sim.bootstrap();
