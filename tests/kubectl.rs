@@ -328,3 +328,33 @@ fn dry_runs_change_nothing_and_say_so() {
     // apply -o yaml prints the objects at the end, several as a List.
     assert_eq!(run(&mut s, "kubectl apply -f web.yaml -o jsonpath={.kind}").0, "List");
 }
+
+/// `get --sort-by`, `--field-selector`, `-L` and `-o custom-columns`, as the cheat sheet uses
+/// them; an unknown field is the API server's BadRequest.
+#[test]
+fn get_sorts_selects_by_field_and_prints_custom_columns() {
+    let mut s = session();
+    run(&mut s, "kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
+    let names = |out: &str| -> Vec<String> { out.lines().skip(1).map(|l| l.split_whitespace().next().unwrap().to_string()).collect() };
+    let node = |s: &Session, p: &str| kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", p).unwrap(), "/spec/nodeName").unwrap().to_string();
+    let sorted = names(&run(&mut s, "kubectl get pods --sort-by=.spec.nodeName").0);
+    let mut by_node = vec!["web-0".to_string(), "web-1".to_string()];
+    by_node.sort_by_key(|p| node(&s, p));
+    assert_ne!(by_node, ["web-0", "web-1"], "this lab's nodes order the pods unlike their names");
+    assert_eq!(sorted, by_node);
+    assert_eq!(names(&run(&mut s, "kubectl get pods --field-selector=status.phase=Running,metadata.name!=web-0").0), ["web-1"]);
+    assert_eq!(
+        run(&mut s, "kubectl get pods --field-selector=foo=bar").1,
+        "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"\", field selector \"foo=bar\": field label not supported: foo\n"
+    );
+    let out = run(&mut s, "kubectl get pods -L app,statefulset.kubernetes.io/pod-name").0;
+    assert!(out.starts_with("NAME    READY   STATUS    RESTARTS   AGE   APP     POD-NAME\n"), "{out}");
+    assert!(out.lines().nth(1).unwrap().ends_with("nginx   web-0"), "{out}");
+    let ip = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", "web-0").unwrap(), "/status/podIP").unwrap().to_string();
+    let out = run(&mut s, "kubectl get pod web-0 -o custom-columns=NAME:.metadata.name,IP:.status.podIP,GONE:.spec.nothing").0;
+    assert_eq!(out, format!("NAME    IP{}GONE\nweb-0   {ip}   <none>\n", " ".repeat(ip.len() + 1)));
+    assert_eq!(run(&mut s, "kubectl get pods --sort-by=.nothing").1, "error: couldn't find any field with path \"{.nothing}\" in the list of objects\n");
+    // Printers other than tables say nothing when nothing matches.
+    assert_eq!(run(&mut s, "kubectl get pvc -l app=nope -o name"), (String::new(), String::new(), 0));
+}

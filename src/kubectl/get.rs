@@ -100,6 +100,8 @@ pub enum Format {
     Json,
     JsonPath(String),
     GoTemplate(String),
+    /// `-o custom-columns=HEADER:PATH,...`.
+    CustomColumns(Vec<(String, String)>),
 }
 
 pub fn format_of(a: &Args) -> Result<Format, String> {
@@ -112,6 +114,20 @@ pub fn format_of(a: &Args) -> Result<Format, String> {
     }
     if let Some(t) = o.strip_prefix("go-template=").or_else(|| o.strip_prefix("template=")) {
         return Ok(Format::GoTemplate(t.to_string()));
+    }
+    if let Some(spec) = o.strip_prefix("custom-columns=") {
+        // `NewCustomColumnsPrinterFromSpec`.
+        let mut cols = Vec::new();
+        for part in spec.split(',') {
+            match part.split_once(':') {
+                Some((h, p)) if !h.is_empty() => cols.push((h.to_string(), p.to_string())),
+                _ => return Err(format!("error: unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>")),
+            }
+        }
+        return Ok(Format::CustomColumns(cols));
+    }
+    if o == "custom-columns" {
+        return Err("error: custom-columns format specified but no custom columns given".into());
     }
     Ok(match o {
         "" => Format::Table { wide: false },
@@ -128,6 +144,8 @@ pub fn format_of(a: &Args) -> Result<Format, String> {
 pub struct TableOpts {
     pub wide: bool,
     pub show_labels: bool,
+    /// `-L KEY,...`: a column per label key, before LABELS.
+    pub label_columns: Vec<String>,
     pub show_kind: bool,
     pub all_ns: bool,
     pub no_headers: bool,
@@ -137,6 +155,10 @@ pub fn header_row(sim: &crate::sim::Sim, kind: Kind, t: &TableOpts) -> Vec<Strin
     let mut h = tables::headers(kind, t.wide, sim);
     if t.all_ns && kind.namespaced() {
         h.insert(0, "NAMESPACE".into());
+    }
+    // `formatLabelHeaders`: the key's last path segment, upper-cased.
+    for l in &t.label_columns {
+        h.push(l.rsplit('/').next().unwrap_or(l).to_ascii_uppercase());
     }
     if t.show_labels {
         h.push("LABELS".into());
@@ -151,6 +173,9 @@ pub fn data_row(sim: &crate::sim::Sim, kind: Kind, o: &Value, t: &TableOpts) -> 
     }
     if t.all_ns && kind.namespaced() {
         r.insert(0, obj::namespace(o).to_string());
+    }
+    for l in &t.label_columns {
+        r.push(obj::label(o, l).unwrap_or("").to_string());
     }
     if t.show_labels {
         let l = map_text(&labels_of(o));
@@ -167,8 +192,9 @@ pub fn serialize(objs: &[Value], single: bool, fmt: &Format) -> String {
         jv!({"apiVersion":"v1","items":objs,"kind":"List","metadata":{"resourceVersion":""}})
     };
     match fmt {
-        Format::JsonPath(t) => super::template::jsonpath(t, &doc).unwrap_or_else(|e| e + "\n"),
+        Format::JsonPath(t) => super::jsonpath::template(t, &doc).unwrap_or_else(|e| e + "\n"),
         Format::GoTemplate(t) => super::template::go_template(t, &doc).unwrap_or_else(|e| e + "\n"),
+        Format::CustomColumns(cols) => custom_columns(cols, &doc, true),
         Format::Json => {
             let mut buf = Vec::new();
             let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
@@ -179,6 +205,34 @@ pub fn serialize(objs: &[Value], single: bool, fmt: &Format) -> String {
         }
         Format::Yaml | Format::Table { .. } | Format::Name => super::yaml::to_yaml(&doc),
     }
+}
+
+/// The custom-columns printer over an object or a List: a header, then a row per item, each
+/// cell the path's values joined by `,`, or `<none>`.
+fn custom_columns(cols: &[(String, String)], doc: &Value, headers: bool) -> String {
+    let items: Vec<&Value> = match doc.get("items").and_then(Value::as_array) {
+        Some(items) if doc.get("kind").and_then(Value::as_str) == Some("List") => items.iter().collect(),
+        _ => vec![doc],
+    };
+    super::tabwriter::table(&custom_rows(cols, items.into_iter(), headers))
+}
+
+fn custom_rows<'a>(cols: &[(String, String)], items: impl Iterator<Item = &'a Value>, headers: bool) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if headers {
+        rows.push(cols.iter().map(|(h, _)| h.clone()).collect());
+    }
+    for item in items {
+        rows.push(
+            cols.iter()
+                .map(|(_, p)| {
+                    let vals = super::jsonpath::values(p, item).unwrap_or_default();
+                    if vals.is_empty() || vals.iter().all(Value::is_null) { "<none>".to_string() } else { vals.iter().map(super::jsonpath::text).collect::<Vec<_>>().join(",") }
+                })
+                .collect(),
+        );
+    }
+    rows
 }
 
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -214,11 +268,19 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             return 1;
         }
     };
+    let fields = match a.get("field-selector").map(super::selectfields::FieldSelector::parse).transpose() {
+        Ok(f) => f,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
     let all_ns = a.bool("all-namespaces");
     let ns = ctx.namespace(&a);
     let t = TableOpts {
         wide: matches!(fmt, Format::Table { wide: true }),
         show_labels: a.bool("show-labels"),
+        label_columns: a.all("label-columns").iter().flat_map(|l| l.split(',')).filter(|l| !l.is_empty()).map(String::from).collect(),
         // `MultipleTypesRequested`: `all`, or more than one type (`pod/web-0` alone is one).
         show_kind: a.bool("show-kind") || a.positional.iter().any(|p| p == "all") || query.targets.iter().any(|(k, _)| *k != query.targets[0].0),
         all_ns,
@@ -243,8 +305,14 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     for (kind, names) in &query.targets {
         let mut objs: Vec<Value> = Vec::new();
         if names.is_empty() {
+            if let Some(f) = &fields {
+                if let Err(e) = f.check(*kind, a.get("selector").unwrap_or(""), a.get("field-selector").unwrap_or("")) {
+                    ctx.eprintln(&e);
+                    return 1;
+                }
+            }
             let list_ns = if all_ns || !kind.namespaced() { None } else { Some(ns.as_str()) };
-            objs = ctx.sim.store.list(*kind, list_ns).filter(|(_, o)| selector.matches_obj(o)).map(|(_, o)| o.clone()).collect();
+            objs = ctx.sim.store.list(*kind, list_ns).filter(|(_, o)| selector.matches_obj(o) && fields.as_ref().is_none_or(|f| f.matches(*kind, o))).map(|(_, o)| o.clone()).collect();
         } else {
             for n in names {
                 match ctx.sim.store.get(&ObjKey::new(*kind, &ns, n)) {
@@ -256,6 +324,12 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         }
         if objs.is_empty() {
             continue;
+        }
+        if let Some(by) = a.get("sort-by") {
+            if let Err(e) = super::selectfields::sort(&mut objs, by) {
+                ctx.eprintln(&e);
+                return 1;
+            }
         }
         printed_any = true;
         match fmt {
@@ -295,14 +369,17 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.eprintln(e);
         code = 1;
     }
-    if !printed_any && errors.is_empty() {
-        if matches!(fmt, Format::Yaml | Format::Json) && !query.by_name {
-            let text = serialize(&[], false, &fmt);
-            ctx.out.out(&text);
-        } else if all_ns || query.targets.iter().all(|(k, _)| !k.namespaced()) {
-            ctx.eprintln("No resources found");
-        } else {
-            ctx.eprintln(&format!("No resources found in {ns} namespace."));
+    // Only tables say there was nothing; the other printers (`printGeneric`) print an empty
+    // List, and `--ignore-not-found` prints nothing at all.
+    if !printed_any && errors.is_empty() && !a.bool("ignore-not-found") {
+        match fmt {
+            Format::Table { .. } if all_ns || query.targets.iter().all(|(k, _)| !k.namespaced()) => ctx.eprintln("No resources found"),
+            Format::Table { .. } => ctx.eprintln(&format!("No resources found in {ns} namespace.")),
+            Format::Name => {}
+            _ => {
+                let text = serialize(&[], false, &fmt);
+                ctx.out.out(&text);
+            }
         }
     }
     code
@@ -399,5 +476,9 @@ fn print_rows(_sim: &crate::sim::Sim, tw: &mut TabWriter, rows: &[Vec<String>], 
         Format::Name => objs.iter().map(|o| format!("{}/{}\n", kind.qualified_singular(), obj::name(o))).collect(),
         Format::Yaml => objs.iter().map(|o| format!("{}---\n", super::yaml::to_yaml(o))).collect(),
         Format::Json | Format::JsonPath(_) | Format::GoTemplate(_) => objs.iter().map(|o| serialize(std::slice::from_ref(o), true, fmt)).collect(),
+        Format::CustomColumns(cols) => {
+            let rows = custom_rows(cols, objs.iter(), tw.is_fresh());
+            tw.flush(&rows)
+        }
     }
 }

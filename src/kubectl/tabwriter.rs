@@ -12,6 +12,11 @@ const MIN_WIDTH: usize = 6;
 const PADDING: usize = 3;
 
 impl TabWriter {
+    /// Whether nothing was written yet.
+    pub fn is_fresh(&self) -> bool {
+        self.widths.is_empty()
+    }
+
     pub fn new() -> TabWriter {
         TabWriter::default()
     }

@@ -1,35 +1,12 @@
-//! `-o jsonpath=...` and `--template`/`-o go-template=...`: the small parts of both languages
-//! labs use (field paths, `[n]` and `[*]`, `range ... end`, quoted literals).
+//! `--template`/`-o go-template=...`: the small part of Go's templates labs use (field paths,
+//! `range ... end`, variables, quoted literals). JSONPath is in `jsonpath.rs`.
 
 use serde_json::Value;
 
-/// One step of a path: a field or an index (`*` for all).
+/// One step of a path: a field.
 #[derive(Clone, Debug, PartialEq)]
 enum Step {
     Field(String),
-    Index(Option<usize>),
-}
-
-fn parse_path(p: &str) -> Vec<Step> {
-    let mut out = Vec::new();
-    for part in p.trim_start_matches('.').split('.').filter(|s| !s.is_empty()) {
-        let mut rest = part;
-        if let Some(b) = rest.find('[') {
-            if b > 0 {
-                out.push(Step::Field(rest[..b].to_string()));
-            }
-            rest = &rest[b..];
-            while let Some(inner) = rest.strip_prefix('[') {
-                let end = inner.find(']').unwrap_or(inner.len());
-                let idx = &inner[..end];
-                out.push(Step::Index(if idx == "*" { None } else { idx.parse().ok() }));
-                rest = inner.get(end + 1..).unwrap_or("");
-            }
-        } else {
-            out.push(Step::Field(rest.to_string()));
-        }
-    }
-    out
 }
 
 /// All values a path reaches (several with `[*]`).
@@ -37,8 +14,6 @@ fn select<'a>(v: &'a Value, steps: &[Step]) -> Vec<&'a Value> {
     let Some((first, rest)) = steps.split_first() else { return vec![v] };
     match (first, v) {
         (Step::Field(f), Value::Object(m)) => m.get(f).map(|x| select(x, rest)).unwrap_or_default(),
-        (Step::Index(Some(i)), Value::Array(a)) => a.get(*i).map(|x| select(x, rest)).unwrap_or_default(),
-        (Step::Index(None), Value::Array(a)) => a.iter().flat_map(|x| select(x, rest)).collect(),
         _ => Vec::new(),
     }
 }
@@ -58,40 +33,6 @@ fn literal(s: &str) -> Option<String> {
     Some(inner.replace("\\n", "\n").replace("\\t", "\t"))
 }
 
-/// Evaluates a JSONPath template such as `{.spec.containers[0].image}` or
-/// `{range .items[*]}{.metadata.name}{"\n"}{end}`.
-pub fn jsonpath(tpl: &str, v: &Value) -> Result<String, String> {
-    let mut out = String::new();
-    let parts = split_braces(tpl, '{', '}')?;
-    eval_jsonpath(&parts, v, &mut out)?;
-    Ok(out)
-}
-
-fn eval_jsonpath(parts: &[(bool, String)], v: &Value, out: &mut String) -> Result<(), String> {
-    let mut i = 0;
-    while i < parts.len() {
-        let (is_expr, s) = &parts[i];
-        if !is_expr {
-            out.push_str(s);
-        } else if let Some(range) = s.strip_prefix("range ") {
-            let end = matching_end(parts, i, |p| p.starts_with("range "))?;
-            for item in select(v, &parse_path(range.trim())) {
-                eval_jsonpath(&parts[i + 1..end], item, out)?;
-            }
-            i = end;
-        } else if s.trim() == "end" {
-            return Err("error: error parsing jsonpath: not in range, nothing to end".into());
-        } else if let Some(l) = literal(s) {
-            out.push_str(&l);
-        } else {
-            let vals = select(v, &parse_path(s.trim()));
-            out.push_str(&vals.iter().map(|x| text(x)).collect::<Vec<_>>().join(" "));
-        }
-        i += 1;
-    }
-    Ok(())
-}
-
 fn matching_end(parts: &[(bool, String)], start: usize, opens: impl Fn(&str) -> bool) -> Result<usize, String> {
     let mut depth = 0;
     for (j, (is_expr, s)) in parts.iter().enumerate().skip(start) {
@@ -108,39 +49,6 @@ fn matching_end(parts: &[(bool, String)], start: usize, opens: impl Fn(&str) -> 
         }
     }
     Err("error: error parsing template: unexpected EOF".into())
-}
-
-/// Splits `a{b}c` into literal and expression parts.
-fn split_braces(tpl: &str, open: char, close: char) -> Result<Vec<(bool, String)>, String> {
-    let mut parts = Vec::new();
-    let mut rest = tpl;
-    while let Some(o) = rest.find(open) {
-        if o > 0 {
-            parts.push((false, rest[..o].to_string()));
-        }
-        let after = &rest[o + open.len_utf8()..];
-        let Some(c) = find_close(after, close) else {
-            return Err(format!("error: error parsing jsonpath {tpl}, unclosed action"));
-        };
-        parts.push((true, after[..c].to_string()));
-        rest = &after[c + close.len_utf8()..];
-    }
-    if !rest.is_empty() {
-        parts.push((false, rest.to_string()));
-    }
-    Ok(parts)
-}
-
-fn find_close(s: &str, close: char) -> Option<usize> {
-    let mut in_quote = false;
-    for (i, c) in s.char_indices() {
-        if c == '"' {
-            in_quote = !in_quote;
-        } else if c == close && !in_quote {
-            return Some(i);
-        }
-    }
-    None
 }
 
 /// Evaluates a Go template over the object: `{{.metadata.name}}`, `{{range .items}}...{{end}}`,
@@ -249,10 +157,10 @@ mod tests {
 
     #[test]
     fn jsonpath_fields_indexes_and_ranges() {
-        assert_eq!(jsonpath("{.spec.containers[0].image}", &pod()).unwrap(), "registry.k8s.io/nginx-slim:0.24");
-        assert_eq!(jsonpath("{.spec.containers[*].name}", &pod()).unwrap(), "nginx side");
+        assert_eq!(crate::kubectl::jsonpath::template("{.spec.containers[0].image}", &pod()).unwrap(), "registry.k8s.io/nginx-slim:0.24");
+        assert_eq!(crate::kubectl::jsonpath::template("{.spec.containers[*].name}", &pod()).unwrap(), "nginx side");
         let list = json!({"items":[pod(), {"metadata":{"name":"web-1"}}]});
-        assert_eq!(jsonpath("{range .items[*]}{.metadata.name}{\"\\n\"}{end}", &list).unwrap(), "web-0\nweb-1\n");
-        assert!(jsonpath("{.a", &pod()).is_err());
+        assert_eq!(crate::kubectl::jsonpath::template("{range .items[*]}{.metadata.name}{\"\\n\"}{end}", &list).unwrap(), "web-0\nweb-1\n");
+        assert!(crate::kubectl::jsonpath::template("{.a", &pod()).is_err());
     }
 }
