@@ -290,7 +290,7 @@ pub fn text(v: &Value) -> String {
 fn relaxed(expr: &str) -> Result<String, String> {
     let e = expr.trim();
     let inner = match e.strip_prefix('{') {
-        Some(rest) => rest.strip_suffix('}').ok_or_else(|| format!("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{{name1.name2}}' or '{{.name1.name2}}'"))?,
+        Some(rest) => rest.strip_suffix('}').ok_or_else(|| "unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".to_string())?,
         None => e,
     };
     Ok(inner.to_string())
