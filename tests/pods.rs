@@ -296,3 +296,16 @@ fn a_crash_loop_counts_restarts_as_the_kubelet_does() {
     let states: Vec<(&str, &str)> = rows.iter().filter(|(st, _)| st != "Pending" && st != "ContainerCreating").map(|(a, b)| (a.as_str(), b.as_str())).take(6).collect();
     assert_eq!(states, [("Error", "0"), ("Error", "1"), ("CrashLoopBackOff", "1"), ("Error", "2"), ("CrashLoopBackOff", "2"), ("Error", "3")], "{out}");
 }
+
+/// `TYPE/NAME` for `exec` and `logs`: the first of the workload's or Service's pods, ordered
+/// as `podutils.ByLogging` orders them; `logs` says which it took (`logsforobject.go`).
+#[test]
+fn exec_and_logs_take_a_workloads_first_pod() {
+    let mut s = lab();
+    assert_eq!(run(&mut s, "kubectl exec sts/web -- hostname"), "web-0\n");
+    assert_eq!(run(&mut s, "kubectl exec svc/nginx -- hostname"), "web-0\n");
+    let (out, _) = s.run_line("kubectl logs statefulset/web");
+    assert_eq!(out.stderr(), "Found 2 pods, using pod/web-0\n");
+    assert_eq!(run(&mut s, "kubectl logs deploy/nope"), "Error from server (NotFound): deployments.apps \"nope\" not found\n");
+    assert_eq!(run(&mut s, "kubectl exec pvc/www-web-0 -- ls"), "error: cannot attach to *v1.PersistentVolumeClaim: not implemented\n");
+}

@@ -102,7 +102,13 @@ pub fn exec(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         return 1;
     }
     let ns = ctx.namespace(&a);
-    let name = target.strip_prefix("pod/").or_else(|| target.strip_prefix("pods/")).unwrap_or(&target).to_string();
+    let name = match pod_for(ctx, &ns, &target, false) {
+        Ok(n) => n,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
     let key = ObjKey::new(Kind::Pod, &ns, &name);
     let Some(container) = runnable(ctx, &key, a.get("container")) else { return 1 };
     let interactive = a.bool("stdin") && SHELLS.contains(&command[0].as_str()) && command.len() == 1;
@@ -112,6 +118,57 @@ pub fn exec(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         return 0;
     }
     run_command(ctx, &key, &container, &command)
+}
+
+/// The pod a `POD` or `TYPE/NAME` argument means (`polymorphichelpers`): a pod by name, or the
+/// first of a workload's or Service's pods (`GetFirstPod`), ordered as `podutils.ByLogging`
+/// orders them: on a node, Running before Pending, ready, ready for longer, more restarts, older.
+/// `logs` (`say`) says which one it took when there were several.
+pub fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<String, String> {
+    let Some((ty, name)) = target.split_once('/') else { return Ok(target.to_string()) };
+    let kind = super::get::kind_arg(ty)?;
+    if kind == Kind::Pod {
+        return Ok(name.to_string());
+    }
+    let Some(o) = ctx.sim.store.get(&ObjKey::new(kind, ns, name)).cloned() else {
+        return Err(api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name: name.to_string() }, None));
+    };
+    let selector: Vec<(String, String)> = match kind {
+        Kind::Service => o.ptr("/spec/selector"),
+        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => o.ptr("/spec/selector/matchLabels"),
+        // The Go type, as `%T` prints it.
+        _ if say => return Err(format!("error: cannot get the logs from *{}.{}", kind.info().version, kind.info().kind)),
+        _ => return Err(format!("error: cannot attach to *{}.{}: not implemented", kind.info().version, kind.info().kind)),
+    }
+    .and_then(Value::as_object)
+    .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
+    .unwrap_or_default();
+    if selector.is_empty() {
+        return Err(format!("error: cannot attach to {}: selector is empty", kind.info().kind));
+    }
+    let mut pods: Vec<Value> = ctx.sim.store.list(Kind::Pod, Some(ns)).map(|(_, p)| p).filter(|p| selector.iter().all(|(k, v)| obj::label(p, k) == Some(v))).cloned().collect();
+    if pods.is_empty() {
+        return Err("error: timed out waiting for the condition".into());
+    }
+    let rank = |p: &Value| {
+        let phase = match obj::str_at(p, "/status/phase") {
+            Some("Running") => 0,
+            Some("Unknown") => 1,
+            Some("Pending") => 2,
+            _ => 3,
+        };
+        let ready = obj::condition_true(p, "Ready");
+        let since = obj::arr_at(p, "/status/conditions").iter().find(|c| obj::str_at(c, "/type") == Some("Ready")).and_then(|c| obj::str_at(c, "/lastTransitionTime")).unwrap_or("~").to_string();
+        let restarts: i64 = obj::arr_at(p, "/status/containerStatuses").iter().filter_map(|c| obj::i64_at(c, "/restartCount")).sum();
+        let created = obj::str_at(p, "/metadata/creationTimestamp").unwrap_or("~").to_string();
+        (obj::str_at(p, "/spec/nodeName").is_none(), phase, !ready, since, -restarts, created)
+    };
+    crate::sort::sort_by_key(&mut pods, rank);
+    let first = obj::name(&pods[0]).to_string();
+    if say && pods.len() > 1 {
+        ctx.eprintln(&format!("Found {} pods, using pod/{first}", pods.len()));
+    }
+    Ok(first)
 }
 
 const RUN_FLAGS: &[Flag] = &[
@@ -294,7 +351,13 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         return 1;
     };
     let ns = ctx.namespace(&a);
-    let name = target.strip_prefix("pod/").or_else(|| target.strip_prefix("pods/")).unwrap_or(&target).to_string();
+    let name = match pod_for(ctx, &ns, &target, true) {
+        Ok(n) => n,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
     let key = ObjKey::new(Kind::Pod, &ns, &name);
     let Some(pod) = ctx.sim.store.get(&key).cloned() else {
         ctx.eprintln(&api_error(&ApiError::NotFound { resource: "pods".into(), name }, None));
