@@ -358,3 +358,32 @@ fn get_sorts_selects_by_field_and_prints_custom_columns() {
     // Printers other than tables say nothing when nothing matches.
     assert_eq!(run(&mut s, "kubectl get pvc -l app=nope -o name"), (String::new(), String::new(), 0));
 }
+
+/// The generators: `create deployment` (the container named after the image), `expose` (a
+/// Service selecting the workload's pods), `set image` (a rollout; nothing printed when nothing
+/// changes); commands kubectl has and kubelab lacks say so; unknown ones get cobra's suggestion.
+#[test]
+fn create_deployment_expose_and_set_image() {
+    let mut s = session();
+    let (out, _, _) = run(&mut s, "kubectl create deployment web --image=nginx:1.25 --replicas=3 --port=80 --dry-run=client -o yaml");
+    assert_eq!(
+        out,
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  creationTimestamp: null\n  labels:\n    app: web\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  strategy: {}\n  template:\n    metadata:\n      creationTimestamp: null\n      labels:\n        app: web\n    spec:\n      containers:\n      - image: nginx:1.25\n        name: nginx\n        ports:\n        - containerPort: 80\n        resources: {}\nstatus: {}\n"
+    );
+    assert_eq!(run(&mut s, "kubectl create deployment web --image=nginx:1.25 --replicas=3 --port=80").0, "deployment.apps/web created\n");
+    let (out, _, _) = run(&mut s, "kubectl expose deployment web --port=80 --dry-run=client -o yaml");
+    assert_eq!(out, "apiVersion: v1\nkind: Service\nmetadata:\n  creationTimestamp: null\n  labels:\n    app: web\n  name: web\nspec:\n  ports:\n  - port: 80\n    protocol: TCP\n    targetPort: 80\n  selector:\n    app: web\nstatus:\n  loadBalancer: {}\n");
+    assert_eq!(run(&mut s, "kubectl expose deploy/web").0, "service/web exposed\n", "the port comes from the pod template");
+    s.sim.run_until_idle(600_000);
+    let ep = s.sim.get(kubelab::sim::Kind::Endpoints, "default", "web").unwrap();
+    assert_eq!(kubelab::sim::obj::arr_at(ep, "/subsets/0/addresses").len(), 3);
+    assert_eq!(run(&mut s, "kubectl set image deployment/web nginx=nginx:1.26").0, "deployment.apps/web image updated\n");
+    assert_eq!(run(&mut s, "kubectl set image deployment/web nginx=nginx:1.26"), (String::new(), String::new(), 0));
+    assert_eq!(run(&mut s, "kubectl set image deployment web foo=nginx:1.26").1, "error: unable to find container named \"foo\"\n");
+    s.sim.run_until_idle(600_000);
+    let rs: Vec<_> = s.sim.store.list(kubelab::sim::Kind::ReplicaSet, Some("default")).map(|(_, r)| kubelab::sim::obj::i64_at(r, "/spec/replicas").unwrap()).collect();
+    assert_eq!(rs.len(), 2, "the new image rolled out as a second ReplicaSet");
+    assert!(rs.contains(&0) && rs.contains(&3));
+    assert_eq!(run(&mut s, "kubectl explain pods").1, "error: kubelab does not model `kubectl explain` yet\n");
+    assert_eq!(run(&mut s, "kubectl gt pods").1, "error: unknown command \"gt\" for \"kubectl\"\n\nDid you mean this?\n\tget\n");
+}

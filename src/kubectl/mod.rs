@@ -14,6 +14,7 @@ pub mod duration;
 pub mod edit;
 pub mod errors;
 pub mod exec;
+pub mod generators;
 pub mod get;
 pub mod jsonpath;
 pub mod rollout;
@@ -129,7 +130,15 @@ impl Ctx<'_> {
     }
 }
 
-const COMMANDS: &[&str] = &["logs", "rollout", "exec", "run", "apply", "create", "delete", "describe", "get", "label", "annotate", "patch", "scale", "version", "api-resources", "cluster-info", "explain"];
+/// kubectl's commands (v1.26), for "Did you mean this?".
+const COMMANDS: &[&str] = &[
+    "create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale", "autoscale", "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint",
+    "describe", "logs", "attach", "exec", "port-forward", "proxy", "cp", "auth", "debug", "events", "diff", "apply", "patch", "replace", "wait", "kustomize", "label", "annotate",
+    "completion", "alpha", "api-resources", "api-versions", "config", "plugin", "version", "options",
+];
+
+/// The commands kubelab models; the rest of [`COMMANDS`] say so.
+const MODELLED: &[&str] = &["create", "expose", "run", "set", "get", "delete", "rollout", "scale", "describe", "logs", "exec", "apply", "patch", "label", "annotate", "version", "help"];
 
 /// Runs `kubectl ARGS...` (argv without the leading `kubectl`).
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -148,7 +157,16 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     match cmd.as_str() {
         "get" => get::run(ctx, &rest),
         "apply" => apply::run(ctx, &rest, apply::Mode::Apply),
-        "create" => apply::run(ctx, &rest, apply::Mode::Create),
+        "create" => match generator_word(&rest) {
+            Some(at) => {
+                let mut argv = rest.clone();
+                argv.remove(at);
+                generators::create_deployment(ctx, &argv)
+            }
+            None => apply::run(ctx, &rest, apply::Mode::Create),
+        },
+        "set" => generators::set(ctx, &rest),
+        "expose" => generators::expose(ctx, &rest),
         "delete" => delete::run(ctx, &rest),
         "describe" => describe::run(ctx, &rest),
         "scale" => edit::scale(ctx, &rest),
@@ -174,16 +192,28 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             ctx.println(USAGE);
             0
         }
+        other if COMMANDS.contains(&other) && !MODELLED.contains(&other) => {
+            ctx.eprintln(&format!("error: kubelab does not model `kubectl {other}` yet"));
+            1
+        }
         other => {
+            // kubectl silences cobra's own error printing (`RunNoErrOutput`): no "Run 'kubectl
+            // --help' for usage." line, only `CheckErr`'s.
             let mut msg = format!("error: unknown command \"{other}\" for \"kubectl\"");
             if let Some(s) = suggest(other, COMMANDS) {
-                msg.push_str(&format!("\n\nDid you mean this?\n\t{s}\n"));
+                msg.push_str(&format!("\n\nDid you mean this?\n\t{s}"));
             }
             ctx.eprintln(&msg);
-            ctx.eprintln("Run 'kubectl --help' for usage.");
             1
         }
     }
+}
+
+/// Where `deployment` (or `deploy`) names `kubectl create`'s generator, not a flag's value.
+fn generator_word(argv: &[String]) -> Option<usize> {
+    let takes_value = |f: &str| matches!(f, "-n" | "--namespace" | "-o" | "--output" | "-f" | "--filename" | "--image" | "-r" | "--replicas" | "--port" | "--dry-run" | "--context" | "--kubeconfig");
+    let first = argv.iter().enumerate().position(|(i, w)| !w.starts_with('-') && (i == 0 || !takes_value(&argv[i - 1])))?;
+    matches!(argv[first].as_str(), "deployment" | "deploy").then_some(first)
 }
 
 /// The closest known word (Levenshtein distance ≤ 2), as cobra suggests.
@@ -197,7 +227,9 @@ pub const USAGE: &str = "kubectl controls the Kubernetes cluster manager.
 
 Basic Commands (Beginner):
   create          Create a resource from a file or from stdin
+  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service
   run             Run a particular image on the cluster
+  set             Set specific features on objects
 
 Basic Commands (Intermediate):
   get             Display one or many resources

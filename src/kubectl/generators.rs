@@ -1,0 +1,320 @@
+//! The commands that write an object for you: `kubectl set image`, `kubectl create deployment`
+//! and `kubectl expose`, each with `--dry-run` and `-o` as the others have them.
+
+use super::args::{self, f, Args, Flag};
+use super::dryrun::{self, DryRun};
+use super::errors::api_error;
+use super::get::resolve;
+use super::Ctx;
+use crate::jv;
+use crate::sim::obj::Ptr;
+use crate::sim::{obj, ApiError, Kind, ObjKey};
+use serde_json::Value;
+
+fn parse(ctx: &mut Ctx<'_>, cmd: &str, argv: &[String], flags: &[Flag]) -> Option<(Args, DryRun, Option<super::get::Format>)> {
+    let a = match args::parse(cmd, argv, flags) {
+        Ok(a) => a,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return None;
+        }
+    };
+    match (DryRun::of(&a), dryrun::output_of(&a)) {
+        (Ok(d), Ok(o)) => Some((a, d, o)),
+        (Err(e), _) | (_, Err(e)) => {
+            ctx.eprintln(&e);
+            None
+        }
+    }
+}
+
+/// Sends `o` as a create (or not, in a dry run) and prints what `op` did.
+fn create(ctx: &mut Ctx<'_>, dry: DryRun, out: Option<&super::get::Format>, kind: Kind, mut o: Value, ns: &str, op: &str) -> i32 {
+    if dry == DryRun::Client {
+        dryrun::print(ctx, out, kind, &o, &dry.op(op));
+        return 0;
+    }
+    if kind.namespaced() {
+        obj::meta_mut(&mut o).insert("namespace".into(), jv!(ns));
+    }
+    // What the server gets has no null timestamp or empty status.
+    strip_client_fields(&mut o);
+    let mut shadow = (dry == DryRun::Server).then(|| ctx.sim.clone());
+    match shadow.as_mut().unwrap_or(&mut *ctx.sim).create(o) {
+        Ok(created) => {
+            dryrun::print(ctx, out, kind, &created, &dry.op(op));
+            0
+        }
+        Err(e) => {
+            ctx.eprintln(&api_error(&e, None));
+            1
+        }
+    }
+}
+
+fn strip_client_fields(o: &mut Value) {
+    obj::meta_mut(o).remove("creationTimestamp");
+    if let Some(t) = o.pointer_mut("/spec/template/metadata").and_then(Value::as_object_mut) {
+        t.remove("creationTimestamp");
+    }
+    if let Some(m) = o.as_object_mut() {
+        m.remove("status");
+    }
+}
+
+const SET_FLAGS: &[Flag] = &[f("all", None, false), f("selector", Some('l'), true), f("dry-run", None, true), f("output", Some('o'), true), f("local", None, false), f("record", None, false), f("filename", Some('f'), true)];
+
+/// `kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER=IMAGE ...` (`*=IMAGE` for every
+/// container): `deployment.apps/web image updated`, nothing when nothing changes.
+pub fn set(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+    let Some((sub, rest)) = argv.split_first() else {
+        ctx.eprintln("error: Required resource not specified.\nSee 'kubectl set -h' for help and examples");
+        return 1;
+    };
+    if sub != "image" {
+        let known = ["env", "image", "resources", "selector", "serviceaccount", "subject"];
+        let msg = if known.contains(&sub.as_str()) {
+            format!("error: kubelab does not model `kubectl set {sub}` yet; edit the manifest and apply it")
+        } else {
+            format!("error: unknown command \"{sub}\" for \"kubectl set\"")
+        };
+        ctx.eprintln(&msg);
+        return 1;
+    }
+    let Some((a, dry, out)) = parse(ctx, "set image", rest, SET_FLAGS) else { return 1 };
+    if a.bool("help") {
+        ctx.println("Update existing container image(s) of resources.\n\nUsage:\n  kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]");
+        return 0;
+    }
+    let (pairs, objects): (Vec<String>, Vec<String>) = a.positional.iter().cloned().partition(|p| p.contains('='));
+    if pairs.is_empty() {
+        ctx.eprintln("error: at least one image update is required\nSee 'kubectl set image -h' for help and examples");
+        return 1;
+    }
+    if objects.is_empty() {
+        ctx.eprintln("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl set image -h' for help and examples");
+        return 1;
+    }
+    let ns = ctx.namespace(&a);
+    let query = match resolve(&objects) {
+        Ok(q) => q,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    let mut code = 0;
+    for (kind, names) in query.targets {
+        for name in names {
+            let key = ObjKey::new(kind, &ns, &name);
+            let Some(mut o) = ctx.sim.store.get(&key).cloned() else {
+                ctx.eprintln(&api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name }, None));
+                code = 1;
+                continue;
+            };
+            let path = match kind {
+                Kind::Pod => "/spec/containers",
+                Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => "/spec/template/spec/containers",
+                _ => {
+                    ctx.eprintln(&format!("error: the object of kind {kind} has no pod template"));
+                    code = 1;
+                    continue;
+                }
+            };
+            let before = o.clone();
+            for pair in &pairs {
+                let (container, image) = pair.split_once('=').unwrap_or((pair, ""));
+                let Some(list) = o.pointer_mut(path).and_then(Value::as_array_mut) else { continue };
+                let mut found = false;
+                for c in list.iter_mut().filter(|c| container == "*" || c.get("name").and_then(Value::as_str) == Some(container)) {
+                    c["image"] = jv!(image);
+                    found = true;
+                }
+                if !found {
+                    ctx.eprintln(&format!("error: unable to find container named \"{container}\""));
+                    return 1;
+                }
+            }
+            if o == before {
+                continue;
+            }
+            let op = dry.op("image updated");
+            match dry {
+                DryRun::Client => dryrun::print(ctx, out.as_ref(), kind, &o, &op),
+                _ => {
+                    let mut shadow = (dry == DryRun::Server).then(|| ctx.sim.clone());
+                    match shadow.as_mut().unwrap_or(&mut *ctx.sim).update(o) {
+                        Ok(after) => dryrun::print(ctx, out.as_ref(), kind, &after, &op),
+                        Err(e) => {
+                            ctx.eprintln(&api_error(&e, None));
+                            code = 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    code
+}
+
+/// The container name `kubectl create deployment` gives an image: its last path segment
+/// without tag or digest (`registry.k8s.io/nginx-slim:0.8` → `nginx-slim`).
+fn container_name(image: &str) -> String {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let name = last.split([':', '@']).next().unwrap_or(last);
+    name.replace('_', "-")
+}
+
+const DEPLOY_FLAGS: &[Flag] = &[f("image", None, true), f("replicas", Some('r'), true), f("port", None, true), f("dry-run", None, true), f("output", Some('o'), true), f("save-config", None, false), f("validate", None, true)];
+
+/// `kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=P] [-- COMMAND...]`.
+pub fn create_deployment(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+    let Some((a, dry, out)) = parse(ctx, "create deployment", argv, DEPLOY_FLAGS) else { return 1 };
+    if a.bool("help") {
+        ctx.println("Create a deployment with the specified name.\n\nUsage:\n  kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]");
+        return 0;
+    }
+    let Some(name) = a.positional.first().cloned() else {
+        ctx.eprintln("error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples");
+        return 1;
+    };
+    let images = a.all("image");
+    if images.is_empty() {
+        ctx.eprintln("error: required flag(s) \"image\" not set");
+        return 1;
+    }
+    let command = a.rest.clone().unwrap_or_default();
+    if images.len() > 1 && !command.is_empty() {
+        ctx.eprintln("error: cannot specify multiple --image options and command");
+        return 1;
+    }
+    let replicas: i64 = match a.get("replicas").map(str::parse).transpose() {
+        Ok(r) => r.unwrap_or(1),
+        Err(_) => {
+            ctx.eprintln(&format!("error: invalid argument \"{}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{0}\": invalid syntax", a.get("replicas").unwrap_or("")));
+            return 1;
+        }
+    };
+    let mut containers = Vec::new();
+    for image in &images {
+        let mut c = jv!({"image": image, "name": container_name(image), "resources": {}});
+        if !command.is_empty() {
+            c["command"] = jv!(command);
+        }
+        if let Some(p) = a.get("port").and_then(|p| p.parse::<i64>().ok()) {
+            c["ports"] = jv!([{"containerPort": p}]);
+        }
+        containers.push(c);
+    }
+    let d = jv!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"creationTimestamp":null,"labels":{"app":name},"name":name},
+        "spec":{"replicas":replicas,"selector":{"matchLabels":{"app":name}},"strategy":{},
+            "template":{"metadata":{"creationTimestamp":null,"labels":{"app":name}},"spec":{"containers":containers}}},"status":{}});
+    let ns = ctx.namespace(&a);
+    create(ctx, dry, out.as_ref(), Kind::Deployment, d, &ns, "created")
+}
+
+const EXPOSE_FLAGS: &[Flag] = &[f("port", None, true), f("target-port", None, true), f("type", None, true), f("name", None, true), f("protocol", None, true), f("selector", None, true), f("labels", Some('l'), true), f("cluster-ip", None, true), f("dry-run", None, true), f("output", Some('o'), true), f("filename", Some('f'), true)];
+
+/// `kubectl expose (TYPE NAME | TYPE/NAME) [--port=P] [--target-port=T] [--type=T] [--name=N]`:
+/// a Service selecting the object's pods (`service/web exposed`).
+pub fn expose(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+    let Some((a, dry, out)) = parse(ctx, "expose", argv, EXPOSE_FLAGS) else { return 1 };
+    if a.bool("help") {
+        ctx.println("Expose a resource as a new Kubernetes service.\n\nUsage:\n  kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]");
+        return 0;
+    }
+    if a.positional.is_empty() {
+        ctx.eprintln("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        return 1;
+    }
+    let ns = ctx.namespace(&a);
+    let query = match resolve(&a.positional) {
+        Ok(q) => q,
+        Err(e) => {
+            ctx.eprintln(&e);
+            return 1;
+        }
+    };
+    let Some((kind, name)) = query.targets.first().and_then(|(k, n)| n.first().map(|n| (*k, n.clone()))) else {
+        ctx.eprintln("error: resource(s) were provided, but no name was specified");
+        return 1;
+    };
+    let Some(o) = ctx.sim.store.get(&ObjKey::new(kind, &ns, &name)).cloned() else {
+        ctx.eprintln(&api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name }, None));
+        return 1;
+    };
+    let (selector, pod_spec) = match kind {
+        Kind::Pod => (o.ptr("/metadata/labels").cloned(), o.get("spec").cloned()),
+        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => (o.ptr("/spec/selector/matchLabels").cloned(), o.ptr("/spec/template/spec").cloned()),
+        Kind::Service => (o.ptr("/spec/selector").cloned(), None),
+        other => {
+            ctx.eprintln(&format!("error: cannot expose a {other}"));
+            return 1;
+        }
+    };
+    let Some(selector) = selector.filter(|s| s.as_object().is_some_and(|m| !m.is_empty())) else {
+        ctx.eprintln(&format!("error: couldn't retrieve selectors via --selector flag or introspection: the {} has no labels", kind.info().singular));
+        return 1;
+    };
+    // The port: --port, else the pods' container ports (`PortsForObject`).
+    let introspected: Vec<(i64, String)> = pod_spec
+        .as_ref()
+        .map(|s| obj::arr_at(s, "/containers").iter().flat_map(|c| obj::arr_at(c, "/ports")).filter_map(|p| Some((obj::i64_at(p, "/containerPort")?, obj::str_at(p, "/protocol").unwrap_or("TCP").to_string()))).collect())
+        .or_else(|| (kind == Kind::Service).then(|| obj::arr_at(&o, "/spec/ports").iter().filter_map(|p| Some((obj::i64_at(p, "/port")?, obj::str_at(p, "/protocol").unwrap_or("TCP").to_string()))).collect()))
+        .unwrap_or_default();
+    let protocol = a.get("protocol").map(String::from);
+    let ports: Vec<(i64, String)> = match a.get("port") {
+        Some(p) => match p.parse::<i64>() {
+            Ok(n) => vec![(n, protocol.clone().unwrap_or_else(|| "TCP".into()))],
+            Err(_) => {
+                ctx.eprintln(&format!("error: invalid argument \"{p}\" for \"--port\" flag: strconv.ParseInt: parsing \"{p}\": invalid syntax"));
+                return 1;
+            }
+        },
+        None => introspected.into_iter().map(|(n, pr)| (n, protocol.clone().unwrap_or(pr))).collect(),
+    };
+    if ports.is_empty() {
+        ctx.eprintln("error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples");
+        return 1;
+    }
+    let several = ports.len() > 1;
+    let target = a.get("target-port").map(|t| t.parse::<i64>().map(|n| jv!(n)).unwrap_or_else(|_| jv!(t)));
+    let svc_ports: Vec<Value> = ports
+        .iter()
+        .enumerate()
+        .map(|(i, (port, proto))| {
+            let mut p = jv!({"port": port, "protocol": proto, "targetPort": target.clone().unwrap_or(jv!(port))});
+            if several {
+                p["name"] = jv!(format!("port-{}", i + 1));
+            }
+            p
+        })
+        .collect();
+    let svc_name = a.get("name").map(String::from).unwrap_or_else(|| obj::name(&o).to_string());
+    let labels = o.ptr("/metadata/labels").cloned().unwrap_or(jv!({}));
+    let mut svc = jv!({"apiVersion":"v1","kind":"Service","metadata":{"creationTimestamp":null,"name":svc_name},"spec":{"ports":svc_ports,"selector":selector},"status":{"loadBalancer":{}}});
+    if labels.as_object().is_some_and(|m| !m.is_empty()) {
+        svc["metadata"]["labels"] = labels;
+    }
+    if let Some(t) = a.get("type") {
+        svc["spec"]["type"] = jv!(t);
+    }
+    if let Some(ip) = a.get("cluster-ip") {
+        svc["spec"]["clusterIP"] = jv!(ip);
+    }
+    create(ctx, dry, out.as_ref(), Kind::Service, svc, &ns, "exposed")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn container_names_come_from_the_image() {
+        assert_eq!(container_name("nginx"), "nginx");
+        assert_eq!(container_name("nginx:1.25"), "nginx");
+        assert_eq!(container_name("registry.k8s.io/nginx-slim:0.8"), "nginx-slim");
+        assert_eq!(container_name("busybox@sha256:abc"), "busybox");
+        assert_eq!(container_name("my_app"), "my-app");
+    }
+}
