@@ -10,10 +10,10 @@ use crate::sim::Kind;
 const PROGRAMS: &[&str] = &["kubectl", "cat", "cd", "clear", "curl", "date", "echo", "grep", "head", "ls", "mkdir", "pwd", "rm", "sleep", "sort", "tail", "touch", "wc"];
 
 /// kubectl's commands a lab uses.
-const VERBS: &[&str] = &["annotate", "api-resources", "apply", "cluster-info", "create", "delete", "describe", "exec", "explain", "get", "label", "logs", "patch", "rollout", "run", "scale", "version"];
+const VERBS: &[&str] = &["annotate", "apply", "create", "delete", "describe", "exec", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale", "set", "version"];
 
 /// Verbs that take `TYPE [NAME]`.
-const TYPED: &[&str] = &["get", "describe", "delete", "label", "annotate", "patch", "scale", "rollout", "explain"];
+const TYPED: &[&str] = &["get", "describe", "delete", "label", "annotate", "patch", "scale", "rollout", "expose"];
 
 /// What Tab offers at the end of `line`: the byte offset where the word being completed
 /// starts, and the candidates, sorted.
@@ -98,7 +98,10 @@ fn kubectl_candidates(session: &Session, t: usize, args: &[&str], word: &str) ->
         "rollout" if rest.is_empty() => ["history", "restart", "status", "undo"].iter().map(|s| s.to_string()).collect(),
         "rollout" if rest.len() == 1 => ["deployment", "statefulset"].iter().map(|s| s.to_string()).collect(),
         "rollout" => rest.get(1).and_then(|t| Kind::from_arg(t)).map(names).unwrap_or_default(),
-        "create" if rest.is_empty() => vec!["namespace".into()],
+        "create" if rest.is_empty() => vec!["deployment".into(), "namespace".into()],
+        "set" if rest.is_empty() => vec!["image".into()],
+        "set" if rest.len() == 1 => ["deployment", "pod", "replicaset", "statefulset"].iter().map(|s| s.to_string()).collect(),
+        "set" => rest.get(1).and_then(|t| Kind::from_arg(t)).map(names).unwrap_or_default(),
         v if TYPED.contains(&v) => match rest.len() {
             0 => RESOURCES.iter().filter(|r| r.kind != Kind::Event || v == "get").map(|r| r.plural.to_string()).chain(["all".to_string()]).collect(),
             _ => match rest[0].split_once('/') {
@@ -135,7 +138,8 @@ mod tests {
         lab.advance(30_000);
         let s = &lab.session;
         assert_eq!(complete(s, 0, "kub"), (0, vec!["kubectl".to_string()]));
-        assert_eq!(complete(s, 0, "kubectl ap").1, ["api-resources", "apply"]);
+        assert_eq!(complete(s, 0, "kubectl ap").1, ["apply"], "only the commands kubelab models");
+        assert_eq!(complete(s, 0, "kubectl set image sts w").1, ["web"]);
         assert_eq!(complete(s, 0, "kubectl apply -f w").1, ["web.yaml"]);
         assert_eq!(complete(s, 0, "kubectl get statef").1, ["statefulsets"]);
         assert_eq!(complete(s, 0, "kubectl get pods we").1, ["web-0", "web-1"]);
