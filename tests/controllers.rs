@@ -396,3 +396,31 @@ fn endpoints_sort_addresses_by_their_text() {
     let yaml = run(&mut s, "kubectl get ep nginx -o yaml");
     assert!(yaml.contains(&format!("    ip: {}\n", ips[0])), "{yaml}");
 }
+
+/// A rollout that cannot progress (its image does not exist) is marked after
+/// `progressDeadlineSeconds` (600): Progressing False, ProgressDeadlineExceeded, and `rollout
+/// status` says so (`rollout_status.go`); `--timeout` gives up earlier.
+#[test]
+fn a_stuck_rollout_exceeds_its_progress_deadline() {
+    let mut s = session(1);
+    run(&mut s, "kubectl create deployment web --image=nginx:1.25 --replicas=2");
+    s.sim.run_until_idle(120_000);
+    run(&mut s, "kubectl set image deploy/web nginx=nginx:nope");
+    let (out, code) = s.run_line("kubectl rollout status deploy/web --timeout=30s");
+    assert_eq!(code, 1);
+    assert_eq!(out.stderr(), "error: timed out waiting for the condition\n");
+    let progressing = |s: &Session| -> (String, String) {
+        let d = s.sim.get(Kind::Deployment, "default", "web").unwrap();
+        let c = obj::arr_at(d, "/status/conditions").iter().find(|c| obj::str_at(c, "/type") == Some("Progressing")).unwrap().clone();
+        (obj::str_at(&c, "/status").unwrap().to_string(), obj::str_at(&c, "/reason").unwrap().to_string())
+    };
+    s.sim.advance(540_000);
+    assert_eq!(progressing(&s), ("True".to_string(), "ReplicaSetUpdated".to_string()), "not yet 600 s without progress");
+    s.sim.advance(120_000);
+    assert_eq!(progressing(&s), ("False".to_string(), "ProgressDeadlineExceeded".to_string()));
+    let (out, code) = s.run_line("kubectl rollout status deploy/web");
+    assert_eq!((out.stderr().as_str(), code), ("error: deployment \"web\" exceeded its progress deadline\n", 1));
+    run(&mut s, "kubectl set image deploy/web nginx=nginx:1.26");
+    assert!(run(&mut s, "kubectl rollout status deploy/web").ends_with("deployment \"web\" successfully rolled out\n"));
+    assert_eq!(progressing(&s), ("True".to_string(), "NewReplicaSetAvailable".to_string()));
+}

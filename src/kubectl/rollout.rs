@@ -45,6 +45,36 @@ fn target(ctx: &mut Ctx<'_>, a: &Args, verb: &str) -> Option<ObjKey> {
     Some(key)
 }
 
+/// A Go duration (`30s`, `5m`, `1h30m`, `500ms`) in milliseconds.
+fn go_duration_ms(s: &str) -> Option<u64> {
+    if s == "0" {
+        return Some(0);
+    }
+    let mut total = 0f64;
+    let mut rest = s;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let n: f64 = rest[..num_len].parse().ok()?;
+        rest = &rest[num_len..];
+        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let ms = match &rest[..unit_len] {
+            "ms" => 1.0,
+            "s" => 1000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            "us" | "µs" => 0.001,
+            "ns" => 0.000_001,
+            _ => return None,
+        };
+        total += n * ms;
+        rest = &rest[unit_len..];
+    }
+    Some(total as u64)
+}
+
 /// The status message and whether the rollout is done.
 fn status(o: &Value, kind: Kind) -> Result<(String, bool), String> {
     let n = |p: &str| obj::i64_at(o, p).unwrap_or(0);
@@ -52,6 +82,10 @@ fn status(o: &Value, kind: Kind) -> Result<(String, bool), String> {
     if kind == Kind::Deployment {
         if n("/metadata/generation") > n("/status/observedGeneration") {
             return Ok(("Waiting for deployment spec update to be observed...".into(), false));
+        }
+        let progressing = obj::arr_at(o, "/status/conditions").iter().find(|c| obj::str_at(c, "/type") == Some("Progressing"));
+        if progressing.is_some_and(|c| obj::str_at(c, "/reason") == Some("ProgressDeadlineExceeded")) {
+            return Err(format!("error: deployment \"{name}\" exceeded its progress deadline"));
         }
         let replicas = n("/spec/replicas");
         let (updated, total, available) = (n("/status/updatedReplicas"), n("/status/replicas"), n("/status/availableReplicas"));
@@ -149,7 +183,16 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     match verb.as_str() {
         "status" => {
             let watch = a.get("watch").is_none_or(|w| w != "false");
-            let deadline = ctx.sim.now().plus_ms(super::get::WATCH_LIMIT_MS);
+            // `--timeout` (a Go duration; 0, the default, waits for ever).
+            let timeout = match a.get("timeout").map(go_duration_ms) {
+                Some(Some(ms)) => Some(ms).filter(|&ms| ms > 0),
+                Some(None) => {
+                    ctx.eprintln(&format!("error: invalid argument \"{}\" for \"--timeout\" flag: time: invalid duration {}", a.get("timeout").unwrap_or(""), crate::textutils::go_quote(a.get("timeout").unwrap_or(""))));
+                    return 1;
+                }
+                None => None,
+            };
+            let deadline = ctx.sim.now().plus_ms(timeout.unwrap_or(super::get::WATCH_LIMIT_MS));
             let mut r = Status { key, cursor: ctx.sim.store.cursor() };
             let (mut text, mut end) = r.start(ctx.sim);
             loop {

@@ -8,7 +8,7 @@ use super::{adopt, owned};
 use crate::sim::obj;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
-use crate::sim::{names, DeleteOptions, Sim};
+use crate::sim::{names, DeleteOptions, Sim, Timer, Work};
 use serde_json::{Value};
 
 const HASH_LABEL: &str = "pod-template-hash";
@@ -224,6 +224,39 @@ fn cleanup(sim: &mut Sim, d: &Value, uid: &str, new_key: Option<&ObjKey>) {
     }
 }
 
+/// The Progressing condition (`syncRolloutStatus`): complete, or progressing whenever the
+/// rollout moved (more updated, ready or available replicas, fewer old ones; `lastUpdateTime`
+/// is then now), or, when it has not moved for `progressDeadlineSeconds`, False with
+/// `ProgressDeadlineExceeded`. The controller looks again when the deadline passes.
+#[allow(clippy::too_many_arguments)]
+fn progressing_condition(sim: &mut Sim, key: &ObjKey, d: &Value, prev: &Value, complete: bool, new_name: &str, (updated, total, ready, available): (i64, i64, i64, i64), ts: &str) -> Value {
+    let old = obj::arr_at(prev, "/conditions").iter().find(|c| obj::str_at(c, "/type") == Some("Progressing")).cloned();
+    let was_true = old.as_ref().is_some_and(|c| obj::str_at(c, "/status") == Some("True"));
+    let kept_transition = |c: &Option<Value>| if was_true { c.as_ref().and_then(|c| c.get("lastTransitionTime")).cloned().unwrap_or(jv!(ts)) } else { jv!(ts) };
+    let p = |f: &str| obj::i64_at(prev, f).unwrap_or(0);
+    // A new rollout (the condition speaks of another ReplicaSet, or of a finished one) is progress.
+    let another = old.as_ref().is_some_and(|c| obj::str_at(c, "/reason") == Some("NewReplicaSetAvailable") || !obj::str_at(c, "/message").unwrap_or("").contains(&format!("\"{new_name}\"")));
+    let moved = another || updated > p("/updatedReplicas") || total - updated < p("/replicas") - p("/updatedReplicas") || ready > p("/readyReplicas") || available > p("/availableReplicas");
+    let deadline_s = obj::i64_at(d, "/spec/progressDeadlineSeconds").unwrap_or(600);
+    if complete {
+        // `SetDeploymentCondition` leaves a condition of the same status and reason alone.
+        if let Some(c) = old.as_ref().filter(|c| obj::str_at(c, "/reason") == Some("NewReplicaSetAvailable") && was_true) {
+            return c.clone();
+        }
+        return jv!({"type":"Progressing","status":"True","lastUpdateTime":ts,"lastTransitionTime":kept_transition(&old),"reason":"NewReplicaSetAvailable","message":format!("ReplicaSet \"{new_name}\" has successfully progressed.")});
+    }
+    let timed_out = old.as_ref().filter(|c| obj::str_at(c, "/reason") != Some("ProgressDeadlineExceeded")).and_then(|c| obj::str_at(c, "/lastUpdateTime")).and_then(|t| sim.ms_since(t)).is_some_and(|ms| ms > deadline_s * 1000);
+    match (&old, moved) {
+        (Some(c), false) if !timed_out => c.clone(),
+        (Some(_), false) => jv!({"type":"Progressing","status":"False","lastUpdateTime":ts,"lastTransitionTime":ts,"reason":"ProgressDeadlineExceeded","message":format!("ReplicaSet \"{new_name}\" has timed out progressing.")}),
+        _ => {
+            // Progress (or a first look): check again once the deadline could have passed.
+            sim.schedule(deadline_s as u64 * 1000 + 1000, Timer::Requeue(Work::Deployment(key.clone())));
+            jv!({"type":"Progressing","status":"True","lastUpdateTime":ts,"lastTransitionTime":kept_transition(&old),"reason":"ReplicaSetUpdated","message":format!("ReplicaSet \"{new_name}\" is progressing.")})
+        }
+    }
+}
+
 fn status(sim: &mut Sim, key: &ObjKey, uid: &str, new_key: Option<&ObjKey>, desired: i64) {
     let rss: Vec<&Value> = sim.store.dependents_of_kind(uid, Kind::ReplicaSet).filter_map(|k| sim.store.get(k)).filter(|r| obj::controller_uid(r) == Some(uid)).collect();
     let sum = |f: &str| rss.iter().map(|r| obj::i64_at(r, f).unwrap_or(0)).sum::<i64>();
@@ -247,15 +280,13 @@ fn status(sim: &mut Sim, key: &ObjKey, uid: &str, new_key: Option<&ObjKey>, desi
     let (at, au) = cond_time("Available", if is_available { "True" } else { "False" });
     let complete = updated == desired && total == desired && available == desired;
     let new_name = new_key.map(|k| k.name.clone()).unwrap_or_default();
-    let (pt, pu) = cond_time("Progressing", "True");
+    let progressing = progressing_condition(sim, key, &d, &prev, complete, &new_name, (updated, total, ready, available), &ts);
     let mut st = jv!({"observedGeneration": obj::i64_at(&d, "/metadata/generation").unwrap_or(1), "replicas": total, "updatedReplicas": updated,
         "conditions": [
             {"type":"Available","status": if is_available {"True"} else {"False"},"lastUpdateTime":au,"lastTransitionTime":at,
              "reason": if is_available {"MinimumReplicasAvailable"} else {"MinimumReplicasUnavailable"},
              "message": if is_available {"Deployment has minimum availability."} else {"Deployment does not have minimum availability."}},
-            {"type":"Progressing","status":"True","lastUpdateTime":pu,"lastTransitionTime":pt,
-             "reason": if complete {"NewReplicaSetAvailable"} else {"ReplicaSetUpdated"},
-             "message": if complete {format!("ReplicaSet \"{new_name}\" has successfully progressed.")} else {format!("ReplicaSet \"{new_name}\" is progressing.")}}
+            progressing
         ]});
     if ready > 0 {
         st["readyReplicas"] = jv!(ready);
