@@ -193,7 +193,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 None => None,
             };
             let deadline = ctx.sim.now().plus_ms(timeout.unwrap_or(super::get::WATCH_LIMIT_MS));
-            let mut r = Status { key, cursor: ctx.sim.store.cursor() };
+            let mut r = Status { key, cursor: ctx.sim.store.cursor(), deadline: timeout.map(|_| deadline) };
             let (mut text, mut end) = r.start(ctx.sim);
             loop {
                 ctx.out.out(&text);
@@ -294,6 +294,8 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 pub struct Status {
     key: ObjKey,
     cursor: usize,
+    /// `--timeout`: when the page's clock reaches it, the wait gives up.
+    deadline: Option<crate::sim::SimTime>,
 }
 
 impl Status {
@@ -328,6 +330,9 @@ impl Status {
             if end.is_some() {
                 return (text, end);
             }
+        }
+        if self.deadline.is_some_and(|d| sim.now() >= d) {
+            return (text, Some(Err("error: timed out waiting for the condition".into())));
         }
         (text, None)
     }
