@@ -53,10 +53,29 @@ pub fn run(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<S
     let mut flags: Vec<String> = Vec::new();
     let mut args: Vec<String> = Vec::new();
     let mut n: Option<usize> = None;
+    // grep's context: lines after (-A) and before (-B) each match.
+    let (mut after, mut before) = (0usize, 0usize);
     let mut i = 1;
     while i < argv.len() {
         let a = &argv[i];
-        if (a == "-n" && cmd != "grep") || a == "--lines" {
+        let context = (cmd == "grep").then(|| a.strip_prefix("-A").map(|v| ('A', v)).or_else(|| a.strip_prefix("-B").map(|v| ('B', v))).or_else(|| a.strip_prefix("-C").map(|v| ('C', v)))).flatten();
+        if let Some((which, v)) = context.filter(|(_, v)| v.chars().all(|c| c.is_ascii_digit())) {
+            let value = if v.is_empty() {
+                i += 1;
+                argv.get(i).cloned().unwrap_or_default()
+            } else {
+                v.to_string()
+            };
+            let Ok(k) = value.parse::<usize>() else {
+                out.err(&format!("grep: {value}: invalid context length argument\n"));
+                return Some(2);
+            };
+            match which {
+                'A' => after = k,
+                'B' => before = k,
+                _ => (after, before) = (k, k),
+            }
+        } else if (a == "-n" && cmd != "grep") || a == "--lines" {
             i += 1;
             n = argv.get(i).and_then(|v| v.parse().ok());
         } else if let Some(v) = a.strip_prefix("--lines=") {
@@ -109,24 +128,43 @@ pub fn run(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<S
             let matches = |l: &str| {
                 // k8s-diff: -i folds ASCII letters only (grep in the C locale).
                 let (l, p) = if ci { (l.to_ascii_lowercase(), p.to_ascii_lowercase()) } else { (l.to_string(), p.clone()) };
-                let hit = match (p.strip_prefix('^'), p.strip_suffix('$')) {
+                // Alternatives: `a|b` with -E, `a\|b` in a basic pattern.
+                let alternatives: Vec<&str> = if has("E") { p.split('|').collect() } else { p.split("\\|").collect() };
+                let hit = alternatives.iter().any(|p| match (p.strip_prefix('^'), p.strip_suffix('$')) {
                     (Some(rest), _) if rest.ends_with('$') => l == rest.trim_end_matches('$'),
                     (Some(rest), _) => l.starts_with(rest),
                     (None, Some(rest)) => l.ends_with(rest),
-                    _ => l.contains(&p),
-                };
+                    _ => l.contains(p),
+                });
                 hit != has("v")
             };
             let hits: Vec<(usize, &str)> = lines.iter().enumerate().filter(|(_, l)| matches(l)).map(|(i, l)| (i, *l)).collect();
             if has("c") {
                 out.out(&format!("{}\n", hits.len()));
             } else if !has("q") {
-                for (i, l) in &hits {
-                    if has("n") {
-                        out.out(&format!("{}:", i + 1));
+                // The lines to print, with context; groups that do not touch are parted by `--`.
+                let mut shown: Vec<(usize, bool)> = Vec::new();
+                for (i, _) in &hits {
+                    for j in i.saturating_sub(before)..=(i + after).min(lines.len().saturating_sub(1)) {
+                        let is_match = j == *i || hits.iter().any(|(h, _)| *h == j);
+                        match shown.iter_mut().find(|(k, _)| *k == j) {
+                            Some(s) => s.1 |= is_match,
+                            None => shown.push((j, is_match)),
+                        }
                     }
-                    out.out(l);
+                }
+                crate::sort::sort_by_key(&mut shown, |(j, _)| *j);
+                let mut last: Option<usize> = None;
+                for (j, is_match) in shown {
+                    if (after > 0 || before > 0) && last.is_some_and(|l| j > l + 1) {
+                        out.out("--\n");
+                    }
+                    if has("n") {
+                        out.out(&format!("{}{}", j + 1, if is_match { ':' } else { '-' }));
+                    }
+                    out.out(lines[j]);
                     out.out("\n");
+                    last = Some(j);
                 }
             }
             Some(if hits.is_empty() { 1 } else { 0 })
@@ -171,6 +209,19 @@ mod tests {
         let argv: Vec<String> = line.iter().map(|s| s.to_string()).collect();
         let code = run(&argv, Some(stdin), &|_| None, &mut out).unwrap();
         (out.text(), code)
+    }
+
+    /// GNU grep's context lines (`-A`, `-B`, `-C`; `--` between groups, `N-` for context with
+    /// `-n`) and alternatives (`-E 'a|b'`, `'a\|b'`).
+    #[test]
+    fn grep_prints_context_and_alternatives() {
+        let text = "a\nb\nc\nd\ne\nf\ng\n";
+        assert_eq!(go(&["grep", "-A1", "b\\|f"], text), ("b\nc\n--\nf\ng\n".into(), 0));
+        assert_eq!(go(&["grep", "-n", "-B", "1", "d"], text), ("3-c\n4:d\n".into(), 0));
+        assert_eq!(go(&["grep", "-C1", "c"], text), ("b\nc\nd\n".into(), 0));
+        assert_eq!(go(&["grep", "-E", "a|g"], text), ("a\ng\n".into(), 0));
+        assert_eq!(go(&["grep", "-A", "x", "a"], text), ("grep: x: invalid context length argument\n".into(), 2));
+        assert_eq!(go(&["grep", "-A5", "Events"], "Name: web-0\nEvents:\n  Type  Reason\n"), ("Events:\n  Type  Reason\n".into(), 0));
     }
 
     #[test]
