@@ -161,7 +161,7 @@ impl shell::Host for Host<'_> {
                 }
                 code
             }
-            "curl" => curl(argv, env, out),
+            "curl" => curl(self.sim, argv, env, out),
             "ls" | "mkdir" | "rm" | "touch" => {
                 let mut tree = MachineDirs(std::mem::take(&mut env.dirs));
                 let code = crate::shell::files::run(cmd, argv, env, &mut tree, out).unwrap_or(127);
@@ -210,7 +210,7 @@ impl crate::shell::files::Tree for MachineDirs {
 const MACHINE_DIRS: &[&str] = &["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/local", "/usr/local/bin", "/usr/share", "/var", "/var/lib", "/var/log"];
 
 /// `curl [-s] [-O] [-o FILE] URL` against the few pages a lab downloads.
-fn curl(argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
+fn curl(sim: &mut Sim, argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
     let mut save_remote = false;
     let mut save_to: Option<String> = None;
     let mut silent = false;
@@ -241,8 +241,16 @@ fn curl(argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
         out.err("curl: try 'curl --help' or 'curl --manual' for more information\n");
         return 2;
     };
+    let host = url.split("://").last().unwrap_or(&url).split('/').next().unwrap_or("");
+    let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    if name == "localhost" || (name.split('.').count() == 4 && name.split('.').all(|p| p.parse::<u8>().is_ok())) {
+        // The cluster's addresses, reached from the control-plane node (Calico routes pod IPs,
+        // kube-proxy serves cluster IPs and NodePorts); Ubuntu 20.04's curl.
+        let node_ip = sim.profile.nodes.iter().find(|n| n.role == "control-plane").map(|n| n.ip.clone()).unwrap_or_default();
+        let client = crate::pod::net::Client { pod: None, ip: node_ip.clone(), node_ip: Some(node_ip), new_curl: false, agent: "curl/7.68.0" };
+        return crate::pod::net::curl_from(sim, &client, argv, env, out);
+    }
     let Some((_, body)) = KNOWN_URLS.iter().find(|(u, _)| *u == url) else {
-        let host = url.split("://").nth(1).unwrap_or(&url).split('/').next().unwrap_or("");
         if !silent || argv.iter().any(|a| a == "-S" || a == "--show-error") {
             out.err(&format!("curl: (6) Could not resolve host: {host}\n"));
         }

@@ -309,3 +309,26 @@ fn exec_and_logs_take_a_workloads_first_pod() {
     assert_eq!(run(&mut s, "kubectl logs deploy/nope"), "Error from server (NotFound): deployments.apps \"nope\" not found\n");
     assert_eq!(run(&mut s, "kubectl exec pvc/www-web-0 -- ls"), "error: cannot attach to *v1.PersistentVolumeClaim: not implemented\n");
 }
+
+/// The lab machine reaches the cluster's addresses as a node does: pod IPs (Calico), cluster
+/// IPs and NodePorts (kube-proxy, on `localhost` and every node's address); names stay
+/// unresolved (the node does not use the cluster DNS).
+#[test]
+fn the_node_curls_pod_ips_cluster_ips_and_node_ports() {
+    let mut s = lab();
+    run(&mut s, "kubectl create deployment web2 --image=nginx:1.25 --replicas=2");
+    run(&mut s, "kubectl expose deploy web2 --port=80 --type=NodePort");
+    s.sim.run_until_idle(600_000);
+    let svc = s.sim.get(kubelab::sim::Kind::Service, "default", "web2").unwrap().clone();
+    let cluster_ip = kubelab::sim::obj::str_at(&svc, "/spec/clusterIP").unwrap().to_string();
+    let node_port = kubelab::sim::obj::i64_at(&svc, "/spec/ports/0/nodePort").unwrap();
+    let welcome = "<title>Welcome to nginx!</title>\n";
+    assert_eq!(run(&mut s, &format!("curl -s {cluster_ip} | grep title")), welcome);
+    assert_eq!(run(&mut s, &format!("curl -s localhost:{node_port} | grep title")), welcome);
+    assert_eq!(run(&mut s, &format!("curl -s 192.168.10.101:{node_port} | grep title")), welcome);
+    // web-0's html directory is its empty volume: nginx forbids the listing.
+    let ip = ip_of(&s, "web-0");
+    assert!(run(&mut s, &format!("curl -s {ip}")).contains("<title>403 Forbidden</title>"));
+    assert_eq!(run(&mut s, "curl localhost:8080"), "curl: (7) Failed to connect to localhost port 8080: Connection refused\n");
+    assert_eq!(run(&mut s, "curl web2"), "curl: (6) Could not resolve host: web2\n");
+}

@@ -3,7 +3,7 @@
 //! `ls`, `curl`, `nslookup`, ...). Files written under a PVC mount land on the PV and outlive
 //! the pod; anything else lives in the container's layer.
 
-mod net;
+pub mod net;
 mod tools;
 
 use crate::shell::{self, Dialect, Env, Output};

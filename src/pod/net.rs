@@ -5,13 +5,34 @@
 use super::PodHost;
 use crate::shell::{Env, Output};
 use crate::sim::dns::{self, Answer, QType, Record};
-use crate::sim::{obj, Kind, ObjKey};
+use crate::sim::{obj, Kind, ObjKey, Sim};
+
+/// Where a `curl` runs: in a pod (cluster DNS with its namespace's search list, `localhost` is
+/// the pod), or on a node (IP addresses only; `localhost` is the node, whose kube-proxy serves
+/// NodePorts).
+pub struct Client {
+    /// The pod it runs in, or `None` on a node.
+    pub pod: Option<ObjKey>,
+    /// The source address nginx logs.
+    pub ip: String,
+    /// The node's address, when it runs on a node.
+    pub node_ip: Option<String>,
+    /// curl ≥ 7.76 words a refused connection differently.
+    pub new_curl: bool,
+    pub agent: &'static str,
+}
+
+impl Client {
+    fn of(host: &PodHost<'_>) -> Client {
+        let ip = host.sim.store.get(&host.pod).and_then(|p| obj::str_at(p, "/status/podIP").map(String::from)).unwrap_or_default();
+        Client { pod: Some(host.pod.clone()), ip, node_ip: None, new_curl: host.traits.new_curl, agent: if host.traits.new_curl { "curl/8.7.1" } else { "curl/7.38.0" } }
+    }
+}
 
 /// What listens on `ip:port`: the pod (key) and the container, if any.
-fn listener(host: &PodHost<'_>, ip: &str, port: u16) -> Option<(ObjKey, String, String)> {
-    let sim = &*host.sim;
+fn listener(sim: &Sim, client: &Client, ip: &str, port: u16) -> Option<(ObjKey, String, String)> {
     let pod_key = if ip == "127.0.0.1" || ip == "localhost" {
-        Some(host.pod.clone())
+        client.pod.clone()
     } else {
         sim.store.list(Kind::Pod, None).find(|(_, p)| obj::str_at(p, "/status/podIP") == Some(ip) && !obj::is_deleting(p)).map(|(k, _)| k.clone())
     }?;
@@ -34,10 +55,10 @@ fn nginx_error(code: u16, text: &str, server: &str) -> String {
 }
 
 /// Serves GET `path` from the nginx container: (status, reason, body).
-fn serve(host: &PodHost<'_>, pod: &ObjKey, container: &str, server: &str, path: &str) -> (u16, &'static str, String) {
-    let Some(view) = host.sim.fs_view(pod, container) else { return (502, "Bad Gateway", nginx_error(502, "Bad Gateway", server)) };
-    let files = view.all_files(&host.sim.fs);
-    let dirs = view.all_dirs(&host.sim.fs);
+fn serve(sim: &Sim, pod: &ObjKey, container: &str, server: &str, path: &str) -> (u16, &'static str, String) {
+    let Some(view) = sim.fs_view(pod, container) else { return (502, "Bad Gateway", nginx_error(502, "Bad Gateway", server)) };
+    let files = view.all_files(&sim.fs);
+    let dirs = view.all_dirs(&sim.fs);
     let root = "/usr/share/nginx/html";
     let clean = path.split(['?', '#']).next().unwrap_or("/");
     let full = format!("{root}{clean}");
@@ -57,6 +78,12 @@ fn serve(host: &PodHost<'_>, pod: &ObjKey, container: &str, server: &str, path: 
 }
 
 pub fn curl(host: &mut PodHost<'_>, argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
+    let client = Client::of(host);
+    curl_from(host.sim, &client, argv, env, out)
+}
+
+/// `curl` from `client` against the cluster's pods, Services and NodePorts.
+pub fn curl_from(sim: &mut Sim, client: &Client, argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
     let mut url = None;
     let mut silent = false;
     let mut show_err = false;
@@ -115,21 +142,33 @@ pub fn curl(host: &mut PodHost<'_>, argv: &[String], env: &mut Env, out: &mut Ou
         }
         code
     };
-    // Resolve: localhost, an IP, or a cluster name through the pod's search list.
+    // Resolve: localhost, an IP, or (in a pod) a cluster name through its search list.
+    let is_ip = hostname.split('.').count() == 4 && hostname.split('.').all(|p| p.parse::<u8>().is_ok());
     let ip = if hostname == "localhost" || hostname == "127.0.0.1" {
         "127.0.0.1".to_string()
+    } else if is_ip {
+        hostname.clone()
     } else {
-        match dns::resolve(host.sim, &host.pod.ns, &hostname) {
+        let found = client.pod.as_ref().and_then(|p| dns::resolve(sim, &p.ns, &hostname));
+        match found {
             Some((_, ips)) => ips[0].clone(),
             None => return err(out, 6, format!("Could not resolve host: {hostname}")),
         }
     };
-    // A Service's cluster IP forwards to one of its ready endpoints.
+    // A Service's cluster IP, or a node's NodePort (kube-proxy), forwards to one of its ready
+    // endpoints.
     let mut target = (ip.clone(), port);
-    let svc_hit = host.sim.store.list(Kind::Service, None).find(|(_, s)| obj::str_at(s, "/spec/clusterIP") == Some(ip.as_str())).map(|(k, s)| (k.clone(), s.clone()));
+    let on_node = sim.store.list(Kind::Node, None).any(|(_, n)| obj::arr_at(n, "/status/addresses").iter().any(|a| obj::str_at(a, "/address") == Some(ip.as_str())))
+        || (ip == "127.0.0.1" && client.node_ip.is_some());
+    let svc_hit = sim
+        .store
+        .list(Kind::Service, None)
+        .find(|(_, s)| obj::str_at(s, "/spec/clusterIP") == Some(ip.as_str()) || (on_node && obj::arr_at(s, "/spec/ports").iter().any(|p| obj::i64_at(p, "/nodePort") == Some(port as i64))))
+        .map(|(k, s)| (k.clone(), s.clone()));
     if let Some((k, svc)) = svc_hit {
-        let sp = obj::arr_at(&svc, "/spec/ports").iter().find(|p| obj::i64_at(p, "/port") == Some(port as i64)).cloned();
-        let ep = host.sim.get(Kind::Endpoints, &k.ns, &k.name).cloned();
+        let by_node_port = obj::str_at(&svc, "/spec/clusterIP") != Some(ip.as_str());
+        let sp = obj::arr_at(&svc, "/spec/ports").iter().find(|p| obj::i64_at(p, if by_node_port { "/nodePort" } else { "/port" }) == Some(port as i64)).cloned();
+        let ep = sim.get(Kind::Endpoints, &k.ns, &k.name).cloned();
         let first = ep.as_ref().and_then(|e| obj::arr_at(e, "/subsets").first().cloned());
         match (sp, first) {
             (Some(sp), Some(s)) => {
@@ -137,26 +176,25 @@ pub fn curl(host: &mut PodHost<'_>, argv: &[String], env: &mut Env, out: &mut Ou
                 let tport = obj::arr_at(&s, "/ports").iter().find(|p| obj::str_at(p, "/name") == pname).and_then(|p| obj::i64_at(p, "/port")).unwrap_or(port as i64);
                 let addrs = obj::arr_at(&s, "/addresses");
                 if addrs.is_empty() {
-                    return err(out, 7, refused(host, &hostname, port));
+                    return err(out, 7, refused(client, &hostname, port));
                 }
-                let pick = (host.sim.rand_range(0, addrs.len() as u64 - 1)) as usize;
+                let pick = (sim.rand_range(0, addrs.len() as u64 - 1)) as usize;
                 target = (obj::str_at(&addrs[pick], "/ip").unwrap_or("").to_string(), tport as u16);
             }
-            _ => return err(out, 7, refused(host, &hostname, port)),
+            _ => return err(out, 7, refused(client, &hostname, port)),
         }
     }
-    let Some((pod, container, server)) = listener(host, &target.0, target.1) else {
-        return err(out, 7, refused(host, &hostname, port));
+    let Some((pod, container, server)) = listener(sim, client, &target.0, target.1) else {
+        return err(out, 7, refused(client, &hostname, port));
     };
-    let (status, reason, body) = serve(host, &pod, &container, &server, &path);
+    let (status, reason, body) = serve(sim, &pod, &container, &server, &path);
     // nginx writes an access-log line to its stdout (`kubectl logs`).
-    let client = if target.0 == "127.0.0.1" { "127.0.0.1".to_string() } else { host.sim.store.get(&host.pod).and_then(|p| obj::str_at(p, "/status/podIP").map(String::from)).unwrap_or_default() };
-    if let Some(uid) = host.sim.store.get(&pod).map(|p| obj::uid(p).to_string()) {
-        let t = host.sim.unix_at(host.sim.now());
+    let source = if target.0 == "127.0.0.1" { "127.0.0.1".to_string() } else { client.ip.clone() };
+    if let Some(uid) = sim.store.get(&pod).map(|p| obj::uid(p).to_string()) {
+        let t = sim.unix_at(sim.now());
         let when = crate::kubectl::describe::clf_time(t);
-        let agent = if host.traits.new_curl { "curl/8.7.1" } else { "curl/7.38.0" };
-        let line = format!("{client} - - [{when}] \"{} {path} HTTP/1.1\" {status} {} \"-\" \"{agent}\" \"-\"", if head { "HEAD" } else { "GET" }, if head { 0 } else { body.len() });
-        host.sim.logs.entry((uid, container.clone())).or_default().push(line);
+        let line = format!("{source} - - [{when}] \"{} {path} HTTP/1.1\" {status} {} \"-\" \"{}\" \"-\"", if head { "HEAD" } else { "GET" }, if head { 0 } else { body.len() }, client.agent);
+        sim.logs.entry((uid, container.clone())).or_default().push(line);
     }
     if fail && status >= 400 {
         return err(out, 22, format!("The requested URL returned error: {status}"));
@@ -173,8 +211,8 @@ pub fn curl(host: &mut PodHost<'_>, argv: &[String], env: &mut Env, out: &mut Ou
     0
 }
 
-fn refused(host: &PodHost<'_>, hostname: &str, port: u16) -> String {
-    if host.traits.new_curl {
+fn refused(client: &Client, hostname: &str, port: u16) -> String {
+    if client.new_curl {
         format!("Failed to connect to {hostname} port {port} after 0 ms: Couldn't connect to server")
     } else {
         format!("Failed to connect to {hostname} port {port}: Connection refused")
