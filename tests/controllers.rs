@@ -424,3 +424,25 @@ fn a_stuck_rollout_exceeds_its_progress_deadline() {
     assert!(run(&mut s, "kubectl rollout status deploy/web").ends_with("deployment \"web\" successfully rolled out\n"));
     assert_eq!(progressing(&s), ("True".to_string(), "NewReplicaSetAvailable".to_string()));
 }
+
+/// The change-cause annotation travels from the Deployment to its new ReplicaSet
+/// (`copyDeploymentAnnotationsToReplicaSet`, `SetNewReplicaSetAnnotations`), so `rollout
+/// history` shows it; `--revision` prints the template as `DescribePodTemplate` writes it.
+#[test]
+fn rollout_history_shows_change_causes_and_a_revisions_template() {
+    let mut s = session(1);
+    run(&mut s, "kubectl create deployment web --image=nginx:1.25 --port=80");
+    s.sim.run_until_idle(120_000);
+    run(&mut s, "kubectl set image deploy/web nginx=nginx:1.26");
+    run(&mut s, "kubectl annotate deploy web kubernetes.io/change-cause=\"image 1.26\"");
+    s.sim.run_until_idle(120_000);
+    assert_eq!(run(&mut s, "kubectl rollout history deploy/web"), "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         image 1.26\n\n");
+    let out = run(&mut s, "kubectl rollout history deploy/web --revision=2");
+    let hash = s.sim.store.list(Kind::ReplicaSet, Some("default")).find(|(_, r)| obj::annotation(r, "deployment.kubernetes.io/revision") == Some("2")).map(|(k, _)| k.name.trim_start_matches("web-").to_string()).unwrap();
+    assert_eq!(
+        out,
+        format!("deployment.apps/web with revision #2\nPod Template:\n  Labels:\tapp=web\n\tpod-template-hash={hash}\n  Annotations:\tkubernetes.io/change-cause: image 1.26\n  Containers:\n   nginx:\n    Image:\tnginx:1.26\n    Port:\t80/TCP\n    Host Port:\t0/TCP\n    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n\n")
+    );
+    let (out, _) = s.run_line("kubectl rollout history deploy/web --revision=9");
+    assert_eq!(out.stderr(), "error: unable to find the specified revision\n");
+}

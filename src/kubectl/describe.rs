@@ -245,6 +245,24 @@ fn selector_of(o: &Value) -> String {
     s.to_text()
 }
 
+/// `DescribePodTemplate` through a bare `PrefixWriter` (`rollout history --revision`): cells
+/// parted by raw tabs, not aligned; a continuation line has no indent before its tab.
+pub fn pod_template_raw(t: &Value, sim: &Sim) -> String {
+    let mut d = Doc::default();
+    template_lines(&mut d, t, sim);
+    let mut out = String::new();
+    for cells in &d.lines {
+        let first = if cells.len() > 1 && cells[0].trim().is_empty() { "" } else { cells[0].as_str() };
+        out.push_str(first);
+        for c in &cells[1..] {
+            out.push('\t');
+            out.push_str(c);
+        }
+        out.push('\n');
+    }
+    out
+}
+
 fn template_lines(d: &mut Doc, t: &Value, sim: &Sim) {
     d.w(0, "Pod Template:");
     map_lines(d, 1, "Labels:", t.ptr("/metadata/labels"), &[]);

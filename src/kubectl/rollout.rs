@@ -221,12 +221,25 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "history" => {
             let revs = revisions(ctx, &key);
             if let Some(r) = a.get("revision").and_then(|r| r.parse::<i64>().ok()) {
-                let Some((_, t, _)) = revs.iter().find(|(n, _, _)| *n == r) else {
-                    ctx.eprintln(&format!("error: unable to find the specified revision {r}"));
+                let Some((_, t, cause)) = revs.iter().find(|(n, _, _)| *n == r) else {
+                    ctx.eprintln("error: unable to find the specified revision");
                     return 1;
                 };
+                // history.go: the template as `DescribePodTemplate` writes it, with the
+                // change-cause among its annotations.
+                // A ReplicaSet's template as it is, its pod-template-hash label included.
+                let uid = ctx.sim.store.get(&key).map(|o| obj::uid(o).to_string()).unwrap_or_default();
+                let rs_template = (key.kind == Kind::Deployment)
+                    .then(|| ctx.sim.store.dependents_of_kind(&uid, Kind::ReplicaSet).filter_map(|k| ctx.sim.store.get(k)).find(|rs| obj::annotation(rs, "deployment.kubernetes.io/revision") == Some(&r.to_string())).and_then(|rs| rs.ptr("/spec/template").cloned()))
+                    .flatten();
+                let mut t = rs_template.unwrap_or_else(|| t.clone());
+                if cause != "<none>" {
+                    obj::set_annotation(&mut t, "kubernetes.io/change-cause", cause);
+                }
                 ctx.println(&format!("{printed} with revision #{r}"));
-                ctx.out.out(&super::yaml::to_yaml(t));
+                // The name printer ends its operation text with a newline of its own.
+                let text = super::describe::pod_template_raw(&t, ctx.sim) + "\n";
+                ctx.out.out(&text);
                 return 0;
             }
             let mut text = format!("{printed} \nREVISION  CHANGE-CAUSE\n");

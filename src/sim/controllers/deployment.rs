@@ -86,6 +86,17 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
                 let rev = (max_rev + 1).to_string();
                 sim.modify(&k, |o| obj::set_annotation(o, REVISION, &rev));
             }
+            // `SetNewReplicaSetAnnotations`: the new ReplicaSet follows the Deployment's own
+            // annotations (`kubectl annotate deploy ... kubernetes.io/change-cause=...`).
+            let copied = copied_annotations(&d);
+            let current = sim.store.get(&k).and_then(|r| r.ptr("/metadata/annotations")).and_then(Value::as_object).cloned().unwrap_or_default();
+            if copied.iter().any(|(a, v)| current.get(a) != Some(v)) {
+                sim.modify(&k, |o| {
+                    for (a, v) in &copied {
+                        obj::set_annotation(o, a, v.as_str().unwrap_or(""));
+                    }
+                });
+            }
             Some(k)
         }
         None if paused => None,
@@ -104,8 +115,12 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
                 if all.is_empty() { desired } else { (desired + max_surge - current).clamp(0, desired) }
             };
             let labels = t.ptr("/metadata/labels").cloned().unwrap_or(jv!({}));
+            let mut annotations = copied_annotations(&d);
+            for (k, v) in [("deployment.kubernetes.io/desired-replicas", desired.to_string()), ("deployment.kubernetes.io/max-replicas", (desired + max_surge).to_string()), (REVISION, (max_rev + 1).to_string())] {
+                annotations.insert(k.to_string(), jv!(v));
+            }
             let rs = jv!({"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":name,"namespace":key.ns,"labels":labels,
-                "annotations":{"deployment.kubernetes.io/desired-replicas":desired.to_string(),"deployment.kubernetes.io/max-replicas":(desired + max_surge).to_string(),REVISION:(max_rev + 1).to_string()},
+                "annotations":annotations,
                 "ownerReferences":[obj::owner_ref(&d, true)]},
                 "spec":{"replicas":0,"selector":sel,"template":t,"minReadySeconds":obj::i64_at(&d, "/spec/minReadySeconds").unwrap_or(0)}});
             let nk = ObjKey::new(Kind::ReplicaSet, &key.ns, &name);
@@ -222,6 +237,13 @@ fn cleanup(sim: &mut Sim, d: &Value, uid: &str, new_key: Option<&ObjKey>) {
             let _ = sim.delete(k, DeleteOptions::default());
         }
     }
+}
+
+/// The Deployment's annotations a ReplicaSet carries (`copyDeploymentAnnotationsToReplicaSet`):
+/// all but the last-applied configuration and the controller's own.
+fn copied_annotations(d: &Value) -> serde_json::Map<String, Value> {
+    const SKIP: &[&str] = &["kubectl.kubernetes.io/last-applied-configuration", REVISION, "deployment.kubernetes.io/revision-history", "deployment.kubernetes.io/desired-replicas", "deployment.kubernetes.io/max-replicas", "deprecated.deployment.rollback.to"];
+    d.ptr("/metadata/annotations").and_then(Value::as_object).map(|m| m.iter().filter(|(k, _)| !SKIP.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
 }
 
 /// The Progressing condition (`syncRolloutStatus`): complete, or progressing whenever the

@@ -74,8 +74,12 @@ fn compute_revisions(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str) -> (St
                 labels = jv!({});
             }
             labels["controller.kubernetes.io/hash"] = jv!(hash);
-            let cr = jv!({"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":name,"namespace":key.ns,"labels":labels,"ownerReferences":[obj::owner_ref(sts, true)]},
+            let mut cr = jv!({"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":name,"namespace":key.ns,"labels":labels,"ownerReferences":[obj::owner_ref(sts, true)]},
                 "data":data,"revision":max_rev + 1});
+            // `newRevision` copies the StatefulSet's annotations (a change-cause among them).
+            if let Some(a) = sts.ptr("/metadata/annotations").filter(|a| a.as_object().is_some_and(|m| !m.is_empty())) {
+                cr["metadata"]["annotations"] = a.clone();
+            }
             let _ = sim.create(cr);
             name
         }
