@@ -372,7 +372,10 @@ impl Lab {
     /// `applied`) happens again as the clock passes it, as a recording plays.
     fn run_to(&mut self, to: u64) {
         let to = to.min(MAX_TIME_MS);
-        while let Some(e) = self.journal.get(self.applied).filter(|e| e.at <= to).cloned() {
+        // An entry whose command moved the clock on (a `sleep` or a wait inside a longer line)
+        // may carry it past `to`: what was typed by then has happened too, so that any moment
+        // inside such a jump is the moment it ends.
+        while let Some(e) = self.journal.get(self.applied).filter(|e| e.at <= to.max(self.now())).cloned() {
             self.session.sim.run_until(SimTime(e.at));
             self.poll();
             self.apply(&e);

@@ -75,6 +75,8 @@ struct Host<'a> {
     sim: &'a mut Sim,
     loader: Option<&'a Loader>,
     interrupted: bool,
+    /// The command about to run reads another's output in a pipeline.
+    downstream: bool,
     attach: Option<kubectl::exec::Attach>,
     live: bool,
     /// The words of the line's last command, when nothing after it could wait for it (see
@@ -101,10 +103,29 @@ impl shell::Host for Host<'_> {
         (!env.dirs.is_empty()).then(|| env.is_dir(path))
     }
 
+    fn pipe_stage(&mut self, downstream: bool) {
+        self.downstream = downstream;
+    }
+
     fn run_with_env(&mut self, argv: &[String], stdin: Option<&str>, env: &mut Env, out: &mut Output) -> i32 {
-        if self.interrupted {
+        // After a Ctrl-C (or a job that holds the terminal) the line stops; the commands
+        // reading from the interrupted one in its pipeline still see what it wrote.
+        if self.interrupted && !self.downstream {
             return 130;
         }
+        // The Ctrl-C killed them too: their status is the signal's.
+        let killed = self.interrupted;
+        let code = self.command(argv, stdin, env, out);
+        if killed {
+            130
+        } else {
+            code
+        }
+    }
+}
+
+impl Host<'_> {
+    fn command(&mut self, argv: &[String], stdin: Option<&str>, env: &mut Env, out: &mut Output) -> i32 {
         let Some(cmd) = argv.first() else { return 0 };
         match cmd.as_str() {
             "kubectl" | "k" => {
@@ -407,7 +428,7 @@ impl Session {
         #[allow(clippy::unwrap_or_default)]
         let mut process = self.terms[t].process.take().unwrap_or_else(Env::new);
         self.env.swap_process(&mut process);
-        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, attach: None, live: self.live, last, job: None };
+        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, downstream: false, attach: None, live: self.live, last, job: None };
         let code = shell::run_line(line, &mut self.env, &mut host, &mut out);
         self.env.swap_process(&mut process);
         self.terms[t].process = Some(process);

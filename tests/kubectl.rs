@@ -387,3 +387,16 @@ fn create_deployment_expose_and_set_image() {
     assert_eq!(run(&mut s, "kubectl explain pods").1, "error: kubelab does not model `kubectl explain` yet\n");
     assert_eq!(run(&mut s, "kubectl gt pods").1, "error: unknown command \"gt\" for \"kubectl\"\n\nDid you mean this?\n\tget\n");
 }
+
+/// A watch piped into a filter: the filter reads what the watch printed before it was ended
+/// (Ctrl-C ends the whole pipeline, after grep has passed each line on).
+#[test]
+fn a_watch_piped_into_grep_shows_the_matching_lines() {
+    let mut s = session();
+    run(&mut s, "kubectl apply -f web.yaml");
+    let (out, _, code) = run(&mut s, "kubectl get pods -w | grep Running");
+    assert_eq!(code, 130);
+    let names: Vec<&str> = out.lines().map(|l| l.split_whitespace().next().unwrap()).collect();
+    assert_eq!(names, ["web-0", "web-1"], "{out}");
+    assert!(out.lines().all(|l| l.contains("Running")));
+}

@@ -332,3 +332,23 @@ fn the_node_curls_pod_ips_cluster_ips_and_node_ports() {
     assert_eq!(run(&mut s, "curl localhost:8080"), "curl: (7) Failed to connect to localhost port 8080: Connection refused\n");
     assert_eq!(run(&mut s, "curl web2"), "curl: (6) Could not resolve host: web2\n");
 }
+
+/// A pod's spec is fixed but for images and a few fields (`ValidatePodUpdate`); a new image
+/// makes the kubelet kill the container ("definition changed") and start it again: RESTARTS 1.
+#[test]
+fn pods_refuse_spec_changes_but_restart_for_a_new_image() {
+    let mut s = lab();
+    run(&mut s, "kubectl run p --image=nginx:1.25");
+    s.sim.run_until_idle(60_000);
+    let out = run(&mut s, r#"kubectl patch pod p -p '{"spec":{"containers":[{"name":"p","ports":[{"containerPort":8080}]}]}}'"#);
+    assert!(out.starts_with("The Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`"), "{out}");
+    assert_eq!(run(&mut s, r#"kubectl patch pod p -p '{"spec":{"activeDeadlineSeconds":3600}}'"#), "pod/p patched\n");
+    assert_eq!(run(&mut s, "kubectl set image pod/p p=nginx:1.26"), "pod/p image updated\n");
+    s.sim.run_until_idle(60_000);
+    let pod = s.sim.get(kubelab::sim::Kind::Pod, "default", "p").unwrap().clone();
+    let st = |p: &str| kubelab::sim::obj::str_at(&pod, p).map(String::from);
+    assert_eq!(st("/status/containerStatuses/0/image").as_deref(), Some("nginx:1.26"));
+    assert_eq!(kubelab::sim::obj::i64_at(&pod, "/status/containerStatuses/0/restartCount"), Some(1));
+    assert_eq!(st("/status/containerStatuses/0/lastState/terminated/reason").as_deref(), Some("Completed"));
+    assert!(run(&mut s, "kubectl describe pod p").contains("Container p definition changed, will be restarted"));
+}

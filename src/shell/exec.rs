@@ -115,6 +115,7 @@ impl<'a> Shell<'a> {
             let mut input = saved.clone();
             for (i, command) in pipeline.seq.iter().enumerate() {
                 self.stdin = input.take();
+                self.host.pipe_stage(i > 0);
                 let result = if i + 1 == pipeline.seq.len() {
                     self.subshell(out, |sh, o| sh.command(command, o))
                 } else {
@@ -126,11 +127,13 @@ impl<'a> Shell<'a> {
                 match result {
                     Ok(s) => status = s,
                     Err(flow) => {
+                        self.host.pipe_stage(false);
                         self.stdin = saved;
                         return Err(flow);
                     }
                 }
             }
+            self.host.pipe_stage(false);
             self.stdin = saved;
         }
         if pipeline.bang {

@@ -144,6 +144,13 @@ pub trait Host {
         let _ = (env, path);
         None
     }
+
+    /// A pipeline's command `downstream` of another (`grep` in `kubectl get -w | grep`) is about
+    /// to run, or (false) the pipeline is done: a Ctrl-C that ended the first command ends the
+    /// others only once they have read what it wrote.
+    fn pipe_stage(&mut self, downstream: bool) {
+        let _ = downstream;
+    }
 }
 
 /// Whether a typed line is unfinished, so that a terminal would prompt for more (`> `): an

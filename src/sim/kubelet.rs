@@ -91,6 +91,8 @@ pub struct PodRuntime {
     /// Container statuses of a start not yet reported: a process that ends before the next
     /// PLEG relist (1 s) is first seen ended, never running.
     pub unreported: Option<Value>,
+    /// A container's image changed: it is being stopped and started again.
+    pub redefining: bool,
 }
 
 /// The kubelet's PLEG relists containers every second (`plegRelistPeriod`).
@@ -160,6 +162,40 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         sim.runtime.get_mut(&uid).expect("just inserted").accepted = true;
         let d = sim.rand_range(30, 120);
         at(sim, key, &uid, d, Step::Accept);
+        return;
+    }
+    // A running container whose image was changed (`kubectl set image pod/...`): the kubelet
+    // kills it ("definition changed") and starts it again with the new image.
+    let changed: Vec<String> = obj::arr_at(pod, "/status/containerStatuses")
+        .iter()
+        .filter(|s| s.ptr("/state/running").is_some())
+        .filter(|s| obj::arr_at(pod, "/spec/containers").iter().any(|c| c.get("name") == s.get("name") && c.get("image") != s.get("image")))
+        .filter_map(|s| obj::str_at(s, "/name").map(String::from))
+        .collect();
+    if !changed.is_empty() && !rt.redefining && obj::str_at(pod, "/status/phase") == Some("Running") {
+        {
+            let r = sim.runtime.get_mut(&uid).expect("just inserted");
+            r.redefining = true;
+            r.restarts += 1;
+        }
+        let ts = sim.timestamp();
+        for name in &changed {
+            sim.record_event(key, "Normal", "Killing", "kubelet", format!("Container {name} definition changed, will be restarted"));
+        }
+        sim.modify(key, |p| {
+            if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+                for c in cs.iter_mut().filter(|c| c.get("name").and_then(Value::as_str).is_some_and(|n| changed.iter().any(|x| x == n))) {
+                    let started = c.ptr("/state/running/startedAt").cloned().unwrap_or(jv!(ts));
+                    let id = c.get("containerID").cloned().unwrap_or(Value::Null);
+                    c["state"] = jv!({"terminated":{"exitCode":0,"reason":"Completed","startedAt":started,"finishedAt":ts,"containerID":id}});
+                    c["ready"] = jv!(false);
+                    c["started"] = jv!(false);
+                }
+            }
+            set_ready_conditions(p, false, &ts);
+        });
+        let node = obj::str_at(pod, "/spec/nodeName").unwrap_or("").to_string();
+        pull(sim, key, &uid, pod, &node);
     }
 }
 
@@ -325,6 +361,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             }
             let now_ms = sim.now().ms();
             sim.runtime.entry(uid.to_string()).or_default().started_ms = now_ms;
+            sim.runtime.entry(uid.to_string()).or_default().redefining = false;
             let restarts = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(0);
             let mut all_ready = true;
             let mut exits: Option<(u64, i32)> = None;

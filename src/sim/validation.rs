@@ -183,6 +183,35 @@ pub fn validate_update(kind: Kind, old: &Value, new: &Value) -> Result<(), ApiEr
                 let sel = new.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
                 causes.push(format!("spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable", go_map(&sel.0.iter().filter_map(|r| match r { super::labels::Requirement::Eq(k, v) => Some((k.clone(), v.clone())), _ => None }).collect())));
             }
+        Kind::Pod => {
+            // `ValidatePodUpdate`: images, activeDeadlineSeconds, added tolerations and a
+            // negative grace period raised to 1 may change; nothing else.
+            let mask = |spec: &Value, other: &Value| -> Value {
+                let mut s = spec.clone();
+                for list in ["containers", "initContainers"] {
+                    if let Some(cs) = s.get_mut(list).and_then(Value::as_array_mut) {
+                        for c in cs.iter_mut().filter_map(Value::as_object_mut) {
+                            c.remove("image");
+                        }
+                    }
+                }
+                obj::remove(&mut s, "/activeDeadlineSeconds");
+                let old_tol = obj::arr_at(other, "/tolerations");
+                if obj::arr_at(spec, "/tolerations").len() >= old_tol.len() {
+                    obj::remove(&mut s, "/tolerations");
+                }
+                if obj::i64_at(spec, "/terminationGracePeriodSeconds") == Some(1) || obj::i64_at(spec, "/terminationGracePeriodSeconds").is_some_and(|g| g < 0) {
+                    obj::remove(&mut s, "/terminationGracePeriodSeconds");
+                }
+                s
+            };
+            let (a, b) = (old.get("spec").cloned().unwrap_or(Value::Null), new.get("spec").cloned().unwrap_or(Value::Null));
+            if mask(&a, &b) != mask(&b, &a) {
+                // k8s-diff: the API server follows this with a diff of the two specs (`cmp.Diff`
+                // of its internal Go types), which is left out.
+                causes.push("spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations) or `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into());
+            }
+        }
         Kind::PersistentVolumeClaim => {
             let mut a = old.get("spec").cloned().unwrap_or(Value::Null);
             let mut b = new.get("spec").cloned().unwrap_or(Value::Null);
