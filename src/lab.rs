@@ -612,6 +612,25 @@ mod tests {
         assert!(text(&lab, 0).ends_with("^C\nroot@k8s-m:~# "));
     }
 
+    /// `kubectl get pods -w | grep Running` on the page: the watch holds the terminal and each
+    /// change it prints passes through grep as the clock runs.
+    #[test]
+    fn a_watch_piped_into_grep_holds_the_terminal_and_filters_as_it_goes() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        lab.run(0, "kubectl get pods -w | grep -E 'Running|NAME'");
+        assert!(lab.busy(0), "held, as the watch runs");
+        let start = lab.now();
+        lab.advance(60_000);
+        assert_eq!(lab.now(), start + 60_000, "the clock was not run ahead by the line");
+        let out = text(&lab, 0);
+        let after = out.split("grep -E 'Running|NAME'\n").nth(1).unwrap();
+        let names: Vec<&str> = after.lines().map(|l| l.split_whitespace().next().unwrap_or("")).collect();
+        assert_eq!(names, ["NAME", "web-0", "web-1"], "{out}");
+        lab.interrupt(0, "");
+        assert!(!lab.busy(0));
+    }
+
     #[test]
     fn delete_holds_the_terminal_while_the_pod_terminates() {
         let mut lab = Lab::seed_lab();

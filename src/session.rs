@@ -81,7 +81,9 @@ struct Host<'a> {
     live: bool,
     /// The words of the line's last command, when nothing after it could wait for it (see
     /// `last_command`): only that command may leave a live job holding the terminal.
-    last: Option<Vec<String>>,
+    /// The line's last command (or the first of its last pipeline) and the `grep`s it is
+    /// piped into.
+    last: Option<(Vec<String>, Vec<Vec<String>>)>,
     job: Option<kubectl::Job>,
 }
 
@@ -130,7 +132,7 @@ impl Host<'_> {
         match cmd.as_str() {
             "kubectl" | "k" => {
                 let files = SessionFiles { env, loader: self.loader };
-                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, last_on_line: self.last.as_deref() == Some(argv), job: None };
+                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, last_on_line: self.last.as_ref().is_some_and(|(l, f)| l == argv && (f.is_empty() || watches(argv))), filters: self.last.as_ref().map(|(_, f)| f.clone()).unwrap_or_default(), job: None };
                 let code = kubectl::run(&mut ctx, &argv[1..]);
                 if ctx.interrupted {
                     self.interrupted = true;
@@ -152,7 +154,7 @@ impl Host<'_> {
                 // A lab's sleep lasts at most a day of virtual time (a sleep of years would
                 // only make every replay of the journal slow).
                 let ms = (secs.clamp(0.0, 86_400.0) * 1000.0) as u64;
-                if self.live && self.last.as_deref() == Some(argv) {
+                if self.live && self.last.as_ref().is_some_and(|(l, f)| l == argv && f.is_empty()) {
                     // The page's clock passes the time; the terminal is held meanwhile.
                     self.job = Some(kubectl::Job::Sleep(self.sim.now().plus_ms(ms)));
                     self.interrupted = true;
@@ -292,17 +294,29 @@ fn curl(sim: &mut Sim, argv: &[String], env: &mut Env, out: &mut Output) -> i32 
 /// recognised as typed: no pipes, background jobs, groups, loops, substitutions, expansions or
 /// further lines. A live job (a watch, a wait) is allowed only there, where nothing else on the
 /// line is left waiting for it.
-fn last_command(line: &str) -> Option<Vec<String>> {
+/// Whether kubectl's arguments ask for a watch (which a `grep` can filter as it runs).
+fn watches(argv: &[String]) -> bool {
+    matches!(argv.first().map(String::as_str), Some("kubectl" | "k")) && argv.iter().any(|a| a == "-w" || a == "--watch" || a == "--watch-only" || (a.starts_with('-') && !a.starts_with("--") && a.contains('w')))
+}
+
+fn last_command(line: &str) -> Option<(Vec<String>, Vec<Vec<String>>)> {
     if line.contains(['\n', '`', '$']) {
         return None;
     }
     let words = shell::split_words(line).ok()?;
-    if words.iter().any(|w| matches!(w.as_str(), "|" | "|&" | "&" | "(" | ")" | "{" | "}" | "do" | "done" | "then" | "fi" | "esac")) {
+    if words.iter().any(|w| matches!(w.as_str(), "|&" | "&" | "(" | ")" | "{" | "}" | "do" | "done" | "then" | "fi" | "esac")) {
         return None;
     }
     let start = words.iter().rposition(|w| matches!(w.as_str(), "&&" | "||" | ";" | ";;")).map_or(0, |i| i + 1);
-    let tail = words[start..].to_vec();
-    (!tail.is_empty()).then_some(tail)
+    // The last pipeline: its first command is the one that may hold the terminal, when what
+    // follows it is only `grep`s, which filter a held watch line by line.
+    let mut stages = words[start..].split(|w| w == "|").map(<[String]>::to_vec);
+    let first = stages.next().filter(|f| !f.is_empty())?;
+    let filters: Vec<Vec<String>> = stages.collect();
+    if filters.iter().any(|f| f.first().map(String::as_str) != Some("grep")) {
+        return None;
+    }
+    Some((first, filters))
 }
 
 impl Session {
@@ -483,7 +497,7 @@ impl Session {
     fn detach(&mut self, a: &kubectl::exec::Attach, out: &mut Output) {
         if a.remove {
             let files = SessionFiles { env: &self.env, loader: self.loader.as_ref() };
-            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None, live: false, last_on_line: false, job: None };
+            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None, live: false, last_on_line: false, filters: Vec::new(), job: None };
             let argv: Vec<String> = ["delete", "pod", a.pod.name.as_str(), "-n", a.pod.ns.as_str()].iter().map(|s| s.to_string()).collect();
             kubectl::run(&mut ctx, &argv);
         }

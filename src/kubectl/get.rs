@@ -389,7 +389,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 pub const WATCH_LIMIT_MS: u64 = 10 * 60 * 1000;
 
 fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: TableOpts, fmt: Format, watch_only: bool, events_col: bool) -> i32 {
-    let mut w = Watch { header_done: t.no_headers || !matches!(fmt, Format::Table { .. }), header: header_row(ctx.sim, filter.kind, &t), filter, t, fmt, events_col, tw: TabWriter::new(), cursor: 0 };
+    let mut w = Watch { header_done: t.no_headers || !matches!(fmt, Format::Table { .. }), header: header_row(ctx.sim, filter.kind, &t), filter, t, fmt, events_col, tw: TabWriter::new(), cursor: 0, filters: Vec::new() };
     if events_col {
         w.header.insert(0, "EVENT".into());
     }
@@ -416,7 +416,10 @@ fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: TableOpts, fmt: Format, watc
     }
     w.cursor = ctx.sim.store.cursor();
     if ctx.live && ctx.last_on_line {
-        // The terminal keeps the watch open: the page's clock drives it (`Watch::poll`).
+        // The terminal keeps the watch open: the page's clock drives it (`Watch::poll`), and
+        // the `grep`s it is piped into filter what it prints next (they filter what it printed
+        // so far in the pipeline itself).
+        w.filters = ctx.filters.clone();
         ctx.job = Some(super::Job::Watch(w));
         return 0;
     }
@@ -440,9 +443,25 @@ pub struct Watch {
     header_done: bool,
     header: Vec<String>,
     cursor: usize,
+    /// The `grep`s the watch is piped into.
+    filters: Vec<Vec<String>>,
 }
 
 impl Watch {
+    /// `text` passed through the watch's `grep`s.
+    pub fn filtered(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for argv in &self.filters {
+            if text.is_empty() {
+                break;
+            }
+            let mut out = crate::shell::Output::default();
+            crate::textutils::run(argv, Some(&text), &|_| None, &mut out);
+            text = out.stdout();
+        }
+        text
+    }
+
     /// The store position this watch has read up to (the log must be kept from here on).
     pub fn cursor(&self) -> usize {
         self.cursor

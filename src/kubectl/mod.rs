@@ -63,6 +63,9 @@ pub struct Ctx<'a> {
     /// Whether nothing follows this command on its line (so a live wait can hold the terminal
     /// without holding back the rest of the line).
     pub last_on_line: bool,
+    /// The `grep`s this command is piped into, when it is the first of the line's last
+    /// pipeline (a held watch passes each change through them).
+    pub filters: Vec<Vec<String>>,
     /// What holds a live terminal after the command returns: a watch, or a wait.
     pub job: Option<Job>,
 }
@@ -86,7 +89,8 @@ impl Job {
     pub fn poll(&mut self, sim: &Sim, out: &mut Output) -> bool {
         match self {
             Job::Watch(w) => {
-                out.out(&w.poll(sim));
+                let text = w.poll(sim);
+                out.out(&w.filtered(&text));
                 false
             }
             Job::Gone(g) => g.done(sim),
