@@ -400,3 +400,15 @@ fn a_watch_piped_into_grep_shows_the_matching_lines() {
     assert_eq!(names, ["web-0", "web-1"], "{out}");
     assert!(out.lines().all(|l| l.contains("Running")));
 }
+
+/// A kind a real cluster serves but the lab does not model says so plainly, and the other
+/// documents still apply; a kind no cluster serves gets kubectl's own "no matches".
+#[test]
+fn unmodelled_kinds_say_so() {
+    let mut s = session();
+    s.write_file("job.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n      containers:\n      - name: pi\n        image: perl\n      restartPolicy: Never\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n");
+    let (out, err, code) = run(&mut s, "kubectl apply -f job.yaml");
+    assert_eq!((out.as_str(), err.as_str(), code), ("configmap/cm created\n", "error: kubelab does not model Job (batch/v1) yet: \"pi\" from \"job.yaml\" was not applied\n", 1));
+    s.write_file("old.yaml", "apiVersion: apps/v1beta1\nkind: Deployment\nmetadata:\n  name: d\n");
+    assert!(run(&mut s, "kubectl apply -f old.yaml").1.contains("no matches for kind \"Deployment\" in version \"apps/v1beta1\"\nensure CRDs are installed first"));
+}
