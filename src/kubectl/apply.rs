@@ -131,7 +131,7 @@ pub fn document_problems(source: &str, doc: &Document, verb: &str) -> Result<Kin
             // k8s-diff: a real cluster knows these kinds; the lab says plainly it does not model
             // them rather than answer as if they did not exist.
             let error = format!("error: kubelab does not model {k} ({av}) yet: \"{}\" from \"{source}\" was not applied", obj::name(o));
-            return Err(Problems { error, hints: vec![Hint { line: doc.first_line, column: 1, text: format!("{k} is not modelled in this lab") }] });
+            return Err(Problems { error, hints: Vec::new() });
         }
         let error = format!("error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{source}\": no matches for kind \"{k}\" in version \"{av}\"\nensure CRDs are installed first", obj::name(o), obj::namespace(o));
         return Err(Problems { error, hints: Vec::new() });
