@@ -412,3 +412,17 @@ fn unmodelled_kinds_say_so() {
     s.write_file("old.yaml", "apiVersion: apps/v1beta1\nkind: Deployment\nmetadata:\n  name: d\n");
     assert!(run(&mut s, "kubectl apply -f old.yaml").1.contains("no matches for kind \"Deployment\" in version \"apps/v1beta1\"\nensure CRDs are installed first"));
 }
+
+/// apply reads the live object first (apply.go), so a manifest without a name fails there;
+/// create sends it and the API server refuses it.
+#[test]
+fn a_nameless_manifest_fails_where_each_command_fails() {
+    let mut s = session();
+    s.write_file("noname.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    app: x\nspec:\n  containers:\n  - name: x\n    image: nginx\n");
+    assert_eq!(
+        run(&mut s, "kubectl apply -f noname.yaml").1,
+        "error: error when retrieving current configuration of:\nResource: \"/v1, Resource=pods\", GroupVersionKind: \"/v1, Kind=Pod\"\nName: \"\", Namespace: \"default\"\nfrom server for: \"noname.yaml\": resource name may not be empty\n"
+    );
+    assert!(run(&mut s, "kubectl create -f noname.yaml").1.starts_with("The Pod \"\" is invalid: metadata.name: Required value: name or generateName is required\n"));
+    assert_eq!(run(&mut s, "kubectl version --short").0, "Client Version: v1.26.5\nKustomize Version: v4.5.7\nServer Version: v1.26.5\n");
+}

@@ -279,6 +279,18 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
             }
         }
         let ns = if kind.namespaced() { obj::namespace(&o).to_string() } else { String::new() };
+        if mode == Mode::Apply && obj::name(&o).is_empty() {
+            // apply.go reads the live object first; a nameless one cannot be read.
+            if obj::str_at(&o, "/metadata/generateName").is_some() {
+                ctx.eprintln(&format!("error: from {source}: cannot use generate name with apply"));
+            } else {
+                let i = kind.info();
+                let ns_text = if kind.namespaced() { if ns.is_empty() { "default" } else { ns.as_str() } } else { "" };
+                ctx.eprintln(&format!("error: error when retrieving current configuration of:\nResource: \"{}/{}, Resource={}\", GroupVersionKind: \"{}/{}, Kind={}\"\nName: \"\", Namespace: \"{ns_text}\"\nfrom server for: \"{source}\": resource name may not be empty", i.group, i.version, i.plural, i.group, i.version, i.kind));
+            }
+            failed = true;
+            continue;
+        }
         let key = ObjKey::new(kind, if ns.is_empty() { "default" } else { &ns }, obj::name(&o));
         let exists = !key.name.is_empty() && ctx.sim.store.contains(&key);
         if mode == Mode::Create || !exists {

@@ -186,7 +186,15 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             let kv = s.kubectl_version.clone().unwrap_or_else(|| s.kubernetes_version.clone());
             let sv = s.kubernetes_version.clone();
             if rest.iter().any(|a| a == "--short") || ctx.kubectl_minor() >= 28 {
-                ctx.println(&format!("Client Version: v{kv}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\nServer Version: v{sv}"));
+                // The kustomize each kubectl release embeds.
+                let kustomize = match ctx.kubectl_minor() {
+                    ..=24 => "v4.5.4",
+                    25 | 26 => "v4.5.7",
+                    27 => "v5.0.1",
+                    28..=30 => "v5.0.4-0.20230601165947-6ce0bf390ce3",
+                    _ => "v5.4.2",
+                };
+                ctx.println(&format!("Client Version: v{kv}\nKustomize Version: {kustomize}\nServer Version: v{sv}"));
             } else {
                 ctx.println(&format!("Client Version: v{kv}\nServer Version: v{sv}"));
             }
