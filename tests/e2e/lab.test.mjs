@@ -125,11 +125,11 @@ test('Deployment beside StatefulSet: a new random name next to the same ordinal 
 test('terminal: history, Tab completion, Ctrl-L, a second terminal, continuation lines', async () => {
   const { page, errors, context } = await fresh();
   const input = '[data-testid=terminal-input]';
-  await page.fill(input, 'kubectl ap');
+  await page.fill(input, 'kubectl s');
   await page.press(input, 'Tab');
-  assert.equal(await page.inputValue(input), 'kubectl ap');
+  assert.equal(await page.inputValue(input), 'kubectl s');
   await page.press(input, 'Tab');
-  assert.match(await terminalText(page), /api-resources  apply/);
+  assert.match(await terminalText(page), /scale  set/);
   await page.fill(input, 'kubectl apply -f we');
   await page.press(input, 'Tab');
   assert.equal(await page.inputValue(input), 'kubectl apply -f web.yaml ');
