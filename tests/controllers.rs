@@ -11,6 +11,13 @@ fn session(seed: u64) -> Session {
     Session::new(SimConfig::seeded(seed)).with_loader(common::files_loader())
 }
 
+/// A cluster of another release (the seed's is v1.26).
+fn session_at(seed: u64, version: &str) -> Session {
+    let mut config = SimConfig::seeded(seed);
+    config.profile.kubernetes_version = version.to_string();
+    Session::new(config).with_loader(common::files_loader())
+}
+
 fn run(s: &mut Session, line: &str) -> String {
     s.run_line(line).0.text()
 }
@@ -98,7 +105,8 @@ fn parallel_creates_all_pods_at_once() {
 
 #[test]
 fn ordinals_start_names_pods_from_the_start() {
-    let mut s = session(1);
+    // StatefulSetStartOrdinal is on by default from v1.27.
+    let mut s = session_at(1, "1.27.3");
     s.write_file("db.yaml", &sts("ordinals:\n    start: 5"));
     run(&mut s, "kubectl apply -f db.yaml");
     s.sim.run_until_idle(600_000);
@@ -182,7 +190,8 @@ fn orphaned_pods_are_adopted_and_extras_removed_when_the_set_returns() {
 
 #[test]
 fn retention_policy_delete_removes_claims_with_the_set() {
-    let mut s = session(1);
+    // StatefulSetAutoDeletePVC is on by default from v1.27.
+    let mut s = session_at(1, "1.27.3");
     s.write_file("db.yaml", &sts("persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Delete\n    whenScaled: Delete"));
     run(&mut s, "kubectl apply -f db.yaml");
     s.sim.run_until_idle(600_000);
@@ -445,4 +454,23 @@ fn rollout_history_shows_change_causes_and_a_revisions_template() {
     );
     let (out, _) = s.run_line("kubectl rollout history deploy/web --revision=9");
     assert_eq!(out.stderr(), "error: unable to find the specified revision\n");
+}
+
+/// A v1.26 API server has StatefulSetStartOrdinal, StatefulSetAutoDeletePVC and
+/// MaxUnavailableStatefulSet off (alpha): it drops their fields (`dropStatefulSetDisabledFields`),
+/// so the pods count from 0 and the claims stay.
+#[test]
+fn a_1_26_server_drops_the_fields_of_alpha_features() {
+    let mut s = session(1);
+    s.write_file("db.yaml", &sts("ordinals:\n    start: 5\n  persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Delete\n    whenScaled: Delete"));
+    run(&mut s, "kubectl apply -f db.yaml");
+    s.sim.run_until_idle(600_000);
+    assert_eq!(run(&mut s, "kubectl get pods -o name"), "pod/db-0\npod/db-1\npod/db-2\n");
+    let set = s.sim.get(Kind::StatefulSet, "default", "db").unwrap();
+    assert!(set.pointer("/spec/ordinals").is_none() && set.pointer("/spec/persistentVolumeClaimRetentionPolicy").is_none());
+    run(&mut s, "kubectl patch sts db -p '{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"maxUnavailable\":2}}}}'");
+    assert!(s.sim.get(Kind::StatefulSet, "default", "db").unwrap().pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable").is_none());
+    run(&mut s, "kubectl scale sts db --replicas=1");
+    s.sim.run_until_idle(600_000);
+    assert!(s.sim.get(Kind::PersistentVolumeClaim, "default", "data-db-2").is_some(), "claims stay");
 }

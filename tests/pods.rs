@@ -150,7 +150,12 @@ fn two_terminals_are_two_shells_on_one_machine() {
 
 #[test]
 fn max_unavailable_replaces_several_pods_at_once() {
-    let mut s = lab();
+    // MaxUnavailableStatefulSet is on by default from v1.35 (a v1.26 server drops the field).
+    let mut config = SimConfig::seeded(1);
+    config.profile.kubernetes_version = "1.35.0".to_string();
+    let mut s = Session::new(config).with_loader(common::files_loader());
+    s.run_line("kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
     run(&mut s, "kubectl scale sts web --replicas=4");
     s.sim.run_until_idle(600_000);
     run(&mut s, "kubectl patch sts web -p '{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"maxUnavailable\":2}}}}'");

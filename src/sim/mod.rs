@@ -687,6 +687,7 @@ impl Sim {
         if self.store.contains(&key) {
             return Err(ApiError::AlreadyExists { resource: kind.qualified_plural(), name: key.name });
         }
+        drop_disabled_fields(kind, &mut o, None, self.profile.server_minor());
         defaults::apply(kind, &mut o, self);
         validation::validate_create(kind, &o)?;
         self.admit(kind, &mut o)?;
@@ -802,6 +803,7 @@ impl Sim {
         if !kind.namespaced() {
             obj::meta_mut(&mut o).remove("namespace");
         }
+        drop_disabled_fields(kind, &mut o, Some(&old), self.profile.server_minor());
         defaults::apply(kind, &mut o, self);
         validation::validate_update(kind, &old, &o)?;
         for f in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "ownerReferences", "finalizers"] {
@@ -971,6 +973,21 @@ pub fn kind_of(o: &Value) -> Result<Kind, ApiError> {
     let av = o.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
     let k = o.get("kind").and_then(Value::as_str).unwrap_or_default();
     Kind::from_api(av, k).ok_or_else(|| ApiError::BadRequest(format!("no matches for kind \"{k}\" in version \"{av}\"")))
+}
+
+/// `dropStatefulSetDisabledFields`: the API server drops the fields of features its release has
+/// off by default (alpha), unless the stored object already uses them. StatefulSetAutoDeletePVC
+/// (`persistentVolumeClaimRetentionPolicy`) and StatefulSetStartOrdinal (`ordinals`) are on from
+/// v1.27, MaxUnavailableStatefulSet (`rollingUpdate.maxUnavailable`) from v1.35.
+fn drop_disabled_fields(kind: Kind, o: &mut Value, old: Option<&Value>, minor: u32) {
+    if kind != Kind::StatefulSet {
+        return;
+    }
+    for (ptr, on_from) in [("/spec/persistentVolumeClaimRetentionPolicy", 27), ("/spec/ordinals", 27), ("/spec/updateStrategy/rollingUpdate/maxUnavailable", 35)] {
+        if minor < on_from && old.is_none_or(|old| old.ptr(ptr).is_none()) {
+            obj::remove(o, ptr);
+        }
+    }
 }
 
 /// Kinds whose registry strategy keeps `metadata.generation`: the workloads, and pods from
