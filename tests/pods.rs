@@ -357,3 +357,20 @@ fn pods_refuse_spec_changes_but_restart_for_a_new_image() {
     assert_eq!(st("/status/containerStatuses/0/lastState/terminated/reason").as_deref(), Some("Completed"));
     assert!(run(&mut s, "kubectl describe pod p").contains("Container p definition changed, will be restarted"));
 }
+
+/// `kubectl run -it --rm --restart=Never -- PROGRAM` (the DNS-debugging one-liner): the
+/// terminal shows what the program wrote, the pod is deleted, and a failure is the container's
+/// status (`run.go`: `pod default/t2 terminated (Error)`, exit 3).
+#[test]
+fn run_it_of_a_program_shows_its_output_and_cleans_up() {
+    let mut s = lab();
+    let ip = ip_of(&s, "web-0");
+    let (out, code) = s.run_line("kubectl run t --image=busybox:1.28 --rm -it --restart=Never -- nslookup web-0.nginx");
+    assert_eq!(code, 0);
+    assert_eq!(out.stdout(), format!("Server:    10.200.1.10\nAddress 1: 10.200.1.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web-0.nginx\nAddress 1: {ip} web-0.nginx.default.svc.cluster.local\npod \"t\" deleted\n"));
+    let (out, code) = s.run_line("kubectl run t2 --image=busybox --rm -it --restart=Never -- sh -c 'echo bye; exit 3'");
+    assert_eq!(code, 3);
+    assert_eq!(out.stdout(), "bye\npod \"t2\" deleted\n");
+    assert!(out.stderr().ends_with("pod default/t2 terminated (Error)\n"), "{}", out.stderr());
+    assert!(s.sim.get(kubelab::sim::Kind::Pod, "default", "t2").is_none());
+}

@@ -305,10 +305,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         dryrun::print(ctx, output.as_ref(), Kind::Pod, &created, &dry.op("created"));
         return 0;
     }
-    // Attach once the container runs (kubectl waits up to --pod-running-timeout, 1 minute).
+    // Attach once the container runs, or has already run (kubectl waits up to
+    // --pod-running-timeout, 1 minute).
     let deadline = ctx.sim.now().plus_ms(60_000);
     loop {
-        let running = ctx.sim.store.get(&key).is_some_and(|p| obj::str_at(p, "/status/phase") == Some("Running"));
+        let running = ctx.sim.store.get(&key).is_some_and(|p| matches!(obj::str_at(p, "/status/phase"), Some("Running" | "Succeeded" | "Failed")));
         if running {
             break;
         }
@@ -323,12 +324,65 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.out.out(b);
     }
     let shell_cmd = rest.first().cloned().unwrap_or_else(|| "sh".into());
-    if SHELLS.contains(&shell_cmd.as_str()) || rest.is_empty() {
+    if (SHELLS.contains(&shell_cmd.as_str()) && rest.len() == 1) || rest.is_empty() {
         let shell = shell_cmd.rsplit('/').next().unwrap_or("sh").to_string();
         ctx.attach = Some(Attach { pod: key, container: name, remove: a.bool("rm"), shell });
         return 0;
     }
-    0
+    attached_run(ctx, &key, &name, &restart, a.bool("rm"))
+}
+
+/// `kubectl run -it` of a program that is not a shell: the terminal shows what it writes until
+/// it ends; with `--restart=Never` (or OnFailure) kubectl waits for the pod to complete and
+/// exits with the container's status (`run.go`), `--rm` deleting the pod first.
+fn attached_run(ctx: &mut Ctx<'_>, key: &ObjKey, container: &str, restart: &str, remove: bool) -> i32 {
+    let finished = |p: &Value| match restart {
+        "Never" => matches!(obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed")),
+        "OnFailure" => obj::str_at(p, "/status/phase") == Some("Succeeded"),
+        _ => obj::arr_at(p, "/status/containerStatuses").first().is_some_and(|c| c.ptr("/state/running").is_none()),
+    };
+    let deadline = ctx.sim.now().plus_ms(super::get::WATCH_LIMIT_MS);
+    while !ctx.sim.store.get(key).is_some_and(finished) {
+        if !ctx.sim.step_before(deadline) {
+            break;
+        }
+    }
+    let Some(pod) = ctx.sim.store.get(key).cloned() else { return 1 };
+    let uid = obj::uid(&pod).to_string();
+    let lines = ctx.sim.logs.get(&(uid, container.to_string())).cloned().unwrap_or_default();
+    for l in &lines {
+        ctx.println(l);
+    }
+    if restart == "Always" {
+        ctx.eprintln(&format!("Session ended, resume using 'kubectl attach {} -c {container} -i -t' command when the pod is running", key.name));
+    }
+    if remove {
+        if ctx.sim.delete(key, crate::sim::DeleteOptions::default()).is_ok() {
+            ctx.println(&format!("pod \"{}\" deleted", key.name));
+        }
+        let gone = ctx.sim.now().plus_ms(super::get::WATCH_LIMIT_MS);
+        while ctx.sim.store.get(key).is_some_and(|p| obj::uid(p) == obj::uid(&pod)) && ctx.sim.step_before(gone) {}
+    }
+    if restart == "Always" {
+        return 0;
+    }
+    match obj::str_at(&pod, "/status/phase") {
+        Some("Failed") => {
+            let t = obj::arr_at(&pod, "/status/containerStatuses").first().and_then(|c| c.ptr("/state/terminated")).cloned();
+            match t.as_ref().and_then(|t| obj::i64_at(t, "/exitCode")).filter(|&rc| rc != 0) {
+                Some(rc) => {
+                    let reason = t.as_ref().and_then(|t| obj::str_at(t, "/reason")).unwrap_or("Error");
+                    ctx.eprintln(&format!("pod {}/{} terminated ({reason})", key.ns, key.name));
+                    rc as i32
+                }
+                None => {
+                    ctx.eprintln(&format!("error: pod {}/{} failed with unknown exit code", key.ns, key.name));
+                    1
+                }
+            }
+        }
+        _ => 0,
+    }
 }
 
 const LOG_FLAGS: &[Flag] = &[f("container", Some('c'), true), f("follow", Some('f'), false), f("tail", None, true), f("previous", Some('p'), false), f("timestamps", None, false), f("all-containers", None, false), f("since", None, true), f("selector", Some('l'), true)];

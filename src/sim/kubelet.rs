@@ -117,12 +117,19 @@ fn behaviour(c: &Value, info: Option<&images::ImageInfo>) -> Option<(u64, i32)> 
         return if info.is_some_and(|i| i.long_running) { None } else { Some((100, 0)) };
     }
     let script = words.join(" ");
-    if interactive || ["sh", "bash", "zsh", "ash"].contains(&words[0].as_str()) && words.len() == 1 {
+    // A shell alone reads its stdin: with one attached (`-it`) it waits for it; without, it
+    // ends at once. Another program runs whether or not stdin is attached.
+    let program = words[0].rsplit('/').next().unwrap_or(&words[0]);
+    if ["sh", "bash", "zsh", "ash", "dash"].contains(&program) && words.len() == 1 {
         return if interactive { None } else { Some((100, 0)) };
     }
     words.retain(|w| !w.is_empty());
-    let forever = ["while true", "while :", "sleep infinity", "tail -f", "nginx", "postgres", "mysqld", "redis-server", "httpd", "sleep inf"];
-    if forever.iter().any(|f| script.contains(f)) {
+    // Loops and waits anywhere in a script; servers as the program run (not a name that
+    // merely contains one, such as `nslookup web-0.nginx`).
+    let forever = ["while true", "while :", "sleep infinity", "tail -f", "sleep inf"];
+    let servers = ["nginx", "postgres", "mysqld", "redis-server", "httpd"];
+    let runs_server = script.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|').any(|w| servers.contains(&w.rsplit('/').next().unwrap_or(w)));
+    if forever.iter().any(|f| script.contains(f)) || runs_server {
         return None;
     }
     if let Some(pos) = script.find("sleep ") {
