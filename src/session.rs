@@ -42,6 +42,16 @@ struct SessionFiles<'a> {
 
 impl Files for SessionFiles<'_> {
     fn read(&self, path: &str) -> Result<String, String> {
+        // `-f URL`: kubectl fetches it, as `curl` does the same pages.
+        if path.starts_with("http://") || path.starts_with("https://") {
+            return match KNOWN_URLS.iter().find(|(u, _)| *u == path) {
+                Some((_, body)) => Ok(body.to_string()),
+                None => {
+                    let host = path.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("");
+                    Err(format!("error: Get \"{path}\": dial tcp: lookup {host} on 127.0.0.53:53: no such host"))
+                }
+            };
+        }
         if let Some(t) = self.env.file(path) {
             return Ok(t.to_string());
         }
@@ -198,7 +208,7 @@ impl Host<'_> {
             }
             "clear" => 0,
             "date" => {
-                out.out(&format!("{}\n", crate::kubectl::describe::rfc1123z(&self.sim.timestamp()).replace(" +0000", " UTC")));
+                out.out(&crate::pod::tools::date_text(self.sim));
                 0
             }
             other => {

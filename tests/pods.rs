@@ -374,3 +374,13 @@ fn run_it_of_a_program_shows_its_output_and_cleans_up() {
     assert!(out.stderr().ends_with("pod default/t2 terminated (Error)\n"), "{}", out.stderr());
     assert!(s.sim.get(kubelab::sim::Kind::Pod, "default", "t2").is_none());
 }
+
+/// `kubectl apply -f URL` reads the page as `curl` does; `date` prints GNU's format on the lab
+/// machine as in containers.
+#[test]
+fn apply_reads_urls_and_date_prints_as_gnu_date() {
+    let mut s = Session::new(SimConfig::seeded(1)).with_loader(common::files_loader());
+    assert_eq!(run(&mut s, "kubectl apply -f https://k8s.io/examples/application/web/web.yaml"), "service/nginx created\nstatefulset.apps/web created\n");
+    assert_eq!(run(&mut s, "kubectl apply -f https://example.com/x.yaml"), "error: Get \"https://example.com/x.yaml\": dial tcp: lookup example.com on 127.0.0.53:53: no such host\n");
+    assert_eq!(run(&mut s, "date"), "Sat May 28 09:00:00 UTC 2022\n");
+}

@@ -4,7 +4,7 @@
 //! the pod; anything else lives in the container's layer.
 
 pub mod net;
-mod tools;
+pub mod tools;
 
 use crate::shell::{self, Dialect, Env, Output};
 use crate::sim::fs::View;

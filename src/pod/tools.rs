@@ -65,13 +65,7 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
             0
         }
         "date" => {
-            let stamp = host.sim.timestamp();
-            let d = crate::kubectl::describe::rfc1123z(&stamp);
-            // `Sat, 28 May 2022 09:00:09 +0000` → `Sat May 28 09:00:09 UTC 2022`.
-            let p: Vec<&str> = d.split_whitespace().collect();
-            if p.len() >= 5 {
-                out.out(&format!("{} {} {} {} UTC {}\n", p[0].trim_end_matches(','), p[2], p[1], p[4], p[3]));
-            }
+            out.out(&date_text(host.sim));
             0
         }
         "sleep" => {
@@ -105,5 +99,19 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
             out.err(&format!("{other}: not available in this lab\n"));
             127
         }
+    }
+}
+
+/// `date` as GNU coreutils prints it in UTC (`%a %b %e %H:%M:%S %Z %Y`: the day padded with a
+/// space): `Sat May 28 09:00:09 UTC 2022`, `Sat May  7 09:00:09 UTC 2022`.
+pub fn date_text(sim: &crate::sim::Sim) -> String {
+    let d = crate::kubectl::describe::rfc1123z(&sim.timestamp());
+    // `Sat, 28 May 2022 09:00:09 +0000` → `Sat May 28 09:00:09 UTC 2022`.
+    let p: Vec<&str> = d.split_whitespace().collect();
+    if p.len() >= 5 {
+        let day: u32 = p[1].parse().unwrap_or(0);
+        format!("{} {} {day:>2} {} UTC {}\n", p[0].trim_end_matches(','), p[2], p[4], p[3])
+    } else {
+        String::new()
     }
 }
