@@ -399,3 +399,27 @@ fn substitutions_and_subshells_parse_as_in_bash() {
         assert_eq!(run(line, &mut host).0.text(), want, "line: {line}");
     }
 }
+
+/// Bash's brace expansion: lists, sequences (padded, stepped, letters, backwards), nesting,
+/// and what bash leaves alone (quoted braces, `${x}`, `{}`, `{x}`).
+#[test]
+fn brace_expansion_is_bashs() {
+    let echo = |line: &str| -> String {
+        let mut host = FakeHost::default();
+        run(line, &mut host).0.stdout()
+    };
+    assert_eq!(echo("echo web-{0..2}"), "web-0 web-1 web-2\n");
+    assert_eq!(echo("for i in {0..2}; do echo $i; done"), "0\n1\n2\n");
+    assert_eq!(echo("echo {a,b}{1,2}"), "a1 a2 b1 b2\n");
+    assert_eq!(echo("echo {01..03} {3..1} {0..10..5} {a..c}"), "01 02 03 3 2 1 0 5 10 a b c\n");
+    assert_eq!(echo("echo x{a,b{1,2}}y"), "xay xb1y xb2y\n");
+    assert_eq!(echo("echo '{a,b}' \"{0..2}\" {} {x} a{b"), "{a,b} {0..2} {} {x} a{b\n");
+    assert_eq!(echo("x=5; echo ${x} {$x,y}"), "5 5 y\n");
+}
+
+#[test]
+fn huge_brace_expansions_stay_bounded() {
+    let mut host = FakeHost::default();
+    let out = run("echo {1..9999}{1..9999} | wc -c", &mut host).0;
+    assert!(out.stdout().len() < 100, "not expanded beyond the bound");
+}
