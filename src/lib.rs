@@ -6,6 +6,7 @@
 //! - `shell`: the terminal's shell syntax and builtins.
 //! - `session` and `replay`: a terminal over a cluster, and the script format on top.
 #![recursion_limit = "512"]
+pub mod base64;
 pub mod collections;
 pub mod complete;
 pub mod i18n;

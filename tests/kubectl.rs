@@ -426,3 +426,20 @@ fn a_nameless_manifest_fails_where_each_command_fails() {
     assert!(run(&mut s, "kubectl create -f noname.yaml").1.starts_with("The Pod \"\" is invalid: metadata.name: Required value: name or generateName is required\n"));
     assert_eq!(run(&mut s, "kubectl version --short").0, "Client Version: v1.26.5\nKustomize Version: v4.5.7\nServer Version: v1.26.5\n");
 }
+
+/// describeConfigMap and describeSecret: the data under each key; a Secret's values only as a
+/// byte count, and no events.
+#[test]
+fn describe_shows_config_map_data_and_secret_sizes() {
+    let mut s = session();
+    run(&mut s, "kubectl create configmap cfg --from-literal=mode=dev --from-literal=level=3");
+    run(&mut s, "kubectl create secret generic db --from-literal=password=s3cret --from-literal=user=root");
+    assert_eq!(
+        run(&mut s, "kubectl describe cm cfg").0,
+        "Name:         cfg\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nData\n====\nlevel:\n----\n3\nmode:\n----\ndev\n\nBinaryData\n====\n\nEvents:  <none>\n"
+    );
+    assert_eq!(
+        run(&mut s, "kubectl describe secret db").0,
+        "Name:         db\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nType:  Opaque\n\nData\n====\npassword:  6 bytes\nuser:      4 bytes\n"
+    );
+}

@@ -384,3 +384,35 @@ fn apply_reads_urls_and_date_prints_as_gnu_date() {
     assert_eq!(run(&mut s, "kubectl apply -f https://example.com/x.yaml"), "error: Get \"https://example.com/x.yaml\": dial tcp: lookup example.com on 127.0.0.53:53: no such host\n");
     assert_eq!(run(&mut s, "date"), "Sat May 28 09:00:00 UTC 2022\n");
 }
+
+/// ConfigMaps and Secrets as a database lab uses them: `kubectl create secret generic` and
+/// `create configmap` from literals (a Secret's values base64 in `data`, `stringData` folded into
+/// it), `secretKeyRef`/`envFrom`/`fieldRef` in the container's environment with the Services'
+/// variables; a missing Secret holds the container in CreateContainerConfigError until it
+/// appears.
+#[test]
+fn secrets_and_config_maps_reach_the_container() {
+    let mut s = lab();
+    let (out, _) = s.run_line("kubectl create secret generic db --from-literal=password=s3cret --dry-run=client -o yaml");
+    assert_eq!(out.stdout(), "apiVersion: v1\ndata:\n  password: czNjcmV0\nkind: Secret\nmetadata:\n  creationTimestamp: null\n  name: db\n");
+    assert_eq!(run(&mut s, "kubectl create secret generic db --from-literal=password=s3cret"), "secret/db created\n");
+    assert_eq!(run(&mut s, "kubectl create configmap cfg --from-literal=mode=dev --from-literal=level=3"), "configmap/cfg created\n");
+    s.write_file("s.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: plain\nstringData:\n  user: root\n");
+    run(&mut s, "kubectl apply -f s.yaml");
+    let plain = s.sim.get(kubelab::sim::Kind::Secret, "default", "plain").unwrap();
+    assert_eq!(kubelab::sim::obj::str_at(plain, "/data/user"), Some("cm9vdA=="));
+    assert!(plain.get("stringData").is_none());
+    assert_eq!(kubelab::sim::obj::str_at(plain, "/type"), Some("Opaque"));
+    s.write_file("app.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n  - name: app\n    image: busybox\n    command: [\"sh\", \"-c\", \"sleep 3600\"]\n    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n    - name: ME\n      valueFrom:\n        fieldRef:\n          fieldPath: metadata.name\n    envFrom:\n    - configMapRef:\n        name: cfg\n      prefix: CFG_\n    - secretRef:\n        name: nope\n");
+    run(&mut s, "kubectl apply -f app.yaml");
+    s.sim.run_until_idle(30_000);
+    let status = |s: &mut Session| run(s, "kubectl get pod app --no-headers").split_whitespace().nth(2).unwrap().to_string();
+    assert_eq!(status(&mut s), "CreateContainerConfigError");
+    assert!(run(&mut s, "kubectl describe pod app").contains("Error: secret \"nope\" not found"));
+    run(&mut s, "kubectl create secret generic nope --from-literal=k=v");
+    s.sim.run_until_idle(30_000);
+    assert_eq!(status(&mut s), "Running");
+    assert_eq!(run(&mut s, "kubectl exec app -- printenv DB_PASSWORD CFG_mode CFG_level ME k"), "s3cret\ndev\n3\napp\nv\n");
+    let ip = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Service, "default", "kubernetes").unwrap(), "/spec/clusterIP").unwrap().to_string();
+    assert_eq!(run(&mut s, "kubectl exec app -- printenv KUBERNETES_PORT_443_TCP KUBERNETES_SERVICE_PORT_HTTPS"), format!("tcp://{ip}:443\n443\n"));
+}

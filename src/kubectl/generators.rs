@@ -305,6 +305,66 @@ pub fn expose(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     create(ctx, dry, out.as_ref(), Kind::Service, svc, &ns, "exposed")
 }
 
+const DATA_FLAGS: &[Flag] = &[f("from-literal", None, true), f("from-file", None, true), f("from-env-file", None, true), f("type", None, true), f("dry-run", None, true), f("output", Some('o'), true), f("save-config", None, false), f("append-hash", None, false)];
+
+/// `kubectl create configmap NAME` and `kubectl create secret generic NAME`, from
+/// `--from-literal=KEY=VALUE` and `--from-file=[KEY=]PATH` (a Secret's values base64 in `data`).
+pub fn create_data(ctx: &mut Ctx<'_>, argv: &[String], kind: Kind) -> i32 {
+    let what = if kind == Kind::Secret { "secret generic" } else { "configmap" };
+    let Some((a, dry, out)) = parse(ctx, &format!("create {what}"), argv, DATA_FLAGS) else { return 1 };
+    if a.bool("help") {
+        ctx.println(&format!("Create a {} from a local file, directory or literal value.\n\nUsage:\n  kubectl create {what} NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]", if kind == Kind::Secret { "secret" } else { "config map" }));
+        return 0;
+    }
+    let Some(name) = a.positional.first().cloned() else {
+        ctx.eprintln(&format!("error: exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples"));
+        return 1;
+    };
+    let mut data = serde_json::Map::new();
+    for lit in a.all("from-literal") {
+        let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
+            ctx.eprintln(&format!("error: invalid literal source {lit}, expected key=value"));
+            return 1;
+        };
+        if data.contains_key(k) {
+            ctx.eprintln(&format!("error: cannot add key {k}, another key by that name already exists in Data for {} \"{name}\"", if kind == Kind::Secret { "Secret" } else { "ConfigMap" }));
+            return 1;
+        }
+        data.insert(k.to_string(), jv!(v));
+    }
+    for spec in a.all("from-file") {
+        let (key, path) = match spec.split_once('=') {
+            Some((k, p)) => (k.to_string(), p.to_string()),
+            None => (spec.rsplit('/').next().unwrap_or(&spec).to_string(), spec.clone()),
+        };
+        match ctx.files.read(&path) {
+            Ok(text) => {
+                data.insert(key, jv!(text));
+            }
+            Err(_) => {
+                ctx.eprintln(&format!("error: error reading {path}: no such file or directory"));
+                return 1;
+            }
+        }
+    }
+    let mut o = if kind == Kind::Secret {
+        for v in data.values_mut() {
+            *v = jv!(crate::base64::encode(v.as_str().unwrap_or("").as_bytes()));
+        }
+        jv!({"apiVersion":"v1","kind":"Secret","metadata":{"creationTimestamp":null,"name":name}})
+    } else {
+        jv!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"creationTimestamp":null,"name":name}})
+    };
+    if !data.is_empty() {
+        o["data"] = Value::Object(data);
+    }
+    if let Some(t) = a.get("type").filter(|_| kind == Kind::Secret) {
+        o["type"] = jv!(t);
+    }
+    let ns = ctx.namespace(&a);
+    create(ctx, dry, out.as_ref(), kind, o, &ns, "created")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -164,8 +164,25 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "create" => match generator_word(&rest) {
             Some(at) => {
                 let mut argv = rest.clone();
-                argv.remove(at);
-                generators::create_deployment(ctx, &argv)
+                let word = argv.remove(at);
+                match word.as_str() {
+                    "deployment" | "deploy" => generators::create_deployment(ctx, &argv),
+                    "configmap" | "cm" => generators::create_data(ctx, &argv, crate::sim::Kind::ConfigMap),
+                    _ => match argv.get(at).map(String::as_str) {
+                        Some("generic") => {
+                            argv.remove(at);
+                            generators::create_data(ctx, &argv, crate::sim::Kind::Secret)
+                        }
+                        Some(other @ ("docker-registry" | "tls")) => {
+                            ctx.eprintln(&format!("error: kubelab does not model `kubectl create secret {other}` yet"));
+                            1
+                        }
+                        _ => {
+                            ctx.eprintln("error: must specify one of: generic, docker-registry, tls\nSee 'kubectl create secret -h' for help and examples");
+                            1
+                        }
+                    },
+                }
             }
             None => apply::run(ctx, &rest, apply::Mode::Create),
         },
@@ -223,9 +240,9 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 
 /// Where `deployment` (or `deploy`) names `kubectl create`'s generator, not a flag's value.
 fn generator_word(argv: &[String]) -> Option<usize> {
-    let takes_value = |f: &str| matches!(f, "-n" | "--namespace" | "-o" | "--output" | "-f" | "--filename" | "--image" | "-r" | "--replicas" | "--port" | "--dry-run" | "--context" | "--kubeconfig");
+    let takes_value = |f: &str| matches!(f, "-n" | "--namespace" | "-o" | "--output" | "-f" | "--filename" | "--image" | "-r" | "--replicas" | "--port" | "--dry-run" | "--context" | "--kubeconfig" | "--from-literal" | "--from-file" | "--type");
     let first = argv.iter().enumerate().position(|(i, w)| !w.starts_with('-') && (i == 0 || !takes_value(&argv[i - 1])))?;
-    matches!(argv[first].as_str(), "deployment" | "deploy").then_some(first)
+    matches!(argv[first].as_str(), "deployment" | "deploy" | "configmap" | "cm" | "secret").then_some(first)
 }
 
 /// The closest known word (Levenshtein distance ≤ 2), as cobra suggests.

@@ -174,18 +174,9 @@ fn container_env(sim: &Sim, pod: &serde_json::Value, container: &str) -> VecMap<
     vars.insert("HOSTNAME".to_string(), hostname);
     vars.insert("HOME".to_string(), "/root".to_string());
     vars.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
-    if let Some(k) = sim.get(crate::sim::Kind::Service, "default", "kubernetes") {
-        let ip = obj::str_at(k, "/spec/clusterIP").unwrap_or("").to_string();
-        vars.insert("KUBERNETES_SERVICE_HOST".into(), ip.clone());
-        vars.insert("KUBERNETES_SERVICE_PORT".into(), "443".into());
-        vars.insert("KUBERNETES_PORT".into(), format!("tcp://{ip}:443"));
-    }
-    if let Some(c) = obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)) {
-        for e in obj::arr_at(c, "/env") {
-            if let (Some(n), Some(v)) = (obj::str_at(e, "/name"), obj::str_at(e, "/value")) {
-                vars.insert(n.to_string(), v.to_string());
-            }
-        }
+    // What the kubelet gave the container (a container runs only once it could be given).
+    for (k, v) in crate::sim::kubelet::environment(sim, pod, container).unwrap_or_default() {
+        vars.insert(k, v);
     }
     vars
 }

@@ -50,14 +50,16 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
         }
         "env" | "printenv" => {
             let vars = env.exported_vars();
-            if let Some(one) = files.first().filter(|_| name == "printenv") {
-                return match vars.get(*one) {
-                    Some(v) => {
-                        out.out(&format!("{v}\n"));
-                        0
+            if name == "printenv" && !files.is_empty() {
+                // Each named variable's value in turn; status 1 if any is unset.
+                let mut code = 0;
+                for one in &files {
+                    match vars.get(*one) {
+                        Some(v) => out.out(&format!("{v}\n")),
+                        None => code = 1,
                     }
-                    None => 1,
-                };
+                }
+                return code;
             }
             for (k, v) in vars {
                 out.out(&format!("{k}={v}\n"));

@@ -12,6 +12,17 @@ use serde_json::{Value};
 pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
     let minor = sim.profile.server_minor();
     match kind {
+        Kind::Secret => {
+            // The v1 → internal conversion writes `stringData` over `data` (as bytes: base64 in
+            // JSON) and keeps no `stringData`; the type defaults to Opaque.
+            if let Some(Value::Object(plain)) = o.as_object_mut().and_then(|m| m.remove("stringData")) {
+                for (k, v) in plain {
+                    let text = v.as_str().unwrap_or("").to_string();
+                    obj::object_mut(o, "data").insert(k, jv!(crate::base64::encode(text.as_bytes())));
+                }
+            }
+            default(o, "/type", jv!("Opaque"));
+        }
         Kind::Pod => {
             if let Some(spec) = o.get_mut("spec") {
                 pod_spec(spec);

@@ -275,10 +275,13 @@ impl Sim {
                 let pv = self.get(Kind::PersistentVolumeClaim, &key.ns, claim).and_then(|c| obj::str_at(c, "/spec/volumeName")).map(String::from);
                 mount.tree = pv.map(|p| format!("pv/{p}"));
             } else if v.get("configMap").is_some() || v.get("secret").is_some() {
-                let (kind, field, ptr) = if v.get("configMap").is_some() { (Kind::ConfigMap, "data", "/configMap/name") } else { (Kind::Secret, "stringData", "/secret/secretName") };
+                let (kind, ptr) = if v.get("configMap").is_some() { (Kind::ConfigMap, "/configMap/name") } else { (Kind::Secret, "/secret/secretName") };
                 if let Some(src) = obj::str_at(v, ptr).and_then(|n| self.get(kind, &key.ns, n)) {
-                    for (k, val) in src.get(field).or(src.get("data")).and_then(Value::as_object).into_iter().flatten() {
-                        mount.fixed.insert(k.clone(), val.as_str().unwrap_or("").to_string());
+                    for (k, val) in src.get("data").and_then(Value::as_object).into_iter().flatten() {
+                        let text = val.as_str().unwrap_or("");
+                        // A Secret's data is base64 in the API; the file holds the bytes.
+                        let text = if kind == Kind::Secret { crate::base64::decode(text).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default() } else { text.to_string() };
+                        mount.fixed.insert(k.clone(), text);
                     }
                 }
                 mount.read_only = true;

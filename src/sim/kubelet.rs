@@ -326,6 +326,16 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if deleting {
                 return;
             }
+            // A container whose environment names a missing Secret, ConfigMap or key is not
+            // created: CreateContainerConfigError, tried again after the pod worker's back-off.
+            let problem = containers(pod).iter().find_map(|c| environment(sim, pod, obj::str_at(c, "/name").unwrap_or("")).err().map(|e| (c.clone(), e)));
+            if let Some((c, e)) = problem {
+                sim.record_event(key, "Warning", "Failed", "kubelet", format!("Error: {e}"));
+                set_waiting(sim, key, &c, "CreateContainerConfigError", Some(e));
+                let d = sim.rand_range(10_000, 15_000);
+                at(sim, key, uid, d, Step::Pulled);
+                return;
+            }
             for c in containers(pod) {
                 let n = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
                 sim.record_event(key, "Normal", "Created", "kubelet", format!("Created container {n}"));
@@ -714,6 +724,108 @@ pub fn pods_using_claim<'a>(sim: &'a Sim, ns: &'a str, claim: &'a str) -> impl I
         !matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed"))
             && obj::arr_at(p, "/spec/volumes").iter().any(|v| obj::str_at(v, "/persistentVolumeClaim/claimName") == Some(claim))
     })
+}
+
+/// The environment the kubelet gives container `container` (`makeEnvironmentVariables`): the
+/// Services' variables (the `kubernetes` Service's always, the namespace's with
+/// `enableServiceLinks`; those that existed when the pod started), then `envFrom`, then `env`
+/// with its `valueFrom` references. Err: kubelet's words for a missing Secret, ConfigMap or key
+/// (the container then waits in CreateContainerConfigError).
+pub fn environment(sim: &Sim, pod: &Value, container: &str) -> Result<VecMap<String, String>, String> {
+    let mut vars = VecMap::new();
+    let ns = obj::namespace(pod).to_string();
+    let ns = if ns.is_empty() { "default".to_string() } else { ns };
+    let started = obj::str_at(pod, "/status/startTime").or(obj::str_at(pod, "/metadata/creationTimestamp")).unwrap_or("").to_string();
+    let links = obj::bool_at(pod, "/spec/enableServiceLinks").unwrap_or(true);
+    for (k, svc) in sim.store.list(Kind::Service, None) {
+        let master = k.ns == "default" && k.name == "kubernetes";
+        if !(master || (links && k.ns == ns)) || obj::str_at(svc, "/metadata/creationTimestamp").unwrap_or("") > started.as_str() {
+            continue;
+        }
+        let Some(ip) = obj::str_at(svc, "/spec/clusterIP").filter(|ip| !ip.is_empty() && *ip != "None") else { continue };
+        let prefix = k.name.replace('-', "_").to_ascii_uppercase();
+        let ports = obj::arr_at(svc, "/spec/ports");
+        let Some(first) = ports.first().and_then(|p| obj::i64_at(p, "/port")) else { continue };
+        vars.insert(format!("{prefix}_SERVICE_HOST"), ip.to_string());
+        vars.insert(format!("{prefix}_SERVICE_PORT"), first.to_string());
+        for (i, p) in ports.iter().enumerate() {
+            let port = obj::i64_at(p, "/port").unwrap_or(0);
+            if let Some(n) = obj::str_at(p, "/name").filter(|n| !n.is_empty()) {
+                vars.insert(format!("{prefix}_SERVICE_PORT_{}", n.replace('-', "_").to_ascii_uppercase()), port.to_string());
+            }
+            let proto = obj::str_at(p, "/protocol").unwrap_or("TCP");
+            let url = format!("{}://{ip}:{port}", proto.to_ascii_lowercase());
+            if i == 0 {
+                vars.insert(format!("{prefix}_PORT"), url.clone());
+            }
+            let pp = format!("{prefix}_PORT_{port}_{}", proto.to_ascii_uppercase());
+            vars.insert(pp.clone(), url);
+            vars.insert(format!("{pp}_PROTO"), proto.to_ascii_lowercase());
+            vars.insert(format!("{pp}_PORT"), port.to_string());
+            vars.insert(format!("{pp}_ADDR"), ip.to_string());
+        }
+    }
+    let Some(c) = obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).cloned() else { return Ok(vars) };
+    // A Secret's or ConfigMap's data as text; kubelet's error when it or the key is missing.
+    let source = |kind: Kind, name: &str, optional: bool| -> Result<Option<VecMap<String, String>>, String> {
+        let word = if kind == Kind::Secret { "secret" } else { "configmap" };
+        let Some(o) = sim.get(kind, &ns, name) else {
+            return if optional { Ok(None) } else { Err(format!("{word} \"{name}\" not found")) };
+        };
+        let mut data = VecMap::new();
+        for (k, v) in o.get("data").and_then(Value::as_object).into_iter().flatten() {
+            let text = v.as_str().unwrap_or("");
+            let text = if kind == Kind::Secret { crate::base64::decode(text).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default() } else { text.to_string() };
+            data.insert(k.clone(), text);
+        }
+        Ok(Some(data))
+    };
+    for from in obj::arr_at(&c, "/envFrom") {
+        let prefix = obj::str_at(from, "/prefix").unwrap_or("");
+        let (kind, r) = match (from.get("configMapRef"), from.get("secretRef")) {
+            (Some(r), _) => (Kind::ConfigMap, r),
+            (_, Some(r)) => (Kind::Secret, r),
+            _ => continue,
+        };
+        if let Some(data) = source(kind, obj::str_at(r, "/name").unwrap_or(""), obj::bool_at(r, "/optional").unwrap_or(false))? {
+            for (k, v) in data {
+                vars.insert(format!("{prefix}{k}"), v);
+            }
+        }
+    }
+    for e in obj::arr_at(&c, "/env") {
+        let Some(name) = obj::str_at(e, "/name") else { continue };
+        let value = if let Some(v) = obj::str_at(e, "/value") {
+            v.to_string()
+        } else if let Some(r) = e.ptr("/valueFrom/secretKeyRef").or(e.ptr("/valueFrom/configMapKeyRef")) {
+            let kind = if e.ptr("/valueFrom/secretKeyRef").is_some() { Kind::Secret } else { Kind::ConfigMap };
+            let (src, key) = (obj::str_at(r, "/name").unwrap_or(""), obj::str_at(r, "/key").unwrap_or(""));
+            let optional = obj::bool_at(r, "/optional").unwrap_or(false);
+            match source(kind, src, optional)? {
+                Some(data) => match data.get(key) {
+                    Some(v) => v.clone(),
+                    None if optional => continue,
+                    None => return Err(format!("couldn't find key {key} in {} {ns}/{src}", if kind == Kind::Secret { "Secret" } else { "ConfigMap" })),
+                },
+                None => continue,
+            }
+        } else if let Some(path) = obj::str_at(e, "/valueFrom/fieldRef/fieldPath") {
+            match path {
+                "metadata.name" => obj::name(pod).to_string(),
+                "metadata.namespace" => ns.clone(),
+                "metadata.uid" => obj::uid(pod).to_string(),
+                "spec.nodeName" => obj::str_at(pod, "/spec/nodeName").unwrap_or("").to_string(),
+                "spec.serviceAccountName" => obj::str_at(pod, "/spec/serviceAccountName").unwrap_or("").to_string(),
+                "status.podIP" => obj::str_at(pod, "/status/podIP").unwrap_or("").to_string(),
+                "status.hostIP" => obj::str_at(pod, "/status/hostIP").unwrap_or("").to_string(),
+                p => p.strip_prefix("metadata.labels['").and_then(|l| l.strip_suffix("']")).and_then(|l| obj::label(pod, l)).unwrap_or("").to_string(),
+            }
+        } else {
+            String::new()
+        };
+        vars.insert(name.to_string(), value);
+    }
+    Ok(vars)
 }
 
 #[cfg(test)]
