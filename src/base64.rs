@@ -21,7 +21,7 @@ pub fn encode(bytes: &[u8]) -> String {
 /// The bytes of padded base64 text; `None` when it is not.
 pub fn decode(text: &str) -> Option<Vec<u8>> {
     let t = text.trim_end_matches('=');
-    if text.len() % 4 != 0 || text.len() - t.len() > 2 {
+    if !text.len().is_multiple_of(4) || text.len() - t.len() > 2 {
         return None;
     }
     let mut out = Vec::with_capacity(t.len() * 3 / 4);
