@@ -443,3 +443,16 @@ fn describe_shows_config_map_data_and_secret_sizes() {
         "Name:         db\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nType:  Opaque\n\nData\n====\npassword:  6 bytes\nuser:      4 bytes\n"
     );
 }
+
+/// rollback.go's errors, and custom columns without their header.
+#[test]
+fn rollout_undo_errors_and_headerless_custom_columns() {
+    let mut s = session();
+    run(&mut s, "kubectl apply -f web.yaml");
+    run(&mut s, "kubectl create deployment d --image=nginx");
+    s.sim.run_until_idle(600_000);
+    assert_eq!(run(&mut s, "kubectl rollout undo sts/web").1, "error: no last revision to roll back to\n");
+    assert_eq!(run(&mut s, "kubectl rollout undo deploy/d").1, "error: no rollout history found for deployment \"d\"\n");
+    assert_eq!(run(&mut s, "kubectl rollout undo deploy/d --to-revision=5").1, "error: unable to find specified revision 5 in history\n");
+    assert_eq!(run(&mut s, "kubectl get sts web -o custom-columns=NAME:.metadata.name --no-headers").0, "web\n");
+}

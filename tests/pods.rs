@@ -416,3 +416,21 @@ fn secrets_and_config_maps_reach_the_container() {
     let ip = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Service, "default", "kubernetes").unwrap(), "/spec/clusterIP").unwrap().to_string();
     assert_eq!(run(&mut s, "kubectl exec app -- printenv KUBERNETES_PORT_443_TCP KUBERNETES_SERVICE_PORT_HTTPS"), format!("tcp://{ip}:443\n443\n"));
 }
+
+/// `kubectl logs` shows the current container's output; `--previous` the one before it, or the
+/// API server's BadRequest when there was none. `exec` into a pod with no node is refused by
+/// the API server (`streamLocation`).
+#[test]
+fn logs_keep_the_previous_container_and_exec_needs_a_node() {
+    let mut s = lab();
+    run(&mut s, "kubectl run crash --image=busybox -- sh -c 'echo boom; exit 1'");
+    run(&mut s, "kubectl run ok --image=busybox -- sh -c 'echo hi; sleep 3600'");
+    s.sim.run_until_idle(40_000);
+    assert_eq!(run(&mut s, "kubectl logs crash"), "boom\n", "one container's output, not every restart's");
+    assert_eq!(run(&mut s, "kubectl logs crash --previous"), "boom\n");
+    assert_eq!(run(&mut s, "kubectl logs ok -p"), "Error from server (BadRequest): previous terminated container \"ok\" in pod \"ok\" not found\n");
+    run(&mut s, "kubectl scale sts web --replicas=3");
+    // web-2 waits for its volume's node (WaitForFirstConsumer) before it is scheduled.
+    let (out, code) = s.run_line("kubectl exec web-2 -- hostname");
+    assert_eq!((out.stderr().as_str(), code), ("Error from server (BadRequest): pod web-2 does not have a host assigned\n", 1));
+}

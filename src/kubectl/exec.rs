@@ -49,6 +49,11 @@ fn runnable(ctx: &mut Ctx<'_>, key: &ObjKey, want: Option<&str>) -> Option<Strin
         ctx.eprintln(&format!("error: cannot exec into a container in a completed pod; current phase is {phase}"));
         return None;
     }
+    // The API server's `streamLocation` needs a node to connect to.
+    if obj::str_at(&pod, "/spec/nodeName").is_none() {
+        ctx.eprintln(&format!("Error from server (BadRequest): pod {} does not have a host assigned", key.name));
+        return None;
+    }
     let running = obj::arr_at(&pod, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(container.as_str()) && s.ptr("/state/running").is_some());
     if !running {
         ctx.eprintln(&format!("error: unable to upgrade connection: container not found (\"{container}\")"));
@@ -439,7 +444,20 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.eprintln(&format!("Error from server (BadRequest): container \"{container}\" in pod \"{name}\" is waiting to start: {}", if reason == "ErrImagePull" || reason == "ImagePullBackOff" { "trying and failing to pull image".to_string() } else { reason }));
         return 1;
     }
-    let lines = ctx.sim.logs.get(&(obj::uid(&pod).to_string(), container)).cloned().unwrap_or_default();
+    // The current container's log, or with `--previous` the one before it (`logs` keeps the
+    // two, as the kubelet keeps the last dead container).
+    let id = (obj::uid(&pod).to_string(), container.clone());
+    let lines = if a.bool("previous") {
+        match ctx.sim.previous_logs.get(&id) {
+            Some(l) => l.clone(),
+            None => {
+                ctx.eprintln(&format!("Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{name}\" not found"));
+                return 1;
+            }
+        }
+    } else {
+        ctx.sim.logs.get(&id).cloned().unwrap_or_default()
+    };
     let tail = a.get("tail").and_then(|t| t.parse::<i64>().ok()).filter(|t| *t >= 0).map(|t| t as usize).unwrap_or(lines.len());
     for l in &lines[lines.len().saturating_sub(tail)..] {
         ctx.println(l);

@@ -100,8 +100,8 @@ pub enum Format {
     Json,
     JsonPath(String),
     GoTemplate(String),
-    /// `-o custom-columns=HEADER:PATH,...`.
-    CustomColumns(Vec<(String, String)>),
+    /// `-o custom-columns=HEADER:PATH,...`, and whether to print the headers.
+    CustomColumns(Vec<(String, String)>, bool),
 }
 
 pub fn format_of(a: &Args) -> Result<Format, String> {
@@ -124,7 +124,7 @@ pub fn format_of(a: &Args) -> Result<Format, String> {
                 _ => return Err(format!("error: unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>")),
             }
         }
-        return Ok(Format::CustomColumns(cols));
+        return Ok(Format::CustomColumns(cols, !a.bool("no-headers")));
     }
     if o == "custom-columns" {
         return Err("error: custom-columns format specified but no custom columns given".into());
@@ -194,7 +194,7 @@ pub fn serialize(objs: &[Value], single: bool, fmt: &Format) -> String {
     match fmt {
         Format::JsonPath(t) => super::jsonpath::template(t, &doc).unwrap_or_else(|e| e + "\n"),
         Format::GoTemplate(t) => super::template::go_template(t, &doc).unwrap_or_else(|e| e + "\n"),
-        Format::CustomColumns(cols) => custom_columns(cols, &doc, true),
+        Format::CustomColumns(cols, headers) => custom_columns(cols, &doc, *headers),
         Format::Json => {
             let mut buf = Vec::new();
             let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
@@ -495,8 +495,8 @@ fn print_rows(_sim: &crate::sim::Sim, tw: &mut TabWriter, rows: &[Vec<String>], 
         Format::Name => objs.iter().map(|o| format!("{}/{}\n", kind.qualified_singular(), obj::name(o))).collect(),
         Format::Yaml => objs.iter().map(|o| format!("{}---\n", super::yaml::to_yaml(o))).collect(),
         Format::Json | Format::JsonPath(_) | Format::GoTemplate(_) => objs.iter().map(|o| serialize(std::slice::from_ref(o), true, fmt)).collect(),
-        Format::CustomColumns(cols) => {
-            let rows = custom_rows(cols, objs.iter(), tw.is_fresh());
+        Format::CustomColumns(cols, headers) => {
+            let rows = custom_rows(cols, objs.iter(), *headers && tw.is_fresh());
             tw.flush(&rows)
         }
     }

@@ -255,8 +255,14 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             let current = revs.last().map(|(n, _, _)| *n).unwrap_or(0);
             let to = a.get("to-revision").and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
             let pick = if to > 0 { revs.iter().find(|(n, _, _)| *n == to) } else { revs.iter().rev().find(|(n, _, _)| *n < current) };
+            // rollback.go's words: per revision, and per kind when there is nothing before.
             let Some((_, template, _)) = pick.cloned() else {
-                ctx.eprintln(if to > 0 { "error: unable to find specified revision in history" } else { "error: no rollout history found" });
+                let msg = match (to > 0, key.kind) {
+                    (true, _) => format!("error: unable to find specified revision {to} in history"),
+                    (false, Kind::Deployment) => format!("error: no rollout history found for deployment \"{}\"", key.name),
+                    (false, _) => "error: no last revision to roll back to".to_string(),
+                };
+                ctx.eprintln(&msg);
                 return 1;
             };
             let Some(mut o) = ctx.sim.store.get(&key).cloned() else { return 1 };

@@ -348,6 +348,14 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if deleting {
                 return;
             }
+            // A restarted container starts a new log; the dead one's is kept as the previous.
+            if sim.runtime.get(uid).is_some_and(|r| r.restarts > 0) {
+                for c in containers(pod) {
+                    let id = (uid.to_string(), c.get("name").and_then(Value::as_str).unwrap_or_default().to_string());
+                    let old = sim.logs.remove(&id).unwrap_or_default();
+                    sim.previous_logs.insert(id, old);
+                }
+            }
             for c in containers(pod) {
                 let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
                 let image = c.get("image").and_then(Value::as_str).unwrap_or_default();
@@ -554,6 +562,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             // The pod's writable layers and emptyDirs go with it; PV data stays.
             sim.fs.trees.retain(|k, _| !(k.starts_with(&format!("layer/{uid}/")) || k.starts_with(&format!("empty/{uid}/"))));
             sim.logs.retain(|(u, _), _| u != uid);
+            sim.previous_logs.retain(|(u, _), _| u != uid);
             let fs = obj::finalizers(pod);
             if fs.is_empty() {
                 sim.store.remove(key, sim.now());

@@ -162,6 +162,8 @@ pub struct Sim {
     pub fs: fs::Fs,
     /// What containers wrote to stdout/stderr, by (pod uid, container): `kubectl logs`.
     pub logs: VecMap<(String, String), Vec<String>>,
+    /// The log of the container instance before the current one (`kubectl logs --previous`).
+    pub previous_logs: VecMap<(String, String), Vec<String>>,
     /// StatefulSet uid → (generation, update revision name) last computed.
     pub(crate) revision_cache: VecMap<String, (i64, String)>,
     /// (involved uid, reason, message) → the Event that counts repeats of it.
@@ -200,6 +202,7 @@ impl Sim {
             settling: false,
             fs: fs::Fs::default(),
             logs: VecMap::new(),
+            previous_logs: VecMap::new(),
             event_index: std::collections::BTreeMap::new(),
             seen_at: std::cell::Cell::new(None),
             runner: None,
