@@ -439,9 +439,13 @@ impl Session {
             if !alive {
                 return self.run_line_in(t, line);
             }
-            let code = crate::pod::run_line(&mut self.sim, &a.pod, &a.container, line, &mut env, &mut out);
-            if env.exit_requested.is_some() {
-                self.detach(&a, &mut out);
+            let mut code = crate::pod::run_line(&mut self.sim, &a.pod, &a.container, line, &mut env, &mut out);
+            if let Some(status) = env.exit_requested {
+                code = self.detach(&a, status, &mut out);
+                // What kubectl exited with is the terminal's `$?` now.
+                #[allow(clippy::unwrap_or_default)]
+                let process = self.terms[t].process.get_or_insert_with(Env::new);
+                process.last_status = code;
             } else {
                 self.terms[t].attached = Some((a, env));
             }
@@ -491,7 +495,7 @@ impl Session {
         // leave it, so a learner is never stuck inside a pod (as `exit` does, `run --rm`
         // then deletes the pod).
         if let Some((a, _)) = self.terms[t].attached.take() {
-            self.detach(&a, &mut out);
+            self.detach(&a, 0, &mut out);
             return (out, true);
         }
         (out, false)
@@ -504,12 +508,40 @@ impl Session {
     }
 
     /// Leaves a container's shell; `kubectl run --rm` then deletes the pod and says so.
-    fn detach(&mut self, a: &kubectl::exec::Attach, out: &mut Output) {
+    /// The attached shell exited with `status`: what kubectl prints then and exits with. An
+    /// exec session reports a failure (`command terminated with exit code N`); a `run -it` shell
+    /// was the container's main process, so the container ends with it, and kubectl waits for
+    /// the pod as `run.go` does (deleting it first with `--rm`).
+    fn detach(&mut self, a: &kubectl::exec::Attach, status: i32, out: &mut Output) -> i32 {
+        if !a.main {
+            if status != 0 {
+                out.err(&format!("command terminated with exit code {status}\n"));
+            }
+            return status;
+        }
+        let restart = self.sim.store.get(&a.pod).and_then(|p| crate::sim::obj::str_at(p, "/spec/restartPolicy").map(String::from)).unwrap_or_else(|| "Always".into());
+        crate::sim::kubelet::main_process_exited(&mut self.sim, &a.pod, status);
+        if restart == "Always" {
+            out.out(&format!("Session ended, resume using 'kubectl attach {} -c {} -i -t' command when the pod is running\n", a.pod.name, a.container));
+        } else {
+            // Until the pod completes (or the container restarts, for OnFailure).
+            let limit = self.sim.now().plus_ms(60_000);
+            while !self.sim.store.get(&a.pod).is_some_and(|p| matches!(crate::sim::obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed")) || crate::sim::obj::arr_at(p, "/status/containerStatuses").iter().any(|c| c.pointer("/state/running").is_none())) {
+                if !self.sim.step_before(limit) {
+                    break;
+                }
+            }
+        }
         if a.remove {
             let files = SessionFiles { env: &self.env, loader: self.loader.as_ref() };
             let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None, live: false, last_on_line: false, filters: Vec::new(), job: None };
             let argv: Vec<String> = ["delete", "pod", a.pod.name.as_str(), "-n", a.pod.ns.as_str()].iter().map(|s| s.to_string()).collect();
             kubectl::run(&mut ctx, &argv);
         }
+        if restart != "Always" && status != 0 {
+            out.err(&format!("pod {}/{} terminated (Error)\n", a.pod.ns, a.pod.name));
+            return status;
+        }
+        0
     }
 }

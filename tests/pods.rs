@@ -29,7 +29,8 @@ fn busybox_1_28_uses_the_search_list_and_prints_reverse_names() {
     let out = run(&mut s, "nslookup web-0.nginx");
     assert_eq!(out, format!("Server:    10.200.1.10\nAddress 1: 10.200.1.10 kube-dns.kube-system.svc.cluster.local\n\nName:      web-0.nginx\nAddress 1: {ip} web-0.nginx.default.svc.cluster.local\n"));
     assert!(run(&mut s, "nslookup -type=srv nginx").contains("Usage: nslookup [HOST] [SERVER]"));
-    assert_eq!(run(&mut s, "exit"), "pod \"dns-test\" deleted\n");
+    // `exit` exits with the last command's status (the usage error's 1): the pod fails.
+    assert_eq!(run(&mut s, "exit"), "pod \"dns-test\" deleted\npod default/dns-test terminated (Error)\n");
 }
 
 #[test]
@@ -433,4 +434,23 @@ fn logs_keep_the_previous_container_and_exec_needs_a_node() {
     // web-2 waits for its volume's node (WaitForFirstConsumer) before it is scheduled.
     let (out, code) = s.run_line("kubectl exec web-2 -- hostname");
     assert_eq!((out.stderr().as_str(), code), ("Error from server (BadRequest): pod web-2 does not have a host assigned\n", 1));
+}
+
+/// Leaving an attached shell: an exec session's failure is `command terminated with exit code
+/// N`; a `run -it` shell was the container's main process, so the pod completes, `--rm`
+/// deletes it, and a failure is `pod default/t terminated (Error)` (run.go). `$?` follows.
+#[test]
+fn leaving_an_attached_shell_reports_its_status() {
+    let mut s = lab();
+    run(&mut s, "kubectl exec -it web-0 -- sh");
+    let (out, _) = s.run_line("exit 3");
+    assert_eq!(out.stderr(), "command terminated with exit code 3\n");
+    assert_eq!(run(&mut s, "echo $?"), "3\n");
+    run(&mut s, "kubectl run t --image=busybox -it --rm --restart=Never -- sh");
+    let (out, _) = s.run_line("exit 3");
+    assert_eq!((out.stdout().as_str(), out.stderr().as_str()), ("pod \"t\" deleted\n", "pod default/t terminated (Error)\n"));
+    assert_eq!(run(&mut s, "echo $?"), "3\n");
+    run(&mut s, "kubectl run keep --image=busybox -it --restart=Never -- sh");
+    run(&mut s, "exit");
+    assert_eq!(run(&mut s, "kubectl get pod keep --no-headers").split_whitespace().nth(2), Some("Completed"));
 }

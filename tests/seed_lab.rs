@@ -14,7 +14,7 @@
 pub mod common;
 use common::{assert_like_real, assert_prefix_like_real, expand_tabs, nth_output_of, output_of, replay};
 
-pub const SEED: u64 = 52;
+pub const SEED: u64 = 1;
 
 pub const SCRIPT: &str = r#"
 kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx
@@ -25,7 +25,7 @@ nslookup -type=srv nginx
 nslookup web-0.nginx
 nslookup web-1.nginx
 exit
-@sleep 1m
+@sleep 90s
 kubectl delete pod -l app=nginx && kubectl get pods -w -l app=nginx
 for i in 0 1; do kubectl exec web-$i -- sh -c 'hostname'; done
 kubectl run -it --rm netdebug --image=nicolaka/netshoot --restart=Never -- zsh
@@ -34,7 +34,7 @@ nslookup -type=srv nginx
 nslookup web-0.nginx
 nslookup web-1.nginx
 exit
-@sleep 8m
+@sleep 8m30s
 kubectl get pvc -l app=nginx
 for i in 0 1; do kubectl exec "web-$i" -- sh -c 'echo "$(hostname)-pv-test" > /usr/share/nginx/html/index.html'; done
 for i in 0 1; do kubectl exec -i -t "web-$i" -- curl http://localhost/; done
@@ -43,7 +43,7 @@ kubectl delete pod -l app=nginx && kubectl get pods -w -l app=nginx
 for i in 0 1; do kubectl exec -i -t "web-$i" -- curl http://localhost/; done
 @sleep 85s
 kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx
-@sleep 58s
+@sleep 59s
 kubectl patch sts web -p '{"spec":{"replicas":3}}' && kubectl get pods -w -l app=nginx
 kubectl delete -f web.yaml && kubectl delete pvc --all
 "#;

@@ -22,6 +22,9 @@ pub struct Attach {
     pub remove: bool,
     /// The shell that runs (`sh`, `bash`, `zsh`), for its prompt.
     pub shell: String,
+    /// The shell is the container's main process (`kubectl run -it`), not an exec session: when
+    /// it exits, so does the container.
+    pub main: bool,
 }
 
 /// Checks that a container can run commands; returns its name, or prints kubectl's error.
@@ -119,7 +122,7 @@ pub fn exec(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let interactive = a.bool("stdin") && SHELLS.contains(&command[0].as_str()) && command.len() == 1;
     if interactive {
         let shell = command[0].rsplit('/').next().unwrap_or("sh").to_string();
-        ctx.attach = Some(Attach { pod: key, container, remove: false, shell });
+        ctx.attach = Some(Attach { pod: key, container, remove: false, shell, main: false });
         return 0;
     }
     run_command(ctx, &key, &container, &command)
@@ -331,7 +334,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let shell_cmd = rest.first().cloned().unwrap_or_else(|| "sh".into());
     if (SHELLS.contains(&shell_cmd.as_str()) && rest.len() == 1) || rest.is_empty() {
         let shell = shell_cmd.rsplit('/').next().unwrap_or("sh").to_string();
-        ctx.attach = Some(Attach { pod: key, container: name, remove: a.bool("rm"), shell });
+        ctx.attach = Some(Attach { pod: key, container: name, remove: a.bool("rm"), shell, main: true });
         return 0;
     }
     attached_run(ctx, &key, &name, &restart, a.bool("rm"))

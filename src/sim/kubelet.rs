@@ -735,6 +735,14 @@ pub fn pods_using_claim<'a>(sim: &'a Sim, ns: &'a str, claim: &'a str) -> impl I
     })
 }
 
+/// The container's main process (an attached shell) exited with `code`: the kubelet sees the
+/// container end, as when a command ends by itself.
+pub fn main_process_exited(sim: &mut Sim, key: &ObjKey, code: i32) {
+    let Some(uid) = sim.store.get(key).map(|p| obj::uid(p).to_string()) else { return };
+    // The PLEG sees it at its next relist: within a second.
+    at(sim, key, &uid, 500, Step::Exited(code));
+}
+
 /// The environment the kubelet gives container `container` (`makeEnvironmentVariables`): the
 /// Services' variables (the `kubernetes` Service's always, the namespace's with
 /// `enableServiceLinks`; those that existed when the pod started), then `envFrom`, then `env`
