@@ -7,7 +7,7 @@ use crate::sim::resources::RESOURCES;
 use crate::sim::Kind;
 
 /// Programs the lab machine has.
-const PROGRAMS: &[&str] = &["kubectl", "cat", "cd", "clear", "curl", "date", "echo", "grep", "head", "ls", "mkdir", "pwd", "rm", "sleep", "sort", "tail", "touch", "wc"];
+const PROGRAMS: &[&str] = &["awk", "base64", "cat", "cd", "clear", "curl", "cut", "date", "echo", "grep", "head", "hostname", "kubectl", "ls", "mkdir", "pwd", "rm", "sed", "seq", "sleep", "sort", "tail", "touch", "tr", "uniq", "wc", "which", "xargs"];
 
 /// kubectl's commands a lab uses.
 const VERBS: &[&str] = &["annotate", "apply", "create", "delete", "describe", "exec", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale", "set", "version"];

@@ -206,6 +206,86 @@ impl Host<'_> {
                 let read = |p: &str| env.file(p).map(String::from).or_else(|| loader.and_then(|l| l(p)));
                 crate::textutils::run(argv, stdin, &read, out).unwrap_or(127)
             }
+            n if crate::textutils::is_tool(n) => {
+                let loader = self.loader;
+                let mut writes: Vec<(String, String)> = Vec::new();
+                let code = {
+                    let read = |p: &str| env.file(p).map(String::from).or_else(|| loader.and_then(|l| l(p)));
+                    let mut write = |p: &str, t: &str| writes.push((p.to_string(), t.to_string()));
+                    crate::textutils::run_more(argv, stdin, &read, &mut write, out).unwrap_or(127)
+                };
+                for (p, t) in writes {
+                    env.write_file(&p, &t);
+                }
+                code
+            }
+            "hostname" => {
+                out.out("k8s-m\n");
+                0
+            }
+            "which" => {
+                // The programs the lab machine has, where Ubuntu puts them.
+                let mut code = 0;
+                for p in &argv[1..] {
+                    if MACHINE_PROGRAMS.contains(&p.as_str()) {
+                        out.out(&format!("/usr/bin/{p}\n"));
+                    } else {
+                        code = 1;
+                    }
+                }
+                code
+            }
+            "xargs" => {
+                // `xargs [-n N] [-I R] CMD...`: CMD with stdin's words appended (or put for R).
+                let mut i = 1;
+                let (mut per, mut repl): (Option<usize>, Option<String>) = (None, None);
+                while i < argv.len() && argv[i].starts_with('-') {
+                    match argv[i].as_str() {
+                        "-n" => {
+                            per = argv.get(i + 1).and_then(|n| n.parse().ok());
+                            i += 1;
+                        }
+                        "-I" => {
+                            repl = argv.get(i + 1).cloned();
+                            i += 1;
+                        }
+                        a if a.starts_with("-n") => per = a[2..].parse().ok(),
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                let cmd: Vec<String> = if i < argv.len() { argv[i..].to_vec() } else { vec!["echo".into()] };
+                let input = stdin.unwrap_or("");
+                let mut code = 0;
+                let mut runs: Vec<Vec<String>> = Vec::new();
+                if let Some(r) = &repl {
+                    for line in input.lines().filter(|l| !l.trim().is_empty()) {
+                        runs.push(cmd.iter().map(|w| w.replace(r.as_str(), line.trim())).collect());
+                    }
+                } else {
+                    let words: Vec<String> = input.split_whitespace().map(String::from).collect();
+                    if words.is_empty() {
+                        runs.push(cmd.clone());
+                    }
+                    for chunk in words.chunks(per.unwrap_or(usize::MAX).max(1)) {
+                        let mut a = cmd.clone();
+                        a.extend(chunk.iter().cloned());
+                        runs.push(a);
+                    }
+                }
+                for a in runs {
+                    let c = if a[0] == "echo" {
+                        out.out(&format!("{}\n", a[1..].join(" ")));
+                        0
+                    } else {
+                        self.command(&a, None, env, out)
+                    };
+                    if c != 0 {
+                        code = 123;
+                    }
+                }
+                code
+            }
             "clear" => 0,
             "date" => {
                 out.out(&crate::pod::tools::date_text(self.sim));
@@ -238,6 +318,9 @@ impl crate::shell::files::Tree for MachineDirs {
 
     fn removed_file(&mut self, _path: &str) {}
 }
+
+/// Programs `which` finds on the lab machine.
+const MACHINE_PROGRAMS: &[&str] = &["kubectl", "cat", "curl", "date", "grep", "head", "ls", "mkdir", "rm", "sleep", "sort", "tail", "touch", "wc", "base64", "cut", "tr", "uniq", "seq", "sed", "awk", "xargs", "hostname", "which"];
 
 /// The lab machine's directories at the start (an Ubuntu server's top levels and root's home).
 const MACHINE_DIRS: &[&str] = &["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/local", "/usr/local/bin", "/usr/share", "/var", "/var/lib", "/var/log"];

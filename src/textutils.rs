@@ -200,6 +200,398 @@ pub fn run(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<S
     }
 }
 
+/// The other text tools a lab reaches for: `base64`, `cut`, `tr`, `uniq`, `seq`, `sed` (its `s`
+/// command, `-i`) and `awk` (`[pattern] { print ... }`). `write` saves a file (`sed -i`).
+pub fn run_more(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<String>, write: &mut dyn FnMut(&str, &str), out: &mut Output) -> Option<i32> {
+    let cmd = argv.first()?.as_str();
+    if !MORE.contains(&cmd) {
+        return None;
+    }
+    let args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
+    // The input: the named files, or what was piped in.
+    let input = |files: &[&str], out: &mut Output| -> Option<String> {
+        if files.is_empty() || files == ["-"] {
+            return Some(stdin.unwrap_or("").to_string());
+        }
+        let mut text = String::new();
+        for f in files {
+            match read(f) {
+                Some(t) => text.push_str(&t),
+                None => {
+                    out.err(&format!("{cmd}: {f}: No such file or directory\n"));
+                    return None;
+                }
+            }
+        }
+        Some(text)
+    };
+    Some(match cmd {
+        "base64" => {
+            let decode = args.iter().any(|a| matches!(*a, "-d" | "--decode" | "-D"));
+            let files: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+            let Some(text) = input(&files, out) else { return Some(1) };
+            if decode {
+                let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                match crate::base64::decode(&clean) {
+                    Some(bytes) => {
+                        out.out(&String::from_utf8_lossy(&bytes));
+                        0
+                    }
+                    None => {
+                        out.err("base64: invalid input\n");
+                        1
+                    }
+                }
+            } else {
+                let coded = crate::base64::encode(text.as_bytes());
+                let wrap = !args.iter().any(|a| *a == "-w0" || *a == "--wrap=0");
+                if wrap {
+                    for chunk in coded.as_bytes().chunks(76) {
+                        out.out(&String::from_utf8_lossy(chunk));
+                        out.out("\n");
+                    }
+                } else {
+                    out.out(&coded);
+                }
+                0
+            }
+        }
+        "cut" => cut(&args, &input, out),
+        "tr" => {
+            let delete = args.first() == Some(&"-d");
+            let sets: Vec<String> = args.iter().filter(|a| !a.starts_with('-') || a.len() == 1).map(|a| expand_set(a)).collect();
+            let text = stdin.unwrap_or("");
+            let mapped: String = if delete {
+                let gone = sets.first().cloned().unwrap_or_default();
+                text.chars().filter(|c| !gone.contains(*c)).collect()
+            } else {
+                let (from, to): (Vec<char>, Vec<char>) = (sets.first().map(|s| s.chars().collect()).unwrap_or_default(), sets.get(1).map(|s| s.chars().collect()).unwrap_or_default());
+                if from.is_empty() || to.is_empty() {
+                    out.err("tr: missing operand\nTry 'tr --help' for more information.\n");
+                    return Some(1);
+                }
+                text.chars().map(|c| from.iter().position(|f| *f == c).map_or(c, |i| to[i.min(to.len() - 1)])).collect()
+            };
+            out.out(&mapped);
+            0
+        }
+        "uniq" => {
+            let count = args.contains(&"-c");
+            let files: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+            let Some(text) = input(&files, out) else { return Some(1) };
+            let mut groups: Vec<(usize, &str)> = Vec::new();
+            for l in text.lines() {
+                match groups.last_mut() {
+                    Some((n, last)) if *last == l => *n += 1,
+                    _ => groups.push((1, l)),
+                }
+            }
+            for (n, l) in groups {
+                if count {
+                    out.out(&format!("{n:>7} {l}\n"));
+                } else {
+                    out.out(&format!("{l}\n"));
+                }
+            }
+            0
+        }
+        "seq" => {
+            let nums: Vec<i64> = args.iter().filter_map(|a| a.parse().ok()).collect();
+            let (first, step, last) = match nums.as_slice() {
+                [l] => (1, 1, *l),
+                [f, l] => (*f, 1, *l),
+                [f, s, l] => (*f, *s, *l),
+                _ => {
+                    out.err("seq: missing operand\nTry 'seq --help' for more information.\n");
+                    return Some(1);
+                }
+            };
+            if step == 0 {
+                out.err("seq: invalid Zero increment value: '0'\nTry 'seq --help' for more information.\n");
+                return Some(1);
+            }
+            let mut n = first;
+            let mut count = 0;
+            while (step > 0 && n <= last) || (step < 0 && n >= last) {
+                out.out(&format!("{n}\n"));
+                n += step;
+                count += 1;
+                if count > 100_000 {
+                    break;
+                }
+            }
+            0
+        }
+        "sed" => sed(&args, &input, write, out),
+        _ => awk(&args, &input, out),
+    })
+}
+
+const MORE: &[&str] = &["base64", "cut", "tr", "uniq", "seq", "sed", "awk"];
+
+/// Whether `cmd` is one of the text tools.
+pub fn is_tool(cmd: &str) -> bool {
+    ["grep", "head", "tail", "wc", "sort"].contains(&cmd) || MORE.contains(&cmd)
+}
+
+/// `tr`'s sets: ranges (`a-z`), classes (`[:upper:]`), `\n` and `\t`.
+fn expand_set(s: &str) -> String {
+    let s = s.replace("[:upper:]", "A-Z").replace("[:lower:]", "a-z").replace("[:digit:]", "0-9").replace("[:space:]", " \t\n").replace("\\n", "\n").replace("\\t", "\t");
+    let c: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < c.len() {
+        if i + 2 < c.len() && c[i + 1] == '-' && c[i] <= c[i + 2] {
+            for x in c[i]..=c[i + 2] {
+                out.push(x);
+            }
+            i += 3;
+        } else {
+            out.push(c[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `cut -d D -f LIST` and `cut -c LIST`.
+fn cut(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, out: &mut Output) -> i32 {
+    let mut delim = '\t';
+    let mut fields: Option<&str> = None;
+    let mut chars: Option<&str> = None;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        let value = |i: &mut usize, flag: &str| -> String {
+            if a.len() > flag.len() {
+                a[flag.len()..].to_string()
+            } else {
+                *i += 1;
+                args.get(*i).copied().unwrap_or("").to_string()
+            }
+        };
+        if a.starts_with("-d") {
+            delim = value(&mut i, "-d").chars().next().unwrap_or('\t');
+        } else if a.starts_with("-f") {
+            fields = Some(args.get(i).copied().filter(|x| x.len() > 2).map(|x| &x[2..]).unwrap_or_else(|| {
+                i += 1;
+                args.get(i).copied().unwrap_or("")
+            }));
+        } else if a.starts_with("-c") {
+            chars = Some(args.get(i).copied().filter(|x| x.len() > 2).map(|x| &x[2..]).unwrap_or_else(|| {
+                i += 1;
+                args.get(i).copied().unwrap_or("")
+            }));
+        } else {
+            files.push(a);
+        }
+        i += 1;
+    }
+    let Some(list) = fields.or(chars) else {
+        out.err("cut: you must specify a list of bytes, characters, or fields\nTry 'cut --help' for more information.\n");
+        return 1;
+    };
+    let wanted = |n: usize| {
+        list.split(',').any(|r| match r.split_once('-') {
+            Some((a, b)) => a.parse().unwrap_or(1) <= n && (b.is_empty() || n <= b.parse().unwrap_or(usize::MAX)),
+            None => r.parse() == Ok(n),
+        })
+    };
+    let Some(text) = input(&files, out) else { return 1 };
+    for l in text.lines() {
+        if chars.is_some() {
+            let s: String = l.chars().enumerate().filter(|(i, _)| wanted(i + 1)).map(|(_, c)| c).collect();
+            out.out(&format!("{s}\n"));
+        } else if !l.contains(delim) {
+            out.out(&format!("{l}\n"));
+        } else {
+            let picked: Vec<&str> = l.split(delim).enumerate().filter(|(i, _)| wanted(i + 1)).map(|(_, f)| f).collect();
+            out.out(&format!("{}\n", picked.join(&delim.to_string())));
+        }
+    }
+    0
+}
+
+/// `sed [-i] [-e] 's/FROM/TO/[g]' [FILE...]` (FROM literal, `^`/`$` anchors), and `/PAT/d`.
+fn sed(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, write: &mut dyn FnMut(&str, &str), out: &mut Output) -> i32 {
+    let in_place = args.iter().any(|a| a.starts_with("-i"));
+    let rest: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
+    let Some((script, files)) = rest.split_first() else {
+        out.err("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n");
+        return 1;
+    };
+    let edit = |text: &str| -> Result<String, String> {
+        let mut outl = String::new();
+        for line in text.split_inclusive('\n') {
+            let (body, nl) = line.strip_suffix('\n').map_or((line, ""), |b| (b, "\n"));
+            if let Some(l) = sed_line(script, body)? {
+                outl.push_str(&l);
+                outl.push_str(nl);
+            }
+        }
+        Ok(outl)
+    };
+    if in_place {
+        for f in files {
+            let Some(text) = input(&[f], out) else { return 2 };
+            match edit(&text) {
+                Ok(t) => write(f, &t),
+                Err(e) => {
+                    out.err(&e);
+                    return 1;
+                }
+            }
+        }
+        return 0;
+    }
+    let Some(text) = input(files, out) else { return 2 };
+    match edit(&text) {
+        Ok(t) => {
+            out.out(&t);
+            0
+        }
+        Err(e) => {
+            out.err(&e);
+            1
+        }
+    }
+}
+
+/// One line through a sed script: `None` when deleted.
+fn sed_line(script: &str, line: &str) -> Result<Option<String>, String> {
+    if let Some(pat) = script.strip_prefix('/').and_then(|s| s.strip_suffix("/d")) {
+        return Ok((!line.contains(pat)).then(|| line.to_string()));
+    }
+    let Some(rest) = script.strip_prefix('s') else {
+        return Err(format!("sed: -e expression #1, char 1: unknown command: `{}'\n", script.chars().next().unwrap_or(' ')));
+    };
+    let mut it = rest.chars();
+    let Some(d) = it.next() else { return Err("sed: -e expression #1, char 1: unterminated `s' command\n".into()) };
+    let parts: Vec<&str> = rest[d.len_utf8()..].split(d).collect();
+    if parts.len() < 3 {
+        return Err(format!("sed: -e expression #1, char {}: unterminated `s' command\n", script.len()));
+    }
+    let (from, to, flags) = (parts[0], parts[1], parts[2]);
+    let global = flags.contains('g');
+    Ok(Some(if let Some(f) = from.strip_prefix('^') {
+        match line.strip_prefix(f) {
+            Some(r) => format!("{to}{r}"),
+            None => line.to_string(),
+        }
+    } else if let Some(f) = from.strip_suffix('$') {
+        match line.strip_suffix(f) {
+            Some(r) => format!("{r}{to}"),
+            None => line.to_string(),
+        }
+    } else if from.is_empty() {
+        line.to_string()
+    } else if global {
+        line.replace(from, to)
+    } else {
+        line.replacen(from, to, 1)
+    }))
+}
+
+/// `awk [-F SEP] '[NR>N | NR==N | /PAT/ | $N=="S"] { print ITEMS }'`: fields `$N`, `$NF`, `$0`,
+/// `NR`, `NF`, quoted strings; `,` puts a space between items.
+fn awk(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, out: &mut Output) -> i32 {
+    let mut sep: Option<String> = None;
+    let mut rest = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if let Some(s) = args[i].strip_prefix("-F") {
+            sep = Some(if s.is_empty() {
+                i += 1;
+                args.get(i).copied().unwrap_or(" ").to_string()
+            } else {
+                s.to_string()
+            });
+        } else {
+            rest.push(args[i]);
+        }
+        i += 1;
+    }
+    let Some((prog, files)) = rest.split_first() else {
+        out.err("usage: awk [-F value] [-v var=value] [--] 'program text' [file ...]\n");
+        return 2;
+    };
+    let prog = prog.trim();
+    let (cond, action) = match prog.find('{') {
+        Some(b) => (prog[..b].trim(), prog[b + 1..].trim_end().trim_end_matches('}').trim()),
+        None => (prog, "print $0"),
+    };
+    let Some(items) = action.strip_prefix("print").map(str::trim) else {
+        out.err(&format!("awk: syntax error in '{action}': only print is modelled here\n"));
+        return 2;
+    };
+    let Some(text) = input(files, out) else { return 2 };
+    for (n, line) in text.lines().enumerate() {
+        let nr = n + 1;
+        let fields: Vec<&str> = match &sep {
+            Some(s) if s != " " => line.split(s.as_str()).collect(),
+            _ => line.split_whitespace().collect(),
+        };
+        let field = |spec: &str| -> String {
+            match spec {
+                "$0" => line.to_string(),
+                "$NF" => fields.last().copied().unwrap_or("").to_string(),
+                "NR" => nr.to_string(),
+                "NF" => fields.len().to_string(),
+                s => match s.strip_prefix('$').and_then(|k| k.parse::<usize>().ok()) {
+                    Some(k) if k >= 1 => fields.get(k - 1).copied().unwrap_or("").to_string(),
+                    _ => s.trim_matches('"').to_string(),
+                },
+            }
+        };
+        let keep = if cond.is_empty() {
+            true
+        } else if let Some(p) = cond.strip_prefix('/').and_then(|c| c.strip_suffix('/')) {
+            line.contains(p)
+        } else if let Some((l, r)) = cond.split_once("==") {
+            field(l.trim()) == field(r.trim())
+        } else if let Some((l, r)) = cond.split_once("!=") {
+            field(l.trim()) != field(r.trim())
+        } else if let Some((l, r)) = cond.split_once('>') {
+            field(l.trim()).parse::<f64>().unwrap_or(0.0) > field(r.trim()).parse::<f64>().unwrap_or(0.0)
+        } else if let Some((l, r)) = cond.split_once('<') {
+            field(l.trim()).parse::<f64>().unwrap_or(0.0) < field(r.trim()).parse::<f64>().unwrap_or(0.0)
+        } else {
+            true
+        };
+        if !keep {
+            continue;
+        }
+        let printed: Vec<String> = if items.is_empty() {
+            vec![line.to_string()]
+        } else {
+            items.split(',').map(|part| awk_concat(part.trim(), &field)).collect()
+        };
+        out.out(&format!("{}\n", printed.join(" ")));
+    }
+    0
+}
+
+/// Items side by side in a print (`$1 "-" $2`) are joined without a space.
+fn awk_concat(part: &str, field: &dyn Fn(&str) -> String) -> String {
+    let mut s = String::new();
+    let mut rest = part.trim();
+    while !rest.is_empty() {
+        let (tok, next) = if let Some(q) = rest.strip_prefix('"') {
+            match q.find('"') {
+                Some(end) => (&rest[..end + 2], &q[end + 1..]),
+                None => (rest, ""),
+            }
+        } else {
+            let end = rest.find([' ', '"']).unwrap_or(rest.len());
+            (&rest[..end], &rest[end..])
+        };
+        s.push_str(&field(tok));
+        rest = next.trim_start();
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +614,37 @@ mod tests {
         assert_eq!(go(&["grep", "-E", "a|g"], text), ("a\ng\n".into(), 0));
         assert_eq!(go(&["grep", "-A", "x", "a"], text), ("grep: x: invalid context length argument\n".into(), 2));
         assert_eq!(go(&["grep", "-A5", "Events"], "Name: web-0\nEvents:\n  Type  Reason\n"), ("Events:\n  Type  Reason\n".into(), 0));
+    }
+
+    fn more(line: &[&str], stdin: &str) -> (String, i32) {
+        let mut out = Output::default();
+        let argv: Vec<String> = line.iter().map(|s| s.to_string()).collect();
+        let code = run_more(&argv, Some(stdin), &|_| None, &mut |_, _| {}, &mut out).unwrap();
+        (out.text(), code)
+    }
+
+    /// What coreutils, sed and awk print for the uses labs make of them.
+    #[test]
+    fn the_other_text_tools() {
+        assert_eq!(more(&["base64"], "hello\n"), ("aGVsbG8K\n".into(), 0));
+        assert_eq!(more(&["base64", "-d"], "czNjcmV0"), ("s3cret".into(), 0));
+        assert_eq!(more(&["base64", "-d"], "%%%"), ("base64: invalid input\n".into(), 1));
+        assert_eq!(more(&["cut", "-d/", "-f2"], "pod/web-0\npod/web-1\n"), ("web-0\nweb-1\n".into(), 0));
+        assert_eq!(more(&["cut", "-c1-3"], "abcdef\n"), ("abc\n".into(), 0));
+        assert_eq!(more(&["cut", "-d", " ", "-f", "1,3"], "a b c d\nnodelim\n"), ("a c\nnodelim\n".into(), 0));
+        assert_eq!(more(&["tr", "a-z", "A-Z"], "Hello\n"), ("HELLO\n".into(), 0));
+        assert_eq!(more(&["tr", "-d", "\\n"], "a\nb\n"), ("ab".into(), 0));
+        assert_eq!(more(&["uniq", "-c"], "a\na\nb\na\n"), ("      2 a\n      1 b\n      1 a\n".into(), 0));
+        assert_eq!(more(&["seq", "3"], ""), ("1\n2\n3\n".into(), 0));
+        assert_eq!(more(&["seq", "0", "2", "4"], ""), ("0\n2\n4\n".into(), 0));
+        assert_eq!(more(&["sed", "s/a/X/"], "aaa\nbab\n"), ("Xaa\nbXb\n".into(), 0));
+        assert_eq!(more(&["sed", "s|a|X|g"], "aaa\n"), ("XXX\n".into(), 0));
+        assert_eq!(more(&["sed", "/b/d"], "a\nb\nc\n"), ("a\nc\n".into(), 0));
+        assert_eq!(more(&["awk", "{print $1, $3}"], "web-0 1/1 Running\n"), ("web-0 Running\n".into(), 0));
+        assert_eq!(more(&["awk", "NR>1 {print $NF}"], "A B\nc d\ne f\n"), ("d\nf\n".into(), 0));
+        assert_eq!(more(&["awk", "-F:", "{print $2 \"-\" $1}"], "a:b\n"), ("b-a\n".into(), 0));
+        assert_eq!(more(&["awk", "/Running/ {print $1}"], "x Running\ny Pending\n"), ("x\n".into(), 0));
+        assert_eq!(more(&["awk", "$3==\"Pending\" {print NR}"], "x 1 Running\ny 1 Pending\n"), ("2\n".into(), 0));
     }
 
     #[test]

@@ -454,3 +454,18 @@ fn leaving_an_attached_shell_reports_its_status() {
     run(&mut s, "exit");
     assert_eq!(run(&mut s, "kubectl get pod keep --no-headers").split_whitespace().nth(2), Some("Completed"));
 }
+
+/// The lab machine's other tools in a database lab's habits: a Secret's value through
+/// `base64 -d`, a manifest edited with `sed -i`, columns with `awk`, `xargs` running kubectl.
+#[test]
+fn the_lab_machine_pipes_kubectl_through_its_tools() {
+    let mut s = lab();
+    run(&mut s, "kubectl create secret generic db --from-literal=password=s3cret");
+    assert_eq!(run(&mut s, "kubectl get secret db -o jsonpath='{.data.password}' | base64 -d"), "s3cret");
+    run(&mut s, "curl -s -O https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web.yaml");
+    run(&mut s, "sed -i 's/replicas: 2/replicas: 3/' web.yaml");
+    assert_eq!(run(&mut s, "grep replicas: web.yaml"), "  replicas: 3\n");
+    assert_eq!(run(&mut s, "kubectl get pods --no-headers | awk '{print $1, $3}'"), "web-0 Running\nweb-1 Running\n");
+    assert_eq!(run(&mut s, "kubectl get pods -o name | xargs kubectl delete --wait=false"), "pod \"web-0\" deleted\npod \"web-1\" deleted\n");
+    assert_eq!(run(&mut s, "hostname; which kubectl nosuch; echo $?"), "k8s-m\n/usr/bin/kubectl\n1\n");
+}

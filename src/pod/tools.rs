@@ -8,7 +8,8 @@ use crate::shell::{Env, Output};
 /// Programs every image here has (besides the shell's builtins, which never reach the host).
 pub const BASIC: &[&str] = &[
     "sh", "hostname", "cat", "ls", "mkdir", "rm", "touch", "env", "printenv", "date", "sleep", "whoami", "id", "uname", "grep", "head", "tail", "wc", "sort",
-    "echo", "printf", "true", "false", "test", "[", "pwd", "cd", "export", "exit", "read", "ps", "df",
+    "echo", "printf", "true", "false", "test", "[", "pwd", "cd", "export", "exit", "read", "ps", "df", "base64", "cut", "tr", "uniq",
+    "seq", "sed", "awk",
 ];
 
 pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&str>, env: &mut Env, out: &mut Output) -> i32 {
@@ -95,6 +96,19 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
         "grep" | "head" | "tail" | "wc" | "sort" => {
             let read = |p: &str| env.file(&env.resolve_path(p)).map(String::from);
             crate::textutils::run(argv, stdin, &read, out).unwrap_or(127)
+        }
+        n if crate::textutils::is_tool(n) => {
+            let mut writes: Vec<(String, String)> = Vec::new();
+            let code = {
+                let read = |p: &str| env.file(&env.resolve_path(p)).map(String::from);
+                let mut write = |p: &str, t: &str| writes.push((p.to_string(), t.to_string()));
+                crate::textutils::run_more(argv, stdin, &read, &mut write, out).unwrap_or(127)
+            };
+            for (p, t) in writes {
+                let p = env.resolve_path(&p);
+                env.write_file(&p, &t);
+            }
+            code
         }
         other => {
             // A tool the image lists but the model does not run.
