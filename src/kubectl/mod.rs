@@ -221,6 +221,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             ctx.println(USAGE);
             0
         }
+        // kubeadm installs no metrics-server: the Metrics API is not there.
+        "top" => {
+            ctx.eprintln("error: Metrics API not available");
+            1
+        }
         other if COMMANDS.contains(&other) && !MODELLED.contains(&other) => {
             ctx.eprintln(&format!("error: kubelab does not model `kubectl {other}` yet"));
             1
