@@ -171,6 +171,9 @@ pub struct Sim {
     /// The moment ages are read at, when a watch prints an event later than it happened
     /// (`seen_at`); the clock otherwise.
     seen_at: std::cell::Cell<Option<SimTime>>,
+    /// When each Deployment's progress deadline is next checked (virtual ms): one pending check
+    /// each, however often the rollout moves.
+    pub(crate) progress_checks: VecMap<ObjKey, u64>,
     /// Runs containers' main processes ([`Runner`]).
     pub runner: Option<Runner>,
     /// While a container's main process runs at its start: the milliseconds it has slept, which
@@ -206,6 +209,7 @@ impl Sim {
             event_index: std::collections::BTreeMap::new(),
             seen_at: std::cell::Cell::new(None),
             runner: None,
+            progress_checks: VecMap::new(),
             process_sleep: None,
             revision_cache: VecMap::new(),
         };

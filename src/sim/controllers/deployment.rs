@@ -268,12 +268,29 @@ fn progressing_condition(sim: &mut Sim, key: &ObjKey, d: &Value, prev: &Value, c
         return jv!({"type":"Progressing","status":"True","lastUpdateTime":ts,"lastTransitionTime":kept_transition(&old),"reason":"NewReplicaSetAvailable","message":format!("ReplicaSet \"{new_name}\" has successfully progressed.")});
     }
     let timed_out = old.as_ref().filter(|c| obj::str_at(c, "/reason") != Some("ProgressDeadlineExceeded")).and_then(|c| obj::str_at(c, "/lastUpdateTime")).and_then(|t| sim.ms_since(t)).is_some_and(|ms| ms > deadline_s * 1000);
+    // Look again once the deadline could have passed (one pending look per Deployment).
+    let check_at = |sim: &mut Sim, from_ms: u64| {
+        let due = from_ms + deadline_s.max(0) as u64 * 1000 + 1000;
+        let now = sim.now().ms();
+        if sim.progress_checks.get(key).is_some_and(|&t| t >= due && t > now) || due <= now {
+            return;
+        }
+        sim.progress_checks.insert(key.clone(), due);
+        sim.schedule(due - now, Timer::Requeue(Work::Deployment(key.clone())));
+    };
     match (&old, moved) {
-        (Some(c), false) if !timed_out => c.clone(),
+        (Some(c), false) if !timed_out => {
+            if obj::str_at(c, "/reason") != Some("ProgressDeadlineExceeded") {
+                let since = obj::str_at(c, "/lastUpdateTime").and_then(|t| sim.ms_since(t)).unwrap_or(0).max(0) as u64;
+                let from = sim.now().ms().saturating_sub(since);
+                check_at(sim, from);
+            }
+            c.clone()
+        }
         (Some(_), false) => jv!({"type":"Progressing","status":"False","lastUpdateTime":ts,"lastTransitionTime":ts,"reason":"ProgressDeadlineExceeded","message":format!("ReplicaSet \"{new_name}\" has timed out progressing.")}),
         _ => {
-            // Progress (or a first look): check again once the deadline could have passed.
-            sim.schedule(deadline_s as u64 * 1000 + 1000, Timer::Requeue(Work::Deployment(key.clone())));
+            let now = sim.now().ms();
+            check_at(sim, now);
             jv!({"type":"Progressing","status":"True","lastUpdateTime":ts,"lastTransitionTime":kept_transition(&old),"reason":"ReplicaSetUpdated","message":format!("ReplicaSet \"{new_name}\" is progressing.")})
         }
     }
