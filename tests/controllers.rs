@@ -474,3 +474,22 @@ fn a_1_26_server_drops_the_fields_of_alpha_features() {
     s.sim.run_until_idle(600_000);
     assert!(s.sim.get(Kind::PersistentVolumeClaim, "default", "data-db-2").is_some(), "claims stay");
 }
+
+/// A claim deleted while its pod uses it stays (pvc-protection) until the pod goes; the
+/// StatefulSet's failed syncs are retried with the work queue's back-off, so web-0 comes back
+/// with a new claim once the old one is gone.
+#[test]
+fn a_statefulset_recovers_after_its_claim_is_deleted() {
+    let mut s = session(1);
+    run(&mut s, "kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
+    let old = obj::str_at(s.sim.get(Kind::PersistentVolumeClaim, "default", "www-web-0").unwrap(), "/metadata/uid").unwrap().to_string();
+    run(&mut s, "kubectl delete pvc www-web-0 --wait=false");
+    assert!(obj::is_deleting(s.sim.get(Kind::PersistentVolumeClaim, "default", "www-web-0").unwrap()), "held by pvc-protection");
+    run(&mut s, "kubectl delete pod web-0 --wait=false");
+    s.sim.run_until_idle(600_000);
+    let pvc = s.sim.get(Kind::PersistentVolumeClaim, "default", "www-web-0").expect("a new claim");
+    assert_ne!(obj::str_at(pvc, "/metadata/uid").unwrap(), old);
+    assert_eq!(obj::str_at(&pod(&s, "web-0").expect("web-0 is back"), "/status/phase"), Some("Running"));
+    assert!(run(&mut s, "kubectl describe sts web").contains("failed error: pvc www-web-0 is being deleted"));
+}

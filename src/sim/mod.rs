@@ -174,6 +174,8 @@ pub struct Sim {
     /// When each Deployment's progress deadline is next checked (virtual ms): one pending check
     /// each, however often the rollout moves.
     pub(crate) progress_checks: VecMap<ObjKey, u64>,
+    /// Failed syncs in a row per StatefulSet, for the work queue's back-off.
+    pub(crate) retries: VecMap<ObjKey, u32>,
     /// Runs containers' main processes ([`Runner`]).
     pub runner: Option<Runner>,
     /// While a container's main process runs at its start: the milliseconds it has slept, which
@@ -210,6 +212,7 @@ impl Sim {
             seen_at: std::cell::Cell::new(None),
             runner: None,
             progress_checks: VecMap::new(),
+            retries: VecMap::new(),
             process_sleep: None,
             revision_cache: VecMap::new(),
         };

@@ -175,8 +175,17 @@ fn create_claims(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64) -> bool {
 
 fn create_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, rev: &str) {
     if !create_claims(sim, key, sts, ord) {
+        // The sync failed: the work queue tries again after its per-item back-off (5 ms
+        // doubling, at most 1000 s), so the pod comes back once its claim is gone.
+        let n = {
+            let n = sim.retries.entry(key.clone()).or_insert(0);
+            *n += 1;
+            *n
+        };
+        sim.schedule((5u64 << n.min(18)).min(1_000_000), Timer::Requeue(Work::StatefulSet(key.clone())));
         return;
     }
+    sim.retries.remove(key);
     let pod = new_pod(sim, sts, ord, rev);
     let name = obj::name(&pod).to_string();
     match sim.create(pod) {
