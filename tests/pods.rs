@@ -469,3 +469,14 @@ fn the_lab_machine_pipes_kubectl_through_its_tools() {
     assert_eq!(run(&mut s, "kubectl get pods -o name | xargs kubectl delete --wait=false"), "pod \"web-0\" deleted\npod \"web-1\" deleted\n");
     assert_eq!(run(&mut s, "hostname; which kubectl nosuch; echo $?"), "k8s-m\n/usr/bin/kubectl\n1\n");
 }
+
+/// `hostname -f` reads the kubelet's /etc/hosts: a StatefulSet pod's name under its Service.
+/// kubectl 1.24-1.27 warn that `version --short` is deprecated.
+#[test]
+fn hostname_f_and_the_short_version_warning() {
+    let mut s = lab();
+    assert_eq!(run(&mut s, "kubectl exec web-0 -- hostname -f"), "web-0.nginx.default.svc.cluster.local\n");
+    assert_eq!(run(&mut s, "kubectl exec web-0 -- hostname"), "web-0\n");
+    let (out, _) = s.run_line("kubectl version --short");
+    assert_eq!(out.stderr(), "Flag --short has been deprecated, and will be removed in the future. The --short output will become the default.\n");
+}

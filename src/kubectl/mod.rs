@@ -202,6 +202,9 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             let s = &ctx.sim.profile;
             let kv = s.kubectl_version.clone().unwrap_or_else(|| s.kubernetes_version.clone());
             let sv = s.kubernetes_version.clone();
+            if rest.iter().any(|a| a == "--short") && (24..28).contains(&ctx.kubectl_minor()) {
+                ctx.eprintln("Flag --short has been deprecated, and will be removed in the future. The --short output will become the default.");
+            }
             if rest.iter().any(|a| a == "--short") || ctx.kubectl_minor() >= 28 {
                 // The kustomize each kubectl release embeds.
                 let kustomize = match ctx.kubectl_minor() {

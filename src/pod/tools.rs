@@ -21,7 +21,17 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
     }
     match name {
         "hostname" => {
-            out.out(&format!("{}\n", env.var("HOSTNAME").unwrap_or("")));
+            let short = env.var("HOSTNAME").unwrap_or("").to_string();
+            // `-f`: the canonical name the resolver gives it, from /etc/hosts (a StatefulSet
+            // pod's `web-0.nginx.default.svc.cluster.local`).
+            let name = if flags.contains('f') {
+                env.file("/etc/hosts")
+                    .and_then(|h| h.lines().find(|l| !l.starts_with('#') && l.split_whitespace().skip(1).any(|n| n == short)).and_then(|l| l.split_whitespace().nth(1)).map(String::from))
+                    .unwrap_or_else(|| short.clone())
+            } else {
+                short
+            };
+            out.out(&format!("{name}\n"));
             0
         }
         "cat" => {
