@@ -14,7 +14,7 @@
 pub mod common;
 use common::{assert_like_real, assert_prefix_like_real, expand_tabs, nth_output_of, output_of, replay};
 
-pub const SEED: u64 = 1;
+pub const SEED: u64 = 148;
 
 pub const SCRIPT: &str = r#"
 kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx

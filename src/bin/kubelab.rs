@@ -27,7 +27,7 @@ fn main() -> ExitCode {
 
 fn replay(args: &[String]) -> ExitCode {
     let mut script: Option<String> = None;
-    let mut seed: u64 = 1;
+    let mut seed: u64 = kubelab::lab::DEFAULT_SEED;
     let mut profile: Option<String> = None;
     let mut i = 0;
     while i < args.len() {

@@ -230,6 +230,27 @@ fn volume_lines(d: &mut Doc, level: usize, vols: &[Value]) {
             d.w(l, "Type:\tConfigMap (a volume populated by a ConfigMap)");
             d.w(l, &format!("Name:\t{}", obj::str_at(c, "/name").unwrap_or("")));
             d.w(l, &format!("Optional:\t{}", obj::bool_at(c, "/optional").unwrap_or(false)));
+        } else if let Some(s) = v.get("secret") {
+            d.w(l, "Type:\tSecret (a volume populated by a Secret)");
+            d.w(l, &format!("SecretName:\t{}", obj::str_at(s, "/secretName").unwrap_or("")));
+            d.w(l, &format!("Optional:\t{}", obj::bool_at(s, "/optional").unwrap_or(false)));
+        } else if let Some(p) = v.get("projected") {
+            // printProjectedVolumeSource: one line (or two) per source, in order.
+            d.w(l, "Type:\tProjected (a volume that contains injected data from multiple sources)");
+            for src in obj::arr_at(p, "/sources") {
+                let optional = |o: &Value| obj::bool_at(o, "/optional").map_or("<nil>".to_string(), |b| b.to_string());
+                if let Some(s) = src.get("secret") {
+                    d.w(l, &format!("SecretName:\t{}", obj::str_at(s, "/name").unwrap_or("")));
+                    d.w(l, &format!("SecretOptionalName:\t{}", optional(s)));
+                } else if src.get("downwardAPI").is_some() {
+                    d.w(l, "DownwardAPI:\ttrue");
+                } else if let Some(c) = src.get("configMap") {
+                    d.w(l, &format!("ConfigMapName:\t{}", obj::str_at(c, "/name").unwrap_or("")));
+                    d.w(l, &format!("ConfigMapOptional:\t{}", optional(c)));
+                } else if let Some(t) = src.get("serviceAccountToken") {
+                    d.w(l, &format!("TokenExpirationSeconds:\t{}", obj::i64_at(t, "/expirationSeconds").unwrap_or(3607)));
+                }
+            }
         } else if let Some(h) = v.get("hostPath") {
             d.w(l, "Type:\tHostPath (bare host directory volume)");
             d.w(l, &format!("Path:\t{}", obj::str_at(h, "/path").unwrap_or("")));

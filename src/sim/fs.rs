@@ -274,6 +274,27 @@ impl Sim {
             if let Some(claim) = obj::str_at(v, "/persistentVolumeClaim/claimName") {
                 let pv = self.get(Kind::PersistentVolumeClaim, &key.ns, claim).and_then(|c| obj::str_at(c, "/spec/volumeName")).map(String::from);
                 mount.tree = pv.map(|p| format!("pv/{p}"));
+            } else if let Some(p) = v.get("projected") {
+                // The service-account volume: the CA and the namespace.
+                // k8s-diff: no token file (the lab issues no tokens).
+                mount.read_only = true;
+                for src in obj::arr_at(p, "/sources") {
+                    if let Some(c) = src.get("configMap") {
+                        if let Some(cm) = obj::str_at(c, "/name").and_then(|n| self.get(Kind::ConfigMap, &key.ns, n)) {
+                            for item in obj::arr_at(c, "/items") {
+                                if let (Some(k), Some(path)) = (obj::str_at(item, "/key"), obj::str_at(item, "/path")) {
+                                    mount.fixed.insert(path.to_string(), obj::str_at(cm, &format!("/data/{k}")).unwrap_or("").to_string());
+                                }
+                            }
+                        }
+                    } else if let Some(d) = src.get("downwardAPI") {
+                        for item in obj::arr_at(d, "/items") {
+                            if obj::str_at(item, "/fieldRef/fieldPath") == Some("metadata.namespace") {
+                                mount.fixed.insert(obj::str_at(item, "/path").unwrap_or("namespace").to_string(), key.ns.clone());
+                            }
+                        }
+                    }
+                }
             } else if v.get("configMap").is_some() || v.get("secret").is_some() {
                 let (kind, ptr) = if v.get("configMap").is_some() { (Kind::ConfigMap, "/configMap/name") } else { (Kind::Secret, "/secret/secretName") };
                 if let Some(src) = obj::str_at(v, ptr).and_then(|n| self.get(kind, &key.ns, n)) {

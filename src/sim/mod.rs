@@ -720,6 +720,45 @@ impl Sim {
         Ok(stored)
     }
 
+    /// The ServiceAccount admission plugin: a projected `kube-api-access-<5>` volume (the
+    /// account's token, the cluster's CA from `kube-root-ca.crt`, the namespace) mounted
+    /// read-only at /var/run/secrets/kubernetes.io/serviceaccount in every container, unless
+    /// the pod opts out or mounts something there itself.
+    fn mount_service_account_token(&mut self, o: &mut Value) {
+        const PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+        if obj::bool_at(o, "/spec/automountServiceAccountToken") == Some(false) {
+            return;
+        }
+        let mounted = obj::arr_at(o, "/spec/containers").iter().any(|c| obj::arr_at(c, "/volumeMounts").iter().any(|m| obj::str_at(m, "/mountPath") == Some(PATH)));
+        if mounted {
+            return;
+        }
+        let name = names::generate_name(&mut self.rng, "kube-api-access-");
+        let volume = jv!({"name": name, "projected": {"defaultMode": 420, "sources": [
+            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+            {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+        ]}});
+        let spec = obj::object_mut(o, "spec");
+        match spec.get_mut("volumes").and_then(Value::as_array_mut) {
+            Some(v) => v.push(volume),
+            None => {
+                spec.insert("volumes".into(), jv!([volume]));
+            }
+        }
+        if let Some(cs) = o.pointer_mut("/spec/containers").and_then(Value::as_array_mut) {
+            for c in cs.iter_mut().filter_map(Value::as_object_mut) {
+                let mount = jv!({"mountPath": PATH, "name": name, "readOnly": true});
+                match c.get_mut("volumeMounts").and_then(Value::as_array_mut) {
+                    Some(m) => m.push(mount),
+                    None => {
+                        c.insert("volumeMounts".into(), jv!([mount]));
+                    }
+                }
+            }
+        }
+    }
+
     /// Admission plugins: DefaultStorageClass, StorageObjectInUseProtection, the service IP allocator.
     fn admit(&mut self, kind: Kind, o: &mut Value) -> Result<(), ApiError> {
         match kind {
@@ -740,10 +779,12 @@ impl Sim {
                 }
             }
             Kind::Service => self.allocate_cluster_ip(o)?,
-            Kind::Pod
-                if o.ptr("/status/phase").is_none() => {
+            Kind::Pod => {
+                self.mount_service_account_token(o);
+                if o.ptr("/status/phase").is_none() {
                     obj::set(o, "/status", jv!({"phase":"Pending","qosClass":"BestEffort"}));
                 }
+            }
             _ => {}
         }
         Ok(())
