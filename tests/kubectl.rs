@@ -454,3 +454,20 @@ fn rollout_undo_errors_and_headerless_custom_columns() {
     assert_eq!(run(&mut s, "kubectl rollout undo deploy/d --to-revision=5").1, "error: unable to find specified revision 5 in history\n");
     assert_eq!(run(&mut s, "kubectl get sts web -o custom-columns=NAME:.metadata.name --no-headers").0, "web\n");
 }
+
+/// `get events -o wide`: SUBOBJECT is the container the kubelet's event is about, SOURCE the
+/// component and its host (`formatEventSource`); describe's From stays the component alone.
+#[test]
+fn wide_events_name_the_container_and_the_node() {
+    let mut s = session();
+    run(&mut s, "kubectl run p --image=nginx");
+    s.sim.run_until_idle(60_000);
+    let node = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", "p").unwrap(), "/spec/nodeName").unwrap().to_string();
+    let out = run(&mut s, "kubectl get events -o wide").0;
+    let started = out.lines().find(|l| l.contains("Started container p")).unwrap();
+    assert!(started.contains(&format!("spec.containers{{p}}   kubelet, {node}")), "{out}");
+    let scheduled = out.lines().find(|l| l.contains("Scheduled")).unwrap();
+    assert!(scheduled.contains("default-scheduler"), "{scheduled}");
+    let described = run(&mut s, "kubectl describe pod p").0;
+    assert!(described.lines().any(|l| l.contains("Started") && l.contains(" kubelet ") && !l.contains(&node)), "{described}");
+}

@@ -342,7 +342,12 @@ pub fn row(sim: &Sim, kind: Kind, o: &Value, wide: bool) -> Vec<String> {
                 let last_seen = r[0].clone();
                 let object = r[3].clone();
                 let msg = r[4].clone();
-                r = vec![last_seen, r[1].clone(), r[2].clone(), object, obj::str_at(o, "/involvedObject/fieldPath").unwrap_or("").to_string(), obj::str_at(o, "/source/component").unwrap_or("").to_string(), msg, since(sim, obj::str_at(o, "/firstTimestamp")), n(o, "/count").to_string(), obj::name(o).to_string()];
+                // formatEventSource: the component, and the host when there is one.
+                let source = match (obj::str_at(o, "/source/component").unwrap_or(""), obj::str_at(o, "/source/host")) {
+                    (c, Some(h)) if !h.is_empty() => format!("{c}, {h}"),
+                    (c, _) => c.to_string(),
+                };
+                r = vec![last_seen, r[1].clone(), r[2].clone(), object, obj::str_at(o, "/involvedObject/fieldPath").unwrap_or("").to_string(), source, msg, since(sim, obj::str_at(o, "/firstTimestamp")), n(o, "/count").to_string(), obj::name(o).to_string()];
             }
             _ => {}
         }

@@ -1009,10 +1009,27 @@ impl Sim {
         self.event_count += 1;
         let name = format!("{}.{:016x}", about.name, 0x16f0_0000_0000_0000u64 + self.event_count * 0x1_0000_0000 + self.now.ms());
         let api_version = about.kind.api_version();
-        let e = jv!({"apiVersion":"v1","kind":"Event","metadata":{"name":name,"namespace":ns,"uid":names::uuid_v4(&mut self.rng),"creationTimestamp":ts},
+        let mut e = jv!({"apiVersion":"v1","kind":"Event","metadata":{"name":name,"namespace":ns,"uid":names::uuid_v4(&mut self.rng),"creationTimestamp":ts},
             "involvedObject":{"kind":about.kind.to_string(),"namespace":about.ns,"name":about.name,"uid":involved_uid,"apiVersion":api_version},
             "reason":reason,"message":message,"source":{"component":source},"firstTimestamp":ts,"lastTimestamp":ts,"count":1,"type":ty,
             "eventTime":null,"reportingComponent":"","reportingInstance":""});
+        // The kubelet names its node as the source's host, and the container an event is about
+        // as the involved object's field (`spec.containers{nginx}`).
+        if source == "kubelet" {
+            if let Some(pod) = self.store.get(about) {
+                if let Some(node) = obj::str_at(pod, "/spec/nodeName") {
+                    e["source"]["host"] = jv!(node);
+                }
+                let container = obj::arr_at(pod, "/spec/containers").iter().find(|c| {
+                    let name = obj::str_at(c, "/name").unwrap_or("");
+                    let image = obj::str_at(c, "/image").unwrap_or("");
+                    message.ends_with(&format!("container {name}")) || message.contains(&format!("container {name} ")) || message.contains(&format!("\"{image}\"")) || message.contains(&format!("Container {name} "))
+                });
+                if let Some(c) = container.and_then(|c| obj::str_at(c, "/name")) {
+                    e["involvedObject"]["fieldPath"] = jv!(format!("spec.containers{{{c}}}"));
+                }
+            }
+        }
         let k = ObjKey::new(Kind::Event, &ns, &name);
         self.event_index.insert(dedup, k.clone());
         self.store.put(k, e, self.now);
