@@ -471,3 +471,23 @@ fn wide_events_name_the_container_and_the_node() {
     let described = run(&mut s, "kubectl describe pod p").0;
     assert!(described.lines().any(|l| l.contains("Started") && l.contains(" kubelet ") && !l.contains(&node)), "{described}");
 }
+
+/// describeNode: roles, kubeadm's annotations, the kubelet's conditions, capacity, system info,
+/// the node's pods with their requests (a 250m request on a 2-CPU node is 12%) and the totals.
+#[test]
+fn describe_node_shows_conditions_capacity_and_its_pods() {
+    let mut s = session();
+    s.write_file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  nodeName: k8s-w2\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests:\n        cpu: 250m\n        memory: 64Mi\n");
+    run(&mut s, "kubectl apply -f p.yaml");
+    s.sim.run_until_idle(60_000);
+    let out = run(&mut s, "kubectl describe node k8s-m").0;
+    for line in ["Roles:              control-plane\n", "Taints:             node-role.kubernetes.io/control-plane:NoSchedule\n", "kubelet is posting ready status. AppArmor enabled\n", "  InternalIP:  192.168.10.10\n", "Non-terminated Pods:          (0 in total)\n"] {
+        assert!(out.contains(line), "{line:?} in\n{out}");
+    }
+    assert!(out.lines().any(|l| l.starts_with("  Ready ") && l.split_whitespace().nth(1) == Some("True")), "{out}");
+    let out = run(&mut s, "kubectl describe node k8s-w2").0;
+    assert!(out.contains("Roles:              <none>\n"), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("  default") && l.contains(" p ") && l.contains("250m (12%)") && l.contains("64Mi (1%)")), "{out}");
+    assert!(out.contains("  cpu                250m (12%)  0 (0%)\n"), "{out}");
+    assert!(out.ends_with("Events:              <none>\n"), "{out}");
+}

@@ -233,18 +233,26 @@ impl Sim {
             let mut labels = jv!({"beta.kubernetes.io/arch":"amd64","beta.kubernetes.io/os":"linux","kubernetes.io/arch":"amd64","kubernetes.io/hostname":n.name,"kubernetes.io/os":"linux"});
             if cp {
                 labels["node-role.kubernetes.io/control-plane"] = jv!("");
+                // kubeadm's markcontrolplane.
+                labels["node.kubernetes.io/exclude-from-external-load-balancers"] = jv!("");
                 if minor < 24 {
                     labels["node-role.kubernetes.io/master"] = jv!("");
                 }
             }
             let taint_key = if minor >= 25 { "node-role.kubernetes.io/control-plane" } else { "node-role.kubernetes.io/master" };
             let taints = if cp { jv!([{"effect":"NoSchedule","key":taint_key}]) } else { jv!([]) };
-            let mut node = jv!({"apiVersion":"v1","kind":"Node","metadata":{"name":n.name,"labels":labels},
+            // kubeadm's and the kubelet's annotations (the CNI's are left out).
+            let annotations = jv!({"kubeadm.alpha.kubernetes.io/cri-socket":"unix:///run/containerd/containerd.sock","node.alpha.kubernetes.io/ttl":"0","volumes.kubernetes.io/controller-managed-attach-detach":"true"});
+            let mut node = jv!({"apiVersion":"v1","kind":"Node","metadata":{"name":n.name,"labels":labels,"annotations":annotations},
                 "spec":{"podCIDR":n.pod_cidr,"podCIDRs":[n.pod_cidr]},
                 "status":{"addresses":[{"type":"InternalIP","address":n.ip},{"type":"Hostname","address":n.name}],
-                  "capacity":{"cpu":"2","memory":"4030184Ki","pods":"110","ephemeral-storage":"30298176Ki"},
-                  "allocatable":{"cpu":"2","memory":"3927784Ki","pods":"110","ephemeral-storage":"27922798226"},
-                  "conditions":[{"type":"Ready","status":"True","reason":"KubeletReady","message":"kubelet is posting ready status"}],
+                  "capacity":{"cpu":"2","memory":"4030184Ki","pods":"110","ephemeral-storage":"30298176Ki","hugepages-1Gi":"0","hugepages-2Mi":"0"},
+                  "allocatable":{"cpu":"2","memory":"3927784Ki","pods":"110","ephemeral-storage":"27922798226","hugepages-1Gi":"0","hugepages-2Mi":"0"},
+                  "conditions":[
+                    {"type":"MemoryPressure","status":"False","lastHeartbeatTime":stamp,"lastTransitionTime":stamp,"reason":"KubeletHasSufficientMemory","message":"kubelet has sufficient memory available"},
+                    {"type":"DiskPressure","status":"False","lastHeartbeatTime":stamp,"lastTransitionTime":stamp,"reason":"KubeletHasNoDiskPressure","message":"kubelet has no disk pressure"},
+                    {"type":"PIDPressure","status":"False","lastHeartbeatTime":stamp,"lastTransitionTime":stamp,"reason":"KubeletHasSufficientPID","message":"kubelet has sufficient PID available"},
+                    {"type":"Ready","status":"True","lastHeartbeatTime":stamp,"lastTransitionTime":stamp,"reason":"KubeletReady","message":"kubelet is posting ready status. AppArmor enabled"}],
                   "nodeInfo":{"kubeletVersion":format!("v{}", self.profile.kubernetes_version),"containerRuntimeVersion":"containerd://1.6.4","osImage":"Ubuntu 20.04.4 LTS","kernelVersion":"5.4.0-113-generic","operatingSystem":"linux","architecture":"amd64"}}});
             if cp {
                 node["spec"]["taints"] = taints;
