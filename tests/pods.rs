@@ -480,3 +480,21 @@ fn hostname_f_and_the_short_version_warning() {
     let (out, _) = s.run_line("kubectl version --short");
     assert_eq!(out.stderr(), "Flag --short has been deprecated, and will be removed in the future. The --short output will become the default.\n");
 }
+
+/// busybox's `wget`: the page to stdout with `-qO-`, and busybox's words for a name that does
+/// not resolve and an error status.
+#[test]
+fn busybox_wget_fetches_from_services_and_pods() {
+    let mut s = lab();
+    run(&mut s, "kubectl create deployment web2 --image=nginx --replicas=2");
+    run(&mut s, "kubectl expose deploy web2 --port=80");
+    s.sim.run_until_idle(60_000);
+    let (out, code) = s.run_line("kubectl run t --image=busybox --rm -it --restart=Never -- wget -qO- web2");
+    assert_eq!(code, 0);
+    assert!(out.stdout().contains("<title>Welcome to nginx!</title>") && out.stdout().ends_with("pod \"t\" deleted\n"), "{}{}", out.stdout(), out.stderr());
+    run(&mut s, "kubectl run b --image=busybox -it --rm --restart=Never -- sh");
+    assert_eq!(run(&mut s, "wget nope"), "wget: bad address 'nope'\n");
+    assert_eq!(run(&mut s, "wget -qO- web-0.nginx"), "wget: server returned error: HTTP/1.1 403 Forbidden\n");
+    let out = run(&mut s, "wget web2 && cat index.html | grep title");
+    assert!(out.contains("saving to 'index.html'") && out.ends_with("<title>Welcome to nginx!</title>\n"), "{out}");
+}

@@ -16,6 +16,8 @@ pub fn has_program(t: &ImageTraits, cmd: &str) -> bool {
     let cmd = cmd.rsplit('/').next().unwrap_or(cmd);
     match cmd {
         "curl" => t.has_curl,
+        // busybox's applet, in busybox and Alpine images.
+        "wget" => matches!(t.flavor, Flavor::Busybox | Flavor::Zsh),
         "nslookup" => t.nslookup.is_some(),
         "dig" | "host" => t.has_dig,
         "zsh" => t.flavor == Flavor::Zsh,
@@ -159,6 +161,7 @@ impl shell::Host for PodHost<'_> {
                 }
             }
             "curl" => net::curl(self, argv, env, out),
+            "wget" => net::wget(self, argv, env, out),
             "nslookup" => net::nslookup(self, argv, out),
             "dig" => net::dig(self, argv, out),
             "host" => net::host(self, argv, out),

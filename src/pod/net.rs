@@ -83,6 +83,82 @@ pub fn curl(host: &mut PodHost<'_>, argv: &[String], env: &mut Env, out: &mut Ou
 }
 
 /// `curl` from `client` against the cluster's pods, Services and NodePorts.
+/// Why a request got no answer.
+pub enum Fetch {
+    /// The name does not resolve.
+    NoHost(String),
+    /// Nothing listens there (the host as typed, the port, the address it resolved to).
+    Refused(String, u16, String),
+}
+
+/// A GET (or HEAD) of `url` from `client`: the address it reached and nginx's answer (status,
+/// reason, server, body). A Service's cluster IP, or a node's NodePort (kube-proxy), forwards
+/// to one of its ready endpoints; the answering nginx logs the request.
+fn fetch(sim: &mut Sim, client: &Client, url: &str, head: bool) -> Result<(u16, &'static str, String, String, String), Fetch> {
+    let rest = url.strip_prefix("http://").unwrap_or(url);
+    let (hostport, path) = match rest.find('/') {
+        Some(p) => (&rest[..p], rest[p..].to_string()),
+        None => (rest, "/".to_string()),
+    };
+    let (hostname, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => (h.to_string(), p.parse::<u16>().unwrap_or(0)),
+        None => (hostport.to_string(), 80),
+    };
+    // Resolve: localhost, an IP, or (in a pod) a cluster name through its search list.
+    let is_ip = hostname.split('.').count() == 4 && hostname.split('.').all(|p| p.parse::<u8>().is_ok());
+    let ip = if hostname == "localhost" || hostname == "127.0.0.1" {
+        "127.0.0.1".to_string()
+    } else if is_ip {
+        hostname.clone()
+    } else {
+        match client.pod.as_ref().and_then(|p| dns::resolve(sim, &p.ns, &hostname)) {
+            Some((_, ips)) => ips[0].clone(),
+            None => return Err(Fetch::NoHost(hostname)),
+        }
+    };
+    let mut target = (ip.clone(), port);
+    let on_node = sim.store.list(Kind::Node, None).any(|(_, n)| obj::arr_at(n, "/status/addresses").iter().any(|a| obj::str_at(a, "/address") == Some(ip.as_str())))
+        || (ip == "127.0.0.1" && client.node_ip.is_some());
+    let svc_hit = sim
+        .store
+        .list(Kind::Service, None)
+        .find(|(_, s)| obj::str_at(s, "/spec/clusterIP") == Some(ip.as_str()) || (on_node && obj::arr_at(s, "/spec/ports").iter().any(|p| obj::i64_at(p, "/nodePort") == Some(port as i64))))
+        .map(|(k, s)| (k.clone(), s.clone()));
+    if let Some((k, svc)) = svc_hit {
+        let by_node_port = obj::str_at(&svc, "/spec/clusterIP") != Some(ip.as_str());
+        let sp = obj::arr_at(&svc, "/spec/ports").iter().find(|p| obj::i64_at(p, if by_node_port { "/nodePort" } else { "/port" }) == Some(port as i64)).cloned();
+        let ep = sim.get(Kind::Endpoints, &k.ns, &k.name).cloned();
+        let first = ep.as_ref().and_then(|e| obj::arr_at(e, "/subsets").first().cloned());
+        match (sp, first) {
+            (Some(sp), Some(s)) => {
+                let pname = obj::str_at(&sp, "/name");
+                let tport = obj::arr_at(&s, "/ports").iter().find(|p| obj::str_at(p, "/name") == pname).and_then(|p| obj::i64_at(p, "/port")).unwrap_or(port as i64);
+                let addrs = obj::arr_at(&s, "/addresses");
+                if addrs.is_empty() {
+                    return Err(Fetch::Refused(hostname, port, ip.clone()));
+                }
+                let pick = (sim.rand_range(0, addrs.len() as u64 - 1)) as usize;
+                target = (obj::str_at(&addrs[pick], "/ip").unwrap_or("").to_string(), tport as u16);
+            }
+            _ => return Err(Fetch::Refused(hostname, port, ip.clone())),
+        }
+    }
+    let Some((pod, container, server)) = listener(sim, client, &target.0, target.1) else {
+        return Err(Fetch::Refused(hostname, port, ip.clone()));
+    };
+    let (status, reason, body) = serve(sim, &pod, &container, &server, &path);
+    // nginx writes an access-log line to its stdout (`kubectl logs`).
+    let source = if target.0 == "127.0.0.1" { "127.0.0.1".to_string() } else { client.ip.clone() };
+    if let Some(uid) = sim.store.get(&pod).map(|p| obj::uid(p).to_string()) {
+        let t = sim.unix_at(sim.now());
+        let when = crate::kubectl::describe::clf_time(t);
+        let line = format!("{source} - - [{when}] \"{} {path} HTTP/1.1\" {status} {} \"-\" \"{}\" \"-\"", if head { "HEAD" } else { "GET" }, if head { 0 } else { body.len() }, client.agent);
+        sim.logs.entry((uid, container.clone())).or_default().push(line);
+    }
+    Ok((status, reason, server, body, ip))
+}
+
+/// `curl` from `client` against the cluster's pods, Services and NodePorts.
 pub fn curl_from(sim: &mut Sim, client: &Client, argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
     let mut url = None;
     let mut silent = false;
@@ -121,81 +197,20 @@ pub fn curl_from(sim: &mut Sim, client: &Client, argv: &[String], env: &mut Env,
         out.err("curl: try 'curl --help' or 'curl --manual' for more information\n");
         return 2;
     };
-    let rest = url.strip_prefix("http://").unwrap_or(&url);
-    if url.starts_with("https://") {
-        if !silent || show_err {
-            out.err("curl: (7) Failed to connect: HTTPS is not served in this lab\n");
-        }
-        return 7;
-    }
-    let (hostport, path) = match rest.find('/') {
-        Some(p) => (&rest[..p], rest[p..].to_string()),
-        None => (rest, "/".to_string()),
-    };
-    let (hostname, port) = match hostport.rsplit_once(':') {
-        Some((h, p)) => (h.to_string(), p.parse::<u16>().unwrap_or(0)),
-        None => (hostport.to_string(), 80),
-    };
     let err = |out: &mut Output, code: i32, msg: String| {
         if !silent || show_err {
             out.err(&format!("curl: ({code}) {msg}\n"));
         }
         code
     };
-    // Resolve: localhost, an IP, or (in a pod) a cluster name through its search list.
-    let is_ip = hostname.split('.').count() == 4 && hostname.split('.').all(|p| p.parse::<u8>().is_ok());
-    let ip = if hostname == "localhost" || hostname == "127.0.0.1" {
-        "127.0.0.1".to_string()
-    } else if is_ip {
-        hostname.clone()
-    } else {
-        let found = client.pod.as_ref().and_then(|p| dns::resolve(sim, &p.ns, &hostname));
-        match found {
-            Some((_, ips)) => ips[0].clone(),
-            None => return err(out, 6, format!("Could not resolve host: {hostname}")),
-        }
-    };
-    // A Service's cluster IP, or a node's NodePort (kube-proxy), forwards to one of its ready
-    // endpoints.
-    let mut target = (ip.clone(), port);
-    let on_node = sim.store.list(Kind::Node, None).any(|(_, n)| obj::arr_at(n, "/status/addresses").iter().any(|a| obj::str_at(a, "/address") == Some(ip.as_str())))
-        || (ip == "127.0.0.1" && client.node_ip.is_some());
-    let svc_hit = sim
-        .store
-        .list(Kind::Service, None)
-        .find(|(_, s)| obj::str_at(s, "/spec/clusterIP") == Some(ip.as_str()) || (on_node && obj::arr_at(s, "/spec/ports").iter().any(|p| obj::i64_at(p, "/nodePort") == Some(port as i64))))
-        .map(|(k, s)| (k.clone(), s.clone()));
-    if let Some((k, svc)) = svc_hit {
-        let by_node_port = obj::str_at(&svc, "/spec/clusterIP") != Some(ip.as_str());
-        let sp = obj::arr_at(&svc, "/spec/ports").iter().find(|p| obj::i64_at(p, if by_node_port { "/nodePort" } else { "/port" }) == Some(port as i64)).cloned();
-        let ep = sim.get(Kind::Endpoints, &k.ns, &k.name).cloned();
-        let first = ep.as_ref().and_then(|e| obj::arr_at(e, "/subsets").first().cloned());
-        match (sp, first) {
-            (Some(sp), Some(s)) => {
-                let pname = obj::str_at(&sp, "/name");
-                let tport = obj::arr_at(&s, "/ports").iter().find(|p| obj::str_at(p, "/name") == pname).and_then(|p| obj::i64_at(p, "/port")).unwrap_or(port as i64);
-                let addrs = obj::arr_at(&s, "/addresses");
-                if addrs.is_empty() {
-                    return err(out, 7, refused(client, &hostname, port));
-                }
-                let pick = (sim.rand_range(0, addrs.len() as u64 - 1)) as usize;
-                target = (obj::str_at(&addrs[pick], "/ip").unwrap_or("").to_string(), tport as u16);
-            }
-            _ => return err(out, 7, refused(client, &hostname, port)),
-        }
+    if url.starts_with("https://") {
+        return err(out, 7, "Failed to connect: HTTPS is not served in this lab".into());
     }
-    let Some((pod, container, server)) = listener(sim, client, &target.0, target.1) else {
-        return err(out, 7, refused(client, &hostname, port));
+    let (status, reason, server, body) = match fetch(sim, client, &url, head) {
+        Ok((status, reason, server, body, _)) => (status, reason, server, body),
+        Err(Fetch::NoHost(h)) => return err(out, 6, format!("Could not resolve host: {h}")),
+        Err(Fetch::Refused(h, p, _)) => return err(out, 7, refused(client, &h, p)),
     };
-    let (status, reason, body) = serve(sim, &pod, &container, &server, &path);
-    // nginx writes an access-log line to its stdout (`kubectl logs`).
-    let source = if target.0 == "127.0.0.1" { "127.0.0.1".to_string() } else { client.ip.clone() };
-    if let Some(uid) = sim.store.get(&pod).map(|p| obj::uid(p).to_string()) {
-        let t = sim.unix_at(sim.now());
-        let when = crate::kubectl::describe::clf_time(t);
-        let line = format!("{source} - - [{when}] \"{} {path} HTTP/1.1\" {status} {} \"-\" \"{}\" \"-\"", if head { "HEAD" } else { "GET" }, if head { 0 } else { body.len() }, client.agent);
-        sim.logs.entry((uid, container.clone())).or_default().push(line);
-    }
     if fail && status >= 400 {
         return err(out, 22, format!("The requested URL returned error: {status}"));
     }
@@ -209,6 +224,97 @@ pub fn curl_from(sim: &mut Sim, client: &Client, argv: &[String], env: &mut Env,
         None => out.out(&text),
     }
     0
+}
+
+/// busybox `wget [-q] [-O FILE|-] [-T N] [--spider] URL`: the page to a file (`index.html` by
+/// default) or stdout, with busybox's words for what goes wrong.
+pub fn wget(host: &mut PodHost<'_>, argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
+    let client = Client::of(host);
+    let (mut quiet, mut to, mut spider, mut url) = (false, None::<String>, false, None::<String>);
+    let mut i = 1;
+    while i < argv.len() {
+        let a = argv[i].as_str();
+        match a {
+            "-O" => {
+                i += 1;
+                to = argv.get(i).cloned();
+            }
+            "-T" | "-U" | "--header" => i += 1,
+            "--spider" => spider = true,
+            "-q" => quiet = true,
+            _ if a.starts_with("-O") => to = Some(a[2..].to_string()),
+            // Clustered short flags: `-qO-`, `-qO FILE`.
+            _ if a.starts_with('-') && !a.starts_with("--") => {
+                quiet |= a[..a.find('O').unwrap_or(a.len())].contains('q');
+                if let Some(at) = a.find('O') {
+                    let value = &a[at + 1..];
+                    to = if value.is_empty() {
+                        i += 1;
+                        argv.get(i).cloned()
+                    } else {
+                        Some(value.to_string())
+                    };
+                }
+            }
+            _ if a.starts_with("--") => {}
+            _ => url = Some(a.to_string()),
+        }
+        i += 1;
+    }
+    let Some(url) = url else {
+        out.err("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n");
+        return 1;
+    };
+    let url = if url.contains("://") { url } else { format!("http://{url}") };
+    let hostport = url.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("").to_string();
+    match fetch(host.sim, &client, &url, spider) {
+        Err(Fetch::NoHost(h)) => {
+            out.err(&format!("wget: bad address '{h}'\n"));
+            1
+        }
+        Err(Fetch::Refused(_, port, ip)) => {
+            if !quiet {
+                out.err(&format!("Connecting to {hostport} ({ip}:{port})\n"));
+            }
+            out.err(&format!("wget: can't connect to remote host ({ip}): Connection refused\n"));
+            1
+        }
+        Ok((status, reason, _, body, ip)) => {
+            let port = hostport.rsplit_once(':').map_or("80".to_string(), |(_, p)| p.to_string());
+            if !quiet {
+                out.err(&format!("Connecting to {hostport} ({ip}:{port})\n"));
+            }
+            if status >= 400 {
+                out.err(&format!("wget: server returned error: HTTP/1.1 {status} {reason}\n"));
+                return 1;
+            }
+            if spider {
+                if !quiet {
+                    out.err("remote file exists\n");
+                }
+                return 0;
+            }
+            // The URL path's last segment, or index.html for a directory.
+            let path = url.split("://").nth(1).unwrap_or("").split_once('/').map_or("", |(_, p)| p);
+            let file = to.unwrap_or_else(|| path.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("index.html").to_string());
+            if file == "-" {
+                if !quiet {
+                    out.err("writing to stdout\n");
+                }
+                out.out(&body);
+                if !quiet {
+                    out.err(&format!("-                    100% |********************************|   {}  0:00:00 ETA\nwritten to stdout\n", body.len()));
+                }
+            } else {
+                let p = env.resolve_path(&file);
+                env.write_file(&p, &body);
+                if !quiet {
+                    out.err(&format!("saving to '{file}'\n{file:<20} 100% |********************************|   {}  0:00:00 ETA\n'{file}' saved\n", body.len()));
+                }
+            }
+            0
+        }
+    }
 }
 
 fn refused(client: &Client, hostname: &str, port: u16) -> String {
