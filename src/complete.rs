@@ -7,7 +7,8 @@ use crate::sim::resources::RESOURCES;
 use crate::sim::Kind;
 
 /// Programs the lab machine has.
-const PROGRAMS: &[&str] = &["awk", "base64", "cat", "cd", "clear", "curl", "cut", "date", "echo", "grep", "head", "hostname", "kubectl", "ls", "mkdir", "pwd", "rm", "sed", "seq", "sleep", "sort", "tail", "touch", "tr", "uniq", "wc", "which", "xargs"];
+/// The shell's builtins a lab types, besides the machine's programs.
+const BUILTINS: &[&str] = &["cd", "clear", "echo", "pwd"];
 
 /// kubectl's commands a lab uses.
 const VERBS: &[&str] = &["annotate", "apply", "create", "delete", "describe", "exec", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale", "set", "version"];
@@ -24,7 +25,9 @@ pub fn complete(session: &Session, t: usize, line: &str) -> (usize, Vec<String>)
     let cmd_start = line[..start].rfind(['|', ';', '&']).map_or(0, |i| i + 1);
     let words: Vec<&str> = line[cmd_start..start].split_whitespace().collect();
     let mut cands: Vec<String> = if words.is_empty() {
-        PROGRAMS.iter().map(|s| s.to_string()).collect()
+        let mut all: Vec<String> = BUILTINS.iter().chain(crate::session::MACHINE_PROGRAMS).map(|s| s.to_string()).collect();
+        crate::sort::sort(&mut all);
+        all
     } else if words[0] == "kubectl" || words[0] == "k" {
         kubectl_candidates(session, t, &words[1..], word)
     } else {

@@ -319,8 +319,8 @@ impl crate::shell::files::Tree for MachineDirs {
     fn removed_file(&mut self, _path: &str) {}
 }
 
-/// Programs `which` finds on the lab machine.
-const MACHINE_PROGRAMS: &[&str] = &["kubectl", "cat", "curl", "date", "grep", "head", "ls", "mkdir", "rm", "sleep", "sort", "tail", "touch", "wc", "base64", "cut", "tr", "uniq", "seq", "sed", "awk", "xargs", "hostname", "which"];
+/// The lab machine's programs (`which` finds them; Tab completes them).
+pub const MACHINE_PROGRAMS: &[&str] = &["kubectl", "cat", "curl", "date", "grep", "head", "ls", "mkdir", "rm", "sleep", "sort", "tail", "touch", "wc", "base64", "cut", "tr", "uniq", "seq", "sed", "awk", "xargs", "hostname", "which"];
 
 /// The lab machine's directories at the start (an Ubuntu server's top levels and root's home).
 const MACHINE_DIRS: &[&str] = &["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/local", "/usr/local/bin", "/usr/share", "/var", "/var/lib", "/var/log"];
