@@ -493,3 +493,16 @@ fn a_statefulset_recovers_after_its_claim_is_deleted() {
     assert_eq!(obj::str_at(&pod(&s, "web-0").expect("web-0 is back"), "/status/phase"), Some("Running"));
     assert!(run(&mut s, "kubectl describe sts web").contains("failed error: pvc www-web-0 is being deleted"));
 }
+
+/// The Pulled event is the kubelet's when the pull ends: after Pulling by the pull's time, and
+/// together with Created and Started.
+#[test]
+fn the_pulled_event_comes_when_the_pull_ends() {
+    let mut s = session(1);
+    run(&mut s, "kubectl run p --image=nginx");
+    s.sim.run_until_idle(60_000);
+    let events: Vec<Value> = s.sim.store.list(Kind::Event, Some("default")).map(|(_, e)| e.clone()).collect();
+    let at = |reason: &str| events.iter().find(|e| obj::str_at(e, "/reason") == Some(reason)).and_then(|e| obj::str_at(e, "/firstTimestamp").map(String::from)).unwrap();
+    assert!(at("Pulled") > at("Pulling"), "the pull takes seconds");
+    assert_eq!(at("Pulled"), at("Created"));
+}

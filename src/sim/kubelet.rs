@@ -93,6 +93,8 @@ pub struct PodRuntime {
     pub unreported: Option<Value>,
     /// A container's image changed: it is being stopped and started again.
     pub redefining: bool,
+    /// Pulled events of pulls still under way.
+    pub pulled_events: Vec<String>,
 }
 
 /// The kubelet's PLEG relists containers every second (`plegRelistPeriod`).
@@ -289,6 +291,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if deleting {
                 return;
             }
+            flush_pulled_events(sim, key, uid);
             for c in containers(pod) {
                 let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
                 if let Err(PullError::NotFound { full }) = images::lookup(&image) {
@@ -326,6 +329,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if deleting {
                 return;
             }
+            flush_pulled_events(sim, key, uid);
             // A container whose environment names a missing Secret, ConfigMap or key is not
             // created: CreateContainerConfigError, tried again after the pod worker's back-off.
             let problem = containers(pod).iter().find_map(|c| environment(sim, pod, obj::str_at(c, "/name").unwrap_or("")).err().map(|e| (c.clone(), e)));
@@ -703,7 +707,7 @@ fn pull(sim: &mut Sim, key: &ObjKey, uid: &str, pod: &Value, node: &str) {
                     } else {
                         format!("Successfully pulled image \"{image}\" in {took}")
                     };
-                    pending_pulled_event(sim, key, text, ms);
+                    pending_pulled_event(sim, uid, text);
                 }
             }
         }
@@ -716,10 +720,17 @@ fn pull(sim: &mut Sim, key: &ObjKey, uid: &str, pod: &Value, node: &str) {
     }
 }
 
-fn pending_pulled_event(sim: &mut Sim, key: &ObjKey, text: String, _after_ms: u64) {
-    // k8s-diff: the Pulled event is recorded when the pull starts rather than when it ends;
-    // `kubectl describe` shows the same lines, only its ages may differ by the pull time.
-    sim.record_event(key, "Normal", "Pulled", "kubelet", text);
+/// A pull's Pulled event waits for the pull to end (`Step::Pulled`, or `Step::PullFailed` when
+/// another image failed).
+fn pending_pulled_event(sim: &mut Sim, uid: &str, text: String) {
+    sim.runtime.entry(uid.to_string()).or_default().pulled_events.push(text);
+}
+
+fn flush_pulled_events(sim: &mut Sim, key: &ObjKey, uid: &str) {
+    let texts = sim.runtime.get_mut(uid).map(|r| std::mem::take(&mut r.pulled_events)).unwrap_or_default();
+    for text in texts {
+        sim.record_event(key, "Normal", "Pulled", "kubelet", text);
+    }
 }
 
 /// Is the pod Running with its Ready condition true?
