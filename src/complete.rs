@@ -11,7 +11,7 @@ use crate::sim::Kind;
 const BUILTINS: &[&str] = &["cd", "clear", "echo", "pwd"];
 
 /// kubectl's commands a lab uses.
-const VERBS: &[&str] = &["annotate", "apply", "create", "delete", "describe", "exec", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale", "set", "version"];
+const VERBS: &[&str] = &["annotate", "apply", "cp", "create", "delete", "describe", "exec", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale", "set", "version"];
 
 /// Verbs that take `TYPE [NAME]`.
 const TYPED: &[&str] = &["get", "describe", "delete", "label", "annotate", "patch", "scale", "rollout", "expose"];

@@ -142,8 +142,9 @@ impl Host<'_> {
         match cmd.as_str() {
             "kubectl" | "k" => {
                 let files = SessionFiles { env, loader: self.loader };
-                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, last_on_line: self.last.as_ref().is_some_and(|(l, f)| l == argv && (f.is_empty() || watches(argv))), filters: self.last.as_ref().map(|(_, f)| f.clone()).unwrap_or_default(), job: None };
+                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, last_on_line: self.last.as_ref().is_some_and(|(l, f)| l == argv && (f.is_empty() || watches(argv))), filters: self.last.as_ref().map(|(_, f)| f.clone()).unwrap_or_default(), job: None, writes: Vec::new() };
                 let code = kubectl::run(&mut ctx, &argv[1..]);
+                let writes = std::mem::take(&mut ctx.writes);
                 if ctx.interrupted {
                     self.interrupted = true;
                 }
@@ -156,6 +157,10 @@ impl Host<'_> {
                     // The terminal now belongs to the container's shell: the rest of this line waits.
                     self.attach = Some(a);
                     self.interrupted = true;
+                }
+                for (path, text) in writes {
+                    let p = env.resolve_path(&path);
+                    env.write_file(&p, &text);
                 }
                 code
             }
@@ -617,7 +622,7 @@ impl Session {
         }
         if a.remove {
             let files = SessionFiles { env: &self.env, loader: self.loader.as_ref() };
-            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None, live: false, last_on_line: false, filters: Vec::new(), job: None };
+            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None, live: false, last_on_line: false, filters: Vec::new(), job: None, writes: Vec::new() };
             let argv: Vec<String> = ["delete", "pod", a.pod.name.as_str(), "-n", a.pod.ns.as_str()].iter().map(|s| s.to_string()).collect();
             kubectl::run(&mut ctx, &argv);
         }

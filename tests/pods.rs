@@ -498,3 +498,17 @@ fn busybox_wget_fetches_from_services_and_pods() {
     let out = run(&mut s, "wget web2 && cat index.html | grep title");
     assert!(out.contains("saving to 'index.html'") && out.ends_with("<title>Welcome to nginx!</title>\n"), "{out}");
 }
+
+/// `kubectl cp` both ways through the container's tar: a page copied into the nginx volume is
+/// served, and copied back with GNU tar's warning about the leading slash.
+#[test]
+fn kubectl_cp_moves_files_between_the_machine_and_a_container() {
+    let mut s = lab();
+    run(&mut s, "echo '<h1>from the lab</h1>' > index.html");
+    assert_eq!(run(&mut s, "kubectl cp index.html web-0:/usr/share/nginx/html/index.html"), "");
+    assert_eq!(run(&mut s, "kubectl exec web-0 -- curl -s localhost"), "<h1>from the lab</h1>\n");
+    assert_eq!(run(&mut s, "kubectl cp web-0:/usr/share/nginx/html/index.html copy.html"), "tar: Removing leading `/' from member names\n");
+    assert_eq!(run(&mut s, "cat copy.html"), "<h1>from the lab</h1>\n");
+    assert_eq!(run(&mut s, "kubectl cp nope web-0:/tmp/x"), "error: nope doesn't exist in local filesystem\n");
+    assert_eq!(run(&mut s, "kubectl cp a b"), "error: one of src or dest must be a remote file specification\n");
+}

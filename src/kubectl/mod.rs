@@ -68,6 +68,8 @@ pub struct Ctx<'a> {
     pub filters: Vec<Vec<String>>,
     /// What holds a live terminal after the command returns: a watch, or a wait.
     pub job: Option<Job>,
+    /// Files the command writes on the lab machine (`kubectl cp POD:PATH FILE`).
+    pub writes: Vec<(String, String)>,
 }
 
 /// Something a live terminal keeps doing after the command returned, as the clock runs.
@@ -142,7 +144,7 @@ const COMMANDS: &[&str] = &[
 ];
 
 /// The commands kubelab models; the rest of [`COMMANDS`] say so.
-const MODELLED: &[&str] = &["create", "expose", "run", "set", "get", "delete", "rollout", "scale", "describe", "logs", "exec", "apply", "patch", "label", "annotate", "version", "help"];
+const MODELLED: &[&str] = &["create", "expose", "run", "set", "get", "delete", "rollout", "scale", "describe", "logs", "exec", "cp", "apply", "patch", "label", "annotate", "version", "help"];
 
 /// Runs `kubectl ARGS...` (argv without the leading `kubectl`).
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -195,6 +197,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "rollout" => rollout::run(ctx, &rest),
         "run" => exec::run(ctx, &rest),
         "logs" => exec::logs(ctx, &rest),
+        "cp" => exec::cp(ctx, &rest),
         "patch" => edit::patch(ctx, &rest),
         "label" => edit::label(ctx, &rest, "labels"),
         "annotate" => edit::label(ctx, &rest, "annotations"),
