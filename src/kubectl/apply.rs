@@ -229,9 +229,9 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         ctx.eprintln(&format!("error: must specify one of -f and -k\n\nSee 'kubectl {name} -h' for help and examples"));
         return 1;
     }
-    let (dry, output) = match (DryRun::of(&a), dryrun::output_of(&a)) {
-        (Ok(d), Ok(o)) => (d, o),
-        (Err(e), _) | (_, Err(e)) => {
+    let (dry, output) = match dryrun::options(&a) {
+        Ok(opts) => opts,
+        Err(e) => {
             ctx.eprintln(&e);
             return 1;
         }

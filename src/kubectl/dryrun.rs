@@ -41,6 +41,11 @@ impl DryRun {
     }
 }
 
+/// `--dry-run` and `-o` together, as every command that changes objects reads them.
+pub fn options(a: &Args) -> Result<(DryRun, Option<Format>), String> {
+    Ok((DryRun::of(a)?, output_of(a)?))
+}
+
 /// The `-o` of a command that changes objects: `None` when it prints `KIND/NAME VERB`.
 pub fn output_of(a: &Args) -> Result<Option<Format>, String> {
     if a.get("output").is_none() && a.get("template").is_none() {

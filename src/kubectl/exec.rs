@@ -221,8 +221,8 @@ pub fn cp(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     };
     let key = ObjKey::new(Kind::Pod, &n, &pod);
     let Some(container) = runnable(ctx, &key, a.get("container")) else { return 1 };
-    let image = ctx.sim.store.get(&key).and_then(|p| obj::arr_at(p, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container.as_str())).and_then(|c| obj::str_at(c, "/image")).map(String::from)).unwrap_or_default();
-    let gnu = crate::pod::dialect(&crate::pod::traits(&image), "sh") == crate::shell::Dialect::Dash;
+    // Debian images (dash) carry GNU tar; busybox and Alpine images busybox's.
+    let gnu = crate::pod::dialect_in(ctx.sim, &key, &container, "sh") == crate::shell::Dialect::Dash;
     let Some(view) = ctx.sim.fs_view(&key, &container) else { return 1 };
     let abs = if path.starts_with('/') { path.clone() } else { format!("/{path}") };
     if upload {
@@ -315,9 +315,9 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.eprintln("error: --rm should only be used for attached containers");
         return 1;
     }
-    let (dry, output) = match (DryRun::of(&a), dryrun::output_of(&a)) {
-        (Ok(d), Ok(o)) => (d, o),
-        (Err(e), _) | (_, Err(e)) => {
+    let (dry, output) = match dryrun::options(&a) {
+        Ok(opts) => opts,
+        Err(e) => {
             ctx.eprintln(&e);
             return 1;
         }

@@ -19,9 +19,9 @@ fn parse(ctx: &mut Ctx<'_>, cmd: &str, argv: &[String], flags: &[Flag]) -> Optio
             return None;
         }
     };
-    match (DryRun::of(&a), dryrun::output_of(&a)) {
-        (Ok(d), Ok(o)) => Some((a, d, o)),
-        (Err(e), _) | (_, Err(e)) => {
+    match dryrun::options(&a) {
+        Ok((d, o)) => Some((a, d, o)),
+        Err(e) => {
             ctx.eprintln(&e);
             None
         }

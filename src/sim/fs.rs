@@ -186,6 +186,18 @@ impl View {
     }
 }
 
+/// A ConfigMap's or Secret's data as the files and variables made from it hold it: a Secret's
+/// base64 decoded to its text.
+pub fn data_text(kind: Kind, o: &Value) -> VecMap<String, String> {
+    let mut data = VecMap::new();
+    for (k, v) in o.get("data").and_then(Value::as_object).into_iter().flatten() {
+        let text = v.as_str().unwrap_or("");
+        let text = if kind == Kind::Secret { crate::base64::decode(text).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default() } else { text.to_string() };
+        data.insert(k.clone(), text);
+    }
+    data
+}
+
 /// Directories an image ships: the top levels of its distribution's root and the few below
 /// that a lab visits.
 // k8s-diff: directories only; the files in them (binaries, libraries) are not modelled.
@@ -298,12 +310,7 @@ impl Sim {
             } else if v.get("configMap").is_some() || v.get("secret").is_some() {
                 let (kind, ptr) = if v.get("configMap").is_some() { (Kind::ConfigMap, "/configMap/name") } else { (Kind::Secret, "/secret/secretName") };
                 if let Some(src) = obj::str_at(v, ptr).and_then(|n| self.get(kind, &key.ns, n)) {
-                    for (k, val) in src.get("data").and_then(Value::as_object).into_iter().flatten() {
-                        let text = val.as_str().unwrap_or("");
-                        // A Secret's data is base64 in the API; the file holds the bytes.
-                        let text = if kind == Kind::Secret { crate::base64::decode(text).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default() } else { text.to_string() };
-                        mount.fixed.insert(k.clone(), text);
-                    }
+                    mount.fixed = data_text(kind, src);
                 }
                 mount.read_only = true;
             } else {

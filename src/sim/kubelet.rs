@@ -800,13 +800,7 @@ pub fn environment(sim: &Sim, pod: &Value, container: &str) -> Result<VecMap<Str
         let Some(o) = sim.get(kind, &ns, name) else {
             return if optional { Ok(None) } else { Err(format!("{word} \"{name}\" not found")) };
         };
-        let mut data = VecMap::new();
-        for (k, v) in o.get("data").and_then(Value::as_object).into_iter().flatten() {
-            let text = v.as_str().unwrap_or("");
-            let text = if kind == Kind::Secret { crate::base64::decode(text).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default() } else { text.to_string() };
-            data.insert(k.clone(), text);
-        }
-        Ok(Some(data))
+        Ok(Some(super::fs::data_text(kind, o)))
     };
     for from in obj::arr_at(&c, "/envFrom") {
         let prefix = obj::str_at(from, "/prefix").unwrap_or("");
