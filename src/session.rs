@@ -279,6 +279,8 @@ impl Host<'_> {
                     }
                 }
                 for a in runs {
+                    // xargs runs programs, not the shell's builtins; of those only `echo` is also
+                    // a program (/bin/echo) that xargs is given, and it is its default.
                     let c = if a[0] == "echo" {
                         out.out(&format!("{}\n", a[1..].join(" ")));
                         0
