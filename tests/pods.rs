@@ -481,6 +481,21 @@ fn hostname_f_and_the_short_version_warning() {
     assert_eq!(out.stderr(), "Flag --short has been deprecated, and will be removed in the future. The --short output will become the default.\n");
 }
 
+/// `uname` prints the pod's hostname (the UTS namespace is the pod's) and the node's kernel
+/// (its `nodeInfo.kernelVersion`), fields in uname's own order whatever the flags' order.
+#[test]
+fn uname_names_the_pod_and_the_nodes_kernel() {
+    let mut s = lab();
+    let pod = s.sim.get(kubelab::sim::Kind::Pod, "default", "web-1").unwrap().clone();
+    let node_name = kubelab::sim::obj::str_at(&pod, "/spec/nodeName").unwrap().to_string();
+    let kernel = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Node, "", &node_name).unwrap(), "/status/nodeInfo/kernelVersion").unwrap().to_string();
+    assert_eq!(run(&mut s, "kubectl exec web-1 -- uname -n"), "web-1\n");
+    assert_eq!(run(&mut s, "kubectl exec web-1 -- uname -r -s"), format!("Linux {kernel}\n"));
+    assert!(run(&mut s, "kubectl exec web-1 -- uname -a").starts_with(&format!("Linux web-1 {kernel} #")));
+    assert!(run(&mut s, "kubectl exec web-1 -- uname -a").ends_with(" x86_64 GNU/Linux\n"));
+    assert_eq!(run(&mut s, "kubectl exec web-1 -- uname"), "Linux\n");
+}
+
 /// busybox's `wget`: the page to stdout with `-qO-`, and busybox's words for a name that does
 /// not resolve and an error status.
 #[test]

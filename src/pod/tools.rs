@@ -100,7 +100,16 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
             0
         }
         "uname" => {
-            out.out(if flags.contains('a') { "Linux web 5.4.0-113-generic #127-Ubuntu SMP x86_64 GNU/Linux\n" } else { "Linux\n" });
+            // The node's kernel (its nodeInfo), the pod's hostname; fields in uname's fixed
+            // order whatever the order of the flags; `-a` leaves out the unknown -p and -i.
+            let node = host.sim.store.get(&host.pod).and_then(|p| crate::sim::obj::str_at(p, "/spec/nodeName")).unwrap_or("").to_string();
+            let release = host.sim.get(crate::sim::Kind::Node, "", &node).and_then(|n| crate::sim::obj::str_at(n, "/status/nodeInfo/kernelVersion")).unwrap_or("").to_string();
+            let hostname = env.var("HOSTNAME").unwrap_or("").to_string();
+            // k8s-diff: the kernel's version string without its build date.
+            let fields = [('s', "Linux"), ('n', &hostname), ('r', &release), ('v', "#127-Ubuntu SMP"), ('m', "x86_64"), ('o', "GNU/Linux")];
+            let all = flags.contains('a');
+            let chosen: Vec<&str> = fields.iter().filter(|(f, _)| all || flags.contains(*f)).map(|(_, v)| *v).collect();
+            out.out(&format!("{}\n", if chosen.is_empty() { "Linux".to_string() } else { chosen.join(" ") }));
             0
         }
         "grep" | "head" | "tail" | "wc" | "sort" => {
