@@ -496,6 +496,22 @@ fn uname_names_the_pod_and_the_nodes_kernel() {
     assert_eq!(run(&mut s, "kubectl exec web-1 -- uname"), "Linux\n");
 }
 
+/// A shell in a container starts in the image's WORKDIR (`/` for nginx; netshoot's Dockerfile
+/// sets `/root`) or the container's `workingDir`; the runtime sets no `USER`.
+#[test]
+fn exec_starts_in_the_working_directory() {
+    let mut s = lab();
+    assert_eq!(run(&mut s, "kubectl exec web-0 -- pwd"), "/\n");
+    assert!(run(&mut s, "kubectl exec web-0 -- ls").contains("usr\n"));
+    assert!(!run(&mut s, "kubectl exec web-0 -- env").contains("USER="));
+    run(&mut s, "kubectl run ns --image=nicolaka/netshoot -- sleep 3600");
+    run(&mut s, "cat > w.yaml <<'E'\napiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: w\n    image: busybox\n    workingDir: /tmp\n    command: [sleep, \"3600\"]\nE");
+    run(&mut s, "kubectl apply -f w.yaml");
+    s.sim.run_until_idle(120_000);
+    assert_eq!(run(&mut s, "kubectl exec ns -- pwd"), "/root\n");
+    assert_eq!(run(&mut s, "kubectl exec w -- pwd"), "/tmp\n");
+}
+
 /// busybox's `wget`: the page to stdout with `-qO-`, and busybox's words for a name that does
 /// not resolve and an error status.
 #[test]

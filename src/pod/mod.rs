@@ -305,13 +305,20 @@ pub fn main_process(sim: &mut Sim, key: &ObjKey, container: &str, argv: &[String
 }
 
 /// A fresh shell environment for container `container` of `key`.
+/// The shell starts in the container's working directory (`workingDir`, else the image's
+/// `WORKDIR`); the runtime sets no `USER`.
 pub fn new_env(sim: &Sim, key: &ObjKey, container: &str) -> Env {
     let mut env = Env::new();
+    env.unset_var("USER");
     if let Some(pod) = sim.store.get(key) {
         for (k, v) in container_env(sim, pod, container) {
             env.set_var(&k, &v);
             env.exported.insert(k);
         }
+        let c = obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container));
+        let image = c.and_then(|c| obj::str_at(c, "/image")).unwrap_or("");
+        let dir = c.and_then(|c| obj::str_at(c, "/workingDir")).unwrap_or_else(|| crate::sim::fs::image_workdir(image));
+        env.set_var("PWD", dir);
     }
     env
 }

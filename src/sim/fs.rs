@@ -214,6 +214,11 @@ pub fn image_dirs(image: &str) -> &'static [&'static str] {
     }
 }
 
+/// The image's `WORKDIR`: netshoot's Dockerfile sets `/root`; the others here set none (`/`).
+pub fn image_workdir(image: &str) -> &'static str {
+    if super::images::normalize(image).unwrap_or_default().contains("netshoot") { "/root" } else { "/" }
+}
+
 /// Files an image ships (before any volume hides them).
 pub fn image_files(image: &str) -> VecMap<String, String> {
     let mut m = VecMap::new();
