@@ -360,20 +360,30 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                     sim.previous_logs.insert(id, old);
                 }
             }
+            // The images' entrypoints: what they print, and whether they run their server
+            // (`serving`) or give up at once (in `ran`).
+            let mut ran: VecMap<String, (u64, i32)> = VecMap::new();
+            let mut serving: Vec<String> = Vec::new();
             for c in containers(pod) {
                 let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
-                let image = c.get("image").and_then(Value::as_str).unwrap_or_default();
-                let lines = startup_log(image, sim.unix_at(sim.now()));
-                sim.logs.entry((uid.to_string(), name)).or_default().extend(lines);
+                let start = super::entrypoint::start(sim, key, &c);
+                sim.logs.entry((uid.to_string(), name.clone())).or_default().extend(start.lines);
+                match start.exit {
+                    Some(code) => {
+                        ran.insert(name, (150, code));
+                    }
+                    None if start.server => serving.push(name),
+                    None => {}
+                }
             }
             // Main processes that end: run them (their output is the container's log), unless
             // the lab has no runner or cannot run them (then `behaviour` guesses).
-            let mut ran: VecMap<String, (u64, i32)> = VecMap::new();
             if let Some(runner) = sim.runner.clone() {
                 for c in containers(pod) {
                     let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
                     let argv: Vec<String> = obj::arr_at(&c, "/command").iter().chain(obj::arr_at(&c, "/args")).filter_map(|v| v.as_str().map(String::from)).collect();
-                    if argv.is_empty() || behaviour(&c, info.as_ref()).is_none() {
+                    let named = c.get("name").and_then(Value::as_str).unwrap_or_default();
+                    if argv.is_empty() || ran.contains_key(named) || serving.iter().any(|n| n == named) || behaviour(&c, info.as_ref()).is_none() {
                         continue;
                     }
                     let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
@@ -399,8 +409,10 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
                 let probe = c.get("readinessProbe").is_some();
                 all_ready &= !probe;
-                let ran = c.get("name").and_then(Value::as_str).and_then(|n| ran.get(n)).copied();
-                if let Some(b) = ran.or_else(|| behaviour(&c, info.as_ref())) {
+                let cname = c.get("name").and_then(Value::as_str).unwrap_or_default();
+                let ran = ran.get(cname).copied();
+                let guess = if serving.iter().any(|n| n == cname) { None } else { behaviour(&c, info.as_ref()) };
+                if let Some(b) = ran.or(guess) {
                     exits = Some(exits.map_or(b, |e: (u64, i32)| if b.0 < e.0 { b } else { e }));
                 }
                 // A restarted container's last state is how the one before it ended.
@@ -573,27 +585,6 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             }
         }
     }
-}
-
-/// What an image prints when it starts (the official nginx image's entrypoint; nginx-slim is silent).
-fn startup_log(image: &str, unix: i64) -> Vec<String> {
-    let full = images::normalize(image).unwrap_or_default();
-    if !full.starts_with("docker.io/library/nginx:") {
-        return Vec::new();
-    }
-    let stamp = super::time::rfc3339(unix).replace('-', "/").replace('T', " ").trim_end_matches('Z').to_string();
-    vec![
-        "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration".into(),
-        "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/".into(),
-        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh".into(),
-        "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf".into(),
-        "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf".into(),
-        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh".into(),
-        "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh".into(),
-        "/docker-entrypoint.sh: Configuration complete; ready for start up".into(),
-        format!("{stamp} [notice] 1#1: using the \"epoll\" event method"),
-        format!("{stamp} [notice] 1#1: start worker processes"),
-    ]
 }
 
 fn sim_rand(sim: &mut Sim) -> u64 {

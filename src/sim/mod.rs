@@ -12,6 +12,7 @@
 pub mod controllers;
 pub mod defaults;
 pub mod dns;
+pub mod entrypoint;
 pub mod fs;
 pub mod images;
 pub mod kubelet;
