@@ -80,6 +80,40 @@ pub enum Style {
     Err,
 }
 
+/// Splits terminal text at its SGR escape sequences (`ESC [ 0;32 m`, as go-colortext writes
+/// them for `kubectl cluster-info`): each piece with the foreground colour in force (30-37, or
+/// 0 for the default), without the sequences.
+pub fn sgr_spans(text: &str) -> Vec<(u8, &str)> {
+    let mut spans = Vec::new();
+    let mut colour = 0u8;
+    let mut rest = text;
+    while let Some(at) = rest.find("\x1b[") {
+        if at > 0 {
+            spans.push((colour, &rest[..at]));
+        }
+        let after = &rest[at + 2..];
+        let Some(end) = after.find(|c: char| !(c.is_ascii_digit() || c == ';')) else {
+            rest = "";
+            break;
+        };
+        if after.as_bytes()[end] == b'm' {
+            for code in after[..end].split(';') {
+                match code.parse::<u8>() {
+                    Ok(0) | Err(_) => colour = 0,
+                    Ok(c @ 30..=37) => colour = c,
+                    Ok(39) => colour = 0,
+                    Ok(_) => {}
+                }
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    if !rest.is_empty() {
+        spans.push((colour, rest));
+    }
+    spans
+}
+
 /// One terminal as the page shows it.
 #[derive(Clone, Debug, Default)]
 pub struct TermView {
@@ -590,6 +624,15 @@ pub fn compare_file() -> (String, String) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sgr_sequences_colour_the_text_between_them() {
+        let spans = super::sgr_spans("\x1b[0;32mCoreDNS\x1b[0m is running at \x1b[0;33mhttps://x\x1b[0m\n");
+        assert_eq!(spans, vec![(32, "CoreDNS"), (0, " is running at "), (33, "https://x"), (0, "\n")]);
+        assert_eq!(super::sgr_spans("plain"), vec![(0, "plain")]);
+        // A sequence cut short drops what follows rather than showing escape bytes.
+        assert_eq!(super::sgr_spans("a\x1b[0;3"), vec![(0, "a")]);
+    }
+
     use super::*;
 
     fn text(lab: &Lab, t: usize) -> String {

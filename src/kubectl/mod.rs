@@ -15,6 +15,7 @@ pub mod edit;
 pub mod errors;
 pub mod exec;
 pub mod generators;
+pub mod info;
 pub mod get;
 pub mod jsonpath;
 pub mod rollout;
@@ -144,7 +145,7 @@ const COMMANDS: &[&str] = &[
 ];
 
 /// The commands kubelab models; the rest of [`COMMANDS`] say so.
-const MODELLED: &[&str] = &["create", "expose", "run", "set", "get", "delete", "rollout", "scale", "describe", "logs", "exec", "cp", "apply", "patch", "label", "annotate", "version", "help"];
+const MODELLED: &[&str] = &["create", "expose", "run", "set", "get", "delete", "rollout", "scale", "describe", "logs", "exec", "cp", "apply", "patch", "label", "annotate", "version", "cluster-info", "config", "api-resources", "help"];
 
 /// Runs `kubectl ARGS...` (argv without the leading `kubectl`).
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -201,28 +202,10 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "patch" => edit::patch(ctx, &rest),
         "label" => edit::label(ctx, &rest, "labels"),
         "annotate" => edit::label(ctx, &rest, "annotations"),
-        "version" => {
-            let s = &ctx.sim.profile;
-            let kv = s.kubectl_version.clone().unwrap_or_else(|| s.kubernetes_version.clone());
-            let sv = s.kubernetes_version.clone();
-            if rest.iter().any(|a| a == "--short") && (24..28).contains(&ctx.kubectl_minor()) {
-                ctx.eprintln("Flag --short has been deprecated, and will be removed in the future. The --short output will become the default.");
-            }
-            if rest.iter().any(|a| a == "--short") || ctx.kubectl_minor() >= 28 {
-                // The kustomize each kubectl release embeds.
-                let kustomize = match ctx.kubectl_minor() {
-                    ..=24 => "v4.5.4",
-                    25 | 26 => "v4.5.7",
-                    27 => "v5.0.1",
-                    28..=30 => "v5.0.4-0.20230601165947-6ce0bf390ce3",
-                    _ => "v5.4.2",
-                };
-                ctx.println(&format!("Client Version: v{kv}\nKustomize Version: {kustomize}\nServer Version: v{sv}"));
-            } else {
-                ctx.println(&format!("Client Version: v{kv}\nServer Version: v{sv}"));
-            }
-            0
-        }
+        "version" => info::version(ctx, &rest),
+        "cluster-info" => info::cluster_info(ctx, &rest),
+        "config" => info::config(ctx, &rest),
+        "api-resources" => info::api_resources(ctx, &rest),
         "help" | "--help" | "-h" => {
             ctx.println(USAGE);
             0

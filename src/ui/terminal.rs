@@ -23,7 +23,15 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
             Style::Out => "out",
             Style::Err => "err",
         };
-        html! { <span class={class}>{ text.clone() }</span> }
+        if !text.contains('\x1b') {
+            return html! { <span class={class}>{ text.clone() }</span> };
+        }
+        // Colours written as escape sequences (kubectl cluster-info).
+        let spans = crate::lab::sgr_spans(text).into_iter().map(|(colour, piece)| {
+            let class = if colour == 0 { class.to_string() } else { format!("{class} sgr-{colour}") };
+            html! { <span class={class}>{ piece.to_string() }</span> }
+        });
+        html! { <>{ for spans }</> }
     });
     let cont = if app.pending[t].is_empty() { Html::default() } else {
         let lines = app.pending[t].split('\n').enumerate().map(|(i, l)| if i == 0 { format!("{l}\n") } else { format!("> {l}\n") }).collect::<String>();
