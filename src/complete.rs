@@ -11,7 +11,7 @@ use crate::sim::Kind;
 const BUILTINS: &[&str] = &["cd", "clear", "echo", "pwd"];
 
 /// kubectl's commands a lab uses.
-const VERBS: &[&str] = &["annotate", "apply", "cp", "create", "delete", "describe", "exec", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale", "set", "version"];
+const VERBS: &[&str] = &["annotate", "api-resources", "apply", "cluster-info", "config", "cp", "create", "delete", "describe", "events", "exec", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale", "set", "version"];
 
 /// Verbs that take `TYPE [NAME]`.
 const TYPED: &[&str] = &["get", "describe", "delete", "label", "annotate", "patch", "scale", "rollout", "expose"];
@@ -102,6 +102,7 @@ fn kubectl_candidates(session: &Session, t: usize, args: &[&str], word: &str) ->
         "rollout" if rest.len() == 1 => ["deployment", "statefulset"].iter().map(|s| s.to_string()).collect(),
         "rollout" => rest.get(1).and_then(|t| Kind::from_arg(t)).map(names).unwrap_or_default(),
         "create" if rest.is_empty() => vec!["deployment".into(), "namespace".into()],
+        "config" if rest.is_empty() => ["current-context", "get-clusters", "get-contexts", "get-users", "use-context", "view"].iter().map(|s| s.to_string()).collect(),
         "set" if rest.is_empty() => vec!["image".into()],
         "set" if rest.len() == 1 => ["deployment", "pod", "replicaset", "statefulset"].iter().map(|s| s.to_string()).collect(),
         "set" => rest.get(1).and_then(|t| Kind::from_arg(t)).map(names).unwrap_or_default(),
@@ -141,7 +142,8 @@ mod tests {
         lab.advance(30_000);
         let s = &lab.session;
         assert_eq!(complete(s, 0, "kub"), (0, vec!["kubectl".to_string()]));
-        assert_eq!(complete(s, 0, "kubectl ap").1, ["apply"], "only the commands kubelab models");
+        assert_eq!(complete(s, 0, "kubectl ap").1, ["api-resources", "apply"], "only the commands kubelab models");
+        assert_eq!(complete(s, 0, "kubectl config cu").1, ["current-context"]);
         assert_eq!(complete(s, 0, "kubectl set image sts w").1, ["web"]);
         assert_eq!(complete(s, 0, "kubectl apply -f w").1, ["web.yaml"]);
         assert_eq!(complete(s, 0, "kubectl get statef").1, ["statefulsets"]);

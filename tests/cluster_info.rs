@@ -84,3 +84,24 @@ fn api_resources_sorts_by_group_then_name_and_filters() {
     );
     assert_eq!(run(&mut s, "kubectl api-resources -o name --api-group=apps").0.lines().next(), Some("controllerrevisions.apps"));
 }
+
+/// `kubectl events` (event_printer.go): oldest first, the object as `Kind/name`, nothing found
+/// said on stderr; `--for` and `--types` filter.
+#[test]
+fn events_lists_the_namespaces_events_oldest_first() {
+    let mut s = session();
+    assert_eq!(run(&mut s, "kubectl events"), (String::new(), "No events found in default namespace.\n".into(), 0));
+    assert_eq!(run(&mut s, "kubectl events -A --types=warning"), (String::new(), "No events found.\n".into(), 0));
+    run(&mut s, "kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
+    let (out, _, _) = run(&mut s, "kubectl events --for pod/web-1");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("LAST SEEN   TYPE     REASON      OBJECT      MESSAGE"), "{out}");
+    let reasons: Vec<&str> = lines[1..].iter().map(|l| l.split_whitespace().nth(2).unwrap()).collect();
+    assert_eq!(reasons, ["Scheduled", "Pulling", "Pulled", "Created", "Started"]);
+    assert!(lines[1..].iter().all(|l| l.contains(" Pod/web-1 ")));
+    let all = run(&mut s, "kubectl events -A").0;
+    assert!(all.starts_with("NAMESPACE   LAST SEEN"), "{all}");
+    assert_eq!(run(&mut s, "kubectl events --for web-0").1, "error: --for must be in resource/name form\n");
+    assert_eq!(run(&mut s, "kubectl events --types=Info").1, "error: valid --types are Normal or Warning\n");
+}

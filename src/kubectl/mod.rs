@@ -13,6 +13,7 @@ pub mod dryrun;
 pub mod duration;
 pub mod edit;
 pub mod errors;
+pub mod events;
 pub mod exec;
 pub mod generators;
 pub mod info;
@@ -145,7 +146,7 @@ const COMMANDS: &[&str] = &[
 ];
 
 /// The commands kubelab models; the rest of [`COMMANDS`] say so.
-const MODELLED: &[&str] = &["create", "expose", "run", "set", "get", "delete", "rollout", "scale", "describe", "logs", "exec", "cp", "apply", "patch", "label", "annotate", "version", "cluster-info", "config", "api-resources", "help"];
+const MODELLED: &[&str] = &["create", "expose", "run", "set", "get", "delete", "rollout", "scale", "describe", "logs", "exec", "cp", "apply", "patch", "label", "annotate", "version", "cluster-info", "config", "api-resources", "events", "help"];
 
 /// Runs `kubectl ARGS...` (argv without the leading `kubectl`).
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -206,6 +207,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "cluster-info" => info::cluster_info(ctx, &rest),
         "config" => info::config(ctx, &rest),
         "api-resources" => info::api_resources(ctx, &rest),
+        "events" => events::events(ctx, &rest),
         "help" | "--help" | "-h" => {
             ctx.println(USAGE);
             0
