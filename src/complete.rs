@@ -103,7 +103,7 @@ fn kubectl_candidates(session: &Session, t: usize, args: &[&str], word: &str) ->
         "rollout" => rest.get(1).and_then(|t| Kind::from_arg(t)).map(names).unwrap_or_default(),
         "create" if rest.is_empty() => vec!["deployment".into(), "namespace".into()],
         "config" if rest.is_empty() => ["current-context", "get-clusters", "get-contexts", "get-users", "use-context", "view"].iter().map(|s| s.to_string()).collect(),
-        "set" if rest.is_empty() => vec!["image".into()],
+        "set" if rest.is_empty() => vec!["env".into(), "image".into()],
         "set" if rest.len() == 1 => ["deployment", "pod", "replicaset", "statefulset"].iter().map(|s| s.to_string()).collect(),
         "set" => rest.get(1).and_then(|t| Kind::from_arg(t)).map(names).unwrap_or_default(),
         v if TYPED.contains(&v) => match rest.len() {

@@ -491,3 +491,27 @@ fn describe_node_shows_conditions_capacity_and_its_pods() {
     assert!(out.contains("  cpu                250m (12%)  0 (0%)\n"), "{out}");
     assert!(out.ends_with("Events:              <none>\n"), "{out}");
 }
+
+/// `kubectl set env` (set_env.go): `env updated`; new variables last, existing ones replaced
+/// in place, `KEY-` removes, nothing printed when nothing changes; `--from` a Secret adds a
+/// reference per key (named by keyToEnvName, after `--prefix`); `--list` in its own words;
+/// IsEnvVarName's error for a bad name.
+#[test]
+fn set_env_updates_lists_and_refuses_bad_names() {
+    let mut s = session();
+    run(&mut s, "kubectl create deployment web --image=nginx");
+    run(&mut s, "kubectl create secret generic db --from-literal=db-password=x");
+    assert_eq!(run(&mut s, "kubectl set env deploy/web A=1 B=2"), ("deployment.apps/web env updated\n".into(), String::new(), 0));
+    assert_eq!(run(&mut s, "kubectl set env deploy/web C=0 A=3 B-").0, "deployment.apps/web env updated\n");
+    assert_eq!(run(&mut s, "kubectl set env deploy/web A=3"), (String::new(), String::new(), 0));
+    assert_eq!(run(&mut s, "kubectl set env deploy/web --from=secret/db --prefix=DB_").0, "deployment.apps/web env updated\n");
+    assert_eq!(
+        run(&mut s, "kubectl set env deploy/web --list").0,
+        "# Deployment web, container nginx\nA=3\nC=0\n# DB_DB_PASSWORD from secret db, key db-password\n"
+    );
+    let (_, err, code) = run(&mut s, "kubectl set env deploy/web 1A=x");
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: \"1A\" is not a valid key name: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit"), "{err}");
+    // The template changed three times: the Deployment rolled out a new ReplicaSet each time.
+    assert_eq!(run(&mut s, "kubectl get rs --no-headers").0.lines().count(), 4);
+}

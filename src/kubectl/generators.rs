@@ -64,23 +64,29 @@ fn strip_client_fields(o: &mut Value) {
 
 const SET_FLAGS: &[Flag] = &[f("all", None, false), f("selector", Some('l'), true), f("dry-run", None, true), f("output", Some('o'), true), f("local", None, false), f("record", None, false), f("filename", Some('f'), true)];
 
-/// `kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER=IMAGE ...` (`*=IMAGE` for every
-/// container): `deployment.apps/web image updated`, nothing when nothing changes.
+/// `kubectl set image|env`.
 pub fn set(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let Some((sub, rest)) = argv.split_first() else {
         ctx.eprintln("error: Required resource not specified.\nSee 'kubectl set -h' for help and examples");
         return 1;
     };
-    if sub != "image" {
-        let known = ["env", "image", "resources", "selector", "serviceaccount", "subject"];
-        let msg = if known.contains(&sub.as_str()) {
-            format!("error: kubelab does not model `kubectl set {sub}` yet; edit the manifest and apply it")
-        } else {
-            format!("error: unknown command \"{sub}\" for \"kubectl set\"")
-        };
-        ctx.eprintln(&msg);
-        return 1;
+    match sub.as_str() {
+        "image" => set_image(ctx, rest),
+        "env" => set_env(ctx, rest),
+        "resources" | "selector" | "serviceaccount" | "subject" => {
+            ctx.eprintln(&format!("error: kubelab does not model `kubectl set {sub}` yet; edit the manifest and apply it"));
+            1
+        }
+        _ => {
+            ctx.eprintln(&format!("error: unknown command \"{sub}\" for \"kubectl set\""));
+            1
+        }
     }
+}
+
+/// `kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER=IMAGE ...` (`*=IMAGE` for every
+/// container): `deployment.apps/web image updated`, nothing when nothing changes.
+fn set_image(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
     let Some((a, dry, out)) = parse(ctx, "set image", rest, SET_FLAGS) else { return 1 };
     if a.bool("help") {
         ctx.println("Update existing container image(s) of resources.\n\nUsage:\n  kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]");
@@ -95,8 +101,195 @@ pub fn set(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.eprintln("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl set image -h' for help and examples");
         return 1;
     }
+    update_pod_specs(ctx, &a, dry, out.as_ref(), &objects, "image updated", |_, _, containers| {
+        for pair in &pairs {
+            let (container, image) = pair.split_once('=').unwrap_or((pair, ""));
+            let mut found = false;
+            for c in containers.iter_mut().filter(|c| container == "*" || c.get("name").and_then(Value::as_str) == Some(container)) {
+                c["image"] = jv!(image);
+                found = true;
+            }
+            if !found {
+                return Err(format!("error: unable to find container named \"{container}\""));
+            }
+        }
+        Ok(())
+    })
+}
+
+const ENV_FLAGS: &[Flag] = &[
+    f("all", None, false), f("selector", Some('l'), true), f("dry-run", None, true), f("output", Some('o'), true), f("local", None, false), f("filename", Some('f'), true),
+    f("env", Some('e'), true), f("containers", Some('c'), true), f("list", None, false), f("resolve", None, false), f("overwrite", None, false), f("from", None, true), f("keys", None, true), f("prefix", None, true),
+];
+
+/// `kubectl set env (TYPE NAME | TYPE/NAME) KEY=VALUE ... KEY- ...` (set_env.go): new
+/// variables go at the end, existing ones are replaced in place, `KEY-` removes; `--from` a
+/// Secret or ConfigMap adds a reference per key; `--list` prints the variables.
+fn set_env(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
+    let Some((a, dry, out)) = parse(ctx, "set env", rest, ENV_FLAGS) else { return 1 };
+    if a.bool("help") {
+        ctx.println("Update environment variables on a pod template.\n\nUsage:\n  kubectl set env RESOURCE/NAME KEY_1=VAL_1 ... KEY_N=VAL_N [options]");
+        return 0;
+    }
+    // SplitEnvironmentFromResources: resources first, then the changes.
+    let split = a.positional.iter().position(|p| p.contains('=') || (p.ends_with('-') && p.len() > 1)).unwrap_or(a.positional.len());
+    let (objects, changes) = a.positional.split_at(split);
+    if changes.iter().any(|p| !(p.contains('=') || p.ends_with('-'))) {
+        ctx.eprintln(&format!("error: all resources must be specified before environment changes: {}", a.positional.join(" ")));
+        return 1;
+    }
+    if objects.is_empty() {
+        ctx.eprintln("error: one or more resources must be specified as <resource> <name> or <resource>/<name>");
+        return 1;
+    }
+    if a.bool("list") && a.get("output").is_some() {
+        ctx.eprintln("error: --list and --output may not be specified together");
+        return 1;
+    }
+    // envutil.ParseEnv.
+    let mut set: Vec<Value> = Vec::new();
+    let mut remove: Vec<String> = Vec::new();
+    for spec in a.all("env").iter().chain(changes) {
+        if let Some((k, v)) = spec.split_once('=') {
+            if let Err(e) = crate::sim::validation::env_var_name(k) {
+                ctx.eprintln(&format!("error: \"{k}\" is not a valid key name: {e}"));
+                return 1;
+            }
+            set.push(jv!({"name": k, "value": v}));
+        } else if let Some(k) = spec.strip_suffix('-') {
+            remove.push(k.to_string());
+        } else {
+            ctx.eprintln(&format!("error: unknown environment variable: {spec}"));
+            return 1;
+        }
+    }
     let ns = ctx.namespace(&a);
-    let query = match resolve(&objects) {
+    if let Some(from) = a.get("from") {
+        let keys: Vec<String> = a.get("keys").map(|k| k.split(',').map(String::from).collect()).unwrap_or_default();
+        let (kind, name) = match from.split_once('/').map(|(t, n)| (Kind::from_arg(t), n)) {
+            Some((Some(k @ (Kind::Secret | Kind::ConfigMap)), n)) => (k, n.to_string()),
+            _ => {
+                ctx.eprintln("error: unsupported resource specified in --from");
+                return 1;
+            }
+        };
+        let Some(source) = ctx.sim.get(kind, &ns, &name).cloned() else {
+            ctx.eprintln(&api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name }, None));
+            return 1;
+        };
+        // k8s-diff: the keys in their sorted order (kubectl ranges over a Go map).
+        let data = source.get("data").and_then(Value::as_object).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        let prefix = a.get("prefix").unwrap_or("");
+        for key in data.into_iter().filter(|k| keys.is_empty() || keys.contains(k)) {
+            let env_name: String = key.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c.to_ascii_uppercase() } else { '_' }).collect();
+            let reference = if kind == Kind::Secret { "secretKeyRef" } else { "configMapKeyRef" };
+            let mut v = jv!({"name": format!("{prefix}{env_name}"), "valueFrom": {}});
+            v["valueFrom"][reference] = jv!({"key": key, "name": name});
+            set.push(v);
+        }
+    } else if let Some(prefix) = a.get("prefix") {
+        for v in &mut set {
+            let n = v["name"].as_str().unwrap_or("").to_string();
+            v["name"] = jv!(format!("{prefix}{n}"));
+        }
+    }
+    let selector = a.get("containers").unwrap_or("*").to_string();
+    let list = a.bool("list");
+    let mut listing = String::new();
+    let code = update_pod_specs(ctx, &a, if list { DryRun::Client } else { dry }, out.as_ref(), objects, if list { "" } else { "env updated" }, |kind, name, containers| {
+        let chosen: Vec<&mut Value> = containers.iter_mut().filter(|c| crate::shell::pattern::glob_match(&selector, c.get("name").and_then(Value::as_str).unwrap_or(""))).collect();
+        if chosen.is_empty() {
+            return Err(format!("warning: {kind}/{name} does not have any containers matching \"{selector}\""));
+        }
+        for c in chosen {
+            let old = c.get("env").and_then(Value::as_array).cloned().unwrap_or_default();
+            let new = update_env(&old, &set, &remove);
+            if list {
+                listing.push_str(&format!("# {kind} {name}, container {}\n", c.get("name").and_then(Value::as_str).unwrap_or("")));
+                for e in &new {
+                    let n = e.get("name").and_then(Value::as_str).unwrap_or("");
+                    match e.get("valueFrom") {
+                        None => listing.push_str(&format!("{n}={}\n", e.get("value").and_then(Value::as_str).unwrap_or(""))),
+                        Some(from) => listing.push_str(&format!("# {n} from {}\n", ref_string(from))),
+                    }
+                }
+                continue;
+            }
+            if new.is_empty() {
+                if let Some(m) = c.as_object_mut() {
+                    m.remove("env");
+                }
+            } else {
+                c["env"] = Value::Array(new);
+            }
+        }
+        Ok(())
+    });
+    if list {
+        ctx.out.out(&listing);
+    }
+    code
+}
+
+/// set_env.go's updateEnv.
+fn update_env(existing: &[Value], set: &[Value], remove: &[String]) -> Vec<Value> {
+    let name = |v: &Value| v.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+    let mut covered: Vec<String> = remove.to_vec();
+    let mut out = Vec::new();
+    for e in existing {
+        let n = name(e);
+        if covered.contains(&n) {
+            continue;
+        }
+        match set.iter().find(|s| name(s) == n) {
+            Some(newer) => {
+                covered.push(n);
+                out.push(newer.clone());
+            }
+            None => out.push(e.clone()),
+        }
+    }
+    for e in set {
+        let n = name(e);
+        if !covered.contains(&n) {
+            covered.push(n);
+            out.push(e.clone());
+        }
+    }
+    out
+}
+
+/// envutil.GetEnvVarRefString.
+fn ref_string(from: &Value) -> String {
+    let s = |p: &str| obj::str_at(from, p).unwrap_or("").to_string();
+    if from.get("configMapKeyRef").is_some() {
+        format!("configmap {}, key {}", s("/configMapKeyRef/name"), s("/configMapKeyRef/key"))
+    } else if from.get("secretKeyRef").is_some() {
+        format!("secret {}, key {}", s("/secretKeyRef/name"), s("/secretKeyRef/key"))
+    } else if from.get("fieldRef").is_some() {
+        format!("field path {}", s("/fieldRef/fieldPath"))
+    } else if from.get("resourceFieldRef").is_some() {
+        let c = s("/resourceFieldRef/containerName");
+        format!("resource field {}{}", if c.is_empty() { String::new() } else { format!("{c}/") }, s("/resourceFieldRef/resource"))
+    } else {
+        "invalid source".into()
+    }
+}
+
+/// Changes the pod spec's containers of each named object with `edit` (given the object's
+/// Kind and name), then sends the update (or not, in a dry run) and prints `op`; an object
+/// whose spec did not change is left alone and not printed.
+fn update_pod_specs(
+    ctx: &mut Ctx<'_>,
+    a: &Args,
+    dry: DryRun,
+    out: Option<&super::get::Format>,
+    objects: &[String],
+    op: &str,
+    mut edit: impl FnMut(Kind, &str, &mut Vec<Value>) -> Result<(), String>,
+) -> i32 {
+    let ns = ctx.namespace(a);
+    let query = match resolve(objects) {
         Ok(q) => q,
         Err(e) => {
             ctx.eprintln(&e);
@@ -122,29 +315,24 @@ pub fn set(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 }
             };
             let before = o.clone();
-            for pair in &pairs {
-                let (container, image) = pair.split_once('=').unwrap_or((pair, ""));
-                let Some(list) = o.pointer_mut(path).and_then(Value::as_array_mut) else { continue };
-                let mut found = false;
-                for c in list.iter_mut().filter(|c| container == "*" || c.get("name").and_then(Value::as_str) == Some(container)) {
-                    c["image"] = jv!(image);
-                    found = true;
+            let Some(list) = o.pointer_mut(path).and_then(Value::as_array_mut) else { continue };
+            if let Err(e) = edit(kind, &name, list) {
+                ctx.eprintln(&e);
+                if e.starts_with("warning:") {
+                    continue;
                 }
-                if !found {
-                    ctx.eprintln(&format!("error: unable to find container named \"{container}\""));
-                    return 1;
-                }
+                return 1;
             }
-            if o == before {
+            if o == before || op.is_empty() {
                 continue;
             }
-            let op = dry.op("image updated");
+            let op = dry.op(op);
             match dry {
-                DryRun::Client => dryrun::print(ctx, out.as_ref(), kind, &o, &op),
+                DryRun::Client => dryrun::print(ctx, out, kind, &o, &op),
                 _ => {
                     let mut shadow = (dry == DryRun::Server).then(|| ctx.sim.clone());
                     match shadow.as_mut().unwrap_or(&mut *ctx.sim).update(o) {
-                        Ok(after) => dryrun::print(ctx, out.as_ref(), kind, &after, &op),
+                        Ok(after) => dryrun::print(ctx, out, kind, &after, &op),
                         Err(e) => {
                             ctx.eprintln(&api_error(&e, None));
                             code = 1;

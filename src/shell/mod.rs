@@ -36,7 +36,7 @@ pub mod files;
 mod guard;
 mod param;
 mod parse;
-mod pattern;
+pub(crate) mod pattern;
 mod print;
 mod redirect;
 mod syntax;

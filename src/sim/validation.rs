@@ -236,3 +236,13 @@ pub fn go_map(m: &crate::collections::VecMap<String, String>) -> String {
     let inner: Vec<String> = m.iter().map(|(k, v)| format!("{}:{}", crate::textutils::go_quote(k), crate::textutils::go_quote(v))).collect();
     format!("map[string]string{{{}}}", inner.join(", "))
 }
+
+/// apimachinery's IsEnvVarName: `[-._a-zA-Z][-._a-zA-Z0-9]*`, with RegexError's examples.
+pub fn env_var_name(name: &str) -> Result<(), String> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || "-._".contains(c);
+    if name.chars().next().is_some_and(|c| ok_char(c) && !c.is_ascii_digit()) && name.chars().all(ok_char) {
+        Ok(())
+    } else {
+        Err("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')".into())
+    }
+}
