@@ -11,7 +11,7 @@ use crate::sim::Kind;
 const BUILTINS: &[&str] = &["cd", "clear", "echo", "pwd"];
 
 /// kubectl's commands a lab uses.
-const VERBS: &[&str] = &["annotate", "api-resources", "apply", "cluster-info", "config", "cp", "create", "delete", "describe", "events", "exec", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale", "set", "version"];
+const VERBS: &[&str] = &["annotate", "api-resources", "apply", "cluster-info", "config", "cp", "create", "delete", "describe", "events", "exec", "expose", "get", "label", "logs", "patch", "port-forward", "rollout", "run", "scale", "set", "version"];
 
 /// Verbs that take `TYPE [NAME]`.
 const TYPED: &[&str] = &["get", "describe", "delete", "label", "annotate", "patch", "scale", "rollout", "expose"];
@@ -97,7 +97,7 @@ fn kubectl_candidates(session: &Session, t: usize, args: &[&str], word: &str) ->
         session.sim.store.list(kind, list_ns).map(|(k, _)| k.name.clone()).collect()
     };
     match *verb {
-        "logs" | "exec" if rest.is_empty() => names(Kind::Pod),
+        "logs" | "exec" | "port-forward" if rest.is_empty() => names(Kind::Pod),
         "rollout" if rest.is_empty() => ["history", "restart", "status", "undo"].iter().map(|s| s.to_string()).collect(),
         "rollout" if rest.len() == 1 => ["deployment", "statefulset"].iter().map(|s| s.to_string()).collect(),
         "rollout" => rest.get(1).and_then(|t| Kind::from_arg(t)).map(names).unwrap_or_default(),

@@ -21,6 +21,8 @@ pub struct Session {
     /// from outside, instead of each watch running until nothing more changes.
     pub live: bool,
     terms: Vec<Term>,
+    /// The port-forwards listening on the lab machine, with the terminal that started each.
+    forwards: Vec<(usize, kubectl::exec::PortForward)>,
 }
 
 /// What belongs to one terminal: its own shell process on the lab machine (variables, exports,
@@ -32,6 +34,9 @@ struct Term {
     process: Option<Env>,
     attached: Option<(kubectl::exec::Attach, Env)>,
     job: Option<kubectl::Job>,
+    /// What a job of this terminal printed while another terminal's line ran (a port-forward
+    /// taking a connection), shown at its next poll.
+    pending: String,
 }
 
 /// Files as kubectl sees them: the shell's in-memory files, then the loader.
@@ -95,6 +100,11 @@ struct Host<'a> {
     /// piped into.
     last: Option<(Vec<String>, Vec<Vec<String>>)>,
     job: Option<kubectl::Job>,
+    /// The port-forwards listening (by terminal), a forward the line opened, and the
+    /// forwarded ports it connected to.
+    forwards: Vec<(usize, kubectl::exec::PortForward)>,
+    new_forward: Option<kubectl::exec::PortForward>,
+    hits: Vec<u16>,
 }
 
 /// Pages a lab fetches with curl, kept locally (no network here).
@@ -142,9 +152,12 @@ impl Host<'_> {
         match cmd.as_str() {
             "kubectl" | "k" => {
                 let files = SessionFiles { env, loader: self.loader };
-                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, last_on_line: self.last.as_ref().is_some_and(|(l, f)| l == argv && (f.is_empty() || watches(argv))), filters: self.last.as_ref().map(|(_, f)| f.clone()).unwrap_or_default(), job: None, writes: Vec::new() };
+                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, last_on_line: self.last.as_ref().is_some_and(|(l, f)| l == argv && (f.is_empty() || watches(argv))), filters: self.last.as_ref().map(|(_, f)| f.clone()).unwrap_or_default(), job: None, writes: Vec::new(), forward: None, forwarded: self.forwards.iter().flat_map(|(_, f)| f.ports.iter().map(|p| p.0)).collect() };
                 let code = kubectl::run(&mut ctx, &argv[1..]);
                 let writes = std::mem::take(&mut ctx.writes);
+                if let Some(f) = ctx.forward.take() {
+                    self.new_forward = Some(f);
+                }
                 if ctx.interrupted {
                     self.interrupted = true;
                 }
@@ -199,7 +212,12 @@ impl Host<'_> {
                 }
                 code
             }
-            "curl" => curl(self.sim, argv, env, out),
+            "curl" => {
+                let forwards = self.forwards.iter().flat_map(|(_, f)| f.ports.iter().map(|(l, r)| (*l, f.pod.clone(), *r))).collect();
+                let (code, hits) = curl(self.sim, forwards, argv, env, out);
+                self.hits.extend(hits);
+                code
+            }
             "ls" | "mkdir" | "rm" | "touch" => {
                 let mut tree = MachineDirs(std::mem::take(&mut env.dirs));
                 let code = crate::shell::files::run(cmd, argv, env, &mut tree, out).unwrap_or(127);
@@ -333,7 +351,8 @@ pub const MACHINE_PROGRAMS: &[&str] = &["kubectl", "cat", "curl", "date", "grep"
 const MACHINE_DIRS: &[&str] = &["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/local", "/usr/local/bin", "/usr/share", "/var", "/var/lib", "/var/log"];
 
 /// `curl [-s] [-O] [-o FILE] URL` against the few pages a lab downloads.
-fn curl(sim: &mut Sim, argv: &[String], env: &mut Env, out: &mut Output) -> i32 {
+/// Returns the status and the forwarded local ports it connected to.
+fn curl(sim: &mut Sim, forwards: Vec<(u16, crate::sim::ObjKey, u16)>, argv: &[String], env: &mut Env, out: &mut Output) -> (i32, Vec<u16>) {
     let mut save_remote = false;
     let mut save_to: Option<String> = None;
     let mut silent = false;
@@ -362,7 +381,7 @@ fn curl(sim: &mut Sim, argv: &[String], env: &mut Env, out: &mut Output) -> i32 
     }
     let Some(url) = url else {
         out.err("curl: try 'curl --help' or 'curl --manual' for more information\n");
-        return 2;
+        return (2, Vec::new());
     };
     let host = url.split("://").last().unwrap_or(&url).split('/').next().unwrap_or("");
     let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
@@ -370,14 +389,15 @@ fn curl(sim: &mut Sim, argv: &[String], env: &mut Env, out: &mut Output) -> i32 
         // The cluster's addresses, reached from the control-plane node (Calico routes pod IPs,
         // kube-proxy serves cluster IPs and NodePorts); Ubuntu 20.04's curl.
         let node_ip = sim.profile.nodes.iter().find(|n| n.role == "control-plane").map(|n| n.ip.clone()).unwrap_or_default();
-        let client = crate::pod::net::Client { pod: None, ip: node_ip.clone(), node_ip: Some(node_ip), new_curl: false, agent: "curl/7.68.0" };
-        return crate::pod::net::curl_from(sim, &client, argv, env, out);
+        let client = crate::pod::net::Client { pod: None, ip: node_ip.clone(), node_ip: Some(node_ip), new_curl: false, agent: "curl/7.68.0", forwards, hits: Default::default() };
+        let code = crate::pod::net::curl_from(sim, &client, argv, env, out);
+        return (code, client.hits.take());
     }
     let Some((_, body)) = KNOWN_URLS.iter().find(|(u, _)| *u == url) else {
         if !silent || argv.iter().any(|a| a == "-S" || a == "--show-error") {
             out.err(&format!("curl: (6) Could not resolve host: {host}\n"));
         }
-        return 6;
+        return (6, Vec::new());
     };
     if save_remote {
         let name = url.rsplit('/').next().unwrap_or("index.html").to_string();
@@ -387,7 +407,7 @@ fn curl(sim: &mut Sim, argv: &[String], env: &mut Env, out: &mut Output) -> i32 
     } else {
         out.out(body);
     }
-    0
+    (0, Vec::new())
 }
 
 /// The words of a line's final command (after its last `&&`, `||` or `;`), when they can be
@@ -429,7 +449,7 @@ impl Session {
             let (lines, code) = crate::pod::main_process(sim, key, container, argv)?;
             Some((lines, code, sim.process_sleep.unwrap_or(0)))
         }));
-        Session { sim, env, loader: None, live: false, terms: vec![Term::default()] }
+        Session { sim, env, loader: None, live: false, terms: vec![Term::default()], forwards: Vec::new() }
     }
 
     /// Files not in the session's own workspace come from `loader`.
@@ -546,8 +566,9 @@ impl Session {
         #[allow(clippy::unwrap_or_default)]
         let mut process = self.terms[t].process.take().unwrap_or_else(Env::new);
         self.env.swap_process(&mut process);
-        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, downstream: false, attach: None, live: self.live, last, job: None };
+        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, downstream: false, attach: None, live: self.live, last, job: None, forwards: self.forwards.clone(), new_forward: None, hits: Vec::new() };
         let code = shell::run_line(line, &mut self.env, &mut host, &mut out);
+        let (new_forward, hits) = (host.new_forward.take(), std::mem::take(&mut host.hits));
         self.env.swap_process(&mut process);
         self.terms[t].process = Some(process);
         let job = host.job.take();
@@ -557,6 +578,23 @@ impl Session {
             self.terms[t].attached = Some((a, env));
         }
         self.terms[t].job = job;
+        if let Some(f) = new_forward {
+            self.forwards.push((t, f));
+        }
+        // The forward says, in its own terminal, that it took each connection.
+        for port in hits {
+            if let Some((owner, _)) = self.forwards.iter().find(|(_, f)| f.ports.iter().any(|p| p.0 == port)) {
+                let owner = *owner;
+                self.term(owner);
+                self.terms[owner].pending.push_str(&format!("Handling connection for {port}\n"));
+            }
+        }
+        // In this terminal (a forward started without holding it), before what the line
+        // printed: kubectl writes it as it accepts the connection, outside the line's pipes.
+        let mine = std::mem::take(&mut self.terms[t].pending);
+        if !mine.is_empty() {
+            out.chunks.insert(0, (shell::Stream::Stdout, mine));
+        }
         (out, code)
     }
 
@@ -564,6 +602,9 @@ impl Session {
     /// ended (a wait whose objects are gone) gives the terminal back.
     pub fn poll(&mut self, t: usize) -> Output {
         let mut out = Output::default();
+        if let Some(term) = self.terms.get_mut(t) {
+            out.out(&std::mem::take(&mut term.pending));
+        }
         let Some(job) = self.terms.get_mut(t).and_then(|t| t.job.as_mut()) else { return out };
         if job.poll(&self.sim, &mut out) {
             self.terms[t].job = None;
@@ -577,7 +618,11 @@ impl Session {
     pub fn interrupt(&mut self, t: usize) -> (Output, bool) {
         let mut out = Output::default();
         self.term(t);
-        if self.terms[t].job.take().is_some() {
+        if let Some(job) = self.terms[t].job.take() {
+            // Ctrl-C ends a port-forward: its ports close.
+            if matches!(job, kubectl::Job::PortForward) {
+                self.forwards.retain(|(o, _)| *o != t);
+            }
             self.trim_log();
             return (out, true);
         }
@@ -624,7 +669,7 @@ impl Session {
         }
         if a.remove {
             let files = SessionFiles { env: &self.env, loader: self.loader.as_ref() };
-            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None, live: false, last_on_line: false, filters: Vec::new(), job: None, writes: Vec::new() };
+            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None, live: false, last_on_line: false, filters: Vec::new(), job: None, writes: Vec::new(), forward: None, forwarded: Vec::new() };
             let argv: Vec<String> = ["delete", "pod", a.pod.name.as_str(), "-n", a.pod.ns.as_str()].iter().map(|s| s.to_string()).collect();
             kubectl::run(&mut ctx, &argv);
         }

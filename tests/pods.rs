@@ -543,3 +543,26 @@ fn kubectl_cp_moves_files_between_the_machine_and_a_container() {
     assert_eq!(run(&mut s, "kubectl cp nope web-0:/tmp/x"), "error: nope doesn't exist in local filesystem\n");
     assert_eq!(run(&mut s, "kubectl cp a b"), "error: one of src or dest must be a remote file specification\n");
 }
+
+/// `kubectl port-forward` (portforward.go): held in one terminal on the page, it forwards the
+/// lab machine's port to the pod's (a Service's port to its target port) and says `Handling
+/// connection for PORT` there as each connection arrives; Ctrl-C closes the port. A pod that
+/// is not running cannot be forwarded to; a port already forwarded cannot be taken again.
+#[test]
+fn port_forward_carries_the_lab_machines_connections_to_the_pod() {
+    let mut s = lab();
+    s.live = true;
+    run(&mut s, "kubectl exec web-0 -- sh -c 'echo web-0 > /usr/share/nginx/html/index.html'");
+    let (out, code) = s.run_line_in(0, "kubectl port-forward pod/web-0 8080:80");
+    assert_eq!((out.text(), code), ("Forwarding from 127.0.0.1:8080 -> 80\nForwarding from [::1]:8080 -> 80\n".to_string(), 0));
+    assert!(s.busy(0));
+    assert_eq!(s.run_line_in(1, "curl -s localhost:8080").0.text(), "web-0\n");
+    assert_eq!(s.poll(0).text(), "Handling connection for 8080\n");
+    assert_eq!(s.poll(0).text(), "");
+    let (out, _) = s.run_line_in(1, "kubectl port-forward svc/nginx 8080:80");
+    assert_eq!(out.stderr(), "Unable to listen on port 8080: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp4 127.0.0.1:8080: bind: address already in use unable to create listener: Error listen tcp6 [::1]:8080: bind: address already in use]\nerror: unable to listen on any of the requested ports: [{8080 80}]\n");
+    s.interrupt(0);
+    assert_eq!(s.run_line_in(1, "curl localhost:8080").0.stderr(), "curl: (7) Failed to connect to localhost port 8080: Connection refused\n");
+    run(&mut s, "kubectl run idle --image=nginx");
+    assert_eq!(s.run_line_in(1, "kubectl port-forward idle 9090:80").0.stderr(), "error: unable to forward port because pod is not running. Current status=Pending\n");
+}

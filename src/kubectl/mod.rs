@@ -72,6 +72,10 @@ pub struct Ctx<'a> {
     pub job: Option<Job>,
     /// Files the command writes on the lab machine (`kubectl cp POD:PATH FILE`).
     pub writes: Vec<(String, String)>,
+    /// A port-forward the command opened on the lab machine.
+    pub forward: Option<exec::PortForward>,
+    /// Local ports already forwarded on the lab machine.
+    pub forwarded: Vec<u16>,
 }
 
 /// Something a live terminal keeps doing after the command returned, as the clock runs.
@@ -85,6 +89,8 @@ pub enum Job {
     Rollout(rollout::Status),
     /// `sleep`: the terminal is held until this moment.
     Sleep(crate::sim::SimTime),
+    /// `kubectl port-forward`: the terminal is held while it forwards, until Ctrl-C.
+    PortForward,
 }
 
 impl Job {
@@ -99,6 +105,7 @@ impl Job {
             }
             Job::Gone(g) => g.done(sim),
             Job::Sleep(until) => sim.now() >= *until,
+            Job::PortForward => false,
             Job::Rollout(r) => {
                 let (text, end) = r.follow(sim);
                 out.out(&text);
@@ -115,7 +122,7 @@ impl Job {
         match self {
             Job::Watch(w) => Some(w.cursor()),
             Job::Rollout(r) => Some(r.cursor()),
-            Job::Gone(_) | Job::Sleep(_) => None,
+            Job::Gone(_) | Job::Sleep(_) | Job::PortForward => None,
         }
     }
 }
@@ -146,7 +153,7 @@ const COMMANDS: &[&str] = &[
 ];
 
 /// The commands kubelab models; the rest of [`COMMANDS`] say so.
-const MODELLED: &[&str] = &["create", "expose", "run", "set", "get", "delete", "rollout", "scale", "describe", "logs", "exec", "cp", "apply", "patch", "label", "annotate", "version", "cluster-info", "config", "api-resources", "events", "help"];
+const MODELLED: &[&str] = &["create", "expose", "run", "set", "get", "delete", "rollout", "scale", "describe", "logs", "exec", "cp", "apply", "patch", "label", "annotate", "version", "cluster-info", "config", "api-resources", "events", "port-forward", "help"];
 
 /// Runs `kubectl ARGS...` (argv without the leading `kubectl`).
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -208,6 +215,15 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "config" => info::config(ctx, &rest),
         "api-resources" => info::api_resources(ctx, &rest),
         "events" => events::events(ctx, &rest),
+        "port-forward" => {
+            let taken = ctx.forwarded.clone();
+            let code = exec::port_forward(ctx, &rest, &taken);
+            // It holds a live terminal while it forwards (a replay goes on with it forwarding).
+            if ctx.forward.is_some() && ctx.live && ctx.last_on_line {
+                ctx.job = Some(Job::PortForward);
+            }
+            code
+        }
         "help" | "--help" | "-h" => {
             ctx.println(USAGE);
             0

@@ -20,12 +20,16 @@ pub struct Client {
     /// curl ≥ 7.76 words a refused connection differently.
     pub new_curl: bool,
     pub agent: &'static str,
+    /// `kubectl port-forward`s listening on this machine: local port, pod, the pod's port.
+    pub forwards: Vec<(u16, ObjKey, u16)>,
+    /// The forwarded local ports this client connected to.
+    pub hits: std::cell::RefCell<Vec<u16>>,
 }
 
 impl Client {
     fn of(host: &PodHost<'_>) -> Client {
         let ip = host.sim.store.get(&host.pod).and_then(|p| obj::str_at(p, "/status/podIP").map(String::from)).unwrap_or_default();
-        Client { pod: Some(host.pod.clone()), ip, node_ip: None, new_curl: host.traits.new_curl, agent: if host.traits.new_curl { "curl/8.7.1" } else { "curl/7.38.0" } }
+        Client { pod: Some(host.pod.clone()), ip, node_ip: None, new_curl: host.traits.new_curl, agent: if host.traits.new_curl { "curl/8.7.1" } else { "curl/7.38.0" }, forwards: Vec::new(), hits: Default::default() }
     }
 }
 
@@ -89,6 +93,9 @@ pub enum Fetch {
     NoHost(String),
     /// Nothing listens there (the host as typed, the port, the address it resolved to).
     Refused(String, u16, String),
+    /// A port-forward took the connection but nothing listens on the pod's port: kubectl
+    /// closes it without a reply.
+    Empty,
 }
 
 /// A GET (or HEAD) of `url` from `client`: the address it reached and nginx's answer (status,
@@ -117,6 +124,21 @@ fn fetch(sim: &mut Sim, client: &Client, url: &str, head: bool) -> Result<(u16, 
         }
     };
     let mut target = (ip.clone(), port);
+    // A port-forward on this machine: kubectl carries the connection to the pod's port, where
+    // it arrives from the pod's own localhost.
+    if ip == "127.0.0.1" && client.node_ip.is_some() {
+        if let Some((local, pod, remote)) = client.forwards.iter().find(|f| f.0 == port) {
+            client.hits.borrow_mut().push(*local);
+            let pod_ip = sim.store.get(pod).and_then(|p| obj::str_at(p, "/status/podIP")).unwrap_or("").to_string();
+            let forwarded = Client { pod: Some(pod.clone()), ip: "127.0.0.1".into(), node_ip: None, new_curl: client.new_curl, agent: client.agent, forwards: Vec::new(), hits: Default::default() };
+            let Some((pod, container, server)) = listener(sim, &forwarded, &pod_ip, *remote) else {
+                return Err(Fetch::Empty);
+            };
+            let (status, reason, body) = serve(sim, &pod, &container, &server, &path);
+            access_log(sim, &pod, &container, "127.0.0.1", &path, status, head, &body, client.agent);
+            return Ok((status, reason, server, body, ip));
+        }
+    }
     let on_node = sim.store.list(Kind::Node, None).any(|(_, n)| obj::arr_at(n, "/status/addresses").iter().any(|a| obj::str_at(a, "/address") == Some(ip.as_str())))
         || (ip == "127.0.0.1" && client.node_ip.is_some());
     let svc_hit = sim
@@ -147,15 +169,20 @@ fn fetch(sim: &mut Sim, client: &Client, url: &str, head: bool) -> Result<(u16, 
         return Err(Fetch::Refused(hostname, port, ip.clone()));
     };
     let (status, reason, body) = serve(sim, &pod, &container, &server, &path);
-    // nginx writes an access-log line to its stdout (`kubectl logs`).
     let source = if target.0 == "127.0.0.1" { "127.0.0.1".to_string() } else { client.ip.clone() };
-    if let Some(uid) = sim.store.get(&pod).map(|p| obj::uid(p).to_string()) {
+    access_log(sim, &pod, &container, &source, &path, status, head, &body, client.agent);
+    Ok((status, reason, server, body, ip))
+}
+
+/// nginx writes an access-log line to its stdout (`kubectl logs`).
+#[allow(clippy::too_many_arguments)]
+fn access_log(sim: &mut Sim, pod: &ObjKey, container: &str, source: &str, path: &str, status: u16, head: bool, body: &str, agent: &str) {
+    if let Some(uid) = sim.store.get(pod).map(|p| obj::uid(p).to_string()) {
         let t = sim.unix_at(sim.now());
         let when = crate::kubectl::describe::clf_time(t);
-        let line = format!("{source} - - [{when}] \"{} {path} HTTP/1.1\" {status} {} \"-\" \"{}\" \"-\"", if head { "HEAD" } else { "GET" }, if head { 0 } else { body.len() }, client.agent);
-        sim.logs.entry((uid, container.clone())).or_default().push(line);
+        let line = format!("{source} - - [{when}] \"{} {path} HTTP/1.1\" {status} {} \"-\" \"{agent}\" \"-\"", if head { "HEAD" } else { "GET" }, if head { 0 } else { body.len() });
+        sim.logs.entry((uid, container.to_string())).or_default().push(line);
     }
-    Ok((status, reason, server, body, ip))
 }
 
 /// `curl` from `client` against the cluster's pods, Services and NodePorts.
@@ -210,6 +237,7 @@ pub fn curl_from(sim: &mut Sim, client: &Client, argv: &[String], env: &mut Env,
         Ok((status, reason, server, body, _)) => (status, reason, server, body),
         Err(Fetch::NoHost(h)) => return err(out, 6, format!("Could not resolve host: {h}")),
         Err(Fetch::Refused(h, p, _)) => return err(out, 7, refused(client, &h, p)),
+        Err(Fetch::Empty) => return err(out, 52, "Empty reply from server".into()),
     };
     if fail && status >= 400 {
         return err(out, 22, format!("The requested URL returned error: {status}"));
@@ -270,6 +298,10 @@ pub fn wget(host: &mut PodHost<'_>, argv: &[String], env: &mut Env, out: &mut Ou
     match fetch(host.sim, &client, &url, spider) {
         Err(Fetch::NoHost(h)) => {
             out.err(&format!("wget: bad address '{h}'\n"));
+            1
+        }
+        Err(Fetch::Empty) => {
+            out.err("wget: error getting response\n");
             1
         }
         Err(Fetch::Refused(_, port, ip)) => {
