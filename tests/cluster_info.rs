@@ -105,3 +105,18 @@ fn events_lists_the_namespaces_events_oldest_first() {
     assert_eq!(run(&mut s, "kubectl events --for web-0").1, "error: --for must be in resource/name form\n");
     assert_eq!(run(&mut s, "kubectl events --types=Info").1, "error: valid --types are Normal or Warning\n");
 }
+
+/// The server's event table (printers.go printEvent) shows only when an event was last seen;
+/// `kubectl events` adds how often and since when.
+#[test]
+fn get_events_shows_the_last_time_and_kubectl_events_the_count() {
+    let mut s = session();
+    run(&mut s, "kubectl run crash --image=busybox -- false");
+    s.sim.run_until_idle(300_000);
+    let get = run(&mut s, "kubectl get events --field-selector reason=BackOff").0;
+    let row = get.lines().nth(1).unwrap_or_default().to_string();
+    assert!(!row.contains(" (x"), "{get}");
+    assert!(row.split_whitespace().nth(2) == Some("BackOff"), "{get}");
+    let events = run(&mut s, "kubectl events --for pod/crash --types=Warning").0;
+    assert!(events.lines().nth(1).is_some_and(|l| l.contains(" (x") && l.contains(" over ")), "{events}");
+}

@@ -296,10 +296,10 @@ pub fn row(sim: &Sim, kind: Kind, o: &Value, wide: bool) -> Vec<String> {
             vec![name, status, if roles.is_empty() { "<none>".into() } else { roles.join(",") }, age(sim, o), obj::str_at(o, "/status/nodeInfo/kubeletVersion").unwrap_or("").to_string()]
         }
         Kind::Event => {
-            let last = since(sim, obj::str_at(o, "/lastTimestamp"));
-            let count = n(o, "/count");
-            let first = since(sim, obj::str_at(o, "/firstTimestamp"));
-            let last_seen = if count > 1 { format!("{last} (x{count} over {first})") } else { last };
+            // printEvent: the last time only (the `(xN over ...)` form is describe's and
+            // `kubectl events`'); a never-repeated event's first.
+            let first = since(sim, obj::str_at(o, "/firstTimestamp").or(obj::str_at(o, "/eventTime")));
+            let last_seen = obj::str_at(o, "/lastTimestamp").map_or(first, |t| since(sim, Some(t)));
             let object = format!("{}/{}", obj::str_at(o, "/involvedObject/kind").unwrap_or("").to_ascii_lowercase(), obj::str_at(o, "/involvedObject/name").unwrap_or(""));
             vec![last_seen, obj::str_at(o, "/type").unwrap_or("").to_string(), obj::str_at(o, "/reason").unwrap_or("").to_string(), object, obj::str_at(o, "/message").unwrap_or("").to_string()]
         }
