@@ -515,3 +515,16 @@ fn set_env_updates_lists_and_refuses_bad_names() {
     // The template changed three times: the Deployment rolled out a new ReplicaSet each time.
     assert_eq!(run(&mut s, "kubectl get rs --no-headers").0.lines().count(), 4);
 }
+
+/// kubectl's global flags are persistent: `-n` may come before the command and its
+/// subcommand (`kubectl -n db rollout status ...`), and never becomes part of an exec'd command.
+#[test]
+fn global_flags_before_subcommands() {
+    let mut s = session();
+    run(&mut s, "kubectl create ns db");
+    run(&mut s, "kubectl -n db create deployment web --image=nginx");
+    assert_eq!(run(&mut s, "kubectl -n db set image deploy/web nginx=nginx:1.25").0, "deployment.apps/web image updated\n");
+    assert!(run(&mut s, "kubectl -n db rollout status deployment/web").0.ends_with("deployment \"web\" successfully rolled out\n"));
+    assert_eq!(run(&mut s, "kubectl -n db exec deploy/web -- echo -n x").0, "x");
+    assert_eq!(run(&mut s, "kubectl -n db config current-context").0, "kubernetes-admin@kubernetes\n");
+}

@@ -167,8 +167,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.println(USAGE);
         return 0;
     };
-    let mut rest: Vec<String> = argv[..i.min(argv.len())].to_vec();
-    rest.extend_from_slice(&argv[i + 1..]);
+    // They go after the command's own words (`kubectl -n db rollout status sts/x` is
+    // `rollout status sts/x -n db`), before a `--` that starts a container's command.
+    let mut rest: Vec<String> = argv[i + 1..].to_vec();
+    let at = rest.iter().position(|a| a == "--").unwrap_or(rest.len());
+    rest.splice(at..at, argv[..i.min(argv.len())].iter().cloned());
     match cmd.as_str() {
         "get" => get::run(ctx, &rest),
         "apply" => apply::run(ctx, &rest, apply::Mode::Apply),
