@@ -372,6 +372,12 @@ fn create_deployment_expose_and_set_image() {
     let (out, _, _) = run(&mut s, "kubectl expose deployment web --port=80 --dry-run=client -o yaml");
     assert_eq!(out, "apiVersion: v1\nkind: Service\nmetadata:\n  creationTimestamp: null\n  labels:\n    app: web\n  name: web\nspec:\n  ports:\n  - port: 80\n    protocol: TCP\n    targetPort: 80\n  selector:\n    app: web\nstatus:\n  loadBalancer: {}\n");
     assert_eq!(run(&mut s, "kubectl expose deploy/web").0, "service/web exposed\n", "the port comes from the pod template");
+    // canbeexposed.go: a StatefulSet or a ConfigMap is not a kind expose takes.
+    s.write_file("web.yaml", include_str!("../lessons/files/web.yaml"));
+    run(&mut s, "kubectl apply -f web.yaml");
+    assert_eq!(run(&mut s, "kubectl expose sts web --port=80 --name=web2"), (String::new(), "error: cannot expose a StatefulSet.apps\n".into(), 1));
+    run(&mut s, "kubectl create configmap c --from-literal=a=b");
+    assert_eq!(run(&mut s, "kubectl expose cm c --port=80").1, "error: cannot expose a ConfigMap\n");
     s.sim.run_until_idle(600_000);
     let ep = s.sim.get(kubelab::sim::Kind::Endpoints, "default", "web").unwrap();
     assert_eq!(kubelab::sim::obj::arr_at(ep, "/subsets/0/addresses").len(), 3);

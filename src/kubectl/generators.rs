@@ -433,10 +433,12 @@ pub fn expose(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     };
     let (selector, pod_spec) = match kind {
         Kind::Pod => (o.ptr("/metadata/labels").cloned(), o.get("spec").cloned()),
-        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => (o.ptr("/spec/selector/matchLabels").cloned(), o.ptr("/spec/template/spec").cloned()),
+        Kind::Deployment | Kind::ReplicaSet => (o.ptr("/spec/selector/matchLabels").cloned(), o.ptr("/spec/template/spec").cloned()),
         Kind::Service => (o.ptr("/spec/selector").cloned(), None),
+        // canbeexposed.go: only these kinds (a StatefulSet is not one), named by GroupKind.
         other => {
-            ctx.eprintln(&format!("error: cannot expose a {other}"));
+            let group = other.api_version().rsplit_once('/').map(|(g, _)| format!(".{g}")).unwrap_or_default();
+            ctx.eprintln(&format!("error: cannot expose a {other}{group}"));
             return 1;
         }
     };
