@@ -566,3 +566,14 @@ fn port_forward_carries_the_lab_machines_connections_to_the_pod() {
     run(&mut s, "kubectl run idle --image=nginx");
     assert_eq!(s.run_line_in(1, "kubectl port-forward idle 9090:80").0.stderr(), "error: unable to forward port because pod is not running. Current status=Pending\n");
 }
+
+/// A missing command is reported in the words of the shell that looked for it: bash in a
+/// Debian image says it as bash, its `sh` (dash) as dash.
+#[test]
+fn not_found_in_the_running_shells_words() {
+    let mut s = lab();
+    run(&mut s, "kubectl run n --image=nginx");
+    s.sim.run_until_idle(120_000);
+    assert_eq!(s.run_line("kubectl exec n -- bash -c foo").0.stderr(), "bash: foo: command not found\ncommand terminated with exit code 127\n");
+    assert_eq!(s.run_line("kubectl exec n -- sh -c foo").0.stderr(), "sh: 1: foo: not found\ncommand terminated with exit code 127\n");
+}

@@ -89,12 +89,13 @@ pub struct PodHost<'a> {
 }
 
 impl PodHost<'_> {
-    fn not_found(&self, cmd: &str, out: &mut Output) -> i32 {
-        let msg = match self.traits.flavor {
-            Flavor::Dash => format!("sh: 1: {cmd}: not found\n"),
-            Flavor::Busybox => format!("sh: {cmd}: not found\n"),
-            Flavor::Bash => format!("bash: {cmd}: command not found\n"),
-            Flavor::Zsh => format!("zsh: command not found: {cmd}\n"),
+    /// The running shell's words (bash in a Debian image says it as bash, not as its `sh`).
+    fn not_found(&self, dialect: shell::Dialect, cmd: &str, out: &mut Output) -> i32 {
+        let msg = match dialect {
+            shell::Dialect::Dash => format!("sh: 1: {cmd}: not found\n"),
+            shell::Dialect::Ash => format!("sh: {cmd}: not found\n"),
+            shell::Dialect::Bash => format!("bash: {cmd}: command not found\n"),
+            shell::Dialect::Zsh => format!("zsh: command not found: {cmd}\n"),
         };
         out.err(&msg);
         127
@@ -144,7 +145,7 @@ impl shell::Host for PodHost<'_> {
         let Some(cmd) = argv.first() else { return 0 };
         let name = cmd.rsplit('/').next().unwrap_or(cmd).to_string();
         if !self.has_program(&name) {
-            return self.not_found(&name, out);
+            return self.not_found(env.dialect, &name, out);
         }
         match name.as_str() {
             "sh" | "bash" | "ash" | "dash" | "zsh" => {
