@@ -133,3 +133,16 @@ fn mongo_needs_both_credentials_or_neither() {
         "\nerror: missing 'MONGO_INITDB_ROOT_USERNAME' or 'MONGO_INITDB_ROOT_PASSWORD'\n       both must be specified for a user to be created\n\n"
     );
 }
+
+/// Growing a claim goes through the PersistentVolumeClaimResize admission plugin, which
+/// local-path's StorageClass (no allowVolumeExpansion) fails; shrinking a bound claim fails
+/// validation first.
+#[test]
+fn a_local_path_claim_cannot_be_resized() {
+    let mut s = session();
+    database(&mut s, "pg", "postgres:15", "/var/lib/postgresql/data", "        env:\n        - name: POSTGRES_PASSWORD\n          value: pw\n");
+    let (out, code) = s.run_line("kubectl patch pvc data-pg-0 -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"5Gi\"}}}}'");
+    assert_eq!((out.stderr(), code), ("Error from server (Forbidden): persistentvolumeclaims \"data-pg-0\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize\n".to_string(), 1));
+    let (out, _) = s.run_line("kubectl patch pvc data-pg-0 -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"500Mi\"}}}}'");
+    assert_eq!(out.stderr(), "The PersistentVolumeClaim \"data-pg-0\" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than previous value\n");
+}

@@ -852,6 +852,21 @@ impl Sim {
 
     /// Replaces an object's spec and metadata (what apply, patch, scale and label end in),
     /// keeping what the server owns: uid, creationTimestamp, status.
+    /// The PersistentVolumeClaimResize admission plugin: a bigger request only for a claim
+    /// whose StorageClass allows expansion (local-path does not).
+    fn admit_resize(&self, kind: Kind, old: &Value, new: &Value) -> Result<(), ApiError> {
+        let size = |o: &Value| o.ptr("/spec/resources/requests/storage").and_then(volumes::quantity_bytes);
+        if kind != Kind::PersistentVolumeClaim || size(new) <= size(old) || obj::str_at(old, "/status/phase") != Some("Bound") {
+            return Ok(());
+        }
+        let class = obj::str_at(old, "/spec/storageClassName").unwrap_or("");
+        let expandable = self.get(Kind::StorageClass, "", class).and_then(|sc| obj::bool_at(sc, "/allowVolumeExpansion")).unwrap_or(false);
+        if expandable {
+            return Ok(());
+        }
+        Err(ApiError::Forbidden(format!("persistentvolumeclaims \"{}\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize", obj::name(old))))
+    }
+
     pub fn update(&mut self, mut o: Value) -> Result<Value, ApiError> {
         let kind = kind_of(&o)?;
         let ns = if kind.namespaced() { obj::namespace(&o).to_string() } else { String::new() };
@@ -866,6 +881,7 @@ impl Sim {
         drop_disabled_fields(kind, &mut o, Some(&old), self.profile.server_minor());
         defaults::apply(kind, &mut o, self);
         validation::validate_update(kind, &old, &o)?;
+        self.admit_resize(kind, &old, &o)?;
         for f in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "ownerReferences", "finalizers"] {
             let keep_user = matches!(f, "ownerReferences" | "finalizers") && o.ptr(&format!("/metadata/{f}")).is_some();
             if keep_user {

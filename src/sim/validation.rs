@@ -222,6 +222,12 @@ pub fn validate_update(kind: Kind, old: &Value, new: &Value) -> Result<(), ApiEr
             if a != b {
                 causes.push("spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims".into());
             }
+            // ValidatePersistentVolumeClaimUpdate (RecoverVolumeExpansionFailure off): a bound
+            // claim's request never shrinks.
+            let size = |o: &Value| o.ptr("/spec/resources/requests/storage").and_then(super::volumes::quantity_bytes);
+            if obj::str_at(old, "/status/phase") == Some("Bound") && size(new) < size(old) {
+                causes.push("spec.resources.requests.storage: Forbidden: field can not be less than previous value".into());
+            }
         }
         _ => {}
     }
