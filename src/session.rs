@@ -449,6 +449,7 @@ impl Session {
             let (lines, code) = crate::pod::main_process(sim, key, container, argv)?;
             Some((lines, code, sim.process_sleep.unwrap_or(0)))
         }));
+        sim.prober = Some(std::rc::Rc::new(crate::pod::probe::readiness));
         Session { sim, env, loader: None, live: false, terms: vec![Term::default()], forwards: Vec::new() }
     }
 

@@ -146,3 +146,23 @@ fn a_local_path_claim_cannot_be_resized() {
     let (out, _) = s.run_line("kubectl patch pvc data-pg-0 -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"500Mi\"}}}}'");
     assert_eq!(out.stderr(), "The PersistentVolumeClaim \"data-pg-0\" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than previous value\n");
 }
+
+/// A readiness probe on a port nothing listens on fails (prober/tcp: the dial's error in the
+/// Unhealthy event), the pod stays `0/1 Running`, and OrderedReady never makes the next pod.
+/// A database's own client in an exec probe counts as its server answering.
+#[test]
+fn a_failing_readiness_probe_holds_an_ordered_statefulset() {
+    let mut s = session();
+    let env = "        env:\n        - name: POSTGRES_PASSWORD\n          value: pw\n        readinessProbe:\n          tcpSocket:\n            port: 5433\n";
+    database(&mut s, "pg", "postgres:15", "/var/lib/postgresql/data", env);
+    assert_eq!(ready_status(&mut s), "0/1 Running");
+    assert!(s.sim.get(kubelab::sim::Kind::Pod, "default", "pg-1").is_none());
+    let ip = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", "pg-0").unwrap(), "/status/podIP").unwrap().to_string();
+    let events = run(&mut s, "kubectl get events --field-selector reason=Unhealthy -o jsonpath={.items[0].message}");
+    assert_eq!(events, format!("Readiness probe failed: dial tcp {ip}:5433: connect: connection refused"));
+    // The right port: ready.
+    let mut s = session();
+    let env = "        env:\n        - name: POSTGRES_PASSWORD\n          value: pw\n        readinessProbe:\n          exec:\n            command: [pg_isready, -U, postgres]\n";
+    database(&mut s, "pg", "postgres:15", "/var/lib/postgresql/data", env);
+    assert_eq!(ready_status(&mut s), "1/1 Running");
+}

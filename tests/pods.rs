@@ -577,3 +577,29 @@ fn not_found_in_the_running_shells_words() {
     assert_eq!(s.run_line("kubectl exec n -- bash -c foo").0.stderr(), "bash: foo: command not found\ncommand terminated with exit code 127\n");
     assert_eq!(s.run_line("kubectl exec n -- sh -c foo").0.stderr(), "sh: 1: foo: not found\ncommand terminated with exit code 127\n");
 }
+
+/// Readiness per container: an httpGet probe answered 404 by nginx fails with probe/http's
+/// words until the page exists; an exec probe fails with its command's output until the file
+/// is there; each container turns ready on its own (`1/2`). Probes get SetDefaults_Probe's
+/// fields.
+#[test]
+fn readiness_probes_follow_what_the_containers_serve() {
+    let mut s = lab();
+    s.write_file("hp.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: hp\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n    readinessProbe:\n      httpGet:\n        path: /healthz\n        port: 80\n  - name: side\n    image: busybox\n    command: [sleep, \"3600\"]\n    readinessProbe:\n      exec:\n        command: [cat, /tmp/ready]\n");
+    run(&mut s, "kubectl apply -f hp.yaml");
+    s.sim.run_until_idle(60_000);
+    let messages = run(&mut s, "kubectl get events --field-selector reason=Unhealthy -o jsonpath='{range .items[*]}{.message}{\"\\n\"}{end}'");
+    assert!(messages.contains("Readiness probe failed: HTTP probe failed with statuscode: 404\n"), "{messages}");
+    assert!(messages.contains("Readiness probe failed: cat: /tmp/ready: No such file or directory\n"), "{messages}");
+    assert!(run(&mut s, "kubectl get pod hp --no-headers").contains(" 0/2 "));
+    run(&mut s, "kubectl exec hp -c side -- touch /tmp/ready");
+    s.sim.advance(15_000);
+    assert!(run(&mut s, "kubectl get pod hp --no-headers").contains(" 1/2 "));
+    run(&mut s, "kubectl exec hp -c nginx -- sh -c 'echo ok > /usr/share/nginx/html/healthz'");
+    s.sim.advance(15_000);
+    assert!(run(&mut s, "kubectl get pod hp --no-headers").contains(" 2/2 "));
+    assert_eq!(
+        run(&mut s, "kubectl get pod hp -o jsonpath={.spec.containers[0].readinessProbe}"),
+        "{\"failureThreshold\":3,\"httpGet\":{\"path\":\"/healthz\",\"port\":80,\"scheme\":\"HTTP\"},\"periodSeconds\":10,\"successThreshold\":1,\"timeoutSeconds\":1}"
+    );
+}

@@ -4,6 +4,7 @@
 //! the pod; anything else lives in the container's layer.
 
 pub mod net;
+pub mod probe;
 pub mod tools;
 
 use crate::shell::{self, Dialect, Env, Output};
@@ -22,7 +23,7 @@ pub fn has_program(t: &ImageTraits, cmd: &str) -> bool {
         "dig" | "host" => t.has_dig,
         "zsh" => t.flavor == Flavor::Zsh,
         "bash" => t.flavor != Flavor::Busybox,
-        _ => tools::BASIC.contains(&cmd),
+        _ => tools::BASIC.contains(&cmd) || t.clients.contains(&cmd),
     }
 }
 
@@ -51,6 +52,8 @@ pub struct ImageTraits {
     pub nginx: Option<String>,
     /// curl 8 prints `after N ms: Couldn't connect to server`.
     pub new_curl: bool,
+    /// The database clients the image ships (`psql`, `redis-cli`), which the lab does not run.
+    pub clients: &'static [&'static str],
 }
 
 /// The traits of an image reference.
@@ -58,23 +61,23 @@ pub fn traits(image: &str) -> ImageTraits {
     let full = crate::sim::images::normalize(image).unwrap_or_default();
     let tag = full.rsplit(':').next().unwrap_or("latest").to_string();
     if full.contains("/netshoot") {
-        return ImageTraits { flavor: Flavor::Zsh, nslookup: Some("bind"), has_curl: true, has_dig: true, nginx: None, new_curl: true };
+        return ImageTraits { flavor: Flavor::Zsh, nslookup: Some("bind"), has_curl: true, has_dig: true, nginx: None, new_curl: true, clients: &[] };
     }
     if full.contains("/busybox") {
         let old = tag.split('.').nth(1).and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| m <= 28) && tag.starts_with("1.");
-        return ImageTraits { flavor: Flavor::Busybox, nslookup: Some(if old { "busybox-old" } else { "busybox" }), has_curl: false, has_dig: false, nginx: None, new_curl: false };
+        return ImageTraits { flavor: Flavor::Busybox, nslookup: Some(if old { "busybox-old" } else { "busybox" }), has_curl: false, has_dig: false, nginx: None, new_curl: false, clients: &[] };
     }
     if full.contains("/alpine") {
-        return ImageTraits { flavor: Flavor::Busybox, nslookup: Some("busybox"), has_curl: false, has_dig: false, nginx: None, new_curl: false };
+        return ImageTraits { flavor: Flavor::Busybox, nslookup: Some("busybox"), has_curl: false, has_dig: false, nginx: None, new_curl: false, clients: &[] };
     }
     if full.contains("/nginx-slim") {
-        return ImageTraits { flavor: Flavor::Dash, nslookup: None, has_curl: true, has_dig: false, nginx: Some("nginx/1.11.1".into()), new_curl: false };
+        return ImageTraits { flavor: Flavor::Dash, nslookup: None, has_curl: true, has_dig: false, nginx: Some("nginx/1.11.1".into()), new_curl: false, clients: &[] };
     }
     if full.contains("/nginx:") {
         let v = if tag.starts_with("1.") { format!("nginx/{}", tag.split('-').next().unwrap_or(&tag)) } else { "nginx/1.25.3".into() };
-        return ImageTraits { flavor: Flavor::Dash, nslookup: None, has_curl: true, has_dig: false, nginx: Some(v), new_curl: true };
+        return ImageTraits { flavor: Flavor::Dash, nslookup: None, has_curl: true, has_dig: false, nginx: Some(v), new_curl: true, clients: &[] };
     }
-    ImageTraits { flavor: Flavor::Dash, nslookup: None, has_curl: false, has_dig: false, nginx: None, new_curl: false }
+    ImageTraits { flavor: Flavor::Dash, nslookup: None, has_curl: false, has_dig: false, nginx: None, new_curl: false, clients: probe::database_clients(image) }
 }
 
 /// A container, as the shell's host.

@@ -59,7 +59,7 @@ fn nginx_error(code: u16, text: &str, server: &str) -> String {
 }
 
 /// Serves GET `path` from the nginx container: (status, reason, body).
-fn serve(sim: &Sim, pod: &ObjKey, container: &str, server: &str, path: &str) -> (u16, &'static str, String) {
+pub(crate) fn serve(sim: &Sim, pod: &ObjKey, container: &str, server: &str, path: &str) -> (u16, &'static str, String) {
     let Some(view) = sim.fs_view(pod, container) else { return (502, "Bad Gateway", nginx_error(502, "Bad Gateway", server)) };
     let files = view.all_files(&sim.fs);
     let dirs = view.all_dirs(&sim.fs);

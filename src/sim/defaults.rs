@@ -167,6 +167,18 @@ fn pod_spec(spec: &mut Value) {
                         p.as_object_mut().expect("object").entry("protocol").or_insert(jv!("TCP"));
                     }
                 }
+                // SetDefaults_Probe and SetDefaults_HTTPGetAction.
+                for kind in ["livenessProbe", "readinessProbe", "startupProbe"] {
+                    let Some(probe) = m.get_mut(kind).filter(|p| p.is_object()) else { continue };
+                    default(probe, "/timeoutSeconds", jv!(1));
+                    default(probe, "/periodSeconds", jv!(10));
+                    default(probe, "/successThreshold", jv!(1));
+                    default(probe, "/failureThreshold", jv!(3));
+                    if probe.get("httpGet").is_some_and(Value::is_object) {
+                        default(probe, "/httpGet/path", jv!("/"));
+                        default(probe, "/httpGet/scheme", jv!("HTTP"));
+                    }
+                }
             }
         }
     }

@@ -453,16 +453,51 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if deleting {
                 return;
             }
+            // The readiness probes of the containers not yet ready: each failure is an
+            // Unhealthy event and the probe runs again a period later; a container whose probe
+            // passes is ready, and the pod once all of its containers are.
+            // k8s-diff: a probe that has passed is not run again (the kubelet keeps probing
+            // every period, and a later failure makes the container unready again).
+            let running = obj::arr_at(pod, "/status/containerStatuses").iter().all(|c| c.ptr("/state/running").is_some());
+            if !running {
+                return;
+            }
+            let mut passed: Vec<String> = Vec::new();
+            let mut failed = false;
+            for c in containers(pod) {
+                let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                let ready = obj::arr_at(pod, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(&name) && obj::bool_at(s, "/ready") == Some(true));
+                if ready {
+                    continue;
+                }
+                let verdict = match (c.get("readinessProbe"), sim.prober.clone()) {
+                    (Some(probe), Some(prober)) => prober(sim, key, &name, probe),
+                    _ => Ok(()),
+                };
+                match verdict {
+                    Ok(()) => passed.push(name),
+                    Err(why) => {
+                        failed = true;
+                        sim.record_event(key, "Warning", "Unhealthy", "kubelet", why.trim().to_string());
+                    }
+                }
+            }
             sim.modify(key, |p| {
                 if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                     for c in cs.iter_mut() {
-                        if c.ptr("/state/running").is_some() {
+                        if c.ptr("/state/running").is_some() && c.get("name").and_then(Value::as_str).is_some_and(|n| passed.iter().any(|p| p == n)) {
                             c["ready"] = jv!(true);
                         }
                     }
                 }
-                set_ready_conditions(p, true, &ts);
+                if !failed {
+                    set_ready_conditions(p, true, &ts);
+                }
             });
+            if failed {
+                let period = containers(pod).iter().filter_map(|c| c.ptr("/readinessProbe/periodSeconds")).filter_map(Value::as_u64).min().unwrap_or(10);
+                at(sim, key, uid, period * 1000, Step::Ready);
+            }
         }
         Step::Exited(code) => {
             if deleting {

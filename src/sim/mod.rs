@@ -133,6 +133,12 @@ pub enum Timer {
 /// outside the model); without one, the kubelet reads `exit N` and `sleep N` from the command.
 pub type Runner = std::rc::Rc<dyn Fn(&mut Sim, &ObjKey, &str, &[String]) -> Option<(Vec<String>, i32, u64)>>;
 
+/// Runs one probe (a container's `readinessProbe`) of a pod's container: `Ok`, or the failure
+/// as the kubelet words it in its Unhealthy event (`Readiness probe failed: ...`). The session
+/// provides it (what listens where, and the containers' tools, live outside the model);
+/// without one, probes pass.
+pub type Prober = std::rc::Rc<dyn Fn(&mut Sim, &ObjKey, &str, &Value) -> Result<(), String>>;
+
 /// The cluster. Cloning it is cheap (objects are shared `Rc`s): the page keeps clones as
 /// snapshots to scrub back to.
 #[derive(Clone)]
@@ -179,6 +185,8 @@ pub struct Sim {
     pub(crate) retries: VecMap<ObjKey, u32>,
     /// Runs containers' main processes ([`Runner`]).
     pub runner: Option<Runner>,
+    /// Runs containers' readiness probes ([`Prober`]).
+    pub prober: Option<Prober>,
     /// While a container's main process runs at its start: the milliseconds it has slept, which
     /// `sleep` adds to instead of advancing the clock.
     pub process_sleep: Option<u64>,
@@ -212,6 +220,7 @@ impl Sim {
             event_index: std::collections::BTreeMap::new(),
             seen_at: std::cell::Cell::new(None),
             runner: None,
+            prober: None,
             progress_checks: VecMap::new(),
             retries: VecMap::new(),
             process_sleep: None,
