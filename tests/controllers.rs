@@ -506,3 +506,35 @@ fn the_pulled_event_comes_when_the_pull_ends() {
     assert!(at("Pulled") > at("Pulling"), "the pull takes seconds");
     assert_eq!(at("Pulled"), at("Created"));
 }
+
+/// The scheduler's FitError (framework/types.go): each filter's reason with how many nodes it
+/// rejected, sorted as strings, then what preemption found. Requests count against each
+/// node's allocatable (2 CPUs here): a pod asking for more stays Pending.
+#[test]
+fn unschedulable_pods_say_why_in_the_schedulers_words() {
+    let mut s = session(5);
+    s.write_file("big.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: huge\nspec:\n  containers:\n  - name: db\n    image: nginx\n    resources:\n      requests:\n        cpu: \"16\"\n        memory: 64Gi\n");
+    s.run_line("kubectl apply -f big.yaml");
+    s.write_file("sel.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: picky\nspec:\n  nodeSelector:\n    disk: ssd\n  containers:\n  - name: c\n    image: nginx\n");
+    s.run_line("kubectl apply -f sel.yaml");
+    s.sim.run_until_idle(60_000);
+    let msg = |s: &mut Session, pod: &str| s.run_line(&format!("kubectl get events --field-selector involvedObject.name={pod},reason=FailedScheduling -o jsonpath={{.items[0].message}}")).0.stdout();
+    assert_eq!(
+        msg(&mut s, "huge"),
+        "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu, 3 Insufficient memory. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod.."
+    );
+    assert_eq!(
+        msg(&mut s, "picky"),
+        "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.."
+    );
+    assert!(s.run_line("kubectl get pod huge --no-headers").0.stdout().contains("Pending"));
+    // Three pods of 1.5 CPUs take a worker each; a fourth finds none with room.
+    s.run_line("kubectl create deployment cpu --image=nginx --replicas=4");
+    s.run_line("kubectl patch deployment cpu -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"resources\":{\"requests\":{\"cpu\":\"1500m\"}}}]}}}}'");
+    s.sim.run_until_idle(120_000);
+    let pods = s.run_line("kubectl get pods -l app=cpu --no-headers").0.stdout();
+    let pending: Vec<&str> = pods.lines().filter(|l| l.contains("Pending")).collect();
+    assert_eq!(pending.len(), 1, "{pods}");
+    let name = pending[0].split_whitespace().next().unwrap().to_string();
+    assert!(msg(&mut s, &name).starts_with("0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu. preemption:"));
+}

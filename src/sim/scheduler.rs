@@ -106,32 +106,67 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
     let node_selector = pod.ptr("/spec/nodeSelector").and_then(Value::as_object).cloned().unwrap_or_default();
     let mut reasons: Vec<String> = Vec::new();
     let mut fits = Vec::new();
+    // NodeResourcesFit: what the pod asks for against what is left of each node's allocatable.
+    let want = requests(pod);
+    let used = if want == (0.0, 0.0) { crate::collections::VecMap::new() } else { requested_per_node(sim) };
+    // The filters in the default profile's order; a node fails at the first that rejects it.
+    // Preemption could help only where resources were short (no pod has a lower priority than
+    // another here, so it finds no victims).
+    let mut preemption: Vec<&str> = Vec::new();
     for n in &nodes {
         let name = obj::name(n).to_string();
-        let tainted = !obj::arr_at(n, "/spec/taints").is_empty();
-        if let Some(r) = required {
-            if r != name {
-                reasons.push("node(s) had volume node affinity conflict".into());
-                continue;
-            }
-        }
-        if tainted && !tolerates_control_plane(pod) {
-            reasons.push(format!("node(s) had taint {{{}: }}, that the pod didn't tolerate", obj::str_at(&obj::arr_at(n, "/spec/taints")[0], "/key").unwrap_or_default()));
+        let taint = obj::arr_at(n, "/spec/taints").first();
+        if let Some(t) = taint.filter(|_| !tolerates_control_plane(pod)) {
+            reasons.push(format!("node(s) had untolerated taint {{{}: {}}}", obj::str_at(t, "/key").unwrap_or_default(), obj::str_at(t, "/value").unwrap_or_default()));
+            preemption.push("Preemption is not helpful for scheduling");
             continue;
         }
         if !node_selector.iter().all(|(k, v)| obj::label(n, k) == v.as_str()) {
             reasons.push("node(s) didn't match Pod's node affinity/selector".into());
+            preemption.push("Preemption is not helpful for scheduling");
             continue;
+        }
+        if want != (0.0, 0.0) {
+            let alloc = |r: &str| n.ptr(&format!("/status/allocatable/{r}")).and_then(super::volumes::quantity_bytes).unwrap_or(f64::MAX);
+            let (cpu, mem) = used.get(name.as_str()).copied().unwrap_or((0.0, 0.0));
+            let mut short = Vec::new();
+            if want.0 > 0.0 && cpu + want.0 > alloc("cpu") + 1e-9 {
+                short.push("Insufficient cpu".to_string());
+            }
+            if want.1 > 0.0 && mem + want.1 > alloc("memory") {
+                short.push("Insufficient memory".to_string());
+            }
+            if !short.is_empty() {
+                reasons.extend(short);
+                preemption.push("No preemption victims found for incoming pod");
+                continue;
+            }
+        }
+        if let Some(r) = required {
+            if r != name {
+                reasons.push("node(s) had volume node affinity conflict".into());
+                preemption.push("Preemption is not helpful for scheduling");
+                continue;
+            }
         }
         fits.push(name);
     }
     if fits.is_empty() {
-        let mut counts: crate::collections::VecMap<String, usize> = Default::default();
-        for r in reasons {
-            *counts.entry(r).or_default() += 1;
-        }
-        let parts: Vec<String> = counts.iter().map(|(r, c)| format!("{c} {r}")).collect();
-        let msg = format!("0/{n_nodes} nodes are available: {}.", parts.join(", "));
+        // FitError: each reason with its count, sorted as strings, then preemption's verdict.
+        let histogram = |reasons: Vec<String>| {
+            let mut counts: crate::collections::VecMap<String, usize> = Default::default();
+            for r in reasons {
+                *counts.entry(r).or_default() += 1;
+            }
+            let mut parts: Vec<String> = counts.iter().map(|(r, c)| format!("{c} {r}")).collect();
+            crate::sort::sort(&mut parts);
+            parts.join(", ")
+        };
+        let msg = format!(
+            "0/{n_nodes} nodes are available: {}. preemption: 0/{n_nodes} nodes are available: {}..",
+            histogram(reasons),
+            histogram(preemption.into_iter().map(String::from).collect())
+        );
         fail(sim, &key, pod, msg);
         return None;
     }
@@ -183,13 +218,49 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
     Some(ties[i].clone())
 }
 
+/// A pod's requests: CPU in cores, memory in bytes (its containers' sum, or an init
+/// container's if larger).
+fn requests(pod: &Value) -> (f64, f64) {
+    let sum = |list: &str, r: &str| -> Vec<f64> { obj::arr_at(pod, list).iter().map(|c| c.ptr(&format!("/resources/requests/{r}")).and_then(super::volumes::quantity_bytes).unwrap_or(0.0)).collect() };
+    let total = |r: &str| {
+        let main: f64 = sum("/spec/containers", r).iter().sum();
+        sum("/spec/initContainers", r).into_iter().fold(main, f64::max)
+    };
+    (total("cpu"), total("memory"))
+}
+
+/// What the pods on each node (bound or assumed there) request.
+// k8s-diff: a node's pod limit (110) is not enforced, so that large scale-ups can be run.
+fn requested_per_node(sim: &Sim) -> crate::collections::VecMap<String, (f64, f64)> {
+    let mut used: crate::collections::VecMap<String, (f64, f64)> = Default::default();
+    for (k, p) in sim.store.list(Kind::Pod, None) {
+        if matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed")) {
+            continue;
+        }
+        let Some(node) = obj::str_at(p, "/spec/nodeName").map(String::from).or_else(|| sim.assumed.get(k).cloned()) else { continue };
+        let (cpu, mem) = requests(p);
+        let e = used.entry(node).or_default();
+        e.0 += cpu;
+        e.1 += mem;
+    }
+    used
+}
+
 fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String) {
     let ts = sim.timestamp();
     let already = obj::condition(pod, "PodScheduled").and_then(|c| c.get("message")).and_then(Value::as_str) == Some(msg.as_str());
     if already {
         return;
     }
-    let text = if msg.starts_with("0/") { msg.clone() } else { format!("0/{} nodes are available: {msg}.", sim.store.list(Kind::Node, None).count()) };
+    // A PreFilter's verdict stands for every node; preemption cannot help where it is final
+    // (UnschedulableAndUnresolvable) and finds no victims where it is not.
+    let text = if msg.starts_with("0/") {
+        msg.clone()
+    } else {
+        let n = sim.store.list(Kind::Node, None).count();
+        let verdict = if msg.starts_with("pod has unbound immediate") { "No preemption victims found for incoming pod" } else { "Preemption is not helpful for scheduling" };
+        format!("0/{n} nodes are available: {msg}. preemption: 0/{n} nodes are available: {n} {verdict}..")
+    };
     sim.record_event(key, "Warning", "FailedScheduling", "default-scheduler", text.clone());
     sim.modify(key, |p| {
         obj::set(p, "/status/conditions", jv!([{"type":"PodScheduled","status":"False","lastProbeTime":null,"lastTransitionTime":ts,"reason":"Unschedulable","message":text}]));
