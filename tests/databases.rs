@@ -166,3 +166,35 @@ fn a_failing_readiness_probe_holds_an_ordered_statefulset() {
     database(&mut s, "pg", "postgres:15", "/var/lib/postgresql/data", env);
     assert_eq!(ready_status(&mut s), "1/1 Running");
 }
+
+/// describeContainers (describe.go): requests and limits by name, probes as DescribeProbe
+/// words them, envFrom with its prefix, and each variable as it is set: a value, a field the
+/// pod resolves, a Secret's key.
+#[test]
+fn describe_shows_a_containers_resources_probes_and_environment() {
+    let mut s = session();
+    run(&mut s, "kubectl create secret generic pg --from-literal=password=pw");
+    run(&mut s, "kubectl create configmap cfg --from-literal=a=b");
+    s.write_file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: pg\nspec:\n  containers:\n  - name: pg\n    image: postgres:15\n    env:\n    - name: POSTGRES_PASSWORD\n      valueFrom:\n        secretKeyRef: {name: pg, key: password}\n    - name: ME\n      valueFrom:\n        fieldRef: {fieldPath: metadata.name}\n    envFrom:\n    - configMapRef: {name: cfg}\n      prefix: C_\n    resources:\n      requests: {cpu: 250m, memory: 256Mi}\n      limits: {memory: 512Mi}\n    readinessProbe:\n      exec:\n        command: [pg_isready, -U, postgres]\n      initialDelaySeconds: 5\n    livenessProbe:\n      httpGet: {path: /, port: 80}\n");
+    run(&mut s, "kubectl apply -f p.yaml");
+    s.sim.run_until_idle(120_000);
+    let text = run(&mut s, "kubectl describe pod pg");
+    let from = text.find("    Limits:").expect("limits");
+    let to = text.find("    Mounts:").expect("mounts");
+    assert_eq!(
+        &text[from..to],
+        "    Limits:
+      memory:  512Mi
+    Requests:
+      cpu:      250m
+      memory:   256Mi
+    Liveness:   http-get http://:80/ delay=0s timeout=1s period=10s #success=1 #failure=3
+    Readiness:  exec [pg_isready -U postgres] delay=5s timeout=1s period=10s #success=1 #failure=3
+    Environment Variables from:
+      cfg  ConfigMap with prefix 'C_'  Optional: false
+    Environment:
+      POSTGRES_PASSWORD:  <set to the key 'password' in secret 'pg'>  Optional: false
+      ME:                 pg (v1:metadata.name)
+"
+    );
+}

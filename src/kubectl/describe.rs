@@ -130,7 +130,7 @@ fn events(sim: &Sim, d: &mut Doc, o: &Value) {
     }
 }
 
-fn container_lines(d: &mut Doc, level: usize, c: &Value, status: Option<&Value>, sim: &Sim) {
+fn container_lines(d: &mut Doc, level: usize, c: &Value, status: Option<&Value>, sim: &Sim, pod: Option<&Value>) {
     d.w(level, &format!("{}:", obj::str_at(c, "/name").unwrap_or("")));
     let l = level + 1;
     if let Some(s) = status {
@@ -169,13 +169,64 @@ fn container_lines(d: &mut Doc, level: usize, c: &Value, status: Option<&Value>,
         d.w(l, &format!("Ready:\t{}", if obj::bool_at(s, "/ready") == Some(true) { "True" } else { "False" }));
         d.w(l, &format!("Restart Count:\t{}", obj::i64_at(s, "/restartCount").unwrap_or(0)));
     }
+    // describeContainerResource: limits, then requests, each by resource name.
+    for (field, title) in [("/resources/limits", "Limits"), ("/resources/requests", "Requests")] {
+        if let Some(m) = c.ptr(field).and_then(Value::as_object).filter(|m| !m.is_empty()) {
+            d.w(l, &format!("{title}:"));
+            for (name, q) in m {
+                let q = q.as_str().map(String::from).unwrap_or_else(|| q.to_string());
+                d.w(l + 1, &format!("{name}:\t{q}"));
+            }
+        }
+    }
+    for (field, title) in [("/livenessProbe", "Liveness"), ("/readinessProbe", "Readiness"), ("/startupProbe", "Startup")] {
+        if let Some(p) = c.ptr(field) {
+            d.w(l, &format!("{title}:\t{}", describe_probe(p)));
+        }
+    }
+    // describeContainerEnvFrom.
+    let env_from = obj::arr_at(c, "/envFrom");
+    if !env_from.is_empty() {
+        d.w(l, "Environment Variables from:");
+        for e in env_from {
+            let (from, r) = if let Some(r) = e.get("configMapRef") { ("ConfigMap", r) } else if let Some(r) = e.get("secretRef") { ("Secret", r) } else { ("", e) };
+            let optional = obj::bool_at(r, "/optional").unwrap_or(false);
+            let name = obj::str_at(r, "/name").unwrap_or("");
+            match obj::str_at(e, "/prefix").filter(|p| !p.is_empty()) {
+                None => d.w(l + 1, &format!("{name}\t{from}\tOptional: {optional}")),
+                Some(prefix) => d.w(l + 1, &format!("{name}\t{from} with prefix '{prefix}'\tOptional: {optional}")),
+            }
+        }
+    }
+    // describeContainerEnvVars: values as given, references as where they come from.
     let env = obj::arr_at(c, "/env");
     if env.is_empty() {
         d.w(l, "Environment:\t<none>");
     } else {
         d.w(l, "Environment:");
         for e in env {
-            d.w(l + 1, &format!("{}:\t{}", obj::str_at(e, "/name").unwrap_or(""), obj::str_at(e, "/value").unwrap_or("")));
+            let name = obj::str_at(e, "/name").unwrap_or("");
+            let Some(from) = e.get("valueFrom") else {
+                for (i, line) in obj::str_at(e, "/value").unwrap_or("").split('\n').enumerate() {
+                    d.w(l + 1, &if i == 0 { format!("{name}:\t{line}") } else { format!("\t{line}") });
+                }
+                continue;
+            };
+            let text = |p: &str| obj::str_at(from, p).unwrap_or("").to_string();
+            if from.get("fieldRef").is_some() {
+                // A pod resolves the field; a template has nothing to resolve it against.
+                let value = pod.map(|p| field_value(p, &text("/fieldRef/fieldPath"))).unwrap_or_default();
+                let version = obj::str_at(from, "/fieldRef/apiVersion").unwrap_or("v1");
+                d.w(l + 1, &format!("{name}:\t{value} ({version}:{})", text("/fieldRef/fieldPath")));
+            } else if from.get("resourceFieldRef").is_some() {
+                d.w(l + 1, &format!("{name}:\t ({})", text("/resourceFieldRef/resource")));
+            } else if from.get("secretKeyRef").is_some() {
+                let optional = obj::bool_at(from, "/secretKeyRef/optional").unwrap_or(false);
+                d.w(l + 1, &format!("{name}:\t<set to the key '{}' in secret '{}'>\tOptional: {optional}", text("/secretKeyRef/key"), text("/secretKeyRef/name")));
+            } else if from.get("configMapKeyRef").is_some() {
+                let optional = obj::bool_at(from, "/configMapKeyRef/optional").unwrap_or(false);
+                d.w(l + 1, &format!("{name}:\t<set to the key '{}' of config map '{}'>\tOptional: {optional}", text("/configMapKeyRef/key"), text("/configMapKeyRef/name")));
+            }
         }
     }
     let mounts = obj::arr_at(c, "/volumeMounts");
@@ -187,6 +238,42 @@ fn container_lines(d: &mut Doc, level: usize, c: &Value, status: Option<&Value>,
             let ro = if obj::bool_at(m, "/readOnly") == Some(true) { "ro" } else { "rw" };
             d.w(l + 1, &format!("{} from {} ({ro})", obj::str_at(m, "/mountPath").unwrap_or(""), obj::str_at(m, "/name").unwrap_or("")));
         }
+    }
+}
+
+/// DescribeProbe: the action, then `delay=0s timeout=1s period=10s #success=1 #failure=3`.
+fn describe_probe(p: &Value) -> String {
+    let n = |f: &str| obj::i64_at(p, f).unwrap_or(0);
+    let attrs = format!("delay={}s timeout={}s period={}s #success={} #failure={}", n("/initialDelaySeconds"), n("/timeoutSeconds"), n("/periodSeconds"), n("/successThreshold"), n("/failureThreshold"));
+    let port = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    if let Some(e) = p.get("exec") {
+        let words: Vec<&str> = obj::arr_at(e, "/command").iter().filter_map(Value::as_str).collect();
+        format!("exec [{}] {attrs}", words.join(" "))
+    } else if let Some(h) = p.get("httpGet") {
+        let scheme = obj::str_at(h, "/scheme").unwrap_or("HTTP").to_ascii_lowercase();
+        format!("http-get {scheme}://{}:{}{} {attrs}", obj::str_at(h, "/host").unwrap_or(""), port(h.get("port")), obj::str_at(h, "/path").unwrap_or(""))
+    } else if let Some(t) = p.get("tcpSocket") {
+        format!("tcp-socket {}:{} {attrs}", obj::str_at(t, "/host").unwrap_or(""), port(t.get("port")))
+    } else {
+        format!("unknown {attrs}")
+    }
+}
+
+/// The downward API's value of `path` for pod `p` (what the kubelet would put in the variable).
+fn field_value(p: &Value, path: &str) -> String {
+    match path {
+        "metadata.name" => obj::name(p).to_string(),
+        "metadata.namespace" => obj::namespace(p).to_string(),
+        "metadata.uid" => obj::uid(p).to_string(),
+        "spec.nodeName" => obj::str_at(p, "/spec/nodeName").unwrap_or("").to_string(),
+        "spec.serviceAccountName" => obj::str_at(p, "/spec/serviceAccountName").unwrap_or("").to_string(),
+        "status.hostIP" => obj::str_at(p, "/status/hostIP").unwrap_or("").to_string(),
+        "status.podIP" => obj::str_at(p, "/status/podIP").unwrap_or("").to_string(),
+        _ => String::new(),
     }
 }
 
@@ -293,7 +380,7 @@ fn template_lines(d: &mut Doc, t: &Value, sim: &Sim) {
     d.w(1, "Containers:");
     for c in obj::arr_at(t, "/spec/containers") {
         let mut sub = Doc::default();
-        container_lines(&mut sub, 1, c, None, sim);
+        container_lines(&mut sub, 1, c, None, sim, None);
         // The container's name line has one more space than its level (` nginx:`).
         if let Some(first) = sub.lines.first_mut() {
             first[0] = format!(" {}", first[0]);
@@ -478,7 +565,7 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             let statuses = obj::arr_at(o, "/status/containerStatuses");
             for c in obj::arr_at(o, "/spec/containers") {
                 let st = statuses.iter().find(|s| s.get("name") == c.get("name"));
-                container_lines(&mut d, 1, c, st, sim);
+                container_lines(&mut d, 1, c, st, sim, Some(o));
             }
             let conds = obj::arr_at(o, "/status/conditions");
             if !conds.is_empty() {
