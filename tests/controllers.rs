@@ -538,3 +538,18 @@ fn unschedulable_pods_say_why_in_the_schedulers_words() {
     let name = pending[0].split_whitespace().next().unwrap().to_string();
     assert!(msg(&mut s, &name).starts_with("0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu. preemption:"));
 }
+
+/// Every start of a container goes through EnsureImageExists: a crash-looping container's
+/// restarts each say its image is already present (IfNotPresent), or pull it again (Always).
+#[test]
+fn restarts_check_the_image_each_time() {
+    let mut s = session(5);
+    s.run_line("kubectl run crash --image=busybox:1.36 -- false");
+    s.run_line("kubectl run crash2 --image=busybox -- false");
+    s.sim.run_until_idle(200_000);
+    let count = |s: &Session, pod: &str, message: &str| {
+        s.sim.store.list(kubelab::sim::Kind::Event, Some("default")).map(|(_, e)| e).filter(|e| kubelab::sim::obj::str_at(e, "/involvedObject/name") == Some(pod) && kubelab::sim::obj::str_at(e, "/message") == Some(message)).map(|e| kubelab::sim::obj::i64_at(e, "/count").unwrap_or(0)).sum::<i64>()
+    };
+    assert!(count(&s, "crash", "Container image \"busybox:1.36\" already present on machine") >= 3);
+    assert!(count(&s, "crash2", "Pulling image \"busybox\"") >= 3);
+}

@@ -337,7 +337,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 sim.record_event(key, "Warning", "Failed", "kubelet", format!("Error: {e}"));
                 set_waiting(sim, key, &c, "CreateContainerConfigError", Some(e));
                 let d = sim.rand_range(10_000, 15_000);
-                at(sim, key, uid, d, Step::Pulled);
+                at(sim, key, uid, d, Step::RetryPull);
                 return;
             }
             for c in containers(pod) {
@@ -562,9 +562,11 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                     sim.record_event(key, "Warning", "BackOff", "kubelet", format!("Back-off restarting failed container {cname} in pod {}_{}({uid})", key.name, key.ns));
                 }
                 let backoff = (10_000u64 << (n - 2).min(5)).min(300_000);
-                at(sim, key, uid, backoff, Step::Pulled);
+                // Each start goes through EnsureImageExists: `already present on machine`, or
+                // a pull again under `Always`.
+                at(sim, key, uid, backoff, Step::RetryPull);
             } else {
-                at(sim, key, uid, 0, Step::Pulled);
+                at(sim, key, uid, 0, Step::RetryPull);
             }
         }
         Step::StopNotice => {
