@@ -603,3 +603,23 @@ fn readiness_probes_follow_what_the_containers_serve() {
         "{\"failureThreshold\":3,\"httpGet\":{\"path\":\"/healthz\",\"port\":80,\"scheme\":\"HTTP\"},\"periodSeconds\":10,\"successThreshold\":1,\"timeoutSeconds\":1}"
     );
 }
+
+/// `kubectl logs -l` (logs.go): every matching pod, the last 10 lines of each by default;
+/// `--prefix` names each line's pod and container; following more pods than
+/// --max-log-requests is refused.
+#[test]
+fn logs_by_selector_with_prefixes() {
+    let mut s = lab();
+    let out = run(&mut s, "kubectl logs -l app=nginx --prefix");
+    assert!(out.lines().all(|l| l.starts_with("[pod/web-0/nginx] ") || l.starts_with("[pod/web-1/nginx] ")), "{out}");
+    run(&mut s, "kubectl create deployment d --image=nginx --replicas=2");
+    s.sim.run_until_idle(120_000);
+    let out = run(&mut s, "kubectl logs -l app=d");
+    assert_eq!(out.lines().count(), 20, "10 lines of each of the two pods: {out}");
+    let last = run(&mut s, "kubectl logs -l app=d --tail=1");
+    assert_eq!(last.lines().count(), 2);
+    assert!(last.lines().all(|l| l.ends_with(" [notice] 1#1: start worker processes")), "{last}");
+    let (out, code) = s.run_line("kubectl logs -f -l app=d --max-log-requests=1");
+    assert_eq!((out.stderr(), code), ("error: you are attempting to follow 2 log streams, but maximum allowed concurrency is 1, use --max-log-requests to increase the limit\n".to_string(), 1));
+    assert_eq!(s.run_line("kubectl logs -l app=none").0.stderr(), "No resources found in default namespace.\n");
+}

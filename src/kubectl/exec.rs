@@ -472,7 +472,7 @@ fn attached_run(ctx: &mut Ctx<'_>, key: &ObjKey, container: &str, restart: &str,
     }
 }
 
-const LOG_FLAGS: &[Flag] = &[f("container", Some('c'), true), f("follow", Some('f'), false), f("tail", None, true), f("previous", Some('p'), false), f("timestamps", None, false), f("all-containers", None, false), f("since", None, true), f("selector", Some('l'), true)];
+const LOG_FLAGS: &[Flag] = &[f("container", Some('c'), true), f("follow", Some('f'), false), f("tail", None, true), f("previous", Some('p'), false), f("timestamps", None, false), f("all-containers", None, false), f("since", None, true), f("selector", Some('l'), true), f("prefix", None, false), f("max-log-requests", None, true), f("ignore-errors", None, false)];
 
 /// `kubectl logs POD [-c CONTAINER] [--tail N]`.
 pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -487,11 +487,41 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.println("Print the logs for a container in a pod or specified resource.\n\nUsage:\n  kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]");
         return 0;
     }
+    let ns = ctx.namespace(&a);
+    // With a selector: every matching pod, the last 10 lines of each unless --tail says.
+    if let Some(sel) = a.get("selector") {
+        if !a.positional.is_empty() {
+            ctx.eprintln("error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples");
+            return 1;
+        }
+        let selector = match crate::sim::labels::Selector::parse(sel) {
+            Ok(s) => s,
+            Err(e) => {
+                ctx.eprintln(&format!("error: {e}"));
+                return 1;
+            }
+        };
+        let pods: Vec<Value> = ctx.sim.store.list(Kind::Pod, Some(&ns)).map(|(_, p)| p).filter(|p| selector.matches_obj(p)).cloned().collect();
+        if pods.is_empty() {
+            ctx.eprintln(&format!("No resources found in {ns} namespace."));
+            return 0;
+        }
+        let limit: usize = a.get("max-log-requests").and_then(|n| n.parse().ok()).unwrap_or(5);
+        if a.bool("follow") && pods.len() > limit {
+            ctx.eprintln(&format!("error: you are attempting to follow {} log streams, but maximum allowed concurrency is {limit}, use --max-log-requests to increase the limit", pods.len()));
+            return 1;
+        }
+        let tail = a.get("tail").and_then(|t| t.parse::<i64>().ok()).unwrap_or(10);
+        let mut code = 0;
+        for pod in &pods {
+            code |= pod_logs(ctx, &a, pod, tail);
+        }
+        return code;
+    }
     let Some(target) = a.positional.first().cloned() else {
         ctx.eprintln("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
         return 1;
     };
-    let ns = ctx.namespace(&a);
     let name = match pod_for(ctx, &ns, &target, true) {
         Ok(n) => n,
         Err(e) => {
@@ -504,45 +534,60 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.eprintln(&api_error(&ApiError::NotFound { resource: "pods".into(), name }, None));
         return 1;
     };
-    let names: Vec<String> = obj::arr_at(&pod, "/spec/containers").iter().filter_map(|c| obj::str_at(c, "/name").map(String::from)).collect();
-    let container = match a.get("container").or(a.positional.get(1).map(String::as_str)) {
-        Some(c) if names.iter().any(|n| n == c) => c.to_string(),
-        Some(c) => {
-            ctx.eprintln(&format!("error: container {c} is not valid for pod {name}"));
-            return 1;
-        }
-        None => {
-            if names.len() > 1 {
-                ctx.eprintln(&format!("Defaulted container \"{}\" out of: {}", names[0], names.join(", ")));
-            }
-            names.first().cloned().unwrap_or_default()
-        }
-    };
-    let status = obj::arr_at(&pod, "/status/containerStatuses").iter().find(|s| obj::str_at(s, "/name") == Some(container.as_str())).cloned();
-    let waiting = status.as_ref().and_then(|s| obj::str_at(s, "/state/waiting/reason").map(String::from));
-    let started = status.as_ref().is_some_and(|s| s.ptr("/state/running").is_some() || s.ptr("/state/terminated").is_some() || s.ptr("/lastState/terminated").is_some());
-    if !started {
-        let reason = waiting.unwrap_or_else(|| "ContainerCreating".into());
-        ctx.eprintln(&format!("Error from server (BadRequest): container \"{container}\" in pod \"{name}\" is waiting to start: {}", if reason == "ErrImagePull" || reason == "ImagePullBackOff" { "trying and failing to pull image".to_string() } else { reason }));
-        return 1;
-    }
-    // The current container's log, or with `--previous` the one before it (`logs` keeps the
-    // two, as the kubelet keeps the last dead container).
-    let id = (obj::uid(&pod).to_string(), container.clone());
-    let lines = if a.bool("previous") {
-        match ctx.sim.previous_logs.get(&id) {
-            Some(l) => l.clone(),
-            None => {
-                ctx.eprintln(&format!("Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{name}\" not found"));
+    let tail = a.get("tail").and_then(|t| t.parse::<i64>().ok()).unwrap_or(-1);
+    pod_logs(ctx, &a, &pod, tail)
+}
+
+/// One pod's log: the container `-c` (or the second word) names, every container with
+/// `--all-containers`, else the default one; `--prefix` names each line's source.
+fn pod_logs(ctx: &mut Ctx<'_>, a: &args::Args, pod: &Value, tail: i64) -> i32 {
+    let name = obj::name(pod).to_string();
+    let names: Vec<String> = obj::arr_at(pod, "/spec/containers").iter().filter_map(|c| obj::str_at(c, "/name").map(String::from)).collect();
+    let chosen: Vec<String> = if a.bool("all-containers") {
+        names.clone()
+    } else {
+        match a.get("container").or(a.positional.get(1).map(String::as_str)) {
+            Some(c) if names.iter().any(|n| n == c) => vec![c.to_string()],
+            Some(c) => {
+                ctx.eprintln(&format!("error: container {c} is not valid for pod {name}"));
                 return 1;
             }
+            None => {
+                if names.len() > 1 {
+                    ctx.eprintln(&format!("Defaulted container \"{}\" out of: {}", names[0], names.join(", ")));
+                }
+                names.first().cloned().into_iter().collect()
+            }
         }
-    } else {
-        ctx.sim.logs.get(&id).cloned().unwrap_or_default()
     };
-    let tail = a.get("tail").and_then(|t| t.parse::<i64>().ok()).filter(|t| *t >= 0).map(|t| t as usize).unwrap_or(lines.len());
-    for l in &lines[lines.len().saturating_sub(tail)..] {
-        ctx.println(l);
+    for container in chosen {
+        let status = obj::arr_at(pod, "/status/containerStatuses").iter().find(|s| obj::str_at(s, "/name") == Some(container.as_str())).cloned();
+        let waiting = status.as_ref().and_then(|s| obj::str_at(s, "/state/waiting/reason").map(String::from));
+        let started = status.as_ref().is_some_and(|s| s.ptr("/state/running").is_some() || s.ptr("/state/terminated").is_some() || s.ptr("/lastState/terminated").is_some());
+        if !started {
+            let reason = waiting.unwrap_or_else(|| "ContainerCreating".into());
+            ctx.eprintln(&format!("Error from server (BadRequest): container \"{container}\" in pod \"{name}\" is waiting to start: {}", if reason == "ErrImagePull" || reason == "ImagePullBackOff" { "trying and failing to pull image".to_string() } else { reason }));
+            return 1;
+        }
+        // The current container's log, or with `--previous` the one before it (`logs` keeps the
+        // two, as the kubelet keeps the last dead container).
+        let id = (obj::uid(pod).to_string(), container.clone());
+        let lines = if a.bool("previous") {
+            match ctx.sim.previous_logs.get(&id) {
+                Some(l) => l.clone(),
+                None => {
+                    ctx.eprintln(&format!("Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{name}\" not found"));
+                    return 1;
+                }
+            }
+        } else {
+            ctx.sim.logs.get(&id).cloned().unwrap_or_default()
+        };
+        let tail = usize::try_from(tail).unwrap_or(lines.len()).min(lines.len());
+        let prefix = if a.bool("prefix") { format!("[pod/{name}/{container}] ") } else { String::new() };
+        for l in &lines[lines.len() - tail..] {
+            ctx.println(&format!("{prefix}{l}"));
+        }
     }
     0
 }
