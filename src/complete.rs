@@ -69,7 +69,7 @@ fn kubectl_candidates(session: &Session, t: usize, args: &[&str], word: &str) ->
     if matches!(prev, "-n" | "--namespace") {
         return session.sim.store.list(Kind::Namespace, None).map(|(k, _)| k.name.clone()).collect();
     }
-    let mut ns = "default".to_string();
+    let mut ns = session.namespace().to_string();
     let mut positional: Vec<&str> = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -102,7 +102,7 @@ fn kubectl_candidates(session: &Session, t: usize, args: &[&str], word: &str) ->
         "rollout" if rest.len() == 1 => ["deployment", "statefulset"].iter().map(|s| s.to_string()).collect(),
         "rollout" => rest.get(1).and_then(|t| Kind::from_arg(t)).map(names).unwrap_or_default(),
         "create" if rest.is_empty() => vec!["deployment".into(), "namespace".into()],
-        "config" if rest.is_empty() => ["current-context", "get-clusters", "get-contexts", "get-users", "use-context", "view"].iter().map(|s| s.to_string()).collect(),
+        "config" if rest.is_empty() => ["current-context", "get-clusters", "get-contexts", "get-users", "set-context", "use-context", "view"].iter().map(|s| s.to_string()).collect(),
         "set" if rest.is_empty() => vec!["env".into(), "image".into()],
         "set" if rest.len() == 1 => ["deployment", "pod", "replicaset", "statefulset"].iter().map(|s| s.to_string()).collect(),
         "set" => rest.get(1).and_then(|t| Kind::from_arg(t)).map(names).unwrap_or_default(),

@@ -23,6 +23,8 @@ pub struct Session {
     terms: Vec<Term>,
     /// The port-forwards listening on the lab machine, with the terminal that started each.
     forwards: Vec<(usize, kubectl::exec::PortForward)>,
+    /// The kubeconfig context's namespace (`kubectl config set-context --current --namespace`).
+    context_ns: String,
 }
 
 /// What belongs to one terminal: its own shell process on the lab machine (variables, exports,
@@ -105,6 +107,8 @@ struct Host<'a> {
     forwards: Vec<(usize, kubectl::exec::PortForward)>,
     new_forward: Option<kubectl::exec::PortForward>,
     hits: Vec<u16>,
+    /// The context's namespace while the line runs (a `config set-context` changes it).
+    context_ns: String,
 }
 
 /// Pages a lab fetches with curl, kept locally (no network here).
@@ -152,11 +156,14 @@ impl Host<'_> {
         match cmd.as_str() {
             "kubectl" | "k" => {
                 let files = SessionFiles { env, loader: self.loader };
-                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, last_on_line: self.last.as_ref().is_some_and(|(l, f)| l == argv && (f.is_empty() || watches(argv))), filters: self.last.as_ref().map(|(_, f)| f.clone()).unwrap_or_default(), job: None, writes: Vec::new(), forward: None, forwarded: self.forwards.iter().flat_map(|(_, f)| f.ports.iter().map(|p| p.0)).collect() };
+                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, last_on_line: self.last.as_ref().is_some_and(|(l, f)| l == argv && (f.is_empty() || watches(argv))), filters: self.last.as_ref().map(|(_, f)| f.clone()).unwrap_or_default(), job: None, writes: Vec::new(), forward: None, forwarded: self.forwards.iter().flat_map(|(_, f)| f.ports.iter().map(|p| p.0)).collect(), context_ns: self.context_ns.clone(), set_context_ns: None };
                 let code = kubectl::run(&mut ctx, &argv[1..]);
                 let writes = std::mem::take(&mut ctx.writes);
                 if let Some(f) = ctx.forward.take() {
                     self.new_forward = Some(f);
+                }
+                if let Some(ns) = ctx.set_context_ns.take() {
+                    self.context_ns = ns;
                 }
                 if ctx.interrupted {
                     self.interrupted = true;
@@ -450,7 +457,7 @@ impl Session {
             Some((lines, code, sim.process_sleep.unwrap_or(0)))
         }));
         sim.prober = Some(std::rc::Rc::new(crate::pod::probe::readiness));
-        Session { sim, env, loader: None, live: false, terms: vec![Term::default()], forwards: Vec::new() }
+        Session { sim, env, loader: None, live: false, terms: vec![Term::default()], forwards: Vec::new(), context_ns: String::new() }
     }
 
     /// Files not in the session's own workspace come from `loader`.
@@ -504,6 +511,11 @@ impl Session {
             (crate::pod::Flavor::Busybox, _) => "/ # ".to_string(),
             _ => "# ".to_string(),
         }
+    }
+
+    /// The namespace kubectl uses when none is given: the kubeconfig context's, or `default`.
+    pub fn namespace(&self) -> &str {
+        if self.context_ns.is_empty() { "default" } else { &self.context_ns }
     }
 
     /// Whether terminal 0 is attached to a shell in a container (and which pod).
@@ -567,9 +579,10 @@ impl Session {
         #[allow(clippy::unwrap_or_default)]
         let mut process = self.terms[t].process.take().unwrap_or_else(Env::new);
         self.env.swap_process(&mut process);
-        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, downstream: false, attach: None, live: self.live, last, job: None, forwards: self.forwards.clone(), new_forward: None, hits: Vec::new() };
+        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, downstream: false, attach: None, live: self.live, last, job: None, forwards: self.forwards.clone(), new_forward: None, hits: Vec::new(), context_ns: self.context_ns.clone() };
         let code = shell::run_line(line, &mut self.env, &mut host, &mut out);
         let (new_forward, hits) = (host.new_forward.take(), std::mem::take(&mut host.hits));
+        self.context_ns = std::mem::take(&mut host.context_ns);
         self.env.swap_process(&mut process);
         self.terms[t].process = Some(process);
         let job = host.job.take();
@@ -670,7 +683,7 @@ impl Session {
         }
         if a.remove {
             let files = SessionFiles { env: &self.env, loader: self.loader.as_ref() };
-            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None, live: false, last_on_line: false, filters: Vec::new(), job: None, writes: Vec::new(), forward: None, forwarded: Vec::new() };
+            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None, live: false, last_on_line: false, filters: Vec::new(), job: None, writes: Vec::new(), forward: None, forwarded: Vec::new(), context_ns: self.context_ns.clone(), set_context_ns: None };
             let argv: Vec<String> = ["delete", "pod", a.pod.name.as_str(), "-n", a.pod.ns.as_str()].iter().map(|s| s.to_string()).collect();
             kubectl::run(&mut ctx, &argv);
         }

@@ -120,3 +120,22 @@ fn get_events_shows_the_last_time_and_kubectl_events_the_count() {
     let events = run(&mut s, "kubectl events --for pod/crash --types=Warning").0;
     assert!(events.lines().nth(1).is_some_and(|l| l.contains(" (x") && l.contains(" over ")), "{events}");
 }
+
+/// `kubectl config set-context --current --namespace=db` (set_context.go) makes `db` the
+/// namespace of every command that names none, applied manifests included; an empty value
+/// clears it.
+#[test]
+fn set_context_namespace_changes_where_commands_go() {
+    let mut s = session();
+    run(&mut s, "kubectl create ns db");
+    assert_eq!(run(&mut s, "kubectl config set-context --current --namespace=db").0, "Context \"kubernetes-admin@kubernetes\" modified.\n");
+    assert_eq!(run(&mut s, "kubectl config get-contexts").0, "CURRENT   NAME                          CLUSTER      AUTHINFO           NAMESPACE\n*         kubernetes-admin@kubernetes   kubernetes   kubernetes-admin   db\n");
+    run(&mut s, "kubectl apply -f web.yaml");
+    assert!(s.sim.get(kubelab::sim::Kind::StatefulSet, "db", "web").is_some());
+    assert_eq!(run(&mut s, "kubectl get sts -n default").1, "No resources found in default namespace.\n");
+    assert!(run(&mut s, "kubectl get sts").0.starts_with("NAME   READY"));
+    assert!(run(&mut s, "kubectl config view").0.contains("    cluster: kubernetes\n    namespace: db\n    user: kubernetes-admin\n"));
+    assert_eq!(run(&mut s, "kubectl config set-context --namespace=x").1, "error: you must specify a non-empty context name or --current\n");
+    run(&mut s, "kubectl config set-context --current --namespace=");
+    assert_eq!(run(&mut s, "kubectl get sts").1, "No resources found in default namespace.\n");
+}

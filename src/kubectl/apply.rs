@@ -275,6 +275,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
                 (Some(f), true) => {
                     obj::meta_mut(&mut o).insert("namespace".into(), jv!(f));
                 }
+                // An object without one goes to the context's namespace.
+                (None, true) => {
+                    let ns = ctx.default_namespace().to_string();
+                    obj::meta_mut(&mut o).insert("namespace".into(), jv!(ns));
+                }
                 _ => {}
             }
         }

@@ -201,7 +201,7 @@ const USER: &str = "kubernetes-admin";
 /// `kubectl config`: the lab machine's kubeconfig is kubeadm's admin.conf, read-only.
 pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let sub = argv.first().map(String::as_str).unwrap_or("");
-    let a = match args::parse("config", argv.get(1..).unwrap_or(&[]), &[f("output", Some('o'), true), f("minify", None, false), f("raw", None, false), f("flatten", None, false), f("no-headers", None, false)]) {
+    let a = match args::parse("config", argv.get(1..).unwrap_or(&[]), &[f("output", Some('o'), true), f("minify", None, false), f("raw", None, false), f("flatten", None, false), f("no-headers", None, false), f("current", None, false)]) {
         Ok(a) => a,
         Err(e) => {
             ctx.eprintln(&e);
@@ -219,11 +219,35 @@ pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 ctx.println(CONTEXT);
             } else {
                 let mut rows = vec![vec!["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"]];
-                rows.push(vec!["*", CONTEXT, CLUSTER, USER, ""]);
+                let ns = ctx.context_ns.clone();
+                rows.push(vec!["*", CONTEXT, CLUSTER, USER, &ns]);
                 let rows: Vec<Vec<String>> = rows.into_iter().skip(usize::from(a.bool("no-headers"))).map(|r| r.into_iter().map(String::from).collect()).collect();
                 let text = TabWriter::new().flush(&rows);
                 ctx.out.out(&text);
             }
+        }
+        // set_context.go: the current context's namespace (the lab's one context).
+        "set-context" => {
+            let name = match (a.positional.first(), a.bool("current")) {
+                (Some(_), true) => {
+                    ctx.eprintln("error: you cannot specify both a context name and --current");
+                    return 1;
+                }
+                (Some(n), false) => n.clone(),
+                (None, true) => CONTEXT.to_string(),
+                (None, false) => {
+                    ctx.eprintln("error: you must specify a non-empty context name or --current");
+                    return 1;
+                }
+            };
+            if name != CONTEXT {
+                ctx.eprintln(&format!("error: kubelab models only the context \"{CONTEXT}\""));
+                return 1;
+            }
+            if let Some(ns) = a.get("namespace") {
+                ctx.set_context_ns = Some(ns.to_string());
+            }
+            ctx.println(&format!("Context \"{CONTEXT}\" modified."));
         }
         "get-clusters" => ctx.println(&format!("NAME\n{CLUSTER}")),
         "get-users" => ctx.println(&format!("NAME\n{USER}")),
@@ -241,13 +265,14 @@ pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "view" => {
             // k8s-diff: `--raw` also omits the data: the lab has no certificates to show.
             let text = format!(
-                "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: {}\n  name: {CLUSTER}\ncontexts:\n- context:\n    cluster: {CLUSTER}\n    user: {USER}\n  name: {CONTEXT}\ncurrent-context: {CONTEXT}\nkind: Config\npreferences: {{}}\nusers:\n- name: {USER}\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED",
-                api_host(ctx)
+                "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: {}\n  name: {CLUSTER}\ncontexts:\n- context:\n    cluster: {CLUSTER}\n{}    user: {USER}\n  name: {CONTEXT}\ncurrent-context: {CONTEXT}\nkind: Config\npreferences: {{}}\nusers:\n- name: {USER}\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED",
+                api_host(ctx),
+                if ctx.context_ns.is_empty() { String::new() } else { format!("    namespace: {}\n", ctx.context_ns) }
             );
             ctx.println(&text);
         }
         "" => {
-            ctx.eprintln("error: kubelab models `kubectl config view`, `current-context`, `get-contexts`, `get-clusters`, `get-users` and `use-context`");
+            ctx.eprintln("error: kubelab models `kubectl config view`, `current-context`, `get-contexts`, `get-clusters`, `get-users`, `use-context` and `set-context`");
             return 1;
         }
         other => {

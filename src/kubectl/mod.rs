@@ -76,6 +76,10 @@ pub struct Ctx<'a> {
     pub forward: Option<exec::PortForward>,
     /// Local ports already forwarded on the lab machine.
     pub forwarded: Vec<u16>,
+    /// The kubeconfig context's namespace (empty: none, so `default`), and a new one the
+    /// command set (`config set-context --current --namespace`).
+    pub context_ns: String,
+    pub set_context_ns: Option<String>,
 }
 
 /// Something a live terminal keeps doing after the command returned, as the clock runs.
@@ -136,9 +140,13 @@ impl Ctx<'_> {
         self.out.err(s);
         self.out.err("\n");
     }
-    /// The namespace of `-n`, or `default`.
+    /// The namespace of `-n`, or the context's (`default`).
     pub fn namespace(&self, a: &args::Args) -> String {
-        a.get("namespace").filter(|n| !n.is_empty()).unwrap_or("default").to_string()
+        a.get("namespace").filter(|n| !n.is_empty()).unwrap_or(self.default_namespace()).to_string()
+    }
+    /// The context's namespace, or `default`.
+    pub fn default_namespace(&self) -> &str {
+        if self.context_ns.is_empty() { "default" } else { &self.context_ns }
     }
     pub fn kubectl_minor(&self) -> u32 {
         self.sim.profile.kubectl_minor()
