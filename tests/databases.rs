@@ -198,3 +198,17 @@ fn describe_shows_a_containers_resources_probes_and_environment() {
 "
     );
 }
+
+/// local-path-provisioner provisions node-local directories for ReadWriteOnce claims only: a
+/// ReadWriteMany claim fails once, for good, and stays Pending with its pod.
+#[test]
+fn local_path_refuses_read_write_many() {
+    let mut s = session();
+    s.write_file("rwx.yaml", "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: shared\nspec:\n  accessModes: [ReadWriteMany]\n  resources:\n    requests:\n      storage: 1Gi\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: user\nspec:\n  containers:\n  - name: c\n    image: nginx\n    volumeMounts:\n    - {name: d, mountPath: /data}\n  volumes:\n  - name: d\n    persistentVolumeClaim: {claimName: shared}\n");
+    run(&mut s, "kubectl apply -f rwx.yaml");
+    s.sim.run_until_idle(120_000);
+    assert!(run(&mut s, "kubectl get pvc shared --no-headers").contains("Pending"));
+    assert!(run(&mut s, "kubectl get pod user --no-headers").contains("Pending"));
+    let msg = run(&mut s, "kubectl get events --field-selector reason=ProvisioningFailed -o jsonpath={.items[0].message}");
+    assert_eq!(msg, "failed to provision volume with StorageClass \"local-path\": Only support ReadWriteOnce access mode");
+}

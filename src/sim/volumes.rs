@@ -169,6 +169,13 @@ pub fn on_provisioned(sim: &mut Sim, key: &ObjKey, uid: &str) {
     let class = obj::str_at(&pvc, "/spec/storageClassName").unwrap_or("").to_string();
     let Some(sc) = sim.store.get(&ObjKey::new(Kind::StorageClass, "", &class)).cloned() else { return };
     let provisioner = obj::str_at(&sc, "/provisioner").unwrap_or("").to_string();
+    // local-path-provisioner's Provision: node-local directories take one writer node only.
+    // The failure is final (ProvisioningFinished): the claim stays Pending.
+    if provisioner == "rancher.io/local-path" && obj::arr_at(&pvc, "/spec/accessModes").iter().any(|m| m.as_str() != Some("ReadWriteOnce")) {
+        let prov_id = provisioner_identity(sim, &provisioner);
+        sim.record_event(key, "Warning", "ProvisioningFailed", &prov_id, format!("failed to provision volume with StorageClass \"{class}\": Only support ReadWriteOnce access mode"));
+        return;
+    }
     let name = format!("pvc-{uid}");
     let storage = pvc.ptr("/spec/resources/requests/storage").cloned().unwrap_or(jv!("1Gi"));
     let mut pv = jv!({"apiVersion":"v1","kind":"PersistentVolume","metadata":{"name":name,"annotations":{"pv.kubernetes.io/provisioned-by":provisioner}},
