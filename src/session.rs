@@ -452,10 +452,7 @@ impl Session {
         let mut env = Env::new();
         env.dirs = MACHINE_DIRS.iter().map(|d| d.to_string()).collect();
         let mut sim = Sim::new(config);
-        sim.runner = Some(std::rc::Rc::new(|sim: &mut Sim, key: &crate::sim::ObjKey, container: &str, argv: &[String]| {
-            let (lines, code) = crate::pod::main_process(sim, key, container, argv)?;
-            Some((lines, code, sim.process_sleep.unwrap_or(0)))
-        }));
+        sim.runner = Some(std::rc::Rc::new(crate::pod::main_process));
         sim.prober = Some(std::rc::Rc::new(crate::pod::probe::readiness));
         Session { sim, env, loader: None, live: false, terms: vec![Term::default()], forwards: Vec::new(), context_ns: String::new() }
     }

@@ -623,3 +623,31 @@ fn logs_by_selector_with_prefixes() {
     assert_eq!((out.stderr(), code), ("error: you are attempting to follow 2 log streams, but maximum allowed concurrency is 1, use --max-log-requests to increase the limit\n".to_string(), 1));
     assert_eq!(s.run_line("kubectl logs -l app=none").0.stderr(), "No resources found in default namespace.\n");
 }
+
+/// A container's main process runs on the cluster's clock: the docs' counter prints a line a
+/// second (kubectl logs grows as time passes), a wait loop waits until the Service it looks
+/// for exists, and what a script prints after a `sleep` is logged after it.
+#[test]
+fn main_processes_run_on_the_clusters_clock() {
+    let mut s = lab();
+    run(&mut s, "kubectl run counter --image=busybox:1.28 -- /bin/sh -c 'i=0; while true; do echo \"$i: $(date)\"; i=$((i+1)); sleep 1; done'");
+    run(&mut s, "kubectl run wait --image=busybox:1.28 --restart=Never -- sh -c 'until nslookup myservice; do echo waiting for myservice; sleep 2; done; echo found'");
+    run(&mut s, "kubectl run later --image=busybox:1.36 --restart=Never -- sh -c 'echo before; sleep 30; echo after'");
+    s.sim.advance(20_000);
+    let first = run(&mut s, "kubectl logs counter");
+    let n = first.lines().count();
+    assert!((10..=20).contains(&n), "{first}");
+    assert!(first.starts_with("0: "));
+    let dates: Vec<&str> = first.lines().map(|l| l.split_once(": ").unwrap().1).collect();
+    assert!(dates.windows(2).all(|w| w[0] < w[1]), "one line a second: {first}");
+    assert_eq!(run(&mut s, "kubectl logs later"), "before\n");
+    assert!(run(&mut s, "kubectl logs wait").contains("waiting for myservice\n"));
+    assert!(run(&mut s, "kubectl get pod wait --no-headers").contains("Running"));
+    run(&mut s, "kubectl expose pod counter --name=myservice --port=80");
+    s.sim.advance(20_000);
+    assert_eq!(run(&mut s, "kubectl logs later"), "before\nafter\n");
+    assert!(run(&mut s, "kubectl get pod later --no-headers").contains("Completed"));
+    assert!(run(&mut s, "kubectl logs wait").ends_with("found\n"));
+    assert!(run(&mut s, "kubectl get pod wait --no-headers").contains("Completed"));
+    assert!(run(&mut s, "kubectl logs counter").lines().count() > n + 10);
+}

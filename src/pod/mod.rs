@@ -9,7 +9,7 @@ pub mod tools;
 
 use crate::shell::{self, Dialect, Env, Output};
 use crate::sim::fs::View;
-use crate::sim::{obj, ObjKey, Sim};
+use crate::sim::{obj, Launch, ObjKey, Ran, Sim};
 use crate::collections::{VecMap, VecSet};
 
 /// Whether an image with these traits has the program `cmd` (a name or a path).
@@ -138,6 +138,10 @@ impl shell::Host for PodHost<'_> {
     fn run(&mut self, argv: &[String], stdin: Option<&str>, out: &mut Output) -> i32 {
         let mut env = Env::new();
         self.run_with_env(argv, stdin, &mut env, out)
+    }
+
+    fn slept(&self) -> u64 {
+        self.sim.process_sleep.unwrap_or(0)
     }
 
     fn is_dir(&self, env: &Env, path: &str) -> Option<bool> {
@@ -294,18 +298,64 @@ pub fn run_line(sim: &mut Sim, key: &ObjKey, container: &str, line: &str, env: &
     })
 }
 
-/// Runs a container's main process as it starts (the model's [`crate::sim::Runner`]): its
-/// output lines, exit status and the time it slept. `None` for a program the image lacks (the
-/// container would not start; the kubelet's guess stands).
-pub fn main_process(sim: &mut Sim, key: &ObjKey, container: &str, argv: &[String]) -> Option<(Vec<String>, i32)> {
-    let image = sim.store.get(key).and_then(|pod| obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image")).map(String::from))?;
-    let program = argv.first()?;
-    if !has_program(&traits(&image), program.rsplit('/').next().unwrap_or(program)) {
-        return None;
-    }
-    let mut out = Output::default();
-    let code = exec(sim, key, container, argv, None, &mut out);
-    Some((out.text().lines().map(String::from).collect(), code))
+/// A container's main process between its steps: its script and its shell's variables.
+#[derive(Clone, Debug)]
+pub struct Process {
+    script: shell::resume::Script,
+    env: Env,
+}
+
+/// Runs a container's main process (the model's [`crate::sim::Runner`]): from its start, or
+/// on from where it paused. It runs until it ends or sleeps ([`shell::resume`]); its output
+/// is the container's log. `None` for a program the image lacks (the container would not
+/// start; the kubelet's guess stands).
+pub fn main_process(sim: &mut Sim, key: &ObjKey, container: &str, launch: Launch<'_>) -> Option<Ran> {
+    let (mut process, mut out) = match launch {
+        Launch::Start(argv) => {
+            let image = sim.store.get(key).and_then(|pod| obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image")).map(String::from))?;
+            let program = argv.first()?;
+            let name = program.rsplit('/').next().unwrap_or(program);
+            if !has_program(&traits(&image), name) {
+                return None;
+            }
+            let mut env = new_env(sim, key, container);
+            // `sh -c SCRIPT`: the shell runs the script itself, a step at a time; any other
+            // command runs as its words.
+            let script = if ["sh", "bash", "ash", "dash", "zsh"].contains(&name) && argv.get(1).is_some_and(|a| a == "-c") && argv.len() >= 3 {
+                env.dialect = dialect(&traits(&image), name);
+                argv[2].clone()
+            } else {
+                argv.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ")
+            };
+            let mut out = Output::default();
+            match shell::resume::Script::new(&script) {
+                Ok(script) => (Process { script, env }, out),
+                Err(e) => {
+                    out.err(&format!("{e}\n"));
+                    return Some(Ran::Done { lines: lines_of(&out), code: 2, slept: 0 });
+                }
+            }
+        }
+        Launch::Resume(state) => (state.downcast_ref::<Process>()?.clone(), Output::default()),
+    };
+    let mut step = shell::resume::Step::Done(0);
+    let Process { script, env } = &mut process;
+    env.clear_files();
+    in_container(sim, key, container, env, &mut out, |host, env, out| {
+        step = script.step(env, host, out);
+        0
+    });
+    let slept = sim.process_sleep.unwrap_or(0);
+    let lines = lines_of(&out);
+    Some(match step {
+        shell::resume::Step::Done(code) => Ran::Done { lines, code, slept },
+        // A busy loop that did not sleep goes on a second later.
+        shell::resume::Step::Paused => Ran::Waiting { lines, after_ms: if slept == 0 { 1_000 } else { slept }, state: std::rc::Rc::new(process) },
+    })
+}
+
+fn lines_of(out: &Output) -> Vec<String> {
+    out.text().lines().map(String::from).collect()
 }
 
 /// A fresh shell environment for container `container` of `key`.

@@ -82,8 +82,29 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
             0
         }
         "sleep" => {
-            let secs: f64 = files.first().and_then(|s| s.trim_end_matches('s').parse().ok()).unwrap_or(0.0);
-            let ms = (secs * 1000.0) as u64;
+            // Each argument a number with an optional unit (s, m, h, d), summed; `infinity`
+            // sleeps for good.
+            let mut ms: u64 = 0;
+            for word in &files {
+                let (num, mul) = match word.as_bytes().last() {
+                    Some(b's') => (&word[..word.len() - 1], 1_000.0),
+                    Some(b'm') => (&word[..word.len() - 1], 60_000.0),
+                    Some(b'h') => (&word[..word.len() - 1], 3_600_000.0),
+                    Some(b'd') => (&word[..word.len() - 1], 86_400_000.0),
+                    _ => (&word[..], 1_000.0),
+                };
+                if *word == "infinity" || *word == "inf" {
+                    ms = ms.saturating_add(FOREVER_MS);
+                    continue;
+                }
+                match num.parse::<f64>() {
+                    Ok(n) if n >= 0.0 => ms = ms.saturating_add((n * mul) as u64),
+                    _ => {
+                        out.err(&format!("sleep: invalid time interval '{word}'\n"));
+                        return 1;
+                    }
+                }
+            }
             // A container's main process run at its start sleeps on its own time.
             match host.sim.process_sleep.as_mut() {
                 Some(slept) => *slept += ms,
@@ -136,6 +157,9 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
         }
     }
 }
+
+/// What `sleep infinity` sleeps: far beyond any lab.
+const FOREVER_MS: u64 = 100 * 365 * 86_400_000;
 
 /// `date` as GNU coreutils prints it in UTC (`%a %b %e %H:%M:%S %Z %Y`: the day padded with a
 /// space): `Sat May 28 09:00:09 UTC 2022`, `Sat May  7 09:00:09 UTC 2022`.

@@ -123,7 +123,7 @@ impl Shell<'_> {
     }
 
     /// Runs one part of a loop; `Ok(None)` means `break` out of this loop.
-    fn iteration(&mut self, list: &CompoundList, out: &mut Output) -> Result<Option<i32>, Flow> {
+    pub(crate) fn iteration(&mut self, list: &CompoundList, out: &mut Output) -> Result<Option<i32>, Flow> {
         match self.list(list, out) {
             Ok(status) => Ok(Some(status)),
             Err(Flow::Break(n)) if n <= 1 => Ok(None),

@@ -207,6 +207,11 @@ impl Env {
     }
 
     /// All files as `(absolute path, contents)`, sorted by path.
+    /// Forgets the in-memory files (a container's process reloads them before each step).
+    pub fn clear_files(&mut self) {
+        self.files = VecMap::new();
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
         self.files.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }

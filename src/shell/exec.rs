@@ -89,6 +89,16 @@ impl<'a> Shell<'a> {
         Ok(status)
     }
 
+    /// Runs one top-level item of a list (see [`super::resume::Script`]).
+    pub(crate) fn and_or_item(&mut self, list: &AndOrList, out: &mut Output) -> Status {
+        self.and_or(list, out)
+    }
+
+    /// How long the running process has slept in its current step.
+    pub(crate) fn slept(&self) -> u64 {
+        self.host.slept()
+    }
+
     fn and_or(&mut self, list: &AndOrList, out: &mut Output) -> Status {
         let mut status = self.pipeline(&list.first, out)?;
         for next in &list.additional {

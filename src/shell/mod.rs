@@ -39,6 +39,7 @@ mod parse;
 pub(crate) mod pattern;
 mod print;
 mod redirect;
+pub mod resume;
 mod syntax;
 
 pub use self::env::{Dialect, Env};
@@ -150,6 +151,12 @@ pub trait Host {
     /// others only once they have read what it wrote.
     fn pipe_stage(&mut self, downstream: bool) {
         let _ = downstream;
+    }
+
+    /// How long the running process has slept since its current step began, in milliseconds
+    /// (a container's main process sleeps on its own time; see [`resume::Script`]).
+    fn slept(&self) -> u64 {
+        0
     }
 }
 

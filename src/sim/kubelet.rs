@@ -68,6 +68,9 @@ pub enum Step {
     Ready,
     /// The main process exited by itself (code).
     Exited(i32),
+    /// The main process of the container at this index goes on after a sleep (`instance`:
+    /// the restart count it belongs to; a restarted container's old process is gone).
+    Resume { container: usize, instance: u32 },
     /// Restart after CrashLoopBackOff.
     Restart,
     /// Termination: the kubelet marked the pod not ready.
@@ -95,6 +98,38 @@ pub struct PodRuntime {
     pub redefining: bool,
     /// Pulled events of pulls still under way.
     pub pulled_events: Vec<String>,
+    /// Main processes that sleep, by container, until their `Step::Resume`.
+    pub processes: VecMap<String, Paused>,
+}
+
+/// A paused main process, as the session's runner keeps it.
+#[derive(Clone)]
+pub struct Paused(pub std::rc::Rc<dyn std::any::Any>);
+
+impl std::fmt::Debug for Paused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Paused")
+    }
+}
+
+/// A container's log keeps its last lines.
+// k8s-diff: the kubelet rotates a container's log by size (10 MiB); the lab keeps 5,000 lines.
+const LOG_LINES: usize = 5_000;
+
+fn append_log(sim: &mut Sim, uid: &str, container: &str, lines: Vec<String>) {
+    let log = sim.logs.entry((uid.to_string(), container.to_string())).or_default();
+    log.extend(lines);
+    if log.len() > LOG_LINES {
+        let extra = log.len() - LOG_LINES;
+        log.drain(..extra);
+    }
+}
+
+/// Whether a command runs a server or follows a file: the kubelet's guess stands for it
+/// (the lab runs neither).
+fn left_to_guess(script: &str) -> bool {
+    let servers = ["nginx", "postgres", "mysqld", "redis-server", "httpd", "mongod"];
+    script.contains("tail -f") || script.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|').any(|w| servers.contains(&w.rsplit('/').next().unwrap_or(w)))
 }
 
 /// The kubelet's PLEG relists containers every second (`plegRelistPeriod`).
@@ -379,22 +414,32 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             // Main processes that end: run them (their output is the container's log), unless
             // the lab has no runner or cannot run them (then `behaviour` guesses).
             if let Some(runner) = sim.runner.clone() {
-                for c in containers(pod) {
-                    let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
+                let instance = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(0);
+                for (index, c) in containers(pod).into_iter().enumerate() {
                     let argv: Vec<String> = obj::arr_at(&c, "/command").iter().chain(obj::arr_at(&c, "/args")).filter_map(|v| v.as_str().map(String::from)).collect();
                     let named = c.get("name").and_then(Value::as_str).unwrap_or_default();
-                    if argv.is_empty() || ran.contains_key(named) || serving.iter().any(|n| n == named) || behaviour(&c, info.as_ref()).is_none() {
+                    // A shell alone with a terminal attached reads what the learner types.
+                    let interactive = obj::bool_at(&c, "/stdin").unwrap_or(false) || obj::bool_at(&c, "/tty").unwrap_or(false);
+                    let lone_shell = argv.len() == 1 && ["sh", "bash", "zsh", "ash", "dash"].contains(&argv[0].rsplit('/').next().unwrap_or(""));
+                    if argv.is_empty() || (interactive && lone_shell) || ran.contains_key(named) || serving.iter().any(|n| n == named) || left_to_guess(&argv.join(" ")) {
                         continue;
                     }
-                    let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                    let name = named.to_string();
                     sim.process_sleep = Some(0);
-                    let result = runner(sim, key, &name, &argv);
+                    let result = runner(sim, key, &name, crate::sim::Launch::Start(&argv));
                     sim.process_sleep = None;
-                    if let Some((lines, code, slept)) = result {
-                        // k8s-diff: the whole output is logged when the process starts, even
-                        // what it writes after a `sleep`.
-                        sim.logs.entry((uid.to_string(), name.clone())).or_default().extend(lines);
-                        ran.insert(name, (slept + 150, code));
+                    match result {
+                        Some(crate::sim::Ran::Done { lines, code, slept }) => {
+                            append_log(sim, uid, &name, lines);
+                            ran.insert(name, (slept + 150, code));
+                        }
+                        Some(crate::sim::Ran::Waiting { lines, after_ms, state }) => {
+                            append_log(sim, uid, &name, lines);
+                            sim.runtime.entry(uid.to_string()).or_default().processes.insert(name.clone(), Paused(state));
+                            at(sim, key, uid, after_ms, Step::Resume { container: index, instance });
+                            serving.push(name);
+                        }
+                        None => {}
                     }
                 }
             }
@@ -497,6 +542,31 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if failed {
                 let period = containers(pod).iter().filter_map(|c| c.ptr("/readinessProbe/periodSeconds")).filter_map(Value::as_u64).min().unwrap_or(10);
                 at(sim, key, uid, period * 1000, Step::Ready);
+            }
+        }
+        Step::Resume { container: index, instance } => {
+            let container = containers(pod).get(index).and_then(|c| c.get("name").and_then(Value::as_str).map(String::from)).unwrap_or_default();
+            let current = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(0);
+            let running = obj::arr_at(pod, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(container.as_str()) && s.ptr("/state/running").is_some());
+            let Some(state) = sim.runtime.get_mut(uid).and_then(|r| r.processes.remove(&container)) else { return };
+            if deleting || current != instance || !running {
+                return;
+            }
+            let Some(runner) = sim.runner.clone() else { return };
+            sim.process_sleep = Some(0);
+            let result = runner(sim, key, &container, crate::sim::Launch::Resume(state.0));
+            sim.process_sleep = None;
+            match result {
+                Some(crate::sim::Ran::Done { lines, code, slept }) => {
+                    append_log(sim, uid, &container, lines);
+                    at(sim, key, uid, slept + 150, Step::Exited(code));
+                }
+                Some(crate::sim::Ran::Waiting { lines, after_ms, state }) => {
+                    append_log(sim, uid, &container, lines);
+                    sim.runtime.entry(uid.to_string()).or_default().processes.insert(container.clone(), Paused(state));
+                    at(sim, key, uid, after_ms, Step::Resume { container: index, instance });
+                }
+                None => {}
             }
         }
         Step::Exited(code) => {

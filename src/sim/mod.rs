@@ -131,7 +131,22 @@ pub enum Timer {
 /// of stdout and stderr), its exit status and how long it ran (the `sleep`s it did). `None` when
 /// the process is not one the lab can run. The session provides it (the containers' tools live
 /// outside the model); without one, the kubelet reads `exit N` and `sleep N` from the command.
-pub type Runner = std::rc::Rc<dyn Fn(&mut Sim, &ObjKey, &str, &[String]) -> Option<(Vec<String>, i32, u64)>>;
+pub type Runner = std::rc::Rc<dyn Fn(&mut Sim, &ObjKey, &str, Launch<'_>) -> Option<Ran>>;
+
+/// What a [`Runner`] is asked to do: start a process with these words, or go on with one
+/// that paused.
+pub enum Launch<'a> {
+    Start(&'a [String]),
+    Resume(std::rc::Rc<dyn std::any::Any>),
+}
+
+/// How a step of a container's main process went.
+pub enum Ran {
+    /// It ended with `code` after printing `lines` (and sleeping `slept` ms on its way).
+    Done { lines: Vec<String>, code: i32, slept: u64 },
+    /// It printed `lines` and sleeps: run it on after `after_ms` with `state`.
+    Waiting { lines: Vec<String>, after_ms: u64, state: std::rc::Rc<dyn std::any::Any> },
+}
 
 /// Runs one probe (a container's `readinessProbe`) of a pod's container: `Ok`, or the failure
 /// as the kubelet words it in its Unhealthy event (`Readiness probe failed: ...`). The session
