@@ -553,3 +553,35 @@ fn restarts_check_the_image_each_time() {
     assert!(count(&s, "crash", "Container image \"busybox:1.36\" already present on machine") >= 3);
     assert!(count(&s, "crash2", "Pulling image \"busybox\"") >= 3);
 }
+
+/// Init containers (the docs' "Init Containers" example): they run one at a time before the
+/// app, `Init:0/2` while the first waits for its Service, then the app runs; `kubectl get -f`
+/// names the manifest's objects; `logs -c` reads an init container; describe lists them
+/// first. A failing init container is retried with back-off, or fails the pod under Never.
+#[test]
+fn init_containers_run_first_in_order() {
+    let mut s = session(5);
+    s.write_file("myapp.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: myapp-pod\n  labels:\n    app.kubernetes.io/name: MyApp\nspec:\n  containers:\n  - name: myapp-container\n    image: busybox:1.28\n    command: ['sh', '-c', 'echo The app is running! && sleep 3600']\n  initContainers:\n  - name: init-myservice\n    image: busybox:1.28\n    command: ['sh', '-c', \"until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for myservice; sleep 2; done\"]\n  - name: init-mydb\n    image: busybox:1.28\n    command: ['sh', '-c', \"until nslookup mydb.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for mydb; sleep 2; done\"]\n");
+    s.run_line("kubectl apply -f myapp.yaml");
+    s.sim.advance(30_000);
+    let get = |s: &mut Session| s.run_line("kubectl get -f myapp.yaml --no-headers").0.stdout().split_whitespace().skip(1).take(2).collect::<Vec<_>>().join(" ");
+    assert_eq!(get(&mut s), "0/1 Init:0/2");
+    assert!(s.run_line("kubectl logs myapp-pod -c init-myservice").0.stdout().contains("waiting for myservice\n"));
+    assert!(s.run_line("kubectl describe pod myapp-pod").0.stdout().contains("\nInit Containers:\n  init-myservice:\n"));
+    s.write_file("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: myservice\nspec:\n  ports:\n  - protocol: TCP\n    port: 80\n    targetPort: 9376\n");
+    s.run_line("kubectl apply -f svc.yaml");
+    s.sim.advance(10_000);
+    assert_eq!(get(&mut s), "0/1 Init:1/2");
+    s.write_file("db.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: mydb\nspec:\n  ports:\n  - protocol: TCP\n    port: 80\n    targetPort: 9377\n");
+    s.run_line("kubectl apply -f db.yaml");
+    s.sim.advance(10_000);
+    assert_eq!(get(&mut s), "1/1 Running");
+    assert_eq!(s.run_line("kubectl logs myapp-pod").0.stdout(), "The app is running!\n");
+    // Failing init containers.
+    s.write_file("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: app\n    image: busybox:1.28\n    command: [sleep, \"3600\"]\n  initContainers:\n  - name: fail\n    image: busybox:1.28\n    command: [sh, -c, 'exit 3']\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: once\nspec:\n  restartPolicy: Never\n  containers:\n  - name: app\n    image: busybox:1.28\n    command: [sleep, \"3600\"]\n  initContainers:\n  - name: fail\n    image: busybox:1.28\n    command: [sh, -c, 'exit 3']\n");
+    s.run_line("kubectl apply -f bad.yaml");
+    s.sim.advance(60_000);
+    let pods = s.run_line("kubectl get pods bad once --no-headers").0.stdout();
+    assert!(pods.lines().any(|l| l.starts_with("bad ") && l.contains("Init:CrashLoopBackOff")), "{pods}");
+    assert!(pods.lines().any(|l| l.starts_with("once ") && l.contains("Init:Error")), "{pods}");
+}

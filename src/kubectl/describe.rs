@@ -377,15 +377,21 @@ fn template_lines(d: &mut Doc, t: &Value, sim: &Sim) {
     if t.ptr("/metadata/annotations").is_some() {
         map_lines(d, 1, "Annotations:", t.ptr("/metadata/annotations"), &[]);
     }
-    d.w(1, "Containers:");
-    for c in obj::arr_at(t, "/spec/containers") {
-        let mut sub = Doc::default();
-        container_lines(&mut sub, 1, c, None, sim, None);
-        // The container's name line has one more space than its level (` nginx:`).
-        if let Some(first) = sub.lines.first_mut() {
-            first[0] = format!(" {}", first[0]);
+    for (list, title) in [("/spec/initContainers", "Init Containers:"), ("/spec/containers", "Containers:")] {
+        let cs = obj::arr_at(t, list);
+        if cs.is_empty() && list == "/spec/initContainers" {
+            continue;
         }
-        d.lines.extend(sub.lines);
+        d.w(1, title);
+        for c in cs {
+            let mut sub = Doc::default();
+            container_lines(&mut sub, 1, c, None, sim, None);
+            // The container's name line has one more space than its level (` nginx:`).
+            if let Some(first) = sub.lines.first_mut() {
+                first[0] = format!(" {}", first[0]);
+            }
+            d.lines.extend(sub.lines);
+        }
     }
     volume_lines(d, 1, obj::arr_at(t, "/spec/volumes"));
 }
@@ -561,11 +567,18 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             if let Some(r) = obj::controller_ref(o) {
                 d.w(0, &format!("Controlled By:\t{}/{}", obj::str_at(r, "/kind").unwrap_or(""), obj::str_at(r, "/name").unwrap_or("")));
             }
-            d.w(0, "Containers:");
-            let statuses = obj::arr_at(o, "/status/containerStatuses");
-            for c in obj::arr_at(o, "/spec/containers") {
-                let st = statuses.iter().find(|s| s.get("name") == c.get("name"));
-                container_lines(&mut d, 1, c, st, sim, Some(o));
+            // describePod: init containers first, each with its status.
+            for (list, status_list, title) in [("/spec/initContainers", "/status/initContainerStatuses", "Init Containers:"), ("/spec/containers", "/status/containerStatuses", "Containers:")] {
+                let cs = obj::arr_at(o, list);
+                if cs.is_empty() && list == "/spec/initContainers" {
+                    continue;
+                }
+                d.w(0, title);
+                let statuses = obj::arr_at(o, status_list);
+                for c in cs {
+                    let st = statuses.iter().find(|s| s.get("name") == c.get("name"));
+                    container_lines(&mut d, 1, c, st, sim, Some(o));
+                }
             }
             let conds = obj::arr_at(o, "/status/conditions");
             if !conds.is_empty() {

@@ -543,11 +543,12 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 fn pod_logs(ctx: &mut Ctx<'_>, a: &args::Args, pod: &Value, tail: i64) -> i32 {
     let name = obj::name(pod).to_string();
     let names: Vec<String> = obj::arr_at(pod, "/spec/containers").iter().filter_map(|c| obj::str_at(c, "/name").map(String::from)).collect();
+    let inits: Vec<String> = obj::arr_at(pod, "/spec/initContainers").iter().filter_map(|c| obj::str_at(c, "/name").map(String::from)).collect();
     let chosen: Vec<String> = if a.bool("all-containers") {
-        names.clone()
+        inits.iter().chain(&names).cloned().collect()
     } else {
         match a.get("container").or(a.positional.get(1).map(String::as_str)) {
-            Some(c) if names.iter().any(|n| n == c) => vec![c.to_string()],
+            Some(c) if names.iter().chain(&inits).any(|n| n == c) => vec![c.to_string()],
             Some(c) => {
                 ctx.eprintln(&format!("error: container {c} is not valid for pod {name}"));
                 return 1;
@@ -561,7 +562,7 @@ fn pod_logs(ctx: &mut Ctx<'_>, a: &args::Args, pod: &Value, tail: i64) -> i32 {
         }
     };
     for container in chosen {
-        let status = obj::arr_at(pod, "/status/containerStatuses").iter().find(|s| obj::str_at(s, "/name") == Some(container.as_str())).cloned();
+        let status = obj::arr_at(pod, "/status/containerStatuses").iter().chain(obj::arr_at(pod, "/status/initContainerStatuses")).find(|s| obj::str_at(s, "/name") == Some(container.as_str())).cloned();
         let waiting = status.as_ref().and_then(|s| obj::str_at(s, "/state/waiting/reason").map(String::from));
         let started = status.as_ref().is_some_and(|s| s.ptr("/state/running").is_some() || s.ptr("/state/terminated").is_some() || s.ptr("/lastState/terminated").is_some());
         if !started {

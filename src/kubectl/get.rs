@@ -254,6 +254,27 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             return 1;
         }
     };
+    // `-f FILE`: the objects the manifests name.
+    let mut a = a;
+    let files = a.all("filename");
+    if !files.is_empty() {
+        let (docs, failed) = super::apply::read_sources(ctx, &files, a.bool("recursive"));
+        if failed && docs.is_empty() {
+            return 1;
+        }
+        for (source, d) in docs {
+            let Ok(doc) = d else { continue };
+            let av = doc.object.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+            let k = doc.object.get("kind").and_then(Value::as_str).unwrap_or("");
+            match Kind::from_api(av, k) {
+                Some(kind) => a.positional.push(format!("{}/{}", kind.info().plural, obj::name(&doc.object))),
+                None => {
+                    ctx.eprintln(&format!("error: resource mapping not found for name: \"{}\" namespace: \"\" from \"{source}\": no matches for kind \"{k}\" in version \"{av}\"\nensure CRDs are installed first", obj::name(&doc.object)));
+                    return 1;
+                }
+            }
+        }
+    }
     let query = match resolve(&a.positional) {
         Ok(q) => q,
         Err(e) => {

@@ -205,7 +205,7 @@ pub fn quote(w: &str) -> String {
 /// where each path lives: a volume (which may outlive the pod) or the container's layer.
 fn in_container(sim: &mut Sim, key: &ObjKey, container: &str, env: &mut Env, out: &mut Output, f: impl FnOnce(&mut PodHost<'_>, &mut Env, &mut Output) -> i32) -> i32 {
     let Some(pod) = sim.store.get(key) else { return 1 };
-    let image = obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image")).unwrap_or("").to_string();
+    let image = obj::container(pod, container).and_then(|c| obj::str_at(c, "/image")).unwrap_or("").to_string();
     let Some(view) = sim.fs_view(key, container) else { return 1 };
     let before = view.all_files(&sim.fs);
     for (p, c) in &before {
@@ -241,7 +241,7 @@ pub fn dialect(traits: &ImageTraits, program: &str) -> Dialect {
 
 /// [`dialect`] of `program` run in container `container` of pod `key`.
 pub fn dialect_in(sim: &Sim, key: &ObjKey, container: &str, program: &str) -> Dialect {
-    let image = sim.store.get(key).and_then(|pod| obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image"))).unwrap_or("");
+    let image = sim.store.get(key).and_then(|pod| obj::container(pod, container).and_then(|c| obj::str_at(c, "/image"))).unwrap_or("");
     dialect(&traits(image), program.rsplit('/').next().unwrap_or(program))
 }
 
@@ -312,7 +312,7 @@ pub struct Process {
 pub fn main_process(sim: &mut Sim, key: &ObjKey, container: &str, launch: Launch<'_>) -> Option<Ran> {
     let (mut process, mut out) = match launch {
         Launch::Start(argv) => {
-            let image = sim.store.get(key).and_then(|pod| obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image")).map(String::from))?;
+            let image = sim.store.get(key).and_then(|pod| obj::container(pod, container).and_then(|c| obj::str_at(c, "/image")).map(String::from))?;
             let program = argv.first()?;
             let name = program.rsplit('/').next().unwrap_or(program);
             if !has_program(&traits(&image), name) {
@@ -369,7 +369,7 @@ pub fn new_env(sim: &Sim, key: &ObjKey, container: &str) -> Env {
             env.set_var(&k, &v);
             env.exported.insert(k);
         }
-        let c = obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container));
+        let c = obj::container(pod, container);
         let image = c.and_then(|c| obj::str_at(c, "/image")).unwrap_or("");
         let dir = c.and_then(|c| obj::str_at(c, "/workingDir")).unwrap_or_else(|| crate::sim::fs::image_workdir(image));
         env.set_var("PWD", dir);

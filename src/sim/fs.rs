@@ -273,7 +273,7 @@ impl Sim {
     pub fn fs_view(&self, key: &ObjKey, container: &str) -> Option<View> {
         let pod = self.store.get(key)?;
         let uid = obj::uid(pod);
-        let c = obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container))?;
+        let c = obj::container(pod, container)?;
         let image = obj::str_at(c, "/image").unwrap_or("");
         let mut image_files = image_files(image);
         let hostname = obj::str_at(pod, "/spec/hostname").unwrap_or(&key.name).to_string();

@@ -68,6 +68,14 @@ pub enum Step {
     Ready,
     /// The main process exited by itself (code).
     Exited(i32),
+    /// Init container `i`'s image is pulled next (init containers run one at a time, first).
+    Init(usize),
+    /// Init container `i`'s image is there: it is created and started.
+    InitPulled(usize),
+    /// Init container `i` ended with this code.
+    InitExited(usize, i32),
+    /// Init container `index`'s process goes on after a sleep (`instance`: its restarts).
+    InitResume { index: usize, instance: u32 },
     /// The main process of the container at this index goes on after a sleep (`instance`:
     /// the restart count it belongs to; a restarted container's old process is gone).
     Resume { container: usize, instance: u32 },
@@ -239,7 +247,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
             set_ready_conditions(p, false, &ts);
         });
         let node = obj::str_at(pod, "/spec/nodeName").unwrap_or("").to_string();
-        pull(sim, key, &uid, pod, &node);
+        pull(sim, key, &uid, pod, &node, None);
     }
 }
 
@@ -288,14 +296,26 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 return;
             }
             let host_ip = sim.profile.nodes.iter().find(|n| n.name == node).map(|n| n.ip.clone()).unwrap_or_default();
-            let statuses: Vec<Value> = containers(pod).iter().map(|c| waiting_status(c, "ContainerCreating", None, 0)).collect();
+            // With init containers, every container waits for them (`PodInitializing`).
+            let inits = init_containers(pod);
+            let waiting = if inits.is_empty() { "ContainerCreating" } else { "PodInitializing" };
+            let statuses: Vec<Value> = containers(pod).iter().map(|c| waiting_status(c, waiting, None, 0)).collect();
+            let init_statuses: Vec<Value> = inits.iter().map(|c| waiting_status(c, "PodInitializing", None, 0)).collect();
+            let initialized = if inits.is_empty() {
+                jv!({"type":"Initialized","status":"True","lastProbeTime":null,"lastTransitionTime":ts})
+            } else {
+                jv!({"type":"Initialized","status":"False","lastProbeTime":null,"lastTransitionTime":ts,"reason":"ContainersNotInitialized","message":format!("containers with incomplete status: [{}]", names(&init_statuses))})
+            };
             sim.modify(key, |p| {
                 let st = obj::object_mut(p, "status");
                 st.insert("phase".into(), jv!("Pending"));
                 st.insert("hostIP".into(), jv!(host_ip));
                 st.insert("startTime".into(), jv!(ts));
+                if !init_statuses.is_empty() {
+                    st.insert("initContainerStatuses".into(), jv!(init_statuses));
+                }
                 st.insert("conditions".into(), jv!([
-                    {"type":"Initialized","status":"True","lastProbeTime":null,"lastTransitionTime":ts},
+                    initialized,
                     {"type":"Ready","status":"False","lastProbeTime":null,"lastTransitionTime":ts,"reason":"ContainersNotReady","message":format!("containers with unready status: [{}]", names(&statuses))},
                     {"type":"ContainersReady","status":"False","lastProbeTime":null,"lastTransitionTime":ts,"reason":"ContainersNotReady","message":format!("containers with unready status: [{}]", names(&statuses))},
                     {"type":"PodScheduled","status":"True","lastProbeTime":null,"lastTransitionTime":ts}
@@ -315,11 +335,145 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 st.insert("podIP".into(), jv!(ip));
                 st.insert("podIPs".into(), jv!([{"ip": ip}]));
             });
-            pull(sim, key, uid, pod, &node);
+            let first = if init_containers(pod).is_empty() { None } else { Some(0) };
+            pull(sim, key, uid, pod, &node, first);
+        }
+        Step::Init(i) => {
+            if !deleting {
+                pull(sim, key, uid, pod, &node, Some(i));
+            }
+        }
+        Step::InitPulled(i) => {
+            if deleting {
+                return;
+            }
+            flush_pulled_events(sim, key, uid);
+            let Some(c) = init_containers(pod).get(i).cloned() else { return };
+            let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+            sim.record_event(key, "Normal", "Created", "kubelet", format!("Created container {name}"));
+            sim.record_event(key, "Normal", "Started", "kubelet", format!("Started container {name}"));
+            let id = format!("containerd://{:016x}{:016x}{:016x}{:016x}", sim_rand(sim), sim_rand(sim), sim_rand(sim), sim_rand(sim));
+            let restarts = init_restarts(pod, i);
+            let old = obj::arr_at(pod, "/status/initContainerStatuses").get(i).cloned();
+            let last = old.as_ref().and_then(|s| s.ptr("/state/terminated")).map(|t| jv!({"terminated": t})).unwrap_or(jv!({}));
+            let status = jv!({"name":name,"image":c.get("image"),"imageID":image_id(&c),"containerID":id,"ready":false,"started":true,"restartCount":restarts,"lastState":last,"state":{"running":{"startedAt":ts}}});
+            set_init_status(sim, key, i, status);
+            // Its process, as a main container's runs.
+            let argv: Vec<String> = obj::arr_at(&c, "/command").iter().chain(obj::arr_at(&c, "/args")).filter_map(|v| v.as_str().map(String::from)).collect();
+            let result = match sim.runner.clone() {
+                Some(runner) if !argv.is_empty() && !left_to_guess(&argv.join(" ")) => {
+                    sim.process_sleep = Some(0);
+                    let r = runner(sim, key, &name, crate::sim::Launch::Start(&argv));
+                    sim.process_sleep = None;
+                    r
+                }
+                _ => None,
+            };
+            match result {
+                Some(crate::sim::Ran::Done { lines, code, slept }) => {
+                    append_log(sim, uid, &name, lines);
+                    at(sim, key, uid, slept + 150, Step::InitExited(i, code));
+                }
+                Some(crate::sim::Ran::Waiting { lines, after_ms, state }) => {
+                    append_log(sim, uid, &name, lines);
+                    sim.runtime.entry(uid.to_string()).or_default().processes.insert(name, Paused(state));
+                    at(sim, key, uid, after_ms, Step::InitResume { index: i, instance: restarts });
+                }
+                None => {
+                    let info = c.get("image").and_then(Value::as_str).and_then(|im| images::lookup(im).ok());
+                    if let Some((ms, code)) = behaviour(&c, info.as_ref()) {
+                        at(sim, key, uid, ms, Step::InitExited(i, code));
+                    }
+                }
+            }
+        }
+        Step::InitResume { index: i, instance } => {
+            let Some(c) = init_containers(pod).get(i).cloned() else { return };
+            let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+            let Some(state) = sim.runtime.get_mut(uid).and_then(|r| r.processes.remove(&name)) else { return };
+            let running = obj::arr_at(pod, "/status/initContainerStatuses").get(i).is_some_and(|s| s.ptr("/state/running").is_some());
+            if deleting || init_restarts(pod, i) != instance || !running {
+                return;
+            }
+            let Some(runner) = sim.runner.clone() else { return };
+            sim.process_sleep = Some(0);
+            let result = runner(sim, key, &name, crate::sim::Launch::Resume(state.0));
+            sim.process_sleep = None;
+            match result {
+                Some(crate::sim::Ran::Done { lines, code, slept }) => {
+                    append_log(sim, uid, &name, lines);
+                    at(sim, key, uid, slept + 150, Step::InitExited(i, code));
+                }
+                Some(crate::sim::Ran::Waiting { lines, after_ms, state }) => {
+                    append_log(sim, uid, &name, lines);
+                    sim.runtime.entry(uid.to_string()).or_default().processes.insert(name, Paused(state));
+                    at(sim, key, uid, after_ms, Step::InitResume { index: i, instance });
+                }
+                None => {}
+            }
+        }
+        Step::InitExited(i, code) => {
+            if deleting {
+                return;
+            }
+            let inits = init_containers(pod);
+            let Some(c) = inits.get(i).cloned() else { return };
+            let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+            let mut status = obj::arr_at(pod, "/status/initContainerStatuses").get(i).cloned().unwrap_or(jv!({}));
+            let started = status.ptr("/state/running/startedAt").cloned().unwrap_or(jv!(ts));
+            let reason = if code == 0 { "Completed" } else { "Error" };
+            status["state"] = jv!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts,"containerID":status.get("containerID").cloned().unwrap_or(Value::Null)}});
+            status["started"] = jv!(false);
+            status["ready"] = jv!(code == 0);
+            set_init_status(sim, key, i, status);
+            if code == 0 {
+                if i + 1 < inits.len() {
+                    at(sim, key, uid, 0, Step::Init(i + 1));
+                    return;
+                }
+                // All done: the pod is initialized, and its containers start.
+                sim.modify(key, |p| {
+                    if let Some(conds) = p.pointer_mut("/status/conditions").and_then(Value::as_array_mut) {
+                        for cond in conds.iter_mut().filter(|c| c.get("type").and_then(Value::as_str) == Some("Initialized")) {
+                            *cond = jv!({"type":"Initialized","status":"True","lastProbeTime":null,"lastTransitionTime":ts});
+                        }
+                    }
+                });
+                pull(sim, key, uid, pod, &node, None);
+                return;
+            }
+            // A failed init container: the pod fails under Never, else it runs again after
+            // the back-off (Init:Error, then Init:CrashLoopBackOff).
+            if obj::str_at(pod, "/spec/restartPolicy") == Some("Never") {
+                sim.modify(key, |p| obj::set(p, "/status/phase", jv!("Failed")));
+                return;
+            }
+            let n = init_restarts(pod, i) + 1;
+            sim.modify(key, |p| {
+                if let Some(s) = p.pointer_mut(&format!("/status/initContainerStatuses/{i}")) {
+                    s["restartCount"] = jv!(n);
+                }
+            });
+            if n >= 2 {
+                let backoff = (10_000u64 << (n - 2).min(5)).min(300_000);
+                sim.record_event(key, "Warning", "BackOff", "kubelet", format!("Back-off restarting failed container {name} in pod {}_{}({uid})", key.name, key.ns));
+                sim.modify(key, |p| {
+                    if let Some(s) = p.pointer_mut(&format!("/status/initContainerStatuses/{i}")) {
+                        let t = s.ptr("/state/terminated").cloned();
+                        if let Some(t) = t {
+                            s["lastState"] = jv!({"terminated": t});
+                        }
+                        s["state"] = jv!({"waiting":{"reason":"CrashLoopBackOff","message":format!("back-off {}s restarting failed container={name} pod={}_{}({uid})", backoff / 1000, key.name, key.ns)}});
+                    }
+                });
+                at(sim, key, uid, backoff, Step::Init(i));
+            } else {
+                at(sim, key, uid, 1_000, Step::Init(i));
+            }
         }
         Step::RetryPull => {
             if !deleting {
-                pull(sim, key, uid, pod, &node);
+                pull(sim, key, uid, pod, &node, None);
             }
         }
         Step::PullFailed => {
@@ -769,10 +923,17 @@ fn set_ready_conditions(p: &mut Value, ready: bool, ts: &str) {
     }
 }
 
-fn pull(sim: &mut Sim, key: &ObjKey, uid: &str, pod: &Value, node: &str) {
+/// Pulls the images of the pod's containers, or (`Some(i)`) of its init container `i`.
+// k8s-diff: an init container's image that cannot be pulled is reported on the pod's
+// containers, not on the init container.
+fn pull(sim: &mut Sim, key: &ObjKey, uid: &str, pod: &Value, node: &str, init: Option<usize>) {
     let mut total = 0u64;
     let mut failed = false;
-    for c in containers(pod) {
+    let list = match init {
+        Some(i) => init_containers(pod).get(i).cloned().into_iter().collect(),
+        None => containers(pod),
+    };
+    for c in list {
         let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
         let policy = c.get("imagePullPolicy").and_then(Value::as_str).unwrap_or("IfNotPresent").to_string();
         match images::lookup(&image) {
@@ -814,8 +975,26 @@ fn pull(sim: &mut Sim, key: &ObjKey, uid: &str, pod: &Value, node: &str) {
         let d = sim.rand_range(800, 2500);
         at(sim, key, uid, d, Step::PullFailed);
     } else {
-        at(sim, key, uid, total, Step::Pulled);
+        at(sim, key, uid, total, init.map_or(Step::Pulled, Step::InitPulled));
     }
+}
+
+fn init_containers(pod: &Value) -> Vec<Value> {
+    obj::arr_at(pod, "/spec/initContainers").to_vec()
+}
+
+fn init_restarts(pod: &Value, i: usize) -> u32 {
+    obj::arr_at(pod, "/status/initContainerStatuses").get(i).and_then(|s| obj::i64_at(s, "/restartCount")).unwrap_or(0) as u32
+}
+
+fn set_init_status(sim: &mut Sim, key: &ObjKey, i: usize, status: Value) {
+    sim.modify(key, |p| {
+        if let Some(list) = p.pointer_mut("/status/initContainerStatuses").and_then(Value::as_array_mut) {
+            if let Some(s) = list.get_mut(i) {
+                *s = status;
+            }
+        }
+    });
 }
 
 /// A pull's Pulled event waits for the pull to end (`Step::Pulled`, or `Step::PullFailed` when
@@ -891,7 +1070,7 @@ pub fn environment(sim: &Sim, pod: &Value, container: &str) -> Result<VecMap<Str
             vars.insert(format!("{pp}_ADDR"), ip.to_string());
         }
     }
-    let Some(c) = obj::arr_at(pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).cloned() else { return Ok(vars) };
+    let Some(c) = obj::container(pod, container).cloned() else { return Ok(vars) };
     // A Secret's or ConfigMap's data as text; kubelet's error when it or the key is missing.
     let source = |kind: Kind, name: &str, optional: bool| -> Result<Option<VecMap<String, String>>, String> {
         let word = if kind == Kind::Secret { "secret" } else { "configmap" };

@@ -779,7 +779,8 @@ impl Sim {
                 spec.insert("volumes".into(), jv!([volume]));
             }
         }
-        if let Some(cs) = o.pointer_mut("/spec/containers").and_then(Value::as_array_mut) {
+        for list in ["/spec/initContainers", "/spec/containers"] {
+            let Some(cs) = o.pointer_mut(list).and_then(Value::as_array_mut) else { continue };
             for c in cs.iter_mut().filter_map(Value::as_object_mut) {
                 let mount = jv!({"mountPath": PATH, "name": name, "readOnly": true});
                 match c.get_mut("volumeMounts").and_then(Value::as_array_mut) {

@@ -45,6 +45,11 @@ pub fn i64_at(o: &Value, ptr: &str) -> Option<i64> {
 pub fn bool_at(o: &Value, ptr: &str) -> Option<bool> {
     o.ptr(ptr).and_then(Value::as_bool)
 }
+/// The container named `name` of pod `pod`: one of its containers or init containers.
+pub fn container<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
+    arr_at(pod, "/spec/containers").iter().chain(arr_at(pod, "/spec/initContainers")).find(|c| str_at(c, "/name") == Some(name))
+}
+
 pub fn arr_at<'a>(o: &'a Value, ptr: &str) -> &'a [Value] {
     o.ptr(ptr).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
