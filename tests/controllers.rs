@@ -585,3 +585,18 @@ fn init_containers_run_first_in_order() {
     assert!(pods.lines().any(|l| l.starts_with("bad ") && l.contains("Init:CrashLoopBackOff")), "{pods}");
     assert!(pods.lines().any(|l| l.starts_with("once ") && l.contains("Init:Error")), "{pods}");
 }
+
+/// A pull that fails: Docker Hub answers a repository it does not have with containerd's
+/// "pull access denied" (code Unknown), a tag it does not have with NotFound.
+#[test]
+fn failed_pulls_say_whether_the_repository_or_the_tag_is_missing() {
+    let mut s = session(5);
+    s.run_line("kubectl run typo --image=postgress:15");
+    s.run_line("kubectl run tag --image=nginx:1.999");
+    s.sim.run_until_idle(30_000);
+    let msg = |s: &mut Session, pod: &str| {
+        s.sim.store.list(kubelab::sim::Kind::Event, Some("default")).map(|(_, e)| e).filter(|e| kubelab::sim::obj::str_at(e, "/involvedObject/name") == Some(pod)).filter_map(|e| kubelab::sim::obj::str_at(e, "/message")).find(|m| m.starts_with("Failed to pull image")).unwrap_or_default().to_string()
+    };
+    assert_eq!(msg(&mut s, "typo"), "Failed to pull image \"postgress:15\": rpc error: code = Unknown desc = failed to pull and unpack image \"docker.io/library/postgress:15\": failed to resolve reference \"docker.io/library/postgress:15\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed");
+    assert_eq!(msg(&mut s, "tag"), "Failed to pull image \"nginx:1.999\": rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:1.999\": failed to resolve reference \"docker.io/library/nginx:1.999\": docker.io/library/nginx:1.999: not found");
+}

@@ -198,10 +198,11 @@ fn mysql_version(tag: &str) -> String {
     let full = match parts.as_slice() {
         [_, _, _] => base.to_string(),
         ["8", "0"] | ["8"] => "8.0.35".to_string(),
+        ["5", "7"] | ["5"] => "5.7.44".to_string(),
         _ => "8.4.10".to_string(),
     };
-    // Oracle Linux 8 under 8.0, Oracle Linux 9 from 8.1 on.
-    let el = if full.starts_with("8.0.") || full.starts_with("5.") { "el8" } else { "el9" };
+    // Oracle Linux 7 under 5.7, 8 under 8.0, 9 from 8.1 on.
+    let el = if full.starts_with("5.") { "el7" } else if full.starts_with("8.0.") { "el8" } else { "el9" };
     format!("{full}-1.{el}")
 }
 

@@ -116,6 +116,13 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
     Err(PullError::NotFound { full })
 }
 
+/// Whether the registry has the repository at all (some tag of it is known here).
+pub fn repository_exists(full: &str) -> bool {
+    let repo = full.split('@').next().unwrap_or(full);
+    let repo = repo.rsplit_once(':').filter(|(_, t)| !t.contains('/')).map_or(repo, |(r, _)| r);
+    KNOWN.iter().any(|k| k.repo == repo)
+}
+
 /// The kubelet's default pull policy: `Always` for `:latest` or no tag, else `IfNotPresent`.
 pub fn default_pull_policy(image: &str) -> &'static str {
     let last = image.rsplit('/').next().unwrap_or(image);

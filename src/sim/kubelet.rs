@@ -484,7 +484,13 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             for c in containers(pod) {
                 let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
                 if let Err(PullError::NotFound { full }) = images::lookup(&image) {
-                    let msg = format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found");
+                    // Docker Hub answers a repository it does not have as it answers one it
+                    // may not show (containerd 1.6's words); a missing tag is NotFound.
+                    let msg = if full.starts_with("docker.io/") && !images::repository_exists(&full) {
+                        format!("rpc error: code = Unknown desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed")
+                    } else {
+                        format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found")
+                    };
                     sim.record_event(key, "Warning", "Failed", "kubelet", format!("Failed to pull image \"{image}\": {msg}"));
                     sim.record_event(key, "Warning", "Failed", "kubelet", "Error: ErrImagePull".into());
                     set_waiting(sim, key, &c, "ErrImagePull", Some(msg));
