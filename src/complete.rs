@@ -11,7 +11,7 @@ use crate::sim::Kind;
 const BUILTINS: &[&str] = &["cd", "clear", "echo", "pwd"];
 
 /// kubectl's commands a lab uses.
-const VERBS: &[&str] = &["annotate", "api-resources", "apply", "cluster-info", "config", "cp", "create", "delete", "describe", "events", "exec", "expose", "get", "label", "logs", "patch", "port-forward", "rollout", "run", "scale", "set", "version"];
+const VERBS: &[&str] = &["annotate", "api-resources", "apply", "cluster-info", "config", "cp", "create", "delete", "describe", "events", "exec", "expose", "get", "label", "logs", "patch", "port-forward", "rollout", "run", "scale", "set", "version", "wait"];
 
 /// Verbs that take `TYPE [NAME]`.
 const TYPED: &[&str] = &["get", "describe", "delete", "label", "annotate", "patch", "scale", "rollout", "expose"];

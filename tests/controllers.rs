@@ -600,3 +600,24 @@ fn failed_pulls_say_whether_the_repository_or_the_tag_is_missing() {
     assert_eq!(msg(&mut s, "typo"), "Failed to pull image \"postgress:15\": rpc error: code = Unknown desc = failed to pull and unpack image \"docker.io/library/postgress:15\": failed to resolve reference \"docker.io/library/postgress:15\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed");
     assert_eq!(msg(&mut s, "tag"), "Failed to pull image \"nginx:1.999\": rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:1.999\": failed to resolve reference \"docker.io/library/nginx:1.999\": docker.io/library/nginx:1.999: not found");
 }
+
+/// `kubectl wait` (wait.go): until each object meets `--for` (a condition, a JSONPath value,
+/// its deletion), `condition met` for each; the clock runs meanwhile; `--timeout` (30 s by
+/// default) gives up naming the object.
+#[test]
+fn wait_holds_until_the_condition() {
+    let mut s = session(5);
+    s.run_line("kubectl apply -f web.yaml");
+    let t0 = s.sim.now().ms();
+    // The selector picks what exists when the wait begins: only web-0 (OrderedReady).
+    assert_eq!(s.run_line("kubectl wait --for=condition=Ready pod -l app=nginx --timeout=2m").0.stdout(), "pod/web-0 condition met\n");
+    assert!(s.sim.now().ms() > t0 + 5_000, "the wait let the pods start");
+    assert_eq!(s.run_line("kubectl wait --for=jsonpath='{.status.readyReplicas}'=2 statefulset/web").0.stdout(), "statefulset.apps/web condition met\n");
+    s.run_line("kubectl delete pod web-0 --wait=false");
+    assert_eq!(s.run_line("kubectl wait --for=delete pod/web-0").0.stdout(), "pod/web-0 condition met\n");
+    let t1 = s.sim.now().ms();
+    let (out, code) = s.run_line("kubectl wait --for=condition=Bogus pod/web-1");
+    assert_eq!((out.stderr(), code), ("error: timed out waiting for the condition on pods/web-1\n".to_string(), 1));
+    assert_eq!(s.sim.now().ms(), t1 + 30_000, "the default timeout");
+    assert_eq!(s.run_line("kubectl wait pod/web-1").0.stderr(), "error: --for must be set\n");
+}

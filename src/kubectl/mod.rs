@@ -24,6 +24,7 @@ pub mod selectfields;
 pub mod tables;
 pub mod tabwriter;
 pub mod template;
+pub mod wait;
 pub mod yaml;
 
 use crate::shell::Output;
@@ -95,6 +96,8 @@ pub enum Job {
     Sleep(crate::sim::SimTime),
     /// `kubectl port-forward`: the terminal is held while it forwards, until Ctrl-C.
     PortForward,
+    /// `kubectl wait` until its objects meet the condition or the timeout.
+    Wait(wait::Wait),
 }
 
 impl Job {
@@ -110,6 +113,14 @@ impl Job {
             Job::Gone(g) => g.done(sim),
             Job::Sleep(until) => sim.now() >= *until,
             Job::PortForward => false,
+            Job::Wait(w) => {
+                let (text, end) = w.follow(sim);
+                out.out(&text);
+                if let Some(Err(e)) = &end {
+                    out.err(&format!("{e}\n"));
+                }
+                end.is_some()
+            }
             Job::Rollout(r) => {
                 let (text, end) = r.follow(sim);
                 out.out(&text);
@@ -126,7 +137,7 @@ impl Job {
         match self {
             Job::Watch(w) => Some(w.cursor()),
             Job::Rollout(r) => Some(r.cursor()),
-            Job::Gone(_) | Job::Sleep(_) | Job::PortForward => None,
+            Job::Gone(_) | Job::Sleep(_) | Job::PortForward | Job::Wait(_) => None,
         }
     }
 }
@@ -161,7 +172,7 @@ const COMMANDS: &[&str] = &[
 ];
 
 /// The commands kubelab models; the rest of [`COMMANDS`] say so.
-const MODELLED: &[&str] = &["create", "expose", "run", "set", "get", "delete", "rollout", "scale", "describe", "logs", "exec", "cp", "apply", "patch", "label", "annotate", "version", "cluster-info", "config", "api-resources", "events", "port-forward", "help"];
+const MODELLED: &[&str] = &["create", "expose", "run", "set", "get", "delete", "rollout", "scale", "describe", "logs", "exec", "cp", "apply", "patch", "label", "annotate", "version", "cluster-info", "config", "api-resources", "events", "port-forward", "wait", "help"];
 
 /// Runs `kubectl ARGS...` (argv without the leading `kubectl`).
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -226,6 +237,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "config" => info::config(ctx, &rest),
         "api-resources" => info::api_resources(ctx, &rest),
         "events" => events::events(ctx, &rest),
+        "wait" => wait::run(ctx, &rest),
         "port-forward" => {
             let taken = ctx.forwarded.clone();
             let code = exec::port_forward(ctx, &rest, &taken);

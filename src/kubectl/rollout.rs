@@ -46,7 +46,7 @@ fn target(ctx: &mut Ctx<'_>, a: &Args, verb: &str) -> Option<ObjKey> {
 }
 
 /// A Go duration (`30s`, `5m`, `1h30m`, `500ms`) in milliseconds.
-fn go_duration_ms(s: &str) -> Option<u64> {
+pub(crate) fn go_duration_ms(s: &str) -> Option<u64> {
     if s == "0" {
         return Some(0);
     }
