@@ -453,7 +453,7 @@ impl Session {
         env.dirs = MACHINE_DIRS.iter().map(|d| d.to_string()).collect();
         let mut sim = Sim::new(config);
         sim.runner = Some(std::rc::Rc::new(crate::pod::main_process));
-        sim.prober = Some(std::rc::Rc::new(crate::pod::probe::readiness));
+        sim.prober = Some(std::rc::Rc::new(crate::pod::probe::run));
         Session { sim, env, loader: None, live: false, terms: vec![Term::default()], forwards: Vec::new(), context_ns: String::new() }
     }
 

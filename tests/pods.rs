@@ -590,7 +590,7 @@ fn readiness_probes_follow_what_the_containers_serve() {
     s.sim.run_until_idle(60_000);
     let messages = run(&mut s, "kubectl get events --field-selector reason=Unhealthy -o jsonpath='{range .items[*]}{.message}{\"\\n\"}{end}'");
     assert!(messages.contains("Readiness probe failed: HTTP probe failed with statuscode: 404\n"), "{messages}");
-    assert!(messages.contains("Readiness probe failed: cat: /tmp/ready: No such file or directory\n"), "{messages}");
+    assert!(messages.contains("Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory\n"), "{messages}");
     assert!(run(&mut s, "kubectl get pod hp --no-headers").contains(" 0/2 "));
     run(&mut s, "kubectl exec hp -c side -- touch /tmp/ready");
     s.sim.advance(15_000);
@@ -650,4 +650,24 @@ fn main_processes_run_on_the_clusters_clock() {
     assert!(run(&mut s, "kubectl logs wait").ends_with("found\n"));
     assert!(run(&mut s, "kubectl get pod wait --no-headers").contains("Completed"));
     assert!(run(&mut s, "kubectl logs counter").lines().count() > n + 10);
+}
+
+/// The docs' liveness example (exec-liveness.yaml): the file is there for 30 s, then the probe
+/// fails with busybox cat's words three times in a row, the kubelet kills the container (the
+/// shell ignores SIGTERM: after the grace period) and starts it again.
+#[test]
+fn a_failing_liveness_probe_restarts_the_container() {
+    let mut s = lab();
+    s.write_file("exec-liveness.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    test: liveness\n  name: liveness-exec\nspec:\n  containers:\n  - name: liveness\n    image: registry.k8s.io/busybox\n    args:\n    - /bin/sh\n    - -c\n    - touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600\n    livenessProbe:\n      exec:\n        command:\n        - cat\n        - /tmp/healthy\n      initialDelaySeconds: 5\n      periodSeconds: 5\n");
+    run(&mut s, "kubectl apply -f exec-liveness.yaml");
+    s.sim.advance(30_000);
+    assert!(!run(&mut s, "kubectl describe pod liveness-exec").contains("Unhealthy"));
+    s.sim.advance(35_000);
+    let d = run(&mut s, "kubectl describe pod liveness-exec");
+    assert!(d.contains("kubelet            Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory\n"), "{d}");
+    assert!(d.contains("(x3 over "), "{d}");
+    assert!(d.contains("Container liveness failed liveness probe, will be restarted\n"), "{d}");
+    s.sim.advance(60_000);
+    let row = run(&mut s, "kubectl get pod liveness-exec --no-headers");
+    assert!(row.contains("Running") && row.split_whitespace().nth(3) == Some("1"), "{row}");
 }

@@ -116,6 +116,10 @@ impl shell::files::Tree for PodHost<'_> {
         &self.dirs
     }
 
+    fn busybox(&self) -> bool {
+        self.traits.flavor == Flavor::Busybox
+    }
+
     fn make_dir(&mut self, path: &str) -> Result<(), String> {
         self.dirs.insert(path.to_string());
         self.view.mkdir(&mut self.sim.fs, path)

@@ -1,4 +1,4 @@
-//! Readiness probes as the kubelet runs them (pkg/probe: tcp, http, exec) against what the
+//! Readiness and liveness probes as the kubelet runs them (pkg/probe: tcp, http, exec) against what the
 //! lab's containers really serve: the ports their servers listen on, nginx's answers, and the
 //! image's own tools. The failure texts are the kubelet's event messages (`Readiness probe
 //! failed: dial tcp 172.16.158.2:5433: connect: connection refused`).
@@ -65,18 +65,18 @@ pub fn is_database_client(image: &str, program: &str) -> bool {
     database_clients(image).contains(&program.rsplit('/').next().unwrap_or(program))
 }
 
-/// Runs `probe` (a readinessProbe) of `container` in pod `key`.
-pub fn readiness(sim: &mut Sim, key: &ObjKey, container: &str, probe: &Value) -> Result<(), String> {
+/// Runs `probe` of `container` in pod `key`; `kind` (`Readiness`, `Liveness`) words its failure.
+pub fn run(sim: &mut Sim, key: &ObjKey, container: &str, probe: &Value, kind: &str) -> Result<(), String> {
     let Some(pod) = sim.store.get(key).cloned() else { return Ok(()) };
     let Some(c) = obj::arr_at(&pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).cloned() else { return Ok(()) };
     let ip = obj::str_at(&pod, "/status/podIP").unwrap_or("").to_string();
-    let failed = |why: String| Err(format!("Readiness probe failed: {why}"));
+    let failed = |why: String| Err(format!("{kind} probe failed: {why}"));
     if let Some(tcp) = probe.get("tcpSocket") {
-        let port = port_of(&c, tcp.get("port")).map_err(|e| format!("Readiness probe errored: {e}"))?;
+        let port = port_of(&c, tcp.get("port")).map_err(|e| format!("{kind} probe errored: {e}"))?;
         return if listening(&c).contains(&port) { Ok(()) } else { failed(format!("dial tcp {ip}:{port}: connect: connection refused")) };
     }
     if let Some(http) = probe.get("httpGet") {
-        let port = port_of(&c, http.get("port")).map_err(|e| format!("Readiness probe errored: {e}"))?;
+        let port = port_of(&c, http.get("port")).map_err(|e| format!("{kind} probe errored: {e}"))?;
         let path = obj::str_at(http, "/path").unwrap_or("/").to_string();
         let scheme = obj::str_at(http, "/scheme").unwrap_or("HTTP").to_ascii_lowercase();
         let url = format!("{scheme}://{ip}:{port}{path}");
@@ -106,7 +106,7 @@ pub fn readiness(sim: &mut Sim, key: &ObjKey, container: &str, probe: &Value) ->
         }
         if !super::has_program(&super::traits(&image), program) {
             let id: String = (0..4).map(|_| format!("{:016x}", sim.rand_range(0, u64::MAX - 1))).collect();
-            return Err(format!("Readiness probe errored: rpc error: code = Unknown desc = failed to exec in container: failed to start exec \"{id}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown"));
+            return Err(format!("{kind} probe errored: rpc error: code = Unknown desc = failed to exec in container: failed to start exec \"{id}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown"));
         }
         // The probe's command runs on its own time, not the cluster's clock.
         let mut out = Output::default();

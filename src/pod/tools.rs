@@ -51,6 +51,10 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
                         out.err(&format!("cat: {f}: Is a directory\n"));
                         code = 1;
                     }
+                    None if host.traits.flavor == super::Flavor::Busybox => {
+                        out.err(&format!("cat: can't open '{f}': No such file or directory\n"));
+                        code = 1;
+                    }
                     None => {
                         out.err(&format!("cat: {f}: No such file or directory\n"));
                         code = 1;

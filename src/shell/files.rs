@@ -16,6 +16,10 @@ pub trait Tree {
     fn remove_dir(&mut self, path: &str, files: &[String]);
     /// A file was removed.
     fn removed_file(&mut self, path: &str);
+    /// The tools are busybox's (busybox and Alpine images), which word errors their own way.
+    fn busybox(&self) -> bool {
+        false
+    }
 }
 
 /// Whether `path` (absolute) is a directory: the root, a known one, or one a file lies under.
@@ -63,8 +67,13 @@ fn ls(files: &[&str], flags: &str, env: &Env, tree: &dyn Tree, out: &mut Output)
             continue;
         }
         if !is_dir(env, tree, &p) {
-            out.err(&format!("ls: cannot access '{t}': No such file or directory\n"));
-            code = 2;
+            if tree.busybox() {
+                out.err(&format!("ls: {t}: No such file or directory\n"));
+                code = 1;
+            } else {
+                out.err(&format!("ls: cannot access '{t}': No such file or directory\n"));
+                code = 2;
+            }
             continue;
         }
         let prefix = if p == "/" { "/".to_string() } else { format!("{p}/") };
@@ -99,7 +108,7 @@ fn mkdir(files: &[&str], flags: &str, env: &Env, tree: &mut dyn Tree, out: &mut 
         let parent = p.rsplit_once('/').map(|(a, _)| a).filter(|a| !a.is_empty()).unwrap_or("/");
         if !is_dir(env, tree, parent) {
             if !flags.contains('p') {
-                out.err(&format!("mkdir: cannot create directory '{f}': No such file or directory\n"));
+                out.err(&if tree.busybox() { format!("mkdir: can't create directory '{f}': No such file or directory\n") } else { format!("mkdir: cannot create directory '{f}': No such file or directory\n") });
                 code = 1;
                 continue;
             }
@@ -141,7 +150,7 @@ fn rm(files: &[&str], flags: &str, env: &mut Env, tree: &mut dyn Tree, out: &mut
                 code = 1;
             }
         } else if !flags.contains('f') {
-            out.err(&format!("rm: cannot remove '{f}': No such file or directory\n"));
+            out.err(&if tree.busybox() { format!("rm: can't remove '{f}': No such file or directory\n") } else { format!("rm: cannot remove '{f}': No such file or directory\n") });
             code = 1;
         }
     }

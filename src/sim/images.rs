@@ -53,6 +53,9 @@ fn busybox_tag(t: &str) -> bool {
     let parts: Vec<&str> = t.split('-').next().unwrap_or("").split('.').collect();
     parts.len() >= 2 && parts[0] == "1" && parts[1].parse::<u32>().is_ok_and(|m| (20..=37).contains(&m))
 }
+fn latest_only(t: &str) -> bool {
+    t == "latest"
+}
 fn netshoot_tag(t: &str) -> bool {
     t == "latest" || t.starts_with("v0.")
 }
@@ -62,6 +65,9 @@ const KNOWN: &[Known] = &[
     Known { repo: "k8s.gcr.io/nginx-slim", tag_ok: nginx_slim_tag, pull_ms: 7_600, long_running: true, handles_sigterm: true },
     Known { repo: "registry.k8s.io/nginx-slim", tag_ok: nginx_slim_tag, pull_ms: 7_600, long_running: true, handles_sigterm: true },
     Known { repo: "docker.io/library/busybox", tag_ok: busybox_tag, pull_ms: 2_500, long_running: false, handles_sigterm: false },
+    // The docs' examples' busybox (an old busybox, `latest` only).
+    Known { repo: "registry.k8s.io/busybox", tag_ok: latest_only, pull_ms: 1_500, long_running: false, handles_sigterm: false },
+    Known { repo: "k8s.gcr.io/busybox", tag_ok: latest_only, pull_ms: 1_500, long_running: false, handles_sigterm: false },
     Known { repo: "docker.io/nicolaka/netshoot", tag_ok: netshoot_tag, pull_ms: 14_000, long_running: false, handles_sigterm: false },
     Known { repo: "docker.io/library/postgres", tag_ok: any_version, pull_ms: 16_000, long_running: true, handles_sigterm: true },
     Known { repo: "docker.io/library/mysql", tag_ok: any_version, pull_ms: 20_000, long_running: true, handles_sigterm: true },

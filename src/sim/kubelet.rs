@@ -68,6 +68,8 @@ pub enum Step {
     Ready,
     /// The main process exited by itself (code).
     Exited(i32),
+    /// The liveness probe of the container at `index` runs (`failures` in a row so far).
+    Live { index: usize, instance: u32, failures: u32 },
     /// Init container `i`'s image is pulled next (init containers run one at a time, first).
     Init(usize),
     /// Init container `i`'s image is there: it is created and started.
@@ -653,6 +655,15 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if let Some((ms, code)) = exits {
                 at(sim, key, uid, ms, Step::Exited(code));
             }
+            // Liveness probes: a probe worker ticks every period and probes once the initial
+            // delay has passed.
+            for (index, c) in containers(pod).iter().enumerate() {
+                let Some(p) = c.get("livenessProbe") else { continue };
+                let period = obj::i64_at(p, "/periodSeconds").unwrap_or(10).max(1) as u64 * 1000;
+                let delay = obj::i64_at(p, "/initialDelaySeconds").unwrap_or(0).max(0) as u64 * 1000;
+                let first = delay.div_ceil(period).max(1) * period;
+                at(sim, key, uid, first, Step::Live { index, instance: restarts, failures: 0 });
+            }
         }
         Step::Ready => {
             if deleting {
@@ -676,7 +687,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                     continue;
                 }
                 let verdict = match (c.get("readinessProbe"), sim.prober.clone()) {
-                    (Some(probe), Some(prober)) => prober(sim, key, &name, probe),
+                    (Some(probe), Some(prober)) => prober(sim, key, &name, probe, "Readiness"),
                     _ => Ok(()),
                 };
                 match verdict {
@@ -702,6 +713,36 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if failed {
                 let period = containers(pod).iter().filter_map(|c| c.ptr("/readinessProbe/periodSeconds")).filter_map(Value::as_u64).min().unwrap_or(10);
                 at(sim, key, uid, period * 1000, Step::Ready);
+            }
+        }
+        Step::Live { index, instance, failures } => {
+            let Some(c) = containers(pod).get(index).cloned() else { return };
+            let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+            let current = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(0);
+            let running = obj::arr_at(pod, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(name.as_str()) && s.ptr("/state/running").is_some());
+            let (Some(probe), Some(prober)) = (c.get("livenessProbe").cloned(), sim.prober.clone()) else { return };
+            if deleting || current != instance || !running {
+                return;
+            }
+            let period = obj::i64_at(&probe, "/periodSeconds").unwrap_or(10).max(1) as u64 * 1000;
+            let threshold = obj::i64_at(&probe, "/failureThreshold").unwrap_or(3).max(1) as u32;
+            match prober(sim, key, &name, &probe, "Liveness") {
+                Ok(()) => at(sim, key, uid, period, Step::Live { index, instance, failures: 0 }),
+                Err(why) => {
+                    sim.record_event(key, "Warning", "Unhealthy", "kubelet", why.trim().to_string());
+                    if failures + 1 < threshold {
+                        at(sim, key, uid, period, Step::Live { index, instance, failures: failures + 1 });
+                        return;
+                    }
+                    // Killed as a deleted pod's containers are: SIGTERM, then SIGKILL once the
+                    // grace period is over if the process ignores it (a shell as PID 1 does).
+                    sim.record_event(key, "Normal", "Killing", "kubelet", format!("Container {name} failed liveness probe, will be restarted"));
+                    let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
+                    let prompt = info.is_some_and(|i| i.handles_sigterm) && c.get("command").is_none() && c.get("args").is_none();
+                    let grace = obj::i64_at(pod, "/spec/terminationGracePeriodSeconds").unwrap_or(30).max(0) as u64 * 1000;
+                    let (ms, code) = if prompt { (sim.rand_range(400, 1600), 0) } else { (grace + sim.rand_range(50, 300), 137) };
+                    at(sim, key, uid, ms, Step::Exited(code));
+                }
             }
         }
         Step::Resume { container: index, instance } => {

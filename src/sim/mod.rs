@@ -148,11 +148,11 @@ pub enum Ran {
     Waiting { lines: Vec<String>, after_ms: u64, state: std::rc::Rc<dyn std::any::Any> },
 }
 
-/// Runs one probe (a container's `readinessProbe`) of a pod's container: `Ok`, or the failure
-/// as the kubelet words it in its Unhealthy event (`Readiness probe failed: ...`). The session
-/// provides it (what listens where, and the containers' tools, live outside the model);
-/// without one, probes pass.
-pub type Prober = std::rc::Rc<dyn Fn(&mut Sim, &ObjKey, &str, &Value) -> Result<(), String>>;
+/// Runs one probe of a pod's container (`Readiness` or `Liveness`, the last argument): `Ok`,
+/// or the failure as the kubelet words it in its Unhealthy event (`Readiness probe failed:
+/// ...`). The session provides it (what listens where, and the containers' tools, live outside
+/// the model); without one, probes pass.
+pub type Prober = std::rc::Rc<dyn Fn(&mut Sim, &ObjKey, &str, &Value, &str) -> Result<(), String>>;
 
 /// The cluster. Cloning it is cheap (objects are shared `Rc`s): the page keeps clones as
 /// snapshots to scrub back to.
