@@ -9,6 +9,7 @@
 use crate::kubectl::tables;
 use crate::sim::dns::{self, Answer, QType, Record};
 use crate::sim::labels::Selector;
+use crate::sim::system::is_system_namespace;
 use crate::sim::{obj, Kind, ObjKey, Sim};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde_json::Value;
@@ -242,7 +243,9 @@ pub fn diagram(sim: &Sim) -> Diagram {
     let mut lanes: Vec<Lane> = sim.store.list(Kind::Node, None).map(|(_, n)| Lane { node: obj::name(n).to_string(), role: if obj::label(n, "node-role.kubernetes.io/control-plane").is_some() { "control-plane".into() } else { "worker".into() }, ip: obj::arr_at(n, "/status/addresses").iter().find(|a| obj::str_at(a, "/type") == Some("InternalIP")).and_then(|a| obj::str_at(a, "/address")).unwrap_or("").to_string(), pods: Vec::new() }).collect();
     let mut unscheduled = Vec::new();
     let mut mounts: VecMap<(String, String), String> = VecMap::new();
-    for (_, p) in sim.store.list(Kind::Pod, None) {
+    // The cluster's own pods (kube-system, local-path-storage) are left out: the lanes show
+    // what the learner runs.
+    for (_, p) in sim.store.list(Kind::Pod, None).filter(|(k, _)| !is_system_namespace(&k.ns)) {
         let card = pod_card(sim, p);
         for c in &card.claims {
             mounts.insert((card.key.ns.clone(), c.clone()), card.key.name.clone());
@@ -254,7 +257,7 @@ pub fn diagram(sim: &Sim) -> Diagram {
     }
     let mut controllers = Vec::new();
     for kind in [Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet] {
-        for (_, o) in sim.store.list(kind, None) {
+        for (_, o) in sim.store.list(kind, None).filter(|(k, _)| !is_system_namespace(&k.ns)) {
             let row = tables::row(sim, kind, o, false);
             let ready = match kind {
                 Kind::ReplicaSet => format!("{}/{}", row.get(3).cloned().unwrap_or_default(), row.get(1).cloned().unwrap_or_default()),
@@ -282,7 +285,7 @@ pub fn diagram(sim: &Sim) -> Diagram {
         });
     }
     let loose_volumes = sim.store.list(Kind::PersistentVolume, None).filter(|(_, v)| !held.iter().any(|h| h == obj::name(v))).map(|(_, v)| (obj::name(v).to_string(), obj::str_at(v, "/status/phase").unwrap_or("").to_string())).collect();
-    let services = sim.store.list(Kind::Service, None).filter(|(k, _)| k.ns != "kube-system").map(|(_, s)| ServiceCard { key: key_of(Kind::Service, s), cluster_ip: obj::str_at(s, "/spec/clusterIP").unwrap_or("").to_string(), records: service_records(sim, s) }).collect();
+    let services = sim.store.list(Kind::Service, None).filter(|(k, _)| !is_system_namespace(&k.ns)).map(|(_, s)| ServiceCard { key: key_of(Kind::Service, s), cluster_ip: obj::str_at(s, "/spec/clusterIP").unwrap_or("").to_string(), records: service_records(sim, s) }).collect();
     Diagram { lanes, unscheduled, controllers, disks, loose_volumes, services, links: links(sim) }
 }
 
@@ -293,7 +296,7 @@ pub fn owner_graph(sim: &Sim) -> DiGraph<ObjKey, Rel> {
     let mut by_key: VecMap<ObjKey, NodeIndex> = VecMap::new();
     let kinds = [Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet, Kind::Pod, Kind::PersistentVolumeClaim, Kind::PersistentVolume];
     for kind in kinds {
-        for (k, o) in sim.store.list(kind, None) {
+        for (k, o) in sim.store.list(kind, None).filter(|(k, _)| !is_system_namespace(&k.ns)) {
             let i = g.add_node(k.clone());
             by_uid.insert(obj::uid(o).to_string(), i);
             by_key.insert(k.clone(), i);
@@ -301,7 +304,7 @@ pub fn owner_graph(sim: &Sim) -> DiGraph<ObjKey, Rel> {
     }
     for kind in kinds {
         for (k, o) in sim.store.list(kind, None) {
-            let me = by_key[k];
+            let Some(&me) = by_key.get(k) else { continue };
             for r in obj::arr_at(o, "/metadata/ownerReferences") {
                 if let Some(&owner) = obj::str_at(r, "/uid").and_then(|u| by_uid.get(u)) {
                     g.add_edge(owner, me, Rel::Owns);

@@ -347,7 +347,8 @@ fn get_sorts_selects_by_field_and_prints_custom_columns() {
         "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"\", field selector \"foo=bar\": field label not supported: foo\n"
     );
     let out = run(&mut s, "kubectl get pods -L app,statefulset.kubernetes.io/pod-name").0;
-    assert!(out.starts_with("NAME    READY   STATUS    RESTARTS   AGE   APP     POD-NAME\n"), "{out}");
+    let header: Vec<&str> = out.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(header, ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "APP", "POD-NAME"], "{out}");
     assert!(out.lines().nth(1).unwrap().ends_with("nginx   web-0"), "{out}");
     let ip = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", "web-0").unwrap(), "/status/podIP").unwrap().to_string();
     let out = run(&mut s, "kubectl get pod web-0 -o custom-columns=NAME:.metadata.name,IP:.status.podIP,GONE:.spec.nothing").0;
@@ -487,9 +488,12 @@ fn describe_node_shows_conditions_capacity_and_its_pods() {
     run(&mut s, "kubectl apply -f p.yaml");
     s.sim.run_until_idle(60_000);
     let out = run(&mut s, "kubectl describe node k8s-m").0;
-    for line in ["Roles:              control-plane\n", "Taints:             node-role.kubernetes.io/control-plane:NoSchedule\n", "kubelet is posting ready status. AppArmor enabled\n", "  InternalIP:  192.168.10.10\n", "Non-terminated Pods:          (0 in total)\n"] {
+    // kubeadm's control plane: its static pods, kube-proxy and CoreDNS, with their requests
+    // (850m of CPU: 42% of 2).
+    for line in ["Roles:              control-plane\n", "Taints:             node-role.kubernetes.io/control-plane:NoSchedule\n", "kubelet is posting ready status. AppArmor enabled\n", "  InternalIP:  192.168.10.10\n", "Non-terminated Pods:          (7 in total)\n", "  cpu                850m (42%)  0 (0%)\n", "  memory             240Mi (6%)  340Mi (8%)\n"] {
         assert!(out.contains(line), "{line:?} in\n{out}");
     }
+    assert!(out.lines().any(|l| l.starts_with("  kube-system") && l.contains(" etcd-k8s-m ") && l.contains("100m (5%)") && l.contains("100Mi (2%)")), "{out}");
     assert!(out.lines().any(|l| l.starts_with("  Ready ") && l.split_whitespace().nth(1) == Some("True")), "{out}");
     let out = run(&mut s, "kubectl describe node k8s-w2").0;
     assert!(out.contains("Roles:              <none>\n"), "{out}");

@@ -70,7 +70,11 @@ pub fn resolve(positional: &[String]) -> Result<Query, String> {
 }
 
 pub fn kind_arg(t: &str) -> Result<Kind, String> {
-    Kind::from_arg(t).ok_or_else(|| format!("error: the server doesn't have a resource type \"{t}\""))
+    Kind::from_arg(t).ok_or_else(|| match super::info::served_type(t) {
+        // A type a real cluster has, that the lab does not.
+        Some(plural) => format!("error: kubelab does not model {plural} yet"),
+        None => format!("error: the server doesn't have a resource type \"{t}\""),
+    })
 }
 
 /// Filters a listing.

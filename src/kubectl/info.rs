@@ -344,6 +344,16 @@ const API_RESOURCES: &[(&str, &str, &str, bool, &str)] = &[
     ("volumeattachments", "", "storage.k8s.io/v1", false, "VolumeAttachment"),
 ];
 
+/// The plural of a resource type a v1.26 server serves, by any of the names kubectl takes for
+/// it (plural, singular, short name, `plural.group`).
+pub fn served_type(t: &str) -> Option<&'static str> {
+    let t = t.to_ascii_lowercase();
+    API_RESOURCES.iter().find(|r| {
+        let group = r.2.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+        r.0 == t || r.4.to_ascii_lowercase() == t || r.1.split(',').any(|s| !s.is_empty() && s == t) || (!group.is_empty() && format!("{}.{group}", r.0) == t)
+    }).map(|r| r.0)
+}
+
 /// `kubectl api-resources` (apiresources.go) for a v1.26 server: `--namespaced`,
 /// `--api-group`, `--no-headers`, `-o name`.
 // k8s-diff: the table is v1.26's whatever the profile's release; `-o wide` is not modelled.

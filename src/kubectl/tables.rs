@@ -185,17 +185,21 @@ fn endpoints_text(o: &Value) -> String {
     }
     let mut list = Vec::new();
     let mut count = 0;
+    // formatEndpoints: each port, and under it each address.
     for s in subsets {
         let ports = obj::arr_at(s, "/ports");
-        for a in obj::arr_at(s, "/addresses") {
-            let ip = a.get("ip").and_then(Value::as_str).unwrap_or("");
-            if ports.is_empty() {
+        let addresses = obj::arr_at(s, "/addresses");
+        if ports.is_empty() {
+            for a in addresses {
                 count += 1;
                 if list.len() < 3 {
-                    list.push(ip.to_string());
+                    list.push(a.get("ip").and_then(Value::as_str).unwrap_or("").to_string());
                 }
             }
-            for p in ports {
+        }
+        for p in ports {
+            for a in addresses {
+                let ip = a.get("ip").and_then(Value::as_str).unwrap_or("");
                 count += 1;
                 if list.len() < 3 {
                     list.push(format!("{ip}:{}", p.get("port").and_then(Value::as_i64).unwrap_or(0)));

@@ -29,7 +29,7 @@ impl NodeIpam {
     pub fn new(block: [u8; 3]) -> NodeIpam {
         NodeIpam { block, next: 2, used: VecSet::new() }
     }
-    fn allocate(&mut self) -> Option<String> {
+    pub(crate) fn allocate(&mut self) -> Option<String> {
         for i in 0..253u16 {
             let cand = 2 + ((self.next as u16 - 2 + i) % 253) as u8;
             if !self.used.contains(&cand) {

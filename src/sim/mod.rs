@@ -24,6 +24,7 @@ pub mod profile;
 pub mod resources;
 pub mod scheduler;
 pub mod store;
+pub mod system;
 pub mod time;
 pub mod validation;
 pub mod volumes;
@@ -179,7 +180,7 @@ pub struct Sim {
     /// What each kubelet remembers of its pods, by pod uid.
     pub(crate) runtime: VecMap<String, kubelet::PodRuntime>,
     pub(crate) volumes: volumes::State,
-    settling: bool,
+    pub(crate) settling: bool,
     /// What volumes and containers hold.
     pub fs: fs::Fs,
     /// What containers wrote to stdout/stderr, by (pod uid, container): `kubectl logs`.
@@ -317,8 +318,7 @@ impl Sim {
         if let Err(e) = self.create(ep) {
             panic!("bootstrap object rejected: {e}");
         }
-        // k8s-diff: the system pods (CoreDNS, kube-proxy, the CNI) are not modelled; kube-system
-        // holds only the kube-dns Service, whose answers the model gives directly.
+        system::bootstrap(self, &stamp);
         let keys: Vec<ObjKey> = crate::sim::resources::RESOURCES
             .iter()
             .map(|r| r.kind)

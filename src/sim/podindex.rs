@@ -170,6 +170,9 @@ pub struct PodIndex {
 impl PodIndex {
     /// Replaces what is known of `key` (None: the pod is gone).
     pub fn update(&mut self, key: &ObjKey, new: Option<PodFacts>) {
+        // k8s-diff: the cluster's own pods do not count in the model's spreading by pod counts
+        // (the real scheduler scores by requests, and theirs are alike on every worker).
+        let counted = !super::system::is_system_namespace(&key.ns);
         if let Some(old) = self.facts.remove(key) {
             if let Some(u) = &old.controller_uid {
                 if let Some(op) = self.owners.get_mut(u) {
@@ -179,14 +182,18 @@ impl PodIndex {
                     }
                 }
             }
-            self.nodes.change(&old, false);
+            if counted {
+                self.nodes.change(&old, false);
+            }
         }
         if let Some(f) = new {
             let f = Rc::new(f);
             if let Some(u) = &f.controller_uid {
                 self.owners.entry(u.clone()).or_default().add(&f);
             }
-            self.nodes.change(&f, true);
+            if counted {
+                self.nodes.change(&f, true);
+            }
             self.facts.insert(key.clone(), f);
         }
     }

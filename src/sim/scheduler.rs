@@ -193,6 +193,9 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
     } else {
         let assumed: crate::collections::VecMap<&str, &str> = sim.assumed.iter().map(|(k, n)| (k.name.as_str(), n.as_str())).collect();
         for (k, p) in sim.store.list(Kind::Pod, None) {
+            if super::system::is_system_namespace(&k.ns) {
+                continue;
+            }
             let on = match obj::str_at(p, "/spec/nodeName") {
                 Some(n) => n,
                 None => match assumed.get(k.name.as_str()) {

@@ -21,7 +21,7 @@ pub struct State {
     provisioning: VecSet<String>,
     reclaiming: VecSet<String>,
     told_wait: VecSet<String>,
-    identity: String,
+    pub(crate) identity: String,
 }
 
 /// Parses a quantity like `1Gi`, `500Mi`, `2G`, `1073741824` into bytes.
