@@ -140,7 +140,9 @@ pub fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
         if key.is_empty() || key.contains(' ') && !content.starts_with(['"', '\'']) {
             continue;
         }
-        while stack.last().is_some_and(|(d, s)| *d > indent || (*d == indent && matches!(s, Seg::Key(_)))) {
+        // A key at this indentation ends what was open there: a sibling key, and a sequence
+        // written at its key's own indentation (`env:` then `- name: ...` under it).
+        while stack.last().is_some_and(|(d, _)| *d >= indent) {
             stack.pop();
         }
         let here: Vec<Seg> = stack.iter().map(|(_, s)| s.clone()).chain(std::iter::once(Seg::Key(key.to_string()))).collect();
@@ -173,6 +175,10 @@ mod tests {
         assert_eq!(locate(&d.text, &parse_path("spec.replica")), Some((6, 3)));
         assert_eq!(locate(&d.text, &parse_path("spec.template.spec.containers[1].imagee")), Some((13, 9)));
         assert_eq!(locate(&d.text, &parse_path("spec.nothing")), None);
+        // A sequence at its key's indentation ends at the next key there.
+        let text = "spec:\n  containers:\n  - name: db\n    env:\n    - name: A\n      valuefrom: {}\n    port:\n    - containerPort: 1\n";
+        assert_eq!(locate(text, &parse_path("spec.containers[0].env[0].valuefrom")), Some((6, 7)));
+        assert_eq!(locate(text, &parse_path("spec.containers[0].port")), Some((7, 5)));
     }
 
     #[test]
