@@ -621,3 +621,24 @@ fn wait_holds_until_the_condition() {
     assert_eq!(s.sim.now().ms(), t1 + 30_000, "the default timeout");
     assert_eq!(s.run_line("kubectl wait pod/web-1").0.stderr(), "error: --for must be set\n");
 }
+
+/// The cluster's own pods are there from the start (`kubectl get pods -A`), CoreDNS's are the
+/// kube-dns Endpoints, and its ReplicaSet replaces a deleted one, which runs the image's
+/// server like the others.
+#[test]
+fn the_system_pods_are_there_and_coredns_is_replaced() {
+    let mut s = session(5);
+    let all = s.run_line("kubectl get pods -A --no-headers").0.stdout();
+    for name in ["etcd-k8s-m", "kube-apiserver-k8s-m", "kube-controller-manager-k8s-m", "kube-scheduler-k8s-m", "coredns-787d4945fb-", "kube-proxy-", "local-path-provisioner-"] {
+        assert!(all.lines().any(|l| l.split_whitespace().nth(1).is_some_and(|n| n.starts_with(name)) && l.contains(" Running ")), "{name} in {all}");
+    }
+    assert_eq!(all.lines().filter(|l| l.contains(" kube-proxy-")).count(), 4);
+    let ep = s.run_line("kubectl get ep kube-dns -n kube-system --no-headers").0.stdout();
+    assert!(ep.contains(":53,") && ep.contains(" + 3 more..."), "{ep}");
+    let victim = all.lines().find_map(|l| l.split_whitespace().nth(1).filter(|n| n.starts_with("coredns-"))).unwrap().to_string();
+    s.run_line(&format!("kubectl delete pod -n kube-system {victim}"));
+    s.sim.run_until_idle(120_000);
+    let dns: Vec<String> = s.run_line("kubectl get pods -n kube-system -l k8s-app=kube-dns --no-headers").0.stdout().lines().map(String::from).collect();
+    assert_eq!(dns.len(), 2, "{dns:?}");
+    assert!(dns.iter().all(|l| l.contains("1/1") && l.contains("Running") && !l.starts_with(&victim)), "{dns:?}");
+}

@@ -12,6 +12,9 @@ pub struct ImageInfo {
     pub long_running: bool,
     /// The main process exits promptly on SIGTERM (otherwise it is killed after the grace period).
     pub handles_sigterm: bool,
+    /// The image is one program that serves (the cluster's own components): whatever its
+    /// command line, it runs until stopped.
+    pub serves_itself: bool,
 }
 
 /// Why a pull fails.
@@ -79,6 +82,17 @@ const KNOWN: &[Known] = &[
     Known { repo: "docker.io/library/debian", tag_ok: any_version, pull_ms: 5_000, long_running: false, handles_sigterm: false },
 ];
 
+/// The images of the cluster's own pods, any tag, and how long each takes to pull.
+const COMPONENTS: &[(&str, u64)] = &[
+    ("registry.k8s.io/coredns/coredns", 4_000),
+    ("registry.k8s.io/kube-proxy", 6_000),
+    ("registry.k8s.io/etcd", 12_000),
+    ("registry.k8s.io/kube-apiserver", 9_000),
+    ("registry.k8s.io/kube-controller-manager", 8_000),
+    ("registry.k8s.io/kube-scheduler", 5_000),
+    ("docker.io/rancher/local-path-provisioner", 4_000),
+];
+
 /// Normalizes an image reference the way containerd does: `nginx` → `docker.io/library/nginx:latest`.
 pub fn normalize(image: &str) -> Result<String, PullError> {
     let image = image.trim();
@@ -116,8 +130,12 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
     let (repo, tag) = full.rsplit_once(':').unwrap_or((&full, "latest"));
     for k in KNOWN {
         if k.repo == repo && (k.tag_ok)(tag) {
-            return Ok(ImageInfo { full: full.clone(), pull_ms: k.pull_ms, long_running: k.long_running, handles_sigterm: k.handles_sigterm });
+            return Ok(ImageInfo { full: full.clone(), pull_ms: k.pull_ms, long_running: k.long_running, handles_sigterm: k.handles_sigterm, serves_itself: false });
         }
+    }
+    // The cluster's own components (kubeadm's and local-path-provisioner's images).
+    if let Some(&(_, pull_ms)) = COMPONENTS.iter().find(|(r, _)| *r == repo) {
+        return Ok(ImageInfo { full: full.clone(), pull_ms, long_running: true, handles_sigterm: true, serves_itself: true });
     }
     Err(PullError::NotFound { full })
 }
@@ -126,7 +144,7 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
 pub fn repository_exists(full: &str) -> bool {
     let repo = full.split('@').next().unwrap_or(full);
     let repo = repo.rsplit_once(':').filter(|(_, t)| !t.contains('/')).map_or(repo, |(r, _)| r);
-    KNOWN.iter().any(|k| k.repo == repo)
+    KNOWN.iter().any(|k| k.repo == repo) || COMPONENTS.iter().any(|(r, _)| *r == repo)
 }
 
 /// The kubelet's default pull policy: `Always` for `:latest` or no tag, else `IfNotPresent`.

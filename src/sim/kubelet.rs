@@ -170,6 +170,12 @@ fn behaviour(c: &Value, info: Option<&images::ImageInfo>) -> Option<(u64, i32)> 
     if ["sh", "bash", "zsh", "ash", "dash"].contains(&program) && words.len() == 1 {
         return if interactive { None } else { Some((100, 0)) };
     }
+    // A server image running its own program (kube-proxy's binary, CoreDNS's flags): it
+    // serves until stopped.
+    let general = ["sh", "bash", "zsh", "ash", "dash", "echo", "sleep", "cat", "true", "false", "ls", "env", "date", "printf", "exit", "nslookup", "curl", "wget"];
+    if info.is_some_and(|i| i.serves_itself) && !general.contains(&program) {
+        return None;
+    }
     words.retain(|w| !w.is_empty());
     // Loops and waits anywhere in a script; servers as the program run (not a name that
     // merely contains one, such as `nslookup web-0.nginx`).

@@ -3,7 +3,9 @@
 //! Deployment of two), and local-path-provisioner in `local-path-storage`. They run from
 //! before the lab begins; the kubelet leaves them be.
 // k8s-diff: the CNI's pods are left out (which CNI the seed's cluster ran is not known), and
-// the static pods carry no command or volumes. kube-proxy's DaemonSet is not modelled.
+// the static pods carry no command or volumes. kube-proxy's DaemonSet is not modelled, nor the
+// kubelet's static pods: a deleted kube-proxy or static pod stays gone (CoreDNS's and
+// local-path-provisioner's ReplicaSets do replace theirs).
 
 use super::{kubelet, obj, names, ObjKey, Sim};
 use crate::jv;
