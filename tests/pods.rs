@@ -671,3 +671,25 @@ fn a_failing_liveness_probe_restarts_the_container() {
     let row = run(&mut s, "kubectl get pod liveness-exec --no-headers");
     assert!(row.contains("Running") && row.split_whitespace().nth(3) == Some("1"), "{row}");
 }
+
+/// `kubectl logs -f` follows what the container writes as the clock runs, and returns when the
+/// container ends; a replayed watch stops once what it follows has been quiet for a while even
+/// if a container's loop keeps the cluster busy.
+#[test]
+fn logs_follow_until_the_container_ends() {
+    let mut s = lab();
+    run(&mut s, "kubectl run c --image=busybox:1.28 --restart=Never -- sh -c 'for i in 1 2 3; do echo line $i; sleep 2; done'");
+    s.sim.advance(20_000);
+    run(&mut s, "kubectl delete pod c");
+    run(&mut s, "kubectl run c --image=busybox:1.28 --restart=Never -- sh -c 'for i in 1 2 3; do echo line $i; sleep 2; done'");
+    s.sim.advance(3_000);
+    let before = s.sim.now().ms();
+    let (out, code) = s.run_line("kubectl logs -f c");
+    assert_eq!((out.stdout(), code), ("line 1\nline 2\nline 3\n".to_string(), 0));
+    assert!(s.sim.now().ms() >= before + 3_000, "it waited for the lines");
+    run(&mut s, "kubectl run counter --image=busybox:1.28 -- /bin/sh -c 'while true; do date; sleep 1; done'");
+    let t = s.sim.now().ms();
+    run(&mut s, "kubectl get pods -w");
+    let waited = s.sim.now().ms() - t;
+    assert!((60_000..300_000).contains(&waited), "the watch went quiet: {waited} ms");
+}

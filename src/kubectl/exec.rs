@@ -513,10 +513,11 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         }
         let tail = a.get("tail").and_then(|t| t.parse::<i64>().ok()).unwrap_or(10);
         let mut code = 0;
+        let mut streams = Vec::new();
         for pod in &pods {
-            code |= pod_logs(ctx, &a, pod, tail);
+            code |= pod_logs(ctx, &a, pod, tail, &mut streams);
         }
-        return code;
+        return follow_logs(ctx, streams, code);
     }
     let Some(target) = a.positional.first().cloned() else {
         ctx.eprintln("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
@@ -535,12 +536,44 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         return 1;
     };
     let tail = a.get("tail").and_then(|t| t.parse::<i64>().ok()).unwrap_or(-1);
-    pod_logs(ctx, &a, &pod, tail)
+    let mut streams = Vec::new();
+    let code = pod_logs(ctx, &a, &pod, tail, &mut streams);
+    follow_logs(ctx, streams, code)
+}
+
+/// `-f`: on the page the terminal follows the logs as the clock runs (Ctrl-C ends it); a
+/// replay lets the cluster run until they end or go quiet (as a watch does).
+fn follow_logs(ctx: &mut Ctx<'_>, streams: Vec<LogStream>, code: i32) -> i32 {
+    if streams.is_empty() || code != 0 {
+        return code;
+    }
+    let mut f = Follow { streams };
+    if ctx.live && ctx.last_on_line {
+        ctx.job = Some(super::Job::Logs(f));
+        return 0;
+    }
+    let deadline = ctx.sim.now().plus_ms(super::get::WATCH_LIMIT_MS);
+    let mut last = ctx.sim.now();
+    while ctx.sim.step_before(deadline) {
+        let (text, done) = f.poll(ctx.sim);
+        if !text.is_empty() {
+            last = ctx.sim.now();
+        }
+        ctx.out.out(&text);
+        if done {
+            return 0;
+        }
+        if ctx.sim.now().ms() > last.ms() + super::get::QUIET_MS {
+            break;
+        }
+    }
+    ctx.interrupted = true;
+    130
 }
 
 /// One pod's log: the container `-c` (or the second word) names, every container with
 /// `--all-containers`, else the default one; `--prefix` names each line's source.
-fn pod_logs(ctx: &mut Ctx<'_>, a: &args::Args, pod: &Value, tail: i64) -> i32 {
+fn pod_logs(ctx: &mut Ctx<'_>, a: &args::Args, pod: &Value, tail: i64, follow: &mut Vec<LogStream>) -> i32 {
     let name = obj::name(pod).to_string();
     let names: Vec<String> = obj::arr_at(pod, "/spec/containers").iter().filter_map(|c| obj::str_at(c, "/name").map(String::from)).collect();
     let inits: Vec<String> = obj::arr_at(pod, "/spec/initContainers").iter().filter_map(|c| obj::str_at(c, "/name").map(String::from)).collect();
@@ -589,8 +622,54 @@ fn pod_logs(ctx: &mut Ctx<'_>, a: &args::Args, pod: &Value, tail: i64) -> i32 {
         for l in &lines[lines.len() - tail..] {
             ctx.println(&format!("{prefix}{l}"));
         }
+        if a.bool("follow") && !a.bool("previous") {
+            let printed = ctx.sim.log_dropped.get(&id).copied().unwrap_or(0) + lines.len();
+            follow.push(LogStream { key: ObjKey::new(Kind::Pod, obj::namespace(pod), &name), uid: id.0.clone(), container: container.clone(), prefix, printed });
+        }
     }
     0
+}
+
+/// One container's log that `kubectl logs -f` follows.
+#[derive(Clone, Debug)]
+pub struct LogStream {
+    key: ObjKey,
+    uid: String,
+    container: String,
+    prefix: String,
+    /// Lines printed so far, counting those the log has since dropped.
+    printed: usize,
+}
+
+/// `kubectl logs -f`: prints what the containers write as they write it, until they end.
+#[derive(Clone, Debug)]
+pub struct Follow {
+    streams: Vec<LogStream>,
+}
+
+impl Follow {
+    /// The lines written since the last look; `true` once every container followed has ended
+    /// (kubectl returns when its log stream closes).
+    pub fn poll(&mut self, sim: &crate::sim::Sim) -> (String, bool) {
+        let mut text = String::new();
+        self.streams.retain_mut(|st| {
+            let id = (st.uid.clone(), st.container.clone());
+            let lines = sim.logs.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+            let total = sim.log_dropped.get(&id).copied().unwrap_or(0) + lines.len();
+            if total > st.printed {
+                let new = (total - st.printed).min(lines.len());
+                for l in &lines[lines.len() - new..] {
+                    text.push_str(&format!("{}{l}\n", st.prefix));
+                }
+                st.printed = total;
+            }
+            // The stream closes when the container stops (or its pod is gone).
+            sim.store.get(&st.key).filter(|p| obj::uid(p) == st.uid).is_some_and(|p| {
+                obj::arr_at(p, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(st.container.as_str()) && s.ptr("/state/running").is_some())
+            })
+        });
+        (text, self.streams.is_empty())
+    }
 }
 
 /// One `kubectl port-forward`: local ports on the lab machine to a pod's ports.

@@ -448,14 +448,26 @@ fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: TableOpts, fmt: Format, watc
         ctx.job = Some(super::Job::Watch(w));
         return 0;
     }
+    // A replay has no Ctrl-C: the watch ends once nothing more is due, or once what it follows
+    // has been quiet for a while though the cluster is busy elsewhere (a container's loop).
     let deadline = ctx.sim.now().plus_ms(WATCH_LIMIT_MS);
+    let mut last_change = ctx.sim.now();
     while ctx.sim.step_before(deadline) {
         let text = w.poll(ctx.sim);
+        if !text.is_empty() {
+            last_change = ctx.sim.now();
+        }
         ctx.out.out(&text);
+        if ctx.sim.now().ms() > last_change.ms() + QUIET_MS {
+            break;
+        }
     }
     ctx.interrupted = true;
     130
 }
+
+/// How long a replayed watch waits for what it follows to change again.
+pub const QUIET_MS: u64 = 2 * 60 * 1000;
 
 /// An open `kubectl get -w`: it prints each change to the objects it follows.
 #[derive(Clone)]

@@ -98,6 +98,8 @@ pub enum Job {
     PortForward,
     /// `kubectl wait` until its objects meet the condition or the timeout.
     Wait(wait::Wait),
+    /// `kubectl logs -f`: what the containers write, until they end or Ctrl-C.
+    Logs(exec::Follow),
 }
 
 impl Job {
@@ -113,6 +115,11 @@ impl Job {
             Job::Gone(g) => g.done(sim),
             Job::Sleep(until) => sim.now() >= *until,
             Job::PortForward => false,
+            Job::Logs(f) => {
+                let (text, done) = f.poll(sim);
+                out.out(&text);
+                done
+            }
             Job::Wait(w) => {
                 let (text, end) = w.follow(sim);
                 out.out(&text);
@@ -137,7 +144,7 @@ impl Job {
         match self {
             Job::Watch(w) => Some(w.cursor()),
             Job::Rollout(r) => Some(r.cursor()),
-            Job::Gone(_) | Job::Sleep(_) | Job::PortForward | Job::Wait(_) => None,
+            Job::Gone(_) | Job::Sleep(_) | Job::PortForward | Job::Wait(_) | Job::Logs(_) => None,
         }
     }
 }

@@ -132,6 +132,7 @@ fn append_log(sim: &mut Sim, uid: &str, container: &str, lines: Vec<String>) {
     if log.len() > LOG_LINES {
         let extra = log.len() - LOG_LINES;
         log.drain(..extra);
+        *sim.log_dropped.entry((uid.to_string(), container.to_string())).or_default() += extra;
     }
 }
 
@@ -560,6 +561,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 for c in containers(pod) {
                     let id = (uid.to_string(), c.get("name").and_then(Value::as_str).unwrap_or_default().to_string());
                     let old = sim.logs.remove(&id).unwrap_or_default();
+                    sim.log_dropped.remove(&id);
                     sim.previous_logs.insert(id, old);
                 }
             }
@@ -892,6 +894,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             // The pod's writable layers and emptyDirs go with it; PV data stays.
             sim.fs.trees.retain(|k, _| !(k.starts_with(&format!("layer/{uid}/")) || k.starts_with(&format!("empty/{uid}/"))));
             sim.logs.retain(|(u, _), _| u != uid);
+            sim.log_dropped.retain(|(u, _), _| u != uid);
             sim.previous_logs.retain(|(u, _), _| u != uid);
             let fs = obj::finalizers(pod);
             if fs.is_empty() {

@@ -187,6 +187,9 @@ pub struct Sim {
     pub logs: VecMap<(String, String), Vec<String>>,
     /// The log of the container instance before the current one (`kubectl logs --previous`).
     pub previous_logs: VecMap<(String, String), Vec<String>>,
+    /// How many lines of each log were dropped from its front (it keeps its last lines), so
+    /// that `kubectl logs -f` can tell new lines from old.
+    pub log_dropped: VecMap<(String, String), usize>,
     /// StatefulSet uid → (generation, update revision name) last computed.
     pub(crate) revision_cache: VecMap<String, (i64, String)>,
     /// (involved uid, reason, message) → the Event that counts repeats of it.
@@ -233,6 +236,7 @@ impl Sim {
             fs: fs::Fs::default(),
             logs: VecMap::new(),
             previous_logs: VecMap::new(),
+            log_dropped: VecMap::new(),
             event_index: std::collections::BTreeMap::new(),
             seen_at: std::cell::Cell::new(None),
             runner: None,
