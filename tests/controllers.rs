@@ -642,3 +642,19 @@ fn the_system_pods_are_there_and_coredns_is_replaced() {
     assert_eq!(dns.len(), 2, "{dns:?}");
     assert!(dns.iter().all(|l| l.contains("1/1") && l.contains("Running") && !l.starts_with(&victim)), "{dns:?}");
 }
+
+/// SetDefaults_Pod: a limit without a request asks for what it limits (so a pod limited to 5
+/// CPUs does not fit a 2-CPU node); GetPodQOS names the pods' classes.
+#[test]
+fn limits_default_requests_and_qos_classes_follow() {
+    let mut s = session(5);
+    s.write_file("q.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: g\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      limits: {cpu: 100m, memory: 64Mi}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests: {cpu: 100m}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: e\nspec:\n  containers:\n  - name: c\n    image: nginx\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      limits: {cpu: \"5\"}\n");
+    s.run_line("kubectl apply -f q.yaml");
+    s.sim.run_until_idle(60_000);
+    let qos = |s: &mut Session, p: &str| s.run_line(&format!("kubectl get pod {p} -o jsonpath={{.status.qosClass}}")).0.stdout();
+    assert_eq!((qos(&mut s, "g"), qos(&mut s, "b"), qos(&mut s, "e")), ("Guaranteed".to_string(), "Burstable".to_string(), "BestEffort".to_string()));
+    assert_eq!(s.run_line("kubectl get pod big -o jsonpath={.spec.containers[0].resources.requests.cpu}").0.stdout(), "5");
+    assert!(s.run_line("kubectl get pod big --no-headers").0.stdout().contains("Pending"));
+    // RunWait: waiting for the deletion of what is gone prints nothing.
+    assert_eq!(s.run_line("kubectl wait --for=delete pod/never"), (kubelab::shell::Output::default(), 0));
+}

@@ -133,10 +133,9 @@ fn events(sim: &Sim, d: &mut Doc, o: &Value) {
 fn container_lines(d: &mut Doc, level: usize, c: &Value, status: Option<&Value>, sim: &Sim, pod: Option<&Value>) {
     d.w(level, &format!("{}:", obj::str_at(c, "/name").unwrap_or("")));
     let l = level + 1;
+    // describeContainerBasicInfo: with a status, its container ID, empty while it waits.
     if let Some(s) = status {
-        if let Some(id) = obj::str_at(s, "/containerID") {
-            d.w(l, &format!("Container ID:\t{id}"));
-        }
+        d.w(l, &format!("Container ID:\t{}", obj::str_at(s, "/containerID").unwrap_or("")));
     }
     d.w(l, &format!("Image:\t{}", obj::str_at(c, "/image").unwrap_or("")));
     if let Some(s) = status {

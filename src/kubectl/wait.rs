@@ -159,8 +159,8 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             let key = ObjKey::new(*kind, list_ns, name);
             match ctx.sim.store.get(&key) {
                 Some(o) => pending.push((key.clone(), obj::uid(o).to_string())),
-                // Waiting for a deletion of what is already gone is done at once.
-                None if matches!(until, Until::Delete) => ctx.println(&format!("{}/{name} condition met", kind.qualified_singular())),
+                // RunWait ignores NotFound when waiting for a deletion: nothing to print.
+                None if matches!(until, Until::Delete) => {}
                 None => {
                     ctx.eprintln(&api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name: name.clone() }, None));
                     return 1;

@@ -25,7 +25,7 @@ pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
         }
         Kind::Pod => {
             if let Some(spec) = o.get_mut("spec") {
-                pod_spec(spec);
+                pod_spec(spec, true);
                 let s = spec.as_object_mut().expect("spec is an object");
                 s.entry("enableServiceLinks").or_insert(jv!(true));
                 s.entry("serviceAccountName").or_insert(jv!("default"));
@@ -133,7 +133,7 @@ pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
 
 fn template(o: &mut Value) {
     if let Some(spec) = o.pointer_mut("/spec/template/spec") {
-        pod_spec(spec);
+        pod_spec(spec, false);
     }
     if let Some(t) = o.pointer_mut("/spec/template") {
         if t.is_object() {
@@ -144,7 +144,7 @@ fn template(o: &mut Value) {
     }
 }
 
-fn pod_spec(spec: &mut Value) {
+fn pod_spec(spec: &mut Value, is_pod: bool) {
     if !spec.is_object() {
         return;
     }
@@ -162,6 +162,18 @@ fn pod_spec(spec: &mut Value) {
                 m.entry("terminationMessagePolicy").or_insert(jv!("File"));
                 m.entry("imagePullPolicy").or_insert(jv!(super::images::default_pull_policy(&image)));
                 m.entry("resources").or_insert(jv!({}));
+                // SetDefaults_Pod (pods only, not templates): a limit without a request asks
+                // for what it limits.
+                if let Some(res) = m.get_mut("resources").and_then(Value::as_object_mut).filter(|_| is_pod) {
+                    if let Some(limits) = res.get("limits").and_then(Value::as_object).cloned() {
+                        let requests = res.entry("requests").or_insert(jv!({}));
+                        if let Some(r) = requests.as_object_mut() {
+                            for (k, v) in limits {
+                                r.entry(k).or_insert(v);
+                            }
+                        }
+                    }
+                }
                 if let Some(ports) = m.get_mut("ports").and_then(Value::as_array_mut) {
                     for p in ports.iter_mut().filter(|p| p.is_object()) {
                         p.as_object_mut().expect("object").entry("protocol").or_insert(jv!("TCP"));

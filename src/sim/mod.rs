@@ -66,6 +66,19 @@ pub enum ApiError {
     Forbidden(String),
 }
 
+/// GetPodQOS: BestEffort without any CPU or memory request or limit, Guaranteed when every
+/// container limits both and asks for what it limits, Burstable otherwise.
+pub fn qos_class(pod: &Value) -> &'static str {
+    let containers: Vec<&Value> = obj::arr_at(pod, "/spec/containers").iter().chain(obj::arr_at(pod, "/spec/initContainers")).collect();
+    let get = |c: &Value, kind: &str, r: &str| c.ptr(&format!("/resources/{kind}/{r}")).and_then(volumes::quantity_bytes).filter(|q| *q > 0.0);
+    let any = containers.iter().any(|c| ["requests", "limits"].iter().any(|k| ["cpu", "memory"].iter().any(|r| get(c, k, r).is_some())));
+    if !any {
+        return "BestEffort";
+    }
+    let guaranteed = containers.iter().all(|c| ["cpu", "memory"].iter().all(|r| get(c, "limits", r).is_some() && get(c, "requests", r) == get(c, "limits", r)));
+    if guaranteed { "Guaranteed" } else { "Burstable" }
+}
+
 /// How dependents are treated when their owner is deleted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Propagation {
@@ -820,7 +833,8 @@ impl Sim {
             Kind::Pod => {
                 self.mount_service_account_token(o);
                 if o.ptr("/status/phase").is_none() {
-                    obj::set(o, "/status", jv!({"phase":"Pending","qosClass":"BestEffort"}));
+                    let qos = qos_class(o);
+                    obj::set(o, "/status", jv!({"phase":"Pending","qosClass":qos}));
                 }
             }
             _ => {}
