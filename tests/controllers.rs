@@ -658,3 +658,31 @@ fn limits_default_requests_and_qos_classes_follow() {
     // RunWait: waiting for the deletion of what is gone prints nothing.
     assert_eq!(s.run_line("kubectl wait --for=delete pod/never"), (kubelab::shell::Output::default(), 0));
 }
+
+/// Pods that did not fit are tried again when the cluster changes: a label on a node lets a
+/// nodeSelector pod in, a deleted pod's freed requests let a waiting one in.
+#[test]
+fn unschedulable_pods_are_retried_when_nodes_or_pods_change() {
+    let mut s = session(5);
+    s.write_file("sel.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: picky\nspec:\n  nodeSelector:\n    disktype: ssd\n  containers:\n  - name: c\n    image: nginx\n");
+    s.run_line("kubectl apply -f sel.yaml");
+    s.sim.run_until_idle(30_000);
+    assert!(s.run_line("kubectl get pod picky --no-headers").0.stdout().contains("Pending"));
+    s.run_line("kubectl label node k8s-w2 disktype=ssd");
+    s.sim.run_until_idle(60_000);
+    assert!(s.run_line("kubectl get pod picky -o wide --no-headers").0.stdout().contains(" Running "));
+    assert_eq!(s.run_line("kubectl get pod picky -o jsonpath={.spec.nodeName}").0.stdout(), "k8s-w2");
+    // Three 1.5-CPU pods fill the workers; a fourth waits until one of them goes.
+    for i in 0..4 {
+        s.write_file(&format!("cpu{i}.yaml"), &format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: cpu{i}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests: {{cpu: 1500m}}\n"));
+        s.run_line(&format!("kubectl apply -f cpu{i}.yaml"));
+    }
+    s.sim.run_until_idle(60_000);
+    let pending = |s: &mut Session| s.run_line("kubectl get pods --no-headers").0.stdout().lines().filter(|l| l.starts_with("cpu") && l.contains("Pending")).map(|l| l.split_whitespace().next().unwrap().to_string()).collect::<Vec<_>>();
+    let waiting = pending(&mut s);
+    assert_eq!(waiting.len(), 1);
+    let running = ["cpu0", "cpu1", "cpu2", "cpu3"].into_iter().find(|p| *p != waiting[0]).unwrap();
+    s.run_line(&format!("kubectl delete pod {running}"));
+    s.sim.run_until_idle(60_000);
+    assert!(pending(&mut s).is_empty());
+}

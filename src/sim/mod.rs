@@ -187,6 +187,9 @@ pub struct Sim {
     pub(crate) pulled: VecSet<(String, String)>,
     /// Pods the scheduler has placed but not bound yet (waiting for volumes): pod → node.
     pub(crate) assumed: VecMap<ObjKey, String>,
+    /// Pods the scheduler could not place: they are tried again when a node changes or a pod
+    /// goes (the scheduling queue's move on cluster events).
+    pub(crate) unschedulable: VecSet<ObjKey>,
     /// Cluster IPs handed out.
     pub(crate) service_ips: VecSet<u8>,
     event_count: u64,
@@ -241,6 +244,7 @@ impl Sim {
             ipam: VecMap::new(),
             pulled: VecSet::new(),
             assumed: VecMap::new(),
+            unschedulable: VecSet::new(),
             service_ips: VecSet::new(),
             event_count: 0,
             runtime: VecMap::new(),
@@ -545,6 +549,15 @@ impl Sim {
                 let ns_key = ObjKey::new(Kind::Namespace, "", &key.ns);
                 if deleted && self.store.get(&ns_key).is_some_and(obj::is_deleting) {
                     self.dirty.insert(Work::Namespace(ns_key));
+                }
+            }
+            // A node's labels or taints changed, or a pod went (its requests freed): the
+            // pods that did not fit are tried again.
+            let frees = key.kind == Kind::Node || (key.kind == Kind::Pod && (deleted || current.as_deref().is_some_and(|p| obj::is_deleting(p) || matches!(obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed")))));
+            if frees && !self.unschedulable.is_empty() {
+                let waiting: Vec<ObjKey> = self.unschedulable.iter().filter(|k| **k != key).cloned().collect();
+                for p in waiting {
+                    self.dirty.insert(Work::Schedule(p));
                 }
             }
             match key.kind {

@@ -19,10 +19,12 @@ use serde_json::{Value};
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(pod) = sim.store.get(key).cloned() else {
         sim.assumed.remove(key);
+        sim.unschedulable.remove(key);
         return;
     };
     if obj::str_at(&pod, "/spec/nodeName").is_some() || obj::is_deleting(&pod) {
         sim.assumed.remove(key);
+        sim.unschedulable.remove(key);
         return;
     }
     let claims: Vec<String> = obj::arr_at(&pod, "/spec/volumes").iter().filter_map(|v| obj::str_at(v, "/persistentVolumeClaim/claimName").map(String::from)).collect();
@@ -250,6 +252,7 @@ fn requested_per_node(sim: &Sim) -> crate::collections::VecMap<String, (f64, f64
 }
 
 fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String) {
+    sim.unschedulable.insert(key.clone());
     let ts = sim.timestamp();
     let already = obj::condition(pod, "PodScheduled").and_then(|c| c.get("message")).and_then(Value::as_str) == Some(msg.as_str());
     if already {
@@ -272,6 +275,7 @@ fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String) {
 
 fn bind(sim: &mut Sim, key: &ObjKey, node: &str) {
     sim.assumed.remove(key);
+    sim.unschedulable.remove(key);
     let ts = sim.timestamp();
     sim.record_event(key, "Normal", "Scheduled", "default-scheduler", format!("Successfully assigned {}/{} to {node}", key.ns, key.name));
     sim.modify(key, |p| {
