@@ -693,3 +693,25 @@ fn logs_follow_until_the_container_ends() {
     let waited = s.sim.now().ms() - t;
     assert!((60_000..300_000).contains(&waited), "the watch went quiet: {waited} ms");
 }
+
+/// The kubelet keeps probing readiness every period: a container whose probe starts failing
+/// turns unready after failureThreshold failures, and its Service's endpoints drop it (the
+/// address moves to notReadyAddresses); when the probe passes again it is back.
+#[test]
+fn readiness_is_probed_for_as_long_as_the_container_runs() {
+    let mut s = lab();
+    s.write_file("r.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: r\n  labels: {app: r}\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n    command: [sh, -c, 'touch /tmp/ready; sleep 3600']\n    readinessProbe:\n      exec:\n        command: [cat, /tmp/ready]\n      periodSeconds: 5\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: r\nspec:\n  selector: {app: r}\n  ports:\n  - port: 80\n");
+    run(&mut s, "kubectl apply -f r.yaml");
+    s.sim.advance(30_000);
+    assert!(run(&mut s, "kubectl get pod r --no-headers").contains(" 1/1 "));
+    let addresses = |s: &mut Session, which: &str| run(s, &format!("kubectl get ep r -o jsonpath={{.subsets[*].{which}[*].ip}}"));
+    assert!(!addresses(&mut s, "addresses").is_empty());
+    run(&mut s, "kubectl exec r -- rm /tmp/ready");
+    s.sim.advance(30_000);
+    assert!(run(&mut s, "kubectl get pod r --no-headers").contains(" 0/1 "));
+    assert!(addresses(&mut s, "addresses").is_empty());
+    assert!(!addresses(&mut s, "notReadyAddresses").is_empty());
+    run(&mut s, "kubectl exec r -- touch /tmp/ready");
+    s.sim.advance(10_000);
+    assert!(run(&mut s, "kubectl get pod r --no-headers").contains(" 1/1 "));
+}

@@ -64,8 +64,8 @@ pub enum Step {
     RetryPull,
     /// Containers are running.
     Started,
-    /// The readiness probe passed.
-    Ready,
+    /// The readiness probes run (for the container instance `instance`, its restart count).
+    Ready { instance: u32 },
     /// The main process exited by itself (code).
     Exited(i32),
     /// The liveness probe of the container at `index` runs (`failures` in a row so far).
@@ -110,6 +110,8 @@ pub struct PodRuntime {
     pub pulled_events: Vec<String>,
     /// Main processes that sleep, by container, until their `Step::Resume`.
     pub processes: VecMap<String, Paused>,
+    /// Readiness probe failures in a row, by container.
+    pub probe_failures: VecMap<String, u32>,
 }
 
 /// A paused main process, as the session's runner keeps it.
@@ -658,7 +660,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 }).max().unwrap_or(0);
                 let period = containers(pod).iter().filter_map(|c| c.ptr("/readinessProbe/periodSeconds")).filter_map(Value::as_u64).max().unwrap_or(10);
                 let jitter = sim.rand_range(100, period * 1000);
-                at(sim, key, uid, delay + jitter, Step::Ready);
+                at(sim, key, uid, delay + jitter, Step::Ready { instance: restarts });
             }
             if let Some((ms, code)) = exits {
                 at(sim, key, uid, ms, Step::Exited(code));
@@ -673,54 +675,67 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 at(sim, key, uid, first, Step::Live { index, instance: restarts, failures: 0 });
             }
         }
-        Step::Ready => {
-            if deleting {
+        Step::Ready { instance } => {
+            let current = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(0);
+            if deleting || current != instance {
                 return;
             }
-            // The readiness probes of the containers not yet ready: each failure is an
-            // Unhealthy event and the probe runs again a period later; a container whose probe
-            // passes is ready, and the pod once all of its containers are.
-            // k8s-diff: a probe that has passed is not run again (the kubelet keeps probing
-            // every period, and a later failure makes the container unready again).
+            // The readiness probes, every period while the containers run: a failure is an
+            // Unhealthy event; a container turns ready when its probe passes and unready after
+            // failureThreshold failures in a row; the pod is ready when all its containers are.
             let running = obj::arr_at(pod, "/status/containerStatuses").iter().all(|c| c.ptr("/state/running").is_some());
             if !running {
                 return;
             }
-            let mut passed: Vec<String> = Vec::new();
-            let mut failed = false;
+            let mut set: Vec<(String, bool)> = Vec::new();
+            let mut probed = false;
             for c in containers(pod) {
                 let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
                 let ready = obj::arr_at(pod, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(&name) && obj::bool_at(s, "/ready") == Some(true));
-                if ready {
+                let (Some(probe), Some(prober)) = (c.get("readinessProbe").cloned(), sim.prober.clone()) else {
+                    if !ready {
+                        set.push((name, true));
+                    }
                     continue;
-                }
-                let verdict = match (c.get("readinessProbe"), sim.prober.clone()) {
-                    (Some(probe), Some(prober)) => prober(sim, key, &name, probe, "Readiness"),
-                    _ => Ok(()),
                 };
-                match verdict {
-                    Ok(()) => passed.push(name),
+                probed = true;
+                let threshold = obj::i64_at(&probe, "/failureThreshold").unwrap_or(3).max(1) as u32;
+                match prober(sim, key, &name, &probe, "Readiness") {
+                    Ok(()) => {
+                        sim.runtime.entry(uid.to_string()).or_default().probe_failures.remove(&name);
+                        if !ready {
+                            set.push((name, true));
+                        }
+                    }
                     Err(why) => {
-                        failed = true;
                         sim.record_event(key, "Warning", "Unhealthy", "kubelet", why.trim().to_string());
+                        let failures = {
+                            let f = sim.runtime.entry(uid.to_string()).or_default().probe_failures.entry(name.clone()).or_default();
+                            *f += 1;
+                            *f
+                        };
+                        if ready && failures >= threshold {
+                            set.push((name, false));
+                        }
                     }
                 }
             }
             sim.modify(key, |p| {
                 if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                     for c in cs.iter_mut() {
-                        if c.ptr("/state/running").is_some() && c.get("name").and_then(Value::as_str).is_some_and(|n| passed.iter().any(|p| p == n)) {
-                            c["ready"] = jv!(true);
+                        if let Some((_, r)) = set.iter().find(|(n, _)| c.get("name").and_then(Value::as_str) == Some(n.as_str())) {
+                            if c.ptr("/state/running").is_some() {
+                                c["ready"] = jv!(*r);
+                            }
                         }
                     }
                 }
-                if !failed {
-                    set_ready_conditions(p, true, &ts);
-                }
+                let all = obj::arr_at(p, "/status/containerStatuses").iter().all(|c| obj::bool_at(c, "/ready") == Some(true));
+                set_ready_conditions(p, all, &ts);
             });
-            if failed {
+            if probed {
                 let period = containers(pod).iter().filter_map(|c| c.ptr("/readinessProbe/periodSeconds")).filter_map(Value::as_u64).min().unwrap_or(10);
-                at(sim, key, uid, period * 1000, Step::Ready);
+                at(sim, key, uid, period * 1000, Step::Ready { instance });
             }
         }
         Step::Live { index, instance, failures } => {
