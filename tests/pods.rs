@@ -715,3 +715,20 @@ fn readiness_is_probed_for_as_long_as_the_container_runs() {
     s.sim.advance(10_000);
     assert!(run(&mut s, "kubectl get pod r --no-headers").contains(" 1/1 "));
 }
+
+/// validateContainerLogStatus: while a crashed container waits out its back-off, `logs` and
+/// `logs --previous` both read the instance that ended; a container never started has no
+/// previous one.
+#[test]
+fn logs_of_a_crash_looping_container() {
+    let mut s = lab();
+    run(&mut s, "kubectl run crash --image=busybox:1.36 -- sh -c 'date; exit 1'");
+    s.sim.advance(90_000);
+    assert!(run(&mut s, "kubectl get pod crash --no-headers").contains("CrashLoopBackOff"));
+    let now = run(&mut s, "kubectl logs crash");
+    assert_eq!(now.lines().count(), 1, "{now}");
+    assert_eq!(run(&mut s, "kubectl logs crash --previous"), now);
+    run(&mut s, "kubectl run fresh --image=busybox:1.36 -- sleep 600");
+    let (out, code) = s.run_line("kubectl logs fresh --previous");
+    assert_eq!((out.stderr(), code), ("Error from server (BadRequest): previous terminated container \"fresh\" in pod \"fresh\" not found\n".to_string(), 1));
+}

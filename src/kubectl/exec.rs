@@ -596,33 +596,37 @@ fn pod_logs(ctx: &mut Ctx<'_>, a: &args::Args, pod: &Value, tail: i64, follow: &
     };
     for container in chosen {
         let status = obj::arr_at(pod, "/status/containerStatuses").iter().chain(obj::arr_at(pod, "/status/initContainerStatuses")).find(|s| obj::str_at(s, "/name") == Some(container.as_str())).cloned();
-        let waiting = status.as_ref().and_then(|s| obj::str_at(s, "/state/waiting/reason").map(String::from));
-        let started = status.as_ref().is_some_and(|s| s.ptr("/state/running").is_some() || s.ptr("/state/terminated").is_some() || s.ptr("/lastState/terminated").is_some());
-        if !started {
-            let reason = waiting.unwrap_or_else(|| "ContainerCreating".into());
-            ctx.eprintln(&format!("Error from server (BadRequest): container \"{container}\" in pod \"{name}\" is waiting to start: {}", if reason == "ErrImagePull" || reason == "ImagePullBackOff" { "trying and failing to pull image".to_string() } else { reason }));
-            return 1;
-        }
-        // The current container's log, or with `--previous` the one before it (`logs` keeps the
-        // two, as the kubelet keeps the last dead container).
+        // validateContainerLogStatus: `--previous` is the last terminated instance; otherwise
+        // the running one, or the one that ended while the next waits (CrashLoopBackOff).
         let id = (obj::uid(pod).to_string(), container.clone());
-        let lines = if a.bool("previous") {
-            match ctx.sim.previous_logs.get(&id) {
-                Some(l) => l.clone(),
-                None => {
-                    ctx.eprintln(&format!("Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{name}\" not found"));
-                    return 1;
-                }
+        let has = |p: &str| status.as_ref().is_some_and(|s| s.ptr(p).is_some());
+        let waiting = status.as_ref().and_then(|s| obj::str_at(s, "/state/waiting/reason").map(String::from));
+        let previous = a.bool("previous");
+        let lines = if previous {
+            if !has("/lastState/terminated") {
+                ctx.eprintln(&format!("Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{name}\" not found"));
+                return 1;
             }
-        } else {
+            // While the next instance waits, the last one's log is still the current log.
+            let source = if has("/state/waiting") { ctx.sim.logs.get(&id) } else { ctx.sim.previous_logs.get(&id) };
+            source.cloned().unwrap_or_default()
+        } else if has("/state/running") || has("/state/terminated") || has("/lastState/terminated") {
             ctx.sim.logs.get(&id).cloned().unwrap_or_default()
+        } else {
+            let reason = match waiting.as_deref().unwrap_or("ContainerCreating") {
+                "ErrImagePull" => "image can't be pulled".to_string(),
+                "ImagePullBackOff" => "trying and failing to pull image".to_string(),
+                other => other.to_string(),
+            };
+            ctx.eprintln(&format!("Error from server (BadRequest): container \"{container}\" in pod \"{name}\" is waiting to start: {reason}"));
+            return 1;
         };
         let tail = usize::try_from(tail).unwrap_or(lines.len()).min(lines.len());
         let prefix = if a.bool("prefix") { format!("[pod/{name}/{container}] ") } else { String::new() };
         for l in &lines[lines.len() - tail..] {
             ctx.println(&format!("{prefix}{l}"));
         }
-        if a.bool("follow") && !a.bool("previous") {
+        if a.bool("follow") && !previous {
             let printed = ctx.sim.log_dropped.get(&id).copied().unwrap_or(0) + lines.len();
             follow.push(LogStream { key: ObjKey::new(Kind::Pod, obj::namespace(pod), &name), uid: id.0.clone(), container: container.clone(), prefix, printed });
         }

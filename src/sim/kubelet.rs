@@ -361,6 +361,13 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             flush_pulled_events(sim, key, uid);
             let Some(c) = init_containers(pod).get(i).cloned() else { return };
             let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+            // A restarted init container starts a new log; the dead one's is kept as the previous.
+            if init_restarts(pod, i) > 0 {
+                let id = (uid.to_string(), name.clone());
+                let old = sim.logs.remove(&id).unwrap_or_default();
+                sim.log_dropped.remove(&id);
+                sim.previous_logs.insert(id, old);
+            }
             sim.record_event(key, "Normal", "Created", "kubelet", format!("Created container {name}"));
             sim.record_event(key, "Normal", "Started", "kubelet", format!("Started container {name}"));
             let id = format!("containerd://{:016x}{:016x}{:016x}{:016x}", sim_rand(sim), sim_rand(sim), sim_rand(sim), sim_rand(sim));
