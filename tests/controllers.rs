@@ -577,6 +577,9 @@ fn init_containers_run_first_in_order() {
     s.sim.advance(10_000);
     assert_eq!(get(&mut s), "1/1 Running");
     assert_eq!(s.run_line("kubectl logs myapp-pod").0.stdout(), "The app is running!\n");
+    // Events name the init container as the subobject they are about.
+    let wide = s.run_line("kubectl get events -o wide").0.stdout();
+    assert!(wide.lines().any(|l| l.contains("Started container init-mydb") && l.contains("spec.initContainers{init-mydb}")), "{wide}");
     // Failing init containers.
     s.write_file("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: app\n    image: busybox:1.28\n    command: [sleep, \"3600\"]\n  initContainers:\n  - name: fail\n    image: busybox:1.28\n    command: [sh, -c, 'exit 3']\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: once\nspec:\n  restartPolicy: Never\n  containers:\n  - name: app\n    image: busybox:1.28\n    command: [sleep, \"3600\"]\n  initContainers:\n  - name: fail\n    image: busybox:1.28\n    command: [sh, -c, 'exit 3']\n");
     s.run_line("kubectl apply -f bad.yaml");

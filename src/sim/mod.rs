@@ -1101,13 +1101,22 @@ impl Sim {
                 if let Some(node) = obj::str_at(pod, "/spec/nodeName") {
                     e["source"]["host"] = jv!(node);
                 }
-                let container = obj::arr_at(pod, "/spec/containers").iter().find(|c| {
+                // By name first (`Started container init-x`), then by image; init containers
+                // are `spec.initContainers{...}`.
+                let named = |c: &&Value| {
                     let name = obj::str_at(c, "/name").unwrap_or("");
-                    let image = obj::str_at(c, "/image").unwrap_or("");
-                    message.ends_with(&format!("container {name}")) || message.contains(&format!("container {name} ")) || message.contains(&format!("\"{image}\"")) || message.contains(&format!("Container {name} "))
+                    message.ends_with(&format!("container {name}")) || message.contains(&format!("container {name} ")) || message.contains(&format!("Container {name} "))
+                };
+                let imaged = |c: &&Value| message.contains(&format!("\"{}\"", obj::str_at(c, "/image").unwrap_or("")));
+                let lists = [("spec.initContainers", obj::arr_at(pod, "/spec/initContainers")), ("spec.containers", obj::arr_at(pod, "/spec/containers"))];
+                let found = lists.iter().find_map(|(path, cs)| cs.iter().find(named).map(|c| (*path, c))).or_else(|| {
+                    // An image pull: the container being started now (the init container not yet done).
+                    let init_pending = obj::arr_at(pod, "/status/initContainerStatuses").iter().any(|s| s.ptr("/state/terminated").is_none());
+                    let order = if init_pending { [0, 1] } else { [1, 0] };
+                    order.iter().find_map(|&i| lists[i].1.iter().find(imaged).map(|c| (lists[i].0, c)))
                 });
-                if let Some(c) = container.and_then(|c| obj::str_at(c, "/name")) {
-                    e["involvedObject"]["fieldPath"] = jv!(format!("spec.containers{{{c}}}"));
+                if let Some((path, c)) = found.and_then(|(p, c)| obj::str_at(c, "/name").map(|n| (p, n))) {
+                    e["involvedObject"]["fieldPath"] = jv!(format!("{path}{{{c}}}"));
                 }
             }
         }
