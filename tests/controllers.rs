@@ -585,7 +585,8 @@ fn init_containers_run_first_in_order() {
     s.run_line("kubectl apply -f bad.yaml");
     s.sim.advance(60_000);
     let pods = s.run_line("kubectl get pods bad once --no-headers").0.stdout();
-    assert!(pods.lines().any(|l| l.starts_with("bad ") && l.contains("Init:CrashLoopBackOff")), "{pods}");
+    assert!(pods.lines().any(|l| l.starts_with("bad ") && l.contains("Init:CrashLoopBackOff") && l.contains(" ago)")), "{pods}");
+    assert_eq!(s.run_line("kubectl logs bad -c fail").0.stdout(), "", "each run its own log");
     assert!(pods.lines().any(|l| l.starts_with("once ") && l.contains("Init:Error")), "{pods}");
 }
 

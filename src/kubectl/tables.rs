@@ -94,6 +94,11 @@ pub fn pod_status(sim: &Sim, p: &Value) -> (String, String, String) {
     let mut initializing = false;
     for (i, c) in obj::arr_at(p, "/status/initContainerStatuses").iter().enumerate() {
         restarts += c.get("restartCount").and_then(Value::as_i64).unwrap_or(0);
+        if let Some(t) = c.ptr("/lastState/terminated/finishedAt").and_then(Value::as_str) {
+            if last_restart.as_deref().is_none_or(|l| t > l) {
+                last_restart = Some(t.to_string());
+            }
+        }
         if c.ptr("/state/terminated/exitCode").and_then(Value::as_i64) == Some(0) {
             continue;
         }

@@ -362,7 +362,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let Some(c) = init_containers(pod).get(i).cloned() else { return };
             let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
             // A restarted init container starts a new log; the dead one's is kept as the previous.
-            if init_restarts(pod, i) > 0 {
+            if obj::arr_at(pod, "/status/initContainerStatuses").get(i).is_some_and(|s| s.ptr("/state/terminated").is_some() || s.ptr("/lastState/terminated").is_some()) {
                 let id = (uid.to_string(), name.clone());
                 let old = sim.logs.remove(&id).unwrap_or_default();
                 sim.log_dropped.remove(&id);
@@ -371,9 +371,14 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             sim.record_event(key, "Normal", "Created", "kubelet", format!("Created container {name}"));
             sim.record_event(key, "Normal", "Started", "kubelet", format!("Started container {name}"));
             let id = format!("containerd://{:016x}{:016x}{:016x}{:016x}", sim_rand(sim), sim_rand(sim), sim_rand(sim), sim_rand(sim));
-            let restarts = init_restarts(pod, i);
             let old = obj::arr_at(pod, "/status/initContainerStatuses").get(i).cloned();
-            let last = old.as_ref().and_then(|s| s.ptr("/state/terminated")).map(|t| jv!({"terminated": t})).unwrap_or(jv!({}));
+            // A new instance after one that ended is a restart.
+            let rerun = old.as_ref().is_some_and(|s| s.ptr("/state/terminated").is_some() || s.ptr("/lastState/terminated").is_some());
+            let restarts = init_restarts(pod, i) + u32::from(rerun);
+            let last = match old.as_ref().and_then(|s| s.ptr("/state/terminated")) {
+                Some(t) => jv!({"terminated": t}),
+                None => old.as_ref().and_then(|s| s.get("lastState")).cloned().unwrap_or(jv!({})),
+            };
             let status = jv!({"name":name,"image":c.get("image"),"imageID":image_id(&c),"containerID":id,"ready":false,"started":true,"restartCount":restarts,"lastState":last,"state":{"running":{"startedAt":ts}}});
             set_init_status(sim, key, i, status);
             // Its process, as a main container's runs.
@@ -466,12 +471,8 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 sim.modify(key, |p| obj::set(p, "/status/phase", jv!("Failed")));
                 return;
             }
+            // The restart count goes up when the next instance starts.
             let n = init_restarts(pod, i) + 1;
-            sim.modify(key, |p| {
-                if let Some(s) = p.pointer_mut(&format!("/status/initContainerStatuses/{i}")) {
-                    s["restartCount"] = jv!(n);
-                }
-            });
             if n >= 2 {
                 let backoff = (10_000u64 << (n - 2).min(5)).min(300_000);
                 sim.record_event(key, "Warning", "BackOff", "kubelet", format!("Back-off restarting failed container {name} in pod {}_{}({uid})", key.name, key.ns));
