@@ -139,3 +139,21 @@ fn set_context_namespace_changes_where_commands_go() {
     run(&mut s, "kubectl config set-context --current --namespace=");
     assert_eq!(run(&mut s, "kubectl get sts").1, "No resources found in default namespace.\n");
 }
+
+/// `config view -o jsonpath` reads the kubeconfig as an object; `set env` refuses to overwrite
+/// under `--overwrite=false` and `--keys` without `--from` (set_env.go's words); a pod bound
+/// to a node that does not exist stays Pending (no kubelet runs there).
+#[test]
+fn config_jsonpath_set_env_refusals_and_a_missing_node() {
+    let mut s = session();
+    run(&mut s, "kubectl config set-context --current --namespace=default");
+    assert_eq!(run(&mut s, "kubectl config view -o jsonpath='{..namespace}'").0, "default");
+    run(&mut s, "kubectl create deployment web --image=nginx");
+    run(&mut s, "kubectl set env deploy/web MODE=dev");
+    assert_eq!(run(&mut s, "kubectl set env deploy/web MODE=prod --overwrite=false").1, "error: deployments/web 'MODE' already has a value (dev), and --overwrite is false\n");
+    assert_eq!(run(&mut s, "kubectl set env deploy/web --keys=a").1, "error: when specifying --keys, a configmap or secret must be provided with --from\n");
+    s.write_file("lost.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: lost\nspec:\n  nodeName: k8s-w9\n  containers:\n  - name: c\n    image: nginx\n");
+    run(&mut s, "kubectl apply -f lost.yaml");
+    s.sim.run_until_idle(60_000);
+    assert!(run(&mut s, "kubectl get pod lost --no-headers").0.contains("Pending"));
+}

@@ -146,6 +146,11 @@ fn set_env(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
         ctx.eprintln("error: --list and --output may not be specified together");
         return 1;
     }
+    if a.get("keys").is_some() && a.get("from").is_none() {
+        ctx.eprintln("error: when specifying --keys, a configmap or secret must be provided with --from");
+        return 1;
+    }
+    let overwrite = a.get("overwrite").is_none_or(|v| v != "false");
     // envutil.ParseEnv.
     let mut set: Vec<Value> = Vec::new();
     let mut remove: Vec<String> = Vec::new();
@@ -203,6 +208,16 @@ fn set_env(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
         }
         for c in chosen {
             let old = c.get("env").and_then(Value::as_array).cloned().unwrap_or_default();
+            // validateNoOverwrites.
+            if !overwrite {
+                for e in &set {
+                    let n = e.get("name").and_then(Value::as_str).unwrap_or("");
+                    if let Some(have) = old.iter().find(|o| o.get("name").and_then(Value::as_str) == Some(n)) {
+                        let v = have.get("value").and_then(Value::as_str).unwrap_or("");
+                        return Err(format!("error: {}/{name} '{n}' already has a value ({v}), and --overwrite is false", kind.info().plural));
+                    }
+                }
+            }
             let new = update_env(&old, &set, &remove);
             if list {
                 listing.push_str(&format!("# {kind} {name}, container {}\n", c.get("name").and_then(Value::as_str).unwrap_or("")));

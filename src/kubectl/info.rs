@@ -264,12 +264,31 @@ pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         },
         "view" => {
             // k8s-diff: `--raw` also omits the data: the lab has no certificates to show.
-            let text = format!(
-                "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: {}\n  name: {CLUSTER}\ncontexts:\n- context:\n    cluster: {CLUSTER}\n{}    user: {USER}\n  name: {CONTEXT}\ncurrent-context: {CONTEXT}\nkind: Config\npreferences: {{}}\nusers:\n- name: {USER}\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED",
-                api_host(ctx),
-                if ctx.context_ns.is_empty() { String::new() } else { format!("    namespace: {}\n", ctx.context_ns) }
-            );
-            ctx.println(&text);
+            let mut context = crate::jv!({"cluster": CLUSTER, "user": USER});
+            if !ctx.context_ns.is_empty() {
+                context["namespace"] = crate::jv!(ctx.context_ns.clone());
+            }
+            let config = crate::jv!({"apiVersion": "v1", "kind": "Config", "preferences": {}, "current-context": CONTEXT,
+                "clusters": [{"name": CLUSTER, "cluster": {"certificate-authority-data": "DATA+OMITTED", "server": api_host(ctx)}}],
+                "contexts": [{"name": CONTEXT, "context": context}],
+                "users": [{"name": USER, "user": {"client-certificate-data": "DATA+OMITTED", "client-key-data": "DATA+OMITTED"}}]});
+            match a.get("output").unwrap_or("yaml") {
+                "yaml" => {
+                    let text = super::yaml::to_yaml(&config);
+                    ctx.out.out(&text);
+                }
+                o if o.starts_with("jsonpath=") => match super::jsonpath::template(&o["jsonpath=".len()..], &config) {
+                    Ok(t) => ctx.out.out(&t),
+                    Err(e) => {
+                        ctx.eprintln(&format!("error: {e}"));
+                        return 1;
+                    }
+                },
+                other => {
+                    ctx.eprintln(&format!("error: kubelab does not model `kubectl config view -o {other}` yet"));
+                    return 1;
+                }
+            }
         }
         "" => {
             ctx.eprintln("error: kubelab models `kubectl config view`, `current-context`, `get-contexts`, `get-clusters`, `get-users`, `use-context` and `set-context`");

@@ -208,7 +208,14 @@ fn exit_code_of(script: &str) -> i32 {
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(pod) = sim.store.get_rc(key) else { return };
     let pod: &Value = &pod;
-    if obj::str_at(pod, "/spec/nodeName").is_none() {
+    // No kubelet runs on a node that does not exist: a pod bound there stays Pending.
+    let Some(node) = obj::str_at(pod, "/spec/nodeName") else { return };
+    if sim.store.get(&ObjKey::new(Kind::Node, "", node)).is_none() {
+        // k8s-diff: the pod garbage collector removes such a pod (an orphan of a missing node)
+        // once it is deleted, at once rather than after its quarantine.
+        if obj::is_deleting(pod) && obj::finalizers(pod).is_empty() {
+            sim.store.remove(key, sim.now());
+        }
         return;
     }
     let uid = obj::uid(pod).to_string();
@@ -801,6 +808,8 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 None => {}
             }
         }
+        // k8s-diff: a pod's containers end and restart together: one container's exit ends
+        // them all and they start again as one (the kubelet restarts each on its own).
         Step::Exited(code) => {
             if deleting {
                 return;
