@@ -538,3 +538,18 @@ fn global_flags_before_subcommands() {
     assert_eq!(run(&mut s, "kubectl -n db exec deploy/web -- echo -n x").0, "x");
     assert_eq!(run(&mut s, "kubectl -n db config current-context").0, "kubernetes-admin@kubernetes\n");
 }
+
+/// describeEndpoints: each subset's ready and not-ready addresses, and its ports with
+/// `<unset>` for a nameless one.
+#[test]
+fn describe_endpoints_lists_subsets() {
+    let mut s = session();
+    s.write_file("web.yaml", include_str!("../lessons/files/web.yaml"));
+    run(&mut s, "kubectl apply -f web.yaml");
+    s.sim.run_until_idle(600_000);
+    let out = run(&mut s, "kubectl describe ep nginx").0;
+    let ips: Vec<String> = ["web-0", "web-1"].iter().map(|p| kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", p).unwrap(), "/status/podIP").unwrap().to_string()).collect();
+    let mut sorted = ips.clone();
+    sorted.sort();
+    assert!(out.contains(&format!("Subsets:\n  Addresses:          {}\n  NotReadyAddresses:  <none>\n  Ports:\n    Name  Port  Protocol\n    ----  ----  --------\n    web   80    TCP\n\n", sorted.join(","))), "{out}");
+}

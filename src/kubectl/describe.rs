@@ -820,6 +820,30 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             }
             d.w(0, "");
         }
+        Kind::Endpoints => {
+            // describeEndpoints: each subset's ready and not-ready addresses and its ports.
+            d.w(0, &format!("Name:\t{name}"));
+            d.w(0, &format!("Namespace:\t{ns}"));
+            map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+            map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
+            d.w(0, "Subsets:");
+            for subset in obj::arr_at(o, "/subsets") {
+                for (field, title) in [("/addresses", "Addresses"), ("/notReadyAddresses", "NotReadyAddresses")] {
+                    let ips: Vec<&str> = obj::arr_at(subset, field).iter().filter_map(|a| obj::str_at(a, "/ip")).collect();
+                    d.w(1, &format!("{title}:\t{}", if ips.is_empty() { "<none>".to_string() } else { ips.join(",") }));
+                }
+                let ports = obj::arr_at(subset, "/ports");
+                if !ports.is_empty() {
+                    d.w(1, "Ports:");
+                    d.w(2, "Name\tPort\tProtocol");
+                    d.w(2, "----\t----\t--------");
+                    for p in ports {
+                        d.w(2, &format!("{}\t{}\t{}", obj::str_at(p, "/name").filter(|n| !n.is_empty()).unwrap_or("<unset>"), obj::i64_at(p, "/port").unwrap_or(0), obj::str_at(p, "/protocol").unwrap_or("TCP")));
+                    }
+                }
+                d.w(0, "");
+            }
+        }
         _ => {
             d.w(0, &format!("Name:\t{name}"));
             if !ns.is_empty() {
