@@ -553,3 +553,16 @@ fn describe_endpoints_lists_subsets() {
     sorted.sort();
     assert!(out.contains(&format!("Subsets:\n  Addresses:          {}\n  NotReadyAddresses:  <none>\n  Ports:\n    Name  Port  Protocol\n    ----  ----  --------\n    web   80    TCP\n\n", sorted.join(","))), "{out}");
 }
+
+/// describeService's Endpoints: three addresses at most, then how many more.
+#[test]
+fn describe_service_lists_three_endpoints_and_how_many_more() {
+    let mut s = session();
+    run(&mut s, "kubectl create deployment d --image=nginx --replicas=5");
+    run(&mut s, "kubectl expose deploy d --port=80");
+    s.sim.run_until_idle(300_000);
+    let out = run(&mut s, "kubectl describe svc d").0;
+    let line = out.lines().find(|l| l.starts_with("Endpoints:")).unwrap();
+    assert!(line.ends_with(" + 2 more..."), "{line}");
+    assert_eq!(line.matches(":80").count(), 3, "{line}");
+}

@@ -714,18 +714,28 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
                 if let Some(np) = obj::i64_at(p, "/nodePort") {
                     d.w(0, &format!("NodePort:\t{pname}  {np}/{proto}"));
                 }
-                let mut addrs = Vec::new();
-                if let Some(ep) = &ep {
-                    for s in obj::arr_at(ep, "/subsets") {
-                        let port = obj::arr_at(s, "/ports").iter().find(|sp| obj::str_at(sp, "/name") == obj::str_at(p, "/name")).and_then(|sp| obj::i64_at(sp, "/port"));
-                        for a in obj::arr_at(s, "/addresses") {
-                            if let Some(port) = port {
-                                addrs.push(format!("{}:{port}", obj::str_at(a, "/ip").unwrap_or("")));
+                // formatEndpoints: the port's addresses, three at most and how many more;
+                // `<none>` only without subsets (not-ready addresses leave it empty).
+                let subsets = ep.as_ref().map(|e| obj::arr_at(e, "/subsets")).unwrap_or(&[]);
+                let text = if subsets.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    let mut list = Vec::new();
+                    let mut count: usize = 0;
+                    for s in subsets {
+                        for sp in obj::arr_at(s, "/ports").iter().filter(|sp| obj::str_at(sp, "/name").unwrap_or("") == obj::str_at(p, "/name").unwrap_or("")) {
+                            for a in obj::arr_at(s, "/addresses") {
+                                if list.len() < 3 {
+                                    list.push(format!("{}:{}", obj::str_at(a, "/ip").unwrap_or(""), obj::i64_at(sp, "/port").unwrap_or(0)));
+                                }
+                                count += 1;
                             }
                         }
                     }
-                }
-                d.w(0, &format!("Endpoints:\t{}", if addrs.is_empty() { "<none>".to_string() } else { addrs.join(",") }));
+                    let more = count.saturating_sub(3);
+                    if more > 0 { format!("{} + {more} more...", list.join(",")) } else { list.join(",") }
+                };
+                d.w(0, &format!("Endpoints:\t{text}"));
             }
             d.w(0, &format!("Session Affinity:\t{}", obj::str_at(o, "/spec/sessionAffinity").unwrap_or("None")));
         }
