@@ -690,3 +690,26 @@ fn unschedulable_pods_are_retried_when_nodes_or_pods_change() {
     s.sim.run_until_idle(60_000);
     assert!(pending(&mut s).is_empty());
 }
+
+/// In a pod of several containers each ends and restarts on its own (kuberuntime computes each
+/// container's actions): a sidecar that exits crash-loops while nginx keeps serving; `1/2`, the
+/// sidecar's restart count and its own previous log.
+#[test]
+fn containers_of_a_pod_restart_on_their_own() {
+    let mut s = session(5);
+    s.write_file("mc.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: mc\nspec:\n  containers:\n  - name: web\n    image: nginx\n  - name: side\n    image: busybox:1.36\n    command: [sh, -c, 'echo side; sleep 2; exit 2']\n");
+    s.run_line("kubectl apply -f mc.yaml");
+    s.sim.advance(90_000);
+    let row = s.run_line("kubectl get pod mc --no-headers").0.stdout();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[1], "1/2", "{row}");
+    assert!(["Error", "CrashLoopBackOff"].contains(&cells[2]), "{row}");
+    let counts = |s: &mut Session| s.run_line("kubectl get pod mc -o jsonpath={.status.containerStatuses[*].restartCount}").0.stdout();
+    // Statuses come sorted by container name: side, then web.
+    let c = counts(&mut s);
+    let (side, web) = (c.split(' ').nth(0).unwrap().parse::<u32>().unwrap(), c.split(' ').nth(1).unwrap());
+    assert!(side >= 2, "{c}");
+    assert_eq!(web, "0", "nginx never restarted: {c}");
+    assert_eq!(s.run_line("kubectl exec mc -c web -- hostname").0.stdout(), "mc\n");
+    assert_eq!(s.run_line("kubectl logs mc -c side --previous").0.stdout(), "side\n");
+}

@@ -68,6 +68,11 @@ pub enum Step {
     Ready { instance: u32 },
     /// The main process exited by itself (code).
     Exited(i32),
+    /// In a pod of several containers, the one at `index` ended with `code` (`instance`: its
+    /// restart count then).
+    ContainerExited { index: usize, code: i32, instance: u32 },
+    /// In a pod of several containers, the one at `index` starts again.
+    ContainerRestart { index: usize },
     /// The liveness probe of the container at `index` runs (`failures` in a row so far).
     Live { index: usize, instance: u32, failures: u32 },
     /// Init container `i`'s image is pulled next (init containers run one at a time, first).
@@ -136,6 +141,21 @@ fn append_log(sim: &mut Sim, uid: &str, container: &str, lines: Vec<String>) {
         log.drain(..extra);
         *sim.log_dropped.entry((uid.to_string(), container.to_string())).or_default() += extra;
     }
+}
+
+/// The step for container `index` ending with `code`: the pod's in a pod of one container
+/// (its containers end and restart together), the container's own otherwise.
+fn exit_step(pod: &Value, index: usize, code: i32) -> Step {
+    if containers(pod).len() == 1 {
+        return Step::Exited(code);
+    }
+    let instance = container_restarts(pod, index);
+    Step::ContainerExited { index, code, instance }
+}
+
+fn container_restarts(pod: &Value, index: usize) -> u32 {
+    let name = containers(pod).get(index).and_then(|c| obj::str_at(c, "/name").map(String::from)).unwrap_or_default();
+    obj::arr_at(pod, "/status/containerStatuses").iter().find(|s| obj::str_at(s, "/name") == Some(name.as_str())).and_then(|s| obj::i64_at(s, "/restartCount")).unwrap_or(0) as u32
 }
 
 /// Whether a command runs a server or follows a file: the kubelet's guess stands for it
@@ -317,7 +337,8 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             // With init containers, every container waits for them (`PodInitializing`).
             let inits = init_containers(pod);
             let waiting = if inits.is_empty() { "ContainerCreating" } else { "PodInitializing" };
-            let statuses: Vec<Value> = containers(pod).iter().map(|c| waiting_status(c, waiting, None, 0)).collect();
+            let mut statuses: Vec<Value> = containers(pod).iter().map(|c| waiting_status(c, waiting, None, 0)).collect();
+            crate::sort::sort_by_key(&mut statuses, |s: &Value| obj::str_at(s, "/name").unwrap_or("").to_string());
             let init_statuses: Vec<Value> = inits.iter().map(|c| waiting_status(c, "PodInitializing", None, 0)).collect();
             let initialized = if inits.is_empty() {
                 jv!({"type":"Initialized","status":"True","lastProbeTime":null,"lastTransitionTime":ts})
@@ -636,8 +657,9 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let restarts = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(0);
             let mut all_ready = true;
             let mut exits: Option<(u64, i32)> = None;
+            let mut own_exits: Vec<(usize, u64, i32)> = Vec::new();
             let mut statuses = Vec::new();
-            for c in containers(pod) {
+            for (index, c) in containers(pod).into_iter().enumerate() {
                 let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
                 let probe = c.get("readinessProbe").is_some();
                 all_ready &= !probe;
@@ -646,6 +668,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 let guess = if serving.iter().any(|n| n == cname) { None } else { behaviour(&c, info.as_ref()) };
                 if let Some(b) = ran.or(guess) {
                     exits = Some(exits.map_or(b, |e: (u64, i32)| if b.0 < e.0 { b } else { e }));
+                    own_exits.push((index, b.0, b.1));
                 }
                 // A restarted container's last state is how the one before it ended.
                 let old = obj::arr_at(pod, "/status/containerStatuses").iter().find(|s| s.get("name") == c.get("name")).cloned();
@@ -656,6 +679,8 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 statuses.push(jv!({"name":c.get("name"),"image":c.get("image"),"imageID":image_id(&c),"containerID":format!("containerd://{:016x}{:016x}{:016x}{:016x}", sim_rand(sim), sim_rand(sim), sim_rand(sim), sim_rand(sim)),
                     "ready":!probe,"started":true,"restartCount":restarts,"lastState":prev,"state":{"running":{"startedAt":ts}}}));
             }
+            // The kubelet reports statuses sorted by container name (SortedContainerStatuses).
+            crate::sort::sort_by_key(&mut statuses, |s: &Value| obj::str_at(s, "/name").unwrap_or("").to_string());
             if containers(pod).len() == 1 && exits.is_some_and(|(ms, _)| ms < PLEG_RELIST_MS) {
                 sim.runtime.entry(uid.to_string()).or_default().unreported = Some(jv!(statuses));
             } else {
@@ -677,8 +702,15 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 let jitter = sim.rand_range(100, period * 1000);
                 at(sim, key, uid, delay + jitter, Step::Ready { instance: restarts });
             }
-            if let Some((ms, code)) = exits {
-                at(sim, key, uid, ms, Step::Exited(code));
+            if containers(pod).len() == 1 {
+                if let Some((ms, code)) = exits {
+                    at(sim, key, uid, ms, Step::Exited(code));
+                }
+            } else {
+                // Each container of several ends on its own.
+                for (index, ms, code) in own_exits {
+                    at(sim, key, uid, ms, Step::ContainerExited { index, code, instance: restarts });
+                }
             }
             // Liveness probes: a probe worker ticks every period and probes once the initial
             // delay has passed.
@@ -779,13 +811,14 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                     let prompt = info.is_some_and(|i| i.handles_sigterm) && c.get("command").is_none() && c.get("args").is_none();
                     let grace = obj::i64_at(pod, "/spec/terminationGracePeriodSeconds").unwrap_or(30).max(0) as u64 * 1000;
                     let (ms, code) = if prompt { (sim.rand_range(400, 1600), 0) } else { (grace + sim.rand_range(50, 300), 137) };
-                    at(sim, key, uid, ms, Step::Exited(code));
+                    let step = exit_step(pod, index, code);
+                    at(sim, key, uid, ms, step);
                 }
             }
         }
         Step::Resume { container: index, instance } => {
             let container = containers(pod).get(index).and_then(|c| c.get("name").and_then(Value::as_str).map(String::from)).unwrap_or_default();
-            let current = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(0);
+            let current = container_restarts(pod, index);
             let running = obj::arr_at(pod, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(container.as_str()) && s.ptr("/state/running").is_some());
             let Some(state) = sim.runtime.get_mut(uid).and_then(|r| r.processes.remove(&container)) else { return };
             if deleting || current != instance || !running {
@@ -798,7 +831,8 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             match result {
                 Some(crate::sim::Ran::Done { lines, code, slept }) => {
                     append_log(sim, uid, &container, lines);
-                    at(sim, key, uid, slept + 150, Step::Exited(code));
+                    let step = exit_step(pod, index, code);
+                    at(sim, key, uid, slept + 150, step);
                 }
                 Some(crate::sim::Ran::Waiting { lines, after_ms, state }) => {
                     append_log(sim, uid, &container, lines);
@@ -808,8 +842,131 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 None => {}
             }
         }
-        // k8s-diff: a pod's containers end and restart together: one container's exit ends
-        // them all and they start again as one (the kubelet restarts each on its own).
+        Step::ContainerExited { index, code, instance } => {
+            let Some(c) = containers(pod).get(index).cloned() else { return };
+            let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+            let running = obj::arr_at(pod, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(name.as_str()) && s.ptr("/state/running").is_some());
+            if deleting || !running || container_restarts(pod, index) != instance {
+                return;
+            }
+            let reason = if code == 0 { "Completed" } else { "Error" };
+            let policy = obj::str_at(pod, "/spec/restartPolicy").unwrap_or("Always").to_string();
+            let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
+            sim.modify(key, |p| {
+                if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+                    for s in cs.iter_mut().filter(|s| s.get("name").and_then(Value::as_str) == Some(name.as_str())) {
+                        let started = s.ptr("/state/running/startedAt").cloned().unwrap_or(jv!(ts));
+                        s["state"] = jv!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts,"containerID":s.get("containerID").cloned().unwrap_or(Value::Null)}});
+                        s["ready"] = jv!(false);
+                        s["started"] = jv!(false);
+                    }
+                }
+                set_ready_conditions(p, false, &ts);
+                // Never restarted: the pod is done once all its containers are.
+                let all_done = obj::arr_at(p, "/status/containerStatuses").iter().all(|s| s.ptr("/state/terminated").is_some());
+                if !restart && all_done {
+                    let failed = obj::arr_at(p, "/status/containerStatuses").iter().any(|s| obj::i64_at(s, "/state/terminated/exitCode").unwrap_or(0) != 0);
+                    obj::set(p, "/status/phase", jv!(if failed { "Failed" } else { "Succeeded" }));
+                }
+            });
+            if restart {
+                let n = instance + 1;
+                if n >= 2 {
+                    let backoff = (10_000u64 << (n - 2).min(5)).min(300_000);
+                    sim.record_event(key, "Warning", "BackOff", "kubelet", format!("Back-off restarting failed container {name} in pod {}_{}({uid})", key.name, key.ns));
+                    sim.modify(key, |p| {
+                        if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+                            for s in cs.iter_mut().filter(|s| s.get("name").and_then(Value::as_str) == Some(name.as_str())) {
+                                if let Some(t) = s.ptr("/state/terminated").cloned() {
+                                    s["lastState"] = jv!({"terminated": t});
+                                }
+                                s["state"] = jv!({"waiting":{"reason":"CrashLoopBackOff","message":format!("back-off {}s restarting failed container={name} pod={}_{}({uid})", backoff / 1000, key.name, key.ns)}});
+                            }
+                        }
+                    });
+                    at(sim, key, uid, backoff, Step::ContainerRestart { index });
+                } else {
+                    let d = sim.rand_range(500, 1500);
+                    at(sim, key, uid, d, Step::ContainerRestart { index });
+                }
+            }
+        }
+        Step::ContainerRestart { index } => {
+            let Some(c) = containers(pod).get(index).cloned() else { return };
+            let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+            let old = obj::arr_at(pod, "/status/containerStatuses").iter().find(|s| obj::str_at(s, "/name") == Some(name.as_str())).cloned().unwrap_or(jv!({}));
+            if deleting || old.ptr("/state/running").is_some() {
+                return;
+            }
+            // EnsureImageExists, then a new instance with the last one as its last state.
+            let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
+            if c.get("imagePullPolicy").and_then(Value::as_str) == Some("Always") {
+                sim.record_event(key, "Normal", "Pulling", "kubelet", format!("Pulling image \"{image}\""));
+                let ns = sim.rand_range(700, 1600) * 1_000_000 + sim.rand_range(0, 999_999);
+                sim.record_event(key, "Normal", "Pulled", "kubelet", format!("Successfully pulled image \"{image}\" in {}", go_duration(ns)));
+            } else {
+                sim.record_event(key, "Normal", "Pulled", "kubelet", format!("Container image \"{image}\" already present on machine"));
+            }
+            sim.record_event(key, "Normal", "Created", "kubelet", format!("Created container {name}"));
+            sim.record_event(key, "Normal", "Started", "kubelet", format!("Started container {name}"));
+            let id = (uid.to_string(), name.clone());
+            let previous = sim.logs.remove(&id).unwrap_or_default();
+            sim.log_dropped.remove(&id);
+            sim.previous_logs.insert(id, previous);
+            let restarts = obj::i64_at(&old, "/restartCount").unwrap_or(0) as u32 + 1;
+            let last = match old.ptr("/state/terminated") {
+                Some(t) => jv!({"terminated": t}),
+                None => old.get("lastState").cloned().unwrap_or(jv!({})),
+            };
+            let probe = c.get("readinessProbe").is_some();
+            let status = jv!({"name":name,"image":image,"imageID":image_id(&c),"containerID":format!("containerd://{:016x}{:016x}{:016x}{:016x}", sim_rand(sim), sim_rand(sim), sim_rand(sim), sim_rand(sim)),
+                "ready":!probe,"started":true,"restartCount":restarts,"lastState":last,"state":{"running":{"startedAt":ts}}});
+            sim.modify(key, |p| {
+                if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+                    for s in cs.iter_mut().filter(|s| s.get("name").and_then(Value::as_str) == Some(name.as_str())) {
+                        *s = status.clone();
+                    }
+                }
+                let all = obj::arr_at(p, "/status/containerStatuses").iter().all(|s| obj::bool_at(s, "/ready") == Some(true));
+                set_ready_conditions(p, all, &ts);
+            });
+            // Its process, as at the pod's start.
+            let argv: Vec<String> = obj::arr_at(&c, "/command").iter().chain(obj::arr_at(&c, "/args")).filter_map(|v| v.as_str().map(String::from)).collect();
+            let start = super::entrypoint::start(sim, key, &c);
+            append_log(sim, uid, &name, start.lines);
+            if let Some(code) = start.exit {
+                at(sim, key, uid, 150, Step::ContainerExited { index, code, instance: restarts });
+                return;
+            }
+            let result = match sim.runner.clone() {
+                Some(runner) if !start.server && !argv.is_empty() && !left_to_guess(&argv.join(" ")) => {
+                    sim.process_sleep = Some(0);
+                    let r = runner(sim, key, &name, crate::sim::Launch::Start(&argv));
+                    sim.process_sleep = None;
+                    r
+                }
+                _ => None,
+            };
+            match result {
+                Some(crate::sim::Ran::Done { lines, code, slept }) => {
+                    append_log(sim, uid, &name, lines);
+                    at(sim, key, uid, slept + 150, Step::ContainerExited { index, code, instance: restarts });
+                }
+                Some(crate::sim::Ran::Waiting { lines, after_ms, state }) => {
+                    append_log(sim, uid, &name, lines);
+                    sim.runtime.entry(uid.to_string()).or_default().processes.insert(name.clone(), Paused(state));
+                    at(sim, key, uid, after_ms, Step::Resume { container: index, instance: restarts });
+                }
+                None if !start.server => {
+                    let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
+                    if let Some((ms, code)) = behaviour(&c, info.as_ref()) {
+                        at(sim, key, uid, ms, Step::ContainerExited { index, code, instance: restarts });
+                    }
+                }
+                None => {}
+            }
+        }
+        // A pod of one container: it ends (and restarts) as the pod's only container.
         Step::Exited(code) => {
             if deleting {
                 return;
