@@ -618,6 +618,10 @@ impl Session {
         }
         let Some(job) = self.terms.get_mut(t).and_then(|t| t.job.as_mut()) else { return out };
         if job.poll(&self.sim, &mut out) {
+            // A port-forward that ended closes its ports.
+            if matches!(self.terms[t].job, Some(kubectl::Job::PortForward(_))) {
+                self.forwards.retain(|(o, _)| *o != t);
+            }
             self.terms[t].job = None;
         }
         self.trim_log();
@@ -631,7 +635,7 @@ impl Session {
         self.term(t);
         if let Some(job) = self.terms[t].job.take() {
             // Ctrl-C ends a port-forward: its ports close.
-            if matches!(job, kubectl::Job::PortForward) {
+            if matches!(job, kubectl::Job::PortForward(_)) {
                 self.forwards.retain(|(o, _)| *o != t);
             }
             self.trim_log();

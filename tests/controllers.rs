@@ -713,3 +713,17 @@ fn containers_of_a_pod_restart_on_their_own() {
     assert_eq!(s.run_line("kubectl exec mc -c web -- hostname").0.stdout(), "mc\n");
     assert_eq!(s.run_line("kubectl logs mc -c side --previous").0.stdout(), "side\n");
 }
+
+/// kubeadm's CoreDNS configuration is there to read, and pods of the built-in priority classes
+/// get their priorities (the Priority admission plugin).
+#[test]
+fn coredns_config_and_priorities() {
+    let mut s = session(5);
+    let corefile = s.run_line("kubectl get cm coredns -n kube-system -o jsonpath={.data.Corefile}").0.stdout();
+    assert!(corefile.starts_with(".:53 {\n    errors\n") && corefile.contains("    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n"), "{corefile}");
+    let victim = s.run_line("kubectl get pods -n kube-system -l k8s-app=kube-dns -o jsonpath={.items[0].metadata.name}").0.stdout();
+    s.run_line(&format!("kubectl delete pod -n kube-system {victim}"));
+    s.sim.run_until_idle(60_000);
+    let priorities = s.run_line("kubectl get pods -n kube-system -l k8s-app=kube-dns -o jsonpath={.items[*].spec.priority}").0.stdout();
+    assert_eq!(priorities, "2000000000 2000000000");
+}

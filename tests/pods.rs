@@ -563,6 +563,12 @@ fn port_forward_carries_the_lab_machines_connections_to_the_pod() {
     assert_eq!(out.stderr(), "Unable to listen on port 8080: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp4 127.0.0.1:8080: bind: address already in use unable to create listener: Error listen tcp6 [::1]:8080: bind: address already in use]\nerror: unable to listen on any of the requested ports: [{8080 80}]\n");
     s.interrupt(0);
     assert_eq!(s.run_line_in(1, "curl localhost:8080").0.stderr(), "curl: (7) Failed to connect to localhost port 8080: Connection refused\n");
+    // A forward whose pod goes ends: client-go's ErrLostConnectionToPod.
+    s.run_line_in(0, "kubectl port-forward pod/web-1 8080:80");
+    assert!(s.busy(0));
+    s.run_line_in(1, "kubectl delete pod web-1 --wait=false");
+    assert_eq!(s.poll(0).stderr(), "error: lost connection to pod\n");
+    assert!(!s.busy(0));
     run(&mut s, "kubectl run idle --image=nginx");
     assert_eq!(s.run_line_in(1, "kubectl port-forward idle 9090:80").0.stderr(), "error: unable to forward port because pod is not running. Current status=Pending\n");
 }

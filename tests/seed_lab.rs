@@ -14,7 +14,7 @@
 pub mod common;
 use common::{assert_like_real, assert_prefix_like_real, expand_tabs, nth_output_of, output_of, replay};
 
-pub const SEED: u64 = 53;
+pub const SEED: u64 = 28;
 
 pub const SCRIPT: &str = r#"
 kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx
@@ -43,7 +43,7 @@ kubectl delete pod -l app=nginx && kubectl get pods -w -l app=nginx
 for i in 0 1; do kubectl exec -i -t "web-$i" -- curl http://localhost/; done
 @sleep 85s
 kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx
-@sleep 58s
+@sleep 59s
 kubectl patch sts web -p '{"spec":{"replicas":3}}' && kubectl get pods -w -l app=nginx
 kubectl delete -f web.yaml && kubectl delete pvc --all
 "#;

@@ -687,8 +687,8 @@ pub struct PortForward {
 /// `kubectl port-forward TYPE/NAME [LOCAL:]REMOTE...` (portforward.go): a Service's port is
 /// its target port in the chosen pod; the forward listens on 127.0.0.1 and [::1] until
 /// Ctrl-C, and says `Handling connection for PORT` as it takes each connection.
-// k8s-diff: a forward outlives its pod (kubectl 1.26 keeps listening, then fails each
-// connection with a long error of the runtime's).
+// Held in a terminal, it ends with `error: lost connection to pod` when its pod goes.
+// k8s-diff: one left running in a replay (which has no second terminal) outlives its pod.
 pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> i32 {
     let flags = [f("address", None, true), f("pod-running-timeout", None, true)];
     let a = match args::parse("port-forward", argv, &flags) {

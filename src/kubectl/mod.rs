@@ -94,8 +94,9 @@ pub enum Job {
     Rollout(rollout::Status),
     /// `sleep`: the terminal is held until this moment.
     Sleep(crate::sim::SimTime),
-    /// `kubectl port-forward`: the terminal is held while it forwards, until Ctrl-C.
-    PortForward,
+    /// `kubectl port-forward` to this pod: the terminal is held while it forwards, until Ctrl-C
+    /// or the pod goes.
+    PortForward(crate::sim::ObjKey),
     /// `kubectl wait` until its objects meet the condition or the timeout.
     Wait(wait::Wait),
     /// `kubectl logs -f`: what the containers write, until they end or Ctrl-C.
@@ -114,7 +115,14 @@ impl Job {
             }
             Job::Gone(g) => g.done(sim),
             Job::Sleep(until) => sim.now() >= *until,
-            Job::PortForward => false,
+            // client-go's ErrLostConnectionToPod once the pod's stream closes.
+            Job::PortForward(pod) => {
+                let gone = sim.store.get(pod).is_none_or(|p| crate::sim::obj::is_deleting(p) || crate::sim::obj::str_at(p, "/status/phase") != Some("Running"));
+                if gone {
+                    out.err("error: lost connection to pod\n");
+                }
+                gone
+            }
             Job::Logs(f) => {
                 let (text, done) = f.poll(sim);
                 out.out(&text);
@@ -144,7 +152,7 @@ impl Job {
         match self {
             Job::Watch(w) => Some(w.cursor()),
             Job::Rollout(r) => Some(r.cursor()),
-            Job::Gone(_) | Job::Sleep(_) | Job::PortForward | Job::Wait(_) | Job::Logs(_) => None,
+            Job::Gone(_) | Job::Sleep(_) | Job::PortForward(_) | Job::Wait(_) | Job::Logs(_) => None,
         }
     }
 }
@@ -250,7 +258,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             let code = exec::port_forward(ctx, &rest, &taken);
             // It holds a live terminal while it forwards (a replay goes on with it forwarding).
             if ctx.forward.is_some() && ctx.live && ctx.last_on_line {
-                ctx.job = Some(Job::PortForward);
+                ctx.job = ctx.forward.as_ref().map(|f| Job::PortForward(f.pod.clone()));
             }
             code
         }

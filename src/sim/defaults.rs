@@ -30,7 +30,13 @@ pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
                 s.entry("enableServiceLinks").or_insert(jv!(true));
                 s.entry("serviceAccountName").or_insert(jv!("default"));
                 s.entry("serviceAccount").or_insert(jv!("default"));
-                s.entry("priority").or_insert(jv!(0));
+                // The Priority admission plugin: the built-in classes' values, else 0.
+                let priority = match s.get("priorityClassName").and_then(Value::as_str) {
+                    Some("system-node-critical") => 2_000_001_000,
+                    Some("system-cluster-critical") => 2_000_000_000,
+                    _ => 0,
+                };
+                s.entry("priority").or_insert(jv!(priority));
                 s.entry("preemptionPolicy").or_insert(jv!("PreemptLowerPriority"));
                 s.entry("tolerations").or_insert(jv!([
                     {"effect":"NoExecute","key":"node.kubernetes.io/not-ready","operator":"Exists","tolerationSeconds":300},

@@ -100,6 +100,10 @@ fn make(sim: &mut Sim, ts: &str) {
                 "containers":[{"name":"kube-proxy","image":image,"command":["/usr/local/bin/kube-proxy","--config=/var/lib/kube-proxy/config.conf","--hostname-override=$(NODE_NAME)"]}]}});
         pods.push((pod, vec![("kube-proxy", image)], n.ip.clone(), n.ip.clone()));
     }
+    // CoreDNS's configuration, as kubeadm writes it.
+    let domain = sim.profile.cluster_domain.clone();
+    let corefile = format!(".:53 {{\n    errors\n    health {{\n       lameduck 5s\n    }}\n    ready\n    kubernetes {domain} in-addr.arpa ip6.arpa {{\n       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }}\n    prometheus :9153\n    forward . /etc/resolv.conf {{\n       max_concurrent 1000\n    }}\n    cache 30\n    loop\n    reload\n    loadbalance\n}}\n");
+    let _ = sim.create(jv!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"coredns","namespace":"kube-system"},"data":{"Corefile":corefile}}));
     // CoreDNS: a Deployment of two on the control-plane node (it tolerates its taint).
     let dns_template = jv!({"metadata":{"labels":{"k8s-app":"kube-dns"}},
         "spec":{"priorityClassName":"system-cluster-critical","serviceAccountName":"coredns","dnsPolicy":"Default",
