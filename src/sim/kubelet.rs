@@ -143,6 +143,44 @@ fn append_log(sim: &mut Sim, uid: &str, container: &str, lines: Vec<String>) {
     }
 }
 
+/// How a step of a container's main process went, for the kubelet.
+enum Process {
+    /// It ends this many milliseconds from now, with this code.
+    Ends(u64, i32),
+    /// It sleeps: `resume` was scheduled for when it goes on.
+    Runs,
+    /// The lab cannot run it (no runner, or a program the image lacks): the caller guesses.
+    Unknown,
+}
+
+/// Runs container `name`'s main process (from its start, or on from where it paused) through
+/// the session's runner, logging what it printed; a process that sleeps is kept and `resume`
+/// is scheduled for when it wakes.
+fn run_process(sim: &mut Sim, key: &ObjKey, uid: &str, name: &str, launch: crate::sim::Launch<'_>, resume: Step) -> Process {
+    let Some(runner) = sim.runner.clone() else { return Process::Unknown };
+    sim.process_sleep = Some(0);
+    let result = runner(sim, key, name, launch);
+    sim.process_sleep = None;
+    match result {
+        Some(crate::sim::Ran::Done { lines, code, slept }) => {
+            append_log(sim, uid, name, lines);
+            Process::Ends(slept + 150, code)
+        }
+        Some(crate::sim::Ran::Waiting { lines, after_ms, state }) => {
+            append_log(sim, uid, name, lines);
+            sim.runtime.entry(uid.to_string()).or_default().processes.insert(name.to_string(), Paused(state));
+            at(sim, key, uid, after_ms, resume);
+            Process::Runs
+        }
+        None => Process::Unknown,
+    }
+}
+
+/// The words of container `c`'s command and args.
+fn argv_of(c: &Value) -> Vec<String> {
+    obj::arr_at(c, "/command").iter().chain(obj::arr_at(c, "/args")).filter_map(|v| v.as_str().map(String::from)).collect()
+}
+
 /// The step for container `index` ending with `code`: the pod's in a pod of one container
 /// (its containers end and restart together), the container's own otherwise.
 fn exit_step(pod: &Value, index: usize, code: i32) -> Step {
@@ -410,27 +448,16 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let status = jv!({"name":name,"image":c.get("image"),"imageID":image_id(&c),"containerID":id,"ready":false,"started":true,"restartCount":restarts,"lastState":last,"state":{"running":{"startedAt":ts}}});
             set_init_status(sim, key, i, status);
             // Its process, as a main container's runs.
-            let argv: Vec<String> = obj::arr_at(&c, "/command").iter().chain(obj::arr_at(&c, "/args")).filter_map(|v| v.as_str().map(String::from)).collect();
-            let result = match sim.runner.clone() {
-                Some(runner) if !argv.is_empty() && !left_to_guess(&argv.join(" ")) => {
-                    sim.process_sleep = Some(0);
-                    let r = runner(sim, key, &name, crate::sim::Launch::Start(&argv));
-                    sim.process_sleep = None;
-                    r
-                }
-                _ => None,
+            let argv = argv_of(&c);
+            let outcome = if argv.is_empty() || left_to_guess(&argv.join(" ")) {
+                Process::Unknown
+            } else {
+                run_process(sim, key, uid, &name, crate::sim::Launch::Start(&argv), Step::InitResume { index: i, instance: restarts })
             };
-            match result {
-                Some(crate::sim::Ran::Done { lines, code, slept }) => {
-                    append_log(sim, uid, &name, lines);
-                    at(sim, key, uid, slept + 150, Step::InitExited(i, code));
-                }
-                Some(crate::sim::Ran::Waiting { lines, after_ms, state }) => {
-                    append_log(sim, uid, &name, lines);
-                    sim.runtime.entry(uid.to_string()).or_default().processes.insert(name, Paused(state));
-                    at(sim, key, uid, after_ms, Step::InitResume { index: i, instance: restarts });
-                }
-                None => {
+            match outcome {
+                Process::Ends(ms, code) => at(sim, key, uid, ms, Step::InitExited(i, code)),
+                Process::Runs => {}
+                Process::Unknown => {
                     let info = c.get("image").and_then(Value::as_str).and_then(|im| images::lookup(im).ok());
                     if let Some((ms, code)) = behaviour(&c, info.as_ref()) {
                         at(sim, key, uid, ms, Step::InitExited(i, code));
@@ -446,21 +473,8 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if deleting || init_restarts(pod, i) != instance || !running {
                 return;
             }
-            let Some(runner) = sim.runner.clone() else { return };
-            sim.process_sleep = Some(0);
-            let result = runner(sim, key, &name, crate::sim::Launch::Resume(state.0));
-            sim.process_sleep = None;
-            match result {
-                Some(crate::sim::Ran::Done { lines, code, slept }) => {
-                    append_log(sim, uid, &name, lines);
-                    at(sim, key, uid, slept + 150, Step::InitExited(i, code));
-                }
-                Some(crate::sim::Ran::Waiting { lines, after_ms, state }) => {
-                    append_log(sim, uid, &name, lines);
-                    sim.runtime.entry(uid.to_string()).or_default().processes.insert(name, Paused(state));
-                    at(sim, key, uid, after_ms, Step::InitResume { index: i, instance });
-                }
-                None => {}
+            if let Process::Ends(ms, code) = run_process(sim, key, uid, &name, crate::sim::Launch::Resume(state.0), Step::InitResume { index: i, instance }) {
+                at(sim, key, uid, ms, Step::InitExited(i, code));
             }
         }
         Step::InitExited(i, code) => {
@@ -621,10 +635,10 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             }
             // Main processes that end: run them (their output is the container's log), unless
             // the lab has no runner or cannot run them (then `behaviour` guesses).
-            if let Some(runner) = sim.runner.clone() {
+            if sim.runner.is_some() {
                 let instance = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(0);
                 for (index, c) in containers(pod).into_iter().enumerate() {
-                    let argv: Vec<String> = obj::arr_at(&c, "/command").iter().chain(obj::arr_at(&c, "/args")).filter_map(|v| v.as_str().map(String::from)).collect();
+                    let argv = argv_of(&c);
                     let named = c.get("name").and_then(Value::as_str).unwrap_or_default();
                     // A shell alone with a terminal attached reads what the learner types.
                     let interactive = obj::bool_at(&c, "/stdin").unwrap_or(false) || obj::bool_at(&c, "/tty").unwrap_or(false);
@@ -633,21 +647,12 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                         continue;
                     }
                     let name = named.to_string();
-                    sim.process_sleep = Some(0);
-                    let result = runner(sim, key, &name, crate::sim::Launch::Start(&argv));
-                    sim.process_sleep = None;
-                    match result {
-                        Some(crate::sim::Ran::Done { lines, code, slept }) => {
-                            append_log(sim, uid, &name, lines);
-                            ran.insert(name, (slept + 150, code));
+                    match run_process(sim, key, uid, &name, crate::sim::Launch::Start(&argv), Step::Resume { container: index, instance }) {
+                        Process::Ends(ms, code) => {
+                            ran.insert(name, (ms, code));
                         }
-                        Some(crate::sim::Ran::Waiting { lines, after_ms, state }) => {
-                            append_log(sim, uid, &name, lines);
-                            sim.runtime.entry(uid.to_string()).or_default().processes.insert(name.clone(), Paused(state));
-                            at(sim, key, uid, after_ms, Step::Resume { container: index, instance });
-                            serving.push(name);
-                        }
-                        None => {}
+                        Process::Runs => serving.push(name),
+                        Process::Unknown => {}
                     }
                 }
             }
@@ -824,22 +829,9 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if deleting || current != instance || !running {
                 return;
             }
-            let Some(runner) = sim.runner.clone() else { return };
-            sim.process_sleep = Some(0);
-            let result = runner(sim, key, &container, crate::sim::Launch::Resume(state.0));
-            sim.process_sleep = None;
-            match result {
-                Some(crate::sim::Ran::Done { lines, code, slept }) => {
-                    append_log(sim, uid, &container, lines);
-                    let step = exit_step(pod, index, code);
-                    at(sim, key, uid, slept + 150, step);
-                }
-                Some(crate::sim::Ran::Waiting { lines, after_ms, state }) => {
-                    append_log(sim, uid, &container, lines);
-                    sim.runtime.entry(uid.to_string()).or_default().processes.insert(container.clone(), Paused(state));
-                    at(sim, key, uid, after_ms, Step::Resume { container: index, instance });
-                }
-                None => {}
+            if let Process::Ends(ms, code) = run_process(sim, key, uid, &container, crate::sim::Launch::Resume(state.0), Step::Resume { container: index, instance }) {
+                let step = exit_step(pod, index, code);
+                at(sim, key, uid, ms, step);
             }
         }
         Step::ContainerExited { index, code, instance } => {
@@ -931,39 +923,28 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 set_ready_conditions(p, all, &ts);
             });
             // Its process, as at the pod's start.
-            let argv: Vec<String> = obj::arr_at(&c, "/command").iter().chain(obj::arr_at(&c, "/args")).filter_map(|v| v.as_str().map(String::from)).collect();
+            let argv = argv_of(&c);
             let start = super::entrypoint::start(sim, key, &c);
             append_log(sim, uid, &name, start.lines);
             if let Some(code) = start.exit {
                 at(sim, key, uid, 150, Step::ContainerExited { index, code, instance: restarts });
                 return;
             }
-            let result = match sim.runner.clone() {
-                Some(runner) if !start.server && !argv.is_empty() && !left_to_guess(&argv.join(" ")) => {
-                    sim.process_sleep = Some(0);
-                    let r = runner(sim, key, &name, crate::sim::Launch::Start(&argv));
-                    sim.process_sleep = None;
-                    r
-                }
-                _ => None,
+            let outcome = if start.server || argv.is_empty() || left_to_guess(&argv.join(" ")) {
+                Process::Unknown
+            } else {
+                run_process(sim, key, uid, &name, crate::sim::Launch::Start(&argv), Step::Resume { container: index, instance: restarts })
             };
-            match result {
-                Some(crate::sim::Ran::Done { lines, code, slept }) => {
-                    append_log(sim, uid, &name, lines);
-                    at(sim, key, uid, slept + 150, Step::ContainerExited { index, code, instance: restarts });
-                }
-                Some(crate::sim::Ran::Waiting { lines, after_ms, state }) => {
-                    append_log(sim, uid, &name, lines);
-                    sim.runtime.entry(uid.to_string()).or_default().processes.insert(name.clone(), Paused(state));
-                    at(sim, key, uid, after_ms, Step::Resume { container: index, instance: restarts });
-                }
-                None if !start.server => {
+            match outcome {
+                Process::Ends(ms, code) => at(sim, key, uid, ms, Step::ContainerExited { index, code, instance: restarts }),
+                Process::Runs => {}
+                Process::Unknown if !start.server => {
                     let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
                     if let Some((ms, code)) = behaviour(&c, info.as_ref()) {
                         at(sim, key, uid, ms, Step::ContainerExited { index, code, instance: restarts });
                     }
                 }
-                None => {}
+                Process::Unknown => {}
             }
         }
         // A pod of one container: it ends (and restarts) as the pod's only container.
