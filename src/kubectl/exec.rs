@@ -132,6 +132,16 @@ pub fn exec(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 /// first of a workload's or Service's pods (`GetFirstPod`), ordered as `podutils.ByLogging`
 /// orders them: on a node, Running before Pending, ready, ready for longer, more restarts, older.
 /// `logs` (`say`) says which one it took when there were several.
+/// The pod `target` names (see [`pod_for`]) as it is now, or kubectl's error.
+fn pod_object(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<(ObjKey, Value), String> {
+    let name = pod_for(ctx, ns, target, say)?;
+    let key = ObjKey::new(Kind::Pod, ns, &name);
+    match ctx.sim.store.get(&key).cloned() {
+        Some(pod) => Ok((key, pod)),
+        None => Err(api_error(&ApiError::NotFound { resource: "pods".into(), name }, None)),
+    }
+}
+
 pub fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<String, String> {
     let Some((ty, name)) = target.split_once('/') else { return Ok(target.to_string()) };
     let kind = super::get::kind_arg(ty)?;
@@ -523,17 +533,12 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.eprintln("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
         return 1;
     };
-    let name = match pod_for(ctx, &ns, &target, true) {
-        Ok(n) => n,
+    let (_, pod) = match pod_object(ctx, &ns, &target, true) {
+        Ok(p) => p,
         Err(e) => {
             ctx.eprintln(&e);
             return 1;
         }
-    };
-    let key = ObjKey::new(Kind::Pod, &ns, &name);
-    let Some(pod) = ctx.sim.store.get(&key).cloned() else {
-        ctx.eprintln(&api_error(&ApiError::NotFound { resource: "pods".into(), name }, None));
-        return 1;
     };
     let tail = a.get("tail").and_then(|t| t.parse::<i64>().ok()).unwrap_or(-1);
     let mut streams = Vec::new();
@@ -704,17 +709,12 @@ pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> i32 {
     }
     let ns = ctx.namespace(&a);
     let target = &a.positional[0];
-    let name = match pod_for(ctx, &ns, target, false) {
-        Ok(n) => n,
+    let (key, pod) = match pod_object(ctx, &ns, target, false) {
+        Ok(p) => p,
         Err(e) => {
             ctx.eprintln(&e);
             return 1;
         }
-    };
-    let key = ObjKey::new(Kind::Pod, &ns, &name);
-    let Some(pod) = ctx.sim.store.get(&key).cloned() else {
-        ctx.eprintln(&api_error(&ApiError::NotFound { resource: "pods".into(), name }, None));
-        return 1;
     };
     let service = target.split_once('/').filter(|(t, _)| Kind::from_arg(t) == Some(Kind::Service)).and_then(|(_, n)| ctx.sim.get(Kind::Service, &ns, n).cloned());
     let mut ports = Vec::new();
