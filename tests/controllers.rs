@@ -707,7 +707,7 @@ fn containers_of_a_pod_restart_on_their_own() {
     let counts = |s: &mut Session| s.run_line("kubectl get pod mc -o jsonpath={.status.containerStatuses[*].restartCount}").0.stdout();
     // Statuses come sorted by container name: side, then web.
     let c = counts(&mut s);
-    let (side, web) = (c.split(' ').nth(0).unwrap().parse::<u32>().unwrap(), c.split(' ').nth(1).unwrap());
+    let (side, web) = (c.split(' ').next().unwrap().parse::<u32>().unwrap(), c.split(' ').nth(1).unwrap());
     assert!(side >= 2, "{c}");
     assert_eq!(web, "0", "nginx never restarted: {c}");
     assert_eq!(s.run_line("kubectl exec mc -c web -- hostname").0.stdout(), "mc\n");

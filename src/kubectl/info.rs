@@ -50,8 +50,9 @@ impl Info {
         )
     }
 
-    /// The struct's JSON fields in their declared order, at `indent`.
-    fn json(&self, indent: &str) -> String {
+    /// The struct's JSON fields in their declared order, nested one level (MarshalIndent).
+    fn json(&self) -> String {
+        let indent = "  ";
         let fields = [("major", self.major.as_str()), ("minor", &self.minor), ("gitVersion", &self.git_version), ("gitCommit", self.commit), ("gitTreeState", "clean"), ("buildDate", self.build_date), ("goVersion", self.go), ("compiler", "gc"), ("platform", "linux/amd64")];
         let body: Vec<String> = fields.iter().map(|(k, v)| format!("{indent}  \"{k}\": \"{v}\"")).collect();
         format!("{{\n{}\n{indent}}}", body.join(",\n"))
@@ -109,14 +110,14 @@ pub fn version(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let ku = kustomize(kminor);
     match output.as_str() {
         "yaml" | "json" if known => {
-            let (c, s) = (client.as_ref().map(|i| (i.yaml(), i.json("  "))), server.as_ref().map(|i| (i.yaml(), i.json("  "))));
-            let (c, s) = (c.unwrap_or_default(), s);
+            // `known`: the client's build is there.
+            let c = client.as_ref().map(|i| if output == "yaml" { i.yaml() } else { i.json() }).unwrap_or_default();
             if output == "yaml" {
-                let server = s.map(|s| format!("serverVersion:\n{}", s.0)).unwrap_or_default();
-                ctx.println(&format!("clientVersion:\n{}kustomizeVersion: {ku}\n{server}", c.0));
+                let server = server.as_ref().map(|s| format!("serverVersion:\n{}", s.yaml())).unwrap_or_default();
+                ctx.println(&format!("clientVersion:\n{c}kustomizeVersion: {ku}\n{server}"));
             } else {
-                let server = s.map(|s| format!(",\n  \"serverVersion\": {}", s.1)).unwrap_or_default();
-                ctx.println(&format!("{{\n  \"clientVersion\": {},\n  \"kustomizeVersion\": \"{ku}\"{server}\n}}", c.1));
+                let server = server.as_ref().map(|s| format!(",\n  \"serverVersion\": {}", s.json())).unwrap_or_default();
+                ctx.println(&format!("{{\n  \"clientVersion\": {c},\n  \"kustomizeVersion\": \"{ku}\"{server}\n}}"));
             }
         }
         "" if known && !short && kminor < 28 => {

@@ -30,7 +30,7 @@ fn kubeadm_images(minor: u32) -> (&'static str, &'static str, Option<&'static st
     }
 }
 
-fn running_status(sim: &Sim, c_names: &[(&str, String)], host_ip: &str, pod_ip: &str, ts: &str) -> Value {
+fn running_status(c_names: &[(&str, String)], host_ip: &str, pod_ip: &str, ts: &str) -> Value {
     let statuses: Vec<Value> = c_names
         .iter()
         .map(|(name, image)| {
@@ -41,7 +41,6 @@ fn running_status(sim: &Sim, c_names: &[(&str, String)], host_ip: &str, pod_ip: 
             jv!({"name":name,"image":image,"imageID":format!("{repo}@sha256:{digest}"),"containerID":format!("containerd://{id}"),"ready":true,"started":true,"restartCount":0,"lastState":{},"state":{"running":{"startedAt":ts}}})
         })
         .collect();
-    let _ = sim;
     jv!({"phase":"Running","hostIP":host_ip,"podIP":pod_ip,"podIPs":[{"ip":pod_ip}],"startTime":ts,"qosClass":"Burstable",
         "conditions":[
             {"type":"Initialized","status":"True","lastProbeTime":null,"lastTransitionTime":ts},
@@ -50,6 +49,9 @@ fn running_status(sim: &Sim, c_names: &[(&str, String)], host_ip: &str, pod_ip: 
             {"type":"PodScheduled","status":"True","lastProbeTime":null,"lastTransitionTime":ts}],
         "containerStatuses":statuses})
 }
+
+/// A pod to create: the object, its containers' names and images, its node's IP and its own.
+type Planned = (Value, Vec<(&'static str, String)>, String, String);
 
 /// Creates the system pods (and CoreDNS's and local-path-provisioner's Deployments and
 /// ReplicaSets) at bootstrap, running since `ts`.
@@ -67,7 +69,7 @@ fn make(sim: &mut Sim, ts: &str) {
     let nodes = sim.profile.nodes.clone();
     let Some(cp) = nodes.iter().find(|n| n.role == "control-plane").cloned() else { return };
     let cp_uid = sim.get(super::Kind::Node, "", &cp.name).map(|n| obj::uid(n).to_string()).unwrap_or_default();
-    let mut pods: Vec<(Value, Vec<(&str, String)>, String, String)> = Vec::new();
+    let mut pods: Vec<Planned> = Vec::new();
     // Static pods: mirror pods owned by their node.
     for (component, image, cpu) in [
         ("etcd", format!("registry.k8s.io/etcd:{etcd}"), "100m"),
@@ -168,7 +170,7 @@ fn make(sim: &mut Sim, ts: &str) {
         }
     }
     for (pod, containers, host_ip, ip) in pods {
-        let status = running_status(sim, &containers, &host_ip, &ip, ts);
+        let status = running_status(&containers, &host_ip, &ip, ts);
         let Ok(created) = sim.create(pod) else { continue };
         let key = ObjKey::new(super::Kind::Pod, obj::namespace(&created), obj::name(&created));
         let uid = obj::uid(&created).to_string();
