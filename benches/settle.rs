@@ -32,8 +32,12 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("settle");
     g.sample_size(10);
     for n in [100u64, 1000, 10_000] {
-        g.bench_with_input(BenchmarkId::new("statefulset-parallel", n), &n, |b, &n| b.iter(|| settle(statefulset(n, "Parallel"))));
-        g.bench_with_input(BenchmarkId::new("statefulset-orderedready", n), &n, |b, &n| b.iter(|| settle(statefulset(n, "OrderedReady"))));
+        g.bench_with_input(BenchmarkId::new("statefulset-parallel", n), &n, |b, &n| {
+            b.iter(|| settle(statefulset(n, "Parallel")))
+        });
+        g.bench_with_input(BenchmarkId::new("statefulset-orderedready", n), &n, |b, &n| {
+            b.iter(|| settle(statefulset(n, "OrderedReady")))
+        });
         g.bench_with_input(BenchmarkId::new("deployment", n), &n, |b, &n| b.iter(|| settle(deployment(n))));
     }
     g.finish();

@@ -15,7 +15,11 @@ const PATCH_LINE: &str = "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}'
 fn patch_pause(script: &str) -> i64 {
     let lines: Vec<&str> = script.lines().collect();
     let i = lines.iter().position(|l| l.starts_with("kubectl patch sts web")).expect("patch step");
-    lines[i - 1].trim_start_matches("@sleep ").trim_end_matches('s').parse().expect("a pause in seconds before the patch")
+    lines[i - 1]
+        .trim_start_matches("@sleep ")
+        .trim_end_matches('s')
+        .parse()
+        .expect("a pause in seconds before the patch")
 }
 
 fn main() {
@@ -38,12 +42,18 @@ fn main() {
         let t = common::replay(seed_lab::SCRIPT, seed);
         // Adjust the pause before the patch so web-2 is 86 s old then, as in the seed.
         let out = common::output_of(&t, PATCH_LINE);
-        let age = out.lines().find(|l| l.starts_with("web-2")).and_then(|l| l.split_whitespace().last()).and_then(|a| a.trim_end_matches('s').parse::<i64>().ok()).unwrap_or(86);
+        let age = out
+            .lines()
+            .find(|l| l.starts_with("web-2"))
+            .and_then(|l| l.split_whitespace().last())
+            .and_then(|a| a.trim_end_matches('s').parse::<i64>().ok())
+            .unwrap_or(86);
         let new_pause = pause + 86 - age;
         if new_pause < 0 {
             continue;
         }
-        let script = seed_lab::SCRIPT.replace(&format!("@sleep {pause}s\nkubectl patch"), &format!("@sleep {new_pause}s\nkubectl patch"));
+        let script = seed_lab::SCRIPT
+            .replace(&format!("@sleep {pause}s\nkubectl patch"), &format!("@sleep {new_pause}s\nkubectl patch"));
         let t = common::replay(&script, seed);
         let n = STEPS.iter().filter(|f| std::panic::catch_unwind(|| f(&t)).is_ok()).count();
         if n > best {

@@ -179,7 +179,10 @@ impl<K: Ord, V> VecMap<K, V> {
         }
     }
 
-    pub fn range<Q: Ord + ?Sized, R: RangeBounds<Q>>(&self, range: R) -> std::iter::Map<std::slice::Iter<'_, (K, V)>, PairRef<'_, K, V>>
+    pub fn range<Q: Ord + ?Sized, R: RangeBounds<Q>>(
+        &self,
+        range: R,
+    ) -> std::iter::Map<std::slice::Iter<'_, (K, V)>, PairRef<'_, K, V>>
     where
         K: Borrow<Q>,
     {
@@ -507,7 +510,10 @@ mod tests {
                 let hi = k.max(v);
                 assert_eq!(ours.range(lo..hi).collect::<Vec<_>>(), theirs.range(lo..hi).collect::<Vec<_>>());
                 assert_eq!(ours.range(lo..=hi).collect::<Vec<_>>(), theirs.range(lo..=hi).collect::<Vec<_>>());
-                assert_eq!(ours.range((Bound::Excluded(lo), Bound::Unbounded)).collect::<Vec<_>>(), theirs.range((Bound::Excluded(lo), Bound::Unbounded)).collect::<Vec<_>>());
+                assert_eq!(
+                    ours.range((Bound::Excluded(lo), Bound::Unbounded)).collect::<Vec<_>>(),
+                    theirs.range((Bound::Excluded(lo), Bound::Unbounded)).collect::<Vec<_>>()
+                );
             }
             assert_eq!(ours.iter().collect::<Vec<_>>(), theirs.iter().collect::<Vec<_>>());
             let pairs: Vec<(u8, u8)> = d.chunks(2).map(|c| (c[0], c[1])).collect();
@@ -533,10 +539,16 @@ mod tests {
                 let hi = v.max(pair[0]);
                 assert_eq!(ours.range(lo..hi).collect::<Vec<_>>(), theirs.range(lo..hi).collect::<Vec<_>>());
                 assert_eq!(ours.range(lo..=hi).collect::<Vec<_>>(), theirs.range(lo..=hi).collect::<Vec<_>>());
-                assert_eq!(ours.range((Bound::Excluded(lo), Bound::Included(hi))).collect::<Vec<_>>(), theirs.range((Bound::Excluded(lo), Bound::Included(hi))).collect::<Vec<_>>());
+                assert_eq!(
+                    ours.range((Bound::Excluded(lo), Bound::Included(hi))).collect::<Vec<_>>(),
+                    theirs.range((Bound::Excluded(lo), Bound::Included(hi))).collect::<Vec<_>>()
+                );
             }
             assert_eq!(ours.iter().collect::<Vec<_>>(), theirs.iter().collect::<Vec<_>>());
-            assert_eq!(d.iter().collect::<VecSet<_>>().into_iter().collect::<Vec<_>>(), d.iter().collect::<BTreeSet<_>>().into_iter().collect::<Vec<_>>());
+            assert_eq!(
+                d.iter().collect::<VecSet<_>>().into_iter().collect::<Vec<_>>(),
+                d.iter().collect::<BTreeSet<_>>().into_iter().collect::<Vec<_>>()
+            );
         }
     }
 }

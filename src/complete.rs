@@ -11,7 +11,31 @@ use crate::sim::Kind;
 const BUILTINS: &[&str] = &["cd", "clear", "echo", "pwd"];
 
 /// kubectl's commands a lab uses.
-const VERBS: &[&str] = &["annotate", "api-resources", "apply", "cluster-info", "config", "cp", "create", "delete", "describe", "events", "exec", "expose", "get", "label", "logs", "patch", "port-forward", "rollout", "run", "scale", "set", "version", "wait"];
+const VERBS: &[&str] = &[
+    "annotate",
+    "api-resources",
+    "apply",
+    "cluster-info",
+    "config",
+    "cp",
+    "create",
+    "delete",
+    "describe",
+    "events",
+    "exec",
+    "expose",
+    "get",
+    "label",
+    "logs",
+    "patch",
+    "port-forward",
+    "rollout",
+    "run",
+    "scale",
+    "set",
+    "version",
+    "wait",
+];
 
 /// Verbs that take `TYPE [NAME]`.
 const TYPED: &[&str] = &["get", "describe", "delete", "label", "annotate", "patch", "scale", "rollout", "expose"];
@@ -19,13 +43,18 @@ const TYPED: &[&str] = &["get", "describe", "delete", "label", "annotate", "patc
 /// What Tab offers at the end of `line`: the byte offset where the word being completed
 /// starts, and the candidates, sorted.
 pub fn complete(session: &Session, t: usize, line: &str) -> (usize, Vec<String>) {
-    let start = line.char_indices().rev().find(|&(_, c)| c.is_whitespace() || c == '|' || c == ';' || c == '&').map_or(0, |(i, c)| i + c.len_utf8());
+    let start = line
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || c == '|' || c == ';' || c == '&')
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &line[start..];
     // The words of the current command (after the last `|`, `;` or `&&`).
     let cmd_start = line[..start].rfind(['|', ';', '&']).map_or(0, |i| i + 1);
     let words: Vec<&str> = line[cmd_start..start].split_whitespace().collect();
     let mut cands: Vec<String> = if words.is_empty() {
-        let mut all: Vec<String> = BUILTINS.iter().chain(crate::session::MACHINE_PROGRAMS).map(|s| s.to_string()).collect();
+        let mut all: Vec<String> =
+            BUILTINS.iter().chain(crate::session::MACHINE_PROGRAMS).map(|s| s.to_string()).collect();
         crate::sort::sort(&mut all);
         all
     } else if words[0] == "kubectl" || words[0] == "k" {
@@ -43,7 +72,8 @@ pub fn complete(session: &Session, t: usize, line: &str) -> (usize, Vec<String>)
 /// `word` names so far; only directories for `cd`.
 fn paths(session: &Session, t: usize, word: &str, dirs_only: bool) -> Vec<String> {
     let typed_dir = word.rfind('/').map_or("", |i| &word[..=i]);
-    let dir = if typed_dir.starts_with('/') { typed_dir.to_string() } else { format!("{}/{typed_dir}", session.cwd_in(t)) };
+    let dir =
+        if typed_dir.starts_with('/') { typed_dir.to_string() } else { format!("{}/{typed_dir}", session.cwd_in(t)) };
     let dir = session.env.resolve_path(&dir);
     let prefix = if dir == "/" { dir } else { format!("{dir}/") };
     let env = &session.env;
@@ -98,16 +128,30 @@ fn kubectl_candidates(session: &Session, t: usize, args: &[&str], word: &str) ->
     };
     match *verb {
         "logs" | "exec" | "port-forward" if rest.is_empty() => names(Kind::Pod),
-        "rollout" if rest.is_empty() => ["history", "restart", "status", "undo"].iter().map(|s| s.to_string()).collect(),
+        "rollout" if rest.is_empty() => {
+            ["history", "restart", "status", "undo"].iter().map(|s| s.to_string()).collect()
+        }
         "rollout" if rest.len() == 1 => ["deployment", "statefulset"].iter().map(|s| s.to_string()).collect(),
         "rollout" => rest.get(1).and_then(|t| Kind::from_arg(t)).map(names).unwrap_or_default(),
         "create" if rest.is_empty() => vec!["deployment".into(), "namespace".into()],
-        "config" if rest.is_empty() => ["current-context", "get-clusters", "get-contexts", "get-users", "set-context", "use-context", "view"].iter().map(|s| s.to_string()).collect(),
+        "config" if rest.is_empty() => {
+            ["current-context", "get-clusters", "get-contexts", "get-users", "set-context", "use-context", "view"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        }
         "set" if rest.is_empty() => vec!["env".into(), "image".into()],
-        "set" if rest.len() == 1 => ["deployment", "pod", "replicaset", "statefulset"].iter().map(|s| s.to_string()).collect(),
+        "set" if rest.len() == 1 => {
+            ["deployment", "pod", "replicaset", "statefulset"].iter().map(|s| s.to_string()).collect()
+        }
         "set" => rest.get(1).and_then(|t| Kind::from_arg(t)).map(names).unwrap_or_default(),
         v if TYPED.contains(&v) => match rest.len() {
-            0 => RESOURCES.iter().filter(|r| r.kind != Kind::Event || v == "get").map(|r| r.plural.to_string()).chain(["all".to_string()]).collect(),
+            0 => RESOURCES
+                .iter()
+                .filter(|r| r.kind != Kind::Event || v == "get")
+                .map(|r| r.plural.to_string())
+                .chain(["all".to_string()])
+                .collect(),
             _ => match rest[0].split_once('/') {
                 Some(_) => Vec::new(),
                 None => Kind::from_arg(rest[0]).map(names).unwrap_or_default(),

@@ -241,7 +241,10 @@ impl Reader<'_> {
                         b'u' => {
                             let close = self.b[self.at..].iter().position(|&c| c == b'}').unwrap_or_else(|| self.bad());
                             let hex = std::str::from_utf8(&self.b[self.at + 1..self.at + close]).unwrap_or_default();
-                            let ch = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).unwrap_or_else(|| self.bad());
+                            let ch = u32::from_str_radix(hex, 16)
+                                .ok()
+                                .and_then(char::from_u32)
+                                .unwrap_or_else(|| self.bad());
                             out.push(ch);
                             self.at += close + 1;
                         }
@@ -251,8 +254,13 @@ impl Reader<'_> {
                 _ => {
                     // Copy a run of plain bytes (UTF-8 stays whole: no byte of a multi-byte
                     // character is `"` or `\`).
-                    let run = self.b[self.at - 1..].iter().position(|&c| c == b'"' || c == b'\\').unwrap_or_else(|| self.bad());
-                    out.push_str(std::str::from_utf8(&self.b[self.at - 1..self.at - 1 + run]).unwrap_or_else(|_| self.bad()));
+                    let run = self.b[self.at - 1..]
+                        .iter()
+                        .position(|&c| c == b'"' || c == b'\\')
+                        .unwrap_or_else(|| self.bad());
+                    out.push_str(
+                        std::str::from_utf8(&self.b[self.at - 1..self.at - 1 + run]).unwrap_or_else(|_| self.bad()),
+                    );
                     self.at += run - 1;
                 }
             }
@@ -266,7 +274,11 @@ impl Reader<'_> {
         while self.at < self.b.len() && !matches!(self.b[self.at], b',' | b'}' | b']') {
             self.at += 1;
         }
-        let word: String = std::str::from_utf8(&self.b[start..self.at]).unwrap_or_default().chars().filter(|c| !c.is_whitespace() && *c != '_').collect();
+        let word: String = std::str::from_utf8(&self.b[start..self.at])
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '_')
+            .collect();
         match word.as_str() {
             "null" => Value::Null,
             "true" => Value::Bool(true),

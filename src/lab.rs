@@ -10,7 +10,7 @@ use crate::jv;
 use crate::session::Session;
 use crate::shell::Stream;
 use crate::sim::{SimConfig, SimTime};
-use serde_json::{Value};
+use serde_json::Value;
 
 /// The seed the page starts from (the seed lab's draws; see `tests/seed_lab.rs`).
 pub const DEFAULT_SEED: u64 = 28;
@@ -161,7 +161,18 @@ impl Lab {
     pub fn new(seed: u64, files: Vec<(String, String)>, terminals: usize) -> Lab {
         let mut session = Session::new(SimConfig::seeded(seed));
         session.live = true;
-        let mut lab = Lab { seed, session, initial_files: files.clone(), files, synced: Vec::new(), journal: Vec::new(), applied: 0, terms: vec![TermView::default(); terminals.max(1)], horizon: 0, snapshots: Vec::new() };
+        let mut lab = Lab {
+            seed,
+            session,
+            initial_files: files.clone(),
+            files,
+            synced: Vec::new(),
+            journal: Vec::new(),
+            applied: 0,
+            terms: vec![TermView::default(); terminals.max(1)],
+            horizon: 0,
+            snapshots: Vec::new(),
+        };
         lab.sync_files(false);
         for t in 0..lab.terms.len() {
             lab.push_prompt(t);
@@ -251,7 +262,11 @@ impl Lab {
         for (name, text) in changed {
             self.session.write_file(&name, &text);
             if journal {
-                self.journal.push(Entry { at: self.now(), term: 0, act: Act::File { name: name.clone(), text: text.clone() } });
+                self.journal.push(Entry {
+                    at: self.now(),
+                    term: 0,
+                    act: Act::File { name: name.clone(), text: text.clone() },
+                });
                 self.applied = self.journal.len();
             }
             self.synced.retain(|(n, _)| *n != name);
@@ -306,7 +321,12 @@ impl Lab {
     }
 
     fn snapshot(&self) -> Snapshot {
-        Snapshot { applied: self.applied, session: self.session.clone(), scrollback: self.terms.iter().map(|t| t.scrollback.clone()).collect(), synced: self.synced.clone() }
+        Snapshot {
+            applied: self.applied,
+            session: self.session.clone(),
+            scrollback: self.terms.iter().map(|t| t.scrollback.clone()).collect(),
+            synced: self.synced.clone(),
+        }
     }
 
     /// How many snapshots the lab keeps to scrub back to.
@@ -376,7 +396,11 @@ impl Lab {
                 self.push_prompt(t);
             }
             Act::Interrupt(typed) => {
-                let (out, _) = if typed.is_empty() || self.session.busy(t) { self.session.interrupt(t) } else { (Default::default(), false) };
+                let (out, _) = if typed.is_empty() || self.session.busy(t) {
+                    self.session.interrupt(t)
+                } else {
+                    (Default::default(), false)
+                };
                 self.push(t, Style::Input, &format!("{typed}^C\n"));
                 self.push_output(t, out);
                 self.push_prompt(t);
@@ -487,7 +511,16 @@ impl Lab {
 
     /// What to save.
     pub fn save(&self) -> Saved {
-        Saved { version: 1, seed: self.seed, initial_files: self.initial_files.clone(), files: self.files.clone(), journal: self.journal.clone(), applied: self.applied, now: self.now(), histories: self.terms.iter().map(|t| t.history.clone()).collect() }
+        Saved {
+            version: 1,
+            seed: self.seed,
+            initial_files: self.initial_files.clone(),
+            files: self.files.clone(),
+            journal: self.journal.clone(),
+            applied: self.applied,
+            now: self.now(),
+            histories: self.terms.iter().map(|t| t.history.clone()).collect(),
+        }
     }
 
     /// The lab a save describes, rebuilt by replaying its journal. A save from another version
@@ -593,11 +626,19 @@ impl Saved {
             };
             Some(Entry { at: e.get("at")?.as_u64()?, term: usize::try_from(e.get("term")?.as_u64()?).ok()?, act })
         };
-        let journal = v.get("journal").and_then(Value::as_array).and_then(|j| j.iter().map(entry).collect::<Option<Vec<_>>>()).ok_or_else(|| bad("journal"))?;
+        let journal = v
+            .get("journal")
+            .and_then(Value::as_array)
+            .and_then(|j| j.iter().map(entry).collect::<Option<Vec<_>>>())
+            .ok_or_else(|| bad("journal"))?;
         let histories = v
             .get("histories")
             .and_then(Value::as_array)
-            .and_then(|hs| hs.iter().map(|h| h.as_array()?.iter().map(string).collect::<Option<Vec<_>>>()).collect::<Option<Vec<_>>>())
+            .and_then(|hs| {
+                hs.iter()
+                    .map(|h| h.as_array()?.iter().map(string).collect::<Option<Vec<_>>>())
+                    .collect::<Option<Vec<_>>>()
+            })
             .ok_or_else(|| bad("histories"))?;
         Ok(Saved {
             version: u32::try_from(num("version")?).map_err(|_| bad("version"))?,
@@ -614,7 +655,10 @@ impl Saved {
 
 /// The editor's files on a fresh page: the seed's manifests.
 pub fn default_files() -> Vec<(String, String)> {
-    vec![("web.yaml".into(), include_str!("../lessons/files/web.yaml").into()), ("deploy.yaml".into(), include_str!("../lessons/files/deploy.yaml").into())]
+    vec![
+        ("web.yaml".into(), include_str!("../lessons/files/web.yaml").into()),
+        ("deploy.yaml".into(), include_str!("../lessons/files/deploy.yaml").into()),
+    ]
 }
 
 /// The file the "Deployment beside StatefulSet" button loads: one pod template, run by both.
@@ -682,15 +726,29 @@ mod tests {
         lab.run(0, "kubectl delete pod web-0");
         assert!(lab.busy(0));
         assert!(text(&lab, 0).ends_with("pod \"web-0\" deleted\n"), "{}", text(&lab, 0));
-        let pod = lab.session.sim.store.get(&crate::sim::ObjKey::new(crate::sim::Kind::Pod, "default", "web-0")).cloned().unwrap();
-        assert!(pod.pointer("/metadata/deletionTimestamp").is_some(), "the pod is Terminating while the terminal waits");
+        let pod = lab
+            .session
+            .sim
+            .store
+            .get(&crate::sim::ObjKey::new(crate::sim::Kind::Pod, "default", "web-0"))
+            .cloned()
+            .unwrap();
+        assert!(
+            pod.pointer("/metadata/deletionTimestamp").is_some(),
+            "the pod is Terminating while the terminal waits"
+        );
         lab.advance(30_000);
         assert!(!lab.busy(0));
         assert!(text(&lab, 0).ends_with("pod \"web-0\" deleted\nroot@k8s-m:~# "), "{}", text(&lab, 0));
         // Within a line, the rest still waits for the delete as before (no live hold).
         lab.run(0, "kubectl delete pod web-1 && kubectl get pod web-1");
         assert!(!lab.busy(0));
-        assert!(text(&lab, 0).contains("pod \"web-1\" deleted\nNAME    READY   STATUS    RESTARTS   AGE\nweb-1   0/1     Pending"), "{}", text(&lab, 0));
+        assert!(
+            text(&lab, 0)
+                .contains("pod \"web-1\" deleted\nNAME    READY   STATUS    RESTARTS   AGE\nweb-1   0/1     Pending"),
+            "{}",
+            text(&lab, 0)
+        );
     }
 
     #[test]
@@ -702,7 +760,11 @@ mod tests {
         assert!(text(&lab, 0).ends_with("Waiting for 2 pods to be ready...\n"), "{}", text(&lab, 0));
         lab.advance(120_000);
         assert!(!lab.busy(0));
-        assert!(text(&lab, 0).ends_with("partitioned roll out complete: 2 new pods have been updated...\nroot@k8s-m:~# "), "{}", text(&lab, 0));
+        assert!(
+            text(&lab, 0).ends_with("partitioned roll out complete: 2 new pods have been updated...\nroot@k8s-m:~# "),
+            "{}",
+            text(&lab, 0)
+        );
         let t = lab.now();
         lab.run(1, "sleep 5");
         assert!(lab.busy(1));
@@ -759,7 +821,10 @@ mod tests {
     #[test]
     fn the_editor_file_is_what_apply_reads() {
         let mut lab = Lab::seed_lab();
-        lab.set_file("web.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: edited\nspec:\n  ports:\n  - port: 80\n");
+        lab.set_file(
+            "web.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: edited\nspec:\n  ports:\n  - port: 80\n",
+        );
         lab.run(0, "kubectl apply -f web.yaml");
         assert!(text(&lab, 0).contains("service/edited created"), "{}", text(&lab, 0));
     }
@@ -821,7 +886,14 @@ mod tests {
         let mut odd = saved.clone();
         odd.files = vec![("n.txt".into(), "a\u{85}b\u{2028}c\u{2029}d <&>".into())];
         assert_eq!(Saved::from_json(&odd.to_json()).unwrap(), odd);
-        for broken in ["", "{", "[]", r#"{"version":1}"#, &old.replace("\"Clear\"", "\"Wipe\""), &old.replace("\"term\":1", "\"term\":-1")] {
+        for broken in [
+            "",
+            "{",
+            "[]",
+            r#"{"version":1}"#,
+            &old.replace("\"Clear\"", "\"Wipe\""),
+            &old.replace("\"term\":1", "\"term\":-1"),
+        ] {
             assert!(Saved::from_json(broken).is_err(), "{broken}");
         }
     }
@@ -830,7 +902,13 @@ mod tests {
     fn long_lab(rounds: usize) -> Lab {
         let mut lab = Lab::seed_lab();
         for r in 0..rounds {
-            for line in ["kubectl apply -f web.yaml", "kubectl apply -f deploy.yaml", "kubectl scale sts web --replicas=4", "kubectl delete pod web-0 --wait=false", "kubectl get pods -o wide"] {
+            for line in [
+                "kubectl apply -f web.yaml",
+                "kubectl apply -f deploy.yaml",
+                "kubectl scale sts web --replicas=4",
+                "kubectl delete pod web-0 --wait=false",
+                "kubectl get pods -o wide",
+            ] {
                 lab.run(r % 2, line);
                 lab.advance(20_000);
             }

@@ -68,9 +68,15 @@ pub fn run_script(session: &mut Session, script: &str) -> String {
             match (words.next(), words.next()) {
                 (Some("sleep"), Some(arg)) => match parse_duration_ms(arg) {
                     Some(ms) => session.sim.advance(ms),
-                    None => out.push_str(&format!("kubelab: line {i}: cannot read the duration {} (write 30s, 2m or 500ms)\n", crate::textutils::go_quote(arg))),
+                    None => out.push_str(&format!(
+                        "kubelab: line {i}: cannot read the duration {} (write 30s, 2m or 500ms)\n",
+                        crate::textutils::go_quote(arg)
+                    )),
                 },
-                _ => out.push_str(&format!("kubelab: line {i}: unknown directive {} (known: @sleep DURATION)\n", crate::textutils::go_quote(t))),
+                _ => out.push_str(&format!(
+                    "kubelab: line {i}: unknown directive {} (known: @sleep DURATION)\n",
+                    crate::textutils::go_quote(t)
+                )),
             }
             continue;
         }

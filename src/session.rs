@@ -83,8 +83,14 @@ impl Files for SessionFiles<'_> {
             "" | "." => String::new(),
             b => format!("{b}/"),
         };
-        let found = self.env.files().filter_map(|(f, _)| f.strip_prefix(&prefix)).filter(|rest| deep || !rest.contains('/'));
-        Some(found.filter(|rest| [".json", ".yaml", ".yml"].iter().any(|x| rest.ends_with(x))).map(|rest| format!("{shown}{rest}")).collect())
+        let found =
+            self.env.files().filter_map(|(f, _)| f.strip_prefix(&prefix)).filter(|rest| deep || !rest.contains('/'));
+        Some(
+            found
+                .filter(|rest| [".json", ".yaml", ".yml"].iter().any(|x| rest.ends_with(x)))
+                .map(|rest| format!("{shown}{rest}"))
+                .collect(),
+        )
     }
 }
 
@@ -156,7 +162,23 @@ impl Host<'_> {
         match cmd.as_str() {
             "kubectl" | "k" => {
                 let files = SessionFiles { env, loader: self.loader };
-                let mut ctx = kubectl::Ctx { sim: self.sim, files: &files, stdin, out, interrupted: false, attach: None, live: self.live, last_on_line: self.last.as_ref().is_some_and(|(l, f)| l == argv && (f.is_empty() || watches(argv))), filters: self.last.as_ref().map(|(_, f)| f.clone()).unwrap_or_default(), job: None, writes: Vec::new(), forward: None, forwarded: self.forwards.iter().flat_map(|(_, f)| f.ports.iter().map(|p| p.0)).collect(), context_ns: self.context_ns.clone(), set_context_ns: None };
+                let mut ctx = kubectl::Ctx {
+                    sim: self.sim,
+                    files: &files,
+                    stdin,
+                    out,
+                    interrupted: false,
+                    attach: None,
+                    live: self.live,
+                    last_on_line: self.last.as_ref().is_some_and(|(l, f)| l == argv && (f.is_empty() || watches(argv))),
+                    filters: self.last.as_ref().map(|(_, f)| f.clone()).unwrap_or_default(),
+                    job: None,
+                    writes: Vec::new(),
+                    forward: None,
+                    forwarded: self.forwards.iter().flat_map(|(_, f)| f.ports.iter().map(|p| p.0)).collect(),
+                    context_ns: self.context_ns.clone(),
+                    set_context_ns: None,
+                };
                 let code = kubectl::run(&mut ctx, &argv[1..]);
                 let writes = std::mem::take(&mut ctx.writes);
                 if let Some(f) = ctx.forward.take() {
@@ -220,7 +242,11 @@ impl Host<'_> {
                 code
             }
             "curl" => {
-                let forwards = self.forwards.iter().flat_map(|(_, f)| f.ports.iter().map(|(l, r)| (*l, f.pod.clone(), *r))).collect();
+                let forwards = self
+                    .forwards
+                    .iter()
+                    .flat_map(|(_, f)| f.ports.iter().map(|(l, r)| (*l, f.pod.clone(), *r)))
+                    .collect();
                 let (code, hits) = curl(self.sim, forwards, argv, env, out);
                 self.hits.extend(hits);
                 code
@@ -352,14 +378,47 @@ impl crate::shell::files::Tree for MachineDirs {
 }
 
 /// The lab machine's programs (`which` finds them; Tab completes them).
-pub const MACHINE_PROGRAMS: &[&str] = &["kubectl", "cat", "curl", "date", "grep", "head", "ls", "mkdir", "rm", "sleep", "sort", "tail", "touch", "wc", "base64", "cut", "tr", "uniq", "seq", "sed", "awk", "xargs", "hostname", "which"];
+pub const MACHINE_PROGRAMS: &[&str] = &[
+    "kubectl", "cat", "curl", "date", "grep", "head", "ls", "mkdir", "rm", "sleep", "sort", "tail", "touch", "wc",
+    "base64", "cut", "tr", "uniq", "seq", "sed", "awk", "xargs", "hostname", "which",
+];
 
 /// The lab machine's directories at the start (an Ubuntu server's top levels and root's home).
-const MACHINE_DIRS: &[&str] = &["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/local", "/usr/local/bin", "/usr/share", "/var", "/var/lib", "/var/log"];
+const MACHINE_DIRS: &[&str] = &[
+    "/bin",
+    "/boot",
+    "/dev",
+    "/etc",
+    "/home",
+    "/lib",
+    "/mnt",
+    "/opt",
+    "/proc",
+    "/root",
+    "/run",
+    "/sbin",
+    "/srv",
+    "/sys",
+    "/tmp",
+    "/usr",
+    "/usr/bin",
+    "/usr/local",
+    "/usr/local/bin",
+    "/usr/share",
+    "/var",
+    "/var/lib",
+    "/var/log",
+];
 
 /// `curl [-s] [-O] [-o FILE] URL` against the few pages a lab downloads.
 /// Returns the status and the forwarded local ports it connected to.
-fn curl(sim: &mut Sim, forwards: Vec<(u16, crate::sim::ObjKey, u16)>, argv: &[String], env: &mut Env, out: &mut Output) -> (i32, Vec<u16>) {
+fn curl(
+    sim: &mut Sim,
+    forwards: Vec<(u16, crate::sim::ObjKey, u16)>,
+    argv: &[String],
+    env: &mut Env,
+    out: &mut Output,
+) -> (i32, Vec<u16>) {
     let mut save_remote = false;
     let mut save_to: Option<String> = None;
     let mut silent = false;
@@ -395,8 +454,17 @@ fn curl(sim: &mut Sim, forwards: Vec<(u16, crate::sim::ObjKey, u16)>, argv: &[St
     if name == "localhost" || (name.split('.').count() == 4 && name.split('.').all(|p| p.parse::<u8>().is_ok())) {
         // The cluster's addresses, reached from the control-plane node (Calico routes pod IPs,
         // kube-proxy serves cluster IPs and NodePorts); Ubuntu 20.04's curl.
-        let node_ip = sim.profile.nodes.iter().find(|n| n.role == "control-plane").map(|n| n.ip.clone()).unwrap_or_default();
-        let client = crate::pod::net::Client { pod: None, ip: node_ip.clone(), node_ip: Some(node_ip), new_curl: false, agent: "curl/7.68.0", forwards, hits: Default::default() };
+        let node_ip =
+            sim.profile.nodes.iter().find(|n| n.role == "control-plane").map(|n| n.ip.clone()).unwrap_or_default();
+        let client = crate::pod::net::Client {
+            pod: None,
+            ip: node_ip.clone(),
+            node_ip: Some(node_ip),
+            new_curl: false,
+            agent: "curl/7.68.0",
+            forwards,
+            hits: Default::default(),
+        };
         let code = crate::pod::net::curl_from(sim, &client, argv, env, out);
         return (code, client.hits.take());
     }
@@ -423,7 +491,13 @@ fn curl(sim: &mut Sim, forwards: Vec<(u16, crate::sim::ObjKey, u16)>, argv: &[St
 /// line is left waiting for it.
 /// Whether kubectl's arguments ask for a watch (which a `grep` can filter as it runs).
 fn watches(argv: &[String]) -> bool {
-    matches!(argv.first().map(String::as_str), Some("kubectl" | "k")) && argv.iter().any(|a| a == "-w" || a == "--watch" || a == "--watch-only" || (a.starts_with('-') && !a.starts_with("--") && a.contains('w')))
+    matches!(argv.first().map(String::as_str), Some("kubectl" | "k"))
+        && argv.iter().any(|a| {
+            a == "-w"
+                || a == "--watch"
+                || a == "--watch-only"
+                || (a.starts_with('-') && !a.starts_with("--") && a.contains('w'))
+        })
 }
 
 fn last_command(line: &str) -> Option<(Vec<String>, Vec<Vec<String>>)> {
@@ -431,7 +505,10 @@ fn last_command(line: &str) -> Option<(Vec<String>, Vec<Vec<String>>)> {
         return None;
     }
     let words = shell::split_words(line).ok()?;
-    if words.iter().any(|w| matches!(w.as_str(), "|&" | "&" | "(" | ")" | "{" | "}" | "do" | "done" | "then" | "fi" | "esac")) {
+    if words
+        .iter()
+        .any(|w| matches!(w.as_str(), "|&" | "&" | "(" | ")" | "{" | "}" | "do" | "done" | "then" | "fi" | "esac"))
+    {
         return None;
     }
     let start = words.iter().rposition(|w| matches!(w.as_str(), "&&" | "||" | ";" | ";;")).map_or(0, |i| i + 1);
@@ -454,7 +531,15 @@ impl Session {
         let mut sim = Sim::new(config);
         sim.runner = Some(std::rc::Rc::new(crate::pod::main_process));
         sim.prober = Some(std::rc::Rc::new(crate::pod::probe::run));
-        Session { sim, env, loader: None, live: false, terms: vec![Term::default()], forwards: Vec::new(), context_ns: String::new() }
+        Session {
+            sim,
+            env,
+            loader: None,
+            live: false,
+            terms: vec![Term::default()],
+            forwards: Vec::new(),
+            context_ns: String::new(),
+        }
     }
 
     /// Files not in the session's own workspace come from `loader`.
@@ -470,7 +555,10 @@ impl Session {
 
     /// Terminal `t`'s working directory on the lab machine.
     pub fn cwd_in(&self, t: usize) -> String {
-        self.terms.get(t).and_then(|t| t.process.as_ref()).map_or_else(|| self.env.home().to_string(), |p| p.cwd().to_string())
+        self.terms
+            .get(t)
+            .and_then(|t| t.process.as_ref())
+            .map_or_else(|| self.env.home().to_string(), |p| p.cwd().to_string())
     }
 
     fn term(&mut self, t: usize) -> &mut Term {
@@ -490,18 +578,37 @@ impl Session {
     /// dash's `# `, bash's `root@<pod>:/# `).
     pub fn prompt_in(&self, t: usize) -> String {
         let Some((a, _)) = self.terms.get(t).and_then(|t| t.attached.as_ref()) else {
-            let cp = self.sim.profile.nodes.iter().find(|n| n.role == "control-plane").map(|n| n.name.as_str()).unwrap_or("k8s-m");
+            let cp = self
+                .sim
+                .profile
+                .nodes
+                .iter()
+                .find(|n| n.role == "control-plane")
+                .map(|n| n.name.as_str())
+                .unwrap_or("k8s-m");
             // Ubuntu's PS1 for root, `\u@\h:\w\$ `.
-            let dir = self.terms.get(t).and_then(|t| t.process.as_ref()).map_or_else(|| "~".to_string(), Env::prompt_dir);
+            let dir =
+                self.terms.get(t).and_then(|t| t.process.as_ref()).map_or_else(|| "~".to_string(), Env::prompt_dir);
             return format!("root@{cp}:{dir}# ");
         };
         let image = self
             .sim
             .store
             .get(&a.pod)
-            .and_then(|p| crate::sim::obj::arr_at(p, "/spec/containers").iter().find(|c| crate::sim::obj::str_at(c, "/name") == Some(a.container.as_str())).and_then(|c| crate::sim::obj::str_at(c, "/image")).map(String::from))
+            .and_then(|p| {
+                crate::sim::obj::arr_at(p, "/spec/containers")
+                    .iter()
+                    .find(|c| crate::sim::obj::str_at(c, "/name") == Some(a.container.as_str()))
+                    .and_then(|c| crate::sim::obj::str_at(c, "/image"))
+                    .map(String::from)
+            })
             .unwrap_or_default();
-        let host = self.sim.store.get(&a.pod).and_then(|p| crate::sim::obj::str_at(p, "/spec/hostname").map(String::from)).unwrap_or_else(|| a.pod.name.clone());
+        let host = self
+            .sim
+            .store
+            .get(&a.pod)
+            .and_then(|p| crate::sim::obj::str_at(p, "/spec/hostname").map(String::from))
+            .unwrap_or_else(|| a.pod.name.clone());
         match (crate::pod::traits(&image).flavor, a.shell.as_str()) {
             (crate::pod::Flavor::Zsh, "zsh") => format!(" {host}  ~  "),
             (_, "bash") | (crate::pod::Flavor::Zsh, _) => format!("{host}:~# "),
@@ -512,7 +619,11 @@ impl Session {
 
     /// The namespace kubectl uses when none is given: the kubeconfig context's, or `default`.
     pub fn namespace(&self) -> &str {
-        if self.context_ns.is_empty() { "default" } else { &self.context_ns }
+        if self.context_ns.is_empty() {
+            "default"
+        } else {
+            &self.context_ns
+        }
     }
 
     /// Whether terminal 0 is attached to a shell in a container (and which pod).
@@ -527,10 +638,13 @@ impl Session {
 
     /// The earliest moment a job ends by itself (a `sleep`), if any.
     pub fn next_deadline(&self) -> Option<crate::sim::SimTime> {
-        self.terms.iter().filter_map(|t| match &t.job {
-            Some(kubectl::Job::Sleep(until)) => Some(*until),
-            _ => None,
-        }).min()
+        self.terms
+            .iter()
+            .filter_map(|t| match &t.job {
+                Some(kubectl::Job::Sleep(until)) => Some(*until),
+                _ => None,
+            })
+            .min()
     }
 
     /// Whether terminal `t` is held by a job (an open watch, a wait).
@@ -555,7 +669,11 @@ impl Session {
             return (out, 0);
         }
         if let Some((a, mut env)) = self.terms[t].attached.take() {
-            let alive = self.sim.store.get(&a.pod).is_some_and(|p| crate::sim::obj::str_at(p, "/status/phase") == Some("Running"));
+            let alive = self
+                .sim
+                .store
+                .get(&a.pod)
+                .is_some_and(|p| crate::sim::obj::str_at(p, "/status/phase") == Some("Running"));
             if !alive {
                 return self.run_line_in(t, line);
             }
@@ -576,7 +694,20 @@ impl Session {
         #[allow(clippy::unwrap_or_default)]
         let mut process = self.terms[t].process.take().unwrap_or_else(Env::new);
         self.env.swap_process(&mut process);
-        let mut host = Host { sim: &mut self.sim, loader: self.loader.as_ref(), interrupted: false, downstream: false, attach: None, live: self.live, last, job: None, forwards: self.forwards.clone(), new_forward: None, hits: Vec::new(), context_ns: self.context_ns.clone() };
+        let mut host = Host {
+            sim: &mut self.sim,
+            loader: self.loader.as_ref(),
+            interrupted: false,
+            downstream: false,
+            attach: None,
+            live: self.live,
+            last,
+            job: None,
+            forwards: self.forwards.clone(),
+            new_forward: None,
+            hits: Vec::new(),
+            context_ns: self.context_ns.clone(),
+        };
         let code = shell::run_line(line, &mut self.env, &mut host, &mut out);
         let (new_forward, hits) = (host.new_forward.take(), std::mem::take(&mut host.hits));
         self.context_ns = std::mem::take(&mut host.context_ns);
@@ -653,7 +784,13 @@ impl Session {
 
     /// Drops the watch log no open watch still needs.
     fn trim_log(&mut self) {
-        let keep = self.terms.iter().filter_map(|t| t.job.as_ref()).filter_map(|j| j.cursor()).min().unwrap_or_else(|| self.sim.store.cursor());
+        let keep = self
+            .terms
+            .iter()
+            .filter_map(|t| t.job.as_ref())
+            .filter_map(|j| j.cursor())
+            .min()
+            .unwrap_or_else(|| self.sim.store.cursor());
         self.sim.store.trim_log(keep);
     }
 
@@ -669,14 +806,27 @@ impl Session {
             }
             return status;
         }
-        let restart = self.sim.store.get(&a.pod).and_then(|p| crate::sim::obj::str_at(p, "/spec/restartPolicy").map(String::from)).unwrap_or_else(|| "Always".into());
+        let restart = self
+            .sim
+            .store
+            .get(&a.pod)
+            .and_then(|p| crate::sim::obj::str_at(p, "/spec/restartPolicy").map(String::from))
+            .unwrap_or_else(|| "Always".into());
         crate::sim::kubelet::main_process_exited(&mut self.sim, &a.pod, status);
         if restart == "Always" {
-            out.out(&format!("Session ended, resume using 'kubectl attach {} -c {} -i -t' command when the pod is running\n", a.pod.name, a.container));
+            out.out(&format!(
+                "Session ended, resume using 'kubectl attach {} -c {} -i -t' command when the pod is running\n",
+                a.pod.name, a.container
+            ));
         } else {
             // Until the pod completes (or the container restarts, for OnFailure).
             let limit = self.sim.now().plus_ms(60_000);
-            while !self.sim.store.get(&a.pod).is_some_and(|p| matches!(crate::sim::obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed")) || crate::sim::obj::arr_at(p, "/status/containerStatuses").iter().any(|c| c.pointer("/state/running").is_none())) {
+            while !self.sim.store.get(&a.pod).is_some_and(|p| {
+                matches!(crate::sim::obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed"))
+                    || crate::sim::obj::arr_at(p, "/status/containerStatuses")
+                        .iter()
+                        .any(|c| c.pointer("/state/running").is_none())
+            }) {
                 if !self.sim.step_before(limit) {
                     break;
                 }
@@ -684,8 +834,25 @@ impl Session {
         }
         if a.remove {
             let files = SessionFiles { env: &self.env, loader: self.loader.as_ref() };
-            let mut ctx = kubectl::Ctx { sim: &mut self.sim, files: &files, stdin: None, out, interrupted: false, attach: None, live: false, last_on_line: false, filters: Vec::new(), job: None, writes: Vec::new(), forward: None, forwarded: Vec::new(), context_ns: self.context_ns.clone(), set_context_ns: None };
-            let argv: Vec<String> = ["delete", "pod", a.pod.name.as_str(), "-n", a.pod.ns.as_str()].iter().map(|s| s.to_string()).collect();
+            let mut ctx = kubectl::Ctx {
+                sim: &mut self.sim,
+                files: &files,
+                stdin: None,
+                out,
+                interrupted: false,
+                attach: None,
+                live: false,
+                last_on_line: false,
+                filters: Vec::new(),
+                job: None,
+                writes: Vec::new(),
+                forward: None,
+                forwarded: Vec::new(),
+                context_ns: self.context_ns.clone(),
+                set_context_ns: None,
+            };
+            let argv: Vec<String> =
+                ["delete", "pod", a.pod.name.as_str(), "-n", a.pod.ns.as_str()].iter().map(|s| s.to_string()).collect();
             kubectl::run(&mut ctx, &argv);
         }
         if restart != "Always" && status != 0 {

@@ -33,9 +33,7 @@ pub fn go_quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
             c => out.push(c),
         }
     }
@@ -43,9 +41,13 @@ pub fn go_quote(s: &str) -> String {
     out
 }
 
-
 /// Runs a text tool, or returns None if `argv[0]` is not one. `read` gives a file's text.
-pub fn run(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<String>, out: &mut Output) -> Option<i32> {
+pub fn run(
+    argv: &[String],
+    stdin: Option<&str>,
+    read: &dyn Fn(&str) -> Option<String>,
+    out: &mut Output,
+) -> Option<i32> {
     let cmd = argv.first()?.as_str();
     if !["grep", "head", "tail", "wc", "sort"].contains(&cmd) {
         return None;
@@ -58,7 +60,14 @@ pub fn run(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<S
     let mut i = 1;
     while i < argv.len() {
         let a = &argv[i];
-        let context = (cmd == "grep").then(|| a.strip_prefix("-A").map(|v| ('A', v)).or_else(|| a.strip_prefix("-B").map(|v| ('B', v))).or_else(|| a.strip_prefix("-C").map(|v| ('C', v)))).flatten();
+        let context = (cmd == "grep")
+            .then(|| {
+                a.strip_prefix("-A")
+                    .map(|v| ('A', v))
+                    .or_else(|| a.strip_prefix("-B").map(|v| ('B', v)))
+                    .or_else(|| a.strip_prefix("-C").map(|v| ('C', v)))
+            })
+            .flatten();
         if let Some((which, v)) = context.filter(|(_, v)| v.chars().all(|c| c.is_ascii_digit())) {
             let value = if v.is_empty() {
                 i += 1;
@@ -127,7 +136,8 @@ pub fn run(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<S
             let ci = has("i");
             let matches = |l: &str| {
                 // k8s-diff: -i folds ASCII letters only (grep in the C locale).
-                let (l, p) = if ci { (l.to_ascii_lowercase(), p.to_ascii_lowercase()) } else { (l.to_string(), p.clone()) };
+                let (l, p) =
+                    if ci { (l.to_ascii_lowercase(), p.to_ascii_lowercase()) } else { (l.to_string(), p.clone()) };
                 // Alternatives: `a|b` with -E, `a\|b` in a basic pattern.
                 let alternatives: Vec<&str> = if has("E") { p.split('|').collect() } else { p.split("\\|").collect() };
                 let hit = alternatives.iter().any(|p| match (p.strip_prefix('^'), p.strip_suffix('$')) {
@@ -138,7 +148,8 @@ pub fn run(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<S
                 });
                 hit != has("v")
             };
-            let hits: Vec<(usize, &str)> = lines.iter().enumerate().filter(|(_, l)| matches(l)).map(|(i, l)| (i, *l)).collect();
+            let hits: Vec<(usize, &str)> =
+                lines.iter().enumerate().filter(|(_, l)| matches(l)).map(|(i, l)| (i, *l)).collect();
             if has("c") {
                 out.out(&format!("{}\n", hits.len()));
             } else if !has("q") {
@@ -180,7 +191,8 @@ pub fn run(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<S
         }
         "wc" => {
             let (l, w, c) = (lines.len(), text.split_whitespace().count(), text.len());
-            let only: Vec<String> = [("l", l), ("w", w), ("c", c)].iter().filter(|(f, _)| has(f)).map(|(_, v)| v.to_string()).collect();
+            let only: Vec<String> =
+                [("l", l), ("w", w), ("c", c)].iter().filter(|(f, _)| has(f)).map(|(_, v)| v.to_string()).collect();
             if only.is_empty() {
                 out.out(&format!("{l:>7} {w:>7} {c:>7}\n"));
             } else {
@@ -202,7 +214,13 @@ pub fn run(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<S
 
 /// The other text tools a lab reaches for: `base64`, `cut`, `tr`, `uniq`, `seq`, `sed` (its `s`
 /// command, `-i`) and `awk` (`[pattern] { print ... }`). `write` saves a file (`sed -i`).
-pub fn run_more(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Option<String>, write: &mut dyn FnMut(&str, &str), out: &mut Output) -> Option<i32> {
+pub fn run_more(
+    argv: &[String],
+    stdin: Option<&str>,
+    read: &dyn Fn(&str) -> Option<String>,
+    write: &mut dyn FnMut(&str, &str),
+    out: &mut Output,
+) -> Option<i32> {
     let cmd = argv.first()?.as_str();
     if !MORE.contains(&cmd) {
         return None;
@@ -259,13 +277,17 @@ pub fn run_more(argv: &[String], stdin: Option<&str>, read: &dyn Fn(&str) -> Opt
         "cut" => cut(&args, &input, out),
         "tr" => {
             let delete = args.first() == Some(&"-d");
-            let sets: Vec<String> = args.iter().filter(|a| !a.starts_with('-') || a.len() == 1).map(|a| expand_set(a)).collect();
+            let sets: Vec<String> =
+                args.iter().filter(|a| !a.starts_with('-') || a.len() == 1).map(|a| expand_set(a)).collect();
             let text = stdin.unwrap_or("");
             let mapped: String = if delete {
                 let gone = sets.first().cloned().unwrap_or_default();
                 text.chars().filter(|c| !gone.contains(*c)).collect()
             } else {
-                let (from, to): (Vec<char>, Vec<char>) = (sets.first().map(|s| s.chars().collect()).unwrap_or_default(), sets.get(1).map(|s| s.chars().collect()).unwrap_or_default());
+                let (from, to): (Vec<char>, Vec<char>) = (
+                    sets.first().map(|s| s.chars().collect()).unwrap_or_default(),
+                    sets.get(1).map(|s| s.chars().collect()).unwrap_or_default(),
+                );
                 if from.is_empty() || to.is_empty() {
                     out.err("tr: missing operand\nTry 'tr --help' for more information.\n");
                     return Some(1);
@@ -336,7 +358,13 @@ pub fn is_tool(cmd: &str) -> bool {
 
 /// `tr`'s sets: ranges (`a-z`), classes (`[:upper:]`), `\n` and `\t`.
 fn expand_set(s: &str) -> String {
-    let s = s.replace("[:upper:]", "A-Z").replace("[:lower:]", "a-z").replace("[:digit:]", "0-9").replace("[:space:]", " \t\n").replace("\\n", "\n").replace("\\t", "\t");
+    let s = s
+        .replace("[:upper:]", "A-Z")
+        .replace("[:lower:]", "a-z")
+        .replace("[:digit:]", "0-9")
+        .replace("[:space:]", " \t\n")
+        .replace("\\n", "\n")
+        .replace("\\t", "\t");
     let c: Vec<char> = s.chars().collect();
     let mut out = String::new();
     let mut i = 0;
@@ -389,7 +417,9 @@ fn cut(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, ou
         i += 1;
     }
     let Some(list) = fields.or(chars) else {
-        out.err("cut: you must specify a list of bytes, characters, or fields\nTry 'cut --help' for more information.\n");
+        out.err(
+            "cut: you must specify a list of bytes, characters, or fields\nTry 'cut --help' for more information.\n",
+        );
         return 1;
     };
     let wanted = |n: usize| {
@@ -414,7 +444,12 @@ fn cut(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, ou
 }
 
 /// `sed [-i] [-e] 's/FROM/TO/[g]' [FILE...]` (FROM literal, `^`/`$` anchors), and `/PAT/d`.
-fn sed(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, write: &mut dyn FnMut(&str, &str), out: &mut Output) -> i32 {
+fn sed(
+    args: &[&str],
+    input: &dyn Fn(&[&str], &mut Output) -> Option<String>,
+    write: &mut dyn FnMut(&str, &str),
+    out: &mut Output,
+) -> i32 {
     let in_place = args.iter().any(|a| a.starts_with("-i"));
     let rest: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
     let Some((script, files)) = rest.split_first() else {
@@ -464,7 +499,10 @@ fn sed_line(script: &str, line: &str) -> Result<Option<String>, String> {
         return Ok((!line.contains(pat)).then(|| line.to_string()));
     }
     let Some(rest) = script.strip_prefix('s') else {
-        return Err(format!("sed: -e expression #1, char 1: unknown command: `{}'\n", script.chars().next().unwrap_or(' ')));
+        return Err(format!(
+            "sed: -e expression #1, char 1: unknown command: `{}'\n",
+            script.chars().next().unwrap_or(' ')
+        ));
     };
     let mut it = rest.chars();
     let Some(d) = it.next() else { return Err("sed: -e expression #1, char 1: unterminated `s' command\n".into()) };
@@ -613,7 +651,10 @@ mod tests {
         assert_eq!(go(&["grep", "-C1", "c"], text), ("b\nc\nd\n".into(), 0));
         assert_eq!(go(&["grep", "-E", "a|g"], text), ("a\ng\n".into(), 0));
         assert_eq!(go(&["grep", "-A", "x", "a"], text), ("grep: x: invalid context length argument\n".into(), 2));
-        assert_eq!(go(&["grep", "-A5", "Events"], "Name: web-0\nEvents:\n  Type  Reason\n"), ("Events:\n  Type  Reason\n".into(), 0));
+        assert_eq!(
+            go(&["grep", "-A5", "Events"], "Name: web-0\nEvents:\n  Type  Reason\n"),
+            ("Events:\n  Type  Reason\n".into(), 0)
+        );
     }
 
     fn more(line: &[&str], stdin: &str) -> (String, i32) {

@@ -6,6 +6,7 @@
 //! Nothing here decides anything: every status, record and link is what `kubectl` or
 //! `nslookup` would show at this moment. The yew diagram draws it; native tests read it.
 
+use crate::collections::VecMap;
 use crate::kubectl::tables;
 use crate::sim::dns::{self, Answer, QType, Record};
 use crate::sim::labels::Selector;
@@ -13,7 +14,6 @@ use crate::sim::system::is_system_namespace;
 use crate::sim::{obj, Kind, ObjKey, Sim};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde_json::Value;
-use crate::collections::VecMap;
 
 /// How a pod card is coloured: the stage its STATUS text belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,17 +151,26 @@ fn stage(status: &str, o: &Value) -> Stage {
 /// Splits a pod name into the owner's stem and what its controller generated.
 fn name_parts(sim: &Sim, o: &Value) -> Vec<(String, Part)> {
     let name = obj::name(o).to_string();
-    let owner = obj::controller_ref(o).map(|r| (obj::str_at(r, "/kind").unwrap_or(""), obj::str_at(r, "/name").unwrap_or("")));
+    let owner =
+        obj::controller_ref(o).map(|r| (obj::str_at(r, "/kind").unwrap_or(""), obj::str_at(r, "/name").unwrap_or("")));
     match owner {
         Some(("StatefulSet", sts)) if name.len() > sts.len() + 1 && name.starts_with(sts) => {
             vec![(format!("{sts}-"), Part::Stem), (name[sts.len() + 1..].to_string(), Part::Ordinal)]
         }
         Some(("ReplicaSet", rs)) if name.len() > rs.len() + 1 && name.starts_with(rs) => {
             let random = name[rs.len() + 1..].to_string();
-            let deploy = sim.get(Kind::ReplicaSet, obj::namespace(o), rs).and_then(|r| obj::controller_ref(r)).and_then(|r| obj::str_at(r, "/name")).map(String::from);
+            let deploy = sim
+                .get(Kind::ReplicaSet, obj::namespace(o), rs)
+                .and_then(|r| obj::controller_ref(r))
+                .and_then(|r| obj::str_at(r, "/name"))
+                .map(String::from);
             match deploy {
                 Some(d) if rs.len() > d.len() + 1 && rs.starts_with(d.as_str()) => {
-                    vec![(format!("{d}-"), Part::Stem), (format!("{}-", &rs[d.len() + 1..]), Part::Hash), (random, Part::Random)]
+                    vec![
+                        (format!("{d}-"), Part::Stem),
+                        (format!("{}-", &rs[d.len() + 1..]), Part::Hash),
+                        (random, Part::Random),
+                    ]
                 }
                 _ => vec![(format!("{rs}-"), Part::Stem), (random, Part::Random)],
             }
@@ -181,14 +190,23 @@ fn pod_card(sim: &Sim, o: &Value) -> PodCard {
         status,
         ip: obj::str_at(o, "/status/podIP").unwrap_or("").to_string(),
         node: obj::str_at(o, "/spec/nodeName").map(String::from),
-        claims: obj::arr_at(o, "/spec/volumes").iter().filter_map(|v| obj::str_at(v, "/persistentVolumeClaim/claimName").map(String::from)).collect(),
+        claims: obj::arr_at(o, "/spec/volumes")
+            .iter()
+            .filter_map(|v| obj::str_at(v, "/persistentVolumeClaim/claimName").map(String::from))
+            .collect(),
     }
 }
 
 /// The node a local volume lives on, from its node affinity.
 fn volume_node(pv: &Value) -> Option<String> {
     let terms = obj::arr_at(pv, "/spec/nodeAffinity/required/nodeSelectorTerms");
-    terms.iter().flat_map(|t| obj::arr_at(t, "/matchExpressions").iter()).find(|e| obj::str_at(e, "/key") == Some("kubernetes.io/hostname")).and_then(|e| obj::arr_at(e, "/values").first()).and_then(Value::as_str).map(String::from)
+    terms
+        .iter()
+        .flat_map(|t| obj::arr_at(t, "/matchExpressions").iter())
+        .find(|e| obj::str_at(e, "/key") == Some("kubernetes.io/hostname"))
+        .and_then(|e| obj::arr_at(e, "/values").first())
+        .and_then(Value::as_str)
+        .map(String::from)
 }
 
 /// The DNS records a Service has: what CoreDNS answers now (lit), and, for a headless
@@ -211,7 +229,12 @@ fn service_records(sim: &Sim, svc: &Value) -> Vec<DnsRecord> {
         if let Answer::Records(rs) = dns::lookup(sim, &q, QType::Srv) {
             for r in rs {
                 if let Record::Srv { name, priority, weight, port, target } = r {
-                    out.push(DnsRecord { name, ty: "SRV", value: format!("{priority} {weight} {port} {target}"), lit: true });
+                    out.push(DnsRecord {
+                        name,
+                        ty: "SRV",
+                        value: format!("{priority} {weight} {port} {target}"),
+                        lit: true,
+                    });
                 }
             }
         }
@@ -219,9 +242,14 @@ fn service_records(sim: &Sim, svc: &Value) -> Vec<DnsRecord> {
     let headless = obj::str_at(svc, "/spec/clusterIP") == Some("None");
     if headless {
         // Per-pod names (`web-0.nginx...`) are published for pods the Service selects.
-        let selector: VecMap<String, String> = svc.pointer("/spec/selector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect()).unwrap_or_default();
+        let selector: VecMap<String, String> = svc
+            .pointer("/spec/selector")
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
+            .unwrap_or_default();
         if !selector.is_empty() {
-            let sel = Selector::parse(&selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")).unwrap_or(Selector(Vec::new()));
+            let sel = Selector::parse(&selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","))
+                .unwrap_or(Selector(Vec::new()));
             for (_, p) in sim.store.list(Kind::Pod, Some(ns)) {
                 if !sel.matches_labels_of(p) || obj::str_at(p, "/spec/subdomain") != Some(obj::name(svc)) {
                     continue;
@@ -240,7 +268,25 @@ fn service_records(sim: &Sim, svc: &Value) -> Vec<DnsRecord> {
 
 /// The diagram of the cluster as it is now.
 pub fn diagram(sim: &Sim) -> Diagram {
-    let mut lanes: Vec<Lane> = sim.store.list(Kind::Node, None).map(|(_, n)| Lane { node: obj::name(n).to_string(), role: if obj::label(n, "node-role.kubernetes.io/control-plane").is_some() { "control-plane".into() } else { "worker".into() }, ip: obj::arr_at(n, "/status/addresses").iter().find(|a| obj::str_at(a, "/type") == Some("InternalIP")).and_then(|a| obj::str_at(a, "/address")).unwrap_or("").to_string(), pods: Vec::new() }).collect();
+    let mut lanes: Vec<Lane> = sim
+        .store
+        .list(Kind::Node, None)
+        .map(|(_, n)| Lane {
+            node: obj::name(n).to_string(),
+            role: if obj::label(n, "node-role.kubernetes.io/control-plane").is_some() {
+                "control-plane".into()
+            } else {
+                "worker".into()
+            },
+            ip: obj::arr_at(n, "/status/addresses")
+                .iter()
+                .find(|a| obj::str_at(a, "/type") == Some("InternalIP"))
+                .and_then(|a| obj::str_at(a, "/address"))
+                .unwrap_or("")
+                .to_string(),
+            pods: Vec::new(),
+        })
+        .collect();
     let mut unscheduled = Vec::new();
     let mut mounts: VecMap<(String, String), String> = VecMap::new();
     // The cluster's own pods (kube-system, local-path-storage) are left out: the lanes show
@@ -260,7 +306,9 @@ pub fn diagram(sim: &Sim) -> Diagram {
         for (_, o) in sim.store.list(kind, None).filter(|(k, _)| !is_system_namespace(&k.ns)) {
             let row = tables::row(sim, kind, o, false);
             let ready = match kind {
-                Kind::ReplicaSet => format!("{}/{}", row.get(3).cloned().unwrap_or_default(), row.get(1).cloned().unwrap_or_default()),
+                Kind::ReplicaSet => {
+                    format!("{}/{}", row.get(3).cloned().unwrap_or_default(), row.get(1).cloned().unwrap_or_default())
+                }
                 _ => row.get(1).cloned().unwrap_or_default(),
             };
             controllers.push(ControllerCard { key: key_of(kind, o), ready });
@@ -277,15 +325,34 @@ pub fn diagram(sim: &Sim) -> Diagram {
         }
         disks.push(Disk {
             phase: obj::str_at(c, "/status/phase").unwrap_or("Pending").to_string(),
-            capacity: obj::str_at(c, "/status/capacity/storage").or_else(|| obj::str_at(c, "/spec/resources/requests/storage")).unwrap_or("").to_string(),
-            node: pv.and_then(volume_node).or_else(|| obj::annotation(c, "volume.kubernetes.io/selected-node").map(String::from)),
+            capacity: obj::str_at(c, "/status/capacity/storage")
+                .or_else(|| obj::str_at(c, "/spec/resources/requests/storage"))
+                .unwrap_or("")
+                .to_string(),
+            node: pv
+                .and_then(volume_node)
+                .or_else(|| obj::annotation(c, "volume.kubernetes.io/selected-node").map(String::from)),
             used_by: mounts.get(&(key.ns.clone(), key.name.clone())).cloned(),
             claim: key,
             volume,
         });
     }
-    let loose_volumes = sim.store.list(Kind::PersistentVolume, None).filter(|(_, v)| !held.iter().any(|h| h == obj::name(v))).map(|(_, v)| (obj::name(v).to_string(), obj::str_at(v, "/status/phase").unwrap_or("").to_string())).collect();
-    let services = sim.store.list(Kind::Service, None).filter(|(k, _)| !is_system_namespace(&k.ns)).map(|(_, s)| ServiceCard { key: key_of(Kind::Service, s), cluster_ip: obj::str_at(s, "/spec/clusterIP").unwrap_or("").to_string(), records: service_records(sim, s) }).collect();
+    let loose_volumes = sim
+        .store
+        .list(Kind::PersistentVolume, None)
+        .filter(|(_, v)| !held.iter().any(|h| h == obj::name(v)))
+        .map(|(_, v)| (obj::name(v).to_string(), obj::str_at(v, "/status/phase").unwrap_or("").to_string()))
+        .collect();
+    let services = sim
+        .store
+        .list(Kind::Service, None)
+        .filter(|(k, _)| !is_system_namespace(&k.ns))
+        .map(|(_, s)| ServiceCard {
+            key: key_of(Kind::Service, s),
+            cluster_ip: obj::str_at(s, "/spec/clusterIP").unwrap_or("").to_string(),
+            records: service_records(sim, s),
+        })
+        .collect();
     Diagram { lanes, unscheduled, controllers, disks, loose_volumes, services, links: links(sim) }
 }
 
@@ -294,7 +361,14 @@ pub fn owner_graph(sim: &Sim) -> DiGraph<ObjKey, Rel> {
     let mut g = DiGraph::new();
     let mut by_uid: VecMap<String, NodeIndex> = VecMap::new();
     let mut by_key: VecMap<ObjKey, NodeIndex> = VecMap::new();
-    let kinds = [Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet, Kind::Pod, Kind::PersistentVolumeClaim, Kind::PersistentVolume];
+    let kinds = [
+        Kind::Deployment,
+        Kind::ReplicaSet,
+        Kind::StatefulSet,
+        Kind::Pod,
+        Kind::PersistentVolumeClaim,
+        Kind::PersistentVolume,
+    ];
     for kind in kinds {
         for (k, o) in sim.store.list(kind, None).filter(|(k, _)| !is_system_namespace(&k.ns)) {
             let i = g.add_node(k.clone());
@@ -312,13 +386,17 @@ pub fn owner_graph(sim: &Sim) -> DiGraph<ObjKey, Rel> {
             }
             if kind == Kind::Pod {
                 for v in obj::arr_at(o, "/spec/volumes") {
-                    if let Some(&c) = obj::str_at(v, "/persistentVolumeClaim/claimName").and_then(|c| by_key.get(&ObjKey::new(Kind::PersistentVolumeClaim, &k.ns, c))) {
+                    if let Some(&c) = obj::str_at(v, "/persistentVolumeClaim/claimName")
+                        .and_then(|c| by_key.get(&ObjKey::new(Kind::PersistentVolumeClaim, &k.ns, c)))
+                    {
                         g.add_edge(me, c, Rel::Mounts);
                     }
                 }
             }
             if kind == Kind::PersistentVolumeClaim {
-                if let Some(&v) = obj::str_at(o, "/spec/volumeName").and_then(|v| by_key.get(&ObjKey::new(Kind::PersistentVolume, "", v))) {
+                if let Some(&v) = obj::str_at(o, "/spec/volumeName")
+                    .and_then(|v| by_key.get(&ObjKey::new(Kind::PersistentVolume, "", v)))
+                {
                     g.add_edge(me, v, Rel::Binds);
                 }
             }
@@ -336,7 +414,12 @@ fn links(sim: &Sim) -> Vec<(ObjKey, ObjKey, Rel)> {
 pub fn events(sim: &Sim) -> (Vec<String>, Vec<Vec<String>>) {
     let headers = tables::headers(Kind::Event, false, sim);
     let mut evs: Vec<&Value> = sim.store.list(Kind::Event, None).map(|(_, e)| e).collect();
-    crate::sort::sort_by_key(&mut evs, |e| (obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string(), obj::str_at(e, "/metadata/resourceVersion").and_then(|r| r.parse::<u64>().ok()).unwrap_or(0)));
+    crate::sort::sort_by_key(&mut evs, |e| {
+        (
+            obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string(),
+            obj::str_at(e, "/metadata/resourceVersion").and_then(|r| r.parse::<u64>().ok()).unwrap_or(0),
+        )
+    });
     (headers, evs.into_iter().map(|e| tables::row(sim, Kind::Event, e, false)).collect())
 }
 
@@ -378,7 +461,13 @@ mod tests {
         assert_eq!(w0.status, "Running");
         assert!(w0.ip.starts_with("172.16."));
         let svc = d.services.iter().find(|s| s.key.name == "nginx").unwrap();
-        assert!(svc.records.iter().any(|r| r.ty == "SRV" && r.lit && r.value.ends_with("web-1.nginx.default.svc.cluster.local.")), "{:?}", svc.records);
+        assert!(
+            svc.records
+                .iter()
+                .any(|r| r.ty == "SRV" && r.lit && r.value.ends_with("web-1.nginx.default.svc.cluster.local.")),
+            "{:?}",
+            svc.records
+        );
         let disk = d.disks.iter().find(|x| x.claim.name == "www-web-0").unwrap();
         assert_eq!(disk.phase, "Bound");
         assert_eq!(disk.used_by.as_deref(), Some("web-0"));
@@ -402,7 +491,11 @@ mod tests {
             assert_eq!(parts, vec![Part::Stem, Part::Hash, Part::Random], "{:?}", p.name_parts);
             assert_eq!(p.name_parts[2].0.len(), 5);
         }
-        assert!(d.controllers.iter().any(|c| c.key.kind == Kind::ReplicaSet && c.ready == "3/3"), "{:?}", d.controllers);
+        assert!(
+            d.controllers.iter().any(|c| c.key.kind == Kind::ReplicaSet && c.ready == "3/3"),
+            "{:?}",
+            d.controllers
+        );
     }
 
     #[test]

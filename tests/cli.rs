@@ -48,7 +48,9 @@ fn unreadable_script_is_the_only_failure() {
 fn a_profile_changes_the_cluster() {
     let p = script("profile", "kubectl get nodes\nkubectl apply -f web.yaml\nkubectl delete svc nginx\n");
     let prof = p.with_file_name("profile.yaml");
-    let text = kubelab::sim::profile::DEFAULT_PROFILE_YAML.replace("kubernetesVersion: 1.26.5", "kubernetesVersion: 1.34.1").replace("- {name: k8s-w3, role: worker, ip: 192.168.10.103, podCidr: 172.16.197.0/24}\n", "");
+    let text = kubelab::sim::profile::DEFAULT_PROFILE_YAML
+        .replace("kubernetesVersion: 1.26.5", "kubernetesVersion: 1.34.1")
+        .replace("- {name: k8s-w3, role: worker, ip: 192.168.10.103, podCidr: 172.16.197.0/24}\n", "");
     std::fs::write(&prof, text).unwrap();
     let out = kubelab().args(["replay", p.to_str().unwrap(), "--profile", prof.to_str().unwrap()]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();

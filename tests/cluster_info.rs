@@ -37,7 +37,10 @@ Server Version: version.Info{Major:\"1\", Minor:\"26\", GitVersion:\"v1.26.5\", 
     let json = run(&mut s, "kubectl version -o json").0;
     assert!(json.starts_with("{\n  \"clientVersion\": {\n    \"major\": \"1\",\n    \"minor\": \"26\",\n    \"gitVersion\": \"v1.26.5\",\n"), "{json}");
     assert!(json.ends_with("    \"platform\": \"linux/amd64\"\n  }\n}\n"), "{json}");
-    assert_eq!(run(&mut s, "kubectl version -o xml"), (String::new(), "error: --output must be 'yaml' or 'json'\n".into(), 1));
+    assert_eq!(
+        run(&mut s, "kubectl version -o xml"),
+        (String::new(), "error: --output must be 'yaml' or 'json'\n".into(), 1)
+    );
 }
 
 #[test]
@@ -65,7 +68,10 @@ fn config_is_kubeadms_admin_kubeconfig() {
     let view = run(&mut s, "kubectl config view").0;
     assert!(view.starts_with("apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: https://192.168.10.10:6443\n  name: kubernetes\n"), "{view}");
     assert!(view.ends_with("users:\n- name: kubernetes-admin\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED\n"), "{view}");
-    assert_eq!(run(&mut s, "kubectl config use-context other"), (String::new(), "error: no context exists with the name: \"other\"\n".into(), 1));
+    assert_eq!(
+        run(&mut s, "kubectl config use-context other"),
+        (String::new(), "error: no context exists with the name: \"other\"\n".into(), 1)
+    );
 }
 
 #[test]
@@ -73,8 +79,14 @@ fn api_resources_sorts_by_group_then_name_and_filters() {
     let mut s = session();
     let all = run(&mut s, "kubectl api-resources").0;
     let lines: Vec<&str> = all.lines().collect();
-    assert_eq!(lines[0], "NAME                              SHORTNAMES   APIVERSION                             NAMESPACED   KIND");
-    assert_eq!(lines[1], "bindings                                       v1                                     true         Binding");
+    assert_eq!(
+        lines[0],
+        "NAME                              SHORTNAMES   APIVERSION                             NAMESPACED   KIND"
+    );
+    assert_eq!(
+        lines[1],
+        "bindings                                       v1                                     true         Binding"
+    );
     assert_eq!(lines.len(), 56);
     assert_eq!(lines[55], "volumeattachments                              storage.k8s.io/v1                      false        VolumeAttachment");
     // The columns are as wide as the rows that are printed.
@@ -82,7 +94,10 @@ fn api_resources_sorts_by_group_then_name_and_filters() {
         run(&mut s, "kubectl api-resources --api-group=apps --namespaced=true").0,
         "NAME                  SHORTNAMES   APIVERSION   NAMESPACED   KIND\ncontrollerrevisions                apps/v1      true         ControllerRevision\ndaemonsets            ds           apps/v1      true         DaemonSet\ndeployments           deploy       apps/v1      true         Deployment\nreplicasets           rs           apps/v1      true         ReplicaSet\nstatefulsets          sts          apps/v1      true         StatefulSet\n"
     );
-    assert_eq!(run(&mut s, "kubectl api-resources -o name --api-group=apps").0.lines().next(), Some("controllerrevisions.apps"));
+    assert_eq!(
+        run(&mut s, "kubectl api-resources -o name --api-group=apps").0.lines().next(),
+        Some("controllerrevisions.apps")
+    );
 }
 
 /// `kubectl events` (event_printer.go): oldest first, the object as `Kind/name`, nothing found
@@ -128,14 +143,22 @@ fn get_events_shows_the_last_time_and_kubectl_events_the_count() {
 fn set_context_namespace_changes_where_commands_go() {
     let mut s = session();
     run(&mut s, "kubectl create ns db");
-    assert_eq!(run(&mut s, "kubectl config set-context --current --namespace=db").0, "Context \"kubernetes-admin@kubernetes\" modified.\n");
+    assert_eq!(
+        run(&mut s, "kubectl config set-context --current --namespace=db").0,
+        "Context \"kubernetes-admin@kubernetes\" modified.\n"
+    );
     assert_eq!(run(&mut s, "kubectl config get-contexts").0, "CURRENT   NAME                          CLUSTER      AUTHINFO           NAMESPACE\n*         kubernetes-admin@kubernetes   kubernetes   kubernetes-admin   db\n");
     run(&mut s, "kubectl apply -f web.yaml");
     assert!(s.sim.get(kubelab::sim::Kind::StatefulSet, "db", "web").is_some());
     assert_eq!(run(&mut s, "kubectl get sts -n default").1, "No resources found in default namespace.\n");
     assert!(run(&mut s, "kubectl get sts").0.starts_with("NAME   READY"));
-    assert!(run(&mut s, "kubectl config view").0.contains("    cluster: kubernetes\n    namespace: db\n    user: kubernetes-admin\n"));
-    assert_eq!(run(&mut s, "kubectl config set-context --namespace=x").1, "error: you must specify a non-empty context name or --current\n");
+    assert!(run(&mut s, "kubectl config view")
+        .0
+        .contains("    cluster: kubernetes\n    namespace: db\n    user: kubernetes-admin\n"));
+    assert_eq!(
+        run(&mut s, "kubectl config set-context --namespace=x").1,
+        "error: you must specify a non-empty context name or --current\n"
+    );
     run(&mut s, "kubectl config set-context --current --namespace=");
     assert_eq!(run(&mut s, "kubectl get sts").1, "No resources found in default namespace.\n");
 }
@@ -150,8 +173,14 @@ fn config_jsonpath_set_env_refusals_and_a_missing_node() {
     assert_eq!(run(&mut s, "kubectl config view -o jsonpath='{..namespace}'").0, "default");
     run(&mut s, "kubectl create deployment web --image=nginx");
     run(&mut s, "kubectl set env deploy/web MODE=dev");
-    assert_eq!(run(&mut s, "kubectl set env deploy/web MODE=prod --overwrite=false").1, "error: deployments/web 'MODE' already has a value (dev), and --overwrite is false\n");
-    assert_eq!(run(&mut s, "kubectl set env deploy/web --keys=a").1, "error: when specifying --keys, a configmap or secret must be provided with --from\n");
+    assert_eq!(
+        run(&mut s, "kubectl set env deploy/web MODE=prod --overwrite=false").1,
+        "error: deployments/web 'MODE' already has a value (dev), and --overwrite is false\n"
+    );
+    assert_eq!(
+        run(&mut s, "kubectl set env deploy/web --keys=a").1,
+        "error: when specifying --keys, a configmap or secret must be provided with --from\n"
+    );
     s.write_file("lost.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: lost\nspec:\n  nodeName: k8s-w9\n  containers:\n  - name: c\n    image: nginx\n");
     run(&mut s, "kubectl apply -f lost.yaml");
     s.sim.run_until_idle(60_000);

@@ -66,7 +66,13 @@ fn sts(policy: &str) -> String {
 fn added_order(s: &mut Session, f: impl FnOnce(&mut Session)) -> Vec<(String, u64)> {
     let c = s.sim.store.cursor();
     f(s);
-    s.sim.store.events_since(c).iter().filter(|e| e.ty == WatchType::Added && e.key.kind == Kind::Pod).map(|e| (e.key.name.clone(), e.at.ms())).collect()
+    s.sim
+        .store
+        .events_since(c)
+        .iter()
+        .filter(|e| e.ty == WatchType::Added && e.key.kind == Kind::Pod)
+        .map(|e| (e.key.name.clone(), e.at.ms()))
+        .collect()
 }
 
 #[test]
@@ -79,7 +85,11 @@ fn ordered_ready_creates_the_next_pod_only_after_the_previous_is_running_and_rea
     let events: Vec<_> = s.sim.store.events_since(c).iter().filter(|e| e.key.kind == Kind::Pod).cloned().collect();
     for n in 1..3 {
         let created = events.iter().find(|e| e.ty == WatchType::Added && e.key.name == format!("db-{n}")).unwrap().at;
-        let prev_ready = events.iter().find(|e| e.key.name == format!("db-{}", n - 1) && kubelab::sim::kubelet::is_running_and_ready(&e.obj)).unwrap().at;
+        let prev_ready = events
+            .iter()
+            .find(|e| e.key.name == format!("db-{}", n - 1) && kubelab::sim::kubelet::is_running_and_ready(&e.obj))
+            .unwrap()
+            .at;
         assert!(created >= prev_ready, "db-{n} created at {created} before db-{} was ready at {prev_ready}", n - 1);
     }
     // Each claim existed before its pod.
@@ -125,7 +135,10 @@ fn statefulset_pods_get_identity_labels_hostname_and_subdomain() {
     assert_eq!(obj::str_at(&p, "/spec/hostname"), Some("web-1"));
     assert_eq!(obj::str_at(&p, "/spec/subdomain"), Some("nginx"));
     assert_eq!(obj::str_at(&p, "/metadata/generateName"), Some("web-"));
-    let claim = obj::arr_at(&p, "/spec/volumes").iter().find_map(|v| obj::str_at(v, "/persistentVolumeClaim/claimName")).unwrap();
+    let claim = obj::arr_at(&p, "/spec/volumes")
+        .iter()
+        .find_map(|v| obj::str_at(v, "/persistentVolumeClaim/claimName"))
+        .unwrap();
     assert_eq!(claim, "www-web-1");
     let out = run(&mut s, "kubectl get controllerrevisions");
     assert!(out.contains("statefulset.apps/web   1"), "{out}");
@@ -141,7 +154,8 @@ fn scale_down_goes_highest_first_one_at_a_time() {
     run(&mut s, "kubectl scale sts db --replicas=2");
     s.sim.run_until_idle(600_000);
     let evs: Vec<_> = s.sim.store.events_since(c).iter().filter(|e| e.key.kind == Kind::Pod).cloned().collect();
-    let deleted: Vec<(String, u64)> = evs.iter().filter(|e| e.ty == WatchType::Deleted).map(|e| (e.key.name.clone(), e.at.ms())).collect();
+    let deleted: Vec<(String, u64)> =
+        evs.iter().filter(|e| e.ty == WatchType::Deleted).map(|e| (e.key.name.clone(), e.at.ms())).collect();
     assert_eq!(deleted.iter().map(|d| d.0.as_str()).collect::<Vec<_>>(), ["db-4", "db-3", "db-2"]);
     for w in deleted.windows(2) {
         let next_term = evs.iter().find(|e| e.key.name == w[1].0 && obj::is_deleting(&e.obj)).unwrap().at.ms();
@@ -161,7 +175,11 @@ fn a_deleted_statefulset_pod_returns_with_its_name_and_claim_on_its_volume_node(
     s.sim.run_until_idle(600_000);
     let after = pod(&s, "web-0").unwrap();
     assert_ne!(obj::uid(&before), obj::uid(&after));
-    assert_eq!(obj::str_at(&before, "/spec/nodeName"), obj::str_at(&after, "/spec/nodeName"), "local volume pins the node");
+    assert_eq!(
+        obj::str_at(&before, "/spec/nodeName"),
+        obj::str_at(&after, "/spec/nodeName"),
+        "local volume pins the node"
+    );
     let ip = |p: &Value| obj::str_at(p, "/status/podIP").unwrap().to_string();
     assert_ne!(ip(&before), ip(&after), "a new IP, not reused at once");
     assert_eq!(ip(&before).rsplit_once('.').unwrap().0, ip(&after).rsplit_once('.').unwrap().0, "same node block");
@@ -184,7 +202,11 @@ fn orphaned_pods_are_adopted_and_extras_removed_when_the_set_returns() {
     let out = run(&mut s, "kubectl apply -f web.yaml");
     assert_eq!(out, "service/nginx unchanged\nstatefulset.apps/web created\n");
     s.sim.run_until_idle(600_000);
-    assert_eq!(run(&mut s, "kubectl get pods -o name"), "pod/web-0\npod/web-1\n", "web-0 created, web-1 adopted, web-2 removed");
+    assert_eq!(
+        run(&mut s, "kubectl get pods -o name"),
+        "pod/web-0\npod/web-1\n",
+        "web-0 created, web-1 adopted, web-2 removed"
+    );
     assert!(obj::controller_ref(&pod(&s, "web-1").unwrap()).is_some());
 }
 
@@ -192,7 +214,10 @@ fn orphaned_pods_are_adopted_and_extras_removed_when_the_set_returns() {
 fn retention_policy_delete_removes_claims_with_the_set() {
     // StatefulSetAutoDeletePVC is on by default from v1.27.
     let mut s = session_at(1, "1.27.3");
-    s.write_file("db.yaml", &sts("persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Delete\n    whenScaled: Delete"));
+    s.write_file(
+        "db.yaml",
+        &sts("persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Delete\n    whenScaled: Delete"),
+    );
     run(&mut s, "kubectl apply -f db.yaml");
     s.sim.run_until_idle(600_000);
     run(&mut s, "kubectl scale sts db --replicas=2");
@@ -215,7 +240,10 @@ fn volumes_wait_for_the_first_consumer_and_are_named_after_the_claim() {
     let out = run(&mut s, "kubectl get pvc c");
     assert!(out.contains("c      Pending                                      local-path     60s"), "{out}");
     let out = run(&mut s, "kubectl describe pvc c");
-    assert!(out.contains("WaitForFirstConsumer") && out.contains("waiting for first consumer to be created before binding"), "{out}");
+    assert!(
+        out.contains("WaitForFirstConsumer") && out.contains("waiting for first consumer to be created before binding"),
+        "{out}"
+    );
     s.write_file("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.21\n    volumeMounts:\n    - name: v\n      mountPath: /v\n  volumes:\n  - name: v\n    persistentVolumeClaim:\n      claimName: c\n");
     run(&mut s, "kubectl apply -f pod.yaml");
     s.sim.run_until_idle(600_000);
@@ -236,11 +264,21 @@ fn volumes_wait_for_the_first_consumer_and_are_named_after_the_claim() {
 #[test]
 fn unknown_images_back_off_as_the_kubelet_does() {
     let mut s = session(1);
-    s.write_file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: c\n    image: nginx:1.99\n");
+    s.write_file(
+        "p.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: c\n    image: nginx:1.99\n",
+    );
     run(&mut s, "kubectl apply -f p.yaml");
     let c = s.sim.store.cursor();
     s.sim.run_until(kubelab::sim::SimTime(s.sim.now().ms() + 120_000));
-    let statuses: Vec<(String, u64)> = s.sim.store.events_since(c).iter().filter(|e| e.key.kind == Kind::Pod).map(|e| (kubelab::kubectl::tables::pod_status(&s.sim, &e.obj).1, e.at.ms())).collect();
+    let statuses: Vec<(String, u64)> = s
+        .sim
+        .store
+        .events_since(c)
+        .iter()
+        .filter(|e| e.key.kind == Kind::Pod)
+        .map(|e| (kubelab::kubectl::tables::pod_status(&s.sim, &e.obj).1, e.at.ms()))
+        .collect();
     let seq: Vec<&str> = statuses.iter().map(|(s, _)| s.as_str()).collect();
     assert!(seq.windows(2).any(|w| w == ["ErrImagePull", "ImagePullBackOff"]), "{seq:?}");
     // Back-off between pulls doubles: 10 s, 20 s, 40 s.
@@ -277,7 +315,10 @@ fn deployment_names_replicasets_by_template_hash_and_pods_randomly() {
     let names: Vec<&str> = t.lines().filter(|l| l.contains('/')).filter(|l| !l.starts_with('$')).collect();
     let rs = names.iter().find(|n| n.starts_with("replicaset.apps/")).unwrap().trim_start_matches("replicaset.apps/");
     let hash = rs.strip_prefix("deploy-").unwrap();
-    assert!((1..=10).contains(&hash.len()) && hash.chars().all(|c| "456789bcdf".contains(c)) && !hash.starts_with('4'), "{hash}");
+    assert!(
+        (1..=10).contains(&hash.len()) && hash.chars().all(|c| "456789bcdf".contains(c)) && !hash.starts_with('4'),
+        "{hash}"
+    );
     let pods: Vec<&str> = names.iter().filter_map(|n| n.strip_prefix("pod/")).collect();
     assert_eq!(pods.len(), 3);
     for p in &pods {
@@ -302,12 +343,18 @@ fn deployment_replaces_deleted_pods_under_new_names_and_rolls_back_to_the_old_re
     assert!(!after.contains(&first), "{after}");
     let rs1 = run(&mut s, "kubectl get rs -o name");
     // During the rollout the ReplicaSets' replicas add up to at most replicas + maxSurge (3 + 1).
-    let mut sizes: std::collections::BTreeMap<String, i64> = s.sim.store.list(Kind::ReplicaSet, Some("default")).map(|(k, r)| (k.name.clone(), obj::i64_at(r, "/spec/replicas").unwrap_or(0))).collect();
+    let mut sizes: std::collections::BTreeMap<String, i64> = s
+        .sim
+        .store
+        .list(Kind::ReplicaSet, Some("default"))
+        .map(|(k, r)| (k.name.clone(), obj::i64_at(r, "/spec/replicas").unwrap_or(0)))
+        .collect();
     let c = s.sim.store.cursor();
     run(&mut s, "kubectl patch deploy deploy -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.23\"}]}}}}'");
     s.sim.run_until_idle(600_000);
     let mut most = 0;
-    for e in s.sim.store.events_since(c).iter().filter(|e| e.key.kind == Kind::ReplicaSet && e.ty != WatchType::Deleted) {
+    for e in s.sim.store.events_since(c).iter().filter(|e| e.key.kind == Kind::ReplicaSet && e.ty != WatchType::Deleted)
+    {
         sizes.insert(e.key.name.clone(), obj::i64_at(&e.obj, "/spec/replicas").unwrap_or(0));
         most = most.max(sizes.values().sum::<i64>());
     }
@@ -319,7 +366,10 @@ fn deployment_replaces_deleted_pods_under_new_names_and_rolls_back_to_the_old_re
     let rs_after = run(&mut s, "kubectl get rs");
     assert_eq!(rs_after.lines().count(), 3, "rolling back re-uses the first ReplicaSet: {rs_after}");
     let first_rs = rs1.trim().trim_start_matches("replicaset.apps/");
-    assert!(rs_after.lines().any(|l| l.starts_with(first_rs) && l.split_whitespace().nth(1) == Some("3")), "{rs_after}");
+    assert!(
+        rs_after.lines().any(|l| l.starts_with(first_rs) && l.split_whitespace().nth(1) == Some("3")),
+        "{rs_after}"
+    );
     let d = s.sim.get(Kind::Deployment, "default", "deploy").unwrap();
     assert_eq!(obj::annotation(d, "deployment.kubernetes.io/revision"), Some("3"));
 }
@@ -333,10 +383,16 @@ fn services_get_cluster_ips_from_the_range_and_endpoints_list_ready_pods_only() 
     let ip = out.lines().nth(1).unwrap().split_whitespace().nth(2).unwrap().to_string();
     assert!(ip.starts_with("10.200.1."), "{out}");
     // While web-0 is still starting, the endpoints have no ready address.
-    assert!(run(&mut s, "kubectl get ep nginx").contains("<none>") || run(&mut s, "kubectl get ep nginx").lines().count() == 1);
+    assert!(
+        run(&mut s, "kubectl get ep nginx").contains("<none>")
+            || run(&mut s, "kubectl get ep nginx").lines().count() == 1
+    );
     s.sim.run_until_idle(600_000);
     let out = run(&mut s, "kubectl get ep front");
-    assert!(out.contains(":80,") && out.lines().nth(1).unwrap().matches(":80").count() == 2, "targetPort by name resolves to 80: {out}");
+    assert!(
+        out.contains(":80,") && out.lines().nth(1).unwrap().matches(":80").count() == 2,
+        "targetPort by name resolves to 80: {out}"
+    );
     let out = run(&mut s, "kubectl get svc nginx");
     assert!(out.contains("None"), "{out}");
 }
@@ -371,7 +427,10 @@ fn newer_kubelets_report_completed_while_terminating() {
     cfg.profile.kubernetes_version = "1.31.0".into();
     let t = {
         let mut s = Session::new(cfg).with_loader(common::files_loader());
-        kubelab::replay::run_script(&mut s, "kubectl apply -f web.yaml\n@sleep 60s\nkubectl scale sts web --replicas=1 && kubectl get pods -w\n")
+        kubelab::replay::run_script(
+            &mut s,
+            "kubectl apply -f web.yaml\n@sleep 60s\nkubectl scale sts web --replicas=1 && kubectl get pods -w\n",
+        )
     };
     let web1: Vec<&str> = t.lines().filter(|l| l.starts_with("web-1")).collect();
     // Reference §7 item 17: `1/1 Terminating`, `0/1 Completed`, then the DELETED event repeats it.
@@ -391,7 +450,8 @@ fn endpoints_sort_addresses_by_their_text() {
     run(&mut s, "kubectl scale sts web --replicas=4");
     s.sim.run_until_idle(600_000);
     let ep = s.sim.get(Kind::Endpoints, "default", "nginx").cloned().unwrap();
-    let ips: Vec<String> = obj::arr_at(&ep, "/subsets/0/addresses").iter().map(|a| obj::str_at(a, "/ip").unwrap().to_string()).collect();
+    let ips: Vec<String> =
+        obj::arr_at(&ep, "/subsets/0/addresses").iter().map(|a| obj::str_at(a, "/ip").unwrap().to_string()).collect();
     assert_eq!(ips.len(), 4);
     let numeric = |ip: &String| ip.split('.').map(|p| p.parse::<u32>().unwrap()).collect::<Vec<_>>();
     let mut by_text = ips.clone();
@@ -420,11 +480,19 @@ fn a_stuck_rollout_exceeds_its_progress_deadline() {
     assert_eq!(out.stderr(), "error: timed out waiting for the condition\n");
     let progressing = |s: &Session| -> (String, String) {
         let d = s.sim.get(Kind::Deployment, "default", "web").unwrap();
-        let c = obj::arr_at(d, "/status/conditions").iter().find(|c| obj::str_at(c, "/type") == Some("Progressing")).unwrap().clone();
+        let c = obj::arr_at(d, "/status/conditions")
+            .iter()
+            .find(|c| obj::str_at(c, "/type") == Some("Progressing"))
+            .unwrap()
+            .clone();
         (obj::str_at(&c, "/status").unwrap().to_string(), obj::str_at(&c, "/reason").unwrap().to_string())
     };
     s.sim.advance(540_000);
-    assert_eq!(progressing(&s), ("True".to_string(), "ReplicaSetUpdated".to_string()), "not yet 600 s without progress");
+    assert_eq!(
+        progressing(&s),
+        ("True".to_string(), "ReplicaSetUpdated".to_string()),
+        "not yet 600 s without progress"
+    );
     s.sim.advance(120_000);
     assert_eq!(progressing(&s), ("False".to_string(), "ProgressDeadlineExceeded".to_string()));
     let (out, code) = s.run_line("kubectl rollout status deploy/web");
@@ -445,9 +513,18 @@ fn rollout_history_shows_change_causes_and_a_revisions_template() {
     run(&mut s, "kubectl set image deploy/web nginx=nginx:1.26");
     run(&mut s, "kubectl annotate deploy web kubernetes.io/change-cause=\"image 1.26\"");
     s.sim.run_until_idle(120_000);
-    assert_eq!(run(&mut s, "kubectl rollout history deploy/web"), "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         image 1.26\n\n");
+    assert_eq!(
+        run(&mut s, "kubectl rollout history deploy/web"),
+        "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         image 1.26\n\n"
+    );
     let out = run(&mut s, "kubectl rollout history deploy/web --revision=2");
-    let hash = s.sim.store.list(Kind::ReplicaSet, Some("default")).find(|(_, r)| obj::annotation(r, "deployment.kubernetes.io/revision") == Some("2")).map(|(k, _)| k.name.trim_start_matches("web-").to_string()).unwrap();
+    let hash = s
+        .sim
+        .store
+        .list(Kind::ReplicaSet, Some("default"))
+        .find(|(_, r)| obj::annotation(r, "deployment.kubernetes.io/revision") == Some("2"))
+        .map(|(k, _)| k.name.trim_start_matches("web-").to_string())
+        .unwrap();
     assert_eq!(
         out,
         format!("deployment.apps/web with revision #2\nPod Template:\n  Labels:\tapp=web\n\tpod-template-hash={hash}\n  Annotations:\tkubernetes.io/change-cause: image 1.26\n  Containers:\n   nginx:\n    Image:\tnginx:1.26\n    Port:\t80/TCP\n    Host Port:\t0/TCP\n    Environment:\t<none>\n    Mounts:\t<none>\n  Volumes:\t<none>\n\n")
@@ -467,9 +544,16 @@ fn a_1_26_server_drops_the_fields_of_alpha_features() {
     s.sim.run_until_idle(600_000);
     assert_eq!(run(&mut s, "kubectl get pods -o name"), "pod/db-0\npod/db-1\npod/db-2\n");
     let set = s.sim.get(Kind::StatefulSet, "default", "db").unwrap();
-    assert!(set.pointer("/spec/ordinals").is_none() && set.pointer("/spec/persistentVolumeClaimRetentionPolicy").is_none());
+    assert!(
+        set.pointer("/spec/ordinals").is_none() && set.pointer("/spec/persistentVolumeClaimRetentionPolicy").is_none()
+    );
     run(&mut s, "kubectl patch sts db -p '{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"maxUnavailable\":2}}}}'");
-    assert!(s.sim.get(Kind::StatefulSet, "default", "db").unwrap().pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable").is_none());
+    assert!(s
+        .sim
+        .get(Kind::StatefulSet, "default", "db")
+        .unwrap()
+        .pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable")
+        .is_none());
     run(&mut s, "kubectl scale sts db --replicas=1");
     s.sim.run_until_idle(600_000);
     assert!(s.sim.get(Kind::PersistentVolumeClaim, "default", "data-db-2").is_some(), "claims stay");
@@ -483,9 +567,14 @@ fn a_statefulset_recovers_after_its_claim_is_deleted() {
     let mut s = session(1);
     run(&mut s, "kubectl apply -f web.yaml");
     s.sim.run_until_idle(600_000);
-    let old = obj::str_at(s.sim.get(Kind::PersistentVolumeClaim, "default", "www-web-0").unwrap(), "/metadata/uid").unwrap().to_string();
+    let old = obj::str_at(s.sim.get(Kind::PersistentVolumeClaim, "default", "www-web-0").unwrap(), "/metadata/uid")
+        .unwrap()
+        .to_string();
     run(&mut s, "kubectl delete pvc www-web-0 --wait=false");
-    assert!(obj::is_deleting(s.sim.get(Kind::PersistentVolumeClaim, "default", "www-web-0").unwrap()), "held by pvc-protection");
+    assert!(
+        obj::is_deleting(s.sim.get(Kind::PersistentVolumeClaim, "default", "www-web-0").unwrap()),
+        "held by pvc-protection"
+    );
     run(&mut s, "kubectl delete pod web-0 --wait=false");
     s.sim.run_until_idle(600_000);
     let pvc = s.sim.get(Kind::PersistentVolumeClaim, "default", "www-web-0").expect("a new claim");
@@ -502,7 +591,13 @@ fn the_pulled_event_comes_when_the_pull_ends() {
     run(&mut s, "kubectl run p --image=nginx");
     s.sim.run_until_idle(60_000);
     let events: Vec<Value> = s.sim.store.list(Kind::Event, Some("default")).map(|(_, e)| e.clone()).collect();
-    let at = |reason: &str| events.iter().find(|e| obj::str_at(e, "/reason") == Some(reason)).and_then(|e| obj::str_at(e, "/firstTimestamp").map(String::from)).unwrap();
+    let at = |reason: &str| {
+        events
+            .iter()
+            .find(|e| obj::str_at(e, "/reason") == Some(reason))
+            .and_then(|e| obj::str_at(e, "/firstTimestamp").map(String::from))
+            .unwrap()
+    };
     assert!(at("Pulled") > at("Pulling"), "the pull takes seconds");
     assert_eq!(at("Pulled"), at("Created"));
 }
@@ -518,7 +613,9 @@ fn unschedulable_pods_say_why_in_the_schedulers_words() {
     s.write_file("sel.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: picky\nspec:\n  nodeSelector:\n    disk: ssd\n  containers:\n  - name: c\n    image: nginx\n");
     s.run_line("kubectl apply -f sel.yaml");
     s.sim.run_until_idle(60_000);
-    let msg = |s: &mut Session, pod: &str| s.run_line(&format!("kubectl get events --field-selector involvedObject.name={pod},reason=FailedScheduling -o jsonpath={{.items[0].message}}")).0.stdout();
+    let msg = |s: &mut Session, pod: &str| {
+        s.run_line(&format!("kubectl get events --field-selector involvedObject.name={pod},reason=FailedScheduling -o jsonpath={{.items[0].message}}")).0.stdout()
+    };
     assert_eq!(
         msg(&mut s, "huge"),
         "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu, 3 Insufficient memory. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod.."
@@ -548,7 +645,16 @@ fn restarts_check_the_image_each_time() {
     s.run_line("kubectl run crash2 --image=busybox -- false");
     s.sim.run_until_idle(200_000);
     let count = |s: &Session, pod: &str, message: &str| {
-        s.sim.store.list(kubelab::sim::Kind::Event, Some("default")).map(|(_, e)| e).filter(|e| kubelab::sim::obj::str_at(e, "/involvedObject/name") == Some(pod) && kubelab::sim::obj::str_at(e, "/message") == Some(message)).map(|e| kubelab::sim::obj::i64_at(e, "/count").unwrap_or(0)).sum::<i64>()
+        s.sim
+            .store
+            .list(kubelab::sim::Kind::Event, Some("default"))
+            .map(|(_, e)| e)
+            .filter(|e| {
+                kubelab::sim::obj::str_at(e, "/involvedObject/name") == Some(pod)
+                    && kubelab::sim::obj::str_at(e, "/message") == Some(message)
+            })
+            .map(|e| kubelab::sim::obj::i64_at(e, "/count").unwrap_or(0))
+            .sum::<i64>()
     };
     assert!(count(&s, "crash", "Container image \"busybox:1.36\" already present on machine") >= 3);
     assert!(count(&s, "crash2", "Pulling image \"busybox\"") >= 3);
@@ -564,10 +670,23 @@ fn init_containers_run_first_in_order() {
     s.write_file("myapp.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: myapp-pod\n  labels:\n    app.kubernetes.io/name: MyApp\nspec:\n  containers:\n  - name: myapp-container\n    image: busybox:1.28\n    command: ['sh', '-c', 'echo The app is running! && sleep 3600']\n  initContainers:\n  - name: init-myservice\n    image: busybox:1.28\n    command: ['sh', '-c', \"until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for myservice; sleep 2; done\"]\n  - name: init-mydb\n    image: busybox:1.28\n    command: ['sh', '-c', \"until nslookup mydb.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for mydb; sleep 2; done\"]\n");
     s.run_line("kubectl apply -f myapp.yaml");
     s.sim.advance(30_000);
-    let get = |s: &mut Session| s.run_line("kubectl get -f myapp.yaml --no-headers").0.stdout().split_whitespace().skip(1).take(2).collect::<Vec<_>>().join(" ");
+    let get = |s: &mut Session| {
+        s.run_line("kubectl get -f myapp.yaml --no-headers")
+            .0
+            .stdout()
+            .split_whitespace()
+            .skip(1)
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     assert_eq!(get(&mut s), "0/1 Init:0/2");
     assert!(s.run_line("kubectl logs myapp-pod -c init-myservice").0.stdout().contains("waiting for myservice\n"));
-    assert!(s.run_line("kubectl describe pod myapp-pod").0.stdout().contains("\nInit Containers:\n  init-myservice:\n"));
+    assert!(s
+        .run_line("kubectl describe pod myapp-pod")
+        .0
+        .stdout()
+        .contains("\nInit Containers:\n  init-myservice:\n"));
     s.write_file("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: myservice\nspec:\n  ports:\n  - protocol: TCP\n    port: 80\n    targetPort: 9376\n");
     s.run_line("kubectl apply -f svc.yaml");
     s.sim.advance(10_000);
@@ -579,13 +698,19 @@ fn init_containers_run_first_in_order() {
     assert_eq!(s.run_line("kubectl logs myapp-pod").0.stdout(), "The app is running!\n");
     // Events name the init container as the subobject they are about.
     let wide = s.run_line("kubectl get events -o wide").0.stdout();
-    assert!(wide.lines().any(|l| l.contains("Started container init-mydb") && l.contains("spec.initContainers{init-mydb}")), "{wide}");
+    assert!(
+        wide.lines().any(|l| l.contains("Started container init-mydb") && l.contains("spec.initContainers{init-mydb}")),
+        "{wide}"
+    );
     // Failing init containers.
     s.write_file("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: app\n    image: busybox:1.28\n    command: [sleep, \"3600\"]\n  initContainers:\n  - name: fail\n    image: busybox:1.28\n    command: [sh, -c, 'exit 3']\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: once\nspec:\n  restartPolicy: Never\n  containers:\n  - name: app\n    image: busybox:1.28\n    command: [sleep, \"3600\"]\n  initContainers:\n  - name: fail\n    image: busybox:1.28\n    command: [sh, -c, 'exit 3']\n");
     s.run_line("kubectl apply -f bad.yaml");
     s.sim.advance(60_000);
     let pods = s.run_line("kubectl get pods bad once --no-headers").0.stdout();
-    assert!(pods.lines().any(|l| l.starts_with("bad ") && l.contains("Init:CrashLoopBackOff") && l.contains(" ago)")), "{pods}");
+    assert!(
+        pods.lines().any(|l| l.starts_with("bad ") && l.contains("Init:CrashLoopBackOff") && l.contains(" ago)")),
+        "{pods}"
+    );
     assert_eq!(s.run_line("kubectl logs bad -c fail").0.stdout(), "", "each run its own log");
     assert!(pods.lines().any(|l| l.starts_with("once ") && l.contains("Init:Error")), "{pods}");
 }
@@ -599,7 +724,15 @@ fn failed_pulls_say_whether_the_repository_or_the_tag_is_missing() {
     s.run_line("kubectl run tag --image=nginx:1.999");
     s.sim.run_until_idle(30_000);
     let msg = |s: &mut Session, pod: &str| {
-        s.sim.store.list(kubelab::sim::Kind::Event, Some("default")).map(|(_, e)| e).filter(|e| kubelab::sim::obj::str_at(e, "/involvedObject/name") == Some(pod)).filter_map(|e| kubelab::sim::obj::str_at(e, "/message")).find(|m| m.starts_with("Failed to pull image")).unwrap_or_default().to_string()
+        s.sim
+            .store
+            .list(kubelab::sim::Kind::Event, Some("default"))
+            .map(|(_, e)| e)
+            .filter(|e| kubelab::sim::obj::str_at(e, "/involvedObject/name") == Some(pod))
+            .filter_map(|e| kubelab::sim::obj::str_at(e, "/message"))
+            .find(|m| m.starts_with("Failed to pull image"))
+            .unwrap_or_default()
+            .to_string()
     };
     assert_eq!(msg(&mut s, "typo"), "Failed to pull image \"postgress:15\": rpc error: code = Unknown desc = failed to pull and unpack image \"docker.io/library/postgress:15\": failed to resolve reference \"docker.io/library/postgress:15\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed");
     assert_eq!(msg(&mut s, "tag"), "Failed to pull image \"nginx:1.999\": rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:1.999\": failed to resolve reference \"docker.io/library/nginx:1.999\": docker.io/library/nginx:1.999: not found");
@@ -614,9 +747,15 @@ fn wait_holds_until_the_condition() {
     s.run_line("kubectl apply -f web.yaml");
     let t0 = s.sim.now().ms();
     // The selector picks what exists when the wait begins: only web-0 (OrderedReady).
-    assert_eq!(s.run_line("kubectl wait --for=condition=Ready pod -l app=nginx --timeout=2m").0.stdout(), "pod/web-0 condition met\n");
+    assert_eq!(
+        s.run_line("kubectl wait --for=condition=Ready pod -l app=nginx --timeout=2m").0.stdout(),
+        "pod/web-0 condition met\n"
+    );
     assert!(s.sim.now().ms() > t0 + 5_000, "the wait let the pods start");
-    assert_eq!(s.run_line("kubectl wait --for=jsonpath='{.status.readyReplicas}'=2 statefulset/web").0.stdout(), "statefulset.apps/web condition met\n");
+    assert_eq!(
+        s.run_line("kubectl wait --for=jsonpath='{.status.readyReplicas}'=2 statefulset/web").0.stdout(),
+        "statefulset.apps/web condition met\n"
+    );
     s.run_line("kubectl delete pod web-0 --wait=false");
     assert_eq!(s.run_line("kubectl wait --for=delete pod/web-0").0.stdout(), "pod/web-0 condition met\n");
     let t1 = s.sim.now().ms();
@@ -633,16 +772,38 @@ fn wait_holds_until_the_condition() {
 fn the_system_pods_are_there_and_coredns_is_replaced() {
     let mut s = session(5);
     let all = s.run_line("kubectl get pods -A --no-headers").0.stdout();
-    for name in ["etcd-k8s-m", "kube-apiserver-k8s-m", "kube-controller-manager-k8s-m", "kube-scheduler-k8s-m", "coredns-787d4945fb-", "kube-proxy-", "local-path-provisioner-"] {
-        assert!(all.lines().any(|l| l.split_whitespace().nth(1).is_some_and(|n| n.starts_with(name)) && l.contains(" Running ")), "{name} in {all}");
+    for name in [
+        "etcd-k8s-m",
+        "kube-apiserver-k8s-m",
+        "kube-controller-manager-k8s-m",
+        "kube-scheduler-k8s-m",
+        "coredns-787d4945fb-",
+        "kube-proxy-",
+        "local-path-provisioner-",
+    ] {
+        assert!(
+            all.lines()
+                .any(|l| l.split_whitespace().nth(1).is_some_and(|n| n.starts_with(name)) && l.contains(" Running ")),
+            "{name} in {all}"
+        );
     }
     assert_eq!(all.lines().filter(|l| l.contains(" kube-proxy-")).count(), 4);
     let ep = s.run_line("kubectl get ep kube-dns -n kube-system --no-headers").0.stdout();
     assert!(ep.contains(":53,") && ep.contains(" + 3 more..."), "{ep}");
-    let victim = all.lines().find_map(|l| l.split_whitespace().nth(1).filter(|n| n.starts_with("coredns-"))).unwrap().to_string();
+    let victim = all
+        .lines()
+        .find_map(|l| l.split_whitespace().nth(1).filter(|n| n.starts_with("coredns-")))
+        .unwrap()
+        .to_string();
     s.run_line(&format!("kubectl delete pod -n kube-system {victim}"));
     s.sim.run_until_idle(120_000);
-    let dns: Vec<String> = s.run_line("kubectl get pods -n kube-system -l k8s-app=kube-dns --no-headers").0.stdout().lines().map(String::from).collect();
+    let dns: Vec<String> = s
+        .run_line("kubectl get pods -n kube-system -l k8s-app=kube-dns --no-headers")
+        .0
+        .stdout()
+        .lines()
+        .map(String::from)
+        .collect();
     assert_eq!(dns.len(), 2, "{dns:?}");
     assert!(dns.iter().all(|l| l.contains("1/1") && l.contains("Running") && !l.starts_with(&victim)), "{dns:?}");
 }
@@ -655,9 +816,17 @@ fn limits_default_requests_and_qos_classes_follow() {
     s.write_file("q.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: g\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      limits: {cpu: 100m, memory: 64Mi}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests: {cpu: 100m}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: e\nspec:\n  containers:\n  - name: c\n    image: nginx\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      limits: {cpu: \"5\"}\n");
     s.run_line("kubectl apply -f q.yaml");
     s.sim.run_until_idle(60_000);
-    let qos = |s: &mut Session, p: &str| s.run_line(&format!("kubectl get pod {p} -o jsonpath={{.status.qosClass}}")).0.stdout();
-    assert_eq!((qos(&mut s, "g"), qos(&mut s, "b"), qos(&mut s, "e")), ("Guaranteed".to_string(), "Burstable".to_string(), "BestEffort".to_string()));
-    assert_eq!(s.run_line("kubectl get pod big -o jsonpath={.spec.containers[0].resources.requests.cpu}").0.stdout(), "5");
+    let qos = |s: &mut Session, p: &str| {
+        s.run_line(&format!("kubectl get pod {p} -o jsonpath={{.status.qosClass}}")).0.stdout()
+    };
+    assert_eq!(
+        (qos(&mut s, "g"), qos(&mut s, "b"), qos(&mut s, "e")),
+        ("Guaranteed".to_string(), "Burstable".to_string(), "BestEffort".to_string())
+    );
+    assert_eq!(
+        s.run_line("kubectl get pod big -o jsonpath={.spec.containers[0].resources.requests.cpu}").0.stdout(),
+        "5"
+    );
     assert!(s.run_line("kubectl get pod big --no-headers").0.stdout().contains("Pending"));
     // RunWait: waiting for the deletion of what is gone prints nothing.
     assert_eq!(s.run_line("kubectl wait --for=delete pod/never"), (kubelab::shell::Output::default(), 0));
@@ -682,7 +851,15 @@ fn unschedulable_pods_are_retried_when_nodes_or_pods_change() {
         s.run_line(&format!("kubectl apply -f cpu{i}.yaml"));
     }
     s.sim.run_until_idle(60_000);
-    let pending = |s: &mut Session| s.run_line("kubectl get pods --no-headers").0.stdout().lines().filter(|l| l.starts_with("cpu") && l.contains("Pending")).map(|l| l.split_whitespace().next().unwrap().to_string()).collect::<Vec<_>>();
+    let pending = |s: &mut Session| {
+        s.run_line("kubectl get pods --no-headers")
+            .0
+            .stdout()
+            .lines()
+            .filter(|l| l.starts_with("cpu") && l.contains("Pending"))
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
     let waiting = pending(&mut s);
     assert_eq!(waiting.len(), 1);
     let running = ["cpu0", "cpu1", "cpu2", "cpu3"].into_iter().find(|p| *p != waiting[0]).unwrap();
@@ -704,7 +881,9 @@ fn containers_of_a_pod_restart_on_their_own() {
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(cells[1], "1/2", "{row}");
     assert!(["Error", "CrashLoopBackOff"].contains(&cells[2]), "{row}");
-    let counts = |s: &mut Session| s.run_line("kubectl get pod mc -o jsonpath={.status.containerStatuses[*].restartCount}").0.stdout();
+    let counts = |s: &mut Session| {
+        s.run_line("kubectl get pod mc -o jsonpath={.status.containerStatuses[*].restartCount}").0.stdout()
+    };
     // Statuses come sorted by container name: side, then web.
     let c = counts(&mut s);
     let (side, web) = (c.split(' ').next().unwrap().parse::<u32>().unwrap(), c.split(' ').nth(1).unwrap());
@@ -720,10 +899,20 @@ fn containers_of_a_pod_restart_on_their_own() {
 fn coredns_config_and_priorities() {
     let mut s = session(5);
     let corefile = s.run_line("kubectl get cm coredns -n kube-system -o jsonpath={.data.Corefile}").0.stdout();
-    assert!(corefile.starts_with(".:53 {\n    errors\n") && corefile.contains("    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n"), "{corefile}");
-    let victim = s.run_line("kubectl get pods -n kube-system -l k8s-app=kube-dns -o jsonpath={.items[0].metadata.name}").0.stdout();
+    assert!(
+        corefile.starts_with(".:53 {\n    errors\n")
+            && corefile.contains("    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n"),
+        "{corefile}"
+    );
+    let victim = s
+        .run_line("kubectl get pods -n kube-system -l k8s-app=kube-dns -o jsonpath={.items[0].metadata.name}")
+        .0
+        .stdout();
     s.run_line(&format!("kubectl delete pod -n kube-system {victim}"));
     s.sim.run_until_idle(60_000);
-    let priorities = s.run_line("kubectl get pods -n kube-system -l k8s-app=kube-dns -o jsonpath={.items[*].spec.priority}").0.stdout();
+    let priorities = s
+        .run_line("kubectl get pods -n kube-system -l k8s-app=kube-dns -o jsonpath={.items[*].spec.priority}")
+        .0
+        .stdout();
     assert_eq!(priorities, "2000000000 2000000000");
 }

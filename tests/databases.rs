@@ -32,7 +32,15 @@ fn ready_status(s: &mut Session) -> String {
 
 /// Each log line without mysql_log's `date --rfc-3339=seconds` stamp.
 fn unstamped(log: &str) -> Vec<String> {
-    log.lines().map(|l| if l.len() > 26 && l.as_bytes()[4] == b'-' && &l[19..26] == "+00:00 " { l[26..].to_string() } else { l.to_string() }).collect()
+    log.lines()
+        .map(|l| {
+            if l.len() > 26 && l.as_bytes()[4] == b'-' && &l[19..26] == "+00:00 " {
+                l[26..].to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect()
 }
 
 #[test]
@@ -54,7 +62,11 @@ fn mysql_without_a_password_crash_loops_with_the_entrypoints_error() {
             "    - MYSQL_RANDOM_ROOT_PASSWORD",
         ]
     );
-    let status = kubelab::sim::obj::arr_at(s.sim.get(kubelab::sim::Kind::Pod, "default", "mysql-0").unwrap(), "/status/containerStatuses")[0].clone();
+    let status = kubelab::sim::obj::arr_at(
+        s.sim.get(kubelab::sim::Kind::Pod, "default", "mysql-0").unwrap(),
+        "/status/containerStatuses",
+    )[0]
+    .clone();
     assert!(status.pointer("/restartCount").and_then(|v| v.as_u64()).unwrap() >= 1);
     assert_eq!(status.pointer("/lastState/terminated/exitCode").and_then(|v| v.as_i64()), Some(1));
 }
@@ -111,12 +123,21 @@ fn postgres_asks_for_a_password_then_skips_initialization_on_an_initialized_volu
        https://www.postgresql.org/docs/current/auth-trust.html
 "
     );
-    database(&mut s, "pg", "postgres:15", "/var/lib/postgresql/data", "        env:\n        - name: POSTGRES_PASSWORD\n          value: pw\n");
+    database(
+        &mut s,
+        "pg",
+        "postgres:15",
+        "/var/lib/postgresql/data",
+        "        env:\n        - name: POSTGRES_PASSWORD\n          value: pw\n",
+    );
     assert!(run(&mut s, "kubectl logs pg-0").contains("PostgreSQL init process complete; ready for start up.\n"));
     assert_eq!(run(&mut s, "kubectl exec pg-0 -- cat /var/lib/postgresql/data/PG_VERSION"), "15\n");
     run(&mut s, "kubectl delete pod pg-0");
     s.sim.run_until_idle(120_000);
-    assert_eq!(run(&mut s, "kubectl logs pg-0"), "\nPostgreSQL Database directory appears to contain a database; Skipping initialization\n\n");
+    assert_eq!(
+        run(&mut s, "kubectl logs pg-0"),
+        "\nPostgreSQL Database directory appears to contain a database; Skipping initialization\n\n"
+    );
 }
 
 #[test]
@@ -140,10 +161,18 @@ fn mongo_needs_both_credentials_or_neither() {
 #[test]
 fn a_local_path_claim_cannot_be_resized() {
     let mut s = session();
-    database(&mut s, "pg", "postgres:15", "/var/lib/postgresql/data", "        env:\n        - name: POSTGRES_PASSWORD\n          value: pw\n");
-    let (out, code) = s.run_line("kubectl patch pvc data-pg-0 -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"5Gi\"}}}}'");
+    database(
+        &mut s,
+        "pg",
+        "postgres:15",
+        "/var/lib/postgresql/data",
+        "        env:\n        - name: POSTGRES_PASSWORD\n          value: pw\n",
+    );
+    let (out, code) =
+        s.run_line("kubectl patch pvc data-pg-0 -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"5Gi\"}}}}'");
     assert_eq!((out.stderr(), code), ("Error from server (Forbidden): persistentvolumeclaims \"data-pg-0\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize\n".to_string(), 1));
-    let (out, _) = s.run_line("kubectl patch pvc data-pg-0 -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"500Mi\"}}}}'");
+    let (out, _) = s
+        .run_line("kubectl patch pvc data-pg-0 -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"500Mi\"}}}}'");
     assert_eq!(out.stderr(), "The PersistentVolumeClaim \"data-pg-0\" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than previous value\n");
 }
 
@@ -157,7 +186,9 @@ fn a_failing_readiness_probe_holds_an_ordered_statefulset() {
     database(&mut s, "pg", "postgres:15", "/var/lib/postgresql/data", env);
     assert_eq!(ready_status(&mut s), "0/1 Running");
     assert!(s.sim.get(kubelab::sim::Kind::Pod, "default", "pg-1").is_none());
-    let ip = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", "pg-0").unwrap(), "/status/podIP").unwrap().to_string();
+    let ip = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", "pg-0").unwrap(), "/status/podIP")
+        .unwrap()
+        .to_string();
     let events = run(&mut s, "kubectl get events --field-selector reason=Unhealthy -o jsonpath={.items[0].message}");
     assert_eq!(events, format!("Readiness probe failed: dial tcp {ip}:5433: connect: connection refused"));
     // The right port: ready.
@@ -209,6 +240,10 @@ fn local_path_refuses_read_write_many() {
     s.sim.run_until_idle(120_000);
     assert!(run(&mut s, "kubectl get pvc shared --no-headers").contains("Pending"));
     assert!(run(&mut s, "kubectl get pod user --no-headers").contains("Pending"));
-    let msg = run(&mut s, "kubectl get events --field-selector reason=ProvisioningFailed -o jsonpath={.items[0].message}");
-    assert_eq!(msg, "failed to provision volume with StorageClass \"local-path\": Only support ReadWriteOnce access mode");
+    let msg =
+        run(&mut s, "kubectl get events --field-selector reason=ProvisioningFailed -o jsonpath={.items[0].message}");
+    assert_eq!(
+        msg,
+        "failed to provision volume with StorageClass \"local-path\": Only support ReadWriteOnce access mode"
+    );
 }

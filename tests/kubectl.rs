@@ -50,7 +50,10 @@ fn a_yaml_syntax_error_stops_the_file_there() {
     let (out, err, code) = run(&mut s, "kubectl apply -f broken.yaml");
     assert_eq!(code, 1);
     assert_eq!(out, "configmap/before created\n");
-    assert!(err.starts_with("error: error parsing broken.yaml: error converting YAML to JSON: yaml: line 10:"), "{err}");
+    assert!(
+        err.starts_with("error: error parsing broken.yaml: error converting YAML to JSON: yaml: line 10:"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -58,15 +61,24 @@ fn api_errors_print_as_kubectl_prints_them() {
     let mut s = session();
     run(&mut s, "kubectl apply -f web.yaml");
     assert_eq!(run(&mut s, "kubectl get pod web-9").1, "Error from server (NotFound): pods \"web-9\" not found\n");
-    assert_eq!(run(&mut s, "kubectl get sts nope").1, "Error from server (NotFound): statefulsets.apps \"nope\" not found\n");
+    assert_eq!(
+        run(&mut s, "kubectl get sts nope").1,
+        "Error from server (NotFound): statefulsets.apps \"nope\" not found\n"
+    );
     assert_eq!(run(&mut s, "kubectl get foo").1, "error: the server doesn't have a resource type \"foo\"\n");
     assert_eq!(run(&mut s, "kubectl create -f web.yaml").1, "Error from server (AlreadyExists): error when creating \"web.yaml\": services \"nginx\" already exists\nError from server (AlreadyExists): error when creating \"web.yaml\": statefulsets.apps \"web\" already exists\n");
-    assert_eq!(run(&mut s, "kubectl get pods --bogus").1, "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n");
-    assert!(run(&mut s, "kubectl gett pods").1.starts_with("error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tget\n"));
+    assert_eq!(
+        run(&mut s, "kubectl get pods --bogus").1,
+        "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n"
+    );
+    assert!(run(&mut s, "kubectl gett pods")
+        .1
+        .starts_with("error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tget\n"));
     assert_eq!(run(&mut s, "kubectl get pods -n nowhere").1, "No resources found in nowhere namespace.\n");
     assert_eq!(run(&mut s, "kubectl delete pod -l app=nothing").0, "No resources found\n");
     // Tutorial step 26: OnDelete without dropping rollingUpdate is invalid on a real cluster.
-    let (_, err, code) = run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\"}}}'");
+    let (_, err, code) =
+        run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\"}}}'");
     assert_eq!(code, 1);
     assert_eq!(err, "The StatefulSet \"web\" is invalid: spec.updateStrategy.rollingUpdate: Invalid value: apps.RollingUpdateStatefulSetStrategy{Partition:0, MaxUnavailable:(*intstr.IntOrString)(nil)}: only allowed for updateStrategy 'RollingUpdate'\n");
     assert_eq!(run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\",\"rollingUpdate\":null}}}'").0, "statefulset.apps/web patched\n");
@@ -81,7 +93,10 @@ fn success_messages_follow_the_name_printer() {
     assert_eq!(run(&mut s, "kubectl scale sts web --replicas=3").0, "statefulset.apps/web scaled\n");
     let web = include_str!("../lessons/files/web.yaml").replace("replicas: 2", "replicas: 4");
     s.write_file("web4.yaml", &web);
-    assert_eq!(run(&mut s, "kubectl apply -f web4.yaml").0, "service/nginx unchanged\nstatefulset.apps/web configured\n");
+    assert_eq!(
+        run(&mut s, "kubectl apply -f web4.yaml").0,
+        "service/nginx unchanged\nstatefulset.apps/web configured\n"
+    );
     assert_eq!(run(&mut s, "kubectl label sts web tier=db").0, "statefulset.apps/web labeled\n");
     assert_eq!(run(&mut s, "kubectl label sts web tier-").0, "statefulset.apps/web unlabeled\n");
     assert_eq!(run(&mut s, "kubectl annotate sts web note=x").0, "statefulset.apps/web annotated\n");
@@ -124,11 +139,23 @@ fn patch_types_and_all_namespaces() {
     let (out, _, _) = run(&mut s, "kubectl patch sts web --type=merge -p '{\"spec\":{\"replicas\":1}}'");
     assert_eq!(out, "statefulset.apps/web patched\n");
     assert_eq!(s.sim.get(kubelab::sim::Kind::StatefulSet, "default", "web").unwrap()["spec"]["replicas"], 1);
-    let (_, err, code) = run(&mut s, "kubectl patch sts web --type=json -p '[{\"op\":\"remove\",\"path\":\"/spec/nothing\"}]'");
-    assert_eq!((err.as_str(), code), ("The request is invalid: the server rejected our request due to an error in our request\n", 1));
+    let (_, err, code) =
+        run(&mut s, "kubectl patch sts web --type=json -p '[{\"op\":\"remove\",\"path\":\"/spec/nothing\"}]'");
+    assert_eq!(
+        (err.as_str(), code),
+        ("The request is invalid: the server rejected our request due to an error in our request\n", 1)
+    );
     let (out, _, _) = run(&mut s, "kubectl get svc -A");
-    assert!(out.starts_with("NAMESPACE     NAME         TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)                  AGE\n"), "{out}");
-    assert!(out.contains("kube-system   kube-dns     ClusterIP   10.200.1.10   <none>        53/UDP,53/TCP,9153/TCP"), "{out}");
+    assert!(
+        out.starts_with(
+            "NAMESPACE     NAME         TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)                  AGE\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("kube-system   kube-dns     ClusterIP   10.200.1.10   <none>        53/UDP,53/TCP,9153/TCP"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -156,14 +183,28 @@ fn rollout_status_history_undo_and_restart() {
     assert!(out.starts_with("Waiting for 2 pods to be ready...\n"), "{out}");
     run(&mut s, "kubectl patch deploy deploy -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx:1.23\"}]}}}}'");
     let (out, _, _) = run(&mut s, "kubectl rollout status deploy/deploy");
-    assert!(out.ends_with("deployment \"deploy\" successfully rolled out\n") && out.contains("Waiting for deployment \"deploy\" rollout to finish: "), "{out}");
-    assert_eq!(run(&mut s, "kubectl rollout history deploy/deploy").0, "deployment.apps/deploy \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n");
+    assert!(
+        out.ends_with("deployment \"deploy\" successfully rolled out\n")
+            && out.contains("Waiting for deployment \"deploy\" rollout to finish: "),
+        "{out}"
+    );
+    assert_eq!(
+        run(&mut s, "kubectl rollout history deploy/deploy").0,
+        "deployment.apps/deploy \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n"
+    );
     assert_eq!(run(&mut s, "kubectl rollout undo deploy/deploy").0, "deployment.apps/deploy rolled back\n");
     run(&mut s, "kubectl rollout status deploy/deploy");
-    assert_eq!(run(&mut s, "kubectl rollout history deploy/deploy").0, "deployment.apps/deploy \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n", "the rolled-back revision is renumbered");
+    assert_eq!(
+        run(&mut s, "kubectl rollout history deploy/deploy").0,
+        "deployment.apps/deploy \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n",
+        "the rolled-back revision is renumbered"
+    );
     assert_eq!(run(&mut s, "kubectl rollout restart sts web").0, "statefulset.apps/web restarted\n");
     run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\",\"rollingUpdate\":null}}}'");
-    assert_eq!(run(&mut s, "kubectl rollout status sts/web"), (String::new(), "error: rollout status is only available for RollingUpdate strategy type\n".into(), 1));
+    assert_eq!(
+        run(&mut s, "kubectl rollout status sts/web"),
+        (String::new(), "error: rollout status is only available for RollingUpdate strategy type\n".into(), 1)
+    );
 }
 
 #[test]
@@ -177,7 +218,10 @@ fn yaml_is_read_as_kubectl_reads_it() {
     let (_, err, _) = run(&mut s, "kubectl apply -f tab.yaml");
     assert_eq!(err, "error: error parsing tab.yaml: error converting YAML to JSON: yaml: line 4: found character that cannot start any token\n");
     let (_, err, code) = run(&mut s, "kubectl patch sts web -p 'a: b: c'");
-    assert_eq!((err.as_str(), code), ("error: unable to parse \"a: b: c\": yaml: mapping values are not allowed in this context\n", 1));
+    assert_eq!(
+        (err.as_str(), code),
+        ("error: unable to parse \"a: b: c\": yaml: mapping values are not allowed in this context\n", 1)
+    );
     // YAML 1.1 scalars: `yes` is a boolean, `0644` octal.
     s.write_file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\n  labels: {quoted: \"yes\"}\ndata:\n  enabled: yes\n");
     let (_, err, _) = run(&mut s, "kubectl apply -f cm.yaml");
@@ -201,7 +245,17 @@ fn rollout_status_prints_a_line_for_every_change_even_a_repeated_one() {
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines.windows(2).any(|w| w[0] == w[1]), "{out}");
     // The phases come in the order of the deployment status viewer.
-    let phase = |l: &str| ["new replicas have been updated", "old replicas are pending termination", "updated replicas are available", "successfully rolled out"].iter().position(|p| l.contains(p)).unwrap();
+    let phase = |l: &str| {
+        [
+            "new replicas have been updated",
+            "old replicas are pending termination",
+            "updated replicas are available",
+            "successfully rolled out",
+        ]
+        .iter()
+        .position(|p| l.contains(p))
+        .unwrap()
+    };
     assert!(lines.windows(2).all(|w| phase(w[0]) <= phase(w[1])), "{out}");
     assert_eq!(lines.last(), Some(&"deployment \"deploy\" successfully rolled out"));
 }
@@ -212,12 +266,18 @@ fn json_is_written_html_safe_as_gos_encoder_writes_it() {
     // default; kubectl writes -o json with json.Marshal and the last-applied annotation with
     // json.Encoder, so both carry the escapes.
     let mut s = session();
-    s.write_file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: page\ndata:\n  index.html: \"<h1>Tom & Jerry</h1>\"\n");
+    s.write_file(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: page\ndata:\n  index.html: \"<h1>Tom & Jerry</h1>\"\n",
+    );
     assert_eq!(run(&mut s, "kubectl apply -f cm.yaml").0, "configmap/page created\n");
     let (json, _, _) = run(&mut s, "kubectl get cm page -o json");
     assert!(json.contains(r#""index.html": "\u003ch1\u003eTom \u0026 Jerry\u003c/h1\u003e""#), "{json}");
     let (yaml, _, _) = run(&mut s, "kubectl get cm page -o yaml");
-    assert!(yaml.contains(r#"{"apiVersion":"v1","data":{"index.html":"\u003ch1\u003eTom \u0026 Jerry\u003c/h1\u003e"}"#), "{yaml}");
+    assert!(
+        yaml.contains(r#"{"apiVersion":"v1","data":{"index.html":"\u003ch1\u003eTom \u0026 Jerry\u003c/h1\u003e"}"#),
+        "{yaml}"
+    );
     assert!(yaml.contains("index.html: <h1>Tom & Jerry</h1>\n"), "the data itself is unescaped: {yaml}");
     // The escaped annotation reads back as the same configuration: nothing to change.
     assert_eq!(run(&mut s, "kubectl apply -f cm.yaml").0, "configmap/page unchanged\n");
@@ -233,12 +293,25 @@ fn a_directory_given_to_f_stands_for_its_manifests() {
     s.write_file("/root/lab/b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n");
     s.write_file("/root/lab/a.yml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
     s.write_file("/root/lab/more/c.json", r#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}"#);
-    assert_eq!(run(&mut s, "kubectl apply -f ."), ("configmap/a created\nconfigmap/b created\n".into(), String::new(), 0));
-    assert_eq!(run(&mut s, "kubectl apply -f /root/lab -R").0, "configmap/a unchanged\nconfigmap/b unchanged\nconfigmap/c created\n");
-    assert_eq!(run(&mut s, "kubectl delete -f ../lab/ -R").0, "configmap \"a\" deleted\nconfigmap \"b\" deleted\nconfigmap \"c\" deleted\n");
+    assert_eq!(
+        run(&mut s, "kubectl apply -f ."),
+        ("configmap/a created\nconfigmap/b created\n".into(), String::new(), 0)
+    );
+    assert_eq!(
+        run(&mut s, "kubectl apply -f /root/lab -R").0,
+        "configmap/a unchanged\nconfigmap/b unchanged\nconfigmap/c created\n"
+    );
+    assert_eq!(
+        run(&mut s, "kubectl delete -f ../lab/ -R").0,
+        "configmap \"a\" deleted\nconfigmap \"b\" deleted\nconfigmap \"c\" deleted\n"
+    );
     // Sources are named as filepath.Join names them, in kubectl's errors too.
     s.write_file("/root/lab/bad.yaml", "kind: ConfigMap\n");
-    assert!(run(&mut s, "kubectl apply -f .").1.contains("error validating \"bad.yaml\""), "{:?}", run(&mut s, "kubectl apply -f ."));
+    assert!(
+        run(&mut s, "kubectl apply -f .").1.contains("error validating \"bad.yaml\""),
+        "{:?}",
+        run(&mut s, "kubectl apply -f .")
+    );
     assert!(run(&mut s, "kubectl apply -f ./").1.contains("error validating \"bad.yaml\""));
     assert!(run(&mut s, "cd .. && kubectl apply -f ./lab/").1.contains("error validating \"lab/bad.yaml\""));
 }
@@ -250,12 +323,23 @@ fn kinds_prefix_names_only_when_several_types_are_asked_for() {
     let mut s = session();
     run(&mut s, "kubectl apply -f web.yaml");
     s.sim.run_until_idle(600_000);
-    let names = |s: &mut Session, line: &str| -> Vec<String> { run(s, line).0.lines().skip(1).filter(|l| !l.is_empty() && !l.starts_with("NAME")).map(|l| l.split_whitespace().next().unwrap().to_string()).collect() };
+    let names = |s: &mut Session, line: &str| -> Vec<String> {
+        run(s, line)
+            .0
+            .lines()
+            .skip(1)
+            .filter(|l| !l.is_empty() && !l.starts_with("NAME"))
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            .collect()
+    };
     assert_eq!(names(&mut s, "kubectl get pod/web-0"), ["web-0"]);
     assert_eq!(names(&mut s, "kubectl get pod/web-0 pod/web-1"), ["web-0", "web-1"]);
     assert_eq!(names(&mut s, "kubectl get pod/web-0 --show-kind"), ["pod/web-0"]);
     assert_eq!(names(&mut s, "kubectl get pod/web-0 svc/nginx"), ["pod/web-0", "service/nginx"]);
-    assert_eq!(names(&mut s, "kubectl get sts,pvc"), ["statefulset.apps/web", "persistentvolumeclaim/www-web-0", "persistentvolumeclaim/www-web-1"]);
+    assert_eq!(
+        names(&mut s, "kubectl get sts,pvc"),
+        ["statefulset.apps/web", "persistentvolumeclaim/www-web-0", "persistentvolumeclaim/www-web-1"]
+    );
 }
 
 /// Files with no object (empty, comments, bare `---`): apply.go's and create.go's error.
@@ -264,8 +348,14 @@ fn files_without_objects_are_refused() {
     let mut s = session();
     s.write_file("empty.yaml", "");
     s.write_file("c.yaml", "# only a comment\n---\n");
-    assert_eq!(run(&mut s, "kubectl apply -f empty.yaml"), (String::new(), "error: no objects passed to apply\n".to_string(), 1));
-    assert_eq!(run(&mut s, "kubectl create -f c.yaml"), (String::new(), "error: no objects passed to create\n".to_string(), 1));
+    assert_eq!(
+        run(&mut s, "kubectl apply -f empty.yaml"),
+        (String::new(), "error: no objects passed to apply\n".to_string(), 1)
+    );
+    assert_eq!(
+        run(&mut s, "kubectl create -f c.yaml"),
+        (String::new(), "error: no objects passed to create\n".to_string(), 1)
+    );
 }
 
 /// `--cascade=false` still orphans, with `GetCascadingStrategy`'s deprecation warning.
@@ -275,11 +365,21 @@ fn a_boolean_cascade_warns_and_still_works() {
     run(&mut s, "kubectl apply -f web.yaml");
     s.sim.run_until_idle(600_000);
     let (out, err, code) = run(&mut s, "kubectl delete sts web --cascade=false");
-    assert_eq!((out.as_str(), err.as_str(), code), ("statefulset.apps \"web\" deleted\n", "warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.\n", 0));
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        (
+            "statefulset.apps \"web\" deleted\n",
+            "warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.\n",
+            0
+        )
+    );
     s.sim.run_until_idle(600_000);
     assert!(s.sim.get(kubelab::sim::Kind::Pod, "default", "web-0").is_some(), "orphaned, not deleted");
     let (_, err, code) = run(&mut s, "kubectl delete pod web-0 --cascade=maybe");
-    assert_eq!((err.as_str(), code), ("error: invalid cascade value (maybe). Must be \"background\", \"foreground\", or \"orphan\"\n", 1));
+    assert_eq!(
+        (err.as_str(), code),
+        ("error: invalid cascade value (maybe). Must be \"background\", \"foreground\", or \"orphan\"\n", 1)
+    );
 }
 
 /// `kubectl run --dry-run=client -o yaml`, the usual way to start a manifest: the Pod as
@@ -302,7 +402,10 @@ fn run_dry_run_client_prints_the_pod_it_would_create() {
     let pod = s.sim.get(kubelab::sim::Kind::Pod, "default", "nginx").unwrap();
     assert_eq!(kubelab::sim::obj::str_at(pod, "/spec/containers/0/env/0/value"), Some("B"));
     assert_eq!(kubelab::sim::obj::i64_at(pod, "/spec/containers/0/ports/0/containerPort"), Some(80));
-    assert_eq!(run(&mut s, "kubectl run x --image=nginx --dry-run=maybe").1, "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".\n");
+    assert_eq!(
+        run(&mut s, "kubectl run x --image=nginx --dry-run=maybe").1,
+        "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".\n"
+    );
     assert_eq!(
         run(&mut s, "kubectl run x --image=nginx --dry-run=client -it").1,
         "error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\n"
@@ -314,15 +417,30 @@ fn run_dry_run_client_prints_the_pod_it_would_create() {
 #[test]
 fn dry_runs_change_nothing_and_say_so() {
     let mut s = session();
-    assert_eq!(run(&mut s, "kubectl apply -f web.yaml --dry-run=client").0, "service/nginx created (dry run)\nstatefulset.apps/web created (dry run)\n");
-    assert_eq!(run(&mut s, "kubectl apply -f web.yaml --dry-run=server").0, "service/nginx created (server dry run)\nstatefulset.apps/web created (server dry run)\n");
+    assert_eq!(
+        run(&mut s, "kubectl apply -f web.yaml --dry-run=client").0,
+        "service/nginx created (dry run)\nstatefulset.apps/web created (dry run)\n"
+    );
+    assert_eq!(
+        run(&mut s, "kubectl apply -f web.yaml --dry-run=server").0,
+        "service/nginx created (server dry run)\nstatefulset.apps/web created (server dry run)\n"
+    );
     assert_eq!(run(&mut s, "kubectl get sts").1, "No resources found in default namespace.\n");
     run(&mut s, "kubectl apply -f web.yaml");
     s.sim.run_until_idle(600_000);
-    assert_eq!(run(&mut s, "kubectl apply -f web.yaml --dry-run=server").0, "service/nginx unchanged (server dry run)\nstatefulset.apps/web unchanged (server dry run)\n");
-    assert_eq!(run(&mut s, "kubectl apply -f web.yaml --dry-run=client").0, "service/nginx configured (dry run)\nstatefulset.apps/web configured (dry run)\n");
+    assert_eq!(
+        run(&mut s, "kubectl apply -f web.yaml --dry-run=server").0,
+        "service/nginx unchanged (server dry run)\nstatefulset.apps/web unchanged (server dry run)\n"
+    );
+    assert_eq!(
+        run(&mut s, "kubectl apply -f web.yaml --dry-run=client").0,
+        "service/nginx configured (dry run)\nstatefulset.apps/web configured (dry run)\n"
+    );
     assert_eq!(run(&mut s, "kubectl delete pod web-0 --dry-run=client").0, "pod \"web-0\" deleted (dry run)\n");
-    assert_eq!(run(&mut s, "kubectl delete pod web-9 --dry-run=server").1, "Error from server (NotFound): pods \"web-9\" not found\n");
+    assert_eq!(
+        run(&mut s, "kubectl delete pod web-9 --dry-run=server").1,
+        "Error from server (NotFound): pods \"web-9\" not found\n"
+    );
     s.sim.run_until_idle(600_000);
     assert!(!kubelab::sim::obj::is_deleting(s.sim.get(kubelab::sim::Kind::Pod, "default", "web-0").unwrap()));
     // apply -o yaml prints the objects at the end, several as a List.
@@ -336,12 +454,17 @@ fn get_sorts_selects_by_field_and_prints_custom_columns() {
     let mut s = session();
     run(&mut s, "kubectl apply -f web.yaml");
     s.sim.run_until_idle(600_000);
-    let names = |out: &str| -> Vec<String> { out.lines().skip(1).map(|l| l.split_whitespace().next().unwrap().to_string()).collect() };
+    let names = |out: &str| -> Vec<String> {
+        out.lines().skip(1).map(|l| l.split_whitespace().next().unwrap().to_string()).collect()
+    };
     run(&mut s, "kubectl create configmap a --from-literal=k=z");
     run(&mut s, "kubectl create configmap b --from-literal=k=y");
     // Sorted by the field's value, objects without it first: not the name order.
     assert_eq!(names(&run(&mut s, "kubectl get cm --sort-by=.data.k").0), ["kube-root-ca.crt", "b", "a"]);
-    assert_eq!(names(&run(&mut s, "kubectl get pods --field-selector=status.phase=Running,metadata.name!=web-0").0), ["web-1"]);
+    assert_eq!(
+        names(&run(&mut s, "kubectl get pods --field-selector=status.phase=Running,metadata.name!=web-0").0),
+        ["web-1"]
+    );
     assert_eq!(
         run(&mut s, "kubectl get pods --field-selector=foo=bar").1,
         "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"\", field selector \"foo=bar\": field label not supported: foo\n"
@@ -350,10 +473,18 @@ fn get_sorts_selects_by_field_and_prints_custom_columns() {
     let header: Vec<&str> = out.lines().next().unwrap().split_whitespace().collect();
     assert_eq!(header, ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "APP", "POD-NAME"], "{out}");
     assert!(out.lines().nth(1).unwrap().ends_with("nginx   web-0"), "{out}");
-    let ip = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", "web-0").unwrap(), "/status/podIP").unwrap().to_string();
-    let out = run(&mut s, "kubectl get pod web-0 -o custom-columns=NAME:.metadata.name,IP:.status.podIP,GONE:.spec.nothing").0;
+    let ip =
+        kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", "web-0").unwrap(), "/status/podIP")
+            .unwrap()
+            .to_string();
+    let out =
+        run(&mut s, "kubectl get pod web-0 -o custom-columns=NAME:.metadata.name,IP:.status.podIP,GONE:.spec.nothing")
+            .0;
     assert_eq!(out, format!("NAME    IP{}GONE\nweb-0   {ip}   <none>\n", " ".repeat(ip.len() + 1)));
-    assert_eq!(run(&mut s, "kubectl get pods --sort-by=.nothing").1, "error: couldn't find any field with path \"{.nothing}\" in the list of objects\n");
+    assert_eq!(
+        run(&mut s, "kubectl get pods --sort-by=.nothing").1,
+        "error: couldn't find any field with path \"{.nothing}\" in the list of objects\n"
+    );
     // Printers other than tables say nothing when nothing matches.
     assert_eq!(run(&mut s, "kubectl get pvc -l app=nope -o name"), (String::new(), String::new(), 0));
 }
@@ -364,33 +495,58 @@ fn get_sorts_selects_by_field_and_prints_custom_columns() {
 #[test]
 fn create_deployment_expose_and_set_image() {
     let mut s = session();
-    let (out, _, _) = run(&mut s, "kubectl create deployment web --image=nginx:1.25 --replicas=3 --port=80 --dry-run=client -o yaml");
+    let (out, _, _) =
+        run(&mut s, "kubectl create deployment web --image=nginx:1.25 --replicas=3 --port=80 --dry-run=client -o yaml");
     assert_eq!(
         out,
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  creationTimestamp: null\n  labels:\n    app: web\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  strategy: {}\n  template:\n    metadata:\n      creationTimestamp: null\n      labels:\n        app: web\n    spec:\n      containers:\n      - image: nginx:1.25\n        name: nginx\n        ports:\n        - containerPort: 80\n        resources: {}\nstatus: {}\n"
     );
-    assert_eq!(run(&mut s, "kubectl create deployment web --image=nginx:1.25 --replicas=3 --port=80").0, "deployment.apps/web created\n");
+    assert_eq!(
+        run(&mut s, "kubectl create deployment web --image=nginx:1.25 --replicas=3 --port=80").0,
+        "deployment.apps/web created\n"
+    );
     let (out, _, _) = run(&mut s, "kubectl expose deployment web --port=80 --dry-run=client -o yaml");
     assert_eq!(out, "apiVersion: v1\nkind: Service\nmetadata:\n  creationTimestamp: null\n  labels:\n    app: web\n  name: web\nspec:\n  ports:\n  - port: 80\n    protocol: TCP\n    targetPort: 80\n  selector:\n    app: web\nstatus:\n  loadBalancer: {}\n");
-    assert_eq!(run(&mut s, "kubectl expose deploy/web").0, "service/web exposed\n", "the port comes from the pod template");
+    assert_eq!(
+        run(&mut s, "kubectl expose deploy/web").0,
+        "service/web exposed\n",
+        "the port comes from the pod template"
+    );
     // canbeexposed.go: a StatefulSet or a ConfigMap is not a kind expose takes.
     s.write_file("web.yaml", include_str!("../lessons/files/web.yaml"));
     run(&mut s, "kubectl apply -f web.yaml");
-    assert_eq!(run(&mut s, "kubectl expose sts web --port=80 --name=web2"), (String::new(), "error: cannot expose a StatefulSet.apps\n".into(), 1));
+    assert_eq!(
+        run(&mut s, "kubectl expose sts web --port=80 --name=web2"),
+        (String::new(), "error: cannot expose a StatefulSet.apps\n".into(), 1)
+    );
     run(&mut s, "kubectl create configmap c --from-literal=a=b");
     assert_eq!(run(&mut s, "kubectl expose cm c --port=80").1, "error: cannot expose a ConfigMap\n");
     s.sim.run_until_idle(600_000);
     let ep = s.sim.get(kubelab::sim::Kind::Endpoints, "default", "web").unwrap();
     assert_eq!(kubelab::sim::obj::arr_at(ep, "/subsets/0/addresses").len(), 3);
-    assert_eq!(run(&mut s, "kubectl set image deployment/web nginx=nginx:1.26").0, "deployment.apps/web image updated\n");
+    assert_eq!(
+        run(&mut s, "kubectl set image deployment/web nginx=nginx:1.26").0,
+        "deployment.apps/web image updated\n"
+    );
     assert_eq!(run(&mut s, "kubectl set image deployment/web nginx=nginx:1.26"), (String::new(), String::new(), 0));
-    assert_eq!(run(&mut s, "kubectl set image deployment web foo=nginx:1.26").1, "error: unable to find container named \"foo\"\n");
+    assert_eq!(
+        run(&mut s, "kubectl set image deployment web foo=nginx:1.26").1,
+        "error: unable to find container named \"foo\"\n"
+    );
     s.sim.run_until_idle(600_000);
-    let rs: Vec<_> = s.sim.store.list(kubelab::sim::Kind::ReplicaSet, Some("default")).map(|(_, r)| kubelab::sim::obj::i64_at(r, "/spec/replicas").unwrap()).collect();
+    let rs: Vec<_> = s
+        .sim
+        .store
+        .list(kubelab::sim::Kind::ReplicaSet, Some("default"))
+        .map(|(_, r)| kubelab::sim::obj::i64_at(r, "/spec/replicas").unwrap())
+        .collect();
     assert_eq!(rs.len(), 2, "the new image rolled out as a second ReplicaSet");
     assert!(rs.contains(&0) && rs.contains(&3));
     assert_eq!(run(&mut s, "kubectl explain pods").1, "error: kubelab does not model `kubectl explain` yet\n");
-    assert_eq!(run(&mut s, "kubectl gt pods").1, "error: unknown command \"gt\" for \"kubectl\"\n\nDid you mean this?\n\tget\n");
+    assert_eq!(
+        run(&mut s, "kubectl gt pods").1,
+        "error: unknown command \"gt\" for \"kubectl\"\n\nDid you mean this?\n\tget\n"
+    );
 }
 
 /// A watch piped into a filter: the filter reads what the watch printed before it was ended
@@ -413,9 +569,18 @@ fn unmodelled_kinds_say_so() {
     let mut s = session();
     s.write_file("job.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: pi\nspec:\n  template:\n    spec:\n      containers:\n      - name: pi\n        image: perl\n      restartPolicy: Never\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n");
     let (out, err, code) = run(&mut s, "kubectl apply -f job.yaml");
-    assert_eq!((out.as_str(), err.as_str(), code), ("configmap/cm created\n", "error: kubelab does not model Job (batch/v1) yet: \"pi\" from \"job.yaml\" was not applied\n", 1));
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        (
+            "configmap/cm created\n",
+            "error: kubelab does not model Job (batch/v1) yet: \"pi\" from \"job.yaml\" was not applied\n",
+            1
+        )
+    );
     s.write_file("old.yaml", "apiVersion: apps/v1beta1\nkind: Deployment\nmetadata:\n  name: d\n");
-    assert!(run(&mut s, "kubectl apply -f old.yaml").1.contains("no matches for kind \"Deployment\" in version \"apps/v1beta1\"\nensure CRDs are installed first"));
+    assert!(run(&mut s, "kubectl apply -f old.yaml")
+        .1
+        .contains("no matches for kind \"Deployment\" in version \"apps/v1beta1\"\nensure CRDs are installed first"));
 }
 
 /// apply reads the live object first (apply.go), so a manifest without a name fails there;
@@ -428,8 +593,13 @@ fn a_nameless_manifest_fails_where_each_command_fails() {
         run(&mut s, "kubectl apply -f noname.yaml").1,
         "error: error when retrieving current configuration of:\nResource: \"/v1, Resource=pods\", GroupVersionKind: \"/v1, Kind=Pod\"\nName: \"\", Namespace: \"default\"\nfrom server for: \"noname.yaml\": resource name may not be empty\n"
     );
-    assert!(run(&mut s, "kubectl create -f noname.yaml").1.starts_with("The Pod \"\" is invalid: metadata.name: Required value: name or generateName is required\n"));
-    assert_eq!(run(&mut s, "kubectl version --short").0, "Client Version: v1.26.5\nKustomize Version: v4.5.7\nServer Version: v1.26.5\n");
+    assert!(run(&mut s, "kubectl create -f noname.yaml")
+        .1
+        .starts_with("The Pod \"\" is invalid: metadata.name: Required value: name or generateName is required\n"));
+    assert_eq!(
+        run(&mut s, "kubectl version --short").0,
+        "Client Version: v1.26.5\nKustomize Version: v4.5.7\nServer Version: v1.26.5\n"
+    );
 }
 
 /// describeConfigMap and describeSecret: the data under each key; a Secret's values only as a
@@ -457,8 +627,14 @@ fn rollout_undo_errors_and_headerless_custom_columns() {
     run(&mut s, "kubectl create deployment d --image=nginx");
     s.sim.run_until_idle(600_000);
     assert_eq!(run(&mut s, "kubectl rollout undo sts/web").1, "error: no last revision to roll back to\n");
-    assert_eq!(run(&mut s, "kubectl rollout undo deploy/d").1, "error: no rollout history found for deployment \"d\"\n");
-    assert_eq!(run(&mut s, "kubectl rollout undo deploy/d --to-revision=5").1, "error: unable to find specified revision 5 in history\n");
+    assert_eq!(
+        run(&mut s, "kubectl rollout undo deploy/d").1,
+        "error: no rollout history found for deployment \"d\"\n"
+    );
+    assert_eq!(
+        run(&mut s, "kubectl rollout undo deploy/d --to-revision=5").1,
+        "error: unable to find specified revision 5 in history\n"
+    );
     assert_eq!(run(&mut s, "kubectl get sts web -o custom-columns=NAME:.metadata.name --no-headers").0, "web\n");
 }
 
@@ -469,14 +645,19 @@ fn wide_events_name_the_container_and_the_node() {
     let mut s = session();
     run(&mut s, "kubectl run p --image=nginx");
     s.sim.run_until_idle(60_000);
-    let node = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", "p").unwrap(), "/spec/nodeName").unwrap().to_string();
+    let node = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", "p").unwrap(), "/spec/nodeName")
+        .unwrap()
+        .to_string();
     let out = run(&mut s, "kubectl get events -o wide").0;
     let started = out.lines().find(|l| l.contains("Started container p")).unwrap();
     assert!(started.contains(&format!("spec.containers{{p}}   kubelet, {node}")), "{out}");
     let scheduled = out.lines().find(|l| l.contains("Scheduled")).unwrap();
     assert!(scheduled.contains("default-scheduler"), "{scheduled}");
     let described = run(&mut s, "kubectl describe pod p").0;
-    assert!(described.lines().any(|l| l.contains("Started") && l.contains(" kubelet ") && !l.contains(&node)), "{described}");
+    assert!(
+        described.lines().any(|l| l.contains("Started") && l.contains(" kubelet ") && !l.contains(&node)),
+        "{described}"
+    );
 }
 
 /// describeNode: roles, kubeadm's annotations, the kubelet's conditions, capacity, system info,
@@ -490,14 +671,34 @@ fn describe_node_shows_conditions_capacity_and_its_pods() {
     let out = run(&mut s, "kubectl describe node k8s-m").0;
     // kubeadm's control plane: its static pods, kube-proxy and CoreDNS, with their requests
     // (850m of CPU: 42% of 2).
-    for line in ["Roles:              control-plane\n", "Taints:             node-role.kubernetes.io/control-plane:NoSchedule\n", "kubelet is posting ready status. AppArmor enabled\n", "  InternalIP:  192.168.10.10\n", "Non-terminated Pods:          (7 in total)\n", "  cpu                850m (42%)  0 (0%)\n", "  memory             240Mi (6%)  340Mi (8%)\n"] {
+    for line in [
+        "Roles:              control-plane\n",
+        "Taints:             node-role.kubernetes.io/control-plane:NoSchedule\n",
+        "kubelet is posting ready status. AppArmor enabled\n",
+        "  InternalIP:  192.168.10.10\n",
+        "Non-terminated Pods:          (7 in total)\n",
+        "  cpu                850m (42%)  0 (0%)\n",
+        "  memory             240Mi (6%)  340Mi (8%)\n",
+    ] {
         assert!(out.contains(line), "{line:?} in\n{out}");
     }
-    assert!(out.lines().any(|l| l.starts_with("  kube-system") && l.contains(" etcd-k8s-m ") && l.contains("100m (5%)") && l.contains("100Mi (2%)")), "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("  kube-system")
+            && l.contains(" etcd-k8s-m ")
+            && l.contains("100m (5%)")
+            && l.contains("100Mi (2%)")),
+        "{out}"
+    );
     assert!(out.lines().any(|l| l.starts_with("  Ready ") && l.split_whitespace().nth(1) == Some("True")), "{out}");
     let out = run(&mut s, "kubectl describe node k8s-w2").0;
     assert!(out.contains("Roles:              <none>\n"), "{out}");
-    assert!(out.lines().any(|l| l.starts_with("  default") && l.contains(" p ") && l.contains("250m (12%)") && l.contains("64Mi (1%)")), "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("  default")
+            && l.contains(" p ")
+            && l.contains("250m (12%)")
+            && l.contains("64Mi (1%)")),
+        "{out}"
+    );
     assert!(out.contains("  cpu                250m (12%)  0 (0%)\n"), "{out}");
     assert!(out.ends_with("Events:              <none>\n"), "{out}");
 }
@@ -511,10 +712,16 @@ fn set_env_updates_lists_and_refuses_bad_names() {
     let mut s = session();
     run(&mut s, "kubectl create deployment web --image=nginx");
     run(&mut s, "kubectl create secret generic db --from-literal=db-password=x");
-    assert_eq!(run(&mut s, "kubectl set env deploy/web A=1 B=2"), ("deployment.apps/web env updated\n".into(), String::new(), 0));
+    assert_eq!(
+        run(&mut s, "kubectl set env deploy/web A=1 B=2"),
+        ("deployment.apps/web env updated\n".into(), String::new(), 0)
+    );
     assert_eq!(run(&mut s, "kubectl set env deploy/web C=0 A=3 B-").0, "deployment.apps/web env updated\n");
     assert_eq!(run(&mut s, "kubectl set env deploy/web A=3"), (String::new(), String::new(), 0));
-    assert_eq!(run(&mut s, "kubectl set env deploy/web --from=secret/db --prefix=DB_").0, "deployment.apps/web env updated\n");
+    assert_eq!(
+        run(&mut s, "kubectl set env deploy/web --from=secret/db --prefix=DB_").0,
+        "deployment.apps/web env updated\n"
+    );
     assert_eq!(
         run(&mut s, "kubectl set env deploy/web --list").0,
         "# Deployment web, container nginx\nA=3\nC=0\n# DB_DB_PASSWORD from secret db, key db-password\n"
@@ -533,8 +740,13 @@ fn global_flags_before_subcommands() {
     let mut s = session();
     run(&mut s, "kubectl create ns db");
     run(&mut s, "kubectl -n db create deployment web --image=nginx");
-    assert_eq!(run(&mut s, "kubectl -n db set image deploy/web nginx=nginx:1.25").0, "deployment.apps/web image updated\n");
-    assert!(run(&mut s, "kubectl -n db rollout status deployment/web").0.ends_with("deployment \"web\" successfully rolled out\n"));
+    assert_eq!(
+        run(&mut s, "kubectl -n db set image deploy/web nginx=nginx:1.25").0,
+        "deployment.apps/web image updated\n"
+    );
+    assert!(run(&mut s, "kubectl -n db rollout status deployment/web")
+        .0
+        .ends_with("deployment \"web\" successfully rolled out\n"));
     assert_eq!(run(&mut s, "kubectl -n db exec deploy/web -- echo -n x").0, "x");
     assert_eq!(run(&mut s, "kubectl -n db config current-context").0, "kubernetes-admin@kubernetes\n");
 }
@@ -548,7 +760,14 @@ fn describe_endpoints_lists_subsets() {
     run(&mut s, "kubectl apply -f web.yaml");
     s.sim.run_until_idle(600_000);
     let out = run(&mut s, "kubectl describe ep nginx").0;
-    let ips: Vec<String> = ["web-0", "web-1"].iter().map(|p| kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", p).unwrap(), "/status/podIP").unwrap().to_string()).collect();
+    let ips: Vec<String> = ["web-0", "web-1"]
+        .iter()
+        .map(|p| {
+            kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", p).unwrap(), "/status/podIP")
+                .unwrap()
+                .to_string()
+        })
+        .collect();
     let mut sorted = ips.clone();
     sorted.sort();
     assert!(out.contains(&format!("Subsets:\n  Addresses:          {}\n  NotReadyAddresses:  <none>\n  Ports:\n    Name  Port  Protocol\n    ----  ----  --------\n    web   80    TCP\n\n", sorted.join(","))), "{out}");

@@ -18,7 +18,9 @@ fn run(s: &mut Session, line: &str) -> String {
 }
 
 fn ip_of(s: &Session, pod: &str) -> String {
-    kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", pod).unwrap(), "/status/podIP").unwrap().to_string()
+    kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", pod).unwrap(), "/status/podIP")
+        .unwrap()
+        .to_string()
 }
 
 #[test]
@@ -70,9 +72,14 @@ fn nginx_serves_its_html_volume_and_curl_reports_errors() {
     assert!(run(&mut s, "kubectl exec web-0 -- curl -s http://localhost/").contains("<title>403 Forbidden</title>"));
     run(&mut s, "kubectl exec web-0 -- sh -c 'echo hello > /usr/share/nginx/html/index.html'");
     assert_eq!(run(&mut s, "kubectl exec web-0 -- curl -s http://localhost/"), "hello\n");
-    assert_eq!(run(&mut s, "kubectl exec web-1 -- curl -s http://web-0.nginx/"), "hello\n", "pod DNS names through the search list");
+    assert_eq!(
+        run(&mut s, "kubectl exec web-1 -- curl -s http://web-0.nginx/"),
+        "hello\n",
+        "pod DNS names through the search list"
+    );
     assert!(run(&mut s, "kubectl exec web-0 -- curl http://nope/").contains("curl: (6) Could not resolve host: nope"));
-    assert!(run(&mut s, "kubectl exec web-0 -- curl http://localhost:8080/").contains("Failed to connect to localhost port 8080"));
+    assert!(run(&mut s, "kubectl exec web-0 -- curl http://localhost:8080/")
+        .contains("Failed to connect to localhost port 8080"));
     // A file outside the volume is gone when the pod is re-created; the volume's stays.
     run(&mut s, "kubectl exec web-0 -- sh -c 'echo scratch > /tmp/note'");
     assert_eq!(run(&mut s, "kubectl exec web-0 -- cat /tmp/note"), "scratch\n");
@@ -98,16 +105,29 @@ fn nginx_serves_its_html_volume_and_curl_reports_errors() {
 #[test]
 fn exec_errors_are_kubectls_and_the_shells() {
     let mut s = lab();
-    assert_eq!(run(&mut s, "kubectl exec web-9 -- hostname"), "Error from server (NotFound): pods \"web-9\" not found\n");
+    assert_eq!(
+        run(&mut s, "kubectl exec web-9 -- hostname"),
+        "Error from server (NotFound): pods \"web-9\" not found\n"
+    );
     assert_eq!(run(&mut s, "kubectl exec web-0"), "error: you must specify at least one command for the container\n");
     let out = run(&mut s, "kubectl exec web-0 -- sh -c 'nosuch'");
     assert_eq!(out, "sh: 1: nosuch: not found\ncommand terminated with exit code 127\n");
-    assert!(run(&mut s, "kubectl exec web-0 -- nosuch").contains("exec: \"nosuch\": executable file not found in $PATH: unknown"));
-    assert_eq!(run(&mut s, "kubectl exec web-0 -c nope -- hostname"), "Error from server (BadRequest): container nope is not valid for pod web-0\n");
+    assert!(run(&mut s, "kubectl exec web-0 -- nosuch")
+        .contains("exec: \"nosuch\": executable file not found in $PATH: unknown"));
+    assert_eq!(
+        run(&mut s, "kubectl exec web-0 -c nope -- hostname"),
+        "Error from server (BadRequest): container nope is not valid for pod web-0\n"
+    );
     let out = run(&mut s, "kubectl exec web-0 -- cat /etc/hosts");
     assert!(out.ends_with(&format!("{}\tweb-0.nginx.default.svc.cluster.local\tweb-0\n", ip_of(&s, "web-0"))), "{out}");
-    assert_eq!(run(&mut s, "kubectl exec web-0 -- cat /etc/resolv.conf"), "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.200.1.10\noptions ndots:5\n");
-    assert_eq!(run(&mut s, "kubectl exec web-1 -- sh -c 'echo $(hostname) && exit 3'"), "web-1\ncommand terminated with exit code 3\n");
+    assert_eq!(
+        run(&mut s, "kubectl exec web-0 -- cat /etc/resolv.conf"),
+        "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.200.1.10\noptions ndots:5\n"
+    );
+    assert_eq!(
+        run(&mut s, "kubectl exec web-1 -- sh -c 'echo $(hostname) && exit 3'"),
+        "web-1\ncommand terminated with exit code 3\n"
+    );
 }
 
 #[test]
@@ -159,10 +179,22 @@ fn max_unavailable_replaces_several_pods_at_once() {
     s.sim.run_until_idle(600_000);
     run(&mut s, "kubectl scale sts web --replicas=4");
     s.sim.run_until_idle(600_000);
-    run(&mut s, "kubectl patch sts web -p '{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"maxUnavailable\":2}}}}'");
+    run(
+        &mut s,
+        "kubectl patch sts web -p '{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"maxUnavailable\":2}}}}'",
+    );
     let c = s.sim.store.cursor();
     run(&mut s, "kubectl patch statefulset web --type='json' -p='[{\"op\": \"replace\", \"path\": \"/spec/template/spec/containers/0/image\", \"value\":\"registry.k8s.io/nginx-slim:0.24\"}]'");
-    let first_wave: Vec<String> = s.sim.store.events_since(c).iter().filter(|e| e.key.kind == kubelab::sim::Kind::Pod && kubelab::sim::obj::is_deleting(&e.obj)).map(|e| e.key.name.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let first_wave: Vec<String> = s
+        .sim
+        .store
+        .events_since(c)
+        .iter()
+        .filter(|e| e.key.kind == kubelab::sim::Kind::Pod && kubelab::sim::obj::is_deleting(&e.obj))
+        .map(|e| e.key.name.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     assert_eq!(first_wave, ["web-2", "web-3"], "the two highest ordinals go together");
     s.sim.run_until_idle(600_000);
     for p in 0..4 {
@@ -174,8 +206,14 @@ fn max_unavailable_replaces_several_pods_at_once() {
 #[test]
 fn malformed_lines_get_the_images_shell_words() {
     let mut s = lab();
-    assert_eq!(run(&mut s, "kubectl exec web-0 -- sh -c 'echo \"oops'"), "sh: 1: Syntax error: Unterminated quoted string\ncommand terminated with exit code 2\n");
-    assert_eq!(run(&mut s, "kubectl exec web-0 -- sh -c 'done'"), "sh: 1: Syntax error: \"done\" unexpected\ncommand terminated with exit code 2\n");
+    assert_eq!(
+        run(&mut s, "kubectl exec web-0 -- sh -c 'echo \"oops'"),
+        "sh: 1: Syntax error: Unterminated quoted string\ncommand terminated with exit code 2\n"
+    );
+    assert_eq!(
+        run(&mut s, "kubectl exec web-0 -- sh -c 'done'"),
+        "sh: 1: Syntax error: \"done\" unexpected\ncommand terminated with exit code 2\n"
+    );
     run(&mut s, "kubectl run -it --rm b --image=busybox:1.28 --restart=Never -- sh");
     assert_eq!(run(&mut s, "fi"), "sh: syntax error: unexpected \"fi\"\n");
     run(&mut s, "exit");
@@ -189,7 +227,10 @@ fn the_small_shell_inside_pods() {
     let env = run(&mut s, "kubectl exec web-0 -- env");
     assert!(env.contains("HOSTNAME=web-0\n") && env.contains("KUBERNETES_SERVICE_HOST=10.200.1.1\n"), "{env}");
     assert_eq!(run(&mut s, "kubectl exec web-0 -- sh -c 'false || echo fallback; echo a >> /tmp/l; echo b >> /tmp/l; cat /tmp/l | head -n 1'"), "fallback\na\n");
-    assert_eq!(run(&mut s, "kubectl exec web-0 -- sh -c 'cat /nope'"), "cat: /nope: No such file or directory\ncommand terminated with exit code 1\n");
+    assert_eq!(
+        run(&mut s, "kubectl exec web-0 -- sh -c 'cat /nope'"),
+        "cat: /nope: No such file or directory\ncommand terminated with exit code 1\n"
+    );
     run(&mut s, "kubectl run -it --rm n --image=nicolaka/netshoot --restart=Never -- zsh");
     let ip1 = ip_of(&s, "web-1");
     assert_eq!(run(&mut s, "host web-1.nginx"), format!("web-1.nginx.default.svc.cluster.local has address {ip1}\n"));
@@ -206,12 +247,23 @@ fn logs_show_what_the_container_printed() {
     run(&mut s, "kubectl exec web-1 -- curl -s http://web-0.nginx/");
     let out = run(&mut s, "kubectl logs web-0");
     let ip1 = ip_of(&s, "web-1");
-    assert!(out.starts_with(&format!("{ip1} - - [28/May/2022:")) && out.contains("] \"GET / HTTP/1.1\" 403 ") && out.ends_with(" \"-\" \"curl/7.38.0\" \"-\"\n"), "{out}");
+    assert!(
+        out.starts_with(&format!("{ip1} - - [28/May/2022:"))
+            && out.contains("] \"GET / HTTP/1.1\" 403 ")
+            && out.ends_with(" \"-\" \"curl/7.38.0\" \"-\"\n"),
+        "{out}"
+    );
     assert_eq!(run(&mut s, "kubectl logs web-1"), "", "nginx-slim prints nothing at start");
     assert_eq!(run(&mut s, "kubectl logs web-9"), "Error from server (NotFound): pods \"web-9\" not found\n");
-    s.write_file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: n\nspec:\n  containers:\n  - name: n\n    image: nginx:1.23\n");
+    s.write_file(
+        "p.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: n\nspec:\n  containers:\n  - name: n\n    image: nginx:1.23\n",
+    );
     run(&mut s, "kubectl apply -f p.yaml");
-    assert_eq!(run(&mut s, "kubectl logs n"), "Error from server (BadRequest): container \"n\" in pod \"n\" is waiting to start: ContainerCreating\n");
+    assert_eq!(
+        run(&mut s, "kubectl logs n"),
+        "Error from server (BadRequest): container \"n\" in pod \"n\" is waiting to start: ContainerCreating\n"
+    );
     s.sim.run_until_idle(600_000);
     let out = run(&mut s, "kubectl logs n --tail=1");
     assert!(out.ends_with("[notice] 1#1: start worker processes\n"), "{out}");
@@ -277,7 +329,9 @@ fn containers_run_their_command_and_log_its_output() {
     s.sim.run_until_idle(60_000);
     assert_eq!(run(&mut s, "kubectl logs once"), "hello\n");
     assert_eq!(run(&mut s, "kubectl logs fail"), "starting\noops\n");
-    let status = |s: &mut Session, pod: &str| run(s, &format!("kubectl get pod {pod} --no-headers")).split_whitespace().nth(2).unwrap().to_string();
+    let status = |s: &mut Session, pod: &str| {
+        run(s, &format!("kubectl get pod {pod} --no-headers")).split_whitespace().nth(2).unwrap().to_string()
+    };
     assert_eq!(status(&mut s, "once"), "Completed");
     assert_eq!(status(&mut s, "fail"), "Error");
     assert_eq!(status(&mut s, "no"), "Error");
@@ -294,13 +348,33 @@ fn a_crash_loop_counts_restarts_as_the_kubelet_does() {
     let mut s = lab();
     run(&mut s, "kubectl run crash --image=busybox -- false");
     let out = run(&mut s, "kubectl get pod crash -w --request-timeout=45s");
-    let rows: Vec<(String, String)> = out.lines().skip(1).map(|l| {
-        let f: Vec<&str> = l.split_whitespace().collect();
-        (f[2].to_string(), f[3].to_string())
-    }).collect();
+    let rows: Vec<(String, String)> = out
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[2].to_string(), f[3].to_string())
+        })
+        .collect();
     assert!(!rows.iter().any(|(st, _)| st == "Running"), "{out}");
-    let states: Vec<(&str, &str)> = rows.iter().filter(|(st, _)| st != "Pending" && st != "ContainerCreating").map(|(a, b)| (a.as_str(), b.as_str())).take(6).collect();
-    assert_eq!(states, [("Error", "0"), ("Error", "1"), ("CrashLoopBackOff", "1"), ("Error", "2"), ("CrashLoopBackOff", "2"), ("Error", "3")], "{out}");
+    let states: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|(st, _)| st != "Pending" && st != "ContainerCreating")
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .take(6)
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("Error", "0"),
+            ("Error", "1"),
+            ("CrashLoopBackOff", "1"),
+            ("Error", "2"),
+            ("CrashLoopBackOff", "2"),
+            ("Error", "3")
+        ],
+        "{out}"
+    );
 }
 
 /// `TYPE/NAME` for `exec` and `logs`: the first of the workload's or Service's pods, ordered
@@ -312,8 +386,14 @@ fn exec_and_logs_take_a_workloads_first_pod() {
     assert_eq!(run(&mut s, "kubectl exec svc/nginx -- hostname"), "web-0\n");
     let (out, _) = s.run_line("kubectl logs statefulset/web");
     assert_eq!(out.stderr(), "Found 2 pods, using pod/web-0\n");
-    assert_eq!(run(&mut s, "kubectl logs deploy/nope"), "Error from server (NotFound): deployments.apps \"nope\" not found\n");
-    assert_eq!(run(&mut s, "kubectl exec pvc/www-web-0 -- ls"), "error: cannot attach to *v1.PersistentVolumeClaim: not implemented\n");
+    assert_eq!(
+        run(&mut s, "kubectl logs deploy/nope"),
+        "Error from server (NotFound): deployments.apps \"nope\" not found\n"
+    );
+    assert_eq!(
+        run(&mut s, "kubectl exec pvc/www-web-0 -- ls"),
+        "error: cannot attach to *v1.PersistentVolumeClaim: not implemented\n"
+    );
 }
 
 /// The lab machine reaches the cluster's addresses as a node does: pod IPs (Calico), cluster
@@ -335,7 +415,10 @@ fn the_node_curls_pod_ips_cluster_ips_and_node_ports() {
     // web-0's html directory is its empty volume: nginx forbids the listing.
     let ip = ip_of(&s, "web-0");
     assert!(run(&mut s, &format!("curl -s {ip}")).contains("<title>403 Forbidden</title>"));
-    assert_eq!(run(&mut s, "curl localhost:8080"), "curl: (7) Failed to connect to localhost port 8080: Connection refused\n");
+    assert_eq!(
+        run(&mut s, "curl localhost:8080"),
+        "curl: (7) Failed to connect to localhost port 8080: Connection refused\n"
+    );
     assert_eq!(run(&mut s, "curl web2"), "curl: (6) Could not resolve host: web2\n");
 }
 
@@ -346,7 +429,10 @@ fn pods_refuse_spec_changes_but_restart_for_a_new_image() {
     let mut s = lab();
     run(&mut s, "kubectl run p --image=nginx:1.25");
     s.sim.run_until_idle(60_000);
-    let out = run(&mut s, r#"kubectl patch pod p -p '{"spec":{"containers":[{"name":"p","ports":[{"containerPort":8080}]}]}}'"#);
+    let out = run(
+        &mut s,
+        r#"kubectl patch pod p -p '{"spec":{"containers":[{"name":"p","ports":[{"containerPort":8080}]}]}}'"#,
+    );
     assert!(out.starts_with("The Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`"), "{out}");
     assert_eq!(run(&mut s, r#"kubectl patch pod p -p '{"spec":{"activeDeadlineSeconds":3600}}'"#), "pod/p patched\n");
     assert_eq!(run(&mut s, "kubectl set image pod/p p=nginx:1.26"), "pod/p image updated\n");
@@ -381,8 +467,14 @@ fn run_it_of_a_program_shows_its_output_and_cleans_up() {
 #[test]
 fn apply_reads_urls_and_date_prints_as_gnu_date() {
     let mut s = Session::new(SimConfig::seeded(1)).with_loader(common::files_loader());
-    assert_eq!(run(&mut s, "kubectl apply -f https://k8s.io/examples/application/web/web.yaml"), "service/nginx created\nstatefulset.apps/web created\n");
-    assert_eq!(run(&mut s, "kubectl apply -f https://example.com/x.yaml"), "error: Get \"https://example.com/x.yaml\": dial tcp: lookup example.com on 127.0.0.53:53: no such host\n");
+    assert_eq!(
+        run(&mut s, "kubectl apply -f https://k8s.io/examples/application/web/web.yaml"),
+        "service/nginx created\nstatefulset.apps/web created\n"
+    );
+    assert_eq!(
+        run(&mut s, "kubectl apply -f https://example.com/x.yaml"),
+        "error: Get \"https://example.com/x.yaml\": dial tcp: lookup example.com on 127.0.0.53:53: no such host\n"
+    );
     assert_eq!(run(&mut s, "date"), "Sat May 28 09:00:00 UTC 2022\n");
 }
 
@@ -394,10 +486,17 @@ fn apply_reads_urls_and_date_prints_as_gnu_date() {
 #[test]
 fn secrets_and_config_maps_reach_the_container() {
     let mut s = lab();
-    let (out, _) = s.run_line("kubectl create secret generic db --from-literal=password=s3cret --dry-run=client -o yaml");
-    assert_eq!(out.stdout(), "apiVersion: v1\ndata:\n  password: czNjcmV0\nkind: Secret\nmetadata:\n  creationTimestamp: null\n  name: db\n");
+    let (out, _) =
+        s.run_line("kubectl create secret generic db --from-literal=password=s3cret --dry-run=client -o yaml");
+    assert_eq!(
+        out.stdout(),
+        "apiVersion: v1\ndata:\n  password: czNjcmV0\nkind: Secret\nmetadata:\n  creationTimestamp: null\n  name: db\n"
+    );
     assert_eq!(run(&mut s, "kubectl create secret generic db --from-literal=password=s3cret"), "secret/db created\n");
-    assert_eq!(run(&mut s, "kubectl create configmap cfg --from-literal=mode=dev --from-literal=level=3"), "configmap/cfg created\n");
+    assert_eq!(
+        run(&mut s, "kubectl create configmap cfg --from-literal=mode=dev --from-literal=level=3"),
+        "configmap/cfg created\n"
+    );
     s.write_file("s.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: plain\nstringData:\n  user: root\n");
     run(&mut s, "kubectl apply -f s.yaml");
     let plain = s.sim.get(kubelab::sim::Kind::Secret, "default", "plain").unwrap();
@@ -407,15 +506,27 @@ fn secrets_and_config_maps_reach_the_container() {
     s.write_file("app.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n  - name: app\n    image: busybox\n    command: [\"sh\", \"-c\", \"sleep 3600\"]\n    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n    - name: ME\n      valueFrom:\n        fieldRef:\n          fieldPath: metadata.name\n    envFrom:\n    - configMapRef:\n        name: cfg\n      prefix: CFG_\n    - secretRef:\n        name: nope\n");
     run(&mut s, "kubectl apply -f app.yaml");
     s.sim.run_until_idle(30_000);
-    let status = |s: &mut Session| run(s, "kubectl get pod app --no-headers").split_whitespace().nth(2).unwrap().to_string();
+    let status =
+        |s: &mut Session| run(s, "kubectl get pod app --no-headers").split_whitespace().nth(2).unwrap().to_string();
     assert_eq!(status(&mut s), "CreateContainerConfigError");
     assert!(run(&mut s, "kubectl describe pod app").contains("Error: secret \"nope\" not found"));
     run(&mut s, "kubectl create secret generic nope --from-literal=k=v");
     s.sim.run_until_idle(30_000);
     assert_eq!(status(&mut s), "Running");
-    assert_eq!(run(&mut s, "kubectl exec app -- printenv DB_PASSWORD CFG_mode CFG_level ME k"), "s3cret\ndev\n3\napp\nv\n");
-    let ip = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Service, "default", "kubernetes").unwrap(), "/spec/clusterIP").unwrap().to_string();
-    assert_eq!(run(&mut s, "kubectl exec app -- printenv KUBERNETES_PORT_443_TCP KUBERNETES_SERVICE_PORT_HTTPS"), format!("tcp://{ip}:443\n443\n"));
+    assert_eq!(
+        run(&mut s, "kubectl exec app -- printenv DB_PASSWORD CFG_mode CFG_level ME k"),
+        "s3cret\ndev\n3\napp\nv\n"
+    );
+    let ip = kubelab::sim::obj::str_at(
+        s.sim.get(kubelab::sim::Kind::Service, "default", "kubernetes").unwrap(),
+        "/spec/clusterIP",
+    )
+    .unwrap()
+    .to_string();
+    assert_eq!(
+        run(&mut s, "kubectl exec app -- printenv KUBERNETES_PORT_443_TCP KUBERNETES_SERVICE_PORT_HTTPS"),
+        format!("tcp://{ip}:443\n443\n")
+    );
 }
 
 /// `kubectl logs` shows the current container's output; `--previous` the one before it, or the
@@ -429,11 +540,17 @@ fn logs_keep_the_previous_container_and_exec_needs_a_node() {
     s.sim.run_until_idle(40_000);
     assert_eq!(run(&mut s, "kubectl logs crash"), "boom\n", "one container's output, not every restart's");
     assert_eq!(run(&mut s, "kubectl logs crash --previous"), "boom\n");
-    assert_eq!(run(&mut s, "kubectl logs ok -p"), "Error from server (BadRequest): previous terminated container \"ok\" in pod \"ok\" not found\n");
+    assert_eq!(
+        run(&mut s, "kubectl logs ok -p"),
+        "Error from server (BadRequest): previous terminated container \"ok\" in pod \"ok\" not found\n"
+    );
     run(&mut s, "kubectl scale sts web --replicas=3");
     // web-2 waits for its volume's node (WaitForFirstConsumer) before it is scheduled.
     let (out, code) = s.run_line("kubectl exec web-2 -- hostname");
-    assert_eq!((out.stderr().as_str(), code), ("Error from server (BadRequest): pod web-2 does not have a host assigned\n", 1));
+    assert_eq!(
+        (out.stderr().as_str(), code),
+        ("Error from server (BadRequest): pod web-2 does not have a host assigned\n", 1)
+    );
 }
 
 /// Leaving an attached shell: an exec session's failure is `command terminated with exit code
@@ -448,7 +565,10 @@ fn leaving_an_attached_shell_reports_its_status() {
     assert_eq!(run(&mut s, "echo $?"), "3\n");
     run(&mut s, "kubectl run t --image=busybox -it --rm --restart=Never -- sh");
     let (out, _) = s.run_line("exit 3");
-    assert_eq!((out.stdout().as_str(), out.stderr().as_str()), ("pod \"t\" deleted\n", "pod default/t terminated (Error)\n"));
+    assert_eq!(
+        (out.stdout().as_str(), out.stderr().as_str()),
+        ("pod \"t\" deleted\n", "pod default/t terminated (Error)\n")
+    );
     assert_eq!(run(&mut s, "echo $?"), "3\n");
     run(&mut s, "kubectl run keep --image=busybox -it --restart=Never -- sh");
     run(&mut s, "exit");
@@ -466,7 +586,10 @@ fn the_lab_machine_pipes_kubectl_through_its_tools() {
     run(&mut s, "sed -i 's/replicas: 2/replicas: 3/' web.yaml");
     assert_eq!(run(&mut s, "grep replicas: web.yaml"), "  replicas: 3\n");
     assert_eq!(run(&mut s, "kubectl get pods --no-headers | awk '{print $1, $3}'"), "web-0 Running\nweb-1 Running\n");
-    assert_eq!(run(&mut s, "kubectl get pods -o name | xargs kubectl delete --wait=false"), "pod \"web-0\" deleted\npod \"web-1\" deleted\n");
+    assert_eq!(
+        run(&mut s, "kubectl get pods -o name | xargs kubectl delete --wait=false"),
+        "pod \"web-0\" deleted\npod \"web-1\" deleted\n"
+    );
     assert_eq!(run(&mut s, "hostname; which kubectl nosuch; echo $?"), "k8s-m\n/usr/bin/kubectl\n1\n");
 }
 
@@ -488,7 +611,12 @@ fn uname_names_the_pod_and_the_nodes_kernel() {
     let mut s = lab();
     let pod = s.sim.get(kubelab::sim::Kind::Pod, "default", "web-1").unwrap().clone();
     let node_name = kubelab::sim::obj::str_at(&pod, "/spec/nodeName").unwrap().to_string();
-    let kernel = kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Node, "", &node_name).unwrap(), "/status/nodeInfo/kernelVersion").unwrap().to_string();
+    let kernel = kubelab::sim::obj::str_at(
+        s.sim.get(kubelab::sim::Kind::Node, "", &node_name).unwrap(),
+        "/status/nodeInfo/kernelVersion",
+    )
+    .unwrap()
+    .to_string();
     assert_eq!(run(&mut s, "kubectl exec web-1 -- uname -n"), "web-1\n");
     assert_eq!(run(&mut s, "kubectl exec web-1 -- uname -r -s"), format!("Linux {kernel}\n"));
     assert!(run(&mut s, "kubectl exec web-1 -- uname -a").starts_with(&format!("Linux web-1 {kernel} #")));
@@ -522,7 +650,12 @@ fn busybox_wget_fetches_from_services_and_pods() {
     s.sim.run_until_idle(60_000);
     let (out, code) = s.run_line("kubectl run t --image=busybox --rm -it --restart=Never -- wget -qO- web2");
     assert_eq!(code, 0);
-    assert!(out.stdout().contains("<title>Welcome to nginx!</title>") && out.stdout().ends_with("pod \"t\" deleted\n"), "{}{}", out.stdout(), out.stderr());
+    assert!(
+        out.stdout().contains("<title>Welcome to nginx!</title>") && out.stdout().ends_with("pod \"t\" deleted\n"),
+        "{}{}",
+        out.stdout(),
+        out.stderr()
+    );
     run(&mut s, "kubectl run b --image=busybox -it --rm --restart=Never -- sh");
     assert_eq!(run(&mut s, "wget nope"), "wget: bad address 'nope'\n");
     assert_eq!(run(&mut s, "wget -qO- web-0.nginx"), "wget: server returned error: HTTP/1.1 403 Forbidden\n");
@@ -538,7 +671,10 @@ fn kubectl_cp_moves_files_between_the_machine_and_a_container() {
     run(&mut s, "echo '<h1>from the lab</h1>' > index.html");
     assert_eq!(run(&mut s, "kubectl cp index.html web-0:/usr/share/nginx/html/index.html"), "");
     assert_eq!(run(&mut s, "kubectl exec web-0 -- curl -s localhost"), "<h1>from the lab</h1>\n");
-    assert_eq!(run(&mut s, "kubectl cp web-0:/usr/share/nginx/html/index.html copy.html"), "tar: Removing leading `/' from member names\n");
+    assert_eq!(
+        run(&mut s, "kubectl cp web-0:/usr/share/nginx/html/index.html copy.html"),
+        "tar: Removing leading `/' from member names\n"
+    );
     assert_eq!(run(&mut s, "cat copy.html"), "<h1>from the lab</h1>\n");
     assert_eq!(run(&mut s, "kubectl cp nope web-0:/tmp/x"), "error: nope doesn't exist in local filesystem\n");
     assert_eq!(run(&mut s, "kubectl cp a b"), "error: one of src or dest must be a remote file specification\n");
@@ -554,7 +690,10 @@ fn port_forward_carries_the_lab_machines_connections_to_the_pod() {
     s.live = true;
     run(&mut s, "kubectl exec web-0 -- sh -c 'echo web-0 > /usr/share/nginx/html/index.html'");
     let (out, code) = s.run_line_in(0, "kubectl port-forward pod/web-0 8080:80");
-    assert_eq!((out.text(), code), ("Forwarding from 127.0.0.1:8080 -> 80\nForwarding from [::1]:8080 -> 80\n".to_string(), 0));
+    assert_eq!(
+        (out.text(), code),
+        ("Forwarding from 127.0.0.1:8080 -> 80\nForwarding from [::1]:8080 -> 80\n".to_string(), 0)
+    );
     assert!(s.busy(0));
     assert_eq!(s.run_line_in(1, "curl -s localhost:8080").0.text(), "web-0\n");
     assert_eq!(s.poll(0).text(), "Handling connection for 8080\n");
@@ -562,7 +701,10 @@ fn port_forward_carries_the_lab_machines_connections_to_the_pod() {
     let (out, _) = s.run_line_in(1, "kubectl port-forward svc/nginx 8080:80");
     assert_eq!(out.stderr(), "Unable to listen on port 8080: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp4 127.0.0.1:8080: bind: address already in use unable to create listener: Error listen tcp6 [::1]:8080: bind: address already in use]\nerror: unable to listen on any of the requested ports: [{8080 80}]\n");
     s.interrupt(0);
-    assert_eq!(s.run_line_in(1, "curl localhost:8080").0.stderr(), "curl: (7) Failed to connect to localhost port 8080: Connection refused\n");
+    assert_eq!(
+        s.run_line_in(1, "curl localhost:8080").0.stderr(),
+        "curl: (7) Failed to connect to localhost port 8080: Connection refused\n"
+    );
     // A forward whose pod goes ends: client-go's ErrLostConnectionToPod.
     s.run_line_in(0, "kubectl port-forward pod/web-1 8080:80");
     assert!(s.busy(0));
@@ -570,7 +712,10 @@ fn port_forward_carries_the_lab_machines_connections_to_the_pod() {
     assert_eq!(s.poll(0).stderr(), "error: lost connection to pod\n");
     assert!(!s.busy(0));
     run(&mut s, "kubectl run idle --image=nginx");
-    assert_eq!(s.run_line_in(1, "kubectl port-forward idle 9090:80").0.stderr(), "error: unable to forward port because pod is not running. Current status=Pending\n");
+    assert_eq!(
+        s.run_line_in(1, "kubectl port-forward idle 9090:80").0.stderr(),
+        "error: unable to forward port because pod is not running. Current status=Pending\n"
+    );
 }
 
 /// A missing command is reported in the words of the shell that looked for it: bash in a
@@ -580,8 +725,14 @@ fn not_found_in_the_running_shells_words() {
     let mut s = lab();
     run(&mut s, "kubectl run n --image=nginx");
     s.sim.run_until_idle(120_000);
-    assert_eq!(s.run_line("kubectl exec n -- bash -c foo").0.stderr(), "bash: foo: command not found\ncommand terminated with exit code 127\n");
-    assert_eq!(s.run_line("kubectl exec n -- sh -c foo").0.stderr(), "sh: 1: foo: not found\ncommand terminated with exit code 127\n");
+    assert_eq!(
+        s.run_line("kubectl exec n -- bash -c foo").0.stderr(),
+        "bash: foo: command not found\ncommand terminated with exit code 127\n"
+    );
+    assert_eq!(
+        s.run_line("kubectl exec n -- sh -c foo").0.stderr(),
+        "sh: 1: foo: not found\ncommand terminated with exit code 127\n"
+    );
 }
 
 /// Readiness per container: an httpGet probe answered 404 by nginx fails with probe/http's
@@ -594,9 +745,15 @@ fn readiness_probes_follow_what_the_containers_serve() {
     s.write_file("hp.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: hp\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n    readinessProbe:\n      httpGet:\n        path: /healthz\n        port: 80\n  - name: side\n    image: busybox\n    command: [sleep, \"3600\"]\n    readinessProbe:\n      exec:\n        command: [cat, /tmp/ready]\n");
     run(&mut s, "kubectl apply -f hp.yaml");
     s.sim.run_until_idle(60_000);
-    let messages = run(&mut s, "kubectl get events --field-selector reason=Unhealthy -o jsonpath='{range .items[*]}{.message}{\"\\n\"}{end}'");
+    let messages = run(
+        &mut s,
+        "kubectl get events --field-selector reason=Unhealthy -o jsonpath='{range .items[*]}{.message}{\"\\n\"}{end}'",
+    );
     assert!(messages.contains("Readiness probe failed: HTTP probe failed with statuscode: 404\n"), "{messages}");
-    assert!(messages.contains("Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory\n"), "{messages}");
+    assert!(
+        messages.contains("Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory\n"),
+        "{messages}"
+    );
     assert!(run(&mut s, "kubectl get pod hp --no-headers").contains(" 0/2 "));
     run(&mut s, "kubectl exec hp -c side -- touch /tmp/ready");
     s.sim.advance(15_000);
@@ -670,7 +827,12 @@ fn a_failing_liveness_probe_restarts_the_container() {
     assert!(!run(&mut s, "kubectl describe pod liveness-exec").contains("Unhealthy"));
     s.sim.advance(35_000);
     let d = run(&mut s, "kubectl describe pod liveness-exec");
-    assert!(d.contains("kubelet            Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory\n"), "{d}");
+    assert!(
+        d.contains(
+            "kubelet            Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory\n"
+        ),
+        "{d}"
+    );
     assert!(d.contains("(x3 over "), "{d}");
     assert!(d.contains("Container liveness failed liveness probe, will be restarted\n"), "{d}");
     s.sim.advance(60_000);
@@ -684,10 +846,16 @@ fn a_failing_liveness_probe_restarts_the_container() {
 #[test]
 fn logs_follow_until_the_container_ends() {
     let mut s = lab();
-    run(&mut s, "kubectl run c --image=busybox:1.28 --restart=Never -- sh -c 'for i in 1 2 3; do echo line $i; sleep 2; done'");
+    run(
+        &mut s,
+        "kubectl run c --image=busybox:1.28 --restart=Never -- sh -c 'for i in 1 2 3; do echo line $i; sleep 2; done'",
+    );
     s.sim.advance(20_000);
     run(&mut s, "kubectl delete pod c");
-    run(&mut s, "kubectl run c --image=busybox:1.28 --restart=Never -- sh -c 'for i in 1 2 3; do echo line $i; sleep 2; done'");
+    run(
+        &mut s,
+        "kubectl run c --image=busybox:1.28 --restart=Never -- sh -c 'for i in 1 2 3; do echo line $i; sleep 2; done'",
+    );
     s.sim.advance(3_000);
     let before = s.sim.now().ms();
     let (out, code) = s.run_line("kubectl logs -f c");
@@ -710,7 +878,8 @@ fn readiness_is_probed_for_as_long_as_the_container_runs() {
     run(&mut s, "kubectl apply -f r.yaml");
     s.sim.advance(30_000);
     assert!(run(&mut s, "kubectl get pod r --no-headers").contains(" 1/1 "));
-    let addresses = |s: &mut Session, which: &str| run(s, &format!("kubectl get ep r -o jsonpath={{.subsets[*].{which}[*].ip}}"));
+    let addresses =
+        |s: &mut Session, which: &str| run(s, &format!("kubectl get ep r -o jsonpath={{.subsets[*].{which}[*].ip}}"));
     assert!(!addresses(&mut s, "addresses").is_empty());
     run(&mut s, "kubectl exec r -- rm /tmp/ready");
     s.sim.advance(30_000);
@@ -736,5 +905,12 @@ fn logs_of_a_crash_looping_container() {
     assert_eq!(run(&mut s, "kubectl logs crash --previous"), now);
     run(&mut s, "kubectl run fresh --image=busybox:1.36 -- sleep 600");
     let (out, code) = s.run_line("kubectl logs fresh --previous");
-    assert_eq!((out.stderr(), code), ("Error from server (BadRequest): previous terminated container \"fresh\" in pod \"fresh\" not found\n".to_string(), 1));
+    assert_eq!(
+        (out.stderr(), code),
+        (
+            "Error from server (BadRequest): previous terminated container \"fresh\" in pod \"fresh\" not found\n"
+                .to_string(),
+            1
+        )
+    );
 }

@@ -141,7 +141,8 @@ pub fn step8_scale_out_adds_web_2_with_a_new_claim(t: &str) {
 
 /// Checks the transcript against the seed.
 pub fn step8_scale_in_terminates_the_highest_ordinal_first(t: &str) {
-    let out = output_of(t, "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}' && kubectl get pods -w -l app=nginx");
+    let out =
+        output_of(t, "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}' && kubectl get pods -w -l app=nginx");
     assert_prefix_like_real(
         out,
         "statefulset.apps/web patched
@@ -180,8 +181,14 @@ pub fn step9_delete_everything(t: &str) {
 
 /// Checks the transcript against the seed.
 pub fn step3_each_pod_knows_its_hostname(t: &str) {
-    assert_like_real(output_of(t, "for i in 0 1; do kubectl exec \"web-$i\" -- sh -c 'hostname'; done"), "web-0\n        web-1");
-    assert_like_real(output_of(t, "for i in 0 1; do kubectl exec web-$i -- sh -c 'hostname'; done"), "web-0\n        web-1");
+    assert_like_real(
+        output_of(t, "for i in 0 1; do kubectl exec \"web-$i\" -- sh -c 'hostname'; done"),
+        "web-0\n        web-1",
+    );
+    assert_like_real(
+        output_of(t, "for i in 0 1; do kubectl exec web-$i -- sh -c 'hostname'; done"),
+        "web-0\n        web-1",
+    );
 }
 
 /// Maps the pods' node blocks in our run onto the real cluster's (web-0 ran in 172.16.158.0/24,
@@ -191,12 +198,19 @@ pub fn step3_each_pod_knows_its_hostname(t: &str) {
 fn in_seed_blocks(t: &str, text: &str, n: usize) -> String {
     let block = |cmd: &str| -> String {
         let out = nth_output_of(t, cmd, n);
-        let ip = out.lines().rfind(|l| l.starts_with("Address: ")).and_then(|l| l.split_whitespace().last()).unwrap_or("0.0.0.0");
+        let ip = out
+            .lines()
+            .rfind(|l| l.starts_with("Address: "))
+            .and_then(|l| l.split_whitespace().last())
+            .unwrap_or("0.0.0.0");
         ip.rsplit_once('.').map(|(b, _)| b.to_string()).unwrap_or_default()
     };
     let (b0, b1) = (block("nslookup web-0.nginx"), block("nslookup web-1.nginx"));
     assert_ne!(b0, b1, "web-0 and web-1 run on different nodes");
-    text.replace(&format!("{b0}."), "@WEB0@.").replace(&format!("{b1}."), "@WEB1@.").replace("@WEB0@", "172.16.158").replace("@WEB1@", "172.16.24")
+    text.replace(&format!("{b0}."), "@WEB0@.")
+        .replace(&format!("{b1}."), "@WEB1@.")
+        .replace("@WEB0@", "172.16.158")
+        .replace("@WEB1@", "172.16.24")
 }
 
 /// Sorts `Name:`/`Address:` pairs so that two answers compare as sets.
@@ -254,7 +268,16 @@ pub fn step3_headless_dns_answers_from_netshoot(t: &str) {
     }
     // The pods were re-created in between: new IPs, in the same nodes' blocks (their volumes
     // pin them), not reused at once.
-    let ip = |n: usize| nth_output_of(t, "nslookup web-0.nginx", n).lines().rfind(|l| l.starts_with("Address: ")).unwrap().split_whitespace().last().unwrap().to_string();
+    let ip = |n: usize| {
+        nth_output_of(t, "nslookup web-0.nginx", n)
+            .lines()
+            .rfind(|l| l.starts_with("Address: "))
+            .unwrap()
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .to_string()
+    };
     assert_ne!(ip(0), ip(1));
     assert_eq!(ip(0).rsplit_once('.').unwrap().0, ip(1).rsplit_once('.').unwrap().0);
 }
@@ -262,12 +285,18 @@ pub fn step3_headless_dns_answers_from_netshoot(t: &str) {
 /// Checks the transcript against the seed.
 pub fn step5_written_files_are_served(t: &str) {
     assert_eq!(output_of(t, "for i in 0 1; do kubectl exec \"web-$i\" -- sh -c 'echo \"$(hostname)-pv-test\" > /usr/share/nginx/html/index.html'; done"), "");
-    assert_like_real(output_of(t, "for i in 0 1; do kubectl exec -i -t \"web-$i\" -- curl http://localhost/; done"), "web-0-pv-test\n        web-1-pv-test");
+    assert_like_real(
+        output_of(t, "for i in 0 1; do kubectl exec -i -t \"web-$i\" -- curl http://localhost/; done"),
+        "web-0-pv-test\n        web-1-pv-test",
+    );
 }
 
 /// Checks the transcript against the seed.
 pub fn step7_the_data_outlived_the_pods(t: &str) {
-    assert_like_real(nth_output_of(t, "for i in 0 1; do kubectl exec -i -t \"web-$i\" -- curl http://localhost/; done", 1), "web-0-pv-test\n        web-1-pv-test");
+    assert_like_real(
+        nth_output_of(t, "for i in 0 1; do kubectl exec -i -t \"web-$i\" -- curl http://localhost/; done", 1),
+        "web-0-pv-test\n        web-1-pv-test",
+    );
 }
 
 /// Every step, in the seed's order: what `examples/seed_search.rs` checks each draw against.

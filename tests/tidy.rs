@@ -60,15 +60,59 @@ fn banned_uses(paths: &[&str], banned: &[&str]) -> Vec<String> {
 
 #[test]
 fn the_model_is_pure_and_deterministic() {
-    let banned = ["yew", "web_sys", "js_sys", "gloo", "wasm_bindgen", "thread_rng", "SmallRng", "from_entropy", "from_os_rng", "Instant::now", "SystemTime", "HashMap", "HashSet", "std::fs", "std::time", "std::env", "println!", "eprintln!"];
+    let banned = [
+        "yew",
+        "web_sys",
+        "js_sys",
+        "gloo",
+        "wasm_bindgen",
+        "thread_rng",
+        "SmallRng",
+        "from_entropy",
+        "from_os_rng",
+        "Instant::now",
+        "SystemTime",
+        "HashMap",
+        "HashSet",
+        "std::fs",
+        "std::time",
+        "std::env",
+        "println!",
+        "eprintln!",
+    ];
     let bad = banned_uses(&["src/sim"], &banned);
     assert!(bad.is_empty(), "src/sim must not reach for the browser, the clock, the OS or an unseeded RNG: {bad:#?}");
 }
 
 #[test]
 fn text_layers_do_no_io_and_know_no_browser() {
-    let banned = ["yew", "web_sys", "js_sys", "gloo", "std::fs", "std::env", "std::process", "SystemTime", "Instant::now", "thread_rng", "println!", "eprintln!"];
-    let dirs = ["src/kubectl", "src/shell", "src/manifest", "src/pod", "src/session.rs", "src/replay.rs", "src/textutils.rs", "src/lab.rs", "src/view.rs", "src/complete.rs", "src/i18n.rs"];
+    let banned = [
+        "yew",
+        "web_sys",
+        "js_sys",
+        "gloo",
+        "std::fs",
+        "std::env",
+        "std::process",
+        "SystemTime",
+        "Instant::now",
+        "thread_rng",
+        "println!",
+        "eprintln!",
+    ];
+    let dirs = [
+        "src/kubectl",
+        "src/shell",
+        "src/manifest",
+        "src/pod",
+        "src/session.rs",
+        "src/replay.rs",
+        "src/textutils.rs",
+        "src/lab.rs",
+        "src/view.rs",
+        "src/complete.rs",
+        "src/i18n.rs",
+    ];
     let bad = banned_uses(&dirs, &banned);
     assert!(bad.is_empty(), "text-in, text-out layers must stay pure: {bad:#?}");
 }
@@ -110,7 +154,18 @@ fn deliberate_differences_are_marked_the_same_way() {
 fn the_ui_renders_and_never_rules() {
     // The yew components show the model and call the Lab; they never change the cluster
     // themselves nor reach into the controllers.
-    let banned = ["sim::controllers", "sim::kubelet", "sim::scheduler", "sim::volumes", "store.put", "store.remove", ".sim.create(", ".sim.update(", ".sim.delete(", ".sim.modify("];
+    let banned = [
+        "sim::controllers",
+        "sim::kubelet",
+        "sim::scheduler",
+        "sim::volumes",
+        "store.put",
+        "store.remove",
+        ".sim.create(",
+        ".sim.update(",
+        ".sim.delete(",
+        ".sim.modify(",
+    ];
     let bad = banned_uses(&["src/ui"], &banned);
     assert!(bad.is_empty(), "src/ui renders the model; rules live in src/sim: {bad:#?}");
 }
@@ -148,7 +203,16 @@ fn the_page_carries_one_copy_of_what_it_need_not_duplicate() {
         let text = code(&std::fs::read_to_string(&f).unwrap());
         // Unit tests sit at the end of a file, after `#[cfg(test)]`: they may use anything.
         let text = text.split("#[cfg(test)]").next().unwrap_or("");
-        let mut banned = vec!["serde_json::from_str", "serde_json::from_slice", "serde_json::from_value", "Deserialize", ".to_lowercase()", ".to_uppercase()", "json!(", ":?}"];
+        let mut banned = vec![
+            "serde_json::from_str",
+            "serde_json::from_slice",
+            "serde_json::from_value",
+            "Deserialize",
+            ".to_lowercase()",
+            ".to_uppercase()",
+            "json!(",
+            ":?}",
+        ];
         if !btree_ok.contains(&rel.as_str()) {
             banned.extend(["BTreeMap", "BTreeSet"]);
         }

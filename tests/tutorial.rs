@@ -16,7 +16,12 @@ fn run(s: &mut Session, line: &str) -> String {
 }
 
 fn image_of(s: &mut Session, pod: &str) -> String {
-    run(s, &format!("kubectl get pod {pod} --template '{{{{range $i, $c := .spec.containers}}}}{{{{$c.image}}}}{{{{end}}}}'"))
+    run(
+        s,
+        &format!(
+            "kubectl get pod {pod} --template '{{{{range $i, $c := .spec.containers}}}}{{{{$c.image}}}}{{{{end}}}}'"
+        ),
+    )
 }
 
 fn names(s: &mut Session) -> Vec<String> {
@@ -67,22 +72,34 @@ fn c_stable_storage_and_d_scaling() {
     assert!(pvc.starts_with("NAME        STATUS   VOLUME                                     CAPACITY   ACCESS MODES   STORAGECLASS   AGE\nwww-web-0   Bound    pvc-"), "{pvc}");
     // 14-15.
     assert_eq!(run(&mut s, "for i in 0 1; do kubectl exec \"web-$i\" -- sh -c 'echo \"$(hostname)\" > /usr/share/nginx/html/index.html'; done"), "");
-    assert_eq!(run(&mut s, "for i in 0 1; do kubectl exec -i -t \"web-$i\" -- curl http://localhost/; done"), "web-0\nweb-1\n");
+    assert_eq!(
+        run(&mut s, "for i in 0 1; do kubectl exec -i -t \"web-$i\" -- curl http://localhost/; done"),
+        "web-0\nweb-1\n"
+    );
     run(&mut s, "kubectl delete pod -l app=nginx");
     s.sim.run_until_idle(600_000);
-    assert_eq!(run(&mut s, "for i in 0 1; do kubectl exec -i -t \"web-$i\" -- curl http://localhost/; done"), "web-0\nweb-1\n");
+    assert_eq!(
+        run(&mut s, "for i in 0 1; do kubectl exec -i -t \"web-$i\" -- curl http://localhost/; done"),
+        "web-0\nweb-1\n"
+    );
     // 16: strictly sequential scale-up.
-    let t = kubelab::replay::run_script(&mut s, "kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx\n");
+    let t =
+        kubelab::replay::run_script(&mut s, "kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx\n");
     let out = output_of(&t, "kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx");
     assert!(out.starts_with("statefulset.apps/web scaled\n"));
     for n in 3..5 {
         let first = out.lines().position(|l| l.starts_with(&format!("web-{n} "))).unwrap();
-        let prev_running = out.lines().position(|l| l.starts_with(&format!("web-{} ", n - 1)) && l.contains("Running")).unwrap();
+        let prev_running =
+            out.lines().position(|l| l.starts_with(&format!("web-{} ", n - 1)) && l.contains("Running")).unwrap();
         assert!(first > prev_running, "{out}");
     }
     // 17-18: web-4 then web-3, one at a time; five claims remain.
-    let t = kubelab::replay::run_script(&mut s, "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}' && kubectl get pods -w -l app=nginx\n");
-    let out = output_of(&t, "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}' && kubectl get pods -w -l app=nginx");
+    let t = kubelab::replay::run_script(
+        &mut s,
+        "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}' && kubectl get pods -w -l app=nginx\n",
+    );
+    let out =
+        output_of(&t, "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}' && kubectl get pods -w -l app=nginx");
     assert!(out.starts_with("statefulset.apps/web patched\n"));
     let last4 = out.lines().collect::<Vec<_>>().iter().rposition(|l| l.starts_with("web-4")).unwrap();
     let first3 = out.lines().position(|l| l.starts_with("web-3") && l.contains("Terminating")).unwrap();
@@ -100,13 +117,23 @@ fn e_updating_statefulsets() {
     let c = s.sim.store.cursor();
     assert_eq!(run(&mut s, "kubectl patch statefulset web --type='json' -p='[{\"op\": \"replace\", \"path\": \"/spec/template/spec/containers/0/image\", \"value\":\"registry.k8s.io/nginx-slim:0.24\"}]'"), "statefulset.apps/web patched\n");
     s.sim.run_until_idle(600_000);
-    let deleted: Vec<String> = s.sim.store.events_since(c).iter().filter(|e| e.key.kind == kubelab::sim::Kind::Pod && e.ty == kubelab::sim::WatchType::Deleted).map(|e| e.key.name.clone()).collect();
+    let deleted: Vec<String> = s
+        .sim
+        .store
+        .events_since(c)
+        .iter()
+        .filter(|e| e.key.kind == kubelab::sim::Kind::Pod && e.ty == kubelab::sim::WatchType::Deleted)
+        .map(|e| e.key.name.clone())
+        .collect();
     assert_eq!(deleted, ["web-2", "web-1", "web-0"]);
     // 20.
     for p in 0..3 {
         assert_eq!(image_of(&mut s, &format!("web-{p}")), "registry.k8s.io/nginx-slim:0.24");
     }
-    assert_eq!(run(&mut s, "kubectl rollout status sts/web"), "partitioned roll out complete: 3 new pods have been updated...\n");
+    assert_eq!(
+        run(&mut s, "kubectl rollout status sts/web"),
+        "partitioned roll out complete: 3 new pods have been updated...\n"
+    );
     // 21-22: staged behind a partition, no restarts; a deleted pod below it keeps the old image.
     run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"partition\":3}}}}'");
     let c = s.sim.store.cursor();
@@ -130,7 +157,8 @@ fn e_updating_statefulsets() {
         assert_eq!(image_of(&mut s, &format!("web-{p}")), "registry.k8s.io/nginx-slim:0.21");
     }
     // 26: OnDelete needs rollingUpdate dropped; then changes wait for a deletion.
-    assert!(run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\"}}}'").starts_with("The StatefulSet \"web\" is invalid: spec.updateStrategy.rollingUpdate: Invalid value:"));
+    assert!(run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\"}}}'")
+        .starts_with("The StatefulSet \"web\" is invalid: spec.updateStrategy.rollingUpdate: Invalid value:"));
     assert_eq!(run(&mut s, "kubectl patch statefulset web -p '{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\",\"rollingUpdate\":null}}}'"), "statefulset.apps/web patched\n");
     run(&mut s, "kubectl patch statefulset web --type='json' -p='[{\"op\": \"replace\", \"path\": \"/spec/template/spec/containers/0/image\", \"value\":\"registry.k8s.io/nginx-slim:0.24\"}]'");
     s.sim.run_until_idle(600_000);
@@ -155,25 +183,52 @@ fn f_deleting_g_parallel_and_h_cleanup() {
     assert_eq!(run(&mut s, "kubectl apply -f web.yaml"), "service/nginx unchanged\nstatefulset.apps/web created\n");
     s.sim.run_until_idle(600_000);
     assert_eq!(names(&mut s), ["web-0", "web-1"]);
-    assert_eq!(run(&mut s, "for i in 0 1; do kubectl exec -i -t \"web-$i\" -- curl http://localhost/; done"), "web-0\nweb-1\n");
+    assert_eq!(
+        run(&mut s, "for i in 0 1; do kubectl exec -i -t \"web-$i\" -- curl http://localhost/; done"),
+        "web-0\nweb-1\n"
+    );
     // 30-33: cascading delete terminates the pods together; re-create; delete again.
     let c = s.sim.store.cursor();
     assert_eq!(run(&mut s, "kubectl delete statefulset web"), "statefulset.apps \"web\" deleted\n");
     s.sim.run_until_idle(600_000);
-    let terminating: Vec<u64> = s.sim.store.events_since(c).iter().filter(|e| e.key.kind == kubelab::sim::Kind::Pod && kubelab::sim::obj::is_deleting(&e.obj)).map(|e| e.at.ms()).collect();
-    assert!(terminating.first() == terminating.iter().min() && terminating.iter().filter(|t| **t == terminating[0]).count() >= 2, "both start terminating at once");
+    let terminating: Vec<u64> = s
+        .sim
+        .store
+        .events_since(c)
+        .iter()
+        .filter(|e| e.key.kind == kubelab::sim::Kind::Pod && kubelab::sim::obj::is_deleting(&e.obj))
+        .map(|e| e.at.ms())
+        .collect();
+    assert!(
+        terminating.first() == terminating.iter().min()
+            && terminating.iter().filter(|t| **t == terminating[0]).count() >= 2,
+        "both start terminating at once"
+    );
     assert_eq!(run(&mut s, "kubectl delete service nginx"), "service \"nginx\" deleted\n");
     assert_eq!(run(&mut s, "kubectl apply -f web.yaml"), "service/nginx created\nstatefulset.apps/web created\n");
     s.sim.run_until_idle(600_000);
-    assert_eq!(run(&mut s, "for i in 0 1; do kubectl exec -i -t \"web-$i\" -- curl http://localhost/; done"), "web-0\nweb-1\n");
+    assert_eq!(
+        run(&mut s, "for i in 0 1; do kubectl exec -i -t \"web-$i\" -- curl http://localhost/; done"),
+        "web-0\nweb-1\n"
+    );
     assert_eq!(run(&mut s, "kubectl delete service nginx"), "service \"nginx\" deleted\n");
     assert_eq!(run(&mut s, "kubectl delete statefulset web"), "statefulset.apps \"web\" deleted\n");
     s.sim.run_until_idle(600_000);
     // 35-36: Parallel creates without waiting (its labels are app.kubernetes.io/name).
-    assert_eq!(run(&mut s, "kubectl apply -f web-parallel.yaml"), "service/nginx created\nstatefulset.apps/web created\n");
+    assert_eq!(
+        run(&mut s, "kubectl apply -f web-parallel.yaml"),
+        "service/nginx created\nstatefulset.apps/web created\n"
+    );
     let c = s.sim.store.cursor();
     assert_eq!(run(&mut s, "kubectl scale statefulset/web --replicas=5"), "statefulset.apps/web scaled\n");
-    let added: Vec<u64> = s.sim.store.events_since(c).iter().filter(|e| e.key.kind == kubelab::sim::Kind::Pod && e.ty == kubelab::sim::WatchType::Added).map(|e| e.at.ms()).collect();
+    let added: Vec<u64> = s
+        .sim
+        .store
+        .events_since(c)
+        .iter()
+        .filter(|e| e.key.kind == kubelab::sim::Kind::Pod && e.ty == kubelab::sim::WatchType::Added)
+        .map(|e| e.at.ms())
+        .collect();
     assert_eq!(added.len(), 3);
     assert!(added.iter().all(|t| *t == added[0]));
     s.sim.run_until_idle(600_000);

@@ -75,7 +75,12 @@ async fn terminal_runs_kubectl_through_the_model() {
     assert_eq!(find(root, "terminal").text_content().unwrap(), "root@k8s-m:~# ");
     type_line(root, "kubectl get ns").await;
     let text = find(root, "terminal").text_content().unwrap();
-    assert!(text.starts_with("root@k8s-m:~# kubectl get ns\nNAME                 STATUS   AGE\ndefault              Active"), "{text}");
+    assert!(
+        text.starts_with(
+            "root@k8s-m:~# kubectl get ns\nNAME                 STATUS   AGE\ndefault              Active"
+        ),
+        "{text}"
+    );
     assert!(text.contains("\nlocal-path-storage   Active   "), "{text}");
     assert!(text.ends_with("root@k8s-m:~# "), "{text}");
 }

@@ -2,14 +2,14 @@
 //! or update each object, one line per object in file order; an error in one document does
 //! not stop the others (reference §5.5, §5.6).
 
-use crate::jv;
 use super::args::{self, f, Flag};
+use super::dryrun::{self, DryRun};
 use super::errors::api_error;
 use super::Ctx;
-use super::dryrun::{self, DryRun};
+use crate::jv;
 use crate::manifest::{self, schema, Diagnostic, Document};
 use crate::sim::{obj, Kind, ObjKey};
-use serde_json::{Value};
+use serde_json::Value;
 
 pub const FLAGS: &[Flag] = &[
     f("filename", Some('f'), true),
@@ -123,14 +123,20 @@ pub fn document_problems(source: &str, doc: &Document, verb: &str) -> Result<Kin
     if !missing.is_empty() {
         let what = if missing.len() == 1 { missing[0].to_string() } else { format!("[{}]", missing.join(", ")) };
         let error = format!("error: error validating \"{source}\": error validating data: {what}; if you choose to ignore these errors, turn validation off with --validate=false");
-        let text = format!("every document needs {}", missing.iter().map(|m| m.trim_end_matches(" not set")).collect::<Vec<_>>().join(" and "));
+        let text = format!(
+            "every document needs {}",
+            missing.iter().map(|m| m.trim_end_matches(" not set")).collect::<Vec<_>>().join(" and ")
+        );
         return Err(Problems { error, hints: vec![Hint { line: doc.first_line, column: 1, text }] });
     }
     let Some(kind) = Kind::from_api(av, k) else {
         if UNMODELLED.contains(&(av, k)) {
             // k8s-diff: a real cluster knows these kinds; the lab says plainly it does not model
             // them rather than answer as if they did not exist.
-            let error = format!("error: kubelab does not model {k} ({av}) yet: \"{}\" from \"{source}\" was not applied", obj::name(o));
+            let error = format!(
+                "error: kubelab does not model {k} ({av}) yet: \"{}\" from \"{source}\" was not applied",
+                obj::name(o)
+            );
             return Err(Problems { error, hints: Vec::new() });
         }
         let error = format!("error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{source}\": no matches for kind \"{k}\" in version \"{av}\"\nensure CRDs are installed first", obj::name(o), obj::namespace(o));
@@ -145,7 +151,9 @@ pub fn document_problems(source: &str, doc: &Document, verb: &str) -> Result<Kin
         for e in &errs {
             let p = e.path();
             let segs = manifest::parse_path(p);
-            let (line, column) = manifest::locate(&doc.text, &segs).map(|(l, c)| (l + doc.first_line - 1, c)).unwrap_or((doc.first_line, 1));
+            let (line, column) = manifest::locate(&doc.text, &segs)
+                .map(|(l, c)| (l + doc.first_line - 1, c))
+                .unwrap_or((doc.first_line, 1));
             let last = p.rsplit('.').next().unwrap_or(p);
             let text = match e {
                 schema::FieldError::Unknown { .. } => match schema::suggest(av, k, p) {
@@ -171,7 +179,11 @@ pub fn diagnose(name: &str, text: &str) -> Vec<Hint> {
             Ok(doc) => {
                 if let Err(p) = document_problems(name, &doc, "creating") {
                     if p.hints.is_empty() {
-                        out.push(Hint { line: doc.first_line, column: 1, text: p.error.trim_start_matches("error: ").to_string() });
+                        out.push(Hint {
+                            line: doc.first_line,
+                            column: 1,
+                            text: p.error.trim_start_matches("error: ").to_string(),
+                        });
                     }
                     out.extend(p.hints);
                 }
@@ -218,7 +230,14 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         }
     };
     if a.bool("help") {
-        ctx.println(&format!("{}\n\nUsage:\n  kubectl {name} (-f FILENAME) [options]", if mode == Mode::Apply { "Apply a configuration to a resource by file name or stdin." } else { "Create a resource from a file or from stdin." }));
+        ctx.println(&format!(
+            "{}\n\nUsage:\n  kubectl {name} (-f FILENAME) [options]",
+            if mode == Mode::Apply {
+                "Apply a configuration to a resource by file name or stdin."
+            } else {
+                "Create a resource from a file or from stdin."
+            }
+        ));
         return 0;
     }
     let files = a.all("filename");
@@ -290,7 +309,15 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
                 ctx.eprintln(&format!("error: from {source}: cannot use generate name with apply"));
             } else {
                 let i = kind.info();
-                let ns_text = if kind.namespaced() { if ns.is_empty() { "default" } else { ns.as_str() } } else { "" };
+                let ns_text = if kind.namespaced() {
+                    if ns.is_empty() {
+                        "default"
+                    } else {
+                        ns.as_str()
+                    }
+                } else {
+                    ""
+                };
                 ctx.eprintln(&format!("error: error when retrieving current configuration of:\nResource: \"{}/{}, Resource={}\", GroupVersionKind: \"{}/{}, Kind={}\"\nName: \"\", Namespace: \"{ns_text}\"\nfrom server for: \"{source}\": resource name may not be empty", i.group, i.version, i.plural, i.group, i.version, i.kind));
             }
             failed = true;
@@ -331,7 +358,8 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
             emit(ctx, &mut shown, mode, output.as_ref(), kind, &live, &dry.op("configured"));
             continue;
         }
-        let last: Option<Value> = obj::annotation(&live, LAST_APPLIED).and_then(|t| crate::manifest::yaml::parse(t).ok());
+        let last: Option<Value> =
+            obj::annotation(&live, LAST_APPLIED).and_then(|t| crate::manifest::yaml::parse(t).ok());
         let mut applied = doc.object.clone();
         if kind.namespaced() && obj::namespace(&applied).is_empty() {
             obj::meta_mut(&mut applied).insert("namespace".into(), jv!(key.ns));
@@ -341,9 +369,14 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
         obj::set_annotation(&mut modified, LAST_APPLIED, &text);
         let av = live.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
         let kind_name = kind.to_string();
-        let merged = schema::three_way_merge_patch(&av, &kind_name, last.as_ref(), &modified, &live).and_then(|patch| {
-            if patch == jv!({}) { Ok(live.clone()) } else { schema::strategic_merge(&av, &kind_name, &live, &patch) }
-        });
+        let merged =
+            schema::three_way_merge_patch(&av, &kind_name, last.as_ref(), &modified, &live).and_then(|patch| {
+                if patch == jv!({}) {
+                    Ok(live.clone())
+                } else {
+                    schema::strategic_merge(&av, &kind_name, &live, &patch)
+                }
+            });
         let merged = match merged {
             Ok(m) => m,
             Err(e) => {
@@ -379,7 +412,15 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
 
 /// What apply and create print for an object: `KIND/NAME OP` or `-o name` at once; apply keeps
 /// the other `-o` formats for the end (`shouldPrintObject`), create prints them at once.
-fn emit(ctx: &mut Ctx<'_>, shown: &mut Vec<Value>, mode: Mode, output: Option<&super::get::Format>, kind: Kind, o: &Value, op: &str) {
+fn emit(
+    ctx: &mut Ctx<'_>,
+    shown: &mut Vec<Value>,
+    mode: Mode,
+    output: Option<&super::get::Format>,
+    kind: Kind,
+    o: &Value,
+    op: &str,
+) {
     match output {
         Some(f) if mode == Mode::Apply && *f != super::get::Format::Name => shown.push(o.clone()),
         _ => dryrun::print(ctx, output, kind, o, op),

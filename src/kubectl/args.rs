@@ -159,8 +159,14 @@ mod tests {
 
     #[test]
     fn unknown_flags_are_kubectl_errors() {
-        assert_eq!(parse("get", &v(&["--foo"]), GET).unwrap_err(), "error: unknown flag: --foo\nSee 'kubectl get --help' for usage.");
-        assert_eq!(parse("get", &v(&["-x"]), GET).unwrap_err(), "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage.");
+        assert_eq!(
+            parse("get", &v(&["--foo"]), GET).unwrap_err(),
+            "error: unknown flag: --foo\nSee 'kubectl get --help' for usage."
+        );
+        assert_eq!(
+            parse("get", &v(&["-x"]), GET).unwrap_err(),
+            "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage."
+        );
         assert!(parse("get", &v(&["-l"]), GET).unwrap_err().starts_with("error: flag needs an argument"));
     }
 

@@ -3,10 +3,10 @@
 //! (letting virtual time pass) until the objects are gone (reference §5.5).
 
 use super::args::{self, f, Flag};
+use super::dryrun::DryRun;
 use super::errors::api_error;
 use super::get::resolve;
 use super::Ctx;
-use super::dryrun::DryRun;
 use crate::sim::labels::Selector;
 use crate::sim::{obj, ApiError, DeleteOptions, Kind, ObjKey, Propagation};
 
@@ -32,7 +32,8 @@ pub const WAIT_LIMIT_MS: u64 = 10 * 60 * 1000;
 
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     // `--cascade` alone means background.
-    let argv: Vec<String> = argv.iter().map(|a| if a == "--cascade" { "--cascade=background".to_string() } else { a.clone() }).collect();
+    let argv: Vec<String> =
+        argv.iter().map(|a| if a == "--cascade" { "--cascade=background".to_string() } else { a.clone() }).collect();
     let a = match args::parse("delete", &argv, FLAGS) {
         Ok(a) => a,
         Err(e) => {
@@ -59,14 +60,18 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         _ => None,
     };
     if let Some(instead) = boolean {
-        ctx.eprintln(&format!("warning: --cascade={cascade} is deprecated (boolean value) and can be replaced with --cascade={instead}."));
+        ctx.eprintln(&format!(
+            "warning: --cascade={cascade} is deprecated (boolean value) and can be replaced with --cascade={instead}."
+        ));
     }
     let propagation = match boolean.unwrap_or(&cascade) {
         "background" => Propagation::Background,
         "foreground" => Propagation::Foreground,
         "orphan" => Propagation::Orphan,
         other => {
-            ctx.eprintln(&format!("error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""));
+            ctx.eprintln(&format!(
+                "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+            ));
             return 1;
         }
     };
@@ -108,7 +113,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                     match Kind::from_api(av, k) {
                         Some(kind) => {
                             let o_ns = obj::namespace(&doc.object);
-                            keys.push(ObjKey::new(kind, if o_ns.is_empty() { &ns } else { o_ns }, obj::name(&doc.object)));
+                            keys.push(ObjKey::new(
+                                kind,
+                                if o_ns.is_empty() { &ns } else { o_ns },
+                                obj::name(&doc.object),
+                            ));
                         }
                         None => {
                             ctx.eprintln(&format!("error: resource mapping not found for name: \"{}\" namespace: \"\" from \"{source}\": no matches for kind \"{k}\" in version \"{av}\"\nensure CRDs are installed first", obj::name(&doc.object)));
@@ -154,7 +163,13 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             if names.is_empty() {
                 let list_ns = if all_ns || !kind.namespaced() { None } else { Some(ns.as_str()) };
                 let sel = selector.clone().unwrap_or_default();
-                let matched: Vec<ObjKey> = ctx.sim.store.list(*kind, list_ns).filter(|(_, o)| sel.matches_obj(o)).map(|(k, _)| k.clone()).collect();
+                let matched: Vec<ObjKey> = ctx
+                    .sim
+                    .store
+                    .list(*kind, list_ns)
+                    .filter(|(_, o)| sel.matches_obj(o))
+                    .map(|(k, _)| k.clone())
+                    .collect();
                 found |= !matched.is_empty();
                 keys.extend(matched);
             } else {
@@ -176,10 +191,14 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     for key in keys {
         let opts = DeleteOptions { grace_seconds: grace, propagation };
         // A dry run reads the object (the builder's GET) and deletes nothing.
-        let result = match dry {
-            DryRun::None => ctx.sim.delete(&key, opts),
-            _ => ctx.sim.store.get(&key).cloned().ok_or_else(|| ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() }),
-        };
+        let result =
+            match dry {
+                DryRun::None => ctx.sim.delete(&key, opts),
+                _ => ctx.sim.store.get(&key).cloned().ok_or_else(|| ApiError::NotFound {
+                    resource: key.kind.qualified_plural(),
+                    name: key.name.clone(),
+                }),
+            };
         match result {
             Ok(o) => {
                 let verb = dry.op(if force && grace == Some(0) { "force deleted" } else { "deleted" });

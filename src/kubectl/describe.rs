@@ -2,17 +2,22 @@
 //! object's events at the bottom. Layout follows `pkg/describe/describe.go`: a Go tabwriter
 //! with padding 2, whose column blocks are runs of consecutive lines.
 
-use crate::sim::obj::Ptr;
 use super::args::{self, f, Flag};
 use super::duration::human_duration_ms;
 use super::errors::api_error;
 use super::get::resolve;
 use super::Ctx;
 use crate::sim::labels::Selector;
+use crate::sim::obj::Ptr;
 use crate::sim::{obj, time, ApiError, Kind, ObjKey, Sim};
 use serde_json::Value;
 
-const FLAGS: &[Flag] = &[f("selector", Some('l'), true), f("all-namespaces", Some('A'), false), f("show-events", None, true), f("filename", Some('f'), true)];
+const FLAGS: &[Flag] = &[
+    f("selector", Some('l'), true),
+    f("all-namespaces", Some('A'), false),
+    f("show-events", None, true),
+    f("filename", Some('f'), true),
+];
 
 /// Lines of tab-separated cells, formatted the way Go's text/tabwriter does.
 #[derive(Default)]
@@ -91,7 +96,12 @@ pub fn clf_time(unix: i64) -> String {
 fn map_lines(d: &mut Doc, level: usize, title: &str, m: Option<&Value>, skip: &[&str]) {
     let entries: Vec<(String, String)> = m
         .and_then(Value::as_object)
-        .map(|m| m.iter().filter(|(k, _)| !skip.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))).collect())
+        .map(|m| {
+            m.iter()
+                .filter(|(k, _)| !skip.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.as_str().map(String::from).unwrap_or_else(|| v.to_string())))
+                .collect()
+        })
         .unwrap_or_default();
     let sep = if title.starts_with("Annotations") { ": " } else { "=" };
     if entries.is_empty() {
@@ -113,7 +123,12 @@ fn events(sim: &Sim, d: &mut Doc, o: &Value) {
     let uid = obj::uid(o);
     let ns = obj::namespace(o);
     let ns = if ns.is_empty() { "default" } else { ns };
-    let mut evs: Vec<&Value> = sim.store.list(Kind::Event, Some(ns)).map(|(_, e)| e).filter(|e| obj::str_at(e, "/involvedObject/uid") == Some(uid)).collect();
+    let mut evs: Vec<&Value> = sim
+        .store
+        .list(Kind::Event, Some(ns))
+        .map(|(_, e)| e)
+        .filter(|e| obj::str_at(e, "/involvedObject/uid") == Some(uid))
+        .collect();
     crate::sort::sort_by_key(&mut evs, |e| obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string());
     if evs.is_empty() {
         d.w(0, "Events:\t<none>");
@@ -123,10 +138,25 @@ fn events(sim: &Sim, d: &mut Doc, o: &Value) {
     d.w(1, "Type\tReason\tAge\tFrom\tMessage");
     d.w(1, "----\t------\t----\t----\t-------");
     for e in evs {
-        let since = |p: &str| obj::str_at(e, p).and_then(|t| sim.ms_since(t)).map(human_duration_ms).unwrap_or_else(|| "<unknown>".into());
+        let since = |p: &str| {
+            obj::str_at(e, p).and_then(|t| sim.ms_since(t)).map(human_duration_ms).unwrap_or_else(|| "<unknown>".into())
+        };
         let count = obj::i64_at(e, "/count").unwrap_or(1);
-        let age = if count > 1 { format!("{} (x{count} over {})", since("/lastTimestamp"), since("/firstTimestamp")) } else { since("/firstTimestamp") };
-        d.w(1, &format!("{}\t{}\t{age}\t{}\t{}", obj::str_at(e, "/type").unwrap_or(""), obj::str_at(e, "/reason").unwrap_or(""), obj::str_at(e, "/source/component").unwrap_or(""), obj::str_at(e, "/message").unwrap_or("").trim()));
+        let age = if count > 1 {
+            format!("{} (x{count} over {})", since("/lastTimestamp"), since("/firstTimestamp"))
+        } else {
+            since("/firstTimestamp")
+        };
+        d.w(
+            1,
+            &format!(
+                "{}\t{}\t{age}\t{}\t{}",
+                obj::str_at(e, "/type").unwrap_or(""),
+                obj::str_at(e, "/reason").unwrap_or(""),
+                obj::str_at(e, "/source/component").unwrap_or(""),
+                obj::str_at(e, "/message").unwrap_or("").trim()
+            ),
+        );
     }
 }
 
@@ -146,8 +176,22 @@ fn container_lines(d: &mut Doc, level: usize, c: &Value, status: Option<&Value>,
         d.w(l, "Port:\t<none>");
         d.w(l, "Host Port:\t<none>");
     } else {
-        let p: Vec<String> = ports.iter().map(|p| format!("{}/{}", obj::i64_at(p, "/containerPort").unwrap_or(0), obj::str_at(p, "/protocol").unwrap_or("TCP"))).collect();
-        let h: Vec<String> = ports.iter().map(|p| format!("{}/{}", obj::i64_at(p, "/hostPort").unwrap_or(0), obj::str_at(p, "/protocol").unwrap_or("TCP"))).collect();
+        let p: Vec<String> = ports
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}/{}",
+                    obj::i64_at(p, "/containerPort").unwrap_or(0),
+                    obj::str_at(p, "/protocol").unwrap_or("TCP")
+                )
+            })
+            .collect();
+        let h: Vec<String> = ports
+            .iter()
+            .map(|p| {
+                format!("{}/{}", obj::i64_at(p, "/hostPort").unwrap_or(0), obj::str_at(p, "/protocol").unwrap_or("TCP"))
+            })
+            .collect();
         d.w(l, &format!("{}:\t{}", if ports.len() > 1 { "Ports" } else { "Port" }, p.join(", ")));
         d.w(l, &format!("{}:\t{}", if ports.len() > 1 { "Host Ports" } else { "Host Port" }, h.join(", ")));
     }
@@ -178,7 +222,9 @@ fn container_lines(d: &mut Doc, level: usize, c: &Value, status: Option<&Value>,
             }
         }
     }
-    for (field, title) in [("/livenessProbe", "Liveness"), ("/readinessProbe", "Readiness"), ("/startupProbe", "Startup")] {
+    for (field, title) in
+        [("/livenessProbe", "Liveness"), ("/readinessProbe", "Readiness"), ("/startupProbe", "Startup")]
+    {
         if let Some(p) = c.ptr(field) {
             d.w(l, &format!("{title}:\t{}", describe_probe(p)));
         }
@@ -188,7 +234,13 @@ fn container_lines(d: &mut Doc, level: usize, c: &Value, status: Option<&Value>,
     if !env_from.is_empty() {
         d.w(l, "Environment Variables from:");
         for e in env_from {
-            let (from, r) = if let Some(r) = e.get("configMapRef") { ("ConfigMap", r) } else if let Some(r) = e.get("secretRef") { ("Secret", r) } else { ("", e) };
+            let (from, r) = if let Some(r) = e.get("configMapRef") {
+                ("ConfigMap", r)
+            } else if let Some(r) = e.get("secretRef") {
+                ("Secret", r)
+            } else {
+                ("", e)
+            };
             let optional = obj::bool_at(r, "/optional").unwrap_or(false);
             let name = obj::str_at(r, "/name").unwrap_or("");
             match obj::str_at(e, "/prefix").filter(|p| !p.is_empty()) {
@@ -221,10 +273,24 @@ fn container_lines(d: &mut Doc, level: usize, c: &Value, status: Option<&Value>,
                 d.w(l + 1, &format!("{name}:\t ({})", text("/resourceFieldRef/resource")));
             } else if from.get("secretKeyRef").is_some() {
                 let optional = obj::bool_at(from, "/secretKeyRef/optional").unwrap_or(false);
-                d.w(l + 1, &format!("{name}:\t<set to the key '{}' in secret '{}'>\tOptional: {optional}", text("/secretKeyRef/key"), text("/secretKeyRef/name")));
+                d.w(
+                    l + 1,
+                    &format!(
+                        "{name}:\t<set to the key '{}' in secret '{}'>\tOptional: {optional}",
+                        text("/secretKeyRef/key"),
+                        text("/secretKeyRef/name")
+                    ),
+                );
             } else if from.get("configMapKeyRef").is_some() {
                 let optional = obj::bool_at(from, "/configMapKeyRef/optional").unwrap_or(false);
-                d.w(l + 1, &format!("{name}:\t<set to the key '{}' of config map '{}'>\tOptional: {optional}", text("/configMapKeyRef/key"), text("/configMapKeyRef/name")));
+                d.w(
+                    l + 1,
+                    &format!(
+                        "{name}:\t<set to the key '{}' of config map '{}'>\tOptional: {optional}",
+                        text("/configMapKeyRef/key"),
+                        text("/configMapKeyRef/name")
+                    ),
+                );
             }
         }
     }
@@ -235,7 +301,14 @@ fn container_lines(d: &mut Doc, level: usize, c: &Value, status: Option<&Value>,
         d.w(l, "Mounts:");
         for m in mounts {
             let ro = if obj::bool_at(m, "/readOnly") == Some(true) { "ro" } else { "rw" };
-            d.w(l + 1, &format!("{} from {} ({ro})", obj::str_at(m, "/mountPath").unwrap_or(""), obj::str_at(m, "/name").unwrap_or("")));
+            d.w(
+                l + 1,
+                &format!(
+                    "{} from {} ({ro})",
+                    obj::str_at(m, "/mountPath").unwrap_or(""),
+                    obj::str_at(m, "/name").unwrap_or("")
+                ),
+            );
         }
     }
 }
@@ -243,7 +316,14 @@ fn container_lines(d: &mut Doc, level: usize, c: &Value, status: Option<&Value>,
 /// DescribeProbe: the action, then `delay=0s timeout=1s period=10s #success=1 #failure=3`.
 fn describe_probe(p: &Value) -> String {
     let n = |f: &str| obj::i64_at(p, f).unwrap_or(0);
-    let attrs = format!("delay={}s timeout={}s period={}s #success={} #failure={}", n("/initialDelaySeconds"), n("/timeoutSeconds"), n("/periodSeconds"), n("/successThreshold"), n("/failureThreshold"));
+    let attrs = format!(
+        "delay={}s timeout={}s period={}s #success={} #failure={}",
+        n("/initialDelaySeconds"),
+        n("/timeoutSeconds"),
+        n("/periodSeconds"),
+        n("/successThreshold"),
+        n("/failureThreshold")
+    );
     let port = |v: Option<&Value>| match v {
         Some(Value::String(s)) => s.clone(),
         Some(v) => v.to_string(),
@@ -254,7 +334,12 @@ fn describe_probe(p: &Value) -> String {
         format!("exec [{}] {attrs}", words.join(" "))
     } else if let Some(h) = p.get("httpGet") {
         let scheme = obj::str_at(h, "/scheme").unwrap_or("HTTP").to_ascii_lowercase();
-        format!("http-get {scheme}://{}:{}{} {attrs}", obj::str_at(h, "/host").unwrap_or(""), port(h.get("port")), obj::str_at(h, "/path").unwrap_or(""))
+        format!(
+            "http-get {scheme}://{}:{}{} {attrs}",
+            obj::str_at(h, "/host").unwrap_or(""),
+            port(h.get("port")),
+            obj::str_at(h, "/path").unwrap_or("")
+        )
     } else if let Some(t) = p.get("tcpSocket") {
         format!("tcp-socket {}:{} {attrs}", obj::str_at(t, "/host").unwrap_or(""), port(t.get("port")))
     } else {
@@ -334,7 +419,10 @@ fn volume_lines(d: &mut Doc, level: usize, vols: &[Value]) {
                     d.w(l, &format!("ConfigMapName:\t{}", obj::str_at(c, "/name").unwrap_or("")));
                     d.w(l, &format!("ConfigMapOptional:\t{}", optional(c)));
                 } else if let Some(t) = src.get("serviceAccountToken") {
-                    d.w(l, &format!("TokenExpirationSeconds:\t{}", obj::i64_at(t, "/expirationSeconds").unwrap_or(3607)));
+                    d.w(
+                        l,
+                        &format!("TokenExpirationSeconds:\t{}", obj::i64_at(t, "/expirationSeconds").unwrap_or(3607)),
+                    );
                 }
             }
         } else if let Some(h) = v.get("hostPath") {
@@ -400,12 +488,19 @@ fn template_lines(d: &mut Doc, t: &Value, sim: &Sim) {
 fn node_lines(d: &mut Doc, o: &Value, sim: &Sim) {
     let name = obj::name(o);
     d.w(0, &format!("Name:\t{name}"));
-    let roles: Vec<&str> = o.ptr("/metadata/labels").and_then(Value::as_object).map(|m| m.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/")).collect()).unwrap_or_default();
+    let roles: Vec<&str> = o
+        .ptr("/metadata/labels")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/")).collect())
+        .unwrap_or_default();
     d.w(0, &format!("Roles:\t{}", if roles.is_empty() { "<none>".to_string() } else { roles.join(",") }));
     map_lines(d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
     map_lines(d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[]);
     d.w(0, &format!("CreationTimestamp:\t{}", rfc1123z(obj::str_at(o, "/metadata/creationTimestamp").unwrap_or(""))));
-    let taints: Vec<String> = obj::arr_at(o, "/spec/taints").iter().map(|t| format!("{}:{}", obj::str_at(t, "/key").unwrap_or(""), obj::str_at(t, "/effect").unwrap_or(""))).collect();
+    let taints: Vec<String> = obj::arr_at(o, "/spec/taints")
+        .iter()
+        .map(|t| format!("{}:{}", obj::str_at(t, "/key").unwrap_or(""), obj::str_at(t, "/effect").unwrap_or("")))
+        .collect();
     match taints.split_first() {
         None => d.w(0, "Taints:\t<none>"),
         Some((first, rest)) => {
@@ -428,7 +523,17 @@ fn node_lines(d: &mut Doc, o: &Value, sim: &Sim) {
     d.w(1, "----\t------\t-----------------\t------------------\t------\t-------");
     for c in obj::arr_at(o, "/status/conditions") {
         let s = |p: &str| obj::str_at(c, p).unwrap_or("").to_string();
-        d.w(1, &format!("{}\t{}\t{now}\t{}\t{}\t{}", s("/type"), s("/status"), rfc1123z(&s("/lastTransitionTime")), s("/reason"), s("/message")));
+        d.w(
+            1,
+            &format!(
+                "{}\t{}\t{now}\t{}\t{}\t{}",
+                s("/type"),
+                s("/status"),
+                rfc1123z(&s("/lastTransitionTime")),
+                s("/reason"),
+                s("/message")
+            ),
+        );
     }
     d.w(0, "Addresses:");
     for a in obj::arr_at(o, "/status/addresses") {
@@ -470,21 +575,52 @@ fn node_lines(d: &mut Doc, o: &Value, sim: &Sim) {
     }
     // k8s-diff: the system pods (CNI, kube-proxy, CoreDNS) are not modelled, so they are not
     // among the node's pods.
-    let pods: Vec<&Value> = sim.store.list(Kind::Pod, None).map(|(_, p)| p).filter(|p| obj::str_at(p, "/spec/nodeName") == Some(name) && !matches!(obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed"))).collect();
+    let pods: Vec<&Value> = sim
+        .store
+        .list(Kind::Pod, None)
+        .map(|(_, p)| p)
+        .filter(|p| {
+            obj::str_at(p, "/spec/nodeName") == Some(name)
+                && !matches!(obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed"))
+        })
+        .collect();
     let alloc = |k: &str| quantity(obj::str_at(o, &format!("/status/allocatable/{k}")).unwrap_or("0"), k == "cpu");
     let pct = |v: i64, k: &str| if alloc(k) > 0 { (v as f64 / alloc(k) as f64 * 100.0) as i64 } else { 0 };
-    let sum = |p: &Value, what: &str, k: &str| -> i64 { obj::arr_at(p, "/spec/containers").iter().filter_map(|c| obj::str_at(c, &format!("/resources/{what}/{k}"))).map(|q| quantity(q, k == "cpu")).sum() };
+    let sum = |p: &Value, what: &str, k: &str| -> i64 {
+        obj::arr_at(p, "/spec/containers")
+            .iter()
+            .filter_map(|c| obj::str_at(c, &format!("/resources/{what}/{k}")))
+            .map(|q| quantity(q, k == "cpu"))
+            .sum()
+    };
     let cell = |v: i64, k: &str| format!("{} ({}%)", show_quantity(v, k == "cpu"), pct(v, k));
     d.w(0, &format!("Non-terminated Pods:\t({} in total)", pods.len()));
     d.w(1, "Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge");
     d.w(1, "---------\t----\t------------\t----------\t---------------\t-------------\t---");
     let mut totals = [0i64; 4];
     for p in &pods {
-        let v = [sum(p, "requests", "cpu"), sum(p, "limits", "cpu"), sum(p, "requests", "memory"), sum(p, "limits", "memory")];
+        let v = [
+            sum(p, "requests", "cpu"),
+            sum(p, "limits", "cpu"),
+            sum(p, "requests", "memory"),
+            sum(p, "limits", "memory"),
+        ];
         for (t, x) in totals.iter_mut().zip(v) {
             *t += x;
         }
-        d.w(1, &format!("{}\t{}\t{}\t{}\t{}\t{}\t{}", obj::namespace(p), obj::name(p), cell(v[0], "cpu"), cell(v[1], "cpu"), cell(v[2], "memory"), cell(v[3], "memory"), super::tables::age(sim, p)));
+        d.w(
+            1,
+            &format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                obj::namespace(p),
+                obj::name(p),
+                cell(v[0], "cpu"),
+                cell(v[1], "cpu"),
+                cell(v[2], "memory"),
+                cell(v[3], "memory"),
+                super::tables::age(sim, p)
+            ),
+        );
     }
     d.w(0, "Allocated resources:");
     d.w(1, "(Total limits may be over 100 percent, i.e., overcommitted.)");
@@ -549,8 +685,22 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
             map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
             if obj::is_deleting(o) {
-                d.w(0, &format!("Status:\tTerminating (lasts {})", human_duration_ms(obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0))));
-                d.w(0, &format!("Termination Grace Period:\t{}s", obj::i64_at(o, "/metadata/deletionGracePeriodSeconds").unwrap_or(30)));
+                d.w(
+                    0,
+                    &format!(
+                        "Status:\tTerminating (lasts {})",
+                        human_duration_ms(
+                            obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0)
+                        )
+                    ),
+                );
+                d.w(
+                    0,
+                    &format!(
+                        "Termination Grace Period:\t{}s",
+                        obj::i64_at(o, "/metadata/deletionGracePeriodSeconds").unwrap_or(30)
+                    ),
+                );
             } else {
                 d.w(0, &format!("Status:\t{}", obj::str_at(o, "/status/phase").unwrap_or("Pending")));
             }
@@ -564,10 +714,20 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
                 }
             }
             if let Some(r) = obj::controller_ref(o) {
-                d.w(0, &format!("Controlled By:\t{}/{}", obj::str_at(r, "/kind").unwrap_or(""), obj::str_at(r, "/name").unwrap_or("")));
+                d.w(
+                    0,
+                    &format!(
+                        "Controlled By:\t{}/{}",
+                        obj::str_at(r, "/kind").unwrap_or(""),
+                        obj::str_at(r, "/name").unwrap_or("")
+                    ),
+                );
             }
             // describePod: init containers first, each with its status.
-            for (list, status_list, title) in [("/spec/initContainers", "/status/initContainerStatuses", "Init Containers:"), ("/spec/containers", "/status/containerStatuses", "Containers:")] {
+            for (list, status_list, title) in [
+                ("/spec/initContainers", "/status/initContainerStatuses", "Init Containers:"),
+                ("/spec/containers", "/status/containerStatuses", "Containers:"),
+            ] {
                 let cs = obj::arr_at(o, list);
                 if cs.is_empty() && list == "/spec/initContainers" {
                     continue;
@@ -584,12 +744,25 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
                 d.w(0, "Conditions:");
                 d.w(1, "Type\tStatus");
                 for c in conds {
-                    d.w(1, &format!("{} \t{} ", obj::str_at(c, "/type").unwrap_or(""), obj::str_at(c, "/status").unwrap_or("")));
+                    d.w(
+                        1,
+                        &format!(
+                            "{} \t{} ",
+                            obj::str_at(c, "/type").unwrap_or(""),
+                            obj::str_at(c, "/status").unwrap_or("")
+                        ),
+                    );
                 }
             }
             volume_lines(&mut d, 0, obj::arr_at(o, "/spec/volumes"));
             d.w(0, &format!("QoS Class:\t{}", obj::str_at(o, "/status/qosClass").unwrap_or("BestEffort")));
-            let sel = o.ptr("/spec/nodeSelector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(",")).unwrap_or_default();
+            let sel = o
+                .ptr("/spec/nodeSelector")
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(",")
+                })
+                .unwrap_or_default();
             d.w(0, &format!("Node-Selectors:\t{}", if sel.is_empty() { "<none>".into() } else { sel }));
             let tols: Vec<String> = obj::arr_at(o, "/spec/tolerations")
                 .iter()
@@ -620,19 +793,47 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
         Kind::StatefulSet => {
             d.w(0, &format!("Name:\t{name}"));
             d.w(0, &format!("Namespace:\t{ns}"));
-            d.w(0, &format!("CreationTimestamp:\t{}", rfc1123z(obj::str_at(o, "/metadata/creationTimestamp").unwrap_or(""))));
+            d.w(
+                0,
+                &format!(
+                    "CreationTimestamp:\t{}",
+                    rfc1123z(obj::str_at(o, "/metadata/creationTimestamp").unwrap_or(""))
+                ),
+            );
             d.w(0, &format!("Selector:\t{}", selector_of(o)));
             map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
             map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
-            d.w(0, &format!("Replicas:\t{} desired | {} total", obj::i64_at(o, "/spec/replicas").unwrap_or(0), obj::i64_at(o, "/status/replicas").unwrap_or(0)));
+            d.w(
+                0,
+                &format!(
+                    "Replicas:\t{} desired | {} total",
+                    obj::i64_at(o, "/spec/replicas").unwrap_or(0),
+                    obj::i64_at(o, "/status/replicas").unwrap_or(0)
+                ),
+            );
             let strategy = obj::str_at(o, "/spec/updateStrategy/type").unwrap_or("RollingUpdate");
             d.w(0, &format!("Update Strategy:\t{strategy}"));
             if let Some(p) = obj::i64_at(o, "/spec/updateStrategy/rollingUpdate/partition") {
                 d.w(1, &format!("Partition:\t{p}"));
             }
-            let pods: Vec<Value> = sim.store.dependents(obj::uid(o)).iter().filter(|k| k.kind == Kind::Pod).filter_map(|k| sim.store.get(k).cloned()).collect();
+            let pods: Vec<Value> = sim
+                .store
+                .dependents(obj::uid(o))
+                .iter()
+                .filter(|k| k.kind == Kind::Pod)
+                .filter_map(|k| sim.store.get(k).cloned())
+                .collect();
             let count = |ph: &str| pods.iter().filter(|p| obj::str_at(p, "/status/phase") == Some(ph)).count();
-            d.w(0, &format!("Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed", count("Running"), count("Pending"), count("Succeeded"), count("Failed")));
+            d.w(
+                0,
+                &format!(
+                    "Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed",
+                    count("Running"),
+                    count("Pending"),
+                    count("Succeeded"),
+                    count("Failed")
+                ),
+            );
             let t = o.ptr("/spec/template").cloned().unwrap_or(Value::Null);
             template_lines(&mut d, &t, sim);
             let vcts = obj::arr_at(o, "/spec/volumeClaimTemplates");
@@ -646,7 +847,8 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
                     map_lines(&mut d, 1, "Labels:", v.ptr("/metadata/labels"), &[]);
                     map_lines(&mut d, 1, "Annotations:", v.ptr("/metadata/annotations"), &[]);
                     d.w(1, &format!("Capacity:\t{}", obj::str_at(v, "/spec/resources/requests/storage").unwrap_or("")));
-                    let modes: Vec<&str> = obj::arr_at(v, "/spec/accessModes").iter().filter_map(Value::as_str).collect();
+                    let modes: Vec<&str> =
+                        obj::arr_at(v, "/spec/accessModes").iter().filter_map(Value::as_str).collect();
                     d.w(1, &format!("Access Modes:\t[{}]", modes.join(" ")));
                 }
             }
@@ -654,18 +856,43 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
         Kind::Deployment => {
             d.w(0, &format!("Name:\t{name}"));
             d.w(0, &format!("Namespace:\t{ns}"));
-            d.w(0, &format!("CreationTimestamp:\t{}", rfc1123z(obj::str_at(o, "/metadata/creationTimestamp").unwrap_or(""))));
+            d.w(
+                0,
+                &format!(
+                    "CreationTimestamp:\t{}",
+                    rfc1123z(obj::str_at(o, "/metadata/creationTimestamp").unwrap_or(""))
+                ),
+            );
             map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
             map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
             d.w(0, &format!("Selector:\t{}", selector_of(o)));
             let n = |p: &str| obj::i64_at(o, p).unwrap_or(0);
-            d.w(0, &format!("Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable", n("/spec/replicas"), n("/status/updatedReplicas"), n("/status/replicas"), n("/status/availableReplicas"), n("/status/unavailableReplicas")));
+            d.w(
+                0,
+                &format!(
+                    "Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable",
+                    n("/spec/replicas"),
+                    n("/status/updatedReplicas"),
+                    n("/status/replicas"),
+                    n("/status/availableReplicas"),
+                    n("/status/unavailableReplicas")
+                ),
+            );
             let st = obj::str_at(o, "/spec/strategy/type").unwrap_or("RollingUpdate");
             d.w(0, &format!("StrategyType:\t{st}"));
             d.w(0, &format!("MinReadySeconds:\t{}", n("/spec/minReadySeconds")));
             if st == "RollingUpdate" {
-                let v = |p: &str| o.ptr(p).map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).unwrap_or_default();
-                d.w(0, &format!("RollingUpdateStrategy:\t{} max unavailable, {} max surge", v("/spec/strategy/rollingUpdate/maxUnavailable"), v("/spec/strategy/rollingUpdate/maxSurge")));
+                let v = |p: &str| {
+                    o.ptr(p).map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).unwrap_or_default()
+                };
+                d.w(
+                    0,
+                    &format!(
+                        "RollingUpdateStrategy:\t{} max unavailable, {} max surge",
+                        v("/spec/strategy/rollingUpdate/maxUnavailable"),
+                        v("/spec/strategy/rollingUpdate/maxSurge")
+                    ),
+                );
             }
             let t = o.ptr("/spec/template").cloned().unwrap_or(Value::Null);
             template_lines(&mut d, &t, sim);
@@ -675,18 +902,42 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
                 d.w(1, "Type\tStatus\tReason");
                 d.w(1, "----\t------\t------");
                 for c in conds {
-                    d.w(1, &format!("{}\t{}\t{}", obj::str_at(c, "/type").unwrap_or(""), obj::str_at(c, "/status").unwrap_or(""), obj::str_at(c, "/reason").unwrap_or("")));
+                    d.w(
+                        1,
+                        &format!(
+                            "{}\t{}\t{}",
+                            obj::str_at(c, "/type").unwrap_or(""),
+                            obj::str_at(c, "/status").unwrap_or(""),
+                            obj::str_at(c, "/reason").unwrap_or("")
+                        ),
+                    );
                 }
             }
-            let rss: Vec<Value> = sim.store.list(Kind::ReplicaSet, Some(ns)).map(|(_, r)| r.clone()).filter(|r| obj::controller_uid(r) == Some(obj::uid(o))).collect();
+            let rss: Vec<Value> = sim
+                .store
+                .list(Kind::ReplicaSet, Some(ns))
+                .map(|(_, r)| r.clone())
+                .filter(|r| obj::controller_uid(r) == Some(obj::uid(o)))
+                .collect();
             let tmpl_hash_free = |r: &Value| {
                 let mut t = r.ptr("/spec/template").cloned().unwrap_or(Value::Null);
                 obj::remove(&mut t, "/metadata/labels/pod-template-hash");
                 t
             };
             let new = rss.iter().find(|r| tmpl_hash_free(r) == o.ptr("/spec/template").cloned().unwrap_or(Value::Null));
-            let rs_text = |r: &Value| format!("{} ({}/{} replicas created)", obj::name(r), obj::i64_at(r, "/status/replicas").unwrap_or(0), obj::i64_at(r, "/spec/replicas").unwrap_or(0));
-            let olds: Vec<String> = rss.iter().filter(|r| Some(*r) != new && obj::i64_at(r, "/spec/replicas").unwrap_or(0) > 0).map(rs_text).collect();
+            let rs_text = |r: &Value| {
+                format!(
+                    "{} ({}/{} replicas created)",
+                    obj::name(r),
+                    obj::i64_at(r, "/status/replicas").unwrap_or(0),
+                    obj::i64_at(r, "/spec/replicas").unwrap_or(0)
+                )
+            };
+            let olds: Vec<String> = rss
+                .iter()
+                .filter(|r| Some(*r) != new && obj::i64_at(r, "/spec/replicas").unwrap_or(0) > 0)
+                .map(rs_text)
+                .collect();
             d.w(0, &format!("OldReplicaSets:\t{}", if olds.is_empty() { "<none>".into() } else { olds.join(", ") }));
             d.w(0, &format!("NewReplicaSet:\t{}", new.map(rs_text).unwrap_or_else(|| "<none>".into())));
         }
@@ -695,7 +946,13 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             d.w(0, &format!("Namespace:\t{ns}"));
             map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
             map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
-            let sel = o.ptr("/spec/selector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(",")).unwrap_or_default();
+            let sel = o
+                .ptr("/spec/selector")
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(",")
+                })
+                .unwrap_or_default();
             d.w(0, &format!("Selector:\t{}", if sel.is_empty() { "<none>".into() } else { sel }));
             d.w(0, &format!("Type:\t{}", obj::str_at(o, "/spec/type").unwrap_or("ClusterIP")));
             d.w(0, &format!("IP Family Policy:\t{}", obj::str_at(o, "/spec/ipFamilyPolicy").unwrap_or("SingleStack")));
@@ -709,7 +966,10 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
                 let pname = obj::str_at(p, "/name").unwrap_or("<unset>");
                 let proto = obj::str_at(p, "/protocol").unwrap_or("TCP");
                 d.w(0, &format!("Port:\t{pname}  {}/{proto}", obj::i64_at(p, "/port").unwrap_or(0)));
-                let tp = p.get("targetPort").map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).unwrap_or_default();
+                let tp = p
+                    .get("targetPort")
+                    .map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))
+                    .unwrap_or_default();
                 d.w(0, &format!("TargetPort:\t{tp}/{proto}"));
                 if let Some(np) = obj::i64_at(p, "/nodePort") {
                     d.w(0, &format!("NodePort:\t{pname}  {np}/{proto}"));
@@ -723,17 +983,27 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
                     let mut list = Vec::new();
                     let mut count: usize = 0;
                     for s in subsets {
-                        for sp in obj::arr_at(s, "/ports").iter().filter(|sp| obj::str_at(sp, "/name").unwrap_or("") == obj::str_at(p, "/name").unwrap_or("")) {
+                        for sp in obj::arr_at(s, "/ports").iter().filter(|sp| {
+                            obj::str_at(sp, "/name").unwrap_or("") == obj::str_at(p, "/name").unwrap_or("")
+                        }) {
                             for a in obj::arr_at(s, "/addresses") {
                                 if list.len() < 3 {
-                                    list.push(format!("{}:{}", obj::str_at(a, "/ip").unwrap_or(""), obj::i64_at(sp, "/port").unwrap_or(0)));
+                                    list.push(format!(
+                                        "{}:{}",
+                                        obj::str_at(a, "/ip").unwrap_or(""),
+                                        obj::i64_at(sp, "/port").unwrap_or(0)
+                                    ));
                                 }
                                 count += 1;
                             }
                         }
                     }
                     let more = count.saturating_sub(3);
-                    if more > 0 { format!("{} + {more} more...", list.join(",")) } else { list.join(",") }
+                    if more > 0 {
+                        format!("{} + {more} more...", list.join(","))
+                    } else {
+                        list.join(",")
+                    }
                 };
                 d.w(0, &format!("Endpoints:\t{text}"));
             }
@@ -743,18 +1013,43 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             d.w(0, &format!("Name:\t{name}"));
             d.w(0, &format!("Namespace:\t{ns}"));
             d.w(0, &format!("StorageClass:\t{}", obj::str_at(o, "/spec/storageClassName").unwrap_or("")));
-            let status = if obj::is_deleting(o) { format!("Terminating (lasts {})", human_duration_ms(obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0))) } else { obj::str_at(o, "/status/phase").unwrap_or("").to_string() };
+            let status = if obj::is_deleting(o) {
+                format!(
+                    "Terminating (lasts {})",
+                    human_duration_ms(
+                        obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0)
+                    )
+                )
+            } else {
+                obj::str_at(o, "/status/phase").unwrap_or("").to_string()
+            };
             d.w(0, &format!("Status:\t{status}"));
             d.w(0, &format!("Volume:\t{}", obj::str_at(o, "/spec/volumeName").unwrap_or("")));
             map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
             map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
             d.w(0, &format!("Finalizers:\t[{}]", obj::finalizers(o).join(" ")));
             let bound = obj::str_at(o, "/spec/volumeName").is_some();
-            d.w(0, &format!("Capacity:\t{}", if bound { obj::str_at(o, "/status/capacity/storage").unwrap_or("") } else { "" }));
-            let modes: Vec<&str> = obj::arr_at(o, "/status/accessModes").iter().filter_map(Value::as_str).map(|m| match m { "ReadWriteOnce" => "RWO", "ReadOnlyMany" => "ROX", "ReadWriteMany" => "RWX", other => other }).collect();
+            d.w(
+                0,
+                &format!(
+                    "Capacity:\t{}",
+                    if bound { obj::str_at(o, "/status/capacity/storage").unwrap_or("") } else { "" }
+                ),
+            );
+            let modes: Vec<&str> = obj::arr_at(o, "/status/accessModes")
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|m| match m {
+                    "ReadWriteOnce" => "RWO",
+                    "ReadOnlyMany" => "ROX",
+                    "ReadWriteMany" => "RWX",
+                    other => other,
+                })
+                .collect();
             d.w(0, &format!("Access Modes:\t{}", if bound { modes.join(",") } else { String::new() }));
             d.w(0, &format!("VolumeMode:\t{}", obj::str_at(o, "/spec/volumeMode").unwrap_or("Filesystem")));
-            let users: Vec<String> = crate::sim::kubelet::pods_using_claim(sim, ns, name).map(|p| obj::name(p).to_string()).collect();
+            let users: Vec<String> =
+                crate::sim::kubelet::pods_using_claim(sim, ns, name).map(|p| obj::name(p).to_string()).collect();
             d.w(0, &format!("Used By:\t{}", if users.is_empty() { "<none>".into() } else { users.join(",") }));
         }
         Kind::PersistentVolume => {
@@ -763,14 +1058,32 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
             d.w(0, &format!("Finalizers:\t[{}]", obj::finalizers(o).join(" ")));
             d.w(0, &format!("StorageClass:\t{}", obj::str_at(o, "/spec/storageClassName").unwrap_or("")));
-            d.w(0, &format!("Status:\t{}", if obj::is_deleting(o) { "Terminating" } else { obj::str_at(o, "/status/phase").unwrap_or("") }));
+            d.w(
+                0,
+                &format!(
+                    "Status:\t{}",
+                    if obj::is_deleting(o) { "Terminating" } else { obj::str_at(o, "/status/phase").unwrap_or("") }
+                ),
+            );
             let claim = match (obj::str_at(o, "/spec/claimRef/namespace"), obj::str_at(o, "/spec/claimRef/name")) {
                 (Some(a), Some(b)) => format!("{a}/{b}"),
                 _ => String::new(),
             };
             d.w(0, &format!("Claim:\t{claim}"));
-            d.w(0, &format!("Reclaim Policy:\t{}", obj::str_at(o, "/spec/persistentVolumeReclaimPolicy").unwrap_or("")));
-            let modes: Vec<&str> = obj::arr_at(o, "/spec/accessModes").iter().filter_map(Value::as_str).map(|m| match m { "ReadWriteOnce" => "RWO", "ReadOnlyMany" => "ROX", "ReadWriteMany" => "RWX", other => other }).collect();
+            d.w(
+                0,
+                &format!("Reclaim Policy:\t{}", obj::str_at(o, "/spec/persistentVolumeReclaimPolicy").unwrap_or("")),
+            );
+            let modes: Vec<&str> = obj::arr_at(o, "/spec/accessModes")
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|m| match m {
+                    "ReadWriteOnce" => "RWO",
+                    "ReadOnlyMany" => "ROX",
+                    "ReadWriteMany" => "RWX",
+                    other => other,
+                })
+                .collect();
             d.w(0, &format!("Access Modes:\t{}", modes.join(",")));
             d.w(0, &format!("VolumeMode:\t{}", obj::str_at(o, "/spec/volumeMode").unwrap_or("Filesystem")));
             d.w(0, &format!("Capacity:\t{}", obj::str_at(o, "/spec/capacity/storage").unwrap_or("")));
@@ -798,7 +1111,11 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             d.w(0, &format!("Namespace:\t{ns}"));
             map_lines(&mut d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
             map_lines(&mut d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
-            let data: Vec<(String, String)> = o.get("data").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect()).unwrap_or_default();
+            let data: Vec<(String, String)> = o
+                .get("data")
+                .and_then(Value::as_object)
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
+                .unwrap_or_default();
             if kind == Kind::Secret {
                 d.w(0, "");
                 d.w(0, &format!("Type:\t{}", obj::str_at(o, "/type").unwrap_or("Opaque")));
@@ -839,7 +1156,8 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             d.w(0, "Subsets:");
             for subset in obj::arr_at(o, "/subsets") {
                 for (field, title) in [("/addresses", "Addresses"), ("/notReadyAddresses", "NotReadyAddresses")] {
-                    let ips: Vec<&str> = obj::arr_at(subset, field).iter().filter_map(|a| obj::str_at(a, "/ip")).collect();
+                    let ips: Vec<&str> =
+                        obj::arr_at(subset, field).iter().filter_map(|a| obj::str_at(a, "/ip")).collect();
                     d.w(1, &format!("{title}:\t{}", if ips.is_empty() { "<none>".to_string() } else { ips.join(",") }));
                 }
                 let ports = obj::arr_at(subset, "/ports");
@@ -848,7 +1166,15 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
                     d.w(2, "Name\tPort\tProtocol");
                     d.w(2, "----\t----\t--------");
                     for p in ports {
-                        d.w(2, &format!("{}\t{}\t{}", obj::str_at(p, "/name").filter(|n| !n.is_empty()).unwrap_or("<unset>"), obj::i64_at(p, "/port").unwrap_or(0), obj::str_at(p, "/protocol").unwrap_or("TCP")));
+                        d.w(
+                            2,
+                            &format!(
+                                "{}\t{}\t{}",
+                                obj::str_at(p, "/name").filter(|n| !n.is_empty()).unwrap_or("<unset>"),
+                                obj::i64_at(p, "/port").unwrap_or(0),
+                                obj::str_at(p, "/protocol").unwrap_or("TCP")
+                            ),
+                        );
                     }
                 }
                 d.w(0, "");
@@ -910,9 +1236,16 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             for n in names {
                 // describe matches a name exactly, or else every object whose name starts with it.
                 let exact: Vec<&Value> = all.iter().filter(|o| obj::name(o) == n).collect();
-                let found: Vec<&Value> = if exact.is_empty() { all.iter().filter(|o| obj::name(o).starts_with(n.as_str())).collect() } else { exact };
+                let found: Vec<&Value> = if exact.is_empty() {
+                    all.iter().filter(|o| obj::name(o).starts_with(n.as_str())).collect()
+                } else {
+                    exact
+                };
                 if found.is_empty() {
-                    ctx.eprintln(&api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name: n.clone() }, None));
+                    ctx.eprintln(&api_error(
+                        &ApiError::NotFound { resource: kind.qualified_plural(), name: n.clone() },
+                        None,
+                    ));
                     code = 1;
                 }
                 for o in found {

@@ -1,14 +1,14 @@
 //! Commands that change one field group of existing objects: `scale`, `patch`, `label`, `annotate`.
 
-use crate::jv;
 use super::args::{self, f, Args, Flag};
 use super::errors::api_error;
 use super::get::resolve;
 use super::Ctx;
+use crate::jv;
 use crate::manifest::{self, schema};
 use crate::sim::labels::Selector;
 use crate::sim::{obj, ApiError, Kind, ObjKey};
-use serde_json::{Value};
+use serde_json::Value;
 
 fn parse_or_print(ctx: &mut Ctx<'_>, cmd: &str, argv: &[String], flags: &[Flag]) -> Option<Args> {
     match args::parse(cmd, argv, flags) {
@@ -41,7 +41,15 @@ fn targets(ctx: &mut Ctx<'_>, a: &Args, allow_select: bool) -> Result<Vec<ObjKey
     Ok(keys)
 }
 
-const SCALE_FLAGS: &[Flag] = &[f("replicas", None, true), f("current-replicas", None, true), f("resource-version", None, true), f("selector", Some('l'), true), f("all", None, false), f("timeout", None, true), f("filename", Some('f'), true)];
+const SCALE_FLAGS: &[Flag] = &[
+    f("replicas", None, true),
+    f("current-replicas", None, true),
+    f("resource-version", None, true),
+    f("selector", Some('l'), true),
+    f("all", None, false),
+    f("timeout", None, true),
+    f("filename", Some('f'), true),
+];
 
 pub fn scale(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let Some(a) = parse_or_print(ctx, "scale", argv, SCALE_FLAGS) else { return 1 };
@@ -78,18 +86,28 @@ pub fn scale(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let mut code = 0;
     for key in keys {
         if !matches!(key.kind, Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet) {
-            ctx.eprintln(&format!("error: no scaler has been implemented for {{\"{}\" \"{}\"}}", key.kind.info().group, key.kind));
+            ctx.eprintln(&format!(
+                "error: no scaler has been implemented for {{\"{}\" \"{}\"}}",
+                key.kind.info().group,
+                key.kind
+            ));
             code = 1;
             continue;
         }
         let Some(mut o) = ctx.sim.store.get(&key).cloned() else {
-            ctx.eprintln(&api_error(&ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() }, None));
+            ctx.eprintln(&api_error(
+                &ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() },
+                None,
+            ));
             code = 1;
             continue;
         };
         if let Some(cur) = a.get("current-replicas").and_then(|c| c.parse::<i64>().ok()) {
             if obj::i64_at(&o, "/spec/replicas") != Some(cur) {
-                ctx.eprintln(&format!("error: Expected replicas to be {cur}, was {}", obj::i64_at(&o, "/spec/replicas").unwrap_or(0)));
+                ctx.eprintln(&format!(
+                    "error: Expected replicas to be {cur}, was {}",
+                    obj::i64_at(&o, "/spec/replicas").unwrap_or(0)
+                ));
                 code = 1;
                 continue;
             }
@@ -106,7 +124,16 @@ pub fn scale(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     code
 }
 
-const PATCH_FLAGS: &[Flag] = &[f("patch", Some('p'), true), f("type", None, true), f("patch-file", None, true), f("output", Some('o'), true), f("dry-run", None, true), f("local", None, false), f("subresource", None, true), f("filename", Some('f'), true)];
+const PATCH_FLAGS: &[Flag] = &[
+    f("patch", Some('p'), true),
+    f("type", None, true),
+    f("patch-file", None, true),
+    f("output", Some('o'), true),
+    f("dry-run", None, true),
+    f("local", None, false),
+    f("subresource", None, true),
+    f("filename", Some('f'), true),
+];
 
 /// Reads a patch given as JSON or YAML text, as kubectl does (`yaml.ToJSON`: JSON is YAML).
 fn parse_patch(text: &str) -> Result<Value, String> {
@@ -184,7 +211,10 @@ pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let mut code = 0;
     for key in keys {
         let Some(live) = ctx.sim.store.get(&key).cloned() else {
-            ctx.eprintln(&api_error(&ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() }, None));
+            ctx.eprintln(&api_error(
+                &ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() },
+                None,
+            ));
             code = 1;
             continue;
         };
@@ -197,7 +227,11 @@ pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         let mut merged = match merged {
             Ok(m) => m,
             Err(e) => {
-                let msg = if ty == "json" { schema::JSON_PATCH_REJECTED.to_string() } else { format!("Error from server (BadRequest): {e}") };
+                let msg = if ty == "json" {
+                    schema::JSON_PATCH_REJECTED.to_string()
+                } else {
+                    format!("Error from server (BadRequest): {e}")
+                };
                 ctx.eprintln(&msg);
                 code = 1;
                 continue;
@@ -234,7 +268,16 @@ pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     code
 }
 
-const LABEL_FLAGS: &[Flag] = &[f("overwrite", None, false), f("selector", Some('l'), true), f("all", None, false), f("list", None, false), f("output", Some('o'), true), f("resource-version", None, true), f("filename", Some('f'), true), f("dry-run", None, true)];
+const LABEL_FLAGS: &[Flag] = &[
+    f("overwrite", None, false),
+    f("selector", Some('l'), true),
+    f("all", None, false),
+    f("list", None, false),
+    f("output", Some('o'), true),
+    f("resource-version", None, true),
+    f("filename", Some('f'), true),
+    f("dry-run", None, true),
+];
 
 /// `kubectl label` (field = "labels") and `kubectl annotate` (field = "annotations").
 pub fn label(ctx: &mut Ctx<'_>, argv: &[String], field: &str) -> i32 {
@@ -257,7 +300,10 @@ pub fn label(ctx: &mut Ctx<'_>, argv: &[String], field: &str) -> i32 {
         }
     }
     if changes.is_empty() {
-        ctx.eprintln(&format!("error: at least one {} update is required", if field == "labels" { "label" } else { "annotation" }));
+        ctx.eprintln(&format!(
+            "error: at least one {} update is required",
+            if field == "labels" { "label" } else { "annotation" }
+        ));
         return 1;
     }
     a.positional = res;
@@ -272,7 +318,10 @@ pub fn label(ctx: &mut Ctx<'_>, argv: &[String], field: &str) -> i32 {
     let mut code = 0;
     for key in keys {
         let Some(mut o) = ctx.sim.store.get(&key).cloned() else {
-            ctx.eprintln(&api_error(&ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() }, None));
+            ctx.eprintln(&api_error(
+                &ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() },
+                None,
+            ));
             code = 1;
             continue;
         };
@@ -315,7 +364,15 @@ pub fn label(ctx: &mut Ctx<'_>, argv: &[String], field: &str) -> i32 {
         }
         match ctx.sim.update(o) {
             Ok(_) => {
-                let word = if changes.iter().all(|(_, v)| v.is_none()) { if field == "labels" { "unlabeled" } else { "annotated" } } else { past };
+                let word = if changes.iter().all(|(_, v)| v.is_none()) {
+                    if field == "labels" {
+                        "unlabeled"
+                    } else {
+                        "annotated"
+                    }
+                } else {
+                    past
+                };
                 ctx.println(&format!("{printed} {word}"));
             }
             Err(e) => {

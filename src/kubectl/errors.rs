@@ -17,7 +17,11 @@ pub fn api_error(e: &ApiError, source: Option<(&str, &str)>) -> String {
 
 /// `The StatefulSet "web" is invalid: <cause>`, or one `* cause` line each when there are several.
 pub fn invalid(kind: &str, name: &str, causes: &[String]) -> String {
-    let head = if kind.is_empty() && name.is_empty() { "The request is invalid".to_string() } else { format!("The {kind} \"{name}\" is invalid") };
+    let head = if kind.is_empty() && name.is_empty() {
+        "The request is invalid".to_string()
+    } else {
+        format!("The {kind} \"{name}\" is invalid")
+    };
     match causes {
         [one] => format!("{head}: {one}"),
         many => {

@@ -65,7 +65,11 @@ pub fn events(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         .store
         .list(Kind::Event, if all { None } else { Some(ns.as_str()) })
         .map(|(_, e)| e)
-        .filter(|e| target.as_ref().is_none_or(|(k, n)| obj::str_at(e, "/involvedObject/kind") == Some(k) && obj::str_at(e, "/involvedObject/name") == Some(n)))
+        .filter(|e| {
+            target.as_ref().is_none_or(|(k, n)| {
+                obj::str_at(e, "/involvedObject/kind") == Some(k) && obj::str_at(e, "/involvedObject/name") == Some(n)
+            })
+        })
         .filter(|e| types.is_empty() || types.iter().any(|t| obj::str_at(e, "/type") == Some(t)))
         .collect();
     if list.is_empty() {
@@ -73,9 +77,16 @@ pub fn events(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         return 0;
     }
     // SortableEvents: by the last time each was seen.
-    let seen = |e: &Value| obj::str_at(e, "/lastTimestamp").or(obj::str_at(e, "/eventTime")).and_then(crate::sim::time::parse_rfc3339).unwrap_or(0);
+    let seen = |e: &Value| {
+        obj::str_at(e, "/lastTimestamp")
+            .or(obj::str_at(e, "/eventTime"))
+            .and_then(crate::sim::time::parse_rfc3339)
+            .unwrap_or(0)
+    };
     crate::sort::sort_by_key(&mut list, |e| seen(e));
-    let since = |stamp: Option<&str>| stamp.and_then(|t| ctx.sim.ms_since(t)).map(human_duration_ms).unwrap_or_else(|| "<unknown>".into());
+    let since = |stamp: Option<&str>| {
+        stamp.and_then(|t| ctx.sim.ms_since(t)).map(human_duration_ms).unwrap_or_else(|| "<unknown>".into())
+    };
     let mut rows: Vec<Vec<String>> = Vec::new();
     if !a.bool("no-headers") {
         let mut h = vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
@@ -87,12 +98,20 @@ pub fn events(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     for e in list {
         let first = since(obj::str_at(e, "/eventTime").or(obj::str_at(e, "/firstTimestamp")));
         let count = obj::i64_at(e, "/count").unwrap_or(0);
-        let interval = if count > 1 { format!("{} (x{count} over {first})", since(obj::str_at(e, "/lastTimestamp"))) } else { first };
+        let interval = if count > 1 {
+            format!("{} (x{count} over {first})", since(obj::str_at(e, "/lastTimestamp")))
+        } else {
+            first
+        };
         let mut row = vec![
             interval,
             obj::str_at(e, "/type").unwrap_or("").to_string(),
             obj::str_at(e, "/reason").unwrap_or("").to_string(),
-            format!("{}/{}", obj::str_at(e, "/involvedObject/kind").unwrap_or(""), obj::str_at(e, "/involvedObject/name").unwrap_or("")),
+            format!(
+                "{}/{}",
+                obj::str_at(e, "/involvedObject/kind").unwrap_or(""),
+                obj::str_at(e, "/involvedObject/name").unwrap_or("")
+            ),
             obj::str_at(e, "/message").unwrap_or("").trim().to_string(),
         ];
         if all {

@@ -1,15 +1,22 @@
 //! `kubectl exec` and `kubectl run`: commands in containers, and interactive shells that the
 //! session attaches the terminal to until `exit`.
 
-use crate::jv;
 use super::args::{self, f, Flag};
+use super::dryrun::{self, DryRun};
 use super::errors::api_error;
 use super::Ctx;
-use super::dryrun::{self, DryRun};
-use serde_json::Value;
+use crate::jv;
 use crate::sim::{obj, ApiError, Kind, ObjKey};
+use serde_json::Value;
 
-const EXEC_FLAGS: &[Flag] = &[f("stdin", Some('i'), false), f("tty", Some('t'), false), f("container", Some('c'), true), f("quiet", Some('q'), false), f("pod-running-timeout", None, true), f("filename", Some('f'), true)];
+const EXEC_FLAGS: &[Flag] = &[
+    f("stdin", Some('i'), false),
+    f("tty", Some('t'), false),
+    f("container", Some('c'), true),
+    f("quiet", Some('q'), false),
+    f("pod-running-timeout", None, true),
+    f("filename", Some('f'), true),
+];
 
 const SHELLS: &[&str] = &["sh", "bash", "zsh", "ash", "dash", "/bin/sh", "/bin/bash", "/bin/zsh", "/bin/ash"];
 
@@ -33,7 +40,10 @@ fn runnable(ctx: &mut Ctx<'_>, key: &ObjKey, want: Option<&str>) -> Option<Strin
         ctx.eprintln(&api_error(&ApiError::NotFound { resource: "pods".into(), name: key.name.clone() }, None));
         return None;
     };
-    let names: Vec<String> = obj::arr_at(&pod, "/spec/containers").iter().filter_map(|c| obj::str_at(c, "/name").map(String::from)).collect();
+    let names: Vec<String> = obj::arr_at(&pod, "/spec/containers")
+        .iter()
+        .filter_map(|c| obj::str_at(c, "/name").map(String::from))
+        .collect();
     let container = match want {
         Some(c) if names.iter().any(|n| n == c) => c.to_string(),
         Some(c) => {
@@ -57,7 +67,9 @@ fn runnable(ctx: &mut Ctx<'_>, key: &ObjKey, want: Option<&str>) -> Option<Strin
         ctx.eprintln(&format!("Error from server (BadRequest): pod {} does not have a host assigned", key.name));
         return None;
     }
-    let running = obj::arr_at(&pod, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(container.as_str()) && s.ptr("/state/running").is_some());
+    let running = obj::arr_at(&pod, "/status/containerStatuses")
+        .iter()
+        .any(|s| obj::str_at(s, "/name") == Some(container.as_str()) && s.ptr("/state/running").is_some());
     if !running {
         ctx.eprintln(&format!("error: unable to upgrade connection: container not found (\"{container}\")"));
         return None;
@@ -69,7 +81,18 @@ use crate::sim::obj::Ptr;
 
 /// Runs a command in the container and reports its exit as kubectl does.
 fn run_command(ctx: &mut Ctx<'_>, key: &ObjKey, container: &str, argv: &[String]) -> i32 {
-    let image = ctx.sim.store.get(key).and_then(|p| obj::arr_at(p, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).and_then(|c| obj::str_at(c, "/image")).map(String::from)).unwrap_or_default();
+    let image = ctx
+        .sim
+        .store
+        .get(key)
+        .and_then(|p| {
+            obj::arr_at(p, "/spec/containers")
+                .iter()
+                .find(|c| obj::str_at(c, "/name") == Some(container))
+                .and_then(|c| obj::str_at(c, "/image"))
+                .map(String::from)
+        })
+        .unwrap_or_default();
     let known = crate::pod::has_program(&crate::pod::traits(&image), &argv[0]);
     if !known {
         let id: String = (0..4).map(|_| format!("{:016x}", ctx.sim.rand_range(0, u64::MAX - 1))).collect();
@@ -155,8 +178,16 @@ pub fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<S
         Kind::Service => o.ptr("/spec/selector"),
         Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => o.ptr("/spec/selector/matchLabels"),
         // The Go type, as `%T` prints it.
-        _ if say => return Err(format!("error: cannot get the logs from *{}.{}", kind.info().version, kind.info().kind)),
-        _ => return Err(format!("error: cannot attach to *{}.{}: not implemented", kind.info().version, kind.info().kind)),
+        _ if say => {
+            return Err(format!("error: cannot get the logs from *{}.{}", kind.info().version, kind.info().kind))
+        }
+        _ => {
+            return Err(format!(
+                "error: cannot attach to *{}.{}: not implemented",
+                kind.info().version,
+                kind.info().kind
+            ))
+        }
     }
     .and_then(Value::as_object)
     .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
@@ -164,7 +195,14 @@ pub fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<S
     if selector.is_empty() {
         return Err(format!("error: cannot attach to {}: selector is empty", kind.info().kind));
     }
-    let mut pods: Vec<Value> = ctx.sim.store.list(Kind::Pod, Some(ns)).map(|(_, p)| p).filter(|p| selector.iter().all(|(k, v)| obj::label(p, k) == Some(v))).cloned().collect();
+    let mut pods: Vec<Value> = ctx
+        .sim
+        .store
+        .list(Kind::Pod, Some(ns))
+        .map(|(_, p)| p)
+        .filter(|p| selector.iter().all(|(k, v)| obj::label(p, k) == Some(v)))
+        .cloned()
+        .collect();
     if pods.is_empty() {
         return Err("error: timed out waiting for the condition".into());
     }
@@ -176,8 +214,14 @@ pub fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<S
             _ => 3,
         };
         let ready = obj::condition_true(p, "Ready");
-        let since = obj::arr_at(p, "/status/conditions").iter().find(|c| obj::str_at(c, "/type") == Some("Ready")).and_then(|c| obj::str_at(c, "/lastTransitionTime")).unwrap_or("~").to_string();
-        let restarts: i64 = obj::arr_at(p, "/status/containerStatuses").iter().filter_map(|c| obj::i64_at(c, "/restartCount")).sum();
+        let since = obj::arr_at(p, "/status/conditions")
+            .iter()
+            .find(|c| obj::str_at(c, "/type") == Some("Ready"))
+            .and_then(|c| obj::str_at(c, "/lastTransitionTime"))
+            .unwrap_or("~")
+            .to_string();
+        let restarts: i64 =
+            obj::arr_at(p, "/status/containerStatuses").iter().filter_map(|c| obj::i64_at(c, "/restartCount")).sum();
         let created = obj::str_at(p, "/metadata/creationTimestamp").unwrap_or("~").to_string();
         (obj::str_at(p, "/spec/nodeName").is_none(), phase, !ready, since, -restarts, created)
     };
@@ -250,7 +294,11 @@ pub fn cp(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         return 0;
     }
     if path.starts_with('/') {
-        ctx.eprintln(if gnu { "tar: Removing leading `/' from member names" } else { "tar: removing leading '/' from member names" });
+        ctx.eprintln(if gnu {
+            "tar: Removing leading `/' from member names"
+        } else {
+            "tar: removing leading '/' from member names"
+        });
     }
     match view.all_files(&ctx.sim.fs).get(&abs).cloned() {
         Some(text) => {
@@ -262,7 +310,9 @@ pub fn cp(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             1
         }
         None => {
-            ctx.eprintln(&format!("tar: can't open '{path}': No such file or directory\ncommand terminated with exit code 1"));
+            ctx.eprintln(&format!(
+                "tar: can't open '{path}': No such file or directory\ncommand terminated with exit code 1"
+            ));
             1
         }
     }
@@ -345,12 +395,16 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         match p.parse::<i64>() {
             Ok(port) => container["ports"] = jv!([{"containerPort": port}]),
             Err(_) => {
-                ctx.eprintln(&format!("error: strconv.Atoi: parsing {}: invalid syntax", crate::textutils::go_quote(p)));
+                ctx.eprintln(&format!(
+                    "error: strconv.Atoi: parsing {}: invalid syntax",
+                    crate::textutils::go_quote(p)
+                ));
                 return 1;
             }
         }
     }
-    let env: Vec<Value> = a.all("env").iter().filter_map(|kv| kv.split_once('=')).map(|(k, v)| jv!({"name": k, "value": v})).collect();
+    let env: Vec<Value> =
+        a.all("env").iter().filter_map(|kv| kv.split_once('=')).map(|(k, v)| jv!({"name": k, "value": v})).collect();
     if !env.is_empty() {
         container["env"] = jv!(env);
     }
@@ -406,7 +460,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     // --pod-running-timeout, 1 minute).
     let deadline = ctx.sim.now().plus_ms(60_000);
     loop {
-        let running = ctx.sim.store.get(&key).is_some_and(|p| matches!(obj::str_at(p, "/status/phase"), Some("Running" | "Succeeded" | "Failed")));
+        let running = ctx
+            .sim
+            .store
+            .get(&key)
+            .is_some_and(|p| matches!(obj::str_at(p, "/status/phase"), Some("Running" | "Succeeded" | "Failed")));
         if running {
             break;
         }
@@ -451,7 +509,10 @@ fn attached_run(ctx: &mut Ctx<'_>, key: &ObjKey, container: &str, restart: &str,
         ctx.println(l);
     }
     if restart == "Always" {
-        ctx.eprintln(&format!("Session ended, resume using 'kubectl attach {} -c {container} -i -t' command when the pod is running", key.name));
+        ctx.eprintln(&format!(
+            "Session ended, resume using 'kubectl attach {} -c {container} -i -t' command when the pod is running",
+            key.name
+        ));
     }
     if remove {
         if ctx.sim.delete(key, crate::sim::DeleteOptions::default()).is_ok() {
@@ -465,7 +526,10 @@ fn attached_run(ctx: &mut Ctx<'_>, key: &ObjKey, container: &str, restart: &str,
     }
     match obj::str_at(&pod, "/status/phase") {
         Some("Failed") => {
-            let t = obj::arr_at(&pod, "/status/containerStatuses").first().and_then(|c| c.ptr("/state/terminated")).cloned();
+            let t = obj::arr_at(&pod, "/status/containerStatuses")
+                .first()
+                .and_then(|c| c.ptr("/state/terminated"))
+                .cloned();
             match t.as_ref().and_then(|t| obj::i64_at(t, "/exitCode")).filter(|&rc| rc != 0) {
                 Some(rc) => {
                     let reason = t.as_ref().and_then(|t| obj::str_at(t, "/reason")).unwrap_or("Error");
@@ -482,7 +546,19 @@ fn attached_run(ctx: &mut Ctx<'_>, key: &ObjKey, container: &str, restart: &str,
     }
 }
 
-const LOG_FLAGS: &[Flag] = &[f("container", Some('c'), true), f("follow", Some('f'), false), f("tail", None, true), f("previous", Some('p'), false), f("timestamps", None, false), f("all-containers", None, false), f("since", None, true), f("selector", Some('l'), true), f("prefix", None, false), f("max-log-requests", None, true), f("ignore-errors", None, false)];
+const LOG_FLAGS: &[Flag] = &[
+    f("container", Some('c'), true),
+    f("follow", Some('f'), false),
+    f("tail", None, true),
+    f("previous", Some('p'), false),
+    f("timestamps", None, false),
+    f("all-containers", None, false),
+    f("since", None, true),
+    f("selector", Some('l'), true),
+    f("prefix", None, false),
+    f("max-log-requests", None, true),
+    f("ignore-errors", None, false),
+];
 
 /// `kubectl logs POD [-c CONTAINER] [--tail N]`.
 pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -501,7 +577,9 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     // With a selector: every matching pod, the last 10 lines of each unless --tail says.
     if let Some(sel) = a.get("selector") {
         if !a.positional.is_empty() {
-            ctx.eprintln("error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples");
+            ctx.eprintln(
+                "error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples",
+            );
             return 1;
         }
         let selector = match crate::sim::labels::Selector::parse(sel) {
@@ -511,7 +589,14 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 return 1;
             }
         };
-        let pods: Vec<Value> = ctx.sim.store.list(Kind::Pod, Some(&ns)).map(|(_, p)| p).filter(|p| selector.matches_obj(p)).cloned().collect();
+        let pods: Vec<Value> = ctx
+            .sim
+            .store
+            .list(Kind::Pod, Some(&ns))
+            .map(|(_, p)| p)
+            .filter(|p| selector.matches_obj(p))
+            .cloned()
+            .collect();
         if pods.is_empty() {
             ctx.eprintln(&format!("No resources found in {ns} namespace."));
             return 0;
@@ -580,8 +665,12 @@ fn follow_logs(ctx: &mut Ctx<'_>, streams: Vec<LogStream>, code: i32) -> i32 {
 /// `--all-containers`, else the default one; `--prefix` names each line's source.
 fn pod_logs(ctx: &mut Ctx<'_>, a: &args::Args, pod: &Value, tail: i64, follow: &mut Vec<LogStream>) -> i32 {
     let name = obj::name(pod).to_string();
-    let names: Vec<String> = obj::arr_at(pod, "/spec/containers").iter().filter_map(|c| obj::str_at(c, "/name").map(String::from)).collect();
-    let inits: Vec<String> = obj::arr_at(pod, "/spec/initContainers").iter().filter_map(|c| obj::str_at(c, "/name").map(String::from)).collect();
+    let names: Vec<String> =
+        obj::arr_at(pod, "/spec/containers").iter().filter_map(|c| obj::str_at(c, "/name").map(String::from)).collect();
+    let inits: Vec<String> = obj::arr_at(pod, "/spec/initContainers")
+        .iter()
+        .filter_map(|c| obj::str_at(c, "/name").map(String::from))
+        .collect();
     let chosen: Vec<String> = if a.bool("all-containers") {
         inits.iter().chain(&names).cloned().collect()
     } else {
@@ -600,7 +689,11 @@ fn pod_logs(ctx: &mut Ctx<'_>, a: &args::Args, pod: &Value, tail: i64, follow: &
         }
     };
     for container in chosen {
-        let status = obj::arr_at(pod, "/status/containerStatuses").iter().chain(obj::arr_at(pod, "/status/initContainerStatuses")).find(|s| obj::str_at(s, "/name") == Some(container.as_str())).cloned();
+        let status = obj::arr_at(pod, "/status/containerStatuses")
+            .iter()
+            .chain(obj::arr_at(pod, "/status/initContainerStatuses"))
+            .find(|s| obj::str_at(s, "/name") == Some(container.as_str()))
+            .cloned();
         // validateContainerLogStatus: `--previous` is the last terminated instance; otherwise
         // the running one, or the one that ended while the next waits (CrashLoopBackOff).
         let id = (obj::uid(pod).to_string(), container.clone());
@@ -633,7 +726,13 @@ fn pod_logs(ctx: &mut Ctx<'_>, a: &args::Args, pod: &Value, tail: i64, follow: &
         }
         if a.bool("follow") && !previous {
             let printed = ctx.sim.log_dropped.get(&id).copied().unwrap_or(0) + lines.len();
-            follow.push(LogStream { key: ObjKey::new(Kind::Pod, obj::namespace(pod), &name), uid: id.0.clone(), container: container.clone(), prefix, printed });
+            follow.push(LogStream {
+                key: ObjKey::new(Kind::Pod, obj::namespace(pod), &name),
+                uid: id.0.clone(),
+                container: container.clone(),
+                prefix,
+                printed,
+            });
         }
     }
     0
@@ -674,7 +773,9 @@ impl Follow {
             }
             // The stream closes when the container stops (or its pod is gone).
             sim.store.get(&st.key).filter(|p| obj::uid(p) == st.uid).is_some_and(|p| {
-                obj::arr_at(p, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(st.container.as_str()) && s.ptr("/state/running").is_some())
+                obj::arr_at(p, "/status/containerStatuses").iter().any(|s| {
+                    obj::str_at(s, "/name") == Some(st.container.as_str()) && s.ptr("/state/running").is_some()
+                })
             })
         });
         (text, self.streams.is_empty())
@@ -716,7 +817,10 @@ pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> i32 {
             return 1;
         }
     };
-    let service = target.split_once('/').filter(|(t, _)| Kind::from_arg(t) == Some(Kind::Service)).and_then(|(_, n)| ctx.sim.get(Kind::Service, &ns, n).cloned());
+    let service = target
+        .split_once('/')
+        .filter(|(t, _)| Kind::from_arg(t) == Some(Kind::Service))
+        .and_then(|(_, n)| ctx.sim.get(Kind::Service, &ns, n).cloned());
     let mut ports = Vec::new();
     for spec in &a.positional[1..] {
         let (local, remote) = match spec.split_once(':') {
@@ -724,12 +828,17 @@ pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> i32 {
             None => (spec.as_str(), spec.as_str()),
         };
         let Ok(mut remote_port) = remote.parse::<u16>() else {
-            ctx.eprintln(&format!("error: Error parsing remote port number: strconv.ParseUint: parsing \"{remote}\": invalid syntax"));
+            ctx.eprintln(&format!(
+                "error: Error parsing remote port number: strconv.ParseUint: parsing \"{remote}\": invalid syntax"
+            ));
             return 1;
         };
         // translateServicePortToTargetPort: the Service's port names a container port.
         if let Some(svc) = &service {
-            let Some(sp) = obj::arr_at(svc, "/spec/ports").iter().find(|p| obj::i64_at(p, "/port") == Some(i64::from(remote_port))) else {
+            let Some(sp) = obj::arr_at(svc, "/spec/ports")
+                .iter()
+                .find(|p| obj::i64_at(p, "/port") == Some(i64::from(remote_port)))
+            else {
                 ctx.eprintln(&format!("error: Service {} does not have a service port {remote_port}", obj::name(svc)));
                 return 1;
             };
@@ -775,7 +884,9 @@ pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> i32 {
         }
         for addr in address.split(',') {
             match addr {
-                "localhost" => text.push_str(&format!("Forwarding from 127.0.0.1:{local} -> {remote}\nForwarding from [::1]:{local} -> {remote}\n")),
+                "localhost" => text.push_str(&format!(
+                    "Forwarding from 127.0.0.1:{local} -> {remote}\nForwarding from [::1]:{local} -> {remote}\n"
+                )),
                 other => text.push_str(&format!("Forwarding from {other}:{local} -> {remote}\n")),
             }
         }

@@ -11,7 +11,12 @@ use crate::sim::obj::Ptr;
 use crate::sim::{obj, ApiError, Kind, ObjKey};
 use serde_json::Value;
 
-fn parse(ctx: &mut Ctx<'_>, cmd: &str, argv: &[String], flags: &[Flag]) -> Option<(Args, DryRun, Option<super::get::Format>)> {
+fn parse(
+    ctx: &mut Ctx<'_>,
+    cmd: &str,
+    argv: &[String],
+    flags: &[Flag],
+) -> Option<(Args, DryRun, Option<super::get::Format>)> {
     let a = match args::parse(cmd, argv, flags) {
         Ok(a) => a,
         Err(e) => {
@@ -29,7 +34,15 @@ fn parse(ctx: &mut Ctx<'_>, cmd: &str, argv: &[String], flags: &[Flag]) -> Optio
 }
 
 /// Sends `o` as a create (or not, in a dry run) and prints what `op` did.
-fn create(ctx: &mut Ctx<'_>, dry: DryRun, out: Option<&super::get::Format>, kind: Kind, mut o: Value, ns: &str, op: &str) -> i32 {
+fn create(
+    ctx: &mut Ctx<'_>,
+    dry: DryRun,
+    out: Option<&super::get::Format>,
+    kind: Kind,
+    mut o: Value,
+    ns: &str,
+    op: &str,
+) -> i32 {
     if dry == DryRun::Client {
         dryrun::print(ctx, out, kind, &o, &dry.op(op));
         return 0;
@@ -62,7 +75,15 @@ fn strip_client_fields(o: &mut Value) {
     }
 }
 
-const SET_FLAGS: &[Flag] = &[f("all", None, false), f("selector", Some('l'), true), f("dry-run", None, true), f("output", Some('o'), true), f("local", None, false), f("record", None, false), f("filename", Some('f'), true)];
+const SET_FLAGS: &[Flag] = &[
+    f("all", None, false),
+    f("selector", Some('l'), true),
+    f("dry-run", None, true),
+    f("output", Some('o'), true),
+    f("local", None, false),
+    f("record", None, false),
+    f("filename", Some('f'), true),
+];
 
 /// `kubectl set image|env`.
 pub fn set(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -74,7 +95,9 @@ pub fn set(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "image" => set_image(ctx, rest),
         "env" => set_env(ctx, rest),
         "resources" | "selector" | "serviceaccount" | "subject" => {
-            ctx.eprintln(&format!("error: kubelab does not model `kubectl set {sub}` yet; edit the manifest and apply it"));
+            ctx.eprintln(&format!(
+                "error: kubelab does not model `kubectl set {sub}` yet; edit the manifest and apply it"
+            ));
             1
         }
         _ => {
@@ -105,7 +128,10 @@ fn set_image(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
         for pair in &pairs {
             let (container, image) = pair.split_once('=').unwrap_or((pair, ""));
             let mut found = false;
-            for c in containers.iter_mut().filter(|c| container == "*" || c.get("name").and_then(Value::as_str) == Some(container)) {
+            for c in containers
+                .iter_mut()
+                .filter(|c| container == "*" || c.get("name").and_then(Value::as_str) == Some(container))
+            {
                 c["image"] = jv!(image);
                 found = true;
             }
@@ -118,8 +144,20 @@ fn set_image(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
 }
 
 const ENV_FLAGS: &[Flag] = &[
-    f("all", None, false), f("selector", Some('l'), true), f("dry-run", None, true), f("output", Some('o'), true), f("local", None, false), f("filename", Some('f'), true),
-    f("env", Some('e'), true), f("containers", Some('c'), true), f("list", None, false), f("resolve", None, false), f("overwrite", None, false), f("from", None, true), f("keys", None, true), f("prefix", None, true),
+    f("all", None, false),
+    f("selector", Some('l'), true),
+    f("dry-run", None, true),
+    f("output", Some('o'), true),
+    f("local", None, false),
+    f("filename", Some('f'), true),
+    f("env", Some('e'), true),
+    f("containers", Some('c'), true),
+    f("list", None, false),
+    f("resolve", None, false),
+    f("overwrite", None, false),
+    f("from", None, true),
+    f("keys", None, true),
+    f("prefix", None, true),
 ];
 
 /// `kubectl set env (TYPE NAME | TYPE/NAME) KEY=VALUE ... KEY- ...` (set_env.go): new
@@ -132,10 +170,17 @@ fn set_env(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
         return 0;
     }
     // SplitEnvironmentFromResources: resources first, then the changes.
-    let split = a.positional.iter().position(|p| p.contains('=') || (p.ends_with('-') && p.len() > 1)).unwrap_or(a.positional.len());
+    let split = a
+        .positional
+        .iter()
+        .position(|p| p.contains('=') || (p.ends_with('-') && p.len() > 1))
+        .unwrap_or(a.positional.len());
     let (objects, changes) = a.positional.split_at(split);
     if changes.iter().any(|p| !(p.contains('=') || p.ends_with('-'))) {
-        ctx.eprintln(&format!("error: all resources must be specified before environment changes: {}", a.positional.join(" ")));
+        ctx.eprintln(&format!(
+            "error: all resources must be specified before environment changes: {}",
+            a.positional.join(" ")
+        ));
         return 1;
     }
     if objects.is_empty() {
@@ -183,10 +228,17 @@ fn set_env(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
             return 1;
         };
         // k8s-diff: the keys in their sorted order (kubectl ranges over a Go map).
-        let data = source.get("data").and_then(Value::as_object).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        let data = source
+            .get("data")
+            .and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default();
         let prefix = a.get("prefix").unwrap_or("");
         for key in data.into_iter().filter(|k| keys.is_empty() || keys.contains(k)) {
-            let env_name: String = key.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c.to_ascii_uppercase() } else { '_' }).collect();
+            let env_name: String = key
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c.to_ascii_uppercase() } else { '_' })
+                .collect();
             let reference = if kind == Kind::Secret { "secretKeyRef" } else { "configMapKeyRef" };
             let mut v = jv!({"name": format!("{prefix}{env_name}"), "valueFrom": {}});
             v["valueFrom"][reference] = jv!({"key": key, "name": name});
@@ -201,45 +253,65 @@ fn set_env(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
     let selector = a.get("containers").unwrap_or("*").to_string();
     let list = a.bool("list");
     let mut listing = String::new();
-    let code = update_pod_specs(ctx, &a, if list { DryRun::Client } else { dry }, out.as_ref(), objects, if list { "" } else { "env updated" }, |kind, name, containers| {
-        let chosen: Vec<&mut Value> = containers.iter_mut().filter(|c| crate::shell::pattern::glob_match(&selector, c.get("name").and_then(Value::as_str).unwrap_or(""))).collect();
-        if chosen.is_empty() {
-            return Err(format!("warning: {kind}/{name} does not have any containers matching \"{selector}\""));
-        }
-        for c in chosen {
-            let old = c.get("env").and_then(Value::as_array).cloned().unwrap_or_default();
-            // validateNoOverwrites.
-            if !overwrite {
-                for e in &set {
-                    let n = e.get("name").and_then(Value::as_str).unwrap_or("");
-                    if let Some(have) = old.iter().find(|o| o.get("name").and_then(Value::as_str) == Some(n)) {
-                        let v = have.get("value").and_then(Value::as_str).unwrap_or("");
-                        return Err(format!("error: {}/{name} '{n}' already has a value ({v}), and --overwrite is false", kind.info().plural));
+    let code = update_pod_specs(
+        ctx,
+        &a,
+        if list { DryRun::Client } else { dry },
+        out.as_ref(),
+        objects,
+        if list { "" } else { "env updated" },
+        |kind, name, containers| {
+            let chosen: Vec<&mut Value> = containers
+                .iter_mut()
+                .filter(|c| {
+                    crate::shell::pattern::glob_match(&selector, c.get("name").and_then(Value::as_str).unwrap_or(""))
+                })
+                .collect();
+            if chosen.is_empty() {
+                return Err(format!("warning: {kind}/{name} does not have any containers matching \"{selector}\""));
+            }
+            for c in chosen {
+                let old = c.get("env").and_then(Value::as_array).cloned().unwrap_or_default();
+                // validateNoOverwrites.
+                if !overwrite {
+                    for e in &set {
+                        let n = e.get("name").and_then(Value::as_str).unwrap_or("");
+                        if let Some(have) = old.iter().find(|o| o.get("name").and_then(Value::as_str) == Some(n)) {
+                            let v = have.get("value").and_then(Value::as_str).unwrap_or("");
+                            return Err(format!(
+                                "error: {}/{name} '{n}' already has a value ({v}), and --overwrite is false",
+                                kind.info().plural
+                            ));
+                        }
                     }
                 }
-            }
-            let new = update_env(&old, &set, &remove);
-            if list {
-                listing.push_str(&format!("# {kind} {name}, container {}\n", c.get("name").and_then(Value::as_str).unwrap_or("")));
-                for e in &new {
-                    let n = e.get("name").and_then(Value::as_str).unwrap_or("");
-                    match e.get("valueFrom") {
-                        None => listing.push_str(&format!("{n}={}\n", e.get("value").and_then(Value::as_str).unwrap_or(""))),
-                        Some(from) => listing.push_str(&format!("# {n} from {}\n", ref_string(from))),
+                let new = update_env(&old, &set, &remove);
+                if list {
+                    listing.push_str(&format!(
+                        "# {kind} {name}, container {}\n",
+                        c.get("name").and_then(Value::as_str).unwrap_or("")
+                    ));
+                    for e in &new {
+                        let n = e.get("name").and_then(Value::as_str).unwrap_or("");
+                        match e.get("valueFrom") {
+                            None => listing
+                                .push_str(&format!("{n}={}\n", e.get("value").and_then(Value::as_str).unwrap_or(""))),
+                            Some(from) => listing.push_str(&format!("# {n} from {}\n", ref_string(from))),
+                        }
                     }
+                    continue;
                 }
-                continue;
-            }
-            if new.is_empty() {
-                if let Some(m) = c.as_object_mut() {
-                    m.remove("env");
+                if new.is_empty() {
+                    if let Some(m) = c.as_object_mut() {
+                        m.remove("env");
+                    }
+                } else {
+                    c["env"] = Value::Array(new);
                 }
-            } else {
-                c["env"] = Value::Array(new);
             }
-        }
-        Ok(())
-    });
+            Ok(())
+        },
+    );
     if list {
         ctx.out.out(&listing);
     }
@@ -285,7 +357,11 @@ fn ref_string(from: &Value) -> String {
         format!("field path {}", s("/fieldRef/fieldPath"))
     } else if from.get("resourceFieldRef").is_some() {
         let c = s("/resourceFieldRef/containerName");
-        format!("resource field {}{}", if c.is_empty() { String::new() } else { format!("{c}/") }, s("/resourceFieldRef/resource"))
+        format!(
+            "resource field {}{}",
+            if c.is_empty() { String::new() } else { format!("{c}/") },
+            s("/resourceFieldRef/resource")
+        )
     } else {
         "invalid source".into()
     }
@@ -368,7 +444,15 @@ fn container_name(image: &str) -> String {
     name.replace('_', "-")
 }
 
-const DEPLOY_FLAGS: &[Flag] = &[f("image", None, true), f("replicas", Some('r'), true), f("port", None, true), f("dry-run", None, true), f("output", Some('o'), true), f("save-config", None, false), f("validate", None, true)];
+const DEPLOY_FLAGS: &[Flag] = &[
+    f("image", None, true),
+    f("replicas", Some('r'), true),
+    f("port", None, true),
+    f("dry-run", None, true),
+    f("output", Some('o'), true),
+    f("save-config", None, false),
+    f("validate", None, true),
+];
 
 /// `kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=P] [-- COMMAND...]`.
 pub fn create_deployment(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -378,7 +462,9 @@ pub fn create_deployment(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         return 0;
     }
     let Some(name) = a.positional.first().cloned() else {
-        ctx.eprintln("error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples");
+        ctx.eprintln(
+            "error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples",
+        );
         return 1;
     };
     let images = a.all("image");
@@ -416,7 +502,19 @@ pub fn create_deployment(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     create(ctx, dry, out.as_ref(), Kind::Deployment, d, &ns, "created")
 }
 
-const EXPOSE_FLAGS: &[Flag] = &[f("port", None, true), f("target-port", None, true), f("type", None, true), f("name", None, true), f("protocol", None, true), f("selector", None, true), f("labels", Some('l'), true), f("cluster-ip", None, true), f("dry-run", None, true), f("output", Some('o'), true), f("filename", Some('f'), true)];
+const EXPOSE_FLAGS: &[Flag] = &[
+    f("port", None, true),
+    f("target-port", None, true),
+    f("type", None, true),
+    f("name", None, true),
+    f("protocol", None, true),
+    f("selector", None, true),
+    f("labels", Some('l'), true),
+    f("cluster-ip", None, true),
+    f("dry-run", None, true),
+    f("output", Some('o'), true),
+    f("filename", Some('f'), true),
+];
 
 /// `kubectl expose (TYPE NAME | TYPE/NAME) [--port=P] [--target-port=T] [--type=T] [--name=N]`:
 /// a Service selecting the object's pods (`service/web exposed`).
@@ -448,7 +546,9 @@ pub fn expose(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     };
     let (selector, pod_spec) = match kind {
         Kind::Pod => (o.ptr("/metadata/labels").cloned(), o.get("spec").cloned()),
-        Kind::Deployment | Kind::ReplicaSet => (o.ptr("/spec/selector/matchLabels").cloned(), o.ptr("/spec/template/spec").cloned()),
+        Kind::Deployment | Kind::ReplicaSet => {
+            (o.ptr("/spec/selector/matchLabels").cloned(), o.ptr("/spec/template/spec").cloned())
+        }
         Kind::Service => (o.ptr("/spec/selector").cloned(), None),
         // canbeexposed.go: only these kinds (a StatefulSet is not one), named by GroupKind.
         other => {
@@ -458,14 +558,34 @@ pub fn expose(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         }
     };
     let Some(selector) = selector.filter(|s| s.as_object().is_some_and(|m| !m.is_empty())) else {
-        ctx.eprintln(&format!("error: couldn't retrieve selectors via --selector flag or introspection: the {} has no labels", kind.info().singular));
+        ctx.eprintln(&format!(
+            "error: couldn't retrieve selectors via --selector flag or introspection: the {} has no labels",
+            kind.info().singular
+        ));
         return 1;
     };
     // The port: --port, else the pods' container ports (`PortsForObject`).
     let introspected: Vec<(i64, String)> = pod_spec
         .as_ref()
-        .map(|s| obj::arr_at(s, "/containers").iter().flat_map(|c| obj::arr_at(c, "/ports")).filter_map(|p| Some((obj::i64_at(p, "/containerPort")?, obj::str_at(p, "/protocol").unwrap_or("TCP").to_string()))).collect())
-        .or_else(|| (kind == Kind::Service).then(|| obj::arr_at(&o, "/spec/ports").iter().filter_map(|p| Some((obj::i64_at(p, "/port")?, obj::str_at(p, "/protocol").unwrap_or("TCP").to_string()))).collect()))
+        .map(|s| {
+            obj::arr_at(s, "/containers")
+                .iter()
+                .flat_map(|c| obj::arr_at(c, "/ports"))
+                .filter_map(|p| {
+                    Some((obj::i64_at(p, "/containerPort")?, obj::str_at(p, "/protocol").unwrap_or("TCP").to_string()))
+                })
+                .collect()
+        })
+        .or_else(|| {
+            (kind == Kind::Service).then(|| {
+                obj::arr_at(&o, "/spec/ports")
+                    .iter()
+                    .filter_map(|p| {
+                        Some((obj::i64_at(p, "/port")?, obj::str_at(p, "/protocol").unwrap_or("TCP").to_string()))
+                    })
+                    .collect()
+            })
+        })
         .unwrap_or_default();
     let protocol = a.get("protocol").map(String::from);
     let ports: Vec<(i64, String)> = match a.get("port") {
@@ -479,7 +599,9 @@ pub fn expose(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         None => introspected.into_iter().map(|(n, pr)| (n, protocol.clone().unwrap_or(pr))).collect(),
     };
     if ports.is_empty() {
-        ctx.eprintln("error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples");
+        ctx.eprintln(
+            "error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples",
+        );
         return 1;
     }
     let several = ports.len() > 1;
@@ -510,7 +632,16 @@ pub fn expose(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     create(ctx, dry, out.as_ref(), Kind::Service, svc, &ns, "exposed")
 }
 
-const DATA_FLAGS: &[Flag] = &[f("from-literal", None, true), f("from-file", None, true), f("from-env-file", None, true), f("type", None, true), f("dry-run", None, true), f("output", Some('o'), true), f("save-config", None, false), f("append-hash", None, false)];
+const DATA_FLAGS: &[Flag] = &[
+    f("from-literal", None, true),
+    f("from-file", None, true),
+    f("from-env-file", None, true),
+    f("type", None, true),
+    f("dry-run", None, true),
+    f("output", Some('o'), true),
+    f("save-config", None, false),
+    f("append-hash", None, false),
+];
 
 /// `kubectl create configmap NAME` and `kubectl create secret generic NAME`, from
 /// `--from-literal=KEY=VALUE` and `--from-file=[KEY=]PATH` (a Secret's values base64 in `data`).
@@ -522,7 +653,9 @@ pub fn create_data(ctx: &mut Ctx<'_>, argv: &[String], kind: Kind) -> i32 {
         return 0;
     }
     let Some(name) = a.positional.first().cloned() else {
-        ctx.eprintln(&format!("error: exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples"));
+        ctx.eprintln(&format!(
+            "error: exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples"
+        ));
         return 1;
     };
     let mut data = serde_json::Map::new();
@@ -532,7 +665,10 @@ pub fn create_data(ctx: &mut Ctx<'_>, argv: &[String], kind: Kind) -> i32 {
             return 1;
         };
         if data.contains_key(k) {
-            ctx.eprintln(&format!("error: cannot add key {k}, another key by that name already exists in Data for {} \"{name}\"", if kind == Kind::Secret { "Secret" } else { "ConfigMap" }));
+            ctx.eprintln(&format!(
+                "error: cannot add key {k}, another key by that name already exists in Data for {} \"{name}\"",
+                if kind == Kind::Secret { "Secret" } else { "ConfigMap" }
+            ));
             return 1;
         }
         data.insert(k.to_string(), jv!(v));

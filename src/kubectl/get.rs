@@ -1,12 +1,12 @@
 //! `kubectl get`: tables, `-o wide|yaml|json|name`, `--show-labels`, `-l`, `-A`, and `-w`
 //! (reference §5.1–5.4).
 
-use crate::jv;
 use super::args::{self, f, Args, Flag};
 use super::errors::api_error;
 use super::tables;
 use super::tabwriter::TabWriter;
 use super::Ctx;
+use crate::jv;
 use crate::sim::labels::{labels_of, map_text, Selector};
 use crate::sim::{obj, ApiError, Kind, ObjKey, WatchType};
 use serde_json::Value;
@@ -98,7 +98,9 @@ impl Filter {
 /// How rows print.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Format {
-    Table { wide: bool },
+    Table {
+        wide: bool,
+    },
     Name,
     Yaml,
     Json,
@@ -125,7 +127,11 @@ pub fn format_of(a: &Args) -> Result<Format, String> {
         for part in spec.split(',') {
             match part.split_once(':') {
                 Some((h, p)) if !h.is_empty() => cols.push((h.to_string(), p.to_string())),
-                _ => return Err(format!("error: unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>")),
+                _ => {
+                    return Err(format!(
+                        "error: unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"
+                    ))
+                }
             }
         }
         return Ok(Format::CustomColumns(cols, !a.bool("no-headers")));
@@ -221,7 +227,11 @@ fn custom_columns(cols: &[(String, String)], doc: &Value, headers: bool) -> Stri
     super::tabwriter::table(&custom_rows(cols, items.into_iter(), headers))
 }
 
-fn custom_rows<'a>(cols: &[(String, String)], items: impl Iterator<Item = &'a Value>, headers: bool) -> Vec<Vec<String>> {
+fn custom_rows<'a>(
+    cols: &[(String, String)],
+    items: impl Iterator<Item = &'a Value>,
+    headers: bool,
+) -> Vec<Vec<String>> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     if headers {
         rows.push(cols.iter().map(|(h, _)| h.clone()).collect());
@@ -231,7 +241,11 @@ fn custom_rows<'a>(cols: &[(String, String)], items: impl Iterator<Item = &'a Va
             cols.iter()
                 .map(|(_, p)| {
                     let vals = super::jsonpath::values(p, item).unwrap_or_default();
-                    if vals.is_empty() || vals.iter().all(Value::is_null) { "<none>".to_string() } else { vals.iter().map(super::jsonpath::text).collect::<Vec<_>>().join(",") }
+                    if vals.is_empty() || vals.iter().all(Value::is_null) {
+                        "<none>".to_string()
+                    } else {
+                        vals.iter().map(super::jsonpath::text).collect::<Vec<_>>().join(",")
+                    }
                 })
                 .collect(),
         );
@@ -305,9 +319,17 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let t = TableOpts {
         wide: matches!(fmt, Format::Table { wide: true }),
         show_labels: a.bool("show-labels"),
-        label_columns: a.all("label-columns").iter().flat_map(|l| l.split(',')).filter(|l| !l.is_empty()).map(String::from).collect(),
+        label_columns: a
+            .all("label-columns")
+            .iter()
+            .flat_map(|l| l.split(','))
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
         // `MultipleTypesRequested`: `all`, or more than one type (`pod/web-0` alone is one).
-        show_kind: a.bool("show-kind") || a.positional.iter().any(|p| p == "all") || query.targets.iter().any(|(k, _)| *k != query.targets[0].0),
+        show_kind: a.bool("show-kind")
+            || a.positional.iter().any(|p| p == "all")
+            || query.targets.iter().any(|(k, _)| *k != query.targets[0].0),
         all_ns,
         no_headers: a.bool("no-headers"),
     };
@@ -337,13 +359,22 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 }
             }
             let list_ns = if all_ns || !kind.namespaced() { None } else { Some(ns.as_str()) };
-            objs = ctx.sim.store.list(*kind, list_ns).filter(|(_, o)| selector.matches_obj(o) && fields.as_ref().is_none_or(|f| f.matches(*kind, o))).map(|(_, o)| o.clone()).collect();
+            objs = ctx
+                .sim
+                .store
+                .list(*kind, list_ns)
+                .filter(|(_, o)| selector.matches_obj(o) && fields.as_ref().is_none_or(|f| f.matches(*kind, o)))
+                .map(|(_, o)| o.clone())
+                .collect();
         } else {
             for n in names {
                 match ctx.sim.store.get(&ObjKey::new(*kind, &ns, n)) {
                     Some(o) => objs.push(o.clone()),
                     None if a.bool("ignore-not-found") => {}
-                    None => errors.push(api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name: n.clone() }, None)),
+                    None => errors.push(api_error(
+                        &ApiError::NotFound { resource: kind.qualified_plural(), name: n.clone() },
+                        None,
+                    )),
                 }
             }
         }
@@ -398,7 +429,9 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     // List, and `--ignore-not-found` prints nothing at all.
     if !printed_any && errors.is_empty() && !a.bool("ignore-not-found") {
         match fmt {
-            Format::Table { .. } if all_ns || query.targets.iter().all(|(k, _)| !k.namespaced()) => ctx.eprintln("No resources found"),
+            Format::Table { .. } if all_ns || query.targets.iter().all(|(k, _)| !k.namespaced()) => {
+                ctx.eprintln("No resources found")
+            }
             Format::Table { .. } => ctx.eprintln(&format!("No resources found in {ns} namespace.")),
             Format::Name => {}
             _ => {
@@ -414,14 +447,25 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 pub const WATCH_LIMIT_MS: u64 = 10 * 60 * 1000;
 
 fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: TableOpts, fmt: Format, watch_only: bool, events_col: bool) -> i32 {
-    let mut w = Watch { header_done: t.no_headers || !matches!(fmt, Format::Table { .. }), header: header_row(ctx.sim, filter.kind, &t), filter, t, fmt, events_col, tw: TabWriter::new(), cursor: 0, filters: Vec::new() };
+    let mut w = Watch {
+        header_done: t.no_headers || !matches!(fmt, Format::Table { .. }),
+        header: header_row(ctx.sim, filter.kind, &t),
+        filter,
+        t,
+        fmt,
+        events_col,
+        tw: TabWriter::new(),
+        cursor: 0,
+        filters: Vec::new(),
+    };
     if events_col {
         w.header.insert(0, "EVENT".into());
     }
     if !watch_only {
         let f = &w.filter;
         let list_ns = if f.kind.namespaced() { f.ns.as_deref() } else { None };
-        let objs: Vec<Value> = ctx.sim.store.list(f.kind, list_ns).filter(|(k, o)| f.matches(k, o)).map(|(_, o)| o.clone()).collect();
+        let objs: Vec<Value> =
+            ctx.sim.store.list(f.kind, list_ns).filter(|(k, o)| f.matches(k, o)).map(|(_, o)| o.clone()).collect();
         if !objs.is_empty() {
             let mut rows = Vec::new();
             if !w.header_done {
@@ -507,7 +551,13 @@ impl Watch {
     /// The lines for every change since the last poll.
     pub fn poll(&mut self, sim: &crate::sim::Sim) -> String {
         let mut text = String::new();
-        let events: Vec<(WatchType, Value, crate::sim::SimTime)> = sim.store.events_since(self.cursor).iter().filter(|e| self.filter.matches(&e.key, &e.obj)).map(|e| (e.ty, e.obj.clone(), e.at)).collect();
+        let events: Vec<(WatchType, Value, crate::sim::SimTime)> = sim
+            .store
+            .events_since(self.cursor)
+            .iter()
+            .filter(|e| self.filter.matches(&e.key, &e.obj))
+            .map(|e| (e.ty, e.obj.clone(), e.at))
+            .collect();
         self.cursor = sim.store.cursor();
         for (ty, o, at) in events {
             let mut rows = Vec::new();
@@ -526,12 +576,21 @@ impl Watch {
     }
 }
 
-fn print_rows(_sim: &crate::sim::Sim, tw: &mut TabWriter, rows: &[Vec<String>], fmt: &Format, kind: Kind, objs: &[Value]) -> String {
+fn print_rows(
+    _sim: &crate::sim::Sim,
+    tw: &mut TabWriter,
+    rows: &[Vec<String>],
+    fmt: &Format,
+    kind: Kind,
+    objs: &[Value],
+) -> String {
     match fmt {
         Format::Table { .. } => tw.flush(rows),
         Format::Name => objs.iter().map(|o| format!("{}/{}\n", kind.qualified_singular(), obj::name(o))).collect(),
         Format::Yaml => objs.iter().map(|o| format!("{}---\n", super::yaml::to_yaml(o))).collect(),
-        Format::Json | Format::JsonPath(_) | Format::GoTemplate(_) => objs.iter().map(|o| serialize(std::slice::from_ref(o), true, fmt)).collect(),
+        Format::Json | Format::JsonPath(_) | Format::GoTemplate(_) => {
+            objs.iter().map(|o| serialize(std::slice::from_ref(o), true, fmt)).collect()
+        }
         Format::CustomColumns(cols, headers) => {
             let rows = custom_rows(cols, objs.iter(), *headers && tw.is_fresh());
             tw.flush(&rows)

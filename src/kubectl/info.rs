@@ -39,7 +39,14 @@ impl Info {
             return None;
         }
         let mut parts = release.split('.');
-        Some(Info { major: parts.next()?.to_string(), minor: parts.next()?.to_string(), git_version: format!("v{release}"), commit, build_date, go })
+        Some(Info {
+            major: parts.next()?.to_string(),
+            minor: parts.next()?.to_string(),
+            git_version: format!("v{release}"),
+            commit,
+            build_date,
+            go,
+        })
     }
 
     /// Go's `%#v`.
@@ -53,7 +60,17 @@ impl Info {
     /// The struct's JSON fields in their declared order, nested one level (MarshalIndent).
     fn json(&self) -> String {
         let indent = "  ";
-        let fields = [("major", self.major.as_str()), ("minor", &self.minor), ("gitVersion", &self.git_version), ("gitCommit", self.commit), ("gitTreeState", "clean"), ("buildDate", self.build_date), ("goVersion", self.go), ("compiler", "gc"), ("platform", "linux/amd64")];
+        let fields = [
+            ("major", self.major.as_str()),
+            ("minor", &self.minor),
+            ("gitVersion", &self.git_version),
+            ("gitCommit", self.commit),
+            ("gitTreeState", "clean"),
+            ("buildDate", self.build_date),
+            ("goVersion", self.go),
+            ("compiler", "gc"),
+            ("platform", "linux/amd64"),
+        ];
         let body: Vec<String> = fields.iter().map(|(k, v)| format!("{indent}  \"{k}\": \"{v}\"")).collect();
         format!("{{\n{}\n{indent}}}", body.join(",\n"))
     }
@@ -116,7 +133,8 @@ pub fn version(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 let server = server.as_ref().map(|s| format!("serverVersion:\n{}", s.yaml())).unwrap_or_default();
                 ctx.println(&format!("clientVersion:\n{c}kustomizeVersion: {ku}\n{server}"));
             } else {
-                let server = server.as_ref().map(|s| format!(",\n  \"serverVersion\": {}", s.json())).unwrap_or_default();
+                let server =
+                    server.as_ref().map(|s| format!(",\n  \"serverVersion\": {}", s.json())).unwrap_or_default();
                 ctx.println(&format!("{{\n  \"clientVersion\": {c},\n  \"kustomizeVersion\": \"{ku}\"{server}\n}}"));
             }
         }
@@ -183,7 +201,12 @@ pub fn cluster_info(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             let port_name = obj::str_at(port, "/name").unwrap_or("");
             let https = port_name == "https" || obj::i64_at(port, "/port") == Some(443);
             // utilnet.JoinSchemeNamePort: scheme and port name only when set.
-            name = [if https { "https" } else { "" }, &key.name, port_name].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(":");
+            name = [if https { "https" } else { "" }, &key.name, port_name]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(":");
         }
         let link = format!("{host}/api/v1/namespaces/{ns}/services/{name}/proxy");
         let shown = obj::label(svc, "kubernetes.io/name").unwrap_or(&key.name);
@@ -202,7 +225,18 @@ const USER: &str = "kubernetes-admin";
 /// `kubectl config`: the lab machine's kubeconfig is kubeadm's admin.conf, read-only.
 pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let sub = argv.first().map(String::as_str).unwrap_or("");
-    let a = match args::parse("config", argv.get(1..).unwrap_or(&[]), &[f("output", Some('o'), true), f("minify", None, false), f("raw", None, false), f("flatten", None, false), f("no-headers", None, false), f("current", None, false)]) {
+    let a = match args::parse(
+        "config",
+        argv.get(1..).unwrap_or(&[]),
+        &[
+            f("output", Some('o'), true),
+            f("minify", None, false),
+            f("raw", None, false),
+            f("flatten", None, false),
+            f("no-headers", None, false),
+            f("current", None, false),
+        ],
+    ) {
         Ok(a) => a,
         Err(e) => {
             ctx.eprintln(&e);
@@ -222,7 +256,11 @@ pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 let mut rows = vec![vec!["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"]];
                 let ns = ctx.context_ns.clone();
                 rows.push(vec!["*", CONTEXT, CLUSTER, USER, &ns]);
-                let rows: Vec<Vec<String>> = rows.into_iter().skip(usize::from(a.bool("no-headers"))).map(|r| r.into_iter().map(String::from).collect()).collect();
+                let rows: Vec<Vec<String>> = rows
+                    .into_iter()
+                    .skip(usize::from(a.bool("no-headers")))
+                    .map(|r| r.into_iter().map(String::from).collect())
+                    .collect();
                 let text = TabWriter::new().flush(&rows);
                 ctx.out.out(&text);
             }
@@ -368,17 +406,31 @@ const API_RESOURCES: &[(&str, &str, &str, bool, &str)] = &[
 /// it (plural, singular, short name, `plural.group`).
 pub fn served_type(t: &str) -> Option<&'static str> {
     let t = t.to_ascii_lowercase();
-    API_RESOURCES.iter().find(|r| {
-        let group = r.2.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
-        r.0 == t || r.4.to_ascii_lowercase() == t || r.1.split(',').any(|s| !s.is_empty() && s == t) || (!group.is_empty() && format!("{}.{group}", r.0) == t)
-    }).map(|r| r.0)
+    API_RESOURCES
+        .iter()
+        .find(|r| {
+            let group = r.2.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+            r.0 == t
+                || r.4.to_ascii_lowercase() == t
+                || r.1.split(',').any(|s| !s.is_empty() && s == t)
+                || (!group.is_empty() && format!("{}.{group}", r.0) == t)
+        })
+        .map(|r| r.0)
 }
 
 /// `kubectl api-resources` (apiresources.go) for a v1.26 server: `--namespaced`,
 /// `--api-group`, `--no-headers`, `-o name`.
 // k8s-diff: the table is v1.26's whatever the profile's release; `-o wide` is not modelled.
 pub fn api_resources(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
-    let flags = [f("namespaced", None, true), f("api-group", None, true), f("no-headers", None, false), f("output", Some('o'), true), f("sort-by", None, true), f("verbs", None, true), f("cached", None, false)];
+    let flags = [
+        f("namespaced", None, true),
+        f("api-group", None, true),
+        f("no-headers", None, false),
+        f("output", Some('o'), true),
+        f("sort-by", None, true),
+        f("verbs", None, true),
+        f("cached", None, false),
+    ];
     let a = match args::parse("api-resources", argv, &flags) {
         Ok(a) => a,
         Err(e) => {

@@ -429,18 +429,30 @@ mod tests {
         let v = nodes();
         let t = |tpl: &str| template(tpl, &v).unwrap();
         assert_eq!(t("{.items[*].metadata.name}"), "k8s-m k8s-w1");
-        assert_eq!(t("{.items[*].status.addresses[?(@.type==\"InternalIP\")].address}"), "192.168.10.10 192.168.10.101");
+        assert_eq!(
+            t("{.items[*].status.addresses[?(@.type==\"InternalIP\")].address}"),
+            "192.168.10.10 192.168.10.101"
+        );
         assert_eq!(t("{.items[?(@.metadata.name=='k8s-w1')].status.capacity.cpu}"), "4");
         assert_eq!(t("{.items[0].metadata.labels.kubernetes\\.io/hostname}"), "k8s-m");
         assert_eq!(t("{.items[-1:].metadata.name}"), "k8s-w1");
         assert_eq!(t("{.items[-1].metadata.name}"), "k8s-w1");
         assert_eq!(t("{.items[0:1].metadata.name}"), "k8s-m");
-        assert_eq!(t("{range .items[*]}{@.metadata.name}{\"\\t\"}{.status.capacity.cpu}{\"\\n\"}{end}"), "k8s-m\t2\nk8s-w1\t4\n");
+        assert_eq!(
+            t("{range .items[*]}{@.metadata.name}{\"\\t\"}{.status.capacity.cpu}{\"\\n\"}{end}"),
+            "k8s-m\t2\nk8s-w1\t4\n"
+        );
         assert_eq!(t("{range .items}{.metadata.name}{\" \"}{end}"), "k8s-m k8s-w1 ");
         assert_eq!(t("{..address}"), "192.168.10.10 k8s-m 192.168.10.101 k8s-w1");
         assert_eq!(t("{.items[?(@.status.capacity.cpu>'3')].metadata.name}"), "k8s-w1");
-        assert_eq!(t("{.items[?(@.metadata.labels.node-role\\.kubernetes\\.io/control-plane)].metadata.name}"), "k8s-m");
-        assert_eq!(t("{.items[0].metadata['name','labels']}"), "k8s-m {\"kubernetes.io/hostname\":\"k8s-m\",\"node-role.kubernetes.io/control-plane\":\"\"}");
+        assert_eq!(
+            t("{.items[?(@.metadata.labels.node-role\\.kubernetes\\.io/control-plane)].metadata.name}"),
+            "k8s-m"
+        );
+        assert_eq!(
+            t("{.items[0].metadata['name','labels']}"),
+            "k8s-m {\"kubernetes.io/hostname\":\"k8s-m\",\"node-role.kubernetes.io/control-plane\":\"\"}"
+        );
         assert_eq!(t("names: {.items[*].missing}."), "names: .");
         assert_eq!(t("{$.kind}"), "List");
         assert!(template("{.items[0]", &v).is_err());

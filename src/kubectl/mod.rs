@@ -16,8 +16,8 @@ pub mod errors;
 pub mod events;
 pub mod exec;
 pub mod generators;
-pub mod info;
 pub mod get;
+pub mod info;
 pub mod jsonpath;
 pub mod rollout;
 pub mod selectfields;
@@ -117,7 +117,9 @@ impl Job {
             Job::Sleep(until) => sim.now() >= *until,
             // client-go's ErrLostConnectionToPod once the pod's stream closes.
             Job::PortForward(pod) => {
-                let gone = sim.store.get(pod).is_none_or(|p| crate::sim::obj::is_deleting(p) || crate::sim::obj::str_at(p, "/status/phase") != Some("Running"));
+                let gone = sim.store.get(pod).is_none_or(|p| {
+                    crate::sim::obj::is_deleting(p) || crate::sim::obj::str_at(p, "/status/phase") != Some("Running")
+                });
                 if gone {
                     out.err("error: lost connection to pod\n");
                 }
@@ -172,7 +174,11 @@ impl Ctx<'_> {
     }
     /// The context's namespace, or `default`.
     pub fn default_namespace(&self) -> &str {
-        if self.context_ns.is_empty() { "default" } else { &self.context_ns }
+        if self.context_ns.is_empty() {
+            "default"
+        } else {
+            &self.context_ns
+        }
     }
     pub fn kubectl_minor(&self) -> u32 {
         self.sim.profile.kubectl_minor()
@@ -181,13 +187,79 @@ impl Ctx<'_> {
 
 /// kubectl's commands (v1.26), for "Did you mean this?".
 const COMMANDS: &[&str] = &[
-    "create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale", "autoscale", "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint",
-    "describe", "logs", "attach", "exec", "port-forward", "proxy", "cp", "auth", "debug", "events", "diff", "apply", "patch", "replace", "wait", "kustomize", "label", "annotate",
-    "completion", "alpha", "api-resources", "api-versions", "config", "plugin", "version", "options",
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
+    "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "alpha",
+    "api-resources",
+    "api-versions",
+    "config",
+    "plugin",
+    "version",
+    "options",
 ];
 
 /// The commands kubelab models; the rest of [`COMMANDS`] say so.
-const MODELLED: &[&str] = &["create", "expose", "run", "set", "get", "delete", "rollout", "scale", "describe", "logs", "exec", "cp", "apply", "patch", "label", "annotate", "version", "cluster-info", "config", "api-resources", "events", "port-forward", "wait", "help"];
+const MODELLED: &[&str] = &[
+    "create",
+    "expose",
+    "run",
+    "set",
+    "get",
+    "delete",
+    "rollout",
+    "scale",
+    "describe",
+    "logs",
+    "exec",
+    "cp",
+    "apply",
+    "patch",
+    "label",
+    "annotate",
+    "version",
+    "cluster-info",
+    "config",
+    "api-resources",
+    "events",
+    "port-forward",
+    "wait",
+    "help",
+];
 
 /// Runs `kubectl ARGS...` (argv without the leading `kubectl`).
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
@@ -290,14 +362,39 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 
 /// Where `deployment` (or `deploy`) names `kubectl create`'s generator, not a flag's value.
 fn generator_word(argv: &[String]) -> Option<usize> {
-    let takes_value = |f: &str| matches!(f, "-n" | "--namespace" | "-o" | "--output" | "-f" | "--filename" | "--image" | "-r" | "--replicas" | "--port" | "--dry-run" | "--context" | "--kubeconfig" | "--from-literal" | "--from-file" | "--type");
-    let first = argv.iter().enumerate().position(|(i, w)| !w.starts_with('-') && (i == 0 || !takes_value(&argv[i - 1])))?;
+    let takes_value = |f: &str| {
+        matches!(
+            f,
+            "-n" | "--namespace"
+                | "-o"
+                | "--output"
+                | "-f"
+                | "--filename"
+                | "--image"
+                | "-r"
+                | "--replicas"
+                | "--port"
+                | "--dry-run"
+                | "--context"
+                | "--kubeconfig"
+                | "--from-literal"
+                | "--from-file"
+                | "--type"
+        )
+    };
+    let first =
+        argv.iter().enumerate().position(|(i, w)| !w.starts_with('-') && (i == 0 || !takes_value(&argv[i - 1])))?;
     matches!(argv[first].as_str(), "deployment" | "deploy" | "configmap" | "cm" | "secret").then_some(first)
 }
 
 /// The closest known word (Levenshtein distance ≤ 2), as cobra suggests.
 pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    known.iter().map(|k| (crate::manifest::schema::edit_distance(word, k), *k)).filter(|(d, k)| *d <= 2 || k.starts_with(word)).min().map(|(_, k)| k)
+    known
+        .iter()
+        .map(|k| (crate::manifest::schema::edit_distance(word, k), *k))
+        .filter(|(d, k)| *d <= 2 || k.starts_with(word))
+        .min()
+        .map(|(_, k)| k)
 }
 
 pub const USAGE: &str = "kubectl controls the Kubernetes cluster manager.

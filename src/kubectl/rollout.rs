@@ -1,16 +1,23 @@
 //! `kubectl rollout status|history|undo|restart` for Deployments and StatefulSets, with the
 //! messages of kubectl's `polymorphichelpers` (reference §2.1).
 
-use crate::jv;
 use super::args::{self, f, Args, Flag};
 use super::errors::api_error;
 use super::get::kind_arg;
 use super::Ctx;
+use crate::jv;
 use crate::sim::obj::{self, Ptr};
 use crate::sim::{ApiError, Kind, ObjKey};
-use serde_json::{Value};
+use serde_json::Value;
 
-const FLAGS: &[Flag] = &[f("watch", Some('w'), true), f("timeout", None, true), f("revision", None, true), f("to-revision", None, true), f("filename", Some('f'), true), f("selector", Some('l'), true)];
+const FLAGS: &[Flag] = &[
+    f("watch", Some('w'), true),
+    f("timeout", None, true),
+    f("revision", None, true),
+    f("to-revision", None, true),
+    f("filename", Some('f'), true),
+    f("selector", Some('l'), true),
+];
 
 /// Resolves `deploy/x`, `deployment x`, `sts/web`, `statefulset web`.
 fn target(ctx: &mut Ctx<'_>, a: &Args, verb: &str) -> Option<ObjKey> {
@@ -22,7 +29,9 @@ fn target(ctx: &mut Ctx<'_>, a: &Args, verb: &str) -> Option<ObjKey> {
         }
         [t, n, ..] => (kind_arg(t), n.clone()),
         _ => {
-            ctx.eprintln(&format!("error: required resource not specified\nSee 'kubectl rollout {verb} -h' for help and examples"));
+            ctx.eprintln(&format!(
+                "error: required resource not specified\nSee 'kubectl rollout {verb} -h' for help and examples"
+            ));
             return None;
         }
     };
@@ -83,17 +92,25 @@ fn status(o: &Value, kind: Kind) -> Result<(String, bool), String> {
         if n("/metadata/generation") > n("/status/observedGeneration") {
             return Ok(("Waiting for deployment spec update to be observed...".into(), false));
         }
-        let progressing = obj::arr_at(o, "/status/conditions").iter().find(|c| obj::str_at(c, "/type") == Some("Progressing"));
+        let progressing =
+            obj::arr_at(o, "/status/conditions").iter().find(|c| obj::str_at(c, "/type") == Some("Progressing"));
         if progressing.is_some_and(|c| obj::str_at(c, "/reason") == Some("ProgressDeadlineExceeded")) {
             return Err(format!("error: deployment \"{name}\" exceeded its progress deadline"));
         }
         let replicas = n("/spec/replicas");
-        let (updated, total, available) = (n("/status/updatedReplicas"), n("/status/replicas"), n("/status/availableReplicas"));
+        let (updated, total, available) =
+            (n("/status/updatedReplicas"), n("/status/replicas"), n("/status/availableReplicas"));
         if updated < replicas {
             return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {updated} out of {replicas} new replicas have been updated..."), false));
         }
         if total > updated {
-            return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {} old replicas are pending termination...", total - updated), false));
+            return Ok((
+                format!(
+                    "Waiting for deployment \"{name}\" rollout to finish: {} old replicas are pending termination...",
+                    total - updated
+                ),
+                false,
+            ));
         }
         if available < updated {
             return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {available} of {updated} updated replicas are available..."), false));
@@ -113,15 +130,36 @@ fn status(o: &Value, kind: Kind) -> Result<(String, bool), String> {
     if let Some(p) = obj::i64_at(o, "/spec/updateStrategy/rollingUpdate/partition") {
         let want = replicas - p;
         if n("/status/updatedReplicas") < want {
-            return Ok((format!("Waiting for partitioned roll out to finish: {} out of {want} new pods have been updated...", n("/status/updatedReplicas")), false));
+            return Ok((
+                format!(
+                    "Waiting for partitioned roll out to finish: {} out of {want} new pods have been updated...",
+                    n("/status/updatedReplicas")
+                ),
+                false,
+            ));
         }
-        return Ok((format!("partitioned roll out complete: {} new pods have been updated...", n("/status/updatedReplicas")), true));
+        return Ok((
+            format!("partitioned roll out complete: {} new pods have been updated...", n("/status/updatedReplicas")),
+            true,
+        ));
     }
-    let (cur, upd) = (obj::str_at(o, "/status/currentRevision").unwrap_or(""), obj::str_at(o, "/status/updateRevision").unwrap_or(""));
+    let (cur, upd) = (
+        obj::str_at(o, "/status/currentRevision").unwrap_or(""),
+        obj::str_at(o, "/status/updateRevision").unwrap_or(""),
+    );
     if cur != upd {
-        return Ok((format!("waiting for statefulset rolling update to complete {} pods at revision {upd}...", n("/status/updatedReplicas")), false));
+        return Ok((
+            format!(
+                "waiting for statefulset rolling update to complete {} pods at revision {upd}...",
+                n("/status/updatedReplicas")
+            ),
+            false,
+        ));
     }
-    Ok((format!("statefulset rolling update complete {} pods at revision {cur}...", n("/status/currentReplicas")), true))
+    Ok((
+        format!("statefulset rolling update complete {} pods at revision {cur}...", n("/status/currentReplicas")),
+        true,
+    ))
 }
 
 /// Revisions of a workload, oldest first: (revision number, pod template, change cause).
@@ -136,7 +174,8 @@ fn revisions(ctx: &Ctx<'_>, key: &ObjKey) -> Vec<(i64, Value, String)> {
             .map(|rs| {
                 let mut t = rs.ptr("/spec/template").cloned().unwrap_or(Value::Null);
                 obj::remove(&mut t, "/metadata/labels/pod-template-hash");
-                let rev = obj::annotation(rs, "deployment.kubernetes.io/revision").and_then(|r| r.parse().ok()).unwrap_or(0);
+                let rev =
+                    obj::annotation(rs, "deployment.kubernetes.io/revision").and_then(|r| r.parse().ok()).unwrap_or(0);
                 (rev, t, obj::annotation(rs, "kubernetes.io/change-cause").unwrap_or("<none>").to_string())
             })
             .collect()
@@ -148,7 +187,11 @@ fn revisions(ctx: &Ctx<'_>, key: &ObjKey) -> Vec<(i64, Value, String)> {
             .map(|r| {
                 let mut t = r.ptr("/data/spec/template").cloned().unwrap_or(Value::Null);
                 obj::remove(&mut t, "/$patch");
-                (obj::i64_at(r, "/revision").unwrap_or(0), t, obj::annotation(r, "kubernetes.io/change-cause").unwrap_or("<none>").to_string())
+                (
+                    obj::i64_at(r, "/revision").unwrap_or(0),
+                    t,
+                    obj::annotation(r, "kubernetes.io/change-cause").unwrap_or("<none>").to_string(),
+                )
             })
             .collect()
     };
@@ -164,7 +207,9 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let verb = argv[sub].clone();
     let rest: Vec<String> = argv.iter().enumerate().filter(|(i, _)| *i != sub).map(|(_, a)| a.clone()).collect();
     if !["status", "history", "undo", "restart"].contains(&verb.as_str()) {
-        ctx.eprintln(&format!("error: unknown command \"{verb}\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."));
+        ctx.eprintln(&format!(
+            "error: unknown command \"{verb}\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."
+        ));
         return 1;
     }
     let a = match args::parse(&format!("rollout {verb}"), &rest, FLAGS) {
@@ -187,7 +232,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             let timeout = match a.get("timeout").map(go_duration_ms) {
                 Some(Some(ms)) => Some(ms).filter(|&ms| ms > 0),
                 Some(None) => {
-                    ctx.eprintln(&format!("error: invalid argument \"{}\" for \"--timeout\" flag: time: invalid duration {}", a.get("timeout").unwrap_or(""), crate::textutils::go_quote(a.get("timeout").unwrap_or(""))));
+                    ctx.eprintln(&format!(
+                        "error: invalid argument \"{}\" for \"--timeout\" flag: time: invalid duration {}",
+                        a.get("timeout").unwrap_or(""),
+                        crate::textutils::go_quote(a.get("timeout").unwrap_or(""))
+                    ));
                     return 1;
                 }
                 None => None,
@@ -230,7 +279,14 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 // A ReplicaSet's template as it is, its pod-template-hash label included.
                 let uid = ctx.sim.store.get(&key).map(|o| obj::uid(o).to_string()).unwrap_or_default();
                 let rs_template = (key.kind == Kind::Deployment)
-                    .then(|| ctx.sim.store.dependents_of_kind(&uid, Kind::ReplicaSet).filter_map(|k| ctx.sim.store.get(k)).find(|rs| obj::annotation(rs, "deployment.kubernetes.io/revision") == Some(&r.to_string())).and_then(|rs| rs.ptr("/spec/template").cloned()))
+                    .then(|| {
+                        ctx.sim
+                            .store
+                            .dependents_of_kind(&uid, Kind::ReplicaSet)
+                            .filter_map(|k| ctx.sim.store.get(k))
+                            .find(|rs| obj::annotation(rs, "deployment.kubernetes.io/revision") == Some(&r.to_string()))
+                            .and_then(|rs| rs.ptr("/spec/template").cloned())
+                    })
                     .flatten();
                 let mut t = rs_template.unwrap_or_else(|| t.clone());
                 if cause != "<none>" {
@@ -254,12 +310,18 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             let revs = revisions(ctx, &key);
             let current = revs.last().map(|(n, _, _)| *n).unwrap_or(0);
             let to = a.get("to-revision").and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
-            let pick = if to > 0 { revs.iter().find(|(n, _, _)| *n == to) } else { revs.iter().rev().find(|(n, _, _)| *n < current) };
+            let pick = if to > 0 {
+                revs.iter().find(|(n, _, _)| *n == to)
+            } else {
+                revs.iter().rev().find(|(n, _, _)| *n < current)
+            };
             // rollback.go's words: per revision, and per kind when there is nothing before.
             let Some((_, template, _)) = pick.cloned() else {
                 let msg = match (to > 0, key.kind) {
                     (true, _) => format!("error: unable to find specified revision {to} in history"),
-                    (false, Kind::Deployment) => format!("error: no rollout history found for deployment \"{}\"", key.name),
+                    (false, Kind::Deployment) => {
+                        format!("error: no rollout history found for deployment \"{}\"", key.name)
+                    }
                     (false, _) => "error: no last revision to roll back to".to_string(),
                 };
                 ctx.eprintln(&msg);
@@ -267,7 +329,10 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             };
             let Some(mut o) = ctx.sim.store.get(&key).cloned() else { return 1 };
             if o.get("spec").and_then(|s| s.get("template")) == Some(&template) {
-                ctx.println(&format!("{printed} skipped rollback (current template already matches revision {})", if to > 0 { to } else { current - 1 }));
+                ctx.println(&format!(
+                    "{printed} skipped rollback (current template already matches revision {})",
+                    if to > 0 { to } else { current - 1 }
+                ));
                 return 0;
             }
             obj::set(&mut o, "/spec/template", template);
@@ -340,7 +405,13 @@ impl Status {
     /// The lines for each change to the object since the last look (read from the store's
     /// log, so how often the page or the loop looks does not change what is printed).
     pub fn follow(&mut self, sim: &crate::sim::Sim) -> (String, Option<Result<(), String>>) {
-        let changes: Vec<Value> = sim.store.events_since(self.cursor).iter().filter(|e| e.key == self.key).map(|e| if e.ty == crate::sim::WatchType::Deleted { Value::Null } else { e.obj.clone() }).collect();
+        let changes: Vec<Value> = sim
+            .store
+            .events_since(self.cursor)
+            .iter()
+            .filter(|e| e.key == self.key)
+            .map(|e| if e.ty == crate::sim::WatchType::Deleted { Value::Null } else { e.obj.clone() })
+            .collect();
         self.cursor = sim.store.cursor();
         let mut text = String::new();
         for o in changes {

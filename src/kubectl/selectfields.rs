@@ -68,7 +68,8 @@ impl FieldSelector {
     /// The API server's answer to a field it cannot select `kind` by.
     pub fn check(&self, kind: Kind, labels: &str, text: &str) -> Result<(), String> {
         for (field, _, _) in &self.0 {
-            if field == "metadata.name" || field == "metadata.namespace" || fields(kind).iter().any(|(f, _)| f == field) {
+            if field == "metadata.name" || field == "metadata.namespace" || fields(kind).iter().any(|(f, _)| f == field)
+            {
                 continue;
             }
             let why = if fields(kind).is_empty() {
@@ -92,7 +93,9 @@ impl FieldSelector {
             // Absent fields read as empty (and booleans as "false"), as the registries set them.
             let have = match o.ptr(ptr) {
                 Some(Value::String(s)) => s.clone(),
-                Some(Value::Null) | None if field.ends_with("unschedulable") || field.ends_with("hostNetwork") => "false".into(),
+                Some(Value::Null) | None if field.ends_with("unschedulable") || field.ends_with("hostNetwork") => {
+                    "false".into()
+                }
                 Some(Value::Null) | None => String::new(),
                 Some(v) => v.to_string(),
             };
@@ -103,10 +106,14 @@ impl FieldSelector {
 
 /// `--sort-by`: objects in order of the field (missing values first), stably.
 pub fn sort(objs: &mut [Value], expr: &str) -> Result<(), String> {
-    let keys: Result<Vec<Option<Value>>, String> = objs.iter().map(|o| jsonpath::values(expr, o).map(|v| v.into_iter().next())).collect();
+    let keys: Result<Vec<Option<Value>>, String> =
+        objs.iter().map(|o| jsonpath::values(expr, o).map(|v| v.into_iter().next())).collect();
     let keys = keys.map_err(|e| format!("error: {e}"))?;
     if !objs.is_empty() && keys.iter().all(Option::is_none) {
-        return Err(format!("error: couldn't find any field with path \"{{{}}}\" in the list of objects", expr.trim().trim_start_matches('{').trim_end_matches('}')));
+        return Err(format!(
+            "error: couldn't find any field with path \"{{{}}}\" in the list of objects",
+            expr.trim().trim_start_matches('{').trim_end_matches('}')
+        ));
     }
     let mut order: Vec<usize> = (0..objs.len()).collect();
     crate::sort::sort_by(&mut order, |&a, &b| less(&keys[a], &keys[b]));

@@ -1,10 +1,10 @@
 //! The columns and cells of `kubectl get`, as the API server's table printers compute them
 //! (`pkg/printers/internalversion/printers.go`, reference §5.2, §3.2, §6.1).
 
-use crate::sim::obj::Ptr;
 use super::duration::human_duration_ms;
 use crate::sim::labels::{labels_of, map_text, Selector};
 use crate::sim::obj;
+use crate::sim::obj::Ptr;
 use crate::sim::{Kind, Sim};
 use serde_json::Value;
 
@@ -19,11 +19,38 @@ pub fn headers(kind: Kind, wide: bool, sim: &Sim) -> Vec<String> {
         Kind::Service => vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
         Kind::Endpoints => vec!["NAME", "ENDPOINTS", "AGE"],
         Kind::EndpointSlice => vec!["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
-        Kind::PersistentVolumeClaim if vac => vec!["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"],
-        Kind::PersistentVolumeClaim => vec!["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "AGE"],
-        Kind::PersistentVolume if vac => vec!["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"],
-        Kind::PersistentVolume => vec!["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "REASON", "AGE"],
-        Kind::StorageClass => vec!["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"],
+        Kind::PersistentVolumeClaim if vac => {
+            vec!["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"]
+        }
+        Kind::PersistentVolumeClaim => {
+            vec!["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "AGE"]
+        }
+        Kind::PersistentVolume if vac => vec![
+            "NAME",
+            "CAPACITY",
+            "ACCESS MODES",
+            "RECLAIM POLICY",
+            "STATUS",
+            "CLAIM",
+            "STORAGECLASS",
+            "VOLUMEATTRIBUTESCLASS",
+            "REASON",
+            "AGE",
+        ],
+        Kind::PersistentVolume => vec![
+            "NAME",
+            "CAPACITY",
+            "ACCESS MODES",
+            "RECLAIM POLICY",
+            "STATUS",
+            "CLAIM",
+            "STORAGECLASS",
+            "REASON",
+            "AGE",
+        ],
+        Kind::StorageClass => {
+            vec!["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"]
+        }
         Kind::Node => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
         Kind::Event => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         Kind::ControllerRevision => vec!["NAME", "CONTROLLER", "REVISION", "AGE"],
@@ -40,7 +67,18 @@ pub fn headers(kind: Kind, wide: bool, sim: &Sim) -> Vec<String> {
             Kind::PersistentVolumeClaim | Kind::PersistentVolume => h.push("VOLUMEMODE"),
             Kind::Node => h.extend(["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]),
             Kind::Event => {
-                h = vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"];
+                h = vec![
+                    "LAST SEEN",
+                    "TYPE",
+                    "REASON",
+                    "OBJECT",
+                    "SUBOBJECT",
+                    "SOURCE",
+                    "MESSAGE",
+                    "FIRST SEEN",
+                    "COUNT",
+                    "NAME",
+                ];
             }
             Kind::ControllerRevision => {}
             _ => {}
@@ -77,7 +115,11 @@ fn containers_images(o: &Value, spec_ptr: &str) -> (String, String) {
 
 fn selector_text(o: &Value) -> String {
     let s = o.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
-    if s.is_empty() { "<none>".into() } else { s.to_text() }
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s.to_text()
+    }
 }
 
 /// Pod STATUS, READY and RESTARTS (reference §6.1).
@@ -106,7 +148,9 @@ pub fn pod_status(sim: &Sim, p: &Value) -> (String, String, String) {
         let n_init = obj::arr_at(p, "/spec/initContainers").len();
         reason = if let Some(r) = c.ptr("/state/terminated/reason").and_then(Value::as_str).filter(|r| !r.is_empty()) {
             format!("Init:{r}")
-        } else if let Some(r) = c.ptr("/state/waiting/reason").and_then(Value::as_str).filter(|r| !r.is_empty() && *r != "PodInitializing") {
+        } else if let Some(r) =
+            c.ptr("/state/waiting/reason").and_then(Value::as_str).filter(|r| !r.is_empty() && *r != "PodInitializing")
+        {
             format!("Init:{r}")
         } else {
             format!("Init:{i}/{n_init}")
@@ -180,7 +224,11 @@ fn svc_ports(o: &Value) -> String {
             }
         })
         .collect();
-    if ports.is_empty() { "<none>".into() } else { ports.join(",") }
+    if ports.is_empty() {
+        "<none>".into()
+    } else {
+        ports.join(",")
+    }
 }
 
 fn endpoints_text(o: &Value) -> String {
@@ -228,40 +276,99 @@ pub fn row(sim: &Sim, kind: Kind, o: &Value, wide: bool) -> Vec<String> {
             let (ready, status, restarts) = pod_status(sim, o);
             vec![name, ready, status, restarts, age(sim, o)]
         }
-        Kind::StatefulSet => vec![name, format!("{}/{}", n(o, "/status/readyReplicas"), n(o, "/spec/replicas")), age(sim, o)],
-        Kind::Deployment => vec![name, format!("{}/{}", n(o, "/status/readyReplicas"), n(o, "/spec/replicas")), n(o, "/status/updatedReplicas").to_string(), n(o, "/status/availableReplicas").to_string(), age(sim, o)],
-        Kind::ReplicaSet => vec![name, n(o, "/spec/replicas").to_string(), n(o, "/status/replicas").to_string(), n(o, "/status/readyReplicas").to_string(), age(sim, o)],
+        Kind::StatefulSet => {
+            vec![name, format!("{}/{}", n(o, "/status/readyReplicas"), n(o, "/spec/replicas")), age(sim, o)]
+        }
+        Kind::Deployment => vec![
+            name,
+            format!("{}/{}", n(o, "/status/readyReplicas"), n(o, "/spec/replicas")),
+            n(o, "/status/updatedReplicas").to_string(),
+            n(o, "/status/availableReplicas").to_string(),
+            age(sim, o),
+        ],
+        Kind::ReplicaSet => vec![
+            name,
+            n(o, "/spec/replicas").to_string(),
+            n(o, "/status/replicas").to_string(),
+            n(o, "/status/readyReplicas").to_string(),
+            age(sim, o),
+        ],
         Kind::Service => {
             let ty = obj::str_at(o, "/spec/type").unwrap_or("ClusterIP").to_string();
-            let cip = obj::arr_at(o, "/spec/clusterIPs").first().and_then(Value::as_str).or(obj::str_at(o, "/spec/clusterIP")).unwrap_or("<none>").to_string();
+            let cip = obj::arr_at(o, "/spec/clusterIPs")
+                .first()
+                .and_then(Value::as_str)
+                .or(obj::str_at(o, "/spec/clusterIP"))
+                .unwrap_or("<none>")
+                .to_string();
             let ext = match ty.as_str() {
                 "LoadBalancer" => {
-                    let ing: Vec<String> = obj::arr_at(o, "/status/loadBalancer/ingress").iter().filter_map(|i| i.get("ip").or(i.get("hostname")).and_then(Value::as_str).map(String::from)).collect();
-                    if ing.is_empty() { "<pending>".into() } else { ing.join(",") }
+                    let ing: Vec<String> = obj::arr_at(o, "/status/loadBalancer/ingress")
+                        .iter()
+                        .filter_map(|i| i.get("ip").or(i.get("hostname")).and_then(Value::as_str).map(String::from))
+                        .collect();
+                    if ing.is_empty() {
+                        "<pending>".into()
+                    } else {
+                        ing.join(",")
+                    }
                 }
                 "ExternalName" => obj::str_at(o, "/spec/externalName").unwrap_or("<none>").to_string(),
                 _ => {
                     let ext: Vec<&str> = obj::arr_at(o, "/spec/externalIPs").iter().filter_map(Value::as_str).collect();
-                    if ext.is_empty() { "<none>".into() } else { ext.join(",") }
+                    if ext.is_empty() {
+                        "<none>".into()
+                    } else {
+                        ext.join(",")
+                    }
                 }
             };
             vec![name, ty, cip, ext, svc_ports(o), age(sim, o)]
         }
         Kind::Endpoints => vec![name, endpoints_text(o), age(sim, o)],
         Kind::EndpointSlice => {
-            let ports: Vec<String> = obj::arr_at(o, "/ports").iter().filter_map(|p| p.get("port").and_then(Value::as_i64)).map(|p| p.to_string()).collect();
-            let addrs: Vec<String> = obj::arr_at(o, "/endpoints").iter().flat_map(|e| obj::arr_at(e, "/addresses").iter().filter_map(|a| a.as_str().map(String::from)).collect::<Vec<_>>()).collect();
+            let ports: Vec<String> = obj::arr_at(o, "/ports")
+                .iter()
+                .filter_map(|p| p.get("port").and_then(Value::as_i64))
+                .map(|p| p.to_string())
+                .collect();
+            let addrs: Vec<String> = obj::arr_at(o, "/endpoints")
+                .iter()
+                .flat_map(|e| {
+                    obj::arr_at(e, "/addresses").iter().filter_map(|a| a.as_str().map(String::from)).collect::<Vec<_>>()
+                })
+                .collect();
             let mut a = addrs.iter().take(3).cloned().collect::<Vec<_>>().join(",");
             if addrs.len() > 3 {
                 a.push_str(&format!(" + {} more...", addrs.len() - 3));
             }
-            vec![name, obj::str_at(o, "/addressType").unwrap_or("").to_string(), if ports.is_empty() { "<unset>".into() } else { ports.join(",") }, if addrs.is_empty() { "<unset>".into() } else { a }, age(sim, o)]
+            vec![
+                name,
+                obj::str_at(o, "/addressType").unwrap_or("").to_string(),
+                if ports.is_empty() { "<unset>".into() } else { ports.join(",") },
+                if addrs.is_empty() { "<unset>".into() } else { a },
+                age(sim, o),
+            ]
         }
         Kind::PersistentVolumeClaim => {
-            let status = if obj::is_deleting(o) { "Terminating".to_string() } else { obj::str_at(o, "/status/phase").unwrap_or("").to_string() };
+            let status = if obj::is_deleting(o) {
+                "Terminating".to_string()
+            } else {
+                obj::str_at(o, "/status/phase").unwrap_or("").to_string()
+            };
             let vol = obj::str_at(o, "/spec/volumeName").unwrap_or("").to_string();
-            let (cap, modes) = if vol.is_empty() { (String::new(), String::new()) } else { (obj::str_at(o, "/status/capacity/storage").unwrap_or("").to_string(), access_modes(obj::arr_at(o, "/status/accessModes"))) };
-            let class = obj::annotation(o, "volume.beta.kubernetes.io/storage-class").or(obj::str_at(o, "/spec/storageClassName")).unwrap_or("").to_string();
+            let (cap, modes) = if vol.is_empty() {
+                (String::new(), String::new())
+            } else {
+                (
+                    obj::str_at(o, "/status/capacity/storage").unwrap_or("").to_string(),
+                    access_modes(obj::arr_at(o, "/status/accessModes")),
+                )
+            };
+            let class = obj::annotation(o, "volume.beta.kubernetes.io/storage-class")
+                .or(obj::str_at(o, "/spec/storageClassName"))
+                .unwrap_or("")
+                .to_string();
             let mut r = vec![name, status, vol, cap, modes, class];
             if vac {
                 r.push(obj::str_at(o, "/spec/volumeAttributesClassName").unwrap_or("<unset>").to_string());
@@ -274,9 +381,24 @@ pub fn row(sim: &Sim, kind: Kind, o: &Value, wide: bool) -> Vec<String> {
                 (Some(ns), Some(n)) => format!("{ns}/{n}"),
                 _ => String::new(),
             };
-            let status = if obj::is_deleting(o) { "Terminating".to_string() } else { obj::str_at(o, "/status/phase").unwrap_or("").to_string() };
-            let cap = o.ptr("/spec/capacity/storage").map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).unwrap_or_default();
-            let mut r = vec![name, cap, access_modes(obj::arr_at(o, "/spec/accessModes")), obj::str_at(o, "/spec/persistentVolumeReclaimPolicy").unwrap_or("").to_string(), status, claim, obj::str_at(o, "/spec/storageClassName").unwrap_or("").to_string()];
+            let status = if obj::is_deleting(o) {
+                "Terminating".to_string()
+            } else {
+                obj::str_at(o, "/status/phase").unwrap_or("").to_string()
+            };
+            let cap = o
+                .ptr("/spec/capacity/storage")
+                .map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))
+                .unwrap_or_default();
+            let mut r = vec![
+                name,
+                cap,
+                access_modes(obj::arr_at(o, "/spec/accessModes")),
+                obj::str_at(o, "/spec/persistentVolumeReclaimPolicy").unwrap_or("").to_string(),
+                status,
+                claim,
+                obj::str_at(o, "/spec/storageClassName").unwrap_or("").to_string(),
+            ];
             if vac {
                 r.push(obj::str_at(o, "/spec/volumeAttributesClassName").unwrap_or("<unset>").to_string());
             }
@@ -296,34 +418,87 @@ pub fn row(sim: &Sim, kind: Kind, o: &Value, wide: bool) -> Vec<String> {
             ]
         }
         Kind::Node => {
-            let ready = obj::arr_at(o, "/status/conditions").iter().any(|c| obj::str_at(c, "/type") == Some("Ready") && obj::str_at(c, "/status") == Some("True"));
+            let ready = obj::arr_at(o, "/status/conditions")
+                .iter()
+                .any(|c| obj::str_at(c, "/type") == Some("Ready") && obj::str_at(c, "/status") == Some("True"));
             let mut status = if ready { "Ready".to_string() } else { "NotReady".to_string() };
             if obj::bool_at(o, "/spec/unschedulable") == Some(true) {
                 status.push_str(",SchedulingDisabled");
             }
-            let roles: Vec<String> = labels_of(o).keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/").map(String::from)).collect();
-            vec![name, status, if roles.is_empty() { "<none>".into() } else { roles.join(",") }, age(sim, o), obj::str_at(o, "/status/nodeInfo/kubeletVersion").unwrap_or("").to_string()]
+            let roles: Vec<String> = labels_of(o)
+                .keys()
+                .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/").map(String::from))
+                .collect();
+            vec![
+                name,
+                status,
+                if roles.is_empty() { "<none>".into() } else { roles.join(",") },
+                age(sim, o),
+                obj::str_at(o, "/status/nodeInfo/kubeletVersion").unwrap_or("").to_string(),
+            ]
         }
         Kind::Event => {
             // printEvent: the last time only (the `(xN over ...)` form is describe's and
             // `kubectl events`'); a never-repeated event's first.
             let first = since(sim, obj::str_at(o, "/firstTimestamp").or(obj::str_at(o, "/eventTime")));
             let last_seen = obj::str_at(o, "/lastTimestamp").map_or(first, |t| since(sim, Some(t)));
-            let object = format!("{}/{}", obj::str_at(o, "/involvedObject/kind").unwrap_or("").to_ascii_lowercase(), obj::str_at(o, "/involvedObject/name").unwrap_or(""));
-            vec![last_seen, obj::str_at(o, "/type").unwrap_or("").to_string(), obj::str_at(o, "/reason").unwrap_or("").to_string(), object, obj::str_at(o, "/message").unwrap_or("").to_string()]
+            let object = format!(
+                "{}/{}",
+                obj::str_at(o, "/involvedObject/kind").unwrap_or("").to_ascii_lowercase(),
+                obj::str_at(o, "/involvedObject/name").unwrap_or("")
+            );
+            vec![
+                last_seen,
+                obj::str_at(o, "/type").unwrap_or("").to_string(),
+                obj::str_at(o, "/reason").unwrap_or("").to_string(),
+                object,
+                obj::str_at(o, "/message").unwrap_or("").to_string(),
+            ]
         }
         Kind::ControllerRevision => {
-            let ctrl = obj::controller_ref(o).map(|r| format!("{}/{}", Kind::from_api(r.get("apiVersion").and_then(Value::as_str).unwrap_or(""), r.get("kind").and_then(Value::as_str).unwrap_or("")).map(|k| k.qualified_singular()).unwrap_or_default(), r.get("name").and_then(Value::as_str).unwrap_or(""))).unwrap_or_else(|| "<none>".into());
+            let ctrl = obj::controller_ref(o)
+                .map(|r| {
+                    format!(
+                        "{}/{}",
+                        Kind::from_api(
+                            r.get("apiVersion").and_then(Value::as_str).unwrap_or(""),
+                            r.get("kind").and_then(Value::as_str).unwrap_or("")
+                        )
+                        .map(|k| k.qualified_singular())
+                        .unwrap_or_default(),
+                        r.get("name").and_then(Value::as_str).unwrap_or("")
+                    )
+                })
+                .unwrap_or_else(|| "<none>".into());
             vec![name, ctrl, n(o, "/revision").to_string(), age(sim, o)]
         }
         Kind::Namespace => vec![name, obj::str_at(o, "/status/phase").unwrap_or("Active").to_string(), age(sim, o)],
-        Kind::ConfigMap => vec![name, (o.get("data").and_then(Value::as_object).map_or(0, |m| m.len()) + o.get("binaryData").and_then(Value::as_object).map_or(0, |m| m.len())).to_string(), age(sim, o)],
-        Kind::Secret => vec![name, obj::str_at(o, "/type").unwrap_or("Opaque").to_string(), o.get("data").and_then(Value::as_object).map_or(0, |m| m.len()).to_string(), age(sim, o)],
+        Kind::ConfigMap => vec![
+            name,
+            (o.get("data").and_then(Value::as_object).map_or(0, |m| m.len())
+                + o.get("binaryData").and_then(Value::as_object).map_or(0, |m| m.len()))
+            .to_string(),
+            age(sim, o),
+        ],
+        Kind::Secret => vec![
+            name,
+            obj::str_at(o, "/type").unwrap_or("Opaque").to_string(),
+            o.get("data").and_then(Value::as_object).map_or(0, |m| m.len()).to_string(),
+            age(sim, o),
+        ],
     };
     if wide {
         match kind {
             Kind::Pod => {
-                r.push(obj::arr_at(o, "/status/podIPs").first().and_then(|i| i.get("ip")).and_then(Value::as_str).or(obj::str_at(o, "/status/podIP")).unwrap_or("<none>").to_string());
+                r.push(
+                    obj::arr_at(o, "/status/podIPs")
+                        .first()
+                        .and_then(|i| i.get("ip"))
+                        .and_then(Value::as_str)
+                        .or(obj::str_at(o, "/status/podIP"))
+                        .unwrap_or("<none>")
+                        .to_string(),
+                );
                 r.push(obj::str_at(o, "/spec/nodeName").unwrap_or("<none>").to_string());
                 r.push(obj::str_at(o, "/status/nominatedNodeName").unwrap_or("<none>").to_string());
                 let gates = obj::arr_at(o, "/spec/readinessGates");
@@ -338,14 +513,33 @@ pub fn row(sim: &Sim, kind: Kind, o: &Value, wide: bool) -> Vec<String> {
                 r.extend([c, i, selector_text(o)]);
             }
             Kind::Service => {
-                let sel = o.ptr("/spec/selector").and_then(Value::as_object).map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect()).unwrap_or_default();
+                let sel = o
+                    .ptr("/spec/selector")
+                    .and_then(Value::as_object)
+                    .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
+                    .unwrap_or_default();
                 let t = map_text(&sel);
                 r.push(if t.is_empty() { "<none>".into() } else { t });
             }
-            Kind::PersistentVolumeClaim | Kind::PersistentVolume => r.push(obj::str_at(o, "/spec/volumeMode").unwrap_or("Filesystem").to_string()),
+            Kind::PersistentVolumeClaim | Kind::PersistentVolume => {
+                r.push(obj::str_at(o, "/spec/volumeMode").unwrap_or("Filesystem").to_string())
+            }
             Kind::Node => {
-                let addr = |t: &str| obj::arr_at(o, "/status/addresses").iter().find(|a| obj::str_at(a, "/type") == Some(t)).and_then(|a| obj::str_at(a, "/address")).unwrap_or("<none>").to_string();
-                r.extend([addr("InternalIP"), addr("ExternalIP"), obj::str_at(o, "/status/nodeInfo/osImage").unwrap_or("").to_string(), obj::str_at(o, "/status/nodeInfo/kernelVersion").unwrap_or("").to_string(), obj::str_at(o, "/status/nodeInfo/containerRuntimeVersion").unwrap_or("").to_string()]);
+                let addr = |t: &str| {
+                    obj::arr_at(o, "/status/addresses")
+                        .iter()
+                        .find(|a| obj::str_at(a, "/type") == Some(t))
+                        .and_then(|a| obj::str_at(a, "/address"))
+                        .unwrap_or("<none>")
+                        .to_string()
+                };
+                r.extend([
+                    addr("InternalIP"),
+                    addr("ExternalIP"),
+                    obj::str_at(o, "/status/nodeInfo/osImage").unwrap_or("").to_string(),
+                    obj::str_at(o, "/status/nodeInfo/kernelVersion").unwrap_or("").to_string(),
+                    obj::str_at(o, "/status/nodeInfo/containerRuntimeVersion").unwrap_or("").to_string(),
+                ]);
             }
             Kind::Event => {
                 let last_seen = r[0].clone();
@@ -356,7 +550,18 @@ pub fn row(sim: &Sim, kind: Kind, o: &Value, wide: bool) -> Vec<String> {
                     (c, Some(h)) if !h.is_empty() => format!("{c}, {h}"),
                     (c, _) => c.to_string(),
                 };
-                r = vec![last_seen, r[1].clone(), r[2].clone(), object, obj::str_at(o, "/involvedObject/fieldPath").unwrap_or("").to_string(), source, msg, since(sim, obj::str_at(o, "/firstTimestamp")), n(o, "/count").to_string(), obj::name(o).to_string()];
+                r = vec![
+                    last_seen,
+                    r[1].clone(),
+                    r[2].clone(),
+                    object,
+                    obj::str_at(o, "/involvedObject/fieldPath").unwrap_or("").to_string(),
+                    source,
+                    msg,
+                    since(sim, obj::str_at(o, "/firstTimestamp")),
+                    n(o, "/count").to_string(),
+                    obj::name(o).to_string(),
+                ];
             }
             _ => {}
         }

@@ -80,14 +80,16 @@ mod tests {
 
     #[test]
     fn pads_like_kubectl() {
-        let out = table(&[r(&["NAME", "READY", "STATUS", "RESTARTS", "AGE"]), r(&["web-0", "1/1", "Running", "0", "96s"])]);
+        let out =
+            table(&[r(&["NAME", "READY", "STATUS", "RESTARTS", "AGE"]), r(&["web-0", "1/1", "Running", "0", "96s"])]);
         assert_eq!(out, "NAME    READY   STATUS    RESTARTS   AGE\nweb-0   1/1     Running   0          96s\n");
     }
 
     #[test]
     fn watch_widths_only_grow() {
         let mut tw = TabWriter::new();
-        let mut out = tw.flush(&[r(&["NAME", "READY", "STATUS", "RESTARTS", "AGE"]), r(&["web-0", "0/1", "Pending", "0", "0s"])]);
+        let mut out =
+            tw.flush(&[r(&["NAME", "READY", "STATUS", "RESTARTS", "AGE"]), r(&["web-0", "0/1", "Pending", "0", "0s"])]);
         out += &tw.flush(&[r(&["web-0", "0/1", "ContainerCreating", "0", "9s"])]);
         out += &tw.flush(&[r(&["web-0", "1/1", "Running", "0", "18s"])]);
         assert_eq!(

@@ -75,7 +75,12 @@ pub fn go_template(tpl: &str, v: &Value) -> Result<String, String> {
     Ok(out)
 }
 
-fn eval_go(parts: &[(bool, String)], dot: &Value, vars: &mut Vec<(String, Value)>, out: &mut String) -> Result<(), String> {
+fn eval_go(
+    parts: &[(bool, String)],
+    dot: &Value,
+    vars: &mut Vec<(String, Value)>,
+    out: &mut String,
+) -> Result<(), String> {
     let mut i = 0;
     while i < parts.len() {
         let (is_expr, s) = &parts[i];
@@ -112,7 +117,12 @@ fn eval_go(parts: &[(bool, String)], dot: &Value, vars: &mut Vec<(String, Value)
             match go_value(s, dot, vars) {
                 Some(v) => out.push_str(&text(&v)),
                 None if s.starts_with('.') || s.starts_with('$') => out.push_str("<no value>"),
-                None => return Err(format!("error: error parsing template {s}: function \"{}\" not defined", s.split_whitespace().next().unwrap_or(s))),
+                None => {
+                    return Err(format!(
+                        "error: error parsing template {s}: function \"{}\" not defined",
+                        s.split_whitespace().next().unwrap_or(s)
+                    ))
+                }
             }
         }
         i += 1;
@@ -149,7 +159,10 @@ mod tests {
 
     #[test]
     fn the_tutorials_go_template() {
-        assert_eq!(go_template("{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}", &pod()).unwrap(), "registry.k8s.io/nginx-slim:0.24busybox");
+        assert_eq!(
+            go_template("{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}", &pod()).unwrap(),
+            "registry.k8s.io/nginx-slim:0.24busybox"
+        );
         assert_eq!(go_template("{{.metadata.name}}{{\"\\n\"}}", &pod()).unwrap(), "web-0\n");
         assert_eq!(go_template("{{.metadata.nope}}", &pod()).unwrap(), "<no value>");
         assert!(go_template("{{.metadata.name", &pod()).is_err());
@@ -157,10 +170,16 @@ mod tests {
 
     #[test]
     fn jsonpath_fields_indexes_and_ranges() {
-        assert_eq!(crate::kubectl::jsonpath::template("{.spec.containers[0].image}", &pod()).unwrap(), "registry.k8s.io/nginx-slim:0.24");
+        assert_eq!(
+            crate::kubectl::jsonpath::template("{.spec.containers[0].image}", &pod()).unwrap(),
+            "registry.k8s.io/nginx-slim:0.24"
+        );
         assert_eq!(crate::kubectl::jsonpath::template("{.spec.containers[*].name}", &pod()).unwrap(), "nginx side");
         let list = json!({"items":[pod(), {"metadata":{"name":"web-1"}}]});
-        assert_eq!(crate::kubectl::jsonpath::template("{range .items[*]}{.metadata.name}{\"\\n\"}{end}", &list).unwrap(), "web-0\nweb-1\n");
+        assert_eq!(
+            crate::kubectl::jsonpath::template("{range .items[*]}{.metadata.name}{\"\\n\"}{end}", &list).unwrap(),
+            "web-0\nweb-1\n"
+        );
         assert!(crate::kubectl::jsonpath::template("{.a", &pod()).is_err());
     }
 }

@@ -54,7 +54,14 @@ impl Wait {
         }
         if sim.now() >= self.deadline {
             let (key, _) = &self.pending[0];
-            return (text, Some(Err(format!("error: timed out waiting for the condition on {}/{}", key.kind.info().plural, key.name))));
+            return (
+                text,
+                Some(Err(format!(
+                    "error: timed out waiting for the condition on {}/{}",
+                    key.kind.info().plural,
+                    key.name
+                ))),
+            );
         }
         (text, None)
     }
@@ -66,9 +73,12 @@ fn met(sim: &Sim, until: &Until, key: &ObjKey, uid: &str) -> bool {
         (Until::Delete, o) => o.is_none(),
         (_, None) => false,
         (Until::Condition(ty, want), Some(o)) => obj::arr_at(o, "/status/conditions").iter().any(|c| {
-            obj::str_at(c, "/type").is_some_and(|t| t.eq_ignore_ascii_case(ty)) && obj::str_at(c, "/status").is_some_and(|s| s.eq_ignore_ascii_case(want))
+            obj::str_at(c, "/type").is_some_and(|t| t.eq_ignore_ascii_case(ty))
+                && obj::str_at(c, "/status").is_some_and(|s| s.eq_ignore_ascii_case(want))
         }),
-        (Until::JsonPath(expr, want), Some(o)) => super::jsonpath::values(expr, o).is_ok_and(|vs| vs.iter().any(|v| super::jsonpath::text(v) == *want)),
+        (Until::JsonPath(expr, want), Some(o)) => {
+            super::jsonpath::values(expr, o).is_ok_and(|vs| vs.iter().any(|v| super::jsonpath::text(v) == *want))
+        }
     }
 }
 
@@ -82,7 +92,9 @@ fn parse_for(spec: &str) -> Result<Until, String> {
     }
     if let Some(rest) = spec.strip_prefix("jsonpath=") {
         // `{.status.phase}=Running`: the expression ends at the last `}`.
-        let Some(end) = rest.rfind('}') else { return Err("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3".into()) };
+        let Some(end) = rest.rfind('}') else {
+            return Err("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3".into());
+        };
         let (expr, value) = rest.split_at(end + 1);
         let Some(value) = value.strip_prefix('=').filter(|v| !v.is_empty()) else {
             return Err("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3".into());
@@ -116,7 +128,10 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         Some(t) => match super::rollout::go_duration_ms(t) {
             Some(ms) => ms,
             None => {
-                ctx.eprintln(&format!("error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration {}", crate::textutils::go_quote(t)));
+                ctx.eprintln(&format!(
+                    "error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration {}",
+                    crate::textutils::go_quote(t)
+                ));
                 return 1;
             }
         },
@@ -162,7 +177,10 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 // RunWait ignores NotFound when waiting for a deletion: nothing to print.
                 None if matches!(until, Until::Delete) => {}
                 None => {
-                    ctx.eprintln(&api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name: name.clone() }, None));
+                    ctx.eprintln(&api_error(
+                        &ApiError::NotFound { resource: kind.qualified_plural(), name: name.clone() },
+                        None,
+                    ));
                     return 1;
                 }
             }

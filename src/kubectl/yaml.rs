@@ -79,7 +79,11 @@ fn write_list(out: &mut String, v: &Value, indent: usize) {
 }
 
 fn key(k: &str) -> String {
-    if needs_quotes(k) { quote(k) } else { k.to_string() }
+    if needs_quotes(k) {
+        quote(k)
+    } else {
+        k.to_string()
+    }
 }
 
 fn scalar(v: &Value, indent: usize) -> String {
@@ -90,7 +94,11 @@ fn scalar(v: &Value, indent: usize) -> String {
         Value::String(s) => {
             if s.contains('\n') && !s.chars().any(|c| c.is_control() && c != '\n') && !s.starts_with(' ') {
                 let chomp = if s.ends_with('\n') { "" } else { "-" };
-                let body: String = s.trim_end_matches('\n').lines().map(|l| if l.is_empty() { "\n".to_string() } else { format!("{}{l}\n", " ".repeat(indent)) }).collect();
+                let body: String = s
+                    .trim_end_matches('\n')
+                    .lines()
+                    .map(|l| if l.is_empty() { "\n".to_string() } else { format!("{}{l}\n", " ".repeat(indent)) })
+                    .collect();
                 format!("|{chomp}\n{}", body.trim_end_matches('\n'))
             } else if needs_quotes(s) {
                 quote(s)
@@ -129,10 +137,18 @@ fn needs_quotes(s: &str) -> bool {
         return true;
     }
     let first = s.chars().next().unwrap_or(' ');
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) && !(first == '-' && s.len() > 1 && !s[1..].starts_with(' ') && s.parse::<f64>().is_err()) {
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first)
+        && !(first == '-' && s.len() > 1 && !s[1..].starts_with(' ') && s.parse::<f64>().is_err())
+    {
         return true;
     }
-    if s.starts_with(' ') || s.ends_with(' ') || s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.chars().any(|c| c.is_control()) {
+    if s.starts_with(' ')
+        || s.ends_with(' ')
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(':')
+        || s.chars().any(|c| c.is_control())
+    {
         return true;
     }
     // What go-yaml v2's `resolve` reads as a number (a plain scalar starting with a digit or a
@@ -151,7 +167,10 @@ fn needs_quotes(s: &str) -> bool {
         '.' => plain.parse::<f64>().is_ok(),
         _ => false,
     } || is_base60_float(s);
-    let timestamp = s.len() >= 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' && s[..4].chars().all(|c| c.is_ascii_digit());
+    let timestamp = s.len() >= 10
+        && s.as_bytes()[4] == b'-'
+        && s.as_bytes()[7] == b'-'
+        && s[..4].chars().all(|c| c.is_ascii_digit());
     numeric || timestamp || lower == ".inf" || lower == ".nan" || lower == "-.inf"
 }
 
@@ -165,7 +184,10 @@ fn is_base60_float(s: &str) -> bool {
     head.starts_with(|c: char| c.is_ascii_digit())
         && head.chars().all(|c| c.is_ascii_digit() || c == '_')
         && !sixties.is_empty()
-        && sixties.iter().all(|p| matches!(p.as_bytes(), [d] if d.is_ascii_digit()) || matches!(p.as_bytes(), [a, b] if (b'0'..=b'5').contains(a) && b.is_ascii_digit()))
+        && sixties.iter().all(|p| {
+            matches!(p.as_bytes(), [d] if d.is_ascii_digit())
+                || matches!(p.as_bytes(), [a, b] if (b'0'..=b'5').contains(a) && b.is_ascii_digit())
+        })
         && frac.chars().all(|c| c.is_ascii_digit() || c == '_')
 }
 
@@ -184,10 +206,38 @@ mod tests {
 
     #[test]
     fn quotes_what_would_be_misread() {
-        for s in ["", "true", "no", "80", "1.5", "2022-05-28T09:00:00Z", "a: b", "*x", " x", "0x1F", "1_000", "-5", ".5", "1e3", "1:20", "190:20:30.15"] {
+        for s in [
+            "",
+            "true",
+            "no",
+            "80",
+            "1.5",
+            "2022-05-28T09:00:00Z",
+            "a: b",
+            "*x",
+            " x",
+            "0x1F",
+            "1_000",
+            "-5",
+            ".5",
+            "1e3",
+            "1:20",
+            "190:20:30.15",
+        ] {
             assert!(needs_quotes(s), "{s:?}");
         }
-        for s in ["nginx", "k8s.gcr.io/nginx-slim:0.8", "-c", "app=nginx", "ReadWriteOnce", "172.16.158.2", "10.96.0.1", "1.2.3", "1:60", "0xZ"] {
+        for s in [
+            "nginx",
+            "k8s.gcr.io/nginx-slim:0.8",
+            "-c",
+            "app=nginx",
+            "ReadWriteOnce",
+            "172.16.158.2",
+            "10.96.0.1",
+            "1.2.3",
+            "1:60",
+            "0xZ",
+        ] {
             assert!(!needs_quotes(s), "{s:?}");
         }
     }

@@ -80,7 +80,11 @@ pub fn line(text: &str) -> Vec<(Tok, String)> {
         out.push((Tok::Punct, "-".into()));
         rest = "";
     }
-    let key_end = if rest.starts_with('"') || rest.starts_with('\'') { None } else { rest.find(": ").or_else(|| rest.strip_suffix(':').map(|r| r.len())) };
+    let key_end = if rest.starts_with('"') || rest.starts_with('\'') {
+        None
+    } else {
+        rest.find(": ").or_else(|| rest.strip_suffix(':').map(|r| r.len()))
+    };
     if let Some(k) = key_end.filter(|&k| k > 0 && !rest[..k].contains(['{', '[', ','])) {
         out.push((Tok::Key, rest[..k].to_string()));
         out.push((Tok::Punct, ":".into()));
@@ -107,9 +111,22 @@ mod tests {
     #[test]
     fn keys_values_and_comments() {
         let l = line("  replicas: 2 # two");
-        assert_eq!(l, vec![(Tok::Plain, "  ".into()), (Tok::Key, "replicas".into()), (Tok::Punct, ":".into()), (Tok::Plain, " ".into()), (Tok::Num, "2 ".into()), (Tok::Comment, "# two".into())]);
+        assert_eq!(
+            l,
+            vec![
+                (Tok::Plain, "  ".into()),
+                (Tok::Key, "replicas".into()),
+                (Tok::Punct, ":".into()),
+                (Tok::Plain, " ".into()),
+                (Tok::Num, "2 ".into()),
+                (Tok::Comment, "# two".into())
+            ]
+        );
         let l = line("      - name: nginx");
-        assert_eq!(l.iter().map(|(t, _)| *t).collect::<Vec<_>>(), vec![Tok::Plain, Tok::Punct, Tok::Key, Tok::Punct, Tok::Plain, Tok::Plain]);
+        assert_eq!(
+            l.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
+            vec![Tok::Plain, Tok::Punct, Tok::Key, Tok::Punct, Tok::Plain, Tok::Plain]
+        );
         let l = line("  serviceName: \"nginx\"");
         assert_eq!(l.last().unwrap(), &(Tok::Str, "\"nginx\"".to_string()));
         for text in ["image: k8s.gcr.io/nginx-slim:0.8", "---", "- \"a: b\"", "url: http://x#y"] {

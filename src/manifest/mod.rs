@@ -134,7 +134,10 @@ pub fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
         }
         let key = match content.strip_prefix('"').or_else(|| content.strip_prefix('\'')) {
             Some(q) => q.find(['"', '\'']).map(|e| &q[..e]),
-            None => content.find(':').filter(|&c| content[c + 1..].is_empty() || content[c + 1..].starts_with(' ')).map(|c| &content[..c]),
+            None => content
+                .find(':')
+                .filter(|&c| content[c + 1..].is_empty() || content[c + 1..].starts_with(' '))
+                .map(|c| &content[..c]),
         };
         let Some(key) = key else { continue };
         if key.is_empty() || key.contains(' ') && !content.starts_with(['"', '\'']) {
@@ -145,7 +148,8 @@ pub fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
         while stack.last().is_some_and(|(d, _)| *d >= indent) {
             stack.pop();
         }
-        let here: Vec<Seg> = stack.iter().map(|(_, s)| s.clone()).chain(std::iter::once(Seg::Key(key.to_string()))).collect();
+        let here: Vec<Seg> =
+            stack.iter().map(|(_, s)| s.clone()).chain(std::iter::once(Seg::Key(key.to_string()))).collect();
         if here == path {
             return Some((i + 1, indent + 1));
         }
@@ -188,7 +192,11 @@ mod tests {
         assert_eq!(docs.len(), 2);
         assert!(docs[0].is_ok());
         let e = docs[1].as_ref().unwrap_err();
-        assert!(e.message.starts_with("error: error parsing f.yaml: error converting YAML to JSON: yaml: line 10"), "{}", e.message);
+        assert!(
+            e.message.starts_with("error: error parsing f.yaml: error converting YAML to JSON: yaml: line 10"),
+            "{}",
+            e.message
+        );
         assert!(e.fatal);
     }
 

@@ -7,10 +7,10 @@ pub mod net;
 pub mod probe;
 pub mod tools;
 
+use crate::collections::{VecMap, VecSet};
 use crate::shell::{self, Dialect, Env, Output};
 use crate::sim::fs::View;
 use crate::sim::{obj, Launch, ObjKey, Ran, Sim};
-use crate::collections::{VecMap, VecSet};
 
 /// Whether an image with these traits has the program `cmd` (a name or a path).
 pub fn has_program(t: &ImageTraits, cmd: &str) -> bool {
@@ -61,23 +61,76 @@ pub fn traits(image: &str) -> ImageTraits {
     let full = crate::sim::images::normalize(image).unwrap_or_default();
     let tag = full.rsplit(':').next().unwrap_or("latest").to_string();
     if full.contains("/netshoot") {
-        return ImageTraits { flavor: Flavor::Zsh, nslookup: Some("bind"), has_curl: true, has_dig: true, nginx: None, new_curl: true, clients: &[] };
+        return ImageTraits {
+            flavor: Flavor::Zsh,
+            nslookup: Some("bind"),
+            has_curl: true,
+            has_dig: true,
+            nginx: None,
+            new_curl: true,
+            clients: &[],
+        };
     }
     if full.contains("/busybox") {
-        let old = tag.split('.').nth(1).and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| m <= 28) && tag.starts_with("1.");
-        return ImageTraits { flavor: Flavor::Busybox, nslookup: Some(if old { "busybox-old" } else { "busybox" }), has_curl: false, has_dig: false, nginx: None, new_curl: false, clients: &[] };
+        let old =
+            tag.split('.').nth(1).and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| m <= 28) && tag.starts_with("1.");
+        return ImageTraits {
+            flavor: Flavor::Busybox,
+            nslookup: Some(if old { "busybox-old" } else { "busybox" }),
+            has_curl: false,
+            has_dig: false,
+            nginx: None,
+            new_curl: false,
+            clients: &[],
+        };
     }
     if full.contains("/alpine") {
-        return ImageTraits { flavor: Flavor::Busybox, nslookup: Some("busybox"), has_curl: false, has_dig: false, nginx: None, new_curl: false, clients: &[] };
+        return ImageTraits {
+            flavor: Flavor::Busybox,
+            nslookup: Some("busybox"),
+            has_curl: false,
+            has_dig: false,
+            nginx: None,
+            new_curl: false,
+            clients: &[],
+        };
     }
     if full.contains("/nginx-slim") {
-        return ImageTraits { flavor: Flavor::Dash, nslookup: None, has_curl: true, has_dig: false, nginx: Some("nginx/1.11.1".into()), new_curl: false, clients: &[] };
+        return ImageTraits {
+            flavor: Flavor::Dash,
+            nslookup: None,
+            has_curl: true,
+            has_dig: false,
+            nginx: Some("nginx/1.11.1".into()),
+            new_curl: false,
+            clients: &[],
+        };
     }
     if full.contains("/nginx:") {
-        let v = if tag.starts_with("1.") { format!("nginx/{}", tag.split('-').next().unwrap_or(&tag)) } else { "nginx/1.25.3".into() };
-        return ImageTraits { flavor: Flavor::Dash, nslookup: None, has_curl: true, has_dig: false, nginx: Some(v), new_curl: true, clients: &[] };
+        let v = if tag.starts_with("1.") {
+            format!("nginx/{}", tag.split('-').next().unwrap_or(&tag))
+        } else {
+            "nginx/1.25.3".into()
+        };
+        return ImageTraits {
+            flavor: Flavor::Dash,
+            nslookup: None,
+            has_curl: true,
+            has_dig: false,
+            nginx: Some(v),
+            new_curl: true,
+            clients: &[],
+        };
     }
-    ImageTraits { flavor: Flavor::Dash, nslookup: None, has_curl: false, has_dig: false, nginx: None, new_curl: false, clients: probe::database_clients(image) }
+    ImageTraits {
+        flavor: Flavor::Dash,
+        nslookup: None,
+        has_curl: false,
+        has_dig: false,
+        nginx: None,
+        new_curl: false,
+        clients: probe::database_clients(image),
+    }
 }
 
 /// A container, as the shell's host.
@@ -207,7 +260,14 @@ pub fn quote(w: &str) -> String {
 
 /// Runs `f` with the container's files loaded into `env`, then writes what changed back
 /// where each path lives: a volume (which may outlive the pod) or the container's layer.
-fn in_container(sim: &mut Sim, key: &ObjKey, container: &str, env: &mut Env, out: &mut Output, f: impl FnOnce(&mut PodHost<'_>, &mut Env, &mut Output) -> i32) -> i32 {
+fn in_container(
+    sim: &mut Sim,
+    key: &ObjKey,
+    container: &str,
+    env: &mut Env,
+    out: &mut Output,
+    f: impl FnOnce(&mut PodHost<'_>, &mut Env, &mut Output) -> i32,
+) -> i32 {
     let Some(pod) = sim.store.get(key) else { return 1 };
     let image = obj::container(pod, container).and_then(|c| obj::str_at(c, "/image")).unwrap_or("").to_string();
     let Some(view) = sim.fs_view(key, container) else { return 1 };
@@ -216,7 +276,15 @@ fn in_container(sim: &mut Sim, key: &ObjKey, container: &str, env: &mut Env, out
         env.write_file(p, c);
     }
     let dirs = view.all_dirs(&sim.fs);
-    let mut host = PodHost { sim, pod: key.clone(), container: container.to_string(), view, traits: traits(&image), dirs, removed: VecSet::new() };
+    let mut host = PodHost {
+        sim,
+        pod: key.clone(),
+        container: container.to_string(),
+        view,
+        traits: traits(&image),
+        dirs,
+        removed: VecSet::new(),
+    };
     let code = f(&mut host, env, out);
     let after: VecMap<String, String> = env.files().map(|(p, c)| (p.to_string(), c.to_string())).collect();
     for (p, c) in &after {
@@ -245,7 +313,11 @@ pub fn dialect(traits: &ImageTraits, program: &str) -> Dialect {
 
 /// [`dialect`] of `program` run in container `container` of pod `key`.
 pub fn dialect_in(sim: &Sim, key: &ObjKey, container: &str, program: &str) -> Dialect {
-    let image = sim.store.get(key).and_then(|pod| obj::container(pod, container).and_then(|c| obj::str_at(c, "/image"))).unwrap_or("");
+    let image = sim
+        .store
+        .get(key)
+        .and_then(|pod| obj::container(pod, container).and_then(|c| obj::str_at(c, "/image")))
+        .unwrap_or("");
     dialect(&traits(image), program.rsplit('/').next().unwrap_or(program))
 }
 
@@ -316,7 +388,9 @@ pub struct Process {
 pub fn main_process(sim: &mut Sim, key: &ObjKey, container: &str, launch: Launch<'_>) -> Option<Ran> {
     let (mut process, mut out) = match launch {
         Launch::Start(argv) => {
-            let image = sim.store.get(key).and_then(|pod| obj::container(pod, container).and_then(|c| obj::str_at(c, "/image")).map(String::from))?;
+            let image = sim.store.get(key).and_then(|pod| {
+                obj::container(pod, container).and_then(|c| obj::str_at(c, "/image")).map(String::from)
+            })?;
             let program = argv.first()?;
             let name = program.rsplit('/').next().unwrap_or(program);
             if !has_program(&traits(&image), name) {
@@ -325,7 +399,10 @@ pub fn main_process(sim: &mut Sim, key: &ObjKey, container: &str, launch: Launch
             let mut env = new_env(sim, key, container);
             // `sh -c SCRIPT`: the shell runs the script itself, a step at a time; any other
             // command runs as its words.
-            let script = if ["sh", "bash", "ash", "dash", "zsh"].contains(&name) && argv.get(1).is_some_and(|a| a == "-c") && argv.len() >= 3 {
+            let script = if ["sh", "bash", "ash", "dash", "zsh"].contains(&name)
+                && argv.get(1).is_some_and(|a| a == "-c")
+                && argv.len() >= 3
+            {
                 env.dialect = dialect(&traits(&image), name);
                 argv[2].clone()
             } else {
@@ -354,7 +431,9 @@ pub fn main_process(sim: &mut Sim, key: &ObjKey, container: &str, launch: Launch
     Some(match step {
         shell::resume::Step::Done(code) => Ran::Done { lines, code, slept },
         // A busy loop that did not sleep goes on a second later.
-        shell::resume::Step::Paused => Ran::Waiting { lines, after_ms: if slept == 0 { 1_000 } else { slept }, state: std::rc::Rc::new(process) },
+        shell::resume::Step::Paused => {
+            Ran::Waiting { lines, after_ms: if slept == 0 { 1_000 } else { slept }, state: std::rc::Rc::new(process) }
+        }
     })
 }
 
@@ -383,7 +462,14 @@ pub fn new_env(sim: &Sim, key: &ObjKey, container: &str) -> Env {
 
 /// Runs `argv` in container `container` of pod `key` (the caller checked it is running).
 /// Returns the command's exit status; the output goes to `out`.
-pub fn exec(sim: &mut Sim, key: &ObjKey, container: &str, argv: &[String], stdin: Option<&str>, out: &mut Output) -> i32 {
+pub fn exec(
+    sim: &mut Sim,
+    key: &ObjKey,
+    container: &str,
+    argv: &[String],
+    stdin: Option<&str>,
+    out: &mut Output,
+) -> i32 {
     let mut env = new_env(sim, key, container);
     // The command runs as its words quoted: builtins (echo, printf) are the shell's own.
     let line = argv.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ");

@@ -28,8 +28,21 @@ pub struct Client {
 
 impl Client {
     fn of(host: &PodHost<'_>) -> Client {
-        let ip = host.sim.store.get(&host.pod).and_then(|p| obj::str_at(p, "/status/podIP").map(String::from)).unwrap_or_default();
-        Client { pod: Some(host.pod.clone()), ip, node_ip: None, new_curl: host.traits.new_curl, agent: if host.traits.new_curl { "curl/8.7.1" } else { "curl/7.38.0" }, forwards: Vec::new(), hits: Default::default() }
+        let ip = host
+            .sim
+            .store
+            .get(&host.pod)
+            .and_then(|p| obj::str_at(p, "/status/podIP").map(String::from))
+            .unwrap_or_default();
+        Client {
+            pod: Some(host.pod.clone()),
+            ip,
+            node_ip: None,
+            new_curl: host.traits.new_curl,
+            agent: if host.traits.new_curl { "curl/8.7.1" } else { "curl/7.38.0" },
+            forwards: Vec::new(),
+            hits: Default::default(),
+        }
     }
 }
 
@@ -38,7 +51,10 @@ fn listener(sim: &Sim, client: &Client, ip: &str, port: u16) -> Option<(ObjKey, 
     let pod_key = if ip == "127.0.0.1" || ip == "localhost" {
         client.pod.clone()
     } else {
-        sim.store.list(Kind::Pod, None).find(|(_, p)| obj::str_at(p, "/status/podIP") == Some(ip) && !obj::is_deleting(p)).map(|(k, _)| k.clone())
+        sim.store
+            .list(Kind::Pod, None)
+            .find(|(_, p)| obj::str_at(p, "/status/podIP") == Some(ip) && !obj::is_deleting(p))
+            .map(|(k, _)| k.clone())
     }?;
     let pod = sim.store.get(&pod_key)?;
     if obj::str_at(pod, "/status/phase") != Some("Running") {
@@ -60,7 +76,9 @@ fn nginx_error(code: u16, text: &str, server: &str) -> String {
 
 /// Serves GET `path` from the nginx container: (status, reason, body).
 pub(crate) fn serve(sim: &Sim, pod: &ObjKey, container: &str, server: &str, path: &str) -> (u16, &'static str, String) {
-    let Some(view) = sim.fs_view(pod, container) else { return (502, "Bad Gateway", nginx_error(502, "Bad Gateway", server)) };
+    let Some(view) = sim.fs_view(pod, container) else {
+        return (502, "Bad Gateway", nginx_error(502, "Bad Gateway", server));
+    };
     let files = view.all_files(&sim.fs);
     let dirs = view.all_dirs(&sim.fs);
     let root = "/usr/share/nginx/html";
@@ -101,7 +119,12 @@ pub enum Fetch {
 /// A GET (or HEAD) of `url` from `client`: the address it reached and nginx's answer (status,
 /// reason, server, body). A Service's cluster IP, or a node's NodePort (kube-proxy), forwards
 /// to one of its ready endpoints; the answering nginx logs the request.
-fn fetch(sim: &mut Sim, client: &Client, url: &str, head: bool) -> Result<(u16, &'static str, String, String, String), Fetch> {
+fn fetch(
+    sim: &mut Sim,
+    client: &Client,
+    url: &str,
+    head: bool,
+) -> Result<(u16, &'static str, String, String, String), Fetch> {
     let rest = url.strip_prefix("http://").unwrap_or(url);
     let (hostport, path) = match rest.find('/') {
         Some(p) => (&rest[..p], rest[p..].to_string()),
@@ -130,7 +153,15 @@ fn fetch(sim: &mut Sim, client: &Client, url: &str, head: bool) -> Result<(u16, 
         if let Some((local, pod, remote)) = client.forwards.iter().find(|f| f.0 == port) {
             client.hits.borrow_mut().push(*local);
             let pod_ip = sim.store.get(pod).and_then(|p| obj::str_at(p, "/status/podIP")).unwrap_or("").to_string();
-            let forwarded = Client { pod: Some(pod.clone()), ip: "127.0.0.1".into(), node_ip: None, new_curl: client.new_curl, agent: client.agent, forwards: Vec::new(), hits: Default::default() };
+            let forwarded = Client {
+                pod: Some(pod.clone()),
+                ip: "127.0.0.1".into(),
+                node_ip: None,
+                new_curl: client.new_curl,
+                agent: client.agent,
+                forwards: Vec::new(),
+                hits: Default::default(),
+            };
             let Some((pod, container, server)) = listener(sim, &forwarded, &pod_ip, *remote) else {
                 return Err(Fetch::Empty);
             };
@@ -139,22 +170,34 @@ fn fetch(sim: &mut Sim, client: &Client, url: &str, head: bool) -> Result<(u16, 
             return Ok((status, reason, server, body, ip));
         }
     }
-    let on_node = sim.store.list(Kind::Node, None).any(|(_, n)| obj::arr_at(n, "/status/addresses").iter().any(|a| obj::str_at(a, "/address") == Some(ip.as_str())))
-        || (ip == "127.0.0.1" && client.node_ip.is_some());
+    let on_node = sim.store.list(Kind::Node, None).any(|(_, n)| {
+        obj::arr_at(n, "/status/addresses").iter().any(|a| obj::str_at(a, "/address") == Some(ip.as_str()))
+    }) || (ip == "127.0.0.1" && client.node_ip.is_some());
     let svc_hit = sim
         .store
         .list(Kind::Service, None)
-        .find(|(_, s)| obj::str_at(s, "/spec/clusterIP") == Some(ip.as_str()) || (on_node && obj::arr_at(s, "/spec/ports").iter().any(|p| obj::i64_at(p, "/nodePort") == Some(port as i64))))
+        .find(|(_, s)| {
+            obj::str_at(s, "/spec/clusterIP") == Some(ip.as_str())
+                || (on_node
+                    && obj::arr_at(s, "/spec/ports").iter().any(|p| obj::i64_at(p, "/nodePort") == Some(port as i64)))
+        })
         .map(|(k, s)| (k.clone(), s.clone()));
     if let Some((k, svc)) = svc_hit {
         let by_node_port = obj::str_at(&svc, "/spec/clusterIP") != Some(ip.as_str());
-        let sp = obj::arr_at(&svc, "/spec/ports").iter().find(|p| obj::i64_at(p, if by_node_port { "/nodePort" } else { "/port" }) == Some(port as i64)).cloned();
+        let sp = obj::arr_at(&svc, "/spec/ports")
+            .iter()
+            .find(|p| obj::i64_at(p, if by_node_port { "/nodePort" } else { "/port" }) == Some(port as i64))
+            .cloned();
         let ep = sim.get(Kind::Endpoints, &k.ns, &k.name).cloned();
         let first = ep.as_ref().and_then(|e| obj::arr_at(e, "/subsets").first().cloned());
         match (sp, first) {
             (Some(sp), Some(s)) => {
                 let pname = obj::str_at(&sp, "/name");
-                let tport = obj::arr_at(&s, "/ports").iter().find(|p| obj::str_at(p, "/name") == pname).and_then(|p| obj::i64_at(p, "/port")).unwrap_or(port as i64);
+                let tport = obj::arr_at(&s, "/ports")
+                    .iter()
+                    .find(|p| obj::str_at(p, "/name") == pname)
+                    .and_then(|p| obj::i64_at(p, "/port"))
+                    .unwrap_or(port as i64);
                 let addrs = obj::arr_at(&s, "/addresses");
                 if addrs.is_empty() {
                     return Err(Fetch::Refused(hostname, port, ip.clone()));
@@ -176,11 +219,25 @@ fn fetch(sim: &mut Sim, client: &Client, url: &str, head: bool) -> Result<(u16, 
 
 /// nginx writes an access-log line to its stdout (`kubectl logs`).
 #[allow(clippy::too_many_arguments)]
-fn access_log(sim: &mut Sim, pod: &ObjKey, container: &str, source: &str, path: &str, status: u16, head: bool, body: &str, agent: &str) {
+fn access_log(
+    sim: &mut Sim,
+    pod: &ObjKey,
+    container: &str,
+    source: &str,
+    path: &str,
+    status: u16,
+    head: bool,
+    body: &str,
+    agent: &str,
+) {
     if let Some(uid) = sim.store.get(pod).map(|p| obj::uid(p).to_string()) {
         let t = sim.unix_at(sim.now());
         let when = crate::kubectl::describe::clf_time(t);
-        let line = format!("{source} - - [{when}] \"{} {path} HTTP/1.1\" {status} {} \"-\" \"{agent}\" \"-\"", if head { "HEAD" } else { "GET" }, if head { 0 } else { body.len() });
+        let line = format!(
+            "{source} - - [{when}] \"{} {path} HTTP/1.1\" {status} {} \"-\" \"{agent}\" \"-\"",
+            if head { "HEAD" } else { "GET" },
+            if head { 0 } else { body.len() }
+        );
         sim.logs.entry((uid, container.to_string())).or_default().push(line);
     }
 }
@@ -243,7 +300,13 @@ pub fn curl_from(sim: &mut Sim, client: &Client, argv: &[String], env: &mut Env,
         return err(out, 22, format!("The requested URL returned error: {status}"));
     }
     let headers = format!("HTTP/1.1 {status} {reason}\r\nServer: {server}\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n", body.len());
-    let text = if head { headers } else if include { format!("{headers}{body}") } else { body };
+    let text = if head {
+        headers
+    } else if include {
+        format!("{headers}{body}")
+    } else {
+        body
+    };
     match output {
         Some(f) => {
             let p = env.resolve_path(&f);
@@ -328,7 +391,9 @@ pub fn wget(host: &mut PodHost<'_>, argv: &[String], env: &mut Env, out: &mut Ou
             }
             // The URL path's last segment, or index.html for a directory.
             let path = url.split("://").nth(1).unwrap_or("").split_once('/').map_or("", |(_, p)| p);
-            let file = to.unwrap_or_else(|| path.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("index.html").to_string());
+            let file = to.unwrap_or_else(|| {
+                path.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("index.html").to_string()
+            });
             if file == "-" {
                 if !quiet {
                     out.err("writing to stdout\n");
@@ -359,7 +424,11 @@ fn refused(client: &Client, hostname: &str, port: u16) -> String {
 
 /// Asks the cluster DNS for `name` as a search-list resolver would; returns the tried name and answer.
 fn query(host: &PodHost<'_>, name: &str, qtype: QType, search: bool) -> (String, Answer) {
-    let cands = if search { dns::candidates(host.sim, &host.pod.ns, name) } else { vec![name.trim_end_matches('.').to_string()] };
+    let cands = if search {
+        dns::candidates(host.sim, &host.pod.ns, name)
+    } else {
+        vec![name.trim_end_matches('.').to_string()]
+    };
     let mut last = (name.to_string(), Answer::NxDomain);
     for c in cands {
         let a = dns::lookup(host.sim, &c, qtype);
@@ -375,7 +444,8 @@ fn query(host: &PodHost<'_>, name: &str, qtype: QType, search: bool) -> (String,
 
 fn reverse_name(ip: &str) -> Option<String> {
     let p: Vec<&str> = ip.split('.').collect();
-    (p.len() == 4 && p.iter().all(|x| x.parse::<u8>().is_ok())).then(|| format!("{}.{}.{}.{}.in-addr.arpa", p[3], p[2], p[1], p[0]))
+    (p.len() == 4 && p.iter().all(|x| x.parse::<u8>().is_ok()))
+        .then(|| format!("{}.{}.{}.{}.in-addr.arpa", p[3], p[2], p[1], p[0]))
 }
 
 pub fn nslookup(host: &mut PodHost<'_>, argv: &[String], out: &mut Output) -> i32 {
@@ -384,7 +454,9 @@ pub fn nslookup(host: &mut PodHost<'_>, argv: &[String], out: &mut Output) -> i3
     let mut qtype = QType::A;
     let mut name = None;
     for a in &argv[1..] {
-        if let Some(t) = a.strip_prefix("-type=").or_else(|| a.strip_prefix("-query=")).or_else(|| a.strip_prefix("-q=")) {
+        if let Some(t) =
+            a.strip_prefix("-type=").or_else(|| a.strip_prefix("-query=")).or_else(|| a.strip_prefix("-q="))
+        {
             if flavor == "busybox-old" {
                 out.err("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n\nQuery the nameserver for the IP address of the given HOST\noptionally using a specified DNS server\n");
                 return 1;
@@ -411,7 +483,10 @@ pub fn nslookup(host: &mut PodHost<'_>, argv: &[String], out: &mut Output) -> i3
     }
     match flavor {
         "busybox-old" => {
-            out.out(&format!("{:<10} {dns_ip}\nAddress 1: {dns_ip} kube-dns.kube-system.svc.{}\n\n", "Server:", host.sim.profile.cluster_domain));
+            out.out(&format!(
+                "{:<10} {dns_ip}\nAddress 1: {dns_ip} kube-dns.kube-system.svc.{}\n\n",
+                "Server:", host.sim.profile.cluster_domain
+            ));
             let (_, a) = query(host, &name, QType::A, true);
             match a {
                 Answer::Records(rs) => {
@@ -420,7 +495,16 @@ pub fn nslookup(host: &mut PodHost<'_>, argv: &[String], out: &mut Output) -> i3
                         if let Record::A { ip, .. } = r {
                             let ptr = reverse_name(ip).map(|n| dns::lookup(host.sim, &n, QType::Ptr));
                             let rev = match ptr {
-                                Some(Answer::Records(p)) => p.iter().find_map(|x| if let Record::Ptr { target, .. } = x { Some(format!(" {}", target.trim_end_matches('.'))) } else { None }).unwrap_or_default(),
+                                Some(Answer::Records(p)) => p
+                                    .iter()
+                                    .find_map(|x| {
+                                        if let Record::Ptr { target, .. } = x {
+                                            Some(format!(" {}", target.trim_end_matches('.')))
+                                        } else {
+                                            None
+                                        }
+                                    })
+                                    .unwrap_or_default(),
                                 _ => String::new(),
                             };
                             out.out(&format!("Address {}: {ip}{rev}\n", i + 1));
@@ -448,8 +532,13 @@ pub fn nslookup(host: &mut PodHost<'_>, argv: &[String], out: &mut Output) -> i3
                         for r in rs {
                             match r {
                                 Record::A { name: n, ip } => out.out(&format!("Name:\t{n}\nAddress: {ip}\n")),
-                                Record::Srv { name: n, priority, weight, port, target } => out.out(&format!("{n}\tservice = {priority} {weight} {port} {}\n", target.trim_end_matches('.'))),
-                                Record::Ptr { name: n, target } => out.out(&format!("{n}\tname = {}\n", target.trim_end_matches('.'))),
+                                Record::Srv { name: n, priority, weight, port, target } => out.out(&format!(
+                                    "{n}\tservice = {priority} {weight} {port} {}\n",
+                                    target.trim_end_matches('.')
+                                )),
+                                Record::Ptr { name: n, target } => {
+                                    out.out(&format!("{n}\tname = {}\n", target.trim_end_matches('.')))
+                                }
                             }
                         }
                         out.out("\n");
@@ -468,7 +557,9 @@ pub fn nslookup(host: &mut PodHost<'_>, argv: &[String], out: &mut Output) -> i3
                     for r in rs {
                         match r {
                             Record::A { name: n, ip } => out.out(&format!("Name:\t{n}\nAddress: {ip}\n")),
-                            Record::Srv { name: n, priority, weight, port, target } => out.out(&format!("{n}\tservice = {priority} {weight} {port} {target}\n")),
+                            Record::Srv { name: n, priority, weight, port, target } => {
+                                out.out(&format!("{n}\tservice = {priority} {weight} {port} {target}\n"))
+                            }
                             Record::Ptr { name: n, target } => out.out(&format!("{n}\tname = {target}\n")),
                         }
                     }
@@ -554,7 +645,10 @@ pub fn dig(host: &mut PodHost<'_>, argv: &[String], out: &mut Output) -> i32 {
         }
         out.out("\n");
     }
-    out.out(&format!(";; Query time: 0 msec\n;; SERVER: {dns_ip}#53({dns_ip}) (UDP)\n;; WHEN: {}\n;; MSG SIZE  rcvd: 100\n\n", host.sim.timestamp()));
+    out.out(&format!(
+        ";; Query time: 0 msec\n;; SERVER: {dns_ip}#53({dns_ip}) (UDP)\n;; WHEN: {}\n;; MSG SIZE  rcvd: 100\n\n",
+        host.sim.timestamp()
+    ));
     0
 }
 

@@ -30,13 +30,19 @@ pub fn listening(c: &Value) -> Vec<u16> {
         None => true,
         Some(w) => w == server || (command.is_empty() && w.starts_with('-')),
     };
-    if serves { ports.to_vec() } else { Vec::new() }
+    if serves {
+        ports.to_vec()
+    } else {
+        Vec::new()
+    }
 }
 
 /// A probe's port: a number, or the name of one of the container's ports.
 fn port_of(c: &Value, port: Option<&Value>) -> Result<u16, String> {
     match port {
-        Some(Value::Number(n)) => n.as_u64().and_then(|n| u16::try_from(n).ok()).ok_or_else(|| format!("invalid port number: {n}")),
+        Some(Value::Number(n)) => {
+            n.as_u64().and_then(|n| u16::try_from(n).ok()).ok_or_else(|| format!("invalid port number: {n}"))
+        }
         Some(Value::String(name)) => obj::arr_at(c, "/ports")
             .iter()
             .find(|p| obj::str_at(p, "/name") == Some(name))
@@ -68,12 +74,20 @@ pub fn is_database_client(image: &str, program: &str) -> bool {
 /// Runs `probe` of `container` in pod `key`; `kind` (`Readiness`, `Liveness`) words its failure.
 pub fn run(sim: &mut Sim, key: &ObjKey, container: &str, probe: &Value, kind: &str) -> Result<(), String> {
     let Some(pod) = sim.store.get(key).cloned() else { return Ok(()) };
-    let Some(c) = obj::arr_at(&pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).cloned() else { return Ok(()) };
+    let Some(c) =
+        obj::arr_at(&pod, "/spec/containers").iter().find(|c| obj::str_at(c, "/name") == Some(container)).cloned()
+    else {
+        return Ok(());
+    };
     let ip = obj::str_at(&pod, "/status/podIP").unwrap_or("").to_string();
     let failed = |why: String| Err(format!("{kind} probe failed: {why}"));
     if let Some(tcp) = probe.get("tcpSocket") {
         let port = port_of(&c, tcp.get("port")).map_err(|e| format!("{kind} probe errored: {e}"))?;
-        return if listening(&c).contains(&port) { Ok(()) } else { failed(format!("dial tcp {ip}:{port}: connect: connection refused")) };
+        return if listening(&c).contains(&port) {
+            Ok(())
+        } else {
+            failed(format!("dial tcp {ip}:{port}: connect: connection refused"))
+        };
     }
     if let Some(http) = probe.get("httpGet") {
         let port = port_of(&c, http.get("port")).map_err(|e| format!("{kind} probe errored: {e}"))?;
@@ -88,7 +102,11 @@ pub fn run(sim: &mut Sim, key: &ObjKey, container: &str, probe: &Value, kind: &s
             // probe/http: 200-399 is success.
             Some(server) if port == 80 && scheme == "http" => {
                 let (status, _, _) = super::net::serve(sim, key, container, &server, &path);
-                if (200..400).contains(&status) { Ok(()) } else { failed(format!("HTTP probe failed with statuscode: {status}")) }
+                if (200..400).contains(&status) {
+                    Ok(())
+                } else {
+                    failed(format!("HTTP probe failed with statuscode: {status}"))
+                }
             }
             // k8s-diff: a server that is not nginx (a database's port, HTTPS) is taken as
             // answering; the lab does not speak its protocol.
@@ -96,7 +114,8 @@ pub fn run(sim: &mut Sim, key: &ObjKey, container: &str, probe: &Value, kind: &s
         };
     }
     if let Some(exec) = probe.get("exec") {
-        let argv: Vec<String> = obj::arr_at(exec, "/command").iter().filter_map(|v| v.as_str().map(String::from)).collect();
+        let argv: Vec<String> =
+            obj::arr_at(exec, "/command").iter().filter_map(|v| v.as_str().map(String::from)).collect();
         let Some(program) = argv.first() else { return Ok(()) };
         let image = obj::str_at(&c, "/image").unwrap_or("").to_string();
         // k8s-diff: a database's own client (`pg_isready`, `mysqladmin ping`, `redis-cli

@@ -7,15 +7,23 @@ use crate::shell::{Env, Output};
 
 /// Programs every image here has (besides the shell's builtins, which never reach the host).
 pub const BASIC: &[&str] = &[
-    "sh", "hostname", "cat", "ls", "mkdir", "rm", "touch", "env", "printenv", "date", "sleep", "whoami", "id", "uname", "grep", "head", "tail", "wc", "sort",
-    "echo", "printf", "true", "false", "test", "[", "pwd", "cd", "export", "exit", "read", "ps", "df", "base64", "cut", "tr", "uniq",
-    "seq", "sed", "awk",
+    "sh", "hostname", "cat", "ls", "mkdir", "rm", "touch", "env", "printenv", "date", "sleep", "whoami", "id", "uname",
+    "grep", "head", "tail", "wc", "sort", "echo", "printf", "true", "false", "test", "[", "pwd", "cd", "export",
+    "exit", "read", "ps", "df", "base64", "cut", "tr", "uniq", "seq", "sed", "awk",
 ];
 
-pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&str>, env: &mut Env, out: &mut Output) -> i32 {
+pub fn run(
+    host: &mut PodHost<'_>,
+    name: &str,
+    argv: &[String],
+    stdin: Option<&str>,
+    env: &mut Env,
+    out: &mut Output,
+) -> i32 {
     let args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
     let files: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-') || *a == "-").collect();
-    let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| a.trim_start_matches('-')).collect();
+    let flags: String =
+        args.iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| a.trim_start_matches('-')).collect();
     if let Some(code) = crate::shell::files::run(name, argv, env, host, out) {
         return code;
     }
@@ -26,7 +34,12 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
             // pod's `web-0.nginx.default.svc.cluster.local`).
             let name = if flags.contains('f') {
                 env.file("/etc/hosts")
-                    .and_then(|h| h.lines().find(|l| !l.starts_with('#') && l.split_whitespace().skip(1).any(|n| n == short)).and_then(|l| l.split_whitespace().nth(1)).map(String::from))
+                    .and_then(|h| {
+                        h.lines()
+                            .find(|l| !l.starts_with('#') && l.split_whitespace().skip(1).any(|n| n == short))
+                            .and_then(|l| l.split_whitespace().nth(1))
+                            .map(String::from)
+                    })
                     .unwrap_or_else(|| short.clone())
             } else {
                 short
@@ -127,11 +140,29 @@ pub fn run(host: &mut PodHost<'_>, name: &str, argv: &[String], stdin: Option<&s
         "uname" => {
             // The node's kernel (its nodeInfo), the pod's hostname; fields in uname's fixed
             // order whatever the order of the flags; `-a` leaves out the unknown -p and -i.
-            let node = host.sim.store.get(&host.pod).and_then(|p| crate::sim::obj::str_at(p, "/spec/nodeName")).unwrap_or("").to_string();
-            let release = host.sim.get(crate::sim::Kind::Node, "", &node).and_then(|n| crate::sim::obj::str_at(n, "/status/nodeInfo/kernelVersion")).unwrap_or("").to_string();
+            let node = host
+                .sim
+                .store
+                .get(&host.pod)
+                .and_then(|p| crate::sim::obj::str_at(p, "/spec/nodeName"))
+                .unwrap_or("")
+                .to_string();
+            let release = host
+                .sim
+                .get(crate::sim::Kind::Node, "", &node)
+                .and_then(|n| crate::sim::obj::str_at(n, "/status/nodeInfo/kernelVersion"))
+                .unwrap_or("")
+                .to_string();
             let hostname = env.var("HOSTNAME").unwrap_or("").to_string();
             // k8s-diff: the kernel's version string without its build date.
-            let fields = [('s', "Linux"), ('n', &hostname), ('r', &release), ('v', "#127-Ubuntu SMP"), ('m', "x86_64"), ('o', "GNU/Linux")];
+            let fields = [
+                ('s', "Linux"),
+                ('n', &hostname),
+                ('r', &release),
+                ('v', "#127-Ubuntu SMP"),
+                ('m', "x86_64"),
+                ('o', "GNU/Linux"),
+            ];
             let all = flags.contains('a');
             let chosen: Vec<&str> = fields.iter().filter(|(f, _)| all || flags.contains(*f)).map(|(_, v)| *v).collect();
             out.out(&format!("{}\n", if chosen.is_empty() { "Linux".to_string() } else { chosen.join(" ") }));

@@ -22,9 +22,7 @@ const MAX_FRAMES: u32 = 256;
 /// `$((text))`: the value, or an error that aborts the line (as in bash).
 pub fn expansion(sh: &mut Shell<'_>, text: &str, out: &mut Output) -> Result<i64, Flow> {
     let expanded = single(sh, text, out)?;
-    Evaluator::new(sh)
-        .text(&expanded)
-        .map_err(|msg| fail(out, &format!("{}: {msg}", expanded.trim())))
+    Evaluator::new(sh).text(&expanded).map_err(|msg| fail(out, &format!("{}: {msg}", expanded.trim())))
 }
 
 /// `((text))`: the value, or `None` after printing bash's `((: ` error (status 1).
@@ -80,10 +78,7 @@ impl<'t> Cursor<'t> {
         if !(first.is_ascii_alphabetic() || first == b'_') {
             return None;
         }
-        let len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count();
+        let len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
         self.pos += len;
         Some(&rest[..len])
     }
@@ -132,29 +127,19 @@ struct Evaluator<'s, 'a> {
 
 impl<'s, 'a> Evaluator<'s, 'a> {
     fn new(sh: &'s mut Shell<'a>) -> Self {
-        Evaluator {
-            sh,
-            depth: 0,
-            frames: 0,
-            skip: 0,
-        }
+        Evaluator { sh, depth: 0, frames: 0, skip: 0 }
     }
 
     /// Evaluates a whole text.
     fn text(&mut self, text: &str) -> Result<i64, String> {
         let token = text.trim();
         if self.depth >= MAX_RECURSION {
-            return Err(format!(
-                "expression recursion level exceeded (error token is \"{token}\")"
-            ));
+            return Err(format!("expression recursion level exceeded (error token is \"{token}\")"));
         }
         if text.len() > MAX_EXPR_LEN {
             return Err(format!("expression longer than {MAX_EXPR_LEN} characters"));
         }
-        let operators = text
-            .chars()
-            .filter(|c| "()!~+-*/%<>=&|^?:,".contains(*c))
-            .count();
+        let operators = text.chars().filter(|c| "()!~+-*/%<>=&|^?:,".contains(*c)).count();
         let mut parens = 0usize;
         let mut deepest = 0;
         for c in text.chars() {
@@ -173,13 +158,7 @@ impl<'s, 'a> Evaluator<'s, 'a> {
         }
         self.depth += 1;
         let mut c = Cursor { text, pos: 0 };
-        let result = self.comma(&mut c).and_then(|v| {
-            if c.rest().is_empty() {
-                Ok(v)
-            } else {
-                Err(Error::Syntax)
-            }
-        });
+        let result = self.comma(&mut c).and_then(|v| if c.rest().is_empty() { Ok(v) } else { Err(Error::Syntax) });
         self.depth -= 1;
         result.map_err(|e| match e {
             Error::Msg(msg) => msg,
@@ -188,17 +167,10 @@ impl<'s, 'a> Evaluator<'s, 'a> {
     }
 
     /// Runs `f` one frame deeper (`skip`: without evaluating).
-    fn deeper(
-        &mut self,
-        c: &mut Cursor<'_>,
-        skip: bool,
-        f: impl FnOnce(&mut Self, &mut Cursor<'_>) -> Value,
-    ) -> Value {
+    fn deeper(&mut self, c: &mut Cursor<'_>, skip: bool, f: impl FnOnce(&mut Self, &mut Cursor<'_>) -> Value) -> Value {
         if self.frames >= MAX_FRAMES {
             let token = c.rest().trim_end();
-            return Err(Error::Msg(format!(
-                "expression recursion level exceeded (error token is \"{token}\")"
-            )));
+            return Err(Error::Msg(format!("expression recursion level exceeded (error token is \"{token}\")")));
         }
         self.frames += 1;
         self.skip += u32::from(skip);
@@ -223,11 +195,9 @@ impl<'s, 'a> Evaluator<'s, 'a> {
         if let Some(name) = c.name() {
             self.index(c)?;
             let rest = c.rest();
-            let op = [
-                "<<=", ">>=", "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "=",
-            ]
-            .into_iter()
-            .find(|op| rest.starts_with(op) && !rest.starts_with("=="));
+            let op = ["<<=", ">>=", "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "="]
+                .into_iter()
+                .find(|op| rest.starts_with(op) && !rest.starts_with("=="));
             if let Some(op) = op {
                 c.pos += op.len();
                 let operand = c.pos;
@@ -270,11 +240,7 @@ impl<'s, 'a> Evaluator<'s, 'a> {
             c.pos += op.len();
             let operand = c.pos;
             // `**` is right-associative; `&&` and `||` skip what cannot matter.
-            let next = if op == "**" {
-                precedence
-            } else {
-                precedence + 1
-            };
+            let next = if op == "**" { precedence } else { precedence + 1 };
             let skip = (op == "&&" && left == 0) || (op == "||" && left != 0);
             let right = self.deeper(c, skip, |e, c| e.binary_chain(c, next))?;
             left = match op {
@@ -318,11 +284,7 @@ impl<'s, 'a> Evaluator<'s, 'a> {
     fn operand(&mut self, c: &mut Cursor<'_>) -> Value {
         if c.eat("(") {
             let value = self.deeper(c, false, Self::comma)?;
-            return if c.eat(")") {
-                Ok(value)
-            } else {
-                Err(Error::Syntax)
-            };
+            return if c.eat(")") { Ok(value) } else { Err(Error::Syntax) };
         }
         if let Some(name) = c.name() {
             self.index(c)?;
@@ -336,10 +298,7 @@ impl<'s, 'a> Evaluator<'s, 'a> {
             return self.get(name);
         }
         let rest = c.rest();
-        let len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'#' | b'@' | b'_'))
-            .count();
+        let len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'#' | b'@' | b'_')).count();
         c.pos += len;
         number(&rest[..len]).ok_or(Error::Syntax)
     }
@@ -389,16 +348,12 @@ impl<'s, 'a> Evaluator<'s, 'a> {
             // bash names the operand without its minus sign.
             "**" if r < 0 => {
                 let token = right.trim().trim_start_matches('-');
-                return Err(Error::Msg(format!(
-                    "exponent less than 0 (error token is \"{token}\")"
-                )));
+                return Err(Error::Msg(format!("exponent less than 0 (error token is \"{token}\")")));
             }
             "**" => l.wrapping_pow(u32::try_from(r).unwrap_or(u32::MAX)),
             "/" | "%" if r == 0 => {
                 let token = right.trim();
-                return Err(Error::Msg(format!(
-                    "division by 0 (error token is \"{token}\")"
-                )));
+                return Err(Error::Msg(format!("division by 0 (error token is \"{token}\")")));
             }
             "/" => l.wrapping_div(r),
             "%" => l.wrapping_rem(r),
@@ -439,9 +394,7 @@ fn number(word: &str) -> Option<i64> {
             if digit >= base {
                 return None;
             }
-            value = value
-                .wrapping_mul(i64::from(base))
-                .wrapping_add(i64::from(digit));
+            value = value.wrapping_mul(i64::from(base)).wrapping_add(i64::from(digit));
         }
         return Some(value);
     }
@@ -468,47 +421,26 @@ mod tests {
 
     #[test]
     fn arithmetic_like_bash() {
-        assert_eq!(sh("i=3; echo $((i*2+1)) $((i++)) $i $((++i)) $((0x1f + 010)) $((7/2)) $((-7%3)) $((2**10))"), "7 3 4 5 39 3 -1 1024\n");
         assert_eq!(
-            sh("x=abc; y=2+3; echo $((x)) $((y*2)) $((1<2 && 2<1)) $((1?5:6))"),
-            "0 10 0 5\n"
+            sh("i=3; echo $((i*2+1)) $((i++)) $i $((++i)) $((0x1f + 010)) $((7/2)) $((-7%3)) $((2**10))"),
+            "7 3 4 5 39 3 -1 1024\n"
         );
-        assert_eq!(
-            sh("echo $((1/0)); echo after"),
-            "bash: 1/0: division by 0 (error token is \"0\")\n"
-        );
-        assert_eq!(
-            sh("echo $((2**-1))"),
-            "bash: 2**-1: exponent less than 0 (error token is \"1\")\n"
-        );
-        assert_eq!(
-            sh("((1/0)); echo after $?"),
-            "bash: ((: 1/0: division by 0 (error token is \"0\")\nafter 1\n"
-        );
-        assert_eq!(
-            sh("a=a; echo $((a))"),
-            "bash: a: expression recursion level exceeded (error token is \"a\")\n"
-        );
+        assert_eq!(sh("x=abc; y=2+3; echo $((x)) $((y*2)) $((1<2 && 2<1)) $((1?5:6))"), "0 10 0 5\n");
+        assert_eq!(sh("echo $((1/0)); echo after"), "bash: 1/0: division by 0 (error token is \"0\")\n");
+        assert_eq!(sh("echo $((2**-1))"), "bash: 2**-1: exponent less than 0 (error token is \"1\")\n");
+        assert_eq!(sh("((1/0)); echo after $?"), "bash: ((: 1/0: division by 0 (error token is \"0\")\nafter 1\n");
+        assert_eq!(sh("a=a; echo $((a))"), "bash: a: expression recursion level exceeded (error token is \"a\")\n");
     }
 
     #[test]
     fn shifts_and_legacy_syntax() {
-        assert_eq!(
-            sh("echo $((1 << 4)) \"$((64 >> 2))\" $[1+3] $[3+4]"),
-            "16 16 4 7\n"
-        );
+        assert_eq!(sh("echo $((1 << 4)) \"$((64 >> 2))\" $[1+3] $[3+4]"), "16 16 4 7\n");
     }
 
     #[test]
     fn arithmetic_commands_and_loops() {
         assert_eq!(sh("((2>1)) && echo yes; ((0)) || echo no"), "yes\nno\n");
-        assert_eq!(
-            sh("for ((i=0; i<3; i++)); do echo -n $i; done; echo"),
-            "012\n"
-        );
-        assert_eq!(
-            sh("for (( ; ; )); do :; done"),
-            "bash: for: loop stopped after 10000 iterations\n"
-        );
+        assert_eq!(sh("for ((i=0; i<3; i++)); do echo -n $i; done; echo"), "012\n");
+        assert_eq!(sh("for (( ; ; )); do :; done"), "bash: for: loop stopped after 10000 iterations\n");
     }
 }

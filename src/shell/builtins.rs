@@ -51,9 +51,7 @@ fn exit(sh: &mut Shell<'_>, args: &[String], out: &mut Output) -> Status {
 fn loop_control(sh: &mut Shell<'_>, argv: &[String], out: &mut Output) -> Status {
     let name = &argv[0];
     if sh.loop_depth == 0 {
-        out.err(&format!(
-            "bash: {name}: only meaningful in a `for', `while', or `until' loop\n"
-        ));
+        out.err(&format!("bash: {name}: only meaningful in a `for', `while', or `until' loop\n"));
         return Ok(0);
     }
     let count = match argv.get(1).map(|n| n.parse::<i64>()) {
@@ -64,38 +62,24 @@ fn loop_control(sh: &mut Shell<'_>, argv: &[String], out: &mut Output) -> Status
             return Ok(1);
         }
         Some(Err(_)) => {
-            out.err(&format!(
-                "bash: {name}: {}: numeric argument required\n",
-                argv[1]
-            ));
+            out.err(&format!("bash: {name}: {}: numeric argument required\n", argv[1]));
             return Ok(2);
         }
     };
-    Err(if name == "break" {
-        Flow::Break(count)
-    } else {
-        Flow::Continue(count)
-    })
+    Err(if name == "break" { Flow::Break(count) } else { Flow::Continue(count) })
 }
 
 /// `export [-n] [NAME[=VALUE]...]`; without names, lists like `export -p`.
 fn export(sh: &mut Shell<'_>, args: &[String], out: &mut Output) -> i32 {
     let unexport = args.first().is_some_and(|a| a == "-n");
-    let names: Vec<&String> = args
-        .iter()
-        .filter(|a| !matches!(a.as_str(), "-n" | "-p" | "--"))
-        .collect();
+    let names: Vec<&String> = args.iter().filter(|a| !matches!(a.as_str(), "-n" | "-p" | "--")).collect();
     if names.is_empty() {
         for name in &sh.env.exported {
             match sh.env.var(name) {
                 Some(v) => {
                     let quoted: String = v
                         .chars()
-                        .flat_map(|c| {
-                            ['\\', c]
-                                .into_iter()
-                                .skip(usize::from(!matches!(c, '"' | '\\' | '$' | '`')))
-                        })
+                        .flat_map(|c| ['\\', c].into_iter().skip(usize::from(!matches!(c, '"' | '\\' | '$' | '`'))))
                         .collect();
                     out.out(&format!("declare -x {name}=\"{quoted}\"\n"));
                 }
@@ -132,10 +116,7 @@ fn export(sh: &mut Shell<'_>, args: &[String], out: &mut Output) -> i32 {
 fn unset(sh: &mut Shell<'_>, args: &[String], out: &mut Output) -> i32 {
     let strict = args.first().is_some_and(|a| a == "-v");
     let mut status = 0;
-    for name in args
-        .iter()
-        .filter(|a| !matches!(a.as_str(), "-v" | "-f" | "--"))
-    {
+    for name in args.iter().filter(|a| !matches!(a.as_str(), "-v" | "-f" | "--")) {
         if is_name(name) {
             sh.env.unset_var(name);
         } else if strict {
@@ -148,10 +129,7 @@ fn unset(sh: &mut Shell<'_>, args: &[String], out: &mut Output) -> i32 {
 
 /// `cd [DIR|-]`: only updates `PWD`/`OLDPWD` (directories are not modelled).
 fn cd(sh: &mut Shell<'_>, args: &[String], out: &mut Output) -> i32 {
-    let target = match args
-        .iter()
-        .find(|a| !matches!(a.as_str(), "-L" | "-P" | "--"))
-    {
+    let target = match args.iter().find(|a| !matches!(a.as_str(), "-L" | "-P" | "--")) {
         None => sh.env.home().to_owned(),
         Some(dash) if dash == "-" => match sh.env.var("OLDPWD") {
             Some(old) => {
@@ -181,11 +159,7 @@ fn cd(sh: &mut Shell<'_>, args: &[String], out: &mut Output) -> i32 {
 /// `read [-r] [NAME...]`: takes one line of the command's stdin.
 fn read(sh: &mut Shell<'_>, args: &[String], out: &mut Output) -> i32 {
     let raw = args.iter().any(|a| a == "-r");
-    let mut names: Vec<&str> = args
-        .iter()
-        .map(String::as_str)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    let mut names: Vec<&str> = args.iter().map(String::as_str).filter(|a| !a.starts_with('-')).collect();
     if let Some(bad) = names.iter().find(|n| !is_name(n)) {
         out.err(&format!("bash: read: `{bad}': not a valid identifier\n"));
         return 1;
@@ -229,43 +203,22 @@ mod tests {
         let (out, env) = run("exit 300; echo no", &mut FakeHost::default());
         assert_eq!((out.text(), env.exit_requested), (String::new(), Some(44)));
         let (out, env) = run("exit foo", &mut FakeHost::default());
-        assert_eq!(
-            (out.text(), env.exit_requested),
-            (
-                "bash: exit: foo: numeric argument required\n".into(),
-                Some(2)
-            )
-        );
+        assert_eq!((out.text(), env.exit_requested), ("bash: exit: foo: numeric argument required\n".into(), Some(2)));
         assert_eq!(sh("(exit 3); echo $?"), "3\n");
-        assert_eq!(
-            sh("export 1a=b; echo $?"),
-            "bash: export: `1a=b': not a valid identifier\n1\n"
-        );
+        assert_eq!(sh("export 1a=b; echo $?"), "bash: export: `1a=b': not a valid identifier\n1\n");
         assert_eq!(sh("export X; export Y=\"a b\"; export -p"), "declare -x HOME=\"/root\"\ndeclare -x PWD=\"/root\"\ndeclare -x USER=\"root\"\ndeclare -x X\ndeclare -x Y=\"a b\"\n");
         assert_eq!(
             sh("A=1; unset A; echo \"[$A]\"; unset 1a; unset -v 1a"),
             "[]\nbash: unset: `1a': not a valid identifier\n"
         );
-        assert_eq!(
-            sh("cd /tmp/../etc; pwd; cd; pwd; cd -; echo $OLDPWD"),
-            "/etc\n/root\n/etc\n/root\n"
-        );
+        assert_eq!(sh("cd /tmp/../etc; pwd; cd; pwd; cd -; echo $OLDPWD"), "/etc\n/root\n/etc\n/root\n");
     }
 
     #[test]
     fn loops_break_continue_read() {
-        assert_eq!(
-            sh("break; echo $?"),
-            "bash: break: only meaningful in a `for', `while', or `until' loop\n0\n"
-        );
+        assert_eq!(sh("break; echo $?"), "bash: break: only meaningful in a `for', `while', or `until' loop\n0\n");
         assert_eq!(sh("for i in 1 2 3; do for j in a b; do [ $j = b ] && continue 2; [ $i = 3 ] && break 2; echo $i$j; done; done"), "1a\n2a\n");
-        assert_eq!(
-            sh("printf 'a b c\\nd\\n' | while read x y; do echo \"[$x][$y]\"; done"),
-            "[a][b c]\n[d][]\n"
-        );
-        assert_eq!(
-            sh("read -r a b <<< '1 2 3'; echo \"[$a][$b]\""),
-            "[1][2 3]\n"
-        );
+        assert_eq!(sh("printf 'a b c\\nd\\n' | while read x y; do echo \"[$x][$y]\"; done"), "[a][b c]\n[d][]\n");
+        assert_eq!(sh("read -r a b <<< '1 2 3'; echo \"[$a][$b]\""), "[1][2 3]\n");
     }
 }

@@ -11,10 +11,7 @@ impl Shell<'_> {
         match compound {
             CompoundCommand::BraceGroup(list) => self.list(list, out),
             CompoundCommand::Subshell(list) => self.subshell(out, |sh, o| sh.list(list, o)),
-            CompoundCommand::If {
-                branches,
-                otherwise,
-            } => {
+            CompoundCommand::If { branches, otherwise } => {
                 for (condition, body) in branches {
                     if self.list(condition, out)? == 0 {
                         return self.list(body, out);
@@ -25,11 +22,7 @@ impl Shell<'_> {
                     None => Ok(0),
                 }
             }
-            CompoundCommand::For {
-                variable,
-                values,
-                body,
-            } => {
+            CompoundCommand::For { variable, values, body } => {
                 let mut items = Vec::new();
                 for word in values {
                     items.extend(expand::fields(self, word, out)?);
@@ -46,11 +39,7 @@ impl Shell<'_> {
                     Ok(status)
                 })
             }
-            CompoundCommand::While {
-                until,
-                condition,
-                body,
-            } => {
+            CompoundCommand::While { until, condition, body } => {
                 let name = if *until { "until" } else { "while" };
                 self.looped(|sh| {
                     let mut status = 0;
@@ -78,10 +67,7 @@ impl Shell<'_> {
                 let value = arith::command(self, text, out)?;
                 Ok(value.map_or(1, |v| i32::from(v == 0)))
             }
-            CompoundCommand::ArithmeticFor {
-                parts: [init, condition, update],
-                body,
-            } => self.looped(|sh| {
+            CompoundCommand::ArithmeticFor { parts: [init, condition, update], body } => self.looped(|sh| {
                 // A blank expression counts as 1 (a `for ((;;))` runs forever).
                 let eval = |sh: &mut Shell<'_>, text: &str, o: &mut Output| {
                     if text.trim().is_empty() {
@@ -136,8 +122,6 @@ impl Shell<'_> {
 }
 
 fn loop_cap(name: &str, out: &mut Output) -> i32 {
-    out.err(&format!(
-        "bash: {name}: loop stopped after {MAX_LOOP_ITERATIONS} iterations\n"
-    ));
+    out.err(&format!("bash: {name}: loop stopped after {MAX_LOOP_ITERATIONS} iterations\n"));
     1
 }

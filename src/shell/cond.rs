@@ -96,22 +96,7 @@ fn primary(sh: &Shell<'_>, args: &[&str], pos: &mut usize) -> Result<bool, Strin
 }
 
 fn binary_op(op: &str) -> bool {
-    matches!(
-        op,
-        "=" | "=="
-            | "!="
-            | "<"
-            | ">"
-            | "-eq"
-            | "-ne"
-            | "-lt"
-            | "-le"
-            | "-gt"
-            | "-ge"
-            | "-nt"
-            | "-ot"
-            | "-ef"
-    )
+    matches!(op, "=" | "==" | "!=" | "<" | ">" | "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" | "-nt" | "-ot" | "-ef")
 }
 
 /// A unary test; `None` when `op` is not a unary operator.
@@ -119,10 +104,7 @@ fn unary(sh: &Shell<'_>, op: &str, arg: &str) -> Option<bool> {
     let env = &*sh.env;
     let dir = |p: &str| {
         let p = env.resolve_path(p);
-        p == "/"
-            || p == env.cwd()
-            || p == env.home()
-            || env.files().any(|(f, _)| f.starts_with(&format!("{p}/")))
+        p == "/" || p == env.cwd() || p == env.home() || env.files().any(|(f, _)| f.starts_with(&format!("{p}/")))
     };
     Some(match op {
         "-z" => arg.is_empty(),
@@ -132,18 +114,13 @@ fn unary(sh: &Shell<'_>, op: &str, arg: &str) -> Option<bool> {
         "-s" => env.file(arg).is_some_and(|c| !c.is_empty()),
         "-d" => dir(arg),
         "-v" => env.var(arg).is_some(),
-        "-x" | "-h" | "-L" | "-p" | "-S" | "-b" | "-c" | "-g" | "-u" | "-k" | "-t" | "-O"
-        | "-G" | "-N" => false,
+        "-x" | "-h" | "-L" | "-p" | "-S" | "-b" | "-c" | "-g" | "-u" | "-k" | "-t" | "-O" | "-G" | "-N" => false,
         _ => return None,
     })
 }
 
 fn binary(l: &str, op: &str, r: &str) -> Result<bool, String> {
-    let int = |s: &str| {
-        s.trim()
-            .parse::<i64>()
-            .map_err(|_| format!("{s}: integer expression expected"))
-    };
+    let int = |s: &str| s.trim().parse::<i64>().map_err(|_| format!("{s}: integer expression expected"));
     Ok(match op {
         "=" | "==" => l == r,
         "!=" => l != r,
@@ -246,19 +223,16 @@ mod tests {
                       [ a = b -o 1 -eq 1 ] && echo 5; [ -n ] && echo 6; [ \\( x != y \\) ] && echo 7; [ -f none ] || echo 8";
         assert_eq!(sh(script), "1\n2\n3\n4\n5\n6\n7\n8\n");
         assert_eq!(sh("[ a = a; echo $?"), "bash: [: missing `]'\n2\n");
-        assert_eq!(
-            sh("[ x -lt 1 ]; echo $?"),
-            "bash: [: x: integer expression expected\n2\n"
-        );
-        assert_eq!(
-            sh("echo hi > f.txt; [ -f f.txt ] && [ -s f.txt ] && [ -d / ] && echo files"),
-            "files\n"
-        );
+        assert_eq!(sh("[ x -lt 1 ]; echo $?"), "bash: [: x: integer expression expected\n2\n");
+        assert_eq!(sh("echo hi > f.txt; [ -f f.txt ] && [ -s f.txt ] && [ -d / ] && echo files"), "files\n");
     }
 
     #[test]
     fn extended_test_and_case() {
-        assert_eq!(sh("x=web-0; [[ $x == web-* && -n $x ]] && echo m; [[ $x != web-? ]] || echo n; [[ 3 -gt 2 ]] && echo g"), "m\nn\ng\n");
+        assert_eq!(
+            sh("x=web-0; [[ $x == web-* && -n $x ]] && echo m; [[ $x != web-? ]] || echo n; [[ 3 -gt 2 ]] && echo g"),
+            "m\nn\ng\n"
+        );
         assert_eq!(
             sh("[[ a =~ a ]]; echo $?"),
             "bash: [[: =~ (regular expressions) is not supported in this shell\n2\n"

@@ -58,8 +58,12 @@ impl Dialect {
         let missing = why == "No such file or directory";
         match self {
             Dialect::Bash => (format!("bash: {path}: {why}\n"), 1),
-            Dialect::Dash => (format!("sh: 1: cannot create {path}: {}\n", if missing { "Directory nonexistent" } else { why }), 2),
-            Dialect::Ash => (format!("sh: can't create {path}: {}\n", if missing { "nonexistent directory" } else { why }), 2),
+            Dialect::Dash => {
+                (format!("sh: 1: cannot create {path}: {}\n", if missing { "Directory nonexistent" } else { why }), 2)
+            }
+            Dialect::Ash => {
+                (format!("sh: can't create {path}: {}\n", if missing { "nonexistent directory" } else { why }), 2)
+            }
             Dialect::Zsh => (format!("zsh: {}: {path}\n", zsh_words(why)), 1),
         }
     }
@@ -84,11 +88,7 @@ impl Env {
     /// An environment with `HOME=/root`, `PWD=/root` and `USER=root`, all exported.
     pub fn new() -> Self {
         let mut env = Self::default();
-        for (name, value) in [
-            ("HOME", DEFAULT_HOME),
-            ("PWD", DEFAULT_HOME),
-            ("USER", "root"),
-        ] {
+        for (name, value) in [("HOME", DEFAULT_HOME), ("PWD", DEFAULT_HOME), ("USER", "root")] {
             env.set_var(name, value);
             env.exported.insert(name.to_owned());
         }
@@ -113,10 +113,7 @@ impl Env {
 
     /// The exported variables that are set, as a child process would see them.
     pub fn exported_vars(&self) -> VecMap<String, String> {
-        self.exported
-            .iter()
-            .filter_map(|name| Some((name.clone(), self.vars.get(name)?.clone())))
-            .collect()
+        self.exported.iter().filter_map(|name| Some((name.clone(), self.vars.get(name)?.clone()))).collect()
     }
 
     /// `$HOME`, or `/root` when unset.
@@ -152,7 +149,10 @@ impl Env {
     /// [`Env::is_dir`] with the directories kept elsewhere (a container's).
     pub fn is_dir_among(&self, dirs: &VecSet<String>, path: &str) -> bool {
         let prefix = format!("{}/", path.trim_end_matches('/'));
-        path == "/" || dirs.contains(path) || self.files.keys().any(|f| f.starts_with(&prefix)) || dirs.iter().any(|d| d.starts_with(&prefix))
+        path == "/"
+            || dirs.contains(path)
+            || self.files.keys().any(|f| f.starts_with(&prefix))
+            || dirs.iter().any(|d| d.starts_with(&prefix))
     }
 
     pub fn cwd(&self) -> &str {
@@ -164,11 +164,7 @@ impl Env {
 
     /// Makes `path` absolute (relative to [`Env::cwd`]) and removes `.`/`..`/`//`.
     pub fn resolve_path(&self, path: &str) -> String {
-        let joined = if path.starts_with('/') {
-            path.to_owned()
-        } else {
-            format!("{}/{path}", self.cwd())
-        };
+        let joined = if path.starts_with('/') { path.to_owned() } else { format!("{}/{path}", self.cwd()) };
         let mut parts: Vec<&str> = Vec::new();
         for part in joined.split('/') {
             match part {

@@ -1,9 +1,7 @@
 //! Running a parsed line: lists, `&&`/`||`, pipelines, compound commands and
 //! simple commands (builtins first, then the host).
 
-use super::syntax::{
-    split_assignment, AndOr, AndOrList, Command, CompoundList, Pipeline, SimpleCommand,
-};
+use super::syntax::{split_assignment, AndOr, AndOrList, Command, CompoundList, Pipeline, SimpleCommand};
 
 use super::parse::Parsed;
 use super::{builtins, expand};
@@ -44,15 +42,7 @@ pub struct Shell<'a> {
 impl<'a> Shell<'a> {
     /// An interpreter over `env` calling `host`.
     pub fn new(env: &'a mut Env, host: &'a mut dyn Host) -> Self {
-        Shell {
-            env,
-            host,
-            stdin: None,
-            loop_depth: 0,
-            subst_status: None,
-            commands_left: MAX_COMMANDS,
-            depth: 0,
-        }
+        Shell { env, host, stdin: None, loop_depth: 0, subst_status: None, commands_left: MAX_COMMANDS, depth: 0 }
     }
 
     /// Whether `path` (absolute) is a directory, if the host keeps directories.
@@ -160,9 +150,7 @@ impl<'a> Shell<'a> {
     fn command(&mut self, command: &Command, out: &mut Output) -> Status {
         match command {
             Command::Simple(simple) => self.simple(simple, out),
-            Command::Compound(compound, redirects) => {
-                self.redirected(redirects, out, |sh, o| sh.compound(compound, o))
-            }
+            Command::Compound(compound, redirects) => self.redirected(redirects, out, |sh, o| sh.compound(compound, o)),
             Command::Unsupported(what) => unsupported(out, what),
         }
     }
@@ -194,13 +182,7 @@ impl<'a> Shell<'a> {
         // `VAR=x cmd`: visible (and exported) for this command only.
         let saved: Vec<_> = values
             .iter()
-            .map(|(n, _)| {
-                (
-                    n.clone(),
-                    self.env.vars.get(n).cloned(),
-                    self.env.exported.contains(n),
-                )
-            })
+            .map(|(n, _)| (n.clone(), self.env.vars.get(n).cloned(), self.env.exported.contains(n)))
             .collect();
         for (name, value) in &values {
             self.env.set_var(name, value);
@@ -225,18 +207,12 @@ impl<'a> Shell<'a> {
             return result;
         }
         let stdin = self.stdin.clone();
-        Ok(self
-            .host
-            .run_with_env(argv, stdin.as_deref(), self.env, out))
+        Ok(self.host.run_with_env(argv, stdin.as_deref(), self.env, out))
     }
 
     /// Runs `f` in a subshell: variable changes are undone afterwards (files are
     /// shared) and `exit`, `break` and errors end only the subshell.
-    pub fn subshell(
-        &mut self,
-        out: &mut Output,
-        f: impl FnOnce(&mut Self, &mut Output) -> Status,
-    ) -> Status {
+    pub fn subshell(&mut self, out: &mut Output, f: impl FnOnce(&mut Self, &mut Output) -> Status) -> Status {
         if self.depth >= super::parse::MAX_NESTING {
             out.err("bash: maximum subshell nesting level exceeded\n");
             return Ok(1);
@@ -264,9 +240,7 @@ impl<'a> Shell<'a> {
         }
         self.commands_left -= 1;
         if self.commands_left == 0 {
-            out.err(&format!(
-                "bash: line stopped after {MAX_COMMANDS} commands\n"
-            ));
+            out.err(&format!("bash: line stopped after {MAX_COMMANDS} commands\n"));
             return Err(Flow::Abort(1));
         }
         Ok(())

@@ -167,11 +167,7 @@ pub fn single(sh: &mut Shell<'_>, text: &str, out: &mut Output) -> Result<String
 }
 
 /// Expands `NAME=value` (or `NAME+=value`) to the name and its new value.
-pub fn assignment(
-    sh: &mut Shell<'_>,
-    a: &Assignment,
-    out: &mut Output,
-) -> Result<(String, String), Flow> {
+pub fn assignment(sh: &mut Shell<'_>, a: &Assignment, out: &mut Output) -> Result<(String, String), Flow> {
     let mut value = match &a.value {
         AssignmentValue::Scalar(w) => single(sh, w, out)?,
         // Arrays are not modelled: `a=(x y)` stores the elements joined by spaces.
@@ -212,13 +208,7 @@ fn bad(text: &str, out: &mut Output) -> Flow {
     fail(out, &format!("{text}: bad substitution"))
 }
 
-fn expand_text(
-    sh: &mut Shell<'_>,
-    text: &str,
-    split: bool,
-    acc: &mut Fields,
-    out: &mut Output,
-) -> Result<(), Flow> {
+fn expand_text(sh: &mut Shell<'_>, text: &str, split: bool, acc: &mut Fields, out: &mut Output) -> Result<(), Flow> {
     let rest = match tilde_prefix(sh, text) {
         Some((home, rest)) => {
             acc.literal(&home);
@@ -319,10 +309,7 @@ mod tests {
     #[test]
     fn command_substitution_strips_newlines_and_keeps_vars_local() {
         let mut host = FakeHost::default();
-        let (out, env) = run(
-            r#"a=1; x="$(printf 'l1\n\n\n'; a=2)"; echo "[$x]" $a `echo b\`echo c\``"#,
-            &mut host,
-        );
+        let (out, env) = run(r#"a=1; x="$(printf 'l1\n\n\n'; a=2)"; echo "[$x]" $a `echo b\`echo c\``"#, &mut host);
         assert_eq!(out.stdout(), "[l1] 1 bc\n");
         assert_eq!(env.var("x"), Some("l1"));
     }

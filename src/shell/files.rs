@@ -37,7 +37,8 @@ pub fn forget_tree(dirs: &mut VecSet<String>, path: &str) {
 pub fn run(name: &str, argv: &[String], env: &mut Env, tree: &mut dyn Tree, out: &mut Output) -> Option<i32> {
     let args: Vec<&str> = argv.iter().skip(1).map(String::as_str).collect();
     let files: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-') || *a == "-").collect();
-    let flags: String = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| a.trim_start_matches('-')).collect();
+    let flags: String =
+        args.iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| a.trim_start_matches('-')).collect();
     Some(match name {
         "ls" => ls(&files, &flags, env, tree, out),
         "mkdir" => mkdir(&files, &flags, env, tree, out),
@@ -108,7 +109,11 @@ fn mkdir(files: &[&str], flags: &str, env: &Env, tree: &mut dyn Tree, out: &mut 
         let parent = p.rsplit_once('/').map(|(a, _)| a).filter(|a| !a.is_empty()).unwrap_or("/");
         if !is_dir(env, tree, parent) {
             if !flags.contains('p') {
-                out.err(&if tree.busybox() { format!("mkdir: can't create directory '{f}': No such file or directory\n") } else { format!("mkdir: cannot create directory '{f}': No such file or directory\n") });
+                out.err(&if tree.busybox() {
+                    format!("mkdir: can't create directory '{f}': No such file or directory\n")
+                } else {
+                    format!("mkdir: cannot create directory '{f}': No such file or directory\n")
+                });
                 code = 1;
                 continue;
             }
@@ -140,7 +145,8 @@ fn rm(files: &[&str], flags: &str, env: &mut Env, tree: &mut dyn Tree, out: &mut
         } else if is_dir(env, tree, &p) {
             if flags.contains('r') || flags.contains('R') {
                 let prefix = format!("{p}/");
-                let inner: Vec<String> = env.files().filter(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.to_string()).collect();
+                let inner: Vec<String> =
+                    env.files().filter(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.to_string()).collect();
                 for k in &inner {
                     env.remove_file(k);
                 }
@@ -150,7 +156,11 @@ fn rm(files: &[&str], flags: &str, env: &mut Env, tree: &mut dyn Tree, out: &mut
                 code = 1;
             }
         } else if !flags.contains('f') {
-            out.err(&if tree.busybox() { format!("rm: can't remove '{f}': No such file or directory\n") } else { format!("rm: cannot remove '{f}': No such file or directory\n") });
+            out.err(&if tree.busybox() {
+                format!("rm: can't remove '{f}': No such file or directory\n")
+            } else {
+                format!("rm: cannot remove '{f}': No such file or directory\n")
+            });
             code = 1;
         }
     }

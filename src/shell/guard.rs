@@ -80,10 +80,7 @@ pub fn scan_line(line: &str) -> Result<(), SyntaxError> {
             ')' if matches!(top, Some('(' | 's' | 'a' | 'A')) => {
                 stack.pop();
                 // No shift is accepted after a `)` closes inside arithmetic.
-                stack
-                    .iter_mut()
-                    .filter(|k| **k == 'a')
-                    .for_each(|k| *k = 'A');
+                stack.iter_mut().filter(|k| **k == 'a').for_each(|k| *k = 'A');
             }
             '}' if top == Some('p') => {
                 stack.pop();
@@ -98,12 +95,8 @@ pub fn scan_line(line: &str) -> Result<(), SyntaxError> {
                 let arithmetic = stack.iter().filter(|k| matches!(k, 'a' | 'b')).count();
                 if stack.iter().all(|&k| k == '(') {
                     check_here_tag(&chars[i..])?;
-                } else if arithmetic != 1
-                    || !stack.iter().all(|k| matches!(k, 'a' | 'b' | '(' | '"'))
-                {
-                    return Err(SyntaxError::Unsupported(
-                        "`<<' inside a substitution or nested arithmetic",
-                    ));
+                } else if arithmetic != 1 || !stack.iter().all(|k| matches!(k, 'a' | 'b' | '(' | '"')) {
+                    return Err(SyntaxError::Unsupported("`<<' inside a substitution or nested arithmetic"));
                 }
             }
             _ => {}
@@ -150,35 +143,15 @@ fn push_arithmetic(stack: &mut Vec<char>, kind: char) {
 /// expansions.
 fn check_here_tag(rest: &[char]) -> Result<(), SyntaxError> {
     let rest = rest.strip_prefix(&['-']).unwrap_or(rest);
-    let start = rest
-        .iter()
-        .position(|c| !matches!(c, ' ' | '\t'))
-        .unwrap_or(rest.len());
+    let start = rest.iter().position(|c| !matches!(c, ' ' | '\t')).unwrap_or(rest.len());
     let word: String = rest[start..]
         .iter()
-        .take_while(|c| {
-            !matches!(
-                c,
-                ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')'
-            )
-        })
+        .take_while(|c| !matches!(c, ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')'))
         .collect();
     if word.is_empty() {
-        let op: String = rest[start..]
-            .iter()
-            .take(2)
-            .take_while(|c| !matches!(c, ' ' | '\t'))
-            .collect();
-        let op = if op.starts_with(['\n']) || op.is_empty() {
-            "newline".to_owned()
-        } else {
-            op
-        };
-        let op = if op.len() == 2
-            && !matches!(
-                op.as_str(),
-                ";;" | "&&" | "||" | ">>" | "<<" | ">&" | "<&" | "&>"
-            ) {
+        let op: String = rest[start..].iter().take(2).take_while(|c| !matches!(c, ' ' | '\t')).collect();
+        let op = if op.starts_with(['\n']) || op.is_empty() { "newline".to_owned() } else { op };
+        let op = if op.len() == 2 && !matches!(op.as_str(), ";;" | "&&" | "||" | ">>" | "<<" | ">&" | "<&" | "&>") {
             op[..1].to_owned()
         } else {
             op
@@ -186,9 +159,7 @@ fn check_here_tag(rest: &[char]) -> Result<(), SyntaxError> {
         return Err(SyntaxError::UnexpectedToken(op));
     }
     if word.contains(['$', '`']) {
-        return Err(SyntaxError::Unsupported(
-            "a here-document delimiter with expansions",
-        ));
+        return Err(SyntaxError::Unsupported("a here-document delimiter with expansions"));
     }
     Ok(())
 }
@@ -207,15 +178,9 @@ mod tests {
         let nested = "`<<' inside a substitution or nested arithmetic";
         // Each of these panicked or exhausted memory inside brush-parser 0.4.
         assert_eq!(check("${${if<<ifif}"), unsupported(nested));
-        assert_eq!(
-            check("<<-$(( )) $("),
-            unsupported("a here-document delimiter with expansions")
-        );
+        assert_eq!(check("<<-$(( )) $("), unsupported("a here-document delimiter with expansions"));
         assert_eq!(check("do<<\"\" [[$["), Err(SyntaxError::Unmatched(']')));
-        assert_eq!(
-            check("EOF<<-\\))then\\\n{$(("),
-            Err(SyntaxError::Unmatched(')'))
-        );
+        assert_eq!(check("EOF<<-\\))then\\\n{$(("), Err(SyntaxError::Unmatched(')')));
         assert_eq!(check("echo $(( $((1)) << 2 ))"), unsupported(nested));
         // Found by examples/fuzz.rs: the tokenizer's view of quotes and `))` differs.
         for garbage in [
@@ -225,14 +190,8 @@ mod tests {
         ] {
             assert!(check(garbage).is_err(), "{garbage:?}");
         }
-        assert_eq!(
-            check("a <<"),
-            Err(SyntaxError::UnexpectedToken("newline".into()))
-        );
-        assert_eq!(
-            check("a << ;"),
-            Err(SyntaxError::UnexpectedToken(";".into()))
-        );
+        assert_eq!(check("a <<"), Err(SyntaxError::UnexpectedToken("newline".into())));
+        assert_eq!(check("a << ;"), Err(SyntaxError::UnexpectedToken(";".into())));
         assert!(check("echo hi 99999999999999999999>x").is_ok());
     }
 

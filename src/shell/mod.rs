@@ -108,11 +108,7 @@ impl Output {
     }
 
     fn collect(&self, stream: Stream) -> String {
-        self.chunks
-            .iter()
-            .filter(|(s, _)| *s == stream)
-            .map(|(_, t)| t.as_str())
-            .collect()
+        self.chunks.iter().filter(|(s, _)| *s == stream).map(|(_, t)| t.as_str()).collect()
     }
 }
 
@@ -128,13 +124,7 @@ pub trait Host {
     /// the call, see [`Env::exported_vars`]) and its in-memory files ([`Env::file`],
     /// [`Env::write_file`]). The shell always calls this method; the default
     /// implementation ignores `env` and calls [`Host::run`].
-    fn run_with_env(
-        &mut self,
-        argv: &[String],
-        stdin: Option<&str>,
-        env: &mut Env,
-        out: &mut Output,
-    ) -> i32 {
+    fn run_with_env(&mut self, argv: &[String], stdin: Option<&str>, env: &mut Env, out: &mut Output) -> i32 {
         let _ = env;
         self.run(argv, stdin, out)
     }

@@ -14,40 +14,22 @@ pub use super::syntax::is_name;
 pub const SHELL_PID: &str = "4242";
 
 /// Expands one parameter expression; `raw` is its source text (for messages).
-pub fn expand(
-    sh: &mut Shell<'_>,
-    expr: &ParamExpr,
-    raw: &str,
-    out: &mut Output,
-) -> Result<String, Flow> {
+pub fn expand(sh: &mut Shell<'_>, expr: &ParamExpr, raw: &str, out: &mut Output) -> Result<String, Flow> {
     let value = match &expr.op {
         ParamOp::Names(prefix) => {
-            let names: Vec<&str> = sh
-                .env
-                .vars
-                .keys()
-                .map(String::as_str)
-                .filter(|n| n.starts_with(prefix.as_str()))
-                .collect();
+            let names: Vec<&str> =
+                sh.env.vars.keys().map(String::as_str).filter(|n| n.starts_with(prefix.as_str())).collect();
             return Ok(names.join(" "));
         }
         ParamOp::Keys(name) => {
-            return Ok(if sh.env.var(name).is_some() {
-                "0".into()
-            } else {
-                String::new()
-            });
+            return Ok(if sh.env.var(name).is_some() { "0".into() } else { String::new() });
         }
         _ => lookup(sh, &expr.param, expr.indirect, out)?,
     };
     let v = value.clone().unwrap_or_default();
     Ok(match &expr.op {
         ParamOp::Test { colon, op, word } => {
-            let missing = if *colon {
-                v.is_empty()
-            } else {
-                value.is_none()
-            };
+            let missing = if *colon { v.is_empty() } else { value.is_none() };
             match op {
                 '+' if missing => String::new(),
                 '+' => single(sh, word, out)?,
@@ -55,10 +37,7 @@ pub fn expand(
                 '-' => single(sh, word, out)?,
                 '=' => {
                     let Parameter::Named(name) = &expr.param else {
-                        return Err(fail(
-                            out,
-                            &format!("{}: cannot assign in this way", name_of(&expr.param)),
-                        ));
+                        return Err(fail(out, &format!("{}: cannot assign in this way", name_of(&expr.param))));
                     };
                     let new = single(sh, word, out)?;
                     sh.env.set_var(name, &new);
@@ -67,23 +46,16 @@ pub fn expand(
                 _ => {
                     let mut msg = single(sh, word, out)?;
                     if msg.is_empty() {
-                        msg = if *colon {
-                            "parameter null or not set".into()
-                        } else {
-                            "parameter not set".into()
-                        };
+                        msg = if *colon { "parameter null or not set".into() } else { "parameter not set".into() };
                     }
                     return Err(fail(out, &format!("{}: {msg}", name_of(&expr.param))));
                 }
             }
         }
         ParamOp::Length => v.chars().count().to_string(),
-        ParamOp::Strip {
-            suffix,
-            longest,
-            pattern,
-        } => strip(&v, &single(sh, pattern, out)?, *suffix, *longest)
-            .map_err(|_| costly(raw, out))?,
+        ParamOp::Strip { suffix, longest, pattern } => {
+            strip(&v, &single(sh, pattern, out)?, *suffix, *longest).map_err(|_| costly(raw, out))?
+        }
         ParamOp::Substring { offset, length } => {
             let chars: Vec<char> = v.chars().collect();
             let len = i64::try_from(chars.len()).unwrap_or(i64::MAX);
@@ -102,15 +74,8 @@ pub fn expand(
                     l => start.saturating_add(l).min(len),
                 },
             };
-            let (start, end) = (
-                usize::try_from(start).unwrap_or(0),
-                usize::try_from(end).unwrap_or(0),
-            );
-            chars
-                .get(start..end.max(start))
-                .unwrap_or_default()
-                .iter()
-                .collect()
+            let (start, end) = (usize::try_from(start).unwrap_or(0), usize::try_from(end).unwrap_or(0));
+            chars.get(start..end.max(start)).unwrap_or_default().iter().collect()
         }
         ParamOp::Transform(op) => match op {
             'U' => v.to_ascii_uppercase(),
@@ -123,11 +88,7 @@ pub fn expand(
         ParamOp::Case { upper, all: false } => first_char(&v, *upper),
         ParamOp::Case { upper: true, .. } => v.to_ascii_uppercase(),
         ParamOp::Case { upper: false, .. } => v.to_ascii_lowercase(),
-        ParamOp::Replace {
-            kind,
-            pattern,
-            replacement,
-        } => {
+        ParamOp::Replace { kind, pattern, replacement } => {
             let pattern = single(sh, pattern, out)?;
             let replacement = single(sh, replacement, out)?;
             replace(&v, &pattern, &replacement, kind).map_err(|_| costly(raw, out))?
@@ -137,12 +98,7 @@ pub fn expand(
 }
 
 /// The value of a parameter (`None` when unset), following `${!name}` indirection.
-fn lookup(
-    sh: &Shell<'_>,
-    parameter: &Parameter,
-    indirect: bool,
-    out: &mut Output,
-) -> Result<Option<String>, Flow> {
+fn lookup(sh: &Shell<'_>, parameter: &Parameter, indirect: bool, out: &mut Output) -> Result<Option<String>, Flow> {
     let value = match parameter {
         Parameter::Positional(_) => None,
         Parameter::Special(special) => match special {
@@ -164,18 +120,12 @@ fn lookup(
     }
     match value {
         Some(target) if is_name(&target) => Ok(sh.env.var(&target).map(str::to_owned)),
-        _ => Err(fail(
-            out,
-            &format!("{}: invalid indirect expansion", name_of(parameter)),
-        )),
+        _ => Err(fail(out, &format!("{}: invalid indirect expansion", name_of(parameter)))),
     }
 }
 
 fn costly(raw: &str, out: &mut Output) -> Flow {
-    fail(
-        out,
-        &format!("{raw}: pattern matching too costly for this shell"),
-    )
+    fail(out, &format!("{raw}: pattern matching too costly for this shell"))
 }
 
 fn name_of(parameter: &Parameter) -> String {
@@ -211,10 +161,7 @@ mod tests {
             echo("echo ${u:-d} ${u-x} ${e:-y}; e=; echo ${e-z}. ${u:=set} $u ${u:+alt}"),
             "d x y\n. set set alt\n"
         );
-        assert_eq!(
-            echo("echo ${x:?}; echo after"),
-            "bash: x: parameter null or not set\n"
-        );
+        assert_eq!(echo("echo ${x:?}; echo after"), "bash: x: parameter null or not set\n");
         assert_eq!(echo("echo ${x?}"), "bash: x: parameter not set\n");
         assert_eq!(echo("echo ${x:?custom $HOME}"), "bash: x: custom /root\n");
         assert_eq!(echo("echo ${!x}"), "bash: x: invalid indirect expansion\n");
@@ -224,17 +171,11 @@ mod tests {
     #[test]
     fn patterns_and_substrings() {
         let s = "f=pod/web-0.yaml; echo ${f%.*} ${f%%/*} ${f#*/} ${f##*[/-]} ${#f} ${f:4:5} ${f: -4} ${f:4:-5}";
-        assert_eq!(
-            echo(s),
-            "pod/web-0 pod web-0.yaml 0.yaml 14 web-0 yaml web-0\n"
-        );
+        assert_eq!(echo(s), "pod/web-0 pod web-0.yaml 0.yaml 14 web-0 yaml web-0\n");
         assert_eq!(
             echo("v=a.b.c; echo ${v/./-} ${v//./-} ${v/#a/x} ${v/%c/y} ${v//[ab]/}"),
             "a-b.c a-b-c x.b.c a.b.y ..c\n"
         );
-        assert_eq!(
-            echo("v=hello; echo ${v^} ${v^^} ${v@Q} ${v:10}."),
-            "Hello HELLO 'hello' .\n"
-        );
+        assert_eq!(echo("v=hello; echo ${v^} ${v^^} ${v@Q} ${v:10}."), "Hello HELLO 'hello' .\n");
     }
 }

@@ -89,30 +89,12 @@ mod tests {
             ("{ echo; ", eof.into()),
             ("for i in", eof.into()),
             ("while", eof.into()),
-            (
-                "echo 'abc",
-                "unexpected EOF while looking for matching `''".into(),
-            ),
-            (
-                "echo \"abc",
-                "unexpected EOF while looking for matching `\"'".into(),
-            ),
-            (
-                "echo `a",
-                "unexpected EOF while looking for matching ``'".into(),
-            ),
-            (
-                "echo $(echo",
-                "unexpected EOF while looking for matching `)'".into(),
-            ),
-            (
-                "echo $((1+",
-                "unexpected EOF while looking for matching `)'".into(),
-            ),
-            (
-                "echo ${a",
-                "unexpected EOF while looking for matching `}'".into(),
-            ),
+            ("echo 'abc", "unexpected EOF while looking for matching `''".into()),
+            ("echo \"abc", "unexpected EOF while looking for matching `\"'".into()),
+            ("echo `a", "unexpected EOF while looking for matching ``'".into()),
+            ("echo $(echo", "unexpected EOF while looking for matching `)'".into()),
+            ("echo $((1+", "unexpected EOF while looking for matching `)'".into()),
+            ("echo ${a", "unexpected EOF while looking for matching `}'".into()),
         ];
         for (line, want) in cases {
             assert_eq!(err(line), want, "line: {line}");
@@ -158,14 +140,8 @@ mod tests {
     #[test]
     fn split_words_removes_quotes_only() {
         let w = split_words(r#"kubectl exec "web-$i" -- sh -c 'echo a b' a\ b | x"#).unwrap();
-        assert_eq!(
-            w,
-            ["kubectl", "exec", "web-$i", "--", "sh", "-c", "echo a b", "a b", "|", "x"]
-        );
-        assert_eq!(
-            split_words("a 'b").unwrap_err(),
-            "unexpected EOF while looking for matching `''"
-        );
+        assert_eq!(w, ["kubectl", "exec", "web-$i", "--", "sh", "-c", "echo a b", "a b", "|", "x"]);
+        assert_eq!(split_words("a 'b").unwrap_err(), "unexpected EOF while looking for matching `''");
         assert_eq!(split_words("").unwrap(), Vec::<String>::new());
     }
 }

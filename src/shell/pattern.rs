@@ -30,9 +30,7 @@ impl Elem {
             Elem::Char(x) => *x == c,
             Elem::Any => true,
             Elem::Star => false,
-            Elem::Class(negate, ranges) => {
-                ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negate
-            }
+            Elem::Class(negate, ranges) => ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negate,
         }
     }
 }
@@ -87,12 +85,7 @@ fn class(p: &[char]) -> Option<(Elem, usize)> {
 }
 
 /// Every end (a char index into `text`, ascending) of a match starting at `from`.
-fn match_ends(
-    pat: &[Elem],
-    text: &[char],
-    from: usize,
-    budget: &mut u64,
-) -> Result<Vec<usize>, TooExpensive> {
+fn match_ends(pat: &[Elem], text: &[char], from: usize, budget: &mut u64) -> Result<Vec<usize>, TooExpensive> {
     let mut active = vec![false; pat.len() + 1];
     let close = |active: &mut Vec<bool>| {
         for s in 0..pat.len() {
@@ -108,9 +101,7 @@ fn match_ends(
         if active[pat.len()] {
             ends.push(from + offset);
         }
-        *budget = budget
-            .checked_sub(pat.len() as u64 + 1)
-            .ok_or(TooExpensive)?;
+        *budget = budget.checked_sub(pat.len() as u64 + 1).ok_or(TooExpensive)?;
         let mut next = vec![false; pat.len() + 1];
         for (s, elem) in pat.iter().enumerate() {
             if active[s] {
@@ -137,8 +128,7 @@ fn match_ends(
 pub fn glob_match(pattern: &str, text: &str) -> bool {
     let text: Vec<char> = text.chars().collect();
     let mut budget = MAX_STEPS;
-    match_ends(&compile(pattern), &text, 0, &mut budget)
-        .is_ok_and(|ends| ends.last() == Some(&text.len()))
+    match_ends(&compile(pattern), &text, 0, &mut budget).is_ok_and(|ends| ends.last() == Some(&text.len()))
 }
 
 /// `${v%pat}` (`suffix`) / `${v#pat}`, shortest or `longest` match removed.
@@ -161,12 +151,7 @@ pub fn strip(v: &str, pat: &str, suffix: bool, longest: bool) -> Result<String, 
 }
 
 /// `${v/pat/rep}` and its `//`, `/#`, `/%` forms (longest match at each position).
-pub fn replace(
-    v: &str,
-    pat: &str,
-    rep: &str,
-    kind: &SubstringMatchKind,
-) -> Result<String, TooExpensive> {
+pub fn replace(v: &str, pat: &str, rep: &str, kind: &SubstringMatchKind) -> Result<String, TooExpensive> {
     if pat.is_empty() {
         return Ok(v.to_owned());
     }
@@ -191,10 +176,7 @@ pub fn replace(
             let all = matches!(kind, SubstringMatchKind::Anywhere);
             let (mut result, mut copied, mut k) = (String::new(), 0, 0);
             while k < text.len() {
-                match match_ends(&elems, &text, k, &mut budget)?
-                    .last()
-                    .filter(|&&end| end > k)
-                {
+                match match_ends(&elems, &text, k, &mut budget)?.last().filter(|&&end| end > k) {
                     Some(&end) => {
                         result.push_str(&string(&text[copied..k]));
                         result.push_str(rep);
@@ -242,27 +224,15 @@ mod tests {
         assert_eq!(strip("a.b.c", ".*", true, true), Ok("a".into()));
         assert_eq!(strip("a.b.c", "*.", false, false), Ok("b.c".into()));
         assert_eq!(strip("a.b.c", "*.", false, true), Ok("c".into()));
-        assert_eq!(
-            replace("aXbXc", "X", "-", &SubstringMatchKind::Anywhere),
-            Ok("a-b-c".into())
-        );
-        assert_eq!(
-            replace("aXbXc", "X*", "-", &SubstringMatchKind::FirstOccurrence),
-            Ok("a-".into())
-        );
-        assert_eq!(
-            replace("abc", "c", "!", &SubstringMatchKind::Suffix),
-            Ok("ab!".into())
-        );
+        assert_eq!(replace("aXbXc", "X", "-", &SubstringMatchKind::Anywhere), Ok("a-b-c".into()));
+        assert_eq!(replace("aXbXc", "X*", "-", &SubstringMatchKind::FirstOccurrence), Ok("a-".into()));
+        assert_eq!(replace("abc", "c", "!", &SubstringMatchKind::Suffix), Ok("ab!".into()));
     }
 
     #[test]
     fn huge_values_run_out_of_budget_instead_of_hanging() {
         let v = "a".repeat(100_000);
-        assert_eq!(
-            replace(&v, "a*a*b", "z", &SubstringMatchKind::Anywhere),
-            Err(TooExpensive)
-        );
+        assert_eq!(replace(&v, "a*a*b", "z", &SubstringMatchKind::Anywhere), Err(TooExpensive));
         assert_eq!(strip(&v, "*b", true, true), Ok(v.clone()));
     }
 }

@@ -21,9 +21,7 @@ pub fn unescape(s: &str, ansi_c: bool) -> (String, bool) {
             while digits.len() < max && chars.peek().is_some_and(|d| d.is_digit(radix)) {
                 digits.extend(chars.next());
             }
-            u32::from_str_radix(&digits, radix)
-                .ok()
-                .and_then(char::from_u32)
+            u32::from_str_radix(&digits, radix).ok().and_then(char::from_u32)
         };
         let decoded = match e {
             'n' => Some('\n'),
@@ -145,9 +143,7 @@ pub fn printf(args: &[String], out: &mut Output) -> i32 {
                     }
                 }
                 other => {
-                    out.err(&format!(
-                        "bash: printf: `{other}': invalid format character\n"
-                    ));
+                    out.err(&format!("bash: printf: `{other}': invalid format character\n"));
                     out.out(&text);
                     return 1;
                 }
@@ -166,10 +162,7 @@ pub fn printf(args: &[String], out: &mut Output) -> i32 {
 fn number(arg: &str) -> (i64, bool) {
     let arg = arg.trim_start();
     if let Some(c) = arg.strip_prefix(['\'', '"']) {
-        return (
-            c.chars().next().map_or(0, |c| i64::from(u32::from(c))),
-            true,
-        );
+        return (c.chars().next().map_or(0, |c| i64::from(u32::from(c))), true);
     }
     if arg.is_empty() {
         return (0, true);
@@ -178,24 +171,16 @@ fn number(arg: &str) -> (i64, bool) {
         Some(d) => (-1, d),
         None => (1, arg.strip_prefix('+').unwrap_or(arg)),
     };
-    let (radix, body) = if let Some(h) = digits
-        .strip_prefix("0x")
-        .or_else(|| digits.strip_prefix("0X"))
-    {
+    let (radix, body) = if let Some(h) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
         (16, h)
     } else if digits.len() > 1 && digits.starts_with('0') {
         (8, &digits[1..])
     } else {
         (10, digits)
     };
-    let end = body
-        .find(|c: char| !c.is_digit(radix))
-        .unwrap_or(body.len());
+    let end = body.find(|c: char| !c.is_digit(radix)).unwrap_or(body.len());
     let value = i64::from_str_radix(&body[..end], radix).unwrap_or(0);
-    (
-        sign * value,
-        end == body.len() && end > 0 || body.is_empty() && radix == 8,
-    )
+    (sign * value, end == body.len() && end > 0 || body.is_empty() && radix == 8)
 }
 
 /// `%q`: `arg` quoted so that the shell would read it back unchanged.
@@ -241,11 +226,7 @@ fn pad(body: &str, spec: &str, string: bool) -> String {
         Some(p) if string => body.chars().take(p).collect(),
         _ => body.to_owned(),
     };
-    let body = match (
-        string || body.starts_with('-'),
-        flags.contains('+'),
-        flags.contains(' '),
-    ) {
+    let body = match (string || body.starts_with('-'), flags.contains('+'), flags.contains(' ')) {
         (false, true, _) => format!("+{body}"),
         (false, false, true) => format!(" {body}"),
         _ => body,
@@ -281,13 +262,7 @@ mod tests {
             sh(r#"printf "%5s|%-4d|%x|%%|%b|%03d|%.2s\n" ab 7 255 "a\tb" 5 xyz"#),
             "   ab|7   |ff|%|a\tb|005|xy\n"
         );
-        assert_eq!(
-            sh(r#"printf "%d\n" 3abc; echo $?"#),
-            "bash: printf: 3abc: invalid number\n3\n1\n"
-        );
-        assert_eq!(
-            sh("printf"),
-            "printf: usage: printf [-v var] format [arguments]\n"
-        );
+        assert_eq!(sh(r#"printf "%d\n" 3abc; echo $?"#), "bash: printf: 3abc: invalid number\n3\n1\n");
+        assert_eq!(sh("printf"), "printf: usage: printf [-v var] format [arguments]\n");
     }
 }

@@ -50,11 +50,7 @@ impl Shell<'_> {
             let mut buf = Output::default();
             let result = body(self, &mut buf);
             for (stream, text) in buf.chunks {
-                let sink = if stream == Stream::Stdout {
-                    &plan.stdout
-                } else {
-                    &plan.stderr
-                };
+                let sink = if stream == Stream::Stdout { &plan.stdout } else { &plan.stderr };
                 match sink {
                     Sink::Stdout => out.out(&text),
                     Sink::Stderr => out.err(&text),
@@ -73,26 +69,16 @@ impl Shell<'_> {
 
 /// Applies `redirects` in order. `Ok(None)` means one failed: its message is
 /// printed and the command must not run (status 1 in bash, 2 in dash and ash).
-pub fn open(
-    sh: &mut Shell<'_>,
-    redirects: &[IoRedirect],
-    out: &mut Output,
-) -> Result<Option<Plan>, Flow> {
-    let mut plan = Plan {
-        stdout: Sink::Stdout,
-        stderr: Sink::Stderr,
-        stdin: None,
-    };
+pub fn open(sh: &mut Shell<'_>, redirects: &[IoRedirect], out: &mut Output) -> Result<Option<Plan>, Flow> {
+    let mut plan = Plan { stdout: Sink::Stdout, stderr: Sink::Stderr, stdin: None };
     for redirect in redirects {
         match redirect {
             IoRedirect::File(fd, kind, word) => {
-                let fd = fd.unwrap_or(
-                    if matches!(kind, Kind::Read | Kind::DuplicateInput | Kind::ReadWrite) {
-                        0
-                    } else {
-                        1
-                    },
-                );
+                let fd = fd.unwrap_or(if matches!(kind, Kind::Read | Kind::DuplicateInput | Kind::ReadWrite) {
+                    0
+                } else {
+                    1
+                });
                 match kind {
                     Kind::DuplicateInput => {}
                     Kind::DuplicateOutput => {
@@ -165,9 +151,7 @@ pub fn open(
                 plan.stderr = sink;
             }
             IoRedirect::HereDocument(doc) => plan.stdin = Some(heredoc(sh, doc, out)?),
-            IoRedirect::HereString(word) => {
-                plan.stdin = Some(format!("{}\n", single(sh, word, out)?))
-            }
+            IoRedirect::HereString(word) => plan.stdin = Some(format!("{}\n", single(sh, word, out)?)),
         }
     }
     Ok(Some(plan))
@@ -236,12 +220,7 @@ fn file_sink(sh: &mut Shell<'_>, plan: &Plan, path: &str, append: bool) -> Resul
 fn read_source(sh: &Shell<'_>, plan: &Plan, path: &str) -> Option<String> {
     match path {
         "/dev/null" => Some(String::new()),
-        "/dev/stdin" => Some(
-            plan.stdin
-                .clone()
-                .or_else(|| sh.stdin.clone())
-                .unwrap_or_default(),
-        ),
+        "/dev/stdin" => Some(plan.stdin.clone().or_else(|| sh.stdin.clone()).unwrap_or_default()),
         _ => sh.env.file(path).map(str::to_owned),
     }
 }
@@ -253,30 +232,20 @@ mod tests {
     #[test]
     fn files_and_descriptors() {
         let mut host = FakeHost::default();
-        let (out, env) = run(
-            "echo a > f; echo b >> f; echo c 2>&1 >/dev/null; echo d >&2 2>/dev/null; cat < f",
-            &mut host,
-        );
+        let (out, env) =
+            run("echo a > f; echo b >> f; echo c 2>&1 >/dev/null; echo d >&2 2>/dev/null; cat < f", &mut host);
         assert_eq!(env.file("f"), Some("a\nb\n"));
         assert_eq!(env.file("/root/f"), Some("a\nb\n"));
         let (stdout, stderr) = (super::super::Stream::Stdout, super::super::Stream::Stderr);
-        assert_eq!(
-            out.chunks,
-            vec![(stderr, "d\n".to_owned()), (stdout, "a\nb\n".to_owned())]
-        );
-        assert_eq!(
-            host.calls,
-            vec![(vec!["cat".to_owned()], Some("a\nb\n".to_owned()))]
-        );
+        assert_eq!(out.chunks, vec![(stderr, "d\n".to_owned()), (stdout, "a\nb\n".to_owned())]);
+        assert_eq!(host.calls, vec![(vec!["cat".to_owned()], Some("a\nb\n".to_owned()))]);
     }
 
     #[test]
     fn errors_like_bash() {
         let mut host = FakeHost::default();
-        let (out, _) = run(
-            "echo a > $undefined; echo $?; echo a > \"\"; echo $?; cat < nope; echo $?; echo x >&3",
-            &mut host,
-        );
+        let (out, _) =
+            run("echo a > $undefined; echo $?; echo a > \"\"; echo $?; cat < nope; echo $?; echo x >&3", &mut host);
         assert_eq!(
             out.text(),
             "bash: $undefined: ambiguous redirect\n1\nbash: : No such file or directory\n1\nbash: nope: No such file or directory\n1\nbash: 3: Bad file descriptor\n"
@@ -286,17 +255,11 @@ mod tests {
 
     #[test]
     fn both_streams_heredoc_herestring() {
-        let mut host = FakeHost {
-            stderr: "warn\n".into(),
-            ..FakeHost::default()
-        };
+        let mut host = FakeHost { stderr: "warn\n".into(), ..FakeHost::default() };
         let (_, env) = run("kubectl get pods &> all.txt; kubectl x >& two.txt; n=5; cat <<EOF\nn=$n\nEOF\ncat <<'E'\n$n\nE\ncat <<< \"$n 6\"", &mut host);
         assert_eq!(env.file("all.txt"), Some("ok\nwarn\n"));
         assert_eq!(env.file("two.txt"), Some("ok\nwarn\n"));
-        let stdins: Vec<_> = host.calls[2..]
-            .iter()
-            .map(|c| c.1.clone().unwrap_or_default())
-            .collect();
+        let stdins: Vec<_> = host.calls[2..].iter().map(|c| c.1.clone().unwrap_or_default()).collect();
         assert_eq!(stdins, ["n=5\n", "$n\n", "5 6\n"]);
     }
 }

@@ -45,7 +45,11 @@ fn top_loop(item: &AndOrList) -> Option<&CompoundCommand> {
         return None;
     }
     match &item.first.seq[0] {
-        Command::Compound(c @ (CompoundCommand::While { .. } | CompoundCommand::For { .. }), redirects) if redirects.is_empty() => Some(c),
+        Command::Compound(c @ (CompoundCommand::While { .. } | CompoundCommand::For { .. }), redirects)
+            if redirects.is_empty() =>
+        {
+            Some(c)
+        }
         _ => None,
     }
 }

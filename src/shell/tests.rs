@@ -25,20 +25,11 @@ impl Host for FakeHost {
             return *status;
         }
         let input = stdin.unwrap_or_default();
-        match argv
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice()
-        {
+        match argv.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
             ["cat"] => out.out(input),
             ["wc", "-l"] => out.out(&format!("{}\n", input.lines().count())),
             ["grep", word] => {
-                let hits: String = input
-                    .lines()
-                    .filter(|l| l.contains(word))
-                    .map(|l| format!("{l}\n"))
-                    .collect();
+                let hits: String = input.lines().filter(|l| l.contains(word)).map(|l| format!("{l}\n")).collect();
                 out.out(&hits);
                 return i32::from(hits.is_empty());
             }
@@ -52,13 +43,7 @@ impl Host for FakeHost {
         0
     }
 
-    fn run_with_env(
-        &mut self,
-        argv: &[String],
-        stdin: Option<&str>,
-        env: &mut Env,
-        out: &mut Output,
-    ) -> i32 {
+    fn run_with_env(&mut self, argv: &[String], stdin: Option<&str>, env: &mut Env, out: &mut Output) -> i32 {
         self.envs.push(env.exported_vars());
         if let [cat, file] = argv {
             if cat == "cat" {
@@ -98,10 +83,7 @@ fn strings(words: &[&str]) -> Vec<String> {
 #[test]
 fn and_list_gives_two_host_calls() {
     let mut host = FakeHost::default();
-    let (out, env) = run(
-        "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx",
-        &mut host,
-    );
+    let (out, env) = run("kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx", &mut host);
     assert_eq!(
         argvs(&host),
         vec![
@@ -115,10 +97,7 @@ fn and_list_gives_two_host_calls() {
 #[test]
 fn for_loop_expands_quoted_variable() {
     let mut host = FakeHost::default();
-    let (out, _) = run(
-        r#"for i in 0 1; do kubectl exec "web-$i" -- sh -c 'hostname'; done"#,
-        &mut host,
-    );
+    let (out, _) = run(r#"for i in 0 1; do kubectl exec "web-$i" -- sh -c 'hostname'; done"#, &mut host);
     assert_eq!(
         argvs(&host),
         vec![
@@ -132,23 +111,10 @@ fn for_loop_expands_quoted_variable() {
 #[test]
 fn and_or_and_negation() {
     let mut host = FakeHost::default();
-    assert_eq!(
-        run("false && echo no || echo yes", &mut host).0.text(),
-        "yes\n"
-    );
-    assert_eq!(
-        run(
-            "true || echo no; ! false && echo neg; ! true; echo $?",
-            &mut host
-        )
-        .0
-        .text(),
-        "neg\n1\n"
-    );
+    assert_eq!(run("false && echo no || echo yes", &mut host).0.text(), "yes\n");
+    assert_eq!(run("true || echo no; ! false && echo neg; ! true; echo $?", &mut host).0.text(), "neg\n1\n");
     let mut failing = FakeHost::default();
-    failing
-        .responses
-        .insert("kubectl get pod x".into(), ("".into(), 1));
+    failing.responses.insert("kubectl get pod x".into(), ("".into(), 1));
     let (out, env) = run("kubectl get pod x && echo found", &mut failing);
     assert_eq!((out.text(), env.last_status), (String::new(), 1));
 }
@@ -156,15 +122,12 @@ fn and_or_and_negation() {
 #[test]
 fn command_substitution_calls_host() {
     let mut host = FakeHost::default();
-    host.responses.insert(
-        "kubectl get pods -o name".into(),
-        ("pod/web-0\npod/web-1\n\n".into(), 0),
+    host.responses.insert("kubectl get pods -o name".into(), ("pod/web-0\npod/web-1\n\n".into(), 0));
+    let (out, _) = run(
+        "echo \"pods: $(kubectl get pods -o name)\"; for p in $(kubectl get pods -o name); do echo [$p]; done",
+        &mut host,
     );
-    let (out, _) = run("echo \"pods: $(kubectl get pods -o name)\"; for p in $(kubectl get pods -o name); do echo [$p]; done", &mut host);
-    assert_eq!(
-        out.stdout(),
-        "pods: pod/web-0\npod/web-1\n[pod/web-0]\n[pod/web-1]\n"
-    );
+    assert_eq!(out.stdout(), "pods: pod/web-0\npod/web-1\n[pod/web-0]\n[pod/web-1]\n");
     let (_, env) = run("x=$(false); echo $?", &mut host);
     assert_eq!(env.var("x"), Some(""));
 }
@@ -172,46 +135,22 @@ fn command_substitution_calls_host() {
 #[test]
 fn pipes_pass_stdout_and_let_stderr_through() {
     let mut host = FakeHost::default();
-    host.responses.insert(
-        "kubectl get pods".into(),
-        ("NAME\nweb-0\nweb-1\ndb-0\n".into(), 0),
-    );
+    host.responses.insert("kubectl get pods".into(), ("NAME\nweb-0\nweb-1\ndb-0\n".into(), 0));
     let (out, env) = run("kubectl get pods | grep web | wc -l", &mut host);
     assert_eq!(out.stdout(), "2\n");
-    assert_eq!(
-        host.calls[1],
-        (
-            strings(&["grep", "web"]),
-            Some("NAME\nweb-0\nweb-1\ndb-0\n".to_owned())
-        )
-    );
+    assert_eq!(host.calls[1], (strings(&["grep", "web"]), Some("NAME\nweb-0\nweb-1\ndb-0\n".to_owned())));
     assert_eq!(host.calls[2].1.as_deref(), Some("web-0\nweb-1\n"));
     assert_eq!(env.last_status, 0);
 
-    let mut noisy = FakeHost {
-        stderr: "warning\n".into(),
-        ..FakeHost::default()
-    };
-    let (out, _) = run(
-        "kubectl get pods | cat; echo x | grep y; echo $?",
-        &mut noisy,
-    );
-    assert_eq!(
-        out.chunks,
-        vec![
-            (Stream::Stderr, "warning\n".into()),
-            (Stream::Stdout, "ok\n1\n".into())
-        ]
-    );
+    let mut noisy = FakeHost { stderr: "warning\n".into(), ..FakeHost::default() };
+    let (out, _) = run("kubectl get pods | cat; echo x | grep y; echo $?", &mut noisy);
+    assert_eq!(out.chunks, vec![(Stream::Stderr, "warning\n".into()), (Stream::Stdout, "ok\n1\n".into())]);
 }
 
 #[test]
 fn pipeline_stages_are_subshells() {
     let mut host = FakeHost::default();
-    let (out, env) = run(
-        "a=1; echo x | a=2; echo $a; exit 3 | cat; echo still",
-        &mut host,
-    );
+    let (out, env) = run("a=1; echo x | a=2; echo $a; exit 3 | cat; echo still", &mut host);
     assert_eq!(out.stdout(), "1\nstill\n");
     assert_eq!(env.exit_requested, None);
 }
@@ -219,20 +158,12 @@ fn pipeline_stages_are_subshells() {
 #[test]
 fn redirection_writes_the_in_memory_file_map() {
     let mut host = FakeHost::default();
-    host.responses.insert(
-        "kubectl get pods -o yaml".into(),
-        ("kind: List\n".into(), 0),
-    );
-    let (out, env) = run(
-        "kubectl get pods -o yaml > pods.yaml; echo more >> pods.yaml; cat pods.yaml",
-        &mut host,
-    );
+    host.responses.insert("kubectl get pods -o yaml".into(), ("kind: List\n".into(), 0));
+    let (out, env) = run("kubectl get pods -o yaml > pods.yaml; echo more >> pods.yaml; cat pods.yaml", &mut host);
     assert_eq!(env.file("pods.yaml"), Some("kind: List\nmore\n"));
     assert_eq!(out.text(), "kind: List\nmore\n");
-    let (out, env) = run(
-        "{ echo a; kubectl x; } > both 2>&1; (echo b; echo c >&2) 2>/dev/null | cat",
-        &mut FakeHost::default(),
-    );
+    let (out, env) =
+        run("{ echo a; kubectl x; } > both 2>&1; (echo b; echo c >&2) 2>/dev/null | cat", &mut FakeHost::default());
     assert_eq!(env.file("both"), Some("a\nok\n"));
     assert_eq!(out.text(), "b\n");
 }
@@ -240,38 +171,16 @@ fn redirection_writes_the_in_memory_file_map() {
 #[test]
 fn syntax_errors_print_bash_text_without_host_calls() {
     for (line, msg) in [
-        (
-            "kubectl get pods 'oops",
-            "bash: unexpected EOF while looking for matching `''\n",
-        ),
-        (
-            "kubectl get \"pods",
-            "bash: unexpected EOF while looking for matching `\"'\n",
-        ),
-        (
-            "for i in 1; do kubectl get; done done",
-            "bash: syntax error near unexpected token `done'\n",
-        ),
-        (
-            "kubectl get ;; x",
-            "bash: syntax error near unexpected token `;;'\n",
-        ),
-        (
-            "kubectl get pods |",
-            "bash: syntax error: unexpected end of file\n",
-        ),
-        (
-            "kubectl get pods >",
-            "bash: syntax error near unexpected token `newline'\n",
-        ),
+        ("kubectl get pods 'oops", "bash: unexpected EOF while looking for matching `''\n"),
+        ("kubectl get \"pods", "bash: unexpected EOF while looking for matching `\"'\n"),
+        ("for i in 1; do kubectl get; done done", "bash: syntax error near unexpected token `done'\n"),
+        ("kubectl get ;; x", "bash: syntax error near unexpected token `;;'\n"),
+        ("kubectl get pods |", "bash: syntax error: unexpected end of file\n"),
+        ("kubectl get pods >", "bash: syntax error near unexpected token `newline'\n"),
     ] {
         let mut host = FakeHost::default();
         let (out, env) = run(line, &mut host);
-        assert_eq!(
-            out.chunks,
-            vec![(Stream::Stderr, msg.to_owned())],
-            "line: {line}"
-        );
+        assert_eq!(out.chunks, vec![(Stream::Stderr, msg.to_owned())], "line: {line}");
         assert_eq!(env.last_status, 2);
         assert!(host.calls.is_empty());
     }
@@ -282,27 +191,11 @@ fn variables_persist_and_prefix_assignments_do_not() {
     let mut host = FakeHost::default();
     let mut env = Env::new();
     let mut out = Output::default();
-    run_line(
-        "export NS=prod; A=1; KUBECONFIG=/tmp/k kubectl get pods -n $NS",
-        &mut env,
-        &mut host,
-        &mut out,
-    );
-    run_line(
-        "echo $A $NS ${KUBECONFIG:-unset}; false",
-        &mut env,
-        &mut host,
-        &mut out,
-    );
+    run_line("export NS=prod; A=1; KUBECONFIG=/tmp/k kubectl get pods -n $NS", &mut env, &mut host, &mut out);
+    run_line("echo $A $NS ${KUBECONFIG:-unset}; false", &mut env, &mut host, &mut out);
     assert_eq!(out.stdout(), "ok\n1 prod unset\n");
-    assert_eq!(
-        host.calls[0].0,
-        strings(&["kubectl", "get", "pods", "-n", "prod"])
-    );
-    assert_eq!(
-        host.envs[0].get("KUBECONFIG").map(String::as_str),
-        Some("/tmp/k")
-    );
+    assert_eq!(host.calls[0].0, strings(&["kubectl", "get", "pods", "-n", "prod"]));
+    assert_eq!(host.envs[0].get("KUBECONFIG").map(String::as_str), Some("/tmp/k"));
     assert_eq!(host.envs[0].get("NS").map(String::as_str), Some("prod"));
     assert_eq!(host.envs[0].get("A"), None);
     assert_eq!(env.last_status, 1);
@@ -317,39 +210,21 @@ fn control_flow_and_exit() {
                   while [ $n -lt 3 ]; do n=$((n+1)); done; until true; do :; done; echo $n";
     assert_eq!(run(script, &mut host).0.stdout(), "ok\nyes\n3\n");
     let (out, env) = run("echo a; exit 4; echo b", &mut host);
-    assert_eq!(
-        (out.text(), env.exit_requested, env.last_status),
-        ("a\n".to_owned(), Some(4), 4)
-    );
+    assert_eq!((out.text(), env.exit_requested, env.last_status), ("a\n".to_owned(), Some(4), 4));
     let (_, env) = run("sleep 2", &mut host);
-    assert_eq!(
-        (host.calls.last().map(|c| c.0.clone()), env.last_status),
-        (Some(strings(&["sleep", "2"])), 0)
-    );
+    assert_eq!((host.calls.last().map(|c| c.0.clone()), env.last_status), (Some(strings(&["sleep", "2"])), 0));
 }
 
 #[test]
 fn runaway_loops_stop() {
     let mut host = FakeHost::default();
     let (out, env) = run("while true; do :; done; echo after", &mut host);
-    assert_eq!(
-        out.text(),
-        "bash: while: loop stopped after 10000 iterations\nafter\n"
-    );
+    assert_eq!(out.text(), "bash: while: loop stopped after 10000 iterations\nafter\n");
     assert_eq!(env.last_status, 0);
     // Each inner loop stops at its cap; the line stops at the command budget.
-    let (out, env) = run(
-        "while :; do until false; do kubectl get pods >/dev/null; done; done; echo never",
-        &mut host,
-    );
+    let (out, env) = run("while :; do until false; do kubectl get pods >/dev/null; done; done; echo never", &mut host);
     let capped = "bash: until: loop stopped after 10000 iterations\n";
-    assert_eq!(
-        out.text(),
-        format!(
-            "{}bash: line stopped after 100000 commands\n",
-            capped.repeat(4)
-        )
-    );
+    assert_eq!(out.text(), format!("{}bash: line stopped after 100000 commands\n", capped.repeat(4)));
     assert_eq!(env.last_status, 1);
 }
 
@@ -358,10 +233,7 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let mut host = FakeHost::default();
     let line = format!("{}x{}", "$(".repeat(200), ")".repeat(200));
     let (out, env) = run(&line, &mut host);
-    assert_eq!(
-        out.text(),
-        "bash: syntax error: nesting deeper than 24 levels\n"
-    );
+    assert_eq!(out.text(), "bash: syntax error: nesting deeper than 24 levels\n");
     assert_eq!(env.last_status, 2);
     let ok = format!("echo {}x{}", "$(echo ".repeat(20), ")".repeat(20));
     assert_eq!(run(&ok, &mut host).0.text(), "x\n");
@@ -370,17 +242,11 @@ fn deep_nesting_is_an_error_not_a_crash() {
 #[test]
 fn multi_line_input_with_here_document() {
     let mut host = FakeHost::default();
-    let (out, env) = run(
-        "cat > web.yaml <<EOF\nkind: Pod\nname: $HOME\nEOF\nkubectl apply -f web.yaml",
-        &mut host,
-    );
+    let (out, env) = run("cat > web.yaml <<EOF\nkind: Pod\nname: $HOME\nEOF\nkubectl apply -f web.yaml", &mut host);
     assert_eq!(env.file("web.yaml"), Some("kind: Pod\nname: /root\n"));
     assert_eq!(out.text(), "ok\n");
     let (out, _) = run("cat <<EOF", &mut host);
-    assert_eq!(
-        out.text(),
-        "bash: warning: here-document at line 1 delimited by end-of-file (wanted `EOF')\n"
-    );
+    assert_eq!(out.text(), "bash: warning: here-document at line 1 delimited by end-of-file (wanted `EOF')\n");
 }
 
 #[test]

@@ -1,12 +1,12 @@
 //! API defaulting, as the API server fills in fields a manifest leaves out (reference §2.1 and
 //! `pkg/apis/*/v1/defaults.go`).
 
-use crate::jv;
-use super::obj::Ptr;
 use super::obj;
+use super::obj::Ptr;
 use super::resources::Kind;
 use super::Sim;
-use serde_json::{Value};
+use crate::jv;
+use serde_json::Value;
 
 /// Fills in the defaults of one object of `kind`.
 pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {

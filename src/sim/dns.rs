@@ -43,10 +43,20 @@ fn endpoints(sim: &Sim, ns: &str, svc: &str) -> Vec<(String, Option<String>, Vec
     for s in obj::arr_at(ep, "/subsets") {
         let ports: Vec<(Option<String>, u16, String)> = obj::arr_at(s, "/ports")
             .iter()
-            .map(|p| (obj::str_at(p, "/name").map(String::from), obj::i64_at(p, "/port").unwrap_or(0) as u16, obj::str_at(p, "/protocol").unwrap_or("TCP").to_string()))
+            .map(|p| {
+                (
+                    obj::str_at(p, "/name").map(String::from),
+                    obj::i64_at(p, "/port").unwrap_or(0) as u16,
+                    obj::str_at(p, "/protocol").unwrap_or("TCP").to_string(),
+                )
+            })
             .collect();
         for a in obj::arr_at(s, "/addresses") {
-            out.push((obj::str_at(a, "/ip").unwrap_or("").to_string(), obj::str_at(a, "/hostname").map(String::from), ports.clone()));
+            out.push((
+                obj::str_at(a, "/ip").unwrap_or("").to_string(),
+                obj::str_at(a, "/hostname").map(String::from),
+                ports.clone(),
+            ));
         }
     }
     out
@@ -73,7 +83,11 @@ pub fn lookup(sim: &Sim, fqdn: &str, qtype: QType) -> Answer {
             }
             let dotted = ip.replace('-', ".");
             if dotted.split('.').count() == 4 && dotted.split('.').all(|p| p.parse::<u8>().is_ok()) {
-                return if qtype == QType::A { Answer::Records(vec![Record::A { name: name.clone(), ip: dotted }]) } else { Answer::NoData };
+                return if qtype == QType::A {
+                    Answer::Records(vec![Record::A { name: name.clone(), ip: dotted }])
+                } else {
+                    Answer::NoData
+                };
             }
             Answer::NxDomain
         }
@@ -94,7 +108,11 @@ fn service(sim: &Sim, name: &str, ns: &str, svc_name: &str, host: Option<&str>, 
     let headless = obj::str_at(svc, "/spec/clusterIP") == Some("None");
     if let Some(h) = host {
         let eps = endpoints(sim, ns, svc_name);
-        let hit: Vec<Record> = eps.iter().filter(|(ip, hn, _)| endpoint_hostname(ip, hn) == h).map(|(ip, _, _)| Record::A { name: name.to_string(), ip: ip.clone() }).collect();
+        let hit: Vec<Record> = eps
+            .iter()
+            .filter(|(ip, hn, _)| endpoint_hostname(ip, hn) == h)
+            .map(|(ip, _, _)| Record::A { name: name.to_string(), ip: ip.clone() })
+            .collect();
         if hit.is_empty() {
             return Answer::NxDomain;
         }
@@ -110,7 +128,8 @@ fn service(sim: &Sim, name: &str, ns: &str, svc_name: &str, host: Option<&str>, 
             Answer::Records(eps.into_iter().map(|(ip, _, _)| Record::A { name: name.to_string(), ip }).collect())
         }
         QType::A => {
-            let ips: Vec<String> = obj::arr_at(svc, "/spec/clusterIPs").iter().filter_map(Value::as_str).map(String::from).collect();
+            let ips: Vec<String> =
+                obj::arr_at(svc, "/spec/clusterIPs").iter().filter_map(Value::as_str).map(String::from).collect();
             Answer::Records(ips.into_iter().map(|ip| Record::A { name: name.to_string(), ip }).collect())
         }
         _ => {
@@ -156,7 +175,12 @@ fn srv(sim: &Sim, name: &str, ns: &str, svc_name: &str, port_proto: Option<(&str
     crate::sort::sort_by(&mut targets, |a, b| a.1.cmp(&b.1));
     // CoreDNS: weight 0 counts as 100, then floor(100 / sum * 100) per record → floor(100/N).
     let weight = (100 / targets.len()).max(1) as u16;
-    Answer::Records(targets.into_iter().map(|(port, target)| Record::Srv { name: name.to_string(), priority: 0, weight, port, target }).collect())
+    Answer::Records(
+        targets
+            .into_iter()
+            .map(|(port, target)| Record::Srv { name: name.to_string(), priority: 0, weight, port, target })
+            .collect(),
+    )
 }
 
 fn ptr(sim: &Sim, name: &str) -> Answer {
@@ -170,13 +194,19 @@ fn ptr(sim: &Sim, name: &str) -> Answer {
     let zone = &sim.profile.cluster_domain;
     for (_, svc) in sim.store.list(Kind::Service, None) {
         if obj::arr_at(svc, "/spec/clusterIPs").iter().any(|v| v.as_str() == Some(ip.as_str())) {
-            return Answer::Records(vec![Record::Ptr { name: name.to_string(), target: format!("{}.{}.svc.{zone}.", obj::name(svc), obj::namespace(svc)) }]);
+            return Answer::Records(vec![Record::Ptr {
+                name: name.to_string(),
+                target: format!("{}.{}.svc.{zone}.", obj::name(svc), obj::namespace(svc)),
+            }]);
         }
     }
     for (k, _) in sim.store.list(Kind::Service, None) {
         for (eip, hn, _) in endpoints(sim, &k.ns, &k.name) {
             if eip == ip {
-                return Answer::Records(vec![Record::Ptr { name: name.to_string(), target: format!("{}.{}.{}.svc.{zone}.", endpoint_hostname(&eip, &hn), k.name, k.ns) }]);
+                return Answer::Records(vec![Record::Ptr {
+                    name: name.to_string(),
+                    target: format!("{}.{}.{}.svc.{zone}.", endpoint_hostname(&eip, &hn), k.name, k.ns),
+                }]);
             }
         }
     }
@@ -205,7 +235,8 @@ pub fn resolve(sim: &Sim, ns: &str, name: &str) -> Option<(String, Vec<String>)>
     }
     for c in candidates(sim, ns, name) {
         if let Answer::Records(rs) = lookup(sim, &c, QType::A) {
-            let ips: Vec<String> = rs.into_iter().filter_map(|r| if let Record::A { ip, .. } = r { Some(ip) } else { None }).collect();
+            let ips: Vec<String> =
+                rs.into_iter().filter_map(|r| if let Record::A { ip, .. } = r { Some(ip) } else { None }).collect();
             if !ips.is_empty() {
                 return Some((c, ips));
             }

@@ -71,7 +71,9 @@ pub fn start(sim: &mut Sim, key: &ObjKey, c: &Value) -> Start {
     let dirs = view.all_dirs(&sim.fs);
     let files = view.all_files(&sim.fs);
     // `file_env`: VAR, or VAR_FILE naming a file that holds it; the script tests `-z`.
-    let set = |k: &str| env.get(k).is_some_and(|v| !v.is_empty()) || env.get(&format!("{k}_FILE")).is_some_and(|v| !v.is_empty());
+    let set = |k: &str| {
+        env.get(k).is_some_and(|v| !v.is_empty()) || env.get(&format!("{k}_FILE")).is_some_and(|v| !v.is_empty())
+    };
     let var = |k: &str| env.get(k).cloned().unwrap_or_default();
     let mut made: Vec<String> = Vec::new();
     match db {
@@ -88,7 +90,10 @@ pub fn start(sim: &mut Sim, key: &ObjKey, c: &Value) -> Start {
             }
             let error = if var("MYSQL_USER") == "root" {
                 Some(vec!["MYSQL_USER=\"root\", MYSQL_USER and MYSQL_PASSWORD are for configuring a regular user and cannot be used for the root user".to_string()])
-            } else if !set("MYSQL_ROOT_PASSWORD") && !set("MYSQL_ALLOW_EMPTY_PASSWORD") && !set("MYSQL_RANDOM_ROOT_PASSWORD") {
+            } else if !set("MYSQL_ROOT_PASSWORD")
+                && !set("MYSQL_ALLOW_EMPTY_PASSWORD")
+                && !set("MYSQL_RANDOM_ROOT_PASSWORD")
+            {
                 Some(
                     [
                         "Database is uninitialized and password option is not specified",
@@ -112,7 +117,12 @@ pub fn start(sim: &mut Sim, key: &ObjKey, c: &Value) -> Start {
             // k8s-diff: mysqld's own log lines (between these notes, and after them) are not
             // modelled, nor MYSQL_RANDOM_ROOT_PASSWORD's generated password line; the data
             // directory gets the system schemas' directories, not InnoDB's files.
-            for t in ["Initializing database files", "Database files initialized", "Starting temporary server", "Temporary server started."] {
+            for t in [
+                "Initializing database files",
+                "Database files initialized",
+                "Starting temporary server",
+                "Temporary server started.",
+            ] {
                 start.lines.push(note(t));
             }
             let (database, user) = (var("MYSQL_DATABASE"), var("MYSQL_USER"));
@@ -127,7 +137,13 @@ pub fn start(sim: &mut Sim, key: &ObjKey, c: &Value) -> Start {
                 }
             }
             start.lines.push(String::new());
-            start.lines.extend([note("Stopping temporary server"), note("Temporary server stopped"), String::new(), note("MySQL init process done. Ready for start up."), String::new()]);
+            start.lines.extend([
+                note("Stopping temporary server"),
+                note("Temporary server stopped"),
+                String::new(),
+                note("MySQL init process done. Ready for start up."),
+                String::new(),
+            ]);
             made.extend(["mysql", "performance_schema", "sys"].map(|d| format!("{datadir}/{d}")));
             for d in made {
                 let _ = view.mkdir(&mut sim.fs, &d);
@@ -137,7 +153,11 @@ pub fn start(sim: &mut Sim, key: &ObjKey, c: &Value) -> Start {
             let pgdata = env.get("PGDATA").cloned().unwrap_or_else(|| "/var/lib/postgresql/data".to_string());
             let version_file = format!("{}/PG_VERSION", pgdata.trim_end_matches('/'));
             if files.get(&version_file).is_some_and(|v| !v.is_empty()) {
-                start.lines = vec![String::new(), "PostgreSQL Database directory appears to contain a database; Skipping initialization".into(), String::new()];
+                start.lines = vec![
+                    String::new(),
+                    "PostgreSQL Database directory appears to contain a database; Skipping initialization".into(),
+                    String::new(),
+                ];
                 return start;
             }
             if !set("POSTGRES_PASSWORD") && var("POSTGRES_HOST_AUTH_METHOD") != "trust" {
@@ -202,7 +222,13 @@ fn mysql_version(tag: &str) -> String {
         _ => "8.4.10".to_string(),
     };
     // Oracle Linux 7 under 5.7, 8 under 8.0, 9 from 8.1 on.
-    let el = if full.starts_with("5.") { "el7" } else if full.starts_with("8.0.") { "el8" } else { "el9" };
+    let el = if full.starts_with("5.") {
+        "el7"
+    } else if full.starts_with("8.0.") {
+        "el8"
+    } else {
+        "el9"
+    };
     format!("{full}-1.{el}")
 }
 
@@ -210,7 +236,11 @@ fn mysql_version(tag: &str) -> String {
 // k8s-diff: a tag without a number (`latest`, `alpine`) stands for 16.
 fn postgres_major(tag: &str) -> String {
     let major: String = tag.chars().take_while(char::is_ascii_digit).collect();
-    if major.is_empty() { "16".to_string() } else { major }
+    if major.is_empty() {
+        "16".to_string()
+    } else {
+        major
+    }
 }
 
 /// What the nginx image's entrypoint prints before nginx runs.

@@ -7,8 +7,8 @@ use super::obj;
 use super::resources::Kind;
 use super::store::ObjKey;
 use super::Sim;
-use serde_json::Value;
 use crate::collections::{VecMap, VecSet};
+use serde_json::Value;
 
 /// A directory tree: relative path → contents (files) and a set of directories.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -192,7 +192,11 @@ pub fn data_text(kind: Kind, o: &Value) -> VecMap<String, String> {
     let mut data = VecMap::new();
     for (k, v) in o.get("data").and_then(Value::as_object).into_iter().flatten() {
         let text = v.as_str().unwrap_or("");
-        let text = if kind == Kind::Secret { crate::base64::decode(text).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default() } else { text.to_string() };
+        let text = if kind == Kind::Secret {
+            crate::base64::decode(text).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+        } else {
+            text.to_string()
+        };
         data.insert(k.clone(), text);
     }
     data
@@ -204,19 +208,131 @@ pub fn data_text(kind: Kind, o: &Value) -> VecMap<String, String> {
 pub fn image_dirs(image: &str) -> &'static [&'static str] {
     let full = super::images::normalize(image).unwrap_or_default();
     if full.contains("busybox") {
-        &["/bin", "/dev", "/etc", "/home", "/lib", "/lib64", "/proc", "/root", "/sys", "/tmp", "/usr", "/usr/sbin", "/var", "/var/spool", "/var/www"]
+        &[
+            "/bin",
+            "/dev",
+            "/etc",
+            "/home",
+            "/lib",
+            "/lib64",
+            "/proc",
+            "/root",
+            "/sys",
+            "/tmp",
+            "/usr",
+            "/usr/sbin",
+            "/var",
+            "/var/spool",
+            "/var/www",
+        ]
     } else if full.contains("netshoot") || full.contains("alpine") {
-        &["/bin", "/dev", "/etc", "/home", "/lib", "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/sbin", "/usr/share", "/var", "/var/log", "/var/tmp"]
+        &[
+            "/bin",
+            "/dev",
+            "/etc",
+            "/home",
+            "/lib",
+            "/media",
+            "/mnt",
+            "/opt",
+            "/proc",
+            "/root",
+            "/run",
+            "/sbin",
+            "/srv",
+            "/sys",
+            "/tmp",
+            "/usr",
+            "/usr/bin",
+            "/usr/lib",
+            "/usr/local",
+            "/usr/local/bin",
+            "/usr/sbin",
+            "/usr/share",
+            "/var",
+            "/var/log",
+            "/var/tmp",
+        ]
     } else if full.contains("/nginx:") || full.contains("/nginx-slim:") {
-        &["/bin", "/boot", "/dev", "/docker-entrypoint.d", "/etc", "/etc/nginx", "/etc/nginx/conf.d", "/home", "/lib", "/lib64", "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/sbin", "/usr/share", "/usr/share/nginx", "/var", "/var/cache", "/var/cache/nginx", "/var/lib", "/var/log", "/var/log/nginx", "/var/tmp"]
+        &[
+            "/bin",
+            "/boot",
+            "/dev",
+            "/docker-entrypoint.d",
+            "/etc",
+            "/etc/nginx",
+            "/etc/nginx/conf.d",
+            "/home",
+            "/lib",
+            "/lib64",
+            "/media",
+            "/mnt",
+            "/opt",
+            "/proc",
+            "/root",
+            "/run",
+            "/sbin",
+            "/srv",
+            "/sys",
+            "/tmp",
+            "/usr",
+            "/usr/bin",
+            "/usr/lib",
+            "/usr/local",
+            "/usr/local/bin",
+            "/usr/sbin",
+            "/usr/share",
+            "/usr/share/nginx",
+            "/var",
+            "/var/cache",
+            "/var/cache/nginx",
+            "/var/lib",
+            "/var/log",
+            "/var/log/nginx",
+            "/var/tmp",
+        ]
     } else {
-        &["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/local/bin", "/usr/sbin", "/usr/share", "/var", "/var/cache", "/var/lib", "/var/log", "/var/tmp"]
+        &[
+            "/bin",
+            "/boot",
+            "/dev",
+            "/etc",
+            "/home",
+            "/lib",
+            "/lib64",
+            "/media",
+            "/mnt",
+            "/opt",
+            "/proc",
+            "/root",
+            "/run",
+            "/sbin",
+            "/srv",
+            "/sys",
+            "/tmp",
+            "/usr",
+            "/usr/bin",
+            "/usr/lib",
+            "/usr/local",
+            "/usr/local/bin",
+            "/usr/sbin",
+            "/usr/share",
+            "/var",
+            "/var/cache",
+            "/var/lib",
+            "/var/log",
+            "/var/tmp",
+        ]
     }
 }
 
 /// The image's `WORKDIR`: netshoot's Dockerfile sets `/root`; the others here set none (`/`).
 pub fn image_workdir(image: &str) -> &'static str {
-    if super::images::normalize(image).unwrap_or_default().contains("netshoot") { "/root" } else { "/" }
+    if super::images::normalize(image).unwrap_or_default().contains("netshoot") {
+        "/root"
+    } else {
+        "/"
+    }
 }
 
 /// Files an image ships (before any volume hides them).
@@ -227,7 +343,16 @@ pub fn image_files(image: &str) -> VecMap<String, String> {
         m.insert("/usr/share/nginx/html/index.html".into(), NGINX_WELCOME.into());
         m.insert("/usr/share/nginx/html/50x.html".into(), NGINX_50X.into());
     }
-    m.insert("/etc/os-release".into(), if full.contains("busybox") { "NAME=\"BusyBox\"\n".into() } else if full.contains("netshoot") || full.contains("alpine") { "NAME=\"Alpine Linux\"\nID=alpine\n".into() } else { "PRETTY_NAME=\"Debian GNU/Linux 11 (bullseye)\"\nNAME=\"Debian GNU/Linux\"\nID=debian\n".into() });
+    m.insert(
+        "/etc/os-release".into(),
+        if full.contains("busybox") {
+            "NAME=\"BusyBox\"\n".into()
+        } else if full.contains("netshoot") || full.contains("alpine") {
+            "NAME=\"Alpine Linux\"\nID=alpine\n".into()
+        } else {
+            "PRETTY_NAME=\"Debian GNU/Linux 11 (bullseye)\"\nNAME=\"Debian GNU/Linux\"\nID=debian\n".into()
+        },
+    );
     m
 }
 
@@ -289,7 +414,10 @@ impl Sim {
             let Some(v) = vols.iter().find(|v| obj::str_at(v, "/name") == Some(name)) else { continue };
             let mut mount = Mount { path, tree: None, fixed: VecMap::new(), read_only };
             if let Some(claim) = obj::str_at(v, "/persistentVolumeClaim/claimName") {
-                let pv = self.get(Kind::PersistentVolumeClaim, &key.ns, claim).and_then(|c| obj::str_at(c, "/spec/volumeName")).map(String::from);
+                let pv = self
+                    .get(Kind::PersistentVolumeClaim, &key.ns, claim)
+                    .and_then(|c| obj::str_at(c, "/spec/volumeName"))
+                    .map(String::from);
                 mount.tree = pv.map(|p| format!("pv/{p}"));
             } else if let Some(p) = v.get("projected") {
                 // The service-account volume: the CA and the namespace.
@@ -300,20 +428,30 @@ impl Sim {
                         if let Some(cm) = obj::str_at(c, "/name").and_then(|n| self.get(Kind::ConfigMap, &key.ns, n)) {
                             for item in obj::arr_at(c, "/items") {
                                 if let (Some(k), Some(path)) = (obj::str_at(item, "/key"), obj::str_at(item, "/path")) {
-                                    mount.fixed.insert(path.to_string(), obj::str_at(cm, &format!("/data/{k}")).unwrap_or("").to_string());
+                                    mount.fixed.insert(
+                                        path.to_string(),
+                                        obj::str_at(cm, &format!("/data/{k}")).unwrap_or("").to_string(),
+                                    );
                                 }
                             }
                         }
                     } else if let Some(d) = src.get("downwardAPI") {
                         for item in obj::arr_at(d, "/items") {
                             if obj::str_at(item, "/fieldRef/fieldPath") == Some("metadata.namespace") {
-                                mount.fixed.insert(obj::str_at(item, "/path").unwrap_or("namespace").to_string(), key.ns.clone());
+                                mount.fixed.insert(
+                                    obj::str_at(item, "/path").unwrap_or("namespace").to_string(),
+                                    key.ns.clone(),
+                                );
                             }
                         }
                     }
                 }
             } else if v.get("configMap").is_some() || v.get("secret").is_some() {
-                let (kind, ptr) = if v.get("configMap").is_some() { (Kind::ConfigMap, "/configMap/name") } else { (Kind::Secret, "/secret/secretName") };
+                let (kind, ptr) = if v.get("configMap").is_some() {
+                    (Kind::ConfigMap, "/configMap/name")
+                } else {
+                    (Kind::Secret, "/secret/secretName")
+                };
                 if let Some(src) = obj::str_at(v, ptr).and_then(|n| self.get(kind, &key.ns, n)) {
                     mount.fixed = data_text(kind, src);
                 }
@@ -333,7 +471,11 @@ impl Sim {
         let hostname = obj::str_at(pod, "/spec/hostname").unwrap_or(name);
         let mut s = String::from("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\n");
         match obj::str_at(pod, "/spec/subdomain") {
-            Some(sub) if !sub.is_empty() => s.push_str(&format!("{ip}\t{hostname}.{sub}.{}.svc.{}\t{hostname}\n", obj::namespace(pod), self.profile.cluster_domain)),
+            Some(sub) if !sub.is_empty() => s.push_str(&format!(
+                "{ip}\t{hostname}.{sub}.{}.svc.{}\t{hostname}\n",
+                obj::namespace(pod),
+                self.profile.cluster_domain
+            )),
             _ => s.push_str(&format!("{ip}\t{hostname}\n")),
         }
         s
@@ -353,13 +495,21 @@ mod tests {
     #[test]
     fn mounts_hide_image_files_and_writes_land_in_the_volume() {
         let view = View {
-            mounts: vec![Mount { path: "/usr/share/nginx/html".into(), tree: Some("pv/x".into()), fixed: VecMap::new(), read_only: false }],
+            mounts: vec![Mount {
+                path: "/usr/share/nginx/html".into(),
+                tree: Some("pv/x".into()),
+                fixed: VecMap::new(),
+                read_only: false,
+            }],
             layer: "layer/u/c".into(),
             image_files: image_files("nginx:1.21"),
             image_dirs: image_dirs("nginx:1.21"),
         };
         let mut fs = Fs::default();
-        assert!(!view.all_files(&fs).contains_key("/usr/share/nginx/html/index.html"), "the empty volume hides the image's page");
+        assert!(
+            !view.all_files(&fs).contains_key("/usr/share/nginx/html/index.html"),
+            "the empty volume hides the image's page"
+        );
         view.write(&mut fs, "/usr/share/nginx/html/index.html", "hi\n").unwrap();
         view.write(&mut fs, "/tmp/x", "t\n").unwrap();
         assert_eq!(fs.trees["pv/x"].files["index.html"], "hi\n");

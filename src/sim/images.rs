@@ -35,8 +35,13 @@ struct Known {
 }
 
 fn any_version(t: &str) -> bool {
-    t == "latest" || t.split(['.', '-']).next().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
-        || ["alpine", "stable", "mainline", "bookworm", "bullseye", "jammy", "noble", "focal", "glibc", "musl", "uclibc"].contains(&t)
+    t == "latest"
+        || t.split(['.', '-']).next().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
+        || [
+            "alpine", "stable", "mainline", "bookworm", "bullseye", "jammy", "noble", "focal", "glibc", "musl",
+            "uclibc",
+        ]
+        .contains(&t)
 }
 fn nginx_tag(t: &str) -> bool {
     if ["latest", "stable", "mainline", "alpine", "stable-alpine", "mainline-alpine"].contains(&t) {
@@ -44,10 +49,17 @@ fn nginx_tag(t: &str) -> bool {
     }
     let base = t.split('-').next().unwrap_or("");
     let parts: Vec<&str> = base.split('.').collect();
-    parts.len() >= 2 && parts[0] == "1" && parts[1].parse::<u32>().is_ok_and(|m| (7..=29).contains(&m)) && parts.iter().all(|p| p.parse::<u32>().is_ok())
+    parts.len() >= 2
+        && parts[0] == "1"
+        && parts[1].parse::<u32>().is_ok_and(|m| (7..=29).contains(&m))
+        && parts.iter().all(|p| p.parse::<u32>().is_ok())
 }
 fn nginx_slim_tag(t: &str) -> bool {
-    ["0.7", "0.8", "0.9", "0.10", "0.11", "0.12", "0.13", "0.14", "0.15", "0.16", "0.17", "0.18", "0.19", "0.20", "0.21", "0.22", "0.23", "0.24", "0.25", "0.26", "0.27"].contains(&t)
+    [
+        "0.7", "0.8", "0.9", "0.10", "0.11", "0.12", "0.13", "0.14", "0.15", "0.16", "0.17", "0.18", "0.19", "0.20",
+        "0.21", "0.22", "0.23", "0.24", "0.25", "0.26", "0.27",
+    ]
+    .contains(&t)
 }
 fn busybox_tag(t: &str) -> bool {
     if any_version(t) && !t.starts_with(char::is_numeric) {
@@ -64,22 +76,112 @@ fn netshoot_tag(t: &str) -> bool {
 }
 
 const KNOWN: &[Known] = &[
-    Known { repo: "docker.io/library/nginx", tag_ok: nginx_tag, pull_ms: 7_000, long_running: true, handles_sigterm: true },
-    Known { repo: "k8s.gcr.io/nginx-slim", tag_ok: nginx_slim_tag, pull_ms: 7_600, long_running: true, handles_sigterm: true },
-    Known { repo: "registry.k8s.io/nginx-slim", tag_ok: nginx_slim_tag, pull_ms: 7_600, long_running: true, handles_sigterm: true },
-    Known { repo: "docker.io/library/busybox", tag_ok: busybox_tag, pull_ms: 2_500, long_running: false, handles_sigterm: false },
+    Known {
+        repo: "docker.io/library/nginx",
+        tag_ok: nginx_tag,
+        pull_ms: 7_000,
+        long_running: true,
+        handles_sigterm: true,
+    },
+    Known {
+        repo: "k8s.gcr.io/nginx-slim",
+        tag_ok: nginx_slim_tag,
+        pull_ms: 7_600,
+        long_running: true,
+        handles_sigterm: true,
+    },
+    Known {
+        repo: "registry.k8s.io/nginx-slim",
+        tag_ok: nginx_slim_tag,
+        pull_ms: 7_600,
+        long_running: true,
+        handles_sigterm: true,
+    },
+    Known {
+        repo: "docker.io/library/busybox",
+        tag_ok: busybox_tag,
+        pull_ms: 2_500,
+        long_running: false,
+        handles_sigterm: false,
+    },
     // The docs' examples' busybox (an old busybox, `latest` only).
-    Known { repo: "registry.k8s.io/busybox", tag_ok: latest_only, pull_ms: 1_500, long_running: false, handles_sigterm: false },
-    Known { repo: "k8s.gcr.io/busybox", tag_ok: latest_only, pull_ms: 1_500, long_running: false, handles_sigterm: false },
-    Known { repo: "docker.io/nicolaka/netshoot", tag_ok: netshoot_tag, pull_ms: 14_000, long_running: false, handles_sigterm: false },
-    Known { repo: "docker.io/library/postgres", tag_ok: any_version, pull_ms: 16_000, long_running: true, handles_sigterm: true },
-    Known { repo: "docker.io/library/mysql", tag_ok: any_version, pull_ms: 20_000, long_running: true, handles_sigterm: true },
-    Known { repo: "docker.io/library/redis", tag_ok: any_version, pull_ms: 6_000, long_running: true, handles_sigterm: true },
-    Known { repo: "docker.io/library/mongo", tag_ok: any_version, pull_ms: 22_000, long_running: true, handles_sigterm: true },
-    Known { repo: "docker.io/library/httpd", tag_ok: any_version, pull_ms: 8_000, long_running: true, handles_sigterm: true },
-    Known { repo: "docker.io/library/alpine", tag_ok: any_version, pull_ms: 2_000, long_running: false, handles_sigterm: false },
-    Known { repo: "docker.io/library/ubuntu", tag_ok: any_version, pull_ms: 5_000, long_running: false, handles_sigterm: false },
-    Known { repo: "docker.io/library/debian", tag_ok: any_version, pull_ms: 5_000, long_running: false, handles_sigterm: false },
+    Known {
+        repo: "registry.k8s.io/busybox",
+        tag_ok: latest_only,
+        pull_ms: 1_500,
+        long_running: false,
+        handles_sigterm: false,
+    },
+    Known {
+        repo: "k8s.gcr.io/busybox",
+        tag_ok: latest_only,
+        pull_ms: 1_500,
+        long_running: false,
+        handles_sigterm: false,
+    },
+    Known {
+        repo: "docker.io/nicolaka/netshoot",
+        tag_ok: netshoot_tag,
+        pull_ms: 14_000,
+        long_running: false,
+        handles_sigterm: false,
+    },
+    Known {
+        repo: "docker.io/library/postgres",
+        tag_ok: any_version,
+        pull_ms: 16_000,
+        long_running: true,
+        handles_sigterm: true,
+    },
+    Known {
+        repo: "docker.io/library/mysql",
+        tag_ok: any_version,
+        pull_ms: 20_000,
+        long_running: true,
+        handles_sigterm: true,
+    },
+    Known {
+        repo: "docker.io/library/redis",
+        tag_ok: any_version,
+        pull_ms: 6_000,
+        long_running: true,
+        handles_sigterm: true,
+    },
+    Known {
+        repo: "docker.io/library/mongo",
+        tag_ok: any_version,
+        pull_ms: 22_000,
+        long_running: true,
+        handles_sigterm: true,
+    },
+    Known {
+        repo: "docker.io/library/httpd",
+        tag_ok: any_version,
+        pull_ms: 8_000,
+        long_running: true,
+        handles_sigterm: true,
+    },
+    Known {
+        repo: "docker.io/library/alpine",
+        tag_ok: any_version,
+        pull_ms: 2_000,
+        long_running: false,
+        handles_sigterm: false,
+    },
+    Known {
+        repo: "docker.io/library/ubuntu",
+        tag_ok: any_version,
+        pull_ms: 5_000,
+        long_running: false,
+        handles_sigterm: false,
+    },
+    Known {
+        repo: "docker.io/library/debian",
+        tag_ok: any_version,
+        pull_ms: 5_000,
+        long_running: false,
+        handles_sigterm: false,
+    },
 ];
 
 /// The images of the cluster's own pods, any tag, and how long each takes to pull.
@@ -96,7 +198,8 @@ const COMPONENTS: &[(&str, u64)] = &[
 /// Normalizes an image reference the way containerd does: `nginx` → `docker.io/library/nginx:latest`.
 pub fn normalize(image: &str) -> Result<String, PullError> {
     let image = image.trim();
-    if image.is_empty() || image.chars().any(|c| c.is_ascii_uppercase() && !image.contains('/')) || image.contains(' ') {
+    if image.is_empty() || image.chars().any(|c| c.is_ascii_uppercase() && !image.contains('/')) || image.contains(' ')
+    {
         return Err(PullError::InvalidName);
     }
     let (name, digest) = match image.split_once('@') {
@@ -130,12 +233,24 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
     let (repo, tag) = full.rsplit_once(':').unwrap_or((&full, "latest"));
     for k in KNOWN {
         if k.repo == repo && (k.tag_ok)(tag) {
-            return Ok(ImageInfo { full: full.clone(), pull_ms: k.pull_ms, long_running: k.long_running, handles_sigterm: k.handles_sigterm, serves_itself: false });
+            return Ok(ImageInfo {
+                full: full.clone(),
+                pull_ms: k.pull_ms,
+                long_running: k.long_running,
+                handles_sigterm: k.handles_sigterm,
+                serves_itself: false,
+            });
         }
     }
     // The cluster's own components (kubeadm's and local-path-provisioner's images).
     if let Some(&(_, pull_ms)) = COMPONENTS.iter().find(|(r, _)| *r == repo) {
-        return Ok(ImageInfo { full: full.clone(), pull_ms, long_running: true, handles_sigterm: true, serves_itself: true });
+        return Ok(ImageInfo {
+            full: full.clone(),
+            pull_ms,
+            long_running: true,
+            handles_sigterm: true,
+            serves_itself: true,
+        });
     }
     Err(PullError::NotFound { full })
 }

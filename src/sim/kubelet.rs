@@ -6,15 +6,15 @@
 //! image the node lacks takes the image's pull time (nginx-slim about 7.6 s); an image already
 //! there starts in about a second; nginx stops within a second of SIGTERM.
 
-use crate::jv;
-use super::obj::Ptr;
 use super::images::{self, PullError};
 use super::obj;
+use super::obj::Ptr;
 use super::resources::Kind;
 use super::store::ObjKey;
 use super::{Sim, Timer};
-use serde_json::{Value};
 use crate::collections::{VecMap, VecSet};
+use crate::jv;
+use serde_json::Value;
 
 /// One node's pod address block. Addresses are handed out in increasing order and not reused
 /// at once (the seed's web-0 goes from .2 to .3 when re-created).
@@ -156,7 +156,14 @@ enum Process {
 /// Runs container `name`'s main process (from its start, or on from where it paused) through
 /// the session's runner, logging what it printed; a process that sleeps is kept and `resume`
 /// is scheduled for when it wakes.
-fn run_process(sim: &mut Sim, key: &ObjKey, uid: &str, name: &str, launch: crate::sim::Launch<'_>, resume: Step) -> Process {
+fn run_process(
+    sim: &mut Sim,
+    key: &ObjKey,
+    uid: &str,
+    name: &str,
+    launch: crate::sim::Launch<'_>,
+    resume: Step,
+) -> Process {
     let Some(runner) = sim.runner.clone() else { return Process::Unknown };
     sim.process_sleep = Some(0);
     let result = runner(sim, key, name, launch);
@@ -178,7 +185,11 @@ fn run_process(sim: &mut Sim, key: &ObjKey, uid: &str, name: &str, launch: crate
 
 /// The words of container `c`'s command and args.
 fn argv_of(c: &Value) -> Vec<String> {
-    obj::arr_at(c, "/command").iter().chain(obj::arr_at(c, "/args")).filter_map(|v| v.as_str().map(String::from)).collect()
+    obj::arr_at(c, "/command")
+        .iter()
+        .chain(obj::arr_at(c, "/args"))
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect()
 }
 
 /// The step for container `index` ending with `code`: the pod's in a pod of one container
@@ -193,14 +204,21 @@ fn exit_step(pod: &Value, index: usize, code: i32) -> Step {
 
 fn container_restarts(pod: &Value, index: usize) -> u32 {
     let name = containers(pod).get(index).and_then(|c| obj::str_at(c, "/name").map(String::from)).unwrap_or_default();
-    obj::arr_at(pod, "/status/containerStatuses").iter().find(|s| obj::str_at(s, "/name") == Some(name.as_str())).and_then(|s| obj::i64_at(s, "/restartCount")).unwrap_or(0) as u32
+    obj::arr_at(pod, "/status/containerStatuses")
+        .iter()
+        .find(|s| obj::str_at(s, "/name") == Some(name.as_str()))
+        .and_then(|s| obj::i64_at(s, "/restartCount"))
+        .unwrap_or(0) as u32
 }
 
 /// Whether a command runs a server or follows a file: the kubelet's guess stands for it
 /// (the lab runs neither).
 fn left_to_guess(script: &str) -> bool {
     let servers = ["nginx", "postgres", "mysqld", "redis-server", "httpd", "mongod"];
-    script.contains("tail -f") || script.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|').any(|w| servers.contains(&w.rsplit('/').next().unwrap_or(w)))
+    script.contains("tail -f")
+        || script
+            .split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
+            .any(|w| servers.contains(&w.rsplit('/').next().unwrap_or(w)))
 }
 
 /// The kubelet's PLEG relists containers every second (`plegRelistPeriod`).
@@ -216,7 +234,11 @@ fn at(sim: &mut Sim, pod: &ObjKey, uid: &str, after_ms: u64, step: Step) {
 
 /// How a container's main process behaves: runs for `Some(ms)` then exits with the code, or forever.
 fn behaviour(c: &Value, info: Option<&images::ImageInfo>) -> Option<(u64, i32)> {
-    let mut words: Vec<String> = obj::arr_at(c, "/command").iter().chain(obj::arr_at(c, "/args")).filter_map(|v| v.as_str().map(String::from)).collect();
+    let mut words: Vec<String> = obj::arr_at(c, "/command")
+        .iter()
+        .chain(obj::arr_at(c, "/args"))
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect();
     let interactive = obj::bool_at(c, "/stdin").unwrap_or(false) || obj::bool_at(c, "/tty").unwrap_or(false);
     if words.is_empty() {
         if interactive {
@@ -233,7 +255,10 @@ fn behaviour(c: &Value, info: Option<&images::ImageInfo>) -> Option<(u64, i32)> 
     }
     // A server image running its own program (kube-proxy's binary, CoreDNS's flags): it
     // serves until stopped.
-    let general = ["sh", "bash", "zsh", "ash", "dash", "echo", "sleep", "cat", "true", "false", "ls", "env", "date", "printf", "exit", "nslookup", "curl", "wget"];
+    let general = [
+        "sh", "bash", "zsh", "ash", "dash", "echo", "sleep", "cat", "true", "false", "ls", "env", "date", "printf",
+        "exit", "nslookup", "curl", "wget",
+    ];
     if info.is_some_and(|i| i.serves_itself) && !general.contains(&program) {
         return None;
     }
@@ -242,7 +267,9 @@ fn behaviour(c: &Value, info: Option<&images::ImageInfo>) -> Option<(u64, i32)> 
     // merely contains one, such as `nslookup web-0.nginx`).
     let forever = ["while true", "while :", "sleep infinity", "tail -f", "sleep inf"];
     let servers = ["nginx", "postgres", "mysqld", "redis-server", "httpd"];
-    let runs_server = script.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|').any(|w| servers.contains(&w.rsplit('/').next().unwrap_or(w)));
+    let runs_server = script
+        .split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
+        .any(|w| servers.contains(&w.rsplit('/').next().unwrap_or(w)));
     if forever.iter().any(|f| script.contains(f)) || runs_server {
         return None;
     }
@@ -257,7 +284,13 @@ fn behaviour(c: &Value, info: Option<&images::ImageInfo>) -> Option<(u64, i32)> 
 
 fn exit_code_of(script: &str) -> i32 {
     match script.find("exit ") {
-        Some(p) => script[p + 5..].trim_start().chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap_or(0),
+        Some(p) => script[p + 5..]
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect::<String>()
+            .parse()
+            .unwrap_or(0),
         None => 0,
     }
 }
@@ -297,7 +330,11 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let changed: Vec<String> = obj::arr_at(pod, "/status/containerStatuses")
         .iter()
         .filter(|s| s.ptr("/state/running").is_some())
-        .filter(|s| obj::arr_at(pod, "/spec/containers").iter().any(|c| c.get("name") == s.get("name") && c.get("image") != s.get("image")))
+        .filter(|s| {
+            obj::arr_at(pod, "/spec/containers")
+                .iter()
+                .any(|c| c.get("name") == s.get("name") && c.get("image") != s.get("image"))
+        })
         .filter_map(|s| obj::str_at(s, "/name").map(String::from))
         .collect();
     if !changed.is_empty() && !rt.redefining && obj::str_at(pod, "/status/phase") == Some("Running") {
@@ -308,7 +345,13 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         }
         let ts = sim.timestamp();
         for name in &changed {
-            sim.record_event(key, "Normal", "Killing", "kubelet", format!("Container {name} definition changed, will be restarted"));
+            sim.record_event(
+                key,
+                "Normal",
+                "Killing",
+                "kubelet",
+                format!("Container {name} definition changed, will be restarted"),
+            );
         }
         sim.modify(key, |p| {
             if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
@@ -375,9 +418,11 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             // With init containers, every container waits for them (`PodInitializing`).
             let inits = init_containers(pod);
             let waiting = if inits.is_empty() { "ContainerCreating" } else { "PodInitializing" };
-            let mut statuses: Vec<Value> = containers(pod).iter().map(|c| waiting_status(c, waiting, None, 0)).collect();
+            let mut statuses: Vec<Value> =
+                containers(pod).iter().map(|c| waiting_status(c, waiting, None, 0)).collect();
             crate::sort::sort_by_key(&mut statuses, |s: &Value| obj::str_at(s, "/name").unwrap_or("").to_string());
-            let init_statuses: Vec<Value> = inits.iter().map(|c| waiting_status(c, "PodInitializing", None, 0)).collect();
+            let init_statuses: Vec<Value> =
+                inits.iter().map(|c| waiting_status(c, "PodInitializing", None, 0)).collect();
             let initialized = if inits.is_empty() {
                 jv!({"type":"Initialized","status":"True","lastProbeTime":null,"lastTransitionTime":ts})
             } else {
@@ -428,7 +473,10 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let Some(c) = init_containers(pod).get(i).cloned() else { return };
             let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
             // A restarted init container starts a new log; the dead one's is kept as the previous.
-            if obj::arr_at(pod, "/status/initContainerStatuses").get(i).is_some_and(|s| s.ptr("/state/terminated").is_some() || s.ptr("/lastState/terminated").is_some()) {
+            if obj::arr_at(pod, "/status/initContainerStatuses")
+                .get(i)
+                .is_some_and(|s| s.ptr("/state/terminated").is_some() || s.ptr("/lastState/terminated").is_some())
+            {
                 let id = (uid.to_string(), name.clone());
                 let old = sim.logs.remove(&id).unwrap_or_default();
                 sim.log_dropped.remove(&id);
@@ -436,10 +484,18 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             }
             sim.record_event(key, "Normal", "Created", "kubelet", format!("Created container {name}"));
             sim.record_event(key, "Normal", "Started", "kubelet", format!("Started container {name}"));
-            let id = format!("containerd://{:016x}{:016x}{:016x}{:016x}", sim_rand(sim), sim_rand(sim), sim_rand(sim), sim_rand(sim));
+            let id = format!(
+                "containerd://{:016x}{:016x}{:016x}{:016x}",
+                sim_rand(sim),
+                sim_rand(sim),
+                sim_rand(sim),
+                sim_rand(sim)
+            );
             let old = obj::arr_at(pod, "/status/initContainerStatuses").get(i).cloned();
             // A new instance after one that ended is a restart.
-            let rerun = old.as_ref().is_some_and(|s| s.ptr("/state/terminated").is_some() || s.ptr("/lastState/terminated").is_some());
+            let rerun = old
+                .as_ref()
+                .is_some_and(|s| s.ptr("/state/terminated").is_some() || s.ptr("/lastState/terminated").is_some());
             let restarts = init_restarts(pod, i) + u32::from(rerun);
             let last = match old.as_ref().and_then(|s| s.ptr("/state/terminated")) {
                 Some(t) => jv!({"terminated": t}),
@@ -452,7 +508,14 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let outcome = if argv.is_empty() || left_to_guess(&argv.join(" ")) {
                 Process::Unknown
             } else {
-                run_process(sim, key, uid, &name, crate::sim::Launch::Start(&argv), Step::InitResume { index: i, instance: restarts })
+                run_process(
+                    sim,
+                    key,
+                    uid,
+                    &name,
+                    crate::sim::Launch::Start(&argv),
+                    Step::InitResume { index: i, instance: restarts },
+                )
             };
             match outcome {
                 Process::Ends(ms, code) => at(sim, key, uid, ms, Step::InitExited(i, code)),
@@ -469,11 +532,20 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let Some(c) = init_containers(pod).get(i).cloned() else { return };
             let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
             let Some(state) = sim.runtime.get_mut(uid).and_then(|r| r.processes.remove(&name)) else { return };
-            let running = obj::arr_at(pod, "/status/initContainerStatuses").get(i).is_some_and(|s| s.ptr("/state/running").is_some());
+            let running = obj::arr_at(pod, "/status/initContainerStatuses")
+                .get(i)
+                .is_some_and(|s| s.ptr("/state/running").is_some());
             if deleting || init_restarts(pod, i) != instance || !running {
                 return;
             }
-            if let Process::Ends(ms, code) = run_process(sim, key, uid, &name, crate::sim::Launch::Resume(state.0), Step::InitResume { index: i, instance }) {
+            if let Process::Ends(ms, code) = run_process(
+                sim,
+                key,
+                uid,
+                &name,
+                crate::sim::Launch::Resume(state.0),
+                Step::InitResume { index: i, instance },
+            ) {
                 at(sim, key, uid, ms, Step::InitExited(i, code));
             }
         }
@@ -517,7 +589,13 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let n = init_restarts(pod, i) + 1;
             if n >= 2 {
                 let backoff = (10_000u64 << (n - 2).min(5)).min(300_000);
-                sim.record_event(key, "Warning", "BackOff", "kubelet", format!("Back-off restarting failed container {name} in pod {}_{}({uid})", key.name, key.ns));
+                sim.record_event(
+                    key,
+                    "Warning",
+                    "BackOff",
+                    "kubelet",
+                    format!("Back-off restarting failed container {name} in pod {}_{}({uid})", key.name, key.ns),
+                );
                 sim.modify(key, |p| {
                     if let Some(s) = p.pointer_mut(&format!("/status/initContainerStatuses/{i}")) {
                         let t = s.ptr("/state/terminated").cloned();
@@ -552,7 +630,13 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                     } else {
                         format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found")
                     };
-                    sim.record_event(key, "Warning", "Failed", "kubelet", format!("Failed to pull image \"{image}\": {msg}"));
+                    sim.record_event(
+                        key,
+                        "Warning",
+                        "Failed",
+                        "kubelet",
+                        format!("Failed to pull image \"{image}\": {msg}"),
+                    );
                     sim.record_event(key, "Warning", "Failed", "kubelet", "Error: ErrImagePull".into());
                     set_waiting(sim, key, &c, "ErrImagePull", Some(msg));
                 }
@@ -572,7 +656,13 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             for c in containers(pod) {
                 let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
                 if images::lookup(&image).is_err() {
-                    sim.record_event(key, "Normal", "BackOff", "kubelet", format!("Back-off pulling image \"{image}\""));
+                    sim.record_event(
+                        key,
+                        "Normal",
+                        "BackOff",
+                        "kubelet",
+                        format!("Back-off pulling image \"{image}\""),
+                    );
                     sim.record_event(key, "Warning", "Failed", "kubelet", "Error: ImagePullBackOff".into());
                     set_waiting(sim, key, &c, "ImagePullBackOff", Some(format!("Back-off pulling image \"{image}\"")));
                 }
@@ -588,7 +678,9 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             flush_pulled_events(sim, key, uid);
             // A container whose environment names a missing Secret, ConfigMap or key is not
             // created: CreateContainerConfigError, tried again after the pod worker's back-off.
-            let problem = containers(pod).iter().find_map(|c| environment(sim, pod, obj::str_at(c, "/name").unwrap_or("")).err().map(|e| (c.clone(), e)));
+            let problem = containers(pod).iter().find_map(|c| {
+                environment(sim, pod, obj::str_at(c, "/name").unwrap_or("")).err().map(|e| (c.clone(), e))
+            });
             if let Some((c, e)) = problem {
                 sim.record_event(key, "Warning", "Failed", "kubelet", format!("Error: {e}"));
                 set_waiting(sim, key, &c, "CreateContainerConfigError", Some(e));
@@ -641,13 +733,27 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                     let argv = argv_of(&c);
                     let named = c.get("name").and_then(Value::as_str).unwrap_or_default();
                     // A shell alone with a terminal attached reads what the learner types.
-                    let interactive = obj::bool_at(&c, "/stdin").unwrap_or(false) || obj::bool_at(&c, "/tty").unwrap_or(false);
-                    let lone_shell = argv.len() == 1 && ["sh", "bash", "zsh", "ash", "dash"].contains(&argv[0].rsplit('/').next().unwrap_or(""));
-                    if argv.is_empty() || (interactive && lone_shell) || ran.contains_key(named) || serving.iter().any(|n| n == named) || left_to_guess(&argv.join(" ")) {
+                    let interactive =
+                        obj::bool_at(&c, "/stdin").unwrap_or(false) || obj::bool_at(&c, "/tty").unwrap_or(false);
+                    let lone_shell = argv.len() == 1
+                        && ["sh", "bash", "zsh", "ash", "dash"].contains(&argv[0].rsplit('/').next().unwrap_or(""));
+                    if argv.is_empty()
+                        || (interactive && lone_shell)
+                        || ran.contains_key(named)
+                        || serving.iter().any(|n| n == named)
+                        || left_to_guess(&argv.join(" "))
+                    {
                         continue;
                     }
                     let name = named.to_string();
-                    match run_process(sim, key, uid, &name, crate::sim::Launch::Start(&argv), Step::Resume { container: index, instance }) {
+                    match run_process(
+                        sim,
+                        key,
+                        uid,
+                        &name,
+                        crate::sim::Launch::Start(&argv),
+                        Step::Resume { container: index, instance },
+                    ) {
                         Process::Ends(ms, code) => {
                             ran.insert(name, (ms, code));
                         }
@@ -676,7 +782,10 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                     own_exits.push((index, b.0, b.1));
                 }
                 // A restarted container's last state is how the one before it ended.
-                let old = obj::arr_at(pod, "/status/containerStatuses").iter().find(|s| s.get("name") == c.get("name")).cloned();
+                let old = obj::arr_at(pod, "/status/containerStatuses")
+                    .iter()
+                    .find(|s| s.get("name") == c.get("name"))
+                    .cloned();
                 let prev = match old.as_ref().and_then(|s| s.ptr("/state/terminated")) {
                     Some(t) => jv!({"terminated": t}),
                     None => old.as_ref().and_then(|s| s.get("lastState")).cloned().unwrap_or(jv!({})),
@@ -699,11 +808,21 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 });
             }
             if !all_ready {
-                let delay = containers(pod).iter().filter_map(|c| c.get("readinessProbe")).map(|p| {
-                    let init = p.get("initialDelaySeconds").and_then(Value::as_u64).unwrap_or(0);
-                    init * 1000
-                }).max().unwrap_or(0);
-                let period = containers(pod).iter().filter_map(|c| c.ptr("/readinessProbe/periodSeconds")).filter_map(Value::as_u64).max().unwrap_or(10);
+                let delay = containers(pod)
+                    .iter()
+                    .filter_map(|c| c.get("readinessProbe"))
+                    .map(|p| {
+                        let init = p.get("initialDelaySeconds").and_then(Value::as_u64).unwrap_or(0);
+                        init * 1000
+                    })
+                    .max()
+                    .unwrap_or(0);
+                let period = containers(pod)
+                    .iter()
+                    .filter_map(|c| c.ptr("/readinessProbe/periodSeconds"))
+                    .filter_map(Value::as_u64)
+                    .max()
+                    .unwrap_or(10);
                 let jitter = sim.rand_range(100, period * 1000);
                 at(sim, key, uid, delay + jitter, Step::Ready { instance: restarts });
             }
@@ -735,7 +854,8 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             // The readiness probes, every period while the containers run: a failure is an
             // Unhealthy event; a container turns ready when its probe passes and unready after
             // failureThreshold failures in a row; the pod is ready when all its containers are.
-            let running = obj::arr_at(pod, "/status/containerStatuses").iter().all(|c| c.ptr("/state/running").is_some());
+            let running =
+                obj::arr_at(pod, "/status/containerStatuses").iter().all(|c| c.ptr("/state/running").is_some());
             if !running {
                 return;
             }
@@ -743,7 +863,9 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let mut probed = false;
             for c in containers(pod) {
                 let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
-                let ready = obj::arr_at(pod, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(&name) && obj::bool_at(s, "/ready") == Some(true));
+                let ready = obj::arr_at(pod, "/status/containerStatuses")
+                    .iter()
+                    .any(|s| obj::str_at(s, "/name") == Some(&name) && obj::bool_at(s, "/ready") == Some(true));
                 let (Some(probe), Some(prober)) = (c.get("readinessProbe").cloned(), sim.prober.clone()) else {
                     if !ready {
                         set.push((name, true));
@@ -762,7 +884,13 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                     Err(why) => {
                         sim.record_event(key, "Warning", "Unhealthy", "kubelet", why.trim().to_string());
                         let failures = {
-                            let f = sim.runtime.entry(uid.to_string()).or_default().probe_failures.entry(name.clone()).or_default();
+                            let f = sim
+                                .runtime
+                                .entry(uid.to_string())
+                                .or_default()
+                                .probe_failures
+                                .entry(name.clone())
+                                .or_default();
                             *f += 1;
                             *f
                         };
@@ -775,18 +903,26 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             sim.modify(key, |p| {
                 if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                     for c in cs.iter_mut() {
-                        if let Some((_, r)) = set.iter().find(|(n, _)| c.get("name").and_then(Value::as_str) == Some(n.as_str())) {
+                        if let Some((_, r)) =
+                            set.iter().find(|(n, _)| c.get("name").and_then(Value::as_str) == Some(n.as_str()))
+                        {
                             if c.ptr("/state/running").is_some() {
                                 c["ready"] = jv!(*r);
                             }
                         }
                     }
                 }
-                let all = obj::arr_at(p, "/status/containerStatuses").iter().all(|c| obj::bool_at(c, "/ready") == Some(true));
+                let all =
+                    obj::arr_at(p, "/status/containerStatuses").iter().all(|c| obj::bool_at(c, "/ready") == Some(true));
                 set_ready_conditions(p, all, &ts);
             });
             if probed {
-                let period = containers(pod).iter().filter_map(|c| c.ptr("/readinessProbe/periodSeconds")).filter_map(Value::as_u64).min().unwrap_or(10);
+                let period = containers(pod)
+                    .iter()
+                    .filter_map(|c| c.ptr("/readinessProbe/periodSeconds"))
+                    .filter_map(Value::as_u64)
+                    .min()
+                    .unwrap_or(10);
                 at(sim, key, uid, period * 1000, Step::Ready { instance });
             }
         }
@@ -794,7 +930,9 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let Some(c) = containers(pod).get(index).cloned() else { return };
             let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
             let current = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(0);
-            let running = obj::arr_at(pod, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(name.as_str()) && s.ptr("/state/running").is_some());
+            let running = obj::arr_at(pod, "/status/containerStatuses")
+                .iter()
+                .any(|s| obj::str_at(s, "/name") == Some(name.as_str()) && s.ptr("/state/running").is_some());
             let (Some(probe), Some(prober)) = (c.get("livenessProbe").cloned(), sim.prober.clone()) else { return };
             if deleting || current != instance || !running {
                 return;
@@ -811,25 +949,47 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                     }
                     // Killed as a deleted pod's containers are: SIGTERM, then SIGKILL once the
                     // grace period is over if the process ignores it (a shell as PID 1 does).
-                    sim.record_event(key, "Normal", "Killing", "kubelet", format!("Container {name} failed liveness probe, will be restarted"));
+                    sim.record_event(
+                        key,
+                        "Normal",
+                        "Killing",
+                        "kubelet",
+                        format!("Container {name} failed liveness probe, will be restarted"),
+                    );
                     let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
-                    let prompt = info.is_some_and(|i| i.handles_sigterm) && c.get("command").is_none() && c.get("args").is_none();
-                    let grace = obj::i64_at(pod, "/spec/terminationGracePeriodSeconds").unwrap_or(30).max(0) as u64 * 1000;
-                    let (ms, code) = if prompt { (sim.rand_range(400, 1600), 0) } else { (grace + sim.rand_range(50, 300), 137) };
+                    let prompt = info.is_some_and(|i| i.handles_sigterm)
+                        && c.get("command").is_none()
+                        && c.get("args").is_none();
+                    let grace =
+                        obj::i64_at(pod, "/spec/terminationGracePeriodSeconds").unwrap_or(30).max(0) as u64 * 1000;
+                    let (ms, code) =
+                        if prompt { (sim.rand_range(400, 1600), 0) } else { (grace + sim.rand_range(50, 300), 137) };
                     let step = exit_step(pod, index, code);
                     at(sim, key, uid, ms, step);
                 }
             }
         }
         Step::Resume { container: index, instance } => {
-            let container = containers(pod).get(index).and_then(|c| c.get("name").and_then(Value::as_str).map(String::from)).unwrap_or_default();
+            let container = containers(pod)
+                .get(index)
+                .and_then(|c| c.get("name").and_then(Value::as_str).map(String::from))
+                .unwrap_or_default();
             let current = container_restarts(pod, index);
-            let running = obj::arr_at(pod, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(container.as_str()) && s.ptr("/state/running").is_some());
+            let running = obj::arr_at(pod, "/status/containerStatuses")
+                .iter()
+                .any(|s| obj::str_at(s, "/name") == Some(container.as_str()) && s.ptr("/state/running").is_some());
             let Some(state) = sim.runtime.get_mut(uid).and_then(|r| r.processes.remove(&container)) else { return };
             if deleting || current != instance || !running {
                 return;
             }
-            if let Process::Ends(ms, code) = run_process(sim, key, uid, &container, crate::sim::Launch::Resume(state.0), Step::Resume { container: index, instance }) {
+            if let Process::Ends(ms, code) = run_process(
+                sim,
+                key,
+                uid,
+                &container,
+                crate::sim::Launch::Resume(state.0),
+                Step::Resume { container: index, instance },
+            ) {
                 let step = exit_step(pod, index, code);
                 at(sim, key, uid, ms, step);
             }
@@ -837,7 +997,9 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
         Step::ContainerExited { index, code, instance } => {
             let Some(c) = containers(pod).get(index).cloned() else { return };
             let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
-            let running = obj::arr_at(pod, "/status/containerStatuses").iter().any(|s| obj::str_at(s, "/name") == Some(name.as_str()) && s.ptr("/state/running").is_some());
+            let running = obj::arr_at(pod, "/status/containerStatuses")
+                .iter()
+                .any(|s| obj::str_at(s, "/name") == Some(name.as_str()) && s.ptr("/state/running").is_some());
             if deleting || !running || container_restarts(pod, index) != instance {
                 return;
             }
@@ -865,7 +1027,13 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 let n = instance + 1;
                 if n >= 2 {
                     let backoff = (10_000u64 << (n - 2).min(5)).min(300_000);
-                    sim.record_event(key, "Warning", "BackOff", "kubelet", format!("Back-off restarting failed container {name} in pod {}_{}({uid})", key.name, key.ns));
+                    sim.record_event(
+                        key,
+                        "Warning",
+                        "BackOff",
+                        "kubelet",
+                        format!("Back-off restarting failed container {name} in pod {}_{}({uid})", key.name, key.ns),
+                    );
                     sim.modify(key, |p| {
                         if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                             for s in cs.iter_mut().filter(|s| s.get("name").and_then(Value::as_str) == Some(name.as_str())) {
@@ -886,7 +1054,11 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
         Step::ContainerRestart { index } => {
             let Some(c) = containers(pod).get(index).cloned() else { return };
             let name = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
-            let old = obj::arr_at(pod, "/status/containerStatuses").iter().find(|s| obj::str_at(s, "/name") == Some(name.as_str())).cloned().unwrap_or(jv!({}));
+            let old = obj::arr_at(pod, "/status/containerStatuses")
+                .iter()
+                .find(|s| obj::str_at(s, "/name") == Some(name.as_str()))
+                .cloned()
+                .unwrap_or(jv!({}));
             if deleting || old.ptr("/state/running").is_some() {
                 return;
             }
@@ -895,9 +1067,21 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             if c.get("imagePullPolicy").and_then(Value::as_str) == Some("Always") {
                 sim.record_event(key, "Normal", "Pulling", "kubelet", format!("Pulling image \"{image}\""));
                 let ns = sim.rand_range(700, 1600) * 1_000_000 + sim.rand_range(0, 999_999);
-                sim.record_event(key, "Normal", "Pulled", "kubelet", format!("Successfully pulled image \"{image}\" in {}", go_duration(ns)));
+                sim.record_event(
+                    key,
+                    "Normal",
+                    "Pulled",
+                    "kubelet",
+                    format!("Successfully pulled image \"{image}\" in {}", go_duration(ns)),
+                );
             } else {
-                sim.record_event(key, "Normal", "Pulled", "kubelet", format!("Container image \"{image}\" already present on machine"));
+                sim.record_event(
+                    key,
+                    "Normal",
+                    "Pulled",
+                    "kubelet",
+                    format!("Container image \"{image}\" already present on machine"),
+                );
             }
             sim.record_event(key, "Normal", "Created", "kubelet", format!("Created container {name}"));
             sim.record_event(key, "Normal", "Started", "kubelet", format!("Started container {name}"));
@@ -919,7 +1103,8 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                         *s = status.clone();
                     }
                 }
-                let all = obj::arr_at(p, "/status/containerStatuses").iter().all(|s| obj::bool_at(s, "/ready") == Some(true));
+                let all =
+                    obj::arr_at(p, "/status/containerStatuses").iter().all(|s| obj::bool_at(s, "/ready") == Some(true));
                 set_ready_conditions(p, all, &ts);
             });
             // Its process, as at the pod's start.
@@ -933,10 +1118,19 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let outcome = if start.server || argv.is_empty() || left_to_guess(&argv.join(" ")) {
                 Process::Unknown
             } else {
-                run_process(sim, key, uid, &name, crate::sim::Launch::Start(&argv), Step::Resume { container: index, instance: restarts })
+                run_process(
+                    sim,
+                    key,
+                    uid,
+                    &name,
+                    crate::sim::Launch::Start(&argv),
+                    Step::Resume { container: index, instance: restarts },
+                )
             };
             match outcome {
-                Process::Ends(ms, code) => at(sim, key, uid, ms, Step::ContainerExited { index, code, instance: restarts }),
+                Process::Ends(ms, code) => {
+                    at(sim, key, uid, ms, Step::ContainerExited { index, code, instance: restarts })
+                }
                 Process::Runs => {}
                 Process::Unknown if !start.server => {
                     let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
@@ -955,7 +1149,8 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let policy = obj::str_at(pod, "/spec/restartPolicy").unwrap_or("Always").to_string();
             let reason = if code == 0 { "Completed" } else { "Error" };
             let unreported = sim.runtime.get_mut(uid).and_then(|r| r.unreported.take());
-            let statuses = unreported.clone().unwrap_or_else(|| pod.ptr("/status/containerStatuses").cloned().unwrap_or(jv!([])));
+            let statuses =
+                unreported.clone().unwrap_or_else(|| pod.ptr("/status/containerStatuses").cloned().unwrap_or(jv!([])));
             let first = statuses.get(0).cloned().unwrap_or(Value::Null);
             let started = first.ptr("/state/running/startedAt").cloned().unwrap_or(jv!(ts));
             let terminated = jv!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts,"containerID":first.get("containerID").cloned().unwrap_or(Value::Null)}});
@@ -992,7 +1187,10 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 return;
             }
             let n = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(1);
-            let cname = containers(pod).first().and_then(|c| c.get("name").and_then(Value::as_str).map(String::from)).unwrap_or_default();
+            let cname = containers(pod)
+                .first()
+                .and_then(|c| c.get("name").and_then(Value::as_str).map(String::from))
+                .unwrap_or_default();
             if n >= 2 {
                 // The first restart is at once; later ones wait out a back-off, shown as
                 // CrashLoopBackOff with the ended container as the last state.
@@ -1008,7 +1206,13 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 });
                 for c in containers(pod) {
                     let cname = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
-                    sim.record_event(key, "Warning", "BackOff", "kubelet", format!("Back-off restarting failed container {cname} in pod {}_{}({uid})", key.name, key.ns));
+                    sim.record_event(
+                        key,
+                        "Warning",
+                        "BackOff",
+                        "kubelet",
+                        format!("Back-off restarting failed container {cname} in pod {}_{}({uid})", key.name, key.ns),
+                    );
                 }
                 let backoff = (10_000u64 << (n - 2).min(5)).min(300_000);
                 // Each start goes through EnsureImageExists: `already present on machine`, or
@@ -1027,7 +1231,8 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
                     for c in cs.iter_mut() {
                         let started = c.ptr("/state/running/startedAt").cloned().unwrap_or(jv!(ts));
-                        c["state"] = jv!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts}});
+                        c["state"] =
+                            jv!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts}});
                         c["ready"] = jv!(false);
                         c["started"] = jv!(false);
                     }
@@ -1062,7 +1267,9 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             }
             sim.runtime.remove(uid);
             // The pod's writable layers and emptyDirs go with it; PV data stays.
-            sim.fs.trees.retain(|k, _| !(k.starts_with(&format!("layer/{uid}/")) || k.starts_with(&format!("empty/{uid}/"))));
+            sim.fs
+                .trees
+                .retain(|k, _| !(k.starts_with(&format!("layer/{uid}/")) || k.starts_with(&format!("empty/{uid}/"))));
             sim.logs.retain(|(u, _), _| u != uid);
             sim.log_dropped.retain(|(u, _), _| u != uid);
             sim.previous_logs.retain(|(u, _), _| u != uid);
@@ -1087,7 +1294,11 @@ fn go_duration(ns: u64) -> String {
 }
 
 fn trim_zeros(s: &str) -> String {
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s.to_string() }
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 fn names(statuses: &[Value]) -> String {
@@ -1099,7 +1310,8 @@ fn image_id(c: &Value) -> String {
     let full = images::normalize(image).unwrap_or_else(|_| image.to_string());
     let repo = full.rsplit_once(':').map(|(r, _)| r.to_string()).unwrap_or(full.clone());
     // A stable stand-in for the image's digest (the same image has the same ID everywhere).
-    let digest: String = (0..8u8).map(|i| format!("{:08x}", super::names::fnv1a32(&[&[i][..], full.as_bytes()].concat()))).collect();
+    let digest: String =
+        (0..8u8).map(|i| format!("{:08x}", super::names::fnv1a32(&[&[i][..], full.as_bytes()].concat()))).collect();
     format!("{repo}@sha256:{digest}")
 }
 
@@ -1126,7 +1338,11 @@ fn set_waiting(sim: &mut Sim, key: &ObjKey, c: &Value, reason: &str, message: Op
 }
 
 fn set_ready_conditions(p: &mut Value, ready: bool, ts: &str) {
-    let unready: Vec<String> = obj::arr_at(p, "/status/containerStatuses").iter().filter(|c| !c.get("ready").and_then(Value::as_bool).unwrap_or(false)).filter_map(|c| c.get("name").and_then(Value::as_str).map(String::from)).collect();
+    let unready: Vec<String> = obj::arr_at(p, "/status/containerStatuses")
+        .iter()
+        .filter(|c| !c.get("ready").and_then(Value::as_bool).unwrap_or(false))
+        .filter_map(|c| c.get("name").and_then(Value::as_str).map(String::from))
+        .collect();
     if let Some(conds) = p.pointer_mut("/status/conditions").and_then(Value::as_array_mut) {
         for c in conds.iter_mut() {
             let ty = c.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
@@ -1175,14 +1391,27 @@ fn pull(sim: &mut Sim, key: &ObjKey, uid: &str, pod: &Value, node: &str, init: O
             Ok(info) => {
                 let cached = sim.pulled.contains(&(node.to_string(), info.full.clone()));
                 if cached && policy != "Always" {
-                    sim.record_event(key, "Normal", "Pulled", "kubelet", format!("Container image \"{image}\" already present on machine"));
+                    sim.record_event(
+                        key,
+                        "Normal",
+                        "Pulled",
+                        "kubelet",
+                        format!("Container image \"{image}\" already present on machine"),
+                    );
                     total += sim.rand_range(300, 700);
                 } else if policy == "Never" {
-                    set_waiting(sim, key, &c, "ErrImageNeverPull", Some(format!("Container image \"{image}\" is not present with pull policy of Never")));
+                    set_waiting(
+                        sim,
+                        key,
+                        &c,
+                        "ErrImageNeverPull",
+                        Some(format!("Container image \"{image}\" is not present with pull policy of Never")),
+                    );
                     return;
                 } else {
                     sim.record_event(key, "Normal", "Pulling", "kubelet", format!("Pulling image \"{image}\""));
-                    let ms = if cached { sim.rand_range(700, 1600) } else { info.pull_ms * sim.rand_range(90, 112) / 100 };
+                    let ms =
+                        if cached { sim.rand_range(700, 1600) } else { info.pull_ms * sim.rand_range(90, 112) / 100 };
                     total += ms;
                     sim.pulled.insert((node.to_string(), info.full.clone()));
                     let ns = ms * 1_000_000 + sim.rand_range(0, 999_999);
@@ -1210,7 +1439,8 @@ fn init_containers(pod: &Value) -> Vec<Value> {
 }
 
 fn init_restarts(pod: &Value, i: usize) -> u32 {
-    obj::arr_at(pod, "/status/initContainerStatuses").get(i).and_then(|s| obj::i64_at(s, "/restartCount")).unwrap_or(0) as u32
+    obj::arr_at(pod, "/status/initContainerStatuses").get(i).and_then(|s| obj::i64_at(s, "/restartCount")).unwrap_or(0)
+        as u32
 }
 
 fn set_init_status(sim: &mut Sim, key: &ObjKey, i: usize, status: Value) {
@@ -1245,7 +1475,9 @@ pub fn is_running_and_ready(pod: &Value) -> bool {
 pub fn pods_using_claim<'a>(sim: &'a Sim, ns: &'a str, claim: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
     sim.store.list(Kind::Pod, Some(ns)).map(|(_, p)| p).filter(move |p| {
         !matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed"))
-            && obj::arr_at(p, "/spec/volumes").iter().any(|v| obj::str_at(v, "/persistentVolumeClaim/claimName") == Some(claim))
+            && obj::arr_at(p, "/spec/volumes")
+                .iter()
+                .any(|v| obj::str_at(v, "/persistentVolumeClaim/claimName") == Some(claim))
     })
 }
 
@@ -1266,14 +1498,21 @@ pub fn environment(sim: &Sim, pod: &Value, container: &str) -> Result<VecMap<Str
     let mut vars = VecMap::new();
     let ns = obj::namespace(pod).to_string();
     let ns = if ns.is_empty() { "default".to_string() } else { ns };
-    let started = obj::str_at(pod, "/status/startTime").or(obj::str_at(pod, "/metadata/creationTimestamp")).unwrap_or("").to_string();
+    let started = obj::str_at(pod, "/status/startTime")
+        .or(obj::str_at(pod, "/metadata/creationTimestamp"))
+        .unwrap_or("")
+        .to_string();
     let links = obj::bool_at(pod, "/spec/enableServiceLinks").unwrap_or(true);
     for (k, svc) in sim.store.list(Kind::Service, None) {
         let master = k.ns == "default" && k.name == "kubernetes";
-        if !(master || (links && k.ns == ns)) || obj::str_at(svc, "/metadata/creationTimestamp").unwrap_or("") > started.as_str() {
+        if !(master || (links && k.ns == ns))
+            || obj::str_at(svc, "/metadata/creationTimestamp").unwrap_or("") > started.as_str()
+        {
             continue;
         }
-        let Some(ip) = obj::str_at(svc, "/spec/clusterIP").filter(|ip| !ip.is_empty() && *ip != "None") else { continue };
+        let Some(ip) = obj::str_at(svc, "/spec/clusterIP").filter(|ip| !ip.is_empty() && *ip != "None") else {
+            continue;
+        };
         let prefix = k.name.replace('-', "_").to_ascii_uppercase();
         let ports = obj::arr_at(svc, "/spec/ports");
         let Some(first) = ports.first().and_then(|p| obj::i64_at(p, "/port")) else { continue };
@@ -1282,7 +1521,10 @@ pub fn environment(sim: &Sim, pod: &Value, container: &str) -> Result<VecMap<Str
         for (i, p) in ports.iter().enumerate() {
             let port = obj::i64_at(p, "/port").unwrap_or(0);
             if let Some(n) = obj::str_at(p, "/name").filter(|n| !n.is_empty()) {
-                vars.insert(format!("{prefix}_SERVICE_PORT_{}", n.replace('-', "_").to_ascii_uppercase()), port.to_string());
+                vars.insert(
+                    format!("{prefix}_SERVICE_PORT_{}", n.replace('-', "_").to_ascii_uppercase()),
+                    port.to_string(),
+                );
             }
             let proto = obj::str_at(p, "/protocol").unwrap_or("TCP");
             let url = format!("{}://{ip}:{port}", proto.to_ascii_lowercase());
@@ -1312,7 +1554,9 @@ pub fn environment(sim: &Sim, pod: &Value, container: &str) -> Result<VecMap<Str
             (_, Some(r)) => (Kind::Secret, r),
             _ => continue,
         };
-        if let Some(data) = source(kind, obj::str_at(r, "/name").unwrap_or(""), obj::bool_at(r, "/optional").unwrap_or(false))? {
+        if let Some(data) =
+            source(kind, obj::str_at(r, "/name").unwrap_or(""), obj::bool_at(r, "/optional").unwrap_or(false))?
+        {
             for (k, v) in data {
                 vars.insert(format!("{prefix}{k}"), v);
             }
@@ -1330,7 +1574,12 @@ pub fn environment(sim: &Sim, pod: &Value, container: &str) -> Result<VecMap<Str
                 Some(data) => match data.get(key) {
                     Some(v) => v.clone(),
                     None if optional => continue,
-                    None => return Err(format!("couldn't find key {key} in {} {ns}/{src}", if kind == Kind::Secret { "Secret" } else { "ConfigMap" })),
+                    None => {
+                        return Err(format!(
+                            "couldn't find key {key} in {} {ns}/{src}",
+                            if kind == Kind::Secret { "Secret" } else { "ConfigMap" }
+                        ))
+                    }
                 },
                 None => continue,
             }
@@ -1343,7 +1592,12 @@ pub fn environment(sim: &Sim, pod: &Value, container: &str) -> Result<VecMap<Str
                 "spec.serviceAccountName" => obj::str_at(pod, "/spec/serviceAccountName").unwrap_or("").to_string(),
                 "status.podIP" => obj::str_at(pod, "/status/podIP").unwrap_or("").to_string(),
                 "status.hostIP" => obj::str_at(pod, "/status/hostIP").unwrap_or("").to_string(),
-                p => p.strip_prefix("metadata.labels['").and_then(|l| l.strip_suffix("']")).and_then(|l| obj::label(pod, l)).unwrap_or("").to_string(),
+                p => p
+                    .strip_prefix("metadata.labels['")
+                    .and_then(|l| l.strip_suffix("']"))
+                    .and_then(|l| obj::label(pod, l))
+                    .unwrap_or("")
+                    .to_string(),
             }
         } else {
             String::new()
@@ -1382,7 +1636,14 @@ mod tests {
     #[test]
     fn durations_print_as_go_prints_them() {
         // time.Duration(n).String() for each n.
-        for (ns, go) in [(850_000_000, "850ms"), (7_839_965_732, "7.839965732s"), (1_500_000, "1.5ms"), (1_000_000_000, "1s"), (12_000_000_001, "12.000000001s"), (1_234_567, "1.234567ms")] {
+        for (ns, go) in [
+            (850_000_000, "850ms"),
+            (7_839_965_732, "7.839965732s"),
+            (1_500_000, "1.5ms"),
+            (1_000_000_000, "1s"),
+            (12_000_000_001, "12.000000001s"),
+            (1_234_567, "1.234567ms"),
+        ] {
             assert_eq!(go_duration(ns), go);
         }
     }

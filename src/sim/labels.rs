@@ -1,8 +1,8 @@
 //! Label selectors: the `-l` text form (equality and set-based) and the API's `LabelSelector`.
 
 use super::obj::Ptr;
-use serde_json::Value;
 use crate::collections::VecMap;
+use serde_json::Value;
 
 /// One requirement of a selector.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,7 +80,10 @@ impl Selector {
             }
             let key: String = chars[start..i].iter().collect();
             if key.is_empty() || !valid_label_key(&key) {
-                return Err(err(&format!("found '{}', expected: identifier", chars.get(i).map(|c| c.to_string()).unwrap_or_default())));
+                return Err(err(&format!(
+                    "found '{}', expected: identifier",
+                    chars.get(i).map(|c| c.to_string()).unwrap_or_default()
+                )));
             }
             while i < chars.len() && chars[i] == ' ' {
                 i += 1;
@@ -129,7 +132,13 @@ impl Selector {
                 if i >= chars.len() {
                     return Err(err("found '', expected: ')'"));
                 }
-                let vals: Vec<String> = chars[vstart..i].iter().collect::<String>().split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                let vals: Vec<String> = chars[vstart..i]
+                    .iter()
+                    .collect::<String>()
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
                 i += 1;
                 reqs.push(if word == "in" { Requirement::In(key, vals) } else { Requirement::NotIn(key, vals) });
             }
@@ -157,7 +166,11 @@ impl Selector {
         if let Some(exprs) = sel.get("matchExpressions").and_then(Value::as_array) {
             for e in exprs {
                 let key = e.get("key").and_then(Value::as_str).unwrap_or_default().to_string();
-                let vals: Vec<String> = e.get("values").and_then(Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default();
+                let vals: Vec<String> = e
+                    .get("values")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                    .unwrap_or_default();
                 match e.get("operator").and_then(Value::as_str).unwrap_or_default() {
                     "In" => reqs.push(Requirement::In(key, vals)),
                     "NotIn" => reqs.push(Requirement::NotIn(key, vals)),

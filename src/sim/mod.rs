@@ -29,13 +29,13 @@ pub mod time;
 pub mod validation;
 pub mod volumes;
 
+use crate::collections::{VecMap, VecSet};
 use crate::jv;
 use obj::Ptr;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
-use serde_json::{Value};
+use serde_json::Value;
 use std::cmp::Reverse;
-use crate::collections::{VecMap, VecSet};
 use std::collections::BinaryHeap;
 
 pub use profile::Profile;
@@ -69,14 +69,25 @@ pub enum ApiError {
 /// GetPodQOS: BestEffort without any CPU or memory request or limit, Guaranteed when every
 /// container limits both and asks for what it limits, Burstable otherwise.
 pub fn qos_class(pod: &Value) -> &'static str {
-    let containers: Vec<&Value> = obj::arr_at(pod, "/spec/containers").iter().chain(obj::arr_at(pod, "/spec/initContainers")).collect();
-    let get = |c: &Value, kind: &str, r: &str| c.ptr(&format!("/resources/{kind}/{r}")).and_then(volumes::quantity_bytes).filter(|q| *q > 0.0);
-    let any = containers.iter().any(|c| ["requests", "limits"].iter().any(|k| ["cpu", "memory"].iter().any(|r| get(c, k, r).is_some())));
+    let containers: Vec<&Value> =
+        obj::arr_at(pod, "/spec/containers").iter().chain(obj::arr_at(pod, "/spec/initContainers")).collect();
+    let get = |c: &Value, kind: &str, r: &str| {
+        c.ptr(&format!("/resources/{kind}/{r}")).and_then(volumes::quantity_bytes).filter(|q| *q > 0.0)
+    };
+    let any = containers
+        .iter()
+        .any(|c| ["requests", "limits"].iter().any(|k| ["cpu", "memory"].iter().any(|r| get(c, k, r).is_some())));
     if !any {
         return "BestEffort";
     }
-    let guaranteed = containers.iter().all(|c| ["cpu", "memory"].iter().all(|r| get(c, "limits", r).is_some() && get(c, "requests", r) == get(c, "limits", r)));
-    if guaranteed { "Guaranteed" } else { "Burstable" }
+    let guaranteed = containers.iter().all(|c| {
+        ["cpu", "memory"].iter().all(|r| get(c, "limits", r).is_some() && get(c, "requests", r) == get(c, "limits", r))
+    });
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
 }
 
 /// How dependents are treated when their owner is deleted.
@@ -286,7 +297,8 @@ impl Sim {
                     labels["node-role.kubernetes.io/master"] = jv!("");
                 }
             }
-            let taint_key = if minor >= 25 { "node-role.kubernetes.io/control-plane" } else { "node-role.kubernetes.io/master" };
+            let taint_key =
+                if minor >= 25 { "node-role.kubernetes.io/control-plane" } else { "node-role.kubernetes.io/master" };
             let taints = if cp { jv!([{"effect":"NoSchedule","key":taint_key}]) } else { jv!([]) };
             // kubeadm's and the kubelet's annotations (the CNI's are left out).
             let annotations = jv!({"kubeadm.alpha.kubernetes.io/cri-socket":"unix:///run/containerd/containerd.sock","node.alpha.kubernetes.io/ttl":"0","volumes.kubernetes.io/controller-managed-attach-detach":"true"});
@@ -333,7 +345,14 @@ impl Sim {
             }
         }
         // Everything above existed before the lab started.
-        let cp_ip = self.profile.nodes.iter().find(|n| n.role == "control-plane").or(self.profile.nodes.first()).map(|n| n.ip.clone()).unwrap_or_default();
+        let cp_ip = self
+            .profile
+            .nodes
+            .iter()
+            .find(|n| n.role == "control-plane")
+            .or(self.profile.nodes.first())
+            .map(|n| n.ip.clone())
+            .unwrap_or_default();
         let ep = jv!({"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"kubernetes","namespace":"default","labels":{"endpointslice.kubernetes.io/skip-mirror":"true"}},
             "subsets":[{"addresses":[{"ip":cp_ip}],"ports":[{"name":"https","port":6443,"protocol":"TCP"}]}]});
         if let Err(e) = self.create(ep) {
@@ -553,7 +572,13 @@ impl Sim {
             }
             // A node's labels or taints changed, or a pod went (its requests freed): the
             // pods that did not fit are tried again.
-            let frees = key.kind == Kind::Node || (key.kind == Kind::Pod && (deleted || current.as_deref().is_some_and(|p| obj::is_deleting(p) || matches!(obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed")))));
+            let frees = key.kind == Kind::Node
+                || (key.kind == Kind::Pod
+                    && (deleted
+                        || current.as_deref().is_some_and(|p| {
+                            obj::is_deleting(p)
+                                || matches!(obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed"))
+                        })));
             if frees && !self.unschedulable.is_empty() {
                 let waiting: Vec<ObjKey> = self.unschedulable.iter().filter(|k| **k != key).cloned().collect();
                 for p in waiting {
@@ -591,7 +616,10 @@ impl Sim {
                         let pvs: Vec<ObjKey> = self
                             .store
                             .list(Kind::PersistentVolume, None)
-                            .filter(|(_, pv)| obj::str_at(pv, "/spec/claimRef/name") == Some(&key.name) && obj::str_at(pv, "/spec/claimRef/namespace") == Some(&key.ns))
+                            .filter(|(_, pv)| {
+                                obj::str_at(pv, "/spec/claimRef/name") == Some(&key.name)
+                                    && obj::str_at(pv, "/spec/claimRef/namespace") == Some(&key.ns)
+                            })
                             .map(|(k, _)| k.clone())
                             .collect();
                         for k in pvs {
@@ -602,7 +630,9 @@ impl Sim {
                 Kind::PersistentVolume => {
                     self.dirty.insert(Work::Pv(key.clone()));
                     if let Some(o) = &current {
-                        if let (Some(ns), Some(n)) = (obj::str_at(o, "/spec/claimRef/namespace"), obj::str_at(o, "/spec/claimRef/name")) {
+                        if let (Some(ns), Some(n)) =
+                            (obj::str_at(o, "/spec/claimRef/namespace"), obj::str_at(o, "/spec/claimRef/name"))
+                        {
                             self.dirty.insert(Work::Pvc(ObjKey::new(Kind::PersistentVolumeClaim, ns, n)));
                         }
                     }
@@ -632,7 +662,10 @@ impl Sim {
     fn dispatch_pod(&mut self, key: &ObjKey, current: Option<&Value>) {
         let last = current;
         let owner = last.and_then(obj::controller_ref).map(|r| {
-            (r.get("kind").and_then(Value::as_str).unwrap_or_default().to_string(), r.get("name").and_then(Value::as_str).unwrap_or_default().to_string())
+            (
+                r.get("kind").and_then(Value::as_str).unwrap_or_default().to_string(),
+                r.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+            )
         });
         match owner {
             Some((k, n)) if k == "StatefulSet" => {
@@ -651,7 +684,11 @@ impl Sim {
                     for kind in [Kind::StatefulSet, Kind::ReplicaSet] {
                         let ks: Vec<ObjKey> = self.store.list(kind, Some(&key.ns)).map(|(k, _)| k.clone()).collect();
                         for k in ks {
-                            self.dirty.insert(if kind == Kind::StatefulSet { Work::StatefulSet(k) } else { Work::ReplicaSet(k) });
+                            self.dirty.insert(if kind == Kind::StatefulSet {
+                                Work::StatefulSet(k)
+                            } else {
+                                Work::ReplicaSet(k)
+                            });
                         }
                     }
                 }
@@ -674,7 +711,11 @@ impl Sim {
                 let svcs: Vec<ObjKey> = self
                     .store
                     .list(Kind::Service, Some(&key.ns))
-                    .filter(|(_, s)| s.ptr("/spec/selector").and_then(Value::as_object).is_some_and(|sel| !sel.is_empty() && sel.iter().all(|(k, v)| obj::label(o, k) == v.as_str())))
+                    .filter(|(_, s)| {
+                        s.ptr("/spec/selector").and_then(Value::as_object).is_some_and(|sel| {
+                            !sel.is_empty() && sel.iter().all(|(k, v)| obj::label(o, k) == v.as_str())
+                        })
+                    })
                     .map(|(k, _)| k.clone())
                     .collect();
                 for s in svcs {
@@ -683,7 +724,12 @@ impl Sim {
             }
             None => {
                 // Gone: claims it held may now be released from protection; endpoints drop it.
-                let pvcs: Vec<ObjKey> = self.store.list(Kind::PersistentVolumeClaim, Some(&key.ns)).filter(|(_, c)| obj::is_deleting(c)).map(|(k, _)| k.clone()).collect();
+                let pvcs: Vec<ObjKey> = self
+                    .store
+                    .list(Kind::PersistentVolumeClaim, Some(&key.ns))
+                    .filter(|(_, c)| obj::is_deleting(c))
+                    .map(|(k, _)| k.clone())
+                    .collect();
                 for k in pvcs {
                     self.dirty.insert(Work::Pvc(k));
                 }
@@ -702,10 +748,12 @@ impl Sim {
         let ks: Vec<ObjKey> = self
             .store
             .list(kind, Some(ns))
-            .filter(|(_, c)| c.ptr("/spec/selector").is_some_and(|s| {
-                let sel = labels::Selector::from_label_selector(s);
-                !sel.is_empty() && sel.matches(&lbl)
-            }))
+            .filter(|(_, c)| {
+                c.ptr("/spec/selector").is_some_and(|s| {
+                    let sel = labels::Selector::from_label_selector(s);
+                    !sel.is_empty() && sel.matches(&lbl)
+                })
+            })
             .map(|(k, _)| k.clone())
             .collect();
         for k in ks {
@@ -725,7 +773,11 @@ impl Sim {
         let kind = kind_of(&o)?;
         let ns = if kind.namespaced() {
             let ns = obj::namespace(&o);
-            if ns.is_empty() { "default".to_string() } else { ns.to_string() }
+            if ns.is_empty() {
+                "default".to_string()
+            } else {
+                ns.to_string()
+            }
         } else {
             String::new()
         };
@@ -745,7 +797,11 @@ impl Sim {
         }
         if obj::name(&o).is_empty() {
             let Some(prefix) = obj::str_at(&o, "/metadata/generateName").map(String::from) else {
-                return Err(ApiError::Invalid { kind: kind.to_string(), name: String::new(), causes: vec!["metadata.name: Required value: name or generateName is required".into()] });
+                return Err(ApiError::Invalid {
+                    kind: kind.to_string(),
+                    name: String::new(),
+                    causes: vec!["metadata.name: Required value: name or generateName is required".into()],
+                });
             };
             let mut name = names::generate_name(&mut self.rng, &prefix);
             for _ in 0..8 {
@@ -792,7 +848,9 @@ impl Sim {
         if obj::bool_at(o, "/spec/automountServiceAccountToken") == Some(false) {
             return;
         }
-        let mounted = obj::arr_at(o, "/spec/containers").iter().any(|c| obj::arr_at(c, "/volumeMounts").iter().any(|m| obj::str_at(m, "/mountPath") == Some(PATH)));
+        let mounted = obj::arr_at(o, "/spec/containers")
+            .iter()
+            .any(|c| obj::arr_at(c, "/volumeMounts").iter().any(|m| obj::str_at(m, "/mountPath") == Some(PATH)));
         if mounted {
             return;
         }
@@ -828,7 +886,13 @@ impl Sim {
         match kind {
             Kind::PersistentVolumeClaim => {
                 if o.ptr("/spec/storageClassName").is_none() {
-                    let def = self.store.list(Kind::StorageClass, None).find(|(_, sc)| obj::annotation(sc, "storageclass.kubernetes.io/is-default-class") == Some("true")).map(|(k, _)| k.name.clone());
+                    let def = self
+                        .store
+                        .list(Kind::StorageClass, None)
+                        .find(|(_, sc)| {
+                            obj::annotation(sc, "storageclass.kubernetes.io/is-default-class") == Some("true")
+                        })
+                        .map(|(k, _)| k.name.clone());
                     if let Some(d) = def {
                         obj::set(o, "/spec/storageClassName", jv!(d));
                     }
@@ -839,7 +903,11 @@ impl Sim {
             Kind::PersistentVolume => {
                 add_finalizer(o, "kubernetes.io/pv-protection");
                 if o.ptr("/status/phase").is_none() {
-                    obj::set(o, "/status/phase", jv!(if o.ptr("/spec/claimRef").is_some() { "Bound" } else { "Available" }));
+                    obj::set(
+                        o,
+                        "/status/phase",
+                        jv!(if o.ptr("/spec/claimRef").is_some() { "Bound" } else { "Available" }),
+                    );
                 }
             }
             Kind::Service => self.allocate_cluster_ip(o)?,
@@ -882,7 +950,13 @@ impl Sim {
             _ => {
                 let free: Vec<u8> = (2..255u8).filter(|i| !self.service_ips.contains(i)).collect();
                 if free.is_empty() {
-                    return Err(ApiError::Invalid { kind: "Service".into(), name: obj::name(o).into(), causes: vec!["spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full".into()] });
+                    return Err(ApiError::Invalid {
+                        kind: "Service".into(),
+                        name: obj::name(o).into(),
+                        causes: vec![
+                            "spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full".into()
+                        ],
+                    });
                 }
                 let pick = free[(self.rng.next_u64() % free.len() as u64) as usize];
                 self.service_ips.insert(pick);
@@ -912,11 +986,17 @@ impl Sim {
     /// whose StorageClass allows expansion (local-path does not).
     fn admit_resize(&self, kind: Kind, old: &Value, new: &Value) -> Result<(), ApiError> {
         let size = |o: &Value| o.ptr("/spec/resources/requests/storage").and_then(volumes::quantity_bytes);
-        if kind != Kind::PersistentVolumeClaim || size(new) <= size(old) || obj::str_at(old, "/status/phase") != Some("Bound") {
+        if kind != Kind::PersistentVolumeClaim
+            || size(new) <= size(old)
+            || obj::str_at(old, "/status/phase") != Some("Bound")
+        {
             return Ok(());
         }
         let class = obj::str_at(old, "/spec/storageClassName").unwrap_or("");
-        let expandable = self.get(Kind::StorageClass, "", class).and_then(|sc| obj::bool_at(sc, "/allowVolumeExpansion")).unwrap_or(false);
+        let expandable = self
+            .get(Kind::StorageClass, "", class)
+            .and_then(|sc| obj::bool_at(sc, "/allowVolumeExpansion"))
+            .unwrap_or(false);
         if expandable {
             return Ok(());
         }
@@ -938,7 +1018,15 @@ impl Sim {
         defaults::apply(kind, &mut o, self);
         validation::validate_update(kind, &old, &o)?;
         self.admit_resize(kind, &old, &o)?;
-        for f in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "ownerReferences", "finalizers"] {
+        for f in [
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "generation",
+            "ownerReferences",
+            "finalizers",
+        ] {
             let keep_user = matches!(f, "ownerReferences" | "finalizers") && o.ptr(&format!("/metadata/{f}")).is_some();
             if keep_user {
                 continue;
@@ -1006,7 +1094,10 @@ impl Sim {
         };
         if key.kind == Kind::Namespace {
             if ["default", "kube-system", "kube-public"].contains(&key.name.as_str()) {
-                return Err(ApiError::Forbidden(format!("namespaces \"{}\" is forbidden: this namespace may not be deleted", key.name)));
+                return Err(ApiError::Forbidden(format!(
+                    "namespaces \"{}\" is forbidden: this namespace may not be deleted",
+                    key.name
+                )));
             }
             if !obj::is_deleting(&o) {
                 let ts = self.timestamp();
@@ -1021,20 +1112,30 @@ impl Sim {
         let mut o2 = o.clone();
         let mut finals = obj::finalizers(&o);
         match opts.propagation {
-            Propagation::Orphan if !self.store.dependents(obj::uid(&o)).is_empty()
-                && !finals.iter().any(|f| f == "orphan") => {
-                    finals.push("orphan".into());
-                }
-            Propagation::Foreground if !self.store.dependents(obj::uid(&o)).is_empty()
-                && !finals.iter().any(|f| f == "foregroundDeletion") => {
-                    finals.push("foregroundDeletion".into());
-                }
+            Propagation::Orphan
+                if !self.store.dependents(obj::uid(&o)).is_empty() && !finals.iter().any(|f| f == "orphan") =>
+            {
+                finals.push("orphan".into());
+            }
+            Propagation::Foreground
+                if !self.store.dependents(obj::uid(&o)).is_empty()
+                    && !finals.iter().any(|f| f == "foregroundDeletion") =>
+            {
+                finals.push("foregroundDeletion".into());
+            }
             _ => {}
         }
         let pod_grace = if key.kind == Kind::Pod {
-            let g = opts.grace_seconds.unwrap_or_else(|| obj::i64_at(&o, "/spec/terminationGracePeriodSeconds").unwrap_or(30));
-            let running = obj::str_at(&o, "/spec/nodeName").is_some() && !matches!(obj::str_at(&o, "/status/phase"), Some("Succeeded") | Some("Failed"));
-            if running && g > 0 { Some(g) } else { None }
+            let g = opts
+                .grace_seconds
+                .unwrap_or_else(|| obj::i64_at(&o, "/spec/terminationGracePeriodSeconds").unwrap_or(30));
+            let running = obj::str_at(&o, "/spec/nodeName").is_some()
+                && !matches!(obj::str_at(&o, "/status/phase"), Some("Succeeded") | Some("Failed"));
+            if running && g > 0 {
+                Some(g)
+            } else {
+                None
+            }
         } else {
             None
         };
@@ -1088,7 +1189,11 @@ impl Sim {
             return;
         }
         self.event_count += 1;
-        let name = format!("{}.{:016x}", about.name, 0x16f0_0000_0000_0000u64 + self.event_count * 0x1_0000_0000 + self.now.ms());
+        let name = format!(
+            "{}.{:016x}",
+            about.name,
+            0x16f0_0000_0000_0000u64 + self.event_count * 0x1_0000_0000 + self.now.ms()
+        );
         let api_version = about.kind.api_version();
         let mut e = jv!({"apiVersion":"v1","kind":"Event","metadata":{"name":name,"namespace":ns,"uid":names::uuid_v4(&mut self.rng),"creationTimestamp":ts},
             "involvedObject":{"kind":about.kind.to_string(),"namespace":about.ns,"name":about.name,"uid":involved_uid,"apiVersion":api_version},
@@ -1105,16 +1210,24 @@ impl Sim {
                 // are `spec.initContainers{...}`.
                 let named = |c: &&Value| {
                     let name = obj::str_at(c, "/name").unwrap_or("");
-                    message.ends_with(&format!("container {name}")) || message.contains(&format!("container {name} ")) || message.contains(&format!("Container {name} "))
+                    message.ends_with(&format!("container {name}"))
+                        || message.contains(&format!("container {name} "))
+                        || message.contains(&format!("Container {name} "))
                 };
                 let imaged = |c: &&Value| message.contains(&format!("\"{}\"", obj::str_at(c, "/image").unwrap_or("")));
-                let lists = [("spec.initContainers", obj::arr_at(pod, "/spec/initContainers")), ("spec.containers", obj::arr_at(pod, "/spec/containers"))];
-                let found = lists.iter().find_map(|(path, cs)| cs.iter().find(named).map(|c| (*path, c))).or_else(|| {
-                    // An image pull: the container being started now (the init container not yet done).
-                    let init_pending = obj::arr_at(pod, "/status/initContainerStatuses").iter().any(|s| s.ptr("/state/terminated").is_none());
-                    let order = if init_pending { [0, 1] } else { [1, 0] };
-                    order.iter().find_map(|&i| lists[i].1.iter().find(imaged).map(|c| (lists[i].0, c)))
-                });
+                let lists = [
+                    ("spec.initContainers", obj::arr_at(pod, "/spec/initContainers")),
+                    ("spec.containers", obj::arr_at(pod, "/spec/containers")),
+                ];
+                let found =
+                    lists.iter().find_map(|(path, cs)| cs.iter().find(named).map(|c| (*path, c))).or_else(|| {
+                        // An image pull: the container being started now (the init container not yet done).
+                        let init_pending = obj::arr_at(pod, "/status/initContainerStatuses")
+                            .iter()
+                            .any(|s| s.ptr("/state/terminated").is_none());
+                        let order = if init_pending { [0, 1] } else { [1, 0] };
+                        order.iter().find_map(|&i| lists[i].1.iter().find(imaged).map(|c| (lists[i].0, c)))
+                    });
                 if let Some((path, c)) = found.and_then(|(p, c)| obj::str_at(c, "/name").map(|n| (p, n))) {
                     e["involvedObject"]["fieldPath"] = jv!(format!("{path}{{{c}}}"));
                 }
@@ -1130,7 +1243,8 @@ impl Sim {
 pub fn kind_of(o: &Value) -> Result<Kind, ApiError> {
     let av = o.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
     let k = o.get("kind").and_then(Value::as_str).unwrap_or_default();
-    Kind::from_api(av, k).ok_or_else(|| ApiError::BadRequest(format!("no matches for kind \"{k}\" in version \"{av}\"")))
+    Kind::from_api(av, k)
+        .ok_or_else(|| ApiError::BadRequest(format!("no matches for kind \"{k}\" in version \"{av}\"")))
 }
 
 /// `dropStatefulSetDisabledFields`: the API server drops the fields of features its release has
@@ -1141,7 +1255,11 @@ fn drop_disabled_fields(kind: Kind, o: &mut Value, old: Option<&Value>, minor: u
     if kind != Kind::StatefulSet {
         return;
     }
-    for (ptr, on_from) in [("/spec/persistentVolumeClaimRetentionPolicy", 27), ("/spec/ordinals", 27), ("/spec/updateStrategy/rollingUpdate/maxUnavailable", 35)] {
+    for (ptr, on_from) in [
+        ("/spec/persistentVolumeClaimRetentionPolicy", 27),
+        ("/spec/ordinals", 27),
+        ("/spec/updateStrategy/rollingUpdate/maxUnavailable", 35),
+    ] {
         if minor < on_from && old.is_none_or(|old| old.ptr(ptr).is_none()) {
             obj::remove(o, ptr);
         }

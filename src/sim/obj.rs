@@ -47,7 +47,10 @@ pub fn bool_at(o: &Value, ptr: &str) -> Option<bool> {
 }
 /// The container named `name` of pod `pod`: one of its containers or init containers.
 pub fn container<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
-    arr_at(pod, "/spec/containers").iter().chain(arr_at(pod, "/spec/initContainers")).find(|c| str_at(c, "/name") == Some(name))
+    arr_at(pod, "/spec/containers")
+        .iter()
+        .chain(arr_at(pod, "/spec/initContainers"))
+        .find(|c| str_at(c, "/name") == Some(name))
 }
 
 pub fn arr_at<'a>(o: &'a Value, ptr: &str) -> &'a [Value] {

@@ -132,10 +132,7 @@ impl OwnerPods {
 
     /// How many ordinals in `[start, end)` have a pod.
     pub fn present_in(&self, start: i64, end: i64) -> usize {
-        self.runs
-            .iter()
-            .map(|(s, e)| ((*e).min(end) - (*s).max(start)).max(0) as usize)
-            .sum()
+        self.runs.iter().map(|(s, e)| ((*e).min(end) - (*s).max(start)).max(0) as usize).sum()
     }
 }
 

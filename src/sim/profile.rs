@@ -175,14 +175,28 @@ fn kind(v: &Value) -> String {
 impl NodeProfile {
     fn read(v: &Value) -> Result<NodeProfile, String> {
         let mut f = Fields::new(v, "struct NodeProfile", &["name", "role", "ip", "podCidr"])?;
-        let n = NodeProfile { name: f.string("name"), role: f.string("role"), ip: f.string("ip"), pod_cidr: f.string("podCidr") };
+        let n = NodeProfile {
+            name: f.string("name"),
+            role: f.string("role"),
+            ip: f.string("ip"),
+            pod_cidr: f.string("podCidr"),
+        };
         f.done(n)
     }
 }
 
 impl StorageClassProfile {
     fn read(v: &Value) -> Result<StorageClassProfile, String> {
-        let known = ["name", "provisioner", "reclaimPolicy", "volumeBindingMode", "default", "allowVolumeExpansion", "provisionMs", "provisionCachedMs"];
+        let known = [
+            "name",
+            "provisioner",
+            "reclaimPolicy",
+            "volumeBindingMode",
+            "default",
+            "allowVolumeExpansion",
+            "provisionMs",
+            "provisionCachedMs",
+        ];
         let mut f = Fields::new(v, "struct StorageClassProfile", &known)?;
         let sc = StorageClassProfile {
             name: f.string("name"),
@@ -243,7 +257,17 @@ impl Profile {
     }
 
     fn read(v: &Value) -> Result<Profile, String> {
-        let known = ["kubernetesVersion", "kubectlVersion", "startTime", "clusterAgeSeconds", "nodes", "serviceCidr", "clusterDns", "clusterDomain", "storageClasses"];
+        let known = [
+            "kubernetesVersion",
+            "kubectlVersion",
+            "startTime",
+            "clusterAgeSeconds",
+            "nodes",
+            "serviceCidr",
+            "clusterDns",
+            "clusterDomain",
+            "storageClasses",
+        ];
         let mut f = Fields::new(v, "struct Profile", &known)?;
         let p = Profile {
             kubernetes_version: f.string("kubernetesVersion"),
@@ -260,42 +284,83 @@ impl Profile {
     }
 
     fn check(&self) -> Result<(), String> {
-        version_minor(&self.kubernetes_version).ok_or_else(|| format!("error: profile: kubernetesVersion {} is not a release like 1.23.6", go_quote(&self.kubernetes_version)))?;
+        version_minor(&self.kubernetes_version).ok_or_else(|| {
+            format!(
+                "error: profile: kubernetesVersion {} is not a release like 1.23.6",
+                go_quote(&self.kubernetes_version)
+            )
+        })?;
         if let Some(v) = &self.kubectl_version {
-            version_minor(v).ok_or_else(|| format!("error: profile: kubectlVersion {} is not a release like 1.34.0", go_quote(v)))?;
+            version_minor(v).ok_or_else(|| {
+                format!("error: profile: kubectlVersion {} is not a release like 1.34.0", go_quote(v))
+            })?;
         }
-        super::time::parse_rfc3339(&self.start_time).ok_or_else(|| format!("error: profile: startTime {} is not like 2022-05-28T09:00:00Z", go_quote(&self.start_time)))?;
+        super::time::parse_rfc3339(&self.start_time).ok_or_else(|| {
+            format!("error: profile: startTime {} is not like 2022-05-28T09:00:00Z", go_quote(&self.start_time))
+        })?;
         if self.nodes.is_empty() {
             return Err("error: profile: at least one node is needed".into());
         }
-        let dns_name = |n: &str| !n.is_empty() && n.len() <= 63 && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.') && !n.starts_with(['-', '.']) && !n.ends_with(['-', '.']);
+        let dns_name = |n: &str| {
+            !n.is_empty()
+                && n.len() <= 63
+                && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+                && !n.starts_with(['-', '.'])
+                && !n.ends_with(['-', '.'])
+        };
         let mut seen = crate::collections::VecSet::new();
         for n in &self.nodes {
             if !dns_name(&n.name) {
-                return Err(format!("error: profile: node name {} must be a lowercase DNS name like k8s-w1", go_quote(&n.name)));
+                return Err(format!(
+                    "error: profile: node name {} must be a lowercase DNS name like k8s-w1",
+                    go_quote(&n.name)
+                ));
             }
             if !seen.insert(n.name.clone()) {
                 return Err(format!("error: profile: node {} is listed twice", n.name));
             }
-            parse_cidr24(&n.pod_cidr).ok_or_else(|| format!("error: profile: node {}: podCidr {} is not a /24 like 172.16.158.0/24", n.name, go_quote(&n.pod_cidr)))?;
+            parse_cidr24(&n.pod_cidr).ok_or_else(|| {
+                format!(
+                    "error: profile: node {}: podCidr {} is not a /24 like 172.16.158.0/24",
+                    n.name,
+                    go_quote(&n.pod_cidr)
+                )
+            })?;
             if n.role != "control-plane" && n.role != "worker" {
                 return Err(format!("error: profile: node {}: role must be control-plane or worker", n.name));
             }
         }
-        let svc = parse_cidr24(&self.service_cidr).ok_or_else(|| format!("error: profile: serviceCidr {} is not a /24", go_quote(&self.service_cidr)))?;
-        let dns_ok = self.cluster_dns.rsplit_once('.').is_some_and(|(prefix, last)| prefix == format!("{}.{}.{}", svc[0], svc[1], svc[2]) && last.parse::<u8>().is_ok_and(|l| (2..255).contains(&l)));
+        let svc = parse_cidr24(&self.service_cidr)
+            .ok_or_else(|| format!("error: profile: serviceCidr {} is not a /24", go_quote(&self.service_cidr)))?;
+        let dns_ok = self.cluster_dns.rsplit_once('.').is_some_and(|(prefix, last)| {
+            prefix == format!("{}.{}.{}", svc[0], svc[1], svc[2])
+                && last.parse::<u8>().is_ok_and(|l| (2..255).contains(&l))
+        });
         if !dns_ok {
-            return Err(format!("error: profile: clusterDns {} must be an address of serviceCidr {} other than .0, .1 and .255", go_quote(&self.cluster_dns), self.service_cidr));
+            return Err(format!(
+                "error: profile: clusterDns {} must be an address of serviceCidr {} other than .0, .1 and .255",
+                go_quote(&self.cluster_dns),
+                self.service_cidr
+            ));
         }
         for sc in &self.storage_classes {
             if !dns_name(&sc.name) {
-                return Err(format!("error: profile: storage class name {} must be a lowercase DNS name like local-path", go_quote(&sc.name)));
+                return Err(format!(
+                    "error: profile: storage class name {} must be a lowercase DNS name like local-path",
+                    go_quote(&sc.name)
+                ));
             }
             if !["Immediate", "WaitForFirstConsumer"].contains(&sc.volume_binding_mode.as_str()) {
-                return Err(format!("error: profile: storage class {}: volumeBindingMode must be Immediate or WaitForFirstConsumer", sc.name));
+                return Err(format!(
+                    "error: profile: storage class {}: volumeBindingMode must be Immediate or WaitForFirstConsumer",
+                    sc.name
+                ));
             }
             if !["Delete", "Retain"].contains(&sc.reclaim_policy.as_str()) {
-                return Err(format!("error: profile: storage class {}: reclaimPolicy must be Delete or Retain", sc.name));
+                return Err(format!(
+                    "error: profile: storage class {}: reclaimPolicy must be Delete or Retain",
+                    sc.name
+                ));
             }
         }
         if !self.nodes.iter().any(|n| n.role == "worker") {
@@ -341,7 +406,10 @@ mod tests {
     #[test]
     fn default_profile_is_the_seed_cluster() {
         let p = Profile::default();
-        assert_eq!(p.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["k8s-m", "k8s-w1", "k8s-w2", "k8s-w3"]);
+        assert_eq!(
+            p.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(),
+            ["k8s-m", "k8s-w1", "k8s-w2", "k8s-w3"]
+        );
         assert_eq!(p.cluster_dns, "10.200.1.10");
         assert_eq!(p.server_minor(), 26);
         assert_eq!(p.kubectl_minor(), 26);
@@ -350,20 +418,40 @@ mod tests {
 
     #[test]
     fn bad_profiles_are_errors() {
-        assert_eq!(Profile::from_yaml("kubernetesVersion: x").unwrap_err(), "error: profile: missing field `startTime`");
-        assert_eq!(Profile::from_yaml("nodes:\n  - a\n b: c\n").unwrap_err(), "error: profile: yaml: line 2: did not find expected key");
+        assert_eq!(
+            Profile::from_yaml("kubernetesVersion: x").unwrap_err(),
+            "error: profile: missing field `startTime`"
+        );
+        assert_eq!(
+            Profile::from_yaml("nodes:\n  - a\n b: c\n").unwrap_err(),
+            "error: profile: yaml: line 2: did not find expected key"
+        );
         let bad = DEFAULT_PROFILE_YAML.replace("172.16.24.0/24", "172.16.24.0/16");
         assert!(Profile::from_yaml(&bad).unwrap_err().contains("k8s-w2"));
         let typo = DEFAULT_PROFILE_YAML.replace("clusterDns", "clusterDNS");
-        assert!(Profile::from_yaml(&typo).unwrap_err().starts_with("error: profile: unknown field `clusterDNS`, expected one of `kubernetesVersion`"));
+        assert!(Profile::from_yaml(&typo)
+            .unwrap_err()
+            .starts_with("error: profile: unknown field `clusterDNS`, expected one of `kubernetesVersion`"));
         let float = DEFAULT_PROFILE_YAML.replace("1.26.5", "1.26");
-        assert_eq!(Profile::from_yaml(&float).unwrap_err(), "error: profile: invalid type: floating point `1.26`, expected a string");
+        assert_eq!(
+            Profile::from_yaml(&float).unwrap_err(),
+            "error: profile: invalid type: floating point `1.26`, expected a string"
+        );
         let flag = DEFAULT_PROFILE_YAML.replace("default: true", "default: 1");
-        assert_eq!(Profile::from_yaml(&flag).unwrap_err(), "error: profile: invalid type: integer `1`, expected a boolean");
-        let defaults = DEFAULT_PROFILE_YAML.replace("  provisionMs: 9000\n", "").replace("  reclaimPolicy: Delete\n", "");
+        assert_eq!(
+            Profile::from_yaml(&flag).unwrap_err(),
+            "error: profile: invalid type: integer `1`, expected a boolean"
+        );
+        let defaults =
+            DEFAULT_PROFILE_YAML.replace("  provisionMs: 9000\n", "").replace("  reclaimPolicy: Delete\n", "");
         let sc = &Profile::from_yaml(&defaults).unwrap().storage_classes[0];
         assert_eq!((sc.provision_ms, sc.reclaim_policy.as_str()), (9_000, "Delete"));
-        for (from, to) in [("name: k8s-w1,", "name: K8S_W1,"), ("clusterDns: 10.200.1.10", "clusterDns: 10.9.9.9"), ("name: local-path", "name: Local Path"), ("k8s-w2,", "k8s-w1,")] {
+        for (from, to) in [
+            ("name: k8s-w1,", "name: K8S_W1,"),
+            ("clusterDns: 10.200.1.10", "clusterDns: 10.9.9.9"),
+            ("name: local-path", "name: Local Path"),
+            ("k8s-w2,", "k8s-w1,"),
+        ] {
             assert!(Profile::from_yaml(&DEFAULT_PROFILE_YAML.replace(from, to)).is_err(), "{to}");
         }
     }

@@ -69,17 +69,29 @@ impl Kind {
     }
     pub fn api_version(self) -> String {
         let i = self.info();
-        if i.group.is_empty() { i.version.to_string() } else { format!("{}/{}", i.group, i.version) }
+        if i.group.is_empty() {
+            i.version.to_string()
+        } else {
+            format!("{}/{}", i.group, i.version)
+        }
     }
     /// `statefulset.apps`, `pod`: how kubectl's name printer and delete messages name the kind.
     pub fn qualified_singular(self) -> String {
         let i = self.info();
-        if i.group.is_empty() { i.singular.to_string() } else { format!("{}.{}", i.singular, i.group) }
+        if i.group.is_empty() {
+            i.singular.to_string()
+        } else {
+            format!("{}.{}", i.singular, i.group)
+        }
     }
     /// `statefulsets.apps`, `pods`: how API errors (NotFound) name the resource.
     pub fn qualified_plural(self) -> String {
         let i = self.info();
-        if i.group.is_empty() { i.plural.to_string() } else { format!("{}.{}", i.plural, i.group) }
+        if i.group.is_empty() {
+            i.plural.to_string()
+        } else {
+            format!("{}.{}", i.plural, i.group)
+        }
     }
     pub fn namespaced(self) -> bool {
         self.info().namespaced
@@ -104,7 +116,9 @@ impl Kind {
                     || r.kind_name.eq_ignore_ascii_case(&name);
                 let group_ok = match &group {
                     None => true,
-                    Some(g) => r.group == g || (r.group.is_empty() && g == "v1") || format!("{}.{}", r.version, r.group) == *g,
+                    Some(g) => {
+                        r.group == g || (r.group.is_empty() && g == "v1") || format!("{}.{}", r.version, r.group) == *g
+                    }
                 };
                 name_ok && group_ok
             })
@@ -113,7 +127,11 @@ impl Kind {
 }
 
 fn api_version_matches(r: &ResourceInfo, api_version: &str) -> bool {
-    if r.group.is_empty() { api_version == r.version } else { api_version == format!("{}/{}", r.group, r.version) }
+    if r.group.is_empty() {
+        api_version == r.version
+    } else {
+        api_version == format!("{}/{}", r.group, r.version)
+    }
 }
 
 impl fmt::Display for Kind {

@@ -6,14 +6,14 @@
 //! Score: fewest pods of the same owner on the node (default topology spreading), then fewest
 //! pods; ties are broken by the seeded generator, as the real scheduler picks at random.
 
-use crate::jv;
-use super::obj::Ptr;
 use super::labels::Selector;
 use super::obj;
+use super::obj::Ptr;
 use super::resources::Kind;
 use super::store::ObjKey;
 use super::Sim;
-use serde_json::{Value};
+use crate::jv;
+use serde_json::Value;
 
 /// Tries to place (or finish placing) one pod.
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
@@ -27,7 +27,10 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         sim.unschedulable.remove(key);
         return;
     }
-    let claims: Vec<String> = obj::arr_at(&pod, "/spec/volumes").iter().filter_map(|v| obj::str_at(v, "/persistentVolumeClaim/claimName").map(String::from)).collect();
+    let claims: Vec<String> = obj::arr_at(&pod, "/spec/volumes")
+        .iter()
+        .filter_map(|v| obj::str_at(v, "/persistentVolumeClaim/claimName").map(String::from))
+        .collect();
     // Already placed, waiting for volumes?
     if let Some(node) = sim.assumed.get(key).cloned() {
         if claims_bound(sim, &key.ns, &claims) {
@@ -55,7 +58,11 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
             continue;
         }
         let class = obj::str_at(&pvc, "/spec/storageClassName").unwrap_or("").to_string();
-        let wffc = sim.store.get(&ObjKey::new(Kind::StorageClass, "", &class)).and_then(|sc| obj::str_at(sc, "/volumeBindingMode")) == Some("WaitForFirstConsumer");
+        let wffc = sim
+            .store
+            .get(&ObjKey::new(Kind::StorageClass, "", &class))
+            .and_then(|sc| obj::str_at(sc, "/volumeBindingMode"))
+            == Some("WaitForFirstConsumer");
         if wffc {
             unbound_wffc.push(c.clone());
         } else {
@@ -77,7 +84,11 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
 }
 
 fn claims_bound(sim: &Sim, ns: &str, claims: &[String]) -> bool {
-    claims.iter().all(|c| sim.store.get(&ObjKey::new(Kind::PersistentVolumeClaim, ns, c)).is_some_and(|p| obj::str_at(p, "/status/phase") == Some("Bound")))
+    claims.iter().all(|c| {
+        sim.store
+            .get(&ObjKey::new(Kind::PersistentVolumeClaim, ns, c))
+            .is_some_and(|p| obj::str_at(p, "/status/phase") == Some("Bound"))
+    })
 }
 
 /// The node a local volume is pinned to by its node affinity.
@@ -97,7 +108,8 @@ fn tolerates_control_plane(pod: &Value) -> bool {
     obj::arr_at(pod, "/spec/tolerations").iter().any(|t| {
         let key = obj::str_at(t, "/key");
         let op = obj::str_at(t, "/operator").unwrap_or("Equal");
-        (op == "Exists" && key.is_none()) || matches!(key, Some("node-role.kubernetes.io/master") | Some("node-role.kubernetes.io/control-plane"))
+        (op == "Exists" && key.is_none())
+            || matches!(key, Some("node-role.kubernetes.io/master") | Some("node-role.kubernetes.io/control-plane"))
     })
 }
 
@@ -119,7 +131,11 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
         let name = obj::name(n).to_string();
         let taint = obj::arr_at(n, "/spec/taints").first();
         if let Some(t) = taint.filter(|_| !tolerates_control_plane(pod)) {
-            reasons.push(format!("node(s) had untolerated taint {{{}: {}}}", obj::str_at(t, "/key").unwrap_or_default(), obj::str_at(t, "/value").unwrap_or_default()));
+            reasons.push(format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                obj::str_at(t, "/key").unwrap_or_default(),
+                obj::str_at(t, "/value").unwrap_or_default()
+            ));
             preemption.push("Preemption is not helpful for scheduling");
             continue;
         }
@@ -129,7 +145,9 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
             continue;
         }
         if want != (0.0, 0.0) {
-            let alloc = |r: &str| n.ptr(&format!("/status/allocatable/{r}")).and_then(super::volumes::quantity_bytes).unwrap_or(f64::MAX);
+            let alloc = |r: &str| {
+                n.ptr(&format!("/status/allocatable/{r}")).and_then(super::volumes::quantity_bytes).unwrap_or(f64::MAX)
+            };
             let (cpu, mem) = used.get(name.as_str()).copied().unwrap_or((0.0, 0.0));
             let mut short = Vec::new();
             if want.0 > 0.0 && cpu + want.0 > alloc("cpu") + 1e-9 {
@@ -175,8 +193,10 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
     // Spread: pods of the same owner per node, then all pods per node.
     let owner = obj::controller_uid(pod).map(String::from);
     let sel_labels = super::labels::labels_of(pod);
-    let same_selector = Selector(sel_labels.iter().map(|(k, v)| super::labels::Requirement::Eq(k.clone(), v.clone())).collect());
-    let mut counts: crate::collections::VecMap<&str, (usize, usize)> = fits.iter().map(|n| (n.as_str(), (0, 0))).collect();
+    let same_selector =
+        Selector(sel_labels.iter().map(|(k, v)| super::labels::Requirement::Eq(k.clone(), v.clone())).collect());
+    let mut counts: crate::collections::VecMap<&str, (usize, usize)> =
+        fits.iter().map(|n| (n.as_str(), (0, 0))).collect();
     if let Some(u) = &owner {
         // The store keeps these counts; pods placed but waiting for volumes are added.
         let load = &sim.store.pods.nodes;
@@ -193,7 +213,8 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
             }
         }
     } else {
-        let assumed: crate::collections::VecMap<&str, &str> = sim.assumed.iter().map(|(k, n)| (k.name.as_str(), n.as_str())).collect();
+        let assumed: crate::collections::VecMap<&str, &str> =
+            sim.assumed.iter().map(|(k, n)| (k.name.as_str(), n.as_str())).collect();
         for (k, p) in sim.store.list(Kind::Pod, None) {
             if super::system::is_system_namespace(&k.ns) {
                 continue;
@@ -215,7 +236,8 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
             }
         }
     }
-    let mut best: Vec<(usize, usize, String)> = counts.into_iter().map(|(n, (same, all))| (same, all, n.to_string())).collect();
+    let mut best: Vec<(usize, usize, String)> =
+        counts.into_iter().map(|(n, (same, all))| (same, all, n.to_string())).collect();
     crate::sort::sort(&mut best);
     let top = (best[0].0, best[0].1);
     let ties: Vec<String> = best.iter().filter(|b| (b.0, b.1) == top).map(|b| b.2.clone()).collect();
@@ -226,7 +248,12 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
 /// A pod's requests: CPU in cores, memory in bytes (its containers' sum, or an init
 /// container's if larger).
 fn requests(pod: &Value) -> (f64, f64) {
-    let sum = |list: &str, r: &str| -> Vec<f64> { obj::arr_at(pod, list).iter().map(|c| c.ptr(&format!("/resources/requests/{r}")).and_then(super::volumes::quantity_bytes).unwrap_or(0.0)).collect() };
+    let sum = |list: &str, r: &str| -> Vec<f64> {
+        obj::arr_at(pod, list)
+            .iter()
+            .map(|c| c.ptr(&format!("/resources/requests/{r}")).and_then(super::volumes::quantity_bytes).unwrap_or(0.0))
+            .collect()
+    };
     let total = |r: &str| {
         let main: f64 = sum("/spec/containers", r).iter().sum();
         sum("/spec/initContainers", r).into_iter().fold(main, f64::max)
@@ -242,7 +269,10 @@ fn requested_per_node(sim: &Sim) -> crate::collections::VecMap<String, (f64, f64
         if matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed")) {
             continue;
         }
-        let Some(node) = obj::str_at(p, "/spec/nodeName").map(String::from).or_else(|| sim.assumed.get(k).cloned()) else { continue };
+        let Some(node) = obj::str_at(p, "/spec/nodeName").map(String::from).or_else(|| sim.assumed.get(k).cloned())
+        else {
+            continue;
+        };
         let (cpu, mem) = requests(p);
         let e = used.entry(node).or_default();
         e.0 += cpu;
@@ -254,7 +284,8 @@ fn requested_per_node(sim: &Sim) -> crate::collections::VecMap<String, (f64, f64
 fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String) {
     sim.unschedulable.insert(key.clone());
     let ts = sim.timestamp();
-    let already = obj::condition(pod, "PodScheduled").and_then(|c| c.get("message")).and_then(Value::as_str) == Some(msg.as_str());
+    let already = obj::condition(pod, "PodScheduled").and_then(|c| c.get("message")).and_then(Value::as_str)
+        == Some(msg.as_str());
     if already {
         return;
     }
@@ -264,7 +295,11 @@ fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String) {
         msg.clone()
     } else {
         let n = sim.store.list(Kind::Node, None).count();
-        let verdict = if msg.starts_with("pod has unbound immediate") { "No preemption victims found for incoming pod" } else { "Preemption is not helpful for scheduling" };
+        let verdict = if msg.starts_with("pod has unbound immediate") {
+            "No preemption victims found for incoming pod"
+        } else {
+            "Preemption is not helpful for scheduling"
+        };
         format!("0/{n} nodes are available: {msg}. preemption: 0/{n} nodes are available: {n} {verdict}..")
     };
     sim.record_event(key, "Warning", "FailedScheduling", "default-scheduler", text.clone());
@@ -277,9 +312,19 @@ fn bind(sim: &mut Sim, key: &ObjKey, node: &str) {
     sim.assumed.remove(key);
     sim.unschedulable.remove(key);
     let ts = sim.timestamp();
-    sim.record_event(key, "Normal", "Scheduled", "default-scheduler", format!("Successfully assigned {}/{} to {node}", key.ns, key.name));
+    sim.record_event(
+        key,
+        "Normal",
+        "Scheduled",
+        "default-scheduler",
+        format!("Successfully assigned {}/{} to {node}", key.ns, key.name),
+    );
     sim.modify(key, |p| {
         obj::set(p, "/spec/nodeName", jv!(node));
-        obj::set(p, "/status/conditions", jv!([{"type":"PodScheduled","status":"True","lastProbeTime":null,"lastTransitionTime":ts}]));
+        obj::set(
+            p,
+            "/status/conditions",
+            jv!([{"type":"PodScheduled","status":"True","lastProbeTime":null,"lastTransitionTime":ts}]),
+        );
     });
 }

@@ -5,8 +5,8 @@
 use super::obj::Ptr;
 use super::resources::Kind;
 use super::time::SimTime;
-use serde_json::Value;
 use crate::collections::{VecMap, VecSet};
+use serde_json::Value;
 use std::rc::Rc;
 
 /// What the workload controllers read of a pod, kept up to date on every write so that a
@@ -44,7 +44,14 @@ impl PodFacts {
             pending: phase == "Pending",
             scheduled: obj::str_at(p, "/spec/nodeName").is_some(),
             running_ready,
-            ready_since: if running_ready { obj::condition(p, "Ready").and_then(|c| c.get("lastTransitionTime")).and_then(Value::as_str).map(String::from) } else { None },
+            ready_since: if running_ready {
+                obj::condition(p, "Ready")
+                    .and_then(|c| c.get("lastTransitionTime"))
+                    .and_then(Value::as_str)
+                    .map(String::from)
+            } else {
+                None
+            },
             revision: obj::label(p, "controller-revision-hash").map(String::from),
             created: obj::str_at(p, "/metadata/creationTimestamp").unwrap_or("").to_string(),
             labels: super::labels::labels_of(p),
@@ -165,7 +172,10 @@ impl Store {
     /// Objects of one kind, in one namespace (`None`: all namespaces), in name order.
     pub fn list<'a>(&'a self, kind: Kind, ns: Option<&'a str>) -> impl Iterator<Item = (&'a ObjKey, &'a Value)> + 'a {
         let start = ObjKey { kind, ns: ns.unwrap_or("").to_string(), name: String::new() };
-        self.objects.range(start..).take_while(move |(k, _)| k.kind == kind && ns.is_none_or(|n| k.ns == n)).map(|(k, v)| (k, &**v))
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| k.kind == kind && ns.is_none_or(|n| k.ns == n))
+            .map(|(k, v)| (k, &**v))
     }
 
     /// Keys of the objects that name `uid` in their ownerReferences.
@@ -195,7 +205,10 @@ impl Store {
     /// The dependents of `uid` of one kind (the index is sorted by kind first).
     pub fn dependents_of_kind<'a>(&'a self, uid: &str, kind: Kind) -> impl Iterator<Item = &'a ObjKey> + 'a {
         let start = ObjKey { kind, ns: String::new(), name: String::new() };
-        self.by_owner.get(uid).into_iter().flat_map(move |s| s.range(start.clone()..).take_while(move |k| k.kind == kind))
+        self.by_owner
+            .get(uid)
+            .into_iter()
+            .flat_map(move |s| s.range(start.clone()..).take_while(move |k| k.kind == kind))
     }
 
     /// Objects of `kind` in `ns` that have no controller reference.
@@ -273,7 +286,12 @@ impl Store {
         if self.record {
             self.log.push(WatchEvent { at, ty: WatchType::Deleted, key: key.clone(), obj: obj.clone() });
         }
-        self.pending.push(Change { key: key.clone(), ty: WatchType::Deleted, uid: super::obj::uid(&obj).to_string(), owners: owner_keys(key, &obj) });
+        self.pending.push(Change {
+            key: key.clone(),
+            ty: WatchType::Deleted,
+            uid: super::obj::uid(&obj).to_string(),
+            owners: owner_keys(key, &obj),
+        });
         Some(obj)
     }
 

@@ -7,7 +7,7 @@
 // kubelet's static pods: a deleted kube-proxy or static pod stays gone (CoreDNS's and
 // local-path-provisioner's ReplicaSets do replace theirs).
 
-use super::{kubelet, obj, names, ObjKey, Sim};
+use super::{kubelet, names, obj, ObjKey, Sim};
 use crate::jv;
 use serde_json::Value;
 
@@ -114,10 +114,18 @@ fn make(sim: &mut Sim, ts: &str) {
             "containers":[{"name":"coredns","image":format!("registry.k8s.io/coredns/coredns:{coredns}"),"args":["-conf","/etc/coredns/Corefile"],
                 "ports":[{"name":"dns","containerPort":53,"protocol":"UDP"},{"name":"dns-tcp","containerPort":53,"protocol":"TCP"},{"name":"metrics","containerPort":9153,"protocol":"TCP"}],
                 "resources":{"limits":{"memory":"170Mi"},"requests":{"cpu":"100m","memory":"70Mi"}}}]}});
-    let ip_on = |sim: &mut Sim, node: &str| sim.ipam.get_mut(node).and_then(kubelet::NodeIpam::allocate).unwrap_or_default();
+    let ip_on =
+        |sim: &mut Sim, node: &str| sim.ipam.get_mut(node).and_then(kubelet::NodeIpam::allocate).unwrap_or_default();
     let mut deployments = Vec::new();
     let dns_ips = [ip_on(sim, &cp.name), ip_on(sim, &cp.name)];
-    deployments.push(("kube-system", "coredns", jv!({"k8s-app":"kube-dns"}), dns_template, coredns_hash.map(String::from), dns_ips.iter().map(|ip| (cp.name.clone(), cp.ip.clone(), ip.clone())).collect::<Vec<_>>()));
+    deployments.push((
+        "kube-system",
+        "coredns",
+        jv!({"k8s-app":"kube-dns"}),
+        dns_template,
+        coredns_hash.map(String::from),
+        dns_ips.iter().map(|ip| (cp.name.clone(), cp.ip.clone(), ip.clone())).collect::<Vec<_>>(),
+    ));
     // local-path-provisioner on a worker.
     if let Some(w) = nodes.iter().find(|n| n.role != "control-plane").cloned() {
         let template = jv!({"metadata":{"labels":{"app":"local-path-provisioner"}},
@@ -125,14 +133,22 @@ fn make(sim: &mut Sim, ts: &str) {
                 "containers":[{"name":"local-path-provisioner","image":"rancher/local-path-provisioner:v0.0.22","command":["local-path-provisioner","--debug","start","--config","/etc/config/config.json"]}]}});
         // k8s-diff: it has the worker's first address, below those the lab's pods get.
         let block = w.pod_cidr.rsplit_once('.').map(|(b, _)| b.to_string()).unwrap_or_default();
-        deployments.push(("local-path-storage", "local-path-provisioner", jv!({"app":"local-path-provisioner"}), template, None, vec![(w.name.clone(), w.ip.clone(), format!("{block}.1"))]));
+        deployments.push((
+            "local-path-storage",
+            "local-path-provisioner",
+            jv!({"app":"local-path-provisioner"}),
+            template,
+            None,
+            vec![(w.name.clone(), w.ip.clone(), format!("{block}.1"))],
+        ));
     }
     if deployments.len() > 1 {
         let ns = jv!({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"local-path-storage","labels":{"kubernetes.io/metadata.name":"local-path-storage"}},"spec":{"finalizers":["kubernetes"]},"status":{"phase":"Active"}});
         let _ = sim.create(ns);
     }
     for (ns, name, selector, template, hash, placed) in deployments {
-        let hash = hash.unwrap_or_else(|| names::safe_encode(&sim.rand_range(1_000_000_000, 4_294_967_295).to_string()));
+        let hash =
+            hash.unwrap_or_else(|| names::safe_encode(&sim.rand_range(1_000_000_000, 4_294_967_295).to_string()));
         let replicas = placed.len();
         let rs_name = format!("{name}-{hash}");
         // Rolled out long ago: the statuses say so, and no progress deadline is pending.
@@ -165,7 +181,15 @@ fn make(sim: &mut Sim, ts: &str) {
                     "ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":rs_name,"uid":rs_uid,"controller":true,"blockOwnerDeletion":true}]},
                 "spec":rs_template["spec"]});
             pod["spec"]["nodeName"] = jv!(node);
-            let containers: Vec<(&str, String)> = obj::arr_at(&pod, "/spec/containers").iter().map(|c| (if ns == "kube-system" { "coredns" } else { "local-path-provisioner" }, obj::str_at(c, "/image").unwrap_or("").to_string())).collect();
+            let containers: Vec<(&str, String)> = obj::arr_at(&pod, "/spec/containers")
+                .iter()
+                .map(|c| {
+                    (
+                        if ns == "kube-system" { "coredns" } else { "local-path-provisioner" },
+                        obj::str_at(c, "/image").unwrap_or("").to_string(),
+                    )
+                })
+                .collect();
             pods.push((pod, containers, host_ip, ip));
         }
     }

@@ -1,9 +1,9 @@
 //! Validation the API server does beyond the schema: names, selectors against template labels,
 //! required fields, and which fields may change on update. Messages are the API server's.
 
-use super::obj::Ptr;
 use super::labels::{labels_of, Selector};
 use super::obj;
+use super::obj::Ptr;
 use super::resources::Kind;
 use super::ApiError;
 use serde_json::Value;
@@ -21,7 +21,11 @@ const DNS1035_LABEL: &str = "a DNS-1035 label must consist of lower case alphanu
 const DNS1123_LABEL: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
 fn is_label_ok(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 63 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') && !s.starts_with('-') && !s.ends_with('-')
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
 }
 fn is_subdomain_ok(s: &str) -> bool {
     s.len() <= 253 && s.split('.').all(is_label_ok)
@@ -67,15 +71,22 @@ pub fn validate_create(kind: Kind, o: &Value) -> Result<(), ApiError> {
         }
         Kind::Service => {
             let ty = obj::str_at(o, "/spec/type").unwrap_or("ClusterIP");
-            if ty != "ExternalName" && obj::arr_at(o, "/spec/ports").is_empty() && obj::str_at(o, "/spec/clusterIP") != Some("None") {
+            if ty != "ExternalName"
+                && obj::arr_at(o, "/spec/ports").is_empty()
+                && obj::str_at(o, "/spec/clusterIP") != Some("None")
+            {
                 causes.push("spec.ports: Required value".into());
             }
             for (i, p) in obj::arr_at(o, "/spec/ports").iter().enumerate() {
                 let port = p.get("port").and_then(Value::as_i64).unwrap_or(0);
                 if !(1..=65535).contains(&port) {
-                    causes.push(format!("spec.ports[{i}].port: Invalid value: {port}: must be between 1 and 65535, inclusive"));
+                    causes.push(format!(
+                        "spec.ports[{i}].port: Invalid value: {port}: must be between 1 and 65535, inclusive"
+                    ));
                 }
-                if obj::arr_at(o, "/spec/ports").len() > 1 && p.get("name").and_then(Value::as_str).unwrap_or("").is_empty() {
+                if obj::arr_at(o, "/spec/ports").len() > 1
+                    && p.get("name").and_then(Value::as_str).unwrap_or("").is_empty()
+                {
                     causes.push(format!("spec.ports[{i}].name: Required value"));
                 }
             }
@@ -101,7 +112,10 @@ fn workload(kind: Kind, o: &Value, causes: &mut Vec<String>) {
                 let t = o.ptr("/spec/template").cloned().unwrap_or(Value::Null);
                 let lbl = labels_of(&t);
                 if !s.matches(&lbl) {
-                    causes.push(format!("spec.template.metadata.labels: Invalid value: {}: `selector` does not match template `labels`", go_map(&lbl)));
+                    causes.push(format!(
+                        "spec.template.metadata.labels: Invalid value: {}: `selector` does not match template `labels`",
+                        go_map(&lbl)
+                    ));
                 }
             }
         }
@@ -148,7 +162,8 @@ fn pod_spec(spec: &Value, at: &str, causes: &mut Vec<String>) {
         if c.get("image").and_then(Value::as_str).unwrap_or("").is_empty() {
             causes.push(format!("{at}.containers[{i}].image: Required value"));
         }
-        let vols: Vec<&str> = obj::arr_at(spec, "/volumes").iter().filter_map(|v| v.get("name").and_then(Value::as_str)).collect();
+        let vols: Vec<&str> =
+            obj::arr_at(spec, "/volumes").iter().filter_map(|v| v.get("name").and_then(Value::as_str)).collect();
         for (j, m) in obj::arr_at(c, "/volumeMounts").iter().enumerate() {
             let mn = m.get("name").and_then(Value::as_str).unwrap_or("");
             if !vols.contains(&mn) && at == "spec" {
@@ -158,7 +173,9 @@ fn pod_spec(spec: &Value, at: &str, causes: &mut Vec<String>) {
     }
     let rp = spec.get("restartPolicy").and_then(Value::as_str).unwrap_or("Always");
     if !["Always", "OnFailure", "Never"].contains(&rp) {
-        causes.push(format!("{at}.restartPolicy: Unsupported value: \"{rp}\": supported values: \"Always\", \"OnFailure\", \"Never\""));
+        causes.push(format!(
+            "{at}.restartPolicy: Unsupported value: \"{rp}\": supported values: \"Always\", \"OnFailure\", \"Never\""
+        ));
     }
 }
 
@@ -170,7 +187,15 @@ pub fn validate_update(kind: Kind, old: &Value, new: &Value) -> Result<(), ApiEr
         Kind::StatefulSet => {
             let mut a = old.get("spec").cloned().unwrap_or(Value::Null);
             let mut b = new.get("spec").cloned().unwrap_or(Value::Null);
-            for f in ["replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds", "revisionHistoryLimit"] {
+            for f in [
+                "replicas",
+                "ordinals",
+                "template",
+                "updateStrategy",
+                "persistentVolumeClaimRetentionPolicy",
+                "minReadySeconds",
+                "revisionHistoryLimit",
+            ] {
                 obj::remove(&mut a, &format!("/{f}"));
                 obj::remove(&mut b, &format!("/{f}"));
             }
@@ -178,11 +203,10 @@ pub fn validate_update(kind: Kind, old: &Value, new: &Value) -> Result<(), ApiEr
                 causes.push("spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden".into());
             }
         }
-        Kind::Deployment | Kind::ReplicaSet
-            if old.ptr("/spec/selector") != new.ptr("/spec/selector") => {
-                let sel = new.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
-                causes.push(format!("spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable", go_map(&sel.0.iter().filter_map(|r| match r { super::labels::Requirement::Eq(k, v) => Some((k.clone(), v.clone())), _ => None }).collect())));
-            }
+        Kind::Deployment | Kind::ReplicaSet if old.ptr("/spec/selector") != new.ptr("/spec/selector") => {
+            let sel = new.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
+            causes.push(format!("spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable", go_map(&sel.0.iter().filter_map(|r| match r { super::labels::Requirement::Eq(k, v) => Some((k.clone(), v.clone())), _ => None }).collect())));
+        }
         Kind::Pod => {
             // `ValidatePodUpdate`: images, activeDeadlineSeconds, added tolerations and a
             // negative grace period raised to 1 may change; nothing else.
@@ -200,12 +224,15 @@ pub fn validate_update(kind: Kind, old: &Value, new: &Value) -> Result<(), ApiEr
                 if obj::arr_at(spec, "/tolerations").len() >= old_tol.len() {
                     obj::remove(&mut s, "/tolerations");
                 }
-                if obj::i64_at(spec, "/terminationGracePeriodSeconds") == Some(1) || obj::i64_at(spec, "/terminationGracePeriodSeconds").is_some_and(|g| g < 0) {
+                if obj::i64_at(spec, "/terminationGracePeriodSeconds") == Some(1)
+                    || obj::i64_at(spec, "/terminationGracePeriodSeconds").is_some_and(|g| g < 0)
+                {
                     obj::remove(&mut s, "/terminationGracePeriodSeconds");
                 }
                 s
             };
-            let (a, b) = (old.get("spec").cloned().unwrap_or(Value::Null), new.get("spec").cloned().unwrap_or(Value::Null));
+            let (a, b) =
+                (old.get("spec").cloned().unwrap_or(Value::Null), new.get("spec").cloned().unwrap_or(Value::Null));
             if mask(&a, &b) != mask(&b, &a) {
                 // k8s-diff: the API server follows this with a diff of the two specs (`cmp.Diff`
                 // of its internal Go types), which is left out.
@@ -226,7 +253,9 @@ pub fn validate_update(kind: Kind, old: &Value, new: &Value) -> Result<(), ApiEr
             // claim's request never shrinks.
             let size = |o: &Value| o.ptr("/spec/resources/requests/storage").and_then(super::volumes::quantity_bytes);
             if obj::str_at(old, "/status/phase") == Some("Bound") && size(new) < size(old) {
-                causes.push("spec.resources.requests.storage: Forbidden: field can not be less than previous value".into());
+                causes.push(
+                    "spec.resources.requests.storage: Forbidden: field can not be less than previous value".into(),
+                );
             }
         }
         _ => {}
@@ -239,7 +268,8 @@ pub fn go_map(m: &crate::collections::VecMap<String, String>) -> String {
     if m.is_empty() {
         return "map[string]string(nil)".into();
     }
-    let inner: Vec<String> = m.iter().map(|(k, v)| format!("{}:{}", crate::textutils::go_quote(k), crate::textutils::go_quote(v))).collect();
+    let inner: Vec<String> =
+        m.iter().map(|(k, v)| format!("{}:{}", crate::textutils::go_quote(k), crate::textutils::go_quote(v))).collect();
     format!("map[string]string{{{}}}", inner.join(", "))
 }
 

@@ -2,15 +2,15 @@
 //! protection finalizers) and the external provisioners of the profile's StorageClasses
 //! (`rancher.io/local-path`: WaitForFirstConsumer, a PV pinned to the chosen node, `pvc-<uid>`).
 
-use crate::jv;
-use super::obj::Ptr;
 use super::kubelet::pods_using_claim;
 use super::obj;
+use super::obj::Ptr;
 use super::resources::Kind;
 use super::store::ObjKey;
 use super::{remove_finalizer, Sim, Timer};
-use serde_json::{Value};
 use crate::collections::VecSet;
+use crate::jv;
+use serde_json::Value;
 
 /// The image of local-path-provisioner's helper pod.
 const HELPER_IMAGE: &str = "docker.io/library/busybox:latest";
@@ -62,7 +62,11 @@ fn access_modes_cover(pv: &Value, pvc: &Value) -> bool {
 /// for the cluster's life (drawn once).
 fn provisioner_identity(sim: &mut Sim, provisioner: &str) -> String {
     if sim.volumes.identity.is_empty() {
-        let pod = format!("local-path-provisioner-{}-{}", super::names::safe_encode(&(sim.rand_range(1_000_000_000, 4_294_967_295)).to_string()), super::names::random_suffix(sim.rng(), 5));
+        let pod = format!(
+            "local-path-provisioner-{}-{}",
+            super::names::safe_encode(&(sim.rand_range(1_000_000_000, 4_294_967_295)).to_string()),
+            super::names::random_suffix(sim.rng(), 5)
+        );
         let id = super::names::uuid_v4(sim.rng());
         sim.volumes.identity = format!("{pod}_{id}");
     }
@@ -92,9 +96,15 @@ pub fn sync_pvc(sim: &mut Sim, key: &ObjKey) {
         .filter(|(_, pv)| obj::str_at(pv, "/status/phase") == Some("Available") && !obj::is_deleting(pv))
         .filter(|(k, pv)| match &named {
             Some(n) => &k.name == n,
-            None => obj::str_at(pv, "/spec/storageClassName").unwrap_or("") == class && obj::str_at(pv, "/spec/claimRef/name").is_none(),
+            None => {
+                obj::str_at(pv, "/spec/storageClassName").unwrap_or("") == class
+                    && obj::str_at(pv, "/spec/claimRef/name").is_none()
+            }
         })
-        .filter(|(_, pv)| pv.ptr("/spec/capacity/storage").and_then(quantity_bytes).unwrap_or(0.0) >= want && access_modes_cover(pv, &pvc))
+        .filter(|(_, pv)| {
+            pv.ptr("/spec/capacity/storage").and_then(quantity_bytes).unwrap_or(0.0) >= want
+                && access_modes_cover(pv, &pvc)
+        })
         .min_by(|a, b| {
             let qa = a.1.ptr("/spec/capacity/storage").and_then(quantity_bytes).unwrap_or(0.0);
             let qb = b.1.ptr("/spec/capacity/storage").and_then(quantity_bytes).unwrap_or(0.0);
@@ -107,13 +117,25 @@ pub fn sync_pvc(sim: &mut Sim, key: &ObjKey) {
     }
     if class.is_empty() {
         if sim.volumes.told_wait.insert(uid) {
-            sim.record_event(key, "Normal", "FailedBinding", "persistentvolume-controller", "no persistent volumes available for this claim and no storage class is set".into());
+            sim.record_event(
+                key,
+                "Normal",
+                "FailedBinding",
+                "persistentvolume-controller",
+                "no persistent volumes available for this claim and no storage class is set".into(),
+            );
         }
         return;
     }
     let Some(sc) = sim.store.get(&ObjKey::new(Kind::StorageClass, "", &class)).cloned() else {
         if sim.volumes.told_wait.insert(uid) {
-            sim.record_event(key, "Warning", "ProvisioningFailed", "persistentvolume-controller", format!("storageclass.storage.k8s.io \"{class}\" not found"));
+            sim.record_event(
+                key,
+                "Warning",
+                "ProvisioningFailed",
+                "persistentvolume-controller",
+                format!("storageclass.storage.k8s.io \"{class}\" not found"),
+            );
         }
         return;
     };
@@ -122,7 +144,13 @@ pub fn sync_pvc(sim: &mut Sim, key: &ObjKey) {
     let selected = obj::annotation(&pvc, "volume.kubernetes.io/selected-node").map(String::from);
     if wffc && selected.is_none() {
         if sim.volumes.told_wait.insert(uid) {
-            sim.record_event(key, "Normal", "WaitForFirstConsumer", "persistentvolume-controller", "waiting for first consumer to be created before binding".into());
+            sim.record_event(
+                key,
+                "Normal",
+                "WaitForFirstConsumer",
+                "persistentvolume-controller",
+                "waiting for first consumer to be created before binding".into(),
+            );
         }
         return;
     }
@@ -138,7 +166,13 @@ pub fn sync_pvc(sim: &mut Sim, key: &ObjKey) {
     };
     sim.record_event(key, "Normal", "ExternalProvisioning", "persistentvolume-controller", msg);
     let prov_id = provisioner_identity(sim, &provisioner);
-    sim.record_event(key, "Normal", "Provisioning", &prov_id, format!("External provisioner is provisioning volume for claim \"{}/{}\"", key.ns, key.name));
+    sim.record_event(
+        key,
+        "Normal",
+        "Provisioning",
+        &prov_id,
+        format!("External provisioner is provisioning volume for claim \"{}/{}\"", key.ns, key.name),
+    );
     sim.modify(key, |p| {
         obj::set_annotation(p, "volume.beta.kubernetes.io/storage-provisioner", &provisioner);
         obj::set_annotation(p, "volume.kubernetes.io/storage-provisioner", &provisioner);
@@ -171,9 +205,17 @@ pub fn on_provisioned(sim: &mut Sim, key: &ObjKey, uid: &str) {
     let provisioner = obj::str_at(&sc, "/provisioner").unwrap_or("").to_string();
     // local-path-provisioner's Provision: node-local directories take one writer node only.
     // The failure is final (ProvisioningFinished): the claim stays Pending.
-    if provisioner == "rancher.io/local-path" && obj::arr_at(&pvc, "/spec/accessModes").iter().any(|m| m.as_str() != Some("ReadWriteOnce")) {
+    if provisioner == "rancher.io/local-path"
+        && obj::arr_at(&pvc, "/spec/accessModes").iter().any(|m| m.as_str() != Some("ReadWriteOnce"))
+    {
         let prov_id = provisioner_identity(sim, &provisioner);
-        sim.record_event(key, "Warning", "ProvisioningFailed", &prov_id, format!("failed to provision volume with StorageClass \"{class}\": Only support ReadWriteOnce access mode"));
+        sim.record_event(
+            key,
+            "Warning",
+            "ProvisioningFailed",
+            &prov_id,
+            format!("failed to provision volume with StorageClass \"{class}\": Only support ReadWriteOnce access mode"),
+        );
         return;
     }
     let name = format!("pvc-{uid}");
@@ -192,7 +234,13 @@ pub fn on_provisioned(sim: &mut Sim, key: &ObjKey, uid: &str) {
         return;
     }
     let prov_id = provisioner_identity(sim, &provisioner);
-    sim.record_event(key, "Normal", "ProvisioningSucceeded", &prov_id, format!("Successfully provisioned volume {name}"));
+    sim.record_event(
+        key,
+        "Normal",
+        "ProvisioningSucceeded",
+        &prov_id,
+        format!("Successfully provisioned volume {name}"),
+    );
     bind(sim, key, &ObjKey::new(Kind::PersistentVolume, "", &name), true);
     // Only now: while the PV existed but the claim was not yet bound, a sync must not start again.
     sim.volumes.provisioning.remove(uid);
@@ -223,10 +271,16 @@ fn bind(sim: &mut Sim, pvc_key: &ObjKey, pv_key: &ObjKey, provisioned: bool) {
 /// The PV controller's sync of one volume: Released when its claim is gone, then reclaimed.
 pub fn sync_pv(sim: &mut Sim, key: &ObjKey) {
     let Some(pv) = sim.store.get(key).cloned() else { return };
-    let claim = (obj::str_at(&pv, "/spec/claimRef/namespace").map(String::from), obj::str_at(&pv, "/spec/claimRef/name").map(String::from));
+    let claim = (
+        obj::str_at(&pv, "/spec/claimRef/namespace").map(String::from),
+        obj::str_at(&pv, "/spec/claimRef/name").map(String::from),
+    );
     let claim_uid = obj::str_at(&pv, "/spec/claimRef/uid").unwrap_or("").to_string();
     let claim_alive = match &claim {
-        (Some(ns), Some(n)) => sim.store.get(&ObjKey::new(Kind::PersistentVolumeClaim, ns, n)).is_some_and(|c| claim_uid.is_empty() || obj::uid(c) == claim_uid),
+        (Some(ns), Some(n)) => sim
+            .store
+            .get(&ObjKey::new(Kind::PersistentVolumeClaim, ns, n))
+            .is_some_and(|c| claim_uid.is_empty() || obj::uid(c) == claim_uid),
         _ => false,
     };
     if obj::is_deleting(&pv) {

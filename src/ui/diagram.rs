@@ -2,9 +2,9 @@
 //! node, with pod cards, their disks, controllers above and Services with DNS below.
 
 use super::{App, Msg};
+use crate::collections::VecMap;
 use crate::sim::{Kind, ObjKey};
 use crate::view::{self, Part, PodCard, Rel, Stage};
-use crate::collections::VecMap;
 use yew::prelude::*;
 
 const LANE_W: i32 = 236;
@@ -81,7 +81,8 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
         rows += (cards.len() as i32 + per_row - 1) / per_row;
     }
     let top = rows * (CTRL_H + GAP) + 24;
-    let mut lanes: Vec<(String, String, Vec<&PodCard>)> = d.lanes.iter().map(|l| (l.node.clone(), format!("{} {}", l.role, l.ip), l.pods.iter().collect())).collect();
+    let mut lanes: Vec<(String, String, Vec<&PodCard>)> =
+        d.lanes.iter().map(|l| (l.node.clone(), format!("{} {}", l.role, l.ip), l.pods.iter().collect())).collect();
     if !d.unscheduled.is_empty() {
         lanes.push((app.tr("unscheduled").to_string(), String::new(), d.unscheduled.iter().collect()));
     }
@@ -106,7 +107,9 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
             });
             y += h + 4;
             for c in &p.claims {
-                if let Some(disk) = d.disks.iter().find(|x| x.claim.ns == p.key.ns && x.claim.name == *c && !pos.contains_key(&x.claim)) {
+                if let Some(disk) =
+                    d.disks.iter().find(|x| x.claim.ns == p.key.ns && x.claim.name == *c && !pos.contains_key(&x.claim))
+                {
                     items.push(disk_html(ctx, disk, x + 22, y));
                     pos.insert(disk.claim.clone(), (x + 22, y, LANE_W - 44, DISK_H));
                     y += DISK_H + 4;
@@ -119,7 +122,11 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
     }
     // Claims no pod mounts now: in their volume's lane, below the pods.
     for disk in d.disks.iter().filter(|x| x.used_by.is_none()) {
-        let lane = disk.node.as_deref().and_then(|n| lanes.iter().position(|(name, _, _)| name == n)).unwrap_or(lanes.len().saturating_sub(1));
+        let lane = disk
+            .node
+            .as_deref()
+            .and_then(|n| lanes.iter().position(|(name, _, _)| name == n))
+            .unwrap_or(lanes.len().saturating_sub(1));
         let x = lane as i32 * (LANE_W + GAP) + 22;
         let name = lanes.get(lane).map(|l| l.0.clone()).unwrap_or_default();
         let y = lane_y.entry(name).or_insert(top + HEAD_H);
@@ -204,7 +211,17 @@ fn disk_html(ctx: &Context<App>, disk: &view::Disk, x: i32, y: i32) -> Html {
     let (click, key) = select(ctx, disk.claim.clone());
     let bound = disk.phase == "Bound";
     // The volume's name is long (`pvc-<uid>`): its first part tells volumes apart.
-    let pv = disk.volume.as_deref().map(|v| if v.chars().count() > 22 { format!("{}…", v.chars().take(21).collect::<String>()) } else { v.to_string() }).unwrap_or_else(|| "…".into());
+    let pv = disk
+        .volume
+        .as_deref()
+        .map(|v| {
+            if v.chars().count() > 22 {
+                format!("{}…", v.chars().take(21).collect::<String>())
+            } else {
+                v.to_string()
+            }
+        })
+        .unwrap_or_else(|| "…".into());
     html! {
         <g key={format!("d-{}-{}", disk.claim.ns, disk.claim.name)} class={classes!("disk", bound.then_some("bound"))} style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button"
             data-testid={format!("pvc-{}", disk.claim.name)} data-phase={disk.phase.clone()} onclick={click} onkeydown={key}>

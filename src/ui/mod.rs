@@ -175,7 +175,9 @@ fn browser_lang() -> Lang {
     if let Some(l) = storage::load_lang() {
         return l;
     }
-    let langs: Vec<String> = web_sys::window().map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect()).unwrap_or_default();
+    let langs: Vec<String> = web_sys::window()
+        .map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect())
+        .unwrap_or_default();
     Lang::from_browser(&langs)
 }
 
@@ -296,7 +298,12 @@ impl Component for App {
             }
             Msg::AddFile => {
                 let name = self.new_file.trim().to_string();
-                if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || (!c.is_ascii() && !c.is_whitespace()) || "._-".contains(c)) {
+                if name.is_empty()
+                    || name.len() > 64
+                    || !name.chars().all(|c| {
+                        c.is_ascii_alphanumeric() || (!c.is_ascii() && !c.is_whitespace()) || "._-".contains(c)
+                    })
+                {
                     return false;
                 }
                 if !self.lab.files.iter().any(|(n, _)| *n == name) {
@@ -437,7 +444,8 @@ impl Component for App {
             let pressed = self.shown(p);
             html! { <button class="toggle" aria-pressed={pressed.to_string()} onclick={link.callback(move |_| Msg::TogglePane(p))}>{ self.tr(p.key()) }</button> }
         });
-        let layout = format!("layout {}", self.panes.iter().map(|p| format!("with-{}", p.key())).collect::<Vec<_>>().join(" "));
+        let layout =
+            format!("layout {}", self.panes.iter().map(|p| format!("with-{}", p.key())).collect::<Vec<_>>().join(" "));
         html! {
             <div class={layout} lang={self.lang.code()}>
                 <header class="bar">
@@ -585,7 +593,9 @@ impl App {
     }
 
     fn object_dialog(&self, ctx: &Context<Self>, k: &ObjKey) -> Html {
-        let text = crate::view::object_yaml(&self.lab.session.sim, k).unwrap_or_else(|| format!("Error from server (NotFound): {} \"{}\" not found\n", k.kind.info().plural, k.name));
+        let text = crate::view::object_yaml(&self.lab.session.sim, k).unwrap_or_else(|| {
+            format!("Error from server (NotFound): {} \"{}\" not found\n", k.kind.info().plural, k.name)
+        });
         html! {
             <div class="dialog" role="dialog" aria-modal="true" aria-label={self.tr("object_yaml")} onkeydown={ctx.link().batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Msg::Select(None)))}>
                 <div class="dialog-head">

@@ -33,12 +33,22 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
         });
         html! { <>{ for spans }</> }
     });
-    let cont = if app.pending[t].is_empty() { Html::default() } else {
-        let lines = app.pending[t].split('\n').enumerate().map(|(i, l)| if i == 0 { format!("{l}\n") } else { format!("> {l}\n") }).collect::<String>();
+    let cont = if app.pending[t].is_empty() {
+        Html::default()
+    } else {
+        let lines = app.pending[t]
+            .split('\n')
+            .enumerate()
+            .map(|(i, l)| if i == 0 { format!("{l}\n") } else { format!("> {l}\n") })
+            .collect::<String>();
         html! { <><span class="typed">{ lines }</span><span class="prompt">{ "> " }</span></> }
     };
     // A fresh lab suggests the seed lab's first line (shown greyed; nothing is typed for you).
-    let hint = if t == 0 && term.history.is_empty() && app.pending[t].is_empty() { "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx" } else { "" };
+    let hint = if t == 0 && term.history.is_empty() && app.pending[t].is_empty() {
+        "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx"
+    } else {
+        ""
+    };
     let oninput = link.callback(move |e: InputEvent| {
         let el: web_sys::HtmlInputElement = e.target_unchecked_into();
         Msg::Input(t, el.value())
@@ -48,7 +58,8 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
         let r = app.term_in[t].clone();
         Callback::from(move |_: MouseEvent| {
             // Clicking the screen focuses the input, unless the reader is selecting text to copy.
-            let selecting = web_sys::window().and_then(|w| w.get_selection().ok().flatten()).is_some_and(|s| !s.is_collapsed());
+            let selecting =
+                web_sys::window().and_then(|w| w.get_selection().ok().flatten()).is_some_and(|s| !s.is_collapsed());
             if let Some(el) = r.cast::<web_sys::HtmlElement>().filter(|_| !selecting) {
                 let _ = el.focus();
             }

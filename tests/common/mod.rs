@@ -29,9 +29,14 @@ pub fn nth_output_of<'a>(transcript: &'a str, cmd: &str, n: usize) -> &'a str {
     let marker = format!("$ {cmd}\n");
     let mut from = 0;
     for _ in 0..n {
-        from += transcript[from..].find(&marker).unwrap_or_else(|| panic!("fewer than {} runs of `{cmd}`", n + 1)) + marker.len();
+        from += transcript[from..].find(&marker).unwrap_or_else(|| panic!("fewer than {} runs of `{cmd}`", n + 1))
+            + marker.len();
     }
-    let start = from + transcript[from..].find(&marker).unwrap_or_else(|| panic!("no run {n} of `{cmd}` in transcript:\n{transcript}")) + marker.len();
+    let start = from
+        + transcript[from..]
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no run {n} of `{cmd}` in transcript:\n{transcript}"))
+        + marker.len();
     if transcript[start..].starts_with("$ ") {
         return "";
     }
@@ -96,12 +101,21 @@ fn token_matches(actual: &str, expected: &str, age_tol: i64) -> bool {
 pub fn assert_like_real(actual: &str, expected: &str) {
     let exp: Vec<&str> = expected.lines().map(str::trim_start).filter(|l| !l.is_empty()).collect();
     let act: Vec<&str> = actual.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(act.len(), exp.len(), "line count differs\n--- actual\n{actual}\n--- expected (real cluster)\n{}", exp.join("\n"));
+    assert_eq!(
+        act.len(),
+        exp.len(),
+        "line count differs\n--- actual\n{actual}\n--- expected (real cluster)\n{}",
+        exp.join("\n")
+    );
     for (a, e) in act.iter().zip(&exp) {
         let at: Vec<&str> = a.split_whitespace().collect();
         let et: Vec<&str> = e.split_whitespace().collect();
         let ok = at.len() == et.len() && at.iter().zip(&et).all(|(x, y)| token_matches(x, y, 2));
-        assert!(ok, "line differs\n  actual:   {a}\n  expected: {e}\n--- actual\n{actual}\n--- expected\n{}", exp.join("\n"));
+        assert!(
+            ok,
+            "line differs\n  actual:   {a}\n  expected: {e}\n--- actual\n{actual}\n--- expected\n{}",
+            exp.join("\n")
+        );
         // Alignment: where each token starts, except the last one.
         let starts = |l: &str| -> Vec<usize> {
             let mut v = Vec::new();

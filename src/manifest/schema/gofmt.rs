@@ -62,11 +62,7 @@ pub(crate) fn go_float(f: f64) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 {
-            "+Inf".into()
-        } else {
-            "-Inf".into()
-        };
+        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
     }
     // serde_json prints the shortest round-trip digits ("1000000.0", "1e16", "1.5e-7");
     // take its digits and decimal exponent, and lay them out as Go does.

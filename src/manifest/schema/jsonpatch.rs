@@ -64,16 +64,14 @@ pub(super) fn json_patch(original: &Value, ops: &Value) -> Result<Value, String>
     Ok(doc)
 }
 
-
 /// Operation.Path / From: the string, or the error text of decoding it.
 fn string_field(op: &Value, field: &str, missing: &str) -> Result<String, String> {
     match op.get(field) {
         Some(Value::String(s)) => Ok(s.clone()),
         Some(Value::Null) | None => Err(format!("{missing}: {MISSING}")),
-        Some(other) => Err(format!(
-            "json: cannot unmarshal {} into Go value of type string",
-            super::json_type_name(other)
-        )),
+        Some(other) => {
+            Err(format!("json: cannot unmarshal {} into Go value of type string", super::json_type_name(other)))
+        }
     }
 }
 
@@ -97,17 +95,9 @@ fn decode_key(k: &str) -> String {
 fn atoi(s: &str) -> Result<i64, String> {
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "strconv.Atoi: parsing {}: invalid syntax",
-            super::validate::go_quote(s)
-        ));
+        return Err(format!("strconv.Atoi: parsing {}: invalid syntax", super::validate::go_quote(s)));
     }
-    s.parse::<i64>().map_err(|_| {
-        format!(
-            "strconv.Atoi: parsing {}: value out of range",
-            super::validate::go_quote(s)
-        )
-    })
+    s.parse::<i64>().map_err(|_| format!("strconv.Atoi: parsing {}: value out of range", super::validate::go_quote(s)))
 }
 
 /// `findObject`: the container holding the path's last segment, and that segment.
@@ -189,8 +179,7 @@ fn add_to(con: &mut Value, key: &str, val: Value) -> Result<(), String> {
                 a.push(val);
                 return Ok(());
             }
-            let mut idx = atoi(key)
-                .map_err(|e| format!("value was not a proper array index: '{key}': {e}"))?;
+            let mut idx = atoi(key).map_err(|e| format!("value was not a proper array index: '{key}': {e}"))?;
             let size = a.len() as i64 + 1;
             if idx >= size {
                 return Err(invalid_index(idx));
@@ -213,9 +202,7 @@ fn remove_from(con: &mut Value, key: &str) -> Result<(), String> {
     match con {
         Value::Object(m) => match m.remove(key) {
             Some(_) => Ok(()),
-            None => Err(format!(
-                "Unable to remove nonexistent key: {key}: {MISSING}"
-            )),
+            None => Err(format!("Unable to remove nonexistent key: {key}: {MISSING}")),
         },
         Value::Array(a) => {
             let i = existing_index(a, key)?;
@@ -227,23 +214,17 @@ fn remove_from(con: &mut Value, key: &str) -> Result<(), String> {
 }
 
 fn add(doc: &mut Value, op: &Value) -> Result<(), String> {
-    let path =
-        path_of(op).map_err(|_| format!("add operation failed to decode path: {MISSING}"))?;
+    let path = path_of(op).map_err(|_| format!("add operation failed to decode path: {MISSING}"))?;
     let Some((con, key)) = find_object(doc, &path) else {
-        return Err(format!(
-            "add operation does not apply: doc is missing path: \"{path}\": {MISSING}"
-        ));
+        return Err(format!("add operation does not apply: doc is missing path: \"{path}\": {MISSING}"));
     };
     add_to(con, &key, value_of(op)).map_err(|e| format!("error in add for path: '{path}': {e}"))
 }
 
 fn remove(doc: &mut Value, op: &Value) -> Result<(), String> {
-    let path =
-        path_of(op).map_err(|_| format!("remove operation failed to decode path: {MISSING}"))?;
+    let path = path_of(op).map_err(|_| format!("remove operation failed to decode path: {MISSING}"))?;
     let Some((con, key)) = find_object(doc, &path) else {
-        return Err(format!(
-            "remove operation does not apply: doc is missing path: \"{path}\": {MISSING}"
-        ));
+        return Err(format!("remove operation does not apply: doc is missing path: \"{path}\": {MISSING}"));
     };
     remove_from(con, &key).map_err(|e| format!("error in remove for path: '{path}': {e}"))
 }
@@ -259,22 +240,17 @@ fn replace(doc: &mut Value, op: &Value) -> Result<(), String> {
         return Ok(());
     }
     let Some((con, key)) = find_object(doc, &path) else {
-        return Err(format!(
-            "replace operation does not apply: doc is missing path: {path}: {MISSING}"
-        ));
+        return Err(format!("replace operation does not apply: doc is missing path: {path}: {MISSING}"));
     };
     if get(con, &key).is_err() {
-        return Err(format!(
-            "replace operation does not apply: doc is missing key: {path}: {MISSING}"
-        ));
+        return Err(format!("replace operation does not apply: doc is missing key: {path}: {MISSING}"));
     }
     match con {
         Value::Object(m) => {
             m.insert(key, value_of(op));
         }
         Value::Array(a) => {
-            let i = existing_index(a, &key)
-                .map_err(|e| format!("error in remove for path: '{path}': {e}"))?;
+            let i = existing_index(a, &key).map_err(|e| format!("error in remove for path: '{path}': {e}"))?;
             a[i] = value_of(op);
         }
         _ => {}
@@ -285,20 +261,15 @@ fn replace(doc: &mut Value, op: &Value) -> Result<(), String> {
 fn move_op(doc: &mut Value, op: &Value) -> Result<(), String> {
     let from = from_of(op).map_err(|e| format!("move operation failed to decode from: {e}"))?;
     let Some((con, key)) = find_object(doc, &from) else {
-        return Err(format!(
-            "move operation does not apply: doc is missing from path: {from}: {MISSING}"
-        ));
+        return Err(format!("move operation does not apply: doc is missing from path: {from}: {MISSING}"));
     };
     let val = get(con, &key).map_err(|e| format!("error in move for path: '{key}': {e}"))?;
     remove_from(con, &key).map_err(|e| format!("error in move for path: '{key}': {e}"))?;
     let path = path_of(op).map_err(|e| format!("move operation failed to decode path: {e}"))?;
     let Some((con, key)) = find_object(doc, &path) else {
-        return Err(format!(
-            "move operation does not apply: doc is missing destination path: {path}: {MISSING}"
-        ));
+        return Err(format!("move operation does not apply: doc is missing destination path: {path}: {MISSING}"));
     };
-    add_to(con, &key, val.unwrap_or(Value::Null))
-        .map_err(|e| format!("error in move for path: '{path}': {e}"))
+    add_to(con, &key, val.unwrap_or(Value::Null)).map_err(|e| format!("error in move for path: '{path}': {e}"))
 }
 
 fn test(doc: &Value, op: &Value) -> Result<(), String> {
@@ -306,17 +277,11 @@ fn test(doc: &Value, op: &Value) -> Result<(), String> {
     let failed = || format!("testing value {path} failed: test failed");
     let want = op.get("value");
     if path.is_empty() {
-        return if want == Some(doc) {
-            Ok(())
-        } else {
-            Err(failed())
-        };
+        return if want == Some(doc) { Ok(()) } else { Err(failed()) };
     }
     let mut scratch = doc.clone();
     let Some((con, key)) = find_object(&mut scratch, &path) else {
-        return Err(format!(
-            "test operation does not apply: is missing path: {path}: {MISSING}"
-        ));
+        return Err(format!("test operation does not apply: is missing path: {path}: {MISSING}"));
     };
     let got = get(con, &key).map_err(|e| format!("error in test for path: '{path}': {e}"))?;
     match (got, want) {
@@ -329,20 +294,14 @@ fn test(doc: &Value, op: &Value) -> Result<(), String> {
 fn copy(doc: &mut Value, op: &Value) -> Result<(), String> {
     let from = from_of(op).map_err(|e| format!("copy operation failed to decode from: {e}"))?;
     let Some((con, key)) = find_object(doc, &from) else {
-        return Err(format!(
-            "copy operation does not apply: doc is missing from path: {from}: {MISSING}"
-        ));
+        return Err(format!("copy operation does not apply: doc is missing from path: {from}: {MISSING}"));
     };
     let val = get(con, &key).map_err(|e| format!("error in copy for from: '{from}': {e}"))?;
-    let path =
-        path_of(op).map_err(|_| format!("copy operation failed to decode path: {MISSING}"))?;
+    let path = path_of(op).map_err(|_| format!("copy operation failed to decode path: {MISSING}"))?;
     let Some((con, key)) = find_object(doc, &path) else {
-        return Err(format!(
-            "copy operation does not apply: doc is missing destination path: {path}: {MISSING}"
-        ));
+        return Err(format!("copy operation does not apply: doc is missing destination path: {path}: {MISSING}"));
     };
-    add_to(con, &key, val.unwrap_or(Value::Null))
-        .map_err(|e| format!("error while adding value during copy: {e}"))
+    add_to(con, &key, val.unwrap_or(Value::Null)).map_err(|e| format!("error while adding value during copy: {e}"))
 }
 
 #[cfg(test)]
@@ -361,60 +320,36 @@ mod tests {
             &json!([{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "registry.k8s.io/nginx-slim:0.24"}]),
         )
         .unwrap();
-        assert_eq!(
-            out["spec"]["template"]["spec"]["containers"][0]["image"],
-            "registry.k8s.io/nginx-slim:0.24"
-        );
-        assert_eq!(
-            out["spec"]["template"]["spec"]["containers"][1]["image"],
-            "b"
-        );
+        assert_eq!(out["spec"]["template"]["spec"]["containers"][0]["image"], "registry.k8s.io/nginx-slim:0.24");
+        assert_eq!(out["spec"]["template"]["spec"]["containers"][1]["image"], "b");
     }
 
     #[test]
     fn errors_in_evanphx_words() {
+        let e = json_patch(&doc(), &json!([{"op": "replace", "path": "/spec/foo/bar", "value": 1}])).unwrap_err();
+        assert_eq!(e, "replace operation does not apply: doc is missing path: /spec/foo/bar: missing value");
         let e = json_patch(
             &doc(),
-            &json!([{"op": "replace", "path": "/spec/foo/bar", "value": 1}]),
+            &json!([{"op": "replace", "path": "/spec/template/spec/containers/5/image", "value": 1}]),
         )
         .unwrap_err();
+        assert_eq!(e, "replace operation does not apply: doc is missing path: /spec/template/spec/containers/5/image: missing value");
+        let e = json_patch(&doc(), &json!([{"op": "replace", "path": "/spec/template/spec/containers/5", "value": 1}]))
+            .unwrap_err();
         assert_eq!(
             e,
-            "replace operation does not apply: doc is missing path: /spec/foo/bar: missing value"
+            "replace operation does not apply: doc is missing key: /spec/template/spec/containers/5: missing value"
         );
-        let e = json_patch(&doc(), &json!([{"op": "replace", "path": "/spec/template/spec/containers/5/image", "value": 1}]))
-            .unwrap_err();
-        assert_eq!(e, "replace operation does not apply: doc is missing path: /spec/template/spec/containers/5/image: missing value");
-        let e = json_patch(
-            &doc(),
-            &json!([{"op": "replace", "path": "/spec/template/spec/containers/5", "value": 1}]),
-        )
-        .unwrap_err();
-        assert_eq!(e, "replace operation does not apply: doc is missing key: /spec/template/spec/containers/5: missing value");
         let e = json_patch(&doc(), &json!([{"op": "remove", "path": "/spec/foo"}])).unwrap_err();
         assert_eq!(e, "error in remove for path: '/spec/foo': Unable to remove nonexistent key: foo: missing value");
-        let e = json_patch(
-            &doc(),
-            &json!([{"op": "add", "path": "/nope/x", "value": 1}]),
-        )
-        .unwrap_err();
-        assert_eq!(
-            e,
-            "add operation does not apply: doc is missing path: \"/nope/x\": missing value"
-        );
-        let e = json_patch(
-            &doc(),
-            &json!([{"op": "test", "path": "/spec/replicas", "value": 3}]),
-        )
-        .unwrap_err();
+        let e = json_patch(&doc(), &json!([{"op": "add", "path": "/nope/x", "value": 1}])).unwrap_err();
+        assert_eq!(e, "add operation does not apply: doc is missing path: \"/nope/x\": missing value");
+        let e = json_patch(&doc(), &json!([{"op": "test", "path": "/spec/replicas", "value": 3}])).unwrap_err();
         assert_eq!(e, "testing value /spec/replicas failed: test failed");
         let e = json_patch(&doc(), &json!([{"op": "frob", "path": "/"}])).unwrap_err();
         assert_eq!(e, "Unexpected kind: frob");
-        let e = json_patch(
-            &doc(),
-            &json!([{"op": "add", "path": "/spec/template/spec/containers/9", "value": {}}]),
-        )
-        .unwrap_err();
+        let e = json_patch(&doc(), &json!([{"op": "add", "path": "/spec/template/spec/containers/9", "value": {}}]))
+            .unwrap_err();
         assert_eq!(
             e,
             "error in add for path: '/spec/template/spec/containers/9': Unable to access invalid index: 9: invalid index referenced"
@@ -423,11 +358,7 @@ mod tests {
 
     #[test]
     fn replace_missing_key_adds_it_in_v4() {
-        let out = json_patch(
-            &doc(),
-            &json!([{"op": "replace", "path": "/spec/paused", "value": true}]),
-        )
-        .unwrap();
+        let out = json_patch(&doc(), &json!([{"op": "replace", "path": "/spec/paused", "value": true}])).unwrap();
         assert_eq!(out["spec"]["paused"], true);
     }
 
@@ -458,21 +389,10 @@ mod tests {
 
     #[test]
     fn merge_patch() {
-        let out = json_merge(
-            &doc(),
-            &json!({"spec": {"replicas": 3, "template": null}, "metadata": {"labels": {"a": "b"}}}),
-        );
-        assert_eq!(
-            out,
-            json!({"spec": {"replicas": 3}, "metadata": {"labels": {"a": "b"}}})
-        );
-        assert_eq!(
-            json_merge(&json!({"a": [1, 2]}), &json!({"a": [3]})),
-            json!({"a": [3]})
-        );
-        assert_eq!(
-            json_merge(&json!(1), &json!({"a": {"b": null}})),
-            json!({"a": {}})
-        );
+        let out =
+            json_merge(&doc(), &json!({"spec": {"replicas": 3, "template": null}, "metadata": {"labels": {"a": "b"}}}));
+        assert_eq!(out, json!({"spec": {"replicas": 3}, "metadata": {"labels": {"a": "b"}}}));
+        assert_eq!(json_merge(&json!({"a": [1, 2]}), &json!({"a": [3]})), json!({"a": [3]}));
+        assert_eq!(json_merge(&json!(1), &json!({"a": {"b": null}})), json!({"a": {}}));
     }
 }

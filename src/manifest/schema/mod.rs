@@ -16,8 +16,8 @@
 //! storage.k8s.io/v1 StorageClass; discovery.k8s.io/v1 EndpointSlice. Status blocks and the
 //! deprecated in-tree volume plugins (awsElasticBlockStore, rbd, …) accept any fields.
 
-mod suggest;
 mod gofmt;
+mod suggest;
 pub(crate) use gofmt::go_float;
 mod jsonpatch;
 mod model;
@@ -54,9 +54,9 @@ impl FieldError {
     /// The strict-decoding path of the offending field or value.
     pub fn path(&self) -> &str {
         match self {
-            FieldError::Unknown { path }
-            | FieldError::WrongType { path, .. }
-            | FieldError::Malformed { path, .. } => path,
+            FieldError::Unknown { path } | FieldError::WrongType { path, .. } | FieldError::Malformed { path, .. } => {
+                path
+            }
         }
     }
 }
@@ -104,12 +104,7 @@ pub fn decode_error_message(errors: &[FieldError]) -> Option<String> {
 /// `$setElementOrder/<field>`, `$deleteFromPrimitiveList/<field>`.
 /// Errors are the server's messages for a malformed patch (`unknown patch type: …`,
 /// `map: … does not contain declared merge key: name`, …). An unknown kind gets no list merging.
-pub fn strategic_merge(
-    api_version: &str,
-    kind: &str,
-    original: &Value,
-    patch: &Value,
-) -> Result<Value, String> {
+pub fn strategic_merge(api_version: &str, kind: &str, original: &Value, patch: &Value) -> Result<Value, String> {
     smp::strategic_merge(api_version, kind, original, patch)
 }
 
@@ -294,10 +289,7 @@ mod tests {
                            "hostname": "web-0", "nodeName": "k8s-w1", "zone": "a",
                            "targetRef": {"kind": "Pod", "name": "web-0", "namespace": "default", "uid": "x"}}],
             "ports": [{"name": "web", "port": 80, "protocol": "TCP"}]});
-        assert_eq!(
-            validate("discovery.k8s.io/v1", "EndpointSlice", &es),
-            vec![]
-        );
+        assert_eq!(validate("discovery.k8s.io/v1", "EndpointSlice", &es), vec![]);
         let ep = json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "nginx"},
             "subsets": [{"addresses": [{"ip": "10.0.0.1", "hostname": "web-0", "nodeName": "n",
                 "targetRef": {"kind": "Pod", "name": "web-0"}}], "ports": [{"name": "web", "port": 80, "protocol": "TCP"}]}]});
@@ -390,10 +382,7 @@ mod tests {
         let c = &mut sts["spec"]["template"]["spec"]["containers"][0];
         let image = c.as_object_mut().unwrap().remove("image").unwrap();
         c.as_object_mut().unwrap().insert("imagee".into(), image);
-        assert_eq!(
-            validate("apps/v1", "StatefulSet", &sts),
-            vec![unknown("spec.template.spec.containers[0].imagee")]
-        );
+        assert_eq!(validate("apps/v1", "StatefulSet", &sts), vec![unknown("spec.template.spec.containers[0].imagee")]);
     }
 
     #[test]
@@ -402,13 +391,7 @@ mod tests {
         sts["spec"]["foo"] = json!(1);
         sts["spec"]["template"]["spec"]["containers"][0]["imagePullPolcy"] = json!("Always");
         let errs = validate("apps/v1", "StatefulSet", &sts);
-        assert_eq!(
-            errs,
-            vec![
-                unknown("spec.foo"),
-                unknown("spec.template.spec.containers[0].imagePullPolcy")
-            ]
-        );
+        assert_eq!(errs, vec![unknown("spec.foo"), unknown("spec.template.spec.containers[0].imagePullPolcy")]);
         assert_eq!(
             decode_error_message(&errs).as_deref(),
             Some(
@@ -436,7 +419,9 @@ mod tests {
             errs,
             vec![FieldError::WrongType {
                 path: "spec.replicas".into(),
-                message: "json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas of type int32".into()
+                message:
+                    "json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas of type int32"
+                        .into()
             }]
         );
         let (mut svc, _) = web_yaml();
@@ -450,13 +435,7 @@ mod tests {
     #[test]
     fn smp_replicas() {
         let (_, sts) = web_yaml();
-        let out = strategic_merge(
-            "apps/v1",
-            "StatefulSet",
-            &sts,
-            &json!({"spec": {"replicas": 3}}),
-        )
-        .unwrap();
+        let out = strategic_merge("apps/v1", "StatefulSet", &sts, &json!({"spec": {"replicas": 3}})).unwrap();
         assert_eq!(out["spec"]["replicas"], 3);
         let mut expected = sts.clone();
         expected["spec"]["replicas"] = json!(3);
@@ -467,43 +446,26 @@ mod tests {
     fn smp_image_by_name_keeps_other_containers() {
         let (_, mut sts) = web_yaml();
         let sidecar = json!({"name": "sidecar", "image": "busybox"});
-        sts["spec"]["template"]["spec"]["containers"]
-            .as_array_mut()
-            .unwrap()
-            .push(sidecar.clone());
+        sts["spec"]["template"]["spec"]["containers"].as_array_mut().unwrap().push(sidecar.clone());
         let patch = json!({"spec": {"template": {"spec": {"containers": [{"name": "nginx", "image": "registry.k8s.io/nginx-slim:0.24"}]}}}});
         let out = strategic_merge("apps/v1", "StatefulSet", &sts, &patch).unwrap();
-        let cs = out["spec"]["template"]["spec"]["containers"]
-            .as_array()
-            .unwrap();
+        let cs = out["spec"]["template"]["spec"]["containers"].as_array().unwrap();
         assert_eq!(cs.len(), 2);
         assert_eq!(cs[0]["image"], "registry.k8s.io/nginx-slim:0.24");
-        assert_eq!(
-            cs[0]["ports"],
-            sts["spec"]["template"]["spec"]["containers"][0]["ports"]
-        );
+        assert_eq!(cs[0]["ports"], sts["spec"]["template"]["spec"]["containers"][0]["ports"]);
         assert_eq!(cs[1], sidecar);
     }
 
     #[test]
     fn smp_on_delete_removes_rolling_update() {
         let (_, mut sts) = web_yaml();
-        sts["spec"]["updateStrategy"] =
-            json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}});
+        sts["spec"]["updateStrategy"] = json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}});
         // without the null, rollingUpdate stays (updateStrategy has no retainKeys strategy)
-        let out = strategic_merge(
-            "apps/v1",
-            "StatefulSet",
-            &sts,
-            &json!({"spec": {"updateStrategy": {"type": "OnDelete"}}}),
-        )
-        .unwrap();
-        assert_eq!(
-            out["spec"]["updateStrategy"],
-            json!({"type": "OnDelete", "rollingUpdate": {"partition": 0}})
-        );
-        let patch =
-            json!({"spec": {"updateStrategy": {"type": "OnDelete", "rollingUpdate": null}}});
+        let out =
+            strategic_merge("apps/v1", "StatefulSet", &sts, &json!({"spec": {"updateStrategy": {"type": "OnDelete"}}}))
+                .unwrap();
+        assert_eq!(out["spec"]["updateStrategy"], json!({"type": "OnDelete", "rollingUpdate": {"partition": 0}}));
+        let patch = json!({"spec": {"updateStrategy": {"type": "OnDelete", "rollingUpdate": null}}});
         let out = strategic_merge("apps/v1", "StatefulSet", &sts, &patch).unwrap();
         assert_eq!(out["spec"]["updateStrategy"], json!({"type": "OnDelete"}));
     }
@@ -513,10 +475,7 @@ mod tests {
         let (svc, _) = web_yaml();
         let patch = json!({"spec": {"ports": [{"port": 80, "targetPort": 8080}]}});
         let out = strategic_merge("v1", "Service", &svc, &patch).unwrap();
-        assert_eq!(
-            out["spec"]["ports"],
-            json!([{"port": 80, "name": "web", "targetPort": 8080}])
-        );
+        assert_eq!(out["spec"]["ports"], json!([{"port": 80, "name": "web", "targetPort": 8080}]));
     }
 
     #[test]
@@ -524,10 +483,7 @@ mod tests {
         let (_, sts) = web_yaml();
         let ops = json!([{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "registry.k8s.io/nginx-slim:0.24"}]);
         let out = json_patch(&sts, &ops).unwrap();
-        assert_eq!(
-            out["spec"]["template"]["spec"]["containers"][0]["image"],
-            "registry.k8s.io/nginx-slim:0.24"
-        );
+        assert_eq!(out["spec"]["template"]["spec"]["containers"][0]["image"], "registry.k8s.io/nginx-slim:0.24");
         assert_eq!(validate("apps/v1", "StatefulSet", &out), vec![]);
     }
 
@@ -566,9 +522,7 @@ mod tests {
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(|i| json!(i)),
-            any::<f64>()
-                .prop_filter("finite", |f| f.is_finite())
-                .prop_map(|f| json!(f)),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| json!(f)),
             prop_oneof![
                 Just("replace".to_string()),
                 Just("delete".to_string()),
@@ -610,18 +564,16 @@ mod tests {
             Just("test"),
             Just("bogus")
         ];
-        (op, path.clone(), path, arb_json(), any::<bool>()).prop_map(
-            |(op, path, from, value, has_value)| {
-                let mut m = serde_json::Map::new();
-                m.insert("op".into(), json!(op));
-                m.insert("path".into(), json!(path));
-                m.insert("from".into(), json!(from));
-                if has_value {
-                    m.insert("value".into(), value);
-                }
-                Value::Object(m)
-            },
-        )
+        (op, path.clone(), path, arb_json(), any::<bool>()).prop_map(|(op, path, from, value, has_value)| {
+            let mut m = serde_json::Map::new();
+            m.insert("op".into(), json!(op));
+            m.insert("path".into(), json!(path));
+            m.insert("from".into(), json!(from));
+            if has_value {
+                m.insert("value".into(), value);
+            }
+            Value::Object(m)
+        })
     }
 
     proptest! {

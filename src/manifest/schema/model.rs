@@ -82,10 +82,7 @@ impl Schema {
 
     /// The root struct of a kind.
     pub(super) fn root(&self, api_version: &str, kind: &str) -> Option<usize> {
-        self.kinds
-            .iter()
-            .find(|(v, k, _)| *v == api_version && *k == kind)
-            .map(|(_, _, i)| *i)
+        self.kinds.iter().find(|(v, k, _)| *v == api_version && *k == kind).map(|(_, _, i)| *i)
     }
 
     /// The Go spelling of a type, as `reflect.Type.String()` prints it.
@@ -120,11 +117,7 @@ fn qualify(name: &str) -> String {
 }
 
 fn parse(types: &'static str, kinds: &[(&'static str, &'static str)]) -> Schema {
-    let lines: Vec<&'static str> = types
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines: Vec<&'static str> = types.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let mut index = VecMap::new();
     for (i, line) in lines.iter().enumerate() {
         let head = line.split(' ').next().unwrap_or("");
@@ -149,10 +142,7 @@ fn parse(types: &'static str, kinds: &[(&'static str, &'static str)]) -> Schema 
             StructDef { go, open, fields }
         })
         .collect();
-    let kinds = kinds
-        .iter()
-        .filter_map(|(v, k)| index.get(k).map(|i| (*v, *k, *i)))
-        .collect();
+    let kinds = kinds.iter().filter_map(|(v, k)| index.get(k).map(|i| (*v, *k, *i))).collect();
     Schema { structs, kinds }
 }
 
@@ -168,14 +158,7 @@ fn parse_field(word: &'static str, index: &VecMap<&'static str, usize>) -> Field
         Some((t, k)) => (t, true, if k.is_empty() { None } else { Some(k) }),
         None => (rest, false, None),
     };
-    Field {
-        name,
-        embedded,
-        ty: parse_ty(ty, index),
-        merge,
-        merge_key,
-        retain_keys,
-    }
+    Field { name, embedded, ty: parse_ty(ty, index), merge, merge_key, retain_keys }
 }
 
 fn parse_ty(s: &'static str, index: &VecMap<&'static str, usize>) -> Ty {
@@ -241,36 +224,21 @@ mod tests {
         assert_eq!(s.go_type(&c.ty), "[]v1.Container");
         let v = spec.field("volumes").unwrap();
         assert!(v.retain_keys && v.merge);
-        assert_eq!(
-            s.go_type(&spec.field("restartPolicy").unwrap().ty),
-            "v1.RestartPolicy"
-        );
-        assert_eq!(
-            s.go_type(&spec.field("overhead").unwrap().ty),
-            "v1.ResourceList"
-        );
-        assert_eq!(
-            s.go_type(&spec.field("nodeSelector").unwrap().ty),
-            "map[string]string"
-        );
+        assert_eq!(s.go_type(&spec.field("restartPolicy").unwrap().ty), "v1.RestartPolicy");
+        assert_eq!(s.go_type(&spec.field("overhead").unwrap().ty), "v1.ResourceList");
+        assert_eq!(s.go_type(&spec.field("nodeSelector").unwrap().ty), "map[string]string");
     }
 
     #[test]
     fn embedded_prefixes() {
         let s = Schema::get();
         let vol = s.structs.iter().find(|d| d.go == "Volume").unwrap();
-        assert_eq!(
-            vol.field("hostPath").unwrap().embedded,
-            Some("VolumeSource")
-        );
+        assert_eq!(vol.field("hostPath").unwrap().embedded, Some("VolumeSource"));
         assert_eq!(vol.field("name").unwrap().embedded, None);
         let dep = s.structs.iter().find(|d| d.go == "DeploymentSpec").unwrap();
         assert!(dep.field("strategy").unwrap().retain_keys);
         // two Go structs are named EndpointPort (core and discovery)
-        assert_eq!(
-            s.structs.iter().filter(|d| d.go == "EndpointPort").count(),
-            2
-        );
+        assert_eq!(s.structs.iter().filter(|d| d.go == "EndpointPort").count(), 2);
     }
 
     #[test]

@@ -55,12 +55,7 @@ pub(super) const DELETE_PRIMITIVE: &str = "$deleteFromPrimitiveList";
 
 /// Apply `patch` to `original` for the given kind (an unknown kind merges like JSON merge patch
 /// plus directives: no list merging).
-pub(super) fn strategic_merge(
-    api_version: &str,
-    kind: &str,
-    original: &Value,
-    patch: &Value,
-) -> Result<Value, String> {
+pub(super) fn strategic_merge(api_version: &str, kind: &str, original: &Value, patch: &Value) -> Result<Value, String> {
     let schema = Schema::get();
     let meta = match schema.root(api_version, kind) {
         Some(i) => Meta::Struct(&schema.structs[i]),
@@ -80,13 +75,9 @@ pub(super) fn strategic_merge(
         Value::Null => Map::new(),
         _ => return Err("invalid JSON document".into()),
     };
-    let m = Merger {
-        schema,
-        client: false,
-    };
+    let m = Merger { schema, client: false };
     m.merge_map(original, patch, meta).map(Value::Object)
 }
-
 
 /// Go's `reflect.TypeOf(x)` of a decoded JSON value, for messages.
 pub(super) fn go_type_name(v: &Value) -> &'static str {
@@ -102,25 +93,15 @@ pub(super) fn go_type_name(v: &Value) -> &'static str {
 }
 
 pub(super) fn err_no_merge_key(m: &Value, key: &str) -> String {
-    format!(
-        "map: {} does not contain declared merge key: {key}",
-        go_format(m)
-    )
+    format!("map: {} does not contain declared merge key: {key}", go_format(m))
 }
 
 pub(super) fn err_bad_arg_type(expected: &str, actual: &Value) -> String {
-    format!(
-        "expected a {expected}, but received a {}",
-        go_type_name(actual)
-    )
+    format!("expected a {expected}, but received a {}", go_type_name(actual))
 }
 
 fn err_bad_patch_type(t: &Value, m: &Value) -> String {
-    format!(
-        "unknown patch type: {} in map: {}",
-        go_format(t),
-        go_format(m)
-    )
+    format!("unknown patch type: {} in map: {}", go_format(t), go_format(m))
 }
 
 /// Same JSON type (numbers are one type here; Go tells int64 from float64, which only changes
@@ -148,12 +129,7 @@ impl<'s> Merger<'s> {
 
     /// `LookupPatchMetadata`: the field's type and patch strategy.
     pub(super) fn lookup(&self, meta: Meta<'s>, key: &str) -> Result<FieldMeta<'s>, String> {
-        let plain = |meta| FieldMeta {
-            meta,
-            merge: false,
-            key: None,
-            retain_keys: false,
-        };
+        let plain = |meta| FieldMeta { meta, merge: false, key: None, retain_keys: false };
         match meta {
             Meta::Struct(d) => match d.field(key) {
                 Some(f) => Ok(FieldMeta {
@@ -163,11 +139,9 @@ impl<'s> Merger<'s> {
                     retain_keys: f.retain_keys,
                 }),
                 None if d.open => Ok(plain(Meta::Open)),
-                None => Err(format!(
-                    "unable to find api field in struct {} for the json field {}",
-                    d.go,
-                    go_quote(key)
-                )),
+                None => {
+                    Err(format!("unable to find api field in struct {} for the json field {}", d.go, go_quote(key)))
+                }
             },
             Meta::Map(t) => Ok(plain(self.meta_of(t))),
             Meta::Open => Ok(plain(Meta::Open)),
@@ -192,9 +166,7 @@ impl<'s> Merger<'s> {
                 }
                 Value::Object(out)
             }
-            Value::Array(items) => {
-                Value::Array(items.into_iter().map(|i| self.clean(i, meta)).collect())
-            }
+            Value::Array(items) => Value::Array(items.into_iter().map(|i| self.clean(i, meta)).collect()),
             other => other,
         }
     }
@@ -246,20 +218,14 @@ impl<'s> Merger<'s> {
             }
             let Some(orig_v) = original.get_mut(&key) else {
                 if !is_delete_list {
-                    let sub = self
-                        .lookup(meta, &key)
-                        .map(|f| f.meta)
-                        .unwrap_or(Meta::Open);
+                    let sub = self.lookup(meta, &key).map(|f| f.meta).unwrap_or(Meta::Open);
                     original.insert(key, self.clean(patch_v, sub));
                 }
                 continue;
             };
             if !same_type(orig_v, &patch_v) {
                 if !is_delete_list {
-                    let sub = self
-                        .lookup(meta, &key)
-                        .map(|f| f.meta)
-                        .unwrap_or(Meta::Open);
+                    let sub = self.lookup(meta, &key).map(|f| f.meta).unwrap_or(Meta::Open);
                     *orig_v = self.clean(patch_v, sub);
                 }
                 continue;
@@ -338,18 +304,12 @@ impl<'s> Merger<'s> {
         patch: &mut Map<String, Value>,
         meta: Meta<'s>,
     ) -> Result<(), String> {
-        let keys: Vec<String> = patch
-            .keys()
-            .filter(|k| k.starts_with(SET_ORDER))
-            .cloned()
-            .collect();
+        let keys: Vec<String> = patch.keys().filter(|k| k.starts_with(SET_ORDER)).cloned().collect();
         for k in keys {
             let order_v = patch.remove(&k).unwrap_or(Value::Null);
             if self.client {
                 match original.get(&k) {
-                    Some(o) if o != &order_v => {
-                        return Err("invalid patch format of setElementOrder list".into())
-                    }
+                    Some(o) if o != &order_v => return Err("invalid patch format of setElementOrder list".into()),
                     Some(_) => {}
                     None => {
                         original.insert(k.clone(), order_v.clone());
@@ -397,14 +357,7 @@ impl<'s> Merger<'s> {
                 Some(key) => partition_maps(merged, &order, key)?,
             };
             let kind = slice_element_kind(&[&orig_slice, patch_list.as_deref().unwrap_or(&[])])?;
-            let both = normalize_element_order(
-                patch_items,
-                server_only,
-                &order,
-                &orig_slice,
-                merge_key,
-                kind,
-            )?;
+            let both = normalize_element_order(patch_items, server_only, &order, &orig_slice, merge_key, kind)?;
             original.insert(field_key.clone(), Value::Array(both));
             patch.remove(&field_key);
         }
@@ -425,23 +378,13 @@ impl<'s> Merger<'s> {
         let kind = slice_element_kind(&[&original, &patch])?;
         if kind != Kind::Object {
             if is_delete_list {
-                return Ok(original
-                    .into_iter()
-                    .filter(|v| !patch.contains(v))
-                    .collect());
+                return Ok(original.into_iter().filter(|v| !patch.contains(v)).collect());
             }
             let mut both = original.clone();
             both.extend(patch.iter().cloned());
             let merged = deduplicate_scalars(both);
             let (patch_items, server_only) = partition_primitives(merged, &patch);
-            return normalize_element_order(
-                patch_items,
-                server_only,
-                &patch,
-                &original,
-                None,
-                kind,
-            );
+            return normalize_element_order(patch_items, server_only, &patch, &original, None, kind);
         }
         let Some(key) = merge_key else {
             return Err("cannot merge lists without merge key for type struct".into());
@@ -470,10 +413,7 @@ impl<'s> Merger<'s> {
 }
 
 fn is_directive(k: &str) -> bool {
-    k == DIRECTIVE
-        || k == RETAIN_KEYS
-        || k.starts_with(SET_ORDER)
-        || k.starts_with(DELETE_PRIMITIVE)
+    k == DIRECTIVE || k == RETAIN_KEYS || k.starts_with(SET_ORDER) || k.starts_with(DELETE_PRIMITIVE)
 }
 
 /// The JSON type of list elements, for `sliceElementType`.
@@ -491,9 +431,7 @@ pub(super) fn slice_element_kind(slices: &[&[Value]]) -> Result<Kind, String> {
         for v in s.iter() {
             let k = match v {
                 Value::Array(_) => return Err("lists of lists are not supported".into()),
-                Value::Null => {
-                    return Err("list element types are not identical: null element".into())
-                }
+                Value::Null => return Err("list element types are not identical: null element".into()),
                 Value::Bool(_) => Kind::Bool,
                 Value::Number(_) => Kind::Number,
                 Value::String(_) => Kind::String,
@@ -501,14 +439,8 @@ pub(super) fn slice_element_kind(slices: &[&[Value]]) -> Result<Kind, String> {
             };
             match prev {
                 Some(p) if p != k => {
-                    let all: Vec<String> = slices
-                        .iter()
-                        .map(|s| go_format(&Value::Array(s.to_vec())))
-                        .collect();
-                    return Err(format!(
-                        "list element types are not identical: [{}]",
-                        all.join(" ")
-                    ));
+                    let all: Vec<String> = slices.iter().map(|s| go_format(&Value::Array(s.to_vec()))).collect();
+                    return Err(format!("list element types are not identical: [{}]", all.join(" ")));
                 }
                 _ => prev = Some(k),
             }
@@ -571,9 +503,7 @@ fn merge_slice_special_elements(
                     }
                 }
                 Some("replace") => replace = true,
-                Some("merge") => {
-                    return Err("merging lists cannot yet be specified in the patch".into())
-                }
+                Some("merge") => return Err("merging lists cannot yet be specified in the patch".into()),
                 _ => return Err(err_bad_patch_type(d, &v)),
             },
         }
@@ -598,11 +528,7 @@ fn partition_primitives(merged: Vec<Value>, by: &[Value]) -> (Vec<Value>, Vec<Va
     merged.into_iter().partition(|v| by.contains(v))
 }
 
-fn partition_maps(
-    merged: Vec<Value>,
-    by: &[Value],
-    key: &str,
-) -> Result<(Vec<Value>, Vec<Value>), String> {
+fn partition_maps(merged: Vec<Value>, by: &[Value], key: &str) -> Result<(Vec<Value>, Vec<Value>), String> {
     let mut patch = Vec::new();
     let mut server = Vec::new();
     for v in merged {
@@ -658,9 +584,8 @@ pub(super) fn normalize_slice_order(
     if kind == Kind::Object {
         let key = key.unwrap_or("");
         validate_merge_keys(key, &[&to_sort, order])?;
-        let (keep, del): (Vec<Value>, Vec<Value>) = to_sort
-            .into_iter()
-            .partition(|v| v.get(DIRECTIVE).and_then(Value::as_str) != Some("delete"));
+        let (keep, del): (Vec<Value>, Vec<Value>) =
+            to_sort.into_iter().partition(|v| v.get(DIRECTIVE).and_then(Value::as_str) != Some("delete"));
         to_sort = keep;
         to_delete = del;
     }
@@ -699,10 +624,7 @@ fn normalize_element_order(
             (Some(_), None) => out.extend(li.next()),
             (None, Some(_)) => out.extend(ri.next()),
             (Some(l), Some(r)) => {
-                let take_left = match (
-                    index_of(server_order, l, key),
-                    index_of(server_order, r, key),
-                ) {
+                let take_left = match (index_of(server_order, l, key), index_of(server_order, r, key)) {
                     (Some(a), Some(b)) => a < b,
                     _ => false,
                 };
@@ -719,11 +641,7 @@ fn normalize_element_order(
 
 /// `validatePatchWithSetOrderList`: the patch list's items must appear in the order list, in
 /// the same relative order.
-fn validate_patch_with_set_order(
-    patch: &[Value],
-    order: &[Value],
-    key: Option<&str>,
-) -> Result<(), String> {
+fn validate_patch_with_set_order(patch: &[Value], order: &[Value], key: Option<&str>) -> Result<(), String> {
     if patch.is_empty() || order.is_empty() {
         return Ok(());
     }
@@ -811,16 +729,9 @@ mod tests {
 
     #[test]
     fn container_merge_keeps_order() {
-        let out = smp(
-            json!({"spec": {"template": {"spec": {"containers": [{"name": "nginx", "image": "x"}]}}}}),
-        );
+        let out = smp(json!({"spec": {"template": {"spec": {"containers": [{"name": "nginx", "image": "x"}]}}}}));
         let c = &out["spec"]["template"]["spec"]["containers"];
-        let names: Vec<&str> = c
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["name"].as_str().unwrap())
-            .collect();
+        let names: Vec<&str> = c.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["sidecar", "nginx", "logger"]);
         assert_eq!(c[1]["image"], "x");
         assert_eq!(c[1]["ports"][0]["containerPort"], 80);
@@ -828,9 +739,7 @@ mod tests {
 
     #[test]
     fn new_list_items_go_first() {
-        let out = smp(
-            json!({"spec": {"template": {"spec": {"containers": [{"name": "redis", "image": "redis"}]}}}}),
-        );
+        let out = smp(json!({"spec": {"template": {"spec": {"containers": [{"name": "redis", "image": "redis"}]}}}}));
         let names: Vec<String> = out["spec"]["template"]["spec"]["containers"]
             .as_array()
             .unwrap()
@@ -842,16 +751,9 @@ mod tests {
 
     #[test]
     fn delete_directive_in_list() {
-        let out = smp(
-            json!({"spec": {"template": {"spec": {"containers": [{"name": "sidecar", "$patch": "delete"}]}}}}),
-        );
-        assert_eq!(
-            out["spec"]["template"]["spec"]["containers"]
-                .as_array()
-                .unwrap()
-                .len(),
-            2
-        );
+        let out =
+            smp(json!({"spec": {"template": {"spec": {"containers": [{"name": "sidecar", "$patch": "delete"}]}}}}));
+        assert_eq!(out["spec"]["template"]["spec"]["containers"].as_array().unwrap().len(), 2);
     }
 
     #[test]
@@ -859,12 +761,8 @@ mod tests {
         let out = smp(
             json!({"spec": {"template": {"spec": {"containers": [{"name": "only", "image": "i"}, {"$patch": "replace"}]}}}}),
         );
-        assert_eq!(
-            out["spec"]["template"]["spec"]["containers"],
-            json!([{"name": "only", "image": "i"}])
-        );
-        let out =
-            smp(json!({"spec": {"updateStrategy": {"$patch": "replace", "type": "OnDelete"}}}));
+        assert_eq!(out["spec"]["template"]["spec"]["containers"], json!([{"name": "only", "image": "i"}]));
+        let out = smp(json!({"spec": {"updateStrategy": {"$patch": "replace", "type": "OnDelete"}}}));
         assert_eq!(out["spec"]["updateStrategy"], json!({"type": "OnDelete"}));
         let out = smp(json!({"spec": {"updateStrategy": {"$patch": "delete"}}}));
         assert_eq!(out["spec"]["updateStrategy"], json!({}));
@@ -873,10 +771,7 @@ mod tests {
     #[test]
     fn non_merge_lists_replace() {
         let out = smp(json!({"spec": {"template": {"spec": {"tolerations": [{"key": "y"}]}}}}));
-        assert_eq!(
-            out["spec"]["template"]["spec"]["tolerations"],
-            json!([{"key": "y"}])
-        );
+        assert_eq!(out["spec"]["template"]["spec"]["tolerations"], json!([{"key": "y"}]));
     }
 
     #[test]
@@ -915,9 +810,7 @@ mod tests {
             .map(|c| c["name"].as_str().unwrap())
             .collect();
         assert_eq!(names, ["logger", "nginx", "sidecar"]);
-        assert!(out["spec"]["template"]["spec"]
-            .get("$setElementOrder/containers")
-            .is_none());
+        assert!(out["spec"]["template"]["spec"].get("$setElementOrder/containers").is_none());
     }
 
     #[test]
@@ -926,8 +819,7 @@ mod tests {
         let p = json!({"spec": {"strategy": {"$retainKeys": ["type"], "type": "Recreate"}}});
         let out = strategic_merge("apps/v1", "Deployment", &d, &p).unwrap();
         assert_eq!(out["spec"]["strategy"], json!({"type": "Recreate"}));
-        let bad =
-            json!({"spec": {"strategy": {"$retainKeys": ["rollingUpdate"], "type": "Recreate"}}});
+        let bad = json!({"spec": {"strategy": {"$retainKeys": ["rollingUpdate"], "type": "Recreate"}}});
         assert!(strategic_merge("apps/v1", "Deployment", &d, &bad).is_err());
     }
 
@@ -939,20 +831,14 @@ mod tests {
             &sts(),
             &json!({"spec": {"updateStrategy": {"$patch": "merge"}}}),
         );
-        assert_eq!(
-            e.unwrap_err(),
-            "unknown patch type: merge in map: map[$patch:merge]"
-        );
+        assert_eq!(e.unwrap_err(), "unknown patch type: merge in map: map[$patch:merge]");
         let e = strategic_merge(
             "apps/v1",
             "StatefulSet",
             &sts(),
             &json!({"spec": {"template": {"spec": {"containers": [{"image": "x"}]}}}}),
         );
-        assert_eq!(
-            e.unwrap_err(),
-            "map: map[image:x] does not contain declared merge key: name"
-        );
+        assert_eq!(e.unwrap_err(), "map: map[image:x] does not contain declared merge key: name");
         assert!(strategic_merge("apps/v1", "StatefulSet", &sts(), &json!([1])).is_err());
     }
 

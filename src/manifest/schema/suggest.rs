@@ -52,7 +52,10 @@ mod tests {
     #[test]
     fn suggests_the_near_field() {
         assert_eq!(suggest("apps/v1", "StatefulSet", "spec.replica").as_deref(), Some("replicas"));
-        assert_eq!(suggest("apps/v1", "StatefulSet", "spec.template.spec.containers[0].imagee").as_deref(), Some("image"));
+        assert_eq!(
+            suggest("apps/v1", "StatefulSet", "spec.template.spec.containers[0].imagee").as_deref(),
+            Some("image")
+        );
         assert_eq!(suggest("apps/v1", "StatefulSet", "spec.zzzzzzzz"), None);
     }
 }

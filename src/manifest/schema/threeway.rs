@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 use super::gofmt::{go_format, sort_texts};
 use super::model::Schema;
 use super::smp::{
-    err_bad_arg_type, err_no_merge_key, normalize_slice_order, same_type, slice_element_kind, Kind,
-    Merger, Meta, DELETE_PRIMITIVE, DIRECTIVE, RETAIN_KEYS, SET_ORDER,
+    err_bad_arg_type, err_no_merge_key, normalize_slice_order, same_type, slice_element_kind, Kind, Merger, Meta,
+    DELETE_PRIMITIVE, DIRECTIVE, RETAIN_KEYS, SET_ORDER,
 };
 
 #[derive(Clone, Copy, Default)]
@@ -41,26 +41,12 @@ pub(super) fn three_way_merge_patch(
             Some(_) => Err("invalid JSON document".into()),
         }
     };
-    let (original, modified, current) = (
-        as_map(original)?,
-        as_map(Some(modified))?,
-        as_map(Some(current))?,
-    );
-    let m = Merger {
-        schema,
-        client: true,
-    };
-    let delta_opts = DiffOptions {
-        ignore_deletions: true,
-        set_element_order: true,
-        ..Default::default()
-    };
+    let (original, modified, current) = (as_map(original)?, as_map(Some(modified))?, as_map(Some(current))?);
+    let m = Merger { schema, client: true };
+    let delta_opts = DiffOptions { ignore_deletions: true, set_element_order: true, ..Default::default() };
     let delta = diff_maps(&m, &current, &modified, meta, delta_opts)?;
-    let deletion_opts = DiffOptions {
-        set_element_order: true,
-        ignore_changes_and_additions: true,
-        ..Default::default()
-    };
+    let deletion_opts =
+        DiffOptions { set_element_order: true, ignore_changes_and_additions: true, ..Default::default() };
     let deletions = diff_maps(&m, &original, &modified, meta, deletion_opts)?;
     m.merge_map(deletions, delta, meta).map(Value::Object)
 }
@@ -106,10 +92,7 @@ fn diff_maps(
                     Err(_) if ov == mv => continue,
                     Err(e) => return Err(e),
                 };
-                let sub_opts = DiffOptions {
-                    build_retain_keys: field.retain_keys,
-                    ..opts
-                };
+                let sub_opts = DiffOptions { build_retain_keys: field.retain_keys, ..opts };
                 let p = diff_maps(m, o, n, field.meta, sub_opts)?;
                 if !p.is_empty() {
                     patch.insert(key.clone(), Value::Object(p));
@@ -122,10 +105,7 @@ fn diff_maps(
                     Err(e) => return Err(e),
                 };
                 if field.merge {
-                    let sub_opts = DiffOptions {
-                        build_retain_keys: field.retain_keys,
-                        ..opts
-                    };
+                    let sub_opts = DiffOptions { build_retain_keys: field.retain_keys, ..opts };
                     let (add, del, order) = diff_lists(m, o, n, field.meta, field.key, sub_opts)?;
                     if !add.is_empty() {
                         patch.insert(key.clone(), Value::Array(add));
@@ -154,9 +134,7 @@ fn diff_maps(
             }
         }
     }
-    let has_additional = original
-        .iter()
-        .any(|(k, v)| !v.is_null() && !modified.contains_key(k));
+    let has_additional = original.iter().any(|(k, v)| !v.is_null() && !modified.contains_key(k));
     if !retain.is_empty() && (!patch.is_empty() || has_additional) {
         sort_scalars(&mut retain);
         patch.insert(RETAIN_KEYS.to_string(), Value::Array(retain));
@@ -166,11 +144,7 @@ fn diff_maps(
 
 /// Go sorts scalars and merge-key values by their `%v` text.
 fn sort_scalars(v: &mut Vec<Value>) {
-    let mut keyed: Vec<(String, usize)> = v
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (go_format(x), i))
-        .collect();
+    let mut keyed: Vec<(String, usize)> = v.iter().enumerate().map(|(i, x)| (go_format(x), i)).collect();
     sort_texts(&mut keyed);
     let sorted = keyed.iter().map(|(_, i)| v[*i].clone()).collect();
     *v = sorted;
@@ -219,8 +193,7 @@ fn diff_lists(
     let (add, del) = diff_lists_of_scalars(original, modified, opts);
     let add = normalize_slice_order(add, modified, None, kind)?;
     let order = if opts.set_element_order
-        && ((!opts.ignore_deletions && !del.is_empty())
-            || (!opts.ignore_changes_and_additions && original != modified))
+        && ((!opts.ignore_deletions && !del.is_empty()) || (!opts.ignore_changes_and_additions && original != modified))
     {
         modified.to_vec()
     } else {
@@ -249,28 +222,14 @@ fn is_order_same(original: &[Value], modified: &[Value], key: &str) -> Result<bo
     Ok(true)
 }
 
-fn diff_lists_of_scalars(
-    original: &[Value],
-    modified: &[Value],
-    opts: DiffOptions,
-) -> (Vec<Value>, Vec<Value>) {
+fn diff_lists_of_scalars(original: &[Value], modified: &[Value], opts: DiffOptions) -> (Vec<Value>, Vec<Value>) {
     let texts = |list: &[Value]| {
-        let mut t: Vec<(String, usize)> = list
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (go_format(v), i))
-            .collect();
+        let mut t: Vec<(String, usize)> = list.iter().enumerate().map(|(i, v)| (go_format(v), i)).collect();
         sort_texts(&mut t);
         t
     };
-    let o: Vec<(String, &Value)> = texts(original)
-        .into_iter()
-        .map(|(t, i)| (t, &original[i]))
-        .collect();
-    let n: Vec<(String, &Value)> = texts(modified)
-        .into_iter()
-        .map(|(t, i)| (t, &modified[i]))
-        .collect();
+    let o: Vec<(String, &Value)> = texts(original).into_iter().map(|(t, i)| (t, &original[i])).collect();
+    let n: Vec<(String, &Value)> = texts(modified).into_iter().map(|(t, i)| (t, &modified[i])).collect();
     let (mut add, mut del) = (Vec::new(), Vec::<Value>::new());
     let (mut i, mut j) = (0, 0);
     while i < o.len() || j < n.len() {
@@ -323,10 +282,7 @@ fn diff_lists_of_maps(
             texts.push((go_format(kv), i));
         }
         sort_texts(&mut texts);
-        Ok(texts
-            .into_iter()
-            .map(|(t, i)| (t, list[i].as_object().cloned().unwrap_or_default()))
-            .collect())
+        Ok(texts.into_iter().map(|(t, i)| (t, list[i].as_object().cloned().unwrap_or_default())).collect())
     };
     let (o, n) = (keyed(original)?, keyed(modified)?);
     let (mut patch, mut deletions) = (Vec::new(), Vec::new());
@@ -376,8 +332,7 @@ mod tests {
     use serde_json::json;
 
     fn apply(original: Option<&Value>, modified: &Value, current: &Value) -> (Value, Value) {
-        let patch =
-            three_way_merge_patch("apps/v1", "Deployment", original, modified, current).unwrap();
+        let patch = three_way_merge_patch("apps/v1", "Deployment", original, modified, current).unwrap();
         let out = strategic_merge("apps/v1", "Deployment", current, &patch).unwrap();
         (patch, out)
     }
@@ -411,14 +366,8 @@ mod tests {
                 "containers": [{"name": "c", "image": "nginx:2"}]}}}})
         );
         assert_eq!(out["spec"]["replicas"], 3);
-        assert_eq!(
-            out["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"],
-            "Always"
-        );
-        assert_eq!(
-            out["spec"]["template"]["spec"]["containers"][0]["image"],
-            "nginx:2"
-        );
+        assert_eq!(out["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"], "Always");
+        assert_eq!(out["spec"]["template"]["spec"]["containers"][0]["image"], "nginx:2");
     }
 
     #[test]
@@ -433,17 +382,13 @@ mod tests {
         let (patch, out) = apply(Some(&old), &new, &old);
         assert_eq!(patch["spec"]["minReadySeconds"], Value::Null);
         assert!(out["spec"].get("minReadySeconds").is_none());
-        assert_eq!(
-            out["spec"]["template"]["spec"]["containers"],
-            json!([{"name": "c", "image": "nginx"}])
-        );
+        assert_eq!(out["spec"]["template"]["spec"]["containers"], json!([{"name": "c", "image": "nginx"}]));
     }
 
     #[test]
     fn strategy_retain_keys() {
         let mut old = dep(2, "nginx");
-        old["spec"]["strategy"] =
-            json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}});
+        old["spec"]["strategy"] = json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}});
         let mut new = dep(2, "nginx");
         new["spec"]["strategy"] = json!({"type": "Recreate"});
         let (patch, out) = apply(Some(&old), &new, &old);

@@ -40,13 +40,7 @@ struct Checker<'s> {
 pub(super) fn validate(api_version: &str, kind: &str, obj: &Value) -> Option<Vec<FieldError>> {
     let schema = Schema::get();
     let root = schema.root(api_version, kind)?;
-    let mut c = Checker {
-        schema,
-        errors: Vec::new(),
-        path: String::new(),
-        go_struct: None,
-        go_fields: Vec::new(),
-    };
+    let mut c = Checker { schema, errors: Vec::new(), path: String::new(), go_struct: None, go_fields: Vec::new() };
     c.check(&Ty::Struct(root), obj);
     Some(c.errors)
 }
@@ -54,15 +48,13 @@ pub(super) fn validate(api_version: &str, kind: &str, obj: &Value) -> Option<Vec
 /// What the API server says after `<Kind> in version "<v>" cannot be handled as a <Kind>: `,
 /// given the errors of [`validate`]; `None` when there are none.
 pub(super) fn decode_error_message(errors: &[FieldError]) -> Option<String> {
-    if let Some(FieldError::Malformed { message, .. }) = errors
-        .iter()
-        .find(|e| matches!(e, FieldError::Malformed { .. }))
+    if let Some(FieldError::Malformed { message, .. }) =
+        errors.iter().find(|e| matches!(e, FieldError::Malformed { .. }))
     {
         return Some(message.clone());
     }
-    if let Some(FieldError::WrongType { message, .. }) = errors
-        .iter()
-        .find(|e| matches!(e, FieldError::WrongType { .. }))
+    if let Some(FieldError::WrongType { message, .. }) =
+        errors.iter().find(|e| matches!(e, FieldError::WrongType { .. }))
     {
         return Some(message.clone());
     }
@@ -77,10 +69,7 @@ pub(super) fn decode_error_message(errors: &[FieldError]) -> Option<String> {
     if seen.is_empty() {
         return None;
     }
-    let list: Vec<String> = seen
-        .iter()
-        .map(|p| format!("unknown field {}", go_quote(p)))
-        .collect();
+    let list: Vec<String> = seen.iter().map(|p| format!("unknown field {}", go_quote(p))).collect();
     Some(format!("strict decoding error: {}", list.join(", ")))
 }
 
@@ -116,17 +105,11 @@ impl Checker<'_> {
     fn wrong_type(&mut self, v: &Value, ty: &Ty) {
         let integer = matches!(ty, Ty::Int32 | Ty::Int64);
         let message = self.unmarshal_message(&describe(v, integer), &self.schema.go_type(ty));
-        self.errors.push(FieldError::WrongType {
-            path: self.path.clone(),
-            message,
-        });
+        self.errors.push(FieldError::WrongType { path: self.path.clone(), message });
     }
 
     fn malformed(&mut self, message: String) {
-        self.errors.push(FieldError::Malformed {
-            path: self.path.clone(),
-            message,
-        });
+        self.errors.push(FieldError::Malformed { path: self.path.clone(), message });
     }
 
     fn check(&mut self, ty: &Ty, v: &Value) {
@@ -215,10 +198,7 @@ impl Checker<'_> {
                             self.path.push_str(&format!("[{i}]"));
                             let what = describe(item, true);
                             let message = self.unmarshal_message(&what, "uint8");
-                            self.errors.push(FieldError::WrongType {
-                                path: self.path.clone(),
-                                message,
-                            });
+                            self.errors.push(FieldError::WrongType { path: self.path.clone(), message });
                             self.path.truncate(len);
                         }
                     }
@@ -266,9 +246,7 @@ impl Checker<'_> {
                                 self.go_struct = saved_struct;
                             }
                             None if def.open => {}
-                            None => self.errors.push(FieldError::Unknown {
-                                path: self.path.clone(),
-                            }),
+                            None => self.errors.push(FieldError::Unknown { path: self.path.clone() }),
                         }
                         self.path.truncate(len);
                     }
@@ -372,10 +350,7 @@ pub(super) fn parse_quantity(s: &str) -> Result<(), &'static str> {
     };
     let (precision, scale) = if binary {
         if denom_len == 0 {
-            (
-                15 - num_len as i64 - (exponent as f32 * 3.0 / 10.0) as i64 - 1,
-                0,
-            )
+            (15 - num_len as i64 - (exponent as f32 * 3.0 / 10.0) as i64 - 1, 0)
         } else {
             (-1, 0)
         }
@@ -466,11 +441,7 @@ mod tests {
 
     #[test]
     fn label_number() {
-        let m = msg(
-            "v1",
-            "Pod",
-            json!({"metadata": {"name": "p", "labels": {"app": 1}}}),
-        );
+        let m = msg("v1", "Pod", json!({"metadata": {"name": "p", "labels": {"app": 1}}}));
         assert_eq!(
             m.as_deref(),
             Some("json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string")
@@ -497,21 +468,13 @@ mod tests {
             m.as_deref(),
             Some("json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32")
         );
-        let m = msg(
-            "apps/v1",
-            "Deployment",
-            json!({"spec": {"replicas": 3_000_000_000_i64}}),
-        );
+        let m = msg("apps/v1", "Deployment", json!({"spec": {"replicas": 3_000_000_000_i64}}));
         assert!(m.unwrap().contains("number 3000000000 into"));
     }
 
     #[test]
     fn struct_and_list_mismatches() {
-        let m = msg(
-            "apps/v1",
-            "Deployment",
-            json!({"spec": {"selector": "app=x"}}),
-        );
+        let m = msg("apps/v1", "Deployment", json!({"spec": {"selector": "app=x"}}));
         assert_eq!(
             m.as_deref(),
             Some("json: cannot unmarshal string into Go struct field DeploymentSpec.spec.selector of type v1.LabelSelector")
@@ -530,11 +493,7 @@ mod tests {
 
     #[test]
     fn embedded_struct_in_path() {
-        let m = msg(
-            "v1",
-            "Pod",
-            json!({"spec": {"volumes": [{"name": "v", "emptyDir": "x"}]}}),
-        );
+        let m = msg("v1", "Pod", json!({"spec": {"volumes": [{"name": "v", "emptyDir": "x"}]}}));
         assert_eq!(
             m.as_deref(),
             Some("json: cannot unmarshal string into Go struct field Volume.spec.volumes.VolumeSource.emptyDir of type v1.EmptyDirVolumeSource")
@@ -543,15 +502,9 @@ mod tests {
 
     #[test]
     fn quantity_errors() {
-        let m = msg(
-            "v1",
-            "PersistentVolumeClaim",
-            json!({"spec": {"resources": {"requests": {"storage": "1 Gi"}}}}),
-        );
+        let m = msg("v1", "PersistentVolumeClaim", json!({"spec": {"resources": {"requests": {"storage": "1 Gi"}}}}));
         assert_eq!(m.as_deref(), Some(QUANTITY_FORMAT));
-        for ok in [
-            "1Gi", "500m", "1.5", "1e3", "0", "+1", "2E", "100M", ".5", "1.",
-        ] {
+        for ok in ["1Gi", "500m", "1.5", "1e3", "0", "+1", "2E", "100M", ".5", "1."] {
             assert_eq!(parse_quantity(ok), Ok(()), "{ok}");
         }
         assert_eq!(parse_quantity("1Gb"), Err(QUANTITY_FORMAT));
@@ -564,23 +517,16 @@ mod tests {
         assert_eq!(parse_quantity("true"), Err(QUANTITY_FORMAT));
         // numbers are accepted as quantities
         assert_eq!(
-            msg(
-                "v1",
-                "Pod",
-                json!({"spec": {"containers": [{"name": "a", "resources": {"limits": {"cpu": 2}}}]}})
-            ),
+            msg("v1", "Pod", json!({"spec": {"containers": [{"name": "a", "resources": {"limits": {"cpu": 2}}}]}})),
             None
         );
     }
 
     #[test]
     fn malformed_wins_over_wrong_type() {
-        let errs = validate(
-            "v1",
-            "Service",
-            &json!({"spec": {"clusterIP": 1, "ports": [{"port": 80, "targetPort": true}]}}),
-        )
-        .unwrap();
+        let errs =
+            validate("v1", "Service", &json!({"spec": {"clusterIP": 1, "ports": [{"port": 80, "targetPort": true}]}}))
+                .unwrap();
         assert_eq!(errs.len(), 2);
         assert_eq!(
             decode_error_message(&errs).as_deref(),
@@ -590,22 +536,8 @@ mod tests {
 
     #[test]
     fn int_or_string_accepts_both() {
-        assert_eq!(
-            msg(
-                "v1",
-                "Service",
-                json!({"spec": {"ports": [{"port": 80, "targetPort": "web"}]}})
-            ),
-            None
-        );
-        assert_eq!(
-            msg(
-                "v1",
-                "Service",
-                json!({"spec": {"ports": [{"port": 80, "targetPort": 8080}]}})
-            ),
-            None
-        );
+        assert_eq!(msg("v1", "Service", json!({"spec": {"ports": [{"port": 80, "targetPort": "web"}]}})), None);
+        assert_eq!(msg("v1", "Service", json!({"spec": {"ports": [{"port": 80, "targetPort": 8080}]}})), None);
         let d = json!({"spec": {"strategy": {"rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}}}});
         assert_eq!(msg("apps/v1", "Deployment", d), None);
     }
@@ -614,22 +546,8 @@ mod tests {
     fn secret_data_base64() {
         let m = msg("v1", "Secret", json!({"data": {"password": "mypassword"}}));
         assert_eq!(m.as_deref(), Some("illegal base64 data at input byte 8"));
-        assert_eq!(
-            msg(
-                "v1",
-                "Secret",
-                json!({"data": {"password": "bXlwYXNzd29yZA=="}})
-            ),
-            None
-        );
-        assert_eq!(
-            msg(
-                "v1",
-                "Secret",
-                json!({"stringData": {"password": "mypassword"}})
-            ),
-            None
-        );
+        assert_eq!(msg("v1", "Secret", json!({"data": {"password": "bXlwYXNzd29yZA=="}})), None);
+        assert_eq!(msg("v1", "Secret", json!({"stringData": {"password": "mypassword"}})), None);
         assert_eq!(base64_error(b"abc"), Some(0));
         assert_eq!(base64_error(b"ab!d"), Some(2));
         assert_eq!(base64_error(b"YQ=="), None);
@@ -649,44 +567,25 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_listed() {
-        let m = msg(
-            "apps/v1",
-            "StatefulSet",
-            json!({"spec": {"replica": 2, "foo": 1}}),
-        );
+        let m = msg("apps/v1", "StatefulSet", json!({"spec": {"replica": 2, "foo": 1}}));
         assert_eq!(
             m.as_deref(),
-            Some(
-                r#"strict decoding error: unknown field "spec.foo", unknown field "spec.replica""#
-            )
+            Some(r#"strict decoding error: unknown field "spec.foo", unknown field "spec.replica""#)
         );
     }
 
     #[test]
     fn open_structs_accept_anything() {
-        let m = msg(
-            "v1",
-            "Pod",
-            json!({"status": {"phase": "Running", "whatever": {"x": 1}}}),
-        );
+        let m = msg("v1", "Pod", json!({"status": {"phase": "Running", "whatever": {"x": 1}}}));
         assert_eq!(m, None);
-        let m = msg(
-            "v1",
-            "Pod",
-            json!({"spec": {"volumes": [{"name": "v", "rbd": {"anything": true}}]}}),
-        );
+        let m = msg("v1", "Pod", json!({"spec": {"volumes": [{"name": "v", "rbd": {"anything": true}}]}}));
         assert_eq!(m, None);
     }
 
     #[test]
     fn case_sensitive() {
         let errs = validate("v1", "Pod", &json!({"Spec": {}})).unwrap();
-        assert_eq!(
-            errs,
-            vec![FieldError::Unknown {
-                path: "Spec".into()
-            }]
-        );
+        assert_eq!(errs, vec![FieldError::Unknown { path: "Spec".into() }]);
     }
 
     #[test]

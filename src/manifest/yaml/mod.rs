@@ -13,9 +13,9 @@
 mod parser;
 mod scanner;
 
+use crate::collections::VecMap;
 use parser::{Ev, Event, Parser};
 use serde_json::{Map, Value};
-use crate::collections::VecMap;
 use std::fmt;
 
 /// The deepest nesting of collections a document may have (go-yaml allows 10000; the rest of
@@ -96,7 +96,9 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
         return Err(e);
     }
     match root.bad_float {
-        Some((what, mark)) => Err(YamlError { problem: format!("unsupported value: {what}"), line: None, mark, source: "json" }),
+        Some((what, mark)) => {
+            Err(YamlError { problem: format!("unsupported value: {what}"), line: None, mark, source: "json" })
+        }
         None => Ok(root.value),
     }
 }
@@ -105,7 +107,8 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
 fn control_character(text: &str) -> Option<Mark> {
     let mut mark = Mark::default();
     for c in text.chars() {
-        if !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..) {
+        if !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        {
             return Some(mark);
         }
         mark.index += 1;
@@ -204,14 +207,23 @@ impl Composer {
             Ev::SequenceStart | Ev::MappingStart => {
                 self.decoded += 1;
                 if self.stack.len() >= MAX_DEPTH {
-                    return Err(YamlError::syntax(true, ev.start, ev.start, &format!("exceeded max depth of {MAX_DEPTH}")));
+                    return Err(YamlError::syntax(
+                        true,
+                        ev.start,
+                        ev.start,
+                        &format!("exceeded max depth of {MAX_DEPTH}"),
+                    ));
                 }
                 let anchor = ev.anchor.map(|name| {
                     self.next_id += 1;
                     self.anchors.insert(name.clone(), Anchor::Open(self.next_id));
                     (name, self.next_id)
                 });
-                let items = if ev.kind == Ev::SequenceStart { Collection::Seq(Vec::new()) } else { Collection::Map(Map::new(), None) };
+                let items = if ev.kind == Ev::SequenceStart {
+                    Collection::Seq(Vec::new())
+                } else {
+                    Collection::Map(Map::new(), None)
+                };
                 self.stack.push(Frame { items, anchor, nodes: 1, height: 0, bad_float: None, mark: ev.start });
                 return Ok(None);
             }
@@ -221,7 +233,14 @@ impl Composer {
                     Collection::Seq(items) => Value::Array(items),
                     Collection::Map(map, _) => Value::Object(map),
                 };
-                let node = Node { value, key: Key::Invalid, nodes: f.nodes, height: f.height + 1, bad_float: f.bad_float, mark: f.mark };
+                let node = Node {
+                    value,
+                    key: Key::Invalid,
+                    nodes: f.nodes,
+                    height: f.height + 1,
+                    bad_float: f.bad_float,
+                    mark: f.mark,
+                };
                 if let Some((name, id)) = f.anchor {
                     if matches!(self.anchors.get(&name), Some(Anchor::Open(open)) if *open == id) {
                         self.anchors.insert(name, Anchor::Done(node.clone()));
@@ -242,7 +261,8 @@ impl Composer {
     }
 
     fn scalar(&mut self, ev: Event) -> Node {
-        let mut node = Node { value: Value::Null, key: Key::Plain, nodes: 1, height: 0, bad_float: None, mark: ev.start };
+        let mut node =
+            Node { value: Value::Null, key: Key::Plain, nodes: 1, height: 0, bad_float: None, mark: ev.start };
         if ev.value == "<<" && (ev.implicit || ev.tag == "tag:yaml.org,2002:merge") {
             node.key = Key::Merge;
         }
@@ -262,7 +282,16 @@ impl Composer {
             Scalar::Float(f) => {
                 node.key = Key::Text(crate::manifest::schema::go_float(f));
                 if f.is_nan() || f.is_infinite() {
-                    node.bad_float = Some((if f.is_nan() { "NaN" } else if f > 0.0 { "+Inf" } else { "-Inf" }, ev.start));
+                    node.bad_float = Some((
+                        if f.is_nan() {
+                            "NaN"
+                        } else if f > 0.0 {
+                            "+Inf"
+                        } else {
+                            "-Inf"
+                        },
+                        ev.start,
+                    ));
                     Value::Null
                 } else if f.fract() == 0.0 && f.abs() < 9.2e18 {
                     // encoding/json writes it without a fraction; read back, it is an integer.
@@ -278,7 +307,8 @@ impl Composer {
 
     fn alias(&mut self, ev: Event) -> Result<Node, YamlError> {
         let name = ev.anchor.unwrap_or_default();
-        let stand_in = Node { value: Value::Null, key: Key::Plain, nodes: 1, height: 0, bad_float: None, mark: ev.start };
+        let stand_in =
+            Node { value: Value::Null, key: Key::Plain, nodes: 1, height: 0, bad_float: None, mark: ev.start };
         let (height, nodes) = match self.anchors.get(&name) {
             None => return Err(YamlError::decode(format!("unknown anchor '{name}' referenced"), ev.start)),
             Some(Anchor::Open(_)) => (0, 0),
@@ -292,11 +322,19 @@ impl Composer {
         }
         // go-yaml's limit on documents that grow by aliases (a "billion laughs").
         let (decoded, aliased) = (self.decoded + nodes, self.aliased + nodes);
-        let allowed = if decoded <= 400_000 { 0.99 } else if decoded >= 4_000_000 { 0.10 } else { 0.99 - 0.89 * ((decoded - 400_000) as f64 / 3_600_000.0) };
+        let allowed = if decoded <= 400_000 {
+            0.99
+        } else if decoded >= 4_000_000 {
+            0.10
+        } else {
+            0.99 - 0.89 * ((decoded - 400_000) as f64 / 3_600_000.0)
+        };
         if aliased > 100 && decoded > 1000 && aliased as f64 / decoded as f64 > allowed {
             self.fail("document contains excessive aliasing".into(), ev.start);
         }
-        let (false, Some(Anchor::Done(anchored))) = (self.error.is_some(), self.anchors.get(&name)) else { return Ok(stand_in) };
+        let (false, Some(Anchor::Done(anchored))) = (self.error.is_some(), self.anchors.get(&name)) else {
+            return Ok(stand_in);
+        };
         let mut node = anchored.clone();
         (self.decoded, self.aliased) = (decoded, aliased);
         node.nodes += 1;
@@ -509,21 +547,24 @@ fn is_float(s: &[u8]) -> bool {
     i == s.len()
 }
 
-
 /// A value as Go's `%#v` shows the `interface{}` go-yaml decoded (for "invalid map key").
 fn go_syntax(v: &Value) -> String {
     match v {
         Value::Null => "interface {}(nil)".into(),
         Value::String(s) => Value::String(s.clone()).to_string(),
-        Value::Array(items) => format!("[]interface {{}}{{{}}}", items.iter().map(go_syntax).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => {
+            format!("[]interface {{}}{{{}}}", items.iter().map(go_syntax).collect::<Vec<_>>().join(", "))
+        }
         Value::Object(m) => format!(
             "map[interface {{}}]interface {{}}{{{}}}",
-            m.iter().map(|(k, v)| format!("{}:{}", go_syntax(&Value::String(k.clone())), go_syntax(v))).collect::<Vec<_>>().join(", ")
+            m.iter()
+                .map(|(k, v)| format!("{}:{}", go_syntax(&Value::String(k.clone())), go_syntax(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         other => other.to_string(),
     }
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -93,7 +93,13 @@ fn empty_scalar(mark: Mark) -> Event {
 
 impl<'a> Parser<'a> {
     pub fn new(text: &'a str) -> Parser<'a> {
-        Parser { scanner: Scanner::new(text), state: State::StreamStart, states: Vec::new(), marks: Vec::new(), tag_directives: Vec::new() }
+        Parser {
+            scanner: Scanner::new(text),
+            state: State::StreamStart,
+            states: Vec::new(),
+            marks: Vec::new(),
+            tag_directives: Vec::new(),
+        }
     }
 
     /// The next event; after the end of the stream, more stream ends.
@@ -112,7 +118,10 @@ impl<'a> Parser<'a> {
             State::DocumentStart => self.document_start(false),
             State::DocumentContent => {
                 let (t, start, _) = self.scanner.peek()?;
-                if matches!(t, Tok::VersionDirective | Tok::TagDirective | Tok::DocumentStart | Tok::DocumentEnd | Tok::StreamEnd) {
+                if matches!(
+                    t,
+                    Tok::VersionDirective | Tok::TagDirective | Tok::DocumentStart | Tok::DocumentEnd | Tok::StreamEnd
+                ) {
                     self.pop_state();
                     return Ok(empty_scalar(start));
                 }

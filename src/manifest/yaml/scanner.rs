@@ -142,7 +142,14 @@ impl<'a> Scanner<'a> {
     pub fn take(&mut self) -> Token {
         self.token_available = false;
         self.tokens_parsed += 1;
-        let t = self.tokens.pop_front().unwrap_or(Token { kind: Tok::StreamEnd, start: self.mark, end: self.mark, value: String::new(), suffix: String::new(), style: Style::Plain });
+        let t = self.tokens.pop_front().unwrap_or(Token {
+            kind: Tok::StreamEnd,
+            start: self.mark,
+            end: self.mark,
+            value: String::new(),
+            suffix: String::new(),
+            style: Style::Plain,
+        });
         self.stream_end_produced = t.kind == Tok::StreamEnd;
         t
     }
@@ -360,7 +367,12 @@ impl<'a> Scanner<'a> {
     fn save_simple_key(&mut self) -> R<()> {
         let required = self.flow_level == 0 && self.indent == self.column();
         if self.simple_key_allowed {
-            let key = SimpleKey { possible: true, required, token_number: self.tokens_parsed + self.tokens.len(), mark: self.mark };
+            let key = SimpleKey {
+                possible: true,
+                required,
+                token_number: self.tokens_parsed + self.tokens.len(),
+                mark: self.mark,
+            };
             self.remove_simple_key()?;
             if let Some(last) = self.simple_keys.last_mut() {
                 *last = key;
@@ -385,7 +397,11 @@ impl<'a> Scanner<'a> {
     }
 
     fn increase_flow_level(&mut self) {
-        self.simple_keys.push(SimpleKey { token_number: self.tokens_parsed + self.tokens.len(), mark: self.mark, ..SimpleKey::default() });
+        self.simple_keys.push(SimpleKey {
+            token_number: self.tokens_parsed + self.tokens.len(),
+            mark: self.mark,
+            ..SimpleKey::default()
+        });
         self.flow_level += 1;
     }
 
@@ -493,7 +509,11 @@ impl<'a> Scanner<'a> {
     fn fetch_block_entry(&mut self) -> R<()> {
         if self.flow_level == 0 {
             if !self.simple_key_allowed {
-                return Err(scanner_error(self.mark, self.mark, "block sequence entries are not allowed in this context"));
+                return Err(scanner_error(
+                    self.mark,
+                    self.mark,
+                    "block sequence entries are not allowed in this context",
+                ));
             }
             self.roll_indent(self.column(), None, Tok::BlockSequenceStart, self.mark);
         }
@@ -851,7 +871,13 @@ impl<'a> Scanner<'a> {
     }
 
     /// Empty lines before a block scalar's next line; finds the indentation if not yet known.
-    fn scan_block_scalar_breaks(&mut self, indent: &mut isize, breaks: &mut Vec<u8>, start: Mark, end: &mut Mark) -> R<()> {
+    fn scan_block_scalar_breaks(
+        &mut self,
+        indent: &mut isize,
+        breaks: &mut Vec<u8>,
+        start: Mark,
+        end: &mut Mark,
+    ) -> R<()> {
         *end = self.mark;
         let mut max_indent = 0;
         loop {
@@ -860,7 +886,11 @@ impl<'a> Scanner<'a> {
             }
             max_indent = max_indent.max(self.column());
             if (*indent == 0 || self.column() < *indent) && self.at(0) == b'\t' {
-                return Err(scanner_error(start, self.mark, "found a tab character where an indentation space is expected"));
+                return Err(scanner_error(
+                    start,
+                    self.mark,
+                    "found a tab character where an indentation space is expected",
+                ));
             }
             if !self.is_break(0) {
                 break;
@@ -878,9 +908,15 @@ impl<'a> Scanner<'a> {
     fn scan_flow_scalar(&mut self, single: bool) -> R<Token> {
         let start = self.mark;
         self.skip();
-        let (mut s, mut leading_break, mut trailing_breaks, mut whitespaces) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut s, mut leading_break, mut trailing_breaks, mut whitespaces) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         loop {
-            if self.mark.column == 0 && (self.at(0) == b'-' || self.at(0) == b'.') && self.at(1) == self.at(0) && self.at(2) == self.at(0) && self.is_blankz(3) {
+            if self.mark.column == 0
+                && (self.at(0) == b'-' || self.at(0) == b'.')
+                && self.at(1) == self.at(0)
+                && self.at(2) == self.at(0)
+                && self.is_blankz(3)
+            {
                 return Err(scanner_error(start, self.mark, "found unexpected document indicator"));
             }
             if self.at(0) == 0 {
@@ -985,13 +1021,19 @@ impl<'a> Scanner<'a> {
 
     /// Unquoted scalars, which may go on over several lines (indented past the parent).
     fn scan_plain_scalar(&mut self) -> R<Token> {
-        let (mut s, mut leading_break, mut trailing_breaks, mut whitespaces) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut s, mut leading_break, mut trailing_breaks, mut whitespaces) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut leading_blanks = false;
         let indent = self.indent + 1;
         let start = self.mark;
         let mut end = self.mark;
         loop {
-            if self.mark.column == 0 && (self.at(0) == b'-' || self.at(0) == b'.') && self.at(1) == self.at(0) && self.at(2) == self.at(0) && self.is_blankz(3) {
+            if self.mark.column == 0
+                && (self.at(0) == b'-' || self.at(0) == b'.')
+                && self.at(1) == self.at(0)
+                && self.at(2) == self.at(0)
+                && self.is_blankz(3)
+            {
                 break;
             }
             if self.at(0) == b'#' {

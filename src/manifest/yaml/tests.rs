@@ -31,9 +31,15 @@ fn block_and_flow_collections() {
 #[test]
 fn scalars_resolve_as_go_yaml_v2_does() {
     let v = ok("a: 0644\nb: 0x1F\nc: 0o17\nd: 1_000\ne: 1e3\nf: 1.5\ng: .5\nh: -12\ni: +7\nj: 08\nk: 12345678901234567890\nl: 1.0\nm: 1e400\nn: 2022-05-28T09:00:00Z\no: 1.26.5\np: 0b101\n");
-    assert_eq!(v, json!({"a": 420, "b": 31, "c": 15, "d": 1000, "e": 1000, "f": 1.5, "g": 0.5, "h": -12, "i": 7, "j": 8, "k": 12345678901234567890u64, "l": 1, "m": "1e400", "n": "2022-05-28T09:00:00Z", "o": "1.26.5", "p": 5}));
+    assert_eq!(
+        v,
+        json!({"a": 420, "b": 31, "c": 15, "d": 1000, "e": 1000, "f": 1.5, "g": 0.5, "h": -12, "i": 7, "j": 8, "k": 12345678901234567890u64, "l": 1, "m": "1e400", "n": "2022-05-28T09:00:00Z", "o": "1.26.5", "p": 5})
+    );
     let v = ok("a: true\nb: False\nc: yes\nd: NO\ne: on\nf: Off\ng: y\nh: n\ni: ~\nj: null\nk:\nl: 'yes'\nm: \"null\"\nn: TRUE\no: tRUE\n");
-    assert_eq!(v, json!({"a": true, "b": false, "c": true, "d": false, "e": true, "f": false, "g": "y", "h": "n", "i": null, "j": null, "k": null, "l": "yes", "m": "null", "n": true, "o": "tRUE"}));
+    assert_eq!(
+        v,
+        json!({"a": true, "b": false, "c": true, "d": false, "e": true, "f": false, "g": "y", "h": "n", "i": null, "j": null, "k": null, "l": "yes", "m": "null", "n": true, "o": "tRUE"})
+    );
     assert_eq!(err("a: .nan\n"), "json: unsupported value: NaN");
     assert_eq!(err("a: -.inf\n"), "json: unsupported value: -Inf");
     assert_eq!(ok(".inf: x\n"), json!({"+Inf": "x"}), "keys are text, so any float will do");
@@ -41,7 +47,10 @@ fn scalars_resolve_as_go_yaml_v2_does() {
 
 #[test]
 fn keys_become_strings() {
-    assert_eq!(ok("1: a\n2.5: b\ntrue: c\n1e6: d\n~: e\n0x10: f\non: g\n"), json!({"1": "a", "2.5": "b", "true": "g", "1e+06": "d", "null": "e", "16": "f"}));
+    assert_eq!(
+        ok("1: a\n2.5: b\ntrue: c\n1e6: d\n~: e\n0x10: f\non: g\n"),
+        json!({"1": "a", "2.5": "b", "true": "g", "1e+06": "d", "null": "e", "16": "f"})
+    );
     assert_eq!(err("[a]: b\n"), "yaml: invalid map key: []interface {}{\"a\"}");
     assert_eq!(err("{a: 1}: b\n"), "yaml: invalid map key: map[interface {}]interface {}{\"a\":1}");
     assert_eq!(ok("a: 1\na: 2\n"), json!({"a": 2}), "the last of duplicate keys wins, as in go-yaml v2");
@@ -49,29 +58,47 @@ fn keys_become_strings() {
 
 #[test]
 fn quoted_and_multi_line_scalars() {
-    assert_eq!(ok("a: 'it''s'\nb: \"tab\\there \\u00e9\\x41\\U0001F600 \\\"q\\\"\"\nc: \"\\N\\_\\L\\P\"\n"), json!({"a": "it's", "b": "tab\there éA😀 \"q\"", "c": "\u{85}\u{a0}\u{2028}\u{2029}"}));
-    assert_eq!(ok("a: plain\n  continued\n\n  para\nb: 'single\n  line'\nc: \"x\\\n  y\"\n"), json!({"a": "plain continued\npara", "b": "single line", "c": "xy"}));
+    assert_eq!(
+        ok("a: 'it''s'\nb: \"tab\\there \\u00e9\\x41\\U0001F600 \\\"q\\\"\"\nc: \"\\N\\_\\L\\P\"\n"),
+        json!({"a": "it's", "b": "tab\there éA😀 \"q\"", "c": "\u{85}\u{a0}\u{2028}\u{2029}"})
+    );
+    assert_eq!(
+        ok("a: plain\n  continued\n\n  para\nb: 'single\n  line'\nc: \"x\\\n  y\"\n"),
+        json!({"a": "plain continued\npara", "b": "single line", "c": "xy"})
+    );
     assert_eq!(ok("a: x:y\nb: a#b # comment\n# c\n"), json!({"a": "x:y", "b": "a#b"}));
 }
 
 #[test]
 fn block_scalars_chomp_and_fold() {
     let v = ok("a: |\n  l1\n   l2\n\n\nb: |-\n  x\n\nc: |+\n  x\n\nd: >\n  f1\n  f2\n\n  f3\n   more\ne: >-\n  x\n  y\nf: |2\n    two\n   one\ng: |\nh: end\n");
-    assert_eq!(v, json!({"a": "l1\n l2\n", "b": "x", "c": "x\n\n", "d": "f1 f2\nf3\n more\n", "e": "x y", "f": "  two\n one\n", "g": "", "h": "end"}));
+    assert_eq!(
+        v,
+        json!({"a": "l1\n l2\n", "b": "x", "c": "x\n\n", "d": "f1 f2\nf3\n more\n", "e": "x y", "f": "  two\n one\n", "g": "", "h": "end"})
+    );
     assert_eq!(ok("- |\n  a\n- >\n  b\n  c\n"), json!(["a\n", "b c\n"]));
 }
 
 #[test]
 fn anchors_aliases_merges_and_tags() {
-    assert_eq!(ok("a: &x {b: 1}\nc: *x\nd: &s str\ne: *s\n"), json!({"a": {"b": 1}, "c": {"b": 1}, "d": "str", "e": "str"}));
+    assert_eq!(
+        ok("a: &x {b: 1}\nc: *x\nd: &s str\ne: *s\n"),
+        json!({"a": {"b": 1}, "c": {"b": 1}, "d": "str", "e": "str"})
+    );
     // go-yaml v2 merges in order: keys before `<<` are overwritten by it, keys after it win.
-    assert_eq!(ok("base: &b {x: 1, y: 2}\nd:\n  y: 0\n  <<: *b\n  x: 3\n"), json!({"base": {"x": 1, "y": 2}, "d": {"x": 3, "y": 2}}));
+    assert_eq!(
+        ok("base: &b {x: 1, y: 2}\nd:\n  y: 0\n  <<: *b\n  x: 3\n"),
+        json!({"base": {"x": 1, "y": 2}, "d": {"x": 3, "y": 2}})
+    );
     assert_eq!(ok("<<: [{a: 1}, {a: 2, b: 2}]\n"), json!({"a": 1, "b": 2}));
     assert_eq!(ok("'<<': 1\n"), json!({"<<": 1}));
     assert_eq!(err("<<: 5\n"), "yaml: map merge requires map or sequence of maps as the value");
     assert_eq!(err("a: *nope\n"), "yaml: unknown anchor 'nope' referenced");
     assert_eq!(err("&a [*a]\n"), "yaml: anchor 'a' value contains itself");
-    assert_eq!(ok("a: !!str 123\nb: !!int \"7\"\nc: !!float 1\nd: !custom 12\ne: !!bool yes\nf: ! 3\n"), json!({"a": "123", "b": 7, "c": 1, "d": "12", "e": true, "f": "3"}));
+    assert_eq!(
+        ok("a: !!str 123\nb: !!int \"7\"\nc: !!float 1\nd: !custom 12\ne: !!bool yes\nf: ! 3\n"),
+        json!({"a": "123", "b": 7, "c": 1, "d": "12", "e": true, "f": "3"})
+    );
     assert_eq!(err("a: !!int abc\n"), "yaml: cannot decode !!str `abc` as a !!int");
     assert_eq!(ok("%TAG !e! tag:yaml.org,2002:\n---\na: !e!str 5\n"), json!({"a": "5"}));
 }
@@ -97,7 +124,10 @@ fn mistakes_get_go_yaml_words_and_lines() {
         ("a:\n  b: 1\n c: 2\n", "yaml: line 2: did not find expected key"),
         ("a:\n  b: 1\n   c: 2\n", "yaml: line 3: mapping values are not allowed in this context"),
         ("a: b: c\n", "yaml: mapping values are not allowed in this context"),
-        ("metadata:\n  name:x\n  labels:\n    app: x\n", "yaml: line 3: mapping values are not allowed in this context"),
+        (
+            "metadata:\n  name:x\n  labels:\n    app: x\n",
+            "yaml: line 3: mapping values are not allowed in this context",
+        ),
         ("a:\n\tb: 1\n", "yaml: line 2: found character that cannot start any token"),
         ("a: x\n\tb: y\n", "yaml: line 2: found a tab character that violates indentation"),
         ("a: |\n\tx\n", "yaml: line 2: found a tab character where an indentation space is expected"),
@@ -160,7 +190,38 @@ fn nesting_and_aliases_are_bounded() {
 
 #[test]
 fn nasty_inputs_do_not_panic() {
-    for text in ["\"\\", "'", "- - -", "? ? ?", ": : :", "&a *a", "!<", "!<>", "!!", "%", "%TAG", "%YAML 1", "%YAML 1.1.1", "{]", "[}", ",", "a:\n- b\n -c", "|", ">-9", "\"\\U0011FFFF\"", "\"\\uD800\"", "*", "&", "!a!b c", "? - a\n: - b", "- ? a\n  : b", "\u{2028}a\u{85}b:\u{2029}c", "a: \"x\u{2028}y\"", "--- |\n  a\n...\n", "[a: b: c]"] {
+    for text in [
+        "\"\\",
+        "'",
+        "- - -",
+        "? ? ?",
+        ": : :",
+        "&a *a",
+        "!<",
+        "!<>",
+        "!!",
+        "%",
+        "%TAG",
+        "%YAML 1",
+        "%YAML 1.1.1",
+        "{]",
+        "[}",
+        ",",
+        "a:\n- b\n -c",
+        "|",
+        ">-9",
+        "\"\\U0011FFFF\"",
+        "\"\\uD800\"",
+        "*",
+        "&",
+        "!a!b c",
+        "? - a\n: - b",
+        "- ? a\n  : b",
+        "\u{2028}a\u{85}b:\u{2029}c",
+        "a: \"x\u{2028}y\"",
+        "--- |\n  a\n...\n",
+        "[a: b: c]",
+    ] {
         let _ = parse(text);
         let _ = parse(&format!("k:\n  {text}\n"));
         let _ = parse(&format!("[{text}]"));

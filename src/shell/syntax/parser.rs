@@ -12,9 +12,8 @@ use std::rc::Rc;
 
 use super::word::unquote;
 use super::{
-    AndOr, AndOrList, Assignment, AssignmentValue, CaseAction, CaseItem, Command, CompoundCommand,
-    CompoundList, HereDocument, IoRedirect, Pipeline, RedirectKind, SimpleCommand, SyntaxError,
-    TestExpr, MAX_NESTING,
+    AndOr, AndOrList, Assignment, AssignmentValue, CaseAction, CaseItem, Command, CompoundCommand, CompoundList,
+    HereDocument, IoRedirect, Pipeline, RedirectKind, SimpleCommand, SyntaxError, TestExpr, MAX_NESTING,
 };
 
 type Result<T> = std::result::Result<T, SyntaxError>;
@@ -34,8 +33,8 @@ pub enum Token {
 
 /// The operators, longest first so that the first match is the longest.
 const OPERATORS: [&str; 24] = [
-    ";;&", "<<<", "<<-", "&>>", ";;", ";&", "&&", "&>", "||", "|&", "<<", "<&", "<>", ">>", ">&",
-    ">|", ";", "&", "|", "(", ")", "<", ">", "\n",
+    ";;&", "<<<", "<<-", "&>>", ";;", ";&", "&&", "&>", "||", "|&", "<<", "<&", "<>", ">>", ">&", ">|", ";", "&", "|",
+    "(", ")", "<", ">", "\n",
 ];
 
 /// The error for finding `token` where something else was needed.
@@ -51,29 +50,13 @@ fn unexpected(token: &Token) -> SyntaxError {
 
 /// Characters that end an unquoted word.
 fn is_meta(b: u8) -> bool {
-    matches!(
-        b,
-        b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')'
-    )
+    matches!(b, b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')')
 }
 
 /// Reserved words that cannot start a command: the closers, `in`, `]]`, a `!`
 /// after `|`, and `select` (not supported).
 fn is_reserved(w: &str) -> bool {
-    matches!(
-        w,
-        "}" | "then"
-            | "else"
-            | "elif"
-            | "fi"
-            | "do"
-            | "done"
-            | "esac"
-            | "in"
-            | "]]"
-            | "!"
-            | "select"
-    )
+    matches!(w, "}" | "then" | "else" | "elif" | "fi" | "do" | "done" | "esac" | "in" | "]]" | "!" | "select")
 }
 
 /// A here-document whose body has not been read yet.
@@ -130,15 +113,7 @@ pub fn tokens(text: &str) -> Result<Vec<Token>> {
 impl<'a> Parser<'a> {
     /// A parser at the start of `src`.
     pub(super) fn new(src: &'a str) -> Self {
-        Parser {
-            src,
-            pos: 0,
-            peeked: None,
-            start: 0,
-            depth: 0,
-            pending: Vec::new(),
-            warnings: Vec::new(),
-        }
+        Parser { src, pos: 0, peeked: None, start: 0, depth: 0, pending: Vec::new(), warnings: Vec::new() }
     }
 
     // ---- Characters -------------------------------------------------------------
@@ -150,11 +125,7 @@ impl<'a> Parser<'a> {
 
     /// The end of the character starting at `i` (`i` itself at the end of the text).
     pub(super) fn char_end(&self, i: usize) -> usize {
-        i + self
-            .src
-            .get(i..)
-            .and_then(|s| s.chars().next())
-            .map_or(0, char::len_utf8)
+        i + self.src.get(i..).and_then(|s| s.chars().next()).map_or(0, char::len_utf8)
     }
 
     /// Runs `f` one nesting level deeper.
@@ -174,9 +145,7 @@ impl<'a> Parser<'a> {
         while let Some(b) = self.byte(i) {
             i = match b {
                 // `NAME=(a b)`: the array ends the assignment word.
-                b'(' if super::split_assignment(&self.src[start..i])
-                    .is_some_and(|(_, _, value)| value.is_empty()) =>
-                {
+                b'(' if super::split_assignment(&self.src[start..i]).is_some_and(|(_, _, value)| value.is_empty()) => {
                     return self.nested(|p| p.array_end(i + 1));
                 }
                 _ if is_meta(b) => break,
@@ -352,9 +321,7 @@ impl<'a> Parser<'a> {
                 None => return Err(SyntaxError::Unmatched(')')),
                 Some(b')') => return Ok(i + 1),
                 Some(b' ' | b'\t' | b'\n') => i += 1,
-                Some(b) if is_meta(b) => {
-                    return Err(SyntaxError::UnexpectedToken(char::from(b).to_string()))
-                }
+                Some(b) if is_meta(b) => return Err(SyntaxError::UnexpectedToken(char::from(b).to_string())),
                 _ => i = self.word_end(i)?,
             }
         }
@@ -392,8 +359,8 @@ impl<'a> Parser<'a> {
         } else {
             self.pos = self.word_end(start)?;
             let word = &self.src[start..self.pos];
-            let io_number = word.bytes().all(|b| b.is_ascii_digit())
-                && matches!(self.byte(self.pos), Some(b'<' | b'>'));
+            let io_number =
+                word.bytes().all(|b| b.is_ascii_digit()) && matches!(self.byte(self.pos), Some(b'<' | b'>'));
             match word.parse() {
                 Ok(n) if io_number => Token::IoNumber(n),
                 _ => Token::Word(word.to_owned()),
@@ -508,10 +475,7 @@ impl<'a> Parser<'a> {
         Ok(match self.peek()? {
             Token::Eof => true,
             Token::Op(op) => matches!(*op, ")" | ";;" | ";&" | ";;&"),
-            Token::Word(w) => matches!(
-                w.as_str(),
-                "}" | "then" | "else" | "elif" | "fi" | "do" | "done" | "esac"
-            ),
+            Token::Word(w) => matches!(w.as_str(), "}" | "then" | "else" | "elif" | "fi" | "do" | "done" | "esac"),
             Token::IoNumber(_) => false,
         })
     }
@@ -555,11 +519,7 @@ impl<'a> Parser<'a> {
             };
             self.linebreak()?;
             let next = self.pipeline()?;
-            additional.push(if and {
-                AndOr::And(next)
-            } else {
-                AndOr::Or(next)
-            });
+            additional.push(if and { AndOr::And(next) } else { AndOr::Or(next) });
         }
     }
 
@@ -575,8 +535,7 @@ impl<'a> Parser<'a> {
         }
         let mut seq = Vec::new();
         // A bare `!` or `time` is a pipeline of no command.
-        let ends =
-            self.at_closer()? || matches!(self.peek()?, Token::Op(";" | "&" | "\n" | "&&" | "||"));
+        let ends = self.at_closer()? || matches!(self.peek()?, Token::Op(";" | "&" | "\n" | "&&" | "||"));
         if (timed || bang) && ends {
             return Ok(Pipeline { timed, bang, seq });
         }
@@ -626,9 +585,7 @@ impl<'a> Parser<'a> {
                 _ if is_reserved(&w) => return Err(unexpected(&Token::Word(w))),
                 _ => return self.simple(),
             },
-            Token::Op(op) if op.starts_with(['<', '>']) || op.starts_with("&>") => {
-                return self.simple()
-            }
+            Token::Op(op) if op.starts_with(['<', '>']) || op.starts_with("&>") => return self.simple(),
             Token::IoNumber(_) => return self.simple(),
             token => return Err(unexpected(&token)),
         };
@@ -675,10 +632,7 @@ impl<'a> Parser<'a> {
                         otherwise = Some(self.list(false)?);
                     }
                     self.expect_word("fi")?;
-                    break CompoundCommand::If {
-                        branches,
-                        otherwise,
-                    };
+                    break CompoundCommand::If { branches, otherwise };
                 }
             }
             "while" | "until" => CompoundCommand::While {
@@ -729,10 +683,7 @@ impl<'a> Parser<'a> {
             } else {
                 self.do_group()?
             };
-            return Ok(CompoundCommand::ArithmeticFor {
-                parts: [init, condition, update],
-                body,
-            });
+            return Ok(CompoundCommand::ArithmeticFor { parts: [init, condition, update], body });
         }
         let variable = self.word()?;
         self.linebreak()?;
@@ -748,11 +699,7 @@ impl<'a> Parser<'a> {
             self.eat_op(";")?;
         }
         self.linebreak()?;
-        Ok(CompoundCommand::For {
-            variable,
-            values,
-            body: self.do_group()?,
-        })
+        Ok(CompoundCommand::For { variable, values, body: self.do_group()? })
     }
 
     /// After `case`: `word in [(]pattern[|pattern]) list ;; ... esac`.
@@ -778,19 +725,11 @@ impl<'a> Parser<'a> {
                 CaseAction::Continue
             } else {
                 // The last item needs no `;;`.
-                items.push(CaseItem {
-                    patterns,
-                    body,
-                    action: CaseAction::Break,
-                });
+                items.push(CaseItem { patterns, body, action: CaseAction::Break });
                 self.expect_word("esac")?;
                 break;
             };
-            items.push(CaseItem {
-                patterns,
-                body,
-                action,
-            });
+            items.push(CaseItem { patterns, body, action });
             self.linebreak()?;
         }
         Ok(CompoundCommand::Case { value, items })
@@ -848,11 +787,7 @@ impl<'a> Parser<'a> {
             match op {
                 Some(op) => {
                     self.next()?;
-                    let right = if op == "=~" {
-                        self.regex()?
-                    } else {
-                        self.word()?
-                    };
+                    let right = if op == "=~" { self.regex()? } else { self.word()? };
                     TestExpr::Binary(op, first, right)
                 }
                 None if is_test_unary(&first) => match self.peek()? {
@@ -862,11 +797,7 @@ impl<'a> Parser<'a> {
                 None => TestExpr::Unary("-n".into(), first),
             }
         };
-        Ok(if negate {
-            TestExpr::Not(Box::new(expr))
-        } else {
-            expr
-        })
+        Ok(if negate { TestExpr::Not(Box::new(expr)) } else { expr })
     }
 
     /// The operand of `=~`: words and `(`, `)`, `|` up to `]]`.
@@ -927,11 +858,7 @@ impl<'a> Parser<'a> {
             let w = w.clone();
             self.next()?;
             // Assignments come before the command name.
-            let assignment = if cmd.words.is_empty() {
-                assignment(&w)?
-            } else {
-                None
-            };
+            let assignment = if cmd.words.is_empty() { assignment(&w)? } else { None };
             if w.starts_with("<(") || w.starts_with(">(") {
                 unsupported = Some("process substitution");
             } else if let Some(assignment) = assignment {
@@ -982,11 +909,7 @@ impl<'a> Parser<'a> {
             "<<<" => return Ok(IoRedirect::HereString(target)),
             _ => {
                 let body = Rc::new(OnceCell::new());
-                self.pending.push(Pending {
-                    delimiter: unquote(&target),
-                    strip_tabs: op == "<<-",
-                    body: body.clone(),
-                });
+                self.pending.push(Pending { delimiter: unquote(&target), strip_tabs: op == "<<-", body: body.clone() });
                 return Ok(IoRedirect::HereDocument(HereDocument {
                     expand: !target.contains(['\'', '"', '\\']),
                     body,
@@ -1020,30 +943,12 @@ fn assignment(w: &str) -> Result<Option<Assignment>> {
         }
         None => AssignmentValue::Scalar(value.to_owned()),
     };
-    Ok(Some(Assignment {
-        name: name.to_owned(),
-        append,
-        value,
-    }))
+    Ok(Some(Assignment { name: name.to_owned(), append, value }))
 }
 
 /// Binary operators of `[[ ]]` that are words (`<` and `>` are operators).
 fn is_test_binary(w: &str) -> bool {
-    matches!(
-        w,
-        "==" | "="
-            | "!="
-            | "=~"
-            | "-eq"
-            | "-ne"
-            | "-lt"
-            | "-le"
-            | "-gt"
-            | "-ge"
-            | "-ef"
-            | "-nt"
-            | "-ot"
-    )
+    matches!(w, "==" | "=" | "!=" | "=~" | "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" | "-ef" | "-nt" | "-ot")
 }
 
 /// Unary operators of `[[ ]]`.
@@ -1076,12 +981,7 @@ mod tests {
         );
         assert_eq!(
             words("2>&1 a=(x y) # c"),
-            [
-                Token::IoNumber(2),
-                Token::Op(">&"),
-                Token::Word("1".into()),
-                Token::Word("a=(x y)".into()),
-            ]
+            [Token::IoNumber(2), Token::Op(">&"), Token::Word("1".into()), Token::Word("a=(x y)".into()),]
         );
         assert_eq!(words("$(case x in a) :;; esac)").len(), 1);
     }
@@ -1091,11 +991,7 @@ mod tests {
         let deep = |open: &str, close: &str, n| format!("{}x{}\n", open.repeat(n), close.repeat(n));
         for (open, close) in [("$(", ")"), ("${x:-", "}"), ("{ ", ";}"), ("( ", " )")] {
             assert!(parse(&deep(open, close, 20)).is_ok(), "{open}");
-            assert_eq!(
-                parse(&deep(open, close, 30)).err(),
-                Some(SyntaxError::TooDeep),
-                "{open}"
-            );
+            assert_eq!(parse(&deep(open, close, 30)).err(), Some(SyntaxError::TooDeep), "{open}");
         }
         let test = format!("[[ {}x{} ]]\n", "( ".repeat(20), " )".repeat(20));
         assert!(parse(&test).is_ok());
@@ -1109,46 +1005,21 @@ mod tests {
             ok(text)
                 .0
                 .iter()
-                .map(|a| {
-                    format!("{:?}", a.first.seq[0])
-                        .split(['(', ' '])
-                        .next()
-                        .unwrap_or("")
-                        .to_owned()
-                })
+                .map(|a| format!("{:?}", a.first.seq[0]).split(['(', ' ']).next().unwrap_or("").to_owned())
                 .collect()
         };
         let list = ok("a=(x y) b+=z c[1]=w; ((x++)); ( (y) ); f() { :; }; cat <(ls); [[ -n $x ]]");
         let Command::Simple(assign) = &list.0[0].first.seq[0] else {
             panic!("not simple");
         };
-        let values: Vec<String> = assign
-            .assignments
-            .iter()
-            .map(|a| format!("{}{}={:?}", a.name, a.append, a.value))
-            .collect();
-        assert_eq!(
-            values,
-            [
-                r#"afalse=Array(["x", "y"])"#,
-                r#"btrue=Scalar("z")"#,
-                r#"cfalse=Scalar("w")"#
-            ]
-        );
+        let values: Vec<String> =
+            assign.assignments.iter().map(|a| format!("{}{}={:?}", a.name, a.append, a.value)).collect();
+        assert_eq!(values, [r#"afalse=Array(["x", "y"])"#, r#"btrue=Scalar("z")"#, r#"cfalse=Scalar("w")"#]);
         assert_eq!(
             commands("((x++)); ( (y) ); f() { :; }; cat <(ls); coproc x"),
-            [
-                "Compound",
-                "Compound",
-                "Unsupported",
-                "Unsupported",
-                "Unsupported"
-            ]
+            ["Compound", "Compound", "Unsupported", "Unsupported", "Unsupported"]
         );
-        assert!(matches!(
-            &ok("( (y) )").0[0].first.seq[0],
-            Command::Compound(CompoundCommand::Subshell(_), _)
-        ));
+        assert!(matches!(&ok("( (y) )").0[0].first.seq[0], Command::Compound(CompoundCommand::Subshell(_), _)));
         assert!(matches!(
             &ok("((y))").0[0].first.seq[0],
             Command::Compound(CompoundCommand::Arithmetic(e), _) if e == "y"

@@ -145,10 +145,9 @@ pub fn is_name(s: &str) -> bool {
 /// The length of the variable name at the start of `s`.
 fn name_len(s: &str) -> usize {
     match s.as_bytes().first() {
-        Some(b) if b.is_ascii_alphabetic() || *b == b'_' => s
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count(),
+        Some(b) if b.is_ascii_alphabetic() || *b == b'_' => {
+            s.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count()
+        }
         _ => 0,
     }
 }
@@ -212,8 +211,7 @@ fn pieces(p: &mut Parser, mut i: usize, end: usize, mode: Mode) -> Result<Vec<Pi
             }
             b'\'' if mode == Mode::Word => {
                 i = p.quote_end(i + 1)?;
-                text.get_or_insert_with(String::new)
-                    .push_str(&src[start + 1..i - 1]);
+                text.get_or_insert_with(String::new).push_str(&src[start + 1..i - 1]);
                 continue;
             }
             b'"' if mode == Mode::Word => {
@@ -271,11 +269,7 @@ fn pieces(p: &mut Parser, mut i: usize, end: usize, mode: Mode) -> Result<Vec<Pi
                 _ => match unbraced(&src[i + 1..end]) {
                     Some((param, len)) => {
                         i += 1 + len;
-                        let expr = ParamExpr {
-                            param,
-                            indirect: false,
-                            op: ParamOp::Plain,
-                        };
+                        let expr = ParamExpr { param, indirect: false, op: ParamOp::Plain };
                         Piece::Expansion(Expansion::Parameter(expr), src[start..i].to_owned())
                     }
                     None => {
@@ -287,8 +281,7 @@ fn pieces(p: &mut Parser, mut i: usize, end: usize, mode: Mode) -> Result<Vec<Pi
             },
             _ => {
                 i = p.char_end(i);
-                text.get_or_insert_with(String::new)
-                    .push_str(&src[start..i]);
+                text.get_or_insert_with(String::new).push_str(&src[start..i]);
                 continue;
             }
         };
@@ -317,10 +310,7 @@ fn unbraced(s: &str) -> Option<(Parameter, usize)> {
 fn parameter(s: &str) -> Option<(Parameter, &str)> {
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
     if digits > 0 && !s.starts_with('0') {
-        return Some((
-            Parameter::Positional(s[..digits].parse().ok()?),
-            &s[digits..],
-        ));
+        return Some((Parameter::Positional(s[..digits].parse().ok()?), &s[digits..]));
     }
     if let Some(c @ ('0' | '@' | '*' | '#' | '?' | '-' | '$' | '!')) = s.chars().next() {
         return Some((Parameter::Special(c), &s[1..]));
@@ -344,11 +334,7 @@ fn parameter(s: &str) -> Option<(Parameter, &str)> {
 /// Reads the text between `${` and `}`; `None` for a bad substitution.
 fn param(s: &str) -> Option<ParamExpr> {
     if let Some((param, "")) = s.strip_prefix('#').and_then(parameter) {
-        return Some(ParamExpr {
-            param,
-            indirect: false,
-            op: ParamOp::Length,
-        });
+        return Some(ParamExpr { param, indirect: false, op: ParamOp::Length });
     }
     let (indirect, s) = match s.strip_prefix('!') {
         Some(rest) if !rest.is_empty() => {
@@ -361,11 +347,7 @@ fn param(s: &str) -> Option<ParamExpr> {
             };
             if op != ParamOp::Plain {
                 let param = Parameter::Named(name.to_owned());
-                return Some(ParamExpr {
-                    param,
-                    indirect: false,
-                    op,
-                });
+                return Some(ParamExpr { param, indirect: false, op });
             }
             (true, rest)
         }
@@ -378,11 +360,7 @@ fn param(s: &str) -> Option<ParamExpr> {
     };
     let op = match after.chars().next() {
         None if !colon => ParamOp::Plain,
-        Some(op @ ('-' | '=' | '?' | '+')) => ParamOp::Test {
-            colon,
-            op,
-            word: after[1..].to_owned(),
-        },
+        Some(op @ ('-' | '=' | '?' | '+')) => ParamOp::Test { colon, op, word: after[1..].to_owned() },
         _ if colon => {
             // `${name:offset:length}`; a `:` inside parentheses belongs to the offset.
             let mut parens = 0i32;
@@ -397,27 +375,16 @@ fn param(s: &str) -> Option<ParamExpr> {
             if length.as_deref().is_some_and(|l| l.contains(':')) {
                 return None;
             }
-            ParamOp::Substring {
-                offset: offset.to_owned(),
-                length,
-            }
+            ParamOp::Substring { offset: offset.to_owned(), length }
         }
         _ => operation(rest)?,
     };
-    Some(ParamExpr {
-        param,
-        indirect,
-        op,
-    })
+    Some(ParamExpr { param, indirect, op })
 }
 
 /// The pattern operators: `%`, `#`, `/`, `^`, `,` and `@`, with what follows them.
 fn operation(rest: &str) -> Option<ParamOp> {
-    let strip = |suffix, longest, pattern: &str| ParamOp::Strip {
-        suffix,
-        longest,
-        pattern: pattern.to_owned(),
-    };
+    let strip = |suffix, longest, pattern: &str| ParamOp::Strip { suffix, longest, pattern: pattern.to_owned() };
     let case = |upper, all| Some(ParamOp::Case { upper, all });
     let (op, tail) = (rest.get(..2).unwrap_or(""), rest.get(2..).unwrap_or(""));
     match op {
@@ -460,11 +427,7 @@ fn replace(op: &str, s: &str) -> ParamOp {
     while i < s.len() && s.as_bytes()[i] != b'/' {
         i = p.piece_end(i, false).unwrap_or(s.len());
     }
-    ParamOp::Replace {
-        kind,
-        pattern: s[..i].to_owned(),
-        replacement: s.get(i + 1..).unwrap_or_default().to_owned(),
-    }
+    ParamOp::Replace { kind, pattern: s[..i].to_owned(), replacement: s.get(i + 1..).unwrap_or_default().to_owned() }
 }
 
 #[cfg(test)]
@@ -478,30 +441,16 @@ mod tests {
     #[test]
     fn pieces_resolve_quotes_and_keep_expansion_text() {
         let var = |name: &str, raw: &str| {
-            let expr = ParamExpr {
-                param: Parameter::Named(name.into()),
-                indirect: false,
-                op: ParamOp::Plain,
-            };
+            let expr = ParamExpr { param: Parameter::Named(name.into()), indirect: false, op: ParamOp::Plain };
             Piece::Expansion(Expansion::Parameter(expr), raw.into())
         };
         assert_eq!(
             parse(r#"a\ b'c d'"e $x\$"$'\t'$"#, false).unwrap(),
-            [
-                text("a bc d"),
-                Piece::Quoted(vec![text("e "), var("x", "$x"), text("$")]),
-                text("\t$"),
-            ]
+            [text("a bc d"), Piece::Quoted(vec![text("e "), var("x", "$x"), text("$")]), text("\t$"),]
         );
         assert_eq!(parse("''", false).unwrap(), [text("")]);
-        assert_eq!(
-            parse("`echo \\`x\\``$((1+2))$(a)${b", false),
-            Err(SyntaxError::Unmatched('}'))
-        );
-        assert_eq!(
-            parse("\"q\" '$x' \\$", true).unwrap(),
-            [text("\"q\" '"), var("x", "$x"), text("' $")]
-        );
+        assert_eq!(parse("`echo \\`x\\``$((1+2))$(a)${b", false), Err(SyntaxError::Unmatched('}')));
+        assert_eq!(parse("\"q\" '$x' \\$", true).unwrap(), [text("\"q\" '"), var("x", "$x"), text("' $")]);
         assert_eq!(unquote(r#"'a'"b$c"\d${e:-"f"}"#), r#"ab$cd${e:-"f"}"#);
     }
 
@@ -511,21 +460,8 @@ mod tests {
         assert_eq!(op("x"), Some(ParamOp::Plain));
         assert_eq!(op("#x"), Some(ParamOp::Length));
         assert_eq!(param("#").map(|p| p.param), Some(Parameter::Special('#')));
-        assert_eq!(
-            op("x:-a}b"),
-            Some(ParamOp::Test {
-                colon: true,
-                op: '-',
-                word: "a}b".into()
-            })
-        );
-        assert_eq!(
-            op("x: -4"),
-            Some(ParamOp::Substring {
-                offset: " -4".into(),
-                length: None
-            })
-        );
+        assert_eq!(op("x:-a}b"), Some(ParamOp::Test { colon: true, op: '-', word: "a}b".into() }));
+        assert_eq!(op("x: -4"), Some(ParamOp::Substring { offset: " -4".into(), length: None }));
         assert_eq!(
             op("x//'/'/y"),
             Some(ParamOp::Replace {

@@ -2,14 +2,14 @@
 //! RollingUpdate (maxSurge, maxUnavailable) and Recreate, rollback re-using an old
 //! ReplicaSet, revision annotations and history clean-up.
 
-use crate::jv;
-use crate::sim::obj::Ptr;
 use super::{adopt, owned};
+use crate::jv;
 use crate::sim::obj;
+use crate::sim::obj::Ptr;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::{names, DeleteOptions, Sim, Timer, Work};
-use serde_json::{Value};
+use serde_json::Value;
 
 const HASH_LABEL: &str = "pod-template-hash";
 const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -20,7 +20,11 @@ fn int_or_percent(v: Option<&Value>, total: i64, round_up: bool) -> i64 {
         Some(Value::Number(n)) => n.as_i64().unwrap_or(0),
         Some(Value::String(s)) if s.ends_with('%') => {
             let p: i64 = s.trim_end_matches('%').parse().unwrap_or(0);
-            if round_up { (p * total + 99) / 100 } else { p * total / 100 }
+            if round_up {
+                (p * total + 99) / 100
+            } else {
+                p * total / 100
+            }
         }
         Some(Value::String(s)) => s.parse().unwrap_or(0),
         _ => 0,
@@ -53,7 +57,11 @@ fn scale(sim: &mut Sim, d_key: &ObjKey, rs_key: &ObjKey, to: i64, desired: i64, 
         obj::set_annotation(o, "deployment.kubernetes.io/max-replicas", &(desired + max_surge).to_string());
     });
     let dir = if to > from { "up" } else { "down" };
-    let msg = if sim.profile.server_minor() >= 26 { format!("Scaled {dir} replica set {} from {from} to {to}", rs_key.name) } else { format!("Scaled {dir} replica set {} to {to}", rs_key.name) };
+    let msg = if sim.profile.server_minor() >= 26 {
+        format!("Scaled {dir} replica set {} from {from} to {to}", rs_key.name)
+    } else {
+        format!("Scaled {dir} replica set {} to {to}", rs_key.name)
+    };
     sim.record_event(d_key, "Normal", "ScalingReplicaSet", "deployment-controller", msg);
 }
 
@@ -68,14 +76,26 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let template = d.ptr("/spec/template").cloned().unwrap_or(jv!({}));
     let desired = replicas(&d).max(0);
     let strategy = obj::str_at(&d, "/spec/strategy/type").unwrap_or("RollingUpdate").to_string();
-    let max_surge = if strategy == "RollingUpdate" { int_or_percent(d.ptr("/spec/strategy/rollingUpdate/maxSurge"), desired, true) } else { 0 };
-    let mut max_unavailable = if strategy == "RollingUpdate" { int_or_percent(d.ptr("/spec/strategy/rollingUpdate/maxUnavailable"), desired, false) } else { 0 };
+    let max_surge = if strategy == "RollingUpdate" {
+        int_or_percent(d.ptr("/spec/strategy/rollingUpdate/maxSurge"), desired, true)
+    } else {
+        0
+    };
+    let mut max_unavailable = if strategy == "RollingUpdate" {
+        int_or_percent(d.ptr("/spec/strategy/rollingUpdate/maxUnavailable"), desired, false)
+    } else {
+        0
+    };
     if max_surge == 0 && max_unavailable == 0 {
         max_unavailable = 1;
     }
     let max_rev = all.iter().map(|(_, r)| revision_of(r)).max().unwrap_or(0);
-    let new_rs = all.iter().find(|(_, r)| r.ptr("/spec/template").map(template_without_hash) == Some(template_without_hash(&template))).cloned();
-    let olds: Vec<(ObjKey, Value)> = all.iter().filter(|(k, _)| new_rs.as_ref().is_none_or(|(nk, _)| nk != k)).cloned().collect();
+    let new_rs = all
+        .iter()
+        .find(|(_, r)| r.ptr("/spec/template").map(template_without_hash) == Some(template_without_hash(&template)))
+        .cloned();
+    let olds: Vec<(ObjKey, Value)> =
+        all.iter().filter(|(k, _)| new_rs.as_ref().is_none_or(|(nk, _)| nk != k)).cloned().collect();
     let old_pods: i64 = olds.iter().map(|(_, r)| obj::i64_at(r, "/status/replicas").unwrap_or(0)).sum();
     let paused = obj::bool_at(&d, "/spec/paused").unwrap_or(false);
 
@@ -89,7 +109,13 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
             // `SetNewReplicaSetAnnotations`: the new ReplicaSet follows the Deployment's own
             // annotations (`kubectl annotate deploy ... kubernetes.io/change-cause=...`).
             let copied = copied_annotations(&d);
-            let current = sim.store.get(&k).and_then(|r| r.ptr("/metadata/annotations")).and_then(Value::as_object).cloned().unwrap_or_default();
+            let current = sim
+                .store
+                .get(&k)
+                .and_then(|r| r.ptr("/metadata/annotations"))
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
             if copied.iter().any(|(a, v)| current.get(a) != Some(v)) {
                 sim.modify(&k, |o| {
                     for (a, v) in &copied {
@@ -109,14 +135,26 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
             let mut sel = d.ptr("/spec/selector").cloned().unwrap_or(jv!({}));
             obj::set(&mut sel, &format!("/matchLabels/{HASH_LABEL}"), jv!(hash));
             let start = if strategy == "Recreate" {
-                if old_pods == 0 { desired } else { 0 }
+                if old_pods == 0 {
+                    desired
+                } else {
+                    0
+                }
             } else {
                 let current: i64 = all.iter().map(|(_, r)| replicas(r)).sum();
-                if all.is_empty() { desired } else { (desired + max_surge - current).clamp(0, desired) }
+                if all.is_empty() {
+                    desired
+                } else {
+                    (desired + max_surge - current).clamp(0, desired)
+                }
             };
             let labels = t.ptr("/metadata/labels").cloned().unwrap_or(jv!({}));
             let mut annotations = copied_annotations(&d);
-            for (k, v) in [("deployment.kubernetes.io/desired-replicas", desired.to_string()), ("deployment.kubernetes.io/max-replicas", (desired + max_surge).to_string()), (REVISION, (max_rev + 1).to_string())] {
+            for (k, v) in [
+                ("deployment.kubernetes.io/desired-replicas", desired.to_string()),
+                ("deployment.kubernetes.io/max-replicas", (desired + max_surge).to_string()),
+                (REVISION, (max_rev + 1).to_string()),
+            ] {
                 annotations.insert(k.to_string(), jv!(v));
             }
             let rs = jv!({"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":name,"namespace":key.ns,"labels":labels,
@@ -146,7 +184,11 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
                 for (k, _) in &olds {
                     scale(sim, key, k, 0, desired, 0);
                 }
-                let remaining: i64 = olds.iter().filter_map(|(k, _)| sim.store.get(k)).map(|r| obj::i64_at(r, "/status/replicas").unwrap_or(0)).sum();
+                let remaining: i64 = olds
+                    .iter()
+                    .filter_map(|(k, _)| sim.store.get(k))
+                    .map(|r| obj::i64_at(r, "/status/replicas").unwrap_or(0))
+                    .sum();
                 if remaining == 0 {
                     scale(sim, key, nk, desired, desired, 0);
                 }
@@ -162,7 +204,16 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn rolling(sim: &mut Sim, key: &ObjKey, nk: &ObjKey, new: &Value, olds: &[(ObjKey, Value)], desired: i64, max_surge: i64, max_unavailable: i64) {
+fn rolling(
+    sim: &mut Sim,
+    key: &ObjKey,
+    nk: &ObjKey,
+    new: &Value,
+    olds: &[(ObjKey, Value)],
+    desired: i64,
+    max_surge: i64,
+    max_unavailable: i64,
+) {
     // Scale the new ReplicaSet up within the surge.
     let all_spec: i64 = replicas(new) + olds.iter().filter_map(|(k, _)| sim.store.get(k)).map(replicas).sum::<i64>();
     let new_replicas = replicas(new);
@@ -177,7 +228,8 @@ fn rolling(sim: &mut Sim, key: &ObjKey, nk: &ObjKey, new: &Value, olds: &[(ObjKe
     }
     // Scale old ReplicaSets down while enough pods stay available.
     let new = sim.store.get(nk).cloned().unwrap_or(Value::Null);
-    let olds: Vec<(ObjKey, Value)> = olds.iter().filter_map(|(k, _)| sim.store.get(k).map(|v| (k.clone(), v.clone()))).collect();
+    let olds: Vec<(ObjKey, Value)> =
+        olds.iter().filter_map(|(k, _)| sim.store.get(k).map(|v| (k.clone(), v.clone()))).collect();
     let old_count: i64 = olds.iter().map(|(_, r)| replicas(r)).sum();
     if old_count == 0 {
         return;
@@ -190,7 +242,11 @@ fn rolling(sim: &mut Sim, key: &ObjKey, nk: &ObjKey, new: &Value, olds: &[(ObjKe
         return;
     }
     let mut olds_sorted = olds.clone();
-    crate::sort::sort_by(&mut olds_sorted, |a, b| obj::str_at(&a.1, "/metadata/creationTimestamp").cmp(&obj::str_at(&b.1, "/metadata/creationTimestamp")).then(a.0.name.cmp(&b.0.name)));
+    crate::sort::sort_by(&mut olds_sorted, |a, b| {
+        obj::str_at(&a.1, "/metadata/creationTimestamp")
+            .cmp(&obj::str_at(&b.1, "/metadata/creationTimestamp"))
+            .then(a.0.name.cmp(&b.0.name))
+    });
     // First the old replicas that are not available anyway.
     for (k, r) in &olds_sorted {
         if max_down <= 0 {
@@ -204,8 +260,10 @@ fn rolling(sim: &mut Sim, key: &ObjKey, nk: &ObjKey, new: &Value, olds: &[(ObjKe
         scale(sim, key, k, replicas(r) - down, desired, max_surge);
         max_down -= down;
     }
-    let olds: Vec<(ObjKey, Value)> = olds_sorted.iter().filter_map(|(k, _)| sim.store.get(k).map(|v| (k.clone(), v.clone()))).collect();
-    let available: i64 = obj::i64_at(&new, "/status/availableReplicas").unwrap_or(0) + olds.iter().map(|(_, r)| obj::i64_at(r, "/status/availableReplicas").unwrap_or(0)).sum::<i64>();
+    let olds: Vec<(ObjKey, Value)> =
+        olds_sorted.iter().filter_map(|(k, _)| sim.store.get(k).map(|v| (k.clone(), v.clone()))).collect();
+    let available: i64 = obj::i64_at(&new, "/status/availableReplicas").unwrap_or(0)
+        + olds.iter().map(|(_, r)| obj::i64_at(r, "/status/availableReplicas").unwrap_or(0)).sum::<i64>();
     let mut can_down = (available - min_available).min(max_down.max(0));
     for (k, r) in &olds {
         if can_down <= 0 {
@@ -228,7 +286,12 @@ fn cleanup(sim: &mut Sim, d: &Value, uid: &str, new_key: Option<&ObjKey>) {
         .store
         .dependents_of_kind(uid, Kind::ReplicaSet)
         .filter_map(|k| sim.store.get(k).map(|r| (k, r)))
-        .filter(|(k, r)| Some(*k) != new_key && obj::controller_uid(r) == Some(uid) && replicas(r) == 0 && obj::i64_at(r, "/status/replicas").unwrap_or(0) == 0)
+        .filter(|(k, r)| {
+            Some(*k) != new_key
+                && obj::controller_uid(r) == Some(uid)
+                && replicas(r) == 0
+                && obj::i64_at(r, "/status/replicas").unwrap_or(0) == 0
+        })
         .map(|(k, r)| (revision_of(r), k.clone()))
         .collect();
     crate::sort::sort(&mut old);
@@ -242,8 +305,18 @@ fn cleanup(sim: &mut Sim, d: &Value, uid: &str, new_key: Option<&ObjKey>) {
 /// The Deployment's annotations a ReplicaSet carries (`copyDeploymentAnnotationsToReplicaSet`):
 /// all but the last-applied configuration and the controller's own.
 fn copied_annotations(d: &Value) -> serde_json::Map<String, Value> {
-    const SKIP: &[&str] = &["kubectl.kubernetes.io/last-applied-configuration", REVISION, "deployment.kubernetes.io/revision-history", "deployment.kubernetes.io/desired-replicas", "deployment.kubernetes.io/max-replicas", "deprecated.deployment.rollback.to"];
-    d.ptr("/metadata/annotations").and_then(Value::as_object).map(|m| m.iter().filter(|(k, _)| !SKIP.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
+    const SKIP: &[&str] = &[
+        "kubectl.kubernetes.io/last-applied-configuration",
+        REVISION,
+        "deployment.kubernetes.io/revision-history",
+        "deployment.kubernetes.io/desired-replicas",
+        "deployment.kubernetes.io/max-replicas",
+        "deprecated.deployment.rollback.to",
+    ];
+    d.ptr("/metadata/annotations")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().filter(|(k, _)| !SKIP.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
 }
 
 /// The Progressing condition (`syncRolloutStatus`): complete, or progressing whenever the
@@ -251,23 +324,52 @@ fn copied_annotations(d: &Value) -> serde_json::Map<String, Value> {
 /// is then now), or, when it has not moved for `progressDeadlineSeconds`, False with
 /// `ProgressDeadlineExceeded`. The controller looks again when the deadline passes.
 #[allow(clippy::too_many_arguments)]
-fn progressing_condition(sim: &mut Sim, key: &ObjKey, d: &Value, prev: &Value, complete: bool, new_name: &str, (updated, total, ready, available): (i64, i64, i64, i64), ts: &str) -> Value {
+fn progressing_condition(
+    sim: &mut Sim,
+    key: &ObjKey,
+    d: &Value,
+    prev: &Value,
+    complete: bool,
+    new_name: &str,
+    (updated, total, ready, available): (i64, i64, i64, i64),
+    ts: &str,
+) -> Value {
     let old = obj::arr_at(prev, "/conditions").iter().find(|c| obj::str_at(c, "/type") == Some("Progressing")).cloned();
     let was_true = old.as_ref().is_some_and(|c| obj::str_at(c, "/status") == Some("True"));
-    let kept_transition = |c: &Option<Value>| if was_true { c.as_ref().and_then(|c| c.get("lastTransitionTime")).cloned().unwrap_or(jv!(ts)) } else { jv!(ts) };
+    let kept_transition = |c: &Option<Value>| {
+        if was_true {
+            c.as_ref().and_then(|c| c.get("lastTransitionTime")).cloned().unwrap_or(jv!(ts))
+        } else {
+            jv!(ts)
+        }
+    };
     let p = |f: &str| obj::i64_at(prev, f).unwrap_or(0);
     // A new rollout (the condition speaks of another ReplicaSet, or of a finished one) is progress.
-    let another = old.as_ref().is_some_and(|c| obj::str_at(c, "/reason") == Some("NewReplicaSetAvailable") || !obj::str_at(c, "/message").unwrap_or("").contains(&format!("\"{new_name}\"")));
-    let moved = another || updated > p("/updatedReplicas") || total - updated < p("/replicas") - p("/updatedReplicas") || ready > p("/readyReplicas") || available > p("/availableReplicas");
+    let another = old.as_ref().is_some_and(|c| {
+        obj::str_at(c, "/reason") == Some("NewReplicaSetAvailable")
+            || !obj::str_at(c, "/message").unwrap_or("").contains(&format!("\"{new_name}\""))
+    });
+    let moved = another
+        || updated > p("/updatedReplicas")
+        || total - updated < p("/replicas") - p("/updatedReplicas")
+        || ready > p("/readyReplicas")
+        || available > p("/availableReplicas");
     let deadline_s = obj::i64_at(d, "/spec/progressDeadlineSeconds").unwrap_or(600);
     if complete {
         // `SetDeploymentCondition` leaves a condition of the same status and reason alone.
-        if let Some(c) = old.as_ref().filter(|c| obj::str_at(c, "/reason") == Some("NewReplicaSetAvailable") && was_true) {
+        if let Some(c) =
+            old.as_ref().filter(|c| obj::str_at(c, "/reason") == Some("NewReplicaSetAvailable") && was_true)
+        {
             return c.clone();
         }
         return jv!({"type":"Progressing","status":"True","lastUpdateTime":ts,"lastTransitionTime":kept_transition(&old),"reason":"NewReplicaSetAvailable","message":format!("ReplicaSet \"{new_name}\" has successfully progressed.")});
     }
-    let timed_out = old.as_ref().filter(|c| obj::str_at(c, "/reason") != Some("ProgressDeadlineExceeded")).and_then(|c| obj::str_at(c, "/lastUpdateTime")).and_then(|t| sim.ms_since(t)).is_some_and(|ms| ms > deadline_s * 1000);
+    let timed_out = old
+        .as_ref()
+        .filter(|c| obj::str_at(c, "/reason") != Some("ProgressDeadlineExceeded"))
+        .and_then(|c| obj::str_at(c, "/lastUpdateTime"))
+        .and_then(|t| sim.ms_since(t))
+        .is_some_and(|ms| ms > deadline_s * 1000);
     // Look again once the deadline could have passed (one pending look per Deployment).
     let check_at = |sim: &mut Sim, from_ms: u64| {
         let due = from_ms + deadline_s.max(0) as u64 * 1000 + 1000;
@@ -287,7 +389,9 @@ fn progressing_condition(sim: &mut Sim, key: &ObjKey, d: &Value, prev: &Value, c
             }
             c.clone()
         }
-        (Some(_), false) => jv!({"type":"Progressing","status":"False","lastUpdateTime":ts,"lastTransitionTime":ts,"reason":"ProgressDeadlineExceeded","message":format!("ReplicaSet \"{new_name}\" has timed out progressing.")}),
+        (Some(_), false) => {
+            jv!({"type":"Progressing","status":"False","lastUpdateTime":ts,"lastTransitionTime":ts,"reason":"ProgressDeadlineExceeded","message":format!("ReplicaSet \"{new_name}\" has timed out progressing.")})
+        }
         _ => {
             let now = sim.now().ms();
             check_at(sim, now);
@@ -297,36 +401,49 @@ fn progressing_condition(sim: &mut Sim, key: &ObjKey, d: &Value, prev: &Value, c
 }
 
 fn status(sim: &mut Sim, key: &ObjKey, uid: &str, new_key: Option<&ObjKey>, desired: i64) {
-    let rss: Vec<&Value> = sim.store.dependents_of_kind(uid, Kind::ReplicaSet).filter_map(|k| sim.store.get(k)).filter(|r| obj::controller_uid(r) == Some(uid)).collect();
+    let rss: Vec<&Value> = sim
+        .store
+        .dependents_of_kind(uid, Kind::ReplicaSet)
+        .filter_map(|k| sim.store.get(k))
+        .filter(|r| obj::controller_uid(r) == Some(uid))
+        .collect();
     let sum = |f: &str| rss.iter().map(|r| obj::i64_at(r, f).unwrap_or(0)).sum::<i64>();
     let total = sum("/status/replicas");
     let ready = sum("/status/readyReplicas");
     let available = sum("/status/availableReplicas");
     let max_rev = rss.iter().map(|r| revision_of(r)).max().unwrap_or(0);
-    let updated = new_key.and_then(|k| sim.store.get(k)).map(|r| obj::i64_at(r, "/status/replicas").unwrap_or(0)).unwrap_or(0);
+    let updated =
+        new_key.and_then(|k| sim.store.get(k)).map(|r| obj::i64_at(r, "/status/replicas").unwrap_or(0)).unwrap_or(0);
     let Some(d) = sim.store.get(key).cloned() else { return };
     let max_unavailable = int_or_percent(d.ptr("/spec/strategy/rollingUpdate/maxUnavailable"), desired, false);
     let ts = sim.timestamp();
     let is_available = available >= desired - max_unavailable;
     let prev = d.get("status").cloned().unwrap_or(jv!({}));
     let cond_time = |ty: &str, st: &str| -> (Value, Value) {
-        let old = obj::arr_at(&prev, "/conditions").iter().find(|c| c.get("type").and_then(Value::as_str) == Some(ty)).cloned();
+        let old = obj::arr_at(&prev, "/conditions")
+            .iter()
+            .find(|c| c.get("type").and_then(Value::as_str) == Some(ty))
+            .cloned();
         match old {
-            Some(c) if c.get("status").and_then(Value::as_str) == Some(st) => (c.get("lastTransitionTime").cloned().unwrap_or(jv!(ts)), c.get("lastUpdateTime").cloned().unwrap_or(jv!(ts))),
+            Some(c) if c.get("status").and_then(Value::as_str) == Some(st) => (
+                c.get("lastTransitionTime").cloned().unwrap_or(jv!(ts)),
+                c.get("lastUpdateTime").cloned().unwrap_or(jv!(ts)),
+            ),
             _ => (jv!(ts), jv!(ts)),
         }
     };
     let (at, au) = cond_time("Available", if is_available { "True" } else { "False" });
     let complete = updated == desired && total == desired && available == desired;
     let new_name = new_key.map(|k| k.name.clone()).unwrap_or_default();
-    let progressing = progressing_condition(sim, key, &d, &prev, complete, &new_name, (updated, total, ready, available), &ts);
+    let progressing =
+        progressing_condition(sim, key, &d, &prev, complete, &new_name, (updated, total, ready, available), &ts);
     let mut st = jv!({"observedGeneration": obj::i64_at(&d, "/metadata/generation").unwrap_or(1), "replicas": total, "updatedReplicas": updated,
-        "conditions": [
-            {"type":"Available","status": if is_available {"True"} else {"False"},"lastUpdateTime":au,"lastTransitionTime":at,
-             "reason": if is_available {"MinimumReplicasAvailable"} else {"MinimumReplicasUnavailable"},
-             "message": if is_available {"Deployment has minimum availability."} else {"Deployment does not have minimum availability."}},
-            progressing
-        ]});
+    "conditions": [
+        {"type":"Available","status": if is_available {"True"} else {"False"},"lastUpdateTime":au,"lastTransitionTime":at,
+         "reason": if is_available {"MinimumReplicasAvailable"} else {"MinimumReplicasUnavailable"},
+         "message": if is_available {"Deployment has minimum availability."} else {"Deployment does not have minimum availability."}},
+        progressing
+    ]});
     if ready > 0 {
         st["readyReplicas"] = jv!(ready);
     }

@@ -2,12 +2,12 @@
 //! as addresses (or all with `publishNotReadyAddresses`), hostnames for a matching subdomain.
 
 use crate::jv;
-use crate::sim::obj::Ptr;
 use crate::sim::obj;
+use crate::sim::obj::Ptr;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::Sim;
-use serde_json::{Value};
+use serde_json::Value;
 
 fn ip_key(ip: &str) -> Vec<u32> {
     ip.split('.').map(|p| p.parse().unwrap_or(0)).collect()
@@ -32,7 +32,9 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         }
         return;
     };
-    let Some(selector) = svc.ptr("/spec/selector").and_then(Value::as_object).filter(|s| !s.is_empty()).cloned() else { return };
+    let Some(selector) = svc.ptr("/spec/selector").and_then(Value::as_object).filter(|s| !s.is_empty()).cloned() else {
+        return;
+    };
     let publish = obj::bool_at(&svc, "/spec/publishNotReadyAddresses").unwrap_or(false);
     let mut eps: Vec<Ep> = sim
         .store
@@ -48,7 +50,15 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
                 (Some(h), Some(s)) if s == key.name => Some(h.to_string()),
                 _ => None,
             };
-            Some(Ep { ip, hostname, node: obj::str_at(p, "/spec/nodeName").unwrap_or_default().to_string(), pod: p.clone(), ready: publish || (pod_ready && !terminating), serving: pod_ready, terminating })
+            Some(Ep {
+                ip,
+                hostname,
+                node: obj::str_at(p, "/spec/nodeName").unwrap_or_default().to_string(),
+                pod: p.clone(),
+                ready: publish || (pod_ready && !terminating),
+                serving: pod_ready,
+                terminating,
+            })
         })
         .collect();
     crate::sort::sort_by(&mut eps, |a, b| ip_key(&a.ip).cmp(&ip_key(&b.ip)));
@@ -61,7 +71,11 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
                 Value::String(name) => eps
                     .iter()
                     .find_map(|e| {
-                        obj::arr_at(&e.pod, "/spec/containers").iter().flat_map(|c| obj::arr_at(c, "/ports")).find(|cp| cp.get("name").and_then(Value::as_str) == Some(name)).and_then(|cp| cp.get("containerPort").cloned())
+                        obj::arr_at(&e.pod, "/spec/containers")
+                            .iter()
+                            .flat_map(|c| obj::arr_at(c, "/ports"))
+                            .find(|cp| cp.get("name").and_then(Value::as_str) == Some(name))
+                            .and_then(|cp| cp.get("containerPort").cloned())
                     })
                     .unwrap_or(jv!(0)),
                 other => other.clone(),

@@ -6,7 +6,7 @@ use crate::sim::obj;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::{remove_finalizer, DeleteOptions, Sim};
-use serde_json::{Value};
+use serde_json::Value;
 
 /// An object with deletionTimestamp and GC finalizers.
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
@@ -31,14 +31,21 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         }
         for d in deps {
             if sim.store.get(&d).is_some_and(|x| !obj::is_deleting(x)) {
-                let _ = sim.delete(&d, DeleteOptions { grace_seconds: None, propagation: crate::sim::Propagation::Foreground });
+                let _ = sim.delete(
+                    &d,
+                    DeleteOptions { grace_seconds: None, propagation: crate::sim::Propagation::Foreground },
+                );
             }
         }
     }
 }
 
 fn strip_owner(x: &mut Value, uid: &str) {
-    let refs: Vec<Value> = obj::arr_at(x, "/metadata/ownerReferences").iter().filter(|r| r.get("uid").and_then(Value::as_str) != Some(uid)).cloned().collect();
+    let refs: Vec<Value> = obj::arr_at(x, "/metadata/ownerReferences")
+        .iter()
+        .filter(|r| r.get("uid").and_then(Value::as_str) != Some(uid))
+        .cloned()
+        .collect();
     if refs.is_empty() {
         obj::meta_mut(x).remove("ownerReferences");
     } else {
@@ -61,7 +68,10 @@ pub fn collect(sim: &mut Sim, uid: &str) {
     for d in sim.store.dependents(uid) {
         let Some(o) = sim.store.get(&d).cloned() else { continue };
         let refs = obj::arr_at(&o, "/metadata/ownerReferences");
-        let others_alive = refs.iter().filter(|r| r.get("uid").and_then(Value::as_str) != Some(uid)).any(|r| owner_alive(sim, &d.ns, r));
+        let others_alive = refs
+            .iter()
+            .filter(|r| r.get("uid").and_then(Value::as_str) != Some(uid))
+            .any(|r| owner_alive(sim, &d.ns, r));
         if others_alive {
             sim.modify(&d, |x| strip_owner(x, uid));
         } else if !obj::is_deleting(&o) {
@@ -87,7 +97,13 @@ pub fn sync_namespace(sim: &mut Sim, key: &ObjKey) {
             }
         }
     }
-    if remaining == 0 || sim.store.list(crate::sim::resources::Kind::Pod, Some(&key.name)).next().is_none() && crate::sim::resources::RESOURCES.iter().filter(|r| r.namespaced).all(|r| sim.store.list(r.kind, Some(&key.name)).next().is_none()) {
+    if remaining == 0
+        || sim.store.list(crate::sim::resources::Kind::Pod, Some(&key.name)).next().is_none()
+            && crate::sim::resources::RESOURCES
+                .iter()
+                .filter(|r| r.namespaced)
+                .all(|r| sim.store.list(r.kind, Some(&key.name)).next().is_none())
+    {
         sim.store.remove(key, sim.now());
     }
 }

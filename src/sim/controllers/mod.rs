@@ -6,15 +6,15 @@ pub mod gc;
 pub mod replicaset;
 pub mod statefulset;
 
-use crate::jv;
-use crate::sim::obj::Ptr;
 use super::labels::Selector;
 use super::obj;
 use super::resources::Kind;
 use super::store::{ObjKey, PodFacts};
-use std::rc::Rc;
 use super::Sim;
-use serde_json::{Value};
+use crate::jv;
+use crate::sim::obj::Ptr;
+use serde_json::Value;
+use std::rc::Rc;
 
 /// Objects of `kind` whose controller is the object with `uid` (clones: for small sets such
 /// as ReplicaSets and revisions; pods go through [`pod_summaries`]).
@@ -56,9 +56,18 @@ pub(crate) fn pod_summaries(sim: &Sim, uid: &str, min_ready: i64, selector: Opti
             } else {
                 let since = f.ready_since.as_deref().and_then(|t| sim.ms_since(t)).unwrap_or(0);
                 let need = min_ready * 1000;
-                if since >= need { (true, None) } else { (false, Some((need - since) as u64)) }
+                if since >= need {
+                    (true, None)
+                } else {
+                    (false, Some((need - since) as u64))
+                }
             };
-            PodSummary { facts: f.clone(), available, available_in_ms, matches: selector.is_none_or(|s| s.matches(&f.labels)) }
+            PodSummary {
+                facts: f.clone(),
+                available,
+                available_in_ms,
+                matches: selector.is_none_or(|s| s.matches(&f.labels)),
+            }
         })
         .collect()
 }
@@ -75,7 +84,9 @@ pub(crate) fn adopt(sim: &mut Sim, owner: &Value, kind: Kind, accept: impl Fn(&s
         .store
         .orphans(kind, &ns)
         .filter_map(|k| sim.store.get(k).map(|o| (k, o)))
-        .filter(|(_, o)| obj::controller_ref(o).is_none() && !obj::is_deleting(o) && accept(obj::name(o)) && sel.matches_obj(o))
+        .filter(|(_, o)| {
+            obj::controller_ref(o).is_none() && !obj::is_deleting(o) && accept(obj::name(o)) && sel.matches_obj(o)
+        })
         .map(|(k, _)| k.clone())
         .collect();
     let r = obj::owner_ref(owner, true);

@@ -1,14 +1,14 @@
 //! The ReplicaSet controller: keeps `spec.replicas` pods alive, named `<rs>-<5 random>`;
 //! a deleted pod is replaced under a new name; extra pods are deleted, least useful first.
 
-use crate::jv;
-use crate::sim::obj::Ptr;
 use super::{adopt, pod_from_template, pod_summaries, PodSummary};
+use crate::jv;
 use crate::sim::obj;
+use crate::sim::obj::Ptr;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::{DeleteOptions, Sim, Timer, Work};
-use serde_json::{Value};
+use serde_json::Value;
 
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(rs) = sim.store.get(key) else { return };
@@ -57,8 +57,20 @@ fn create_pods(sim: &mut Sim, key: &ObjKey, rs: &Value, n: usize) {
     for _ in 0..n {
         let pod = pod_from_template(rs, &template, None, &format!("{}-", key.name));
         match sim.create(pod) {
-            Ok(p) => sim.record_event(key, "Normal", "SuccessfulCreate", "replicaset-controller", format!("Created pod: {}", obj::name(&p))),
-            Err(e) => sim.record_event(key, "Warning", "FailedCreate", "replicaset-controller", format!("Error creating: {e}")),
+            Ok(p) => sim.record_event(
+                key,
+                "Normal",
+                "SuccessfulCreate",
+                "replicaset-controller",
+                format!("Created pod: {}", obj::name(&p)),
+            ),
+            Err(e) => sim.record_event(
+                key,
+                "Warning",
+                "FailedCreate",
+                "replicaset-controller",
+                format!("Error creating: {e}"),
+            ),
         }
     }
 }
@@ -69,7 +81,15 @@ fn scale_down(sim: &mut Sim, key: &ObjKey, pods: &[PodSummary], n: usize) {
         .iter()
         .filter(|p| !p.deleting && !p.terminal)
         .map(|p| {
-            let rank = if !p.scheduled { 0 } else if p.pending { 1 } else if !p.running_ready { 2 } else { 3 };
+            let rank = if !p.scheduled {
+                0
+            } else if p.pending {
+                1
+            } else if !p.running_ready {
+                2
+            } else {
+                3
+            };
             (rank, std::cmp::Reverse(p.created.as_str()), &p.key)
         })
         .collect();
@@ -77,7 +97,13 @@ fn scale_down(sim: &mut Sim, key: &ObjKey, pods: &[PodSummary], n: usize) {
     let doomed: Vec<ObjKey> = ranked.into_iter().take(n).map(|(_, _, k)| k.clone()).collect();
     for k in doomed {
         if sim.delete(&k, DeleteOptions::default()).is_ok() {
-            sim.record_event(key, "Normal", "SuccessfulDelete", "replicaset-controller", format!("Deleted pod: {}", k.name));
+            sim.record_event(
+                key,
+                "Normal",
+                "SuccessfulDelete",
+                "replicaset-controller",
+                format!("Deleted pod: {}", k.name),
+            );
         }
     }
 }

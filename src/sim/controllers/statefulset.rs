@@ -3,16 +3,16 @@
 //! pod, scale-down from the highest ordinal one at a time, ControllerRevisions and the
 //! RollingUpdate/OnDelete strategies, the PVC retention policy, and adoption of orphans.
 
-use crate::jv;
-use crate::sim::obj::Ptr;
 use super::{adopt, owned, pod_summaries, PodSummary};
+use crate::collections::VecMap;
+use crate::jv;
 use crate::sim::labels::Selector;
 use crate::sim::obj;
+use crate::sim::obj::Ptr;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::{names, DeleteOptions, Sim, Timer, Work};
-use serde_json::{Value};
-use crate::collections::VecMap;
+use serde_json::Value;
 
 /// `web-3` → ("web", 3), per the controller's `(.*)-([0-9]+)$`.
 pub fn parse_ordinal(name: &str) -> Option<(&str, i64)> {
@@ -22,7 +22,6 @@ pub fn parse_ordinal(name: &str) -> Option<(&str, i64)> {
     }
     Some((parent, ord.parse().ok()?))
 }
-
 
 /// The revision object's data: the template under a `$patch: replace` directive.
 fn revision_data(sts: &Value) -> Value {
@@ -41,7 +40,10 @@ fn revisions(sim: &mut Sim, key: &ObjKey, sts: &Value) -> (String, String) {
     if let Some((g, name)) = sim.revision_cache.get(&uid) {
         if *g == generation && sim.store.contains(&ObjKey::new(Kind::ControllerRevision, &key.ns, name)) {
             let update = name.clone();
-            let current = obj::str_at(sts, "/status/currentRevision").filter(|c| !c.is_empty()).map(String::from).unwrap_or_else(|| update.clone());
+            let current = obj::str_at(sts, "/status/currentRevision")
+                .filter(|c| !c.is_empty())
+                .map(String::from)
+                .unwrap_or_else(|| update.clone());
             return (current, update);
         }
     }
@@ -59,7 +61,10 @@ fn compute_revisions(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str) -> (St
     let mut revs = owned(sim, Kind::ControllerRevision, &uid);
     crate::sort::sort_by_key(&mut revs, |(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
     let max_rev = revs.last().map(|(_, r)| obj::i64_at(r, "/revision").unwrap_or(0)).unwrap_or(0);
-    let same = revs.iter().find(|(_, r)| r.get("data") == Some(&data)).map(|(k, r)| (k.clone(), obj::i64_at(r, "/revision").unwrap_or(0)));
+    let same = revs
+        .iter()
+        .find(|(_, r)| r.get("data") == Some(&data))
+        .map(|(k, r)| (k.clone(), obj::i64_at(r, "/revision").unwrap_or(0)));
     let update_name = match same {
         Some((k, rev)) => {
             if rev != max_rev {
@@ -84,7 +89,10 @@ fn compute_revisions(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str) -> (St
             name
         }
     };
-    let current = obj::str_at(sts, "/status/currentRevision").filter(|c| !c.is_empty()).map(String::from).unwrap_or_else(|| update_name.clone());
+    let current = obj::str_at(sts, "/status/currentRevision")
+        .filter(|c| !c.is_empty())
+        .map(String::from)
+        .unwrap_or_else(|| update_name.clone());
     (current, update_name)
 }
 
@@ -121,9 +129,15 @@ fn new_pod(sim: &Sim, sts: &Value, ord: i64, rev: &str) -> Value {
     }
     let vcts = obj::arr_at(sts, "/spec/volumeClaimTemplates").to_vec();
     if !vcts.is_empty() {
-        let mut vols: Vec<Value> = obj::arr_at(&pod, "/spec/volumes").iter().filter(|v| !vcts.iter().any(|t| obj::name(t) == v.get("name").and_then(Value::as_str).unwrap_or(""))).cloned().collect();
+        let mut vols: Vec<Value> = obj::arr_at(&pod, "/spec/volumes")
+            .iter()
+            .filter(|v| !vcts.iter().any(|t| obj::name(t) == v.get("name").and_then(Value::as_str).unwrap_or("")))
+            .cloned()
+            .collect();
         for t in &vcts {
-            vols.push(jv!({"name": obj::name(t), "persistentVolumeClaim": {"claimName": claim_name(t, obj::name(sts), ord)}}));
+            vols.push(
+                jv!({"name": obj::name(t), "persistentVolumeClaim": {"claimName": claim_name(t, obj::name(sts), ord)}}),
+            );
         }
         obj::set(&mut pod, "/spec/volumes", jv!(vols));
     }
@@ -133,13 +147,23 @@ fn new_pod(sim: &Sim, sts: &Value, ord: i64, rev: &str) -> Value {
 /// Creates the pod's missing claims. Returns false if a claim is being deleted.
 fn create_claims(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64) -> bool {
     let pod_name = format!("{}-{ord}", key.name);
-    let when_deleted = obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenDeleted").unwrap_or("Retain").to_string();
+    let when_deleted =
+        obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenDeleted").unwrap_or("Retain").to_string();
     for t in obj::arr_at(sts, "/spec/volumeClaimTemplates").to_vec() {
         let name = claim_name(&t, &key.name, ord);
         let ck = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, &name);
         if let Some(c) = sim.store.get(&ck) {
             if obj::is_deleting(c) {
-                sim.record_event(key, "Warning", "FailedCreate", "statefulset-controller", format!("create Pod {pod_name} in StatefulSet {} failed error: pvc {name} is being deleted", key.name));
+                sim.record_event(
+                    key,
+                    "Warning",
+                    "FailedCreate",
+                    "statefulset-controller",
+                    format!(
+                        "create Pod {pod_name} in StatefulSet {} failed error: pvc {name} is being deleted",
+                        key.name
+                    ),
+                );
                 return false;
             }
             continue;
@@ -163,9 +187,21 @@ fn create_claims(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64) -> bool {
         let spec = t.get("spec").cloned().unwrap_or(jv!({}));
         let pvc = jv!({"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":meta,"spec":spec});
         match sim.create(pvc) {
-            Ok(_) => sim.record_event(key, "Normal", "SuccessfulCreate", "statefulset-controller", format!("create Claim {name} Pod {pod_name} in StatefulSet {} success", key.name)),
+            Ok(_) => sim.record_event(
+                key,
+                "Normal",
+                "SuccessfulCreate",
+                "statefulset-controller",
+                format!("create Claim {name} Pod {pod_name} in StatefulSet {} success", key.name),
+            ),
             Err(e) => {
-                sim.record_event(key, "Warning", "FailedCreate", "statefulset-controller", format!("create Claim {name} for Pod {pod_name} in StatefulSet {} failed error: {e}", key.name));
+                sim.record_event(
+                    key,
+                    "Warning",
+                    "FailedCreate",
+                    "statefulset-controller",
+                    format!("create Claim {name} for Pod {pod_name} in StatefulSet {} failed error: {e}", key.name),
+                );
                 return false;
             }
         }
@@ -189,14 +225,32 @@ fn create_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, rev: &str) {
     let pod = new_pod(sim, sts, ord, rev);
     let name = obj::name(&pod).to_string();
     match sim.create(pod) {
-        Ok(_) => sim.record_event(key, "Normal", "SuccessfulCreate", "statefulset-controller", format!("create Pod {name} in StatefulSet {} successful", key.name)),
-        Err(e) => sim.record_event(key, "Warning", "FailedCreate", "statefulset-controller", format!("create Pod {name} in StatefulSet {} failed error: {e}", key.name)),
+        Ok(_) => sim.record_event(
+            key,
+            "Normal",
+            "SuccessfulCreate",
+            "statefulset-controller",
+            format!("create Pod {name} in StatefulSet {} successful", key.name),
+        ),
+        Err(e) => sim.record_event(
+            key,
+            "Warning",
+            "FailedCreate",
+            "statefulset-controller",
+            format!("create Pod {name} in StatefulSet {} failed error: {e}", key.name),
+        ),
     }
 }
 
 fn delete_pod(sim: &mut Sim, key: &ObjKey, pod: &ObjKey) {
     if sim.delete(pod, DeleteOptions::default()).is_ok() {
-        sim.record_event(key, "Normal", "SuccessfulDelete", "statefulset-controller", format!("delete Pod {} in StatefulSet {} successful", pod.name, key.name));
+        sim.record_event(
+            key,
+            "Normal",
+            "SuccessfulDelete",
+            "statefulset-controller",
+            format!("delete Pod {} in StatefulSet {} successful", pod.name, key.name),
+        );
     }
 }
 
@@ -208,7 +262,8 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     if !obj::is_deleting(&sts) {
         adopt(sim, &sts, Kind::Pod, |n| parse_ordinal(n).is_some_and(|(p, _)| p == set_name));
     }
-    let (current_rev, update_rev) = if obj::is_deleting(&sts) { (String::new(), String::new()) } else { revisions(sim, key, &sts) };
+    let (current_rev, update_rev) =
+        if obj::is_deleting(&sts) { (String::new(), String::new()) } else { revisions(sim, key, &sts) };
     let sts = sim.store.get(key).cloned().unwrap_or(sts);
     let replicas = obj::i64_at(&sts, "/spec/replicas").unwrap_or(1).max(0);
     let start = obj::i64_at(&sts, "/spec/ordinals/start").unwrap_or(0).max(0);
@@ -222,7 +277,19 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         // k8s-diff: a pod relabelled out of the selector stays counted until it is deleted;
         // the real controller releases it (drops its ownerReference).
         if !obj::is_deleting(&sts) {
-            let stopped = process_indexed(sim, key, &sts, &uid, start, end, monotonic, &strategy, partition, &current_rev, &update_rev);
+            let stopped = process_indexed(
+                sim,
+                key,
+                &sts,
+                &uid,
+                start,
+                end,
+                monotonic,
+                &strategy,
+                partition,
+                &current_rev,
+                &update_rev,
+            );
             if !stopped && strategy == "RollingUpdate" {
                 rolling_update_indexed(sim, key, &sts, &uid, start, end, partition, &update_rev);
             }
@@ -241,7 +308,8 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         }
     };
     if !obj::is_deleting(&sts) {
-        let stopped = process(sim, key, &sts, &pods, start, end, monotonic, &strategy, partition, &current_rev, &update_rev);
+        let stopped =
+            process(sim, key, &sts, &pods, start, end, monotonic, &strategy, partition, &current_rev, &update_rev);
         if !stopped && strategy == "RollingUpdate" {
             refresh(sim, &mut pods);
             rolling_update(sim, key, &sts, &pods, start, end, partition, &update_rev);
@@ -265,14 +333,38 @@ fn slot(sim: &Sim, uid: &str, ord: i64) -> Option<Slot> {
     let op = sim.store.owner_pods(uid)?;
     let key = op.ordinals.get(&ord)?;
     let f = op.pods.get(key)?;
-    Some(Slot { key: key.clone(), deleting: f.deleting, terminal: f.terminal, pending: f.pending, healthy: f.running_ready && !f.deleting && !f.terminal })
+    Some(Slot {
+        key: key.clone(),
+        deleting: f.deleting,
+        terminal: f.terminal,
+        pending: f.pending,
+        healthy: f.running_ready && !f.deleting && !f.terminal,
+    })
 }
 
 /// §2.3 steps 7–9 over the store's index (minReadySeconds = 0): the same decisions as
 /// [`process`], found without walking every pod.
 #[allow(clippy::too_many_arguments)]
-fn process_indexed(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str, start: i64, end: i64, monotonic: bool, strategy: &str, partition: i64, current_rev: &str, update_rev: &str) -> bool {
-    let rev_for = |ord: i64| if strategy == "RollingUpdate" && ord < start + partition { current_rev.to_string() } else { update_rev.to_string() };
+fn process_indexed(
+    sim: &mut Sim,
+    key: &ObjKey,
+    sts: &Value,
+    uid: &str,
+    start: i64,
+    end: i64,
+    monotonic: bool,
+    strategy: &str,
+    partition: i64,
+    current_rev: &str,
+    update_rev: &str,
+) -> bool {
+    let rev_for = |ord: i64| {
+        if strategy == "RollingUpdate" && ord < start + partition {
+            current_rev.to_string()
+        } else {
+            update_rev.to_string()
+        }
+    };
     let has_claims = !obj::arr_at(sts, "/spec/volumeClaimTemplates").is_empty();
     if monotonic {
         let (missing, bad) = match sim.store.owner_pods(uid) {
@@ -310,7 +402,10 @@ fn process_indexed(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str, start: i
             cursor = m + 1;
         }
         let (terminal, pending): (Vec<i64>, Vec<i64>) = match sim.store.owner_pods(uid) {
-            Some(op) => (op.terminal.range(start..end).copied().collect(), if has_claims { op.pending.range(start..end).copied().collect() } else { Vec::new() }),
+            Some(op) => (
+                op.terminal.range(start..end).copied().collect(),
+                if has_claims { op.pending.range(start..end).copied().collect() } else { Vec::new() },
+            ),
             None => (Vec::new(), Vec::new()),
         };
         let mut stop = false;
@@ -337,7 +432,8 @@ fn process_indexed(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str, start: i
     if condemned.is_empty() {
         return false;
     }
-    let when_scaled = obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled").unwrap_or("Retain").to_string();
+    let when_scaled =
+        obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled").unwrap_or("Retain").to_string();
     let first_unhealthy = condemned.iter().rev().find(|o| slot(sim, uid, **o).is_some_and(|p| !p.healthy)).copied();
     for ord in condemned {
         let Some(p) = slot(sim, uid, ord) else { continue };
@@ -374,11 +470,22 @@ fn claims_follow_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, pod_key
 }
 
 #[allow(clippy::too_many_arguments)]
-fn rolling_update_indexed(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str, start: i64, end: i64, partition: i64, update_rev: &str) {
+fn rolling_update_indexed(
+    sim: &mut Sim,
+    key: &ObjKey,
+    sts: &Value,
+    uid: &str,
+    start: i64,
+    end: i64,
+    partition: i64,
+    update_rev: &str,
+) {
     let replicas = end - start;
     let max_unavailable = match sts.ptr("/spec/updateStrategy/rollingUpdate/maxUnavailable") {
         Some(Value::Number(n)) => n.as_i64().unwrap_or(1).max(1),
-        Some(Value::String(s)) if s.ends_with('%') => (s.trim_end_matches('%').parse::<i64>().unwrap_or(0) * replicas / 100).max(1),
+        Some(Value::String(s)) if s.ends_with('%') => {
+            (s.trim_end_matches('%').parse::<i64>().unwrap_or(0) * replicas / 100).max(1)
+        }
         _ => 1,
     };
     let Some(op) = sim.store.owner_pods(uid) else { return };
@@ -411,12 +518,41 @@ fn rolling_update_indexed(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str, s
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_status_indexed(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str, current_rev: &str, update_rev: &str, start: i64, end: i64, strategy: &str) {
+fn write_status_indexed(
+    sim: &mut Sim,
+    key: &ObjKey,
+    sts: &Value,
+    uid: &str,
+    current_rev: &str,
+    update_rev: &str,
+    start: i64,
+    end: i64,
+    strategy: &str,
+) {
     let (count, ready, available, current, updated) = match sim.store.owner_pods(uid) {
-        Some(op) => (op.pods.len() as i64, op.ready as i64, op.live_ready as i64, op.rev_live.get(current_rev).copied().unwrap_or(0) as i64, op.rev_live.get(update_rev).copied().unwrap_or(0) as i64),
+        Some(op) => (
+            op.pods.len() as i64,
+            op.ready as i64,
+            op.live_ready as i64,
+            op.rev_live.get(current_rev).copied().unwrap_or(0) as i64,
+            op.rev_live.get(update_rev).copied().unwrap_or(0) as i64,
+        ),
         None => (0, 0, 0, 0, 0),
     };
-    status_from_counts(sim, key, sts, count, ready, available, current, updated, current_rev, update_rev, end - start, strategy);
+    status_from_counts(
+        sim,
+        key,
+        sts,
+        count,
+        ready,
+        available,
+        current,
+        updated,
+        current_rev,
+        update_rev,
+        end - start,
+        strategy,
+    );
     prune_revisions(sim, sts, uid, current_rev, update_rev);
 }
 
@@ -437,8 +573,21 @@ fn healthy(p: &PodSummary) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn process(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &VecMap<i64, PodSummary>, start: i64, end: i64, monotonic: bool, strategy: &str, partition: i64, current_rev: &str, update_rev: &str) -> bool {
-    let when_scaled = obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled").unwrap_or("Retain").to_string();
+fn process(
+    sim: &mut Sim,
+    key: &ObjKey,
+    sts: &Value,
+    pods: &VecMap<i64, PodSummary>,
+    start: i64,
+    end: i64,
+    monotonic: bool,
+    strategy: &str,
+    partition: i64,
+    current_rev: &str,
+    update_rev: &str,
+) -> bool {
+    let when_scaled =
+        obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled").unwrap_or("Retain").to_string();
     // Replicas, ascending.
     let mut first_unhealthy: Option<i64> = None;
     for ord in start..end {
@@ -478,8 +627,10 @@ fn process(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &VecMap<i64, PodSumma
         }
     }
     // Condemned, highest ordinal first.
-    let condemned: Vec<(i64, &PodSummary)> = pods.iter().rev().filter(|(o, _)| **o < start || **o >= end).map(|(o, p)| (*o, p)).collect();
-    let first_unhealthy = first_unhealthy.or_else(|| condemned.iter().rev().find(|(_, p)| !healthy(p)).map(|(o, _)| *o));
+    let condemned: Vec<(i64, &PodSummary)> =
+        pods.iter().rev().filter(|(o, _)| **o < start || **o >= end).map(|(o, p)| (*o, p)).collect();
+    let first_unhealthy =
+        first_unhealthy.or_else(|| condemned.iter().rev().find(|(_, p)| !healthy(p)).map(|(o, _)| *o));
     for (ord, p) in condemned {
         if p.deleting {
             if monotonic {
@@ -513,11 +664,22 @@ fn process(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &VecMap<i64, PodSumma
 /// RollingUpdate (§2.6): replace old-revision pods from the highest ordinal down, keeping at
 /// most maxUnavailable (default 1) replicas unavailable.
 #[allow(clippy::too_many_arguments)]
-fn rolling_update(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &VecMap<i64, PodSummary>, start: i64, end: i64, partition: i64, update_rev: &str) {
+fn rolling_update(
+    sim: &mut Sim,
+    key: &ObjKey,
+    sts: &Value,
+    pods: &VecMap<i64, PodSummary>,
+    start: i64,
+    end: i64,
+    partition: i64,
+    update_rev: &str,
+) {
     let replicas = end - start;
     let max_unavailable = match sts.ptr("/spec/updateStrategy/rollingUpdate/maxUnavailable") {
         Some(Value::Number(n)) => n.as_i64().unwrap_or(1).max(1),
-        Some(Value::String(s)) if s.ends_with('%') => (s.trim_end_matches('%').parse::<i64>().unwrap_or(0) * replicas / 100).max(1),
+        Some(Value::String(s)) if s.ends_with('%') => {
+            (s.trim_end_matches('%').parse::<i64>().unwrap_or(0) * replicas / 100).max(1)
+        }
         _ => 1,
     };
     let unavailable = (start..end).filter(|o| pods.get(o).is_none_or(|p| !healthy(p))).count() as i64;
@@ -538,20 +700,56 @@ fn rolling_update(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &VecMap<i64, P
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_status(sim: &mut Sim, key: &ObjKey, sts: &Value, pods: &VecMap<i64, PodSummary>, current_rev: &str, update_rev: &str, start: i64, end: i64, strategy: &str) {
+fn write_status(
+    sim: &mut Sim,
+    key: &ObjKey,
+    sts: &Value,
+    pods: &VecMap<i64, PodSummary>,
+    current_rev: &str,
+    update_rev: &str,
+    start: i64,
+    end: i64,
+    strategy: &str,
+) {
     let uid = obj::uid(sts).to_string();
     let count = pods.len() as i64;
     let ready = pods.values().filter(|p| p.running_ready).count() as i64;
     let available = pods.values().filter(|p| p.available).count() as i64;
     let current = pods.values().filter(|p| !p.deleting && p.revision.as_deref() == Some(current_rev)).count() as i64;
     let updated = pods.values().filter(|p| !p.deleting && p.revision.as_deref() == Some(update_rev)).count() as i64;
-    status_from_counts(sim, key, sts, count, ready, available, current, updated, current_rev, update_rev, end - start, strategy);
+    status_from_counts(
+        sim,
+        key,
+        sts,
+        count,
+        ready,
+        available,
+        current,
+        updated,
+        current_rev,
+        update_rev,
+        end - start,
+        strategy,
+    );
     prune_revisions(sim, sts, &uid, current_rev, update_rev);
 }
 
 /// §2.3 step 2 and `completeRollingUpdate`: the status block from the counts.
 #[allow(clippy::too_many_arguments)]
-fn status_from_counts(sim: &mut Sim, key: &ObjKey, sts: &Value, count: i64, ready: i64, available: i64, current: i64, updated: i64, current_rev: &str, update_rev: &str, replicas: i64, strategy: &str) {
+fn status_from_counts(
+    sim: &mut Sim,
+    key: &ObjKey,
+    sts: &Value,
+    count: i64,
+    ready: i64,
+    available: i64,
+    current: i64,
+    updated: i64,
+    current_rev: &str,
+    update_rev: &str,
+    replicas: i64,
+    strategy: &str,
+) {
     let mut st = jv!({"observedGeneration": obj::i64_at(sts, "/metadata/generation").unwrap_or(1), "replicas": count, "collisionCount": 0});
     if ready > 0 {
         st["readyReplicas"] = jv!(ready);
@@ -560,7 +758,8 @@ fn status_from_counts(sim: &mut Sim, key: &ObjKey, sts: &Value, count: i64, read
         st["availableReplicas"] = jv!(available);
     }
     let (mut cur_rev, mut cur) = (current_rev.to_string(), current);
-    if strategy == "RollingUpdate" && updated == count && ready == count && count == replicas && !update_rev.is_empty() {
+    if strategy == "RollingUpdate" && updated == count && ready == count && count == replicas && !update_rev.is_empty()
+    {
         cur_rev = update_rev.to_string();
         cur = updated;
     }
@@ -594,8 +793,15 @@ fn prune_revisions(sim: &mut Sim, sts: &Value, uid: &str, current_rev: &str, upd
     let cur_rev = obj::str_at(sts, "/status/currentRevision").unwrap_or(current_rev).to_string();
     let mut revs = owned(sim, Kind::ControllerRevision, uid);
     crate::sort::sort_by_key(&mut revs, |(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
-    let in_use: crate::collections::VecSet<String> = sim.store.controlled_pods(uid).filter_map(|p| p.revision.clone()).collect();
-    let removable: Vec<ObjKey> = revs.iter().filter(|(k, _)| k.name != cur_rev && k.name != current_rev && k.name != update_rev && !in_use.contains(&k.name)).map(|(k, _)| k.clone()).collect();
+    let in_use: crate::collections::VecSet<String> =
+        sim.store.controlled_pods(uid).filter_map(|p| p.revision.clone()).collect();
+    let removable: Vec<ObjKey> = revs
+        .iter()
+        .filter(|(k, _)| {
+            k.name != cur_rev && k.name != current_rev && k.name != update_rev && !in_use.contains(&k.name)
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
     if removable.len() > limit {
         for k in removable.iter().take(removable.len() - limit) {
             let _ = sim.delete(k, DeleteOptions::default());
