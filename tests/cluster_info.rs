@@ -5,7 +5,7 @@
 //! apiresources.go).
 
 mod common;
-use kubelab::session::Session;
+use kubelab::lab::session::Session;
 use kubelab::sim::SimConfig;
 
 fn session() -> Session {

@@ -3,7 +3,7 @@
 
 mod common;
 use common::replay;
-use kubelab::session::Session;
+use kubelab::lab::session::Session;
 use kubelab::sim::{obj, Kind, SimConfig, WatchType};
 use serde_json::Value;
 
@@ -427,7 +427,7 @@ fn newer_kubelets_report_completed_while_terminating() {
     cfg.profile.kubernetes_version = "1.31.0".into();
     let t = {
         let mut s = Session::new(cfg).with_loader(common::files_loader());
-        kubelab::replay::run_script(
+        kubelab::lab::replay::run_script(
             &mut s,
             "kubectl apply -f web.yaml\n@sleep 60s\nkubectl scale sts web --replicas=1 && kubectl get pods -w\n",
         )

@@ -4,7 +4,7 @@
 //! (`mysql_error`'s heredoc, postgres's `docker_verify_minimum_env`, mongo's credential check).
 
 mod common;
-use kubelab::session::Session;
+use kubelab::lab::session::Session;
 use kubelab::sim::SimConfig;
 
 fn session() -> Session {

@@ -3,7 +3,7 @@
 //! selectors), each reported for its document while the others still apply.
 
 mod common;
-use kubelab::session::Session;
+use kubelab::lab::session::Session;
 use kubelab::sim::SimConfig;
 
 fn session() -> Session {

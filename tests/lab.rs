@@ -113,7 +113,7 @@ proptest! {
     #[test]
     fn tab_completion_takes_any_text(line in "\\PC{0,40}") {
         let lab = Lab::seed_lab();
-        let (start, cands) = kubelab::complete::complete(&lab.session, 0, &line);
+        let (start, cands) = kubelab::lab::complete::complete(&lab.session, 0, &line);
         prop_assert!(line.is_char_boundary(start));
         for c in &cands {
             prop_assert!(c.starts_with(&line[start..]));

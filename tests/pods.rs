@@ -3,7 +3,7 @@
 //! kubectl exec's errors.
 
 mod common;
-use kubelab::session::Session;
+use kubelab::lab::session::Session;
 use kubelab::sim::SimConfig;
 
 fn lab() -> Session {

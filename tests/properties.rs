@@ -1,7 +1,7 @@
 //! Property tests: whatever a person types or pastes, nothing panics (a panic kills the page),
 //! every command answers, and the cluster still settles.
 
-use kubelab::session::Session;
+use kubelab::lab::session::Session;
 use kubelab::sim::SimConfig;
 use proptest::prelude::*;
 
@@ -315,7 +315,7 @@ proptest! {
     #[test]
     fn the_yaml_reader_never_panics_on_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         let text = String::from_utf8_lossy(&bytes);
-        let _ = kubelab::manifest::yaml::parse(&text);
+        let _ = kubelab::support::yaml::parse(&text);
         let _ = kubelab::manifest::parse_documents(&text, "x.yaml");
     }
 
@@ -325,7 +325,7 @@ proptest! {
         edits in proptest::collection::vec((0.0f64..1.0, any::<u8>(), prop::sample::select(YAML_PIECES.to_vec()).prop_map(String::from)), 1..8),
     ) {
         let text = mutate(file, &edits);
-        let _ = kubelab::manifest::yaml::parse(&text);
+        let _ = kubelab::support::yaml::parse(&text);
         for d in kubelab::manifest::parse_documents(&text, "m.yaml") {
             if let Err(diag) = d {
                 // A problem always says where it is.

@@ -100,19 +100,7 @@ fn text_layers_do_no_io_and_know_no_browser() {
         "println!",
         "eprintln!",
     ];
-    let dirs = [
-        "src/kubectl",
-        "src/shell",
-        "src/manifest",
-        "src/pod",
-        "src/session.rs",
-        "src/replay.rs",
-        "src/textutils.rs",
-        "src/lab.rs",
-        "src/view.rs",
-        "src/complete.rs",
-        "src/i18n.rs",
-    ];
+    let dirs = ["src/support", "src/manifest", "src/kubectl", "src/shell", "src/programs", "src/lab"];
     let bad = banned_uses(&dirs, &banned);
     assert!(bad.is_empty(), "text-in, text-out layers must stay pure: {bad:#?}");
 }
@@ -178,7 +166,7 @@ fn the_ui_uses_only_known_words() {
         let text = std::fs::read_to_string(&f).unwrap();
         for part in text.split("tr(\"").skip(1) {
             let key = &part[..part.find('"').unwrap()];
-            if !kubelab::i18n::has(key) {
+            if !kubelab::lab::i18n::has(key) {
                 bad.push(format!("{}: {key}", f.display()));
             }
         }
@@ -197,7 +185,7 @@ fn the_page_carries_one_copy_of_what_it_need_not_duplicate() {
     let mut bad = Vec::new();
     for f in rust_files(&root().join("src")) {
         let rel = f.strip_prefix(root()).unwrap().display().to_string();
-        if rel.ends_with("tests.rs") || rel == "src/collections.rs" {
+        if rel.ends_with("tests.rs") || rel == "src/support/collections.rs" {
             continue;
         }
         let text = code(&std::fs::read_to_string(&f).unwrap());
@@ -222,5 +210,58 @@ fn the_page_carries_one_copy_of_what_it_need_not_duplicate() {
             }
         }
     }
-    assert!(bad.is_empty(), "use crate::collections, the YAML reader, ASCII case folding and jv!: {bad:#?}");
+    assert!(bad.is_empty(), "use crate::support::collections, the YAML reader, ASCII case folding and jv!: {bad:#?}");
+}
+
+/// The floors of `src/`, bottom up (ARCHITECTURE.md, "Code map"). A floor may use the floors
+/// below it and never one above it or beside it.
+const FLOORS: &[&str] = &["support", "sim", "manifest", "kubectl", "shell", "programs", "lab", "ui"];
+
+/// The floors that the code of one file names (`crate::floor`, in code, not comments).
+fn floors_named(text: &str) -> Vec<&'static str> {
+    FLOORS
+        .iter()
+        .copied()
+        .filter(|f| text.contains(&format!("crate::{f}::")) || text.contains(&format!("crate::{f};")))
+        .collect()
+}
+
+#[test]
+fn every_file_of_src_sits_on_a_floor() {
+    let mut bad = Vec::new();
+    for e in std::fs::read_dir(root().join("src")).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !(name == "lib.rs" || name == "bin" || FLOORS.contains(&name.as_str())) {
+            bad.push(name);
+        }
+    }
+    assert!(bad.is_empty(), "src/ holds lib.rs, bin/ and the floors' folders only: {bad:?}");
+}
+
+#[test]
+fn floors_use_only_the_floors_below_them() {
+    let mut bad = Vec::new();
+    for (level, floor) in FLOORS.iter().enumerate() {
+        for f in rust_files(&root().join("src").join(floor)) {
+            let text = code(&std::fs::read_to_string(&f).unwrap());
+            // Unit tests may reach up (a test of the view builds a lab).
+            let text = text.split("#[cfg(test)]").next().unwrap_or("");
+            for used in floors_named(text) {
+                if FLOORS.iter().position(|x| *x == used).unwrap() > level {
+                    bad.push(format!("{} uses {used}", f.strip_prefix(root()).unwrap().display()));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "an import runs up or sideways: {bad:#?}");
+}
+
+#[test]
+fn the_store_knows_no_actor() {
+    // Inside the model: the store, its index and the object helpers hold state; the actors
+    // (controllers, scheduler, kubelet, volumes) act on it. Nothing below calls up.
+    let lower = ["src/sim/store.rs", "src/sim/podindex.rs", "src/sim/obj.rs", "src/sim/names.rs", "src/sim/time.rs"];
+    let actors = ["controllers::", "kubelet::", "scheduler::", "volumes::"];
+    let bad = banned_uses(&lower, &actors);
+    assert!(bad.is_empty(), "{bad:#?}");
 }

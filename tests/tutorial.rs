@@ -4,7 +4,7 @@
 
 mod common;
 use common::output_of;
-use kubelab::session::Session;
+use kubelab::lab::session::Session;
 use kubelab::sim::SimConfig;
 
 fn session(seed: u64) -> Session {
@@ -32,7 +32,10 @@ fn names(s: &mut Session) -> Vec<String> {
 fn a_creating_and_b_pods_in_a_statefulset() {
     let mut s = session(3);
     // 1-2, 5: the watch prints nothing until pods appear; web-1 only after web-0 is Running and Ready.
-    let t = kubelab::replay::run_script(&mut s, "kubectl apply -f web.yaml && kubectl get pods --watch -l app=nginx\n");
+    let t = kubelab::lab::replay::run_script(
+        &mut s,
+        "kubectl apply -f web.yaml && kubectl get pods --watch -l app=nginx\n",
+    );
     let out = output_of(&t, "kubectl apply -f web.yaml && kubectl get pods --watch -l app=nginx");
     assert!(out.starts_with("service/nginx created\nstatefulset.apps/web created\nNAME    READY   STATUS    RESTARTS   AGE\nweb-0   0/1     Pending   0          0s\n"), "{out}");
     let lines: Vec<&str> = out.lines().collect();
@@ -54,7 +57,7 @@ fn a_creating_and_b_pods_in_a_statefulset() {
     assert_eq!(run(&mut s, "exit"), "pod \"dns-test\" deleted\n");
     // 9-11: deleted together, back in order with the same names and new IPs.
     let ip0 = run(&mut s, "kubectl get pod web-0 -o jsonpath={.status.podIP}");
-    let t = kubelab::replay::run_script(&mut s, "kubectl delete pod -l app=nginx\n");
+    let t = kubelab::lab::replay::run_script(&mut s, "kubectl delete pod -l app=nginx\n");
     assert_eq!(output_of(&t, "kubectl delete pod -l app=nginx"), "pod \"web-0\" deleted\npod \"web-1\" deleted\n");
     s.sim.run_until_idle(600_000);
     assert_eq!(names(&mut s), ["web-0", "web-1"]);
@@ -83,8 +86,10 @@ fn c_stable_storage_and_d_scaling() {
         "web-0\nweb-1\n"
     );
     // 16: strictly sequential scale-up.
-    let t =
-        kubelab::replay::run_script(&mut s, "kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx\n");
+    let t = kubelab::lab::replay::run_script(
+        &mut s,
+        "kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx\n",
+    );
     let out = output_of(&t, "kubectl scale sts web --replicas=5 && kubectl get pods -w -l app=nginx");
     assert!(out.starts_with("statefulset.apps/web scaled\n"));
     for n in 3..5 {
@@ -94,7 +99,7 @@ fn c_stable_storage_and_d_scaling() {
         assert!(first > prev_running, "{out}");
     }
     // 17-18: web-4 then web-3, one at a time; five claims remain.
-    let t = kubelab::replay::run_script(
+    let t = kubelab::lab::replay::run_script(
         &mut s,
         "kubectl patch sts web -p '{\"spec\":{\"replicas\":3}}' && kubectl get pods -w -l app=nginx\n",
     );

@@ -1,6 +1,6 @@
 //! The native command line: `kubelab replay SCRIPT [--seed N] [--profile FILE]`.
 
-use kubelab::session::Session;
+use kubelab::lab::session::Session;
 use kubelab::sim::{Profile, SimConfig};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -86,6 +86,6 @@ fn replay(args: &[String]) -> ExitCode {
     let dir: PathBuf = Path::new(&script).parent().map(Path::to_path_buf).unwrap_or_default();
     let loader = std::rc::Rc::new(move |p: &str| std::fs::read_to_string(dir.join(p)).ok());
     let mut session = Session::new(SimConfig { seed, profile }).with_loader(loader);
-    print!("{}", kubelab::replay::run_script(&mut session, &text));
+    print!("{}", kubelab::lab::replay::run_script(&mut session, &text));
     ExitCode::SUCCESS
 }

@@ -40,7 +40,7 @@ pub enum Mode {
 fn last_applied_text(applied: &Value) -> String {
     // k8s-diff: U+0085 (NEL) is escaped too, which Go leaves as it is: the annotation is read
     // back with the YAML reader, which would fold a raw NEL into a space.
-    crate::textutils::go_json_escape(&applied.to_string()).replace('\u{85}', "\\u0085") + "\n"
+    crate::support::gofmt::go_json_escape(&applied.to_string()).replace('\u{85}', "\\u0085") + "\n"
 }
 
 /// Each document of the sources, with the source it came from (or why it could not be read).
@@ -359,7 +359,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
             continue;
         }
         let last: Option<Value> =
-            obj::annotation(&live, LAST_APPLIED).and_then(|t| crate::manifest::yaml::parse(t).ok());
+            obj::annotation(&live, LAST_APPLIED).and_then(|t| crate::support::yaml::parse(t).ok());
         let mut applied = doc.object.clone();
         if kind.namespaced() && obj::namespace(&applied).is_empty() {
             obj::meta_mut(&mut applied).insert("namespace".into(), jv!(key.ns));

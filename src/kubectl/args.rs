@@ -1,7 +1,7 @@
 //! Command-line flags the way cobra/pflag reads them: long `--flag=v` / `--flag v`, short
 //! `-f v` / `-fv` / `-abc` for booleans, flags anywhere among the arguments, `--` ending them.
 
-use crate::collections::VecMap;
+use crate::support::collections::VecMap;
 
 /// One flag a command accepts.
 #[derive(Clone, Copy, Debug)]

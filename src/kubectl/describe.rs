@@ -3,13 +3,14 @@
 //! with padding 2, whose column blocks are runs of consecutive lines.
 
 use super::args::{self, f, Flag};
-use super::duration::human_duration_ms;
 use super::errors::api_error;
 use super::get::resolve;
 use super::Ctx;
 use crate::sim::labels::Selector;
 use crate::sim::obj::Ptr;
-use crate::sim::{obj, time, ApiError, Kind, ObjKey, Sim};
+use crate::sim::{obj, ApiError, Kind, ObjKey, Sim};
+use crate::support::duration::human_duration_ms;
+use crate::support::gotime::rfc1123z;
 use serde_json::Value;
 
 const FLAGS: &[Flag] = &[
@@ -75,24 +76,6 @@ fn write_lines(lines: &[Vec<String>], widths: &[usize], from: usize, to: usize, 
     }
 }
 
-/// `Sat, 28 May 2022 09:00:09 +0000` (RFC 1123 with numeric zone).
-pub fn rfc1123z(stamp: &str) -> String {
-    let Some(secs) = time::parse_rfc3339(stamp) else { return stamp.to_string() };
-    let days = secs.div_euclid(86_400);
-    let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
-    let mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let m: usize = stamp[5..7].parse().unwrap_or(1);
-    format!("{wd}, {} {} {} {} +0000", &stamp[8..10], mon[m.clamp(1, 12) - 1], &stamp[0..4], &stamp[11..19])
-}
-
-/// Common Log Format time: `28/May/2022:09:00:09 +0000`.
-pub fn clf_time(unix: i64) -> String {
-    let stamp = time::rfc3339(unix);
-    let mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let m: usize = stamp[5..7].parse().unwrap_or(1);
-    format!("{}/{}/{}:{} +0000", &stamp[8..10], mon[m.clamp(1, 12) - 1], &stamp[0..4], &stamp[11..19])
-}
-
 fn map_lines(d: &mut Doc, level: usize, title: &str, m: Option<&Value>, skip: &[&str]) {
     let entries: Vec<(String, String)> = m
         .and_then(Value::as_object)
@@ -129,7 +112,7 @@ fn events(sim: &Sim, d: &mut Doc, o: &Value) {
         .map(|(_, e)| e)
         .filter(|e| obj::str_at(e, "/involvedObject/uid") == Some(uid))
         .collect();
-    crate::sort::sort_by_key(&mut evs, |e| obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string());
+    crate::support::sort::sort_by_key(&mut evs, |e| obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string());
     if evs.is_empty() {
         d.w(0, "Events:\t<none>");
         return;
@@ -1123,7 +1106,7 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
                 d.w(0, "Data");
                 d.w(0, "====");
                 for (k, v) in &data {
-                    let bytes = crate::base64::decode(v).map_or(0, |b| b.len());
+                    let bytes = crate::support::base64::decode(v).map_or(0, |b| b.len());
                     d.w(0, &format!("{k}:\t{bytes} bytes"));
                 }
                 return d.render();
@@ -1142,7 +1125,7 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
             d.w(0, "BinaryData");
             d.w(0, "====");
             for (k, v) in o.get("binaryData").and_then(Value::as_object).into_iter().flatten() {
-                let bytes = crate::base64::decode(v.as_str().unwrap_or("")).map_or(0, |b| b.len());
+                let bytes = crate::support::base64::decode(v.as_str().unwrap_or("")).map_or(0, |b| b.len());
                 d.w(0, &format!("{k}: {bytes} bytes"));
             }
             d.w(0, "");

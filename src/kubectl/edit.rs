@@ -137,7 +137,7 @@ const PATCH_FLAGS: &[Flag] = &[
 
 /// Reads a patch given as JSON or YAML text, as kubectl does (`yaml.ToJSON`: JSON is YAML).
 fn parse_patch(text: &str) -> Result<Value, String> {
-    manifest::yaml::parse(text).map_err(|e| format!("error: unable to parse \"{text}\": {e}"))
+    crate::support::yaml::parse(text).map_err(|e| format!("error: unable to parse \"{text}\": {e}"))
 }
 
 /// Removes the value at a dotted field path like `spec.template.spec.containers[0].foo`.

@@ -3,10 +3,10 @@
 //! `51s (x25 over 2m48s)`.
 
 use super::args::{self, f, Flag};
-use super::duration::human_duration_ms;
-use super::tabwriter::TabWriter;
 use super::Ctx;
 use crate::sim::{obj, Kind};
+use crate::support::duration::human_duration_ms;
+use crate::support::tabwriter::TabWriter;
 use serde_json::Value;
 
 const FLAGS: &[Flag] = &[
@@ -83,7 +83,7 @@ pub fn events(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             .and_then(crate::sim::time::parse_rfc3339)
             .unwrap_or(0)
     };
-    crate::sort::sort_by_key(&mut list, |e| seen(e));
+    crate::support::sort::sort_by_key(&mut list, |e| seen(e));
     let since = |stamp: Option<&str>| {
         stamp.and_then(|t| ctx.sim.ms_since(t)).map(human_duration_ms).unwrap_or_else(|| "<unknown>".into())
     };

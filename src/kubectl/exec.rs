@@ -81,26 +81,16 @@ use crate::sim::obj::Ptr;
 
 /// Runs a command in the container and reports its exit as kubectl does.
 fn run_command(ctx: &mut Ctx<'_>, key: &ObjKey, container: &str, argv: &[String]) -> i32 {
-    let image = ctx
-        .sim
-        .store
-        .get(key)
-        .and_then(|p| {
-            obj::arr_at(p, "/spec/containers")
-                .iter()
-                .find(|c| obj::str_at(c, "/name") == Some(container))
-                .and_then(|c| obj::str_at(c, "/image"))
-                .map(String::from)
-        })
-        .unwrap_or_default();
-    let known = crate::pod::has_program(&crate::pod::traits(&image), &argv[0]);
+    let programs = ctx.sim.programs.clone();
+    let known = programs.as_ref().is_some_and(|p| p.has_program(ctx.sim, key, container, &argv[0]));
     if !known {
         let id: String = (0..4).map(|_| format!("{:016x}", ctx.sim.rand_range(0, u64::MAX - 1))).collect();
         ctx.eprintln(&format!("error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{id}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown", argv[0]));
         return 1;
     }
     let stdin = ctx.stdin;
-    let code = crate::pod::exec(ctx.sim, key, container, argv, stdin, ctx.out);
+    let Some(programs) = programs else { return 1 };
+    let code = programs.exec(ctx.sim, key, container, argv, stdin, ctx.out);
     if code != 0 {
         ctx.eprintln(&format!("command terminated with exit code {code}"));
     }
@@ -225,7 +215,7 @@ pub fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<S
         let created = obj::str_at(p, "/metadata/creationTimestamp").unwrap_or("~").to_string();
         (obj::str_at(p, "/spec/nodeName").is_none(), phase, !ready, since, -restarts, created)
     };
-    crate::sort::sort_by_key(&mut pods, rank);
+    crate::support::sort::sort_by_key(&mut pods, rank);
     let first = obj::name(&pods[0]).to_string();
     if say && pods.len() > 1 {
         ctx.eprintln(&format!("Found {} pods, using pod/{first}", pods.len()));
@@ -275,8 +265,8 @@ pub fn cp(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     };
     let key = ObjKey::new(Kind::Pod, &n, &pod);
     let Some(container) = runnable(ctx, &key, a.get("container")) else { return 1 };
-    // Debian images (dash) carry GNU tar; busybox and Alpine images busybox's.
-    let gnu = crate::pod::dialect_in(ctx.sim, &key, &container, "sh") == crate::shell::Dialect::Dash;
+    // Debian images carry GNU tar; busybox and Alpine images busybox's.
+    let gnu = ctx.sim.programs.clone().is_some_and(|p| p.gnu_tools(ctx.sim, &key, &container));
     let Some(view) = ctx.sim.fs_view(&key, &container) else { return 1 };
     let abs = if path.starts_with('/') { path.clone() } else { format!("/{path}") };
     if upload {
@@ -397,7 +387,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             Err(_) => {
                 ctx.eprintln(&format!(
                     "error: strconv.Atoi: parsing {}: invalid syntax",
-                    crate::textutils::go_quote(p)
+                    crate::support::gofmt::go_quote(p)
                 ));
                 return 1;
             }

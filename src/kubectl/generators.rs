@@ -263,9 +263,7 @@ fn set_env(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
         |kind, name, containers| {
             let chosen: Vec<&mut Value> = containers
                 .iter_mut()
-                .filter(|c| {
-                    crate::shell::pattern::glob_match(&selector, c.get("name").and_then(Value::as_str).unwrap_or(""))
-                })
+                .filter(|c| select_string(c.get("name").and_then(Value::as_str).unwrap_or(""), &selector))
                 .collect();
             if chosen.is_empty() {
                 return Err(format!("warning: {kind}/{name} does not have any containers matching \"{selector}\""));
@@ -690,7 +688,7 @@ pub fn create_data(ctx: &mut Ctx<'_>, argv: &[String], kind: Kind) -> i32 {
     }
     let mut o = if kind == Kind::Secret {
         for v in data.values_mut() {
-            *v = jv!(crate::base64::encode(v.as_str().unwrap_or("").as_bytes()));
+            *v = jv!(crate::support::base64::encode(v.as_str().unwrap_or("").as_bytes()));
         }
         jv!({"apiVersion":"v1","kind":"Secret","metadata":{"creationTimestamp":null,"name":name}})
     } else {
@@ -704,6 +702,32 @@ pub fn create_data(ctx: &mut Ctx<'_>, argv: &[String], kind: Kind) -> i32 {
     }
     let ns = ctx.namespace(&a);
     create(ctx, dry, out.as_ref(), kind, o, &ns, "created")
+}
+
+/// kubectl's `selectString` (`pkg/cmd/set/helper.go`), which picks the containers of `set env`
+/// and `set image`: `spec` with a non-greedy `*` wildcard. Its quirk is kept: each part is found
+/// in what follows the previous one, but its index is compared as if counted from the start.
+fn select_string(s: &str, spec: &str) -> bool {
+    if spec == "*" {
+        return true;
+    }
+    if !spec.contains('*') {
+        return s == spec;
+    }
+    let parts: Vec<&str> = spec.split('*').collect();
+    let mut pos: i64 = 0;
+    for (i, part) in parts.iter().enumerate() {
+        if part.is_empty() {
+            continue;
+        }
+        let next = s.get(pos as usize..).and_then(|rest| rest.find(part)).map_or(-1, |n| n as i64);
+        let last = i == parts.len() - 1;
+        if next < pos || (i == 0 && pos != 0) || (last && s.len() as i64 != part.len() as i64 + next) {
+            return false;
+        }
+        pos = next;
+    }
+    true
 }
 
 #[cfg(test)]

@@ -4,11 +4,11 @@
 use super::args::{self, f, Args, Flag};
 use super::errors::api_error;
 use super::tables;
-use super::tabwriter::TabWriter;
 use super::Ctx;
 use crate::jv;
 use crate::sim::labels::{labels_of, map_text, Selector};
 use crate::sim::{obj, ApiError, Kind, ObjKey, WatchType};
+use crate::support::tabwriter::TabWriter;
 use serde_json::Value;
 
 pub const FLAGS: &[Flag] = &[
@@ -211,7 +211,7 @@ pub fn serialize(objs: &[Value], single: bool, fmt: &Format) -> String {
             let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
             let _ = serde::Serialize::serialize(&doc, &mut ser);
             // json.Marshal, then json.Indent: Go's HTML-safe escapes.
-            crate::textutils::go_json_escape(&String::from_utf8(buf).unwrap_or_default()) + "\n"
+            crate::support::gofmt::go_json_escape(&String::from_utf8(buf).unwrap_or_default()) + "\n"
         }
         Format::Yaml | Format::Table { .. } | Format::Name => super::yaml::to_yaml(&doc),
     }
@@ -224,7 +224,7 @@ fn custom_columns(cols: &[(String, String)], doc: &Value, headers: bool) -> Stri
         Some(items) if doc.get("kind").and_then(Value::as_str) == Some("List") => items.iter().collect(),
         _ => vec![doc],
     };
-    super::tabwriter::table(&custom_rows(cols, items.into_iter(), headers))
+    crate::support::tabwriter::table(&custom_rows(cols, items.into_iter(), headers))
 }
 
 fn custom_rows<'a>(
@@ -397,7 +397,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 for o in &objs {
                     rows.push(data_row(ctx.sim, *kind, o, &t));
                 }
-                tables_out.push(super::tabwriter::table(&rows));
+                tables_out.push(crate::support::tabwriter::table(&rows));
             }
             Format::Name => {
                 for o in &objs {
@@ -456,7 +456,6 @@ fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: TableOpts, fmt: Format, watc
         events_col,
         tw: TabWriter::new(),
         cursor: 0,
-        filters: Vec::new(),
     };
     if events_col {
         w.header.insert(0, "EVENT".into());
@@ -486,9 +485,8 @@ fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: TableOpts, fmt: Format, watc
     w.cursor = ctx.sim.store.cursor();
     if ctx.live && ctx.last_on_line {
         // The terminal keeps the watch open: the page's clock drives it (`Watch::poll`), and
-        // the `grep`s it is piped into filter what it prints next (they filter what it printed
-        // so far in the pipeline itself).
-        w.filters = ctx.filters.clone();
+        // the session passes what it prints next through the `grep`s it is piped into (they
+        // filter what it printed so far in the pipeline itself).
         ctx.job = Some(super::Job::Watch(w));
         return 0;
     }
@@ -524,25 +522,9 @@ pub struct Watch {
     header_done: bool,
     header: Vec<String>,
     cursor: usize,
-    /// The `grep`s the watch is piped into.
-    filters: Vec<Vec<String>>,
 }
 
 impl Watch {
-    /// `text` passed through the watch's `grep`s.
-    pub fn filtered(&self, text: &str) -> String {
-        let mut text = text.to_string();
-        for argv in &self.filters {
-            if text.is_empty() {
-                break;
-            }
-            let mut out = crate::shell::Output::default();
-            crate::textutils::run(argv, Some(&text), &|_| None, &mut out);
-            text = out.stdout();
-        }
-        text
-    }
-
     /// The store position this watch has read up to (the log must be kept from here on).
     pub fn cursor(&self) -> usize {
         self.cursor

@@ -2,9 +2,9 @@
 //! `config` (kubeadm's admin kubeconfig, read-only) and `api-resources`.
 
 use super::args::{self, f, Flag};
-use super::tabwriter::TabWriter;
 use super::Ctx;
 use crate::sim::{obj, Kind};
+use crate::support::tabwriter::TabWriter;
 
 /// Build facts of the releases whose `kubectl version` we have read from real clusters:
 /// release, GitCommit, kubectl's BuildDate, kube-apiserver's BuildDate ("" when unknown), Go.
@@ -455,8 +455,8 @@ pub fn api_resources(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         .filter(|r| group.is_none_or(|g| r.2.rsplit_once('/').map(|(grp, _)| grp).unwrap_or("") == g))
         .collect();
     match a.get("sort-by") {
-        Some("name") => crate::sort::sort_by_key(&mut rows, |r| r.0),
-        Some("kind") => crate::sort::sort_by_key(&mut rows, |r| r.4),
+        Some("name") => crate::support::sort::sort_by_key(&mut rows, |r| r.0),
+        Some("kind") => crate::support::sort::sort_by_key(&mut rows, |r| r.4),
         Some(other) => {
             ctx.eprintln(&format!("error: --sort-by accepts only name or kind, got {other}"));
             return 1;

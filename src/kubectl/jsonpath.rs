@@ -282,7 +282,7 @@ fn keeps(f: &Filter, item: &Value, root: &Value) -> bool {
 pub fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        other => crate::textutils::go_json_escape(&other.to_string()),
+        other => crate::support::gofmt::go_json_escape(&other.to_string()),
     }
 }
 

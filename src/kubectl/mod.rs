@@ -10,7 +10,6 @@ pub mod args;
 pub mod delete;
 pub mod describe;
 pub mod dryrun;
-pub mod duration;
 pub mod edit;
 pub mod errors;
 pub mod events;
@@ -22,13 +21,12 @@ pub mod jsonpath;
 pub mod rollout;
 pub mod selectfields;
 pub mod tables;
-pub mod tabwriter;
 pub mod template;
 pub mod wait;
 pub mod yaml;
 
-use crate::shell::Output;
 use crate::sim::Sim;
+use crate::support::output::Output;
 
 /// Where `-f FILE` reads from.
 pub trait Files {
@@ -66,9 +64,6 @@ pub struct Ctx<'a> {
     /// Whether nothing follows this command on its line (so a live wait can hold the terminal
     /// without holding back the rest of the line).
     pub last_on_line: bool,
-    /// The `grep`s this command is piped into, when it is the first of the line's last
-    /// pipeline (a held watch passes each change through them).
-    pub filters: Vec<Vec<String>>,
     /// What holds a live terminal after the command returns: a watch, or a wait.
     pub job: Option<Job>,
     /// Files the command writes on the lab machine (`kubectl cp POD:PATH FILE`).
@@ -110,7 +105,7 @@ impl Job {
         match self {
             Job::Watch(w) => {
                 let text = w.poll(sim);
-                out.out(&w.filtered(&text));
+                out.out(&text);
                 false
             }
             Job::Gone(g) => g.done(sim),

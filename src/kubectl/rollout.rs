@@ -195,7 +195,7 @@ fn revisions(ctx: &Ctx<'_>, key: &ObjKey) -> Vec<(i64, Value, String)> {
             })
             .collect()
     };
-    crate::sort::sort_by_key(&mut out, |(r, _, _)| *r);
+    crate::support::sort::sort_by_key(&mut out, |(r, _, _)| *r);
     out
 }
 
@@ -235,7 +235,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                     ctx.eprintln(&format!(
                         "error: invalid argument \"{}\" for \"--timeout\" flag: time: invalid duration {}",
                         a.get("timeout").unwrap_or(""),
-                        crate::textutils::go_quote(a.get("timeout").unwrap_or(""))
+                        crate::support::gofmt::go_quote(a.get("timeout").unwrap_or(""))
                     ));
                     return 1;
                 }

@@ -116,7 +116,7 @@ pub fn sort(objs: &mut [Value], expr: &str) -> Result<(), String> {
         ));
     }
     let mut order: Vec<usize> = (0..objs.len()).collect();
-    crate::sort::sort_by(&mut order, |&a, &b| less(&keys[a], &keys[b]));
+    crate::support::sort::sort_by(&mut order, |&a, &b| less(&keys[a], &keys[b]));
     let sorted: Vec<Value> = order.iter().map(|&i| objs[i].clone()).collect();
     for (slot, o) in objs.iter_mut().zip(sorted) {
         *slot = o;

@@ -1,11 +1,11 @@
 //! The columns and cells of `kubectl get`, as the API server's table printers compute them
 //! (`pkg/printers/internalversion/printers.go`, reference §5.2, §3.2, §6.1).
 
-use super::duration::human_duration_ms;
 use crate::sim::labels::{labels_of, map_text, Selector};
 use crate::sim::obj;
 use crate::sim::obj::Ptr;
 use crate::sim::{Kind, Sim};
+use crate::support::duration::human_duration_ms;
 use serde_json::Value;
 
 /// Column headers (upper-cased) for a kind; `wide` adds the priority-1 columns.

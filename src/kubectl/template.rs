@@ -23,7 +23,7 @@ fn text(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
         // Maps and lists print as json.Marshal writes them.
-        other => crate::textutils::go_json_escape(&other.to_string()),
+        other => crate::support::gofmt::go_json_escape(&other.to_string()),
     }
 }
 

@@ -130,7 +130,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             None => {
                 ctx.eprintln(&format!(
                     "error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration {}",
-                    crate::textutils::go_quote(t)
+                    crate::support::gofmt::go_quote(t)
                 ));
                 return 1;
             }

@@ -7,7 +7,6 @@
 
 pub mod highlight;
 pub mod schema;
-pub mod yaml;
 
 use serde_json::Value;
 
@@ -56,7 +55,7 @@ pub fn parse_documents(text: &str, file: &str) -> Vec<Result<Document, Diagnosti
         if chunk.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
             continue;
         }
-        match yaml::parse(&chunk) {
+        match crate::support::yaml::parse(&chunk) {
             Ok(Value::Null) => continue,
             Ok(object @ Value::Object(_)) => out.push(Ok(Document { object, first_line, text: chunk })),
             Ok(other) => out.push(Err(Diagnostic {

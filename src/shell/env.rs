@@ -1,7 +1,7 @@
 //! Shell state that outlives one line: variables, `$?`, `exit` requests and the
 //! in-memory files written by redirections.
 
-use crate::collections::{VecMap, VecSet};
+use crate::support::collections::{VecMap, VecSet};
 
 /// Home directory used when `HOME` is unset.
 const DEFAULT_HOME: &str = "/root";

@@ -3,7 +3,7 @@
 //! [`Tree`]).
 
 use super::{Env, Output};
-use crate::collections::VecSet;
+use crate::support::collections::VecSet;
 
 /// Where the file tools find directories, and how they make and remove them.
 pub trait Tree {

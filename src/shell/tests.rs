@@ -1,6 +1,6 @@
 //! Tests of `run_line` as a whole, with a fake host that records its calls.
 
-use crate::collections::VecMap;
+use crate::support::collections::VecMap;
 
 use super::{run_line, Env, Host, Output, Stream};
 

@@ -18,7 +18,7 @@ pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
             if let Some(Value::Object(plain)) = o.as_object_mut().and_then(|m| m.remove("stringData")) {
                 for (k, v) in plain {
                     let text = v.as_str().unwrap_or("").to_string();
-                    obj::object_mut(o, "data").insert(k, jv!(crate::base64::encode(text.as_bytes())));
+                    obj::object_mut(o, "data").insert(k, jv!(crate::support::base64::encode(text.as_bytes())));
                 }
             }
             default(o, "/type", jv!("Opaque"));

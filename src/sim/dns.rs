@@ -172,7 +172,7 @@ fn srv(sim: &Sim, name: &str, ns: &str, svc_name: &str, port_proto: Option<(&str
         return if headless && endpoints(sim, ns, svc_name).is_empty() { Answer::NxDomain } else { Answer::NoData };
     }
     // In the seed, SRV answers come in target order (A answers in endpoint order).
-    crate::sort::sort_by(&mut targets, |a, b| a.1.cmp(&b.1));
+    crate::support::sort::sort_by(&mut targets, |a, b| a.1.cmp(&b.1));
     // CoreDNS: weight 0 counts as 100, then floor(100 / sum * 100) per record → floor(100/N).
     let weight = (100 / targets.len()).max(1) as u16;
     Answer::Records(

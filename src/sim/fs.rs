@@ -7,7 +7,7 @@ use super::obj;
 use super::resources::Kind;
 use super::store::ObjKey;
 use super::Sim;
-use crate::collections::{VecMap, VecSet};
+use crate::support::collections::{VecMap, VecSet};
 use serde_json::Value;
 
 /// A directory tree: relative path → contents (files) and a set of directories.
@@ -75,7 +75,7 @@ impl View {
             }
         }
         let mut mounts: Vec<&Mount> = self.mounts.iter().collect();
-        crate::sort::sort_by_key(&mut mounts, |m| m.path.len());
+        crate::support::sort::sort_by_key(&mut mounts, |m| m.path.len());
         for m in mounts {
             out.retain(|p, _| rel(p, &m.path).is_none());
             for (r, c) in &m.fixed {
@@ -193,7 +193,7 @@ pub fn data_text(kind: Kind, o: &Value) -> VecMap<String, String> {
     for (k, v) in o.get("data").and_then(Value::as_object).into_iter().flatten() {
         let text = v.as_str().unwrap_or("");
         let text = if kind == Kind::Secret {
-            crate::base64::decode(text).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+            crate::support::base64::decode(text).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
         } else {
             text.to_string()
         };

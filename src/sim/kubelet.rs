@@ -12,8 +12,8 @@ use super::obj::Ptr;
 use super::resources::Kind;
 use super::store::ObjKey;
 use super::{Sim, Timer};
-use crate::collections::{VecMap, VecSet};
 use crate::jv;
+use crate::support::collections::{VecMap, VecSet};
 use serde_json::Value;
 
 /// One node's pod address block. Addresses are handed out in increasing order and not reused
@@ -164,9 +164,9 @@ fn run_process(
     launch: crate::sim::Launch<'_>,
     resume: Step,
 ) -> Process {
-    let Some(runner) = sim.runner.clone() else { return Process::Unknown };
+    let Some(programs) = sim.programs.clone() else { return Process::Unknown };
     sim.process_sleep = Some(0);
-    let result = runner(sim, key, name, launch);
+    let result = programs.run(sim, key, name, launch);
     sim.process_sleep = None;
     match result {
         Some(crate::sim::Ran::Done { lines, code, slept }) => {
@@ -420,7 +420,9 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let waiting = if inits.is_empty() { "ContainerCreating" } else { "PodInitializing" };
             let mut statuses: Vec<Value> =
                 containers(pod).iter().map(|c| waiting_status(c, waiting, None, 0)).collect();
-            crate::sort::sort_by_key(&mut statuses, |s: &Value| obj::str_at(s, "/name").unwrap_or("").to_string());
+            crate::support::sort::sort_by_key(&mut statuses, |s: &Value| {
+                obj::str_at(s, "/name").unwrap_or("").to_string()
+            });
             let init_statuses: Vec<Value> =
                 inits.iter().map(|c| waiting_status(c, "PodInitializing", None, 0)).collect();
             let initialized = if inits.is_empty() {
@@ -727,7 +729,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             }
             // Main processes that end: run them (their output is the container's log), unless
             // the lab has no runner or cannot run them (then `behaviour` guesses).
-            if sim.runner.is_some() {
+            if sim.programs.is_some() {
                 let instance = sim.runtime.get(uid).map(|r| r.restarts).unwrap_or(0);
                 for (index, c) in containers(pod).into_iter().enumerate() {
                     let argv = argv_of(&c);
@@ -794,7 +796,9 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                     "ready":!probe,"started":true,"restartCount":restarts,"lastState":prev,"state":{"running":{"startedAt":ts}}}));
             }
             // The kubelet reports statuses sorted by container name (SortedContainerStatuses).
-            crate::sort::sort_by_key(&mut statuses, |s: &Value| obj::str_at(s, "/name").unwrap_or("").to_string());
+            crate::support::sort::sort_by_key(&mut statuses, |s: &Value| {
+                obj::str_at(s, "/name").unwrap_or("").to_string()
+            });
             if containers(pod).len() == 1 && exits.is_some_and(|(ms, _)| ms < PLEG_RELIST_MS) {
                 sim.runtime.entry(uid.to_string()).or_default().unreported = Some(jv!(statuses));
             } else {
@@ -866,7 +870,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 let ready = obj::arr_at(pod, "/status/containerStatuses")
                     .iter()
                     .any(|s| obj::str_at(s, "/name") == Some(&name) && obj::bool_at(s, "/ready") == Some(true));
-                let (Some(probe), Some(prober)) = (c.get("readinessProbe").cloned(), sim.prober.clone()) else {
+                let (Some(probe), Some(prober)) = (c.get("readinessProbe").cloned(), sim.programs.clone()) else {
                     if !ready {
                         set.push((name, true));
                     }
@@ -874,7 +878,7 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
                 };
                 probed = true;
                 let threshold = obj::i64_at(&probe, "/failureThreshold").unwrap_or(3).max(1) as u32;
-                match prober(sim, key, &name, &probe, "Readiness") {
+                match prober.probe(sim, key, &name, &probe, "Readiness") {
                     Ok(()) => {
                         sim.runtime.entry(uid.to_string()).or_default().probe_failures.remove(&name);
                         if !ready {
@@ -933,13 +937,13 @@ pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
             let running = obj::arr_at(pod, "/status/containerStatuses")
                 .iter()
                 .any(|s| obj::str_at(s, "/name") == Some(name.as_str()) && s.ptr("/state/running").is_some());
-            let (Some(probe), Some(prober)) = (c.get("livenessProbe").cloned(), sim.prober.clone()) else { return };
+            let (Some(probe), Some(prober)) = (c.get("livenessProbe").cloned(), sim.programs.clone()) else { return };
             if deleting || current != instance || !running {
                 return;
             }
             let period = obj::i64_at(&probe, "/periodSeconds").unwrap_or(10).max(1) as u64 * 1000;
             let threshold = obj::i64_at(&probe, "/failureThreshold").unwrap_or(3).max(1) as u32;
-            match prober(sim, key, &name, &probe, "Liveness") {
+            match prober.probe(sim, key, &name, &probe, "Liveness") {
                 Ok(()) => at(sim, key, uid, period, Step::Live { index, instance, failures: 0 }),
                 Err(why) => {
                     sim.record_event(key, "Warning", "Unhealthy", "kubelet", why.trim().to_string());

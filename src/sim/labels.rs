@@ -1,7 +1,7 @@
 //! Label selectors: the `-l` text form (equality and set-based) and the API's `LabelSelector`.
 
 use super::obj::Ptr;
-use crate::collections::VecMap;
+use crate::support::collections::VecMap;
 use serde_json::Value;
 
 /// One requirement of a selector.

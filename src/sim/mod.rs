@@ -22,6 +22,7 @@ pub mod obj;
 pub mod podindex;
 pub mod profile;
 pub mod resources;
+pub mod runtime;
 pub mod scheduler;
 pub mod store;
 pub mod system;
@@ -29,8 +30,8 @@ pub mod time;
 pub mod validation;
 pub mod volumes;
 
-use crate::collections::{VecMap, VecSet};
 use crate::jv;
+use crate::support::collections::{VecMap, VecSet};
 use obj::Ptr;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -40,6 +41,7 @@ use std::collections::BinaryHeap;
 
 pub use profile::Profile;
 pub use resources::Kind;
+pub use runtime::{Launch, Programs, Ran};
 pub use store::{ObjKey, Store, WatchEvent, WatchType};
 pub use time::SimTime;
 
@@ -53,7 +55,7 @@ pub enum ApiError {
     #[error("{resource} \"{name}\" already exists")]
     AlreadyExists { resource: String, name: String },
     /// A 422: `The StatefulSet "web" is invalid: ...` (kubectl formats the causes).
-    #[error("{kind} {} is invalid", crate::textutils::go_quote(name))]
+    #[error("{kind} {} is invalid", crate::support::gofmt::go_quote(name))]
     Invalid { kind: String, name: String, causes: Vec<String> },
     /// A 400 with its message.
     #[error("{0}")]
@@ -152,33 +154,6 @@ pub enum Timer {
     Requeue(Work),
 }
 
-/// Runs a container's main process when it starts: (pod, container, argv) → what it wrote (lines
-/// of stdout and stderr), its exit status and how long it ran (the `sleep`s it did). `None` when
-/// the process is not one the lab can run. The session provides it (the containers' tools live
-/// outside the model); without one, the kubelet reads `exit N` and `sleep N` from the command.
-pub type Runner = std::rc::Rc<dyn Fn(&mut Sim, &ObjKey, &str, Launch<'_>) -> Option<Ran>>;
-
-/// What a [`Runner`] is asked to do: start a process with these words, or go on with one
-/// that paused.
-pub enum Launch<'a> {
-    Start(&'a [String]),
-    Resume(std::rc::Rc<dyn std::any::Any>),
-}
-
-/// How a step of a container's main process went.
-pub enum Ran {
-    /// It ended with `code` after printing `lines` (and sleeping `slept` ms on its way).
-    Done { lines: Vec<String>, code: i32, slept: u64 },
-    /// It printed `lines` and sleeps: run it on after `after_ms` with `state`.
-    Waiting { lines: Vec<String>, after_ms: u64, state: std::rc::Rc<dyn std::any::Any> },
-}
-
-/// Runs one probe of a pod's container (`Readiness` or `Liveness`, the last argument): `Ok`,
-/// or the failure as the kubelet words it in its Unhealthy event (`Readiness probe failed:
-/// ...`). The session provides it (what listens where, and the containers' tools, live outside
-/// the model); without one, probes pass.
-pub type Prober = std::rc::Rc<dyn Fn(&mut Sim, &ObjKey, &str, &Value, &str) -> Result<(), String>>;
-
 /// The cluster. Cloning it is cheap (objects are shared `Rc`s): the page keeps clones as
 /// snapshots to scrub back to.
 #[derive(Clone)]
@@ -229,10 +204,8 @@ pub struct Sim {
     pub(crate) progress_checks: VecMap<ObjKey, u64>,
     /// Failed syncs in a row per StatefulSet, for the work queue's back-off.
     pub(crate) retries: VecMap<ObjKey, u32>,
-    /// Runs containers' main processes ([`Runner`]).
-    pub runner: Option<Runner>,
-    /// Runs containers' readiness probes ([`Prober`]).
-    pub prober: Option<Prober>,
+    /// What runs inside containers: main processes, probes and `kubectl exec` ([`Programs`]).
+    pub programs: Option<std::rc::Rc<dyn Programs>>,
     /// While a container's main process runs at its start: the milliseconds it has slept, which
     /// `sleep` adds to instead of advancing the clock.
     pub process_sleep: Option<u64>,
@@ -267,8 +240,7 @@ impl Sim {
             log_dropped: VecMap::new(),
             event_index: std::collections::BTreeMap::new(),
             seen_at: std::cell::Cell::new(None),
-            runner: None,
-            prober: None,
+            programs: None,
             progress_checks: VecMap::new(),
             retries: VecMap::new(),
             process_sleep: None,

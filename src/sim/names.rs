@@ -90,6 +90,15 @@ pub fn uuid_v4(rng: &mut dyn RngCore) -> String {
     format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
+/// `web-3` → ("web", 3), per the controller's `(.*)-([0-9]+)$`.
+pub fn parse_ordinal(name: &str) -> Option<(&str, i64)> {
+    let (parent, ord) = name.rsplit_once('-')?;
+    if ord.is_empty() || !ord.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((parent, ord.parse().ok()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +152,13 @@ mod tests {
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "4");
         assert!("89ab".contains(&u[19..20]));
+    }
+
+    #[test]
+    fn ordinals_are_read_off_the_name() {
+        assert_eq!(parse_ordinal("web-0"), Some(("web", 0)));
+        assert_eq!(parse_ordinal("my-web-12"), Some(("my-web", 12)));
+        assert_eq!(parse_ordinal("web"), None);
+        assert_eq!(parse_ordinal("web-x"), None);
     }
 }

@@ -4,7 +4,7 @@
 //! pending ordinals, and pods per node for the scheduler.
 
 use super::store::{ObjKey, PodFacts};
-use crate::collections::{VecMap, VecSet};
+use crate::support::collections::{VecMap, VecSet};
 use std::rc::Rc;
 
 /// Pods by key: a std B-tree, as the store's objects (see `Store`), since it grows with the

@@ -1,7 +1,7 @@
 //! The cluster profile: nodes, address ranges, storage classes, and which Kubernetes and kubectl
 //! releases the model imitates. The built-in default is the seed lab's cluster.
 
-use crate::textutils::go_quote;
+use crate::support::gofmt::go_quote;
 use serde_json::{Map, Value};
 
 /// A cluster as a profile file describes it (YAML, camelCase keys).
@@ -250,7 +250,7 @@ impl Default for Profile {
 impl Profile {
     /// Reads a profile; YAML errors name their line, type errors the field.
     pub fn from_yaml(text: &str) -> Result<Profile, String> {
-        let value = crate::manifest::yaml::parse(text).map_err(|e| format!("error: profile: {e}"))?;
+        let value = crate::support::yaml::parse(text).map_err(|e| format!("error: profile: {e}"))?;
         let p = Profile::read(&value).map_err(|e| format!("error: profile: {e}"))?;
         p.check()?;
         Ok(p)
@@ -308,7 +308,7 @@ impl Profile {
                 && !n.starts_with(['-', '.'])
                 && !n.ends_with(['-', '.'])
         };
-        let mut seen = crate::collections::VecSet::new();
+        let mut seen = crate::support::collections::VecSet::new();
         for n in &self.nodes {
             if !dns_name(&n.name) {
                 return Err(format!(

@@ -122,7 +122,7 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
     let mut fits = Vec::new();
     // NodeResourcesFit: what the pod asks for against what is left of each node's allocatable.
     let want = requests(pod);
-    let used = if want == (0.0, 0.0) { crate::collections::VecMap::new() } else { requested_per_node(sim) };
+    let used = if want == (0.0, 0.0) { crate::support::collections::VecMap::new() } else { requested_per_node(sim) };
     // The filters in the default profile's order; a node fails at the first that rejects it.
     // Preemption could help only where resources were short (no pod has a lower priority than
     // another here, so it finds no victims).
@@ -174,12 +174,12 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
     if fits.is_empty() {
         // FitError: each reason with its count, sorted as strings, then preemption's verdict.
         let histogram = |reasons: Vec<String>| {
-            let mut counts: crate::collections::VecMap<String, usize> = Default::default();
+            let mut counts: crate::support::collections::VecMap<String, usize> = Default::default();
             for r in reasons {
                 *counts.entry(r).or_default() += 1;
             }
             let mut parts: Vec<String> = counts.iter().map(|(r, c)| format!("{c} {r}")).collect();
-            crate::sort::sort(&mut parts);
+            crate::support::sort::sort(&mut parts);
             parts.join(", ")
         };
         let msg = format!(
@@ -195,7 +195,7 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
     let sel_labels = super::labels::labels_of(pod);
     let same_selector =
         Selector(sel_labels.iter().map(|(k, v)| super::labels::Requirement::Eq(k.clone(), v.clone())).collect());
-    let mut counts: crate::collections::VecMap<&str, (usize, usize)> =
+    let mut counts: crate::support::collections::VecMap<&str, (usize, usize)> =
         fits.iter().map(|n| (n.as_str(), (0, 0))).collect();
     if let Some(u) = &owner {
         // The store keeps these counts; pods placed but waiting for volumes are added.
@@ -213,7 +213,7 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
             }
         }
     } else {
-        let assumed: crate::collections::VecMap<&str, &str> =
+        let assumed: crate::support::collections::VecMap<&str, &str> =
             sim.assumed.iter().map(|(k, n)| (k.name.as_str(), n.as_str())).collect();
         for (k, p) in sim.store.list(Kind::Pod, None) {
             if super::system::is_system_namespace(&k.ns) {
@@ -238,7 +238,7 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
     }
     let mut best: Vec<(usize, usize, String)> =
         counts.into_iter().map(|(n, (same, all))| (same, all, n.to_string())).collect();
-    crate::sort::sort(&mut best);
+    crate::support::sort::sort(&mut best);
     let top = (best[0].0, best[0].1);
     let ties: Vec<String> = best.iter().filter(|b| (b.0, b.1) == top).map(|b| b.2.clone()).collect();
     let i = sim.rand_range(0, ties.len() as u64 - 1) as usize;
@@ -263,8 +263,8 @@ fn requests(pod: &Value) -> (f64, f64) {
 
 /// What the pods on each node (bound or assumed there) request.
 // k8s-diff: a node's pod limit (110) is not enforced, so that large scale-ups can be run.
-fn requested_per_node(sim: &Sim) -> crate::collections::VecMap<String, (f64, f64)> {
-    let mut used: crate::collections::VecMap<String, (f64, f64)> = Default::default();
+fn requested_per_node(sim: &Sim) -> crate::support::collections::VecMap<String, (f64, f64)> {
+    let mut used: crate::support::collections::VecMap<String, (f64, f64)> = Default::default();
     for (k, p) in sim.store.list(Kind::Pod, None) {
         if matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed")) {
             continue;

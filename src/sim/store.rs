@@ -5,7 +5,7 @@
 use super::obj::Ptr;
 use super::resources::Kind;
 use super::time::SimTime;
-use crate::collections::{VecMap, VecSet};
+use crate::support::collections::{VecMap, VecSet};
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -55,7 +55,7 @@ impl PodFacts {
             revision: obj::label(p, "controller-revision-hash").map(String::from),
             created: obj::str_at(p, "/metadata/creationTimestamp").unwrap_or("").to_string(),
             labels: super::labels::labels_of(p),
-            ordinal: super::controllers::statefulset::parse_ordinal(&key.name).map(|(_, o)| o),
+            ordinal: super::names::parse_ordinal(&key.name).map(|(_, o)| o),
             node: obj::str_at(p, "/spec/nodeName").map(String::from),
         }
     }

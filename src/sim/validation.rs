@@ -149,7 +149,7 @@ fn pod_spec(spec: &Value, at: &str, causes: &mut Vec<String>) {
     if cs.is_empty() {
         causes.push(format!("{at}.containers: Required value"));
     }
-    let mut seen = crate::collections::VecSet::new();
+    let mut seen = crate::support::collections::VecSet::new();
     for (i, c) in cs.iter().enumerate() {
         let n = c.get("name").and_then(Value::as_str).unwrap_or("");
         if n.is_empty() {
@@ -264,12 +264,14 @@ pub fn validate_update(kind: Kind, old: &Value, new: &Value) -> Result<(), ApiEr
 }
 
 /// Go's `%#v` of a `map[string]string`, as validation messages print it.
-pub fn go_map(m: &crate::collections::VecMap<String, String>) -> String {
+pub fn go_map(m: &crate::support::collections::VecMap<String, String>) -> String {
     if m.is_empty() {
         return "map[string]string(nil)".into();
     }
-    let inner: Vec<String> =
-        m.iter().map(|(k, v)| format!("{}:{}", crate::textutils::go_quote(k), crate::textutils::go_quote(v))).collect();
+    let inner: Vec<String> = m
+        .iter()
+        .map(|(k, v)| format!("{}:{}", crate::support::gofmt::go_quote(k), crate::support::gofmt::go_quote(v)))
+        .collect();
     format!("map[string]string{{{}}}", inner.join(", "))
 }
 

@@ -8,8 +8,8 @@ use super::obj::Ptr;
 use super::resources::Kind;
 use super::store::ObjKey;
 use super::{remove_finalizer, Sim, Timer};
-use crate::collections::VecSet;
 use crate::jv;
+use crate::support::collections::VecSet;
 use serde_json::Value;
 
 /// The image of local-path-provisioner's helper pod.

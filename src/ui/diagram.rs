@@ -2,9 +2,9 @@
 //! node, with pod cards, their disks, controllers above and Services with DNS below.
 
 use super::{App, Msg};
-use crate::collections::VecMap;
+use crate::lab::view::{self, Part, PodCard, Rel, Stage};
 use crate::sim::{Kind, ObjKey};
-use crate::view::{self, Part, PodCard, Rel, Stage};
+use crate::support::collections::VecMap;
 use yew::prelude::*;
 
 const LANE_W: i32 = 236;

@@ -9,7 +9,7 @@ mod editor;
 mod storage;
 mod terminal;
 
-use crate::i18n::{self, Lang};
+use crate::lab::i18n::{self, Lang};
 use crate::lab::{self, Lab};
 use crate::sim::ObjKey;
 use gloo::timers::callback::Interval;
@@ -538,7 +538,7 @@ impl App {
                 }
                 e.prevent_default();
                 let line = self.inputs[t].clone();
-                let (start, cands) = crate::complete::complete(&self.lab.session, t, &line);
+                let (start, cands) = crate::lab::complete::complete(&self.lab.session, t, &line);
                 match cands.len() {
                     0 => false,
                     1 => {
@@ -548,7 +548,7 @@ impl App {
                         true
                     }
                     _ => {
-                        let prefix = crate::complete::common_prefix(&cands);
+                        let prefix = crate::lab::complete::common_prefix(&cands);
                         if prefix.len() > line.len() - start {
                             self.inputs[t] = format!("{}{prefix}", &line[..start]);
                         } else {
@@ -593,7 +593,7 @@ impl App {
     }
 
     fn object_dialog(&self, ctx: &Context<Self>, k: &ObjKey) -> Html {
-        let text = crate::view::object_yaml(&self.lab.session.sim, k).unwrap_or_else(|| {
+        let text = crate::lab::view::object_yaml(&self.lab.session.sim, k).unwrap_or_else(|| {
             format!("Error from server (NotFound): {} \"{}\" not found\n", k.kind.info().plural, k.name)
         });
         html! {

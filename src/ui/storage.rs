@@ -1,7 +1,7 @@
 //! localStorage, never trusted: missing, blocked, full or corrupted storage gives a notice,
 //! never a broken page.
 
-use crate::i18n::Lang;
+use crate::lab::i18n::Lang;
 use crate::lab::Saved;
 
 const KEY: &str = "kubelab.lab.v1";

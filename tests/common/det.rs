@@ -1,7 +1,7 @@
 //! The determinism script, shared by the native and the wasm32 test: a lab with random names
 //! (a Deployment), ordinals (a StatefulSet), volumes, deletions and a watch.
 
-use kubelab::session::Session;
+use kubelab::lab::session::Session;
 use kubelab::sim::SimConfig;
 
 pub const SCRIPT: &str = "
@@ -39,7 +39,7 @@ pub fn transcript(seed: u64) -> String {
     let mut s = Session::new(SimConfig::seeded(seed));
     s.write_file("web.yaml", include_str!("../../lessons/files/web.yaml"));
     s.write_file("deploy.yaml", DEPLOY);
-    kubelab::replay::run_script(&mut s, SCRIPT)
+    kubelab::lab::replay::run_script(&mut s, SCRIPT)
 }
 
 /// Digest of `transcript(7)`. Not a golden of cluster behaviour: it only ties the native and the

@@ -4,11 +4,11 @@
 
 #![allow(dead_code)]
 
-use kubelab::session::Session;
+use kubelab::lab::session::Session;
 use kubelab::sim::SimConfig;
 
 /// The files a script can `-f`: the lesson files of the repository.
-pub fn files_loader() -> kubelab::session::Loader {
+pub fn files_loader() -> kubelab::lab::session::Loader {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/files");
     std::rc::Rc::new(move |p: &str| std::fs::read_to_string(dir.join(p)).ok())
 }
@@ -16,7 +16,7 @@ pub fn files_loader() -> kubelab::session::Loader {
 /// Replays a script on the seed cluster with `seed`.
 pub fn replay(script: &str, seed: u64) -> String {
     let mut s = Session::new(SimConfig::seeded(seed)).with_loader(files_loader());
-    kubelab::replay::run_script(&mut s, script)
+    kubelab::lab::replay::run_script(&mut s, script)
 }
 
 /// The output of the command line `cmd` in a transcript (up to the next `$ ` line).
@@ -63,7 +63,7 @@ pub fn expand_tabs(text: &str) -> String {
 }
 
 fn age_secs(tok: &str) -> Option<i64> {
-    kubelab::kubectl::duration::parse_human(tok)
+    kubelab::support::duration::parse_human(tok)
 }
 
 fn is_pv_name(t: &str) -> bool {

@@ -16,9 +16,7 @@
 //! storage.k8s.io/v1 StorageClass; discovery.k8s.io/v1 EndpointSlice. Status blocks and the
 //! deprecated in-tree volume plugins (awsElasticBlockStore, rbd, …) accept any fields.
 
-mod gofmt;
 mod suggest;
-pub(crate) use gofmt::go_float;
 mod jsonpatch;
 mod model;
 mod smp;
@@ -28,8 +26,8 @@ mod validate;
 
 use serde_json::Value;
 
-pub use self::gofmt::go_format;
 pub use self::suggest::{distance as edit_distance, suggest};
+pub use crate::support::gofmt::go_format;
 
 /// One problem found while checking an object against its kind's schema.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! The schema tree: the tables in `tables.rs` parsed once into structs, fields and types.
 
-use crate::collections::VecMap;
+use crate::support::collections::VecMap;
 use std::sync::OnceLock;
 
 use super::tables::{KINDS, TYPES};

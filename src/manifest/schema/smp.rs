@@ -16,9 +16,9 @@
 
 use serde_json::{Map, Value};
 
-use super::gofmt::go_format;
 use super::model::{Schema, StructDef, Ty};
 use super::validate::go_quote;
+use crate::support::gofmt::go_format;
 
 /// What is known of the value at some point of the document.
 #[derive(Clone, Copy)]

@@ -6,12 +6,12 @@
 
 use serde_json::{Map, Value};
 
-use super::gofmt::{go_format, sort_texts};
 use super::model::Schema;
 use super::smp::{
     err_bad_arg_type, err_no_merge_key, normalize_slice_order, same_type, slice_element_kind, Kind, Merger, Meta,
     DELETE_PRIMITIVE, DIRECTIVE, RETAIN_KEYS, SET_ORDER,
 };
+use crate::support::gofmt::{go_format, sort_texts};
 
 #[derive(Clone, Copy, Default)]
 struct DiffOptions {

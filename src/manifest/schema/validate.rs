@@ -73,7 +73,7 @@ pub(super) fn decode_error_message(errors: &[FieldError]) -> Option<String> {
     Some(format!("strict decoding error: {}", list.join(", ")))
 }
 
-pub(super) use crate::textutils::go_quote;
+pub(super) use crate::support::gofmt::go_quote;
 
 /// How Go's decoder names a JSON value in a type error.
 fn describe(v: &Value, integer_target: bool) -> String {

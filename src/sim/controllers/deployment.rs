@@ -242,7 +242,7 @@ fn rolling(
         return;
     }
     let mut olds_sorted = olds.clone();
-    crate::sort::sort_by(&mut olds_sorted, |a, b| {
+    crate::support::sort::sort_by(&mut olds_sorted, |a, b| {
         obj::str_at(&a.1, "/metadata/creationTimestamp")
             .cmp(&obj::str_at(&b.1, "/metadata/creationTimestamp"))
             .then(a.0.name.cmp(&b.0.name))
@@ -294,7 +294,7 @@ fn cleanup(sim: &mut Sim, d: &Value, uid: &str, new_key: Option<&ObjKey>) {
         })
         .map(|(k, r)| (revision_of(r), k.clone()))
         .collect();
-    crate::sort::sort(&mut old);
+    crate::support::sort::sort(&mut old);
     if old.len() > limit {
         for (_, k) in old.iter().take(old.len() - limit) {
             let _ = sim.delete(k, DeleteOptions::default());

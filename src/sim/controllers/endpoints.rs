@@ -61,7 +61,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
             })
         })
         .collect();
-    crate::sort::sort_by(&mut eps, |a, b| ip_key(&a.ip).cmp(&ip_key(&b.ip)));
+    crate::support::sort::sort_by(&mut eps, |a, b| ip_key(&a.ip).cmp(&ip_key(&b.ip)));
     // Service ports resolved against the pods' container ports.
     let ports: Vec<Value> = obj::arr_at(&svc, "/spec/ports")
         .iter()
@@ -97,7 +97,9 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     // Endpoints' addresses as `RepackSubsets` sorts them (`LessEndpointAddress`): by the IP's
     // text, byte by byte (`172.16.197.2` before `172.16.24.2`), then by pod UID.
     let mut by_text: Vec<&Ep> = eps.iter().collect();
-    crate::sort::sort_by(&mut by_text, |a, b| a.ip.cmp(&b.ip).then_with(|| obj::uid(&a.pod).cmp(obj::uid(&b.pod))));
+    crate::support::sort::sort_by(&mut by_text, |a, b| {
+        a.ip.cmp(&b.ip).then_with(|| obj::uid(&a.pod).cmp(obj::uid(&b.pod)))
+    });
     let ready: Vec<Value> = by_text.iter().filter(|e| e.ready).map(|e| addr(e)).collect();
     let not_ready: Vec<Value> = by_text.iter().filter(|e| !e.ready && !e.terminating).map(|e| addr(e)).collect();
     let mut subset = jv!({"ports": ports});

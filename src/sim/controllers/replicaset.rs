@@ -93,7 +93,7 @@ fn scale_down(sim: &mut Sim, key: &ObjKey, pods: &[PodSummary], n: usize) {
             (rank, std::cmp::Reverse(p.created.as_str()), &p.key)
         })
         .collect();
-    crate::sort::sort(&mut ranked);
+    crate::support::sort::sort(&mut ranked);
     let doomed: Vec<ObjKey> = ranked.into_iter().take(n).map(|(_, _, k)| k.clone()).collect();
     for k in doomed {
         if sim.delete(&k, DeleteOptions::default()).is_ok() {

@@ -4,7 +4,6 @@
 //! RollingUpdate/OnDelete strategies, the PVC retention policy, and adoption of orphans.
 
 use super::{adopt, owned, pod_summaries, PodSummary};
-use crate::collections::VecMap;
 use crate::jv;
 use crate::sim::labels::Selector;
 use crate::sim::obj;
@@ -12,16 +11,8 @@ use crate::sim::obj::Ptr;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::{names, DeleteOptions, Sim, Timer, Work};
+use crate::support::collections::VecMap;
 use serde_json::Value;
-
-/// `web-3` → ("web", 3), per the controller's `(.*)-([0-9]+)$`.
-pub fn parse_ordinal(name: &str) -> Option<(&str, i64)> {
-    let (parent, ord) = name.rsplit_once('-')?;
-    if ord.is_empty() || !ord.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some((parent, ord.parse().ok()?))
-}
 
 /// The revision object's data: the template under a `$patch: replace` directive.
 fn revision_data(sts: &Value) -> Value {
@@ -59,7 +50,7 @@ fn compute_revisions(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str) -> (St
     let collision = obj::i64_at(sts, "/status/collisionCount").unwrap_or(0) as u32;
     let hash = names::revision_hash(&bytes, collision);
     let mut revs = owned(sim, Kind::ControllerRevision, &uid);
-    crate::sort::sort_by_key(&mut revs, |(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
+    crate::support::sort::sort_by_key(&mut revs, |(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
     let max_rev = revs.last().map(|(_, r)| obj::i64_at(r, "/revision").unwrap_or(0)).unwrap_or(0);
     let same = revs
         .iter()
@@ -260,7 +251,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let uid = obj::uid(&sts).to_string();
     let set_name = key.name.clone();
     if !obj::is_deleting(&sts) {
-        adopt(sim, &sts, Kind::Pod, |n| parse_ordinal(n).is_some_and(|(p, _)| p == set_name));
+        adopt(sim, &sts, Kind::Pod, |n| names::parse_ordinal(n).is_some_and(|(p, _)| p == set_name));
     }
     let (current_rev, update_rev) =
         if obj::is_deleting(&sts) { (String::new(), String::new()) } else { revisions(sim, key, &sts) };
@@ -561,7 +552,7 @@ fn members(sim: &Sim, uid: &str, set_name: &str, min_ready: i64, selector: &Sele
     pod_summaries(sim, uid, min_ready, Some(selector))
         .into_iter()
         .filter(|p| p.matches)
-        .filter_map(|p| match parse_ordinal(&p.key.name) {
+        .filter_map(|p| match names::parse_ordinal(&p.key.name) {
             Some((parent, ord)) if parent == set_name => Some((ord, p)),
             _ => None,
         })
@@ -792,8 +783,8 @@ fn prune_revisions(sim: &mut Sim, sts: &Value, uid: &str, current_rev: &str, upd
     }
     let cur_rev = obj::str_at(sts, "/status/currentRevision").unwrap_or(current_rev).to_string();
     let mut revs = owned(sim, Kind::ControllerRevision, uid);
-    crate::sort::sort_by_key(&mut revs, |(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
-    let in_use: crate::collections::VecSet<String> =
+    crate::support::sort::sort_by_key(&mut revs, |(_, r)| obj::i64_at(r, "/revision").unwrap_or(0));
+    let in_use: crate::support::collections::VecSet<String> =
         sim.store.controlled_pods(uid).filter_map(|p| p.revision.clone()).collect();
     let removable: Vec<ObjKey> = revs
         .iter()
@@ -806,18 +797,5 @@ fn prune_revisions(sim: &mut Sim, sts: &Value, uid: &str, current_rev: &str, upd
         for k in removable.iter().take(removable.len() - limit) {
             let _ = sim.delete(k, DeleteOptions::default());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ordinals_parse_like_the_controller() {
-        assert_eq!(parse_ordinal("web-0"), Some(("web", 0)));
-        assert_eq!(parse_ordinal("my-web-12"), Some(("my-web", 12)));
-        assert_eq!(parse_ordinal("web"), None);
-        assert_eq!(parse_ordinal("web-x"), None);
     }
 }

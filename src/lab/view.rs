@@ -6,12 +6,12 @@
 //! Nothing here decides anything: every status, record and link is what `kubectl` or
 //! `nslookup` would show at this moment. The yew diagram draws it; native tests read it.
 
-use crate::collections::VecMap;
 use crate::kubectl::tables;
 use crate::sim::dns::{self, Answer, QType, Record};
 use crate::sim::labels::Selector;
 use crate::sim::system::is_system_namespace;
 use crate::sim::{obj, Kind, ObjKey, Sim};
+use crate::support::collections::VecMap;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde_json::Value;
 
@@ -414,7 +414,7 @@ fn links(sim: &Sim) -> Vec<(ObjKey, ObjKey, Rel)> {
 pub fn events(sim: &Sim) -> (Vec<String>, Vec<Vec<String>>) {
     let headers = tables::headers(Kind::Event, false, sim);
     let mut evs: Vec<&Value> = sim.store.list(Kind::Event, None).map(|(_, e)| e).collect();
-    crate::sort::sort_by_key(&mut evs, |e| {
+    crate::support::sort::sort_by_key(&mut evs, |e| {
         (
             obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string(),
             obj::str_at(e, "/metadata/resourceVersion").and_then(|r| r.parse::<u64>().ok()).unwrap_or(0),

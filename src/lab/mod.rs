@@ -6,8 +6,14 @@
 //! The yew components in `ui` only render a `Lab` and call its methods; the native tests drive
 //! it the same way.
 
+pub mod complete;
+pub mod i18n;
+pub mod replay;
+pub mod session;
+pub mod view;
+
 use crate::jv;
-use crate::session::Session;
+use crate::lab::session::Session;
 use crate::shell::Stream;
 use crate::sim::{SimConfig, SimTime};
 use serde_json::Value;
@@ -595,7 +601,7 @@ impl Saved {
 
     /// Reads what `to_json` wrote; anything else is an error, never a panic.
     pub fn from_json(text: &str) -> Result<Saved, String> {
-        let v = crate::manifest::yaml::parse(text).map_err(|e| e.to_string())?;
+        let v = crate::support::yaml::parse(text).map_err(|e| e.to_string())?;
         let bad = |what: &str| format!("saved lab: {what} is missing or malformed");
         let num = |k: &str| v.get(k).and_then(Value::as_u64).ok_or_else(|| bad(k));
         let string = |v: &Value| v.as_str().map(str::to_string);
@@ -656,14 +662,14 @@ impl Saved {
 /// The editor's files on a fresh page: the seed's manifests.
 pub fn default_files() -> Vec<(String, String)> {
     vec![
-        ("web.yaml".into(), include_str!("../lessons/files/web.yaml").into()),
-        ("deploy.yaml".into(), include_str!("../lessons/files/deploy.yaml").into()),
+        ("web.yaml".into(), include_str!("../../lessons/files/web.yaml").into()),
+        ("deploy.yaml".into(), include_str!("../../lessons/files/deploy.yaml").into()),
     ]
 }
 
 /// The file the "Deployment beside StatefulSet" button loads: one pod template, run by both.
 pub fn compare_file() -> (String, String) {
-    ("compare.yaml".into(), include_str!("../lessons/files/compare.yaml").into())
+    ("compare.yaml".into(), include_str!("../../lessons/files/compare.yaml").into())
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 //! Canonical Ltd, Apache License 2.0.
 
 use super::{Mark, YamlError};
-use crate::collections::VecMap;
+use crate::support::collections::VecMap;
 use std::collections::VecDeque;
 
 /// The kinds of token.

@@ -3,44 +3,6 @@
 
 use crate::shell::Output;
 
-/// JSON text as Go's `encoding/json` writes it by default (`json.Marshal`, `json.Encoder`): the
-/// same as serde_json's, but HTML-safe, with `<`, `>`, `&`, U+2028 and U+2029 written as
-/// `\u003c`, `\u003e`, `\u0026`, `\u2028` and `\u2029`. These characters only ever occur
-/// inside strings in JSON text, so replacing them anywhere is safe.
-pub fn go_json_escape(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Go's `%q` (`strconv.Quote`) for the plain strings Kubernetes quotes in its messages.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Runs a text tool, or returns None if `argv[0]` is not one. `read` gives a file's text.
 pub fn run(
     argv: &[String],
@@ -164,7 +126,7 @@ pub fn run(
                         }
                     }
                 }
-                crate::sort::sort_by_key(&mut shown, |(j, _)| *j);
+                crate::support::sort::sort_by_key(&mut shown, |(j, _)| *j);
                 let mut last: Option<usize> = None;
                 for (j, is_match) in shown {
                     if (after > 0 || before > 0) && last.is_some_and(|l| j > l + 1) {
@@ -202,7 +164,7 @@ pub fn run(
         }
         _ => {
             let mut sorted = lines.clone();
-            crate::sort::sort(&mut sorted);
+            crate::support::sort::sort(&mut sorted);
             if has("r") {
                 sorted.reverse();
             }
@@ -250,7 +212,7 @@ pub fn run_more(
             let Some(text) = input(&files, out) else { return Some(1) };
             if decode {
                 let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-                match crate::base64::decode(&clean) {
+                match crate::support::base64::decode(&clean) {
                     Some(bytes) => {
                         out.out(&String::from_utf8_lossy(&bytes));
                         0
@@ -261,7 +223,7 @@ pub fn run_more(
                     }
                 }
             } else {
-                let coded = crate::base64::encode(text.as_bytes());
+                let coded = crate::support::base64::encode(text.as_bytes());
                 let wrap = !args.iter().any(|a| *a == "-w0" || *a == "--wrap=0");
                 if wrap {
                     for chunk in coded.as_bytes().chunks(76) {

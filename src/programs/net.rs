@@ -232,7 +232,7 @@ fn access_log(
 ) {
     if let Some(uid) = sim.store.get(pod).map(|p| obj::uid(p).to_string()) {
         let t = sim.unix_at(sim.now());
-        let when = crate::kubectl::describe::clf_time(t);
+        let when = crate::support::gotime::clf_time(t);
         let line = format!(
             "{source} - - [{when}] \"{} {path} HTTP/1.1\" {status} {} \"-\" \"{agent}\" \"-\"",
             if head { "HEAD" } else { "GET" },

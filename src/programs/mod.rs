@@ -3,14 +3,57 @@
 //! `ls`, `curl`, `nslookup`, ...). Files written under a PVC mount land on the PV and outlive
 //! the pod; anything else lives in the container's layer.
 
+pub mod text;
+
 pub mod net;
 pub mod probe;
 pub mod tools;
 
-use crate::collections::{VecMap, VecSet};
 use crate::shell::{self, Dialect, Env, Output};
 use crate::sim::fs::View;
 use crate::sim::{obj, Launch, ObjKey, Ran, Sim};
+use crate::support::collections::{VecMap, VecSet};
+use serde_json::Value;
+
+/// The lab's container runtime: what the kubelet and `kubectl exec` reach through
+/// [`crate::sim::Programs`].
+pub struct Runtime;
+
+impl crate::sim::Programs for Runtime {
+    fn run(&self, sim: &mut Sim, pod: &ObjKey, container: &str, launch: Launch<'_>) -> Option<Ran> {
+        main_process(sim, pod, container, launch)
+    }
+
+    fn probe(&self, sim: &mut Sim, pod: &ObjKey, container: &str, probe: &Value, kind: &str) -> Result<(), String> {
+        probe::run(sim, pod, container, probe, kind)
+    }
+
+    fn has_program(&self, sim: &Sim, pod: &ObjKey, container: &str, argv0: &str) -> bool {
+        let image = sim
+            .store
+            .get(pod)
+            .and_then(|p| obj::container(p, container).and_then(|c| obj::str_at(c, "/image")))
+            .unwrap_or("");
+        has_program(&traits(image), argv0)
+    }
+
+    fn exec(
+        &self,
+        sim: &mut Sim,
+        pod: &ObjKey,
+        container: &str,
+        argv: &[String],
+        stdin: Option<&str>,
+        out: &mut Output,
+    ) -> i32 {
+        exec(sim, pod, container, argv, stdin, out)
+    }
+
+    fn gnu_tools(&self, sim: &Sim, pod: &ObjKey, container: &str) -> bool {
+        // Debian images (dash) carry GNU's tools; busybox and Alpine images busybox's.
+        dialect_in(sim, pod, container, "sh") == Dialect::Dash
+    }
+}
 
 /// Whether an image with these traits has the program `cmd` (a name or a path).
 pub fn has_program(t: &ImageTraits, cmd: &str) -> bool {
@@ -381,7 +424,7 @@ pub struct Process {
     env: Env,
 }
 
-/// Runs a container's main process (the model's [`crate::sim::Runner`]): from its start, or
+/// Runs a container's main process ([`crate::sim::Programs::run`]): from its start, or
 /// on from where it paused. It runs until it ends or sleeps ([`shell::resume`]); its output
 /// is the container's log. `None` for a program the image lacks (the container would not
 /// start; the kubelet's guess stands).

@@ -1,4 +1,6 @@
-//! Go's `%v` rendering of decoded JSON, as the API server puts it into messages (`map[spec:map[replicas:3]]`).
+//! Go's ways of writing values into text: `%v` of decoded JSON, as the API server puts it into
+//! messages (`map[spec:map[replicas:3]]`), Go's float digits, `%q` quoting and `encoding/json`'s
+//! HTML-safe escaping.
 
 use serde_json::Value;
 
@@ -51,13 +53,13 @@ fn write(v: &Value, out: &mut String) {
 }
 
 /// Sort by text, stably (one instantiation of the sort for the whole module: binary size).
-pub(super) fn sort_texts(items: &mut [(String, usize)]) {
-    crate::sort::sort(items);
+pub fn sort_texts(items: &mut [(String, usize)]) {
+    crate::support::sort::sort(items);
 }
 
 /// `strconv.FormatFloat(f, 'g', -1, 64)` (what `%v` uses): the shortest digits, in exponent
 /// form when the decimal exponent is below -4 or at least 6.
-pub(crate) fn go_float(f: f64) -> String {
+pub fn go_float(f: f64) -> String {
     if f.is_nan() {
         return "NaN".into();
     }
@@ -118,6 +120,44 @@ pub(crate) fn go_float(f: f64) -> String {
         out.push('.');
         out.push_str(&digits[point as usize..]);
     }
+    out
+}
+
+/// JSON text as Go's `encoding/json` writes it by default (`json.Marshal`, `json.Encoder`): the
+/// same as serde_json's, but HTML-safe, with `<`, `>`, `&`, U+2028 and U+2029 written as
+/// `\u003c`, `\u003e`, `\u0026`, `\u2028` and `\u2029`. These characters only ever occur
+/// inside strings in JSON text, so replacing them anywhere is safe.
+pub fn go_json_escape(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Go's `%q` (`strconv.Quote`) for the plain strings Kubernetes quotes in its messages.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
     out
 }
 

@@ -13,7 +13,7 @@
 mod parser;
 mod scanner;
 
-use crate::collections::VecMap;
+use crate::support::collections::VecMap;
 use parser::{Ev, Event, Parser};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -280,7 +280,7 @@ impl Composer {
             Scalar::Int(i) => Value::from(i),
             Scalar::Uint(u) => Value::from(u),
             Scalar::Float(f) => {
-                node.key = Key::Text(crate::manifest::schema::go_float(f));
+                node.key = Key::Text(crate::support::gofmt::go_float(f));
                 if f.is_nan() || f.is_infinite() {
                     node.bad_float = Some((
                         if f.is_nan() {

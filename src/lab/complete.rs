@@ -2,7 +2,7 @@
 //! from the model, and files (the editor's and the shell's), as bash-completion for kubectl
 //! offers them.
 
-use crate::session::Session;
+use crate::lab::session::Session;
 use crate::sim::resources::RESOURCES;
 use crate::sim::Kind;
 
@@ -54,8 +54,8 @@ pub fn complete(session: &Session, t: usize, line: &str) -> (usize, Vec<String>)
     let words: Vec<&str> = line[cmd_start..start].split_whitespace().collect();
     let mut cands: Vec<String> = if words.is_empty() {
         let mut all: Vec<String> =
-            BUILTINS.iter().chain(crate::session::MACHINE_PROGRAMS).map(|s| s.to_string()).collect();
-        crate::sort::sort(&mut all);
+            BUILTINS.iter().chain(crate::lab::session::MACHINE_PROGRAMS).map(|s| s.to_string()).collect();
+        crate::support::sort::sort(&mut all);
         all
     } else if words[0] == "kubectl" || words[0] == "k" {
         kubectl_candidates(session, t, &words[1..], word)
@@ -63,7 +63,7 @@ pub fn complete(session: &Session, t: usize, line: &str) -> (usize, Vec<String>)
         paths(session, t, word, words[0] == "cd")
     };
     cands.retain(|c| c.starts_with(word));
-    crate::sort::sort(&mut cands);
+    crate::support::sort::sort(&mut cands);
     cands.dedup();
     (start, cands)
 }

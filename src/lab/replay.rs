@@ -11,7 +11,7 @@
 //! - A watch (`-w`) streams until nothing more is scheduled to change (at most 10 virtual
 //!   minutes), as if the person pressed Ctrl-C then.
 
-use crate::session::Session;
+use crate::lab::session::Session;
 
 /// Parses `30s`, `2m`, `500ms`, `1h`, `1m30s` into milliseconds.
 pub fn parse_duration_ms(s: &str) -> Option<u64> {
@@ -70,12 +70,12 @@ pub fn run_script(session: &mut Session, script: &str) -> String {
                     Some(ms) => session.sim.advance(ms),
                     None => out.push_str(&format!(
                         "kubelab: line {i}: cannot read the duration {} (write 30s, 2m or 500ms)\n",
-                        crate::textutils::go_quote(arg)
+                        crate::support::gofmt::go_quote(arg)
                     )),
                 },
                 _ => out.push_str(&format!(
                     "kubelab: line {i}: unknown directive {} (known: @sleep DURATION)\n",
-                    crate::textutils::go_quote(t)
+                    crate::support::gofmt::go_quote(t)
                 )),
             }
             continue;

@@ -95,7 +95,7 @@ pub fn run(
             0
         }
         "date" => {
-            out.out(&date_text(host.sim));
+            out.out(&format!("{}\n", crate::support::gotime::unix_date(host.sim.unix_at(host.sim.now()))));
             0
         }
         "sleep" => {
@@ -170,14 +170,14 @@ pub fn run(
         }
         "grep" | "head" | "tail" | "wc" | "sort" => {
             let read = |p: &str| env.file(&env.resolve_path(p)).map(String::from);
-            crate::textutils::run(argv, stdin, &read, out).unwrap_or(127)
+            crate::programs::text::run(argv, stdin, &read, out).unwrap_or(127)
         }
-        n if crate::textutils::is_tool(n) => {
+        n if crate::programs::text::is_tool(n) => {
             let mut writes: Vec<(String, String)> = Vec::new();
             let code = {
                 let read = |p: &str| env.file(&env.resolve_path(p)).map(String::from);
                 let mut write = |p: &str, t: &str| writes.push((p.to_string(), t.to_string()));
-                crate::textutils::run_more(argv, stdin, &read, &mut write, out).unwrap_or(127)
+                crate::programs::text::run_more(argv, stdin, &read, &mut write, out).unwrap_or(127)
             };
             for (p, t) in writes {
                 let p = env.resolve_path(&p);
@@ -195,17 +195,3 @@ pub fn run(
 
 /// What `sleep infinity` sleeps: far beyond any lab.
 const FOREVER_MS: u64 = 100 * 365 * 86_400_000;
-
-/// `date` as GNU coreutils prints it in UTC (`%a %b %e %H:%M:%S %Z %Y`: the day padded with a
-/// space): `Sat May 28 09:00:09 UTC 2022`, `Sat May  7 09:00:09 UTC 2022`.
-pub fn date_text(sim: &crate::sim::Sim) -> String {
-    let d = crate::kubectl::describe::rfc1123z(&sim.timestamp());
-    // `Sat, 28 May 2022 09:00:09 +0000` → `Sat May 28 09:00:09 UTC 2022`.
-    let p: Vec<&str> = d.split_whitespace().collect();
-    if p.len() >= 5 {
-        let day: u32 = p[1].parse().unwrap_or(0);
-        format!("{} {} {day:>2} {} UTC {}\n", p[0].trim_end_matches(','), p[2], p[4], p[3])
-    } else {
-        String::new()
-    }
-}

@@ -237,7 +237,7 @@ impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
     /// As `BTreeMap`: for a key given twice, the later value stays.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut items: Vec<(K, V)> = iter.into_iter().collect();
-        crate::sort::sort_by(&mut items, |a, b| a.0.cmp(&b.0));
+        crate::support::sort::sort_by(&mut items, |a, b| a.0.cmp(&b.0));
         // Keep the last of each run of equal keys.
         let mut out: Vec<(K, V)> = Vec::with_capacity(items.len());
         for item in items {
@@ -437,7 +437,7 @@ impl<T: Ord> VecSet<T> {
 impl<T: Ord> FromIterator<T> for VecSet<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
         let mut items: Vec<T> = iter.into_iter().collect();
-        crate::sort::sort(&mut items);
+        crate::support::sort::sort(&mut items);
         // As `BTreeSet`: the first of equal values stays.
         items.dedup();
         VecSet { items }

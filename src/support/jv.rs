@@ -121,7 +121,7 @@ macro_rules! jv {
     (@n [$($s:tt)*] [$($e:tt)*] @obj $($r:tt)*) => { $crate::jv!(@n [$($s)* "}",] [$($e)*] $($r)*) };
     (@n [$($s:tt)*] [$($e:tt)*] @arr $($r:tt)*) => { $crate::jv!(@n [$($s)* "]",] [$($e)*] $($r)*) };
     (@n [$($s:tt)*] [$($e:tt)*] @end) => {
-        $crate::jv::build(concat!($($s)*), &mut [$($crate::jv::ToJv::to_jv(&$e)),*])
+        $crate::support::jv::build(concat!($($s)*), &mut [$($crate::support::jv::ToJv::to_jv(&$e)),*])
     };
     // A comma inside an object goes on with a key; the macro cannot tell objects from arrays
     // here, so the key rule below also accepts a value (the text says which it was).

@@ -39,6 +39,8 @@ struct Term {
     /// What a job of this terminal printed while another terminal's line ran (a port-forward
     /// taking a connection), shown at its next poll.
     pending: String,
+    /// The `grep`s a held watch is piped into: each change it prints passes through them.
+    filters: Vec<Vec<String>>,
 }
 
 /// Files as kubectl sees them: the shell's in-memory files, then the loader.
@@ -108,6 +110,8 @@ struct Host<'a> {
     /// piped into.
     last: Option<(Vec<String>, Vec<Vec<String>>)>,
     job: Option<kubectl::Job>,
+    /// The `grep`s a held watch is piped into.
+    filters: Vec<Vec<String>>,
     /// The port-forwards listening (by terminal), a forward the line opened, and the
     /// forwarded ports it connected to.
     forwards: Vec<(usize, kubectl::exec::PortForward)>,
@@ -117,12 +121,26 @@ struct Host<'a> {
     context_ns: String,
 }
 
+/// `text` passed through the `grep`s of a pipeline (a held watch's).
+fn through_filters(filters: &[Vec<String>], text: &str) -> String {
+    let mut text = text.to_string();
+    for argv in filters {
+        if text.is_empty() {
+            break;
+        }
+        let mut out = Output::default();
+        crate::programs::text::run(argv, Some(&text), &|_| None, &mut out);
+        text = out.stdout();
+    }
+    text
+}
+
 /// Pages a lab fetches with curl, kept locally (no network here).
 const KNOWN_URLS: &[(&str, &str)] = &[
-    ("https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web.yaml", include_str!("../lessons/files/web.yaml")),
-    ("https://k8s.io/examples/application/web/web.yaml", include_str!("../lessons/files/web.yaml")),
-    ("https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web-parallel.yaml", include_str!("../lessons/files/web-parallel.yaml")),
-    ("https://k8s.io/examples/application/web/web-parallel.yaml", include_str!("../lessons/files/web-parallel.yaml")),
+    ("https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web.yaml", include_str!("../../lessons/files/web.yaml")),
+    ("https://k8s.io/examples/application/web/web.yaml", include_str!("../../lessons/files/web.yaml")),
+    ("https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web-parallel.yaml", include_str!("../../lessons/files/web-parallel.yaml")),
+    ("https://k8s.io/examples/application/web/web-parallel.yaml", include_str!("../../lessons/files/web-parallel.yaml")),
 ];
 
 impl shell::Host for Host<'_> {
@@ -171,7 +189,6 @@ impl Host<'_> {
                     attach: None,
                     live: self.live,
                     last_on_line: self.last.as_ref().is_some_and(|(l, f)| l == argv && (f.is_empty() || watches(argv))),
-                    filters: self.last.as_ref().map(|(_, f)| f.clone()).unwrap_or_default(),
                     job: None,
                     writes: Vec::new(),
                     forward: None,
@@ -192,6 +209,9 @@ impl Host<'_> {
                 }
                 if let Some(job) = ctx.job.take() {
                     // The job holds the terminal (a watch until Ctrl-C, a wait until done).
+                    if matches!(job, kubectl::Job::Watch(_)) {
+                        self.filters = self.last.as_ref().map(|(_, f)| f.clone()).unwrap_or_default();
+                    }
                     self.job = Some(job);
                     self.interrupted = true;
                 }
@@ -260,15 +280,15 @@ impl Host<'_> {
             "grep" | "head" | "tail" | "wc" | "sort" => {
                 let loader = self.loader;
                 let read = |p: &str| env.file(p).map(String::from).or_else(|| loader.and_then(|l| l(p)));
-                crate::textutils::run(argv, stdin, &read, out).unwrap_or(127)
+                crate::programs::text::run(argv, stdin, &read, out).unwrap_or(127)
             }
-            n if crate::textutils::is_tool(n) => {
+            n if crate::programs::text::is_tool(n) => {
                 let loader = self.loader;
                 let mut writes: Vec<(String, String)> = Vec::new();
                 let code = {
                     let read = |p: &str| env.file(p).map(String::from).or_else(|| loader.and_then(|l| l(p)));
                     let mut write = |p: &str, t: &str| writes.push((p.to_string(), t.to_string()));
-                    crate::textutils::run_more(argv, stdin, &read, &mut write, out).unwrap_or(127)
+                    crate::programs::text::run_more(argv, stdin, &read, &mut write, out).unwrap_or(127)
                 };
                 for (p, t) in writes {
                     env.write_file(&p, &t);
@@ -346,7 +366,7 @@ impl Host<'_> {
             }
             "clear" => 0,
             "date" => {
-                out.out(&crate::pod::tools::date_text(self.sim));
+                out.out(&format!("{}\n", crate::support::gotime::unix_date(self.sim.unix_at(self.sim.now()))));
                 0
             }
             other => {
@@ -358,10 +378,10 @@ impl Host<'_> {
 }
 
 /// The lab machine's directories (`Env::dirs`), lent to the file tools.
-struct MachineDirs(crate::collections::VecSet<String>);
+struct MachineDirs(crate::support::collections::VecSet<String>);
 
 impl crate::shell::files::Tree for MachineDirs {
-    fn dirs(&self) -> &crate::collections::VecSet<String> {
+    fn dirs(&self) -> &crate::support::collections::VecSet<String> {
         &self.0
     }
 
@@ -456,7 +476,7 @@ fn curl(
         // kube-proxy serves cluster IPs and NodePorts); Ubuntu 20.04's curl.
         let node_ip =
             sim.profile.nodes.iter().find(|n| n.role == "control-plane").map(|n| n.ip.clone()).unwrap_or_default();
-        let client = crate::pod::net::Client {
+        let client = crate::programs::net::Client {
             pod: None,
             ip: node_ip.clone(),
             node_ip: Some(node_ip),
@@ -465,7 +485,7 @@ fn curl(
             forwards,
             hits: Default::default(),
         };
-        let code = crate::pod::net::curl_from(sim, &client, argv, env, out);
+        let code = crate::programs::net::curl_from(sim, &client, argv, env, out);
         return (code, client.hits.take());
     }
     let Some((_, body)) = KNOWN_URLS.iter().find(|(u, _)| *u == url) else {
@@ -529,8 +549,7 @@ impl Session {
         let mut env = Env::new();
         env.dirs = MACHINE_DIRS.iter().map(|d| d.to_string()).collect();
         let mut sim = Sim::new(config);
-        sim.runner = Some(std::rc::Rc::new(crate::pod::main_process));
-        sim.prober = Some(std::rc::Rc::new(crate::pod::probe::run));
+        sim.programs = Some(std::rc::Rc::new(crate::programs::Runtime));
         Session {
             sim,
             env,
@@ -609,10 +628,10 @@ impl Session {
             .get(&a.pod)
             .and_then(|p| crate::sim::obj::str_at(p, "/spec/hostname").map(String::from))
             .unwrap_or_else(|| a.pod.name.clone());
-        match (crate::pod::traits(&image).flavor, a.shell.as_str()) {
-            (crate::pod::Flavor::Zsh, "zsh") => format!(" {host}  ~  "),
-            (_, "bash") | (crate::pod::Flavor::Zsh, _) => format!("{host}:~# "),
-            (crate::pod::Flavor::Busybox, _) => "/ # ".to_string(),
+        match (crate::programs::traits(&image).flavor, a.shell.as_str()) {
+            (crate::programs::Flavor::Zsh, "zsh") => format!(" {host}  ~  "),
+            (_, "bash") | (crate::programs::Flavor::Zsh, _) => format!("{host}:~# "),
+            (crate::programs::Flavor::Busybox, _) => "/ # ".to_string(),
             _ => "# ".to_string(),
         }
     }
@@ -677,7 +696,7 @@ impl Session {
             if !alive {
                 return self.run_line_in(t, line);
             }
-            let mut code = crate::pod::run_line(&mut self.sim, &a.pod, &a.container, line, &mut env, &mut out);
+            let mut code = crate::programs::run_line(&mut self.sim, &a.pod, &a.container, line, &mut env, &mut out);
             if let Some(status) = env.exit_requested {
                 code = self.detach(&a, status, &mut out);
                 // What kubectl exited with is the terminal's `$?` now.
@@ -703,6 +722,7 @@ impl Session {
             live: self.live,
             last,
             job: None,
+            filters: Vec::new(),
             forwards: self.forwards.clone(),
             new_forward: None,
             hits: Vec::new(),
@@ -714,9 +734,10 @@ impl Session {
         self.env.swap_process(&mut process);
         self.terms[t].process = Some(process);
         let job = host.job.take();
+        self.terms[t].filters = std::mem::take(&mut host.filters);
         if let Some(a) = host.attach.take() {
-            let mut env = crate::pod::new_env(&self.sim, &a.pod, &a.container);
-            env.dialect = crate::pod::dialect_in(&self.sim, &a.pod, &a.container, &a.shell);
+            let mut env = crate::programs::new_env(&self.sim, &a.pod, &a.container);
+            env.dialect = crate::programs::dialect_in(&self.sim, &a.pod, &a.container, &a.shell);
             self.terms[t].attached = Some((a, env));
         }
         self.terms[t].job = job;
@@ -747,8 +768,15 @@ impl Session {
         if let Some(term) = self.terms.get_mut(t) {
             out.out(&std::mem::take(&mut term.pending));
         }
-        let Some(job) = self.terms.get_mut(t).and_then(|t| t.job.as_mut()) else { return out };
-        if job.poll(&self.sim, &mut out) {
+        let Some(term) = self.terms.get_mut(t) else { return out };
+        let Some(job) = term.job.as_mut() else { return out };
+        let mut printed = Output::default();
+        let ended = job.poll(&self.sim, &mut printed);
+        for (stream, text) in printed.chunks {
+            let text = if stream == shell::Stream::Stdout { through_filters(&term.filters, &text) } else { text };
+            out.write(stream, &text);
+        }
+        if ended {
             // A port-forward that ended closes its ports.
             if matches!(self.terms[t].job, Some(kubectl::Job::PortForward(_))) {
                 self.forwards.retain(|(o, _)| *o != t);
@@ -843,7 +871,6 @@ impl Session {
                 attach: None,
                 live: false,
                 last_on_line: false,
-                filters: Vec::new(),
                 job: None,
                 writes: Vec::new(),
                 forward: None,
