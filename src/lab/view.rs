@@ -1,7 +1,7 @@
 //! What the page's cluster diagram and Events panel show, read from the model: nodes as
 //! lanes, pods as cards with their STATUS text (kubectl's own column), claims and volumes as
-//! disks, Services with the DNS records CoreDNS would answer now, and owner links from a
-//! `petgraph` graph of ownerReferences, volume claims and bindings.
+//! disks, Services with the DNS records CoreDNS would answer now, and links: owners to
+//! what they own, pods to the claims they mount, claims to the volumes they bind.
 //!
 //! Nothing here decides anything: every status, record and link is what `kubectl` or
 //! `nslookup` would show at this moment. The yew diagram draws it; native tests read it.
@@ -12,7 +12,6 @@ use crate::sim::labels::Selector;
 use crate::sim::system::is_system_namespace;
 use crate::sim::{obj, Kind, ObjKey, Sim};
 use crate::support::collections::VecMap;
-use petgraph::graph::{DiGraph, NodeIndex};
 use serde_json::Value;
 
 /// How a pod card is coloured: the stage its STATUS text belongs to.
@@ -356,11 +355,9 @@ pub fn diagram(sim: &Sim) -> Diagram {
     Diagram { lanes, unscheduled, controllers, disks, loose_volumes, services, links: links(sim) }
 }
 
-/// Owner links and volume links, as a graph over the objects the diagram draws.
-pub fn owner_graph(sim: &Sim) -> DiGraph<ObjKey, Rel> {
-    let mut g = DiGraph::new();
-    let mut by_uid: VecMap<String, NodeIndex> = VecMap::new();
-    let mut by_key: VecMap<ObjKey, NodeIndex> = VecMap::new();
+/// Owner links and volume links between the objects the diagram draws, in the order of its
+/// kinds and then of the store (owners by uid, claims and volumes by name).
+fn links(sim: &Sim) -> Vec<(ObjKey, ObjKey, Rel)> {
     let kinds = [
         Kind::Deployment,
         Kind::ReplicaSet,
@@ -369,45 +366,39 @@ pub fn owner_graph(sim: &Sim) -> DiGraph<ObjKey, Rel> {
         Kind::PersistentVolumeClaim,
         Kind::PersistentVolume,
     ];
+    let drawn = |k: &ObjKey| !is_system_namespace(&k.ns) && sim.store.get(k).is_some();
+    let mut by_uid: VecMap<String, ObjKey> = VecMap::new();
     for kind in kinds {
         for (k, o) in sim.store.list(kind, None).filter(|(k, _)| !is_system_namespace(&k.ns)) {
-            let i = g.add_node(k.clone());
-            by_uid.insert(obj::uid(o).to_string(), i);
-            by_key.insert(k.clone(), i);
+            by_uid.insert(obj::uid(o).to_string(), k.clone());
         }
     }
+    let mut links = Vec::new();
     for kind in kinds {
-        for (k, o) in sim.store.list(kind, None) {
-            let Some(&me) = by_key.get(k) else { continue };
+        for (k, o) in sim.store.list(kind, None).filter(|(k, _)| !is_system_namespace(&k.ns)) {
             for r in obj::arr_at(o, "/metadata/ownerReferences") {
-                if let Some(&owner) = obj::str_at(r, "/uid").and_then(|u| by_uid.get(u)) {
-                    g.add_edge(owner, me, Rel::Owns);
+                if let Some(owner) = obj::str_at(r, "/uid").and_then(|u| by_uid.get(u)) {
+                    links.push((owner.clone(), k.clone(), Rel::Owns));
                 }
             }
             if kind == Kind::Pod {
                 for v in obj::arr_at(o, "/spec/volumes") {
-                    if let Some(&c) = obj::str_at(v, "/persistentVolumeClaim/claimName")
-                        .and_then(|c| by_key.get(&ObjKey::new(Kind::PersistentVolumeClaim, &k.ns, c)))
-                    {
-                        g.add_edge(me, c, Rel::Mounts);
+                    let claim = obj::str_at(v, "/persistentVolumeClaim/claimName")
+                        .map(|c| ObjKey::new(Kind::PersistentVolumeClaim, &k.ns, c));
+                    if let Some(c) = claim.filter(&drawn) {
+                        links.push((k.clone(), c, Rel::Mounts));
                     }
                 }
             }
             if kind == Kind::PersistentVolumeClaim {
-                if let Some(&v) = obj::str_at(o, "/spec/volumeName")
-                    .and_then(|v| by_key.get(&ObjKey::new(Kind::PersistentVolume, "", v)))
-                {
-                    g.add_edge(me, v, Rel::Binds);
+                let volume = obj::str_at(o, "/spec/volumeName").map(|v| ObjKey::new(Kind::PersistentVolume, "", v));
+                if let Some(v) = volume.filter(&drawn) {
+                    links.push((k.clone(), v, Rel::Binds));
                 }
             }
         }
     }
-    g
-}
-
-fn links(sim: &Sim) -> Vec<(ObjKey, ObjKey, Rel)> {
-    let g = owner_graph(sim);
-    g.edge_indices().filter_map(|e| g.edge_endpoints(e).map(|(a, b)| (g[a].clone(), g[b].clone(), g[e]))).collect()
+    links
 }
 
 /// The Events panel: `kubectl get events -A`'s columns, oldest first.
