@@ -1,6 +1,7 @@
 //! Properties of the page's lab (`kubelab::lab`): whatever a learner does, in whatever order
 //! (typing in either terminal, Ctrl-C, editing files, letting time pass, scrubbing), nothing
 //! panics, and scrubbing to a moment and back gives the same terminals as living through it.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kubelab::lab::Lab;
 use proptest::prelude::*;

@@ -1,5 +1,6 @@
 //! Property tests: whatever a person types or pastes, nothing panics (a panic kills the page),
 //! every command answers, and the cluster still settles.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kubelab::lab::session::Session;
 use kubelab::sim::SimConfig;

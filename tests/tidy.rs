@@ -21,6 +21,13 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The code before a file's unit tests (which sit at its end, after `#[cfg(test)]` or
+/// `#[cfg(all(test, ...))]`, and may use anything).
+fn before_tests(text: &str) -> &str {
+    let cut = ["#[cfg(test)]", "#[cfg(all(test"].iter().filter_map(|m| text.find(m)).min();
+    &text[..cut.unwrap_or(text.len())]
+}
+
 /// Code lines only (comments dropped), so that docs may name what the code must not use.
 fn code(text: &str) -> String {
     text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
@@ -190,7 +197,7 @@ fn the_page_carries_one_copy_of_what_it_need_not_duplicate() {
         }
         let text = code(&std::fs::read_to_string(&f).unwrap());
         // Unit tests sit at the end of a file, after `#[cfg(test)]`: they may use anything.
-        let text = text.split("#[cfg(test)]").next().unwrap_or("");
+        let text = before_tests(&text);
         let mut banned = vec![
             "serde_json::from_str",
             "serde_json::from_slice",
@@ -245,7 +252,7 @@ fn floors_use_only_the_floors_below_them() {
         for f in rust_files(&root().join("src").join(floor)) {
             let text = code(&std::fs::read_to_string(&f).unwrap());
             // Unit tests may reach up (a test of the view builds a lab).
-            let text = text.split("#[cfg(test)]").next().unwrap_or("");
+            let text = before_tests(&text);
             for used in floors_named(text) {
                 if FLOORS.iter().position(|x| *x == used).unwrap() > level {
                     bad.push(format!("{} uses {used}", f.strip_prefix(root()).unwrap().display()));

@@ -117,7 +117,7 @@ pub fn run_line(line: &str, env: &mut Env, host: &mut dyn Host, out: &mut Output
     status
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
 #[cfg(test)]
 mod tests;

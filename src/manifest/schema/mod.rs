@@ -153,7 +153,8 @@ pub fn json_patch(original: &Value, ops: &Value) -> Result<Value, String> {
 pub const JSON_PATCH_REJECTED: &str =
     "The request is invalid: the server rejected our request due to an error in our request";
 
-#[cfg(test)]
+// Its property tests use proptest, a native-only dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;
