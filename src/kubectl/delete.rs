@@ -6,7 +6,7 @@ use super::args::{self, f, Flag};
 use super::dryrun::DryRun;
 use super::errors::api_error;
 use super::get::resolve;
-use super::Ctx;
+use super::{Ctx, Effect, Outcome};
 use crate::sim::labels::Selector;
 use crate::sim::{obj, ApiError, DeleteOptions, Kind, ObjKey, Propagation};
 
@@ -30,7 +30,7 @@ pub const FLAGS: &[Flag] = &[
 /// Longest `--wait` lets virtual time pass before giving up.
 pub const WAIT_LIMIT_MS: u64 = 10 * 60 * 1000;
 
-pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     // `--cascade` alone means background.
     let argv: Vec<String> =
         argv.iter().map(|a| if a == "--cascade" { "--cascade=background".to_string() } else { a.clone() }).collect();
@@ -38,18 +38,18 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         Ok(a) => a,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     if a.bool("help") {
         ctx.println("Delete resources by file names, stdin, resources and names, or by resources and label selector.\n\nUsage:\n  kubectl delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [options]");
-        return 0;
+        return Outcome::from(0);
     }
     let dry = match DryRun::of(&a) {
         Ok(d) => d,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     // `GetCascadingStrategy`: a boolean (strconv.ParseBool's words) still works, with a warning.
@@ -72,7 +72,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             ctx.eprintln(&format!(
                 "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
             ));
-            return 1;
+            return Outcome::from(1);
         }
     };
     let force = a.bool("force");
@@ -81,7 +81,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         Some(Ok(_)) | None => None,
         Some(Err(_)) => {
             ctx.eprintln(&format!("error: invalid argument \"{}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{}\": invalid syntax\nSee 'kubectl delete --help' for usage.", a.get("grace-period").unwrap_or(""), a.get("grace-period").unwrap_or("")));
-            return 1;
+            return Outcome::from(1);
         }
     };
     if a.bool("now") {
@@ -137,25 +137,25 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     } else {
         if a.positional.is_empty() {
             ctx.eprintln("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
-            return 1;
+            return Outcome::from(1);
         }
         let selector = match a.get("selector").map(Selector::parse).transpose() {
             Ok(s) => s,
             Err(e) => {
                 ctx.eprintln(&format!("error: {e}"));
-                return 1;
+                return Outcome::from(1);
             }
         };
         let q = match resolve(&a.positional) {
             Ok(q) => q,
             Err(e) => {
                 ctx.eprintln(&e);
-                return 1;
+                return Outcome::from(1);
             }
         };
         if !q.by_name && selector.is_none() && !a.bool("all") {
             ctx.eprintln("error: resource(s) were provided, but no name was specified");
-            return 1;
+            return Outcome::from(1);
         }
         let all_ns = a.bool("all-namespaces");
         let mut found = false;
@@ -181,7 +181,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         }
         if !found {
             ctx.println("No resources found");
-            return 0;
+            return Outcome::from(0);
         }
     }
     if force && grace == Some(0) {
@@ -222,8 +222,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         if ctx.live && ctx.last_on_line {
             // The page's clock plays the wait out: the terminal is held until the objects are
             // gone, and their Terminating state shows meanwhile.
-            ctx.job = Some(super::Job::Gone(Gone { waiting }));
-            return code;
+            return Outcome::with(code, Effect::Hold(super::Job::Gone(Gone { waiting })));
         }
         let deadline = ctx.sim.now().plus_ms(WAIT_LIMIT_MS);
         loop {
@@ -234,12 +233,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             if !ctx.sim.step_before(deadline) {
                 // Nothing will ever remove them (a finalizer no controller handles): kubectl would
                 // wait until its timeout; the person presses Ctrl-C.
-                ctx.interrupted = true;
-                return 130;
+                return Outcome::with(130, Effect::Interrupted);
             }
         }
     }
-    code
+    Outcome::from(code)
 }
 
 /// A live terminal's `kubectl delete`, waiting for the objects to be gone.

@@ -4,7 +4,7 @@
 use super::args::{self, f, Flag};
 use super::dryrun::{self, DryRun};
 use super::errors::api_error;
-use super::Ctx;
+use super::{Ctx, Effect, Outcome};
 use crate::jv;
 use crate::sim::{obj, ApiError, Kind, ObjKey};
 use serde_json::Value;
@@ -97,21 +97,21 @@ fn run_command(ctx: &mut Ctx<'_>, key: &ObjKey, container: &str, argv: &[String]
     code
 }
 
-pub fn exec(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+pub fn exec(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse("exec", argv, EXEC_FLAGS) {
         Ok(a) => a,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     if a.bool("help") {
         ctx.println("Execute a command in a container.\n\nUsage:\n  kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]");
-        return 0;
+        return Outcome::from(0);
     }
     let Some(target) = a.positional.first().cloned() else {
         ctx.eprintln("error: pod, type/name or --filename must be specified");
-        return 1;
+        return Outcome::from(1);
     };
     let mut command: Vec<String> = a.rest.clone().unwrap_or_default();
     if a.rest.is_none() && a.positional.len() > 1 {
@@ -120,25 +120,24 @@ pub fn exec(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     }
     if command.is_empty() {
         ctx.eprintln("error: you must specify at least one command for the container");
-        return 1;
+        return Outcome::from(1);
     }
     let ns = ctx.namespace(&a);
     let name = match pod_for(ctx, &ns, &target, false) {
         Ok(n) => n,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     let key = ObjKey::new(Kind::Pod, &ns, &name);
-    let Some(container) = runnable(ctx, &key, a.get("container")) else { return 1 };
+    let Some(container) = runnable(ctx, &key, a.get("container")) else { return Outcome::from(1) };
     let interactive = a.bool("stdin") && SHELLS.contains(&command[0].as_str()) && command.len() == 1;
     if interactive {
         let shell = command[0].rsplit('/').next().unwrap_or("sh").to_string();
-        ctx.attach = Some(Attach { pod: key, container, remove: false, shell, main: false });
-        return 0;
+        return Outcome::with(0, Effect::Attach(Attach { pod: key, container, remove: false, shell, main: false }));
     }
-    run_command(ctx, &key, &container, &command)
+    run_command(ctx, &key, &container, &command).into()
 }
 
 /// The pod a `POD` or `TYPE/NAME` argument means (`polymorphichelpers`): a pod by name, or the
@@ -228,17 +227,17 @@ const CP_FLAGS: &[Flag] = &[f("container", Some('c'), true), f("no-preserve", No
 /// `kubectl cp` between the lab machine and a container (`[NS/]POD:PATH`), through the
 /// container's `tar` as kubectl does: its warning for an absolute path, its errors for a
 /// missing one.
-pub fn cp(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+pub fn cp(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse("cp", argv, CP_FLAGS) {
         Ok(a) => a,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     let [src, dst] = a.positional.as_slice() else {
         ctx.eprintln("error: source and destination are required");
-        return 1;
+        return Outcome::from(1);
     };
     let ns = ctx.namespace(&a);
     // `pod:path` or `ns/pod:path`; a local path has no colon before its first slash.
@@ -256,32 +255,32 @@ pub fn cp(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         (None, Some((n, p, path))) => (n, p, path, true),
         (None, None) => {
             ctx.eprintln("error: one of src or dest must be a remote file specification");
-            return 1;
+            return Outcome::from(1);
         }
         (Some(_), Some(_)) => {
             ctx.eprintln("error: one of src or dest must be a local file specification");
-            return 1;
+            return Outcome::from(1);
         }
     };
     let key = ObjKey::new(Kind::Pod, &n, &pod);
-    let Some(container) = runnable(ctx, &key, a.get("container")) else { return 1 };
+    let Some(container) = runnable(ctx, &key, a.get("container")) else { return Outcome::from(1) };
     // Debian images carry GNU tar; busybox and Alpine images busybox's.
     let gnu = ctx.sim.programs.clone().is_some_and(|p| p.gnu_tools(ctx.sim, &key, &container));
-    let Some(view) = ctx.sim.fs_view(&key, &container) else { return 1 };
+    let Some(view) = ctx.sim.fs_view(&key, &container) else { return Outcome::from(1) };
     let abs = if path.starts_with('/') { path.clone() } else { format!("/{path}") };
     if upload {
         let text = match ctx.files.read(src) {
             Ok(t) => t,
             Err(_) => {
                 ctx.eprintln(&format!("error: {src} doesn't exist in local filesystem"));
-                return 1;
+                return Outcome::from(1);
             }
         };
         if let Err(e) = view.write(&mut ctx.sim.fs, &abs, &text) {
             ctx.eprintln(&format!("tar: {}: Cannot open: {e}\ntar: Exiting with failure status due to previous errors\ncommand terminated with exit code 2", abs.trim_start_matches('/')));
-            return 1;
+            return Outcome::from(1);
         }
-        return 0;
+        return Outcome::from(0);
     }
     if path.starts_with('/') {
         ctx.eprintln(if gnu {
@@ -291,19 +290,16 @@ pub fn cp(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         });
     }
     match view.all_files(&ctx.sim.fs).get(&abs).cloned() {
-        Some(text) => {
-            ctx.writes.push((dst.clone(), text));
-            0
-        }
+        Some(text) => Outcome::with(0, Effect::Write(vec![(dst.clone(), text)])),
         None if gnu => {
             ctx.eprintln(&format!("tar: {path}: Cannot stat: No such file or directory\ntar: Exiting with failure status due to previous errors\ncommand terminated with exit code 2"));
-            1
+            1.into()
         }
         None => {
             ctx.eprintln(&format!(
                 "tar: can't open '{path}': No such file or directory\ncommand terminated with exit code 1"
             ));
-            1
+            1.into()
         }
     }
 }
@@ -335,46 +331,46 @@ fn banner(image: &str) -> &'static str {
     }
 }
 
-pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse("run", argv, RUN_FLAGS) {
         Ok(a) => a,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     if a.bool("help") {
         ctx.println("Create and run a particular image in a pod.\n\nUsage:\n  kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]");
-        return 0;
+        return Outcome::from(0);
     }
     let Some(name) = a.positional.first().cloned() else {
         ctx.eprintln("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
-        return 1;
+        return Outcome::from(1);
     };
     let Some(image) = a.get("image").map(String::from) else {
         ctx.eprintln("error: required flag(s) \"image\" not set");
-        return 1;
+        return Outcome::from(1);
     };
     let restart = a.get("restart").unwrap_or("Always").to_string();
     if !["Always", "OnFailure", "Never"].contains(&restart.as_str()) {
         ctx.eprintln(&format!("error: invalid restart policy: {restart}"));
-        return 1;
+        return Outcome::from(1);
     }
     let interactive = a.bool("stdin");
     if a.bool("rm") && !interactive {
         ctx.eprintln("error: --rm should only be used for attached containers");
-        return 1;
+        return Outcome::from(1);
     }
     let (dry, output) = match dryrun::options(&a) {
         Ok(opts) => opts,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     if dry != DryRun::None && (interactive || a.bool("tty") || a.bool("attach")) {
         ctx.eprintln("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
-        return 1;
+        return Outcome::from(1);
     }
     let ns = ctx.namespace(&a);
     let rest: Vec<String> = a.rest.clone().unwrap_or_default();
@@ -389,7 +385,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                     "error: strconv.Atoi: parsing {}: invalid syntax",
                     crate::support::gofmt::go_quote(p)
                 ));
-                return 1;
+                return Outcome::from(1);
             }
         }
     }
@@ -425,7 +421,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let mut pod = jv!({"apiVersion":"v1","kind":"Pod","metadata":{"creationTimestamp":null,"labels":labels,"name":name},"spec":{"containers":[container],"dnsPolicy":"ClusterFirst","restartPolicy":restart},"status":{}});
     if dry == DryRun::Client {
         dryrun::print(ctx, output.as_ref(), Kind::Pod, &pod, &dry.op("created"));
-        return 0;
+        return Outcome::from(0);
     }
     // Sent to the server: the namespace is the request's.
     obj::meta_mut(&mut pod).insert("namespace".into(), jv!(ns));
@@ -438,13 +434,13 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         Ok(created) => created,
         Err(e) => {
             ctx.eprintln(&api_error(&e, None));
-            return 1;
+            return Outcome::from(1);
         }
     };
     let key = ObjKey::new(Kind::Pod, &ns, &name);
     if !interactive {
         dryrun::print(ctx, output.as_ref(), Kind::Pod, &created, &dry.op("created"));
-        return 0;
+        return Outcome::from(0);
     }
     // Attach once the container runs, or has already run (kubectl waits up to
     // --pod-running-timeout, 1 minute).
@@ -460,7 +456,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         }
         if !ctx.sim.step_before(deadline) {
             ctx.eprintln("error: timed out waiting for the condition");
-            return 1;
+            return Outcome::from(1);
         }
     }
     ctx.eprintln("If you don't see a command prompt, try pressing enter.");
@@ -471,10 +467,10 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let shell_cmd = rest.first().cloned().unwrap_or_else(|| "sh".into());
     if (SHELLS.contains(&shell_cmd.as_str()) && rest.len() == 1) || rest.is_empty() {
         let shell = shell_cmd.rsplit('/').next().unwrap_or("sh").to_string();
-        ctx.attach = Some(Attach { pod: key, container: name, remove: a.bool("rm"), shell, main: true });
-        return 0;
+        let attach = Attach { pod: key, container: name, remove: a.bool("rm"), shell, main: true };
+        return Outcome::with(0, Effect::Attach(attach));
     }
-    attached_run(ctx, &key, &name, &restart, a.bool("rm"))
+    attached_run(ctx, &key, &name, &restart, a.bool("rm")).into()
 }
 
 /// `kubectl run -it` of a program that is not a shell: the terminal shows what it writes until
@@ -551,17 +547,17 @@ const LOG_FLAGS: &[Flag] = &[
 ];
 
 /// `kubectl logs POD [-c CONTAINER] [--tail N]`.
-pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse("logs", argv, LOG_FLAGS) {
         Ok(a) => a,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     if a.bool("help") {
         ctx.println("Print the logs for a container in a pod or specified resource.\n\nUsage:\n  kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]");
-        return 0;
+        return Outcome::from(0);
     }
     let ns = ctx.namespace(&a);
     // With a selector: every matching pod, the last 10 lines of each unless --tail says.
@@ -570,13 +566,13 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             ctx.eprintln(
                 "error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples",
             );
-            return 1;
+            return Outcome::from(1);
         }
         let selector = match crate::sim::labels::Selector::parse(sel) {
             Ok(s) => s,
             Err(e) => {
                 ctx.eprintln(&format!("error: {e}"));
-                return 1;
+                return Outcome::from(1);
             }
         };
         let pods: Vec<Value> = ctx
@@ -589,12 +585,12 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             .collect();
         if pods.is_empty() {
             ctx.eprintln(&format!("No resources found in {ns} namespace."));
-            return 0;
+            return Outcome::from(0);
         }
         let limit: usize = a.get("max-log-requests").and_then(|n| n.parse().ok()).unwrap_or(5);
         if a.bool("follow") && pods.len() > limit {
             ctx.eprintln(&format!("error: you are attempting to follow {} log streams, but maximum allowed concurrency is {limit}, use --max-log-requests to increase the limit", pods.len()));
-            return 1;
+            return Outcome::from(1);
         }
         let tail = a.get("tail").and_then(|t| t.parse::<i64>().ok()).unwrap_or(10);
         let mut code = 0;
@@ -606,13 +602,13 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     }
     let Some(target) = a.positional.first().cloned() else {
         ctx.eprintln("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
-        return 1;
+        return Outcome::from(1);
     };
     let (_, pod) = match pod_object(ctx, &ns, &target, true) {
         Ok(p) => p,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     let tail = a.get("tail").and_then(|t| t.parse::<i64>().ok()).unwrap_or(-1);
@@ -623,14 +619,13 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 
 /// `-f`: on the page the terminal follows the logs as the clock runs (Ctrl-C ends it); a
 /// replay lets the cluster run until they end or go quiet (as a watch does).
-fn follow_logs(ctx: &mut Ctx<'_>, streams: Vec<LogStream>, code: i32) -> i32 {
+fn follow_logs(ctx: &mut Ctx<'_>, streams: Vec<LogStream>, code: i32) -> Outcome {
     if streams.is_empty() || code != 0 {
-        return code;
+        return Outcome::from(code);
     }
     let mut f = Follow { streams };
     if ctx.live && ctx.last_on_line {
-        ctx.job = Some(super::Job::Logs(f));
-        return 0;
+        return Outcome::with(0, Effect::Hold(super::Job::Logs(f)));
     }
     let deadline = ctx.sim.now().plus_ms(super::get::WATCH_LIMIT_MS);
     let mut last = ctx.sim.now();
@@ -641,14 +636,13 @@ fn follow_logs(ctx: &mut Ctx<'_>, streams: Vec<LogStream>, code: i32) -> i32 {
         }
         ctx.out.out(&text);
         if done {
-            return 0;
+            return Outcome::from(0);
         }
         if ctx.sim.now().ms() > last.ms() + super::get::QUIET_MS {
             break;
         }
     }
-    ctx.interrupted = true;
-    130
+    Outcome::with(130, Effect::Interrupted)
 }
 
 /// One pod's log: the container `-c` (or the second word) names, every container with
@@ -785,18 +779,18 @@ pub struct PortForward {
 /// Ctrl-C, and says `Handling connection for PORT` as it takes each connection.
 // Held in a terminal, it ends with `error: lost connection to pod` when its pod goes.
 // k8s-diff: one left running in a replay (which has no second terminal) outlives its pod.
-pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> i32 {
+pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> Outcome {
     let flags = [f("address", None, true), f("pod-running-timeout", None, true)];
     let a = match args::parse("port-forward", argv, &flags) {
         Ok(a) => a,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     if a.positional.len() < 2 {
         ctx.eprintln("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples");
-        return 1;
+        return Outcome::from(1);
     }
     let ns = ctx.namespace(&a);
     let target = &a.positional[0];
@@ -804,7 +798,7 @@ pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> i32 {
         Ok(p) => p,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     let service = target
@@ -821,7 +815,7 @@ pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> i32 {
             ctx.eprintln(&format!(
                 "error: Error parsing remote port number: strconv.ParseUint: parsing \"{remote}\": invalid syntax"
             ));
-            return 1;
+            return Outcome::from(1);
         };
         // translateServicePortToTargetPort: the Service's port names a container port.
         if let Some(svc) = &service {
@@ -830,7 +824,7 @@ pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> i32 {
                 .find(|p| obj::i64_at(p, "/port") == Some(i64::from(remote_port)))
             else {
                 ctx.eprintln(&format!("error: Service {} does not have a service port {remote_port}", obj::name(svc)));
-                return 1;
+                return Outcome::from(1);
             };
             remote_port = match sp.get("targetPort") {
                 Some(Value::Number(n)) => n.as_u64().and_then(|n| u16::try_from(n).ok()).unwrap_or(remote_port),
@@ -852,7 +846,7 @@ pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> i32 {
                 Ok(p) => p,
                 Err(_) => {
                     ctx.eprintln(&format!("error: Error parsing local port number: strconv.ParseUint: parsing \"{local}\": invalid syntax"));
-                    return 1;
+                    return Outcome::from(1);
                 }
             }
         };
@@ -861,7 +855,7 @@ pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> i32 {
     let phase = obj::str_at(&pod, "/status/phase").unwrap_or("Pending").to_string();
     if phase != "Running" {
         ctx.eprintln(&format!("error: unable to forward port because pod is not running. Current status={phase}"));
-        return 1;
+        return Outcome::from(1);
     }
     let address = a.get("address").unwrap_or("localhost").to_string();
     let mut text = String::new();
@@ -870,7 +864,7 @@ pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> i32 {
             ctx.eprintln(&format!("Unable to listen on port {local}: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp4 127.0.0.1:{local}: bind: address already in use unable to create listener: Error listen tcp6 [::1]:{local}: bind: address already in use]"));
             let list: Vec<String> = ports.iter().map(|(l, r)| format!("{{{l} {r}}}")).collect();
             ctx.eprintln(&format!("error: unable to listen on any of the requested ports: [{}]", list.join(" ")));
-            return 1;
+            return Outcome::from(1);
         }
         for addr in address.split(',') {
             match addr {
@@ -882,6 +876,7 @@ pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> i32 {
         }
     }
     ctx.out.out(&text);
-    ctx.forward = Some(PortForward { pod: key, ports });
-    0
+    // It holds a live terminal while it forwards (a replay goes on with it forwarding).
+    let held = ctx.live && ctx.last_on_line;
+    Outcome::with(0, Effect::Forward { forward: PortForward { pod: key, ports }, held })
 }

@@ -4,7 +4,7 @@
 use super::args::{self, f, Args, Flag};
 use super::errors::api_error;
 use super::tables;
-use super::Ctx;
+use super::{Ctx, Effect, Outcome};
 use crate::jv;
 use crate::sim::labels::{labels_of, map_text, Selector};
 use crate::sim::{obj, ApiError, Kind, ObjKey, WatchType};
@@ -253,23 +253,23 @@ fn custom_rows<'a>(
     rows
 }
 
-pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse("get", argv, FLAGS) {
         Ok(a) => a,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     if a.bool("help") {
         ctx.println("Display one or many resources.\n\nExamples:\n  # List all pods in ps output format\n  kubectl get pods\n\n  # List a single pod and watch it\n  kubectl get pod web-0 -w\n\nOptions:\n  -A, --all-namespaces=false\n  -l, --selector='': Selector (label query) to filter on\n  -o, --output='': json|yaml|name|wide\n      --show-labels=false\n  -w, --watch=false\n\nUsage:\n  kubectl get [(-o|--output=)json|yaml|name|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]");
-        return 0;
+        return Outcome::from(0);
     }
     let fmt = match format_of(&a) {
         Ok(f) => f,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     // `-f FILE`: the objects the manifests name.
@@ -278,7 +278,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     if !files.is_empty() {
         let (docs, failed) = super::apply::read_sources(ctx, &files, a.bool("recursive"));
         if failed && docs.is_empty() {
-            return 1;
+            return Outcome::from(1);
         }
         for (source, d) in docs {
             let Ok(doc) = d else { continue };
@@ -288,7 +288,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 Some(kind) => a.positional.push(format!("{}/{}", kind.info().plural, obj::name(&doc.object))),
                 None => {
                     ctx.eprintln(&format!("error: resource mapping not found for name: \"{}\" namespace: \"\" from \"{source}\": no matches for kind \"{k}\" in version \"{av}\"\nensure CRDs are installed first", obj::name(&doc.object)));
-                    return 1;
+                    return Outcome::from(1);
                 }
             }
         }
@@ -297,21 +297,21 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         Ok(q) => q,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     let selector = match a.get("selector").map(Selector::parse).transpose() {
         Ok(s) => s.unwrap_or_default(),
         Err(e) => {
             ctx.eprintln(&format!("error: {e}"));
-            return 1;
+            return Outcome::from(1);
         }
     };
     let fields = match a.get("field-selector").map(super::selectfields::FieldSelector::parse).transpose() {
         Ok(f) => f,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     let all_ns = a.bool("all-namespaces");
@@ -337,7 +337,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     if watch {
         if query.targets.len() != 1 {
             ctx.eprintln(&format!("error: watch is only supported on individual resources and resource collections, but {} resources were found", query.targets.len()));
-            return 1;
+            return Outcome::from(1);
         }
         let (kind, names) = query.targets[0].clone();
         let filter = Filter { kind, ns: if all_ns { None } else { Some(ns.clone()) }, selector, names };
@@ -355,7 +355,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             if let Some(f) = &fields {
                 if let Err(e) = f.check(*kind, a.get("selector").unwrap_or(""), a.get("field-selector").unwrap_or("")) {
                     ctx.eprintln(&e);
-                    return 1;
+                    return Outcome::from(1);
                 }
             }
             let list_ns = if all_ns || !kind.namespaced() { None } else { Some(ns.as_str()) };
@@ -384,7 +384,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         if let Some(by) = a.get("sort-by") {
             if let Err(e) = super::selectfields::sort(&mut objs, by) {
                 ctx.eprintln(&e);
-                return 1;
+                return Outcome::from(1);
             }
         }
         printed_any = true;
@@ -440,13 +440,20 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             }
         }
     }
-    code
+    Outcome::from(code)
 }
 
 /// Longest a watch follows the cluster before the person presses Ctrl-C (virtual time).
 pub const WATCH_LIMIT_MS: u64 = 10 * 60 * 1000;
 
-fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: TableOpts, fmt: Format, watch_only: bool, events_col: bool) -> i32 {
+fn watch_loop(
+    ctx: &mut Ctx<'_>,
+    filter: Filter,
+    t: TableOpts,
+    fmt: Format,
+    watch_only: bool,
+    events_col: bool,
+) -> Outcome {
     let mut w = Watch {
         header_done: t.no_headers || !matches!(fmt, Format::Table { .. }),
         header: header_row(ctx.sim, filter.kind, &t),
@@ -487,8 +494,7 @@ fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: TableOpts, fmt: Format, watc
         // The terminal keeps the watch open: the page's clock drives it (`Watch::poll`), and
         // the session passes what it prints next through the `grep`s it is piped into (they
         // filter what it printed so far in the pipeline itself).
-        ctx.job = Some(super::Job::Watch(w));
-        return 0;
+        return Outcome::with(0, Effect::Hold(super::Job::Watch(w)));
     }
     // A replay has no Ctrl-C: the watch ends once nothing more is due, or once what it follows
     // has been quiet for a while though the cluster is busy elsewhere (a container's loop).
@@ -504,8 +510,7 @@ fn watch_loop(ctx: &mut Ctx<'_>, filter: Filter, t: TableOpts, fmt: Format, watc
             break;
         }
     }
-    ctx.interrupted = true;
-    130
+    Outcome::with(130, Effect::Interrupted)
 }
 
 /// How long a replayed watch waits for what it follows to change again.

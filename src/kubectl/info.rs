@@ -2,7 +2,7 @@
 //! `config` (kubeadm's admin kubeconfig, read-only) and `api-resources`.
 
 use super::args::{self, f, Flag};
-use super::Ctx;
+use super::{Ctx, Effect, Outcome};
 use crate::sim::{obj, Kind};
 use crate::support::tabwriter::TabWriter;
 
@@ -223,8 +223,9 @@ const CLUSTER: &str = "kubernetes";
 const USER: &str = "kubernetes-admin";
 
 /// `kubectl config`: the lab machine's kubeconfig is kubeadm's admin.conf, read-only.
-pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let sub = argv.first().map(String::as_str).unwrap_or("");
+    let mut effect = None;
     let a = match args::parse(
         "config",
         argv.get(1..).unwrap_or(&[]),
@@ -240,7 +241,7 @@ pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         Ok(a) => a,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     match sub {
@@ -248,7 +249,7 @@ pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         "get-contexts" => {
             if let Some(name) = a.positional.first().filter(|n| *n != CONTEXT) {
                 ctx.eprintln(&format!("error: context {name} not found"));
-                return 1;
+                return Outcome::from(1);
             }
             if a.get("output") == Some("name") {
                 ctx.println(CONTEXT);
@@ -270,21 +271,21 @@ pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             let name = match (a.positional.first(), a.bool("current")) {
                 (Some(_), true) => {
                     ctx.eprintln("error: you cannot specify both a context name and --current");
-                    return 1;
+                    return Outcome::from(1);
                 }
                 (Some(n), false) => n.clone(),
                 (None, true) => CONTEXT.to_string(),
                 (None, false) => {
                     ctx.eprintln("error: you must specify a non-empty context name or --current");
-                    return 1;
+                    return Outcome::from(1);
                 }
             };
             if name != CONTEXT {
                 ctx.eprintln(&format!("error: kubelab models only the context \"{CONTEXT}\""));
-                return 1;
+                return Outcome::from(1);
             }
             if let Some(ns) = a.get("namespace") {
-                ctx.set_context_ns = Some(ns.to_string());
+                effect = Some(Effect::Namespace(ns.to_string()));
             }
             ctx.println(&format!("Context \"{CONTEXT}\" modified."));
         }
@@ -294,11 +295,11 @@ pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             Some(n) if n == CONTEXT => ctx.println(&format!("Switched to context \"{CONTEXT}\".")),
             Some(n) => {
                 ctx.eprintln(&format!("error: no context exists with the name: \"{n}\""));
-                return 1;
+                return Outcome::from(1);
             }
             None => {
                 ctx.eprintln("error: Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples");
-                return 1;
+                return Outcome::from(1);
             }
         },
         "view" => {
@@ -320,25 +321,25 @@ pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                     Ok(t) => ctx.out.out(&t),
                     Err(e) => {
                         ctx.eprintln(&format!("error: {e}"));
-                        return 1;
+                        return Outcome::from(1);
                     }
                 },
                 other => {
                     ctx.eprintln(&format!("error: kubelab does not model `kubectl config view -o {other}` yet"));
-                    return 1;
+                    return Outcome::from(1);
                 }
             }
         }
         "" => {
             ctx.eprintln("error: kubelab models `kubectl config view`, `current-context`, `get-contexts`, `get-clusters`, `get-users`, `use-context` and `set-context`");
-            return 1;
+            return Outcome::from(1);
         }
         other => {
             ctx.eprintln(&format!("error: kubelab does not model `kubectl config {other}` yet"));
-            return 1;
+            return Outcome::from(1);
         }
     }
-    0
+    Outcome { code: 0, effect }
 }
 
 /// What a v1.26 API server without CRDs serves (discovery's preferred versions), sorted as

@@ -55,27 +55,51 @@ pub struct Ctx<'a> {
     pub files: &'a dyn Files,
     pub stdin: Option<&'a str>,
     pub out: &'a mut Output,
-    /// Set when the command ended the way Ctrl-C ends it (a watch): the rest of the line is dropped.
-    pub interrupted: bool,
-    /// Set when the command opened an interactive shell in a container (`exec -it`, `run -it`).
-    pub attach: Option<exec::Attach>,
     /// A live terminal (the page): a watch stays open as `job` instead of running ahead.
     pub live: bool,
     /// Whether nothing follows this command on its line (so a live wait can hold the terminal
     /// without holding back the rest of the line).
     pub last_on_line: bool,
-    /// What holds a live terminal after the command returns: a watch, or a wait.
-    pub job: Option<Job>,
-    /// Files the command writes on the lab machine (`kubectl cp POD:PATH FILE`).
-    pub writes: Vec<(String, String)>,
-    /// A port-forward the command opened on the lab machine.
-    pub forward: Option<exec::PortForward>,
     /// Local ports already forwarded on the lab machine.
     pub forwarded: Vec<u16>,
-    /// The kubeconfig context's namespace (empty: none, so `default`), and a new one the
-    /// command set (`config set-context --current --namespace`).
+    /// The kubeconfig context's namespace (empty: none, so `default`).
     pub context_ns: String,
-    pub set_context_ns: Option<String>,
+}
+
+/// How a command ended: its exit status, and what it leaves its terminal with besides what
+/// it printed. Commands return it; nothing is written back through the [`Ctx`].
+#[must_use]
+pub struct Outcome {
+    pub code: i32,
+    pub effect: Option<Effect>,
+}
+
+impl From<i32> for Outcome {
+    fn from(code: i32) -> Outcome {
+        Outcome { code, effect: None }
+    }
+}
+
+impl Outcome {
+    pub fn with(code: i32, effect: Effect) -> Outcome {
+        Outcome { code, effect: Some(effect) }
+    }
+}
+
+/// What a command leaves its terminal with.
+pub enum Effect {
+    /// It ended the way Ctrl-C ends it (a watch in a replay): the rest of the line is dropped.
+    Interrupted,
+    /// A job now holds the live terminal (a watch, a wait, a rollout, logs, a delete).
+    Hold(Job),
+    /// The terminal is attached to an interactive shell in a container (`exec -it`, `run -it`).
+    Attach(exec::Attach),
+    /// Files written on the lab machine (`kubectl cp POD:PATH FILE`): (path, text).
+    Write(Vec<(String, String)>),
+    /// A port-forward now listens on the lab machine; `held` when it holds the live terminal.
+    Forward { forward: exec::PortForward, held: bool },
+    /// The context's namespace changed (`config set-context --current --namespace`).
+    Namespace(String),
 }
 
 /// Something a live terminal keeps doing after the command returned, as the clock runs.
@@ -257,7 +281,7 @@ const MODELLED: &[&str] = &[
 ];
 
 /// Runs `kubectl ARGS...` (argv without the leading `kubectl`).
-pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     // Global flags may come before the command word.
     let mut i = 0;
     while i < argv.len() && argv[i].starts_with('-') {
@@ -266,15 +290,15 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     }
     let Some(cmd) = argv.get(i).cloned() else {
         ctx.println(USAGE);
-        return 0;
+        return 0.into();
     };
     // They go after the command's own words (`kubectl -n db rollout status sts/x` is
     // `rollout status sts/x -n db`), before a `--` that starts a container's command.
     let mut rest: Vec<String> = argv[i + 1..].to_vec();
     let at = rest.iter().position(|a| a == "--").unwrap_or(rest.len());
     rest.splice(at..at, argv[..i.min(argv.len())].iter().cloned());
-    match cmd.as_str() {
-        "get" => get::run(ctx, &rest),
+    let code = match cmd.as_str() {
+        "get" => return get::run(ctx, &rest),
         "apply" => apply::run(ctx, &rest, apply::Mode::Apply),
         "create" => match generator_word(&rest) {
             Some(at) => {
@@ -303,31 +327,26 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         },
         "set" => generators::set(ctx, &rest),
         "expose" => generators::expose(ctx, &rest),
-        "delete" => delete::run(ctx, &rest),
+        "delete" => return delete::run(ctx, &rest),
         "describe" => describe::run(ctx, &rest),
         "scale" => edit::scale(ctx, &rest),
-        "exec" => exec::exec(ctx, &rest),
-        "rollout" => rollout::run(ctx, &rest),
-        "run" => exec::run(ctx, &rest),
-        "logs" => exec::logs(ctx, &rest),
-        "cp" => exec::cp(ctx, &rest),
+        "exec" => return exec::exec(ctx, &rest),
+        "rollout" => return rollout::run(ctx, &rest),
+        "run" => return exec::run(ctx, &rest),
+        "logs" => return exec::logs(ctx, &rest),
+        "cp" => return exec::cp(ctx, &rest),
         "patch" => edit::patch(ctx, &rest),
         "label" => edit::label(ctx, &rest, "labels"),
         "annotate" => edit::label(ctx, &rest, "annotations"),
         "version" => info::version(ctx, &rest),
         "cluster-info" => info::cluster_info(ctx, &rest),
-        "config" => info::config(ctx, &rest),
+        "config" => return info::config(ctx, &rest),
         "api-resources" => info::api_resources(ctx, &rest),
         "events" => events::events(ctx, &rest),
-        "wait" => wait::run(ctx, &rest),
+        "wait" => return wait::run(ctx, &rest),
         "port-forward" => {
             let taken = ctx.forwarded.clone();
-            let code = exec::port_forward(ctx, &rest, &taken);
-            // It holds a live terminal while it forwards (a replay goes on with it forwarding).
-            if ctx.forward.is_some() && ctx.live && ctx.last_on_line {
-                ctx.job = ctx.forward.as_ref().map(|f| Job::PortForward(f.pod.clone()));
-            }
-            code
+            return exec::port_forward(ctx, &rest, &taken);
         }
         "help" | "--help" | "-h" => {
             ctx.println(USAGE);
@@ -352,7 +371,8 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             ctx.eprintln(&msg);
             1
         }
-    }
+    };
+    code.into()
 }
 
 /// Where `deployment` (or `deploy`) names `kubectl create`'s generator, not a flag's value.

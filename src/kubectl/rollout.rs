@@ -4,7 +4,7 @@
 use super::args::{self, f, Args, Flag};
 use super::errors::api_error;
 use super::get::kind_arg;
-use super::Ctx;
+use super::{Ctx, Effect, Outcome};
 use crate::jv;
 use crate::sim::obj::{self, Ptr};
 use crate::sim::{ApiError, Kind, ObjKey};
@@ -199,10 +199,53 @@ fn revisions(ctx: &Ctx<'_>, key: &ObjKey) -> Vec<(i64, Value, String)> {
     out
 }
 
-pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+/// `rollout status`: follows the rollout to its end (in a replay, virtual time runs; on a live
+/// terminal, the rollout holds it).
+fn follow_status(ctx: &mut Ctx<'_>, a: &Args, key: ObjKey) -> Outcome {
+    let watch = a.get("watch").is_none_or(|w| w != "false");
+    // `--timeout` (a Go duration; 0, the default, waits for ever).
+    let timeout = match a.get("timeout").map(go_duration_ms) {
+        Some(Some(ms)) => Some(ms).filter(|&ms| ms > 0),
+        Some(None) => {
+            ctx.eprintln(&format!(
+                "error: invalid argument \"{}\" for \"--timeout\" flag: time: invalid duration {}",
+                a.get("timeout").unwrap_or(""),
+                crate::support::gofmt::go_quote(a.get("timeout").unwrap_or(""))
+            ));
+            return Outcome::from(1);
+        }
+        None => None,
+    };
+    let deadline = ctx.sim.now().plus_ms(timeout.unwrap_or(super::get::WATCH_LIMIT_MS));
+    let mut r = Status { key, cursor: ctx.sim.store.cursor(), deadline: timeout.map(|_| deadline) };
+    let (mut text, mut end) = r.start(ctx.sim);
+    loop {
+        ctx.out.out(&text);
+        match end {
+            Some(Err(e)) => {
+                ctx.eprintln(&e);
+                return Outcome::from(1);
+            }
+            Some(Ok(())) => return 0.into(),
+            None if !watch => return 0.into(),
+            None if ctx.live && ctx.last_on_line => {
+                // The page's clock plays the rollout out; the terminal is held till done.
+                return Outcome::with(0, Effect::Hold(super::Job::Rollout(r)));
+            }
+            None => {}
+        }
+        if !ctx.sim.step_before(deadline) {
+            ctx.eprintln("error: timed out waiting for the condition");
+            return Outcome::from(1);
+        }
+        (text, end) = r.follow(ctx.sim);
+    }
+}
+
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let Some(sub) = argv.iter().position(|a| !a.starts_with('-')) else {
         ctx.eprintln("error: Required resource not specified.\nSee 'kubectl rollout -h' for help and examples");
-        return 1;
+        return Outcome::from(1);
     };
     let verb = argv[sub].clone();
     let rest: Vec<String> = argv.iter().enumerate().filter(|(i, _)| *i != sub).map(|(_, a)| a.clone()).collect();
@@ -210,63 +253,30 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         ctx.eprintln(&format!(
             "error: unknown command \"{verb}\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."
         ));
-        return 1;
+        return Outcome::from(1);
     }
     let a = match args::parse(&format!("rollout {verb}"), &rest, FLAGS) {
         Ok(a) => a,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     if a.bool("help") {
         ctx.println(&format!("Manage the rollout of one or many resources.\n\nUsage:\n  kubectl rollout {verb} (TYPE NAME | TYPE/NAME) [flags] [options]"));
-        return 0;
+        return Outcome::from(0);
     }
-    let Some(key) = target(ctx, &a, &verb) else { return 1 };
+    let Some(key) = target(ctx, &a, &verb) else { return Outcome::from(1) };
     let printed = format!("{}/{}", key.kind.qualified_singular(), key.name);
-    match verb.as_str() {
-        "status" => {
-            let watch = a.get("watch").is_none_or(|w| w != "false");
-            // `--timeout` (a Go duration; 0, the default, waits for ever).
-            let timeout = match a.get("timeout").map(go_duration_ms) {
-                Some(Some(ms)) => Some(ms).filter(|&ms| ms > 0),
-                Some(None) => {
-                    ctx.eprintln(&format!(
-                        "error: invalid argument \"{}\" for \"--timeout\" flag: time: invalid duration {}",
-                        a.get("timeout").unwrap_or(""),
-                        crate::support::gofmt::go_quote(a.get("timeout").unwrap_or(""))
-                    ));
-                    return 1;
-                }
-                None => None,
-            };
-            let deadline = ctx.sim.now().plus_ms(timeout.unwrap_or(super::get::WATCH_LIMIT_MS));
-            let mut r = Status { key, cursor: ctx.sim.store.cursor(), deadline: timeout.map(|_| deadline) };
-            let (mut text, mut end) = r.start(ctx.sim);
-            loop {
-                ctx.out.out(&text);
-                match end {
-                    Some(Err(e)) => {
-                        ctx.eprintln(&e);
-                        return 1;
-                    }
-                    Some(Ok(())) => return 0,
-                    None if !watch => return 0,
-                    None if ctx.live && ctx.last_on_line => {
-                        // The page's clock plays the rollout out; the terminal is held till done.
-                        ctx.job = Some(super::Job::Rollout(r));
-                        return 0;
-                    }
-                    None => {}
-                }
-                if !ctx.sim.step_before(deadline) {
-                    ctx.eprintln("error: timed out waiting for the condition");
-                    return 1;
-                }
-                (text, end) = r.follow(ctx.sim);
-            }
-        }
+    if verb == "status" {
+        return follow_status(ctx, &a, key);
+    }
+    edit(ctx, &verb, &a, key, &printed).into()
+}
+
+/// `rollout history`, `undo` and `restart`.
+fn edit(ctx: &mut Ctx<'_>, verb: &str, a: &Args, key: ObjKey, printed: &str) -> i32 {
+    match verb {
         "history" => {
             let revs = revisions(ctx, &key);
             if let Some(r) = a.get("revision").and_then(|r| r.parse::<i64>().ok()) {

@@ -5,7 +5,7 @@
 use super::args::{self, f, Flag};
 use super::errors::api_error;
 use super::get::resolve;
-use super::Ctx;
+use super::{Ctx, Effect, Outcome};
 use crate::sim::{obj, ApiError, ObjKey, Sim, SimTime};
 
 const FLAGS: &[Flag] = &[
@@ -104,23 +104,23 @@ fn parse_for(spec: &str) -> Result<Until, String> {
     Err(format!("unrecognized condition: \"{spec}\""))
 }
 
-pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse("wait", argv, FLAGS) {
         Ok(a) => a,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     let Some(spec) = a.get("for") else {
         ctx.eprintln("error: --for must be set");
-        return 1;
+        return Outcome::from(1);
     };
     let until = match parse_for(spec) {
         Ok(u) => u,
         Err(e) => {
             ctx.eprintln(&format!("error: {e}"));
-            return 1;
+            return Outcome::from(1);
         }
     };
     let timeout_ms = match a.get("timeout") {
@@ -132,27 +132,27 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                     "error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration {}",
                     crate::support::gofmt::go_quote(t)
                 ));
-                return 1;
+                return Outcome::from(1);
             }
         },
     };
     let ns = ctx.namespace(&a);
     if a.positional.is_empty() {
         ctx.eprintln("error: resource(s) were provided, but no name was specified");
-        return 1;
+        return Outcome::from(1);
     }
     let query = match resolve(&a.positional) {
         Ok(q) => q,
         Err(e) => {
             ctx.eprintln(&e);
-            return 1;
+            return Outcome::from(1);
         }
     };
     let selector = match a.get("selector").map(crate::sim::labels::Selector::parse).transpose() {
         Ok(s) => s,
         Err(e) => {
             ctx.eprintln(&format!("error: {e}"));
-            return 1;
+            return Outcome::from(1);
         }
     };
     let mut pending = Vec::new();
@@ -161,7 +161,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         if names.is_empty() {
             if selector.is_none() && !a.bool("all") {
                 ctx.eprintln("error: resource(s) were provided, but no name was specified");
-                return 1;
+                return Outcome::from(1);
             }
             for (k, o) in ctx.sim.store.list(*kind, kind.namespaced().then_some(list_ns)) {
                 if selector.as_ref().is_none_or(|s| s.matches_obj(o)) {
@@ -181,14 +181,14 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                         &ApiError::NotFound { resource: kind.qualified_plural(), name: name.clone() },
                         None,
                     ));
-                    return 1;
+                    return Outcome::from(1);
                 }
             }
         }
     }
     if pending.is_empty() && !query.targets.iter().all(|(_, n)| !n.is_empty()) {
         ctx.eprintln("error: no matching resources found");
-        return 1;
+        return Outcome::from(1);
     }
     let deadline = ctx.sim.now().plus_ms(timeout_ms);
     let mut w = Wait { until, pending, deadline };
@@ -196,14 +196,13 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         let (text, end) = w.follow(ctx.sim);
         ctx.out.out(&text);
         match end {
-            Some(Ok(())) => return 0,
+            Some(Ok(())) => return 0.into(),
             Some(Err(e)) => {
                 ctx.eprintln(&e);
-                return 1;
+                return Outcome::from(1);
             }
             None if ctx.live && ctx.last_on_line => {
-                ctx.job = Some(super::Job::Wait(w));
-                return 0;
+                return Outcome::with(0, Effect::Hold(super::Job::Wait(w)));
             }
             None => {}
         }

@@ -175,6 +175,40 @@ impl shell::Host for Host<'_> {
 }
 
 impl Host<'_> {
+    /// What a kubectl command left the terminal with.
+    fn take_effect(&mut self, effect: kubectl::Effect, env: &mut Env) {
+        match effect {
+            kubectl::Effect::Interrupted => self.interrupted = true,
+            kubectl::Effect::Hold(job) => {
+                // The job holds the terminal (a watch until Ctrl-C, a wait until done).
+                if matches!(job, kubectl::Job::Watch(_)) {
+                    self.filters = self.last.as_ref().map(|(_, f)| f.clone()).unwrap_or_default();
+                }
+                self.job = Some(job);
+                self.interrupted = true;
+            }
+            kubectl::Effect::Attach(a) => {
+                // The terminal now belongs to the container's shell: the rest of this line waits.
+                self.attach = Some(a);
+                self.interrupted = true;
+            }
+            kubectl::Effect::Write(files) => {
+                for (path, text) in files {
+                    let p = env.resolve_path(&path);
+                    env.write_file(&p, &text);
+                }
+            }
+            kubectl::Effect::Forward { forward, held } => {
+                if held {
+                    self.job = Some(kubectl::Job::PortForward(forward.pod.clone()));
+                    self.interrupted = true;
+                }
+                self.new_forward = Some(forward);
+            }
+            kubectl::Effect::Namespace(ns) => self.context_ns = ns,
+        }
+    }
+
     fn command(&mut self, argv: &[String], stdin: Option<&str>, env: &mut Env, out: &mut Output) -> i32 {
         let Some(cmd) = argv.first() else { return 0 };
         match cmd.as_str() {
@@ -185,46 +219,16 @@ impl Host<'_> {
                     files: &files,
                     stdin,
                     out,
-                    interrupted: false,
-                    attach: None,
                     live: self.live,
                     last_on_line: self.last.as_ref().is_some_and(|(l, f)| l == argv && (f.is_empty() || watches(argv))),
-                    job: None,
-                    writes: Vec::new(),
-                    forward: None,
                     forwarded: self.forwards.iter().flat_map(|(_, f)| f.ports.iter().map(|p| p.0)).collect(),
                     context_ns: self.context_ns.clone(),
-                    set_context_ns: None,
                 };
-                let code = kubectl::run(&mut ctx, &argv[1..]);
-                let writes = std::mem::take(&mut ctx.writes);
-                if let Some(f) = ctx.forward.take() {
-                    self.new_forward = Some(f);
+                let outcome = kubectl::run(&mut ctx, &argv[1..]);
+                if let Some(effect) = outcome.effect {
+                    self.take_effect(effect, env);
                 }
-                if let Some(ns) = ctx.set_context_ns.take() {
-                    self.context_ns = ns;
-                }
-                if ctx.interrupted {
-                    self.interrupted = true;
-                }
-                if let Some(job) = ctx.job.take() {
-                    // The job holds the terminal (a watch until Ctrl-C, a wait until done).
-                    if matches!(job, kubectl::Job::Watch(_)) {
-                        self.filters = self.last.as_ref().map(|(_, f)| f.clone()).unwrap_or_default();
-                    }
-                    self.job = Some(job);
-                    self.interrupted = true;
-                }
-                if let Some(a) = ctx.attach.take() {
-                    // The terminal now belongs to the container's shell: the rest of this line waits.
-                    self.attach = Some(a);
-                    self.interrupted = true;
-                }
-                for (path, text) in writes {
-                    let p = env.resolve_path(&path);
-                    env.write_file(&p, &text);
-                }
-                code
+                outcome.code
             }
             "sleep" => {
                 let secs: f64 = argv.get(1).and_then(|s| s.trim_end_matches('s').parse().ok()).unwrap_or(0.0);
@@ -867,20 +871,15 @@ impl Session {
                 files: &files,
                 stdin: None,
                 out,
-                interrupted: false,
-                attach: None,
                 live: false,
                 last_on_line: false,
-                job: None,
-                writes: Vec::new(),
-                forward: None,
                 forwarded: Vec::new(),
                 context_ns: self.context_ns.clone(),
-                set_context_ns: None,
             };
             let argv: Vec<String> =
                 ["delete", "pod", a.pod.name.as_str(), "-n", a.pod.ns.as_str()].iter().map(|s| s.to_string()).collect();
-            kubectl::run(&mut ctx, &argv);
+            // Its effects are none: a delete on a terminal that is not live holds nothing.
+            let _ = kubectl::run(&mut ctx, &argv);
         }
         if restart != "Always" && status != 0 {
             out.err(&format!("pod {}/{} terminated (Error)\n", a.pod.ns, a.pod.name));
