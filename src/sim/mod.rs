@@ -1273,3 +1273,6 @@ pub(crate) fn remove_finalizer(sim: &mut Sim, key: &ObjKey, f: &str) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests;

@@ -332,6 +332,7 @@ fn owner_uids(obj: &Value) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jv;
     use serde_json::json;
 
     #[test]
@@ -358,5 +359,147 @@ mod tests {
         s.remove(&k, SimTime(5));
         assert_eq!(s.events_since(c).len(), 1);
         assert_eq!(s.events_since(c)[0].ty, WatchType::Deleted);
+    }
+
+    fn cm(name: &str) -> Value {
+        jv!({"metadata":{"name":name,"namespace":"default"}})
+    }
+
+    fn owned_by(name: &str, owner_uid: &str, controller: bool) -> Value {
+        jv!({"metadata":{"name":name,"namespace":"default","ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"rs","uid":owner_uid,"controller":controller}]}})
+    }
+
+    fn rv(o: &Value) -> &str {
+        o.ptr("/metadata/resourceVersion").and_then(Value::as_str).unwrap_or("")
+    }
+
+    #[test]
+    fn put_bumps_the_resource_version_on_every_write() {
+        let mut s = Store::new();
+        let a = ObjKey::new(Kind::ConfigMap, "default", "a");
+        let b = ObjKey::new(Kind::ConfigMap, "default", "b");
+        s.put(a.clone(), cm("a"), SimTime::ZERO);
+        s.put(b.clone(), cm("b"), SimTime::ZERO);
+        s.put(a.clone(), cm("a"), SimTime::ZERO);
+        assert_eq!(s.revision(), 3);
+        // One counter for the whole store, as etcd's revision: the last write wins the highest.
+        assert_eq!(rv(s.get(&b).unwrap()), "2");
+        assert_eq!(rv(s.get(&a).unwrap()), "3");
+    }
+
+    #[test]
+    fn a_watch_cursor_sees_added_modified_deleted_in_order() {
+        let mut s = Store::new();
+        let k = ObjKey::new(Kind::ConfigMap, "default", "a");
+        let cursor = s.cursor();
+        s.put(k.clone(), cm("a"), SimTime(1));
+        s.put(k.clone(), jv!({"metadata":{"name":"a","namespace":"default"},"data":{"x":"1"}}), SimTime(2));
+        s.remove(&k, SimTime(3));
+        let seen: Vec<(WatchType, u64, String)> =
+            s.events_since(cursor).iter().map(|e| (e.ty, e.at.ms(), rv(&e.obj).to_string())).collect();
+        assert_eq!(
+            seen,
+            [
+                (WatchType::Added, 1, "1".into()),
+                (WatchType::Modified, 2, "2".into()),
+                (WatchType::Deleted, 3, "3".into())
+            ]
+        );
+        // The DELETED event carries the object as it was last, under the deletion's own version.
+        assert_eq!(s.events_since(cursor)[2].obj.ptr("/data/x").and_then(Value::as_str), Some("1"));
+        assert!(s.get(&k).is_none());
+    }
+
+    #[test]
+    fn a_cursor_taken_later_sees_only_later_events() {
+        let mut s = Store::new();
+        s.put(ObjKey::new(Kind::ConfigMap, "default", "a"), cm("a"), SimTime::ZERO);
+        let cursor = s.cursor();
+        assert!(s.events_since(cursor).is_empty());
+        s.put(ObjKey::new(Kind::ConfigMap, "default", "b"), cm("b"), SimTime::ZERO);
+        let names: Vec<&str> = s.events_since(cursor).iter().map(|e| e.key.name.as_str()).collect();
+        assert_eq!(names, ["b"]);
+    }
+
+    #[test]
+    fn trimming_the_log_keeps_later_cursors_valid() {
+        let mut s = Store::new();
+        for n in ["a", "b", "c"] {
+            s.put(ObjKey::new(Kind::ConfigMap, "default", n), cm(n), SimTime::ZERO);
+        }
+        s.trim_log(2);
+        let names: Vec<&str> = s.events_since(2).iter().map(|e| e.key.name.as_str()).collect();
+        assert_eq!(names, ["c"]);
+        assert_eq!(s.cursor(), 3);
+    }
+
+    #[test]
+    fn removing_a_missing_object_changes_nothing() {
+        let mut s = Store::new();
+        let cursor = s.cursor();
+        assert!(s.remove(&ObjKey::new(Kind::ConfigMap, "default", "a"), SimTime::ZERO).is_none());
+        assert_eq!(s.revision(), 0);
+        assert!(s.events_since(cursor).is_empty());
+    }
+
+    #[test]
+    fn with_recording_off_writes_land_but_the_log_stays_empty() {
+        let mut s = Store::new();
+        s.record = false;
+        let k = ObjKey::new(Kind::ConfigMap, "default", "a");
+        s.put(k.clone(), cm("a"), SimTime::ZERO);
+        assert!(s.contains(&k));
+        assert!(s.events_since(0).is_empty());
+    }
+
+    #[test]
+    fn a_cluster_scoped_key_has_no_namespace() {
+        assert_eq!(ObjKey::new(Kind::Node, "default", "node-1"), ObjKey::new(Kind::Node, "", "node-1"));
+        assert_eq!(ObjKey::new(Kind::Pod, "default", "p").ns, "default");
+    }
+
+    #[test]
+    fn orphan_index_holds_objects_without_a_controller_reference() {
+        let mut s = Store::new();
+        let k = ObjKey::new(Kind::Pod, "default", "p");
+        s.put(k.clone(), cm("p"), SimTime::ZERO);
+        assert_eq!(s.orphans(Kind::Pod, "default").collect::<Vec<_>>(), [&k]);
+        assert_eq!(s.orphans(Kind::Pod, "other").count(), 0);
+        assert_eq!(s.orphans(Kind::ConfigMap, "default").count(), 0);
+        // An owner that is not the controller leaves it adoptable.
+        s.put(k.clone(), owned_by("p", "u1", false), SimTime::ZERO);
+        assert_eq!(s.orphans(Kind::Pod, "default").count(), 1);
+        s.put(k.clone(), owned_by("p", "u1", true), SimTime::ZERO);
+        assert_eq!(s.orphans(Kind::Pod, "default").count(), 0);
+        s.put(k.clone(), cm("p"), SimTime::ZERO);
+        assert_eq!(s.orphans(Kind::Pod, "default").count(), 1);
+        s.remove(&k, SimTime::ZERO);
+        assert_eq!(s.orphans(Kind::Pod, "default").count(), 0);
+    }
+
+    #[test]
+    fn dependents_of_kind_picks_one_kind_of_the_owners_dependents() {
+        let mut s = Store::new();
+        let pod = ObjKey::new(Kind::Pod, "default", "p");
+        let claim = ObjKey::new(Kind::PersistentVolumeClaim, "default", "c");
+        s.put(pod.clone(), owned_by("p", "u1", true), SimTime::ZERO);
+        s.put(claim.clone(), owned_by("c", "u1", false), SimTime::ZERO);
+        s.put(ObjKey::new(Kind::Pod, "default", "q"), owned_by("q", "u2", true), SimTime::ZERO);
+        assert_eq!(s.dependents("u1"), [pod.clone(), claim.clone()]);
+        assert_eq!(s.dependents_of_kind("u1", Kind::Pod).collect::<Vec<_>>(), [&pod]);
+        assert_eq!(s.dependents_of_kind("u1", Kind::PersistentVolumeClaim).collect::<Vec<_>>(), [&claim]);
+        assert_eq!(s.dependents_of_kind("u1", Kind::Secret).count(), 0);
+        assert!(s.dependents("nobody").is_empty());
+    }
+
+    #[test]
+    fn the_pod_index_follows_the_controller_of_each_pod() {
+        let mut s = Store::new();
+        let k = ObjKey::new(Kind::Pod, "default", "web-0");
+        s.put(k.clone(), owned_by("web-0", "u1", true), SimTime::ZERO);
+        let facts: Vec<_> = s.controlled_pods("u1").map(|f| (f.key.clone(), f.ordinal)).collect();
+        assert_eq!(facts, [(k.clone(), Some(0))]);
+        s.remove(&k, SimTime::ZERO);
+        assert_eq!(s.controlled_pods("u1").count(), 0);
     }
 }

@@ -107,3 +107,183 @@ pub fn sync_namespace(sim: &mut Sim, key: &ObjKey) {
         sim.store.remove(key, sim.now());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::obj::Ptr;
+    use crate::sim::{Propagation, SimConfig, WatchType};
+
+    fn cluster() -> Sim {
+        Sim::new(SimConfig::seeded(1))
+    }
+
+    fn key(kind: Kind, name: &str) -> ObjKey {
+        ObjKey::new(kind, "default", name)
+    }
+
+    fn delete(sim: &mut Sim, k: &ObjKey, propagation: Propagation) {
+        sim.delete(k, DeleteOptions { grace_seconds: None, propagation }).unwrap();
+    }
+
+    /// A ConfigMap owning nothing yet: a plain owner no controller acts on.
+    fn owner(sim: &mut Sim, name: &str) -> Value {
+        sim.create(jv!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":name,"namespace":"default"}})).unwrap()
+    }
+
+    /// A ConfigMap naming `owners` in its ownerReferences (as controllers write them:
+    /// blockOwnerDeletion set).
+    fn dependent(sim: &mut Sim, name: &str, owners: &[&Value]) -> Value {
+        let refs: Vec<Value> = owners.iter().map(|o| obj::owner_ref(o, false)).collect();
+        sim.create(jv!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":name,"namespace":"default","ownerReferences":refs}}))
+            .unwrap()
+    }
+
+    /// A running pod owned by `owner`, which takes `grace` seconds to stop.
+    fn running_pod(sim: &mut Sim, name: &str, owner: &Value, grace: i64) -> Value {
+        sim.create(jv!({"apiVersion":"v1","kind":"Pod","metadata":{"name":name,"namespace":"default","ownerReferences":[obj::owner_ref(owner, false)]},
+            "spec":{"terminationGracePeriodSeconds":grace,"containers":[{"name":"app","image":"nginx"}]}}))
+            .unwrap();
+        assert!(sim.run_until_idle(120_000));
+        let p = sim.get(Kind::Pod, "default", name).unwrap().clone();
+        assert_eq!(obj::str_at(&p, "/status/phase"), Some("Running"));
+        p
+    }
+
+    fn deleted_order(sim: &Sim, cursor: usize) -> Vec<String> {
+        sim.store
+            .events_since(cursor)
+            .iter()
+            .filter(|e| e.ty == WatchType::Deleted && e.key.kind != Kind::Event)
+            .map(|e| e.key.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn background_delete_removes_the_owner_at_once_and_the_dependents_after() {
+        let mut sim = cluster();
+        let o = owner(&mut sim, "app");
+        dependent(&mut sim, "part-a", &[&o]);
+        dependent(&mut sim, "part-b", &[&o]);
+        let cursor = sim.store.cursor();
+        delete(&mut sim, &key(Kind::ConfigMap, "app"), Propagation::Background);
+        assert!(sim.get(Kind::ConfigMap, "default", "app").is_none());
+        assert!(sim.get(Kind::ConfigMap, "default", "part-a").is_none());
+        assert!(sim.get(Kind::ConfigMap, "default", "part-b").is_none());
+        // The owner goes first, without ever carrying a deletionTimestamp.
+        assert_eq!(deleted_order(&sim, cursor), ["app", "part-a", "part-b"]);
+        assert!(sim.store.events_since(cursor).iter().all(|e| e.key.name != "app" || e.ty == WatchType::Deleted));
+    }
+
+    #[test]
+    fn background_delete_keeps_a_dependent_with_another_live_owner_and_drops_the_dangling_reference() {
+        let mut sim = cluster();
+        let a = owner(&mut sim, "owner-a");
+        let b = owner(&mut sim, "owner-b");
+        dependent(&mut sim, "shared", &[&a, &b]);
+        delete(&mut sim, &key(Kind::ConfigMap, "owner-a"), Propagation::Background);
+        let shared = sim.get(Kind::ConfigMap, "default", "shared").unwrap();
+        let uids: Vec<&str> = obj::arr_at(shared, "/metadata/ownerReferences")
+            .iter()
+            .filter_map(|r| r.get("uid").and_then(Value::as_str))
+            .collect();
+        assert_eq!(uids, [obj::uid(&b)]);
+    }
+
+    #[test]
+    fn foreground_delete_keeps_the_owner_until_its_dependents_are_gone() {
+        let mut sim = cluster();
+        let o = owner(&mut sim, "app");
+        running_pod(&mut sim, "worker", &o, 10);
+        let cursor = sim.store.cursor();
+        delete(&mut sim, &key(Kind::ConfigMap, "app"), Propagation::Foreground);
+        let waiting = sim.get(Kind::ConfigMap, "default", "app").unwrap();
+        assert!(obj::is_deleting(waiting));
+        assert_eq!(obj::finalizers(waiting), ["foregroundDeletion"]);
+        // The garbage collector has asked for the dependent's deletion; it takes its grace period.
+        assert!(obj::is_deleting(sim.get(Kind::Pod, "default", "worker").unwrap()));
+        while sim.get(Kind::Pod, "default", "worker").is_some() {
+            assert!(sim.get(Kind::ConfigMap, "default", "app").is_some());
+            assert!(sim.step());
+        }
+        assert!(sim.get(Kind::ConfigMap, "default", "app").is_none());
+        assert_eq!(deleted_order(&sim, cursor), ["worker", "app"]);
+    }
+
+    #[test]
+    fn foreground_delete_reaches_the_dependents_of_dependents_first() {
+        let mut sim = cluster();
+        let top = owner(&mut sim, "top");
+        let middle = dependent(&mut sim, "middle", &[&top]);
+        running_pod(&mut sim, "leaf", &middle, 10);
+        let cursor = sim.store.cursor();
+        delete(&mut sim, &key(Kind::ConfigMap, "top"), Propagation::Foreground);
+        // A dependent that has dependents of its own is deleted in the foreground too.
+        let m = sim.get(Kind::ConfigMap, "default", "middle").unwrap();
+        assert_eq!(obj::finalizers(m), ["foregroundDeletion"]);
+        assert!(sim.run_until_idle(120_000));
+        assert_eq!(deleted_order(&sim, cursor), ["leaf", "middle", "top"]);
+    }
+
+    #[test]
+    fn orphan_delete_strips_owner_references_from_dependents() {
+        let mut sim = cluster();
+        let o = owner(&mut sim, "app");
+        dependent(&mut sim, "part", &[&o]);
+        delete(&mut sim, &key(Kind::ConfigMap, "app"), Propagation::Orphan);
+        assert!(sim.get(Kind::ConfigMap, "default", "app").is_none());
+        let part = sim.get(Kind::ConfigMap, "default", "part").unwrap();
+        assert!(!obj::is_deleting(part));
+        assert!(part.ptr("/metadata/ownerReferences").is_none());
+        assert!(sim.store.dependents(obj::uid(&o)).is_empty());
+    }
+
+    #[test]
+    fn orphan_delete_strips_only_the_deleted_owners_reference() {
+        let mut sim = cluster();
+        let a = owner(&mut sim, "owner-a");
+        let b = owner(&mut sim, "owner-b");
+        dependent(&mut sim, "shared", &[&a, &b]);
+        delete(&mut sim, &key(Kind::ConfigMap, "owner-a"), Propagation::Orphan);
+        let shared = sim.get(Kind::ConfigMap, "default", "shared").unwrap();
+        let refs = obj::arr_at(shared, "/metadata/ownerReferences");
+        assert_eq!(refs.len(), 1);
+        assert_eq!(refs[0].get("uid").and_then(Value::as_str), Some(obj::uid(&b)));
+    }
+
+    #[test]
+    fn orphan_delete_of_a_deployment_leaves_its_replicaset_and_pods() {
+        let mut sim = cluster();
+        sim.create(jv!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api","namespace":"default"},
+            "spec":{"replicas":2,"selector":{"matchLabels":{"app":"api"}},
+              "template":{"metadata":{"labels":{"app":"api"}},"spec":{"containers":[{"name":"app","image":"nginx"}]}}}}))
+            .unwrap();
+        sim.advance(60_000);
+        delete(&mut sim, &key(Kind::Deployment, "api"), Propagation::Orphan);
+        sim.advance(60_000);
+        assert!(sim.get(Kind::Deployment, "default", "api").is_none());
+        let rss: Vec<&Value> = sim.store.list(Kind::ReplicaSet, Some("default")).map(|(_, o)| o).collect();
+        assert_eq!(rss.len(), 1);
+        assert!(obj::controller_ref(rss[0]).is_none());
+        let rs_uid = obj::uid(rss[0]).to_string();
+        let pods = sim.store.list(Kind::Pod, Some("default")).filter(|(_, p)| obj::controller_uid(p) == Some(&rs_uid));
+        assert_eq!(pods.count(), 2);
+    }
+
+    #[test]
+    fn namespace_delete_empties_the_namespace_then_removes_it() {
+        let mut sim = cluster();
+        sim.create(jv!({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"team"}})).unwrap();
+        sim.create(jv!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings","namespace":"team"}}))
+            .unwrap();
+        let ns = ObjKey::new(Kind::Namespace, "", "team");
+        let cursor = sim.store.cursor();
+        sim.delete(&ns, DeleteOptions::default()).unwrap();
+        assert!(sim.get(Kind::Namespace, "", "team").is_none());
+        assert!(sim.store.list(Kind::ConfigMap, Some("team")).next().is_none());
+        let terminating = sim.store.events_since(cursor).iter().find(|e| e.key == ns).unwrap();
+        assert_eq!(terminating.ty, WatchType::Modified);
+        assert_eq!(obj::str_at(&terminating.obj, "/status/phase"), Some("Terminating"));
+        assert_eq!(deleted_order(&sim, cursor).last().map(String::as_str), Some("team"));
+    }
+}
