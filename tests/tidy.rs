@@ -540,3 +540,21 @@ fn c<'a>(s: &'a str) -> &'a str {
         shapes.iter().map(|s| (s.name.as_str(), s.line, s.lines, s.depth)).collect();
     assert_eq!(got, vec![("a", 2, 12, 2), ("c", 19, 3, 0)]);
 }
+
+#[test]
+fn api_errors_are_worded_in_one_place() {
+    // ARCHITECTURE.md, "Errors": kubectl::errors turns an API error into kubectl's words; the
+    // commands, the session and the page hand it the error, never the text.
+    let mut bad = Vec::new();
+    for f in rust_files(&root().join("src")) {
+        let rel = f.strip_prefix(root()).unwrap().display().to_string();
+        if rel == "src/kubectl/errors.rs" {
+            continue;
+        }
+        let text = code(&std::fs::read_to_string(&f).unwrap());
+        if before_tests(&text).contains("Error from server") {
+            bad.push(rel);
+        }
+    }
+    assert!(bad.is_empty(), "word API errors through kubectl::errors::Error: {bad:#?}");
+}

@@ -4,11 +4,11 @@
 
 use super::args::{self, f, Flag};
 use super::dryrun::{self, DryRun};
-use super::errors::api_error;
+use super::errors::Error;
 use super::Ctx;
 use crate::jv;
 use crate::manifest::{self, schema, Diagnostic, Document};
-use crate::sim::{obj, Kind, ObjKey};
+use crate::sim::{obj, ApiError, Kind, ObjKey};
 use serde_json::Value;
 
 pub const FLAGS: &[Flag] = &[
@@ -146,7 +146,8 @@ pub fn document_problems(source: &str, doc: &Document, verb: &str) -> Result<Kin
     if !errs.is_empty() {
         let version = av.rsplit('/').next().unwrap_or(av);
         let detail = schema::decode_error_message(&errs).unwrap_or_default();
-        let error = format!("Error from server (BadRequest): error when {verb} \"{source}\": {k} in version \"{version}\" cannot be handled as a {k}: {detail}");
+        let why = ApiError::BadRequest(format!("{k} in version \"{version}\" cannot be handled as a {k}: {detail}"));
+        let error = Error::during(&why, verb, source).to_string();
         let mut hints = Vec::new();
         for e in &errs {
             let p = e.path();
@@ -343,7 +344,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
             match shadow.as_mut().unwrap_or(&mut *ctx.sim).create(o) {
                 Ok(created) => emit(ctx, &mut shown, mode, output.as_ref(), kind, &created, &dry.op("created")),
                 Err(e) => {
-                    ctx.eprintln(&api_error(&e, Some(("creating", &source))));
+                    ctx.report(Error::during(&e, "creating", &source));
                     invalid_hints(ctx, &source, &doc, &e);
                     failed = true;
                 }
@@ -395,7 +396,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
                 emit(ctx, &mut shown, mode, output.as_ref(), kind, &after, &dry.op(op));
             }
             Err(e) => {
-                ctx.eprintln(&api_error(&e, Some(("applying patch", &source))));
+                ctx.report(Error::during(&e, "applying patch", &source));
                 invalid_hints(ctx, &source, &doc, &e);
                 failed = true;
             }
@@ -466,7 +467,7 @@ fn create_subcommand(ctx: &mut Ctx<'_>, a: &args::Args) -> i32 {
                     0
                 }
                 Err(e) => {
-                    ctx.eprintln(&api_error(&e, None));
+                    ctx.report(&e);
                     1
                 }
             }

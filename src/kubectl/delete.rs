@@ -4,7 +4,6 @@
 
 use super::args::{self, f, Flag};
 use super::dryrun::DryRun;
-use super::errors::api_error;
 use super::get::resolve;
 use super::{Ctx, Effect, Outcome};
 use crate::sim::labels::Selector;
@@ -213,7 +212,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
             }
             Err(ApiError::NotFound { .. }) if ignore_nf => {}
             Err(e) => {
-                ctx.eprintln(&api_error(&e, None));
+                ctx.report(&e);
                 code = 1;
             }
         }

@@ -3,12 +3,12 @@
 //! with padding 2, whose column blocks are runs of consecutive lines.
 
 use super::args::{self, f, Flag};
-use super::errors::api_error;
+use super::errors::Error;
 use super::get::resolve;
 use super::Ctx;
 use crate::sim::labels::Selector;
 use crate::sim::obj::Ptr;
-use crate::sim::{obj, ApiError, Kind, ObjKey, Sim};
+use crate::sim::{obj, Kind, ObjKey, Sim};
 use crate::support::duration::human_duration_ms;
 use crate::support::gotime::rfc1123z;
 use serde_json::Value;
@@ -1225,10 +1225,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                     exact
                 };
                 if found.is_empty() {
-                    ctx.eprintln(&api_error(
-                        &ApiError::NotFound { resource: kind.qualified_plural(), name: n.clone() },
-                        None,
-                    ));
+                    ctx.report(Error::not_found(kind.qualified_plural(), n.clone()));
                     code = 1;
                 }
                 for o in found {

@@ -1,13 +1,13 @@
 //! Commands that change one field group of existing objects: `scale`, `patch`, `label`, `annotate`.
 
 use super::args::{self, f, Args, Flag};
-use super::errors::api_error;
+use super::errors::Error;
 use super::get::resolve;
 use super::Ctx;
 use crate::jv;
 use crate::manifest::{self, schema};
 use crate::sim::labels::Selector;
-use crate::sim::{obj, ApiError, Kind, ObjKey};
+use crate::sim::{obj, Kind, ObjKey};
 use serde_json::Value;
 
 fn parse_or_print(ctx: &mut Ctx<'_>, cmd: &str, argv: &[String], flags: &[Flag]) -> Option<Args> {
@@ -95,10 +95,7 @@ pub fn scale(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
             continue;
         }
         let Some(mut o) = ctx.sim.store.get(&key).cloned() else {
-            ctx.eprintln(&api_error(
-                &ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() },
-                None,
-            ));
+            ctx.report(Error::not_found(key.kind.qualified_plural(), key.name.clone()));
             code = 1;
             continue;
         };
@@ -116,7 +113,7 @@ pub fn scale(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         match ctx.sim.update(o) {
             Ok(_) => ctx.println(&format!("{}/{} scaled", key.kind.qualified_singular(), key.name)),
             Err(e) => {
-                ctx.eprintln(&api_error(&e, None));
+                ctx.report(&e);
                 code = 1;
             }
         }
@@ -211,10 +208,7 @@ pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let mut code = 0;
     for key in keys {
         let Some(live) = ctx.sim.store.get(&key).cloned() else {
-            ctx.eprintln(&api_error(
-                &ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() },
-                None,
-            ));
+            ctx.report(Error::not_found(key.kind.qualified_plural(), key.name.clone()));
             code = 1;
             continue;
         };
@@ -227,12 +221,12 @@ pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         let mut merged = match merged {
             Ok(m) => m,
             Err(e) => {
-                let msg = if ty == "json" {
-                    schema::JSON_PATCH_REJECTED.to_string()
+                let err = if ty == "json" {
+                    Error::Text(schema::JSON_PATCH_REJECTED.to_string())
                 } else {
-                    format!("Error from server (BadRequest): {e}")
+                    Error::bad_request(e)
                 };
-                ctx.eprintln(&msg);
+                ctx.report(err);
                 code = 1;
                 continue;
             }
@@ -242,7 +236,7 @@ pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         let errs = schema::validate(&av, &key.kind.to_string(), &merged);
         if let Some(bad) = errs.iter().find(|e| !matches!(e, schema::FieldError::Unknown { .. })) {
             let detail = schema::decode_error_message(std::slice::from_ref(bad)).unwrap_or_default();
-            ctx.eprintln(&format!("Error from server (BadRequest): {detail}"));
+            ctx.report(Error::bad_request(detail));
             code = 1;
             continue;
         }
@@ -260,7 +254,7 @@ pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
                 ctx.println(&format!("{printed} patched{}", if changed { "" } else { " (no change)" }));
             }
             Err(e) => {
-                ctx.eprintln(&api_error(&e, None));
+                ctx.report(&e);
                 code = 1;
             }
         }
@@ -318,10 +312,7 @@ pub fn label(ctx: &mut Ctx<'_>, argv: &[String], field: &str) -> i32 {
     let mut code = 0;
     for key in keys {
         let Some(mut o) = ctx.sim.store.get(&key).cloned() else {
-            ctx.eprintln(&api_error(
-                &ApiError::NotFound { resource: key.kind.qualified_plural(), name: key.name.clone() },
-                None,
-            ));
+            ctx.report(Error::not_found(key.kind.qualified_plural(), key.name.clone()));
             code = 1;
             continue;
         };
@@ -376,7 +367,7 @@ pub fn label(ctx: &mut Ctx<'_>, argv: &[String], field: &str) -> i32 {
                 ctx.println(&format!("{printed} {word}"));
             }
             Err(e) => {
-                ctx.eprintln(&api_error(&e, None));
+                ctx.report(&e);
                 code = 1;
             }
         }

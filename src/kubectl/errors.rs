@@ -1,9 +1,63 @@
-//! How kubectl prints API errors (`cmdutil.CheckErr`, reference §5.6).
+//! kubectl's errors, typed, and the one place where they become kubectl's words on stderr
+//! (`cmdutil.CheckErr`, reference §5.6). Commands return or report an [`Error`]; nothing else
+//! in the lab writes `Error from server (...)` or `error: ` itself.
 
 use crate::sim::ApiError;
 
+/// An error kubectl prints.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// An error from the API server; `during` is what kubectl was doing to which file
+    /// (`error when creating "web.yaml": `).
+    #[error("{}", api_error(.err, .during.as_ref().map(|(verb, file)| (verb.as_str(), file.as_str()))))]
+    Api { err: ApiError, during: Option<(String, String)> },
+    /// kubectl's own complaint, printed after `error: ` (`error: required resource not
+    /// specified`; a usage hint may follow on the next lines).
+    #[error("error: {0}")]
+    Cli(String),
+    /// What kubectl prints as it is: another program's words through it (`tar: ...` under
+    /// `kubectl cp`), or a message that is not led by `error: `.
+    #[error("{0}")]
+    Text(String),
+}
+
+impl From<ApiError> for Error {
+    fn from(err: ApiError) -> Error {
+        Error::Api { err, during: None }
+    }
+}
+
+impl From<&ApiError> for Error {
+    fn from(err: &ApiError) -> Error {
+        Error::Api { err: err.clone(), during: None }
+    }
+}
+
+impl Error {
+    /// kubectl's own complaint (`error: ...`).
+    pub fn cli(msg: impl Into<String>) -> Error {
+        Error::Cli(msg.into())
+    }
+
+    /// An API error met while `verb` (`creating`, `applying patch`) the objects of `file`.
+    pub fn during(err: &ApiError, verb: &str, file: &str) -> Error {
+        Error::Api { err: err.clone(), during: Some((verb.to_string(), file.to_string())) }
+    }
+
+    /// The API server's 400 with its message.
+    pub fn bad_request(msg: impl Into<String>) -> Error {
+        Error::Api { err: ApiError::BadRequest(msg.into()), during: None }
+    }
+
+    /// `pods "web-9" not found` for an object of `resource` (its plural, qualified as kubectl
+    /// names it).
+    pub fn not_found(resource: impl Into<String>, name: impl Into<String>) -> Error {
+        Error::Api { err: ApiError::NotFound { resource: resource.into(), name: name.into() }, during: None }
+    }
+}
+
 /// The stderr text of an API error; `source` adds kubectl's `error when creating "<file>": `.
-pub fn api_error(e: &ApiError, source: Option<(&str, &str)>) -> String {
+fn api_error(e: &ApiError, source: Option<(&str, &str)>) -> String {
     let prefix = source.map(|(verb, file)| format!("error when {verb} \"{file}\": ")).unwrap_or_default();
     match e {
         ApiError::NotFound { .. } => format!("Error from server (NotFound): {prefix}{e}"),
@@ -31,5 +85,39 @@ pub fn invalid(kind: &str, name: &str, causes: &[String]) -> String {
             }
             s.trim_end().to_string()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_errors_read_as_the_server_sent_them() {
+        let e = Error::not_found("pods", "web-9");
+        assert_eq!(e.to_string(), "Error from server (NotFound): pods \"web-9\" not found");
+        let e = Error::during(
+            &ApiError::AlreadyExists { resource: "services".into(), name: "nginx".into() },
+            "creating",
+            "web.yaml",
+        );
+        assert_eq!(
+            e.to_string(),
+            "Error from server (AlreadyExists): error when creating \"web.yaml\": services \"nginx\" already exists"
+        );
+    }
+
+    #[test]
+    fn kubectls_own_errors_are_led_by_error() {
+        assert_eq!(Error::cli("required resource not specified").to_string(), "error: required resource not specified");
+    }
+
+    #[test]
+    fn several_causes_are_listed_one_a_line() {
+        let causes = vec!["spec.replicas: Invalid value: -1".to_string(), "spec.selector: Required value".to_string()];
+        assert_eq!(
+            invalid("StatefulSet", "web", &causes),
+            "The StatefulSet \"web\" is invalid: \n* spec.replicas: Invalid value: -1\n* spec.selector: Required value"
+        );
     }
 }

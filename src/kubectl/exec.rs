@@ -3,10 +3,10 @@
 
 use super::args::{self, f, Flag};
 use super::dryrun::{self, DryRun};
-use super::errors::api_error;
+use super::errors::Error;
 use super::{Ctx, Effect, Outcome};
 use crate::jv;
-use crate::sim::{obj, ApiError, Kind, ObjKey};
+use crate::sim::{obj, Kind, ObjKey};
 use serde_json::Value;
 
 const EXEC_FLAGS: &[Flag] = &[
@@ -37,7 +37,7 @@ pub struct Attach {
 /// Checks that a container can run commands; returns its name, or prints kubectl's error.
 fn runnable(ctx: &mut Ctx<'_>, key: &ObjKey, want: Option<&str>) -> Option<String> {
     let Some(pod) = ctx.sim.store.get(key).cloned() else {
-        ctx.eprintln(&api_error(&ApiError::NotFound { resource: "pods".into(), name: key.name.clone() }, None));
+        ctx.report(Error::not_found("pods", key.name.clone()));
         return None;
     };
     let names: Vec<String> = obj::arr_at(&pod, "/spec/containers")
@@ -47,7 +47,7 @@ fn runnable(ctx: &mut Ctx<'_>, key: &ObjKey, want: Option<&str>) -> Option<Strin
     let container = match want {
         Some(c) if names.iter().any(|n| n == c) => c.to_string(),
         Some(c) => {
-            ctx.eprintln(&format!("Error from server (BadRequest): container {c} is not valid for pod {}", key.name));
+            ctx.report(Error::bad_request(format!("container {c} is not valid for pod {}", key.name)));
             return None;
         }
         None => {
@@ -64,7 +64,7 @@ fn runnable(ctx: &mut Ctx<'_>, key: &ObjKey, want: Option<&str>) -> Option<Strin
     }
     // The API server's `streamLocation` needs a node to connect to.
     if obj::str_at(&pod, "/spec/nodeName").is_none() {
-        ctx.eprintln(&format!("Error from server (BadRequest): pod {} does not have a host assigned", key.name));
+        ctx.report(Error::bad_request(format!("pod {} does not have a host assigned", key.name)));
         return None;
     }
     let running = obj::arr_at(&pod, "/status/containerStatuses")
@@ -150,7 +150,7 @@ fn pod_object(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<(O
     let key = ObjKey::new(Kind::Pod, ns, &name);
     match ctx.sim.store.get(&key).cloned() {
         Some(pod) => Ok((key, pod)),
-        None => Err(api_error(&ApiError::NotFound { resource: "pods".into(), name }, None)),
+        None => Err(Error::not_found("pods", name).to_string()),
     }
 }
 
@@ -161,7 +161,7 @@ pub fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<S
         return Ok(name.to_string());
     }
     let Some(o) = ctx.sim.store.get(&ObjKey::new(kind, ns, name)).cloned() else {
-        return Err(api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name: name.to_string() }, None));
+        return Err(Error::not_found(kind.qualified_plural(), name).to_string());
     };
     let selector: Vec<(String, String)> = match kind {
         Kind::Service => o.ptr("/spec/selector"),
@@ -433,7 +433,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let created = match shadow.as_mut().unwrap_or(&mut *ctx.sim).create(pod) {
         Ok(created) => created,
         Err(e) => {
-            ctx.eprintln(&api_error(&e, None));
+            ctx.report(&e);
             return Outcome::from(1);
         }
     };
@@ -686,7 +686,9 @@ fn pod_logs(ctx: &mut Ctx<'_>, a: &args::Args, pod: &Value, tail: i64, follow: &
         let previous = a.bool("previous");
         let lines = if previous {
             if !has("/lastState/terminated") {
-                ctx.eprintln(&format!("Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{name}\" not found"));
+                ctx.report(Error::bad_request(format!(
+                    "previous terminated container \"{container}\" in pod \"{name}\" not found"
+                )));
                 return 1;
             }
             // While the next instance waits, the last one's log is still the current log.
@@ -700,7 +702,9 @@ fn pod_logs(ctx: &mut Ctx<'_>, a: &args::Args, pod: &Value, tail: i64, follow: &
                 "ImagePullBackOff" => "trying and failing to pull image".to_string(),
                 other => other.to_string(),
             };
-            ctx.eprintln(&format!("Error from server (BadRequest): container \"{container}\" in pod \"{name}\" is waiting to start: {reason}"));
+            ctx.report(Error::bad_request(format!(
+                "container \"{container}\" in pod \"{name}\" is waiting to start: {reason}"
+            )));
             return 1;
         };
         let tail = usize::try_from(tail).unwrap_or(lines.len()).min(lines.len());

@@ -3,12 +3,12 @@
 
 use super::args::{self, f, Args, Flag};
 use super::dryrun::{self, DryRun};
-use super::errors::api_error;
+use super::errors::Error;
 use super::get::resolve;
 use super::Ctx;
 use crate::jv;
 use crate::sim::obj::Ptr;
-use crate::sim::{obj, ApiError, Kind, ObjKey};
+use crate::sim::{obj, Kind, ObjKey};
 use serde_json::Value;
 
 fn parse(
@@ -59,7 +59,7 @@ fn create(
             0
         }
         Err(e) => {
-            ctx.eprintln(&api_error(&e, None));
+            ctx.report(&e);
             1
         }
     }
@@ -224,7 +224,7 @@ fn set_env(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
             }
         };
         let Some(source) = ctx.sim.get(kind, &ns, &name).cloned() else {
-            ctx.eprintln(&api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name }, None));
+            ctx.report(Error::not_found(kind.qualified_plural(), name));
             return 1;
         };
         // k8s-diff: the keys in their sorted order (kubectl ranges over a Go map).
@@ -390,7 +390,7 @@ fn update_pod_specs(
         for name in names {
             let key = ObjKey::new(kind, &ns, &name);
             let Some(mut o) = ctx.sim.store.get(&key).cloned() else {
-                ctx.eprintln(&api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name }, None));
+                ctx.report(Error::not_found(kind.qualified_plural(), name));
                 code = 1;
                 continue;
             };
@@ -423,7 +423,7 @@ fn update_pod_specs(
                     match shadow.as_mut().unwrap_or(&mut *ctx.sim).update(o) {
                         Ok(after) => dryrun::print(ctx, out, kind, &after, &op),
                         Err(e) => {
-                            ctx.eprintln(&api_error(&e, None));
+                            ctx.report(&e);
                             code = 1;
                         }
                     }
@@ -539,7 +539,7 @@ pub fn expose(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         return 1;
     };
     let Some(o) = ctx.sim.store.get(&ObjKey::new(kind, &ns, &name)).cloned() else {
-        ctx.eprintln(&api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name }, None));
+        ctx.report(Error::not_found(kind.qualified_plural(), name));
         return 1;
     };
     let (selector, pod_spec) = match kind {

@@ -2,12 +2,12 @@
 //! (reference §5.1–5.4).
 
 use super::args::{self, f, Args, Flag};
-use super::errors::api_error;
+use super::errors::Error;
 use super::tables;
 use super::{Ctx, Effect, Outcome};
 use crate::jv;
 use crate::sim::labels::{labels_of, map_text, Selector};
-use crate::sim::{obj, ApiError, Kind, ObjKey, WatchType};
+use crate::sim::{obj, Kind, ObjKey, WatchType};
 use crate::support::tabwriter::TabWriter;
 use serde_json::Value;
 
@@ -371,10 +371,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
                 match ctx.sim.store.get(&ObjKey::new(*kind, &ns, n)) {
                     Some(o) => objs.push(o.clone()),
                     None if a.bool("ignore-not-found") => {}
-                    None => errors.push(api_error(
-                        &ApiError::NotFound { resource: kind.qualified_plural(), name: n.clone() },
-                        None,
-                    )),
+                    None => errors.push(Error::not_found(kind.qualified_plural(), n.clone()).to_string()),
                 }
             }
         }

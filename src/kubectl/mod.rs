@@ -187,6 +187,16 @@ impl Ctx<'_> {
         self.out.err(s);
         self.out.err("\n");
     }
+    /// Prints an error in kubectl's words ([`errors`] is the one place that words them).
+    pub fn report(&mut self, e: impl Into<errors::Error>) {
+        let text = e.into().to_string();
+        self.eprintln(&text);
+    }
+    /// Prints an error and gives the exit status it ends the command with.
+    pub fn fail(&mut self, e: impl Into<errors::Error>) -> i32 {
+        self.report(e);
+        1
+    }
     /// The namespace of `-n`, or the context's (`default`).
     pub fn namespace(&self, a: &args::Args) -> String {
         a.get("namespace").filter(|n| !n.is_empty()).unwrap_or(self.default_namespace()).to_string()

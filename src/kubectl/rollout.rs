@@ -2,12 +2,12 @@
 //! messages of kubectl's `polymorphichelpers` (reference §2.1).
 
 use super::args::{self, f, Args, Flag};
-use super::errors::api_error;
+use super::errors::Error;
 use super::get::kind_arg;
 use super::{Ctx, Effect, Outcome};
 use crate::jv;
 use crate::sim::obj::{self, Ptr};
-use crate::sim::{ApiError, Kind, ObjKey};
+use crate::sim::{Kind, ObjKey};
 use serde_json::Value;
 
 const FLAGS: &[Flag] = &[
@@ -48,7 +48,7 @@ fn target(ctx: &mut Ctx<'_>, a: &Args, verb: &str) -> Option<ObjKey> {
     }
     let key = ObjKey::new(kind, &ns, &name);
     if !ctx.sim.store.contains(&key) {
-        ctx.eprintln(&api_error(&ApiError::NotFound { resource: kind.qualified_plural(), name }, None));
+        ctx.report(Error::not_found(kind.qualified_plural(), name));
         return None;
     }
     Some(key)
@@ -352,7 +352,7 @@ fn edit(ctx: &mut Ctx<'_>, verb: &str, a: &Args, key: ObjKey, printed: &str) -> 
                     0
                 }
                 Err(e) => {
-                    ctx.eprintln(&api_error(&e, None));
+                    ctx.report(&e);
                     1
                 }
             }
@@ -372,7 +372,7 @@ fn edit(ctx: &mut Ctx<'_>, verb: &str, a: &Args, key: ObjKey, printed: &str) -> 
                     0
                 }
                 Err(e) => {
-                    ctx.eprintln(&api_error(&e, None));
+                    ctx.report(&e);
                     1
                 }
             }

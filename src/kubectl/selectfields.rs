@@ -78,7 +78,8 @@ impl FieldSelector {
                 format!("field label not supported: {field}")
             };
             let i = kind.info();
-            return Err(format!("Error from server (BadRequest): Unable to find \"{}/{}, Resource={}\" that match label selector \"{labels}\", field selector \"{text}\": {why}", i.group, i.version, i.plural));
+            let msg = format!("Unable to find \"{}/{}, Resource={}\" that match label selector \"{labels}\", field selector \"{text}\": {why}", i.group, i.version, i.plural);
+            return Err(super::errors::Error::bad_request(msg).to_string());
         }
         Ok(())
     }

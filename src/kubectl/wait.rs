@@ -3,10 +3,10 @@
 //! `pod/web-0 condition met` for each, or gives up after `--timeout` (30 s by default).
 
 use super::args::{self, f, Flag};
-use super::errors::api_error;
+use super::errors::Error;
 use super::get::resolve;
 use super::{Ctx, Effect, Outcome};
-use crate::sim::{obj, ApiError, ObjKey, Sim, SimTime};
+use crate::sim::{obj, ObjKey, Sim, SimTime};
 
 const FLAGS: &[Flag] = &[
     f("for", None, true),
@@ -177,10 +177,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
                 // RunWait ignores NotFound when waiting for a deletion: nothing to print.
                 None if matches!(until, Until::Delete) => {}
                 None => {
-                    ctx.eprintln(&api_error(
-                        &ApiError::NotFound { resource: kind.qualified_plural(), name: name.clone() },
-                        None,
-                    ));
+                    ctx.report(Error::not_found(kind.qualified_plural(), name.clone()));
                     return Outcome::from(1);
                 }
             }

@@ -594,7 +594,7 @@ impl App {
 
     fn object_dialog(&self, ctx: &Context<Self>, k: &ObjKey) -> Html {
         let text = crate::lab::view::object_yaml(&self.lab.session.sim, k).unwrap_or_else(|| {
-            format!("Error from server (NotFound): {} \"{}\" not found\n", k.kind.info().plural, k.name)
+            format!("{}\n", crate::kubectl::errors::Error::not_found(k.kind.info().plural, k.name.clone()))
         });
         html! {
             <div class="dialog" role="dialog" aria-modal="true" aria-label={self.tr("object_yaml")} onkeydown={ctx.link().batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Msg::Select(None)))}>
