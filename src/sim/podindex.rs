@@ -1,7 +1,8 @@
 //! What the store keeps up to date about the pods of each controller, so that a controller's
 //! sync costs what changed rather than what exists: counts for status, the ordinals present
 //! (as contiguous runs, to find the first missing one at once), the unhealthy, terminal and
-//! pending ordinals, and pods per node for the scheduler.
+//! pending ordinals, the ready pods by the moment they became Ready (for minReadySeconds),
+//! and pods per node for the scheduler.
 
 use super::store::{ObjKey, PodFacts};
 use crate::support::collections::{VecMap, VecSet};
@@ -31,6 +32,19 @@ pub struct OwnerPods {
     pub unhealthy: VecSet<i64>,
     pub terminal: VecSet<i64>,
     pub pending: VecSet<i64>,
+    /// The live Running+Ready pods (those `live_ready` counts) by the Unix second of their Ready
+    /// condition's `lastTransitionTime` ([`NEVER`] without one), oldest first: the pods not yet
+    /// available for a minReadySeconds are a suffix of it.
+    pub ready_at: VecSet<(i64, ObjKey)>,
+}
+
+/// The Ready time of a ready pod whose condition has no `lastTransitionTime`: it never becomes
+/// available (`podutil.IsPodAvailable` asks for a non-zero one).
+pub const NEVER: i64 = i64::MAX;
+
+/// The Unix second a pod's Ready condition last turned true, if it is Running and Ready.
+pub fn ready_second(f: &PodFacts) -> i64 {
+    f.ready_since.as_deref().and_then(super::time::parse_rfc3339).unwrap_or(NEVER)
 }
 
 fn healthy(f: &PodFacts) -> bool {
@@ -46,6 +60,9 @@ impl OwnerPods {
         self.ready += usize::from(f.running_ready);
         if let (true, Some(r)) = (live, &f.revision) {
             *self.rev_live.entry(r.clone()).or_default() += 1;
+        }
+        if live && f.running_ready {
+            self.ready_at.insert((ready_second(f), f.key.clone()));
         }
         if let Some(o) = f.ordinal {
             self.ordinals.insert(o, f.key.clone());
@@ -68,6 +85,9 @@ impl OwnerPods {
         self.live -= usize::from(live);
         self.live_ready -= usize::from(live && f.running_ready);
         self.ready -= usize::from(f.running_ready);
+        if live && f.running_ready {
+            self.ready_at.remove(&(ready_second(f), f.key.clone()));
+        }
         if let (true, Some(r)) = (live, &f.revision) {
             if let Some(c) = self.rev_live.get_mut(r) {
                 *c -= 1;
@@ -130,10 +150,28 @@ impl OwnerPods {
         }
     }
 
+    /// The live ready pods not yet Ready for `min_ready_ms` at `now_ms` (Unix milliseconds),
+    /// latest first, with the Unix second they became Ready; none when `min_ready_ms` is 0.
+    /// Available is `podutil.IsPodAvailable` (pkg/api/v1/pod/util.go): Ready, and Ready since
+    /// `lastTransitionTime` for minReadySeconds.
+    pub fn not_yet_available(&self, now_ms: i64, min_ready_ms: i64) -> impl Iterator<Item = (i64, &ObjKey)> + '_ {
+        self.ready_at
+            .iter()
+            .rev()
+            .take_while(move |(s, _)| min_ready_ms > 0 && !available_at(*s, now_ms, min_ready_ms))
+            .map(|(s, k)| (*s, k))
+    }
+
     /// How many ordinals in `[start, end)` have a pod.
     pub fn present_in(&self, start: i64, end: i64) -> usize {
         self.runs.iter().map(|(s, e)| ((*e).min(end) - (*s).max(start)).max(0) as usize).sum()
     }
+}
+
+/// Whether a pod Ready since Unix second `ready` is available at `now_ms`: the rule of
+/// `pod_summaries` (Ready for at least minReadySeconds).
+pub fn available_at(ready: i64, now_ms: i64, min_ready_ms: i64) -> bool {
+    min_ready_ms <= 0 || (ready != NEVER && now_ms - ready.saturating_mul(1000) >= min_ready_ms)
 }
 
 /// Pods per node, for the scheduler's spreading.
@@ -239,5 +277,34 @@ mod tests {
         assert_eq!(op.present_in(0, 5), 3);
         assert!(op.unhealthy.is_empty());
         assert_eq!(idx.nodes.pods["n1"], 3);
+    }
+
+    #[test]
+    fn ready_pods_are_kept_by_their_ready_time_until_they_stop_being_ready() {
+        let mut idx = PodIndex::default();
+        let at = |secs: &str| Some(format!("2024-01-01T00:00:{secs}Z"));
+        for (o, since) in [(0, at("00")), (1, at("20")), (2, at("15")), (3, None)] {
+            let mut f = facts(&format!("web-{o}"), o, true);
+            f.ready_since = since;
+            idx.update(&f.key.clone(), Some(f));
+        }
+        let t0 = crate::sim::time::parse_rfc3339("2024-01-01T00:00:00Z").unwrap() * 1000;
+        let waiting = |idx: &PodIndex, now_s: i64, min_s: i64| -> Vec<String> {
+            let op = &idx.owners["u"];
+            op.not_yet_available(t0 + now_s * 1000, min_s * 1000).map(|(_, k)| k.name.clone()).collect()
+        };
+        // Latest first; a Ready condition without a transition time never becomes available.
+        assert_eq!(waiting(&idx, 24, 10), ["web-3", "web-1", "web-2"]);
+        assert_eq!(waiting(&idx, 25, 10), ["web-3", "web-1"]);
+        assert!(waiting(&idx, 25, 0).is_empty(), "minReadySeconds 0: Ready is available");
+        // Deleting or not ready any more: out of the set.
+        let mut f = facts("web-1", 1, true);
+        f.ready_since = at("20");
+        f.deleting = true;
+        idx.update(&f.key.clone(), Some(f));
+        idx.update(&ObjKey::new(Kind::Pod, "default", "web-3"), Some(facts("web-3", 3, false)));
+        assert_eq!(waiting(&idx, 24, 10), ["web-2"]);
+        assert_eq!(idx.owners["u"].ready_at.len(), 2);
+        assert!(available_at(0, 10_000, 10_000) && !available_at(0, 9_999, 10_000) && !available_at(NEVER, 0, 1));
     }
 }
