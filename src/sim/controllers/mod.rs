@@ -34,7 +34,6 @@ pub(crate) struct PodSummary {
     pub available: bool,
     /// When it will become available, if it is ready but not yet for long enough.
     pub available_in_ms: Option<u64>,
-    pub matches: bool,
 }
 
 impl std::ops::Deref for PodSummary {
@@ -44,8 +43,8 @@ impl std::ops::Deref for PodSummary {
     }
 }
 
-/// The pods controlled by `uid`, summarized (`selector` marks which still match).
-pub(crate) fn pod_summaries(sim: &Sim, uid: &str, min_ready: i64, selector: Option<&Selector>) -> Vec<PodSummary> {
+/// The pods controlled by `uid`, summarized.
+pub(crate) fn pod_summaries(sim: &Sim, uid: &str, min_ready: i64) -> Vec<PodSummary> {
     sim.store
         .controlled_pods(uid)
         .map(|f| {
@@ -62,12 +61,7 @@ pub(crate) fn pod_summaries(sim: &Sim, uid: &str, min_ready: i64, selector: Opti
                     (false, Some((need - since) as u64))
                 }
             };
-            PodSummary {
-                facts: f.clone(),
-                available,
-                available_in_ms,
-                matches: selector.is_none_or(|s| s.matches(&f.labels)),
-            }
+            PodSummary { facts: f.clone(), available, available_in_ms }
         })
         .collect()
 }

@@ -26,14 +26,14 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         if live < want {
             create_pods(sim, key, &rs, want - live);
         } else if live > want {
-            let pods = pod_summaries(sim, &uid, 0, None);
+            let pods = pod_summaries(sim, &uid, 0);
             scale_down(sim, key, &pods, live - want);
         }
         let (live, ready) = sim.store.owner_pods(&uid).map_or((0, 0), |op| (op.live, op.live_ready));
         write_status(sim, key, &rs, live, ready, ready);
         return;
     }
-    let pods = pod_summaries(sim, &uid, min_ready, None);
+    let pods = pod_summaries(sim, &uid, min_ready);
     let seen = sim.store.revision();
     let active: Vec<&PodSummary> = pods.iter().filter(|p| !p.deleting && !p.terminal).collect();
     if active.len() < want {
@@ -42,7 +42,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         scale_down(sim, key, &pods, active.len() - want);
     }
     // Status from the pods as they are now.
-    let pods = if sim.store.revision() == seen { pods } else { pod_summaries(sim, &uid, min_ready, None) };
+    let pods = if sim.store.revision() == seen { pods } else { pod_summaries(sim, &uid, min_ready) };
     let live: Vec<&PodSummary> = pods.iter().filter(|p| !p.terminal && !p.deleting).collect();
     let ready = live.iter().filter(|p| p.running_ready).count();
     let available = live.iter().filter(|p| p.available).count();

@@ -3,15 +3,15 @@
 //! pod, scale-down from the highest ordinal one at a time, ControllerRevisions and the
 //! RollingUpdate/OnDelete strategies, the PVC retention policy, and adoption of orphans.
 
-use super::{adopt, owned, pod_summaries, PodSummary};
+use super::{adopt, owned};
 use crate::jv;
-use crate::sim::labels::Selector;
 use crate::sim::obj;
 use crate::sim::obj::Ptr;
+use crate::sim::podindex::{self, OwnerPods};
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
+use crate::sim::time::SimTime;
 use crate::sim::{names, DeleteOptions, Sim, Timer, Work};
-use crate::support::collections::VecMap;
 use serde_json::Value;
 
 /// The revision object's data: the template under a `$patch: replace` directive.
@@ -245,10 +245,10 @@ fn delete_pod(sim: &mut Sim, key: &ObjKey, pod: &ObjKey) {
     }
 }
 
-/// One sync pass (§2.3).
+/// One sync pass (§2.3): `updateStatefulSet` of pkg/controller/statefulset/stateful_set_control.go
+/// (v1.26), answered from the store's pod index rather than a walk over every pod.
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(sts) = sim.store.get(key).cloned() else { return };
-    let uid = obj::uid(&sts).to_string();
     let set_name = key.name.clone();
     if !obj::is_deleting(&sts) {
         adopt(sim, &sts, Kind::Pod, |n| names::parse_ordinal(n).is_some_and(|(p, _)| p == set_name));
@@ -256,58 +256,70 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let (current_rev, update_rev) =
         if obj::is_deleting(&sts) { (String::new(), String::new()) } else { revisions(sim, key, &sts) };
     let sts = sim.store.get(key).cloned().unwrap_or(sts);
-    let replicas = obj::i64_at(&sts, "/spec/replicas").unwrap_or(1).max(0);
-    let start = obj::i64_at(&sts, "/spec/ordinals/start").unwrap_or(0).max(0);
-    let end = start + replicas;
-    let min_ready = obj::i64_at(&sts, "/spec/minReadySeconds").unwrap_or(0);
-    let monotonic = obj::str_at(&sts, "/spec/podManagementPolicy") != Some("Parallel");
-    let strategy = obj::str_at(&sts, "/spec/updateStrategy/type").unwrap_or("RollingUpdate").to_string();
-    let partition = obj::i64_at(&sts, "/spec/updateStrategy/rollingUpdate/partition").unwrap_or(0).max(0);
-    if min_ready <= 0 {
-        // The common case: no availability delay, so the store's index answers everything.
-        // k8s-diff: a pod relabelled out of the selector stays counted until it is deleted;
-        // the real controller releases it (drops its ownerReference).
-        if !obj::is_deleting(&sts) {
-            let stopped = process_indexed(
-                sim,
-                key,
-                &sts,
-                &uid,
-                start,
-                end,
-                monotonic,
-                &strategy,
-                partition,
-                &current_rev,
-                &update_rev,
-            );
-            if !stopped && strategy == "RollingUpdate" {
-                rolling_update_indexed(sim, key, &sts, &uid, start, end, partition, &update_rev);
-            }
-        }
-        write_status_indexed(sim, key, &sts, &uid, &current_rev, &update_rev, start, end, &strategy);
-        return;
-    }
-    let selector = sts.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
-    let mut pods = members(sim, &uid, &set_name, min_ready, &selector);
-    // Pods are read again only when this pass wrote something.
-    let mut seen = sim.store.revision();
-    let mut refresh = |sim: &Sim, pods: &mut VecMap<i64, PodSummary>| {
-        if sim.store.revision() != seen {
-            *pods = members(sim, &uid, &set_name, min_ready, &selector);
-            seen = sim.store.revision();
-        }
-    };
+    let set = SetPods::new(sim, key, &sts, current_rev, update_rev);
+    // k8s-diff: a pod relabelled out of the selector stays counted until it is deleted;
+    // the real controller releases it (drops its ownerReference).
     if !obj::is_deleting(&sts) {
-        let stopped =
-            process(sim, key, &sts, &pods, start, end, monotonic, &strategy, partition, &current_rev, &update_rev);
-        if !stopped && strategy == "RollingUpdate" {
-            refresh(sim, &mut pods);
-            rolling_update(sim, key, &sts, &pods, start, end, partition, &update_rev);
+        let stopped = process_replicas(sim, &set) || process_condemned(sim, &set);
+        if !stopped && set.strategy == "RollingUpdate" {
+            rolling_update(sim, &set);
         }
     }
-    refresh(sim, &mut pods);
-    write_status(sim, key, &sts, &pods, &current_rev, &update_rev, start, end, &strategy);
+    write_status(sim, &set);
+}
+
+/// What one pass knows of its set: the spec's numbers, its two revisions and the clock.
+struct SetPods<'a> {
+    key: &'a ObjKey,
+    sts: &'a Value,
+    uid: String,
+    /// Ordinals in `[start, end)` are replicas; the others are condemned.
+    start: i64,
+    end: i64,
+    /// OrderedReady: `!allowsBurst(set)`.
+    monotonic: bool,
+    strategy: String,
+    partition: i64,
+    current_rev: String,
+    update_rev: String,
+    /// `spec.minReadySeconds` in milliseconds (0: a Ready pod is available).
+    min_ready_ms: i64,
+    /// Unix milliseconds now.
+    now_ms: i64,
+}
+
+impl<'a> SetPods<'a> {
+    fn new(sim: &Sim, key: &'a ObjKey, sts: &'a Value, current_rev: String, update_rev: String) -> SetPods<'a> {
+        let replicas = obj::i64_at(sts, "/spec/replicas").unwrap_or(1).max(0);
+        let start = obj::i64_at(sts, "/spec/ordinals/start").unwrap_or(0).max(0);
+        SetPods {
+            key,
+            sts,
+            uid: obj::uid(sts).to_string(),
+            start,
+            end: start + replicas,
+            monotonic: obj::str_at(sts, "/spec/podManagementPolicy") != Some("Parallel"),
+            strategy: obj::str_at(sts, "/spec/updateStrategy/type").unwrap_or("RollingUpdate").to_string(),
+            partition: obj::i64_at(sts, "/spec/updateStrategy/rollingUpdate/partition").unwrap_or(0).max(0),
+            current_rev,
+            update_rev,
+            min_ready_ms: obj::i64_at(sts, "/spec/minReadySeconds").unwrap_or(0).max(0).saturating_mul(1000),
+            now_ms: sim.unix_at(SimTime::ZERO) * 1000 + sim.now().ms() as i64,
+        }
+    }
+
+    fn pods<'s>(&self, sim: &'s Sim) -> Option<&'s OwnerPods> {
+        sim.store.owner_pods(&self.uid)
+    }
+
+    /// `newVersionedStatefulSetPod`: below the partition a new pod gets the current revision.
+    fn rev_for(&self, ord: i64) -> &str {
+        if self.strategy == "RollingUpdate" && ord < self.start + self.partition {
+            &self.current_rev
+        } else {
+            &self.update_rev
+        }
+    }
 }
 
 /// A pod of the set as the index knows it.
@@ -317,131 +329,143 @@ struct Slot {
     deleting: bool,
     terminal: bool,
     pending: bool,
+    /// `isHealthy`: Running and Ready, not terminating (nor finished).
     healthy: bool,
+    /// Healthy and `isRunningAndAvailable(pod, minReadySeconds)` (stateful_set_utils.go).
+    available: bool,
 }
 
-fn slot(sim: &Sim, uid: &str, ord: i64) -> Option<Slot> {
-    let op = sim.store.owner_pods(uid)?;
+fn slot(sim: &Sim, set: &SetPods, ord: i64) -> Option<Slot> {
+    let op = set.pods(sim)?;
     let key = op.ordinals.get(&ord)?;
     let f = op.pods.get(key)?;
+    let healthy = f.running_ready && !f.deleting && !f.terminal;
     Some(Slot {
         key: key.clone(),
         deleting: f.deleting,
         terminal: f.terminal,
         pending: f.pending,
-        healthy: f.running_ready && !f.deleting && !f.terminal,
+        healthy,
+        available: healthy && podindex::available_at(podindex::ready_second(f), set.now_ms, set.min_ready_ms),
     })
 }
 
-/// §2.3 steps 7–9 over the store's index (minReadySeconds = 0): the same decisions as
-/// [`process`], found without walking every pod.
-#[allow(clippy::too_many_arguments)]
-fn process_indexed(
-    sim: &mut Sim,
-    key: &ObjKey,
-    sts: &Value,
-    uid: &str,
-    start: i64,
-    end: i64,
-    monotonic: bool,
-    strategy: &str,
-    partition: i64,
-    current_rev: &str,
-    update_rev: &str,
-) -> bool {
-    let rev_for = |ord: i64| {
-        if strategy == "RollingUpdate" && ord < start + partition {
-            current_rev.to_string()
-        } else {
-            update_rev.to_string()
-        }
+/// §2.3 steps 7–8, the replicas (`processReplica`, stateful_set_control.go v1.26). Returns
+/// true when the pass stops here.
+fn process_replicas(sim: &mut Sim, set: &SetPods) -> bool {
+    if !set.monotonic {
+        return process_burst(sim, set);
+    }
+    // OrderedReady: the lowest replica that is missing, not Running and Ready (or terminating,
+    // or finished), or Ready but not yet available for minReadySeconds stops the pass
+    // (`processReplica`: `!isRunningAndReady && monotonic`, then
+    // `!isRunningAndAvailable(replicas[i], set.Spec.MinReadySeconds) && monotonic`). So the next
+    // ordinal is created, and a rolling update moves down, only once every lower one is available.
+    let blocked = match set.pods(sim) {
+        Some(op) => first_blocked(op, set),
+        None => Some(set.start).filter(|s| *s < set.end),
     };
-    let has_claims = !obj::arr_at(sts, "/spec/volumeClaimTemplates").is_empty();
-    if monotonic {
-        let (missing, bad) = match sim.store.owner_pods(uid) {
-            Some(op) => (op.first_missing(start), op.unhealthy.range(start..end).next().copied()),
-            None => (start, None),
-        };
-        let m = match (missing < end, bad) {
-            (true, Some(b)) => Some(missing.min(b)),
-            (true, None) => Some(missing),
-            (false, b) => b,
-        };
-        if let Some(m) = m {
-            match slot(sim, uid, m) {
-                None => create_pod(sim, key, sts, m, &rev_for(m)),
-                Some(p) => {
-                    if p.terminal {
-                        if !p.deleting {
-                            delete_pod(sim, key, &p.key);
-                        }
-                    } else if p.pending && !p.deleting && has_claims {
-                        create_claims(sim, key, sts, m);
-                    }
-                }
-            }
-            return true;
-        }
-    } else {
-        let mut cursor = start;
-        loop {
-            let m = sim.store.owner_pods(uid).map_or(cursor, |op| op.first_missing(cursor));
-            if m >= end {
-                break;
-            }
-            create_pod(sim, key, sts, m, &rev_for(m));
-            cursor = m + 1;
-        }
-        let (terminal, pending): (Vec<i64>, Vec<i64>) = match sim.store.owner_pods(uid) {
-            Some(op) => (
-                op.terminal.range(start..end).copied().collect(),
-                if has_claims { op.pending.range(start..end).copied().collect() } else { Vec::new() },
-            ),
-            None => (Vec::new(), Vec::new()),
-        };
-        let mut stop = false;
-        for o in terminal {
-            if let Some(p) = slot(sim, uid, o) {
-                if !p.deleting {
-                    delete_pod(sim, key, &p.key);
-                }
-                stop = true;
+    let Some(m) = blocked else { return false };
+    match slot(sim, set, m) {
+        None => create_pod(sim, set.key, set.sts, m, set.rev_for(m)),
+        Some(p) if p.terminal => {
+            if !p.deleting {
+                delete_pod(sim, set.key, &p.key);
             }
         }
-        for o in pending {
-            create_claims(sim, key, sts, o);
+        Some(p) if p.pending && !p.deleting && !obj::arr_at(set.sts, "/spec/volumeClaimTemplates").is_empty() => {
+            create_claims(sim, set.key, set.sts, m);
         }
-        if stop {
-            return true;
+        // Terminating, not yet Ready, or not yet available: wait. A pod's next change wakes the
+        // set, and `write_status` requeues it for the moment the first waiting pod turns available.
+        Some(_) => {}
+    }
+    true
+}
+
+/// The lowest ordinal in `[start, end)` that is missing, unhealthy or not yet available.
+fn first_blocked(op: &OwnerPods, set: &SetPods) -> Option<i64> {
+    let missing = Some(op.first_missing(set.start)).filter(|m| *m < set.end);
+    let unhealthy = op.unhealthy.range(set.start..set.end).next().copied();
+    let waiting = op
+        .not_yet_available(set.now_ms, set.min_ready_ms)
+        .filter_map(|(_, k)| op.pods.get(k)?.ordinal)
+        .filter(|o| (set.start..set.end).contains(o))
+        .min();
+    [missing, unhealthy, waiting].into_iter().flatten().min()
+}
+
+/// Parallel: every missing replica is created at once, finished ones are deleted, pending ones
+/// get their claims. `processReplica` checks availability only in monotonic mode.
+fn process_burst(sim: &mut Sim, set: &SetPods) -> bool {
+    let (start, end) = (set.start, set.end);
+    let mut cursor = start;
+    loop {
+        let m = set.pods(sim).map_or(cursor, |op| op.first_missing(cursor));
+        if m >= end {
+            break;
+        }
+        create_pod(sim, set.key, set.sts, m, set.rev_for(m));
+        cursor = m + 1;
+    }
+    let has_claims = !obj::arr_at(set.sts, "/spec/volumeClaimTemplates").is_empty();
+    let (terminal, pending): (Vec<i64>, Vec<i64>) = match set.pods(sim) {
+        Some(op) => (
+            op.terminal.range(start..end).copied().collect(),
+            if has_claims { op.pending.range(start..end).copied().collect() } else { Vec::new() },
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let mut stop = false;
+    for o in terminal {
+        if let Some(p) = slot(sim, set, o) {
+            if !p.deleting {
+                delete_pod(sim, set.key, &p.key);
+            }
+            stop = true;
         }
     }
-    // Condemned, highest ordinal first.
-    let condemned: Vec<i64> = match sim.store.owner_pods(uid) {
-        Some(op) => op.ordinals.range(end..).rev().chain(op.ordinals.range(..start).rev()).map(|(o, _)| *o).collect(),
+    for o in pending {
+        create_claims(sim, set.key, set.sts, o);
+    }
+    stop
+}
+
+/// §2.3 step 9, the condemned pods, highest ordinal first (`processCondemned`,
+/// stateful_set_control.go v1.26). Returns true when the pass stops here.
+fn process_condemned(sim: &mut Sim, set: &SetPods) -> bool {
+    let condemned: Vec<i64> = match set.pods(sim) {
+        Some(op) => {
+            op.ordinals.range(set.end..).rev().chain(op.ordinals.range(..set.start).rev()).map(|(o, _)| *o).collect()
+        }
         None => Vec::new(),
     };
     if condemned.is_empty() {
         return false;
     }
     let when_scaled =
-        obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled").unwrap_or("Retain").to_string();
-    let first_unhealthy = condemned.iter().rev().find(|o| slot(sim, uid, **o).is_some_and(|p| !p.healthy)).copied();
+        obj::str_at(set.sts, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled").unwrap_or("Retain").to_string();
+    // `firstUnhealthyPod` is found with `isHealthy` (Ready, not terminating): the lowest one.
+    let first_unhealthy = condemned.iter().rev().find(|o| slot(sim, set, **o).is_some_and(|p| !p.healthy)).copied();
     for ord in condemned {
-        let Some(p) = slot(sim, uid, ord) else { continue };
+        let Some(p) = slot(sim, set, ord) else { continue };
         if p.deleting {
-            if monotonic {
+            if set.monotonic {
                 return true;
             }
             continue;
         }
-        if monotonic && !p.healthy && first_unhealthy != Some(ord) {
+        // Monotonic: a pod not Running and Ready, or not yet available, blocks the scale-down
+        // unless it is the first unhealthy one (`!isRunningAndReady(...) && monotonic && ...
+        // != firstUnhealthyPod`, then the same with `!isRunningAndAvailable`).
+        if set.monotonic && !p.available && first_unhealthy != Some(ord) {
             return true;
         }
         if when_scaled == "Delete" {
-            claims_follow_pod(sim, key, sts, ord, &p.key);
+            claims_follow_pod(sim, set.key, set.sts, ord, &p.key);
         }
-        delete_pod(sim, key, &p.key);
-        if monotonic {
+        delete_pod(sim, set.key, &p.key);
+        if set.monotonic {
             return true;
         }
     }
@@ -460,27 +484,22 @@ fn claims_follow_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, pod_key
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn rolling_update_indexed(
-    sim: &mut Sim,
-    key: &ObjKey,
-    sts: &Value,
-    uid: &str,
-    start: i64,
-    end: i64,
-    partition: i64,
-    update_rev: &str,
-) {
+/// RollingUpdate (§2.6): replace old-revision pods from the highest ordinal down, keeping at
+/// most maxUnavailable (default 1) replicas unavailable. Unavailable here is `!isHealthy`, as in
+/// v1.26's update loop; with OrderedReady, [`process_replicas`] has already stopped the pass while
+/// the last updated pod is not yet available for minReadySeconds, so the update waits for it.
+fn rolling_update(sim: &mut Sim, set: &SetPods) {
+    let (start, end) = (set.start, set.end);
     let replicas = end - start;
-    let max_unavailable = match sts.ptr("/spec/updateStrategy/rollingUpdate/maxUnavailable") {
+    let max_unavailable = match set.sts.ptr("/spec/updateStrategy/rollingUpdate/maxUnavailable") {
         Some(Value::Number(n)) => n.as_i64().unwrap_or(1).max(1),
         Some(Value::String(s)) if s.ends_with('%') => {
             (s.trim_end_matches('%').parse::<i64>().unwrap_or(0) * replicas / 100).max(1)
         }
         _ => 1,
     };
-    let Some(op) = sim.store.owner_pods(uid) else { return };
-    if op.rev_live.get(update_rev).copied().unwrap_or(0) == op.live {
+    let Some(op) = set.pods(sim) else { return };
+    if op.rev_live.get(&set.update_rev).copied().unwrap_or(0) == op.live {
         return;
     }
     let unhealthy = if op.ordinals.range(..start).next().is_none() && op.ordinals.range(end..).next().is_none() {
@@ -496,251 +515,63 @@ fn rolling_update_indexed(
     let budget = max_unavailable - unavailable;
     let doomed: Vec<ObjKey> = op
         .ordinals
-        .range(start + partition..end)
+        .range(start + set.partition..end)
         .rev()
         .filter_map(|(_, k)| op.pods.get(k))
-        .filter(|f| f.revision.as_deref() != Some(update_rev) && !f.deleting)
+        .filter(|f| f.revision.as_deref() != Some(set.update_rev.as_str()) && !f.deleting)
         .take(budget as usize)
         .map(|f| f.key.clone())
         .collect();
     for k in doomed {
-        delete_pod(sim, key, &k);
+        delete_pod(sim, set.key, &k);
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn write_status_indexed(
-    sim: &mut Sim,
-    key: &ObjKey,
-    sts: &Value,
-    uid: &str,
-    current_rev: &str,
-    update_rev: &str,
-    start: i64,
-    end: i64,
-    strategy: &str,
-) {
-    let (count, ready, available, current, updated) = match sim.store.owner_pods(uid) {
-        Some(op) => (
-            op.pods.len() as i64,
-            op.ready as i64,
-            op.live_ready as i64,
-            op.rev_live.get(current_rev).copied().unwrap_or(0) as i64,
-            op.rev_live.get(update_rev).copied().unwrap_or(0) as i64,
-        ),
-        None => (0, 0, 0, 0, 0),
-    };
-    status_from_counts(
-        sim,
-        key,
-        sts,
-        count,
-        ready,
-        available,
-        current,
-        updated,
-        current_rev,
-        update_rev,
-        end - start,
-        strategy,
-    );
-    prune_revisions(sim, sts, uid, current_rev, update_rev);
-}
-
-/// The set's pods by ordinal (names that parse to this set and still match its selector).
-fn members(sim: &Sim, uid: &str, set_name: &str, min_ready: i64, selector: &Selector) -> VecMap<i64, PodSummary> {
-    pod_summaries(sim, uid, min_ready, Some(selector))
-        .into_iter()
-        .filter(|p| p.matches)
-        .filter_map(|p| match names::parse_ordinal(&p.key.name) {
-            Some((parent, ord)) if parent == set_name => Some((ord, p)),
-            _ => None,
-        })
-        .collect()
-}
-
-fn healthy(p: &PodSummary) -> bool {
-    p.running_ready && !p.deleting && p.available
-}
-
-#[allow(clippy::too_many_arguments)]
-fn process(
-    sim: &mut Sim,
-    key: &ObjKey,
-    sts: &Value,
-    pods: &VecMap<i64, PodSummary>,
-    start: i64,
-    end: i64,
-    monotonic: bool,
-    strategy: &str,
-    partition: i64,
-    current_rev: &str,
-    update_rev: &str,
-) -> bool {
-    let when_scaled =
-        obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled").unwrap_or("Retain").to_string();
-    // Replicas, ascending.
-    let mut first_unhealthy: Option<i64> = None;
-    for ord in start..end {
-        match pods.get(&ord) {
-            None => {
-                let rev = if strategy == "RollingUpdate" && ord < start + partition { current_rev } else { update_rev };
-                create_pod(sim, key, sts, ord, rev);
-                if monotonic {
-                    return true;
-                }
-            }
-            Some(p) => {
-                if p.terminal {
-                    if !p.deleting {
-                        delete_pod(sim, key, &p.key);
-                    }
-                    return true;
-                }
-                if p.pending && !p.deleting {
-                    create_claims(sim, key, sts, ord);
-                }
-                if !healthy(p) && first_unhealthy.is_none() {
-                    first_unhealthy = Some(ord);
-                }
-                if monotonic {
-                    if p.deleting || !p.running_ready {
-                        return true;
-                    }
-                    if !p.available {
-                        if let Some(ms) = p.available_in_ms {
-                            sim.schedule(ms + 1, Timer::Requeue(Work::StatefulSet(key.clone())));
-                        }
-                        return true;
-                    }
-                }
-            }
-        }
-    }
-    // Condemned, highest ordinal first.
-    let condemned: Vec<(i64, &PodSummary)> =
-        pods.iter().rev().filter(|(o, _)| **o < start || **o >= end).map(|(o, p)| (*o, p)).collect();
-    let first_unhealthy =
-        first_unhealthy.or_else(|| condemned.iter().rev().find(|(_, p)| !healthy(p)).map(|(o, _)| *o));
-    for (ord, p) in condemned {
-        if p.deleting {
-            if monotonic {
-                return true;
-            }
-            continue;
-        }
-        if monotonic && !healthy(p) && first_unhealthy != Some(ord) {
-            return true;
-        }
-        if when_scaled == "Delete" {
-            // The claims go with the pod: the GC deletes them once it is gone.
-            if let Some(pod) = sim.store.get(&p.key).cloned() {
-                for t in obj::arr_at(sts, "/spec/volumeClaimTemplates").to_vec() {
-                    let ck = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, &claim_name(&t, &key.name, ord));
-                    let r = obj::owner_ref(&pod, false);
-                    sim.modify(&ck, |c| {
-                        obj::meta_mut(c).insert("ownerReferences".into(), jv!([r]));
-                    });
-                }
-            }
-        }
-        delete_pod(sim, key, &p.key);
-        if monotonic {
-            return true;
-        }
-    }
-    false
-}
-
-/// RollingUpdate (§2.6): replace old-revision pods from the highest ordinal down, keeping at
-/// most maxUnavailable (default 1) replicas unavailable.
-#[allow(clippy::too_many_arguments)]
-fn rolling_update(
-    sim: &mut Sim,
-    key: &ObjKey,
-    sts: &Value,
-    pods: &VecMap<i64, PodSummary>,
-    start: i64,
-    end: i64,
-    partition: i64,
-    update_rev: &str,
-) {
-    let replicas = end - start;
-    let max_unavailable = match sts.ptr("/spec/updateStrategy/rollingUpdate/maxUnavailable") {
-        Some(Value::Number(n)) => n.as_i64().unwrap_or(1).max(1),
-        Some(Value::String(s)) if s.ends_with('%') => {
-            (s.trim_end_matches('%').parse::<i64>().unwrap_or(0) * replicas / 100).max(1)
-        }
-        _ => 1,
-    };
-    let unavailable = (start..end).filter(|o| pods.get(o).is_none_or(|p| !healthy(p))).count() as i64;
-    if unavailable >= max_unavailable {
-        return;
-    }
-    let mut budget = max_unavailable - unavailable;
-    for ord in (start + partition..end).rev() {
-        let Some(p) = pods.get(&ord) else { continue };
-        if p.revision.as_deref() != Some(update_rev) && !p.deleting {
-            delete_pod(sim, key, &p.key);
-            budget -= 1;
-            if budget == 0 {
-                return;
-            }
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn write_status(
-    sim: &mut Sim,
-    key: &ObjKey,
-    sts: &Value,
-    pods: &VecMap<i64, PodSummary>,
-    current_rev: &str,
-    update_rev: &str,
-    start: i64,
-    end: i64,
-    strategy: &str,
-) {
-    let uid = obj::uid(sts).to_string();
-    let count = pods.len() as i64;
-    let ready = pods.values().filter(|p| p.running_ready).count() as i64;
-    let available = pods.values().filter(|p| p.available).count() as i64;
-    let current = pods.values().filter(|p| !p.deleting && p.revision.as_deref() == Some(current_rev)).count() as i64;
-    let updated = pods.values().filter(|p| !p.deleting && p.revision.as_deref() == Some(update_rev)).count() as i64;
-    status_from_counts(
-        sim,
-        key,
-        sts,
-        count,
-        ready,
-        available,
-        current,
-        updated,
-        current_rev,
-        update_rev,
-        end - start,
-        strategy,
-    );
-    prune_revisions(sim, sts, &uid, current_rev, update_rev);
-}
-
-/// §2.3 step 2 and `completeRollingUpdate`: the status block from the counts.
-#[allow(clippy::too_many_arguments)]
-fn status_from_counts(
-    sim: &mut Sim,
-    key: &ObjKey,
-    sts: &Value,
+/// The counts the status reports (`computeReplicaStatus`, stateful_set_control.go v1.26).
+#[derive(Clone, Copy)]
+struct Counts {
     count: i64,
     ready: i64,
     available: i64,
     current: i64,
     updated: i64,
-    current_rev: &str,
-    update_rev: &str,
-    replicas: i64,
-    strategy: &str,
-) {
+}
+
+fn write_status(sim: &mut Sim, set: &SetPods) {
+    let (counts, wake_in) = match set.pods(sim) {
+        Some(op) => {
+            // Ready pods not yet Ready for minReadySeconds: ready, not available.
+            let waiting: Vec<i64> = op.not_yet_available(set.now_ms, set.min_ready_ms).map(|(s, _)| s).collect();
+            let counts = Counts {
+                count: op.pods.len() as i64,
+                ready: op.ready as i64,
+                available: (op.live_ready - waiting.len()) as i64,
+                current: op.rev_live.get(&set.current_rev).copied().unwrap_or(0) as i64,
+                updated: op.rev_live.get(&set.update_rev).copied().unwrap_or(0) as i64,
+            };
+            // The earliest is last (latest first); NEVER sorts after every real second.
+            let wake_in =
+                waiting.last().filter(|s| **s != podindex::NEVER).map(|s| s * 1000 + set.min_ready_ms - set.now_ms);
+            (counts, wake_in)
+        }
+        None => (Counts { count: 0, ready: 0, available: 0, current: 0, updated: 0 }, None),
+    };
+    // k8s-diff: `syncStatefulSet` (stateful_set.go) requeues the set minReadySeconds after any
+    // sync that leaves availableReplicas short, and `updatePod` minReadySeconds + 1 s after a pod
+    // turns Ready; the model wakes the set once, 1 ms after the first waiting pod turns available.
+    if let Some(ms) = wake_in {
+        sim.schedule(ms.max(0) as u64 + 1, Timer::Requeue(Work::StatefulSet(set.key.clone())));
+    }
+    status_from_counts(sim, set, &counts);
+    prune_revisions(sim, set.sts, &set.uid, &set.current_rev, &set.update_rev);
+}
+
+/// §2.3 step 2 and `completeRollingUpdate`: the status block from the counts.
+fn status_from_counts(sim: &mut Sim, set: &SetPods, c: &Counts) {
+    let (key, sts, current_rev, update_rev) = (set.key, set.sts, set.current_rev.as_str(), set.update_rev.as_str());
+    let Counts { count, ready, available, current, updated } = *c;
+    let replicas = set.end - set.start;
+    let strategy = set.strategy.as_str();
     let mut st = jv!({"observedGeneration": obj::i64_at(sts, "/metadata/generation").unwrap_or(1), "replicas": count, "collisionCount": 0});
     if ready > 0 {
         st["readyReplicas"] = jv!(ready);
