@@ -206,3 +206,35 @@ fn min_ready_seconds_zero_changes_nothing() {
     let (ready, _) = ready_at(&s, &zero_start, "db-0");
     assert!(created_at(&zero_start, "db-1").ms() - ready.ms() < 1_000);
 }
+
+/// `processCondemned` (stateful_set_control.go, v1.26), monotonic: a condemned pod that is Ready
+/// but not yet `isRunningAndAvailable` blocks the scale-down unless it is the first unhealthy
+/// pod, and a Ready pod is not unhealthy (`isHealthy`); so it goes once it is available.
+#[test]
+fn scale_down_waits_for_a_condemned_pod_to_become_available() {
+    let mut s = session_with("minReadySeconds: 10");
+    apply_and_settle(&mut s);
+    let c = s.sim.store.cursor();
+    run(&mut s, "kubectl scale sts db --replicas=4");
+    let ready_db3 = loop {
+        assert!(s.sim.step(), "db-3 becomes Ready");
+        if s.sim.get(Kind::Pod, "default", "db-3").is_some_and(kubelab::sim::kubelet::is_running_and_ready) {
+            break s.sim.now();
+        }
+    };
+    s.sim.run_until(ready_db3.plus_ms(2_000));
+    run(&mut s, "kubectl scale sts db --replicas=3");
+    let scaled = s.sim.now();
+    s.sim.run_until_idle(600_000);
+    let events = s.sim.store.events_since(c).to_vec();
+    let (_, ltt_ms) = ready_at(&s, &events, "db-3");
+    let gone = events
+        .iter()
+        .find(|e| is_pod(e, "db-3") && (e.ty == WatchType::Deleted || obj::is_deleting(&e.obj)))
+        .expect("db-3 scaled away")
+        .at;
+    assert!(gone > scaled, "db-3 was not deleted at once ({gone}, scaled at {scaled})");
+    assert!(unix_ms(&s, gone) >= ltt_ms + 10_000, "db-3 deleted at {gone}, before it was available");
+    assert!(gone.ms() - ready_db3.ms() <= 11_000, "db-3 deleted at {gone}, long after it was available");
+    assert!(!events.iter().any(|e| is_pod(e, "db-4")), "no db-4 was ever made");
+}
