@@ -66,7 +66,7 @@ pub fn read_sources(ctx: &mut Ctx<'_>, files: &[String], recursive: bool) -> (So
             match ctx.files.read(file) {
                 Ok(t) => (file.clone(), t),
                 Err(e) => {
-                    ctx.eprintln(&e);
+                    ctx.report(e);
                     failed = true;
                     continue;
                 }
@@ -226,7 +226,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
     let a = match args::parse(name, argv, FLAGS) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };
@@ -252,7 +252,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
     let (dry, output) = match dryrun::options(&a) {
         Ok(opts) => opts,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };

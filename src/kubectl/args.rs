@@ -1,6 +1,7 @@
 //! Command-line flags the way cobra/pflag reads them: long `--flag=v` / `--flag v`, short
 //! `-f v` / `-fv` / `-abc` for booleans, flags anywhere among the arguments, `--` ending them.
 
+use super::errors::Error;
 use crate::support::collections::VecMap;
 
 /// One flag a command accepts.
@@ -60,7 +61,7 @@ fn find<'a>(specs: &'a [&[Flag]], pred: impl Fn(&Flag) -> bool) -> Option<&'a Fl
 }
 
 /// Parses `args` (after the command words) against the command's flags and the global ones.
-pub fn parse(cmd: &str, args: &[String], own: &[Flag]) -> Result<Args, String> {
+pub fn parse(cmd: &str, args: &[String], own: &[Flag]) -> Result<Args, Error> {
     let specs: [&[Flag]; 2] = [own, GLOBAL];
     let usage = format!("See 'kubectl {cmd} --help' for usage.");
     let mut a = Args::default();
@@ -77,7 +78,7 @@ pub fn parse(cmd: &str, args: &[String], own: &[Flag]) -> Result<Args, String> {
                 None => (long, None),
             };
             let Some(spec) = find(&specs, |f| f.long == name) else {
-                return Err(format!("error: unknown flag: --{name}\n{usage}"));
+                return Err(Error::cli(format!("unknown flag: --{name}\n{usage}")));
             };
             let value = if spec.takes_value {
                 match inline {
@@ -86,7 +87,7 @@ pub fn parse(cmd: &str, args: &[String], own: &[Flag]) -> Result<Args, String> {
                         i += 1;
                         match args.get(i) {
                             Some(v) => v.clone(),
-                            None => return Err(format!("error: flag needs an argument: --{name}\n{usage}")),
+                            None => return Err(Error::cli(format!("flag needs an argument: --{name}\n{usage}"))),
                         }
                     }
                 }
@@ -100,7 +101,7 @@ pub fn parse(cmd: &str, args: &[String], own: &[Flag]) -> Result<Args, String> {
             while j < chars.len() {
                 let c = chars[j];
                 let Some(spec) = find(&specs, |f| f.short == Some(c)) else {
-                    return Err(format!("error: unknown shorthand flag: '{c}' in {arg}\n{usage}"));
+                    return Err(Error::cli(format!("unknown shorthand flag: '{c}' in {arg}\n{usage}")));
                 };
                 if spec.takes_value {
                     let rest: String = chars[j + 1..].iter().collect();
@@ -110,7 +111,7 @@ pub fn parse(cmd: &str, args: &[String], own: &[Flag]) -> Result<Args, String> {
                         i += 1;
                         match args.get(i) {
                             Some(v) => v.clone(),
-                            None => return Err(format!("error: flag needs an argument: '{c}' in -{c}\n{usage}")),
+                            None => return Err(Error::cli(format!("flag needs an argument: '{c}' in -{c}\n{usage}"))),
                         }
                     };
                     a.flags.entry(spec.long.to_string()).or_default().push(value);
@@ -160,14 +161,14 @@ mod tests {
     #[test]
     fn unknown_flags_are_kubectl_errors() {
         assert_eq!(
-            parse("get", &v(&["--foo"]), GET).unwrap_err(),
+            parse("get", &v(&["--foo"]), GET).unwrap_err().to_string(),
             "error: unknown flag: --foo\nSee 'kubectl get --help' for usage."
         );
         assert_eq!(
-            parse("get", &v(&["-x"]), GET).unwrap_err(),
+            parse("get", &v(&["-x"]), GET).unwrap_err().to_string(),
             "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage."
         );
-        assert!(parse("get", &v(&["-l"]), GET).unwrap_err().starts_with("error: flag needs an argument"));
+        assert!(parse("get", &v(&["-l"]), GET).unwrap_err().to_string().starts_with("error: flag needs an argument"));
     }
 
     #[test]

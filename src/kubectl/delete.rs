@@ -36,7 +36,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse("delete", &argv, FLAGS) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -47,7 +47,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let dry = match DryRun::of(&a) {
         Ok(d) => d,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -148,7 +148,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         let q = match resolve(&a.positional) {
             Ok(q) => q,
             Err(e) => {
-                ctx.eprintln(&e);
+                ctx.report(e);
                 return Outcome::from(1);
             }
         };

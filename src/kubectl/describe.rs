@@ -1182,7 +1182,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let a = match args::parse("describe", argv, FLAGS) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };
@@ -1193,7 +1193,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let q = match resolve(&a.positional) {
         Ok(q) => q,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };

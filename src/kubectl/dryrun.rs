@@ -3,6 +3,7 @@
 //! `apply`, `create` (`PrintFlags.WithTypeSetter`).
 
 use super::args::Args;
+use super::errors::Error;
 use super::get::{format_of, serialize, Format};
 use super::Ctx;
 use crate::sim::resources::Kind;
@@ -19,14 +20,16 @@ pub enum DryRun {
 
 impl DryRun {
     /// `GetDryRunStrategy`.
-    pub fn of(a: &Args) -> Result<DryRun, String> {
+    pub fn of(a: &Args) -> Result<DryRun, Error> {
         // k8s-diff: kubectl also accepts the old boolean values, with a klog warning line
         // (which carries the wall clock and a process id); here they are taken silently.
         match a.get("dry-run") {
             None | Some("none") | Some("false") => Ok(DryRun::None),
             Some("client") | Some("true") => Ok(DryRun::Client),
             Some("server") => Ok(DryRun::Server),
-            Some(v) => Err(format!("error: Invalid dry-run value ({v}). Must be \"none\", \"server\", or \"client\".")),
+            Some(v) => {
+                Err(Error::cli(format!("Invalid dry-run value ({v}). Must be \"none\", \"server\", or \"client\".")))
+            }
         }
     }
 
@@ -42,18 +45,18 @@ impl DryRun {
 }
 
 /// `--dry-run` and `-o` together, as every command that changes objects reads them.
-pub fn options(a: &Args) -> Result<(DryRun, Option<Format>), String> {
+pub fn options(a: &Args) -> Result<(DryRun, Option<Format>), Error> {
     Ok((DryRun::of(a)?, output_of(a)?))
 }
 
 /// The `-o` of a command that changes objects: `None` when it prints `KIND/NAME VERB`.
-pub fn output_of(a: &Args) -> Result<Option<Format>, String> {
+pub fn output_of(a: &Args) -> Result<Option<Format>, Error> {
     if a.get("output").is_none() && a.get("template").is_none() {
         return Ok(None);
     }
     match format_of(a)? {
         // `-o wide` is a table format; these commands print no tables.
-        Format::Table { .. } => Err(format!("error: unable to match a printer suitable for the output format \"{}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml", a.get("output").unwrap_or(""))),
+        Format::Table { .. } => Err(Error::cli(format!("unable to match a printer suitable for the output format \"{}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml", a.get("output").unwrap_or("")))),
         f => Ok(Some(f)),
     }
 }

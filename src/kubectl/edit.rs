@@ -14,22 +14,22 @@ fn parse_or_print(ctx: &mut Ctx<'_>, cmd: &str, argv: &[String], flags: &[Flag])
     match args::parse(cmd, argv, flags) {
         Ok(a) => Some(a),
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             None
         }
     }
 }
 
 /// Names the objects of `TYPE NAME...` / `TYPE/NAME...` (and `-l`/`--all` when allowed).
-fn targets(ctx: &mut Ctx<'_>, a: &Args, allow_select: bool) -> Result<Vec<ObjKey>, String> {
+fn targets(ctx: &mut Ctx<'_>, a: &Args, allow_select: bool) -> Result<Vec<ObjKey>, Error> {
     let ns = ctx.namespace(a);
     let q = resolve(&a.positional)?;
     let mut keys = Vec::new();
     for (kind, names) in q.targets {
         if names.is_empty() {
-            let sel = a.get("selector").map(Selector::parse).transpose().map_err(|e| format!("error: {e}"))?;
+            let sel = a.get("selector").map(Selector::parse).transpose().map_err(Error::cli)?;
             if !allow_select || (sel.is_none() && !a.bool("all")) {
-                return Err("error: resource(s) were provided, but no name was specified".into());
+                return Err(Error::cli("resource(s) were provided, but no name was specified"));
             }
             let sel = sel.unwrap_or_default();
             let list_ns = if kind.namespaced() { Some(ns.as_str()) } else { None };
@@ -79,7 +79,7 @@ pub fn scale(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let keys = match targets(ctx, &a, true) {
         Ok(k) => k,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };
@@ -133,8 +133,8 @@ const PATCH_FLAGS: &[Flag] = &[
 ];
 
 /// Reads a patch given as JSON or YAML text, as kubectl does (`yaml.ToJSON`: JSON is YAML).
-fn parse_patch(text: &str) -> Result<Value, String> {
-    crate::support::yaml::parse(text).map_err(|e| format!("error: unable to parse \"{text}\": {e}"))
+fn parse_patch(text: &str) -> Result<Value, Error> {
+    crate::support::yaml::parse(text).map_err(|e| Error::cli(format!("unable to parse \"{text}\": {e}")))
 }
 
 /// Removes the value at a dotted field path like `spec.template.spec.containers[0].foo`.
@@ -173,7 +173,7 @@ pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         (None, Some(file)) => match ctx.files.read(file) {
             Ok(t) => t,
             Err(e) => {
-                ctx.eprintln(&e);
+                ctx.report(e);
                 return 1;
             }
         },
@@ -190,7 +190,7 @@ pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let p = match parse_patch(&text) {
         Ok(p) => p,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };
@@ -201,7 +201,7 @@ pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let keys = match targets(ctx, &a, false) {
         Ok(k) => k,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };
@@ -304,7 +304,7 @@ pub fn label(ctx: &mut Ctx<'_>, argv: &[String], field: &str) -> i32 {
     let keys = match targets(ctx, &a, true) {
         Ok(k) => k,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };

@@ -23,7 +23,7 @@ pub fn events(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let a = match args::parse("events", argv, FLAGS) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };

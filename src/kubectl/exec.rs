@@ -101,7 +101,7 @@ pub fn exec(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse("exec", argv, EXEC_FLAGS) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -126,7 +126,7 @@ pub fn exec(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let name = match pod_for(ctx, &ns, &target, false) {
         Ok(n) => n,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -145,44 +145,44 @@ pub fn exec(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
 /// orders them: on a node, Running before Pending, ready, ready for longer, more restarts, older.
 /// `logs` (`say`) says which one it took when there were several.
 /// The pod `target` names (see [`pod_for`]) as it is now, or kubectl's error.
-fn pod_object(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<(ObjKey, Value), String> {
+fn pod_object(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<(ObjKey, Value), Error> {
     let name = pod_for(ctx, ns, target, say)?;
     let key = ObjKey::new(Kind::Pod, ns, &name);
     match ctx.sim.store.get(&key).cloned() {
         Some(pod) => Ok((key, pod)),
-        None => Err(Error::not_found("pods", name).to_string()),
+        None => Err(Error::not_found("pods", name)),
     }
 }
 
-pub fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<String, String> {
+pub fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<String, Error> {
     let Some((ty, name)) = target.split_once('/') else { return Ok(target.to_string()) };
     let kind = super::get::kind_arg(ty)?;
     if kind == Kind::Pod {
         return Ok(name.to_string());
     }
     let Some(o) = ctx.sim.store.get(&ObjKey::new(kind, ns, name)).cloned() else {
-        return Err(Error::not_found(kind.qualified_plural(), name).to_string());
+        return Err(Error::not_found(kind.qualified_plural(), name));
     };
     let selector: Vec<(String, String)> = match kind {
         Kind::Service => o.ptr("/spec/selector"),
         Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => o.ptr("/spec/selector/matchLabels"),
         // The Go type, as `%T` prints it.
         _ if say => {
-            return Err(format!("error: cannot get the logs from *{}.{}", kind.info().version, kind.info().kind))
+            return Err(Error::cli(format!("cannot get the logs from *{}.{}", kind.info().version, kind.info().kind)))
         }
         _ => {
-            return Err(format!(
-                "error: cannot attach to *{}.{}: not implemented",
+            return Err(Error::cli(format!(
+                "cannot attach to *{}.{}: not implemented",
                 kind.info().version,
                 kind.info().kind
-            ))
+            )))
         }
     }
     .and_then(Value::as_object)
     .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
     .unwrap_or_default();
     if selector.is_empty() {
-        return Err(format!("error: cannot attach to {}: selector is empty", kind.info().kind));
+        return Err(Error::cli(format!("cannot attach to {}: selector is empty", kind.info().kind)));
     }
     let mut pods: Vec<Value> = ctx
         .sim
@@ -193,7 +193,7 @@ pub fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str, say: bool) -> Result<S
         .cloned()
         .collect();
     if pods.is_empty() {
-        return Err("error: timed out waiting for the condition".into());
+        return Err(Error::cli("timed out waiting for the condition"));
     }
     let rank = |p: &Value| {
         let phase = match obj::str_at(p, "/status/phase") {
@@ -231,7 +231,7 @@ pub fn cp(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse("cp", argv, CP_FLAGS) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -335,7 +335,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse("run", argv, RUN_FLAGS) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -364,7 +364,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let (dry, output) = match dryrun::options(&a) {
         Ok(opts) => opts,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -551,7 +551,7 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse("logs", argv, LOG_FLAGS) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -607,7 +607,7 @@ pub fn logs(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let (_, pod) = match pod_object(ctx, &ns, &target, true) {
         Ok(p) => p,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -788,7 +788,7 @@ pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> Outcom
     let a = match args::parse("port-forward", argv, &flags) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -801,7 +801,7 @@ pub fn port_forward(ctx: &mut Ctx<'_>, argv: &[String], taken: &[u16]) -> Outcom
     let (key, pod) = match pod_object(ctx, &ns, target, false) {
         Ok(p) => p,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };

@@ -20,14 +20,14 @@ fn parse(
     let a = match args::parse(cmd, argv, flags) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return None;
         }
     };
     match dryrun::options(&a) {
         Ok((d, o)) => Some((a, d, o)),
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             None
         }
     }
@@ -136,7 +136,7 @@ fn set_image(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
                 found = true;
             }
             if !found {
-                return Err(format!("error: unable to find container named \"{container}\""));
+                return Err(Error::cli(format!("unable to find container named \"{container}\"")));
             }
         }
         Ok(())
@@ -266,7 +266,9 @@ fn set_env(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
                 .filter(|c| select_string(c.get("name").and_then(Value::as_str).unwrap_or(""), &selector))
                 .collect();
             if chosen.is_empty() {
-                return Err(format!("warning: {kind}/{name} does not have any containers matching \"{selector}\""));
+                return Err(Error::Text(format!(
+                    "warning: {kind}/{name} does not have any containers matching \"{selector}\""
+                )));
             }
             for c in chosen {
                 let old = c.get("env").and_then(Value::as_array).cloned().unwrap_or_default();
@@ -276,10 +278,10 @@ fn set_env(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
                         let n = e.get("name").and_then(Value::as_str).unwrap_or("");
                         if let Some(have) = old.iter().find(|o| o.get("name").and_then(Value::as_str) == Some(n)) {
                             let v = have.get("value").and_then(Value::as_str).unwrap_or("");
-                            return Err(format!(
-                                "error: {}/{name} '{n}' already has a value ({v}), and --overwrite is false",
+                            return Err(Error::cli(format!(
+                                "{}/{name} '{n}' already has a value ({v}), and --overwrite is false",
                                 kind.info().plural
-                            ));
+                            )));
                         }
                     }
                 }
@@ -375,13 +377,13 @@ fn update_pod_specs(
     out: Option<&super::get::Format>,
     objects: &[String],
     op: &str,
-    mut edit: impl FnMut(Kind, &str, &mut Vec<Value>) -> Result<(), String>,
+    mut edit: impl FnMut(Kind, &str, &mut Vec<Value>) -> Result<(), Error>,
 ) -> i32 {
     let ns = ctx.namespace(a);
     let query = match resolve(objects) {
         Ok(q) => q,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };
@@ -406,8 +408,9 @@ fn update_pod_specs(
             let before = o.clone();
             let Some(list) = o.pointer_mut(path).and_then(Value::as_array_mut) else { continue };
             if let Err(e) = edit(kind, &name, list) {
-                ctx.eprintln(&e);
-                if e.starts_with("warning:") {
+                let warning = matches!(&e, Error::Text(t) if t.starts_with("warning:"));
+                ctx.report(e);
+                if warning {
                     continue;
                 }
                 return 1;
@@ -530,7 +533,7 @@ pub fn expose(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let query = match resolve(&a.positional) {
         Ok(q) => q,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };

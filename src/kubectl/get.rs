@@ -37,15 +37,15 @@ pub struct Query {
 }
 
 /// Resolves `pods`, `po,svc`, `pod/web-0 svc/nginx`, `all`, `sts web-0 web-1`.
-pub fn resolve(positional: &[String]) -> Result<Query, String> {
+pub fn resolve(positional: &[String]) -> Result<Query, Error> {
     let Some(first) = positional.first() else {
-        return Err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples".into());
+        return Err(Error::Text("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples".into()));
     };
     let mut targets: Vec<(Kind, Vec<String>)> = Vec::new();
     if first.contains('/') {
         for p in positional {
             let Some((t, n)) = p.split_once('/') else {
-                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".to_string());
+                return Err(Error::cli("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"));
             };
             let k = kind_arg(t)?;
             match targets.iter_mut().find(|(kk, _)| *kk == k) {
@@ -69,11 +69,11 @@ pub fn resolve(positional: &[String]) -> Result<Query, String> {
     Ok(Query { targets, by_name })
 }
 
-pub fn kind_arg(t: &str) -> Result<Kind, String> {
+pub fn kind_arg(t: &str) -> Result<Kind, Error> {
     Kind::from_arg(t).ok_or_else(|| match super::info::served_type(t) {
         // A type a real cluster has, that the lab does not.
-        Some(plural) => format!("error: kubelab does not model {plural} yet"),
-        None => format!("error: the server doesn't have a resource type \"{t}\""),
+        Some(plural) => Error::cli(format!("kubelab does not model {plural} yet")),
+        None => Error::cli(format!("the server doesn't have a resource type \"{t}\"")),
     })
 }
 
@@ -110,7 +110,7 @@ pub enum Format {
     CustomColumns(Vec<(String, String)>, bool),
 }
 
-pub fn format_of(a: &Args) -> Result<Format, String> {
+pub fn format_of(a: &Args) -> Result<Format, Error> {
     if let Some(t) = a.get("template") {
         return Ok(Format::GoTemplate(t.to_string()));
     }
@@ -128,16 +128,16 @@ pub fn format_of(a: &Args) -> Result<Format, String> {
             match part.split_once(':') {
                 Some((h, p)) if !h.is_empty() => cols.push((h.to_string(), p.to_string())),
                 _ => {
-                    return Err(format!(
-                        "error: unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"
-                    ))
+                    return Err(Error::cli(format!(
+                        "unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"
+                    )))
                 }
             }
         }
         return Ok(Format::CustomColumns(cols, !a.bool("no-headers")));
     }
     if o == "custom-columns" {
-        return Err("error: custom-columns format specified but no custom columns given".into());
+        return Err(Error::cli("custom-columns format specified but no custom columns given"));
     }
     Ok(match o {
         "" => Format::Table { wide: false },
@@ -145,7 +145,7 @@ pub fn format_of(a: &Args) -> Result<Format, String> {
         "name" => Format::Name,
         "yaml" => Format::Yaml,
         "json" => Format::Json,
-        other => return Err(format!("error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")),
+        other => return Err(Error::cli(format!("unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"))),
     })
 }
 
@@ -257,7 +257,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse("get", argv, FLAGS) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -268,7 +268,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let fmt = match format_of(&a) {
         Ok(f) => f,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -296,7 +296,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let query = match resolve(&a.positional) {
         Ok(q) => q,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -310,7 +310,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let fields = match a.get("field-selector").map(super::selectfields::FieldSelector::parse).transpose() {
         Ok(f) => f,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -354,7 +354,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         if names.is_empty() {
             if let Some(f) = &fields {
                 if let Err(e) = f.check(*kind, a.get("selector").unwrap_or(""), a.get("field-selector").unwrap_or("")) {
-                    ctx.eprintln(&e);
+                    ctx.report(e);
                     return Outcome::from(1);
                 }
             }
@@ -380,7 +380,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         }
         if let Some(by) = a.get("sort-by") {
             if let Err(e) = super::selectfields::sort(&mut objs, by) {
-                ctx.eprintln(&e);
+                ctx.report(e);
                 return Outcome::from(1);
             }
         }

@@ -103,7 +103,7 @@ pub fn version(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let a = match args::parse("version", argv, VERSION_FLAGS) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };
@@ -185,7 +185,7 @@ pub fn cluster_info(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let a = match args::parse("cluster-info", argv, &[]) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };
@@ -240,7 +240,7 @@ pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     ) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -435,7 +435,7 @@ pub fn api_resources(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     let a = match args::parse("api-resources", argv, &flags) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return 1;
         }
     };

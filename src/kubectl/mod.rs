@@ -27,11 +27,12 @@ pub mod yaml;
 
 use crate::sim::Sim;
 use crate::support::output::Output;
+use errors::Error;
 
 /// Where `-f FILE` reads from.
 pub trait Files {
     /// The file's text, or kubectl's error for a missing file.
-    fn read(&self, path: &str) -> Result<String, String>;
+    fn read(&self, path: &str) -> Result<String, Error>;
 
     /// For a directory, the manifests in it (`.json`, `.yaml`, `.yml`; below it too with
     /// `deep`), named as kubectl names them (`lab/web.yaml`), in order; `None` for anything else.
@@ -44,8 +45,8 @@ pub trait Files {
 /// No files at all.
 pub struct NoFiles;
 impl Files for NoFiles {
-    fn read(&self, path: &str) -> Result<String, String> {
-        Err(format!("error: the path \"{path}\" does not exist"))
+    fn read(&self, path: &str) -> Result<String, Error> {
+        Err(Error::cli(format!("the path \"{path}\" does not exist")))
     }
 }
 

@@ -38,7 +38,7 @@ fn target(ctx: &mut Ctx<'_>, a: &Args, verb: &str) -> Option<ObjKey> {
     let kind = match kind {
         Ok(k) => k,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return None;
         }
     };
@@ -85,7 +85,7 @@ pub(crate) fn go_duration_ms(s: &str) -> Option<u64> {
 }
 
 /// The status message and whether the rollout is done.
-fn status(o: &Value, kind: Kind) -> Result<(String, bool), String> {
+fn status(o: &Value, kind: Kind) -> Result<(String, bool), Error> {
     let n = |p: &str| obj::i64_at(o, p).unwrap_or(0);
     let name = obj::name(o);
     if kind == Kind::Deployment {
@@ -95,7 +95,7 @@ fn status(o: &Value, kind: Kind) -> Result<(String, bool), String> {
         let progressing =
             obj::arr_at(o, "/status/conditions").iter().find(|c| obj::str_at(c, "/type") == Some("Progressing"));
         if progressing.is_some_and(|c| obj::str_at(c, "/reason") == Some("ProgressDeadlineExceeded")) {
-            return Err(format!("error: deployment \"{name}\" exceeded its progress deadline"));
+            return Err(Error::cli(format!("deployment \"{name}\" exceeded its progress deadline")));
         }
         let replicas = n("/spec/replicas");
         let (updated, total, available) =
@@ -118,7 +118,7 @@ fn status(o: &Value, kind: Kind) -> Result<(String, bool), String> {
         return Ok((format!("deployment \"{name}\" successfully rolled out"), true));
     }
     if obj::str_at(o, "/spec/updateStrategy/type") != Some("RollingUpdate") {
-        return Err("error: rollout status is only available for RollingUpdate strategy type".into());
+        return Err(Error::cli("rollout status is only available for RollingUpdate strategy type"));
     }
     if n("/metadata/generation") > n("/status/observedGeneration") {
         return Ok(("Waiting for statefulset spec update to be observed...".into(), false));
@@ -223,7 +223,7 @@ fn follow_status(ctx: &mut Ctx<'_>, a: &Args, key: ObjKey) -> Outcome {
         ctx.out.out(&text);
         match end {
             Some(Err(e)) => {
-                ctx.eprintln(&e);
+                ctx.report(e);
                 return Outcome::from(1);
             }
             Some(Ok(())) => return 0.into(),
@@ -258,7 +258,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse(&format!("rollout {verb}"), &rest, FLAGS) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -395,16 +395,16 @@ pub struct Status {
 impl Status {
     /// The line for the object as it is now and, if the rollout is complete or cannot be
     /// followed, the end: `Ok` or kubectl's error.
-    pub fn start(&mut self, sim: &crate::sim::Sim) -> (String, Option<Result<(), String>>) {
+    pub fn start(&mut self, sim: &crate::sim::Sim) -> (String, Option<Result<(), Error>>) {
         let o = sim.store.get(&self.key).cloned().unwrap_or(Value::Null);
         self.cursor = sim.store.cursor();
         self.line_for(&o)
     }
 
-    fn line_for(&mut self, o: &Value) -> (String, Option<Result<(), String>>) {
+    fn line_for(&mut self, o: &Value) -> (String, Option<Result<(), Error>>) {
         if o.is_null() {
             // kubectl's watch sees DELETED and gives up rather than follow a new object.
-            return (String::new(), Some(Err("error: object has been deleted".into())));
+            return (String::new(), Some(Err(Error::cli("object has been deleted"))));
         }
         match status(o, self.key.kind) {
             Err(e) => (String::new(), Some(Err(e))),
@@ -414,7 +414,7 @@ impl Status {
 
     /// The lines for each change to the object since the last look (read from the store's
     /// log, so how often the page or the loop looks does not change what is printed).
-    pub fn follow(&mut self, sim: &crate::sim::Sim) -> (String, Option<Result<(), String>>) {
+    pub fn follow(&mut self, sim: &crate::sim::Sim) -> (String, Option<Result<(), Error>>) {
         let changes: Vec<Value> = sim
             .store
             .events_since(self.cursor)
@@ -432,7 +432,7 @@ impl Status {
             }
         }
         if self.deadline.is_some_and(|d| sim.now() >= d) {
-            return (text, Some(Err("error: timed out waiting for the condition".into())));
+            return (text, Some(Err(Error::cli("timed out waiting for the condition"))));
         }
         (text, None)
     }

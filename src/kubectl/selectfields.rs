@@ -1,6 +1,7 @@
 //! `kubectl get --field-selector` (the API server's field selectors) and `--sort-by` (kubectl's
 //! `RuntimeSort`).
 
+use super::errors::Error;
 use super::jsonpath;
 use crate::sim::obj::Ptr;
 use crate::sim::resources::Kind;
@@ -48,7 +49,7 @@ pub struct FieldSelector(Vec<(String, bool, String)>);
 
 impl FieldSelector {
     /// `fields.ParseSelector`.
-    pub fn parse(text: &str) -> Result<FieldSelector, String> {
+    pub fn parse(text: &str) -> Result<FieldSelector, Error> {
         let mut reqs = Vec::new();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (field, eq, value) = if let Some((f, v)) = part.split_once("!=") {
@@ -58,7 +59,7 @@ impl FieldSelector {
             } else if let Some((f, v)) = part.split_once('=') {
                 (f, true, v)
             } else {
-                return Err(format!("error: invalid selector: '{text}'; can't understand '{part}'"));
+                return Err(Error::cli(format!("invalid selector: '{text}'; can't understand '{part}'")));
             };
             reqs.push((field.trim().to_string(), eq, value.trim().to_string()));
         }
@@ -66,7 +67,7 @@ impl FieldSelector {
     }
 
     /// The API server's answer to a field it cannot select `kind` by.
-    pub fn check(&self, kind: Kind, labels: &str, text: &str) -> Result<(), String> {
+    pub fn check(&self, kind: Kind, labels: &str, text: &str) -> Result<(), Error> {
         for (field, _, _) in &self.0 {
             if field == "metadata.name" || field == "metadata.namespace" || fields(kind).iter().any(|(f, _)| f == field)
             {
@@ -79,7 +80,7 @@ impl FieldSelector {
             };
             let i = kind.info();
             let msg = format!("Unable to find \"{}/{}, Resource={}\" that match label selector \"{labels}\", field selector \"{text}\": {why}", i.group, i.version, i.plural);
-            return Err(super::errors::Error::bad_request(msg).to_string());
+            return Err(Error::bad_request(msg));
         }
         Ok(())
     }
@@ -106,15 +107,15 @@ impl FieldSelector {
 }
 
 /// `--sort-by`: objects in order of the field (missing values first), stably.
-pub fn sort(objs: &mut [Value], expr: &str) -> Result<(), String> {
+pub fn sort(objs: &mut [Value], expr: &str) -> Result<(), Error> {
     let keys: Result<Vec<Option<Value>>, String> =
         objs.iter().map(|o| jsonpath::values(expr, o).map(|v| v.into_iter().next())).collect();
-    let keys = keys.map_err(|e| format!("error: {e}"))?;
+    let keys = keys.map_err(Error::cli)?;
     if !objs.is_empty() && keys.iter().all(Option::is_none) {
-        return Err(format!(
-            "error: couldn't find any field with path \"{{{}}}\" in the list of objects",
+        return Err(Error::cli(format!(
+            "couldn't find any field with path \"{{{}}}\" in the list of objects",
             expr.trim().trim_start_matches('{').trim_end_matches('}')
-        ));
+        )));
     }
     let mut order: Vec<usize> = (0..objs.len()).collect();
     crate::support::sort::sort_by(&mut order, |&a, &b| less(&keys[a], &keys[b]));

@@ -40,7 +40,7 @@ pub struct Wait {
 impl Wait {
     /// Prints `condition met` for the objects at the head of the list that are done. `Some`
     /// once the wait has ended: `Ok`, or kubectl's timeout error.
-    pub fn follow(&mut self, sim: &Sim) -> (String, Option<Result<(), String>>) {
+    pub fn follow(&mut self, sim: &Sim) -> (String, Option<Result<(), Error>>) {
         let mut text = String::new();
         while let Some((key, uid)) = self.pending.first() {
             if !met(sim, &self.until, key, uid) {
@@ -56,11 +56,11 @@ impl Wait {
             let (key, _) = &self.pending[0];
             return (
                 text,
-                Some(Err(format!(
-                    "error: timed out waiting for the condition on {}/{}",
+                Some(Err(Error::cli(format!(
+                    "timed out waiting for the condition on {}/{}",
                     key.kind.info().plural,
                     key.name
-                ))),
+                )))),
             );
         }
         (text, None)
@@ -82,7 +82,7 @@ fn met(sim: &Sim, until: &Until, key: &ObjKey, uid: &str) -> bool {
     }
 }
 
-fn parse_for(spec: &str) -> Result<Until, String> {
+fn parse_for(spec: &str) -> Result<Until, Error> {
     if spec.eq_ignore_ascii_case("delete") {
         return Ok(Until::Delete);
     }
@@ -93,22 +93,22 @@ fn parse_for(spec: &str) -> Result<Until, String> {
     if let Some(rest) = spec.strip_prefix("jsonpath=") {
         // `{.status.phase}=Running`: the expression ends at the last `}`.
         let Some(end) = rest.rfind('}') else {
-            return Err("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3".into());
+            return Err(Error::cli("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3"));
         };
         let (expr, value) = rest.split_at(end + 1);
         let Some(value) = value.strip_prefix('=').filter(|v| !v.is_empty()) else {
-            return Err("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3".into());
+            return Err(Error::cli("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3"));
         };
         return Ok(Until::JsonPath(expr.to_string(), value.to_string()));
     }
-    Err(format!("unrecognized condition: \"{spec}\""))
+    Err(Error::cli(format!("unrecognized condition: \"{spec}\"")))
 }
 
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let a = match args::parse("wait", argv, FLAGS) {
         Ok(a) => a,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -144,7 +144,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let query = match resolve(&a.positional) {
         Ok(q) => q,
         Err(e) => {
-            ctx.eprintln(&e);
+            ctx.report(e);
             return Outcome::from(1);
         }
     };
@@ -195,7 +195,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         match end {
             Some(Ok(())) => return 0.into(),
             Some(Err(e)) => {
-                ctx.eprintln(&e);
+                ctx.report(e);
                 return Outcome::from(1);
             }
             None if ctx.live && ctx.last_on_line => {

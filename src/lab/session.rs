@@ -50,14 +50,15 @@ struct SessionFiles<'a> {
 }
 
 impl Files for SessionFiles<'_> {
-    fn read(&self, path: &str) -> Result<String, String> {
+    fn read(&self, path: &str) -> Result<String, kubectl::errors::Error> {
+        use kubectl::errors::Error;
         // `-f URL`: kubectl fetches it, as `curl` does the same pages.
         if path.starts_with("http://") || path.starts_with("https://") {
             return match KNOWN_URLS.iter().find(|(u, _)| *u == path) {
                 Some((_, body)) => Ok(body.to_string()),
                 None => {
                     let host = path.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("");
-                    Err(format!("error: Get \"{path}\": dial tcp: lookup {host} on 127.0.0.53:53: no such host"))
+                    Err(Error::cli(format!("Get \"{path}\": dial tcp: lookup {host} on 127.0.0.53:53: no such host")))
                 }
             };
         }
@@ -67,7 +68,7 @@ impl Files for SessionFiles<'_> {
         if let Some(t) = self.loader.and_then(|l| l(path)) {
             return Ok(t);
         }
-        Err(format!("error: the path \"{path}\" does not exist"))
+        Err(Error::cli(format!("the path \"{path}\" does not exist")))
     }
 
     fn list_dir(&self, path: &str, deep: bool) -> Option<Vec<String>> {
