@@ -1,0 +1,115 @@
+//! Graceful termination: a deleted pod's containers get SIGTERM (and SIGKILL once the grace
+//! period is over if they ignore it), the pod turns not ready, its final status is written and
+//! the pod object goes, with its IP, logs, writable layers and emptyDirs.
+
+use super::status::{exit_reason, set_ready_conditions, statuses_mut};
+use super::{name_of, PodCtx, Step};
+use crate::jv;
+use crate::sim::images;
+use crate::sim::obj::{self, Ptr};
+use crate::sim::Sim;
+use serde_json::Value;
+
+/// The pod is being deleted: its containers are stopped (`Step::Stopped`), or, when none runs,
+/// the pod goes at once (`Step::Remove`).
+pub(super) fn terminate(sim: &mut Sim, cx: &PodCtx, accepted: bool) {
+    let pod = cx.pod;
+    let phase = obj::str_at(pod, "/status/phase").unwrap_or("Pending").to_string();
+    let grace_s = obj::i64_at(pod, "/metadata/deletionGracePeriodSeconds").unwrap_or(30).max(0) as u64;
+    let started = obj::arr_at(pod, "/status/containerStatuses").iter().any(|c| c.ptr("/state/running").is_some());
+    if !accepted || !started || phase == "Succeeded" || phase == "Failed" {
+        let d = sim.rand_range(150, 600);
+        cx.at(sim, d, Step::Remove);
+        return;
+    }
+    for c in cx.containers() {
+        let n = name_of(&c);
+        cx.event(sim, "Normal", "Killing", format!("Stopping container {n}"));
+    }
+    let prompt = cx.containers().iter().all(stops_on_sigterm);
+    let (stop_ms, code) = stop_time(sim, prompt, grace_s * 1000);
+    if sim.profile.server_minor() < 27 {
+        let n = sim.rand_range(150, 450).min(stop_ms.saturating_sub(50));
+        cx.at(sim, n, Step::StopNotice);
+    }
+    cx.at(sim, stop_ms, Step::Stopped(code));
+}
+
+/// Whether container `c`'s process ends on SIGTERM: its image's own program does (nginx); a
+/// shell running a command as PID 1 ignores SIGTERM and is killed after the grace period.
+pub(super) fn stops_on_sigterm(c: &Value) -> bool {
+    let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
+    let has_cmd = c.get("command").is_some() || c.get("args").is_some();
+    info.is_some_and(|i| i.handles_sigterm) && !has_cmd
+}
+
+/// When a stopped process ends, and its code: within a second or so of SIGTERM if it handles
+/// it (0), else SIGKILL once the grace period is over (137).
+pub(super) fn stop_time(sim: &mut Sim, prompt: bool, grace_ms: u64) -> (u64, i32) {
+    if prompt {
+        (sim.rand_range(400, 1600), 0)
+    } else {
+        (grace_ms + sim.rand_range(50, 300), 137)
+    }
+}
+
+/// `Step::StopNotice`: the kubelet marks the pod not ready as it stops it.
+pub(super) fn stop_notice(sim: &mut Sim, cx: &PodCtx) {
+    sim.modify(cx.key, |p| set_ready_conditions(p, false, &cx.ts));
+}
+
+/// `Step::Stopped`: the containers have exited with `code`. From 1.27 the kubelet writes a
+/// terminal phase before the pod goes.
+pub(super) fn stopped(sim: &mut Sim, cx: &PodCtx, code: i32) {
+    let reason = exit_reason(code);
+    let minor = sim.profile.server_minor();
+    let ts = &cx.ts;
+    sim.modify(cx.key, |p| {
+        for c in statuses_mut(p) {
+            let started = c.ptr("/state/running/startedAt").cloned().unwrap_or(jv!(ts));
+            c["state"] = jv!({"terminated":{"exitCode":code,"reason":reason,"startedAt":started,"finishedAt":ts}});
+            c["ready"] = jv!(false);
+            c["started"] = jv!(false);
+        }
+        set_ready_conditions(p, false, ts);
+        if minor >= 27 {
+            obj::set(p, "/status/phase", jv!(if code == 0 { "Succeeded" } else { "Failed" }));
+        }
+    });
+    if minor < 27 {
+        let d = sim.rand_range(10, 400);
+        cx.at(sim, d, Step::FinalStatus);
+    } else {
+        let d = sim.rand_range(10, 120);
+        cx.at(sim, d, Step::Remove);
+    }
+}
+
+/// `Step::FinalStatus`: before 1.27, the final status write (grace period zero).
+pub(super) fn final_status(sim: &mut Sim, cx: &PodCtx) {
+    sim.modify(cx.key, |p| {
+        obj::meta_mut(p).insert("deletionGracePeriodSeconds".into(), jv!(0));
+    });
+    // The status manager deletes the pod once volumes are unmounted: its reconciler
+    // and housekeeping loops make this take from a few milliseconds to over a second.
+    let d = sim.rand_range(5, 1_400);
+    cx.at(sim, d, Step::Remove);
+}
+
+/// `Step::Remove`: the pod's IP goes back to its node, the kubelet forgets it, and the pod
+/// object is removed (unless finalizers hold it).
+pub(super) fn remove(sim: &mut Sim, cx: &PodCtx) {
+    let uid = cx.uid;
+    if let (Some(ip), Some(ipam)) = (obj::str_at(cx.pod, "/status/podIP"), sim.ipam.get_mut(&cx.node)) {
+        ipam.release(ip);
+    }
+    sim.runtime.remove(uid);
+    // The pod's writable layers and emptyDirs go with it; PV data stays.
+    sim.fs.trees.retain(|k, _| !(k.starts_with(&format!("layer/{uid}/")) || k.starts_with(&format!("empty/{uid}/"))));
+    sim.logs.retain(|(u, _), _| u != uid);
+    sim.log_dropped.retain(|(u, _), _| u != uid);
+    sim.previous_logs.retain(|(u, _), _| u != uid);
+    if obj::finalizers(cx.pod).is_empty() {
+        sim.store.remove(cx.key, sim.now());
+    }
+}
