@@ -100,3 +100,54 @@ pub(super) fn sandbox(sim: &mut Sim, cx: &PodCtx) {
     let first = if init_containers(cx.pod).is_empty() { None } else { Some(0) };
     pull::pull(sim, cx, first);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use crate::jv;
+    use crate::sim::obj::{self, Ptr};
+    use serde_json::Value;
+
+    #[test]
+    fn an_admitted_pod_waits_in_container_creating_until_its_sandbox_has_an_ip() {
+        let mut sim = cluster(false);
+        create_pod(&mut sim, "web", jv!({"containers":[{"name":"nginx","image":"nginx:1.14.2"}]}));
+        assert!(run_until(&mut sim, 5_000, |s| pod(s, "web").ptr("/status/containerStatuses").is_some()));
+        // Admitted: Pending on its node, every container ContainerCreating, no IP yet.
+        let p = pod(&sim, "web");
+        assert_eq!(phase(&sim, "web"), "Pending");
+        assert_eq!(waiting_reason(&sim, "web", "nginx").as_deref(), Some("ContainerCreating"));
+        assert!(obj::str_at(&p, "/status/hostIP").is_some_and(|ip| !ip.is_empty()));
+        assert_eq!(p.ptr("/status/podIP"), None);
+        assert_eq!(condition(&sim, "web", "PodScheduled"), "True");
+        assert_eq!(condition(&sim, "web", "Initialized"), "True");
+        assert_eq!(condition(&sim, "web", "Ready"), "False");
+        // The sandbox gives it an IP from its node's pod CIDR.
+        assert!(run_until(&mut sim, 5_000, |s| pod(s, "web").ptr("/status/podIP").is_some()));
+        let ip = obj::str_at(&pod(&sim, "web"), "/status/podIP").unwrap_or("").to_string();
+        let node = obj::str_at(&p, "/spec/nodeName").unwrap_or("").to_string();
+        let cidr =
+            sim.get(crate::sim::Kind::Node, "", &node).and_then(|n| obj::str_at(n, "/spec/podCIDR")).unwrap_or("");
+        assert!(ip.starts_with(cidr.trim_end_matches("0/24")), "{ip} in {cidr}");
+        assert_eq!(pod(&sim, "web").ptr("/status/podIPs/0/ip"), Some(&Value::from(ip)));
+    }
+
+    #[test]
+    fn init_containers_hold_the_pods_containers_in_pod_initializing() {
+        let mut sim = cluster(false);
+        let spec = jv!({"initContainers":[{"name":"setup","image":"busybox:1.28","command":["sh","-c","sleep 5"]}],
+            "containers":[{"name":"app","image":"nginx:1.14.2"}]});
+        create_pod(&mut sim, "web", spec);
+        assert!(run_until(&mut sim, 5_000, |s| pod(s, "web").ptr("/status/containerStatuses").is_some()));
+        assert_eq!(waiting_reason(&sim, "web", "app").as_deref(), Some("PodInitializing"));
+        assert_eq!(waiting_reason(&sim, "web", "setup").as_deref(), Some("PodInitializing"));
+        assert_eq!(condition(&sim, "web", "Initialized"), "False");
+        let initialized = obj::arr_at(&pod(&sim, "web"), "/status/conditions")
+            .iter()
+            .find(|c| obj::str_at(c, "/type") == Some("Initialized"))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(obj::str_at(&initialized, "/reason"), Some("ContainersNotInitialized"));
+        assert_eq!(obj::str_at(&initialized, "/message"), Some("containers with incomplete status: [setup]"));
+    }
+}

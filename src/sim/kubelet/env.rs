@@ -144,3 +144,40 @@ fn field_value(pod: &Value, ns: &str, path: &str) -> String {
             .to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+    use crate::jv;
+
+    #[test]
+    fn every_container_sees_the_kubernetes_service_and_its_own_fields() {
+        let mut sim = cluster(false);
+        let spec = jv!({"containers":[{"name":"c","image":"busybox:1.28","env":[
+            {"name":"POD","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}},
+            {"name":"GREETING","value":"hi"}]}]});
+        create_pod(&mut sim, "p", spec);
+        let vars = environment(&sim, &pod(&sim, "p"), "c").expect("nothing is missing");
+        let ip = sim.service_ip(1);
+        assert_eq!(vars.get("KUBERNETES_SERVICE_HOST"), Some(&ip));
+        assert_eq!(vars.get("KUBERNETES_SERVICE_PORT").map(String::as_str), Some("443"));
+        assert_eq!(vars.get("KUBERNETES_SERVICE_PORT_HTTPS").map(String::as_str), Some("443"));
+        assert_eq!(vars.get("KUBERNETES_PORT"), Some(&format!("tcp://{ip}:443")));
+        assert_eq!(vars.get("KUBERNETES_PORT_443_TCP_PROTO").map(String::as_str), Some("tcp"));
+        assert_eq!(vars.get("POD").map(String::as_str), Some("p"));
+        assert_eq!(vars.get("GREETING").map(String::as_str), Some("hi"));
+    }
+
+    #[test]
+    fn a_reference_to_a_missing_config_map_is_the_kubelets_error_unless_optional() {
+        let mut sim = cluster(false);
+        let spec = jv!({"containers":[
+            {"name":"strict","image":"busybox:1.28","env":[{"name":"X","valueFrom":{"configMapKeyRef":{"name":"nope","key":"k"}}}]},
+            {"name":"lenient","image":"busybox:1.28","env":[{"name":"X","valueFrom":{"configMapKeyRef":{"name":"nope","key":"k","optional":true}}}]}]});
+        create_pod(&mut sim, "p", spec);
+        let p = pod(&sim, "p");
+        assert_eq!(environment(&sim, &p, "strict").unwrap_err(), "configmap \"nope\" not found");
+        assert_eq!(environment(&sim, &p, "lenient").expect("optional").get("X"), None);
+    }
+}

@@ -137,3 +137,66 @@ fn succeeded(sim: &mut Sim, cx: &PodCtx, i: usize, count: usize) {
     });
     pull::pull(sim, cx, None);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use crate::jv;
+    use crate::sim::obj::Ptr;
+
+    #[test]
+    fn init_containers_run_one_at_a_time_then_the_containers_start() {
+        let mut sim = cluster(true);
+        let spec = jv!({"initContainers":[
+                {"name":"first","image":"busybox:1.28","command":["sh","-c","echo one"]},
+                {"name":"second","image":"busybox:1.28","command":["sh","-c","echo two"]}],
+            "containers":[{"name":"app","image":"nginx:1.14.2"}]});
+        create_pod(&mut sim, "p", spec);
+        assert!(run_until(&mut sim, 60_000, |s| phase(s, "p") == "Running"));
+        for name in ["first", "second"] {
+            let s = container_status(&sim, "p", name);
+            assert_eq!(s.ptr("/state/terminated/reason"), Some(&jv!("Completed")), "{name}: {s}");
+            assert_eq!(s.ptr("/state/terminated/exitCode"), Some(&jv!(0)));
+            assert_eq!(s.ptr("/ready"), Some(&jv!(true)));
+        }
+        assert_eq!(condition(&sim, "p", "Initialized"), "True");
+        // In order: the second starts after the first, the app after both.
+        let events = events(&sim, "p");
+        let at = |e: &str| events.iter().position(|x| x == e).unwrap_or_else(|| panic!("{e} in {events:#?}"));
+        assert!(at("Started: Started container first") < at("Created: Created container second"));
+        assert!(at("Started: Started container second") < at("Created: Created container app"));
+        let uid = crate::sim::obj::uid(&pod(&sim, "p")).to_string();
+        assert_eq!(sim.logs.get(&(uid, "second".to_string())), Some(&vec!["two".to_string()]));
+    }
+
+    #[test]
+    fn a_failing_init_container_fails_the_pod_under_never() {
+        let mut sim = cluster(true);
+        let spec = jv!({"restartPolicy":"Never",
+            "initContainers":[{"name":"check","image":"busybox:1.28","command":["sh","-c","exit 3"]}],
+            "containers":[{"name":"app","image":"nginx:1.14.2"}]});
+        create_pod(&mut sim, "p", spec);
+        assert!(run_until(&mut sim, 60_000, |s| phase(s, "p") == "Failed"));
+        let s = container_status(&sim, "p", "check");
+        assert_eq!(s.ptr("/state/terminated/reason"), Some(&jv!("Error")));
+        assert_eq!(s.ptr("/state/terminated/exitCode"), Some(&jv!(3)));
+        assert_eq!(waiting_reason(&sim, "p", "app").as_deref(), Some("PodInitializing"));
+        assert!(events(&sim, "p").iter().all(|e| e != "Created: Created container app"));
+    }
+
+    #[test]
+    fn a_failing_init_container_restarts_into_init_crash_loop_back_off() {
+        let mut sim = cluster(true);
+        let spec = jv!({"initContainers":[{"name":"check","image":"busybox:1.28","command":["sh","-c","exit 1"]}],
+            "containers":[{"name":"app","image":"nginx:1.14.2"}]});
+        create_pod(&mut sim, "p", spec);
+        assert!(run_until(&mut sim, 60_000, |s| waiting_reason(s, "p", "check").as_deref() == Some("CrashLoopBackOff")));
+        let s = container_status(&sim, "p", "check");
+        // The first restart is at once; the second waits out the first back-off, 10 s.
+        assert_eq!(s.ptr("/restartCount"), Some(&jv!(1)));
+        let message = s.ptr("/state/waiting/message").and_then(|m| m.as_str()).unwrap_or("");
+        assert!(message.starts_with("back-off 10s restarting failed container=check pod=p_default("), "{message}");
+        assert_eq!(s.ptr("/lastState/terminated/exitCode"), Some(&jv!(1)));
+        assert_eq!(phase(&sim, "p"), "Pending");
+    }
+}

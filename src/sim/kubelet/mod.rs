@@ -276,6 +276,95 @@ pub fn main_process_exited(sim: &mut Sim, key: &ObjKey, code: i32) {
     at(sim, key, &uid, 500, Step::Exited(code));
 }
 
+/// What the handlers' tests share: a small cluster, a pod in it, and what the pod shows.
+#[cfg(test)]
+mod testkit {
+    use crate::sim::obj::{self, Ptr};
+    use crate::sim::{Kind, Sim, SimConfig};
+    use serde_json::Value;
+
+    /// The seed lab's cluster; `programs`: with the lab's container runtime (processes run and
+    /// probes probe), else the kubelet guesses from the commands.
+    pub fn cluster(programs: bool) -> Sim {
+        let mut sim = Sim::new(SimConfig::seeded(7));
+        if programs {
+            sim.programs = Some(std::rc::Rc::new(crate::programs::Runtime));
+        }
+        sim
+    }
+
+    /// Creates pod `name` in `default` with this spec.
+    pub fn create_pod(sim: &mut Sim, name: &str, spec: Value) {
+        let pod =
+            crate::jv!({"apiVersion":"v1","kind":"Pod","metadata":{"name":name,"namespace":"default"},"spec":spec});
+        sim.create(pod).expect("the pod is valid");
+    }
+
+    /// The pod as the store has it now.
+    pub fn pod(sim: &Sim, name: &str) -> Value {
+        sim.get(Kind::Pod, "default", name).cloned().expect("the pod exists")
+    }
+
+    /// Runs the clock until `done` holds (checked after each timer), at most `limit_ms` on.
+    pub fn run_until(sim: &mut Sim, limit_ms: u64, done: impl Fn(&Sim) -> bool) -> bool {
+        let deadline = sim.now().plus_ms(limit_ms);
+        sim.settle_now();
+        while !done(sim) {
+            if !sim.step_before(deadline) {
+                return done(sim);
+            }
+        }
+        true
+    }
+
+    /// The status of container `container` (init containers too).
+    pub fn container_status(sim: &Sim, pod_name: &str, container: &str) -> Value {
+        let p = pod(sim, pod_name);
+        obj::arr_at(&p, "/status/containerStatuses")
+            .iter()
+            .chain(obj::arr_at(&p, "/status/initContainerStatuses"))
+            .find(|s| obj::str_at(s, "/name") == Some(container))
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    /// The container's waiting reason, if it waits.
+    pub fn waiting_reason(sim: &Sim, pod_name: &str, container: &str) -> Option<String> {
+        container_status(sim, pod_name, container)
+            .ptr("/state/waiting/reason")
+            .and_then(Value::as_str)
+            .map(String::from)
+    }
+
+    /// The pod's phase.
+    pub fn phase(sim: &Sim, pod_name: &str) -> String {
+        sim.get(Kind::Pod, "default", pod_name).and_then(|p| obj::str_at(p, "/status/phase")).unwrap_or("").to_string()
+    }
+
+    /// The pod's condition `ty`'s status (`True`, `False`).
+    pub fn condition(sim: &Sim, pod_name: &str, ty: &str) -> String {
+        obj::arr_at(&pod(sim, pod_name), "/status/conditions")
+            .iter()
+            .find(|c| obj::str_at(c, "/type") == Some(ty))
+            .and_then(|c| obj::str_at(c, "/status"))
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// The pod's events as `reason: message`, oldest first.
+    pub fn events(sim: &Sim, pod_name: &str) -> Vec<String> {
+        sim.store
+            .list(Kind::Event, Some("default"))
+            .map(|(_, e)| e)
+            .filter(|e| obj::str_at(e, "/involvedObject/name") == Some(pod_name))
+            .map(|e| {
+                let (reason, message) = (obj::str_at(e, "/reason"), obj::str_at(e, "/message"));
+                format!("{}: {}", reason.unwrap_or(""), message.unwrap_or(""))
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

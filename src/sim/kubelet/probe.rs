@@ -158,3 +158,62 @@ pub(super) fn liveness(sim: &mut Sim, cx: &PodCtx, index: usize, instance: u32, 
     let step = exit_step(cx.pod, index, code);
     cx.at(sim, ms, step);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use crate::jv;
+    use crate::sim::obj::{self, Ptr};
+
+    #[test]
+    fn a_readiness_probe_holds_a_running_pod_unready_until_it_passes() {
+        let mut sim = cluster(true);
+        let spec = jv!({"containers":[{"name":"c","image":"busybox:1.28",
+            "command":["sh","-c","sleep 20; touch /tmp/ready; sleep 3600"],
+            "readinessProbe":{"exec":{"command":["cat","/tmp/ready"]},"periodSeconds":2}}]});
+        create_pod(&mut sim, "p", spec);
+        assert!(run_until(&mut sim, 60_000, |s| phase(s, "p") == "Running"));
+        // Running, not ready: 0/1 Running.
+        assert_eq!(container_status(&sim, "p", "c").ptr("/ready"), Some(&jv!(false)));
+        assert_eq!(condition(&sim, "p", "Ready"), "False");
+        assert!(run_until(&mut sim, 15_000, |s| events(s, "p").iter().any(|e| e.starts_with("Unhealthy: "))));
+        let unhealthy = events(&sim, "p").into_iter().find(|e| e.starts_with("Unhealthy: ")).unwrap_or_default();
+        assert!(unhealthy.starts_with("Unhealthy: Readiness probe failed: "), "{unhealthy}");
+        assert_eq!(condition(&sim, "p", "Ready"), "False");
+        // The file appears after 20 s: the next probe passes and the pod is ready.
+        assert!(run_until(&mut sim, 30_000, |s| condition(s, "p", "Ready") == "True"));
+        assert_eq!(container_status(&sim, "p", "c").ptr("/ready"), Some(&jv!(true)));
+        assert_eq!(condition(&sim, "p", "ContainersReady"), "True");
+    }
+
+    #[test]
+    fn a_failing_liveness_probe_kills_the_container_and_it_restarts() {
+        let mut sim = cluster(true);
+        let spec = jv!({"terminationGracePeriodSeconds":2,"containers":[{"name":"c","image":"busybox:1.28",
+            "command":["sleep","3600"],
+            "livenessProbe":{"exec":{"command":["cat","/tmp/healthy"]},"periodSeconds":5,"failureThreshold":2}}]});
+        create_pod(&mut sim, "p", spec);
+        assert!(run_until(&mut sim, 60_000, |s| phase(s, "p") == "Running"));
+        let killing = "Killing: Container c failed liveness probe, will be restarted".to_string();
+        assert!(run_until(&mut sim, 60_000, |s| events(s, "p").contains(&killing)));
+        // Two failures in a row (failureThreshold 2) before the kill: one Unhealthy event,
+        // counted twice (the event recorder folds repeats into `count`).
+        let unhealthy: Vec<_> = sim
+            .store
+            .list(crate::sim::Kind::Event, Some("default"))
+            .map(|(_, e)| e)
+            .filter(|e| {
+                obj::str_at(e, "/involvedObject/name") == Some("p") && obj::str_at(e, "/reason") == Some("Unhealthy")
+            })
+            .collect();
+        assert_eq!(unhealthy.len(), 1);
+        assert!(obj::str_at(unhealthy[0], "/message").is_some_and(|m| m.starts_with("Liveness probe failed: ")));
+        assert_eq!(obj::i64_at(unhealthy[0], "/count"), Some(2));
+        // `sleep` as PID 1 ignores SIGTERM: SIGKILL after the grace period, exit code 137.
+        assert!(run_until(&mut sim, 60_000, |s| container_status(s, "p", "c").ptr("/restartCount") == Some(&jv!(1))));
+        let s = container_status(&sim, "p", "c");
+        assert_eq!(s.ptr("/lastState/terminated/exitCode"), Some(&jv!(137)));
+        assert_eq!(s.ptr("/lastState/terminated/reason"), Some(&jv!("Error")));
+        assert!(s.ptr("/state/running").is_some(), "{s}");
+    }
+}

@@ -203,3 +203,40 @@ mod tests {
         assert_eq!(behaviour(&json!({"image":"nginx"}), nginx.as_ref()), None);
     }
 }
+
+#[cfg(test)]
+mod handler_tests {
+    use super::super::testkit::*;
+    use crate::jv;
+    use crate::sim::obj::{self, Ptr};
+
+    #[test]
+    fn a_commands_output_is_its_containers_log_and_its_exit_ends_the_pod() {
+        let mut sim = cluster(true);
+        let spec = jv!({"restartPolicy":"Never","containers":[{"name":"c","image":"busybox:1.28",
+            "command":["sh","-c","echo hello; sleep 2; echo world"]}]});
+        create_pod(&mut sim, "p", spec);
+        assert!(run_until(&mut sim, 60_000, |s| phase(s, "p") == "Succeeded"));
+        let uid = obj::uid(&pod(&sim, "p")).to_string();
+        assert_eq!(sim.logs.get(&(uid, "c".to_string())), Some(&vec!["hello".to_string(), "world".to_string()]));
+        let s = container_status(&sim, "p", "c");
+        assert_eq!(s.ptr("/state/terminated/reason"), Some(&jv!("Completed")));
+        assert_eq!(s.ptr("/state/terminated/exitCode"), Some(&jv!(0)));
+    }
+
+    #[test]
+    fn a_process_that_sleeps_runs_until_it_wakes_and_ends() {
+        let mut sim = cluster(true);
+        let spec = jv!({"restartPolicy":"Never","containers":[{"name":"c","image":"busybox:1.28",
+            "command":["sh","-c","sleep 30; exit 4"]}]});
+        create_pod(&mut sim, "p", spec);
+        assert!(run_until(&mut sim, 60_000, |s| phase(s, "p") == "Running"));
+        let started = sim.now();
+        assert!(run_until(&mut sim, 60_000, |s| phase(s, "p") == "Failed"));
+        let ran = sim.now().ms() - started.ms();
+        assert!((29_000..=31_500).contains(&ran), "ran {ran} ms");
+        let s = container_status(&sim, "p", "c");
+        assert_eq!(s.ptr("/state/terminated/reason"), Some(&jv!("Error")));
+        assert_eq!(s.ptr("/state/terminated/exitCode"), Some(&jv!(4)));
+    }
+}

@@ -192,3 +192,76 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod handler_tests {
+    use super::super::testkit::*;
+    use crate::jv;
+    use crate::sim::obj::Ptr;
+    use serde_json::Value;
+
+    #[test]
+    fn a_pull_of_a_missing_tag_sets_err_image_pull_then_image_pull_back_off() {
+        let mut sim = cluster(false);
+        create_pod(&mut sim, "web", jv!({"containers":[{"name":"nginx","image":"nginx:1.99"}]}));
+        assert!(run_until(&mut sim, 10_000, |s| waiting_reason(s, "web", "nginx").as_deref() == Some("ErrImagePull")));
+        let message = container_status(&sim, "web", "nginx")
+            .ptr("/state/waiting/message")
+            .and_then(Value::as_str)
+            .map(String::from);
+        assert_eq!(
+            message.as_deref(),
+            Some("rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:1.99\": failed to resolve reference \"docker.io/library/nginx:1.99\": docker.io/library/nginx:1.99: not found")
+        );
+        assert!(
+            run_until(&mut sim, 5_000, |s| waiting_reason(s, "web", "nginx").as_deref() == Some("ImagePullBackOff"))
+        );
+        let events = events(&sim, "web");
+        assert!(events.contains(&"Pulling: Pulling image \"nginx:1.99\"".to_string()), "{events:#?}");
+        assert!(events.contains(&"Failed: Error: ErrImagePull".to_string()), "{events:#?}");
+        assert!(events.contains(&"BackOff: Back-off pulling image \"nginx:1.99\"".to_string()), "{events:#?}");
+        assert!(events.contains(&"Failed: Error: ImagePullBackOff".to_string()), "{events:#?}");
+        assert_eq!(phase(&sim, "web"), "Pending");
+    }
+
+    #[test]
+    fn an_image_reference_that_does_not_parse_is_invalid_image_name_and_never_pulled() {
+        let mut sim = cluster(false);
+        create_pod(&mut sim, "web", jv!({"containers":[{"name":"nginx","image":"NGINX:latest"}]}));
+        assert!(
+            run_until(&mut sim, 10_000, |s| waiting_reason(s, "web", "nginx").as_deref() == Some("InvalidImageName"))
+        );
+        assert!(events(&sim, "web").iter().all(|e| !e.starts_with("Pulling")), "{:#?}", events(&sim, "web"));
+    }
+
+    #[test]
+    fn an_image_already_on_the_node_is_not_pulled_again() {
+        let mut sim = cluster(false);
+        let spec = jv!({"nodeName":"k8s-w1","containers":[{"name":"nginx","image":"nginx:1.14.2"}]});
+        create_pod(&mut sim, "a", spec.clone());
+        assert!(run_until(&mut sim, 30_000, |s| phase(s, "a") == "Running"));
+        assert!(events(&sim, "a")
+            .iter()
+            .any(|e| e.starts_with("Pulled: Successfully pulled image \"nginx:1.14.2\" in ")));
+        create_pod(&mut sim, "b", spec);
+        assert!(run_until(&mut sim, 30_000, |s| phase(s, "b") == "Running"));
+        let events = events(&sim, "b");
+        assert!(events.contains(&"Pulled: Container image \"nginx:1.14.2\" already present on machine".to_string()));
+        assert!(events.iter().all(|e| !e.starts_with("Pulling")), "{events:#?}");
+    }
+
+    #[test]
+    fn never_pull_of_an_image_the_node_lacks_is_err_image_never_pull() {
+        let mut sim = cluster(false);
+        create_pod(
+            &mut sim,
+            "web",
+            jv!({"containers":[{"name":"nginx","image":"nginx:1.14.2","imagePullPolicy":"Never"}]}),
+        );
+        assert!(
+            run_until(&mut sim, 10_000, |s| waiting_reason(s, "web", "nginx").as_deref() == Some("ErrImageNeverPull"))
+        );
+        let message = container_status(&sim, "web", "nginx").ptr("/state/waiting/message").cloned();
+        assert_eq!(message, Some(jv!("Container image \"nginx:1.14.2\" is not present with pull policy of Never")));
+    }
+}

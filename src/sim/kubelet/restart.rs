@@ -252,3 +252,70 @@ pub(super) fn redefine(sim: &mut Sim, cx: &PodCtx, rt: &PodRuntime) {
     });
     pull::pull(sim, cx, None);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use crate::jv;
+    use crate::sim::obj::{self, Ptr};
+    use serde_json::Value;
+
+    #[test]
+    fn a_crashing_container_goes_into_crash_loop_back_off_doubling_from_10s() {
+        let mut sim = cluster(true);
+        create_pod(
+            &mut sim,
+            "p",
+            jv!({"containers":[{"name":"c","image":"busybox:1.28","command":["sh","-c","exit 1"]}]}),
+        );
+        let crash_loop = |s: &crate::sim::Sim| waiting_reason(s, "p", "c").as_deref() == Some("CrashLoopBackOff");
+        assert!(run_until(&mut sim, 60_000, crash_loop));
+        let uid = obj::uid(&pod(&sim, "p")).to_string();
+        let s = container_status(&sim, "p", "c");
+        // The first restart is at once; the next waits 10 s, shown as CrashLoopBackOff.
+        assert_eq!(s.ptr("/restartCount"), Some(&jv!(1)));
+        assert_eq!(
+            s.ptr("/state/waiting/message").and_then(Value::as_str),
+            Some(format!("back-off 10s restarting failed container=c pod=p_default({uid})").as_str())
+        );
+        assert_eq!(s.ptr("/lastState/terminated/reason"), Some(&jv!("Error")));
+        assert_eq!(s.ptr("/lastState/terminated/exitCode"), Some(&jv!(1)));
+        let back_off = format!("BackOff: Back-off restarting failed container c in pod p_default({uid})");
+        assert!(events(&sim, "p").contains(&back_off));
+        // The next back-off is twice as long.
+        assert!(run_until(&mut sim, 60_000, |s| container_status(s, "p", "c").ptr("/restartCount") == Some(&jv!(2))));
+        assert!(run_until(&mut sim, 60_000, crash_loop));
+        let message = container_status(&sim, "p", "c").ptr("/state/waiting/message").cloned().unwrap_or_default();
+        assert!(message.as_str().is_some_and(|m| m.starts_with("back-off 20s ")), "{message}");
+    }
+
+    #[test]
+    fn on_failure_leaves_a_container_that_succeeded_completed() {
+        let mut sim = cluster(true);
+        let spec = jv!({"restartPolicy":"OnFailure","containers":[{"name":"c","image":"busybox:1.28","command":["sh","-c","echo done"]}]});
+        create_pod(&mut sim, "p", spec);
+        assert!(run_until(&mut sim, 60_000, |s| phase(s, "p") == "Succeeded"));
+        let s = container_status(&sim, "p", "c");
+        assert_eq!(s.ptr("/restartCount"), Some(&jv!(0)));
+        assert_eq!(s.ptr("/state/terminated/reason"), Some(&jv!("Completed")));
+        assert_eq!(condition(&sim, "p", "Ready"), "False");
+    }
+
+    #[test]
+    fn in_a_pod_of_several_containers_only_the_one_that_ended_restarts() {
+        let mut sim = cluster(true);
+        let spec = jv!({"containers":[{"name":"web","image":"nginx:1.14.2"},
+            {"name":"job","image":"busybox:1.28","command":["sh","-c","sleep 3; exit 2"]}]});
+        create_pod(&mut sim, "p", spec);
+        assert!(run_until(&mut sim, 60_000, |s| phase(s, "p") == "Running"));
+        let web_id = container_status(&sim, "p", "web").ptr("/containerID").cloned();
+        assert!(run_until(&mut sim, 60_000, |s| container_status(s, "p", "job").ptr("/restartCount") == Some(&jv!(1))));
+        let job = container_status(&sim, "p", "job");
+        assert_eq!(job.ptr("/lastState/terminated/exitCode"), Some(&jv!(2)));
+        let web = container_status(&sim, "p", "web");
+        assert_eq!(web.ptr("/restartCount"), Some(&jv!(0)));
+        assert_eq!(web.ptr("/containerID").cloned(), web_id);
+        assert!(web.ptr("/state/running").is_some());
+        assert_eq!(phase(&sim, "p"), "Running");
+    }
+}

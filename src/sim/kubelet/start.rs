@@ -191,3 +191,49 @@ fn report(sim: &mut Sim, cx: &PodCtx, running: &Running) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use crate::jv;
+    use crate::sim::obj::Ptr;
+    use serde_json::Value;
+
+    #[test]
+    fn containers_without_probes_run_ready_with_a_containerd_id() {
+        let mut sim = cluster(false);
+        create_pod(&mut sim, "web", jv!({"containers":[{"name":"nginx","image":"nginx:1.14.2"}]}));
+        assert!(run_until(&mut sim, 30_000, |s| phase(s, "web") == "Running"));
+        let s = container_status(&sim, "web", "nginx");
+        assert!(s.ptr("/state/running/startedAt").is_some(), "{s}");
+        assert_eq!(s.ptr("/ready"), Some(&jv!(true)));
+        assert_eq!(s.ptr("/started"), Some(&jv!(true)));
+        assert_eq!(s.ptr("/restartCount"), Some(&jv!(0)));
+        let id = s.ptr("/containerID").and_then(Value::as_str).unwrap_or("");
+        assert!(id.starts_with("containerd://") && id.len() == "containerd://".len() + 64, "{id}");
+        assert_eq!(condition(&sim, "web", "Ready"), "True");
+        assert_eq!(condition(&sim, "web", "ContainersReady"), "True");
+        let events = events(&sim, "web");
+        assert!(
+            events.ends_with(&["Created: Created container nginx".into(), "Started: Started container nginx".into()])
+        );
+    }
+
+    #[test]
+    fn a_container_whose_env_names_a_missing_config_map_waits_in_create_container_config_error() {
+        let mut sim = cluster(false);
+        let spec = jv!({"containers":[{"name":"app","image":"busybox:1.28","command":["sleep","3600"],
+            "env":[{"name":"X","valueFrom":{"configMapKeyRef":{"name":"settings","key":"x"}}}]}]});
+        create_pod(&mut sim, "p", spec);
+        let waiting =
+            |s: &crate::sim::Sim| waiting_reason(s, "p", "app").as_deref() == Some("CreateContainerConfigError");
+        assert!(run_until(&mut sim, 30_000, waiting));
+        let s = container_status(&sim, "p", "app");
+        assert_eq!(s.ptr("/state/waiting/message"), Some(&jv!("configmap \"settings\" not found")));
+        assert!(events(&sim, "p").contains(&"Failed: Error: configmap \"settings\" not found".to_string()));
+        // Once the ConfigMap is there, the retry creates the container.
+        let cm = jv!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings","namespace":"default"},"data":{"x":"1"}});
+        sim.create(cm).expect("the ConfigMap is valid");
+        assert!(run_until(&mut sim, 30_000, |s| phase(s, "p") == "Running"));
+    }
+}

@@ -142,3 +142,61 @@ pub(super) fn is_running(pod: &Value, name: &str) -> bool {
         .iter()
         .any(|s| obj::str_at(s, "/name") == Some(name) && s.ptr("/state/running").is_some())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod_with(ready: &[(&str, bool)]) -> Value {
+        let statuses: Vec<Value> = ready.iter().map(|(n, r)| jv!({"name":n,"ready":r})).collect();
+        jv!({"status":{"containerStatuses":statuses,"conditions":[
+            {"type":"Ready","status":"True","lastTransitionTime":"2022-05-28T09:00:00Z"},
+            {"type":"ContainersReady","status":"True","lastTransitionTime":"2022-05-28T09:00:00Z"},
+            {"type":"PodScheduled","status":"True","lastTransitionTime":"2022-05-28T08:00:00Z"}]}})
+    }
+
+    #[test]
+    fn unready_conditions_name_the_unready_containers_and_keep_their_reason() {
+        let mut p = pod_with(&[("a", true), ("b", false)]);
+        set_ready_conditions(&mut p, false, "2022-05-28T09:01:00Z");
+        for i in 0..2 {
+            let c = &p["status"]["conditions"][i];
+            assert_eq!(c["status"], jv!("False"));
+            assert_eq!(c["reason"], jv!("ContainersNotReady"));
+            assert_eq!(c["message"], jv!("containers with unready status: [b]"));
+            assert_eq!(c["lastTransitionTime"], jv!("2022-05-28T09:01:00Z"));
+        }
+        // PodScheduled is not the kubelet's to change.
+        assert_eq!(p["status"]["conditions"][2]["lastTransitionTime"], jv!("2022-05-28T08:00:00Z"));
+    }
+
+    #[test]
+    fn a_condition_that_stays_as_it_was_keeps_its_transition_time() {
+        let mut p = pod_with(&[("a", true)]);
+        set_ready_conditions(&mut p, true, "2022-05-28T09:05:00Z");
+        let c = &p["status"]["conditions"][0];
+        assert_eq!(c["lastTransitionTime"], jv!("2022-05-28T09:00:00Z"));
+        assert_eq!(c.get("reason"), None);
+        assert_eq!(c.get("message"), None);
+    }
+
+    #[test]
+    fn an_image_id_is_the_repository_at_a_digest_the_same_for_the_same_image() {
+        let a = image_id(&jv!({"image":"nginx:1.14.2"}));
+        assert!(a.starts_with("docker.io/library/nginx@sha256:"), "{a}");
+        assert_eq!(a.len(), "docker.io/library/nginx@sha256:".len() + 64);
+        assert_eq!(a, image_id(&jv!({"image":"docker.io/library/nginx:1.14.2"})));
+        assert_ne!(a, image_id(&jv!({"image":"nginx:1.15"})));
+    }
+
+    #[test]
+    fn a_crash_loop_keeps_the_ended_instance_as_the_last_state() {
+        let mut s = jv!({"name":"c","state":{"terminated":{"exitCode":1,"reason":"Error"}}});
+        set_crash_loop(&mut s, "c", 20_000, "p_default(u1)");
+        assert_eq!(s["lastState"], jv!({"terminated":{"exitCode":1,"reason":"Error"}}));
+        assert_eq!(
+            s["state"],
+            jv!({"waiting":{"reason":"CrashLoopBackOff","message":"back-off 20s restarting failed container=c pod=p_default(u1)"}})
+        );
+    }
+}

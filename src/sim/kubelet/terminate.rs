@@ -113,3 +113,55 @@ pub(super) fn remove(sim: &mut Sim, cx: &PodCtx) {
         sim.store.remove(cx.key, sim.now());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use crate::jv;
+    use crate::sim::obj::Ptr;
+    use crate::sim::{DeleteOptions, Kind, ObjKey, Sim};
+
+    fn delete(sim: &mut Sim, name: &str) -> u64 {
+        sim.delete(&ObjKey::new(Kind::Pod, "default", name), DeleteOptions::default()).expect("the pod exists");
+        sim.now().ms()
+    }
+
+    fn gone(sim: &Sim) -> bool {
+        sim.get(Kind::Pod, "default", "p").is_none()
+    }
+
+    #[test]
+    fn a_deleted_nginx_pod_stops_on_sigterm_and_goes_within_seconds() {
+        let mut sim = cluster(true);
+        create_pod(&mut sim, "p", jv!({"containers":[{"name":"nginx","image":"nginx:1.14.2"}]}));
+        assert!(run_until(&mut sim, 60_000, |s| phase(s, "p") == "Running"));
+        let uid = crate::sim::obj::uid(&pod(&sim, "p")).to_string();
+        assert!(sim.logs.keys().any(|(u, _)| *u == uid), "nginx logs as it starts");
+        let from = delete(&mut sim, "p");
+        assert!(run_until(&mut sim, 10_000, gone));
+        let took = sim.now().ms() - from;
+        assert!(took < 4_000, "took {took} ms");
+        assert!(events(&sim, "p").contains(&"Killing: Stopping container nginx".to_string()));
+        assert!(sim.logs.keys().all(|(u, _)| *u != uid), "the pod's logs go with it");
+    }
+
+    #[test]
+    fn a_process_that_ignores_sigterm_is_killed_once_the_grace_period_is_over() {
+        let mut sim = cluster(true);
+        let spec = jv!({"terminationGracePeriodSeconds":5,"containers":[{"name":"c","image":"busybox:1.28","command":["sleep","3600"]}]});
+        create_pod(&mut sim, "p", spec);
+        assert!(run_until(&mut sim, 60_000, |s| phase(s, "p") == "Running"));
+        let from = delete(&mut sim, "p");
+        let ended = |s: &Sim| container_status(s, "p", "c").ptr("/state/terminated").is_some();
+        assert!(run_until(&mut sim, 10_000, ended));
+        let took = sim.now().ms() - from;
+        assert!((5_000..5_400).contains(&took), "took {took} ms");
+        let s = container_status(&sim, "p", "c");
+        assert_eq!(s.ptr("/state/terminated/exitCode"), Some(&jv!(137)));
+        assert_eq!(s.ptr("/state/terminated/reason"), Some(&jv!("Error")));
+        // Before 1.27 (the default cluster is 1.26) the phase stays Running until the pod goes.
+        assert_eq!(phase(&sim, "p"), "Running");
+        assert_eq!(condition(&sim, "p", "Ready"), "False");
+        assert!(run_until(&mut sim, 5_000, gone));
+    }
+}
