@@ -6,12 +6,12 @@
 //! image the node lacks takes the image's pull time (nginx-slim about 7.6 s); an image already
 //! there starts in about a second; nginx stops within a second of SIGTERM.
 //!
-//! The folder goes by phase: [`admit`] (sync, admission, the sandbox), [`pull`] (image pulls and
-//! their back-off), [`init`] (init containers, one at a time), [`start`] (creating and starting
-//! the containers), [`process`] (main processes and their logs), [`probe`] (readiness and
-//! liveness), [`restart`] (exits, restarts and CrashLoopBackOff), [`terminate`] (graceful
-//! termination and removal), [`status`] (the status fields they write) and [`env`] (a container's
-//! environment). [`on_step`] looks up the step's pod once, as a [`PodCtx`], and hands it to the
+//! The folder goes by phase: `admit` (sync, admission, the sandbox), `pull` (image pulls and
+//! their back-off), `init` (init containers, one at a time), `start` (creating and starting
+//! the containers), `process` (main processes and their logs), `probe` (readiness and
+//! liveness), `restart` (exits, restarts and CrashLoopBackOff), `terminate` (graceful
+//! termination and removal), `status` (the status fields they write) and `env` (a container's
+//! environment). [`on_step`] looks up the step's pod once, as a `PodCtx`, and hands it to the
 //! step's handler.
 
 mod admit;
