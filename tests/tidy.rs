@@ -474,8 +474,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/sim/defaults.rs::pod_spec",
     "src/sim/entrypoint.rs::start",
     "src/sim/fs.rs::fs_view",
-    "src/sim/kubelet.rs::on_step",
-    "src/sim/kubelet.rs::environment",
     "src/sim/mod.rs::dispatch_pod",
     "src/sim/mod.rs::allocate_cluster_ip",
     "src/sim/validation.rs::validate_update",
