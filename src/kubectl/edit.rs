@@ -3,6 +3,7 @@
 use super::args::{self, f, Args, Flag};
 use super::errors::Error;
 use super::get::resolve;
+use super::stages::{Parsed, Report};
 use super::Ctx;
 use crate::jv;
 use crate::manifest::{self, schema};
@@ -51,74 +52,81 @@ const SCALE_FLAGS: &[Flag] = &[
     f("filename", Some('f'), true),
 ];
 
-pub fn scale(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
-    let Some(a) = parse_or_print(ctx, "scale", argv, SCALE_FLAGS) else { return 1 };
+/// `kubectl scale`, parsed.
+pub struct Scale {
+    replicas: i64,
+    /// `--current-replicas`: scale only from this size.
+    current: Option<i64>,
+    /// The objects, as the command line names them.
+    args: Args,
+}
+
+/// What `scale` did to one object.
+pub struct Scaled(ObjKey);
+
+pub fn parse_scale(argv: &[String]) -> Result<Parsed<Scale>, Error> {
+    let a = args::parse("scale", argv, SCALE_FLAGS)?;
     if a.bool("help") {
-        ctx.println("Set a new size for a deployment, replica set, replication controller, or stateful set.\n\nUsage:\n  kubectl scale [--resource-version=version] [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME) [options]");
-        return 0;
+        return Ok(Parsed::Help("Set a new size for a deployment, replica set, replication controller, or stateful set.\n\nUsage:\n  kubectl scale [--resource-version=version] [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME) [options]".into()));
     }
     let Some(r) = a.get("replicas") else {
-        ctx.eprintln("error: required flag(s) \"replicas\" not set");
-        return 1;
+        return Err(Error::cli("required flag(s) \"replicas\" not set"));
     };
     let replicas: i64 = match r.parse() {
         Ok(n) if n >= 0 => n,
         Ok(_) => {
-            ctx.eprintln("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
-            return 1;
+            return Err(Error::cli(
+                "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
+            ))
         }
         Err(_) => {
-            ctx.eprintln(&format!("error: invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\nSee 'kubectl scale --help' for usage."));
-            return 1;
+            return Err(Error::cli(format!("invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\nSee 'kubectl scale --help' for usage.")))
         }
     };
     if a.positional.is_empty() {
-        ctx.eprintln("error: required resource not specified");
-        return 1;
+        return Err(Error::cli("required resource not specified"));
     }
-    let keys = match targets(ctx, &a, true) {
+    let current = a.get("current-replicas").and_then(|c| c.parse::<i64>().ok());
+    Ok(Parsed::Run(Scale { replicas, current, args: a }))
+}
+
+/// Sets each object's `spec.replicas` through the API.
+pub fn scale(ctx: &mut Ctx<'_>, req: Scale) -> Report {
+    let keys = match targets(ctx, &req.args, true) {
         Ok(k) => k,
-        Err(e) => {
-            ctx.report(e);
-            return 1;
-        }
+        Err(e) => return Report::failure(e),
     };
-    let mut code = 0;
-    for key in keys {
-        if !matches!(key.kind, Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet) {
-            ctx.eprintln(&format!(
-                "error: no scaler has been implemented for {{\"{}\" \"{}\"}}",
-                key.kind.info().group,
-                key.kind
-            ));
-            code = 1;
-            continue;
-        }
-        let Some(mut o) = ctx.sim.store.get(&key).cloned() else {
-            ctx.report(Error::not_found(key.kind.qualified_plural(), key.name.clone()));
-            code = 1;
-            continue;
-        };
-        if let Some(cur) = a.get("current-replicas").and_then(|c| c.parse::<i64>().ok()) {
-            if obj::i64_at(&o, "/spec/replicas") != Some(cur) {
-                ctx.eprintln(&format!(
-                    "error: Expected replicas to be {cur}, was {}",
-                    obj::i64_at(&o, "/spec/replicas").unwrap_or(0)
-                ));
-                code = 1;
-                continue;
-            }
-        }
-        obj::set(&mut o, "/spec/replicas", jv!(replicas));
-        match ctx.sim.update(o) {
-            Ok(_) => ctx.println(&format!("{}/{} scaled", key.kind.qualified_singular(), key.name)),
-            Err(e) => {
-                ctx.report(&e);
-                code = 1;
-            }
+    let done = keys.into_iter().map(|key| scale_one(ctx, &req, key)).collect();
+    render_scaled(done)
+}
+
+fn scale_one(ctx: &mut Ctx<'_>, req: &Scale, key: ObjKey) -> Result<Scaled, Error> {
+    if !matches!(key.kind, Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet) {
+        let info = key.kind.info();
+        return Err(Error::cli(format!("no scaler has been implemented for {{\"{}\" \"{}\"}}", info.group, key.kind)));
+    }
+    let Some(mut o) = ctx.sim.store.get(&key).cloned() else {
+        return Err(Error::not_found(key.kind.qualified_plural(), key.name.clone()));
+    };
+    let now = obj::i64_at(&o, "/spec/replicas");
+    if let Some(cur) = req.current.filter(|c| now != Some(*c)) {
+        return Err(Error::cli(format!("Expected replicas to be {cur}, was {}", now.unwrap_or(0))));
+    }
+    obj::set(&mut o, "/spec/replicas", jv!(req.replicas));
+    ctx.sim.update(o)?;
+    Ok(Scaled(key))
+}
+
+/// `deployment.apps/web scaled`, or the error, one object a line.
+fn render_scaled(done: Vec<Result<Scaled, Error>>) -> Report {
+    let mut r = Report::default();
+    for d in done {
+        match d {
+            Ok(Scaled(key)) => r.line(format!("{}/{} scaled", key.kind.qualified_singular(), key.name)),
+            Err(e) => r.fail(e),
         }
     }
-    code
+    r
 }
 
 const PATCH_FLAGS: &[Flag] = &[

@@ -20,6 +20,7 @@ pub mod info;
 pub mod jsonpath;
 pub mod rollout;
 pub mod selectfields;
+pub mod stages;
 pub mod tables;
 pub mod template;
 pub mod wait;
@@ -340,7 +341,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "expose" => generators::expose(ctx, &rest),
         "delete" => return delete::run(ctx, &rest),
         "describe" => describe::run(ctx, &rest),
-        "scale" => edit::scale(ctx, &rest),
+        "scale" => return stages::run(ctx, edit::parse_scale(&rest), edit::scale),
         "exec" => return exec::exec(ctx, &rest),
         "rollout" => return rollout::run(ctx, &rest),
         "run" => return exec::run(ctx, &rest),
