@@ -457,7 +457,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/kubectl/edit.rs::label",
     "src/kubectl/generators.rs::set_env",
     "src/kubectl/generators.rs::update_pod_specs",
-    "src/kubectl/get.rs::run",
     "src/kubectl/jsonpath.rs::eval",
     "src/kubectl/mod.rs::run",
     "src/kubectl/tables.rs::row",

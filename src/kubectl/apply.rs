@@ -50,8 +50,19 @@ pub type Sourced = Vec<(String, Result<Document, Diagnostic>)>;
 /// A directory stands for the manifests in it (below it too with `recursive`), as kubectl's
 /// file visitor reads them.
 pub fn read_sources(ctx: &mut Ctx<'_>, files: &[String], recursive: bool) -> (Sourced, bool) {
+    let (docs, errors) = read_manifests(ctx, files, recursive);
+    let failed = !errors.is_empty();
+    for e in errors {
+        ctx.report(e);
+    }
+    (docs, failed)
+}
+
+/// The documents of `-f FILE|DIR|-|URL` (directories read as kubectl's file visitor does), and
+/// the errors of the files that could not be read.
+pub fn read_manifests(ctx: &Ctx<'_>, files: &[String], recursive: bool) -> (Sourced, Vec<Error>) {
     let mut docs = Vec::new();
-    let mut failed = false;
+    let mut errors = Vec::new();
     let mut expanded = Vec::new();
     for file in files {
         match (file != "-").then(|| ctx.files.list_dir(file, recursive)).flatten() {
@@ -66,8 +77,7 @@ pub fn read_sources(ctx: &mut Ctx<'_>, files: &[String], recursive: bool) -> (So
             match ctx.files.read(file) {
                 Ok(t) => (file.clone(), t),
                 Err(e) => {
-                    ctx.report(e);
-                    failed = true;
+                    errors.push(e);
                     continue;
                 }
             }
@@ -76,7 +86,7 @@ pub fn read_sources(ctx: &mut Ctx<'_>, files: &[String], recursive: bool) -> (So
             docs.push((name.clone(), d));
         }
     }
-    (docs, failed)
+    (docs, errors)
 }
 
 /// Checks apiVersion/kind and the schema. Returns the kind, or prints kubectl's error.

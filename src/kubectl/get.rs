@@ -3,6 +3,7 @@
 
 use super::args::{self, f, Args, Flag};
 use super::errors::Error;
+use super::stages::{self, Parsed, Report};
 use super::tables;
 use super::{Ctx, Effect, Outcome};
 use crate::jv;
@@ -253,70 +254,102 @@ fn custom_rows<'a>(
     rows
 }
 
-pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
-    let a = match args::parse("get", argv, FLAGS) {
-        Ok(a) => a,
-        Err(e) => {
-            ctx.report(e);
-            return Outcome::from(1);
-        }
-    };
-    if a.bool("help") {
-        ctx.println("Display one or many resources.\n\nExamples:\n  # List all pods in ps output format\n  kubectl get pods\n\n  # List a single pod and watch it\n  kubectl get pod web-0 -w\n\nOptions:\n  -A, --all-namespaces=false\n  -l, --selector='': Selector (label query) to filter on\n  -o, --output='': json|yaml|name|wide\n      --show-labels=false\n  -w, --watch=false\n\nUsage:\n  kubectl get [(-o|--output=)json|yaml|name|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]");
-        return Outcome::from(0);
+/// `kubectl get`, parsed.
+pub struct Get {
+    args: Args,
+    fmt: Format,
+    selector: Selector,
+    fields: Option<super::selectfields::FieldSelector>,
+}
+
+pub fn parse_get(argv: &[String]) -> Result<Parsed<Get>, Error> {
+    let args = args::parse("get", argv, FLAGS)?;
+    if args.bool("help") {
+        return Ok(Parsed::Help(HELP.into()));
     }
-    let fmt = match format_of(&a) {
-        Ok(f) => f,
-        Err(e) => {
-            ctx.report(e);
-            return Outcome::from(1);
-        }
-    };
+    let fmt = format_of(&args)?;
+    let selector = args.get("selector").map(Selector::parse).transpose().map_err(Error::cli)?.unwrap_or_default();
+    let fields = args.get("field-selector").map(super::selectfields::FieldSelector::parse).transpose()?;
+    Ok(Parsed::Run(Get { args, fmt, selector, fields }))
+}
+
+const HELP: &str = "Display one or many resources.\n\nExamples:\n  # List all pods in ps output format\n  kubectl get pods\n\n  # List a single pod and watch it\n  kubectl get pod web-0 -w\n\nOptions:\n  -A, --all-namespaces=false\n  -l, --selector='': Selector (label query) to filter on\n  -o, --output='': json|yaml|name|wide\n      --show-labels=false\n  -w, --watch=false\n\nUsage:\n  kubectl get [(-o|--output=)json|yaml|name|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]";
+
+/// Runs `kubectl get ARGS` (its three stages).
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
+    stages::run(ctx, parse_get(argv), get)
+}
+
+/// Lists (or watches) what the request names.
+pub fn get(ctx: &mut Ctx<'_>, mut req: Get) -> Report {
     // `-f FILE`: the objects the manifests name.
-    let mut a = a;
-    let files = a.all("filename");
-    if !files.is_empty() {
-        let (docs, failed) = super::apply::read_sources(ctx, &files, a.bool("recursive"));
-        if failed && docs.is_empty() {
-            return Outcome::from(1);
+    let mut r = Report::default();
+    if !name_files(ctx, &mut req.args, &mut r) {
+        return r;
+    }
+    let query = match resolve(&req.args.positional) {
+        Ok(q) => q,
+        Err(e) => return Report::failure(e),
+    };
+    let a = &req.args;
+    let all_ns = a.bool("all-namespaces");
+    let ns = ctx.namespace(a);
+    let t = table_opts(a, &req.fmt, &query);
+    if a.bool("watch") || a.bool("watch-only") {
+        if query.targets.len() != 1 {
+            return Report::failure(Error::cli(format!(
+                "watch is only supported on individual resources and resource collections, but {} resources were found",
+                query.targets.len()
+            )));
         }
-        for (source, d) in docs {
-            let Ok(doc) = d else { continue };
-            let av = doc.object.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-            let k = doc.object.get("kind").and_then(Value::as_str).unwrap_or("");
-            match Kind::from_api(av, k) {
-                Some(kind) => a.positional.push(format!("{}/{}", kind.info().plural, obj::name(&doc.object))),
-                None => {
-                    ctx.eprintln(&format!("error: resource mapping not found for name: \"{}\" namespace: \"\" from \"{source}\": no matches for kind \"{k}\" in version \"{av}\"\nensure CRDs are installed first", obj::name(&doc.object)));
-                    return Outcome::from(1);
-                }
+        let (kind, names) = query.targets[0].clone();
+        let filter = Filter { kind, ns: if all_ns { None } else { Some(ns) }, selector: req.selector, names };
+        return watch_loop(ctx, filter, t, req.fmt, a.bool("watch-only"), a.bool("output-watch-events"));
+    }
+    let listed = match list(ctx, &req, &query, &ns) {
+        Ok(listing) => render_listing(ctx.sim, &req, &query, &t, &ns, listing),
+        Err(e) => Report::failure(e),
+    };
+    r.items.extend(listed.items);
+    r
+}
+
+/// Adds the objects the `-f` manifests name to the positional arguments; false when there is
+/// nothing to get (what went wrong is in the report).
+fn name_files(ctx: &mut Ctx<'_>, a: &mut Args, report: &mut Report) -> bool {
+    let files = a.all("filename");
+    if files.is_empty() {
+        return true;
+    }
+    let (docs, errors) = super::apply::read_manifests(ctx, &files, a.bool("recursive"));
+    if docs.is_empty() && !errors.is_empty() {
+        for e in errors {
+            report.fail(e);
+        }
+        return false;
+    }
+    // k8s-diff: a file that cannot be read beside others that can is reported and the others
+    // listed with status 0; kubectl's builder would stop at the error and print nothing else.
+    for e in errors {
+        report.note(e.to_string());
+    }
+    for (source, d) in docs {
+        let Ok(doc) = d else { continue };
+        let av = doc.object.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        let k = doc.object.get("kind").and_then(Value::as_str).unwrap_or("");
+        match Kind::from_api(av, k) {
+            Some(kind) => a.positional.push(format!("{}/{}", kind.info().plural, obj::name(&doc.object))),
+            None => {
+                report.fail(Error::cli(format!("resource mapping not found for name: \"{}\" namespace: \"\" from \"{source}\": no matches for kind \"{k}\" in version \"{av}\"\nensure CRDs are installed first", obj::name(&doc.object))));
+                return false;
             }
         }
     }
-    let query = match resolve(&a.positional) {
-        Ok(q) => q,
-        Err(e) => {
-            ctx.report(e);
-            return Outcome::from(1);
-        }
-    };
-    let selector = match a.get("selector").map(Selector::parse).transpose() {
-        Ok(s) => s.unwrap_or_default(),
-        Err(e) => {
-            ctx.eprintln(&format!("error: {e}"));
-            return Outcome::from(1);
-        }
-    };
-    let fields = match a.get("field-selector").map(super::selectfields::FieldSelector::parse).transpose() {
-        Ok(f) => f,
-        Err(e) => {
-            ctx.report(e);
-            return Outcome::from(1);
-        }
-    };
-    let all_ns = a.bool("all-namespaces");
-    let ns = ctx.namespace(&a);
-    let t = TableOpts {
+    true
+}
+
+fn table_opts(a: &Args, fmt: &Format, query: &Query) -> TableOpts {
+    TableOpts {
         wide: matches!(fmt, Format::Table { wide: true }),
         show_labels: a.bool("show-labels"),
         label_columns: a
@@ -330,48 +363,42 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         show_kind: a.bool("show-kind")
             || a.positional.iter().any(|p| p == "all")
             || query.targets.iter().any(|(k, _)| *k != query.targets[0].0),
-        all_ns,
+        all_ns: a.bool("all-namespaces"),
         no_headers: a.bool("no-headers"),
-    };
-    let watch = a.bool("watch") || a.bool("watch-only");
-    if watch {
-        if query.targets.len() != 1 {
-            ctx.eprintln(&format!("error: watch is only supported on individual resources and resource collections, but {} resources were found", query.targets.len()));
-            return Outcome::from(1);
-        }
-        let (kind, names) = query.targets[0].clone();
-        let filter = Filter { kind, ns: if all_ns { None } else { Some(ns.clone()) }, selector, names };
-        return watch_loop(ctx, filter, t, fmt, a.bool("watch-only"), a.bool("output-watch-events"));
     }
-    let mut code = 0;
-    let mut printed_any = false;
-    let mut errors = Vec::new();
-    let mut all_objs = Vec::new();
-    let mut name_lines = String::new();
-    let mut tables_out: Vec<String> = Vec::new();
+}
+
+/// What `get` found: the objects of each kind asked for, in the order asked, and the names
+/// that were not there.
+struct Listing {
+    found: Vec<(Kind, Vec<Value>)>,
+    missing: Vec<Error>,
+}
+
+fn list(ctx: &mut Ctx<'_>, req: &Get, query: &Query, ns: &str) -> Result<Listing, Error> {
+    let a = &req.args;
+    let all_ns = a.bool("all-namespaces");
+    let mut listing = Listing { found: Vec::new(), missing: Vec::new() };
     for (kind, names) in &query.targets {
         let mut objs: Vec<Value> = Vec::new();
         if names.is_empty() {
-            if let Some(f) = &fields {
-                if let Err(e) = f.check(*kind, a.get("selector").unwrap_or(""), a.get("field-selector").unwrap_or("")) {
-                    ctx.report(e);
-                    return Outcome::from(1);
-                }
+            if let Some(f) = &req.fields {
+                f.check(*kind, a.get("selector").unwrap_or(""), a.get("field-selector").unwrap_or(""))?;
             }
-            let list_ns = if all_ns || !kind.namespaced() { None } else { Some(ns.as_str()) };
+            let list_ns = if all_ns || !kind.namespaced() { None } else { Some(ns) };
             objs = ctx
                 .sim
                 .store
                 .list(*kind, list_ns)
-                .filter(|(_, o)| selector.matches_obj(o) && fields.as_ref().is_none_or(|f| f.matches(*kind, o)))
+                .filter(|(_, o)| req.selector.matches_obj(o) && req.fields.as_ref().is_none_or(|f| f.matches(*kind, o)))
                 .map(|(_, o)| o.clone())
                 .collect();
         } else {
             for n in names {
-                match ctx.sim.store.get(&ObjKey::new(*kind, &ns, n)) {
+                match ctx.sim.store.get(&ObjKey::new(*kind, ns, n)) {
                     Some(o) => objs.push(o.clone()),
                     None if a.bool("ignore-not-found") => {}
-                    None => errors.push(Error::not_found(kind.qualified_plural(), n.clone()).to_string()),
+                    None => listing.missing.push(Error::not_found(kind.qualified_plural(), n.clone())),
                 }
             }
         }
@@ -379,65 +406,74 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
             continue;
         }
         if let Some(by) = a.get("sort-by") {
-            if let Err(e) = super::selectfields::sort(&mut objs, by) {
-                ctx.report(e);
-                return Outcome::from(1);
-            }
+            super::selectfields::sort(&mut objs, by)?;
         }
-        printed_any = true;
-        match fmt {
-            Format::Table { .. } => {
-                let mut rows = Vec::new();
-                if !t.no_headers {
-                    rows.push(header_row(ctx.sim, *kind, &t));
-                }
-                for o in &objs {
-                    rows.push(data_row(ctx.sim, *kind, o, &t));
-                }
-                tables_out.push(crate::support::tabwriter::table(&rows));
-            }
-            Format::Name => {
-                for o in &objs {
-                    name_lines.push_str(&format!("{}/{}\n", kind.qualified_singular(), obj::name(o)));
-                }
-            }
-            _ => all_objs.extend(objs),
-        }
+        listing.found.push((*kind, objs));
     }
-    match fmt {
+    Ok(listing)
+}
+
+/// The listing as the request's printer writes it, then the names not found, or kubectl's
+/// words for nothing at all.
+fn render_listing(
+    sim: &crate::sim::Sim,
+    req: &Get,
+    query: &Query,
+    t: &TableOpts,
+    ns: &str,
+    listing: Listing,
+) -> Report {
+    let mut r = Report::default();
+    let printed_any = !listing.found.is_empty();
+    match &req.fmt {
         Format::Table { .. } => {
-            let text = tables_out.join("\n");
-            ctx.out.out(&text);
+            let tables: Vec<String> = listing.found.iter().map(|(kind, objs)| table_of(sim, *kind, objs, t)).collect();
+            r.out(tables.join("\n"));
         }
-        Format::Name => ctx.out.out(&name_lines),
-        _ => {
+        Format::Name => {
+            for (kind, objs) in &listing.found {
+                for o in objs {
+                    r.line(format!("{}/{}", kind.qualified_singular(), obj::name(o)));
+                }
+            }
+        }
+        fmt => {
             if printed_any {
-                let single = query.by_name && all_objs.len() == 1 && query.targets.len() == 1;
-                let text = serialize(&all_objs, single, &fmt);
-                ctx.out.out(&text);
+                let all: Vec<Value> = listing.found.iter().flat_map(|(_, objs)| objs.iter().cloned()).collect();
+                let single = query.by_name && all.len() == 1 && query.targets.len() == 1;
+                r.out(serialize(&all, single, fmt));
             }
         }
     }
-    for e in &errors {
-        ctx.eprintln(e);
-        code = 1;
+    let none_missing = listing.missing.is_empty();
+    for e in listing.missing {
+        r.fail(e);
     }
     // Only tables say there was nothing; the other printers (`printGeneric`) print an empty
     // List, and `--ignore-not-found` prints nothing at all.
-    if !printed_any && errors.is_empty() && !a.bool("ignore-not-found") {
-        match fmt {
-            Format::Table { .. } if all_ns || query.targets.iter().all(|(k, _)| !k.namespaced()) => {
-                ctx.eprintln("No resources found")
+    if !printed_any && none_missing && !req.args.bool("ignore-not-found") {
+        match &req.fmt {
+            Format::Table { .. } if t.all_ns || query.targets.iter().all(|(k, _)| !k.namespaced()) => {
+                r.note("No resources found")
             }
-            Format::Table { .. } => ctx.eprintln(&format!("No resources found in {ns} namespace.")),
+            Format::Table { .. } => r.note(format!("No resources found in {ns} namespace.")),
             Format::Name => {}
-            _ => {
-                let text = serialize(&[], false, &fmt);
-                ctx.out.out(&text);
-            }
+            fmt => r.out(serialize(&[], false, fmt)),
         }
     }
-    Outcome::from(code)
+    r
+}
+
+/// One kind's table: its header (unless `--no-headers`) and a row per object.
+fn table_of(sim: &crate::sim::Sim, kind: Kind, objs: &[Value], t: &TableOpts) -> String {
+    let mut rows = Vec::new();
+    if !t.no_headers {
+        rows.push(header_row(sim, kind, t));
+    }
+    for o in objs {
+        rows.push(data_row(sim, kind, o, t));
+    }
+    crate::support::tabwriter::table(&rows)
 }
 
 /// Longest a watch follows the cluster before the person presses Ctrl-C (virtual time).
@@ -450,7 +486,8 @@ fn watch_loop(
     fmt: Format,
     watch_only: bool,
     events_col: bool,
-) -> Outcome {
+) -> Report {
+    let mut r = Report::default();
     let mut w = Watch {
         header_done: t.no_headers || !matches!(fmt, Format::Table { .. }),
         header: header_row(ctx.sim, filter.kind, &t),
@@ -482,8 +519,7 @@ fn watch_loop(
                 }
                 rows.push(r);
             }
-            let text = print_rows(ctx.sim, &mut w.tw, &rows, &w.fmt, w.filter.kind, &objs);
-            ctx.out.out(&text);
+            r.out(print_rows(ctx.sim, &mut w.tw, &rows, &w.fmt, w.filter.kind, &objs));
         }
     }
     w.cursor = ctx.sim.store.cursor();
@@ -491,7 +527,8 @@ fn watch_loop(
         // The terminal keeps the watch open: the page's clock drives it (`Watch::poll`), and
         // the session passes what it prints next through the `grep`s it is piped into (they
         // filter what it printed so far in the pipeline itself).
-        return Outcome::with(0, Effect::Hold(super::Job::Watch(w)));
+        r.effect = Some(Effect::Hold(super::Job::Watch(w)));
+        return r;
     }
     // A replay has no Ctrl-C: the watch ends once nothing more is due, or once what it follows
     // has been quiet for a while though the cluster is busy elsewhere (a container's loop).
@@ -502,12 +539,14 @@ fn watch_loop(
         if !text.is_empty() {
             last_change = ctx.sim.now();
         }
-        ctx.out.out(&text);
+        r.out(text);
         if ctx.sim.now().ms() > last_change.ms() + QUIET_MS {
             break;
         }
     }
-    Outcome::with(130, Effect::Interrupted)
+    r.code = Some(130);
+    r.effect = Some(Effect::Interrupted);
+    r
 }
 
 /// How long a replayed watch waits for what it follows to change again.
@@ -579,5 +618,64 @@ fn print_rows(
             let rows = custom_rows(cols, objs.iter(), *headers && tw.is_fresh());
             tw.flush(&rows)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    fn parse_err(s: &str) -> String {
+        match parse_get(&words(s)) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("`get {s}` parsed"),
+        }
+    }
+
+    #[test]
+    fn parse_get_refuses_an_unknown_output_format_in_printers_words() {
+        assert_eq!(
+            parse_err("pods -o xml"),
+            "error: unable to match a printer suitable for the output format \"xml\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+        );
+    }
+
+    #[test]
+    fn parse_get_reads_the_selector_and_the_printer() {
+        let Ok(Parsed::Run(g)) = parse_get(&words("pods -l app=nginx -o wide")) else { panic!("not a request") };
+        assert!(matches!(g.fmt, Format::Table { wide: true }));
+        assert_eq!(g.args.positional, ["pods"]);
+        assert!(!g.selector.is_empty());
+    }
+
+    #[test]
+    fn parse_get_gives_the_help_for_dash_h() {
+        assert!(
+            matches!(parse_get(&words("-h")), Ok(Parsed::Help(h)) if h.starts_with("Display one or many resources."))
+        );
+    }
+
+    #[test]
+    fn an_empty_namespace_says_so_on_stderr_and_succeeds() {
+        let mut sim = crate::sim::Sim::new(crate::sim::SimConfig::seeded(1));
+        let mut out = crate::support::output::Output::default();
+        let mut ctx = Ctx {
+            sim: &mut sim,
+            files: &super::super::NoFiles,
+            stdin: None,
+            out: &mut out,
+            live: false,
+            last_on_line: true,
+            forwarded: Vec::new(),
+            context_ns: String::new(),
+        };
+        let outcome = run(&mut ctx, &words("pods"));
+        assert_eq!(outcome.code, 0);
+        assert_eq!(out.stderr(), "No resources found in default namespace.\n");
+        assert_eq!(out.stdout(), "");
     }
 }
