@@ -11,6 +11,7 @@ use crate::sim::obj::Ptr;
 use crate::sim::{obj, Kind, ObjKey, Sim};
 use crate::support::duration::human_duration_ms;
 use crate::support::gotime::rfc1123z;
+use crate::support::tabwriter::{self, TabWriter};
 use serde_json::Value;
 
 const FLAGS: &[Flag] = &[
@@ -20,7 +21,7 @@ const FLAGS: &[Flag] = &[
     f("filename", Some('f'), true),
 ];
 
-/// Lines of tab-separated cells, formatted the way Go's text/tabwriter does.
+/// Lines of tab-separated cells, formatted by Go's text/tabwriter as describe sets it up.
 #[derive(Default)]
 struct Doc {
     lines: Vec<Vec<String>>,
@@ -34,45 +35,7 @@ impl Doc {
     }
 
     fn render(&self) -> String {
-        let mut out = String::new();
-        let mut widths = Vec::new();
-        format_block(&self.lines, &mut widths, 0, self.lines.len(), &mut out);
-        out
-    }
-}
-
-fn format_block(lines: &[Vec<String>], widths: &mut Vec<usize>, mut line0: usize, line1: usize, out: &mut String) {
-    let column = widths.len();
-    let mut this = line0;
-    while this < line1 {
-        if column + 1 >= lines[this].len() {
-            this += 1;
-            continue;
-        }
-        write_lines(lines, widths, line0, this, out);
-        line0 = this;
-        let mut width = 0;
-        while this < line1 && column + 1 < lines[this].len() {
-            width = width.max(lines[this][column].chars().count() + 2);
-            this += 1;
-        }
-        widths.push(width);
-        format_block(lines, widths, line0, this, out);
-        widths.pop();
-        line0 = this;
-    }
-    write_lines(lines, widths, line0, line1, out);
-}
-
-fn write_lines(lines: &[Vec<String>], widths: &[usize], from: usize, to: usize, out: &mut String) {
-    for line in &lines[from..to] {
-        for (j, cell) in line.iter().enumerate() {
-            out.push_str(cell);
-            if j < widths.len() {
-                out.extend(std::iter::repeat_n(' ', widths[j].saturating_sub(cell.chars().count())));
-            }
-        }
-        out.push('\n');
+        TabWriter::with(tabwriter::DESCRIBE).flush(&self.lines)
     }
 }
 
