@@ -1,0 +1,301 @@
+//! `kubectl describe` for pods, StatefulSets, Deployments, Services, PVCs and PVs, with the
+//! object's events at the bottom. Layout follows `pkg/describe/describe.go`: a Go tabwriter
+//! with padding 2, whose column blocks are runs of consecutive lines.
+
+use super::args::{self, f, Args, Flag};
+use super::errors::Error;
+use super::get::resolve;
+use super::stages::{self, Parsed, Report};
+use super::{Ctx, Outcome};
+use crate::sim::labels::Selector;
+use crate::sim::obj::Ptr;
+use crate::sim::{obj, Kind, ObjKey, Sim};
+use crate::support::duration::human_duration_ms;
+use crate::support::gotime::rfc1123z;
+use crate::support::tabwriter::{self, TabWriter};
+use serde_json::Value;
+
+mod config;
+mod network;
+mod node;
+mod pod;
+mod storage;
+mod workloads;
+
+const FLAGS: &[Flag] = &[
+    f("selector", Some('l'), true),
+    f("all-namespaces", Some('A'), false),
+    f("show-events", None, true),
+    f("filename", Some('f'), true),
+];
+
+/// Lines of tab-separated cells, formatted by Go's text/tabwriter as describe sets it up.
+#[derive(Default)]
+struct Doc {
+    lines: Vec<Vec<String>>,
+}
+
+impl Doc {
+    /// Writes a line at an indent level (2 spaces per level); `\t` separates cells.
+    fn w(&mut self, level: usize, text: &str) {
+        let line = format!("{}{}", "  ".repeat(level), text);
+        self.lines.push(line.split('\t').map(String::from).collect());
+    }
+
+    fn render(&self) -> String {
+        TabWriter::with(tabwriter::DESCRIBE).flush(&self.lines)
+    }
+}
+
+fn map_lines(d: &mut Doc, level: usize, title: &str, m: Option<&Value>, skip: &[&str]) {
+    let entries: Vec<(String, String)> = m
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter(|(k, _)| !skip.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.as_str().map(String::from).unwrap_or_else(|| v.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let sep = if title.starts_with("Annotations") { ": " } else { "=" };
+    if entries.is_empty() {
+        d.w(level, &format!("{title}\t<none>"));
+        return;
+    }
+    for (i, (k, v)) in entries.iter().enumerate() {
+        if i == 0 {
+            d.w(level, &format!("{title}\t{k}{sep}{v}"));
+        } else {
+            d.w(level, &format!("\t{k}{sep}{v}"));
+        }
+    }
+}
+
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+fn events(sim: &Sim, d: &mut Doc, o: &Value) {
+    let uid = obj::uid(o);
+    let ns = obj::namespace(o);
+    let ns = if ns.is_empty() { "default" } else { ns };
+    let mut evs: Vec<&Value> = sim
+        .store
+        .list(Kind::Event, Some(ns))
+        .map(|(_, e)| e)
+        .filter(|e| obj::str_at(e, "/involvedObject/uid") == Some(uid))
+        .collect();
+    crate::support::sort::sort_by_key(&mut evs, |e| obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string());
+    if evs.is_empty() {
+        d.w(0, "Events:\t<none>");
+        return;
+    }
+    d.w(0, "Events:");
+    d.w(1, "Type\tReason\tAge\tFrom\tMessage");
+    d.w(1, "----\t------\t----\t----\t-------");
+    for e in evs {
+        let since = |p: &str| {
+            obj::str_at(e, p).and_then(|t| sim.ms_since(t)).map(human_duration_ms).unwrap_or_else(|| "<unknown>".into())
+        };
+        let count = obj::i64_at(e, "/count").unwrap_or(1);
+        let age = if count > 1 {
+            format!("{} (x{count} over {})", since("/lastTimestamp"), since("/firstTimestamp"))
+        } else {
+            since("/firstTimestamp")
+        };
+        d.w(
+            1,
+            &format!(
+                "{}\t{}\t{age}\t{}\t{}",
+                obj::str_at(e, "/type").unwrap_or(""),
+                obj::str_at(e, "/reason").unwrap_or(""),
+                obj::str_at(e, "/source/component").unwrap_or(""),
+                obj::str_at(e, "/message").unwrap_or("").trim()
+            ),
+        );
+    }
+}
+
+fn selector_of(o: &Value) -> String {
+    let s = o.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
+    s.to_text()
+}
+
+/// `DescribePodTemplate` through a bare `PrefixWriter` (`rollout history --revision`): cells
+/// parted by raw tabs, not aligned; a continuation line has no indent before its tab.
+pub fn pod_template_raw(t: &Value, sim: &Sim) -> String {
+    let mut d = Doc::default();
+    template_lines(&mut d, t, sim);
+    let mut out = String::new();
+    for cells in &d.lines {
+        let first = if cells.len() > 1 && cells[0].trim().is_empty() { "" } else { cells[0].as_str() };
+        out.push_str(first);
+        for c in &cells[1..] {
+            out.push('\t');
+            out.push_str(c);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn template_lines(d: &mut Doc, t: &Value, sim: &Sim) {
+    d.w(0, "Pod Template:");
+    map_lines(d, 1, "Labels:", t.ptr("/metadata/labels"), &[]);
+    if t.ptr("/metadata/annotations").is_some() {
+        map_lines(d, 1, "Annotations:", t.ptr("/metadata/annotations"), &[]);
+    }
+    for (list, title) in [("/spec/initContainers", "Init Containers:"), ("/spec/containers", "Containers:")] {
+        let cs = obj::arr_at(t, list);
+        if cs.is_empty() && list == "/spec/initContainers" {
+            continue;
+        }
+        d.w(1, title);
+        for c in cs {
+            let mut sub = Doc::default();
+            pod::container_lines(&mut sub, 1, c, None, sim, None);
+            // The container's name line has one more space than its level (` nginx:`).
+            if let Some(first) = sub.lines.first_mut() {
+                first[0] = format!(" {}", first[0]);
+            }
+            d.lines.extend(sub.lines);
+        }
+    }
+    pod::volume_lines(d, 1, obj::arr_at(t, "/spec/volumes"));
+}
+
+fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> String {
+    let sim: &Sim = ctx.sim;
+    let mut d = Doc::default();
+    match kind {
+        Kind::Pod => pod::pod(&mut d, sim, o),
+        Kind::StatefulSet => workloads::stateful_set(&mut d, sim, o),
+        Kind::Deployment => workloads::deployment(&mut d, sim, o),
+        Kind::Service => network::service(&mut d, sim, o),
+        Kind::PersistentVolumeClaim => storage::claim(&mut d, sim, o),
+        Kind::PersistentVolume => storage::volume(&mut d, o),
+        Kind::Node => node::node_lines(&mut d, o, sim),
+        Kind::ConfigMap | Kind::Secret => config::data(&mut d, o, kind),
+        Kind::Endpoints => network::endpoints(&mut d, o),
+        _ => config::other(&mut d, o),
+    }
+    // A Secret's describer has no events section.
+    if show_events && kind != Kind::Secret {
+        events(sim, &mut d, o);
+    }
+    d.render()
+}
+
+/// `kubectl describe`, parsed.
+pub struct Describe {
+    args: Args,
+    selector: Selector,
+    show_events: bool,
+}
+
+pub fn parse_describe(argv: &[String]) -> Result<Parsed<Describe>, Error> {
+    let args = args::parse("describe", argv, FLAGS)?;
+    if args.bool("help") {
+        return Ok(Parsed::Help("Show details of a specific resource or group of resources.\n\nUsage:\n  kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]".into()));
+    }
+    let selector = args.get("selector").map(Selector::parse).transpose().map_err(Error::cli)?.unwrap_or_default();
+    let show_events = args.get("show-events").is_none_or(|v| v != "false");
+    Ok(Parsed::Run(Describe { args, selector, show_events }))
+}
+
+/// Runs `kubectl describe ARGS` (its three stages).
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
+    stages::run(ctx, parse_describe(argv), describe)
+}
+
+/// Describes each object the request names, errors first as kubectl's describer meets them.
+pub fn describe(ctx: &mut Ctx<'_>, req: Describe) -> Report {
+    let q = match resolve(&req.args.positional) {
+        Ok(q) => q,
+        Err(e) => return Report::failure(e),
+    };
+    let ns = ctx.namespace(&req.args);
+    let mut r = Report::default();
+    let mut parts = Vec::new();
+    for (kind, names) in &q.targets {
+        for found in matching(ctx, *kind, names, &ns, &req.selector) {
+            match found {
+                Ok(o) => parts.push(describe_one(ctx, *kind, &o, req.show_events)),
+                Err(e) => r.fail(e),
+            }
+        }
+    }
+    if parts.is_empty() && !r.failed() {
+        r.note(format!("No resources found in {ns} namespace."));
+    }
+    r.out(parts.join("\n\n"));
+    r
+}
+
+/// The objects of `kind` that `names` name (each exactly, or else every object whose name
+/// starts with it, as describe matches), or those the selector picks when there are no names.
+fn matching(ctx: &Ctx<'_>, kind: Kind, names: &[String], ns: &str, sel: &Selector) -> Vec<Result<Value, Error>> {
+    let list_ns = if kind.namespaced() { Some(ns) } else { None };
+    let all: Vec<&Value> = ctx.sim.store.list(kind, list_ns).map(|(_, o)| o).collect();
+    if names.is_empty() {
+        return all.into_iter().filter(|o| sel.matches_obj(o)).map(|o| Ok(o.clone())).collect();
+    }
+    let mut out = Vec::new();
+    for n in names {
+        let exact: Vec<&&Value> = all.iter().filter(|o| obj::name(o) == n).collect();
+        let found: Vec<&&Value> = if exact.is_empty() {
+            all.iter().filter(|o| obj::name(o).starts_with(n.as_str())).collect()
+        } else {
+            exact
+        };
+        if found.is_empty() {
+            out.push(Err(Error::not_found(kind.qualified_plural(), n.clone())));
+        }
+        out.extend(found.into_iter().map(|o| Ok((*o).clone())));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn parse_describe_reads_show_events_and_the_selector() {
+        let Ok(Parsed::Run(d)) = parse_describe(&words("pods -l app=web --show-events=false")) else {
+            panic!("not a request")
+        };
+        assert!(!d.show_events);
+        assert!(!d.selector.is_empty());
+    }
+
+    #[test]
+    fn a_name_describes_every_object_it_begins() {
+        let mut sim = Sim::new(crate::sim::SimConfig::seeded(1));
+        for n in ["web", "web-2", "db"] {
+            let cm =
+                crate::jv!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": n, "namespace": "default"}});
+            sim.create(cm).unwrap();
+        }
+        let mut out = crate::support::output::Output::default();
+        let mut ctx = Ctx {
+            sim: &mut sim,
+            files: &super::super::NoFiles,
+            stdin: None,
+            out: &mut out,
+            live: false,
+            last_on_line: true,
+            forwarded: Vec::new(),
+            context_ns: String::new(),
+        };
+        // An exact name wins; a prefix takes every object it begins; nothing is NotFound.
+        assert_eq!(matching(&ctx, Kind::ConfigMap, &words("web"), "default", &Selector::default()).len(), 1);
+        let we = matching(&ctx, Kind::ConfigMap, &words("we"), "default", &Selector::default());
+        assert_eq!(we.iter().filter_map(|o| o.as_ref().ok()).map(obj::name).collect::<Vec<_>>(), ["web", "web-2"]);
+        let outcome = run(&mut ctx, &words("configmap nope"));
+        assert_eq!(outcome.code, 1);
+        assert_eq!(out.stderr(), "Error from server (NotFound): configmaps \"nope\" not found\n");
+    }
+}

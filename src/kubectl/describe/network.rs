@@ -1,0 +1,106 @@
+//! `kubectl describe` for Services and their Endpoints.
+
+use super::*;
+
+pub(super) fn service(d: &mut Doc, sim: &Sim, o: &Value) {
+    let name = obj::name(o);
+    let ns = obj::namespace(o);
+    d.w(0, &format!("Name:\t{name}"));
+    d.w(0, &format!("Namespace:\t{ns}"));
+    map_lines(d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+    map_lines(d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
+    let sel = o
+        .ptr("/spec/selector")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(","))
+        .unwrap_or_default();
+    d.w(0, &format!("Selector:\t{}", if sel.is_empty() { "<none>".into() } else { sel }));
+    d.w(0, &format!("Type:\t{}", obj::str_at(o, "/spec/type").unwrap_or("ClusterIP")));
+    d.w(0, &format!("IP Family Policy:\t{}", obj::str_at(o, "/spec/ipFamilyPolicy").unwrap_or("SingleStack")));
+    let fams: Vec<&str> = obj::arr_at(o, "/spec/ipFamilies").iter().filter_map(Value::as_str).collect();
+    d.w(0, &format!("IP Families:\t{}", fams.join(",")));
+    d.w(0, &format!("IP:\t{}", obj::str_at(o, "/spec/clusterIP").unwrap_or("")));
+    let ips: Vec<&str> = obj::arr_at(o, "/spec/clusterIPs").iter().filter_map(Value::as_str).collect();
+    d.w(0, &format!("IPs:\t{}", ips.join(",")));
+    let ep = sim.store.get(&ObjKey::new(Kind::Endpoints, ns, name)).cloned();
+    for p in obj::arr_at(o, "/spec/ports") {
+        let pname = obj::str_at(p, "/name").unwrap_or("<unset>");
+        let proto = obj::str_at(p, "/protocol").unwrap_or("TCP");
+        d.w(0, &format!("Port:\t{pname}  {}/{proto}", obj::i64_at(p, "/port").unwrap_or(0)));
+        let tp = p
+            .get("targetPort")
+            .map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))
+            .unwrap_or_default();
+        d.w(0, &format!("TargetPort:\t{tp}/{proto}"));
+        if let Some(np) = obj::i64_at(p, "/nodePort") {
+            d.w(0, &format!("NodePort:\t{pname}  {np}/{proto}"));
+        }
+        let subsets = ep.as_ref().map(|e| obj::arr_at(e, "/subsets")).unwrap_or(&[]);
+        let text = format_endpoints(subsets, obj::str_at(p, "/name").unwrap_or(""));
+        d.w(0, &format!("Endpoints:\t{text}"));
+    }
+    d.w(0, &format!("Session Affinity:\t{}", obj::str_at(o, "/spec/sessionAffinity").unwrap_or("None")));
+}
+
+/// formatEndpoints: the addresses behind a Service port (by its name), three at most and how
+/// many more; `<none>` only without subsets (not-ready addresses leave it empty).
+fn format_endpoints(subsets: &[Value], port_name: &str) -> String {
+    if subsets.is_empty() {
+        return "<none>".to_string();
+    }
+    let mut list = Vec::new();
+    let mut count: usize = 0;
+    for s in subsets {
+        let ports = obj::arr_at(s, "/ports").iter().filter(|sp| obj::str_at(sp, "/name").unwrap_or("") == port_name);
+        for sp in ports {
+            for a in obj::arr_at(s, "/addresses") {
+                if list.len() < 3 {
+                    let ip = obj::str_at(a, "/ip").unwrap_or("");
+                    list.push(format!("{ip}:{}", obj::i64_at(sp, "/port").unwrap_or(0)));
+                }
+                count += 1;
+            }
+        }
+    }
+    let more = count.saturating_sub(3);
+    if more > 0 {
+        format!("{} + {more} more...", list.join(","))
+    } else {
+        list.join(",")
+    }
+}
+
+pub(super) fn endpoints(d: &mut Doc, o: &Value) {
+    let name = obj::name(o);
+    let ns = obj::namespace(o);
+    // describeEndpoints: each subset's ready and not-ready addresses and its ports.
+    d.w(0, &format!("Name:\t{name}"));
+    d.w(0, &format!("Namespace:\t{ns}"));
+    map_lines(d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+    map_lines(d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
+    d.w(0, "Subsets:");
+    for subset in obj::arr_at(o, "/subsets") {
+        for (field, title) in [("/addresses", "Addresses"), ("/notReadyAddresses", "NotReadyAddresses")] {
+            let ips: Vec<&str> = obj::arr_at(subset, field).iter().filter_map(|a| obj::str_at(a, "/ip")).collect();
+            d.w(1, &format!("{title}:\t{}", if ips.is_empty() { "<none>".to_string() } else { ips.join(",") }));
+        }
+        let ports = obj::arr_at(subset, "/ports");
+        if !ports.is_empty() {
+            d.w(1, "Ports:");
+            d.w(2, "Name\tPort\tProtocol");
+            d.w(2, "----\t----\t--------");
+            for p in ports {
+                d.w(
+                    2,
+                    &format!(
+                        "{}\t{}\t{}",
+                        obj::str_at(p, "/name").filter(|n| !n.is_empty()).unwrap_or("<unset>"),
+                        obj::i64_at(p, "/port").unwrap_or(0),
+                        obj::str_at(p, "/protocol").unwrap_or("TCP")
+                    ),
+                );
+            }
+        }
+        d.w(0, "");
+    }
+}

@@ -1,0 +1,94 @@
+//! `kubectl describe` for PersistentVolumeClaims and PersistentVolumes.
+
+use super::*;
+
+pub(super) fn claim(d: &mut Doc, sim: &Sim, o: &Value) {
+    let name = obj::name(o);
+    let ns = obj::namespace(o);
+    d.w(0, &format!("Name:\t{name}"));
+    d.w(0, &format!("Namespace:\t{ns}"));
+    d.w(0, &format!("StorageClass:\t{}", obj::str_at(o, "/spec/storageClassName").unwrap_or("")));
+    let status = if obj::is_deleting(o) {
+        format!(
+            "Terminating (lasts {})",
+            human_duration_ms(obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0))
+        )
+    } else {
+        obj::str_at(o, "/status/phase").unwrap_or("").to_string()
+    };
+    d.w(0, &format!("Status:\t{status}"));
+    d.w(0, &format!("Volume:\t{}", obj::str_at(o, "/spec/volumeName").unwrap_or("")));
+    map_lines(d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+    map_lines(d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
+    d.w(0, &format!("Finalizers:\t[{}]", obj::finalizers(o).join(" ")));
+    let bound = obj::str_at(o, "/spec/volumeName").is_some();
+    d.w(
+        0,
+        &format!("Capacity:\t{}", if bound { obj::str_at(o, "/status/capacity/storage").unwrap_or("") } else { "" }),
+    );
+    let modes: Vec<&str> = obj::arr_at(o, "/status/accessModes")
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|m| match m {
+            "ReadWriteOnce" => "RWO",
+            "ReadOnlyMany" => "ROX",
+            "ReadWriteMany" => "RWX",
+            other => other,
+        })
+        .collect();
+    d.w(0, &format!("Access Modes:\t{}", if bound { modes.join(",") } else { String::new() }));
+    d.w(0, &format!("VolumeMode:\t{}", obj::str_at(o, "/spec/volumeMode").unwrap_or("Filesystem")));
+    let users: Vec<String> =
+        crate::sim::kubelet::pods_using_claim(sim, ns, name).map(|p| obj::name(p).to_string()).collect();
+    d.w(0, &format!("Used By:\t{}", if users.is_empty() { "<none>".into() } else { users.join(",") }));
+}
+
+pub(super) fn volume(d: &mut Doc, o: &Value) {
+    let name = obj::name(o);
+    d.w(0, &format!("Name:\t{name}"));
+    map_lines(d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+    map_lines(d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
+    d.w(0, &format!("Finalizers:\t[{}]", obj::finalizers(o).join(" ")));
+    d.w(0, &format!("StorageClass:\t{}", obj::str_at(o, "/spec/storageClassName").unwrap_or("")));
+    d.w(
+        0,
+        &format!(
+            "Status:\t{}",
+            if obj::is_deleting(o) { "Terminating" } else { obj::str_at(o, "/status/phase").unwrap_or("") }
+        ),
+    );
+    let claim = match (obj::str_at(o, "/spec/claimRef/namespace"), obj::str_at(o, "/spec/claimRef/name")) {
+        (Some(a), Some(b)) => format!("{a}/{b}"),
+        _ => String::new(),
+    };
+    d.w(0, &format!("Claim:\t{claim}"));
+    d.w(0, &format!("Reclaim Policy:\t{}", obj::str_at(o, "/spec/persistentVolumeReclaimPolicy").unwrap_or("")));
+    let modes: Vec<&str> = obj::arr_at(o, "/spec/accessModes")
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|m| match m {
+            "ReadWriteOnce" => "RWO",
+            "ReadOnlyMany" => "ROX",
+            "ReadWriteMany" => "RWX",
+            other => other,
+        })
+        .collect();
+    d.w(0, &format!("Access Modes:\t{}", modes.join(",")));
+    d.w(0, &format!("VolumeMode:\t{}", obj::str_at(o, "/spec/volumeMode").unwrap_or("Filesystem")));
+    d.w(0, &format!("Capacity:\t{}", obj::str_at(o, "/spec/capacity/storage").unwrap_or("")));
+    match crate::sim::scheduler::pv_node(o) {
+        Some(n) => {
+            d.w(0, "Node Affinity:\t");
+            d.w(1, "Required Terms:\t");
+            d.w(2, &format!("Term 0:\tkubernetes.io/hostname in [{n}]"));
+        }
+        None => d.w(0, "Node Affinity:\t<none>"),
+    }
+    d.w(0, &format!("Message:\t{}", obj::str_at(o, "/status/message").unwrap_or("")));
+    d.w(0, "Source:");
+    if let Some(h) = o.ptr("/spec/hostPath") {
+        d.w(2, "Type:\tHostPath (bare host directory volume)");
+        d.w(2, &format!("Path:\t{}", obj::str_at(h, "/path").unwrap_or("")));
+        d.w(2, &format!("HostPathType:\t{}", obj::str_at(h, "/type").unwrap_or("")));
+    }
+}
