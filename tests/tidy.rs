@@ -449,7 +449,6 @@ fn all_fn_shapes() -> Vec<FnShape> {
 /// may stay for good.
 const LONG_OR_DEEP: &[&str] = &[
     "src/kubectl/apply.rs::diagnose",
-    "src/kubectl/apply.rs::run",
     "src/kubectl/args.rs::parse",
     "src/kubectl/delete.rs::run",
     "src/kubectl/edit.rs::label",

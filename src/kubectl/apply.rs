@@ -2,9 +2,11 @@
 //! or update each object, one line per object in file order; an error in one document does
 //! not stop the others (reference §5.5, §5.6).
 
-use super::args::{self, f, Flag};
+use super::args::{self, f, Args, Flag};
 use super::dryrun::{self, DryRun};
 use super::errors::Error;
+use super::get::Format;
+use super::stages::{self, Parsed, Report};
 use super::Ctx;
 use crate::jv;
 use crate::manifest::{self, schema, Diagnostic, Document};
@@ -91,12 +93,20 @@ pub fn read_manifests(ctx: &Ctx<'_>, files: &[String], recursive: bool) -> (Sour
 
 /// Checks apiVersion/kind and the schema. Returns the kind, or prints kubectl's error.
 pub fn check_document(ctx: &mut Ctx<'_>, source: &str, doc: &Document, verb: &str) -> Option<Kind> {
+    let mut r = Report::default();
+    let kind = checked(&mut r, source, doc, verb);
+    let _ = r.render(ctx.out);
+    kind
+}
+
+/// Checks apiVersion/kind and the schema: the kind, or kubectl's error (and our hints) in `r`.
+fn checked(r: &mut Report, source: &str, doc: &Document, verb: &str) -> Option<Kind> {
     match document_problems(source, doc, verb) {
         Ok(kind) => Some(kind),
         Err(p) => {
-            ctx.eprintln(&p.error);
+            r.fail(Error::Text(p.error));
             for h in &p.hints {
-                hint(ctx, source, doc, h.line, h.column, &h.text);
+                hint(r, source, h.line, h.column, &h.text);
             }
             None
         }
@@ -209,7 +219,7 @@ pub fn diagnose(name: &str, text: &str) -> Vec<Hint> {
 }
 
 /// Points at the field each cause of an Invalid error names (`spec.template.metadata.labels: ...`).
-fn invalid_hints(ctx: &mut Ctx<'_>, source: &str, doc: &Document, e: &crate::sim::ApiError) {
+fn invalid_hints(r: &mut Report, source: &str, doc: &Document, e: &crate::sim::ApiError) {
     let crate::sim::ApiError::Invalid { causes, .. } = e else { return };
     for cause in causes {
         let Some((path, detail)) = cause.split_once(": ") else { continue };
@@ -218,7 +228,7 @@ fn invalid_hints(ctx: &mut Ctx<'_>, source: &str, doc: &Document, e: &crate::sim
         while !segs.is_empty() {
             if let Some((l, c)) = manifest::locate(&doc.text, &segs) {
                 let reason = detail.rsplit(": ").next().unwrap_or(detail);
-                hint(ctx, source, doc, l + doc.first_line - 1, c, &format!("{path}: {reason}"));
+                hint(r, source, l + doc.first_line - 1, c, &format!("{path}: {reason}"));
                 break;
             }
             segs.pop();
@@ -227,214 +237,235 @@ fn invalid_hints(ctx: &mut Ctx<'_>, source: &str, doc: &Document, e: &crate::sim
 }
 
 /// Kubelab's own pointer to the line (not something kubectl prints).
-fn hint(ctx: &mut Ctx<'_>, source: &str, _doc: &Document, line: usize, col: usize, text: &str) {
-    ctx.eprintln(&format!("hint: {source}:{line}:{col}: {text}"));
+fn hint(r: &mut Report, source: &str, line: usize, col: usize, text: &str) {
+    r.note(format!("hint: {source}:{line}:{col}: {text}"));
 }
 
-pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
+/// `kubectl apply -f` or `kubectl create -f`, parsed.
+pub struct Apply {
+    mode: Mode,
+    args: Args,
+    files: Vec<String>,
+    dry: DryRun,
+    output: Option<Format>,
+}
+
+pub fn parse_apply(argv: &[String], mode: Mode) -> Result<Parsed<Apply>, Error> {
     let name = if mode == Mode::Apply { "apply" } else { "create" };
-    let a = match args::parse(name, argv, FLAGS) {
-        Ok(a) => a,
-        Err(e) => {
-            ctx.report(e);
-            return 1;
-        }
-    };
-    if a.bool("help") {
-        ctx.println(&format!(
-            "{}\n\nUsage:\n  kubectl {name} (-f FILENAME) [options]",
-            if mode == Mode::Apply {
-                "Apply a configuration to a resource by file name or stdin."
-            } else {
-                "Create a resource from a file or from stdin."
-            }
-        ));
-        return 0;
+    let args = args::parse(name, argv, FLAGS)?;
+    if args.bool("help") {
+        let what = if mode == Mode::Apply {
+            "Apply a configuration to a resource by file name or stdin."
+        } else {
+            "Create a resource from a file or from stdin."
+        };
+        return Ok(Parsed::Help(format!("{what}\n\nUsage:\n  kubectl {name} (-f FILENAME) [options]")));
     }
-    let files = a.all("filename");
-    if files.is_empty() {
-        if mode == Mode::Create && !a.positional.is_empty() {
-            return create_subcommand(ctx, &a);
-        }
-        ctx.eprintln(&format!("error: must specify one of -f and -k\n\nSee 'kubectl {name} -h' for help and examples"));
-        return 1;
+    let files = args.all("filename");
+    let generator = mode == Mode::Create && !args.positional.is_empty();
+    if files.is_empty() && !generator {
+        return Err(Error::cli(format!(
+            "must specify one of -f and -k\n\nSee 'kubectl {name} -h' for help and examples"
+        )));
     }
-    let (dry, output) = match dryrun::options(&a) {
-        Ok(opts) => opts,
-        Err(e) => {
-            ctx.report(e);
-            return 1;
-        }
-    };
-    let flag_ns = a.get("namespace").map(String::from);
+    let (dry, output) = if files.is_empty() { (DryRun::None, None) } else { dryrun::options(&args)? };
+    Ok(Parsed::Run(Apply { mode, args, files, dry, output }))
+}
+
+/// Runs `kubectl apply|create ARGS` (its three stages); the exit status.
+pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
+    stages::run(ctx, parse_apply(argv, mode), apply).code
+}
+
+/// Creates or applies every object of the files, in order.
+pub fn apply(ctx: &mut Ctx<'_>, req: Apply) -> Report {
+    if req.files.is_empty() {
+        return create_subcommand(ctx, &req.args);
+    }
+    let mut r = Report::default();
+    let (docs, errors) = read_manifests(ctx, &req.files, req.args.bool("recursive"));
+    let unread = !errors.is_empty();
+    for e in errors {
+        r.fail(e);
+    }
+    // apply.go and create.go: files that hold no object at all.
+    if docs.is_empty() && !unread {
+        let name = if req.mode == Mode::Apply { "apply" } else { "create" };
+        r.fail(Error::cli(format!("no objects passed to {name}")));
+        return r;
+    }
     // `apply -o yaml|json|...` prints every object at the end, as a List when there are several.
     let mut shown: Vec<Value> = Vec::new();
-    let (docs, mut failed) = read_sources(ctx, &files, a.bool("recursive"));
-    // apply.go and create.go: files that hold no object at all.
-    if docs.is_empty() && !failed {
-        ctx.eprintln(&format!("error: no objects passed to {name}"));
-        return 1;
-    }
-    // Both say "creating" in their errors ("error when creating \"web.yaml\": ...").
-    let verb = "creating";
     for (source, d) in docs {
         let doc = match d {
             Ok(doc) => doc,
             Err(diag) => {
-                ctx.eprintln(&diag.message);
-                failed = true;
+                r.fail(Error::Text(diag.message));
                 if diag.fatal {
                     break;
                 }
                 continue;
             }
         };
-        let Some(kind) = check_document(ctx, &source, &doc, verb) else {
-            failed = true;
-            continue;
-        };
-        let mut o = doc.object.clone();
-        let obj_ns = obj::namespace(&o).to_string();
-        if kind.namespaced() {
-            match (&flag_ns, obj_ns.is_empty()) {
-                (Some(f), false) if *f != obj_ns => {
-                    ctx.eprintln(&format!("error: the namespace from the provided object \"{obj_ns}\" does not match the namespace \"{f}\". You must pass '--namespace={obj_ns}' to perform this operation."));
-                    failed = true;
-                    continue;
-                }
-                (Some(f), true) => {
-                    obj::meta_mut(&mut o).insert("namespace".into(), jv!(f));
-                }
-                // An object without one goes to the context's namespace.
-                (None, true) => {
-                    let ns = ctx.default_namespace().to_string();
-                    obj::meta_mut(&mut o).insert("namespace".into(), jv!(ns));
-                }
-                _ => {}
-            }
-        }
-        let ns = if kind.namespaced() { obj::namespace(&o).to_string() } else { String::new() };
-        if mode == Mode::Apply && obj::name(&o).is_empty() {
-            // apply.go reads the live object first; a nameless one cannot be read.
-            if obj::str_at(&o, "/metadata/generateName").is_some() {
-                ctx.eprintln(&format!("error: from {source}: cannot use generate name with apply"));
-            } else {
-                let i = kind.info();
-                let ns_text = if kind.namespaced() {
-                    if ns.is_empty() {
-                        "default"
-                    } else {
-                        ns.as_str()
-                    }
-                } else {
-                    ""
-                };
-                ctx.eprintln(&format!("error: error when retrieving current configuration of:\nResource: \"{}/{}, Resource={}\", GroupVersionKind: \"{}/{}, Kind={}\"\nName: \"\", Namespace: \"{ns_text}\"\nfrom server for: \"{source}\": resource name may not be empty", i.group, i.version, i.plural, i.group, i.version, i.kind));
-            }
-            failed = true;
-            continue;
-        }
-        let key = ObjKey::new(kind, if ns.is_empty() { "default" } else { &ns }, obj::name(&o));
-        let exists = !key.name.is_empty() && ctx.sim.store.contains(&key);
-        if mode == Mode::Create || !exists {
-            if mode == Mode::Apply {
-                let mut applied = doc.object.clone();
-                if kind.namespaced() && obj::namespace(&applied).is_empty() {
-                    obj::meta_mut(&mut applied).insert("namespace".into(), jv!(key.ns));
-                }
-                let text = last_applied_text(&applied);
-                obj::set_annotation(&mut o, LAST_APPLIED, &text);
-            }
-            if dry == DryRun::Client {
-                // Nothing is sent: the object printed is the one that would have been.
-                emit(ctx, &mut shown, mode, output.as_ref(), kind, &o, &dry.op("created"));
-                continue;
-            }
-            let mut shadow = (dry == DryRun::Server).then(|| ctx.sim.clone());
-            match shadow.as_mut().unwrap_or(&mut *ctx.sim).create(o) {
-                Ok(created) => emit(ctx, &mut shown, mode, output.as_ref(), kind, &created, &dry.op("created")),
-                Err(e) => {
-                    ctx.report(Error::during(&e, "creating", &source));
-                    invalid_hints(ctx, &source, &doc, &e);
-                    failed = true;
-                }
-            }
-            continue;
-        }
-        // Apply to an existing object: a three-way merge reduced to "the manifest, plus nulls
-        // for what the last applied configuration had and this one dropped".
-        let live = ctx.sim.store.get(&key).cloned().unwrap_or(Value::Null);
-        if dry == DryRun::Client {
-            // apply.go sends no patch in a client dry run: it prints the live object, configured.
-            emit(ctx, &mut shown, mode, output.as_ref(), kind, &live, &dry.op("configured"));
-            continue;
-        }
-        let last: Option<Value> =
-            obj::annotation(&live, LAST_APPLIED).and_then(|t| crate::support::yaml::parse(t).ok());
-        let mut applied = doc.object.clone();
-        if kind.namespaced() && obj::namespace(&applied).is_empty() {
-            obj::meta_mut(&mut applied).insert("namespace".into(), jv!(key.ns));
-        }
-        let text = last_applied_text(&applied);
-        let mut modified = applied.clone();
-        obj::set_annotation(&mut modified, LAST_APPLIED, &text);
-        let av = live.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
-        let kind_name = kind.to_string();
-        let merged =
-            schema::three_way_merge_patch(&av, &kind_name, last.as_ref(), &modified, &live).and_then(|patch| {
-                if patch == jv!({}) {
-                    Ok(live.clone())
-                } else {
-                    schema::strategic_merge(&av, &kind_name, &live, &patch)
-                }
-            });
-        let merged = match merged {
-            Ok(m) => m,
-            Err(e) => {
-                ctx.eprintln(&format!("error: {e}"));
-                failed = true;
-                continue;
-            }
-        };
-        let before = obj::str_at(&live, "/metadata/resourceVersion").map(String::from);
-        let mut shadow = (dry == DryRun::Server).then(|| ctx.sim.clone());
-        match shadow.as_mut().unwrap_or(&mut *ctx.sim).update(merged) {
-            Ok(after) => {
-                let changed = obj::str_at(&after, "/metadata/resourceVersion").map(String::from) != before;
-                // apply.go prints an unchanged object only when `-o` asks for it.
-                let op = if changed { "configured" } else { "unchanged" };
-                emit(ctx, &mut shown, mode, output.as_ref(), kind, &after, &dry.op(op));
-            }
-            Err(e) => {
-                ctx.report(Error::during(&e, "applying patch", &source));
-                invalid_hints(ctx, &source, &doc, &e);
-                failed = true;
+        apply_document(ctx, &req, &source, &doc, &mut shown, &mut r);
+    }
+    if let (false, Some(f)) = (shown.is_empty(), &req.output) {
+        r.out(super::get::serialize(&shown, true, f));
+    }
+    r
+}
+
+/// One document of a file: checked, placed in its namespace, then created or applied.
+fn apply_document(
+    ctx: &mut Ctx<'_>,
+    req: &Apply,
+    source: &str,
+    doc: &Document,
+    shown: &mut Vec<Value>,
+    r: &mut Report,
+) {
+    // Both say "creating" in their errors ("error when creating \"web.yaml\": ...").
+    let Some(kind) = checked(r, source, doc, "creating") else { return };
+    let mut o = doc.object.clone();
+    if let Err(e) = place_in_namespace(ctx, req, kind, &mut o) {
+        return r.fail(e);
+    }
+    let ns = if kind.namespaced() { obj::namespace(&o).to_string() } else { String::new() };
+    if req.mode == Mode::Apply && obj::name(&o).is_empty() {
+        return r.fail(nameless_apply(kind, &o, &ns, source));
+    }
+    let key = ObjKey::new(kind, if ns.is_empty() { "default" } else { &ns }, obj::name(&o));
+    let exists = !key.name.is_empty() && ctx.sim.store.contains(&key);
+    let done = if req.mode == Mode::Create || !exists {
+        create_object(ctx, req, doc, &key, o).map_err(|e| Error::during(&e, "creating", source))
+    } else {
+        patch_object(ctx, req, doc, &key).map_err(|e| match e {
+            Error::Api { err, .. } => Error::during(&err, "applying patch", source),
+            local => local,
+        })
+    };
+    match done {
+        Ok((object, op)) => emit(r, shown, req, kind, &object, &op),
+        Err(e) => {
+            let cause = match &e {
+                Error::Api { err, .. } => Some(err.clone()),
+                _ => None,
+            };
+            r.fail(e);
+            if let Some(err) = cause {
+                invalid_hints(r, source, doc, &err);
             }
         }
     }
-    if !shown.is_empty() {
-        if let Some(f) = &output {
-            let text = super::get::serialize(&shown, true, f);
-            ctx.out.out(&text);
-        }
+}
+
+/// `-n` against the object's own namespace; an object without one goes to `-n` or to the
+/// context's namespace.
+fn place_in_namespace(ctx: &Ctx<'_>, req: &Apply, kind: Kind, o: &mut Value) -> Result<(), Error> {
+    if !kind.namespaced() {
+        return Ok(());
     }
-    i32::from(failed)
+    let obj_ns = obj::namespace(o).to_string();
+    match (req.args.get("namespace"), obj_ns.is_empty()) {
+        (Some(f), false) if f != obj_ns => Err(Error::cli(format!("the namespace from the provided object \"{obj_ns}\" does not match the namespace \"{f}\". You must pass '--namespace={obj_ns}' to perform this operation."))),
+        (Some(f), true) => {
+            obj::meta_mut(o).insert("namespace".into(), jv!(f));
+            Ok(())
+        }
+        (None, true) => {
+            let ns = ctx.default_namespace().to_string();
+            obj::meta_mut(o).insert("namespace".into(), jv!(ns));
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// apply.go reads the live object first; a nameless one cannot be read.
+fn nameless_apply(kind: Kind, o: &Value, ns: &str, source: &str) -> Error {
+    if obj::str_at(o, "/metadata/generateName").is_some() {
+        return Error::cli(format!("from {source}: cannot use generate name with apply"));
+    }
+    let i = kind.info();
+    let ns_text = match (kind.namespaced(), ns.is_empty()) {
+        (false, _) => "",
+        (true, true) => "default",
+        (true, false) => ns,
+    };
+    Error::cli(format!("error when retrieving current configuration of:\nResource: \"{}/{}, Resource={}\", GroupVersionKind: \"{}/{}, Kind={}\"\nName: \"\", Namespace: \"{ns_text}\"\nfrom server for: \"{source}\": resource name may not be empty", i.group, i.version, i.plural, i.group, i.version, i.kind))
+}
+
+/// The object as the document has it (with `apply`'s last-applied annotation), created, or
+/// in a client dry run only shown: the object and the printers' operation word.
+fn create_object(
+    ctx: &mut Ctx<'_>,
+    req: &Apply,
+    doc: &Document,
+    key: &ObjKey,
+    mut o: Value,
+) -> Result<(Value, String), crate::sim::ApiError> {
+    if req.mode == Mode::Apply {
+        let text = last_applied_text(&with_namespace(doc, key));
+        obj::set_annotation(&mut o, LAST_APPLIED, &text);
+    }
+    let op = req.dry.op("created");
+    if req.dry == DryRun::Client {
+        // Nothing is sent: the object printed is the one that would have been.
+        return Ok((o, op));
+    }
+    let mut shadow = (req.dry == DryRun::Server).then(|| ctx.sim.clone());
+    let created = shadow.as_mut().unwrap_or(&mut *ctx.sim).create(o)?;
+    Ok((created, op))
+}
+
+/// The document's object with the namespace it lands in (what the last-applied annotation
+/// records).
+fn with_namespace(doc: &Document, key: &ObjKey) -> Value {
+    let mut applied = doc.object.clone();
+    if key.kind.namespaced() && obj::namespace(&applied).is_empty() {
+        obj::meta_mut(&mut applied).insert("namespace".into(), jv!(key.ns));
+    }
+    applied
+}
+
+/// Apply to an existing object: a three-way merge of the last applied configuration, this
+/// one and the live object; `configured`, or `unchanged` when nothing moved.
+fn patch_object(ctx: &mut Ctx<'_>, req: &Apply, doc: &Document, key: &ObjKey) -> Result<(Value, String), Error> {
+    let live = ctx.sim.store.get(key).cloned().unwrap_or(Value::Null);
+    if req.dry == DryRun::Client {
+        // apply.go sends no patch in a client dry run: it prints the live object, configured.
+        return Ok((live, req.dry.op("configured")));
+    }
+    let last: Option<Value> = obj::annotation(&live, LAST_APPLIED).and_then(|t| crate::support::yaml::parse(t).ok());
+    let applied = with_namespace(doc, key);
+    let mut modified = applied.clone();
+    obj::set_annotation(&mut modified, LAST_APPLIED, &last_applied_text(&applied));
+    let av = live.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+    let kind_name = key.kind.to_string();
+    let merged = schema::three_way_merge_patch(&av, &kind_name, last.as_ref(), &modified, &live).and_then(|patch| {
+        if patch == jv!({}) {
+            Ok(live.clone())
+        } else {
+            schema::strategic_merge(&av, &kind_name, &live, &patch)
+        }
+    });
+    // A patch the merge cannot make is kubectl's own error, not the server's.
+    let merged = merged.map_err(Error::cli)?;
+    let before = obj::str_at(&live, "/metadata/resourceVersion").map(String::from);
+    let mut shadow = (req.dry == DryRun::Server).then(|| ctx.sim.clone());
+    let after = shadow.as_mut().unwrap_or(&mut *ctx.sim).update(merged)?;
+    let changed = obj::str_at(&after, "/metadata/resourceVersion").map(String::from) != before;
+    // apply.go prints an unchanged object only when `-o` asks for it.
+    let op = if changed { "configured" } else { "unchanged" };
+    Ok((after, req.dry.op(op)))
 }
 
 /// What apply and create print for an object: `KIND/NAME OP` or `-o name` at once; apply keeps
 /// the other `-o` formats for the end (`shouldPrintObject`), create prints them at once.
-fn emit(
-    ctx: &mut Ctx<'_>,
-    shown: &mut Vec<Value>,
-    mode: Mode,
-    output: Option<&super::get::Format>,
-    kind: Kind,
-    o: &Value,
-    op: &str,
-) {
-    match output {
-        Some(f) if mode == Mode::Apply && *f != super::get::Format::Name => shown.push(o.clone()),
-        _ => dryrun::print(ctx, output, kind, o, op),
+fn emit(r: &mut Report, shown: &mut Vec<Value>, req: &Apply, kind: Kind, o: &Value, op: &str) {
+    match &req.output {
+        Some(f) if req.mode == Mode::Apply && *f != Format::Name => shown.push(o.clone()),
+        out => r.out(dryrun::printed(out.as_ref(), kind, o, op)),
     }
 }
 
@@ -464,27 +495,73 @@ const UNMODELLED: &[(&str, &str)] = &[
 ];
 
 /// `kubectl create namespace NAME` (the one generator labs use before any manifest).
-fn create_subcommand(ctx: &mut Ctx<'_>, a: &args::Args) -> i32 {
+fn create_subcommand(ctx: &mut Ctx<'_>, a: &args::Args) -> Report {
+    let mut r = Report::default();
     match a.positional[0].as_str() {
         "namespace" | "ns" => {
             let Some(name) = a.positional.get(1) else {
-                ctx.eprintln("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
-                return 1;
+                r.fail(Error::cli(
+                    "exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples",
+                ));
+                return r;
             };
             match ctx.sim.create(jv!({"apiVersion":"v1","kind":"Namespace","metadata":{"name":name}})) {
-                Ok(_) => {
-                    ctx.println(&format!("namespace/{name} created"));
-                    0
-                }
-                Err(e) => {
-                    ctx.report(&e);
-                    1
-                }
+                Ok(_) => r.line(format!("namespace/{name} created")),
+                Err(e) => r.fail(e),
             }
         }
-        other => {
-            ctx.eprintln(&format!("error: kubelab does not model `kubectl create {other}` yet; write a manifest and use `kubectl create -f`"));
-            1
-        }
+        other => r.fail(Error::cli(format!(
+            "kubelab does not model `kubectl create {other}` yet; write a manifest and use `kubectl create -f`"
+        ))),
+    }
+    r
+}
+
+#[cfg(test)]
+mod stage_tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn parse_apply_wants_a_file() {
+        let e = parse_apply(&words(""), Mode::Apply).err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("error: must specify one of -f and -k\n\nSee 'kubectl apply -h' for help and examples")
+        );
+        // `create` without -f is a generator (`create namespace x`), not an error.
+        assert!(matches!(parse_apply(&words("namespace x"), Mode::Create), Ok(Parsed::Run(_))));
+    }
+
+    #[test]
+    fn parse_apply_refuses_a_table_printer() {
+        let e = parse_apply(&words("-f web.yaml -o wide"), Mode::Apply).err().map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.starts_with("error: unable to match a printer suitable for the output format \"wide\"")));
+    }
+
+    #[test]
+    fn a_namespace_flag_that_disagrees_with_the_object_is_refused() {
+        let mut sim = crate::sim::Sim::new(crate::sim::SimConfig::seeded(1));
+        let mut out = crate::support::output::Output::default();
+        let ctx = Ctx {
+            sim: &mut sim,
+            files: &super::super::NoFiles,
+            stdin: None,
+            out: &mut out,
+            live: false,
+            last_on_line: true,
+            forwarded: Vec::new(),
+            context_ns: String::new(),
+        };
+        let Ok(Parsed::Run(req)) = parse_apply(&words("-f x.yaml -n a"), Mode::Apply) else { panic!() };
+        let mut o = jv!({"metadata": {"name": "c", "namespace": "b"}});
+        let e = place_in_namespace(&ctx, &req, Kind::ConfigMap, &mut o).unwrap_err().to_string();
+        assert_eq!(e, "error: the namespace from the provided object \"b\" does not match the namespace \"a\". You must pass '--namespace=b' to perform this operation.");
+        let mut o = jv!({"metadata": {"name": "c"}});
+        place_in_namespace(&ctx, &req, Kind::ConfigMap, &mut o).unwrap();
+        assert_eq!(obj::namespace(&o), "a");
     }
 }

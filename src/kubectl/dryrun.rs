@@ -64,13 +64,16 @@ pub fn output_of(a: &Args) -> Result<Option<Format>, Error> {
 /// Prints what an operation did to `obj`: `KIND/NAME OP`, or `obj` in the `-o` format (the name
 /// printer leaves the operation out).
 pub fn print(ctx: &mut Ctx<'_>, out: Option<&Format>, kind: Kind, obj: &Value, op: &str) {
+    let text = printed(out, kind, obj, op);
+    ctx.out.out(&text);
+}
+
+/// What [`print`] prints.
+pub fn printed(out: Option<&Format>, kind: Kind, obj: &Value, op: &str) -> String {
     let name = crate::sim::obj::name(obj);
     match out {
-        None => ctx.println(&format!("{}/{name} {op}", kind.qualified_singular())),
-        Some(Format::Name) => ctx.println(&format!("{}/{name}", kind.qualified_singular())),
-        Some(f) => {
-            let text = serialize(std::slice::from_ref(obj), true, f);
-            ctx.out.out(&text);
-        }
+        None => format!("{}/{name} {op}\n", kind.qualified_singular()),
+        Some(Format::Name) => format!("{}/{name}\n", kind.qualified_singular()),
+        Some(f) => serialize(std::slice::from_ref(obj), true, f),
     }
 }
