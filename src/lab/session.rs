@@ -245,27 +245,6 @@ impl Host<'_> {
                 }
                 0
             }
-            "cat" => {
-                let mut code = 0;
-                if argv.len() == 1 {
-                    out.out(stdin.unwrap_or(""));
-                }
-                for p in &argv[1..] {
-                    let text = env.file(p).map(String::from).or_else(|| self.loader.and_then(|l| l(p)));
-                    match text {
-                        Some(t) => out.out(&t),
-                        None if env.is_dir(&env.resolve_path(p)) => {
-                            out.err(&format!("cat: {p}: Is a directory\n"));
-                            code = 1;
-                        }
-                        None => {
-                            out.err(&format!("cat: {p}: No such file or directory\n"));
-                            code = 1;
-                        }
-                    }
-                }
-                code
-            }
             "curl" => {
                 let forwards = self
                     .forwards
@@ -274,30 +253,6 @@ impl Host<'_> {
                     .collect();
                 let (code, hits) = curl(self.sim, forwards, argv, env, out);
                 self.hits.extend(hits);
-                code
-            }
-            "ls" | "mkdir" | "rm" | "touch" => {
-                let mut tree = MachineDirs(std::mem::take(&mut env.dirs));
-                let code = crate::shell::files::run(cmd, argv, env, &mut tree, out).unwrap_or(127);
-                env.dirs = tree.0;
-                code
-            }
-            "grep" | "head" | "tail" | "wc" | "sort" => {
-                let loader = self.loader;
-                let read = |p: &str| env.file(p).map(String::from).or_else(|| loader.and_then(|l| l(p)));
-                crate::programs::text::run(argv, stdin, &read, out).unwrap_or(127)
-            }
-            n if crate::programs::text::is_tool(n) => {
-                let loader = self.loader;
-                let mut writes: Vec<(String, String)> = Vec::new();
-                let code = {
-                    let read = |p: &str| env.file(p).map(String::from).or_else(|| loader.and_then(|l| l(p)));
-                    let mut write = |p: &str, t: &str| writes.push((p.to_string(), t.to_string()));
-                    crate::programs::text::run_more(argv, stdin, &read, &mut write, out).unwrap_or(127)
-                };
-                for (p, t) in writes {
-                    env.write_file(&p, &t);
-                }
                 code
             }
             "hostname" => {
@@ -370,13 +325,18 @@ impl Host<'_> {
                 code
             }
             "clear" => 0,
-            "date" => {
-                out.out(&format!("{}\n", crate::support::gotime::unix_date(self.sim.unix_at(self.sim.now()))));
-                0
-            }
-            other => {
-                out.err(&format!("bash: {other}: command not found\n"));
-                127
+            _ => {
+                let mut machine = LabMachine {
+                    dirs: MachineDirs(std::mem::take(&mut env.dirs)),
+                    loader: self.loader,
+                    unix_now: self.sim.unix_at(self.sim.now()),
+                };
+                let ran = crate::programs::shared::run(&mut machine, argv, stdin, env, out);
+                env.dirs = machine.dirs.0;
+                ran.unwrap_or_else(|| {
+                    out.err(&format!("bash: {cmd}: command not found\n"));
+                    127
+                })
             }
         }
     }
@@ -400,6 +360,41 @@ impl crate::shell::files::Tree for MachineDirs {
     }
 
     fn removed_file(&mut self, _path: &str) {}
+}
+
+/// The lab machine, for the tools it shares with the containers.
+struct LabMachine<'a> {
+    dirs: MachineDirs,
+    loader: Option<&'a Loader>,
+    unix_now: i64,
+}
+
+impl crate::shell::files::Tree for LabMachine<'_> {
+    fn dirs(&self) -> &crate::support::collections::VecSet<String> {
+        self.dirs.dirs()
+    }
+
+    fn make_dir(&mut self, path: &str) -> Result<(), String> {
+        self.dirs.make_dir(path)
+    }
+
+    fn remove_dir(&mut self, path: &str, files: &[String]) {
+        self.dirs.remove_dir(path, files)
+    }
+
+    fn removed_file(&mut self, path: &str) {
+        self.dirs.removed_file(path)
+    }
+}
+
+impl crate::programs::shared::Machine for LabMachine<'_> {
+    fn loaded(&self, path: &str) -> Option<String> {
+        self.loader.and_then(|l| l(path))
+    }
+
+    fn unix_now(&self) -> i64 {
+        self.unix_now
+    }
 }
 
 /// The lab machine's programs (`which` finds them; Tab completes them).

@@ -3,6 +3,7 @@
 //! `ls`, `curl`, `nslookup`, ...). Files written under a PVC mount land on the PV and outlive
 //! the pod; anything else lives in the container's layer.
 
+pub mod shared;
 pub mod text;
 
 pub mod net;
@@ -207,6 +208,12 @@ impl PodHost<'_> {
 }
 
 /// The container's directories: its image's and volumes' (`view`), and those made meanwhile.
+impl shared::Machine for PodHost<'_> {
+    fn unix_now(&self) -> i64 {
+        self.sim.unix_at(self.sim.now())
+    }
+}
+
 impl shell::files::Tree for PodHost<'_> {
     fn dirs(&self) -> &VecSet<String> {
         &self.dirs

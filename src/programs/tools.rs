@@ -24,7 +24,7 @@ pub fn run(
     let files: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-') || *a == "-").collect();
     let flags: String =
         args.iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| a.trim_start_matches('-')).collect();
-    if let Some(code) = crate::shell::files::run(name, argv, env, host, out) {
+    if let Some(code) = super::shared::run(host, argv, stdin, env, out) {
         return code;
     }
     match name {
@@ -47,35 +47,6 @@ pub fn run(
             out.out(&format!("{name}\n"));
             0
         }
-        "cat" => {
-            if files.is_empty() {
-                out.out(stdin.unwrap_or(""));
-                return 0;
-            }
-            let mut code = 0;
-            for f in files {
-                let p = env.resolve_path(f);
-                match env.file(&p) {
-                    Some(t) => {
-                        let t = t.to_string();
-                        out.out(&t);
-                    }
-                    None if host.dirs.contains(&p) => {
-                        out.err(&format!("cat: {f}: Is a directory\n"));
-                        code = 1;
-                    }
-                    None if host.traits.flavor == super::Flavor::Busybox => {
-                        out.err(&format!("cat: can't open '{f}': No such file or directory\n"));
-                        code = 1;
-                    }
-                    None => {
-                        out.err(&format!("cat: {f}: No such file or directory\n"));
-                        code = 1;
-                    }
-                }
-            }
-            code
-        }
         "env" | "printenv" => {
             let vars = env.exported_vars();
             if name == "printenv" && !files.is_empty() {
@@ -92,10 +63,6 @@ pub fn run(
             for (k, v) in vars {
                 out.out(&format!("{k}={v}\n"));
             }
-            0
-        }
-        "date" => {
-            out.out(&format!("{}\n", crate::support::gotime::unix_date(host.sim.unix_at(host.sim.now()))));
             0
         }
         "sleep" => {
@@ -167,23 +134,6 @@ pub fn run(
             let chosen: Vec<&str> = fields.iter().filter(|(f, _)| all || flags.contains(*f)).map(|(_, v)| *v).collect();
             out.out(&format!("{}\n", if chosen.is_empty() { "Linux".to_string() } else { chosen.join(" ") }));
             0
-        }
-        "grep" | "head" | "tail" | "wc" | "sort" => {
-            let read = |p: &str| env.file(&env.resolve_path(p)).map(String::from);
-            crate::programs::text::run(argv, stdin, &read, out).unwrap_or(127)
-        }
-        n if crate::programs::text::is_tool(n) => {
-            let mut writes: Vec<(String, String)> = Vec::new();
-            let code = {
-                let read = |p: &str| env.file(&env.resolve_path(p)).map(String::from);
-                let mut write = |p: &str, t: &str| writes.push((p.to_string(), t.to_string()));
-                crate::programs::text::run_more(argv, stdin, &read, &mut write, out).unwrap_or(127)
-            };
-            for (p, t) in writes {
-                let p = env.resolve_path(&p);
-                env.write_file(&p, &t);
-            }
-            code
         }
         other => {
             // A tool the image lists but the model does not run.

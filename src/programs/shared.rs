@@ -1,0 +1,156 @@
+//! The tools the lab machine and every container share, behind one dispatcher: `cat`, `date`,
+//! the file tools (`ls`, `mkdir`, `rm`, `touch`) and the text tools (`grep`, `head`, `sed`,
+//! `awk`, ...). What differs between machines is behind [`Machine`]: where files come from
+//! besides the shell's own, which directories exist, and whose words the errors are in.
+
+use super::text;
+use crate::shell::files::{self, Tree};
+use crate::shell::{Env, Output};
+
+/// Where the shared tools run.
+pub trait Machine: Tree {
+    /// A file the shell's files lack, read from elsewhere (the lab machine's editor and
+    /// built-in files); containers have none.
+    fn loaded(&self, path: &str) -> Option<String> {
+        let _ = path;
+        None
+    }
+
+    /// Unix seconds now, on the cluster's clock.
+    fn unix_now(&self) -> i64;
+}
+
+/// Runs `argv` if it is one of the shared tools; `None` when it is not.
+pub fn run(m: &mut dyn Machine, argv: &[String], stdin: Option<&str>, env: &mut Env, out: &mut Output) -> Option<i32> {
+    let name = argv.first()?.as_str();
+    if let Some(code) = files::run(name, argv, env, m, out) {
+        return Some(code);
+    }
+    match name {
+        "cat" => Some(cat(m, argv, stdin, env, out)),
+        "date" => {
+            out.out(&format!("{}\n", crate::support::gotime::unix_date(m.unix_now())));
+            Some(0)
+        }
+        "grep" | "head" | "tail" | "wc" | "sort" => {
+            let read = |p: &str| env.file(p).map(String::from).or_else(|| m.loaded(p));
+            Some(text::run(argv, stdin, &read, out).unwrap_or(127))
+        }
+        n if text::is_tool(n) => Some(text_tool_that_writes(m, argv, stdin, env, out)),
+        _ => None,
+    }
+}
+
+/// `cat FILE...` (flags ignored), or what is piped in; a missing file or a directory in the
+/// words of the machine's `cat` (GNU's or busybox's).
+fn cat(m: &dyn Machine, argv: &[String], stdin: Option<&str>, env: &Env, out: &mut Output) -> i32 {
+    let names: Vec<&String> = argv[1..].iter().filter(|a| !a.starts_with('-') || *a == "-").collect();
+    if names.is_empty() {
+        out.out(stdin.unwrap_or(""));
+        return 0;
+    }
+    let mut code = 0;
+    for f in names {
+        match env.file(f).map(String::from).or_else(|| m.loaded(f)) {
+            Some(t) => out.out(&t),
+            None => {
+                let msg = if files::is_dir(env, m, &env.resolve_path(f)) {
+                    format!("cat: {f}: Is a directory\n")
+                } else if m.busybox() {
+                    format!("cat: can't open '{f}': No such file or directory\n")
+                } else {
+                    format!("cat: {f}: No such file or directory\n")
+                };
+                out.err(&msg);
+                code = 1;
+            }
+        }
+    }
+    code
+}
+
+/// The text tools that may write files (`sed -i`): what they write lands in the shell's files.
+fn text_tool_that_writes(
+    m: &dyn Machine,
+    argv: &[String],
+    stdin: Option<&str>,
+    env: &mut Env,
+    out: &mut Output,
+) -> i32 {
+    let mut writes: Vec<(String, String)> = Vec::new();
+    let code = {
+        let read = |p: &str| env.file(p).map(String::from).or_else(|| m.loaded(p));
+        let mut write = |p: &str, t: &str| writes.push((p.to_string(), t.to_string()));
+        text::run_more(argv, stdin, &read, &mut write, out).unwrap_or(127)
+    };
+    for (p, t) in writes {
+        env.write_file(&p, &t);
+    }
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::support::collections::VecSet;
+
+    struct Box {
+        dirs: VecSet<String>,
+        busybox: bool,
+    }
+
+    impl Tree for Box {
+        fn dirs(&self) -> &VecSet<String> {
+            &self.dirs
+        }
+        fn make_dir(&mut self, path: &str) -> Result<(), String> {
+            self.dirs.insert(path.to_string());
+            Ok(())
+        }
+        fn remove_dir(&mut self, _path: &str, _files: &[String]) {}
+        fn removed_file(&mut self, _path: &str) {}
+        fn busybox(&self) -> bool {
+            self.busybox
+        }
+    }
+
+    impl Machine for Box {
+        fn loaded(&self, path: &str) -> Option<String> {
+            (path == "web.yaml").then(|| "kind: Service\n".to_string())
+        }
+        fn unix_now(&self) -> i64 {
+            1_653_728_409
+        }
+    }
+
+    fn run_on(m: &mut Box, line: &[&str], env: &mut Env) -> (Option<i32>, Output) {
+        let argv: Vec<String> = line.iter().map(|s| s.to_string()).collect();
+        let mut out = Output::default();
+        let code = run(m, &argv, None, env, &mut out);
+        (code, out)
+    }
+
+    #[test]
+    fn cat_speaks_the_words_of_its_machine() {
+        let mut env = Env::new();
+        let mut gnu = Box { dirs: VecSet::new(), busybox: false };
+        let (code, out) = run_on(&mut gnu, &["cat", "/nope"], &mut env);
+        assert_eq!((code, out.stderr().as_str()), (Some(1), "cat: /nope: No such file or directory\n"));
+        let mut bb = Box { dirs: VecSet::new(), busybox: true };
+        let (_, out) = run_on(&mut bb, &["cat", "/nope"], &mut env);
+        assert_eq!(out.stderr(), "cat: can't open '/nope': No such file or directory\n");
+        let (_, out) = run_on(&mut bb, &["cat", "/"], &mut env);
+        assert_eq!(out.stderr(), "cat: /: Is a directory\n");
+    }
+
+    #[test]
+    fn the_text_tools_read_what_the_machine_loads() {
+        let mut env = Env::new();
+        let mut m = Box { dirs: VecSet::new(), busybox: false };
+        let (code, out) = run_on(&mut m, &["grep", "kind", "web.yaml"], &mut env);
+        assert_eq!((code, out.stdout().as_str()), (Some(0), "kind: Service\n"));
+        let (_, out) = run_on(&mut m, &["date"], &mut env);
+        assert_eq!(out.stdout(), "Sat May 28 09:00:09 UTC 2022\n");
+        assert_eq!(run_on(&mut m, &["kubectl"], &mut env).0, None);
+    }
+}
