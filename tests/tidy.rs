@@ -451,7 +451,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/kubectl/apply.rs::diagnose",
     "src/kubectl/apply.rs::run",
     "src/kubectl/args.rs::parse",
-    "src/kubectl/delete.rs::run",
     "src/kubectl/describe.rs::container_lines",
     "src/kubectl/describe.rs::describe_one",
     "src/kubectl/generators.rs::set_env",

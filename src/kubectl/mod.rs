@@ -339,7 +339,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         },
         "set" => generators::set(ctx, &rest),
         "expose" => generators::expose(ctx, &rest),
-        "delete" => return delete::run(ctx, &rest),
+        "delete" => return stages::run(ctx, delete::parse_delete(&rest), delete::delete),
         "describe" => describe::run(ctx, &rest),
         "scale" => return stages::run(ctx, edit::parse_scale(&rest), edit::scale),
         "exec" => return exec::exec(ctx, &rest),
