@@ -355,7 +355,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "config" => return info::config(ctx, &rest),
         "api-resources" => info::api_resources(ctx, &rest),
         "events" => events::events(ctx, &rest),
-        "wait" => return wait::run(ctx, &rest),
+        "wait" => return stages::run(ctx, wait::parse_wait(&rest), wait::wait),
         "port-forward" => {
             let taken = ctx.forwarded.clone();
             return exec::port_forward(ctx, &rest, &taken);
