@@ -450,8 +450,6 @@ fn all_fn_shapes() -> Vec<FnShape> {
 const LONG_OR_DEEP: &[&str] = &[
     "src/kubectl/apply.rs::diagnose",
     "src/kubectl/args.rs::parse",
-    "src/kubectl/delete.rs::run",
-    "src/kubectl/edit.rs::label",
     "src/kubectl/generators.rs::set_env",
     "src/kubectl/generators.rs::update_pod_specs",
     "src/kubectl/jsonpath.rs::eval",

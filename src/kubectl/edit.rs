@@ -11,16 +11,6 @@ use crate::sim::labels::Selector;
 use crate::sim::{obj, Kind, ObjKey};
 use serde_json::Value;
 
-fn parse_or_print(ctx: &mut Ctx<'_>, cmd: &str, argv: &[String], flags: &[Flag]) -> Option<Args> {
-    match args::parse(cmd, argv, flags) {
-        Ok(a) => Some(a),
-        Err(e) => {
-            ctx.report(e);
-            None
-        }
-    }
-}
-
 /// Names the objects of `TYPE NAME...` / `TYPE/NAME...` (and `-l`/`--all` when allowed).
 fn targets(ctx: &mut Ctx<'_>, a: &Args, allow_select: bool) -> Result<Vec<ObjKey>, Error> {
     let ns = ctx.namespace(a);
@@ -141,7 +131,7 @@ const PATCH_FLAGS: &[Flag] = &[
 ];
 
 /// Reads a patch given as JSON or YAML text, as kubectl does (`yaml.ToJSON`: JSON is YAML).
-fn parse_patch(text: &str) -> Result<Value, Error> {
+fn patch_value(text: &str) -> Result<Value, Error> {
     crate::support::yaml::parse(text).map_err(|e| Error::cli(format!("unable to parse \"{text}\": {e}")))
 }
 
@@ -170,104 +160,140 @@ fn drop_path(v: &mut Value, path: &str) {
     }
 }
 
-pub fn patch(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
-    let Some(a) = parse_or_print(ctx, "patch", argv, PATCH_FLAGS) else { return 1 };
+/// `--type`: how the patch merges into the object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PatchType {
+    Strategic,
+    Merge,
+    Json,
+}
+
+/// Where the patch is.
+#[derive(Debug, PartialEq)]
+enum PatchText {
+    /// `-p`, read.
+    Given(Value),
+    /// `--patch-file`, read when the command runs.
+    File(String),
+}
+
+/// `kubectl patch`, parsed.
+pub struct Patch {
+    ty: PatchType,
+    patch: PatchText,
+    /// The objects, as the command line names them.
+    args: Args,
+}
+
+/// What `patch` did to one object: whether the object changed.
+pub struct Patched {
+    key: ObjKey,
+    changed: bool,
+}
+
+/// An object with the patch merged in, not yet sent.
+struct Merged {
+    live: Value,
+    merged: Value,
+    /// Fields the kind does not have, dropped with a warning each.
+    unknown: Vec<String>,
+}
+
+pub fn parse_patch(argv: &[String]) -> Result<Parsed<Patch>, Error> {
+    let a = args::parse("patch", argv, PATCH_FLAGS)?;
     if a.bool("help") {
-        ctx.println("Update fields of a resource using strategic merge patch, a JSON merge patch, or a JSON patch.\n\nUsage:\n  kubectl patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE] [options]");
-        return 0;
+        return Ok(Parsed::Help("Update fields of a resource using strategic merge patch, a JSON merge patch, or a JSON patch.\n\nUsage:\n  kubectl patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE] [options]".into()));
     }
-    let text = match (a.get("patch"), a.get("patch-file")) {
-        (Some(p), _) => p.to_string(),
-        (None, Some(file)) => match ctx.files.read(file) {
-            Ok(t) => t,
-            Err(e) => {
-                ctx.report(e);
-                return 1;
-            }
+    let (given, file) = (a.get("patch"), a.get("patch-file"));
+    if given.is_none() && file.is_none() {
+        return Err(Error::cli("must specify --patch or --patch-file containing the contents of the patch"));
+    }
+    let ty = match a.get("type").unwrap_or("strategic") {
+        "strategic" => PatchType::Strategic,
+        "merge" => PatchType::Merge,
+        "json" => PatchType::Json,
+        other => return Err(Error::cli(format!("--type must be one of [json merge strategic], not \"{other}\""))),
+    };
+    let patch = match (given, file) {
+        (Some(p), _) => PatchText::Given(patch_value(p)?),
+        (None, file) => PatchText::File(file.unwrap_or_default().to_string()),
+    };
+    Ok(Parsed::Run(Patch { ty, patch, args: a }))
+}
+
+/// Merges the patch into each object and sends it to the API.
+pub fn patch(ctx: &mut Ctx<'_>, req: Patch) -> Report {
+    let p = match &req.patch {
+        PatchText::Given(p) => p.clone(),
+        PatchText::File(file) => match ctx.files.read(file).and_then(|t| patch_value(&t)) {
+            Ok(p) => p,
+            Err(e) => return Report::failure(e),
         },
-        _ => {
-            ctx.eprintln("error: must specify --patch or --patch-file containing the contents of the patch");
-            return 1;
-        }
     };
-    let ty = a.get("type").unwrap_or("strategic").to_string();
-    if !["strategic", "merge", "json"].contains(&ty.as_str()) {
-        ctx.eprintln(&format!("error: --type must be one of [json merge strategic], not \"{ty}\""));
-        return 1;
+    if req.args.positional.is_empty() {
+        return Report::failure(Error::cli("You must provide one or more resources by argument or filename."));
     }
-    let p = match parse_patch(&text) {
-        Ok(p) => p,
-        Err(e) => {
-            ctx.report(e);
-            return 1;
-        }
-    };
-    if a.positional.is_empty() {
-        ctx.eprintln("error: You must provide one or more resources by argument or filename.");
-        return 1;
-    }
-    let keys = match targets(ctx, &a, false) {
+    let keys = match targets(ctx, &req.args, false) {
         Ok(k) => k,
-        Err(e) => {
-            ctx.report(e);
-            return 1;
-        }
+        Err(e) => return Report::failure(e),
     };
-    let mut code = 0;
+    let mut r = Report::default();
     for key in keys {
-        let Some(live) = ctx.sim.store.get(&key).cloned() else {
-            ctx.report(Error::not_found(key.kind.qualified_plural(), key.name.clone()));
-            code = 1;
-            continue;
-        };
-        let av = live.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
-        let merged = match ty.as_str() {
-            "json" => schema::json_patch(&live, &p),
-            "merge" => Ok(schema::json_merge(&live, &p)),
-            _ => schema::strategic_merge(&av, &key.kind.to_string(), &live, &p),
-        };
-        let mut merged = match merged {
-            Ok(m) => m,
-            Err(e) => {
-                let err = if ty == "json" {
-                    Error::Text(schema::JSON_PATCH_REJECTED.to_string())
-                } else {
-                    Error::bad_request(e)
-                };
-                ctx.report(err);
-                code = 1;
-                continue;
+        let done = merge_patch(ctx, req.ty, &key, &p).inspect(|m| {
+            for path in &m.unknown {
+                r.note(format!("Warning: unknown field \"{path}\""));
             }
-        };
-        // Unknown fields are dropped with a warning (the server's default field validation for
-        // patches); a value of the wrong type is refused.
-        let errs = schema::validate(&av, &key.kind.to_string(), &merged);
-        if let Some(bad) = errs.iter().find(|e| !matches!(e, schema::FieldError::Unknown { .. })) {
-            let detail = schema::decode_error_message(std::slice::from_ref(bad)).unwrap_or_default();
-            ctx.report(Error::bad_request(detail));
-            code = 1;
-            continue;
-        }
-        for e in errs {
-            if let schema::FieldError::Unknown { path } = e {
-                ctx.eprintln(&format!("Warning: unknown field \"{path}\""));
-                drop_path(&mut merged, &path);
-            }
-        }
-        let printed = format!("{}/{}", key.kind.qualified_singular(), key.name);
-        let before = obj::str_at(&live, "/metadata/resourceVersion").map(String::from);
-        match ctx.sim.update(merged) {
-            Ok(after) => {
-                let changed = obj::str_at(&after, "/metadata/resourceVersion").map(String::from) != before;
-                ctx.println(&format!("{printed} patched{}", if changed { "" } else { " (no change)" }));
-            }
-            Err(e) => {
-                ctx.report(&e);
-                code = 1;
-            }
+        });
+        match done.and_then(|m| send_patch(ctx, key, m)) {
+            Ok(Patched { key, changed }) => r.line(format!(
+                "{}/{} patched{}",
+                key.kind.qualified_singular(),
+                key.name,
+                if changed { "" } else { " (no change)" }
+            )),
+            Err(e) => r.fail(e),
         }
     }
-    code
+    r
+}
+
+/// The object with the patch merged in. Unknown fields are dropped with a warning (the
+/// server's default field validation for patches); a value of the wrong type is refused.
+fn merge_patch(ctx: &Ctx<'_>, ty: PatchType, key: &ObjKey, p: &Value) -> Result<Merged, Error> {
+    let Some(live) = ctx.sim.store.get(key).cloned() else {
+        return Err(Error::not_found(key.kind.qualified_plural(), key.name.clone()));
+    };
+    let av = live.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+    let merged = match ty {
+        PatchType::Json => schema::json_patch(&live, p),
+        PatchType::Merge => Ok(schema::json_merge(&live, p)),
+        PatchType::Strategic => schema::strategic_merge(&av, &key.kind.to_string(), &live, p),
+    };
+    let mut merged = merged.map_err(|e| match ty {
+        PatchType::Json => Error::Text(schema::JSON_PATCH_REJECTED.to_string()),
+        _ => Error::bad_request(e),
+    })?;
+    let errs = schema::validate(&av, &key.kind.to_string(), &merged);
+    if let Some(bad) = errs.iter().find(|e| !matches!(e, schema::FieldError::Unknown { .. })) {
+        let detail = schema::decode_error_message(std::slice::from_ref(bad)).unwrap_or_default();
+        return Err(Error::bad_request(detail));
+    }
+    let mut unknown = Vec::new();
+    for e in errs {
+        if let schema::FieldError::Unknown { path } = e {
+            drop_path(&mut merged, &path);
+            unknown.push(path);
+        }
+    }
+    Ok(Merged { live, merged, unknown })
+}
+
+/// Sends the patched object; it changed when its resourceVersion moved.
+fn send_patch(ctx: &mut Ctx<'_>, key: ObjKey, m: Merged) -> Result<Patched, Error> {
+    let version = |o: &Value| obj::str_at(o, "/metadata/resourceVersion").map(String::from);
+    let before = version(&m.live);
+    let after = ctx.sim.update(m.merged)?;
+    Ok(Patched { key, changed: version(&after) != before })
 }
 
 const LABEL_FLAGS: &[Flag] = &[
@@ -281,13 +307,76 @@ const LABEL_FLAGS: &[Flag] = &[
     f("dry-run", None, true),
 ];
 
-/// `kubectl label` (field = "labels") and `kubectl annotate` (field = "annotations").
-pub fn label(ctx: &mut Ctx<'_>, argv: &[String], field: &str) -> i32 {
-    let cmd = if field == "labels" { "label" } else { "annotate" };
-    let Some(mut a) = parse_or_print(ctx, cmd, argv, LABEL_FLAGS) else { return 1 };
+/// Which metadata map `label` and `annotate` change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Meta {
+    Labels,
+    Annotations,
+}
+
+impl Meta {
+    fn field(self) -> &'static str {
+        match self {
+            Meta::Labels => "labels",
+            Meta::Annotations => "annotations",
+        }
+    }
+    fn command(self) -> &'static str {
+        match self {
+            Meta::Labels => "label",
+            Meta::Annotations => "annotate",
+        }
+    }
+    fn noun(self) -> &'static str {
+        match self {
+            Meta::Labels => "label",
+            Meta::Annotations => "annotation",
+        }
+    }
+    fn past(self) -> &'static str {
+        match self {
+            Meta::Labels => "labeled",
+            Meta::Annotations => "annotated",
+        }
+    }
+    /// The word when every change removes a key.
+    fn removed(self) -> &'static str {
+        match self {
+            Meta::Labels => "unlabeled",
+            Meta::Annotations => "annotated",
+        }
+    }
+}
+
+/// `kubectl label` or `kubectl annotate`, parsed.
+pub struct Label {
+    meta: Meta,
+    /// `key=value` sets, `key-` removes (`None`), in order.
+    changes: Vec<(String, Option<String>)>,
+    overwrite: bool,
+    /// The objects, as the command line names them (the changes taken out).
+    args: Args,
+}
+
+/// What `label`/`annotate` did to one object: whether it changed.
+pub struct Labeled {
+    key: ObjKey,
+    changed: bool,
+}
+
+pub fn parse_label(argv: &[String]) -> Result<Parsed<Label>, Error> {
+    parse_meta(argv, Meta::Labels)
+}
+
+pub fn parse_annotate(argv: &[String]) -> Result<Parsed<Label>, Error> {
+    parse_meta(argv, Meta::Annotations)
+}
+
+fn parse_meta(argv: &[String], meta: Meta) -> Result<Parsed<Label>, Error> {
+    let (field, cmd) = (meta.field(), meta.command());
+    let mut a = args::parse(cmd, argv, LABEL_FLAGS)?;
     if a.bool("help") {
-        ctx.println(&format!("Update the {field} on a resource.\n\nUsage:\n  kubectl {cmd} [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]"));
-        return 0;
+        return Ok(Parsed::Help(format!("Update the {field} on a resource.\n\nUsage:\n  kubectl {cmd} [--overwrite] (-f FILENAME | TYPE NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--resource-version=version] [options]")));
     }
     // Split `key=value` / `key-` arguments from the resource arguments.
     let mut changes: Vec<(String, Option<String>)> = Vec::new();
@@ -302,83 +391,235 @@ pub fn label(ctx: &mut Ctx<'_>, argv: &[String], field: &str) -> i32 {
         }
     }
     if changes.is_empty() {
-        ctx.eprintln(&format!(
-            "error: at least one {} update is required",
-            if field == "labels" { "label" } else { "annotation" }
-        ));
-        return 1;
+        return Err(Error::cli(format!("at least one {} update is required", meta.noun())));
     }
     a.positional = res;
-    let keys = match targets(ctx, &a, true) {
-        Ok(k) => k,
-        Err(e) => {
-            ctx.report(e);
-            return 1;
-        }
-    };
     let overwrite = a.bool("overwrite");
-    let mut code = 0;
-    for key in keys {
-        let Some(mut o) = ctx.sim.store.get(&key).cloned() else {
-            ctx.report(Error::not_found(key.kind.qualified_plural(), key.name.clone()));
-            code = 1;
+    Ok(Parsed::Run(Label { meta, changes, overwrite, args: a }))
+}
+
+/// Changes each object's labels (or annotations) through the API.
+pub fn label(ctx: &mut Ctx<'_>, req: Label) -> Report {
+    let keys = match targets(ctx, &req.args, true) {
+        Ok(k) => k,
+        Err(e) => return Report::failure(e),
+    };
+    let done = keys.into_iter().map(|key| label_one(ctx, &req, key)).collect();
+    render_labeled(&req, done)
+}
+
+fn label_one(ctx: &mut Ctx<'_>, req: &Label, key: ObjKey) -> Result<Labeled, Error> {
+    let Some(mut o) = ctx.sim.store.get(&key).cloned() else {
+        return Err(Error::not_found(key.kind.qualified_plural(), key.name.clone()));
+    };
+    let before = o.clone();
+    relabel(&mut o, req)?;
+    if o == before {
+        return Ok(Labeled { key, changed: false });
+    }
+    ctx.sim.update(o)?;
+    Ok(Labeled { key, changed: true })
+}
+
+/// Makes the request's changes to the object's map; a key that has another value is refused
+/// without `--overwrite`.
+fn relabel(o: &mut Value, req: &Label) -> Result<(), Error> {
+    let field = req.meta.field();
+    let entry = obj::meta_mut(o).entry(field.to_string()).or_insert(jv!({}));
+    if !entry.is_object() {
+        *entry = jv!({});
+    }
+    let map = entry.as_object_mut().expect("just made an object");
+    for (k, v) in &req.changes {
+        let Some(v) = v else {
+            map.remove(k);
             continue;
         };
-        let before = o.clone();
-        let mut bad = None;
-        let entry = obj::meta_mut(&mut o).entry(field.to_string()).or_insert(jv!({}));
-        if !entry.is_object() {
-            *entry = jv!({});
+        if let Some(old) = map.get(k).and_then(Value::as_str) {
+            if old != v && !req.overwrite {
+                return Err(Error::cli(format!("'{k}' already has a value ({old}), and --overwrite is false")));
+            }
         }
-        let map = entry.as_object_mut().expect("just made an object");
-        for (k, v) in &changes {
-            match v {
-                Some(v) => {
-                    if let Some(old) = map.get(k).and_then(Value::as_str) {
-                        if old != v && !overwrite {
-                            bad = Some(format!("error: '{k}' already has a value ({old}), and --overwrite is false"));
-                            break;
-                        }
-                    }
-                    map.insert(k.clone(), jv!(v));
+        map.insert(k.clone(), jv!(v));
+    }
+    if map.is_empty() {
+        obj::meta_mut(o).remove(field);
+    }
+    Ok(())
+}
+
+/// `pod/web-0 labeled`, `pod/web-0 not labeled`, `pod/web-0 unlabeled`, or the error.
+fn render_labeled(req: &Label, done: Vec<Result<Labeled, Error>>) -> Report {
+    let removes = req.changes.iter().all(|(_, v)| v.is_none());
+    let mut r = Report::default();
+    for d in done {
+        match d {
+            Ok(Labeled { key, changed }) => {
+                let printed = format!("{}/{}", key.kind.qualified_singular(), key.name);
+                match (changed, removes) {
+                    (false, _) => r.line(format!("{printed} not {}", req.meta.past())),
+                    (true, true) => r.line(format!("{printed} {}", req.meta.removed())),
+                    (true, false) => r.line(format!("{printed} {}", req.meta.past())),
                 }
-                None => {
-                    map.remove(k);
-                }
             }
-        }
-        if let Some(b) = bad {
-            ctx.eprintln(&b);
-            code = 1;
-            continue;
-        }
-        if map.is_empty() {
-            obj::meta_mut(&mut o).remove(field);
-        }
-        let past = if field == "labels" { "labeled" } else { "annotated" };
-        let printed = format!("{}/{}", key.kind.qualified_singular(), key.name);
-        if o == before {
-            ctx.println(&format!("{printed} not {past}"));
-            continue;
-        }
-        match ctx.sim.update(o) {
-            Ok(_) => {
-                let word = if changes.iter().all(|(_, v)| v.is_none()) {
-                    if field == "labels" {
-                        "unlabeled"
-                    } else {
-                        "annotated"
-                    }
-                } else {
-                    past
-                };
-                ctx.println(&format!("{printed} {word}"));
-            }
-            Err(e) => {
-                ctx.report(&e);
-                code = 1;
-            }
+            Err(e) => r.fail(e),
         }
     }
-    code
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kubectl::{stages, NoFiles};
+    use crate::sim::{Sim, SimConfig};
+    use crate::support::output::Output;
+
+    fn argv(line: &str) -> Vec<String> {
+        line.split_whitespace().map(String::from).collect()
+    }
+
+    fn err<R>(parsed: Result<Parsed<R>, Error>) -> String {
+        parsed.err().expect("an error").to_string()
+    }
+
+    /// A cluster with deployment `web` (label `app=web`) and config map `settings`.
+    fn cluster() -> Sim {
+        let mut sim = Sim::new(SimConfig::seeded(1));
+        sim.create(jv!({"apiVersion":"apps/v1","kind":"Deployment",
+            "metadata":{"name":"web","namespace":"default","labels":{"app":"web"}},
+            "spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},
+              "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"app","image":"nginx"}]}}}}))
+        .unwrap();
+        sim.create(jv!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings","namespace":"default"}}))
+            .unwrap();
+        sim
+    }
+
+    /// Runs a command's stages on `sim`: (stdout, stderr, exit status).
+    fn run<R>(
+        sim: &mut Sim,
+        parsed: Result<Parsed<R>, Error>,
+        execute: impl FnOnce(&mut Ctx<'_>, R) -> Report,
+    ) -> (String, String, i32) {
+        let mut out = Output::default();
+        let mut ctx = Ctx {
+            sim,
+            files: &NoFiles,
+            stdin: None,
+            out: &mut out,
+            live: false,
+            last_on_line: true,
+            forwarded: Vec::new(),
+            context_ns: String::new(),
+        };
+        let code = stages::run(&mut ctx, parsed, execute).code;
+        (out.stdout(), out.stderr(), code)
+    }
+
+    fn key(kind: Kind, name: &str) -> ObjKey {
+        ObjKey::new(kind, "default", name)
+    }
+
+    #[test]
+    fn parse_scale_refuses_a_negative_count() {
+        assert_eq!(
+            err(parse_scale(&argv("deploy web --replicas=-1"))),
+            "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
+        );
+        assert_eq!(err(parse_scale(&argv("deploy web"))), "error: required flag(s) \"replicas\" not set");
+    }
+
+    #[test]
+    fn scale_sets_the_replicas_and_names_the_object() {
+        let mut sim = cluster();
+        let (out, errs, code) = run(&mut sim, parse_scale(&argv("deploy/web --replicas=3")), scale);
+        assert_eq!((out.as_str(), errs.as_str(), code), ("deployment.apps/web scaled\n", "", 0));
+        assert_eq!(obj::i64_at(sim.store.get(&key(Kind::Deployment, "web")).unwrap(), "/spec/replicas"), Some(3));
+    }
+
+    #[test]
+    fn parse_patch_needs_a_patch_and_a_known_type() {
+        assert_eq!(
+            err(parse_patch(&argv("deploy web"))),
+            "error: must specify --patch or --patch-file containing the contents of the patch"
+        );
+        assert_eq!(
+            err(parse_patch(&argv("deploy web --type=xml -p {}"))),
+            "error: --type must be one of [json merge strategic], not \"xml\""
+        );
+    }
+
+    #[test]
+    fn parse_patch_checks_the_type_before_the_text() {
+        let e = err(parse_patch(&argv("deploy web --type=xml -p {")));
+        assert!(e.starts_with("error: --type must be one of"), "{e}");
+        let e = err(parse_patch(&argv("deploy web -p {")));
+        assert!(e.starts_with("error: unable to parse \"{\": "), "{e}");
+    }
+
+    #[test]
+    fn patch_changes_an_object_once_and_then_says_no_change() {
+        let mut sim = cluster();
+        let line = r#"deploy web -p {"spec":{"replicas":4}}"#;
+        let (out, _, code) = run(&mut sim, parse_patch(&argv(line)), patch);
+        assert_eq!((out.as_str(), code), ("deployment.apps/web patched\n", 0));
+        let (out, _, _) = run(&mut sim, parse_patch(&argv(line)), patch);
+        assert_eq!(out, "deployment.apps/web patched (no change)\n");
+    }
+
+    #[test]
+    fn patch_drops_an_unknown_field_with_a_warning_and_reports_a_missing_object() {
+        let mut sim = cluster();
+        let (out, errs, code) =
+            run(&mut sim, parse_patch(&argv(r#"deploy web nope -p {"spec":{"replica":4}}"#)), patch);
+        assert_eq!(out, "deployment.apps/web patched (no change)\n");
+        assert_eq!(
+            errs,
+            "Warning: unknown field \"spec.replica\"\nError from server (NotFound): deployments.apps \"nope\" not found\n"
+        );
+        assert_eq!(code, 1);
+    }
+
+    #[test]
+    fn parse_label_needs_a_change() {
+        assert_eq!(err(parse_label(&argv("deploy web"))), "error: at least one label update is required");
+        assert_eq!(err(parse_annotate(&argv("deploy web"))), "error: at least one annotation update is required");
+    }
+
+    #[test]
+    fn parse_label_tells_changes_from_resources() {
+        let Ok(Parsed::Run(req)) = parse_label(&argv("deploy web tier=front app- --overwrite")) else {
+            panic!("a request");
+        };
+        assert_eq!(req.changes, vec![("tier".to_string(), Some("front".to_string())), ("app".to_string(), None)]);
+        assert_eq!(req.args.positional, argv("deploy web"));
+        assert!(req.overwrite);
+    }
+
+    #[test]
+    fn label_refuses_another_value_without_overwrite() {
+        let mut sim = cluster();
+        let (out, errs, code) = run(&mut sim, parse_label(&argv("deploy web app=db")), label);
+        assert_eq!(out, "");
+        assert_eq!(errs, "error: 'app' already has a value (web), and --overwrite is false\n");
+        assert_eq!(code, 1);
+        let (out, _, code) = run(&mut sim, parse_label(&argv("deploy web app=db --overwrite")), label);
+        assert_eq!((out.as_str(), code), ("deployment.apps/web labeled\n", 0));
+        let (out, _, _) = run(&mut sim, parse_label(&argv("deploy web app=db")), label);
+        assert_eq!(out, "deployment.apps/web not labeled\n");
+    }
+
+    #[test]
+    fn removing_keys_unlabels_but_still_annotates() {
+        let mut sim = cluster();
+        let (out, _, _) = run(&mut sim, parse_label(&argv("deploy web app-")), label);
+        assert_eq!(out, "deployment.apps/web unlabeled\n");
+        let web = sim.store.get(&key(Kind::Deployment, "web")).unwrap();
+        assert_eq!(web.pointer("/metadata/labels"), None, "an emptied map is removed");
+        let (out, _, _) = run(&mut sim, parse_annotate(&argv("cm settings note=x")), label);
+        assert_eq!(out, "configmap/settings annotated\n");
+        let (out, _, _) = run(&mut sim, parse_annotate(&argv("cm settings note-")), label);
+        assert_eq!(out, "configmap/settings annotated\n");
+    }
 }

@@ -339,7 +339,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         },
         "set" => generators::set(ctx, &rest),
         "expose" => generators::expose(ctx, &rest),
-        "delete" => return delete::run(ctx, &rest),
+        "delete" => return stages::run(ctx, delete::parse_delete(&rest), delete::delete),
         "describe" => return describe::run(ctx, &rest),
         "scale" => return stages::run(ctx, edit::parse_scale(&rest), edit::scale),
         "exec" => return exec::exec(ctx, &rest),
@@ -347,15 +347,15 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "run" => return exec::run(ctx, &rest),
         "logs" => return exec::logs(ctx, &rest),
         "cp" => return exec::cp(ctx, &rest),
-        "patch" => edit::patch(ctx, &rest),
-        "label" => edit::label(ctx, &rest, "labels"),
-        "annotate" => edit::label(ctx, &rest, "annotations"),
+        "patch" => return stages::run(ctx, edit::parse_patch(&rest), edit::patch),
+        "label" => return stages::run(ctx, edit::parse_label(&rest), edit::label),
+        "annotate" => return stages::run(ctx, edit::parse_annotate(&rest), edit::label),
         "version" => info::version(ctx, &rest),
         "cluster-info" => info::cluster_info(ctx, &rest),
         "config" => return info::config(ctx, &rest),
         "api-resources" => info::api_resources(ctx, &rest),
         "events" => events::events(ctx, &rest),
-        "wait" => return wait::run(ctx, &rest),
+        "wait" => return stages::run(ctx, wait::parse_wait(&rest), wait::wait),
         "port-forward" => {
             let taken = ctx.forwarded.clone();
             return exec::port_forward(ctx, &rest, &taken);
