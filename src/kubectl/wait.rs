@@ -123,9 +123,7 @@ pub fn parse_wait(argv: &[String]) -> Result<Parsed<WaitFor>, Error> {
     let Some(spec) = a.get("for") else {
         return Err(Error::cli("--for must be set"));
     };
-    // k8s-diff: the lab prints this error after a second `error: ` (`error: error: unrecognized
-    // condition: "x"`); kubectl prints one. Kept as it is while the commands change shape.
-    let until = parse_for(spec).map_err(|e| Error::cli(e.to_string()))?;
+    let until = parse_for(spec)?;
     let timeout_ms = match a.get("timeout") {
         None => 30_000,
         Some(t) => super::rollout::go_duration_ms(t).ok_or_else(|| {
@@ -260,12 +258,12 @@ mod tests {
     }
 
     #[test]
-    fn parse_wait_refuses_an_unknown_condition_as_the_lab_words_it_today() {
+    fn parse_wait_refuses_an_unknown_condition_in_kubectls_words() {
         // The doubled `error: ` is the lab's (kubectl prints one); see parse_wait.
-        assert_eq!(err("cm/a --for=soon"), "error: error: unrecognized condition: \"soon\"");
+        assert_eq!(err("cm/a --for=soon"), "error: unrecognized condition: \"soon\"");
         assert_eq!(
             err("cm/a --for=jsonpath={.data.k}"),
-            "error: error: jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3"
+            "error: jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3"
         );
     }
 
