@@ -455,8 +455,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/kubectl/describe.rs::container_lines",
     "src/kubectl/describe.rs::describe_one",
     "src/kubectl/edit.rs::label",
-    "src/kubectl/generators.rs::set_env",
-    "src/kubectl/generators.rs::update_pod_specs",
     "src/kubectl/get.rs::run",
     "src/kubectl/jsonpath.rs::eval",
     "src/kubectl/mod.rs::run",

@@ -337,7 +337,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
             }
             None => apply::run(ctx, &rest, apply::Mode::Create),
         },
-        "set" => generators::set(ctx, &rest),
+        "set" => return stages::run(ctx, generators::parse_set(&rest), generators::set),
         "expose" => generators::expose(ctx, &rest),
         "delete" => return delete::run(ctx, &rest),
         "describe" => describe::run(ctx, &rest),
