@@ -457,7 +457,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/kubectl/edit.rs::label",
     "src/kubectl/get.rs::run",
     "src/kubectl/jsonpath.rs::eval",
-    "src/kubectl/mod.rs::run",
     "src/kubectl/tables.rs::row",
     "src/lab/session.rs::command",
     "src/manifest/schema/validate.rs::check",

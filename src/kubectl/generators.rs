@@ -35,7 +35,7 @@ fn parse_printing(
 }
 
 /// Sends `o` as a create (or not, in a dry run) and prints what `op` did.
-fn create(
+fn create_printing(
     ctx: &mut Ctx<'_>,
     dry: DryRun,
     out: Option<&super::get::Format>,
@@ -587,52 +587,132 @@ const DEPLOY_FLAGS: &[Flag] = &[
     f("validate", None, true),
 ];
 
+/// `kubectl create deployment|configmap|secret generic`, parsed.
+pub enum Create {
+    Deployment(CreateDeployment),
+    Data(CreateData),
+}
+
 /// `kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=P] [-- COMMAND...]`.
-pub fn create_deployment(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
-    let Some((a, dry, out)) = parse_printing(ctx, "create deployment", argv, DEPLOY_FLAGS) else { return 1 };
+pub struct CreateDeployment {
+    name: String,
+    /// One container each.
+    images: Vec<String>,
+    /// After `--`: every container's command.
+    command: Vec<String>,
+    replicas: i64,
+    /// `--port`: every container's port (one that is not a number is left out).
+    port: Option<i64>,
+    namespace: Option<String>,
+    writing: Writing,
+}
+
+/// `kubectl create` whose generator word (`deployment`, `configmap`, `secret`) is `argv[at]`.
+pub fn parse_create(argv: &[String], at: usize) -> Result<Parsed<Create>, Error> {
+    let mut argv = argv.to_vec();
+    let word = argv.remove(at);
+    match word.as_str() {
+        "deployment" | "deploy" => Ok(wrap(parse_create_deployment(&argv)?, Create::Deployment)),
+        "configmap" | "cm" => Ok(wrap(parse_create_data(&argv, Kind::ConfigMap)?, Create::Data)),
+        _ => match argv.get(at).map(String::as_str) {
+            Some("generic") => {
+                argv.remove(at);
+                Ok(wrap(parse_create_data(&argv, Kind::Secret)?, Create::Data))
+            }
+            Some(other @ ("docker-registry" | "tls")) => {
+                Err(Error::cli(format!("kubelab does not model `kubectl create secret {other}` yet")))
+            }
+            _ => Err(Error::cli(
+                "must specify one of: generic, docker-registry, tls\nSee 'kubectl create secret -h' for help and examples",
+            )),
+        },
+    }
+}
+
+/// Creates the object the generator made (`deployment.apps/web created`).
+pub fn create(ctx: &mut Ctx<'_>, req: Create) -> Report {
+    match req {
+        Create::Deployment(req) => {
+            let ns = namespace(ctx, &req.namespace);
+            send_new(ctx, &req.writing, Kind::Deployment, deployment(&req), &ns, "created")
+        }
+        Create::Data(req) => create_data(ctx, req),
+    }
+}
+
+/// Sends `o` as a create (to a copy of the cluster in a server dry run, not at all in a client
+/// one) and reports what `op` did.
+fn send_new(ctx: &mut Ctx<'_>, w: &Writing, kind: Kind, o: Value, ns: &str, op: &str) -> Report {
+    let mut r = Report::default();
+    match write_new(ctx, w.dry, kind, o, ns) {
+        Ok(written) => render_written(&mut r, w.out.as_ref(), kind, &written, &w.dry.op(op)),
+        Err(e) => r.fail(e),
+    }
+    r
+}
+
+/// What the server made of `o` (in a client dry run, `o` as the generator made it).
+fn write_new(ctx: &mut Ctx<'_>, dry: DryRun, kind: Kind, mut o: Value, ns: &str) -> Result<Value, Error> {
+    if dry == DryRun::Client {
+        return Ok(o);
+    }
+    if kind.namespaced() {
+        obj::meta_mut(&mut o).insert("namespace".into(), jv!(ns));
+    }
+    // What the server gets has no null timestamp or empty status.
+    strip_client_fields(&mut o);
+    Ok(match dry {
+        DryRun::Server => ctx.sim.clone().create(o)?,
+        _ => ctx.sim.create(o)?,
+    })
+}
+
+pub fn parse_create_deployment(argv: &[String]) -> Result<Parsed<CreateDeployment>, Error> {
+    let (a, writing) = parse("create deployment", argv, DEPLOY_FLAGS)?;
     if a.bool("help") {
-        ctx.println("Create a deployment with the specified name.\n\nUsage:\n  kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]");
-        return 0;
+        return Ok(Parsed::Help("Create a deployment with the specified name.\n\nUsage:\n  kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]".into()));
     }
     let Some(name) = a.positional.first().cloned() else {
-        ctx.eprintln(
-            "error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples",
-        );
-        return 1;
+        return Err(Error::cli(
+            "exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples",
+        ));
     };
     let images = a.all("image");
     if images.is_empty() {
-        ctx.eprintln("error: required flag(s) \"image\" not set");
-        return 1;
+        return Err(Error::cli("required flag(s) \"image\" not set"));
     }
     let command = a.rest.clone().unwrap_or_default();
     if images.len() > 1 && !command.is_empty() {
-        ctx.eprintln("error: cannot specify multiple --image options and command");
-        return 1;
+        return Err(Error::cli("cannot specify multiple --image options and command"));
     }
     let replicas: i64 = match a.get("replicas").map(str::parse).transpose() {
         Ok(r) => r.unwrap_or(1),
-        Err(_) => {
-            ctx.eprintln(&format!("error: invalid argument \"{}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{0}\": invalid syntax", a.get("replicas").unwrap_or("")));
-            return 1;
-        }
+        Err(_) => return Err(Error::cli(format!(
+            "invalid argument \"{}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{0}\": invalid syntax",
+            a.get("replicas").unwrap_or("")
+        ))),
     };
+    let port = a.get("port").and_then(|p| p.parse::<i64>().ok());
+    Ok(Parsed::Run(CreateDeployment { name, images, command, replicas, port, namespace: namespace_flag(&a), writing }))
+}
+
+/// The Deployment the generator makes, as `--dry-run=client -o yaml` shows it.
+fn deployment(req: &CreateDeployment) -> Value {
     let mut containers = Vec::new();
-    for image in &images {
+    for image in &req.images {
         let mut c = jv!({"image": image, "name": container_name(image), "resources": {}});
-        if !command.is_empty() {
-            c["command"] = jv!(command);
+        if !req.command.is_empty() {
+            c["command"] = jv!(req.command);
         }
-        if let Some(p) = a.get("port").and_then(|p| p.parse::<i64>().ok()) {
+        if let Some(p) = req.port {
             c["ports"] = jv!([{"containerPort": p}]);
         }
         containers.push(c);
     }
-    let d = jv!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"creationTimestamp":null,"labels":{"app":name},"name":name},
+    let (name, replicas) = (&req.name, req.replicas);
+    jv!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"creationTimestamp":null,"labels":{"app":name},"name":name},
         "spec":{"replicas":replicas,"selector":{"matchLabels":{"app":name}},"strategy":{},
-            "template":{"metadata":{"creationTimestamp":null,"labels":{"app":name}},"spec":{"containers":containers}}},"status":{}});
-    let ns = ctx.namespace(&a);
-    create(ctx, dry, out.as_ref(), Kind::Deployment, d, &ns, "created")
+            "template":{"metadata":{"creationTimestamp":null,"labels":{"app":name}},"spec":{"containers":containers}}},"status":{}})
 }
 
 const EXPOSE_FLAGS: &[Flag] = &[
@@ -762,7 +842,7 @@ pub fn expose(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
     if let Some(ip) = a.get("cluster-ip") {
         svc["spec"]["clusterIP"] = jv!(ip);
     }
-    create(ctx, dry, out.as_ref(), Kind::Service, svc, &ns, "exposed")
+    create_printing(ctx, dry, out.as_ref(), Kind::Service, svc, &ns, "exposed")
 }
 
 const DATA_FLAGS: &[Flag] = &[
@@ -778,50 +858,77 @@ const DATA_FLAGS: &[Flag] = &[
 
 /// `kubectl create configmap NAME` and `kubectl create secret generic NAME`, from
 /// `--from-literal=KEY=VALUE` and `--from-file=[KEY=]PATH` (a Secret's values base64 in `data`).
-pub fn create_data(ctx: &mut Ctx<'_>, argv: &[String], kind: Kind) -> i32 {
+pub struct CreateData {
+    kind: Kind,
+    name: String,
+    /// `--from-literal`: (key, value), the keys distinct.
+    literals: Vec<(String, String)>,
+    /// `--from-file`: (key, path), read when the command runs.
+    files: Vec<(String, String)>,
+    /// A Secret's `--type`.
+    secret_type: Option<String>,
+    namespace: Option<String>,
+    writing: Writing,
+}
+
+pub fn parse_create_data(argv: &[String], kind: Kind) -> Result<Parsed<CreateData>, Error> {
     let what = if kind == Kind::Secret { "secret generic" } else { "configmap" };
-    let Some((a, dry, out)) = parse_printing(ctx, &format!("create {what}"), argv, DATA_FLAGS) else { return 1 };
+    let (a, writing) = parse(&format!("create {what}"), argv, DATA_FLAGS)?;
     if a.bool("help") {
-        ctx.println(&format!("Create a {} from a local file, directory or literal value.\n\nUsage:\n  kubectl create {what} NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]", if kind == Kind::Secret { "secret" } else { "config map" }));
-        return 0;
+        return Ok(Parsed::Help(format!("Create a {} from a local file, directory or literal value.\n\nUsage:\n  kubectl create {what} NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]", if kind == Kind::Secret { "secret" } else { "config map" })));
     }
     let Some(name) = a.positional.first().cloned() else {
-        ctx.eprintln(&format!(
-            "error: exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples"
-        ));
-        return 1;
+        return Err(Error::cli(format!(
+            "exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples"
+        )));
     };
-    let mut data = serde_json::Map::new();
+    let mut literals: Vec<(String, String)> = Vec::new();
     for lit in a.all("from-literal") {
         let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
-            ctx.eprintln(&format!("error: invalid literal source {lit}, expected key=value"));
-            return 1;
+            return Err(Error::cli(format!("invalid literal source {lit}, expected key=value")));
         };
-        if data.contains_key(k) {
-            ctx.eprintln(&format!(
-                "error: cannot add key {k}, another key by that name already exists in Data for {} \"{name}\"",
+        if literals.iter().any(|(have, _)| have == k) {
+            return Err(Error::cli(format!(
+                "cannot add key {k}, another key by that name already exists in Data for {} \"{name}\"",
                 if kind == Kind::Secret { "Secret" } else { "ConfigMap" }
-            ));
-            return 1;
+            )));
         }
-        data.insert(k.to_string(), jv!(v));
+        literals.push((k.to_string(), v.to_string()));
     }
-    for spec in a.all("from-file") {
-        let (key, path) = match spec.split_once('=') {
+    let files = a
+        .all("from-file")
+        .into_iter()
+        .map(|spec| match spec.split_once('=') {
             Some((k, p)) => (k.to_string(), p.to_string()),
             None => (spec.rsplit('/').next().unwrap_or(&spec).to_string(), spec.clone()),
-        };
-        match ctx.files.read(&path) {
+        })
+        .collect();
+    let secret_type = a.get("type").filter(|_| kind == Kind::Secret).map(String::from);
+    Ok(Parsed::Run(CreateData { kind, name, literals, files, secret_type, namespace: namespace_flag(&a), writing }))
+}
+
+/// Reads the `--from-file` files, then creates the object.
+fn create_data(ctx: &mut Ctx<'_>, req: CreateData) -> Report {
+    let mut data = serde_json::Map::new();
+    for (k, v) in &req.literals {
+        data.insert(k.clone(), jv!(v));
+    }
+    for (key, path) in &req.files {
+        match ctx.files.read(path) {
             Ok(text) => {
-                data.insert(key, jv!(text));
+                data.insert(key.clone(), jv!(text));
             }
-            Err(_) => {
-                ctx.eprintln(&format!("error: error reading {path}: no such file or directory"));
-                return 1;
-            }
+            Err(_) => return Report::failure(Error::cli(format!("error reading {path}: no such file or directory"))),
         }
     }
-    let mut o = if kind == Kind::Secret {
+    let ns = namespace(ctx, &req.namespace);
+    send_new(ctx, &req.writing, req.kind, data_object(&req, data), &ns, "created")
+}
+
+/// The ConfigMap or Secret the generator makes of `data`.
+fn data_object(req: &CreateData, mut data: serde_json::Map<String, Value>) -> Value {
+    let name = &req.name;
+    let mut o = if req.kind == Kind::Secret {
         for v in data.values_mut() {
             *v = jv!(crate::support::base64::encode(v.as_str().unwrap_or("").as_bytes()));
         }
@@ -832,11 +939,10 @@ pub fn create_data(ctx: &mut Ctx<'_>, argv: &[String], kind: Kind) -> i32 {
     if !data.is_empty() {
         o["data"] = Value::Object(data);
     }
-    if let Some(t) = a.get("type").filter(|_| kind == Kind::Secret) {
+    if let Some(t) = &req.secret_type {
         o["type"] = jv!(t);
     }
-    let ns = ctx.namespace(&a);
-    create(ctx, dry, out.as_ref(), kind, o, &ns, "created")
+    o
 }
 
 /// kubectl's `selectString` (`pkg/cmd/set/helper.go`), which picks the containers of `set env`
@@ -1014,6 +1120,87 @@ mod tests {
         );
         let (code, out) = run(&mut sim, parse_set(&argv("env deploy/web --from=secret/none")), set);
         assert_eq!((code, out.text().as_str()), (1, "Error from server (NotFound): secrets \"none\" not found\n"));
+    }
+
+    /// `kubectl create WORDS...` parsed as the dispatch parses it.
+    fn parse_create_line(line: &str) -> Result<Parsed<Create>, Error> {
+        let words = argv(line);
+        let at = words.iter().position(|w| ["deployment", "deploy", "configmap", "cm", "secret"].contains(&w.as_str()));
+        parse_create(&words, at.unwrap())
+    }
+
+    #[test]
+    fn parse_create_deployment_needs_a_name_and_an_image() {
+        assert_eq!(
+            refused(parse_create_line("deployment --image=nginx")),
+            "error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples"
+        );
+        assert_eq!(refused(parse_create_line("deployment web")), "error: required flag(s) \"image\" not set");
+        assert_eq!(
+            refused(parse_create_line("deployment web --image=a --image=b -- sleep 1")),
+            "error: cannot specify multiple --image options and command"
+        );
+        assert_eq!(
+            refused(parse_create_line("deployment web --image=nginx -r two")),
+            "error: invalid argument \"two\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"two\": invalid syntax"
+        );
+        assert!(
+            matches!(parse_create_line("deploy web -h"), Ok(Parsed::Help(h)) if h.starts_with("Create a deployment"))
+        );
+    }
+
+    #[test]
+    fn parse_create_secret_needs_a_modelled_type() {
+        assert_eq!(
+            refused(parse_create_line("secret web")),
+            "error: must specify one of: generic, docker-registry, tls\nSee 'kubectl create secret -h' for help and examples"
+        );
+        assert_eq!(
+            refused(parse_create_line("secret tls web")),
+            "error: kubelab does not model `kubectl create secret tls` yet"
+        );
+        assert_eq!(
+            refused(parse_create_line("secret generic db --from-literal=a=1 --from-literal=a=2")),
+            "error: cannot add key a, another key by that name already exists in Data for Secret \"db\""
+        );
+        assert_eq!(
+            refused(parse_create_line("cm cfg --from-literal==1")),
+            "error: invalid literal source =1, expected key=value"
+        );
+    }
+
+    #[test]
+    fn create_deployment_sends_what_the_dry_run_shows() {
+        let mut sim = Sim::new(SimConfig::seeded(1));
+        let (code, out) =
+            run(&mut sim, parse_create_line("deployment api --image=registry.k8s.io/echo:1 -r 2 --port=8080"), create);
+        assert_eq!((code, out.text().as_str()), (0, "deployment.apps/api created\n"));
+        let d = sim.get(Kind::Deployment, "default", "api").unwrap();
+        assert_eq!(obj::i64_at(d, "/spec/replicas"), Some(2));
+        assert_eq!(obj::str_at(d, "/spec/template/spec/containers/0/name"), Some("echo"));
+        assert_eq!(obj::i64_at(d, "/spec/template/spec/containers/0/ports/0/containerPort"), Some(8080));
+        let (code, out) = run(&mut sim, parse_create_line("deployment api --image=nginx -n default"), create);
+        assert_eq!(
+            (code, out.stderr().as_str()),
+            (1, "Error from server (AlreadyExists): deployments.apps \"api\" already exists\n")
+        );
+        let (code, out) =
+            run(&mut sim, parse_create_line("deployment other --image=nginx --dry-run=client -o name"), create);
+        assert_eq!((code, out.text().as_str()), (0, "deployment.apps/other\n"));
+        assert!(sim.get(Kind::Deployment, "default", "other").is_none());
+    }
+
+    #[test]
+    fn create_secret_generic_encodes_its_literals() {
+        let mut sim = Sim::new(SimConfig::seeded(1));
+        let (code, out) =
+            run(&mut sim, parse_create_line("secret generic db --from-literal=password=s3cret --type=Opaque"), create);
+        assert_eq!((code, out.text().as_str()), (0, "secret/db created\n"));
+        let s = sim.get(Kind::Secret, "default", "db").unwrap();
+        assert_eq!(obj::str_at(s, "/data/password"), Some("czNjcmV0"));
+        assert_eq!(obj::str_at(s, "/type"), Some("Opaque"));
+        let (code, out) = run(&mut sim, parse_create_line("configmap cfg --from-file=app.conf"), create);
+        assert_eq!((code, out.text().as_str()), (1, "error: error reading app.conf: no such file or directory\n"));
     }
 
     #[test]

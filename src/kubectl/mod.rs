@@ -313,28 +313,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "get" => return get::run(ctx, &rest),
         "apply" => apply::run(ctx, &rest, apply::Mode::Apply),
         "create" => match generator_word(&rest) {
-            Some(at) => {
-                let mut argv = rest.clone();
-                let word = argv.remove(at);
-                match word.as_str() {
-                    "deployment" | "deploy" => generators::create_deployment(ctx, &argv),
-                    "configmap" | "cm" => generators::create_data(ctx, &argv, crate::sim::Kind::ConfigMap),
-                    _ => match argv.get(at).map(String::as_str) {
-                        Some("generic") => {
-                            argv.remove(at);
-                            generators::create_data(ctx, &argv, crate::sim::Kind::Secret)
-                        }
-                        Some(other @ ("docker-registry" | "tls")) => {
-                            ctx.eprintln(&format!("error: kubelab does not model `kubectl create secret {other}` yet"));
-                            1
-                        }
-                        _ => {
-                            ctx.eprintln("error: must specify one of: generic, docker-registry, tls\nSee 'kubectl create secret -h' for help and examples");
-                            1
-                        }
-                    },
-                }
-            }
+            Some(at) => return stages::run(ctx, generators::parse_create(&rest, at), generators::create),
             None => apply::run(ctx, &rest, apply::Mode::Create),
         },
         "set" => return stages::run(ctx, generators::parse_set(&rest), generators::set),
