@@ -12,60 +12,6 @@ use crate::sim::obj::Ptr;
 use crate::sim::{obj, Kind, ObjKey};
 use serde_json::Value;
 
-fn parse_printing(
-    ctx: &mut Ctx<'_>,
-    cmd: &str,
-    argv: &[String],
-    flags: &[Flag],
-) -> Option<(Args, DryRun, Option<super::get::Format>)> {
-    let a = match args::parse(cmd, argv, flags) {
-        Ok(a) => a,
-        Err(e) => {
-            ctx.report(e);
-            return None;
-        }
-    };
-    match dryrun::options(&a) {
-        Ok((d, o)) => Some((a, d, o)),
-        Err(e) => {
-            ctx.report(e);
-            None
-        }
-    }
-}
-
-/// Sends `o` as a create (or not, in a dry run) and prints what `op` did.
-fn create_printing(
-    ctx: &mut Ctx<'_>,
-    dry: DryRun,
-    out: Option<&super::get::Format>,
-    kind: Kind,
-    mut o: Value,
-    ns: &str,
-    op: &str,
-) -> i32 {
-    if dry == DryRun::Client {
-        dryrun::print(ctx, out, kind, &o, &dry.op(op));
-        return 0;
-    }
-    if kind.namespaced() {
-        obj::meta_mut(&mut o).insert("namespace".into(), jv!(ns));
-    }
-    // What the server gets has no null timestamp or empty status.
-    strip_client_fields(&mut o);
-    let mut shadow = (dry == DryRun::Server).then(|| ctx.sim.clone());
-    match shadow.as_mut().unwrap_or(&mut *ctx.sim).create(o) {
-        Ok(created) => {
-            dryrun::print(ctx, out, kind, &created, &dry.op(op));
-            0
-        }
-        Err(e) => {
-            ctx.report(&e);
-            1
-        }
-    }
-}
-
 fn strip_client_fields(o: &mut Value) {
     obj::meta_mut(o).remove("creationTimestamp");
     if let Some(t) = o.pointer_mut("/spec/template/metadata").and_then(Value::as_object_mut) {
@@ -687,10 +633,12 @@ pub fn parse_create_deployment(argv: &[String]) -> Result<Parsed<CreateDeploymen
     }
     let replicas: i64 = match a.get("replicas").map(str::parse).transpose() {
         Ok(r) => r.unwrap_or(1),
-        Err(_) => return Err(Error::cli(format!(
+        Err(_) => {
+            return Err(Error::cli(format!(
             "invalid argument \"{}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{0}\": invalid syntax",
             a.get("replicas").unwrap_or("")
-        ))),
+        )))
+        }
     };
     let port = a.get("port").and_then(|p| p.parse::<i64>().ok());
     Ok(Parsed::Run(CreateDeployment { name, images, command, replicas, port, namespace: namespace_flag(&a), writing }))
@@ -731,118 +679,152 @@ const EXPOSE_FLAGS: &[Flag] = &[
 
 /// `kubectl expose (TYPE NAME | TYPE/NAME) [--port=P] [--target-port=T] [--type=T] [--name=N]`:
 /// a Service selecting the object's pods (`service/web exposed`).
-pub fn expose(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
-    let Some((a, dry, out)) = parse_printing(ctx, "expose", argv, EXPOSE_FLAGS) else { return 1 };
+pub struct Expose {
+    kind: Kind,
+    name: String,
+    /// `--port` (none: the pods' container ports), or what kubectl says of it, reported once
+    /// the object's selector is known, where kubectl reports it.
+    port: Result<Option<i64>, Error>,
+    /// `--target-port`: a number or a port's name.
+    target_port: Option<Value>,
+    protocol: Option<String>,
+    /// `--name` (none: the object's).
+    service_name: Option<String>,
+    service_type: Option<String>,
+    cluster_ip: Option<String>,
+    namespace: Option<String>,
+    writing: Writing,
+}
+
+pub fn parse_expose(argv: &[String]) -> Result<Parsed<Expose>, Error> {
+    let (a, writing) = parse("expose", argv, EXPOSE_FLAGS)?;
     if a.bool("help") {
-        ctx.println("Expose a resource as a new Kubernetes service.\n\nUsage:\n  kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]");
-        return 0;
+        return Ok(Parsed::Help("Expose a resource as a new Kubernetes service.\n\nUsage:\n  kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]".into()));
     }
     if a.positional.is_empty() {
-        ctx.eprintln("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
-        return 1;
+        return Err(Error::cli("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"));
     }
-    let ns = ctx.namespace(&a);
-    let query = match resolve(&a.positional) {
-        Ok(q) => q,
-        Err(e) => {
-            ctx.report(e);
-            return 1;
-        }
-    };
+    let query = resolve(&a.positional)?;
     let Some((kind, name)) = query.targets.first().and_then(|(k, n)| n.first().map(|n| (*k, n.clone()))) else {
-        ctx.eprintln("error: resource(s) were provided, but no name was specified");
-        return 1;
+        return Err(Error::cli("resource(s) were provided, but no name was specified"));
     };
-    let Some(o) = ctx.sim.store.get(&ObjKey::new(kind, &ns, &name)).cloned() else {
-        ctx.report(Error::not_found(kind.qualified_plural(), name));
-        return 1;
+    let port = a
+        .get("port")
+        .map(|p| {
+            p.parse::<i64>().map_err(|_| {
+                Error::cli(format!(
+                    "invalid argument \"{p}\" for \"--port\" flag: strconv.ParseInt: parsing \"{p}\": invalid syntax"
+                ))
+            })
+        })
+        .transpose();
+    Ok(Parsed::Run(Expose {
+        kind,
+        name,
+        port,
+        target_port: a.get("target-port").map(|t| t.parse::<i64>().map(|n| jv!(n)).unwrap_or_else(|_| jv!(t))),
+        protocol: a.get("protocol").map(String::from),
+        service_name: a.get("name").map(String::from),
+        service_type: a.get("type").map(String::from),
+        cluster_ip: a.get("cluster-ip").map(String::from),
+        namespace: namespace_flag(&a),
+        writing,
+    }))
+}
+
+/// Creates the Service.
+pub fn expose(ctx: &mut Ctx<'_>, req: Expose) -> Report {
+    let ns = namespace(ctx, &req.namespace);
+    match service_for(ctx, &req, &ns) {
+        Ok(svc) => send_new(ctx, &req.writing, Kind::Service, svc, &ns, "exposed"),
+        Err(e) => Report::failure(e),
+    }
+}
+
+/// The Service the generator makes for the object.
+fn service_for(ctx: &Ctx<'_>, req: &Expose, ns: &str) -> Result<Value, Error> {
+    let Some(o) = ctx.sim.store.get(&ObjKey::new(req.kind, ns, &req.name)) else {
+        return Err(Error::not_found(req.kind.qualified_plural(), req.name.clone()));
     };
-    let (selector, pod_spec) = match kind {
+    let (selector, pod_spec) = exposed(req.kind, o)?;
+    let Some(selector) = selector.filter(|s| s.as_object().is_some_and(|m| !m.is_empty())) else {
+        return Err(Error::cli(format!(
+            "couldn't retrieve selectors via --selector flag or introspection: the {} has no labels",
+            req.kind.info().singular
+        )));
+    };
+    let ports = service_ports(req, introspected_ports(req.kind, o, pod_spec.as_ref()))?;
+    let svc_name = req.service_name.clone().unwrap_or_else(|| obj::name(o).to_string());
+    let labels = o.ptr("/metadata/labels").cloned().unwrap_or(jv!({}));
+    let mut svc = jv!({"apiVersion":"v1","kind":"Service","metadata":{"creationTimestamp":null,"name":svc_name},"spec":{"ports":ports,"selector":selector},"status":{"loadBalancer":{}}});
+    if labels.as_object().is_some_and(|m| !m.is_empty()) {
+        svc["metadata"]["labels"] = labels;
+    }
+    if let Some(t) = &req.service_type {
+        svc["spec"]["type"] = jv!(t);
+    }
+    if let Some(ip) = &req.cluster_ip {
+        svc["spec"]["clusterIP"] = jv!(ip);
+    }
+    Ok(svc)
+}
+
+/// The object's pod selector and pod spec (canbeexposed.go: only these kinds, a StatefulSet
+/// not one of them, named by GroupKind).
+fn exposed(kind: Kind, o: &Value) -> Result<(Option<Value>, Option<Value>), Error> {
+    Ok(match kind {
         Kind::Pod => (o.ptr("/metadata/labels").cloned(), o.get("spec").cloned()),
         Kind::Deployment | Kind::ReplicaSet => {
             (o.ptr("/spec/selector/matchLabels").cloned(), o.ptr("/spec/template/spec").cloned())
         }
         Kind::Service => (o.ptr("/spec/selector").cloned(), None),
-        // canbeexposed.go: only these kinds (a StatefulSet is not one), named by GroupKind.
         other => {
             let group = other.api_version().rsplit_once('/').map(|(g, _)| format!(".{g}")).unwrap_or_default();
-            ctx.eprintln(&format!("error: cannot expose a {other}{group}"));
-            return 1;
+            return Err(Error::cli(format!("cannot expose a {other}{group}")));
         }
-    };
-    let Some(selector) = selector.filter(|s| s.as_object().is_some_and(|m| !m.is_empty())) else {
-        ctx.eprintln(&format!(
-            "error: couldn't retrieve selectors via --selector flag or introspection: the {} has no labels",
-            kind.info().singular
-        ));
-        return 1;
-    };
-    // The port: --port, else the pods' container ports (`PortsForObject`).
-    let introspected: Vec<(i64, String)> = pod_spec
-        .as_ref()
-        .map(|s| {
-            obj::arr_at(s, "/containers")
-                .iter()
-                .flat_map(|c| obj::arr_at(c, "/ports"))
-                .filter_map(|p| {
-                    Some((obj::i64_at(p, "/containerPort")?, obj::str_at(p, "/protocol").unwrap_or("TCP").to_string()))
-                })
-                .collect()
-        })
-        .or_else(|| {
-            (kind == Kind::Service).then(|| {
-                obj::arr_at(&o, "/spec/ports")
-                    .iter()
-                    .filter_map(|p| {
-                        Some((obj::i64_at(p, "/port")?, obj::str_at(p, "/protocol").unwrap_or("TCP").to_string()))
-                    })
-                    .collect()
-            })
-        })
-        .unwrap_or_default();
-    let protocol = a.get("protocol").map(String::from);
-    let ports: Vec<(i64, String)> = match a.get("port") {
-        Some(p) => match p.parse::<i64>() {
-            Ok(n) => vec![(n, protocol.clone().unwrap_or_else(|| "TCP".into()))],
-            Err(_) => {
-                ctx.eprintln(&format!("error: invalid argument \"{p}\" for \"--port\" flag: strconv.ParseInt: parsing \"{p}\": invalid syntax"));
-                return 1;
-            }
-        },
-        None => introspected.into_iter().map(|(n, pr)| (n, protocol.clone().unwrap_or(pr))).collect(),
+    })
+}
+
+/// The pods' container ports (`PortsForObject`), or a Service's ports, with their protocols.
+fn introspected_ports(kind: Kind, o: &Value, pod_spec: Option<&Value>) -> Vec<(i64, String)> {
+    let protocol = |p: &Value| obj::str_at(p, "/protocol").unwrap_or("TCP").to_string();
+    match pod_spec {
+        Some(s) => obj::arr_at(s, "/containers")
+            .iter()
+            .flat_map(|c| obj::arr_at(c, "/ports"))
+            .filter_map(|p| Some((obj::i64_at(p, "/containerPort")?, protocol(p))))
+            .collect(),
+        None if kind == Kind::Service => {
+            obj::arr_at(o, "/spec/ports").iter().filter_map(|p| Some((obj::i64_at(p, "/port")?, protocol(p)))).collect()
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The Service's ports: `--port`, else the introspected ones (named `port-N` when several).
+fn service_ports(req: &Expose, introspected: Vec<(i64, String)>) -> Result<Vec<Value>, Error> {
+    let ports: Vec<(i64, String)> = match req.port.clone()? {
+        Some(n) => vec![(n, req.protocol.clone().unwrap_or_else(|| "TCP".into()))],
+        None => introspected.into_iter().map(|(n, pr)| (n, req.protocol.clone().unwrap_or(pr))).collect(),
     };
     if ports.is_empty() {
-        ctx.eprintln(
-            "error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples",
-        );
-        return 1;
+        return Err(Error::cli(
+            "couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples",
+        ));
     }
     let several = ports.len() > 1;
-    let target = a.get("target-port").map(|t| t.parse::<i64>().map(|n| jv!(n)).unwrap_or_else(|_| jv!(t)));
-    let svc_ports: Vec<Value> = ports
+    Ok(ports
         .iter()
         .enumerate()
         .map(|(i, (port, proto))| {
-            let mut p = jv!({"port": port, "protocol": proto, "targetPort": target.clone().unwrap_or(jv!(port))});
+            let target = req.target_port.clone().unwrap_or(jv!(port));
+            let mut p = jv!({"port": port, "protocol": proto, "targetPort": target});
             if several {
                 p["name"] = jv!(format!("port-{}", i + 1));
             }
             p
         })
-        .collect();
-    let svc_name = a.get("name").map(String::from).unwrap_or_else(|| obj::name(&o).to_string());
-    let labels = o.ptr("/metadata/labels").cloned().unwrap_or(jv!({}));
-    let mut svc = jv!({"apiVersion":"v1","kind":"Service","metadata":{"creationTimestamp":null,"name":svc_name},"spec":{"ports":svc_ports,"selector":selector},"status":{"loadBalancer":{}}});
-    if labels.as_object().is_some_and(|m| !m.is_empty()) {
-        svc["metadata"]["labels"] = labels;
-    }
-    if let Some(t) = a.get("type") {
-        svc["spec"]["type"] = jv!(t);
-    }
-    if let Some(ip) = a.get("cluster-ip") {
-        svc["spec"]["clusterIP"] = jv!(ip);
-    }
-    create_printing(ctx, dry, out.as_ref(), Kind::Service, svc, &ns, "exposed")
+        .collect())
 }
 
 const DATA_FLAGS: &[Flag] = &[
@@ -1201,6 +1183,40 @@ mod tests {
         assert_eq!(obj::str_at(s, "/type"), Some("Opaque"));
         let (code, out) = run(&mut sim, parse_create_line("configmap cfg --from-file=app.conf"), create);
         assert_eq!((code, out.text().as_str()), (1, "error: error reading app.conf: no such file or directory\n"));
+    }
+
+    #[test]
+    fn parse_expose_needs_one_named_object() {
+        assert!(refused(parse_expose(&[]))
+            .starts_with("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n"));
+        assert_eq!(
+            refused(parse_expose(&argv("deployment"))),
+            "error: resource(s) were provided, but no name was specified"
+        );
+        // A --port that is not a number is kept to be reported where kubectl reports it.
+        let Ok(Parsed::Run(req)) = parse_expose(&argv("deploy/web --port=http")) else { panic!() };
+        assert_eq!(
+            req.port.unwrap_err().to_string(),
+            "error: invalid argument \"http\" for \"--port\" flag: strconv.ParseInt: parsing \"http\": invalid syntax"
+        );
+    }
+
+    #[test]
+    fn expose_selects_the_pods_on_their_container_ports() {
+        let mut sim = cluster();
+        let (code, out) = run(&mut sim, parse_expose(&argv("deploy/web --target-port=http --name=front")), expose);
+        assert_eq!((code, out.text().as_str()), (0, "service/front exposed\n"));
+        let svc = sim.get(Kind::Service, "default", "front").unwrap();
+        assert_eq!(svc["spec"]["selector"], jv!({"app": "web"}));
+        assert_eq!(svc["spec"]["ports"][0]["port"], jv!(80));
+        assert_eq!(svc["spec"]["ports"][0]["targetPort"], jv!("http"));
+        let (code, out) = run(&mut sim, parse_expose(&argv("configmap cfg --port=80")), expose);
+        assert_eq!((code, out.text().as_str()), (1, "error: cannot expose a ConfigMap\n"));
+        let (code, out) = run(&mut sim, parse_expose(&argv("deploy/gone --port=x")), expose);
+        assert_eq!(
+            (code, out.text().as_str()),
+            (1, "Error from server (NotFound): deployments.apps \"gone\" not found\n")
+        );
     }
 
     #[test]

@@ -317,7 +317,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
             None => apply::run(ctx, &rest, apply::Mode::Create),
         },
         "set" => return stages::run(ctx, generators::parse_set(&rest), generators::set),
-        "expose" => generators::expose(ctx, &rest),
+        "expose" => return stages::run(ctx, generators::parse_expose(&rest), generators::expose),
         "delete" => return delete::run(ctx, &rest),
         "describe" => describe::run(ctx, &rest),
         "scale" => return stages::run(ctx, edit::parse_scale(&rest), edit::scale),
