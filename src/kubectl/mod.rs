@@ -333,7 +333,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "cluster-info" => return stages::run(ctx, info::parse_cluster_info(&rest), info::cluster_info),
         "config" => return stages::run(ctx, info::parse_config(&rest), info::config),
         "api-resources" => return stages::run(ctx, info::parse_api_resources(&rest), info::api_resources),
-        "events" => events::events(ctx, &rest),
+        "events" => return stages::run(ctx, events::parse_events(&rest), events::events),
         "wait" => return wait::run(ctx, &rest),
         "port-forward" => {
             let taken = ctx.forwarded.clone();
