@@ -1,5 +1,7 @@
-//! The commands that write an object for you: `kubectl set image`, `kubectl create deployment`
-//! and `kubectl expose`, each with `--dry-run` and `-o` as the others have them.
+//! The commands that write an object for you: `kubectl set image|env`, `kubectl create
+//! deployment|configmap|secret generic` and `kubectl expose`, each with `--dry-run` and `-o` as
+//! the others have them. Each parses its words into a request (`parse_set`, `parse_create`,
+//! `parse_expose`), executes it against the cluster and reports what it wrote ([`Report`]).
 
 use super::args::{self, f, Args, Flag};
 use super::dryrun::{self, DryRun};
