@@ -450,10 +450,7 @@ fn all_fn_shapes() -> Vec<FnShape> {
 const LONG_OR_DEEP: &[&str] = &[
     "src/kubectl/apply.rs::diagnose",
     "src/kubectl/args.rs::parse",
-    "src/kubectl/generators.rs::set_env",
-    "src/kubectl/generators.rs::update_pod_specs",
     "src/kubectl/jsonpath.rs::eval",
-    "src/kubectl/mod.rs::run",
     "src/kubectl/tables.rs::row",
     "src/manifest/schema/validate.rs::check",
     "src/programs/net.rs::nslookup",

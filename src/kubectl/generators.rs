@@ -1,69 +1,18 @@
-//! The commands that write an object for you: `kubectl set image`, `kubectl create deployment`
-//! and `kubectl expose`, each with `--dry-run` and `-o` as the others have them.
+//! The commands that write an object for you: `kubectl set image|env`, `kubectl create
+//! deployment|configmap|secret generic` and `kubectl expose`, each with `--dry-run` and `-o` as
+//! the others have them. Each parses its words into a request (`parse_set`, `parse_create`,
+//! `parse_expose`), executes it against the cluster and reports what it wrote ([`Report`]).
 
 use super::args::{self, f, Args, Flag};
 use super::dryrun::{self, DryRun};
 use super::errors::Error;
-use super::get::resolve;
+use super::get::{resolve, serialize, Format};
+use super::stages::{Parsed, Report};
 use super::Ctx;
 use crate::jv;
 use crate::sim::obj::Ptr;
 use crate::sim::{obj, Kind, ObjKey};
 use serde_json::Value;
-
-fn parse(
-    ctx: &mut Ctx<'_>,
-    cmd: &str,
-    argv: &[String],
-    flags: &[Flag],
-) -> Option<(Args, DryRun, Option<super::get::Format>)> {
-    let a = match args::parse(cmd, argv, flags) {
-        Ok(a) => a,
-        Err(e) => {
-            ctx.report(e);
-            return None;
-        }
-    };
-    match dryrun::options(&a) {
-        Ok((d, o)) => Some((a, d, o)),
-        Err(e) => {
-            ctx.report(e);
-            None
-        }
-    }
-}
-
-/// Sends `o` as a create (or not, in a dry run) and prints what `op` did.
-fn create(
-    ctx: &mut Ctx<'_>,
-    dry: DryRun,
-    out: Option<&super::get::Format>,
-    kind: Kind,
-    mut o: Value,
-    ns: &str,
-    op: &str,
-) -> i32 {
-    if dry == DryRun::Client {
-        dryrun::print(ctx, out, kind, &o, &dry.op(op));
-        return 0;
-    }
-    if kind.namespaced() {
-        obj::meta_mut(&mut o).insert("namespace".into(), jv!(ns));
-    }
-    // What the server gets has no null timestamp or empty status.
-    strip_client_fields(&mut o);
-    let mut shadow = (dry == DryRun::Server).then(|| ctx.sim.clone());
-    match shadow.as_mut().unwrap_or(&mut *ctx.sim).create(o) {
-        Ok(created) => {
-            dryrun::print(ctx, out, kind, &created, &dry.op(op));
-            0
-        }
-        Err(e) => {
-            ctx.report(&e);
-            1
-        }
-    }
-}
 
 fn strip_client_fields(o: &mut Value) {
     obj::meta_mut(o).remove("creationTimestamp");
@@ -72,6 +21,50 @@ fn strip_client_fields(o: &mut Value) {
     }
     if let Some(m) = o.as_object_mut() {
         m.remove("status");
+    }
+}
+
+/// `--dry-run` and `-o` of a command that writes an object.
+#[derive(Clone)]
+pub struct Writing {
+    dry: DryRun,
+    /// `None`: `KIND/NAME VERB`.
+    out: Option<Format>,
+}
+
+/// The command's flags, and its `--dry-run` and `-o`.
+fn parse(cmd: &str, argv: &[String], flags: &[Flag]) -> Result<(Args, Writing), Error> {
+    let a = args::parse(cmd, argv, flags)?;
+    let (dry, out) = dryrun::options(&a)?;
+    Ok((a, Writing { dry, out }))
+}
+
+/// A parsed subcommand as its command's request.
+fn wrap<R, S>(parsed: Parsed<R>, into: impl FnOnce(R) -> S) -> Parsed<S> {
+    match parsed {
+        Parsed::Run(r) => Parsed::Run(into(r)),
+        Parsed::Help(text) => Parsed::Help(text),
+    }
+}
+
+/// `-n`, when given.
+fn namespace_flag(a: &Args) -> Option<String> {
+    a.get("namespace").filter(|n| !n.is_empty()).map(String::from)
+}
+
+/// `-n`, or the context's namespace.
+fn namespace(ctx: &Ctx<'_>, flag: &Option<String>) -> String {
+    flag.clone().unwrap_or_else(|| ctx.default_namespace().to_string())
+}
+
+/// What an operation did to `o`: `KIND/NAME OP`, or `o` in the `-o` format (the name printer
+/// leaves the operation out), as [`dryrun::print`] prints it.
+fn render_written(r: &mut Report, out: Option<&Format>, kind: Kind, o: &Value, op: &str) {
+    let name = obj::name(o);
+    match out {
+        None => r.line(format!("{}/{name} {op}", kind.qualified_singular())),
+        Some(Format::Name) => r.line(format!("{}/{name}", kind.qualified_singular())),
+        Some(f) => r.out(serialize(std::slice::from_ref(o), true, f)),
     }
 }
 
@@ -85,62 +78,115 @@ const SET_FLAGS: &[Flag] = &[
     f("filename", Some('f'), true),
 ];
 
-/// `kubectl set image|env`.
-pub fn set(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
+/// `kubectl set image|env`, parsed.
+pub enum Set {
+    Image(SetImage),
+    Env(SetEnv),
+}
+
+/// The objects whose pod templates `set` changes, and how the change is written.
+pub struct Targets {
+    /// `TYPE NAME...` or `TYPE/NAME...`, as the command line names them.
+    objects: Vec<String>,
+    namespace: Option<String>,
+    writing: Writing,
+}
+
+/// `kubectl set image`: each `CONTAINER=IMAGE` (`*` for every container).
+pub struct SetImage {
+    targets: Targets,
+    images: Vec<(String, String)>,
+}
+
+/// `kubectl set env`, its changes read as envutil.ParseEnv reads them.
+pub struct SetEnv {
+    targets: Targets,
+    /// The variables to set (`{"name": .., "value": ..}`), in order.
+    set: Vec<Value>,
+    /// `KEY-`: the variables to remove.
+    remove: Vec<String>,
+    /// `--from`: a Secret's or ConfigMap's keys, each added as a reference.
+    from: Option<EnvSource>,
+    /// `--containers`: which containers, a pattern with `*`.
+    containers: String,
+    /// `--list`: print the variables instead of changing them.
+    list: bool,
+    overwrite: bool,
+}
+
+/// `--from=secret/NAME` or `configmap/NAME`, with `--keys` (none: all) and `--prefix`.
+struct EnvSource {
+    kind: Kind,
+    name: String,
+    keys: Vec<String>,
+    prefix: String,
+}
+
+pub fn parse_set(argv: &[String]) -> Result<Parsed<Set>, Error> {
     let Some((sub, rest)) = argv.split_first() else {
-        ctx.eprintln("error: Required resource not specified.\nSee 'kubectl set -h' for help and examples");
-        return 1;
+        return Err(Error::cli("Required resource not specified.\nSee 'kubectl set -h' for help and examples"));
     };
     match sub.as_str() {
-        "image" => set_image(ctx, rest),
-        "env" => set_env(ctx, rest),
+        "image" => Ok(wrap(parse_set_image(rest)?, Set::Image)),
+        "env" => Ok(wrap(parse_set_env(rest)?, Set::Env)),
         "resources" | "selector" | "serviceaccount" | "subject" => {
-            ctx.eprintln(&format!(
-                "error: kubelab does not model `kubectl set {sub}` yet; edit the manifest and apply it"
-            ));
-            1
+            Err(Error::cli(format!("kubelab does not model `kubectl set {sub}` yet; edit the manifest and apply it")))
         }
-        _ => {
-            ctx.eprintln(&format!("error: unknown command \"{sub}\" for \"kubectl set\""));
-            1
-        }
+        _ => Err(Error::cli(format!("unknown command \"{sub}\" for \"kubectl set\""))),
+    }
+}
+
+/// `kubectl set image|env`.
+pub fn set(ctx: &mut Ctx<'_>, req: Set) -> Report {
+    match req {
+        Set::Image(req) => set_image(ctx, req),
+        Set::Env(req) => set_env(ctx, req),
     }
 }
 
 /// `kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER=IMAGE ...` (`*=IMAGE` for every
-/// container): `deployment.apps/web image updated`, nothing when nothing changes.
-fn set_image(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
-    let Some((a, dry, out)) = parse(ctx, "set image", rest, SET_FLAGS) else { return 1 };
+/// container).
+pub fn parse_set_image(argv: &[String]) -> Result<Parsed<SetImage>, Error> {
+    let (a, writing) = parse("set image", argv, SET_FLAGS)?;
     if a.bool("help") {
-        ctx.println("Update existing container image(s) of resources.\n\nUsage:\n  kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]");
-        return 0;
+        return Ok(Parsed::Help("Update existing container image(s) of resources.\n\nUsage:\n  kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]".into()));
     }
     let (pairs, objects): (Vec<String>, Vec<String>) = a.positional.iter().cloned().partition(|p| p.contains('='));
     if pairs.is_empty() {
-        ctx.eprintln("error: at least one image update is required\nSee 'kubectl set image -h' for help and examples");
-        return 1;
+        return Err(Error::cli(
+            "at least one image update is required\nSee 'kubectl set image -h' for help and examples",
+        ));
     }
     if objects.is_empty() {
-        ctx.eprintln("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl set image -h' for help and examples");
-        return 1;
+        return Err(Error::cli("one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl set image -h' for help and examples"));
     }
-    update_pod_specs(ctx, &a, dry, out.as_ref(), &objects, "image updated", |_, _, containers| {
-        for pair in &pairs {
-            let (container, image) = pair.split_once('=').unwrap_or((pair, ""));
-            let mut found = false;
-            for c in containers
-                .iter_mut()
-                .filter(|c| container == "*" || c.get("name").and_then(Value::as_str) == Some(container))
-            {
-                c["image"] = jv!(image);
-                found = true;
-            }
-            if !found {
-                return Err(Error::cli(format!("unable to find container named \"{container}\"")));
-            }
+    let images = pairs
+        .iter()
+        .map(|p| p.split_once('=').map(|(c, i)| (c.to_string(), i.to_string())).unwrap_or((p.clone(), String::new())))
+        .collect();
+    Ok(Parsed::Run(SetImage { targets: Targets { objects, namespace: namespace_flag(&a), writing }, images }))
+}
+
+/// `deployment.apps/web image updated`, nothing when nothing changes.
+fn set_image(ctx: &mut Ctx<'_>, req: SetImage) -> Report {
+    update_pod_specs(ctx, &req.targets, "image updated", |_, _, containers| set_images(containers, &req.images))
+}
+
+fn set_images(containers: &mut [Value], images: &[(String, String)]) -> Result<(), Error> {
+    for (container, image) in images {
+        let mut found = false;
+        for c in containers
+            .iter_mut()
+            .filter(|c| container == "*" || c.get("name").and_then(Value::as_str) == Some(container))
+        {
+            c["image"] = jv!(image);
+            found = true;
         }
-        Ok(())
-    })
+        if !found {
+            return Err(Error::cli(format!("unable to find container named \"{container}\"")));
+        }
+    }
+    Ok(())
 }
 
 const ENV_FLAGS: &[Flag] = &[
@@ -160,14 +206,11 @@ const ENV_FLAGS: &[Flag] = &[
     f("prefix", None, true),
 ];
 
-/// `kubectl set env (TYPE NAME | TYPE/NAME) KEY=VALUE ... KEY- ...` (set_env.go): new
-/// variables go at the end, existing ones are replaced in place, `KEY-` removes; `--from` a
-/// Secret or ConfigMap adds a reference per key; `--list` prints the variables.
-fn set_env(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
-    let Some((a, dry, out)) = parse(ctx, "set env", rest, ENV_FLAGS) else { return 1 };
+/// `kubectl set env (TYPE NAME | TYPE/NAME) KEY=VALUE ... KEY- ...` (set_env.go).
+pub fn parse_set_env(argv: &[String]) -> Result<Parsed<SetEnv>, Error> {
+    let (a, mut writing) = parse("set env", argv, ENV_FLAGS)?;
     if a.bool("help") {
-        ctx.println("Update environment variables on a pod template.\n\nUsage:\n  kubectl set env RESOURCE/NAME KEY_1=VAL_1 ... KEY_N=VAL_N [options]");
-        return 0;
+        return Ok(Parsed::Help("Update environment variables on a pod template.\n\nUsage:\n  kubectl set env RESOURCE/NAME KEY_1=VAL_1 ... KEY_N=VAL_N [options]".into()));
     }
     // SplitEnvironmentFromResources: resources first, then the changes.
     let split = a
@@ -177,145 +220,181 @@ fn set_env(ctx: &mut Ctx<'_>, rest: &[String]) -> i32 {
         .unwrap_or(a.positional.len());
     let (objects, changes) = a.positional.split_at(split);
     if changes.iter().any(|p| !(p.contains('=') || p.ends_with('-'))) {
-        ctx.eprintln(&format!(
-            "error: all resources must be specified before environment changes: {}",
+        return Err(Error::cli(format!(
+            "all resources must be specified before environment changes: {}",
             a.positional.join(" ")
-        ));
-        return 1;
+        )));
     }
     if objects.is_empty() {
-        ctx.eprintln("error: one or more resources must be specified as <resource> <name> or <resource>/<name>");
-        return 1;
+        return Err(Error::cli("one or more resources must be specified as <resource> <name> or <resource>/<name>"));
     }
-    if a.bool("list") && a.get("output").is_some() {
-        ctx.eprintln("error: --list and --output may not be specified together");
-        return 1;
+    let list = a.bool("list");
+    if list && a.get("output").is_some() {
+        return Err(Error::cli("--list and --output may not be specified together"));
     }
     if a.get("keys").is_some() && a.get("from").is_none() {
-        ctx.eprintln("error: when specifying --keys, a configmap or secret must be provided with --from");
-        return 1;
+        return Err(Error::cli("when specifying --keys, a configmap or secret must be provided with --from"));
     }
-    let overwrite = a.get("overwrite").is_none_or(|v| v != "false");
-    // envutil.ParseEnv.
-    let mut set: Vec<Value> = Vec::new();
-    let mut remove: Vec<String> = Vec::new();
-    for spec in a.all("env").iter().chain(changes) {
-        if let Some((k, v)) = spec.split_once('=') {
-            if let Err(e) = crate::sim::validation::env_var_name(k) {
-                ctx.eprintln(&format!("error: \"{k}\" is not a valid key name: {e}"));
-                return 1;
-            }
-            set.push(jv!({"name": k, "value": v}));
-        } else if let Some(k) = spec.strip_suffix('-') {
-            remove.push(k.to_string());
-        } else {
-            ctx.eprintln(&format!("error: unknown environment variable: {spec}"));
-            return 1;
-        }
-    }
-    let ns = ctx.namespace(&a);
-    if let Some(from) = a.get("from") {
-        let keys: Vec<String> = a.get("keys").map(|k| k.split(',').map(String::from).collect()).unwrap_or_default();
-        let (kind, name) = match from.split_once('/').map(|(t, n)| (Kind::from_arg(t), n)) {
-            Some((Some(k @ (Kind::Secret | Kind::ConfigMap)), n)) => (k, n.to_string()),
-            _ => {
-                ctx.eprintln("error: unsupported resource specified in --from");
-                return 1;
-            }
-        };
-        let Some(source) = ctx.sim.get(kind, &ns, &name).cloned() else {
-            ctx.report(Error::not_found(kind.qualified_plural(), name));
-            return 1;
-        };
-        // k8s-diff: the keys in their sorted order (kubectl ranges over a Go map).
-        let data = source
-            .get("data")
-            .and_then(Value::as_object)
-            .map(|m| m.keys().cloned().collect::<Vec<_>>())
-            .unwrap_or_default();
-        let prefix = a.get("prefix").unwrap_or("");
-        for key in data.into_iter().filter(|k| keys.is_empty() || keys.contains(k)) {
-            let env_name: String = key
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c.to_ascii_uppercase() } else { '_' })
-                .collect();
-            let reference = if kind == Kind::Secret { "secretKeyRef" } else { "configMapKeyRef" };
-            let mut v = jv!({"name": format!("{prefix}{env_name}"), "valueFrom": {}});
-            v["valueFrom"][reference] = jv!({"key": key, "name": name});
-            set.push(v);
-        }
-    } else if let Some(prefix) = a.get("prefix") {
+    let (mut set, remove) = parse_env(a.all("env").iter().chain(changes))?;
+    let from = a.get("from").map(|from| env_source(&a, from)).transpose()?;
+    if let (None, Some(prefix)) = (&from, a.get("prefix")) {
         for v in &mut set {
             let n = v["name"].as_str().unwrap_or("").to_string();
             v["name"] = jv!(format!("{prefix}{n}"));
         }
     }
-    let selector = a.get("containers").unwrap_or("*").to_string();
-    let list = a.bool("list");
-    let mut listing = String::new();
-    let code = update_pod_specs(
-        ctx,
-        &a,
-        if list { DryRun::Client } else { dry },
-        out.as_ref(),
-        objects,
-        if list { "" } else { "env updated" },
-        |kind, name, containers| {
-            let chosen: Vec<&mut Value> = containers
-                .iter_mut()
-                .filter(|c| select_string(c.get("name").and_then(Value::as_str).unwrap_or(""), &selector))
-                .collect();
-            if chosen.is_empty() {
-                return Err(Error::Text(format!(
-                    "warning: {kind}/{name} does not have any containers matching \"{selector}\""
-                )));
-            }
-            for c in chosen {
-                let old = c.get("env").and_then(Value::as_array).cloned().unwrap_or_default();
-                // validateNoOverwrites.
-                if !overwrite {
-                    for e in &set {
-                        let n = e.get("name").and_then(Value::as_str).unwrap_or("");
-                        if let Some(have) = old.iter().find(|o| o.get("name").and_then(Value::as_str) == Some(n)) {
-                            let v = have.get("value").and_then(Value::as_str).unwrap_or("");
-                            return Err(Error::cli(format!(
-                                "{}/{name} '{n}' already has a value ({v}), and --overwrite is false",
-                                kind.info().plural
-                            )));
-                        }
-                    }
-                }
-                let new = update_env(&old, &set, &remove);
-                if list {
-                    listing.push_str(&format!(
-                        "# {kind} {name}, container {}\n",
-                        c.get("name").and_then(Value::as_str).unwrap_or("")
-                    ));
-                    for e in &new {
-                        let n = e.get("name").and_then(Value::as_str).unwrap_or("");
-                        match e.get("valueFrom") {
-                            None => listing
-                                .push_str(&format!("{n}={}\n", e.get("value").and_then(Value::as_str).unwrap_or(""))),
-                            Some(from) => listing.push_str(&format!("# {n} from {}\n", ref_string(from))),
-                        }
-                    }
-                    continue;
-                }
-                if new.is_empty() {
-                    if let Some(m) = c.as_object_mut() {
-                        m.remove("env");
-                    }
-                } else {
-                    c["env"] = Value::Array(new);
-                }
-            }
-            Ok(())
-        },
-    );
+    // `--list` changes nothing: a client-side dry run that prints no object.
     if list {
-        ctx.out.out(&listing);
+        writing.dry = DryRun::Client;
     }
-    code
+    Ok(Parsed::Run(SetEnv {
+        targets: Targets { objects: objects.to_vec(), namespace: namespace_flag(&a), writing },
+        set,
+        remove,
+        from,
+        containers: a.get("containers").unwrap_or("*").to_string(),
+        list,
+        overwrite: a.get("overwrite").is_none_or(|v| v != "false"),
+    }))
+}
+
+/// envutil.ParseEnv: `KEY=VALUE` to set, `KEY-` to remove.
+fn parse_env<'a>(specs: impl Iterator<Item = &'a String>) -> Result<(Vec<Value>, Vec<String>), Error> {
+    let mut set = Vec::new();
+    let mut remove = Vec::new();
+    for spec in specs {
+        if let Some((k, v)) = spec.split_once('=') {
+            crate::sim::validation::env_var_name(k)
+                .map_err(|e| Error::cli(format!("\"{k}\" is not a valid key name: {e}")))?;
+            set.push(jv!({"name": k, "value": v}));
+        } else if let Some(k) = spec.strip_suffix('-') {
+            remove.push(k.to_string());
+        } else {
+            return Err(Error::cli(format!("unknown environment variable: {spec}")));
+        }
+    }
+    Ok((set, remove))
+}
+
+/// `--from TYPE/NAME`, a Secret or a ConfigMap.
+fn env_source(a: &Args, from: &str) -> Result<EnvSource, Error> {
+    let keys = a.get("keys").map(|k| k.split(',').map(String::from).collect()).unwrap_or_default();
+    match from.split_once('/').map(|(t, n)| (Kind::from_arg(t), n)) {
+        Some((Some(kind @ (Kind::Secret | Kind::ConfigMap)), name)) => {
+            Ok(EnvSource { kind, name: name.to_string(), keys, prefix: a.get("prefix").unwrap_or("").to_string() })
+        }
+        _ => Err(Error::cli("unsupported resource specified in --from")),
+    }
+}
+
+/// New variables go at the end, existing ones are replaced in place, `KEY-` removes; `--list`
+/// prints the variables after what the command reported.
+fn set_env(ctx: &mut Ctx<'_>, mut req: SetEnv) -> Report {
+    if let Some(source) = &req.from {
+        let ns = namespace(ctx, &req.targets.namespace);
+        match env_from(ctx, source, &ns) {
+            Ok(vars) => req.set.extend(vars),
+            Err(e) => return Report::failure(e),
+        }
+    }
+    let mut listing = String::new();
+    let op = if req.list { "" } else { "env updated" };
+    let mut r = update_pod_specs(ctx, &req.targets, op, |kind, name, containers| {
+        set_env_in(&req, kind, name, containers, &mut listing)
+    });
+    r.out(listing);
+    r
+}
+
+/// A reference to each key of the `--from` object.
+fn env_from(ctx: &Ctx<'_>, source: &EnvSource, ns: &str) -> Result<Vec<Value>, Error> {
+    let Some(object) = ctx.sim.get(source.kind, ns, &source.name) else {
+        return Err(Error::not_found(source.kind.qualified_plural(), source.name.clone()));
+    };
+    let data: Vec<String> =
+        object.get("data").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    let reference = if source.kind == Kind::Secret { "secretKeyRef" } else { "configMapKeyRef" };
+    // k8s-diff: the keys in their sorted order (kubectl ranges over a Go map).
+    let vars = data
+        .into_iter()
+        .filter(|k| source.keys.is_empty() || source.keys.contains(k))
+        .map(|key| {
+            let env_name: String = key
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c.to_ascii_uppercase() } else { '_' })
+                .collect();
+            let mut v = jv!({"name": format!("{}{env_name}", source.prefix), "valueFrom": {}});
+            v["valueFrom"][reference] = jv!({"key": key, "name": source.name});
+            v
+        })
+        .collect();
+    Ok(vars)
+}
+
+/// Changes (or, with `--list`, lists into `listing`) the variables of the chosen containers
+/// of one object.
+fn set_env_in(
+    req: &SetEnv,
+    kind: Kind,
+    name: &str,
+    containers: &mut [Value],
+    listing: &mut String,
+) -> Result<(), Error> {
+    let chosen: Vec<&mut Value> = containers
+        .iter_mut()
+        .filter(|c| select_string(c.get("name").and_then(Value::as_str).unwrap_or(""), &req.containers))
+        .collect();
+    if chosen.is_empty() {
+        return Err(Error::Text(format!(
+            "warning: {kind}/{name} does not have any containers matching \"{}\"",
+            req.containers
+        )));
+    }
+    for c in chosen {
+        let old = c.get("env").and_then(Value::as_array).cloned().unwrap_or_default();
+        if !req.overwrite {
+            no_overwrites(&old, &req.set, kind, name)?;
+        }
+        let new = update_env(&old, &req.set, &req.remove);
+        if req.list {
+            listing.push_str(&list_env(kind, name, c, &new));
+        } else if new.is_empty() {
+            if let Some(m) = c.as_object_mut() {
+                m.remove("env");
+            }
+        } else {
+            c["env"] = Value::Array(new);
+        }
+    }
+    Ok(())
+}
+
+/// set_env.go's validateNoOverwrites.
+fn no_overwrites(old: &[Value], set: &[Value], kind: Kind, name: &str) -> Result<(), Error> {
+    for e in set {
+        let n = e.get("name").and_then(Value::as_str).unwrap_or("");
+        if let Some(have) = old.iter().find(|o| o.get("name").and_then(Value::as_str) == Some(n)) {
+            let v = have.get("value").and_then(Value::as_str).unwrap_or("");
+            return Err(Error::cli(format!(
+                "{}/{name} '{n}' already has a value ({v}), and --overwrite is false",
+                kind.info().plural
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `--list`: `# Deployment web, container app`, then `KEY=VALUE` or `# KEY from <source>`.
+fn list_env(kind: Kind, name: &str, container: &Value, vars: &[Value]) -> String {
+    let mut s = format!("# {kind} {name}, container {}\n", container.get("name").and_then(Value::as_str).unwrap_or(""));
+    for e in vars {
+        let n = e.get("name").and_then(Value::as_str).unwrap_or("");
+        match e.get("valueFrom") {
+            None => s.push_str(&format!("{n}={}\n", e.get("value").and_then(Value::as_str).unwrap_or(""))),
+            Some(from) => s.push_str(&format!("# {n} from {}\n", ref_string(from))),
+        }
+    }
+    s
 }
 
 /// set_env.go's updateEnv.
@@ -368,73 +447,74 @@ fn ref_string(from: &Value) -> String {
 }
 
 /// Changes the pod spec's containers of each named object with `edit` (given the object's
-/// Kind and name), then sends the update (or not, in a dry run) and prints `op`; an object
-/// whose spec did not change is left alone and not printed.
+/// Kind and name), then sends the update (or not, in a dry run) and reports `op`; an object
+/// whose spec did not change is left alone and not reported. An error of `edit` ends the
+/// command, unless it is a warning.
 fn update_pod_specs(
     ctx: &mut Ctx<'_>,
-    a: &Args,
-    dry: DryRun,
-    out: Option<&super::get::Format>,
-    objects: &[String],
+    t: &Targets,
     op: &str,
-    mut edit: impl FnMut(Kind, &str, &mut Vec<Value>) -> Result<(), Error>,
-) -> i32 {
-    let ns = ctx.namespace(a);
-    let query = match resolve(objects) {
+    mut edit: impl FnMut(Kind, &str, &mut [Value]) -> Result<(), Error>,
+) -> Report {
+    let ns = namespace(ctx, &t.namespace);
+    let query = match resolve(&t.objects) {
         Ok(q) => q,
-        Err(e) => {
-            ctx.report(e);
-            return 1;
-        }
+        Err(e) => return Report::failure(e),
     };
-    let mut code = 0;
-    for (kind, names) in query.targets {
-        for name in names {
-            let key = ObjKey::new(kind, &ns, &name);
-            let Some(mut o) = ctx.sim.store.get(&key).cloned() else {
-                ctx.report(Error::not_found(kind.qualified_plural(), name));
-                code = 1;
-                continue;
-            };
-            let path = match kind {
-                Kind::Pod => "/spec/containers",
-                Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => "/spec/template/spec/containers",
-                _ => {
-                    ctx.eprintln(&format!("error: the object of kind {kind} has no pod template"));
-                    code = 1;
-                    continue;
-                }
-            };
-            let before = o.clone();
-            let Some(list) = o.pointer_mut(path).and_then(Value::as_array_mut) else { continue };
-            if let Err(e) = edit(kind, &name, list) {
-                let warning = matches!(&e, Error::Text(t) if t.starts_with("warning:"));
-                ctx.report(e);
-                if warning {
-                    continue;
-                }
-                return 1;
-            }
-            if o == before || op.is_empty() {
+    let mut r = Report::default();
+    for (kind, name) in query.targets.into_iter().flat_map(|(k, names)| names.into_iter().map(move |n| (k, n))) {
+        let (mut o, path) = match with_pod_template(ctx, kind, &ns, &name) {
+            Ok(found) => found,
+            Err(e) => {
+                r.fail(e);
                 continue;
             }
-            let op = dry.op(op);
-            match dry {
-                DryRun::Client => dryrun::print(ctx, out, kind, &o, &op),
-                _ => {
-                    let mut shadow = (dry == DryRun::Server).then(|| ctx.sim.clone());
-                    match shadow.as_mut().unwrap_or(&mut *ctx.sim).update(o) {
-                        Ok(after) => dryrun::print(ctx, out, kind, &after, &op),
-                        Err(e) => {
-                            ctx.report(&e);
-                            code = 1;
-                        }
-                    }
-                }
+        };
+        let before = o.clone();
+        let Some(list) = o.pointer_mut(path).and_then(Value::as_array_mut) else { continue };
+        match edit(kind, &name, list) {
+            Ok(()) => {}
+            Err(Error::Text(warning)) if warning.starts_with("warning:") => {
+                r.note(warning);
+                continue;
             }
+            Err(e) => {
+                r.fail(e);
+                return r;
+            }
+        }
+        if o == before || op.is_empty() {
+            continue;
+        }
+        match write_update(ctx, t.writing.dry, o) {
+            Ok(after) => render_written(&mut r, t.writing.out.as_ref(), kind, &after, &t.writing.dry.op(op)),
+            Err(e) => r.fail(e),
         }
     }
-    code
+    r
+}
+
+/// The object and where its pod spec's containers are.
+fn with_pod_template(ctx: &Ctx<'_>, kind: Kind, ns: &str, name: &str) -> Result<(Value, &'static str), Error> {
+    let Some(o) = ctx.sim.store.get(&ObjKey::new(kind, ns, name)).cloned() else {
+        return Err(Error::not_found(kind.qualified_plural(), name));
+    };
+    let path = match kind {
+        Kind::Pod => "/spec/containers",
+        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => "/spec/template/spec/containers",
+        _ => return Err(Error::cli(format!("the object of kind {kind} has no pod template"))),
+    };
+    Ok((o, path))
+}
+
+/// Sends `o` as an update (to a copy of the cluster in a server dry run, not at all in a
+/// client one); what the server kept.
+fn write_update(ctx: &mut Ctx<'_>, dry: DryRun, o: Value) -> Result<Value, Error> {
+    Ok(match dry {
+        DryRun::Client => o,
+        DryRun::Server => ctx.sim.clone().update(o)?,
+        DryRun::None => ctx.sim.update(o)?,
+    })
 }
 
 /// The container name `kubectl create deployment` gives an image: its last path segment
@@ -455,52 +535,134 @@ const DEPLOY_FLAGS: &[Flag] = &[
     f("validate", None, true),
 ];
 
+/// `kubectl create deployment|configmap|secret generic`, parsed.
+pub enum Create {
+    Deployment(CreateDeployment),
+    Data(CreateData),
+}
+
 /// `kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=P] [-- COMMAND...]`.
-pub fn create_deployment(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
-    let Some((a, dry, out)) = parse(ctx, "create deployment", argv, DEPLOY_FLAGS) else { return 1 };
+pub struct CreateDeployment {
+    name: String,
+    /// One container each.
+    images: Vec<String>,
+    /// After `--`: every container's command.
+    command: Vec<String>,
+    replicas: i64,
+    /// `--port`: every container's port (one that is not a number is left out).
+    port: Option<i64>,
+    namespace: Option<String>,
+    writing: Writing,
+}
+
+/// `kubectl create` whose generator word (`deployment`, `configmap`, `secret`) is `argv[at]`.
+pub fn parse_create(argv: &[String], at: usize) -> Result<Parsed<Create>, Error> {
+    let mut argv = argv.to_vec();
+    let word = argv.remove(at);
+    match word.as_str() {
+        "deployment" | "deploy" => Ok(wrap(parse_create_deployment(&argv)?, Create::Deployment)),
+        "configmap" | "cm" => Ok(wrap(parse_create_data(&argv, Kind::ConfigMap)?, Create::Data)),
+        _ => match argv.get(at).map(String::as_str) {
+            Some("generic") => {
+                argv.remove(at);
+                Ok(wrap(parse_create_data(&argv, Kind::Secret)?, Create::Data))
+            }
+            Some(other @ ("docker-registry" | "tls")) => {
+                Err(Error::cli(format!("kubelab does not model `kubectl create secret {other}` yet")))
+            }
+            _ => Err(Error::cli(
+                "must specify one of: generic, docker-registry, tls\nSee 'kubectl create secret -h' for help and examples",
+            )),
+        },
+    }
+}
+
+/// Creates the object the generator made (`deployment.apps/web created`).
+pub fn create(ctx: &mut Ctx<'_>, req: Create) -> Report {
+    match req {
+        Create::Deployment(req) => {
+            let ns = namespace(ctx, &req.namespace);
+            send_new(ctx, &req.writing, Kind::Deployment, deployment(&req), &ns, "created")
+        }
+        Create::Data(req) => create_data(ctx, req),
+    }
+}
+
+/// Sends `o` as a create (to a copy of the cluster in a server dry run, not at all in a client
+/// one) and reports what `op` did.
+fn send_new(ctx: &mut Ctx<'_>, w: &Writing, kind: Kind, o: Value, ns: &str, op: &str) -> Report {
+    let mut r = Report::default();
+    match write_new(ctx, w.dry, kind, o, ns) {
+        Ok(written) => render_written(&mut r, w.out.as_ref(), kind, &written, &w.dry.op(op)),
+        Err(e) => r.fail(e),
+    }
+    r
+}
+
+/// What the server made of `o` (in a client dry run, `o` as the generator made it).
+fn write_new(ctx: &mut Ctx<'_>, dry: DryRun, kind: Kind, mut o: Value, ns: &str) -> Result<Value, Error> {
+    if dry == DryRun::Client {
+        return Ok(o);
+    }
+    if kind.namespaced() {
+        obj::meta_mut(&mut o).insert("namespace".into(), jv!(ns));
+    }
+    // What the server gets has no null timestamp or empty status.
+    strip_client_fields(&mut o);
+    Ok(match dry {
+        DryRun::Server => ctx.sim.clone().create(o)?,
+        _ => ctx.sim.create(o)?,
+    })
+}
+
+pub fn parse_create_deployment(argv: &[String]) -> Result<Parsed<CreateDeployment>, Error> {
+    let (a, writing) = parse("create deployment", argv, DEPLOY_FLAGS)?;
     if a.bool("help") {
-        ctx.println("Create a deployment with the specified name.\n\nUsage:\n  kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]");
-        return 0;
+        return Ok(Parsed::Help("Create a deployment with the specified name.\n\nUsage:\n  kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]".into()));
     }
     let Some(name) = a.positional.first().cloned() else {
-        ctx.eprintln(
-            "error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples",
-        );
-        return 1;
+        return Err(Error::cli(
+            "exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples",
+        ));
     };
     let images = a.all("image");
     if images.is_empty() {
-        ctx.eprintln("error: required flag(s) \"image\" not set");
-        return 1;
+        return Err(Error::cli("required flag(s) \"image\" not set"));
     }
     let command = a.rest.clone().unwrap_or_default();
     if images.len() > 1 && !command.is_empty() {
-        ctx.eprintln("error: cannot specify multiple --image options and command");
-        return 1;
+        return Err(Error::cli("cannot specify multiple --image options and command"));
     }
     let replicas: i64 = match a.get("replicas").map(str::parse).transpose() {
         Ok(r) => r.unwrap_or(1),
         Err(_) => {
-            ctx.eprintln(&format!("error: invalid argument \"{}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{0}\": invalid syntax", a.get("replicas").unwrap_or("")));
-            return 1;
+            return Err(Error::cli(format!(
+            "invalid argument \"{}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{0}\": invalid syntax",
+            a.get("replicas").unwrap_or("")
+        )))
         }
     };
+    let port = a.get("port").and_then(|p| p.parse::<i64>().ok());
+    Ok(Parsed::Run(CreateDeployment { name, images, command, replicas, port, namespace: namespace_flag(&a), writing }))
+}
+
+/// The Deployment the generator makes, as `--dry-run=client -o yaml` shows it.
+fn deployment(req: &CreateDeployment) -> Value {
     let mut containers = Vec::new();
-    for image in &images {
+    for image in &req.images {
         let mut c = jv!({"image": image, "name": container_name(image), "resources": {}});
-        if !command.is_empty() {
-            c["command"] = jv!(command);
+        if !req.command.is_empty() {
+            c["command"] = jv!(req.command);
         }
-        if let Some(p) = a.get("port").and_then(|p| p.parse::<i64>().ok()) {
+        if let Some(p) = req.port {
             c["ports"] = jv!([{"containerPort": p}]);
         }
         containers.push(c);
     }
-    let d = jv!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"creationTimestamp":null,"labels":{"app":name},"name":name},
+    let (name, replicas) = (&req.name, req.replicas);
+    jv!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"creationTimestamp":null,"labels":{"app":name},"name":name},
         "spec":{"replicas":replicas,"selector":{"matchLabels":{"app":name}},"strategy":{},
-            "template":{"metadata":{"creationTimestamp":null,"labels":{"app":name}},"spec":{"containers":containers}}},"status":{}});
-    let ns = ctx.namespace(&a);
-    create(ctx, dry, out.as_ref(), Kind::Deployment, d, &ns, "created")
+            "template":{"metadata":{"creationTimestamp":null,"labels":{"app":name}},"spec":{"containers":containers}}},"status":{}})
 }
 
 const EXPOSE_FLAGS: &[Flag] = &[
@@ -519,118 +681,152 @@ const EXPOSE_FLAGS: &[Flag] = &[
 
 /// `kubectl expose (TYPE NAME | TYPE/NAME) [--port=P] [--target-port=T] [--type=T] [--name=N]`:
 /// a Service selecting the object's pods (`service/web exposed`).
-pub fn expose(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
-    let Some((a, dry, out)) = parse(ctx, "expose", argv, EXPOSE_FLAGS) else { return 1 };
+pub struct Expose {
+    kind: Kind,
+    name: String,
+    /// `--port` (none: the pods' container ports), or what kubectl says of it, reported once
+    /// the object's selector is known, where kubectl reports it.
+    port: Result<Option<i64>, Error>,
+    /// `--target-port`: a number or a port's name.
+    target_port: Option<Value>,
+    protocol: Option<String>,
+    /// `--name` (none: the object's).
+    service_name: Option<String>,
+    service_type: Option<String>,
+    cluster_ip: Option<String>,
+    namespace: Option<String>,
+    writing: Writing,
+}
+
+pub fn parse_expose(argv: &[String]) -> Result<Parsed<Expose>, Error> {
+    let (a, writing) = parse("expose", argv, EXPOSE_FLAGS)?;
     if a.bool("help") {
-        ctx.println("Expose a resource as a new Kubernetes service.\n\nUsage:\n  kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]");
-        return 0;
+        return Ok(Parsed::Help("Expose a resource as a new Kubernetes service.\n\nUsage:\n  kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]".into()));
     }
     if a.positional.is_empty() {
-        ctx.eprintln("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
-        return 1;
+        return Err(Error::cli("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"));
     }
-    let ns = ctx.namespace(&a);
-    let query = match resolve(&a.positional) {
-        Ok(q) => q,
-        Err(e) => {
-            ctx.report(e);
-            return 1;
-        }
-    };
+    let query = resolve(&a.positional)?;
     let Some((kind, name)) = query.targets.first().and_then(|(k, n)| n.first().map(|n| (*k, n.clone()))) else {
-        ctx.eprintln("error: resource(s) were provided, but no name was specified");
-        return 1;
+        return Err(Error::cli("resource(s) were provided, but no name was specified"));
     };
-    let Some(o) = ctx.sim.store.get(&ObjKey::new(kind, &ns, &name)).cloned() else {
-        ctx.report(Error::not_found(kind.qualified_plural(), name));
-        return 1;
+    let port = a
+        .get("port")
+        .map(|p| {
+            p.parse::<i64>().map_err(|_| {
+                Error::cli(format!(
+                    "invalid argument \"{p}\" for \"--port\" flag: strconv.ParseInt: parsing \"{p}\": invalid syntax"
+                ))
+            })
+        })
+        .transpose();
+    Ok(Parsed::Run(Expose {
+        kind,
+        name,
+        port,
+        target_port: a.get("target-port").map(|t| t.parse::<i64>().map(|n| jv!(n)).unwrap_or_else(|_| jv!(t))),
+        protocol: a.get("protocol").map(String::from),
+        service_name: a.get("name").map(String::from),
+        service_type: a.get("type").map(String::from),
+        cluster_ip: a.get("cluster-ip").map(String::from),
+        namespace: namespace_flag(&a),
+        writing,
+    }))
+}
+
+/// Creates the Service.
+pub fn expose(ctx: &mut Ctx<'_>, req: Expose) -> Report {
+    let ns = namespace(ctx, &req.namespace);
+    match service_for(ctx, &req, &ns) {
+        Ok(svc) => send_new(ctx, &req.writing, Kind::Service, svc, &ns, "exposed"),
+        Err(e) => Report::failure(e),
+    }
+}
+
+/// The Service the generator makes for the object.
+fn service_for(ctx: &Ctx<'_>, req: &Expose, ns: &str) -> Result<Value, Error> {
+    let Some(o) = ctx.sim.store.get(&ObjKey::new(req.kind, ns, &req.name)) else {
+        return Err(Error::not_found(req.kind.qualified_plural(), req.name.clone()));
     };
-    let (selector, pod_spec) = match kind {
+    let (selector, pod_spec) = exposed(req.kind, o)?;
+    let Some(selector) = selector.filter(|s| s.as_object().is_some_and(|m| !m.is_empty())) else {
+        return Err(Error::cli(format!(
+            "couldn't retrieve selectors via --selector flag or introspection: the {} has no labels",
+            req.kind.info().singular
+        )));
+    };
+    let ports = service_ports(req, introspected_ports(req.kind, o, pod_spec.as_ref()))?;
+    let svc_name = req.service_name.clone().unwrap_or_else(|| obj::name(o).to_string());
+    let labels = o.ptr("/metadata/labels").cloned().unwrap_or(jv!({}));
+    let mut svc = jv!({"apiVersion":"v1","kind":"Service","metadata":{"creationTimestamp":null,"name":svc_name},"spec":{"ports":ports,"selector":selector},"status":{"loadBalancer":{}}});
+    if labels.as_object().is_some_and(|m| !m.is_empty()) {
+        svc["metadata"]["labels"] = labels;
+    }
+    if let Some(t) = &req.service_type {
+        svc["spec"]["type"] = jv!(t);
+    }
+    if let Some(ip) = &req.cluster_ip {
+        svc["spec"]["clusterIP"] = jv!(ip);
+    }
+    Ok(svc)
+}
+
+/// The object's pod selector and pod spec (canbeexposed.go: only these kinds, a StatefulSet
+/// not one of them, named by GroupKind).
+fn exposed(kind: Kind, o: &Value) -> Result<(Option<Value>, Option<Value>), Error> {
+    Ok(match kind {
         Kind::Pod => (o.ptr("/metadata/labels").cloned(), o.get("spec").cloned()),
         Kind::Deployment | Kind::ReplicaSet => {
             (o.ptr("/spec/selector/matchLabels").cloned(), o.ptr("/spec/template/spec").cloned())
         }
         Kind::Service => (o.ptr("/spec/selector").cloned(), None),
-        // canbeexposed.go: only these kinds (a StatefulSet is not one), named by GroupKind.
         other => {
             let group = other.api_version().rsplit_once('/').map(|(g, _)| format!(".{g}")).unwrap_or_default();
-            ctx.eprintln(&format!("error: cannot expose a {other}{group}"));
-            return 1;
+            return Err(Error::cli(format!("cannot expose a {other}{group}")));
         }
-    };
-    let Some(selector) = selector.filter(|s| s.as_object().is_some_and(|m| !m.is_empty())) else {
-        ctx.eprintln(&format!(
-            "error: couldn't retrieve selectors via --selector flag or introspection: the {} has no labels",
-            kind.info().singular
-        ));
-        return 1;
-    };
-    // The port: --port, else the pods' container ports (`PortsForObject`).
-    let introspected: Vec<(i64, String)> = pod_spec
-        .as_ref()
-        .map(|s| {
-            obj::arr_at(s, "/containers")
-                .iter()
-                .flat_map(|c| obj::arr_at(c, "/ports"))
-                .filter_map(|p| {
-                    Some((obj::i64_at(p, "/containerPort")?, obj::str_at(p, "/protocol").unwrap_or("TCP").to_string()))
-                })
-                .collect()
-        })
-        .or_else(|| {
-            (kind == Kind::Service).then(|| {
-                obj::arr_at(&o, "/spec/ports")
-                    .iter()
-                    .filter_map(|p| {
-                        Some((obj::i64_at(p, "/port")?, obj::str_at(p, "/protocol").unwrap_or("TCP").to_string()))
-                    })
-                    .collect()
-            })
-        })
-        .unwrap_or_default();
-    let protocol = a.get("protocol").map(String::from);
-    let ports: Vec<(i64, String)> = match a.get("port") {
-        Some(p) => match p.parse::<i64>() {
-            Ok(n) => vec![(n, protocol.clone().unwrap_or_else(|| "TCP".into()))],
-            Err(_) => {
-                ctx.eprintln(&format!("error: invalid argument \"{p}\" for \"--port\" flag: strconv.ParseInt: parsing \"{p}\": invalid syntax"));
-                return 1;
-            }
-        },
-        None => introspected.into_iter().map(|(n, pr)| (n, protocol.clone().unwrap_or(pr))).collect(),
+    })
+}
+
+/// The pods' container ports (`PortsForObject`), or a Service's ports, with their protocols.
+fn introspected_ports(kind: Kind, o: &Value, pod_spec: Option<&Value>) -> Vec<(i64, String)> {
+    let protocol = |p: &Value| obj::str_at(p, "/protocol").unwrap_or("TCP").to_string();
+    match pod_spec {
+        Some(s) => obj::arr_at(s, "/containers")
+            .iter()
+            .flat_map(|c| obj::arr_at(c, "/ports"))
+            .filter_map(|p| Some((obj::i64_at(p, "/containerPort")?, protocol(p))))
+            .collect(),
+        None if kind == Kind::Service => {
+            obj::arr_at(o, "/spec/ports").iter().filter_map(|p| Some((obj::i64_at(p, "/port")?, protocol(p)))).collect()
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The Service's ports: `--port`, else the introspected ones (named `port-N` when several).
+fn service_ports(req: &Expose, introspected: Vec<(i64, String)>) -> Result<Vec<Value>, Error> {
+    let ports: Vec<(i64, String)> = match req.port.clone()? {
+        Some(n) => vec![(n, req.protocol.clone().unwrap_or_else(|| "TCP".into()))],
+        None => introspected.into_iter().map(|(n, pr)| (n, req.protocol.clone().unwrap_or(pr))).collect(),
     };
     if ports.is_empty() {
-        ctx.eprintln(
-            "error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples",
-        );
-        return 1;
+        return Err(Error::cli(
+            "couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples",
+        ));
     }
     let several = ports.len() > 1;
-    let target = a.get("target-port").map(|t| t.parse::<i64>().map(|n| jv!(n)).unwrap_or_else(|_| jv!(t)));
-    let svc_ports: Vec<Value> = ports
+    Ok(ports
         .iter()
         .enumerate()
         .map(|(i, (port, proto))| {
-            let mut p = jv!({"port": port, "protocol": proto, "targetPort": target.clone().unwrap_or(jv!(port))});
+            let target = req.target_port.clone().unwrap_or(jv!(port));
+            let mut p = jv!({"port": port, "protocol": proto, "targetPort": target});
             if several {
                 p["name"] = jv!(format!("port-{}", i + 1));
             }
             p
         })
-        .collect();
-    let svc_name = a.get("name").map(String::from).unwrap_or_else(|| obj::name(&o).to_string());
-    let labels = o.ptr("/metadata/labels").cloned().unwrap_or(jv!({}));
-    let mut svc = jv!({"apiVersion":"v1","kind":"Service","metadata":{"creationTimestamp":null,"name":svc_name},"spec":{"ports":svc_ports,"selector":selector},"status":{"loadBalancer":{}}});
-    if labels.as_object().is_some_and(|m| !m.is_empty()) {
-        svc["metadata"]["labels"] = labels;
-    }
-    if let Some(t) = a.get("type") {
-        svc["spec"]["type"] = jv!(t);
-    }
-    if let Some(ip) = a.get("cluster-ip") {
-        svc["spec"]["clusterIP"] = jv!(ip);
-    }
-    create(ctx, dry, out.as_ref(), Kind::Service, svc, &ns, "exposed")
+        .collect())
 }
 
 const DATA_FLAGS: &[Flag] = &[
@@ -646,50 +842,77 @@ const DATA_FLAGS: &[Flag] = &[
 
 /// `kubectl create configmap NAME` and `kubectl create secret generic NAME`, from
 /// `--from-literal=KEY=VALUE` and `--from-file=[KEY=]PATH` (a Secret's values base64 in `data`).
-pub fn create_data(ctx: &mut Ctx<'_>, argv: &[String], kind: Kind) -> i32 {
+pub struct CreateData {
+    kind: Kind,
+    name: String,
+    /// `--from-literal`: (key, value), the keys distinct.
+    literals: Vec<(String, String)>,
+    /// `--from-file`: (key, path), read when the command runs.
+    files: Vec<(String, String)>,
+    /// A Secret's `--type`.
+    secret_type: Option<String>,
+    namespace: Option<String>,
+    writing: Writing,
+}
+
+pub fn parse_create_data(argv: &[String], kind: Kind) -> Result<Parsed<CreateData>, Error> {
     let what = if kind == Kind::Secret { "secret generic" } else { "configmap" };
-    let Some((a, dry, out)) = parse(ctx, &format!("create {what}"), argv, DATA_FLAGS) else { return 1 };
+    let (a, writing) = parse(&format!("create {what}"), argv, DATA_FLAGS)?;
     if a.bool("help") {
-        ctx.println(&format!("Create a {} from a local file, directory or literal value.\n\nUsage:\n  kubectl create {what} NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]", if kind == Kind::Secret { "secret" } else { "config map" }));
-        return 0;
+        return Ok(Parsed::Help(format!("Create a {} from a local file, directory or literal value.\n\nUsage:\n  kubectl create {what} NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]", if kind == Kind::Secret { "secret" } else { "config map" })));
     }
     let Some(name) = a.positional.first().cloned() else {
-        ctx.eprintln(&format!(
-            "error: exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples"
-        ));
-        return 1;
+        return Err(Error::cli(format!(
+            "exactly one NAME is required, got 0\nSee 'kubectl create {what} -h' for help and examples"
+        )));
     };
-    let mut data = serde_json::Map::new();
+    let mut literals: Vec<(String, String)> = Vec::new();
     for lit in a.all("from-literal") {
         let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
-            ctx.eprintln(&format!("error: invalid literal source {lit}, expected key=value"));
-            return 1;
+            return Err(Error::cli(format!("invalid literal source {lit}, expected key=value")));
         };
-        if data.contains_key(k) {
-            ctx.eprintln(&format!(
-                "error: cannot add key {k}, another key by that name already exists in Data for {} \"{name}\"",
+        if literals.iter().any(|(have, _)| have == k) {
+            return Err(Error::cli(format!(
+                "cannot add key {k}, another key by that name already exists in Data for {} \"{name}\"",
                 if kind == Kind::Secret { "Secret" } else { "ConfigMap" }
-            ));
-            return 1;
+            )));
         }
-        data.insert(k.to_string(), jv!(v));
+        literals.push((k.to_string(), v.to_string()));
     }
-    for spec in a.all("from-file") {
-        let (key, path) = match spec.split_once('=') {
+    let files = a
+        .all("from-file")
+        .into_iter()
+        .map(|spec| match spec.split_once('=') {
             Some((k, p)) => (k.to_string(), p.to_string()),
             None => (spec.rsplit('/').next().unwrap_or(&spec).to_string(), spec.clone()),
-        };
-        match ctx.files.read(&path) {
+        })
+        .collect();
+    let secret_type = a.get("type").filter(|_| kind == Kind::Secret).map(String::from);
+    Ok(Parsed::Run(CreateData { kind, name, literals, files, secret_type, namespace: namespace_flag(&a), writing }))
+}
+
+/// Reads the `--from-file` files, then creates the object.
+fn create_data(ctx: &mut Ctx<'_>, req: CreateData) -> Report {
+    let mut data = serde_json::Map::new();
+    for (k, v) in &req.literals {
+        data.insert(k.clone(), jv!(v));
+    }
+    for (key, path) in &req.files {
+        match ctx.files.read(path) {
             Ok(text) => {
-                data.insert(key, jv!(text));
+                data.insert(key.clone(), jv!(text));
             }
-            Err(_) => {
-                ctx.eprintln(&format!("error: error reading {path}: no such file or directory"));
-                return 1;
-            }
+            Err(_) => return Report::failure(Error::cli(format!("error reading {path}: no such file or directory"))),
         }
     }
-    let mut o = if kind == Kind::Secret {
+    let ns = namespace(ctx, &req.namespace);
+    send_new(ctx, &req.writing, req.kind, data_object(&req, data), &ns, "created")
+}
+
+/// The ConfigMap or Secret the generator makes of `data`.
+fn data_object(req: &CreateData, mut data: serde_json::Map<String, Value>) -> Value {
+    let name = &req.name;
+    let mut o = if req.kind == Kind::Secret {
         for v in data.values_mut() {
             *v = jv!(crate::support::base64::encode(v.as_str().unwrap_or("").as_bytes()));
         }
@@ -700,11 +923,10 @@ pub fn create_data(ctx: &mut Ctx<'_>, argv: &[String], kind: Kind) -> i32 {
     if !data.is_empty() {
         o["data"] = Value::Object(data);
     }
-    if let Some(t) = a.get("type").filter(|_| kind == Kind::Secret) {
+    if let Some(t) = &req.secret_type {
         o["type"] = jv!(t);
     }
-    let ns = ctx.namespace(&a);
-    create(ctx, dry, out.as_ref(), kind, o, &ns, "created")
+    o
 }
 
 /// kubectl's `selectString` (`pkg/cmd/set/helper.go`), which picks the containers of `set env`
@@ -736,6 +958,268 @@ fn select_string(s: &str, spec: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kubectl::{stages, NoFiles};
+    use crate::sim::{Sim, SimConfig};
+    use crate::support::output::Output;
+
+    fn argv(line: &str) -> Vec<String> {
+        line.split_whitespace().map(String::from).collect()
+    }
+
+    /// The error a command line is refused with at the parse stage.
+    fn refused<R>(parsed: Result<Parsed<R>, Error>) -> String {
+        match parsed {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    /// A cluster with Deployment `web` (one container `app`, `MODE=dev`) and ConfigMap `cfg`.
+    fn cluster() -> Sim {
+        let mut sim = Sim::new(SimConfig::seeded(1));
+        sim.create(jv!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},
+            "spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},
+              "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[
+                {"name":"app","image":"nginx","env":[{"name":"MODE","value":"dev"}],"ports":[{"containerPort":80}]}]}}}}))
+        .unwrap();
+        sim.create(jv!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg","namespace":"default"},
+            "data":{"log-level":"debug"}}))
+            .unwrap();
+        sim
+    }
+
+    /// Runs a command's stages on `sim`: its exit status and what it printed.
+    fn run<R>(
+        sim: &mut Sim,
+        parsed: Result<Parsed<R>, Error>,
+        execute: impl FnOnce(&mut Ctx<'_>, R) -> Report,
+    ) -> (i32, Output) {
+        let mut out = Output::default();
+        let mut ctx = Ctx {
+            sim,
+            files: &NoFiles,
+            stdin: None,
+            out: &mut out,
+            live: false,
+            last_on_line: true,
+            forwarded: Vec::new(),
+            context_ns: String::new(),
+        };
+        let code = stages::run(&mut ctx, parsed, execute).code;
+        (code, out)
+    }
+
+    fn web(sim: &Sim) -> &Value {
+        sim.get(Kind::Deployment, "default", "web").unwrap()
+    }
+
+    #[test]
+    fn parse_set_needs_a_subcommand_it_models() {
+        assert_eq!(
+            refused(parse_set(&[])),
+            "error: Required resource not specified.\nSee 'kubectl set -h' for help and examples"
+        );
+        assert_eq!(
+            refused(parse_set(&argv("resources deploy/web --limits=cpu=1"))),
+            "error: kubelab does not model `kubectl set resources` yet; edit the manifest and apply it"
+        );
+        assert_eq!(refused(parse_set(&argv("imag deploy/web"))), "error: unknown command \"imag\" for \"kubectl set\"");
+    }
+
+    #[test]
+    fn parse_set_image_needs_an_update_and_an_object() {
+        assert_eq!(
+            refused(parse_set_image(&argv("deploy/web"))),
+            "error: at least one image update is required\nSee 'kubectl set image -h' for help and examples"
+        );
+        assert_eq!(
+            refused(parse_set_image(&argv("app=nginx:1.25"))),
+            "error: one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl set image -h' for help and examples"
+        );
+        assert_eq!(
+            refused(parse_set_image(&argv("deploy/web app=nginx --dry-run=maybe"))),
+            "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\"."
+        );
+    }
+
+    #[test]
+    fn parse_set_env_reads_changes_as_parse_env_does() {
+        assert_eq!(
+            refused(parse_set_env(&argv("deploy/web A=1 deploy/other"))),
+            "error: all resources must be specified before environment changes: deploy/web A=1 deploy/other"
+        );
+        assert_eq!(
+            refused(parse_set_env(&argv("deploy/web --keys=a"))),
+            "error: when specifying --keys, a configmap or secret must be provided with --from"
+        );
+        assert_eq!(
+            refused(parse_set_env(&argv("deploy/web --list -o yaml"))),
+            "error: --list and --output may not be specified together"
+        );
+        assert_eq!(
+            refused(parse_set_env(&argv("deploy/web --from=pod/x"))),
+            "error: unsupported resource specified in --from"
+        );
+        assert!(refused(parse_set_env(&argv("deploy/web 1A=x")))
+            .starts_with("error: \"1A\" is not a valid key name: a valid environment variable name must consist"));
+        let Ok(Parsed::Run(req)) = parse_set_env(&argv("deploy/web A=1 B- --prefix=P_ --list")) else { panic!() };
+        assert_eq!(req.set, vec![jv!({"name": "P_A", "value": "1"})]);
+        assert_eq!(req.remove, ["B"]);
+        assert_eq!(req.targets.writing.dry, DryRun::Client);
+    }
+
+    #[test]
+    fn set_image_updates_the_template_and_says_so_once() {
+        let mut sim = cluster();
+        let (code, out) = run(&mut sim, parse_set(&argv("image deploy/web app=nginx:1.25")), set);
+        assert_eq!((code, out.text().as_str()), (0, "deployment.apps/web image updated\n"));
+        assert_eq!(obj::str_at(web(&sim), "/spec/template/spec/containers/0/image"), Some("nginx:1.25"));
+        // The same image again changes nothing and prints nothing.
+        let (code, out) = run(&mut sim, parse_set(&argv("image deploy/web app=nginx:1.25")), set);
+        assert_eq!((code, out.text().as_str()), (0, ""));
+        let (code, out) = run(&mut sim, parse_set(&argv("image deploy/web db=mysql")), set);
+        assert_eq!((code, out.stderr().as_str()), (1, "error: unable to find container named \"db\"\n"));
+    }
+
+    #[test]
+    fn set_env_reports_each_object_and_lists_after() {
+        let mut sim = cluster();
+        let (code, out) =
+            run(&mut sim, parse_set(&argv("env deploy/web deploy/gone --from=configmap/cfg MODE=prod")), set);
+        assert_eq!(code, 1);
+        assert_eq!(
+            out.text(),
+            "deployment.apps/web env updated\nError from server (NotFound): deployments.apps \"gone\" not found\n"
+        );
+        let (code, out) = run(&mut sim, parse_set(&argv("env deploy/web --list")), set);
+        assert_eq!(
+            (code, out.stdout().as_str()),
+            (0, "# Deployment web, container app\nMODE=prod\n# LOG_LEVEL from configmap cfg, key log-level\n")
+        );
+        // No container matches: a warning, not a failure.
+        let (code, out) = run(&mut sim, parse_set(&argv("env deploy/web -c db A=1")), set);
+        assert_eq!(
+            (code, out.stderr().as_str()),
+            (0, "warning: Deployment/web does not have any containers matching \"db\"\n")
+        );
+        let (code, out) = run(&mut sim, parse_set(&argv("env deploy/web --from=secret/none")), set);
+        assert_eq!((code, out.text().as_str()), (1, "Error from server (NotFound): secrets \"none\" not found\n"));
+    }
+
+    /// `kubectl create WORDS...` parsed as the dispatch parses it.
+    fn parse_create_line(line: &str) -> Result<Parsed<Create>, Error> {
+        let words = argv(line);
+        let at = words.iter().position(|w| ["deployment", "deploy", "configmap", "cm", "secret"].contains(&w.as_str()));
+        parse_create(&words, at.unwrap())
+    }
+
+    #[test]
+    fn parse_create_deployment_needs_a_name_and_an_image() {
+        assert_eq!(
+            refused(parse_create_line("deployment --image=nginx")),
+            "error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples"
+        );
+        assert_eq!(refused(parse_create_line("deployment web")), "error: required flag(s) \"image\" not set");
+        assert_eq!(
+            refused(parse_create_line("deployment web --image=a --image=b -- sleep 1")),
+            "error: cannot specify multiple --image options and command"
+        );
+        assert_eq!(
+            refused(parse_create_line("deployment web --image=nginx -r two")),
+            "error: invalid argument \"two\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"two\": invalid syntax"
+        );
+        assert!(
+            matches!(parse_create_line("deploy web -h"), Ok(Parsed::Help(h)) if h.starts_with("Create a deployment"))
+        );
+    }
+
+    #[test]
+    fn parse_create_secret_needs_a_modelled_type() {
+        assert_eq!(
+            refused(parse_create_line("secret web")),
+            "error: must specify one of: generic, docker-registry, tls\nSee 'kubectl create secret -h' for help and examples"
+        );
+        assert_eq!(
+            refused(parse_create_line("secret tls web")),
+            "error: kubelab does not model `kubectl create secret tls` yet"
+        );
+        assert_eq!(
+            refused(parse_create_line("secret generic db --from-literal=a=1 --from-literal=a=2")),
+            "error: cannot add key a, another key by that name already exists in Data for Secret \"db\""
+        );
+        assert_eq!(
+            refused(parse_create_line("cm cfg --from-literal==1")),
+            "error: invalid literal source =1, expected key=value"
+        );
+    }
+
+    #[test]
+    fn create_deployment_sends_what_the_dry_run_shows() {
+        let mut sim = Sim::new(SimConfig::seeded(1));
+        let (code, out) =
+            run(&mut sim, parse_create_line("deployment api --image=registry.k8s.io/echo:1 -r 2 --port=8080"), create);
+        assert_eq!((code, out.text().as_str()), (0, "deployment.apps/api created\n"));
+        let d = sim.get(Kind::Deployment, "default", "api").unwrap();
+        assert_eq!(obj::i64_at(d, "/spec/replicas"), Some(2));
+        assert_eq!(obj::str_at(d, "/spec/template/spec/containers/0/name"), Some("echo"));
+        assert_eq!(obj::i64_at(d, "/spec/template/spec/containers/0/ports/0/containerPort"), Some(8080));
+        let (code, out) = run(&mut sim, parse_create_line("deployment api --image=nginx -n default"), create);
+        assert_eq!(
+            (code, out.stderr().as_str()),
+            (1, "Error from server (AlreadyExists): deployments.apps \"api\" already exists\n")
+        );
+        let (code, out) =
+            run(&mut sim, parse_create_line("deployment other --image=nginx --dry-run=client -o name"), create);
+        assert_eq!((code, out.text().as_str()), (0, "deployment.apps/other\n"));
+        assert!(sim.get(Kind::Deployment, "default", "other").is_none());
+    }
+
+    #[test]
+    fn create_secret_generic_encodes_its_literals() {
+        let mut sim = Sim::new(SimConfig::seeded(1));
+        let (code, out) =
+            run(&mut sim, parse_create_line("secret generic db --from-literal=password=s3cret --type=Opaque"), create);
+        assert_eq!((code, out.text().as_str()), (0, "secret/db created\n"));
+        let s = sim.get(Kind::Secret, "default", "db").unwrap();
+        assert_eq!(obj::str_at(s, "/data/password"), Some("czNjcmV0"));
+        assert_eq!(obj::str_at(s, "/type"), Some("Opaque"));
+        let (code, out) = run(&mut sim, parse_create_line("configmap cfg --from-file=app.conf"), create);
+        assert_eq!((code, out.text().as_str()), (1, "error: error reading app.conf: no such file or directory\n"));
+    }
+
+    #[test]
+    fn parse_expose_needs_one_named_object() {
+        assert!(refused(parse_expose(&[]))
+            .starts_with("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n"));
+        assert_eq!(
+            refused(parse_expose(&argv("deployment"))),
+            "error: resource(s) were provided, but no name was specified"
+        );
+        // A --port that is not a number is kept to be reported where kubectl reports it.
+        let Ok(Parsed::Run(req)) = parse_expose(&argv("deploy/web --port=http")) else { panic!() };
+        assert_eq!(
+            req.port.unwrap_err().to_string(),
+            "error: invalid argument \"http\" for \"--port\" flag: strconv.ParseInt: parsing \"http\": invalid syntax"
+        );
+    }
+
+    #[test]
+    fn expose_selects_the_pods_on_their_container_ports() {
+        let mut sim = cluster();
+        let (code, out) = run(&mut sim, parse_expose(&argv("deploy/web --target-port=http --name=front")), expose);
+        assert_eq!((code, out.text().as_str()), (0, "service/front exposed\n"));
+        let svc = sim.get(Kind::Service, "default", "front").unwrap();
+        assert_eq!(svc["spec"]["selector"], jv!({"app": "web"}));
+        assert_eq!(svc["spec"]["ports"][0]["port"], jv!(80));
+        assert_eq!(svc["spec"]["ports"][0]["targetPort"], jv!("http"));
+        let (code, out) = run(&mut sim, parse_expose(&argv("configmap cfg --port=80")), expose);
+        assert_eq!((code, out.text().as_str()), (1, "error: cannot expose a ConfigMap\n"));
+        let (code, out) = run(&mut sim, parse_expose(&argv("deploy/gone --port=x")), expose);
+        assert_eq!(
+            (code, out.text().as_str()),
+            (1, "Error from server (NotFound): deployments.apps \"gone\" not found\n")
+        );
+    }
 
     #[test]
     fn container_names_come_from_the_image() {

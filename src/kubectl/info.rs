@@ -2,7 +2,9 @@
 //! `config` (kubeadm's admin kubeconfig, read-only) and `api-resources`.
 
 use super::args::{self, f, Flag};
-use super::{Ctx, Effect, Outcome};
+use super::errors::Error;
+use super::stages::{Parsed, Report};
+use super::{Ctx, Effect};
 use crate::sim::{obj, Kind};
 use crate::support::tabwriter::TabWriter;
 
@@ -97,68 +99,73 @@ fn kustomize(minor: u32) -> &'static str {
 
 const VERSION_FLAGS: &[Flag] = &[f("short", None, false), f("client", None, false), f("output", Some('o'), true)];
 
-/// `kubectl version` (version.go): kubectl 1.24-1.27 print Go's `%#v` of both builds after a
-/// deprecation warning on stderr; `--short`, and from 1.28 the default, print the releases.
-pub fn version(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
-    let a = match args::parse("version", argv, VERSION_FLAGS) {
-        Ok(a) => a,
-        Err(e) => {
-            ctx.report(e);
-            return 1;
-        }
-    };
+/// `kubectl version`, parsed.
+pub struct Version {
+    /// `-o`: `yaml`, `json`, or empty.
+    output: String,
+    short: bool,
+    /// `--client`: not the server's.
+    client_only: bool,
+}
+
+pub fn parse_version(argv: &[String]) -> Result<Parsed<Version>, Error> {
+    let a = args::parse("version", argv, VERSION_FLAGS)?;
     let output = a.get("output").unwrap_or("").to_string();
     if !output.is_empty() && output != "yaml" && output != "json" {
-        ctx.eprintln("error: --output must be 'yaml' or 'json'");
-        return 1;
+        return Err(Error::cli("--output must be 'yaml' or 'json'"));
     }
+    Ok(Parsed::Run(Version { output, short: a.bool("short"), client_only: a.bool("client") }))
+}
+
+/// `kubectl version` (version.go): kubectl 1.24-1.27 print Go's `%#v` of both builds after a
+/// deprecation warning on stderr; `--short`, and from 1.28 the default, print the releases.
+pub fn version(ctx: &mut Ctx<'_>, req: Version) -> Report {
     let p = &ctx.sim.profile;
     let kv = p.kubectl_version.clone().unwrap_or_else(|| p.kubernetes_version.clone());
     let sv = p.kubernetes_version.clone();
     let (kminor, sminor) = (ctx.kubectl_minor(), p.server_minor());
-    let (short, client_only) = (a.bool("short"), a.bool("client"));
-    if short && (24..28).contains(&kminor) {
-        ctx.eprintln("Flag --short has been deprecated, and will be removed in the future. The --short output will become the default.");
+    let mut r = Report::default();
+    if req.short && (24..28).contains(&kminor) {
+        r.note("Flag --short has been deprecated, and will be removed in the future. The --short output will become the default.");
     }
     let client = Info::of(&kv, false);
-    let server = if client_only { None } else { Info::of(&sv, true) };
+    let server = if req.client_only { None } else { Info::of(&sv, true) };
     // k8s-diff: a release whose build we have not read prints the short form.
-    let known = client.is_some() && (client_only || server.is_some());
+    let known = client.is_some() && (req.client_only || server.is_some());
     let ku = kustomize(kminor);
-    match output.as_str() {
-        "yaml" | "json" if known => {
-            // `known`: the client's build is there.
-            let c = client.as_ref().map(|i| if output == "yaml" { i.yaml() } else { i.json() }).unwrap_or_default();
-            if output == "yaml" {
-                let server = server.as_ref().map(|s| format!("serverVersion:\n{}", s.yaml())).unwrap_or_default();
-                ctx.println(&format!("clientVersion:\n{c}kustomizeVersion: {ku}\n{server}"));
-            } else {
-                let server =
-                    server.as_ref().map(|s| format!(",\n  \"serverVersion\": {}", s.json())).unwrap_or_default();
-                ctx.println(&format!("{{\n  \"clientVersion\": {c},\n  \"kustomizeVersion\": \"{ku}\"{server}\n}}"));
-            }
+    match (client, req.output.as_str()) {
+        (Some(client), "yaml") if known => {
+            let server = server.as_ref().map(|s| format!("serverVersion:\n{}", s.yaml())).unwrap_or_default();
+            r.line(format!("clientVersion:\n{}kustomizeVersion: {ku}\n{server}", client.yaml()));
         }
-        "" if known && !short && kminor < 28 => {
+        (Some(client), "json") if known => {
+            let server = server.as_ref().map(|s| format!(",\n  \"serverVersion\": {}", s.json())).unwrap_or_default();
+            r.line(format!(
+                "{{\n  \"clientVersion\": {},\n  \"kustomizeVersion\": \"{ku}\"{server}\n}}",
+                client.json()
+            ));
+        }
+        (Some(client), "") if known && !req.short && kminor < 28 => {
             if kminor >= 24 {
-                ctx.eprintln("WARNING: This version information is deprecated and will be replaced with the output from kubectl version --short.  Use --output=yaml|json to get the full version.");
+                r.note("WARNING: This version information is deprecated and will be replaced with the output from kubectl version --short.  Use --output=yaml|json to get the full version.");
             }
-            ctx.println(&format!("Client Version: {}", client.as_ref().map(Info::go_syntax).unwrap_or_default()));
-            ctx.println(&format!("Kustomize Version: {ku}"));
+            r.line(format!("Client Version: {}", client.go_syntax()));
+            r.line(format!("Kustomize Version: {ku}"));
             if let Some(s) = &server {
-                ctx.println(&format!("Server Version: {}", s.go_syntax()));
+                r.line(format!("Server Version: {}", s.go_syntax()));
             }
         }
         _ => {
-            ctx.println(&format!("Client Version: v{kv}\nKustomize Version: {ku}"));
-            if !client_only {
-                ctx.println(&format!("Server Version: v{sv}"));
+            r.line(format!("Client Version: v{kv}\nKustomize Version: {ku}"));
+            if !req.client_only {
+                r.line(format!("Server Version: v{sv}"));
             }
         }
     }
-    if !client_only && kminor.abs_diff(sminor) > 1 {
-        ctx.eprintln(&format!("WARNING: version difference between client (1.{kminor}) and server (1.{sminor}) exceeds the supported minor version skew of +/-1"));
+    if !req.client_only && kminor.abs_diff(sminor) > 1 {
+        r.note(format!("WARNING: version difference between client (1.{kminor}) and server (1.{sminor}) exceeds the supported minor version skew of +/-1"));
     }
-    0
+    r
 }
 
 /// The API server's address: the `kubernetes` Endpoints' address and port.
@@ -174,22 +181,24 @@ const GREEN: &str = "\x1b[0;32m";
 const YELLOW: &str = "\x1b[0;33m";
 const RESET: &str = "\x1b[0m";
 
+/// `kubectl cluster-info`, parsed: the namespace whose Services it lists.
+pub struct ClusterInfo {
+    namespace: String,
+}
+
+pub fn parse_cluster_info(argv: &[String]) -> Result<Parsed<ClusterInfo>, Error> {
+    if argv.first().is_some_and(|w| w == "dump") {
+        return Err(Error::cli("kubelab does not model `kubectl cluster-info dump` yet"));
+    }
+    let a = args::parse("cluster-info", argv, &[])?;
+    Ok(Parsed::Run(ClusterInfo { namespace: a.get("namespace").unwrap_or("kube-system").to_string() }))
+}
+
 /// `kubectl cluster-info` (clusterinfo.go): the API server, then each Service in kube-system
 /// labelled `kubernetes.io/cluster-service=true`, by its `kubernetes.io/name`, through the
 /// API server's proxy.
-pub fn cluster_info(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
-    if argv.first().is_some_and(|w| w == "dump") {
-        ctx.eprintln("error: kubelab does not model `kubectl cluster-info dump` yet");
-        return 1;
-    }
-    let a = match args::parse("cluster-info", argv, &[]) {
-        Ok(a) => a,
-        Err(e) => {
-            ctx.report(e);
-            return 1;
-        }
-    };
-    let ns = a.get("namespace").unwrap_or("kube-system").to_string();
+pub fn cluster_info(ctx: &mut Ctx<'_>, req: ClusterInfo) -> Report {
+    let ns = req.namespace;
     let host = api_host(ctx);
     let mut text = format!("{GREEN}Kubernetes control plane{RESET} is running at {YELLOW}{host}{RESET}\n");
     for (key, svc) in ctx.sim.store.list(Kind::Service, Some(&ns)) {
@@ -213,8 +222,9 @@ pub fn cluster_info(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
         text.push_str(&format!("{GREEN}{shown}{RESET} is running at {YELLOW}{link}{RESET}\n"));
     }
     text.push_str("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.");
-    ctx.println(&text);
-    0
+    let mut r = Report::default();
+    r.line(text);
+    r
 }
 
 /// kubeadm's admin.conf names.
@@ -222,124 +232,123 @@ const CONTEXT: &str = "kubernetes-admin@kubernetes";
 const CLUSTER: &str = "kubernetes";
 const USER: &str = "kubernetes-admin";
 
-/// `kubectl config`: the lab machine's kubeconfig is kubeadm's admin.conf, read-only.
-pub fn config(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
+/// `kubectl config SUBCOMMAND`, parsed: what the lab models of it.
+pub enum Config {
+    CurrentContext,
+    GetContexts {
+        /// `-o name`.
+        names_only: bool,
+        no_headers: bool,
+    },
+    /// `set-context --current` (or the one context by name), with its `--namespace`.
+    SetContext {
+        namespace: Option<String>,
+    },
+    GetClusters,
+    GetUsers,
+    UseContext,
+    /// `view`, as YAML or through `-o jsonpath=TEMPLATE`.
+    View {
+        jsonpath: Option<String>,
+    },
+}
+
+const CONFIG_FLAGS: &[Flag] = &[
+    f("output", Some('o'), true),
+    f("minify", None, false),
+    f("raw", None, false),
+    f("flatten", None, false),
+    f("no-headers", None, false),
+    f("current", None, false),
+];
+
+pub fn parse_config(argv: &[String]) -> Result<Parsed<Config>, Error> {
     let sub = argv.first().map(String::as_str).unwrap_or("");
-    let mut effect = None;
-    let a = match args::parse(
-        "config",
-        argv.get(1..).unwrap_or(&[]),
-        &[
-            f("output", Some('o'), true),
-            f("minify", None, false),
-            f("raw", None, false),
-            f("flatten", None, false),
-            f("no-headers", None, false),
-            f("current", None, false),
-        ],
-    ) {
-        Ok(a) => a,
-        Err(e) => {
-            ctx.report(e);
-            return Outcome::from(1);
-        }
-    };
-    match sub {
-        "current-context" => ctx.println(CONTEXT),
+    let a = args::parse("config", argv.get(1..).unwrap_or(&[]), CONFIG_FLAGS)?;
+    let config = match sub {
+        "current-context" => Config::CurrentContext,
         "get-contexts" => {
             if let Some(name) = a.positional.first().filter(|n| *n != CONTEXT) {
-                ctx.eprintln(&format!("error: context {name} not found"));
-                return Outcome::from(1);
+                return Err(Error::cli(format!("context {name} not found")));
             }
-            if a.get("output") == Some("name") {
-                ctx.println(CONTEXT);
-            } else {
-                let mut rows = vec![vec!["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"]];
-                let ns = ctx.context_ns.clone();
-                rows.push(vec!["*", CONTEXT, CLUSTER, USER, &ns]);
-                let rows: Vec<Vec<String>> = rows
-                    .into_iter()
-                    .skip(usize::from(a.bool("no-headers")))
-                    .map(|r| r.into_iter().map(String::from).collect())
-                    .collect();
-                let text = TabWriter::new().flush(&rows);
-                ctx.out.out(&text);
-            }
+            Config::GetContexts { names_only: a.get("output") == Some("name"), no_headers: a.bool("no-headers") }
         }
         // set_context.go: the current context's namespace (the lab's one context).
         "set-context" => {
-            let name = match (a.positional.first(), a.bool("current")) {
-                (Some(_), true) => {
-                    ctx.eprintln("error: you cannot specify both a context name and --current");
-                    return Outcome::from(1);
+            match (a.positional.first(), a.bool("current")) {
+                (Some(_), true) => return Err(Error::cli("you cannot specify both a context name and --current")),
+                (Some(n), false) if n != CONTEXT => {
+                    return Err(Error::cli(format!("kubelab models only the context \"{CONTEXT}\"")))
                 }
-                (Some(n), false) => n.clone(),
-                (None, true) => CONTEXT.to_string(),
-                (None, false) => {
-                    ctx.eprintln("error: you must specify a non-empty context name or --current");
-                    return Outcome::from(1);
-                }
-            };
-            if name != CONTEXT {
-                ctx.eprintln(&format!("error: kubelab models only the context \"{CONTEXT}\""));
-                return Outcome::from(1);
+                (None, false) => return Err(Error::cli("you must specify a non-empty context name or --current")),
+                _ => {}
             }
-            if let Some(ns) = a.get("namespace") {
-                effect = Some(Effect::Namespace(ns.to_string()));
-            }
-            ctx.println(&format!("Context \"{CONTEXT}\" modified."));
+            Config::SetContext { namespace: a.get("namespace").map(String::from) }
         }
-        "get-clusters" => ctx.println(&format!("NAME\n{CLUSTER}")),
-        "get-users" => ctx.println(&format!("NAME\n{USER}")),
+        "get-clusters" => Config::GetClusters,
+        "get-users" => Config::GetUsers,
         "use-context" => match a.positional.first() {
-            Some(n) if n == CONTEXT => ctx.println(&format!("Switched to context \"{CONTEXT}\".")),
-            Some(n) => {
-                ctx.eprintln(&format!("error: no context exists with the name: \"{n}\""));
-                return Outcome::from(1);
-            }
+            Some(n) if n == CONTEXT => Config::UseContext,
+            Some(n) => return Err(Error::cli(format!("no context exists with the name: \"{n}\""))),
             None => {
-                ctx.eprintln("error: Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples");
-                return Outcome::from(1);
+                return Err(Error::cli("Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples"))
             }
         },
-        "view" => {
-            // k8s-diff: `--raw` also omits the data: the lab has no certificates to show.
-            let mut context = crate::jv!({"cluster": CLUSTER, "user": USER});
-            if !ctx.context_ns.is_empty() {
-                context["namespace"] = crate::jv!(ctx.context_ns.clone());
-            }
-            let config = crate::jv!({"apiVersion": "v1", "kind": "Config", "preferences": {}, "current-context": CONTEXT,
-                "clusters": [{"name": CLUSTER, "cluster": {"certificate-authority-data": "DATA+OMITTED", "server": api_host(ctx)}}],
-                "contexts": [{"name": CONTEXT, "context": context}],
-                "users": [{"name": USER, "user": {"client-certificate-data": "DATA+OMITTED", "client-key-data": "DATA+OMITTED"}}]});
-            match a.get("output").unwrap_or("yaml") {
-                "yaml" => {
-                    let text = super::yaml::to_yaml(&config);
-                    ctx.out.out(&text);
-                }
-                o if o.starts_with("jsonpath=") => match super::jsonpath::template(&o["jsonpath=".len()..], &config) {
-                    Ok(t) => ctx.out.out(&t),
-                    Err(e) => {
-                        ctx.eprintln(&format!("error: {e}"));
-                        return Outcome::from(1);
-                    }
-                },
-                other => {
-                    ctx.eprintln(&format!("error: kubelab does not model `kubectl config view -o {other}` yet"));
-                    return Outcome::from(1);
-                }
-            }
+        "view" => match a.get("output").unwrap_or("yaml") {
+            "yaml" => Config::View { jsonpath: None },
+            o if o.starts_with("jsonpath=") => Config::View { jsonpath: Some(o["jsonpath=".len()..].to_string()) },
+            other => return Err(Error::cli(format!("kubelab does not model `kubectl config view -o {other}` yet"))),
+        },
+        "" => return Err(Error::cli("kubelab models `kubectl config view`, `current-context`, `get-contexts`, `get-clusters`, `get-users`, `use-context` and `set-context`")),
+        other => return Err(Error::cli(format!("kubelab does not model `kubectl config {other}` yet"))),
+    };
+    Ok(Parsed::Run(config))
+}
+
+/// `kubectl config`: the lab machine's kubeconfig is kubeadm's admin.conf, read-only but for
+/// the context's namespace, which `set-context` returns as its effect.
+pub fn config(ctx: &mut Ctx<'_>, req: Config) -> Report {
+    let mut r = Report::default();
+    match req {
+        Config::CurrentContext => r.line(CONTEXT),
+        Config::GetContexts { names_only: true, .. } => r.line(CONTEXT),
+        Config::GetContexts { no_headers, .. } => {
+            let mut rows = vec![vec!["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"]];
+            rows.push(vec!["*", CONTEXT, CLUSTER, USER, &ctx.context_ns]);
+            let rows: Vec<Vec<String>> = rows
+                .into_iter()
+                .skip(usize::from(no_headers))
+                .map(|r| r.into_iter().map(String::from).collect())
+                .collect();
+            r.out(TabWriter::new().flush(&rows));
         }
-        "" => {
-            ctx.eprintln("error: kubelab models `kubectl config view`, `current-context`, `get-contexts`, `get-clusters`, `get-users`, `use-context` and `set-context`");
-            return Outcome::from(1);
+        Config::SetContext { namespace } => {
+            r.effect = namespace.map(Effect::Namespace);
+            r.line(format!("Context \"{CONTEXT}\" modified."));
         }
-        other => {
-            ctx.eprintln(&format!("error: kubelab does not model `kubectl config {other}` yet"));
-            return Outcome::from(1);
-        }
+        Config::GetClusters => r.line(format!("NAME\n{CLUSTER}")),
+        Config::GetUsers => r.line(format!("NAME\n{USER}")),
+        Config::UseContext => r.line(format!("Switched to context \"{CONTEXT}\".")),
+        Config::View { jsonpath: None } => r.out(super::yaml::to_yaml(&kubeconfig(ctx))),
+        Config::View { jsonpath: Some(t) } => match super::jsonpath::template(&t, &kubeconfig(ctx)) {
+            Ok(text) => r.out(text),
+            Err(e) => r.fail(Error::cli(e)),
+        },
     }
-    Outcome { code: 0, effect }
+    r
+}
+
+/// The kubeconfig as `kubectl config view` shows it.
+fn kubeconfig(ctx: &Ctx<'_>) -> serde_json::Value {
+    // k8s-diff: `--raw` also omits the data: the lab has no certificates to show.
+    let mut context = crate::jv!({"cluster": CLUSTER, "user": USER});
+    if !ctx.context_ns.is_empty() {
+        context["namespace"] = crate::jv!(ctx.context_ns.clone());
+    }
+    crate::jv!({"apiVersion": "v1", "kind": "Config", "preferences": {}, "current-context": CONTEXT,
+        "clusters": [{"name": CLUSTER, "cluster": {"certificate-authority-data": "DATA+OMITTED", "server": api_host(ctx)}}],
+        "contexts": [{"name": CONTEXT, "context": context}],
+        "users": [{"name": USER, "user": {"client-certificate-data": "DATA+OMITTED", "client-key-data": "DATA+OMITTED"}}]})
 }
 
 /// What a v1.26 API server without CRDs serves (discovery's preferred versions), sorted as
@@ -419,68 +428,250 @@ pub fn served_type(t: &str) -> Option<&'static str> {
         .map(|r| r.0)
 }
 
+/// `kubectl api-resources`, parsed.
+pub struct ApiResources {
+    /// `--namespaced=true|false`: only those (none: all).
+    namespaced: Option<bool>,
+    /// `--api-group`: only that group's (`""` the core group).
+    group: Option<String>,
+    sort: Option<SortBy>,
+    /// `-o name`.
+    names_only: bool,
+    no_headers: bool,
+}
+
+/// `--sort-by`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum SortBy {
+    Name,
+    Kind,
+}
+
+const API_RESOURCES_FLAGS: &[Flag] = &[
+    f("namespaced", None, true),
+    f("api-group", None, true),
+    f("no-headers", None, false),
+    f("output", Some('o'), true),
+    f("sort-by", None, true),
+    f("verbs", None, true),
+    f("cached", None, false),
+];
+
+pub fn parse_api_resources(argv: &[String]) -> Result<Parsed<ApiResources>, Error> {
+    let a = args::parse("api-resources", argv, API_RESOURCES_FLAGS)?;
+    let output = a.get("output").unwrap_or("");
+    match output {
+        "" | "name" => {}
+        "wide" => return Err(Error::cli("kubelab does not model `kubectl api-resources -o wide` yet")),
+        _ => return Err(Error::cli(format!("--output {output} is not available"))),
+    }
+    let sort = match a.get("sort-by") {
+        Some("name") => Some(SortBy::Name),
+        Some("kind") => Some(SortBy::Kind),
+        Some(other) => return Err(Error::cli(format!("--sort-by accepts only name or kind, got {other}"))),
+        None => None,
+    };
+    Ok(Parsed::Run(ApiResources {
+        namespaced: a.get("namespaced").map(|v| v != "false"),
+        group: a.get("api-group").map(String::from),
+        sort,
+        names_only: output == "name",
+        no_headers: a.bool("no-headers"),
+    }))
+}
+
 /// `kubectl api-resources` (apiresources.go) for a v1.26 server: `--namespaced`,
 /// `--api-group`, `--no-headers`, `-o name`.
 // k8s-diff: the table is v1.26's whatever the profile's release; `-o wide` is not modelled.
-pub fn api_resources(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
-    let flags = [
-        f("namespaced", None, true),
-        f("api-group", None, true),
-        f("no-headers", None, false),
-        f("output", Some('o'), true),
-        f("sort-by", None, true),
-        f("verbs", None, true),
-        f("cached", None, false),
-    ];
-    let a = match args::parse("api-resources", argv, &flags) {
-        Ok(a) => a,
-        Err(e) => {
-            ctx.report(e);
-            return 1;
-        }
-    };
-    let output = a.get("output").unwrap_or("");
-    if !output.is_empty() && output != "name" {
-        if output == "wide" {
-            ctx.eprintln("error: kubelab does not model `kubectl api-resources -o wide` yet");
-        } else {
-            ctx.eprintln(&format!("error: --output {output} is not available"));
-        }
-        return 1;
-    }
-    let namespaced = a.get("namespaced").map(|v| v != "false");
-    let group = a.get("api-group");
+pub fn api_resources(_ctx: &mut Ctx<'_>, req: ApiResources) -> Report {
     let mut rows: Vec<&(&str, &str, &str, bool, &str)> = API_RESOURCES
         .iter()
-        .filter(|r| namespaced.is_none_or(|n| r.3 == n))
-        .filter(|r| group.is_none_or(|g| r.2.rsplit_once('/').map(|(grp, _)| grp).unwrap_or("") == g))
+        .filter(|r| req.namespaced.is_none_or(|n| r.3 == n))
+        .filter(|r| req.group.as_deref().is_none_or(|g| r.2.rsplit_once('/').map(|(grp, _)| grp).unwrap_or("") == g))
         .collect();
-    match a.get("sort-by") {
-        Some("name") => crate::support::sort::sort_by_key(&mut rows, |r| r.0),
-        Some("kind") => crate::support::sort::sort_by_key(&mut rows, |r| r.4),
-        Some(other) => {
-            ctx.eprintln(&format!("error: --sort-by accepts only name or kind, got {other}"));
-            return 1;
-        }
+    match req.sort {
+        Some(SortBy::Name) => crate::support::sort::sort_by_key(&mut rows, |r| r.0),
+        Some(SortBy::Kind) => crate::support::sort::sort_by_key(&mut rows, |r| r.4),
         None => {}
     }
-    if output == "name" {
-        for r in rows {
-            match r.2.rsplit_once('/') {
-                Some((g, _)) => ctx.println(&format!("{}.{g}", r.0)),
-                None => ctx.println(r.0),
+    let mut r = Report::default();
+    if req.names_only {
+        for row in rows {
+            match row.2.rsplit_once('/') {
+                Some((g, _)) => r.line(format!("{}.{g}", row.0)),
+                None => r.line(row.0),
             }
         }
-        return 0;
+        return r;
     }
     let mut table: Vec<Vec<String>> = Vec::new();
-    if !a.bool("no-headers") {
+    if !req.no_headers {
         table.push(["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"].map(String::from).to_vec());
     }
-    for r in rows {
-        table.push(vec![r.0.to_string(), r.1.to_string(), r.2.to_string(), r.3.to_string(), r.4.to_string()]);
+    for row in rows {
+        table.push(vec![row.0.to_string(), row.1.to_string(), row.2.to_string(), row.3.to_string(), row.4.to_string()]);
     }
-    let text = TabWriter::new().flush(&table);
-    ctx.out.out(&text);
-    0
+    r.out(TabWriter::new().flush(&table));
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kubectl::NoFiles;
+    use crate::sim::{Sim, SimConfig};
+    use crate::support::output::Output;
+
+    fn argv(line: &str) -> Vec<String> {
+        line.split_whitespace().map(String::from).collect()
+    }
+
+    /// The error a command line is refused with at the parse stage.
+    fn refused<R>(parsed: Result<Parsed<R>, Error>) -> String {
+        match parsed {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    /// Runs `f` on a v1.26.5 cluster whose context's namespace is `context_ns`.
+    fn on_cluster<T>(context_ns: &str, f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
+        let mut sim = Sim::new(SimConfig::seeded(1));
+        let mut out = Output::default();
+        let mut ctx = Ctx {
+            sim: &mut sim,
+            files: &NoFiles,
+            stdin: None,
+            out: &mut out,
+            live: false,
+            last_on_line: true,
+            forwarded: Vec::new(),
+            context_ns: context_ns.to_string(),
+        };
+        f(&mut ctx)
+    }
+
+    /// A command's report as the terminal shows it, and its exit status.
+    fn shown(r: Report) -> (i32, String) {
+        let mut out = Output::default();
+        let code = r.render(&mut out).code;
+        (code, out.text())
+    }
+
+    fn run<R>(parsed: Result<Parsed<R>, Error>, execute: impl FnOnce(&mut Ctx<'_>, R) -> Report) -> (i32, String) {
+        let Ok(Parsed::Run(req)) = parsed else { panic!("not a request") };
+        shown(on_cluster("", |ctx| execute(ctx, req)))
+    }
+
+    #[test]
+    fn parse_version_takes_yaml_or_json() {
+        assert_eq!(refused(parse_version(&argv("-o xml"))), "error: --output must be 'yaml' or 'json'");
+        assert_eq!(
+            refused(parse_version(&argv("--shortt"))),
+            "error: unknown flag: --shortt\nSee 'kubectl version --help' for usage."
+        );
+    }
+
+    #[test]
+    fn version_short_warns_on_stderr_before_the_releases() {
+        assert_eq!(
+            run(parse_version(&argv("--short")), version),
+            (0, "Flag --short has been deprecated, and will be removed in the future. The --short output will become the default.\nClient Version: v1.26.5\nKustomize Version: v4.5.7\nServer Version: v1.26.5\n".into())
+        );
+        let (code, yaml) = run(parse_version(&argv("-o yaml")), version);
+        assert_eq!(code, 0);
+        assert!(
+            yaml.contains("kustomizeVersion: v4.5.7\nserverVersion:\n  buildDate: \"2023-05-17T14:08:49Z\"\n"),
+            "{yaml}"
+        );
+    }
+
+    #[test]
+    fn parse_cluster_info_does_not_dump() {
+        assert_eq!(
+            refused(parse_cluster_info(&argv("dump"))),
+            "error: kubelab does not model `kubectl cluster-info dump` yet"
+        );
+    }
+
+    #[test]
+    fn cluster_info_lists_the_namespaces_cluster_services() {
+        let (code, text) = run(parse_cluster_info(&[]), cluster_info);
+        assert_eq!(code, 0);
+        assert!(text.contains("\x1b[0;32mCoreDNS\x1b[0m is running at"), "{text}");
+        let (_, text) = run(parse_cluster_info(&argv("-n default")), cluster_info);
+        assert_eq!(
+            text,
+            "\x1b[0;32mKubernetes control plane\x1b[0m is running at \x1b[0;33mhttps://192.168.10.10:6443\x1b[0m\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n"
+        );
+    }
+
+    #[test]
+    fn parse_config_knows_the_one_context() {
+        assert_eq!(
+            refused(parse_config(&argv("set-context web --current"))),
+            "error: you cannot specify both a context name and --current"
+        );
+        assert_eq!(
+            refused(parse_config(&argv("set-context other"))),
+            "error: kubelab models only the context \"kubernetes-admin@kubernetes\""
+        );
+        assert_eq!(
+            refused(parse_config(&argv("use-context other"))),
+            "error: no context exists with the name: \"other\""
+        );
+        assert_eq!(refused(parse_config(&argv("get-contexts other"))), "error: context other not found");
+        assert_eq!(
+            refused(parse_config(&argv("view -o json"))),
+            "error: kubelab does not model `kubectl config view -o json` yet"
+        );
+        assert_eq!(
+            refused(parse_config(&argv("rename-context a b"))),
+            "error: kubelab does not model `kubectl config rename-context` yet"
+        );
+    }
+
+    #[test]
+    fn config_set_context_returns_the_namespace_as_its_effect() {
+        let Ok(Parsed::Run(req)) = parse_config(&argv("set-context --current --namespace=db")) else { panic!() };
+        let r = on_cluster("", |ctx| config(ctx, req));
+        assert!(matches!(&r.effect, Some(Effect::Namespace(ns)) if ns == "db"));
+        assert_eq!(shown(r), (0, "Context \"kubernetes-admin@kubernetes\" modified.\n".into()));
+        // The context's namespace shows in the kubeconfig and the contexts' table.
+        let Ok(Parsed::Run(req)) = parse_config(&argv("view -o jsonpath={.contexts[0].context.namespace}")) else {
+            panic!()
+        };
+        assert_eq!(shown(on_cluster("db", |ctx| config(ctx, req))), (0, "db".into()));
+        let Ok(Parsed::Run(req)) = parse_config(&argv("get-contexts --no-headers")) else { panic!() };
+        let (_, table) = shown(on_cluster("db", |ctx| config(ctx, req)));
+        assert_eq!(table.split_whitespace().collect::<Vec<_>>(), ["*", CONTEXT, CLUSTER, USER, "db"]);
+    }
+
+    #[test]
+    fn parse_api_resources_refuses_what_it_does_not_print() {
+        assert_eq!(
+            refused(parse_api_resources(&argv("-o wide"))),
+            "error: kubelab does not model `kubectl api-resources -o wide` yet"
+        );
+        assert_eq!(refused(parse_api_resources(&argv("-o yaml"))), "error: --output yaml is not available");
+        assert_eq!(
+            refused(parse_api_resources(&argv("--sort-by=group"))),
+            "error: --sort-by accepts only name or kind, got group"
+        );
+    }
+
+    #[test]
+    fn api_resources_filters_by_group_and_scope() {
+        assert_eq!(
+            run(parse_api_resources(&argv("--api-group=apps -o name")), api_resources),
+            (
+                0,
+                "controllerrevisions.apps\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\nstatefulsets.apps\n"
+                    .into()
+            )
+        );
+        let (_, text) = run(parse_api_resources(&argv("--namespaced=false --api-group= --no-headers")), api_resources);
+        let names: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().next()).collect();
+        assert_eq!(names, ["componentstatuses", "namespaces", "nodes", "persistentvolumes"]);
+    }
 }

@@ -313,32 +313,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "get" => return get::run(ctx, &rest),
         "apply" => apply::run(ctx, &rest, apply::Mode::Apply),
         "create" => match generator_word(&rest) {
-            Some(at) => {
-                let mut argv = rest.clone();
-                let word = argv.remove(at);
-                match word.as_str() {
-                    "deployment" | "deploy" => generators::create_deployment(ctx, &argv),
-                    "configmap" | "cm" => generators::create_data(ctx, &argv, crate::sim::Kind::ConfigMap),
-                    _ => match argv.get(at).map(String::as_str) {
-                        Some("generic") => {
-                            argv.remove(at);
-                            generators::create_data(ctx, &argv, crate::sim::Kind::Secret)
-                        }
-                        Some(other @ ("docker-registry" | "tls")) => {
-                            ctx.eprintln(&format!("error: kubelab does not model `kubectl create secret {other}` yet"));
-                            1
-                        }
-                        _ => {
-                            ctx.eprintln("error: must specify one of: generic, docker-registry, tls\nSee 'kubectl create secret -h' for help and examples");
-                            1
-                        }
-                    },
-                }
-            }
+            Some(at) => return stages::run(ctx, generators::parse_create(&rest, at), generators::create),
             None => apply::run(ctx, &rest, apply::Mode::Create),
         },
-        "set" => generators::set(ctx, &rest),
-        "expose" => generators::expose(ctx, &rest),
+        "set" => return stages::run(ctx, generators::parse_set(&rest), generators::set),
+        "expose" => return stages::run(ctx, generators::parse_expose(&rest), generators::expose),
         "delete" => return stages::run(ctx, delete::parse_delete(&rest), delete::delete),
         "describe" => return describe::run(ctx, &rest),
         "scale" => return stages::run(ctx, edit::parse_scale(&rest), edit::scale),
@@ -350,11 +329,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "patch" => return stages::run(ctx, edit::parse_patch(&rest), edit::patch),
         "label" => return stages::run(ctx, edit::parse_label(&rest), edit::label),
         "annotate" => return stages::run(ctx, edit::parse_annotate(&rest), edit::label),
-        "version" => info::version(ctx, &rest),
-        "cluster-info" => info::cluster_info(ctx, &rest),
-        "config" => return info::config(ctx, &rest),
-        "api-resources" => info::api_resources(ctx, &rest),
-        "events" => events::events(ctx, &rest),
+        "version" => return stages::run(ctx, info::parse_version(&rest), info::version),
+        "cluster-info" => return stages::run(ctx, info::parse_cluster_info(&rest), info::cluster_info),
+        "config" => return stages::run(ctx, info::parse_config(&rest), info::config),
+        "api-resources" => return stages::run(ctx, info::parse_api_resources(&rest), info::api_resources),
+        "events" => return stages::run(ctx, events::parse_events(&rest), events::events),
         "wait" => return stages::run(ctx, wait::parse_wait(&rest), wait::wait),
         "port-forward" => {
             let taken = ctx.forwarded.clone();
