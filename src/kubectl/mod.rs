@@ -343,7 +343,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "describe" => describe::run(ctx, &rest),
         "scale" => return stages::run(ctx, edit::parse_scale(&rest), edit::scale),
         "exec" => return exec::exec(ctx, &rest),
-        "rollout" => return rollout::run(ctx, &rest),
+        "rollout" => return stages::run(ctx, rollout::parse_rollout(&rest), rollout::rollout),
         "run" => return exec::run(ctx, &rest),
         "logs" => return exec::logs(ctx, &rest),
         "cp" => return exec::cp(ctx, &rest),
