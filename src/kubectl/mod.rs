@@ -344,9 +344,9 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "scale" => return stages::run(ctx, edit::parse_scale(&rest), edit::scale),
         "exec" => return exec::exec(ctx, &rest),
         "rollout" => return stages::run(ctx, rollout::parse_rollout(&rest), rollout::rollout),
-        "run" => return exec::run(ctx, &rest),
-        "logs" => return exec::logs(ctx, &rest),
-        "cp" => return exec::cp(ctx, &rest),
+        "run" => return exec::run::run(ctx, &rest),
+        "logs" => return exec::logs::logs(ctx, &rest),
+        "cp" => return exec::cp::cp(ctx, &rest),
         "patch" => edit::patch(ctx, &rest),
         "label" => edit::label(ctx, &rest, "labels"),
         "annotate" => edit::label(ctx, &rest, "annotations"),
@@ -358,7 +358,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "wait" => return wait::run(ctx, &rest),
         "port-forward" => {
             let taken = ctx.forwarded.clone();
-            return exec::port_forward(ctx, &rest, &taken);
+            return exec::port_forward::port_forward(ctx, &rest, &taken);
         }
         "help" | "--help" | "-h" => {
             ctx.println(USAGE);
