@@ -342,11 +342,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "delete" => return delete::run(ctx, &rest),
         "describe" => describe::run(ctx, &rest),
         "scale" => return stages::run(ctx, edit::parse_scale(&rest), edit::scale),
-        "exec" => return exec::exec(ctx, &rest),
+        "exec" => return stages::run(ctx, exec::parse_exec(&rest), exec::exec),
         "rollout" => return stages::run(ctx, rollout::parse_rollout(&rest), rollout::rollout),
-        "run" => return exec::run::run(ctx, &rest),
-        "logs" => return exec::logs::logs(ctx, &rest),
-        "cp" => return exec::cp::cp(ctx, &rest),
+        "run" => return stages::run(ctx, exec::run::parse_run(&rest), exec::run::run),
+        "logs" => return stages::run(ctx, exec::logs::parse_logs(&rest), exec::logs::logs),
+        "cp" => return stages::run(ctx, exec::cp::parse_cp(&rest), exec::cp::cp),
         "patch" => edit::patch(ctx, &rest),
         "label" => edit::label(ctx, &rest, "labels"),
         "annotate" => edit::label(ctx, &rest, "annotations"),
@@ -357,8 +357,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "events" => events::events(ctx, &rest),
         "wait" => return wait::run(ctx, &rest),
         "port-forward" => {
-            let taken = ctx.forwarded.clone();
-            return exec::port_forward::port_forward(ctx, &rest, &taken);
+            return stages::run(ctx, exec::port_forward::parse_port_forward(&rest), exec::port_forward::port_forward)
         }
         "help" | "--help" | "-h" => {
             ctx.println(USAGE);

@@ -1,10 +1,13 @@
 //! `kubectl run`: a pod from an image, printed, or attached to (`-it`, `--rm`, `--restart`).
 
-use super::{Attach, SHELLS};
+use super::{namespace, namespace_of, Attach, SHELLS};
 use crate::jv;
-use crate::kubectl::args::{self, f, Flag};
+use crate::kubectl::args::{self, f, Args, Flag};
 use crate::kubectl::dryrun::{self, DryRun};
-use crate::kubectl::{Ctx, Effect, Outcome};
+use crate::kubectl::errors::Error;
+use crate::kubectl::get::{serialize, Format, WATCH_LIMIT_MS};
+use crate::kubectl::stages::{Parsed, Report};
+use crate::kubectl::{Ctx, Effect};
 use crate::sim::obj::{self, Ptr};
 use crate::sim::{Kind, ObjKey};
 use serde_json::Value;
@@ -36,63 +39,68 @@ fn banner(image: &str) -> &'static str {
     }
 }
 
-pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
-    let a = match args::parse("run", argv, RUN_FLAGS) {
-        Ok(a) => a,
-        Err(e) => {
-            ctx.report(e);
-            return Outcome::from(1);
-        }
-    };
+/// `kubectl run NAME --image=IMAGE`, parsed.
+pub struct Run {
+    name: String,
+    image: String,
+    /// `--restart`: `Always`, `OnFailure` or `Never`.
+    restart: String,
+    /// `-i`: attach to the container once it runs.
+    interactive: bool,
+    /// `--rm`: delete the pod when the attached session ends.
+    remove: bool,
+    dry: DryRun,
+    output: Option<Format>,
+    /// The pod as `generateRunPod` builds it: a typed Pod, so `resources: {}`, `status: {}`
+    /// and a null creationTimestamp are in it when it is printed before the server sees it.
+    pod: Value,
+    /// The words after `--`.
+    command: Vec<String>,
+    namespace: Option<String>,
+}
+
+pub fn parse_run(argv: &[String]) -> Result<Parsed<Run>, Error> {
+    let a = args::parse("run", argv, RUN_FLAGS)?;
     if a.bool("help") {
-        ctx.println("Create and run a particular image in a pod.\n\nUsage:\n  kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]");
-        return Outcome::from(0);
+        return Ok(Parsed::Help("Create and run a particular image in a pod.\n\nUsage:\n  kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]".into()));
     }
     let Some(name) = a.positional.first().cloned() else {
-        ctx.eprintln("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
-        return Outcome::from(1);
+        return Err(Error::cli("NAME is required for run\nSee 'kubectl run -h' for help and examples"));
     };
     let Some(image) = a.get("image").map(String::from) else {
-        ctx.eprintln("error: required flag(s) \"image\" not set");
-        return Outcome::from(1);
+        return Err(Error::cli("required flag(s) \"image\" not set"));
     };
     let restart = a.get("restart").unwrap_or("Always").to_string();
     if !["Always", "OnFailure", "Never"].contains(&restart.as_str()) {
-        ctx.eprintln(&format!("error: invalid restart policy: {restart}"));
-        return Outcome::from(1);
+        return Err(Error::cli(format!("invalid restart policy: {restart}")));
     }
     let interactive = a.bool("stdin");
     if a.bool("rm") && !interactive {
-        ctx.eprintln("error: --rm should only be used for attached containers");
-        return Outcome::from(1);
+        return Err(Error::cli("--rm should only be used for attached containers"));
     }
-    let (dry, output) = match dryrun::options(&a) {
-        Ok(opts) => opts,
-        Err(e) => {
-            ctx.report(e);
-            return Outcome::from(1);
-        }
-    };
+    let (dry, output) = dryrun::options(&a)?;
     if dry != DryRun::None && (interactive || a.bool("tty") || a.bool("attach")) {
-        ctx.eprintln("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
-        return Outcome::from(1);
+        return Err(Error::cli(
+            "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)",
+        ));
     }
-    let ns = ctx.namespace(&a);
-    let rest: Vec<String> = a.rest.clone().unwrap_or_default();
-    // The pod as `generateRunPod` builds it: a typed Pod, so `resources: {}`, `status: {}` and a
-    // null creationTimestamp are in it when it is printed before the server sees it.
+    let command: Vec<String> = a.rest.clone().unwrap_or_default();
+    let pod = run_pod(&a, &name, &image, &restart, &command)?;
+    let (remove, namespace) = (a.bool("rm"), namespace_of(&a));
+    Ok(Parsed::Run(Run { name, image, restart, interactive, remove, dry, output, pod, command, namespace }))
+}
+
+/// The pod `kubectl run` creates (`generateRunPod`).
+fn run_pod(a: &Args, name: &str, image: &str, restart: &str, command: &[String]) -> Result<Value, Error> {
     let mut container = jv!({"name": name, "image": image, "resources": {}});
     if let Some(p) = a.get("port") {
-        match p.parse::<i64>() {
-            Ok(port) => container["ports"] = jv!([{"containerPort": port}]),
-            Err(_) => {
-                ctx.eprintln(&format!(
-                    "error: strconv.Atoi: parsing {}: invalid syntax",
-                    crate::support::gofmt::go_quote(p)
-                ));
-                return Outcome::from(1);
-            }
-        }
+        let Ok(port) = p.parse::<i64>() else {
+            return Err(Error::cli(format!(
+                "strconv.Atoi: parsing {}: invalid syntax",
+                crate::support::gofmt::go_quote(p)
+            )));
+        };
+        container["ports"] = jv!([{"containerPort": port}]);
     }
     let env: Vec<Value> =
         a.all("env").iter().filter_map(|kv| kv.split_once('=')).map(|(k, v)| jv!({"name": k, "value": v})).collect();
@@ -102,14 +110,10 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     if let Some(p) = a.get("image-pull-policy") {
         container["imagePullPolicy"] = jv!(p);
     }
-    if !rest.is_empty() {
-        if a.bool("command") {
-            container["command"] = jv!(rest);
-        } else {
-            container["args"] = jv!(rest);
-        }
+    if !command.is_empty() {
+        container[if a.bool("command") { "command" } else { "args" }] = jv!(command);
     }
-    if interactive {
+    if a.bool("stdin") {
         container["stdin"] = jv!(true);
         container["stdinOnce"] = jv!(true);
         container["tty"] = jv!(a.bool("tty"));
@@ -117,122 +121,203 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     let mut labels = jv!({"run": name});
     if let Some(l) = a.get("labels") {
         labels = jv!({});
-        for kv in l.split(',') {
-            if let Some((k, v)) = kv.split_once('=') {
-                labels[k] = jv!(v);
-            }
+        for (k, v) in l.split(',').filter_map(|kv| kv.split_once('=')) {
+            labels[k] = jv!(v);
         }
     }
-    let mut pod = jv!({"apiVersion":"v1","kind":"Pod","metadata":{"creationTimestamp":null,"labels":labels,"name":name},"spec":{"containers":[container],"dnsPolicy":"ClusterFirst","restartPolicy":restart},"status":{}});
-    if dry == DryRun::Client {
-        dryrun::print(ctx, output.as_ref(), Kind::Pod, &pod, &dry.op("created"));
-        return Outcome::from(0);
+    Ok(
+        jv!({"apiVersion":"v1","kind":"Pod","metadata":{"creationTimestamp":null,"labels":labels,"name":name},"spec":{"containers":[container],"dnsPolicy":"ClusterFirst","restartPolicy":restart},"status":{}}),
+    )
+}
+
+/// What an operation did to `obj`: `KIND/NAME OP`, or `obj` in the `-o` format (the name
+/// printer leaves the operation out), as [`dryrun::print`] prints it.
+fn printed(out: Option<&Format>, obj: &Value, op: &str) -> String {
+    let name = format!("{}/{}", Kind::Pod.qualified_singular(), obj::name(obj));
+    match out {
+        None => format!("{name} {op}\n"),
+        Some(Format::Name) => format!("{name}\n"),
+        Some(f) => serialize(std::slice::from_ref(obj), true, f),
+    }
+}
+
+/// Creates the pod (or prints it, for a dry run), then, with `-i`, attaches to it.
+pub fn run(ctx: &mut Ctx<'_>, req: Run) -> Report {
+    let mut r = Report::default();
+    if let Err(e) = run_into(ctx, req, &mut r) {
+        r.fail(e);
+    }
+    r
+}
+
+fn run_into(ctx: &mut Ctx<'_>, req: Run, r: &mut Report) -> Result<(), Error> {
+    let op = req.dry.op("created");
+    if req.dry == DryRun::Client {
+        r.out(printed(req.output.as_ref(), &req.pod, &op));
+        return Ok(());
     }
     // Sent to the server: the namespace is the request's.
+    let ns = namespace(ctx, &req.namespace);
+    let mut pod = req.pod.clone();
     obj::meta_mut(&mut pod).insert("namespace".into(), jv!(ns));
     obj::meta_mut(&mut pod).remove("creationTimestamp");
     if let Some(m) = pod.as_object_mut() {
         m.remove("status");
     }
-    let mut shadow = (dry == DryRun::Server).then(|| ctx.sim.clone());
-    let created = match shadow.as_mut().unwrap_or(&mut *ctx.sim).create(pod) {
-        Ok(created) => created,
-        Err(e) => {
-            ctx.report(&e);
-            return Outcome::from(1);
-        }
-    };
-    let key = ObjKey::new(Kind::Pod, &ns, &name);
-    if !interactive {
-        dryrun::print(ctx, output.as_ref(), Kind::Pod, &created, &dry.op("created"));
-        return Outcome::from(0);
+    let mut shadow = (req.dry == DryRun::Server).then(|| ctx.sim.clone());
+    let created = shadow.as_mut().unwrap_or(&mut *ctx.sim).create(pod)?;
+    if !req.interactive {
+        r.out(printed(req.output.as_ref(), &created, &op));
+        return Ok(());
     }
-    // Attach once the container runs, or has already run (kubectl waits up to
-    // --pod-running-timeout, 1 minute).
-    let deadline = ctx.sim.now().plus_ms(60_000);
-    loop {
-        let running = ctx
-            .sim
-            .store
-            .get(&key)
-            .is_some_and(|p| matches!(obj::str_at(p, "/status/phase"), Some("Running" | "Succeeded" | "Failed")));
-        if running {
-            break;
-        }
-        if !ctx.sim.step_before(deadline) {
-            ctx.eprintln("error: timed out waiting for the condition");
-            return Outcome::from(1);
-        }
-    }
-    ctx.eprintln("If you don't see a command prompt, try pressing enter.");
-    let b = banner(&image);
-    if !b.is_empty() {
-        ctx.out.out(b);
-    }
-    let shell_cmd = rest.first().cloned().unwrap_or_else(|| "sh".into());
-    if (SHELLS.contains(&shell_cmd.as_str()) && rest.len() == 1) || rest.is_empty() {
+    let key = ObjKey::new(Kind::Pod, &ns, &req.name);
+    wait_running(ctx, &key)?;
+    r.note("If you don't see a command prompt, try pressing enter.");
+    r.out(banner(&req.image));
+    let shell_cmd = req.command.first().cloned().unwrap_or_else(|| "sh".into());
+    if (SHELLS.contains(&shell_cmd.as_str()) && req.command.len() == 1) || req.command.is_empty() {
         let shell = shell_cmd.rsplit('/').next().unwrap_or("sh").to_string();
-        let attach = Attach { pod: key, container: name, remove: a.bool("rm"), shell, main: true };
-        return Outcome::with(0, Effect::Attach(attach));
+        let attach = Attach { pod: key, container: req.name, remove: req.remove, shell, main: true };
+        r.effect = Some(Effect::Attach(attach));
+        return Ok(());
     }
-    attached_run(ctx, &key, &name, &restart, a.bool("rm")).into()
+    attached_run(ctx, &key, &req, r)
+}
+
+/// Waits until the container runs, or has already run (kubectl waits up to
+/// --pod-running-timeout, 1 minute).
+fn wait_running(ctx: &mut Ctx<'_>, key: &ObjKey) -> Result<(), Error> {
+    let deadline = ctx.sim.now().plus_ms(60_000);
+    let started = |p: &Value| matches!(obj::str_at(p, "/status/phase"), Some("Running" | "Succeeded" | "Failed"));
+    while !ctx.sim.store.get(key).is_some_and(started) {
+        if !ctx.sim.step_before(deadline) {
+            return Err(Error::cli("timed out waiting for the condition"));
+        }
+    }
+    Ok(())
 }
 
 /// `kubectl run -it` of a program that is not a shell: the terminal shows what it writes until
 /// it ends; with `--restart=Never` (or OnFailure) kubectl waits for the pod to complete and
 /// exits with the container's status (`run.go`), `--rm` deleting the pod first.
-fn attached_run(ctx: &mut Ctx<'_>, key: &ObjKey, container: &str, restart: &str, remove: bool) -> i32 {
+fn attached_run(ctx: &mut Ctx<'_>, key: &ObjKey, req: &Run, r: &mut Report) -> Result<(), Error> {
+    let (container, restart) = (req.name.as_str(), req.restart.as_str());
     let finished = |p: &Value| match restart {
         "Never" => matches!(obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed")),
         "OnFailure" => obj::str_at(p, "/status/phase") == Some("Succeeded"),
         _ => obj::arr_at(p, "/status/containerStatuses").first().is_some_and(|c| c.ptr("/state/running").is_none()),
     };
-    let deadline = ctx.sim.now().plus_ms(crate::kubectl::get::WATCH_LIMIT_MS);
-    while !ctx.sim.store.get(key).is_some_and(finished) {
-        if !ctx.sim.step_before(deadline) {
-            break;
-        }
-    }
-    let Some(pod) = ctx.sim.store.get(key).cloned() else { return 1 };
+    let deadline = ctx.sim.now().plus_ms(WATCH_LIMIT_MS);
+    while !ctx.sim.store.get(key).is_some_and(finished) && ctx.sim.step_before(deadline) {}
+    let Some(pod) = ctx.sim.store.get(key).cloned() else {
+        r.code = Some(1);
+        return Ok(());
+    };
     let uid = obj::uid(&pod).to_string();
-    let lines = ctx.sim.logs.get(&(uid, container.to_string())).cloned().unwrap_or_default();
-    for l in &lines {
-        ctx.println(l);
+    for l in ctx.sim.logs.get(&(uid, container.to_string())).cloned().unwrap_or_default() {
+        r.line(l);
     }
     if restart == "Always" {
-        ctx.eprintln(&format!(
+        r.note(format!(
             "Session ended, resume using 'kubectl attach {} -c {container} -i -t' command when the pod is running",
             key.name
         ));
     }
-    if remove {
+    if req.remove {
         if ctx.sim.delete(key, crate::sim::DeleteOptions::default()).is_ok() {
-            ctx.println(&format!("pod \"{}\" deleted", key.name));
+            r.line(format!("pod \"{}\" deleted", key.name));
         }
-        let gone = ctx.sim.now().plus_ms(crate::kubectl::get::WATCH_LIMIT_MS);
+        let gone = ctx.sim.now().plus_ms(WATCH_LIMIT_MS);
         while ctx.sim.store.get(key).is_some_and(|p| obj::uid(p) == obj::uid(&pod)) && ctx.sim.step_before(gone) {}
     }
-    if restart == "Always" {
-        return 0;
+    if restart != "Always" && obj::str_at(&pod, "/status/phase") == Some("Failed") {
+        return exit_status(key, &pod, r);
     }
-    match obj::str_at(&pod, "/status/phase") {
-        Some("Failed") => {
-            let t = obj::arr_at(&pod, "/status/containerStatuses")
-                .first()
-                .and_then(|c| c.ptr("/state/terminated"))
-                .cloned();
-            match t.as_ref().and_then(|t| obj::i64_at(t, "/exitCode")).filter(|&rc| rc != 0) {
-                Some(rc) => {
-                    let reason = t.as_ref().and_then(|t| obj::str_at(t, "/reason")).unwrap_or("Error");
-                    ctx.eprintln(&format!("pod {}/{} terminated ({reason})", key.ns, key.name));
-                    rc as i32
-                }
-                None => {
-                    ctx.eprintln(&format!("error: pod {}/{} failed with unknown exit code", key.ns, key.name));
-                    1
-                }
-            }
-        }
-        _ => 0,
+    Ok(())
+}
+
+/// A failed pod's container's exit status becomes kubectl's (`pod default/x terminated
+/// (Error)`).
+fn exit_status(key: &ObjKey, pod: &Value, r: &mut Report) -> Result<(), Error> {
+    let t = obj::arr_at(pod, "/status/containerStatuses").first().and_then(|c| c.ptr("/state/terminated"));
+    let Some(rc) = t.and_then(|t| obj::i64_at(t, "/exitCode")).filter(|&rc| rc != 0) else {
+        return Err(Error::cli(format!("pod {}/{} failed with unknown exit code", key.ns, key.name)));
+    };
+    let reason = t.and_then(|t| obj::str_at(t, "/reason")).unwrap_or("Error");
+    r.note(format!("pod {}/{} terminated ({reason})", key.ns, key.name));
+    r.code = Some(rc as i32);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::run as run_line;
+    use super::super::testkit::{cluster, refused, words};
+    use super::*;
+
+    #[test]
+    fn parse_run_checks_its_flags() {
+        assert_eq!(
+            refused(parse_run(&words("--image=nginx"))),
+            "error: NAME is required for run\nSee 'kubectl run -h' for help and examples"
+        );
+        assert_eq!(refused(parse_run(&words("x"))), "error: required flag(s) \"image\" not set");
+        assert_eq!(
+            refused(parse_run(&words("x --image=nginx --restart=Sometimes"))),
+            "error: invalid restart policy: Sometimes"
+        );
+        assert_eq!(
+            refused(parse_run(&words("x --image=nginx --rm"))),
+            "error: --rm should only be used for attached containers"
+        );
+        assert_eq!(
+            refused(parse_run(&words("x --image=nginx -i --dry-run=client"))),
+            "error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)"
+        );
+        assert_eq!(
+            refused(parse_run(&words("x --image=nginx --port=web"))),
+            "error: strconv.Atoi: parsing \"web\": invalid syntax"
+        );
+    }
+
+    #[test]
+    fn parse_run_builds_the_pod_as_generate_run_pod_does() {
+        let Ok(Parsed::Run(r)) = parse_run(&words("x --image=nginx --port=80 -l tier=web --env=A=1 -- nginx -g"))
+        else {
+            panic!("not parsed")
+        };
+        assert_eq!(obj::label(&r.pod, "tier"), Some("web"));
+        assert_eq!(r.pod.ptr("/spec/containers/0/args"), Some(&crate::jv!(["nginx", "-g"])));
+        assert_eq!(r.pod.ptr("/spec/containers/0/ports/0/containerPort"), Some(&crate::jv!(80)));
+        assert_eq!(r.pod.ptr("/spec/containers/0/env/0/value"), Some(&crate::jv!("1")));
+    }
+
+    #[test]
+    fn run_creates_the_pod_unless_it_is_a_client_dry_run() {
+        let mut sim = cluster();
+        let (out, _) = run_line(&mut sim, &words("x --image=nginx --dry-run=client"), parse_run, super::run);
+        assert_eq!(out.text(), "pod/x created (dry run)\n");
+        assert!(sim.get(Kind::Pod, "default", "x").is_none());
+        let (out, _) = run_line(&mut sim, &words("x --image=nginx -o name"), parse_run, super::run);
+        assert_eq!(out.text(), "pod/x\n");
+        assert!(sim.get(Kind::Pod, "default", "x").is_some());
+        let (out, outcome) = run_line(&mut sim, &words("x --image=nginx"), parse_run, super::run);
+        assert_eq!(
+            (out.text().as_str(), outcome.code),
+            ("Error from server (AlreadyExists): pods \"x\" already exists\n", 1)
+        );
+    }
+
+    #[test]
+    fn run_it_rm_of_a_program_prints_its_output_and_deletes_the_pod() {
+        let mut sim = cluster();
+        let argv = words("-it --rm --restart=Never t --image=busybox -- sh -c exit");
+        let (out, outcome) = run_line(&mut sim, &argv, parse_run, super::run);
+        assert_eq!(out.stdout(), "pod \"t\" deleted\n");
+        assert_eq!(out.stderr(), "If you don't see a command prompt, try pressing enter.\n");
+        assert_eq!(outcome.code, 0);
+        assert!(sim.get(Kind::Pod, "default", "t").is_none());
+        let (_, outcome) = run_line(&mut sim, &words("-it s --image=busybox"), parse_run, super::run);
+        assert!(matches!(outcome.effect, Some(Effect::Attach(Attach { main: true, .. }))));
     }
 }
