@@ -321,11 +321,11 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "delete" => return stages::run(ctx, delete::parse_delete(&rest), delete::delete),
         "describe" => return describe::run(ctx, &rest),
         "scale" => return stages::run(ctx, edit::parse_scale(&rest), edit::scale),
-        "exec" => return exec::exec(ctx, &rest),
-        "rollout" => return rollout::run(ctx, &rest),
-        "run" => return exec::run(ctx, &rest),
-        "logs" => return exec::logs(ctx, &rest),
-        "cp" => return exec::cp(ctx, &rest),
+        "exec" => return stages::run(ctx, exec::parse_exec(&rest), exec::exec),
+        "rollout" => return stages::run(ctx, rollout::parse_rollout(&rest), rollout::rollout),
+        "run" => return stages::run(ctx, exec::run::parse_run(&rest), exec::run::run),
+        "logs" => return stages::run(ctx, exec::logs::parse_logs(&rest), exec::logs::logs),
+        "cp" => return stages::run(ctx, exec::cp::parse_cp(&rest), exec::cp::cp),
         "patch" => return stages::run(ctx, edit::parse_patch(&rest), edit::patch),
         "label" => return stages::run(ctx, edit::parse_label(&rest), edit::label),
         "annotate" => return stages::run(ctx, edit::parse_annotate(&rest), edit::label),
@@ -336,8 +336,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "events" => return stages::run(ctx, events::parse_events(&rest), events::events),
         "wait" => return stages::run(ctx, wait::parse_wait(&rest), wait::wait),
         "port-forward" => {
-            let taken = ctx.forwarded.clone();
-            return exec::port_forward(ctx, &rest, &taken);
+            return stages::run(ctx, exec::port_forward::parse_port_forward(&rest), exec::port_forward::port_forward)
         }
         "help" | "--help" | "-h" => {
             ctx.println(USAGE);

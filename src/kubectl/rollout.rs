@@ -1,10 +1,11 @@
 //! `kubectl rollout status|history|undo|restart` for Deployments and StatefulSets, with the
 //! messages of kubectl's `polymorphichelpers` (reference §2.1).
 
-use super::args::{self, f, Args, Flag};
+use super::args::{self, f, Flag};
 use super::errors::Error;
 use super::get::kind_arg;
-use super::{Ctx, Effect, Outcome};
+use super::stages::{Parsed, Report};
+use super::{Ctx, Effect};
 use crate::jv;
 use crate::sim::obj::{self, Ptr};
 use crate::sim::{Kind, ObjKey};
@@ -19,39 +20,99 @@ const FLAGS: &[Flag] = &[
     f("selector", Some('l'), true),
 ];
 
-/// Resolves `deploy/x`, `deployment x`, `sts/web`, `statefulset web`.
-fn target(ctx: &mut Ctx<'_>, a: &Args, verb: &str) -> Option<ObjKey> {
-    let ns = ctx.namespace(a);
-    let (kind, name) = match a.positional.as_slice() {
+/// `kubectl rollout VERB (TYPE NAME | TYPE/NAME)`, parsed.
+pub struct Rollout {
+    action: Action,
+    /// A Deployment or a StatefulSet.
+    kind: Kind,
+    name: String,
+    /// `-n`, when given.
+    namespace: Option<String>,
+}
+
+/// What `rollout` does to its object.
+enum Action {
+    /// `status`: `watch` (`-w`, true unless `-w=false`) and `--timeout` in ms (`None` waits
+    /// for ever; a bad duration is reported once the object is found, as the lab always has).
+    Status {
+        watch: bool,
+        timeout: Result<Option<u64>, Error>,
+    },
+    /// `history`, of one `--revision` or of all.
+    History {
+        revision: Option<i64>,
+    },
+    /// `undo`, to `--to-revision` (0: the one before the current).
+    Undo {
+        to: i64,
+    },
+    Restart,
+}
+
+/// Reads `rollout VERB ...` (the words after `rollout`).
+pub fn parse_rollout(argv: &[String]) -> Result<Parsed<Rollout>, Error> {
+    let Some(sub) = argv.iter().position(|a| !a.starts_with('-')) else {
+        return Err(Error::cli("Required resource not specified.\nSee 'kubectl rollout -h' for help and examples"));
+    };
+    let verb = argv[sub].clone();
+    let rest: Vec<String> = argv.iter().enumerate().filter(|(i, _)| *i != sub).map(|(_, a)| a.clone()).collect();
+    if !["status", "history", "undo", "restart"].contains(&verb.as_str()) {
+        return Err(Error::cli(format!(
+            "unknown command \"{verb}\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."
+        )));
+    }
+    let a = args::parse(&format!("rollout {verb}"), &rest, FLAGS)?;
+    if a.bool("help") {
+        return Ok(Parsed::Help(format!("Manage the rollout of one or many resources.\n\nUsage:\n  kubectl rollout {verb} (TYPE NAME | TYPE/NAME) [flags] [options]")));
+    }
+    let (kind, name) = target(&a.positional, &verb)?;
+    let number = |flag: &str| a.get(flag).and_then(|r| r.parse::<i64>().ok());
+    let action = match verb.as_str() {
+        "status" => {
+            Action::Status { watch: a.get("watch").is_none_or(|w| w != "false"), timeout: timeout(a.get("timeout")) }
+        }
+        "history" => Action::History { revision: number("revision") },
+        "undo" => Action::Undo { to: number("to-revision").unwrap_or(0) },
+        _ => Action::Restart,
+    };
+    let namespace = a.get("namespace").filter(|n| !n.is_empty()).map(String::from);
+    Ok(Parsed::Run(Rollout { action, kind, name, namespace }))
+}
+
+/// Resolves `deploy/x`, `deployment x`, `sts/web`, `statefulset web` to a kind that rolls out.
+fn target(positional: &[String], verb: &str) -> Result<(Kind, String), Error> {
+    let (kind, name) = match positional {
         [one] if one.contains('/') => {
             let (t, n) = one.split_once('/').unwrap_or((one, ""));
-            (kind_arg(t), n.to_string())
+            (kind_arg(t)?, n.to_string())
         }
-        [t, n, ..] => (kind_arg(t), n.clone()),
+        [t, n, ..] => (kind_arg(t)?, n.clone()),
         _ => {
-            ctx.eprintln(&format!(
-                "error: required resource not specified\nSee 'kubectl rollout {verb} -h' for help and examples"
-            ));
-            return None;
-        }
-    };
-    let kind = match kind {
-        Ok(k) => k,
-        Err(e) => {
-            ctx.report(e);
-            return None;
+            return Err(Error::cli(format!(
+                "required resource not specified\nSee 'kubectl rollout {verb} -h' for help and examples"
+            )))
         }
     };
     if !matches!(kind, Kind::Deployment | Kind::StatefulSet) {
-        ctx.eprintln(&format!("error: no {verb} has been implemented for {{\"{}\" \"{}\"}}", kind.info().group, kind));
-        return None;
+        return Err(Error::cli(format!(
+            "no {verb} has been implemented for {{\"{}\" \"{}\"}}",
+            kind.info().group,
+            kind
+        )));
     }
-    let key = ObjKey::new(kind, &ns, &name);
-    if !ctx.sim.store.contains(&key) {
-        ctx.report(Error::not_found(kind.qualified_plural(), name));
-        return None;
+    Ok((kind, name))
+}
+
+/// `--timeout` (a Go duration; 0, the default, waits for ever) in ms.
+fn timeout(flag: Option<&str>) -> Result<Option<u64>, Error> {
+    let Some(t) = flag else { return Ok(None) };
+    match go_duration_ms(t) {
+        Some(ms) => Ok(Some(ms).filter(|&ms| ms > 0)),
+        None => Err(Error::cli(format!(
+            "invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration {}",
+            crate::support::gofmt::go_quote(t)
+        ))),
     }
-    Some(key)
 }
 
 /// A Go duration (`30s`, `5m`, `1h30m`, `500ms`) in milliseconds.
@@ -163,14 +224,13 @@ fn status(o: &Value, kind: Kind) -> Result<(String, bool), Error> {
 }
 
 /// Revisions of a workload, oldest first: (revision number, pod template, change cause).
-fn revisions(ctx: &Ctx<'_>, key: &ObjKey) -> Vec<(i64, Value, String)> {
-    let Some(o) = ctx.sim.store.get(key) else { return Vec::new() };
+fn revisions(sim: &crate::sim::Sim, key: &ObjKey) -> Vec<(i64, Value, String)> {
+    let Some(o) = sim.store.get(key) else { return Vec::new() };
     let uid = obj::uid(o).to_string();
     let mut out: Vec<(i64, Value, String)> = if key.kind == Kind::Deployment {
-        ctx.sim
-            .store
+        sim.store
             .dependents_of_kind(&uid, Kind::ReplicaSet)
-            .filter_map(|k| ctx.sim.store.get(k))
+            .filter_map(|k| sim.store.get(k))
             .map(|rs| {
                 let mut t = rs.ptr("/spec/template").cloned().unwrap_or(Value::Null);
                 obj::remove(&mut t, "/metadata/labels/pod-template-hash");
@@ -180,10 +240,9 @@ fn revisions(ctx: &Ctx<'_>, key: &ObjKey) -> Vec<(i64, Value, String)> {
             })
             .collect()
     } else {
-        ctx.sim
-            .store
+        sim.store
             .dependents_of_kind(&uid, Kind::ControllerRevision)
-            .filter_map(|k| ctx.sim.store.get(k))
+            .filter_map(|k| sim.store.get(k))
             .map(|r| {
                 let mut t = r.ptr("/data/spec/template").cloned().unwrap_or(Value::Null);
                 obj::remove(&mut t, "/$patch");
@@ -199,184 +258,164 @@ fn revisions(ctx: &Ctx<'_>, key: &ObjKey) -> Vec<(i64, Value, String)> {
     out
 }
 
-/// `rollout status`: follows the rollout to its end (in a replay, virtual time runs; on a live
-/// terminal, the rollout holds it).
-fn follow_status(ctx: &mut Ctx<'_>, a: &Args, key: ObjKey) -> Outcome {
-    let watch = a.get("watch").is_none_or(|w| w != "false");
-    // `--timeout` (a Go duration; 0, the default, waits for ever).
-    let timeout = match a.get("timeout").map(go_duration_ms) {
-        Some(Some(ms)) => Some(ms).filter(|&ms| ms > 0),
-        Some(None) => {
-            ctx.eprintln(&format!(
-                "error: invalid argument \"{}\" for \"--timeout\" flag: time: invalid duration {}",
-                a.get("timeout").unwrap_or(""),
-                crate::support::gofmt::go_quote(a.get("timeout").unwrap_or(""))
-            ));
-            return Outcome::from(1);
-        }
-        None => None,
-    };
-    let deadline = ctx.sim.now().plus_ms(timeout.unwrap_or(super::get::WATCH_LIMIT_MS));
-    let mut r = Status { key, cursor: ctx.sim.store.cursor(), deadline: timeout.map(|_| deadline) };
-    let (mut text, mut end) = r.start(ctx.sim);
-    loop {
-        ctx.out.out(&text);
-        match end {
-            Some(Err(e)) => {
-                ctx.report(e);
-                return Outcome::from(1);
-            }
-            Some(Ok(())) => return 0.into(),
-            None if !watch => return 0.into(),
-            None if ctx.live && ctx.last_on_line => {
-                // The page's clock plays the rollout out; the terminal is held till done.
-                return Outcome::with(0, Effect::Hold(super::Job::Rollout(r)));
-            }
-            None => {}
-        }
-        if !ctx.sim.step_before(deadline) {
-            ctx.eprintln("error: timed out waiting for the condition");
-            return Outcome::from(1);
-        }
-        (text, end) = r.follow(ctx.sim);
+/// Runs the rollout verb on its object, which must exist.
+pub fn rollout(ctx: &mut Ctx<'_>, req: Rollout) -> Report {
+    let ns = req.namespace.clone().unwrap_or_else(|| ctx.default_namespace().to_string());
+    let key = ObjKey::new(req.kind, &ns, &req.name);
+    if !ctx.sim.store.contains(&key) {
+        return Report::failure(Error::not_found(req.kind.qualified_plural(), req.name));
     }
+    let done = match req.action {
+        Action::Status { watch, timeout } => {
+            return match timeout {
+                Ok(timeout) => follow_status(ctx, key, watch, timeout),
+                Err(e) => Report::failure(e),
+            }
+        }
+        Action::History { revision: Some(r) } => revision(ctx.sim, &key, r),
+        Action::History { revision: None } => Ok(Done::History(revisions(ctx.sim, &key))),
+        Action::Undo { to } => undo(ctx.sim, &key, to),
+        Action::Restart => restart(ctx.sim, &key),
+    };
+    render_done(&key, done)
 }
 
-pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
-    let Some(sub) = argv.iter().position(|a| !a.starts_with('-')) else {
-        ctx.eprintln("error: Required resource not specified.\nSee 'kubectl rollout -h' for help and examples");
-        return Outcome::from(1);
-    };
-    let verb = argv[sub].clone();
-    let rest: Vec<String> = argv.iter().enumerate().filter(|(i, _)| *i != sub).map(|(_, a)| a.clone()).collect();
-    if !["status", "history", "undo", "restart"].contains(&verb.as_str()) {
-        ctx.eprintln(&format!(
-            "error: unknown command \"{verb}\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."
-        ));
-        return Outcome::from(1);
-    }
-    let a = match args::parse(&format!("rollout {verb}"), &rest, FLAGS) {
-        Ok(a) => a,
-        Err(e) => {
-            ctx.report(e);
-            return Outcome::from(1);
-        }
-    };
-    if a.bool("help") {
-        ctx.println(&format!("Manage the rollout of one or many resources.\n\nUsage:\n  kubectl rollout {verb} (TYPE NAME | TYPE/NAME) [flags] [options]"));
-        return Outcome::from(0);
-    }
-    let Some(key) = target(ctx, &a, &verb) else { return Outcome::from(1) };
+/// What `rollout history`, `undo` or `restart` did.
+enum Done {
+    /// Every revision: (number, template, change cause).
+    History(Vec<(i64, Value, String)>),
+    /// One revision's template, as `DescribePodTemplate` writes it.
+    Revision(i64, String),
+    RolledBack,
+    /// The template already is the revision's.
+    Skipped(i64),
+    Restarted,
+}
+
+/// `deployment.apps/web rolled back`, the history table, or the error.
+fn render_done(key: &ObjKey, done: Result<Done, Error>) -> Report {
     let printed = format!("{}/{}", key.kind.qualified_singular(), key.name);
-    if verb == "status" {
-        return follow_status(ctx, &a, key);
-    }
-    edit(ctx, &verb, &a, key, &printed).into()
-}
-
-/// `rollout history`, `undo` and `restart`.
-fn edit(ctx: &mut Ctx<'_>, verb: &str, a: &Args, key: ObjKey, printed: &str) -> i32 {
-    match verb {
-        "history" => {
-            let revs = revisions(ctx, &key);
-            if let Some(r) = a.get("revision").and_then(|r| r.parse::<i64>().ok()) {
-                let Some((_, t, cause)) = revs.iter().find(|(n, _, _)| *n == r) else {
-                    ctx.eprintln("error: unable to find the specified revision");
-                    return 1;
-                };
-                // history.go: the template as `DescribePodTemplate` writes it, with the
-                // change-cause among its annotations.
-                // A ReplicaSet's template as it is, its pod-template-hash label included.
-                let uid = ctx.sim.store.get(&key).map(|o| obj::uid(o).to_string()).unwrap_or_default();
-                let rs_template = (key.kind == Kind::Deployment)
-                    .then(|| {
-                        ctx.sim
-                            .store
-                            .dependents_of_kind(&uid, Kind::ReplicaSet)
-                            .filter_map(|k| ctx.sim.store.get(k))
-                            .find(|rs| obj::annotation(rs, "deployment.kubernetes.io/revision") == Some(&r.to_string()))
-                            .and_then(|rs| rs.ptr("/spec/template").cloned())
-                    })
-                    .flatten();
-                let mut t = rs_template.unwrap_or_else(|| t.clone());
-                if cause != "<none>" {
-                    obj::set_annotation(&mut t, "kubernetes.io/change-cause", cause);
-                }
-                ctx.println(&format!("{printed} with revision #{r}"));
-                // The name printer ends its operation text with a newline of its own.
-                let text = super::describe::pod_template_raw(&t, ctx.sim) + "\n";
-                ctx.out.out(&text);
-                return 0;
-            }
+    let mut r = Report::default();
+    match done {
+        Ok(Done::History(revs)) => {
             let mut text = format!("{printed} \nREVISION  CHANGE-CAUSE\n");
             for (n, _, cause) in &revs {
                 text.push_str(&format!("{:<10}{cause}\n", n));
             }
             text.push('\n');
-            ctx.out.out(&text);
-            0
+            r.out(text);
         }
-        "undo" => {
-            let revs = revisions(ctx, &key);
-            let current = revs.last().map(|(n, _, _)| *n).unwrap_or(0);
-            let to = a.get("to-revision").and_then(|r| r.parse::<i64>().ok()).unwrap_or(0);
-            let pick = if to > 0 {
-                revs.iter().find(|(n, _, _)| *n == to)
-            } else {
-                revs.iter().rev().find(|(n, _, _)| *n < current)
-            };
-            // rollback.go's words: per revision, and per kind when there is nothing before.
-            let Some((_, template, _)) = pick.cloned() else {
-                let msg = match (to > 0, key.kind) {
-                    (true, _) => format!("error: unable to find specified revision {to} in history"),
-                    (false, Kind::Deployment) => {
-                        format!("error: no rollout history found for deployment \"{}\"", key.name)
-                    }
-                    (false, _) => "error: no last revision to roll back to".to_string(),
-                };
-                ctx.eprintln(&msg);
-                return 1;
-            };
-            let Some(mut o) = ctx.sim.store.get(&key).cloned() else { return 1 };
-            if o.get("spec").and_then(|s| s.get("template")) == Some(&template) {
-                ctx.println(&format!(
-                    "{printed} skipped rollback (current template already matches revision {})",
-                    if to > 0 { to } else { current - 1 }
-                ));
-                return 0;
-            }
-            obj::set(&mut o, "/spec/template", template);
-            match ctx.sim.update(o) {
-                Ok(_) => {
-                    ctx.println(&format!("{printed} rolled back"));
-                    0
-                }
-                Err(e) => {
-                    ctx.report(&e);
-                    1
-                }
-            }
+        Ok(Done::Revision(n, template)) => {
+            r.line(format!("{printed} with revision #{n}"));
+            // The name printer ends its operation text with a newline of its own.
+            r.out(template + "\n");
         }
-        _ => {
-            let Some(mut o) = ctx.sim.store.get(&key).cloned() else { return 1 };
-            let ts = ctx.sim.timestamp();
-            obj::set(&mut o, "/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt", jv!(ts));
-            if let Some(a) = o.pointer_mut("/spec/template/metadata/annotations").and_then(Value::as_object_mut) {
-                if let Some(v) = a.remove("kubectl.kubernetes.io~1restartedAt") {
-                    a.insert("kubectl.kubernetes.io/restartedAt".into(), v);
-                }
-            }
-            match ctx.sim.update(o) {
-                Ok(_) => {
-                    ctx.println(&format!("{printed} restarted"));
-                    0
-                }
-                Err(e) => {
-                    ctx.report(&e);
-                    1
-                }
-            }
+        Ok(Done::RolledBack) => r.line(format!("{printed} rolled back")),
+        Ok(Done::Skipped(n)) => {
+            r.line(format!("{printed} skipped rollback (current template already matches revision {n})"))
         }
+        Ok(Done::Restarted) => r.line(format!("{printed} restarted")),
+        Err(e) => r.fail(e),
+    }
+    r
+}
+
+/// `rollout history --revision=N` (history.go): the template as `DescribePodTemplate` writes
+/// it, with the change-cause among its annotations; a ReplicaSet's template as it is, its
+/// pod-template-hash label included.
+fn revision(sim: &crate::sim::Sim, key: &ObjKey, r: i64) -> Result<Done, Error> {
+    let revs = revisions(sim, key);
+    let Some((_, t, cause)) = revs.iter().find(|(n, _, _)| *n == r) else {
+        return Err(Error::cli("unable to find the specified revision"));
+    };
+    let uid = sim.store.get(key).map(|o| obj::uid(o).to_string()).unwrap_or_default();
+    let rs_template = (key.kind == Kind::Deployment)
+        .then(|| {
+            sim.store
+                .dependents_of_kind(&uid, Kind::ReplicaSet)
+                .filter_map(|k| sim.store.get(k))
+                .find(|rs| obj::annotation(rs, "deployment.kubernetes.io/revision") == Some(&r.to_string()))
+                .and_then(|rs| rs.ptr("/spec/template").cloned())
+        })
+        .flatten();
+    let mut t = rs_template.unwrap_or_else(|| t.clone());
+    if cause != "<none>" {
+        obj::set_annotation(&mut t, "kubernetes.io/change-cause", cause);
+    }
+    Ok(Done::Revision(r, super::describe::pod_template_raw(&t, sim)))
+}
+
+/// `rollout undo`: the template of revision `to`, or of the one before the current (`to` 0).
+fn undo(sim: &mut crate::sim::Sim, key: &ObjKey, to: i64) -> Result<Done, Error> {
+    let revs = revisions(sim, key);
+    let current = revs.last().map(|(n, _, _)| *n).unwrap_or(0);
+    let pick =
+        if to > 0 { revs.iter().find(|(n, _, _)| *n == to) } else { revs.iter().rev().find(|(n, _, _)| *n < current) };
+    // rollback.go's words: per revision, and per kind when there is nothing before.
+    let Some((_, template, _)) = pick.cloned() else {
+        return Err(match (to > 0, key.kind) {
+            (true, _) => Error::cli(format!("unable to find specified revision {to} in history")),
+            (false, Kind::Deployment) => {
+                Error::cli(format!("no rollout history found for deployment \"{}\"", key.name))
+            }
+            (false, _) => Error::cli("no last revision to roll back to"),
+        });
+    };
+    let mut o = current_object(sim, key)?;
+    if o.get("spec").and_then(|s| s.get("template")) == Some(&template) {
+        return Ok(Done::Skipped(if to > 0 { to } else { current - 1 }));
+    }
+    obj::set(&mut o, "/spec/template", template);
+    sim.update(o)?;
+    Ok(Done::RolledBack)
+}
+
+/// `rollout restart`: a new `kubectl.kubernetes.io/restartedAt` annotation on the template.
+fn restart(sim: &mut crate::sim::Sim, key: &ObjKey) -> Result<Done, Error> {
+    let mut o = current_object(sim, key)?;
+    let ts = sim.timestamp();
+    obj::set(&mut o, "/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt", jv!(ts));
+    if let Some(a) = o.pointer_mut("/spec/template/metadata/annotations").and_then(Value::as_object_mut) {
+        if let Some(v) = a.remove("kubectl.kubernetes.io~1restartedAt") {
+            a.insert("kubectl.kubernetes.io/restartedAt".into(), v);
+        }
+    }
+    sim.update(o)?;
+    Ok(Done::Restarted)
+}
+
+fn current_object(sim: &crate::sim::Sim, key: &ObjKey) -> Result<Value, Error> {
+    sim.store.get(key).cloned().ok_or_else(|| Error::not_found(key.kind.qualified_plural(), key.name.clone()))
+}
+
+/// `rollout status`: follows the rollout to its end (in a replay, virtual time runs and the
+/// lines are printed as it does; on a live terminal, the rollout holds it).
+fn follow_status(ctx: &mut Ctx<'_>, key: ObjKey, watch: bool, timeout: Option<u64>) -> Report {
+    let deadline = ctx.sim.now().plus_ms(timeout.unwrap_or(super::get::WATCH_LIMIT_MS));
+    let mut s = Status { key, cursor: ctx.sim.store.cursor(), deadline: timeout.map(|_| deadline) };
+    let mut r = Report::default();
+    let (mut text, mut end) = s.start(ctx.sim);
+    loop {
+        r.out(text);
+        match end {
+            Some(Err(e)) => {
+                r.fail(e);
+                return r;
+            }
+            Some(Ok(())) => return r,
+            None if !watch => return r,
+            None if ctx.live && ctx.last_on_line => {
+                // The page's clock plays the rollout out; the terminal is held till done.
+                r.effect = Some(Effect::Hold(super::Job::Rollout(s)));
+                return r;
+            }
+            None => {}
+        }
+        if !ctx.sim.step_before(deadline) {
+            r.fail(Error::cli("timed out waiting for the condition"));
+            return r;
+        }
+        (text, end) = s.follow(ctx.sim);
     }
 }
 
@@ -440,5 +479,128 @@ impl Status {
     /// The store position this still needs.
     pub fn cursor(&self) -> usize {
         self.cursor
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Sim, SimConfig};
+    use crate::support::output::Output;
+
+    fn words(line: &str) -> Vec<String> {
+        line.split_whitespace().map(String::from).collect()
+    }
+
+    fn parse_error(line: &str) -> String {
+        match parse_rollout(&words(line)) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("{line} parsed"),
+        }
+    }
+
+    /// A cluster with Deployment `web` (2 replicas) rolled out.
+    fn cluster() -> Sim {
+        let mut sim = Sim::new(SimConfig::seeded(1));
+        sim.create(jv!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},
+            "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},
+              "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"app","image":"nginx"}]}}}}))
+        .unwrap();
+        sim.run_until_idle(120_000);
+        sim
+    }
+
+    /// Runs `rollout ...` through its stages; what it printed and its exit status.
+    fn run(sim: &mut Sim, line: &str) -> (String, i32) {
+        let mut out = Output::default();
+        let mut ctx = Ctx {
+            sim,
+            files: &super::super::NoFiles,
+            stdin: None,
+            out: &mut out,
+            live: false,
+            last_on_line: true,
+            forwarded: Vec::new(),
+            context_ns: String::new(),
+        };
+        let report = match parse_rollout(&words(line)) {
+            Ok(Parsed::Run(req)) => rollout(&mut ctx, req),
+            Ok(Parsed::Help(_)) => panic!("help"),
+            Err(e) => Report::failure(e),
+        };
+        let code = report.render(&mut out).code;
+        (out.text(), code)
+    }
+
+    #[test]
+    fn parse_rollout_needs_a_known_verb_and_a_resource() {
+        assert_eq!(
+            parse_error("--watch"),
+            "error: Required resource not specified.\nSee 'kubectl rollout -h' for help and examples"
+        );
+        assert_eq!(
+            parse_error("pause deploy/web"),
+            "error: unknown command \"pause\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."
+        );
+        assert_eq!(
+            parse_error("status"),
+            "error: required resource not specified\nSee 'kubectl rollout status -h' for help and examples"
+        );
+        assert_eq!(
+            parse_error("history --bogus deploy/web"),
+            "error: unknown flag: --bogus\nSee 'kubectl rollout history --help' for usage."
+        );
+    }
+
+    #[test]
+    fn parse_rollout_refuses_kinds_that_do_not_roll_out() {
+        assert_eq!(parse_error("undo svc/web"), "error: no undo has been implemented for {\"\" \"Service\"}");
+    }
+
+    #[test]
+    fn parse_rollout_reads_the_verbs_flags() {
+        let Ok(Parsed::Run(r)) = parse_rollout(&words("status deployment web -w=false --timeout=1m30s -n prod")) else {
+            panic!("not parsed")
+        };
+        assert_eq!((r.kind, r.name.as_str(), r.namespace.as_deref()), (Kind::Deployment, "web", Some("prod")));
+        assert!(matches!(r.action, Action::Status { watch: false, timeout: Ok(Some(90_000)) }));
+        let Ok(Parsed::Run(r)) = parse_rollout(&words("undo sts/db --to-revision=3")) else { panic!("not parsed") };
+        assert!(matches!(r.action, Action::Undo { to: 3 }));
+        assert!(matches!(parse_rollout(&words("restart -h")), Ok(Parsed::Help(_))));
+    }
+
+    #[test]
+    fn a_bad_timeout_is_reported_once_the_object_is_found() {
+        let mut sim = cluster();
+        let (out, code) = run(&mut sim, "status deploy/nope --timeout=soon");
+        assert_eq!((out.as_str(), code), ("Error from server (NotFound): deployments.apps \"nope\" not found\n", 1));
+        let (out, code) = run(&mut sim, "status deploy/web --timeout=soon");
+        assert_eq!(
+            (out.as_str(), code),
+            ("error: invalid argument \"soon\" for \"--timeout\" flag: time: invalid duration \"soon\"\n", 1)
+        );
+    }
+
+    #[test]
+    fn status_of_a_finished_rollout_says_so() {
+        let mut sim = cluster();
+        assert_eq!(run(&mut sim, "status deploy/web"), ("deployment \"web\" successfully rolled out\n".into(), 0));
+    }
+
+    #[test]
+    fn restart_then_history_then_undo() {
+        let mut sim = cluster();
+        assert_eq!(run(&mut sim, "restart deploy/web"), ("deployment.apps/web restarted\n".into(), 0));
+        sim.run_until_idle(120_000);
+        let (out, _) = run(&mut sim, "history deploy/web");
+        assert_eq!(out, "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n");
+        assert_eq!(run(&mut sim, "undo deploy/web"), ("deployment.apps/web rolled back\n".into(), 0));
+        assert_eq!(
+            run(&mut sim, "undo deploy/web --to-revision=7"),
+            ("error: unable to find specified revision 7 in history\n".into(), 1)
+        );
+        let (out, code) = run(&mut sim, "history deploy/web --revision=2");
+        assert_eq!(code, 0);
+        assert!(out.starts_with("deployment.apps/web with revision #2\nPod Template:\n"), "{out}");
     }
 }
