@@ -48,18 +48,6 @@ fn last_applied_text(applied: &Value) -> String {
 /// Each document of the sources, with the source it came from (or why it could not be read).
 pub type Sourced = Vec<(String, Result<Document, Diagnostic>)>;
 
-/// Reads every `-f` source into documents (with the name kubectl uses for the source).
-/// A directory stands for the manifests in it (below it too with `recursive`), as kubectl's
-/// file visitor reads them.
-pub fn read_sources(ctx: &mut Ctx<'_>, files: &[String], recursive: bool) -> (Sourced, bool) {
-    let (docs, errors) = read_manifests(ctx, files, recursive);
-    let failed = !errors.is_empty();
-    for e in errors {
-        ctx.report(e);
-    }
-    (docs, failed)
-}
-
 /// The documents of `-f FILE|DIR|-|URL` (directories read as kubectl's file visitor does), and
 /// the errors of the files that could not be read.
 pub fn read_manifests(ctx: &Ctx<'_>, files: &[String], recursive: bool) -> (Sourced, Vec<Error>) {
@@ -91,14 +79,6 @@ pub fn read_manifests(ctx: &Ctx<'_>, files: &[String], recursive: bool) -> (Sour
     (docs, errors)
 }
 
-/// Checks apiVersion/kind and the schema. Returns the kind, or prints kubectl's error.
-pub fn check_document(ctx: &mut Ctx<'_>, source: &str, doc: &Document, verb: &str) -> Option<Kind> {
-    let mut r = Report::default();
-    let kind = checked(&mut r, source, doc, verb);
-    let _ = r.render(ctx.out);
-    kind
-}
-
 /// Checks apiVersion/kind and the schema: the kind, or kubectl's error (and our hints) in `r`.
 fn checked(r: &mut Report, source: &str, doc: &Document, verb: &str) -> Option<Kind> {
     match document_problems(source, doc, verb) {
@@ -127,7 +107,7 @@ pub struct Problems {
     pub hints: Vec<Hint>,
 }
 
-/// The checks `check_document` prints, as data: apiVersion and kind, the kind's existence,
+/// The checks `checked` reports, as data: apiVersion and kind, the kind's existence,
 /// and strict field validation.
 pub fn document_problems(source: &str, doc: &Document, verb: &str) -> Result<Kind, Problems> {
     let o = &doc.object;

@@ -8,7 +8,6 @@ use super::errors::Error;
 use super::get::resolve;
 use super::stages::{Parsed, Report};
 use super::{Ctx, Effect, Job};
-use crate::manifest::{self, Diagnostic, Document};
 use crate::sim::labels::Selector;
 use crate::sim::{obj, ApiError, DeleteOptions, Kind, ObjKey, Propagation};
 use serde_json::Value;
@@ -258,7 +257,11 @@ fn named(ctx: &Ctx<'_>, a: &Args, ns: &str) -> Result<Vec<ObjKey>, Error> {
 /// syntax error stops the reading there.
 fn from_files(ctx: &Ctx<'_>, a: &Args, ns: &str, r: &mut Report) -> Vec<ObjKey> {
     let mut keys = Vec::new();
-    for (source, d) in read_sources(ctx, &a.all("filename"), a.bool("recursive"), r) {
+    let (docs, unread) = super::apply::read_manifests(ctx, &a.all("filename"), a.bool("recursive"));
+    for e in unread {
+        r.fail(e);
+    }
+    for (source, d) in docs {
         match d {
             Ok(doc) => match doc_key(&doc.object, ns, &source) {
                 Ok(key) => keys.push(key),
@@ -273,39 +276,6 @@ fn from_files(ctx: &Ctx<'_>, a: &Args, ns: &str, r: &mut Report) -> Vec<ObjKey> 
         }
     }
     keys
-}
-
-/// Every document of the `-f` sources, with the name kubectl gives its source (`STDIN` for
-/// `-`); a directory stands for the manifests in it. A file that cannot be read is reported.
-fn read_sources(
-    ctx: &Ctx<'_>,
-    files: &[String],
-    recursive: bool,
-    r: &mut Report,
-) -> Vec<(String, Result<Document, Diagnostic>)> {
-    let mut expanded = Vec::new();
-    for file in files {
-        match (file != "-").then(|| ctx.files.list_dir(file, recursive)).flatten() {
-            Some(inside) => expanded.extend(inside),
-            None => expanded.push(file.clone()),
-        }
-    }
-    let mut docs = Vec::new();
-    for file in expanded {
-        let (name, text) = if file == "-" {
-            ("STDIN".to_string(), ctx.stdin.unwrap_or("").to_string())
-        } else {
-            match ctx.files.read(&file) {
-                Ok(t) => (file, t),
-                Err(e) => {
-                    r.fail(e);
-                    continue;
-                }
-            }
-        };
-        docs.extend(manifest::parse_documents(&text, &name).into_iter().map(|d| (name.clone(), d)));
-    }
-    docs
 }
 
 /// The object a manifest names (in `ns` when it names no namespace).

@@ -5,7 +5,6 @@
 use super::args::Args;
 use super::errors::Error;
 use super::get::{format_of, serialize, Format};
-use super::Ctx;
 use crate::sim::resources::Kind;
 use serde_json::Value;
 
@@ -61,14 +60,8 @@ pub fn output_of(a: &Args) -> Result<Option<Format>, Error> {
     }
 }
 
-/// Prints what an operation did to `obj`: `KIND/NAME OP`, or `obj` in the `-o` format (the name
-/// printer leaves the operation out).
-pub fn print(ctx: &mut Ctx<'_>, out: Option<&Format>, kind: Kind, obj: &Value, op: &str) {
-    let text = printed(out, kind, obj, op);
-    ctx.out.out(&text);
-}
-
-/// What [`print`] prints.
+/// What a command that changes an object prints: `KIND/NAME OP`, or the object in the `-o`
+/// format (the name printer leaves the operation out).
 pub fn printed(out: Option<&Format>, kind: Kind, obj: &Value, op: &str) -> String {
     let name = crate::sim::obj::name(obj);
     match out {

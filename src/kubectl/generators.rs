@@ -6,7 +6,7 @@
 use super::args::{self, f, Args, Flag};
 use super::dryrun::{self, DryRun};
 use super::errors::Error;
-use super::get::{resolve, serialize, Format};
+use super::get::{resolve, Format};
 use super::stages::{Parsed, Report};
 use super::Ctx;
 use crate::jv;
@@ -55,17 +55,6 @@ fn namespace_flag(a: &Args) -> Option<String> {
 /// `-n`, or the context's namespace.
 fn namespace(ctx: &Ctx<'_>, flag: &Option<String>) -> String {
     flag.clone().unwrap_or_else(|| ctx.default_namespace().to_string())
-}
-
-/// What an operation did to `o`: `KIND/NAME OP`, or `o` in the `-o` format (the name printer
-/// leaves the operation out), as [`dryrun::print`] prints it.
-fn render_written(r: &mut Report, out: Option<&Format>, kind: Kind, o: &Value, op: &str) {
-    let name = obj::name(o);
-    match out {
-        None => r.line(format!("{}/{name} {op}", kind.qualified_singular())),
-        Some(Format::Name) => r.line(format!("{}/{name}", kind.qualified_singular())),
-        Some(f) => r.out(serialize(std::slice::from_ref(o), true, f)),
-    }
 }
 
 const SET_FLAGS: &[Flag] = &[
@@ -487,7 +476,7 @@ fn update_pod_specs(
             continue;
         }
         match write_update(ctx, t.writing.dry, o) {
-            Ok(after) => render_written(&mut r, t.writing.out.as_ref(), kind, &after, &t.writing.dry.op(op)),
+            Ok(after) => r.out(dryrun::printed(t.writing.out.as_ref(), kind, &after, &t.writing.dry.op(op))),
             Err(e) => r.fail(e),
         }
     }
@@ -593,7 +582,7 @@ pub fn create(ctx: &mut Ctx<'_>, req: Create) -> Report {
 fn send_new(ctx: &mut Ctx<'_>, w: &Writing, kind: Kind, o: Value, ns: &str, op: &str) -> Report {
     let mut r = Report::default();
     match write_new(ctx, w.dry, kind, o, ns) {
-        Ok(written) => render_written(&mut r, w.out.as_ref(), kind, &written, &w.dry.op(op)),
+        Ok(written) => r.out(dryrun::printed(w.out.as_ref(), kind, &written, &w.dry.op(op))),
         Err(e) => r.fail(e),
     }
     r

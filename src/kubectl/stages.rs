@@ -36,6 +36,8 @@ pub enum Item {
     Err(Error),
     /// A notice to stderr that is not a failure (`Defaulted container "x" out of: ...`).
     Note(String),
+    /// What another program wrote to stderr through kubectl (`exec`), as it is.
+    Stderr(String),
 }
 
 /// What a command printed, in order, and how it ended.
@@ -78,6 +80,14 @@ impl Report {
         self.items.push(Item::Note(s.into()));
     }
 
+    /// Another program's stderr, passed on as it is (no newline added).
+    pub fn stderr(&mut self, s: impl Into<String>) {
+        let s = s.into();
+        if !s.is_empty() {
+            self.items.push(Item::Stderr(s));
+        }
+    }
+
     /// Whether an error was reported.
     pub fn failed(&self) -> bool {
         self.items.iter().any(|i| matches!(i, Item::Err(_)))
@@ -92,6 +102,7 @@ impl Report {
                 Item::Out(s) => out.out(&s),
                 Item::Err(e) => out.err(&format!("{e}\n")),
                 Item::Note(s) => out.err(&format!("{s}\n")),
+                Item::Stderr(s) => out.err(&s),
             }
         }
         Outcome { code, effect: self.effect }

@@ -163,35 +163,18 @@ fn run_command(ctx: &mut Ctx<'_>, key: &ObjKey, container: &str, argv: &[String]
     Ok((code, out))
 }
 
-/// What a program in a container wrote, into the report as kubectl passes it on: stdout as
-/// it is, stderr a line at a time; `last` is kubectl's own line after it (`command terminated
-/// with exit code 2`), which follows an unfinished stderr line on the same line.
+/// What a program in a container wrote, into the report as kubectl passes it on, both streams
+/// as they are; `last` is kubectl's own line after it (`command terminated with exit code 2`),
+/// which follows an unfinished stderr line on the same line.
 fn relay(out: Output, r: &mut Report, last: Option<String>) {
-    let mut pending = String::new();
     for (stream, text) in out.chunks {
         match stream {
-            Stream::Stdout => {
-                if !pending.is_empty() {
-                    // k8s-diff: an unfinished stderr line before more stdout ends its line.
-                    r.note(std::mem::take(&mut pending));
-                }
-                r.out(text);
-            }
-            Stream::Stderr => {
-                pending.push_str(&text);
-                if let Some((lines, rest)) = pending.rsplit_once('\n') {
-                    let rest = rest.to_string();
-                    r.note(lines.to_string());
-                    pending = rest;
-                }
-            }
+            Stream::Stdout => r.out(text),
+            Stream::Stderr => r.stderr(text),
         }
     }
-    match last {
-        Some(l) => r.note(pending + &l),
-        // k8s-diff: an unfinished stderr line at the end ends its line.
-        None if !pending.is_empty() => r.note(pending),
-        None => {}
+    if let Some(l) = last {
+        r.note(l);
     }
 }
 
@@ -434,6 +417,15 @@ mod tests {
         let mut shown = Output::default();
         let _ = r.render(&mut shown);
         assert_eq!(shown.text(), "a\nb\nccommand terminated with exit code 1\n");
+        // Without kubectl's line, an unfinished stderr line stays unfinished.
+        let mut out = Output::default();
+        out.err("x");
+        out.out("y");
+        let mut r = Report::default();
+        relay(out, &mut r, None);
+        let mut shown = Output::default();
+        let _ = r.render(&mut shown);
+        assert_eq!(shown.text(), "xy");
     }
 
     #[test]

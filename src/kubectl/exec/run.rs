@@ -5,7 +5,7 @@ use crate::jv;
 use crate::kubectl::args::{self, f, Args, Flag};
 use crate::kubectl::dryrun::{self, DryRun};
 use crate::kubectl::errors::Error;
-use crate::kubectl::get::{serialize, Format, WATCH_LIMIT_MS};
+use crate::kubectl::get::{Format, WATCH_LIMIT_MS};
 use crate::kubectl::stages::{Parsed, Report};
 use crate::kubectl::{Ctx, Effect};
 use crate::sim::obj::{self, Ptr};
@@ -130,17 +130,6 @@ fn run_pod(a: &Args, name: &str, image: &str, restart: &str, command: &[String])
     )
 }
 
-/// What an operation did to `obj`: `KIND/NAME OP`, or `obj` in the `-o` format (the name
-/// printer leaves the operation out), as [`dryrun::print`] prints it.
-fn printed(out: Option<&Format>, obj: &Value, op: &str) -> String {
-    let name = format!("{}/{}", Kind::Pod.qualified_singular(), obj::name(obj));
-    match out {
-        None => format!("{name} {op}\n"),
-        Some(Format::Name) => format!("{name}\n"),
-        Some(f) => serialize(std::slice::from_ref(obj), true, f),
-    }
-}
-
 /// Creates the pod (or prints it, for a dry run), then, with `-i`, attaches to it.
 pub fn run(ctx: &mut Ctx<'_>, req: Run) -> Report {
     let mut r = Report::default();
@@ -153,7 +142,7 @@ pub fn run(ctx: &mut Ctx<'_>, req: Run) -> Report {
 fn run_into(ctx: &mut Ctx<'_>, req: Run, r: &mut Report) -> Result<(), Error> {
     let op = req.dry.op("created");
     if req.dry == DryRun::Client {
-        r.out(printed(req.output.as_ref(), &req.pod, &op));
+        r.out(super::super::dryrun::printed(req.output.as_ref(), Kind::Pod, &req.pod, &op));
         return Ok(());
     }
     // Sent to the server: the namespace is the request's.
@@ -167,7 +156,7 @@ fn run_into(ctx: &mut Ctx<'_>, req: Run, r: &mut Report) -> Result<(), Error> {
     let mut shadow = (req.dry == DryRun::Server).then(|| ctx.sim.clone());
     let created = shadow.as_mut().unwrap_or(&mut *ctx.sim).create(pod)?;
     if !req.interactive {
-        r.out(printed(req.output.as_ref(), &created, &op));
+        r.out(super::super::dryrun::printed(req.output.as_ref(), Kind::Pod, &created, &op));
         return Ok(());
     }
     let key = ObjKey::new(Kind::Pod, &ns, &req.name);
