@@ -543,3 +543,25 @@ fn api_errors_are_worded_in_one_place() {
     }
     assert!(bad.is_empty(), "word API errors through kubectl::errors::Error: {bad:#?}");
 }
+
+#[test]
+fn kubectl_commands_print_through_their_report() {
+    // ARCHITECTURE.md, kubectl: a command parses, executes and renders a Report; the report
+    // reaches the terminal in one place (kubectl/stages.rs), errors are worded in one place
+    // (kubectl/errors.rs), and effects are returned. Nothing writes to the terminal itself.
+    let banned = ["ctx.out", ".println(", ".eprintln(", "-> i32"];
+    let mut bad = Vec::new();
+    for f in rust_files(&root().join("src/kubectl")) {
+        let rel = f.strip_prefix(root()).unwrap().display().to_string();
+        if rel == "src/kubectl/stages.rs" {
+            continue;
+        }
+        let text = code(&std::fs::read_to_string(&f).unwrap());
+        for b in banned {
+            if before_tests(&text).contains(b) {
+                bad.push(format!("{rel}: {b}"));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}

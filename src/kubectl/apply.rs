@@ -6,7 +6,7 @@ use super::args::{self, f, Args, Flag};
 use super::dryrun::{self, DryRun};
 use super::errors::Error;
 use super::get::Format;
-use super::stages::{self, Parsed, Report};
+use super::stages::{Parsed, Report};
 use super::Ctx;
 use crate::jv;
 use crate::manifest::{self, schema, Diagnostic, Document};
@@ -250,11 +250,6 @@ pub fn parse_apply(argv: &[String], mode: Mode) -> Result<Parsed<Apply>, Error> 
     }
     let (dry, output) = if files.is_empty() { (DryRun::None, None) } else { dryrun::options(&args)? };
     Ok(Parsed::Run(Apply { mode, args, files, dry, output }))
-}
-
-/// Runs `kubectl apply|create ARGS` (its three stages); the exit status.
-pub fn run(ctx: &mut Ctx<'_>, argv: &[String], mode: Mode) -> i32 {
-    stages::run(ctx, parse_apply(argv, mode), apply).code
 }
 
 /// Creates or applies every object of the files, in order.

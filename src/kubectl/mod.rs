@@ -181,24 +181,6 @@ impl Job {
 }
 
 impl Ctx<'_> {
-    pub fn println(&mut self, s: &str) {
-        self.out.out(s);
-        self.out.out("\n");
-    }
-    pub fn eprintln(&mut self, s: &str) {
-        self.out.err(s);
-        self.out.err("\n");
-    }
-    /// Prints an error in kubectl's words ([`errors`] is the one place that words them).
-    pub fn report(&mut self, e: impl Into<errors::Error>) {
-        let text = e.into().to_string();
-        self.eprintln(&text);
-    }
-    /// Prints an error and gives the exit status it ends the command with.
-    pub fn fail(&mut self, e: impl Into<errors::Error>) -> i32 {
-        self.report(e);
-        1
-    }
     /// The namespace of `-n`, or the context's (`default`).
     pub fn namespace(&self, a: &args::Args) -> String {
         a.get("namespace").filter(|n| !n.is_empty()).unwrap_or(self.default_namespace()).to_string()
@@ -292,77 +274,85 @@ const MODELLED: &[&str] = &[
     "help",
 ];
 
-/// Runs `kubectl ARGS...` (argv without the leading `kubectl`).
+/// Runs `kubectl ARGS...` (argv without the leading `kubectl`): the command's three stages.
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
-    // Global flags may come before the command word.
+    let Some((cmd, rest)) = command_word(argv) else { return stages::show(ctx, usage()) };
+    match cmd.as_str() {
+        "get" => get::run(ctx, &rest),
+        "apply" => stages::run(ctx, apply::parse_apply(&rest, apply::Mode::Apply), apply::apply),
+        "create" => match generator_word(&rest) {
+            Some(at) => stages::run(ctx, generators::parse_create(&rest, at), generators::create),
+            None => stages::run(ctx, apply::parse_apply(&rest, apply::Mode::Create), apply::apply),
+        },
+        "set" => stages::run(ctx, generators::parse_set(&rest), generators::set),
+        "expose" => stages::run(ctx, generators::parse_expose(&rest), generators::expose),
+        "delete" => stages::run(ctx, delete::parse_delete(&rest), delete::delete),
+        "describe" => describe::run(ctx, &rest),
+        "scale" => stages::run(ctx, edit::parse_scale(&rest), edit::scale),
+        "exec" => stages::run(ctx, exec::parse_exec(&rest), exec::exec),
+        "rollout" => stages::run(ctx, rollout::parse_rollout(&rest), rollout::rollout),
+        "run" => stages::run(ctx, exec::run::parse_run(&rest), exec::run::run),
+        "logs" => stages::run(ctx, exec::logs::parse_logs(&rest), exec::logs::logs),
+        "cp" => stages::run(ctx, exec::cp::parse_cp(&rest), exec::cp::cp),
+        "patch" => stages::run(ctx, edit::parse_patch(&rest), edit::patch),
+        "label" => stages::run(ctx, edit::parse_label(&rest), edit::label),
+        "annotate" => stages::run(ctx, edit::parse_annotate(&rest), edit::label),
+        "version" => stages::run(ctx, info::parse_version(&rest), info::version),
+        "cluster-info" => stages::run(ctx, info::parse_cluster_info(&rest), info::cluster_info),
+        "config" => stages::run(ctx, info::parse_config(&rest), info::config),
+        "api-resources" => stages::run(ctx, info::parse_api_resources(&rest), info::api_resources),
+        "events" => stages::run(ctx, events::parse_events(&rest), events::events),
+        "wait" => stages::run(ctx, wait::parse_wait(&rest), wait::wait),
+        "port-forward" => {
+            stages::run(ctx, exec::port_forward::parse_port_forward(&rest), exec::port_forward::port_forward)
+        }
+        other => stages::show(ctx, not_a_modelled_command(other)),
+    }
+}
+
+/// The command word, and the rest of the words with the global flags that came before the
+/// command put after its own words (`kubectl -n db rollout status sts/x` is `rollout status
+/// sts/x -n db`), before a `--` that starts a container's command.
+fn command_word(argv: &[String]) -> Option<(String, Vec<String>)> {
     let mut i = 0;
     while i < argv.len() && argv[i].starts_with('-') {
         let takes = matches!(argv[i].as_str(), "-n" | "--namespace" | "--context" | "--kubeconfig");
         i += if takes { 2 } else { 1 };
     }
-    let Some(cmd) = argv.get(i).cloned() else {
-        ctx.println(USAGE);
-        return 0.into();
-    };
-    // They go after the command's own words (`kubectl -n db rollout status sts/x` is
-    // `rollout status sts/x -n db`), before a `--` that starts a container's command.
+    let cmd = argv.get(i).cloned()?;
     let mut rest: Vec<String> = argv[i + 1..].to_vec();
     let at = rest.iter().position(|a| a == "--").unwrap_or(rest.len());
     rest.splice(at..at, argv[..i.min(argv.len())].iter().cloned());
-    let code = match cmd.as_str() {
-        "get" => return get::run(ctx, &rest),
-        "apply" => apply::run(ctx, &rest, apply::Mode::Apply),
-        "create" => match generator_word(&rest) {
-            Some(at) => return stages::run(ctx, generators::parse_create(&rest, at), generators::create),
-            None => apply::run(ctx, &rest, apply::Mode::Create),
-        },
-        "set" => return stages::run(ctx, generators::parse_set(&rest), generators::set),
-        "expose" => return stages::run(ctx, generators::parse_expose(&rest), generators::expose),
-        "delete" => return stages::run(ctx, delete::parse_delete(&rest), delete::delete),
-        "describe" => return describe::run(ctx, &rest),
-        "scale" => return stages::run(ctx, edit::parse_scale(&rest), edit::scale),
-        "exec" => return stages::run(ctx, exec::parse_exec(&rest), exec::exec),
-        "rollout" => return stages::run(ctx, rollout::parse_rollout(&rest), rollout::rollout),
-        "run" => return stages::run(ctx, exec::run::parse_run(&rest), exec::run::run),
-        "logs" => return stages::run(ctx, exec::logs::parse_logs(&rest), exec::logs::logs),
-        "cp" => return stages::run(ctx, exec::cp::parse_cp(&rest), exec::cp::cp),
-        "patch" => return stages::run(ctx, edit::parse_patch(&rest), edit::patch),
-        "label" => return stages::run(ctx, edit::parse_label(&rest), edit::label),
-        "annotate" => return stages::run(ctx, edit::parse_annotate(&rest), edit::label),
-        "version" => return stages::run(ctx, info::parse_version(&rest), info::version),
-        "cluster-info" => return stages::run(ctx, info::parse_cluster_info(&rest), info::cluster_info),
-        "config" => return stages::run(ctx, info::parse_config(&rest), info::config),
-        "api-resources" => return stages::run(ctx, info::parse_api_resources(&rest), info::api_resources),
-        "events" => return stages::run(ctx, events::parse_events(&rest), events::events),
-        "wait" => return stages::run(ctx, wait::parse_wait(&rest), wait::wait),
-        "port-forward" => {
-            return stages::run(ctx, exec::port_forward::parse_port_forward(&rest), exec::port_forward::port_forward)
-        }
-        "help" | "--help" | "-h" => {
-            ctx.println(USAGE);
-            0
-        }
+    Some((cmd, rest))
+}
+
+/// `kubectl` alone, or `kubectl help`.
+fn usage() -> stages::Report {
+    let mut r = stages::Report::default();
+    r.line(USAGE);
+    r
+}
+
+/// What kubectl says of a command word the lab does not run.
+fn not_a_modelled_command(word: &str) -> stages::Report {
+    let e = match word {
+        "help" | "--help" | "-h" => return usage(),
         // kubeadm installs no metrics-server: the Metrics API is not there.
-        "top" => {
-            ctx.eprintln("error: Metrics API not available");
-            1
-        }
+        "top" => Error::cli("Metrics API not available"),
         other if COMMANDS.contains(&other) && !MODELLED.contains(&other) => {
-            ctx.eprintln(&format!("error: kubelab does not model `kubectl {other}` yet"));
-            1
+            Error::cli(format!("kubelab does not model `kubectl {other}` yet"))
         }
         other => {
             // kubectl silences cobra's own error printing (`RunNoErrOutput`): no "Run 'kubectl
             // --help' for usage." line, only `CheckErr`'s.
-            let mut msg = format!("error: unknown command \"{other}\" for \"kubectl\"");
+            let mut msg = format!("unknown command \"{other}\" for \"kubectl\"");
             if let Some(s) = suggest(other, COMMANDS) {
                 msg.push_str(&format!("\n\nDid you mean this?\n\t{s}"));
             }
-            ctx.eprintln(&msg);
-            1
+            Error::cli(msg)
         }
     };
-    code.into()
+    stages::Report::failure(e)
 }
 
 /// Where `deployment` (or `deploy`) names `kubectl create`'s generator, not a flag's value.

@@ -109,6 +109,11 @@ impl Report {
     }
 }
 
+/// Shows a report on the command's terminal.
+pub fn show(ctx: &mut Ctx<'_>, report: Report) -> Outcome {
+    report.render(ctx.out)
+}
+
 /// Runs a command's stages: `execute` the parsed request, or report the help or the error.
 pub fn run<R>(
     ctx: &mut Ctx<'_>,
@@ -124,7 +129,7 @@ pub fn run<R>(
         }
         Err(e) => Report::failure(e),
     };
-    report.render(ctx.out)
+    show(ctx, report)
 }
 
 #[cfg(test)]
