@@ -571,6 +571,7 @@ fn only_the_model_writes_its_store() {
     // ARCHITECTURE.md, kubectl: everything goes through Sim::create/update/delete, as a real
     // client goes through the API server; only the model writes the store.
     let banned = ["store.put(", "store.remove(", "store.next_resource_version("];
-    let bad = banned_uses(&["src/support", "src/manifest", "src/kubectl", "src/shell", "src/programs", "src/lab"], &banned);
+    let bad =
+        banned_uses(&["src/support", "src/manifest", "src/kubectl", "src/shell", "src/programs", "src/lab"], &banned);
     assert!(bad.is_empty(), "{bad:#?}");
 }
