@@ -458,7 +458,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/shell/expand.rs::braces",
     "src/shell/param.rs::expand",
     "src/shell/pattern.rs::replace",
-    "src/shell/syntax/word.rs::pieces",
     "src/sim/defaults.rs::pod_spec",
     "src/sim/entrypoint.rs::start",
     "src/sim/fs.rs::fs_view",
