@@ -456,7 +456,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/programs/net.rs::nslookup",
     "src/programs/text.rs::run",
     "src/shell/expand.rs::braces",
-    "src/shell/param.rs::expand",
     "src/shell/pattern.rs::replace",
     "src/sim/defaults.rs::pod_spec",
     "src/sim/entrypoint.rs::start",
