@@ -455,7 +455,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/manifest/schema/validate.rs::check",
     "src/programs/net.rs::nslookup",
     "src/programs/text.rs::run",
-    "src/shell/pattern.rs::replace",
     "src/sim/defaults.rs::pod_spec",
     "src/sim/entrypoint.rs::start",
     "src/sim/fs.rs::fs_view",
