@@ -69,18 +69,7 @@ pub fn braces(word: &str) -> Vec<String> {
             (None, '\'' | '"') => quote = Some(b[i]),
             (None, '{') if i == 0 || b[i - 1] != '$' => {
                 if let Some((close, parts)) = brace_parts(&b, i) {
-                    let pre: String = b[..i].iter().collect();
-                    let post: String = b[close + 1..].iter().collect();
-                    let mut all = Vec::new();
-                    for p in &parts {
-                        all.extend(braces(&format!("{pre}{p}{post}")));
-                        // k8s-diff: bash would go on (for as long as memory lasts); the lab keeps
-                        // a page alive.
-                        if all.len() > MAX_BRACE_WORDS {
-                            return vec![word.to_string()];
-                        }
-                    }
-                    return all;
+                    return alternatives(word, &b[..i], &parts, &b[close + 1..]);
                 }
             }
             _ => {}
@@ -88,6 +77,23 @@ pub fn braces(word: &str) -> Vec<String> {
         i += 1;
     }
     vec![word.to_string()]
+}
+
+/// The words of `word` whose braces hold `parts`: each part between `pre` and `post`, its own
+/// braces expanded in turn.
+fn alternatives(word: &str, pre: &[char], parts: &[String], post: &[char]) -> Vec<String> {
+    let pre: String = pre.iter().collect();
+    let post: String = post.iter().collect();
+    let mut all = Vec::new();
+    for p in parts {
+        all.extend(braces(&format!("{pre}{p}{post}")));
+        // k8s-diff: bash would go on (for as long as memory lasts); the lab keeps
+        // a page alive.
+        if all.len() > MAX_BRACE_WORDS {
+            return vec![word.to_string()];
+        }
+    }
+    all
 }
 
 /// The `}` closing the `{` at `open` and the alternatives inside, if they make an expansion.
@@ -321,5 +327,13 @@ mod tests {
         assert_eq!(out.stderr(), "bash: ${a b}: bad substitution\n");
         assert_eq!(out.stdout(), "");
         assert_eq!(env.last_status, 1);
+    }
+
+    #[test]
+    fn alternatives_expand_each_part_in_turn() {
+        let parts = ["b".to_owned(), "c{d,e}".to_owned()];
+        assert_eq!(super::alternatives("a{b,c{d,e}}f", &['a'], &parts, &['f']), ["abf", "acdf", "acef"]);
+        let parts: Vec<String> = (0..=10_000).map(|n| n.to_string()).collect();
+        assert_eq!(super::alternatives("{0..10000}", &[], &parts, &[]), ["{0..10000}"]);
     }
 }

@@ -28,63 +28,13 @@ pub fn expand(sh: &mut Shell<'_>, expr: &ParamExpr, raw: &str, out: &mut Output)
     };
     let v = value.clone().unwrap_or_default();
     Ok(match &expr.op {
-        ParamOp::Test { colon, op, word } => {
-            let missing = if *colon { v.is_empty() } else { value.is_none() };
-            match op {
-                '+' if missing => String::new(),
-                '+' => single(sh, word, out)?,
-                _ if !missing => v,
-                '-' => single(sh, word, out)?,
-                '=' => {
-                    let Parameter::Named(name) = &expr.param else {
-                        return Err(fail(out, &format!("{}: cannot assign in this way", name_of(&expr.param))));
-                    };
-                    let new = single(sh, word, out)?;
-                    sh.env.set_var(name, &new);
-                    new
-                }
-                _ => {
-                    let mut msg = single(sh, word, out)?;
-                    if msg.is_empty() {
-                        msg = if *colon { "parameter null or not set".into() } else { "parameter not set".into() };
-                    }
-                    return Err(fail(out, &format!("{}: {msg}", name_of(&expr.param))));
-                }
-            }
-        }
+        ParamOp::Test { colon, op, word } => test(sh, &expr.param, value, (*colon, *op), word, out)?,
         ParamOp::Length => v.chars().count().to_string(),
         ParamOp::Strip { suffix, longest, pattern } => {
             strip(&v, &single(sh, pattern, out)?, *suffix, *longest).map_err(|_| costly(raw, out))?
         }
-        ParamOp::Substring { offset, length } => {
-            let chars: Vec<char> = v.chars().collect();
-            let len = i64::try_from(chars.len()).unwrap_or(i64::MAX);
-            let mut start = arith::expansion(sh, offset, out)?;
-            if start < 0 {
-                start = (len + start).max(0);
-            }
-            let start = start.min(len);
-            let end = match length {
-                None => len,
-                Some(l) => match arith::expansion(sh, l, out)? {
-                    l if l < 0 && len + l < start => {
-                        return Err(fail(out, &format!("{}: substring expression < 0", l.abs())))
-                    }
-                    l if l < 0 => len + l,
-                    l => start.saturating_add(l).min(len),
-                },
-            };
-            let (start, end) = (usize::try_from(start).unwrap_or(0), usize::try_from(end).unwrap_or(0));
-            chars.get(start..end.max(start)).unwrap_or_default().iter().collect()
-        }
-        ParamOp::Transform(op) => match op {
-            'U' => v.to_ascii_uppercase(),
-            'L' => v.to_ascii_lowercase(),
-            'u' => first_char(&v, true),
-            'Q' => format!("'{}'", v.replace('\'', r"'\''")),
-            'E' => super::print::unescape(&v, true).0,
-            _ => return Err(fail(out, &format!("{raw}: bad substitution"))),
-        },
+        ParamOp::Substring { offset, length } => substring(sh, &v, offset, length.as_deref(), out)?,
+        ParamOp::Transform(op) => transform(&v, *op, raw, out)?,
         ParamOp::Case { upper, all: false } => first_char(&v, *upper),
         ParamOp::Case { upper: true, .. } => v.to_ascii_uppercase(),
         ParamOp::Case { upper: false, .. } => v.to_ascii_lowercase(),
@@ -94,6 +44,80 @@ pub fn expand(sh: &mut Shell<'_>, expr: &ParamExpr, raw: &str, out: &mut Output)
             replace(&v, &pattern, &replacement, kind).map_err(|_| costly(raw, out))?
         }
         ParamOp::Plain | ParamOp::Names(_) | ParamOp::Keys(_) => v,
+    })
+}
+
+/// `${name-word}`, `${name=word}`, `${name?word}`, `${name+word}` (`colon`: the `:` forms, where
+/// an empty value is missing too) of the parameter's `value`.
+fn test(
+    sh: &mut Shell<'_>,
+    param: &Parameter,
+    value: Option<String>,
+    (colon, op): (bool, char),
+    word: &str,
+    out: &mut Output,
+) -> Result<String, Flow> {
+    let missing = if colon { value.as_deref().unwrap_or_default().is_empty() } else { value.is_none() };
+    Ok(match op {
+        '+' if missing => String::new(),
+        '+' => single(sh, word, out)?,
+        _ if !missing => value.unwrap_or_default(),
+        '-' => single(sh, word, out)?,
+        '=' => {
+            let Parameter::Named(name) = param else {
+                return Err(fail(out, &format!("{}: cannot assign in this way", name_of(param))));
+            };
+            let new = single(sh, word, out)?;
+            sh.env.set_var(name, &new);
+            new
+        }
+        _ => {
+            let mut msg = single(sh, word, out)?;
+            if msg.is_empty() {
+                msg = if colon { "parameter null or not set".into() } else { "parameter not set".into() };
+            }
+            return Err(fail(out, &format!("{}: {msg}", name_of(param))));
+        }
+    })
+}
+
+/// `${name:offset}` and `${name:offset:length}` of `v`: offsets and lengths count characters,
+/// and negative ones count from the end.
+fn substring(
+    sh: &mut Shell<'_>,
+    v: &str,
+    offset: &str,
+    length: Option<&str>,
+    out: &mut Output,
+) -> Result<String, Flow> {
+    let chars: Vec<char> = v.chars().collect();
+    let len = i64::try_from(chars.len()).unwrap_or(i64::MAX);
+    let mut start = arith::expansion(sh, offset, out)?;
+    if start < 0 {
+        start = (len + start).max(0);
+    }
+    let start = start.min(len);
+    let end = match length {
+        None => len,
+        Some(l) => match arith::expansion(sh, l, out)? {
+            l if l < 0 && len + l < start => return Err(fail(out, &format!("{}: substring expression < 0", l.abs()))),
+            l if l < 0 => len + l,
+            l => start.saturating_add(l).min(len),
+        },
+    };
+    let (start, end) = (usize::try_from(start).unwrap_or(0), usize::try_from(end).unwrap_or(0));
+    Ok(chars.get(start..end.max(start)).unwrap_or_default().iter().collect())
+}
+
+/// `${name@op}` of `v`: `U`, `L`, `u`, `Q` and `E`; other operators are a bad substitution.
+fn transform(v: &str, op: char, raw: &str, out: &mut Output) -> Result<String, Flow> {
+    Ok(match op {
+        'U' => v.to_ascii_uppercase(),
+        'L' => v.to_ascii_lowercase(),
+        'u' => first_char(v, true),
+        'Q' => format!("'{}'", v.replace('\'', r"'\''")),
+        'E' => super::print::unescape(v, true).0,
+        _ => return Err(fail(out, &format!("{raw}: bad substitution"))),
     })
 }
 
@@ -177,5 +201,22 @@ mod tests {
             "a-b.c a-b-c x.b.c a.b.y ..c\n"
         );
         assert_eq!(echo("v=hello; echo ${v^} ${v^^} ${v@Q} ${v:10}."), "Hello HELLO 'hello' .\n");
+    }
+
+    #[test]
+    fn substrings_count_from_either_end() {
+        assert_eq!(
+            echo("x=abcdef; echo ${x:1:2} ${x: -2} ${x:1:-1} ${x:3:0}. ${x:10}. ${x:2:100}"),
+            "bc ef bcde . . cdef\n"
+        );
+    }
+
+    #[test]
+    fn transforms() {
+        assert_eq!(
+            echo(r#"x="it's"; echo ${x@Q} ${x@U} ${x@L} ${x@u}; y='a\tb'; echo "${y@E}""#),
+            "'it'\\''s' IT'S it's It's\na\tb\n"
+        );
+        assert_eq!(echo("x=abc; echo ${x@Z}"), "bash: ${x@Z}: bad substitution\n");
     }
 }

@@ -173,26 +173,37 @@ pub fn replace(v: &str, pat: &str, rep: &str, kind: &SubstringMatchKind) -> Resu
             })
         }
         SubstringMatchKind::FirstOccurrence | SubstringMatchKind::Anywhere => {
-            let all = matches!(kind, SubstringMatchKind::Anywhere);
-            let (mut result, mut copied, mut k) = (String::new(), 0, 0);
-            while k < text.len() {
-                match match_ends(&elems, &text, k, &mut budget)?.last().filter(|&&end| end > k) {
-                    Some(&end) => {
-                        result.push_str(&string(&text[copied..k]));
-                        result.push_str(rep);
-                        copied = end;
-                        k = end;
-                        if !all {
-                            break;
-                        }
-                    }
-                    None => k += 1,
-                }
-            }
-            result.push_str(&string(&text[copied..]));
-            Ok(result)
+            replace_matches(&elems, &text, rep, matches!(kind, SubstringMatchKind::Anywhere), &mut budget)
         }
     }
+}
+
+/// `${v/pat/rep}` (`all`: `${v//pat/rep}`): from the left, the longest non-empty match at each
+/// position is replaced, and the search goes on after it.
+fn replace_matches(
+    elems: &[Elem],
+    text: &[char],
+    rep: &str,
+    all: bool,
+    budget: &mut u64,
+) -> Result<String, TooExpensive> {
+    let string = |chars: &[char]| chars.iter().collect::<String>();
+    let (mut result, mut copied, mut k) = (String::new(), 0, 0);
+    while k < text.len() {
+        let Some(&end) = match_ends(elems, text, k, budget)?.last().filter(|&&end| end > k) else {
+            k += 1;
+            continue;
+        };
+        result.push_str(&string(&text[copied..k]));
+        result.push_str(rep);
+        copied = end;
+        k = end;
+        if !all {
+            break;
+        }
+    }
+    result.push_str(&string(&text[copied..]));
+    Ok(result)
 }
 
 #[cfg(test)]
@@ -234,5 +245,21 @@ mod tests {
         let v = "a".repeat(100_000);
         assert_eq!(replace(&v, "a*a*b", "z", &SubstringMatchKind::Anywhere), Err(TooExpensive));
         assert_eq!(strip(&v, "*b", true, true), Ok(v.clone()));
+    }
+
+    #[test]
+    fn replace_matches_takes_the_longest_match_then_goes_on_after_it() {
+        let text: Vec<char> = "aXbXc".chars().collect();
+        let cases = [
+            ("X?", "-", true, "a--"),
+            ("X?", "-", false, "a-Xc"),
+            ("[ab]", "", true, "XXc"),
+            ("b*", "", true, "aX"),
+            ("Q", "-", true, "aXbXc"),
+        ];
+        for (pat, rep, all, want) in cases {
+            let mut budget = MAX_STEPS;
+            assert_eq!(replace_matches(&compile(pat), &text, rep, all, &mut budget), Ok(want.to_owned()), "{pat}");
+        }
     }
 }

@@ -72,7 +72,7 @@ impl Shell<'_> {
 pub fn open(sh: &mut Shell<'_>, redirects: &[IoRedirect], out: &mut Output) -> Result<Option<Plan>, Flow> {
     let mut plan = Plan { stdout: Sink::Stdout, stderr: Sink::Stderr, stdin: None };
     for redirect in redirects {
-        match redirect {
+        let applied = match redirect {
             IoRedirect::File(fd, kind, word) => {
                 let fd = fd.unwrap_or(if matches!(kind, Kind::Read | Kind::DuplicateInput | Kind::ReadWrite) {
                     0
@@ -80,83 +80,116 @@ pub fn open(sh: &mut Shell<'_>, redirects: &[IoRedirect], out: &mut Output) -> R
                     1
                 });
                 match kind {
-                    Kind::DuplicateInput => {}
-                    Kind::DuplicateOutput => {
-                        let text = single(sh, word, out)?;
-                        let sink = match text.as_str() {
-                            "-" => Sink::Null,
-                            n if n.parse::<i32>().is_ok() => {
-                                let Some(sink) = dup(&plan, n.parse().unwrap_or(1), out) else {
-                                    return Ok(None);
-                                };
-                                sink
-                            }
-                            // `>&file` sends both streams to the file.
-                            _ if fd == 1 => {
-                                let sink = match file_sink(sh, &plan, &text, false) {
-                                    Ok(sink) => sink,
-                                    Err(why) => {
-                                        out.err(&sh.env.dialect.create_error(&text, why).0);
-                                        return Ok(None);
-                                    }
-                                };
-                                plan.stderr = sink.clone();
-                                sink
-                            }
-                            _ => {
-                                out.err(&format!("bash: {text}: ambiguous redirect\n"));
-                                return Ok(None);
-                            }
-                        };
-                        set(&mut plan, fd, sink);
-                    }
-                    _ => {
-                        let Some(path) = target_path(sh, word, out)? else {
-                            return Ok(None);
-                        };
-                        if *kind == Kind::Read {
-                            match read_source(sh, &plan, &path) {
-                                Some(text) => plan.stdin = Some(text),
-                                None => {
-                                    out.err(&sh.env.dialect.open_error(&path));
-                                    return Ok(None);
-                                }
-                            }
-                            continue;
-                        }
-                        let append = matches!(kind, Kind::Append | Kind::ReadWrite);
-                        let sink = match file_sink(sh, &plan, &path, append) {
-                            Ok(sink) => sink,
-                            Err(why) => {
-                                out.err(&sh.env.dialect.create_error(&path, why).0);
-                                return Ok(None);
-                            }
-                        };
-                        set(&mut plan, fd, sink);
-                    }
+                    Kind::DuplicateInput => true,
+                    Kind::DuplicateOutput => duplicate(sh, &mut plan, fd, word, out)?,
+                    Kind::Read => read(sh, &mut plan, word, out)?,
+                    _ => write(sh, &mut plan, fd, word, matches!(kind, Kind::Append | Kind::ReadWrite), out)?,
                 }
             }
-            IoRedirect::OutputAndError(word, append) => {
-                let Some(path) = target_path(sh, word, out)? else {
-                    return Ok(None);
-                };
-                let sink = match file_sink(sh, &plan, &path, *append) {
-                    Ok(sink) => sink,
-                    Err(why) => {
-                        out.err(&sh.env.dialect.create_error(&path, why).0);
-                        return Ok(None);
-                    }
-                };
-                plan.stdout = sink.clone();
-                plan.stderr = sink;
+            IoRedirect::OutputAndError(word, append) => both(sh, &mut plan, word, *append, out)?,
+            IoRedirect::HereDocument(doc) => {
+                plan.stdin = Some(heredoc(sh, doc, out)?);
+                true
             }
-            IoRedirect::HereDocument(doc) => plan.stdin = Some(heredoc(sh, doc, out)?),
-            IoRedirect::HereString(word) => plan.stdin = Some(format!("{}\n", single(sh, word, out)?)),
+            IoRedirect::HereString(word) => {
+                plan.stdin = Some(format!("{}\n", single(sh, word, out)?));
+                true
+            }
+        };
+        if !applied {
+            return Ok(None);
         }
     }
     Ok(Some(plan))
 }
 
+/// `fd>&word`: `-` closes (discards), a number duplicates, and `>&file` sends both streams to
+/// the file. False when it failed (its message printed).
+fn duplicate(sh: &mut Shell<'_>, plan: &mut Plan, fd: i32, word: &str, out: &mut Output) -> Result<bool, Flow> {
+    let text = single(sh, word, out)?;
+    let sink = match text.as_str() {
+        "-" => Sink::Null,
+        n if n.parse::<i32>().is_ok() => {
+            let Some(sink) = dup(plan, n.parse().unwrap_or(1), out) else {
+                return Ok(false);
+            };
+            sink
+        }
+        // `>&file` sends both streams to the file.
+        _ if fd == 1 => {
+            let Some(sink) = open_sink(sh, plan, &text, false, out) else {
+                return Ok(false);
+            };
+            plan.stderr = sink.clone();
+            sink
+        }
+        _ => {
+            out.err(&format!("bash: {text}: ambiguous redirect\n"));
+            return Ok(false);
+        }
+    };
+    set(plan, fd, sink);
+    Ok(true)
+}
+
+/// `< word`: the file becomes the command's stdin. False when it failed (its message printed).
+fn read(sh: &mut Shell<'_>, plan: &mut Plan, word: &str, out: &mut Output) -> Result<bool, Flow> {
+    let Some(path) = target_path(sh, word, out)? else {
+        return Ok(false);
+    };
+    let Some(text) = read_source(sh, plan, &path) else {
+        out.err(&sh.env.dialect.open_error(&path));
+        return Ok(false);
+    };
+    plan.stdin = Some(text);
+    Ok(true)
+}
+
+/// `fd> word`, `fd>> word` (`append`) and `fd<> word`. False when it failed (its message printed).
+fn write(
+    sh: &mut Shell<'_>,
+    plan: &mut Plan,
+    fd: i32,
+    word: &str,
+    append: bool,
+    out: &mut Output,
+) -> Result<bool, Flow> {
+    let Some(path) = target_path(sh, word, out)? else {
+        return Ok(false);
+    };
+    let Some(sink) = open_sink(sh, plan, &path, append, out) else {
+        return Ok(false);
+    };
+    set(plan, fd, sink);
+    Ok(true)
+}
+
+/// `&> word` and `&>> word` (`append`): both streams to the file. False when it failed (its
+/// message printed).
+fn both(sh: &mut Shell<'_>, plan: &mut Plan, word: &str, append: bool, out: &mut Output) -> Result<bool, Flow> {
+    let Some(path) = target_path(sh, word, out)? else {
+        return Ok(false);
+    };
+    let Some(sink) = open_sink(sh, plan, &path, append, out) else {
+        return Ok(false);
+    };
+    plan.stdout = sink.clone();
+    plan.stderr = sink;
+    Ok(true)
+}
+
+/// [`file_sink`], printing the shell's message when the file cannot be created.
+fn open_sink(sh: &mut Shell<'_>, plan: &Plan, path: &str, append: bool, out: &mut Output) -> Option<Sink> {
+    match file_sink(sh, plan, path, append) {
+        Ok(sink) => Some(sink),
+        Err(why) => {
+            out.err(&sh.env.dialect.create_error(path, why).0);
+            None
+        }
+    }
+}
+
+/// Points `fd` (1 or 2; others are not modelled) at `sink`.
 fn set(plan: &mut Plan, fd: i32, sink: Sink) {
     match fd {
         1 => plan.stdout = sink,
@@ -261,5 +294,13 @@ mod tests {
         assert_eq!(env.file("two.txt"), Some("ok\nwarn\n"));
         let stdins: Vec<_> = host.calls[2..].iter().map(|c| c.1.clone().unwrap_or_default()).collect();
         assert_eq!(stdins, ["n=5\n", "$n\n", "5 6\n"]);
+    }
+
+    #[test]
+    fn duplicating_to_a_file_needs_stdout() {
+        let mut host = FakeHost::default();
+        let (out, env) = run("echo a 2>&f; echo $?; echo b >&f; echo c 1>&2 2>&-", &mut host);
+        assert_eq!(out.text(), "bash: f: ambiguous redirect\n1\nc\n");
+        assert_eq!(env.file("f"), Some("b\n"));
     }
 }

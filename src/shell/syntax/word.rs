@@ -187,26 +187,10 @@ fn pieces(p: &mut Parser, mut i: usize, end: usize, mode: Mode) -> Result<Vec<Pi
     // Literal text so far; `Some("")` after `''`, which still makes a field.
     let mut text: Option<String> = None;
     while i < end {
-        let (c, next) = (src.as_bytes()[i], p.byte(i + 1));
         let start = i;
-        let expansion = match c {
+        let expansion = match src.as_bytes()[i] {
             b'\\' => {
-                i = p.char_end(i + 1);
-                let escaped = &src[start + 1..i];
-                // `\`-newline joins lines.
-                if escaped != "\n" {
-                    let special = match mode {
-                        Mode::Word => true,
-                        Mode::Quoted => matches!(next, Some(b'$' | b'`' | b'"' | b'\\')),
-                        Mode::HereDoc => matches!(next, Some(b'$' | b'`' | b'\\')),
-                    };
-                    let t = text.get_or_insert_with(String::new);
-                    // A lone trailing `\` stays.
-                    if !special || escaped.is_empty() {
-                        t.push('\\');
-                    }
-                    t.push_str(escaped);
-                }
+                i = backslash(p, i, mode, &mut text);
                 continue;
             }
             b'\'' if mode == Mode::Word => {
@@ -220,65 +204,17 @@ fn pieces(p: &mut Parser, mut i: usize, end: usize, mode: Mode) -> Result<Vec<Pi
             }
             b'`' => {
                 i = p.bq_end(i + 1)?;
-                // Inside backquotes, a backslash quotes only `$`, `` ` `` and `\`.
-                let mut command = String::new();
-                let mut chars = src[start + 1..i - 1].chars().peekable();
-                while let Some(ch) = chars.next() {
-                    match chars.peek() {
-                        Some('$' | '`' | '\\') if ch == '\\' => command.extend(chars.next()),
-                        _ => command.push(ch),
-                    }
-                }
+                let command = backquoted(&src[start + 1..i - 1]);
                 Piece::Expansion(Expansion::Command(command), src[start..i].to_owned())
             }
-            b'$' => match next {
-                Some(b'\'') if mode == Mode::Word => {
-                    i = p.ansi_end(i + 2)?;
-                    let (decoded, _) = print::unescape(&src[start + 2..i - 1], true);
-                    text.get_or_insert_with(String::new).push_str(&decoded);
+            b'$' => {
+                let (after, piece) = dollar(p, i, end, mode, &mut text)?;
+                i = after;
+                let Some(piece) = piece else {
                     continue;
-                }
-                Some(b'"') if mode == Mode::Word => {
-                    i = p.dq_end(i + 2)?;
-                    Piece::Quoted(pieces(p, start + 2, i - 1, Mode::Quoted)?)
-                }
-                Some(b'{') => {
-                    i = p.brace_end(i + 2)?;
-                    let expansion = param(&src[start + 2..i - 1]);
-                    let expansion = expansion.map_or(Expansion::Bad, Expansion::Parameter);
-                    Piece::Expansion(expansion, src[start..i].to_owned())
-                }
-                Some(b'[') => {
-                    i = p.bracket_end(i + 2)?;
-                    let expansion = Expansion::Arithmetic(src[start + 2..i - 1].to_owned());
-                    Piece::Expansion(expansion, src[start..i].to_owned())
-                }
-                Some(b'(') => {
-                    let expansion = match p.arith_end(i + 1)? {
-                        Some(e) => {
-                            i = e;
-                            Expansion::Arithmetic(src[start + 3..i - 2].to_owned())
-                        }
-                        None => {
-                            i = p.comsub_end(i + 2)?;
-                            Expansion::Command(src[start + 2..i - 1].to_owned())
-                        }
-                    };
-                    Piece::Expansion(expansion, src[start..i].to_owned())
-                }
-                _ => match unbraced(&src[i + 1..end]) {
-                    Some((param, len)) => {
-                        i += 1 + len;
-                        let expr = ParamExpr { param, indirect: false, op: ParamOp::Plain };
-                        Piece::Expansion(Expansion::Parameter(expr), src[start..i].to_owned())
-                    }
-                    None => {
-                        i += 1;
-                        text.get_or_insert_with(String::new).push('$');
-                        continue;
-                    }
-                },
-            },
+                };
+                piece
+            }
             _ => {
                 i = p.char_end(i);
                 text.get_or_insert_with(String::new).push_str(&src[start..i]);
@@ -290,6 +226,95 @@ fn pieces(p: &mut Parser, mut i: usize, end: usize, mode: Mode) -> Result<Vec<Pi
     }
     out.extend(text.take().map(Piece::Text));
     Ok(out)
+}
+
+/// The `\` at `i` and the character it escapes, added to `text`; returns where they end.
+fn backslash(p: &Parser, i: usize, mode: Mode, text: &mut Option<String>) -> usize {
+    let end = p.char_end(i + 1);
+    let escaped = &p.src[i + 1..end];
+    // `\`-newline joins lines.
+    if escaped == "\n" {
+        return end;
+    }
+    let special = match mode {
+        Mode::Word => true,
+        Mode::Quoted => matches!(p.byte(i + 1), Some(b'$' | b'`' | b'"' | b'\\')),
+        Mode::HereDoc => matches!(p.byte(i + 1), Some(b'$' | b'`' | b'\\')),
+    };
+    let t = text.get_or_insert_with(String::new);
+    // A lone trailing `\` stays.
+    if !special || escaped.is_empty() {
+        t.push('\\');
+    }
+    t.push_str(escaped);
+    end
+}
+
+/// The commands inside backquotes, where a backslash quotes only `$`, `` ` `` and `\`.
+fn backquoted(body: &str) -> String {
+    let mut command = String::new();
+    let mut chars = body.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match chars.peek() {
+            Some('$' | '`' | '\\') if ch == '\\' => command.extend(chars.next()),
+            _ => command.push(ch),
+        }
+    }
+    command
+}
+
+/// What the `$` at `i` starts: where it ends, and its piece (`None` when it was literal text,
+/// added to `text`: `$'...'`, or a `$` that starts no expansion).
+fn dollar(
+    p: &mut Parser,
+    mut i: usize,
+    end: usize,
+    mode: Mode,
+    text: &mut Option<String>,
+) -> Result<(usize, Option<Piece>), SyntaxError> {
+    let src = p.src;
+    let start = i;
+    let expansion = match p.byte(i + 1) {
+        Some(b'\'') if mode == Mode::Word => {
+            i = p.ansi_end(i + 2)?;
+            let (decoded, _) = print::unescape(&src[start + 2..i - 1], true);
+            text.get_or_insert_with(String::new).push_str(&decoded);
+            return Ok((i, None));
+        }
+        Some(b'"') if mode == Mode::Word => {
+            i = p.dq_end(i + 2)?;
+            return Ok((i, Some(Piece::Quoted(pieces(p, start + 2, i - 1, Mode::Quoted)?))));
+        }
+        Some(b'{') => {
+            i = p.brace_end(i + 2)?;
+            param(&src[start + 2..i - 1]).map_or(Expansion::Bad, Expansion::Parameter)
+        }
+        Some(b'[') => {
+            i = p.bracket_end(i + 2)?;
+            Expansion::Arithmetic(src[start + 2..i - 1].to_owned())
+        }
+        Some(b'(') => match p.arith_end(i + 1)? {
+            Some(e) => {
+                i = e;
+                Expansion::Arithmetic(src[start + 3..i - 2].to_owned())
+            }
+            None => {
+                i = p.comsub_end(i + 2)?;
+                Expansion::Command(src[start + 2..i - 1].to_owned())
+            }
+        },
+        _ => match unbraced(&src[i + 1..end]) {
+            Some((param, len)) => {
+                i += 1 + len;
+                Expansion::Parameter(ParamExpr { param, indirect: false, op: ParamOp::Plain })
+            }
+            None => {
+                text.get_or_insert_with(String::new).push('$');
+                return Ok((i + 1, None));
+            }
+        },
+    };
+    Ok((i, Some(Piece::Expansion(expansion, src[start..i].to_owned()))))
 }
 
 /// The parameter of `$name`, `$1`, `$?`, ... at the start of `s`, and its length.
@@ -474,5 +499,11 @@ mod tests {
         assert_eq!(param("!x").map(|p| p.indirect), Some(true));
         assert_eq!(op("a b"), None);
         assert_eq!(op(""), None);
+    }
+
+    #[test]
+    fn backquotes_unescape_only_dollar_backquote_and_backslash() {
+        assert_eq!(backquoted(r#"echo \$HOME \`date\` \\ \n \""#), r#"echo $HOME `date` \ \n \""#);
+        assert_eq!(backquoted(r"trailing \"), r"trailing \");
     }
 }

@@ -906,11 +906,15 @@ impl<'a> Scanner<'a> {
 
     /// `'...'` and `"..."` scalars: escapes, and line folding.
     fn scan_flow_scalar(&mut self, single: bool) -> R<Token> {
+        // Eat the left quote.
         let start = self.mark;
         self.skip();
+        // Consume the content of the quoted scalar.
         let (mut s, mut leading_break, mut trailing_breaks, mut whitespaces) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let quote = if single { b'\'' } else { b'"' };
         loop {
+            // Check that there are no document indicators at the beginning of the line.
             if self.mark.column == 0
                 && (self.at(0) == b'-' || self.at(0) == b'.')
                 && self.at(1) == self.at(0)
@@ -919,78 +923,38 @@ impl<'a> Scanner<'a> {
             {
                 return Err(scanner_error(start, self.mark, "found unexpected document indicator"));
             }
+            // Check for EOF.
             if self.at(0) == 0 {
                 return Err(scanner_error(start, self.mark, "found unexpected end of stream"));
             }
+            // Consume non-blank characters.
             let mut leading_blanks = false;
             while !self.is_blankz(0) {
                 let c = self.at(0);
                 if single && c == b'\'' && self.at(1) == b'\'' {
+                    // An escaped single quote.
                     s.push(b'\'');
                     self.skip();
                     self.skip();
-                } else if c == if single { b'\'' } else { b'"' } {
+                } else if c == quote {
                     break;
                 } else if !single && c == b'\\' && self.is_break(1) {
+                    // An escaped line break.
                     self.skip();
                     self.skip_line();
                     leading_blanks = true;
                     break;
                 } else if !single && c == b'\\' {
-                    let code_length = match self.at(1) {
-                        b'x' => 2,
-                        b'u' => 4,
-                        b'U' => 8,
-                        e => {
-                            let ch = match e {
-                                b'0' => '\0',
-                                b'a' => '\x07',
-                                b'b' => '\x08',
-                                b't' | b'\t' => '\t',
-                                b'n' => '\n',
-                                b'v' => '\x0b',
-                                b'f' => '\x0c',
-                                b'r' => '\r',
-                                b'e' => '\x1b',
-                                b' ' => ' ',
-                                b'"' => '"',
-                                b'\'' => '\'',
-                                b'\\' => '\\',
-                                b'N' => '\u{85}',
-                                b'_' => '\u{a0}',
-                                b'L' => '\u{2028}',
-                                b'P' => '\u{2029}',
-                                _ => return Err(scanner_error(start, self.mark, "found unknown escape character")),
-                            };
-                            push_char(&mut s, ch);
-                            0
-                        }
-                    };
-                    self.skip();
-                    self.skip();
-                    if code_length > 0 {
-                        let mut value: u32 = 0;
-                        for k in 0..code_length {
-                            let Some(d) = hex(self.at(k)) else {
-                                return Err(scanner_error(start, self.mark, "did not find expected hexdecimal number"));
-                            };
-                            value = value << 4 | d;
-                        }
-                        let Some(ch) = char::from_u32(value) else {
-                            return Err(scanner_error(start, self.mark, "found invalid Unicode character escape code"));
-                        };
-                        push_char(&mut s, ch);
-                        for _ in 0..code_length {
-                            self.skip();
-                        }
-                    }
+                    self.scan_flow_scalar_escape(start, &mut s)?;
                 } else {
                     self.read(&mut s);
                 }
             }
-            if self.at(0) == if single { b'\'' } else { b'"' } {
+            // Check if we are at the end of the scalar.
+            if self.at(0) == quote {
                 break;
             }
+            // Consume blank characters.
             while self.is_blank(0) || self.is_break(0) {
                 if self.is_blank(0) {
                     if leading_blanks {
@@ -1006,17 +970,59 @@ impl<'a> Scanner<'a> {
                     leading_blanks = true;
                 }
             }
+            // Join the whitespaces or fold line breaks.
             if leading_blanks {
                 fold(&mut s, &mut leading_break, &mut trailing_breaks);
             } else {
                 s.append(&mut whitespaces);
             }
         }
+        // Eat the right quote.
         self.skip();
         let mut t = self.token(Tok::Scalar, start, self.mark);
         t.value = text(s);
         t.style = Style::Quoted;
         Ok(t)
+    }
+
+    /// An escape sequence in a `"..."` scalar (`\n`, `\x41`, `\u00e9`, `\U0001F600`, ...): its
+    /// character is added to `s`.
+    fn scan_flow_scalar_escape(&mut self, start: Mark, s: &mut Vec<u8>) -> R<()> {
+        // Check the escape character.
+        let code_length = match self.at(1) {
+            b'x' => 2,
+            b'u' => 4,
+            b'U' => 8,
+            e => {
+                let Some(ch) = escaped(e) else {
+                    return Err(scanner_error(start, self.mark, "found unknown escape character"));
+                };
+                push_char(s, ch);
+                0
+            }
+        };
+        self.skip();
+        self.skip();
+        // Consume an arbitrary escape code.
+        if code_length == 0 {
+            return Ok(());
+        }
+        let mut value: u32 = 0;
+        for k in 0..code_length {
+            let Some(d) = hex(self.at(k)) else {
+                return Err(scanner_error(start, self.mark, "did not find expected hexdecimal number"));
+            };
+            value = value << 4 | d;
+        }
+        // Check the value and write the character.
+        let Some(ch) = char::from_u32(value) else {
+            return Err(scanner_error(start, self.mark, "found invalid Unicode character escape code"));
+        };
+        push_char(s, ch);
+        for _ in 0..code_length {
+            self.skip();
+        }
+        Ok(())
     }
 
     /// Unquoted scalars, which may go on over several lines (indented past the parent).
@@ -1103,6 +1109,31 @@ fn fold(s: &mut Vec<u8>, leading_break: &mut Vec<u8>, trailing_breaks: &mut Vec<
     trailing_breaks.clear();
 }
 
+/// The character a one-letter escape of a `"..."` scalar stands for (`n` for a line feed), if
+/// it is one.
+fn escaped(e: u8) -> Option<char> {
+    Some(match e {
+        b'0' => '\0',
+        b'a' => '\x07',
+        b'b' => '\x08',
+        b't' | b'\t' => '\t',
+        b'n' => '\n',
+        b'v' => '\x0b',
+        b'f' => '\x0c',
+        b'r' => '\r',
+        b'e' => '\x1b',
+        b' ' => ' ',
+        b'"' => '"',
+        b'\'' => '\'',
+        b'\\' => '\\',
+        b'N' => '\u{85}',
+        b'_' => '\u{a0}',
+        b'L' => '\u{2028}',
+        b'P' => '\u{2029}',
+        _ => return None,
+    })
+}
+
 fn hex(c: u8) -> Option<u32> {
     char::from(c).to_digit(16)
 }
@@ -1114,4 +1145,31 @@ fn push_char(s: &mut Vec<u8>, c: char) {
 /// Bytes read from the text (whole characters, or escapes) as a string.
 fn text(s: Vec<u8>) -> String {
     String::from_utf8(s).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text one escape sequence at the start of `text` stands for, and what follows it.
+    fn escape(text: &str) -> Result<(String, String), String> {
+        let mut scanner = Scanner::new(text);
+        let mut s = Vec::new();
+        match scanner.scan_flow_scalar_escape(Mark::default(), &mut s) {
+            Ok(()) => Ok((super::text(s), text[scanner.pos..].to_owned())),
+            Err(e) => Err(e.problem),
+        }
+    }
+
+    #[test]
+    fn escapes_stand_for_one_character() {
+        assert_eq!(escape(r"\n."), Ok(("\n".into(), ".".into())));
+        assert_eq!(escape("\\\t."), Ok(("\t".into(), ".".into())));
+        assert_eq!(escape(r"\x41\x42"), Ok(("A".into(), r"\x42".into())));
+        assert_eq!(escape(r"\u00e9!"), Ok(("é".into(), "!".into())));
+        assert_eq!(escape(r"\U0001F600"), Ok(("😀".into(), String::new())));
+        assert_eq!(escape(r"\q"), Err("found unknown escape character".into()));
+        assert_eq!(escape(r"\x4"), Err("did not find expected hexdecimal number".into()));
+        assert_eq!(escape(r"\uD800"), Err("found invalid Unicode character escape code".into()));
+    }
 }
