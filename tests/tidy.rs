@@ -460,7 +460,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/shell/pattern.rs::replace",
     "src/shell/redirect.rs::open",
     "src/shell/syntax/word.rs::pieces",
-    "src/sim/fs.rs::fs_view",
     "src/sim/mod.rs::dispatch_pod",
     "src/sim/mod.rs::allocate_cluster_ip",
     "src/sim/validation.rs::validate_update",
