@@ -460,8 +460,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/shell/pattern.rs::replace",
     "src/shell/redirect.rs::open",
     "src/shell/syntax/word.rs::pieces",
-    "src/sim/mod.rs::dispatch_pod",
-    "src/sim/mod.rs::allocate_cluster_ip",
     "src/sim/validation.rs::validate_update",
     "src/support/yaml/scanner.rs::scan_flow_scalar",
     "src/ui/diagram.rs::view",
