@@ -460,7 +460,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/shell/pattern.rs::replace",
     "src/shell/redirect.rs::open",
     "src/shell/syntax/word.rs::pieces",
-    "src/sim/validation.rs::validate_update",
     "src/support/yaml/scanner.rs::scan_flow_scalar",
     "src/ui/diagram.rs::view",
     "src/ui/mod.rs::update",
