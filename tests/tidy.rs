@@ -452,7 +452,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/kubectl/args.rs::parse",
     "src/kubectl/jsonpath.rs::eval",
     "src/kubectl/tables.rs::row",
-    "src/manifest/schema/validate.rs::check",
     "src/programs/net.rs::nslookup",
     "src/programs/text.rs::run",
     "src/shell/expand.rs::braces",
