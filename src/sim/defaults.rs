@@ -150,6 +150,7 @@ fn template(o: &mut Value) {
     }
 }
 
+/// Fills in the defaults of a pod spec (of a pod, or of a template when `is_pod` is false).
 fn pod_spec(spec: &mut Value, is_pod: bool) {
     if !spec.is_object() {
         return;
@@ -162,43 +163,57 @@ fn pod_spec(spec: &mut Value, is_pod: bool) {
     for list in ["containers", "initContainers"] {
         if let Some(cs) = spec.get_mut(list).and_then(Value::as_array_mut) {
             for c in cs.iter_mut().filter(|c| c.is_object()) {
-                let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
-                let m = c.as_object_mut().expect("object");
-                m.entry("terminationMessagePath").or_insert(jv!("/dev/termination-log"));
-                m.entry("terminationMessagePolicy").or_insert(jv!("File"));
-                m.entry("imagePullPolicy").or_insert(jv!(super::images::default_pull_policy(&image)));
-                m.entry("resources").or_insert(jv!({}));
-                // SetDefaults_Pod (pods only, not templates): a limit without a request asks
-                // for what it limits.
-                if let Some(res) = m.get_mut("resources").and_then(Value::as_object_mut).filter(|_| is_pod) {
-                    if let Some(limits) = res.get("limits").and_then(Value::as_object).cloned() {
-                        let requests = res.entry("requests").or_insert(jv!({}));
-                        if let Some(r) = requests.as_object_mut() {
-                            for (k, v) in limits {
-                                r.entry(k).or_insert(v);
-                            }
-                        }
-                    }
-                }
-                if let Some(ports) = m.get_mut("ports").and_then(Value::as_array_mut) {
-                    for p in ports.iter_mut().filter(|p| p.is_object()) {
-                        p.as_object_mut().expect("object").entry("protocol").or_insert(jv!("TCP"));
-                    }
-                }
-                // SetDefaults_Probe and SetDefaults_HTTPGetAction.
-                for kind in ["livenessProbe", "readinessProbe", "startupProbe"] {
-                    let Some(probe) = m.get_mut(kind).filter(|p| p.is_object()) else { continue };
-                    default(probe, "/timeoutSeconds", jv!(1));
-                    default(probe, "/periodSeconds", jv!(10));
-                    default(probe, "/successThreshold", jv!(1));
-                    default(probe, "/failureThreshold", jv!(3));
-                    if probe.get("httpGet").is_some_and(Value::is_object) {
-                        default(probe, "/httpGet/path", jv!("/"));
-                        default(probe, "/httpGet/scheme", jv!("HTTP"));
-                    }
-                }
+                container(c, is_pod);
             }
         }
+    }
+}
+
+/// Fills in the defaults of one container (an object) of a pod spec.
+fn container(c: &mut Value, is_pod: bool) {
+    let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
+    let m = c.as_object_mut().expect("object");
+    m.entry("terminationMessagePath").or_insert(jv!("/dev/termination-log"));
+    m.entry("terminationMessagePolicy").or_insert(jv!("File"));
+    m.entry("imagePullPolicy").or_insert(jv!(super::images::default_pull_policy(&image)));
+    m.entry("resources").or_insert(jv!({}));
+    // SetDefaults_Pod (pods only, not templates): a limit without a request asks
+    // for what it limits.
+    if let Some(res) = m.get_mut("resources").and_then(Value::as_object_mut).filter(|_| is_pod) {
+        requests_from_limits(res);
+    }
+    if let Some(ports) = m.get_mut("ports").and_then(Value::as_array_mut) {
+        for p in ports.iter_mut().filter(|p| p.is_object()) {
+            p.as_object_mut().expect("object").entry("protocol").or_insert(jv!("TCP"));
+        }
+    }
+    for kind in ["livenessProbe", "readinessProbe", "startupProbe"] {
+        if let Some(p) = m.get_mut(kind).filter(|p| p.is_object()) {
+            probe(p);
+        }
+    }
+}
+
+/// Requests whatever a container's `resources` limit and does not request already.
+fn requests_from_limits(res: &mut serde_json::Map<String, Value>) {
+    let Some(limits) = res.get("limits").and_then(Value::as_object).cloned() else { return };
+    let requests = res.entry("requests").or_insert(jv!({}));
+    if let Some(r) = requests.as_object_mut() {
+        for (k, v) in limits {
+            r.entry(k).or_insert(v);
+        }
+    }
+}
+
+/// SetDefaults_Probe and SetDefaults_HTTPGetAction.
+fn probe(probe: &mut Value) {
+    default(probe, "/timeoutSeconds", jv!(1));
+    default(probe, "/periodSeconds", jv!(10));
+    default(probe, "/successThreshold", jv!(1));
+    default(probe, "/failureThreshold", jv!(3));
+    if probe.get("httpGet").is_some_and(Value::is_object) {
+        default(probe, "/httpGet/path", jv!("/"));
+        default(probe, "/httpGet/scheme", jv!("HTTP"));
     }
 }
 
@@ -206,5 +221,35 @@ fn pod_spec(spec: &mut Value, is_pod: bool) {
 fn default(o: &mut Value, ptr: &str, v: Value) {
     if o.ptr(ptr).is_none_or(Value::is_null) {
         obj::set(o, ptr, v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pod_requests_what_it_limits_and_a_template_does_not() {
+        let limited = || jv!({"name": "c", "image": "nginx:1.25", "resources": {"limits": {"cpu": "1"}, "requests": {"memory": "1Mi"}}});
+        let mut c = limited();
+        container(&mut c, true);
+        assert_eq!(c["resources"]["requests"], jv!({"memory": "1Mi", "cpu": "1"}));
+        let mut c = limited();
+        container(&mut c, false);
+        assert_eq!(c["resources"]["requests"], jv!({"memory": "1Mi"}));
+    }
+
+    #[test]
+    fn a_probe_gets_its_periods_and_an_http_get_its_path_and_scheme() {
+        let mut p = jv!({"httpGet": {"port": 80}, "periodSeconds": 5});
+        probe(&mut p);
+        assert_eq!(
+            p,
+            jv!({"httpGet": {"port": 80, "path": "/", "scheme": "HTTP"}, "periodSeconds": 5, "timeoutSeconds": 1,
+                 "successThreshold": 1, "failureThreshold": 3})
+        );
+        let mut p = jv!({"exec": {"command": ["true"]}});
+        probe(&mut p);
+        assert!(p.get("httpGet").is_none());
     }
 }

@@ -6,7 +6,9 @@
 //! and the kubelet restarts it into CrashLoopBackOff; a database initialized once on a
 //! PersistentVolume is found there by the next pod.
 
+use super::fs::View;
 use super::{images, kubelet, obj, ObjKey, Sim};
+use crate::support::collections::VecMap;
 use serde_json::Value;
 
 /// How a container's entrypoint starts.
@@ -31,9 +33,8 @@ enum Db {
 /// Runs container `c`'s entrypoint at its start: its output, its exit, and the files it
 /// creates in the data directory.
 pub fn start(sim: &mut Sim, key: &ObjKey, c: &Value) -> Start {
-    let mut start = Start::default();
     if !obj::arr_at(c, "/command").is_empty() {
-        return start;
+        return Start::default();
     }
     let image = obj::str_at(c, "/image").unwrap_or("");
     let full = images::normalize(image).unwrap_or_default();
@@ -41,171 +42,238 @@ pub fn start(sim: &mut Sim, key: &ObjKey, c: &Value) -> Start {
     let args: Vec<&str> = obj::arr_at(c, "/args").iter().filter_map(Value::as_str).collect();
     let unix = sim.unix_at(sim.now());
     let db = match repo {
-        "docker.io/library/nginx" => {
-            if args.first().is_none_or(|a| *a == "nginx" || *a == "nginx-debug") {
-                start.lines = nginx_lines(unix);
-                start.server = true;
-            }
-            return start;
-        }
+        "docker.io/library/nginx" => return nginx(&args, unix),
         "docker.io/library/mysql" => Db::Mysql,
         "docker.io/library/postgres" => Db::Postgres,
         "docker.io/library/mongo" => Db::Mongo,
-        _ => return start,
+        _ => return Start::default(),
     };
-    // The script's "$1": the image's CMD without args; a flag first means the server with flags.
-    let server = match db {
-        Db::Mysql => "mysqld",
-        Db::Postgres => "postgres",
-        Db::Mongo => "mongod",
+    if !db.runs_server(&args) {
+        return Start::default();
+    }
+    let name = obj::str_at(c, "/name").unwrap_or("");
+    let Some(script) = Script::read(sim, key, name, unix, tag) else {
+        return Start { server: true, ..Start::default() };
     };
-    let first = args.first().copied().unwrap_or(server);
-    if !(first.starts_with('-') || first == server) {
+    match db {
+        Db::Mysql => mysql(sim, &script),
+        Db::Postgres => postgres(sim, &script),
+        Db::Mongo => mongo(&script),
+    }
+}
+
+/// nginx's entrypoint: its configuration scripts' output when it runs nginx (no args, or
+/// `nginx`/`nginx-debug` first), nothing when it runs another program.
+fn nginx(args: &[&str], unix: i64) -> Start {
+    if !args.first().is_none_or(|a| *a == "nginx" || *a == "nginx-debug") {
+        return Start::default();
+    }
+    Start { lines: nginx_lines(unix), exit: None, server: true }
+}
+
+impl Db {
+    /// Whether the script runs the server: its "$1" is the image's CMD without args, and a flag
+    /// first means the server with flags.
+    fn runs_server(self, args: &[&str]) -> bool {
+        let server = match self {
+            Db::Mysql => "mysqld",
+            Db::Postgres => "postgres",
+            Db::Mongo => "mongod",
+        };
+        let first = args.first().copied().unwrap_or(server);
+        first.starts_with('-') || first == server
+    }
+}
+
+/// What a database image's entrypoint script reads: the container's environment and files,
+/// the time and the image's tag.
+struct Script<'a> {
+    env: VecMap<String, String>,
+    view: View,
+    unix: i64,
+    tag: &'a str,
+}
+
+impl<'a> Script<'a> {
+    /// Container `name` of pod `key` as its script sees it; None without the pod or its files.
+    fn read(sim: &Sim, key: &ObjKey, name: &str, unix: i64, tag: &'a str) -> Option<Self> {
+        let pod = sim.store.get(key)?;
+        let env = kubelet::environment(sim, pod, name).unwrap_or_default();
+        let view = sim.fs_view(key, name)?;
+        Some(Script { env, view, unix, tag })
+    }
+
+    /// `file_env`: VAR, or VAR_FILE naming a file that holds it; the script tests `-z`.
+    fn set(&self, k: &str) -> bool {
+        let env = &self.env;
+        env.get(k).is_some_and(|v| !v.is_empty()) || env.get(&format!("{k}_FILE")).is_some_and(|v| !v.is_empty())
+    }
+
+    /// Variable `k`'s value, empty when unset.
+    fn var(&self, k: &str) -> String {
+        self.env.get(k).cloned().unwrap_or_default()
+    }
+}
+
+/// The error mysql's script gives on an empty data directory without a password option.
+const MYSQL_NO_PASSWORD: [&str; 5] = [
+    "Database is uninitialized and password option is not specified",
+    "    You need to specify one of the following as an environment variable:",
+    "    - MYSQL_ROOT_PASSWORD",
+    "    - MYSQL_ALLOW_EMPTY_PASSWORD",
+    "    - MYSQL_RANDOM_ROOT_PASSWORD",
+];
+
+/// The error postgres's script gives on an empty PGDATA without a superuser password.
+const POSTGRES_NO_PASSWORD: [&str; 9] = [
+    "Error: Database is uninitialized and superuser password is not specified.",
+    "       You must specify POSTGRES_PASSWORD to a non-empty value for the",
+    "       superuser. For example, \"-e POSTGRES_PASSWORD=password\" on \"docker run\".",
+    "",
+    "       You may also use \"POSTGRES_HOST_AUTH_METHOD=trust\" to allow all",
+    "       connections without a password. This is *not* recommended.",
+    "",
+    "       See PostgreSQL documentation about \"trust\":",
+    "       https://www.postgresql.org/docs/current/auth-trust.html",
+];
+
+/// mysql's data directory.
+const MYSQL_DATADIR: &str = "/var/lib/mysql";
+
+/// mysql's entrypoint: its start notes; on an empty data directory its check of the password
+/// variables, then the initialization and the schemas' directories it creates.
+fn mysql(sim: &mut Sim, s: &Script) -> Start {
+    // mysql_log: `date --rfc-3339=seconds`, in the container's UTC.
+    let stamp = super::time::rfc3339(s.unix).replace('T', " ").replace('Z', "+00:00");
+    let started = mysql_note(&stamp, &format!("Entrypoint script for MySQL Server {} started.", mysql_version(s.tag)));
+    // As root the script starts, switches to the mysql user and starts again.
+    let lines = vec![started.clone(), mysql_note(&stamp, "Switching to dedicated user 'mysql'"), started];
+    let mut start = Start { lines, exit: None, server: true };
+    if s.view.all_dirs(&sim.fs).contains(&format!("{MYSQL_DATADIR}/mysql")) {
         return start;
     }
-    start.server = true;
-    let name = obj::str_at(c, "/name").unwrap_or("").to_string();
-    let Some(pod) = sim.store.get(key) else { return start };
-    let env = kubelet::environment(sim, pod, &name).unwrap_or_default();
-    let Some(view) = sim.fs_view(key, &name) else { return start };
-    let dirs = view.all_dirs(&sim.fs);
-    let files = view.all_files(&sim.fs);
-    // `file_env`: VAR, or VAR_FILE naming a file that holds it; the script tests `-z`.
-    let set = |k: &str| {
-        env.get(k).is_some_and(|v| !v.is_empty()) || env.get(&format!("{k}_FILE")).is_some_and(|v| !v.is_empty())
-    };
-    let var = |k: &str| env.get(k).cloned().unwrap_or_default();
+    if let Some(mut text) = mysql_env_error(s) {
+        text[0] = format!("{stamp} [ERROR] [Entrypoint]: {}", text[0]);
+        start.lines.extend(text);
+        start.exit = Some(1);
+        return start;
+    }
+    let made = mysql_init(s, &stamp, &mut start.lines);
+    for d in made {
+        let _ = s.view.mkdir(&mut sim.fs, &d);
+    }
+    start
+}
+
+/// One of mysql's script's notes, stamped `stamp`.
+fn mysql_note(stamp: &str, t: &str) -> String {
+    format!("{stamp} [Note] [Entrypoint]: {t}")
+}
+
+/// What is wrong with mysql's environment for initializing its database, if anything.
+fn mysql_env_error(s: &Script) -> Option<Vec<String>> {
+    if s.var("MYSQL_USER") == "root" {
+        Some(vec!["MYSQL_USER=\"root\", MYSQL_USER and MYSQL_PASSWORD are for configuring a regular user and cannot be used for the root user".to_string()])
+    } else if !s.set("MYSQL_ROOT_PASSWORD")
+        && !s.set("MYSQL_ALLOW_EMPTY_PASSWORD")
+        && !s.set("MYSQL_RANDOM_ROOT_PASSWORD")
+    {
+        Some(MYSQL_NO_PASSWORD.map(String::from).to_vec())
+    } else {
+        None
+    }
+}
+
+/// mysql's initialization of an empty data directory: its notes go to `lines`; returns the
+/// directories it makes (MYSQL_DATABASE's, then the system schemas').
+fn mysql_init(s: &Script, stamp: &str, lines: &mut Vec<String>) -> Vec<String> {
+    let note = |t: &str| mysql_note(stamp, t);
     let mut made: Vec<String> = Vec::new();
-    match db {
-        Db::Mysql => {
-            // mysql_log: `date --rfc-3339=seconds`, in the container's UTC.
-            let stamp = super::time::rfc3339(unix).replace('T', " ").replace('Z', "+00:00");
-            let note = |t: &str| format!("{stamp} [Note] [Entrypoint]: {t}");
-            let started = note(&format!("Entrypoint script for MySQL Server {} started.", mysql_version(tag)));
-            // As root the script starts, switches to the mysql user and starts again.
-            start.lines = vec![started.clone(), note("Switching to dedicated user 'mysql'"), started];
-            let datadir = "/var/lib/mysql";
-            if dirs.contains(&format!("{datadir}/mysql")) {
-                return start;
-            }
-            let error = if var("MYSQL_USER") == "root" {
-                Some(vec!["MYSQL_USER=\"root\", MYSQL_USER and MYSQL_PASSWORD are for configuring a regular user and cannot be used for the root user".to_string()])
-            } else if !set("MYSQL_ROOT_PASSWORD")
-                && !set("MYSQL_ALLOW_EMPTY_PASSWORD")
-                && !set("MYSQL_RANDOM_ROOT_PASSWORD")
-            {
-                Some(
-                    [
-                        "Database is uninitialized and password option is not specified",
-                        "    You need to specify one of the following as an environment variable:",
-                        "    - MYSQL_ROOT_PASSWORD",
-                        "    - MYSQL_ALLOW_EMPTY_PASSWORD",
-                        "    - MYSQL_RANDOM_ROOT_PASSWORD",
-                    ]
-                    .map(String::from)
-                    .to_vec(),
-                )
-            } else {
-                None
-            };
-            if let Some(mut text) = error {
-                text[0] = format!("{stamp} [ERROR] [Entrypoint]: {}", text[0]);
-                start.lines.extend(text);
-                start.exit = Some(1);
-                return start;
-            }
-            // k8s-diff: mysqld's own log lines (between these notes, and after them) are not
-            // modelled, nor MYSQL_RANDOM_ROOT_PASSWORD's generated password line; the data
-            // directory gets the system schemas' directories, not InnoDB's files.
-            for t in [
-                "Initializing database files",
-                "Database files initialized",
-                "Starting temporary server",
-                "Temporary server started.",
-            ] {
-                start.lines.push(note(t));
-            }
-            let (database, user) = (var("MYSQL_DATABASE"), var("MYSQL_USER"));
-            if !database.is_empty() {
-                start.lines.push(note(&format!("Creating database {database}")));
-                made.push(format!("{datadir}/{database}"));
-            }
-            if !user.is_empty() && set("MYSQL_PASSWORD") {
-                start.lines.push(note(&format!("Creating user {user}")));
-                if !database.is_empty() {
-                    start.lines.push(note(&format!("Giving user {user} access to schema {database}")));
-                }
-            }
-            start.lines.push(String::new());
-            start.lines.extend([
-                note("Stopping temporary server"),
-                note("Temporary server stopped"),
-                String::new(),
-                note("MySQL init process done. Ready for start up."),
-                String::new(),
-            ]);
-            made.extend(["mysql", "performance_schema", "sys"].map(|d| format!("{datadir}/{d}")));
-            for d in made {
-                let _ = view.mkdir(&mut sim.fs, &d);
-            }
-        }
-        Db::Postgres => {
-            let pgdata = env.get("PGDATA").cloned().unwrap_or_else(|| "/var/lib/postgresql/data".to_string());
-            let version_file = format!("{}/PG_VERSION", pgdata.trim_end_matches('/'));
-            if files.get(&version_file).is_some_and(|v| !v.is_empty()) {
-                start.lines = vec![
-                    String::new(),
-                    "PostgreSQL Database directory appears to contain a database; Skipping initialization".into(),
-                    String::new(),
-                ];
-                return start;
-            }
-            if !set("POSTGRES_PASSWORD") && var("POSTGRES_HOST_AUTH_METHOD") != "trust" {
-                start.lines = [
-                    "Error: Database is uninitialized and superuser password is not specified.",
-                    "       You must specify POSTGRES_PASSWORD to a non-empty value for the",
-                    "       superuser. For example, \"-e POSTGRES_PASSWORD=password\" on \"docker run\".",
-                    "",
-                    "       You may also use \"POSTGRES_HOST_AUTH_METHOD=trust\" to allow all",
-                    "       connections without a password. This is *not* recommended.",
-                    "",
-                    "       See PostgreSQL documentation about \"trust\":",
-                    "       https://www.postgresql.org/docs/current/auth-trust.html",
-                ]
-                .map(String::from)
-                .to_vec();
-                start.exit = Some(1);
-                return start;
-            }
-            // k8s-diff: initdb's and the server's own output, and the warning box printed for
-            // POSTGRES_HOST_AUTH_METHOD=trust, are not modelled; PGDATA gets PG_VERSION and
-            // the top directories, not the cluster's files.
-            start.lines = vec![
-                String::new(),
-                "/usr/local/bin/docker-entrypoint.sh: ignoring /docker-entrypoint-initdb.d/*".into(),
-                String::new(),
-                String::new(),
-                "PostgreSQL init process complete; ready for start up.".into(),
-                String::new(),
-            ];
-            let _ = view.write(&mut sim.fs, &version_file, &format!("{}\n", postgres_major(tag)));
-            for d in ["base", "global", "pg_wal"] {
-                let _ = view.mkdir(&mut sim.fs, &format!("{}/{d}", pgdata.trim_end_matches('/')));
-            }
-        }
-        Db::Mongo => {
-            if set("MONGO_INITDB_ROOT_USERNAME") != set("MONGO_INITDB_ROOT_PASSWORD") {
-                start.lines = vec![
-                    String::new(),
-                    "error: missing 'MONGO_INITDB_ROOT_USERNAME' or 'MONGO_INITDB_ROOT_PASSWORD'".into(),
-                    "       both must be specified for a user to be created".into(),
-                    String::new(),
-                ];
-                start.exit = Some(1);
-            }
-            // k8s-diff: mongod's JSON log is not modelled.
+    // k8s-diff: mysqld's own log lines (between these notes, and after them) are not
+    // modelled, nor MYSQL_RANDOM_ROOT_PASSWORD's generated password line; the data
+    // directory gets the system schemas' directories, not InnoDB's files.
+    for t in [
+        "Initializing database files",
+        "Database files initialized",
+        "Starting temporary server",
+        "Temporary server started.",
+    ] {
+        lines.push(note(t));
+    }
+    let (database, user) = (s.var("MYSQL_DATABASE"), s.var("MYSQL_USER"));
+    if !database.is_empty() {
+        lines.push(note(&format!("Creating database {database}")));
+        made.push(format!("{MYSQL_DATADIR}/{database}"));
+    }
+    if !user.is_empty() && s.set("MYSQL_PASSWORD") {
+        lines.push(note(&format!("Creating user {user}")));
+        if !database.is_empty() {
+            lines.push(note(&format!("Giving user {user} access to schema {database}")));
         }
     }
+    lines.push(String::new());
+    lines.extend([
+        note("Stopping temporary server"),
+        note("Temporary server stopped"),
+        String::new(),
+        note("MySQL init process done. Ready for start up."),
+        String::new(),
+    ]);
+    made.extend(["mysql", "performance_schema", "sys"].map(|d| format!("{MYSQL_DATADIR}/{d}")));
+    made
+}
+
+/// postgres's entrypoint: it skips a PGDATA holding a database; on an empty one it checks the
+/// password variables, then initializes it (PG_VERSION and the top directories).
+fn postgres(sim: &mut Sim, s: &Script) -> Start {
+    let mut start = Start { server: true, ..Start::default() };
+    let pgdata = s.env.get("PGDATA").cloned().unwrap_or_else(|| "/var/lib/postgresql/data".to_string());
+    let pgdata = pgdata.trim_end_matches('/');
+    let version_file = format!("{pgdata}/PG_VERSION");
+    if s.view.all_files(&sim.fs).get(&version_file).is_some_and(|v| !v.is_empty()) {
+        start.lines = vec![
+            String::new(),
+            "PostgreSQL Database directory appears to contain a database; Skipping initialization".into(),
+            String::new(),
+        ];
+        return start;
+    }
+    if !s.set("POSTGRES_PASSWORD") && s.var("POSTGRES_HOST_AUTH_METHOD") != "trust" {
+        start.lines = POSTGRES_NO_PASSWORD.map(String::from).to_vec();
+        start.exit = Some(1);
+        return start;
+    }
+    // k8s-diff: initdb's and the server's own output, and the warning box printed for
+    // POSTGRES_HOST_AUTH_METHOD=trust, are not modelled; PGDATA gets PG_VERSION and
+    // the top directories, not the cluster's files.
+    start.lines = vec![
+        String::new(),
+        "/usr/local/bin/docker-entrypoint.sh: ignoring /docker-entrypoint-initdb.d/*".into(),
+        String::new(),
+        String::new(),
+        "PostgreSQL init process complete; ready for start up.".into(),
+        String::new(),
+    ];
+    let _ = s.view.write(&mut sim.fs, &version_file, &format!("{}\n", postgres_major(s.tag)));
+    for d in ["base", "global", "pg_wal"] {
+        let _ = s.view.mkdir(&mut sim.fs, &format!("{pgdata}/{d}"));
+    }
+    start
+}
+
+/// mongo's entrypoint: it exits when only one of the root user's name and password is set.
+fn mongo(s: &Script) -> Start {
+    let mut start = Start { server: true, ..Start::default() };
+    if s.set("MONGO_INITDB_ROOT_USERNAME") != s.set("MONGO_INITDB_ROOT_PASSWORD") {
+        start.lines = vec![
+            String::new(),
+            "error: missing 'MONGO_INITDB_ROOT_USERNAME' or 'MONGO_INITDB_ROOT_PASSWORD'".into(),
+            "       both must be specified for a user to be created".into(),
+            String::new(),
+        ];
+        start.exit = Some(1);
+    }
+    // k8s-diff: mongod's JSON log is not modelled.
     start
 }
 
@@ -258,4 +326,26 @@ fn nginx_lines(unix: i64) -> Vec<String> {
         format!("{stamp} [notice] 1#1: using the \"epoll\" event method"),
         format!("{stamp} [notice] 1#1: start worker processes"),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_script_runs_its_server_without_args_with_flags_or_named() {
+        assert!(Db::Mysql.runs_server(&[]));
+        assert!(Db::Mysql.runs_server(&["--character-set-server=utf8mb4"]));
+        assert!(Db::Postgres.runs_server(&["postgres", "-c", "max_connections=10"]));
+        assert!(!Db::Postgres.runs_server(&["bash"]));
+        assert!(!Db::Mongo.runs_server(&["mysqld"]));
+    }
+
+    #[test]
+    fn nginx_configures_itself_only_before_nginx() {
+        assert!(nginx(&[], 0).server);
+        assert!(nginx(&["nginx-debug", "-g", "daemon off;"], 0).server);
+        assert_eq!(nginx(&["sh"], 0), Start::default());
+        assert_eq!(nginx(&[], 0).lines.last().unwrap(), "1970/01/01 00:00:00 [notice] 1#1: start worker processes");
+    }
 }

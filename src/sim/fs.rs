@@ -406,62 +406,67 @@ impl Sim {
         image_files.insert("/etc/hosts".into(), self.hosts_file(pod));
         image_files.insert("/etc/resolv.conf".into(), self.resolv_conf(&key.ns));
         let vols = obj::arr_at(pod, "/spec/volumes");
-        let mut mounts = Vec::new();
-        for m in obj::arr_at(c, "/volumeMounts") {
-            let name = obj::str_at(m, "/name").unwrap_or("");
-            let path = obj::str_at(m, "/mountPath").unwrap_or("").trim_end_matches('/').to_string();
-            let read_only = obj::bool_at(m, "/readOnly").unwrap_or(false);
-            let Some(v) = vols.iter().find(|v| obj::str_at(v, "/name") == Some(name)) else { continue };
-            let mut mount = Mount { path, tree: None, fixed: VecMap::new(), read_only };
-            if let Some(claim) = obj::str_at(v, "/persistentVolumeClaim/claimName") {
-                let pv = self
-                    .get(Kind::PersistentVolumeClaim, &key.ns, claim)
-                    .and_then(|c| obj::str_at(c, "/spec/volumeName"))
-                    .map(String::from);
-                mount.tree = pv.map(|p| format!("pv/{p}"));
-            } else if let Some(p) = v.get("projected") {
-                // The service-account volume: the CA and the namespace.
-                // k8s-diff: no token file (the lab issues no tokens).
-                mount.read_only = true;
-                for src in obj::arr_at(p, "/sources") {
-                    if let Some(c) = src.get("configMap") {
-                        if let Some(cm) = obj::str_at(c, "/name").and_then(|n| self.get(Kind::ConfigMap, &key.ns, n)) {
-                            for item in obj::arr_at(c, "/items") {
-                                if let (Some(k), Some(path)) = (obj::str_at(item, "/key"), obj::str_at(item, "/path")) {
-                                    mount.fixed.insert(
-                                        path.to_string(),
-                                        obj::str_at(cm, &format!("/data/{k}")).unwrap_or("").to_string(),
-                                    );
-                                }
-                            }
-                        }
-                    } else if let Some(d) = src.get("downwardAPI") {
-                        for item in obj::arr_at(d, "/items") {
-                            if obj::str_at(item, "/fieldRef/fieldPath") == Some("metadata.namespace") {
-                                mount.fixed.insert(
-                                    obj::str_at(item, "/path").unwrap_or("namespace").to_string(),
-                                    key.ns.clone(),
-                                );
-                            }
-                        }
+        let mounts = obj::arr_at(c, "/volumeMounts").iter().filter_map(|m| self.mount(key, uid, vols, m)).collect();
+        Some(View { mounts, layer: format!("layer/{uid}/{container}"), image_files, image_dirs: image_dirs(image) })
+    }
+
+    /// What volume mount `m` of a container of pod `key` (uid `uid`, volumes `vols`) shows at
+    /// its path; None when the pod has no volume of that name.
+    fn mount(&self, key: &ObjKey, uid: &str, vols: &[Value], m: &Value) -> Option<Mount> {
+        let name = obj::str_at(m, "/name").unwrap_or("");
+        let path = obj::str_at(m, "/mountPath").unwrap_or("").trim_end_matches('/').to_string();
+        let read_only = obj::bool_at(m, "/readOnly").unwrap_or(false);
+        let v = vols.iter().find(|v| obj::str_at(v, "/name") == Some(name))?;
+        let mut mount = Mount { path, tree: None, fixed: VecMap::new(), read_only };
+        if let Some(claim) = obj::str_at(v, "/persistentVolumeClaim/claimName") {
+            let pv = self
+                .get(Kind::PersistentVolumeClaim, &key.ns, claim)
+                .and_then(|c| obj::str_at(c, "/spec/volumeName"))
+                .map(String::from);
+            mount.tree = pv.map(|p| format!("pv/{p}"));
+        } else if let Some(p) = v.get("projected") {
+            // The service-account volume: the CA and the namespace.
+            // k8s-diff: no token file (the lab issues no tokens).
+            mount.read_only = true;
+            mount.fixed = self.projected_files(&key.ns, p);
+        } else if v.get("configMap").is_some() || v.get("secret").is_some() {
+            let (kind, ptr) = if v.get("configMap").is_some() {
+                (Kind::ConfigMap, "/configMap/name")
+            } else {
+                (Kind::Secret, "/secret/secretName")
+            };
+            if let Some(src) = obj::str_at(v, ptr).and_then(|n| self.get(kind, &key.ns, n)) {
+                mount.fixed = data_text(kind, src);
+            }
+            mount.read_only = true;
+        } else {
+            mount.tree = Some(format!("empty/{uid}/{name}"));
+        }
+        Some(mount)
+    }
+
+    /// The files of projected volume `p` in namespace `ns`: its ConfigMap sources' items and its
+    /// downward API's `metadata.namespace`.
+    fn projected_files(&self, ns: &str, p: &Value) -> VecMap<String, String> {
+        let mut fixed = VecMap::new();
+        for src in obj::arr_at(p, "/sources") {
+            if let Some(c) = src.get("configMap") {
+                let Some(cm) = obj::str_at(c, "/name").and_then(|n| self.get(Kind::ConfigMap, ns, n)) else { continue };
+                for item in obj::arr_at(c, "/items") {
+                    if let (Some(k), Some(path)) = (obj::str_at(item, "/key"), obj::str_at(item, "/path")) {
+                        fixed
+                            .insert(path.to_string(), obj::str_at(cm, &format!("/data/{k}")).unwrap_or("").to_string());
                     }
                 }
-            } else if v.get("configMap").is_some() || v.get("secret").is_some() {
-                let (kind, ptr) = if v.get("configMap").is_some() {
-                    (Kind::ConfigMap, "/configMap/name")
-                } else {
-                    (Kind::Secret, "/secret/secretName")
-                };
-                if let Some(src) = obj::str_at(v, ptr).and_then(|n| self.get(kind, &key.ns, n)) {
-                    mount.fixed = data_text(kind, src);
+            } else if let Some(d) = src.get("downwardAPI") {
+                for item in obj::arr_at(d, "/items") {
+                    if obj::str_at(item, "/fieldRef/fieldPath") == Some("metadata.namespace") {
+                        fixed.insert(obj::str_at(item, "/path").unwrap_or("namespace").to_string(), ns.to_string());
+                    }
                 }
-                mount.read_only = true;
-            } else {
-                mount.tree = Some(format!("empty/{uid}/{name}"));
             }
-            mounts.push(mount);
         }
-        Some(View { mounts, layer: format!("layer/{uid}/{container}"), image_files, image_dirs: image_dirs(image) })
+        fixed
     }
 
     /// `/etc/hosts` as the kubelet writes it (`managedHostsFileContent`).
@@ -516,5 +521,19 @@ mod tests {
         assert_eq!(fs.trees["layer/u/c"].files["/tmp/x"], "t\n");
         assert_eq!(view.all_files(&fs)["/usr/share/nginx/html/index.html"], "hi\n");
         assert!(view.all_dirs(&fs).contains("/usr/share/nginx/html"));
+    }
+
+    #[test]
+    fn the_service_account_volume_holds_the_clusters_ca_and_the_namespace() {
+        let sim = Sim::new(crate::sim::SimConfig::seeded(1));
+        let projected = crate::jv!({"sources": [
+            {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+            {"configMap": {"items": [{"key": "ca.crt", "path": "x"}], "name": "no-such-map"}},
+            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+        ]});
+        let files = sim.projected_files("default", &projected);
+        assert_eq!(files.keys().collect::<Vec<_>>(), ["ca.crt", "namespace"]);
+        assert!(files["ca.crt"].starts_with("-----BEGIN CERTIFICATE-----"));
+        assert_eq!(files["namespace"], "default");
     }
 }

@@ -631,87 +631,100 @@ impl Sim {
         }
     }
 
+    /// Wakes what a change to pod `key` concerns: its set, then (while it exists) the scheduler
+    /// or its kubelet, its claims and the Services selecting it, or (once it is gone) what it
+    /// may have held.
     fn dispatch_pod(&mut self, key: &ObjKey, current: Option<&Value>) {
-        let last = current;
-        let owner = last.and_then(obj::controller_ref).map(|r| {
+        self.wake_pod_owner(key, current);
+        match current {
+            Some(o) => self.wake_for_pod(key, o),
+            None => self.wake_for_gone_pod(key),
+        }
+    }
+
+    /// Wakes the StatefulSet or ReplicaSet controlling pod `key`; for a pod without one, the
+    /// sets whose selector may adopt it.
+    fn wake_pod_owner(&mut self, key: &ObjKey, current: Option<&Value>) {
+        let owner = current.and_then(obj::controller_ref).map(|r| {
             (
                 r.get("kind").and_then(Value::as_str).unwrap_or_default().to_string(),
                 r.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
             )
         });
-        match owner {
-            Some((k, n)) if k == "StatefulSet" => {
+        match (owner, current) {
+            (Some((k, n)), _) if k == "StatefulSet" => {
                 self.dirty.insert(Work::StatefulSet(ObjKey::new(Kind::StatefulSet, &key.ns, &n)));
             }
-            Some((k, n)) if k == "ReplicaSet" => {
+            (Some((k, n)), _) if k == "ReplicaSet" => {
                 self.dirty.insert(Work::ReplicaSet(ObjKey::new(Kind::ReplicaSet, &key.ns, &n)));
             }
-            Some(_) => {}
-            None => {
-                if let Some(o) = &last {
-                    self.enqueue_matching(Kind::StatefulSet, &key.ns, o);
-                    self.enqueue_matching(Kind::ReplicaSet, &key.ns, o);
-                } else {
-                    // A deleted pod without an owner we can read: wake every set in the namespace.
-                    for kind in [Kind::StatefulSet, Kind::ReplicaSet] {
-                        let ks: Vec<ObjKey> = self.store.list(kind, Some(&key.ns)).map(|(k, _)| k.clone()).collect();
-                        for k in ks {
-                            self.dirty.insert(if kind == Kind::StatefulSet {
-                                Work::StatefulSet(k)
-                            } else {
-                                Work::ReplicaSet(k)
-                            });
-                        }
-                    }
-                }
+            (Some(_), _) => {}
+            (None, Some(o)) => {
+                self.enqueue_matching(Kind::StatefulSet, &key.ns, o);
+                self.enqueue_matching(Kind::ReplicaSet, &key.ns, o);
+            }
+            // A deleted pod without an owner we can read: wake every set in the namespace.
+            (None, None) => self.wake_every_set(&key.ns),
+        }
+    }
+
+    /// Wakes every StatefulSet and ReplicaSet in namespace `ns`.
+    fn wake_every_set(&mut self, ns: &str) {
+        for kind in [Kind::StatefulSet, Kind::ReplicaSet] {
+            let ks: Vec<ObjKey> = self.store.list(kind, Some(ns)).map(|(k, _)| k.clone()).collect();
+            for k in ks {
+                self.dirty.insert(if kind == Kind::StatefulSet { Work::StatefulSet(k) } else { Work::ReplicaSet(k) });
             }
         }
-        match &last {
-            Some(o) => {
-                if obj::str_at(o, "/spec/nodeName").is_none() {
-                    if !obj::is_deleting(o) {
-                        self.dirty.insert(Work::Schedule(key.clone()));
-                    }
-                } else {
-                    self.dirty.insert(Work::Kubelet(key.clone()));
-                }
-                for c in obj::arr_at(o, "/spec/volumes") {
-                    if let Some(claim) = obj::str_at(c, "/persistentVolumeClaim/claimName") {
-                        self.dirty.insert(Work::Pvc(ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, claim)));
-                    }
-                }
-                let svcs: Vec<ObjKey> = self
-                    .store
-                    .list(Kind::Service, Some(&key.ns))
-                    .filter(|(_, s)| {
-                        s.ptr("/spec/selector").and_then(Value::as_object).is_some_and(|sel| {
-                            !sel.is_empty() && sel.iter().all(|(k, v)| obj::label(o, k) == v.as_str())
-                        })
-                    })
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                for s in svcs {
-                    self.dirty.insert(Work::Endpoints(s));
-                }
+    }
+
+    /// Wakes what pod `key` (now `o`) concerns: the scheduler while it has no node (and is not
+    /// being deleted) or else its kubelet, its claims, and the Services whose selector matches it.
+    fn wake_for_pod(&mut self, key: &ObjKey, o: &Value) {
+        if obj::str_at(o, "/spec/nodeName").is_none() {
+            if !obj::is_deleting(o) {
+                self.dirty.insert(Work::Schedule(key.clone()));
             }
-            None => {
-                // Gone: claims it held may now be released from protection; endpoints drop it.
-                let pvcs: Vec<ObjKey> = self
-                    .store
-                    .list(Kind::PersistentVolumeClaim, Some(&key.ns))
-                    .filter(|(_, c)| obj::is_deleting(c))
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                for k in pvcs {
-                    self.dirty.insert(Work::Pvc(k));
-                }
-                let svcs: Vec<ObjKey> = self.store.list(Kind::Service, Some(&key.ns)).map(|(k, _)| k.clone()).collect();
-                for s in svcs {
-                    self.dirty.insert(Work::Endpoints(s));
-                }
-                self.assumed.remove(key);
+        } else {
+            self.dirty.insert(Work::Kubelet(key.clone()));
+        }
+        for c in obj::arr_at(o, "/spec/volumes") {
+            if let Some(claim) = obj::str_at(c, "/persistentVolumeClaim/claimName") {
+                self.dirty.insert(Work::Pvc(ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, claim)));
             }
         }
+        let svcs: Vec<ObjKey> = self
+            .store
+            .list(Kind::Service, Some(&key.ns))
+            .filter(|(_, s)| {
+                s.ptr("/spec/selector")
+                    .and_then(Value::as_object)
+                    .is_some_and(|sel| !sel.is_empty() && sel.iter().all(|(k, v)| obj::label(o, k) == v.as_str()))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for s in svcs {
+            self.dirty.insert(Work::Endpoints(s));
+        }
+    }
+
+    /// Wakes what deleted pod `key` may have held.
+    fn wake_for_gone_pod(&mut self, key: &ObjKey) {
+        // Gone: claims it held may now be released from protection; endpoints drop it.
+        let pvcs: Vec<ObjKey> = self
+            .store
+            .list(Kind::PersistentVolumeClaim, Some(&key.ns))
+            .filter(|(_, c)| obj::is_deleting(c))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in pvcs {
+            self.dirty.insert(Work::Pvc(k));
+        }
+        let svcs: Vec<ObjKey> = self.store.list(Kind::Service, Some(&key.ns)).map(|(k, _)| k.clone()).collect();
+        for s in svcs {
+            self.dirty.insert(Work::Endpoints(s));
+        }
+        self.assumed.remove(key);
     }
 
     /// Wakes the controllers of `kind` in `ns` whose selector matches `o`'s labels (adoption).
@@ -895,61 +908,72 @@ impl Sim {
         Ok(())
     }
 
+    /// Allocates Service `o`'s cluster IP (the one it asks for, or a random free one; none for
+    /// ExternalName) and, for NodePort and LoadBalancer, random node ports.
     fn allocate_cluster_ip(&mut self, o: &mut Value) -> Result<(), ApiError> {
         let ty = obj::str_at(o, "/spec/type").unwrap_or("ClusterIP").to_string();
         if ty == "ExternalName" {
             return Ok(());
         }
-        let requested = obj::str_at(o, "/spec/clusterIP").map(String::from);
-        let ip = match requested.as_deref() {
+        let invalid = |cause: String| ApiError::Invalid {
+            kind: "Service".into(),
+            name: obj::name(o).into(),
+            causes: vec![cause],
+        };
+        let ip = match obj::str_at(o, "/spec/clusterIP") {
             Some("None") => "None".to_string(),
             Some(ip) if !ip.is_empty() => {
-                let prefix = self.service_ip(0);
-                let prefix = prefix.trim_end_matches('0');
-                let last: Option<u8> = ip.strip_prefix(prefix).and_then(|x| x.parse().ok());
-                match last {
-                    Some(l) if l > 0 && l < 255 => {
-                        if !self.service_ips.insert(l) {
-                            return Err(ApiError::Invalid { kind: "Service".into(), name: obj::name(o).into(), causes: vec![format!("spec.clusterIPs: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: provided IP is already allocated")] });
-                        }
-                        ip.to_string()
-                    }
-                    _ => {
-                        return Err(ApiError::Invalid { kind: "Service".into(), name: obj::name(o).into(), causes: vec![format!("spec.clusterIPs: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is {}", self.profile.service_cidr)] })
-                    }
-                }
+                self.claim_service_ip(ip).map_err(invalid)?;
+                ip.to_string()
             }
-            _ => {
-                let free: Vec<u8> = (2..255u8).filter(|i| !self.service_ips.contains(i)).collect();
-                if free.is_empty() {
-                    return Err(ApiError::Invalid {
-                        kind: "Service".into(),
-                        name: obj::name(o).into(),
-                        causes: vec![
-                            "spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full".into()
-                        ],
-                    });
-                }
-                let pick = free[(self.rng.next_u64() % free.len() as u64) as usize];
-                self.service_ips.insert(pick);
-                self.service_ip(pick)
-            }
+            _ => self.random_service_ip().ok_or_else(|| {
+                invalid("spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full".into())
+            })?,
         };
         obj::set(o, "/spec/clusterIP", jv!(ip));
         obj::set(o, "/spec/clusterIPs", jv!([ip]));
         if ty == "NodePort" || ty == "LoadBalancer" {
-            let mut ports = obj::arr_at(o, "/spec/ports").to_vec();
-            for p in ports.iter_mut() {
-                if p.get("nodePort").is_none() {
-                    p["nodePort"] = jv!(30000 + self.rng.next_u64() % 2768);
-                }
-            }
-            obj::set(o, "/spec/ports", jv!(ports));
+            self.allocate_node_ports(o);
         }
         if ty == "LoadBalancer" {
             obj::set(o, "/status/loadBalancer", jv!({}));
         }
         Ok(())
+    }
+
+    /// Takes cluster IP `ip`, which a Service asks for; Err: the cause when it is outside the
+    /// Service range or taken.
+    fn claim_service_ip(&mut self, ip: &str) -> Result<(), String> {
+        let prefix = self.service_ip(0);
+        let prefix = prefix.trim_end_matches('0');
+        let last: Option<u8> = ip.strip_prefix(prefix).and_then(|x| x.parse().ok());
+        let Some(l) = last.filter(|l| *l > 0 && *l < 255) else {
+            return Err(format!("spec.clusterIPs: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is {}", self.profile.service_cidr));
+        };
+        if !self.service_ips.insert(l) {
+            return Err(format!("spec.clusterIPs: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: provided IP is already allocated"));
+        }
+        Ok(())
+    }
+
+    /// Takes a random free cluster IP (one random draw); None when the range is full.
+    fn random_service_ip(&mut self) -> Option<String> {
+        let free: Vec<u8> = (2..255u8).filter(|i| !self.service_ips.contains(i)).collect();
+        if free.is_empty() {
+            return None;
+        }
+        let pick = free[(self.rng.next_u64() % free.len() as u64) as usize];
+        self.service_ips.insert(pick);
+        Some(self.service_ip(pick))
+    }
+
+    /// Gives each of Service `o`'s ports without a nodePort a random one (one draw each, in order).
+    fn allocate_node_ports(&mut self, o: &mut Value) {
+        let mut ports = obj::arr_at(o, "/spec/ports").to_vec();
+        for p in ports.iter_mut().filter(|p| p.get("nodePort").is_none()) {
+            p["nodePort"] = jv!(30000 + self.rng.next_u64() % 2768);
+        }
+        obj::set(o, "/spec/ports", jv!(ports));
     }
 
     /// Replaces an object's spec and metadata (what apply, patch, scale and label end in),

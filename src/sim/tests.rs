@@ -405,3 +405,24 @@ fn advance_moves_the_clock_even_when_idle() {
     sim.advance(5_000);
     assert_eq!(sim.now(), now.plus_ms(5_000));
 }
+
+#[test]
+fn a_requested_cluster_ip_must_be_in_the_range_and_free() {
+    let mut sim = cluster();
+    let (kubernetes, free) = (sim.service_ip(1), sim.service_ip(77));
+    assert_eq!(sim.claim_service_ip(&free), Ok(()));
+    for taken in [&free, &kubernetes] {
+        assert_eq!(
+            sim.claim_service_ip(taken),
+            Err(format!(
+                "spec.clusterIPs: Invalid value: []string{{\"{taken}\"}}: failed to allocate IP {taken}: provided IP is already allocated"
+            ))
+        );
+    }
+    let outside = sim.claim_service_ip("192.168.0.5").unwrap_err();
+    assert!(outside.ends_with(&format!(
+        "the provided IP (192.168.0.5) is not in the valid range. The range of valid IPs is {}",
+        sim.profile.service_cidr
+    )));
+    assert!(sim.claim_service_ip(&sim.service_ip(255)).is_err(), "the broadcast address is outside the range");
+}

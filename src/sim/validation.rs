@@ -182,85 +182,108 @@ fn pod_spec(spec: &Value, at: &str, causes: &mut Vec<String>) {
 /// Checks an update against the old object: immutable fields.
 pub fn validate_update(kind: Kind, old: &Value, new: &Value) -> Result<(), ApiError> {
     validate_create(kind, new)?;
-    let mut causes = Vec::new();
-    match kind {
-        Kind::StatefulSet => {
-            let mut a = old.get("spec").cloned().unwrap_or(Value::Null);
-            let mut b = new.get("spec").cloned().unwrap_or(Value::Null);
-            for f in [
-                "replicas",
-                "ordinals",
-                "template",
-                "updateStrategy",
-                "persistentVolumeClaimRetentionPolicy",
-                "minReadySeconds",
-                "revisionHistoryLimit",
-            ] {
-                obj::remove(&mut a, &format!("/{f}"));
-                obj::remove(&mut b, &format!("/{f}"));
-            }
-            if a != b {
-                causes.push("spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden".into());
-            }
-        }
-        Kind::Deployment | Kind::ReplicaSet if old.ptr("/spec/selector") != new.ptr("/spec/selector") => {
-            let sel = new.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
-            causes.push(format!("spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable", go_map(&sel.0.iter().filter_map(|r| match r { super::labels::Requirement::Eq(k, v) => Some((k.clone(), v.clone())), _ => None }).collect())));
-        }
-        Kind::Pod => {
-            // `ValidatePodUpdate`: images, activeDeadlineSeconds, added tolerations and a
-            // negative grace period raised to 1 may change; nothing else.
-            let mask = |spec: &Value, other: &Value| -> Value {
-                let mut s = spec.clone();
-                for list in ["containers", "initContainers"] {
-                    if let Some(cs) = s.get_mut(list).and_then(Value::as_array_mut) {
-                        for c in cs.iter_mut().filter_map(Value::as_object_mut) {
-                            c.remove("image");
-                        }
-                    }
-                }
-                obj::remove(&mut s, "/activeDeadlineSeconds");
-                let old_tol = obj::arr_at(other, "/tolerations");
-                if obj::arr_at(spec, "/tolerations").len() >= old_tol.len() {
-                    obj::remove(&mut s, "/tolerations");
-                }
-                if obj::i64_at(spec, "/terminationGracePeriodSeconds") == Some(1)
-                    || obj::i64_at(spec, "/terminationGracePeriodSeconds").is_some_and(|g| g < 0)
-                {
-                    obj::remove(&mut s, "/terminationGracePeriodSeconds");
-                }
-                s
-            };
-            let (a, b) =
-                (old.get("spec").cloned().unwrap_or(Value::Null), new.get("spec").cloned().unwrap_or(Value::Null));
-            if mask(&a, &b) != mask(&b, &a) {
-                // k8s-diff: the API server follows this with a diff of the two specs (`cmp.Diff`
-                // of its internal Go types), which is left out.
-                causes.push("spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations) or `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into());
-            }
-        }
-        Kind::PersistentVolumeClaim => {
-            let mut a = old.get("spec").cloned().unwrap_or(Value::Null);
-            let mut b = new.get("spec").cloned().unwrap_or(Value::Null);
-            obj::remove(&mut a, "/resources");
-            obj::remove(&mut b, "/resources");
-            obj::remove(&mut a, "/volumeName");
-            obj::remove(&mut b, "/volumeName");
-            if a != b {
-                causes.push("spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims".into());
-            }
-            // ValidatePersistentVolumeClaimUpdate (RecoverVolumeExpansionFailure off): a bound
-            // claim's request never shrinks.
-            let size = |o: &Value| o.ptr("/spec/resources/requests/storage").and_then(super::volumes::quantity_bytes);
-            if obj::str_at(old, "/status/phase") == Some("Bound") && size(new) < size(old) {
-                causes.push(
-                    "spec.resources.requests.storage: Forbidden: field can not be less than previous value".into(),
-                );
-            }
-        }
-        _ => {}
-    }
+    let causes = match kind {
+        Kind::StatefulSet => statefulset_update(old, new),
+        Kind::Deployment | Kind::ReplicaSet => selector_update(old, new),
+        Kind::Pod => pod_update(old, new),
+        Kind::PersistentVolumeClaim => claim_update(old, new),
+        _ => Vec::new(),
+    };
     invalid(kind, new, causes)
+}
+
+/// `o`'s spec (null without one) without the top-level `fields`.
+fn spec_without(o: &Value, fields: &[&str]) -> Value {
+    let mut spec = o.get("spec").cloned().unwrap_or(Value::Null);
+    for f in fields {
+        obj::remove(&mut spec, &format!("/{f}"));
+    }
+    spec
+}
+
+/// A StatefulSet's update may change only its replicas, ordinals, template, update strategy,
+/// claim retention policy, minReadySeconds and revisionHistoryLimit.
+fn statefulset_update(old: &Value, new: &Value) -> Vec<String> {
+    let mutable = [
+        "replicas",
+        "ordinals",
+        "template",
+        "updateStrategy",
+        "persistentVolumeClaimRetentionPolicy",
+        "minReadySeconds",
+        "revisionHistoryLimit",
+    ];
+    if spec_without(old, &mutable) == spec_without(new, &mutable) {
+        return Vec::new();
+    }
+    vec!["spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden".into()]
+}
+
+/// A Deployment's or ReplicaSet's selector is immutable.
+fn selector_update(old: &Value, new: &Value) -> Vec<String> {
+    if old.ptr("/spec/selector") == new.ptr("/spec/selector") {
+        return Vec::new();
+    }
+    let sel = new.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
+    let labels = sel
+        .0
+        .iter()
+        .filter_map(|r| match r {
+            super::labels::Requirement::Eq(k, v) => Some((k.clone(), v.clone())),
+            _ => None,
+        })
+        .collect();
+    vec![format!("spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable", go_map(&labels))]
+}
+
+/// `ValidatePodUpdate`: images, activeDeadlineSeconds, added tolerations and a
+/// negative grace period raised to 1 may change; nothing else.
+fn pod_update(old: &Value, new: &Value) -> Vec<String> {
+    let (a, b) = (old.get("spec").cloned().unwrap_or(Value::Null), new.get("spec").cloned().unwrap_or(Value::Null));
+    if pod_spec_mask(&a, &b) == pod_spec_mask(&b, &a) {
+        return Vec::new();
+    }
+    // k8s-diff: the API server follows this with a diff of the two specs (`cmp.Diff`
+    // of its internal Go types), which is left out.
+    vec!["spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations) or `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into()]
+}
+
+/// Pod spec `spec` without what an update from or to `other` may change.
+fn pod_spec_mask(spec: &Value, other: &Value) -> Value {
+    let mut s = spec.clone();
+    for list in ["containers", "initContainers"] {
+        if let Some(cs) = s.get_mut(list).and_then(Value::as_array_mut) {
+            for c in cs.iter_mut().filter_map(Value::as_object_mut) {
+                c.remove("image");
+            }
+        }
+    }
+    obj::remove(&mut s, "/activeDeadlineSeconds");
+    let old_tol = obj::arr_at(other, "/tolerations");
+    if obj::arr_at(spec, "/tolerations").len() >= old_tol.len() {
+        obj::remove(&mut s, "/tolerations");
+    }
+    if obj::i64_at(spec, "/terminationGracePeriodSeconds") == Some(1)
+        || obj::i64_at(spec, "/terminationGracePeriodSeconds").is_some_and(|g| g < 0)
+    {
+        obj::remove(&mut s, "/terminationGracePeriodSeconds");
+    }
+    s
+}
+
+/// A claim's spec is immutable but for its resources (and the volume it binds to).
+fn claim_update(old: &Value, new: &Value) -> Vec<String> {
+    let mut causes = Vec::new();
+    if spec_without(old, &["resources", "volumeName"]) != spec_without(new, &["resources", "volumeName"]) {
+        causes.push("spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims".into());
+    }
+    // ValidatePersistentVolumeClaimUpdate (RecoverVolumeExpansionFailure off): a bound
+    // claim's request never shrinks.
+    let size = |o: &Value| o.ptr("/spec/resources/requests/storage").and_then(super::volumes::quantity_bytes);
+    if obj::str_at(old, "/status/phase") == Some("Bound") && size(new) < size(old) {
+        causes.push("spec.resources.requests.storage: Forbidden: field can not be less than previous value".into());
+    }
+    causes
 }
 
 /// Go's `%#v` of a `map[string]string`, as validation messages print it.
@@ -282,5 +305,49 @@ pub fn env_var_name(name: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jv;
+
+    fn pod(spec: Value) -> Value {
+        jv!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": spec})
+    }
+
+    #[test]
+    fn a_pod_update_may_change_images_and_its_deadline_but_not_arguments() {
+        let old = pod(jv!({"containers": [{"name": "c", "image": "nginx:1.25"}], "tolerations": [{"key": "a"}]}));
+        let image = pod(jv!({"containers": [{"name": "c", "image": "nginx:1.26"}], "tolerations": [{"key": "a"}]}));
+        let deadline = pod(
+            jv!({"containers": [{"name": "c", "image": "nginx:1.25"}], "tolerations": [{"key": "a"}], "activeDeadlineSeconds": 5}),
+        );
+        let args = pod(
+            jv!({"containers": [{"name": "c", "image": "nginx:1.25", "args": ["x"]}], "tolerations": [{"key": "a"}]}),
+        );
+        assert!(pod_update(&old, &image).is_empty());
+        assert!(pod_update(&old, &deadline).is_empty());
+        assert!(pod_update(&old, &args)[0].starts_with("spec: Forbidden: pod updates may not change fields other than"));
+    }
+
+    #[test]
+    fn a_bound_claim_may_grow_but_not_shrink_or_change_class() {
+        let claim = |size: &str, class: &str| jv!({"spec": {"storageClassName": class, "resources": {"requests": {"storage": size}}}, "status": {"phase": "Bound"}});
+        let old = claim("1Gi", "local-path");
+        assert!(claim_update(&old, &claim("2Gi", "local-path")).is_empty());
+        assert_eq!(
+            claim_update(&old, &claim("512Mi", "local-path")),
+            ["spec.resources.requests.storage: Forbidden: field can not be less than previous value"]
+        );
+        assert_eq!(claim_update(&old, &claim("1Gi", "fast")).len(), 1);
+    }
+
+    #[test]
+    fn a_statefulset_may_change_its_replicas_but_not_its_service_name() {
+        let set = |replicas: i64, service: &str| jv!({"spec": {"replicas": replicas, "serviceName": service}});
+        assert!(statefulset_update(&set(1, "db"), &set(3, "db")).is_empty());
+        assert_eq!(statefulset_update(&set(1, "db"), &set(1, "other")).len(), 1);
     }
 }

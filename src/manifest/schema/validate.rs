@@ -88,6 +88,19 @@ fn describe(v: &Value, integer_target: bool) -> String {
     }
 }
 
+/// Whether JSON value `v` decodes into scalar type `ty` (a string, an integer in range, a
+/// number, a bool).
+fn scalar_fits(ty: &Ty, v: &Value) -> bool {
+    match (ty, v) {
+        (Ty::Str(_), _) => v.is_string(),
+        (Ty::Int32, Value::Number(n)) => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
+        (Ty::Int64, Value::Number(n)) => n.as_i64().is_some(),
+        (Ty::Float, _) => v.is_number(),
+        (Ty::Bool, _) => v.is_boolean(),
+        _ => false,
+    }
+}
+
 impl Checker<'_> {
     /// `json: cannot unmarshal <what> into Go struct field <S>.<path> of type <T>`.
     fn unmarshal_message(&self, what: &str, go_type: &str) -> String {
@@ -112,66 +125,21 @@ impl Checker<'_> {
         self.errors.push(FieldError::Malformed { path: self.path.clone(), message });
     }
 
+    /// Checks value `v` against type `ty`, and what it holds against the types they decode into.
     fn check(&mut self, ty: &Ty, v: &Value) {
         if v.is_null() {
             // null leaves a Go value at its zero value, whatever the type
             return;
         }
         match ty {
-            Ty::Str(_) => {
-                if !v.is_string() {
-                    self.wrong_type(v, ty);
-                }
-            }
-            Ty::Int32 | Ty::Int64 => {
-                let ok = match v {
-                    Value::Number(n) => match (ty, n.as_i64()) {
-                        (Ty::Int32, Some(i)) => i32::try_from(i).is_ok(),
-                        (_, Some(_)) => true,
-                        _ => false,
-                    },
-                    _ => false,
-                };
-                if !ok {
-                    self.wrong_type(v, ty);
-                }
-            }
-            Ty::Float => {
-                if !v.is_number() {
-                    self.wrong_type(v, ty);
-                }
-            }
-            Ty::Bool => {
-                if !v.is_boolean() {
+            Ty::Str(_) | Ty::Int32 | Ty::Int64 | Ty::Float | Ty::Bool => {
+                if !scalar_fits(ty, v) {
                     self.wrong_type(v, ty);
                 }
             }
             Ty::Any | Ty::Raw => {}
-            Ty::Quantity => {
-                // resource.Quantity.UnmarshalJSON: strips the quotes and parses; its error has no
-                // field context and stops decoding.
-                let text = match v {
-                    Value::String(s) => s.trim().to_string(),
-                    Value::Number(n) => n.to_string(),
-                    other => other.to_string(),
-                };
-                if let Err(e) = parse_quantity(&text) {
-                    self.malformed(e.into());
-                }
-            }
-            Ty::IntOrString => {
-                // intstr.IntOrString.UnmarshalJSON: a string, else json.Unmarshal into an int32,
-                // whose UnmarshalTypeError then gets the outer decoder's field context.
-                let ok = match v {
-                    Value::String(_) => true,
-                    Value::Number(n) => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
-                    _ => false,
-                };
-                if !ok {
-                    let m = self.unmarshal_message(&describe(v, true), "int32");
-                    self.malformed(m);
-                }
-            }
+            Ty::Quantity => self.check_quantity(v),
+            Ty::IntOrString => self.check_int_or_string(v),
             Ty::Time => {
                 // metav1.Time.UnmarshalJSON: json.Unmarshal into a string first.
                 // Approximation: the RFC 3339 syntax of a string is not checked.
@@ -181,78 +149,121 @@ impl Checker<'_> {
                 }
             }
             Ty::Bytes => match v {
-                Value::String(s) => {
-                    if let Some(at) = base64_error(s.as_bytes()) {
-                        // base64.CorruptInputError, saved like a type error, without context
-                        self.errors.push(FieldError::WrongType {
-                            path: self.path.clone(),
-                            message: format!("illegal base64 data at input byte {at}"),
-                        });
-                    }
-                }
-                Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        let ok = item.is_null() || item.as_u64().is_some_and(|n| n <= 255);
-                        if !ok {
-                            let len = self.path.len();
-                            self.path.push_str(&format!("[{i}]"));
-                            let what = describe(item, true);
-                            let message = self.unmarshal_message(&what, "uint8");
-                            self.errors.push(FieldError::WrongType { path: self.path.clone(), message });
-                            self.path.truncate(len);
-                        }
-                    }
-                }
+                Value::String(s) => self.check_base64(s),
+                Value::Array(items) => self.check_byte_list(items),
                 _ => self.wrong_type(v, ty),
             },
             Ty::List(elem) => match v {
-                Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        let len = self.path.len();
-                        self.path.push_str(&format!("[{i}]"));
-                        self.check(elem, item);
-                        self.path.truncate(len);
-                    }
-                }
+                Value::Array(items) => self.check_items(elem, items),
                 _ => self.wrong_type(v, ty),
             },
             Ty::Map(elem, _) => match v {
-                Value::Object(map) => {
-                    for (k, item) in map {
-                        let len = self.path.len();
-                        self.push_key(k);
-                        self.check(elem, item);
-                        self.path.truncate(len);
-                    }
-                }
+                Value::Object(map) => self.check_entries(elem, map),
                 _ => self.wrong_type(v, ty),
             },
             Ty::Struct(i) => match v {
-                Value::Object(map) => {
-                    let def = &self.schema.structs[*i];
-                    for (k, item) in map {
-                        let len = self.path.len();
-                        self.push_key(k);
-                        match def.field(k) {
-                            Some(f) => {
-                                let saved_struct = self.go_struct.replace(def.go);
-                                let depth = self.go_fields.len();
-                                if let Some(e) = f.embedded {
-                                    self.go_fields.push(e);
-                                }
-                                self.go_fields.push(f.name);
-                                self.check(&f.ty, item);
-                                self.go_fields.truncate(depth);
-                                self.go_struct = saved_struct;
-                            }
-                            None if def.open => {}
-                            None => self.errors.push(FieldError::Unknown { path: self.path.clone() }),
-                        }
-                        self.path.truncate(len);
-                    }
-                }
+                Value::Object(map) => self.check_fields(*i, map),
                 _ => self.wrong_type(v, ty),
             },
+        }
+    }
+
+    /// resource.Quantity.UnmarshalJSON: strips the quotes and parses; its error has no
+    /// field context and stops decoding.
+    fn check_quantity(&mut self, v: &Value) {
+        let text = match v {
+            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) => n.to_string(),
+            other => other.to_string(),
+        };
+        if let Err(e) = parse_quantity(&text) {
+            self.malformed(e.into());
+        }
+    }
+
+    /// intstr.IntOrString.UnmarshalJSON: a string, else json.Unmarshal into an int32,
+    /// whose UnmarshalTypeError then gets the outer decoder's field context.
+    fn check_int_or_string(&mut self, v: &Value) {
+        let ok = match v {
+            Value::String(_) => true,
+            Value::Number(n) => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
+            _ => false,
+        };
+        if !ok {
+            let m = self.unmarshal_message(&describe(v, true), "int32");
+            self.malformed(m);
+        }
+    }
+
+    /// A `[]byte` given as a string: standard base64.
+    fn check_base64(&mut self, s: &str) {
+        if let Some(at) = base64_error(s.as_bytes()) {
+            // base64.CorruptInputError, saved like a type error, without context
+            self.errors.push(FieldError::WrongType {
+                path: self.path.clone(),
+                message: format!("illegal base64 data at input byte {at}"),
+            });
+        }
+    }
+
+    /// A `[]byte` given as an array: each item a number that fits a uint8 (or null).
+    fn check_byte_list(&mut self, items: &[Value]) {
+        for (i, item) in items.iter().enumerate() {
+            if item.is_null() || item.as_u64().is_some_and(|n| n <= 255) {
+                continue;
+            }
+            let len = self.path.len();
+            self.path.push_str(&format!("[{i}]"));
+            let what = describe(item, true);
+            let message = self.unmarshal_message(&what, "uint8");
+            self.errors.push(FieldError::WrongType { path: self.path.clone(), message });
+            self.path.truncate(len);
+        }
+    }
+
+    /// A list's items, each against `elem`, at `[i]` in the path.
+    fn check_items(&mut self, elem: &Ty, items: &[Value]) {
+        for (i, item) in items.iter().enumerate() {
+            let len = self.path.len();
+            self.path.push_str(&format!("[{i}]"));
+            self.check(elem, item);
+            self.path.truncate(len);
+        }
+    }
+
+    /// A map's values, each against `elem`, at its key in the path.
+    fn check_entries(&mut self, elem: &Ty, map: &serde_json::Map<String, Value>) {
+        for (k, item) in map {
+            let len = self.path.len();
+            self.push_key(k);
+            self.check(elem, item);
+            self.path.truncate(len);
+        }
+    }
+
+    /// A struct's fields (struct `i` of the schema), each against its type with the struct and
+    /// its JSON name as Go's error context; a field it does not have is unknown unless it is open.
+    fn check_fields(&mut self, i: usize, map: &serde_json::Map<String, Value>) {
+        let def = &self.schema.structs[i];
+        for (k, item) in map {
+            let len = self.path.len();
+            self.push_key(k);
+            match def.field(k) {
+                Some(f) => {
+                    let saved_struct = self.go_struct.replace(def.go);
+                    let depth = self.go_fields.len();
+                    if let Some(e) = f.embedded {
+                        self.go_fields.push(e);
+                    }
+                    self.go_fields.push(f.name);
+                    self.check(&f.ty, item);
+                    self.go_fields.truncate(depth);
+                    self.go_struct = saved_struct;
+                }
+                None if def.open => {}
+                None => self.errors.push(FieldError::Unknown { path: self.path.clone() }),
+            }
+            self.path.truncate(len);
         }
     }
 
@@ -591,5 +602,16 @@ mod tests {
     #[test]
     fn go_quote_escapes() {
         assert_eq!(go_quote("a\"b"), r#""a\"b""#);
+    }
+
+    #[test]
+    fn scalars_fit_their_go_types() {
+        let big = json!(2147483648u64);
+        assert!(!scalar_fits(&Ty::Int32, &big));
+        assert!(scalar_fits(&Ty::Int64, &big));
+        assert!(!scalar_fits(&Ty::Int64, &json!(1.5)));
+        assert!(!scalar_fits(&Ty::Int32, &json!("3")));
+        assert!(scalar_fits(&Ty::Float, &json!(3)));
+        assert!(!scalar_fits(&Ty::Bool, &json!("true")));
     }
 }
