@@ -451,7 +451,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/kubectl/apply.rs::diagnose",
     "src/kubectl/args.rs::parse",
     "src/kubectl/jsonpath.rs::eval",
-    "src/kubectl/tables.rs::row",
     "src/manifest/schema/validate.rs::check",
     "src/programs/net.rs::nslookup",
     "src/programs/text.rs::run",
