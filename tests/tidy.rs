@@ -449,7 +449,6 @@ fn all_fn_shapes() -> Vec<FnShape> {
 /// may stay for good.
 const LONG_OR_DEEP: &[&str] = &[
     "src/kubectl/apply.rs::diagnose",
-    "src/kubectl/jsonpath.rs::eval",
     "src/manifest/schema/validate.rs::check",
     "src/programs/net.rs::nslookup",
     "src/programs/text.rs::run",
