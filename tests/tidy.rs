@@ -448,7 +448,6 @@ fn all_fn_shapes() -> Vec<FnShape> {
 /// test fails when one of them is brought within the limits and left here). Tables of data
 /// may stay for good.
 const LONG_OR_DEEP: &[&str] = &[
-    "src/kubectl/apply.rs::diagnose",
     "src/manifest/schema/validate.rs::check",
     "src/programs/net.rs::nslookup",
     "src/programs/text.rs::run",
