@@ -450,7 +450,6 @@ fn all_fn_shapes() -> Vec<FnShape> {
 const LONG_OR_DEEP: &[&str] = &[
     "src/manifest/schema/validate.rs::check",
     "src/programs/net.rs::nslookup",
-    "src/programs/text.rs::run",
     "src/shell/expand.rs::braces",
     "src/shell/param.rs::expand",
     "src/shell/pattern.rs::replace",
