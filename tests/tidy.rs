@@ -449,7 +449,6 @@ fn all_fn_shapes() -> Vec<FnShape> {
 /// may stay for good.
 const LONG_OR_DEEP: &[&str] = &[
     "src/manifest/schema/validate.rs::check",
-    "src/programs/net.rs::nslookup",
     "src/shell/expand.rs::braces",
     "src/shell/param.rs::expand",
     "src/shell/pattern.rs::replace",
