@@ -461,7 +461,6 @@ const LONG_OR_DEEP: &[&str] = &[
     "src/sim/mod.rs::allocate_cluster_ip",
     "src/sim/validation.rs::validate_update",
     "src/support/yaml/scanner.rs::scan_flow_scalar",
-    "src/ui/mod.rs::update",
 ];
 
 #[test]
