@@ -389,7 +389,8 @@ fn fn_shapes(file: &str, text: &str) -> Vec<FnShape> {
                         sig = 0;
                     }
                 } else if ["jv", "json", "html"].contains(&w) && b.get(i + w.len()) == Some(&b'!') {
-                    let open = i + w.len() + 1;
+                    // rustfmt writes `html! {`: the delimiter may follow a space.
+                    let open = (i + w.len() + 1..b.len()).find(|&j| b[j] != b' ').unwrap_or(b.len());
                     if b.get(open) == Some(&b'(') || b.get(open) == Some(&b'{') || b.get(open) == Some(&b'[') {
                         // Skip the whole invocation as data.
                         let (o, cl) = match b[open] {
@@ -445,18 +446,9 @@ fn all_fn_shapes() -> Vec<FnShape> {
 }
 
 /// Functions allowed past the limits, each a debt this list records until it is paid (the
-/// test fails when one of them is brought within the limits and left here). Tables of data
-/// may stay for good.
-const LONG_OR_DEEP: &[&str] = &[
-    "src/kubectl/apply.rs::diagnose",
-    "src/kubectl/args.rs::parse",
-    "src/kubectl/jsonpath.rs::eval",
-    "src/kubectl/tables.rs::row",
-    "src/programs/net.rs::nslookup",
-    "src/programs/text.rs::run",
-    "src/ui/diagram.rs::view",
-    "src/ui/mod.rs::update",
-];
+/// test fails when one of them is brought within the limits and left here). Only tables of
+/// data may stay for good. All paid in session 6.
+const LONG_OR_DEEP: &[&str] = &[];
 
 #[test]
 fn functions_are_short_and_shallow() {
@@ -496,6 +488,7 @@ fn a(x: [u8; 4]) -> char {
     }
     // { a comment }
     jv!({"a": {"b": {"c": 1}}});
+    html! { <div>{ if x[1] == 2 { "a" } else { "b" } }</div> };
     '}'
 }
 

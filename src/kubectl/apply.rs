@@ -177,18 +177,7 @@ pub fn diagnose(name: &str, text: &str) -> Vec<Hint> {
     let mut out = Vec::new();
     for d in manifest::parse_documents(text, name) {
         match d {
-            Ok(doc) => {
-                if let Err(p) = document_problems(name, &doc, "creating") {
-                    if p.hints.is_empty() {
-                        out.push(Hint {
-                            line: doc.first_line,
-                            column: 1,
-                            text: p.error.trim_start_matches("error: ").to_string(),
-                        });
-                    }
-                    out.extend(p.hints);
-                }
-            }
+            Ok(doc) => out.extend(document_hints(name, &doc)),
             Err(diag) => {
                 let text = diag.message.trim_start_matches("error: ").to_string();
                 out.push(Hint { line: diag.line.unwrap_or(1), column: diag.column.unwrap_or(1), text });
@@ -196,6 +185,16 @@ pub fn diagnose(name: &str, text: &str) -> Vec<Hint> {
         }
     }
     out
+}
+
+/// The diagnostics of one well-formed document: what `kubectl apply` would refuse, its error
+/// at the document's first line when it points nowhere in particular.
+fn document_hints(name: &str, doc: &Document) -> Vec<Hint> {
+    let Err(p) = document_problems(name, doc, "creating") else { return Vec::new() };
+    if !p.hints.is_empty() {
+        return p.hints;
+    }
+    vec![Hint { line: doc.first_line, column: 1, text: p.error.trim_start_matches("error: ").to_string() }]
 }
 
 /// Points at the field each cause of an Invalid error names (`spec.template.metadata.labels: ...`).
@@ -538,5 +537,16 @@ mod stage_tests {
         let mut o = jv!({"metadata": {"name": "c"}});
         place_in_namespace(&ctx, &req, Kind::ConfigMap, &mut o).unwrap();
         assert_eq!(obj::namespace(&o), "a");
+    }
+
+    #[test]
+    fn diagnose_puts_an_error_without_hints_at_its_document() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v9\nkind: Gadget\nmetadata:\n  name: g\n";
+        let hints = diagnose("x.yaml", text);
+        assert_eq!(hints.len(), 1);
+        assert_eq!((hints[0].line, hints[0].column), (6, 1));
+        assert!(hints[0].text.starts_with("resource mapping not found for name: \"g\""), "{}", hints[0].text);
+        let hints = diagnose("x.yaml", "metadata:\n  name: a\n");
+        assert_eq!(hints, vec![Hint { line: 1, column: 1, text: "every document needs apiVersion and kind".into() }]);
     }
 }

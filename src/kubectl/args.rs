@@ -73,66 +73,71 @@ pub fn parse(cmd: &str, args: &[String], own: &[Flag]) -> Result<Args, Error> {
             break;
         }
         if let Some(long) = arg.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (long, None),
-            };
-            let Some(spec) = find(&specs, |f| f.long == name) else {
-                return Err(Error::cli(format!("unknown flag: --{name}\n{usage}")));
-            };
-            let value = if spec.takes_value {
-                match inline {
-                    Some(v) => v,
-                    None => {
-                        i += 1;
-                        match args.get(i) {
-                            Some(v) => v.clone(),
-                            None => return Err(Error::cli(format!("flag needs an argument: --{name}\n{usage}"))),
-                        }
-                    }
-                }
-            } else {
-                inline.unwrap_or_else(|| "true".into())
-            };
-            a.flags.entry(spec.long.to_string()).or_default().push(value);
+            i = long_flag(&specs, long, args, i, &mut a).map_err(|e| Error::cli(format!("{e}\n{usage}")))?;
         } else if arg.starts_with('-') && arg.len() > 1 {
-            let chars: Vec<char> = arg[1..].chars().collect();
-            let mut j = 0;
-            while j < chars.len() {
-                let c = chars[j];
-                let Some(spec) = find(&specs, |f| f.short == Some(c)) else {
-                    return Err(Error::cli(format!("unknown shorthand flag: '{c}' in {arg}\n{usage}")));
-                };
-                if spec.takes_value {
-                    let rest: String = chars[j + 1..].iter().collect();
-                    let value = if !rest.is_empty() {
-                        rest.strip_prefix('=').map(String::from).unwrap_or(rest)
-                    } else {
-                        i += 1;
-                        match args.get(i) {
-                            Some(v) => v.clone(),
-                            None => return Err(Error::cli(format!("flag needs an argument: '{c}' in -{c}\n{usage}"))),
-                        }
-                    };
-                    a.flags.entry(spec.long.to_string()).or_default().push(value);
-                    break;
-                }
-                let value = if chars.get(j + 1) == Some(&'=') {
-                    let v: String = chars[j + 2..].iter().collect();
-                    j = chars.len();
-                    v
-                } else {
-                    "true".into()
-                };
-                a.flags.entry(spec.long.to_string()).or_default().push(value);
-                j += 1;
-            }
+            i = shorthand_flags(&specs, arg, args, i, &mut a).map_err(|e| Error::cli(format!("{e}\n{usage}")))?;
         } else {
             a.positional.push(arg.clone());
         }
         i += 1;
     }
     Ok(a)
+}
+
+/// Reads the long flag `--{long}` at `args[i]` (`--flag=v`, `--flag v`, a boolean's `--flag`)
+/// into `a`; the index of the last argument it took, or pflag's complaint.
+fn long_flag(specs: &[&[Flag]], long: &str, args: &[String], i: usize, a: &mut Args) -> Result<usize, String> {
+    let (name, inline) = match long.split_once('=') {
+        Some((n, v)) => (n, Some(v.to_string())),
+        None => (long, None),
+    };
+    let Some(spec) = find(specs, |f| f.long == name) else {
+        return Err(format!("unknown flag: --{name}"));
+    };
+    let (value, last) = match inline {
+        Some(v) => (v, i),
+        None if spec.takes_value => match args.get(i + 1) {
+            Some(v) => (v.clone(), i + 1),
+            None => return Err(format!("flag needs an argument: --{name}")),
+        },
+        None => ("true".into(), i),
+    };
+    a.flags.entry(spec.long.to_string()).or_default().push(value);
+    Ok(last)
+}
+
+/// Reads the shorthand flags of `arg` at `args[i]` into `a`: booleans grouped (`-abc`, `-a=false`)
+/// and the first that takes a value ending the group with it (`-fv`, `-f=v`, or the next
+/// argument); the index of the last argument taken, or pflag's complaint.
+fn shorthand_flags(specs: &[&[Flag]], arg: &str, args: &[String], i: usize, a: &mut Args) -> Result<usize, String> {
+    let chars: Vec<char> = arg[1..].chars().collect();
+    let mut j = 0;
+    while j < chars.len() {
+        let c = chars[j];
+        let Some(spec) = find(specs, |f| f.short == Some(c)) else {
+            return Err(format!("unknown shorthand flag: '{c}' in {arg}"));
+        };
+        let rest: String = chars[j + 1..].iter().collect();
+        if spec.takes_value {
+            let (value, last) = if !rest.is_empty() {
+                (rest.strip_prefix('=').map(String::from).unwrap_or(rest), i)
+            } else {
+                match args.get(i + 1) {
+                    Some(v) => (v.clone(), i + 1),
+                    None => return Err(format!("flag needs an argument: '{c}' in -{c}")),
+                }
+            };
+            a.flags.entry(spec.long.to_string()).or_default().push(value);
+            return Ok(last);
+        }
+        if let Some(v) = rest.strip_prefix('=') {
+            a.flags.entry(spec.long.to_string()).or_default().push(v.to_string());
+            return Ok(i);
+        }
+        a.flags.entry(spec.long.to_string()).or_default().push("true".into());
+        j += 1;
+    }
+    Ok(i)
 }
 
 #[cfg(test)]
@@ -175,5 +180,26 @@ mod tests {
     fn double_dash_ends_flags() {
         let a = parse("exec", &v(&["web-0", "--", "sh", "-c", "hostname"]), &[]).unwrap();
         assert_eq!(a.rest.unwrap(), ["sh", "-c", "hostname"]);
+    }
+
+    #[test]
+    fn shorthand_groups_and_equals_forms() {
+        let a = parse("get", &v(&["-wlapp=x"]), GET).unwrap();
+        assert!(a.bool("watch"));
+        assert_eq!(a.get("selector"), Some("app=x"));
+        let a = parse("get", &v(&["-wl", "app=y", "po"]), GET).unwrap();
+        assert_eq!((a.get("selector"), a.positional.as_slice()), (Some("app=y"), &["po".to_string()][..]));
+        let a = parse("get", &v(&["-w=false", "-l=app"]), GET).unwrap();
+        assert!(!a.bool("watch"));
+        assert_eq!(a.get("selector"), Some("app"));
+        assert!(!parse("get", &v(&["--watch=false"]), GET).unwrap().bool("watch"));
+        assert_eq!(
+            parse("get", &v(&["-wl"]), GET).unwrap_err().to_string(),
+            "error: flag needs an argument: 'l' in -l\nSee 'kubectl get --help' for usage."
+        );
+        assert_eq!(
+            parse("get", &v(&["--output"]), GET).unwrap_err().to_string(),
+            "error: flag needs an argument: --output\nSee 'kubectl get --help' for usage."
+        );
     }
 }

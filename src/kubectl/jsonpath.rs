@@ -203,37 +203,50 @@ fn eval<'a>(steps: &[Step], cur: &'a Value, root: &'a Value) -> Vec<&'a Value> {
     for step in steps {
         let mut next = Vec::new();
         for v in set {
-            match (step, v) {
-                (Step::Root, _) => next.push(root),
-                (Step::Fields(names), Value::Object(m)) => next.extend(names.iter().filter_map(|n| m.get(n))),
-                (Step::Recursive(name), _) => descend(v, name, &mut next),
-                (Step::All, Value::Object(m)) => next.extend(m.values()),
-                (Step::All, Value::Array(a)) => next.extend(a.iter()),
-                (Step::Indexes(ix), Value::Array(a)) => {
-                    for &i in ix {
-                        let i = if i < 0 { a.len() as i64 + i } else { i };
-                        if let Some(x) = usize::try_from(i).ok().and_then(|i| a.get(i)) {
-                            next.push(x);
-                        }
-                    }
-                }
-                (Step::Slice(from, to, by), Value::Array(a)) => {
-                    let len = a.len() as i64;
-                    let clamp = |x: i64| if x < 0 { (len + x).max(0) } else { x.min(len) };
-                    let (s, e) = (from.map_or(0, clamp), to.map_or(len, clamp));
-                    let by = by.unwrap_or(1).max(1) as usize;
-                    if s < e {
-                        next.extend(a[s as usize..e as usize].iter().step_by(by));
-                    }
-                }
-                (Step::Filter(f), Value::Array(a)) => next.extend(a.iter().filter(|x| keeps(f, x, root))),
-                (Step::Filter(f), x) if !x.is_array() && keeps(f, x, root) => next.push(x),
-                _ => {}
-            }
+            apply(step, v, root, &mut next);
         }
         set = next;
     }
     set
+}
+
+/// What one step reaches from one value, onto `out` (nothing when the step does not fit it).
+fn apply<'a>(step: &Step, v: &'a Value, root: &'a Value, out: &mut Vec<&'a Value>) {
+    match (step, v) {
+        (Step::Root, _) => out.push(root),
+        (Step::Fields(names), Value::Object(m)) => out.extend(names.iter().filter_map(|n| m.get(n))),
+        (Step::Recursive(name), _) => descend(v, name, out),
+        (Step::All, Value::Object(m)) => out.extend(m.values()),
+        (Step::All, Value::Array(a)) => out.extend(a.iter()),
+        (Step::Indexes(ix), Value::Array(a)) => out.extend(indexes(a, ix)),
+        (Step::Slice(from, to, by), Value::Array(a)) => out.extend(slice(a, *from, *to, *by)),
+        (Step::Filter(f), Value::Array(a)) => out.extend(a.iter().filter(|x| keeps(f, x, root))),
+        (Step::Filter(f), x) if !x.is_array() && keeps(f, x, root) => out.push(x),
+        _ => {}
+    }
+}
+
+/// The items at `ix` (negative from the end), those out of range skipped.
+fn indexes<'a>(a: &'a [Value], ix: &[i64]) -> Vec<&'a Value> {
+    ix.iter()
+        .filter_map(|&i| {
+            let i = if i < 0 { a.len() as i64 + i } else { i };
+            usize::try_from(i).ok().and_then(|i| a.get(i))
+        })
+        .collect()
+}
+
+/// The items of `[from:to:by]`: bounds negative from the end and clamped to the array, a step
+/// below 1 taken as 1.
+fn slice(a: &[Value], from: Option<i64>, to: Option<i64>, by: Option<i64>) -> Vec<&Value> {
+    let len = a.len() as i64;
+    let clamp = |x: i64| if x < 0 { (len + x).max(0) } else { x.min(len) };
+    let (s, e) = (from.map_or(0, clamp), to.map_or(len, clamp));
+    let by = by.unwrap_or(1).max(1) as usize;
+    if s >= e {
+        return Vec::new();
+    }
+    a[s as usize..e as usize].iter().step_by(by).collect()
 }
 
 fn descend<'a>(v: &'a Value, name: &str, out: &mut Vec<&'a Value>) {
@@ -460,5 +473,16 @@ mod tests {
         assert_eq!(values(".metadata.name", &v["items"][1]).unwrap(), vec![json!("k8s-w1")]);
         assert_eq!(values("{.status.capacity.cpu}", &v["items"][0]).unwrap(), vec![json!("2")]);
         assert_eq!(values("metadata.name", &v["items"][0]).unwrap(), vec![json!("k8s-m")]);
+    }
+
+    #[test]
+    fn indexes_and_slices_count_negatives_from_the_end() {
+        let a: Vec<Value> = (0..5).map(|i| json!(i)).collect();
+        let got = |v: Vec<&Value>| v.into_iter().map(|x| x.as_i64().unwrap()).collect::<Vec<_>>();
+        assert_eq!(got(indexes(&a, &[-1, 7, 0])), [4, 0]);
+        assert_eq!(got(slice(&a, Some(-2), None, None)), [3, 4]);
+        assert_eq!(got(slice(&a, Some(1), Some(-1), Some(2))), [1, 3]);
+        assert_eq!(got(slice(&a, None, Some(9), None)), [0, 1, 2, 3, 4]);
+        assert!(slice(&a, Some(3), Some(1), None).is_empty());
     }
 }

@@ -267,304 +267,383 @@ fn endpoints_text(o: &Value) -> String {
     t
 }
 
-/// The cells of one row (without any kind prefix on the name).
+/// The cells of one row (without any kind prefix on the name); `wide` adds the priority-1
+/// columns of `headers`.
 pub fn row(sim: &Sim, kind: Kind, o: &Value, wide: bool) -> Vec<String> {
-    let name = obj::name(o).to_string();
-    let vac = sim.profile.server_minor() >= 29;
-    let mut r: Vec<String> = match kind {
-        Kind::Pod => {
-            let (ready, status, restarts) = pod_status(sim, o);
-            vec![name, ready, status, restarts, age(sim, o)]
+    match kind {
+        Kind::Pod => pod_row(sim, o, wide),
+        Kind::StatefulSet => stateful_set_row(sim, o, wide),
+        Kind::Deployment => deployment_row(sim, o, wide),
+        Kind::ReplicaSet => replica_set_row(sim, o, wide),
+        Kind::Service => service_row(sim, o, wide),
+        Kind::Endpoints => vec![obj::name(o).to_string(), endpoints_text(o), age(sim, o)],
+        Kind::EndpointSlice => endpoint_slice_row(sim, o),
+        Kind::PersistentVolumeClaim => pvc_row(sim, o, wide),
+        Kind::PersistentVolume => pv_row(sim, o, wide),
+        Kind::StorageClass => storage_class_row(sim, o),
+        Kind::Node => node_row(sim, o, wide),
+        Kind::Event => event_row(sim, o, wide),
+        Kind::ControllerRevision => controller_revision_row(sim, o),
+        Kind::Namespace => {
+            vec![obj::name(o).to_string(), obj::str_at(o, "/status/phase").unwrap_or("Active").to_string(), age(sim, o)]
         }
-        Kind::StatefulSet => {
-            vec![name, format!("{}/{}", n(o, "/status/readyReplicas"), n(o, "/spec/replicas")), age(sim, o)]
-        }
-        Kind::Deployment => vec![
-            name,
-            format!("{}/{}", n(o, "/status/readyReplicas"), n(o, "/spec/replicas")),
-            n(o, "/status/updatedReplicas").to_string(),
-            n(o, "/status/availableReplicas").to_string(),
-            age(sim, o),
-        ],
-        Kind::ReplicaSet => vec![
-            name,
-            n(o, "/spec/replicas").to_string(),
-            n(o, "/status/replicas").to_string(),
-            n(o, "/status/readyReplicas").to_string(),
-            age(sim, o),
-        ],
-        Kind::Service => {
-            let ty = obj::str_at(o, "/spec/type").unwrap_or("ClusterIP").to_string();
-            let cip = obj::arr_at(o, "/spec/clusterIPs")
-                .first()
-                .and_then(Value::as_str)
-                .or(obj::str_at(o, "/spec/clusterIP"))
-                .unwrap_or("<none>")
-                .to_string();
-            let ext = match ty.as_str() {
-                "LoadBalancer" => {
-                    let ing: Vec<String> = obj::arr_at(o, "/status/loadBalancer/ingress")
-                        .iter()
-                        .filter_map(|i| i.get("ip").or(i.get("hostname")).and_then(Value::as_str).map(String::from))
-                        .collect();
-                    if ing.is_empty() {
-                        "<pending>".into()
-                    } else {
-                        ing.join(",")
-                    }
-                }
-                "ExternalName" => obj::str_at(o, "/spec/externalName").unwrap_or("<none>").to_string(),
-                _ => {
-                    let ext: Vec<&str> = obj::arr_at(o, "/spec/externalIPs").iter().filter_map(Value::as_str).collect();
-                    if ext.is_empty() {
-                        "<none>".into()
-                    } else {
-                        ext.join(",")
-                    }
-                }
-            };
-            vec![name, ty, cip, ext, svc_ports(o), age(sim, o)]
-        }
-        Kind::Endpoints => vec![name, endpoints_text(o), age(sim, o)],
-        Kind::EndpointSlice => {
-            let ports: Vec<String> = obj::arr_at(o, "/ports")
-                .iter()
-                .filter_map(|p| p.get("port").and_then(Value::as_i64))
-                .map(|p| p.to_string())
-                .collect();
-            let addrs: Vec<String> = obj::arr_at(o, "/endpoints")
-                .iter()
-                .flat_map(|e| {
-                    obj::arr_at(e, "/addresses").iter().filter_map(|a| a.as_str().map(String::from)).collect::<Vec<_>>()
-                })
-                .collect();
-            let mut a = addrs.iter().take(3).cloned().collect::<Vec<_>>().join(",");
-            if addrs.len() > 3 {
-                a.push_str(&format!(" + {} more...", addrs.len() - 3));
-            }
-            vec![
-                name,
-                obj::str_at(o, "/addressType").unwrap_or("").to_string(),
-                if ports.is_empty() { "<unset>".into() } else { ports.join(",") },
-                if addrs.is_empty() { "<unset>".into() } else { a },
-                age(sim, o),
-            ]
-        }
-        Kind::PersistentVolumeClaim => {
-            let status = if obj::is_deleting(o) {
-                "Terminating".to_string()
-            } else {
-                obj::str_at(o, "/status/phase").unwrap_or("").to_string()
-            };
-            let vol = obj::str_at(o, "/spec/volumeName").unwrap_or("").to_string();
-            let (cap, modes) = if vol.is_empty() {
-                (String::new(), String::new())
-            } else {
-                (
-                    obj::str_at(o, "/status/capacity/storage").unwrap_or("").to_string(),
-                    access_modes(obj::arr_at(o, "/status/accessModes")),
-                )
-            };
-            let class = obj::annotation(o, "volume.beta.kubernetes.io/storage-class")
-                .or(obj::str_at(o, "/spec/storageClassName"))
-                .unwrap_or("")
-                .to_string();
-            let mut r = vec![name, status, vol, cap, modes, class];
-            if vac {
-                r.push(obj::str_at(o, "/spec/volumeAttributesClassName").unwrap_or("<unset>").to_string());
-            }
-            r.push(age(sim, o));
-            r
-        }
-        Kind::PersistentVolume => {
-            let claim = match (obj::str_at(o, "/spec/claimRef/namespace"), obj::str_at(o, "/spec/claimRef/name")) {
-                (Some(ns), Some(n)) => format!("{ns}/{n}"),
-                _ => String::new(),
-            };
-            let status = if obj::is_deleting(o) {
-                "Terminating".to_string()
-            } else {
-                obj::str_at(o, "/status/phase").unwrap_or("").to_string()
-            };
-            let cap = o
-                .ptr("/spec/capacity/storage")
-                .map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))
-                .unwrap_or_default();
-            let mut r = vec![
-                name,
-                cap,
-                access_modes(obj::arr_at(o, "/spec/accessModes")),
-                obj::str_at(o, "/spec/persistentVolumeReclaimPolicy").unwrap_or("").to_string(),
-                status,
-                claim,
-                obj::str_at(o, "/spec/storageClassName").unwrap_or("").to_string(),
-            ];
-            if vac {
-                r.push(obj::str_at(o, "/spec/volumeAttributesClassName").unwrap_or("<unset>").to_string());
-            }
-            r.push(obj::str_at(o, "/status/reason").unwrap_or("").to_string());
-            r.push(age(sim, o));
-            r
-        }
-        Kind::StorageClass => {
-            let default = obj::annotation(o, "storageclass.kubernetes.io/is-default-class") == Some("true");
-            vec![
-                if default { format!("{name} (default)") } else { name },
-                obj::str_at(o, "/provisioner").unwrap_or("").to_string(),
-                obj::str_at(o, "/reclaimPolicy").unwrap_or("Delete").to_string(),
-                obj::str_at(o, "/volumeBindingMode").unwrap_or("Immediate").to_string(),
-                obj::bool_at(o, "/allowVolumeExpansion").unwrap_or(false).to_string(),
-                age(sim, o),
-            ]
-        }
-        Kind::Node => {
-            let ready = obj::arr_at(o, "/status/conditions")
-                .iter()
-                .any(|c| obj::str_at(c, "/type") == Some("Ready") && obj::str_at(c, "/status") == Some("True"));
-            let mut status = if ready { "Ready".to_string() } else { "NotReady".to_string() };
-            if obj::bool_at(o, "/spec/unschedulable") == Some(true) {
-                status.push_str(",SchedulingDisabled");
-            }
-            let roles: Vec<String> = labels_of(o)
-                .keys()
-                .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/").map(String::from))
-                .collect();
-            vec![
-                name,
-                status,
-                if roles.is_empty() { "<none>".into() } else { roles.join(",") },
-                age(sim, o),
-                obj::str_at(o, "/status/nodeInfo/kubeletVersion").unwrap_or("").to_string(),
-            ]
-        }
-        Kind::Event => {
-            // printEvent: the last time only (the `(xN over ...)` form is describe's and
-            // `kubectl events`'); a never-repeated event's first.
-            let first = since(sim, obj::str_at(o, "/firstTimestamp").or(obj::str_at(o, "/eventTime")));
-            let last_seen = obj::str_at(o, "/lastTimestamp").map_or(first, |t| since(sim, Some(t)));
-            let object = format!(
-                "{}/{}",
-                obj::str_at(o, "/involvedObject/kind").unwrap_or("").to_ascii_lowercase(),
-                obj::str_at(o, "/involvedObject/name").unwrap_or("")
-            );
-            vec![
-                last_seen,
-                obj::str_at(o, "/type").unwrap_or("").to_string(),
-                obj::str_at(o, "/reason").unwrap_or("").to_string(),
-                object,
-                obj::str_at(o, "/message").unwrap_or("").to_string(),
-            ]
-        }
-        Kind::ControllerRevision => {
-            let ctrl = obj::controller_ref(o)
-                .map(|r| {
-                    format!(
-                        "{}/{}",
-                        Kind::from_api(
-                            r.get("apiVersion").and_then(Value::as_str).unwrap_or(""),
-                            r.get("kind").and_then(Value::as_str).unwrap_or("")
-                        )
-                        .map(|k| k.qualified_singular())
-                        .unwrap_or_default(),
-                        r.get("name").and_then(Value::as_str).unwrap_or("")
-                    )
-                })
-                .unwrap_or_else(|| "<none>".into());
-            vec![name, ctrl, n(o, "/revision").to_string(), age(sim, o)]
-        }
-        Kind::Namespace => vec![name, obj::str_at(o, "/status/phase").unwrap_or("Active").to_string(), age(sim, o)],
-        Kind::ConfigMap => vec![
-            name,
-            (o.get("data").and_then(Value::as_object).map_or(0, |m| m.len())
-                + o.get("binaryData").and_then(Value::as_object).map_or(0, |m| m.len()))
-            .to_string(),
-            age(sim, o),
-        ],
+        Kind::ConfigMap => config_map_row(sim, o),
         Kind::Secret => vec![
-            name,
+            obj::name(o).to_string(),
             obj::str_at(o, "/type").unwrap_or("Opaque").to_string(),
             o.get("data").and_then(Value::as_object).map_or(0, |m| m.len()).to_string(),
             age(sim, o),
         ],
-    };
+    }
+}
+
+/// A string field, or `""` when it is missing.
+fn text(o: &Value, ptr: &str) -> String {
+    obj::str_at(o, ptr).unwrap_or("").to_string()
+}
+
+/// `ready/desired` replicas, the READY of the workloads.
+fn ready_of_desired(o: &Value) -> String {
+    format!("{}/{}", n(o, "/status/readyReplicas"), n(o, "/spec/replicas"))
+}
+
+/// A list joined with commas, or `none` when it is empty.
+fn joined_or(items: &[String], none: &str) -> String {
+    if items.is_empty() {
+        none.into()
+    } else {
+        items.join(",")
+    }
+}
+
+/// A pod's row: READY, STATUS, RESTARTS; wide, its IP, node, nominated node and readiness gates.
+fn pod_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
+    let (ready, status, restarts) = pod_status(sim, o);
+    let mut r = vec![obj::name(o).to_string(), ready, status, restarts, age(sim, o)];
     if wide {
-        match kind {
-            Kind::Pod => {
-                r.push(
-                    obj::arr_at(o, "/status/podIPs")
-                        .first()
-                        .and_then(|i| i.get("ip"))
-                        .and_then(Value::as_str)
-                        .or(obj::str_at(o, "/status/podIP"))
-                        .unwrap_or("<none>")
-                        .to_string(),
-                );
-                r.push(obj::str_at(o, "/spec/nodeName").unwrap_or("<none>").to_string());
-                r.push(obj::str_at(o, "/status/nominatedNodeName").unwrap_or("<none>").to_string());
-                let gates = obj::arr_at(o, "/spec/readinessGates");
-                r.push(if gates.is_empty() { "<none>".into() } else { format!("0/{}", gates.len()) });
-            }
-            Kind::StatefulSet => {
-                let (c, i) = containers_images(o, "/spec/template/spec");
-                r.extend([c, i]);
-            }
-            Kind::Deployment | Kind::ReplicaSet => {
-                let (c, i) = containers_images(o, "/spec/template/spec");
-                r.extend([c, i, selector_text(o)]);
-            }
-            Kind::Service => {
-                let sel = o
-                    .ptr("/spec/selector")
-                    .and_then(Value::as_object)
-                    .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
-                    .unwrap_or_default();
-                let t = map_text(&sel);
-                r.push(if t.is_empty() { "<none>".into() } else { t });
-            }
-            Kind::PersistentVolumeClaim | Kind::PersistentVolume => {
-                r.push(obj::str_at(o, "/spec/volumeMode").unwrap_or("Filesystem").to_string())
-            }
-            Kind::Node => {
-                let addr = |t: &str| {
-                    obj::arr_at(o, "/status/addresses")
-                        .iter()
-                        .find(|a| obj::str_at(a, "/type") == Some(t))
-                        .and_then(|a| obj::str_at(a, "/address"))
-                        .unwrap_or("<none>")
-                        .to_string()
-                };
-                r.extend([
-                    addr("InternalIP"),
-                    addr("ExternalIP"),
-                    obj::str_at(o, "/status/nodeInfo/osImage").unwrap_or("").to_string(),
-                    obj::str_at(o, "/status/nodeInfo/kernelVersion").unwrap_or("").to_string(),
-                    obj::str_at(o, "/status/nodeInfo/containerRuntimeVersion").unwrap_or("").to_string(),
-                ]);
-            }
-            Kind::Event => {
-                let last_seen = r[0].clone();
-                let object = r[3].clone();
-                let msg = r[4].clone();
-                // formatEventSource: the component, and the host when there is one.
-                let source = match (obj::str_at(o, "/source/component").unwrap_or(""), obj::str_at(o, "/source/host")) {
-                    (c, Some(h)) if !h.is_empty() => format!("{c}, {h}"),
-                    (c, _) => c.to_string(),
-                };
-                r = vec![
-                    last_seen,
-                    r[1].clone(),
-                    r[2].clone(),
-                    object,
-                    obj::str_at(o, "/involvedObject/fieldPath").unwrap_or("").to_string(),
-                    source,
-                    msg,
-                    since(sim, obj::str_at(o, "/firstTimestamp")),
-                    n(o, "/count").to_string(),
-                    obj::name(o).to_string(),
-                ];
-            }
-            _ => {}
-        }
+        r.push(
+            obj::arr_at(o, "/status/podIPs")
+                .first()
+                .and_then(|i| i.get("ip"))
+                .and_then(Value::as_str)
+                .or(obj::str_at(o, "/status/podIP"))
+                .unwrap_or("<none>")
+                .to_string(),
+        );
+        r.push(obj::str_at(o, "/spec/nodeName").unwrap_or("<none>").to_string());
+        r.push(obj::str_at(o, "/status/nominatedNodeName").unwrap_or("<none>").to_string());
+        let gates = obj::arr_at(o, "/spec/readinessGates");
+        r.push(if gates.is_empty() { "<none>".into() } else { format!("0/{}", gates.len()) });
     }
     r
+}
+
+/// A statefulset's row; wide, its template's containers and images.
+fn stateful_set_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
+    let mut r = vec![obj::name(o).to_string(), ready_of_desired(o), age(sim, o)];
+    if wide {
+        let (c, i) = containers_images(o, "/spec/template/spec");
+        r.extend([c, i]);
+    }
+    r
+}
+
+/// A deployment's row; wide, its template's containers and images and its selector.
+fn deployment_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
+    let mut r = vec![
+        obj::name(o).to_string(),
+        ready_of_desired(o),
+        n(o, "/status/updatedReplicas").to_string(),
+        n(o, "/status/availableReplicas").to_string(),
+        age(sim, o),
+    ];
+    if wide {
+        let (c, i) = containers_images(o, "/spec/template/spec");
+        r.extend([c, i, selector_text(o)]);
+    }
+    r
+}
+
+/// A replicaset's row; wide, its template's containers and images and its selector.
+fn replica_set_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
+    let mut r = vec![
+        obj::name(o).to_string(),
+        n(o, "/spec/replicas").to_string(),
+        n(o, "/status/replicas").to_string(),
+        n(o, "/status/readyReplicas").to_string(),
+        age(sim, o),
+    ];
+    if wide {
+        let (c, i) = containers_images(o, "/spec/template/spec");
+        r.extend([c, i, selector_text(o)]);
+    }
+    r
+}
+
+/// A service's row; wide, its selector.
+fn service_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
+    let ty = obj::str_at(o, "/spec/type").unwrap_or("ClusterIP").to_string();
+    let cip = obj::arr_at(o, "/spec/clusterIPs")
+        .first()
+        .and_then(Value::as_str)
+        .or(obj::str_at(o, "/spec/clusterIP"))
+        .unwrap_or("<none>")
+        .to_string();
+    let ext = svc_external_ip(o, &ty);
+    let mut r = vec![obj::name(o).to_string(), ty, cip, ext, svc_ports(o), age(sim, o)];
+    if wide {
+        let sel = o
+            .ptr("/spec/selector")
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
+            .unwrap_or_default();
+        let t = map_text(&sel);
+        r.push(if t.is_empty() { "<none>".into() } else { t });
+    }
+    r
+}
+
+/// A service's EXTERNAL-IP: a load balancer's ingress (`<pending>` until it has one), an
+/// ExternalName's name, or the external IPs.
+fn svc_external_ip(o: &Value, ty: &str) -> String {
+    match ty {
+        "LoadBalancer" => {
+            let ing: Vec<String> = obj::arr_at(o, "/status/loadBalancer/ingress")
+                .iter()
+                .filter_map(|i| i.get("ip").or(i.get("hostname")).and_then(Value::as_str).map(String::from))
+                .collect();
+            joined_or(&ing, "<pending>")
+        }
+        "ExternalName" => obj::str_at(o, "/spec/externalName").unwrap_or("<none>").to_string(),
+        _ => {
+            let ext: Vec<String> =
+                obj::arr_at(o, "/spec/externalIPs").iter().filter_map(Value::as_str).map(String::from).collect();
+            joined_or(&ext, "<none>")
+        }
+    }
+}
+
+/// An endpointslice's row: its ports, and its first three addresses and how many more.
+fn endpoint_slice_row(sim: &Sim, o: &Value) -> Vec<String> {
+    let ports: Vec<String> = obj::arr_at(o, "/ports")
+        .iter()
+        .filter_map(|p| p.get("port").and_then(Value::as_i64))
+        .map(|p| p.to_string())
+        .collect();
+    let addrs: Vec<String> = obj::arr_at(o, "/endpoints")
+        .iter()
+        .flat_map(|e| obj::arr_at(e, "/addresses").iter().filter_map(|a| a.as_str().map(String::from)))
+        .collect();
+    let mut a = addrs.iter().take(3).cloned().collect::<Vec<_>>().join(",");
+    if addrs.len() > 3 {
+        a.push_str(&format!(" + {} more...", addrs.len() - 3));
+    }
+    vec![
+        obj::name(o).to_string(),
+        text(o, "/addressType"),
+        joined_or(&ports, "<unset>"),
+        if addrs.is_empty() { "<unset>".into() } else { a },
+        age(sim, o),
+    ]
+}
+
+/// A volume's or claim's STATUS: its phase, or Terminating once it is being deleted.
+fn volume_status(o: &Value) -> String {
+    if obj::is_deleting(o) {
+        "Terminating".to_string()
+    } else {
+        text(o, "/status/phase")
+    }
+}
+
+/// The VOLUMEATTRIBUTESCLASS column (servers from 1.29).
+fn volume_attributes_class(o: &Value) -> String {
+    obj::str_at(o, "/spec/volumeAttributesClassName").unwrap_or("<unset>").to_string()
+}
+
+/// The VOLUMEMODE column of a wide volume or claim.
+fn volume_mode(o: &Value) -> String {
+    obj::str_at(o, "/spec/volumeMode").unwrap_or("Filesystem").to_string()
+}
+
+/// A claim's row: capacity and access modes once it is bound to a volume.
+fn pvc_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
+    let vol = text(o, "/spec/volumeName");
+    let (cap, modes) = if vol.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (text(o, "/status/capacity/storage"), access_modes(obj::arr_at(o, "/status/accessModes")))
+    };
+    let class = obj::annotation(o, "volume.beta.kubernetes.io/storage-class")
+        .or(obj::str_at(o, "/spec/storageClassName"))
+        .unwrap_or("")
+        .to_string();
+    let mut r = vec![obj::name(o).to_string(), volume_status(o), vol, cap, modes, class];
+    if sim.profile.server_minor() >= 29 {
+        r.push(volume_attributes_class(o));
+    }
+    r.push(age(sim, o));
+    if wide {
+        r.push(volume_mode(o));
+    }
+    r
+}
+
+/// A volume's row: its claim as `namespace/name`.
+fn pv_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
+    let claim = match (obj::str_at(o, "/spec/claimRef/namespace"), obj::str_at(o, "/spec/claimRef/name")) {
+        (Some(ns), Some(n)) => format!("{ns}/{n}"),
+        _ => String::new(),
+    };
+    let cap = o
+        .ptr("/spec/capacity/storage")
+        .map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))
+        .unwrap_or_default();
+    let mut r = vec![
+        obj::name(o).to_string(),
+        cap,
+        access_modes(obj::arr_at(o, "/spec/accessModes")),
+        text(o, "/spec/persistentVolumeReclaimPolicy"),
+        volume_status(o),
+        claim,
+        text(o, "/spec/storageClassName"),
+    ];
+    if sim.profile.server_minor() >= 29 {
+        r.push(volume_attributes_class(o));
+    }
+    r.push(text(o, "/status/reason"));
+    r.push(age(sim, o));
+    if wide {
+        r.push(volume_mode(o));
+    }
+    r
+}
+
+/// A storage class's row: the default class's name says so.
+fn storage_class_row(sim: &Sim, o: &Value) -> Vec<String> {
+    let name = obj::name(o).to_string();
+    let default = obj::annotation(o, "storageclass.kubernetes.io/is-default-class") == Some("true");
+    vec![
+        if default { format!("{name} (default)") } else { name },
+        text(o, "/provisioner"),
+        obj::str_at(o, "/reclaimPolicy").unwrap_or("Delete").to_string(),
+        obj::str_at(o, "/volumeBindingMode").unwrap_or("Immediate").to_string(),
+        obj::bool_at(o, "/allowVolumeExpansion").unwrap_or(false).to_string(),
+        age(sim, o),
+    ]
+}
+
+/// A node's row: Ready or NotReady (and SchedulingDisabled when cordoned), its roles from the
+/// `node-role.kubernetes.io/` labels; wide, its addresses and system info.
+fn node_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
+    let ready = obj::arr_at(o, "/status/conditions")
+        .iter()
+        .any(|c| obj::str_at(c, "/type") == Some("Ready") && obj::str_at(c, "/status") == Some("True"));
+    let mut status = if ready { "Ready".to_string() } else { "NotReady".to_string() };
+    if obj::bool_at(o, "/spec/unschedulable") == Some(true) {
+        status.push_str(",SchedulingDisabled");
+    }
+    let roles: Vec<String> =
+        labels_of(o).keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/").map(String::from)).collect();
+    let mut r = vec![
+        obj::name(o).to_string(),
+        status,
+        joined_or(&roles, "<none>"),
+        age(sim, o),
+        text(o, "/status/nodeInfo/kubeletVersion"),
+    ];
+    if wide {
+        let addr = |t: &str| {
+            obj::arr_at(o, "/status/addresses")
+                .iter()
+                .find(|a| obj::str_at(a, "/type") == Some(t))
+                .and_then(|a| obj::str_at(a, "/address"))
+                .unwrap_or("<none>")
+                .to_string()
+        };
+        r.extend([
+            addr("InternalIP"),
+            addr("ExternalIP"),
+            text(o, "/status/nodeInfo/osImage"),
+            text(o, "/status/nodeInfo/kernelVersion"),
+            text(o, "/status/nodeInfo/containerRuntimeVersion"),
+        ]);
+    }
+    r
+}
+
+/// An event's row; wide, with its subobject, source, first time, count and name too.
+fn event_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
+    // printEvent: the last time only (the `(xN over ...)` form is describe's and
+    // `kubectl events`'); a never-repeated event's first.
+    let first = since(sim, obj::str_at(o, "/firstTimestamp").or(obj::str_at(o, "/eventTime")));
+    let last_seen = obj::str_at(o, "/lastTimestamp").map_or(first, |t| since(sim, Some(t)));
+    let object = format!(
+        "{}/{}",
+        obj::str_at(o, "/involvedObject/kind").unwrap_or("").to_ascii_lowercase(),
+        obj::str_at(o, "/involvedObject/name").unwrap_or("")
+    );
+    if !wide {
+        return vec![last_seen, text(o, "/type"), text(o, "/reason"), object, text(o, "/message")];
+    }
+    // formatEventSource: the component, and the host when there is one.
+    let source = match (obj::str_at(o, "/source/component").unwrap_or(""), obj::str_at(o, "/source/host")) {
+        (c, Some(h)) if !h.is_empty() => format!("{c}, {h}"),
+        (c, _) => c.to_string(),
+    };
+    vec![
+        last_seen,
+        text(o, "/type"),
+        text(o, "/reason"),
+        object,
+        text(o, "/involvedObject/fieldPath"),
+        source,
+        text(o, "/message"),
+        since(sim, obj::str_at(o, "/firstTimestamp")),
+        n(o, "/count").to_string(),
+        obj::name(o).to_string(),
+    ]
+}
+
+/// A controller revision's row: its controller as `kind.group/name`.
+fn controller_revision_row(sim: &Sim, o: &Value) -> Vec<String> {
+    let ctrl = obj::controller_ref(o)
+        .map(|r| {
+            let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("");
+            let kind = Kind::from_api(s("apiVersion"), s("kind")).map(|k| k.qualified_singular()).unwrap_or_default();
+            format!("{kind}/{}", s("name"))
+        })
+        .unwrap_or_else(|| "<none>".into());
+    vec![obj::name(o).to_string(), ctrl, n(o, "/revision").to_string(), age(sim, o)]
+}
+
+/// A config map's row: DATA counts its data and binary data keys.
+fn config_map_row(sim: &Sim, o: &Value) -> Vec<String> {
+    let keys = |field: &str| o.get(field).and_then(Value::as_object).map_or(0, |m| m.len());
+    vec![obj::name(o).to_string(), (keys("data") + keys("binaryData")).to_string(), age(sim, o)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn external_ip_by_service_type() {
+        let lb = json!({"status": {"loadBalancer": {"ingress": [{"ip": "10.0.0.9"}, {"hostname": "lb.example"}]}}});
+        assert_eq!(svc_external_ip(&lb, "LoadBalancer"), "10.0.0.9,lb.example");
+        assert_eq!(svc_external_ip(&json!({}), "LoadBalancer"), "<pending>");
+        let en = json!({"spec": {"externalName": "db.example.com"}});
+        assert_eq!(svc_external_ip(&en, "ExternalName"), "db.example.com");
+        assert_eq!(svc_external_ip(&json!({}), "ClusterIP"), "<none>");
+        let ext = json!({"spec": {"externalIPs": ["1.2.3.4", "5.6.7.8"]}});
+        assert_eq!(svc_external_ip(&ext, "NodePort"), "1.2.3.4,5.6.7.8");
+    }
+
+    #[test]
+    fn volume_status_says_terminating_while_deleting() {
+        assert_eq!(volume_status(&json!({"status": {"phase": "Bound"}})), "Bound");
+        let deleting = json!({"metadata": {"deletionTimestamp": "2024-01-01T00:00:00Z"}, "status": {"phase": "Bound"}});
+        assert_eq!(volume_status(&deleting), "Terminating");
+    }
 }

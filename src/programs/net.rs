@@ -448,134 +448,157 @@ fn reverse_name(ip: &str) -> Option<String> {
         .then(|| format!("{}.{}.{}.{}.in-addr.arpa", p[3], p[2], p[1], p[0]))
 }
 
+/// nslookup as the pod's image has it (`traits.nslookup`): bind's (the default), busybox's, or
+/// the old busybox 1.28's; an IPv4 address is looked up by its PTR name.
 pub fn nslookup(host: &mut PodHost<'_>, argv: &[String], out: &mut Output) -> i32 {
     let flavor = host.traits.nslookup.unwrap_or("bind");
-    let dns_ip = host.sim.profile.cluster_dns.clone();
+    let (name, qtype) = match nslookup_args(flavor, argv) {
+        Ok(q) => q,
+        Err(e) => {
+            out.err(e);
+            return 1;
+        }
+    };
+    match flavor {
+        "busybox-old" => nslookup_busybox_old(host, &name, out),
+        "busybox" => nslookup_busybox(host, &name, qtype, out),
+        _ => nslookup_bind(host, &name, qtype, out),
+    }
+}
+
+/// The name and type nslookup asks for (`-type=`, `-query=`, `-q=`; an IPv4 address as its
+/// PTR name), or what it says on stderr when there is none or the old busybox refuses a type.
+fn nslookup_args(flavor: &str, argv: &[String]) -> Result<(String, QType), &'static str> {
     let mut qtype = QType::A;
     let mut name = None;
     for a in &argv[1..] {
-        if let Some(t) =
-            a.strip_prefix("-type=").or_else(|| a.strip_prefix("-query=")).or_else(|| a.strip_prefix("-q="))
-        {
-            if flavor == "busybox-old" {
-                out.err("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n\nQuery the nameserver for the IP address of the given HOST\noptionally using a specified DNS server\n");
-                return 1;
-            }
-            qtype = match t.to_ascii_lowercase().as_str() {
-                "srv" => QType::Srv,
-                "ptr" => QType::Ptr,
-                "aaaa" => QType::Aaaa,
-                _ => QType::A,
-            };
-        } else if name.is_none() {
-            name = Some(a.clone());
+        let Some(t) = a.strip_prefix("-type=").or_else(|| a.strip_prefix("-query=")).or_else(|| a.strip_prefix("-q="))
+        else {
+            name = name.or_else(|| Some(a.clone()));
+            continue;
+        };
+        if flavor == "busybox-old" {
+            return Err("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n\nQuery the nameserver for the IP address of the given HOST\noptionally using a specified DNS server\n");
         }
+        qtype = match t.to_ascii_lowercase().as_str() {
+            "srv" => QType::Srv,
+            "ptr" => QType::Ptr,
+            "aaaa" => QType::Aaaa,
+            _ => QType::A,
+        };
     }
-    let Some(mut name) = name else {
-        out.err("nslookup: no host given\n");
-        return 1;
+    let Some(name) = name else {
+        return Err("nslookup: no host given\n");
     };
     if qtype == QType::A {
         if let Some(r) = reverse_name(&name) {
-            name = r;
-            qtype = QType::Ptr;
+            return Ok((r, QType::Ptr));
         }
     }
-    match flavor {
-        "busybox-old" => {
-            out.out(&format!(
-                "{:<10} {dns_ip}\nAddress 1: {dns_ip} kube-dns.kube-system.svc.{}\n\n",
-                "Server:", host.sim.profile.cluster_domain
-            ));
-            let (_, a) = query(host, &name, QType::A, true);
-            match a {
-                Answer::Records(rs) => {
-                    out.out(&format!("{:<10} {name}\n", "Name:"));
-                    for (i, r) in rs.iter().enumerate() {
-                        if let Record::A { ip, .. } = r {
-                            let ptr = reverse_name(ip).map(|n| dns::lookup(host.sim, &n, QType::Ptr));
-                            let rev = match ptr {
-                                Some(Answer::Records(p)) => p
-                                    .iter()
-                                    .find_map(|x| {
-                                        if let Record::Ptr { target, .. } = x {
-                                            Some(format!(" {}", target.trim_end_matches('.')))
-                                        } else {
-                                            None
-                                        }
-                                    })
-                                    .unwrap_or_default(),
-                                _ => String::new(),
-                            };
-                            out.out(&format!("Address {}: {ip}{rev}\n", i + 1));
-                        }
-                    }
-                    0
-                }
-                _ => {
-                    out.err(&format!("nslookup: can't resolve '{name}'\n"));
-                    1
-                }
-            }
+    Ok((name, qtype))
+}
+
+/// busybox 1.28's nslookup: the server's name, then each address numbered with its PTR name.
+fn nslookup_busybox_old(host: &PodHost<'_>, name: &str, out: &mut Output) -> i32 {
+    let dns_ip = &host.sim.profile.cluster_dns;
+    out.out(&format!(
+        "{:<10} {dns_ip}\nAddress 1: {dns_ip} kube-dns.kube-system.svc.{}\n\n",
+        "Server:", host.sim.profile.cluster_domain
+    ));
+    let (_, Answer::Records(rs)) = query(host, name, QType::A, true) else {
+        out.err(&format!("nslookup: can't resolve '{name}'\n"));
+        return 1;
+    };
+    out.out(&format!("{:<10} {name}\n", "Name:"));
+    for (i, r) in rs.iter().enumerate() {
+        if let Record::A { ip, .. } = r {
+            out.out(&format!("Address {}: {ip}{}\n", i + 1, ptr_suffix(host.sim, ip)));
         }
-        "busybox" => {
-            out.out(&format!("Server:\t\t{dns_ip}\nAddress:\t{dns_ip}:53\n\n"));
-            // Since busybox 1.30 the search list is used only for names without a dot.
-            let search = !name.contains('.');
-            let types = if qtype == QType::A { vec![QType::A, QType::Aaaa] } else { vec![qtype] };
-            let mut ok = false;
-            for t in types {
-                let (tried, a) = query(host, &name, t, search);
-                match a {
-                    Answer::Records(rs) => {
-                        ok = true;
-                        for r in rs {
-                            match r {
-                                Record::A { name: n, ip } => out.out(&format!("Name:\t{n}\nAddress: {ip}\n")),
-                                Record::Srv { name: n, priority, weight, port, target } => out.out(&format!(
-                                    "{n}\tservice = {priority} {weight} {port} {}\n",
-                                    target.trim_end_matches('.')
-                                )),
-                                Record::Ptr { name: n, target } => {
-                                    out.out(&format!("{n}\tname = {}\n", target.trim_end_matches('.')))
-                                }
-                            }
-                        }
-                        out.out("\n");
-                    }
-                    Answer::NoData => out.out(&format!("*** Can't find {tried}: No answer\n\n")),
-                    Answer::NxDomain => out.out(&format!("** server can't find {name}: NXDOMAIN\n\n")),
+    }
+    0
+}
+
+/// ` name` for the PTR record of an IPv4 address, or nothing when it has none.
+fn ptr_suffix(sim: &Sim, ip: &str) -> String {
+    let Some(Answer::Records(p)) = reverse_name(ip).map(|n| dns::lookup(sim, &n, QType::Ptr)) else {
+        return String::new();
+    };
+    p.iter()
+        .find_map(|x| match x {
+            Record::Ptr { target, .. } => Some(format!(" {}", target.trim_end_matches('.'))),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// busybox's nslookup: A and AAAA for an address query, each answered in its own paragraph.
+fn nslookup_busybox(host: &PodHost<'_>, name: &str, qtype: QType, out: &mut Output) -> i32 {
+    let dns_ip = &host.sim.profile.cluster_dns;
+    out.out(&format!("Server:\t\t{dns_ip}\nAddress:\t{dns_ip}:53\n\n"));
+    // Since busybox 1.30 the search list is used only for names without a dot.
+    let search = !name.contains('.');
+    let types = if qtype == QType::A { vec![QType::A, QType::Aaaa] } else { vec![qtype] };
+    let mut ok = false;
+    for t in types {
+        let (tried, a) = query(host, name, t, search);
+        match a {
+            Answer::Records(rs) => {
+                ok = true;
+                for r in rs {
+                    out.out(&busybox_record(&r));
                 }
+                out.out("\n");
             }
-            i32::from(!ok)
+            Answer::NoData => out.out(&format!("*** Can't find {tried}: No answer\n\n")),
+            Answer::NxDomain => out.out(&format!("** server can't find {name}: NXDOMAIN\n\n")),
         }
-        _ => {
-            out.out(&format!("Server:\t\t{dns_ip}\nAddress:\t{dns_ip}#53\n\n"));
-            let (tried, a) = query(host, &name, qtype, qtype != QType::Ptr);
-            match a {
-                Answer::Records(rs) => {
-                    for r in rs {
-                        match r {
-                            Record::A { name: n, ip } => out.out(&format!("Name:\t{n}\nAddress: {ip}\n")),
-                            Record::Srv { name: n, priority, weight, port, target } => {
-                                out.out(&format!("{n}\tservice = {priority} {weight} {port} {target}\n"))
-                            }
-                            Record::Ptr { name: n, target } => out.out(&format!("{n}\tname = {target}\n")),
-                        }
-                    }
-                    out.out("\n");
-                    0
-                }
-                Answer::NoData => {
-                    out.out(&format!("*** Can't find {tried}: No answer\n\n"));
-                    1
-                }
-                Answer::NxDomain => {
-                    out.out(&format!("** server can't find {name}: NXDOMAIN\n\n"));
-                    1
-                }
+    }
+    i32::from(!ok)
+}
+
+/// One record as busybox's nslookup prints it (targets without their final dot).
+fn busybox_record(r: &Record) -> String {
+    match r {
+        Record::A { name: n, ip } => format!("Name:\t{n}\nAddress: {ip}\n"),
+        Record::Srv { name: n, priority, weight, port, target } => {
+            format!("{n}\tservice = {priority} {weight} {port} {}\n", target.trim_end_matches('.'))
+        }
+        Record::Ptr { name: n, target } => format!("{n}\tname = {}\n", target.trim_end_matches('.')),
+    }
+}
+
+/// bind's nslookup: the search list for all but PTR queries; 1 when there is no answer.
+fn nslookup_bind(host: &PodHost<'_>, name: &str, qtype: QType, out: &mut Output) -> i32 {
+    let dns_ip = &host.sim.profile.cluster_dns;
+    out.out(&format!("Server:\t\t{dns_ip}\nAddress:\t{dns_ip}#53\n\n"));
+    let (tried, a) = query(host, name, qtype, qtype != QType::Ptr);
+    match a {
+        Answer::Records(rs) => {
+            for r in rs {
+                out.out(&bind_record(&r));
             }
+            out.out("\n");
+            0
         }
+        Answer::NoData => {
+            out.out(&format!("*** Can't find {tried}: No answer\n\n"));
+            1
+        }
+        Answer::NxDomain => {
+            out.out(&format!("** server can't find {name}: NXDOMAIN\n\n"));
+            1
+        }
+    }
+}
+
+/// One record as bind's nslookup prints it (targets keep their final dot).
+fn bind_record(r: &Record) -> String {
+    match r {
+        Record::A { name: n, ip } => format!("Name:\t{n}\nAddress: {ip}\n"),
+        Record::Srv { name: n, priority, weight, port, target } => {
+            format!("{n}\tservice = {priority} {weight} {port} {target}\n")
+        }
+        Record::Ptr { name: n, target } => format!("{n}\tname = {target}\n"),
     }
 }
 
@@ -687,5 +710,43 @@ pub fn host(host: &mut PodHost<'_>, argv: &[String], out: &mut Output) -> i32 {
             out.out(&format!("Host {name} not found: 3(NXDOMAIN)\n"));
             1
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn nslookup_reads_its_type_and_asks_for_an_address_by_its_ptr_name() {
+        assert_eq!(nslookup_args("bind", &words("nslookup -type=SRV web web2")), Ok(("web".into(), QType::Srv)));
+        assert_eq!(
+            nslookup_args("bind", &words("nslookup 10.96.0.10")),
+            Ok(("10.0.96.10.in-addr.arpa".into(), QType::Ptr))
+        );
+        assert_eq!(nslookup_args("bind", &words("nslookup -q=aaaa 10.96.0.10")).map(|q| q.1), Ok(QType::Aaaa));
+        assert_eq!(nslookup_args("busybox", &words("nslookup")), Err("nslookup: no host given\n"));
+        assert!(nslookup_args("busybox-old", &words("nslookup -type=a web"))
+            .unwrap_err()
+            .starts_with("BusyBox v1.28.4"));
+    }
+
+    #[test]
+    fn busybox_drops_the_final_dot_bind_keeps_it() {
+        let srv = Record::Srv {
+            name: "_http._tcp.web".into(),
+            priority: 0,
+            weight: 100,
+            port: 80,
+            target: "web-0.web.".into(),
+        };
+        assert_eq!(busybox_record(&srv), "_http._tcp.web\tservice = 0 100 80 web-0.web\n");
+        assert_eq!(bind_record(&srv), "_http._tcp.web\tservice = 0 100 80 web-0.web.\n");
+        let a = Record::A { name: "web".into(), ip: "10.0.0.1".into() };
+        assert_eq!(busybox_record(&a), bind_record(&a));
     }
 }

@@ -14,164 +14,218 @@ pub fn run(
     if !["grep", "head", "tail", "wc", "sort"].contains(&cmd) {
         return None;
     }
-    let mut flags: Vec<String> = Vec::new();
-    let mut args: Vec<String> = Vec::new();
-    let mut n: Option<usize> = None;
-    // grep's context: lines after (-A) and before (-B) each match.
-    let (mut after, mut before) = (0usize, 0usize);
-    let mut i = 1;
-    while i < argv.len() {
-        let a = &argv[i];
-        let context = (cmd == "grep")
-            .then(|| {
-                a.strip_prefix("-A")
-                    .map(|v| ('A', v))
-                    .or_else(|| a.strip_prefix("-B").map(|v| ('B', v)))
-                    .or_else(|| a.strip_prefix("-C").map(|v| ('C', v)))
-            })
-            .flatten();
-        if let Some((which, v)) = context.filter(|(_, v)| v.chars().all(|c| c.is_ascii_digit())) {
-            let value = if v.is_empty() {
-                i += 1;
-                argv.get(i).cloned().unwrap_or_default()
-            } else {
-                v.to_string()
-            };
-            let Ok(k) = value.parse::<usize>() else {
-                out.err(&format!("grep: {value}: invalid context length argument\n"));
-                return Some(2);
-            };
-            match which {
-                'A' => after = k,
-                'B' => before = k,
-                _ => (after, before) = (k, k),
-            }
-        } else if (a == "-n" && cmd != "grep") || a == "--lines" {
-            i += 1;
-            n = argv.get(i).and_then(|v| v.parse().ok());
-        } else if let Some(v) = a.strip_prefix("--lines=") {
-            n = v.parse().ok();
-        } else if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) && cmd != "grep" {
-            n = a[1..].parse().ok();
-        } else if a.starts_with('-') && a.len() > 1 && args.is_empty() {
-            flags.extend(a[1..].chars().map(|c| c.to_string()));
-        } else {
-            args.push(a.clone());
+    let opts = match TextOptions::parse(cmd, argv) {
+        Ok(o) => o,
+        Err(e) => {
+            out.err(&e);
+            return Some(2);
         }
-        i += 1;
-    }
-    let has = |f: &str| flags.iter().any(|x| x == f);
-    let (pattern, files) = if cmd == "grep" {
-        match args.split_first() {
-            Some((p, rest)) => (Some(p.clone()), rest.to_vec()),
-            None => {
-                out.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
-                return Some(2);
-            }
-        }
-    } else {
-        (None, args)
     };
+    let (pattern, files) = if cmd == "grep" {
+        let Some((p, rest)) = opts.args.split_first() else {
+            out.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
+            return Some(2);
+        };
+        (p.clone(), rest)
+    } else {
+        (String::new(), &opts.args[..])
+    };
+    let text = match input(files, stdin, read) {
+        Ok(t) => t,
+        Err(f) => {
+            out.err(&format!("{cmd}: {f}: No such file or directory\n"));
+            return Some(if cmd == "grep" { 2 } else { 1 });
+        }
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    Some(match cmd {
+        "grep" => grep(&opts, &pattern, &lines, out),
+        "head" => emit(out, &lines[..opts.n.unwrap_or(10).min(lines.len())]),
+        "tail" => emit(out, &lines[lines.len() - opts.n.unwrap_or(10).min(lines.len())..]),
+        "wc" => wc(&opts, &text, out),
+        _ => sort(&opts, &lines, out),
+    })
+}
+
+/// A text tool's command line: its one-letter flags, its other arguments, the line count of
+/// `head`/`tail` (`-n N`, `--lines N`, `--lines=N`, `-N`) and grep's context.
+#[derive(Debug, Default)]
+struct TextOptions {
+    flags: Vec<String>,
+    args: Vec<String>,
+    n: Option<usize>,
+    /// grep's context: lines after (-A) and before (-B) each match.
+    after: usize,
+    before: usize,
+}
+
+impl TextOptions {
+    /// Reads `argv` for `cmd`; grep's complaint about a context length that is not a number.
+    fn parse(cmd: &str, argv: &[String]) -> Result<TextOptions, String> {
+        let mut o = TextOptions::default();
+        let mut i = 1;
+        while i < argv.len() {
+            let a = &argv[i];
+            if let Some((which, v)) = grep_context_flag(cmd, a) {
+                let value = if v.is_empty() {
+                    i += 1;
+                    argv.get(i).cloned().unwrap_or_default()
+                } else {
+                    v.to_string()
+                };
+                let Ok(k) = value.parse::<usize>() else {
+                    return Err(format!("grep: {value}: invalid context length argument\n"));
+                };
+                match which {
+                    'A' => o.after = k,
+                    'B' => o.before = k,
+                    _ => (o.after, o.before) = (k, k),
+                }
+            } else if (a == "-n" && cmd != "grep") || a == "--lines" {
+                i += 1;
+                o.n = argv.get(i).and_then(|v| v.parse().ok());
+            } else if let Some(v) = a.strip_prefix("--lines=") {
+                o.n = v.parse().ok();
+            } else if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) && cmd != "grep" {
+                o.n = a[1..].parse().ok();
+            } else if a.starts_with('-') && a.len() > 1 && o.args.is_empty() {
+                o.flags.extend(a[1..].chars().map(|c| c.to_string()));
+            } else {
+                o.args.push(a.clone());
+            }
+            i += 1;
+        }
+        Ok(o)
+    }
+
+    /// Whether the one-letter flag `f` was given.
+    fn has(&self, f: &str) -> bool {
+        self.flags.iter().any(|x| x == f)
+    }
+}
+
+/// grep's `-A`/`-B`/`-C` with its attached digits (empty: the number is the next argument).
+fn grep_context_flag<'a>(cmd: &str, a: &'a str) -> Option<(char, &'a str)> {
+    if cmd != "grep" {
+        return None;
+    }
+    a.strip_prefix("-A")
+        .map(|v| ('A', v))
+        .or_else(|| a.strip_prefix("-B").map(|v| ('B', v)))
+        .or_else(|| a.strip_prefix("-C").map(|v| ('C', v)))
+        .filter(|(_, v)| v.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The text of the files named, or what was piped in when none is; the first missing file.
+fn input<'a>(
+    files: &'a [String],
+    stdin: Option<&str>,
+    read: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, &'a str> {
     let mut text = String::new();
     if files.is_empty() {
         text.push_str(stdin.unwrap_or(""));
     }
-    for f in &files {
-        match read(f) {
-            Some(t) => text.push_str(&t),
-            None => {
-                out.err(&format!("{cmd}: {f}: No such file or directory\n"));
-                return Some(if cmd == "grep" { 2 } else { 1 });
-            }
-        }
+    for f in files {
+        text.push_str(&read(f).ok_or(f.as_str())?);
     }
-    let lines: Vec<&str> = text.lines().collect();
-    let emit = |out: &mut Output, ls: &[&str]| {
-        for l in ls {
-            out.out(l);
-            out.out("\n");
-        }
+    Ok(text)
+}
+
+/// Writes lines, each ended; exit status 0.
+fn emit(out: &mut Output, ls: &[&str]) -> i32 {
+    for l in ls {
+        out.out(l);
+        out.out("\n");
+    }
+    0
+}
+
+/// Whether grep's pattern matches a line: `^` and `$` anchors, alternatives (`a|b` with -E,
+/// `a\|b` in a basic pattern), `-i`, and `-v` turning it round.
+fn grep_matches(opts: &TextOptions, pattern: &str, line: &str) -> bool {
+    // k8s-diff: -i folds ASCII letters only (grep in the C locale).
+    let (l, p) = if opts.has("i") {
+        (line.to_ascii_lowercase(), pattern.to_ascii_lowercase())
+    } else {
+        (line.to_string(), pattern.to_string())
     };
-    match cmd {
-        "grep" => {
-            let p = pattern.unwrap_or_default();
-            let ci = has("i");
-            let matches = |l: &str| {
-                // k8s-diff: -i folds ASCII letters only (grep in the C locale).
-                let (l, p) =
-                    if ci { (l.to_ascii_lowercase(), p.to_ascii_lowercase()) } else { (l.to_string(), p.clone()) };
-                // Alternatives: `a|b` with -E, `a\|b` in a basic pattern.
-                let alternatives: Vec<&str> = if has("E") { p.split('|').collect() } else { p.split("\\|").collect() };
-                let hit = alternatives.iter().any(|p| match (p.strip_prefix('^'), p.strip_suffix('$')) {
-                    (Some(rest), _) if rest.ends_with('$') => l == rest.trim_end_matches('$'),
-                    (Some(rest), _) => l.starts_with(rest),
-                    (None, Some(rest)) => l.ends_with(rest),
-                    _ => l.contains(p),
-                });
-                hit != has("v")
-            };
-            let hits: Vec<(usize, &str)> =
-                lines.iter().enumerate().filter(|(_, l)| matches(l)).map(|(i, l)| (i, *l)).collect();
-            if has("c") {
-                out.out(&format!("{}\n", hits.len()));
-            } else if !has("q") {
-                // The lines to print, with context; groups that do not touch are parted by `--`.
-                let mut shown: Vec<(usize, bool)> = Vec::new();
-                for (i, _) in &hits {
-                    for j in i.saturating_sub(before)..=(i + after).min(lines.len().saturating_sub(1)) {
-                        let is_match = j == *i || hits.iter().any(|(h, _)| *h == j);
-                        match shown.iter_mut().find(|(k, _)| *k == j) {
-                            Some(s) => s.1 |= is_match,
-                            None => shown.push((j, is_match)),
-                        }
-                    }
-                }
-                crate::support::sort::sort_by_key(&mut shown, |(j, _)| *j);
-                let mut last: Option<usize> = None;
-                for (j, is_match) in shown {
-                    if (after > 0 || before > 0) && last.is_some_and(|l| j > l + 1) {
-                        out.out("--\n");
-                    }
-                    if has("n") {
-                        out.out(&format!("{}{}", j + 1, if is_match { ':' } else { '-' }));
-                    }
-                    out.out(lines[j]);
-                    out.out("\n");
-                    last = Some(j);
-                }
+    // Alternatives: `a|b` with -E, `a\|b` in a basic pattern.
+    let alternatives: Vec<&str> = if opts.has("E") { p.split('|').collect() } else { p.split("\\|").collect() };
+    let hit = alternatives.iter().any(|p| match (p.strip_prefix('^'), p.strip_suffix('$')) {
+        (Some(rest), _) if rest.ends_with('$') => l == rest.trim_end_matches('$'),
+        (Some(rest), _) => l.starts_with(rest),
+        (None, Some(rest)) => l.ends_with(rest),
+        _ => l.contains(p),
+    });
+    hit != opts.has("v")
+}
+
+/// grep: the matching lines (`-n` numbered, with context), their count (`-c`) or nothing (`-q`);
+/// 0 when a line matched, 1 when none did.
+fn grep(opts: &TextOptions, pattern: &str, lines: &[&str], out: &mut Output) -> i32 {
+    let hits: Vec<usize> = (0..lines.len()).filter(|&i| grep_matches(opts, pattern, lines[i])).collect();
+    if opts.has("c") {
+        out.out(&format!("{}\n", hits.len()));
+    } else if !opts.has("q") {
+        let mut last: Option<usize> = None;
+        for (j, is_match) in shown_lines(&hits, lines.len(), opts.before, opts.after) {
+            if (opts.after > 0 || opts.before > 0) && last.is_some_and(|l| j > l + 1) {
+                out.out("--\n");
             }
-            Some(if hits.is_empty() { 1 } else { 0 })
-        }
-        "head" => {
-            emit(out, &lines[..n.unwrap_or(10).min(lines.len())]);
-            Some(0)
-        }
-        "tail" => {
-            let k = n.unwrap_or(10).min(lines.len());
-            emit(out, &lines[lines.len() - k..]);
-            Some(0)
-        }
-        "wc" => {
-            let (l, w, c) = (lines.len(), text.split_whitespace().count(), text.len());
-            let only: Vec<String> =
-                [("l", l), ("w", w), ("c", c)].iter().filter(|(f, _)| has(f)).map(|(_, v)| v.to_string()).collect();
-            if only.is_empty() {
-                out.out(&format!("{l:>7} {w:>7} {c:>7}\n"));
-            } else {
-                out.out(&format!("{}\n", only.join(" ")));
+            if opts.has("n") {
+                out.out(&format!("{}{}", j + 1, if is_match { ':' } else { '-' }));
             }
-            Some(0)
-        }
-        _ => {
-            let mut sorted = lines.clone();
-            crate::support::sort::sort(&mut sorted);
-            if has("r") {
-                sorted.reverse();
-            }
-            emit(out, &sorted);
-            Some(0)
+            out.out(lines[j]);
+            out.out("\n");
+            last = Some(j);
         }
     }
+    if hits.is_empty() {
+        1
+    } else {
+        0
+    }
+}
+
+/// The lines grep prints for the matches at `hits`, with `before` and `after` lines of context,
+/// in order, each with whether it matched; groups that do not touch are parted by `--`.
+fn shown_lines(hits: &[usize], total: usize, before: usize, after: usize) -> Vec<(usize, bool)> {
+    let mut shown: Vec<(usize, bool)> = Vec::new();
+    for i in hits {
+        for j in i.saturating_sub(before)..=(i + after).min(total.saturating_sub(1)) {
+            let is_match = j == *i || hits.contains(&j);
+            match shown.iter_mut().find(|(k, _)| *k == j) {
+                Some(s) => s.1 |= is_match,
+                None => shown.push((j, is_match)),
+            }
+        }
+    }
+    crate::support::sort::sort_by_key(&mut shown, |(j, _)| *j);
+    shown
+}
+
+/// wc: lines, words and bytes, or only those its flags ask for.
+fn wc(opts: &TextOptions, text: &str, out: &mut Output) -> i32 {
+    let (l, w, c) = (text.lines().count(), text.split_whitespace().count(), text.len());
+    let only: Vec<String> =
+        [("l", l), ("w", w), ("c", c)].iter().filter(|(f, _)| opts.has(f)).map(|(_, v)| v.to_string()).collect();
+    if only.is_empty() {
+        out.out(&format!("{l:>7} {w:>7} {c:>7}\n"));
+    } else {
+        out.out(&format!("{}\n", only.join(" ")));
+    }
+    0
+}
+
+/// sort: the lines in byte order, `-r` reversed.
+fn sort(opts: &TextOptions, lines: &[&str], out: &mut Output) -> i32 {
+    let mut sorted = lines.to_vec();
+    crate::support::sort::sort(&mut sorted);
+    if opts.has("r") {
+        sorted.reverse();
+    }
+    emit(out, &sorted)
 }
 
 /// The other text tools a lab reaches for: `base64`, `cut`, `tr`, `uniq`, `seq`, `sed` (its `s`
@@ -665,5 +719,97 @@ mod tests {
         let mut out = Output::default();
         assert_eq!(run(&["grep".to_string()], None, &|_| None, &mut out), Some(2));
         assert_eq!(run(&["ls".to_string()], None, &|_| None, &mut out), None);
+    }
+
+    #[test]
+    fn grep_matches_anchors_alternatives_case_and_inversion() {
+        let opts = |flags: &str| TextOptions { flags: flags.chars().map(String::from).collect(), ..Default::default() };
+        assert!(grep_matches(&opts(""), "^web", "web-0"));
+        assert!(!grep_matches(&opts(""), "^web", "a web"));
+        assert!(grep_matches(&opts(""), "^web-0$", "web-0"));
+        assert!(grep_matches(&opts(""), "Running$", "web-0 Running"));
+        assert!(grep_matches(&opts("E"), "a|b", "xb"));
+        assert!(!grep_matches(&opts(""), "a|b", "xb"));
+        assert!(grep_matches(&opts("i"), "WEB", "web"));
+        assert!(grep_matches(&opts("v"), "web", "db"));
+    }
+
+    #[test]
+    fn context_groups_merge_and_mark_the_matches() {
+        assert_eq!(shown_lines(&[1, 2], 6, 1, 1), [(0, false), (1, true), (2, true), (3, false)]);
+        assert_eq!(shown_lines(&[0, 5], 6, 0, 2), [(0, true), (1, false), (2, false), (5, true)]);
+    }
+
+    #[test]
+    fn head_tail_counts_and_missing_files() {
+        let text = "1
+2
+3
+4
+";
+        assert_eq!(
+            go(&["head", "-2"], text),
+            (
+                "1
+2
+"
+                .into(),
+                0
+            )
+        );
+        assert_eq!(
+            go(&["tail", "-n", "1"], text),
+            (
+                "4
+"
+                .into(),
+                0
+            )
+        );
+        assert_eq!(go(&["tail", "--lines=9"], text), (text.into(), 0));
+        assert_eq!(
+            go(&["wc", "-l"], text),
+            (
+                "4
+"
+                .into(),
+                0
+            )
+        );
+        assert_eq!(
+            go(
+                &["sort", "-r"],
+                "b
+a
+c
+"
+            ),
+            (
+                "c
+b
+a
+"
+                .into(),
+                0
+            )
+        );
+        assert_eq!(
+            go(&["head", "x.txt"], ""),
+            (
+                "head: x.txt: No such file or directory
+"
+                .into(),
+                1
+            )
+        );
+        assert_eq!(
+            go(&["grep", "a", "x.txt"], ""),
+            (
+                "grep: x.txt: No such file or directory
+"
+                .into(),
+                2
+            )
+        );
     }
 }

@@ -54,100 +54,220 @@ fn kind_word(k: Kind) -> &'static str {
     k.info().kind_name
 }
 
+/// A card's place in the SVG: x, y, width, height.
+type Rect = (i32, i32, i32, i32);
+
+/// A lane: its node's name, the line under it (role and IP) and its pods.
+type LaneCards<'a> = (String, String, Vec<&'a PodCard>);
+
+/// The cards laid out so far: where each object's card is (the links run between them) and
+/// the SVG of each, in drawing order.
+#[derive(Default)]
+struct Placed {
+    pos: VecMap<ObjKey, Rect>,
+    items: Vec<Html>,
+}
+
+/// The diagram pane: controllers above the node lanes and their pods and disks, Services and
+/// their DNS records below, the links between the cards; the Events table under it.
 pub fn view(app: &App, ctx: &Context<App>) -> Html {
     let sim = &app.lab.session.sim;
     let d = view::diagram(sim);
-    let mut pos: VecMap<ObjKey, (i32, i32, i32, i32)> = VecMap::new();
-    let mut items: Vec<Html> = Vec::new();
+    let mut placed = Placed::default();
     let width = (d.lanes.len() as i32 + i32::from(!d.unscheduled.is_empty())) * (LANE_W + GAP);
-    // Controllers above the lanes: Deployments and StatefulSets first, ReplicaSets under them,
-    // so owner links run downwards (Deployment → ReplicaSet → Pods).
-    let per_row = (width / (CTRL_W + GAP)).max(1);
-    let mut rows = 0;
-    for tier in [[Kind::Deployment, Kind::StatefulSet].as_slice(), [Kind::ReplicaSet].as_slice()] {
-        let cards: Vec<_> = d.controllers.iter().filter(|c| tier.contains(&c.key.kind)).collect();
-        for (i, c) in cards.iter().enumerate() {
-            let (x, y) = ((i as i32 % per_row) * (CTRL_W + GAP), (rows + i as i32 / per_row) * (CTRL_H + GAP));
-            pos.insert(c.key.clone(), (x, y, CTRL_W, CTRL_H));
-            let (click, key) = select(ctx, c.key.clone());
-            items.push(html! {
-                <g key={format!("c-{}-{}-{}", kind_word(c.key.kind), c.key.ns, c.key.name)} class="ctrl" style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button" data-testid={format!("ctrl-{}-{}", kind_word(c.key.kind), c.key.name)} onclick={click} onkeydown={key}>
-                    <rect width={CTRL_W.to_string()} height={CTRL_H.to_string()} rx="6" />
-                    <text x="8" y="16" class="kind">{ kind_word(c.key.kind) }</text>
-                    <text x="8" y="33" class="name">{ format!("{}  {}", c.key.name, c.ready) }</text>
-                </g>
-            });
-        }
-        rows += (cards.len() as i32 + per_row - 1) / per_row;
+    let top = placed.controllers(ctx, &d, width);
+    let lanes = lane_cards(app, &d);
+    let (lane_y, bottom) = placed.pods(ctx, &d, &lanes, top);
+    let bottom = placed.loose_disks(ctx, &d, &lanes, top, lane_y, bottom);
+    let lane_items = lane_backgrounds(&lanes, top, bottom - top + 8);
+    let (svc_items, sy) = service_cards(app, ctx, &d, width, bottom + 20);
+    let links = link_lines(&d, &placed.pos);
+    let items = placed.items;
+    let height = sy + 10;
+    let (headers, rows) = view::events(sim);
+    let shown: Vec<&Vec<String>> = rows.iter().rev().take(60).collect();
+    let head: Vec<Html> = headers.iter().map(|h| html! { <th>{ h.clone() }</th> }).collect();
+    let body: Vec<Html> = shown.iter().map(|r| event_row(r)).collect();
+    html! {
+        <section class="pane diagram" aria-label={app.tr("diagram")}>
+            <div class="diagram-scroll">
+            <svg data-testid="cluster-diagram" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} role="group" aria-label={app.tr("diagram")}>
+                { for lane_items }
+                { for links }
+                { for items }
+                { for svc_items }
+            </svg>
+            </div>
+            <h2>{ app.tr("events") }</h2>
+            <div class="events-wrap">
+                if shown.is_empty() {
+                    <p class="muted">{ app.tr("no_events") }</p>
+                } else {
+                    <table class="events" data-testid="events">
+                        <thead><tr>{ for head }</tr></thead>
+                        <tbody>{ for body }</tbody>
+                    </table>
+                }
+            </div>
+        </section>
     }
-    let top = rows * (CTRL_H + GAP) + 24;
-    let mut lanes: Vec<(String, String, Vec<&PodCard>)> =
+}
+
+/// One row of the Events table.
+fn event_row(cells: &[String]) -> Html {
+    html! { <tr>{ for cells.iter().map(|c| html! { <td>{ c.clone() }</td> }) }</tr> }
+}
+
+/// The lanes: one per node, and one for the pods no node has taken when there are any.
+fn lane_cards<'a>(app: &App, d: &'a view::Diagram) -> Vec<LaneCards<'a>> {
+    let mut lanes: Vec<LaneCards<'a>> =
         d.lanes.iter().map(|l| (l.node.clone(), format!("{} {}", l.role, l.ip), l.pods.iter().collect())).collect();
     if !d.unscheduled.is_empty() {
         lanes.push((app.tr("unscheduled").to_string(), String::new(), d.unscheduled.iter().collect()));
     }
-    let mut bottom = top + HEAD_H;
-    let mut lane_y: VecMap<String, i32> = VecMap::new();
-    for (i, (node, _, pods)) in lanes.iter().enumerate() {
-        let x = i as i32 * (LANE_W + GAP);
-        let mut y = top + HEAD_H;
-        for p in pods {
-            let h = CARD_H;
-            pos.insert(p.key.clone(), (x + 6, y, LANE_W - 12, h));
-            let (click, key) = select(ctx, p.key.clone());
-            let parts = p.name_parts.iter().map(|(s, k)| html! { <tspan class={part_class(*k)}>{ s.clone() }</tspan> });
-            items.push(html! {
-                <g key={format!("p-{}-{}", p.key.ns, p.key.name)} class={classes!("pod", stage_class(p.stage))} style={format!("transform: translate({}px, {y}px)", x + 6)}
-                    tabindex="0" role="button" data-testid={format!("pod-{}", p.key.name)} data-status={p.status.clone()} data-node={p.node.clone().unwrap_or_default()} onclick={click} onkeydown={key}>
-                    <rect width={(LANE_W - 12).to_string()} height={h.to_string()} rx="8" />
-                    <text x="10" y="19" class="pod-name">{ for parts }</text>
-                    <text x="10" y="37" class="pod-status">{ format!("{}  {}", p.status, p.ready) }</text>
-                    <text x="10" y="53" class="pod-ip">{ if p.ip.is_empty() { "—".to_string() } else { p.ip.clone() } }</text>
-                </g>
-            });
-            y += h + 4;
-            for c in &p.claims {
-                if let Some(disk) =
-                    d.disks.iter().find(|x| x.claim.ns == p.key.ns && x.claim.name == *c && !pos.contains_key(&x.claim))
-                {
-                    items.push(disk_html(ctx, disk, x + 22, y));
-                    pos.insert(disk.claim.clone(), (x + 22, y, LANE_W - 44, DISK_H));
-                    y += DISK_H + 4;
-                }
+    lanes
+}
+
+impl Placed {
+    /// Places a card.
+    fn put(&mut self, key: ObjKey, at: Rect, card: Html) {
+        self.pos.insert(key, at);
+        self.items.push(card);
+    }
+
+    /// Controllers above the lanes: Deployments and StatefulSets first, ReplicaSets under them,
+    /// so owner links run downwards (Deployment → ReplicaSet → Pods). The y where lanes start.
+    fn controllers(&mut self, ctx: &Context<App>, d: &view::Diagram, width: i32) -> i32 {
+        let per_row = (width / (CTRL_W + GAP)).max(1);
+        let mut rows = 0;
+        for tier in [[Kind::Deployment, Kind::StatefulSet].as_slice(), [Kind::ReplicaSet].as_slice()] {
+            let cards: Vec<_> = d.controllers.iter().filter(|c| tier.contains(&c.key.kind)).collect();
+            for (i, c) in cards.iter().enumerate() {
+                let (x, y) = ((i as i32 % per_row) * (CTRL_W + GAP), (rows + i as i32 / per_row) * (CTRL_H + GAP));
+                self.put(c.key.clone(), (x, y, CTRL_W, CTRL_H), controller_html(ctx, c, x, y));
             }
-            y += GAP;
+            rows += (cards.len() as i32 + per_row - 1) / per_row;
         }
-        lane_y.insert(node.clone(), y);
-        bottom = bottom.max(y);
+        rows * (CTRL_H + GAP) + 24
     }
-    // Claims no pod mounts now: in their volume's lane, below the pods.
-    for disk in d.disks.iter().filter(|x| x.used_by.is_none()) {
-        let lane = disk
-            .node
-            .as_deref()
-            .and_then(|n| lanes.iter().position(|(name, _, _)| name == n))
-            .unwrap_or(lanes.len().saturating_sub(1));
-        let x = lane as i32 * (LANE_W + GAP) + 22;
-        let name = lanes.get(lane).map(|l| l.0.clone()).unwrap_or_default();
-        let y = lane_y.entry(name).or_insert(top + HEAD_H);
-        items.push(disk_html(ctx, disk, x, *y));
-        pos.insert(disk.claim.clone(), (x, *y, LANE_W - 44, DISK_H));
-        *y += DISK_H + GAP;
-        bottom = bottom.max(*y);
-    }
-    let lane_h = bottom - top + 8;
-    let lane_items = lanes.iter().enumerate().map(|(i, (node, sub, _))| {
-        let x = i as i32 * (LANE_W + GAP);
-        html! {
-            <g key={format!("lane-{node}")} class="lane" style={format!("transform: translate({x}px, {top}px)")} data-testid={format!("lane-{node}")}>
-                <rect class="lane-bg" width={LANE_W.to_string()} height={lane_h.to_string()} rx="10" />
-                <text x="10" y="18" class="node-name">{ node.clone() }</text>
-                <text x="10" y="33" class="node-sub">{ sub.clone() }</text>
-            </g>
+
+    /// The pods down each lane from `top`, each followed by the disks it mounts; the y where
+    /// each lane ends, and the lowest.
+    fn pods(
+        &mut self,
+        ctx: &Context<App>,
+        d: &view::Diagram,
+        lanes: &[LaneCards<'_>],
+        top: i32,
+    ) -> (VecMap<String, i32>, i32) {
+        let mut bottom = top + HEAD_H;
+        let mut lane_y: VecMap<String, i32> = VecMap::new();
+        for (i, (node, _, pods)) in lanes.iter().enumerate() {
+            let x = i as i32 * (LANE_W + GAP);
+            let mut y = top + HEAD_H;
+            for p in pods {
+                self.put(p.key.clone(), (x + 6, y, LANE_W - 12, CARD_H), pod_html(ctx, p, x + 6, y));
+                y += CARD_H + 4;
+                y = self.mounted_disks(ctx, d, p, x, y);
+                y += GAP;
+            }
+            lane_y.insert(node.clone(), y);
+            bottom = bottom.max(y);
         }
-    });
-    // Services and their DNS records, below the lanes.
-    let mut sy = bottom + 20;
+        (lane_y, bottom)
+    }
+
+    /// The disks a pod mounts, under its card at `y` (each placed once); the y below them.
+    fn mounted_disks(&mut self, ctx: &Context<App>, d: &view::Diagram, p: &PodCard, x: i32, mut y: i32) -> i32 {
+        for c in &p.claims {
+            let Some(disk) = d
+                .disks
+                .iter()
+                .find(|x| x.claim.ns == p.key.ns && x.claim.name == *c && !self.pos.contains_key(&x.claim))
+            else {
+                continue;
+            };
+            self.put(disk.claim.clone(), (x + 22, y, LANE_W - 44, DISK_H), disk_html(ctx, disk, x + 22, y));
+            y += DISK_H + 4;
+        }
+        y
+    }
+
+    /// Claims no pod mounts now: in their volume's lane, below the pods. The lowest y.
+    fn loose_disks(
+        &mut self,
+        ctx: &Context<App>,
+        d: &view::Diagram,
+        lanes: &[LaneCards<'_>],
+        top: i32,
+        mut lane_y: VecMap<String, i32>,
+        mut bottom: i32,
+    ) -> i32 {
+        for disk in d.disks.iter().filter(|x| x.used_by.is_none()) {
+            let lane = disk
+                .node
+                .as_deref()
+                .and_then(|n| lanes.iter().position(|(name, _, _)| name == n))
+                .unwrap_or(lanes.len().saturating_sub(1));
+            let x = lane as i32 * (LANE_W + GAP) + 22;
+            let name = lanes.get(lane).map(|l| l.0.clone()).unwrap_or_default();
+            let y = lane_y.entry(name).or_insert(top + HEAD_H);
+            self.put(disk.claim.clone(), (x, *y, LANE_W - 44, DISK_H), disk_html(ctx, disk, x, *y));
+            *y += DISK_H + GAP;
+            bottom = bottom.max(*y);
+        }
+        bottom
+    }
+}
+
+/// A controller's card.
+fn controller_html(ctx: &Context<App>, c: &view::ControllerCard, x: i32, y: i32) -> Html {
+    let (click, key) = select(ctx, c.key.clone());
+    html! {
+        <g key={format!("c-{}-{}-{}", kind_word(c.key.kind), c.key.ns, c.key.name)} class="ctrl" style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button" data-testid={format!("ctrl-{}-{}", kind_word(c.key.kind), c.key.name)} onclick={click} onkeydown={key}>
+            <rect width={CTRL_W.to_string()} height={CTRL_H.to_string()} rx="6" />
+            <text x="8" y="16" class="kind">{ kind_word(c.key.kind) }</text>
+            <text x="8" y="33" class="name">{ format!("{}  {}", c.key.name, c.ready) }</text>
+        </g>
+    }
+}
+
+/// A pod's card: its name in parts (stem, hash, random, ordinal), status, READY and IP.
+fn pod_html(ctx: &Context<App>, p: &PodCard, x: i32, y: i32) -> Html {
+    let (click, key) = select(ctx, p.key.clone());
+    let parts = p.name_parts.iter().map(|(s, k)| html! { <tspan class={part_class(*k)}>{ s.clone() }</tspan> });
+    html! {
+        <g key={format!("p-{}-{}", p.key.ns, p.key.name)} class={classes!("pod", stage_class(p.stage))} style={format!("transform: translate({x}px, {y}px)")}
+            tabindex="0" role="button" data-testid={format!("pod-{}", p.key.name)} data-status={p.status.clone()} data-node={p.node.clone().unwrap_or_default()} onclick={click} onkeydown={key}>
+            <rect width={(LANE_W - 12).to_string()} height={CARD_H.to_string()} rx="8" />
+            <text x="10" y="19" class="pod-name">{ for parts }</text>
+            <text x="10" y="37" class="pod-status">{ format!("{}  {}", p.status, p.ready) }</text>
+            <text x="10" y="53" class="pod-ip">{ if p.ip.is_empty() { "—".to_string() } else { p.ip.clone() } }</text>
+        </g>
+    }
+}
+
+/// The lanes' backgrounds, `height` tall from `top`, with the node's name and role.
+fn lane_backgrounds(lanes: &[LaneCards<'_>], top: i32, height: i32) -> Vec<Html> {
+    lanes
+        .iter()
+        .enumerate()
+        .map(|(i, (node, sub, _))| {
+            let x = i as i32 * (LANE_W + GAP);
+            html! {
+                <g key={format!("lane-{node}")} class="lane" style={format!("transform: translate({x}px, {top}px)")} data-testid={format!("lane-{node}")}>
+                    <rect class="lane-bg" width={LANE_W.to_string()} height={height.to_string()} rx="10" />
+                    <text x="10" y="18" class="node-name">{ node.clone() }</text>
+                    <text x="10" y="33" class="node-sub">{ sub.clone() }</text>
+                </g>
+            }
+        })
+        .collect()
+}
+
+/// Services and their DNS records from `sy` down, then the volumes no claim holds; the y
+/// below them.
+fn service_cards(app: &App, ctx: &Context<App>, d: &view::Diagram, width: i32, mut sy: i32) -> (Vec<Html>, i32) {
     let mut svc_items = Vec::new();
     for s in &d.services {
         let h = 40 + 16 * s.records.len() as i32;
@@ -169,42 +289,24 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
         svc_items.push(html! { <text key={format!("v-{name}")} x="4" y={(sy + 14).to_string()} class="loose">{ format!("{}: {name} ({phase})", app.tr("volumes")) }</text> });
         sy += 20;
     }
-    let links = d.links.iter().filter_map(|(a, b, rel)| {
-        let (ax, ay, aw, ah) = *pos.get(a)?;
-        let (bx, by, bw, _) = *pos.get(b)?;
-        let class = match rel {
-            Rel::Owns => "link owns",
-            Rel::Mounts => "link mounts",
-            Rel::Binds => return None,
-        };
-        Some(html! { <line key={format!("l-{}/{}/{}-{}/{}/{}-{}", kind_word(a.kind), a.ns, a.name, kind_word(b.kind), b.ns, b.name, class)} class={class} x1={(ax + aw / 2).to_string()} y1={(ay + ah).to_string()} x2={(bx + bw / 2).to_string()} y2={by.to_string()} /> })
-    });
-    let height = sy + 10;
-    let (headers, rows) = view::events(sim);
-    let shown: Vec<&Vec<String>> = rows.iter().rev().take(60).collect();
-    html! {
-        <section class="pane diagram" aria-label={app.tr("diagram")}>
-            <div class="diagram-scroll">
-            <svg data-testid="cluster-diagram" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} role="group" aria-label={app.tr("diagram")}>
-                { for lane_items }
-                { for links }
-                { for items }
-                { for svc_items }
-            </svg>
-            </div>
-            <h2>{ app.tr("events") }</h2>
-            <div class="events-wrap">
-                if shown.is_empty() {
-                    <p class="muted">{ app.tr("no_events") }</p>
-                } else {
-                    <table class="events" data-testid="events">
-                        <thead><tr>{ for headers.iter().map(|h| html! { <th>{ h.clone() }</th> }) }</tr></thead>
-                        <tbody>{ for shown.iter().map(|r| html! { <tr>{ for r.iter().map(|c| html! { <td>{ c.clone() }</td> }) }</tr> }) }</tbody>
-                    </table>
-                }
-            </div>
-        </section>
-    }
+    (svc_items, sy)
+}
+
+/// The owner and mount links between placed cards (bindings are not drawn).
+fn link_lines(d: &view::Diagram, pos: &VecMap<ObjKey, Rect>) -> Vec<Html> {
+    d.links
+        .iter()
+        .filter_map(|(a, b, rel)| {
+            let (ax, ay, aw, ah) = *pos.get(a)?;
+            let (bx, by, bw, _) = *pos.get(b)?;
+            let class = match rel {
+                Rel::Owns => "link owns",
+                Rel::Mounts => "link mounts",
+                Rel::Binds => return None,
+            };
+            Some(html! { <line key={format!("l-{}/{}/{}-{}/{}/{}-{}", kind_word(a.kind), a.ns, a.name, kind_word(b.kind), b.ns, b.name, class)} class={class} x1={(ax + aw / 2).to_string()} y1={(ay + ah).to_string()} x2={(bx + bw / 2).to_string()} y2={by.to_string()} /> })
+        })
+        .collect()
 }
 
 fn disk_html(ctx: &Context<App>, disk: &view::Disk, x: i32, y: i32) -> Html {

@@ -257,31 +257,8 @@ impl Component for App {
                 }
                 false
             }
-            Msg::Tick => {
-                self.since_save += 1;
-                if self.dirty && self.since_save * TICK_MS >= 1000 {
-                    self.save();
-                }
-                let now = web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0);
-                let elapsed = self.last_tick.map_or(TICK_MS as f64, |t| (now - t).clamp(0.0, 1000.0));
-                self.last_tick = Some(now);
-                if !self.playing {
-                    return false;
-                }
-                let before = self.lab.now();
-                self.lab.advance((elapsed * self.speed as f64) as u64);
-                self.dirty |= self.lab.now() != before;
-                true
-            }
-            Msg::Edit(text) => {
-                if let Some(f) = self.lab.files.get_mut(self.active_file) {
-                    f.1 = text;
-                }
-                self.refresh_diags();
-                self.dirty = true;
-                self.save();
-                true
-            }
+            Msg::Tick => self.on_tick(),
+            Msg::Edit(text) => self.on_edit(text),
             Msg::Caret(line) => {
                 let changed = self.caret_line != line;
                 self.caret_line = line;
@@ -296,25 +273,7 @@ impl Component for App {
                 self.new_file = n;
                 false
             }
-            Msg::AddFile => {
-                let name = self.new_file.trim().to_string();
-                if name.is_empty()
-                    || name.len() > 64
-                    || !name.chars().all(|c| {
-                        c.is_ascii_alphanumeric() || (!c.is_ascii() && !c.is_whitespace()) || "._-".contains(c)
-                    })
-                {
-                    return false;
-                }
-                if !self.lab.files.iter().any(|(n, _)| *n == name) {
-                    self.lab.set_file(&name, "");
-                }
-                self.active_file = self.lab.files.iter().position(|(n, _)| *n == name).unwrap_or(0);
-                self.refresh_diags();
-                self.new_file.clear();
-                self.dirty = true;
-                true
-            }
+            Msg::AddFile => self.on_add_file(),
             Msg::Apply => {
                 if let Some((name, _)) = self.lab.files.get(self.active_file).cloned() {
                     self.run_visibly(&App::apply_line(&name));
@@ -380,43 +339,9 @@ impl Component for App {
                 self.confirm_reset = true;
                 true
             }
-            Msg::Reset(yes) => {
-                self.confirm_reset = false;
-                if yes {
-                    self.lab = Lab::seed_lab();
-                    self.active_file = 0;
-                    self.refresh_diags();
-                    self.inputs = vec![String::new(); TERMINALS];
-                    self.pending = vec![String::new(); TERMINALS];
-                    self.hist_pos = vec![None; TERMINALS];
-                    self.selected = None;
-                    self.playing = true;
-                    storage::clear();
-                    self.save();
-                }
-                true
-            }
-            Msg::Compare => {
-                let (name, text) = lab::compare_file();
-                // The learner's own edits to the file stay.
-                if !self.lab.files.iter().any(|(n, _)| *n == name) {
-                    self.lab.set_file(&name, &text);
-                }
-                self.active_file = self.lab.files.iter().position(|(n, _)| *n == name).unwrap_or(0);
-                self.refresh_diags();
-                self.run_visibly(&App::apply_line(&name));
-                true
-            }
-            Msg::TogglePane(p) => {
-                if self.shown(p) {
-                    if self.panes.len() > 1 {
-                        self.panes.retain(|x| *x != p);
-                    }
-                } else {
-                    self.panes.push(p);
-                }
-                true
-            }
+            Msg::Reset(yes) => self.on_reset(yes),
+            Msg::Compare => self.on_compare(),
+            Msg::TogglePane(p) => self.on_toggle_pane(p),
         }
     }
 
@@ -482,6 +407,102 @@ impl Component for App {
 }
 
 impl App {
+    /// The clock's tick: saves a second after a change, and moves the lab on by the real time
+    /// passed (times the speed) while playing.
+    fn on_tick(&mut self) -> bool {
+        self.since_save += 1;
+        if self.dirty && self.since_save * TICK_MS >= 1000 {
+            self.save();
+        }
+        let now = web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0);
+        let elapsed = self.last_tick.map_or(TICK_MS as f64, |t| (now - t).clamp(0.0, 1000.0));
+        self.last_tick = Some(now);
+        if !self.playing {
+            return false;
+        }
+        let before = self.lab.now();
+        self.lab.advance((elapsed * self.speed as f64) as u64);
+        self.dirty |= self.lab.now() != before;
+        true
+    }
+
+    /// The open file's new text: its diagnostics again, saved at once.
+    fn on_edit(&mut self, text: String) -> bool {
+        if let Some(f) = self.lab.files.get_mut(self.active_file) {
+            f.1 = text;
+        }
+        self.refresh_diags();
+        self.dirty = true;
+        self.save();
+        true
+    }
+
+    /// Adds the file named in the new-file box (or opens it when it exists); a name that is
+    /// empty, too long or has other characters than letters, digits and `._-` is ignored.
+    fn on_add_file(&mut self) -> bool {
+        let name = self.new_file.trim().to_string();
+        if name.is_empty()
+            || name.len() > 64
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || (!c.is_ascii() && !c.is_whitespace()) || "._-".contains(c))
+        {
+            return false;
+        }
+        if !self.lab.files.iter().any(|(n, _)| *n == name) {
+            self.lab.set_file(&name, "");
+        }
+        self.active_file = self.lab.files.iter().position(|(n, _)| *n == name).unwrap_or(0);
+        self.refresh_diags();
+        self.new_file.clear();
+        self.dirty = true;
+        true
+    }
+
+    /// The reset dialog's answer: on yes, a fresh lab, terminals and storage.
+    fn on_reset(&mut self, yes: bool) -> bool {
+        self.confirm_reset = false;
+        if yes {
+            self.lab = Lab::seed_lab();
+            self.active_file = 0;
+            self.refresh_diags();
+            self.inputs = vec![String::new(); TERMINALS];
+            self.pending = vec![String::new(); TERMINALS];
+            self.hist_pos = vec![None; TERMINALS];
+            self.selected = None;
+            self.playing = true;
+            storage::clear();
+            self.save();
+        }
+        true
+    }
+
+    /// Opens the comparison manifest (added unless the learner has it) and applies it where
+    /// it can be seen.
+    fn on_compare(&mut self) -> bool {
+        let (name, text) = lab::compare_file();
+        // The learner's own edits to the file stay.
+        if !self.lab.files.iter().any(|(n, _)| *n == name) {
+            self.lab.set_file(&name, &text);
+        }
+        self.active_file = self.lab.files.iter().position(|(n, _)| *n == name).unwrap_or(0);
+        self.refresh_diags();
+        self.run_visibly(&App::apply_line(&name));
+        true
+    }
+
+    /// Shows or hides a pane; the last one shown stays.
+    fn on_toggle_pane(&mut self, p: Pane) -> bool {
+        if self.shown(p) {
+            if self.panes.len() > 1 {
+                self.panes.retain(|x| *x != p);
+            }
+        } else {
+            self.panes.push(p);
+        }
+        true
+    }
+
     fn on_key(&mut self, t: usize, e: KeyboardEvent) -> bool {
         let key = e.key();
         if e.ctrl_key() && (key == "c" || key == "C") {
