@@ -503,7 +503,7 @@ fn c<'a>(s: &'a str) -> &'a str {
     let shapes = fn_shapes("x.rs", text);
     let got: Vec<(&str, usize, usize, usize)> =
         shapes.iter().map(|s| (s.name.as_str(), s.line, s.lines, s.depth)).collect();
-    assert_eq!(got, vec![("a", 2, 12, 2), ("c", 19, 3, 0)]);
+    assert_eq!(got, vec![("a", 2, 13, 2), ("c", 20, 3, 0)]);
 }
 
 #[test]
