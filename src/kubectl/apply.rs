@@ -84,7 +84,7 @@ fn checked(r: &mut Report, source: &str, doc: &Document, verb: &str) -> Option<K
     match document_problems(source, doc, verb) {
         Ok(kind) => Some(kind),
         Err(p) => {
-            r.fail(Error::Text(p.error));
+            r.fail(Error::text(p.error));
             for h in &p.hints {
                 hint(r, source, h.line, h.column, &h.text);
             }
@@ -274,7 +274,7 @@ pub fn apply(ctx: &mut Ctx<'_>, req: Apply) -> Report {
         let doc = match d {
             Ok(doc) => doc,
             Err(diag) => {
-                r.fail(Error::Text(diag.message));
+                r.fail(Error::text(diag.message));
                 if diag.fatal {
                     break;
                 }
@@ -313,18 +313,15 @@ fn apply_document(
     let done = if req.mode == Mode::Create || !exists {
         create_object(ctx, req, doc, &key, o).map_err(|e| Error::during(&e, "creating", source))
     } else {
-        patch_object(ctx, req, doc, &key).map_err(|e| match e {
-            Error::Api { err, .. } => Error::during(&err, "applying patch", source),
-            local => local,
+        patch_object(ctx, req, doc, &key).map_err(|e| match e.api() {
+            Some(err) => Error::during(err, "applying patch", source),
+            None => e,
         })
     };
     match done {
         Ok((object, op)) => emit(r, shown, req, kind, &object, &op),
         Err(e) => {
-            let cause = match &e {
-                Error::Api { err, .. } => Some(err.clone()),
-                _ => None,
-            };
+            let cause = e.api().cloned();
             r.fail(e);
             if let Some(err) = cause {
                 invalid_hints(r, source, doc, &err);

@@ -268,7 +268,7 @@ fn from_files(ctx: &Ctx<'_>, a: &Args, ns: &str, r: &mut Report) -> Vec<ObjKey> 
                 Err(e) => r.fail(e),
             },
             Err(diag) => {
-                r.fail(Error::Text(diag.message));
+                r.fail(Error::text(diag.message));
                 if diag.fatal {
                     break;
                 }

@@ -270,7 +270,7 @@ fn merge_patch(ctx: &Ctx<'_>, ty: PatchType, key: &ObjKey, p: &Value) -> Result<
         PatchType::Strategic => schema::strategic_merge(&av, &key.kind.to_string(), &live, p),
     };
     let mut merged = merged.map_err(|e| match ty {
-        PatchType::Json => Error::Text(schema::JSON_PATCH_REJECTED.to_string()),
+        PatchType::Json => Error::text(schema::JSON_PATCH_REJECTED.to_string()),
         _ => Error::bad_request(e),
     })?;
     let errs = schema::validate(&av, &key.kind.to_string(), &merged);

@@ -4,9 +4,15 @@
 
 use crate::sim::ApiError;
 
-/// An error kubectl prints.
+/// An error kubectl prints. Boxed, so that a `Result` that may carry one stays a pointer wide
+/// (the page carries every move of it).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum Error {
+#[error(transparent)]
+pub struct Error(Box<ErrorKind>);
+
+/// What kind of error kubectl prints.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ErrorKind {
     /// An error from the API server; `during` is what kubectl was doing to which file
     /// (`error when creating "web.yaml": `).
     #[error("{}", api_error(.err, .during.as_ref().map(|(verb, file)| (verb.as_str(), file.as_str()))))]
@@ -21,38 +27,66 @@ pub enum Error {
     Text(String),
 }
 
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Error {
+        Error(Box::new(kind))
+    }
+}
+
 impl From<ApiError> for Error {
     fn from(err: ApiError) -> Error {
-        Error::Api { err, during: None }
+        ErrorKind::Api { err, during: None }.into()
     }
 }
 
 impl From<&ApiError> for Error {
     fn from(err: &ApiError) -> Error {
-        Error::Api { err: err.clone(), during: None }
+        ErrorKind::Api { err: err.clone(), during: None }.into()
     }
 }
 
 impl Error {
     /// kubectl's own complaint (`error: ...`).
     pub fn cli(msg: impl Into<String>) -> Error {
-        Error::Cli(msg.into())
+        ErrorKind::Cli(msg.into()).into()
+    }
+
+    /// Words printed as they are.
+    pub fn text(msg: impl Into<String>) -> Error {
+        ErrorKind::Text(msg.into()).into()
     }
 
     /// An API error met while `verb` (`creating`, `applying patch`) the objects of `file`.
     pub fn during(err: &ApiError, verb: &str, file: &str) -> Error {
-        Error::Api { err: err.clone(), during: Some((verb.to_string(), file.to_string())) }
+        ErrorKind::Api { err: err.clone(), during: Some((verb.to_string(), file.to_string())) }.into()
     }
 
     /// The API server's 400 with its message.
     pub fn bad_request(msg: impl Into<String>) -> Error {
-        Error::Api { err: ApiError::BadRequest(msg.into()), during: None }
+        ErrorKind::Api { err: ApiError::BadRequest(msg.into()), during: None }.into()
     }
 
     /// `pods "web-9" not found` for an object of `resource` (its plural, qualified as kubectl
     /// names it).
     pub fn not_found(resource: impl Into<String>, name: impl Into<String>) -> Error {
-        Error::Api { err: ApiError::NotFound { resource: resource.into(), name: name.into() }, during: None }
+        ErrorKind::Api { err: ApiError::NotFound { resource: resource.into(), name: name.into() }, during: None }.into()
+    }
+
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// The API server's error, when it is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self.kind() {
+            ErrorKind::Api { err, .. } => Some(err),
+            _ => None,
+        }
+    }
+
+    /// A warning kubectl prints where it would print an error (`warning: ...`).
+    pub fn is_warning(&self) -> bool {
+        matches!(self.kind(), ErrorKind::Text(t) if t.starts_with("warning:"))
     }
 }
 

@@ -334,7 +334,7 @@ fn set_env_in(
         .filter(|c| select_string(c.get("name").and_then(Value::as_str).unwrap_or(""), &req.containers))
         .collect();
     if chosen.is_empty() {
-        return Err(Error::Text(format!(
+        return Err(Error::text(format!(
             "warning: {kind}/{name} does not have any containers matching \"{}\"",
             req.containers
         )));
@@ -463,8 +463,8 @@ fn update_pod_specs(
         let Some(list) = o.pointer_mut(path).and_then(Value::as_array_mut) else { continue };
         match edit(kind, &name, list) {
             Ok(()) => {}
-            Err(Error::Text(warning)) if warning.starts_with("warning:") => {
-                r.note(warning);
+            Err(warning) if warning.is_warning() => {
+                r.note(warning.to_string());
                 continue;
             }
             Err(e) => {

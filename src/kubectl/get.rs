@@ -40,7 +40,7 @@ pub struct Query {
 /// Resolves `pods`, `po,svc`, `pod/web-0 svc/nginx`, `all`, `sts web-0 web-1`.
 pub fn resolve(positional: &[String]) -> Result<Query, Error> {
     let Some(first) = positional.first() else {
-        return Err(Error::Text("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples".into()));
+        return Err(Error::text("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples"));
     };
     let mut targets: Vec<(Kind, Vec<String>)> = Vec::new();
     if first.contains('/') {
@@ -310,7 +310,7 @@ pub fn get(ctx: &mut Ctx<'_>, mut req: Get) -> Report {
         Ok(listing) => render_listing(ctx.sim, &req, &query, &t, &ns, listing),
         Err(e) => Report::failure(e),
     };
-    r.items.extend(listed.items);
+    r.append(listed);
     r
 }
 

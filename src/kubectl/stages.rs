@@ -27,24 +27,14 @@ pub enum Parsed<R> {
     Help(String),
 }
 
-/// One thing a command printed.
-#[derive(Debug, PartialEq)]
-pub enum Item {
-    /// Text to stdout, as it is (a table, a document, or lines with their newlines).
-    Out(String),
-    /// An error: stderr, in kubectl's words, and the command fails.
-    Err(Error),
-    /// A notice to stderr that is not a failure (`Defaulted container "x" out of: ...`).
-    Note(String),
-    /// What another program wrote to stderr through kubectl (`exec`), as it is.
-    Stderr(String),
-}
-
-/// What a command printed, in order, and how it ended.
+/// What a command printed, stdout and stderr in order, and how it ended.
 #[must_use]
 #[derive(Default)]
 pub struct Report {
-    pub items: Vec<Item>,
+    /// What it printed so far.
+    pub text: Output,
+    /// Whether it reported an error.
+    pub failed: bool,
     /// The exit status when it is not 0 or 1 (a container's own status under `exec`, 130
     /// for a watch Ctrl-C ends).
     pub code: Option<i32>,
@@ -53,63 +43,92 @@ pub struct Report {
 
 impl Report {
     /// A report of one failure.
+    #[inline(never)]
     pub fn failure(e: Error) -> Report {
-        Report { items: vec![Item::Err(e)], ..Report::default() }
+        let mut r = Report::default();
+        r.push_err(e);
+        r
+    }
+
+    /// A command's help text.
+    #[inline(never)]
+    pub fn help(text: String) -> Report {
+        let mut r = Report::default();
+        r.push_line(&text);
+        r
     }
 
     /// A line to stdout (its newline added).
     pub fn line(&mut self, s: impl AsRef<str>) {
-        self.out(format!("{}\n", s.as_ref()));
+        self.push_line(s.as_ref());
+    }
+
+    // The generic doors stay thin; the work is done once (the page carries one copy).
+    #[inline(never)]
+    fn push_line(&mut self, s: &str) {
+        self.text.out(s);
+        self.text.out("\n");
     }
 
     /// Text to stdout as it is.
-    pub fn out(&mut self, s: impl Into<String>) {
-        let s = s.into();
-        if !s.is_empty() {
-            self.items.push(Item::Out(s));
-        }
+    pub fn out(&mut self, s: impl AsRef<str>) {
+        self.text.out(s.as_ref());
     }
 
-    /// An error, printed where it happened; the command fails.
+    /// An error, printed where it happened in kubectl's words; the command fails.
     pub fn fail(&mut self, e: impl Into<Error>) {
-        self.items.push(Item::Err(e.into()));
+        self.push_err(e.into());
+    }
+
+    #[inline(never)]
+    fn push_err(&mut self, e: Error) {
+        self.text.err(&format!("{e}\n"));
+        self.failed = true;
     }
 
     /// A line to stderr that is not a failure.
-    pub fn note(&mut self, s: impl Into<String>) {
-        self.items.push(Item::Note(s.into()));
+    pub fn note(&mut self, s: impl AsRef<str>) {
+        self.push_note(s.as_ref());
+    }
+
+    #[inline(never)]
+    fn push_note(&mut self, s: &str) {
+        self.text.err(s);
+        self.text.err("\n");
     }
 
     /// Another program's stderr, passed on as it is (no newline added).
-    pub fn stderr(&mut self, s: impl Into<String>) {
-        let s = s.into();
-        if !s.is_empty() {
-            self.items.push(Item::Stderr(s));
-        }
+    pub fn stderr(&mut self, s: impl AsRef<str>) {
+        self.text.err(s.as_ref());
     }
 
     /// Whether an error was reported.
     pub fn failed(&self) -> bool {
-        self.items.iter().any(|i| matches!(i, Item::Err(_)))
+        self.failed
+    }
+
+    /// What another report printed, after what this one did.
+    pub fn append(&mut self, other: Report) {
+        for (stream, s) in other.text.chunks {
+            self.text.write(stream, &s);
+        }
+        self.failed |= other.failed;
     }
 
     /// Writes the report to the terminal; the outcome is its exit status (1 when an error
     /// was reported, unless the command gave its own) and its effect.
+    #[inline(never)]
     pub fn render(self, out: &mut Output) -> Outcome {
-        let code = self.code.unwrap_or(if self.failed() { 1 } else { 0 });
-        for item in self.items {
-            match item {
-                Item::Out(s) => out.out(&s),
-                Item::Err(e) => out.err(&format!("{e}\n")),
-                Item::Note(s) => out.err(&format!("{s}\n")),
-                Item::Stderr(s) => out.err(&s),
-            }
+        let code = self.code.unwrap_or(if self.failed { 1 } else { 0 });
+        for (stream, s) in self.text.chunks {
+            out.write(stream, &s);
         }
         Outcome { code, effect: self.effect }
     }
 }
 
 /// Shows a report on the command's terminal.
+#[inline(never)]
 pub fn show(ctx: &mut Ctx<'_>, report: Report) -> Outcome {
     report.render(ctx.out)
 }
@@ -122,11 +141,7 @@ pub fn run<R>(
 ) -> Outcome {
     let report = match parsed {
         Ok(Parsed::Run(request)) => execute(ctx, request),
-        Ok(Parsed::Help(text)) => {
-            let mut r = Report::default();
-            r.line(text);
-            r
-        }
+        Ok(Parsed::Help(text)) => Report::help(text),
         Err(e) => Report::failure(e),
     };
     show(ctx, report)

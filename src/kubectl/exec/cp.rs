@@ -85,7 +85,7 @@ fn cp_into(ctx: &mut Ctx<'_>, req: Cp, r: &mut Report) -> Result<(), Error> {
             return Err(Error::cli(format!("{} doesn't exist in local filesystem", req.local)));
         };
         if let Err(e) = view.write(&mut ctx.sim.fs, &abs, &text) {
-            return Err(Error::Text(format!("tar: {}: Cannot open: {e}\ntar: Exiting with failure status due to previous errors\ncommand terminated with exit code 2", abs.trim_start_matches('/'))));
+            return Err(Error::text(format!("tar: {}: Cannot open: {e}\ntar: Exiting with failure status due to previous errors\ncommand terminated with exit code 2", abs.trim_start_matches('/'))));
         }
         return Ok(());
     }
@@ -98,9 +98,9 @@ fn cp_into(ctx: &mut Ctx<'_>, req: Cp, r: &mut Report) -> Result<(), Error> {
     }
     match view.all_files(&ctx.sim.fs).get(&abs).cloned() {
         Some(text) => r.effect = Some(Effect::Write(vec![(req.local, text)])),
-        None if gnu => return Err(Error::Text(format!("tar: {path}: Cannot stat: No such file or directory\ntar: Exiting with failure status due to previous errors\ncommand terminated with exit code 2"))),
+        None if gnu => return Err(Error::text(format!("tar: {path}: Cannot stat: No such file or directory\ntar: Exiting with failure status due to previous errors\ncommand terminated with exit code 2"))),
         None => {
-            return Err(Error::Text(format!(
+            return Err(Error::text(format!(
                 "tar: can't open '{path}': No such file or directory\ncommand terminated with exit code 1"
             )))
         }
