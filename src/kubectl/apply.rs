@@ -517,16 +517,7 @@ mod stage_tests {
     fn a_namespace_flag_that_disagrees_with_the_object_is_refused() {
         let mut sim = crate::sim::Sim::new(crate::sim::SimConfig::seeded(1));
         let mut out = crate::support::output::Output::default();
-        let ctx = Ctx {
-            sim: &mut sim,
-            files: &super::super::NoFiles,
-            stdin: None,
-            out: &mut out,
-            live: false,
-            last_on_line: true,
-            forwarded: Vec::new(),
-            context_ns: String::new(),
-        };
+        let ctx = Ctx::plain(&mut sim, &mut out);
         let Ok(Parsed::Run(req)) = parse_apply(&words("-f x.yaml -n a"), Mode::Apply) else { panic!() };
         let mut o = jv!({"metadata": {"name": "c", "namespace": "b"}});
         let e = place_in_namespace(&ctx, &req, Kind::ConfigMap, &mut o).unwrap_err().to_string();

@@ -471,7 +471,7 @@ fn render_labeled(req: &Label, done: Vec<Result<Labeled, Error>>) -> Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kubectl::{stages, NoFiles};
+    use crate::kubectl::stages;
     use crate::sim::{Sim, SimConfig};
     use crate::support::output::Output;
 
@@ -503,16 +503,7 @@ mod tests {
         execute: impl FnOnce(&mut Ctx<'_>, R) -> Report,
     ) -> (String, String, i32) {
         let mut out = Output::default();
-        let mut ctx = Ctx {
-            sim,
-            files: &NoFiles,
-            stdin: None,
-            out: &mut out,
-            live: false,
-            last_on_line: true,
-            forwarded: Vec::new(),
-            context_ns: String::new(),
-        };
+        let mut ctx = Ctx::plain(sim, &mut out);
         let code = stages::run(&mut ctx, parsed, execute).code;
         (out.stdout(), out.stderr(), code)
     }

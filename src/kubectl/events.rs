@@ -147,7 +147,7 @@ fn row(ctx: &Ctx<'_>, e: &Value, all: bool) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::jv;
-    use crate::kubectl::{stages, NoFiles};
+    use crate::kubectl::stages;
     use crate::sim::{Sim, SimConfig};
     use crate::support::output::Output;
 
@@ -180,16 +180,7 @@ mod tests {
 
     fn run(sim: &mut Sim, line: &str) -> (i32, Output) {
         let mut out = Output::default();
-        let mut ctx = Ctx {
-            sim,
-            files: &NoFiles,
-            stdin: None,
-            out: &mut out,
-            live: false,
-            last_on_line: true,
-            forwarded: Vec::new(),
-            context_ns: String::new(),
-        };
+        let mut ctx = Ctx::plain(sim, &mut out);
         let code = stages::run(&mut ctx, parse_events(&argv(line)), events).code;
         (code, out)
     }

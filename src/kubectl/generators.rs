@@ -947,7 +947,7 @@ fn select_string(s: &str, spec: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kubectl::{stages, NoFiles};
+    use crate::kubectl::stages;
     use crate::sim::{Sim, SimConfig};
     use crate::support::output::Output;
 
@@ -984,16 +984,7 @@ mod tests {
         execute: impl FnOnce(&mut Ctx<'_>, R) -> Report,
     ) -> (i32, Output) {
         let mut out = Output::default();
-        let mut ctx = Ctx {
-            sim,
-            files: &NoFiles,
-            stdin: None,
-            out: &mut out,
-            live: false,
-            last_on_line: true,
-            forwarded: Vec::new(),
-            context_ns: String::new(),
-        };
+        let mut ctx = Ctx::plain(sim, &mut out);
         let code = stages::run(&mut ctx, parsed, execute).code;
         (code, out)
     }

@@ -663,16 +663,7 @@ mod tests {
     fn an_empty_namespace_says_so_on_stderr_and_succeeds() {
         let mut sim = crate::sim::Sim::new(crate::sim::SimConfig::seeded(1));
         let mut out = crate::support::output::Output::default();
-        let mut ctx = Ctx {
-            sim: &mut sim,
-            files: &super::super::NoFiles,
-            stdin: None,
-            out: &mut out,
-            live: false,
-            last_on_line: true,
-            forwarded: Vec::new(),
-            context_ns: String::new(),
-        };
+        let mut ctx = Ctx::plain(&mut sim, &mut out);
         let outcome = run(&mut ctx, &words("pods"));
         assert_eq!(outcome.code, 0);
         assert_eq!(out.stderr(), "No resources found in default namespace.\n");

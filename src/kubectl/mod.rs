@@ -43,6 +43,23 @@ pub trait Files {
     }
 }
 
+impl<'a> Ctx<'a> {
+    /// A context that reads no files, on a terminal that is not live, with nothing after the
+    /// command on its line (what unit tests run commands in).
+    pub fn plain(sim: &'a mut Sim, out: &'a mut Output) -> Ctx<'a> {
+        Ctx {
+            sim,
+            files: &NoFiles,
+            stdin: None,
+            out,
+            live: false,
+            last_on_line: true,
+            forwarded: Vec::new(),
+            context_ns: String::new(),
+        }
+    }
+}
+
 /// No files at all.
 pub struct NoFiles;
 impl Files for NoFiles {

@@ -513,16 +513,7 @@ mod tests {
     /// Runs `rollout ...` through its stages; what it printed and its exit status.
     fn run(sim: &mut Sim, line: &str) -> (String, i32) {
         let mut out = Output::default();
-        let mut ctx = Ctx {
-            sim,
-            files: &super::super::NoFiles,
-            stdin: None,
-            out: &mut out,
-            live: false,
-            last_on_line: true,
-            forwarded: Vec::new(),
-            context_ns: String::new(),
-        };
+        let mut ctx = Ctx::plain(sim, &mut out);
         let report = match parse_rollout(&words(line)) {
             Ok(Parsed::Run(req)) => rollout(&mut ctx, req),
             Ok(Parsed::Help(_)) => panic!("help"),

@@ -280,16 +280,7 @@ mod tests {
             sim.create(cm).unwrap();
         }
         let mut out = crate::support::output::Output::default();
-        let mut ctx = Ctx {
-            sim: &mut sim,
-            files: &super::super::NoFiles,
-            stdin: None,
-            out: &mut out,
-            live: false,
-            last_on_line: true,
-            forwarded: Vec::new(),
-            context_ns: String::new(),
-        };
+        let mut ctx = Ctx::plain(&mut sim, &mut out);
         // An exact name wins; a prefix takes every object it begins; nothing is NotFound.
         assert_eq!(matching(&ctx, Kind::ConfigMap, &words("web"), "default", &Selector::default()).len(), 1);
         let we = matching(&ctx, Kind::ConfigMap, &words("we"), "default", &Selector::default());
