@@ -202,7 +202,8 @@ pub fn pod_status(sim: &Sim, p: &Value) -> (String, String, String) {
     (format!("{ready}/{total}"), reason, restarts_text)
 }
 
-fn access_modes(modes: &[Value]) -> String {
+/// `GetAccessModesAsString`: the modes abbreviated, in its fixed order (printers and describe).
+pub(crate) fn access_modes(modes: &[Value]) -> String {
     let have: Vec<&str> = modes.iter().filter_map(Value::as_str).collect();
     [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")]
         .iter()

@@ -26,17 +26,8 @@ pub(super) fn claim(d: &mut Doc, sim: &Sim, o: &Value) {
         0,
         &format!("Capacity:\t{}", if bound { obj::str_at(o, "/status/capacity/storage").unwrap_or("") } else { "" }),
     );
-    let modes: Vec<&str> = obj::arr_at(o, "/status/accessModes")
-        .iter()
-        .filter_map(Value::as_str)
-        .map(|m| match m {
-            "ReadWriteOnce" => "RWO",
-            "ReadOnlyMany" => "ROX",
-            "ReadWriteMany" => "RWX",
-            other => other,
-        })
-        .collect();
-    d.w(0, &format!("Access Modes:\t{}", if bound { modes.join(",") } else { String::new() }));
+    let modes = super::super::tables::access_modes(obj::arr_at(o, "/status/accessModes"));
+    d.w(0, &format!("Access Modes:	{}", if bound { modes } else { String::new() }));
     d.w(0, &format!("VolumeMode:\t{}", obj::str_at(o, "/spec/volumeMode").unwrap_or("Filesystem")));
     let users: Vec<String> =
         crate::sim::kubelet::pods_using_claim(sim, ns, name).map(|p| obj::name(p).to_string()).collect();
@@ -63,17 +54,8 @@ pub(super) fn volume(d: &mut Doc, o: &Value) {
     };
     d.w(0, &format!("Claim:\t{claim}"));
     d.w(0, &format!("Reclaim Policy:\t{}", obj::str_at(o, "/spec/persistentVolumeReclaimPolicy").unwrap_or("")));
-    let modes: Vec<&str> = obj::arr_at(o, "/spec/accessModes")
-        .iter()
-        .filter_map(Value::as_str)
-        .map(|m| match m {
-            "ReadWriteOnce" => "RWO",
-            "ReadOnlyMany" => "ROX",
-            "ReadWriteMany" => "RWX",
-            other => other,
-        })
-        .collect();
-    d.w(0, &format!("Access Modes:\t{}", modes.join(",")));
+    let modes = super::super::tables::access_modes(obj::arr_at(o, "/spec/accessModes"));
+    d.w(0, &format!("Access Modes:	{modes}"));
     d.w(0, &format!("VolumeMode:\t{}", obj::str_at(o, "/spec/volumeMode").unwrap_or("Filesystem")));
     d.w(0, &format!("Capacity:\t{}", obj::str_at(o, "/spec/capacity/storage").unwrap_or("")));
     match crate::sim::scheduler::pv_node(o) {
