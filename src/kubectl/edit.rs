@@ -1,6 +1,7 @@
 //! Commands that change one field group of existing objects: `scale`, `patch`, `label`, `annotate`.
 
 use super::args::{self, f, Args, Flag};
+use super::dryrun::DryRun;
 use super::errors::Error;
 use super::get::resolve;
 use super::stages::{Parsed, Report};
@@ -181,6 +182,8 @@ enum PatchText {
 pub struct Patch {
     ty: PatchType,
     patch: PatchText,
+    /// `--dry-run`: client merges and shows, server merges and validates, neither stores.
+    dry: DryRun,
     /// The objects, as the command line names them.
     args: Args,
 }
@@ -218,7 +221,8 @@ pub fn parse_patch(argv: &[String]) -> Result<Parsed<Patch>, Error> {
         (Some(p), _) => PatchText::Given(patch_value(p)?),
         (None, file) => PatchText::File(file.unwrap_or_default().to_string()),
     };
-    Ok(Parsed::Run(Patch { ty, patch, args: a }))
+    let dry = DryRun::of(&a)?;
+    Ok(Parsed::Run(Patch { ty, patch, dry, args: a }))
 }
 
 /// Merges the patch into each object and sends it to the API.
@@ -244,13 +248,12 @@ pub fn patch(ctx: &mut Ctx<'_>, req: Patch) -> Report {
                 r.note(format!("Warning: unknown field \"{path}\""));
             }
         });
-        match done.and_then(|m| send_patch(ctx, key, m)) {
-            Ok(Patched { key, changed }) => r.line(format!(
-                "{}/{} patched{}",
-                key.kind.qualified_singular(),
-                key.name,
-                if changed { "" } else { " (no change)" }
-            )),
+        match done.and_then(|m| send_patch(ctx, req.dry, key, m)) {
+            Ok(Patched { key, changed }) => {
+                // patch.go's `patchOperation`, then the dry run's words around it.
+                let op = req.dry.op(if changed { "patched" } else { "patched (no change)" });
+                r.line(format!("{}/{} {op}", key.kind.qualified_singular(), key.name))
+            }
             Err(e) => r.fail(e),
         }
     }
@@ -288,11 +291,17 @@ fn merge_patch(ctx: &Ctx<'_>, ty: PatchType, key: &ObjKey, p: &Value) -> Result<
     Ok(Merged { live, merged, unknown })
 }
 
-/// Sends the patched object; it changed when its resourceVersion moved.
-fn send_patch(ctx: &mut Ctx<'_>, key: ObjKey, m: Merged) -> Result<Patched, Error> {
+/// Sends the patched object; it changed when its resourceVersion moved. A client dry run sends
+/// nothing (patch.go patches locally and compares); a server dry run is checked by a copy of
+/// the cluster that is then dropped.
+fn send_patch(ctx: &mut Ctx<'_>, dry: DryRun, key: ObjKey, m: Merged) -> Result<Patched, Error> {
+    if dry == DryRun::Client {
+        return Ok(Patched { key, changed: m.merged != m.live });
+    }
     let version = |o: &Value| obj::str_at(o, "/metadata/resourceVersion").map(String::from);
     let before = version(&m.live);
-    let after = ctx.sim.update(m.merged)?;
+    let mut shadow = (dry == DryRun::Server).then(|| ctx.sim.clone());
+    let after = shadow.as_mut().unwrap_or(&mut *ctx.sim).update(m.merged)?;
     Ok(Patched { key, changed: version(&after) != before })
 }
 
@@ -557,6 +566,25 @@ mod tests {
         assert_eq!((out.as_str(), code), ("deployment.apps/web patched\n", 0));
         let (out, _, _) = run(&mut sim, parse_patch(&argv(line)), patch);
         assert_eq!(out, "deployment.apps/web patched (no change)\n");
+    }
+
+    #[test]
+    fn a_dry_run_patch_says_so_and_changes_nothing() {
+        // patch.go: a client dry run patches locally and prints the operation in
+        // `%s (dry run)`; a server dry run sends with dryRun=All (`%s (server dry run)`).
+        let mut sim = cluster();
+        let replicas = |sim: &Sim| obj::i64_at(sim.get(Kind::Deployment, "default", "web").unwrap(), "/spec/replicas");
+        let before = replicas(&sim);
+        let line = r#"deploy web --dry-run=client -p {"spec":{"replicas":4}}"#;
+        let (out, _, code) = run(&mut sim, parse_patch(&argv(line)), patch);
+        assert_eq!((out.as_str(), code), ("deployment.apps/web patched (dry run)\n", 0));
+        let line = r#"deploy web --dry-run=server -p {"spec":{"replicas":4}}"#;
+        let (out, _, _) = run(&mut sim, parse_patch(&argv(line)), patch);
+        assert_eq!(out, "deployment.apps/web patched (server dry run)\n");
+        assert_eq!(replicas(&sim), before);
+        let same = format!(r#"deploy web --dry-run=client -p {{"spec":{{"replicas":{}}}}}"#, before.unwrap_or(0));
+        let (out, _, _) = run(&mut sim, parse_patch(&argv(&same)), patch);
+        assert_eq!(out, "deployment.apps/web patched (no change) (dry run)\n");
     }
 
     #[test]
