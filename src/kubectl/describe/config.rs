@@ -3,14 +3,9 @@
 use super::*;
 
 pub(super) fn data(d: &mut Doc, o: &Value, kind: Kind) {
-    let name = obj::name(o);
-    let ns = obj::namespace(o);
     // describeConfigMap, describeSecret: the data under its keys (a Secret's only as a
     // byte count); a Secret has no events section.
-    d.w(0, &format!("Name:\t{name}"));
-    d.w(0, &format!("Namespace:\t{ns}"));
-    map_lines(d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
-    map_lines(d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
+    meta_lines(d, o);
     let data: Vec<(String, String)> = o
         .get("data")
         .and_then(Value::as_object)
@@ -49,12 +44,5 @@ pub(super) fn data(d: &mut Doc, o: &Value, kind: Kind) {
 }
 
 pub(super) fn other(d: &mut Doc, o: &Value) {
-    let name = obj::name(o);
-    let ns = obj::namespace(o);
-    d.w(0, &format!("Name:\t{name}"));
-    if !ns.is_empty() {
-        d.w(0, &format!("Namespace:\t{ns}"));
-    }
-    map_lines(d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
-    map_lines(d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
+    meta_lines(d, o);
 }

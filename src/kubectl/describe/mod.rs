@@ -47,6 +47,18 @@ impl Doc {
     }
 }
 
+/// The lines most describers open with: Name, Namespace (for a namespaced object), Labels and
+/// Annotations (the last-applied configuration left out).
+fn meta_lines(d: &mut Doc, o: &Value) {
+    d.w(0, &format!("Name:\t{}", obj::name(o)));
+    let ns = obj::namespace(o);
+    if !ns.is_empty() {
+        d.w(0, &format!("Namespace:\t{ns}"));
+    }
+    map_lines(d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+    map_lines(d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
+}
+
 fn map_lines(d: &mut Doc, level: usize, title: &str, m: Option<&Value>, skip: &[&str]) {
     let entries: Vec<(String, String)> = m
         .and_then(Value::as_object)

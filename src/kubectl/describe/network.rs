@@ -5,10 +5,7 @@ use super::*;
 pub(super) fn service(d: &mut Doc, sim: &Sim, o: &Value) {
     let name = obj::name(o);
     let ns = obj::namespace(o);
-    d.w(0, &format!("Name:\t{name}"));
-    d.w(0, &format!("Namespace:\t{ns}"));
-    map_lines(d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
-    map_lines(d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
+    meta_lines(d, o);
     let sel = o
         .ptr("/spec/selector")
         .and_then(Value::as_object)
@@ -71,13 +68,8 @@ fn format_endpoints(subsets: &[Value], port_name: &str) -> String {
 }
 
 pub(super) fn endpoints(d: &mut Doc, o: &Value) {
-    let name = obj::name(o);
-    let ns = obj::namespace(o);
     // describeEndpoints: each subset's ready and not-ready addresses and its ports.
-    d.w(0, &format!("Name:\t{name}"));
-    d.w(0, &format!("Namespace:\t{ns}"));
-    map_lines(d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
-    map_lines(d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
+    meta_lines(d, o);
     d.w(0, "Subsets:");
     for subset in obj::arr_at(o, "/subsets") {
         for (field, title) in [("/addresses", "Addresses"), ("/notReadyAddresses", "NotReadyAddresses")] {
