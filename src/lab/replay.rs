@@ -83,17 +83,17 @@ pub fn run_script(session: &mut Session, script: &str) -> String {
         out.push_str("$ ");
         out.push_str(line);
         out.push('\n');
-        let mut text = line.to_string();
-        while crate::shell::needs_more(&text) && i < lines.len() {
-            let more = lines[i].trim_end_matches('\r');
+        let mut reader = crate::shell::LineReader::default();
+        let mut more = reader.push(line);
+        while more && i < lines.len() {
+            let next = lines[i].trim_end_matches('\r');
             i += 1;
             out.push_str("> ");
-            out.push_str(more);
+            out.push_str(next);
             out.push('\n');
-            text.push('\n');
-            text.push_str(more);
+            more = reader.push(next);
         }
-        let (o, _) = session.run_line(&text);
+        let (o, _) = session.run_line(&reader.take());
         let text = o.text();
         out.push_str(&text);
         if !text.is_empty() && !text.ends_with('\n') {

@@ -38,18 +38,34 @@ mod param;
 mod parse;
 pub(crate) mod pattern;
 mod print;
+mod reader;
 mod redirect;
 pub mod resume;
 mod syntax;
 
 pub use self::env::{Dialect, Env};
 pub use self::parse::split_words;
+pub use self::reader::LineReader;
 
 /// Most iterations one `while`/`until`/`for ((;;))` loop may run before it is stopped.
 pub const MAX_LOOP_ITERATIONS: u32 = 10_000;
 
 /// Most simple commands (builtins and host calls) one line may run.
 pub const MAX_COMMANDS: u32 = 100_000;
+
+/// The work one line may do, in steps: a simple command is one step, and so is each KiB of
+/// text the line expands, pipes or writes.
+pub const MAX_WORK: u64 = 500_000;
+
+/// The longest line the shell reads (here-documents included), in bytes.
+// k8s-diff: bash reads a line of any length; the lab refuses one past 4 MiB.
+pub const MAX_LINE: usize = 4 << 20;
+
+/// The most text one value may hold, in bytes: a variable, a word, a here-document's
+/// expansion, what a pipe carries, a file the shell writes.
+// k8s-diff: bash grows a string until malloc fails; the lab stops at 16 MiB, in the words bash
+// uses when malloc fails.
+pub const MAX_TEXT: usize = 16 << 20;
 
 pub use crate::support::output::{Output, Stream};
 
@@ -106,6 +122,15 @@ pub fn needs_more(text: &str) -> bool {
 /// The status is also stored as `env.last_status` (`$?`). When the line runs `exit`,
 /// `env.exit_requested` is set and the rest of the line is skipped.
 pub fn run_line(line: &str, env: &mut Env, host: &mut dyn Host, out: &mut Output) -> i32 {
+    if line.len() > MAX_LINE {
+        // k8s-diff: bash reads a line of any length.
+        out.err(&format!(
+            "kubelab: this line is {} bytes long, past the lab's limit of {MAX_LINE}; it was not run\n",
+            line.len()
+        ));
+        env.last_status = 2;
+        return 2;
+    }
     let status = match parse::parse_program(line) {
         Ok(parsed) => exec::Shell::new(env, host).run_program(&parsed, out),
         Err(err) => {
