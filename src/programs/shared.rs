@@ -33,7 +33,7 @@ pub fn run(m: &mut dyn Machine, argv: &[String], stdin: Option<&str>, env: &mut 
             Some(0)
         }
         "grep" | "head" | "tail" | "wc" | "sort" => {
-            let read = |p: &str| env.file(p).map(String::from).or_else(|| m.loaded(p));
+            let read = |p: &str| device(p).or_else(|| env.file(p).map(String::from)).or_else(|| m.loaded(p));
             Some(text::run(argv, stdin, &read, out).unwrap_or(127))
         }
         n if text::is_tool(n) => Some(text_tool_that_writes(m, argv, stdin, env, out)),
@@ -51,7 +51,14 @@ fn cat(m: &dyn Machine, argv: &[String], stdin: Option<&str>, env: &Env, out: &m
     }
     let mut code = 0;
     for f in names {
-        match env.file(f).map(String::from).or_else(|| m.loaded(f)) {
+        if env.resolve_path(f) == ZERO {
+            out.out(&"\0".repeat(crate::shell::MAX_TEXT));
+            // k8s-diff: /dev/zero never ends and cat reads it until it is stopped; the lab stops
+            // it where a pipe's or a file's text ends.
+            out.err(&format!("kubelab: cat: {f} never ends; the lab stopped reading it after {} bytes\n", crate::shell::MAX_TEXT));
+            return 1;
+        }
+        match device(f).or_else(|| env.file(f).map(String::from)).or_else(|| m.loaded(f)) {
             Some(t) => out.out(&t),
             None => {
                 let msg = if files::is_dir(env, m, &env.resolve_path(f)) {
@@ -69,6 +76,19 @@ fn cat(m: &dyn Machine, argv: &[String], stdin: Option<&str>, env: &Env, out: &m
     code
 }
 
+/// `/dev/zero`, which never ends.
+const ZERO: &str = "/dev/zero";
+
+/// What reading a device gives: nothing from `/dev/null`; from `/dev/zero`, as many NULs as the
+/// lab's text holds (`head -c 10 /dev/zero`).
+fn device(path: &str) -> Option<String> {
+    match path {
+        "/dev/null" => Some(String::new()),
+        ZERO => Some("\0".repeat(crate::shell::MAX_TEXT)),
+        _ => None,
+    }
+}
+
 /// The text tools that may write files (`sed -i`): what they write lands in the shell's files.
 fn text_tool_that_writes(
     m: &dyn Machine,
@@ -79,7 +99,7 @@ fn text_tool_that_writes(
 ) -> i32 {
     let mut writes: Vec<(String, String)> = Vec::new();
     let code = {
-        let read = |p: &str| env.file(p).map(String::from).or_else(|| m.loaded(p));
+        let read = |p: &str| device(p).or_else(|| env.file(p).map(String::from)).or_else(|| m.loaded(p));
         let mut write = |p: &str, t: &str| writes.push((p.to_string(), t.to_string()));
         text::run_more(argv, stdin, &read, &mut write, out).unwrap_or(127)
     };
