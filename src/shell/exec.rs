@@ -180,8 +180,9 @@ impl<'a> Shell<'a> {
                 argv.extend(expand::fields(self, word, out)?);
             }
         }
+        // A command's words may hold a full value and then some.
         let size: usize = argv.iter().map(String::len).sum();
-        if size > MAX_TEXT {
+        if size > 2 * MAX_TEXT {
             return Err(self.too_big(size, out));
         }
         let redirects = &simple.redirects;
