@@ -55,7 +55,10 @@ fn cat(m: &dyn Machine, argv: &[String], stdin: Option<&str>, env: &Env, out: &m
             out.out(&"\0".repeat(crate::shell::MAX_TEXT));
             // k8s-diff: /dev/zero never ends and cat reads it until it is stopped; the lab stops
             // it where a pipe's or a file's text ends.
-            out.err(&format!("kubelab: cat: {f} never ends; the lab stopped reading it after {} bytes\n", crate::shell::MAX_TEXT));
+            out.err(&format!(
+                "kubelab: cat: {f} never ends; the lab stopped reading it after {} bytes\n",
+                crate::shell::MAX_TEXT
+            ));
             return 1;
         }
         match device(f).or_else(|| env.file(f).map(String::from)).or_else(|| m.loaded(f)) {
@@ -80,7 +83,8 @@ fn cat(m: &dyn Machine, argv: &[String], stdin: Option<&str>, env: &Env, out: &m
 const ZERO: &str = "/dev/zero";
 
 /// What reading a device gives: nothing from `/dev/null`; from `/dev/zero`, as many NULs as the
-/// lab's text holds (`head -c 10 /dev/zero`).
+/// lab's text holds.
+// k8s-diff: a tool that reads all of /dev/zero (`wc -c /dev/zero`) never ends; here it reads 16 MiB.
 fn device(path: &str) -> Option<String> {
     match path {
         "/dev/null" => Some(String::new()),
@@ -161,6 +165,23 @@ mod tests {
         assert_eq!(out.stderr(), "cat: can't open '/nope': No such file or directory\n");
         let (_, out) = run_on(&mut bb, &["cat", "/"], &mut env);
         assert_eq!(out.stderr(), "cat: /: Is a directory\n");
+    }
+
+    #[test]
+    fn dev_zero_is_endless_and_bounded() {
+        let mut env = Env::new();
+        let mut m = Box { dirs: VecSet::new(), busybox: false };
+        // A real cat reads /dev/zero until it is stopped (it reached 2 GB here).
+        let (code, out) = run_on(&mut m, &["cat", "/dev/zero"], &mut env);
+        assert_eq!(code, Some(1));
+        assert_eq!(out.stdout().len(), crate::shell::MAX_TEXT);
+        assert!(out.stdout().bytes().all(|b| b == 0));
+        assert_eq!(
+            out.stderr(),
+            "kubelab: cat: /dev/zero never ends; the lab stopped reading it after 16777216 bytes\n"
+        );
+        let (code, out) = run_on(&mut m, &["cat", "/dev/null"], &mut env);
+        assert_eq!((code, out.text().as_str()), (Some(0), ""));
     }
 
     #[test]

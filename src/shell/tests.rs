@@ -358,7 +358,10 @@ fn pipes_files_and_lines_have_caps() {
     assert_eq!(env.file("f").map(str::len), Some(16 << 20));
     let line = format!("echo {}", "y".repeat(5 << 20));
     let (out, env, _) = timed(&line);
-    assert_eq!(out.text(), "kubelab: this line is 5242885 bytes long, past the lab's limit of 4194304; it was not run\n");
+    assert_eq!(
+        out.text(),
+        "kubelab: this line is 5242885 bytes long, past the lab's limit of 4194304; it was not run\n"
+    );
     assert_eq!(env.last_status, 2);
 }
 

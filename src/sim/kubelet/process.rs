@@ -210,6 +210,24 @@ fn exit_code_of(script: &str) -> i32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_log_rotates_at_the_kubelets_max_size() {
+        use super::{append_log, LOG_LINE_OVERHEAD, LOG_MAX_SIZE};
+        let mut sim = crate::sim::Sim::new(crate::sim::SimConfig::seeded(1));
+        let id = ("u".to_string(), "c".to_string());
+        // Nine lines of 1 MiB and their prefixes stay below 10 MiB: no rotation.
+        let mib = "x".repeat(1 << 20);
+        append_log(&mut sim, "u", "c", vec![mib.clone(); 9]);
+        assert_eq!(sim.logs.get(&id).map(Vec::len), Some(9));
+        assert!(9 * ((1 << 20) + LOG_LINE_OVERHEAD) < LOG_MAX_SIZE);
+        // The tenth takes the file to 10 MiB: it is rotated, and the current file starts empty.
+        append_log(&mut sim, "u", "c", vec![mib]);
+        assert_eq!(sim.logs.get(&id).map(Vec::len), Some(0));
+        append_log(&mut sim, "u", "c", vec!["after".into()]);
+        assert_eq!(sim.logs.get(&id), Some(&vec!["after".to_string()]));
+        assert_eq!(sim.log_dropped.get(&id), Some(&10));
+    }
+
     use super::*;
     use serde_json::json;
 
