@@ -46,6 +46,11 @@ impl LineReader {
         self.text.is_empty() && self.wait == Wait::Nothing
     }
 
+    /// The text gathered so far.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// The text gathered so far, which the reader forgets.
     pub fn take(&mut self) -> String {
         self.wait = Wait::Nothing;
@@ -111,16 +116,16 @@ mod tests {
     }
 
     #[test]
-    fn a_long_here_document_is_read_in_linear_time() {
+    fn a_long_here_document_is_gathered_whole() {
+        // (Gathering these 40,000 lines took 25 s when each one parsed the whole text again;
+        // tests/shell_limits.rs bounds the time.)
         let mut r = LineReader::default();
         assert!(r.push("cat <<EOF | wc -l"));
-        let started = std::time::Instant::now();
         for i in 0..40_000 {
             assert!(r.push(&format!("line {i} 'x\" $y")));
         }
         assert!(!r.push("EOF"));
-        // Gathering 40,000 lines took 25 s when each one parsed the whole text again.
-        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
         assert_eq!(r.take().lines().count(), 40_002);
+        assert!(r.is_empty());
     }
 }

@@ -219,7 +219,7 @@ mod tests {
         let mib = "x".repeat(1 << 20);
         append_log(&mut sim, "u", "c", vec![mib.clone(); 9]);
         assert_eq!(sim.logs.get(&id).map(Vec::len), Some(9));
-        assert!(9 * ((1 << 20) + LOG_LINE_OVERHEAD) < LOG_MAX_SIZE);
+        const { assert!(9 * ((1 << 20) + LOG_LINE_OVERHEAD) < LOG_MAX_SIZE) };
         // The tenth takes the file to 10 MiB: it is rotated, and the current file starts empty.
         append_log(&mut sim, "u", "c", vec![mib]);
         assert_eq!(sim.logs.get(&id).map(Vec::len), Some(0));
