@@ -251,9 +251,10 @@ impl<'a> Shell<'a> {
         }
     }
 
-    /// Counts `bytes` of text made (expanded, piped, written) against [`MAX_WORK`].
+    /// Counts `bytes` of text made (expanded, piped, written) against [`MAX_WORK`]: a step per
+    /// 256 bytes, so that what one line makes (and may print) stays near 128 MiB.
     pub fn charge(&mut self, bytes: usize, out: &mut Output) -> Result<(), Flow> {
-        self.spend(1 + bytes as u64 / 1024, out)
+        self.spend(1 + bytes as u64 / 256, out)
     }
 
     fn spend(&mut self, steps: u64, out: &mut Output) -> Result<(), Flow> {
@@ -266,7 +267,7 @@ impl<'a> Shell<'a> {
             // k8s-diff: bash runs a line for as long as it takes; the lab gives one line a
             // budget, counted in steps so that it is the same on every machine.
             out.err(&format!(
-                "kubelab: line stopped: it passed the lab's work budget of {MAX_WORK} steps (a step is a command or 1 KiB of text)\n"
+                "kubelab: line stopped: it passed the lab's work budget of {MAX_WORK} steps (a step is a command or 256 bytes of text)\n"
             ));
             return Err(Flow::Abort(1));
         }

@@ -53,8 +53,8 @@ pub const MAX_LOOP_ITERATIONS: u32 = 10_000;
 /// Most simple commands (builtins and host calls) one line may run.
 pub const MAX_COMMANDS: u32 = 100_000;
 
-/// The work one line may do, in steps: a simple command is one step, and so is each KiB of
-/// text the line expands, pipes or writes.
+/// The work one line may do, in steps: a simple command is one step, and so is each 256 bytes
+/// of text the line expands, pipes or writes.
 pub const MAX_WORK: u64 = 500_000;
 
 /// The longest line the shell reads (here-documents included), in bytes.

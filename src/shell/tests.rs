@@ -358,11 +358,11 @@ fn pipes_files_and_lines_have_caps() {
 
 #[test]
 fn a_line_has_a_work_budget() {
-    // Each copy of an 8 MiB value costs 8,192 steps: about sixty copies use the line's budget.
+    // Each copy of an 8 MiB value costs 32,768 steps: about fifteen copies use the line's budget.
     let (out, env) = timed("x=a; for i in {1..23}; do x=$x$x; done; for i in {1..1000}; do y=$x; done; echo never");
     assert_eq!(
         out.text(),
-        "kubelab: line stopped: it passed the lab's work budget of 500000 steps (a step is a command or 1 KiB of text)\n"
+        "kubelab: line stopped: it passed the lab's work budget of 500000 steps (a step is a command or 256 bytes of text)\n"
     );
     assert_eq!(env.last_status, 1);
 }
