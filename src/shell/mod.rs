@@ -21,9 +21,12 @@
 //! `coproc`, `=~`, and `<<` inside `$(...)`/`${...}`/nested `$((...))` (see
 //! `guard`). Errors are printed as interactive bash prints them.
 //!
-//! No input makes this module panic, loop forever or overflow its stack: nesting is
-//! limited to 24 levels, loops to [`MAX_LOOP_ITERATIONS`] iterations and a line to
-//! [`MAX_COMMANDS`] simple commands.
+//! No input makes this module panic, loop forever, overflow its stack or grow without bound:
+//! nesting is limited to 24 levels, loops to [`MAX_LOOP_ITERATIONS`] iterations, a line to
+//! [`MAX_COMMANDS`] simple commands, [`MAX_LINE`] bytes and [`MAX_WORK`] steps of work, and a
+//! value (a variable, a word, a brace expansion, a pipe's text, a file) to [`MAX_TEXT`] bytes;
+//! past a value's cap the line ends in the words the shell uses when malloc fails. A terminal
+//! gathers an unfinished line with [`LineReader`], in time linear in its length.
 
 mod arith;
 mod builtins;
