@@ -42,11 +42,13 @@ fn brace_expansion_is_refused_before_it_is_made() {
 }
 
 #[test]
-fn long_here_documents_and_open_quotes_are_read_in_linear_time() {
+fn long_here_documents_open_quotes_and_blocks_are_read_in_linear_time() {
     let lines: String = (0..40_000).map(|i| format!("line {i}\n")).collect();
+    let echoes: String = (0..40_000).map(|i| format!("echo line {i}\n")).collect();
     for (script, want) in [
         (format!("cat <<EOF | wc -l\n{lines}EOF\n"), "40000\n"),
         (format!("echo \"start\n{lines}end\" | wc -l\n"), "40002\n"),
+        (format!("{{\n{echoes}}} | wc -l\n"), "40000\n"),
     ] {
         let started = Instant::now();
         let transcript = common::replay(&script, 1);

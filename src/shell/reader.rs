@@ -15,7 +15,9 @@ enum Wait {
     Delimiters(Vec<String>),
     /// This quote to close.
     Quote(char),
-    /// Something else (an unfinished compound command or pipe): every line may end it.
+    /// An unfinished compound command or substitution, which only a line with a closer
+    /// (`done`, `fi`, `esac`, `}`, `)`, `]`) can end, or an operator at the end of the text
+    /// (`|`, `&&`, `\`), which any line may end.
     More,
 }
 
@@ -31,11 +33,12 @@ impl LineReader {
     /// text still needs more lines.
     pub fn push(&mut self, line: &str) -> bool {
         let first = self.text.is_empty() && self.wait == Wait::Nothing;
+        let may_end = first || self.may_end(line);
         if !first {
             self.text.push('\n');
         }
         self.text.push_str(line);
-        if first || self.may_end(line) {
+        if may_end {
             self.wait = wait_of(&self.text);
         }
         self.wait != Wait::Nothing
@@ -57,14 +60,18 @@ impl LineReader {
         std::mem::take(&mut self.text)
     }
 
-    /// Whether `line` can end what the text waits for. A text past [`super::MAX_LINE`] ends at
-    /// once (running it says it is too long).
+    /// Whether `line`, added to the text, can end what the text waits for. A text past
+    /// [`super::MAX_LINE`] ends at once (running it says it is too long).
     fn may_end(&self, line: &str) -> bool {
-        if self.text.len() > super::MAX_LINE {
+        if self.text.len() + line.len() > super::MAX_LINE {
             return true;
         }
         match &self.wait {
-            Wait::Nothing | Wait::More => true,
+            Wait::Nothing => true,
+            Wait::More => {
+                self.text.trim_end().ends_with(['|', '&', '\\', '!'])
+                    || ["done", "fi", "esac", "}", ")", "]"].iter().any(|closer| line.contains(closer))
+            }
             Wait::Delimiters(wanted) => wanted.iter().any(|d| line.trim_start_matches('\t') == d),
             Wait::Quote(q) => line.contains(*q),
         }
@@ -112,6 +119,14 @@ mod tests {
         assert_eq!(read(&["echo 'a", "b\"", "c'"]), [true, true, false]);
         assert_eq!(read(&["echo \"a", "'", "\""]), [true, true, false]);
         assert_eq!(read(&["for i in 1; do", "echo $i", "done"]), [true, true, false]);
+        assert_eq!(read(&["if true; then", "cat <<E", "fi", "E", "fi"]), [true, true, true, true, false]);
+        assert_eq!(read(&["{ echo a", "echo b; }"]), [true, false]);
+        assert_eq!(read(&["x=$(echo a", "echo b)"]), [true, false]);
+        assert_eq!(read(&["case a in", "a) echo;;", "esac"]), [true, true, false]);
+        assert_eq!(read(&["while true; do", "break", "done"]), [true, true, false]);
+        assert_eq!(read(&["echo a |", "grep a"]), [true, false]);
+        assert_eq!(read(&["true &&", "", "echo b"]), [true, true, false]);
+        assert_eq!(read(&["(( 1 +", "2 ))"]), [true, false]);
         assert_eq!(read(&["echo 'a", "b' \"", "\""]), [true, true, false]);
     }
 
