@@ -110,16 +110,6 @@ pub trait Host {
     }
 }
 
-/// Whether a typed line is unfinished, so that a terminal would prompt for more (`> `): an
-/// open quote or substitution, an unfinished compound command or pipe, a here-document whose
-/// delimiter has not been typed yet.
-pub fn needs_more(text: &str) -> bool {
-    match parse::parse_program(text) {
-        Ok(parsed) => parsed.warnings.iter().any(|w| w.contains("here-document")),
-        Err(e) => matches!(e, parse::SyntaxError::UnexpectedEof | parse::SyntaxError::Unmatched(_)),
-    }
-}
-
 /// Run one terminal line. Returns the exit status of the line.
 ///
 /// The status is also stored as `env.last_status` (`$?`). When the line runs `exit`,

@@ -78,7 +78,8 @@ impl LineReader {
     }
 }
 
-/// What `text` waits for, as [`super::needs_more`] finds it.
+/// What `text` waits for: an open quote or substitution, an unfinished compound command or
+/// pipe, here-documents whose delimiters have not been typed yet.
 fn wait_of(text: &str) -> Wait {
     if text.len() > super::MAX_LINE {
         return Wait::Nothing;
