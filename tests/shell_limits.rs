@@ -99,3 +99,17 @@ fn a_chatty_containers_log_rotates_at_10_mib() {
     assert!((1..10).contains(&lines), "{lines}");
     assert_eq!(run(&mut s, "kubectl get pod big --no-headers | wc -l"), "1\n");
 }
+
+#[test]
+fn a_container_that_sleeps_a_millisecond_a_round_advances_in_bounded_work() {
+    let mut s = session();
+    let spin = "kubectl run spin --image=busybox -- sh -c 'while true; do echo x; sleep 0.001; done'";
+    assert_eq!(run(&mut s, spin), "pod/spin created\n");
+    // Ten virtual minutes are 600,000 rounds; they took 10 s natively (a step each millisecond)
+    // before short sleeps were gathered into steps of 100 ms.
+    let started = Instant::now();
+    s.sim.advance(600_000);
+    assert!(started.elapsed() < SLOW, "{:?}", started.elapsed());
+    assert_eq!(run(&mut s, "kubectl logs spin | wc -l"), "5000\n");
+    assert_eq!(run(&mut s, "kubectl logs spin --tail=1"), "x\n");
+}
