@@ -46,7 +46,8 @@ fn revisions(sim: &mut Sim, key: &ObjKey, sts: &Value) -> (String, String) {
 fn compute_revisions(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str) -> (String, String) {
     let uid = uid.to_string();
     let data = revision_data(sts);
-    let bytes = serde_json::to_vec(&data).unwrap_or_default();
+    // The compact JSON that `Display` writes: the same bytes as `to_vec`, one serializer in the page.
+    let bytes = data.to_string().into_bytes();
     let collision = obj::i64_at(sts, "/status/collisionCount").unwrap_or(0) as u32;
     let hash = names::revision_hash(&bytes, collision);
     let mut revs = owned(sim, Kind::ControllerRevision, &uid);
