@@ -326,6 +326,14 @@ impl Profile {
                     go_quote(&n.pod_cidr)
                 )
             })?;
+            // Two nodes with one pod CIDR would give two pods one address (the node IPAM
+            // controller hands each node its own range).
+            if let Some(other) = self.nodes.iter().take_while(|o| o.name != n.name).find(|o| o.pod_cidr == n.pod_cidr) {
+                return Err(format!(
+                    "error: profile: node {}: podCidr {} overlaps node {}'s",
+                    n.name, n.pod_cidr, other.name
+                ));
+            }
             if n.role != "control-plane" && n.role != "worker" {
                 return Err(format!("error: profile: node {}: role must be control-plane or worker", n.name));
             }
