@@ -436,6 +436,8 @@ mod tests {
         );
         let bad = DEFAULT_PROFILE_YAML.replace("172.16.24.0/24", "172.16.24.0/16");
         assert!(Profile::from_yaml(&bad).unwrap_err().contains("k8s-w2"));
+        let shared = DEFAULT_PROFILE_YAML.replace("172.16.24.0/24", "172.16.158.0/24");
+        assert!(Profile::from_yaml(&shared).unwrap_err().contains("podCidr 172.16.158.0/24 overlaps node k8s-w1's"));
         let typo = DEFAULT_PROFILE_YAML.replace("clusterDns", "clusterDNS");
         assert!(Profile::from_yaml(&typo)
             .unwrap_err()
