@@ -622,13 +622,14 @@ pub fn parse_create_deployment(argv: &[String]) -> Result<Parsed<CreateDeploymen
     if images.len() > 1 && !command.is_empty() {
         return Err(Error::cli("cannot specify multiple --image options and command"));
     }
-    let replicas: i64 = match a.get("replicas").map(str::parse).transpose() {
+    // An Int32VarP: past int32 is out of range; a negative count is the API server's to refuse.
+    let replicas: i64 = match a.get("replicas").map(|r| args::go_parse_int(r, 32)).transpose() {
         Ok(r) => r.unwrap_or(1),
-        Err(_) => {
+        Err(why) => {
             return Err(Error::cli(format!(
-            "invalid argument \"{}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{0}\": invalid syntax",
-            a.get("replicas").unwrap_or("")
-        )))
+                "invalid argument \"{}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{0}\": {why}",
+                a.get("replicas").unwrap_or("")
+            )))
         }
     };
     let port = a.get("port").and_then(|p| p.parse::<i64>().ok());

@@ -21,6 +21,7 @@ pub mod names;
 pub mod obj;
 pub mod podindex;
 pub mod profile;
+pub mod quota;
 pub mod resources;
 pub mod runtime;
 pub mod scheduler;
@@ -804,6 +805,7 @@ impl Sim {
         drop_disabled_fields(kind, &mut o, None, self.profile.server_minor());
         defaults::apply(kind, &mut o, self);
         validation::validate_create(kind, &o)?;
+        quota::admit(self, kind, &o)?;
         self.admit(kind, &mut o)?;
         let uid = names::uuid_v4(&mut self.rng);
         let ts = self.timestamp();
