@@ -150,9 +150,9 @@ fn negative_quantities_are_invalid() {
 fn replica_counts_are_refused_in_kubectls_and_the_api_servers_words() {
     let mut s = session();
     let (_, err, _) = run(&mut s, "kubectl create deployment d --image=nginx --replicas=3000000000");
-    assert_eq!(err.trim(), "error: invalid argument \"3000000000\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"3000000000\": value out of range");
+    assert_eq!(err.trim(), "error: invalid argument \"3000000000\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"3000000000\": value out of range\nSee 'kubectl create deployment --help' for usage.");
     let (_, err, _) = run(&mut s, "kubectl create deployment d --image=nginx --replicas=two");
-    assert_eq!(err.trim(), "error: invalid argument \"two\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"two\": invalid syntax");
+    assert_eq!(err.trim(), "error: invalid argument \"two\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"two\": invalid syntax\nSee 'kubectl create deployment --help' for usage.");
     let (_, err, _) = run(&mut s, "kubectl create deployment d --image=nginx --replicas=-1");
     assert!(err.contains("spec.replicas: Invalid value: -1: must be greater than or equal to 0"), "{err}");
     assert_eq!(run(&mut s, "kubectl create deployment d --image=nginx --replicas=0x2").2, 0);

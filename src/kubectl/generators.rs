@@ -622,18 +622,22 @@ pub fn parse_create_deployment(argv: &[String]) -> Result<Parsed<CreateDeploymen
     if images.len() > 1 && !command.is_empty() {
         return Err(Error::cli("cannot specify multiple --image options and command"));
     }
-    // An Int32VarP: past int32 is out of range; a negative count is the API server's to refuse.
-    let replicas: i64 = match a.get("replicas").map(|r| args::go_parse_int(r, 32)).transpose() {
-        Ok(r) => r.unwrap_or(1),
-        Err(why) => {
-            return Err(Error::cli(format!(
-                "invalid argument \"{}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{0}\": {why}",
-                a.get("replicas").unwrap_or("")
-            )))
-        }
-    };
-    let port = a.get("port").and_then(|p| p.parse::<i64>().ok());
+    // Int32 flags (`-r, --replicas`, `--port`): past int32 is out of range; a negative count is
+    // the API server's to refuse.
+    let replicas = int32_flag(&a, "replicas", "-r, --replicas")?.unwrap_or(1);
+    let port = int32_flag(&a, "port", "--port")?;
     Ok(Parsed::Run(CreateDeployment { name, images, command, replicas, port, namespace: namespace_flag(&a), writing }))
+}
+
+/// An Int32 flag of `create deployment`, read as pflag reads it; its error is a flag error,
+/// with cobra's usage line.
+fn int32_flag(a: &args::Args, name: &str, shown: &str) -> Result<Option<i64>, Error> {
+    let Some(v) = a.get(name) else { return Ok(None) };
+    args::go_parse_int(v, 32).map(Some).map_err(|why| {
+        Error::cli(format!(
+            "invalid argument \"{v}\" for \"{shown}\" flag: strconv.ParseInt: parsing \"{v}\": {why}\nSee 'kubectl create deployment --help' for usage."
+        ))
+    })
 }
 
 /// The Deployment the generator makes, as `--dry-run=client -o yaml` shows it.
@@ -1107,7 +1111,11 @@ mod tests {
         );
         assert_eq!(
             refused(parse_create_line("deployment web --image=nginx -r two")),
-            "error: invalid argument \"two\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"two\": invalid syntax"
+            "error: invalid argument \"two\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"two\": invalid syntax\nSee 'kubectl create deployment --help' for usage."
+        );
+        assert_eq!(
+            refused(parse_create_line("deployment web --image=nginx --port=http")),
+            "error: invalid argument \"http\" for \"--port\" flag: strconv.ParseInt: parsing \"http\": invalid syntax\nSee 'kubectl create deployment --help' for usage."
         );
         assert!(
             matches!(parse_create_line("deploy web -h"), Ok(Parsed::Help(h)) if h.starts_with("Create a deployment"))
