@@ -427,9 +427,12 @@ test('a panic is not the end: the page says what happened, offers the files and 
   assert.match(await terminalText(page), /# echo hello\nhello\nroot@k8s-m:~# $/);
   await page.press('[data-testid=terminal-input]', 'ArrowUp');
   assert.equal(await page.inputValue('[data-testid=terminal-input]'), 'echo hello');
-  // Start afresh keeps the saved lab aside and opens the seed lab.
+  // A trap that is no panic (memory, stack) shows the overlay too, in the page's language.
+  await page.click('[data-testid=lang]');
   await page.evaluate(() => setTimeout(() => { throw new WebAssembly.RuntimeError('unreachable'); }));
   await crash.waitFor();
+  assert.match(await crash.textContent(), /Kubelab이 멈췄습니다/);
+  // Start afresh keeps the saved lab aside and opens the seed lab.
   await Promise.all([page.waitForEvent('load'), crash.locator('[data-testid=crash-fresh]').click()]);
   await page.waitForSelector('[data-testid=terminal-input]');
   assert.equal(await terminalText(page), 'root@k8s-m:~# ');
