@@ -143,7 +143,7 @@ fn stdin_is_the_lines_here_document_and_never_the_real_one() {
 fn files_that_are_not_utf8_are_read_as_kubectl_reads_them() {
     let p = script(
         "bytes",
-        "kubectl apply -f latin1.yaml\nkubectl get cm latin1 -o jsonpath='{.data.k}'\nkubectl apply -f utf16.yaml\nkubectl create configmap raw --from-file=latin1.yaml\nkubectl get cm raw -o jsonpath='{.binaryData}'\n",
+        "kubectl apply -f latin1.yaml\nkubectl get cm latin1 -o jsonpath='{.data.k}'\nkubectl apply -f utf16.yaml\nkubectl create configmap raw --from-file=latin1.yaml\nkubectl get cm raw -o jsonpath='{.binaryData}'\nkubectl create secret generic s --from-file=latin1.yaml\nkubectl get secret s -o jsonpath='{.data}'\n",
     );
     let dir = p.parent().unwrap();
     std::fs::write(
@@ -159,7 +159,7 @@ fn files_that_are_not_utf8_are_read_as_kubectl_reads_them() {
         .collect();
     std::fs::write(dir.join("utf16.yaml"), utf16).unwrap();
     let (text, _, _) = replay_within(&p, 60);
-    let want = "$ kubectl apply -f latin1.yaml\nconfigmap/latin1 created\n$ kubectl get cm latin1 -o jsonpath='{.data.k}'\ncaf\u{FFFD}\n$ kubectl apply -f utf16.yaml\nconfigmap/wide created\n$ kubectl create configmap raw --from-file=latin1.yaml\nconfigmap/raw created\n$ kubectl get cm raw -o jsonpath='{.binaryData}'\n{\"latin1.yaml\":\"YXBpVmVyc2lvbjogdjEKa2luZDogQ29uZmlnTWFwCm1ldGFkYXRhOgogIG5hbWU6IGxhdGluMQpkYXRhOgogIGs6IGNhZukK\"}\n";
+    let want = "$ kubectl apply -f latin1.yaml\nconfigmap/latin1 created\n$ kubectl get cm latin1 -o jsonpath='{.data.k}'\ncaf\u{FFFD}\n$ kubectl apply -f utf16.yaml\nconfigmap/wide created\n$ kubectl create configmap raw --from-file=latin1.yaml\nconfigmap/raw created\n$ kubectl get cm raw -o jsonpath='{.binaryData}'\n{\"latin1.yaml\":\"YXBpVmVyc2lvbjogdjEKa2luZDogQ29uZmlnTWFwCm1ldGFkYXRhOgogIG5hbWU6IGxhdGluMQpkYXRhOgogIGs6IGNhZukK\"}\n$ kubectl create secret generic s --from-file=latin1.yaml\nsecret/s created\n$ kubectl get secret s -o jsonpath='{.data}'\n{\"latin1.yaml\":\"YXBpVmVyc2lvbjogdjEKa2luZDogQ29uZmlnTWFwCm1ldGFkYXRhOgogIG5hbWU6IGxhdGluMQpkYXRhOgogIGs6IGNhZukK\"}\n";
     assert_eq!(text, want);
 }
 

@@ -917,7 +917,7 @@ fn data_object(
         for v in data.values_mut() {
             *v = jv!(crate::support::base64::encode(v.as_str().unwrap_or("").as_bytes()));
         }
-        data.append(&mut binary);
+        data.extend(std::mem::take(&mut binary));
         jv!({"apiVersion":"v1","kind":"Secret","metadata":{"creationTimestamp":null,"name":name}})
     } else {
         jv!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"creationTimestamp":null,"name":name}})
