@@ -45,6 +45,28 @@ fn last_applied_text(applied: &Value) -> String {
     crate::support::gofmt::go_json_escape(&applied.to_string()).replace('\u{85}', "\\u0085") + "\n"
 }
 
+/// A manifest file's text as kubectl's file visitor decodes it
+/// (`unicode.BOMOverride(unicode.UTF8.NewDecoder())`): a byte-order mark picks UTF-16 in its
+/// order or is dropped (UTF-8), and bytes that are not UTF-8 become U+FFFD, each maximal
+/// ill-formed part one, as `from_utf8_lossy` replaces them.
+pub fn file_text(bytes: &[u8]) -> String {
+    fn utf16(b: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+        let mut text: String = char::decode_utf16(b.chunks_exact(2).map(|c| unit([c[0], c[1]])))
+            .map(|c| c.unwrap_or('\u{FFFD}'))
+            .collect();
+        if b.len() % 2 == 1 {
+            text.push('\u{FFFD}');
+        }
+        text
+    }
+    match bytes {
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 /// Each document of the sources, with the source it came from (or why it could not be read).
 pub type Sourced = Vec<(String, Result<Document, Diagnostic>)>;
 
@@ -63,6 +85,10 @@ pub fn read_manifests(ctx: &Ctx<'_>, files: &[String], recursive: bool) -> (Sour
     for file in &expanded {
         let (name, text) = if file == "-" {
             ("STDIN".to_string(), ctx.stdin.unwrap_or("").to_string())
+        } else if crate::support::output::is_stdin_path(file) {
+            // Opened as a file, named as given; what is piped in (or a here-document), and
+            // nothing when nothing is: a lab's line never waits for keys.
+            (file.clone(), file_text(ctx.stdin.unwrap_or("").as_bytes()))
         } else {
             match ctx.files.read(file) {
                 Ok(t) => (file.clone(), t),
@@ -536,5 +562,19 @@ mod stage_tests {
         assert!(hints[0].text.starts_with("resource mapping not found for name: \"g\""), "{}", hints[0].text);
         let hints = diagnose("x.yaml", "metadata:\n  name: a\n");
         assert_eq!(hints, vec![Hint { line: 1, column: 1, text: "every document needs apiVersion and kind".into() }]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_text;
+
+    #[test]
+    fn file_text_decodes_as_kubectls_file_visitor() {
+        assert_eq!(file_text(b"\xEF\xBB\xBFkind: Pod\n"), "kind: Pod\n");
+        assert_eq!(file_text(b"\xFF\xFEk\0:\0 \0x\0"), "k: x");
+        assert_eq!(file_text(b"\xFE\xFF\0k\0:\0 \0x\0"), "k: x\u{FFFD}");
+        assert_eq!(file_text(b"caf\xE9 \xE2\x82x"), "caf\u{FFFD} \u{FFFD}x");
+        assert_eq!(file_text(b"\xEF\xBB"), "\u{FFFD}");
     }
 }

@@ -891,31 +891,47 @@ fn create_data(ctx: &mut Ctx<'_>, req: CreateData) -> Report {
     for (k, v) in &req.literals {
         data.insert(k.clone(), jv!(v));
     }
+    // A file that is not UTF-8 goes to a ConfigMap's binaryData (base64), as kubectl's
+    // addKeyFromFileToConfigMap puts it; a Secret's data is base64 of the bytes either way.
+    let mut binary = serde_json::Map::new();
     for (key, path) in &req.files {
-        match ctx.files.read(path) {
-            Ok(text) => {
-                data.insert(key.clone(), jv!(text));
-            }
+        match ctx.files.read_bytes(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    data.insert(key.clone(), jv!(text));
+                }
+                Err(e) => {
+                    binary.insert(key.clone(), jv!(crate::support::base64::encode(e.as_bytes())));
+                }
+            },
             Err(_) => return Report::failure(Error::cli(format!("error reading {path}: no such file or directory"))),
         }
     }
     let ns = namespace(ctx, &req.namespace);
-    send_new(ctx, &req.writing, req.kind, data_object(&req, data), &ns, "created")
+    send_new(ctx, &req.writing, req.kind, data_object(&req, data, binary), &ns, "created")
 }
 
 /// The ConfigMap or Secret the generator makes of `data`.
-fn data_object(req: &CreateData, mut data: serde_json::Map<String, Value>) -> Value {
+fn data_object(
+    req: &CreateData,
+    mut data: serde_json::Map<String, Value>,
+    mut binary: serde_json::Map<String, Value>,
+) -> Value {
     let name = &req.name;
     let mut o = if req.kind == Kind::Secret {
         for v in data.values_mut() {
             *v = jv!(crate::support::base64::encode(v.as_str().unwrap_or("").as_bytes()));
         }
+        data.extend(std::mem::take(&mut binary));
         jv!({"apiVersion":"v1","kind":"Secret","metadata":{"creationTimestamp":null,"name":name}})
     } else {
         jv!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"creationTimestamp":null,"name":name}})
     };
     if !data.is_empty() {
         o["data"] = Value::Object(data);
+    }
+    if !binary.is_empty() {
+        o["binaryData"] = Value::Object(binary);
     }
     if let Some(t) = &req.secret_type {
         o["type"] = jv!(t);
