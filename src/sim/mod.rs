@@ -76,11 +76,22 @@ pub enum ApiError {
 /// server/config.go: twice etcd's 1.5 MiB, as JSON is larger than the stored protobuf).
 pub const MAX_REQUEST_BODY_BYTES: usize = 3 * 1024 * 1024;
 
+/// The most operations a JSON patch may have (`maxJSONPatchOperations`, apiserver's
+/// endpoints/handlers/patch.go).
+pub const MAX_JSON_PATCH_OPERATIONS: usize = 10_000;
+
 impl ApiError {
     /// The 413 for a request body of more than [`MAX_REQUEST_BODY_BYTES`] (handlers/rest.go's
     /// `limitedReadBody`).
     pub fn body_too_large() -> ApiError {
         ApiError::RequestEntityTooLarge(format!("limit is {MAX_REQUEST_BODY_BYTES}"))
+    }
+
+    /// The 413 for a JSON patch of more than [`MAX_JSON_PATCH_OPERATIONS`] operations.
+    pub fn too_many_patch_operations(n: usize) -> ApiError {
+        ApiError::RequestEntityTooLarge(format!(
+            "The allowed maximum operations in a JSON patch is {MAX_JSON_PATCH_OPERATIONS}, got {n}"
+        ))
     }
 }
 

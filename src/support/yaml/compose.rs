@@ -9,8 +9,8 @@
 //! counts go-yaml checks and the size of the JSON it would make are known to be within bounds.
 //! Anchors are found by name in a sorted map, in logarithmic time.
 
-use super::{resolve_tagged, Mark, Scalar, YamlError, MAX_DEPTH};
 use super::parser::{Ev, Event};
+use super::{resolve_tagged, Mark, Scalar, YamlError, MAX_DEPTH};
 use serde_json::{Map, Value};
 use std::rc::Rc;
 
@@ -284,8 +284,14 @@ impl Composer {
     }
 
     fn scalar(&mut self, ev: Event) -> Node {
-        let mut node =
-            Node { tree: Tree::Leaf(Value::Null), key: Key::Plain, nodes: 1, height: 0, bad_float: None, mark: ev.start };
+        let mut node = Node {
+            tree: Tree::Leaf(Value::Null),
+            key: Key::Plain,
+            nodes: 1,
+            height: 0,
+            bad_float: None,
+            mark: ev.start,
+        };
         if is_merge(&ev) {
             node.key = Key::Merge;
         }
@@ -316,8 +322,14 @@ impl Composer {
     /// counted as aliased (the alias node itself is counted by `event`).
     fn alias(&mut self, ev: Event) -> Result<Node, YamlError> {
         let name = ev.anchor.unwrap_or_default();
-        let stand_in =
-            Node { tree: Tree::Leaf(Value::Null), key: Key::Plain, nodes: 1, height: 0, bad_float: None, mark: ev.start };
+        let stand_in = Node {
+            tree: Tree::Leaf(Value::Null),
+            key: Key::Plain,
+            nodes: 1,
+            height: 0,
+            bad_float: None,
+            mark: ev.start,
+        };
         let slot = self.names.get(&name).and_then(Value::as_u64).map(|s| s as usize);
         let Some(anchor) = slot.and_then(|s| self.slots.get(s)) else {
             return Err(YamlError::decode(format!("unknown anchor '{name}' referenced"), ev.start));
