@@ -27,8 +27,11 @@ pub(super) enum Tree {
     Seq(Rc<Shared<Vec<Tree>>>),
     /// A mapping's entries in the order go-yaml sets them: a key given again (or merged in
     /// again) is a later entry, and the later one wins when the value is copied out.
-    Map(Rc<Shared<Vec<(String, Tree)>>>),
+    Map(Rc<Entries>),
 }
+
+/// A mapping's entries, shared.
+pub(super) type Entries = Shared<Vec<(String, Tree)>>;
 
 /// A collection and the length of the JSON it makes.
 #[derive(Debug)]
@@ -455,7 +458,7 @@ fn float_value(f: f64, mark: Mark, bad: &mut Option<(&'static str, Mark)>) -> Va
 /// go-yaml v2's merge (`<<`): a mapping, or a list of them (earlier ones win), whose keys
 /// overwrite the ones set before it; keys after it overwrite them in turn.
 fn merge(entries: &mut Vec<(String, Tree)>, bytes: &mut usize, tree: Tree) -> Result<(), String> {
-    let maps: Vec<Rc<Shared<Vec<(String, Tree)>>>> = match tree {
+    let maps: Vec<Rc<Entries>> = match tree {
         Tree::Map(m) => vec![m],
         Tree::Seq(s) if s.items.iter().all(|t| matches!(t, Tree::Map(_))) => s
             .items
