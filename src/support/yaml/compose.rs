@@ -357,8 +357,17 @@ impl Composer {
         if self.aliased_bytes > MAX_ALIASED_BYTES && self.too_large.is_none() {
             self.too_large = Some(ev.start);
         }
-        if self.error.is_some() || self.too_large.is_some() {
+        if self.error.is_some() {
             return Ok(stand_in);
+        }
+        if self.too_large.is_some() {
+            // Not built: an empty one of its kind, so that a merge or a key of it still
+            // gets go-yaml's verdict.
+            node.tree = match node.tree {
+                Tree::Leaf(_) => Tree::Leaf(Value::Null),
+                Tree::Seq(_) => Tree::Seq(Rc::new(Shared { items: Vec::new(), bytes: 2 })),
+                Tree::Map(_) => Tree::Map(Rc::new(Shared { items: Vec::new(), bytes: 2 })),
+            };
         }
         node.nodes += 1;
         node.mark = ev.start;

@@ -1,11 +1,13 @@
 //! YAML to JSON the way kubectl reads manifests: sigs.k8s.io/yaml over go-yaml v2.
 //!
 //! The scanner and parser are ports of libyaml's as go-yaml v2.4.0 has them, so a broken
-//! manifest gets go-yaml's words and line (`yaml: line 7: did not find expected key`). This
-//! file builds the value from their events with an explicit stack (no recursion: wasm's stack
-//! is small) and decodes scalars as go-yaml does for `interface{}`: YAML 1.1 (`0644` is octal,
-//! `on` is true), then as sigs.k8s.io/yaml turns the result into JSON (keys become strings,
-//! whole floats become integers, `.nan` cannot be JSON).
+//! manifest gets go-yaml's words and line (`yaml: line 7: did not find expected key`).
+//! `compose.rs` builds the value from their events with an explicit stack (wasm's stack is
+//! small), sharing each anchored node with its aliases and copying it out once at the end, after
+//! go-yaml's alias-ratio check (`document contains excessive aliasing`) and a cap on what
+//! aliases add; this file decodes scalars as go-yaml does for `interface{}`: YAML 1.1 (`0644` is
+//! octal, `on` is true), then as sigs.k8s.io/yaml turns the result into JSON (keys become
+//! strings, whole floats become integers, `.nan` cannot be JSON).
 //!
 //! Only the first document of the text is read, as go-yaml's `Unmarshal` does; callers split
 //! files on `---` themselves.
@@ -121,9 +123,7 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
     if let Some(e) = c.error {
         return Err(e);
     }
-    if let Some(mark) = c.too_large {
-        return Err(YamlError::too_large(mark));
-    }
+    // sigs.k8s.io/yaml's JSON encoding fails before kubectl could send anything.
     if let Some((what, mark)) = root.bad_float {
         return Err(YamlError {
             problem: format!("unsupported value: {what}"),
@@ -132,6 +132,9 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
             source: "json",
             too_large: false,
         });
+    }
+    if let Some(mark) = c.too_large {
+        return Err(YamlError::too_large(mark));
     }
     // The anchors' references go with the composer, so that what is not shared is moved out.
     drop(c);

@@ -275,6 +275,9 @@ fn aliases_that_expand_past_the_request_limit_are_refused_before_they_are_built(
     // Under the limit the copies are made.
     let text = format!("a: &a {big}\nb: [*a]\n");
     assert_eq!(ok(&text)["b"][0].as_str().map(str::len), Some(1 << 20));
+    // What is not built still merges as go-yaml merges it, with no error of its own.
+    let text = format!("a: &a {big}\nm: &m {{k: *a}}\nb: [*a, *a, *a, *a]\nc: {{<<: *m}}\nd: {{<<: [*m]}}\n");
+    assert!(parse(&text).unwrap_err().is_too_large());
     // go-yaml's own error, met further on, is the one kubectl prints.
     let text = format!("a: &a {big}\nb: [*a, *a, *a, *a]\nc: !!int x\n");
     assert_eq!(err(&text), "yaml: cannot decode !!str `x` as a !!int");
