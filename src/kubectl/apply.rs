@@ -10,7 +10,7 @@ use super::stages::{Parsed, Report};
 use super::Ctx;
 use crate::jv;
 use crate::manifest::{self, schema, Diagnostic, Document};
-use crate::sim::{obj, ApiError, Kind, ObjKey};
+use crate::sim::{obj, ApiError, Kind, ObjKey, MAX_REQUEST_BODY_BYTES};
 use serde_json::Value;
 
 pub const FLAGS: &[Flag] = &[
@@ -45,6 +45,28 @@ fn last_applied_text(applied: &Value) -> String {
     crate::support::gofmt::go_json_escape(&applied.to_string()).replace('\u{85}', "\\u0085") + "\n"
 }
 
+/// A manifest file's text as kubectl's file visitor decodes it
+/// (`unicode.BOMOverride(unicode.UTF8.NewDecoder())`): a byte-order mark picks UTF-16 in its
+/// order or is dropped (UTF-8), and bytes that are not UTF-8 become U+FFFD, each maximal
+/// ill-formed part one, as `from_utf8_lossy` replaces them.
+pub fn file_text(bytes: &[u8]) -> String {
+    fn utf16(b: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+        let mut text: String = char::decode_utf16(b.chunks_exact(2).map(|c| unit([c[0], c[1]])))
+            .map(|c| c.unwrap_or('\u{FFFD}'))
+            .collect();
+        if b.len() % 2 == 1 {
+            text.push('\u{FFFD}');
+        }
+        text
+    }
+    match bytes {
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 /// Each document of the sources, with the source it came from (or why it could not be read).
 pub type Sourced = Vec<(String, Result<Document, Diagnostic>)>;
 
@@ -63,6 +85,10 @@ pub fn read_manifests(ctx: &Ctx<'_>, files: &[String], recursive: bool) -> (Sour
     for file in &expanded {
         let (name, text) = if file == "-" {
             ("STDIN".to_string(), ctx.stdin.unwrap_or("").to_string())
+        } else if crate::support::output::is_stdin_path(file) {
+            // Opened as a file, named as given; what is piped in (or a here-document), and
+            // nothing when nothing is: a lab's line never waits for keys.
+            (file.clone(), file_text(ctx.stdin.unwrap_or("").as_bytes()))
         } else {
             match ctx.files.read(file) {
                 Ok(t) => (file.clone(), t),
@@ -273,6 +299,11 @@ pub fn apply(ctx: &mut Ctx<'_>, req: Apply) -> Report {
     for (source, d) in docs {
         let doc = match d {
             Ok(doc) => doc,
+            Err(diag) if diag.too_large => {
+                // kubectl builds the object and sends it; the API server refuses the body.
+                r.fail(Error::during(&ApiError::body_too_large(), "creating", &source));
+                continue;
+            }
             Err(diag) => {
                 r.fail(Error::text(diag.message));
                 if diag.fatal {
@@ -384,6 +415,9 @@ fn create_object(
         // Nothing is sent: the object printed is the one that would have been.
         return Ok((o, op));
     }
+    if crate::support::gofmt::go_json_len(&o) > MAX_REQUEST_BODY_BYTES {
+        return Err(ApiError::body_too_large());
+    }
     let mut shadow = (req.dry == DryRun::Server).then(|| ctx.sim.clone());
     let created = shadow.as_mut().unwrap_or(&mut *ctx.sim).create(o)?;
     Ok((created, op))
@@ -413,15 +447,16 @@ fn patch_object(ctx: &mut Ctx<'_>, req: &Apply, doc: &Document, key: &ObjKey) ->
     obj::set_annotation(&mut modified, LAST_APPLIED, &last_applied_text(&applied));
     let av = live.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
     let kind_name = key.kind.to_string();
-    let merged = schema::three_way_merge_patch(&av, &kind_name, last.as_ref(), &modified, &live).and_then(|patch| {
-        if patch == jv!({}) {
-            Ok(live.clone())
-        } else {
-            schema::strategic_merge(&av, &kind_name, &live, &patch)
-        }
-    });
     // A patch the merge cannot make is kubectl's own error, not the server's.
-    let merged = merged.map_err(Error::cli)?;
+    let patch = schema::three_way_merge_patch(&av, &kind_name, last.as_ref(), &modified, &live).map_err(Error::cli)?;
+    if crate::support::gofmt::go_json_len(&patch) > MAX_REQUEST_BODY_BYTES {
+        return Err(ApiError::body_too_large().into());
+    }
+    let merged = if patch == jv!({}) {
+        live.clone()
+    } else {
+        schema::strategic_merge(&av, &kind_name, &live, &patch).map_err(Error::cli)?
+    };
     let before = obj::str_at(&live, "/metadata/resourceVersion").map(String::from);
     let mut shadow = (req.dry == DryRun::Server).then(|| ctx.sim.clone());
     let after = shadow.as_mut().unwrap_or(&mut *ctx.sim).update(merged)?;
@@ -536,5 +571,19 @@ mod stage_tests {
         assert!(hints[0].text.starts_with("resource mapping not found for name: \"g\""), "{}", hints[0].text);
         let hints = diagnose("x.yaml", "metadata:\n  name: a\n");
         assert_eq!(hints, vec![Hint { line: 1, column: 1, text: "every document needs apiVersion and kind".into() }]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_text;
+
+    #[test]
+    fn file_text_decodes_as_kubectls_file_visitor() {
+        assert_eq!(file_text(b"\xEF\xBB\xBFkind: Pod\n"), "kind: Pod\n");
+        assert_eq!(file_text(b"\xFF\xFEk\0:\0 \0x\0"), "k: x");
+        assert_eq!(file_text(b"\xFE\xFF\0k\0:\0 \0x\0"), "k: x\u{FFFD}");
+        assert_eq!(file_text(b"caf\xE9 \xE2\x82x"), "caf\u{FFFD} \u{FFFD}x");
+        assert_eq!(file_text(b"\xEF\xBB"), "\u{FFFD}");
     }
 }

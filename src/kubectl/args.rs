@@ -28,6 +28,40 @@ pub const GLOBAL: &[Flag] = &[
     f("request-timeout", None, true),
 ];
 
+/// How pflag's integer flags read a value: `strconv.ParseInt(s, 0, bits)` (a sign, then
+/// decimal, `0x`, `0o`, `0b` or a leading-`0` octal, `_` between digits); Err: the words after
+/// `strconv.ParseInt: parsing "s": `.
+pub fn go_parse_int(s: &str, bits: u32) -> Result<i64, &'static str> {
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = match lower.as_bytes() {
+        [b'0', b'x', ..] => (16, &lower[2..]),
+        [b'0', b'o', ..] => (8, &lower[2..]),
+        [b'0', b'b', ..] => (2, &lower[2..]),
+        [b'0', _, ..] => (8, &lower[1..]),
+        _ => (10, &lower[..]),
+    };
+    let underscores_ok = radix != 10 || !digits.starts_with('_');
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    if clean.is_empty() || !underscores_ok || digits.ends_with('_') || digits.contains("__") {
+        return Err("invalid syntax");
+    }
+    let mut v: i128 = 0;
+    for c in clean.chars() {
+        let d = c.to_digit(radix).ok_or("invalid syntax")?;
+        v = (v * radix as i128 + d as i128).min(i128::from(u64::MAX) + 1);
+    }
+    let v = if neg { -v } else { v };
+    let (lo, hi) = (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1);
+    if v < lo || v > hi {
+        return Err("value out of range");
+    }
+    Ok(v as i64)
+}
+
 /// The parsed command line.
 #[derive(Clone, Debug, Default)]
 pub struct Args {
@@ -143,6 +177,23 @@ fn shorthand_flags(specs: &[&[Flag]], arg: &str, args: &[String], i: usize, a: &
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_read_as_strconv_parse_int_with_base_zero() {
+        assert_eq!(go_parse_int("1000000", 64), Ok(1_000_000));
+        assert_eq!(go_parse_int("-3", 32), Ok(-3));
+        assert_eq!(go_parse_int("0x10", 32), Ok(16));
+        assert_eq!(go_parse_int("010", 32), Ok(8));
+        assert_eq!(go_parse_int("1_000", 32), Ok(1000));
+        assert_eq!(go_parse_int("2147483647", 32), Ok(i32::MAX as i64));
+        assert_eq!(go_parse_int("2147483648", 32), Err("value out of range"));
+        assert_eq!(go_parse_int("-2147483649", 32), Err("value out of range"));
+        assert_eq!(go_parse_int("99999999999999999999", 64), Err("value out of range"));
+        assert_eq!(go_parse_int("x", 64), Err("invalid syntax"));
+        assert_eq!(go_parse_int("", 64), Err("invalid syntax"));
+        assert_eq!(go_parse_int("1.5", 64), Err("invalid syntax"));
+        assert_eq!(go_parse_int("08", 64), Err("invalid syntax"));
+    }
 
     fn v(s: &[&str]) -> Vec<String> {
         s.iter().map(|x| x.to_string()).collect()

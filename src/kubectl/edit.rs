@@ -9,7 +9,7 @@ use super::Ctx;
 use crate::jv;
 use crate::manifest::{self, schema};
 use crate::sim::labels::Selector;
-use crate::sim::{obj, Kind, ObjKey};
+use crate::sim::{obj, ApiError, Kind, ObjKey, MAX_JSON_PATCH_OPERATIONS, MAX_REQUEST_BODY_BYTES};
 use serde_json::Value;
 
 /// Names the objects of `TYPE NAME...` / `TYPE/NAME...` (and `-l`/`--all` when allowed).
@@ -63,15 +63,16 @@ pub fn parse_scale(argv: &[String]) -> Result<Parsed<Scale>, Error> {
     let Some(r) = a.get("replicas") else {
         return Err(Error::cli("required flag(s) \"replicas\" not set"));
     };
-    let replicas: i64 = match r.parse() {
+    // An IntVar: a Go int (64 bits).
+    let replicas: i64 = match args::go_parse_int(r, 64) {
         Ok(n) if n >= 0 => n,
         Ok(_) => {
             return Err(Error::cli(
                 "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
             ))
         }
-        Err(_) => {
-            return Err(Error::cli(format!("invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\nSee 'kubectl scale --help' for usage.")))
+        Err(why) => {
+            return Err(Error::cli(format!("invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": {why}\nSee 'kubectl scale --help' for usage.")))
         }
     };
     if a.positional.is_empty() {
@@ -102,6 +103,16 @@ fn scale_one(ctx: &mut Ctx<'_>, req: &Scale, key: ObjKey) -> Result<Scaled, Erro
     let now = obj::i64_at(&o, "/spec/replicas");
     if let Some(cur) = req.current.filter(|c| now != Some(*c)) {
         return Err(Error::cli(format!("Expected replicas to be {cur}, was {}", now.unwrap_or(0))));
+    }
+    if req.replicas > i64::from(i32::MAX) {
+        // The scaler patches the scale subresource with `{"spec":{"replicas":N}}`, which the
+        // API server cannot decode into an autoscaling/v1 Scale.
+        // k8s-diff: the API server's message also quotes the patched Scale as JSON.
+        return Err(Error::from(crate::sim::ApiError::Invalid {
+            kind: String::new(),
+            name: String::new(),
+            causes: vec![format!("patch: Invalid value: json: cannot unmarshal number {} into Go struct field ScaleSpec.spec.replicas of type int32", req.replicas)],
+        }));
     }
     obj::set(&mut o, "/spec/replicas", jv!(req.replicas));
     ctx.sim.update(o)?;
@@ -243,6 +254,11 @@ pub fn patch(ctx: &mut Ctx<'_>, req: Patch) -> Report {
     };
     let mut r = Report::default();
     for key in keys {
+        // A client dry run sends nothing, so no server limit applies.
+        if let (false, Some(e)) = (req.dry == DryRun::Client, too_large(req.ty, &p)) {
+            r.fail(e);
+            continue;
+        }
         let done = merge_patch(ctx, req.ty, &key, &p).inspect(|m| {
             for path in &m.unknown {
                 r.note(format!("Warning: unknown field \"{path}\""));
@@ -258,6 +274,20 @@ pub fn patch(ctx: &mut Ctx<'_>, req: Patch) -> Report {
         }
     }
     r
+}
+
+/// The API server's 413 for a patch: a body over its limit, or a JSON patch of more than
+/// `maxJSONPatchOperations` (10,000) operations (endpoints/handlers/patch.go).
+fn too_large(ty: PatchType, p: &Value) -> Option<ApiError> {
+    if crate::support::gofmt::go_json_len(p) > MAX_REQUEST_BODY_BYTES {
+        return Some(ApiError::body_too_large());
+    }
+    match (ty, p) {
+        (PatchType::Json, Value::Array(ops)) if ops.len() > MAX_JSON_PATCH_OPERATIONS => {
+            Some(ApiError::too_many_patch_operations(ops.len()))
+        }
+        _ => None,
+    }
 }
 
 /// The object with the patch merged in. Unknown fields are dropped with a warning (the

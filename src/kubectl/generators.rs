@@ -622,17 +622,22 @@ pub fn parse_create_deployment(argv: &[String]) -> Result<Parsed<CreateDeploymen
     if images.len() > 1 && !command.is_empty() {
         return Err(Error::cli("cannot specify multiple --image options and command"));
     }
-    let replicas: i64 = match a.get("replicas").map(str::parse).transpose() {
-        Ok(r) => r.unwrap_or(1),
-        Err(_) => {
-            return Err(Error::cli(format!(
-            "invalid argument \"{}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{0}\": invalid syntax",
-            a.get("replicas").unwrap_or("")
-        )))
-        }
-    };
-    let port = a.get("port").and_then(|p| p.parse::<i64>().ok());
+    // Int32 flags (`-r, --replicas`, `--port`): past int32 is out of range; a negative count is
+    // the API server's to refuse.
+    let replicas = int32_flag(&a, "replicas", "-r, --replicas")?.unwrap_or(1);
+    let port = int32_flag(&a, "port", "--port")?;
     Ok(Parsed::Run(CreateDeployment { name, images, command, replicas, port, namespace: namespace_flag(&a), writing }))
+}
+
+/// An Int32 flag of `create deployment`, read as pflag reads it; its error is a flag error,
+/// with cobra's usage line.
+fn int32_flag(a: &args::Args, name: &str, shown: &str) -> Result<Option<i64>, Error> {
+    let Some(v) = a.get(name) else { return Ok(None) };
+    args::go_parse_int(v, 32).map(Some).map_err(|why| {
+        Error::cli(format!(
+            "invalid argument \"{v}\" for \"{shown}\" flag: strconv.ParseInt: parsing \"{v}\": {why}\nSee 'kubectl create deployment --help' for usage."
+        ))
+    })
 }
 
 /// The Deployment the generator makes, as `--dry-run=client -o yaml` shows it.
@@ -886,31 +891,47 @@ fn create_data(ctx: &mut Ctx<'_>, req: CreateData) -> Report {
     for (k, v) in &req.literals {
         data.insert(k.clone(), jv!(v));
     }
+    // A file that is not UTF-8 goes to a ConfigMap's binaryData (base64), as kubectl's
+    // addKeyFromFileToConfigMap puts it; a Secret's data is base64 of the bytes either way.
+    let mut binary = serde_json::Map::new();
     for (key, path) in &req.files {
-        match ctx.files.read(path) {
-            Ok(text) => {
-                data.insert(key.clone(), jv!(text));
-            }
+        match ctx.files.read_bytes(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    data.insert(key.clone(), jv!(text));
+                }
+                Err(e) => {
+                    binary.insert(key.clone(), jv!(crate::support::base64::encode(e.as_bytes())));
+                }
+            },
             Err(_) => return Report::failure(Error::cli(format!("error reading {path}: no such file or directory"))),
         }
     }
     let ns = namespace(ctx, &req.namespace);
-    send_new(ctx, &req.writing, req.kind, data_object(&req, data), &ns, "created")
+    send_new(ctx, &req.writing, req.kind, data_object(&req, data, binary), &ns, "created")
 }
 
 /// The ConfigMap or Secret the generator makes of `data`.
-fn data_object(req: &CreateData, mut data: serde_json::Map<String, Value>) -> Value {
+fn data_object(
+    req: &CreateData,
+    mut data: serde_json::Map<String, Value>,
+    mut binary: serde_json::Map<String, Value>,
+) -> Value {
     let name = &req.name;
     let mut o = if req.kind == Kind::Secret {
         for v in data.values_mut() {
             *v = jv!(crate::support::base64::encode(v.as_str().unwrap_or("").as_bytes()));
         }
+        data.extend(std::mem::take(&mut binary));
         jv!({"apiVersion":"v1","kind":"Secret","metadata":{"creationTimestamp":null,"name":name}})
     } else {
         jv!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"creationTimestamp":null,"name":name}})
     };
     if !data.is_empty() {
         o["data"] = Value::Object(data);
+    }
+    if !binary.is_empty() {
+        o["binaryData"] = Value::Object(binary);
     }
     if let Some(t) = &req.secret_type {
         o["type"] = jv!(t);
@@ -1106,7 +1127,11 @@ mod tests {
         );
         assert_eq!(
             refused(parse_create_line("deployment web --image=nginx -r two")),
-            "error: invalid argument \"two\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"two\": invalid syntax"
+            "error: invalid argument \"two\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"two\": invalid syntax\nSee 'kubectl create deployment --help' for usage."
+        );
+        assert_eq!(
+            refused(parse_create_line("deployment web --image=nginx --port=http")),
+            "error: invalid argument \"http\" for \"--port\" flag: strconv.ParseInt: parsing \"http\": invalid syntax\nSee 'kubectl create deployment --help' for usage."
         );
         assert!(
             matches!(parse_create_line("deploy web -h"), Ok(Parsed::Help(h)) if h.starts_with("Create a deployment"))

@@ -70,6 +70,23 @@ pub fn resolve(positional: &[String]) -> Result<Query, Error> {
     Ok(Query { targets, by_name })
 }
 
+/// The objects of `kind` in `ns` (`None`: in every namespace), in the API's order; the
+/// built-in quotas are read from the model, not the store.
+pub fn listed(sim: &crate::sim::Sim, kind: Kind, ns: Option<&str>) -> Vec<Value> {
+    if kind == Kind::ResourceQuota {
+        return crate::sim::quota::list(sim, ns);
+    }
+    sim.store.list(kind, ns).map(|(_, o)| o.clone()).collect()
+}
+
+/// One object by name, as `listed` would have it.
+pub fn fetched(sim: &crate::sim::Sim, kind: Kind, ns: &str, name: &str) -> Option<Value> {
+    if kind == Kind::ResourceQuota {
+        return crate::sim::quota::object(sim, ns).filter(|o| obj::name(o) == name);
+    }
+    sim.store.get(&ObjKey::new(kind, ns, name)).cloned()
+}
+
 pub fn kind_arg(t: &str) -> Result<Kind, Error> {
     Kind::from_arg(t).ok_or_else(|| match super::info::served_type(t) {
         // A type a real cluster has, that the lab does not.
@@ -386,17 +403,14 @@ fn list(ctx: &mut Ctx<'_>, req: &Get, query: &Query, ns: &str) -> Result<Listing
                 f.check(*kind, a.get("selector").unwrap_or(""), a.get("field-selector").unwrap_or(""))?;
             }
             let list_ns = if all_ns || !kind.namespaced() { None } else { Some(ns) };
-            objs = ctx
-                .sim
-                .store
-                .list(*kind, list_ns)
-                .filter(|(_, o)| req.selector.matches_obj(o) && req.fields.as_ref().is_none_or(|f| f.matches(*kind, o)))
-                .map(|(_, o)| o.clone())
+            objs = listed(ctx.sim, *kind, list_ns)
+                .into_iter()
+                .filter(|o| req.selector.matches_obj(o) && req.fields.as_ref().is_none_or(|f| f.matches(*kind, o)))
                 .collect();
         } else {
             for n in names {
-                match ctx.sim.store.get(&ObjKey::new(*kind, ns, n)) {
-                    Some(o) => objs.push(o.clone()),
+                match fetched(ctx.sim, *kind, ns, n) {
+                    Some(o) => objs.push(o),
                     None if a.bool("ignore-not-found") => {}
                     None => listing.missing.push(Error::not_found(kind.qualified_plural(), n.clone())),
                 }
@@ -505,7 +519,7 @@ fn watch_loop(
         let f = &w.filter;
         let list_ns = if f.kind.namespaced() { f.ns.as_deref() } else { None };
         let objs: Vec<Value> =
-            ctx.sim.store.list(f.kind, list_ns).filter(|(k, o)| f.matches(k, o)).map(|(_, o)| o.clone()).collect();
+            listed(ctx.sim, f.kind, list_ns).into_iter().filter(|o| f.matches(&ObjKey::of(f.kind, o), o)).collect();
         if !objs.is_empty() {
             let mut rows = Vec::new();
             if !w.header_done {

@@ -32,8 +32,14 @@ use errors::Error;
 
 /// Where `-f FILE` reads from.
 pub trait Files {
-    /// The file's text, or kubectl's error for a missing file.
+    /// The file's text as kubectl reads a manifest (see [`apply::file_text`]), or kubectl's
+    /// error for a missing file.
     fn read(&self, path: &str) -> Result<String, Error>;
+
+    /// The file's bytes as they are (what `--from-file` reads).
+    fn read_bytes(&self, path: &str) -> Result<Vec<u8>, Error> {
+        self.read(path).map(String::into_bytes)
+    }
 
     /// For a directory, the manifests in it (`.json`, `.yaml`, `.yml`; below it too with
     /// `deep`), named as kubectl names them (`lab/web.yaml`), in order; `None` for anything else.

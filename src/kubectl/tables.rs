@@ -57,6 +57,7 @@ pub fn headers(kind: Kind, wide: bool, sim: &Sim) -> Vec<String> {
         Kind::Namespace => vec!["NAME", "STATUS", "AGE"],
         Kind::ConfigMap => vec!["NAME", "DATA", "AGE"],
         Kind::Secret => vec!["NAME", "TYPE", "DATA", "AGE"],
+        Kind::ResourceQuota => vec!["NAME", "AGE", "REQUEST", "LIMIT"],
     };
     if wide {
         match kind {
@@ -295,7 +296,23 @@ pub fn row(sim: &Sim, kind: Kind, o: &Value, wide: bool) -> Vec<String> {
             o.get("data").and_then(Value::as_object).map_or(0, |m| m.len()).to_string(),
             age(sim, o),
         ],
+        Kind::ResourceQuota => resource_quota_row(sim, o),
     }
+}
+
+/// printResourceQuota: `resource: used/hard` for each hard resource in name order, those
+/// named `limits.*` in LIMIT and the rest in REQUEST.
+fn resource_quota_row(sim: &Sim, o: &Value) -> Vec<String> {
+    let hard = o.ptr("/status/hard").and_then(Value::as_object);
+    let mut names: Vec<&String> = hard.map(|h| h.keys().collect()).unwrap_or_default();
+    crate::support::sort::sort(&mut names);
+    let (mut request, mut limit) = (Vec::new(), Vec::new());
+    for n in names {
+        let q = |at: &str| o.ptr(&format!("/status/{at}")).and_then(|m| m.get(n.as_str())).and_then(Value::as_str);
+        let cell = format!("{n}: {}/{}", q("used").unwrap_or("0"), q("hard").unwrap_or("0"));
+        if n.split('.').count() > 1 && n.starts_with("limits.") { &mut limit } else { &mut request }.push(cell);
+    }
+    vec![obj::name(o).to_string(), age(sim, o), request.join(", "), limit.join(", ")]
 }
 
 /// A string field, or `""` when it is missing.

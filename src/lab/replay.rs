@@ -52,10 +52,26 @@ pub fn parse_duration_ms(s: &str) -> Option<u64> {
 
 /// Runs a script in the session and returns the transcript.
 pub fn run_script(session: &mut Session, script: &str) -> String {
+    let mut all = String::new();
+    run_script_with(session, script, &mut |part| {
+        all.push_str(part);
+        true
+    });
+    all
+}
+
+/// Runs a script in the session, handing the transcript to `emit` a line of the script at a
+/// time; stops when `emit` returns false (the reader has gone). A byte-order mark at the top
+/// of the script is not part of its first line.
+pub fn run_script_with(session: &mut Session, script: &str, emit: &mut dyn FnMut(&str) -> bool) {
+    let script = script.strip_prefix('\u{FEFF}').unwrap_or(script);
     let mut out = String::new();
     let lines: Vec<&str> = script.lines().collect();
     let mut i = 0;
     while i < lines.len() {
+        if !out.is_empty() && !emit(&std::mem::take(&mut out)) {
+            return;
+        }
         let raw = lines[i];
         i += 1;
         let line = raw.trim_end_matches('\r');
@@ -100,7 +116,9 @@ pub fn run_script(session: &mut Session, script: &str) -> String {
             out.push('\n');
         }
     }
-    out
+    if !out.is_empty() {
+        emit(&out);
+    }
 }
 
 #[cfg(test)]

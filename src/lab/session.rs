@@ -6,8 +6,22 @@ use crate::kubectl::{self, Files};
 use crate::shell::{self, Env, Output};
 use crate::sim::{Sim, SimConfig};
 
-/// Loads a file the session does not hold itself (the replay reads the script's folder).
-pub type Loader = std::rc::Rc<dyn Fn(&str) -> Option<String>>;
+/// Reads a file of the lab machine that the session does not hold itself, by its absolute path
+/// on the lab machine (`/root/web.yaml`), as bytes; `None` when there is none. The replay
+/// reads root's home from its script's folder ([`under_home`]) and nothing else: every other
+/// path (`/etc`, `/proc`, `/dev`) is the lab's own, as in the page.
+pub type Loader = std::rc::Rc<dyn Fn(&str) -> Option<Vec<u8>>>;
+
+/// Root's home on the lab machine, where a replay finds its script's folder.
+pub const HOME: &str = "/root";
+
+/// Where an absolute lab path lies under root's home (`/root/lab/web.yaml` → `lab/web.yaml`);
+/// `None` for the home itself and everything outside it. The path is already resolved (no `.`
+/// or `..`), so what comes back never climbs out of the home.
+pub fn under_home(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix(HOME)?.strip_prefix('/')?;
+    (!rest.is_empty() && !rest.split('/').any(|p| p.is_empty() || p == "." || p == "..")).then_some(rest)
+}
 
 /// A shell with a cluster behind it, seen through one or more terminals.
 #[derive(Clone)]
@@ -50,12 +64,17 @@ struct SessionFiles<'a> {
 }
 
 impl Files for SessionFiles<'_> {
+    /// A manifest's text as kubectl's file visitor decodes it.
     fn read(&self, path: &str) -> Result<String, kubectl::errors::Error> {
+        self.read_bytes(path).map(|b| kubectl::apply::file_text(&b))
+    }
+
+    fn read_bytes(&self, path: &str) -> Result<Vec<u8>, kubectl::errors::Error> {
         use kubectl::errors::Error;
         // `-f URL`: kubectl fetches it, as `curl` does the same pages.
         if path.starts_with("http://") || path.starts_with("https://") {
             return match KNOWN_URLS.iter().find(|(u, _)| *u == path) {
-                Some((_, body)) => Ok(body.to_string()),
+                Some((_, body)) => Ok(body.as_bytes().to_vec()),
                 None => {
                     let host = path.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("");
                     Err(Error::cli(format!("Get \"{path}\": dial tcp: lookup {host} on 127.0.0.53:53: no such host")))
@@ -63,10 +82,10 @@ impl Files for SessionFiles<'_> {
             };
         }
         if let Some(t) = self.env.file(path) {
-            return Ok(t.to_string());
+            return Ok(t.as_bytes().to_vec());
         }
-        if let Some(t) = self.loader.and_then(|l| l(path)) {
-            return Ok(t);
+        if let Some(b) = self.loader.and_then(|l| l(&self.env.resolve_path(path))) {
+            return Ok(b);
         }
         Err(Error::cli(format!("the path \"{path}\" does not exist")))
     }
@@ -389,7 +408,8 @@ impl crate::shell::files::Tree for LabMachine<'_> {
 
 impl crate::programs::shared::Machine for LabMachine<'_> {
     fn loaded(&self, path: &str) -> Option<String> {
-        self.loader.and_then(|l| l(path))
+        // A terminal shows bytes that are not UTF-8 as U+FFFD.
+        self.loader.and_then(|l| l(path)).map(|b| String::from_utf8_lossy(&b).into_owned())
     }
 
     fn unix_now(&self) -> i64 {
@@ -882,5 +902,19 @@ impl Session {
             return status;
         }
         0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::under_home;
+
+    #[test]
+    fn only_paths_below_the_home_reach_a_replays_folder() {
+        assert_eq!(under_home("/root/web.yaml"), Some("web.yaml"));
+        assert_eq!(under_home("/root/lab/web.yaml"), Some("lab/web.yaml"));
+        for p in ["/root", "/root/", "/rootkit/x", "/etc/hostname", "/root/../etc/passwd", "/root/a//b", "web.yaml"] {
+            assert_eq!(under_home(p), None, "{p}");
+        }
     }
 }

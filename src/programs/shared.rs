@@ -9,8 +9,8 @@ use crate::shell::{Env, Output};
 
 /// Where the shared tools run.
 pub trait Machine: Tree {
-    /// A file the shell's files lack, read from elsewhere (the lab machine's editor and
-    /// built-in files); containers have none.
+    /// A file the shell's files lack, by its absolute path, read from elsewhere (a replay's
+    /// script folder under the lab machine's home); containers have none.
     fn loaded(&self, path: &str) -> Option<String> {
         let _ = path;
         None
@@ -33,12 +33,23 @@ pub fn run(m: &mut dyn Machine, argv: &[String], stdin: Option<&str>, env: &mut 
             Some(0)
         }
         "grep" | "head" | "tail" | "wc" | "sort" => {
-            let read = |p: &str| device(p).or_else(|| env.file(p).map(String::from)).or_else(|| m.loaded(p));
+            let read = |p: &str| read_file(m, env, stdin, p);
             Some(text::run(argv, stdin, &read, out).unwrap_or(127))
         }
         n if text::is_tool(n) => Some(text_tool_that_writes(m, argv, stdin, env, out)),
         _ => None,
     }
+}
+
+/// A file's text for the shared tools: what is piped in for `-` and `/dev/stdin` (nothing when
+/// nothing is: the lab's terminals have no keyboard input to wait for), the shell's files, then
+/// the machine's. Devices first (`/dev/null`, `/dev/zero`).
+fn read_file(m: &dyn Machine, env: &Env, stdin: Option<&str>, path: &str) -> Option<String> {
+    let abs = env.resolve_path(path);
+    if path == "-" || crate::support::output::is_stdin_path(&abs) {
+        return Some(stdin.unwrap_or("").to_string());
+    }
+    device(&abs).or_else(|| env.file(path).map(String::from)).or_else(|| m.loaded(&abs))
 }
 
 /// `cat FILE...` (flags ignored), or what is piped in; a missing file or a directory in the
@@ -61,7 +72,7 @@ fn cat(m: &dyn Machine, argv: &[String], stdin: Option<&str>, env: &Env, out: &m
             ));
             return 1;
         }
-        match device(f).or_else(|| env.file(f).map(String::from)).or_else(|| m.loaded(f)) {
+        match read_file(m, env, stdin, f) {
             Some(t) => out.out(&t),
             None => {
                 let msg = if files::is_dir(env, m, &env.resolve_path(f)) {
@@ -103,7 +114,7 @@ fn text_tool_that_writes(
 ) -> i32 {
     let mut writes: Vec<(String, String)> = Vec::new();
     let code = {
-        let read = |p: &str| device(p).or_else(|| env.file(p).map(String::from)).or_else(|| m.loaded(p));
+        let read = |p: &str| read_file(m, env, stdin, p);
         let mut write = |p: &str, t: &str| writes.push((p.to_string(), t.to_string()));
         text::run_more(argv, stdin, &read, &mut write, out).unwrap_or(127)
     };
@@ -140,7 +151,7 @@ mod tests {
 
     impl Machine for Box {
         fn loaded(&self, path: &str) -> Option<String> {
-            (path == "web.yaml").then(|| "kind: Service\n".to_string())
+            (path == "/root/web.yaml").then(|| "kind: Service\n".to_string())
         }
         fn unix_now(&self) -> i64 {
             1_653_728_409

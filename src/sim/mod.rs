@@ -21,6 +21,7 @@ pub mod names;
 pub mod obj;
 pub mod podindex;
 pub mod profile;
+pub mod quota;
 pub mod resources;
 pub mod runtime;
 pub mod scheduler;
@@ -66,6 +67,33 @@ pub enum ApiError {
     /// A 403 (e.g. creating in a namespace that is terminating).
     #[error("{0}")]
     Forbidden(String),
+    /// A 413 (apimachinery's `NewRequestEntityTooLargeError`): a request body over
+    /// [`MAX_REQUEST_BODY_BYTES`] (`limit is 3145728`), or a JSON patch of too many operations.
+    #[error("Request entity too large: {0}")]
+    RequestEntityTooLarge(String),
+}
+
+/// The API server's limit on a request's body (`MaxRequestBodyBytes`, apiserver's
+/// server/config.go: twice etcd's 1.5 MiB, as JSON is larger than the stored protobuf).
+pub const MAX_REQUEST_BODY_BYTES: usize = 3 * 1024 * 1024;
+
+/// The most operations a JSON patch may have (`maxJSONPatchOperations`, apiserver's
+/// endpoints/handlers/patch.go).
+pub const MAX_JSON_PATCH_OPERATIONS: usize = 10_000;
+
+impl ApiError {
+    /// The 413 for a request body of more than [`MAX_REQUEST_BODY_BYTES`] (handlers/rest.go's
+    /// `limitedReadBody`).
+    pub fn body_too_large() -> ApiError {
+        ApiError::RequestEntityTooLarge(format!("limit is {MAX_REQUEST_BODY_BYTES}"))
+    }
+
+    /// The 413 for a JSON patch of more than [`MAX_JSON_PATCH_OPERATIONS`] operations.
+    pub fn too_many_patch_operations(n: usize) -> ApiError {
+        ApiError::RequestEntityTooLarge(format!(
+            "The allowed maximum operations in a JSON patch is {MAX_JSON_PATCH_OPERATIONS}, got {n}"
+        ))
+    }
 }
 
 /// GetPodQOS: BestEffort without any CPU or memory request or limit, Guaranteed when every
@@ -804,6 +832,7 @@ impl Sim {
         drop_disabled_fields(kind, &mut o, None, self.profile.server_minor());
         defaults::apply(kind, &mut o, self);
         validation::validate_create(kind, &o)?;
+        quota::admit(self, kind, &o)?;
         self.admit(kind, &mut o)?;
         let uid = names::uuid_v4(&mut self.rng);
         let ts = self.timestamp();

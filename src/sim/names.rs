@@ -39,7 +39,8 @@ pub fn fnv1_32(data: &[u8]) -> u32 {
 /// (sorted keys) of the defaulted template. Same properties: deterministic, same template ⇒
 /// same hash, legal alphabet and length (reference §1.1).
 pub fn pod_template_hash(template: &serde_json::Value, collision_count: Option<u32>) -> String {
-    let mut bytes = serde_json::to_vec(template).unwrap_or_default();
+    // The compact JSON that `Display` writes: the same bytes as `to_vec`, one serializer in the page.
+    let mut bytes = template.to_string().into_bytes();
     if let Some(c) = collision_count {
         bytes.extend_from_slice(&c.to_le_bytes());
         bytes.extend_from_slice(&[0, 0, 0, 0]);

@@ -326,6 +326,14 @@ impl Profile {
                     go_quote(&n.pod_cidr)
                 )
             })?;
+            // Two nodes with one pod CIDR would give two pods one address (the node IPAM
+            // controller hands each node its own range).
+            if let Some(other) = self.nodes.iter().take_while(|o| o.name != n.name).find(|o| o.pod_cidr == n.pod_cidr) {
+                return Err(format!(
+                    "error: profile: node {}: podCidr {} overlaps node {}'s",
+                    n.name, n.pod_cidr, other.name
+                ));
+            }
             if n.role != "control-plane" && n.role != "worker" {
                 return Err(format!("error: profile: node {}: role must be control-plane or worker", n.name));
             }
@@ -428,6 +436,8 @@ mod tests {
         );
         let bad = DEFAULT_PROFILE_YAML.replace("172.16.24.0/24", "172.16.24.0/16");
         assert!(Profile::from_yaml(&bad).unwrap_err().contains("k8s-w2"));
+        let shared = DEFAULT_PROFILE_YAML.replace("172.16.24.0/24", "172.16.158.0/24");
+        assert!(Profile::from_yaml(&shared).unwrap_err().contains("podCidr 172.16.158.0/24 overlaps node k8s-w1's"));
         let typo = DEFAULT_PROFILE_YAML.replace("clusterDns", "clusterDNS");
         assert!(Profile::from_yaml(&typo)
             .unwrap_err()

@@ -22,6 +22,8 @@ pub enum Kind {
     ReplicaSet,
     ControllerRevision,
     StorageClass,
+    /// Read-only: the lab's built-in quota (`sim::quota`), never stored.
+    ResourceQuota,
 }
 
 /// What kubectl and the API know about a kind.
@@ -61,6 +63,7 @@ pub static RESOURCES: &[ResourceInfo] = &[
     res!(ReplicaSet, "replicasets", "replicaset", ["rs"], "apps", "v1", true),
     res!(ControllerRevision, "controllerrevisions", "controllerrevision", [], "apps", "v1", true),
     res!(StorageClass, "storageclasses", "storageclass", ["sc"], "storage.k8s.io", "v1", false),
+    res!(ResourceQuota, "resourcequotas", "resourcequota", ["quota"], "", "v1", true),
 ];
 
 impl Kind {

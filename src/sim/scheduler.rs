@@ -144,23 +144,28 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
             preemption.push("Preemption is not helpful for scheduling");
             continue;
         }
+        // NodeResourcesFit: the pod count against allocatable pods (maxPods) first, whatever
+        // the pod asks for; then CPU and memory.
+        let alloc = |r: &str| {
+            n.ptr(&format!("/status/allocatable/{r}")).and_then(super::volumes::quantity_bytes).unwrap_or(f64::MAX)
+        };
+        let mut short = Vec::new();
+        if (pods_on(sim, &name) + 1) as f64 > alloc("pods") {
+            short.push("Too many pods".to_string());
+        }
         if want != (0.0, 0.0) {
-            let alloc = |r: &str| {
-                n.ptr(&format!("/status/allocatable/{r}")).and_then(super::volumes::quantity_bytes).unwrap_or(f64::MAX)
-            };
             let (cpu, mem) = used.get(name.as_str()).copied().unwrap_or((0.0, 0.0));
-            let mut short = Vec::new();
             if want.0 > 0.0 && cpu + want.0 > alloc("cpu") + 1e-9 {
                 short.push("Insufficient cpu".to_string());
             }
             if want.1 > 0.0 && mem + want.1 > alloc("memory") {
                 short.push("Insufficient memory".to_string());
             }
-            if !short.is_empty() {
-                reasons.extend(short);
-                preemption.push("No preemption victims found for incoming pod");
-                continue;
-            }
+        }
+        if !short.is_empty() {
+            reasons.extend(short);
+            preemption.push("No preemption victims found for incoming pod");
+            continue;
         }
         if let Some(r) = required {
             if r != name {
@@ -261,8 +266,28 @@ fn requests(pod: &Value) -> (f64, f64) {
     (total("cpu"), total("memory"))
 }
 
+/// Non-terminal pods bound to node `node` or assumed there (the cluster's own pods too,
+/// which the store's per-node count leaves out).
+fn pods_on(sim: &Sim, node: &str) -> usize {
+    let bound = sim.store.pods.nodes.pods.get(node).copied().unwrap_or(0);
+    let system: usize = sim
+        .store
+        .list(Kind::Namespace, None)
+        .filter(|(k, _)| super::system::is_system_namespace(&k.name))
+        .map(|(k, _)| {
+            sim.store
+                .list(Kind::Pod, Some(&k.name))
+                .filter(|(_, p)| {
+                    obj::str_at(p, "/spec/nodeName") == Some(node)
+                        && !matches!(obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed"))
+                })
+                .count()
+        })
+        .sum();
+    bound + system + sim.assumed.values().filter(|n| n.as_str() == node).count()
+}
+
 /// What the pods on each node (bound or assumed there) request.
-// k8s-diff: a node's pod limit (110) is not enforced, so that large scale-ups can be run.
 fn requested_per_node(sim: &Sim) -> crate::support::collections::VecMap<String, (f64, f64)> {
     let mut used: crate::support::collections::VecMap<String, (f64, f64)> = Default::default();
     for (k, p) in sim.store.list(Kind::Pod, None) {

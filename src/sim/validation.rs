@@ -52,6 +52,7 @@ pub fn validate_create(kind: Kind, o: &Value) -> Result<(), ApiError> {
             }
         }
     }
+    meta(o, &mut causes);
     match kind {
         Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet => workload(kind, o, &mut causes),
         Kind::Pod => {
@@ -65,8 +66,14 @@ pub fn validate_create(kind: Kind, o: &Value) -> Result<(), ApiError> {
             if obj::arr_at(o, "/spec/accessModes").is_empty() {
                 causes.push("spec.accessModes: Required value: at least 1 access mode is required".into());
             }
-            if o.ptr("/spec/resources/requests/storage").is_none() {
-                causes.push("spec.resources[storage]: Required value".into());
+            match o.ptr("/spec/resources/requests/storage") {
+                None => causes.push("spec.resources[storage]: Required value".into()),
+                // ValidatePositiveQuantityValue.
+                Some(q) if super::volumes::quantity_bytes(q).is_some_and(|b| b <= 0.0) => causes.push(format!(
+                    "spec.resources[storage]: Invalid value: {}: must be greater than zero",
+                    go_quote(q.as_str().unwrap_or(&q.to_string()))
+                )),
+                Some(_) => {}
             }
         }
         Kind::Service => {
@@ -94,6 +101,85 @@ pub fn validate_create(kind: Kind, o: &Value) -> Result<(), ApiError> {
         _ => {}
     }
     invalid(kind, o, causes)
+}
+
+/// ValidateObjectMeta's label and annotation checks: each label key a qualified name, each
+/// value at most 63 characters of `[A-Za-z0-9_.-]` starting and ending alphanumeric; the
+/// annotations' keys qualified names, and keys and values together at most 256 KiB.
+fn meta(o: &Value, causes: &mut Vec<String>) {
+    for (k, v) in o.ptr("/metadata/labels").and_then(Value::as_object).into_iter().flatten() {
+        if let Err(why) = qualified_name(k) {
+            causes.push(format!("metadata.labels: Invalid value: {}: {why}", go_quote(k)));
+        }
+        let v = v.as_str().unwrap_or("");
+        if let Err(why) = label_value(v) {
+            causes.push(format!("metadata.labels: Invalid value: {}: {why}", go_quote(v)));
+        }
+    }
+    let mut total = 0;
+    for (k, v) in o.ptr("/metadata/annotations").and_then(Value::as_object).into_iter().flatten() {
+        if let Err(why) = qualified_name(&k.to_ascii_lowercase()) {
+            causes.push(format!("metadata.annotations: Invalid value: {}: {why}", go_quote(k)));
+        }
+        total += k.len() + v.as_str().map_or(0, str::len);
+    }
+    if total > TOTAL_ANNOTATION_SIZE_LIMIT {
+        causes.push(format!("metadata.annotations: Too long: must have at most {TOTAL_ANNOTATION_SIZE_LIMIT} bytes"));
+    }
+}
+
+const TOTAL_ANNOTATION_SIZE_LIMIT: usize = 256 * 1024;
+const QUALIFIED_NAME: &str = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const LABEL_VALUE: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
+/// `[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`
+fn name_part_ok(s: &str) -> bool {
+    let inner = |b: u8| b.is_ascii_alphanumeric() || b"-_.".contains(&b);
+    s.bytes().all(inner)
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+/// apimachinery's IsQualifiedName, its first error.
+fn qualified_name(k: &str) -> Result<(), String> {
+    let (prefix, name) = match k.split_once('/') {
+        Some((p, n)) if !n.contains('/') => (Some(p), n),
+        Some(_) => return Err("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')".into()),
+        None => (None, k),
+    };
+    if let Some(p) = prefix {
+        if p.is_empty() {
+            return Err("prefix part must be non-empty".into());
+        }
+        if !is_subdomain_ok(p) {
+            return Err(format!("prefix part {DNS1123_SUBDOMAIN}"));
+        }
+    }
+    if name.is_empty() {
+        return Err("name part must be non-empty".into());
+    }
+    if name.len() > 63 {
+        return Err("name part must be no more than 63 characters".into());
+    }
+    if !name_part_ok(name) {
+        return Err(QUALIFIED_NAME.into());
+    }
+    Ok(())
+}
+
+/// apimachinery's IsValidLabelValue, its first error.
+fn label_value(v: &str) -> Result<(), String> {
+    if v.len() > 63 {
+        return Err("must be no more than 63 characters".into());
+    }
+    if !v.is_empty() && !name_part_ok(v) {
+        return Err(LABEL_VALUE.into());
+    }
+    Ok(())
+}
+
+fn go_quote(s: &str) -> String {
+    crate::support::gofmt::go_quote(s)
 }
 
 fn workload(kind: Kind, o: &Value, causes: &mut Vec<String>) {
@@ -158,6 +244,17 @@ fn pod_spec(spec: &Value, at: &str, causes: &mut Vec<String>) {
             causes.push(format!("{at}.containers[{i}].name: Invalid value: \"{n}\": {DNS1123_LABEL}"));
         } else if !seen.insert(n.to_string()) {
             causes.push(format!("{at}.containers[{i}].name: Duplicate value: \"{n}\""));
+        }
+        for which in ["limits", "requests"] {
+            for (r, q) in c.ptr(&format!("/resources/{which}")).and_then(Value::as_object).into_iter().flatten() {
+                // ValidateResourceQuantityValue: ValidateNonnegativeQuantity.
+                if super::volumes::quantity_bytes(q).is_some_and(|v| v < 0.0) {
+                    causes.push(format!(
+                        "{at}.containers[{i}].resources.{which}[{r}]: Invalid value: {}: must be greater than or equal to 0",
+                        go_quote(q.as_str().unwrap_or(&q.to_string()))
+                    ));
+                }
+            }
         }
         if c.get("image").and_then(Value::as_str).unwrap_or("").is_empty() {
             causes.push(format!("{at}.containers[{i}].image: Required value"));

@@ -31,24 +31,38 @@ pub fn quantity_bytes(q: &Value) -> Option<f64> {
         Value::Number(n) => n.to_string(),
         _ => return None,
     };
-    let s = s.trim();
-    let split = s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
+    quantity(s.trim())
+}
+
+/// resource.ParseQuantity's value of `s` (sign, digits, then a binary suffix `Ki`..`Ei`, a
+/// decimal one `n`..`E`, or an exponent `e3`/`E-2`); None when it does not parse.
+pub fn quantity(s: &str) -> Option<f64> {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let digits = body.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(body.len());
+    let (num, unit) = s.split_at(s.len() - body.len() + digits);
+    if num.trim_start_matches(['+', '-']).is_empty() || num.matches('.').count() > 1 {
+        return None;
+    }
     let n: f64 = num.parse().ok()?;
     let mul = match unit {
         "" => 1.0,
-        "Ki" => 1024.0,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        "Pi" => 1024f64.powi(5),
+        "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" => {
+            let i = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"].iter().position(|u| *u == unit)? as i32;
+            1024f64.powi(i + 1)
+        }
+        "n" => 1e-9,
+        "u" => 1e-6,
+        "m" => 1e-3,
         "k" => 1e3,
         "M" => 1e6,
         "G" => 1e9,
         "T" => 1e12,
         "P" => 1e15,
-        "m" => 1e-3,
-        _ => return None,
+        "E" => 1e18,
+        _ => {
+            let exp = unit.strip_prefix(['e', 'E'])?;
+            10f64.powi(exp.parse::<i32>().ok().filter(|_| !exp.starts_with('+'))?)
+        }
     };
     Some(n * mul)
 }

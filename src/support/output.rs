@@ -1,5 +1,11 @@
 //! What a program wrote: its standard output and standard error, interleaved as written.
 
+/// Whether an absolute path names the process's standard input (`/dev/stdin` and the links
+/// Linux gives it), which the lab's tools and kubectl read as `-`.
+pub fn is_stdin_path(path: &str) -> bool {
+    matches!(path, "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0")
+}
+
 /// Which stream a chunk of output went to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stream {

@@ -531,6 +531,7 @@ impl App {
                     return true;
                 }
                 let full = self.pending[t].take();
+                maybe_inject_panic(&full);
                 self.lab.run(t, &full);
                 self.dirty = true;
                 true
@@ -638,8 +639,37 @@ pub fn mount(root: web_sys::Element) -> yew::AppHandle<App> {
     yew::Renderer::<App>::with_root(root).render()
 }
 
-/// Mounts the app on the page.
+/// The typed line that panics when the address has `?inject-panic` (the e2e test of the
+/// panic overlay; harmless elsewhere: without the parameter it is an unknown command).
+const INJECTED_PANIC_LINE: &str = "kubelab-panic";
+
+/// Panics on [`INJECTED_PANIC_LINE`] under `?inject-panic`, as a bug in the model would.
+fn maybe_inject_panic(line: &str) {
+    if line.trim() != INJECTED_PANIC_LINE {
+        return;
+    }
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    if web_sys::UrlSearchParams::new_with_str(&search).is_ok_and(|p| p.has("inject-panic")) {
+        panic!("injected panic (?inject-panic): the page's panic overlay under test");
+    }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// index.html's overlay for a module that has panicked: what happened, the saved lab to
+    /// download, a reload that restores it.
+    #[wasm_bindgen(js_namespace = window, js_name = kubelabPanic, catch)]
+    fn report_panic(what: &str) -> Result<(), wasm_bindgen::JsValue>;
+}
+
+/// Mounts the app on the page, with a panic hook that stops saving (the lab may be half
+/// changed) and hands the message to the page's overlay.
 pub fn start() {
+    // Through yew, which would otherwise put its own hook in at render.
+    yew::set_custom_panic_hook(Box::new(|info| {
+        storage::stop();
+        let _ = report_panic(&info.to_string());
+    }));
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {
         yew::Renderer::<App>::with_root(root).render();
     } else {

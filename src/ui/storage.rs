@@ -27,7 +27,19 @@ pub fn keep_unreadable() {
     }
 }
 
+/// Set when the module has panicked: from then on nothing is read or written, so that the
+/// last good save stays for the overlay's download and the reload (index.html).
+static STOPPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Stops all storage for the rest of this page's life.
+pub fn stop() {
+    STOPPED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 fn storage() -> Option<web_sys::Storage> {
+    if STOPPED.load(std::sync::atomic::Ordering::Relaxed) {
+        return None;
+    }
     web_sys::window()?.local_storage().ok().flatten()
 }
 

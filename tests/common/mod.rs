@@ -7,10 +7,13 @@
 use kubelab::lab::session::Session;
 use kubelab::sim::SimConfig;
 
-/// The files a script can `-f`: the lesson files of the repository.
+/// The files a script can `-f`: the lesson files of the repository, in root's home.
 pub fn files_loader() -> kubelab::lab::session::Loader {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/files");
-    std::rc::Rc::new(move |p: &str| std::fs::read_to_string(dir.join(p)).ok())
+    std::rc::Rc::new(move |p: &str| {
+        let rel = kubelab::lab::session::under_home(p)?;
+        std::fs::read(dir.join(rel)).ok()
+    })
 }
 
 /// Replays a script on the seed cluster with `seed`.

@@ -386,3 +386,68 @@ test('dist/ works from any folder of a static host (relative URLs)', async () =>
     await host.close();
   }
 });
+
+test('a panic is not the end: the page says what happened, offers the files and history, a reload restores them', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.url}?inject-panic`);
+  const yaml = await page.inputValue('[data-testid=yaml-editor]');
+  await page.fill('[data-testid=yaml-editor]', yaml.replace('replicas: 2', 'replicas: 3'));
+  await type(page, 'kubectl apply -f web.yaml');
+  await type(page, 'echo hello');
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('kubelab.lab.v1') || '{}').histories?.[0]?.includes('echo hello'));
+  assert.deepEqual(errors, []);
+  // `kubelab-panic` under `?inject-panic` panics in the page's key handler, as a bug would.
+  await type(page, 'kubelab-panic');
+  const crash = page.locator('[data-testid=crash]');
+  await crash.waitFor();
+  assert.match(await crash.textContent(), /injected panic \(\?inject-panic\)/);
+  assert.match(await crash.textContent(), /The line that was running: kubelab-panic/);
+  assert.ok(errors.length > 0, 'the panic shows in the console');
+  await page.screenshot({ path: path.join(artifacts, 'panic.png'), fullPage: true });
+  // The overlay takes the keyboard: its reload button has the focus.
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'crash-reload');
+  // Downloads: the editor's files, the terminal's history (and the line that ran), the save.
+  const download = async (name) => {
+    const [d] = await Promise.all([page.waitForEvent('download'), crash.locator(`a[download="${name}"]`).click()]);
+    return fs.readFileSync(await d.path(), 'utf8');
+  };
+  assert.match(await download('web.yaml'), /replicas: 3/);
+  assert.equal(await download('terminal-history.txt'), '# terminal 1\nkubectl apply -f web.yaml\necho hello\n# terminal 2\n\n# The line that was running:\nkubelab-panic\n');
+  const saved = JSON.parse(await download('kubelab-lab.json'));
+  assert.deepEqual(saved.histories[0], ['kubectl apply -f web.yaml', 'echo hello']);
+  // Nothing is saved after the panic: the clock runs no more into the save.
+  const before = await page.evaluate(() => localStorage.getItem('kubelab.lab.v1'));
+  await page.waitForTimeout(1500);
+  assert.equal(await page.evaluate(() => localStorage.getItem('kubelab.lab.v1')), before);
+  // The reload restores the lab as last saved.
+  await Promise.all([page.waitForEvent('load'), crash.locator('[data-testid=crash-reload]').click()]);
+  await page.waitForSelector('[data-testid=terminal-input]');
+  const errorsBefore = errors.length;
+  assert.equal(await page.locator('[data-testid=crash]').count(), 0);
+  assert.match(await page.inputValue('[data-testid=yaml-editor]'), /replicas: 3/);
+  assert.match(await terminalText(page), /# echo hello\nhello\nroot@k8s-m:~# $/);
+  await page.press('[data-testid=terminal-input]', 'ArrowUp');
+  assert.equal(await page.inputValue('[data-testid=terminal-input]'), 'echo hello');
+  // A trap that is no panic (memory, stack) shows the overlay too, in the page's language.
+  await page.click('[data-testid=lang]');
+  await page.evaluate(() => setTimeout(() => { throw new WebAssembly.RuntimeError('unreachable'); }));
+  await crash.waitFor();
+  assert.match(await crash.textContent(), /Kubelab이 멈췄습니다/);
+  // Start afresh keeps the saved lab aside and opens the seed lab.
+  await Promise.all([page.waitForEvent('load'), crash.locator('[data-testid=crash-fresh]').click()]);
+  await page.waitForSelector('[data-testid=terminal-input]');
+  assert.equal(await terminalText(page), 'root@k8s-m:~# ');
+  assert.match(await page.inputValue('[data-testid=yaml-editor]'), /replicas: 2/);
+  const aside = await page.evaluate(() => JSON.parse(localStorage.getItem('kubelab.lab.v1.crashed')));
+  assert.deepEqual(aside.histories[0], ['kubectl apply -f web.yaml', 'echo hello']);
+  assert.equal(errors.length, errorsBefore + 1, errors.join('\n'));
+  await context.close();
+});
+
+test('without ?inject-panic the test line is an unknown command', async () => {
+  const { page, errors, context } = await fresh();
+  await type(page, 'kubelab-panic');
+  assert.match(await terminalText(page), /bash: kubelab-panic: command not found\n/);
+  assert.equal(await page.locator('[data-testid=crash]').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -43,6 +43,21 @@ pub(super) fn data(d: &mut Doc, o: &Value, kind: Kind) {
     d.w(0, "");
 }
 
+/// describeQuota: Name, Namespace, then each hard resource in name order with its usage.
+pub(super) fn quota(d: &mut Doc, o: &Value) {
+    d.w(0, &format!("Name:\t{}", obj::name(o)));
+    d.w(0, &format!("Namespace:\t{}", obj::namespace(o)));
+    d.w(0, "Resource\tUsed\tHard");
+    d.w(0, "--------\t----\t----");
+    let hard = o.ptr("/status/hard").and_then(Value::as_object);
+    let mut names: Vec<&String> = hard.map(|h| h.keys().collect()).unwrap_or_default();
+    crate::support::sort::sort(&mut names);
+    for n in names {
+        let q = |at: &str| o.ptr(&format!("/status/{at}")).and_then(|m| m.get(n.as_str())).and_then(Value::as_str);
+        d.w(0, &format!("{n}\t{}\t{}", q("used").unwrap_or("0"), q("hard").unwrap_or("0")));
+    }
+}
+
 pub(super) fn other(d: &mut Doc, o: &Value) {
     meta_lines(d, o);
 }

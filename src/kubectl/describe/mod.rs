@@ -187,10 +187,11 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
         Kind::Node => node::node_lines(&mut d, o, sim),
         Kind::ConfigMap | Kind::Secret => config::data(&mut d, o, kind),
         Kind::Endpoints => network::endpoints(&mut d, o),
+        Kind::ResourceQuota => config::quota(&mut d, o),
         _ => config::other(&mut d, o),
     }
-    // A Secret's describer has no events section.
-    if show_events && kind != Kind::Secret {
+    // The Secret and ResourceQuota describers have no events section.
+    if show_events && !matches!(kind, Kind::Secret | Kind::ResourceQuota) {
         events(sim, &mut d, o);
     }
     d.render()
@@ -246,7 +247,8 @@ pub fn describe(ctx: &mut Ctx<'_>, req: Describe) -> Report {
 /// starts with it, as describe matches), or those the selector picks when there are no names.
 fn matching(ctx: &Ctx<'_>, kind: Kind, names: &[String], ns: &str, sel: &Selector) -> Vec<Result<Value, Error>> {
     let list_ns = if kind.namespaced() { Some(ns) } else { None };
-    let all: Vec<&Value> = ctx.sim.store.list(kind, list_ns).map(|(_, o)| o).collect();
+    let listed = super::get::listed(ctx.sim, kind, list_ns);
+    let all: Vec<&Value> = listed.iter().collect();
     if names.is_empty() {
         return all.into_iter().filter(|o| sel.matches_obj(o)).map(|o| Ok(o.clone())).collect();
     }

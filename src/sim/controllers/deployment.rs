@@ -313,10 +313,15 @@ fn copied_annotations(d: &Value) -> serde_json::Map<String, Value> {
         "deployment.kubernetes.io/max-replicas",
         "deprecated.deployment.rollback.to",
     ];
-    d.ptr("/metadata/annotations")
-        .and_then(Value::as_object)
-        .map(|m| m.iter().filter(|(k, _)| !SKIP.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default()
+    // Inserted one by one, not collected: collecting into a map sorts, and that would be the
+    // page's second copy of the standard library's stable sort (see support::sort).
+    let mut out = serde_json::Map::new();
+    for (k, v) in d.ptr("/metadata/annotations").and_then(Value::as_object).into_iter().flatten() {
+        if !SKIP.contains(&k.as_str()) {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    out
 }
 
 /// The Progressing condition (`syncRolloutStatus`): complete, or progressing whenever the

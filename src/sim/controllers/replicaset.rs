@@ -52,27 +52,40 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     write_status(sim, key, &rs, live.len(), ready, available);
 }
 
+/// The most pods one sync creates (the controller's `burstReplicas`).
+const BURST_REPLICAS: usize = 500;
+
+/// manageReplicas: at most `BURST_REPLICAS` pods, in slow-start batches of 1, 2, 4, ... that
+/// stop at the first batch with a failure (each failure a FailedCreate event). After a failure
+/// the sync fails and the work queue tries again after its per-item back-off (5 ms doubling,
+/// at most 1000 s); a sync that creates what it wanted forgets the back-off.
 fn create_pods(sim: &mut Sim, key: &ObjKey, rs: &Value, n: usize) {
     let template = rs.ptr("/spec/template").cloned().unwrap_or(jv!({}));
-    for _ in 0..n {
-        let pod = pod_from_template(rs, &template, None, &format!("{}-", key.name));
-        match sim.create(pod) {
-            Ok(p) => sim.record_event(
-                key,
-                "Normal",
-                "SuccessfulCreate",
-                "replicaset-controller",
-                format!("Created pod: {}", obj::name(&p)),
-            ),
-            Err(e) => sim.record_event(
-                key,
-                "Warning",
-                "FailedCreate",
-                "replicaset-controller",
-                format!("Error creating: {e}"),
-            ),
+    let (mut left, mut batch, mut failed) = (n.min(BURST_REPLICAS), 1, false);
+    while left > 0 && !failed {
+        batch = batch.min(left);
+        for _ in 0..batch {
+            let pod = pod_from_template(rs, &template, None, &format!("{}-", key.name));
+            let (ty, reason, message) = match sim.create(pod) {
+                Ok(p) => ("Normal", "SuccessfulCreate", format!("Created pod: {}", obj::name(&p))),
+                Err(e) => {
+                    failed = true;
+                    ("Warning", "FailedCreate", format!("Error creating: {e}"))
+                }
+            };
+            sim.record_event(key, ty, reason, "replicaset-controller", message);
         }
+        left -= batch;
+        batch *= 2;
     }
+    if !failed {
+        sim.retries.remove(key);
+        return;
+    }
+    let tries = sim.retries.entry(key.clone()).or_insert(0);
+    *tries += 1;
+    let wait = (5u64 << (*tries).min(18)).min(1_000_000);
+    sim.schedule(wait, Timer::Requeue(Work::ReplicaSet(key.clone())));
 }
 
 /// Deletes `n` pods, least useful first: unscheduled, pending, not ready, then the newest.

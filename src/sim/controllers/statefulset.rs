@@ -46,7 +46,8 @@ fn revisions(sim: &mut Sim, key: &ObjKey, sts: &Value) -> (String, String) {
 fn compute_revisions(sim: &mut Sim, key: &ObjKey, sts: &Value, uid: &str) -> (String, String) {
     let uid = uid.to_string();
     let data = revision_data(sts);
-    let bytes = serde_json::to_vec(&data).unwrap_or_default();
+    // The compact JSON that `Display` writes: the same bytes as `to_vec`, one serializer in the page.
+    let bytes = data.to_string().into_bytes();
     let collision = obj::i64_at(sts, "/status/collisionCount").unwrap_or(0) as u32;
     let hash = names::revision_hash(&bytes, collision);
     let mut revs = owned(sim, Kind::ControllerRevision, &uid);
@@ -200,37 +201,50 @@ fn create_claims(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64) -> bool {
     true
 }
 
-fn create_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, rev: &str) {
+/// Creates replica `ord` (its claims first). False when that failed: the sync fails, and the
+/// work queue tries again after its per-item back-off (5 ms doubling, at most 1000 s), so the
+/// pod comes back once its claim is gone or there is room under the quota.
+fn create_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, rev: &str) -> bool {
     if !create_claims(sim, key, sts, ord) {
-        // The sync failed: the work queue tries again after its per-item back-off (5 ms
-        // doubling, at most 1000 s), so the pod comes back once its claim is gone.
-        let n = {
-            let n = sim.retries.entry(key.clone()).or_insert(0);
-            *n += 1;
-            *n
-        };
-        sim.schedule((5u64 << n.min(18)).min(1_000_000), Timer::Requeue(Work::StatefulSet(key.clone())));
-        return;
+        back_off(sim, key);
+        return false;
     }
-    sim.retries.remove(key);
     let pod = new_pod(sim, sts, ord, rev);
     let name = obj::name(&pod).to_string();
     match sim.create(pod) {
-        Ok(_) => sim.record_event(
-            key,
-            "Normal",
-            "SuccessfulCreate",
-            "statefulset-controller",
-            format!("create Pod {name} in StatefulSet {} successful", key.name),
-        ),
-        Err(e) => sim.record_event(
-            key,
-            "Warning",
-            "FailedCreate",
-            "statefulset-controller",
-            format!("create Pod {name} in StatefulSet {} failed error: {e}", key.name),
-        ),
+        Ok(_) => {
+            sim.retries.remove(key);
+            sim.record_event(
+                key,
+                "Normal",
+                "SuccessfulCreate",
+                "statefulset-controller",
+                format!("create Pod {name} in StatefulSet {} successful", key.name),
+            );
+            true
+        }
+        Err(e) => {
+            sim.record_event(
+                key,
+                "Warning",
+                "FailedCreate",
+                "statefulset-controller",
+                format!("create Pod {name} in StatefulSet {} failed error: {e}", key.name),
+            );
+            back_off(sim, key);
+            false
+        }
     }
+}
+
+/// A failed sync: the set is tried again after the work queue's per-item back-off.
+fn back_off(sim: &mut Sim, key: &ObjKey) {
+    let n = {
+        let n = sim.retries.entry(key.clone()).or_insert(0);
+        *n += 1;
+        *n
+    };
+    sim.schedule((5u64 << n.min(18)).min(1_000_000), Timer::Requeue(Work::StatefulSet(key.clone())));
 }
 
 fn delete_pod(sim: &mut Sim, key: &ObjKey, pod: &ObjKey) {
@@ -367,7 +381,9 @@ fn process_replicas(sim: &mut Sim, set: &SetPods) -> bool {
     };
     let Some(m) = blocked else { return false };
     match slot(sim, set, m) {
-        None => create_pod(sim, set.key, set.sts, m, set.rev_for(m)),
+        None => {
+            create_pod(sim, set.key, set.sts, m, set.rev_for(m));
+        }
         Some(p) if p.terminal => {
             if !p.deleting {
                 delete_pod(sim, set.key, &p.key);
@@ -399,14 +415,24 @@ fn first_blocked(op: &OwnerPods, set: &SetPods) -> Option<i64> {
 /// get their claims. `processReplica` checks availability only in monotonic mode.
 fn process_burst(sim: &mut Sim, set: &SetPods) -> bool {
     let (start, end) = (set.start, set.end);
-    let mut cursor = start;
-    loop {
-        let m = set.pods(sim).map_or(cursor, |op| op.first_missing(cursor));
-        if m >= end {
+    // runForAll: slow-start batches of 1, 2, 4, ...; a batch with a failure ends the pass.
+    let (mut cursor, mut batch, mut failed) = (start, 1, false);
+    while !failed {
+        for _ in 0..batch {
+            let m = set.pods(sim).map_or(cursor, |op| op.first_missing(cursor));
+            if m >= end {
+                break;
+            }
+            failed |= !create_pod(sim, set.key, set.sts, m, set.rev_for(m));
+            cursor = m + 1;
+        }
+        if cursor >= end || set.pods(sim).is_some_and(|op| op.first_missing(cursor) >= end) {
             break;
         }
-        create_pod(sim, set.key, set.sts, m, set.rev_for(m));
-        cursor = m + 1;
+        batch *= 2;
+    }
+    if failed {
+        return true;
     }
     let has_claims = !obj::arr_at(set.sts, "/spec/volumeClaimTemplates").is_empty();
     let (terminal, pending): (Vec<i64>, Vec<i64>) = match set.pods(sim) {
