@@ -126,6 +126,21 @@ fn events(sim: &Sim, d: &mut Doc, o: &Value) {
     }
 }
 
+/// `Controlled By:\tKind/name` (printController), when the object has a controller.
+fn controlled_by(d: &mut Doc, o: &Value) {
+    if let Some(r) = obj::controller_ref(o) {
+        let at = |p: &str| obj::str_at(r, p).unwrap_or("");
+        d.w(0, &format!("Controlled By:\t{}/{}", at("/kind"), at("/name")));
+    }
+}
+
+/// `Terminating (lasts 5s)`: the Status a pod, claim or volume being deleted shows, its age
+/// counted from the deletionTimestamp (translateTimestampSince).
+fn terminating(sim: &Sim, o: &Value) -> String {
+    let since = obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0);
+    format!("Terminating (lasts {})", human_duration_ms(since))
+}
+
 fn selector_of(o: &Value) -> String {
     let s = o.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
     s.to_text()
@@ -181,9 +196,10 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
         Kind::Pod => pod::pod(&mut d, sim, o),
         Kind::StatefulSet => workloads::stateful_set(&mut d, sim, o),
         Kind::Deployment => workloads::deployment(&mut d, sim, o),
+        Kind::ReplicaSet => workloads::replica_set(&mut d, sim, o),
         Kind::Service => network::service(&mut d, sim, o),
         Kind::PersistentVolumeClaim => storage::claim(&mut d, sim, o),
-        Kind::PersistentVolume => storage::volume(&mut d, o),
+        Kind::PersistentVolume => storage::volume(&mut d, sim, o),
         Kind::Node => node::node_lines(&mut d, o, sim),
         Kind::ConfigMap | Kind::Secret => config::data(&mut d, o, kind),
         Kind::Endpoints => network::endpoints(&mut d, o),

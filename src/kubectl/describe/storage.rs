@@ -9,10 +9,7 @@ pub(super) fn claim(d: &mut Doc, sim: &Sim, o: &Value) {
     d.w(0, &format!("Namespace:\t{ns}"));
     d.w(0, &format!("StorageClass:\t{}", obj::str_at(o, "/spec/storageClassName").unwrap_or("")));
     let status = if obj::is_deleting(o) {
-        format!(
-            "Terminating (lasts {})",
-            human_duration_ms(obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0))
-        )
+        terminating(sim, o)
     } else {
         obj::str_at(o, "/status/phase").unwrap_or("").to_string()
     };
@@ -34,20 +31,20 @@ pub(super) fn claim(d: &mut Doc, sim: &Sim, o: &Value) {
     d.w(0, &format!("Used By:\t{}", if users.is_empty() { "<none>".into() } else { users.join(",") }));
 }
 
-pub(super) fn volume(d: &mut Doc, o: &Value) {
+pub(super) fn volume(d: &mut Doc, sim: &Sim, o: &Value) {
     let name = obj::name(o);
     d.w(0, &format!("Name:\t{name}"));
     map_lines(d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
     map_lines(d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
     d.w(0, &format!("Finalizers:\t[{}]", obj::finalizers(o).join(" ")));
     d.w(0, &format!("StorageClass:\t{}", obj::str_at(o, "/spec/storageClassName").unwrap_or("")));
-    d.w(
-        0,
-        &format!(
-            "Status:\t{}",
-            if obj::is_deleting(o) { "Terminating" } else { obj::str_at(o, "/status/phase").unwrap_or("") }
-        ),
-    );
+    // describePersistentVolume: `Terminating (lasts <age>)` while a deletionTimestamp is set.
+    let status = if obj::is_deleting(o) {
+        terminating(sim, o)
+    } else {
+        obj::str_at(o, "/status/phase").unwrap_or("").to_string()
+    };
+    d.w(0, &format!("Status:\t{status}"));
     let claim = match (obj::str_at(o, "/spec/claimRef/namespace"), obj::str_at(o, "/spec/claimRef/name")) {
         (Some(a), Some(b)) => format!("{a}/{b}"),
         _ => String::new(),
