@@ -1,5 +1,6 @@
-//! `kubectl describe` for pods, StatefulSets, Deployments, Services, PVCs and PVs, with the
-//! object's events at the bottom. Layout follows `pkg/describe/describe.go`: a Go tabwriter
+//! `kubectl describe`: a describer per kind the lab serves, as describe.go's describerMap has
+//! them (the generic describer for the kinds it has none for), with the object's events at the
+//! bottom. Layout follows `pkg/describe/describe.go`: a Go tabwriter
 //! with padding 2, whose column blocks are runs of consecutive lines.
 
 use super::args::{self, f, Args, Flag};
@@ -204,10 +205,14 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
         Kind::ConfigMap | Kind::Secret => config::data(&mut d, o, kind),
         Kind::Endpoints => network::endpoints(&mut d, o),
         Kind::ResourceQuota => config::quota(&mut d, o),
-        _ => config::other(&mut d, o),
+        Kind::Namespace => config::namespace(&mut d, sim, o),
+        Kind::StorageClass => storage::storage_class(&mut d, o),
+        Kind::EndpointSlice => network::endpoint_slice(&mut d, o),
+        // describerMap has none for these: kubectl falls back on its generic describer.
+        Kind::Event | Kind::ControllerRevision => config::generic(&mut d, o),
     }
-    // The Secret and ResourceQuota describers have no events section.
-    if show_events && !matches!(kind, Kind::Secret | Kind::ResourceQuota) {
+    // The Secret, ResourceQuota and Namespace describers have no events section.
+    if show_events && !matches!(kind, Kind::Secret | Kind::ResourceQuota | Kind::Namespace) {
         events(sim, &mut d, o);
     }
     d.render()

@@ -96,3 +96,49 @@ pub(super) fn endpoints(d: &mut Doc, o: &Value) {
         d.w(0, "");
     }
 }
+
+/// describeEndpointSliceV1: address type, ports, and each endpoint's addresses, readiness,
+/// hostname, target, node and zone.
+pub(super) fn endpoint_slice(d: &mut Doc, o: &Value) {
+    meta_lines(d, o);
+    d.w(0, &format!("AddressType:\t{}", obj::str_at(o, "/addressType").unwrap_or("")));
+    let ports = obj::arr_at(o, "/ports");
+    if ports.is_empty() {
+        d.w(0, "Ports: <unset>");
+    } else {
+        d.w(0, "Ports:");
+        d.w(1, "Name\tPort\tProtocol");
+        d.w(1, "----\t----\t--------");
+        for p in ports {
+            let port = obj::i64_at(p, "/port").map_or("<unset>".to_string(), |n| n.to_string());
+            let name = obj::str_at(p, "/name").filter(|n| !n.is_empty()).unwrap_or("<unset>");
+            d.w(1, &format!("{name}\t{port}\t{}", obj::str_at(p, "/protocol").unwrap_or("")));
+        }
+    }
+    let eps = obj::arr_at(o, "/endpoints");
+    if eps.is_empty() {
+        d.w(0, "Endpoints: <none>");
+        return;
+    }
+    d.w(0, "Endpoints:");
+    for e in eps {
+        let addrs: Vec<&str> = obj::arr_at(e, "/addresses").iter().filter_map(Value::as_str).collect();
+        d.w(1, &format!("- Addresses:\t{}", if addrs.is_empty() { "<none>".into() } else { addrs.join(", ") }));
+        d.w(2, "Conditions:");
+        let ready = obj::bool_at(e, "/conditions/ready").map_or("<unset>", |r| if r { "true" } else { "false" });
+        d.w(3, &format!("Ready:\t{ready}"));
+        d.w(2, &format!("Hostname:\t{}", obj::str_at(e, "/hostname").unwrap_or("<unset>")));
+        if let Some(t) = e.get("targetRef") {
+            d.w(
+                2,
+                &format!(
+                    "TargetRef:\t{}/{}",
+                    obj::str_at(t, "/kind").unwrap_or(""),
+                    obj::str_at(t, "/name").unwrap_or("")
+                ),
+            );
+        }
+        d.w(2, &format!("NodeName:\t{}", obj::str_at(e, "/nodeName").unwrap_or("<unset>")));
+        d.w(2, &format!("Zone:\t{}", obj::str_at(e, "/zone").unwrap_or("<unset>")));
+    }
+}

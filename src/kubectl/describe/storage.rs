@@ -71,3 +71,50 @@ pub(super) fn volume(d: &mut Doc, sim: &Sim, o: &Value) {
         d.w(2, &format!("HostPathType:\t{}", obj::str_at(h, "/type").unwrap_or("")));
     }
 }
+
+/// describeStorageClass: whether it is the default, annotations and parameters as
+/// `labels.FormatLabels` writes a map (`k=v,k=v`, `<none>`), expansion, mount options,
+/// reclaim policy and binding mode.
+pub(super) fn storage_class(d: &mut Doc, o: &Value) {
+    let default = ["storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class"]
+        .iter()
+        .any(|k| obj::annotation(o, k) == Some("true"));
+    d.w(0, &format!("Name:\t{}", obj::name(o)));
+    d.w(0, &format!("IsDefaultClass:\t{}", if default { "Yes" } else { "No" }));
+    d.w(0, &format!("Annotations:\t{}", format_labels(o.ptr("/metadata/annotations"))));
+    d.w(0, &format!("Provisioner:\t{}", obj::str_at(o, "/provisioner").unwrap_or("")));
+    d.w(0, &format!("Parameters:\t{}", format_labels(o.ptr("/parameters"))));
+    let expansion = match obj::bool_at(o, "/allowVolumeExpansion") {
+        Some(true) => "True",
+        Some(false) => "False",
+        None => "<unset>",
+    };
+    d.w(0, &format!("AllowVolumeExpansion:\t{expansion}"));
+    let options = obj::arr_at(o, "/mountOptions");
+    if options.is_empty() {
+        d.w(0, "MountOptions:\t<none>");
+    } else {
+        d.w(0, "MountOptions:");
+        for m in options {
+            d.w(1, m.as_str().unwrap_or(""));
+        }
+    }
+    for (field, title) in [("/reclaimPolicy", "ReclaimPolicy"), ("/volumeBindingMode", "VolumeBindingMode")] {
+        if let Some(v) = obj::str_at(o, field) {
+            d.w(0, &format!("{title}:\t{v}"));
+        }
+    }
+}
+
+/// labels.FormatLabels: `k=v` pairs in key order joined by commas, `<none>` for none.
+fn format_labels(m: Option<&Value>) -> String {
+    let pairs: Vec<String> = m
+        .and_then(Value::as_object)
+        .map(|m| m.iter().map(|(k, v)| format!("{k}={}", crate::support::gofmt::go_format(v))).collect())
+        .unwrap_or_default();
+    if pairs.is_empty() {
+        "<none>".to_string()
+    } else {
+        pairs.join(",")
+    }
+}
