@@ -240,51 +240,103 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     stages::run(ctx, parse_describe(argv), describe)
 }
 
-/// Describes each object the request names, errors first as kubectl's describer meets them.
+/// Describes each object the request names (by type and names, by `-f` files, or every
+/// object of a type), then the errors met, as kubectl's `DescribeOptions.Run` prints them.
 pub fn describe(ctx: &mut Ctx<'_>, req: Describe) -> Report {
-    let q = match resolve(&req.args.positional) {
-        Ok(q) => q,
-        Err(e) => return Report::failure(e),
-    };
-    let ns = ctx.namespace(&req.args);
+    let a = &req.args;
+    let has_files = !a.all("filename").is_empty();
+    if a.positional.is_empty() && !has_files {
+        return Report::failure(Error::cli("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources."));
+    }
+    let ns = ctx.namespace(a);
+    let all_ns = a.bool("all-namespaces");
     let mut r = Report::default();
-    let mut parts = Vec::new();
-    for (kind, names) in &q.targets {
-        for found in matching(ctx, *kind, names, &ns, &req.selector) {
-            match found {
-                Ok(o) => parts.push(describe_one(ctx, *kind, &o, req.show_events)),
-                Err(e) => r.fail(e),
+    let mut found: Vec<(Kind, Value)> = Vec::new();
+    let mut errors: Vec<Error> = Vec::new();
+    if has_files {
+        for key in super::delete::from_files(ctx, a, &ns, &mut r) {
+            match super::get::listed(ctx.sim, key.kind, key.kind.namespaced().then_some(key.ns.as_str()))
+                .into_iter()
+                .find(|o| obj::name(o) == key.name)
+            {
+                Some(o) => found.push((key.kind, o)),
+                None => errors.push(Error::not_found(key.kind.qualified_plural(), key.name.clone())),
             }
         }
     }
-    if parts.is_empty() && !r.failed() {
-        r.note(format!("No resources found in {ns} namespace."));
+    if !a.positional.is_empty() {
+        let q = match resolve(&a.positional) {
+            Ok(q) => q,
+            Err(e) => return Report::failure(e),
+        };
+        let list_ns = (!all_ns).then_some(ns.as_str());
+        // DescribeMatchingResources: `TYPE NAME` whose NAME is no object's describes every
+        // object whose name begins with it, each followed by a blank line.
+        if let [(kind, names)] = q.targets.as_slice() {
+            if a.positional.len() == 2 && !names[0].contains('/') {
+                if let Some(report) = by_prefix(ctx, *kind, &names[0], list_ns, req.show_events) {
+                    return report;
+                }
+            }
+        }
+        for (kind, names) in &q.targets {
+            for o in matching(ctx, *kind, names, list_ns, &req.selector, &mut errors) {
+                found.push((*kind, o));
+            }
+        }
+    }
+    let parts: Vec<String> = found.iter().map(|(k, o)| describe_one(ctx, *k, o, req.show_events)).collect();
+    if parts.is_empty() && errors.is_empty() && !r.failed() {
+        r.note(if all_ns {
+            "No resources found".to_string()
+        } else {
+            format!("No resources found in {ns} namespace.")
+        });
     }
     r.out(parts.join("\n\n"));
+    for e in errors {
+        r.fail(e);
+    }
     r
 }
 
-/// The objects of `kind` that `names` name (each exactly, or else every object whose name
-/// starts with it, as describe matches), or those the selector picks when there are no names.
-fn matching(ctx: &Ctx<'_>, kind: Kind, names: &[String], ns: &str, sel: &Selector) -> Vec<Result<Value, Error>> {
-    let list_ns = if kind.namespaced() { Some(ns) } else { None };
-    let listed = super::get::listed(ctx.sim, kind, list_ns);
-    let all: Vec<&Value> = listed.iter().collect();
+/// `describe TYPE NAME` when NAME is no object of TYPE: the objects whose names begin with
+/// it, or `None` (the NotFound stands) when there are none.
+fn by_prefix(ctx: &mut Ctx<'_>, kind: Kind, prefix: &str, ns: Option<&str>, events: bool) -> Option<Report> {
+    let listed = super::get::listed(ctx.sim, kind, if kind.namespaced() { ns } else { None });
+    if listed.iter().any(|o| obj::name(o) == prefix) {
+        return None;
+    }
+    let mut r = Report::default();
+    let mut any = false;
+    for o in listed.iter().filter(|o| obj::name(o).starts_with(prefix)) {
+        r.out(describe_one(ctx, kind, o, events));
+        r.out("\n");
+        any = true;
+    }
+    any.then_some(r)
+}
+
+/// The objects of `kind` that `names` name, or those the selector picks when there are no
+/// names; a name that is no object's is a NotFound in `errors`.
+fn matching(
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    names: &[String],
+    ns: Option<&str>,
+    sel: &Selector,
+    errors: &mut Vec<Error>,
+) -> Vec<Value> {
+    let listed = super::get::listed(ctx.sim, kind, if kind.namespaced() { ns } else { None });
     if names.is_empty() {
-        return all.into_iter().filter(|o| sel.matches_obj(o)).map(|o| Ok(o.clone())).collect();
+        return listed.into_iter().filter(|o| sel.matches_obj(o)).collect();
     }
     let mut out = Vec::new();
     for n in names {
-        let exact: Vec<&&Value> = all.iter().filter(|o| obj::name(o) == n).collect();
-        let found: Vec<&&Value> = if exact.is_empty() {
-            all.iter().filter(|o| obj::name(o).starts_with(n.as_str())).collect()
-        } else {
-            exact
-        };
-        if found.is_empty() {
-            out.push(Err(Error::not_found(kind.qualified_plural(), n.clone())));
+        match listed.iter().find(|o| obj::name(o) == n) {
+            Some(o) => out.push(o.clone()),
+            None => errors.push(Error::not_found(kind.qualified_plural(), n.clone())),
         }
-        out.extend(found.into_iter().map(|o| Ok((*o).clone())));
     }
     out
 }
@@ -317,9 +369,12 @@ mod tests {
         let mut out = crate::support::output::Output::default();
         let mut ctx = Ctx::plain(&mut sim, &mut out);
         // An exact name wins; a prefix takes every object it begins; nothing is NotFound.
-        assert_eq!(matching(&ctx, Kind::ConfigMap, &words("web"), "default", &Selector::default()).len(), 1);
-        let we = matching(&ctx, Kind::ConfigMap, &words("we"), "default", &Selector::default());
-        assert_eq!(we.iter().filter_map(|o| o.as_ref().ok()).map(obj::name).collect::<Vec<_>>(), ["web", "web-2"]);
+        let mut errors = Vec::new();
+        let web = matching(&ctx, Kind::ConfigMap, &words("web"), Some("default"), &Selector::default(), &mut errors);
+        assert_eq!(web.len(), 1);
+        let we = by_prefix(&mut ctx, Kind::ConfigMap, "we", Some("default"), false).expect("two match");
+        assert_eq!(we.text.stdout().matches("Name:").count(), 2);
+        assert!(by_prefix(&mut ctx, Kind::ConfigMap, "web", Some("default"), false).is_none(), "an exact name");
         let outcome = run(&mut ctx, &words("configmap nope"));
         assert_eq!(outcome.code, 1);
         assert_eq!(out.stderr(), "Error from server (NotFound): configmaps \"nope\" not found\n");
