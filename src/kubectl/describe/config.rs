@@ -190,3 +190,31 @@ fn smart_label(field: &str) -> String {
         .collect();
     parts.join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::smart_label;
+
+    #[test]
+    fn smart_labels_split_as_fatih_camelcase_splits() {
+        // describe_test.go's TestDescribeUnstructuredContent at kubernetes-1.26.0 (`Dummy -
+        // Dummy`, `dummy/dummy`, `Item Bool`, `UID`, `URL` ...), and fatih/camelcase's own
+        // example (`HTTPServer` → `HTTP`, `Server`).
+        for (field, label) in [
+            ("apiVersion", "API Version"),
+            ("dummy-dummy", "Dummy - Dummy"),
+            ("dummy-dummy@dummy", "dummy-dummy@dummy"),
+            ("dummy/dummy", "dummy/dummy"),
+            ("dummy2", "dummy2"),
+            ("dummyDummy", "Dummy Dummy"),
+            ("itemBool", "Item Bool"),
+            ("creationTimestamp", "Creation Timestamp"),
+            ("resourceVersion", "Resource Version"),
+            ("uid", "UID"),
+            ("url", "URL"),
+            ("HTTPServer", "HTTP Server"),
+        ] {
+            assert_eq!(smart_label(field), label, "{field}");
+        }
+    }
+}
