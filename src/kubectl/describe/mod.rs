@@ -76,12 +76,34 @@ fn map_lines(d: &mut Doc, level: usize, title: &str, m: Option<&Value>, skip: &[
         return;
     }
     for (i, (k, v)) in entries.iter().enumerate() {
-        if i == 0 {
-            d.w(level, &format!("{title}\t{k}{sep}{v}"));
+        let lead = if i == 0 { title } else { "" };
+        // printAnnotationsMultiline: a value with a newline, or longer than maxAnnotationLen
+        // (140) with its key, goes under its key a line each, each cut at 138 bytes.
+        let v = if sep == ": " { v.strip_suffix('\n').unwrap_or(v) } else { v };
+        if sep == ": " && (v.len() + k.len() + 2 > MAX_ANNOTATION_LEN || v.contains('\n')) {
+            d.w(level, &format!("{lead}\t{k}:"));
+            for line in v.split('\n') {
+                d.w(level, &format!("\t  {}", shorten(line, MAX_ANNOTATION_LEN - 2)));
+            }
         } else {
-            d.w(level, &format!("\t{k}{sep}{v}"));
+            d.w(level, &format!("{lead}\t{k}{sep}{v}"));
         }
     }
+}
+
+const MAX_ANNOTATION_LEN: usize = 140;
+
+/// describe.go's `shorten`: the first `max` bytes and `...`.
+// k8s-diff: cut at a character boundary; Go cuts at the byte, splitting a character.
+fn shorten(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &s[..end])
 }
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -378,5 +400,33 @@ mod tests {
         let outcome = run(&mut ctx, &words("configmap nope"));
         assert_eq!(outcome.code, 1);
         assert_eq!(out.stderr(), "Error from server (NotFound): configmaps \"nope\" not found\n");
+    }
+
+    #[test]
+    fn annotations_print_as_print_annotations_multiline_prints_them() {
+        // describe_test.go's TestPrintLabelsMultiline at kubernetes-1.26.0: cells joined by
+        // tabs as the PrefixWriter writes them (before the tabwriter).
+        let key = "MaxLenAnnotation";
+        let value = "a".repeat(MAX_ANNOTATION_LEN - key.len() - 2);
+        let cases = [
+            (crate::jv!({"col1": "asd", "COL2": "zxc"}), "Annotations:\tCOL2: zxc\n\tcol1: asd\n".to_string()),
+            (crate::jv!({key: value}), format!("Annotations:\t{key}: {value}\n")),
+            (crate::jv!({key: format!("{value}1")}), format!("Annotations:\t{key}:\n\t  {value}1\n")),
+            (
+                crate::jv!({key: format!("{value}{value}")}),
+                format!("Annotations:\t{key}:\n\t  {}...\n", "a".repeat(MAX_ANNOTATION_LEN - 2)),
+            ),
+            (
+                crate::jv!({"key": "value\nwith\nnewlines\n"}),
+                "Annotations:\tkey:\n\t  value\n\t  with\n\t  newlines\n".to_string(),
+            ),
+            (crate::jv!({}), "Annotations:\t<none>\n".to_string()),
+        ];
+        for (annotations, want) in cases {
+            let mut d = Doc::default();
+            map_lines(&mut d, 0, "Annotations:", Some(&annotations), &[]);
+            let got: String = d.lines.iter().map(|cells| cells.join("\t") + "\n").collect();
+            assert_eq!(got, want);
+        }
     }
 }
