@@ -23,6 +23,9 @@ pub(super) fn stateful_set(d: &mut Doc, sim: &Sim, o: &Value) {
     d.w(0, &format!("Update Strategy:\t{strategy}"));
     if let Some(p) = obj::i64_at(o, "/spec/updateStrategy/rollingUpdate/partition") {
         d.w(1, &format!("Partition:\t{p}"));
+        if let Some(m) = o.ptr("/spec/updateStrategy/rollingUpdate/maxUnavailable") {
+            d.w(1, &format!("MaxUnavailable:\t{}", crate::support::gofmt::go_format(m)));
+        }
     }
     pods_status(d, sim, o);
     let t = o.ptr("/spec/template").cloned().unwrap_or(Value::Null);
@@ -89,15 +92,9 @@ pub(super) fn deployment(d: &mut Doc, sim: &Sim, o: &Value) {
         d.w(1, "Type\tStatus\tReason");
         d.w(1, "----\t------\t------");
         for c in conds {
-            d.w(
-                1,
-                &format!(
-                    "{}\t{}\t{}",
-                    obj::str_at(c, "/type").unwrap_or(""),
-                    obj::str_at(c, "/status").unwrap_or(""),
-                    obj::str_at(c, "/reason").unwrap_or("")
-                ),
-            );
+            let at = |p: &str| obj::str_at(c, p).unwrap_or("");
+            // `%v \t%v\t%v`: the type has a space before its tab.
+            d.w(1, &format!("{} \t{}\t{}", at("/type"), at("/status"), at("/reason")));
         }
     }
     let rss: Vec<Value> = sim
@@ -125,8 +122,11 @@ pub(super) fn deployment(d: &mut Doc, sim: &Sim, o: &Value) {
         .filter(|r| Some(*r) != new && obj::i64_at(r, "/spec/replicas").unwrap_or(0) > 0)
         .map(rs_text)
         .collect();
-    d.w(0, &format!("OldReplicaSets:\t{}", if olds.is_empty() { "<none>".into() } else { olds.join(", ") }));
-    d.w(0, &format!("NewReplicaSet:\t{}", new.map(rs_text).unwrap_or_else(|| "<none>".into())));
+    // Both lines only when there is an old ReplicaSet with replicas or a new one.
+    if !olds.is_empty() || new.is_some() {
+        d.w(0, &format!("OldReplicaSets:\t{}", if olds.is_empty() { "<none>".into() } else { olds.join(", ") }));
+        d.w(0, &format!("NewReplicaSet:\t{}", new.map(rs_text).unwrap_or_else(|| "<none>".into())));
+    }
 }
 
 /// describeReplicaSet: its selector, owner, `N current / N desired`, its pods by phase, the
