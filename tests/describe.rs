@@ -233,3 +233,21 @@ fn coredns_logs_its_start_up_block() {
     let out = run(&mut s, "kubectl logs -n kube-system -l k8s-app=kube-dns").0;
     assert_eq!(out.matches("CoreDNS-1.9.3\nlinux/amd64, go1.18.2, 45b0a11\n").count(), 2, "{out}");
 }
+
+#[test]
+fn describe_service_prints_the_type_s_own_lines() {
+    let mut s = session();
+    run(&mut s, "kubectl create deployment web --image=nginx");
+    run(&mut s, "kubectl expose deployment web --port=80 --type=NodePort");
+    s.write_file("ext.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: ext\nspec:\n  type: ExternalName\n  externalName: example.com\n");
+    run(&mut s, "kubectl apply -f ext.yaml");
+    s.sim.run_until_idle(600_000);
+    // describeService: `External Traffic Policy:\t%s` when set (NodePort defaults it to Cluster).
+    let out = run(&mut s, "kubectl describe svc web").0;
+    assert!(out.contains("\nSession Affinity:         None\nExternal Traffic Policy:  Cluster\n"), "{out}");
+    // An ExternalName Service has no IP family policy (the line is left out), `<none>` for
+    // empty families and cluster IPs, and its `External Name:\t%s`.
+    let out = run(&mut s, "kubectl describe svc ext").0;
+    let want = "Selector:          <none>\nType:              ExternalName\nIP Families:       <none>\nIP:                \nIPs:               <none>\nExternal Name:     example.com\nSession Affinity:  None\n";
+    assert!(out.contains(want), "{out}");
+}

@@ -2,6 +2,7 @@
 
 use super::*;
 
+/// describeService: addresses, each port with its endpoints, affinity and traffic policy.
 pub(super) fn service(d: &mut Doc, sim: &Sim, o: &Value) {
     let name = obj::name(o);
     let ns = obj::namespace(o);
@@ -13,12 +14,35 @@ pub(super) fn service(d: &mut Doc, sim: &Sim, o: &Value) {
         .unwrap_or_default();
     d.w(0, &format!("Selector:\t{}", if sel.is_empty() { "<none>".into() } else { sel }));
     d.w(0, &format!("Type:\t{}", obj::str_at(o, "/spec/type").unwrap_or("ClusterIP")));
-    d.w(0, &format!("IP Family Policy:\t{}", obj::str_at(o, "/spec/ipFamilyPolicy").unwrap_or("SingleStack")));
-    let fams: Vec<&str> = obj::arr_at(o, "/spec/ipFamilies").iter().filter_map(Value::as_str).collect();
-    d.w(0, &format!("IP Families:\t{}", fams.join(",")));
+    if let Some(p) = obj::str_at(o, "/spec/ipFamilyPolicy") {
+        d.w(0, &format!("IP Family Policy:\t{p}"));
+    }
+    let joined = |p: &str, sep: &str| {
+        let items: Vec<&str> = obj::arr_at(o, p).iter().filter_map(Value::as_str).collect();
+        if items.is_empty() {
+            "<none>".to_string()
+        } else {
+            items.join(sep)
+        }
+    };
+    d.w(0, &format!("IP Families:\t{}", joined("/spec/ipFamilies", ",")));
     d.w(0, &format!("IP:\t{}", obj::str_at(o, "/spec/clusterIP").unwrap_or("")));
-    let ips: Vec<&str> = obj::arr_at(o, "/spec/clusterIPs").iter().filter_map(Value::as_str).collect();
-    d.w(0, &format!("IPs:\t{}", ips.join(",")));
+    d.w(0, &format!("IPs:\t{}", joined("/spec/clusterIPs", ",")));
+    if !obj::arr_at(o, "/spec/externalIPs").is_empty() {
+        d.w(0, &format!("External IPs:\t{}", joined("/spec/externalIPs", ",")));
+    }
+    for (field, title) in [("/spec/loadBalancerIP", "IP"), ("/spec/externalName", "External Name")] {
+        if let Some(v) = obj::str_at(o, field).filter(|v| !v.is_empty()) {
+            d.w(0, &format!("{title}:\t{v}"));
+        }
+    }
+    let ingress: Vec<&str> = obj::arr_at(o, "/status/loadBalancer/ingress")
+        .iter()
+        .map(|i| obj::str_at(i, "/ip").filter(|ip| !ip.is_empty()).or(obj::str_at(i, "/hostname")).unwrap_or(""))
+        .collect();
+    if !ingress.is_empty() {
+        d.w(0, &format!("LoadBalancer Ingress:\t{}", ingress.join(", ")));
+    }
     let ep = sim.store.get(&ObjKey::new(Kind::Endpoints, ns, name)).cloned();
     for p in obj::arr_at(o, "/spec/ports") {
         let pname = obj::str_at(p, "/name").unwrap_or("<unset>");
@@ -37,6 +61,15 @@ pub(super) fn service(d: &mut Doc, sim: &Sim, o: &Value) {
         d.w(0, &format!("Endpoints:\t{text}"));
     }
     d.w(0, &format!("Session Affinity:\t{}", obj::str_at(o, "/spec/sessionAffinity").unwrap_or("None")));
+    if let Some(p) = obj::str_at(o, "/spec/externalTrafficPolicy").filter(|p| !p.is_empty()) {
+        d.w(0, &format!("External Traffic Policy:\t{p}"));
+    }
+    if let Some(p) = obj::i64_at(o, "/spec/healthCheckNodePort").filter(|p| *p != 0) {
+        d.w(0, &format!("HealthCheck NodePort:\t{p}"));
+    }
+    if !obj::arr_at(o, "/spec/loadBalancerSourceRanges").is_empty() {
+        d.w(0, &format!("LoadBalancer Source Ranges:\t{}", joined("/spec/loadBalancerSourceRanges", ",")));
+    }
 }
 
 /// formatEndpoints: the addresses behind a Service port (by its name), three at most and how
