@@ -251,3 +251,19 @@ fn describe_service_prints_the_type_s_own_lines() {
     let want = "Selector:          <none>\nType:              ExternalName\nIP Families:       <none>\nIP:                \nIPs:               <none>\nExternal Name:     example.com\nSession Affinity:  None\n";
     assert!(out.contains(want), "{out}");
 }
+
+#[test]
+fn describe_pvc_lists_the_pods_using_it_a_line_each() {
+    let mut s = session();
+    let pod = |name: &str| {
+        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    volumeMounts:\n    - name: d\n      mountPath: /data\n  volumes:\n  - name: d\n    persistentVolumeClaim:\n      claimName: data\n")
+    };
+    let claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n";
+    s.write_file("all.yaml", &format!("{claim}---\n{}---\n{}", pod("b-user"), pod("a-user")));
+    run(&mut s, "kubectl apply -f all.yaml");
+    s.sim.run_until_idle(600_000);
+    // describePersistentVolumeClaim's printPodsMultiline: sorted by name, the first after the
+    // title, each next one under it.
+    let out = run(&mut s, "kubectl describe pvc data").0;
+    assert!(out.contains("\nUsed By:       a-user\n               b-user\n"), "{out}");
+}

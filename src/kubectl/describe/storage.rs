@@ -26,9 +26,16 @@ pub(super) fn claim(d: &mut Doc, sim: &Sim, o: &Value) {
     let modes = super::super::tables::access_modes(obj::arr_at(o, "/status/accessModes"));
     d.w(0, &format!("Access Modes:	{}", if bound { modes } else { String::new() }));
     d.w(0, &format!("VolumeMode:\t{}", obj::str_at(o, "/spec/volumeMode").unwrap_or("Filesystem")));
-    let users: Vec<String> =
+    // printPodsMultiline: the pods in name order, a line each.
+    let mut users: Vec<String> =
         crate::sim::kubelet::pods_using_claim(sim, ns, name).map(|p| obj::name(p).to_string()).collect();
-    d.w(0, &format!("Used By:\t{}", if users.is_empty() { "<none>".into() } else { users.join(",") }));
+    crate::support::sort::sort(&mut users);
+    if users.is_empty() {
+        d.w(0, "Used By:\t<none>");
+    }
+    for (i, u) in users.iter().enumerate() {
+        d.w(0, &format!("{}\t{u}", if i == 0 { "Used By:" } else { "" }));
+    }
 }
 
 pub(super) fn volume(d: &mut Doc, sim: &Sim, o: &Value) {
