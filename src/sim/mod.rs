@@ -964,9 +964,6 @@ impl Sim {
         if ty == "NodePort" || ty == "LoadBalancer" {
             self.allocate_node_ports(o);
         }
-        if ty == "LoadBalancer" {
-            obj::set(o, "/status/loadBalancer", jv!({}));
-        }
         Ok(())
     }
 
