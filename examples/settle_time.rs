@@ -1,31 +1,75 @@
 //! Quick timing of big workloads settling (the criterion bench is the measured figure).
-use kubelab::sim::{Sim, SimConfig};
-use serde_json::json;
+//!
+//! `cargo run --release --example settle_time N [CASE]`: CASE is one of Parallel, OrderedReady,
+//! deploy (alone, on the seed's cluster), sts-svc (the seed's StatefulSet with its claim
+//! template behind its headless Service) or deploy-svc (a Deployment behind a ClusterIP
+//! Service); the Service cases run on a cluster with enough workers for N pods.
+use kubelab::sim::{Profile, Sim, SimConfig};
+use serde_json::{json, Value};
 use std::time::Instant;
+
+/// A cluster with `workers` worker nodes, each with its own /24 of pod addresses.
+fn big_profile(workers: usize) -> Profile {
+    let mut y =
+        String::from("kubernetesVersion: 1.26.5\nstartTime: 2022-05-28T09:00:00Z\nclusterAgeSeconds: 7200\nnodes:\n");
+    y.push_str("- {name: k8s-m, role: control-plane, ip: 192.168.10.10, podCidr: 172.16.0.0/24}\n");
+    for i in 1..=workers {
+        y.push_str(&format!(
+            "- {{name: k8s-w{i}, role: worker, ip: 192.168.{}.{}, podCidr: 172.{}.{}.0/24}}\n",
+            10 + i / 200,
+            i % 200 + 20,
+            16 + i / 256,
+            i % 256
+        ));
+    }
+    y.push_str("serviceCidr: 10.200.1.0/24\nclusterDns: 10.200.1.10\nclusterDomain: cluster.local\nstorageClasses:\n- {name: local-path, provisioner: rancher.io/local-path, reclaimPolicy: Delete, volumeBindingMode: WaitForFirstConsumer, default: true}\n");
+    Profile::from_yaml(&y).expect("profile")
+}
+
+fn objects(case: &str, n: u64) -> Vec<Value> {
+    match case {
+        "deploy" => vec![deployment(n)],
+        "deploy-svc" => vec![
+            json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"d"},"spec":{"selector":{"app":"d"},"ports":[{"port":80}]}}),
+            deployment(n),
+        ],
+        "sts-svc" => vec![
+            json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"nginx","labels":{"app":"nginx"}},"spec":{"clusterIP":"None","selector":{"app":"nginx"},"ports":[{"port":80,"name":"web"}]}}),
+            json!({"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"web"},"spec":{"serviceName":"nginx","replicas":n,"selector":{"matchLabels":{"app":"nginx"}},
+                "template":{"metadata":{"labels":{"app":"nginx"}},"spec":{"containers":[{"name":"nginx","image":"k8s.gcr.io/nginx-slim:0.8","ports":[{"containerPort":80,"name":"web"}],"volumeMounts":[{"name":"www","mountPath":"/usr/share/nginx/html"}]}]}},
+                "volumeClaimTemplates":[{"metadata":{"name":"www"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}]}}),
+        ],
+        policy => vec![
+            json!({"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"web"},"spec":{"serviceName":"nginx","replicas":n,"podManagementPolicy":policy,"selector":{"matchLabels":{"app":"nginx"}},"template":{"metadata":{"labels":{"app":"nginx"}},"spec":{"containers":[{"name":"nginx","image":"k8s.gcr.io/nginx-slim:0.8"}]}}}}),
+        ],
+    }
+}
+
+fn deployment(n: u64) -> Value {
+    json!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deploy"},"spec":{"replicas":n,"selector":{"matchLabels":{"app":"d"}},"template":{"metadata":{"labels":{"app":"d"}},"spec":{"containers":[{"name":"nginx","image":"nginx:1.21"}]}}}})
+}
 
 fn main() {
     let n: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
     let only = std::env::args().nth(2);
-    for policy in ["Parallel", "OrderedReady", "deploy"] {
-        if only.as_deref().is_some_and(|o| o != policy) {
+    let record = std::env::var("RECORD").is_ok();
+    for case in ["Parallel", "OrderedReady", "deploy", "sts-svc", "deploy-svc"] {
+        if only.as_deref().is_some_and(|o| o != case) {
             continue;
         }
-        let obj = if policy == "deploy" {
-            json!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deploy"},"spec":{"replicas":n,"selector":{"matchLabels":{"app":"d"}},"template":{"metadata":{"labels":{"app":"d"}},"spec":{"containers":[{"name":"nginx","image":"nginx:1.21"}]}}}})
-        } else {
-            json!({"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"web"},"spec":{"serviceName":"nginx","replicas":n,"podManagementPolicy":policy,"selector":{"matchLabels":{"app":"nginx"}},"template":{"metadata":{"labels":{"app":"nginx"}},"spec":{"containers":[{"name":"nginx","image":"k8s.gcr.io/nginx-slim:0.8"}]}}}})
-        };
         let t = Instant::now();
-        let mut sim = Sim::new(SimConfig::seeded(1));
-        sim.store.record = false;
-        sim.create(obj).unwrap();
+        let profile = if case.ends_with("-svc") { big_profile(n as usize / 100 + 1) } else { Profile::default() };
+        let mut sim = Sim::new(SimConfig { seed: 1, profile });
+        sim.store.record = record;
+        for o in objects(case, n) {
+            sim.create(o).unwrap();
+        }
         let ok = sim.run_until_idle(48 * 3600 * 1000);
-        println!("{policy} n={n}: {:?} settled={ok} virtual={} objects={}", t.elapsed(), sim.now(), sim.store.len());
+        println!("{case} n={n}: {:?} settled={ok} virtual={} objects={}", t.elapsed(), sim.now(), sim.store.len());
         census(&sim);
     }
 }
 
-#[allow(dead_code)]
 fn census(sim: &Sim) {
     let mut m = std::collections::BTreeMap::new();
     for k in kubelab::sim::resources::RESOURCES {

@@ -204,6 +204,8 @@ pub struct Sim {
     pub(crate) progress_checks: VecMap<ObjKey, u64>,
     /// Failed syncs in a row per StatefulSet, for the work queue's back-off.
     pub(crate) retries: VecMap<ObjKey, u32>,
+    /// What the Endpoints and EndpointSlice controllers know of each Service.
+    pub(crate) endpoints: controllers::endpoints::State,
     /// What runs inside containers: main processes, probes and `kubectl exec` ([`Programs`]).
     pub programs: Option<std::rc::Rc<dyn Programs>>,
     /// While a container's main process runs at its start: the milliseconds it has slept, which
@@ -243,6 +245,7 @@ impl Sim {
             programs: None,
             progress_checks: VecMap::new(),
             retries: VecMap::new(),
+            endpoints: controllers::endpoints::State::default(),
             process_sleep: None,
             revision_cache: VecMap::new(),
         };
@@ -571,6 +574,7 @@ impl Sim {
                 }
                 Kind::Pod => self.dispatch_pod(&key, current.as_deref()),
                 Kind::Service => {
+                    self.endpoints.touch_service(&key);
                     self.dirty.insert(Work::Endpoints(key.clone()));
                 }
                 Kind::PersistentVolumeClaim => {
@@ -693,17 +697,20 @@ impl Sim {
                 self.dirty.insert(Work::Pvc(ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, claim)));
             }
         }
+        // The Services selecting it, and those whose endpoints hold it (its labels changed).
         let svcs: Vec<ObjKey> = self
             .store
             .list(Kind::Service, Some(&key.ns))
-            .filter(|(_, s)| {
+            .filter(|(k, s)| {
                 s.ptr("/spec/selector")
                     .and_then(Value::as_object)
                     .is_some_and(|sel| !sel.is_empty() && sel.iter().all(|(k, v)| obj::label(o, k) == v.as_str()))
+                    || self.endpoints.holds(k, key)
             })
             .map(|(k, _)| k.clone())
             .collect();
         for s in svcs {
+            self.endpoints.touch_pod(&s, key);
             self.dirty.insert(Work::Endpoints(s));
         }
     }
@@ -722,6 +729,7 @@ impl Sim {
         }
         let svcs: Vec<ObjKey> = self.store.list(Kind::Service, Some(&key.ns)).map(|(k, _)| k.clone()).collect();
         for s in svcs {
+            self.endpoints.touch_pod(&s, key);
             self.dirty.insert(Work::Endpoints(s));
         }
         self.assumed.remove(key);

@@ -1,169 +1,494 @@
 //! The Endpoints and EndpointSlice controllers: a Service's selected pods with an IP, ready ones
 //! as addresses (or all with `publishNotReadyAddresses`), hostnames for a matching subdomain.
+//!
+//! Each Service's endpoints are kept in a cache (the controllers' informer state): a pod change
+//! recomputes that pod's one entry, and a sync writes only when an entry changed. An
+//! EndpointSlice holds at most 100 endpoints (the controller's `--max-endpoints-per-slice`
+//! default) and only the slices whose endpoints changed are written, as the EndpointSlice
+//! reconciler does (`reconcileByPortMapping`); Endpoints holds at most 1,000 addresses
+//! (`maxCapacity`, `truncateEndpoints`). Writes go through the controller-manager's client,
+//! limited to 20 requests a second with bursts of 30 (`--kube-api-qps`, `--kube-api-burst`):
+//! changes that arrive while it waits are written together.
 
 use crate::jv;
 use crate::sim::obj;
 use crate::sim::obj::Ptr;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
-use crate::sim::Sim;
-use serde_json::Value;
+use crate::sim::time::SimTime;
+use crate::sim::{Sim, Timer, Work};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// `maxCapacity` of the Endpoints controller.
+const MAX_ENDPOINTS_ADDRESSES: usize = 1000;
+/// `--max-endpoints-per-slice`'s default.
+const MAX_ENDPOINTS_PER_SLICE: usize = 100;
+/// The controller-manager's client: `--kube-api-burst` 30, `--kube-api-qps` 20, in
+/// thousandths of a request (refilled by 20 per millisecond).
+const BURST_MILLI: u64 = 30_000;
+const QPS: u64 = 20;
 
 fn ip_key(ip: &str) -> Vec<u32> {
     ip.split('.').map(|p| p.parse().unwrap_or(0)).collect()
 }
 
-/// One endpoint as both objects describe it.
-struct Ep {
+/// One pod's endpoint as both objects describe it.
+#[derive(Clone, Debug, PartialEq)]
+struct Entry {
     ip: String,
-    hostname: Option<String>,
-    node: String,
-    pod: Value,
+    uid: String,
     ready: bool,
-    serving: bool,
     terminating: bool,
+    /// The pod's container ports by name (to resolve a Service's named `targetPort`).
+    named_ports: Vec<(String, Value)>,
+    /// The Endpoints address and the EndpointSlice endpoint.
+    address: Value,
+    slice_endpoint: Value,
+}
+
+/// One EndpointSlice the controller wrote, and the pods it holds (by numeric IP).
+#[derive(Clone, Debug)]
+struct Slice {
+    key: ObjKey,
+    pods: BTreeSet<(Vec<u32>, ObjKey)>,
+}
+
+/// What the controllers know of one Service.
+#[derive(Clone, Debug, Default)]
+struct Cache {
+    selector: Map<String, Value>,
+    publish: bool,
+    entries: BTreeMap<ObjKey, Entry>,
+    /// Endpoints' order (`LessEndpointAddress`): the IP's text, then the pod's uid.
+    by_text: BTreeSet<(String, String, ObjKey)>,
+    /// The slices' order: the IP's numbers.
+    by_number: BTreeSet<(Vec<u32>, ObjKey)>,
+    slices: Vec<Slice>,
+    /// Pods changed since the last write (not yet placed in or removed from a slice).
+    unwritten: BTreeSet<ObjKey>,
+    /// The Service changed since the last write (ports, labels).
+    service_changed: bool,
+    /// A retry is queued for when the client may write again.
+    retry_at: Option<SimTime>,
+}
+
+/// Which pods changed for a Service since its last sync.
+#[derive(Clone, Debug)]
+enum Touched {
+    All,
+    Pods(BTreeSet<ObjKey>),
+}
+
+/// The controllers' state: a cache per Service, what changed, the client's rate limiter.
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    services: BTreeMap<ObjKey, Cache>,
+    touched: BTreeMap<ObjKey, Touched>,
+    /// Thousandths of a request the client may send now, as of `tokens_at`.
+    tokens: Option<(u64, SimTime)>,
+}
+
+impl State {
+    /// Pod `pod` changed (or went) and may concern Service `svc`.
+    pub fn touch_pod(&mut self, svc: &ObjKey, pod: &ObjKey) {
+        match self.touched.entry(svc.clone()).or_insert_with(|| Touched::Pods(BTreeSet::new())) {
+            Touched::All => {}
+            Touched::Pods(s) => {
+                s.insert(pod.clone());
+            }
+        }
+    }
+
+    /// The Service itself changed.
+    pub fn touch_service(&mut self, svc: &ObjKey) {
+        self.touched.insert(svc.clone(), Touched::All);
+    }
+
+    /// Whether the cache of `svc` holds `pod` (it was selected when it last changed).
+    pub fn holds(&self, svc: &ObjKey, pod: &ObjKey) -> bool {
+        self.services.get(svc).is_some_and(|c| c.entries.contains_key(pod))
+    }
+
+    /// Takes one request from the client's bucket at `now`; `Err` says when one is free.
+    fn take_token(&mut self, now: SimTime) -> Result<(), SimTime> {
+        let (mut tokens, at) = self.tokens.unwrap_or((BURST_MILLI, now));
+        tokens = (tokens + now.ms().saturating_sub(at.ms()) * QPS).min(BURST_MILLI);
+        if tokens >= 1000 {
+            self.tokens = Some((tokens - 1000, now));
+            Ok(())
+        } else {
+            self.tokens = Some((tokens, now));
+            Err(SimTime(now.ms() + (1000 - tokens).div_ceil(QPS)))
+        }
+    }
+}
+
+fn selects(selector: &Map<String, Value>, pod: &Value) -> bool {
+    selector.iter().all(|(k, v)| obj::label(pod, k) == v.as_str())
+}
+
+/// The endpoint pod `p` gives Service `svc`, if it has one.
+fn entry_of(svc: &ObjKey, selector: &Map<String, Value>, publish: bool, p: &Value) -> Option<Entry> {
+    if !selects(selector, p) || matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed")) {
+        return None;
+    }
+    let ip = obj::str_at(p, "/status/podIP")?.to_string();
+    let terminating = obj::is_deleting(p);
+    let pod_ready = obj::condition_true(p, "Ready");
+    let hostname = match (obj::str_at(p, "/spec/hostname"), obj::str_at(p, "/spec/subdomain")) {
+        (Some(h), Some(s)) if s == svc.name => Some(h.to_string()),
+        _ => None,
+    };
+    let node = obj::str_at(p, "/spec/nodeName").unwrap_or_default();
+    let target = jv!({"kind":"Pod","name":obj::name(p),"namespace":svc.ns,"uid":obj::uid(p)});
+    let ready = publish || (pod_ready && !terminating);
+    let mut address = jv!({"ip": ip, "nodeName": node, "targetRef": target});
+    let mut slice_endpoint = jv!({"addresses":[ip],"conditions":{"ready":ready,"serving":pod_ready,"terminating":terminating},"nodeName":node,"targetRef":target});
+    if let Some(h) = &hostname {
+        address["hostname"] = jv!(h);
+        slice_endpoint["hostname"] = jv!(h);
+    }
+    let named_ports = obj::arr_at(p, "/spec/containers")
+        .iter()
+        .flat_map(|c| obj::arr_at(c, "/ports"))
+        .filter_map(|cp| Some((cp.get("name")?.as_str()?.to_string(), cp.get("containerPort")?.clone())))
+        .collect();
+    Some(Entry { ip, uid: obj::uid(p).to_string(), ready, terminating, named_ports, address, slice_endpoint })
+}
+
+impl Cache {
+    /// Sets pod `pod`'s entry; true if it changed.
+    fn set(&mut self, pod: &ObjKey, new: Option<Entry>) -> bool {
+        let old = self.entries.get(pod);
+        if old == new.as_ref() {
+            return false;
+        }
+        if let Some(o) = self.entries.remove(pod) {
+            self.by_text.remove(&(o.ip.clone(), o.uid, pod.clone()));
+            self.by_number.remove(&(ip_key(&o.ip), pod.clone()));
+        }
+        if let Some(n) = new {
+            self.by_text.insert((n.ip.clone(), n.uid.clone(), pod.clone()));
+            self.by_number.insert((ip_key(&n.ip), pod.clone()));
+            self.entries.insert(pod.clone(), n);
+        }
+        self.unwritten.insert(pod.clone());
+        true
+    }
+
+    /// The Service's ports resolved against the pods' container ports (a named target port:
+    /// the first pod by IP that names it).
+    fn ports(&self, svc: &Value) -> Vec<Value> {
+        obj::arr_at(svc, "/spec/ports")
+            .iter()
+            .map(|p| {
+                let target = p.get("targetPort").cloned().unwrap_or_else(|| p.get("port").cloned().unwrap_or(jv!(0)));
+                let port = match &target {
+                    Value::String(name) => self
+                        .by_number
+                        .iter()
+                        .find_map(|(_, k)| {
+                            self.entries[k].named_ports.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+                        })
+                        .unwrap_or(jv!(0)),
+                    other => other.clone(),
+                };
+                let mut o = jv!({"port": port, "protocol": p.get("protocol").cloned().unwrap_or(jv!("TCP"))});
+                if let Some(n) = p.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) {
+                    o["name"] = jv!(n);
+                }
+                o
+            })
+            .collect()
+    }
 }
 
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
+    let touched = sim.endpoints.touched.remove(key);
     let ep_key = ObjKey::new(Kind::Endpoints, &key.ns, &key.name);
-    let Some(svc) = sim.store.get(key).cloned() else {
+    let Some(svc) = sim.store.get_rc(key) else {
+        sim.endpoints.services.remove(key);
         if sim.store.contains(&ep_key) {
             sim.store.remove(&ep_key, sim.now());
         }
         return;
     };
     let Some(selector) = svc.ptr("/spec/selector").and_then(Value::as_object).filter(|s| !s.is_empty()).cloned() else {
+        sim.endpoints.services.remove(key);
         return;
     };
     let publish = obj::bool_at(&svc, "/spec/publishNotReadyAddresses").unwrap_or(false);
-    let mut eps: Vec<Ep> = sim
-        .store
-        .list(Kind::Pod, Some(&key.ns))
-        .map(|(_, p)| p)
-        .filter(|p| selector.iter().all(|(k, v)| obj::label(p, k) == v.as_str()))
-        .filter(|p| !matches!(obj::str_at(p, "/status/phase"), Some("Succeeded") | Some("Failed")))
-        .filter_map(|p| {
-            let ip = obj::str_at(p, "/status/podIP")?.to_string();
-            let terminating = obj::is_deleting(p);
-            let pod_ready = obj::condition_true(p, "Ready");
-            let hostname = match (obj::str_at(p, "/spec/hostname"), obj::str_at(p, "/spec/subdomain")) {
-                (Some(h), Some(s)) if s == key.name => Some(h.to_string()),
-                _ => None,
-            };
-            Some(Ep {
-                ip,
-                hostname,
-                node: obj::str_at(p, "/spec/nodeName").unwrap_or_default().to_string(),
-                pod: p.clone(),
-                ready: publish || (pod_ready && !terminating),
-                serving: pod_ready,
-                terminating,
-            })
-        })
-        .collect();
-    crate::support::sort::sort_by(&mut eps, |a, b| ip_key(&a.ip).cmp(&ip_key(&b.ip)));
-    // Service ports resolved against the pods' container ports.
-    let ports: Vec<Value> = obj::arr_at(&svc, "/spec/ports")
-        .iter()
-        .map(|p| {
-            let target = p.get("targetPort").cloned().unwrap_or_else(|| p.get("port").cloned().unwrap_or(jv!(0)));
-            let port = match &target {
-                Value::String(name) => eps
-                    .iter()
-                    .find_map(|e| {
-                        obj::arr_at(&e.pod, "/spec/containers")
-                            .iter()
-                            .flat_map(|c| obj::arr_at(c, "/ports"))
-                            .find(|cp| cp.get("name").and_then(Value::as_str) == Some(name))
-                            .and_then(|cp| cp.get("containerPort").cloned())
-                    })
-                    .unwrap_or(jv!(0)),
-                other => other.clone(),
-            };
-            let mut o = jv!({"port": port, "protocol": p.get("protocol").cloned().unwrap_or(jv!("TCP"))});
-            if let Some(n) = p.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) {
-                o["name"] = jv!(n);
-            }
-            o
-        })
-        .collect();
-    let addr = |e: &Ep| {
-        let mut a = jv!({"ip": e.ip, "nodeName": e.node, "targetRef": {"kind":"Pod","name":obj::name(&e.pod),"namespace":key.ns,"uid":obj::uid(&e.pod)}});
-        if let Some(h) = &e.hostname {
-            a["hostname"] = jv!(h);
+    let mut cache = sim.endpoints.services.remove(key).unwrap_or_else(|| adopt(sim, key));
+    // A retry after the client's wait has its changes in the cache already.
+    let retry = touched.is_none() && cache.retry_at.is_some();
+    let full = match &touched {
+        Some(Touched::Pods(_)) => false,
+        Some(Touched::All) => true,
+        None => !retry,
+    } || cache.selector != selector
+        || cache.publish != publish;
+    let pods: Vec<ObjKey> = match touched {
+        Some(Touched::Pods(s)) if !full => s.into_iter().collect(),
+        None if !full => Vec::new(),
+        _ => {
+            // Everything again: the pods it held and every pod of the namespace it selects.
+            let mut all: BTreeSet<ObjKey> = cache.entries.keys().cloned().collect();
+            all.extend(
+                sim.store.list(Kind::Pod, Some(&key.ns)).filter(|(_, p)| selects(&selector, p)).map(|(k, _)| k.clone()),
+            );
+            all.into_iter().collect()
         }
-        a
     };
-    // Endpoints' addresses as `RepackSubsets` sorts them (`LessEndpointAddress`): by the IP's
-    // text, byte by byte (`172.16.197.2` before `172.16.24.2`), then by pod UID.
-    let mut by_text: Vec<&Ep> = eps.iter().collect();
-    crate::support::sort::sort_by(&mut by_text, |a, b| {
-        a.ip.cmp(&b.ip).then_with(|| obj::uid(&a.pod).cmp(obj::uid(&b.pod)))
-    });
-    let ready: Vec<Value> = by_text.iter().filter(|e| e.ready).map(|e| addr(e)).collect();
-    let not_ready: Vec<Value> = by_text.iter().filter(|e| !e.ready && !e.terminating).map(|e| addr(e)).collect();
-    let mut subset = jv!({"ports": ports});
-    if !ready.is_empty() {
-        subset["addresses"] = jv!(ready);
+    cache.selector = selector;
+    cache.publish = publish;
+    cache.service_changed |= full;
+    for pod in &pods {
+        let new = sim.store.get(pod).and_then(|p| entry_of(key, &cache.selector, publish, p));
+        cache.set(pod, new);
     }
-    if !not_ready.is_empty() {
-        subset["notReadyAddresses"] = jv!(not_ready);
+    let exists = sim.store.contains(&ep_key) && cache.slices.iter().all(|s| sim.store.contains(&s.key));
+    if exists && cache.unwritten.is_empty() && !cache.service_changed {
+        sim.endpoints.services.insert(key.clone(), cache);
+        return;
     }
-    let subsets = if ready.is_empty() && not_ready.is_empty() { jv!([]) } else { jv!([subset]) };
-    let mut labels = svc.ptr("/metadata/labels").cloned().unwrap_or(jv!({}));
-    if obj::str_at(&svc, "/spec/clusterIP") == Some("None") {
-        labels["service.kubernetes.io/headless"] = jv!("");
-    }
-    match sim.store.get(&ep_key).cloned() {
-        None => {
-            let mut o = jv!({"apiVersion":"v1","kind":"Endpoints","metadata":{"name":key.name,"namespace":key.ns,"labels":labels}});
-            if subsets.as_array().is_some_and(|a| !a.is_empty()) {
-                o["subsets"] = subsets.clone();
+    if exists {
+        if let Err(free_at) = sim.endpoints.take_token(sim.now()) {
+            // k8s-diff: the Endpoints and EndpointSlice controllers share one client here, and
+            // one sync's writes take one request of it.
+            if cache.retry_at.is_none_or(|t| t <= sim.now()) {
+                cache.retry_at = Some(free_at);
+                sim.schedule(free_at.ms() - sim.now().ms(), Timer::Requeue(Work::Endpoints(key.clone())));
             }
-            let _ = sim.create(o);
-        }
-        Some(_) => {
-            sim.modify(&ep_key, |o| {
-                if subsets.as_array().is_some_and(|a| !a.is_empty()) {
-                    o["subsets"] = subsets.clone();
-                } else if let Some(m) = o.as_object_mut() {
-                    m.remove("subsets");
-                }
-                obj::meta_mut(o).insert("labels".into(), labels.clone());
-            });
+            sim.endpoints.services.insert(key.clone(), cache);
+            return;
         }
     }
-    // The EndpointSlice.
-    let slice_eps: Vec<Value> = eps
-        .iter()
-        .map(|e| {
-            let mut s = jv!({"addresses":[e.ip],"conditions":{"ready":e.ready,"serving":e.serving,"terminating":e.terminating},"nodeName":e.node,
-                "targetRef":{"kind":"Pod","name":obj::name(&e.pod),"namespace":key.ns,"uid":obj::uid(&e.pod)}});
-            if let Some(h) = &e.hostname {
-                s["hostname"] = jv!(h);
-            }
-            s
-        })
-        .collect();
-    let existing = sim
+    write_endpoints(sim, key, &svc, &cache);
+    write_slices(sim, key, &svc, &mut cache);
+    cache.unwritten.clear();
+    cache.service_changed = false;
+    cache.retry_at = None;
+    sim.endpoints.services.insert(key.clone(), cache);
+}
+
+/// A cache for a Service the controllers have not synced yet: the slices the store has for it
+/// (a Service whose selector came back finds its old slice).
+fn adopt(sim: &Sim, key: &ObjKey) -> Cache {
+    let slices = sim
         .store
         .list(Kind::EndpointSlice, Some(&key.ns))
-        .find(|(_, s)| obj::label(s, "kubernetes.io/service-name") == Some(&key.name))
-        .map(|(k, _)| k.clone());
-    let mut slice_labels = labels.clone();
-    slice_labels["kubernetes.io/service-name"] = jv!(key.name);
-    slice_labels["endpointslice.kubernetes.io/managed-by"] = jv!("endpointslice-controller.k8s.io");
-    match existing {
-        None => {
-            let o = jv!({"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"generateName":format!("{}-", key.name),"namespace":key.ns,"labels":slice_labels,"ownerReferences":[obj::owner_ref(&svc, true)]},
-                "addressType":"IPv4","endpoints":slice_eps,"ports":ports});
-            let _ = sim.create(o);
+        .filter(|(_, s)| obj::label(s, "kubernetes.io/service-name") == Some(&key.name))
+        .map(|(k, s)| Slice {
+            key: k.clone(),
+            pods: obj::arr_at(s, "/endpoints")
+                .iter()
+                .filter_map(|e| {
+                    let ip = obj::str_at(e, "/addresses/0")?;
+                    Some((ip_key(ip), ObjKey::new(Kind::Pod, &key.ns, obj::str_at(e, "/targetRef/name")?)))
+                })
+                .collect(),
+        })
+        .collect();
+    Cache { slices, ..Cache::default() }
+}
+
+/// The Service's labels on its Endpoints (and slices): headless ones marked.
+fn endpoint_labels(svc: &Value) -> Value {
+    let mut labels = svc.ptr("/metadata/labels").cloned().unwrap_or(jv!({}));
+    if obj::str_at(svc, "/spec/clusterIP") == Some("None") {
+        labels["service.kubernetes.io/headless"] = jv!("");
+    }
+    labels
+}
+
+/// Writes the Endpoints: ready addresses, then not-ready ones that are not terminating, at
+/// most 1,000 (ready ones first; `endpoints.kubernetes.io/over-capacity: truncated` then).
+fn write_endpoints(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &Cache) {
+    let ep_key = ObjKey::new(Kind::Endpoints, &key.ns, &key.name);
+    let entries = cache.by_text.iter().map(|(_, _, k)| &cache.entries[k]);
+    let ready_count = entries.clone().filter(|e| e.ready).count();
+    let not_ready_count = entries.clone().filter(|e| !e.ready && !e.terminating).count();
+    let truncated = ready_count + not_ready_count > MAX_ENDPOINTS_ADDRESSES;
+    let ready: Vec<Value> =
+        entries.clone().filter(|e| e.ready).take(MAX_ENDPOINTS_ADDRESSES).map(|e| e.address.clone()).collect();
+    let room = MAX_ENDPOINTS_ADDRESSES.saturating_sub(ready.len());
+    let not_ready: Vec<Value> =
+        entries.filter(|e| !e.ready && !e.terminating).take(room).map(|e| e.address.clone()).collect();
+    let mut subset = Map::new();
+    if !ready.is_empty() {
+        subset.insert("addresses".into(), Value::Array(ready));
+    }
+    if !not_ready.is_empty() {
+        subset.insert("notReadyAddresses".into(), Value::Array(not_ready));
+    }
+    let subsets = if subset.is_empty() {
+        None
+    } else {
+        subset.insert("ports".into(), Value::Array(cache.ports(svc)));
+        Some(Value::Array(vec![Value::Object(subset)]))
+    };
+    let labels = endpoint_labels(svc);
+    let Some(cur) = sim.store.get_rc(&ep_key) else {
+        let mut o =
+            jv!({"apiVersion":"v1","kind":"Endpoints","metadata":{"name":key.name,"namespace":key.ns,"labels":labels}});
+        if let Some(s) = subsets {
+            o["subsets"] = s;
         }
-        Some(k) => {
-            sim.modify(&k, |o| {
-                o["endpoints"] = jv!(slice_eps);
-                o["ports"] = jv!(ports);
-            });
+        if truncated {
+            o["metadata"]["annotations"] = jv!({"endpoints.kubernetes.io/over-capacity":"truncated"});
+        }
+        let _ = sim.create(o);
+        return;
+    };
+    let annotations = cur.ptr("/metadata/annotations").and_then(Value::as_object);
+    let marked = annotations.is_some_and(|a| a.contains_key("endpoints.kubernetes.io/over-capacity"));
+    if cur.get("subsets") == subsets.as_ref() && cur.ptr("/metadata/labels") == Some(&labels) && marked == truncated {
+        return;
+    }
+    // The object anew from the stored one's other fields (no copy of the old addresses).
+    let mut o: Map<String, Value> = cur
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| *k != "subsets")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    drop(cur);
+    if let Some(s) = subsets {
+        o.insert("subsets".into(), s);
+    }
+    let mut o = Value::Object(o);
+    let meta = obj::meta_mut(&mut o);
+    meta.insert("labels".into(), labels);
+    if truncated {
+        let a = meta.entry("annotations").or_insert_with(|| jv!({}));
+        a["endpoints.kubernetes.io/over-capacity"] = jv!("truncated");
+    } else if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+        a.remove("endpoints.kubernetes.io/over-capacity");
+    }
+    sim.store.put(ep_key, o, sim.now());
+}
+
+/// Places the changed pods in slices as the reconciler does and writes the slices that changed.
+fn write_slices(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &mut Cache) {
+    // Slices the store no longer has (deleted by hand) are forgotten; their pods placed again.
+    let gone: Vec<ObjKey> = cache
+        .slices
+        .iter()
+        .filter(|s| !sim.store.contains(&s.key))
+        .flat_map(|s| s.pods.iter().map(|(_, k)| k.clone()))
+        .collect();
+    cache.slices.retain(|s| sim.store.contains(&s.key));
+    cache.unwritten.extend(gone);
+    let mut changed: BTreeSet<usize> = BTreeSet::new();
+    let mut to_place: Vec<(Vec<u32>, ObjKey)> = Vec::new();
+    // 1. Existing slices drop the endpoints no longer desired and keep the changed ones.
+    for pod in &cache.unwritten {
+        let held = cache.slices.iter().position(|s| s.pods.iter().any(|(_, k)| k == pod));
+        let want = cache.entries.get(pod).map(|e| (ip_key(&e.ip), pod.clone()));
+        match (held, want) {
+            (Some(i), Some(w)) if cache.slices[i].pods.contains(&w) => {
+                changed.insert(i);
+            }
+            (Some(i), w) => {
+                cache.slices[i].pods.retain(|(_, k)| k != pod);
+                changed.insert(i);
+                to_place.extend(w);
+            }
+            (None, w) => to_place.extend(w),
+        }
+    }
+    // 2. Room in the slices being updated, fullest first; 3. one unchanged slice that fits
+    // what is left, or new slices.
+    let mut order: Vec<usize> = changed.iter().copied().collect();
+    crate::support::sort::sort_by(&mut order, |a, b| cache.slices[*b].pods.len().cmp(&cache.slices[*a].pods.len()));
+    let mut rest = to_place.into_iter();
+    let mut next = rest.next();
+    for i in order {
+        while next.is_some() && cache.slices[i].pods.len() < MAX_ENDPOINTS_PER_SLICE {
+            cache.slices[i].pods.extend(next.take());
+            next = rest.next();
+        }
+    }
+    let mut left: Vec<(Vec<u32>, ObjKey)> = next.into_iter().chain(rest).collect();
+    let mut new_slices: Vec<BTreeSet<(Vec<u32>, ObjKey)>> = Vec::new();
+    while !left.is_empty() {
+        let fit = (left.len() < MAX_ENDPOINTS_PER_SLICE)
+            .then(|| {
+                (0..cache.slices.len())
+                    .filter(|i| {
+                        !changed.contains(i) && cache.slices[*i].pods.len() + left.len() <= MAX_ENDPOINTS_PER_SLICE
+                    })
+                    .min_by_key(|i| MAX_ENDPOINTS_PER_SLICE - cache.slices[*i].pods.len() - left.len())
+            })
+            .flatten();
+        let take = left.len().min(MAX_ENDPOINTS_PER_SLICE - fit.map_or(0, |i| cache.slices[i].pods.len()));
+        let batch: Vec<_> = left.drain(..take).collect();
+        match fit {
+            Some(i) => {
+                cache.slices[i].pods.extend(batch);
+                changed.insert(i);
+            }
+            None => new_slices.push(batch.into_iter().collect()),
+        }
+    }
+    if cache.service_changed {
+        changed.extend(0..cache.slices.len());
+    }
+    let ports = Value::Array(cache.ports(svc));
+    put_slices(sim, key, svc, cache, changed, new_slices, &ports);
+}
+
+/// The endpoints of one slice, in its order.
+fn slice_endpoints(cache: &Cache, pods: &BTreeSet<(Vec<u32>, ObjKey)>) -> Value {
+    Value::Array(pods.iter().map(|(_, k)| cache.entries[k].slice_endpoint.clone()).collect())
+}
+
+/// Writes the changed slices (deleting empty ones but the last), then creates the new ones; a
+/// Service without endpoints keeps one empty slice.
+fn put_slices(
+    sim: &mut Sim,
+    key: &ObjKey,
+    svc: &Value,
+    cache: &mut Cache,
+    changed: BTreeSet<usize>,
+    mut new_slices: Vec<BTreeSet<(Vec<u32>, ObjKey)>>,
+    ports: &Value,
+) {
+    let mut labels = endpoint_labels(svc);
+    labels["kubernetes.io/service-name"] = jv!(key.name);
+    labels["endpointslice.kubernetes.io/managed-by"] = jv!("endpointslice-controller.k8s.io");
+    if cache.slices.is_empty() && new_slices.is_empty() {
+        new_slices.push(BTreeSet::new());
+    }
+    let mut keep = vec![true; cache.slices.len()];
+    for i in changed.iter().copied() {
+        let sk = cache.slices[i].key.clone();
+        if cache.slices[i].pods.is_empty() && (cache.slices.len() > 1 || !new_slices.is_empty()) {
+            keep[i] = false;
+            sim.store.remove(&sk, sim.now());
+            continue;
+        }
+        let endpoints = slice_endpoints(cache, &cache.slices[i].pods);
+        sim.modify(&sk, |o| {
+            o["endpoints"] = endpoints;
+            o["ports"] = ports.clone();
+            if cache.service_changed {
+                obj::meta_mut(o).insert("labels".into(), labels.clone());
+            }
+        });
+    }
+    let mut i = 0;
+    cache.slices.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    for pods in new_slices {
+        let o = jv!({"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"generateName":format!("{}-", key.name),"namespace":key.ns,"labels":labels,"ownerReferences":[obj::owner_ref(svc, true)]},
+            "addressType":"IPv4","endpoints":slice_endpoints(cache, &pods),"ports":ports});
+        if let Ok(made) = sim.create(o) {
+            cache.slices.push(Slice { key: ObjKey::of(Kind::EndpointSlice, &made), pods });
         }
     }
 }
