@@ -8,24 +8,6 @@ use kubelab::sim::{Profile, Sim, SimConfig};
 use serde_json::{json, Value};
 use std::time::Instant;
 
-/// A cluster with `workers` worker nodes, each with its own /24 of pod addresses.
-fn big_profile(workers: usize) -> Profile {
-    let mut y =
-        String::from("kubernetesVersion: 1.26.5\nstartTime: 2022-05-28T09:00:00Z\nclusterAgeSeconds: 7200\nnodes:\n");
-    y.push_str("- {name: k8s-m, role: control-plane, ip: 192.168.10.10, podCidr: 172.16.0.0/24}\n");
-    for i in 1..=workers {
-        y.push_str(&format!(
-            "- {{name: k8s-w{i}, role: worker, ip: 192.168.{}.{}, podCidr: 172.{}.{}.0/24}}\n",
-            10 + i / 200,
-            i % 200 + 20,
-            16 + i / 256,
-            i % 256
-        ));
-    }
-    y.push_str("serviceCidr: 10.200.1.0/24\nclusterDns: 10.200.1.10\nclusterDomain: cluster.local\nstorageClasses:\n- {name: local-path, provisioner: rancher.io/local-path, reclaimPolicy: Delete, volumeBindingMode: WaitForFirstConsumer, default: true}\n");
-    Profile::from_yaml(&y).expect("profile")
-}
-
 fn objects(case: &str, n: u64) -> Vec<Value> {
     match case {
         "deploy" => vec![deployment(n)],
@@ -58,14 +40,22 @@ fn main() {
             continue;
         }
         let t = Instant::now();
-        let profile = if case.ends_with("-svc") { big_profile(n as usize / 100 + 1) } else { Profile::default() };
+        let profile =
+            if case.ends_with("-svc") { Profile::with_workers(n as usize / 100 + 1) } else { Profile::default() };
         let mut sim = Sim::new(SimConfig { seed: 1, profile });
         sim.store.record = record;
         for o in objects(case, n) {
             sim.create(o).unwrap();
         }
         let ok = sim.run_until_idle(48 * 3600 * 1000);
-        println!("{case} n={n}: {:?} settled={ok} virtual={} objects={}", t.elapsed(), sim.now(), sim.store.len());
+        println!(
+            "{case} n={n}: {:?} settled={ok} virtual={} objects={} work={} endpoints copied={}",
+            t.elapsed(),
+            sim.now(),
+            sim.store.len(),
+            sim.work_runs,
+            sim.endpoints_copied()
+        );
         census(&sim);
     }
 }

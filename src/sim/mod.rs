@@ -173,6 +173,8 @@ pub struct Sim {
     pub(crate) pulled: VecSet<(String, String)>,
     /// Pods the scheduler has placed but not bound yet (waiting for volumes): pod → node.
     pub(crate) assumed: VecMap<ObjKey, String>,
+    /// The assumed pods waiting for each claim (claim → pods).
+    pub(crate) claim_waiters: std::collections::BTreeMap<ObjKey, std::collections::BTreeSet<ObjKey>>,
     /// Pods the scheduler could not place: they are tried again when a node changes or a pod
     /// goes (the scheduling queue's move on cluster events).
     pub(crate) unschedulable: VecSet<ObjKey>,
@@ -206,6 +208,8 @@ pub struct Sim {
     pub(crate) retries: VecMap<ObjKey, u32>,
     /// What the Endpoints and EndpointSlice controllers know of each Service.
     pub(crate) endpoints: controllers::endpoints::State,
+    /// How many work items the controllers have run (a measure of work, for tests).
+    pub work_runs: u64,
     /// What runs inside containers: main processes, probes and `kubectl exec` ([`Programs`]).
     pub programs: Option<std::rc::Rc<dyn Programs>>,
     /// While a container's main process runs at its start: the milliseconds it has slept, which
@@ -230,6 +234,7 @@ impl Sim {
             ipam: VecMap::new(),
             pulled: VecSet::new(),
             assumed: VecMap::new(),
+            claim_waiters: std::collections::BTreeMap::new(),
             unschedulable: VecSet::new(),
             service_ips: VecSet::new(),
             event_count: 0,
@@ -246,6 +251,7 @@ impl Sim {
             progress_checks: VecMap::new(),
             retries: VecMap::new(),
             endpoints: controllers::endpoints::State::default(),
+            work_runs: 0,
             process_sleep: None,
             revision_cache: VecMap::new(),
         };
@@ -352,6 +358,12 @@ impl Sim {
     }
 
     /// The current virtual time.
+    /// How many endpoints the Endpoints and EndpointSlice controllers have copied into the
+    /// objects they wrote (a measure of their work, for tests).
+    pub fn endpoints_copied(&self) -> u64 {
+        self.endpoints.copied
+    }
+
     pub fn now(&self) -> SimTime {
         self.now
     }
@@ -501,6 +513,7 @@ impl Sim {
     }
 
     fn run_work(&mut self, w: Work) {
+        self.work_runs += 1;
         match w {
             Work::Gc(k) => controllers::gc::sync(self, &k),
             Work::GcOrphans(uid) => controllers::gc::collect(self, &uid),
@@ -579,7 +592,10 @@ impl Sim {
                 }
                 Kind::PersistentVolumeClaim => {
                     self.dirty.insert(Work::Pvc(key.clone()));
-                    let waiting: Vec<ObjKey> = self.assumed.keys().filter(|p| p.ns == key.ns).cloned().collect();
+                    // The scheduling queue's hint: a claim's change can help only the pods
+                    // waiting for that claim.
+                    let waiting: Vec<ObjKey> =
+                        self.claim_waiters.get(&key).map(|s| s.iter().cloned().collect()).unwrap_or_default();
                     for p in waiting {
                         self.dirty.insert(Work::Schedule(p));
                     }
@@ -732,7 +748,7 @@ impl Sim {
             self.endpoints.touch_pod(&s, key);
             self.dirty.insert(Work::Endpoints(s));
         }
-        self.assumed.remove(key);
+        scheduler::forget(self, key);
     }
 
     /// Wakes the controllers of `kind` in `ns` whose selector matches `o`'s labels (adoption).

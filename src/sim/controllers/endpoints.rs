@@ -65,8 +65,10 @@ struct Cache {
     /// The slices' order: the IP's numbers.
     by_number: BTreeSet<(Vec<u32>, ObjKey)>,
     slices: Vec<Slice>,
-    /// Pods changed since the last write (not yet placed in or removed from a slice).
-    unwritten: BTreeSet<ObjKey>,
+    /// Pods changed since the last write, with their entry as last written.
+    unwritten: BTreeMap<ObjKey, Option<Entry>>,
+    /// The resourceVersion of the Endpoints as the controller last wrote it.
+    written_rv: Option<String>,
     /// The Service changed since the last write (ports, labels).
     service_changed: bool,
     /// A retry is queued for when the client may write again.
@@ -87,6 +89,8 @@ pub struct State {
     touched: BTreeMap<ObjKey, Touched>,
     /// Thousandths of a request the client may send now, as of `tokens_at`.
     tokens: Option<(u64, SimTime)>,
+    /// Endpoints copied into written objects (a measure of work).
+    pub(crate) copied: u64,
 }
 
 impl State {
@@ -164,6 +168,7 @@ impl Cache {
         if old == new.as_ref() {
             return false;
         }
+        self.unwritten.entry(pod.clone()).or_insert_with(|| old.cloned());
         if let Some(o) = self.entries.remove(pod) {
             self.by_text.remove(&(o.ip.clone(), o.uid, pod.clone()));
             self.by_number.remove(&(ip_key(&o.ip), pod.clone()));
@@ -173,7 +178,6 @@ impl Cache {
             self.by_number.insert((ip_key(&n.ip), pod.clone()));
             self.entries.insert(pod.clone(), n);
         }
-        self.unwritten.insert(pod.clone());
         true
     }
 
@@ -264,7 +268,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
             return;
         }
     }
-    write_endpoints(sim, key, &svc, &cache);
+    write_endpoints(sim, key, &svc, &mut cache);
     write_slices(sim, key, &svc, &mut cache);
     cache.unwritten.clear();
     cache.service_changed = false;
@@ -304,8 +308,11 @@ fn endpoint_labels(svc: &Value) -> Value {
 
 /// Writes the Endpoints: ready addresses, then not-ready ones that are not terminating, at
 /// most 1,000 (ready ones first; `endpoints.kubernetes.io/over-capacity: truncated` then).
-fn write_endpoints(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &Cache) {
+fn write_endpoints(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &mut Cache) {
     let ep_key = ObjKey::new(Kind::Endpoints, &key.ns, &key.name);
+    if edit_endpoints(sim, &ep_key, svc, cache) {
+        return;
+    }
     let entries = cache.by_text.iter().map(|(_, _, k)| &cache.entries[k]);
     let ready_count = entries.clone().filter(|e| e.ready).count();
     let not_ready_count = entries.clone().filter(|e| !e.ready && !e.terminating).count();
@@ -315,6 +322,7 @@ fn write_endpoints(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &Cache) {
     let room = MAX_ENDPOINTS_ADDRESSES.saturating_sub(ready.len());
     let not_ready: Vec<Value> =
         entries.filter(|e| !e.ready && !e.terminating).take(room).map(|e| e.address.clone()).collect();
+    sim.endpoints.copied += (ready.len() + not_ready.len()) as u64;
     let mut subset = Map::new();
     if !ready.is_empty() {
         subset.insert("addresses".into(), Value::Array(ready));
@@ -338,7 +346,9 @@ fn write_endpoints(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &Cache) {
         if truncated {
             o["metadata"]["annotations"] = jv!({"endpoints.kubernetes.io/over-capacity":"truncated"});
         }
-        let _ = sim.create(o);
+        if let Ok(made) = sim.create(o) {
+            cache.written_rv = obj::str_at(&made, "/metadata/resourceVersion").map(String::from);
+        }
         return;
     };
     let annotations = cur.ptr("/metadata/annotations").and_then(Value::as_object);
@@ -367,7 +377,109 @@ fn write_endpoints(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &Cache) {
     } else if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
         a.remove("endpoints.kubernetes.io/over-capacity");
     }
+    cache.written_rv = obj::str_at(&o, "/metadata/resourceVersion").map(|_| (sim.store.revision() + 1).to_string());
     sim.store.put(ep_key, o, sim.now());
+}
+
+/// Which list of the Endpoints' subset holds an entry, if any.
+fn list_of(e: &Entry) -> Option<&'static str> {
+    if e.ready {
+        Some("addresses")
+    } else if !e.terminating {
+        Some("notReadyAddresses")
+    } else {
+        None
+    }
+}
+
+/// Applies the changed entries to the stored Endpoints in place, as the full rebuild would
+/// write them; false when it cannot (first write, the Service or the object changed by
+/// someone else, truncation).
+fn edit_endpoints(sim: &mut Sim, ep_key: &ObjKey, svc: &Value, cache: &mut Cache) -> bool {
+    let Some(cur) = sim.store.get(ep_key) else { return false };
+    let rv = obj::str_at(cur, "/metadata/resourceVersion");
+    let placed = cache.entries.values().filter(|e| list_of(e).is_some()).count();
+    if cache.service_changed
+        || rv.is_none()
+        || rv != cache.written_rv.as_deref()
+        || placed > MAX_ENDPOINTS_ADDRESSES
+        || cur.ptr("/metadata/annotations").and_then(|a| a.get("endpoints.kubernetes.io/over-capacity")).is_some()
+    {
+        return false;
+    }
+    let ports = Value::Array(cache.ports(svc));
+    let moves: Vec<(Option<(&'static str, String, String)>, Option<(&'static str, &Entry)>)> = cache
+        .unwritten
+        .iter()
+        .map(|(pod, old)| {
+            let was = old.as_ref().and_then(|o| list_of(o).map(|l| (l, o.ip.clone(), o.uid.clone())));
+            let now = cache.entries.get(pod).and_then(|n| list_of(n).map(|l| (l, n)));
+            (was, now)
+        })
+        .filter(|(was, now)| {
+            let old = was.as_ref().map(|(l, ip, uid)| (*l, ip.as_str(), uid.as_str()));
+            let new = now.map(|(l, n)| (l, n.ip.as_str(), n.uid.as_str()));
+            old != new || now.is_some()
+        })
+        .collect();
+    let same_ports = cur.ptr("/subsets/0/ports") == Some(&ports) || (placed == 0 && cur.get("subsets").is_none());
+    let unchanged = |cur: &Value| {
+        moves.iter().all(|(was, now)| match (was, now) {
+            (Some((l, ip, uid)), Some((l2, n))) if l == l2 && *ip == n.ip && *uid == n.uid => {
+                let list = obj::arr_at(cur, &format!("/subsets/0/{l}"));
+                position(list, ip, uid).is_ok_and(|i| list[i] == n.address)
+            }
+            (None, None) => true,
+            _ => false,
+        })
+    };
+    if same_ports && unchanged(cur) {
+        return true;
+    }
+    let now = sim.now();
+    sim.endpoints.copied += moves.len() as u64;
+    sim.store.edit(ep_key, now, |o| {
+        let mut subset = match o.get_mut("subsets").and_then(Value::as_array_mut).and_then(|a| a.pop()) {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        for (was, new) in &moves {
+            if let Some((l, ip, uid)) = was {
+                if let Some(list) = subset.get_mut(*l).and_then(Value::as_array_mut) {
+                    if let Ok(i) = position(list, ip, uid) {
+                        list.remove(i);
+                    }
+                }
+            }
+            if let Some((l, n)) = new {
+                let list = subset.entry(*l).or_insert_with(|| Value::Array(Vec::new()));
+                if let Some(list) = list.as_array_mut() {
+                    match position(list, &n.ip, &n.uid) {
+                        Ok(i) => list[i] = n.address.clone(),
+                        Err(i) => list.insert(i, n.address.clone()),
+                    }
+                }
+            }
+        }
+        subset.retain(|k, v| k == "ports" || v.as_array().is_some_and(|a| !a.is_empty()));
+        subset.remove("ports");
+        let m = o.as_object_mut().expect("an object");
+        if subset.is_empty() {
+            m.remove("subsets");
+        } else {
+            subset.insert("ports".into(), ports);
+            m.insert("subsets".into(), Value::Array(vec![Value::Object(subset)]));
+        }
+    });
+    cache.written_rv = Some(sim.store.revision().to_string());
+    true
+}
+
+/// Where the address of (ip, uid) is, or would go, in a list sorted as `LessEndpointAddress`.
+fn position(list: &[Value], ip: &str, uid: &str) -> Result<usize, usize> {
+    list.binary_search_by(|a| {
+        (obj::str_at(a, "/ip").unwrap_or(""), obj::str_at(a, "/targetRef/uid").unwrap_or("")).cmp(&(ip, uid))
+    })
 }
 
 /// Places the changed pods in slices as the reconciler does and writes the slices that changed.
@@ -380,11 +492,14 @@ fn write_slices(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &mut Cache) {
         .flat_map(|s| s.pods.iter().map(|(_, k)| k.clone()))
         .collect();
     cache.slices.retain(|s| sim.store.contains(&s.key));
-    cache.unwritten.extend(gone);
+    for pod in gone {
+        let e = cache.entries.get(&pod).cloned();
+        cache.unwritten.entry(pod).or_insert(e);
+    }
     let mut changed: BTreeSet<usize> = BTreeSet::new();
     let mut to_place: Vec<(Vec<u32>, ObjKey)> = Vec::new();
     // 1. Existing slices drop the endpoints no longer desired and keep the changed ones.
-    for pod in &cache.unwritten {
+    for pod in cache.unwritten.keys() {
         let held = cache.slices.iter().position(|s| s.pods.iter().any(|(_, k)| k == pod));
         let want = cache.entries.get(pod).map(|e| (ip_key(&e.ip), pod.clone()));
         match (held, want) {
@@ -441,7 +556,8 @@ fn write_slices(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &mut Cache) {
 }
 
 /// The endpoints of one slice, in its order.
-fn slice_endpoints(cache: &Cache, pods: &BTreeSet<(Vec<u32>, ObjKey)>) -> Value {
+fn slice_endpoints(copied: &mut u64, cache: &Cache, pods: &BTreeSet<(Vec<u32>, ObjKey)>) -> Value {
+    *copied += pods.len() as u64;
     Value::Array(pods.iter().map(|(_, k)| cache.entries[k].slice_endpoint.clone()).collect())
 }
 
@@ -470,7 +586,7 @@ fn put_slices(
             sim.store.remove(&sk, sim.now());
             continue;
         }
-        let endpoints = slice_endpoints(cache, &cache.slices[i].pods);
+        let endpoints = slice_endpoints(&mut sim.endpoints.copied, cache, &cache.slices[i].pods);
         sim.modify(&sk, |o| {
             o["endpoints"] = endpoints;
             o["ports"] = ports.clone();
@@ -486,9 +602,140 @@ fn put_slices(
     });
     for pods in new_slices {
         let o = jv!({"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"generateName":format!("{}-", key.name),"namespace":key.ns,"labels":labels,"ownerReferences":[obj::owner_ref(svc, true)]},
-            "addressType":"IPv4","endpoints":slice_endpoints(cache, &pods),"ports":ports});
+            "addressType":"IPv4","endpoints":slice_endpoints(&mut sim.endpoints.copied, cache, &pods),"ports":ports});
         if let Ok(made) = sim.create(o) {
             cache.slices.push(Slice { key: ObjKey::of(Kind::EndpointSlice, &made), pods });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{DeleteOptions, SimConfig};
+
+    fn cluster() -> Sim {
+        Sim::new(SimConfig::seeded(3))
+    }
+
+    fn service(publish: bool) -> Value {
+        jv!({"apiVersion":"v1","kind":"Service","metadata":{"name":"d","namespace":"default"},
+            "spec":{"selector":{"app":"d"},"ports":[{"port":80,"targetPort":"http"}],"publishNotReadyAddresses":publish}})
+    }
+
+    fn deployment(replicas: i64) -> Value {
+        jv!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"default"},
+            "spec":{"replicas":replicas,"selector":{"matchLabels":{"app":"d"}},
+              "template":{"metadata":{"labels":{"app":"d"}},"spec":{"containers":[{"name":"app","image":"nginx","ports":[{"name":"http","containerPort":8080}]}]}}}})
+    }
+
+    /// The Endpoints and slices a controller starting afresh writes for Service `d` now.
+    fn from_scratch(sim: &Sim) -> (Value, Vec<Value>) {
+        let mut fresh = sim.clone();
+        fresh.endpoints = State::default();
+        for (k, _) in sim.store.list(Kind::EndpointSlice, Some("default")).filter(|(k, _)| k.name.starts_with("d-")) {
+            fresh.store.remove(k, fresh.now());
+        }
+        let svc = ObjKey::new(Kind::Service, "default", "d");
+        fresh.endpoints.touch_service(&svc);
+        sync(&mut fresh, &svc);
+        (fresh.get(Kind::Endpoints, "default", "d").cloned().unwrap(), endpoints_of_slices(&fresh))
+    }
+
+    /// Every endpoint of the Service's slices, by pod name.
+    fn endpoints_of_slices(sim: &Sim) -> Vec<Value> {
+        let mut all: Vec<Value> = sim
+            .store
+            .list(Kind::EndpointSlice, Some("default"))
+            .filter(|(_, s)| obj::label(s, "kubernetes.io/service-name") == Some("d"))
+            .flat_map(|(_, s)| obj::arr_at(s, "/endpoints").to_vec())
+            .collect();
+        crate::support::sort::sort_by(&mut all, |a, b| {
+            obj::str_at(a, "/targetRef/name").cmp(&obj::str_at(b, "/targetRef/name"))
+        });
+        all
+    }
+
+    /// Compares what was written with a rebuild, unless a write waits for the client.
+    fn check_against_scratch(sim: &Sim) -> bool {
+        let svc = ObjKey::new(Kind::Service, "default", "d");
+        if sim.endpoints.services.get(&svc).is_some_and(|c| !c.unwritten.is_empty()) {
+            return false;
+        }
+        let (ep, eps) = from_scratch(sim);
+        let stored = sim.get(Kind::Endpoints, "default", "d").unwrap();
+        assert!(stored.get("subsets") == ep.get("subsets"), "incremental Endpoints differ at {}", sim.now());
+        assert!(endpoints_of_slices(sim) == eps, "slices differ at {}", sim.now());
+        for (_, s) in sim.store.list(Kind::EndpointSlice, Some("default")) {
+            assert!(obj::arr_at(s, "/endpoints").len() <= MAX_ENDPOINTS_PER_SLICE);
+        }
+        true
+    }
+
+    #[test]
+    fn endpoints_written_change_by_change_equal_a_rebuild_from_scratch() {
+        for publish in [false, true] {
+            let mut sim = cluster();
+            sim.create(service(publish)).unwrap();
+            sim.create(deployment(150)).unwrap();
+            let mut checked = 0;
+            for _ in 0..40 {
+                sim.advance(1_000);
+                checked += check_against_scratch(&sim) as usize;
+            }
+            assert!(checked > 10, "only {checked} moments without a pending write");
+            sim.run_until_idle(3_600_000);
+            assert!(check_against_scratch(&sim));
+            let names: Vec<ObjKey> =
+                sim.store.list(Kind::Pod, Some("default")).map(|(k, _)| k.clone()).take(30).collect();
+            for k in names {
+                sim.delete(&k, DeleteOptions::default()).unwrap();
+            }
+            sim.advance(60_000);
+            assert!(check_against_scratch(&sim));
+            let mut d = sim.get(Kind::Deployment, "default", "d").cloned().unwrap();
+            d["spec"]["replicas"] = jv!(40);
+            sim.update(d).unwrap();
+            for _ in 0..60 {
+                sim.advance(1_000);
+                check_against_scratch(&sim);
+            }
+        }
+    }
+
+    /// A cluster with twelve workers (a kubelet holds at most 110 pods).
+    fn big_cluster() -> Sim {
+        let mut y = String::from(
+            "kubernetesVersion: 1.26.5\nstartTime: 2022-05-28T09:00:00Z\nclusterAgeSeconds: 7200\nnodes:\n",
+        );
+        for i in 1..=12 {
+            y.push_str(&format!("- {{name: w{i}, role: worker, ip: 192.168.10.{i}, podCidr: 172.16.{i}.0/24}}\n"));
+        }
+        y.push_str(
+            "serviceCidr: 10.200.1.0/24\nclusterDns: 10.200.1.10\nclusterDomain: cluster.local\nstorageClasses: []\n",
+        );
+        Sim::new(SimConfig { seed: 3, profile: crate::sim::Profile::from_yaml(&y).unwrap() })
+    }
+
+    #[test]
+    fn a_slice_holds_at_most_100_endpoints_and_endpoints_at_most_1000_addresses() {
+        let mut sim = big_cluster();
+        sim.create(service(true)).unwrap();
+        sim.create(deployment(1_050)).unwrap();
+        sim.run_until_idle(3_600_000);
+        let slices: Vec<usize> = sim
+            .store
+            .list(Kind::EndpointSlice, Some("default"))
+            .filter(|(_, s)| obj::label(s, "kubernetes.io/service-name") == Some("d"))
+            .map(|(_, s)| obj::arr_at(s, "/endpoints").len())
+            .collect();
+        assert_eq!(slices.iter().sum::<usize>(), 1_050);
+        assert!(slices.len() >= 11 && slices.iter().all(|n| *n <= 100), "{slices:?}");
+        let ep = sim.get(Kind::Endpoints, "default", "d").unwrap();
+        assert_eq!(obj::arr_at(ep, "/subsets/0/addresses").len(), 1_000);
+        let mark = ep.ptr("/metadata/annotations").and_then(|a| a.get("endpoints.kubernetes.io/over-capacity"));
+        assert_eq!(mark.and_then(Value::as_str), Some("truncated"));
+        assert_eq!(obj::str_at(ep, "/subsets/0/ports/0/port").map(String::from), None);
+        assert_eq!(obj::i64_at(ep, "/subsets/0/ports/0/port"), Some(8080));
     }
 }
