@@ -173,6 +173,9 @@ pub struct Sim {
     pub(crate) pulled: VecSet<(String, String)>,
     /// Pods the scheduler has placed but not bound yet (waiting for volumes): pod → node.
     pub(crate) assumed: VecMap<ObjKey, String>,
+    /// PersistentVolumes in phase Available (the candidates of static binding), kept as the
+    /// PV controller's informer sees them change.
+    pub(crate) available_pvs: std::collections::BTreeSet<ObjKey>,
     /// The assumed pods waiting for each claim (claim → pods).
     pub(crate) claim_waiters: std::collections::BTreeMap<ObjKey, std::collections::BTreeSet<ObjKey>>,
     /// Pods the scheduler could not place: they are tried again when a node changes or a pod
@@ -235,6 +238,7 @@ impl Sim {
             pulled: VecSet::new(),
             assumed: VecMap::new(),
             claim_waiters: std::collections::BTreeMap::new(),
+            available_pvs: std::collections::BTreeSet::new(),
             unschedulable: VecSet::new(),
             service_ips: VecSet::new(),
             event_count: 0,
@@ -620,6 +624,11 @@ impl Sim {
                     }
                 }
                 Kind::PersistentVolume => {
+                    if current.as_deref().is_some_and(|pv| obj::str_at(pv, "/status/phase") == Some("Available")) {
+                        self.available_pvs.insert(key.clone());
+                    } else {
+                        self.available_pvs.remove(&key);
+                    }
                     self.dirty.insert(Work::Pv(key.clone()));
                     if let Some(o) = &current {
                         if let (Some(ns), Some(n)) =

@@ -62,6 +62,9 @@ struct Cache {
     entries: BTreeMap<ObjKey, Entry>,
     /// Endpoints' order (`LessEndpointAddress`): the IP's text, then the pod's uid.
     by_text: BTreeSet<(String, String, ObjKey)>,
+    /// The same, of the entries that are ready addresses, and of the not-ready ones.
+    ready: BTreeSet<(String, String, ObjKey)>,
+    not_ready: BTreeSet<(String, String, ObjKey)>,
     /// The slices' order: the IP's numbers.
     by_number: BTreeSet<(Vec<u32>, ObjKey)>,
     slices: Vec<Slice>,
@@ -162,6 +165,22 @@ fn entry_of(svc: &ObjKey, selector: &Map<String, Value>, publish: bool, p: &Valu
 }
 
 impl Cache {
+    fn listed_mut(&mut self, list: &str) -> &mut BTreeSet<(String, String, ObjKey)> {
+        if list == "addresses" {
+            &mut self.ready
+        } else {
+            &mut self.not_ready
+        }
+    }
+
+    /// How many of each list the Endpoints hold: ready ones first, 1,000 in all
+    /// (`truncateEndpoints`); and whether that truncates.
+    fn window(&self) -> (usize, usize, bool) {
+        let ready = self.ready.len().min(MAX_ENDPOINTS_ADDRESSES);
+        let not_ready = self.not_ready.len().min(MAX_ENDPOINTS_ADDRESSES - ready);
+        (ready, not_ready, self.ready.len() + self.not_ready.len() > MAX_ENDPOINTS_ADDRESSES)
+    }
+
     /// Sets pod `pod`'s entry; true if it changed.
     fn set(&mut self, pod: &ObjKey, new: Option<Entry>) -> bool {
         let old = self.entries.get(pod);
@@ -170,11 +189,17 @@ impl Cache {
         }
         self.unwritten.entry(pod.clone()).or_insert_with(|| old.cloned());
         if let Some(o) = self.entries.remove(pod) {
-            self.by_text.remove(&(o.ip.clone(), o.uid, pod.clone()));
+            self.by_text.remove(&(o.ip.clone(), o.uid.clone(), pod.clone()));
+            if let Some(l) = list_of(&o) {
+                self.listed_mut(l).remove(&(o.ip.clone(), o.uid, pod.clone()));
+            }
             self.by_number.remove(&(ip_key(&o.ip), pod.clone()));
         }
         if let Some(n) = new {
             self.by_text.insert((n.ip.clone(), n.uid.clone(), pod.clone()));
+            if let Some(l) = list_of(&n) {
+                self.listed_mut(l).insert((n.ip.clone(), n.uid.clone(), pod.clone()));
+            }
             self.by_number.insert((ip_key(&n.ip), pod.clone()));
             self.entries.insert(pod.clone(), n);
         }
@@ -374,11 +399,38 @@ fn write_endpoints(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &mut Cache) 
     if truncated {
         let a = meta.entry("annotations").or_insert_with(|| jv!({}));
         a["endpoints.kubernetes.io/over-capacity"] = jv!("truncated");
-    } else if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
-        a.remove("endpoints.kubernetes.io/over-capacity");
+    } else {
+        drop_capacity_mark(meta);
     }
     cache.written_rv = obj::str_at(&o, "/metadata/resourceVersion").map(|_| (sim.store.revision() + 1).to_string());
     sim.store.put(ep_key, o, sim.now());
+}
+
+/// The sort key of a stored address: its IP, its pod's uid, its pod.
+fn key_of(a: &Value, ns: &str) -> (String, String, ObjKey) {
+    (
+        obj::str_at(a, "/ip").unwrap_or("").to_string(),
+        obj::str_at(a, "/targetRef/uid").unwrap_or("").to_string(),
+        ObjKey::new(Kind::Pod, ns, obj::str_at(a, "/targetRef/name").unwrap_or("")),
+    )
+}
+
+/// Where the address of (ip, uid) is, or would go, in a list sorted as `LessEndpointAddress`.
+fn position(list: &[Value], ip: &str, uid: &str) -> Result<usize, usize> {
+    list.binary_search_by(|a| {
+        (obj::str_at(a, "/ip").unwrap_or(""), obj::str_at(a, "/targetRef/uid").unwrap_or("")).cmp(&(ip, uid))
+    })
+}
+
+/// Removes the over-capacity annotation (and the annotations, if it was the only one: an
+/// empty map is not written).
+fn drop_capacity_mark(meta: &mut Map<String, Value>) {
+    if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+        a.remove("endpoints.kubernetes.io/over-capacity");
+        if a.is_empty() {
+            meta.remove("annotations");
+        }
+    }
 }
 
 /// Which list of the Endpoints' subset holds an entry, if any.
@@ -393,76 +445,98 @@ fn list_of(e: &Entry) -> Option<&'static str> {
 }
 
 /// Applies the changed entries to the stored Endpoints in place, as the full rebuild would
-/// write them; false when it cannot (first write, the Service or the object changed by
-/// someone else, truncation).
+/// write them: each list is the first of its sorted set, merged with the stored list so that
+/// only the changed addresses are copied. False when it cannot (first write, the Service or
+/// the object changed by someone else).
 fn edit_endpoints(sim: &mut Sim, ep_key: &ObjKey, svc: &Value, cache: &mut Cache) -> bool {
     let Some(cur) = sim.store.get(ep_key) else { return false };
     let rv = obj::str_at(cur, "/metadata/resourceVersion");
-    let placed = cache.entries.values().filter(|e| list_of(e).is_some()).count();
-    if cache.service_changed
-        || rv.is_none()
-        || rv != cache.written_rv.as_deref()
-        || placed > MAX_ENDPOINTS_ADDRESSES
-        || cur.ptr("/metadata/annotations").and_then(|a| a.get("endpoints.kubernetes.io/over-capacity")).is_some()
-    {
+    if cache.service_changed || rv.is_none() || rv != cache.written_rv.as_deref() {
         return false;
     }
+    let (n_ready, n_not_ready, truncated) = cache.window();
     let ports = Value::Array(cache.ports(svc));
-    let moves: Vec<(Option<(&'static str, String, String)>, Option<(&'static str, &Entry)>)> = cache
-        .unwritten
-        .iter()
-        .map(|(pod, old)| {
-            let was = old.as_ref().and_then(|o| list_of(o).map(|l| (l, o.ip.clone(), o.uid.clone())));
-            let now = cache.entries.get(pod).and_then(|n| list_of(n).map(|l| (l, n)));
-            (was, now)
-        })
-        .filter(|(was, now)| {
-            let old = was.as_ref().map(|(l, ip, uid)| (*l, ip.as_str(), uid.as_str()));
-            let new = now.map(|(l, n)| (l, n.ip.as_str(), n.uid.as_str()));
-            old != new || now.is_some()
-        })
-        .collect();
-    let same_ports = cur.ptr("/subsets/0/ports") == Some(&ports) || (placed == 0 && cur.get("subsets").is_none());
-    let unchanged = |cur: &Value| {
-        moves.iter().all(|(was, now)| match (was, now) {
-            (Some((l, ip, uid)), Some((l2, n))) if l == l2 && *ip == n.ip && *uid == n.uid => {
-                let list = obj::arr_at(cur, &format!("/subsets/0/{l}"));
-                position(list, ip, uid).is_ok_and(|i| list[i] == n.address)
-            }
-            (None, None) => true,
-            _ => false,
-        })
+    let marked =
+        cur.ptr("/metadata/annotations").and_then(|a| a.get("endpoints.kubernetes.io/over-capacity")).is_some();
+    let same_ports =
+        cur.ptr("/subsets/0/ports") == Some(&ports) || (n_ready + n_not_ready == 0 && cur.get("subsets").is_none());
+    let lists = [("addresses", &cache.ready, n_ready), ("notReadyAddresses", &cache.not_ready, n_not_ready)];
+    // A list is as stored when it keeps its length and every changed pod is in neither the
+    // stored list nor the new one, or in both with the same address.
+    let same_list = |name: &str, set: &BTreeSet<(String, String, ObjKey)>, n: usize| {
+        let stored = obj::arr_at(cur, &format!("/subsets/0/{name}"));
+        let new_last = n.checked_sub(1).and_then(|i| set.iter().nth(i));
+        stored.len() == n
+            && cache.unwritten.iter().all(|(pod, old)| {
+                let was = old
+                    .as_ref()
+                    .filter(|o| list_of(o) == Some(name))
+                    .and_then(|o| position(stored, &o.ip, &o.uid).ok());
+                let now = cache.entries.get(pod).filter(|e| list_of(e) == Some(name)).filter(|e| {
+                    new_last.is_some_and(|l| (e.ip.as_str(), e.uid.as_str(), pod) <= (l.0.as_str(), l.1.as_str(), &l.2))
+                });
+                match (was, now) {
+                    (None, None) => true,
+                    (Some(i), Some(e)) => stored[i] == e.address,
+                    _ => false,
+                }
+            })
     };
-    if same_ports && unchanged(cur) {
+    if same_ports && marked == truncated && lists.iter().all(|(name, set, n)| same_list(name, set, *n)) {
         return true;
     }
+    let mut copied = 0u64;
     let now = sim.now();
-    sim.endpoints.copied += moves.len() as u64;
+    let ns = ep_key.ns.clone();
     sim.store.edit(ep_key, now, |o| {
         let mut subset = match o.get_mut("subsets").and_then(Value::as_array_mut).and_then(|a| a.pop()) {
             Some(Value::Object(m)) => m,
             _ => Map::new(),
         };
-        for (was, new) in &moves {
-            if let Some((l, ip, uid)) = was {
-                if let Some(list) = subset.get_mut(*l).and_then(Value::as_array_mut) {
-                    if let Ok(i) = position(list, ip, uid) {
+        subset.remove("ports");
+        for (name, set, n) in lists {
+            let mut list = match subset.remove(name) {
+                Some(Value::Array(a)) => a,
+                _ => Vec::new(),
+            };
+            let old_last = list.last().map(|a| key_of(a, &ns));
+            // Out go the changed pods' old addresses; in come their new ones up to the old
+            // end (the list is then every address of the set up to there).
+            for (pod, old) in &cache.unwritten {
+                if let Some(o) = old.as_ref().filter(|o| list_of(o) == Some(name)) {
+                    if let Ok(i) = position(&list, &o.ip, &o.uid) {
                         list.remove(i);
                     }
                 }
-            }
-            if let Some((l, n)) = new {
-                let list = subset.entry(*l).or_insert_with(|| Value::Array(Vec::new()));
-                if let Some(list) = list.as_array_mut() {
-                    match position(list, &n.ip, &n.uid) {
-                        Ok(i) => list[i] = n.address.clone(),
-                        Err(i) => list.insert(i, n.address.clone()),
+                let Some(e) = cache.entries.get(pod).filter(|e| list_of(e) == Some(name)) else { continue };
+                if old_last.as_ref().is_some_and(|l| (&e.ip, &e.uid, pod) <= (&l.0, &l.1, &l.2)) {
+                    copied += 1;
+                    match position(&list, &e.ip, &e.uid) {
+                        Ok(i) => list[i] = e.address.clone(),
+                        Err(i) => list.insert(i, e.address.clone()),
                     }
                 }
             }
+            // Then cut or continue it to its length.
+            list.truncate(n);
+            if list.len() < n {
+                let after = list.last().map(|a| key_of(a, &ns));
+                let more: Vec<&(String, String, ObjKey)> = match &after {
+                    Some(k) => set
+                        .range((std::ops::Bound::Excluded(k.clone()), std::ops::Bound::Unbounded))
+                        .take(n - list.len())
+                        .collect(),
+                    None => set.iter().take(n).collect(),
+                };
+                for (_, _, pod) in more {
+                    copied += 1;
+                    list.push(cache.entries[pod].address.clone());
+                }
+            }
+            if !list.is_empty() {
+                subset.insert(name.into(), Value::Array(list));
+            }
         }
-        subset.retain(|k, v| k == "ports" || v.as_array().is_some_and(|a| !a.is_empty()));
-        subset.remove("ports");
         let m = o.as_object_mut().expect("an object");
         if subset.is_empty() {
             m.remove("subsets");
@@ -470,16 +544,17 @@ fn edit_endpoints(sim: &mut Sim, ep_key: &ObjKey, svc: &Value, cache: &mut Cache
             subset.insert("ports".into(), ports);
             m.insert("subsets".into(), Value::Array(vec![Value::Object(subset)]));
         }
+        let meta = obj::meta_mut(o);
+        if truncated {
+            let a = meta.entry("annotations").or_insert_with(|| jv!({}));
+            a["endpoints.kubernetes.io/over-capacity"] = jv!("truncated");
+        } else {
+            drop_capacity_mark(meta);
+        }
     });
+    sim.endpoints.copied += copied;
     cache.written_rv = Some(sim.store.revision().to_string());
     true
-}
-
-/// Where the address of (ip, uid) is, or would go, in a list sorted as `LessEndpointAddress`.
-fn position(list: &[Value], ip: &str, uid: &str) -> Result<usize, usize> {
-    list.binary_search_by(|a| {
-        (obj::str_at(a, "/ip").unwrap_or(""), obj::str_at(a, "/targetRef/uid").unwrap_or("")).cmp(&(ip, uid))
-    })
 }
 
 /// Places the changed pods in slices as the reconciler does and writes the slices that changed.
@@ -735,6 +810,26 @@ mod tests {
         assert_eq!(obj::arr_at(ep, "/subsets/0/addresses").len(), 1_000);
         let mark = ep.ptr("/metadata/annotations").and_then(|a| a.get("endpoints.kubernetes.io/over-capacity"));
         assert_eq!(mark.and_then(Value::as_str), Some("truncated"));
+        assert!(check_against_scratch(&sim));
+        // Pods going and coming back past the cap: the window moves as a rebuild has it.
+        let names: Vec<ObjKey> =
+            sim.store.list(Kind::Pod, Some("default")).map(|(k, _)| k.clone()).step_by(20).collect();
+        for k in names {
+            sim.delete(&k, DeleteOptions { grace_seconds: Some(0), ..Default::default() }).unwrap();
+        }
+        let mut checked = 0;
+        for _ in 0..30 {
+            sim.advance(1_000);
+            checked += check_against_scratch(&sim) as usize;
+        }
+        assert!(checked > 5);
+        let mut d = sim.get(Kind::Deployment, "default", "d").cloned().unwrap();
+        d["spec"]["replicas"] = jv!(900);
+        sim.update(d).unwrap();
+        sim.run_until_idle(3_600_000);
+        assert!(check_against_scratch(&sim));
+        let ep = sim.get(Kind::Endpoints, "default", "d").unwrap();
+        assert!(ep.ptr("/metadata/annotations").is_none(), "the mark goes with the truncation");
         assert_eq!(obj::str_at(ep, "/subsets/0/ports/0/port").map(String::from), None);
         assert_eq!(obj::i64_at(ep, "/subsets/0/ports/0/port"), Some(8080));
     }
