@@ -2,7 +2,7 @@
 //!
 //! `cargo run --release --example settle_time N [CASE]`: CASE is one of Parallel, OrderedReady,
 //! deploy (alone, on the seed's cluster), sts-svc (the seed's StatefulSet with its claim
-//! template behind its headless Service) or deploy-svc (a Deployment behind a ClusterIP
+//! template behind its headless Service; sts-svc-parallel the same under Parallel) or deploy-svc (a Deployment behind a ClusterIP
 //! Service); the Service cases run on a cluster with enough workers for N pods.
 use kubelab::sim::{Profile, Sim, SimConfig};
 use serde_json::{json, Value};
@@ -15,9 +15,9 @@ fn objects(case: &str, n: u64) -> Vec<Value> {
             json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"d"},"spec":{"selector":{"app":"d"},"ports":[{"port":80}]}}),
             deployment(n),
         ],
-        "sts-svc" => vec![
+        "sts-svc" | "sts-svc-parallel" => vec![
             json!({"apiVersion":"v1","kind":"Service","metadata":{"name":"nginx","labels":{"app":"nginx"}},"spec":{"clusterIP":"None","selector":{"app":"nginx"},"ports":[{"port":80,"name":"web"}]}}),
-            json!({"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"web"},"spec":{"serviceName":"nginx","replicas":n,"selector":{"matchLabels":{"app":"nginx"}},
+            json!({"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"web"},"spec":{"serviceName":"nginx","replicas":n,"podManagementPolicy":if case == "sts-svc" { "OrderedReady" } else { "Parallel" },"selector":{"matchLabels":{"app":"nginx"}},
                 "template":{"metadata":{"labels":{"app":"nginx"}},"spec":{"containers":[{"name":"nginx","image":"k8s.gcr.io/nginx-slim:0.8","ports":[{"containerPort":80,"name":"web"}],"volumeMounts":[{"name":"www","mountPath":"/usr/share/nginx/html"}]}]}},
                 "volumeClaimTemplates":[{"metadata":{"name":"www"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}]}}),
         ],
@@ -35,7 +35,7 @@ fn main() {
     let n: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
     let only = std::env::args().nth(2);
     let record = std::env::var("RECORD").is_ok();
-    for case in ["Parallel", "OrderedReady", "deploy", "sts-svc", "deploy-svc"] {
+    for case in ["Parallel", "OrderedReady", "deploy", "sts-svc", "sts-svc-parallel", "deploy-svc"] {
         if only.as_deref().is_some_and(|o| o != case) {
             continue;
         }
