@@ -83,7 +83,7 @@ pub fn run_script_with(session: &mut Session, script: &str, emit: &mut dyn FnMut
             let mut words = d.split_whitespace();
             match (words.next(), words.next()) {
                 (Some("sleep"), Some(arg)) => match parse_duration_ms(arg) {
-                    Some(ms) => session.sim.advance(ms),
+                    Some(ms) => session.sleep(ms),
                     None => out.push_str(&format!(
                         "kubelab: line {i}: cannot read the duration {} (write 30s, 2m or 500ms)\n",
                         crate::support::gofmt::go_quote(arg)
