@@ -48,7 +48,7 @@ mod native {
 
     /// Creates the objects on a cluster with a worker per 100 pods and runs until it settles.
     pub fn settle_big(objs: Vec<serde_json::Value>, n: u64) -> Sim {
-        let mut sim = Sim::new(SimConfig { seed: 1, profile: Profile::with_workers(n as usize / 100 + 1) });
+        let mut sim = Sim::new(SimConfig { seed: 1, profile: big_profile(n) });
         sim.store.record = false;
         for o in objs {
             sim.create(o).expect("valid object");
@@ -57,9 +57,17 @@ mod native {
         sim
     }
 
+    /// A cluster with a worker per 100 pods (a kubelet holds 110) and the built-in quota
+    /// lifted past n.
+    fn big_profile(n: u64) -> Profile {
+        let mut p = Profile::with_workers(n as usize / 100 + 1);
+        p.object_limit = p.object_limit.max(n as i64);
+        p
+    }
+
     /// Creates the object in a fresh cluster and runs until it settles; returns the settled cluster.
-    pub fn settle(obj: serde_json::Value) -> Sim {
-        let mut sim = Sim::new(SimConfig::seeded(1));
+    pub fn settle(obj: serde_json::Value, n: u64) -> Sim {
+        let mut sim = Sim::new(SimConfig { seed: 1, profile: big_profile(n) });
         sim.store.record = false;
         sim.create(obj).expect("valid object");
         assert!(sim.run_until_idle(24 * 3600 * 1000), "did not settle");
@@ -71,12 +79,12 @@ mod native {
         g.sample_size(10);
         for n in [100u64, 1000, 10_000] {
             g.bench_with_input(BenchmarkId::new("statefulset-parallel", n), &n, |b, &n| {
-                b.iter(|| settle(statefulset(n, "Parallel")))
+                b.iter(|| settle(statefulset(n, "Parallel"), n))
             });
             g.bench_with_input(BenchmarkId::new("statefulset-orderedready", n), &n, |b, &n| {
-                b.iter(|| settle(statefulset(n, "OrderedReady")))
+                b.iter(|| settle(statefulset(n, "OrderedReady"), n))
             });
-            g.bench_with_input(BenchmarkId::new("deployment", n), &n, |b, &n| b.iter(|| settle(deployment(n))));
+            g.bench_with_input(BenchmarkId::new("deployment", n), &n, |b, &n| b.iter(|| settle(deployment(n), n)));
         }
         for n in [1000u64, 5000] {
             g.bench_with_input(BenchmarkId::new("statefulset-headless-service", n), &n, |b, &n| {

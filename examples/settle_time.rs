@@ -40,8 +40,9 @@ fn main() {
             continue;
         }
         let t = Instant::now();
-        let profile =
-            if case.ends_with("-svc") { Profile::with_workers(n as usize / 100 + 1) } else { Profile::default() };
+        // A worker per 100 pods (a kubelet holds 110) and the built-in quota lifted past n.
+        let mut profile = Profile::with_workers(n as usize / 100 + 1);
+        profile.object_limit = profile.object_limit.max(n as i64);
         let mut sim = Sim::new(SimConfig { seed: 1, profile });
         sim.store.record = record;
         for o in objects(case, n) {

@@ -20,6 +20,9 @@ pub struct Profile {
     pub cluster_dns: String,
     pub cluster_domain: String,
     pub storage_classes: Vec<StorageClassProfile>,
+    /// What the built-in quota allows of each kind it counts, in each namespace (`sim::quota`):
+    /// what the page can hold. Not read from a profile file; benchmarks lift it.
+    pub object_limit: i64,
 }
 
 /// One node.
@@ -241,6 +244,10 @@ storageClasses:
   provisionCachedMs: 2200
 "#;
 
+/// The built-in quota's limit of each kind: a thousand pods is what a browser tab holds with
+/// room to spare (issue 12).
+pub const OBJECT_LIMIT: i64 = 1000;
+
 impl Default for Profile {
     fn default() -> Profile {
         Profile::from_yaml(DEFAULT_PROFILE_YAML).expect("the built-in profile parses")
@@ -296,6 +303,7 @@ impl Profile {
             cluster_dns: f.string("clusterDns"),
             cluster_domain: f.string("clusterDomain"),
             storage_classes: f.list("storageClasses", StorageClassProfile::read),
+            object_limit: OBJECT_LIMIT,
         };
         f.done(p)
     }

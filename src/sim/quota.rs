@@ -15,15 +15,16 @@ use serde_json::{Map, Value};
 /// The built-in quota's name.
 pub const NAME: &str = "kubelab-limits";
 
-/// What the built-in quota caps: resource name, the kind it counts, the limit.
-pub const HARD: &[(&str, Kind, i64)] = &[
-    ("configmaps", Kind::ConfigMap, 1000),
-    ("count/deployments.apps", Kind::Deployment, 1000),
-    ("count/statefulsets.apps", Kind::StatefulSet, 1000),
-    ("persistentvolumeclaims", Kind::PersistentVolumeClaim, 1000),
-    ("pods", Kind::Pod, 1000),
-    ("secrets", Kind::Secret, 1000),
-    ("services", Kind::Service, 1000),
+/// What the built-in quota caps: resource name and the kind it counts, each at the profile's
+/// `object_limit`.
+pub const HARD: &[(&str, Kind)] = &[
+    ("configmaps", Kind::ConfigMap),
+    ("count/deployments.apps", Kind::Deployment),
+    ("count/statefulsets.apps", Kind::StatefulSet),
+    ("persistentvolumeclaims", Kind::PersistentVolumeClaim),
+    ("pods", Kind::Pod),
+    ("secrets", Kind::Secret),
+    ("services", Kind::Service),
 ];
 
 /// How many objects of `kind` the quota counts in `ns`: pods in a terminal phase are not
@@ -41,9 +42,16 @@ pub fn used(sim: &Sim, kind: Kind, ns: &str) -> i64 {
 /// The ResourceQuota admission plugin on a create: one more object of `kind` in `ns` must fit
 /// under the limit, or the request is forbidden with the plugin's words.
 pub fn admit(sim: &Sim, kind: Kind, o: &Value) -> Result<(), ApiError> {
-    let Some((resource, _, hard)) = HARD.iter().find(|(_, k, _)| *k == kind) else { return Ok(()) };
-    let used = used(sim, kind, obj::namespace(o));
-    if used < *hard {
+    let Some((resource, _)) = HARD.iter().find(|(_, k)| *k == kind) else { return Ok(()) };
+    let hard = sim.profile.object_limit;
+    // Counting every object is a walk of the namespace's keys; the terminal pods that do not
+    // count are looked for only when that walk reaches the limit.
+    let ns = obj::namespace(o);
+    if (sim.store.list(kind, Some(ns)).count() as i64) < hard {
+        return Ok(());
+    }
+    let used = used(sim, kind, ns);
+    if used < hard {
         return Ok(());
     }
     Err(ApiError::Forbidden(format!(
@@ -51,7 +59,7 @@ pub fn admit(sim: &Sim, kind: Kind, o: &Value) -> Result<(), ApiError> {
         kind.qualified_plural(),
         obj::name(o),
         decimal_si(used),
-        decimal_si(*hard)
+        decimal_si(hard)
     )))
 }
 
@@ -62,8 +70,8 @@ pub fn object(sim: &Sim, ns: &str) -> Option<Value> {
     let created = obj::str_at(namespace, "/metadata/creationTimestamp").unwrap_or("").to_string();
     let mut hard = Map::new();
     let mut usage = Map::new();
-    for (resource, kind, limit) in HARD {
-        hard.insert(resource.to_string(), jv!(decimal_si(*limit)));
+    for (resource, kind) in HARD {
+        hard.insert(resource.to_string(), jv!(decimal_si(sim.profile.object_limit)));
         usage.insert(resource.to_string(), jv!(decimal_si(used(sim, *kind, ns))));
     }
     let hard = Value::Object(hard);

@@ -144,7 +144,9 @@ fn tolerates_control_plane(pod: &Value) -> bool {
 
 fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<String> {
     let key = ObjKey::of(Kind::Pod, pod);
-    let nodes: Vec<Value> = sim.store.list(Kind::Node, None).map(|(_, n)| n.clone()).collect();
+    // Shared, not copied: a node's object is read for every pod scheduled.
+    let keys: Vec<ObjKey> = sim.store.list(Kind::Node, None).map(|(k, _)| k.clone()).collect();
+    let nodes: Vec<std::rc::Rc<Value>> = keys.iter().filter_map(|k| sim.store.get_rc(k)).collect();
     let n_nodes = nodes.len();
     let node_selector = pod.ptr("/spec/nodeSelector").and_then(Value::as_object).cloned().unwrap_or_default();
     let mut reasons: Vec<String> = Vec::new();
