@@ -778,7 +778,7 @@ mod tests {
         }
     }
 
-    /// A cluster with twelve workers (a kubelet holds at most 110 pods).
+    /// A cluster with twelve workers (a kubelet holds at most 110 pods) and room for 2,000 pods.
     fn big_cluster() -> Sim {
         let mut y = String::from(
             "kubernetesVersion: 1.26.5\nstartTime: 2022-05-28T09:00:00Z\nclusterAgeSeconds: 7200\nnodes:\n",
@@ -789,7 +789,10 @@ mod tests {
         y.push_str(
             "serviceCidr: 10.200.1.0/24\nclusterDns: 10.200.1.10\nclusterDomain: cluster.local\nstorageClasses: []\n",
         );
-        Sim::new(SimConfig { seed: 3, profile: crate::sim::Profile::from_yaml(&y).unwrap() })
+        let mut profile = crate::sim::Profile::from_yaml(&y).unwrap();
+        // Past the built-in quota's thousand pods: the cap under test is the Endpoints'.
+        profile.object_limit = 2_000;
+        Sim::new(SimConfig { seed: 3, profile })
     }
 
     #[test]
