@@ -189,8 +189,11 @@ fn netexec(
 fn go_time_now(sim: &Sim) -> String {
     let ms = sim.now().ms();
     let stamp = crate::sim::time::rfc3339(sim.unix_at(sim.now())).replace('T', " ").replace('Z', "");
-    let frac =
-        if ms % 1000 == 0 { String::new() } else { format!(".{:03}", ms % 1000).trim_end_matches('0').to_string() };
+    let frac = if ms.is_multiple_of(1000) {
+        String::new()
+    } else {
+        format!(".{:03}", ms % 1000).trim_end_matches('0').to_string()
+    };
     format!("{stamp}{frac} +0000 UTC m=+{}.{:03}000000", ms / 1000, ms % 1000)
 }
 

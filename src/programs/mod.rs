@@ -103,9 +103,12 @@ pub struct ImageTraits {
     pub bash: bool,
 }
 
-/// The tools of the tutorials' images, by repository: shell, `nslookup`, curl (new), dig,
-/// bash besides the shell.
-const TUTORIAL_TOOLS: &[(&str, Flavor, Option<&str>, Option<bool>, bool)] = &[
+/// A row of [`TUTORIAL_TOOLS`]: the repository's end, its `sh`, its `nslookup`, its curl
+/// (`Some(new)`), and whether it has bash besides its `sh`.
+type ToolsRow = (&'static str, Flavor, Option<&'static str>, Option<bool>, bool);
+
+/// The tools of the tutorials' images, by repository (`dig` comes with BIND's `nslookup`).
+const TUTORIAL_TOOLS: &[ToolsRow] = &[
     // Alpine with bind-tools, curl and bash (test/images/agnhost/Dockerfile).
     ("e2e-test-images/agnhost", Flavor::Busybox, Some("bind"), Some(true), true),
     // Debian jessie with dnsutils (BIND's nslookup, dig, host).

@@ -1,5 +1,5 @@
 //! Network tools in a container: `curl` against the cluster's pods and Services (nginx images
-//! serve `/usr/share/nginx/html` on port 80), and the DNS clients (BIND `nslookup`, `dig`,
+//! serve `/usr/share/nginx/html` on port 80, the tutorials' servers what `apps` answers), and the DNS clients (BIND `nslookup`, `dig`,
 //! `host`, and busybox's two `nslookup`s), each in its own output format (reference §4.5).
 
 use super::PodHost;
