@@ -182,6 +182,8 @@ fn agnhost_pauses_serves_its_hostname_and_has_dns_tools() {
     assert!(out.contains("Name:\tkubernetes.default.svc.cluster.local\nAddress: 10.200.1.1\n"), "{out}");
     assert_eq!(run(&mut s, "kubectl exec pause -- dig +short kubernetes.default.svc.cluster.local"), "10.200.1.1\n");
     assert_eq!(run(&mut s, "kubectl exec pause -- bash -c 'echo ok'"), "ok\n");
+    // FROM alpine (test/images/agnhost/BASEIMAGE).
+    assert!(run(&mut s, "kubectl exec pause -- cat /etc/os-release").contains("ID=alpine"));
     assert!(run(&mut s, "kubectl exec pause -- zsh").contains("zsh"), "no zsh in agnhost");
 }
 
@@ -285,5 +287,49 @@ fn unknown_images_run_and_typos_fail_to_pull() {
             .any(|l| l.starts_with("nginx-deployment-")
                 && (l.contains("ErrImagePull") || l.contains("ImagePullBackOff"))),
         "{table}"
+    );
+}
+
+/// agnhost is one program with subcommands (agnhost.go): a word it has no subcommand for (`args:
+/// [sh, -c, ...]` without `command`) gets cobra's error for its root command `app`, and agnhost
+/// ends with status 0 as it ignores `Execute`'s error, so the pod completes and restarts. And
+/// netexec's `/healthz` answers 412 while no UDP server runs (`--udp-port=-1`), so a readiness
+/// probe on it keeps the pod unready.
+#[test]
+fn agnhost_refuses_words_it_has_no_subcommand_for() {
+    let mut s = lab();
+    run(&mut s, "kubectl run oops --image=registry.k8s.io/e2e-test-images/agnhost:2.40 -- sh -c 'echo hi'");
+    s.write_file(
+        "ready.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: noudp
+spec:
+  containers:
+  - name: agnhost
+    image: registry.k8s.io/e2e-test-images/agnhost:2.40
+    args: [netexec, --udp-port=-1]
+    readinessProbe:
+      httpGet:
+        path: /healthz
+        port: 8080
+",
+    );
+    run(&mut s, "kubectl apply -f ready.yaml");
+    s.sim.advance(60_000);
+    let logs = run(&mut s, "kubectl logs oops");
+    assert_eq!(logs, "Error: unknown command \"sh\" for \"app\"\nRun 'app --help' for usage.\n");
+    let table = run(&mut s, "kubectl get pods oops noudp --no-headers");
+    assert!(
+        table.lines().any(|l| l.starts_with("oops ") && (l.contains("Completed") || l.contains("CrashLoopBackOff"))),
+        "{table}"
+    );
+    assert!(table.lines().any(|l| l.starts_with("noudp ") && l.contains(" 0/1 ") && l.contains("Running")), "{table}");
+    let out = run(&mut s, "kubectl describe pod noudp");
+    assert!(out.contains("Readiness probe failed: HTTP probe failed with statuscode: 412"), "{out}");
+    assert_eq!(
+        run(&mut s, "kubectl logs noudp").lines().next().map(|l| &l[20..]),
+        Some("Started HTTP server on port 8080")
     );
 }

@@ -30,6 +30,7 @@ fn reason(code: u16) -> &'static str {
         302 => "Found",
         400 => "Bad Request",
         404 => "Not Found",
+        412 => "Precondition Failed",
         417 => "Expectation Failed",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
@@ -84,7 +85,7 @@ pub fn answer(sim: &mut Sim, pod: &ObjKey, container: &str, app: App, target: &s
     };
     let mut log = Vec::new();
     let answer = match app {
-        App::Netexec { .. } => netexec(sim, pod, container, path, query, remote, &mut log),
+        App::Netexec { udp, .. } => netexec(sim, (pod, container), udp, (path, query), remote, &mut log),
         App::ServeHostname { .. } => {
             log.push(format!("HTTP request from {remote}"));
             ok(hostname(sim, pod))
@@ -96,7 +97,7 @@ pub fn answer(sim: &mut Sim, pod: &ObjKey, container: &str, app: App, target: &s
             ok(format!("Hello, world!\nVersion: {version}\nHostname: {}\n", hostname(sim, pod)))
         }
         App::GbFrontend => guestbook(path),
-        App::Pause => ok(String::new()),
+        App::Pause | App::Other | App::Unknown => ok(String::new()),
     };
     let unix = sim.unix_at(sim.now());
     if let Some(uid) = sim.store.get(pod).map(|p| obj::uid(p).to_string()) {
@@ -112,10 +113,9 @@ pub fn answer(sim: &mut Sim, pod: &ObjKey, container: &str, app: App, target: &s
 /// time, `/hostname`, `/echo`, `/clientip`, `/healthz`, `/shell`.
 fn netexec(
     sim: &mut Sim,
-    pod: &ObjKey,
-    container: &str,
-    path: &str,
-    query: &str,
+    (pod, container): (&ObjKey, &str),
+    udp: Option<u16>,
+    (path, query): (&str, &str),
     remote: &str,
     log: &mut Vec<String>,
 ) -> Answer {
@@ -153,7 +153,14 @@ fn netexec(
             log.push("GET /clientip".into());
             a.body = remote.to_string();
         }
-        "/healthz" => log.push("GET /healthz".into()),
+        "/healthz" => {
+            log.push("GET /healthz".into());
+            // Ready once its UDP server runs: never, with `--udp-port=-1`.
+            if udp.is_none() {
+                a.status = 412;
+                a.reason = reason(412);
+            }
+        }
         "/shell" => {
             let cmd =
                 Some(param(query, "shellCommand")).filter(|c| !c.is_empty()).unwrap_or_else(|| param(query, "cmd"));

@@ -118,6 +118,8 @@ const TUTORIAL_TOOLS: &[ToolsRow] = &[
     // busybox 1.24: the old nslookup (the docs' Service debugging page).
     ("google-containers/busybox", Flavor::Busybox, Some("busybox-old"), None, false),
     ("google_containers/busybox", Flavor::Busybox, Some("busybox-old"), None, false),
+    // k8s-diff: hello-app's and gb-frontend's tools are not modelled (hello-app's image has
+    // been Alpine, and is distroless now); they get the Debian set below.
     // FROM busybox (test/images/serve_hostname/Dockerfile).
     ("/serve_hostname", Flavor::Busybox, Some("busybox-old"), None, false),
 ];

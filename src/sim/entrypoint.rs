@@ -34,6 +34,9 @@ enum Db {
 /// creates in the data directory.
 pub fn start(sim: &mut Sim, key: &ObjKey, c: &Value) -> Start {
     if let Some(app) = app(c) {
+        if app == App::Unknown {
+            return agnhost_refuses(c);
+        }
         return Start { lines: app.start_lines(sim.unix_at(sim.now())), exit: None, server: true };
     }
     if !obj::arr_at(c, "/command").is_empty() {
@@ -353,6 +356,12 @@ pub enum App {
     Liveness,
     /// agnhost `pause` (its CMD): prints `Paused` and waits for a signal.
     Pause,
+    /// Another of agnhost's subcommands.
+    // k8s-diff: it runs until stopped, printing and serving nothing.
+    Other,
+    /// A word agnhost has no subcommand for: cobra's error, and agnhost ends with 0
+    /// (agnhost.go ignores `rootCmd.Execute()`'s error).
+    Unknown,
     /// hello-app: `Hello, world!`, its version and hostname, on `$PORT` (8080).
     HelloApp { port: u16, v2: bool },
     /// The guestbook's PHP frontend: Apache on port 80.
@@ -444,9 +453,47 @@ fn agnhost(w: &[String]) -> Option<App> {
         "serve-hostname" => App::ServeHostname { port: go_flag(flags, "port").unwrap_or(9376) as u16, agnhost: true },
         "liveness" => App::Liveness,
         "pause" => App::Pause,
-        _ => return None,
+        w if AGNHOST_COMMANDS.contains(&w) => App::Other,
+        // Flags only: cobra prints the root command's usage.
+        w if w.starts_with('-') => App::Other,
+        _ => App::Unknown,
     })
 }
+
+/// agnhost given a word it has no subcommand for: cobra's error on stderr (the root command
+/// is named `app`), and the status 0 agnhost ends with.
+fn agnhost_refuses(c: &Value) -> Start {
+    let command = obj::arr_at(c, "/command").iter().skip(1);
+    let word = command.chain(obj::arr_at(c, "/args")).find_map(Value::as_str).unwrap_or("");
+    let lines = vec![format!("Error: unknown command \"{word}\" for \"app\""), "Run 'app --help' for usage.".into()];
+    Start { lines, exit: Some(0), server: false }
+}
+
+/// agnhost's other subcommands (agnhost.go's `rootCmd.AddCommand`s).
+const AGNHOST_COMMANDS: &[&str] = &[
+    "audit-proxy",
+    "connect",
+    "crd-conversion-webhook",
+    "dns-suffix",
+    "dns-server-list",
+    "etc-hosts",
+    "entrypoint-tester",
+    "fake-gitserver",
+    "guestbook",
+    "inclusterclient",
+    "logs-generator",
+    "mounttest",
+    "net",
+    "nettest",
+    "no-snat-test",
+    "no-snat-test-proxy",
+    "porter",
+    "port-forward-tester",
+    "resource-consumer-controller",
+    "test-webserver",
+    "webhook",
+    "test-service-account-issuer-discovery",
+];
 
 /// A Go flag's number: `--name=N`, `-name=N`, `--name N`.
 fn go_flag<T: std::str::FromStr>(words: &[String], name: &str) -> Option<T> {
@@ -471,7 +518,7 @@ impl App {
             App::ServeHostname { port, .. } | App::HelloApp { port, .. } => Some(port),
             App::Liveness => Some(8080),
             App::GbFrontend => Some(80),
-            App::Pause => None,
+            App::Pause | App::Other | App::Unknown => None,
         }
     }
 
@@ -497,7 +544,9 @@ impl App {
             App::HelloApp { port, .. } => vec![go_log(unix, &format!("Server listening on port {port}"))],
             App::Pause => vec!["Paused".into()],
             // k8s-diff: Apache's start-up lines (AH00558, AH00094) are not modelled.
-            App::ServeHostname { agnhost: false, .. } | App::Liveness | App::GbFrontend => Vec::new(),
+            App::ServeHostname { agnhost: false, .. } | App::Liveness | App::GbFrontend | App::Other | App::Unknown => {
+                Vec::new()
+            }
         }
     }
 }
@@ -522,6 +571,8 @@ mod tests {
         );
         assert_eq!(app_of(jv!({"image":agnhost,"command":["sh","-c","sleep 1"]})), None);
         assert_eq!(app_of(jv!({"image":agnhost,"args":["liveness"]})), Some(App::Liveness));
+        assert_eq!(app_of(jv!({"image":agnhost,"args":["dns-suffix"]})), Some(App::Other));
+        assert_eq!(app_of(jv!({"image":agnhost,"args":["sh","-c","echo hi"]})), Some(App::Unknown));
         assert_eq!(
             app_of(jv!({"image":"registry.k8s.io/serve_hostname"})),
             Some(App::ServeHostname { port: 9376, agnhost: false })
