@@ -208,6 +208,8 @@ pub fn traits(image: &str) -> ImageTraits {
             bash: false,
         };
     }
+    // k8s-diff: any other image (the databases', a learner's own) gets Debian's shell and the
+    // basic tools.
     ImageTraits {
         flavor: Flavor::Dash,
         nslookup: None,
