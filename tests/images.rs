@@ -64,8 +64,19 @@ fn hello_app_greets_with_its_version_and_hostname() {
     let lines: Vec<&str> =
         logs.lines().map(|l| l.split_once(' ').and_then(|(_, r)| r.split_once(' ')).map_or(l, |x| x.1)).collect();
     assert_eq!(lines, ["Server listening on port 8080", "Serving request: /"], "{logs}");
+    // From the lab machine: through a port-forward, and a NodePort on a node's address.
+    s.live = true;
+    s.run_line_in(0, "kubectl port-forward deploy/web 8080");
+    let greeting = format!("Hello, world!\nVersion: 1.0.0\nHostname: {}\n", web[0]);
+    assert_eq!(s.run_line_in(1, "curl -s localhost:8080").0.text(), greeting);
+    s.interrupt(0);
+    s.live = false;
+    run(&mut s, "kubectl expose deployment web2 --type=NodePort --port=8080");
+    let port = run(&mut s, "kubectl get svc web2 -o jsonpath='{.spec.ports[0].nodePort}'");
+    let out = run(&mut s, &format!("curl -s 192.168.10.101:{port}"));
+    assert_eq!(out, format!("Hello, world!\nVersion: 2.0.0\nHostname: {}\n", web2[0]));
     let logs2 = run(&mut s, "kubectl logs deploy/web2");
-    assert!(logs2.ends_with(" Serving request: /any/path\n"), "{logs2}");
+    assert!(logs2.contains(" Serving request: /any/path\n"), "{logs2}");
     // Go's log stamp: `2006/01/02 15:04:05 `.
     assert!(logs.as_bytes()[4] == b'/' && logs.as_bytes()[7] == b'/' && logs.as_bytes()[10] == b' ', "{logs}");
 }

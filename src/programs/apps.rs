@@ -184,6 +184,8 @@ fn netexec(
             log.push(format!("Output: map[{}]", shown.join(" ")));
             a.body = go_json_escape(&format!("{{{}}}", fields.join(",")));
         }
+        // k8s-diff: /dial, /exit, /redirect, /shutdown and /upload are not modelled: they
+        // answer as `/`, which netexec's ServeMux gives every path it has no handler for.
         _ => {
             log.push("GET /".into());
             a.body = format!("NOW: {}", go_time_now(sim));

@@ -419,7 +419,7 @@ pub fn app(c: &Value) -> Option<App> {
         // ENTRYPOINT ["/serve_hostname"] (test/images/serve_hostname/Dockerfile).
         AppImage::ServeHostname => {
             let w = own(&["serve_hostname"])?;
-            Some(App::ServeHostname { port: go_flag(&w, "port").unwrap_or(9376), agnhost: false })
+            Some(App::ServeHostname { port: go_flag(&w, "port").unwrap_or(9376) as u16, agnhost: false })
         }
         // CMD ["/hello-app"], ENV PORT=8080 (quickstarts/hello-app/Dockerfile).
         AppImage::HelloApp => {
@@ -496,7 +496,7 @@ const AGNHOST_COMMANDS: &[&str] = &[
 ];
 
 /// A Go flag's number: `--name=N`, `-name=N`, `--name N`.
-fn go_flag<T: std::str::FromStr>(words: &[String], name: &str) -> Option<T> {
+fn go_flag(words: &[String], name: &str) -> Option<i64> {
     words.iter().enumerate().find_map(|(i, w)| {
         let bare = w.trim_start_matches('-');
         if !w.starts_with('-') {
