@@ -344,3 +344,18 @@ spec:
         Some("Started HTTP server on port 8080")
     );
 }
+
+/// The docs' guestbook pins its Redis by digest (`registry.k8s.io/redis@sha256:...`,
+/// redis-leader-deployment.yaml): the pull takes the digest, and the container's imageID is it.
+#[test]
+fn an_image_pinned_by_digest_pulls_and_is_its_own_id() {
+    let mut s = lab();
+    let image = "registry.k8s.io/redis@sha256:cb111d1bd870a6a471385a4a69ad17469d326e9dd91e0e455350cacf36e1b3ee";
+    run(&mut s, &format!("kubectl run leader --image={image}"));
+    run(&mut s, &format!("kubectl run web --image=nginx@{}", &image[22..]));
+    settle(&mut s);
+    assert_eq!(phase(&s, "leader"), "Running");
+    assert_eq!(phase(&s, "web"), "Running");
+    let id = run(&mut s, "kubectl get pod leader -o jsonpath='{.status.containerStatuses[0].imageID}'");
+    assert_eq!(id, image);
+}

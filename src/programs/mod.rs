@@ -128,7 +128,7 @@ const TUTORIAL_TOOLS: &[ToolsRow] = &[
 pub fn traits(image: &str) -> ImageTraits {
     let full = crate::sim::images::normalize(image).unwrap_or_default();
     let tag = full.rsplit(':').next().unwrap_or("latest").to_string();
-    let repo = full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r);
+    let repo = crate::sim::images::split(&full).0;
     if let Some(&(_, flavor, nslookup, curl, bash)) = TUTORIAL_TOOLS.iter().find(|t| repo.ends_with(t.0)) {
         return ImageTraits {
             flavor,

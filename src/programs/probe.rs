@@ -16,7 +16,7 @@ pub fn listening(c: &Value) -> Vec<u16> {
     }
     let image = obj::str_at(c, "/image").unwrap_or("");
     let full = images::normalize(image).unwrap_or_default();
-    let repo = full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r);
+    let repo = images::split(&full).0;
     let (server, ports): (&str, &[u16]) = match repo.rsplit('/').next().unwrap_or("") {
         "nginx" | "nginx-slim" => ("nginx", &[80]),
         "httpd" => ("httpd", &[80]),
@@ -59,7 +59,7 @@ fn port_of(c: &Value, port: Option<&Value>) -> Result<u16, String> {
 /// The database clients an image ships, which the lab does not run.
 pub fn database_clients(image: &str) -> &'static [&'static str] {
     let full = images::normalize(image).unwrap_or_default();
-    let repo = full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r);
+    let repo = images::split(&full).0;
     match repo.rsplit('/').next().unwrap_or("") {
         "mysql" => &["mysql", "mysqladmin", "mysqlsh"],
         "postgres" => &["psql", "pg_isready"],

@@ -44,7 +44,7 @@ pub fn start(sim: &mut Sim, key: &ObjKey, c: &Value) -> Start {
     }
     let image = obj::str_at(c, "/image").unwrap_or("");
     let full = images::normalize(image).unwrap_or_default();
-    let (repo, tag) = full.rsplit_once(':').unwrap_or((&full, "latest"));
+    let (repo, tag) = images::split(&full);
     let args: Vec<&str> = obj::arr_at(c, "/args").iter().filter_map(Value::as_str).collect();
     let unix = sim.unix_at(sim.now());
     let db = match repo {
@@ -393,7 +393,7 @@ const APP_IMAGES: &[(&str, AppImage)] = &[
 /// and args run the image's program.
 pub fn app(c: &Value) -> Option<App> {
     let full = images::normalize(obj::str_at(c, "/image").unwrap_or("")).ok()?;
-    let (repo, tag) = full.rsplit_once(':')?;
+    let (repo, tag) = images::split(&full);
     let image = APP_IMAGES.iter().find(|(r, _)| *r == repo)?.1;
     let words =
         |p: &str| -> Vec<String> { obj::arr_at(c, p).iter().filter_map(Value::as_str).map(String::from).collect() };

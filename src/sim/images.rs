@@ -277,12 +277,22 @@ pub fn normalize(image: &str) -> Result<String, PullError> {
     })
 }
 
+/// A normalized reference's repository and tag (empty for a digest).
+pub fn split(full: &str) -> (&str, &str) {
+    match full.split_once('@') {
+        Some((repo, _)) => (repo, ""),
+        None => full.rsplit_once(':').unwrap_or((full, "latest")),
+    }
+}
+
 /// Looks an image up. Unknown repositories and tags fail as a registry would.
 pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
     let full = normalize(image)?;
-    let (repo, tag) = full.rsplit_once(':').unwrap_or((&full, "latest"));
+    // k8s-diff: a digest (`registry.k8s.io/redis@sha256:...`, the docs' guestbook) is not
+    // checked: any digest of a known repository pulls.
+    let (repo, tag) = split(&full);
     for k in KNOWN {
-        if k.repo == repo && (k.tag_ok)(tag) {
+        if k.repo == repo && (full.contains('@') || (k.tag_ok)(tag)) {
             return Ok(ImageInfo {
                 full: full.clone(),
                 pull_ms: k.pull_ms,
@@ -394,6 +404,9 @@ mod tests {
         assert!(matches!(lookup("registry.k8s.io/e2e-test-images/agnhost:3.0"), Err(PullError::NotFound { .. })));
         assert!(lookup("registry.k8s.io/e2e-test-images/agnhost:2.40").is_ok());
         assert!(lookup("gcr.io/google-samples/hello-app:2.0").is_ok());
+        let digest = "sha256:cb111d1bd870a6a471385a4a69ad17469d326e9dd91e0e455350cacf36e1b3ee";
+        assert!(lookup(&format!("nginx@{digest}")).is_ok_and(|i| i.pull_ms == 7_000));
+        assert!(matches!(lookup(&format!("nginxx@{digest}")), Err(PullError::NotFound { .. })));
     }
 
     #[test]
