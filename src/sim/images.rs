@@ -313,7 +313,8 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
         });
     }
     // k8s-diff: the lab cannot ask a registry, so a repository it does not know is taken to
-    // exist (a learner's own image pulls and runs its command, or keeps running), unless
+    // exist (a learner's own image pulls and runs its command, or keeps running, and stops
+    // promptly on SIGTERM), unless
     // it is one typo away from one it knows (`nginxx`, `postgress`): that one fails as a
     // registry would fail it. A known repository with a tag it lacks (`nginx:1.161`) fails.
     if repository_exists(&full) || near_a_known_repository(repo) {
