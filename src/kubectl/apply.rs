@@ -10,7 +10,7 @@ use super::stages::{Parsed, Report};
 use super::Ctx;
 use crate::jv;
 use crate::manifest::{self, schema, Diagnostic, Document};
-use crate::sim::{obj, ApiError, Kind, ObjKey};
+use crate::sim::{obj, ApiError, Kind, ObjKey, MAX_REQUEST_BODY_BYTES};
 use serde_json::Value;
 
 pub const FLAGS: &[Flag] = &[
@@ -299,6 +299,11 @@ pub fn apply(ctx: &mut Ctx<'_>, req: Apply) -> Report {
     for (source, d) in docs {
         let doc = match d {
             Ok(doc) => doc,
+            Err(diag) if diag.too_large => {
+                // kubectl builds the object and sends it; the API server refuses the body.
+                r.fail(Error::during(&ApiError::body_too_large(), "creating", &source));
+                continue;
+            }
             Err(diag) => {
                 r.fail(Error::text(diag.message));
                 if diag.fatal {
@@ -410,6 +415,9 @@ fn create_object(
         // Nothing is sent: the object printed is the one that would have been.
         return Ok((o, op));
     }
+    if crate::support::gofmt::go_json_len(&o) > MAX_REQUEST_BODY_BYTES {
+        return Err(ApiError::body_too_large());
+    }
     let mut shadow = (req.dry == DryRun::Server).then(|| ctx.sim.clone());
     let created = shadow.as_mut().unwrap_or(&mut *ctx.sim).create(o)?;
     Ok((created, op))
@@ -439,15 +447,16 @@ fn patch_object(ctx: &mut Ctx<'_>, req: &Apply, doc: &Document, key: &ObjKey) ->
     obj::set_annotation(&mut modified, LAST_APPLIED, &last_applied_text(&applied));
     let av = live.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
     let kind_name = key.kind.to_string();
-    let merged = schema::three_way_merge_patch(&av, &kind_name, last.as_ref(), &modified, &live).and_then(|patch| {
-        if patch == jv!({}) {
-            Ok(live.clone())
-        } else {
-            schema::strategic_merge(&av, &kind_name, &live, &patch)
-        }
-    });
     // A patch the merge cannot make is kubectl's own error, not the server's.
-    let merged = merged.map_err(Error::cli)?;
+    let patch = schema::three_way_merge_patch(&av, &kind_name, last.as_ref(), &modified, &live).map_err(Error::cli)?;
+    if crate::support::gofmt::go_json_len(&patch) > MAX_REQUEST_BODY_BYTES {
+        return Err(ApiError::body_too_large().into());
+    }
+    let merged = if patch == jv!({}) {
+        live.clone()
+    } else {
+        schema::strategic_merge(&av, &kind_name, &live, &patch).map_err(Error::cli)?
+    };
     let before = obj::str_at(&live, "/metadata/resourceVersion").map(String::from);
     let mut shadow = (req.dry == DryRun::Server).then(|| ctx.sim.clone());
     let after = shadow.as_mut().unwrap_or(&mut *ctx.sim).update(merged)?;

@@ -255,7 +255,7 @@ fn named(ctx: &Ctx<'_>, a: &Args, ns: &str) -> Result<Vec<ObjKey>, Error> {
 
 /// The objects of the `-f` sources; what cannot be read or mapped is reported, and a YAML
 /// syntax error stops the reading there.
-fn from_files(ctx: &Ctx<'_>, a: &Args, ns: &str, r: &mut Report) -> Vec<ObjKey> {
+pub(super) fn from_files(ctx: &Ctx<'_>, a: &Args, ns: &str, r: &mut Report) -> Vec<ObjKey> {
     let mut keys = Vec::new();
     let (docs, unread) = super::apply::read_manifests(ctx, &a.all("filename"), a.bool("recursive"));
     for e in unread {

@@ -9,7 +9,7 @@ use super::Ctx;
 use crate::jv;
 use crate::manifest::{self, schema};
 use crate::sim::labels::Selector;
-use crate::sim::{obj, Kind, ObjKey};
+use crate::sim::{obj, ApiError, Kind, ObjKey, MAX_JSON_PATCH_OPERATIONS, MAX_REQUEST_BODY_BYTES};
 use serde_json::Value;
 
 /// Names the objects of `TYPE NAME...` / `TYPE/NAME...` (and `-l`/`--all` when allowed).
@@ -254,6 +254,11 @@ pub fn patch(ctx: &mut Ctx<'_>, req: Patch) -> Report {
     };
     let mut r = Report::default();
     for key in keys {
+        // A client dry run sends nothing, so no server limit applies.
+        if let (false, Some(e)) = (req.dry == DryRun::Client, too_large(req.ty, &p)) {
+            r.fail(e);
+            continue;
+        }
         let done = merge_patch(ctx, req.ty, &key, &p).inspect(|m| {
             for path in &m.unknown {
                 r.note(format!("Warning: unknown field \"{path}\""));
@@ -269,6 +274,20 @@ pub fn patch(ctx: &mut Ctx<'_>, req: Patch) -> Report {
         }
     }
     r
+}
+
+/// The API server's 413 for a patch: a body over its limit, or a JSON patch of more than
+/// `maxJSONPatchOperations` (10,000) operations (endpoints/handlers/patch.go).
+fn too_large(ty: PatchType, p: &Value) -> Option<ApiError> {
+    if crate::support::gofmt::go_json_len(p) > MAX_REQUEST_BODY_BYTES {
+        return Some(ApiError::body_too_large());
+    }
+    match (ty, p) {
+        (PatchType::Json, Value::Array(ops)) if ops.len() > MAX_JSON_PATCH_OPERATIONS => {
+            Some(ApiError::too_many_patch_operations(ops.len()))
+        }
+        _ => None,
+    }
 }
 
 /// The object with the patch merged in. Unknown fields are dropped with a warning (the

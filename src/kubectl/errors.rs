@@ -99,6 +99,7 @@ fn api_error(e: &ApiError, source: Option<(&str, &str)>) -> String {
         ApiError::BadRequest(m) => format!("Error from server (BadRequest): {prefix}{m}"),
         ApiError::Conflict(m) => format!("Error from server (Conflict): {prefix}{m}"),
         ApiError::Forbidden(m) => format!("Error from server (Forbidden): {prefix}{m}"),
+        ApiError::RequestEntityTooLarge(_) => format!("Error from server (RequestEntityTooLarge): {prefix}{e}"),
         ApiError::Invalid { kind, name, causes } => invalid(kind, name, causes),
     }
 }

@@ -593,7 +593,7 @@ impl Watch {
             .events_since(self.cursor)
             .iter()
             .filter(|e| self.filter.matches(&e.key, &e.obj))
-            .map(|e| (e.ty, e.obj.clone(), e.at))
+            .map(|e| (e.ty, (*e.obj).clone(), e.at))
             .collect();
         self.cursor = sim.store.cursor();
         for (ty, o, at) in events {

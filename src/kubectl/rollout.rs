@@ -459,7 +459,7 @@ impl Status {
             .events_since(self.cursor)
             .iter()
             .filter(|e| e.key == self.key)
-            .map(|e| if e.ty == crate::sim::WatchType::Deleted { Value::Null } else { e.obj.clone() })
+            .map(|e| if e.ty == crate::sim::WatchType::Deleted { Value::Null } else { (*e.obj).clone() })
             .collect();
         self.cursor = sim.store.cursor();
         let mut text = String::new();

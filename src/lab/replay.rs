@@ -83,7 +83,7 @@ pub fn run_script_with(session: &mut Session, script: &str, emit: &mut dyn FnMut
             let mut words = d.split_whitespace();
             match (words.next(), words.next()) {
                 (Some("sleep"), Some(arg)) => match parse_duration_ms(arg) {
-                    Some(ms) => session.sim.advance(ms),
+                    Some(ms) => session.sleep(ms),
                     None => out.push_str(&format!(
                         "kubelab: line {i}: cannot read the duration {} (write 30s, 2m or 500ms)\n",
                         crate::support::gofmt::go_quote(arg)
@@ -99,17 +99,17 @@ pub fn run_script_with(session: &mut Session, script: &str, emit: &mut dyn FnMut
         out.push_str("$ ");
         out.push_str(line);
         out.push('\n');
-        let mut text = line.to_string();
-        while crate::shell::needs_more(&text) && i < lines.len() {
-            let more = lines[i].trim_end_matches('\r');
+        let mut reader = crate::shell::LineReader::default();
+        let mut more = reader.push(line);
+        while more && i < lines.len() {
+            let next = lines[i].trim_end_matches('\r');
             i += 1;
             out.push_str("> ");
-            out.push_str(more);
+            out.push_str(next);
             out.push('\n');
-            text.push('\n');
-            text.push_str(more);
+            more = reader.push(next);
         }
-        let (o, _) = session.run_line(&text);
+        let (o, _) = session.run_line(&reader.take());
         let text = o.text();
         out.push_str(&text);
         if !text.is_empty() && !text.ends_with('\n') {

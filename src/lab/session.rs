@@ -830,6 +830,21 @@ impl Session {
         (out, false)
     }
 
+    /// Lets `ms` of virtual time pass (a script's `@sleep`) a virtual minute at a time, dropping
+    /// the watch log no open watch still needs after each, so a long sleep does not keep every
+    /// version of every object it went through.
+    pub fn sleep(&mut self, ms: u64) {
+        let end = self.sim.now().plus_ms(ms);
+        loop {
+            let next = self.sim.now().plus_ms(60_000).min(end);
+            self.sim.run_until(next);
+            self.trim_log();
+            if next >= end {
+                break;
+            }
+        }
+    }
+
     /// Drops the watch log no open watch still needs.
     fn trim_log(&mut self) {
         let keep = self

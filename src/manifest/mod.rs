@@ -31,6 +31,10 @@ pub struct Diagnostic {
     pub column: Option<usize>,
     /// Whether reading stops here (a YAML syntax error ends the stream).
     pub fatal: bool,
+    /// The document is too large to send: its aliases expand past the API server's limit on a
+    /// request's body (`support::yaml::MAX_ALIASED_BYTES`). kubectl would build it and the
+    /// server refuse it (413); the reader stops before building it.
+    pub too_large: bool,
 }
 
 /// Splits a file into documents and parses each one. Results are in file order; a syntax
@@ -63,11 +67,18 @@ pub fn parse_documents(text: &str, file: &str) -> Vec<Result<Document, Diagnosti
                 line: Some(first_line),
                 column: Some(1),
                 fatal: false,
+                too_large: false,
             })),
             Err(e) => {
                 // k8s-diff: kubectl counts the line from the document's start; we count from the file's.
                 let message = format!("error: error parsing {file}: error converting YAML to JSON: {}", e.message(first_line - 1));
-                out.push(Err(Diagnostic { message, line: Some(first_line + e.mark.line), column: Some(e.mark.column + 1), fatal: true }));
+                let (line, column) = (Some(first_line + e.mark.line), Some(e.mark.column + 1));
+                if e.is_too_large() {
+                    // The document is read: kubectl goes on to the next one after the server's 413.
+                    out.push(Err(Diagnostic { message, line, column, fatal: false, too_large: true }));
+                    continue;
+                }
+                out.push(Err(Diagnostic { message, line, column, fatal: true, too_large: false }));
                 break;
             }
         }

@@ -289,7 +289,7 @@ fn access_log(
             if head { "HEAD" } else { "GET" },
             if head { 0 } else { body.len() }
         );
-        sim.logs.entry((uid, container.to_string())).or_default().push(line);
+        crate::sim::kubelet::append_log(sim, &uid, container, vec![line]);
     }
 }
 

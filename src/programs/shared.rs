@@ -43,13 +43,13 @@ pub fn run(m: &mut dyn Machine, argv: &[String], stdin: Option<&str>, env: &mut 
 
 /// A file's text for the shared tools: what is piped in for `-` and `/dev/stdin` (nothing when
 /// nothing is: the lab's terminals have no keyboard input to wait for), the shell's files, then
-/// the machine's.
+/// the machine's. Devices first (`/dev/null`, `/dev/zero`).
 fn read_file(m: &dyn Machine, env: &Env, stdin: Option<&str>, path: &str) -> Option<String> {
     let abs = env.resolve_path(path);
     if path == "-" || crate::support::output::is_stdin_path(&abs) {
         return Some(stdin.unwrap_or("").to_string());
     }
-    env.file(path).map(String::from).or_else(|| m.loaded(&abs))
+    device(&abs).or_else(|| env.file(path).map(String::from)).or_else(|| m.loaded(&abs))
 }
 
 /// `cat FILE...` (flags ignored), or what is piped in; a missing file or a directory in the
@@ -62,6 +62,16 @@ fn cat(m: &dyn Machine, argv: &[String], stdin: Option<&str>, env: &Env, out: &m
     }
     let mut code = 0;
     for f in names {
+        if env.resolve_path(f) == ZERO {
+            out.out(&"\0".repeat(crate::shell::MAX_TEXT));
+            // k8s-diff: /dev/zero never ends and cat reads it until it is stopped; the lab stops
+            // it where a pipe's or a file's text ends.
+            out.err(&format!(
+                "kubelab: cat: {f} never ends; the lab stopped reading it after {} bytes\n",
+                crate::shell::MAX_TEXT
+            ));
+            return 1;
+        }
         match read_file(m, env, stdin, f) {
             Some(t) => out.out(&t),
             None => {
@@ -78,6 +88,20 @@ fn cat(m: &dyn Machine, argv: &[String], stdin: Option<&str>, env: &Env, out: &m
         }
     }
     code
+}
+
+/// `/dev/zero`, which never ends.
+const ZERO: &str = "/dev/zero";
+
+/// What reading a device gives: nothing from `/dev/null`; from `/dev/zero`, as many NULs as the
+/// lab's text holds.
+// k8s-diff: a tool that reads all of /dev/zero (`wc -c /dev/zero`) never ends; here it reads 16 MiB.
+fn device(path: &str) -> Option<String> {
+    match path {
+        "/dev/null" => Some(String::new()),
+        ZERO => Some("\0".repeat(crate::shell::MAX_TEXT)),
+        _ => None,
+    }
 }
 
 /// The text tools that may write files (`sed -i`): what they write lands in the shell's files.
@@ -152,6 +176,23 @@ mod tests {
         assert_eq!(out.stderr(), "cat: can't open '/nope': No such file or directory\n");
         let (_, out) = run_on(&mut bb, &["cat", "/"], &mut env);
         assert_eq!(out.stderr(), "cat: /: Is a directory\n");
+    }
+
+    #[test]
+    fn dev_zero_is_endless_and_bounded() {
+        let mut env = Env::new();
+        let mut m = Box { dirs: VecSet::new(), busybox: false };
+        // A real cat reads /dev/zero until it is stopped (it reached 2 GB here).
+        let (code, out) = run_on(&mut m, &["cat", "/dev/zero"], &mut env);
+        assert_eq!(code, Some(1));
+        assert_eq!(out.stdout().len(), crate::shell::MAX_TEXT);
+        assert!(out.stdout().bytes().all(|b| b == 0));
+        assert_eq!(
+            out.stderr(),
+            "kubelab: cat: /dev/zero never ends; the lab stopped reading it after 16777216 bytes\n"
+        );
+        let (code, out) = run_on(&mut m, &["cat", "/dev/null"], &mut env);
+        assert_eq!((code, out.text().as_str()), (Some(0), ""));
     }
 
     #[test]

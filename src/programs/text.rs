@@ -348,16 +348,23 @@ pub fn run_more(
                 out.err("seq: invalid Zero increment value: '0'\nTry 'seq --help' for more information.\n");
                 return Some(1);
             }
-            let mut n = first;
-            let mut count = 0;
+            let (mut n, mut printed) = (first, String::new());
             while (step > 0 && n <= last) || (step < 0 && n >= last) {
-                out.out(&format!("{n}\n"));
-                n += step;
-                count += 1;
-                if count > 100_000 {
-                    break;
+                printed.push_str(&format!("{n}\n"));
+                if printed.len() > crate::shell::MAX_TEXT {
+                    // k8s-diff: GNU seq goes on to the last number; the lab stops where a pipe's
+                    // text ends.
+                    out.out(&printed);
+                    out.err(&format!(
+                        "kubelab: seq: stopped at {n}, after {} bytes, the most the lab's text holds\n",
+                        printed.len()
+                    ));
+                    return Some(1);
                 }
+                let Some(next) = n.checked_add(step) else { break };
+                n = next;
             }
+            out.out(&printed);
             0
         }
         "sed" => sed(&args, &input, write, out),
@@ -694,6 +701,13 @@ mod tests {
         assert_eq!(more(&["uniq", "-c"], "a\na\nb\na\n"), ("      2 a\n      1 b\n      1 a\n".into(), 0));
         assert_eq!(more(&["seq", "3"], ""), ("1\n2\n3\n".into(), 0));
         assert_eq!(more(&["seq", "0", "2", "4"], ""), ("0\n2\n4\n".into(), 0));
+        let top = ["seq", "9223372036854775806", "9223372036854775807"];
+        assert_eq!(more(&top, ""), ("9223372036854775806\n9223372036854775807\n".into(), 0));
+        // Real seq prints 100,000,000 lines; the lab stops past 16 MiB and says so.
+        let (printed, code) = more(&["seq", "100000000"], "");
+        let said = "kubelab: seq: stopped at 2236041, after 16777224 bytes, the most the lab's text holds\n";
+        assert_eq!((code, printed.len() - said.len()), (1, 16_777_224));
+        assert!(printed.ends_with(&format!("\n2236041\n{said}")));
         assert_eq!(more(&["sed", "s/a/X/"], "aaa\nbab\n"), ("Xaa\nbXb\n".into(), 0));
         assert_eq!(more(&["sed", "s|a|X|g"], "aaa\n"), ("XXX\n".into(), 0));
         assert_eq!(more(&["sed", "/b/d"], "a\nb\nc\n"), ("a\nc\n".into(), 0));

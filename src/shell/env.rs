@@ -68,6 +68,22 @@ impl Dialect {
         }
     }
 
+    /// The shell could not grow a value to `bytes` bytes (the lab's [`super::MAX_TEXT`]): what
+    /// its allocator says when malloc fails, and the status it dies with.
+    // k8s-diff: a real shell exits on this fatal error; the lab ends the line and keeps the shell.
+    pub fn out_of_memory(self, bytes: usize) -> (String, i32) {
+        match self {
+            // bash's xmalloc.c `allocerr`, through `fatal_error` (status 2).
+            Dialect::Bash => (format!("bash: xrealloc: cannot allocate {bytes} bytes\n"), 2),
+            // dash's memalloc.c `ckrealloc`: `sh_error("Out of space")`.
+            Dialect::Dash => ("sh: 1: Out of space\n".to_owned(), 2),
+            // busybox's `bb_die_memory_exhausted`.
+            Dialect::Ash => ("sh: out of memory\n".to_owned(), 1),
+            // zsh's mem.c `zalloc`.
+            Dialect::Zsh => ("zsh: fatal error: out of memory\n".to_owned(), 1),
+        }
+    }
+
     /// A redirect that cannot read `path` (missing).
     pub fn open_error(self, path: &str) -> String {
         match self {

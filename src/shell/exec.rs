@@ -5,7 +5,7 @@ use super::syntax::{split_assignment, AndOr, AndOrList, Command, CompoundList, P
 
 use super::parse::Parsed;
 use super::{builtins, expand};
-use super::{Env, Host, Output, Stream, MAX_COMMANDS};
+use super::{Env, Host, Output, Stream, MAX_COMMANDS, MAX_TEXT, MAX_WORK};
 
 /// Why a command stopped other than by finishing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,13 +36,24 @@ pub struct Shell<'a> {
     /// Status of the last command substitution run while expanding the current command.
     pub subst_status: Option<i32>,
     commands_left: u32,
+    /// Steps of work the line may still do (see [`MAX_WORK`]).
+    work_left: u64,
     depth: usize,
 }
 
 impl<'a> Shell<'a> {
     /// An interpreter over `env` calling `host`.
     pub fn new(env: &'a mut Env, host: &'a mut dyn Host) -> Self {
-        Shell { env, host, stdin: None, loop_depth: 0, subst_status: None, commands_left: MAX_COMMANDS, depth: 0 }
+        Shell {
+            env,
+            host,
+            stdin: None,
+            loop_depth: 0,
+            subst_status: None,
+            commands_left: MAX_COMMANDS,
+            work_left: MAX_WORK,
+            depth: 0,
+        }
     }
 
     /// Whether `path` (absolute) is a directory, if the host keeps directories.
@@ -121,7 +132,9 @@ impl<'a> Shell<'a> {
                 } else {
                     let mut buf = Output::default();
                     let result = self.subshell(&mut buf, |sh, o| sh.command(command, o));
-                    input = Some(pass_stderr(buf, out));
+                    let text = pass_stderr(buf, out);
+                    self.charge(text.len(), out)?;
+                    input = Some(cap_pipe(text, out));
                     result
                 };
                 match result {
@@ -166,6 +179,11 @@ impl<'a> Shell<'a> {
             } else {
                 argv.extend(expand::fields(self, word, out)?);
             }
+        }
+        // A command's words may hold a full value and then some.
+        let size: usize = argv.iter().map(String::len).sum();
+        if size > 2 * MAX_TEXT {
+            return Err(self.too_big(size, out));
         }
         let redirects = &simple.redirects;
         let mut values = Vec::new();
@@ -233,18 +251,68 @@ impl<'a> Shell<'a> {
         }
     }
 
+    /// Counts `bytes` of text made (expanded, piped, written) against [`MAX_WORK`]: a step per
+    /// 256 bytes, so that what one line makes (and may print) stays near 128 MiB.
+    pub fn charge(&mut self, bytes: usize, out: &mut Output) -> Result<(), Flow> {
+        self.spend(1 + bytes as u64 / 256, out)
+    }
+
+    fn spend(&mut self, steps: u64, out: &mut Output) -> Result<(), Flow> {
+        if self.work_left == 0 {
+            return Err(Flow::Abort(1));
+        }
+        self.work_left = self.work_left.saturating_sub(steps);
+        if self.work_left == 0 {
+            self.commands_left = 0;
+            // k8s-diff: bash runs a line for as long as it takes; the lab gives one line a
+            // budget, counted in steps so that it is the same on every machine.
+            out.err(&format!(
+                "kubelab: line stopped: it passed the lab's work budget of {MAX_WORK} steps (a step is a command or 256 bytes of text)\n"
+            ));
+            return Err(Flow::Abort(1));
+        }
+        Ok(())
+    }
+
+    /// A value that would pass [`MAX_TEXT`] bytes: the shell's words for a failed malloc, and the
+    /// line ends.
+    pub fn too_big(&mut self, bytes: usize, out: &mut Output) -> Flow {
+        let (msg, status) = self.env.dialect.out_of_memory(bytes);
+        out.err(&msg);
+        self.commands_left = 0;
+        Flow::Abort(status)
+    }
+
     /// Counts one simple command against [`MAX_COMMANDS`].
     fn tick(&mut self, out: &mut Output) -> Result<(), Flow> {
         if self.commands_left == 0 {
             return Err(Flow::Abort(1));
         }
         self.commands_left -= 1;
+        self.spend(1, out)?;
         if self.commands_left == 0 {
             out.err(&format!("bash: line stopped after {MAX_COMMANDS} commands\n"));
             return Err(Flow::Abort(1));
         }
         Ok(())
     }
+}
+
+/// What a pipe carries: at most [`MAX_TEXT`] bytes of its writer's output.
+// k8s-diff: a real pipe blocks its writer until the reader reads; the lab runs each stage to its
+// end and keeps what fits in 16 MiB.
+pub fn cap_pipe(mut text: String, out: &mut Output) -> String {
+    if text.len() > MAX_TEXT {
+        let mut end = MAX_TEXT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        out.err(&format!(
+            "kubelab: a pipe holds at most {MAX_TEXT} bytes here; the rest of its writer's output was dropped\n"
+        ));
+    }
+    text
 }
 
 /// Forwards the stderr chunks of `buf` to `out` and returns its stdout text.

@@ -19,6 +19,8 @@ pub fn scan_line(line: &str) -> Result<(), SyntaxError> {
     let mut stack: Vec<char> = Vec::new();
     let mut saw_here_op = false;
     let mut open_quote = false;
+    // Here-documents whose bodies start at the next newline: (delimiter, `<<-`).
+    let mut docs: Vec<(String, bool)> = Vec::new();
     let chars: Vec<char> = line.chars().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -29,6 +31,8 @@ pub fn scan_line(line: &str) -> Result<(), SyntaxError> {
         i += 1;
         match c {
             '\\' => i += 1,
+            // A here-document's body is text, not syntax: its quotes open nothing.
+            '\n' if !docs.is_empty() && stack.iter().all(|&k| k == '(') => i = skip_bodies(&chars, i, &mut docs),
             // A comment: `#` starting a word, outside substitutions' words.
             '#' if stack.iter().all(|k| matches!(k, '(' | 's'))
                 && prev.is_none_or(|p| p.is_whitespace() || ";&|()<>".contains(p)) =>
@@ -94,7 +98,7 @@ pub fn scan_line(line: &str) -> Result<(), SyntaxError> {
                 saw_here_op = true;
                 let arithmetic = stack.iter().filter(|k| matches!(k, 'a' | 'b')).count();
                 if stack.iter().all(|&k| k == '(') {
-                    check_here_tag(&chars[i..])?;
+                    docs.push(check_here_tag(&chars[i..])?);
                 } else if arithmetic != 1 || !stack.iter().all(|k| matches!(k, 'a' | 'b' | '(' | '"')) {
                     return Err(SyntaxError::Unsupported("`<<' inside a substitution or nested arithmetic"));
                 }
@@ -139,9 +143,34 @@ fn push_arithmetic(stack: &mut Vec<char>, kind: char) {
     }
 }
 
+/// Skips the bodies of `docs` (each up to its delimiter line), which start at `i`; returns
+/// where the text goes on.
+fn skip_bodies(chars: &[char], mut i: usize, docs: &mut Vec<(String, bool)>) -> usize {
+    for (delimiter, strip_tabs) in docs.drain(..) {
+        while i < chars.len() {
+            let end = chars[i..].iter().position(|&c| c == '\n').map_or(chars.len(), |p| i + p);
+            let mut line = &chars[i..end];
+            i = (end + 1).min(chars.len());
+            if strip_tabs {
+                while let [first, rest @ ..] = line {
+                    if *first != '\t' {
+                        break;
+                    }
+                    line = rest;
+                }
+            }
+            if line.iter().copied().eq(delimiter.chars()) {
+                break;
+            }
+        }
+    }
+    i
+}
+
 /// The text after `<<`: an optional `-`, blanks, then a delimiter word without
-/// expansions.
-fn check_here_tag(rest: &[char]) -> Result<(), SyntaxError> {
+/// expansions. Returns the delimiter (quotes removed) and whether tabs are stripped.
+fn check_here_tag(rest: &[char]) -> Result<(String, bool), SyntaxError> {
+    let strip_tabs = rest.first() == Some(&'-');
     let rest = rest.strip_prefix(&['-']).unwrap_or(rest);
     let start = rest.iter().position(|c| !matches!(c, ' ' | '\t')).unwrap_or(rest.len());
     let word: String = rest[start..]
@@ -161,7 +190,7 @@ fn check_here_tag(rest: &[char]) -> Result<(), SyntaxError> {
     if word.contains(['$', '`']) {
         return Err(SyntaxError::Unsupported("a here-document delimiter with expansions"));
     }
-    Ok(())
+    Ok((super::syntax::word::unquote(&word), strip_tabs))
 }
 
 #[cfg(test)]
@@ -203,6 +232,7 @@ mod tests {
             "echo $((1 << 4)) \"$((2<<1))\" $[1+2]",
             "cat <<< 'here string' # a comment with <<",
             "( cat <<E\nx\nE\n)",
+            "cat <<EOF; cat <<-'B'\ndon't\nEOF\n\t\"(${x\n\tB\necho ok",
         ] {
             assert_eq!(check(line), Ok(()), "{line:?}");
         }

@@ -21,9 +21,12 @@
 //! `coproc`, `=~`, and `<<` inside `$(...)`/`${...}`/nested `$((...))` (see
 //! `guard`). Errors are printed as interactive bash prints them.
 //!
-//! No input makes this module panic, loop forever or overflow its stack: nesting is
-//! limited to 24 levels, loops to [`MAX_LOOP_ITERATIONS`] iterations and a line to
-//! [`MAX_COMMANDS`] simple commands.
+//! No input makes this module panic, loop forever, overflow its stack or grow without bound:
+//! nesting is limited to 24 levels, loops to [`MAX_LOOP_ITERATIONS`] iterations, a line to
+//! [`MAX_COMMANDS`] simple commands, [`MAX_LINE`] bytes and [`MAX_WORK`] steps of work, and a
+//! value (a variable, a word, a brace expansion, a pipe's text, a file) to [`MAX_TEXT`] bytes;
+//! past a value's cap the line ends in the words the shell uses when malloc fails. A terminal
+//! gathers an unfinished line with [`LineReader`], in time linear in its length.
 
 mod arith;
 mod builtins;
@@ -38,18 +41,34 @@ mod param;
 mod parse;
 pub(crate) mod pattern;
 mod print;
+mod reader;
 mod redirect;
 pub mod resume;
 mod syntax;
 
 pub use self::env::{Dialect, Env};
 pub use self::parse::split_words;
+pub use self::reader::LineReader;
 
 /// Most iterations one `while`/`until`/`for ((;;))` loop may run before it is stopped.
 pub const MAX_LOOP_ITERATIONS: u32 = 10_000;
 
 /// Most simple commands (builtins and host calls) one line may run.
 pub const MAX_COMMANDS: u32 = 100_000;
+
+/// The work one line may do, in steps: a simple command is one step, and so is each 256 bytes
+/// of text the line expands, pipes or writes.
+pub const MAX_WORK: u64 = 500_000;
+
+/// The longest line the shell reads (here-documents included), in bytes.
+// k8s-diff: bash reads a line of any length; the lab refuses one past 4 MiB.
+pub const MAX_LINE: usize = 4 << 20;
+
+/// The most text one value may hold, in bytes: a variable, a word, a here-document's
+/// expansion, what a pipe carries, a file the shell writes.
+// k8s-diff: bash grows a string until malloc fails; the lab stops at 16 MiB, in the words bash
+// uses when malloc fails.
+pub const MAX_TEXT: usize = 16 << 20;
 
 pub use crate::support::output::{Output, Stream};
 
@@ -91,21 +110,20 @@ pub trait Host {
     }
 }
 
-/// Whether a typed line is unfinished, so that a terminal would prompt for more (`> `): an
-/// open quote or substitution, an unfinished compound command or pipe, a here-document whose
-/// delimiter has not been typed yet.
-pub fn needs_more(text: &str) -> bool {
-    match parse::parse_program(text) {
-        Ok(parsed) => parsed.warnings.iter().any(|w| w.contains("here-document")),
-        Err(e) => matches!(e, parse::SyntaxError::UnexpectedEof | parse::SyntaxError::Unmatched(_)),
-    }
-}
-
 /// Run one terminal line. Returns the exit status of the line.
 ///
 /// The status is also stored as `env.last_status` (`$?`). When the line runs `exit`,
 /// `env.exit_requested` is set and the rest of the line is skipped.
 pub fn run_line(line: &str, env: &mut Env, host: &mut dyn Host, out: &mut Output) -> i32 {
+    if line.len() > MAX_LINE {
+        // k8s-diff: bash reads a line of any length.
+        out.err(&format!(
+            "kubelab: this line is {} bytes long, past the lab's limit of {MAX_LINE}; it was not run\n",
+            line.len()
+        ));
+        env.last_status = 2;
+        return 2;
+    }
     let status = match parse::parse_program(line) {
         Ok(parsed) => exec::Shell::new(env, host).run_program(&parsed, out),
         Err(err) => {

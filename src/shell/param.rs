@@ -41,7 +41,10 @@ pub fn expand(sh: &mut Shell<'_>, expr: &ParamExpr, raw: &str, out: &mut Output)
         ParamOp::Replace { kind, pattern, replacement } => {
             let pattern = single(sh, pattern, out)?;
             let replacement = single(sh, replacement, out)?;
-            replace(&v, &pattern, &replacement, kind).map_err(|_| costly(raw, out))?
+            match replace(&v, &pattern, &replacement, kind, super::MAX_TEXT).map_err(|_| costly(raw, out))? {
+                Some(done) => done,
+                None => return Err(sh.too_big(super::MAX_TEXT + 1, out)),
+            }
         }
         ParamOp::Plain | ParamOp::Names(_) | ParamOp::Keys(_) => v,
     })

@@ -151,42 +151,50 @@ pub fn strip(v: &str, pat: &str, suffix: bool, longest: bool) -> Result<String, 
 }
 
 /// `${v/pat/rep}` and its `//`, `/#`, `/%` forms (longest match at each position).
-pub fn replace(v: &str, pat: &str, rep: &str, kind: &SubstringMatchKind) -> Result<String, TooExpensive> {
+/// `Ok(None)` when the result would pass `max` bytes.
+pub fn replace(
+    v: &str,
+    pat: &str,
+    rep: &str,
+    kind: &SubstringMatchKind,
+    max: usize,
+) -> Result<Option<String>, TooExpensive> {
     if pat.is_empty() {
-        return Ok(v.to_owned());
+        return Ok(Some(v.to_owned()));
     }
     let mut budget = MAX_STEPS;
     let elems = compile(pat);
     let text: Vec<char> = v.chars().collect();
     let string = |chars: &[char]| chars.iter().collect::<String>();
     match kind {
-        SubstringMatchKind::Prefix => Ok(match match_ends(&elems, &text, 0, &mut budget)?.last() {
+        SubstringMatchKind::Prefix => Ok(Some(match match_ends(&elems, &text, 0, &mut budget)?.last() {
             Some(&end) => format!("{rep}{}", string(&text[end..])),
             None => v.to_owned(),
-        }),
+        })),
         SubstringMatchKind::Suffix => {
             let reversed: Vec<Elem> = elems.into_iter().rev().collect();
             let back: Vec<char> = text.iter().rev().copied().collect();
-            Ok(match match_ends(&reversed, &back, 0, &mut budget)?.last() {
+            Ok(Some(match match_ends(&reversed, &back, 0, &mut budget)?.last() {
                 Some(&len) => format!("{}{rep}", string(&text[..text.len() - len])),
                 None => v.to_owned(),
-            })
+            }))
         }
         SubstringMatchKind::FirstOccurrence | SubstringMatchKind::Anywhere => {
-            replace_matches(&elems, &text, rep, matches!(kind, SubstringMatchKind::Anywhere), &mut budget)
+            let all = matches!(kind, SubstringMatchKind::Anywhere);
+            replace_matches(&elems, &text, rep, (all, max), &mut budget)
         }
     }
 }
 
 /// `${v/pat/rep}` (`all`: `${v//pat/rep}`): from the left, the longest non-empty match at each
-/// position is replaced, and the search goes on after it.
+/// position is replaced, and the search goes on after it. `Ok(None)` past `max` bytes.
 fn replace_matches(
     elems: &[Elem],
     text: &[char],
     rep: &str,
-    all: bool,
+    (all, max): (bool, usize),
     budget: &mut u64,
-) -> Result<String, TooExpensive> {
+) -> Result<Option<String>, TooExpensive> {
     let string = |chars: &[char]| chars.iter().collect::<String>();
     let (mut result, mut copied, mut k) = (String::new(), 0, 0);
     while k < text.len() {
@@ -195,6 +203,9 @@ fn replace_matches(
             continue;
         };
         result.push_str(&string(&text[copied..k]));
+        if result.len() + rep.len() > max {
+            return Ok(None);
+        }
         result.push_str(rep);
         copied = end;
         k = end;
@@ -203,7 +214,7 @@ fn replace_matches(
         }
     }
     result.push_str(&string(&text[copied..]));
-    Ok(result)
+    Ok(Some(result))
 }
 
 #[cfg(test)]
@@ -235,15 +246,17 @@ mod tests {
         assert_eq!(strip("a.b.c", ".*", true, true), Ok("a".into()));
         assert_eq!(strip("a.b.c", "*.", false, false), Ok("b.c".into()));
         assert_eq!(strip("a.b.c", "*.", false, true), Ok("c".into()));
-        assert_eq!(replace("aXbXc", "X", "-", &SubstringMatchKind::Anywhere), Ok("a-b-c".into()));
-        assert_eq!(replace("aXbXc", "X*", "-", &SubstringMatchKind::FirstOccurrence), Ok("a-".into()));
-        assert_eq!(replace("abc", "c", "!", &SubstringMatchKind::Suffix), Ok("ab!".into()));
+        let replace = |v: &str, p: &str, r: &str, k: &SubstringMatchKind| replace(v, p, r, k, 100);
+        assert_eq!(replace("aXbXc", "X", "-", &SubstringMatchKind::Anywhere), Ok(Some("a-b-c".into())));
+        assert_eq!(replace("aXbXc", "X*", "-", &SubstringMatchKind::FirstOccurrence), Ok(Some("a-".into())));
+        assert_eq!(replace("abc", "c", "!", &SubstringMatchKind::Suffix), Ok(Some("ab!".into())));
+        assert_eq!(replace(&"a".repeat(30), "a", "xyzw", &SubstringMatchKind::Anywhere), Ok(None));
     }
 
     #[test]
     fn huge_values_run_out_of_budget_instead_of_hanging() {
         let v = "a".repeat(100_000);
-        assert_eq!(replace(&v, "a*a*b", "z", &SubstringMatchKind::Anywhere), Err(TooExpensive));
+        assert_eq!(replace(&v, "a*a*b", "z", &SubstringMatchKind::Anywhere, 1 << 20), Err(TooExpensive));
         assert_eq!(strip(&v, "*b", true, true), Ok(v.clone()));
     }
 
@@ -259,7 +272,11 @@ mod tests {
         ];
         for (pat, rep, all, want) in cases {
             let mut budget = MAX_STEPS;
-            assert_eq!(replace_matches(&compile(pat), &text, rep, all, &mut budget), Ok(want.to_owned()), "{pat}");
+            assert_eq!(
+                replace_matches(&compile(pat), &text, rep, (all, 1 << 20), &mut budget),
+                Ok(Some(want.to_owned())),
+                "{pat}"
+            );
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::exec::{Flow, Shell, Status};
 use super::expand::{fields, heredoc, single};
 use super::syntax::{IoRedirect, RedirectKind as Kind};
-use super::{Output, Stream};
+use super::{Output, Stream, MAX_TEXT};
 
 /// Where one output stream of a command goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +55,7 @@ impl Shell<'_> {
                     Sink::Stdout => out.out(&text),
                     Sink::Stderr => out.err(&text),
                     Sink::Null => {}
-                    Sink::File(path) => self.env.append_file(path, &text),
+                    Sink::File(path) => self.append_capped(path, &text, out)?,
                 }
             }
             result
@@ -64,6 +64,26 @@ impl Shell<'_> {
             self.stdin = previous;
         }
         result
+    }
+}
+
+impl Shell<'_> {
+    /// Appends `text` to the file at `path`, as far as [`MAX_TEXT`] bytes.
+    fn append_capped(&mut self, path: &str, text: &str, out: &mut Output) -> Result<(), Flow> {
+        self.charge(text.len(), out)?;
+        let room = MAX_TEXT.saturating_sub(self.env.file(path).map_or(0, str::len));
+        if text.len() <= room {
+            self.env.append_file(path, text);
+            return Ok(());
+        }
+        let mut end = room;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.env.append_file(path, &text[..end]);
+        // k8s-diff: a real disk holds more; the lab's files are kept in the page's memory.
+        out.err(&format!("kubelab: {path}: a file holds at most {MAX_TEXT} bytes here; the rest was not written\n"));
+        Ok(())
     }
 }
 

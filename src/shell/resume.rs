@@ -1,7 +1,7 @@
 //! A script that runs a little at a time: a container's main process. Each step runs the
-//! script's top-level commands, and single rounds of its top-level loops, until one of them
-//! has slept (the host says so, [`Host::slept`]); the caller lets that much time pass and
-//! steps again. So `while true; do date; sleep 5; done` prints a line every five seconds of
+//! script's top-level commands, and single rounds of its top-level loops, until they have
+//! slept [`MIN_PAUSE_MS`] or more (the host says so, [`Host::slept`]); the caller lets that much
+//! time pass and steps again. So `while true; do date; sleep 5; done` prints a line every five seconds of
 //! the cluster's clock, and `until nslookup db; do sleep 2; done` waits for `db` to exist.
 //!
 //! Sleeps inside other constructs (a subshell, a pipeline, a nested loop) still count, but
@@ -17,6 +17,13 @@ use std::rc::Rc;
 /// on a second later).
 // k8s-diff: a loop that never sleeps is paced, a thousand rounds a second.
 pub const BUSY_ROUNDS: u32 = 1_000;
+
+/// A step that has slept less than this goes on (its sleeps add up) until it has slept this
+/// long: a loop that sleeps a millisecond a round costs a step per tenth of a second of the
+/// cluster's clock, not one per millisecond.
+// k8s-diff: what such a loop prints between two steps shows up in its log at the first of them,
+// up to 100 ms early.
+pub const MIN_PAUSE_MS: u64 = 100;
 
 /// Where a script stands between steps.
 #[derive(Clone, Debug)]
@@ -87,7 +94,7 @@ impl Script {
                 Err(Flow::Break(_) | Flow::Continue(_)) => {}
             }
             sh.env.last_status = self.status;
-            if sh.slept() > 0 || rounds >= BUSY_ROUNDS {
+            if sh.slept() >= MIN_PAUSE_MS || rounds >= BUSY_ROUNDS {
                 return Step::Paused;
             }
         }

@@ -289,3 +289,80 @@ fn huge_brace_expansions_stay_bounded() {
     let out = run("echo {1..9999}{1..9999} | wc -c", &mut host).0;
     assert!(out.stdout().len() < 100, "not expanded beyond the bound");
 }
+
+/// Runs `line` on a fresh shell. (tests/shell_limits.rs bounds the time these probes take.)
+fn timed(line: &str) -> (Output, Env) {
+    run(line, &mut FakeHost::default())
+}
+
+#[test]
+fn a_variable_doubled_past_the_cap_ends_the_line_as_a_failed_malloc() {
+    // Doubled 32 times this aborted the process at 4 GB.
+    let (out, env) = timed("x=a; for i in {1..32}; do x=$x$x; done; echo never");
+    assert_eq!(out.text(), "bash: xrealloc: cannot allocate 33554432 bytes\n");
+    assert_eq!((env.last_status, env.var("x").map(str::len)), (2, Some(1 << 24)));
+    let (out, _) = timed("x=abcdefgh; for i in {1..11}; do x=$x$x; done; y=${x//?/$x}; echo never");
+    assert_eq!(out.text(), "bash: xrealloc: cannot allocate 16777217 bytes\n");
+    let (out, _) = timed("x=a; for i in {1..24}; do x=$x$x; done; x+=b; echo never");
+    assert_eq!(out.text(), "bash: xrealloc: cannot allocate 16777217 bytes\n");
+}
+
+#[test]
+fn brace_expansion_is_sized_before_it_is_made() {
+    // 24 groups of two took 17-31 s; now they are counted, refused in braces.c's words, and the
+    // word stays as typed.
+    let word = "{a,b}".repeat(24);
+    let (out, env) = timed(&format!("echo {word}; echo $?"));
+    assert_eq!(out.stderr(), "bash: brace expansion: failed to allocate memory for 16777216 elements\n");
+    assert_eq!(out.stdout(), format!("{word}\n0\n"));
+    assert_eq!(env.last_status, 0);
+    // More than INT_MAX - 3 terms is no sequence for bash's mkseq: the word stays, silently.
+    for word in ["{1..9223372036854775807}", "{-9223372036854775808..9223372036854775807}", "{0..3000000000}"] {
+        let (out, _) = timed(&format!("echo {word}"));
+        assert_eq!(out.text(), format!("{word}\n"));
+    }
+    let (out, _) = timed("echo {1..100001}");
+    assert_eq!(out.stderr(), "bash: brace expansion: failed to allocate memory for 100001 elements\n");
+    let (out, _) = timed("echo a{1..3}{x,y{,z}} {08..10} {c..a} {1..7..3} {,}");
+    assert_eq!(out.text(), "a1x a1y a1yz a2x a2y a2yz a3x a3y a3yz 08 09 10 c b a 1 4 7\n");
+}
+
+#[test]
+fn a_long_here_document_parses_in_linear_time() {
+    let body: String = (0..40_000).map(|i| format!("line {i} don't \"quote\" $HOME\n")).collect();
+    let (out, _) = timed(&format!("cat <<EOF | wc -l\n{body}EOF"));
+    assert_eq!(out.text(), "40000\n");
+}
+
+#[test]
+fn pipes_files_and_lines_have_caps() {
+    let sixteen = "x=a; for i in {1..24}; do x=$x$x; done";
+    let (out, env) = timed(&format!("{sixteen}; echo $x | cat >p"));
+    assert_eq!(
+        out.text(),
+        "kubelab: a pipe holds at most 16777216 bytes here; the rest of its writer's output was dropped\n"
+    );
+    assert_eq!(env.file("p").map(|p| (p.len(), p.ends_with('\n'))), Some((16 << 20, false)));
+    let (out, env) = timed(&format!("{sixteen}; echo $x > f; echo more >> f"));
+    let full = "kubelab: /root/f: a file holds at most 16777216 bytes here; the rest was not written\n";
+    assert_eq!(out.text(), full.repeat(2));
+    assert_eq!(env.file("f").map(str::len), Some(16 << 20));
+    let line = format!("echo {}", "y".repeat(5 << 20));
+    let (out, env) = timed(&line);
+    assert_eq!(
+        out.text(),
+        "kubelab: this line is 5242885 bytes long, past the lab's limit of 4194304; it was not run\n"
+    );
+    assert_eq!(env.last_status, 2);
+}
+
+#[test]
+fn a_line_has_a_work_budget() {
+    // Each copy of an 8 MiB value costs 32,768 steps: about fifteen copies use the line's budget.
+    let (out, env) = timed("x=a; for i in {1..23}; do x=$x$x; done; for i in {1..1000}; do y=$x; done; echo never");
+    assert_eq!(
+        out.text(),
+        "kubelab: line stopped: it passed the lab's work budget of 500000 steps (a step is a command or 256 bytes of text)\n"
+    );
+    assert_eq!(env.last_status, 1);
+}

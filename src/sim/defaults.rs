@@ -101,6 +101,9 @@ pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
             if ty == "NodePort" || ty == "LoadBalancer" {
                 default(o, "/spec/externalTrafficPolicy", jv!("Cluster"));
             }
+            // ServiceStatus' loadBalancer is a struct, never a pointer: every Service the API
+            // server returns carries `status: {loadBalancer: {}}` (k8s.io/api core/v1 types.go).
+            default(o, "/status/loadBalancer", jv!({}));
             if let Some(ports) = o.pointer_mut("/spec/ports").and_then(Value::as_array_mut) {
                 for p in ports.iter_mut().filter(|p| p.is_object()) {
                     let port = p.get("port").cloned().unwrap_or(Value::Null);

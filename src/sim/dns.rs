@@ -244,3 +244,50 @@ pub fn resolve(sim: &Sim, ns: &str, name: &str) -> Option<(String, Vec<String>)>
     }
     None
 }
+
+/// What a CoreDNS container prints as it starts (coremain/run.go at the image's tag): each zone
+/// of the Corefile's server blocks with its port (dnsserver's `startUpZones`: `.:53`), then
+/// `showVersion`'s release line and platform line (`<os>/<arch>, <go>, <commit>`).
+// k8s-diff: the reload plugin's `[INFO] plugin/reload: Running configuration SHA512 = ...`
+// line between them is left out: it is the SHA-512 of the parsed Corefile's JSON, not modelled.
+pub fn coredns_startup(corefile: &str, tag: &str, platform: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    for block in corefile.lines().filter(|l| !l.starts_with([' ', '\t', '}']) && l.trim_end().ends_with('{')) {
+        for key in block.trim_end().trim_end_matches('{').split_whitespace() {
+            let (zone, port) = key.rsplit_once(':').unwrap_or((key, "53"));
+            let dot = if zone.ends_with('.') { "" } else { "." };
+            lines.push(format!("{zone}{dot}:{port}"));
+        }
+    }
+    let version = tag.trim_start_matches('v');
+    lines.push(format!("CoreDNS-{version}"));
+    if let Some((go, commit)) = coredns_build(version) {
+        lines.push(format!("{platform}, {go}, {commit}"));
+    }
+    lines
+}
+
+/// The Go release a CoreDNS release's image was built with and the commit of its tag (the
+/// `GitCommit` its Makefile stamps: `git rev-parse --short=7 <tag>` in coredns/coredns), for
+/// the releases kubeadm installs; the Go releases are those the images print.
+fn coredns_build(version: &str) -> Option<(&'static str, &'static str)> {
+    Some(match version {
+        "1.8.6" => ("go1.17.1", "13a9191"),
+        "1.9.3" => ("go1.18.2", "45b0a11"),
+        "1.10.1" => ("go1.20", "055b2c3"),
+        "1.11.1" => ("go1.20.7", "ae2bbc2"),
+        _ => return None,
+    })
+}
+
+/// The start-up log of CoreDNS container `c` of the pod `key`: its Corefile from the `coredns`
+/// ConfigMap of its namespace, its platform from its node.
+pub fn coredns_log(sim: &Sim, key: &super::ObjKey, tag: &str) -> Vec<String> {
+    let cm = sim.store.get(&super::ObjKey::new(Kind::ConfigMap, &key.ns, "coredns"));
+    let corefile = cm.and_then(|c| obj::str_at(c, "/data/Corefile")).unwrap_or("");
+    let node = sim.store.get(key).and_then(|p| obj::str_at(p, "/spec/nodeName")).unwrap_or("");
+    let info = sim.store.get(&super::ObjKey::new(Kind::Node, "", node));
+    let at = |p: &str| info.and_then(|n| obj::str_at(n, p)).unwrap_or("");
+    let platform = format!("{}/{}", at("/status/nodeInfo/operatingSystem"), at("/status/nodeInfo/architecture"));
+    coredns_startup(corefile, tag, &platform)
+}

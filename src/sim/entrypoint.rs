@@ -49,6 +49,9 @@ pub fn start(sim: &mut Sim, key: &ObjKey, c: &Value) -> Start {
     let unix = sim.unix_at(sim.now());
     let db = match repo {
         "docker.io/library/nginx" => return nginx(&args, unix),
+        "registry.k8s.io/coredns/coredns" => {
+            return Start { lines: super::dns::coredns_log(sim, key, tag), exit: None, server: true }
+        }
         "docker.io/library/mysql" => Db::Mysql,
         "docker.io/library/postgres" => Db::Postgres,
         "docker.io/library/mongo" => Db::Mongo,

@@ -67,6 +67,33 @@ pub enum ApiError {
     /// A 403 (e.g. creating in a namespace that is terminating).
     #[error("{0}")]
     Forbidden(String),
+    /// A 413 (apimachinery's `NewRequestEntityTooLargeError`): a request body over
+    /// [`MAX_REQUEST_BODY_BYTES`] (`limit is 3145728`), or a JSON patch of too many operations.
+    #[error("Request entity too large: {0}")]
+    RequestEntityTooLarge(String),
+}
+
+/// The API server's limit on a request's body (`MaxRequestBodyBytes`, apiserver's
+/// server/config.go: twice etcd's 1.5 MiB, as JSON is larger than the stored protobuf).
+pub const MAX_REQUEST_BODY_BYTES: usize = 3 * 1024 * 1024;
+
+/// The most operations a JSON patch may have (`maxJSONPatchOperations`, apiserver's
+/// endpoints/handlers/patch.go).
+pub const MAX_JSON_PATCH_OPERATIONS: usize = 10_000;
+
+impl ApiError {
+    /// The 413 for a request body of more than [`MAX_REQUEST_BODY_BYTES`] (handlers/rest.go's
+    /// `limitedReadBody`).
+    pub fn body_too_large() -> ApiError {
+        ApiError::RequestEntityTooLarge(format!("limit is {MAX_REQUEST_BODY_BYTES}"))
+    }
+
+    /// The 413 for a JSON patch of more than [`MAX_JSON_PATCH_OPERATIONS`] operations.
+    pub fn too_many_patch_operations(n: usize) -> ApiError {
+        ApiError::RequestEntityTooLarge(format!(
+            "The allowed maximum operations in a JSON patch is {MAX_JSON_PATCH_OPERATIONS}, got {n}"
+        ))
+    }
 }
 
 /// GetPodQOS: BestEffort without any CPU or memory request or limit, Guaranteed when every
@@ -174,6 +201,11 @@ pub struct Sim {
     pub(crate) pulled: VecSet<(String, String)>,
     /// Pods the scheduler has placed but not bound yet (waiting for volumes): pod → node.
     pub(crate) assumed: VecMap<ObjKey, String>,
+    /// PersistentVolumes in phase Available (the candidates of static binding), kept as the
+    /// PV controller's informer sees them change.
+    pub(crate) available_pvs: std::collections::BTreeSet<ObjKey>,
+    /// The assumed pods waiting for each claim (claim → pods).
+    pub(crate) claim_waiters: std::collections::BTreeMap<ObjKey, std::collections::BTreeSet<ObjKey>>,
     /// Pods the scheduler could not place: they are tried again when a node changes or a pod
     /// goes (the scheduling queue's move on cluster events).
     pub(crate) unschedulable: VecSet<ObjKey>,
@@ -205,6 +237,10 @@ pub struct Sim {
     pub(crate) progress_checks: VecMap<ObjKey, u64>,
     /// Failed syncs in a row per StatefulSet, for the work queue's back-off.
     pub(crate) retries: VecMap<ObjKey, u32>,
+    /// What the Endpoints and EndpointSlice controllers know of each Service.
+    pub(crate) endpoints: controllers::endpoints::State,
+    /// How many work items the controllers have run (a measure of work, for tests).
+    pub work_runs: u64,
     /// What runs inside containers: main processes, probes and `kubectl exec` ([`Programs`]).
     pub programs: Option<std::rc::Rc<dyn Programs>>,
     /// While a container's main process runs at its start: the milliseconds it has slept, which
@@ -229,6 +265,8 @@ impl Sim {
             ipam: VecMap::new(),
             pulled: VecSet::new(),
             assumed: VecMap::new(),
+            claim_waiters: std::collections::BTreeMap::new(),
+            available_pvs: std::collections::BTreeSet::new(),
             unschedulable: VecSet::new(),
             service_ips: VecSet::new(),
             event_count: 0,
@@ -244,6 +282,8 @@ impl Sim {
             programs: None,
             progress_checks: VecMap::new(),
             retries: VecMap::new(),
+            endpoints: controllers::endpoints::State::default(),
+            work_runs: 0,
             process_sleep: None,
             revision_cache: VecMap::new(),
         };
@@ -350,6 +390,12 @@ impl Sim {
     }
 
     /// The current virtual time.
+    /// How many endpoints the Endpoints and EndpointSlice controllers have copied into the
+    /// objects they wrote (a measure of their work, for tests).
+    pub fn endpoints_copied(&self) -> u64 {
+        self.endpoints.copied
+    }
+
     pub fn now(&self) -> SimTime {
         self.now
     }
@@ -499,6 +545,7 @@ impl Sim {
     }
 
     fn run_work(&mut self, w: Work) {
+        self.work_runs += 1;
         match w {
             Work::Gc(k) => controllers::gc::sync(self, &k),
             Work::GcOrphans(uid) => controllers::gc::collect(self, &uid),
@@ -572,11 +619,15 @@ impl Sim {
                 }
                 Kind::Pod => self.dispatch_pod(&key, current.as_deref()),
                 Kind::Service => {
+                    self.endpoints.touch_service(&key);
                     self.dirty.insert(Work::Endpoints(key.clone()));
                 }
                 Kind::PersistentVolumeClaim => {
                     self.dirty.insert(Work::Pvc(key.clone()));
-                    let waiting: Vec<ObjKey> = self.assumed.keys().filter(|p| p.ns == key.ns).cloned().collect();
+                    // The scheduling queue's hint: a claim's change can help only the pods
+                    // waiting for that claim.
+                    let waiting: Vec<ObjKey> =
+                        self.claim_waiters.get(&key).map(|s| s.iter().cloned().collect()).unwrap_or_default();
                     for p in waiting {
                         self.dirty.insert(Work::Schedule(p));
                     }
@@ -601,6 +652,11 @@ impl Sim {
                     }
                 }
                 Kind::PersistentVolume => {
+                    if current.as_deref().is_some_and(|pv| obj::str_at(pv, "/status/phase") == Some("Available")) {
+                        self.available_pvs.insert(key.clone());
+                    } else {
+                        self.available_pvs.remove(&key);
+                    }
                     self.dirty.insert(Work::Pv(key.clone()));
                     if let Some(o) = &current {
                         if let (Some(ns), Some(n)) =
@@ -694,17 +750,20 @@ impl Sim {
                 self.dirty.insert(Work::Pvc(ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, claim)));
             }
         }
+        // The Services selecting it, and those whose endpoints hold it (its labels changed).
         let svcs: Vec<ObjKey> = self
             .store
             .list(Kind::Service, Some(&key.ns))
-            .filter(|(_, s)| {
+            .filter(|(k, s)| {
                 s.ptr("/spec/selector")
                     .and_then(Value::as_object)
                     .is_some_and(|sel| !sel.is_empty() && sel.iter().all(|(k, v)| obj::label(o, k) == v.as_str()))
+                    || self.endpoints.holds(k, key)
             })
             .map(|(k, _)| k.clone())
             .collect();
         for s in svcs {
+            self.endpoints.touch_pod(&s, key);
             self.dirty.insert(Work::Endpoints(s));
         }
     }
@@ -723,9 +782,10 @@ impl Sim {
         }
         let svcs: Vec<ObjKey> = self.store.list(Kind::Service, Some(&key.ns)).map(|(k, _)| k.clone()).collect();
         for s in svcs {
+            self.endpoints.touch_pod(&s, key);
             self.dirty.insert(Work::Endpoints(s));
         }
-        self.assumed.remove(key);
+        scheduler::forget(self, key);
     }
 
     /// Wakes the controllers of `kind` in `ns` whose selector matches `o`'s labels (adoption).
@@ -936,9 +996,6 @@ impl Sim {
         obj::set(o, "/spec/clusterIPs", jv!([ip]));
         if ty == "NodePort" || ty == "LoadBalancer" {
             self.allocate_node_ports(o);
-        }
-        if ty == "LoadBalancer" {
-            obj::set(o, "/status/loadBalancer", jv!({}));
         }
         Ok(())
     }

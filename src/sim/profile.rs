@@ -248,6 +248,23 @@ impl Default for Profile {
 }
 
 impl Profile {
+    /// The seed's cluster with `workers` workers (`k8s-w1`…), each with its own /24 of pod
+    /// addresses: room for big workloads (a kubelet holds at most 110 pods).
+    pub fn with_workers(workers: usize) -> Profile {
+        let mut p = Profile::default();
+        let control = p.nodes[0].clone();
+        p.nodes = vec![control];
+        for i in 1..=workers {
+            p.nodes.push(NodeProfile {
+                name: format!("k8s-w{i}"),
+                role: "worker".into(),
+                ip: format!("192.168.{}.{}", 10 + i / 100, 100 + i % 100),
+                pod_cidr: format!("172.{}.{}.0/24", 17 + i / 256, i % 256),
+            });
+        }
+        p
+    }
+
     /// Reads a profile; YAML errors name their line, type errors the field.
     pub fn from_yaml(text: &str) -> Result<Profile, String> {
         let value = crate::support::yaml::parse(text).map_err(|e| format!("error: profile: {e}"))?;

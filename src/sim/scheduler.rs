@@ -18,12 +18,12 @@ use serde_json::Value;
 /// Tries to place (or finish placing) one pod.
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(pod) = sim.store.get(key).cloned() else {
-        sim.assumed.remove(key);
+        forget(sim, key);
         sim.unschedulable.remove(key);
         return;
     };
     if obj::str_at(&pod, "/spec/nodeName").is_some() || obj::is_deleting(&pod) {
-        sim.assumed.remove(key);
+        forget(sim, key);
         sim.unschedulable.remove(key);
         return;
     }
@@ -77,10 +77,39 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     }
     // Assume the pod on the node and ask for its volumes there.
     sim.assumed.insert(key.clone(), node.clone());
+    for c in &claims {
+        let k = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, c);
+        sim.claim_waiters.entry(k).or_default().insert(key.clone());
+    }
     for c in unbound_wffc {
         let k = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, &c);
         sim.modify(&k, |pvc| obj::set_annotation(pvc, "volume.kubernetes.io/selected-node", &node));
     }
+}
+
+/// Pod `key` is no longer assumed on a node (bound, gone, or deleted).
+pub(crate) fn forget(sim: &mut Sim, key: &ObjKey) {
+    if sim.assumed.remove(key).is_none() {
+        return;
+    }
+    if let Some(pod) = sim.store.get(key) {
+        for v in obj::arr_at(pod, "/spec/volumes") {
+            if let Some(c) = obj::str_at(v, "/persistentVolumeClaim/claimName") {
+                let k = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, c);
+                if let Some(pods) = sim.claim_waiters.get_mut(&k) {
+                    pods.remove(key);
+                    if pods.is_empty() {
+                        sim.claim_waiters.remove(&k);
+                    }
+                }
+            }
+        }
+        return;
+    }
+    sim.claim_waiters.retain(|_, pods| {
+        pods.remove(key);
+        !pods.is_empty()
+    });
 }
 
 fn claims_bound(sim: &Sim, ns: &str, claims: &[String]) -> bool {
@@ -334,7 +363,7 @@ fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String) {
 }
 
 fn bind(sim: &mut Sim, key: &ObjKey, node: &str) {
-    sim.assumed.remove(key);
+    forget(sim, key);
     sim.unschedulable.remove(key);
     let ts = sim.timestamp();
     sim.record_event(

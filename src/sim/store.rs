@@ -104,7 +104,8 @@ pub struct WatchEvent {
     pub at: SimTime,
     pub ty: WatchType,
     pub key: ObjKey,
-    pub obj: Value,
+    /// Shared with the store while it is the object's current version (no copy per event).
+    pub obj: Rc<Value>,
 }
 
 /// A change not yet dispatched to the controllers: which object, what happened, its uid and
@@ -252,16 +253,44 @@ impl Store {
         } else {
             self.orphans.remove(&key);
         }
-        if self.record {
-            self.log.push(WatchEvent { at, ty, key: key.clone(), obj: obj.clone() });
-        }
         if key.kind == Kind::Pod {
             self.index_pod(&key, Some(&obj));
         }
         let uid = super::obj::uid(&obj).to_string();
         let owners = owner_keys(&key, &obj);
-        self.objects.insert(key.clone(), Rc::new(obj));
+        let obj = Rc::new(obj);
+        if self.record {
+            self.log.push(WatchEvent { at, ty, key: key.clone(), obj: obj.clone() });
+        }
+        self.objects.insert(key.clone(), obj);
         self.pending.push(Change { key, ty, uid, owners });
+    }
+
+    /// Edits a stored object in place (copied only if a snapshot or the watch log shares it),
+    /// bumping its resourceVersion, as `put` of the edited object would. `f` must leave the
+    /// object's ownerReferences as they are. False if there is no such object.
+    pub fn edit(&mut self, key: &ObjKey, at: SimTime, f: impl FnOnce(&mut Value)) -> bool {
+        let rv = self.resource_version + 1;
+        let Some(rc) = self.objects.get_mut(key) else { return false };
+        let obj = Rc::make_mut(rc);
+        let owners_before = owner_uids(obj);
+        f(obj);
+        debug_assert_eq!(owners_before, owner_uids(obj), "an in-place edit changed ownerReferences");
+        self.resource_version = rv;
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.insert("resourceVersion".into(), Value::String(rv.to_string()));
+        }
+        let uid = super::obj::uid(obj).to_string();
+        let owners = owner_keys(key, obj);
+        let shared = rc.clone();
+        if key.kind == Kind::Pod {
+            self.index_pod(key, Some(&shared));
+        }
+        if self.record {
+            self.log.push(WatchEvent { at, ty: WatchType::Modified, key: key.clone(), obj: shared });
+        }
+        self.pending.push(Change { key: key.clone(), ty: WatchType::Modified, uid, owners });
+        true
     }
 
     /// Removes an object for good.
@@ -284,7 +313,7 @@ impl Store {
             meta.insert("resourceVersion".into(), Value::String(rv));
         }
         if self.record {
-            self.log.push(WatchEvent { at, ty: WatchType::Deleted, key: key.clone(), obj: obj.clone() });
+            self.log.push(WatchEvent { at, ty: WatchType::Deleted, key: key.clone(), obj: Rc::new(obj.clone()) });
         }
         self.pending.push(Change {
             key: key.clone(),

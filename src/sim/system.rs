@@ -199,6 +199,12 @@ fn make(sim: &mut Sim, ts: &str) {
         let key = ObjKey::new(super::Kind::Pod, obj::namespace(&created), obj::name(&created));
         let uid = obj::uid(&created).to_string();
         sim.modify(&key, |p| p["status"] = status.clone());
+        // What the cluster's own containers printed as they started (CoreDNS's banner).
+        for (name, image) in &containers {
+            if let Some(tag) = image.strip_prefix("registry.k8s.io/coredns/coredns:") {
+                sim.logs.insert((uid.clone(), name.to_string()), super::dns::coredns_log(sim, &key, tag));
+            }
+        }
         // Running since before the lab: the kubelet has nothing to do for it.
         sim.runtime.entry(uid).or_default().accepted = true;
     }

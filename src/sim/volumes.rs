@@ -105,8 +105,9 @@ pub fn sync_pvc(sim: &mut Sim, key: &ObjKey) {
     let want = pvc.ptr("/spec/resources/requests/storage").and_then(quantity_bytes).unwrap_or(0.0);
     let named = obj::str_at(&pvc, "/spec/volumeName").map(String::from);
     let candidate = sim
-        .store
-        .list(Kind::PersistentVolume, None)
+        .available_pvs
+        .iter()
+        .filter_map(|k| Some((k, sim.store.get(k)?)))
         .filter(|(_, pv)| obj::str_at(pv, "/status/phase") == Some("Available") && !obj::is_deleting(pv))
         .filter(|(k, pv)| match &named {
             Some(n) => &k.name == n,

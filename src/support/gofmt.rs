@@ -142,6 +142,21 @@ pub fn go_json_escape(json: &str) -> String {
     out
 }
 
+/// The length of `v` as Go's `json.Marshal` writes it (compact, HTML-safe): the size of a
+/// request body kubectl sends.
+pub fn go_json_len(v: &serde_json::Value) -> usize {
+    let json = v.to_string();
+    json.len()
+        + json
+            .chars()
+            .map(|c| match c {
+                '<' | '>' | '&' => 5,
+                '\u{2028}' | '\u{2029}' => 3,
+                _ => 0,
+            })
+            .sum::<usize>()
+}
+
 /// Go's `%q` (`strconv.Quote`) for the plain strings Kubernetes quotes in its messages.
 pub fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);

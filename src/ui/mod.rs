@@ -78,7 +78,7 @@ pub struct App {
     active_term: usize,
     inputs: Vec<String>,
     /// Lines typed so far of an unfinished command (an open quote, a here-document).
-    pending: Vec<String>,
+    pending: Vec<crate::shell::LineReader>,
     hist_pos: Vec<Option<usize>>,
     playing: bool,
     speed: u64,
@@ -223,7 +223,7 @@ impl Component for App {
             new_file: String::new(),
             active_term: 0,
             inputs: vec![String::new(); TERMINALS],
-            pending: vec![String::new(); TERMINALS],
+            pending: vec![crate::shell::LineReader::default(); TERMINALS],
             hist_pos: vec![None; TERMINALS],
             playing: true,
             speed: 1,
@@ -467,7 +467,7 @@ impl App {
             self.active_file = 0;
             self.refresh_diags();
             self.inputs = vec![String::new(); TERMINALS];
-            self.pending = vec![String::new(); TERMINALS];
+            self.pending = vec![crate::shell::LineReader::default(); TERMINALS];
             self.hist_pos = vec![None; TERMINALS];
             self.selected = None;
             self.playing = true;
@@ -507,7 +507,7 @@ impl App {
         let key = e.key();
         if e.ctrl_key() && (key == "c" || key == "C") {
             e.prevent_default();
-            let pending = std::mem::take(&mut self.pending[t]);
+            let pending = self.pending[t].take();
             let input = std::mem::take(&mut self.inputs[t]);
             let typed = if pending.is_empty() { input } else { format!("{pending}\n{input}") };
             self.lab.interrupt(t, &typed);
@@ -525,13 +525,12 @@ impl App {
             "Enter" => {
                 e.prevent_default();
                 let line = std::mem::take(&mut self.inputs[t]);
-                let full = if self.pending[t].is_empty() { line } else { format!("{}\n{line}", self.pending[t]) };
                 self.hist_pos[t] = None;
-                if !self.lab.busy(t) && crate::shell::needs_more(&full) {
-                    self.pending[t] = full;
+                let busy = self.lab.busy(t);
+                if self.pending[t].push(&line) && !busy {
                     return true;
                 }
-                self.pending[t].clear();
+                let full = self.pending[t].take();
                 maybe_inject_panic(&full);
                 self.lab.run(t, &full);
                 self.dirty = true;

@@ -37,6 +37,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
         Html::default()
     } else {
         let lines = app.pending[t]
+            .text()
             .split('\n')
             .enumerate()
             .map(|(i, l)| if i == 0 { format!("{l}\n") } else { format!("> {l}\n") })

@@ -1,5 +1,6 @@
-//! `kubectl describe` for pods, StatefulSets, Deployments, Services, PVCs and PVs, with the
-//! object's events at the bottom. Layout follows `pkg/describe/describe.go`: a Go tabwriter
+//! `kubectl describe`: a describer per kind the lab serves, as describe.go's describerMap has
+//! them (the generic describer for the kinds it has none for), with the object's events at the
+//! bottom. Layout follows `pkg/describe/describe.go`: a Go tabwriter
 //! with padding 2, whose column blocks are runs of consecutive lines.
 
 use super::args::{self, f, Args, Flag};
@@ -75,12 +76,34 @@ fn map_lines(d: &mut Doc, level: usize, title: &str, m: Option<&Value>, skip: &[
         return;
     }
     for (i, (k, v)) in entries.iter().enumerate() {
-        if i == 0 {
-            d.w(level, &format!("{title}\t{k}{sep}{v}"));
+        let lead = if i == 0 { title } else { "" };
+        // printAnnotationsMultiline: a value with a newline, or longer than maxAnnotationLen
+        // (140) with its key, goes under its key a line each, each cut at 138 bytes.
+        let v = if sep == ": " { v.strip_suffix('\n').unwrap_or(v) } else { v };
+        if sep == ": " && (v.len() + k.len() + 2 > MAX_ANNOTATION_LEN || v.contains('\n')) {
+            d.w(level, &format!("{lead}\t{k}:"));
+            for line in v.split('\n') {
+                d.w(level, &format!("\t  {}", shorten(line, MAX_ANNOTATION_LEN - 2)));
+            }
         } else {
-            d.w(level, &format!("\t{k}{sep}{v}"));
+            d.w(level, &format!("{lead}\t{k}{sep}{v}"));
         }
     }
+}
+
+const MAX_ANNOTATION_LEN: usize = 140;
+
+/// describe.go's `shorten`: the first `max` bytes and `...`.
+// k8s-diff: cut at a character boundary; Go cuts at the byte, splitting a character.
+fn shorten(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &s[..end])
 }
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -124,6 +147,21 @@ fn events(sim: &Sim, d: &mut Doc, o: &Value) {
             ),
         );
     }
+}
+
+/// `Controlled By:\tKind/name` (printController), when the object has a controller.
+fn controlled_by(d: &mut Doc, o: &Value) {
+    if let Some(r) = obj::controller_ref(o) {
+        let at = |p: &str| obj::str_at(r, p).unwrap_or("");
+        d.w(0, &format!("Controlled By:\t{}/{}", at("/kind"), at("/name")));
+    }
+}
+
+/// `Terminating (lasts 5s)`: the Status a pod, claim or volume being deleted shows, its age
+/// counted from the deletionTimestamp (translateTimestampSince).
+fn terminating(sim: &Sim, o: &Value) -> String {
+    let since = obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0);
+    format!("Terminating (lasts {})", human_duration_ms(since))
 }
 
 fn selector_of(o: &Value) -> String {
@@ -181,17 +219,22 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
         Kind::Pod => pod::pod(&mut d, sim, o),
         Kind::StatefulSet => workloads::stateful_set(&mut d, sim, o),
         Kind::Deployment => workloads::deployment(&mut d, sim, o),
+        Kind::ReplicaSet => workloads::replica_set(&mut d, sim, o),
         Kind::Service => network::service(&mut d, sim, o),
         Kind::PersistentVolumeClaim => storage::claim(&mut d, sim, o),
-        Kind::PersistentVolume => storage::volume(&mut d, o),
+        Kind::PersistentVolume => storage::volume(&mut d, sim, o),
         Kind::Node => node::node_lines(&mut d, o, sim),
         Kind::ConfigMap | Kind::Secret => config::data(&mut d, o, kind),
         Kind::Endpoints => network::endpoints(&mut d, o),
         Kind::ResourceQuota => config::quota(&mut d, o),
-        _ => config::other(&mut d, o),
+        Kind::Namespace => config::namespace(&mut d, sim, o),
+        Kind::StorageClass => storage::storage_class(&mut d, o),
+        Kind::EndpointSlice => network::endpoint_slice(&mut d, o),
+        // describerMap has none for these: kubectl falls back on its generic describer.
+        Kind::Event | Kind::ControllerRevision => config::generic(&mut d, o),
     }
-    // The Secret and ResourceQuota describers have no events section.
-    if show_events && !matches!(kind, Kind::Secret | Kind::ResourceQuota) {
+    // The Secret, ResourceQuota and Namespace describers have no events section.
+    if show_events && !matches!(kind, Kind::Secret | Kind::ResourceQuota | Kind::Namespace) {
         events(sim, &mut d, o);
     }
     d.render()
@@ -219,51 +262,103 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     stages::run(ctx, parse_describe(argv), describe)
 }
 
-/// Describes each object the request names, errors first as kubectl's describer meets them.
+/// Describes each object the request names (by type and names, by `-f` files, or every
+/// object of a type), then the errors met, as kubectl's `DescribeOptions.Run` prints them.
 pub fn describe(ctx: &mut Ctx<'_>, req: Describe) -> Report {
-    let q = match resolve(&req.args.positional) {
-        Ok(q) => q,
-        Err(e) => return Report::failure(e),
-    };
-    let ns = ctx.namespace(&req.args);
+    let a = &req.args;
+    let has_files = !a.all("filename").is_empty();
+    if a.positional.is_empty() && !has_files {
+        return Report::failure(Error::cli("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources."));
+    }
+    let ns = ctx.namespace(a);
+    let all_ns = a.bool("all-namespaces");
     let mut r = Report::default();
-    let mut parts = Vec::new();
-    for (kind, names) in &q.targets {
-        for found in matching(ctx, *kind, names, &ns, &req.selector) {
-            match found {
-                Ok(o) => parts.push(describe_one(ctx, *kind, &o, req.show_events)),
-                Err(e) => r.fail(e),
+    let mut found: Vec<(Kind, Value)> = Vec::new();
+    let mut errors: Vec<Error> = Vec::new();
+    if has_files {
+        for key in super::delete::from_files(ctx, a, &ns, &mut r) {
+            match super::get::listed(ctx.sim, key.kind, key.kind.namespaced().then_some(key.ns.as_str()))
+                .into_iter()
+                .find(|o| obj::name(o) == key.name)
+            {
+                Some(o) => found.push((key.kind, o)),
+                None => errors.push(Error::not_found(key.kind.qualified_plural(), key.name.clone())),
             }
         }
     }
-    if parts.is_empty() && !r.failed() {
-        r.note(format!("No resources found in {ns} namespace."));
+    if !a.positional.is_empty() {
+        let q = match resolve(&a.positional) {
+            Ok(q) => q,
+            Err(e) => return Report::failure(e),
+        };
+        let list_ns = (!all_ns).then_some(ns.as_str());
+        // DescribeMatchingResources: `TYPE NAME` whose NAME is no object's describes every
+        // object whose name begins with it, each followed by a blank line.
+        if let [(kind, names)] = q.targets.as_slice() {
+            if a.positional.len() == 2 && !names[0].contains('/') {
+                if let Some(report) = by_prefix(ctx, *kind, &names[0], list_ns, req.show_events) {
+                    return report;
+                }
+            }
+        }
+        for (kind, names) in &q.targets {
+            for o in matching(ctx, *kind, names, list_ns, &req.selector, &mut errors) {
+                found.push((*kind, o));
+            }
+        }
+    }
+    let parts: Vec<String> = found.iter().map(|(k, o)| describe_one(ctx, *k, o, req.show_events)).collect();
+    if parts.is_empty() && errors.is_empty() && !r.failed() {
+        r.note(if all_ns {
+            "No resources found".to_string()
+        } else {
+            format!("No resources found in {ns} namespace.")
+        });
     }
     r.out(parts.join("\n\n"));
+    for e in errors {
+        r.fail(e);
+    }
     r
 }
 
-/// The objects of `kind` that `names` name (each exactly, or else every object whose name
-/// starts with it, as describe matches), or those the selector picks when there are no names.
-fn matching(ctx: &Ctx<'_>, kind: Kind, names: &[String], ns: &str, sel: &Selector) -> Vec<Result<Value, Error>> {
-    let list_ns = if kind.namespaced() { Some(ns) } else { None };
-    let listed = super::get::listed(ctx.sim, kind, list_ns);
-    let all: Vec<&Value> = listed.iter().collect();
+/// `describe TYPE NAME` when NAME is no object of TYPE: the objects whose names begin with
+/// it, or `None` (the NotFound stands) when there are none.
+fn by_prefix(ctx: &mut Ctx<'_>, kind: Kind, prefix: &str, ns: Option<&str>, events: bool) -> Option<Report> {
+    let listed = super::get::listed(ctx.sim, kind, if kind.namespaced() { ns } else { None });
+    if listed.iter().any(|o| obj::name(o) == prefix) {
+        return None;
+    }
+    let mut r = Report::default();
+    let mut any = false;
+    for o in listed.iter().filter(|o| obj::name(o).starts_with(prefix)) {
+        r.out(describe_one(ctx, kind, o, events));
+        r.out("\n");
+        any = true;
+    }
+    any.then_some(r)
+}
+
+/// The objects of `kind` that `names` name, or those the selector picks when there are no
+/// names; a name that is no object's is a NotFound in `errors`.
+fn matching(
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    names: &[String],
+    ns: Option<&str>,
+    sel: &Selector,
+    errors: &mut Vec<Error>,
+) -> Vec<Value> {
+    let listed = super::get::listed(ctx.sim, kind, if kind.namespaced() { ns } else { None });
     if names.is_empty() {
-        return all.into_iter().filter(|o| sel.matches_obj(o)).map(|o| Ok(o.clone())).collect();
+        return listed.into_iter().filter(|o| sel.matches_obj(o)).collect();
     }
     let mut out = Vec::new();
     for n in names {
-        let exact: Vec<&&Value> = all.iter().filter(|o| obj::name(o) == n).collect();
-        let found: Vec<&&Value> = if exact.is_empty() {
-            all.iter().filter(|o| obj::name(o).starts_with(n.as_str())).collect()
-        } else {
-            exact
-        };
-        if found.is_empty() {
-            out.push(Err(Error::not_found(kind.qualified_plural(), n.clone())));
+        match listed.iter().find(|o| obj::name(o) == n) {
+            Some(o) => out.push(o.clone()),
+            None => errors.push(Error::not_found(kind.qualified_plural(), n.clone())),
         }
-        out.extend(found.into_iter().map(|o| Ok((*o).clone())));
     }
     out
 }
@@ -296,11 +391,42 @@ mod tests {
         let mut out = crate::support::output::Output::default();
         let mut ctx = Ctx::plain(&mut sim, &mut out);
         // An exact name wins; a prefix takes every object it begins; nothing is NotFound.
-        assert_eq!(matching(&ctx, Kind::ConfigMap, &words("web"), "default", &Selector::default()).len(), 1);
-        let we = matching(&ctx, Kind::ConfigMap, &words("we"), "default", &Selector::default());
-        assert_eq!(we.iter().filter_map(|o| o.as_ref().ok()).map(obj::name).collect::<Vec<_>>(), ["web", "web-2"]);
+        let mut errors = Vec::new();
+        let web = matching(&ctx, Kind::ConfigMap, &words("web"), Some("default"), &Selector::default(), &mut errors);
+        assert_eq!(web.len(), 1);
+        let we = by_prefix(&mut ctx, Kind::ConfigMap, "we", Some("default"), false).expect("two match");
+        assert_eq!(we.text.stdout().matches("Name:").count(), 2);
+        assert!(by_prefix(&mut ctx, Kind::ConfigMap, "web", Some("default"), false).is_none(), "an exact name");
         let outcome = run(&mut ctx, &words("configmap nope"));
         assert_eq!(outcome.code, 1);
         assert_eq!(out.stderr(), "Error from server (NotFound): configmaps \"nope\" not found\n");
+    }
+
+    #[test]
+    fn annotations_print_as_print_annotations_multiline_prints_them() {
+        // describe_test.go's TestPrintLabelsMultiline at kubernetes-1.26.0: cells joined by
+        // tabs as the PrefixWriter writes them (before the tabwriter).
+        let key = "MaxLenAnnotation";
+        let value = "a".repeat(MAX_ANNOTATION_LEN - key.len() - 2);
+        let cases = [
+            (crate::jv!({"col1": "asd", "COL2": "zxc"}), "Annotations:\tCOL2: zxc\n\tcol1: asd\n".to_string()),
+            (crate::jv!({key: value}), format!("Annotations:\t{key}: {value}\n")),
+            (crate::jv!({key: format!("{value}1")}), format!("Annotations:\t{key}:\n\t  {value}1\n")),
+            (
+                crate::jv!({key: format!("{value}{value}")}),
+                format!("Annotations:\t{key}:\n\t  {}...\n", "a".repeat(MAX_ANNOTATION_LEN - 2)),
+            ),
+            (
+                crate::jv!({"key": "value\nwith\nnewlines\n"}),
+                "Annotations:\tkey:\n\t  value\n\t  with\n\t  newlines\n".to_string(),
+            ),
+            (crate::jv!({}), "Annotations:\t<none>\n".to_string()),
+        ];
+        for (annotations, want) in cases {
+            let mut d = Doc::default();
+            map_lines(&mut d, 0, "Annotations:", Some(&annotations), &[]);
+            let got: String = d.lines.iter().map(|cells| cells.join("\t") + "\n").collect();
+            assert_eq!(got, want);
+        }
     }
 }

@@ -20,15 +20,7 @@ pub(super) fn pod(d: &mut Doc, sim: &Sim, o: &Value) {
     map_lines(d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
     map_lines(d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
     if obj::is_deleting(o) {
-        d.w(
-            0,
-            &format!(
-                "Status:\tTerminating (lasts {})",
-                human_duration_ms(
-                    obj::str_at(o, "/metadata/deletionTimestamp").and_then(|t| sim.ms_since(t)).unwrap_or(0)
-                )
-            ),
-        );
+        d.w(0, &format!("Status:\t{}", terminating(sim, o)));
         d.w(
             0,
             &format!(
@@ -48,16 +40,7 @@ pub(super) fn pod(d: &mut Doc, sim: &Sim, o: &Value) {
             d.w(0, "IPs:\t<none>");
         }
     }
-    if let Some(r) = obj::controller_ref(o) {
-        d.w(
-            0,
-            &format!(
-                "Controlled By:\t{}/{}",
-                obj::str_at(r, "/kind").unwrap_or(""),
-                obj::str_at(r, "/name").unwrap_or("")
-            ),
-        );
-    }
+    controlled_by(d, o);
     // describePod: init containers first, each with its status.
     for (list, status_list, title) in [
         ("/spec/initContainers", "/status/initContainerStatuses", "Init Containers:"),

@@ -1,4 +1,4 @@
-//! `kubectl describe` for the workload controllers: StatefulSets and Deployments.
+//! `kubectl describe` for the workload controllers: StatefulSets, Deployments and ReplicaSets.
 
 use super::*;
 
@@ -23,25 +23,11 @@ pub(super) fn stateful_set(d: &mut Doc, sim: &Sim, o: &Value) {
     d.w(0, &format!("Update Strategy:\t{strategy}"));
     if let Some(p) = obj::i64_at(o, "/spec/updateStrategy/rollingUpdate/partition") {
         d.w(1, &format!("Partition:\t{p}"));
+        if let Some(m) = o.ptr("/spec/updateStrategy/rollingUpdate/maxUnavailable") {
+            d.w(1, &format!("MaxUnavailable:\t{}", crate::support::gofmt::go_format(m)));
+        }
     }
-    let pods: Vec<Value> = sim
-        .store
-        .dependents(obj::uid(o))
-        .iter()
-        .filter(|k| k.kind == Kind::Pod)
-        .filter_map(|k| sim.store.get(k).cloned())
-        .collect();
-    let count = |ph: &str| pods.iter().filter(|p| obj::str_at(p, "/status/phase") == Some(ph)).count();
-    d.w(
-        0,
-        &format!(
-            "Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed",
-            count("Running"),
-            count("Pending"),
-            count("Succeeded"),
-            count("Failed")
-        ),
-    );
+    pods_status(d, sim, o);
     let t = o.ptr("/spec/template").cloned().unwrap_or(Value::Null);
     template_lines(d, &t, sim);
     let vcts = obj::arr_at(o, "/spec/volumeClaimTemplates");
@@ -106,15 +92,9 @@ pub(super) fn deployment(d: &mut Doc, sim: &Sim, o: &Value) {
         d.w(1, "Type\tStatus\tReason");
         d.w(1, "----\t------\t------");
         for c in conds {
-            d.w(
-                1,
-                &format!(
-                    "{}\t{}\t{}",
-                    obj::str_at(c, "/type").unwrap_or(""),
-                    obj::str_at(c, "/status").unwrap_or(""),
-                    obj::str_at(c, "/reason").unwrap_or("")
-                ),
-            );
+            let at = |p: &str| obj::str_at(c, p).unwrap_or("");
+            // `%v \t%v\t%v`: the type has a space before its tab.
+            d.w(1, &format!("{} \t{}\t{}", at("/type"), at("/status"), at("/reason")));
         }
     }
     let rss: Vec<Value> = sim
@@ -142,6 +122,53 @@ pub(super) fn deployment(d: &mut Doc, sim: &Sim, o: &Value) {
         .filter(|r| Some(*r) != new && obj::i64_at(r, "/spec/replicas").unwrap_or(0) > 0)
         .map(rs_text)
         .collect();
-    d.w(0, &format!("OldReplicaSets:\t{}", if olds.is_empty() { "<none>".into() } else { olds.join(", ") }));
-    d.w(0, &format!("NewReplicaSet:\t{}", new.map(rs_text).unwrap_or_else(|| "<none>".into())));
+    // Both lines only when there is an old ReplicaSet with replicas or a new one.
+    if !olds.is_empty() || new.is_some() {
+        d.w(0, &format!("OldReplicaSets:\t{}", if olds.is_empty() { "<none>".into() } else { olds.join(", ") }));
+        d.w(0, &format!("NewReplicaSet:\t{}", new.map(rs_text).unwrap_or_else(|| "<none>".into())));
+    }
+}
+
+/// describeReplicaSet: its selector, owner, `N current / N desired`, its pods by phase, the
+/// pod template and the ReplicaSet's conditions.
+pub(super) fn replica_set(d: &mut Doc, sim: &Sim, o: &Value) {
+    d.w(0, &format!("Name:\t{}", obj::name(o)));
+    d.w(0, &format!("Namespace:\t{}", obj::namespace(o)));
+    d.w(0, &format!("Selector:\t{}", selector_of(o)));
+    map_lines(d, 0, "Labels:", o.ptr("/metadata/labels"), &[]);
+    map_lines(d, 0, "Annotations:", o.ptr("/metadata/annotations"), &[LAST_APPLIED]);
+    controlled_by(d, o);
+    let n = |p: &str| obj::i64_at(o, p).unwrap_or(0);
+    d.w(0, &format!("Replicas:\t{} current / {} desired", n("/status/replicas"), n("/spec/replicas")));
+    pods_status(d, sim, o);
+    let t = o.ptr("/spec/template").cloned().unwrap_or(Value::Null);
+    template_lines(d, &t, sim);
+    let conds = obj::arr_at(o, "/status/conditions");
+    if !conds.is_empty() {
+        d.w(0, "Conditions:");
+        d.w(1, "Type\tStatus\tReason");
+        d.w(1, "----\t------\t------");
+        for c in conds {
+            let at = |p: &str| obj::str_at(c, p).unwrap_or("");
+            // `%v \t%v\t%v`: the type has a space before its tab.
+            d.w(1, &format!("{} \t{}\t{}", at("/type"), at("/status"), at("/reason")));
+        }
+    }
+}
+
+/// getPodStatusForController: the pods the selector picks in the controller's namespace whose
+/// controller it is, counted by phase (Pending is "Waiting").
+fn pods_status(d: &mut Doc, sim: &Sim, o: &Value) {
+    let sel = o.ptr("/spec/selector").map(Selector::from_label_selector).unwrap_or_default();
+    let uid = obj::uid(o);
+    let mut counts = [0usize; 4];
+    let pods = sim.store.list(Kind::Pod, Some(obj::namespace(o))).map(|(_, p)| p);
+    for p in pods.filter(|p| obj::controller_uid(p) == Some(uid) && sel.matches_obj(p)) {
+        let phase = obj::str_at(p, "/status/phase").unwrap_or("");
+        if let Some(i) = ["Running", "Pending", "Succeeded", "Failed"].iter().position(|ph| *ph == phase) {
+            counts[i] += 1;
+        }
+    }
+    let [r, w, s, f] = counts;
+    d.w(0, &format!("Pods Status:\t{r} Running / {w} Waiting / {s} Succeeded / {f} Failed"));
 }

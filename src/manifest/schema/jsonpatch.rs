@@ -27,6 +27,11 @@ pub(super) fn json_merge(original: &Value, patch: &Value) -> Value {
 }
 
 const MISSING: &str = "missing value";
+
+/// The most that a patch's `copy` operations may add, in bytes of JSON: json-patch's
+/// `AccumulatedCopySizeLimit`, which the API server sets to its `JSONPatchMaxCopyBytes`
+/// (3 MiB, apiserver's server/config.go).
+pub const MAX_COPY_BYTES: usize = 3 * 1024 * 1024;
 const INVALID_INDEX: &str = "invalid index referenced";
 
 /// RFC 6902 with evanphx/json-patch v4 semantics and messages.
@@ -46,6 +51,7 @@ pub(super) fn json_patch(original: &Value, ops: &Value) -> Result<Value, String>
         }
     }
     let mut doc = original.clone();
+    let mut copied = 0;
     for op in ops {
         let name = match op.get("op") {
             Some(Value::String(s)) => s.as_str(),
@@ -57,7 +63,7 @@ pub(super) fn json_patch(original: &Value, ops: &Value) -> Result<Value, String>
             "replace" => replace(&mut doc, op)?,
             "move" => move_op(&mut doc, op)?,
             "test" => test(&doc, op)?,
-            "copy" => copy(&mut doc, op)?,
+            "copy" => copy(&mut doc, op, &mut copied)?,
             other => return Err(format!("Unexpected kind: {other}")),
         }
     }
@@ -102,15 +108,45 @@ fn atoi(s: &str) -> Result<i64, String> {
 
 /// `findObject`: the container holding the path's last segment, and that segment.
 fn find_object<'a>(doc: &'a mut Value, path: &str) -> Option<(&'a mut Value, String)> {
+    let (steps, last) = container_steps(doc, path)?;
+    let mut cur = doc;
+    for step in steps {
+        cur = match cur {
+            Value::Object(m) => m.get_mut(&step.0)?,
+            Value::Array(a) => a.get_mut(step.1)?,
+            _ => return None,
+        };
+    }
+    Some((cur, last))
+}
+
+/// [`find_object`] without changing anything (for `test`, which must not copy the document).
+fn find_object_ref<'a>(doc: &'a Value, path: &str) -> Option<(&'a Value, String)> {
+    let (steps, last) = container_steps(doc, path)?;
+    let mut cur = doc;
+    for step in steps {
+        cur = match cur {
+            Value::Object(m) => m.get(&step.0)?,
+            Value::Array(a) => a.get(step.1)?,
+            _ => return None,
+        };
+    }
+    Some((cur, last))
+}
+
+/// The steps (an object's key, or a list's index) down to the container of the path's last
+/// segment, each through an object or a list, and that segment.
+fn container_steps(doc: &Value, path: &str) -> Option<(Vec<(String, usize)>, String)> {
     let split: Vec<&str> = path.split('/').collect();
     if split.len() < 2 {
         return None;
     }
+    let mut steps = Vec::new();
     let mut cur = doc;
     for part in &split[1..split.len() - 1] {
         let part = decode_key(part);
-        let next = match cur {
-            Value::Object(m) => m.get_mut(&part)?,
+        let (next, index) = match cur {
+            Value::Object(m) => (m.get(&part)?, 0),
             Value::Array(a) => {
                 let mut idx = atoi(&part).ok()?;
                 let len = a.len() as i64;
@@ -123,19 +159,20 @@ fn find_object<'a>(doc: &'a mut Value, path: &str) -> Option<(&'a mut Value, Str
                 if idx >= len {
                     return None;
                 }
-                &mut a[idx as usize]
+                (&a[idx as usize], idx as usize)
             }
             _ => return None,
         };
         if !next.is_object() && !next.is_array() {
             return None;
         }
+        steps.push((part, index));
         cur = next;
     }
     if !cur.is_object() && !cur.is_array() {
         return None;
     }
-    Some((cur, decode_key(split[split.len() - 1])))
+    Some((steps, decode_key(split[split.len() - 1])))
 }
 
 fn invalid_index(idx: i64) -> String {
@@ -279,8 +316,7 @@ fn test(doc: &Value, op: &Value) -> Result<(), String> {
     if path.is_empty() {
         return if want == Some(doc) { Ok(()) } else { Err(failed()) };
     }
-    let mut scratch = doc.clone();
-    let Some((con, key)) = find_object(&mut scratch, &path) else {
+    let Some((con, key)) = find_object_ref(doc, &path) else {
         return Err(format!("test operation does not apply: is missing path: {path}: {MISSING}"));
     };
     let got = get(con, &key).map_err(|e| format!("error in test for path: '{path}': {e}"))?;
@@ -291,7 +327,7 @@ fn test(doc: &Value, op: &Value) -> Result<(), String> {
     }
 }
 
-fn copy(doc: &mut Value, op: &Value) -> Result<(), String> {
+fn copy(doc: &mut Value, op: &Value, copied: &mut usize) -> Result<(), String> {
     let from = from_of(op).map_err(|e| format!("copy operation failed to decode from: {e}"))?;
     let Some((con, key)) = find_object(doc, &from) else {
         return Err(format!("copy operation does not apply: doc is missing from path: {from}: {MISSING}"));
@@ -301,6 +337,13 @@ fn copy(doc: &mut Value, op: &Value) -> Result<(), String> {
     let Some((con, key)) = find_object(doc, &path) else {
         return Err(format!("copy operation does not apply: doc is missing destination path: {path}: {MISSING}"));
     };
+    // deepCopy measures the value as JSON; a missing one (`null`) is nothing.
+    *copied += val.as_ref().map_or(0, crate::support::gofmt::go_json_len);
+    if *copied > MAX_COPY_BYTES {
+        return Err(format!(
+            "Unable to complete the copy, the accumulated size increase of copy is {copied}, exceeding the limit {MAX_COPY_BYTES}"
+        ));
+    }
     add_to(con, &key, val.unwrap_or(Value::Null)).map_err(|e| format!("error while adding value during copy: {e}"))
 }
 
@@ -322,6 +365,21 @@ mod tests {
         .unwrap();
         assert_eq!(out["spec"]["template"]["spec"]["containers"][0]["image"], "registry.k8s.io/nginx-slim:0.24");
         assert_eq!(out["spec"]["template"]["spec"]["containers"][1]["image"], "b");
+    }
+
+    #[test]
+    fn copies_stop_at_the_accumulated_copy_size_limit() {
+        // evanphx's own case: the quotes are part of a string's size; each copy here adds 1,002
+        // bytes, so the 3,140th passes the API server's 3 MiB.
+        let doc = json!({"a": "x".repeat(1000)});
+        let ops: Vec<Value> =
+            (0..4000).map(|i| json!({"op": "copy", "from": "/a", "path": format!("/b{i}")})).collect();
+        let e = json_patch(&doc, &Value::Array(ops[..3140].to_vec())).unwrap_err();
+        assert_eq!(
+            e,
+            "Unable to complete the copy, the accumulated size increase of copy is 3146280, exceeding the limit 3145728"
+        );
+        assert!(json_patch(&doc, &Value::Array(ops[..3139].to_vec())).is_ok());
     }
 
     #[test]

@@ -138,6 +138,15 @@ fn new_pod(sim: &Sim, sts: &Value, ord: i64, rev: &str) -> Value {
 
 /// Creates the pod's missing claims. Returns false if a claim is being deleted.
 fn create_claims(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64) -> bool {
+    // Every claim there and not being deleted (the usual case, checked for each pending pod
+    // on each sync): nothing to do, and no copy of the templates.
+    let templates = obj::arr_at(sts, "/spec/volumeClaimTemplates");
+    if templates.iter().all(|t| {
+        let ck = ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, &claim_name(t, &key.name, ord));
+        sim.store.get(&ck).is_some_and(|c| !obj::is_deleting(c))
+    }) {
+        return true;
+    }
     let pod_name = format!("{}-{ord}", key.name);
     let when_deleted =
         obj::str_at(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenDeleted").unwrap_or("Retain").to_string();

@@ -25,6 +25,8 @@ mod start;
 mod status;
 mod terminate;
 
+pub(crate) use self::process::append_log;
+
 pub use admit::sync;
 pub use env::environment;
 

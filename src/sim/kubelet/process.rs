@@ -11,16 +11,38 @@ use crate::sim::Sim;
 use serde_json::Value;
 
 /// A container's log keeps its last lines.
-// k8s-diff: the kubelet rotates a container's log by size (10 MiB); the lab keeps 5,000 lines.
+// k8s-diff: the kubelet keeps every line of the current file (up to its size, below); the lab
+// keeps its last 5,000 lines.
 const LOG_LINES: usize = 5_000;
 
-pub(super) fn append_log(sim: &mut Sim, uid: &str, container: &str, lines: Vec<String>) {
-    let log = sim.logs.entry((uid.to_string(), container.to_string())).or_default();
+/// The kubelet's `containerLogMaxSize` (10Mi by default): a running container's log file that
+/// has reached it is rotated, and `kubectl logs` reads only the new, current file.
+const LOG_MAX_SIZE: usize = 10 << 20;
+
+/// What one line costs in the CRI log file besides its text: `<RFC 3339 nano time> stdout F `
+/// before it and a newline after.
+// k8s-diff: the runtime trims the time's trailing zeros; the lab counts the full nine digits.
+const LOG_LINE_OVERHEAD: usize = 41;
+
+/// Appends `lines` to a container's log. The kubelet's container log manager rotates a log file
+/// that has reached [`LOG_MAX_SIZE`] (`rotateLog`): the file is renamed (and the older ones
+/// compressed and trimmed to `containerLogMaxFiles`, 5) and the runtime reopens a new, empty
+/// one, which is all `kubectl logs` shows.
+// k8s-diff: the kubelet looks every 10 seconds (`containerLogMonitorInterval`), so a file may grow
+// past 10 MiB in between; the lab rotates as soon as it reaches it, and keeps no rotated file
+// (nothing in the lab reads them).
+pub(crate) fn append_log(sim: &mut Sim, uid: &str, container: &str, lines: Vec<String>) {
+    let id = (uid.to_string(), container.to_string());
+    let log = sim.logs.entry(id.clone()).or_default();
     log.extend(lines);
-    if log.len() > LOG_LINES {
-        let extra = log.len() - LOG_LINES;
-        log.drain(..extra);
-        *sim.log_dropped.entry((uid.to_string(), container.to_string())).or_default() += extra;
+    let mut dropped = log.len().saturating_sub(LOG_LINES);
+    log.drain(..dropped);
+    if log.iter().map(|l| l.len() + LOG_LINE_OVERHEAD).sum::<usize>() >= LOG_MAX_SIZE {
+        dropped += log.len();
+        log.clear();
+    }
+    if dropped > 0 {
+        *sim.log_dropped.entry(id).or_default() += dropped;
     }
 }
 
@@ -188,6 +210,24 @@ fn exit_code_of(script: &str) -> i32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_log_rotates_at_the_kubelets_max_size() {
+        use super::{append_log, LOG_LINE_OVERHEAD, LOG_MAX_SIZE};
+        let mut sim = crate::sim::Sim::new(crate::sim::SimConfig::seeded(1));
+        let id = ("u".to_string(), "c".to_string());
+        // Nine lines of 1 MiB and their prefixes stay below 10 MiB: no rotation.
+        let mib = "x".repeat(1 << 20);
+        append_log(&mut sim, "u", "c", vec![mib.clone(); 9]);
+        assert_eq!(sim.logs.get(&id).map(Vec::len), Some(9));
+        const { assert!(9 * ((1 << 20) + LOG_LINE_OVERHEAD) < LOG_MAX_SIZE) };
+        // The tenth takes the file to 10 MiB: it is rotated, and the current file starts empty.
+        append_log(&mut sim, "u", "c", vec![mib]);
+        assert_eq!(sim.logs.get(&id).map(Vec::len), Some(0));
+        append_log(&mut sim, "u", "c", vec!["after".into()]);
+        assert_eq!(sim.logs.get(&id), Some(&vec!["after".to_string()]));
+        assert_eq!(sim.log_dropped.get(&id), Some(&10));
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -104,7 +104,7 @@ fn entrypoints(sim: &mut Sim, cx: &PodCtx) -> Launched {
     for c in cx.containers() {
         let name = name_of(&c);
         let start = crate::sim::entrypoint::start(sim, cx.key, &c);
-        sim.logs.entry((cx.uid.to_string(), name.clone())).or_default().extend(start.lines);
+        super::process::append_log(sim, cx.uid, &name, start.lines);
         match start.exit {
             Some(code) => {
                 launched.ran.insert(name, (150, code));

@@ -1,21 +1,24 @@
 //! YAML to JSON the way kubectl reads manifests: sigs.k8s.io/yaml over go-yaml v2.
 //!
 //! The scanner and parser are ports of libyaml's as go-yaml v2.4.0 has them, so a broken
-//! manifest gets go-yaml's words and line (`yaml: line 7: did not find expected key`). This
-//! file builds the value from their events with an explicit stack (no recursion: wasm's stack
-//! is small) and decodes scalars as go-yaml does for `interface{}`: YAML 1.1 (`0644` is octal,
-//! `on` is true), then as sigs.k8s.io/yaml turns the result into JSON (keys become strings,
-//! whole floats become integers, `.nan` cannot be JSON).
+//! manifest gets go-yaml's words and line (`yaml: line 7: did not find expected key`).
+//! `compose.rs` builds the value from their events with an explicit stack (wasm's stack is
+//! small), sharing each anchored node with its aliases and copying it out once at the end, after
+//! go-yaml's alias-ratio check (`document contains excessive aliasing`) and a cap on what
+//! aliases add; this file decodes scalars as go-yaml does for `interface{}`: YAML 1.1 (`0644` is
+//! octal, `on` is true), then as sigs.k8s.io/yaml turns the result into JSON (keys become
+//! strings, whole floats become integers, `.nan` cannot be JSON).
 //!
 //! Only the first document of the text is read, as go-yaml's `Unmarshal` does; callers split
 //! files on `---` themselves.
 
+mod compose;
 mod parser;
 mod scanner;
 
-use crate::support::collections::VecMap;
-use parser::{Ev, Event, Parser};
-use serde_json::{Map, Value};
+pub use compose::MAX_ALIASED_BYTES;
+use parser::{Ev, Parser};
+use serde_json::Value;
 use std::fmt;
 
 /// The deepest nesting of collections a document may have (go-yaml allows 10000; the rest of
@@ -44,6 +47,8 @@ pub struct YamlError {
     pub mark: Mark,
     /// `yaml`, or `json` for a value JSON cannot hold.
     source: &'static str,
+    /// Whether the document's aliases expand past [`MAX_ALIASED_BYTES`].
+    too_large: bool,
 }
 
 impl YamlError {
@@ -51,12 +56,33 @@ impl YamlError {
     /// from 1 for scanner errors only), else the context's line, else none when it is 0.
     pub(super) fn syntax(scanner: bool, context_mark: Mark, problem_mark: Mark, problem: &str) -> YamlError {
         let line = if problem_mark.line != 0 { problem_mark.line + usize::from(scanner) } else { context_mark.line };
-        YamlError { problem: problem.into(), line: (line != 0).then_some(line), mark: problem_mark, source: "yaml" }
+        YamlError {
+            problem: problem.into(),
+            line: (line != 0).then_some(line),
+            mark: problem_mark,
+            source: "yaml",
+            too_large: false,
+        }
     }
 
     /// A problem found while decoding the parsed document (go-yaml names no line for these).
     fn decode(problem: String, mark: Mark) -> YamlError {
-        YamlError { problem, line: None, mark, source: "yaml" }
+        YamlError { problem, line: None, mark, source: "yaml", too_large: false }
+    }
+
+    /// A document whose aliases expand past [`MAX_ALIASED_BYTES`] of JSON.
+    // k8s-diff: go-yaml has no such limit: kubectl builds every copy and sends the object, and
+    // the API server refuses a body over 3 MiB (`Request entity too large: limit is 3145728`),
+    // which is what the manifest reader reports for it (`too_large`). These words are for the
+    // other readers (a profile, a saved lab).
+    fn too_large(mark: Mark) -> YamlError {
+        let problem = format!("document's aliases expand past {MAX_ALIASED_BYTES} bytes");
+        YamlError { problem, line: None, mark, source: "yaml", too_large: true }
+    }
+
+    /// Whether the document was refused for what its aliases expand to, not for its syntax.
+    pub fn is_too_large(&self) -> bool {
+        self.too_large
     }
 
     /// The message with the line counted from `offset` + 1 (for a document inside a file).
@@ -81,10 +107,12 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
     }
     let mut p = Parser::new(text);
     p.next()?;
-    if p.next()?.kind != Ev::DocumentStart {
+    let start = p.next()?;
+    if start.kind != Ev::DocumentStart {
         return Ok(Value::Null);
     }
-    let mut c = Composer::default();
+    let mut c = compose::Composer::default();
+    c.event(start)?;
     let root = loop {
         if let Some(node) = c.event(p.next()?)? {
             break node;
@@ -95,12 +123,22 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
     if let Some(e) = c.error {
         return Err(e);
     }
-    match root.bad_float {
-        Some((what, mark)) => {
-            Err(YamlError { problem: format!("unsupported value: {what}"), line: None, mark, source: "json" })
-        }
-        None => Ok(root.value),
+    // sigs.k8s.io/yaml's JSON encoding fails before kubectl could send anything.
+    if let Some((what, mark)) = root.bad_float {
+        return Err(YamlError {
+            problem: format!("unsupported value: {what}"),
+            line: None,
+            mark,
+            source: "json",
+            too_large: false,
+        });
     }
+    if let Some(mark) = c.too_large {
+        return Err(YamlError::too_large(mark));
+    }
+    // The anchors' references go with the composer, so that what is not shared is moved out.
+    drop(c);
+    Ok(root.tree.into_value())
 }
 
 /// Where the first character libyaml's reader refuses is, if any.
@@ -120,293 +158,6 @@ fn control_character(text: &str) -> Option<Mark> {
         }
     }
     None
-}
-
-/// What a node means as a mapping key.
-#[derive(Clone, Debug)]
-enum Key {
-    /// The value's own text: a string, or an integer, boolean or `null` written out.
-    Plain,
-    /// This text (a float as Go formats it; any key once it is waiting for its value).
-    Text(String),
-    /// `<<`: merge the value's mappings in.
-    Merge,
-    /// A collection: go-yaml refuses it.
-    Invalid,
-}
-
-/// A finished node on its way into its parent.
-#[derive(Clone, Debug)]
-struct Node {
-    value: Value,
-    key: Key,
-    /// Nodes in it (itself, keys and values, aliases' copies), for go-yaml's alias limit.
-    nodes: usize,
-    /// How many collections deep it is (0 for a scalar).
-    height: usize,
-    /// The first float in it that JSON cannot hold (kept as `null` in `value`).
-    bad_float: Option<(&'static str, Mark)>,
-    /// Where it starts.
-    mark: Mark,
-}
-
-enum Collection {
-    Seq(Vec<Value>),
-    /// The mapping so far and the key waiting for its value.
-    Map(Map<String, Value>, Option<Key>),
-}
-
-/// A collection being read.
-struct Frame {
-    items: Collection,
-    /// Its anchor, and the id that tells whether the name still refers to it.
-    anchor: Option<(String, usize)>,
-    nodes: usize,
-    height: usize,
-    bad_float: Option<(&'static str, Mark)>,
-    mark: Mark,
-}
-
-enum Anchor {
-    /// Named by a collection still being read.
-    Open(usize),
-    Done(Node),
-}
-
-/// Builds the value from events.
-#[derive(Default)]
-struct Composer {
-    stack: Vec<Frame>,
-    anchors: VecMap<String, Anchor>,
-    next_id: usize,
-    /// Nodes decoded so far, and how many of them came from aliases.
-    decoded: usize,
-    aliased: usize,
-    /// The first decoding error: go-yaml decodes after parsing, so a syntax error further on
-    /// wins over it.
-    error: Option<YamlError>,
-}
-
-impl Composer {
-    /// Takes one event; returns the document's root node when it is complete.
-    fn event(&mut self, mut ev: Event) -> Result<Option<Node>, YamlError> {
-        let node = match ev.kind {
-            Ev::Scalar => {
-                self.decoded += 1;
-                let anchor = ev.anchor.take();
-                let node = self.scalar(ev);
-                if let Some(name) = anchor {
-                    self.anchors.insert(name, Anchor::Done(node.clone()));
-                }
-                node
-            }
-            Ev::Alias => {
-                self.decoded += 1;
-                self.alias(ev)?
-            }
-            Ev::SequenceStart | Ev::MappingStart => {
-                self.decoded += 1;
-                if self.stack.len() >= MAX_DEPTH {
-                    return Err(YamlError::syntax(
-                        true,
-                        ev.start,
-                        ev.start,
-                        &format!("exceeded max depth of {MAX_DEPTH}"),
-                    ));
-                }
-                let anchor = ev.anchor.map(|name| {
-                    self.next_id += 1;
-                    self.anchors.insert(name.clone(), Anchor::Open(self.next_id));
-                    (name, self.next_id)
-                });
-                let items = if ev.kind == Ev::SequenceStart {
-                    Collection::Seq(Vec::new())
-                } else {
-                    Collection::Map(Map::new(), None)
-                };
-                self.stack.push(Frame { items, anchor, nodes: 1, height: 0, bad_float: None, mark: ev.start });
-                return Ok(None);
-            }
-            Ev::SequenceEnd | Ev::MappingEnd => {
-                let Some(f) = self.stack.pop() else { return Ok(None) };
-                let value = match f.items {
-                    Collection::Seq(items) => Value::Array(items),
-                    Collection::Map(map, _) => Value::Object(map),
-                };
-                let node = Node {
-                    value,
-                    key: Key::Invalid,
-                    nodes: f.nodes,
-                    height: f.height + 1,
-                    bad_float: f.bad_float,
-                    mark: f.mark,
-                };
-                if let Some((name, id)) = f.anchor {
-                    if matches!(self.anchors.get(&name), Some(Anchor::Open(open)) if *open == id) {
-                        self.anchors.insert(name, Anchor::Done(node.clone()));
-                    }
-                }
-                node
-            }
-            Ev::StreamStart | Ev::StreamEnd | Ev::DocumentStart | Ev::DocumentEnd => return Ok(None),
-        };
-        Ok(self.add(node))
-    }
-
-    /// Records a decoding error unless there is one already.
-    fn fail(&mut self, problem: String, mark: Mark) {
-        if self.error.is_none() {
-            self.error = Some(YamlError::decode(problem, mark));
-        }
-    }
-
-    fn scalar(&mut self, ev: Event) -> Node {
-        let mut node =
-            Node { value: Value::Null, key: Key::Plain, nodes: 1, height: 0, bad_float: None, mark: ev.start };
-        if ev.value == "<<" && (ev.implicit || ev.tag == "tag:yaml.org,2002:merge") {
-            node.key = Key::Merge;
-        }
-        let scalar = if ev.tag.is_empty() && !ev.implicit {
-            Scalar::Str
-        } else {
-            resolve_tagged(&ev.tag, &ev.value).unwrap_or_else(|problem| {
-                self.fail(problem, ev.start);
-                Scalar::Str
-            })
-        };
-        node.value = match scalar {
-            Scalar::Null => Value::Null,
-            Scalar::Bool(b) => Value::Bool(b),
-            Scalar::Int(i) => Value::from(i),
-            Scalar::Uint(u) => Value::from(u),
-            Scalar::Float(f) => {
-                node.key = Key::Text(crate::support::gofmt::go_float(f));
-                if f.is_nan() || f.is_infinite() {
-                    node.bad_float = Some((
-                        if f.is_nan() {
-                            "NaN"
-                        } else if f > 0.0 {
-                            "+Inf"
-                        } else {
-                            "-Inf"
-                        },
-                        ev.start,
-                    ));
-                    Value::Null
-                } else if f.fract() == 0.0 && f.abs() < 9.2e18 {
-                    // encoding/json writes it without a fraction; read back, it is an integer.
-                    Value::from(f as i64)
-                } else {
-                    Value::from(f)
-                }
-            }
-            Scalar::Str => Value::String(ev.value),
-        };
-        node
-    }
-
-    fn alias(&mut self, ev: Event) -> Result<Node, YamlError> {
-        let name = ev.anchor.unwrap_or_default();
-        let stand_in =
-            Node { value: Value::Null, key: Key::Plain, nodes: 1, height: 0, bad_float: None, mark: ev.start };
-        let (height, nodes) = match self.anchors.get(&name) {
-            None => return Err(YamlError::decode(format!("unknown anchor '{name}' referenced"), ev.start)),
-            Some(Anchor::Open(_)) => (0, 0),
-            Some(Anchor::Done(node)) => (node.height, node.nodes),
-        };
-        if nodes == 0 {
-            self.fail(format!("anchor '{name}' value contains itself"), ev.start);
-        }
-        if self.stack.len() + height > MAX_DEPTH {
-            return Err(YamlError::syntax(true, ev.start, ev.start, &format!("exceeded max depth of {MAX_DEPTH}")));
-        }
-        // go-yaml's limit on documents that grow by aliases (a "billion laughs").
-        let (decoded, aliased) = (self.decoded + nodes, self.aliased + nodes);
-        let allowed = if decoded <= 400_000 {
-            0.99
-        } else if decoded >= 4_000_000 {
-            0.10
-        } else {
-            0.99 - 0.89 * ((decoded - 400_000) as f64 / 3_600_000.0)
-        };
-        if aliased > 100 && decoded > 1000 && aliased as f64 / decoded as f64 > allowed {
-            self.fail("document contains excessive aliasing".into(), ev.start);
-        }
-        let (false, Some(Anchor::Done(anchored))) = (self.error.is_some(), self.anchors.get(&name)) else {
-            return Ok(stand_in);
-        };
-        let mut node = anchored.clone();
-        (self.decoded, self.aliased) = (decoded, aliased);
-        node.nodes += 1;
-        node.mark = ev.start;
-        if let Key::Merge = node.key {
-            node.key = Key::Text("<<".into());
-        }
-        Ok(node)
-    }
-
-    /// Puts a finished node into the collection being read; returns it if it is the root.
-    fn add(&mut self, node: Node) -> Option<Node> {
-        let Some(f) = self.stack.last_mut() else { return Some(node) };
-        f.nodes += node.nodes;
-        f.height = f.height.max(node.height);
-        let mut problem = None;
-        let is_value = match &mut f.items {
-            Collection::Seq(items) => {
-                items.push(node.value);
-                true
-            }
-            Collection::Map(map, pending) => match pending.take() {
-                None => {
-                    *pending = Some(match node.key {
-                        // sigs.k8s.io/yaml writes integer, boolean (and here null) keys out.
-                        Key::Plain => Key::Text(match node.value {
-                            Value::String(s) => s,
-                            other => other.to_string(),
-                        }),
-                        Key::Invalid => {
-                            problem = Some(format!("invalid map key: {}", go_syntax(&node.value)));
-                            Key::Invalid
-                        }
-                        key => key,
-                    });
-                    false
-                }
-                Some(Key::Text(k)) => {
-                    map.insert(k, node.value);
-                    true
-                }
-                Some(Key::Merge) => {
-                    problem = merge(map, node.value).err();
-                    true
-                }
-                Some(Key::Invalid | Key::Plain) => true,
-            },
-        };
-        if is_value && f.bad_float.is_none() {
-            f.bad_float = node.bad_float;
-        }
-        if let Some(p) = problem {
-            self.fail(p, node.mark);
-        }
-        None
-    }
-}
-
-/// go-yaml v2's merge (`<<`): a mapping, or a list of them (earlier ones win), whose keys
-/// overwrite the ones set before it; keys after it overwrite them in turn.
-fn merge(map: &mut Map<String, Value>, v: Value) -> Result<(), String> {
-    let maps: Vec<Value> = match v {
-        Value::Object(_) => vec![v],
-        Value::Array(items) if items.iter().all(Value::is_object) => items.into_iter().rev().collect(),
-        _ => return Err("map merge requires map or sequence of maps as the value".into()),
-    };
-    for m in maps {
-        if let Value::Object(m) = m {
-            map.extend(m);
-        }
-    }
-    Ok(())
 }
 
 /// What go-yaml makes of a scalar.
@@ -545,25 +296,6 @@ fn is_float(s: &[u8]) -> bool {
         }
     }
     i == s.len()
-}
-
-/// A value as Go's `%#v` shows the `interface{}` go-yaml decoded (for "invalid map key").
-fn go_syntax(v: &Value) -> String {
-    match v {
-        Value::Null => "interface {}(nil)".into(),
-        Value::String(s) => Value::String(s.clone()).to_string(),
-        Value::Array(items) => {
-            format!("[]interface {{}}{{{}}}", items.iter().map(go_syntax).collect::<Vec<_>>().join(", "))
-        }
-        Value::Object(m) => format!(
-            "map[interface {{}}]interface {{}}{{{}}}",
-            m.iter()
-                .map(|(k, v)| format!("{}:{}", go_syntax(&Value::String(k.clone())), go_syntax(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        other => other.to_string(),
-    }
 }
 
 #[cfg(test)]

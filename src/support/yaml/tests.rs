@@ -227,3 +227,78 @@ fn nasty_inputs_do_not_panic() {
         let _ = parse(&format!("[{text}]"));
     }
 }
+
+// The time each probe may take is asserted where kubectl reads it (tests/input_limits.rs): the
+// text layers read no clock.
+
+#[test]
+fn nested_anchors_are_shared_not_copied() {
+    // 120 anchored lists around 1,000,000 items: each anchor names its list as it closes. go-yaml
+    // keeps the node tree and copies nothing until an alias is decoded; copying each list as
+    // its anchor closed made 120,000,000 values (over 4 GB).
+    let items = vec!["1"; 1_000_000].join(",");
+    let text = format!("x: {}{items}{}\n", (0..120).map(|i| format!("&d{i} [")).collect::<String>(), "]".repeat(120));
+    let v = ok(&text);
+    let mut inner = &v["x"];
+    for _ in 0..119 {
+        inner = &inner[0];
+    }
+    assert_eq!(inner.as_array().map(Vec::len), Some(1_000_000));
+    // An alias is one more reference until the value is copied out.
+    let v = ok("x: &d0 [&d1 [&d2 [1, 2], 3], 4]\ny: *d0\nz: *d1\n");
+    assert_eq!(v, json!({"x": [[[1, 2], 3], 4], "y": [[[1, 2], 3], 4], "z": [[1, 2], 3]}));
+}
+
+#[test]
+fn anchors_are_found_in_logarithmic_time() {
+    // 60,000 anchors named in descending order: a sorted vector took a shift of every name
+    // before for each (quadratic); then an alias of each.
+    let n = 60_000;
+    let mut text: String = (0..n).rev().map(|i| format!("k{i}: &a{i:06} v{i}\n")).collect();
+    text += &(0..n).map(|i| format!("r{i}: *a{i:06}\n")).collect::<String>();
+    let v = ok(&text);
+    assert_eq!(v.as_object().map(|m| m.len()), Some(2 * n));
+    assert_eq!(v["r12345"], "v12345");
+    // A name given again names the later node from there on, as in go-yaml's parser.
+    assert_eq!(ok("a: &x 1\nb: *x\nc: &x 2\nd: *x\n"), json!({"a": 1, "b": 1, "c": 2, "d": 2}));
+}
+
+#[test]
+fn aliases_that_expand_past_the_request_limit_are_refused_before_they_are_built() {
+    // Few nodes (go-yaml's ratio check starts at 1,000), but each alias repeats 1 MiB of text:
+    // the JSON would pass the API server's 3 MiB limit on a request, so the document is refused
+    // before the copies are made.
+    let big = "x".repeat(1 << 20);
+    let text = format!("a: &a {big}\nb: [*a, *a, *a, *a, *a, *a, *a, *a]\n");
+    let e = parse(&text).unwrap_err();
+    assert!(e.is_too_large(), "{e}");
+    // Under the limit the copies are made.
+    let text = format!("a: &a {big}\nb: [*a]\n");
+    assert_eq!(ok(&text)["b"][0].as_str().map(str::len), Some(1 << 20));
+    // What is not built still merges as go-yaml merges it, with no error of its own.
+    let text = format!("a: &a {big}\nm: &m {{k: *a}}\nb: [*a, *a, *a, *a]\nc: {{<<: *m}}\nd: {{<<: [*m]}}\n");
+    assert!(parse(&text).unwrap_err().is_too_large());
+    // go-yaml's own error, met further on, is the one kubectl prints.
+    let text = format!("a: &a {big}\nb: [*a, *a, *a, *a]\nc: !!int x\n");
+    assert_eq!(err(&text), "yaml: cannot decode !!str `x` as a !!int");
+}
+
+#[test]
+fn a_billion_laughs_is_refused_by_go_yamls_ratio_before_it_is_expanded() {
+    // Ten levels of ten aliases each: 10^10 nodes if expanded.
+    let mut text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n".to_string();
+    for i in 1..10 {
+        let p = i - 1;
+        text += &format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n");
+    }
+    let e = err(&text);
+    assert_eq!(e, "yaml: document contains excessive aliasing");
+    // Merges are decoded aliases too.
+    let mut text = "m0: &m0 {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8}\n".to_string();
+    for i in 1..12 {
+        let p = i - 1;
+        text += &format!("m{i}: &m{i} {{a: *m{p}, b: *m{p}, c: *m{p}, d: *m{p}, e: *m{p}, <<: [*m{p}, *m0]}}\n");
+    }
+    let e = parse(&text).unwrap_err();
+    assert_eq!(e.to_string(), "yaml: document contains excessive aliasing");
+}
