@@ -6,6 +6,7 @@
 pub mod shared;
 pub mod text;
 
+pub mod apps;
 pub mod net;
 pub mod probe;
 pub mod tools;
@@ -66,7 +67,7 @@ pub fn has_program(t: &ImageTraits, cmd: &str) -> bool {
         "nslookup" => t.nslookup.is_some(),
         "dig" | "host" => t.has_dig,
         "zsh" => t.flavor == Flavor::Zsh,
-        "bash" => t.flavor != Flavor::Busybox,
+        "bash" => t.flavor != Flavor::Busybox || t.bash,
         _ => tools::BASIC.contains(&cmd) || t.clients.contains(&cmd),
     }
 }
@@ -98,12 +99,48 @@ pub struct ImageTraits {
     pub new_curl: bool,
     /// The database clients the image ships (`psql`, `redis-cli`), which the lab does not run.
     pub clients: &'static [&'static str],
+    /// A busybox or Alpine image that has bash besides its `sh`.
+    pub bash: bool,
 }
+
+/// A row of [`TUTORIAL_TOOLS`]: the repository's end, its `sh`, its `nslookup`, its curl
+/// (`Some(new)`), and whether it has bash besides its `sh`.
+type ToolsRow = (&'static str, Flavor, Option<&'static str>, Option<bool>, bool);
+
+/// The tools of the tutorials' images, by repository (`dig` comes with BIND's `nslookup`).
+const TUTORIAL_TOOLS: &[ToolsRow] = &[
+    // Alpine with bind-tools, curl and bash (test/images/agnhost/Dockerfile).
+    ("e2e-test-images/agnhost", Flavor::Busybox, Some("bind"), Some(true), true),
+    // Debian jessie with dnsutils (BIND's nslookup, dig, host).
+    ("e2e-test-images/jessie-dnsutils", Flavor::Dash, Some("bind"), None, true),
+    // busybox 1.22 and curl 7 (the docs' `nslookup` answers in busybox's old form).
+    ("radial/busyboxplus", Flavor::Busybox, Some("busybox-old"), Some(false), false),
+    // busybox 1.24: the old nslookup (the docs' Service debugging page).
+    ("google-containers/busybox", Flavor::Busybox, Some("busybox-old"), None, false),
+    ("google_containers/busybox", Flavor::Busybox, Some("busybox-old"), None, false),
+    // k8s-diff: hello-app's and gb-frontend's tools are not modelled (hello-app's image has
+    // been Alpine, and is distroless now); they get the Debian set below.
+    // FROM busybox (test/images/serve_hostname/Dockerfile).
+    ("/serve_hostname", Flavor::Busybox, Some("busybox-old"), None, false),
+];
 
 /// The traits of an image reference.
 pub fn traits(image: &str) -> ImageTraits {
     let full = crate::sim::images::normalize(image).unwrap_or_default();
     let tag = full.rsplit(':').next().unwrap_or("latest").to_string();
+    let repo = crate::sim::images::split(&full).0;
+    if let Some(&(_, flavor, nslookup, curl, bash)) = TUTORIAL_TOOLS.iter().find(|t| repo.ends_with(t.0)) {
+        return ImageTraits {
+            flavor,
+            nslookup,
+            has_curl: curl.is_some(),
+            has_dig: nslookup == Some("bind"),
+            nginx: None,
+            new_curl: curl == Some(true),
+            clients: &[],
+            bash,
+        };
+    }
     if full.contains("/netshoot") {
         return ImageTraits {
             flavor: Flavor::Zsh,
@@ -113,6 +150,7 @@ pub fn traits(image: &str) -> ImageTraits {
             nginx: None,
             new_curl: true,
             clients: &[],
+            bash: false,
         };
     }
     if full.contains("/busybox") {
@@ -126,6 +164,7 @@ pub fn traits(image: &str) -> ImageTraits {
             nginx: None,
             new_curl: false,
             clients: &[],
+            bash: false,
         };
     }
     if full.contains("/alpine") {
@@ -137,6 +176,7 @@ pub fn traits(image: &str) -> ImageTraits {
             nginx: None,
             new_curl: false,
             clients: &[],
+            bash: false,
         };
     }
     if full.contains("/nginx-slim") {
@@ -148,6 +188,7 @@ pub fn traits(image: &str) -> ImageTraits {
             nginx: Some("nginx/1.11.1".into()),
             new_curl: false,
             clients: &[],
+            bash: false,
         };
     }
     if full.contains("/nginx:") {
@@ -164,8 +205,11 @@ pub fn traits(image: &str) -> ImageTraits {
             nginx: Some(v),
             new_curl: true,
             clients: &[],
+            bash: false,
         };
     }
+    // k8s-diff: any other image (the databases', a learner's own) gets Debian's shell and the
+    // basic tools.
     ImageTraits {
         flavor: Flavor::Dash,
         nslookup: None,
@@ -174,6 +218,7 @@ pub fn traits(image: &str) -> ImageTraits {
         nginx: None,
         new_curl: false,
         clients: probe::database_clients(image),
+        bash: false,
     }
 }
 

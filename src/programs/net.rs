@@ -1,5 +1,5 @@
 //! Network tools in a container: `curl` against the cluster's pods and Services (nginx images
-//! serve `/usr/share/nginx/html` on port 80), and the DNS clients (BIND `nslookup`, `dig`,
+//! serve `/usr/share/nginx/html` on port 80, the tutorials' servers what `apps` answers), and the DNS clients (BIND `nslookup`, `dig`,
 //! `host`, and busybox's two `nslookup`s), each in its own output format (reference §4.5).
 
 use super::PodHost;
@@ -46,8 +46,15 @@ impl Client {
     }
 }
 
-/// What listens on `ip:port`: the pod (key) and the container, if any.
-fn listener(sim: &Sim, client: &Client, ip: &str, port: u16) -> Option<(ObjKey, String, String)> {
+/// What serves HTTP in a container: nginx (its `Server` version), or one of the tutorials'
+/// programs ([`super::apps`]).
+pub(crate) enum Serves {
+    Nginx(String),
+    App(crate::sim::entrypoint::App),
+}
+
+/// What listens on `ip:port`: the pod (key), the container and its server, if any.
+fn listener(sim: &Sim, client: &Client, ip: &str, port: u16) -> Option<(ObjKey, String, Serves)> {
     let pod_key = if ip == "127.0.0.1" || ip == "localhost" {
         client.pod.clone()
     } else {
@@ -62,11 +69,56 @@ fn listener(sim: &Sim, client: &Client, ip: &str, port: u16) -> Option<(ObjKey, 
     }
     for c in obj::arr_at(pod, "/spec/containers") {
         let image = obj::str_at(c, "/image").unwrap_or("");
+        let name = obj::str_at(c, "/name").unwrap_or("").to_string();
         if let (Some(server), 80) = (super::traits(image).nginx, port) {
-            return Some((pod_key.clone(), obj::str_at(c, "/name").unwrap_or("").to_string(), server));
+            return Some((pod_key.clone(), name, Serves::Nginx(server)));
+        }
+        if let Some(app) = crate::sim::entrypoint::app(c).filter(|a| a.port() == Some(port)) {
+            return Some((pod_key.clone(), name, Serves::App(app)));
         }
     }
     None
+}
+
+/// What a server answers (status, reason, the headers after the status line, body) to GET
+/// `path` from `source`, logging the request as the server logs it.
+#[allow(clippy::too_many_arguments)]
+fn reply(
+    sim: &mut Sim,
+    pod: &ObjKey,
+    container: &str,
+    serves: &Serves,
+    path: &str,
+    source: &str,
+    head: bool,
+    agent: &str,
+) -> (u16, &'static str, String, String) {
+    match serves {
+        Serves::Nginx(server) => {
+            let (status, reason, body) = serve(sim, pod, container, server, path);
+            access_log(sim, pod, container, source, path, status, head, &body, agent);
+            let headers = format!(
+                "Server: {server}\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: keep-alive\r\n",
+                body.len()
+            );
+            (status, reason, headers, body)
+        }
+        Serves::App(app) => {
+            // The client's ephemeral port (Linux's ip_local_port_range).
+            let remote = format!("{source}:{}", sim.rand_range(32_768, 60_999));
+            let a = super::apps::answer(sim, pod, container, *app, path, &remote);
+            let date = crate::support::gotime::rfc1123z(&sim.timestamp()).replace("+0000", "GMT");
+            // Go's net/http writes Date and Content-Length, then the content type it sniffed;
+            // Apache its Server after the Date.
+            let server = if a.server.is_empty() { String::new() } else { format!("Server: {}\r\n", a.server) };
+            let headers = format!(
+                "Date: {date}\r\n{server}Content-Length: {}\r\nContent-Type: {}\r\n",
+                a.body.len(),
+                a.content_type
+            );
+            (a.status, a.reason, headers, a.body)
+        }
+    }
 }
 
 /// An nginx error page.
@@ -116,8 +168,8 @@ pub enum Fetch {
     Empty,
 }
 
-/// A GET (or HEAD) of `url` from `client`: the address it reached and nginx's answer (status,
-/// reason, server, body). A Service's cluster IP, or a node's NodePort (kube-proxy), forwards
+/// A GET (or HEAD) of `url` from `client`: the address it reached and the server's answer
+/// (status, reason, the headers after the status line, body). A Service's cluster IP, or a node's NodePort (kube-proxy), forwards
 /// to one of its ready endpoints; the answering nginx logs the request.
 fn fetch(
     sim: &mut Sim,
@@ -162,12 +214,12 @@ fn fetch(
                 forwards: Vec::new(),
                 hits: Default::default(),
             };
-            let Some((pod, container, server)) = listener(sim, &forwarded, &pod_ip, *remote) else {
+            let Some((pod, container, serves)) = listener(sim, &forwarded, &pod_ip, *remote) else {
                 return Err(Fetch::Empty);
             };
-            let (status, reason, body) = serve(sim, &pod, &container, &server, &path);
-            access_log(sim, &pod, &container, "127.0.0.1", &path, status, head, &body, client.agent);
-            return Ok((status, reason, server, body, ip));
+            let (status, reason, headers, body) =
+                reply(sim, &pod, &container, &serves, &path, "127.0.0.1", head, client.agent);
+            return Ok((status, reason, headers, body, ip));
         }
     }
     let on_node = sim.store.list(Kind::Node, None).any(|(_, n)| {
@@ -208,13 +260,12 @@ fn fetch(
             _ => return Err(Fetch::Refused(hostname, port, ip.clone())),
         }
     }
-    let Some((pod, container, server)) = listener(sim, client, &target.0, target.1) else {
+    let Some((pod, container, serves)) = listener(sim, client, &target.0, target.1) else {
         return Err(Fetch::Refused(hostname, port, ip.clone()));
     };
-    let (status, reason, body) = serve(sim, &pod, &container, &server, &path);
     let source = if target.0 == "127.0.0.1" { "127.0.0.1".to_string() } else { client.ip.clone() };
-    access_log(sim, &pod, &container, &source, &path, status, head, &body, client.agent);
-    Ok((status, reason, server, body, ip))
+    let (status, reason, headers, body) = reply(sim, &pod, &container, &serves, &path, &source, head, client.agent);
+    Ok((status, reason, headers, body, ip))
 }
 
 /// nginx writes an access-log line to its stdout (`kubectl logs`).
@@ -290,8 +341,8 @@ pub fn curl_from(sim: &mut Sim, client: &Client, argv: &[String], env: &mut Env,
     if url.starts_with("https://") {
         return err(out, 7, "Failed to connect: HTTPS is not served in this lab".into());
     }
-    let (status, reason, server, body) = match fetch(sim, client, &url, head) {
-        Ok((status, reason, server, body, _)) => (status, reason, server, body),
+    let (status, reason, header_lines, body) = match fetch(sim, client, &url, head) {
+        Ok((status, reason, headers, body, _)) => (status, reason, headers, body),
         Err(Fetch::NoHost(h)) => return err(out, 6, format!("Could not resolve host: {h}")),
         Err(Fetch::Refused(h, p, _)) => return err(out, 7, refused(client, &h, p)),
         Err(Fetch::Empty) => return err(out, 52, "Empty reply from server".into()),
@@ -299,7 +350,7 @@ pub fn curl_from(sim: &mut Sim, client: &Client, argv: &[String], env: &mut Env,
     if fail && status >= 400 {
         return err(out, 22, format!("The requested URL returned error: {status}"));
     }
-    let headers = format!("HTTP/1.1 {status} {reason}\r\nServer: {server}\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n", body.len());
+    let headers = format!("HTTP/1.1 {status} {reason}\r\n{header_lines}\r\n");
     let text = if head {
         headers
     } else if include {

@@ -11,9 +11,12 @@ use serde_json::Value;
 /// The ports a container's server listens on: the image's server when the container runs the
 /// image's entrypoint (or names the server as its command), none otherwise.
 pub fn listening(c: &Value) -> Vec<u16> {
+    if let Some(app) = crate::sim::entrypoint::app(c) {
+        return app.port().into_iter().collect();
+    }
     let image = obj::str_at(c, "/image").unwrap_or("");
     let full = images::normalize(image).unwrap_or_default();
-    let repo = full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r);
+    let repo = images::split(&full).0;
     let (server, ports): (&str, &[u16]) = match repo.rsplit('/').next().unwrap_or("") {
         "nginx" | "nginx-slim" => ("nginx", &[80]),
         "httpd" => ("httpd", &[80]),
@@ -56,7 +59,7 @@ fn port_of(c: &Value, port: Option<&Value>) -> Result<u16, String> {
 /// The database clients an image ships, which the lab does not run.
 pub fn database_clients(image: &str) -> &'static [&'static str] {
     let full = images::normalize(image).unwrap_or_default();
-    let repo = full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r);
+    let repo = images::split(&full).0;
     match repo.rsplit('/').next().unwrap_or("") {
         "mysql" => &["mysql", "mysqladmin", "mysqlsh"],
         "postgres" => &["psql", "pg_isready"],
@@ -96,6 +99,16 @@ pub fn run(sim: &mut Sim, key: &ObjKey, container: &str, probe: &Value, kind: &s
         let url = format!("{scheme}://{ip}:{port}{path}");
         if !listening(&c).contains(&port) {
             return failed(format!("Get \"{url}\": dial tcp {ip}:{port}: connect: connection refused"));
+        }
+        if let Some(app) = crate::sim::entrypoint::app(&c) {
+            // The kubelet's prober dials from the node.
+            let node_ip = obj::str_at(&pod, "/status/hostIP").unwrap_or("");
+            let a = super::apps::answer(sim, key, container, app, &path, &format!("{node_ip}:40000"));
+            return if (200..400).contains(&a.status) {
+                Ok(())
+            } else {
+                failed(format!("HTTP probe failed with statuscode: {}", a.status))
+            };
         }
         let server = super::traits(obj::str_at(&c, "/image").unwrap_or("")).nginx;
         return match server {

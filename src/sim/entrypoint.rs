@@ -33,12 +33,18 @@ enum Db {
 /// Runs container `c`'s entrypoint at its start: its output, its exit, and the files it
 /// creates in the data directory.
 pub fn start(sim: &mut Sim, key: &ObjKey, c: &Value) -> Start {
+    if let Some(app) = app(c) {
+        if app == App::Unknown {
+            return agnhost_refuses(c);
+        }
+        return Start { lines: app.start_lines(sim.unix_at(sim.now())), exit: None, server: true };
+    }
     if !obj::arr_at(c, "/command").is_empty() {
         return Start::default();
     }
     let image = obj::str_at(c, "/image").unwrap_or("");
     let full = images::normalize(image).unwrap_or_default();
-    let (repo, tag) = full.rsplit_once(':').unwrap_or((&full, "latest"));
+    let (repo, tag) = images::split(&full);
     let args: Vec<&str> = obj::arr_at(c, "/args").iter().filter_map(Value::as_str).collect();
     let unix = sim.unix_at(sim.now());
     let db = match repo {
@@ -316,7 +322,7 @@ fn postgres_major(tag: &str) -> String {
 
 /// What the nginx image's entrypoint prints before nginx runs.
 fn nginx_lines(unix: i64) -> Vec<String> {
-    let stamp = super::time::rfc3339(unix).replace('-', "/").replace('T', " ").trim_end_matches('Z').to_string();
+    let stamp = go_log_stamp(unix);
     vec![
         "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration".into(),
         "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/".into(),
@@ -331,9 +337,256 @@ fn nginx_lines(unix: i64) -> Vec<String> {
     ]
 }
 
+/// `2006/01/02 15:04:05`: Go's `log` package's stamp (and nginx's), in the container's UTC.
+fn go_log_stamp(unix: i64) -> String {
+    super::time::rfc3339(unix).replace('-', "/").replace('T', " ").trim_end_matches('Z').to_string()
+}
+
+/// A line of Go's `log.Printf` at `unix`.
+pub fn go_log(unix: i64, msg: &str) -> String {
+    format!("{} {msg}", go_log_stamp(unix))
+}
+
+/// A server program of the tutorials' images that the lab answers for (`programs::apps`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum App {
+    /// agnhost `netexec`: HTTP on `--http-port` (8080), UDP on `--udp-port` (8081, -1 none).
+    Netexec { http: u16, udp: Option<u16> },
+    /// agnhost `serve-hostname` (`agnhost`) or the old serve_hostname image: its hostname over
+    /// HTTP on `--port` (9376).
+    ServeHostname { port: u16, agnhost: bool },
+    /// agnhost `liveness`: `/healthz` answers 200 for 10 seconds, then 500 (port 8080).
+    Liveness,
+    /// agnhost `pause` (its CMD): prints `Paused` and waits for a signal.
+    Pause,
+    /// Another of agnhost's subcommands.
+    // k8s-diff: it runs until stopped, printing and serving nothing.
+    Other,
+    /// A word agnhost has no subcommand for: cobra's error, and agnhost ends with 0
+    /// (agnhost.go ignores `rootCmd.Execute()`'s error).
+    Unknown,
+    /// hello-app: `Hello, world!`, its version and hostname, on `$PORT` (8080).
+    HelloApp { port: u16, v2: bool },
+    /// The guestbook's PHP frontend: Apache on port 80.
+    GbFrontend,
+}
+
+/// Which program each of these images' repositories holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AppImage {
+    Agnhost,
+    ServeHostname,
+    HelloApp,
+    GbFrontend,
+}
+
+const APP_IMAGES: &[(&str, AppImage)] = &[
+    ("registry.k8s.io/e2e-test-images/agnhost", AppImage::Agnhost),
+    ("k8s.gcr.io/e2e-test-images/agnhost", AppImage::Agnhost),
+    ("registry.k8s.io/serve_hostname", AppImage::ServeHostname),
+    ("k8s.gcr.io/serve_hostname", AppImage::ServeHostname),
+    ("gcr.io/google-samples/hello-app", AppImage::HelloApp),
+    ("us-docker.pkg.dev/google-samples/containers/gke/hello-app", AppImage::HelloApp),
+    ("gcr.io/google-samples/gb-frontend", AppImage::GbFrontend),
+    ("gcr.io/google_samples/gb-frontend", AppImage::GbFrontend),
+    ("us-docker.pkg.dev/google-samples/containers/gke/gb-frontend", AppImage::GbFrontend),
+];
+
+/// The server container `c` runs, when its image is one of [`APP_IMAGES`] and its command
+/// and args run the image's program.
+pub fn app(c: &Value) -> Option<App> {
+    let full = images::normalize(obj::str_at(c, "/image").unwrap_or("")).ok()?;
+    let (repo, tag) = images::split(&full);
+    let image = APP_IMAGES.iter().find(|(r, _)| *r == repo)?.1;
+    let words =
+        |p: &str| -> Vec<String> { obj::arr_at(c, p).iter().filter_map(Value::as_str).map(String::from).collect() };
+    let (command, args) = (words("/command"), words("/args"));
+    let names = |w: &str, progs: &[&str]| progs.contains(&w.rsplit('/').next().unwrap_or(w));
+    // The program's own words: after the image's ENTRYPOINT, or after a command naming it.
+    let own = |progs: &[&str]| -> Option<Vec<String>> {
+        match command.split_first() {
+            None => Some(args.clone()),
+            Some((first, rest)) if names(first, progs) => Some(rest.iter().chain(&args).cloned().collect()),
+            Some(_) => None,
+        }
+    };
+    match image {
+        // ENTRYPOINT ["/agnhost"], CMD ["pause"] (test/images/agnhost/Dockerfile).
+        AppImage::Agnhost => {
+            let mut w = own(&["agnhost", "agnhost-2"])?;
+            if command.is_empty() && args.is_empty() {
+                w = vec!["pause".into()];
+            }
+            agnhost(&w)
+        }
+        // ENTRYPOINT ["/serve_hostname"] (test/images/serve_hostname/Dockerfile).
+        AppImage::ServeHostname => {
+            let w = own(&["serve_hostname"])?;
+            Some(App::ServeHostname { port: go_flag(&w, "port").unwrap_or(9376) as u16, agnhost: false })
+        }
+        // CMD ["/hello-app"], ENV PORT=8080 (quickstarts/hello-app/Dockerfile).
+        AppImage::HelloApp => {
+            let runs = match (command.first(), args.first()) {
+                (Some(first), _) | (None, Some(first)) => names(first, &["hello-app"]),
+                (None, None) => true,
+            };
+            let port = obj::arr_at(c, "/env")
+                .iter()
+                .find(|e| obj::str_at(e, "/name") == Some("PORT"))
+                .and_then(|e| obj::str_at(e, "/value")?.parse().ok())
+                .unwrap_or(8080);
+            runs.then_some(App::HelloApp { port, v2: tag.starts_with('2') })
+        }
+        // CMD ["apache2-foreground"] (php:5-apache).
+        AppImage::GbFrontend => {
+            let first = command.first().or(args.first());
+            first.is_none_or(|f| names(f, &["apache2-foreground"])).then_some(App::GbFrontend)
+        }
+    }
+}
+
+/// agnhost's subcommand `w[0]` with its flags; None for one the lab does not answer for.
+fn agnhost(w: &[String]) -> Option<App> {
+    let (sub, flags) = w.split_first()?;
+    Some(match sub.as_str() {
+        "netexec" => {
+            let udp = go_flag(flags, "udp-port").unwrap_or(8081);
+            App::Netexec { http: go_flag(flags, "http-port").unwrap_or(8080) as u16, udp: u16::try_from(udp).ok() }
+        }
+        "serve-hostname" => App::ServeHostname { port: go_flag(flags, "port").unwrap_or(9376) as u16, agnhost: true },
+        "liveness" => App::Liveness,
+        "pause" => App::Pause,
+        w if AGNHOST_COMMANDS.contains(&w) => App::Other,
+        // Flags only: cobra prints the root command's usage.
+        w if w.starts_with('-') => App::Other,
+        _ => App::Unknown,
+    })
+}
+
+/// agnhost given a word it has no subcommand for: cobra's error on stderr (the root command
+/// is named `app`), and the status 0 agnhost ends with.
+fn agnhost_refuses(c: &Value) -> Start {
+    let command = obj::arr_at(c, "/command").iter().skip(1);
+    let word = command.chain(obj::arr_at(c, "/args")).find_map(Value::as_str).unwrap_or("");
+    let lines = vec![format!("Error: unknown command \"{word}\" for \"app\""), "Run 'app --help' for usage.".into()];
+    Start { lines, exit: Some(0), server: false }
+}
+
+/// agnhost's other subcommands (agnhost.go's `rootCmd.AddCommand`s).
+const AGNHOST_COMMANDS: &[&str] = &[
+    "audit-proxy",
+    "connect",
+    "crd-conversion-webhook",
+    "dns-suffix",
+    "dns-server-list",
+    "etc-hosts",
+    "entrypoint-tester",
+    "fake-gitserver",
+    "guestbook",
+    "inclusterclient",
+    "logs-generator",
+    "mounttest",
+    "net",
+    "nettest",
+    "no-snat-test",
+    "no-snat-test-proxy",
+    "porter",
+    "port-forward-tester",
+    "resource-consumer-controller",
+    "test-webserver",
+    "webhook",
+    "test-service-account-issuer-discovery",
+];
+
+/// A Go flag's number: `--name=N`, `-name=N`, `--name N`.
+fn go_flag(words: &[String], name: &str) -> Option<i64> {
+    words.iter().enumerate().find_map(|(i, w)| {
+        let bare = w.trim_start_matches('-');
+        if !w.starts_with('-') {
+            return None;
+        }
+        match bare.split_once('=') {
+            Some((n, v)) if n == name => v.parse().ok(),
+            None if bare == name => words.get(i + 1)?.parse().ok(),
+            _ => None,
+        }
+    })
+}
+
+impl App {
+    /// The TCP port it serves HTTP on.
+    pub fn port(self) -> Option<u16> {
+        match self {
+            App::Netexec { http, .. } => Some(http),
+            App::ServeHostname { port, .. } | App::HelloApp { port, .. } => Some(port),
+            App::Liveness => Some(8080),
+            App::GbFrontend => Some(80),
+            App::Pause | App::Other | App::Unknown => None,
+        }
+    }
+
+    /// Whether it ends at once on SIGTERM: Go's default for a signal it does not catch, and
+    /// the programs that catch it to exit; agnhost's serve-hostname waits 60 s for its pod to
+    /// go, and is killed at the end of the grace period.
+    pub fn stops_on_sigterm(self) -> bool {
+        !matches!(self, App::ServeHostname { agnhost: true, .. })
+    }
+
+    /// What it prints as it starts.
+    fn start_lines(self, unix: i64) -> Vec<String> {
+        match self {
+            // netexec.go: startServer's line, then the UDP server's goroutine's (its address is
+            // "" unless --udp-listen-addresses, hence the two spaces).
+            App::Netexec { http, udp } => {
+                let mut lines = vec![go_log(unix, &format!("Started HTTP server on port {http}"))];
+                lines.extend(udp.map(|u| go_log(unix, &format!("Started UDP server on port  {u}"))));
+                lines
+            }
+            // agnhost serve-hostname: `Serving on port %d.`; the old image printed nothing.
+            App::ServeHostname { port, agnhost: true } => vec![go_log(unix, &format!("Serving on port {port}."))],
+            App::HelloApp { port, .. } => vec![go_log(unix, &format!("Server listening on port {port}"))],
+            App::Pause => vec!["Paused".into()],
+            // k8s-diff: Apache's start-up lines (AH00558, AH00094) are not modelled.
+            App::ServeHostname { agnhost: false, .. } | App::Liveness | App::GbFrontend | App::Other | App::Unknown => {
+                Vec::new()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jv;
+
+    #[test]
+    fn the_tutorials_images_run_their_programs_with_their_flags() {
+        let agnhost = "registry.k8s.io/e2e-test-images/agnhost:2.40";
+        let app_of = |v: Value| app(&v);
+        assert_eq!(app_of(jv!({"image":agnhost})), Some(App::Pause));
+        assert_eq!(
+            app_of(jv!({"image":agnhost,"args":["netexec","--http-port=8081","--udp-port=-1"]})),
+            Some(App::Netexec { http: 8081, udp: None })
+        );
+        assert_eq!(
+            app_of(jv!({"image":agnhost,"command":["/agnhost","serve-hostname","--port","8000"]})),
+            Some(App::ServeHostname { port: 8000, agnhost: true })
+        );
+        assert_eq!(app_of(jv!({"image":agnhost,"command":["sh","-c","sleep 1"]})), None);
+        assert_eq!(app_of(jv!({"image":agnhost,"args":["liveness"]})), Some(App::Liveness));
+        assert_eq!(app_of(jv!({"image":agnhost,"args":["dns-suffix"]})), Some(App::Other));
+        assert_eq!(app_of(jv!({"image":agnhost,"args":["sh","-c","echo hi"]})), Some(App::Unknown));
+        assert_eq!(
+            app_of(jv!({"image":"registry.k8s.io/serve_hostname"})),
+            Some(App::ServeHostname { port: 9376, agnhost: false })
+        );
+        assert_eq!(
+            app_of(jv!({"image":"gcr.io/google-samples/hello-app:2.0","env":[{"name":"PORT","value":"50001"}]})),
+            Some(App::HelloApp { port: 50001, v2: true })
+        );
+        assert_eq!(app_of(jv!({"image":"gcr.io/google_samples/gb-frontend:v3"})), Some(App::GbFrontend));
+        assert_eq!(app_of(jv!({"image":"nginx"})), None);
+    }
 
     #[test]
     fn a_database_script_runs_its_server_without_args_with_flags_or_named() {

@@ -225,7 +225,7 @@ pub fn image_dirs(image: &str) -> &'static [&'static str] {
             "/var/spool",
             "/var/www",
         ]
-    } else if full.contains("netshoot") || full.contains("alpine") {
+    } else if full.contains("netshoot") || full.contains("alpine") || full.contains("/agnhost") {
         &[
             "/bin",
             "/dev",
@@ -347,7 +347,7 @@ pub fn image_files(image: &str) -> VecMap<String, String> {
         "/etc/os-release".into(),
         if full.contains("busybox") {
             "NAME=\"BusyBox\"\n".into()
-        } else if full.contains("netshoot") || full.contains("alpine") {
+        } else if full.contains("netshoot") || full.contains("alpine") || full.contains("/agnhost") {
             "NAME=\"Alpine Linux\"\nID=alpine\n".into()
         } else {
             "PRETTY_NAME=\"Debian GNU/Linux 11 (bullseye)\"\nNAME=\"Debian GNU/Linux\"\nID=debian\n".into()

@@ -74,6 +74,39 @@ fn latest_only(t: &str) -> bool {
 fn netshoot_tag(t: &str) -> bool {
     t == "latest" || t.starts_with("v0.")
 }
+/// `2.N`: agnhost's releases (test/images/agnhost/VERSION), 2.1 to 2.57.
+fn agnhost_tag(t: &str) -> bool {
+    t.strip_prefix("2.").and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| (1..=57).contains(&n))
+}
+/// `1.N`: jessie-dnsutils' releases (1.3 is the docs' DNS debugging pod's).
+fn dnsutils_tag(t: &str) -> bool {
+    ["1.3", "1.4", "1.5", "1.7"].contains(&t)
+}
+/// The hello-app releases the docs run (`1.0`, `2.0`).
+fn hello_app_tag(t: &str) -> bool {
+    t == "1.0" || t == "2.0"
+}
+/// serve_hostname's releases (test/images/serve_hostname/VERSION went to 1.1).
+fn serve_hostname_tag(t: &str) -> bool {
+    ["latest", "1.0", "1.1", "v1.4"].contains(&t)
+}
+/// gcr.io/google-containers/busybox: busybox 1.24 and 1.27 (`latest` is 1.24).
+fn gcr_busybox_tag(t: &str) -> bool {
+    ["latest", "1.24", "1.27", "1.27.2"].contains(&t)
+}
+/// radial/busyboxplus's flavours.
+fn busyboxplus_tag(t: &str) -> bool {
+    ["latest", "base", "curl", "git"].contains(&t)
+}
+/// The guestbook's PHP frontend, `v3` to `v6`.
+fn gb_frontend_tag(t: &str) -> bool {
+    ["v3", "v4", "v5", "v6"].contains(&t)
+}
+
+/// A row of [`KNOWN`]: repository, tags, pull time, long-running, stops on SIGTERM.
+const fn known(repo: &'static str, tag_ok: fn(&str) -> bool, pull_ms: u64, long_running: bool, sigterm: bool) -> Known {
+    Known { repo, tag_ok, pull_ms, long_running, handles_sigterm: sigterm }
+}
 
 const KNOWN: &[Known] = &[
     Known {
@@ -182,6 +215,23 @@ const KNOWN: &[Known] = &[
         long_running: false,
         handles_sigterm: false,
     },
+    // The images of kubernetes.io's tutorials and task pages. agnhost's ENTRYPOINT is
+    // `/agnhost` with CMD `pause` (test/images/agnhost/Dockerfile).
+    known("registry.k8s.io/e2e-test-images/agnhost", agnhost_tag, 3_500, true, true),
+    known("k8s.gcr.io/e2e-test-images/agnhost", agnhost_tag, 3_500, true, true),
+    // jessie-dnsutils has no server: Debian's `bash`, which ends at once without a terminal.
+    known("registry.k8s.io/e2e-test-images/jessie-dnsutils", dnsutils_tag, 6_000, false, false),
+    known("k8s.gcr.io/e2e-test-images/jessie-dnsutils", dnsutils_tag, 6_000, false, false),
+    known("gcr.io/google-samples/hello-app", hello_app_tag, 4_000, true, true),
+    known("us-docker.pkg.dev/google-samples/containers/gke/hello-app", hello_app_tag, 4_000, true, true),
+    known("registry.k8s.io/serve_hostname", serve_hostname_tag, 1_500, true, true),
+    known("k8s.gcr.io/serve_hostname", serve_hostname_tag, 1_500, true, true),
+    known("gcr.io/google-containers/busybox", gcr_busybox_tag, 1_500, false, false),
+    known("gcr.io/google_containers/busybox", gcr_busybox_tag, 1_500, false, false),
+    known("docker.io/radial/busyboxplus", busyboxplus_tag, 2_000, false, false),
+    known("gcr.io/google-samples/gb-frontend", gb_frontend_tag, 12_000, true, true),
+    known("gcr.io/google_samples/gb-frontend", gb_frontend_tag, 12_000, true, true),
+    known("us-docker.pkg.dev/google-samples/containers/gke/gb-frontend", gb_frontend_tag, 12_000, true, true),
 ];
 
 /// The images of the cluster's own pods, any tag, and how long each takes to pull.
@@ -227,12 +277,22 @@ pub fn normalize(image: &str) -> Result<String, PullError> {
     })
 }
 
+/// A normalized reference's repository and tag (empty for a digest).
+pub fn split(full: &str) -> (&str, &str) {
+    match full.split_once('@') {
+        Some((repo, _)) => (repo, ""),
+        None => full.rsplit_once(':').unwrap_or((full, "latest")),
+    }
+}
+
 /// Looks an image up. Unknown repositories and tags fail as a registry would.
 pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
     let full = normalize(image)?;
-    let (repo, tag) = full.rsplit_once(':').unwrap_or((&full, "latest"));
+    // k8s-diff: a digest (`registry.k8s.io/redis@sha256:...`, the docs' guestbook) is not
+    // checked: any digest of a known repository pulls.
+    let (repo, tag) = split(&full);
     for k in KNOWN {
-        if k.repo == repo && (k.tag_ok)(tag) {
+        if k.repo == repo && (full.contains('@') || (k.tag_ok)(tag)) {
             return Ok(ImageInfo {
                 full: full.clone(),
                 pull_ms: k.pull_ms,
@@ -252,7 +312,44 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
             serves_itself: true,
         });
     }
-    Err(PullError::NotFound { full })
+    // k8s-diff: the lab cannot ask a registry, so a repository it does not know is taken to
+    // exist (a learner's own image pulls and runs its command, or keeps running, and stops
+    // promptly on SIGTERM), unless
+    // it is one typo away from one it knows (`nginxx`, `postgress`): that one fails as a
+    // registry would fail it. A known repository with a tag it lacks (`nginx:1.161`) fails.
+    if repository_exists(&full) || near_a_known_repository(repo) {
+        return Err(PullError::NotFound { full });
+    }
+    Ok(ImageInfo {
+        full: full.clone(),
+        pull_ms: GENERIC_PULL_MS,
+        long_running: true,
+        handles_sigterm: true,
+        serves_itself: false,
+    })
+}
+
+/// How long an image the lab does not know takes to pull.
+const GENERIC_PULL_MS: u64 = 5_000;
+
+/// Whether `repo` is one edit (a letter added, dropped, changed, or two swapped) from a
+/// repository the lab knows.
+fn near_a_known_repository(repo: &str) -> bool {
+    KNOWN.iter().map(|k| k.repo).chain(COMPONENTS.iter().map(|c| c.0)).any(|known| one_edit_apart(repo, known))
+}
+
+/// Damerau-Levenshtein distance exactly 1 (ASCII bytes).
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[pre..], &b[pre..]);
+    match (a.len(), b.len()) {
+        (0, 0) => false,
+        (la, lb) if la == lb => a[1..] == b[1..] || (la >= 2 && a[0] == b[1] && a[1] == b[0] && a[2..] == b[2..]),
+        (la, lb) if la + 1 == lb => a == &b[1..],
+        (la, lb) if lb + 1 == la => &a[1..] == b,
+        _ => false,
+    }
 }
 
 /// Whether the registry has the repository at all (some tag of it is known here).
@@ -293,6 +390,24 @@ mod tests {
         assert!(lookup("busybox:1.28").is_ok());
         assert!(matches!(lookup("nginx:1.99"), Err(PullError::NotFound { .. })));
         assert!(matches!(lookup("nginxx"), Err(PullError::NotFound { .. })));
+    }
+
+    #[test]
+    fn an_unknown_repository_pulls_unless_it_is_a_typo_of_a_known_one() {
+        assert!(lookup("example.com/team/app:2.3").is_ok_and(|i| i.long_running));
+        assert!(lookup("myname/hello:v1").is_ok());
+        // One letter added, dropped, changed, or two swapped.
+        for typo in ["nginxx", "ngnix", "ngin", "nginz:1.25", "postgress:15", "busybox2", "radial/busyboxpluss:curl"] {
+            assert!(matches!(lookup(typo), Err(PullError::NotFound { .. })), "{typo}");
+        }
+        // The docs' mistyped tag (kubernetes.io, "Deployments": "nginx:1.161").
+        assert!(matches!(lookup("nginx:1.161"), Err(PullError::NotFound { .. })));
+        assert!(matches!(lookup("registry.k8s.io/e2e-test-images/agnhost:3.0"), Err(PullError::NotFound { .. })));
+        assert!(lookup("registry.k8s.io/e2e-test-images/agnhost:2.40").is_ok());
+        assert!(lookup("gcr.io/google-samples/hello-app:2.0").is_ok());
+        let digest = "sha256:cb111d1bd870a6a471385a4a69ad17469d326e9dd91e0e455350cacf36e1b3ee";
+        assert!(lookup(&format!("nginx@{digest}")).is_ok_and(|i| i.pull_ms == 7_000));
+        assert!(matches!(lookup(&format!("nginxx@{digest}")), Err(PullError::NotFound { .. })));
     }
 
     #[test]

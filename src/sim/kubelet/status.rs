@@ -16,6 +16,10 @@ pub(super) fn names(statuses: &[Value]) -> String {
 pub(super) fn image_id(c: &Value) -> String {
     let image = c.get("image").and_then(Value::as_str).unwrap_or_default();
     let full = images::normalize(image).unwrap_or_else(|_| image.to_string());
+    if full.contains('@') {
+        // Pulled by digest: that digest is its ID.
+        return full;
+    }
     let repo = full.rsplit_once(':').map(|(r, _)| r.to_string()).unwrap_or(full.clone());
     // A stable stand-in for the image's digest (the same image has the same ID everywhere).
     let digest: String = (0..8u8)

@@ -40,6 +40,10 @@ pub(super) fn terminate(sim: &mut Sim, cx: &PodCtx, accepted: bool) {
 pub(super) fn stops_on_sigterm(c: &Value) -> bool {
     let info = c.get("image").and_then(Value::as_str).and_then(|i| images::lookup(i).ok());
     let has_cmd = c.get("command").is_some() || c.get("args").is_some();
+    if let Some(app) = crate::sim::entrypoint::app(c) {
+        // The tutorials' servers, whatever flags they are given.
+        return app.stops_on_sigterm();
+    }
     info.is_some_and(|i| i.handles_sigterm) && !has_cmd
 }
 
