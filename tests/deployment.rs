@@ -69,7 +69,8 @@ fn replicasets(s: &Session) -> Vec<(String, i64, Value)> {
         .list(Kind::ReplicaSet, Some("default"))
         .map(|(_, r)| {
             let r = r.clone();
-            let rev = obj::annotation(&r, "deployment.kubernetes.io/revision").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let rev =
+                obj::annotation(&r, "deployment.kubernetes.io/revision").and_then(|v| v.parse().ok()).unwrap_or(0);
             let a = r.pointer("/metadata/annotations").cloned().unwrap_or(Value::Null);
             (rev, obj::name(&r).to_string(), obj::i64_at(&r, "/spec/replicas").unwrap_or(0), a)
         })
@@ -168,7 +169,10 @@ fn a_stuck_rollout_counts_its_unavailable_replica() {
         assert_eq!(a["deployment.kubernetes.io/desired-replicas"], "3");
         assert_eq!(a["deployment.kubernetes.io/max-replicas"], "4");
     }
-    assert_eq!((rs[0].2["deployment.kubernetes.io/revision"].as_str(), rs[1].2["deployment.kubernetes.io/revision"].as_str()), (Some("1"), Some("2")));
+    assert_eq!(
+        (rs[0].2["deployment.kubernetes.io/revision"].as_str(), rs[1].2["deployment.kubernetes.io/revision"].as_str()),
+        (Some("1"), Some("2"))
+    );
     // Rolled out, nothing is unavailable and the field is left out (omitempty).
     run(&mut s, "kubectl rollout undo deployment/nginx-deployment");
     s.sim.run_until_idle(300_000);
@@ -178,5 +182,225 @@ fn a_stuck_rollout_counts_its_unavailable_replica() {
     // The re-used ReplicaSet keeps the revision it had (`SetNewReplicaSetAnnotations`).
     let rs = replicasets(&s);
     let last = rs.last().unwrap();
-    assert_eq!((last.2["deployment.kubernetes.io/revision"].as_str(), last.2["deployment.kubernetes.io/revision-history"].as_str()), (Some("3"), Some("1")));
+    assert_eq!(
+        (
+            last.2["deployment.kubernetes.io/revision"].as_str(),
+            last.2["deployment.kubernetes.io/revision-history"].as_str()
+        ),
+        (Some("3"), Some("1"))
+    );
+}
+
+fn progressing(s: &Session) -> (String, String, String) {
+    let d = deployment(s);
+    let c = obj::arr_at(&d, "/status/conditions")
+        .iter()
+        .find(|c| obj::str_at(c, "/type") == Some("Progressing"))
+        .cloned()
+        .unwrap();
+    let f = |k: &str| obj::str_at(&c, k).unwrap_or("").to_string();
+    (f("/status"), f("/reason"), f("/message"))
+}
+
+/// The page's "Pausing and Resuming a rollout of a Deployment": `deployment.apps/nginx-deployment
+/// paused`, changes while paused start no rollout (`rollout history` keeps one revision, no new
+/// ReplicaSet), `kubectl set resources ... resource requirements updated`, `resumed`, and the
+/// new ReplicaSet rolls out with both changes. The Progressing condition is Unknown with
+/// `DeploymentPaused` / `DeploymentResumed` (`checkPausedConditions`, progress.go); undo and
+/// restart refuse a paused Deployment (rollback.go, objectrestarter.go at kubectl 1.26).
+#[test]
+fn a_paused_deployment_rolls_out_its_changes_on_resume() {
+    let mut s = session();
+    rolled_out(&mut s);
+    assert_eq!(
+        run(&mut s, "kubectl rollout pause deployment/nginx-deployment"),
+        "deployment.apps/nginx-deployment paused\n"
+    );
+    assert_eq!(
+        run(&mut s, "kubectl set image deployment/nginx-deployment nginx=nginx:1.16.1"),
+        "deployment.apps/nginx-deployment image updated\n"
+    );
+    s.sim.advance(30_000);
+    assert_eq!(
+        run(&mut s, "kubectl rollout history deployment/nginx-deployment"),
+        "deployment.apps/nginx-deployment \nREVISION  CHANGE-CAUSE\n1         <none>\n\n"
+    );
+    assert_eq!(replicasets(&s).len(), 1);
+    assert_eq!(
+        progressing(&s),
+        ("Unknown".to_string(), "DeploymentPaused".to_string(), "Deployment is paused".to_string())
+    );
+    assert_eq!(
+        run(&mut s, "kubectl set resources deployment/nginx-deployment -c=nginx --limits=cpu=200m,memory=512Mi"),
+        "deployment.apps/nginx-deployment resource requirements updated\n"
+    );
+    // rollback.go looks for the revision before it looks at `paused`: with one revision, that
+    // is what it says.
+    let (out, code) = s.run_line("kubectl rollout undo deployment/nginx-deployment");
+    assert_eq!(
+        (out.text().as_str(), code),
+        ("error: no rollout history found for deployment \"nginx-deployment\"\n", 1)
+    );
+    let (out, code) = s.run_line("kubectl rollout restart deployment/nginx-deployment");
+    assert_eq!(
+        (out.text().as_str(), code),
+        (
+            "error: deployments.apps \"nginx-deployment\" can't restart paused deployment (run rollout resume first)\n",
+            1
+        )
+    );
+    let (out, code) = s.run_line("kubectl rollout pause deployment/nginx-deployment");
+    assert_eq!((out.text().as_str(), code), ("error: deployments.apps \"nginx-deployment\" is already paused\n", 1));
+    assert_eq!(
+        run(&mut s, "kubectl rollout resume deployment/nginx-deployment"),
+        "deployment.apps/nginx-deployment resumed\n"
+    );
+    s.sim.run_until_idle(300_000);
+    let rs = replicasets(&s);
+    assert_eq!(rs.len(), 2);
+    assert_eq!((rs[0].1, rs[1].1), (0, 3));
+    let new = s.sim.get(Kind::ReplicaSet, "default", &rs[1].0).unwrap();
+    let c = &obj::arr_at(new, "/spec/template/spec/containers")[0];
+    assert_eq!(c["image"], "nginx:1.16.1");
+    assert_eq!(c["resources"]["limits"], serde_json::json!({"cpu": "200m", "memory": "512Mi"}));
+    assert_eq!(progressing(&s).1, "NewReplicaSetAvailable");
+    let (out, code) = s.run_line("kubectl rollout resume deployment/nginx-deployment");
+    assert_eq!((out.text().as_str(), code), ("error: deployments.apps \"nginx-deployment\" is not paused\n", 1));
+    // With a revision to go back to, undo refuses the paused Deployment.
+    run(&mut s, "kubectl rollout pause deployment/nginx-deployment");
+    let (out, code) = s.run_line("kubectl rollout undo deployment/nginx-deployment");
+    assert_eq!(
+        (out.text().as_str(), code),
+        ("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again\n", 1)
+    );
+}
+
+/// Pausing a finished Deployment turns its Progressing condition `Unknown DeploymentPaused`;
+/// resuming writes `Unknown DeploymentResumed` and, the rollout being complete, the same sync
+/// makes it `True NewReplicaSetAvailable` again (`checkPausedConditions`, then
+/// `syncRolloutStatus`, progress.go).
+#[test]
+fn pausing_and_resuming_a_finished_deployment() {
+    let mut s = session();
+    rolled_out(&mut s);
+    run(&mut s, "kubectl rollout pause deployment/nginx-deployment");
+    assert_eq!(progressing(&s).1, "DeploymentPaused");
+    let describe = run(&mut s, "kubectl describe deployment nginx-deployment");
+    assert!(describe.contains("  Progressing    Unknown  DeploymentPaused\n"), "{describe}");
+    s.sim.advance(1_000);
+    run(&mut s, "kubectl rollout resume deployment/nginx-deployment");
+    let new = replicasets(&s)[0].0.clone();
+    assert_eq!(
+        progressing(&s),
+        (
+            "True".to_string(),
+            "NewReplicaSetAvailable".to_string(),
+            format!("ReplicaSet \"{new}\" has successfully progressed.")
+        )
+    );
+}
+
+/// `kubectl set resources` (set_resources.go): it needs limits or requests, and names a
+/// container that is not there.
+#[test]
+fn set_resources_needs_a_change_and_a_container() {
+    let mut s = session();
+    rolled_out(&mut s);
+    let (out, code) = s.run_line("kubectl set resources deployment/nginx-deployment -c=nginx");
+    assert_eq!(
+        (out.text().as_str(), code),
+        ("error: you must specify an update to requests or limits (in the form of --requests/--limits)\n", 1)
+    );
+    let (out, code) = s.run_line("kubectl set resources deployment/nginx-deployment -c=app --requests=cpu=100m");
+    assert_eq!((out.text().as_str(), code), ("error: unable to find container named app\n", 1));
+    assert_eq!(
+        run(&mut s, "kubectl set resources deployment nginx-deployment --requests=cpu=100m,memory=64Mi"),
+        "deployment.apps/nginx-deployment resource requirements updated\n"
+    );
+}
+
+/// The page's "Failed Deployment": past `progressDeadlineSeconds` (600 by default) the
+/// Progressing condition turns `False ProgressDeadlineExceeded` and `kubectl rollout status`
+/// ends with `error: deployment "nginx-deployment" exceeded its progress deadline` and exit 1
+/// (rollout_status.go), even when the replay has no `--timeout` to wait that long for.
+#[test]
+fn rollout_status_reports_the_progress_deadline() {
+    let mut s = session();
+    rolled_out(&mut s);
+    run(&mut s, "kubectl set image deployment/nginx-deployment nginx=nginx:1.161");
+    let (out, code) = s.run_line("kubectl rollout status deployment/nginx-deployment");
+    assert_eq!(code, 1);
+    let text = out.text();
+    assert!(text.starts_with("Waiting for deployment \"nginx-deployment\" rollout to finish: "), "{text}");
+    assert!(text.ends_with("error: deployment \"nginx-deployment\" exceeded its progress deadline\n"), "{text}");
+    assert!(!text.contains("timed out"), "{text}");
+    assert_eq!(progressing(&s).1, "ProgressDeadlineExceeded");
+    assert_eq!(progressing(&s).2, format!("ReplicaSet \"{}\" has timed out progressing.", replicasets(&s)[1].0));
+}
+
+/// `--timeout=30s` holds the terminal for the whole 30 s of (virtual) time, then says
+/// `error: timed out waiting for the condition` (kubectl's wait.ErrWaitTimeout).
+#[test]
+fn rollout_status_holds_for_its_whole_timeout() {
+    let mut s = session();
+    rolled_out(&mut s);
+    run(&mut s, "kubectl set image deployment/nginx-deployment nginx=nginx:1.161");
+    s.sim.advance(60_000);
+    let before = s.sim.now().ms();
+    let (out, code) = s.run_line("kubectl rollout status deployment/nginx-deployment --timeout=30s");
+    assert_eq!(code, 1);
+    assert!(out.text().ends_with("error: timed out waiting for the condition\n"), "{}", out.text());
+    assert!(s.sim.now().ms() >= before + 30_000, "held {} ms", s.sim.now().ms() - before);
+    let before = s.sim.now().ms();
+    let (_, code) =
+        s.run_line("kubectl wait --for=condition=Available=false deployment/nginx-deployment --timeout=20s");
+    assert_eq!(code, 1);
+    assert!(s.sim.now().ms() >= before + 20_000, "held {} ms", s.sim.now().ms() - before);
+}
+
+/// The page's "Proportional scaling": 10 replicas, maxSurge 3, maxUnavailable 2, an image that
+/// cannot be pulled (old 8, new 5); `kubectl scale --replicas=15` spreads the 5 more in
+/// proportion: old 11, new 7 (`scale` and `GetProportion` in sync.go and deployment_util.go;
+/// the page's `kubectl get rs` shows 11 and 7).
+#[test]
+fn scaling_a_rollout_in_flight_is_proportional() {
+    let mut s = session();
+    run(&mut s, "kubectl apply -f nginx-deployment.yaml");
+    run(
+        &mut s,
+        "kubectl patch deployment nginx-deployment -p '{\"spec\":{\"replicas\":10,\"strategy\":{\"rollingUpdate\":{\"maxSurge\":3,\"maxUnavailable\":2}}}}'",
+    );
+    s.sim.run_until_idle(300_000);
+    run(&mut s, "kubectl set image deployment/nginx-deployment nginx=nginx:sometag");
+    s.sim.advance(30_000);
+    let rs = replicasets(&s);
+    assert_eq!((rs[0].1, rs[1].1), (8, 5));
+    run(&mut s, "kubectl scale deployment/nginx-deployment --replicas=15");
+    s.sim.advance(5_000);
+    let rs = replicasets(&s);
+    assert_eq!((rs[0].1, rs[1].1), (11, 7));
+    assert_eq!(rs[0].2["deployment.kubernetes.io/max-replicas"], "18");
+    assert_eq!(rs[1].2["deployment.kubernetes.io/desired-replicas"], "15");
+}
+
+/// A scale-down deletes pods gracefully: they show `Terminating` for their grace period before
+/// they go, as the pods of any DELETE do.
+#[test]
+fn pods_a_replicaset_gives_up_terminate_gracefully() {
+    let mut s = session();
+    rolled_out(&mut s);
+    run(&mut s, "kubectl scale deployment/nginx-deployment --replicas=1");
+    let pods = run(&mut s, "kubectl get pods --no-headers");
+    assert_eq!(pods.matches("Terminating").count(), 2, "{pods}");
+    assert_eq!(pods.matches("Running").count(), 1, "{pods}");
+    s.sim.run_until_idle(120_000);
+    assert_eq!(run(&mut s, "kubectl get pods --no-headers").lines().count(), 1);
+    // A bare pod with the template's labels is adopted, surplus, and goes the same way.
+    let hash = replicasets(&s)[0].0.rsplit('-').next().unwrap().to_string();
+    run(&mut s, &format!("kubectl run extra --image=nginx:1.14.2 --labels=app=nginx,pod-template-hash={hash}"));
+    s.sim.advance(200);
+    let pods = run(&mut s, "kubectl get pods --no-headers");
+    assert!(pods.contains("extra ") && pods.matches("Terminating").count() == 1, "{pods}");
+    s.sim.run_until_idle(120_000);
+    assert_eq!(run(&mut s, "kubectl get pods --no-headers").lines().count(), 1);
 }

@@ -175,7 +175,9 @@ pub fn parse_set_resources(argv: &[String]) -> Result<Parsed<SetResources>, Erro
     };
     let (limits, requests) = (list("limits")?, list("requests")?);
     if limits.is_empty() && requests.is_empty() {
-        return Err(Error::cli("you must specify an update to requests or limits (in the form of --requests/--limits)"));
+        return Err(Error::cli(
+            "you must specify an update to requests or limits (in the form of --requests/--limits)",
+        ));
     }
     if a.positional.is_empty() {
         return Err(Error::cli("one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl set resources -h' for help and examples"));
@@ -190,7 +192,8 @@ pub fn parse_set_resources(argv: &[String]) -> Result<Parsed<SetResources>, Erro
 fn set_resources(ctx: &mut Ctx<'_>, req: SetResources) -> Report {
     update_pod_specs(ctx, &req.targets, "resource requirements updated", |_, _, containers| {
         let mut found = false;
-        for c in containers.iter_mut().filter(|c| select_string(obj::str_at(c, "/name").unwrap_or(""), &req.containers)) {
+        for c in containers.iter_mut().filter(|c| select_string(obj::str_at(c, "/name").unwrap_or(""), &req.containers))
+        {
             found = true;
             for (field, list) in [("limits", &req.limits), ("requests", &req.requests)] {
                 for (k, q) in list {
@@ -207,7 +210,6 @@ fn set_resources(ctx: &mut Ctx<'_>, req: SetResources) -> Report {
         }
     })
 }
-
 
 /// `kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER=IMAGE ...` (`*=IMAGE` for every
 /// container).

@@ -14,7 +14,6 @@ use crate::sim::store::ObjKey;
 use crate::sim::{names, DeleteOptions, Sim, Timer, Work};
 use serde_json::Value;
 
-
 const HASH_LABEL: &str = "pod-template-hash";
 const REVISION: &str = "deployment.kubernetes.io/revision";
 const REVISION_HISTORY: &str = "deployment.kubernetes.io/revision-history";
@@ -194,8 +193,9 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     check_paused_conditions(sim, key, &mut d);
     let all = owned(sim, Kind::ReplicaSet, &uid);
     let template = template_without_hash(d.ptr("/spec/template").unwrap_or(&Value::Null));
-    let (news, olds): (Vec<Rs>, Vec<Rs>) =
-        all.into_iter().partition(|(_, r)| r.ptr("/spec/template").map(template_without_hash).as_ref() == Some(&template));
+    let (news, olds): (Vec<Rs>, Vec<Rs>) = all
+        .into_iter()
+        .partition(|(_, r)| r.ptr("/spec/template").map(template_without_hash).as_ref() == Some(&template));
     // `FindNewReplicaSet`: the oldest of those with the template.
     let mut news = news;
     sort_by_age(&mut news);
@@ -241,9 +241,10 @@ fn check_paused_conditions(sim: &mut Sim, key: &ObjKey, d: &mut Value) {
 /// `isScalingEvent`: an active ReplicaSet was sized for another `spec.replicas`.
 fn is_scaling_event(d: &Value, new: Option<&Rs>, olds: &[Rs]) -> bool {
     let desired = replicas(d);
-    new.into_iter().chain(olds).filter(|(_, r)| replicas(r) > 0).any(|(_, r)| {
-        obj::annotation(r, DESIRED).and_then(|a| a.parse::<i64>().ok()).is_some_and(|a| a != desired)
-    })
+    new.into_iter()
+        .chain(olds)
+        .filter(|(_, r)| replicas(r) > 0)
+        .any(|(_, r)| obj::annotation(r, DESIRED).and_then(|a| a.parse::<i64>().ok()).is_some_and(|a| a != desired))
 }
 
 /// `sync`: scaling (proportional while a rollout is in flight) and, when paused, history
@@ -364,7 +365,14 @@ fn fraction(rs: &Value, d: &Value) -> i64 {
 /// `getNewReplicaSet`: brings the new ReplicaSet's annotations (revision, the Deployment's own)
 /// and minReadySeconds up to date, or creates it when asked to; the Deployment follows its
 /// revision, and a new one is a `NewReplicaSetCreated` condition.
-fn get_new_rs(sim: &mut Sim, key: &ObjKey, d: &mut Value, new: Option<&Rs>, olds: &[Rs], create: bool) -> Option<ObjKey> {
+fn get_new_rs(
+    sim: &mut Sim,
+    key: &ObjKey,
+    d: &mut Value,
+    new: Option<&Rs>,
+    olds: &[Rs],
+    create: bool,
+) -> Option<ObjKey> {
     let new_revision = olds.iter().map(|(_, r)| revision_of(r)).max().unwrap_or(0) + 1;
     let min_ready = obj::i64_at(d, "/spec/minReadySeconds").unwrap_or(0);
     if let Some((k, r)) = new {
@@ -566,8 +574,8 @@ fn reconcile_olds(sim: &mut Sim, key: &ObjKey, d: &Value, nk: &ObjKey, olds: &[R
     }
     let olds = fresh(sim, &olds);
     // `scaleDownOldReplicaSetsForRollingUpdate`.
-    let available = status_of(&new, "availableReplicas")
-        + olds.iter().map(|(_, r)| status_of(r, "availableReplicas")).sum::<i64>();
+    let available =
+        status_of(&new, "availableReplicas") + olds.iter().map(|(_, r)| status_of(r, "availableReplicas")).sum::<i64>();
     let mut left = available - min_available;
     let mut scaled = 0;
     for (k, r) in &olds {
@@ -713,7 +721,13 @@ fn calculate_status(sim: &Sim, d: &Value, new: Option<&Rs>, olds: &[Rs]) -> Valu
     let c = if available >= replicas(d) - max_unavailable(d) {
         new_condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", &ts)
     } else {
-        new_condition("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", &ts)
+        new_condition(
+            "Available",
+            "False",
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.",
+            &ts,
+        )
     };
     set_condition(&mut st, c);
     st
@@ -754,14 +768,16 @@ fn sync_rollout_status(sim: &mut Sim, key: &ObjKey, d: &Value, new: Option<&ObjK
     let reason = |c: &Option<Value>| c.as_ref().and_then(|c| obj::str_at(c, "/reason")).unwrap_or("").to_string();
     let count = |k: &str| obj::i64_at(&st, &format!("/{k}")).unwrap_or(0);
     let done = count("replicas") == count("updatedReplicas") && reason(&current) == "NewReplicaSetAvailable";
-    let what = new.as_ref().map_or(format!("Deployment \"{}\"", key.name), |(k, _)| format!("ReplicaSet \"{}\"", k.name));
+    let what =
+        new.as_ref().map_or(format!("Deployment \"{}\"", key.name), |(k, _)| format!("ReplicaSet \"{}\"", k.name));
     let ts = sim.timestamp();
     if let (Some(secs), false) = (deadline, done) {
         if complete(d, &st) {
             let msg = format!("{what} has successfully progressed.");
             set_condition(&mut st, new_condition("Progressing", "True", "NewReplicaSetAvailable", &msg, &ts));
         } else if progressing(&prev, &st) {
-            let mut c = new_condition("Progressing", "True", "ReplicaSetUpdated", &format!("{what} is progressing."), &ts);
+            let mut c =
+                new_condition("Progressing", "True", "ReplicaSetUpdated", &format!("{what} is progressing."), &ts);
             if let Some(cur) = &current {
                 if obj::str_at(cur, "/status") == Some("True") {
                     c["lastTransitionTime"] = cur.get("lastTransitionTime").cloned().unwrap_or(Value::Null);
