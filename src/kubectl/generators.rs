@@ -1099,8 +1099,8 @@ mod tests {
             "error: Required resource not specified.\nSee 'kubectl set -h' for help and examples"
         );
         assert_eq!(
-            refused(parse_set(&argv("resources deploy/web --limits=cpu=1"))),
-            "error: kubelab does not model `kubectl set resources` yet; edit the manifest and apply it"
+            refused(parse_set(&argv("selector svc/web app=web"))),
+            "error: kubelab does not model `kubectl set selector` yet; edit the manifest and apply it"
         );
         assert_eq!(refused(parse_set(&argv("imag deploy/web"))), "error: unknown command \"imag\" for \"kubectl set\"");
     }
