@@ -916,3 +916,23 @@ fn coredns_config_and_priorities() {
         .stdout();
     assert_eq!(priorities, "2000000000 2000000000");
 }
+
+/// The ExternalProvisioning event in the release's words: pv_controller.go at v1.26 says
+/// "waiting for a volume to be created, either by external provisioner %q or manually created
+/// by system administrator"; kubernetes/kubernetes#118262 (v1.28) made it "Waiting for a volume
+/// to be created either by the external provisioner '%s' or manually by the system
+/// administrator. If volume creation is delayed, please verify that the provisioner is running
+/// and correctly registered.".
+#[test]
+fn the_external_provisioning_event_is_worded_as_the_release_words_it() {
+    for (version, want) in [
+        ("v1.26.3", "waiting for a volume to be created, either by external provisioner \"rancher.io/local-path\" or manually created by system administrator"),
+        ("v1.28.0", "Waiting for a volume to be created either by the external provisioner 'rancher.io/local-path' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered."),
+    ] {
+        let mut s = session_at(1, version);
+        run(&mut s, "kubectl apply -f web.yaml");
+        s.sim.run_until_idle(120_000);
+        let out = run(&mut s, "kubectl get events --field-selector reason=ExternalProvisioning -o custom-columns=M:.message --no-headers");
+        assert!(out.lines().next().is_some_and(|l| l == want), "{version}: {out}");
+    }
+}

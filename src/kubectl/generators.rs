@@ -67,10 +67,19 @@ const SET_FLAGS: &[Flag] = &[
     f("filename", Some('f'), true),
 ];
 
-/// `kubectl set image|env`, parsed.
+/// `kubectl set image|env|resources`, parsed.
 pub enum Set {
     Image(SetImage),
     Env(SetEnv),
+    Resources(SetResources),
+}
+
+/// `kubectl set resources`: `--limits` and `--requests` for the `--containers` (a pattern).
+pub struct SetResources {
+    targets: Targets,
+    containers: String,
+    limits: Vec<(String, String)>,
+    requests: Vec<(String, String)>,
 }
 
 /// The objects whose pod templates `set` changes, and how the change is written.
@@ -118,7 +127,8 @@ pub fn parse_set(argv: &[String]) -> Result<Parsed<Set>, Error> {
     match sub.as_str() {
         "image" => Ok(wrap(parse_set_image(rest)?, Set::Image)),
         "env" => Ok(wrap(parse_set_env(rest)?, Set::Env)),
-        "resources" | "selector" | "serviceaccount" | "subject" => {
+        "resources" => Ok(wrap(parse_set_resources(rest)?, Set::Resources)),
+        "selector" | "serviceaccount" | "subject" => {
             Err(Error::cli(format!("kubelab does not model `kubectl set {sub}` yet; edit the manifest and apply it")))
         }
         _ => Err(Error::cli(format!("unknown command \"{sub}\" for \"kubectl set\""))),
@@ -130,7 +140,75 @@ pub fn set(ctx: &mut Ctx<'_>, req: Set) -> Report {
     match req {
         Set::Image(req) => set_image(ctx, req),
         Set::Env(req) => set_env(ctx, req),
+        Set::Resources(req) => set_resources(ctx, req),
     }
+}
+
+const RESOURCES_FLAGS: &[Flag] = &[
+    f("all", None, false),
+    f("selector", Some('l'), true),
+    f("dry-run", None, true),
+    f("output", Some('o'), true),
+    f("local", None, false),
+    f("record", None, false),
+    f("filename", Some('f'), true),
+    f("containers", Some('c'), true),
+    f("limits", None, true),
+    f("requests", None, true),
+];
+
+/// `kubectl set resources (TYPE NAME | TYPE/NAME) [--containers=C] --limits=.. --requests=..`
+/// (set_resources.go).
+pub fn parse_set_resources(argv: &[String]) -> Result<Parsed<SetResources>, Error> {
+    let (a, writing) = parse("set resources", argv, RESOURCES_FLAGS)?;
+    if a.bool("help") {
+        return Ok(Parsed::Help("Specify compute resource requirements (CPU, memory) for any resource that defines a pod template.\n\nUsage:\n  kubectl set resources (-f FILENAME | TYPE NAME)  ([--limits=LIMITS & --requests=REQUESTS] [options]".into()));
+    }
+    let list = |flag: &str| -> Result<Vec<(String, String)>, Error> {
+        let Some(v) = a.get(flag).filter(|v| !v.is_empty()) else { return Ok(Vec::new()) };
+        v.split(',')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, q)) if !k.is_empty() && !q.is_empty() => Ok((k.to_string(), q.to_string())),
+                _ => Err(Error::cli(format!("Invalid argument syntax {kv}, expected <resource>=<value>"))),
+            })
+            .collect()
+    };
+    let (limits, requests) = (list("limits")?, list("requests")?);
+    if limits.is_empty() && requests.is_empty() {
+        return Err(Error::cli(
+            "you must specify an update to requests or limits (in the form of --requests/--limits)",
+        ));
+    }
+    if a.positional.is_empty() {
+        return Err(Error::cli("one or more resources must be specified as <resource> <name> or <resource>/<name>\nSee 'kubectl set resources -h' for help and examples"));
+    }
+    let containers = a.get("containers").unwrap_or("*").to_string();
+    let targets = Targets { objects: a.positional.clone(), namespace: namespace_flag(&a), writing };
+    Ok(Parsed::Run(SetResources { targets, containers, limits, requests }))
+}
+
+/// `deployment.apps/web resource requirements updated`: each chosen container's limits and
+/// requests, the named ones set and the others kept.
+fn set_resources(ctx: &mut Ctx<'_>, req: SetResources) -> Report {
+    update_pod_specs(ctx, &req.targets, "resource requirements updated", |_, _, containers| {
+        let mut found = false;
+        for c in containers.iter_mut().filter(|c| select_string(obj::str_at(c, "/name").unwrap_or(""), &req.containers))
+        {
+            found = true;
+            for (field, list) in [("limits", &req.limits), ("requests", &req.requests)] {
+                for (k, q) in list {
+                    // k8s-diff: the quantity is kept as written, where kubectl re-serializes it
+                    // in resource.Quantity's canonical form (`512Mi` and `200m` are unchanged).
+                    obj::set(c, &format!("/resources/{field}/{k}"), jv!(q));
+                }
+            }
+        }
+        if found {
+            Ok(())
+        } else {
+            Err(Error::cli(format!("unable to find container named {}", req.containers)))
+        }
+    })
 }
 
 /// `kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER=IMAGE ...` (`*=IMAGE` for every
@@ -1021,8 +1099,8 @@ mod tests {
             "error: Required resource not specified.\nSee 'kubectl set -h' for help and examples"
         );
         assert_eq!(
-            refused(parse_set(&argv("resources deploy/web --limits=cpu=1"))),
-            "error: kubelab does not model `kubectl set resources` yet; edit the manifest and apply it"
+            refused(parse_set(&argv("selector svc/web app=web"))),
+            "error: kubelab does not model `kubectl set selector` yet; edit the manifest and apply it"
         );
         assert_eq!(refused(parse_set(&argv("imag deploy/web"))), "error: unknown command \"imag\" for \"kubectl set\"");
     }

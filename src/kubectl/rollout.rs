@@ -1,5 +1,5 @@
-//! `kubectl rollout status|history|undo|restart` for Deployments and StatefulSets, with the
-//! messages of kubectl's `polymorphichelpers` (reference §2.1).
+//! `kubectl rollout status|history|undo|restart|pause|resume` for Deployments and
+//! StatefulSets, with the messages of kubectl's `polymorphichelpers` (reference §2.1).
 
 use super::args::{self, f, Flag};
 use super::errors::Error;
@@ -47,6 +47,8 @@ enum Action {
         to: i64,
     },
     Restart,
+    /// `pause` (true) or `resume` (false): `spec.paused`.
+    Pause(bool),
 }
 
 /// Reads `rollout VERB ...` (the words after `rollout`).
@@ -56,7 +58,7 @@ pub fn parse_rollout(argv: &[String]) -> Result<Parsed<Rollout>, Error> {
     };
     let verb = argv[sub].clone();
     let rest: Vec<String> = argv.iter().enumerate().filter(|(i, _)| *i != sub).map(|(_, a)| a.clone()).collect();
-    if !["status", "history", "undo", "restart"].contains(&verb.as_str()) {
+    if !["status", "history", "undo", "restart", "pause", "resume"].contains(&verb.as_str()) {
         return Err(Error::cli(format!(
             "unknown command \"{verb}\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."
         )));
@@ -73,6 +75,8 @@ pub fn parse_rollout(argv: &[String]) -> Result<Parsed<Rollout>, Error> {
         }
         "history" => Action::History { revision: number("revision") },
         "undo" => Action::Undo { to: number("to-revision").unwrap_or(0) },
+        "pause" => Action::Pause(true),
+        "resume" => Action::Pause(false),
         _ => Action::Restart,
     };
     let namespace = a.get("namespace").filter(|n| !n.is_empty()).map(String::from);
@@ -276,6 +280,7 @@ pub fn rollout(ctx: &mut Ctx<'_>, req: Rollout) -> Report {
         Action::History { revision: None } => Ok(Done::History(revisions(ctx.sim, &key))),
         Action::Undo { to } => undo(ctx.sim, &key, to),
         Action::Restart => restart(ctx.sim, &key),
+        Action::Pause(pause) => set_paused(ctx.sim, &key, pause),
     };
     render_done(&key, done)
 }
@@ -290,6 +295,8 @@ enum Done {
     /// The template already is the revision's.
     Skipped(i64),
     Restarted,
+    Paused,
+    Resumed,
 }
 
 /// `deployment.apps/web rolled back`, the history table, or the error.
@@ -315,6 +322,8 @@ fn render_done(key: &ObjKey, done: Result<Done, Error>) -> Report {
             r.line(format!("{printed} skipped rollback (current template already matches revision {n})"))
         }
         Ok(Done::Restarted) => r.line(format!("{printed} restarted")),
+        Ok(Done::Paused) => r.line(format!("{printed} paused")),
+        Ok(Done::Resumed) => r.line(format!("{printed} resumed")),
         Err(e) => r.fail(e),
     }
     r
@@ -362,6 +371,11 @@ fn undo(sim: &mut crate::sim::Sim, key: &ObjKey, to: i64) -> Result<Done, Error>
         });
     };
     let mut o = current_object(sim, key)?;
+    if obj::bool_at(&o, "/spec/paused").unwrap_or(false) {
+        return Err(Error::cli(
+            "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again",
+        ));
+    }
     if o.get("spec").and_then(|s| s.get("template")) == Some(&template) {
         return Ok(Done::Skipped(if to > 0 { to } else { current - 1 }));
     }
@@ -373,6 +387,9 @@ fn undo(sim: &mut crate::sim::Sim, key: &ObjKey, to: i64) -> Result<Done, Error>
 /// `rollout restart`: a new `kubectl.kubernetes.io/restartedAt` annotation on the template.
 fn restart(sim: &mut crate::sim::Sim, key: &ObjKey) -> Result<Done, Error> {
     let mut o = current_object(sim, key)?;
+    if obj::bool_at(&o, "/spec/paused").unwrap_or(false) {
+        return Err(refused(key, "can't restart paused deployment (run rollout resume first)"));
+    }
     let ts = sim.timestamp();
     obj::set(&mut o, "/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt", jv!(ts));
     if let Some(a) = o.pointer_mut("/spec/template/metadata/annotations").and_then(Value::as_object_mut) {
@@ -384,6 +401,31 @@ fn restart(sim: &mut crate::sim::Sim, key: &ObjKey) -> Result<Done, Error> {
     Ok(Done::Restarted)
 }
 
+/// `rollout pause|resume` (objectpauser.go, objectresumer.go): `spec.paused` set or cleared;
+/// refused when it already is, and for kinds other than Deployments.
+fn set_paused(sim: &mut crate::sim::Sim, key: &ObjKey, pause: bool) -> Result<Done, Error> {
+    let mut o = current_object(sim, key)?;
+    if key.kind != Kind::Deployment {
+        return Err(refused(key, if pause { "pausing is not supported" } else { "resuming is not supported" }));
+    }
+    if obj::bool_at(&o, "/spec/paused").unwrap_or(false) == pause {
+        return Err(refused(key, if pause { "is already paused" } else { "is not paused" }));
+    }
+    if pause {
+        obj::set(&mut o, "/spec/paused", jv!(true));
+    } else {
+        obj::remove(&mut o, "/spec/paused");
+    }
+    sim.update(o)?;
+    Ok(if pause { Done::Paused } else { Done::Resumed })
+}
+
+/// A patch the helper refused: `error: deployments.apps "web" <why>` (the rollout commands'
+/// `fmt.Errorf("error: %s %q %v", resourceString, info.Name, patch.Err)`).
+fn refused(key: &ObjKey, why: &str) -> Error {
+    Error::cli(format!("{} \"{}\" {why}", key.kind.qualified_plural(), key.name))
+}
+
 fn current_object(sim: &crate::sim::Sim, key: &ObjKey) -> Result<Value, Error> {
     sim.store.get(key).cloned().ok_or_else(|| Error::not_found(key.kind.qualified_plural(), key.name.clone()))
 }
@@ -391,7 +433,17 @@ fn current_object(sim: &crate::sim::Sim, key: &ObjKey) -> Result<Value, Error> {
 /// `rollout status`: follows the rollout to its end (in a replay, virtual time runs and the
 /// lines are printed as it does; on a live terminal, the rollout holds it).
 fn follow_status(ctx: &mut Ctx<'_>, key: ObjKey, watch: bool, timeout: Option<u64>) -> Report {
-    let deadline = ctx.sim.now().plus_ms(timeout.unwrap_or(super::get::WATCH_LIMIT_MS));
+    // A replay has no Ctrl-C: without `--timeout` it follows at least as long as a watch does,
+    // and long enough for a Deployment's progress deadline to pass.
+    let progress_ms = ctx
+        .sim
+        .store
+        .get(&key)
+        .filter(|_| key.kind == Kind::Deployment)
+        .and_then(|d| obj::i64_at(d, "/spec/progressDeadlineSeconds"))
+        .map_or(0, |s| s.max(0) as u64 * 1000 + 2000);
+    let limit = timeout.unwrap_or(super::get::WATCH_LIMIT_MS.max(progress_ms));
+    let deadline = ctx.sim.now().plus_ms(limit);
     let mut s = Status { key, cursor: ctx.sim.store.cursor(), deadline: timeout.map(|_| deadline) };
     let mut r = Report::default();
     let (mut text, mut end) = s.start(ctx.sim);
@@ -412,7 +464,13 @@ fn follow_status(ctx: &mut Ctx<'_>, key: ObjKey, watch: bool, timeout: Option<u6
             None => {}
         }
         if !ctx.sim.step_before(deadline) {
-            r.fail(Error::cli("timed out waiting for the condition"));
+            // The wait holds for its whole timeout, in virtual time.
+            ctx.sim.run_until(deadline);
+            if timeout.is_some() {
+                r.fail(Error::cli("timed out waiting for the condition"));
+            }
+            // k8s-diff: without `--timeout` kubectl waits until Ctrl-C; the replay ends the
+            // wait at its limit, silently, as it ends a watch.
             return r;
         }
         (text, end) = s.follow(ctx.sim);
@@ -530,8 +588,8 @@ mod tests {
             "error: Required resource not specified.\nSee 'kubectl rollout -h' for help and examples"
         );
         assert_eq!(
-            parse_error("pause deploy/web"),
-            "error: unknown command \"pause\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."
+            parse_error("stop deploy/web"),
+            "error: unknown command \"stop\" for \"kubectl rollout\"\nRun 'kubectl rollout --help' for usage."
         );
         assert_eq!(
             parse_error("status"),

@@ -173,7 +173,11 @@ pub fn sync_pvc(sim: &mut Sim, key: &ObjKey) {
         return;
     }
     sim.volumes.provisioning.insert(uid.clone());
-    let new_style = sim.profile.server_minor() >= 24;
+    // kubernetes/kubernetes#118262 ("Improve Clarity of Provisioner Waiting Message", merged
+    // 2023-05, first released in v1.28) gave pv_controller.go its new words; before it,
+    // "waiting for a volume to be created, either by external provisioner %q or manually
+    // created by system administrator".
+    let new_style = sim.profile.server_minor() >= 28;
     let msg = if new_style {
         format!("Waiting for a volume to be created either by the external provisioner '{provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.")
     } else {

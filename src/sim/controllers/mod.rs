@@ -67,12 +67,12 @@ pub(crate) fn pod_summaries(sim: &Sim, uid: &str, min_ready: i64) -> Vec<PodSumm
 }
 
 /// Adopts objects of `kind` in the owner's namespace that have no controller and match its
-/// selector (`accept` narrows it further, e.g. StatefulSet pod names).
-pub(crate) fn adopt(sim: &mut Sim, owner: &Value, kind: Kind, accept: impl Fn(&str) -> bool) {
+/// selector (`accept` narrows it further, e.g. StatefulSet pod names); the ones it adopted.
+pub(crate) fn adopt(sim: &mut Sim, owner: &Value, kind: Kind, accept: impl Fn(&str) -> bool) -> Vec<ObjKey> {
     let ns = obj::namespace(owner).to_string();
-    let Some(sel) = owner.ptr("/spec/selector").map(Selector::from_label_selector) else { return };
+    let Some(sel) = owner.ptr("/spec/selector").map(Selector::from_label_selector) else { return Vec::new() };
     if sel.is_empty() {
-        return;
+        return Vec::new();
     }
     let orphans: Vec<ObjKey> = sim
         .store
@@ -84,13 +84,14 @@ pub(crate) fn adopt(sim: &mut Sim, owner: &Value, kind: Kind, accept: impl Fn(&s
         .map(|(k, _)| k.clone())
         .collect();
     let r = obj::owner_ref(owner, true);
-    for k in orphans {
-        sim.modify(&k, |o| {
+    for k in &orphans {
+        sim.modify(k, |o| {
             let mut refs = obj::arr_at(o, "/metadata/ownerReferences").to_vec();
             refs.push(r.clone());
             obj::meta_mut(o).insert("ownerReferences".into(), jv!(refs));
         });
     }
+    orphans
 }
 
 /// A pod built from a template: labels, ownerReference, generateName, spec.

@@ -19,7 +19,26 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let want = obj::i64_at(rs, "/spec/replicas").unwrap_or(1).max(0) as usize;
     let min_ready = obj::i64_at(rs, "/spec/minReadySeconds").unwrap_or(0);
     let rs = rs.clone();
-    adopt(sim, &rs, Kind::Pod, |_| true);
+    // The controller hears of a new bare pod through its informer, after the scheduler has
+    // bound it: an unscheduled orphan younger than that is left for a moment, so a surplus pod
+    // the ReplicaSet adopts is deleted gracefully (`Terminating`, as the ReplicaSet page shows
+    // for pod1 and pod2), not at once as an unscheduled pod is.
+    let young: Vec<String> = sim
+        .store
+        .orphans(Kind::Pod, &key.ns)
+        .filter_map(|k| sim.store.get(k))
+        .filter(|p| obj::str_at(p, "/spec/nodeName").is_none())
+        .filter(|p| {
+            obj::str_at(p, "/metadata/creationTimestamp")
+                .and_then(|t| sim.ms_since(t))
+                .is_none_or(|ms| ms < ADOPTION_LATENCY_MS as i64)
+        })
+        .map(|p| obj::name(p).to_string())
+        .collect();
+    adopt(sim, &rs, Kind::Pod, |n| !young.iter().any(|y| y == n));
+    if !young.is_empty() {
+        sim.schedule(ADOPTION_LATENCY_MS, Timer::Requeue(Work::ReplicaSet(key.clone())));
+    }
     if min_ready <= 0 {
         // The store's index has the counts; the pods themselves are read only to scale down.
         let live = sim.store.owner_pods(&uid).map_or(0, |op| op.live);
@@ -51,6 +70,9 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
     }
     write_status(sim, key, &rs, live.len(), ready, available);
 }
+
+/// How long after a bare pod appears the controller acts on it (informer delivery).
+const ADOPTION_LATENCY_MS: u64 = 1000;
 
 /// The most pods one sync creates (the controller's `burstReplicas`).
 const BURST_REPLICAS: usize = 500;
