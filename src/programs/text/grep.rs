@@ -248,7 +248,8 @@ fn long_option(o: &mut Opts, name: &str, value: Option<String>, argv: &[String],
 
 /// Goes through the files (or what is piped in) and prints what the options ask for.
 fn search(o: &Opts, re: &Regex, stdin: Option<&str>, read: &dyn Fn(&str) -> Option<String>, out: &mut Output) -> i32 {
-    let files: Vec<&str> = if o.operands.is_empty() { vec!["-"] } else { o.operands.iter().map(String::as_str).collect() };
+    let files: Vec<&str> =
+        if o.operands.is_empty() { vec!["-"] } else { o.operands.iter().map(String::as_str).collect() };
     let named = o.names.unwrap_or(files.len() > 1);
     let (mut selected, mut trouble, mut separate) = (false, false, false);
     for f in files {
@@ -392,10 +393,14 @@ mod tests {
         assert_eq!(grep(&["grep", "-Fx", "[x]"], "[x]\nx\n"), ("[x]\n".into(), 0));
         assert_eq!(grep(&["grep", "-i", "RUNNING"], PODS).0.lines().count(), 2);
         assert_eq!(grep(&["grep", "running", "-i", "pods.txt"], ""), ("".into(), 1));
-        assert_eq!(grep(&["grep", "-e", "web", "pods.txt", "-", "nope"], "web-9\n"), (
-            "pods.txt:web-0\npods.txt:web-1\n(standard input):web-9\ngrep: nope: No such file or directory\n".into(),
-            2
-        ));
+        assert_eq!(
+            grep(&["grep", "-e", "web", "pods.txt", "-", "nope"], "web-9\n"),
+            (
+                "pods.txt:web-0\npods.txt:web-1\n(standard input):web-9\ngrep: nope: No such file or directory\n"
+                    .into(),
+                2
+            )
+        );
         assert_eq!(grep(&["grep", "-q", "web", "pods.txt", "nope"], ""), ("".into(), 0));
         assert_eq!(grep(&["grep", "-m1", "web"], PODS).0.lines().count(), 1);
     }

@@ -87,7 +87,9 @@ impl TextOptions {
             } else if cmd == "head" && (a == "-c" || a == "--bytes") {
                 i += 1;
                 o.bytes = argv.get(i).and_then(|v| v.parse().ok());
-            } else if let Some(v) = a.strip_prefix("--bytes=").or(a.strip_prefix("-c")).filter(|v| cmd == "head" && !v.is_empty()) {
+            } else if let Some(v) =
+                a.strip_prefix("--bytes=").or(a.strip_prefix("-c")).filter(|v| cmd == "head" && !v.is_empty())
+            {
                 o.bytes = v.parse().ok();
             } else if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) {
                 o.n = a[1..].parse().ok();
@@ -569,7 +571,10 @@ mod tests {
         assert_eq!(more(&["awk", "-F:", "{print $2 \"-\" $1}"], "a:b\n"), ("b-a\n".into(), 0));
         assert_eq!(more(&["awk", "/Running/ {print $1}"], "x Running\ny Pending\n"), ("x\n".into(), 0));
         // POSIX awk's patterns are extended expressions.
-        assert_eq!(more(&["awk", "/^web-[0-9]+ / {print $1}"], "web-0 a\nweb-x b\nweb-12 c\n"), ("web-0\nweb-12\n".into(), 0));
+        assert_eq!(
+            more(&["awk", "/^web-[0-9]+ / {print $1}"], "web-0 a\nweb-x b\nweb-12 c\n"),
+            ("web-0\nweb-12\n".into(), 0)
+        );
         assert_eq!(more(&["awk", "/a\\/b/"], "a/b\nab\n"), ("a/b\n".into(), 0));
         assert_eq!(more(&["awk", "/(web/"], "x\n"), ("awk: bad regex '(web': Unmatched ( or \\(\n".into(), 2));
         assert_eq!(more(&["awk", "$3==\"Pending\" {print NR}"], "x 1 Running\ny 1 Pending\n"), ("2\n".into(), 0));

@@ -619,13 +619,18 @@ mod tests {
     /// Nothing a user types makes the translation or the compiled pattern panic.
     #[test]
     fn odd_patterns_never_panic() {
-        for p in ["", "\\", "[", "[]", "[^", "\\(\\)", "()", "a{,3}", "a\\{,\\}", "[[=", "[[.ab.]]", "é[é-ü]", "x{9}{9}{9}"] {
+        for p in
+            ["", "\\", "[", "[]", "[^", "\\(\\)", "()", "a{,3}", "a\\{,\\}", "[[=", "[[.ab.]]", "é[é-ü]", "x{9}{9}{9}"]
+        {
             for s in [Syntax::GrepBasic, Syntax::GrepExtended, Syntax::Basic, Syntax::Extended, Syntax::SedExtended] {
                 if let Ok(t) = translate(p, s) {
                     let _ = compile(&t.pattern, true);
                 }
             }
         }
-        assert_eq!(compile(&translate("(((a{200}){200}){200})", Syntax::Extended).unwrap().pattern, false).err(), Some(ESIZE));
+        assert_eq!(
+            compile(&translate("(((a{200}){200}){200})", Syntax::Extended).unwrap().pattern, false).err(),
+            Some(ESIZE)
+        );
     }
 }

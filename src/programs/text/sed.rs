@@ -111,11 +111,13 @@ pub fn run(
             }
         }
     }
-    let mut machine = Run { cmds: &cmds, quiet: o.quiet, active: vec![false; cmds.len()], quit: None };
+    let mut machine =
+        Run { cmds: &cmds, quiet: o.quiet, active: vec![false; cmds.len()], quit: None, missing_newline: false };
     if o.in_place {
         for (f, text) in &inputs {
             let mut edited = Output::default();
             machine.start();
+            machine.missing_newline = false;
             machine.lines(&lines_of(&[text.as_str()]), &mut edited);
             write(f, &edited.stdout());
         }
@@ -157,7 +159,9 @@ fn parse_args(args: &[&str]) -> Result<Opts, String> {
             "--separate" => o.separate = true,
             "--in-place" => o.in_place = true,
             "--expression" => {
-                o.scripts.push(args.get(i).ok_or(format!("sed: option '--expression' requires an argument\n{USAGE}"))?.to_string());
+                o.scripts.push(
+                    args.get(i).ok_or(format!("sed: option '--expression' requires an argument\n{USAGE}"))?.to_string(),
+                );
                 i += 1;
             }
             "--" => {
@@ -266,9 +270,7 @@ impl Parser {
             }
             match self.peek() {
                 None => return Ok(cmds),
-                Some('#') => {
-                    while self.next().is_some_and(|c| c != '\n') {}
-                }
+                Some('#') => while self.next().is_some_and(|c| c != '\n') {},
                 Some(_) => cmds.push(self.command()?),
             }
         }
@@ -489,6 +491,7 @@ struct Run<'a> {
     quiet: bool,
     active: Vec<bool>,
     quit: Option<i32>,
+    missing_newline: bool,
 }
 
 impl Run<'_> {
@@ -501,50 +504,45 @@ impl Run<'_> {
 
     /// Runs the script over `lines`, writing to `out`.
     fn lines(&mut self, lines: &[(&str, bool)], out: &mut Output) {
-        let mut missing_newline = false;
-        let mut emit = |out: &mut Output, text: &str, nl: bool| {
-            if missing_newline {
-                out.out("\n");
-            }
-            out.out(text);
-            if nl {
-                out.out("\n");
-            }
-            missing_newline = !nl;
-        };
+        let mut w = Writer { out, missing_newline: self.missing_newline };
         for (n, (line, nl)) in lines.iter().enumerate() {
             if self.quit.is_some() {
-                return;
+                break;
             }
-            let (number, last) = (n + 1, n + 1 == lines.len());
-            let mut ps = line.to_string();
-            let mut deleted = false;
-            let cmds = self.cmds;
-            for k in 0..cmds.len() {
-                if !self.selected(k, number, last, &ps) {
-                    continue;
-                }
-                match &cmds[k].op {
-                    Op::Subst(s) => {
-                        if let Some(new) = substitute(s, &ps) {
-                            ps = new;
-                            if s.print {
-                                emit(out, &ps, *nl);
-                            }
-                        }
+            self.cycle(n + 1, n + 1 == lines.len(), line, *nl, &mut w);
+        }
+        self.missing_newline = w.missing_newline;
+    }
+
+    /// One cycle: line `number` (`last`: the last one) through the commands, then printed
+    /// unless deleted or `-n`.
+    fn cycle(&mut self, number: usize, last: bool, line: &str, nl: bool, w: &mut Writer) {
+        let mut ps = line.to_string();
+        let cmds = self.cmds;
+        for (k, cmd) in cmds.iter().enumerate() {
+            if !self.selected(k, number, last, &ps) {
+                continue;
+            }
+            match &cmd.op {
+                Op::Subst(s) => match substitute(s, &ps) {
+                    Some(new) if s.print => {
+                        ps = new;
+                        w.emit(&ps, nl);
                     }
-                    Op::Delete => deleted = true,
-                    Op::Print => emit(out, &ps, *nl),
-                    Op::LineNumber => emit(out, &number.to_string(), true),
-                    Op::Quit(code) => self.quit = Some(*code),
-                }
-                if deleted || self.quit.is_some() {
+                    Some(new) => ps = new,
+                    None => {}
+                },
+                Op::Delete => return,
+                Op::Print => w.emit(&ps, nl),
+                Op::LineNumber => w.emit(&number.to_string(), true),
+                Op::Quit(code) => {
+                    self.quit = Some(*code);
                     break;
                 }
             }
-            if !deleted && !self.quiet {
-                emit(out, &ps, *nl);
-            }
+        }
+        if !self.quiet {
+            w.emit(&ps, nl);
         }
     }
 
@@ -576,6 +574,26 @@ impl Run<'_> {
             _ => false,
         };
         hit != cmd.negate
+    }
+}
+
+/// sed's output: a last line that had no newline gets none, unless more output follows it
+/// (GNU sed's `output_missing_newline`).
+struct Writer<'o> {
+    out: &'o mut Output,
+    missing_newline: bool,
+}
+
+impl Writer<'_> {
+    fn emit(&mut self, text: &str, nl: bool) {
+        if self.missing_newline {
+            self.out.out("\n");
+        }
+        self.out.out(text);
+        if nl {
+            self.out.out("\n");
+        }
+        self.missing_newline = !nl;
     }
 }
 
@@ -708,7 +726,10 @@ mod tests {
             ("sed: -e expression #2, char 8: multiple `g' options to `s' command\n".into(), 1)
         );
         assert_eq!(sed_on(&["s/[a/b/"], "", true), ("sed: bad regex '[a': Unmatched [, [^, [:, [., or [=\n".into(), 1));
-        assert_eq!(sed(&["p", "nope", "a.txt"], ""), ("sed: can't read nope: No such file or directory\none\none\ntwo\ntwo\n".into(), 2));
+        assert_eq!(
+            sed(&["p", "nope", "a.txt"], ""),
+            ("sed: can't read nope: No such file or directory\none\none\ntwo\ntwo\n".into(), 2)
+        );
         assert_eq!(sed(&[], ""), (USAGE.into(), 1));
     }
 
@@ -717,7 +738,14 @@ mod tests {
         let mut written = Vec::new();
         let mut out = Output::default();
         let read = |f: &str| (f == "a.txt").then(|| "one\ntwo\n".to_string());
-        let code = run(&["-i", "s/o/0/g;$d", "a.txt"], None, &read, &mut |f, t| written.push((f.to_string(), t.to_string())), false, &mut out);
+        let code = run(
+            &["-i", "s/o/0/g;$d", "a.txt"],
+            None,
+            &read,
+            &mut |f, t| written.push((f.to_string(), t.to_string())),
+            false,
+            &mut out,
+        );
         assert_eq!((code, out.text()), (0, String::new()));
         assert_eq!(written, [("a.txt".to_string(), "0ne\n".to_string())]);
     }
