@@ -64,7 +64,7 @@ pub fn run(
         None => vec![o.operands.remove(0)],
     };
     let re = match matcher(&o, &patterns, busybox) {
-        Ok(re) => re,
+        Ok(m) => m,
         Err(e) => {
             out.err(&e);
             return 2;
@@ -74,7 +74,7 @@ pub fn run(
 }
 
 /// The one pattern that matches what any of grep's patterns matches, as `-w`/`-x` and `-i` ask.
-fn matcher(o: &Opts, patterns: &[String], busybox: bool) -> Result<Regex, String> {
+fn matcher(o: &Opts, patterns: &[String], busybox: bool) -> Result<(Regex, u64), String> {
     // GNU grep reads each line of a pattern as a pattern of its own.
     let all: Vec<&str> = patterns.iter().flat_map(|p| p.split('\n')).collect();
     let syntax = match (o.kind, busybox) {
@@ -83,12 +83,15 @@ fn matcher(o: &Opts, patterns: &[String], busybox: bool) -> Result<Regex, String
         (_, false) => Syntax::GrepBasic,
         (_, true) => Syntax::Basic,
     };
-    let mut alternatives = Vec::new();
+    let (mut alternatives, mut weight) = (Vec::new(), 0u64);
     for p in all {
         let one = if o.kind == Kind::Fixed {
+            weight = weight.saturating_add(p.chars().count() as u64);
             posix::literal(p)
         } else {
-            posix::translate(p, syntax).map_err(|e| bad_pattern(p, e, busybox))?.pattern
+            let t = posix::translate(p, syntax).map_err(|e| bad_pattern(p, e, busybox))?;
+            weight = weight.saturating_add(t.weight);
+            t.pattern
         };
         alternatives.push(if o.line {
             format!("^(?:{one})$")
@@ -101,7 +104,14 @@ fn matcher(o: &Opts, patterns: &[String], busybox: bool) -> Result<Regex, String
     }
     // k8s-diff: GNU grep picks the longest of the leftmost matches (POSIX); regex-lite picks
     // the first alternative that matches there, which `-o` shows for patterns like `a|ab`.
-    posix::compile(&alternatives.join("|"), o.icase).map_err(|e| bad_pattern(&patterns.join("\n"), e, busybox))
+    let re =
+        posix::compile(&alternatives.join("|"), o.icase).map_err(|e| bad_pattern(&patterns.join("\n"), e, busybox))?;
+    Ok((re, weight))
+}
+
+/// What the lab says of a pattern too costly for the text (see [`posix::affordable`]).
+pub fn too_costly(tool: &str, weight: u64, bytes: usize) -> String {
+    format!("kubelab: {tool}: stopped: a pattern of {weight} positions over {bytes} bytes of text passes the lab's work budget\n")
 }
 
 /// A bad pattern in the words of GNU grep (glibc's message) or busybox (`xregcomp`).
@@ -247,11 +257,17 @@ fn long_option(o: &mut Opts, name: &str, value: Option<String>, argv: &[String],
 }
 
 /// Goes through the files (or what is piped in) and prints what the options ask for.
-fn search(o: &Opts, re: &Regex, stdin: Option<&str>, read: &dyn Fn(&str) -> Option<String>, out: &mut Output) -> i32 {
+fn search(
+    o: &Opts,
+    (re, weight): &(Regex, u64),
+    stdin: Option<&str>,
+    read: &dyn Fn(&str) -> Option<String>,
+    out: &mut Output,
+) -> i32 {
     let files: Vec<&str> =
         if o.operands.is_empty() { vec!["-"] } else { o.operands.iter().map(String::as_str).collect() };
     let named = o.names.unwrap_or(files.len() > 1);
-    let (mut selected, mut trouble, mut separate) = (false, false, false);
+    let (mut selected, mut trouble, mut separate, mut bytes) = (false, false, false, 0);
     for f in files {
         let text = if f == "-" { Some(stdin.unwrap_or("").to_string()) } else { read(f) };
         let Some(text) = text else {
@@ -261,6 +277,11 @@ fn search(o: &Opts, re: &Regex, stdin: Option<&str>, read: &dyn Fn(&str) -> Opti
             trouble = true;
             continue;
         };
+        bytes += text.len();
+        if !posix::affordable(*weight, bytes) {
+            out.err(&too_costly("grep", *weight, bytes));
+            return 2;
+        }
         let label = if f == "-" { "(standard input)" } else { f };
         let prefix = if named { Some(label) } else { None };
         let hits = one_file(o, re, &text, prefix, &mut separate, out);
@@ -424,6 +445,9 @@ mod tests {
         assert_eq!(grep(&["grep", "-Z", "x"], ""), (format!("grep: invalid option -- 'Z'\n{USAGE}"), 2));
         assert_eq!(grep(&["grep", "-e"], ""), (format!("grep: option requires an argument -- 'e'\n{USAGE}"), 2));
         assert_eq!(grep(&["grep"], ""), (USAGE.into(), 2));
+        // Real grep would take minutes over this; the lab stops at once.
+        let long = "a".repeat(1 << 20);
+        assert_eq!(grep(&["grep", "-E", "(a{100}){100}b"], &long), (too_costly("grep", 10_001, 1 << 20), 2));
     }
 
     /// GNU grep's context: `--` between groups that do not touch, `N-` for context lines.

@@ -3,7 +3,7 @@
 //! arguments or the piped-in text and write as GNU's tools do (busybox's words where they differ
 //! and the machine is busybox's). `posix.rs` reads the patterns of grep, sed and awk.
 
-mod grep;
+pub mod grep;
 pub mod posix;
 mod sed;
 
@@ -447,6 +447,12 @@ fn awk(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, ou
         }
     };
     let Some(text) = input(files, out) else { return 2 };
+    if let Some((_, weight)) = &pattern {
+        if !posix::affordable(*weight, text.len()) {
+            out.err(&grep::too_costly("awk", *weight, text.len()));
+            return 2;
+        }
+    }
     for (n, line) in text.lines().enumerate() {
         let nr = n + 1;
         let fields: Vec<&str> = match &sep {
@@ -467,7 +473,7 @@ fn awk(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, ou
         };
         let keep = if cond.is_empty() {
             true
-        } else if let Some(re) = &pattern {
+        } else if let Some((re, _)) = &pattern {
             re.is_match(line)
         } else if let Some((l, r)) = cond.split_once("==") {
             field(l.trim()) == field(r.trim())
@@ -494,14 +500,14 @@ fn awk(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, ou
 }
 
 /// The pattern of an awk condition `/re/`: an extended expression (POSIX awk), `\/` a slash.
-fn awk_pattern(cond: &str) -> Result<Option<regex_lite::Regex>, String> {
+fn awk_pattern(cond: &str) -> Result<Option<(regex_lite::Regex, u64)>, String> {
     let Some(p) = cond.strip_prefix('/').and_then(|c| c.strip_suffix('/')) else { return Ok(None) };
     let p = p.replace("\\/", "/");
     // k8s-diff: gawk and mawk word a bad pattern their own ways (gawk points at it under the
     // program's line); the lab words it as busybox's awk does.
     let bad = |e: &str| format!("awk: bad regex '{p}': {e}\n");
     let t = posix::translate(&p, posix::Syntax::Extended).map_err(bad)?;
-    posix::compile(&t.pattern, false).map(Some).map_err(bad)
+    Ok(Some((posix::compile(&t.pattern, false).map_err(bad)?, t.weight)))
 }
 
 /// Items side by side in a print (`$1 "-" $2`) are joined without a space.

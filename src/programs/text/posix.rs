@@ -66,19 +66,43 @@ const DUP_MAX: u32 = 0x7fff;
 pub struct Translated {
     pub pattern: String,
     pub groups: usize,
+    /// How many positions the pattern has with its intervals written out (`a{3}` has 3): the
+    /// most states its automaton can have live at once, the cost of a byte of text.
+    pub weight: u64,
 }
 
 /// Translates a POSIX pattern into `regex-lite`'s syntax, or says what glibc says of it.
 pub fn translate(pattern: &str, syntax: Syntax) -> Result<Translated, &'static str> {
-    let mut t = Translator { p: pattern.chars().collect(), i: 0, syntax, out: String::new(), groups: 0, open: vec![] };
+    let mut t = Translator {
+        p: pattern.chars().collect(),
+        i: 0,
+        syntax,
+        out: String::new(),
+        groups: 0,
+        open: vec![],
+        weights: vec![0],
+        last_weight: 0,
+    };
     t.expression()?;
-    Ok(Translated { pattern: t.out, groups: t.groups })
+    Ok(Translated { pattern: t.out, groups: t.groups, weight: t.weights[0] })
+}
+
+/// Most of a pattern's positions times bytes of text one tool may spend: about ten seconds of
+/// the lab's matching at worst, where every position of a pattern is live at every byte.
+const WORK: u64 = 2_000_000_000;
+
+/// Whether a pattern of `weight` may run over `bytes` of text within the lab's work budget.
+// k8s-diff: GNU's matchers have no such budget (a huge interval over a huge text just takes
+// long); the lab refuses what would hold the page for more than seconds.
+pub fn affordable(weight: u64, bytes: usize) -> bool {
+    weight.max(1).saturating_mul(bytes as u64) <= WORK
 }
 
 /// Compiles a translated pattern. `regex-lite`'s own refusal can only be its size limit.
 pub fn compile(pattern: &str, icase: bool) -> Result<Regex, &'static str> {
-    // k8s-diff: glibc takes intervals up to 32767 (`a\{32767\}`); the lab keeps a pattern's
-    // compiled size to 1 MiB, so matching stays fast, and words a bigger one as glibc would a
+    // k8s-diff: glibc takes intervals up to 32767 (`a\{32767\}`) and groups nested as deep as
+    // memory allows; the lab keeps a pattern's compiled size to 1 MiB and its nesting to 200, so
+    // matching stays fast and the parser's stack small, and words a bigger one as glibc words a
     // pattern past its own limit.
     RegexBuilder::new(pattern).case_insensitive(icase).size_limit(1 << 20).nest_limit(200).build().map_err(|_| ESIZE)
 }
@@ -110,6 +134,9 @@ struct Translator {
     out: String,
     groups: usize,
     open: Vec<usize>,
+    /// The weight of each open group (the whole pattern first) so far, and the last atom's.
+    weights: Vec<u64>,
+    last_weight: u64,
 }
 
 /// What the last piece written was, for the repetition operators after it.
@@ -210,6 +237,7 @@ impl Translator {
             Tok::Escape(e) => self.escape(e),
             Tok::Any => Ok(self.atom(|out| out.push('.'))),
             Tok::Open => {
+                self.weights.push(0);
                 self.groups += 1;
                 self.open.push(self.out.len());
                 self.out.push('(');
@@ -229,18 +257,27 @@ impl Translator {
                 self.out.push('$');
                 Ok(Last::Start)
             }
-            Tok::Star => self.repeat("*", last, '*'),
-            Tok::Plus => self.repeat("+", last, '+'),
-            Tok::Question => self.repeat("?", last, '?'),
+            Tok::Star => self.repeat("*", last, '*', 1),
+            Tok::Plus => self.repeat("+", last, '+', 1),
+            Tok::Question => self.repeat("?", last, '?', 1),
             Tok::Interval => self.interval(last),
         }
     }
 
     /// Writes an atom; it is what a repetition after it repeats.
     fn atom(&mut self, write: impl FnOnce(&mut String)) -> Last {
+        self.weigh(1);
         let start = self.out.len();
         write(&mut self.out);
         Last::Atom(start)
+    }
+
+    /// Adds `w` positions to the innermost open group; they are the last atom's.
+    fn weigh(&mut self, w: u64) {
+        if let Some(top) = self.weights.last_mut() {
+            *top = top.saturating_add(w);
+        }
+        self.last_weight = w;
     }
 
     /// `^`: an anchor in an extended expression, and in a basic one at the start of an
@@ -263,6 +300,8 @@ impl Translator {
             return Ok(self.atom(|out| out.push_str("\\)")));
         };
         self.out.push(')');
+        let group = self.weights.pop().unwrap_or(0);
+        self.weigh(group);
         Ok(Last::Atom(open))
     }
 
@@ -302,7 +341,7 @@ impl Translator {
     /// `*`, `+` or `?` after `last`. With nothing before it, `*` is literal in a basic
     /// expression (and so are GNU's `\+` and `\?`), repeats nothing in grep's extended one, and
     /// is refused by POSIX's extended one.
-    fn repeat(&mut self, op: &str, last: Last, literal: char) -> Result<Last, &'static str> {
+    fn repeat(&mut self, op: &str, last: Last, literal: char, times: u64) -> Result<Last, &'static str> {
         let start = match last {
             Last::Start => {
                 return match self.syntax {
@@ -319,6 +358,9 @@ impl Translator {
             }
         };
         self.out.push_str(op);
+        let one = self.last_weight;
+        self.weigh(one.saturating_mul(times.max(1) - 1));
+        self.last_weight = one.saturating_mul(times.max(1));
         Ok(Last::Repeated(start))
     }
 
@@ -359,7 +401,7 @@ impl Translator {
             Some(m) => format!("{{{min},{m}}}"),
             None => format!("{{{min},}}"),
         };
-        self.repeat(&op, last, '{')
+        self.repeat(&op, last, '{', u64::from(max.unwrap_or(min)))
     }
 
     /// An interval's bounds, up to and through its close (`}` or `\}`).
@@ -446,6 +488,7 @@ impl Translator {
         }
         class.push(']');
         self.out.push_str(&class);
+        self.weigh(1);
         Ok(Last::Atom(start))
     }
 
@@ -614,6 +657,14 @@ mod tests {
         assert!(translate("[:space:]", Basic).is_ok());
         assert_eq!(translate("\\{1\\}", Basic), Err(BADRPT));
         assert!(re("\\{1", GrepBasic).is_match("{1"));
+    }
+
+    /// A pattern's weight counts its positions with intervals written out.
+    #[test]
+    fn weights_count_positions() {
+        let w = |p: &str| translate(p, Syntax::GrepExtended).unwrap().weight;
+        assert_eq!((w("web"), w("web-[01]"), w("a*b+"), w("a{3}"), w("(ab){2}c"), w("(a{3}){3}")), (3, 5, 2, 3, 5, 9));
+        assert!(affordable(w("web"), 16 << 20) && !affordable(w("(.{100}){100}"), 1 << 20));
     }
 
     /// Nothing a user types makes the translation or the compiled pattern panic.

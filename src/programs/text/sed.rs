@@ -88,10 +88,12 @@ pub fn run(
         (true, true) => Syntax::Extended,
         (false, _) => Syntax::Basic,
     };
-    let mut cmds = Vec::new();
+    let (mut cmds, mut weight) = (Vec::new(), 0u64);
     for (k, s) in o.scripts.iter().enumerate() {
-        let mut p = Parser { p: s.chars().collect(), i: 0, expr: k + 1, syntax, busybox, last_re: None };
-        match p.script() {
+        let mut p = Parser { p: s.chars().collect(), i: 0, expr: k + 1, syntax, busybox, last_re: None, weight: 0 };
+        let parsed = p.script();
+        weight = weight.saturating_add(p.weight);
+        match parsed {
             Ok(mut c) => cmds.append(&mut c),
             Err(e) => {
                 out.err(&e);
@@ -110,6 +112,11 @@ pub fn run(
                 code = 2;
             }
         }
+    }
+    let bytes = inputs.iter().map(|(_, t)| t.len()).sum();
+    if !posix::affordable(weight, bytes) {
+        out.err(&super::grep::too_costly("sed", weight, bytes));
+        return 1;
     }
     let mut machine =
         Run { cmds: &cmds, quiet: o.quiet, active: vec![false; cmds.len()], quit: None, missing_newline: false };
@@ -227,6 +234,8 @@ struct Parser {
     syntax: Syntax,
     busybox: bool,
     last_re: Option<Regex>,
+    /// The weights of its patterns (see [`posix::Translated::weight`]).
+    weight: u64,
 }
 
 /// GNU sed's words for an error in a script (`bad_prog`): which expression, how far it read.
@@ -400,6 +409,7 @@ impl Parser {
         // k8s-diff: GNU sed takes the longest of the leftmost matches (POSIX); regex-lite the
         // first alternative that matches there (`s/a|ab/X/` on `ab` gives `Xb`, not `X`).
         let re = posix::compile(&t.pattern, icase).map_err(bad)?;
+        self.weight = self.weight.saturating_add(t.weight);
         self.last_re = Some(re.clone());
         Ok((re, t.groups))
     }
@@ -731,6 +741,11 @@ mod tests {
             ("sed: can't read nope: No such file or directory\none\none\ntwo\ntwo\n".into(), 2)
         );
         assert_eq!(sed(&[], ""), (USAGE.into(), 1));
+        let long = "a".repeat(1 << 20);
+        assert_eq!(
+            sed(&["-E", "s/(a{100}){100}b//"], &long),
+            (crate::programs::text::grep::too_costly("sed", 10_001, 1 << 20), 1)
+        );
     }
 
     #[test]
