@@ -114,7 +114,8 @@ pub fn too_costly(tool: &str, weight: u64, bytes: usize) -> String {
     format!("kubelab: {tool}: stopped: a pattern of {weight} positions over {bytes} bytes of text passes the lab's work budget\n")
 }
 
-/// A bad pattern in the words of GNU grep (glibc's message) or busybox (`xregcomp`).
+/// A bad pattern in the words of GNU grep (glibc's message) or busybox (`xregcomp`'s
+/// `bad regex '%s': %s`); both exit 2 (busybox's `grep_main` sets `xfunc_error_retval = 2`).
 fn bad_pattern(p: &str, e: &str, busybox: bool) -> String {
     if busybox {
         format!("grep: bad regex '{p}': {e}\n")
