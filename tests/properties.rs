@@ -337,3 +337,75 @@ proptest! {
         }
     }
 }
+
+/// Pieces of POSIX patterns, whole and broken, for grep and sed.
+const PATTERN_PIECES: &[&str] = &[
+    "a",
+    "web-",
+    ".",
+    "*",
+    "\\+",
+    "\\?",
+    "+",
+    "?",
+    "|",
+    "\\|",
+    "(",
+    ")",
+    "\\(",
+    "\\)",
+    "{",
+    "}",
+    "\\{",
+    "\\}",
+    "{2}",
+    "\\{2,\\}",
+    "{1,3}",
+    "{99999}",
+    "[",
+    "]",
+    "[^",
+    "[:alpha:]",
+    "[[:digit:]]",
+    "[[:nope:]]",
+    "[a-",
+    "z-a]",
+    "[.",
+    "[=",
+    "^",
+    "$",
+    "\\",
+    "\\1",
+    "\\w",
+    "\\<",
+    "\\b",
+    "&",
+    "/",
+    "é",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Any pattern, whole or broken, in any syntax: grep answers 0, 1 or 2 and sed 0 or 1, with
+    /// no panic (regex-lite runs in linear time, so none can hang either).
+    #[test]
+    fn any_pattern_gets_an_answer(
+        pieces in proptest::collection::vec(prop::sample::select(PATTERN_PIECES.to_vec()), 0..8),
+        flags in prop::sample::select(vec!["-G", "-E", "-F", "-w", "-x", "-o", "-io", "-Ewo"]),
+    ) {
+        let pattern: String = pieces.concat();
+        let text = "web-0   1/1   Running\nweb-1 a{2} [x] (y) aaa é\n\n";
+        let argv: Vec<String> = ["grep", flags, "-e", &pattern].iter().map(|s| s.to_string()).collect();
+        let mut out = kubelab::shell::Output::default();
+        let code = kubelab::programs::text::run(&argv, Some(text), &|_| None, &mut out);
+        prop_assert!(matches!(code, Some(0..=2)), "{argv:?}: {code:?}");
+        for sed_flag in ["-n", "-E"] {
+            let script = format!("s/{}/<&>/gp", pattern.replace('/', "\\/"));
+            let argv: Vec<String> = ["sed", sed_flag, &script].iter().map(|s| s.to_string()).collect();
+            let mut out = kubelab::shell::Output::default();
+            let code = kubelab::programs::text::run_more(&argv, Some(text), &|_| None, &mut |_, _| {}, &mut out);
+            prop_assert!(matches!(code, Some(0..=1)), "{argv:?}: {code:?} {}", out.text());
+        }
+    }
+}

@@ -34,7 +34,7 @@ pub fn run(m: &mut dyn Machine, argv: &[String], stdin: Option<&str>, env: &mut 
         }
         "grep" | "head" | "tail" | "wc" | "sort" => {
             let read = |p: &str| read_file(m, env, stdin, p);
-            Some(text::run(argv, stdin, &read, out).unwrap_or(127))
+            Some(text::run_on(argv, stdin, &read, m.busybox(), out).unwrap_or(127))
         }
         n if text::is_tool(n) => Some(text_tool_that_writes(m, argv, stdin, env, out)),
         _ => None,
@@ -116,7 +116,7 @@ fn text_tool_that_writes(
     let code = {
         let read = |p: &str| read_file(m, env, stdin, p);
         let mut write = |p: &str, t: &str| writes.push((p.to_string(), t.to_string()));
-        text::run_more(argv, stdin, &read, &mut write, out).unwrap_or(127)
+        text::run_more_on(argv, stdin, &read, &mut write, m.busybox(), out).unwrap_or(127)
     };
     for (p, t) in writes {
         env.write_file(&p, &t);

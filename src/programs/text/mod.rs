@@ -1,45 +1,53 @@
-//! The few text tools a lab pipes kubectl into: `grep`, `head`, `tail`, `wc`, `sort`. They read
-//! their file arguments or the piped-in text and write as GNU coreutils do (enough of it).
+//! The text tools a lab pipes kubectl into: `grep` (`grep.rs`), `sed` (`sed.rs`), `awk`,
+//! `head`, `tail`, `wc`, `sort`, `cut`, `tr`, `uniq`, `seq`, `base64`. They read their file
+//! arguments or the piped-in text and write as GNU's tools do (busybox's words where they differ
+//! and the machine is busybox's). `posix.rs` reads the patterns of grep, sed and awk.
+
+pub mod grep;
+pub mod posix;
+mod sed;
 
 use crate::shell::Output;
 
-/// Runs a text tool, or returns None if `argv[0]` is not one. `read` gives a file's text.
+/// Runs a text tool of the lab machine (GNU's), or returns None if `argv[0]` is not one.
 pub fn run(
     argv: &[String],
     stdin: Option<&str>,
     read: &dyn Fn(&str) -> Option<String>,
     out: &mut Output,
 ) -> Option<i32> {
+    run_on(argv, stdin, read, false, out)
+}
+
+/// Runs a text tool (`busybox`: in busybox's words), or returns None if `argv[0]` is not one.
+/// `read` gives a file's text.
+pub fn run_on(
+    argv: &[String],
+    stdin: Option<&str>,
+    read: &dyn Fn(&str) -> Option<String>,
+    busybox: bool,
+    out: &mut Output,
+) -> Option<i32> {
     let cmd = argv.first()?.as_str();
-    if !["grep", "head", "tail", "wc", "sort"].contains(&cmd) {
+    if cmd == "grep" {
+        return Some(grep::run(argv, stdin, read, busybox, out));
+    }
+    if !["head", "tail", "wc", "sort"].contains(&cmd) {
         return None;
     }
-    let opts = match TextOptions::parse(cmd, argv) {
-        Ok(o) => o,
-        Err(e) => {
-            out.err(&e);
-            return Some(2);
-        }
-    };
-    let (pattern, files) = if cmd == "grep" {
-        let Some((p, rest)) = opts.args.split_first() else {
-            out.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
-            return Some(2);
-        };
-        (p.clone(), rest)
-    } else {
-        (String::new(), &opts.args[..])
-    };
-    let text = match input(files, stdin, read) {
+    let opts = TextOptions::parse(cmd, argv);
+    let text = match input(&opts.args, stdin, read) {
         Ok(t) => t,
         Err(f) => {
             out.err(&format!("{cmd}: {f}: No such file or directory\n"));
-            return Some(if cmd == "grep" { 2 } else { 1 });
+            return Some(1);
         }
     };
+    if let Some(bytes) = opts.bytes.filter(|_| cmd == "head") {
+        return Some(head_bytes(&text, bytes, out));
+    }
     let lines: Vec<&str> = text.lines().collect();
     Some(match cmd {
-        "grep" => grep(&opts, &pattern, &lines, out),
         "head" => emit(out, &lines[..opts.n.unwrap_or(10).min(lines.len())]),
         "tail" => emit(out, &lines[lines.len() - opts.n.unwrap_or(10).min(lines.len())..]),
         "wc" => wc(&opts, &text, out),
@@ -47,46 +55,43 @@ pub fn run(
     })
 }
 
+/// `head -c N`: the first N bytes as they are (a character cut in two is cut in two).
+fn head_bytes(text: &str, n: usize, out: &mut Output) -> i32 {
+    let bytes = &text.as_bytes()[..n.min(text.len())];
+    out.out(&String::from_utf8_lossy(bytes));
+    0
+}
+
 /// A text tool's command line: its one-letter flags, its other arguments, the line count of
-/// `head`/`tail` (`-n N`, `--lines N`, `--lines=N`, `-N`) and grep's context.
+/// `head`/`tail` (`-n N`, `--lines N`, `--lines=N`, `-N`) and `head`'s byte count (`-c N`).
 #[derive(Debug, Default)]
 struct TextOptions {
     flags: Vec<String>,
     args: Vec<String>,
     n: Option<usize>,
-    /// grep's context: lines after (-A) and before (-B) each match.
-    after: usize,
-    before: usize,
+    bytes: Option<usize>,
 }
 
 impl TextOptions {
-    /// Reads `argv` for `cmd`; grep's complaint about a context length that is not a number.
-    fn parse(cmd: &str, argv: &[String]) -> Result<TextOptions, String> {
+    /// Reads `argv` for `cmd`.
+    fn parse(cmd: &str, argv: &[String]) -> TextOptions {
         let mut o = TextOptions::default();
         let mut i = 1;
         while i < argv.len() {
             let a = &argv[i];
-            if let Some((which, v)) = grep_context_flag(cmd, a) {
-                let value = if v.is_empty() {
-                    i += 1;
-                    argv.get(i).cloned().unwrap_or_default()
-                } else {
-                    v.to_string()
-                };
-                let Ok(k) = value.parse::<usize>() else {
-                    return Err(format!("grep: {value}: invalid context length argument\n"));
-                };
-                match which {
-                    'A' => o.after = k,
-                    'B' => o.before = k,
-                    _ => (o.after, o.before) = (k, k),
-                }
-            } else if (a == "-n" && cmd != "grep") || a == "--lines" {
+            if a == "-n" || a == "--lines" {
                 i += 1;
                 o.n = argv.get(i).and_then(|v| v.parse().ok());
             } else if let Some(v) = a.strip_prefix("--lines=") {
                 o.n = v.parse().ok();
-            } else if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) && cmd != "grep" {
+            } else if cmd == "head" && (a == "-c" || a == "--bytes") {
+                i += 1;
+                o.bytes = argv.get(i).and_then(|v| v.parse().ok());
+            } else if let Some(v) =
+                a.strip_prefix("--bytes=").or(a.strip_prefix("-c")).filter(|v| cmd == "head" && !v.is_empty())
+            {
+                o.bytes = v.parse().ok();
+            } else if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) {
                 o.n = a[1..].parse().ok();
             } else if a.starts_with('-') && a.len() > 1 && o.args.is_empty() {
                 o.flags.extend(a[1..].chars().map(|c| c.to_string()));
@@ -95,25 +100,13 @@ impl TextOptions {
             }
             i += 1;
         }
-        Ok(o)
+        o
     }
 
     /// Whether the one-letter flag `f` was given.
     fn has(&self, f: &str) -> bool {
         self.flags.iter().any(|x| x == f)
     }
-}
-
-/// grep's `-A`/`-B`/`-C` with its attached digits (empty: the number is the next argument).
-fn grep_context_flag<'a>(cmd: &str, a: &'a str) -> Option<(char, &'a str)> {
-    if cmd != "grep" {
-        return None;
-    }
-    a.strip_prefix("-A")
-        .map(|v| ('A', v))
-        .or_else(|| a.strip_prefix("-B").map(|v| ('B', v)))
-        .or_else(|| a.strip_prefix("-C").map(|v| ('C', v)))
-        .filter(|(_, v)| v.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// The text of the files named, or what was piped in when none is; the first missing file.
@@ -141,70 +134,6 @@ fn emit(out: &mut Output, ls: &[&str]) -> i32 {
     0
 }
 
-/// Whether grep's pattern matches a line: `^` and `$` anchors, alternatives (`a|b` with -E,
-/// `a\|b` in a basic pattern), `-i`, and `-v` turning it round.
-fn grep_matches(opts: &TextOptions, pattern: &str, line: &str) -> bool {
-    // k8s-diff: -i folds ASCII letters only (grep in the C locale).
-    let (l, p) = if opts.has("i") {
-        (line.to_ascii_lowercase(), pattern.to_ascii_lowercase())
-    } else {
-        (line.to_string(), pattern.to_string())
-    };
-    // Alternatives: `a|b` with -E, `a\|b` in a basic pattern.
-    let alternatives: Vec<&str> = if opts.has("E") { p.split('|').collect() } else { p.split("\\|").collect() };
-    let hit = alternatives.iter().any(|p| match (p.strip_prefix('^'), p.strip_suffix('$')) {
-        (Some(rest), _) if rest.ends_with('$') => l == rest.trim_end_matches('$'),
-        (Some(rest), _) => l.starts_with(rest),
-        (None, Some(rest)) => l.ends_with(rest),
-        _ => l.contains(p),
-    });
-    hit != opts.has("v")
-}
-
-/// grep: the matching lines (`-n` numbered, with context), their count (`-c`) or nothing (`-q`);
-/// 0 when a line matched, 1 when none did.
-fn grep(opts: &TextOptions, pattern: &str, lines: &[&str], out: &mut Output) -> i32 {
-    let hits: Vec<usize> = (0..lines.len()).filter(|&i| grep_matches(opts, pattern, lines[i])).collect();
-    if opts.has("c") {
-        out.out(&format!("{}\n", hits.len()));
-    } else if !opts.has("q") {
-        let mut last: Option<usize> = None;
-        for (j, is_match) in shown_lines(&hits, lines.len(), opts.before, opts.after) {
-            if (opts.after > 0 || opts.before > 0) && last.is_some_and(|l| j > l + 1) {
-                out.out("--\n");
-            }
-            if opts.has("n") {
-                out.out(&format!("{}{}", j + 1, if is_match { ':' } else { '-' }));
-            }
-            out.out(lines[j]);
-            out.out("\n");
-            last = Some(j);
-        }
-    }
-    if hits.is_empty() {
-        1
-    } else {
-        0
-    }
-}
-
-/// The lines grep prints for the matches at `hits`, with `before` and `after` lines of context,
-/// in order, each with whether it matched; groups that do not touch are parted by `--`.
-fn shown_lines(hits: &[usize], total: usize, before: usize, after: usize) -> Vec<(usize, bool)> {
-    let mut shown: Vec<(usize, bool)> = Vec::new();
-    for i in hits {
-        for j in i.saturating_sub(before)..=(i + after).min(total.saturating_sub(1)) {
-            let is_match = j == *i || hits.contains(&j);
-            match shown.iter_mut().find(|(k, _)| *k == j) {
-                Some(s) => s.1 |= is_match,
-                None => shown.push((j, is_match)),
-            }
-        }
-    }
-    crate::support::sort::sort_by_key(&mut shown, |(j, _)| *j);
-    shown
-}
-
 /// wc: lines, words and bytes, or only those its flags ask for.
 fn wc(opts: &TextOptions, text: &str, out: &mut Output) -> i32 {
     let (l, w, c) = (text.lines().count(), text.split_whitespace().count(), text.len());
@@ -228,13 +157,25 @@ fn sort(opts: &TextOptions, lines: &[&str], out: &mut Output) -> i32 {
     emit(out, &sorted)
 }
 
-/// The other text tools a lab reaches for: `base64`, `cut`, `tr`, `uniq`, `seq`, `sed` (its `s`
-/// command, `-i`) and `awk` (`[pattern] { print ... }`). `write` saves a file (`sed -i`).
+/// The other text tools a lab reaches for, on the lab machine (GNU's).
 pub fn run_more(
     argv: &[String],
     stdin: Option<&str>,
     read: &dyn Fn(&str) -> Option<String>,
     write: &mut dyn FnMut(&str, &str),
+    out: &mut Output,
+) -> Option<i32> {
+    run_more_on(argv, stdin, read, write, false, out)
+}
+
+/// The other text tools a lab reaches for: `base64`, `cut`, `tr`, `uniq`, `seq`, `sed` and `awk`
+/// (`[pattern] { print ... }`). `write` saves a file (`sed -i`); `busybox`: in busybox's words.
+pub fn run_more_on(
+    argv: &[String],
+    stdin: Option<&str>,
+    read: &dyn Fn(&str) -> Option<String>,
+    write: &mut dyn FnMut(&str, &str),
+    busybox: bool,
     out: &mut Output,
 ) -> Option<i32> {
     let cmd = argv.first()?.as_str();
@@ -367,7 +308,7 @@ pub fn run_more(
             out.out(&printed);
             0
         }
-        "sed" => sed(&args, &input, write, out),
+        "sed" => sed::run(&args, stdin, read, write, busybox, out),
         _ => awk(&args, &input, out),
     })
 }
@@ -466,94 +407,6 @@ fn cut(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, ou
     0
 }
 
-/// `sed [-i] [-e] 's/FROM/TO/[g]' [FILE...]` (FROM literal, `^`/`$` anchors), and `/PAT/d`.
-fn sed(
-    args: &[&str],
-    input: &dyn Fn(&[&str], &mut Output) -> Option<String>,
-    write: &mut dyn FnMut(&str, &str),
-    out: &mut Output,
-) -> i32 {
-    let in_place = args.iter().any(|a| a.starts_with("-i"));
-    let rest: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-')).collect();
-    let Some((script, files)) = rest.split_first() else {
-        out.err("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n");
-        return 1;
-    };
-    let edit = |text: &str| -> Result<String, String> {
-        let mut outl = String::new();
-        for line in text.split_inclusive('\n') {
-            let (body, nl) = line.strip_suffix('\n').map_or((line, ""), |b| (b, "\n"));
-            if let Some(l) = sed_line(script, body)? {
-                outl.push_str(&l);
-                outl.push_str(nl);
-            }
-        }
-        Ok(outl)
-    };
-    if in_place {
-        for f in files {
-            let Some(text) = input(&[f], out) else { return 2 };
-            match edit(&text) {
-                Ok(t) => write(f, &t),
-                Err(e) => {
-                    out.err(&e);
-                    return 1;
-                }
-            }
-        }
-        return 0;
-    }
-    let Some(text) = input(files, out) else { return 2 };
-    match edit(&text) {
-        Ok(t) => {
-            out.out(&t);
-            0
-        }
-        Err(e) => {
-            out.err(&e);
-            1
-        }
-    }
-}
-
-/// One line through a sed script: `None` when deleted.
-fn sed_line(script: &str, line: &str) -> Result<Option<String>, String> {
-    if let Some(pat) = script.strip_prefix('/').and_then(|s| s.strip_suffix("/d")) {
-        return Ok((!line.contains(pat)).then(|| line.to_string()));
-    }
-    let Some(rest) = script.strip_prefix('s') else {
-        return Err(format!(
-            "sed: -e expression #1, char 1: unknown command: `{}'\n",
-            script.chars().next().unwrap_or(' ')
-        ));
-    };
-    let mut it = rest.chars();
-    let Some(d) = it.next() else { return Err("sed: -e expression #1, char 1: unterminated `s' command\n".into()) };
-    let parts: Vec<&str> = rest[d.len_utf8()..].split(d).collect();
-    if parts.len() < 3 {
-        return Err(format!("sed: -e expression #1, char {}: unterminated `s' command\n", script.len()));
-    }
-    let (from, to, flags) = (parts[0], parts[1], parts[2]);
-    let global = flags.contains('g');
-    Ok(Some(if let Some(f) = from.strip_prefix('^') {
-        match line.strip_prefix(f) {
-            Some(r) => format!("{to}{r}"),
-            None => line.to_string(),
-        }
-    } else if let Some(f) = from.strip_suffix('$') {
-        match line.strip_suffix(f) {
-            Some(r) => format!("{r}{to}"),
-            None => line.to_string(),
-        }
-    } else if from.is_empty() {
-        line.to_string()
-    } else if global {
-        line.replace(from, to)
-    } else {
-        line.replacen(from, to, 1)
-    }))
-}
-
 /// `awk [-F SEP] '[NR>N | NR==N | /PAT/ | $N=="S"] { print ITEMS }'`: fields `$N`, `$NF`, `$0`,
 /// `NR`, `NF`, quoted strings; `,` puts a space between items.
 fn awk(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, out: &mut Output) -> i32 {
@@ -586,7 +439,20 @@ fn awk(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, ou
         out.err(&format!("awk: syntax error in '{action}': only print is modelled here\n"));
         return 2;
     };
+    let pattern = match awk_pattern(cond) {
+        Ok(p) => p,
+        Err(e) => {
+            out.err(&e);
+            return 2;
+        }
+    };
     let Some(text) = input(files, out) else { return 2 };
+    if let Some((_, weight)) = &pattern {
+        if !posix::affordable(*weight, text.len()) {
+            out.err(&grep::too_costly("awk", *weight, text.len()));
+            return 2;
+        }
+    }
     for (n, line) in text.lines().enumerate() {
         let nr = n + 1;
         let fields: Vec<&str> = match &sep {
@@ -607,8 +473,8 @@ fn awk(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, ou
         };
         let keep = if cond.is_empty() {
             true
-        } else if let Some(p) = cond.strip_prefix('/').and_then(|c| c.strip_suffix('/')) {
-            line.contains(p)
+        } else if let Some((re, _)) = &pattern {
+            re.is_match(line)
         } else if let Some((l, r)) = cond.split_once("==") {
             field(l.trim()) == field(r.trim())
         } else if let Some((l, r)) = cond.split_once("!=") {
@@ -631,6 +497,17 @@ fn awk(args: &[&str], input: &dyn Fn(&[&str], &mut Output) -> Option<String>, ou
         out.out(&format!("{}\n", printed.join(" ")));
     }
     0
+}
+
+/// The pattern of an awk condition `/re/`: an extended expression (POSIX awk), `\/` a slash.
+fn awk_pattern(cond: &str) -> Result<Option<(regex_lite::Regex, u64)>, String> {
+    let Some(p) = cond.strip_prefix('/').and_then(|c| c.strip_suffix('/')) else { return Ok(None) };
+    let p = p.replace("\\/", "/");
+    // k8s-diff: gawk and mawk word a bad pattern their own ways (gawk points at it under the
+    // program's line); the lab words it as busybox's awk does.
+    let bad = |e: &str| format!("awk: bad regex '{p}': {e}\n");
+    let t = posix::translate(&p, posix::Syntax::Extended).map_err(bad)?;
+    Ok(Some((posix::compile(&t.pattern, false).map_err(bad)?, t.weight)))
 }
 
 /// Items side by side in a print (`$1 "-" $2`) are joined without a space.
@@ -662,22 +539,6 @@ mod tests {
         let argv: Vec<String> = line.iter().map(|s| s.to_string()).collect();
         let code = run(&argv, Some(stdin), &|_| None, &mut out).unwrap();
         (out.text(), code)
-    }
-
-    /// GNU grep's context lines (`-A`, `-B`, `-C`; `--` between groups, `N-` for context with
-    /// `-n`) and alternatives (`-E 'a|b'`, `'a\|b'`).
-    #[test]
-    fn grep_prints_context_and_alternatives() {
-        let text = "a\nb\nc\nd\ne\nf\ng\n";
-        assert_eq!(go(&["grep", "-A1", "b\\|f"], text), ("b\nc\n--\nf\ng\n".into(), 0));
-        assert_eq!(go(&["grep", "-n", "-B", "1", "d"], text), ("3-c\n4:d\n".into(), 0));
-        assert_eq!(go(&["grep", "-C1", "c"], text), ("b\nc\nd\n".into(), 0));
-        assert_eq!(go(&["grep", "-E", "a|g"], text), ("a\ng\n".into(), 0));
-        assert_eq!(go(&["grep", "-A", "x", "a"], text), ("grep: x: invalid context length argument\n".into(), 2));
-        assert_eq!(
-            go(&["grep", "-A5", "Events"], "Name: web-0\nEvents:\n  Type  Reason\n"),
-            ("Events:\n  Type  Reason\n".into(), 0)
-        );
     }
 
     fn more(line: &[&str], stdin: &str) -> (String, i32) {
@@ -715,6 +576,13 @@ mod tests {
         assert_eq!(more(&["awk", "NR>1 {print $NF}"], "A B\nc d\ne f\n"), ("d\nf\n".into(), 0));
         assert_eq!(more(&["awk", "-F:", "{print $2 \"-\" $1}"], "a:b\n"), ("b-a\n".into(), 0));
         assert_eq!(more(&["awk", "/Running/ {print $1}"], "x Running\ny Pending\n"), ("x\n".into(), 0));
+        // POSIX awk's patterns are extended expressions.
+        assert_eq!(
+            more(&["awk", "/^web-[0-9]+ / {print $1}"], "web-0 a\nweb-x b\nweb-12 c\n"),
+            ("web-0\nweb-12\n".into(), 0)
+        );
+        assert_eq!(more(&["awk", "/a\\/b/"], "a/b\nab\n"), ("a/b\n".into(), 0));
+        assert_eq!(more(&["awk", "/(web/"], "x\n"), ("awk: bad regex '(web': Unmatched ( or \\(\n".into(), 2));
         assert_eq!(more(&["awk", "$3==\"Pending\" {print NR}"], "x 1 Running\ny 1 Pending\n"), ("2\n".into(), 0));
     }
 
@@ -733,25 +601,6 @@ mod tests {
         let mut out = Output::default();
         assert_eq!(run(&["grep".to_string()], None, &|_| None, &mut out), Some(2));
         assert_eq!(run(&["ls".to_string()], None, &|_| None, &mut out), None);
-    }
-
-    #[test]
-    fn grep_matches_anchors_alternatives_case_and_inversion() {
-        let opts = |flags: &str| TextOptions { flags: flags.chars().map(String::from).collect(), ..Default::default() };
-        assert!(grep_matches(&opts(""), "^web", "web-0"));
-        assert!(!grep_matches(&opts(""), "^web", "a web"));
-        assert!(grep_matches(&opts(""), "^web-0$", "web-0"));
-        assert!(grep_matches(&opts(""), "Running$", "web-0 Running"));
-        assert!(grep_matches(&opts("E"), "a|b", "xb"));
-        assert!(!grep_matches(&opts(""), "a|b", "xb"));
-        assert!(grep_matches(&opts("i"), "WEB", "web"));
-        assert!(grep_matches(&opts("v"), "web", "db"));
-    }
-
-    #[test]
-    fn context_groups_merge_and_mark_the_matches() {
-        assert_eq!(shown_lines(&[1, 2], 6, 1, 1), [(0, false), (1, true), (2, true), (3, false)]);
-        assert_eq!(shown_lines(&[0, 5], 6, 0, 2), [(0, true), (1, false), (2, false), (5, true)]);
     }
 
     #[test]
@@ -781,6 +630,10 @@ mod tests {
             )
         );
         assert_eq!(go(&["tail", "--lines=9"], text), (text.into(), 0));
+        // GNU head's -c: the first N bytes, newlines among them.
+        assert_eq!(go(&["head", "-c", "3"], text), ("1\n2".into(), 0));
+        assert_eq!(go(&["head", "-c5"], text), ("1\n2\n3".into(), 0));
+        assert_eq!(go(&["head", "--bytes=99"], text), (text.into(), 0));
         assert_eq!(
             go(&["wc", "-l"], text),
             (
