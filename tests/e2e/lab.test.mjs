@@ -135,6 +135,9 @@ test('terminal: history, Tab completion, Ctrl-L, a second terminal, continuation
   assert.equal(await page.inputValue(input), 'kubectl apply -f web.yaml ');
   await page.press(input, 'Enter');
   await page.press(input, 'ArrowUp');
+  // Yew renders after the key's message (on a busy machine the first read came before it):
+  // wait for the recalled line, then check it.
+  await page.waitForFunction((sel) => document.querySelector(sel).value !== '', input, { timeout: 5000 }).catch(() => {});
   assert.equal(await page.inputValue(input), 'kubectl apply -f web.yaml ');
   await page.fill(input, '');
   await page.press(input, 'Control+l');
