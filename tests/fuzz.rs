@@ -7,7 +7,7 @@
 //! - a panic (caught here; in the page it kills the module);
 //! - a hang: one input running longer than `KUBELAB_FUZZ_HANG_MS` (1 s in a release build,
 //!   30 s in a debug build on a busy machine);
-//! - memory: the process's data growing past `KUBELAB_FUZZ_MEM_MB` (256) over where it started;
+//! - memory: the process's data growing by `KUBELAB_FUZZ_MEM_MB` (256) while one input runs;
 //! - an abort (an allocation failing): `scripts/fuzz` runs this test under `prlimit --data`,
 //!   and the input being run is always in `target/fuzz/<target>.current` to read afterwards.
 //!
@@ -40,6 +40,9 @@ fn repo(path: &str) -> PathBuf {
 struct Watch {
     input: Mutex<(String, String)>,
     started_ms: AtomicU64,
+    /// The data segment when the input started: growth is counted per input (the allocator
+    /// keeps what earlier inputs freed, so the process's total only grows).
+    data_at_start: AtomicU64,
     busy: AtomicBool,
 }
 
@@ -52,14 +55,13 @@ fn data_bytes() -> u64 {
 /// Ends the process when the input being run takes too long or grows the data too far,
 /// printing it first.
 fn watchdog(watch: Arc<Watch>, epoch: Instant, hang_ms: u64, mem_cap: u64) {
-    let base = data_bytes();
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_millis(5));
         if !watch.busy.load(Ordering::SeqCst) {
             continue;
         }
         let ran = epoch.elapsed().as_millis() as u64 - watch.started_ms.load(Ordering::SeqCst);
-        let grown = data_bytes().saturating_sub(base);
+        let grown = data_bytes().saturating_sub(watch.data_at_start.load(Ordering::SeqCst));
         let why = if ran > hang_ms {
             format!("a hang: still running after {ran} ms")
         } else if grown > mem_cap {
@@ -237,6 +239,7 @@ fn fuzz(watch: &Arc<Watch>, epoch: Instant, name: &str, corpus: Vec<String>, exe
             let _ = std::fs::write(&current, &input);
         }
         *watch.input.lock().unwrap() = (name.to_string(), input.clone());
+        watch.data_at_start.store(data_bytes(), Ordering::SeqCst);
         watch.started_ms.store(epoch.elapsed().as_millis() as u64, Ordering::SeqCst);
         watch.busy.store(true, Ordering::SeqCst);
         let result = catch_unwind(AssertUnwindSafe(|| exec(&input)));
@@ -245,7 +248,11 @@ fn fuzz(watch: &Arc<Watch>, epoch: Instant, name: &str, corpus: Vec<String>, exe
             panic!("fuzz target {name}: run {i} panicked on the input:\n{input}");
         }
     }
-    eprintln!("fuzz target {name}: {runs} runs in {:.1} s", started.elapsed().as_secs_f64());
+    let data_mb = data_bytes() >> 20;
+    eprintln!(
+        "fuzz target {name}: {runs} runs in {:.1} s (data segment now {data_mb} MB)",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// The command lines in the test suites' and the lesson's text: `kubectl ...` up to the end
@@ -304,8 +311,12 @@ fn saved_labs() -> Vec<String> {
 #[test]
 fn the_five_doors_survive_mutated_input() {
     let epoch = Instant::now();
-    let watch =
-        Arc::new(Watch { input: Mutex::default(), started_ms: AtomicU64::new(0), busy: AtomicBool::new(false) });
+    let watch = Arc::new(Watch {
+        input: Mutex::default(),
+        started_ms: AtomicU64::new(0),
+        data_at_start: AtomicU64::new(0),
+        busy: AtomicBool::new(false),
+    });
     let hang_ms = env_u64("KUBELAB_FUZZ_HANG_MS", if cfg!(debug_assertions) { 30_000 } else { 1_000 });
     watchdog(watch.clone(), epoch, hang_ms, env_u64("KUBELAB_FUZZ_MEM_MB", 256) << 20);
     let _ = std::fs::create_dir_all(repo("target/fuzz"));

@@ -84,19 +84,7 @@ pub(super) fn deployment(d: &mut Doc, sim: &Sim, o: &Value) {
             ),
         );
     }
-    let t = o.ptr("/spec/template").cloned().unwrap_or(Value::Null);
-    template_lines(d, &t, sim);
-    let conds = obj::arr_at(o, "/status/conditions");
-    if !conds.is_empty() {
-        d.w(0, "Conditions:");
-        d.w(1, "Type\tStatus\tReason");
-        d.w(1, "----\t------\t------");
-        for c in conds {
-            let at = |p: &str| obj::str_at(c, p).unwrap_or("");
-            // `%v \t%v\t%v`: the type has a space before its tab.
-            d.w(1, &format!("{} \t{}\t{}", at("/type"), at("/status"), at("/reason")));
-        }
-    }
+    template_and_conditions(d, sim, o);
     let rss: Vec<Value> = sim
         .store
         .list(Kind::ReplicaSet, Some(ns))
@@ -141,6 +129,12 @@ pub(super) fn replica_set(d: &mut Doc, sim: &Sim, o: &Value) {
     let n = |p: &str| obj::i64_at(o, p).unwrap_or(0);
     d.w(0, &format!("Replicas:\t{} current / {} desired", n("/status/replicas"), n("/spec/replicas")));
     pods_status(d, sim, o);
+    template_and_conditions(d, sim, o);
+}
+
+/// The Pod Template block, then the Conditions table when there are conditions (the
+/// Deployment and ReplicaSet describers print both alike).
+fn template_and_conditions(d: &mut Doc, sim: &Sim, o: &Value) {
     let t = o.ptr("/spec/template").cloned().unwrap_or(Value::Null);
     template_lines(d, &t, sim);
     let conds = obj::arr_at(o, "/status/conditions");
