@@ -166,3 +166,21 @@ fn replica_counts_are_refused_in_kubectls_and_the_api_servers_words() {
     let (out, _, _) = run(&mut s, "kubectl get deploy d -o jsonpath={.spec.replicas}");
     assert_eq!(out, "2", "a refused scale leaves the Deployment alone");
 }
+
+#[test]
+fn a_template_label_key_is_validated_as_the_objects_own() {
+    // Found by tests/fuzz.rs: a Deployment whose template label key held a ':' was accepted,
+    // and its controller then made ReplicaSets without end (24 GB in two minutes).
+    // ValidatePodTemplateSpec validates the template's metadata as ValidateObjectMeta does.
+    let mut s = session();
+    s.write_file(
+        "d.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels:\n      app: d\n  template:\n    metadata:\n      labels:\n        app: d\n        app:ls: x\n    spec:\n      containers:\n      - name: c\n        image: nginx\n",
+    );
+    let (_, err, code) = run(&mut s, "kubectl apply -f d.yaml");
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("The Deployment \"d\" is invalid: spec.template.metadata.labels: Invalid value: \"app:ls\": name part must consist of alphanumeric characters"),
+        "{err}"
+    );
+}

@@ -107,15 +107,9 @@ pub fn validate_create(kind: Kind, o: &Value) -> Result<(), ApiError> {
 /// value at most 63 characters of `[A-Za-z0-9_.-]` starting and ending alphanumeric; the
 /// annotations' keys qualified names, and keys and values together at most 256 KiB.
 fn meta(o: &Value, causes: &mut Vec<String>) {
-    for (k, v) in o.ptr("/metadata/labels").and_then(Value::as_object).into_iter().flatten() {
-        if let Err(why) = qualified_name(k) {
-            causes.push(format!("metadata.labels: Invalid value: {}: {why}", go_quote(k)));
-        }
-        let v = v.as_str().unwrap_or("");
-        if let Err(why) = label_value(v) {
-            causes.push(format!("metadata.labels: Invalid value: {}: {why}", go_quote(v)));
-        }
-    }
+    labels(o, "/metadata/labels", "metadata.labels", causes);
+    // ValidatePodTemplateSpec validates a workload's template metadata as an object's.
+    labels(o, "/spec/template/metadata/labels", "spec.template.metadata.labels", causes);
     let mut total = 0;
     for (k, v) in o.ptr("/metadata/annotations").and_then(Value::as_object).into_iter().flatten() {
         if let Err(why) = qualified_name(&k.to_ascii_lowercase()) {
@@ -125,6 +119,19 @@ fn meta(o: &Value, causes: &mut Vec<String>) {
     }
     if total > TOTAL_ANNOTATION_SIZE_LIMIT {
         causes.push(format!("metadata.annotations: Too long: must have at most {TOTAL_ANNOTATION_SIZE_LIMIT} bytes"));
+    }
+}
+
+/// ValidateLabels over the labels at `ptr`, reported at `field`.
+fn labels(o: &Value, ptr: &str, field: &str, causes: &mut Vec<String>) {
+    for (k, v) in o.ptr(ptr).and_then(Value::as_object).into_iter().flatten() {
+        if let Err(why) = qualified_name(k) {
+            causes.push(format!("{field}: Invalid value: {}: {why}", go_quote(k)));
+        }
+        let v = v.as_str().unwrap_or("");
+        if let Err(why) = label_value(v) {
+            causes.push(format!("{field}: Invalid value: {}: {why}", go_quote(v)));
+        }
     }
 }
 
