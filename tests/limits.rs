@@ -184,3 +184,18 @@ fn a_template_label_key_is_validated_as_the_objects_own() {
         "{err}"
     );
 }
+
+#[test]
+fn a_long_deployment_name_makes_a_longer_replicaset_name_and_truncated_pod_names() {
+    // Found by tests/fuzz.rs: a Deployment named with 60 characters made ReplicaSets without
+    // end, each refused for a name over 63 characters. IsDNS1123Subdomain allows 253 and puts no
+    // length on a label; generateName keeps the first 58 characters (maxGeneratedNameLength).
+    let mut s = session();
+    let name = "nginx-depginx-depginx-depginx-depginx-depginx-depginx-deploy";
+    run(&mut s, &format!("kubectl create deployment {name} --image=nginx"));
+    let (rs, _, _) = run(&mut s, "kubectl get rs -o jsonpath={.items[0].metadata.name}");
+    assert!(rs.starts_with(&format!("{name}-")) && rs.len() > 63, "{rs}");
+    let (pod, _, _) = run(&mut s, "kubectl get pods -o jsonpath={.items[0].metadata.name}");
+    assert_eq!(pod.len(), 63, "{pod}");
+    assert!(pod.starts_with(&rs[..58]), "{pod}");
+}

@@ -27,8 +27,16 @@ fn is_label_ok(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
+/// IsDNS1123Subdomain: at most 253 characters of dot-separated labels; its regex puts no
+/// length on a label (a Deployment of 60 characters has a ReplicaSet of 71).
 fn is_subdomain_ok(s: &str) -> bool {
-    s.len() <= 253 && s.split('.').all(is_label_ok)
+    let part_ok = |p: &str| {
+        !p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !p.starts_with('-')
+            && !p.ends_with('-')
+    };
+    s.len() <= 253 && s.split('.').all(part_ok)
 }
 
 /// Checks a new object.
