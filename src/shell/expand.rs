@@ -189,8 +189,8 @@ fn group_at(word: &str, open: usize) -> Option<(usize, Group<'_>)> {
             (Some(_), _) => {}
             (None, b'\'' | b'"') => quote = Some(b[j]),
             // k8s-diff: bash nests braces without limit; deeper than this the lab leaves them.
-            (None, b'{') if depth >= super::parse::MAX_NESTING => return None,
-            (None, b'{') => depth += 1,
+            (None, OPEN_BRACE_BYTE) if depth >= super::parse::MAX_NESTING => return None,
+            (None, OPEN_BRACE_BYTE) => depth += 1,
             (None, b'}') => {
                 depth -= 1;
                 if depth == 0 {
