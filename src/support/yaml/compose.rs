@@ -129,6 +129,13 @@ pub(super) struct Node {
     mark: Mark,
 }
 
+impl Node {
+    /// A `null` scalar at `mark`, counted as one node: a scalar's start, or an alias's stand-in.
+    fn null_at(mark: Mark) -> Node {
+        Node { tree: Tree::Leaf(Value::Null), key: Key::Plain, nodes: 1, height: 0, bad_float: None, mark }
+    }
+}
+
 enum Collection {
     Seq(Vec<Tree>),
     /// The entries so far and the key waiting for its value.
@@ -287,14 +294,7 @@ impl Composer {
     }
 
     fn scalar(&mut self, ev: Event) -> Node {
-        let mut node = Node {
-            tree: Tree::Leaf(Value::Null),
-            key: Key::Plain,
-            nodes: 1,
-            height: 0,
-            bad_float: None,
-            mark: ev.start,
-        };
+        let mut node = Node::null_at(ev.start);
         if is_merge(&ev) {
             node.key = Key::Merge;
         }
@@ -325,14 +325,7 @@ impl Composer {
     /// counted as aliased (the alias node itself is counted by `event`).
     fn alias(&mut self, ev: Event) -> Result<Node, YamlError> {
         let name = ev.anchor.unwrap_or_default();
-        let stand_in = Node {
-            tree: Tree::Leaf(Value::Null),
-            key: Key::Plain,
-            nodes: 1,
-            height: 0,
-            bad_float: None,
-            mark: ev.start,
-        };
+        let stand_in = Node::null_at(ev.start);
         let slot = self.names.get(&name).and_then(Value::as_u64).map(|s| s as usize);
         let Some(anchor) = slot.and_then(|s| self.slots.get(s)) else {
             return Err(YamlError::decode(format!("unknown anchor '{name}' referenced"), ev.start));
