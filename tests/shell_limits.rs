@@ -113,3 +113,47 @@ fn a_container_that_sleeps_a_millisecond_a_round_advances_in_bounded_work() {
     assert_eq!(run(&mut s, "kubectl logs spin | wc -l"), "5000\n");
     assert_eq!(run(&mut s, "kubectl logs spin --tail=1"), "x\n");
 }
+
+const BUDGET_WORDS: &str =
+    " of virtual time: it passed the lab's work budget of 100000 steps (a step is a container waking up, a kubelet or volume action)\n";
+
+/// Whether `text` is the lab's message for `what` (`line`, `@sleep`) stopped after `hours`.
+fn stopped_after(text: &str, what: &str, hours: u64) -> bool {
+    text == format!("kubelab: {what} stopped waiting after {hours}h{BUDGET_WORDS}")
+}
+
+#[test]
+fn a_long_wait_beside_a_busy_container_stops_at_the_lines_work_budget() {
+    let mut s = session();
+    let busy = "kubectl run spin --image=busybox -- sh -c 'while true; do echo x; sleep 1; done'";
+    assert_eq!(run(&mut s, busy), "pod/spin created\n");
+    let before = s.sim.now();
+    // The pod is never deleted: kubectl would wait 1,000 hours, a wake-up of the loop a second.
+    let (out, code) = s.run_line("kubectl wait --for=delete pod/spin --timeout=1000h");
+    assert_eq!(code, 130, "ended as Ctrl-C ends it");
+    // A wake-up a second, and a few kubelet steps: about a day.
+    let waited_h = (s.sim.now().ms() - before.ms()) / 3_600_000;
+    assert!((24..30).contains(&waited_h), "{waited_h}");
+    assert!(stopped_after(&out.text(), "line", waited_h), "{}", out.text());
+    // The next line has its own budget, and the cluster is as the wait left it.
+    assert_eq!(run(&mut s, "kubectl get pod spin --no-headers | awk '{print $3}'"), "Running\n");
+    // A wait that ends on its own is not stopped: a pod deleted is gone within its grace period.
+    assert_eq!(run(&mut s, "kubectl delete pod spin --grace-period=1"), "pod \"spin\" deleted\n");
+}
+
+#[test]
+fn a_scripts_long_sleep_beside_a_busy_container_says_where_it_stopped() {
+    let mut s = session();
+    let busy = "kubectl run spin --image=busybox -- sh -c 'while true; do echo x; sleep 1; done'";
+    assert_eq!(run(&mut s, busy), "pod/spin created\n");
+    let before = s.sim.now();
+    let said = s.sleep(1000 * 3_600_000).unwrap_or_default();
+    let slept_h = (s.sim.now().ms() - before.ms()) / 3_600_000;
+    assert!((24..30).contains(&slept_h), "{slept_h}");
+    assert!(stopped_after(&said, "@sleep", slept_h), "{said}");
+    // Without a busy container an hour's sleep is a handful of steps.
+    let mut quiet = session();
+    let t0 = quiet.sim.now().ms();
+    assert_eq!(quiet.sleep(1000 * 3_600_000), None);
+    assert_eq!(quiet.sim.now().ms(), t0 + 1000 * 3_600_000);
+}

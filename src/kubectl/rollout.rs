@@ -466,6 +466,12 @@ fn follow_status(ctx: &mut Ctx<'_>, key: ObjKey, watch: bool, timeout: Option<u6
         if !ctx.sim.step_before(deadline) {
             // The wait holds for its whole timeout, in virtual time.
             ctx.sim.run_until(deadline);
+            if ctx.sim.ran_out().is_some() {
+                // The line's allowance of work is spent: ended as Ctrl-C would end it.
+                r.code = Some(130);
+                r.effect = Some(Effect::Interrupted);
+                return r;
+            }
             if timeout.is_some() {
                 r.fail(Error::cli("timed out waiting for the condition"));
             }

@@ -171,6 +171,13 @@ pub fn wait(ctx: &mut Ctx<'_>, req: WaitFor) -> Report {
         if !ctx.sim.step_before(deadline) {
             ctx.sim.run_until(deadline);
         }
+        // The line's allowance of work is spent: the wait ends as Ctrl-C would end it (the
+        // session says why).
+        if ctx.sim.ran_out().is_some() {
+            r.code = Some(130);
+            r.effect = Some(Effect::Interrupted);
+            return r;
+        }
     }
 }
 

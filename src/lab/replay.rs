@@ -83,7 +83,11 @@ pub fn run_script_with(session: &mut Session, script: &str, emit: &mut dyn FnMut
             let mut words = d.split_whitespace();
             match (words.next(), words.next()) {
                 (Some("sleep"), Some(arg)) => match parse_duration_ms(arg) {
-                    Some(ms) => session.sleep(ms),
+                    Some(ms) => {
+                        if let Some(stopped) = session.sleep(ms) {
+                            out.push_str(&stopped);
+                        }
+                    }
                     None => out.push_str(&format!(
                         "kubelab: line {i}: cannot read the duration {} (write 30s, 2m or 500ms)\n",
                         crate::support::gofmt::go_quote(arg)

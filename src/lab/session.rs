@@ -701,6 +701,17 @@ impl Session {
     /// deletes the pod). A terminal held by a watch ignores the line, as a real one shows it
     /// without running it.
     pub fn run_line_in(&mut self, t: usize, line: &str) -> (Output, i32) {
+        let started = self.sim.now();
+        self.sim.allow_steps(Some(LINE_STEPS));
+        let (mut out, code) = self.run_line_bounded(t, line);
+        if let Some(at) = self.sim.ran_out() {
+            out.err(&out_of_steps("line", at.ms().saturating_sub(started.ms())));
+        }
+        self.sim.allow_steps(None);
+        (out, code)
+    }
+
+    fn run_line_bounded(&mut self, t: usize, line: &str) -> (Output, i32) {
         let mut out = Output::default();
         self.term(t);
         self.trim_log();
@@ -714,7 +725,7 @@ impl Session {
                 .get(&a.pod)
                 .is_some_and(|p| crate::sim::obj::str_at(p, "/status/phase") == Some("Running"));
             if !alive {
-                return self.run_line_in(t, line);
+                return self.run_line_bounded(t, line);
             }
             let mut code = crate::programs::run_line(&mut self.sim, &a.pod, &a.container, line, &mut env, &mut out);
             if let Some(status) = env.exit_requested {
@@ -833,16 +844,23 @@ impl Session {
     /// Lets `ms` of virtual time pass (a script's `@sleep`) a virtual minute at a time, dropping
     /// the watch log no open watch still needs after each, so a long sleep does not keep every
     /// version of every object it went through.
-    pub fn sleep(&mut self, ms: u64) {
-        let end = self.sim.now().plus_ms(ms);
+    /// It has the work allowance of a line: beside busy containers it may stop early, and then
+    /// returns the lab's words for that.
+    pub fn sleep(&mut self, ms: u64) -> Option<String> {
+        let started = self.sim.now();
+        let end = started.plus_ms(ms);
+        self.sim.allow_steps(Some(LINE_STEPS));
         loop {
             let next = self.sim.now().plus_ms(60_000).min(end);
             self.sim.run_until(next);
             self.trim_log();
-            if next >= end {
+            if next >= end || self.sim.ran_out().is_some() {
                 break;
             }
         }
+        let stopped = self.sim.ran_out().map(|at| out_of_steps("@sleep", at.ms().saturating_sub(started.ms())));
+        self.sim.allow_steps(None);
+        stopped
     }
 
     /// Drops the watch log no open watch still needs.
@@ -918,6 +936,18 @@ impl Session {
         }
         0
     }
+}
+
+/// How many timers one line (or one `@sleep`) may make the cluster handle: a day's wake-ups of
+/// a container that loops every second, with room to spare.
+pub const LINE_STEPS: u64 = 100_000;
+
+/// The lab's words for a line or `@sleep` whose allowance of work ran out `after_ms` into it.
+fn out_of_steps(what: &str, after_ms: u64) -> String {
+    format!(
+        "kubelab: {what} stopped waiting after {} of virtual time: it passed the lab's work budget of {LINE_STEPS} steps (a step is a container waking up, a kubelet or volume action)\n",
+        crate::support::duration::human_duration_ms(after_ms as i64)
+    )
 }
 
 #[cfg(test)]
