@@ -440,14 +440,14 @@ impl Lab {
         // may carry it past `to`: what was typed by then has happened too, so that any moment
         // inside such a jump is the moment it ends.
         while let Some(e) = self.journal.get(self.applied).filter(|e| e.at <= to.max(self.now())).cloned() {
-            self.session.sim.run_until(SimTime(e.at));
+            self.session.run_until(SimTime(e.at));
             self.poll();
             self.apply(&e);
             self.applied += 1;
             // Inside a long replay too (a reload), so that scrubbing back afterwards is quick.
             self.maybe_snapshot();
         }
-        self.session.sim.run_until(SimTime(to));
+        self.session.run_until(SimTime(to));
         self.poll();
         self.horizon = self.horizon.max(self.now());
         self.maybe_snapshot();
@@ -455,10 +455,9 @@ impl Lab {
 
     fn poll(&mut self) {
         for t in 0..self.terms.len() {
-            let was_busy = self.session.busy(t);
-            let out = self.session.poll(t);
+            let (out, ended) = self.session.poll_ended(t);
             self.push_output(t, out);
-            if was_busy && !self.session.busy(t) {
+            if ended {
                 // A wait ended (its objects are gone): the prompt comes back.
                 self.push_prompt(t);
             }

@@ -50,9 +50,12 @@ struct Term {
     process: Option<Env>,
     attached: Option<(kubectl::exec::Attach, Env)>,
     job: Option<kubectl::Job>,
-    /// What a job of this terminal printed while another terminal's line ran (a port-forward
-    /// taking a connection), shown at its next poll.
-    pending: String,
+    /// What a job of this terminal printed while nobody looked (a port-forward taking a
+    /// connection while another terminal's line ran, a watch during a long sleep), shown at
+    /// its next poll; at most `PENDING_BYTES`, the newest kept.
+    pending: Output,
+    /// Whether its job ended while nobody looked (its last words are in `pending`).
+    ended: bool,
     /// The `grep`s a held watch is piped into: each change it prints passes through them.
     filters: Vec<Vec<String>>,
 }
@@ -153,6 +156,36 @@ fn through_filters(filters: &[Vec<String>], text: &str) -> String {
         text = out.stdout();
     }
     text
+}
+
+/// The most a terminal keeps of what its job printed while nobody looked.
+// k8s-diff: a real terminal keeps what a watch printed in its scrollback, within the
+// terminal's own limit; the lab keeps the newest 1 MiB (whole lines) until the terminal is
+// next looked at, so that a watch over a long sleep costs bounded memory.
+pub const PENDING_BYTES: usize = 1 << 20;
+
+/// Appends `text` to a terminal's pending output, cutting the oldest whole lines past
+/// `PENDING_BYTES`.
+fn push_pending(pending: &mut Output, stream: shell::Stream, text: &str) {
+    pending.write(stream, text);
+    let mut total: usize = pending.chunks.iter().map(|(_, s)| s.len()).sum();
+    while total > PENDING_BYTES {
+        let Some((_, first)) = pending.chunks.first_mut() else { break };
+        let excess = total - PENDING_BYTES;
+        if first.len() <= excess {
+            total -= first.len();
+            pending.chunks.remove(0);
+        } else {
+            // A newline byte is never inside a character: the cut falls on a boundary.
+            let cut =
+                first.as_bytes()[excess..].iter().position(|&b| b == b'\n').map_or(first.len(), |i| excess + i + 1);
+            total -= cut;
+            first.drain(..cut);
+            if first.is_empty() {
+                pending.chunks.remove(0);
+            }
+        }
+    }
 }
 
 /// Pages a lab fetches with curl, kept locally (no network here).
@@ -780,27 +813,47 @@ impl Session {
             if let Some((owner, _)) = self.forwards.iter().find(|(_, f)| f.ports.iter().any(|p| p.0 == port)) {
                 let owner = *owner;
                 self.term(owner);
-                self.terms[owner].pending.push_str(&format!("Handling connection for {port}\n"));
+                push_pending(
+                    &mut self.terms[owner].pending,
+                    shell::Stream::Stdout,
+                    &format!("Handling connection for {port}\n"),
+                );
             }
         }
         // In this terminal (a forward started without holding it), before what the line
         // printed: kubectl writes it as it accepts the connection, outside the line's pipes.
         let mine = std::mem::take(&mut self.terms[t].pending);
-        if !mine.is_empty() {
-            out.chunks.insert(0, (shell::Stream::Stdout, mine));
-        }
+        self.terms[t].ended = false;
+        out.chunks.splice(0..0, mine.chunks);
         (out, code)
     }
 
     /// What terminal `t`'s job prints for what happened since it last looked; a job that has
     /// ended (a wait whose objects are gone) gives the terminal back.
     pub fn poll(&mut self, t: usize) -> Output {
-        let mut out = Output::default();
-        if let Some(term) = self.terms.get_mut(t) {
-            out.out(&std::mem::take(&mut term.pending));
+        self.poll_ended(t).0
+    }
+
+    /// The same, and whether the job ended since the terminal was last looked at (its prompt
+    /// is due), here or while nobody looked.
+    pub fn poll_ended(&mut self, t: usize) -> (Output, bool) {
+        let Some(term) = self.terms.get_mut(t) else { return (Output::default(), false) };
+        let mut out = std::mem::take(&mut term.pending);
+        let ended_before = std::mem::take(&mut term.ended);
+        let (printed, ended) = self.poll_job(t);
+        for (stream, text) in printed.chunks {
+            out.write(stream, &text);
         }
-        let Some(term) = self.terms.get_mut(t) else { return out };
-        let Some(job) = term.job.as_mut() else { return out };
+        self.trim_log();
+        (out, ended_before || ended)
+    }
+
+    /// What terminal `t`'s job prints now (through the `grep`s it is piped into), and whether
+    /// it ended; an ended job gives the terminal back.
+    fn poll_job(&mut self, t: usize) -> (Output, bool) {
+        let mut out = Output::default();
+        let Some(term) = self.terms.get_mut(t) else { return (out, false) };
+        let Some(job) = term.job.as_mut() else { return (out, false) };
         let mut printed = Output::default();
         let ended = job.poll(&self.sim, &mut printed);
         for (stream, text) in printed.chunks {
@@ -814,8 +867,19 @@ impl Session {
             }
             self.terms[t].job = None;
         }
-        self.trim_log();
-        out
+        (out, ended)
+    }
+
+    /// Every terminal's job reads what happened, into its terminal's pending output.
+    fn poll_jobs(&mut self) {
+        for t in 0..self.terms.len() {
+            let (printed, ended) = self.poll_job(t);
+            let term = &mut self.terms[t];
+            for (stream, text) in &printed.chunks {
+                push_pending(&mut term.pending, *stream, text);
+            }
+            term.ended |= ended;
+        }
     }
 
     /// Ctrl-C in terminal `t`: ends its watch, or leaves the container shell it is attached
@@ -841,38 +905,40 @@ impl Session {
         (out, false)
     }
 
-    /// Lets `ms` of virtual time pass (a script's `@sleep`) a virtual minute at a time, dropping
-    /// the watch log no open watch still needs after each, so a long sleep does not keep every
-    /// version of every object it went through.
-    /// It has the work allowance of a line: beside busy containers it may stop early, and then
-    /// returns the lab's words for that.
+    /// Lets `ms` of virtual time pass (a script's `@sleep`); see `run_until`. It has the work
+    /// allowance of a line: beside busy containers it may stop early, and then returns the
+    /// lab's words for that.
     pub fn sleep(&mut self, ms: u64) -> Option<String> {
         let started = self.sim.now();
-        let end = started.plus_ms(ms);
         self.sim.allow_steps(Some(LINE_STEPS));
-        loop {
-            let next = self.sim.now().plus_ms(60_000).min(end);
-            self.sim.run_until(next);
-            self.trim_log();
-            if next >= end || self.sim.ran_out().is_some() {
-                break;
-            }
-        }
+        self.run_until(started.plus_ms(ms));
         let stopped = self.sim.ran_out().map(|at| out_of_steps("@sleep", at.ms().saturating_sub(started.ms())));
         self.sim.allow_steps(None);
         stopped
     }
 
-    /// Drops the watch log no open watch still needs.
+    /// Lets virtual time run to `end` a virtual minute at a time (or until the work allowance
+    /// runs out). After each minute every terminal's job reads what happened, as a real kubectl
+    /// keeps reading its watch (what it prints waits in the terminal's pending output for its
+    /// next poll), and the watch cache drops what no open watch still needs: a long sleep keeps
+    /// neither every version of every object nor a watch that fell behind its kind's window.
+    pub fn run_until(&mut self, end: crate::sim::SimTime) {
+        loop {
+            let next = self.sim.now().plus_ms(60_000).min(end);
+            self.sim.run_until(next);
+            self.poll_jobs();
+            self.trim_log();
+            if next >= end || self.sim.ran_out().is_some() {
+                break;
+            }
+        }
+    }
+
+    /// Drops the watch cache no open watch still needs.
     fn trim_log(&mut self) {
-        let keep = self
-            .terms
-            .iter()
-            .filter_map(|t| t.job.as_ref())
-            .filter_map(|j| j.cursor())
-            .min()
-            .unwrap_or_else(|| self.sim.store.cursor());
-        self.sim.store.trim_log(keep);
+        let watching: Vec<(crate::sim::Kind, u64)> =
+            self.terms.iter().filter_map(|t| t.job.as_ref()).filter_map(|j| j.cursor()).collect();
+        self.sim.store.trim_log(&watching);
     }
 
     /// Leaves a container's shell; `kubectl run --rm` then deletes the pod and says so.
