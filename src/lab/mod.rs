@@ -704,6 +704,24 @@ mod tests {
         assert!(text(&lab, 0).ends_with("^C\nroot@k8s-m:~# "));
     }
 
+    /// A long jump of the clock (a scrub forward, a run of `step_event`) polls the terminals a
+    /// virtual minute at a time, as `@sleep` does: a watch keeps up instead of falling behind
+    /// its kind's window, and a job that ended on the way gives its prompt back.
+    #[test]
+    fn a_day_of_clock_keeps_a_watch_in_step_and_gives_ended_jobs_their_prompt() {
+        let mut lab = Lab::new(DEFAULT_SEED, Vec::new(), 2);
+        lab.run(0, "kubectl run crash --image=busybox -- sh -c 'exit 1'");
+        lab.run(1, "kubectl get pods -w");
+        lab.run(0, "sleep 30");
+        assert!(lab.busy(0) && lab.busy(1));
+        lab.advance(86_400_000);
+        assert!(lab.busy(1), "the watch is still open");
+        let rows = text(&lab, 1);
+        assert!(rows.lines().count() > 500, "{rows}");
+        assert!(!lab.busy(0));
+        assert!(text(&lab, 0).ends_with("sleep 30\nroot@k8s-m:~# "), "{}", text(&lab, 0));
+    }
+
     /// `kubectl get pods -w | grep Running` on the page: the watch holds the terminal and each
     /// change it prints passes through grep as the clock runs.
     #[test]

@@ -1018,7 +1018,27 @@ fn out_of_steps(what: &str, after_ms: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::under_home;
+    use super::{push_pending, under_home, Output, PENDING_BYTES};
+    use crate::shell::Stream;
+
+    #[test]
+    fn pending_output_keeps_the_newest_whole_lines_under_its_cap() {
+        let mut p = Output::default();
+        // Lines of 10 bytes with a two-byte character, so that a cut by bytes alone could
+        // fall inside one.
+        let line = "é-------\n";
+        for _ in 0..PENDING_BYTES / 10 {
+            push_pending(&mut p, Stream::Stdout, line);
+        }
+        push_pending(&mut p, Stream::Stderr, "error: lost connection to pod\n");
+        let total: usize = p.chunks.iter().map(|(_, s)| s.len()).sum();
+        assert!(total <= PENDING_BYTES && total > PENDING_BYTES - 10, "{total}");
+        assert!(p.stdout().starts_with(line) && p.stdout().ends_with(line));
+        assert_eq!(p.stderr(), "error: lost connection to pod\n");
+        // A line longer than the cap leaves nothing older.
+        push_pending(&mut p, Stream::Stdout, &"x".repeat(PENDING_BYTES + 1));
+        assert_eq!(p.text(), "");
+    }
 
     #[test]
     fn only_paths_below_the_home_reach_a_replays_folder() {
