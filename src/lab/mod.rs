@@ -237,7 +237,9 @@ impl Lab {
                 total -= first.len();
                 term.scrollback.remove(0);
             } else {
-                let cut = first[excess..].find('\n').map_or(first.len(), |i| excess + i + 1);
+                // A newline byte is never inside a character: the cut falls on a boundary.
+                let cut =
+                    first.as_bytes()[excess..].iter().position(|&b| b == b'\n').map_or(first.len(), |i| excess + i + 1);
                 total -= cut;
                 first.drain(..cut);
                 if first.is_empty() {
@@ -702,6 +704,19 @@ mod tests {
         lab.interrupt(0, "");
         assert!(!lab.busy(0));
         assert!(text(&lab, 0).ends_with("^C\nroot@k8s-m:~# "));
+    }
+
+    /// The scrollback's byte cap cuts whole lines, never inside a character.
+    #[test]
+    fn the_scrollback_cap_never_cuts_inside_a_character() {
+        for pad in 0..3 {
+            let mut lab = Lab::new(DEFAULT_SEED, Vec::new(), 1);
+            let notes = "x".repeat(pad) + &"é\n".repeat(100_000);
+            lab.note(0, "cat notes", &notes);
+            let kept = text(&lab, 0);
+            assert!(kept.len() <= SCROLLBACK_BYTES, "{}", kept.len());
+            assert!(kept.starts_with("é\n"), "whole lines: {:?}", kept.chars().take(4).collect::<String>());
+        }
     }
 
     /// A long jump of the clock (a scrub forward, a run of `step_event`) polls the terminals a
