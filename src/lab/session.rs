@@ -121,6 +121,11 @@ impl Files for SessionFiles<'_> {
 
 struct Host<'a> {
     sim: &'a mut Sim,
+    /// The terminals (the one running this line holds no job meanwhile): a `sleep` that runs
+    /// the clock inside the line keeps their jobs polled.
+    terms: &'a mut [Term],
+    /// The terminals whose port-forward ended while the line ran the clock.
+    closed: Vec<usize>,
     loader: Option<&'a Loader>,
     interrupted: bool,
     /// The command about to run reads another's output in a pipeline.
@@ -186,6 +191,60 @@ fn push_pending(pending: &mut Output, stream: shell::Stream, text: &str) {
             }
         }
     }
+}
+
+/// What a terminal's job prints now (through the `grep`s it is piped into), whether it ended,
+/// and whether it was a port-forward (whose ports close then); an ended job gives the terminal
+/// back.
+fn poll_term(sim: &Sim, term: &mut Term) -> (Output, bool, bool) {
+    let mut out = Output::default();
+    let Some(job) = term.job.as_mut() else { return (out, false, false) };
+    let mut printed = Output::default();
+    let ended = job.poll(sim, &mut printed);
+    for (stream, text) in printed.chunks {
+        let text = if stream == shell::Stream::Stdout { through_filters(&term.filters, &text) } else { text };
+        out.write(stream, &text);
+    }
+    let forward = ended && matches!(term.job, Some(kubectl::Job::PortForward(_)));
+    if ended {
+        term.job = None;
+    }
+    (out, ended, forward)
+}
+
+/// Lets virtual time run to `end` a virtual minute at a time, or until the work allowance of
+/// `Sim::allow_steps` runs out. After each minute every terminal's job reads what happened, as
+/// a real kubectl keeps reading its watch (what it prints waits in the terminal's pending
+/// output for its next poll), and the watch cache drops what no open watch still needs: a long
+/// sleep keeps neither every version of every object nor a watch that fell behind its kind's
+/// window. Returns the terminals whose port-forward ended.
+fn run_polling(sim: &mut Sim, terms: &mut [Term], end: crate::sim::SimTime) -> Vec<usize> {
+    let mut closed = Vec::new();
+    loop {
+        let next = sim.now().plus_ms(60_000).min(end);
+        sim.run_until(next);
+        for (t, term) in terms.iter_mut().enumerate() {
+            let (printed, ended, forward) = poll_term(sim, term);
+            for (stream, text) in &printed.chunks {
+                push_pending(&mut term.pending, *stream, text);
+            }
+            term.ended |= ended;
+            if forward {
+                closed.push(t);
+            }
+        }
+        trim_log(sim, terms);
+        if next >= end || sim.ran_out().is_some() {
+            return closed;
+        }
+    }
+}
+
+/// Drops the watch cache no open job of `terms` still needs.
+fn trim_log(sim: &mut Sim, terms: &[Term]) {
+    let watching: Vec<(crate::sim::Kind, u64)> =
+        terms.iter().filter_map(|t| t.job.as_ref()).filter_map(|j| j.cursor()).collect();
+    sim.store.trim_log(&watching);
 }
 
 /// Pages a lab fetches with curl, kept locally (no network here).
@@ -292,6 +351,11 @@ impl Host<'_> {
                     // The page's clock passes the time; the terminal is held meanwhile.
                     self.job = Some(kubectl::Job::Sleep(self.sim.now().plus_ms(ms)));
                     self.interrupted = true;
+                } else if self.live {
+                    // The other terminals' jobs read on while this line sleeps.
+                    let closed = run_polling(self.sim, self.terms, self.sim.now().plus_ms(ms));
+                    self.forwards.retain(|(o, _)| !closed.contains(o));
+                    self.closed.extend(closed);
                 } else {
                     self.sim.advance(ms);
                 }
@@ -779,6 +843,8 @@ impl Session {
         self.env.swap_process(&mut process);
         let mut host = Host {
             sim: &mut self.sim,
+            terms: &mut self.terms,
+            closed: Vec::new(),
             loader: self.loader.as_ref(),
             interrupted: false,
             downstream: false,
@@ -794,12 +860,14 @@ impl Session {
         };
         let code = shell::run_line(line, &mut self.env, &mut host, &mut out);
         let (new_forward, hits) = (host.new_forward.take(), std::mem::take(&mut host.hits));
+        let (job, filters, attach) = (host.job.take(), std::mem::take(&mut host.filters), host.attach.take());
+        let closed = std::mem::take(&mut host.closed);
         self.context_ns = std::mem::take(&mut host.context_ns);
+        self.forwards.retain(|(o, _)| !closed.contains(o));
         self.env.swap_process(&mut process);
         self.terms[t].process = Some(process);
-        let job = host.job.take();
-        self.terms[t].filters = std::mem::take(&mut host.filters);
-        if let Some(a) = host.attach.take() {
+        self.terms[t].filters = filters;
+        if let Some(a) = attach {
             let mut env = crate::programs::new_env(&self.sim, &a.pod, &a.container);
             env.dialect = crate::programs::dialect_in(&self.sim, &a.pod, &a.container, &a.shell);
             self.terms[t].attached = Some((a, env));
@@ -848,38 +916,15 @@ impl Session {
         (out, ended_before || ended)
     }
 
-    /// What terminal `t`'s job prints now (through the `grep`s it is piped into), and whether
-    /// it ended; an ended job gives the terminal back.
+    /// What terminal `t`'s job prints now, and whether it ended (see `poll_term`).
     fn poll_job(&mut self, t: usize) -> (Output, bool) {
-        let mut out = Output::default();
-        let Some(term) = self.terms.get_mut(t) else { return (out, false) };
-        let Some(job) = term.job.as_mut() else { return (out, false) };
-        let mut printed = Output::default();
-        let ended = job.poll(&self.sim, &mut printed);
-        for (stream, text) in printed.chunks {
-            let text = if stream == shell::Stream::Stdout { through_filters(&term.filters, &text) } else { text };
-            out.write(stream, &text);
-        }
-        if ended {
+        let Some(term) = self.terms.get_mut(t) else { return (Output::default(), false) };
+        let (out, ended, forward) = poll_term(&self.sim, term);
+        if forward {
             // A port-forward that ended closes its ports.
-            if matches!(self.terms[t].job, Some(kubectl::Job::PortForward(_))) {
-                self.forwards.retain(|(o, _)| *o != t);
-            }
-            self.terms[t].job = None;
+            self.forwards.retain(|(o, _)| *o != t);
         }
         (out, ended)
-    }
-
-    /// Every terminal's job reads what happened, into its terminal's pending output.
-    fn poll_jobs(&mut self) {
-        for t in 0..self.terms.len() {
-            let (printed, ended) = self.poll_job(t);
-            let term = &mut self.terms[t];
-            for (stream, text) in &printed.chunks {
-                push_pending(&mut term.pending, *stream, text);
-            }
-            term.ended |= ended;
-        }
     }
 
     /// Ctrl-C in terminal `t`: ends its watch, or leaves the container shell it is attached
@@ -917,28 +962,15 @@ impl Session {
         stopped
     }
 
-    /// Lets virtual time run to `end` a virtual minute at a time (or until the work allowance
-    /// runs out). After each minute every terminal's job reads what happened, as a real kubectl
-    /// keeps reading its watch (what it prints waits in the terminal's pending output for its
-    /// next poll), and the watch cache drops what no open watch still needs: a long sleep keeps
-    /// neither every version of every object nor a watch that fell behind its kind's window.
+    /// Lets virtual time run to `end`, every terminal's job keeping up (see `run_polling`).
     pub fn run_until(&mut self, end: crate::sim::SimTime) {
-        loop {
-            let next = self.sim.now().plus_ms(60_000).min(end);
-            self.sim.run_until(next);
-            self.poll_jobs();
-            self.trim_log();
-            if next >= end || self.sim.ran_out().is_some() {
-                break;
-            }
-        }
+        let closed = run_polling(&mut self.sim, &mut self.terms, end);
+        self.forwards.retain(|(o, _)| !closed.contains(o));
     }
 
     /// Drops the watch cache no open watch still needs.
     fn trim_log(&mut self) {
-        let watching: Vec<(crate::sim::Kind, u64)> =
-            self.terms.iter().filter_map(|t| t.job.as_ref()).filter_map(|j| j.cursor()).collect();
-        self.sim.store.trim_log(&watching);
+        trim_log(&mut self.sim, &self.terms);
     }
 
     /// Leaves a container's shell; `kubectl run --rm` then deletes the pod and says so.
