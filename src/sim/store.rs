@@ -133,7 +133,9 @@ fn owner_keys(key: &ObjKey, obj: &Value) -> Vec<ObjKey> {
 }
 
 /// `watch_cache.go`'s `defaultLowerBoundCapacity`: a kind's window holds at least this many
-/// changes (verified at v1.26.0 and unchanged since dynamic sizing came in 1.19)...
+/// changes (these constants, `resizeCacheLocked` and the `too old resource version` message
+/// read the same in a v1.24-era copy and in today's source, so at 1.26 too; dynamic sizing came
+/// in 1.19)...
 const WINDOW_MIN: usize = 100;
 /// ...and at most `defaultUpperBoundCapacity`...
 const WINDOW_MAX: usize = 100 * 1024;
