@@ -43,7 +43,7 @@ fn rollout_status_followed_in_step_prints_each_change() {
     assert!(s.busy(1));
     let mut seen = String::new();
     while s.busy(1) && s.sim.now().ms() < 600_000 {
-        s.sleep(1000);
+        assert_eq!(s.sleep(1000), None);
         seen.push_str(&s.poll(1).text());
     }
     assert!(seen.contains("1 of 3 updated replicas are available...\n"), "{seen}");
@@ -118,7 +118,7 @@ fn a_watch_over_a_day_long_sleep_keeps_up_with_a_crash_loop_in_bounded_memory() 
     run(&mut s, 0, "kubectl run crash --image=busybox -- sh -c 'echo boom; exit 1'");
     run(&mut s, 1, "kubectl get pods -w");
     // `@sleep 24h` in a replay.
-    s.sleep(86_400_000);
+    assert_eq!(s.sleep(86_400_000), None, "the day passed within the work allowance");
     // The watch read as it went: the store keeps nothing it has read, nor any kind no watch
     // follows (without the minute-by-minute polls it would hold the day's changes, or, past
     // its window, have been ended).
@@ -146,7 +146,7 @@ fn what_a_watch_prints_while_nobody_looks_is_capped_keeping_the_newest() {
     let mut s = live();
     run(&mut s, 0, "kubectl run crash --image=busybox -- sh -c 'echo boom; exit 1'");
     run(&mut s, 1, "kubectl get pods -w -o yaml");
-    s.sleep(86_400_000);
+    assert_eq!(s.sleep(86_400_000), None, "the day passed within the work allowance");
     let seen = s.poll(1).text();
     // A day of pod YAML is more than the cap: the oldest whole lines went.
     assert!(seen.len() <= PENDING_BYTES && seen.len() > PENDING_BYTES - 8192, "{}", seen.len());
