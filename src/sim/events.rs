@@ -420,3 +420,165 @@ fn container_field_path(pod: &Value, message: &str) -> Option<String> {
     let (path, c) = found?;
     Some(format!("{path}{{{}}}", obj::str_at(c, "/name")?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::SimConfig;
+
+    fn sim() -> (Sim, ObjKey) {
+        (Sim::new(SimConfig::seeded(1)), ObjKey::new(Kind::Deployment, "default", "d"))
+    }
+
+    /// The stored events about `d`, oldest name first.
+    fn events(sim: &Sim) -> Vec<Value> {
+        sim.store
+            .list(Kind::Event, Some("default"))
+            .filter(|(_, e)| obj::str_at(e, "/involvedObject/name") == Some("d"))
+            .map(|(_, e)| e.clone())
+            .collect()
+    }
+
+    fn texts(sim: &Sim, field: &str) -> Vec<String> {
+        events(sim).iter().map(|e| obj::str_at(e, field).unwrap_or("").to_string()).collect()
+    }
+
+    #[test]
+    fn an_identical_event_bumps_the_count_and_the_last_time() {
+        let (mut sim, d) = sim();
+        for _ in 0..3 {
+            sim.record_event(&d, "Normal", "ScalingReplicaSet", "deployment-controller", "Scaled up".into());
+            sim.advance(10_000);
+        }
+        let evs = events(&sim);
+        assert_eq!(evs.len(), 1, "{evs:?}");
+        assert_eq!(obj::i64_at(&evs[0], "/count"), Some(3));
+        let (first, last) = (obj::str_at(&evs[0], "/firstTimestamp"), obj::str_at(&evs[0], "/lastTimestamp"));
+        assert_eq!(last.and_then(|l| sim.ms_since(l)), Some(10_000), "{evs:?}");
+        assert_eq!(first.and_then(|f| sim.ms_since(f)), Some(30_000), "{evs:?}");
+    }
+
+    #[test]
+    fn the_tenth_similar_message_in_ten_minutes_is_combined() {
+        let (mut sim, d) = sim();
+        for i in 1..=11 {
+            sim.record_event(&d, "Warning", "FailedCreate", "replicaset-controller", format!("quota exceeded #{i}"));
+            sim.advance(1_000);
+        }
+        let messages = texts(&sim, "/message");
+        assert_eq!(messages.len(), 10, "{messages:?}");
+        assert_eq!(messages.iter().filter(|m| m.starts_with("quota exceeded #")).count(), 9, "{messages:?}");
+        // The tenth made the combined event; the eleventh patched it (count and message).
+        let combined = events(&sim).into_iter().find(|e| obj::str_at(e, "/message").unwrap_or("").starts_with('('));
+        let combined = combined.expect("a combined event");
+        assert_eq!(obj::str_at(&combined, "/message"), Some("(combined from similar events): quota exceeded #11"));
+        assert_eq!(obj::i64_at(&combined, "/count"), Some(2));
+    }
+
+    #[test]
+    fn similar_events_ten_minutes_apart_are_not_combined() {
+        let (mut sim, d) = sim();
+        for i in 1..=12 {
+            sim.record_event(&d, "Warning", "FailedCreate", "replicaset-controller", format!("quota exceeded #{i}"));
+            sim.advance(601_000);
+        }
+        assert!(texts(&sim, "/message").iter().all(|m| m.starts_with("quota")), "{:?}", texts(&sim, "/message"));
+    }
+
+    /// 100 distinct events about one object from one source within a minute: the bucket's 25
+    /// are written; then one each 5 minutes.
+    #[test]
+    fn the_spam_filter_lets_25_through_then_one_each_five_minutes() {
+        let (mut sim, d) = sim();
+        for i in 0..100 {
+            sim.record_event(&d, "Normal", &format!("Reason{i}"), "deployment-controller", "m".into());
+            sim.advance(600);
+        }
+        assert_eq!(events(&sim).len(), 25);
+        // The bucket refills one token in 300 s from the moment the 25th was taken.
+        let mut written = Vec::new();
+        for minute in 1..=20u64 {
+            sim.advance(60_000);
+            sim.record_event(&d, "Normal", &format!("Later{minute}"), "deployment-controller", "m".into());
+            written.push(events(&sim).len());
+        }
+        assert_eq!(*written.last().unwrap_or(&0), 25 + 4, "{written:?}");
+        assert_eq!(written.windows(2).filter(|w| w[1] > w[0]).count() + usize::from(written[0] > 25), 4, "{written:?}");
+        // Another source, or another object, has its own bucket.
+        sim.record_event(&d, "Normal", "Other", "replicaset-controller", "m".into());
+        assert_eq!(events(&sim).len(), 30);
+    }
+
+    /// The logger counts what the spam filter drops: the next write carries the count.
+    #[test]
+    fn a_dropped_repeat_still_counts() {
+        let (mut sim, d) = sim();
+        for i in 0..25 {
+            sim.record_event(&d, "Normal", &format!("Fill{i}"), "deployment-controller", "m".into());
+        }
+        for _ in 0..5 {
+            sim.record_event(&d, "Warning", "BackOff", "deployment-controller", "again".into());
+        }
+        assert!(!texts(&sim, "/reason").contains(&"BackOff".to_string()));
+        sim.advance(300_000);
+        sim.record_event(&d, "Warning", "BackOff", "deployment-controller", "again".into());
+        let backoff = events(&sim).into_iter().find(|e| obj::str_at(e, "/reason") == Some("BackOff"));
+        assert_eq!(backoff.and_then(|e| obj::i64_at(&e, "/count")), Some(6));
+    }
+
+    #[test]
+    fn an_event_is_gone_an_hour_after_its_last_write() {
+        let (mut sim, d) = sim();
+        sim.record_event(&d, "Normal", "Once", "deployment-controller", "m".into());
+        for _ in 0..8 {
+            sim.record_event(&d, "Normal", "Often", "deployment-controller", "m".into());
+            sim.advance(15 * 60_000);
+        }
+        // Two hours on: the repeated one was written 15 minutes ago, the other two hours ago.
+        assert_eq!(texts(&sim, "/reason"), ["Often"]);
+        // Its lease, granted at its last write, runs for the TTL and the reuse window.
+        sim.advance(EVENT_TTL_MS - 15 * 60_000 + LEASE_REUSE_MS - 1_000);
+        assert_eq!(events(&sim).len(), 1);
+        sim.advance(1_000);
+        assert!(events(&sim).is_empty());
+    }
+
+    /// The logger still knows a forgotten event: the next occurrence creates it again with the
+    /// old name, first time and count + 1 (the patch's NotFound → Create).
+    #[test]
+    fn an_expired_event_comes_back_with_its_count() {
+        let (mut sim, d) = sim();
+        sim.record_event(&d, "Normal", "Again", "deployment-controller", "m".into());
+        let name = texts(&sim, "/metadata/name");
+        sim.advance(2 * EVENT_TTL_MS);
+        assert!(events(&sim).is_empty());
+        sim.record_event(&d, "Normal", "Again", "deployment-controller", "m".into());
+        assert_eq!(texts(&sim, "/metadata/name"), name);
+        let e = &events(&sim)[0];
+        assert_eq!(obj::i64_at(e, "/count"), Some(2));
+        assert_eq!(obj::str_at(e, "/firstTimestamp").and_then(|t| sim.ms_since(t)), Some(2 * EVENT_TTL_MS as i64));
+    }
+
+    #[test]
+    fn the_caches_forget_the_least_recently_used_past_4096() {
+        let (mut sim, _) = sim();
+        for i in 0..5000 {
+            let about = ObjKey::new(Kind::Deployment, "default", &format!("d{i}"));
+            sim.record_event(&about, "Normal", "R", "deployment-controller", "m".into());
+        }
+        // Three caches (spam, aggregate, log) of at most 4,096 entries each.
+        assert_eq!(sim.event_cache_entries(), 3 * CACHE_ENTRIES);
+    }
+
+    #[test]
+    fn the_scheduler_writes_events_k8s_io_events() {
+        let (mut sim, _) = sim();
+        let p = ObjKey::new(Kind::Pod, "default", "p");
+        sim.record_event(&p, "Normal", "Scheduled", SCHEDULER, "Successfully assigned default/p to k8s-w1".into());
+        let e = sim.store.list(Kind::Event, Some("default")).map(|(_, e)| e.clone()).next().unwrap_or_default();
+        assert_eq!(obj::str_at(&e, "/reportingComponent"), Some("default-scheduler"));
+        assert_eq!(obj::str_at(&e, "/action"), Some("Binding"));
+        assert!(e.get("count").is_none() && e["firstTimestamp"].is_null() && e["source"] == jv!({}), "{e}");
+        assert!(obj::str_at(&e, "/eventTime").is_some_and(|t| t.ends_with(".000000Z")), "{e}");
+    }
+}
