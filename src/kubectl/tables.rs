@@ -614,10 +614,10 @@ fn event_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
     }
     // formatEventSource: the component (or reporting controller), and the host (or reporting
     // instance) when there is one.
-    let either = |a: &str, b: &str| {
-        obj::str_at(o, a).filter(|s| !s.is_empty()).or(obj::str_at(o, b)).unwrap_or("").to_string()
-    };
-    let (component, host) = (either("/source/component", "/reportingComponent"), either("/source/host", "/reportingInstance"));
+    let either =
+        |a: &str, b: &str| obj::str_at(o, a).filter(|s| !s.is_empty()).or(obj::str_at(o, b)).unwrap_or("").to_string();
+    let (component, host) =
+        (either("/source/component", "/reportingComponent"), either("/source/host", "/reportingInstance"));
     let source = if host.is_empty() { component } else { format!("{component}, {host}") };
     vec![
         last_seen,
