@@ -54,7 +54,7 @@ enum Cache {
     Log = 2,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 enum Entry {
     /// A token bucket, in milliseconds of refill (a token is [`SPAM_REFILL_MS`]), as of `at`.
     Spam { tokens: u64, at: u64 },
@@ -64,7 +64,7 @@ enum Entry {
     Log { count: i64, first: String, name: String },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Cached {
     entry: Entry,
     /// When it was last written (the LRU's order).
@@ -73,7 +73,7 @@ struct Cached {
 
 /// One cache's use order: (use, key) pairs oldest first; a pair whose use is not its entry's
 /// latest is stale and skipped.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 struct Lru {
     order: Vec<(u64, CacheKey)>,
     head: usize,
@@ -81,14 +81,14 @@ struct Lru {
 }
 
 /// An etcd lease and the Event writes attached to it (key and the resourceVersion written).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Lease {
     expires: SimTime,
     writes: Vec<(ObjKey, String)>,
 }
 
 /// The recorders' correlator caches and the API server's event leases.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Recorder {
     // A std B-tree: the caches grow with the cluster, up to 3 × 4,096 entries.
     cache: std::collections::BTreeMap<CacheKey, Cached>,
