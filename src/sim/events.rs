@@ -88,6 +88,10 @@ struct Lease {
 }
 
 /// The recorders' correlator caches and the API server's event leases.
+// k8s-diff: upstream each recording process (each node's kubelet, each controller's broadcaster
+// in kube-controller-manager, each provisioner) has a correlator of its own, three LRUs of 4,096
+// entries each; here the sources share one set of three, keyed by source, so a cluster with
+// many busy sources forgets sooner than a real one would.
 #[derive(Clone, Default)]
 pub(crate) struct Recorder {
     // A std B-tree: the caches grow with the cluster, up to 3 × 4,096 entries.
