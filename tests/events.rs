@@ -91,7 +91,8 @@ fn a_crash_loop_day_keeps_its_counts_and_only_its_last_hour() {
 fn fifty_crash_looping_pods_for_a_day_keep_few_events() {
     let mut s = session();
     let script = "kubectl create deployment crash --image=busybox:1.36 --replicas=50 -- false\n@sleep 24h\n";
-    kubelab::lab::replay::run_script(&mut s, script);
+    let transcript = kubelab::lab::replay::run_script(&mut s, script);
+    assert!(s.sim.now().ms() >= 24 * HOUR, "the day passed: {transcript}");
     let events = s.sim.store.list(Kind::Event, None).count();
     let pods = s
         .sim
