@@ -574,6 +574,35 @@ mod tests {
         assert_eq!(sim.event_cache_entries(), 3 * CACHE_ENTRIES);
     }
 
+    fn sim_at(version: &str) -> Sim {
+        let mut profile = crate::sim::Profile::default();
+        profile.kubernetes_version = version.to_string();
+        Sim::new(SimConfig { seed: 1, profile })
+    }
+
+    #[test]
+    fn from_1_28_the_recorder_names_itself_as_reporting_controller() {
+        let d = ObjKey::new(Kind::Deployment, "default", "d");
+        for (version, reporting) in [("1.27.3", ""), ("1.28.0", "deployment-controller")] {
+            let mut sim = sim_at(version);
+            sim.record_event(&d, "Normal", "ScalingReplicaSet", "deployment-controller", "Scaled up".into());
+            assert_eq!(texts(&sim, "/reportingComponent"), [reporting], "{version}");
+        }
+    }
+
+    #[test]
+    fn from_1_32_normal_and_warning_events_have_a_bucket_each() {
+        let d = ObjKey::new(Kind::Deployment, "default", "d");
+        for (version, written) in [("1.31.0", 25), ("1.32.0", 26)] {
+            let mut sim = sim_at(version);
+            for i in 0..25 {
+                sim.record_event(&d, "Normal", &format!("Fill{i}"), "deployment-controller", "m".into());
+            }
+            sim.record_event(&d, "Warning", "Failed", "deployment-controller", "m".into());
+            assert_eq!(events(&sim).len(), written, "{version}");
+        }
+    }
+
     #[test]
     fn the_scheduler_writes_events_k8s_io_events() {
         let (mut sim, _) = sim();
