@@ -540,10 +540,11 @@ mod tests {
         }
         // Two hours on: the repeated one was written 15 minutes ago, the other two hours ago.
         assert_eq!(texts(&sim, "/reason"), ["Often"]);
-        // Its lease, granted at its last write, runs for the TTL and the reuse window.
-        sim.advance(EVENT_TTL_MS - 15 * 60_000 + LEASE_REUSE_MS - 1_000);
+        // Its lease, granted at its last write, runs for the hour and the minute of reuse: it
+        // is there 60.5 minutes after that write, and gone at 61.
+        sim.advance(45 * 60_000 + 30_000);
         assert_eq!(events(&sim).len(), 1);
-        sim.advance(1_000);
+        sim.advance(30_000);
         assert!(events(&sim).is_empty());
     }
 
