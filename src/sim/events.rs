@@ -576,8 +576,7 @@ mod tests {
     }
 
     fn sim_at(version: &str) -> Sim {
-        let mut profile = crate::sim::Profile::default();
-        profile.kubernetes_version = version.to_string();
+        let profile = crate::sim::Profile { kubernetes_version: version.to_string(), ..Default::default() };
         Sim::new(SimConfig { seed: 1, profile })
     }
 
