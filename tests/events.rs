@@ -110,3 +110,34 @@ fn fifty_crash_looping_pods_for_a_day_keep_few_events() {
     assert!(events <= 50 * 4, "{events} events");
     assert!(s.sim.event_cache_entries() <= 3 * 4096);
 }
+
+/// The event aggregator on a real 1.26 cluster (kubeadm, a session of 2023-04-12): a 3-replica
+/// Deployment updated from nginx:1.22.1 to 1.23.4, then `kubectl rollout undo
+/// --to-revision=1`. Its ScalingReplicaSet events all share source, object, type and reason,
+/// so the tenth different message within ten minutes and those after it become one
+/// `(combined from similar events)` event counting them; describe printed nine single events,
+/// then `0s (x4 over 3s)  deployment-controller  (combined from similar events): Scaled down
+/// replica set nginx-7b8cbd4f76 to 0 from 1`.
+#[test]
+fn a_rollback_after_an_update_combines_the_tenth_scaling_event_on() {
+    let mut s = session();
+    run(&mut s, "kubectl create deploy nginx --image nginx:1.22.1 --port 80 --replicas 3");
+    s.sim.run_until_idle(120_000);
+    run(&mut s, "kubectl set image deploy nginx nginx=nginx:1.23.4");
+    s.sim.run_until_idle(120_000);
+    run(&mut s, "kubectl rollout undo deploy nginx --to-revision=1");
+    s.sim.run_until_idle(120_000);
+    let rows = event_rows(&run(&mut s, "kubectl describe deploy nginx").0);
+    assert_eq!(rows.len(), 10, "{rows:?}");
+    assert!(rows[..9].iter().all(|r| !r.contains("combined") && !r.contains(" (x")), "{rows:?}");
+    let last = &rows[9];
+    assert!(last.contains(" (x4 over "), "{last}");
+    let new_rs = run(&mut s, "kubectl get rs --sort-by=.metadata.creationTimestamp -o name | tail -1").0;
+    let new_rs = new_rs.trim().trim_start_matches("replicaset.apps/");
+    assert!(
+        last.ends_with(&format!(
+            "deployment-controller  (combined from similar events): Scaled down replica set {new_rs} to 0 from 1"
+        )),
+        "{last}"
+    );
+}
