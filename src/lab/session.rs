@@ -73,8 +73,8 @@ impl Files for SessionFiles<'_> {
         use kubectl::errors::Error;
         // `-f URL`: kubectl fetches it, as `curl` does the same pages.
         if path.starts_with("http://") || path.starts_with("https://") {
-            return match KNOWN_URLS.iter().find(|(u, _)| *u == path) {
-                Some((_, body)) => Ok(body.as_bytes().to_vec()),
+            return match fetched_page(path) {
+                Some(body) => Ok(body.as_bytes().to_vec()),
                 None => {
                     let host = path.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("");
                     Err(Error::cli(format!("Get \"{path}\": dial tcp: lookup {host} on 127.0.0.53:53: no such host")))
@@ -155,13 +155,47 @@ fn through_filters(filters: &[Vec<String>], text: &str) -> String {
     text
 }
 
-/// Pages a lab fetches with curl, kept locally (no network here).
-const KNOWN_URLS: &[(&str, &str)] = &[
-    ("https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web.yaml", include_str!("../../lessons/files/web.yaml")),
-    ("https://k8s.io/examples/application/web/web.yaml", include_str!("../../lessons/files/web.yaml")),
-    ("https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web-parallel.yaml", include_str!("../../lessons/files/web-parallel.yaml")),
-    ("https://k8s.io/examples/application/web/web-parallel.yaml", include_str!("../../lessons/files/web-parallel.yaml")),
+/// Where the docs serve their example manifests: `<prefix><path>` is the file
+/// `content/en/examples/<path>` of the kubernetes/website repository.
+const EXAMPLE_PREFIXES: [&str; 3] = [
+    "https://k8s.io/examples/",
+    "https://kubernetes.io/examples/",
+    "https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/",
 ];
+
+/// The body of a page a lab fetches (`curl`, `kubectl apply -f URL`), kept locally (no network
+/// here): the docs' example manifests, `lessons/files/examples/<path>` (see its README).
+// k8s-diff: k8s.io answers a redirect to kubernetes.io; curl without -L saves the 301 page.
+// The lab serves the file under each name, as `kubectl apply -f` (which follows it) sees it.
+fn fetched_page(url: &str) -> Option<&'static str> {
+    let path = EXAMPLE_PREFIXES.iter().find_map(|p| url.strip_prefix(p))?;
+    macro_rules! examples {
+        ($($path:literal),* $(,)?) => {
+            match path {
+                $($path => Some(include_str!(concat!("../../lessons/files/examples/", $path))),)*
+                _ => None,
+            }
+        };
+    }
+    examples!(
+        "admin/dns/dnsutils.yaml",
+        "application/deployment.yaml",
+        "application/deployment-scale.yaml",
+        "application/deployment-update.yaml",
+        "application/mysql/mysql-deployment.yaml",
+        "application/mysql/mysql-pv.yaml",
+        "application/web/web.yaml",
+        "application/web/web-parallel.yaml",
+        "controllers/frontend.yaml",
+        "controllers/nginx-deployment.yaml",
+        "pods/pod-rs.yaml",
+        "pods/storage/pv-claim.yaml",
+        "pods/storage/pv-pod.yaml",
+        "pods/storage/pv-volume.yaml",
+        "service/networking/nginx-svc.yaml",
+        "service/networking/run-my-nginx.yaml",
+    )
+}
 
 impl shell::Host for Host<'_> {
     fn run(&mut self, argv: &[String], stdin: Option<&str>, out: &mut Output) -> i32 {
@@ -508,7 +542,7 @@ fn curl(
         let code = crate::programs::net::curl_from(sim, &client, argv, env, out);
         return (code, client.hits.take());
     }
-    let Some((_, body)) = KNOWN_URLS.iter().find(|(u, _)| *u == url) else {
+    let Some(body) = fetched_page(&url) else {
         if !silent || argv.iter().any(|a| a == "-S" || a == "--show-error") {
             out.err(&format!("curl: (6) Could not resolve host: {host}\n"));
         }

@@ -487,6 +487,12 @@ impl Sim {
         self.queue.peek().map(|Reverse((t, _, _))| *t)
     }
 
+    /// When the next timer is due, if it only has a controller look again (a requeue: a
+    /// progress deadline, minReadySeconds) rather than an actor act (a kubelet, a provisioner).
+    pub fn next_look_due(&self) -> Option<SimTime> {
+        self.queue.peek().filter(|Reverse((_, _, t))| matches!(t, Timer::Requeue(_))).map(|Reverse((t, _, _))| *t)
+    }
+
     /// Handles the next due timer (advancing the clock to it). False when nothing is scheduled,
     /// or when the allowance of [`Sim::allow_steps`] is spent (the timer then waits).
     pub fn step(&mut self) -> bool {

@@ -37,7 +37,7 @@ spec:
 /// The transcript of `SCRIPT` with `seed`.
 pub fn transcript(seed: u64) -> String {
     let mut s = Session::new(SimConfig::seeded(seed));
-    s.write_file("web.yaml", include_str!("../../lessons/files/web.yaml"));
+    s.write_file("web.yaml", include_str!("../../lessons/files/examples/application/web/web.yaml"));
     s.write_file("deploy.yaml", DEPLOY);
     kubelab::lab::replay::run_script(&mut s, SCRIPT)
 }
