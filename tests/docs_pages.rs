@@ -16,7 +16,7 @@ use common::{output_of, replay};
 /// `word` with the random part after each of `prefixes` masked: `nginx-deployment-75675f5897`
 /// is `nginx-deployment-HASH`, its pod `nginx-deployment-HASH-POD`, `frontend-b2zdv`
 /// `frontend-POD`; an age (`18s`, `2m`, `6m36s`) is `AGE`; a `pod-template-hash=` label's value
-/// `HASH`; an IP address `IP`.
+/// `HASH`; an IP address `IP` (with its `:port` or `#port`).
 fn mask_word(word: &str, prefixes: &[&str]) -> String {
     if kubelab::support::duration::parse_human(word).is_some() {
         return "AGE".into();
@@ -25,8 +25,8 @@ fn mask_word(word: &str, prefixes: &[&str]) -> String {
         return word.split(',').map(|w| mask_word(w, prefixes)).collect::<Vec<_>>().join(",");
     }
     let is_ip = |w: &str| w.split('.').count() == 4 && w.split('.').all(|p| p.parse::<u8>().is_ok());
-    match word.split_once(':') {
-        Some((ip, port)) if is_ip(ip) => return format!("IP:{port}"),
+    match word.split_once([':', '#']) {
+        Some((ip, port)) if is_ip(ip) => return format!("IP{}{port}", &word[ip.len()..=ip.len()]),
         _ if is_ip(word) => return "IP".into(),
         _ => {}
     }
@@ -623,6 +623,7 @@ cat /etc/resolv.conf
 nslookup kubernetes.default
 for i in $(seq 1 3); do wget -qO- hostnames:80; echo; done
 exit
+nslookup hostnames.default.svc.cluster.local 10.200.1.10
 "#,
         1,
     );
@@ -695,6 +696,17 @@ Address 1: 10.0.0.1 kubernetes.default.svc.cluster.local",
     let resolv = output_of(&t, "cat /etc/resolv.conf");
     assert!(resolv.contains("search default.svc.cluster.local svc.cluster.local cluster.local\n"), "{resolv}");
     assert!(resolv.contains("nameserver 10.200.1.10\n") && resolv.contains("options ndots:5\n"), "{resolv}");
+    // "You can also try this from a Node in the cluster": bind's nslookup, asking the
+    // cluster's DNS Service by its address.
+    assert_page(
+        output_of(&t, "nslookup hostnames.default.svc.cluster.local 10.200.1.10"),
+        "Server:         10.0.0.10
+Address:        10.0.0.10#53
+
+Name:   hostnames.default.svc.cluster.local
+Address: 10.0.1.175",
+        HOSTNAMES,
+    );
     // Through the Service, each answer is one of the pods' hostnames.
     let answers = output_of(&t, "for i in $(seq 1 3); do wget -qO- hostnames:80; echo; done");
     assert_page_table(

@@ -312,6 +312,7 @@ impl Host<'_> {
                 out.out("k8s-m\n");
                 0
             }
+            "nslookup" => crate::programs::net::nslookup_from_node(self.sim, argv, out),
             "which" => {
                 // The programs the lab machine has, where Ubuntu puts them.
                 let mut code = 0;
@@ -454,7 +455,7 @@ impl crate::programs::shared::Machine for LabMachine<'_> {
 /// The lab machine's programs (`which` finds them; Tab completes them).
 pub const MACHINE_PROGRAMS: &[&str] = &[
     "kubectl", "cat", "curl", "date", "grep", "head", "ls", "mkdir", "rm", "sleep", "sort", "tail", "touch", "wc",
-    "base64", "cut", "tr", "uniq", "seq", "sed", "awk", "xargs", "hostname", "which",
+    "base64", "cut", "tr", "uniq", "seq", "sed", "awk", "xargs", "hostname", "which", "nslookup",
 ];
 
 /// The lab machine's directories at the start (an Ubuntu server's top levels and root's home).
