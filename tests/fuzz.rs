@@ -14,6 +14,8 @@
 //! The inputs depend only on `KUBELAB_FUZZ_SEED` and the corpus: a failure's input is
 //! reproduced by running again. `cargo test` (`.ci/run`) runs `KUBELAB_FUZZ_RUNS` (default
 //! 200) executions of each target; `scripts/fuzz 1000000` is the long run.
+//! `KUBELAB_FUZZ_ONLY=shell,pod` runs only the targets named (to share the long run among
+//! processes).
 
 use kubelab::lab::session::Session;
 use kubelab::lab::Lab;
@@ -227,7 +229,11 @@ impl Mutator {
 }
 
 /// Runs `runs` mutated inputs through `exec`; the first panic fails the test.
+/// A target left out by `KUBELAB_FUZZ_ONLY` (a comma-separated list of targets) runs nothing.
 fn fuzz(watch: &Arc<Watch>, epoch: Instant, name: &str, corpus: Vec<String>, exec: &dyn Fn(&str)) {
+    if std::env::var("KUBELAB_FUZZ_ONLY").is_ok_and(|only| !only.split(',').any(|t| t.trim() == name)) {
+        return;
+    }
     let runs = env_u64("KUBELAB_FUZZ_RUNS", 200);
     let mut m = Mutator::new(env_u64("KUBELAB_FUZZ_SEED", 1), corpus);
     let current = repo("target/fuzz").join(format!("{name}.current"));
