@@ -18,6 +18,9 @@ use common::{output_of, replay};
 /// `frontend-POD`; an age (`18s`, `2m`, `6m36s`) is `AGE`; a `pod-template-hash=` label's value
 /// `HASH`; an IP address `IP` (with its `:port` or `#port`).
 fn mask_word(word: &str, prefixes: &[&str]) -> String {
+    if word.is_empty() {
+        return String::new();
+    }
     if kubelab::support::duration::parse_human(word).is_some() {
         return "AGE".into();
     }
@@ -169,7 +172,10 @@ nginx-deployment-1564180365-z9gth   1/1     Running   0          14s",
     );
     // The page's describe is an older kubectl's: v1.26 writes annotations `key: value`
     // (describe.go's printAnnotationsMultiline), the containers' `Host Port`, and the template
-    // at the first level; the events are the page's.
+    // at the first level. Its events are an older controller's: v1.26's sync.go says which
+    // size a ReplicaSet was scaled from (kubernetes/kubernetes#101142, `to %d from %d`;
+    // see `scaling_message` in src/sim/controllers/deployment.rs for the evidence), except
+    // for a ReplicaSet created at its size.
     assert_page(
         output_of(&t, "kubectl describe deployments"),
         "Name:                   nginx-deployment
@@ -204,11 +210,11 @@ Events:
   ----    ------             ----  ----                   -------
   Normal  ScalingReplicaSet  2m    deployment-controller  Scaled up replica set nginx-deployment-2035384211 to 3
   Normal  ScalingReplicaSet  24s   deployment-controller  Scaled up replica set nginx-deployment-1564180365 to 1
-  Normal  ScalingReplicaSet  22s   deployment-controller  Scaled down replica set nginx-deployment-2035384211 to 2
-  Normal  ScalingReplicaSet  22s   deployment-controller  Scaled up replica set nginx-deployment-1564180365 to 2
-  Normal  ScalingReplicaSet  19s   deployment-controller  Scaled down replica set nginx-deployment-2035384211 to 1
-  Normal  ScalingReplicaSet  19s   deployment-controller  Scaled up replica set nginx-deployment-1564180365 to 3
-  Normal  ScalingReplicaSet  14s   deployment-controller  Scaled down replica set nginx-deployment-2035384211 to 0"
+  Normal  ScalingReplicaSet  22s   deployment-controller  Scaled down replica set nginx-deployment-2035384211 to 2 from 3
+  Normal  ScalingReplicaSet  22s   deployment-controller  Scaled up replica set nginx-deployment-1564180365 to 2 from 1
+  Normal  ScalingReplicaSet  19s   deployment-controller  Scaled down replica set nginx-deployment-2035384211 to 1 from 2
+  Normal  ScalingReplicaSet  19s   deployment-controller  Scaled up replica set nginx-deployment-1564180365 to 3 from 2
+  Normal  ScalingReplicaSet  14s   deployment-controller  Scaled down replica set nginx-deployment-2035384211 to 0 from 1"
             .replace("Thu, 30 Nov 2017 10:56:25 +0000", "Sat, 28 May 2022 09:00:00 +0000")
             .as_str(),
         DEPLOY,
@@ -310,7 +316,7 @@ nginx-deployment   3/3     3            3           30m",
     );
     // The page's `DeploymentRollback` event came from the controller's `spec.rollbackTo`, which
     // apps/v1 does not have: v1.26's kubectl rolls back by patching the template, so the
-    // events end with the stuck ReplicaSet scaled down.
+    // events end with the stuck ReplicaSet scaled down (`from` as above).
     let after = output_of(&t, "kubectl describe deployment nginx-deployment");
     assert!(after.contains("Annotations:            deployment.kubernetes.io/revision: 4\n"), "{after}");
     assert!(after.contains("OldReplicaSets:  <none>\n"), "{after}");
@@ -319,13 +325,13 @@ nginx-deployment   3/3     3            3           30m",
         &events.join("\n"),
         "  Normal  ScalingReplicaSet   12m   deployment-controller  Scaled up replica set nginx-deployment-75675f5897 to 3
   Normal  ScalingReplicaSet   11m   deployment-controller  Scaled up replica set nginx-deployment-c4747d96c to 1
-  Normal  ScalingReplicaSet   11m   deployment-controller  Scaled down replica set nginx-deployment-75675f5897 to 2
-  Normal  ScalingReplicaSet   11m   deployment-controller  Scaled up replica set nginx-deployment-c4747d96c to 2
-  Normal  ScalingReplicaSet   11m   deployment-controller  Scaled down replica set nginx-deployment-75675f5897 to 1
-  Normal  ScalingReplicaSet   11m   deployment-controller  Scaled up replica set nginx-deployment-c4747d96c to 3
-  Normal  ScalingReplicaSet   11m   deployment-controller  Scaled down replica set nginx-deployment-75675f5897 to 0
+  Normal  ScalingReplicaSet   11m   deployment-controller  Scaled down replica set nginx-deployment-75675f5897 to 2 from 3
+  Normal  ScalingReplicaSet   11m   deployment-controller  Scaled up replica set nginx-deployment-c4747d96c to 2 from 1
+  Normal  ScalingReplicaSet   11m   deployment-controller  Scaled down replica set nginx-deployment-75675f5897 to 1 from 2
+  Normal  ScalingReplicaSet   11m   deployment-controller  Scaled up replica set nginx-deployment-c4747d96c to 3 from 2
+  Normal  ScalingReplicaSet   11m   deployment-controller  Scaled down replica set nginx-deployment-75675f5897 to 0 from 1
   Normal  ScalingReplicaSet   11m   deployment-controller  Scaled up replica set nginx-deployment-595696685f to 1
-  Normal  ScalingReplicaSet   15s   deployment-controller  Scaled down replica set nginx-deployment-595696685f to 0",
+  Normal  ScalingReplicaSet   15s   deployment-controller  Scaled down replica set nginx-deployment-595696685f to 0 from 1",
         DEPLOY,
     );
 }
