@@ -754,3 +754,40 @@ kubectl apply -f https://k8s.io/examples/nope.yaml
     );
     assert!(output_of(&t, "kubectl apply -f https://k8s.io/examples/nope.yaml").starts_with("error: "));
 }
+
+/// "Debug Services", from within a pod: each pod answers on 9376 with its own name, and before
+/// the Service exists its name does not resolve. The page shows GNU wget's words; the page's
+/// busybox image has busybox's (libbb/xconnect.c: `bad address '%s'`).
+#[test]
+fn the_debug_services_page_reaches_the_pods_from_a_pod() {
+    let mut s = kubelab::lab::session::Session::new(kubelab::sim::SimConfig::seeded(1));
+    let mut run = |line: &str| s.run_line(line).0.text();
+    run("kubectl create deployment hostnames --image=registry.k8s.io/serve_hostname");
+    run("kubectl scale deployment hostnames --replicas=3");
+    run("sleep 30");
+    let ips =
+        run(r#"kubectl get pods -l app=hostnames -o go-template='{{range .items}}{{.status.podIP}}{{"\n"}}{{end}}'"#);
+    assert_page(&ips, "10.244.0.5\n10.244.0.6\n10.244.0.7\n", HOSTNAMES);
+    run("kubectl run -it --rm --restart=Never busybox --image=gcr.io/google-containers/busybox sh");
+    let eps: Vec<String> = ips.lines().map(|ip| format!("{ip}:9376")).collect();
+    let answers = run(&format!("for ep in {}; do wget -qO- $ep; echo; done", eps.join(" ")));
+    assert_page_table(
+        &format!("HEADER\n{answers}"),
+        "HEADER
+hostnames-632524106-bbpiw
+hostnames-632524106-ly40y
+hostnames-632524106-tlaok",
+        HOSTNAMES,
+    );
+    // Each pod answers with its own name, the order of the pods' IPs.
+    let names = run("exit");
+    assert!(names.contains("pod \"busybox\" deleted"), "{names}");
+    let pods = run("kubectl get pods -l app=hostnames -o jsonpath='{.items[*].metadata.name}'");
+    let mut want: Vec<&str> = pods.split_whitespace().collect();
+    let mut got: Vec<&str> = answers.lines().collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    run("kubectl run -it --rm --restart=Never busybox --image=gcr.io/google-containers/busybox sh");
+    assert_eq!(run("wget -O- hostnames"), "wget: bad address 'hostnames'\n");
+}
