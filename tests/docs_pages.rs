@@ -752,7 +752,11 @@ kubectl apply -f https://k8s.io/examples/nope.yaml
         output_of(&t, "kubectl apply -f mysql-deployment.yaml --dry-run=client"),
         "service/mysql created (dry run)\ndeployment.apps/mysql created (dry run)\n"
     );
-    assert!(output_of(&t, "kubectl apply -f https://k8s.io/examples/nope.yaml").starts_with("error: "));
+    // cli-runtime's readHttpWithRetries, after k8s.io's redirect to kubernetes.io's 404.
+    assert_eq!(
+        output_of(&t, "kubectl apply -f https://k8s.io/examples/nope.yaml"),
+        "error: unable to read URL \"https://k8s.io/examples/nope.yaml\", server reported 404 Not Found, status code=404\n"
+    );
 }
 
 /// "Debug Services", from within a pod: each pod answers on 9376 with its own name, and before

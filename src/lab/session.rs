@@ -75,6 +75,12 @@ impl Files for SessionFiles<'_> {
         if path.starts_with("http://") || path.starts_with("https://") {
             return match fetched_page(path) {
                 Some(body) => Ok(body.as_bytes().to_vec()),
+                // The docs' hosts answer other paths with 404 (k8s.io after its redirect);
+                // cli-runtime's readHttpWithRetries words it.
+                None if on_docs_host(path) => Err(Error::cli(format!(
+                    "unable to read URL {}, server reported 404 Not Found, status code=404",
+                    crate::support::gofmt::go_quote(path)
+                ))),
                 None => {
                     let host = path.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("");
                     Err(Error::cli(format!("Get \"{path}\": dial tcp: lookup {host} on 127.0.0.53:53: no such host")))
@@ -162,6 +168,12 @@ const EXAMPLE_PREFIXES: [&str; 3] = [
     "https://kubernetes.io/examples/",
     "https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/",
 ];
+
+/// Whether `url` is on one of the docs' hosts (which answer an unknown path with 404).
+fn on_docs_host(url: &str) -> bool {
+    let host = |u: &str| u.split('/').nth(2).map(str::to_ascii_lowercase);
+    EXAMPLE_PREFIXES.iter().any(|p| host(p) == host(url))
+}
 
 /// The body of a page a lab fetches (`curl`, `kubectl apply -f URL`), kept locally (no network
 /// here): the docs' example manifests, `lessons/files/examples/<path>` (see its README).
