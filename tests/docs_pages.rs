@@ -795,3 +795,32 @@ hostnames-632524106-tlaok",
     run("kubectl run -it --rm --restart=Never busybox --image=gcr.io/google-containers/busybox sh");
     assert_eq!(run("wget -O- hostnames"), "wget: bad address 'hostnames'\n");
 }
+
+/// "Isolating Pods from a ReplicaSet": a pod relabelled out of the selector is released (its
+/// ownerReference dropped, as `ClaimPods` releases it) and replaced.
+#[test]
+fn the_replicaset_page_isolates_a_pod_by_its_labels() {
+    let mut s = kubelab::lab::session::Session::new(kubelab::sim::SimConfig::seeded(1));
+    let mut run = |line: &str| s.run_line(line).0.text();
+    run("kubectl apply -f https://kubernetes.io/examples/controllers/frontend.yaml");
+    run("sleep 20");
+    let pods = run("kubectl get pods -o name");
+    let first = pods.lines().next().unwrap().trim_start_matches("pod/").to_string();
+    assert_eq!(run(&format!("kubectl label pod {first} tier=debug --overwrite")), format!("pod/{first} labeled\n"));
+    run("sleep 20");
+    assert_eq!(run(&format!("kubectl get pod {first} -o jsonpath='{{.metadata.ownerReferences}}'")), "");
+    assert_page_table(
+        &run("kubectl get pods -L tier"),
+        "NAME             READY   STATUS    RESTARTS   AGE   TIER
+frontend-b2zdv   1/1     Running   0          40s   debug
+frontend-hmmj2   1/1     Running   0          20s   frontend
+frontend-vcmts   1/1     Running   0          40s   frontend
+frontend-wtsmm   1/1     Running   0          40s   frontend",
+        RS,
+    );
+    assert_page(
+        &run("kubectl get rs frontend"),
+        "NAME       DESIRED   CURRENT   READY   AGE\nfrontend   3         3         3       40s",
+        RS,
+    );
+}
