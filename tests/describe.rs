@@ -171,8 +171,16 @@ fn the_other_kinds_have_their_describers() {
     }
     // Events have no describer of their own: the generic one prints every field in name
     // order under smartLabelFor's labels (`apiVersion` → `API Version`).
+    // The first in name order is the scheduler's (an events.k8s.io event: an action and a
+    // reporting controller, no count, no first or last timestamp); the kubelet's follow.
     let out = run(&mut s, "kubectl describe events").0;
-    let first: Vec<&str> = out.split("\n\n\n").next().unwrap_or("").lines().collect();
+    let scheduler: Vec<&str> = out.split("\n\n\n").next().unwrap_or("").lines().collect();
+    for line in ["Action:           Binding", "First Timestamp:  <nil>", "Reporting Component:   default-scheduler"] {
+        assert!(scheduler.contains(&line), "{line:?} in\n{out}");
+    }
+    assert!(!scheduler.iter().any(|l| l.starts_with("Count:")), "{out}");
+    let first: Vec<&str> =
+        out.split("\n\n\n").find(|d| d.contains("Component:  kubelet")).unwrap_or("").lines().collect();
     let labels: Vec<&str> = first.iter().filter(|l| !l.starts_with(' ')).filter_map(|l| l.split(':').next()).collect();
     assert_eq!(
         labels,
