@@ -126,7 +126,7 @@ fn describe_without_a_type_or_a_name() {
 #[test]
 fn describe_pv_of_a_volume_being_deleted_says_how_long() {
     let mut s = session();
-    s.write_file("web.yaml", include_str!("../lessons/files/web.yaml"));
+    s.write_file("web.yaml", include_str!("../lessons/files/examples/application/web/web.yaml"));
     run(&mut s, "kubectl apply -f web.yaml");
     s.sim.run_until_idle(600_000);
     let (pvs, _, _) = run(&mut s, "kubectl get pv -o name");

@@ -548,7 +548,12 @@ fn watch_loop(
     // has been quiet for a while though the cluster is busy elsewhere (a container's loop).
     let deadline = ctx.sim.now().plus_ms(WATCH_LIMIT_MS);
     let mut last_change = ctx.sim.now();
-    while ctx.sim.step_before(deadline) {
+    // Nor does the person wait past the quiet spell for a controller's later look (a
+    // Deployment's progress-deadline check, due ten minutes after its last progress).
+    let quiet_look = |sim: &crate::sim::Sim, since: crate::sim::SimTime| {
+        sim.next_look_due().is_some_and(|t| t.ms() > since.ms() + QUIET_MS)
+    };
+    while !quiet_look(ctx.sim, last_change) && ctx.sim.step_before(deadline) {
         let (text, ended) = w.poll(ctx.sim);
         if !text.is_empty() {
             last_change = ctx.sim.now();

@@ -663,7 +663,7 @@ impl Saved {
 /// The editor's files on a fresh page: the seed's manifests.
 pub fn default_files() -> Vec<(String, String)> {
     vec![
-        ("web.yaml".into(), include_str!("../../lessons/files/web.yaml").into()),
+        ("web.yaml".into(), include_str!("../../lessons/files/examples/application/web/web.yaml").into()),
         ("deploy.yaml".into(), include_str!("../../lessons/files/deploy.yaml").into()),
     ]
 }

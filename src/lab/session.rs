@@ -76,8 +76,14 @@ impl Files for SessionFiles<'_> {
         use kubectl::errors::Error;
         // `-f URL`: kubectl fetches it, as `curl` does the same pages.
         if path.starts_with("http://") || path.starts_with("https://") {
-            return match KNOWN_URLS.iter().find(|(u, _)| *u == path) {
-                Some((_, body)) => Ok(body.as_bytes().to_vec()),
+            return match fetched_page(path) {
+                Some(body) => Ok(body.as_bytes().to_vec()),
+                // The docs' hosts answer other paths with 404 (k8s.io after its redirect);
+                // cli-runtime's readHttpWithRetries words it.
+                None if on_docs_host(path) => Err(Error::cli(format!(
+                    "unable to read URL {}, server reported 404 Not Found, status code=404",
+                    crate::support::gofmt::go_quote(path)
+                ))),
                 None => {
                     let host = path.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("");
                     Err(Error::cli(format!("Get \"{path}\": dial tcp: lookup {host} on 127.0.0.53:53: no such host")))
@@ -247,13 +253,53 @@ fn trim_log(sim: &mut Sim, terms: &[Term]) {
     sim.store.trim_log(&watching);
 }
 
-/// Pages a lab fetches with curl, kept locally (no network here).
-const KNOWN_URLS: &[(&str, &str)] = &[
-    ("https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web.yaml", include_str!("../../lessons/files/web.yaml")),
-    ("https://k8s.io/examples/application/web/web.yaml", include_str!("../../lessons/files/web.yaml")),
-    ("https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web-parallel.yaml", include_str!("../../lessons/files/web-parallel.yaml")),
-    ("https://k8s.io/examples/application/web/web-parallel.yaml", include_str!("../../lessons/files/web-parallel.yaml")),
+/// Where the docs serve their example manifests: `<prefix><path>` is the file
+/// `content/en/examples/<path>` of the kubernetes/website repository.
+const EXAMPLE_PREFIXES: [&str; 3] = [
+    "https://k8s.io/examples/",
+    "https://kubernetes.io/examples/",
+    "https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/",
 ];
+
+/// Whether `url` is on one of the docs' hosts (which answer an unknown path with 404).
+fn on_docs_host(url: &str) -> bool {
+    let host = |u: &str| u.split('/').nth(2).map(str::to_ascii_lowercase);
+    EXAMPLE_PREFIXES.iter().any(|p| host(p) == host(url))
+}
+
+/// The body of a page a lab fetches (`curl`, `kubectl apply -f URL`), kept locally (no network
+/// here): the docs' example manifests, `lessons/files/examples/<path>` (see its README).
+// k8s-diff: k8s.io answers a redirect to kubernetes.io; curl without -L saves the 301 page.
+// The lab serves the file under each name, as `kubectl apply -f` (which follows it) sees it.
+fn fetched_page(url: &str) -> Option<&'static str> {
+    let path = EXAMPLE_PREFIXES.iter().find_map(|p| url.strip_prefix(p))?;
+    macro_rules! examples {
+        ($($path:literal),* $(,)?) => {
+            match path {
+                $($path => Some(include_str!(concat!("../../lessons/files/examples/", $path))),)*
+                _ => None,
+            }
+        };
+    }
+    examples!(
+        "admin/dns/dnsutils.yaml",
+        "application/deployment.yaml",
+        "application/deployment-scale.yaml",
+        "application/deployment-update.yaml",
+        "application/mysql/mysql-deployment.yaml",
+        "application/mysql/mysql-pv.yaml",
+        "application/web/web.yaml",
+        "application/web/web-parallel.yaml",
+        "controllers/frontend.yaml",
+        "controllers/nginx-deployment.yaml",
+        "pods/pod-rs.yaml",
+        "pods/storage/pv-claim.yaml",
+        "pods/storage/pv-pod.yaml",
+        "pods/storage/pv-volume.yaml",
+        "service/networking/nginx-svc.yaml",
+        "service/networking/run-my-nginx.yaml",
+    )
+}
 
 impl shell::Host for Host<'_> {
     fn run(&mut self, argv: &[String], stdin: Option<&str>, out: &mut Output) -> i32 {
@@ -375,6 +421,7 @@ impl Host<'_> {
                 out.out("k8s-m\n");
                 0
             }
+            "nslookup" => crate::programs::net::nslookup_from_node(self.sim, argv, out),
             "which" => {
                 // The programs the lab machine has, where Ubuntu puts them.
                 let mut code = 0;
@@ -517,7 +564,7 @@ impl crate::programs::shared::Machine for LabMachine<'_> {
 /// The lab machine's programs (`which` finds them; Tab completes them).
 pub const MACHINE_PROGRAMS: &[&str] = &[
     "kubectl", "cat", "curl", "date", "grep", "head", "ls", "mkdir", "rm", "sleep", "sort", "tail", "touch", "wc",
-    "base64", "cut", "tr", "uniq", "seq", "sed", "awk", "xargs", "hostname", "which",
+    "base64", "cut", "tr", "uniq", "seq", "sed", "awk", "xargs", "hostname", "which", "nslookup",
 ];
 
 /// The lab machine's directories at the start (an Ubuntu server's top levels and root's home).
@@ -605,7 +652,7 @@ fn curl(
         let code = crate::programs::net::curl_from(sim, &client, argv, env, out);
         return (code, client.hits.take());
     }
-    let Some((_, body)) = KNOWN_URLS.iter().find(|(u, _)| *u == url) else {
+    let Some(body) = fetched_page(&url) else {
         if !silent || argv.iter().any(|a| a == "-S" || a == "--show-error") {
             out.err(&format!("curl: (6) Could not resolve host: {host}\n"));
         }

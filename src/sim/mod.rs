@@ -235,6 +235,9 @@ pub struct Sim {
     /// When each Deployment's progress deadline is next checked (virtual ms): one pending check
     /// each, however often the rollout moves.
     pub(crate) progress_checks: VecMap<ObjKey, u64>,
+    /// Pods whose labels left their ReplicaSet's selector: the ReplicaSet releases them at its
+    /// next sync (`ClaimPods`), as its informer told it of the change.
+    pub(crate) releases: VecSet<ObjKey>,
     /// Failed syncs in a row per StatefulSet, for the work queue's back-off.
     pub(crate) retries: VecMap<ObjKey, u32>,
     /// What the Endpoints and EndpointSlice controllers know of each Service.
@@ -284,6 +287,7 @@ impl Sim {
             seen_at: std::cell::Cell::new(None),
             programs: None,
             progress_checks: VecMap::new(),
+            releases: VecSet::new(),
             retries: VecMap::new(),
             endpoints: controllers::endpoints::State::default(),
             work_runs: 0,
@@ -484,6 +488,12 @@ impl Sim {
     /// When the next timer is due, if any.
     pub fn next_due(&self) -> Option<SimTime> {
         self.queue.peek().map(|Reverse((t, _, _))| *t)
+    }
+
+    /// When the next timer is due, if it only has a controller look again (a requeue: a
+    /// progress deadline, minReadySeconds) rather than an actor act (a kubelet, a provisioner).
+    pub fn next_look_due(&self) -> Option<SimTime> {
+        self.queue.peek().filter(|Reverse((_, _, t))| matches!(t, Timer::Requeue(_))).map(|Reverse((t, _, _))| *t)
     }
 
     /// Handles the next due timer (advancing the clock to it). False when nothing is scheduled,
@@ -753,7 +763,14 @@ impl Sim {
                 self.dirty.insert(Work::StatefulSet(ObjKey::new(Kind::StatefulSet, &key.ns, &n)));
             }
             (Some((k, n)), _) if k == "ReplicaSet" => {
-                self.dirty.insert(Work::ReplicaSet(ObjKey::new(Kind::ReplicaSet, &key.ns, &n)));
+                let rs = ObjKey::new(Kind::ReplicaSet, &key.ns, &n);
+                if let (Some(p), Some(r)) = (current, self.store.get(&rs)) {
+                    let sel = r.ptr("/spec/selector").map(labels::Selector::from_label_selector);
+                    if !obj::is_deleting(p) && sel.is_some_and(|s| !s.matches_obj(p)) {
+                        self.releases.insert(key.clone());
+                    }
+                }
+                self.dirty.insert(Work::ReplicaSet(rs));
             }
             (Some(_), _) => {}
             (None, Some(o)) => {
