@@ -179,7 +179,8 @@ async function measuredPage(query = '') {
   return { context, page, cdp };
 }
 
-// Resident memory of Chromium's renderer processes (the tab), from /proc, in bytes.
+// Resident memory of the tab's renderer process, from /proc, in bytes: the largest of
+// Chromium's renderers (the others, a spare and the browser's own, hold no page).
 async function rendererRss() {
   const b = await browser.newBrowserCDPSession();
   try {
@@ -187,7 +188,7 @@ async function rendererRss() {
     let rss = 0;
     for (const p of processInfo.filter((p) => p.type === 'renderer')) {
       const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p.id}/status`, 'utf8'));
-      if (m) rss += Number(m[1]) * 1024;
+      if (m) rss = Math.max(rss, Number(m[1]) * 1024);
     }
     return rss;
   } catch { return 0; } finally { await b.detach(); }
