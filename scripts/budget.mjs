@@ -277,6 +277,40 @@ if (want('sts300')) {
   }
 }
 
+// 6. One typed command that does a lot at one instant, on the page as a learner has it (all
+// panes, 1×): the longest task and frame in the 5 s after Enter.
+async function burst(setup, line, ready) {
+  const { context, page } = await measuredPage();
+  for (const l of setup) await type(page, l);
+  if (ready) {
+    await page.getByRole('button', { name: '10×' }).click();
+    await page.waitForFunction(ready, null, { timeout: 60000 });
+    await page.getByRole('button', { name: '1×' }).click();
+  }
+  await page.waitForTimeout(1000);
+  await page.evaluate(() => { window.__frames.gaps = []; window.__frames.long = []; window.__frames.on = true; });
+  await type(page, line);
+  await page.waitForTimeout(5000);
+  const f = await frames(page);
+  const pods = await page.evaluate(() => document.querySelectorAll('[data-testid^="pod-"]').length);
+  await context.close();
+  return { f, pods };
+}
+
+if (want('burst')) {
+  say('');
+  say('| one command at one instant (all panes, 1×) | longest task | longest frame | frames ≥ 100 ms in the next 5 s | pods drawn after 5 s |');
+  say('|---|---|---|---|---|');
+  const cases = [
+    [['kubectl apply -f deploy.yaml'], 'kubectl scale deploy deploy --replicas=300', () => document.querySelectorAll('[data-testid^="pod-deploy-"][data-status="Running"]').length === 3],
+    [["curl -sO https://k8s.io/examples/application/web/web-parallel.yaml && sed --in-place 's/replicas: 2/replicas: 300/' web-parallel.yaml"], 'kubectl apply -f web-parallel.yaml', null],
+  ];
+  for (const [setup, line, ready] of cases) {
+    const r = await burst(setup, line, ready);
+    say(`| \`${line}\` | **${r.f.longest.toFixed(0)} ms** | ${r.f.worst.toFixed(0)} ms | ${r.f.over100} of ${r.f.count} | ${r.pods} |`);
+  }
+}
+
 await browser.close();
 await server.close();
 fs.mkdirSync(path.join(root, 'target'), { recursive: true });

@@ -267,6 +267,18 @@ fn service_records(sim: &Sim, svc: &Value) -> Vec<DnsRecord> {
     out
 }
 
+/// Where a pod stands in its lane: in name order, but a StatefulSet's ordinals by number
+/// (`web-2` before `web-10`), so that a new replica is drawn below the others rather than
+/// among them, moving them.
+fn lane_order(c: &PodCard) -> (&str, &str, u64) {
+    match c.name_parts.as_slice() {
+        [(stem, Part::Stem), (ordinal, Part::Ordinal)] => {
+            (c.key.ns.as_str(), stem.as_str(), ordinal.parse().unwrap_or(u64::MAX))
+        }
+        _ => (c.key.ns.as_str(), c.key.name.as_str(), 0),
+    }
+}
+
 /// The diagram of the cluster as it is now.
 pub fn diagram(sim: &Sim) -> Diagram {
     let mut lanes: Vec<Lane> = sim
@@ -302,6 +314,10 @@ pub fn diagram(sim: &Sim) -> Diagram {
             None => unscheduled.push(card),
         }
     }
+    for lane in &mut lanes {
+        crate::support::sort::sort_by(&mut lane.pods, |a, b| lane_order(a).cmp(&lane_order(b)));
+    }
+    crate::support::sort::sort_by(&mut unscheduled, |a, b| lane_order(a).cmp(&lane_order(b)));
     let mut controllers = Vec::new();
     for kind in [Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet] {
         for (_, o) in sim.store.list(kind, None).filter(|(k, _)| !is_system_namespace(&k.ns)) {
@@ -493,6 +509,20 @@ mod tests {
             "{:?}",
             d.controllers
         );
+    }
+
+    #[test]
+    fn a_lane_lists_a_statefulsets_replicas_by_ordinal() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        lab.run(0, "kubectl scale sts web --replicas=12");
+        lab.advance(600_000);
+        let d = diagram(&lab.session.sim);
+        for lane in &d.lanes {
+            let ordinals: Vec<u64> = lane.pods.iter().filter_map(|p| p.key.name.strip_prefix("web-")?.parse().ok()).collect();
+            assert!(ordinals.windows(2).all(|w| w[0] < w[1]), "{}: {ordinals:?}", lane.node);
+        }
+        assert_eq!(d.lanes.iter().map(|l| l.pods.len()).sum::<usize>(), 12);
     }
 
     #[test]

@@ -167,7 +167,7 @@ impl Placed {
             let cards: Vec<_> = d.controllers.iter().filter(|c| tier.contains(&c.key.kind)).collect();
             for (i, c) in cards.iter().enumerate() {
                 let (x, y) = ((i as i32 % per_row) * (CTRL_W + GAP), (rows + i as i32 / per_row) * (CTRL_H + GAP));
-                self.put(c.key.clone(), (x, y, CTRL_W, CTRL_H), controller_html(on, c, x, y));
+                self.put(c.key.clone(), (x, y, CTRL_W, CTRL_H), card(on, What::Ctrl((*c).clone()), x, y));
             }
             rows += (cards.len() as i32 + per_row - 1) / per_row;
         }
@@ -189,7 +189,7 @@ impl Placed {
             let x = i as i32 * (LANE_W + GAP);
             let mut y = top + HEAD_H;
             for p in pods {
-                self.put(p.key.clone(), (x + 6, y, LANE_W - 12, CARD_H), pod_html(on, p, x + 6, y));
+                self.put(p.key.clone(), (x + 6, y, LANE_W - 12, CARD_H), card(on, What::Pod((*p).clone()), x + 6, y));
                 y += CARD_H + 4;
                 y = self.mounted_disks(on, d, p, x, y);
                 y += GAP;
@@ -210,7 +210,7 @@ impl Placed {
             else {
                 continue;
             };
-            self.put(disk.claim.clone(), (x + 22, y, LANE_W - 44, DISK_H), disk_html(on, disk, x + 22, y));
+            self.put(disk.claim.clone(), (x + 22, y, LANE_W - 44, DISK_H), card(on, What::Disk(disk.clone()), x + 22, y));
             y += DISK_H + 4;
         }
         y
@@ -235,12 +235,48 @@ impl Placed {
             let x = lane as i32 * (LANE_W + GAP) + 22;
             let name = lanes.get(lane).map(|l| l.0.clone()).unwrap_or_default();
             let y = lane_y.entry(name).or_insert(top + HEAD_H);
-            self.put(disk.claim.clone(), (x, *y, LANE_W - 44, DISK_H), disk_html(on, disk, x, *y));
+            self.put(disk.claim.clone(), (x, *y, LANE_W - 44, DISK_H), card(on, What::Disk(disk.clone()), x, *y));
             *y += DISK_H + GAP;
             bottom = bottom.max(*y);
         }
         bottom
     }
+}
+
+/// What a card shows.
+#[derive(Clone, PartialEq)]
+enum What {
+    Ctrl(view::ControllerCard),
+    Pod(PodCard),
+    Disk(view::Disk),
+}
+
+#[derive(Properties, PartialEq)]
+struct CardProps {
+    what: What,
+    x: i32,
+    y: i32,
+    select: Callback<ObjKey>,
+}
+
+/// A card as a component: one whose object and place are unchanged is not drawn again.
+#[function_component(Card)]
+fn card_component(p: &CardProps) -> Html {
+    match &p.what {
+        What::Ctrl(c) => controller_html(&p.select, c, p.x, p.y),
+        What::Pod(c) => pod_html(&p.select, c, p.x, p.y),
+        What::Disk(d) => disk_html(&p.select, d, p.x, p.y),
+    }
+}
+
+/// A card at `x`, `y`, keyed by its object.
+fn card(on: &Callback<ObjKey>, what: What, x: i32, y: i32) -> Html {
+    let key = match &what {
+        What::Ctrl(c) => format!("c-{}-{}-{}", kind_word(c.key.kind), c.key.ns, c.key.name),
+        What::Pod(p) => format!("p-{}-{}", p.key.ns, p.key.name),
+        What::Disk(d) => format!("d-{}-{}", d.claim.ns, d.claim.name),
+    };
+    html! { <Card {key} {what} {x} {y} select={on.clone()} /> }
 }
 
 /// A controller's card.
