@@ -77,11 +77,27 @@ struct Placed {
 #[derive(Properties, PartialEq)]
 pub struct ClusterProps {
     pub diagram: Rc<view::Diagram>,
+    pub words: Words,
+    pub select: Callback<ObjKey>,
+}
+
+/// The page's words the drawing shows, in the page's language.
+#[derive(Clone, PartialEq)]
+pub struct Words {
     pub label: &'static str,
     pub unscheduled: &'static str,
     pub volumes: &'static str,
-    pub select: Callback<ObjKey>,
+    pub more_records: &'static str,
 }
+
+/// Most DNS records a Service's card lists.
+const MAX_RECORDS: usize = 24;
+
+/// Above this height (SVG units) the drawing's height grows in steps of `HEIGHT_STEP`, so that
+/// a lane growing by a card does not change the drawing's scale, which makes the browser lay
+/// out every card again.
+const EXACT_HEIGHT: i32 = 1200;
+const HEIGHT_STEP: i32 = 800;
 
 /// The cluster drawing: controllers above the node lanes and their pods and disks, Services
 /// and their DNS records below, the links between the cards.
@@ -92,16 +108,19 @@ pub fn cluster(props: &ClusterProps) -> Html {
     let mut placed = Placed::default();
     let width = (d.lanes.len() as i32 + i32::from(!d.unscheduled.is_empty())) * (LANE_W + GAP);
     let top = placed.controllers(on, d, width);
-    let lanes = lane_cards(props.unscheduled, d);
+    let lanes = lane_cards(props.words.unscheduled, d);
     let (lane_y, bottom) = placed.pods(on, d, &lanes, top);
     let bottom = placed.loose_disks(on, d, &lanes, top, lane_y, bottom);
     let lane_items = lane_backgrounds(&lanes, top, bottom - top + 8);
-    let (svc_items, sy) = service_cards(props.volumes, on, d, width, bottom + 20);
+    let (svc_items, sy) = service_cards(&props.words, on, d, width, bottom + 20);
     let links = link_lines(d, &placed.pos);
     let items = placed.items;
-    let height = sy + 10;
+    let height = match sy + 10 {
+        h if h <= EXACT_HEIGHT => h,
+        h => (h + HEIGHT_STEP - 1) / HEIGHT_STEP * HEIGHT_STEP,
+    };
     html! {
-        <svg data-testid="cluster-diagram" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} role="group" aria-label={props.label}>
+        <svg data-testid="cluster-diagram" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} role="group" aria-label={props.words.label}>
             { for lane_items }
             { for links }
             { for items }
@@ -116,10 +135,16 @@ pub fn view(app: &App) -> Html {
     let (headers, rows) = view::events(&app.lab.session.sim, EVENT_ROWS);
     let head: Vec<Html> = headers.iter().map(|h| html! { <th>{ h.clone() }</th> }).collect();
     let body: Vec<Html> = rows.iter().rev().map(|r| event_row(r)).collect();
+    let words = Words {
+        label: app.tr("diagram"),
+        unscheduled: app.tr("unscheduled"),
+        volumes: app.tr("volumes"),
+        more_records: app.tr("more_records"),
+    };
     html! {
         <section class="pane diagram" aria-label={app.tr("diagram")}>
             <div class="diagram-scroll">
-                <Cluster diagram={app.diagram.clone()} label={app.tr("diagram")} unscheduled={app.tr("unscheduled")} volumes={app.tr("volumes")} select={app.on_select.clone()} />
+                <Cluster diagram={app.diagram.clone()} words={words} select={app.on_select.clone()} />
             </div>
             <h2>{ app.tr("events") }</h2>
             <div class="events-wrap">
@@ -326,14 +351,20 @@ fn lane_backgrounds(lanes: &[LaneCards<'_>], top: i32, height: i32) -> Vec<Html>
 
 /// Services and their DNS records from `sy` down, then the volumes no claim holds; the y
 /// below them.
-fn service_cards(volumes: &str, on: &Callback<ObjKey>, d: &view::Diagram, width: i32, mut sy: i32) -> (Vec<Html>, i32) {
+fn service_cards(words: &Words, on: &Callback<ObjKey>, d: &view::Diagram, width: i32, mut sy: i32) -> (Vec<Html>, i32) {
     let mut svc_items = Vec::new();
     for s in &d.services {
-        let h = 40 + 16 * s.records.len() as i32;
-        let records = s.records.iter().enumerate().map(|(i, r)| {
+        // A Service of hundreds of pods lists its first records and how many more it has.
+        let shown = s.records.len().min(MAX_RECORDS);
+        let more = s.records.len() - shown;
+        let h = 40 + 16 * (shown + usize::from(more > 0)) as i32;
+        let mut records: Vec<Html> = s.records[..shown].iter().enumerate().map(|(i, r)| {
             let text = if r.lit { format!("{} {} {}", r.name, r.ty, r.value) } else { format!("{} {} …", r.name, r.ty) };
             html! { <text key={format!("{}-{}-{}", r.name, r.ty, r.value)} x="10" y={(48 + 16 * i as i32).to_string()} class={classes!("record", r.lit.then_some("lit"))}>{ text }</text> }
-        });
+        }).collect();
+        if more > 0 {
+            records.push(html! { <text key="more" x="10" y={(48 + 16 * shown as i32).to_string()} class="record">{ words.more_records.replace("{n}", &more.to_string()) }</text> });
+        }
         let (click, key) = select(on, s.key.clone());
         svc_items.push(html! {
             <g key={format!("s-{}-{}", s.key.ns, s.key.name)} class="svc" style={format!("transform: translate(0px, {sy}px)")} tabindex="0" role="button" data-testid={format!("svc-{}", s.key.name)} onclick={click} onkeydown={key}>
@@ -345,6 +376,7 @@ fn service_cards(volumes: &str, on: &Callback<ObjKey>, d: &view::Diagram, width:
         sy += h + 8 + GAP;
     }
     for (name, phase) in &d.loose_volumes {
+        let volumes = words.volumes;
         svc_items.push(html! { <text key={format!("v-{name}")} x="4" y={(sy + 14).to_string()} class="loose">{ format!("{volumes}: {name} ({phase})") }</text> });
         sy += 20;
     }

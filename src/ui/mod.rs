@@ -20,6 +20,8 @@ use yew::prelude::*;
 const TICK_MS: u32 = 50;
 /// How many terminals the page has.
 const TERMINALS: usize = 2;
+/// A terminal's `App::scrolled` before it is first scrolled: no text looks like it.
+const NOT_SCROLLED: (usize, usize, usize) = (usize::MAX, 0, 0);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
@@ -258,7 +260,7 @@ impl Component for App {
             diagram: Rc::new(lab::view::Diagram::default()),
             diagram_of: None,
             on_select: ctx.link().callback(|k| Msg::Select(Some(k))),
-            scrolled: [(0, 0, 0); TERMINALS],
+            scrolled: [NOT_SCROLLED; TERMINALS],
             budget: lab::MIN_BUDGET,
         };
         app.refresh_diagram();
@@ -280,8 +282,8 @@ impl Component for App {
             let term = &self.lab.terms[t];
             let seen = (term.dropped, term.scrollback.len(), term.scrollback.last().map_or(0, |(_, s)| s.len()));
             let el = self.term_out[t].cast::<web_sys::Element>().filter(|_| self.stick[t]);
-            // A terminal shown again (a tab switch) is scrolled too: its element is new.
-            if let Some(el) = el.filter(|el| seen != self.scrolled[t] || el.scroll_top() == 0) {
+            // A terminal shown again (a tab switch, a pane toggled) has had `scrolled` forgotten.
+            if let Some(el) = el.filter(|_| seen != self.scrolled[t]) {
                 el.set_scroll_top(el.scroll_height());
                 self.scrolled[t] = seen;
             }
@@ -388,6 +390,7 @@ impl App {
             }
             Msg::SelectTerm(t) => {
                 self.active_term = t;
+                self.scrolled = [NOT_SCROLLED; TERMINALS];
                 true
             }
             Msg::Play => {
@@ -435,7 +438,10 @@ impl App {
             }
             Msg::Reset(yes) => self.on_reset(yes),
             Msg::Compare => self.on_compare(),
-            Msg::TogglePane(p) => self.on_toggle_pane(p),
+            Msg::TogglePane(p) => {
+                self.scrolled = [NOT_SCROLLED; TERMINALS];
+                self.on_toggle_pane(p)
+            }
         }
     }
 
