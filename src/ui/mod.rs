@@ -18,6 +18,9 @@ use yew::prelude::*;
 
 /// How often the clock moves while playing (real milliseconds).
 const TICK_MS: u32 = 50;
+/// The clock's ticks draw the cluster again at most this often (real milliseconds); what is
+/// typed or clicked draws it at once.
+const DIAGRAM_EVERY_MS: f64 = 250.0;
 /// How many terminals the page has.
 const TERMINALS: usize = 2;
 /// A terminal's `App::scrolled` before it is first scrolled: no text looks like it.
@@ -112,6 +115,8 @@ pub struct App {
     /// again only when the model changed, so an unchanged drawing is not rebuilt.
     diagram: Rc<lab::view::Diagram>,
     diagram_of: Option<(u64, u64)>,
+    /// When the diagram was last read (real ms).
+    diagram_read: f64,
     /// A click on a card of the diagram (made once, so the drawing's properties stay equal).
     on_select: Callback<ObjKey>,
     /// Each terminal's text when it was last scrolled to the bottom (scrolling asks the
@@ -259,20 +264,22 @@ impl Component for App {
             focus_dialog: false,
             diagram: Rc::new(lab::view::Diagram::default()),
             diagram_of: None,
+            diagram_read: 0.0,
             on_select: ctx.link().callback(|k| Msg::Select(Some(k))),
             scrolled: [NOT_SCROLLED; TERMINALS],
             budget: lab::MIN_BUDGET,
         };
-        app.refresh_diagram();
+        app.refresh_diagram(false);
         app.refresh_diags();
         set_document_lang(app.lang);
         app
     }
 
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+        let tick = matches!(msg, Msg::Tick);
         let changed = self.handle(msg);
         if changed {
-            self.refresh_diagram();
+            self.refresh_diagram(tick);
         }
         changed
     }
@@ -447,11 +454,18 @@ impl App {
 
     /// Reads the diagram again if the model changed since it was last read; an equal diagram
     /// keeps the old one, so the drawing is not rebuilt.
-    fn refresh_diagram(&mut self) {
+    /// On the clock's tick, at most every `DIAGRAM_EVERY_MS` (a busy cluster changes at every
+    /// tick, and a large drawing costs the browser a layout each time it changes).
+    fn refresh_diagram(&mut self, tick: bool) {
         let now = Some(self.lab.changes());
         if now == self.diagram_of || !self.shown(Pane::Diagram) {
             return;
         }
+        let real = real_ms();
+        if tick && real - self.diagram_read < DIAGRAM_EVERY_MS {
+            return;
+        }
+        self.diagram_read = real;
         self.diagram_of = now;
         let d = lab::view::diagram(&self.lab.session.sim);
         if d != *self.diagram {
