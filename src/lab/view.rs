@@ -519,7 +519,8 @@ mod tests {
         lab.advance(600_000);
         let d = diagram(&lab.session.sim);
         for lane in &d.lanes {
-            let ordinals: Vec<u64> = lane.pods.iter().filter_map(|p| p.key.name.strip_prefix("web-")?.parse().ok()).collect();
+            let ordinals: Vec<u64> =
+                lane.pods.iter().filter_map(|p| p.key.name.strip_prefix("web-")?.parse().ok()).collect();
             assert!(ordinals.windows(2).all(|w| w[0] < w[1]), "{}: {ordinals:?}", lane.node);
         }
         assert_eq!(d.lanes.iter().map(|l| l.pods.len()).sum::<usize>(), 12);

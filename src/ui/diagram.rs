@@ -2,10 +2,10 @@
 //! node, with pod cards, their disks, controllers above and Services with DNS below.
 
 use super::App;
-use std::rc::Rc;
 use crate::lab::view::{self, Part, PodCard, Rel, Stage};
 use crate::sim::{Kind, ObjKey};
 use crate::support::collections::VecMap;
+use std::rc::Rc;
 use yew::prelude::*;
 
 const LANE_W: i32 = 236;
@@ -235,7 +235,11 @@ impl Placed {
             else {
                 continue;
             };
-            self.put(disk.claim.clone(), (x + 22, y, LANE_W - 44, DISK_H), card(on, What::Disk(disk.clone()), x + 22, y));
+            self.put(
+                disk.claim.clone(),
+                (x + 22, y, LANE_W - 44, DISK_H),
+                card(on, What::Disk(disk.clone()), x + 22, y),
+            );
             y += DISK_H + 4;
         }
         y
