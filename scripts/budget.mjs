@@ -1,8 +1,11 @@
 // Measures the page's budgets (issue 4): bytes transferred (gzip -9 of every file the page
 // loads), median time from navigation to a terminal showing a typed key (cold cache, fresh
 // browser context, 5 runs), frames per second while 200 pods scale up, and how long a returning
-// learner's long lab takes to come back (a reload replays the saved journal, as scrubbing does).
+// learner's long lab takes to come back (a reload replays the saved journal, as scrubbing does),
+// and the longest frame and the tab's memory while the seed's StatefulSet scales from 2 to 300
+// (issue 12), without and with 4x CPU throttling.
 // Reports; never fails on a number (speed and size are reported, not asserted).
+// `node scripts/budget.mjs [size] [start] [fps] [saved] [sts300] [burst]` runs only those parts.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -13,9 +16,11 @@ const server = await serve();
 const browser = await launch();
 const lines = [];
 const say = (s) => { console.log(s); lines.push(s); };
+const parts = process.argv.slice(2);
+const want = (part) => parts.length === 0 || parts.includes(part);
 
 // 1. Size: what one page load fetches.
-{
+if (want('size')) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const fetched = new Set();
@@ -63,7 +68,7 @@ async function typedKeyMs(saved) {
 }
 
 // 2. Navigation to a terminal that shows a typed key: cold cache, fresh context, 5 runs.
-{
+if (want('start')) {
   const runs = [];
   // One discarded warm-up (the browser process itself starting up), then 5 measured runs.
   for (let i = -1; i < 5; i++) {
@@ -76,7 +81,7 @@ async function typedKeyMs(saved) {
 }
 
 // 3. A 200-pod scale-up: frames per second while the diagram animates.
-{
+if (want('fps')) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(server.url);
@@ -102,7 +107,7 @@ async function typedKeyMs(saved) {
 
 // 4. A returning learner: a saved 43-minute lab (80 lines typed) is rebuilt on load by replaying
 // its journal, the same work as scrubbing back. Navigation to a typed key, 3 runs.
-{
+if (want('saved')) {
   const files = [['web.yaml', 'examples/application/web/web.yaml'], ['deploy.yaml', 'deploy.yaml']].map(([f, p]) => [f, fs.readFileSync(path.join(root, 'lessons', 'files', p), 'utf8')]);
   const journal = [];
   let at = 0;
@@ -146,6 +151,164 @@ async function typedKeyMs(saved) {
   await context.close();
   say('');
   say(`scrubbing that lab back to 21:40, 5:00 and 33:20 (ms until the clock shows it): ${scrubs.map((r) => r.toFixed(0)).join(', ')}`);
+}
+
+// Frames and memory while the page works hard (issue 12). The init script records every gap
+// between animation frames and every long task (over 50 ms) from `window.__frames.on = true`,
+// and keeps the wasm module's exports (its linear memory) as Trunk hands them over.
+const recordFrames = () => {
+  addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail && e.detail.wasm; });
+  const f = (window.__frames = { on: false, last: 0, gaps: [], long: [] });
+  const loop = (t) => {
+    if (f.on) { if (f.last) f.gaps.push(t - f.last); f.last = t; } else f.last = 0;
+    requestAnimationFrame(loop);
+  };
+  requestAnimationFrame(loop);
+  new PerformanceObserver((l) => { if (f.on) for (const e of l.getEntries()) f.long.push(e.duration); }).observe({ type: 'longtask' });
+};
+
+// A page in a fresh context that records frames, with a CDP session for throttling and metrics.
+async function measuredPage(query = '') {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(recordFrames);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.goto(server.url + query);
+  await page.waitForSelector('[data-testid=terminal-input]');
+  return { context, page, cdp };
+}
+
+// Resident memory of the tab's renderer process, from /proc, in bytes: the largest of
+// Chromium's renderers (the others, a spare and the browser's own, hold no page).
+async function rendererRss() {
+  const b = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = await b.send('SystemInfo.getProcessInfo');
+    let rss = 0;
+    for (const p of processInfo.filter((p) => p.type === 'renderer')) {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p.id}/status`, 'utf8'));
+      if (m) rss = Math.max(rss, Number(m[1]) * 1024);
+    }
+    return rss;
+  } catch { return 0; } finally { await b.detach(); }
+}
+
+// The tab's memory now: the JS heap in use, the wasm module's linear memory, DOM nodes, renderer RSS.
+async function memory(page, cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+  const wasm = await page.evaluate(() => (window.__wasm && window.__wasm.memory ? window.__wasm.memory.buffer.byteLength : 0));
+  return { js: m.JSHeapUsedSize, wasm, nodes: m.Nodes, rss: await rendererRss() };
+}
+
+const mb = (b) => `${(b / 1048576).toFixed(0)} MB`;
+
+// What the recorder saw since it was switched on: the longest frame, frames of 100 ms or more,
+// frames in all, the long tasks.
+async function frames(page) {
+  return page.evaluate(() => {
+    const f = window.__frames;
+    f.on = false;
+    const sum = (a) => a.reduce((x, y) => x + y, 0);
+    return {
+      worst: Math.max(0, ...f.gaps), over100: f.gaps.filter((g) => g >= 100).length, count: f.gaps.length, secs: sum(f.gaps) / 1000,
+      longest: Math.max(0, ...f.long), longTasks: f.long.length, longMs: sum(f.long),
+    };
+  });
+}
+
+const running = (page) => page.evaluate(() => document.querySelectorAll('[data-testid^="pod-web-"][data-status="Running"]').length);
+
+// 5. The seed's StatefulSet (2 replicas, headless Service, claim template) scaled to 300 at 10x,
+// until 300 pods are Running; `learner`: all panes, a watch in terminal 1 on screen, the scale
+// typed in terminal 2; otherwise only the terminal and the timeline, nothing watching.
+async function sts300(throttle, learner) {
+  const { context, page, cdp } = await measuredPage(learner ? '' : '?panes=terminal,timeline');
+  await page.getByRole('button', { name: '10×' }).click();
+  const readyText = (n) => `kubectl wait --for=jsonpath={.status.readyReplicas}=${n} sts/web --timeout=2h`;
+  if (learner) {
+    await type(page, 'kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx');
+    await page.waitForSelector('[data-testid="pod-web-1"][data-status="Running"]', { timeout: 60000 });
+    await page.click('[data-testid=terminal-tab-1]');
+  } else {
+    await type(page, 'kubectl apply -f web.yaml');
+    await type(page, readyText(2));
+    await page.waitForFunction(() => /condition met/.test(document.querySelector('[data-testid=terminal]').textContent), null, { timeout: 60000 });
+  }
+  await page.waitForTimeout(1000);
+  const before = await memory(page, cdp);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  await page.evaluate(() => { window.__frames.gaps = []; window.__frames.long = []; window.__frames.on = true; });
+  const t0 = Date.now();
+  await type(page, 'kubectl scale sts web --replicas=300');
+  if (learner) await page.click('[data-testid=terminal-tab-0]');
+  else await type(page, readyText(300));
+  let peak = before, done = false;
+  const limit = 15 * 60 * 1000;
+  while (!done && Date.now() - t0 < limit) {
+    await page.waitForTimeout(2000);
+    const m = await memory(page, cdp);
+    if (m.rss + m.js > peak.rss + peak.js) peak = m;
+    done = learner
+      ? (await running(page)) === 300
+      : await page.evaluate(() => (document.querySelector('[data-testid=terminal]').textContent.match(/condition met/g) || []).length === 2);
+  }
+  const secs = (Date.now() - t0) / 1000;
+  const f = await frames(page);
+  const clock = await page.textContent('[data-testid=clock]');
+  const pods = learner ? await running(page) : (done ? 300 : '?');
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  const end = await memory(page, cdp);
+  await context.close();
+  return { f, before, peak, end, secs, clock, pods, done };
+}
+
+if (want('sts300')) {
+  say('');
+  say('| 2 → 300 replicas of the seed StatefulSet, 10× | CPU | to 300 Running (real s; clock) | longest frame | frames ≥ 100 ms | longest task | tab memory at the end: renderer RSS, JS heap, wasm, DOM nodes |');
+  say('|---|---|---|---|---|---|---|');
+  for (const learner of [false, true]) {
+    for (const throttle of [1, 4]) {
+      const r = await sts300(throttle, learner);
+      const what = learner ? 'all panes, `get pods -w` on screen' : 'terminal and timeline only';
+      say(`| ${what} | ${throttle === 1 ? 'unthrottled' : `${throttle}× slower`} | ${r.done ? '' : 'not done: '}${r.secs.toFixed(0)} s (${r.pods} Running; ${r.clock}) | **${r.f.worst.toFixed(0)} ms** | ${r.f.over100} of ${r.f.count} | ${r.f.longest.toFixed(0)} ms | ${mb(r.end.rss)} (peak ${mb(r.peak.rss)}), ${mb(r.end.js)}, ${mb(r.end.wasm)}, ${r.end.nodes} |`);
+    }
+  }
+}
+
+// 6. One typed command that does a lot at one instant, on the page as a learner has it (all
+// panes, 1×): the longest task and frame in the 5 s after Enter.
+async function burst(setup, line, ready) {
+  const { context, page } = await measuredPage();
+  for (const l of setup) await type(page, l);
+  if (ready) {
+    await page.getByRole('button', { name: '10×' }).click();
+    await page.waitForFunction(ready, null, { timeout: 60000 });
+    await page.getByRole('button', { name: '1×' }).click();
+  }
+  await page.waitForTimeout(1000);
+  await page.evaluate(() => { window.__frames.gaps = []; window.__frames.long = []; window.__frames.on = true; });
+  await type(page, line);
+  await page.waitForTimeout(5000);
+  const f = await frames(page);
+  const pods = await page.evaluate(() => document.querySelectorAll('[data-testid^="pod-"]').length);
+  await context.close();
+  return { f, pods };
+}
+
+if (want('burst')) {
+  say('');
+  say('| one command at one instant (all panes, 1×) | longest task | longest frame | frames ≥ 100 ms in the next 5 s | pods drawn after 5 s |');
+  say('|---|---|---|---|---|');
+  const cases = [
+    [['kubectl apply -f deploy.yaml'], 'kubectl scale deploy deploy --replicas=300', () => document.querySelectorAll('[data-testid^="pod-deploy-"][data-status="Running"]').length === 3],
+    [["curl -sO https://k8s.io/examples/application/web/web-parallel.yaml && sed --in-place 's/replicas: 2/replicas: 300/' web-parallel.yaml"], 'kubectl apply -f web-parallel.yaml', null],
+  ];
+  for (const [setup, line, ready] of cases) {
+    const r = await burst(setup, line, ready);
+    say(`| \`${line}\` | **${r.f.longest.toFixed(0)} ms** | ${r.f.worst.toFixed(0)} ms | ${r.f.over100} of ${r.f.count} | ${r.pods} |`);
+  }
 }
 
 await browser.close();

@@ -12,6 +12,8 @@ enum Do {
     Type(usize, &'static str),
     CtrlC(usize),
     Wait(u64),
+    /// Up to this much time, within this work budget, as the page's frames advance.
+    Slice(u64, u64),
     Step,
     Edit(&'static str),
     /// Scrub back by this fraction of the time so far (then later actions play on from there).
@@ -48,6 +50,7 @@ fn action() -> impl Strategy<Value = Do> {
         4 => (0..2usize, prop::sample::select(LINES)).prop_map(|(t, l)| Do::Type(t, l)),
         1 => (0..2usize).prop_map(Do::CtrlC),
         3 => (0..30_000u64).prop_map(Do::Wait),
+        2 => (0..30_000u64, 1..40u64).prop_map(|(ms, b)| Do::Slice(ms, b)),
         1 => Just(Do::Step),
         1 => prop::sample::select(EDITS).prop_map(Do::Edit),
         1 => (1..100u8).prop_map(Do::Back),
@@ -63,6 +66,9 @@ fn perform(lab: &mut Lab, a: &Do) {
         Do::Type(t, l) => lab.run(*t, l),
         Do::CtrlC(t) => lab.interrupt(*t, ""),
         Do::Wait(ms) => lab.advance(*ms),
+        Do::Slice(ms, budget) => {
+            lab.advance_within(*ms, *budget);
+        }
         Do::Step => {
             lab.step_event();
         }
@@ -120,4 +126,51 @@ proptest! {
             prop_assert!(c.starts_with(&line[start..]));
         }
     }
+}
+
+/// The seed's StatefulSet scaled to 40 with a watch open, then `ms` of time: in one advance, or
+/// in frames of at most 500 ms each within `budget` units of work. The terminals' text, the
+/// clock, and what `kubectl get` prints of the whole cluster then; and how many frames stopped
+/// short.
+fn scale_up(budget: Option<u64>, ms: u64) -> (String, String, u64, String, usize) {
+    let mut lab = Lab::seed_lab();
+    lab.run(0, "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx");
+    lab.advance(30_000);
+    lab.run(1, "kubectl scale sts web --replicas=40");
+    let target = lab.now() + ms;
+    let mut short = 0;
+    match budget {
+        None => lab.advance(ms),
+        Some(b) => {
+            while lab.now() < target {
+                short += usize::from(!lab.advance_within((target - lab.now()).min(500), b));
+            }
+        }
+    }
+    let (t0, t1) = (text(&lab, 0), text(&lab, 1));
+    lab.run(1, "kubectl get sts,pods,pvc,pv,endpoints,endpointslices,events -o yaml");
+    let all = text(&lab, 1)[t1.len()..].to_string();
+    (t0, t1, lab.now(), all, short)
+}
+
+#[test]
+fn an_advance_in_slices_reaches_the_same_lab_as_one_advance() {
+    let whole = scale_up(None, 240_000);
+    assert!(whole.0.contains("web-39"), "{}", whole.0);
+    for budget in [1, 3, 8] {
+        let sliced = scale_up(Some(budget), 240_000);
+        assert!(sliced.4 > 0, "budget {budget}: no frame stopped short");
+        assert_eq!((&sliced.0, &sliced.1, sliced.2), (&whole.0, &whole.1, whole.2), "budget {budget}");
+        assert!(sliced.3 == whole.3, "budget {budget}: the cluster differs");
+    }
+}
+
+#[test]
+fn the_frames_budget_follows_what_the_last_frame_took() {
+    use kubelab::lab::{next_budget, MAX_BUDGET, MIN_BUDGET};
+    assert_eq!(next_budget(400, 50.0), 200);
+    assert_eq!(next_budget(400, 12.0), 400);
+    assert_eq!(next_budget(400, 2.0), 501);
+    assert_eq!(next_budget(MIN_BUDGET, 500.0), MIN_BUDGET);
+    assert_eq!(next_budget(MAX_BUDGET, 0.0), MAX_BUDGET);
 }

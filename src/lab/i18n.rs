@@ -75,6 +75,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("unscheduled", "Not scheduled", "스케줄 대기"),
     ("services", "Services and DNS", "서비스와 DNS"),
     ("volumes", "Volumes without a claim", "클레임 없는 볼륨"),
+    ("more_records", "… and {n} more records", "… 외 레코드 {n}개"),
     ("no_events", "No events yet", "아직 이벤트 없음"),
     (
         "storage_off",

@@ -32,6 +32,10 @@ const SCROLLBACK_BYTES: usize = 256 * 1024;
 /// Longest scrollback a terminal keeps, in pieces of text.
 const SCROLLBACK: usize = 4000;
 
+/// A piece of one style grows to about this many bytes, then the next line starts a new piece,
+/// so that a long watch adds pieces at the end instead of rewriting one long text.
+const PIECE_BYTES: usize = 2048;
+
 /// Virtual time between the snapshots that scrubbing back starts from.
 const SNAPSHOT_EVERY_MS: u64 = 60_000;
 /// Most snapshots kept: beyond it every other one is dropped, so they thin out over a long lab.
@@ -125,6 +129,9 @@ pub fn sgr_spans(text: &str) -> Vec<(u8, &str)> {
 pub struct TermView {
     pub scrollback: Vec<(Style, String)>,
     pub history: Vec<String>,
+    /// How many pieces have left the front of the scrollback so far (cut or cleared): with
+    /// it, a piece has the same number (`dropped` + its index) for as long as it is kept.
+    pub dropped: usize,
 }
 
 /// What the page saves between visits (as JSON: `to_json`, `from_json`).
@@ -160,6 +167,8 @@ pub struct Lab {
     pub horizon: u64,
     /// Earlier moments to scrub back to, oldest first (all on the journal's current future).
     snapshots: Vec<Snapshot>,
+    /// How many times the cluster was rebuilt from a snapshot (each seek).
+    rebuilds: u64,
 }
 
 impl Lab {
@@ -178,6 +187,7 @@ impl Lab {
             terms: vec![TermView::default(); terminals.max(1)],
             horizon: 0,
             snapshots: Vec::new(),
+            rebuilds: 0,
         };
         lab.sync_files(false);
         for t in 0..lab.terms.len() {
@@ -196,6 +206,12 @@ impl Lab {
     /// Virtual milliseconds since the cluster started.
     pub fn now(&self) -> u64 {
         self.session.sim.now().ms()
+    }
+
+    /// Changes whenever what the cluster diagram shows may have changed: a write to the store,
+    /// or the cluster rebuilt by a seek. The page draws the diagram again only then.
+    pub fn changes(&self) -> (u64, u64) {
+        (self.rebuilds, self.session.sim.store.revision())
     }
 
     /// Whether terminal `t` is held by an open watch.
@@ -221,12 +237,15 @@ impl Lab {
         }
         let term = self.term(t);
         match term.scrollback.last_mut() {
-            Some((s, last)) if *s == style => last.push_str(text),
+            Some((s, last)) if *s == style && (last.len() < PIECE_BYTES || !last.ends_with('\n')) => {
+                last.push_str(text)
+            }
             _ => term.scrollback.push((style, text.to_string())),
         }
         if term.scrollback.len() > SCROLLBACK {
             let cut = term.scrollback.len() - SCROLLBACK;
             term.scrollback.drain(..cut);
+            term.dropped += cut;
         }
         // A long watch grows one piece: cap the bytes too, cutting whole lines from the front.
         let mut total: usize = term.scrollback.iter().map(|(_, s)| s.len()).sum();
@@ -236,6 +255,7 @@ impl Lab {
             if first.len() <= excess {
                 total -= first.len();
                 term.scrollback.remove(0);
+                term.dropped += 1;
             } else {
                 // A newline byte is never inside a character: the cut falls on a boundary.
                 let cut =
@@ -244,6 +264,7 @@ impl Lab {
                 first.drain(..cut);
                 if first.is_empty() {
                     term.scrollback.remove(0);
+                    term.dropped += 1;
                 }
             }
         }
@@ -414,7 +435,9 @@ impl Lab {
                 self.push_prompt(t);
             }
             Act::Clear => {
-                self.term(t).scrollback.clear();
+                let term = self.term(t);
+                term.dropped += term.scrollback.len();
+                term.scrollback.clear();
                 self.push_prompt(t);
             }
             Act::File { name, text } => {
@@ -431,18 +454,48 @@ impl Lab {
     /// Lets `ms` of virtual time pass, printing what open watches see.
     pub fn advance(&mut self, ms: u64) {
         let to = self.now().saturating_add(ms);
-        self.run_to(to);
+        self.run_to(to, u64::MAX);
     }
 
-    /// Lets the clock run to `to`. After a scrub back, what was done later (the journal past
-    /// `applied`) happens again as the clock passes it, as a recording plays.
-    fn run_to(&mut self, to: u64) {
+    /// Lets up to `ms` of virtual time pass, as `advance` does, but stops between two instants
+    /// once `budget` units of the model's work are spent (at least one instant is handled) (an instant's timers, and each work
+    /// item its controllers run), so that a page's frame does a slice of a busy stretch: the
+    /// clock then stands at the last instant handled, and the next call goes on from there.
+    /// Every instant is handled whole, so slices reach the same states, and print the same
+    /// text, as one `advance` (`tests/lab.rs`). True when the whole `ms` passed.
+    pub fn advance_within(&mut self, ms: u64, budget: u64) -> bool {
+        let to = self.now().saturating_add(ms);
+        self.run_to(to, budget)
+    }
+
+    /// Lets the clock run to `to`, or, once `budget` units of work are spent (see
+    /// `advance_within`), to the end of the instant it stands at; true when `to` was reached.
+    /// After a scrub back, what was done later (the journal past `applied`) happens again as
+    /// the clock passes it, as a recording plays.
+    fn run_to(&mut self, to: u64, budget: u64) -> bool {
         let to = to.min(MAX_TIME_MS);
-        // An entry whose command moved the clock on (a `sleep` or a wait inside a longer line)
-        // may carry it past `to`: what was typed by then has happened too, so that any moment
-        // inside such a jump is the moment it ends.
-        while let Some(e) = self.journal.get(self.applied).filter(|e| e.at <= to.max(self.now())).cloned() {
-            self.session.run_until(SimTime(e.at));
+        let start = self.session.sim.work_runs;
+        let mut instants = 0u64;
+        loop {
+            // An entry whose command moved the clock on (a `sleep` or a wait inside a longer
+            // line) may carry it past `to`: what was typed by then has happened too, so that any
+            // moment inside such a jump is the moment it ends.
+            let entry = self.journal.get(self.applied).filter(|e| e.at <= to.max(self.now())).map(|e| e.at);
+            // The timers due before the entry (or by `to`) go first, one instant at a time.
+            if let Some(due) = self.session.sim.next_due().filter(|d| d.ms() <= entry.unwrap_or(to)) {
+                if instants > 0 && (self.session.sim.work_runs - start).saturating_add(instants) >= budget {
+                    self.poll();
+                    self.horizon = self.horizon.max(self.now());
+                    self.maybe_snapshot();
+                    return false;
+                }
+                self.session.run_until(due);
+                instants += 1;
+                continue;
+            }
+            let Some(at) = entry else { break };
+            let Some(e) = self.journal.get(self.applied).cloned() else { break };
+            self.session.run_until(SimTime(at));
             self.poll();
             self.apply(&e);
             self.applied += 1;
@@ -453,6 +506,7 @@ impl Lab {
         self.poll();
         self.horizon = self.horizon.max(self.now());
         self.maybe_snapshot();
+        true
     }
 
     fn poll(&mut self) {
@@ -472,7 +526,7 @@ impl Lab {
         let next = [self.session.sim.next_due(), self.session.next_deadline()].into_iter().flatten().min();
         match next {
             Some(t) => {
-                self.run_to(t.ms());
+                self.run_to(t.ms(), u64::MAX);
                 true
             }
             None => false,
@@ -494,6 +548,7 @@ impl Lab {
             None => Lab::new(self.seed, self.initial_files.clone(), self.terms.len()).snapshot(),
         };
         let horizon = self.horizon.max(self.now());
+        self.rebuilds += 1;
         self.session = s.session;
         for t in 0..self.terms.len() {
             // A terminal opened after the snapshot had only its first prompt then.
@@ -504,7 +559,7 @@ impl Lab {
         }
         self.synced = s.synced;
         self.applied = s.applied;
-        self.run_to(at);
+        self.run_to(at, u64::MAX);
         self.horizon = horizon.max(self.now());
     }
 
@@ -659,6 +714,29 @@ impl Saved {
         })
     }
 }
+
+/// The work budget of the page's next frame (`Lab::advance_within`), from this frame's budget
+/// and the real milliseconds its advance took: halved when it took more than `SLOW_MS`, grown
+/// by a quarter when it took less than `FAST_MS`, within `MIN_BUDGET..=MAX_BUDGET`. Only what
+/// each frame does depends on it, never what the lab reaches.
+pub fn next_budget(budget: u64, took_ms: f64) -> u64 {
+    let b = if took_ms > SLOW_MS {
+        budget / 2
+    } else if took_ms < FAST_MS {
+        budget + budget / 4 + 1
+    } else {
+        budget
+    };
+    b.clamp(MIN_BUDGET, MAX_BUDGET)
+}
+
+/// A frame's advance that takes longer than this (ms) halves the next one's budget.
+pub const SLOW_MS: f64 = 24.0;
+/// One that takes less grows the next one's budget.
+pub const FAST_MS: f64 = 8.0;
+/// The budget of a frame's advance, at the least and at the most.
+pub const MIN_BUDGET: u64 = 16;
+pub const MAX_BUDGET: u64 = 4096;
 
 /// The editor's files on a fresh page: the seed's manifests.
 pub fn default_files() -> Vec<(String, String)> {

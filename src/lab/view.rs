@@ -110,7 +110,7 @@ pub enum Rel {
     Binds,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Diagram {
     pub lanes: Vec<Lane>,
     /// Pods no node has taken yet.
@@ -249,13 +249,15 @@ fn service_records(sim: &Sim, svc: &Value) -> Vec<DnsRecord> {
         if !selector.is_empty() {
             let sel = Selector::parse(&selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","))
                 .unwrap_or(Selector(Vec::new()));
+            // What `dns::lookup` of each pod's name would answer, read once for all the pods.
+            let hosts = dns::endpoint_hosts(sim, ns, obj::name(svc));
             for (_, p) in sim.store.list(Kind::Pod, Some(ns)) {
                 if !sel.matches_labels_of(p) || obj::str_at(p, "/spec/subdomain") != Some(obj::name(svc)) {
                     continue;
                 }
                 let host = obj::str_at(p, "/spec/hostname").unwrap_or(obj::name(p));
                 let name = format!("{host}.{fqdn}");
-                let lit = matches!(dns::lookup(sim, &name, QType::A), Answer::Records(_));
+                let lit = hosts.binary_search(&host.to_ascii_lowercase()).is_ok();
                 if !lit {
                     out.push(DnsRecord { name, ty: "A", value: String::new(), lit: false });
                 }
@@ -263,6 +265,18 @@ fn service_records(sim: &Sim, svc: &Value) -> Vec<DnsRecord> {
         }
     }
     out
+}
+
+/// Where a pod stands in its lane: in name order, but a StatefulSet's ordinals by number
+/// (`web-2` before `web-10`), so that a new replica is drawn below the others rather than
+/// among them, moving them.
+fn lane_order(c: &PodCard) -> (&str, &str, u64) {
+    match c.name_parts.as_slice() {
+        [(stem, Part::Stem), (ordinal, Part::Ordinal)] => {
+            (c.key.ns.as_str(), stem.as_str(), ordinal.parse().unwrap_or(u64::MAX))
+        }
+        _ => (c.key.ns.as_str(), c.key.name.as_str(), 0),
+    }
 }
 
 /// The diagram of the cluster as it is now.
@@ -300,6 +314,10 @@ pub fn diagram(sim: &Sim) -> Diagram {
             None => unscheduled.push(card),
         }
     }
+    for lane in &mut lanes {
+        crate::support::sort::sort_by(&mut lane.pods, |a, b| lane_order(a).cmp(&lane_order(b)));
+    }
+    crate::support::sort::sort_by(&mut unscheduled, |a, b| lane_order(a).cmp(&lane_order(b)));
     let mut controllers = Vec::new();
     for kind in [Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet] {
         for (_, o) in sim.store.list(kind, None).filter(|(k, _)| !is_system_namespace(&k.ns)) {
@@ -401,17 +419,21 @@ fn links(sim: &Sim) -> Vec<(ObjKey, ObjKey, Rel)> {
     links
 }
 
-/// The Events panel: `kubectl get events -A`'s columns, oldest first.
-pub fn events(sim: &Sim) -> (Vec<String>, Vec<Vec<String>>) {
+/// The Events panel: `kubectl get events -A`'s columns, oldest first; only the `last` newest
+/// rows are printed (the panel shows the latest), each event's sort key read once.
+pub fn events(sim: &Sim, last: usize) -> (Vec<String>, Vec<Vec<String>>) {
     let headers = tables::headers(Kind::Event, false, sim);
-    let mut evs: Vec<&Value> = sim.store.list(Kind::Event, None).map(|(_, e)| e).collect();
-    crate::support::sort::sort_by_key(&mut evs, |e| {
-        (
-            obj::str_at(e, "/lastTimestamp").or(obj::str_at(e, "/eventTime")).unwrap_or("").to_string(),
-            obj::str_at(e, "/metadata/resourceVersion").and_then(|r| r.parse::<u64>().ok()).unwrap_or(0),
-        )
-    });
-    (headers, evs.into_iter().map(|e| tables::row(sim, Kind::Event, e, false)).collect())
+    let mut evs: Vec<(&str, u64, &Value)> = sim
+        .store
+        .list(Kind::Event, None)
+        .map(|(_, e)| {
+            let rv = obj::str_at(e, "/metadata/resourceVersion").and_then(|r| r.parse::<u64>().ok()).unwrap_or(0);
+            (obj::str_at(e, "/lastTimestamp").or(obj::str_at(e, "/eventTime")).unwrap_or(""), rv, e)
+        })
+        .collect();
+    crate::support::sort::sort_by(&mut evs, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let skip = evs.len().saturating_sub(last);
+    (headers, evs[skip..].iter().map(|(_, _, e)| tables::row(sim, Kind::Event, e, false)).collect())
 }
 
 /// An object as `kubectl get KIND NAME -o yaml` prints it.
@@ -490,13 +512,51 @@ mod tests {
     }
 
     #[test]
+    fn a_lane_lists_a_statefulsets_replicas_by_ordinal() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        lab.run(0, "kubectl scale sts web --replicas=12");
+        lab.advance(600_000);
+        let d = diagram(&lab.session.sim);
+        for lane in &d.lanes {
+            let ordinals: Vec<u64> =
+                lane.pods.iter().filter_map(|p| p.key.name.strip_prefix("web-")?.parse().ok()).collect();
+            assert!(ordinals.windows(2).all(|w| w[0] < w[1]), "{}: {ordinals:?}", lane.node);
+        }
+        assert_eq!(d.lanes.iter().map(|l| l.pods.len()).sum::<usize>(), 12);
+    }
+
+    #[test]
+    fn a_pod_name_is_shown_unlit_exactly_when_dns_does_not_answer_it() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        lab.run(0, "kubectl scale sts web --replicas=4");
+        for _ in 0..40 {
+            lab.advance(700);
+            let sim = &lab.session.sim;
+            let d = diagram(sim);
+            let svc = d.services.iter().find(|s| s.key.name == "nginx").unwrap();
+            for i in 0..4 {
+                let name = format!("web-{i}.nginx.default.svc.cluster.local");
+                let Some(pod) = sim.get(Kind::Pod, "default", &format!("web-{i}")) else { continue };
+                let answered = matches!(dns::lookup(sim, &name, QType::A), Answer::Records(_));
+                let unlit = svc.records.iter().any(|r| r.name == name && !r.lit);
+                assert_eq!(unlit, !answered, "{name} at {}: {pod}", lab.now());
+            }
+        }
+    }
+
+    #[test]
     fn events_read_as_kubectl_prints_them() {
         let mut lab = Lab::seed_lab();
         lab.run(0, "kubectl apply -f web.yaml");
         lab.advance(30_000);
-        let (h, rows) = events(&lab.session.sim);
+        let (h, rows) = events(&lab.session.sim, usize::MAX);
         assert_eq!(h, ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]);
         assert!(rows.iter().any(|r| r[4] == "create Claim www-web-0 Pod web-0 in StatefulSet web success"), "{rows:?}");
+        // The panel's tail is the newest rows, in the same order.
+        let (_, tail) = events(&lab.session.sim, 3);
+        assert_eq!(tail, rows[rows.len() - 3..]);
         let y = object_yaml(&lab.session.sim, &ObjKey::new(Kind::Pod, "default", "web-0")).unwrap();
         assert!(y.starts_with("apiVersion: v1\nkind: Pod\n"), "{y}");
     }

@@ -66,6 +66,14 @@ fn endpoint_hostname(ip: &str, hostname: &Option<String>) -> String {
     hostname.clone().unwrap_or_else(|| ip.replace('.', "-"))
 }
 
+/// The host labels `<host>.<service>.<ns>.svc` answers for: each published endpoint's
+/// hostname, or its IP with dashes (what `lookup` matches a per-pod name against), sorted.
+pub fn endpoint_hosts(sim: &Sim, ns: &str, svc: &str) -> Vec<String> {
+    let mut hosts: Vec<String> = endpoints(sim, ns, svc).iter().map(|(ip, hn, _)| endpoint_hostname(ip, hn)).collect();
+    crate::support::sort::sort(&mut hosts);
+    hosts
+}
+
 /// Answers a fully qualified name (no trailing dot).
 pub fn lookup(sim: &Sim, fqdn: &str, qtype: QType) -> Answer {
     let zone = sim.profile.cluster_domain.clone();

@@ -1,10 +1,11 @@
 //! The cluster diagram (SVG) and the Events panel: `view::diagram` laid out as lanes, one per
 //! node, with pod cards, their disks, controllers above and Services with DNS below.
 
-use super::{App, Msg};
+use super::App;
 use crate::lab::view::{self, Part, PodCard, Rel, Stage};
 use crate::sim::{Kind, ObjKey};
 use crate::support::collections::VecMap;
+use std::rc::Rc;
 use yew::prelude::*;
 
 const LANE_W: i32 = 236;
@@ -14,6 +15,8 @@ const DISK_H: i32 = 30;
 const CTRL_W: i32 = 200;
 const CTRL_H: i32 = 40;
 const HEAD_H: i32 = 40;
+/// How many of the newest events the panel lists.
+const EVENT_ROWS: usize = 60;
 
 fn stage_class(s: Stage) -> &'static str {
     match s {
@@ -35,17 +38,17 @@ fn part_class(p: Part) -> &'static str {
     }
 }
 
-fn select(ctx: &Context<App>, k: ObjKey) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+fn select(on: &Callback<ObjKey>, k: ObjKey) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
     let k2 = k.clone();
+    let on2 = on.clone();
     (
-        ctx.link().callback(move |_| Msg::Select(Some(k.clone()))),
-        ctx.link().batch_callback(move |e: KeyboardEvent| {
-            let hit = e.key() == "Enter" || e.key() == " ";
-            if hit {
+        on.reform(move |_| k.clone()),
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
                 // Space on a button-like card must not scroll the page.
                 e.prevent_default();
+                on2.emit(k2.clone());
             }
-            hit.then(|| Msg::Select(Some(k2.clone())))
         }),
     )
 }
@@ -68,39 +71,84 @@ struct Placed {
     items: Vec<Html>,
 }
 
-/// The diagram pane: controllers above the node lanes and their pods and disks, Services and
-/// their DNS records below, the links between the cards; the Events table under it.
-pub fn view(app: &App, ctx: &Context<App>) -> Html {
-    let sim = &app.lab.session.sim;
-    let d = view::diagram(sim);
+/// What the cluster drawing is made from: the diagram the lab read from the model (kept while
+/// the model has not changed, so an unchanged drawing is not rebuilt each tick), the words it
+/// shows, and where a click on a card goes.
+#[derive(Properties, PartialEq)]
+pub struct ClusterProps {
+    pub diagram: Rc<view::Diagram>,
+    pub words: Words,
+    pub select: Callback<ObjKey>,
+}
+
+/// The page's words the drawing shows, in the page's language.
+#[derive(Clone, PartialEq)]
+pub struct Words {
+    pub label: &'static str,
+    pub unscheduled: &'static str,
+    pub volumes: &'static str,
+    pub more_records: &'static str,
+}
+
+/// Most DNS records a Service's card lists.
+const MAX_RECORDS: usize = 24;
+
+/// Above this height (SVG units) the drawing's height grows in steps of `HEIGHT_STEP`, so that
+/// a lane growing by a card does not change the drawing's scale, which makes the browser lay
+/// out every card again.
+const EXACT_HEIGHT: i32 = 1200;
+const HEIGHT_STEP: i32 = 800;
+
+/// The cluster drawing: controllers above the node lanes and their pods and disks, Services
+/// and their DNS records below, the links between the cards.
+#[function_component(Cluster)]
+pub fn cluster(props: &ClusterProps) -> Html {
+    let d = &*props.diagram;
+    let on = &props.select;
     let mut placed = Placed::default();
     let width = (d.lanes.len() as i32 + i32::from(!d.unscheduled.is_empty())) * (LANE_W + GAP);
-    let top = placed.controllers(ctx, &d, width);
-    let lanes = lane_cards(app, &d);
-    let (lane_y, bottom) = placed.pods(ctx, &d, &lanes, top);
-    let bottom = placed.loose_disks(ctx, &d, &lanes, top, lane_y, bottom);
+    let top = placed.controllers(on, d, width);
+    let lanes = lane_cards(props.words.unscheduled, d);
+    let (lane_y, bottom) = placed.pods(on, d, &lanes, top);
+    let bottom = placed.loose_disks(on, d, &lanes, top, lane_y, bottom);
     let lane_items = lane_backgrounds(&lanes, top, bottom - top + 8);
-    let (svc_items, sy) = service_cards(app, ctx, &d, width, bottom + 20);
-    let links = link_lines(&d, &placed.pos);
+    let (svc_items, sy) = service_cards(&props.words, on, d, width, bottom + 20);
+    let links = link_lines(d, &placed.pos);
     let items = placed.items;
-    let height = sy + 10;
-    let (headers, rows) = view::events(sim);
-    let shown: Vec<&Vec<String>> = rows.iter().rev().take(60).collect();
+    let height = match sy + 10 {
+        h if h <= EXACT_HEIGHT => h,
+        h => (h + HEIGHT_STEP - 1) / HEIGHT_STEP * HEIGHT_STEP,
+    };
+    html! {
+        <svg data-testid="cluster-diagram" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} role="group" aria-label={props.words.label}>
+            { for lane_items }
+            { for links }
+            { for items }
+            { for svc_items }
+        </svg>
+    }
+}
+
+/// The diagram pane: the cluster drawing, and the Events table under it (its LAST SEEN column
+/// moves with the clock, so it is read again at each render; only the rows shown).
+pub fn view(app: &App) -> Html {
+    let (headers, rows) = view::events(&app.lab.session.sim, EVENT_ROWS);
     let head: Vec<Html> = headers.iter().map(|h| html! { <th>{ h.clone() }</th> }).collect();
-    let body: Vec<Html> = shown.iter().map(|r| event_row(r)).collect();
+    let body: Vec<Html> = rows.iter().rev().map(|r| event_row(r)).collect();
+    let words = Words {
+        label: app.tr("diagram"),
+        unscheduled: app.tr("unscheduled"),
+        volumes: app.tr("volumes"),
+        more_records: app.tr("more_records"),
+    };
     html! {
         <section class="pane diagram" aria-label={app.tr("diagram")}>
             <div class="diagram-scroll">
-            <svg data-testid="cluster-diagram" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} role="group" aria-label={app.tr("diagram")}>
-                { for lane_items }
-                { for links }
-                { for items }
-                { for svc_items }
-            </svg>
+                <Cluster diagram={app.diagram.clone()} words={words} select={app.on_select.clone()} />
             </div>
             <h2>{ app.tr("events") }</h2>
             <div class="events-wrap">
-                if shown.is_empty() {
+                if rows.is_empty() {
                     <p class="muted">{ app.tr("no_events") }</p>
                 } else {
                     <table class="events" data-testid="events">
@@ -119,11 +167,11 @@ fn event_row(cells: &[String]) -> Html {
 }
 
 /// The lanes: one per node, and one for the pods no node has taken when there are any.
-fn lane_cards<'a>(app: &App, d: &'a view::Diagram) -> Vec<LaneCards<'a>> {
+fn lane_cards<'a>(unscheduled: &str, d: &'a view::Diagram) -> Vec<LaneCards<'a>> {
     let mut lanes: Vec<LaneCards<'a>> =
         d.lanes.iter().map(|l| (l.node.clone(), format!("{} {}", l.role, l.ip), l.pods.iter().collect())).collect();
     if !d.unscheduled.is_empty() {
-        lanes.push((app.tr("unscheduled").to_string(), String::new(), d.unscheduled.iter().collect()));
+        lanes.push((unscheduled.to_string(), String::new(), d.unscheduled.iter().collect()));
     }
     lanes
 }
@@ -137,14 +185,14 @@ impl Placed {
 
     /// Controllers above the lanes: Deployments and StatefulSets first, ReplicaSets under them,
     /// so owner links run downwards (Deployment → ReplicaSet → Pods). The y where lanes start.
-    fn controllers(&mut self, ctx: &Context<App>, d: &view::Diagram, width: i32) -> i32 {
+    fn controllers(&mut self, on: &Callback<ObjKey>, d: &view::Diagram, width: i32) -> i32 {
         let per_row = (width / (CTRL_W + GAP)).max(1);
         let mut rows = 0;
         for tier in [[Kind::Deployment, Kind::StatefulSet].as_slice(), [Kind::ReplicaSet].as_slice()] {
             let cards: Vec<_> = d.controllers.iter().filter(|c| tier.contains(&c.key.kind)).collect();
             for (i, c) in cards.iter().enumerate() {
                 let (x, y) = ((i as i32 % per_row) * (CTRL_W + GAP), (rows + i as i32 / per_row) * (CTRL_H + GAP));
-                self.put(c.key.clone(), (x, y, CTRL_W, CTRL_H), controller_html(ctx, c, x, y));
+                self.put(c.key.clone(), (x, y, CTRL_W, CTRL_H), card(on, What::Ctrl((*c).clone()), x, y));
             }
             rows += (cards.len() as i32 + per_row - 1) / per_row;
         }
@@ -155,7 +203,7 @@ impl Placed {
     /// each lane ends, and the lowest.
     fn pods(
         &mut self,
-        ctx: &Context<App>,
+        on: &Callback<ObjKey>,
         d: &view::Diagram,
         lanes: &[LaneCards<'_>],
         top: i32,
@@ -166,9 +214,9 @@ impl Placed {
             let x = i as i32 * (LANE_W + GAP);
             let mut y = top + HEAD_H;
             for p in pods {
-                self.put(p.key.clone(), (x + 6, y, LANE_W - 12, CARD_H), pod_html(ctx, p, x + 6, y));
+                self.put(p.key.clone(), (x + 6, y, LANE_W - 12, CARD_H), card(on, What::Pod((*p).clone()), x + 6, y));
                 y += CARD_H + 4;
-                y = self.mounted_disks(ctx, d, p, x, y);
+                y = self.mounted_disks(on, d, p, x, y);
                 y += GAP;
             }
             lane_y.insert(node.clone(), y);
@@ -178,7 +226,7 @@ impl Placed {
     }
 
     /// The disks a pod mounts, under its card at `y` (each placed once); the y below them.
-    fn mounted_disks(&mut self, ctx: &Context<App>, d: &view::Diagram, p: &PodCard, x: i32, mut y: i32) -> i32 {
+    fn mounted_disks(&mut self, on: &Callback<ObjKey>, d: &view::Diagram, p: &PodCard, x: i32, mut y: i32) -> i32 {
         for c in &p.claims {
             let Some(disk) = d
                 .disks
@@ -187,7 +235,11 @@ impl Placed {
             else {
                 continue;
             };
-            self.put(disk.claim.clone(), (x + 22, y, LANE_W - 44, DISK_H), disk_html(ctx, disk, x + 22, y));
+            self.put(
+                disk.claim.clone(),
+                (x + 22, y, LANE_W - 44, DISK_H),
+                card(on, What::Disk(disk.clone()), x + 22, y),
+            );
             y += DISK_H + 4;
         }
         y
@@ -196,7 +248,7 @@ impl Placed {
     /// Claims no pod mounts now: in their volume's lane, below the pods. The lowest y.
     fn loose_disks(
         &mut self,
-        ctx: &Context<App>,
+        on: &Callback<ObjKey>,
         d: &view::Diagram,
         lanes: &[LaneCards<'_>],
         top: i32,
@@ -212,7 +264,7 @@ impl Placed {
             let x = lane as i32 * (LANE_W + GAP) + 22;
             let name = lanes.get(lane).map(|l| l.0.clone()).unwrap_or_default();
             let y = lane_y.entry(name).or_insert(top + HEAD_H);
-            self.put(disk.claim.clone(), (x, *y, LANE_W - 44, DISK_H), disk_html(ctx, disk, x, *y));
+            self.put(disk.claim.clone(), (x, *y, LANE_W - 44, DISK_H), card(on, What::Disk(disk.clone()), x, *y));
             *y += DISK_H + GAP;
             bottom = bottom.max(*y);
         }
@@ -220,9 +272,45 @@ impl Placed {
     }
 }
 
+/// What a card shows.
+#[derive(Clone, PartialEq)]
+enum What {
+    Ctrl(view::ControllerCard),
+    Pod(PodCard),
+    Disk(view::Disk),
+}
+
+#[derive(Properties, PartialEq)]
+struct CardProps {
+    what: What,
+    x: i32,
+    y: i32,
+    select: Callback<ObjKey>,
+}
+
+/// A card as a component: one whose object and place are unchanged is not drawn again.
+#[function_component(Card)]
+fn card_component(p: &CardProps) -> Html {
+    match &p.what {
+        What::Ctrl(c) => controller_html(&p.select, c, p.x, p.y),
+        What::Pod(c) => pod_html(&p.select, c, p.x, p.y),
+        What::Disk(d) => disk_html(&p.select, d, p.x, p.y),
+    }
+}
+
+/// A card at `x`, `y`, keyed by its object.
+fn card(on: &Callback<ObjKey>, what: What, x: i32, y: i32) -> Html {
+    let key = match &what {
+        What::Ctrl(c) => format!("c-{}-{}-{}", kind_word(c.key.kind), c.key.ns, c.key.name),
+        What::Pod(p) => format!("p-{}-{}", p.key.ns, p.key.name),
+        What::Disk(d) => format!("d-{}-{}", d.claim.ns, d.claim.name),
+    };
+    html! { <Card {key} {what} {x} {y} select={on.clone()} /> }
+}
+
 /// A controller's card.
-fn controller_html(ctx: &Context<App>, c: &view::ControllerCard, x: i32, y: i32) -> Html {
-    let (click, key) = select(ctx, c.key.clone());
+fn controller_html(on: &Callback<ObjKey>, c: &view::ControllerCard, x: i32, y: i32) -> Html {
+    let (click, key) = select(on, c.key.clone());
     html! {
         <g key={format!("c-{}-{}-{}", kind_word(c.key.kind), c.key.ns, c.key.name)} class="ctrl" style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button" data-testid={format!("ctrl-{}-{}", kind_word(c.key.kind), c.key.name)} onclick={click} onkeydown={key}>
             <rect width={CTRL_W.to_string()} height={CTRL_H.to_string()} rx="6" />
@@ -233,8 +321,8 @@ fn controller_html(ctx: &Context<App>, c: &view::ControllerCard, x: i32, y: i32)
 }
 
 /// A pod's card: its name in parts (stem, hash, random, ordinal), status, READY and IP.
-fn pod_html(ctx: &Context<App>, p: &PodCard, x: i32, y: i32) -> Html {
-    let (click, key) = select(ctx, p.key.clone());
+fn pod_html(on: &Callback<ObjKey>, p: &PodCard, x: i32, y: i32) -> Html {
+    let (click, key) = select(on, p.key.clone());
     let parts = p.name_parts.iter().map(|(s, k)| html! { <tspan class={part_class(*k)}>{ s.clone() }</tspan> });
     html! {
         <g key={format!("p-{}-{}", p.key.ns, p.key.name)} class={classes!("pod", stage_class(p.stage))} style={format!("transform: translate({x}px, {y}px)")}
@@ -267,15 +355,21 @@ fn lane_backgrounds(lanes: &[LaneCards<'_>], top: i32, height: i32) -> Vec<Html>
 
 /// Services and their DNS records from `sy` down, then the volumes no claim holds; the y
 /// below them.
-fn service_cards(app: &App, ctx: &Context<App>, d: &view::Diagram, width: i32, mut sy: i32) -> (Vec<Html>, i32) {
+fn service_cards(words: &Words, on: &Callback<ObjKey>, d: &view::Diagram, width: i32, mut sy: i32) -> (Vec<Html>, i32) {
     let mut svc_items = Vec::new();
     for s in &d.services {
-        let h = 40 + 16 * s.records.len() as i32;
-        let records = s.records.iter().enumerate().map(|(i, r)| {
+        // A Service of hundreds of pods lists its first records and how many more it has.
+        let shown = s.records.len().min(MAX_RECORDS);
+        let more = s.records.len() - shown;
+        let h = 40 + 16 * (shown + usize::from(more > 0)) as i32;
+        let mut records: Vec<Html> = s.records[..shown].iter().enumerate().map(|(i, r)| {
             let text = if r.lit { format!("{} {} {}", r.name, r.ty, r.value) } else { format!("{} {} …", r.name, r.ty) };
             html! { <text key={format!("{}-{}-{}", r.name, r.ty, r.value)} x="10" y={(48 + 16 * i as i32).to_string()} class={classes!("record", r.lit.then_some("lit"))}>{ text }</text> }
-        });
-        let (click, key) = select(ctx, s.key.clone());
+        }).collect();
+        if more > 0 {
+            records.push(html! { <text key="more" x="10" y={(48 + 16 * shown as i32).to_string()} class="record">{ words.more_records.replace("{n}", &more.to_string()) }</text> });
+        }
+        let (click, key) = select(on, s.key.clone());
         svc_items.push(html! {
             <g key={format!("s-{}-{}", s.key.ns, s.key.name)} class="svc" style={format!("transform: translate(0px, {sy}px)")} tabindex="0" role="button" data-testid={format!("svc-{}", s.key.name)} onclick={click} onkeydown={key}>
                 <rect width={(width - GAP).to_string()} height={(h + 8).to_string()} rx="8" />
@@ -286,7 +380,8 @@ fn service_cards(app: &App, ctx: &Context<App>, d: &view::Diagram, width: i32, m
         sy += h + 8 + GAP;
     }
     for (name, phase) in &d.loose_volumes {
-        svc_items.push(html! { <text key={format!("v-{name}")} x="4" y={(sy + 14).to_string()} class="loose">{ format!("{}: {name} ({phase})", app.tr("volumes")) }</text> });
+        let volumes = words.volumes;
+        svc_items.push(html! { <text key={format!("v-{name}")} x="4" y={(sy + 14).to_string()} class="loose">{ format!("{volumes}: {name} ({phase})") }</text> });
         sy += 20;
     }
     (svc_items, sy)
@@ -309,8 +404,8 @@ fn link_lines(d: &view::Diagram, pos: &VecMap<ObjKey, Rect>) -> Vec<Html> {
         .collect()
 }
 
-fn disk_html(ctx: &Context<App>, disk: &view::Disk, x: i32, y: i32) -> Html {
-    let (click, key) = select(ctx, disk.claim.clone());
+fn disk_html(on: &Callback<ObjKey>, disk: &view::Disk, x: i32, y: i32) -> Html {
+    let (click, key) = select(on, disk.claim.clone());
     let bound = disk.phase == "Bound";
     // The volume's name is long (`pvc-<uid>`): its first part tells volumes apart.
     let pv = disk

@@ -13,12 +13,18 @@ use crate::lab::i18n::{self, Lang};
 use crate::lab::{self, Lab};
 use crate::sim::ObjKey;
 use gloo::timers::callback::Interval;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// How often the clock moves while playing (real milliseconds).
 const TICK_MS: u32 = 50;
+/// The clock's ticks draw the cluster again at most this often (real milliseconds); what is
+/// typed or clicked draws it at once.
+const DIAGRAM_EVERY_MS: f64 = 250.0;
 /// How many terminals the page has.
 const TERMINALS: usize = 2;
+/// A terminal's `App::scrolled` before it is first scrolled: no text looks like it.
+const NOT_SCROLLED: (usize, usize, usize) = (usize::MAX, 0, 0);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
@@ -105,6 +111,19 @@ pub struct App {
     /// The object dialog's close button, focused when the dialog opens.
     dialog_close: NodeRef,
     focus_dialog: bool,
+    /// The cluster diagram as last read from the lab, and the lab's `changes()` then: read
+    /// again only when the model changed, so an unchanged drawing is not rebuilt.
+    diagram: Rc<lab::view::Diagram>,
+    diagram_of: Option<(u64, u64)>,
+    /// When the diagram was last read (real ms).
+    diagram_read: f64,
+    /// A click on a card of the diagram (made once, so the drawing's properties stay equal).
+    on_select: Callback<ObjKey>,
+    /// Each terminal's text when it was last scrolled to the bottom (scrolling asks the
+    /// browser for a layout: only when the text changed).
+    scrolled: [(usize, usize, usize); TERMINALS],
+    /// The work budget of the next tick's advance (`lab::next_budget`).
+    budget: u64,
 }
 
 impl App {
@@ -243,13 +262,97 @@ impl Component for App {
             stick: [true; TERMINALS],
             dialog_close: NodeRef::default(),
             focus_dialog: false,
+            diagram: Rc::new(lab::view::Diagram::default()),
+            diagram_of: None,
+            diagram_read: 0.0,
+            on_select: ctx.link().callback(|k| Msg::Select(Some(k))),
+            scrolled: [NOT_SCROLLED; TERMINALS],
+            budget: lab::MIN_BUDGET,
         };
+        app.refresh_diagram(false);
         app.refresh_diags();
         set_document_lang(app.lang);
         app
     }
 
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+        let tick = matches!(msg, Msg::Tick);
+        let changed = self.handle(msg);
+        if changed {
+            self.refresh_diagram(tick);
+        }
+        changed
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, first: bool) {
+        for t in 0..TERMINALS {
+            let term = &self.lab.terms[t];
+            let seen = (term.dropped, term.scrollback.len(), term.scrollback.last().map_or(0, |(_, s)| s.len()));
+            let el = self.term_out[t].cast::<web_sys::Element>().filter(|_| self.stick[t]);
+            // A terminal shown again (a tab switch, a pane toggled) has had `scrolled` forgotten.
+            if let Some(el) = el.filter(|_| seen != self.scrolled[t]) {
+                el.set_scroll_top(el.scroll_height());
+                self.scrolled[t] = seen;
+            }
+        }
+        if std::mem::take(&mut self.focus_dialog) {
+            if let Some(el) = self.dialog_close.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+        if first {
+            if let Some(el) = self.term_in[0].cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let toggles = PANES.iter().map(|&p| {
+            let pressed = self.shown(p);
+            html! { <button class="toggle" aria-pressed={pressed.to_string()} onclick={link.callback(move |_| Msg::TogglePane(p))}>{ self.tr(p.key()) }</button> }
+        });
+        let layout =
+            format!("layout {}", self.panes.iter().map(|p| format!("with-{}", p.key())).collect::<Vec<_>>().join(" "));
+        html! {
+            <div class={layout} lang={self.lang.code()}>
+                <header class="bar">
+                    <h1>{ self.tr("title") }<small>{ self.tr("tagline") }</small></h1>
+                    <nav class="tools" aria-label={self.tr("panes")}>
+                        { for toggles }
+                        <button data-testid="compare" onclick={link.callback(|_| Msg::Compare)}>{ self.tr("compare") }</button>
+                        <button data-testid="lang" aria-label={self.tr("language_label")} onclick={link.callback(|_| Msg::ToggleLang)}>{ self.tr("language") }</button>
+                        <button data-testid="reset" onclick={link.callback(|_| Msg::AskReset)}>{ self.tr("reset") }</button>
+                    </nav>
+                </header>
+                if self.confirm_reset {
+                    <div class="confirm" role="alertdialog" aria-label={self.tr("reset")} onkeydown={link.batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Msg::Reset(false)))}>
+                        <p>{ self.tr("reset_confirm") }</p>
+                        <button data-testid="reset-yes" onclick={link.callback(|_| Msg::Reset(true))}>{ self.tr("yes") }</button>
+                        <button onclick={link.callback(|_| Msg::Reset(false))}>{ self.tr("no") }</button>
+                    </div>
+                }
+                if let Some(n) = self.notice {
+                    <p class="notice" role="status" data-testid="notice">{ self.tr(n) }</p>
+                }
+                <main class="panes">
+                    if self.shown(Pane::Editor) { { editor::view(self, ctx) } }
+                    if self.shown(Pane::Terminal) { { terminal::view(self, ctx) } }
+                    if self.shown(Pane::Diagram) { { diagram::view(self) } }
+                    if self.shown(Pane::Timeline) { { self.timeline(ctx) } }
+                </main>
+                if let Some(k) = &self.selected {
+                    { self.object_dialog(ctx, k) }
+                }
+            </div>
+        }
+    }
+}
+
+impl App {
+    /// A message's work; true when the page must be drawn again.
+    fn handle(&mut self, msg: Msg) -> bool {
         match msg {
             Msg::Leave => {
                 if self.dirty {
@@ -294,6 +397,7 @@ impl Component for App {
             }
             Msg::SelectTerm(t) => {
                 self.active_term = t;
+                self.scrolled = [NOT_SCROLLED; TERMINALS];
                 true
             }
             Msg::Play => {
@@ -341,67 +445,31 @@ impl Component for App {
             }
             Msg::Reset(yes) => self.on_reset(yes),
             Msg::Compare => self.on_compare(),
-            Msg::TogglePane(p) => self.on_toggle_pane(p),
-        }
-    }
-
-    fn rendered(&mut self, _ctx: &Context<Self>, first: bool) {
-        for (r, stick) in self.term_out.iter().zip(self.stick) {
-            if let Some(el) = r.cast::<web_sys::Element>().filter(|_| stick) {
-                el.set_scroll_top(el.scroll_height());
-            }
-        }
-        if std::mem::take(&mut self.focus_dialog) {
-            if let Some(el) = self.dialog_close.cast::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
-        if first {
-            if let Some(el) = self.term_in[0].cast::<web_sys::HtmlElement>() {
-                let _ = el.focus();
+            Msg::TogglePane(p) => {
+                self.scrolled = [NOT_SCROLLED; TERMINALS];
+                self.on_toggle_pane(p)
             }
         }
     }
 
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
-        let toggles = PANES.iter().map(|&p| {
-            let pressed = self.shown(p);
-            html! { <button class="toggle" aria-pressed={pressed.to_string()} onclick={link.callback(move |_| Msg::TogglePane(p))}>{ self.tr(p.key()) }</button> }
-        });
-        let layout =
-            format!("layout {}", self.panes.iter().map(|p| format!("with-{}", p.key())).collect::<Vec<_>>().join(" "));
-        html! {
-            <div class={layout} lang={self.lang.code()}>
-                <header class="bar">
-                    <h1>{ self.tr("title") }<small>{ self.tr("tagline") }</small></h1>
-                    <nav class="tools" aria-label={self.tr("panes")}>
-                        { for toggles }
-                        <button data-testid="compare" onclick={link.callback(|_| Msg::Compare)}>{ self.tr("compare") }</button>
-                        <button data-testid="lang" aria-label={self.tr("language_label")} onclick={link.callback(|_| Msg::ToggleLang)}>{ self.tr("language") }</button>
-                        <button data-testid="reset" onclick={link.callback(|_| Msg::AskReset)}>{ self.tr("reset") }</button>
-                    </nav>
-                </header>
-                if self.confirm_reset {
-                    <div class="confirm" role="alertdialog" aria-label={self.tr("reset")} onkeydown={link.batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Msg::Reset(false)))}>
-                        <p>{ self.tr("reset_confirm") }</p>
-                        <button data-testid="reset-yes" onclick={link.callback(|_| Msg::Reset(true))}>{ self.tr("yes") }</button>
-                        <button onclick={link.callback(|_| Msg::Reset(false))}>{ self.tr("no") }</button>
-                    </div>
-                }
-                if let Some(n) = self.notice {
-                    <p class="notice" role="status" data-testid="notice">{ self.tr(n) }</p>
-                }
-                <main class="panes">
-                    if self.shown(Pane::Editor) { { editor::view(self, ctx) } }
-                    if self.shown(Pane::Terminal) { { terminal::view(self, ctx) } }
-                    if self.shown(Pane::Diagram) { { diagram::view(self, ctx) } }
-                    if self.shown(Pane::Timeline) { { self.timeline(ctx) } }
-                </main>
-                if let Some(k) = &self.selected {
-                    { self.object_dialog(ctx, k) }
-                }
-            </div>
+    /// Reads the diagram again if the model changed since it was last read; an equal diagram
+    /// keeps the old one, so the drawing is not rebuilt.
+    /// On the clock's tick, at most every `DIAGRAM_EVERY_MS` (a busy cluster changes at every
+    /// tick, and a large drawing costs the browser a layout each time it changes).
+    fn refresh_diagram(&mut self, tick: bool) {
+        let now = Some(self.lab.changes());
+        if now == self.diagram_of || !self.shown(Pane::Diagram) {
+            return;
+        }
+        let real = real_ms();
+        if tick && real - self.diagram_read < DIAGRAM_EVERY_MS {
+            return;
+        }
+        self.diagram_read = real;
+        self.diagram_of = now;
+        let d = lab::view::diagram(&self.lab.session.sim);
+        if d != *self.diagram {
+            self.diagram = Rc::new(d);
         }
     }
 }
@@ -414,14 +482,17 @@ impl App {
         if self.dirty && self.since_save * TICK_MS >= 1000 {
             self.save();
         }
-        let now = web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0);
+        let now = real_ms();
         let elapsed = self.last_tick.map_or(TICK_MS as f64, |t| (now - t).clamp(0.0, 1000.0));
         self.last_tick = Some(now);
         if !self.playing {
             return false;
         }
         let before = self.lab.now();
-        self.lab.advance((elapsed * self.speed as f64) as u64);
+        // A slice of the model's work per tick, sized to what the last ones took: when the
+        // cluster is busy the clock falls behind rather than the page freezing.
+        self.lab.advance_within((elapsed * self.speed as f64) as u64, self.budget);
+        self.budget = lab::next_budget(self.budget, real_ms() - now);
         self.dirty |= self.lab.now() != before;
         true
     }
@@ -464,6 +535,7 @@ impl App {
         self.confirm_reset = false;
         if yes {
             self.lab = Lab::seed_lab();
+            self.diagram_of = None;
             self.active_file = 0;
             self.refresh_diags();
             self.inputs = vec![String::new(); TERMINALS];
@@ -627,6 +699,11 @@ impl App {
             </div>
         }
     }
+}
+
+/// The page's real clock (`performance.now()`), in milliseconds.
+fn real_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
 /// `m:ss.s` of virtual time.

@@ -16,7 +16,10 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
     });
     let t = app.active_term;
     let term = &app.lab.terms[t];
-    let pieces = term.scrollback.iter().map(|(style, text)| {
+    // Each piece keeps its number while it is kept, so new text is added at the end and the
+    // oldest is taken from the front without the pieces between being written again.
+    let pieces = term.scrollback.iter().enumerate().map(|(i, (style, text))| {
+        let key = term.dropped + i;
         let class = match style {
             Style::Prompt => "prompt",
             Style::Input => "typed",
@@ -24,14 +27,14 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
             Style::Err => "err",
         };
         if !text.contains('\x1b') {
-            return html! { <span class={class}>{ text.clone() }</span> };
+            return html! { <span {key} {class}>{ text.clone() }</span> };
         }
         // Colours written as escape sequences (kubectl cluster-info).
         let spans = crate::lab::sgr_spans(text).into_iter().map(|(colour, piece)| {
             let class = if colour == 0 { class.to_string() } else { format!("{class} sgr-{colour}") };
             html! { <span class={class}>{ piece.to_string() }</span> }
         });
-        html! { <>{ for spans }</> }
+        html! { <span {key}>{ for spans }</span> }
     });
     let cont = if app.pending[t].is_empty() {
         Html::default()
