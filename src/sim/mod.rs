@@ -235,8 +235,13 @@ pub struct Sim {
     /// When each Deployment's progress deadline is next checked (virtual ms): one pending check
     /// each, however often the rollout moves.
     pub(crate) progress_checks: VecMap<ObjKey, u64>,
-    /// Failed syncs in a row per StatefulSet, for the work queue's back-off.
+    /// Failed syncs in a row per work item (`NumRequeues`), for the work queues' back-off.
     pub(crate) retries: VecMap<ObjKey, u32>,
+    /// The work queues' overall rate limits.
+    pub(crate) queues: controllers::Queues,
+    /// When each item's rate-limited requeue is due (virtual ms): the one entry per item of
+    /// the delaying queue.
+    pub(crate) requeue_at: VecMap<ObjKey, u64>,
     /// What the Endpoints and EndpointSlice controllers know of each Service.
     pub(crate) endpoints: controllers::endpoints::State,
     /// How many work items the controllers have run (a measure of work, for tests).
@@ -282,6 +287,8 @@ impl Sim {
             programs: None,
             progress_checks: VecMap::new(),
             retries: VecMap::new(),
+            queues: controllers::Queues::default(),
+            requeue_at: VecMap::new(),
             endpoints: controllers::endpoints::State::default(),
             work_runs: 0,
             process_sleep: None,

@@ -222,7 +222,7 @@ fn create_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, rev: &str) -> 
     let name = obj::name(&pod).to_string();
     match sim.create(pod) {
         Ok(_) => {
-            sim.retries.remove(key);
+            super::forget(sim, key);
             sim.record_event(
                 key,
                 "Normal",
@@ -246,14 +246,9 @@ fn create_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, rev: &str) -> 
     }
 }
 
-/// A failed sync: the set is tried again after the work queue's per-item back-off.
+/// A failed sync: the set is tried again after the work queue's rate limit.
 fn back_off(sim: &mut Sim, key: &ObjKey) {
-    let n = {
-        let n = sim.retries.entry(key.clone()).or_insert(0);
-        *n += 1;
-        *n
-    };
-    sim.schedule((5u64 << n.min(18)).min(1_000_000), Timer::Requeue(Work::StatefulSet(key.clone())));
+    super::requeue_rate_limited(sim, key, Work::StatefulSet(key.clone()));
 }
 
 fn delete_pod(sim: &mut Sim, key: &ObjKey, pod: &ObjKey) {
