@@ -225,6 +225,8 @@ pub struct Sim {
     /// How many lines of each log were dropped from its front (it keeps its last lines), so
     /// that `kubectl logs -f` can tell new lines from old.
     pub log_dropped: VecMap<(String, String), usize>,
+    /// StatefulSet uid → the pending replicas whose claims it has seen exist.
+    pub(crate) claims_seen: VecMap<String, controllers::statefulset::ClaimsSeen>,
     /// StatefulSet uid → (generation, update revision name) last computed.
     pub(crate) revision_cache: VecMap<String, (i64, String)>,
     /// (involved uid, reason, message) → the Event that counts repeats of it.
@@ -293,6 +295,7 @@ impl Sim {
             work_runs: 0,
             process_sleep: None,
             revision_cache: VecMap::new(),
+            claims_seen: VecMap::new(),
         };
         sim.bootstrap();
         sim

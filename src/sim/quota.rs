@@ -31,7 +31,7 @@ pub const HARD: &[(&str, Kind)] = &[
 /// counted (the pod evaluator's `QuotaV1Pod`; the pod index keeps their number), every other
 /// object is.
 pub fn used(sim: &Sim, kind: Kind, ns: &str) -> i64 {
-    let n = sim.store.list(kind, Some(ns)).count();
+    let n = sim.store.count(kind, ns);
     let terminal = if kind == Kind::Pod { sim.store.pods.terminal_in(ns) } else { 0 };
     n.saturating_sub(terminal) as i64
 }
@@ -41,7 +41,7 @@ pub fn used(sim: &Sim, kind: Kind, ns: &str) -> i64 {
 pub fn admit(sim: &Sim, kind: Kind, o: &Value) -> Result<(), ApiError> {
     let Some((resource, _)) = HARD.iter().find(|(_, k)| *k == kind) else { return Ok(()) };
     let hard = sim.profile.object_limit;
-    // Counting is a walk of the namespace's keys; the terminal pods come from the pod index.
+    // The store counts objects per kind and namespace, the pod index the terminal pods.
     let ns = obj::namespace(o);
     let used = used(sim, kind, ns);
     if used < hard {

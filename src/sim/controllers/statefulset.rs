@@ -12,6 +12,7 @@ use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::time::SimTime;
 use crate::sim::{names, DeleteOptions, Sim, Timer, Work};
+use crate::support::collections::VecSet;
 use serde_json::Value;
 
 /// The revision object's data: the template under a `$patch: replace` directive.
@@ -439,13 +440,21 @@ fn process_burst(sim: &mut Sim, set: &SetPods) -> bool {
         return true;
     }
     let has_claims = !obj::arr_at(set.sts, "/spec/volumeClaimTemplates").is_empty();
+    let seen = sim.claims_seen.get(&set.uid).filter(|c| c.lost == sim.store.claims_lost);
     let (terminal, pending): (Vec<i64>, Vec<i64>) = match set.pods(sim) {
         Some(op) => (
             op.terminal.range(start..end).copied().collect(),
-            if has_claims { op.pending.range(start..end).copied().collect() } else { Vec::new() },
+            if has_claims {
+                op.pending.range(start..end).filter(|o| !seen.is_some_and(|c| c.ords.contains(o))).copied().collect()
+            } else {
+                Vec::new()
+            },
         ),
         None => (Vec::new(), Vec::new()),
     };
+    if set.pods(sim).is_none_or(|op| op.pending.is_empty()) {
+        sim.claims_seen.remove(&set.uid);
+    }
     let mut stop = false;
     for o in terminal {
         if let Some(p) = slot(sim, set, o) {
@@ -456,9 +465,29 @@ fn process_burst(sim: &mut Sim, set: &SetPods) -> bool {
         }
     }
     for o in pending {
-        create_claims(sim, set.key, set.sts, o);
+        if create_claims(sim, set.key, set.sts, o) {
+            claims_exist(sim, set, o);
+        }
     }
     stop
+}
+
+/// The pending replicas of a set whose claims it has seen exist, while no claim has gone since
+/// (`Store::claims_lost`). Each sync of a Parallel set looks at every pending pod's claims
+/// (`processReplica`'s `createMissingPersistentVolumeClaims`); these need no second look.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ClaimsSeen {
+    lost: u64,
+    ords: VecSet<i64>,
+}
+
+fn claims_exist(sim: &mut Sim, set: &SetPods, ord: i64) {
+    let lost = sim.store.claims_lost;
+    let seen = sim.claims_seen.entry(set.uid.clone()).or_default();
+    if seen.lost != lost {
+        *seen = ClaimsSeen { lost, ords: VecSet::new() };
+    }
+    seen.ords.insert(ord);
 }
 
 /// §2.3 step 9, the condemned pods, highest ordinal first (`processCondemned`,
