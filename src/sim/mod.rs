@@ -406,6 +406,11 @@ impl Sim {
         self.endpoints.copied
     }
 
+    /// Endpoints the EndpointSlice controller walked past to find a changed pod's slice.
+    pub fn endpoints_walked(&self) -> u64 {
+        self.endpoints.walked
+    }
+
     pub fn now(&self) -> SimTime {
         self.now
     }
