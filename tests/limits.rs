@@ -85,6 +85,55 @@ fn a_replicaset_short_of_quota_records_failed_create_and_stays_short() {
     assert_eq!(err.trim(), format!("Error from server (Forbidden): pods \"extra\" {words}"));
 }
 
+/// The work queue's rate limit (5 ms doubling) in the first 5 s: tries at 0, 5, 15, 35, ...,
+/// 2555 ms, and the `sleep` line's own instant.
+const TRIES_IN_5S: i64 = 11;
+
+/// Work items and FailedCreate events after `replicas` are asked for and 5 s pass.
+fn asked_for(line: &str) -> (u64, i64) {
+    let mut s = session();
+    assert_eq!(run(&mut s, "kubectl create deployment d --image=nginx --replicas=1").2, 0);
+    let before = s.sim.work_runs;
+    assert_eq!(run(&mut s, line).2, 0);
+    run(&mut s, "sleep 5");
+    let (out, _, _) =
+        run(&mut s, "kubectl get events --field-selector reason=FailedCreate -o jsonpath={.items[*].count}");
+    let failed = out.split_whitespace().map(|c| c.parse::<i64>().unwrap()).sum();
+    (s.sim.work_runs - before, failed)
+}
+
+#[test]
+fn a_million_replicas_past_the_quota_cost_what_the_quota_holds_and_back_off() {
+    // The ReplicaSet makes its 1,000 pods and then waits out its back-off between refused
+    // creates, rather than trying again on each of its pods' changes (issue 12).
+    let (work_1k, failed_1k) = asked_for("kubectl scale deploy d --replicas=1000");
+    let (work_1m, failed_1m) = asked_for("kubectl scale deploy d --replicas=1000000");
+    assert_eq!(failed_1k, 0);
+    assert!((1..=TRIES_IN_5S).contains(&failed_1m), "{failed_1m} refused creates in 5 s");
+    assert!(work_1m <= work_1k + work_1k / 10, "1,000,000 replicas: {work_1m} work items, 1,000: {work_1k}");
+}
+
+#[test]
+fn a_refused_replicaset_is_a_create_error_tried_again_at_the_rate_limit() {
+    // A 250-character Deployment makes a ReplicaSet name past 253 characters: the API server
+    // refuses it, the controller says so (ReplicaSetCreateError, event and condition) and tries
+    // again after its back-off, at most 15 times in a row (maxRetries), not in a tight loop.
+    let mut s = session();
+    let name = "a".repeat(250);
+    let d = jv!({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":name,"namespace":"default"},
+        "spec":{"replicas":1,"selector":{"matchLabels":{"app":"x"}},"template":{"metadata":{"labels":{"app":"x"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}});
+    s.sim.create(d).unwrap();
+    assert!(s.sim.run_until_idle(3_600_000), "the controller stops trying");
+    assert!(s.sim.work_runs < 200, "{} work items", s.sim.work_runs);
+    let (out, _, _) = run(&mut s, "kubectl get events -o jsonpath={.items[0].reason}/{.items[0].count}");
+    assert_eq!(out, "ReplicaSetCreateError/16");
+    let (out, _, _) = run(&mut s, "kubectl get deploy -o jsonpath={.items[0].status.conditions[0].message}");
+    let rs = out.split('"').nth(1).unwrap_or_default();
+    assert!(rs.starts_with(&format!("{name}-")), "{out}");
+    let words = format!("Failed to create new replica set \"{rs}\": ReplicaSet.apps \"{rs}\" is invalid: metadata.name: Invalid value: \"{rs}\": must be no more than 253 characters");
+    assert_eq!(out, words);
+}
+
 #[test]
 fn a_node_holds_at_most_its_allocatable_pods() {
     let mut s = session();

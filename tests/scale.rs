@@ -23,13 +23,22 @@ fn deployment_behind_service(n: u64) -> Vec<Value> {
     ]
 }
 
-/// Settles the objects on a cluster with a worker per 100 pods; (work items, endpoints copied).
-fn work(objs: Vec<Value>, n: u64) -> (u64, u64) {
-    let mut sim = Sim::new(SimConfig { seed: 1, profile: Profile::with_workers(n as usize / 100 + 1) });
+/// A cluster with a worker per 100 pods and the built-in quota lifted past `n`, running `objs`
+/// until it settles.
+fn settled(objs: Vec<Value>, n: u64) -> Sim {
+    let mut profile = Profile::with_workers(n as usize / 100 + 1);
+    profile.object_limit = profile.object_limit.max(n as i64 + 100);
+    let mut sim = Sim::new(SimConfig { seed: 1, profile });
     for o in objs {
         sim.create(o).expect("valid object");
     }
     assert!(sim.run_until_idle(48 * 3600 * 1000), "did not settle");
+    sim
+}
+
+/// Settles the objects on a cluster with a worker per 100 pods; (work items, endpoints copied).
+fn work(objs: Vec<Value>, n: u64) -> (u64, u64) {
+    let sim = settled(objs, n);
     let ep = sim.get(
         kubelab::sim::Kind::Endpoints,
         "default",
@@ -63,4 +72,37 @@ fn a_parallel_statefulset_with_claims_costs_in_proportion_to_its_pods() {
 #[test]
 fn a_deployment_behind_a_clusterip_service_costs_in_proportion_to_its_pods() {
     assert_linear(work(deployment_behind_service(100), 100), work(deployment_behind_service(400), 400));
+}
+
+#[test]
+fn a_changed_pod_is_found_in_its_slice_without_walking_the_others() {
+    // The EndpointSlice controller looked for each changed pod in every slice's endpoints, so a
+    // StatefulSet coming up one pod at a time walked all the pods before it at each change
+    // (16 times the walk for 4 times the pods); it now looks it up by its last address.
+    let walked = |n: u64| settled(headless_statefulset(n, "OrderedReady"), n).endpoints_walked();
+    let (small, big) = (walked(100), walked(400));
+    assert!(big <= small * 6 + 400, "endpoints walked: {small} for 100 pods, {big} for 400");
+}
+
+#[test]
+fn dns_answers_from_the_endpointslices_past_the_endpoints_1000_addresses() {
+    // CoreDNS (1.9, Kubernetes 1.26) serves Services from EndpointSlices; the Endpoints object
+    // stops at 1,000 addresses (`truncateEndpoints`).
+    use kubelab::sim::dns::{lookup, Answer, QType, Record};
+    let n = 1200;
+    let mut objs = headless_statefulset(n, "Parallel");
+    objs[1]["spec"].as_object_mut().unwrap().remove("volumeClaimTemplates");
+    objs[1]["spec"]["template"]["spec"]["containers"][0].as_object_mut().unwrap().remove("volumeMounts");
+    let sim = settled(objs, n);
+    let ep = sim.get(kubelab::sim::Kind::Endpoints, "default", "nginx").unwrap();
+    let held = ep.pointer("/subsets/0/addresses").and_then(Value::as_array).map_or(0, Vec::len);
+    assert_eq!(held, 1000, "the Endpoints are truncated");
+    let pod_ip = sim.get(kubelab::sim::Kind::Pod, "default", "web-1100").unwrap()["status"]["podIP"].clone();
+    let name = "web-1100.nginx.default.svc.cluster.local";
+    let Answer::Records(rs) = lookup(&sim, name, QType::A) else { panic!("{name} has no answer") };
+    assert_eq!(rs, [Record::A { name: name.into(), ip: pod_ip.as_str().unwrap().into() }]);
+    let Answer::Records(rs) = lookup(&sim, "nginx.default.svc.cluster.local", QType::A) else {
+        panic!("the headless name has no answer")
+    };
+    assert_eq!(rs.len(), n as usize, "an A record per ready pod");
 }

@@ -3,6 +3,7 @@
 //! priority 0 and weight floor(100/N), PTR, `<a-b-c-d>.<ns>.pod` records, NXDOMAIN otherwise.
 
 use super::obj;
+use super::obj::Ptr;
 use super::resources::Kind;
 use super::Sim;
 use serde_json::Value;
@@ -37,29 +38,79 @@ pub enum QType {
 type Port = (Option<String>, u16, String);
 
 /// A ready (or published) endpoint of a Service: (ip, hostname, ports).
-fn endpoints(sim: &Sim, ns: &str, svc: &str) -> Vec<(String, Option<String>, Vec<Port>)> {
-    let Some(ep) = sim.get(Kind::Endpoints, ns, svc) else { return Vec::new() };
-    let mut out = Vec::new();
-    for s in obj::arr_at(ep, "/subsets") {
-        let ports: Vec<(Option<String>, u16, String)> = obj::arr_at(s, "/ports")
-            .iter()
-            .map(|p| {
-                (
-                    obj::str_at(p, "/name").map(String::from),
-                    obj::i64_at(p, "/port").unwrap_or(0) as u16,
-                    obj::str_at(p, "/protocol").unwrap_or("TCP").to_string(),
-                )
-            })
-            .collect();
-        for a in obj::arr_at(s, "/addresses") {
-            out.push((
-                obj::str_at(a, "/ip").unwrap_or("").to_string(),
-                obj::str_at(a, "/hostname").map(String::from),
-                ports.clone(),
-            ));
+type Endpoint = (String, Option<String>, Vec<Port>);
+
+/// The EndpointSlices of Service `svc`: those of its namespace labelled with its name, as
+/// CoreDNS indexes them (1.9: `kubernetes.io/service-name`). Unlike the Endpoints (at most
+/// 1,000 addresses), they hold every endpoint.
+fn slices<'a>(sim: &'a Sim, ns: &'a str, svc: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+    sim.store
+        .list(Kind::EndpointSlice, Some(ns))
+        .map(|(_, s)| s)
+        .filter(move |s| obj::label(s, "kubernetes.io/service-name") == Some(svc))
+}
+
+/// The ports of one slice.
+fn slice_ports(slice: &Value) -> Vec<Port> {
+    obj::arr_at(slice, "/ports")
+        .iter()
+        .map(|p| {
+            (
+                obj::str_at(p, "/name").filter(|n| !n.is_empty()).map(String::from),
+                obj::i64_at(p, "/port").unwrap_or(0) as u16,
+                obj::str_at(p, "/protocol").unwrap_or("TCP").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Calls `f` with each address of each ready endpoint of the Service's slices (CoreDNS's
+/// `EndpointSliceToEndpoints`: an endpoint whose `conditions.ready` is false is left out),
+/// with its hostname and its slice's ports; stops when `f` says so.
+fn each_endpoint(sim: &Sim, ns: &str, svc: &str, mut f: impl FnMut(&str, Option<&str>, &[Port]) -> bool) {
+    for slice in slices(sim, ns, svc) {
+        let ports = slice_ports(slice);
+        for e in obj::arr_at(slice, "/endpoints") {
+            if e.ptr("/conditions/ready").and_then(Value::as_bool) == Some(false) {
+                continue;
+            }
+            let hostname = obj::str_at(e, "/hostname");
+            for ip in obj::arr_at(e, "/addresses").iter().filter_map(Value::as_str) {
+                if f(ip, hostname, &ports) {
+                    return;
+                }
+            }
         }
     }
+}
+
+/// Every ready endpoint of a Service, in the order of the addresses' text (the order the
+/// Endpoints object had, `LessEndpointAddress`, which the answers keep).
+fn endpoints(sim: &Sim, ns: &str, svc: &str) -> Vec<Endpoint> {
+    let mut out = Vec::new();
+    each_endpoint(sim, ns, svc, |ip, hostname, ports| {
+        out.push((ip.to_string(), hostname.map(String::from), ports.to_vec()));
+        false
+    });
+    crate::support::sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
     out
+}
+
+/// Whether a Service has a ready endpoint.
+fn has_endpoints(sim: &Sim, ns: &str, svc: &str) -> bool {
+    let mut any = false;
+    each_endpoint(sim, ns, svc, |_, _, _| {
+        any = true;
+        true
+    });
+    any
+}
+
+fn record_ip(r: &Record) -> &str {
+    match r {
+        Record::A { ip, .. } => ip,
+        _ => "",
+    }
 }
 
 fn endpoint_hostname(ip: &str, hostname: &Option<String>) -> String {
@@ -115,12 +166,14 @@ fn service(sim: &Sim, name: &str, ns: &str, svc_name: &str, host: Option<&str>, 
     let Some(svc) = sim.get(Kind::Service, ns, svc_name) else { return Answer::NxDomain };
     let headless = obj::str_at(svc, "/spec/clusterIP") == Some("None");
     if let Some(h) = host {
-        let eps = endpoints(sim, ns, svc_name);
-        let hit: Vec<Record> = eps
-            .iter()
-            .filter(|(ip, hn, _)| endpoint_hostname(ip, hn) == h)
-            .map(|(ip, _, _)| Record::A { name: name.to_string(), ip: ip.clone() })
-            .collect();
+        let mut hit: Vec<Record> = Vec::new();
+        each_endpoint(sim, ns, svc_name, |ip, hn, _| {
+            if hn.map_or_else(|| ip.replace('.', "-") == h, |hn| hn == h) {
+                hit.push(Record::A { name: name.to_string(), ip: ip.to_string() });
+            }
+            false
+        });
+        crate::support::sort::sort_by(&mut hit, |a, b| record_ip(a).cmp(record_ip(b)));
         if hit.is_empty() {
             return Answer::NxDomain;
         }
@@ -141,7 +194,7 @@ fn service(sim: &Sim, name: &str, ns: &str, svc_name: &str, host: Option<&str>, 
             Answer::Records(ips.into_iter().map(|ip| Record::A { name: name.to_string(), ip }).collect())
         }
         _ => {
-            if headless && endpoints(sim, ns, svc_name).is_empty() {
+            if headless && !has_endpoints(sim, ns, svc_name) {
                 Answer::NxDomain
             } else {
                 Answer::NoData
@@ -177,7 +230,7 @@ fn srv(sim: &Sim, name: &str, ns: &str, svc_name: &str, port_proto: Option<(&str
         }
     }
     if targets.is_empty() {
-        return if headless && endpoints(sim, ns, svc_name).is_empty() { Answer::NxDomain } else { Answer::NoData };
+        return if headless && !has_endpoints(sim, ns, svc_name) { Answer::NxDomain } else { Answer::NoData };
     }
     // In the seed, SRV answers come in target order (A answers in endpoint order).
     crate::support::sort::sort_by(&mut targets, |a, b| a.1.cmp(&b.1));
@@ -209,13 +262,18 @@ fn ptr(sim: &Sim, name: &str) -> Answer {
         }
     }
     for (k, _) in sim.store.list(Kind::Service, None) {
-        for (eip, hn, _) in endpoints(sim, &k.ns, &k.name) {
+        let mut host = None;
+        each_endpoint(sim, &k.ns, &k.name, |eip, hn, _| {
             if eip == ip {
-                return Answer::Records(vec![Record::Ptr {
-                    name: name.to_string(),
-                    target: format!("{}.{}.{}.svc.{zone}.", endpoint_hostname(&eip, &hn), k.name, k.ns),
-                }]);
+                host = Some(endpoint_hostname(eip, &hn.map(String::from)));
             }
+            host.is_some()
+        });
+        if let Some(h) = host {
+            return Answer::Records(vec![Record::Ptr {
+                name: name.to_string(),
+                target: format!("{h}.{}.{}.svc.{zone}.", k.name, k.ns),
+            }]);
         }
     }
     Answer::NxDomain

@@ -225,6 +225,8 @@ pub struct Sim {
     /// How many lines of each log were dropped from its front (it keeps its last lines), so
     /// that `kubectl logs -f` can tell new lines from old.
     pub log_dropped: VecMap<(String, String), usize>,
+    /// StatefulSet uid → the pending replicas whose claims it has seen exist.
+    pub(crate) claims_seen: VecMap<String, controllers::statefulset::ClaimsSeen>,
     /// StatefulSet uid → (generation, update revision name) last computed.
     pub(crate) revision_cache: VecMap<String, (i64, String)>,
     /// The event recorders' correlator caches and the API server's event leases.
@@ -238,8 +240,13 @@ pub struct Sim {
     /// Pods whose labels left their ReplicaSet's selector: the ReplicaSet releases them at its
     /// next sync (`ClaimPods`), as its informer told it of the change.
     pub(crate) releases: VecSet<ObjKey>,
-    /// Failed syncs in a row per StatefulSet, for the work queue's back-off.
+    /// Failed syncs in a row per work item (`NumRequeues`), for the work queues' back-off.
     pub(crate) retries: VecMap<ObjKey, u32>,
+    /// The work queues' overall rate limits.
+    pub(crate) queues: controllers::Queues,
+    /// When each item's rate-limited requeue is due (virtual ms): the one entry per item of
+    /// the delaying queue.
+    pub(crate) requeue_at: VecMap<ObjKey, u64>,
     /// What the Endpoints and EndpointSlice controllers know of each Service.
     pub(crate) endpoints: controllers::endpoints::State,
     /// How many work items the controllers have run (a measure of work, for tests).
@@ -289,12 +296,15 @@ impl Sim {
             progress_checks: VecMap::new(),
             releases: VecSet::new(),
             retries: VecMap::new(),
+            queues: controllers::Queues::default(),
+            requeue_at: VecMap::new(),
             endpoints: controllers::endpoints::State::default(),
             work_runs: 0,
             process_sleep: None,
             revision_cache: VecMap::new(),
             steps_left: None,
             steps_ran_out: None,
+            claims_seen: VecMap::new(),
         };
         sim.bootstrap();
         sim
@@ -403,6 +413,11 @@ impl Sim {
     /// objects they wrote (a measure of their work, for tests).
     pub fn endpoints_copied(&self) -> u64 {
         self.endpoints.copied
+    }
+
+    /// Endpoints the EndpointSlice controller walked past to find a changed pod's slice.
+    pub fn endpoints_walked(&self) -> u64 {
+        self.endpoints.walked
     }
 
     pub fn now(&self) -> SimTime {

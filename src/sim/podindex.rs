@@ -200,9 +200,24 @@ pub struct PodIndex {
     pub facts: PodMap,
     pub owners: VecMap<String, OwnerPods>,
     pub nodes: NodeLoad,
+    /// Pods in a terminal phase per namespace (those the quota does not count).
+    pub terminal: VecMap<String, usize>,
 }
 
 impl PodIndex {
+    fn count_terminal(&mut self, f: &PodFacts, add: bool) {
+        if !f.terminal {
+            return;
+        }
+        let c = self.terminal.entry(f.key.ns.clone()).or_default();
+        *c = if add { *c + 1 } else { c.saturating_sub(1) };
+    }
+
+    /// How many pods of namespace `ns` are in a terminal phase (Succeeded or Failed).
+    pub fn terminal_in(&self, ns: &str) -> usize {
+        self.terminal.get(ns).copied().unwrap_or(0)
+    }
+
     /// Replaces what is known of `key` (None: the pod is gone).
     pub fn update(&mut self, key: &ObjKey, new: Option<PodFacts>) {
         // k8s-diff: the cluster's own pods do not count in the model's spreading by pod counts
@@ -220,6 +235,7 @@ impl PodIndex {
             if counted {
                 self.nodes.change(&old, false);
             }
+            self.count_terminal(&old, false);
         }
         if let Some(f) = new {
             let f = Rc::new(f);
@@ -229,6 +245,7 @@ impl PodIndex {
             if counted {
                 self.nodes.change(&f, true);
             }
+            self.count_terminal(&f, true);
             self.facts.insert(key.clone(), f);
         }
     }

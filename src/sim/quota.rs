@@ -28,15 +28,12 @@ pub const HARD: &[(&str, Kind)] = &[
 ];
 
 /// How many objects of `kind` the quota counts in `ns`: pods in a terminal phase are not
-/// counted (the pod evaluator's `QuotaV1Pod`), every other object is.
+/// counted (the pod evaluator's `QuotaV1Pod`; the pod index keeps their number), every other
+/// object is.
 pub fn used(sim: &Sim, kind: Kind, ns: &str) -> i64 {
-    let objs = sim.store.list(kind, Some(ns));
-    let n = if kind == Kind::Pod {
-        objs.filter(|(_, p)| !matches!(obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed"))).count()
-    } else {
-        objs.count()
-    };
-    n as i64
+    let n = sim.store.count(kind, ns);
+    let terminal = if kind == Kind::Pod { sim.store.pods.terminal_in(ns) } else { 0 };
+    n.saturating_sub(terminal) as i64
 }
 
 /// The ResourceQuota admission plugin on a create: one more object of `kind` in `ns` must fit
@@ -44,12 +41,8 @@ pub fn used(sim: &Sim, kind: Kind, ns: &str) -> i64 {
 pub fn admit(sim: &Sim, kind: Kind, o: &Value) -> Result<(), ApiError> {
     let Some((resource, _)) = HARD.iter().find(|(_, k)| *k == kind) else { return Ok(()) };
     let hard = sim.profile.object_limit;
-    // Counting every object is a walk of the namespace's keys; the terminal pods that do not
-    // count are looked for only when that walk reaches the limit.
+    // The store counts objects per kind and namespace, the pod index the terminal pods.
     let ns = obj::namespace(o);
-    if (sim.store.list(kind, Some(ns)).count() as i64) < hard {
-        return Ok(());
-    }
     let used = used(sim, kind, ns);
     if used < hard {
         return Ok(());

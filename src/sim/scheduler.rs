@@ -13,6 +13,7 @@ use super::resources::Kind;
 use super::store::ObjKey;
 use super::Sim;
 use crate::jv;
+use crate::support::collections::VecMap;
 use serde_json::Value;
 
 /// Tries to place (or finish placing) one pod.
@@ -158,6 +159,7 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
     // Preemption could help only where resources were short (no pod has a lower priority than
     // another here, so it finds no victims).
     let mut preemption: Vec<&str> = Vec::new();
+    let uncounted = uncounted_per_node(sim);
     for n in &nodes {
         let name = obj::name(n).to_string();
         let taint = obj::arr_at(n, "/spec/taints").first();
@@ -181,7 +183,7 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
             n.ptr(&format!("/status/allocatable/{r}")).and_then(super::volumes::quantity_bytes).unwrap_or(f64::MAX)
         };
         let mut short = Vec::new();
-        if (pods_on(sim, &name) + 1) as f64 > alloc("pods") {
+        if (pods_on(sim, &uncounted, &name) + 1) as f64 > alloc("pods") {
             short.push("Too many pods".to_string());
         }
         if want != (0.0, 0.0) {
@@ -297,25 +299,30 @@ fn requests(pod: &Value) -> (f64, f64) {
     (total("cpu"), total("memory"))
 }
 
-/// Non-terminal pods bound to node `node` or assumed there (the cluster's own pods too,
-/// which the store's per-node count leaves out).
-fn pods_on(sim: &Sim, node: &str) -> usize {
+/// Per node, the pods the store's per-node count leaves out: the cluster's own non-terminal
+/// pods bound there, and the pods assumed there. Counted once per scheduling decision, not
+/// once per node.
+fn uncounted_per_node(sim: &Sim) -> VecMap<String, usize> {
+    let mut per_node: VecMap<String, usize> = VecMap::new();
+    let system = sim.store.list(Kind::Namespace, None).filter(|(k, _)| super::system::is_system_namespace(&k.name));
+    for (k, _) in system {
+        for (_, p) in sim.store.list(Kind::Pod, Some(&k.name)) {
+            let terminal = matches!(obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed"));
+            if let (Some(node), false) = (obj::str_at(p, "/spec/nodeName"), terminal) {
+                *per_node.entry(node.to_string()).or_default() += 1;
+            }
+        }
+    }
+    for node in sim.assumed.values() {
+        *per_node.entry(node.clone()).or_default() += 1;
+    }
+    per_node
+}
+
+/// Non-terminal pods bound to node `node` or assumed there (the cluster's own pods too).
+fn pods_on(sim: &Sim, uncounted: &VecMap<String, usize>, node: &str) -> usize {
     let bound = sim.store.pods.nodes.pods.get(node).copied().unwrap_or(0);
-    let system: usize = sim
-        .store
-        .list(Kind::Namespace, None)
-        .filter(|(k, _)| super::system::is_system_namespace(&k.name))
-        .map(|(k, _)| {
-            sim.store
-                .list(Kind::Pod, Some(&k.name))
-                .filter(|(_, p)| {
-                    obj::str_at(p, "/spec/nodeName") == Some(node)
-                        && !matches!(obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed"))
-                })
-                .count()
-        })
-        .sum();
-    bound + system + sim.assumed.values().filter(|n| n.as_str() == node).count()
+    bound + uncounted.get(node).copied().unwrap_or(0)
 }
 
 /// What the pods on each node (bound or assumed there) request.

@@ -225,8 +225,10 @@ pub struct Store {
     resource_version: u64,
     /// owner uid → keys of objects naming it in ownerReferences.
     by_owner: VecMap<String, VecSet<ObjKey>>,
-    /// Objects without a controller reference (candidates for adoption), by key.
+    /// Pods and ReplicaSets without a controller reference (candidates for adoption), by key.
     orphans: VecSet<ObjKey>,
+    /// How many objects each (kind, namespace) has (the quota's usage).
+    counts: VecMap<(Kind, String), usize>,
     /// Pod facts, by pod, per controller and per node.
     pub pods: super::podindex::PodIndex,
     /// The watch cache, one per kind (indexed by `Kind as usize`): watches read it from a
@@ -236,6 +238,9 @@ pub struct Store {
     pub record: bool,
     /// Changes not yet dispatched to the controllers.
     pub(crate) pending: Vec<Change>,
+    /// How many times a claim has been removed or marked for deletion: what a controller knows
+    /// of claims that exist holds while this stays the same.
+    pub claims_lost: u64,
 }
 
 impl Store {
@@ -289,6 +294,13 @@ impl Store {
         self.pods.update(key, obj.map(|o| PodFacts::of(key, o)));
     }
 
+    /// Counts a claim that goes (`None`) or is being deleted.
+    fn note_claim(&mut self, key: &ObjKey, obj: Option<&Value>) {
+        if key.kind == Kind::PersistentVolumeClaim && obj.is_none_or(super::obj::is_deleting) {
+            self.claims_lost += 1;
+        }
+    }
+
     /// The dependents of `uid` of one kind (the index is sorted by kind first).
     pub fn dependents_of_kind<'a>(&'a self, uid: &str, kind: Kind) -> impl Iterator<Item = &'a ObjKey> + 'a {
         let start = ObjKey { kind, ns: String::new(), name: String::new() };
@@ -298,7 +310,13 @@ impl Store {
             .flat_map(move |s| s.range(start.clone()..).take_while(move |k| k.kind == kind))
     }
 
-    /// Objects of `kind` in `ns` that have no controller reference.
+    /// How many objects of `kind` namespace `ns` holds (`""` for cluster-scoped kinds).
+    pub fn count(&self, kind: Kind, ns: &str) -> usize {
+        self.counts.get(&(kind, ns.to_string())).copied().unwrap_or(0)
+    }
+
+    /// Objects of `kind` in `ns` that have no controller reference (pods and ReplicaSets: the
+    /// kinds controllers adopt).
     pub fn orphans<'a>(&'a self, kind: Kind, ns: &'a str) -> impl Iterator<Item = &'a ObjKey> + 'a {
         let start = ObjKey { kind, ns: ns.to_string(), name: String::new() };
         self.orphans.range(start..).take_while(move |k| k.kind == kind && k.ns == ns)
@@ -334,14 +352,18 @@ impl Store {
         for u in owner_uids(&obj) {
             self.by_owner.entry(u).or_default().insert(key.clone());
         }
-        if super::obj::controller_ref(&obj).is_none() {
+        if adoptable(key.kind) && super::obj::controller_ref(&obj).is_none() {
             self.orphans.insert(key.clone());
         } else {
             self.orphans.remove(&key);
         }
+        if ty == WatchType::Added {
+            *self.counts.entry((key.kind, key.ns.clone())).or_default() += 1;
+        }
         if key.kind == Kind::Pod {
             self.index_pod(&key, Some(&obj));
         }
+        self.note_claim(&key, Some(&obj));
         let uid = super::obj::uid(&obj).to_string();
         let owners = owner_keys(&key, &obj);
         let obj = Rc::new(obj);
@@ -373,6 +395,7 @@ impl Store {
         if key.kind == Kind::Pod {
             self.index_pod(key, Some(&shared));
         }
+        self.note_claim(key, Some(&shared));
         if self.record {
             self.log(WatchEvent { at, rv, ty: WatchType::Modified, key: key.clone(), obj: shared });
         }
@@ -384,9 +407,13 @@ impl Store {
     pub fn remove(&mut self, key: &ObjKey, at: SimTime) -> Option<Value> {
         let mut obj = Rc::unwrap_or_clone(self.objects.remove(key)?);
         self.orphans.remove(key);
+        if let Some(n) = self.counts.get_mut(&(key.kind, key.ns.clone())) {
+            *n = n.saturating_sub(1);
+        }
         if key.kind == Kind::Pod {
             self.index_pod(key, None);
         }
+        self.note_claim(key, None);
         for u in owner_uids(&obj) {
             if let Some(s) = self.by_owner.get_mut(&u) {
                 s.remove(key);
@@ -485,6 +512,12 @@ impl Store {
     pub fn is_empty(&self) -> bool {
         self.objects.is_empty()
     }
+}
+
+/// The kinds a controller adopts (StatefulSets and ReplicaSets adopt pods, Deployments
+/// ReplicaSets): only these are kept in the orphan index.
+fn adoptable(kind: Kind) -> bool {
+    matches!(kind, Kind::Pod | Kind::ReplicaSet)
 }
 
 fn owner_uids(obj: &Value) -> Vec<String> {
@@ -693,6 +726,9 @@ mod tests {
         assert_eq!(s.orphans(Kind::Pod, "default").collect::<Vec<_>>(), [&k]);
         assert_eq!(s.orphans(Kind::Pod, "other").count(), 0);
         assert_eq!(s.orphans(Kind::ConfigMap, "default").count(), 0);
+        s.put(ObjKey::new(Kind::ConfigMap, "default", "c"), cm("c"), SimTime::ZERO);
+        assert_eq!(s.orphans(Kind::ConfigMap, "default").count(), 0, "config maps are never adopted");
+        assert_eq!((s.count(Kind::ConfigMap, "default"), s.count(Kind::Pod, "default")), (1, 1));
         // An owner that is not the controller leaves it adoptable.
         s.put(k.clone(), owned_by("p", "u1", false), SimTime::ZERO);
         assert_eq!(s.orphans(Kind::Pod, "default").count(), 1);

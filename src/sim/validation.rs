@@ -27,16 +27,24 @@ fn is_label_ok(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
-/// IsDNS1123Subdomain: at most 253 characters of dot-separated labels; its regex puts no
-/// length on a label (a Deployment of 60 characters has a ReplicaSet of 71).
-fn is_subdomain_ok(s: &str) -> bool {
+/// IsDNS1123Subdomain's errors: past 253 characters (`MaxLenError`), and not dot-separated
+/// labels (its regex puts no length on a label: a Deployment of 60 characters has a ReplicaSet
+/// of 71).
+fn subdomain_errors(s: &str) -> Vec<String> {
     let part_ok = |p: &str| {
         !p.is_empty()
             && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !p.starts_with('-')
             && !p.ends_with('-')
     };
-    s.len() <= 253 && s.split('.').all(part_ok)
+    let mut errs = Vec::new();
+    if s.len() > 253 {
+        errs.push("must be no more than 253 characters".to_string());
+    }
+    if !s.split('.').all(part_ok) {
+        errs.push(DNS1123_SUBDOMAIN.to_string());
+    }
+    errs
 }
 
 /// Checks a new object.
@@ -55,8 +63,8 @@ pub fn validate_create(kind: Kind, o: &Value) -> Result<(), ApiError> {
             }
         }
         _ => {
-            if !is_subdomain_ok(name) {
-                causes.push(format!("metadata.name: Invalid value: \"{name}\": {DNS1123_SUBDOMAIN}"));
+            for e in subdomain_errors(name) {
+                causes.push(format!("metadata.name: Invalid value: \"{name}\": {e}"));
             }
         }
     }
@@ -166,8 +174,8 @@ fn qualified_name(k: &str) -> Result<(), String> {
         if p.is_empty() {
             return Err("prefix part must be non-empty".into());
         }
-        if !is_subdomain_ok(p) {
-            return Err(format!("prefix part {DNS1123_SUBDOMAIN}"));
+        if let Some(e) = subdomain_errors(p).into_iter().next() {
+            return Err(format!("prefix part {e}"));
         }
     }
     if name.is_empty() {

@@ -11,7 +11,7 @@ use crate::sim::obj;
 use crate::sim::obj::Ptr;
 use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
-use crate::sim::{names, DeleteOptions, Sim, Timer, Work};
+use crate::sim::{names, ApiError, DeleteOptions, Sim, Timer, Work};
 use serde_json::Value;
 
 const HASH_LABEL: &str = "pod-template-hash";
@@ -431,12 +431,11 @@ fn create_new_rs(sim: &mut Sim, key: &ObjKey, d: &mut Value, olds: &[Rs], new_re
         "spec":{"replicas":count,"selector":sel,"template":t,"minReadySeconds":obj::i64_at(d, "/spec/minReadySeconds").unwrap_or(0)}});
     set_new_rs_annotations(d, &mut rs, new_revision, false);
     let nk = ObjKey::new(Kind::ReplicaSet, &key.ns, &name);
-    if sim.create(rs).is_err() {
-        // A ReplicaSet of that name with another template: count the collision, retry.
-        let c = collision.unwrap_or(0) as i64 + 1;
-        sim.modify(key, |o| obj::set(o, "/status/collisionCount", jv!(c)));
+    if let Err(e) = sim.create(rs) {
+        create_failed(sim, key, d, &nk, collision, &e);
         return None;
     }
+    super::forget(sim, key);
     if count > 0 {
         let msg = created_message(sim.profile.server_minor(), &name, count);
         sim.record_event(key, "Normal", "ScalingReplicaSet", "deployment-controller", msg);
@@ -450,6 +449,50 @@ fn create_new_rs(sim: &mut Sim, key: &ObjKey, d: &mut Value, olds: &[Rs], new_re
     let d2 = d.clone();
     sim.modify(key, |o| *o = d2);
     Some(nk)
+}
+
+/// The failing half of `getNewReplicaSet`: a ReplicaSet of that name with another template is
+/// a hash collision (counted, so the next name differs); any other refusal is a Warning
+/// `ReplicaSetCreateError` event and a Progressing False condition. Either way the sync fails
+/// and the work queue tries again after its rate limit, at most `MAX_RETRIES` times in a row
+/// (`handleErr`), as the status write wakes it at once only when the status changed.
+fn create_failed(sim: &mut Sim, key: &ObjKey, d: &mut Value, nk: &ObjKey, collision: Option<u32>, e: &ApiError) {
+    if let ApiError::AlreadyExists { .. } = e {
+        let c = collision.unwrap_or(0) as i64 + 1;
+        sim.modify(key, |o| obj::set(o, "/status/collisionCount", jv!(c)));
+    } else {
+        let msg = format!("Failed to create new replica set \"{}\": {}", nk.name, go_error(Kind::ReplicaSet, e));
+        if progress_deadline(d).is_some() {
+            let ts = sim.timestamp();
+            set_status_condition(d, new_condition("Progressing", "False", "ReplicaSetCreateError", &msg, &ts));
+            let status = d.get("status").cloned().unwrap_or(jv!({}));
+            sim.modify(key, |o| o["status"] = status);
+        }
+        sim.record_event(key, "Warning", "ReplicaSetCreateError", "deployment-controller", msg);
+    }
+    if super::requeues(sim, key) < MAX_RETRIES {
+        super::requeue_rate_limited(sim, key, Work::Deployment(key.clone()));
+    } else {
+        super::forget(sim, key);
+    }
+}
+
+/// The Deployment controller's `maxRetries`: failed syncs in a row before a key is dropped.
+const MAX_RETRIES: u32 = 15;
+
+/// An API error as client-go's `StatusError.Error()` reads: the status message, which for a
+/// 422 is `<Kind>.<group> "<name>" is invalid: <causes>` (one cause, or `[a, b]`).
+fn go_error(kind: Kind, e: &ApiError) -> String {
+    let ApiError::Invalid { name, causes, .. } = e else { return e.to_string() };
+    let qualified = match kind.api_version().split_once('/') {
+        Some((group, _)) => format!("{kind}.{group}"),
+        None => kind.to_string(),
+    };
+    let causes = match causes.as_slice() {
+        [one] => one.clone(),
+        many => format!("[{}]", many.join(", ")),
+    };
+    format!("{qualified} {} is invalid: {causes}", crate::support::gofmt::go_quote(name))
 }
 
 /// `SetDeploymentRevision`: whether the Deployment's revision annotation changed.

@@ -94,6 +94,8 @@ pub struct State {
     tokens: Option<(u64, SimTime)>,
     /// Endpoints copied into written objects (a measure of work).
     pub(crate) copied: u64,
+    /// Endpoints walked past to find which slice holds a changed pod (a measure of work).
+    pub(crate) walked: u64,
 }
 
 impl State {
@@ -574,8 +576,8 @@ fn write_slices(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &mut Cache) {
     let mut changed: BTreeSet<usize> = BTreeSet::new();
     let mut to_place: Vec<(Vec<u32>, ObjKey)> = Vec::new();
     // 1. Existing slices drop the endpoints no longer desired and keep the changed ones.
-    for pod in cache.unwritten.keys() {
-        let held = cache.slices.iter().position(|s| s.pods.iter().any(|(_, k)| k == pod));
+    for (pod, last) in &cache.unwritten {
+        let held = held_by(&cache.slices, pod, last.as_ref(), &mut sim.endpoints.walked);
         let want = cache.entries.get(pod).map(|e| (ip_key(&e.ip), pod.clone()));
         match (held, want) {
             (Some(i), Some(w)) if cache.slices[i].pods.contains(&w) => {
@@ -628,6 +630,19 @@ fn write_slices(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &mut Cache) {
     }
     let ports = Value::Array(cache.ports(svc));
     put_slices(sim, key, svc, cache, changed, new_slices, &ports);
+}
+
+/// The slice holding `pod`: looked up by the address it was last written with, so a change
+/// costs a look into each slice, not a walk over every endpoint. A pod without an entry at the
+/// last write is in no slice; one not found under its address is looked for everywhere.
+fn held_by(slices: &[Slice], pod: &ObjKey, last: Option<&Entry>, walked: &mut u64) -> Option<usize> {
+    let at = (ip_key(&last?.ip), pod.clone());
+    slices.iter().position(|s| s.pods.contains(&at)).or_else(|| {
+        slices.iter().position(|s| {
+            *walked += s.pods.len() as u64;
+            s.pods.iter().any(|(_, k)| k == pod)
+        })
+    })
 }
 
 /// The endpoints of one slice, in its order.

@@ -10,7 +10,7 @@ use super::labels::Selector;
 use super::obj;
 use super::resources::Kind;
 use super::store::{ObjKey, PodFacts};
-use super::Sim;
+use super::{Sim, Timer, Work};
 use crate::jv;
 use crate::sim::obj::Ptr;
 use serde_json::Value;
@@ -108,4 +108,83 @@ pub(crate) fn pod_from_template(owner: &Value, template: &Value, name: Option<&s
         meta["annotations"] = a.clone();
     }
     jv!({"apiVersion":"v1","kind":"Pod","metadata":meta,"spec":template.get("spec").cloned().unwrap_or(jv!({}))})
+}
+
+/// The overall token bucket of a controller's work queue (`BucketRateLimiter` over
+/// `rate.NewLimiter(10, 100)` in client-go v0.26 util/workqueue/default_rate_limiters.go):
+/// ten requeues a second, bursts of a hundred, in thousandths of a token.
+#[derive(Clone, Debug)]
+pub(crate) struct Bucket {
+    millitokens: i64,
+    at_ms: u64,
+}
+
+const BUCKET_BURST: i64 = 100_000;
+/// Thousandths of a token added per millisecond (10 a second).
+const BUCKET_REFILL_PER_MS: i64 = 10;
+
+impl Default for Bucket {
+    fn default() -> Bucket {
+        Bucket { millitokens: BUCKET_BURST, at_ms: 0 }
+    }
+}
+
+impl Bucket {
+    /// `Reserve().Delay()`: takes a token, and how long until it is there (ms).
+    fn reserve(&mut self, now_ms: u64) -> u64 {
+        let elapsed = now_ms.saturating_sub(self.at_ms).min(i64::MAX as u64 / 64) as i64;
+        self.millitokens = (self.millitokens + elapsed * BUCKET_REFILL_PER_MS).min(BUCKET_BURST);
+        self.at_ms = self.at_ms.max(now_ms);
+        self.millitokens -= 1000;
+        if self.millitokens >= 0 {
+            0
+        } else {
+            (-self.millitokens + BUCKET_REFILL_PER_MS - 1) as u64 / BUCKET_REFILL_PER_MS as u64
+        }
+    }
+}
+
+/// The work queues whose rate limit the model keeps: one bucket each.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Queues {
+    deployment: Bucket,
+    replicaset: Bucket,
+    statefulset: Bucket,
+}
+
+/// `AddRateLimited` after a failed sync of `work`, whose object is `key`: `DefaultControllerRateLimiter`
+/// waits the longer of the item's back-off (5 ms doubling with each failure in a row, at most
+/// 1000 s) and the queue's bucket. An item already waiting keeps its earlier moment (the
+/// delaying queue holds one entry per item). When it is due (virtual ms).
+pub(crate) fn requeue_rate_limited(sim: &mut Sim, key: &ObjKey, work: Work) -> u64 {
+    let failures = {
+        let n = sim.retries.entry(key.clone()).or_insert(0);
+        *n += 1;
+        *n - 1
+    };
+    let item = (5u64 << failures.min(18)).min(1_000_000);
+    let now = sim.now().ms();
+    let bucket = match key.kind {
+        Kind::Deployment => &mut sim.queues.deployment,
+        Kind::StatefulSet => &mut sim.queues.statefulset,
+        _ => &mut sim.queues.replicaset,
+    };
+    let wait = item.max(bucket.reserve(now));
+    if let Some(due) = sim.requeue_at.get(key).copied().filter(|due| *due > now) {
+        return due;
+    }
+    sim.requeue_at.insert(key.clone(), now + wait);
+    sim.schedule(wait, Timer::Requeue(work));
+    now + wait
+}
+
+/// How many times in a row `key`'s sync has failed (`NumRequeues`).
+pub(crate) fn requeues(sim: &Sim, key: &ObjKey) -> u32 {
+    sim.retries.get(key).copied().unwrap_or(0)
+}
+
+/// `Forget`: a sync that succeeded starts the item's back-off over.
+pub(crate) fn forget(sim: &mut Sim, key: &ObjKey) {
+    sim.retries.remove(key);
+    sim.requeue_at.remove(key);
 }

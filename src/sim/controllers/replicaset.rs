@@ -117,9 +117,15 @@ const BURST_REPLICAS: usize = 500;
 
 /// manageReplicas: at most `BURST_REPLICAS` pods, in slow-start batches of 1, 2, 4, ... that
 /// stop at the first batch with a failure (each failure a FailedCreate event). After a failure
-/// the sync fails and the work queue tries again after its per-item back-off (5 ms doubling,
-/// at most 1000 s); a sync that creates what it wanted forgets the back-off.
+/// the sync fails and the work queue tries again after its rate limit (5 ms doubling, at most
+/// 1000 s, and the queue's bucket); a sync that creates what it wanted forgets the back-off.
 fn create_pods(sim: &mut Sim, key: &ObjKey, rs: &Value, n: usize) {
+    // k8s-diff: a pod's change enqueues its ReplicaSet at once (`queue.Add`), so the real
+    // controller tries again on each pod event and its recorder's EventCorrelator folds the
+    // repeated FailedCreate events; the model has no correlator, and waits out the back-off.
+    if sim.requeue_at.get(key).is_some_and(|t| sim.now().ms() < *t) {
+        return;
+    }
     let template = rs.ptr("/spec/template").cloned().unwrap_or(jv!({}));
     let (mut left, mut batch, mut failed) = (n.min(BURST_REPLICAS), 1, false);
     while left > 0 && !failed {
@@ -139,13 +145,10 @@ fn create_pods(sim: &mut Sim, key: &ObjKey, rs: &Value, n: usize) {
         batch *= 2;
     }
     if !failed {
-        sim.retries.remove(key);
+        super::forget(sim, key);
         return;
     }
-    let tries = sim.retries.entry(key.clone()).or_insert(0);
-    *tries += 1;
-    let wait = (5u64 << (*tries).min(18)).min(1_000_000);
-    sim.schedule(wait, Timer::Requeue(Work::ReplicaSet(key.clone())));
+    super::requeue_rate_limited(sim, key, Work::ReplicaSet(key.clone()));
 }
 
 /// Deletes `n` pods, least useful first: unscheduled, pending, not ready, then the newest.

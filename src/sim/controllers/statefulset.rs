@@ -12,6 +12,7 @@ use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::time::SimTime;
 use crate::sim::{names, DeleteOptions, Sim, Timer, Work};
+use crate::support::collections::VecSet;
 use serde_json::Value;
 
 /// The revision object's data: the template under a `$patch: replace` directive.
@@ -222,7 +223,7 @@ fn create_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, rev: &str) -> 
     let name = obj::name(&pod).to_string();
     match sim.create(pod) {
         Ok(_) => {
-            sim.retries.remove(key);
+            super::forget(sim, key);
             sim.record_event(
                 key,
                 "Normal",
@@ -246,14 +247,9 @@ fn create_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, rev: &str) -> 
     }
 }
 
-/// A failed sync: the set is tried again after the work queue's per-item back-off.
+/// A failed sync: the set is tried again after the work queue's rate limit.
 fn back_off(sim: &mut Sim, key: &ObjKey) {
-    let n = {
-        let n = sim.retries.entry(key.clone()).or_insert(0);
-        *n += 1;
-        *n
-    };
-    sim.schedule((5u64 << n.min(18)).min(1_000_000), Timer::Requeue(Work::StatefulSet(key.clone())));
+    super::requeue_rate_limited(sim, key, Work::StatefulSet(key.clone()));
 }
 
 fn delete_pod(sim: &mut Sim, key: &ObjKey, pod: &ObjKey) {
@@ -444,13 +440,21 @@ fn process_burst(sim: &mut Sim, set: &SetPods) -> bool {
         return true;
     }
     let has_claims = !obj::arr_at(set.sts, "/spec/volumeClaimTemplates").is_empty();
+    let seen = sim.claims_seen.get(&set.uid).filter(|c| c.lost == sim.store.claims_lost);
     let (terminal, pending): (Vec<i64>, Vec<i64>) = match set.pods(sim) {
         Some(op) => (
             op.terminal.range(start..end).copied().collect(),
-            if has_claims { op.pending.range(start..end).copied().collect() } else { Vec::new() },
+            if has_claims {
+                op.pending.range(start..end).filter(|o| !seen.is_some_and(|c| c.ords.contains(o))).copied().collect()
+            } else {
+                Vec::new()
+            },
         ),
         None => (Vec::new(), Vec::new()),
     };
+    if set.pods(sim).is_none_or(|op| op.pending.is_empty()) {
+        sim.claims_seen.remove(&set.uid);
+    }
     let mut stop = false;
     for o in terminal {
         if let Some(p) = slot(sim, set, o) {
@@ -461,9 +465,29 @@ fn process_burst(sim: &mut Sim, set: &SetPods) -> bool {
         }
     }
     for o in pending {
-        create_claims(sim, set.key, set.sts, o);
+        if create_claims(sim, set.key, set.sts, o) {
+            claims_exist(sim, set, o);
+        }
     }
     stop
+}
+
+/// The pending replicas of a set whose claims it has seen exist, while no claim has gone since
+/// (`Store::claims_lost`). Each sync of a Parallel set looks at every pending pod's claims
+/// (`processReplica`'s `createMissingPersistentVolumeClaims`); these need no second look.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ClaimsSeen {
+    lost: u64,
+    ords: VecSet<i64>,
+}
+
+fn claims_exist(sim: &mut Sim, set: &SetPods, ord: i64) {
+    let lost = sim.store.claims_lost;
+    let seen = sim.claims_seen.entry(set.uid.clone()).or_default();
+    if seen.lost != lost {
+        *seen = ClaimsSeen { lost, ords: VecSet::new() };
+    }
+    seen.ords.insert(ord);
 }
 
 /// §2.3 step 9, the condemned pods, highest ordinal first (`processCondemned`,
