@@ -165,7 +165,10 @@ fn state(session: &Session) -> State {
 
 /// The checks of a step, as YAML list items.
 fn checks(before: &State, after: &State, output: &str) -> Vec<String> {
-    let name = |k: &ObjKey| quote(&format!("{}/{}", k.kind.info().singular, k.name));
+    let name = |k: &ObjKey| {
+        let info = k.kind.info();
+        quote(&format!("{}/{}", info.short.first().unwrap_or(&info.singular), k.name))
+    };
     let mut out: Vec<String> = Vec::new();
     out.extend(after.objects.iter().filter(|k| !before.objects.contains(k)).map(|k| format!("exists: {}", name(k))));
     out.extend(before.objects.iter().filter(|k| !after.objects.contains(k)).map(|k| format!("gone: {}", name(k))));
@@ -230,11 +233,11 @@ mod tests {
         s.write_file("web.yaml", web);
         let text = skeleton("drafted", script, &mut s);
         assert!(text.contains("files: ['web.yaml']"), "{text}");
-        assert!(text.contains("  - exists: 'statefulset/web'\n"), "{text}");
+        assert!(text.contains("  - exists: 'sts/web'\n"), "{text}");
         assert!(text.contains("  - pods: {selector: 'app=nginx', count: 2, running: true, ready: true}\n"), "{text}");
         assert!(text.contains("  - output: {matches: 'web\\-0'}\n"), "{text}");
         assert!(text.contains("    en: 'Who am I?'\n"), "{text}");
-        assert!(text.contains("  - gone: 'statefulset/web'\n"), "{text}");
+        assert!(text.contains("  - gone: 'sts/web'\n"), "{text}");
         let lesson = super::super::load("drafted.yaml", &text).unwrap();
         assert_eq!(lesson.steps.len(), 4);
         let files = |n: &str| (n == "web.yaml").then(|| web.to_string());
