@@ -264,14 +264,14 @@ mod tests {
 
     #[test]
     fn emphasis_strong_code_and_links_nest() {
-        let i = inlines("a *b* **c *d*** `*e*` [the **docs**](https://kubernetes.io/docs/) \\*f\\*");
+        let i = inlines("a *b* **c *d* e** `*e*` [the **docs**](https://kubernetes.io/docs/) \\*f\\*");
         assert_eq!(
             i,
             vec![
                 t("a "),
                 Inline::Emph(vec![t("b")]),
                 t(" "),
-                Inline::Strong(vec![t("c "), Inline::Emph(vec![t("d")])]),
+                Inline::Strong(vec![t("c "), Inline::Emph(vec![t("d")]), t(" e")]),
                 t(" "),
                 Inline::Code("*e*".into()),
                 t(" "),
@@ -282,7 +282,7 @@ mod tests {
                 t(" *f*"),
             ]
         );
-        assert_eq!(plain(&i), "a b c d *e* the docs *f*");
+        assert_eq!(plain(&i), "a b c d e *e* the docs *f*");
     }
 
     #[test]

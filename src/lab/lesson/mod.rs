@@ -16,6 +16,9 @@ pub mod progress;
 pub mod skeleton;
 pub mod verify;
 
+#[cfg(test)]
+mod tests;
+
 pub use check::{Check, ObjRef, Observed};
 pub use format::{load, LessonError, Problem};
 pub use markdown::{Block, Inline};

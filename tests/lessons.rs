@@ -1,0 +1,71 @@
+//! `kubelab lesson check` over every lesson in `lessons/` (through the library, as the CLI
+//! does it): each file reads, each step's checks hold after its commands and not before.
+
+use kubelab::lab::lesson::verify::{check_file, CheckError, VerifyError};
+use std::path::{Path, PathBuf};
+
+fn lessons_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons")
+}
+
+fn read_file(name: &str) -> Option<String> {
+    std::fs::read_to_string(lessons_dir().join("files").join(name)).ok()
+}
+
+#[test]
+fn every_lesson_passes_lesson_check() {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(lessons_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    paths.sort();
+    assert!(paths.iter().any(|p| p.ends_with("seed-lab.yaml")), "{paths:?}");
+    for p in &paths {
+        let name = format!("lessons/{}", p.file_name().unwrap().to_string_lossy());
+        let text = std::fs::read_to_string(p).unwrap();
+        let verified = check_file(&name, &text, &read_file, kubelab::lab::DEFAULT_SEED);
+        assert!(verified.is_ok(), "{}", verified.unwrap_err());
+    }
+}
+
+#[test]
+fn the_seed_lesson_asks_before_it_shows() {
+    let text = std::fs::read_to_string(lessons_dir().join("seed-lab.yaml")).unwrap();
+    let lesson = kubelab::lab::lesson::load("lessons/seed-lab.yaml", &text).unwrap();
+    let asks: Vec<&str> = lesson.steps.iter().flat_map(|s| &s.predict).map(|p| p.ask.en.as_str()).collect();
+    assert!(asks.contains(&"What name will the pod that replaces web-0 get?"), "{asks:?}");
+    assert_eq!(lesson.files, vec!["web.yaml"]);
+}
+
+#[test]
+fn a_vacuous_check_fails_lesson_check() {
+    // The seed lesson with a check that already holds before its step: the claims exist from
+    // step 1 on, so checking for them after `kubectl get pvc` proves nothing.
+    let text = std::fs::read_to_string(lessons_dir().join("seed-lab.yaml")).unwrap();
+    let vacuous = text.replacen(
+        "  - output: {matches: 'www-web-0\\s+Bound'}",
+        "  - exists: pvc/www-web-0\n  - output: {matches: 'www-web-0\\s+Bound'}",
+        1,
+    );
+    assert_ne!(vacuous, text);
+    let e = check_file("lessons/seed-lab.yaml", &vacuous, &read_file, kubelab::lab::DEFAULT_SEED).unwrap_err();
+    assert!(matches!(e, CheckError::Replay(VerifyError::Vacuous { step: 9, check: 1, .. })), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "lessons/seed-lab.yaml: check 1 of step 9 holds before its commands run (exists: pvc/www-web-0); a check must show what the step changed (or mark the step keep: true)"
+    );
+}
+
+#[test]
+fn a_check_that_never_holds_names_the_lesson_the_step_and_the_check() {
+    let text = std::fs::read_to_string(lessons_dir().join("seed-lab.yaml")).unwrap();
+    let wrong = text.replacen("count: 5, running: true", "count: 6, running: true", 1);
+    let e = check_file("lessons/seed-lab.yaml", &wrong, &read_file, kubelab::lab::DEFAULT_SEED).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with("lessons/seed-lab.yaml: check 1 of step 13 (pods: \"app=nginx\" count 6 running ready names /web-[0-4]/) does not hold 5m after its commands ran: 5 pod(s): web-0 Running Ready"),
+        "{msg}"
+    );
+}
