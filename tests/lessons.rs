@@ -69,3 +69,35 @@ fn a_check_that_never_holds_names_the_lesson_the_step_and_the_check() {
         "{msg}"
     );
 }
+
+#[test]
+fn the_cli_checks_lessons_and_drafts_them() {
+    let kubelab = || std::process::Command::new(env!("CARGO_BIN_EXE_kubelab"));
+    // No path: every lessons/*.yaml of the working directory.
+    let out = kubelab().args(["lesson", "check"]).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("lessons/seed-lab.yaml: ok (16 steps"), "{stdout}");
+    let dir = std::env::temp_dir().join(format!("kubelab-lessons-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("files")).unwrap();
+    std::fs::write(dir.join("web.yaml"), include_str!("../lessons/files/web.yaml")).unwrap();
+    std::fs::write(dir.join("files/web.yaml"), include_str!("../lessons/files/web.yaml")).unwrap();
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "id: bad\ntitle: {ko: a, en: a}\nsummary: {ko: a}\nsteps: []\n").unwrap();
+    let out = kubelab().args(["lesson", "check", bad.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.ends_with("bad.yaml:3:1: missing the \"en\" text: write every text in both ko and en\n"),
+        "{stderr}"
+    );
+    // A draft from a replay script passes the check as it is written.
+    let script = dir.join("draft.replay");
+    std::fs::write(&script, "kubectl apply -f web.yaml\n\nkubectl scale sts web --replicas=3\n").unwrap();
+    let out = kubelab().args(["lesson", "new", script.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success());
+    let draft = dir.join("draft.yaml");
+    std::fs::write(&draft, &out.stdout).unwrap();
+    let out = kubelab().args(["lesson", "check", draft.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

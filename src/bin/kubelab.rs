@@ -252,8 +252,13 @@ fn lesson_new(args: &[String]) -> ExitCode {
     };
     let id = id.unwrap_or_else(|| {
         let stem = Path::new(script).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let id: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-        if id.is_empty() { "new-lesson".into() } else { id }
+        let id: String =
+            stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        if id.is_empty() {
+            "new-lesson".into()
+        } else {
+            id
+        }
     });
     let dir: PathBuf = match Path::new(script).parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),

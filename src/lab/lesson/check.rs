@@ -55,9 +55,10 @@ impl Pattern {
     fn read(r: &Reader, node: &Node, whole: bool) -> Res<Pattern> {
         let text = r.scalar(node)?;
         let source = if whole { format!("^(?:{text})$") } else { format!("(?m){text}") };
-        let re = regex_lite::RegexBuilder::new(&source).size_limit(1 << 20).build().map_err(|e| {
-            r.fail(node, Problem::BadRegex { pattern: text.clone(), reason: e.to_string() })
-        })?;
+        let re = regex_lite::RegexBuilder::new(&source)
+            .size_limit(1 << 20)
+            .build()
+            .map_err(|e| r.fail(node, Problem::BadRegex { pattern: text.clone(), reason: e.to_string() }))?;
         Ok(Pattern { text, re })
     }
 
@@ -134,7 +135,11 @@ fn read_field(r: &Reader, node: &Node, namespace: Option<String>) -> Res<Check> 
     let object = ObjRef::read(r, &r.need(node, "object")?, namespace)?;
     let path_node = r.need(node, "path")?;
     let path = r.string(&path_node)?;
-    let braced = if path.contains('{') { Ok(()) } else { Err("write it in braces, as -o jsonpath reads it: {.status.phase}".to_string()) };
+    let braced = if path.contains('{') {
+        Ok(())
+    } else {
+        Err("write it in braces, as -o jsonpath reads it: {.status.phase}".to_string())
+    };
     braced
         .and_then(|()| crate::kubectl::jsonpath::validate(&path))
         .map_err(|reason| r.fail(&path_node, Problem::BadJsonPath { path: path.clone(), reason }))?;
@@ -217,9 +222,8 @@ impl PodsCheck {
         let running = |p: &serde_json::Value| {
             crate::sim::obj::str_at(p, "/status/phase") == Some("Running") && !crate::sim::obj::is_deleting(p)
         };
-        let ready = |p: &serde_json::Value| {
-            crate::sim::obj::condition_true(p, "Ready") && !crate::sim::obj::is_deleting(p)
-        };
+        let ready =
+            |p: &serde_json::Value| crate::sim::obj::condition_true(p, "Ready") && !crate::sim::obj::is_deleting(p);
         let all_or_none = |want: Option<bool>, f: &dyn Fn(&serde_json::Value) -> bool| match want {
             None => true,
             Some(w) => pods.iter().all(|p| f(p) == w),

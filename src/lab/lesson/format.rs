@@ -168,7 +168,9 @@ impl Reader<'_> {
         let Value::Object(m) = node.v else { return Err(self.wrong_type(node, "a map")) };
         if let Some(k) = m.keys().find(|k| !keys.contains(&k.as_str())) {
             let expected = keys.join(", ");
-            return Err(self.fail(&node.child(Seg::Key(k.clone()), &m[k]), Problem::UnknownKey { key: k.clone(), expected }));
+            return Err(
+                self.fail(&node.child(Seg::Key(k.clone()), &m[k]), Problem::UnknownKey { key: k.clone(), expected })
+            );
         }
         Ok(m)
     }
@@ -310,11 +312,7 @@ fn step(r: &Reader, node: &Node) -> Res<Step> {
     }
     let check = checks.iter().map(|c| check::read(r, c)).collect::<Res<Vec<Check>>>()?;
     let predict = r.list_at(node, "predict")?.iter().map(|p| question(r, p)).collect::<Res<Vec<_>>>()?;
-    let highlight = r
-        .list_at(node, "highlight")?
-        .iter()
-        .map(|h| ObjRef::read(r, h, None))
-        .collect::<Res<Vec<_>>>()?;
+    let highlight = r.list_at(node, "highlight")?.iter().map(|h| ObjRef::read(r, h, None)).collect::<Res<Vec<_>>>()?;
     let hints = r.list_at(node, "hints")?.iter().map(|h| r.narration(h)).collect::<Res<Vec<_>>>()?;
     let keep = r.get(node, "keep").map_or(Ok(false), |k| r.boolean(&k))?;
     Ok(Step { say, run, check, predict, highlight, hints, keep })

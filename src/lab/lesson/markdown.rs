@@ -9,8 +9,14 @@
 pub enum Block {
     Para(Vec<Inline>),
     /// A fenced code block, with the word after the opening fence (`sh`, `yaml`) if any.
-    Code { lang: String, text: String },
-    List { ordered: bool, items: Vec<Vec<Inline>> },
+    Code {
+        lang: String,
+        text: String,
+    },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Inline>>,
+    },
 }
 
 /// A piece of text inside a block.
@@ -60,7 +66,7 @@ fn fence(line: &str) -> Option<&str> {
     line.trim_start().strip_prefix("```").map(str::trim)
 }
 
-fn code_block<'a>(lines: &[&'a str], mut i: usize, lang: &str, blocks: &mut Vec<Block>) -> usize {
+fn code_block(lines: &[&str], mut i: usize, lang: &str, blocks: &mut Vec<Block>) -> usize {
     let mut text = String::new();
     while i < lines.len() && fence(lines[i]).is_none() {
         text.push_str(lines[i]);

@@ -143,7 +143,8 @@ impl Progress {
 
 /// `[step, question, choice]`, if the lesson has that choice.
 fn answer(v: &Value, lesson: &Lesson) -> Option<Answer> {
-    let n: Vec<usize> = v.as_array()?.iter().map(|x| x.as_u64().and_then(|n| usize::try_from(n).ok())).collect::<Option<_>>()?;
+    let n: Vec<usize> =
+        v.as_array()?.iter().map(|x| x.as_u64().and_then(|n| usize::try_from(n).ok())).collect::<Option<_>>()?;
     let [step, question, choice] = n.as_slice() else { return None };
     lesson.steps.get(*step)?.predict.get(*question)?.choices.get(*choice)?;
     Some(Answer { step: *step, question: *question, choice: *choice })

@@ -155,7 +155,8 @@ fn state(session: &Session) -> State {
             let pods: Vec<&serde_json::Value> =
                 store.list(Kind::Pod, Some(ns)).map(|(_, p)| p).filter(|p| sel.matches_obj(p)).collect();
             let live = |p: &&&serde_json::Value| !obj::is_deleting(p);
-            let running = pods.iter().filter(live).filter(|p| obj::str_at(p, "/status/phase") == Some("Running")).count();
+            let running =
+                pods.iter().filter(live).filter(|p| obj::str_at(p, "/status/phase") == Some("Running")).count();
             let ready = pods.iter().filter(live).filter(|p| obj::condition_true(p, "Ready")).count();
             workloads.push((k.clone(), sel.to_text(), pods.len(), running, ready));
         }

@@ -50,13 +50,23 @@ fn a_good_lesson_reads() {
     assert_eq!(l.steps[0].check.len(), 2);
     assert_eq!(l.steps[0].check[1].to_string(), "pods: \"app=nginx\" count 2");
     assert!(l.steps[0].predict[0].choices[1].correct);
-    assert_eq!(l.steps[0].say.en, vec![Block::Para(vec![Inline::Text("Make ".into()), Inline::Strong(vec![Inline::Text("it".into())]), Inline::Text(".".into())])]);
+    assert_eq!(
+        l.steps[0].say.en,
+        vec![Block::Para(vec![
+            Inline::Text("Make ".into()),
+            Inline::Strong(vec![Inline::Text("it".into())]),
+            Inline::Text(".".into())
+        ])]
+    );
 }
 
 #[test]
 fn an_unknown_key_is_named_where_it_is() {
     let e = mistake("  run:\n", "  rum:\n");
-    assert_eq!(e.to_string(), "lessons/tiny.yaml:11:3: unknown key \"rum\" (expected say, run, check, predict, highlight, hints, keep)");
+    assert_eq!(
+        e.to_string(),
+        "lessons/tiny.yaml:11:3: unknown key \"rum\" (expected say, run, check, predict, highlight, hints, keep)"
+    );
     let e = mistake("      count: 2", "      count: 2\n      color: red");
     assert!(matches!(e.problem, Problem::UnknownKey { ref key, .. } if key == "color"));
     assert_eq!(at(&e), (18, 7));
@@ -86,7 +96,13 @@ fn a_wrong_type_says_what_was_expected() {
 #[test]
 fn a_missing_key_is_named() {
     let e = mistake("  check:\n", "  checks:\n");
-    assert_eq!(e.problem, Problem::UnknownKey { key: "checks".into(), expected: "say, run, check, predict, highlight, hints, keep".into() });
+    assert_eq!(
+        e.problem,
+        Problem::UnknownKey {
+            key: "checks".into(),
+            expected: "say, run, check, predict, highlight, hints, keep".into()
+        }
+    );
     assert_eq!(at(&e), (13, 3));
     let e = mistake("- say:\n    ko: 만듭니다.\n    en: Make **it**.\n  run:", "- run:");
     assert_eq!(e.problem, Problem::MissingKey("say".into()));
@@ -108,13 +124,16 @@ fn a_bad_regex_is_refused() {
 
 #[test]
 fn a_bad_jsonpath_is_refused() {
-    let bad = |path: &str| mistake("  - exists: sts/web", &format!("  - field: {{object: sts/web, path: '{path}', equals: 2}}")).problem;
+    let bad = |path: &str| {
+        mistake("  - exists: sts/web", &format!("  - field: {{object: sts/web, path: '{path}', equals: 2}}")).problem
+    };
     assert!(matches!(bad("{.spec.replicas"), Problem::BadJsonPath { .. }));
     assert!(matches!(bad("{.spec[}"), Problem::BadJsonPath { .. }));
     assert!(matches!(bad("{range .items[*]}{.x}"), Problem::BadJsonPath { .. }));
     // A path must be an action, as -o jsonpath reads it, or it is compared as text.
     assert!(matches!(bad(".spec.replicas"), Problem::BadJsonPath { .. }));
-    let ok = GOOD.replacen("  - exists: sts/web", "  - field: {object: sts/web, path: '{.spec.replicas}', equals: 2}", 1);
+    let ok =
+        GOOD.replacen("  - exists: sts/web", "  - field: {object: sts/web, path: '{.spec.replicas}', equals: 2}", 1);
     assert!(load("x.yaml", &ok).is_ok());
 }
 
@@ -138,7 +157,14 @@ fn empty_steps_and_empty_checks_are_refused() {
     let e = load("lessons/tiny.yaml", &format!("{head}steps: []\n")).unwrap_err();
     assert_eq!(e.problem, Problem::EmptySteps);
     assert_eq!(at(&e), (7, 1));
-    assert_eq!(mistake("  check:\n  - exists: sts/web\n  - pods:\n      selector: app=nginx\n      count: 2\n", "  check: []\n").problem, Problem::EmptyChecks);
+    assert_eq!(
+        mistake(
+            "  check:\n  - exists: sts/web\n  - pods:\n      selector: app=nginx\n      count: 2\n",
+            "  check: []\n"
+        )
+        .problem,
+        Problem::EmptyChecks
+    );
 }
 
 #[test]
@@ -154,11 +180,17 @@ fn a_question_without_a_correct_choice_is_refused() {
 #[test]
 fn other_mistakes_are_each_named() {
     assert_eq!(mistake("id: tiny", "id: Tiny Lesson").problem, Problem::BadId("Tiny Lesson".into()));
-    assert_eq!(mistake("files: [web.yaml]", "files: [../web.yaml]").problem, Problem::BadFileName("../web.yaml".into()));
+    assert_eq!(
+        mistake("files: [web.yaml]", "files: [../web.yaml]").problem,
+        Problem::BadFileName("../web.yaml".into())
+    );
     assert_eq!(mistake("- kubectl apply -f web.yaml", "- '@sleep 30s'").problem, Problem::BadRunLine);
     assert_eq!(mistake("Make **it**.", "'[see](javascript:void)'").problem, Problem::BadLink("javascript:void".into()));
     assert_eq!(mistake("  - exists: sts/web", "  - exists: sts/web\n    gone: sts/web").problem, Problem::CheckShape);
-    assert!(matches!(mistake("      count: 2", "      selector: 'app in ('").problem, Problem::UnknownKey { .. } | Problem::BadSelector { .. }));
+    assert!(matches!(
+        mistake("      count: 2", "      selector: 'app in ('").problem,
+        Problem::UnknownKey { .. } | Problem::BadSelector { .. }
+    ));
     assert!(matches!(mistake("selector: app=nginx", "selector: 'app in ('").problem, Problem::BadSelector { .. }));
     let e = mistake("  - exists: sts/web", "  - field: {object: sts/web, path: '{.x}', equals: 1, matches: x}");
     assert_eq!(e.problem, Problem::FieldShape);
@@ -179,7 +211,9 @@ fn a_yaml_error_has_its_line_and_no_input_panics() {
 
 /// A session after `lines`, and the lesson `checks` (YAML list items) belong to.
 fn checks(session: &Session, output: &str, items: &str) -> Vec<bool> {
-    let text = format!("id: t\ntitle: {{ko: a, en: a}}\nsummary: {{ko: a, en: a}}\nsteps:\n- say: {{ko: a, en: a}}\n  check:\n{items}");
+    let text = format!(
+        "id: t\ntitle: {{ko: a, en: a}}\nsummary: {{ko: a, en: a}}\nsteps:\n- say: {{ko: a, en: a}}\n  check:\n{items}"
+    );
     let lesson = load("t.yaml", &text).unwrap();
     let o = Observed { sim: &session.sim, namespace: session.namespace(), output };
     lesson.steps[0].check.iter().map(|c| c.holds(&o)).collect()
@@ -252,7 +286,13 @@ fn progress_moves_on_only_when_a_step_is_done_and_survives_a_save() {
     let other = load("t.yaml", &GOOD.replace("id: tiny", "id: other")).unwrap();
     assert!(Progress::from_json(&saved, &other).is_err());
     assert!(Progress::from_json(&saved, &load("t.yaml", GOOD).unwrap()).is_err(), "step 1 is past a one-step lesson");
-    for bad in ["", "[]", "{\"version\":1}", &saved.replace("[0,0,1]", "[0,0,7]"), &saved.replace("\"done\":[0]", "\"done\":[-1]")] {
+    for bad in [
+        "",
+        "[]",
+        "{\"version\":1}",
+        &saved.replace("[0,0,1]", "[0,0,7]"),
+        &saved.replace("\"done\":[0]", "\"done\":[-1]"),
+    ] {
         assert!(Progress::from_json(bad, &lesson).is_err(), "{bad}");
     }
 }
@@ -284,11 +324,13 @@ fn the_lab_counts_output_so_a_step_sees_only_its_own() {
 fn lesson_check_refuses_a_check_that_holds_before_its_step() {
     let web = include_str!("../../../lessons/files/web.yaml");
     let files = |n: &str| (n == "web.yaml").then(|| web.to_string());
-    let two = GOOD.to_string() + "- say: {ko: 또, en: again}\n  run: [kubectl get pods]\n  check:\n  - exists: sts/web\n";
+    let two =
+        GOOD.to_string() + "- say: {ko: 또, en: again}\n  run: [kubectl get pods]\n  check:\n  - exists: sts/web\n";
     let lesson = load("t.yaml", &two).unwrap();
     let e = verify::verify("t.yaml", &lesson, &files, 1).unwrap_err();
     assert_eq!(e.to_string(), "t.yaml: check 1 of step 2 holds before its commands run (exists: sts/web); a check must show what the step changed (or mark the step keep: true)");
-    let kept = load("t.yaml", &two.replace("  run: [kubectl get pods]", "  keep: true\n  run: [kubectl get pods]")).unwrap();
+    let kept =
+        load("t.yaml", &two.replace("  run: [kubectl get pods]", "  keep: true\n  run: [kubectl get pods]")).unwrap();
     assert!(verify::verify("t.yaml", &kept, &files, 1).is_ok());
     let never = load("t.yaml", &GOOD.replace("count: 2", "count: 4")).unwrap();
     let e = verify::verify("t.yaml", &never, &files, 1).unwrap_err();
