@@ -60,6 +60,24 @@ pub fn run_script(session: &mut Session, script: &str) -> String {
     all
 }
 
+/// Runs the directive `d` of script line `i` (`t`, `@sleep 30s`); what it prints.
+fn directive(session: &mut Session, i: usize, t: &str, d: &str) -> String {
+    let mut words = d.split_whitespace();
+    match (words.next(), words.next()) {
+        (Some("sleep"), Some(arg)) => match parse_duration_ms(arg) {
+            Some(ms) => session.sleep(ms).unwrap_or_default(),
+            None => format!(
+                "kubelab: line {i}: cannot read the duration {} (write 30s, 2m or 500ms)\n",
+                crate::support::gofmt::go_quote(arg)
+            ),
+        },
+        _ => format!(
+            "kubelab: line {i}: unknown directive {} (known: @sleep DURATION)\n",
+            crate::support::gofmt::go_quote(t)
+        ),
+    }
+}
+
 /// Runs a script in the session, handing the transcript to `emit` a line of the script at a
 /// time; stops when `emit` returns false (the reader has gone). A byte-order mark at the top
 /// of the script is not part of its first line.
@@ -80,24 +98,7 @@ pub fn run_script_with(session: &mut Session, script: &str, emit: &mut dyn FnMut
             continue;
         }
         if let Some(d) = t.strip_prefix('@') {
-            let mut words = d.split_whitespace();
-            match (words.next(), words.next()) {
-                (Some("sleep"), Some(arg)) => match parse_duration_ms(arg) {
-                    Some(ms) => {
-                        if let Some(stopped) = session.sleep(ms) {
-                            out.push_str(&stopped);
-                        }
-                    }
-                    None => out.push_str(&format!(
-                        "kubelab: line {i}: cannot read the duration {} (write 30s, 2m or 500ms)\n",
-                        crate::support::gofmt::go_quote(arg)
-                    )),
-                },
-                _ => out.push_str(&format!(
-                    "kubelab: line {i}: unknown directive {} (known: @sleep DURATION)\n",
-                    crate::support::gofmt::go_quote(t)
-                )),
-            }
+            out.push_str(&directive(session, i, t, d));
             continue;
         }
         out.push_str("$ ");

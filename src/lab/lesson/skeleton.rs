@@ -50,28 +50,17 @@ pub fn skeleton(id: &str, script: &str, session: &mut Session) -> String {
     let mut steps = String::new();
     for d in &drafts {
         let before = state(session);
-        let mut output = String::new();
-        let mut run = Vec::new();
-        for item in &d.items {
-            match item {
-                Item::Line(l) => {
-                    output.push_str(&session.run_line(l).0.text());
-                    run.push(l.clone());
-                    for f in file_args(l) {
-                        if !files.contains(&f) {
-                            files.push(f);
-                        }
-                    }
-                }
-                Item::Sleep(ms) => {
-                    session.sleep(*ms);
-                }
-            }
-        }
+        let (run, output) = run_items(session, &d.items, &mut files);
         settle(session);
         let checks = checks(&before, &state(session), &output);
         steps.push_str(&step_text(d, &run, &checks));
     }
+    let mut seen = Vec::new();
+    files.retain(|f| {
+        let new = !seen.contains(f);
+        seen.push(f.clone());
+        new
+    });
     let files = files.iter().map(|f| quote(f)).collect::<Vec<_>>().join(", ");
     format!(
         "# Drafted by `kubelab lesson new`: write the narration in both languages, look over the\n\
@@ -79,6 +68,26 @@ pub fn skeleton(id: &str, script: &str, session: &mut Session) -> String {
          id: {}\ntitle: {{ko: 'TODO', en: 'TODO'}}\nsummary: {{ko: 'TODO', en: 'TODO'}}\nfiles: [{files}]\nsteps:\n{steps}",
         quote(id)
     )
+}
+
+/// Runs a step's lines (and sleeps): the lines, and what they printed. The files they give
+/// to `-f` join `files`.
+fn run_items(session: &mut Session, items: &[Item], files: &mut Vec<String>) -> (Vec<String>, String) {
+    let mut output = String::new();
+    let mut run = Vec::new();
+    for item in items {
+        match item {
+            Item::Line(l) => {
+                output.push_str(&session.run_line(l).0.text());
+                run.push(l.clone());
+                files.extend(file_args(l));
+            }
+            Item::Sleep(ms) => {
+                session.sleep(*ms);
+            }
+        }
+    }
+    (run, output)
 }
 
 /// The script's groups of lines, each a step; comment lines are kept as notes.
