@@ -101,3 +101,54 @@ fn the_cli_checks_lessons_and_drafts_them() {
     let out = kubelab().args(["lesson", "check", draft.to_str().unwrap()]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn the_example_in_lessons_readme_passes_lesson_check() {
+    let readme = std::fs::read_to_string(lessons_dir().join("README.md")).unwrap();
+    let start = readme.find("## A complete example\n\n```yaml\n").unwrap() + "## A complete example\n\n```yaml\n".len();
+    let example = &readme[start..start + readme[start..].find("```\n").unwrap()];
+    let verified = check_file("lessons/README.md", example, &read_file, kubelab::lab::DEFAULT_SEED);
+    assert_eq!(verified.map(|v| v.steps), Ok(2));
+}
+
+#[test]
+fn mangled_lesson_files_are_refused_in_words_never_a_panic() {
+    // A lesson can come from any URL (`?lesson-url=`): cut, repeat and splice the seed lesson
+    // (a seeded generator, so a failure repeats) and read each result.
+    let text = std::fs::read_to_string(lessons_dir().join("seed-lab.yaml")).unwrap();
+    let tokens =
+        ["{", "[", "*", "**", "`", "](", "- ", ": ", "\n", "'", "\"", "&a ", "*a", "{.x[", "(?", "\t", "ko", "en"];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n.max(1) as u64) as usize
+    };
+    let mut refused = 0;
+    for _ in 0..400 {
+        let mut b = text.clone().into_bytes();
+        for _ in 0..1 + next(4) {
+            let at = next(b.len());
+            let len = next(40).min(b.len() - at);
+            match next(3) {
+                0 => drop(b.drain(at..at + len)),
+                1 => {
+                    let piece: Vec<u8> = b[at..at + len].to_vec();
+                    b.splice(at..at, piece);
+                }
+                _ => drop(b.splice(at..at, tokens[next(tokens.len())].bytes())),
+            }
+        }
+        let mangled = String::from_utf8_lossy(&b);
+        match kubelab::lab::lesson::load("lessons/x.yaml", &mangled) {
+            Ok(lesson) => assert!(!lesson.steps.is_empty()),
+            Err(e) => {
+                assert!(e.to_string().starts_with("lessons/x.yaml:"), "{e}");
+                assert!(e.line >= 1 && e.column >= 1);
+                refused += 1;
+            }
+        }
+    }
+    assert!(refused > 100, "{refused}");
+}
