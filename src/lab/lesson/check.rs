@@ -110,6 +110,13 @@ pub struct Observed<'a> {
     pub output: &'a str,
 }
 
+impl<'a> Observed<'a> {
+    /// A session's cluster in its namespace, with what was printed since the step began.
+    pub fn of(session: &'a crate::lab::session::Session, output: &'a str) -> Observed<'a> {
+        Observed { sim: &session.sim, namespace: session.namespace(), output }
+    }
+}
+
 /// Reads one item of a step's `check:` list.
 pub(super) fn read(r: &Reader, node: &Node) -> Res<Check> {
     r.map(node, &["exists", "gone", "field", "pods", "output", "namespace"])?;

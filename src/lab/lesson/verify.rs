@@ -45,7 +45,7 @@ pub fn verify(
     }
     for (i, step) in lesson.steps.iter().enumerate() {
         if !step.keep {
-            let o = Observed { sim: &session.sim, namespace: session.namespace(), output: "" };
+            let o = Observed::of(&session, "");
             if let Some(c) = step.check.iter().position(|c| c.holds(&o)) {
                 let what = step.check[c].to_string();
                 return Err(VerifyError::Vacuous { file: file.into(), step: i + 1, check: c + 1, what });
@@ -72,7 +72,7 @@ pub fn verify(
 fn wait_for_checks(session: &mut Session, step: &super::Step, output: &str) -> Result<(), (usize, String)> {
     let mut waited = 0;
     loop {
-        let o = Observed { sim: &session.sim, namespace: session.namespace(), output };
+        let o = Observed::of(session, output);
         let failed = step.check.iter().enumerate().find_map(|(i, c)| c.observe(&o).err().map(|e| (i, e)));
         match failed {
             None => return Ok(()),
