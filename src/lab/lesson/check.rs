@@ -52,11 +52,13 @@ impl PartialEq for Pattern {
 
 impl Pattern {
     /// `^` and `$` match at each line's ends; `whole`: the pattern must match all of the text.
+    /// Its compiled size and nesting are bounded as grep's are (`programs::text::posix`).
     fn read(r: &Reader, node: &Node, whole: bool) -> Res<Pattern> {
         let text = r.scalar(node)?;
         let source = if whole { format!("^(?:{text})$") } else { format!("(?m){text}") };
         let re = regex_lite::RegexBuilder::new(&source)
             .size_limit(1 << 20)
+            .nest_limit(200)
             .build()
             .map_err(|e| r.fail(node, Problem::BadRegex { pattern: text.clone(), reason: e.to_string() }))?;
         Ok(Pattern { text, re })

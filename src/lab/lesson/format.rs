@@ -29,7 +29,7 @@ pub struct LessonError {
 /// What is wrong with a lesson file.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum Problem {
-    #[error("{0}")]
+    #[error("the YAML does not read: {0}")]
     Yaml(String),
     #[error("the file is larger than {MAX_FILE_BYTES} bytes")]
     TooLarge,
@@ -117,7 +117,8 @@ pub(super) struct Reader<'a> {
     pub text: &'a str,
 }
 
-pub(super) type Res<T> = Result<T, LessonError>;
+/// Boxed, so that every `Result` the reader passes up stays a pointer wide (the page's size).
+pub(super) type Res<T> = Result<T, Box<LessonError>>;
 
 fn type_name(v: &Value) -> &'static str {
     match v {
@@ -132,9 +133,9 @@ fn type_name(v: &Value) -> &'static str {
 
 impl Reader<'_> {
     /// The error at a node's key (or the nearest enclosing key the text shows).
-    pub fn fail(&self, node: &Node, problem: Problem) -> LessonError {
+    pub fn fail(&self, node: &Node, problem: Problem) -> Box<LessonError> {
         let (line, column) = self.position(node);
-        LessonError { file: self.file.to_string(), line, column, problem }
+        Box::new(LessonError { file: self.file.to_string(), line, column, problem })
     }
 
     fn position(&self, node: &Node) -> (usize, usize) {
@@ -159,7 +160,7 @@ impl Reader<'_> {
         (1, 1)
     }
 
-    fn wrong_type(&self, node: &Node, expected: &'static str) -> LessonError {
+    fn wrong_type(&self, node: &Node, expected: &'static str) -> Box<LessonError> {
         self.fail(node, Problem::WrongType { what: node.name(), expected, found: type_name(node.v) })
     }
 
@@ -246,17 +247,18 @@ impl Reader<'_> {
 }
 
 /// Reads a lesson file. `file` names it in errors (`lessons/seed-lab.yaml`).
-pub fn load(file: &str, text: &str) -> Res<Lesson> {
+pub fn load(file: &str, text: &str) -> Result<Lesson, LessonError> {
     let r = Reader { file, text };
     let at = |line: usize, column: usize, problem| LessonError { file: file.to_string(), line, column, problem };
     if text.len() > MAX_FILE_BYTES {
         return Err(at(1, 1, Problem::TooLarge));
     }
     let doc = crate::support::yaml::parse(text).map_err(|e| {
-        let problem = Problem::Yaml(e.message(0));
+        // go-yaml's message names a line of its own choosing; the prefix names the mark.
+        let problem = Problem::Yaml(e.problem.clone());
         at(e.mark.line + 1, e.mark.column + 1, problem)
     })?;
-    lesson(&r, &Node { v: &doc, path: Vec::new() })
+    lesson(&r, &Node { v: &doc, path: Vec::new() }).map_err(|e| *e)
 }
 
 fn lesson(r: &Reader, root: &Node) -> Res<Lesson> {

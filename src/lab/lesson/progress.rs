@@ -37,7 +37,7 @@ impl Progress {
     }
 
     pub fn is_done(&self, step: usize) -> bool {
-        self.done.contains(&step)
+        self.done.binary_search(&step).is_ok()
     }
 
     /// Whether every step is done.
@@ -53,9 +53,8 @@ impl Progress {
     /// Evaluates the current step's checks; when all hold, the step is done (and stays done).
     pub fn update(&mut self, lesson: &Lesson, o: &Observed) -> Vec<bool> {
         let held = self.checks(lesson, o);
-        if !held.is_empty() && held.iter().all(|h| *h) && !self.is_done(self.step) {
-            self.done.push(self.step);
-            self.done.sort_unstable();
+        if !held.is_empty() && held.iter().all(|h| *h) {
+            mark_done(&mut self.done, self.step);
         }
         held
     }
@@ -124,12 +123,13 @@ impl Progress {
         }
         let steps = lesson.steps.len();
         let step = v.get("step").and_then(index).filter(|s| *s < steps).ok_or_else(|| bad("step"))?;
-        let mut done = indexes("done")?;
-        if done.iter().any(|d| *d >= steps) {
-            return Err(bad("done"));
+        let mut done = Vec::new();
+        for d in indexes("done")? {
+            if d >= steps {
+                return Err(bad("done"));
+            }
+            mark_done(&mut done, d);
         }
-        done.sort_unstable();
-        done.dedup();
         let answers = v
             .get("answers")
             .and_then(Value::as_array)
@@ -138,6 +138,13 @@ impl Progress {
         let marks = v.get("marks").and_then(Value::as_array).ok_or_else(|| bad("marks"))?;
         let marks = marks.iter().map(Value::as_u64).collect::<Option<Vec<_>>>().ok_or_else(|| bad("marks"))?;
         Ok(Progress { lesson: lesson.id.clone(), step, done, answers, marks })
+    }
+}
+
+/// Adds a step to the sorted list of steps done (once).
+fn mark_done(done: &mut Vec<usize>, step: usize) {
+    if let Err(at) = done.binary_search(&step) {
+        done.insert(at, step);
     }
 }
 
