@@ -103,7 +103,7 @@ async function typedKeyMs(saved) {
 // 4. A returning learner: a saved 43-minute lab (80 lines typed) is rebuilt on load by replaying
 // its journal, the same work as scrubbing back. Navigation to a typed key, 3 runs.
 {
-  const files = ['web.yaml', 'deploy.yaml'].map((f) => [f, fs.readFileSync(path.join(root, 'lessons', 'files', f), 'utf8')]);
+  const files = [['web.yaml', 'examples/application/web/web.yaml'], ['deploy.yaml', 'deploy.yaml']].map(([f, p]) => [f, fs.readFileSync(path.join(root, 'lessons', 'files', p), 'utf8')]);
   const journal = [];
   let at = 0;
   for (let r = 0; r < 10; r++) {

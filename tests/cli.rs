@@ -11,7 +11,7 @@ fn kubelab() -> Command {
 fn script(name: &str, text: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("kubelab-cli-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("web.yaml"), include_str!("../lessons/files/web.yaml")).unwrap();
+    std::fs::write(dir.join("web.yaml"), include_str!("../lessons/files/examples/application/web/web.yaml")).unwrap();
     let p = dir.join("lab.replay");
     std::fs::write(&p, text).unwrap();
     p

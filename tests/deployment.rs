@@ -85,14 +85,15 @@ fn scaling_messages(s: &mut Session) -> Vec<String> {
     out.lines().map(String::from).collect()
 }
 
-/// The Deployment page's "Updating a Deployment": at v1.26 the controller's events read
+/// The Deployment page's "Updating a Deployment" shows an old release's words:
 /// `Scaled up replica set nginx-deployment-2035384211 to 3`, `Scaled up replica set
 /// nginx-deployment-1564180365 to 1`, `Scaled down replica set nginx-deployment-2035384211 to
-/// 2`, ... `Scaled down replica set nginx-deployment-2035384211 to 0` (sync.go at v1.26:
-/// "Scaled %s replica set %s to %d").
+/// 2`, ... `Scaled down replica set nginx-deployment-2035384211 to 0` (sync.go before
+/// kubernetes/kubernetes#101142: "Scaled %s replica set %s to %d"). Which release first had
+/// #101142 is not confirmed (it has no release note); the lab gives the old words before 1.26.
 #[test]
-fn at_v1_26_the_scaling_events_read_to_n() {
-    let mut s = session();
+fn before_v1_26_the_scaling_events_read_to_n() {
+    let mut s = session_at(1, Some("v1.25.9"));
     rolled_out(&mut s);
     run(&mut s, "kubectl set image deployment.v1.apps/nginx-deployment nginx=nginx:1.16.1");
     s.sim.run_until_idle(300_000);
@@ -107,28 +108,37 @@ fn at_v1_26_the_scaling_events_read_to_n() {
     assert!(msgs.iter().all(|m| !m.contains(" from ")), "{msgs:?}");
 }
 
-/// kubernetes/kubernetes#101142 (v1.27): `scaleReplicaSet` says "Scaled %s replica set %s to
-/// %d from %d"; a new ReplicaSet's first size is still "Scaled up replica set %s to %d".
+/// kubernetes/kubernetes#101142: `scaleReplicaSet` says "Scaled %s replica set %s to %d from
+/// %d"; a new ReplicaSet's first size is still "Scaled up replica set %s to %d". A real 1.26
+/// cluster (kubeadm, created 2023-02-24, before 1.27.0 existed) printed, after `kubectl set
+/// image` of a 3-replica Deployment: `Scaled up replica set nginx-579c9dfc44 to 3`, `Scaled up
+/// replica set nginx-7b8cbd4f76 to 1`, `Scaled down replica set nginx-579c9dfc44 to 2 from 3`,
+/// `Scaled up replica set nginx-7b8cbd4f76 to 2 from 1`, ..., `Scaled down replica set
+/// nginx-579c9dfc44 to 0 from 1`. 1.27 to 1.31 print the same (#125118 changed it in 1.32).
 #[test]
-fn at_v1_27_a_scaled_replicaset_says_to_n_from_m() {
-    let mut s = session_at(1, Some("v1.27.3"));
-    rolled_out(&mut s);
-    run(&mut s, "kubectl set image deployment/nginx-deployment nginx=nginx:1.16.1");
-    s.sim.run_until_idle(300_000);
-    let rs = replicasets(&s);
-    let (old, new) = (&rs[0].0, &rs[1].0);
-    let msgs = scaling_messages(&mut s);
-    assert_eq!(msgs.first().unwrap(), &format!("Scaled up replica set {old} to 3"));
-    assert!(msgs.contains(&format!("Scaled up replica set {new} to 1")), "{msgs:?}");
-    assert!(msgs.contains(&format!("Scaled down replica set {old} to 2 from 3")), "{msgs:?}");
-    assert_eq!(msgs.last().unwrap(), &format!("Scaled down replica set {old} to 0 from 1"));
+fn from_v1_26_a_scaled_replicaset_says_to_n_from_m() {
+    for version in [None, Some("v1.27.3"), Some("v1.31.0")] {
+        let mut s = session_at(1, version);
+        rolled_out(&mut s);
+        run(&mut s, "kubectl set image deployment/nginx-deployment nginx=nginx:1.16.1");
+        s.sim.run_until_idle(300_000);
+        let rs = replicasets(&s);
+        let (old, new) = (&rs[0].0, &rs[1].0);
+        let msgs = scaling_messages(&mut s);
+        assert_eq!(msgs.first().unwrap(), &format!("Scaled up replica set {old} to 3"), "{version:?}");
+        assert!(msgs.contains(&format!("Scaled up replica set {new} to 1")), "{version:?} {msgs:?}");
+        assert!(msgs.contains(&format!("Scaled down replica set {old} to 2 from 3")), "{version:?} {msgs:?}");
+        assert!(msgs.contains(&format!("Scaled up replica set {new} to 2 from 1")), "{version:?} {msgs:?}");
+        assert_eq!(msgs.last().unwrap(), &format!("Scaled down replica set {old} to 0 from 1"), "{version:?}");
+    }
 }
 
-/// kubernetes/kubernetes#125118 (v1.31): "Scaled <up|down> replica set <name> from <old> to
-/// <new>", the new ReplicaSet's creation too ("from 0 to %d").
+/// kubernetes/kubernetes#125118 (release note in CHANGELOG-1.32.md, v1.32.0-alpha.2): "Scaled
+/// <up|down> replica set <name> from <old> to <new>", the new ReplicaSet's creation too
+/// ("from 0 to %d").
 #[test]
-fn at_v1_31_a_scaled_replicaset_says_from_m_to_n() {
-    let mut s = session_at(1, Some("v1.31.0"));
+fn at_v1_32_a_scaled_replicaset_says_from_m_to_n() {
+    let mut s = session_at(1, Some("v1.32.0"));
     rolled_out(&mut s);
     run(&mut s, "kubectl scale deployment/nginx-deployment --replicas=1");
     s.sim.run_until_idle(300_000);

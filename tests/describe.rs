@@ -126,7 +126,7 @@ fn describe_without_a_type_or_a_name() {
 #[test]
 fn describe_pv_of_a_volume_being_deleted_says_how_long() {
     let mut s = session();
-    s.write_file("web.yaml", include_str!("../lessons/files/web.yaml"));
+    s.write_file("web.yaml", include_str!("../lessons/files/examples/application/web/web.yaml"));
     run(&mut s, "kubectl apply -f web.yaml");
     s.sim.run_until_idle(600_000);
     let (pvs, _, _) = run(&mut s, "kubectl get pv -o name");
@@ -171,8 +171,16 @@ fn the_other_kinds_have_their_describers() {
     }
     // Events have no describer of their own: the generic one prints every field in name
     // order under smartLabelFor's labels (`apiVersion` → `API Version`).
+    // The first in name order is the scheduler's (an events.k8s.io event: an action and a
+    // reporting controller, no count, no first or last timestamp); the kubelet's follow.
     let out = run(&mut s, "kubectl describe events").0;
-    let first: Vec<&str> = out.split("\n\n\n").next().unwrap_or("").lines().collect();
+    let scheduler: Vec<&str> = out.split("\n\n\n").next().unwrap_or("").lines().collect();
+    for line in ["Action:           Binding", "First Timestamp:  <nil>", "Reporting Component:   default-scheduler"] {
+        assert!(scheduler.contains(&line), "{line:?} in\n{out}");
+    }
+    assert!(!scheduler.iter().any(|l| l.starts_with("Count:")), "{out}");
+    let first: Vec<&str> =
+        out.split("\n\n\n").find(|d| d.contains("Component:  kubelet")).unwrap_or("").lines().collect();
     let labels: Vec<&str> = first.iter().filter(|l| !l.starts_with(' ')).filter_map(|l| l.split(':').next()).collect();
     assert_eq!(
         labels,

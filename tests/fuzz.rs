@@ -280,8 +280,17 @@ fn lines_of_the_suites(prefix: &str) -> Vec<String> {
 }
 
 fn lesson_files() -> Vec<String> {
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(repo("lessons/files")).unwrap().flatten().map(|e| e.path()).collect();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut dirs = vec![repo("lessons/files")];
+    while let Some(dir) = dirs.pop() {
+        for path in std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()) {
+            match path.is_dir() {
+                true => dirs.push(path),
+                false if path.extension().is_some_and(|x| x == "yaml") => files.push(path),
+                false => {}
+            }
+        }
+    }
     files.sort();
     files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
 }

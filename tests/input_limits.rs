@@ -142,7 +142,7 @@ fn describe_of_a_service_with_many_ports_is_linear() {
     // 20,000 ports behind two ready pods: describe matched every Service port against every
     // Endpoints port (20,000 ports took a minute).
     let mut s = session();
-    s.write_file("web.yaml", include_str!("../lessons/files/web.yaml"));
+    s.write_file("web.yaml", include_str!("../lessons/files/examples/application/web/web.yaml"));
     run_within(&mut s, "kubectl apply -f web.yaml", Duration::from_secs(30));
     s.sim.run_until_idle(600_000);
     let ports: String = (1..=20_000).map(|i| format!("  - name: p{i}\n    port: {i}\n")).collect();

@@ -18,7 +18,8 @@ fn run(s: &mut Session, line: &str) -> (String, String, i32) {
 #[test]
 fn strict_field_validation_rejects_a_misspelled_field_with_the_servers_text() {
     let mut s = session();
-    let web = include_str!("../lessons/files/web.yaml").replace("  replicas: 2", "  replica: 2");
+    let web =
+        include_str!("../lessons/files/examples/application/web/web.yaml").replace("  replicas: 2", "  replica: 2");
     s.write_file("web.yaml", &web);
     let (out, err, code) = run(&mut s, "kubectl apply -f web.yaml");
     assert_eq!(code, 1);
@@ -91,7 +92,7 @@ fn success_messages_follow_the_name_printer() {
     assert_eq!(run(&mut s, "kubectl apply -f web.yaml").0, "service/nginx created\nstatefulset.apps/web created\n");
     assert_eq!(run(&mut s, "kubectl apply -f web.yaml").0, "service/nginx unchanged\nstatefulset.apps/web unchanged\n");
     assert_eq!(run(&mut s, "kubectl scale sts web --replicas=3").0, "statefulset.apps/web scaled\n");
-    let web = include_str!("../lessons/files/web.yaml").replace("replicas: 2", "replicas: 4");
+    let web = include_str!("../lessons/files/examples/application/web/web.yaml").replace("replicas: 2", "replicas: 4");
     s.write_file("web4.yaml", &web);
     assert_eq!(
         run(&mut s, "kubectl apply -f web4.yaml").0,
@@ -288,7 +289,7 @@ fn a_directory_given_to_f_stands_for_its_manifests() {
     // kubectl's file visitor: the .json, .yaml and .yml files in the directory, in name order;
     // below it only with -R.
     let mut s = session();
-    s.write_file("web.yaml", include_str!("../lessons/files/web.yaml"));
+    s.write_file("web.yaml", include_str!("../lessons/files/examples/application/web/web.yaml"));
     run(&mut s, "mkdir -p lab/more && cd lab && echo 'not yaml' > notes.txt");
     s.write_file("/root/lab/b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n");
     s.write_file("/root/lab/a.yml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
@@ -513,7 +514,7 @@ fn create_deployment_expose_and_set_image() {
         "the port comes from the pod template"
     );
     // canbeexposed.go: a StatefulSet or a ConfigMap is not a kind expose takes.
-    s.write_file("web.yaml", include_str!("../lessons/files/web.yaml"));
+    s.write_file("web.yaml", include_str!("../lessons/files/examples/application/web/web.yaml"));
     run(&mut s, "kubectl apply -f web.yaml");
     assert_eq!(
         run(&mut s, "kubectl expose sts web --port=80 --name=web2"),
@@ -756,7 +757,7 @@ fn global_flags_before_subcommands() {
 #[test]
 fn describe_endpoints_lists_subsets() {
     let mut s = session();
-    s.write_file("web.yaml", include_str!("../lessons/files/web.yaml"));
+    s.write_file("web.yaml", include_str!("../lessons/files/examples/application/web/web.yaml"));
     run(&mut s, "kubectl apply -f web.yaml");
     s.sim.run_until_idle(600_000);
     let out = run(&mut s, "kubectl describe ep nginx").0;

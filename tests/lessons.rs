@@ -36,7 +36,7 @@ fn the_seed_lesson_asks_before_it_shows() {
     let lesson = kubelab::lab::lesson::load("lessons/seed-lab.yaml", &text).unwrap();
     let asks: Vec<&str> = lesson.steps.iter().flat_map(|s| &s.predict).map(|p| p.ask.en.as_str()).collect();
     assert!(asks.contains(&"What name will the pod that replaces web-0 get?"), "{asks:?}");
-    assert_eq!(lesson.files, vec!["web.yaml"]);
+    assert_eq!(lesson.files, vec!["examples/application/web/web.yaml"]);
 }
 
 #[test]
@@ -80,8 +80,9 @@ fn the_cli_checks_lessons_and_drafts_them() {
     assert!(stdout.contains("lessons/seed-lab.yaml: ok (16 steps"), "{stdout}");
     let dir = std::env::temp_dir().join(format!("kubelab-lessons-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("files")).unwrap();
-    std::fs::write(dir.join("web.yaml"), include_str!("../lessons/files/web.yaml")).unwrap();
-    std::fs::write(dir.join("files/web.yaml"), include_str!("../lessons/files/web.yaml")).unwrap();
+    std::fs::write(dir.join("web.yaml"), include_str!("../lessons/files/examples/application/web/web.yaml")).unwrap();
+    std::fs::write(dir.join("files/web.yaml"), include_str!("../lessons/files/examples/application/web/web.yaml"))
+        .unwrap();
     let bad = dir.join("bad.yaml");
     std::fs::write(&bad, "id: bad\ntitle: {ko: a, en: a}\nsummary: {ko: a}\nsteps: []\n").unwrap();
     let out = kubelab().args(["lesson", "check", bad.to_str().unwrap()]).output().unwrap();

@@ -6,7 +6,7 @@ use kubelab::lab::session::Session;
 use kubelab::sim::SimConfig;
 use proptest::prelude::*;
 
-const WEB: &str = include_str!("../lessons/files/web.yaml");
+const WEB: &str = include_str!("../lessons/files/examples/application/web/web.yaml");
 
 fn session() -> Session {
     let mut s = Session::new(SimConfig::seeded(3));

@@ -107,8 +107,10 @@ fn chosen<'c>(ctx: &'c Ctx<'_>, req: &Events, ns: &'c str) -> Vec<&'c Value> {
         })
         .filter(|e| req.types.is_empty() || req.types.iter().any(|t| obj::str_at(e, "/type") == Some(t)))
         .collect();
+    // eventTime(): a series' last observed time, the last timestamp, or the event time.
     let seen = |e: &Value| {
-        obj::str_at(e, "/lastTimestamp")
+        obj::str_at(e, "/series/lastObservedTime")
+            .or(obj::str_at(e, "/lastTimestamp"))
             .or(obj::str_at(e, "/eventTime"))
             .and_then(crate::sim::time::parse_rfc3339)
             .unwrap_or(0)
@@ -124,8 +126,13 @@ fn row(ctx: &Ctx<'_>, e: &Value, all: bool) -> Vec<String> {
     };
     let first = since(obj::str_at(e, "/eventTime").or(obj::str_at(e, "/firstTimestamp")));
     let count = obj::i64_at(e, "/count").unwrap_or(0);
-    let interval =
-        if count > 1 { format!("{} (x{count} over {first})", since(obj::str_at(e, "/lastTimestamp"))) } else { first };
+    let interval = if let Some(n) = obj::i64_at(e, "/series/count") {
+        format!("{} (x{n} over {first})", since(obj::str_at(e, "/series/lastObservedTime")))
+    } else if count > 1 {
+        format!("{} (x{count} over {first})", since(obj::str_at(e, "/lastTimestamp")))
+    } else {
+        first
+    };
     let mut row = vec![
         interval,
         obj::str_at(e, "/type").unwrap_or("").to_string(),

@@ -548,12 +548,21 @@ fn watch_loop(
     // has been quiet for a while though the cluster is busy elsewhere (a container's loop).
     let deadline = ctx.sim.now().plus_ms(WATCH_LIMIT_MS);
     let mut last_change = ctx.sim.now();
-    while ctx.sim.step_before(deadline) {
-        let text = w.poll(ctx.sim);
+    // Nor does the person wait past the quiet spell for a controller's later look (a
+    // Deployment's progress-deadline check, due ten minutes after its last progress).
+    let quiet_look = |sim: &crate::sim::Sim, since: crate::sim::SimTime| {
+        sim.next_look_due().is_some_and(|t| t.ms() > since.ms() + QUIET_MS)
+    };
+    while !quiet_look(ctx.sim, last_change) && ctx.sim.step_before(deadline) {
+        let (text, ended) = w.poll(ctx.sim);
         if !text.is_empty() {
             last_change = ctx.sim.now();
         }
         r.out(text);
+        if ended {
+            // The server ended the watch: kubectl returns, status 0 (see `Watch::poll`).
+            return r;
+        }
         if ctx.sim.now().ms() > last_change.ms() + QUIET_MS {
             break;
         }
@@ -576,25 +585,32 @@ pub struct Watch {
     tw: TabWriter,
     header_done: bool,
     header: Vec<String>,
-    cursor: usize,
+    /// The resourceVersion this watch has read up to.
+    cursor: u64,
 }
 
 impl Watch {
-    /// The store position this watch has read up to (the log must be kept from here on).
-    pub fn cursor(&self) -> usize {
-        self.cursor
+    /// The kind this watch follows and the resourceVersion it has read up to (its kind's
+    /// changes must be kept from there on).
+    pub fn cursor(&self) -> (Kind, u64) {
+        (self.filter.kind, self.cursor)
     }
 
-    /// The lines for every change since the last poll.
-    pub fn poll(&mut self, sim: &crate::sim::Sim) -> String {
+    /// The lines for every change since the last poll, and whether the watch has ended.
+    ///
+    /// A watch that fell behind its kind's window (the page or a replay did not poll it while
+    /// its kind changed faster than the window keeps) has been ended by the API server, as a
+    /// `cacheWatcher` that cannot keep up is closed. `UntilWithoutRetry` then returns
+    /// `ErrWatchClosed`, and `get.go` drops `intr.Run`'s error and returns nil (at every
+    /// release from 1.23 to 1.36): kubectl exits quietly with status 0.
+    // k8s-diff: the API server closes a watcher whose own buffer (10 to 1,000 events) stays
+    // full; the lab ends it only once it needs a change its kind's window let go of, and what
+    // the watcher had not printed by then is not printed.
+    pub fn poll(&mut self, sim: &crate::sim::Sim) -> (String, bool) {
         let mut text = String::new();
-        let events: Vec<(WatchType, Value, crate::sim::SimTime)> = sim
-            .store
-            .events_since(self.cursor)
-            .iter()
-            .filter(|e| self.filter.matches(&e.key, &e.obj))
-            .map(|e| (e.ty, (*e.obj).clone(), e.at))
-            .collect();
+        let Ok(changes) = sim.store.watch(self.filter.kind, self.cursor) else { return (text, true) };
+        let events: Vec<(WatchType, Value, crate::sim::SimTime)> =
+            changes.filter(|e| self.filter.matches(&e.key, &e.obj)).map(|e| (e.ty, (*e.obj).clone(), e.at)).collect();
         self.cursor = sim.store.cursor();
         for (ty, o, at) in events {
             let mut rows = Vec::new();
@@ -609,7 +625,7 @@ impl Watch {
             rows.push(r);
             text.push_str(&print_rows(sim, &mut self.tw, &rows, &self.fmt, self.filter.kind, &[o]));
         }
-        text
+        (text, false)
     }
 }
 

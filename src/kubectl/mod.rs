@@ -153,9 +153,9 @@ impl Job {
     pub fn poll(&mut self, sim: &Sim, out: &mut Output) -> bool {
         match self {
             Job::Watch(w) => {
-                let text = w.poll(sim);
+                let (text, ended) = w.poll(sim);
                 out.out(&text);
-                false
+                ended
             }
             Job::Gone(g) => g.done(sim),
             Job::Sleep(until) => sim.now() >= *until,
@@ -193,8 +193,9 @@ impl Job {
         }
     }
 
-    /// The store log position this job still needs (a watch reads the log; a wait does not).
-    pub fn cursor(&self) -> Option<usize> {
+    /// The kind whose changes this job reads and the resourceVersion it has read up to (a
+    /// watch reads the store's watch cache; a wait reads the objects as they are).
+    pub fn cursor(&self) -> Option<(crate::sim::Kind, u64)> {
         match self {
             Job::Watch(w) => Some(w.cursor()),
             Job::Rollout(r) => Some(r.cursor()),

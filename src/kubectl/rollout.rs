@@ -490,7 +490,8 @@ fn follow_status(ctx: &mut Ctx<'_>, key: ObjKey, watch: bool, timeout: Option<u6
 #[derive(Clone)]
 pub struct Status {
     key: ObjKey,
-    cursor: usize,
+    /// The resourceVersion read up to.
+    cursor: u64,
     /// `--timeout`: when the page's clock reaches it, the wait gives up.
     deadline: Option<crate::sim::SimTime>,
 }
@@ -516,15 +517,15 @@ impl Status {
     }
 
     /// The lines for each change to the object since the last look (read from the store's
-    /// log, so how often the page or the loop looks does not change what is printed).
+    /// watch cache, so how often the page or the loop looks does not change what is printed).
     pub fn follow(&mut self, sim: &crate::sim::Sim) -> (String, Option<Result<(), Error>>) {
-        let changes: Vec<Value> = sim
-            .store
-            .events_since(self.cursor)
-            .iter()
-            .filter(|e| e.key == self.key)
-            .map(|e| if e.ty == crate::sim::WatchType::Deleted { Value::Null } else { (*e.obj).clone() })
-            .collect();
+        let changes: Vec<Value> = match sim.store.watch(self.key.kind, self.cursor) {
+            Ok(events) => events
+                .filter(|e| e.key == self.key)
+                .map(|e| if e.ty == crate::sim::WatchType::Deleted { Value::Null } else { (*e.obj).clone() })
+                .collect(),
+            Err(_) => vec![Self::relisted(sim, &self.key)],
+        };
         self.cursor = sim.store.cursor();
         let mut text = String::new();
         for o in changes {
@@ -540,9 +541,20 @@ impl Status {
         (text, None)
     }
 
-    /// The store position this still needs.
-    pub fn cursor(&self) -> usize {
-        self.cursor
+    /// What `UntilWithSync`'s informer hands on when its watch fell behind the kind's window:
+    /// the reflector's next watch, from the resourceVersion it had reached, is refused as too
+    /// old (410 Gone, `too old resource version: X (Y)`, logged only at `-v=4`), so it lists
+    /// again, and the informer's `Replace` gives each listed object to `OnUpdate` (a MODIFIED
+    /// event: one status line for the object as it is now) and an object gone from the list
+    /// to `OnDelete` (DELETED: "object has been deleted").
+    // k8s-diff: the reflector lists again after its back-off (0.8 to 1.6 s); the lab at once.
+    fn relisted(sim: &crate::sim::Sim, key: &ObjKey) -> Value {
+        sim.store.get(key).cloned().unwrap_or(Value::Null)
+    }
+
+    /// The kind this follows and the resourceVersion it has read up to.
+    pub fn cursor(&self) -> (Kind, u64) {
+        (self.key.kind, self.cursor)
     }
 }
 

@@ -593,9 +593,17 @@ fn node_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
 /// An event's row; wide, with its subobject, source, first time, count and name too.
 fn event_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
     // printEvent: the last time only (the `(xN over ...)` form is describe's and
-    // `kubectl events`'); a never-repeated event's first.
+    // `kubectl events`'); a never-repeated event's first; a series' last observed time and
+    // count; an events.k8s.io singleton (no count) counts 1.
     let first = since(sim, obj::str_at(o, "/firstTimestamp").or(obj::str_at(o, "/eventTime")));
-    let last_seen = obj::str_at(o, "/lastTimestamp").map_or(first, |t| since(sim, Some(t)));
+    let mut last_seen = obj::str_at(o, "/lastTimestamp").map_or_else(|| first.clone(), |t| since(sim, Some(t)));
+    let mut count = obj::i64_at(o, "/count").unwrap_or(0);
+    if let Some(n) = obj::i64_at(o, "/series/count") {
+        last_seen = since(sim, obj::str_at(o, "/series/lastObservedTime"));
+        count = n;
+    } else if count == 0 {
+        count = 1;
+    }
     let object = format!(
         "{}/{}",
         obj::str_at(o, "/involvedObject/kind").unwrap_or("").to_ascii_lowercase(),
@@ -604,11 +612,13 @@ fn event_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
     if !wide {
         return vec![last_seen, text(o, "/type"), text(o, "/reason"), object, text(o, "/message")];
     }
-    // formatEventSource: the component, and the host when there is one.
-    let source = match (obj::str_at(o, "/source/component").unwrap_or(""), obj::str_at(o, "/source/host")) {
-        (c, Some(h)) if !h.is_empty() => format!("{c}, {h}"),
-        (c, _) => c.to_string(),
-    };
+    // formatEventSource: the component (or reporting controller), and the host (or reporting
+    // instance) when there is one.
+    let either =
+        |a: &str, b: &str| obj::str_at(o, a).filter(|s| !s.is_empty()).or(obj::str_at(o, b)).unwrap_or("").to_string();
+    let (component, host) =
+        (either("/source/component", "/reportingComponent"), either("/source/host", "/reportingInstance"));
+    let source = if host.is_empty() { component } else { format!("{component}, {host}") };
     vec![
         last_seen,
         text(o, "/type"),
@@ -617,8 +627,8 @@ fn event_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
         text(o, "/involvedObject/fieldPath"),
         source,
         text(o, "/message"),
-        since(sim, obj::str_at(o, "/firstTimestamp")),
-        n(o, "/count").to_string(),
+        first,
+        count.to_string(),
         obj::name(o).to_string(),
     ]
 }

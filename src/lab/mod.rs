@@ -245,7 +245,9 @@ impl Lab {
                 total -= first.len();
                 term.scrollback.remove(0);
             } else {
-                let cut = first[excess..].find('\n').map_or(first.len(), |i| excess + i + 1);
+                // A newline byte is never inside a character: the cut falls on a boundary.
+                let cut =
+                    first.as_bytes()[excess..].iter().position(|&b| b == b'\n').map_or(first.len(), |i| excess + i + 1);
                 total -= cut;
                 first.drain(..cut);
                 if first.is_empty() {
@@ -449,14 +451,14 @@ impl Lab {
         // may carry it past `to`: what was typed by then has happened too, so that any moment
         // inside such a jump is the moment it ends.
         while let Some(e) = self.journal.get(self.applied).filter(|e| e.at <= to.max(self.now())).cloned() {
-            self.session.sim.run_until(SimTime(e.at));
+            self.session.run_until(SimTime(e.at));
             self.poll();
             self.apply(&e);
             self.applied += 1;
             // Inside a long replay too (a reload), so that scrubbing back afterwards is quick.
             self.maybe_snapshot();
         }
-        self.session.sim.run_until(SimTime(to));
+        self.session.run_until(SimTime(to));
         self.poll();
         self.horizon = self.horizon.max(self.now());
         self.maybe_snapshot();
@@ -464,10 +466,9 @@ impl Lab {
 
     fn poll(&mut self) {
         for t in 0..self.terms.len() {
-            let was_busy = self.session.busy(t);
-            let out = self.session.poll(t);
+            let (out, ended) = self.session.poll_ended(t);
             self.push_output(t, out);
-            if was_busy && !self.session.busy(t) {
+            if ended {
                 // A wait ended (its objects are gone): the prompt comes back.
                 self.push_prompt(t);
             }
@@ -703,7 +704,7 @@ impl Saved {
 /// The editor's files on a fresh page: the seed's manifests.
 pub fn default_files() -> Vec<(String, String)> {
     vec![
-        ("web.yaml".into(), include_str!("../../lessons/files/web.yaml").into()),
+        ("web.yaml".into(), include_str!("../../lessons/files/examples/application/web/web.yaml").into()),
         ("deploy.yaml".into(), include_str!("../../lessons/files/deploy.yaml").into()),
     ]
 }
@@ -744,6 +745,37 @@ mod tests {
         lab.interrupt(0, "");
         assert!(!lab.busy(0));
         assert!(text(&lab, 0).ends_with("^C\nroot@k8s-m:~# "));
+    }
+
+    /// The scrollback's byte cap cuts whole lines, never inside a character.
+    #[test]
+    fn the_scrollback_cap_never_cuts_inside_a_character() {
+        for pad in 0..3 {
+            let mut lab = Lab::new(DEFAULT_SEED, Vec::new(), 1);
+            let notes = "x".repeat(pad) + &"é\n".repeat(100_000);
+            lab.note(0, "cat notes", &notes);
+            let kept = text(&lab, 0);
+            assert!(kept.len() <= SCROLLBACK_BYTES, "{}", kept.len());
+            assert!(kept.starts_with("é\n"), "whole lines: {:?}", kept.chars().take(4).collect::<String>());
+        }
+    }
+
+    /// A long jump of the clock (a scrub forward, a run of `step_event`) polls the terminals a
+    /// virtual minute at a time, as `@sleep` does: a watch keeps up instead of falling behind
+    /// its kind's window, and a job that ended on the way gives its prompt back.
+    #[test]
+    fn a_day_of_clock_keeps_a_watch_in_step_and_gives_ended_jobs_their_prompt() {
+        let mut lab = Lab::new(DEFAULT_SEED, Vec::new(), 2);
+        lab.run(0, "kubectl run crash --image=busybox -- sh -c 'exit 1'");
+        lab.run(1, "kubectl get pods -w");
+        lab.run(0, "sleep 30");
+        assert!(lab.busy(0) && lab.busy(1));
+        lab.advance(86_400_000);
+        assert!(lab.busy(1), "the watch is still open");
+        let rows = text(&lab, 1);
+        assert!(rows.lines().count() > 500, "{rows}");
+        assert!(!lab.busy(0));
+        assert!(text(&lab, 0).ends_with("sleep 30\nroot@k8s-m:~# "), "{}", text(&lab, 0));
     }
 
     /// `kubectl get pods -w | grep Running` on the page: the watch holds the terminal and each

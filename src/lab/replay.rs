@@ -60,21 +60,26 @@ pub fn run_script(session: &mut Session, script: &str) -> String {
     all
 }
 
-/// Runs the directive `d` of script line `i` (`t`, `@sleep 30s`); what it prints.
-fn directive(session: &mut Session, i: usize, t: &str, d: &str) -> String {
+/// An `@` line (`t`, its words after the `@` in `d`) of the script's line `i`: `@sleep`, or what
+/// the replay says of one it cannot read.
+fn directive(session: &mut Session, i: usize, t: &str, d: &str, out: &mut String) {
     let mut words = d.split_whitespace();
     match (words.next(), words.next()) {
         (Some("sleep"), Some(arg)) => match parse_duration_ms(arg) {
-            Some(ms) => session.sleep(ms).unwrap_or_default(),
-            None => format!(
+            Some(ms) => {
+                if let Some(stopped) = session.sleep(ms) {
+                    out.push_str(&stopped);
+                }
+            }
+            None => out.push_str(&format!(
                 "kubelab: line {i}: cannot read the duration {} (write 30s, 2m or 500ms)\n",
                 crate::support::gofmt::go_quote(arg)
-            ),
+            )),
         },
-        _ => format!(
+        _ => out.push_str(&format!(
             "kubelab: line {i}: unknown directive {} (known: @sleep DURATION)\n",
             crate::support::gofmt::go_quote(t)
-        ),
+        )),
     }
 }
 
@@ -98,7 +103,7 @@ pub fn run_script_with(session: &mut Session, script: &str, emit: &mut dyn FnMut
             continue;
         }
         if let Some(d) = t.strip_prefix('@') {
-            out.push_str(&directive(session, i, t, d));
+            directive(session, i, t, d, &mut out);
             continue;
         }
         out.push_str("$ ");

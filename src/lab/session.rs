@@ -50,9 +50,12 @@ struct Term {
     process: Option<Env>,
     attached: Option<(kubectl::exec::Attach, Env)>,
     job: Option<kubectl::Job>,
-    /// What a job of this terminal printed while another terminal's line ran (a port-forward
-    /// taking a connection), shown at its next poll.
-    pending: String,
+    /// What a job of this terminal printed while nobody looked (a port-forward taking a
+    /// connection while another terminal's line ran, a watch during a long sleep), shown at
+    /// its next poll; at most `PENDING_BYTES`, the newest kept.
+    pending: Output,
+    /// Whether its job ended while nobody looked (its last words are in `pending`).
+    ended: bool,
     /// The `grep`s a held watch is piped into: each change it prints passes through them.
     filters: Vec<Vec<String>>,
 }
@@ -73,8 +76,14 @@ impl Files for SessionFiles<'_> {
         use kubectl::errors::Error;
         // `-f URL`: kubectl fetches it, as `curl` does the same pages.
         if path.starts_with("http://") || path.starts_with("https://") {
-            return match KNOWN_URLS.iter().find(|(u, _)| *u == path) {
-                Some((_, body)) => Ok(body.as_bytes().to_vec()),
+            return match fetched_page(path) {
+                Some(body) => Ok(body.as_bytes().to_vec()),
+                // The docs' hosts answer other paths with 404 (k8s.io after its redirect);
+                // cli-runtime's readHttpWithRetries words it.
+                None if on_docs_host(path) => Err(Error::cli(format!(
+                    "unable to read URL {}, server reported 404 Not Found, status code=404",
+                    crate::support::gofmt::go_quote(path)
+                ))),
                 None => {
                     let host = path.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("");
                     Err(Error::cli(format!("Get \"{path}\": dial tcp: lookup {host} on 127.0.0.53:53: no such host")))
@@ -118,6 +127,11 @@ impl Files for SessionFiles<'_> {
 
 struct Host<'a> {
     sim: &'a mut Sim,
+    /// The terminals (the one running this line holds no job meanwhile): a `sleep` that runs
+    /// the clock inside the line keeps their jobs polled.
+    terms: &'a mut [Term],
+    /// The terminals whose port-forward ended while the line ran the clock.
+    closed: Vec<usize>,
     loader: Option<&'a Loader>,
     interrupted: bool,
     /// The command about to run reads another's output in a pipeline.
@@ -155,13 +169,137 @@ fn through_filters(filters: &[Vec<String>], text: &str) -> String {
     text
 }
 
-/// Pages a lab fetches with curl, kept locally (no network here).
-const KNOWN_URLS: &[(&str, &str)] = &[
-    ("https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web.yaml", include_str!("../../lessons/files/web.yaml")),
-    ("https://k8s.io/examples/application/web/web.yaml", include_str!("../../lessons/files/web.yaml")),
-    ("https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web-parallel.yaml", include_str!("../../lessons/files/web-parallel.yaml")),
-    ("https://k8s.io/examples/application/web/web-parallel.yaml", include_str!("../../lessons/files/web-parallel.yaml")),
+/// The most a terminal keeps of what its job printed while nobody looked.
+// k8s-diff: a real terminal keeps what a watch printed in its scrollback, within the
+// terminal's own limit; the lab keeps the newest 1 MiB (whole lines) until the terminal is
+// next looked at, so that a watch over a long sleep costs bounded memory.
+pub const PENDING_BYTES: usize = 1 << 20;
+
+/// Appends `text` to a terminal's pending output, cutting the oldest whole lines past
+/// `PENDING_BYTES`.
+fn push_pending(pending: &mut Output, stream: shell::Stream, text: &str) {
+    pending.write(stream, text);
+    let mut total: usize = pending.chunks.iter().map(|(_, s)| s.len()).sum();
+    while total > PENDING_BYTES {
+        let Some((_, first)) = pending.chunks.first_mut() else { break };
+        let excess = total - PENDING_BYTES;
+        if first.len() <= excess {
+            total -= first.len();
+            pending.chunks.remove(0);
+        } else {
+            // A newline byte is never inside a character: the cut falls on a boundary.
+            let cut =
+                first.as_bytes()[excess..].iter().position(|&b| b == b'\n').map_or(first.len(), |i| excess + i + 1);
+            total -= cut;
+            first.drain(..cut);
+            if first.is_empty() {
+                pending.chunks.remove(0);
+            }
+        }
+    }
+}
+
+/// What a terminal's job prints now (through the `grep`s it is piped into), whether it ended,
+/// and whether it was a port-forward (whose ports close then); an ended job gives the terminal
+/// back.
+fn poll_term(sim: &Sim, term: &mut Term) -> (Output, bool, bool) {
+    let mut out = Output::default();
+    let Some(job) = term.job.as_mut() else { return (out, false, false) };
+    let mut printed = Output::default();
+    let ended = job.poll(sim, &mut printed);
+    for (stream, text) in printed.chunks {
+        let text = if stream == shell::Stream::Stdout { through_filters(&term.filters, &text) } else { text };
+        out.write(stream, &text);
+    }
+    let forward = ended && matches!(term.job, Some(kubectl::Job::PortForward(_)));
+    if ended {
+        term.job = None;
+    }
+    (out, ended, forward)
+}
+
+/// Lets virtual time run to `end` a virtual minute at a time, or until the work allowance of
+/// `Sim::allow_steps` runs out. After each minute every terminal's job reads what happened, as
+/// a real kubectl keeps reading its watch (what it prints waits in the terminal's pending
+/// output for its next poll), and the watch cache drops what no open watch still needs: a long
+/// sleep keeps neither every version of every object nor a watch that fell behind its kind's
+/// window. Returns the terminals whose port-forward ended.
+fn run_polling(sim: &mut Sim, terms: &mut [Term], end: crate::sim::SimTime) -> Vec<usize> {
+    let mut closed = Vec::new();
+    loop {
+        let next = sim.now().plus_ms(60_000).min(end);
+        sim.run_until(next);
+        for (t, term) in terms.iter_mut().enumerate() {
+            let (printed, ended, forward) = poll_term(sim, term);
+            for (stream, text) in &printed.chunks {
+                push_pending(&mut term.pending, *stream, text);
+            }
+            term.ended |= ended;
+            if forward {
+                closed.push(t);
+            }
+        }
+        trim_log(sim, terms);
+        if next >= end || sim.ran_out().is_some() {
+            return closed;
+        }
+    }
+}
+
+/// Drops the watch cache no open job of `terms` still needs.
+fn trim_log(sim: &mut Sim, terms: &[Term]) {
+    let watching: Vec<(crate::sim::Kind, u64)> =
+        terms.iter().filter_map(|t| t.job.as_ref()).filter_map(|j| j.cursor()).collect();
+    sim.store.trim_log(&watching);
+}
+
+/// Where the docs serve their example manifests: `<prefix><path>` is the file
+/// `content/en/examples/<path>` of the kubernetes/website repository.
+const EXAMPLE_PREFIXES: [&str; 3] = [
+    "https://k8s.io/examples/",
+    "https://kubernetes.io/examples/",
+    "https://raw.githubusercontent.com/kubernetes/website/main/content/en/examples/",
 ];
+
+/// Whether `url` is on one of the docs' hosts (which answer an unknown path with 404).
+fn on_docs_host(url: &str) -> bool {
+    let host = |u: &str| u.split('/').nth(2).map(str::to_ascii_lowercase);
+    EXAMPLE_PREFIXES.iter().any(|p| host(p) == host(url))
+}
+
+/// The body of a page a lab fetches (`curl`, `kubectl apply -f URL`), kept locally (no network
+/// here): the docs' example manifests, `lessons/files/examples/<path>` (see its README).
+// k8s-diff: k8s.io answers a redirect to kubernetes.io; curl without -L saves the 301 page.
+// The lab serves the file under each name, as `kubectl apply -f` (which follows it) sees it.
+fn fetched_page(url: &str) -> Option<&'static str> {
+    let path = EXAMPLE_PREFIXES.iter().find_map(|p| url.strip_prefix(p))?;
+    macro_rules! examples {
+        ($($path:literal),* $(,)?) => {
+            match path {
+                $($path => Some(include_str!(concat!("../../lessons/files/examples/", $path))),)*
+                _ => None,
+            }
+        };
+    }
+    examples!(
+        "admin/dns/dnsutils.yaml",
+        "application/deployment.yaml",
+        "application/deployment-scale.yaml",
+        "application/deployment-update.yaml",
+        "application/mysql/mysql-deployment.yaml",
+        "application/mysql/mysql-pv.yaml",
+        "application/web/web.yaml",
+        "application/web/web-parallel.yaml",
+        "controllers/frontend.yaml",
+        "controllers/nginx-deployment.yaml",
+        "pods/pod-rs.yaml",
+        "pods/storage/pv-claim.yaml",
+        "pods/storage/pv-pod.yaml",
+        "pods/storage/pv-volume.yaml",
+        "service/networking/nginx-svc.yaml",
+        "service/networking/run-my-nginx.yaml",
+    )
+}
 
 impl shell::Host for Host<'_> {
     fn run(&mut self, argv: &[String], stdin: Option<&str>, out: &mut Output) -> i32 {
@@ -259,6 +397,11 @@ impl Host<'_> {
                     // The page's clock passes the time; the terminal is held meanwhile.
                     self.job = Some(kubectl::Job::Sleep(self.sim.now().plus_ms(ms)));
                     self.interrupted = true;
+                } else if self.live {
+                    // The other terminals' jobs read on while this line sleeps.
+                    let closed = run_polling(self.sim, self.terms, self.sim.now().plus_ms(ms));
+                    self.forwards.retain(|(o, _)| !closed.contains(o));
+                    self.closed.extend(closed);
                 } else {
                     self.sim.advance(ms);
                 }
@@ -278,6 +421,7 @@ impl Host<'_> {
                 out.out("k8s-m\n");
                 0
             }
+            "nslookup" => crate::programs::net::nslookup_from_node(self.sim, argv, out),
             "which" => {
                 // The programs the lab machine has, where Ubuntu puts them.
                 let mut code = 0;
@@ -420,7 +564,7 @@ impl crate::programs::shared::Machine for LabMachine<'_> {
 /// The lab machine's programs (`which` finds them; Tab completes them).
 pub const MACHINE_PROGRAMS: &[&str] = &[
     "kubectl", "cat", "curl", "date", "grep", "head", "ls", "mkdir", "rm", "sleep", "sort", "tail", "touch", "wc",
-    "base64", "cut", "tr", "uniq", "seq", "sed", "awk", "xargs", "hostname", "which",
+    "base64", "cut", "tr", "uniq", "seq", "sed", "awk", "xargs", "hostname", "which", "nslookup",
 ];
 
 /// The lab machine's directories at the start (an Ubuntu server's top levels and root's home).
@@ -508,7 +652,7 @@ fn curl(
         let code = crate::programs::net::curl_from(sim, &client, argv, env, out);
         return (code, client.hits.take());
     }
-    let Some((_, body)) = KNOWN_URLS.iter().find(|(u, _)| *u == url) else {
+    let Some(body) = fetched_page(&url) else {
         if !silent || argv.iter().any(|a| a == "-S" || a == "--show-error") {
             out.err(&format!("curl: (6) Could not resolve host: {host}\n"));
         }
@@ -746,6 +890,8 @@ impl Session {
         self.env.swap_process(&mut process);
         let mut host = Host {
             sim: &mut self.sim,
+            terms: &mut self.terms,
+            closed: Vec::new(),
             loader: self.loader.as_ref(),
             interrupted: false,
             downstream: false,
@@ -761,12 +907,14 @@ impl Session {
         };
         let code = shell::run_line(line, &mut self.env, &mut host, &mut out);
         let (new_forward, hits) = (host.new_forward.take(), std::mem::take(&mut host.hits));
+        let (job, filters, attach) = (host.job.take(), std::mem::take(&mut host.filters), host.attach.take());
+        let closed = std::mem::take(&mut host.closed);
         self.context_ns = std::mem::take(&mut host.context_ns);
+        self.forwards.retain(|(o, _)| !closed.contains(o));
         self.env.swap_process(&mut process);
         self.terms[t].process = Some(process);
-        let job = host.job.take();
-        self.terms[t].filters = std::mem::take(&mut host.filters);
-        if let Some(a) = host.attach.take() {
+        self.terms[t].filters = filters;
+        if let Some(a) = attach {
             let mut env = crate::programs::new_env(&self.sim, &a.pod, &a.container);
             env.dialect = crate::programs::dialect_in(&self.sim, &a.pod, &a.container, &a.shell);
             self.terms[t].attached = Some((a, env));
@@ -780,42 +928,50 @@ impl Session {
             if let Some((owner, _)) = self.forwards.iter().find(|(_, f)| f.ports.iter().any(|p| p.0 == port)) {
                 let owner = *owner;
                 self.term(owner);
-                self.terms[owner].pending.push_str(&format!("Handling connection for {port}\n"));
+                push_pending(
+                    &mut self.terms[owner].pending,
+                    shell::Stream::Stdout,
+                    &format!("Handling connection for {port}\n"),
+                );
             }
         }
         // In this terminal (a forward started without holding it), before what the line
         // printed: kubectl writes it as it accepts the connection, outside the line's pipes.
         let mine = std::mem::take(&mut self.terms[t].pending);
-        if !mine.is_empty() {
-            out.chunks.insert(0, (shell::Stream::Stdout, mine));
-        }
+        self.terms[t].ended = false;
+        out.chunks.splice(0..0, mine.chunks);
         (out, code)
     }
 
     /// What terminal `t`'s job prints for what happened since it last looked; a job that has
     /// ended (a wait whose objects are gone) gives the terminal back.
     pub fn poll(&mut self, t: usize) -> Output {
-        let mut out = Output::default();
-        if let Some(term) = self.terms.get_mut(t) {
-            out.out(&std::mem::take(&mut term.pending));
-        }
-        let Some(term) = self.terms.get_mut(t) else { return out };
-        let Some(job) = term.job.as_mut() else { return out };
-        let mut printed = Output::default();
-        let ended = job.poll(&self.sim, &mut printed);
+        self.poll_ended(t).0
+    }
+
+    /// The same, and whether the job ended since the terminal was last looked at (its prompt
+    /// is due), here or while nobody looked.
+    pub fn poll_ended(&mut self, t: usize) -> (Output, bool) {
+        let Some(term) = self.terms.get_mut(t) else { return (Output::default(), false) };
+        let mut out = std::mem::take(&mut term.pending);
+        let ended_before = std::mem::take(&mut term.ended);
+        let (printed, ended) = self.poll_job(t);
         for (stream, text) in printed.chunks {
-            let text = if stream == shell::Stream::Stdout { through_filters(&term.filters, &text) } else { text };
             out.write(stream, &text);
         }
-        if ended {
-            // A port-forward that ended closes its ports.
-            if matches!(self.terms[t].job, Some(kubectl::Job::PortForward(_))) {
-                self.forwards.retain(|(o, _)| *o != t);
-            }
-            self.terms[t].job = None;
-        }
         self.trim_log();
-        out
+        (out, ended_before || ended)
+    }
+
+    /// What terminal `t`'s job prints now, and whether it ended (see `poll_term`).
+    fn poll_job(&mut self, t: usize) -> (Output, bool) {
+        let Some(term) = self.terms.get_mut(t) else { return (Output::default(), false) };
+        let (out, ended, forward) = poll_term(&self.sim, term);
+        if forward {
+            // A port-forward that ended closes its ports.
+            self.forwards.retain(|(o, _)| *o != t);
+        }
+        (out, ended)
     }
 
     /// Ctrl-C in terminal `t`: ends its watch, or leaves the container shell it is attached
@@ -841,38 +997,27 @@ impl Session {
         (out, false)
     }
 
-    /// Lets `ms` of virtual time pass (a script's `@sleep`) a virtual minute at a time, dropping
-    /// the watch log no open watch still needs after each, so a long sleep does not keep every
-    /// version of every object it went through.
-    /// It has the work allowance of a line: beside busy containers it may stop early, and then
-    /// returns the lab's words for that.
+    /// Lets `ms` of virtual time pass (a script's `@sleep`); see `run_until`. It has the work
+    /// allowance of a line: beside busy containers it may stop early, and then returns the
+    /// lab's words for that.
     pub fn sleep(&mut self, ms: u64) -> Option<String> {
         let started = self.sim.now();
-        let end = started.plus_ms(ms);
         self.sim.allow_steps(Some(LINE_STEPS));
-        loop {
-            let next = self.sim.now().plus_ms(60_000).min(end);
-            self.sim.run_until(next);
-            self.trim_log();
-            if next >= end || self.sim.ran_out().is_some() {
-                break;
-            }
-        }
+        self.run_until(started.plus_ms(ms));
         let stopped = self.sim.ran_out().map(|at| out_of_steps("@sleep", at.ms().saturating_sub(started.ms())));
         self.sim.allow_steps(None);
         stopped
     }
 
-    /// Drops the watch log no open watch still needs.
+    /// Lets virtual time run to `end`, every terminal's job keeping up (see `run_polling`).
+    pub fn run_until(&mut self, end: crate::sim::SimTime) {
+        let closed = run_polling(&mut self.sim, &mut self.terms, end);
+        self.forwards.retain(|(o, _)| !closed.contains(o));
+    }
+
+    /// Drops the watch cache no open watch still needs.
     fn trim_log(&mut self) {
-        let keep = self
-            .terms
-            .iter()
-            .filter_map(|t| t.job.as_ref())
-            .filter_map(|j| j.cursor())
-            .min()
-            .unwrap_or_else(|| self.sim.store.cursor());
-        self.sim.store.trim_log(keep);
+        trim_log(&mut self.sim, &self.terms);
     }
 
     /// Leaves a container's shell; `kubectl run --rm` then deletes the pod and says so.
@@ -952,7 +1097,27 @@ fn out_of_steps(what: &str, after_ms: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::under_home;
+    use super::{push_pending, under_home, Output, PENDING_BYTES};
+    use crate::shell::Stream;
+
+    #[test]
+    fn pending_output_keeps_the_newest_whole_lines_under_its_cap() {
+        let mut p = Output::default();
+        // Lines of 10 bytes with a two-byte character, so that a cut by bytes alone could
+        // fall inside one.
+        let line = "é-------\n";
+        for _ in 0..PENDING_BYTES / 10 {
+            push_pending(&mut p, Stream::Stdout, line);
+        }
+        push_pending(&mut p, Stream::Stderr, "error: lost connection to pod\n");
+        let total: usize = p.chunks.iter().map(|(_, s)| s.len()).sum();
+        assert!(total <= PENDING_BYTES && total > PENDING_BYTES - 10, "{total}");
+        assert!(p.stdout().starts_with(line) && p.stdout().ends_with(line));
+        assert_eq!(p.stderr(), "error: lost connection to pod\n");
+        // A line longer than the cap leaves nothing older.
+        push_pending(&mut p, Stream::Stdout, &"x".repeat(PENDING_BYTES + 1));
+        assert_eq!(p.text(), "");
+    }
 
     #[test]
     fn only_paths_below_the_home_reach_a_replays_folder() {

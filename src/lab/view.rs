@@ -407,7 +407,7 @@ pub fn events(sim: &Sim) -> (Vec<String>, Vec<Vec<String>>) {
     let mut evs: Vec<&Value> = sim.store.list(Kind::Event, None).map(|(_, e)| e).collect();
     crate::support::sort::sort_by_key(&mut evs, |e| {
         (
-            obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string(),
+            obj::str_at(e, "/lastTimestamp").or(obj::str_at(e, "/eventTime")).unwrap_or("").to_string(),
             obj::str_at(e, "/metadata/resourceVersion").and_then(|r| r.parse::<u64>().ok()).unwrap_or(0),
         )
     });

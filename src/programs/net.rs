@@ -620,9 +620,36 @@ fn busybox_record(r: &Record) -> String {
 
 /// bind's nslookup: the search list for all but PTR queries; 1 when there is no answer.
 fn nslookup_bind(host: &PodHost<'_>, name: &str, qtype: QType, out: &mut Output) -> i32 {
-    let dns_ip = &host.sim.profile.cluster_dns;
-    out.out(&format!("Server:\t\t{dns_ip}\nAddress:\t{dns_ip}#53\n\n"));
     let (tried, a) = query(host, name, qtype, qtype != QType::Ptr);
+    bind_answer(&host.sim.profile.cluster_dns, name, &tried, a, out)
+}
+
+/// bind's nslookup on the lab machine (Ubuntu's bind9-dnsutils), as the Debug Services page
+/// runs it "from a Node": `nslookup NAME SERVER` asks the cluster's DNS Service through
+/// kube-proxy, with no search list (the node's resolv.conf has none of the cluster's).
+pub fn nslookup_from_node(sim: &Sim, argv: &[String], out: &mut Output) -> i32 {
+    let (name, qtype) = match nslookup_args("bind", argv) {
+        Ok(q) => q,
+        Err(e) => {
+            out.err(e);
+            return 1;
+        }
+    };
+    let positional: Vec<&String> = argv[1..].iter().filter(|a| !a.starts_with('-')).collect();
+    let server = positional.get(1).map_or("127.0.0.53", |s| s.as_str());
+    if server != sim.profile.cluster_dns && server != "127.0.0.53" {
+        out.out(";; connection timed out; no servers could be reached\n\n");
+        return 1;
+    }
+    // k8s-diff: the node's own resolver (systemd-resolved) would ask the internet, which the
+    // lab has not: every name it is asked is one it cannot find.
+    let a = if server == "127.0.0.53" { Answer::NxDomain } else { dns::lookup(sim, &name, qtype) };
+    bind_answer(server, &name, &name, a, out)
+}
+
+/// What bind's nslookup prints for `server`'s answer to `name` (`tried` with its search domain).
+fn bind_answer(server: &str, name: &str, tried: &str, a: Answer, out: &mut Output) -> i32 {
+    out.out(&format!("Server:\t\t{server}\nAddress:\t{server}#53\n\n"));
     match a {
         Answer::Records(rs) => {
             for r in rs {

@@ -13,6 +13,7 @@ pub mod controllers;
 pub mod defaults;
 pub mod dns;
 pub mod entrypoint;
+pub mod events;
 pub mod fs;
 pub mod images;
 pub mod kubelet;
@@ -211,7 +212,6 @@ pub struct Sim {
     pub(crate) unschedulable: VecSet<ObjKey>,
     /// Cluster IPs handed out.
     pub(crate) service_ips: VecSet<u8>,
-    event_count: u64,
     /// What each kubelet remembers of its pods, by pod uid.
     pub(crate) runtime: VecMap<String, kubelet::PodRuntime>,
     pub(crate) volumes: volumes::State,
@@ -227,14 +227,17 @@ pub struct Sim {
     pub log_dropped: VecMap<(String, String), usize>,
     /// StatefulSet uid → (generation, update revision name) last computed.
     pub(crate) revision_cache: VecMap<String, (i64, String)>,
-    /// (involved uid, reason, message) → the Event that counts repeats of it.
-    event_index: std::collections::BTreeMap<(String, String, String), ObjKey>,
+    /// The event recorders' correlator caches and the API server's event leases.
+    pub(crate) events: events::Recorder,
     /// The moment ages are read at, when a watch prints an event later than it happened
     /// (`seen_at`); the clock otherwise.
     seen_at: std::cell::Cell<Option<SimTime>>,
     /// When each Deployment's progress deadline is next checked (virtual ms): one pending check
     /// each, however often the rollout moves.
     pub(crate) progress_checks: VecMap<ObjKey, u64>,
+    /// Pods whose labels left their ReplicaSet's selector: the ReplicaSet releases them at its
+    /// next sync (`ClaimPods`), as its informer told it of the change.
+    pub(crate) releases: VecSet<ObjKey>,
     /// Failed syncs in a row per StatefulSet, for the work queue's back-off.
     pub(crate) retries: VecMap<ObjKey, u32>,
     /// What the Endpoints and EndpointSlice controllers know of each Service.
@@ -273,7 +276,6 @@ impl Sim {
             available_pvs: std::collections::BTreeSet::new(),
             unschedulable: VecSet::new(),
             service_ips: VecSet::new(),
-            event_count: 0,
             runtime: VecMap::new(),
             volumes: volumes::State::default(),
             settling: false,
@@ -281,10 +283,11 @@ impl Sim {
             logs: VecMap::new(),
             previous_logs: VecMap::new(),
             log_dropped: VecMap::new(),
-            event_index: std::collections::BTreeMap::new(),
+            events: events::Recorder::default(),
             seen_at: std::cell::Cell::new(None),
             programs: None,
             progress_checks: VecMap::new(),
+            releases: VecSet::new(),
             retries: VecMap::new(),
             endpoints: controllers::endpoints::State::default(),
             work_runs: 0,
@@ -487,6 +490,12 @@ impl Sim {
         self.queue.peek().map(|Reverse((t, _, _))| *t)
     }
 
+    /// When the next timer is due, if it only has a controller look again (a requeue: a
+    /// progress deadline, minReadySeconds) rather than an actor act (a kubelet, a provisioner).
+    pub fn next_look_due(&self) -> Option<SimTime> {
+        self.queue.peek().filter(|Reverse((_, _, t))| matches!(t, Timer::Requeue(_))).map(|Reverse((t, _, _))| *t)
+    }
+
     /// Handles the next due timer (advancing the clock to it). False when nothing is scheduled,
     /// or when the allowance of [`Sim::allow_steps`] is spent (the timer then waits).
     pub fn step(&mut self) -> bool {
@@ -494,6 +503,9 @@ impl Sim {
         if self.steps_left == Some(0) {
             self.steps_ran_out.get_or_insert(self.now);
             return false;
+        }
+        if let Some(due) = self.next_due() {
+            self.expire_events(due);
         }
         let Some(Reverse((t, _, timer))) = self.queue.pop() else { return false };
         if let Some(n) = self.steps_left.as_mut() {
@@ -526,6 +538,7 @@ impl Sim {
                 return;
             }
         }
+        self.expire_events(t);
         if t > self.now {
             self.now = t;
         }
@@ -558,6 +571,7 @@ impl Sim {
         self.settle_now();
         while let Some(d) = self.next_due() {
             if d > deadline {
+                self.expire_events(deadline);
                 self.now = deadline;
                 return false;
             }
@@ -653,6 +667,7 @@ impl Sim {
                     }
                 }
                 Kind::Pod => self.dispatch_pod(&key, current.as_deref()),
+                Kind::Event if !deleted => self.lease_event(&key),
                 Kind::Service => {
                     self.endpoints.touch_service(&key);
                     self.dirty.insert(Work::Endpoints(key.clone()));
@@ -748,7 +763,14 @@ impl Sim {
                 self.dirty.insert(Work::StatefulSet(ObjKey::new(Kind::StatefulSet, &key.ns, &n)));
             }
             (Some((k, n)), _) if k == "ReplicaSet" => {
-                self.dirty.insert(Work::ReplicaSet(ObjKey::new(Kind::ReplicaSet, &key.ns, &n)));
+                let rs = ObjKey::new(Kind::ReplicaSet, &key.ns, &n);
+                if let (Some(p), Some(r)) = (current, self.store.get(&rs)) {
+                    let sel = r.ptr("/spec/selector").map(labels::Selector::from_label_selector);
+                    if !obj::is_deleting(p) && sel.is_some_and(|s| !s.matches_obj(p)) {
+                        self.releases.insert(key.clone());
+                    }
+                }
+                self.dirty.insert(Work::ReplicaSet(rs));
             }
             (Some(_), _) => {}
             (None, Some(o)) => {
@@ -1261,71 +1283,6 @@ impl Sim {
         self.store.put(key.clone(), o2.clone(), self.now);
         self.settle_now();
         Ok(o2)
-    }
-
-    /// Records a core/v1 Event about an object, or bumps the count of an identical recent one.
-    pub(crate) fn record_event(&mut self, about: &ObjKey, ty: &str, reason: &str, source: &str, message: String) {
-        let involved_uid = self.store.get(about).map(|o| obj::uid(o).to_string()).unwrap_or_default();
-        let ns = if about.ns.is_empty() { "default".to_string() } else { about.ns.clone() };
-        let ts = self.timestamp();
-        let dedup = (involved_uid.clone(), reason.to_string(), message.clone());
-        let existing = self.event_index.get(&dedup).filter(|k| self.store.contains(k)).cloned();
-        if let Some(k) = existing {
-            self.modify(&k, |e| {
-                let n = obj::i64_at(e, "/count").unwrap_or(1) + 1;
-                e["count"] = jv!(n);
-                e["lastTimestamp"] = jv!(ts);
-            });
-            return;
-        }
-        self.event_count += 1;
-        let name = format!(
-            "{}.{:016x}",
-            about.name,
-            0x16f0_0000_0000_0000u64 + self.event_count * 0x1_0000_0000 + self.now.ms()
-        );
-        let api_version = about.kind.api_version();
-        let mut e = jv!({"apiVersion":"v1","kind":"Event","metadata":{"name":name,"namespace":ns,"uid":names::uuid_v4(&mut self.rng),"creationTimestamp":ts},
-            "involvedObject":{"kind":about.kind.to_string(),"namespace":about.ns,"name":about.name,"uid":involved_uid,"apiVersion":api_version},
-            "reason":reason,"message":message,"source":{"component":source},"firstTimestamp":ts,"lastTimestamp":ts,"count":1,"type":ty,
-            "eventTime":null,"reportingComponent":"","reportingInstance":""});
-        // The kubelet names its node as the source's host, and the container an event is about
-        // as the involved object's field (`spec.containers{nginx}`).
-        if source == "kubelet" {
-            if let Some(pod) = self.store.get(about) {
-                if let Some(node) = obj::str_at(pod, "/spec/nodeName") {
-                    e["source"]["host"] = jv!(node);
-                }
-                // By name first (`Started container init-x`), then by image; init containers
-                // are `spec.initContainers{...}`.
-                let named = |c: &&Value| {
-                    let name = obj::str_at(c, "/name").unwrap_or("");
-                    message.ends_with(&format!("container {name}"))
-                        || message.contains(&format!("container {name} "))
-                        || message.contains(&format!("Container {name} "))
-                };
-                let imaged = |c: &&Value| message.contains(&format!("\"{}\"", obj::str_at(c, "/image").unwrap_or("")));
-                let lists = [
-                    ("spec.initContainers", obj::arr_at(pod, "/spec/initContainers")),
-                    ("spec.containers", obj::arr_at(pod, "/spec/containers")),
-                ];
-                let found =
-                    lists.iter().find_map(|(path, cs)| cs.iter().find(named).map(|c| (*path, c))).or_else(|| {
-                        // An image pull: the container being started now (the init container not yet done).
-                        let init_pending = obj::arr_at(pod, "/status/initContainerStatuses")
-                            .iter()
-                            .any(|s| s.ptr("/state/terminated").is_none());
-                        let order = if init_pending { [0, 1] } else { [1, 0] };
-                        order.iter().find_map(|&i| lists[i].1.iter().find(imaged).map(|c| (lists[i].0, c)))
-                    });
-                if let Some((path, c)) = found.and_then(|(p, c)| obj::str_at(c, "/name").map(|n| (p, n))) {
-                    e["involvedObject"]["fieldPath"] = jv!(format!("{path}{{{c}}}"));
-                }
-            }
-        }
-        let k = ObjKey::new(Kind::Event, &ns, &name);
-        self.event_index.insert(dedup, k.clone());
-        self.store.put(k, e, self.now);
     }
 }
 

@@ -1,12 +1,14 @@
 //! The object store: what etcd holds behind the API server. Objects are JSON values, keyed by
 //! kind, namespace and name (sorted, so lists come back in the API's name order), with a
-//! resourceVersion counter, an ownerReference index and a log of watch events.
+//! resourceVersion counter, an ownerReference index and the watch cache: per kind, a window of
+//! its latest changes sized as the API server's `watch_cache.go` sizes it.
 
 use super::obj::Ptr;
 use super::resources::Kind;
 use super::time::SimTime;
 use crate::support::collections::{VecMap, VecSet};
 use serde_json::Value;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// What the workload controllers read of a pod, kept up to date on every write so that a
@@ -102,6 +104,8 @@ impl WatchType {
 #[derive(Clone, Debug)]
 pub struct WatchEvent {
     pub at: SimTime,
+    /// The resourceVersion the change was written with.
+    pub rv: u64,
     pub ty: WatchType,
     pub key: ObjKey,
     /// Shared with the store while it is the object's current version (no copy per event).
@@ -128,6 +132,89 @@ fn owner_keys(key: &ObjKey, obj: &Value) -> Vec<ObjKey> {
         .collect()
 }
 
+/// `watch_cache.go`'s `defaultLowerBoundCapacity`: a kind's window holds at least this many
+/// changes (these constants, `resizeCacheLocked` and the `too old resource version` message
+/// read the same in a v1.24-era copy and in today's source, so at 1.26 too; dynamic sizing came
+/// in 1.19)...
+const WINDOW_MIN: usize = 100;
+/// ...and at most `defaultUpperBoundCapacity`...
+const WINDOW_MAX: usize = 100 * 1024;
+/// ...and grows while its oldest change is fresher than `eventFreshDuration` (virtual ms).
+const EVENT_FRESH_MS: u64 = 75_000;
+
+/// A watch asked for changes its kind's window no longer holds: the API server's 410 Gone
+/// (`errors.NewResourceExpired`), in `getAllEventsSinceLocked`'s words: the resourceVersion
+/// asked for, and the one before the oldest change the window holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("too old resource version: {requested} ({oldest})")]
+pub struct Expired {
+    pub requested: u64,
+    pub oldest: u64,
+}
+
+/// One kind's watch cache (`watchCache`): a window of its latest changes, sized as the API
+/// server sizes it, and the changes of that window an open watch may still read.
+#[derive(Clone, Debug, Default)]
+struct KindLog {
+    /// The resourceVersion and time of each change the window holds, oldest first.
+    window: VecDeque<(u64, SimTime)>,
+    /// How many changes the window holds at most (0 before the first: `WINDOW_MIN`).
+    capacity: usize,
+    /// The window's newest changes, from the oldest an open watch may still need.
+    events: VecDeque<WatchEvent>,
+    /// The resourceVersion of the latest change the window let go of (0: none yet).
+    dropped: u64,
+}
+
+impl KindLog {
+    /// `updateCache`: resizes the window for a change made `at`, lets go of the oldest change
+    /// when it is full, and takes the new one.
+    fn push(&mut self, e: WatchEvent) {
+        self.capacity = self.capacity.max(WINDOW_MIN);
+        self.resize(e.at);
+        if self.window.len() >= self.capacity {
+            self.drop_oldest();
+        }
+        self.window.push_back((e.rv, e.at));
+        self.events.push_back(e);
+    }
+
+    /// `resizeCacheLocked`: a full window doubles while its oldest change is fresh (younger
+    /// than `eventFreshDuration`), and halves when even its newest quarter is stale.
+    fn resize(&mut self, at: SimTime) {
+        let len = self.window.len();
+        if len < self.capacity {
+            return;
+        }
+        let age = |i: usize| self.window.get(i).map_or(0, |(_, t)| at.ms().saturating_sub(t.ms()));
+        if age(0) < EVENT_FRESH_MS {
+            self.capacity = (self.capacity * 2).min(WINDOW_MAX);
+        } else if age(len - self.capacity / 4) > EVENT_FRESH_MS {
+            self.capacity = (self.capacity / 2).max(WINDOW_MIN);
+            // `doCacheResizeLocked`: the window keeps its newest `capacity` changes.
+            while self.window.len() > self.capacity {
+                self.drop_oldest();
+            }
+        }
+    }
+
+    fn drop_oldest(&mut self) {
+        let Some((rv, _)) = self.window.pop_front() else { return };
+        self.dropped = rv;
+        while self.events.front().is_some_and(|e| e.rv <= rv) {
+            self.events.pop_front();
+        }
+    }
+
+    /// Whether a watch that has seen up to `cursor` fell behind: the window let go of a change
+    /// it had not read. Worded with the window's oldest change, as the API server words a watch
+    /// that starts there.
+    fn expired(&self, cursor: u64) -> Option<Expired> {
+        let oldest = self.window.front().map_or(self.dropped + 1, |(rv, _)| *rv);
+        (cursor < self.dropped).then_some(Expired { requested: cursor, oldest: oldest - 1 })
+    }
+}
+
 /// The objects and their history.
 #[derive(Clone, Debug, Default)]
 pub struct Store {
@@ -142,11 +229,10 @@ pub struct Store {
     orphans: VecSet<ObjKey>,
     /// Pod facts, by pod, per controller and per node.
     pub pods: super::podindex::PodIndex,
-    /// Every change, in order. Watches read it from a cursor.
-    log: Vec<WatchEvent>,
-    /// Index in the log of `log[0]` (the log may be trimmed from the front).
-    log_base: usize,
-    /// Whether changes are recorded in the log (benchmarks switch it off).
+    /// The watch cache, one per kind (indexed by `Kind as usize`): watches read it from a
+    /// cursor, the resourceVersion they have seen up to.
+    logs: Vec<KindLog>,
+    /// Whether changes are recorded in the watch cache (benchmarks switch it off).
     pub record: bool,
     /// Changes not yet dispatched to the controllers.
     pub(crate) pending: Vec<Change>,
@@ -260,7 +346,8 @@ impl Store {
         let owners = owner_keys(&key, &obj);
         let obj = Rc::new(obj);
         if self.record {
-            self.log.push(WatchEvent { at, ty, key: key.clone(), obj: obj.clone() });
+            let rv = self.resource_version;
+            self.log(WatchEvent { at, rv, ty, key: key.clone(), obj: obj.clone() });
         }
         self.objects.insert(key.clone(), obj);
         self.pending.push(Change { key, ty, uid, owners });
@@ -287,7 +374,7 @@ impl Store {
             self.index_pod(key, Some(&shared));
         }
         if self.record {
-            self.log.push(WatchEvent { at, ty: WatchType::Modified, key: key.clone(), obj: shared });
+            self.log(WatchEvent { at, rv, ty: WatchType::Modified, key: key.clone(), obj: shared });
         }
         self.pending.push(Change { key: key.clone(), ty: WatchType::Modified, uid, owners });
         true
@@ -313,7 +400,8 @@ impl Store {
             meta.insert("resourceVersion".into(), Value::String(rv));
         }
         if self.record {
-            self.log.push(WatchEvent { at, ty: WatchType::Deleted, key: key.clone(), obj: Rc::new(obj.clone()) });
+            let (rv, obj) = (self.resource_version, Rc::new(obj.clone()));
+            self.log(WatchEvent { at, rv, ty: WatchType::Deleted, key: key.clone(), obj });
         }
         self.pending.push(Change {
             key: key.clone(),
@@ -324,22 +412,70 @@ impl Store {
         Some(obj)
     }
 
-    /// The position a new watch starts reading from.
-    pub fn cursor(&self) -> usize {
-        self.log_base + self.log.len()
+    /// Records a change in its kind's watch cache.
+    fn log(&mut self, e: WatchEvent) {
+        let i = e.key.kind as usize;
+        if self.logs.len() <= i {
+            self.logs.resize_with(i + 1, KindLog::default);
+        }
+        self.logs[i].push(e);
     }
 
-    /// Events from `cursor` on.
-    pub fn events_since(&self, cursor: usize) -> &[WatchEvent] {
-        let i = cursor.saturating_sub(self.log_base).min(self.log.len());
-        &self.log[i..]
+    /// The cursor a new watch starts from: the latest resourceVersion (it reads what comes after).
+    pub fn cursor(&self) -> u64 {
+        self.resource_version
     }
 
-    /// Drops log entries before `cursor` (no watch needs them any more).
-    pub fn trim_log(&mut self, cursor: usize) {
-        let n = cursor.saturating_sub(self.log_base).min(self.log.len());
-        self.log.drain(..n);
-        self.log_base += n;
+    /// The changes to `kind` after `cursor`, in order; `Expired` when the kind's window has let
+    /// go of a change after it (the watch fell behind).
+    pub fn watch(&self, kind: Kind, cursor: u64) -> Result<impl Iterator<Item = &WatchEvent> + '_, Expired> {
+        let log = self.logs.get(kind as usize);
+        if let Some(e) = log.and_then(|l| l.expired(cursor)) {
+            return Err(e);
+        }
+        let events = log.map(|l| &l.events);
+        Ok(events.into_iter().flat_map(move |ev| ev.range(ev.partition_point(|e| e.rv <= cursor)..)))
+    }
+
+    /// Every change still held after `cursor`, of all kinds, in order (an audit of what
+    /// happened, for tests; a watch reads one kind with [`Store::watch`]).
+    pub fn events_since(&self, cursor: u64) -> Vec<WatchEvent> {
+        let mut at: Vec<usize> = self.logs.iter().map(|l| l.events.partition_point(|e| e.rv <= cursor)).collect();
+        let mut all = Vec::new();
+        // A merge of the kinds' logs by resourceVersion (each is in order already).
+        loop {
+            let next = self.logs.iter().enumerate().filter_map(|(i, l)| l.events.get(at[i]).map(|e| (e.rv, i))).min();
+            let Some((_, i)) = next else { break };
+            all.push(self.logs[i].events[at[i]].clone());
+            at[i] += 1;
+        }
+        all
+    }
+
+    /// Drops the changes no open watch needs: of each kind in `watching` (a kind and a watch's
+    /// cursor), those up to its watches' earliest cursor; of every other kind, all of them.
+    // k8s-diff: the API server keeps its whole window for watches yet to start (a reflector
+    // resuming from an older resourceVersion); nothing in the lab can start a watch at an old
+    // resourceVersion, so keeping it would only cost memory. The window's sizing is kept.
+    pub fn trim_log(&mut self, watching: &[(Kind, u64)]) {
+        for (i, log) in self.logs.iter_mut().enumerate() {
+            let keep = watching.iter().filter(|(k, _)| *k as usize == i).map(|(_, c)| *c).min();
+            let n = match keep {
+                Some(c) => log.events.partition_point(|e| e.rv <= c),
+                None => log.events.len(),
+            };
+            log.events.drain(..n);
+        }
+    }
+
+    /// How many changes the watch cache holds, of every kind (what it costs).
+    pub fn log_len(&self) -> usize {
+        self.logs.iter().map(|l| l.events.len()).sum()
+    }
+
+    /// The capacity of `kind`'s window (the API server's watch cache size for it).
+    pub fn window_capacity(&self, kind: Kind) -> usize {
+        self.logs.get(kind as usize).map_or(WINDOW_MIN, |l| l.capacity.max(WINDOW_MIN))
     }
 
     pub fn len(&self) -> usize {
@@ -446,7 +582,7 @@ mod tests {
         let cursor = s.cursor();
         assert!(s.events_since(cursor).is_empty());
         s.put(ObjKey::new(Kind::ConfigMap, "default", "b"), cm("b"), SimTime::ZERO);
-        let names: Vec<&str> = s.events_since(cursor).iter().map(|e| e.key.name.as_str()).collect();
+        let names: Vec<String> = s.events_since(cursor).iter().map(|e| e.key.name.clone()).collect();
         assert_eq!(names, ["b"]);
     }
 
@@ -456,10 +592,72 @@ mod tests {
         for n in ["a", "b", "c"] {
             s.put(ObjKey::new(Kind::ConfigMap, "default", n), cm(n), SimTime::ZERO);
         }
-        s.trim_log(2);
-        let names: Vec<&str> = s.events_since(2).iter().map(|e| e.key.name.as_str()).collect();
+        s.trim_log(&[(Kind::ConfigMap, 2)]);
+        let names: Vec<String> = s.events_since(0).iter().map(|e| e.key.name.clone()).collect();
         assert_eq!(names, ["c"]);
         assert_eq!(s.cursor(), 3);
+        // A kind no watch follows keeps nothing.
+        s.put(ObjKey::new(Kind::Secret, "default", "s"), cm("s"), SimTime::ZERO);
+        s.trim_log(&[(Kind::ConfigMap, 2)]);
+        assert_eq!(s.log_len(), 1);
+        s.trim_log(&[]);
+        assert_eq!(s.log_len(), 0);
+    }
+
+    /// `n` changes of one ConfigMap, `every` virtual ms apart, from `start`.
+    fn churn(s: &mut Store, n: u64, start: u64, every: u64) {
+        let k = ObjKey::new(Kind::ConfigMap, "default", "a");
+        for i in 0..n {
+            s.put(k.clone(), cm("a"), SimTime(start + i * every));
+        }
+    }
+
+    #[test]
+    fn a_slow_kinds_window_holds_its_lower_bound_of_changes() {
+        // One change a second: the 100th is 99 s after the first, older than eventFreshDuration
+        // (75 s), so the window does not grow and the 101st change lets go of the first.
+        let mut s = Store::new();
+        churn(&mut s, 100, 0, 1000);
+        assert_eq!((s.window_capacity(Kind::ConfigMap), s.log_len()), (100, 100));
+        churn(&mut s, 1, 100_000, 1000);
+        assert_eq!((s.window_capacity(Kind::ConfigMap), s.log_len()), (100, 100));
+        assert_eq!(s.events_since(0)[0].rv, 2);
+    }
+
+    #[test]
+    fn a_busy_kinds_window_doubles_while_fresh_up_to_its_upper_bound_and_halves_when_stale() {
+        let mut s = Store::new();
+        // 1,000 changes in 10 s: full at 100, 200, 400, 800 with the oldest fresh each time.
+        churn(&mut s, 1000, 0, 10);
+        assert_eq!(s.window_capacity(Kind::ConfigMap), 1600);
+        assert_eq!(s.log_len(), 1000);
+        // Another kind's window is its own.
+        assert_eq!(s.window_capacity(Kind::Secret), 100);
+        // Fill it, slowly: the 1,601st change finds even the newest quarter stale and halves it.
+        churn(&mut s, 600, 20_000, 1000);
+        assert_eq!(s.log_len(), 1600);
+        churn(&mut s, 1, 700_000, 1000);
+        assert_eq!((s.window_capacity(Kind::ConfigMap), s.log_len()), (800, 800));
+        // The upper bound: 100 * 1024 changes, however fresh.
+        let mut s = Store::new();
+        churn(&mut s, 110_000, 0, 0);
+        assert_eq!((s.window_capacity(Kind::ConfigMap), s.log_len()), (102_400, 102_400));
+    }
+
+    #[test]
+    fn a_cursor_behind_its_kinds_window_is_too_old_in_the_api_servers_words() {
+        let mut s = Store::new();
+        s.put(ObjKey::new(Kind::Secret, "default", "s"), cm("s"), SimTime::ZERO);
+        let behind = s.cursor();
+        churn(&mut s, 101, 0, 1000);
+        // rv 1 is the Secret; the ConfigMap's changes are 2..=102, and the window let go of rv 2.
+        let e = s.watch(Kind::ConfigMap, behind).err().expect("fell behind");
+        assert_eq!(e.to_string(), "too old resource version: 1 (2)");
+        // A cursor that has read the dropped change is still served, from the next one.
+        let rvs: Vec<u64> = s.watch(Kind::ConfigMap, 2).unwrap().map(|e| e.rv).collect();
+        assert_eq!(rvs, (3..=102).collect::<Vec<_>>());
+        // Another kind's window dropped nothing.
+        assert_eq!(s.watch(Kind::Secret, 0).unwrap().count(), 1);
     }
 
     #[test]

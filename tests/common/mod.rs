@@ -7,12 +7,14 @@
 use kubelab::lab::session::Session;
 use kubelab::sim::SimConfig;
 
-/// The files a script can `-f`: the lesson files of the repository, in root's home.
+/// The files a script can `-f`: the lesson files of the repository, in root's home, with the
+/// seed's `web.yaml` and `web-parallel.yaml` beside them as the seed had downloaded them.
 pub fn files_loader() -> kubelab::lab::session::Loader {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/files");
     std::rc::Rc::new(move |p: &str| {
         let rel = kubelab::lab::session::under_home(p)?;
-        std::fs::read(dir.join(rel)).ok()
+        let seed = dir.join("examples/application/web");
+        std::fs::read(dir.join(rel)).or_else(|_| std::fs::read(seed.join(rel))).ok()
     })
 }
 

@@ -130,19 +130,27 @@ fn events(sim: &Sim, d: &mut Doc, o: &Value) {
         let since = |p: &str| {
             obj::str_at(e, p).and_then(|t| sim.ms_since(t)).map(human_duration_ms).unwrap_or_else(|| "<unknown>".into())
         };
+        // DescribeEvents: the first time is the event time (events.k8s.io's) or the first
+        // timestamp; a series' count and last time, or a repeated event's.
+        let first = if obj::str_at(e, "/eventTime").is_some() { since("/eventTime") } else { since("/firstTimestamp") };
         let count = obj::i64_at(e, "/count").unwrap_or(1);
-        let age = if count > 1 {
-            format!("{} (x{count} over {})", since("/lastTimestamp"), since("/firstTimestamp"))
+        let age = if let Some(n) = obj::i64_at(e, "/series/count") {
+            format!("{} (x{n} over {first})", since("/series/lastObservedTime"))
+        } else if count > 1 {
+            format!("{} (x{count} over {first})", since("/lastTimestamp"))
         } else {
-            since("/firstTimestamp")
+            first
         };
+        let from = obj::str_at(e, "/source/component")
+            .filter(|c| !c.is_empty())
+            .or(obj::str_at(e, "/reportingComponent"))
+            .unwrap_or("");
         d.w(
             1,
             &format!(
-                "{}\t{}\t{age}\t{}\t{}",
+                "{}\t{}\t{age}\t{from}\t{}",
                 obj::str_at(e, "/type").unwrap_or(""),
                 obj::str_at(e, "/reason").unwrap_or(""),
-                obj::str_at(e, "/source/component").unwrap_or(""),
                 obj::str_at(e, "/message").unwrap_or("").trim()
             ),
         );

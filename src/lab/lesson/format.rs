@@ -276,9 +276,11 @@ fn lesson(r: &Reader, root: &Node) -> Res<Lesson> {
     let mut files = Vec::new();
     for f in r.list_at(root, "files")? {
         let name = r.string(&f)?;
-        let ok = !name.is_empty()
-            && !name.starts_with('.')
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        let ok = name.split('/').all(|part| {
+            !part.is_empty()
+                && !part.starts_with('.')
+                && part.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        });
         if !ok {
             return Err(r.fail(&f, Problem::BadFileName(name)));
         }

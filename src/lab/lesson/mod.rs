@@ -50,9 +50,15 @@ pub struct Lesson {
     pub title: Both<String>,
     /// One line for the lesson list.
     pub summary: Both<String>,
-    /// Files of `lessons/files/` the editor opens.
+    /// Files the editor opens, as paths under `lessons/files/`
+    /// (`examples/application/web/web.yaml`); the editor names each by its last part.
     pub files: Vec<String>,
     pub steps: Vec<Step>,
+}
+
+/// The editor's name for a lesson file: the last part of its path (`web.yaml`).
+pub fn editor_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// One step of a lesson.

@@ -238,7 +238,7 @@ mod tests {
     #[test]
     fn a_replay_script_becomes_a_lesson_that_loads_and_passes() {
         let script = "# Make the set.\nkubectl apply -f web.yaml\n\n# Who am I?\nkubectl exec web-0 -- hostname\n\nkubectl delete pod web-0\n\n@sleep 1m\nkubectl delete -f web.yaml\n";
-        let web = include_str!("../../../lessons/files/web.yaml");
+        let web = include_str!("../../../lessons/files/examples/application/web/web.yaml");
         let mut s = Session::new(SimConfig::seeded(crate::lab::DEFAULT_SEED));
         s.write_file("web.yaml", web);
         let text = skeleton("drafted", script, &mut s);

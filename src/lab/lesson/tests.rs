@@ -184,6 +184,8 @@ fn other_mistakes_are_each_named() {
         mistake("files: [web.yaml]", "files: [../web.yaml]").problem,
         Problem::BadFileName("../web.yaml".into())
     );
+    assert!(load("x.yaml", &GOOD.replacen("files: [web.yaml]", "files: [examples/web/web.yaml]", 1)).is_ok());
+    assert_eq!(editor_name("examples/web/web.yaml"), "web.yaml");
     assert_eq!(mistake("- kubectl apply -f web.yaml", "- '@sleep 30s'").problem, Problem::BadRunLine);
     assert_eq!(mistake("Make **it**.", "'[see](javascript:void)'").problem, Problem::BadLink("javascript:void".into()));
     assert_eq!(mistake("  - exists: sts/web", "  - exists: sts/web\n    gone: sts/web").problem, Problem::CheckShape);
@@ -222,7 +224,7 @@ fn checks(session: &Session, output: &str, items: &str) -> Vec<bool> {
 #[test]
 fn checks_read_the_cluster_and_the_output() {
     let mut s = Session::new(SimConfig::seeded(crate::lab::DEFAULT_SEED));
-    s.write_file("web.yaml", include_str!("../../../lessons/files/web.yaml"));
+    s.write_file("web.yaml", include_str!("../../../lessons/files/examples/application/web/web.yaml"));
     let before = "  - exists: sts/web\n  - gone: sts/web\n  - pods: {selector: app=nginx}\n  - pods: {selector: app=nginx, count: 0}\n";
     assert_eq!(checks(&s, "", before), vec![false, true, false, true]);
     crate::lab::replay::run_script(&mut s, "kubectl apply -f web.yaml\n@sleep 2m\n");
@@ -261,7 +263,7 @@ fn progress_moves_on_only_when_a_step_is_done_and_survives_a_save() {
     let two = GOOD.to_string() + "- say: {ko: 끝, en: end}\n  check:\n  - gone: sts/web\n";
     let lesson = load("t.yaml", &two).unwrap();
     let mut s = Session::new(SimConfig::seeded(1));
-    s.write_file("web.yaml", include_str!("../../../lessons/files/web.yaml"));
+    s.write_file("web.yaml", include_str!("../../../lessons/files/examples/application/web/web.yaml"));
     let mut p = Progress::new(&lesson, vec![0]);
     let o = |s: &Session| -> Vec<bool> {
         let o = Observed { sim: &s.sim, namespace: "default", output: "" };
@@ -322,7 +324,7 @@ fn the_lab_counts_output_so_a_step_sees_only_its_own() {
 
 #[test]
 fn lesson_check_refuses_a_check_that_holds_before_its_step() {
-    let web = include_str!("../../../lessons/files/web.yaml");
+    let web = include_str!("../../../lessons/files/examples/application/web/web.yaml");
     let files = |n: &str| (n == "web.yaml").then(|| web.to_string());
     let two =
         GOOD.to_string() + "- say: {ko: 또, en: again}\n  run: [kubectl get pods]\n  check:\n  - exists: sts/web\n";

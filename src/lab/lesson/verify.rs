@@ -41,7 +41,7 @@ pub fn verify(
     let mut session = Session::new(SimConfig::seeded(seed));
     for name in &lesson.files {
         let text = files(name).ok_or_else(|| VerifyError::MissingFile { file: file.into(), name: name.clone() })?;
-        session.write_file(name, &text);
+        session.write_file(super::editor_name(name), &text);
     }
     for (i, step) in lesson.steps.iter().enumerate() {
         if !step.keep {

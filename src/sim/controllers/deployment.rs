@@ -104,25 +104,30 @@ fn progress_deadline(d: &Value) -> Option<i64> {
 /// The `ScalingReplicaSet` event's words for a ReplicaSet scaled from `from` to `to`
 /// (`scaleReplicaSet` in sync.go).
 fn scaling_message(minor: u32, dir: &str, rs: &str, from: i64, to: i64) -> String {
-    if minor >= 31 {
-        // kubernetes/kubernetes#125118 (merged 2024-05, first released in v1.31): "from %d to %d".
+    if minor >= 32 {
+        // kubernetes/kubernetes#125118 (merged 2024-05; its release note is in CHANGELOG-1.32.md
+        // under v1.32.0-alpha.2, so 1.31 still has the older order): "from %d to %d".
         format!("Scaled {dir} replica set {rs} from {from} to {to}")
-    } else if minor >= 27 {
-        // kubernetes/kubernetes#101142 (first released in v1.27): "Scaled %s replica set %s to %d from %d".
+    } else if minor >= 26 {
+        // kubernetes/kubernetes#101142: "Scaled %s replica set %s to %d from %d". It has no
+        // release note, so its first release is not confirmed: a kubeadm cluster created on
+        // 2023-02-24 (before 1.27.0 existed) printed `Scaled down replica set nginx-579c9dfc44 to
+        // 2 from 3` in a session of 2023-04-12, so 1.26 has it; before 1.26 the older form is
+        // assumed (kubernetes.io's Deployment page shows it, from an old release).
         format!("Scaled {dir} replica set {rs} to {to} from {from}")
     } else {
-        // v1.26's sync.go: "Scaled %s replica set %s to %d".
+        // The older sync.go: "Scaled %s replica set %s to %d".
         format!("Scaled {dir} replica set {rs} to {to}")
     }
 }
 
 /// The event of a ReplicaSet created at `to` replicas (`getNewReplicaSet` in sync.go).
 fn created_message(minor: u32, rs: &str, to: i64) -> String {
-    if minor >= 31 {
-        // kubernetes/kubernetes#125118 (v1.31): "Scaled up replica set %s from 0 to %d".
+    if minor >= 32 {
+        // kubernetes/kubernetes#125118 (first released in v1.32): "Scaled up replica set %s from 0 to %d".
         format!("Scaled up replica set {rs} from 0 to {to}")
     } else {
-        // Up to v1.30 (#101142 left this one alone): "Scaled up replica set %s to %d".
+        // Up to v1.31 (#101142 left this one alone): "Scaled up replica set %s to %d".
         format!("Scaled up replica set {rs} to {to}")
     }
 }

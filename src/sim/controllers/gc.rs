@@ -150,7 +150,7 @@ mod tests {
         p
     }
 
-    fn deleted_order(sim: &Sim, cursor: usize) -> Vec<String> {
+    fn deleted_order(sim: &Sim, cursor: u64) -> Vec<String> {
         sim.store
             .events_since(cursor)
             .iter()
@@ -281,7 +281,7 @@ mod tests {
         sim.delete(&ns, DeleteOptions::default()).unwrap();
         assert!(sim.get(Kind::Namespace, "", "team").is_none());
         assert!(sim.store.list(Kind::ConfigMap, Some("team")).next().is_none());
-        let terminating = sim.store.events_since(cursor).iter().find(|e| e.key == ns).unwrap();
+        let terminating = sim.store.events_since(cursor).into_iter().find(|e| e.key == ns).unwrap();
         assert_eq!(terminating.ty, WatchType::Modified);
         assert_eq!(obj::str_at(&terminating.obj, "/status/phase"), Some("Terminating"));
         assert_eq!(deleted_order(&sim, cursor).last().map(String::as_str), Some("team"));

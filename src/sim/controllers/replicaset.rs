@@ -35,6 +35,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         })
         .map(|p| obj::name(p).to_string())
         .collect();
+    release(sim, &rs, &uid);
     adopt(sim, &rs, Kind::Pod, |n| !young.iter().any(|y| y == n));
     if !young.is_empty() {
         sim.schedule(ADOPTION_LATENCY_MS, Timer::Requeue(Work::ReplicaSet(key.clone())));
@@ -69,6 +70,43 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         sim.schedule(ms + 1, Timer::Requeue(Work::ReplicaSet(key.clone())));
     }
     write_status(sim, key, &rs, live.len(), ready, available);
+}
+
+/// `ClaimPods`' release: a pod it controls whose labels no longer match its selector loses
+/// its ownerReference (the ReplicaSet page's "Isolating Pods from a ReplicaSet"), and the
+/// ReplicaSet makes a replacement. Only the pods whose labels left (`Sim::releases`) are
+/// looked at, not all of its pods.
+fn release(sim: &mut Sim, rs: &Value, uid: &str) {
+    let gone: Vec<ObjKey> = sim.releases.iter().filter(|k| !sim.store.contains(k)).cloned().collect();
+    for k in gone {
+        sim.releases.remove(&k);
+    }
+    let mine: Vec<ObjKey> = sim
+        .releases
+        .iter()
+        .filter(|k| sim.store.get(k).and_then(obj::controller_ref).is_some_and(|r| obj::str_at(r, "/uid") == Some(uid)))
+        .cloned()
+        .collect();
+    let sel = rs.ptr("/spec/selector").map(crate::sim::labels::Selector::from_label_selector);
+    for k in mine {
+        sim.releases.remove(&k);
+        let Some(p) = sim.store.get(&k) else { continue };
+        if obj::is_deleting(p) || sel.as_ref().is_none_or(|s| s.matches_obj(p)) {
+            continue;
+        }
+        sim.modify(&k, |o| {
+            let refs: Vec<Value> = obj::arr_at(o, "/metadata/ownerReferences")
+                .iter()
+                .filter(|r| obj::str_at(r, "/uid") != Some(uid))
+                .cloned()
+                .collect();
+            let meta = obj::meta_mut(o);
+            match refs.is_empty() {
+                true => meta.remove("ownerReferences"),
+                false => meta.insert("ownerReferences".into(), jv!(refs)),
+            };
+        });
+    }
 }
 
 /// How long after a bare pod appears the controller acts on it (informer delivery).
