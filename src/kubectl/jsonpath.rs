@@ -323,6 +323,34 @@ pub fn template(tpl: &str, root: &Value) -> Result<String, String> {
     Ok(out)
 }
 
+/// Checks a template's syntax without a value to run it on (a lesson file's `path`): every
+/// action parses and every `range` has its `end`.
+pub fn validate(tpl: &str) -> Result<(), String> {
+    let mut depth = 0usize;
+    for (is_action, s) in actions(tpl)? {
+        let a = s.trim();
+        if !is_action || ((a.starts_with('"') || a.starts_with('\'')) && unquote(a).is_some()) {
+            continue;
+        }
+        if a == "end" {
+            depth = depth.checked_sub(1).ok_or("error: error parsing jsonpath: not in range, nothing to end")?;
+            continue;
+        }
+        let expr = match a.strip_prefix("range ") {
+            Some(e) => {
+                depth += 1;
+                e.trim()
+            }
+            None => a,
+        };
+        parse(expr).map_err(parse_error)?;
+    }
+    match depth {
+        0 => Ok(()),
+        _ => Err("error: error parsing jsonpath: a range has no end".into()),
+    }
+}
+
 /// Splits a template into text (false) and actions (true).
 fn actions(tpl: &str) -> Result<Vec<(bool, String)>, String> {
     let mut parts = Vec::new();

@@ -8,6 +8,7 @@
 
 pub mod complete;
 pub mod i18n;
+pub mod lesson;
 pub mod replay;
 pub mod session;
 pub mod view;
@@ -50,6 +51,7 @@ struct Snapshot {
     applied: usize,
     session: Session,
     scrollback: Vec<Vec<(Style, String)>>,
+    printed: Vec<u64>,
     synced: Vec<(String, String)>,
 }
 
@@ -132,6 +134,9 @@ pub struct TermView {
     /// How many pieces have left the front of the scrollback so far (cut or cleared): with
     /// it, a piece has the same number (`dropped` + its index) for as long as it is kept.
     pub dropped: usize,
+    /// Bytes of command output (stdout and stderr) the terminal has shown since the lab began,
+    /// Ctrl-L or not: a lesson marks where its step began with it.
+    pub printed: u64,
 }
 
 /// What the page saves between visits (as JSON: `to_json`, `from_json`).
@@ -236,6 +241,9 @@ impl Lab {
             return;
         }
         let term = self.term(t);
+        if matches!(style, Style::Out | Style::Err) {
+            term.printed += text.len() as u64;
+        }
         match term.scrollback.last_mut() {
             Some((s, last)) if *s == style && (last.len() < PIECE_BYTES || !last.ends_with('\n')) => {
                 last.push_str(text)
@@ -354,6 +362,7 @@ impl Lab {
             applied: self.applied,
             session: self.session.clone(),
             scrollback: self.terms.iter().map(|t| t.scrollback.clone()).collect(),
+            printed: self.terms.iter().map(|t| t.printed).collect(),
             synced: self.synced.clone(),
         }
     }
@@ -520,6 +529,37 @@ impl Lab {
         }
     }
 
+    /// Each terminal's count of output bytes shown so far (`TermView::printed`): a mark to read
+    /// what is printed after it with `output_since`.
+    pub fn printed(&self) -> Vec<u64> {
+        self.terms.iter().map(|t| t.printed).collect()
+    }
+
+    /// What the terminals printed (stdout and stderr, not what was typed) after `marks`, as far
+    /// as their scrollback still holds it (Ctrl-L forgets it); terminal after terminal.
+    pub fn output_since(&self, marks: &[u64]) -> String {
+        let mut all = String::new();
+        for (t, term) in self.terms.iter().enumerate() {
+            let mut need = term.printed.saturating_sub(marks.get(t).copied().unwrap_or(0));
+            let mut pieces: Vec<&str> = Vec::new();
+            for (style, text) in term.scrollback.iter().rev() {
+                if need == 0 {
+                    break;
+                }
+                if matches!(style, Style::Out | Style::Err) {
+                    let take = (need as usize).min(text.len());
+                    pieces.push(text.get(text.len() - take..).unwrap_or(text));
+                    need -= take as u64;
+                }
+            }
+            if !pieces.is_empty() && !all.is_empty() {
+                all.push('\n');
+            }
+            all.extend(pieces.into_iter().rev());
+        }
+        all
+    }
+
     /// Jumps to the next moment something is scheduled to happen. False when nothing is.
     pub fn step_event(&mut self) -> bool {
         self.session.sim.settle_now();
@@ -556,6 +596,7 @@ impl Lab {
                 Some(text) => text.clone(),
                 None => vec![(Style::Prompt, self.session.prompt_in(t))],
             };
+            self.terms[t].printed = s.printed.get(t).copied().unwrap_or(0);
         }
         self.synced = s.synced;
         self.applied = s.applied;
