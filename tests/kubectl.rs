@@ -786,3 +786,23 @@ fn describe_service_lists_three_endpoints_and_how_many_more() {
     assert!(line.ends_with(" + 2 more..."), "{line}");
     assert_eq!(line.matches(":80").count(), 3, "{line}");
 }
+
+/// kubernetes.io's Service page: a ClusterIP Service patched to `type: NodePort` gets a node
+/// port for each port from the default range 30000-32767, as on create (pkg/registry/core/
+/// service's allocator: `txnUpdateNodePorts` → `updateNodePorts` allocates a port for each one
+/// that has none), and `get svc` shows it as `80:<nodePort>/TCP`; the patch keeps it.
+#[test]
+fn a_service_patched_to_nodeport_gets_a_node_port() {
+    let mut s = session();
+    run(&mut s, "kubectl create deployment web --image=nginx");
+    assert_eq!(run(&mut s, "kubectl expose deployment web --port=80").0, "service/web exposed\n");
+    let patch = r#"kubectl patch svc web -p '{"spec":{"type":"NodePort"}}'"#;
+    assert_eq!(run(&mut s, patch).0, "service/web patched\n");
+    let port: u32 = run(&mut s, "kubectl get svc web -o jsonpath={.spec.ports[0].nodePort}").0.parse().unwrap();
+    assert!((30000..=32767).contains(&port), "{port}");
+    let row = run(&mut s, "kubectl get svc web --no-headers").0;
+    assert!(row.contains(" NodePort ") && row.contains(&format!("80:{port}/TCP")), "{row}");
+    // The node port stays when the Service is patched again.
+    run(&mut s, "kubectl label svc web tier=front");
+    assert_eq!(run(&mut s, "kubectl get svc web -o jsonpath={.spec.ports[0].nodePort}").0, port.to_string());
+}

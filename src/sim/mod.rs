@@ -1177,6 +1177,11 @@ impl Sim {
                     obj::set(&mut o, f, v.clone());
                 }
             }
+            // A Service turned NodePort or LoadBalancer by an update gets node ports for the
+            // ports without one, as on create (the registry's `updateNodePorts`).
+            if matches!(obj::str_at(&o, "/spec/type"), Some("NodePort" | "LoadBalancer")) {
+                self.allocate_node_ports(&mut o);
+            }
         }
         if kind == Kind::PersistentVolumeClaim || kind == Kind::PersistentVolume {
             for f in ["/spec/volumeName", "/spec/claimRef", "/spec/storageClassName"] {
