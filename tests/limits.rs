@@ -260,3 +260,15 @@ fn a_long_deployment_name_makes_a_longer_replicaset_name_and_truncated_pod_names
     assert_eq!(pod.len(), 63, "{pod}");
     assert!(pod.starts_with(&rs[..58]), "{pod}");
 }
+
+#[test]
+fn a_pod_whose_spec_is_null_is_invalid_not_a_crash() {
+    // Found by tests/fuzz.rs (session 8): `spec:` with nothing after it is JSON null; the
+    // defaulting took it for an object and the page would have died. Go decodes null as the zero
+    // PodSpec, so the API server answers as for a pod without containers.
+    let mut s = session();
+    s.write_file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: task-pv-pod\nspec:\n");
+    let (_, err, code) = run(&mut s, "kubectl apply -f p.yaml");
+    assert_eq!(code, 1);
+    assert!(err.starts_with("The Pod \"task-pv-pod\" is invalid: spec.containers: Required value\n"), "{err}");
+}

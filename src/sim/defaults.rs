@@ -24,7 +24,11 @@ pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
             default(o, "/type", jv!("Opaque"));
         }
         Kind::Pod => {
-            if let Some(spec) = o.get_mut("spec") {
+            // `spec:` with nothing after it is JSON null, which Go decodes as the zero PodSpec.
+            if o.get("spec").is_some_and(Value::is_null) {
+                o["spec"] = jv!({});
+            }
+            if let Some(spec) = o.get_mut("spec").filter(|s| s.is_object()) {
                 pod_spec(spec, true);
                 let s = spec.as_object_mut().expect("spec is an object");
                 s.entry("enableServiceLinks").or_insert(jv!(true));
