@@ -256,26 +256,7 @@ impl Lab {
             term.dropped += cut;
         }
         // A long watch grows one piece: cap the bytes too, cutting whole lines from the front.
-        let mut total: usize = term.scrollback.iter().map(|(_, s)| s.len()).sum();
-        while total > SCROLLBACK_BYTES {
-            let Some((_, first)) = term.scrollback.first_mut() else { break };
-            let excess = total - SCROLLBACK_BYTES;
-            if first.len() <= excess {
-                total -= first.len();
-                term.scrollback.remove(0);
-                term.dropped += 1;
-            } else {
-                // A newline byte is never inside a character: the cut falls on a boundary.
-                let cut =
-                    first.as_bytes()[excess..].iter().position(|&b| b == b'\n').map_or(first.len(), |i| excess + i + 1);
-                total -= cut;
-                first.drain(..cut);
-                if first.is_empty() {
-                    term.scrollback.remove(0);
-                    term.dropped += 1;
-                }
-            }
-        }
+        term.dropped += session::cut_front_lines(&mut term.scrollback, SCROLLBACK_BYTES);
     }
 
     /// A command's output: stdout and stderr in the order written, each in its style.

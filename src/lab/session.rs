@@ -179,24 +179,33 @@ pub const PENDING_BYTES: usize = 1 << 20;
 /// `PENDING_BYTES`.
 fn push_pending(pending: &mut Output, stream: shell::Stream, text: &str) {
     pending.write(stream, text);
-    let mut total: usize = pending.chunks.iter().map(|(_, s)| s.len()).sum();
-    while total > PENDING_BYTES {
-        let Some((_, first)) = pending.chunks.first_mut() else { break };
-        let excess = total - PENDING_BYTES;
+    cut_front_lines(&mut pending.chunks, PENDING_BYTES);
+}
+
+/// Cuts whole lines from the front of `pieces` (runs of text, each with its stream or style)
+/// until they hold at most `limit` bytes; returns how many pieces went whole.
+pub(crate) fn cut_front_lines<T>(pieces: &mut Vec<(T, String)>, limit: usize) -> usize {
+    let mut total: usize = pieces.iter().map(|(_, s)| s.len()).sum();
+    let mut gone = 0;
+    while total > limit {
+        let Some((_, first)) = pieces.first_mut() else { break };
+        let excess = total - limit;
         if first.len() <= excess {
             total -= first.len();
-            pending.chunks.remove(0);
         } else {
             // A newline byte is never inside a character: the cut falls on a boundary.
             let cut =
                 first.as_bytes()[excess..].iter().position(|&b| b == b'\n').map_or(first.len(), |i| excess + i + 1);
             total -= cut;
             first.drain(..cut);
-            if first.is_empty() {
-                pending.chunks.remove(0);
+            if !first.is_empty() {
+                continue;
             }
         }
+        pieces.remove(0);
+        gone += 1;
     }
+    gone
 }
 
 /// What a terminal's job prints now (through the `grep`s it is piped into), whether it ended,

@@ -11,6 +11,7 @@ use super::{Ctx, Outcome};
 use crate::sim::labels::Selector;
 use crate::sim::obj::Ptr;
 use crate::sim::{obj, Kind, ObjKey, Sim};
+use crate::support::collections::VecMap;
 use crate::support::duration::human_duration_ms;
 use crate::support::gotime::rfc1123z;
 use crate::support::tabwriter::{self, TabWriter};
@@ -108,16 +109,27 @@ fn shorten(s: &str, max: usize) -> String {
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
-fn events(sim: &Sim, d: &mut Doc, o: &Value) {
+/// The events of each involved object, by namespace and uid: one pass over the events for a
+/// describe of many objects (a look through every event for each object cost the square).
+struct EventsOf<'a>(VecMap<(&'a str, &'a str), Vec<&'a Value>>);
+
+impl<'a> EventsOf<'a> {
+    fn of(sim: &'a Sim) -> EventsOf<'a> {
+        let mut by: VecMap<(&str, &str), Vec<&Value>> = VecMap::new();
+        for (k, e) in sim.store.list(Kind::Event, None) {
+            if let Some(uid) = obj::str_at(e, "/involvedObject/uid") {
+                by.entry((k.ns.as_str(), uid)).or_default().push(e);
+            }
+        }
+        EventsOf(by)
+    }
+}
+
+fn events(sim: &Sim, all: &EventsOf<'_>, d: &mut Doc, o: &Value) {
     let uid = obj::uid(o);
     let ns = obj::namespace(o);
     let ns = if ns.is_empty() { "default" } else { ns };
-    let mut evs: Vec<&Value> = sim
-        .store
-        .list(Kind::Event, Some(ns))
-        .map(|(_, e)| e)
-        .filter(|e| obj::str_at(e, "/involvedObject/uid") == Some(uid))
-        .collect();
+    let mut evs: Vec<&Value> = all.0.get(&(ns, uid)).cloned().unwrap_or_default();
     crate::support::sort::sort_by_key(&mut evs, |e| obj::str_at(e, "/lastTimestamp").unwrap_or("").to_string());
     if evs.is_empty() {
         d.w(0, "Events:\t<none>");
@@ -220,8 +232,7 @@ fn template_lines(d: &mut Doc, t: &Value, sim: &Sim) {
     pod::volume_lines(d, 1, obj::arr_at(t, "/spec/volumes"));
 }
 
-fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> String {
-    let sim: &Sim = ctx.sim;
+fn describe_one(sim: &Sim, kind: Kind, o: &Value, events_of: Option<&EventsOf<'_>>) -> String {
     let mut d = Doc::default();
     match kind {
         Kind::Pod => pod::pod(&mut d, sim, o),
@@ -242,8 +253,8 @@ fn describe_one(ctx: &mut Ctx<'_>, kind: Kind, o: &Value, show_events: bool) -> 
         Kind::Event | Kind::ControllerRevision => config::generic(&mut d, o),
     }
     // The Secret, ResourceQuota and Namespace describers have no events section.
-    if show_events && !matches!(kind, Kind::Secret | Kind::ResourceQuota | Kind::Namespace) {
-        events(sim, &mut d, o);
+    if let Some(all) = events_of.filter(|_| !matches!(kind, Kind::Secret | Kind::ResourceQuota | Kind::Namespace)) {
+        events(sim, all, &mut d, o);
     }
     d.render()
 }
@@ -315,7 +326,9 @@ pub fn describe(ctx: &mut Ctx<'_>, req: Describe) -> Report {
             }
         }
     }
-    let parts: Vec<String> = found.iter().map(|(k, o)| describe_one(ctx, *k, o, req.show_events)).collect();
+    let sim: &Sim = ctx.sim;
+    let events_of = req.show_events.then(|| EventsOf::of(sim));
+    let parts: Vec<String> = found.iter().map(|(k, o)| describe_one(sim, *k, o, events_of.as_ref())).collect();
     if parts.is_empty() && errors.is_empty() && !r.failed() {
         r.note(if all_ns {
             "No resources found".to_string()
@@ -339,8 +352,9 @@ fn by_prefix(ctx: &mut Ctx<'_>, kind: Kind, prefix: &str, ns: Option<&str>, even
     }
     let mut r = Report::default();
     let mut any = false;
+    let events_of = events.then(|| EventsOf::of(ctx.sim));
     for o in listed.iter().filter(|o| obj::name(o).starts_with(prefix)) {
-        r.out(describe_one(ctx, kind, o, events));
+        r.out(describe_one(ctx.sim, kind, o, events_of.as_ref()));
         r.out("\n");
         any = true;
     }
