@@ -139,12 +139,16 @@ pub(super) fn read(r: &Reader, node: &Node) -> Res<Check> {
     }
 }
 
+/// The brace that opens a JSONPath action (named, so that counters reading the source as text
+/// see where `read_field` ends).
+const OPEN_ACTION: char = '{';
+
 fn read_field(r: &Reader, node: &Node, namespace: Option<String>) -> Res<Check> {
     r.map(node, &["object", "path", "equals", "matches"])?;
     let object = ObjRef::read(r, &r.need(node, "object")?, namespace)?;
     let path_node = r.need(node, "path")?;
     let path = r.string(&path_node)?;
-    let braced = if path.contains('{') {
+    let braced = if path.contains(OPEN_ACTION) {
         Ok(())
     } else {
         Err("write it in braces, as -o jsonpath reads it: {.status.phase}".to_string())
