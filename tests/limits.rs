@@ -272,3 +272,23 @@ fn a_pod_whose_spec_is_null_is_invalid_not_a_crash() {
     assert_eq!(code, 1);
     assert!(err.starts_with("The Pod \"task-pv-pod\" is invalid: spec.containers: Required value\n"), "{err}");
 }
+
+#[test]
+fn a_label_with_no_value_is_the_empty_string() {
+    // Found by tests/fuzz.rs (session 8): `app:` with nothing after it (JSON null) in a
+    // Deployment's selector and template was stored as null, and the ReplicaSet did not know
+    // its own pods: it made them until the quota stopped it (1,000 pods for 4 replicas). Go's
+    // decoder stores null in a map[string]string as "", so the label is `app=` and matches.
+    let mut s = session();
+    s.write_file(
+        "d.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector:\n    matchLabels:\n      app:\n  replicas: 4\n  template:\n    metadata:\n      labels:\n        app:\n    spec:\n      containers:\n      - name: c\n        image: nginx\n",
+    );
+    assert_eq!(run(&mut s, "kubectl apply -f d.yaml").2, 0);
+    run(&mut s, "sleep 10");
+    let (out, _, _) = run(&mut s, "kubectl get pods --no-headers | wc -l");
+    assert_eq!(out.trim(), "4");
+    let (out, _, _) =
+        run(&mut s, "kubectl get deploy d -o jsonpath='{.spec.selector.matchLabels.app}|{.status.readyReplicas}'");
+    assert_eq!(out, "|4");
+}
