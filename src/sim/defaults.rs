@@ -232,6 +232,33 @@ fn default(o: &mut Value, ptr: &str, v: Value) {
     }
 }
 
+/// The `map[string]string` fields a manifest may hold: decoding JSON null into one of those
+/// stores the empty string (`app:` with nothing after it is the label `app=""`).
+const STRING_MAPS: &[&str] = &[
+    "/metadata/labels",
+    "/metadata/annotations",
+    "/spec/selector/matchLabels",
+    "/spec/nodeSelector",
+    "/spec/template/metadata/labels",
+    "/spec/template/metadata/annotations",
+    "/spec/template/spec/nodeSelector",
+    "/data",
+    "/stringData",
+];
+
+/// Turns the null values of [`STRING_MAPS`] (and of a Service's selector, a plain map where
+/// the workloads' is a LabelSelector) into empty strings, as Go's decoder does.
+fn empty_strings_for_nulls(kind: Kind, o: &mut Value) {
+    let service = (kind == Kind::Service).then_some("/spec/selector");
+    for path in STRING_MAPS.iter().copied().chain(service) {
+        if let Some(m) = o.pointer_mut(path).and_then(Value::as_object_mut) {
+            for v in m.values_mut().filter(|v| v.is_null()) {
+                *v = jv!("");
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,32 +286,5 @@ mod tests {
         let mut p = jv!({"exec": {"command": ["true"]}});
         probe(&mut p);
         assert!(p.get("httpGet").is_none());
-    }
-}
-
-/// The `map[string]string` fields a manifest may hold: decoding JSON null into one of those
-/// stores the empty string (`app:` with nothing after it is the label `app=""`).
-const STRING_MAPS: &[&str] = &[
-    "/metadata/labels",
-    "/metadata/annotations",
-    "/spec/selector/matchLabels",
-    "/spec/nodeSelector",
-    "/spec/template/metadata/labels",
-    "/spec/template/metadata/annotations",
-    "/spec/template/spec/nodeSelector",
-    "/data",
-    "/stringData",
-];
-
-/// Turns the null values of [`STRING_MAPS`] (and of a Service's selector, a plain map where
-/// the workloads' is a LabelSelector) into empty strings, as Go's decoder does.
-fn empty_strings_for_nulls(kind: Kind, o: &mut Value) {
-    let service = (kind == Kind::Service).then_some("/spec/selector");
-    for path in STRING_MAPS.iter().copied().chain(service) {
-        if let Some(m) = o.pointer_mut(path).and_then(Value::as_object_mut) {
-            for v in m.values_mut().filter(|v| v.is_null()) {
-                *v = jv!("");
-            }
-        }
     }
 }
