@@ -337,15 +337,8 @@ fn revision(sim: &crate::sim::Sim, key: &ObjKey, r: i64) -> Result<Done, Error> 
     let Some((_, t, cause)) = revs.iter().find(|(n, _, _)| *n == r) else {
         return Err(Error::cli("unable to find the specified revision"));
     };
-    let uid = sim.store.get(key).map(|o| obj::uid(o).to_string()).unwrap_or_default();
     let rs_template = (key.kind == Kind::Deployment)
-        .then(|| {
-            sim.store
-                .dependents_of_kind(&uid, Kind::ReplicaSet)
-                .filter_map(|k| sim.store.get(k))
-                .find(|rs| obj::annotation(rs, "deployment.kubernetes.io/revision") == Some(&r.to_string()))
-                .and_then(|rs| rs.ptr("/spec/template").cloned())
-        })
+        .then(|| revision_rs(sim, key, r).and_then(|rs| rs.ptr("/spec/template").cloned()))
         .flatten();
     let mut t = rs_template.unwrap_or_else(|| t.clone());
     if cause != "<none>" {
@@ -361,7 +354,7 @@ fn undo(sim: &mut crate::sim::Sim, key: &ObjKey, to: i64) -> Result<Done, Error>
     let pick =
         if to > 0 { revs.iter().find(|(n, _, _)| *n == to) } else { revs.iter().rev().find(|(n, _, _)| *n < current) };
     // rollback.go's words: per revision, and per kind when there is nothing before.
-    let Some((_, template, _)) = pick.cloned() else {
+    let Some((picked, template, _)) = pick.cloned() else {
         return Err(match (to > 0, key.kind) {
             (true, _) => Error::cli(format!("unable to find specified revision {to} in history")),
             (false, Kind::Deployment) => {
@@ -380,8 +373,47 @@ fn undo(sim: &mut crate::sim::Sim, key: &ObjKey, to: i64) -> Result<Done, Error>
         return Ok(Done::Skipped(if to > 0 { to } else { current - 1 }));
     }
     obj::set(&mut o, "/spec/template", template);
+    if let Some(rs) = (key.kind == Kind::Deployment).then(|| revision_rs(sim, key, picked)).flatten() {
+        let annotations = rollback_annotations(&o, rs);
+        match o.pointer_mut("/metadata").and_then(Value::as_object_mut) {
+            Some(m) if annotations.is_empty() => drop(m.remove("annotations")),
+            Some(m) => drop(m.insert("annotations".into(), Value::Object(annotations))),
+            None => {}
+        }
+    }
     sim.update(o)?;
     Ok(Done::RolledBack)
+}
+
+/// The ReplicaSet of a Deployment's revision `r`.
+fn revision_rs<'s>(sim: &'s crate::sim::Sim, key: &ObjKey, r: i64) -> Option<&'s Value> {
+    let uid = obj::uid(sim.store.get(key)?).to_string();
+    sim.store
+        .dependents_of_kind(&uid, Kind::ReplicaSet)
+        .filter_map(|k| sim.store.get(k))
+        .find(|rs| obj::annotation(rs, "deployment.kubernetes.io/revision") == Some(&r.to_string()))
+}
+
+/// The annotations a rollback leaves on a Deployment (`DeploymentRollbacker.Rollback`, kubectl
+/// pkg/polymorphichelpers/rollback.go, which replaces them in the same patch as the template):
+/// the Deployment's own of `annotationsToSkip`, and every other one of the revision's
+/// ReplicaSet; so a change-cause comes back with its revision, and one the revision never had
+/// is gone.
+fn rollback_annotations(d: &Value, rs: &Value) -> serde_json::Map<String, Value> {
+    use crate::sim::controllers::deployment::ANNOTATIONS_TO_SKIP as SKIP;
+    let of = |o: &Value| o.pointer("/metadata/annotations").and_then(Value::as_object).cloned().unwrap_or_default();
+    let mut out = serde_json::Map::new();
+    for (k, v) in of(d) {
+        if SKIP.contains(&k.as_str()) {
+            out.insert(k, v);
+        }
+    }
+    for (k, v) in of(rs) {
+        if !SKIP.contains(&k.as_str()) {
+            out.insert(k, v);
+        }
+    }
+    out
 }
 
 /// `rollout restart`: a new `kubectl.kubernetes.io/restartedAt` annotation on the template.
@@ -652,6 +684,42 @@ mod tests {
     fn status_of_a_finished_rollout_says_so() {
         let mut sim = cluster();
         assert_eq!(run(&mut sim, "status deploy/web"), ("deployment \"web\" successfully rolled out\n".into(), 0));
+    }
+
+    /// Sets `kubernetes.io/change-cause` on Deployment `web`, as `kubectl annotate` does.
+    fn set_cause(sim: &mut Sim, cause: &str) {
+        let key = ObjKey::new(Kind::Deployment, "default", "web");
+        let mut d = sim.store.get(&key).unwrap().clone();
+        obj::set_annotation(&mut d, "kubernetes.io/change-cause", cause);
+        sim.update(d).unwrap();
+        sim.run_until_idle(120_000);
+    }
+
+    #[test]
+    fn undo_brings_back_the_change_cause_of_the_revision_it_restores() {
+        // kubectl rollback.go: the patch that restores a revision's template also replaces the
+        // Deployment's annotations with that revision's ReplicaSet's (but annotationsToSkip),
+        // so a change-cause written for revision 2 does not stay on revision 1's template.
+        let mut sim = cluster();
+        assert_eq!(run(&mut sim, "restart deploy/web"), ("deployment.apps/web restarted\n".into(), 0));
+        sim.run_until_idle(120_000);
+        set_cause(&mut sim, "restarted by hand");
+        let (out, _) = run(&mut sim, "history deploy/web");
+        assert_eq!(out, "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         restarted by hand\n\n");
+        assert_eq!(run(&mut sim, "undo deploy/web"), ("deployment.apps/web rolled back\n".into(), 0));
+        sim.run_until_idle(120_000);
+        let (out, _) = run(&mut sim, "history deploy/web");
+        assert_eq!(out, "deployment.apps/web \nREVISION  CHANGE-CAUSE\n2         restarted by hand\n3         <none>\n\n");
+        let d = sim.store.get(&ObjKey::new(Kind::Deployment, "default", "web")).unwrap();
+        assert_eq!(obj::annotation(d, "kubernetes.io/change-cause"), None);
+        assert_eq!(obj::annotation(d, "deployment.kubernetes.io/revision"), Some("3"));
+        // Back to revision 2: its ReplicaSet's change-cause comes back with it.
+        assert_eq!(run(&mut sim, "undo deploy/web"), ("deployment.apps/web rolled back\n".into(), 0));
+        sim.run_until_idle(120_000);
+        let d = sim.store.get(&ObjKey::new(Kind::Deployment, "default", "web")).unwrap();
+        assert_eq!(obj::annotation(d, "kubernetes.io/change-cause"), Some("restarted by hand"));
+        let (out, _) = run(&mut sim, "history deploy/web");
+        assert_eq!(out, "deployment.apps/web \nREVISION  CHANGE-CAUSE\n3         <none>\n4         restarted by hand\n\n");
     }
 
     #[test]

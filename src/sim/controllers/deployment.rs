@@ -541,17 +541,23 @@ fn set_new_rs_annotations(d: &Value, rs: &mut Value, new_revision: i64, exists: 
     changed
 }
 
+/// `annotationsToSkip`: the last-applied configuration and the controller's own annotations,
+/// which a ReplicaSet never takes from its Deployment, and which `kubectl rollout undo` keeps
+/// on the Deployment rather than take from the ReplicaSet (kubectl
+/// `pkg/polymorphichelpers/rollback.go`).
+pub const ANNOTATIONS_TO_SKIP: &[&str] = &[
+    "kubectl.kubernetes.io/last-applied-configuration",
+    REVISION,
+    REVISION_HISTORY,
+    DESIRED,
+    MAX_REPLICAS,
+    "deprecated.deployment.rollback.to",
+];
+
 /// The Deployment's annotations a ReplicaSet carries (`copyDeploymentAnnotationsToReplicaSet`):
 /// all but the last-applied configuration and the controller's own.
 fn copied_annotations(d: &Value) -> serde_json::Map<String, Value> {
-    const SKIP: &[&str] = &[
-        "kubectl.kubernetes.io/last-applied-configuration",
-        REVISION,
-        REVISION_HISTORY,
-        DESIRED,
-        MAX_REPLICAS,
-        "deprecated.deployment.rollback.to",
-    ];
+    const SKIP: &[&str] = ANNOTATIONS_TO_SKIP;
     // Inserted one by one, not collected: collecting into a map sorts, and that would be the
     // page's second copy of the standard library's stable sort (see support::sort).
     let mut out = serde_json::Map::new();
