@@ -705,11 +705,17 @@ mod tests {
         sim.run_until_idle(120_000);
         set_cause(&mut sim, "restarted by hand");
         let (out, _) = run(&mut sim, "history deploy/web");
-        assert_eq!(out, "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         restarted by hand\n\n");
+        assert_eq!(
+            out,
+            "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         restarted by hand\n\n"
+        );
         assert_eq!(run(&mut sim, "undo deploy/web"), ("deployment.apps/web rolled back\n".into(), 0));
         sim.run_until_idle(120_000);
         let (out, _) = run(&mut sim, "history deploy/web");
-        assert_eq!(out, "deployment.apps/web \nREVISION  CHANGE-CAUSE\n2         restarted by hand\n3         <none>\n\n");
+        assert_eq!(
+            out,
+            "deployment.apps/web \nREVISION  CHANGE-CAUSE\n2         restarted by hand\n3         <none>\n\n"
+        );
         let d = sim.store.get(&ObjKey::new(Kind::Deployment, "default", "web")).unwrap();
         assert_eq!(obj::annotation(d, "kubernetes.io/change-cause"), None);
         assert_eq!(obj::annotation(d, "deployment.kubernetes.io/revision"), Some("3"));
@@ -719,7 +725,10 @@ mod tests {
         let d = sim.store.get(&ObjKey::new(Kind::Deployment, "default", "web")).unwrap();
         assert_eq!(obj::annotation(d, "kubernetes.io/change-cause"), Some("restarted by hand"));
         let (out, _) = run(&mut sim, "history deploy/web");
-        assert_eq!(out, "deployment.apps/web \nREVISION  CHANGE-CAUSE\n3         <none>\n4         restarted by hand\n\n");
+        assert_eq!(
+            out,
+            "deployment.apps/web \nREVISION  CHANGE-CAUSE\n3         <none>\n4         restarted by hand\n\n"
+        );
     }
 
     #[test]
