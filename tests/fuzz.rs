@@ -15,7 +15,8 @@
 //! reproduced by running again. `cargo test` (`.ci/run`) runs `KUBELAB_FUZZ_RUNS` (default
 //! 200) executions of each target; `scripts/fuzz 1000000` is the long run.
 //! `KUBELAB_FUZZ_ONLY=shell,pod` runs only the targets named (to share the long run among
-//! processes).
+//! processes). `KUBELAB_FUZZ_FROM=N` goes on after a reported run (inputs before run N are made,
+//! not run). Each target reports its slowest input.
 
 use kubelab::lab::session::Session;
 use kubelab::lab::Lab;
@@ -46,6 +47,8 @@ struct Watch {
     /// keeps what earlier inputs freed, so the process's total only grows).
     data_at_start: AtomicU64,
     busy: AtomicBool,
+    /// The run's number within its target, to go on after it (`KUBELAB_FUZZ_FROM`).
+    run: AtomicU64,
 }
 
 /// The process's data segment (heap included) in bytes, from `/proc/self/statm`.
@@ -72,7 +75,8 @@ fn watchdog(watch: Arc<Watch>, epoch: Instant, hang_ms: u64, mem_cap: u64) {
             continue;
         };
         let (target, input) = watch.input.lock().map(|g| g.clone()).unwrap_or_default();
-        eprintln!("fuzz target {target}: {why}, on the input:\n{input}");
+        let run = watch.run.load(Ordering::SeqCst);
+        eprintln!("fuzz target {target}: {why}, run {run}, on the input:\n{input}");
         std::process::exit(101);
     });
 }
@@ -238,9 +242,18 @@ fn fuzz(watch: &Arc<Watch>, epoch: Instant, name: &str, corpus: Vec<String>, exe
     let mut m = Mutator::new(env_u64("KUBELAB_FUZZ_SEED", 1), corpus);
     let current = repo("target/fuzz").join(format!("{name}.current"));
     let keep = std::env::var_os("KUBELAB_FUZZ_KEEP").is_some();
+    // Go on after run N (a hang seen on a busy machine, checked alone): the inputs before it are
+    // made, not run, so the sequence is the same.
+    let from = env_u64("KUBELAB_FUZZ_FROM", 0);
     let started = Instant::now();
+    let mut slowest = (Duration::ZERO, 0);
     for i in 0..runs {
         let input = m.next();
+        if i < from {
+            continue;
+        }
+        watch.run.store(i, Ordering::SeqCst);
+        let one = Instant::now();
         if keep {
             let _ = std::fs::write(&current, &input);
         }
@@ -253,11 +266,14 @@ fn fuzz(watch: &Arc<Watch>, epoch: Instant, name: &str, corpus: Vec<String>, exe
         if result.is_err() {
             panic!("fuzz target {name}: run {i} panicked on the input:\n{input}");
         }
+        slowest = slowest.max((one.elapsed(), i));
     }
     let data_mb = data_bytes() >> 20;
     eprintln!(
-        "fuzz target {name}: {runs} runs in {:.1} s (data segment now {data_mb} MB)",
-        started.elapsed().as_secs_f64()
+        "fuzz target {name}: runs {from} to {runs} in {:.1} s (data segment now {data_mb} MB; slowest: run {}, {} ms)",
+        started.elapsed().as_secs_f64(),
+        slowest.1,
+        slowest.0.as_millis()
     );
 }
 
@@ -331,6 +347,7 @@ fn the_five_doors_survive_mutated_input() {
         started_ms: AtomicU64::new(0),
         data_at_start: AtomicU64::new(0),
         busy: AtomicBool::new(false),
+        run: AtomicU64::new(0),
     });
     let hang_ms = env_u64("KUBELAB_FUZZ_HANG_MS", if cfg!(debug_assertions) { 30_000 } else { 1_000 });
     watchdog(watch.clone(), epoch, hang_ms, env_u64("KUBELAB_FUZZ_MEM_MB", 256) << 20);

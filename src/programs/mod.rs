@@ -13,6 +13,7 @@ pub mod tools;
 
 use crate::shell::{self, Dialect, Env, Output};
 use crate::sim::fs::View;
+use crate::sim::kubelet::LOG_MAX_SIZE;
 use crate::sim::{obj, Launch, ObjKey, Ran, Sim};
 use crate::support::collections::{VecMap, VecSet};
 use serde_json::Value;
@@ -478,7 +479,8 @@ pub struct Process {
 
 /// Runs a container's main process ([`crate::sim::Programs::run`]): from its start, or
 /// on from where it paused. It runs until it ends or sleeps ([`shell::resume`]); its output
-/// is the container's log. `None` for a program the image lacks (the container would not
+/// is the container's log (of which a step keeps what the kubelet's rotation would keep at most:
+/// a loop that prints without sleeping holds 20 MiB, not all it printed). `None` for a program the image lacks (the container would not
 /// start; the kubelet's guess stands).
 pub fn main_process(sim: &mut Sim, key: &ObjKey, container: &str, launch: Launch<'_>) -> Option<Ran> {
     let (mut process, mut out) = match launch {
@@ -503,7 +505,7 @@ pub fn main_process(sim: &mut Sim, key: &ObjKey, container: &str, launch: Launch
             } else {
                 argv.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ")
             };
-            let mut out = Output::default();
+            let mut out = Output::keeping_last(LOG_MAX_SIZE);
             match shell::resume::Script::new(&script) {
                 Ok(script) => (Process { script, env }, out),
                 Err(e) => {
@@ -512,7 +514,7 @@ pub fn main_process(sim: &mut Sim, key: &ObjKey, container: &str, launch: Launch
                 }
             }
         }
-        Launch::Resume(state) => (state.downcast_ref::<Process>()?.clone(), Output::default()),
+        Launch::Resume(state) => (state.downcast_ref::<Process>()?.clone(), Output::keeping_last(LOG_MAX_SIZE)),
     };
     let mut step = shell::resume::Step::Done(0);
     let Process { script, env } = &mut process;

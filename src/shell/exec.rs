@@ -5,7 +5,7 @@ use super::syntax::{split_assignment, AndOr, AndOrList, Command, CompoundList, P
 
 use super::parse::Parsed;
 use super::{builtins, expand};
-use super::{Env, Host, Output, Stream, MAX_COMMANDS, MAX_TEXT, MAX_WORK};
+use super::{Env, Host, Output, Stream, MAX_COMMANDS, MAX_TEXT, MAX_WORK, PROGRAM_STEPS};
 
 /// Why a command stopped other than by finishing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,6 +224,8 @@ impl<'a> Shell<'a> {
         if let Some(result) = builtins::run(self, argv, out) {
             return result;
         }
+        // `tick` has counted the command's first step.
+        self.spend(PROGRAM_STEPS - 1, out)?;
         let stdin = self.stdin.clone();
         Ok(self.host.run_with_env(argv, stdin.as_deref(), self.env, out))
     }
@@ -267,7 +269,7 @@ impl<'a> Shell<'a> {
             // k8s-diff: bash runs a line for as long as it takes; the lab gives one line a
             // budget, counted in steps so that it is the same on every machine.
             out.err(&format!(
-                "kubelab: line stopped: it passed the lab's work budget of {MAX_WORK} steps (a step is a command or 256 bytes of text)\n"
+                "kubelab: line stopped: it passed the lab's work budget of {MAX_WORK} steps (a builtin is a step, a program {PROGRAM_STEPS}, and 256 bytes of text one)\n"
             ));
             return Err(Flow::Abort(1));
         }

@@ -56,9 +56,16 @@ pub const MAX_LOOP_ITERATIONS: u32 = 10_000;
 /// Most simple commands (builtins and host calls) one line may run.
 pub const MAX_COMMANDS: u32 = 100_000;
 
-/// The work one line may do, in steps: a simple command is one step, and so is each 256 bytes
-/// of text the line expands, pipes or writes.
+/// The work one line may do, in steps: a builtin is one step, a program [`PROGRAM_STEPS`], and
+/// each 256 bytes of text the line expands, pipes or writes is one more.
 pub const MAX_WORK: u64 = 500_000;
+
+/// What running a program (anything that is not a builtin: kubectl, curl, the text tools) costs
+/// of a line's work budget, in steps. A program parses its flags and reads the cluster or its
+/// files: natively 2-15 µs a call against a builtin's half microsecond, so that a loop of
+/// 100,000 `kubectl` calls (the command cap) ran for 1-2 s; at 50 steps a line runs at most
+/// 10,000 programs.
+pub const PROGRAM_STEPS: u64 = 50;
 
 /// The longest line the shell reads (here-documents included), in bytes.
 // k8s-diff: bash reads a line of any length; the lab refuses one past 4 MiB.

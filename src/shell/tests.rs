@@ -222,10 +222,25 @@ fn runaway_loops_stop() {
     assert_eq!(out.text(), "bash: while: loop stopped after 10000 iterations\nafter\n");
     assert_eq!(env.last_status, 0);
     // Each inner loop stops at its cap; the line stops at the command budget.
-    let (out, env) = run("while :; do until false; do kubectl get pods >/dev/null; done; done; echo never", &mut host);
+    let (out, env) = run("while :; do until false; do : >/dev/null; done; done; echo never", &mut host);
     let capped = "bash: until: loop stopped after 10000 iterations\n";
     assert_eq!(out.text(), format!("{}bash: line stopped after 100000 commands\n", capped.repeat(4)));
     assert_eq!(env.last_status, 1);
+}
+
+#[test]
+fn a_program_costs_more_of_the_budget_than_a_builtin() {
+    // Found by the fuzz run: 100,000 `kubectl` calls on one line took 1-2 s natively.
+    let mut host = FakeHost::default();
+    let (out, env) = run("while :; do while :; do kubectl get pods >/dev/null; done; done; echo never", &mut host);
+    assert_eq!(
+        out.text(),
+        "kubelab: line stopped: it passed the lab's work budget of 500000 steps (a builtin is a step, a program 50, and 256 bytes of text one)\n"
+    );
+    assert_eq!(env.last_status, 1);
+    let ran = host.calls.iter().filter(|c| c.0.first().is_some_and(|p| p == "kubectl")).count();
+    // 51 steps a round (the call and the `:` of its loop): about 9,800 calls.
+    assert!((9_500..10_000).contains(&ran), "{ran}");
 }
 
 #[test]
@@ -362,7 +377,7 @@ fn a_line_has_a_work_budget() {
     let (out, env) = timed("x=a; for i in {1..23}; do x=$x$x; done; for i in {1..1000}; do y=$x; done; echo never");
     assert_eq!(
         out.text(),
-        "kubelab: line stopped: it passed the lab's work budget of 500000 steps (a step is a command or 256 bytes of text)\n"
+        "kubelab: line stopped: it passed the lab's work budget of 500000 steps (a builtin is a step, a program 50, and 256 bytes of text one)\n"
     );
     assert_eq!(env.last_status, 1);
 }

@@ -23,9 +23,19 @@ pub enum Stream {
 pub struct Output {
     /// The chunks, oldest first.
     pub chunks: Vec<(Stream, String)>,
+    /// Keep only about the last this many bytes (see [`Output::keeping_last`]).
+    keep: Option<usize>,
+    /// Bytes held in `chunks`, counted only when `keep` is set.
+    held: usize,
 }
 
 impl Output {
+    /// Output that holds only its last `bytes` bytes (whole lines), as a log file that rotates:
+    /// a process that prints without end holds at most twice that while it runs.
+    pub fn keeping_last(bytes: usize) -> Self {
+        Output { keep: Some(bytes), ..Output::default() }
+    }
+
     /// Appends `s` to standard output.
     pub fn out(&mut self, s: &str) {
         self.write(Stream::Stdout, s);
@@ -44,6 +54,34 @@ impl Output {
         match self.chunks.last_mut() {
             Some((last, text)) if *last == stream => text.push_str(s),
             _ => self.chunks.push((stream, s.to_owned())),
+        }
+        if let Some(keep) = self.keep {
+            self.held += s.len();
+            if self.held > keep.saturating_mul(2) {
+                self.cut_front(keep);
+            }
+        }
+    }
+
+    /// Drops the oldest text until at most `keep` bytes are held, from a line's start.
+    fn cut_front(&mut self, keep: usize) {
+        let mut excess = self.held.saturating_sub(keep);
+        while excess > 0 && !self.chunks.is_empty() {
+            let text = &mut self.chunks[0].1;
+            if text.len() <= excess {
+                excess -= text.len();
+                self.held -= text.len();
+                self.chunks.remove(0);
+                continue;
+            }
+            // Cut after the first newline at or past `excess`; a chunk with none goes whole.
+            let cut = text[excess..].find('\n').map_or(text.len(), |i| excess + i + 1);
+            self.held -= cut;
+            text.drain(..cut);
+            if text.is_empty() {
+                self.chunks.remove(0);
+            }
+            excess = 0;
         }
     }
 
@@ -64,5 +102,32 @@ impl Output {
 
     fn collect(&self, stream: Stream) -> String {
         self.chunks.iter().filter(|(s, _)| *s == stream).map(|(_, t)| t.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rotating_output_keeps_its_last_whole_lines() {
+        let mut out = Output::keeping_last(10);
+        for i in 0..100 {
+            out.out(&format!("line {i}\n"));
+        }
+        let text = out.text();
+        assert!(text.len() <= 20, "{text:?}");
+        assert!(text.ends_with("line 99\n") && text.starts_with("line "), "{text:?}");
+        out.err("e\n");
+        assert!(out.stderr() == "e\n");
+    }
+
+    #[test]
+    fn plain_output_keeps_everything() {
+        let mut out = Output::default();
+        for _ in 0..1000 {
+            out.out("0123456789\n");
+        }
+        assert_eq!(out.text().len(), 11_000);
     }
 }

@@ -29,6 +29,7 @@ pub(crate) use self::process::append_log;
 
 pub use admit::sync;
 pub use env::environment;
+pub use process::LOG_MAX_SIZE;
 
 use super::obj;
 use super::resources::Kind;

@@ -17,7 +17,7 @@ const LOG_LINES: usize = 5_000;
 
 /// The kubelet's `containerLogMaxSize` (10Mi by default): a running container's log file that
 /// has reached it is rotated, and `kubectl logs` reads only the new, current file.
-const LOG_MAX_SIZE: usize = 10 << 20;
+pub const LOG_MAX_SIZE: usize = 10 << 20;
 
 /// What one line costs in the CRI log file besides its text: `<RFC 3339 nano time> stdout F `
 /// before it and a newline after.
