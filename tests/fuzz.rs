@@ -5,8 +5,9 @@
 //! public paths the page uses, watching for the four ways the page dies:
 //!
 //! - a panic (caught here; in the page it kills the module);
-//! - a hang: one input running longer than `KUBELAB_FUZZ_HANG_MS` (1 s in a release build,
-//!   30 s in a debug build on a busy machine);
+//! - a hang: one input working longer than `KUBELAB_FUZZ_HANG_MS` (1 s in a release build,
+//!   30 s in a debug build) of CPU time, or ten times that in real time (so that a shared
+//!   machine's load does not count, and an input that blocks still does);
 //! - memory: the process's data growing by `KUBELAB_FUZZ_MEM_MB` (256) while one input runs;
 //! - an abort (an allocation failing): `scripts/fuzz` runs this test under `prlimit --data`,
 //!   and the input being run is always in `target/fuzz/<target>.current` to read afterwards.
@@ -49,6 +50,26 @@ struct Watch {
     busy: AtomicBool,
     /// The run's number within its target, to go on after it (`KUBELAB_FUZZ_FROM`).
     run: AtomicU64,
+    /// The fuzzing thread's CPU time when the input started, in milliseconds.
+    cpu_at_start: AtomicU64,
+    /// `/proc/self/task/<tid>/stat` of the fuzzing thread.
+    stat_path: Mutex<PathBuf>,
+}
+
+/// The CPU time (user and system) a thread has used, in milliseconds, from its `stat` file
+/// (fields 14 and 15, in clock ticks of 10 ms).
+fn cpu_ms(stat_path: &std::path::Path) -> u64 {
+    let stat = std::fs::read_to_string(stat_path).unwrap_or_default();
+    // The command name (field 2) may hold spaces: count from the `)` that closes it.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    (ticks(11) + ticks(12)) * 10
+}
+
+/// The calling thread's `stat` file.
+fn this_threads_stat() -> PathBuf {
+    let me = std::fs::read_link("/proc/thread-self").unwrap_or_default();
+    PathBuf::from("/proc").join(me).join("stat")
 }
 
 /// The process's data segment (heap included) in bytes, from `/proc/self/statm`.
@@ -66,9 +87,13 @@ fn watchdog(watch: Arc<Watch>, epoch: Instant, hang_ms: u64, mem_cap: u64) {
             continue;
         }
         let ran = epoch.elapsed().as_millis() as u64 - watch.started_ms.load(Ordering::SeqCst);
+        let stat_path = watch.stat_path.lock().map(|p| p.clone()).unwrap_or_default();
+        let cpu = cpu_ms(&stat_path).saturating_sub(watch.cpu_at_start.load(Ordering::SeqCst));
         let grown = data_bytes().saturating_sub(watch.data_at_start.load(Ordering::SeqCst));
-        let why = if ran > hang_ms {
-            format!("a hang: still running after {ran} ms")
+        // A hang is work: the input's CPU time, so that a busy machine's waits count for nothing;
+        // an input that blocks without working is caught by ten times the limit in real time.
+        let why = if cpu > hang_ms || ran > hang_ms * 10 {
+            format!("a hang: still running after {ran} ms ({cpu} ms of CPU)")
         } else if grown > mem_cap {
             format!("memory: the data segment grew by {} MB", grown >> 20)
         } else {
@@ -246,7 +271,9 @@ fn fuzz(watch: &Arc<Watch>, epoch: Instant, name: &str, corpus: Vec<String>, exe
     // made, not run, so the sequence is the same.
     let from = env_u64("KUBELAB_FUZZ_FROM", 0);
     let started = Instant::now();
-    let mut slowest = (Duration::ZERO, 0);
+    let (mut slowest, mut most_cpu) = ((Duration::ZERO, 0), (0, 0));
+    let stat_path = this_threads_stat();
+    *watch.stat_path.lock().unwrap() = stat_path.clone();
     for i in 0..runs {
         let input = m.next();
         if i < from {
@@ -259,6 +286,7 @@ fn fuzz(watch: &Arc<Watch>, epoch: Instant, name: &str, corpus: Vec<String>, exe
         }
         *watch.input.lock().unwrap() = (name.to_string(), input.clone());
         watch.data_at_start.store(data_bytes(), Ordering::SeqCst);
+        watch.cpu_at_start.store(cpu_ms(&stat_path), Ordering::SeqCst);
         watch.started_ms.store(epoch.elapsed().as_millis() as u64, Ordering::SeqCst);
         watch.busy.store(true, Ordering::SeqCst);
         let result = catch_unwind(AssertUnwindSafe(|| exec(&input)));
@@ -267,13 +295,17 @@ fn fuzz(watch: &Arc<Watch>, epoch: Instant, name: &str, corpus: Vec<String>, exe
             panic!("fuzz target {name}: run {i} panicked on the input:\n{input}");
         }
         slowest = slowest.max((one.elapsed(), i));
+        let cpu = cpu_ms(&stat_path).saturating_sub(watch.cpu_at_start.load(Ordering::SeqCst));
+        most_cpu = most_cpu.max((cpu, i));
     }
     let data_mb = data_bytes() >> 20;
     eprintln!(
-        "fuzz target {name}: runs {from} to {runs} in {:.1} s (data segment now {data_mb} MB; slowest: run {}, {} ms)",
+        "fuzz target {name}: runs {from} to {runs} in {:.1} s (data segment now {data_mb} MB; slowest: run {}, {} ms; most CPU: run {}, {} ms)",
         started.elapsed().as_secs_f64(),
         slowest.1,
-        slowest.0.as_millis()
+        slowest.0.as_millis(),
+        most_cpu.1,
+        most_cpu.0
     );
 }
 
@@ -348,6 +380,8 @@ fn the_five_doors_survive_mutated_input() {
         data_at_start: AtomicU64::new(0),
         busy: AtomicBool::new(false),
         run: AtomicU64::new(0),
+        cpu_at_start: AtomicU64::new(0),
+        stat_path: Mutex::new(PathBuf::new()),
     });
     let hang_ms = env_u64("KUBELAB_FUZZ_HANG_MS", if cfg!(debug_assertions) { 30_000 } else { 1_000 });
     watchdog(watch.clone(), epoch, hang_ms, env_u64("KUBELAB_FUZZ_MEM_MB", 256) << 20);
