@@ -338,7 +338,8 @@ nginx-deployment   3/3     3            3           30m",
 
 /// "Scaling a Deployment" and "Proportional scaling": 10 replicas with maxSurge 3 and
 /// maxUnavailable 2, an image that never pulls, then 15 replicas spread 3 to the old
-/// ReplicaSet and 2 to the new. `kubectl autoscale` (an HPA) is not modelled, and says so.
+/// ReplicaSet and 2 to the new. The autoscaler the page makes (min 10, max 15) leaves the
+/// Deployment alone between its bounds: without metrics-server it has no metrics to scale by.
 #[test]
 fn the_deployment_page_scales_proportionally() {
     let t = replay(
@@ -360,8 +361,11 @@ kubectl get rs
         output_of(&t, "kubectl scale deployment/nginx-deployment --replicas=10"),
         "deployment.apps/nginx-deployment scaled\n"
     );
-    assert!(output_of(&t, "kubectl autoscale deployment/nginx-deployment --min=10 --max=15 --cpu-percent=80")
-        .contains("does not model `kubectl autoscale`"));
+    // autoscale.go's printer, operation "autoscaled", of the HorizontalPodAutoscaler it created.
+    assert_eq!(
+        output_of(&t, "kubectl autoscale deployment/nginx-deployment --min=10 --max=15 --cpu-percent=80"),
+        "horizontalpodautoscaler.autoscaling/nginx-deployment autoscaled\n"
+    );
     assert_page_table(
         common::nth_output_of(&t, "kubectl get rs", 0),
         "NAME                          DESIRED   CURRENT   READY     AGE
@@ -603,8 +607,10 @@ pod2             1/1     Running   0          36s",
         RS,
     );
     assert_eq!(output_of(&t, "kubectl scale rs frontend --replicas=2"), "replicaset.apps/frontend scaled\n");
-    assert!(output_of(&t, "kubectl autoscale rs frontend --max=10 --min=3 --cpu-percent=50")
-        .contains("does not model `kubectl autoscale`"));
+    assert_eq!(
+        output_of(&t, "kubectl autoscale rs frontend --max=10 --min=3 --cpu-percent=50"),
+        "horizontalpodautoscaler.autoscaling/frontend autoscaled\n"
+    );
 }
 
 const HOSTNAMES: &[&str] = &["hostnames-"];

@@ -6,6 +6,7 @@
 //! let virtual time pass on the `Sim` while they run.
 
 pub mod apply;
+pub mod autoscale;
 pub mod args;
 pub mod delete;
 pub mod describe;
@@ -280,6 +281,7 @@ const MODELLED: &[&str] = &[
     "delete",
     "rollout",
     "scale",
+    "autoscale",
     "describe",
     "logs",
     "exec",
@@ -313,6 +315,7 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
         "delete" => stages::run(ctx, delete::parse_delete(&rest), delete::delete),
         "describe" => describe::run(ctx, &rest),
         "scale" => stages::run(ctx, edit::parse_scale(&rest), edit::scale),
+        "autoscale" => stages::run(ctx, autoscale::parse_autoscale(&rest), autoscale::autoscale),
         "exec" => stages::run(ctx, exec::parse_exec(&rest), exec::exec),
         "rollout" => stages::run(ctx, rollout::parse_rollout(&rest), rollout::rollout),
         "run" => stages::run(ctx, exec::run::parse_run(&rest), exec::run::run),
@@ -433,6 +436,7 @@ Basic Commands (Intermediate):
 Deploy Commands:
   rollout         Manage the rollout of a resource
   scale           Set a new size for a deployment, replica set, or replication controller
+  autoscale       Auto-scale a deployment, replica set, stateful set, or replication controller
 
 Troubleshooting and Debugging Commands:
   describe        Show details of a specific resource or group of resources

@@ -58,6 +58,7 @@ pub fn headers(kind: Kind, wide: bool, sim: &Sim) -> Vec<String> {
         Kind::ConfigMap => vec!["NAME", "DATA", "AGE"],
         Kind::Secret => vec!["NAME", "TYPE", "DATA", "AGE"],
         Kind::ResourceQuota => vec!["NAME", "AGE", "REQUEST", "LIMIT"],
+        Kind::HorizontalPodAutoscaler => vec!["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"],
     };
     if wide {
         match kind {
@@ -297,7 +298,77 @@ pub fn row(sim: &Sim, kind: Kind, o: &Value, wide: bool) -> Vec<String> {
             age(sim, o),
         ],
         Kind::ResourceQuota => resource_quota_row(sim, o),
+        Kind::HorizontalPodAutoscaler => hpa_row(sim, o),
     }
+}
+
+/// printHorizontalPodAutoscaler: the target as `Kind/name`, the metrics as `current/target`,
+/// MINPODS `<unset>` without a minimum, REPLICAS the status's current count.
+fn hpa_row(sim: &Sim, o: &Value) -> Vec<String> {
+    let reference = format!("{}/{}", text(o, "/spec/scaleTargetRef/kind"), text(o, "/spec/scaleTargetRef/name"));
+    let min = obj::i64_at(o, "/spec/minReplicas").map_or_else(|| "<unset>".to_string(), |m| m.to_string());
+    vec![
+        obj::name(o).to_string(),
+        reference,
+        hpa_metrics(o, sim.profile.server_minor() >= 30),
+        min,
+        n(o, "/spec/maxReplicas").to_string(),
+        n(o, "/status/currentReplicas").to_string(),
+        age(sim, o),
+    ]
+}
+
+/// formatHPAMetrics: each metric's `current/target` (`<unknown>` until the controller has read
+/// it), at most two then `+ N more...`. From v1.30 a resource metric is prefixed with its name
+/// (kubernetes/kubernetes#122804, in CHANGELOG-1.30.md: "Added metric name along with the
+/// utilization information when running kubectl get hpa").
+pub fn hpa_metrics(o: &Value, named: bool) -> String {
+    let specs = obj::arr_at(o, "/spec/metrics");
+    if specs.is_empty() {
+        return "<none>".into();
+    }
+    let statuses = obj::arr_at(o, "/status/currentMetrics");
+    let mut list: Vec<String> = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let status = statuses.get(i);
+        let q = |v: Option<&Value>| v.map(|v| v.as_str().map_or_else(|| v.to_string(), String::from));
+        let cur = |ptr: &str| q(status.and_then(|s| s.ptr(ptr))).unwrap_or_else(|| "<unknown>".into());
+        let target = |ptr: &str| q(spec.ptr(ptr)).unwrap_or_default();
+        let cell = match obj::str_at(spec, "/type") {
+            Some("Pods") => format!("{}/{}", cur("/pods/current/averageValue"), target("/pods/target/averageValue")),
+            Some(t @ ("Object" | "External")) => {
+                let k = if t == "Object" { "object" } else { "external" };
+                if spec.ptr(&format!("/{k}/target/averageValue")).is_some() {
+                    let avg = format!("/{k}/target/averageValue");
+                    format!("{}/{} (avg)", cur(&format!("/{k}/current/averageValue")), target(&avg))
+                } else {
+                    format!("{}/{}", cur(&format!("/{k}/current/value")), target(&format!("/{k}/target/value")))
+                }
+            }
+            Some("Resource") => {
+                let cell = if spec.ptr("/resource/target/averageValue").is_some() {
+                    format!("{}/{}", cur("/resource/current/averageValue"), target("/resource/target/averageValue"))
+                } else {
+                    let pct = |v: Option<i64>, none: &str| v.map_or_else(|| none.to_string(), |p| format!("{p}%"));
+                    let now = pct(status.and_then(|s| obj::i64_at(s, "/resource/current/averageUtilization")), "<unknown>");
+                    format!("{now}/{}", pct(obj::i64_at(spec, "/resource/target/averageUtilization"), "<auto>"))
+                };
+                if named {
+                    format!("{}: {cell}", text(spec, "/resource/name"))
+                } else {
+                    cell
+                }
+            }
+            _ => "<unknown type>".into(),
+        };
+        list.push(cell);
+    }
+    let count = list.len();
+    if count > 2 {
+        list.truncate(2);
+        return format!("{} + {} more...", list.join(", "), count - 2);
+    }
+    list.join(", ")
 }
 
 /// printResourceQuota: `resource: used/hard` for each hard resource in name order, those

@@ -92,6 +92,15 @@ pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
             default(o, "/spec/replicas", jv!(1));
             template(o);
         }
+        Kind::HorizontalPodAutoscaler => {
+            // autoscaling/v1's and v2's `SetDefaults_HorizontalPodAutoscaler`; a v1 object
+            // without a CPU target gets the 80% one in its conversion, v2 in its defaulting.
+            default(o, "/spec/minReplicas", jv!(1));
+            if obj::arr_at(o, "/spec/metrics").is_empty() {
+                obj::set(o, "/spec/metrics", jv!([{"type": "Resource", "resource": {"name": "cpu",
+                    "target": {"type": "Utilization", "averageUtilization": 80}}}]));
+            }
+        }
         Kind::Service => {
             default(o, "/spec/type", jv!("ClusterIP"));
             default(o, "/spec/sessionAffinity", jv!("None"));

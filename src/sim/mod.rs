@@ -168,6 +168,8 @@ pub enum Work {
     Schedule(ObjKey),
     Kubelet(ObjKey),
     Endpoints(ObjKey),
+    /// A HorizontalPodAutoscaler's periodic look (`controllers::hpa`).
+    Hpa(ObjKey),
 }
 
 /// Something due at a moment of virtual time.
@@ -247,6 +249,9 @@ pub struct Sim {
     /// When each item's rate-limited requeue is due (virtual ms): the one entry per item of
     /// the delaying queue.
     pub(crate) requeue_at: VecMap<ObjKey, u64>,
+    /// When each HorizontalPodAutoscaler's next look is due (virtual ms): its one entry in the
+    /// HPA controller's delaying queue.
+    pub(crate) hpa_due: VecMap<ObjKey, u64>,
     /// What the Endpoints and EndpointSlice controllers know of each Service.
     pub(crate) endpoints: controllers::endpoints::State,
     /// How many work items the controllers have run (a measure of work, for tests).
@@ -298,6 +303,7 @@ impl Sim {
             retries: VecMap::new(),
             queues: controllers::Queues::default(),
             requeue_at: VecMap::new(),
+            hpa_due: VecMap::new(),
             endpoints: controllers::endpoints::State::default(),
             work_runs: 0,
             process_sleep: None,
@@ -622,6 +628,7 @@ impl Sim {
             Work::Schedule(k) => scheduler::sync(self, &k),
             Work::Kubelet(k) => kubelet::sync(self, &k),
             Work::Endpoints(k) => controllers::endpoints::sync(self, &k),
+            Work::Hpa(k) => controllers::hpa::sync(self, &k),
         }
     }
 
@@ -737,6 +744,7 @@ impl Sim {
                 Kind::Deployment => {
                     self.dirty.insert(Work::Deployment(key.clone()));
                 }
+                Kind::HorizontalPodAutoscaler if !deleted => controllers::hpa::enqueue(self, &key),
                 Kind::ReplicaSet => {
                     self.dirty.insert(Work::ReplicaSet(key.clone()));
                     if let Some(r) = current.as_deref().and_then(obj::controller_ref) {
@@ -936,6 +944,11 @@ impl Sim {
         }
         drop_disabled_fields(kind, &mut o, None, self.profile.server_minor());
         defaults::apply(kind, &mut o, self);
+        if kind == Kind::HorizontalPodAutoscaler {
+            // The registry's `PrepareForCreate`: a create cannot set status. As autoscaling/v2
+            // writes it: `currentMetrics` has no omitempty, `currentReplicas` has.
+            o["status"] = jv!({"currentMetrics": null, "desiredReplicas": 0});
+        }
         validation::validate_create(kind, &o)?;
         quota::admit(self, kind, &o)?;
         self.admit(kind, &mut o)?;

@@ -22,6 +22,7 @@ pub enum Kind {
     ReplicaSet,
     ControllerRevision,
     StorageClass,
+    HorizontalPodAutoscaler,
     /// Read-only: the lab's built-in quota (`sim::quota`), never stored.
     ResourceQuota,
 }
@@ -63,6 +64,8 @@ pub static RESOURCES: &[ResourceInfo] = &[
     res!(ReplicaSet, "replicasets", "replicaset", ["rs"], "apps", "v1", true),
     res!(ControllerRevision, "controllerrevisions", "controllerrevision", [], "apps", "v1", true),
     res!(StorageClass, "storageclasses", "storageclass", ["sc"], "storage.k8s.io", "v1", false),
+    // autoscaling/v2 is the group's preferred version from 1.23 (what `kubectl get` reads).
+    res!(HorizontalPodAutoscaler, "horizontalpodautoscalers", "horizontalpodautoscaler", ["hpa"], "autoscaling", "v2", true),
     res!(ResourceQuota, "resourcequotas", "resourcequota", ["quota"], "", "v1", true),
 ];
 

@@ -17,6 +17,7 @@ use crate::support::gotime::rfc1123z;
 use crate::support::tabwriter::{self, TabWriter};
 use serde_json::Value;
 
+mod autoscaling;
 mod config;
 mod network;
 mod node;
@@ -249,6 +250,7 @@ fn describe_one(sim: &Sim, kind: Kind, o: &Value, events_of: Option<&EventsOf<'_
         Kind::Namespace => config::namespace(&mut d, sim, o),
         Kind::StorageClass => storage::storage_class(&mut d, o),
         Kind::EndpointSlice => network::endpoint_slice(&mut d, o),
+        Kind::HorizontalPodAutoscaler => autoscaling::autoscaler(&mut d, sim, o),
         // describerMap has none for these: kubectl falls back on its generic describer.
         Kind::Event | Kind::ControllerRevision => config::generic(&mut d, o),
     }

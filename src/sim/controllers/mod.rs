@@ -3,6 +3,7 @@
 pub mod deployment;
 pub mod endpoints;
 pub mod gc;
+pub mod hpa;
 pub mod replicaset;
 pub mod statefulset;
 
