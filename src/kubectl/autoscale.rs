@@ -65,7 +65,9 @@ pub fn parse_autoscale(argv: &[String]) -> Result<Parsed<Autoscale>, Error> {
         return Err(Error::cli(format!("--max=MAXPODS is required and must be at least 1, max: {max}")));
     }
     if max < min {
-        return Err(Error::cli(format!("--max=MAXPODS must be larger or equal to --min=MINPODS, max: {max}, min: {min}")));
+        return Err(Error::cli(format!(
+            "--max=MAXPODS must be larger or equal to --min=MINPODS, max: {max}, min: {min}"
+        )));
     }
     if a.positional.is_empty() {
         return Err(Error::cli("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"));
@@ -126,7 +128,12 @@ fn autoscale_one(ctx: &mut Ctx<'_>, req: &Autoscale, key: &ObjKey) -> Result<Str
         DryRun::Client => {
             let mut shown = hpa;
             shown["metadata"]["creationTimestamp"] = Value::Null;
-            return Ok(dryrun::printed(req.out.as_ref(), Kind::HorizontalPodAutoscaler, &shown, &req.dry.op("created")));
+            return Ok(dryrun::printed(
+                req.out.as_ref(),
+                Kind::HorizontalPodAutoscaler,
+                &shown,
+                &req.dry.op("created"),
+            ));
         }
         DryRun::Server => ctx.sim.clone().create(v2_of(&hpa, &key.ns))?,
         DryRun::None => ctx.sim.create(v2_of(&hpa, &key.ns))?,
@@ -166,7 +173,8 @@ fn v2_of(v1: &Value, ns: &str) -> Value {
 /// The stored object as the v1 client gets it back: the first CPU utilization target as
 /// `targetCPUUtilizationPercentage`, the counts (v1's `currentReplicas` has no omitempty).
 pub fn v1_of(o: &Value) -> Value {
-    let mut spec = jv!({"maxReplicas": o["spec"]["maxReplicas"].clone(), "scaleTargetRef": o["spec"]["scaleTargetRef"].clone()});
+    let mut spec =
+        jv!({"maxReplicas": o["spec"]["maxReplicas"].clone(), "scaleTargetRef": o["spec"]["scaleTargetRef"].clone()});
     if let Some(m) = o.pointer("/spec/minReplicas") {
         spec["minReplicas"] = m.clone();
     }
@@ -177,6 +185,7 @@ pub fn v1_of(o: &Value) -> Value {
         spec["targetCPUUtilizationPercentage"] = u.clone();
     }
     let n = |p: &str| obj::i64_at(o, p).unwrap_or(0);
-    let status = jv!({"currentReplicas": n("/status/currentReplicas"), "desiredReplicas": n("/status/desiredReplicas")});
+    let status =
+        jv!({"currentReplicas": n("/status/currentReplicas"), "desiredReplicas": n("/status/desiredReplicas")});
     jv!({"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler", "metadata": o["metadata"].clone(), "spec": spec, "status": status})
 }

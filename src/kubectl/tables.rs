@@ -350,7 +350,8 @@ pub fn hpa_metrics(o: &Value, named: bool) -> String {
                     format!("{}/{}", cur("/resource/current/averageValue"), target("/resource/target/averageValue"))
                 } else {
                     let pct = |v: Option<i64>, none: &str| v.map_or_else(|| none.to_string(), |p| format!("{p}%"));
-                    let now = pct(status.and_then(|s| obj::i64_at(s, "/resource/current/averageUtilization")), "<unknown>");
+                    let now =
+                        pct(status.and_then(|s| obj::i64_at(s, "/resource/current/averageUtilization")), "<unknown>");
                     format!("{now}/{}", pct(obj::i64_at(spec, "/resource/target/averageUtilization"), "<auto>"))
                 };
                 if named {

@@ -97,8 +97,12 @@ pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
             // without a CPU target gets the 80% one in its conversion, v2 in its defaulting.
             default(o, "/spec/minReplicas", jv!(1));
             if obj::arr_at(o, "/spec/metrics").is_empty() {
-                obj::set(o, "/spec/metrics", jv!([{"type": "Resource", "resource": {"name": "cpu",
-                    "target": {"type": "Utilization", "averageUtilization": 80}}}]));
+                obj::set(
+                    o,
+                    "/spec/metrics",
+                    jv!([{"type": "Resource", "resource": {"name": "cpu",
+                    "target": {"type": "Utilization", "averageUtilization": 80}}}]),
+                );
             }
         }
         Kind::Service => {

@@ -65,7 +65,15 @@ pub static RESOURCES: &[ResourceInfo] = &[
     res!(ControllerRevision, "controllerrevisions", "controllerrevision", [], "apps", "v1", true),
     res!(StorageClass, "storageclasses", "storageclass", ["sc"], "storage.k8s.io", "v1", false),
     // autoscaling/v2 is the group's preferred version from 1.23 (what `kubectl get` reads).
-    res!(HorizontalPodAutoscaler, "horizontalpodautoscalers", "horizontalpodautoscaler", ["hpa"], "autoscaling", "v2", true),
+    res!(
+        HorizontalPodAutoscaler,
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        ["hpa"],
+        "autoscaling",
+        "v2",
+        true
+    ),
     res!(ResourceQuota, "resourcequotas", "resourcequota", ["quota"], "", "v1", true),
 ];
 

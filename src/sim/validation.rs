@@ -429,6 +429,29 @@ pub fn env_var_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// `ValidateHorizontalPodAutoscalerSpec` (pkg/apis/autoscaling/validation): the bounds (a
+/// lower bound of 1: `HPAScaleToZero` is off) and the utilization targets.
+fn autoscaler(o: &Value, causes: &mut Vec<String>) {
+    let min = obj::i64_at(o, "/spec/minReplicas");
+    let max = obj::i64_at(o, "/spec/maxReplicas").unwrap_or(0);
+    if let Some(m) = min.filter(|m| *m < 1) {
+        causes.push(format!("spec.minReplicas: Invalid value: {m}: must be greater than or equal to 1"));
+    }
+    if max < 1 {
+        causes.push(format!("spec.maxReplicas: Invalid value: {max}: must be greater than 0"));
+    }
+    if min.is_some_and(|m| max < m) {
+        causes.push(format!("spec.maxReplicas: Invalid value: {max}: must be greater than or equal to `minReplicas`"));
+    }
+    for (i, m) in obj::arr_at(o, "/spec/metrics").iter().enumerate() {
+        if let Some(u) = obj::i64_at(m, "/resource/target/averageUtilization").filter(|u| *u < 1) {
+            causes.push(format!(
+                "spec.metrics[{i}].resource.target.averageUtilization: Invalid value: {u}: must be greater than 0"
+            ));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,28 +493,5 @@ mod tests {
         let set = |replicas: i64, service: &str| jv!({"spec": {"replicas": replicas, "serviceName": service}});
         assert!(statefulset_update(&set(1, "db"), &set(3, "db")).is_empty());
         assert_eq!(statefulset_update(&set(1, "db"), &set(1, "other")).len(), 1);
-    }
-}
-
-/// `ValidateHorizontalPodAutoscalerSpec` (pkg/apis/autoscaling/validation): the bounds (a
-/// lower bound of 1: `HPAScaleToZero` is off) and the utilization targets.
-fn autoscaler(o: &Value, causes: &mut Vec<String>) {
-    let min = obj::i64_at(o, "/spec/minReplicas");
-    let max = obj::i64_at(o, "/spec/maxReplicas").unwrap_or(0);
-    if let Some(m) = min.filter(|m| *m < 1) {
-        causes.push(format!("spec.minReplicas: Invalid value: {m}: must be greater than or equal to 1"));
-    }
-    if max < 1 {
-        causes.push(format!("spec.maxReplicas: Invalid value: {max}: must be greater than 0"));
-    }
-    if min.is_some_and(|m| max < m) {
-        causes.push(format!("spec.maxReplicas: Invalid value: {max}: must be greater than or equal to `minReplicas`"));
-    }
-    for (i, m) in obj::arr_at(o, "/spec/metrics").iter().enumerate() {
-        if let Some(u) = obj::i64_at(m, "/resource/target/averageUtilization").filter(|u| *u < 1) {
-            causes.push(format!(
-                "spec.metrics[{i}].resource.target.averageUtilization: Invalid value: {u}: must be greater than 0"
-            ));
-        }
     }
 }

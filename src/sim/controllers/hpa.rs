@@ -128,7 +128,13 @@ fn reconcile(sim: &mut Sim, key: &ObjKey, hpa: &Value) {
             return;
         }
     };
-    st.set(sim, "AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's current scale".into());
+    st.set(
+        sim,
+        "AbleToScale",
+        "True",
+        "SucceededGetScale",
+        "the HPA controller was able to get the target's current scale".into(),
+    );
     let current = obj::i64_at(&target, "/spec/replicas").unwrap_or(1);
     let min = obj::i64_at(hpa, "/spec/minReplicas").unwrap_or(1);
     let max = obj::i64_at(hpa, "/spec/maxReplicas").unwrap_or(0);
@@ -213,7 +219,10 @@ fn metric_error(spec: &Value) -> (&'static str, String) {
         other => {
             // k8s-diff: the lab has no custom or external metrics APIs to ask either; the
             // controller's words for those failures are not modelled.
-            ("InvalidMetricSourceType", format!("unknown metric source type {}", crate::support::gofmt::go_quote(other.unwrap_or(""))))
+            (
+                "InvalidMetricSourceType",
+                format!("unknown metric source type {}", crate::support::gofmt::go_quote(other.unwrap_or(""))),
+            )
         }
     }
 }
