@@ -355,3 +355,86 @@ kubectl delete hpa nginx-deployment
         "horizontalpodautoscaler.autoscaling \"nginx-deployment\" deleted\n"
     );
 }
+
+/// Two autoscalers over the same pods (v1.26's selector check, kubernetes/kubernetes#112011 in
+/// CHANGELOG-1.26.md): once both have looked, neither scales, each saying so in an event, the
+/// condition and the failure event. Real clusters print it as
+/// `pods by selector app=scaletestapp are controlled by multiple HPAs: [default/scaletestapp-hpa default/scaletestapp-hpa-rps]`
+/// with the `AmbiguousSelector` reason on the ScalingActive condition.
+#[test]
+fn two_autoscalers_over_the_same_pods_stop_each_other() {
+    let t = replay_on(
+        &format!(
+            "{DEPLOY}kubectl autoscale deployment/nginx-deployment --max=5
+kubectl autoscale deployment/nginx-deployment --max=5 --name=second
+@sleep 46s
+kubectl describe hpa second
+kubectl delete hpa nginx-deployment
+@sleep 30s
+kubectl describe hpa second
+"
+        ),
+        "1.26.5",
+        Some("1.27.0"),
+    );
+    let msg = "pods by selector app=nginx are controlled by multiple HPAs: [default/nginx-deployment default/second]";
+    let d = nth_output_of(&t, "kubectl describe hpa second", 0);
+    assert!(d.contains(&format!("  ScalingActive  False   AmbiguousSelector  {msg}\n")), "{d}");
+    assert!(
+        d.contains(&format!(
+            "Warning  AmbiguousSelector             1s (x3 over 31s)  horizontal-pod-autoscaler  {msg}\n"
+        )),
+        "{d}"
+    );
+    assert!(
+        d.contains(&format!(
+            "Warning  FailedComputeMetricsReplicas  1s (x3 over 31s)  horizontal-pod-autoscaler  {msg}\n"
+        )),
+        "{d}"
+    );
+    // The other one gone (`deleteHPA` forgets its selector), the next look is a plain one.
+    let d = nth_output_of(&t, "kubectl describe hpa second", 1);
+    assert!(d.contains(&format!("ScalingActive  False   FailedGetResourceMetric  the HPA was unable to compute the replica count: {METRICS_ERROR}\n")), "{d}");
+}
+
+/// The ReplicaSet page's "ReplicaSet as a Horizontal Pod Autoscaler Target": hpa-rs.yaml, an
+/// autoscaling/v1 manifest, applied (and applied again: unchanged, as kubectl reads the live
+/// object back in v1), kept as v2; then the page's `kubectl autoscale` alternative makes a
+/// second autoscaler over the same pods, and both stop (`AmbiguousSelector`, v1.26).
+#[test]
+fn the_replicaset_page_applies_its_autoscaler_manifest() {
+    let t = replay_on(
+        "kubectl apply -f https://kubernetes.io/examples/controllers/frontend.yaml
+@sleep 20s
+kubectl apply -f https://k8s.io/examples/controllers/hpa-rs.yaml
+kubectl get hpa
+kubectl apply -f https://k8s.io/examples/controllers/hpa-rs.yaml
+kubectl get hpa frontend-scaler -o jsonpath={.spec.metrics[0].resource.target.averageUtilization}
+kubectl autoscale rs frontend --max=10 --min=3 --cpu-percent=50
+@sleep 31s
+kubectl describe hpa frontend-scaler
+",
+        "1.26.5",
+        Some("1.27.0"),
+    );
+    let apply = "kubectl apply -f https://k8s.io/examples/controllers/hpa-rs.yaml";
+    assert_eq!(nth_output_of(&t, apply, 0), "horizontalpodautoscaler.autoscaling/frontend-scaler created\n");
+    assert_eq!(nth_output_of(&t, apply, 1), "horizontalpodautoscaler.autoscaling/frontend-scaler unchanged\n");
+    assert_eq!(
+        output_of(&t, "kubectl get hpa"),
+        "NAME              REFERENCE             TARGETS         MINPODS   MAXPODS   REPLICAS   AGE
+frontend-scaler   ReplicaSet/frontend   <unknown>/50%   3         10        0          0s
+"
+    );
+    assert_eq!(
+        output_of(
+            &t,
+            "kubectl get hpa frontend-scaler -o jsonpath={.spec.metrics[0].resource.target.averageUtilization}"
+        ),
+        "50\n"
+    );
+    let d = output_of(&t, "kubectl describe hpa frontend-scaler");
+    let msg =
+        "pods by selector tier=frontend are controlled by multiple HPAs: [default/frontend default/frontend-scaler]";
+    assert!(d.contains(&format!("AmbiguousSelector  {msg}\n")), "{d}");
+}

@@ -436,7 +436,11 @@ fn with_namespace(doc: &Document, key: &ObjKey) -> Value {
 /// Apply to an existing object: a three-way merge of the last applied configuration, this
 /// one and the live object; `configured`, or `unchanged` when nothing moved.
 fn patch_object(ctx: &mut Ctx<'_>, req: &Apply, doc: &Document, key: &ObjKey) -> Result<(Value, String), Error> {
-    let live = ctx.sim.store.get(key).cloned().unwrap_or(Value::Null);
+    let mut live = ctx.sim.store.get(key).cloned().unwrap_or(Value::Null);
+    if key.kind == Kind::HorizontalPodAutoscaler && obj::str_at(&doc.object, "/apiVersion") == Some("autoscaling/v1") {
+        // kubectl reads the live object in the manifest's version and patches that one.
+        live = super::autoscale::v1_of(&live);
+    }
     if req.dry == DryRun::Client {
         // apply.go sends no patch in a client dry run: it prints the live object, configured.
         return Ok((live, req.dry.op("configured")));
@@ -483,8 +487,6 @@ const UNMODELLED: &[(&str, &str)] = &[
     ("networking.k8s.io/v1", "Ingress"),
     ("networking.k8s.io/v1", "IngressClass"),
     ("networking.k8s.io/v1", "NetworkPolicy"),
-    ("autoscaling/v1", "HorizontalPodAutoscaler"),
-    ("autoscaling/v2", "HorizontalPodAutoscaler"),
     ("policy/v1", "PodDisruptionBudget"),
     ("v1", "ServiceAccount"),
     ("v1", "LimitRange"),

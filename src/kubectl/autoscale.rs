@@ -135,8 +135,8 @@ fn autoscale_one(ctx: &mut Ctx<'_>, req: &Autoscale, key: &ObjKey) -> Result<Str
                 &req.dry.op("created"),
             ));
         }
-        DryRun::Server => ctx.sim.clone().create(v2_of(&hpa, &key.ns))?,
-        DryRun::None => ctx.sim.create(v2_of(&hpa, &key.ns))?,
+        DryRun::Server => ctx.sim.clone().create(in_namespace(hpa, &key.ns))?,
+        DryRun::None => ctx.sim.create(in_namespace(hpa, &key.ns))?,
     };
     let shown = v1_of(&written);
     Ok(dryrun::printed(req.out.as_ref(), Kind::HorizontalPodAutoscaler, &shown, &req.dry.op("autoscaled")))
@@ -158,16 +158,10 @@ fn v1_request(req: &Autoscale, key: &ObjKey) -> Value {
         "spec": spec, "status": {"currentReplicas": 0, "desiredReplicas": 0}})
 }
 
-/// The v1 → v2 conversion of what kubectl sends (`Convert_v1_HorizontalPodAutoscalerSpec_To_...`):
-/// the CPU target becomes a Resource metric.
-fn v2_of(v1: &Value, ns: &str) -> Value {
-    let mut spec = v1["spec"].clone();
-    if let Some(cpu) = spec.as_object_mut().and_then(|s| s.remove("targetCPUUtilizationPercentage")) {
-        spec["metrics"] = jv!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": cpu}}}]);
-    }
-    let mut meta = v1["metadata"].clone();
-    meta["namespace"] = jv!(ns);
-    jv!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": meta, "spec": spec})
+/// The request to `HorizontalPodAutoscalers(namespace)` (the API server stores it as v2).
+fn in_namespace(mut hpa: Value, ns: &str) -> Value {
+    hpa["metadata"]["namespace"] = jv!(ns);
+    hpa
 }
 
 /// The stored object as the v1 client gets it back: the first CPU utilization target as

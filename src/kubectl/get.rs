@@ -59,7 +59,16 @@ pub fn resolve(positional: &[String]) -> Result<Query, Error> {
     let names: Vec<String> = positional[1..].to_vec();
     for t in first.split(',').filter(|t| !t.is_empty()) {
         if t == "all" {
-            for k in [Kind::Pod, Kind::Service, Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet] {
+            // The `all` category as discovery lists it (horizontalpodautoscalers.autoscaling
+            // after the apps group; the lab has no daemonsets, jobs or cronjobs).
+            for k in [
+                Kind::Pod,
+                Kind::Service,
+                Kind::Deployment,
+                Kind::ReplicaSet,
+                Kind::StatefulSet,
+                Kind::HorizontalPodAutoscaler,
+            ] {
                 targets.push((k, names.clone()));
             }
         } else {

@@ -300,6 +300,7 @@ fn fetched_page(url: &str) -> Option<&'static str> {
         "application/web/web.yaml",
         "application/web/web-parallel.yaml",
         "controllers/frontend.yaml",
+        "controllers/hpa-rs.yaml",
         "controllers/nginx-deployment.yaml",
         "pods/pod-rs.yaml",
         "pods/storage/pv-claim.yaml",

@@ -8,6 +8,34 @@ use super::Sim;
 use crate::jv;
 use serde_json::Value;
 
+/// The API server's conversion of a request into the version it stores: an autoscaling/v1
+/// HorizontalPodAutoscaler becomes v2 (`Convert_v1_HorizontalPodAutoscalerSpec_To_autoscaling_...`:
+/// the CPU target a Resource metric; the conditions v1 carries in an annotation are status,
+/// which a write of the object does not set).
+pub fn to_stored_version(kind: Kind, o: &mut Value) {
+    if kind != Kind::HorizontalPodAutoscaler || obj::str_at(o, "/apiVersion") != Some("autoscaling/v1") {
+        return;
+    }
+    o["apiVersion"] = jv!("autoscaling/v2");
+    if let Some(spec) = o.get_mut("spec").and_then(Value::as_object_mut) {
+        if let Some(cpu) = spec.remove("targetCPUUtilizationPercentage").filter(|c| !c.is_null()) {
+            spec.insert(
+                "metrics".into(),
+                jv!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": cpu}}}]),
+            );
+        }
+    }
+    // k8s-diff: v1's `autoscaling.alpha.kubernetes.io/metrics` annotation (metrics v1 cannot
+    // say) is not turned into metrics; it stays an annotation.
+    if let Some(a) = o.pointer_mut("/metadata/annotations").and_then(Value::as_object_mut) {
+        a.remove("autoscaling.alpha.kubernetes.io/conditions");
+        a.remove("autoscaling.alpha.kubernetes.io/current-metrics");
+    }
+    if let Some(m) = o.as_object_mut() {
+        m.remove("status");
+    }
+}
+
 /// Fills in the defaults of one object of `kind`.
 pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
     let minor = sim.profile.server_minor();

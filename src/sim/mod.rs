@@ -252,6 +252,8 @@ pub struct Sim {
     /// When each HorizontalPodAutoscaler's next look is due (virtual ms): its one entry in the
     /// HPA controller's delaying queue.
     pub(crate) hpa_due: VecMap<ObjKey, u64>,
+    /// The HPA controller's `hpaSelectors`: each HPA's target selector, once it has looked.
+    pub(crate) hpa_selectors: VecMap<ObjKey, labels::Selector>,
     /// What the Endpoints and EndpointSlice controllers know of each Service.
     pub(crate) endpoints: controllers::endpoints::State,
     /// How many work items the controllers have run (a measure of work, for tests).
@@ -304,6 +306,7 @@ impl Sim {
             queues: controllers::Queues::default(),
             requeue_at: VecMap::new(),
             hpa_due: VecMap::new(),
+            hpa_selectors: VecMap::new(),
             endpoints: controllers::endpoints::State::default(),
             work_runs: 0,
             process_sleep: None,
@@ -745,6 +748,10 @@ impl Sim {
                     self.dirty.insert(Work::Deployment(key.clone()));
                 }
                 Kind::HorizontalPodAutoscaler if !deleted => controllers::hpa::enqueue(self, &key),
+                Kind::HorizontalPodAutoscaler => {
+                    // `deleteHPA` forgets its selector.
+                    self.hpa_selectors.remove(&key);
+                }
                 Kind::ReplicaSet => {
                     self.dirty.insert(Work::ReplicaSet(key.clone()));
                     if let Some(r) = current.as_deref().and_then(obj::controller_ref) {
@@ -897,6 +904,7 @@ impl Sim {
     /// validation, admission (default StorageClass, ClusterIP), uid and creationTimestamp.
     pub fn create(&mut self, mut o: Value) -> Result<Value, ApiError> {
         let kind = kind_of(&o)?;
+        defaults::to_stored_version(kind, &mut o);
         let ns = if kind.namespaced() {
             let ns = obj::namespace(&o);
             if ns.is_empty() {
@@ -1145,6 +1153,7 @@ impl Sim {
 
     pub fn update(&mut self, mut o: Value) -> Result<Value, ApiError> {
         let kind = kind_of(&o)?;
+        defaults::to_stored_version(kind, &mut o);
         let ns = if kind.namespaced() { obj::namespace(&o).to_string() } else { String::new() };
         let key = ObjKey::new(kind, if ns.is_empty() { "default" } else { &ns }, obj::name(&o));
         let Some(old) = self.store.get(&key).cloned() else {

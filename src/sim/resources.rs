@@ -112,6 +112,10 @@ impl Kind {
     }
     /// Looks a kind up by its `apiVersion` and `kind`, as a manifest names it.
     pub fn from_api(api_version: &str, kind: &str) -> Option<Kind> {
+        // autoscaling/v1 is served too: the API server converts it to the stored v2.
+        if api_version == "autoscaling/v1" && kind == "HorizontalPodAutoscaler" {
+            return Some(Kind::HorizontalPodAutoscaler);
+        }
         RESOURCES.iter().find(|r| r.kind_name == kind && api_version_matches(r, api_version)).map(|r| r.kind)
     }
     /// Resolves what a person types after `kubectl get` (`po`, `pods`, `statefulset.apps`, `Pod`).

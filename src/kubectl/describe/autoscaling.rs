@@ -72,6 +72,9 @@ fn autoscaler_v1(d: &mut Doc, o: &Value) {
 
 /// The annotations of the v1 object: the stored ones and the conditions as JSON, each
 /// condition in v1's field order (`Convert_autoscaling_HorizontalPodAutoscaler_To_v1_...`).
+// k8s-diff: the conversion also writes the metrics v1 cannot say (anything but a CPU
+// utilization target) and a `behavior` into annotations; only manifests in v2 have them, and
+// the lab leaves those two out.
 fn v1_annotations(o: &Value) -> Value {
     let mut a = o.ptr("/metadata/annotations").cloned().unwrap_or(jv!({}));
     let conditions = obj::arr_at(o, "/status/conditions");

@@ -26,7 +26,12 @@ pub(super) const KINDS: &[(&str, &str)] = &[
     ("apps/v1", "ControllerRevision"),
     ("storage.k8s.io/v1", "StorageClass"),
     ("discovery.k8s.io/v1", "EndpointSlice"),
+    ("autoscaling/v1", "HorizontalPodAutoscaler"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler"),
 ];
+
+/// Kinds served in two versions whose root structs differ: the key of the other version's root.
+pub(super) const ROOT_KEYS: &[(&str, &str, &str)] = &[("autoscaling/v1", "HorizontalPodAutoscaler", "HPAv1")];
 
 /// The struct table (see the module doc for the notation).
 pub(super) const TYPES: &str = "\
@@ -200,4 +205,23 @@ EndpointConditions ready:b serving:b terminating:b\n\
 EndpointHints forNodes:[ForNode] forZones:[ForZone]\n\
 ForNode name:s\n\
 ForZone name:s\n\
-DEndpointPort=EndpointPort appProtocol:s name:s port:i protocol:s'Protocol";
+DEndpointPort=EndpointPort appProtocol:s name:s port:i protocol:s'Protocol\n\
+HPAv1=HorizontalPodAutoscaler TypeMeta.apiVersion:s TypeMeta.kind:s metadata:ObjectMeta spec:HPAv1Spec status:HPAv1Status\n\
+HPAv1Spec=HorizontalPodAutoscalerSpec maxReplicas:i minReplicas:i scaleTargetRef:CrossVersionObjectReference targetCPUUtilizationPercentage:i\n\
+CrossVersionObjectReference apiVersion:s kind:s name:s\n\
+HPAv1Status=HorizontalPodAutoscalerStatus *\n\
+HorizontalPodAutoscaler=v2.HorizontalPodAutoscaler TypeMeta.apiVersion:s TypeMeta.kind:s metadata:ObjectMeta spec:HPAv2Spec status:HPAv2Status\n\
+HPAv2Spec=v2.HorizontalPodAutoscalerSpec behavior:HorizontalPodAutoscalerBehavior maxReplicas:i metrics:[MetricSpec] minReplicas:i scaleTargetRef:V2CrossVersionObjectReference\n\
+V2CrossVersionObjectReference=v2.CrossVersionObjectReference apiVersion:s kind:s name:s\n\
+HorizontalPodAutoscalerBehavior=v2.HorizontalPodAutoscalerBehavior scaleDown:HPAScalingRules scaleUp:HPAScalingRules\n\
+HPAScalingRules=v2.HPAScalingRules policies:[HPAScalingPolicy] selectPolicy:s'v2.ScalingPolicySelect stabilizationWindowSeconds:i\n\
+HPAScalingPolicy=v2.HPAScalingPolicy periodSeconds:i type:s'v2.HPAScalingPolicyType value:i\n\
+MetricSpec=v2.MetricSpec containerResource:ContainerResourceMetricSource external:ExternalMetricSource object:ObjectMetricSource pods:PodsMetricSource resource:ResourceMetricSource type:s'v2.MetricSourceType\n\
+ContainerResourceMetricSource=v2.ContainerResourceMetricSource container:s name:s'ResourceName target:MetricTarget\n\
+ExternalMetricSource=v2.ExternalMetricSource metric:MetricIdentifier target:MetricTarget\n\
+ObjectMetricSource=v2.ObjectMetricSource describedObject:V2CrossVersionObjectReference metric:MetricIdentifier target:MetricTarget\n\
+PodsMetricSource=v2.PodsMetricSource metric:MetricIdentifier target:MetricTarget\n\
+ResourceMetricSource=v2.ResourceMetricSource name:s'ResourceName target:MetricTarget\n\
+MetricIdentifier=v2.MetricIdentifier name:s selector:LabelSelector\n\
+MetricTarget=v2.MetricTarget averageUtilization:i averageValue:q type:s'v2.MetricTargetType value:q\n\
+HPAv2Status=v2.HorizontalPodAutoscalerStatus * conditions:[a]~type";

@@ -10,6 +10,7 @@
 //! `FailedComputeMetricsReplicas`, the `ScalingActive` condition).
 
 use crate::jv;
+use crate::sim::labels::Selector;
 use crate::sim::obj;
 use crate::sim::obj::Ptr;
 use crate::sim::resources::Kind;
@@ -147,7 +148,18 @@ fn reconcile(sim: &mut Sim, key: &ObjKey, hpa: &Value) {
     } else if current < min {
         (min, Some("Current number of replicas below Spec.MinReplicas"))
     } else {
-        metrics_fail(sim, key, hpa, st, current);
+        match ambiguous(sim, key, &target) {
+            Some(msg) => {
+                // `validateAndParseSelector`, first in `computeReplicasForMetrics` (v1.26,
+                // kubernetes/kubernetes#112011): an event and the condition, then the failure.
+                sim.record_event(key, "Warning", "AmbiguousSelector", SOURCE, msg.clone());
+                st.set(sim, "ScalingActive", "False", "AmbiguousSelector", msg.clone());
+                st.current = current;
+                write_status(sim, key, &st);
+                sim.record_event(key, "Warning", "FailedComputeMetricsReplicas", SOURCE, msg);
+            }
+            None => metrics_fail(sim, key, hpa, st, current),
+        }
         return;
     };
     let Some(reason) = reason else {
@@ -202,6 +214,30 @@ fn metrics_fail(sim: &mut Sim, key: &ObjKey, hpa: &Value, mut st: Status, curren
     let n = specs.len();
     let msg = format!("invalid metrics ({n} invalid out of {n}), first error is: {err}");
     sim.record_event(key, "Warning", "FailedComputeMetricsReplicas", SOURCE, msg);
+}
+
+/// `validateAndParseSelector`: the HPA's target selector is remembered (`hpaSelectors`, kept
+/// from its first look between the bounds until it is deleted); when the pods it selects are
+/// selected by another HPA's remembered selector too, the message that stops both.
+fn ambiguous(sim: &mut Sim, key: &ObjKey, target: &Value) -> Option<String> {
+    let sel_value = target.ptr("/spec/selector").cloned().unwrap_or(Value::Null);
+    let sel = Selector::from_label_selector(&sel_value);
+    sim.hpa_selectors.insert(key.clone(), sel.clone());
+    let pods: Vec<&Value> =
+        sim.store.list(Kind::Pod, Some(&key.ns)).map(|(_, p)| p).filter(|p| sel.matches_obj(p)).collect();
+    let mut hpas: Vec<&ObjKey> = sim
+        .hpa_selectors
+        .iter()
+        .filter(|(k, s)| k.ns == key.ns && pods.iter().any(|p| s.matches_obj(p)))
+        .map(|(k, _)| k)
+        .collect();
+    if hpas.len() < 2 {
+        return None;
+    }
+    // k8s-diff: upstream lists the HPAs in Go map order (random); here by name.
+    hpas.sort();
+    let names: Vec<String> = hpas.iter().map(|k| format!("{}/{}", k.ns, k.name)).collect();
+    Some(format!("pods by selector {} are controlled by multiple HPAs: [{}]", sel.to_text(), names.join(" ")))
 }
 
 /// Why one metric cannot be read, and the reason its event and condition give.
