@@ -13,7 +13,8 @@
 //!
 //! Kinds: v1 Pod, Service, PersistentVolumeClaim, PersistentVolume, Namespace, ConfigMap, Secret,
 //! Endpoints; apps/v1 StatefulSet, Deployment, ReplicaSet, ControllerRevision;
-//! storage.k8s.io/v1 StorageClass; discovery.k8s.io/v1 EndpointSlice. Status blocks and the
+//! storage.k8s.io/v1 StorageClass; discovery.k8s.io/v1 EndpointSlice; autoscaling/v1 and v2
+//! HorizontalPodAutoscaler. Status blocks and the
 //! deprecated in-tree volume plugins (awsElasticBlockStore, rbd, …) accept any fields.
 
 mod suggest;
@@ -358,7 +359,9 @@ mod tests {
         assert!(is_known("storage.k8s.io/v1", "StorageClass"));
         assert!(!is_known("v1", "StatefulSet"));
         assert!(!is_known("apps/v1", "Job"));
-        assert_eq!(known_kinds().count(), 14);
+        assert!(is_known("autoscaling/v1", "HorizontalPodAutoscaler"));
+        assert!(is_known("autoscaling/v2", "HorizontalPodAutoscaler"));
+        assert_eq!(known_kinds().count(), 16);
     }
 
     #[test]
