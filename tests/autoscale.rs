@@ -108,9 +108,7 @@ fn the_autoscalers_events_say_why_it_cannot_scale() {
 #[test]
 fn describe_v2_reads_as_a_real_cluster_without_metrics() {
     let t = replay_on(
-        &format!(
-            "kubectl create deployment backend-user --image=nginx\n@sleep 20s\nkubectl autoscale deployment backend-user --min=3 --max=5 --cpu-percent=70\n@sleep 15s\n@sleep 9m47s\nkubectl describe hpa\n"
-        ),
+        "kubectl create deployment backend-user --image=nginx\n@sleep 20s\nkubectl autoscale deployment backend-user --min=3 --max=5 --cpu-percent=70\n@sleep 15s\n@sleep 9m47s\nkubectl describe hpa\n",
         "1.26.5",
         Some("1.27.0"),
     );
