@@ -17,7 +17,8 @@
 //! 200) executions of each target; `scripts/fuzz 1000000` is the long run.
 //! `KUBELAB_FUZZ_ONLY=shell,pod` runs only the targets named (to share the long run among
 //! processes). `KUBELAB_FUZZ_FROM=N` goes on after a reported run (inputs before run N are made,
-//! not run). Each target reports its slowest input.
+//! not run). Each target reports its slowest input, and a long run (`KUBELAB_FUZZ_KEEP`) its
+//! progress every 100,000 runs; `KUBELAB_FUZZ_LOCATE=1` tells which run made each `.current` input.
 
 use kubelab::lab::session::Session;
 use kubelab::lab::Lab;
@@ -274,10 +275,16 @@ fn fuzz(watch: &Arc<Watch>, epoch: Instant, name: &str, corpus: Vec<String>, exe
     let (mut slowest, mut most_cpu) = ((Duration::ZERO, 0), (0, 0));
     let stat_path = this_threads_stat();
     *watch.stat_path.lock().unwrap() = stat_path.clone();
+    if std::env::var_os("KUBELAB_FUZZ_LOCATE").is_some() {
+        return locate(name, &mut m, runs, &current);
+    }
     for i in 0..runs {
         let input = m.next();
         if i < from {
             continue;
+        }
+        if keep && i > from && i % 100_000 == 0 {
+            eprintln!("fuzz target {name}: run {i} after {:.0} s", started.elapsed().as_secs_f64());
         }
         watch.run.store(i, Ordering::SeqCst);
         let one = Instant::now();
@@ -307,6 +314,14 @@ fn fuzz(watch: &Arc<Watch>, epoch: Instant, name: &str, corpus: Vec<String>, exe
         most_cpu.1,
         most_cpu.0
     );
+}
+
+/// Which run made the input in `current` (a long run's `.current` file): the inputs are made
+/// again, not run, and the first run whose input it is is printed.
+fn locate(name: &str, m: &mut Mutator, runs: u64, current: &std::path::Path) {
+    let wanted = std::fs::read_to_string(current).unwrap_or_default();
+    let at = (0..runs).find(|_| m.next() == wanted);
+    eprintln!("fuzz target {name}: {} is run {at:?}", current.display());
 }
 
 /// The command lines in the test suites' and the lesson's text: `kubectl ...` up to the end
