@@ -6,10 +6,12 @@
 
 mod diagram;
 mod editor;
+mod lesson;
 mod storage;
 mod terminal;
 
 use crate::lab::i18n::{self, Lang};
+use crate::lab::lesson::guide::{Action, Guide};
 use crate::lab::{self, Lab};
 use crate::sim::ObjKey;
 use gloo::timers::callback::Interval;
@@ -74,6 +76,8 @@ pub enum Msg {
     Reset(bool),
     Compare,
     TogglePane(Pane),
+    /// Something for the lesson panel (`lab::lesson::guide`).
+    Lesson(Action),
 }
 
 pub struct App {
@@ -124,6 +128,9 @@ pub struct App {
     scrolled: [(usize, usize, usize); TERMINALS],
     /// The work budget of the next tick's advance (`lab::next_budget`).
     budget: u64,
+    /// The lesson panel's state (a new `Rc` when it changes, so the panel draws only then).
+    guide: Rc<Guide>,
+    on_lesson: Callback<Action>,
 }
 
 impl App {
@@ -205,6 +212,7 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
+        let mut first_visit = false;
         let (lab, notice) = match storage::load() {
             storage::Loaded::Saved(saved) => match Lab::restore(saved, TERMINALS) {
                 Ok(lab) => (lab, None),
@@ -213,7 +221,10 @@ impl Component for App {
                     (Lab::seed_lab(), Some("storage_corrupt"))
                 }
             },
-            storage::Loaded::Nothing => (Lab::seed_lab(), None),
+            storage::Loaded::Nothing => {
+                first_visit = true;
+                (Lab::seed_lab(), None)
+            }
             storage::Loaded::Corrupt => (Lab::seed_lab(), Some("storage_corrupt")),
             storage::Loaded::Unavailable => (Lab::seed_lab(), Some("storage_off")),
         };
@@ -268,16 +279,27 @@ impl Component for App {
             on_select: ctx.link().callback(|k| Msg::Select(Some(k))),
             scrolled: [NOT_SCROLLED; TERMINALS],
             budget: lab::MIN_BUDGET,
+            guide: Rc::default(),
+            on_lesson: ctx.link().callback(Msg::Lesson),
         };
+        app.start_lessons(ctx, first_visit);
         app.refresh_diagram(false);
         app.refresh_diags();
         set_document_lang(app.lang);
         app
     }
 
-    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let tick = matches!(msg, Msg::Tick);
-        let changed = self.handle(msg);
+        let changed = match msg {
+            Msg::Lesson(a) => self.lesson(ctx, a),
+            Msg::Tick => {
+                let changed = self.handle(msg);
+                // The step's checks as the clock runs; Run's next line once its terminal is free.
+                self.guide.wants_tick(&self.lab) && self.lesson(ctx, Action::Tick) || changed
+            }
+            msg => self.handle(msg),
+        };
         if changed {
             self.refresh_diagram(tick);
         }
@@ -321,6 +343,7 @@ impl Component for App {
                     <h1>{ self.tr("title") }<small>{ self.tr("tagline") }</small></h1>
                     <nav class="tools" aria-label={self.tr("panes")}>
                         { for toggles }
+                        <button data-testid="lessons" aria-pressed={self.guide.open.to_string()} onclick={self.on_lesson.reform({ let open = self.guide.open; move |_| Action::Show(!open) })}>{ self.tr("lessons") }</button>
                         <button data-testid="compare" onclick={link.callback(|_| Msg::Compare)}>{ self.tr("compare") }</button>
                         <button data-testid="lang" aria-label={self.tr("language_label")} onclick={link.callback(|_| Msg::ToggleLang)}>{ self.tr("language") }</button>
                         <button data-testid="reset" onclick={link.callback(|_| Msg::AskReset)}>{ self.tr("reset") }</button>
@@ -336,12 +359,17 @@ impl Component for App {
                 if let Some(n) = self.notice {
                     <p class="notice" role="status" data-testid="notice">{ self.tr(n) }</p>
                 }
+                <div class="work">
+                if self.guide.open {
+                    <lesson::LessonPanel guide={self.guide.clone()} lang={self.lang} on={self.on_lesson.clone()} />
+                }
                 <main class="panes">
                     if self.shown(Pane::Editor) { { editor::view(self, ctx) } }
                     if self.shown(Pane::Terminal) { { terminal::view(self, ctx) } }
                     if self.shown(Pane::Diagram) { { diagram::view(self) } }
                     if self.shown(Pane::Timeline) { { self.timeline(ctx) } }
                 </main>
+                </div>
                 if let Some(k) = &self.selected {
                     { self.object_dialog(ctx, k) }
                 }
@@ -449,6 +477,7 @@ impl App {
                 self.scrolled = [NOT_SCROLLED; TERMINALS];
                 self.on_toggle_pane(p)
             }
+            Msg::Lesson(_) => false,
         }
     }
 
@@ -545,6 +574,8 @@ impl App {
             self.playing = true;
             storage::clear();
             self.save();
+            Rc::make_mut(&mut self.guide).lab_reset(&self.lab);
+            storage::save_lessons(&self.guide.to_json());
         }
         true
     }
@@ -596,16 +627,7 @@ impl App {
         match key.as_str() {
             "Enter" => {
                 e.prevent_default();
-                let line = std::mem::take(&mut self.inputs[t]);
-                self.hist_pos[t] = None;
-                let busy = self.lab.busy(t);
-                if self.pending[t].push(&line) && !busy {
-                    return true;
-                }
-                let full = self.pending[t].take();
-                maybe_inject_panic(&full);
-                self.lab.run(t, &full);
-                self.dirty = true;
+                self.enter(t);
                 true
             }
             "ArrowUp" | "ArrowDown" => {
@@ -654,6 +676,21 @@ impl App {
             }
             _ => false,
         }
+    }
+
+    /// Enter in terminal `t`: its input line is run (or kept, when the command goes on).
+    /// The lesson panel's Run types its lines through here too.
+    fn enter(&mut self, t: usize) {
+        let line = std::mem::take(&mut self.inputs[t]);
+        self.hist_pos[t] = None;
+        let busy = self.lab.busy(t);
+        if self.pending[t].push(&line) && !busy {
+            return;
+        }
+        let full = self.pending[t].take();
+        maybe_inject_panic(&full);
+        self.lab.run(t, &full);
+        self.dirty = true;
     }
 
     fn timeline(&self, ctx: &Context<Self>) -> Html {

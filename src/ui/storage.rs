@@ -6,6 +6,8 @@ use crate::lab::Saved;
 
 const KEY: &str = "kubelab.lab.v1";
 const LANG_KEY: &str = "kubelab.lang";
+/// The lesson panel's state (`Guide::to_json`): the open lesson, progress in each.
+const LESSONS_KEY: &str = "kubelab.lessons.v1";
 
 pub enum Loaded {
     Saved(Saved),
@@ -77,5 +79,16 @@ pub fn load_lang() -> Option<Lang> {
 pub fn save_lang(l: Lang) {
     if let Some(s) = storage() {
         let _ = s.set_item(LANG_KEY, l.code());
+    }
+}
+
+/// The lesson panel's saved state, if any.
+pub fn load_lessons() -> Option<String> {
+    storage()?.get_item(LESSONS_KEY).ok().flatten()
+}
+
+pub fn save_lessons(json: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(LESSONS_KEY, json);
     }
 }

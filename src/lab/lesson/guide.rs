@@ -1,0 +1,473 @@
+//! The lesson panel's state without the page: which lesson is open and from where, the
+//! learner's `Progress` in it (and in the others, for the list), whether the step's checks
+//! hold (re-evaluated as the clock runs), the hints shown, the lines Run still has to type.
+//!
+//! `Guide::reduce` takes an [`Action`] (a click, a fetched file, the clock's tick) over the
+//! page's `Lab` and returns [`Effect`]s for the page to carry out: fetch a file, type a line
+//! into a terminal (through the same path as a line typed and Entered), save. The page never
+//! decides anything about a lesson itself; `tests/lesson_panel.rs` drives this natively.
+
+use super::index::{self, Entry};
+use super::{Lesson, Progress};
+use crate::jv;
+use crate::lab::Lab;
+use serde_json::Value;
+use std::rc::Rc;
+
+/// Where a lesson comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// The first lesson of the index (a newcomer's first visit).
+    First,
+    /// A lesson of the index, by id (`?lesson=ID`, the list).
+    Id(String),
+    /// A lesson file of the site, by name in `lessons/` (a reload).
+    File(String),
+    /// A lesson file anywhere on the web (`?lesson-url=`).
+    Url(String),
+}
+
+/// Something that happened to the panel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// `lessons/index.json` arrived, or why it did not.
+    Index(Result<String, String>),
+    /// Opens a lesson; `step` from 0 (`?step=N`); `fresh`: in a new cluster (chosen from the
+    /// list), otherwise in the lab as it is (the address, a reload).
+    Open {
+        target: Target,
+        step: Option<usize>,
+        fresh: bool,
+    },
+    /// A lesson file arrived (its address, and its text or why it did not).
+    Fetched {
+        url: String,
+        text: Result<String, String>,
+    },
+    /// The lesson's editor files arrived (name, text), or why one did not.
+    Files(Result<Vec<(String, String)>, String>),
+    Answer {
+        question: usize,
+        choice: usize,
+    },
+    Run,
+    Check,
+    Next,
+    Hint,
+    Restart,
+    Tick,
+    /// Shows the panel, or hides it for the free playground.
+    Show(bool),
+}
+
+/// What the page must do for the panel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Fetch a lesson file and answer with `Action::Fetched`.
+    Fetch(String),
+    /// Fetch these editor files (name, address) and answer with `Action::Files`.
+    FetchFiles(Vec<(String, String)>),
+    /// Type this line into terminal N and press Enter.
+    Type(usize, String),
+    /// The lab was replaced by a fresh one: the page forgets its terminals' half-typed lines.
+    NewLab,
+    /// Save the panel's state (`Guide::to_json`).
+    Save,
+}
+
+/// A lesson being fetched.
+#[derive(Clone, Debug, PartialEq)]
+struct Pending {
+    target: Target,
+    step: Option<usize>,
+    fresh: bool,
+    /// The file's address, once known; the lesson, once read.
+    url: String,
+    lesson: Option<Rc<Lesson>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Guide {
+    /// The panel is shown.
+    pub open: bool,
+    pub index: Vec<Entry>,
+    /// Why the index could not be read.
+    pub index_error: Option<String>,
+    pub lesson: Option<Rc<Lesson>>,
+    /// The address the open lesson came from (`lessons/seed-lab.yaml`, `https://…`).
+    pub url: String,
+    pub progress: Progress,
+    /// Whether each check of the current step holds now.
+    pub held: Vec<bool>,
+    /// The learner asked to see the checks (the Check button).
+    pub checked: bool,
+    /// How many of the step's hints are shown.
+    pub hints: usize,
+    /// Why the last lesson asked for could not be opened (shown in the panel).
+    pub error: Option<String>,
+    /// The lesson being fetched, if any (its address, for the panel).
+    pending: Option<Pending>,
+    /// Each lesson's saved progress (id, JSON), the open one's included as last saved.
+    saved: Vec<(String, String)>,
+    /// Lines Run has still to type, in order.
+    queue: Vec<String>,
+    /// The terminal the lesson types into.
+    pub term: usize,
+    /// The open lesson's editor files as fetched (name, text), for Restart.
+    files: Vec<(String, String)>,
+    /// The lab's `changes()` and `printed()` when the checks were last evaluated.
+    seen: Option<((u64, u64), Vec<u64>)>,
+}
+
+/// Address of the index, relative to the page.
+pub const INDEX_URL: &str = "lessons/index.json";
+
+/// The address of a lesson file of the site.
+fn site_url(file: &str) -> String {
+    format!("lessons/{file}")
+}
+
+/// The name a lesson file's errors carry: `lessons/NAME.yaml` for the site's, the address's
+/// last part for one from elsewhere.
+pub fn error_name(url: &str) -> String {
+    if url.starts_with("lessons/") {
+        return url.to_string();
+    }
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or(path).to_string()
+}
+
+impl Guide {
+    /// The current step's number (from 0), if a lesson is open.
+    pub fn step(&self) -> Option<&super::Step> {
+        self.lesson.as_ref()?.steps.get(self.progress.step)
+    }
+
+    /// Whether a lesson is being fetched.
+    pub fn loading(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Whether Next may be pressed: the step is done and is not the last.
+    pub fn can_next(&self) -> bool {
+        self.lesson
+            .as_ref()
+            .is_some_and(|l| self.progress.is_done(self.progress.step) && self.progress.step + 1 < l.steps.len())
+    }
+
+    /// How many steps of lesson `id` are done, as saved.
+    pub fn done_count(&self, id: &str) -> usize {
+        if self.lesson.as_ref().is_some_and(|l| l.id == id) {
+            return self.progress.done.len();
+        }
+        let Some((_, json)) = self.saved.iter().find(|(i, _)| i == id) else { return 0 };
+        crate::support::yaml::parse(json)
+            .ok()
+            .and_then(|v| v.get("done").and_then(Value::as_array).map(Vec::len))
+            .unwrap_or(0)
+    }
+
+    /// Whether a tick has work: a line to type into a free terminal, or a lab that changed
+    /// since the checks were last evaluated. The page asks before it reduces a `Tick`.
+    pub fn wants_tick(&self, lab: &Lab) -> bool {
+        self.lesson.is_some()
+            && ((!self.queue.is_empty() && !lab.busy(self.term)) || self.seen != Some((lab.changes(), lab.printed())))
+    }
+
+    /// The page's work for `action`.
+    pub fn reduce(&mut self, action: Action, lab: &mut Lab) -> Vec<Effect> {
+        match action {
+            Action::Index(text) => self.on_index(text),
+            Action::Open { target, step, fresh } => self.on_open(target, step, fresh),
+            Action::Fetched { url, text } => self.on_fetched(url, text),
+            Action::Files(files) => self.on_files(files, lab),
+            Action::Answer { question, choice } => {
+                let lesson = self.lesson.clone();
+                match lesson {
+                    Some(l) if self.progress.answer(&l, question, choice).is_some() => vec![Effect::Save],
+                    _ => Vec::new(),
+                }
+            }
+            Action::Run => self.on_run(lab),
+            Action::Check => {
+                self.checked = true;
+                self.evaluate(lab)
+            }
+            Action::Next => self.on_next(lab),
+            Action::Hint => {
+                let n = self.step().map_or(0, |s| s.hints.len());
+                self.hints = (self.hints + 1).min(n);
+                Vec::new()
+            }
+            Action::Restart => self.on_restart(lab),
+            Action::Tick => {
+                let mut fx = self.type_next(lab);
+                fx.extend(self.evaluate(lab));
+                fx
+            }
+            Action::Show(open) => {
+                self.open = open;
+                vec![Effect::Save]
+            }
+        }
+    }
+
+    fn on_index(&mut self, text: Result<String, String>) -> Vec<Effect> {
+        match text.and_then(|t| index::read(&t)) {
+            Ok(entries) => {
+                self.index = entries;
+                self.index_error = None;
+            }
+            Err(e) => self.index_error = Some(e),
+        }
+        // A lesson asked for by id waited for the index.
+        match self.pending.clone() {
+            Some(p) if p.url.is_empty() => self.on_open(p.target, p.step, p.fresh),
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_open(&mut self, target: Target, step: Option<usize>, fresh: bool) -> Vec<Effect> {
+        self.open = true;
+        self.error = None;
+        let url = match &target {
+            Target::Url(u) if !(u.starts_with("https://") || u.starts_with("http://")) => {
+                self.pending = None;
+                self.error = Some(format!("{u}: not a web address (https://…)"));
+                return Vec::new();
+            }
+            Target::Url(u) => Some(u.clone()),
+            Target::First => self.index.first().map(|e| site_url(&e.file)),
+            Target::Id(id) => self.index.iter().find(|e| e.id == *id).map(|e| site_url(&e.file)),
+            Target::File(f) => Some(site_url(f)),
+        };
+        let indexed = !self.index.is_empty() || self.index_error.is_some();
+        let url = match url {
+            Some(u) => u,
+            // Not in the index yet: wait for it.
+            None if !indexed => String::new(),
+            None => {
+                self.pending = None;
+                let id = match &target {
+                    Target::Id(id) => id.as_str(),
+                    _ => "",
+                };
+                self.error = Some(format!("{INDEX_URL}: no lesson \"{id}\""));
+                return Vec::new();
+            }
+        };
+        self.pending = Some(Pending { target, step, fresh, url: url.clone(), lesson: None });
+        if url.is_empty() {
+            Vec::new()
+        } else {
+            vec![Effect::Fetch(url)]
+        }
+    }
+
+    fn on_fetched(&mut self, url: String, text: Result<String, String>) -> Vec<Effect> {
+        let Some(p) = self.pending.as_mut().filter(|p| p.url == url) else { return Vec::new() };
+        let name = error_name(&url);
+        let lesson = match text {
+            Err(why) => Err(format!("{url}: {why}")),
+            Ok(t) => super::load(&name, &t).map_err(|e| e.to_string()),
+        };
+        match lesson {
+            Err(e) => {
+                self.pending = None;
+                self.error = Some(e);
+                Vec::new()
+            }
+            Ok(lesson) => {
+                let base = url.rsplit_once('/').map_or(String::new(), |(dir, _)| format!("{dir}/"));
+                let files = lesson
+                    .files
+                    .iter()
+                    .map(|f| (super::editor_name(f).to_string(), format!("{base}files/{f}")))
+                    .collect();
+                p.lesson = Some(Rc::new(lesson));
+                vec![Effect::FetchFiles(files)]
+            }
+        }
+    }
+
+    fn on_files(&mut self, files: Result<Vec<(String, String)>, String>, lab: &mut Lab) -> Vec<Effect> {
+        let Some(p) = self.pending.take() else { return Vec::new() };
+        let Some(lesson) = p.lesson else { return Vec::new() };
+        let files = match files {
+            Ok(f) => f,
+            Err(e) => {
+                self.error = Some(format!("{}: {e}", error_name(&p.url)));
+                return Vec::new();
+            }
+        };
+        self.remember();
+        let mut fx = vec![Effect::Save];
+        if p.fresh {
+            *lab = fresh_lab(lab, &files);
+            fx.push(Effect::NewLab);
+        } else {
+            // The learner's own lab stays; a lesson's files join it (replacing the editor's
+            // only while nothing has been typed).
+            for (name, text) in &files {
+                if lab.journal.is_empty() || !lab.files.iter().any(|(n, _)| n == name) {
+                    lab.set_file(name, text);
+                }
+            }
+        }
+        let saved = self.saved.iter().find(|(id, _)| *id == lesson.id).map(|(_, j)| j.clone());
+        let mut progress = saved
+            .and_then(|j| Progress::from_json(&j, &lesson).ok())
+            .unwrap_or_else(|| Progress::new(&lesson, lab.printed()));
+        if p.fresh {
+            progress.go_to(&lesson, 0, lab.printed());
+        }
+        if let Some(step) = p.step {
+            progress.go_to(&lesson, step, lab.printed());
+        }
+        self.progress = progress;
+        self.files = files;
+        self.url = p.url;
+        self.lesson = Some(lesson);
+        self.new_step();
+        fx
+    }
+
+    /// Types the step's lines: into the lesson's terminal, or, when a watch holds it, into
+    /// a free one (the page shows the terminal it types into).
+    fn on_run(&mut self, lab: &Lab) -> Vec<Effect> {
+        let Some(step) = self.step() else { return Vec::new() };
+        let lines = step.run.clone();
+        if lab.busy(self.term) {
+            if let Some(t) = (0..lab.terms.len()).find(|&t| !lab.busy(t)) {
+                self.term = t;
+            }
+        }
+        self.queue = lines;
+        let mut fx = self.type_next(lab);
+        fx.push(Effect::Save);
+        fx
+    }
+
+    /// The next line Run has to type, once the terminal is free of the last one's wait.
+    fn type_next(&mut self, lab: &Lab) -> Vec<Effect> {
+        if self.queue.is_empty() || lab.busy(self.term) {
+            return Vec::new();
+        }
+        vec![Effect::Type(self.term, self.queue.remove(0))]
+    }
+
+    /// Evaluates the step's checks if the lab changed since they were last; saves when the
+    /// step became done.
+    fn evaluate(&mut self, lab: &Lab) -> Vec<Effect> {
+        let Some(lesson) = self.lesson.clone() else { return Vec::new() };
+        let key = (lab.changes(), lab.printed());
+        if self.seen.as_ref() == Some(&key) && !self.held.is_empty() {
+            return Vec::new();
+        }
+        self.seen = Some(key);
+        let was = self.progress.is_done(self.progress.step);
+        self.held = self.progress.update_lab(&lesson, lab);
+        if !was && self.progress.is_done(self.progress.step) {
+            vec![Effect::Save]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn on_next(&mut self, lab: &Lab) -> Vec<Effect> {
+        let Some(lesson) = self.lesson.clone() else { return Vec::new() };
+        if !self.progress.next(&lesson, lab.printed()) {
+            return Vec::new();
+        }
+        self.new_step();
+        let mut fx = self.evaluate(lab);
+        fx.push(Effect::Save);
+        fx
+    }
+
+    /// The lesson again from its first step, in a fresh cluster.
+    fn on_restart(&mut self, lab: &mut Lab) -> Vec<Effect> {
+        let Some(lesson) = self.lesson.clone() else { return Vec::new() };
+        *lab = fresh_lab(lab, &self.files);
+        self.progress = Progress::new(&lesson, lab.printed());
+        self.term = 0;
+        self.new_step();
+        vec![Effect::NewLab, Effect::Save]
+    }
+
+    /// The page's lab was reset (its Reset button): the lesson starts over with it.
+    pub fn lab_reset(&mut self, lab: &Lab) {
+        if let Some(lesson) = self.lesson.clone() {
+            self.progress = Progress::new(&lesson, lab.printed());
+            self.term = 0;
+            self.new_step();
+        }
+    }
+
+    fn new_step(&mut self) {
+        self.queue.clear();
+        self.hints = 0;
+        self.checked = false;
+        self.held.clear();
+        self.seen = None;
+    }
+
+    /// Keeps the open lesson's progress among the saved ones.
+    fn remember(&mut self) {
+        let Some(lesson) = &self.lesson else { return };
+        let json = self.progress.to_json();
+        match self.saved.iter_mut().find(|(id, _)| *id == lesson.id) {
+            Some(s) => s.1 = json,
+            None => self.saved.push((lesson.id.clone(), json)),
+        }
+    }
+
+    /// The panel's state as saved between visits.
+    pub fn to_json(&self) -> String {
+        let open_id = self.lesson.as_ref().map(|l| l.id.as_str());
+        let mut progress: serde_json::Map<String, Value> = self
+            .saved
+            .iter()
+            .filter(|(id, _)| Some(id.as_str()) != open_id)
+            .filter_map(|(id, j)| crate::support::yaml::parse(j).ok().map(|v| (id.clone(), v)))
+            .collect();
+        if let (Some(id), Ok(v)) = (open_id, crate::support::yaml::parse(&self.progress.to_json())) {
+            progress.insert(id.to_string(), v);
+        }
+        let current = self.lesson.as_ref().map(|_| self.url.clone());
+        jv!({ "version": 1, "open": self.open, "current": current, "term": self.term, "progress": Value::Object(progress) })
+            .to_string()
+    }
+
+    /// The state `to_json` wrote, and the lesson to open again (its address), if one was
+    /// open. What cannot be read is left out, never trusted.
+    pub fn from_json(text: &str) -> (Guide, Option<Target>) {
+        let mut g = Guide::default();
+        let Ok(v) = crate::support::yaml::parse(text) else { return (g, None) };
+        if v.get("version").and_then(Value::as_u64) != Some(1) {
+            return (g, None);
+        }
+        g.open = v.get("open").and_then(Value::as_bool).unwrap_or(false);
+        g.term = v.get("term").and_then(Value::as_u64).map_or(0, |t| t.min(8) as usize);
+        if let Some(Value::Object(m)) = v.get("progress") {
+            g.saved = m.iter().map(|(id, p)| (id.clone(), p.to_string())).collect();
+        }
+        let target = v.get("current").and_then(Value::as_str).map(|u| match u.strip_prefix("lessons/") {
+            Some(file) => Target::File(file.to_string()),
+            None => Target::Url(u.to_string()),
+        });
+        (g, target)
+    }
+}
+
+/// A fresh cluster with the page's default files and a lesson's, as many terminals as now.
+fn fresh_lab(lab: &Lab, files: &[(String, String)]) -> Lab {
+    let mut all = crate::lab::default_files();
+    for (name, text) in files {
+        match all.iter_mut().find(|(n, _)| n == name) {
+            Some(f) => f.1 = text.clone(),
+            None => all.push((name.clone(), text.clone())),
+        }
+    }
+    Lab::new(lab.seed, all, lab.terms.len())
+}

@@ -1,0 +1,311 @@
+//! The lesson panel: the lesson list with each lesson's progress, the current step's
+//! narration (the Markdown subset as text nodes, never HTML), its predict questions, the lines
+//! Run types into the terminal, and Check, Next, Hint, Restart. It draws a `Guide` and sends
+//! its `Action`s; the page carries out the effects. Also the page's fetch of lesson files.
+
+use crate::lab::i18n::{t, Lang};
+use crate::lab::lesson::guide::{Action, Effect, Guide, Target};
+use crate::lab::lesson::{Block, Inline, Lesson, Predict, Step};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Properties)]
+pub struct Props {
+    pub guide: Rc<Guide>,
+    pub lang: Lang,
+    pub on: Callback<Action>,
+}
+
+/// A new `Guide` is a new `Rc` (the page changes it through `Rc::make_mut`): the panel is
+/// drawn again only then, or when the language changes.
+impl PartialEq for Props {
+    fn eq(&self, o: &Props) -> bool {
+        Rc::ptr_eq(&self.guide, &o.guide) && self.lang == o.lang
+    }
+}
+
+#[function_component(LessonPanel)]
+pub fn lesson_panel(p: &Props) -> Html {
+    let (g, lang) = (&*p.guide, p.lang);
+    let send = |a: Action| {
+        let on = p.on.clone();
+        Callback::from(move |_: MouseEvent| on.emit(a.clone()))
+    };
+    let title = g.lesson.as_ref().map_or(t(lang, "lessons"), |l| l.title.get(lang).as_str());
+    html! {
+        <aside class="lesson" data-testid="lesson-panel" aria-label={t(lang, "lesson_panel")}>
+            <div class="lesson-head">
+                <h2>{ title }</h2>
+                <button data-testid="lesson-close" onclick={send(Action::Show(false))}>{ t(lang, "playground") }</button>
+            </div>
+            if let Some(e) = &g.error {
+                <div class="lesson-error" role="alert" data-testid="lesson-error">
+                    <p>{ t(lang, "lesson_error") }</p>
+                    <pre>{ e.clone() }</pre>
+                </div>
+            }
+            if g.loading() {
+                <p class="muted" role="status">{ t(lang, "loading") }</p>
+            }
+            { list(g, lang, &p.on) }
+            if let (Some(l), Some(step)) = (&g.lesson, g.step()) {
+                { step_view(g, l, step, lang, &p.on) }
+            }
+        </aside>
+    }
+}
+
+/// The lesson list: each lesson with its steps done; a click opens it in a fresh cluster.
+fn list(g: &Guide, lang: Lang, on: &Callback<Action>) -> Html {
+    if let Some(e) = &g.index_error {
+        return html! { <p class="lesson-error" role="alert">{ e.clone() }</p> };
+    }
+    let current = g.lesson.as_ref().map(|l| l.id.as_str());
+    let items = g.index.iter().map(|e| {
+        let done = g.done_count(&e.id);
+        let here = current == Some(e.id.as_str());
+        let on = on.clone();
+        let id = e.id.clone();
+        let open = Callback::from(move |_: MouseEvent| {
+            if !here {
+                on.emit(Action::Open { target: Target::Id(id.clone()), step: None, fresh: true });
+            }
+        });
+        let words = t(lang, "steps_done").replace("{d}", &done.to_string()).replace("{n}", &e.steps.to_string());
+        html! {
+            <li>
+                <button class="lesson-item" data-testid={format!("lesson-open-{}", e.id)} aria-current={here.then_some("true")} onclick={open}>
+                    <strong>{ e.title.get(lang).clone() }</strong>
+                    <span class="muted">{ e.summary.get(lang).clone() }</span>
+                    <span class="lesson-progress" data-testid={format!("lesson-progress-{}", e.id)}>
+                        <progress max={e.steps.to_string()} value={done.to_string()} aria-hidden="true" />{ " " }{ words }
+                    </span>
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <details class="lesson-list" open={g.lesson.is_none()}>
+            <summary>{ t(lang, "lesson_list") }</summary>
+            <ol>{ for items }</ol>
+        </details>
+    }
+}
+
+fn step_view(g: &Guide, l: &Lesson, step: &Step, lang: Lang, on: &Callback<Action>) -> Html {
+    let steps = l.steps.len();
+    let send = |a: Action| {
+        let on = on.clone();
+        Callback::from(move |_: MouseEvent| on.emit(a.clone()))
+    };
+    let n = g.progress.step;
+    let done = g.progress.is_done(n);
+    let of = t(lang, "step_of").replace("{s}", &(n + 1).to_string()).replace("{n}", &steps.to_string());
+    let questions = step.predict.iter().enumerate().map(|(q, p)| question(g, p, q, lang, on));
+    let hints =
+        step.hints.iter().take(g.hints).map(|h| html! { <div class="hint" role="note">{ blocks(h.get(lang)) }</div> });
+    let checks = step.check.iter().zip(g.held.iter().chain(std::iter::repeat(&false))).map(|(c, held)| {
+        html! { <li class={if *held { "held" } else { "unheld" }}>{ if *held { "✓ " } else { "✗ " } }<code>{ c.to_string() }</code></li> }
+    });
+    let status = if g.progress.finished(l) && n + 1 == steps {
+        t(lang, "lesson_done")
+    } else if done {
+        t(lang, "step_done")
+    } else {
+        t(lang, "step_waiting")
+    };
+    html! {
+        <section class="lesson-step" data-testid="lesson-step" data-step={(n + 1).to_string()} data-done={done.to_string()}>
+            <p class="step-of">{ of }</p>
+            <div class="say">{ blocks(step.say.get(lang)) }</div>
+            { for questions }
+            if !step.run.is_empty() {
+                <div class="run-lines">
+                    <pre><code>{ step.run.join("\n") }</code></pre>
+                    <button class="primary" data-testid="lesson-run" aria-label={t(lang, "run_label")} onclick={send(Action::Run)}>{ "▶ " }{ t(lang, "run") }</button>
+                </div>
+            }
+            { for hints }
+            if g.checked {
+                <ul class="checks" data-testid="lesson-checks">{ for checks }</ul>
+            }
+            <p class="lesson-status" role="status" aria-live="polite">{ status }</p>
+            <div class="lesson-nav">
+                <button data-testid="lesson-check" onclick={send(Action::Check)}>{ t(lang, "check") }</button>
+                <button data-testid="lesson-hint" disabled={g.hints >= step.hints.len()} onclick={send(Action::Hint)}>{ t(lang, "hint") }</button>
+                <button class="primary" data-testid="lesson-next" disabled={!g.can_next()} onclick={send(Action::Next)}>{ t(lang, "next") }{ " →" }</button>
+                <button data-testid="lesson-restart" title={t(lang, "restart_label")} onclick={send(Action::Restart)}>{ t(lang, "restart") }</button>
+            </div>
+        </section>
+    }
+}
+
+/// A predict question: its choices as buttons, and once one is chosen, whether it was right
+/// and its feedback.
+fn question(g: &Guide, p: &Predict, q: usize, lang: Lang, on: &Callback<Action>) -> Html {
+    let chosen = g.progress.answer_of(g.progress.step, q);
+    let choices = p.choices.iter().enumerate().map(|(c, choice)| {
+        let on = on.clone();
+        let click = Callback::from(move |_: MouseEvent| on.emit(Action::Answer { question: q, choice: c }));
+        html! { <li><button class="choice" data-testid={format!("predict-{q}-{c}")} aria-pressed={(chosen == Some(c)).to_string()} onclick={click}>{ text(choice.text.get(lang)) }</button></li> }
+    });
+    let feedback = chosen.and_then(|c| p.choices.get(c)).map(|c| {
+        let verdict = if c.correct { t(lang, "right") } else { t(lang, "not_quite") };
+        let more = c.feedback.as_ref().map(|f| text(f.get(lang))).unwrap_or_default();
+        html! { <p class={if c.correct { "feedback right" } else { "feedback wrong" }} data-testid={format!("predict-{q}-feedback")} role="status">{ verdict }{ " " }{ more }</p> }
+    });
+    html! {
+        <fieldset class="predict">
+            <legend>{ t(lang, "predict") }{ ": " }{ text(p.ask.get(lang)) }</legend>
+            <ul>{ for choices }</ul>
+            { for feedback }
+        </fieldset>
+    }
+}
+
+/// A one-line text of a lesson (a question, a choice) with its inline Markdown.
+fn text(s: &str) -> Html {
+    inlines(&crate::lab::lesson::markdown::inlines(s))
+}
+
+/// Narration as elements of text nodes.
+fn blocks(b: &[Block]) -> Html {
+    b.iter()
+        .map(|block| match block {
+            Block::Para(i) => html! { <p>{ inlines(i) }</p> },
+            Block::Code { text, .. } => html! { <pre><code>{ text.clone() }</code></pre> },
+            Block::List { ordered: true, items } => {
+                html! { <ol>{ for items.iter().map(|i| html! { <li>{ inlines(i) }</li> }) }</ol> }
+            }
+            Block::List { ordered: false, items } => {
+                html! { <ul>{ for items.iter().map(|i| html! { <li>{ inlines(i) }</li> }) }</ul> }
+            }
+        })
+        .collect()
+}
+
+fn inlines(i: &[Inline]) -> Html {
+    i.iter()
+        .map(|x| match x {
+            Inline::Text(s) => html! { { s.clone() } },
+            Inline::Emph(i) => html! { <em>{ inlines(i) }</em> },
+            Inline::Strong(i) => html! { <strong>{ inlines(i) }</strong> },
+            Inline::Code(s) => html! { <code>{ s.clone() }</code> },
+            // Addresses were checked when the lesson was read (https:// or the site's paths).
+            Inline::Link { text, url } => {
+                html! { <a href={url.clone()} target="_blank" rel="noopener noreferrer">{ inlines(text) }</a> }
+            }
+        })
+        .collect()
+}
+
+/// Fetches a text file; the error says why in the page's words (HTTP status, or a fetch that
+/// failed: no answer, or no CORS header).
+pub async fn fetch_text(url: &str, lang: Lang) -> Result<String, String> {
+    let failed = || t(lang, "fetch_failed").to_string();
+    let window = web_sys::window().ok_or_else(failed)?;
+    let value = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| failed())?;
+    let response: web_sys::Response = value.dyn_into().map_err(|_| failed())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = response.text().map_err(|_| failed())?;
+    let text = wasm_bindgen_futures::JsFuture::from(text).await.map_err(|_| failed())?;
+    text.as_string().ok_or_else(failed)
+}
+
+/// Fetches a lesson's editor files, in order; the first that fails names itself.
+pub async fn fetch_files(files: Vec<(String, String)>, lang: Lang) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for (name, url) in files {
+        let text = fetch_text(&url, lang).await.map_err(|e| format!("{url}: {e}"))?;
+        out.push((name, text));
+    }
+    Ok(out)
+}
+
+/// A parameter of the page's address.
+fn query(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+}
+
+impl super::App {
+    /// At the page's start: the index is fetched; the lesson the address names
+    /// (`?lesson-url=`, `?lesson=ID&step=N`) is opened, or the one open before the reload, or
+    /// on a newcomer's first visit (nothing saved) the first lesson.
+    pub(super) fn start_lessons(&mut self, ctx: &Context<Self>, first_visit: bool) {
+        let saved = super::storage::load_lessons();
+        let (guide, before) = saved.as_deref().map(Guide::from_json).unwrap_or_default();
+        let was_open = guide.open;
+        self.guide = Rc::new(guide);
+        let lang = self.lang;
+        let link = ctx.link().clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = fetch_text(crate::lab::lesson::guide::INDEX_URL, lang).await;
+            link.send_message(super::Msg::Lesson(Action::Index(text)));
+        });
+        let step = query("step").and_then(|s| s.trim().parse::<usize>().ok()).and_then(|n| n.checked_sub(1));
+        let (target, step, keep_open) = if let Some(url) = query("lesson-url") {
+            (Some(Target::Url(url)), None, false)
+        } else if let Some(id) = query("lesson") {
+            (Some(Target::Id(id)), step, false)
+        } else if let Some(t) = before {
+            (Some(t), None, true)
+        } else {
+            ((first_visit && saved.is_none()).then_some(Target::First), None, false)
+        };
+        if let Some(target) = target {
+            self.lesson(ctx, Action::Open { target, step, fresh: false });
+            if keep_open {
+                // A reload keeps the panel as the learner left it.
+                Rc::make_mut(&mut self.guide).open = was_open;
+            }
+        }
+    }
+
+    /// Reduces a lesson action and carries out its effects.
+    pub(super) fn lesson(&mut self, ctx: &Context<Self>, action: Action) -> bool {
+        let effects = Rc::make_mut(&mut self.guide).reduce(action, &mut self.lab);
+        for fx in effects {
+            self.lesson_effect(ctx, fx);
+        }
+        true
+    }
+
+    fn lesson_effect(&mut self, ctx: &Context<Self>, fx: Effect) {
+        let lang = self.lang;
+        let link = ctx.link().clone();
+        match fx {
+            Effect::Fetch(url) => wasm_bindgen_futures::spawn_local(async move {
+                let text = fetch_text(&url, lang).await;
+                link.send_message(super::Msg::Lesson(Action::Fetched { url, text }));
+            }),
+            Effect::FetchFiles(files) => wasm_bindgen_futures::spawn_local(async move {
+                let files = fetch_files(files, lang).await;
+                link.send_message(super::Msg::Lesson(Action::Files(files)));
+            }),
+            Effect::Type(t, line) => {
+                // As if typed: into the input line, then Enter, in the terminal shown.
+                self.active_term = t;
+                self.scrolled = [super::NOT_SCROLLED; super::TERMINALS];
+                self.inputs[t] = line;
+                self.enter(t);
+                self.save();
+            }
+            Effect::NewLab => {
+                self.diagram_of = None;
+                self.active_file = 0;
+                self.refresh_diags();
+                self.inputs = vec![String::new(); super::TERMINALS];
+                self.pending = vec![crate::shell::LineReader::default(); super::TERMINALS];
+                self.hist_pos = vec![None; super::TERMINALS];
+                self.selected = None;
+                self.playing = true;
+                self.save();
+            }
+            Effect::Save => super::storage::save_lessons(&self.guide.to_json()),
+        }
+    }
+}

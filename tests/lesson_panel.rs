@@ -1,0 +1,285 @@
+//! The lesson panel without the page (`lab::lesson::guide`): the lesson list as the site
+//! serves it, opening a lesson (first visit, `?lesson=`, `?lesson-url=`, a reload), Run typing
+//! its lines into a terminal, the checks re-evaluated as the clock runs, Next, predict
+//! answers, Restart, and what a failed fetch or a bad file leaves (a message, the lab as it was).
+
+use kubelab::lab::lesson::guide::{Action, Effect, Guide, Target, INDEX_URL};
+use kubelab::lab::lesson::index;
+use kubelab::lab::Lab;
+use std::path::{Path, PathBuf};
+
+fn lessons_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons")
+}
+
+fn site_file(url: &str) -> String {
+    let rel = url.strip_prefix("lessons/").expect("a site address");
+    std::fs::read_to_string(lessons_dir().join(rel)).unwrap_or_else(|e| panic!("{url}: {e}"))
+}
+
+/// The page's part: fetches (from the folder), typing (as Enter does: `Lab::run`).
+fn perform(g: &mut Guide, lab: &mut Lab, effects: Vec<Effect>) -> Vec<Effect> {
+    let mut seen = Vec::new();
+    for fx in effects {
+        seen.push(fx.clone());
+        let more = match fx {
+            Effect::Fetch(url) => {
+                let text = Ok(site_file(&url));
+                g.reduce(Action::Fetched { url, text }, lab)
+            }
+            Effect::FetchFiles(files) => {
+                let files = files.into_iter().map(|(name, url)| (name, site_file(&url))).collect();
+                g.reduce(Action::Files(Ok(files)), lab)
+            }
+            Effect::Type(t, line) => {
+                lab.run(t, &line);
+                Vec::new()
+            }
+            Effect::NewLab | Effect::Save => Vec::new(),
+        };
+        seen.extend(perform(g, lab, more));
+    }
+    seen
+}
+
+fn act(g: &mut Guide, lab: &mut Lab, a: Action) -> Vec<Effect> {
+    let fx = g.reduce(a, lab);
+    perform(g, lab, fx)
+}
+
+/// Lets the clock run a second at a time (the page's ticks) until Next opens.
+fn run_until_next(g: &mut Guide, lab: &mut Lab) -> u64 {
+    for s in 0..300 {
+        lab.advance(1000);
+        if g.wants_tick(lab) {
+            act(g, lab, Action::Tick);
+        }
+        if g.can_next() {
+            return s;
+        }
+    }
+    panic!("step {} never done: {:?}", g.progress.step + 1, g.held);
+}
+
+fn first_visit() -> (Guide, Lab) {
+    let mut g = Guide::default();
+    let mut lab = Lab::seed_lab();
+    assert_eq!(act(&mut g, &mut lab, Action::Open { target: Target::First, step: None, fresh: false }), vec![]);
+    assert!(g.open && g.loading(), "waits for the index");
+    let fx = act(&mut g, &mut lab, Action::Index(Ok(site_file(INDEX_URL))));
+    assert_eq!(fx[0], Effect::Fetch("lessons/seed-lab.yaml".into()));
+    assert!(
+        fx.contains(&Effect::FetchFiles(vec![(
+            "web.yaml".into(),
+            "lessons/files/examples/application/web/web.yaml".into()
+        )])),
+        "{fx:?}"
+    );
+    (g, lab)
+}
+
+#[test]
+fn the_index_lists_every_lesson_file_as_the_files_say() {
+    let text = std::fs::read_to_string(lessons_dir().join("index.json")).unwrap();
+    let mut files: Vec<(String, String)> = std::fs::read_dir(lessons_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    files.sort();
+    let built = index::build(Some(&text), &files).unwrap();
+    assert_eq!(
+        index::to_json(&built),
+        text,
+        "lessons/index.json is not up to date: run `cargo run -- lesson index > lessons/index.json`"
+    );
+    assert_eq!(index::read(&text).unwrap(), built);
+    assert_eq!(built[0].id, "seed-lab", "lesson 1 comes first");
+}
+
+#[test]
+fn a_malformed_index_is_an_error_not_a_panic() {
+    assert!(index::read("{").is_err());
+    assert!(index::read("{\"lessons\": 3}").is_err());
+    let climbing = r#"{"lessons": [{"id": "x", "file": "../x.yaml", "steps": 1, "title": {"ko": "a", "en": "a"}, "summary": {"ko": "a", "en": "a"}}]}"#;
+    assert_eq!(index::read(climbing).unwrap_err(), "lessons/index.json: entry 1 is malformed");
+}
+
+#[test]
+fn a_first_visit_opens_lesson_1_ready_to_start_in_the_lab_as_it_is() {
+    let (g, lab) = first_visit();
+    let l = g.lesson.as_ref().unwrap();
+    assert_eq!((l.id.as_str(), g.progress.step, g.url.as_str()), ("seed-lab", 0, "lessons/seed-lab.yaml"));
+    assert!(g.error.is_none() && !g.loading());
+    assert!(lab.journal.is_empty(), "nothing typed for the learner");
+    assert!(lab.files.iter().any(|(n, _)| n == "deploy.yaml"), "the page's other files stay");
+    assert!(!g.can_next());
+}
+
+#[test]
+fn run_types_the_steps_lines_and_next_opens_when_the_checks_hold() {
+    let (mut g, mut lab) = first_visit();
+    act(&mut g, &mut lab, Action::Tick);
+    assert_eq!(g.held, vec![false, false, false]);
+    // The predict question, before Run.
+    assert_eq!(act(&mut g, &mut lab, Action::Answer { question: 0, choice: 1 }), vec![Effect::Save]);
+    assert_eq!(g.progress.answer_of(0, 0), Some(1));
+    assert!(g.lesson.as_ref().unwrap().steps[0].predict[0].choices[1].correct);
+    let fx = act(&mut g, &mut lab, Action::Run);
+    let line = "kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx";
+    assert_eq!(fx[0], Effect::Type(0, line.into()));
+    assert_eq!(lab.terms[0].history.last().map(String::as_str), Some(line), "typed where it shows");
+    assert!(!g.can_next(), "the pods are not Ready at once");
+    run_until_next(&mut g, &mut lab);
+    assert_eq!(g.held, vec![true, true, true]);
+    act(&mut g, &mut lab, Action::Next);
+    assert_eq!((g.progress.step, g.progress.done.clone()), (1, vec![0]));
+    assert!(!g.can_next() && g.hints == 0);
+    // The watch still holds terminal 0: Run types into terminal 1, and stays there.
+    assert!(lab.busy(0));
+    let fx = act(&mut g, &mut lab, Action::Run);
+    assert!(matches!(&fx[0], Effect::Type(1, l) if l.contains("hostname")), "{fx:?}");
+    run_until_next(&mut g, &mut lab);
+    act(&mut g, &mut lab, Action::Next);
+    let fx = act(&mut g, &mut lab, Action::Run);
+    assert!(matches!(&fx[0], Effect::Type(1, l) if l.contains("netshoot")), "{fx:?}");
+    assert_eq!(g.term, 1);
+}
+
+#[test]
+fn run_waits_for_a_line_that_waits_before_typing_the_next() {
+    let lesson = "id: waits\ntitle: {ko: 기다림, en: Waits}\nsummary: {ko: 요약, en: Summary}\nsteps:\n- say: {ko: 가, en: a}\n  run:\n  - kubectl run web --image=nginx\n  - kubectl delete pod web\n  - kubectl get pods\n  check:\n  - output: {matches: 'No resources found'}\n";
+    let mut g = Guide::default();
+    let mut lab = Lab::seed_lab();
+    let url = "https://example.com/lessons/waits.yaml".to_string();
+    let fx = g.reduce(Action::Open { target: Target::Url(url.clone()), step: None, fresh: false }, &mut lab);
+    assert_eq!(fx, vec![Effect::Fetch(url.clone())]);
+    let fx = g.reduce(Action::Fetched { url, text: Ok(lesson.into()) }, &mut lab);
+    assert_eq!(fx, vec![Effect::FetchFiles(vec![])]);
+    act(&mut g, &mut lab, Action::Files(Ok(vec![])));
+    let fx = act(&mut g, &mut lab, Action::Run);
+    assert_eq!(fx[0], Effect::Type(0, "kubectl run web --image=nginx".into()));
+    let mut typed = Vec::new();
+    for _ in 0..120 {
+        lab.advance(1000);
+        if g.wants_tick(&lab) {
+            for fx in act(&mut g, &mut lab, Action::Tick) {
+                if let Effect::Type(_, l) = fx {
+                    // Each line is typed only when the terminal has its prompt back.
+                    typed.push((l, lab.now()));
+                }
+            }
+        }
+        if g.progress.is_done(0) {
+            break;
+        }
+    }
+    let lines: Vec<&str> = typed.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(lines, ["kubectl delete pod web", "kubectl get pods"]);
+    assert!(typed[1].1 > typed[0].1, "`get pods` waited for the delete: {typed:?}");
+    assert!(g.progress.is_done(0), "{:?}", lab.terms[0].scrollback);
+}
+
+#[test]
+fn progress_survives_a_reload() {
+    let (mut g, mut lab) = first_visit();
+    act(&mut g, &mut lab, Action::Answer { question: 0, choice: 0 });
+    act(&mut g, &mut lab, Action::Run);
+    run_until_next(&mut g, &mut lab);
+    act(&mut g, &mut lab, Action::Next);
+    let saved_lab = lab.save();
+    let json = g.to_json();
+    // The reload: the lab from its save, the panel from its.
+    let mut lab = Lab::restore(saved_lab, 2).unwrap();
+    let (mut g2, target) = Guide::from_json(&json);
+    assert_eq!(target, Some(Target::File("seed-lab.yaml".into())));
+    assert!(g2.open);
+    act(&mut g2, &mut lab, Action::Open { target: target.unwrap(), step: None, fresh: false });
+    assert_eq!((g2.progress.step, g2.progress.done.clone()), (1, vec![0]));
+    assert_eq!(g2.progress.answer_of(0, 0), Some(0));
+    assert_eq!(g2.progress.marks, g.progress.marks, "the step's output is counted from where it was");
+    assert_eq!(g2.done_count("seed-lab"), 1);
+    // Unreadable saves are ignored, never trusted.
+    for bad in ["", "{", "{\"version\": 2}", "{\"version\": 1, \"progress\": 3, \"term\": 99}"] {
+        let (g, t) = Guide::from_json(bad);
+        assert!(t.is_none() && !g.open && g.term <= 8, "{bad}");
+    }
+}
+
+#[test]
+fn lesson_and_step_from_the_address_open_at_that_step() {
+    let mut g = Guide::default();
+    let mut lab = Lab::seed_lab();
+    act(&mut g, &mut lab, Action::Index(Ok(site_file(INDEX_URL))));
+    act(&mut g, &mut lab, Action::Open { target: Target::Id("seed-lab".into()), step: Some(3), fresh: false });
+    assert_eq!(g.progress.step, 3);
+    act(&mut g, &mut lab, Action::Open { target: Target::Id("no-such".into()), step: None, fresh: false });
+    assert_eq!(g.error.as_deref(), Some("lessons/index.json: no lesson \"no-such\""));
+    assert_eq!(g.progress.step, 3, "the open lesson stays");
+}
+
+#[test]
+fn a_failed_fetch_or_a_bad_file_leaves_a_message_and_the_lab_as_it_was() {
+    let (mut g, mut lab) = first_visit();
+    lab.run(0, "kubectl get pods");
+    let journal = lab.journal.len();
+    let url = "https://example.com/x/missing.yaml".to_string();
+    g.reduce(Action::Open { target: Target::Url(url.clone()), step: None, fresh: false }, &mut lab);
+    act(&mut g, &mut lab, Action::Fetched { url: url.clone(), text: Err("HTTP 404".into()) });
+    assert_eq!(g.error.as_deref(), Some("https://example.com/x/missing.yaml: HTTP 404"));
+    let url = "https://example.com/x/bad.yaml".to_string();
+    g.reduce(Action::Open { target: Target::Url(url.clone()), step: None, fresh: false }, &mut lab);
+    let text =
+        "id: bad\ntitle: {ko: 가, en: a}\nsummary: {ko: 가, en: a}\nsteps:\n- say: {ko: 가, en: a}\n  chekc: []\n";
+    act(&mut g, &mut lab, Action::Fetched { url, text: Ok(text.into()) });
+    assert_eq!(
+        g.error.as_deref(),
+        Some("bad.yaml:6:3: unknown key \"chekc\" (expected say, run, check, predict, highlight, hints, keep)")
+    );
+    act(&mut g, &mut lab, Action::Open { target: Target::Url("javascript:alert(1)".into()), step: None, fresh: false });
+    assert_eq!(g.error.as_deref(), Some("javascript:alert(1): not a web address (https://…)"));
+    // A site lesson's errors name it as lessons/NAME.yaml.
+    assert_eq!(kubelab::lab::lesson::guide::error_name("lessons/seed-lab.yaml"), "lessons/seed-lab.yaml");
+    assert_eq!(g.lesson.as_ref().unwrap().id, "seed-lab", "the open lesson stays");
+    assert_eq!(lab.journal.len(), journal, "the lab is untouched");
+    // A late answer to a fetch nobody waits for is dropped.
+    assert_eq!(
+        g.reduce(Action::Fetched { url: "lessons/seed-lab.yaml".into(), text: Ok(String::new()) }, &mut lab),
+        vec![]
+    );
+}
+
+#[test]
+fn restart_and_a_lesson_chosen_from_the_list_start_a_fresh_cluster() {
+    let (mut g, mut lab) = first_visit();
+    act(&mut g, &mut lab, Action::Run);
+    run_until_next(&mut g, &mut lab);
+    act(&mut g, &mut lab, Action::Next);
+    let fx = act(&mut g, &mut lab, Action::Restart);
+    assert!(fx.contains(&Effect::NewLab), "{fx:?}");
+    assert!(lab.journal.is_empty() && lab.now() == 0);
+    assert_eq!((g.progress.step, g.progress.done.len()), (0, 0));
+    assert!(lab.files.iter().any(|(n, t)| n == "web.yaml" && t.contains("kind: StatefulSet")));
+    act(&mut g, &mut lab, Action::Run);
+    assert!(!lab.journal.is_empty());
+    let fx = act(&mut g, &mut lab, Action::Open { target: Target::Id("seed-lab".into()), step: None, fresh: true });
+    assert!(fx.contains(&Effect::NewLab), "{fx:?}");
+    assert!(lab.journal.is_empty());
+    assert_eq!(g.progress.step, 0);
+}
+
+#[test]
+fn hints_show_one_at_a_time_and_the_panel_closes_for_the_playground() {
+    let (mut g, mut lab) = first_visit();
+    let n = g.step().unwrap().hints.len();
+    assert!(n >= 1);
+    for _ in 0..n + 2 {
+        act(&mut g, &mut lab, Action::Hint);
+    }
+    assert_eq!(g.hints, n);
+    assert_eq!(act(&mut g, &mut lab, Action::Show(false)), vec![Effect::Save]);
+    assert!(!g.open);
+    assert!(!Guide::from_json(&g.to_json()).0.open);
+}
