@@ -3,8 +3,8 @@
 //! its lines into a terminal, the checks re-evaluated as the clock runs, Next, predict
 //! answers, Restart, and what a failed fetch or a bad file leaves (a message, the lab as it was).
 
-use kubelab::lab::lesson::guide::{Action, Effect, Guide, Target, INDEX_URL};
-use kubelab::lab::lesson::index;
+use kubelab::lab::lesson::guide::{Action, Effect, Guide, Target};
+use kubelab::lab::lesson::index::{self, INDEX_URL};
 use kubelab::lab::Lab;
 use std::path::{Path, PathBuf};
 
@@ -26,10 +26,6 @@ fn perform(g: &mut Guide, lab: &mut Lab, effects: Vec<Effect>) -> Vec<Effect> {
             Effect::Fetch(url) => {
                 let text = Ok(site_file(&url));
                 g.reduce(Action::Fetched { url, text }, lab)
-            }
-            Effect::FetchFiles(files) => {
-                let files = files.into_iter().map(|(name, url)| (name, site_file(&url))).collect();
-                g.reduce(Action::Files(Ok(files)), lab)
             }
             Effect::Type(t, line) => {
                 lab.run(t, &line);
@@ -66,45 +62,47 @@ fn first_visit() -> (Guide, Lab) {
     let mut lab = Lab::seed_lab();
     assert_eq!(act(&mut g, &mut lab, Action::Open { target: Target::First, step: None, fresh: false }), vec![]);
     assert!(g.open && g.loading(), "waits for the index");
-    let fx = act(&mut g, &mut lab, Action::Index(Ok(site_file(INDEX_URL))));
+    let url = INDEX_URL.to_string();
+    let fx = act(&mut g, &mut lab, Action::Fetched { text: Ok(site_file(&url)), url });
     assert_eq!(fx[0], Effect::Fetch("lessons/seed-lab.yaml".into()));
-    assert!(
-        fx.contains(&Effect::FetchFiles(vec![(
-            "web.yaml".into(),
-            "lessons/files/examples/application/web/web.yaml".into()
-        )])),
-        "{fx:?}"
-    );
+    assert_eq!(fx[1], Effect::Fetch("lessons/files/examples/application/web/web.yaml".into()));
     (g, lab)
 }
 
 #[test]
-fn the_index_lists_every_lesson_file_as_the_files_say() {
-    let text = std::fs::read_to_string(lessons_dir().join("index.json")).unwrap();
-    let mut files: Vec<(String, String)> = std::fs::read_dir(lessons_dir())
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
-        .collect();
-    files.sort();
-    let built = index::build(Some(&text), &files).unwrap();
-    assert_eq!(
-        index::to_json(&built),
-        text,
-        "lessons/index.json is not up to date: run `cargo run -- lesson index > lessons/index.json`"
-    );
-    assert_eq!(index::read(&text).unwrap(), built);
-    assert_eq!(built[0].id, "seed-lab", "lesson 1 comes first");
+fn the_index_names_files_of_lessons_and_nothing_else() {
+    let listed = index::read(&site_file(INDEX_URL)).unwrap();
+    assert_eq!(listed[0], "seed-lab.yaml", "lesson 1 comes first");
+    assert_eq!(index::read("# c\n\n a.yaml \nb.yaml").unwrap(), ["a.yaml", "b.yaml"]);
+    for bad in ["../x.yaml", "files/web.yaml", ".hidden.yaml", "x.yml", "https://e.com/x.yaml"] {
+        let e = index::read(&format!("a.yaml\n{bad}\n")).unwrap_err();
+        assert_eq!(e, format!("lessons/index.txt:2: \"{bad}\" is not a lesson file of lessons/"));
+    }
 }
 
 #[test]
-fn a_malformed_index_is_an_error_not_a_panic() {
-    assert!(index::read("{").is_err());
-    assert!(index::read("{\"lessons\": 3}").is_err());
-    let climbing = r#"{"lessons": [{"id": "x", "file": "../x.yaml", "steps": 1, "title": {"ko": "a", "en": "a"}, "summary": {"ko": "a", "en": "a"}}]}"#;
-    assert_eq!(index::read(climbing).unwrap_err(), "lessons/index.json: entry 1 is malformed");
+fn the_list_reads_each_lesson_when_it_is_opened() {
+    let (mut g, mut lab) = first_visit();
+    assert!(g.entries.is_empty(), "nothing fetched for the list until it is shown");
+    let fx = act(&mut g, &mut lab, Action::List(true));
+    let files = index::read(&site_file(INDEX_URL)).unwrap();
+    assert_eq!(fx.len(), files.len(), "{fx:?}");
+    assert_eq!(g.entries.len(), files.len());
+    for (file, e) in &g.entries {
+        let e = e.as_ref().unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(format!("{}.yaml", e.id), *file);
+        assert!(e.steps > 0 && !e.title.ko.is_empty() && !e.title.en.is_empty());
+    }
+    assert_eq!(g.done_count("seed-lab"), 0);
+    // Shown again: nothing fetched twice.
+    act(&mut g, &mut lab, Action::List(false));
+    assert_eq!(act(&mut g, &mut lab, Action::List(true)), vec![]);
+    // A listed file that does not read is named in the list, in the format's words.
+    let url = format!("lessons/{}", files[1]);
+    g.entries[1].1 = Err(String::new());
+    g.reduce(Action::Fetched { url, text: Ok("id: [".into()) }, &mut lab);
+    let e = g.entries[1].1.as_ref().unwrap_err();
+    assert!(e.starts_with(&format!("lessons/{}:", files[1])) && e.contains("the YAML does not read"), "{e}");
 }
 
 #[test]
@@ -157,8 +155,7 @@ fn run_waits_for_a_line_that_waits_before_typing_the_next() {
     let fx = g.reduce(Action::Open { target: Target::Url(url.clone()), step: None, fresh: false }, &mut lab);
     assert_eq!(fx, vec![Effect::Fetch(url.clone())]);
     let fx = g.reduce(Action::Fetched { url, text: Ok(lesson.into()) }, &mut lab);
-    assert_eq!(fx, vec![Effect::FetchFiles(vec![])]);
-    act(&mut g, &mut lab, Action::Files(Ok(vec![])));
+    assert_eq!(fx, vec![Effect::Save], "no editor files to fetch: open at once");
     let fx = act(&mut g, &mut lab, Action::Run);
     assert_eq!(fx[0], Effect::Type(0, "kubectl run web --image=nginx".into()));
     let mut typed = Vec::new();
@@ -212,11 +209,14 @@ fn progress_survives_a_reload() {
 fn lesson_and_step_from_the_address_open_at_that_step() {
     let mut g = Guide::default();
     let mut lab = Lab::seed_lab();
-    act(&mut g, &mut lab, Action::Index(Ok(site_file(INDEX_URL))));
     act(&mut g, &mut lab, Action::Open { target: Target::Id("seed-lab".into()), step: Some(3), fresh: false });
     assert_eq!(g.progress.step, 3);
-    act(&mut g, &mut lab, Action::Open { target: Target::Id("no-such".into()), step: None, fresh: false });
-    assert_eq!(g.error.as_deref(), Some("lessons/index.json: no lesson \"no-such\""));
+    let fx = g.reduce(Action::Open { target: Target::Id("no-such".into()), step: None, fresh: false }, &mut lab);
+    assert_eq!(fx, vec![Effect::Fetch("lessons/no-such.yaml".into())]);
+    g.reduce(Action::Fetched { url: "lessons/no-such.yaml".into(), text: Err("HTTP 404".into()) }, &mut lab);
+    assert_eq!(g.error.as_deref(), Some("lessons/no-such.yaml: HTTP 404"));
+    act(&mut g, &mut lab, Action::Open { target: Target::Id("../x".into()), step: None, fresh: false });
+    assert_eq!(g.error.as_deref(), Some("\"../x\" is not a lesson id (lowercase letters, digits and -)"));
     assert_eq!(g.progress.step, 3, "the open lesson stays");
 }
 

@@ -10,7 +10,6 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: kubelab replay SCRIPT [--seed N] [--profile FILE]
        kubelab lesson check [PATH...] [--seed N]
        kubelab lesson new SCRIPT.replay [--id ID]
-       kubelab lesson index [DIR]
 
 replay: runs SCRIPT (one terminal line per line; blank lines and # comments
 skipped; @sleep 30s lets virtual time pass) in a fresh cluster and prints the
@@ -18,9 +17,7 @@ transcript.
 lesson check: replays each lesson file (default: lessons/*.yaml) in a fresh
 cluster and verifies every step's checks; exit status 1 on any failure.
 lesson new: prints a lesson drafted from a replay script (a step per group of
-lines separated by a blank line), for a teacher to finish.
-lesson index: prints the page's list of lessons for DIR (default: lessons), to
-save as DIR/index.json: the order of the index there, then new files by name.";
+lines separated by a blank line), for a teacher to finish.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,7 +26,6 @@ fn main() -> ExitCode {
         Some("lesson") => match args.get(1).map(String::as_str) {
             Some("check") => lesson_check(&args[2..]),
             Some("new") => lesson_new(&args[2..]),
-            Some("index") => lesson_index(&args[2..]),
             _ => {
                 let _ = writeln!(std::io::stderr(), "{USAGE}");
                 ExitCode::from(2)
@@ -225,33 +221,6 @@ fn lesson_files(dir: &Path) -> Vec<String> {
         .unwrap_or_default();
     out.sort();
     out
-}
-
-/// `kubelab lesson index [DIR]`: prints DIR/index.json as it should be.
-fn lesson_index(args: &[String]) -> ExitCode {
-    let dir = Path::new(args.first().map_or("lessons", String::as_str));
-    let mut files = Vec::new();
-    for path in lesson_files(dir) {
-        let name = Path::new(&path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => files.push((name, text)),
-            Err(e) => {
-                let _ = writeln!(std::io::stderr(), "kubelab: cannot read {path}: {e}");
-                return ExitCode::from(1);
-            }
-        }
-    }
-    let existing = std::fs::read_to_string(dir.join("index.json")).ok();
-    match kubelab::lab::lesson::index::build(existing.as_deref(), &files) {
-        Ok(entries) => {
-            let _ = std::io::stdout().write_all(kubelab::lab::lesson::index::to_json(&entries).as_bytes());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "{e}");
-            ExitCode::from(1)
-        }
-    }
 }
 
 /// `kubelab lesson new SCRIPT.replay [--id ID]`: prints a drafted lesson.

@@ -58,24 +58,22 @@ pub fn lesson_panel(p: &Props) -> Html {
 
 /// The lesson list: each lesson with its steps done; a click opens it in a fresh cluster.
 fn list(g: &Guide, lang: Lang, on: &Callback<Action>) -> Html {
-    if let Some(e) = &g.index_error {
-        return html! { <p class="lesson-error" role="alert">{ e.clone() }</p> };
-    }
+    let open = g.list_open;
+    let toggle = on.reform(move |_: MouseEvent| Action::List(!open));
     let current = g.lesson.as_ref().map(|l| l.id.as_str());
-    let items = g.index.iter().map(|e| {
+    let items = g.entries.iter().map(|(file, e)| {
+        let Ok(e) = e else {
+            let what = e.as_ref().err().filter(|w| !w.is_empty()).map_or(file.clone(), Clone::clone);
+            return html! { <li class="muted">{ what }</li> };
+        };
         let done = g.done_count(&e.id);
         let here = current == Some(e.id.as_str());
-        let on = on.clone();
         let id = e.id.clone();
-        let open = Callback::from(move |_: MouseEvent| {
-            if !here {
-                on.emit(Action::Open { target: Target::Id(id.clone()), step: None, fresh: true });
-            }
-        });
+        let open = on.reform(move |_: MouseEvent| Action::Open { target: Target::Id(id.clone()), step: None, fresh: true });
         let words = t(lang, "steps_done").replace("{d}", &done.to_string()).replace("{n}", &e.steps.to_string());
         html! {
             <li>
-                <button class="lesson-item" data-testid={format!("lesson-open-{}", e.id)} aria-current={here.then_some("true")} onclick={open}>
+                <button class="lesson-item" data-testid={format!("lesson-open-{}", e.id)} aria-current={here.then_some("true")} disabled={here} onclick={open}>
                     <strong>{ e.title.get(lang).clone() }</strong>
                     <span class="muted">{ e.summary.get(lang).clone() }</span>
                     <span class="lesson-progress" data-testid={format!("lesson-progress-{}", e.id)}>
@@ -86,10 +84,15 @@ fn list(g: &Guide, lang: Lang, on: &Callback<Action>) -> Html {
         }
     });
     html! {
-        <details class="lesson-list" open={g.lesson.is_none()}>
-            <summary>{ t(lang, "lesson_list") }</summary>
-            <ol>{ for items }</ol>
-        </details>
+        <>
+            <button class="lesson-list-toggle" data-testid="lesson-list" aria-expanded={open.to_string()} onclick={toggle}>{ if open { "▾ " } else { "▸ " } }{ t(lang, "lesson_list") }</button>
+            if let Some(e) = &g.index_error {
+                <p class="lesson-error" role="alert">{ e.clone() }</p>
+            }
+            if open {
+                <ol class="lesson-list">{ for items }</ol>
+            }
+        </>
     }
 }
 
@@ -215,16 +218,6 @@ pub async fn fetch_text(url: &str, lang: Lang) -> Result<String, String> {
     text.as_string().ok_or_else(failed)
 }
 
-/// Fetches a lesson's editor files, in order; the first that fails names itself.
-pub async fn fetch_files(files: Vec<(String, String)>, lang: Lang) -> Result<Vec<(String, String)>, String> {
-    let mut out = Vec::new();
-    for (name, url) in files {
-        let text = fetch_text(&url, lang).await.map_err(|e| format!("{url}: {e}"))?;
-        out.push((name, text));
-    }
-    Ok(out)
-}
-
 /// A parameter of the page's address.
 fn query(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
@@ -240,12 +233,7 @@ impl super::App {
         let (guide, before) = saved.as_deref().map(Guide::from_json).unwrap_or_default();
         let was_open = guide.open;
         self.guide = Rc::new(guide);
-        let lang = self.lang;
-        let link = ctx.link().clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let text = fetch_text(crate::lab::lesson::guide::INDEX_URL, lang).await;
-            link.send_message(super::Msg::Lesson(Action::Index(text)));
-        });
+        self.lesson_effect(ctx, Effect::Fetch(crate::lab::lesson::index::INDEX_URL.into()));
         let step = query("step").and_then(|s| s.trim().parse::<usize>().ok()).and_then(|n| n.checked_sub(1));
         let (target, step, keep_open) = if let Some(url) = query("lesson-url") {
             (Some(Target::Url(url)), None, false)
@@ -281,10 +269,6 @@ impl super::App {
             Effect::Fetch(url) => wasm_bindgen_futures::spawn_local(async move {
                 let text = fetch_text(&url, lang).await;
                 link.send_message(super::Msg::Lesson(Action::Fetched { url, text }));
-            }),
-            Effect::FetchFiles(files) => wasm_bindgen_futures::spawn_local(async move {
-                let files = fetch_files(files, lang).await;
-                link.send_message(super::Msg::Lesson(Action::Files(files)));
             }),
             Effect::Type(t, line) => {
                 // As if typed: into the input line, then Enter, in the terminal shown.

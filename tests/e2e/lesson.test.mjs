@@ -90,7 +90,7 @@ async function runAndNext(page, n) {
   await page.waitForSelector(`[data-testid=lesson-step][data-step="${n + 1}"]`);
 }
 
-for (const [locale, words] of [['en-US', { run: 'Run', next: 'Next', right: 'Right.', step: 'Step 4 of 16' }], ['ko-KR', { run: '실행', next: '다음', right: '맞습니다.', step: '16단계 중 4단계' }]]) {
+for (const [locale, words] of [['en-US', { run: 'Run', next: 'Next', right: 'Right.', step: 'Step 4 of 16', done: '3 of 16 steps done' }], ['ko-KR', { run: '실행', next: '다음', right: '맞습니다.', step: '16단계 중 4단계', done: '16단계 중 3단계 완료' }]]) {
   test(`first visit (${locale}): the panel is open on lesson 1; Run and Next walk its first steps`, async () => {
     const { page, errors, context } = await openPage(browser, server.url, { locale });
     await panel(page).waitFor();
@@ -114,7 +114,10 @@ for (const [locale, words] of [['en-US', { run: 'Run', next: 'Next', right: 'Rig
     await runAndNext(page, 3);
     assert.equal(await page.textContent('[data-testid=lesson-step] .step-of'), words.step);
     await page.screenshot({ path: path.join(artifacts, `lesson-${locale}.png`), fullPage: true });
-    assert.match(await page.textContent('[data-testid=lesson-progress-seed-lab]'), /3/);
+    // The list: every lesson of lessons/index.txt, this one's progress.
+    await page.click('[data-testid=lesson-list]');
+    await page.waitForSelector('[data-testid=lesson-progress-deploy-vs-sts]');
+    assert.match(await page.textContent('[data-testid=lesson-progress-seed-lab]'), new RegExp(words.done));
     assert.deepEqual(real(errors), []);
     await context.close();
   });
@@ -140,6 +143,7 @@ test('progress survives a reload; the playground is one click away and stays cho
   await page.waitForTimeout(1200);
   await page.reload();
   await page.waitForSelector('[data-testid=lesson-step][data-step="2"]');
+  await page.click('[data-testid=lesson-list]');
   assert.match(await page.textContent('[data-testid=lesson-progress-seed-lab]'), /1 of 16 steps done/);
   assert.match(await terminalText(page), /kubectl apply -f web\.yaml/);
   // The free playground: the panel closes, and stays closed on a reload; the header opens it.
@@ -151,6 +155,20 @@ test('progress survives a reload; the playground is one click away and stays cho
   assert.equal(await panel(page).count(), 0);
   await page.click('[data-testid=lessons]');
   await page.waitForSelector('[data-testid=lesson-step][data-step="2"]');
+  assert.deepEqual(real(errors), []);
+  await context.close();
+});
+
+test('a lesson chosen from the list opens at its start in a fresh cluster', async () => {
+  const { page, errors, context } = await openPage(browser, server.url);
+  await page.waitForSelector('[data-testid=lesson-step][data-step="1"]');
+  await page.fill('[data-testid=terminal-input]', 'kubectl create ns scratch');
+  await page.press('[data-testid=terminal-input]', 'Enter');
+  await page.click('[data-testid=lesson-list]');
+  await page.click('[data-testid=lesson-open-deploy-vs-sts]');
+  await page.waitForSelector('[data-testid=lesson-step][data-step="1"]');
+  assert.notEqual(await page.textContent('[data-testid=lesson-panel] h2'), 'A StatefulSet behind a headless Service');
+  assert.equal(await terminalText(page), 'root@k8s-m:~# ', 'a fresh cluster and terminal');
   assert.deepEqual(real(errors), []);
   await context.close();
 });

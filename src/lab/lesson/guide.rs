@@ -7,7 +7,7 @@
 //! into a terminal (through the same path as a line typed and Entered), save. The page never
 //! decides anything about a lesson itself; `tests/lesson_panel.rs` drives this natively.
 
-use super::index::{self, Entry};
+use super::index::{self, Entry, INDEX_URL};
 use super::{Lesson, Progress};
 use crate::jv;
 use crate::lab::Lab;
@@ -19,7 +19,7 @@ use std::rc::Rc;
 pub enum Target {
     /// The first lesson of the index (a newcomer's first visit).
     First,
-    /// A lesson of the index, by id (`?lesson=ID`, the list).
+    /// A lesson of the site by id, its file `lessons/ID.yaml` (`?lesson=ID`, the list).
     Id(String),
     /// A lesson file of the site, by name in `lessons/` (a reload).
     File(String),
@@ -30,8 +30,6 @@ pub enum Target {
 /// Something that happened to the panel.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// `lessons/index.json` arrived, or why it did not.
-    Index(Result<String, String>),
     /// Opens a lesson; `step` from 0 (`?step=N`); `fresh`: in a new cluster (chosen from the
     /// list), otherwise in the lab as it is (the address, a reload).
     Open {
@@ -39,13 +37,13 @@ pub enum Action {
         step: Option<usize>,
         fresh: bool,
     },
-    /// A lesson file arrived (its address, and its text or why it did not).
+    /// A file asked for by `Effect::Fetch` arrived (its address, its text or why not).
     Fetched {
         url: String,
         text: Result<String, String>,
     },
-    /// The lesson's editor files arrived (name, text), or why one did not.
-    Files(Result<Vec<(String, String)>, String>),
+    /// Shows or hides the lesson list (its lessons are fetched for their titles).
+    List(bool),
     Answer {
         question: usize,
         choice: usize,
@@ -63,10 +61,8 @@ pub enum Action {
 /// What the page must do for the panel.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    /// Fetch a lesson file and answer with `Action::Fetched`.
+    /// Fetch a file (relative to the page, or a web address) and answer with `Action::Fetched`.
     Fetch(String),
-    /// Fetch these editor files (name, address) and answer with `Action::Files`.
-    FetchFiles(Vec<(String, String)>),
     /// Type this line into terminal N and press Enter.
     Type(usize, String),
     /// The lab was replaced by a fresh one: the page forgets its terminals' half-typed lines.
@@ -75,24 +71,31 @@ pub enum Effect {
     Save,
 }
 
-/// A lesson being fetched.
-#[derive(Clone, Debug, PartialEq)]
+/// A lesson being fetched: its file, then its editor files.
+#[derive(Clone, Debug, Default, PartialEq)]
 struct Pending {
-    target: Target,
     step: Option<usize>,
     fresh: bool,
-    /// The file's address, once known; the lesson, once read.
+    /// The file's address; empty while it waits for the index (`Target::First`).
     url: String,
     lesson: Option<Rc<Lesson>>,
+    /// The editor files: name, address, text once fetched.
+    files: Vec<(String, String, Option<String>)>,
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Guide {
     /// The panel is shown.
     pub open: bool,
-    pub index: Vec<Entry>,
+    /// The files `lessons/index.txt` lists, in order.
+    pub index: Vec<String>,
     /// Why the index could not be read.
     pub index_error: Option<String>,
+    /// The lesson list is shown.
+    pub list_open: bool,
+    /// The listed lessons read so far (file, entry or why it does not read); the list shows
+    /// the others as loading.
+    pub entries: Vec<(String, Result<Entry, String>)>,
     pub lesson: Option<Rc<Lesson>>,
     /// The address the open lesson came from (`lessons/seed-lab.yaml`, `https://…`).
     pub url: String,
@@ -105,9 +108,8 @@ pub struct Guide {
     pub hints: usize,
     /// Why the last lesson asked for could not be opened (shown in the panel).
     pub error: Option<String>,
-    /// The lesson being fetched, if any (its address, for the panel).
     pending: Option<Pending>,
-    /// Each lesson's saved progress (id, JSON), the open one's included as last saved.
+    /// Each lesson's saved progress (id, JSON); the open one's is `progress`.
     saved: Vec<(String, String)>,
     /// Lines Run has still to type, in order.
     queue: Vec<String>,
@@ -118,9 +120,6 @@ pub struct Guide {
     /// The lab's `changes()` and `printed()` when the checks were last evaluated.
     seen: Option<((u64, u64), Vec<u64>)>,
 }
-
-/// Address of the index, relative to the page.
-pub const INDEX_URL: &str = "lessons/index.json";
 
 /// The address of a lesson file of the site.
 fn site_url(file: &str) -> String {
@@ -138,7 +137,7 @@ pub fn error_name(url: &str) -> String {
 }
 
 impl Guide {
-    /// The current step's number (from 0), if a lesson is open.
+    /// The current step, if a lesson is open.
     pub fn step(&self) -> Option<&super::Step> {
         self.lesson.as_ref()?.steps.get(self.progress.step)
     }
@@ -177,10 +176,12 @@ impl Guide {
     /// The page's work for `action`.
     pub fn reduce(&mut self, action: Action, lab: &mut Lab) -> Vec<Effect> {
         match action {
-            Action::Index(text) => self.on_index(text),
             Action::Open { target, step, fresh } => self.on_open(target, step, fresh),
-            Action::Fetched { url, text } => self.on_fetched(url, text),
-            Action::Files(files) => self.on_files(files, lab),
+            Action::Fetched { url, text } => self.on_fetched(url, text, lab),
+            Action::List(open) => {
+                self.list_open = open;
+                self.fetch_list()
+            }
             Action::Answer { question, choice } => {
                 let lesson = self.lesson.clone();
                 match lesson {
@@ -207,56 +208,72 @@ impl Guide {
             }
             Action::Show(open) => {
                 self.open = open;
-                vec![Effect::Save]
+                let mut fx = vec![Effect::Save];
+                if open && self.lesson.is_none() && self.pending.is_none() {
+                    self.list_open = true;
+                    fx.extend(self.fetch_list());
+                }
+                fx
             }
         }
     }
 
-    fn on_index(&mut self, text: Result<String, String>) -> Vec<Effect> {
-        match text.and_then(|t| index::read(&t)) {
-            Ok(entries) => {
-                self.index = entries;
-                self.index_error = None;
+    /// Fetches the listed lessons not read yet, while the list is shown.
+    fn fetch_list(&mut self) -> Vec<Effect> {
+        if !self.list_open {
+            return Vec::new();
+        }
+        let mut fx = Vec::new();
+        for file in &self.index {
+            if !self.entries.iter().any(|(f, _)| f == file) {
+                self.entries.push((file.clone(), Err(String::new())));
+                fx.push(Effect::Fetch(site_url(file)));
             }
+        }
+        fx
+    }
+
+    fn on_index(&mut self, text: Result<String, String>) -> Vec<Effect> {
+        match text.map_err(|e| format!("{INDEX_URL}: {e}")).and_then(|t| index::read(&t)) {
+            Ok(files) => self.index = files,
             Err(e) => self.index_error = Some(e),
         }
-        // A lesson asked for by id waited for the index.
-        match self.pending.clone() {
-            Some(p) if p.url.is_empty() => self.on_open(p.target, p.step, p.fresh),
-            _ => Vec::new(),
+        let mut fx = self.fetch_list();
+        // The first lesson waited for the index.
+        if self.pending.as_ref().is_some_and(|p| p.url.is_empty()) {
+            let p = self.pending.take().unwrap_or_default();
+            fx.extend(self.on_open(Target::First, p.step, p.fresh));
         }
+        fx
     }
 
     fn on_open(&mut self, target: Target, step: Option<usize>, fresh: bool) -> Vec<Effect> {
         self.open = true;
         self.error = None;
-        let url = match &target {
-            Target::Url(u) if !(u.starts_with("https://") || u.starts_with("http://")) => {
-                self.pending = None;
-                self.error = Some(format!("{u}: not a web address (https://…)"));
-                return Vec::new();
-            }
-            Target::Url(u) => Some(u.clone()),
-            Target::First => self.index.first().map(|e| site_url(&e.file)),
-            Target::Id(id) => self.index.iter().find(|e| e.id == *id).map(|e| site_url(&e.file)),
-            Target::File(f) => Some(site_url(f)),
+        let id_ok =
+            |id: &str| !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let url = match target {
+            Target::Url(u) if u.starts_with("https://") || u.starts_with("http://") => Ok(u),
+            Target::Url(u) => Err(format!("{u}: not a web address (https://…)")),
+            Target::Id(id) if id_ok(&id) => Ok(site_url(&format!("{id}.yaml"))),
+            Target::Id(id) => Err(format!("\"{id}\" is not a lesson id (lowercase letters, digits and -)")),
+            Target::File(f) => index::read(&f).map(|_| site_url(&f)),
+            Target::First => match (self.index.first(), &self.index_error) {
+                (Some(f), _) => Ok(site_url(f)),
+                (None, Some(e)) => Err(e.clone()),
+                // Not yet read: the index's arrival opens it.
+                (None, None) => Ok(String::new()),
+            },
         };
-        let indexed = !self.index.is_empty() || self.index_error.is_some();
         let url = match url {
-            Some(u) => u,
-            // Not in the index yet: wait for it.
-            None if !indexed => String::new(),
-            None => {
+            Ok(u) => u,
+            Err(e) => {
                 self.pending = None;
-                let id = match &target {
-                    Target::Id(id) => id.as_str(),
-                    _ => "",
-                };
-                self.error = Some(format!("{INDEX_URL}: no lesson \"{id}\""));
+                self.error = Some(e);
                 return Vec::new();
             }
         };
-        self.pending = Some(Pending { target, step, fresh, url: url.clone(), lesson: None });
+        self.pending = Some(Pending { step, fresh, url: url.clone(), lesson: None, files: Vec::new() });
         if url.is_empty() {
             Vec::new()
         } else {
@@ -264,42 +281,63 @@ impl Guide {
         }
     }
 
-    fn on_fetched(&mut self, url: String, text: Result<String, String>) -> Vec<Effect> {
-        let Some(p) = self.pending.as_mut().filter(|p| p.url == url) else { return Vec::new() };
-        let name = error_name(&url);
-        let lesson = match text {
-            Err(why) => Err(format!("{url}: {why}")),
-            Ok(t) => super::load(&name, &t).map_err(|e| e.to_string()),
-        };
-        match lesson {
-            Err(e) => {
-                self.pending = None;
-                self.error = Some(e);
-                Vec::new()
-            }
-            Ok(lesson) => {
-                let base = url.rsplit_once('/').map_or(String::new(), |(dir, _)| format!("{dir}/"));
-                let files = lesson
-                    .files
-                    .iter()
-                    .map(|f| (super::editor_name(f).to_string(), format!("{base}files/{f}")))
-                    .collect();
-                p.lesson = Some(Rc::new(lesson));
-                vec![Effect::FetchFiles(files)]
+    /// A fetched file: the index, the lesson being opened, one of its editor files, or a
+    /// lesson of the list.
+    fn on_fetched(&mut self, url: String, text: Result<String, String>, lab: &mut Lab) -> Vec<Effect> {
+        if url == INDEX_URL {
+            return self.on_index(text);
+        }
+        if let Some(p) = self.pending.as_mut().filter(|p| p.url == url && p.lesson.is_none()) {
+            let name = error_name(&url);
+            let read = text
+                .map_err(|why| format!("{url}: {why}"))
+                .and_then(|t| super::load(&name, &t).map_err(|e| e.to_string()));
+            let lesson = match read {
+                Ok(l) => l,
+                Err(e) => {
+                    self.pending = None;
+                    self.error = Some(e);
+                    return Vec::new();
+                }
+            };
+            let base = url.rsplit_once('/').map_or(String::new(), |(dir, _)| format!("{dir}/"));
+            p.files = lesson
+                .files
+                .iter()
+                .map(|f| (super::editor_name(f).to_string(), format!("{base}files/{f}"), None))
+                .collect();
+            p.lesson = Some(Rc::new(lesson));
+            let fx: Vec<Effect> = p.files.iter().map(|f| Effect::Fetch(f.1.clone())).collect();
+            return if fx.is_empty() { self.install(lab) } else { fx };
+        }
+        if let Some(p) = self.pending.as_mut() {
+            if let Some(f) = p.files.iter_mut().find(|f| f.1 == url && f.2.is_none()) {
+                match text {
+                    Ok(t) => f.2 = Some(t),
+                    Err(e) => {
+                        self.error = Some(format!("{url}: {e}"));
+                        self.pending = None;
+                        return Vec::new();
+                    }
+                }
+                return if p.files.iter().all(|f| f.2.is_some()) { self.install(lab) } else { Vec::new() };
             }
         }
+        if let Some(e) = self.entries.iter_mut().find(|(f, _)| site_url(f) == url) {
+            let name = error_name(&url);
+            e.1 = text
+                .map_err(|why| format!("{url}: {why}"))
+                .and_then(|t| super::load(&name, &t).map(|l| Entry::of(&l)).map_err(|e| e.to_string()));
+        }
+        Vec::new()
     }
 
-    fn on_files(&mut self, files: Result<Vec<(String, String)>, String>, lab: &mut Lab) -> Vec<Effect> {
+    /// The lesson fetched with its files: in a fresh cluster or the lab as it is, at its saved
+    /// progress (or the step asked for).
+    fn install(&mut self, lab: &mut Lab) -> Vec<Effect> {
         let Some(p) = self.pending.take() else { return Vec::new() };
         let Some(lesson) = p.lesson else { return Vec::new() };
-        let files = match files {
-            Ok(f) => f,
-            Err(e) => {
-                self.error = Some(format!("{}: {e}", error_name(&p.url)));
-                return Vec::new();
-            }
-        };
+        let files: Vec<(String, String)> = p.files.into_iter().map(|(n, _, t)| (n, t.unwrap_or_default())).collect();
         self.remember();
         let mut fx = vec![Effect::Save];
         if p.fresh {
@@ -323,6 +361,9 @@ impl Guide {
         }
         if let Some(step) = p.step {
             progress.go_to(&lesson, step, lab.printed());
+        }
+        if let Some(e) = self.entries.iter_mut().find(|(f, _)| site_url(f) == p.url) {
+            e.1 = Ok(Entry::of(&lesson));
         }
         self.progress = progress;
         self.files = files;
