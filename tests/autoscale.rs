@@ -404,6 +404,7 @@ fn the_replicaset_page_applies_its_autoscaler_manifest() {
     let t = replay_on(
         "kubectl apply -f https://kubernetes.io/examples/controllers/frontend.yaml
 @sleep 20s
+kubectl create -f https://k8s.io/examples/controllers/hpa-rs.yaml --dry-run=server -o yaml | head -2
 kubectl apply -f https://k8s.io/examples/controllers/hpa-rs.yaml
 kubectl get hpa
 kubectl apply -f https://k8s.io/examples/controllers/hpa-rs.yaml
@@ -414,6 +415,14 @@ kubectl describe hpa frontend-scaler
 ",
         "1.26.5",
         Some("1.27.0"),
+    );
+    // The server answers in the version it was asked in.
+    assert_eq!(
+        output_of(
+            &t,
+            "kubectl create -f https://k8s.io/examples/controllers/hpa-rs.yaml --dry-run=server -o yaml | head -2"
+        ),
+        "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\n"
     );
     let apply = "kubectl apply -f https://k8s.io/examples/controllers/hpa-rs.yaml";
     assert_eq!(nth_output_of(&t, apply, 0), "horizontalpodautoscaler.autoscaling/frontend-scaler created\n");
@@ -435,4 +444,25 @@ frontend-scaler   ReplicaSet/frontend   <unknown>/50%   3         10        0   
     let msg =
         "pods by selector tier=frontend are controlled by multiple HPAs: [default/frontend default/frontend-scaler]";
     assert!(d.contains(&format!("AmbiguousSelector  {msg}\n")), "{d}");
+}
+
+/// kubectl 1.33 sends autoscaling/v2 (`createHorizontalPodAutoscalerV2`) and prints what the
+/// server answers in v2; 1.34 marks `--cpu-percent` deprecated (pflag's words on stderr).
+#[test]
+fn newer_kubectl_sends_v2_and_deprecates_cpu_percent() {
+    let t = replay_on(
+        &format!("{DEPLOY}{AUTOSCALE}\nkubectl autoscale deployment/nginx-deployment --max=3 --name=b -o yaml\n"),
+        "1.34.0",
+        Some("1.34.0"),
+    );
+    assert_eq!(
+        output_of(&t, AUTOSCALE),
+        "Flag --cpu-percent has been deprecated, Use --cpu with percentage or resource quantity format (e.g., '70%' for utilization or '500m' for milliCPU).
+horizontalpodautoscaler.autoscaling/nginx-deployment autoscaled
+"
+    );
+    let y = output_of(&t, "kubectl autoscale deployment/nginx-deployment --max=3 --name=b -o yaml");
+    assert!(y.starts_with("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"), "{y}");
+    // No --cpu-percent: no metric sent, and v2's defaulting gives the 80% CPU target.
+    assert!(y.contains("        averageUtilization: 80\n"), "{y}");
 }

@@ -349,7 +349,13 @@ fn apply_document(
             None => e,
         })
     };
+    let in_v1 =
+        kind == Kind::HorizontalPodAutoscaler && obj::str_at(&doc.object, "/apiVersion") == Some("autoscaling/v1");
     match done {
+        // The answer comes in the manifest's version.
+        Ok((object, op)) if in_v1 && obj::str_at(&object, "/apiVersion") == Some("autoscaling/v2") => {
+            emit(r, shown, req, kind, &super::autoscale::v1_of(&object), &op)
+        }
         Ok((object, op)) => emit(r, shown, req, kind, &object, &op),
         Err(e) => {
             let cause = e.api().cloned();

@@ -2,6 +2,7 @@
 //! (staging/src/k8s.io/kubectl/pkg/cmd/autoscale/autoscale.go at v1.26): an autoscaling/v1
 //! HorizontalPodAutoscaler for each object, created through the v1 client
 //! (`horizontalpodautoscaler.autoscaling/NAME autoscaled`). The API server keeps it as v2.
+// k8s-diff: kubectl 1.34's `--cpu` and `--memory` (quantities or percentages) are not modelled.
 
 use super::args::{self, f, Args, Flag};
 use super::dryrun::{self, DryRun};
@@ -83,6 +84,10 @@ pub fn autoscale(ctx: &mut Ctx<'_>, req: Autoscale) -> Report {
         Err(e) => return Report::failure(e),
     };
     let mut r = Report::default();
+    if ctx.kubectl_minor() >= 34 && req.args.has("cpu-percent") {
+        // pflag's `MarkDeprecated`, as the flag is parsed.
+        r.stderr("Flag --cpu-percent has been deprecated, Use --cpu with percentage or resource quantity format (e.g., '70%' for utilization or '500m' for milliCPU).\n");
+    }
     let mut count = 0;
     for (kind, names) in query.targets {
         if names.is_empty() {
@@ -123,7 +128,10 @@ fn autoscale_one(ctx: &mut Ctx<'_>, req: &Autoscale, key: &ObjKey) -> Result<Str
             key.kind, info.group, info.version, info.plural
         )));
     }
-    let hpa = v1_request(req, key);
+    // From kubectl 1.33 the request is autoscaling/v2 (its CPU target only when above 0), and
+    // what it prints is the v2 object the server answers.
+    let v2 = ctx.kubectl_minor() >= 33;
+    let hpa = if v2 { v2_request(req, key) } else { v1_request(req, key) };
     let written = match req.dry {
         DryRun::Client => {
             let mut shown = hpa;
@@ -138,7 +146,7 @@ fn autoscale_one(ctx: &mut Ctx<'_>, req: &Autoscale, key: &ObjKey) -> Result<Str
         DryRun::Server => ctx.sim.clone().create(in_namespace(hpa, &key.ns))?,
         DryRun::None => ctx.sim.create(in_namespace(hpa, &key.ns))?,
     };
-    let shown = v1_of(&written);
+    let shown = if v2 { written } else { v1_of(&written) };
     Ok(dryrun::printed(req.out.as_ref(), Kind::HorizontalPodAutoscaler, &shown, &req.dry.op("autoscaled")))
 }
 
@@ -156,6 +164,20 @@ fn v1_request(req: &Autoscale, key: &ObjKey) -> Value {
     }
     jv!({"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler", "metadata": {"name": name},
         "spec": spec, "status": {"currentReplicas": 0, "desiredReplicas": 0}})
+}
+
+/// `createHorizontalPodAutoscalerV2` (kubectl 1.33 and later).
+fn v2_request(req: &Autoscale, key: &ObjKey) -> Value {
+    let mut hpa = v1_request(req, key);
+    hpa["apiVersion"] = jv!("autoscaling/v2");
+    hpa["status"] = jv!({"currentMetrics": null, "desiredReplicas": 0});
+    if let Some(spec) = hpa["spec"].as_object_mut() {
+        spec.remove("targetCPUUtilizationPercentage");
+    }
+    if req.cpu > 0 {
+        hpa["spec"]["metrics"] = jv!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": req.cpu}}}]);
+    }
+    hpa
 }
 
 /// The request to `HorizontalPodAutoscalers(namespace)` (the API server stores it as v2).
