@@ -466,3 +466,23 @@ horizontalpodautoscaler.autoscaling/nginx-deployment autoscaled
     // No --cpu-percent: no metric sent, and v2's defaulting gives the 80% CPU target.
     assert!(y.contains("        averageUtilization: 80\n"), "{y}");
 }
+
+/// `-f`: the objects a manifest names (the builder's `FilenameParam`).
+#[test]
+fn autoscale_takes_the_objects_of_a_file() {
+    let t = replay(
+        "kubectl apply -f https://kubernetes.io/examples/controllers/frontend.yaml
+kubectl autoscale -f https://kubernetes.io/examples/controllers/frontend.yaml --max=4
+kubectl get hpa frontend -o jsonpath={.spec.scaleTargetRef}
+",
+        1,
+    );
+    assert_eq!(
+        output_of(&t, "kubectl autoscale -f https://kubernetes.io/examples/controllers/frontend.yaml --max=4"),
+        "horizontalpodautoscaler.autoscaling/frontend autoscaled\n"
+    );
+    assert_eq!(
+        output_of(&t, "kubectl get hpa frontend -o jsonpath={.spec.scaleTargetRef}"),
+        "{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"frontend\"}\n"
+    );
+}

@@ -70,45 +70,52 @@ pub fn parse_autoscale(argv: &[String]) -> Result<Parsed<Autoscale>, Error> {
             "--max=MAXPODS must be larger or equal to --min=MINPODS, max: {max}, min: {min}"
         )));
     }
-    if a.positional.is_empty() {
+    if a.positional.is_empty() && !a.has("filename") {
         return Err(Error::cli("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"));
     }
     Ok(Parsed::Run(Autoscale { min, max, cpu, name: a.get("name").map(String::from), dry, out, args: a }))
 }
 
-/// Creates an autoscaler for each object named.
+/// Creates an autoscaler for each object named (by `-f` files, then by the arguments).
 pub fn autoscale(ctx: &mut Ctx<'_>, req: Autoscale) -> Report {
     let ns = ctx.namespace(&req.args);
-    let query = match resolve(&req.args.positional) {
-        Ok(q) => q,
-        Err(e) => return Report::failure(e),
-    };
     let mut r = Report::default();
     if ctx.kubectl_minor() >= 34 && req.args.has("cpu-percent") {
         // pflag's `MarkDeprecated`, as the flag is parsed.
         r.stderr("Flag --cpu-percent has been deprecated, Use --cpu with percentage or resource quantity format (e.g., '70%' for utilization or '500m' for milliCPU).\n");
     }
-    let mut count = 0;
-    for (kind, names) in query.targets {
-        if names.is_empty() {
-            r.fail(Error::cli("resource(s) were provided, but no name was specified"));
-            return r;
+    let mut keys: Vec<ObjKey> = Vec::new();
+    if req.args.has("filename") {
+        keys = super::delete::from_files(ctx, &req.args, &ns, &mut r);
+    }
+    if !req.args.positional.is_empty() {
+        let query = match resolve(&req.args.positional) {
+            Ok(q) => q,
+            Err(e) => return Report::failure(e),
+        };
+        for (kind, names) in query.targets {
+            if names.is_empty() {
+                r.fail(Error::cli("resource(s) were provided, but no name was specified"));
+                return r;
+            }
+            keys.extend(names.iter().map(|n| ObjKey::new(kind, &ns, n)));
         }
-        for name in names {
-            match autoscale_one(ctx, &req, &ObjKey::new(kind, &ns, &name)) {
-                Ok(text) => {
-                    count += 1;
-                    r.out(text);
-                }
-                // The visitor stops at its first error.
-                Err(e) => {
-                    r.fail(e);
-                    return r;
-                }
+    }
+    let mut count = 0;
+    for key in keys {
+        match autoscale_one(ctx, &req, &key) {
+            Ok(text) => {
+                count += 1;
+                r.out(text);
+            }
+            // The visitor stops at its first error.
+            Err(e) => {
+                r.fail(e);
+                return r;
             }
         }
     }
-    if count == 0 {
+    if count == 0 && !r.failed() {
         r.fail(Error::cli("no objects passed to autoscale"));
     }
     r

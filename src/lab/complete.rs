@@ -15,6 +15,7 @@ const VERBS: &[&str] = &[
     "annotate",
     "api-resources",
     "apply",
+    "autoscale",
     "cluster-info",
     "config",
     "cp",
@@ -38,7 +39,8 @@ const VERBS: &[&str] = &[
 ];
 
 /// Verbs that take `TYPE [NAME]`.
-const TYPED: &[&str] = &["get", "describe", "delete", "label", "annotate", "patch", "scale", "rollout", "expose"];
+const TYPED: &[&str] =
+    &["get", "describe", "delete", "label", "annotate", "patch", "scale", "autoscale", "rollout", "expose"];
 
 /// What Tab offers at the end of `line`: the byte offset where the word being completed
 /// starts, and the candidates, sorted.
