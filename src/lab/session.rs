@@ -175,6 +175,11 @@ fn through_filters(filters: &[Vec<String>], text: &str) -> String {
 // next looked at, so that a watch over a long sleep costs bounded memory.
 pub const PENDING_BYTES: usize = 1 << 20;
 
+/// What a terminal keeps of one line's output: its last 16 MiB (the most text one shell value
+/// holds), as a terminal's scrollback keeps the end of what scrolled past. A line may print
+/// about 128 MiB within its work budget; the page's scrollback keeps far less of it anyway.
+pub const LINE_OUTPUT_BYTES: usize = crate::shell::MAX_TEXT;
+
 /// Appends `text` to a terminal's pending output, cutting the oldest whole lines past
 /// `PENDING_BYTES`.
 fn push_pending(pending: &mut Output, stream: shell::Stream, text: &str) {
@@ -866,7 +871,7 @@ impl Session {
     }
 
     fn run_line_bounded(&mut self, t: usize, line: &str) -> (Output, i32) {
-        let mut out = Output::default();
+        let mut out = Output::keeping_last(LINE_OUTPUT_BYTES);
         self.term(t);
         self.trim_log();
         if self.terms[t].job.is_some() {

@@ -71,13 +71,9 @@ pub const PROGRAM_STEPS: u64 = 50;
 // k8s-diff: bash reads a line of any length; the lab refuses one past 4 MiB.
 pub const MAX_LINE: usize = 4 << 20;
 
-/// The most text one value may hold, in bytes: a variable, a word, a here-document's
-/// expansion, what a pipe carries, a file the shell writes.
-// k8s-diff: bash grows a string until malloc fails; the lab stops at 16 MiB, in the words bash
-// uses when malloc fails.
-pub const MAX_TEXT: usize = 16 << 20;
-
-pub use crate::support::output::{Output, Stream};
+// k8s-diff: bash grows a string until malloc fails; the lab stops at 16 MiB (`MAX_TEXT`), in
+// the words bash uses when malloc fails.
+pub use crate::support::output::{Output, Stream, MAX_TEXT};
 
 /// The host runs simple commands (kubectl, and anything else that is not a shell builtin).
 pub trait Host {

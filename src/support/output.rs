@@ -6,6 +6,11 @@ pub fn is_stdin_path(path: &str) -> bool {
     matches!(path, "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0")
 }
 
+/// The most text one value may hold, in bytes: a shell variable, a word, a here-document's
+/// expansion, what a pipe carries, a file the shell writes; and what a terminal keeps of one
+/// line's output or of one `kubectl exec`'s stream.
+pub const MAX_TEXT: usize = 16 << 20;
+
 /// Which stream a chunk of output went to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stream {

@@ -158,7 +158,9 @@ fn run_command(ctx: &mut Ctx<'_>, key: &ObjKey, container: &str, argv: &[String]
         let id: String = (0..4).map(|_| format!("{:016x}", ctx.sim.rand_range(0, u64::MAX - 1))).collect();
         return Err(Error::cli(format!("Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{id}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown", argv[0])));
     };
-    let mut out = Output::default();
+    // kubectl streams what the command writes; the terminal keeps the end of it (a pipe, the
+    // start: both hold at most one shell value's worth).
+    let mut out = Output::keeping_last(crate::support::output::MAX_TEXT);
     let code = programs.exec(ctx.sim, key, container, argv, ctx.stdin, &mut out);
     Ok((code, out))
 }
