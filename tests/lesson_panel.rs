@@ -117,6 +117,21 @@ fn a_first_visit_opens_lesson_1_ready_to_start_in_the_lab_as_it_is() {
 }
 
 #[test]
+fn a_lesson_opened_in_the_lab_as_it_is_keeps_the_learners_edits() {
+    let mut g = Guide::default();
+    let mut lab = Lab::seed_lab();
+    // Edited before the lesson's files arrive (a first visit's fetch is slower than a hand).
+    lab.set_file("web.yaml", "# mine\n");
+    act(&mut g, &mut lab, Action::Open { target: Target::Id("seed-lab".into()), step: None, fresh: false });
+    assert_eq!(g.lesson.as_ref().unwrap().id, "seed-lab");
+    assert_eq!(lab.files.iter().find(|(n, _)| n == "web.yaml").unwrap().1, "# mine\n");
+    // A file the editor lacks joins it.
+    lab.files.retain(|(n, _)| n != "web.yaml");
+    act(&mut g, &mut lab, Action::Open { target: Target::Id("seed-lab".into()), step: None, fresh: false });
+    assert!(lab.files.iter().any(|(n, t)| n == "web.yaml" && t.contains("kind: StatefulSet")));
+}
+
+#[test]
 fn run_types_the_steps_lines_and_next_opens_when_the_checks_hold() {
     let (mut g, mut lab) = first_visit();
     act(&mut g, &mut lab, Action::Tick);

@@ -6,28 +6,32 @@
 use crate::lab::i18n::{t, Lang};
 use crate::lab::lesson::guide::{Action, Effect, Guide, Target};
 use crate::lab::lesson::{Block, Inline, Lesson, Predict, Step};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties)]
 pub struct Props {
-    pub guide: Rc<Guide>,
+    /// The page's guide, shared; `version` counts its changes.
+    pub guide: Rc<RefCell<Guide>>,
+    pub version: u64,
     pub lang: Lang,
     pub on: Callback<Action>,
 }
 
-/// A new `Guide` is a new `Rc` (the page changes it through `Rc::make_mut`): the panel is
-/// drawn again only then, or when the language changes.
+/// The panel is drawn again only when the guide changed (the page counts each action it
+/// reduces), or the language did.
 impl PartialEq for Props {
     fn eq(&self, o: &Props) -> bool {
-        Rc::ptr_eq(&self.guide, &o.guide) && self.lang == o.lang
+        self.version == o.version && self.lang == o.lang
     }
 }
 
 #[function_component(LessonPanel)]
 pub fn lesson_panel(p: &Props) -> Html {
-    let (g, lang) = (&*p.guide, p.lang);
+    let guide = p.guide.borrow();
+    let (g, lang) = (&*guide, p.lang);
     let send = |a: Action| {
         let on = p.on.clone();
         Callback::from(move |_: MouseEvent| on.emit(a.clone()))
@@ -37,7 +41,7 @@ pub fn lesson_panel(p: &Props) -> Html {
         <aside class="lesson" data-testid="lesson-panel" aria-label={t(lang, "lesson_panel")}>
             <div class="lesson-head">
                 <h2>{ title }</h2>
-                <button data-testid="lesson-close" onclick={send(Action::Show(false))}>{ t(lang, "playground") }</button>
+                { button("", "lesson-close", false, t(lang, "playground"), send(Action::Show(false))) }
             </div>
             if let Some(e) = &g.error {
                 <div class="lesson-error" role="alert" data-testid="lesson-error">
@@ -77,7 +81,7 @@ fn list(g: &Guide, lang: Lang, on: &Callback<Action>) -> Html {
                     <strong>{ e.title.get(lang).clone() }</strong>
                     <span class="muted">{ e.summary.get(lang).clone() }</span>
                     <span class="lesson-progress" data-testid={format!("lesson-progress-{}", e.id)}>
-                        <progress max={e.steps.to_string()} value={done.to_string()} aria-hidden="true" />{ " " }{ words }
+                        { words }
                     </span>
                 </button>
             </li>
@@ -126,7 +130,7 @@ fn step_view(g: &Guide, l: &Lesson, step: &Step, lang: Lang, on: &Callback<Actio
             if !step.run.is_empty() {
                 <div class="run-lines">
                     <pre><code>{ step.run.join("\n") }</code></pre>
-                    <button class="primary" data-testid="lesson-run" aria-label={t(lang, "run_label")} onclick={send(Action::Run)}>{ "▶ " }{ t(lang, "run") }</button>
+                    { button("primary", "lesson-run", false, &format!("▶ {}", t(lang, "run")), send(Action::Run)) }
                 </div>
             }
             { for hints }
@@ -135,13 +139,18 @@ fn step_view(g: &Guide, l: &Lesson, step: &Step, lang: Lang, on: &Callback<Actio
             }
             <p class="lesson-status" role="status" aria-live="polite">{ status }</p>
             <div class="lesson-nav">
-                <button data-testid="lesson-check" onclick={send(Action::Check)}>{ t(lang, "check") }</button>
-                <button data-testid="lesson-hint" disabled={g.hints >= step.hints.len()} onclick={send(Action::Hint)}>{ t(lang, "hint") }</button>
-                <button class="primary" data-testid="lesson-next" disabled={!g.can_next()} onclick={send(Action::Next)}>{ t(lang, "next") }{ " →" }</button>
-                <button data-testid="lesson-restart" title={t(lang, "restart_label")} onclick={send(Action::Restart)}>{ t(lang, "restart") }</button>
+                { button("", "lesson-check", false, t(lang, "check"), send(Action::Check)) }
+                { button("", "lesson-hint", g.hints >= step.hints.len(), t(lang, "hint"), send(Action::Hint)) }
+                { button("primary", "lesson-next", !g.can_next(), &format!("{} →", t(lang, "next")), send(Action::Next)) }
+                { button("", "lesson-restart", false, t(lang, "restart"), send(Action::Restart)) }
             </div>
         </section>
     }
+}
+
+/// One of the panel's buttons (one function for all: each `html!` element costs the page code).
+fn button(class: &'static str, id: &'static str, disabled: bool, text: &str, onclick: Callback<MouseEvent>) -> Html {
+    html! { <button {class} data-testid={id} {disabled} {onclick}>{ text.to_string() }</button> }
 }
 
 /// A predict question: its choices as buttons, and once one is chosen, whether it was right
@@ -232,7 +241,7 @@ impl super::App {
         let saved = super::storage::load_lessons();
         let (guide, before) = saved.as_deref().map(Guide::from_json).unwrap_or_default();
         let was_open = guide.open;
-        self.guide = Rc::new(guide);
+        self.guide = Rc::new(RefCell::new(guide));
         self.lesson_effect(ctx, Effect::Fetch(crate::lab::lesson::index::INDEX_URL.into()));
         let step = query("step").and_then(|s| s.trim().parse::<usize>().ok()).and_then(|n| n.checked_sub(1));
         let (target, step, keep_open) = if let Some(url) = query("lesson-url") {
@@ -248,14 +257,15 @@ impl super::App {
             self.lesson(ctx, Action::Open { target, step, fresh: false });
             if keep_open {
                 // A reload keeps the panel as the learner left it.
-                Rc::make_mut(&mut self.guide).open = was_open;
+                self.guide.borrow_mut().open = was_open;
             }
         }
     }
 
     /// Reduces a lesson action and carries out its effects.
     pub(super) fn lesson(&mut self, ctx: &Context<Self>, action: Action) -> bool {
-        let effects = Rc::make_mut(&mut self.guide).reduce(action, &mut self.lab);
+        let effects = self.guide.borrow_mut().reduce(action, &mut self.lab);
+        self.guide_version += 1;
         for fx in effects {
             self.lesson_effect(ctx, fx);
         }
@@ -289,7 +299,7 @@ impl super::App {
                 self.playing = true;
                 self.save();
             }
-            Effect::Save => super::storage::save_lessons(&self.guide.to_json()),
+            Effect::Save => super::storage::save_lessons(&self.guide.borrow().to_json()),
         }
     }
 }

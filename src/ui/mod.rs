@@ -128,8 +128,9 @@ pub struct App {
     scrolled: [(usize, usize, usize); TERMINALS],
     /// The work budget of the next tick's advance (`lab::next_budget`).
     budget: u64,
-    /// The lesson panel's state (a new `Rc` when it changes, so the panel draws only then).
-    guide: Rc<Guide>,
+    /// The lesson panel's state, and how many times it changed (the panel draws only then).
+    guide: Rc<std::cell::RefCell<Guide>>,
+    guide_version: u64,
     on_lesson: Callback<Action>,
 }
 
@@ -280,6 +281,7 @@ impl Component for App {
             scrolled: [NOT_SCROLLED; TERMINALS],
             budget: lab::MIN_BUDGET,
             guide: Rc::default(),
+            guide_version: 0,
             on_lesson: ctx.link().callback(Msg::Lesson),
         };
         app.start_lessons(ctx, first_visit);
@@ -296,7 +298,8 @@ impl Component for App {
             Msg::Tick => {
                 let changed = self.handle(msg);
                 // The step's checks as the clock runs; Run's next line once its terminal is free.
-                self.guide.wants_tick(&self.lab) && self.lesson(ctx, Action::Tick) || changed
+                let wants = self.guide.borrow().wants_tick(&self.lab);
+                wants && self.lesson(ctx, Action::Tick) || changed
             }
             msg => self.handle(msg),
         };
@@ -331,6 +334,7 @@ impl Component for App {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
+        let open = self.guide.borrow().open;
         let toggles = PANES.iter().map(|&p| {
             let pressed = self.shown(p);
             html! { <button class="toggle" aria-pressed={pressed.to_string()} onclick={link.callback(move |_| Msg::TogglePane(p))}>{ self.tr(p.key()) }</button> }
@@ -343,7 +347,7 @@ impl Component for App {
                     <h1>{ self.tr("title") }<small>{ self.tr("tagline") }</small></h1>
                     <nav class="tools" aria-label={self.tr("panes")}>
                         { for toggles }
-                        <button data-testid="lessons" aria-pressed={self.guide.open.to_string()} onclick={self.on_lesson.reform({ let open = self.guide.open; move |_| Action::Show(!open) })}>{ self.tr("lessons") }</button>
+                        <button data-testid="lessons" aria-pressed={open.to_string()} onclick={self.on_lesson.reform(move |_| Action::Show(!open))}>{ self.tr("lessons") }</button>
                         <button data-testid="compare" onclick={link.callback(|_| Msg::Compare)}>{ self.tr("compare") }</button>
                         <button data-testid="lang" aria-label={self.tr("language_label")} onclick={link.callback(|_| Msg::ToggleLang)}>{ self.tr("language") }</button>
                         <button data-testid="reset" onclick={link.callback(|_| Msg::AskReset)}>{ self.tr("reset") }</button>
@@ -360,8 +364,8 @@ impl Component for App {
                     <p class="notice" role="status" data-testid="notice">{ self.tr(n) }</p>
                 }
                 <div class="work">
-                if self.guide.open {
-                    <lesson::LessonPanel guide={self.guide.clone()} lang={self.lang} on={self.on_lesson.clone()} />
+                if open {
+                    <lesson::LessonPanel guide={self.guide.clone()} version={self.guide_version} lang={self.lang} on={self.on_lesson.clone()} />
                 }
                 <main class="panes">
                     if self.shown(Pane::Editor) { { editor::view(self, ctx) } }
@@ -574,8 +578,9 @@ impl App {
             self.playing = true;
             storage::clear();
             self.save();
-            Rc::make_mut(&mut self.guide).lab_reset(&self.lab);
-            storage::save_lessons(&self.guide.to_json());
+            self.guide.borrow_mut().lab_reset(&self.lab);
+            self.guide_version += 1;
+            storage::save_lessons(&self.guide.borrow().to_json());
         }
         true
     }

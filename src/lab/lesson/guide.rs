@@ -12,7 +12,11 @@ use super::{Lesson, Progress};
 use crate::jv;
 use crate::lab::Lab;
 use serde_json::Value;
+use std::cell::RefCell;
 use std::rc::Rc;
+
+/// A lab's `changes()` and `printed()`: when neither moved, no check can have changed.
+type LabMoment = ((u64, u64), Vec<u64>);
 
 /// Where a lesson comes from.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,7 +87,7 @@ struct Pending {
     files: Vec<(String, String, Option<String>)>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct Guide {
     /// The panel is shown.
     pub open: bool,
@@ -117,8 +121,9 @@ pub struct Guide {
     pub term: usize,
     /// The open lesson's editor files as fetched (name, text), for Restart.
     files: Vec<(String, String)>,
-    /// The lab's `changes()` and `printed()` when the checks were last evaluated.
-    seen: Option<((u64, u64), Vec<u64>)>,
+    /// The lab's `changes()` and `printed()` when the checks were last looked at (by
+    /// `wants_tick`, which only looks).
+    seen: RefCell<Option<LabMoment>>,
 }
 
 /// The address of a lesson file of the site.
@@ -166,11 +171,22 @@ impl Guide {
             .unwrap_or(0)
     }
 
-    /// Whether a tick has work: a line to type into a free terminal, or a lab that changed
-    /// since the checks were last evaluated. The page asks before it reduces a `Tick`.
+    /// Whether a tick has work: a line to type into a free terminal, or a check that holds
+    /// now and did not (or the other way round). The page asks before it reduces a `Tick`, so
+    /// that an unchanged panel is neither copied nor drawn again as the clock runs.
     pub fn wants_tick(&self, lab: &Lab) -> bool {
-        self.lesson.is_some()
-            && ((!self.queue.is_empty() && !lab.busy(self.term)) || self.seen != Some((lab.changes(), lab.printed())))
+        let Some(lesson) = &self.lesson else { return false };
+        if !self.queue.is_empty() && !lab.busy(self.term) {
+            return true;
+        }
+        let now = (lab.changes(), lab.printed());
+        if self.seen.borrow().as_ref() == Some(&now) {
+            return false;
+        }
+        let output = lab.output_since(&self.progress.marks);
+        let o = super::Observed { sim: &lab.session.sim, namespace: lab.session.namespace(), output: &output };
+        *self.seen.borrow_mut() = Some(now);
+        self.progress.checks(lesson, &o) != self.held
     }
 
     /// The page's work for `action`.
@@ -344,10 +360,15 @@ impl Guide {
             *lab = fresh_lab(lab, &files);
             fx.push(Effect::NewLab);
         } else {
-            // The learner's own lab stays; a lesson's files join it (replacing the editor's
-            // only while nothing has been typed).
+            // The learner's own lab stays; a lesson's files join it, replacing a file of the
+            // editor only while it is the page's own, unedited.
+            let defaults = crate::lab::default_files();
             for (name, text) in &files {
-                if lab.journal.is_empty() || !lab.files.iter().any(|(n, _)| n == name) {
+                let editable = match lab.files.iter().find(|(n, _)| n == name) {
+                    None => true,
+                    Some(f) => defaults.contains(f),
+                };
+                if editable {
                     lab.set_file(name, text);
                 }
             }
@@ -397,15 +418,10 @@ impl Guide {
         vec![Effect::Type(self.term, self.queue.remove(0))]
     }
 
-    /// Evaluates the step's checks if the lab changed since they were last; saves when the
-    /// step became done.
+    /// Evaluates the step's checks; saves when the step became done.
     fn evaluate(&mut self, lab: &Lab) -> Vec<Effect> {
         let Some(lesson) = self.lesson.clone() else { return Vec::new() };
-        let key = (lab.changes(), lab.printed());
-        if self.seen.as_ref() == Some(&key) && !self.held.is_empty() {
-            return Vec::new();
-        }
-        self.seen = Some(key);
+        *self.seen.get_mut() = Some((lab.changes(), lab.printed()));
         let was = self.progress.is_done(self.progress.step);
         self.held = self.progress.update_lab(&lesson, lab);
         if !was && self.progress.is_done(self.progress.step) {
@@ -450,7 +466,7 @@ impl Guide {
         self.hints = 0;
         self.checked = false;
         self.held.clear();
-        self.seen = None;
+        *self.seen.get_mut() = None;
     }
 
     /// Keeps the open lesson's progress among the saved ones.
@@ -466,12 +482,13 @@ impl Guide {
     /// The panel's state as saved between visits.
     pub fn to_json(&self) -> String {
         let open_id = self.lesson.as_ref().map(|l| l.id.as_str());
-        let mut progress: serde_json::Map<String, Value> = self
-            .saved
-            .iter()
-            .filter(|(id, _)| Some(id.as_str()) != open_id)
-            .filter_map(|(id, j)| crate::support::yaml::parse(j).ok().map(|v| (id.clone(), v)))
-            .collect();
+        // Inserted one by one: a collected map would bring a sort of its own into the page.
+        let mut progress = serde_json::Map::new();
+        for (id, j) in &self.saved {
+            if let (false, Ok(v)) = (Some(id.as_str()) == open_id, crate::support::yaml::parse(j)) {
+                progress.insert(id.clone(), v);
+            }
+        }
         if let (Some(id), Ok(v)) = (open_id, crate::support::yaml::parse(&self.progress.to_json())) {
             progress.insert(id.to_string(), v);
         }
