@@ -107,6 +107,12 @@ fn the_cli_checks_lessons_and_drafts_them() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("lessons/seed-lab.yaml: ok (16 steps"), "{stdout}");
+    // In the lesson list's order (index.txt), not the files' names'.
+    let checked: Vec<&str> = stdout.lines().filter_map(|l| l.split(": ok").next()).collect();
+    let index = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/index.txt")).unwrap();
+    let listed: Vec<String> = kubelab::lab::lesson::index::read(&index).unwrap();
+    let wanted: Vec<String> = listed.iter().map(|f| format!("lessons/{f}")).collect();
+    assert_eq!(checked[..wanted.len()], wanted.iter().map(String::as_str).collect::<Vec<_>>()[..], "{stdout}");
     let dir = std::env::temp_dir().join(format!("kubelab-lessons-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("files")).unwrap();
     std::fs::write(dir.join("web.yaml"), include_str!("../lessons/files/examples/application/web/web.yaml")).unwrap();

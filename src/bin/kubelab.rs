@@ -207,8 +207,26 @@ fn lesson_check(args: &[String]) -> ExitCode {
     }
 }
 
-/// The `*.yaml` files of a folder, in name order.
+/// The `*.yaml` files of a folder: those its `index.txt` lists first, in the lesson list's
+/// order, then any others in name order (an index that cannot be read is reported by the
+/// files' own checks and `tests/lessons.rs`, not here).
 fn lesson_files(dir: &Path) -> Vec<String> {
+    let mut all = yaml_files(dir);
+    let index = std::fs::read_to_string(dir.join("index.txt")).ok();
+    let listed = index.and_then(|t| kubelab::lab::lesson::index::read(&t).ok()).unwrap_or_default();
+    let mut out: Vec<String> = Vec::new();
+    for name in listed {
+        let path = dir.join(name).display().to_string();
+        if let Some(at) = all.iter().position(|p| *p == path) {
+            out.push(all.remove(at));
+        }
+    }
+    out.extend(all);
+    out
+}
+
+/// The `*.yaml` files of a folder, in name order.
+fn yaml_files(dir: &Path) -> Vec<String> {
     let mut out: Vec<String> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
