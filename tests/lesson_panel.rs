@@ -31,7 +31,7 @@ fn perform(g: &mut Guide, lab: &mut Lab, effects: Vec<Effect>) -> Vec<Effect> {
                 lab.run(t, &line);
                 Vec::new()
             }
-            Effect::NewLab | Effect::Save => Vec::new(),
+            Effect::NewLab | Effect::Save | Effect::ShowFile(_) => Vec::new(),
         };
         seen.extend(perform(g, lab, more));
     }
@@ -66,6 +66,7 @@ fn first_visit() -> (Guide, Lab) {
     let fx = act(&mut g, &mut lab, Action::Fetched { text: Ok(site_file(&url)), url });
     assert_eq!(fx[0], Effect::Fetch("lessons/seed-lab.yaml".into()));
     assert_eq!(fx[1], Effect::Fetch("lessons/files/examples/application/web/web.yaml".into()));
+    assert!(fx.contains(&Effect::ShowFile("web.yaml".into())), "the editor shows the lesson's file: {fx:?}");
     (g, lab)
 }
 

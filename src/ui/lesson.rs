@@ -300,6 +300,12 @@ impl super::App {
                 self.save();
             }
             Effect::Save => super::storage::save_lessons(&self.guide.borrow().to_json()),
+            Effect::ShowFile(name) => {
+                if let Some(i) = self.lab.files.iter().position(|(n, _)| *n == name) {
+                    self.active_file = i;
+                    self.refresh_diags();
+                }
+            }
         }
     }
 }

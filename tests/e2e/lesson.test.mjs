@@ -123,6 +123,35 @@ for (const [locale, words] of [['en-US', { run: 'Run', next: 'Next', right: 'Rig
   });
 }
 
+for (const [locale, done] of [['en-US', 'Lesson complete.'], ['ko-KR', '레슨을 마쳤습니다.']]) {
+  test(`lesson 2 (${locale}) walked end to end by Run and Next, its questions answered`, async () => {
+    const { page, errors, context } = await openPage(browser, `${server.url}?lesson=deploy-vs-sts`, { locale });
+    await page.waitForSelector('[data-testid=lesson-step][data-step="1"]');
+    await page.waitForSelector('[data-testid="file-tab-compare.yaml"][aria-selected=true]');
+    await speed(page, 10);
+    let n = 1;
+    for (;; n++) {
+      assert.equal(await stepNo(page), String(n));
+      for (let q = 0; await page.locator(`[data-testid=predict-${q}-0]`).count(); q++) {
+        await page.click(`[data-testid=predict-${q}-0]`);
+        await page.waitForSelector(`[data-testid=predict-${q}-feedback]`);
+      }
+      if (await page.locator('[data-testid=lesson-run]').count()) await page.click('[data-testid=lesson-run]');
+      await page.waitForSelector('[data-testid=lesson-step][data-done="true"]', { timeout: 60000 });
+      if (await page.isDisabled('[data-testid=lesson-next]')) break;
+      await page.click('[data-testid=lesson-next]');
+      await page.waitForSelector(`[data-testid=lesson-step][data-step="${n + 1}"]`);
+    }
+    assert.equal(n, 7, 'every step of lesson 2 walked');
+    assert.equal(await page.textContent('[data-testid=lesson-step] .lesson-status'), done);
+    // What Run typed is in the terminals, as typed: the last step's clean-up among it.
+    assert.match(await terminalText(page), /kubectl delete -f compare\.yaml && kubectl delete pvc -l app=nginx-sts\n/);
+    await page.screenshot({ path: path.join(artifacts, `lesson-2-${locale}.png`), fullPage: true });
+    assert.deepEqual(real(errors), []);
+    await context.close();
+  });
+}
+
 test('a wrong prediction says so and gives the lesson\'s feedback', async () => {
   const { page, errors, context } = await openPage(browser, server.url);
   await page.waitForSelector('[data-testid=predict-0-0]');

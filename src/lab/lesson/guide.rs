@@ -71,6 +71,8 @@ pub enum Effect {
     Type(usize, String),
     /// The lab was replaced by a fresh one: the page forgets its terminals' half-typed lines.
     NewLab,
+    /// Show this editor file (the lesson's first).
+    ShowFile(String),
     /// Save the panel's state (`Guide::to_json`).
     Save,
 }
@@ -386,6 +388,7 @@ impl Guide {
         if let Some(e) = self.entries.iter_mut().find(|(f, _)| site_url(f) == p.url) {
             e.1 = Ok(Entry::of(&lesson));
         }
+        fx.extend(files.first().map(|(name, _)| Effect::ShowFile(name.clone())));
         self.progress = progress;
         self.files = files;
         self.url = p.url;
@@ -449,7 +452,9 @@ impl Guide {
         self.progress = Progress::new(&lesson, lab.printed());
         self.term = 0;
         self.new_step();
-        vec![Effect::NewLab, Effect::Save]
+        let mut fx = vec![Effect::NewLab, Effect::Save];
+        fx.extend(self.files.first().map(|(name, _)| Effect::ShowFile(name.clone())));
+        fx
     }
 
     /// The page's lab was reset (its Reset button): the lesson starts over with it.
