@@ -227,7 +227,11 @@ impl Component for App {
                 (Lab::seed_lab(), None)
             }
             storage::Loaded::Corrupt => (Lab::seed_lab(), Some("storage_corrupt")),
-            storage::Loaded::Unavailable => (Lab::seed_lab(), Some("storage_off")),
+            // Nothing saved can be known: a newcomer as far as the page can tell.
+            storage::Loaded::Unavailable => {
+                first_visit = true;
+                (Lab::seed_lab(), Some("storage_off"))
+            }
         };
         let link = ctx.link().clone();
         let clock = Interval::new(TICK_MS, move || link.send_message(Msg::Tick));

@@ -203,6 +203,21 @@ test('a lesson chosen from the list opens at its start in a fresh cluster', asyn
   await context.close();
 });
 
+test('with storage blocked the first visit is guided all the same', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('blocked', 'SecurityError'); } });
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+  await page.waitForSelector('[data-testid=lesson-step][data-step="1"]');
+  await page.waitForSelector('[data-testid=notice]');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('?lesson=ID&step=N opens a lesson at a step', async () => {
   const { page, errors, context } = await openPage(browser, `${server.url}?lesson=seed-lab&step=3`);
   await page.waitForSelector('[data-testid=lesson-step][data-step="3"]');
