@@ -91,9 +91,8 @@ async fn applying_draws_the_statefulset_and_its_first_pod() {
     let root = &m.root;
     type_line(root, "kubectl apply -f web.yaml").await;
     let diagram = find(root, "cluster-diagram");
-    assert_eq!(diagram.tag_name().to_lowercase(), "svg");
-    assert!(root.query_selector("[data-testid=\"ctrl-StatefulSet-web\"]").unwrap().is_some());
-    let pod = find(root, "pod-web-0");
+    assert!(diagram.query_selector("[data-testid=\"ctrl-StatefulSet-web\"]").unwrap().is_some());
+    let pod = find(&diagram, "pod-web-0");
     assert_eq!(pod.get_attribute("data-status").as_deref(), Some("Pending"));
     assert!(root.query_selector("[data-testid=\"pod-web-1\"]").unwrap().is_none());
 }

@@ -419,9 +419,39 @@ fn links(sim: &Sim) -> Vec<(ObjKey, ObjKey, Rel)> {
     links
 }
 
-/// The Events panel: `kubectl get events -A`'s columns, oldest first; only the `last` newest
-/// rows are printed (the panel shows the latest), each event's sort key read once.
-pub fn events(sim: &Sim, last: usize) -> (Vec<String>, Vec<Vec<String>>) {
+/// How long (real ms) the drawing keeps its lane of unscheduled pods after the last one left.
+pub const UNSCHEDULED_HOLD_MS: f64 = 5000.0;
+
+/// When the drawing last showed an unscheduled pod (real ms), after a look at `d` at `now`.
+/// While a scale-up creates pods one after another, each waits a moment for the scheduler: the
+/// lane that shows it (and the column it takes, which sets the drawing's scale) stays from the
+/// first to `UNSCHEDULED_HOLD_MS` after the last, rather than coming and going with each pod.
+pub fn unscheduled_seen(d: &Diagram, seen: Option<f64>, now: f64) -> Option<f64> {
+    if d.unscheduled.is_empty() {
+        seen
+    } else {
+        Some(now)
+    }
+}
+
+/// Whether the drawing shows its lane of unscheduled pods at `now`, `seen` as
+/// `unscheduled_seen` keeps it.
+pub fn shows_unscheduled_lane(seen: Option<f64>, now: f64) -> bool {
+    seen.is_some_and(|t| now - t < UNSCHEDULED_HOLD_MS)
+}
+
+/// The Events panel: `kubectl get events -A`'s columns and rows, oldest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Events {
+    pub headers: Vec<String>,
+    /// Each row with the event it prints (`namespace/name`), which the page keys it by: a new
+    /// event adds one row, the others keep theirs.
+    pub rows: Vec<(String, Vec<String>)>,
+}
+
+/// The Events panel now: only the `last` newest rows are printed (the panel shows the latest),
+/// each event's sort key read once.
+pub fn events(sim: &Sim, last: usize) -> Events {
     let headers = tables::headers(Kind::Event, false, sim);
     let mut evs: Vec<(&str, u64, &Value)> = sim
         .store
@@ -433,7 +463,14 @@ pub fn events(sim: &Sim, last: usize) -> (Vec<String>, Vec<Vec<String>>) {
         .collect();
     crate::support::sort::sort_by(&mut evs, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let skip = evs.len().saturating_sub(last);
-    (headers, evs[skip..].iter().map(|(_, _, e)| tables::row(sim, Kind::Event, e, false)).collect())
+    let rows = evs[skip..]
+        .iter()
+        .map(|(_, _, e)| {
+            let key = format!("{}/{}", obj::namespace(e), obj::name(e));
+            (key, tables::row(sim, Kind::Event, e, false))
+        })
+        .collect();
+    Events { headers, rows }
 }
 
 /// An object as `kubectl get KIND NAME -o yaml` prints it.
@@ -547,15 +584,45 @@ mod tests {
     }
 
     #[test]
+    fn the_unscheduled_lane_stays_while_pods_keep_waiting_for_the_scheduler() {
+        let mut lab = Lab::seed_lab();
+        lab.run(0, "kubectl apply -f web.yaml");
+        let waiting = diagram(&lab.session.sim);
+        assert!(card(&waiting, "web-0").is_some_and(|c| c.node.is_none()), "{:?}", waiting.unscheduled);
+        lab.advance(30_000);
+        let placed = diagram(&lab.session.sim);
+        assert!(placed.unscheduled.is_empty());
+        let seen = unscheduled_seen(&waiting, None, 1000.0);
+        assert_eq!(seen, Some(1000.0));
+        // The pod was placed: the lane stays for a while, then goes.
+        let seen = unscheduled_seen(&placed, seen, 3000.0);
+        assert!(shows_unscheduled_lane(seen, 3000.0));
+        assert!(shows_unscheduled_lane(seen, 1000.0 + UNSCHEDULED_HOLD_MS - 1.0));
+        assert!(!shows_unscheduled_lane(seen, 1000.0 + UNSCHEDULED_HOLD_MS));
+        // The next pod waiting keeps it again; a lab that never had one never shows it.
+        assert!(shows_unscheduled_lane(unscheduled_seen(&waiting, seen, 9000.0), 13_000.0));
+        assert!(!shows_unscheduled_lane(unscheduled_seen(&placed, None, 0.0), 0.0));
+    }
+
+    #[test]
     fn events_read_as_kubectl_prints_them() {
         let mut lab = Lab::seed_lab();
         lab.run(0, "kubectl apply -f web.yaml");
         lab.advance(30_000);
-        let (h, rows) = events(&lab.session.sim, usize::MAX);
-        assert_eq!(h, ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]);
-        assert!(rows.iter().any(|r| r[4] == "create Claim www-web-0 Pod web-0 in StatefulSet web success"), "{rows:?}");
+        let Events { headers, rows } = events(&lab.session.sim, usize::MAX);
+        assert_eq!(headers, ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]);
+        let claim = "create Claim www-web-0 Pod web-0 in StatefulSet web success";
+        let (key, _) = rows.iter().find(|(_, r)| r[4] == claim).unwrap_or_else(|| panic!("{rows:?}"));
+        // Each row names the event it prints, once.
+        let (ns, name) = key.split_once('/').unwrap();
+        let e = lab.session.sim.store.get(&ObjKey::new(Kind::Event, ns, name)).unwrap();
+        assert_eq!(obj::str_at(e, "/message"), Some(claim));
+        let mut keys: Vec<&String> = rows.iter().map(|(k, _)| k).collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), rows.len());
         // The panel's tail is the newest rows, in the same order.
-        let (_, tail) = events(&lab.session.sim, 3);
+        let tail = events(&lab.session.sim, 3).rows;
         assert_eq!(tail, rows[rows.len() - 3..]);
         let y = object_yaml(&lab.session.sim, &ObjKey::new(Kind::Pod, "default", "web-0")).unwrap();
         assert!(y.starts_with("apiVersion: v1\nkind: Pod\n"), "{y}");

@@ -1,5 +1,11 @@
-//! The cluster diagram (SVG) and the Events panel: `view::diagram` laid out as lanes, one per
-//! node, with pod cards, their disks, controllers above and Services with DNS below.
+//! The cluster diagram and the Events panel: `view::diagram` laid out as lanes, one per node,
+//! with pod cards, their disks, controllers above and Services with DNS below.
+//!
+//! The cards are HTML boxes placed in the drawing's units (the CSS scales a unit so that the
+//! drawing fills the pane's width, as an SVG viewBox would); only the links are an SVG under
+//! them. A box contains its own layout and paint and is skipped while out of view
+//! (`contain: strict; content-visibility: auto`), so a card that changes costs the browser that
+//! card, where one SVG of hundreds of cards was laid out and painted whole.
 
 use super::App;
 use crate::lab::view::{self, Part, PodCard, Rel, Stage};
@@ -16,7 +22,7 @@ const CTRL_W: i32 = 200;
 const CTRL_H: i32 = 40;
 const HEAD_H: i32 = 40;
 /// How many of the newest events the panel lists.
-const EVENT_ROWS: usize = 60;
+pub const EVENT_ROWS: usize = 60;
 
 fn stage_class(s: Stage) -> &'static str {
     match s {
@@ -77,6 +83,8 @@ struct Placed {
 #[derive(Properties, PartialEq)]
 pub struct ClusterProps {
     pub diagram: Rc<view::Diagram>,
+    /// Whether the lane of unscheduled pods is drawn (`view::shows_unscheduled_lane`).
+    pub unscheduled_lane: bool,
     pub words: Words,
     pub select: Callback<ObjKey>,
 }
@@ -106,9 +114,10 @@ pub fn cluster(props: &ClusterProps) -> Html {
     let d = &*props.diagram;
     let on = &props.select;
     let mut placed = Placed::default();
-    let width = (d.lanes.len() as i32 + i32::from(!d.unscheduled.is_empty())) * (LANE_W + GAP);
+    let with_unscheduled = props.unscheduled_lane || !d.unscheduled.is_empty();
+    let width = (d.lanes.len() as i32 + i32::from(with_unscheduled)) * (LANE_W + GAP);
     let top = placed.controllers(on, d, width);
-    let lanes = lane_cards(props.words.unscheduled, d);
+    let lanes = lane_cards(props.words.unscheduled, d, with_unscheduled);
     let (lane_y, bottom) = placed.pods(on, d, &lanes, top);
     let bottom = placed.loose_disks(on, d, &lanes, top, lane_y, bottom);
     let lane_items = lane_backgrounds(&lanes, top, bottom - top + 8);
@@ -119,22 +128,25 @@ pub fn cluster(props: &ClusterProps) -> Html {
         h if h <= EXACT_HEIGHT => h,
         h => (h + HEIGHT_STEP - 1) / HEIGHT_STEP * HEIGHT_STEP,
     };
+    // Every child is keyed (yew then moves a card rather than rebuilding all after it).
     html! {
-        <svg data-testid="cluster-diagram" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} role="group" aria-label={props.words.label}>
+        <div class="cluster" data-testid="cluster-diagram" style={format!("--cw:{};height:calc({} * var(--u))", width + 8, height + 8)} role="group" aria-label={props.words.label}>
             { for lane_items }
-            { for links }
+            <svg key="links" class="links" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} preserveAspectRatio="none" aria-hidden="true">{ for links }</svg>
             { for items }
             { for svc_items }
-        </svg>
+        </div>
     }
 }
 
-/// The diagram pane: the cluster drawing, and the Events table under it (its LAST SEEN column
-/// moves with the clock, so it is read again at each render; only the rows shown).
+/// Where a box is in the drawing, and its size, as the CSS variables `.box` reads.
+fn place(x: i32, y: i32, w: i32, h: i32) -> String {
+    format!("--x:{x};--y:{y};--bw:{w};--bh:{h}")
+}
+
+/// The diagram pane: the cluster drawing, and the Events table under it (read by the app with
+/// the drawing; its LAST SEEN column moves with the clock).
 pub fn view(app: &App) -> Html {
-    let (headers, rows) = view::events(&app.lab.session.sim, EVENT_ROWS);
-    let head: Vec<Html> = headers.iter().map(|h| html! { <th>{ h.clone() }</th> }).collect();
-    let body: Vec<Html> = rows.iter().rev().map(|r| event_row(r)).collect();
     let words = Words {
         label: app.tr("diagram"),
         unscheduled: app.tr("unscheduled"),
@@ -144,33 +156,47 @@ pub fn view(app: &App) -> Html {
     html! {
         <section class="pane diagram" aria-label={app.tr("diagram")}>
             <div class="diagram-scroll">
-                <Cluster diagram={app.diagram.clone()} words={words} select={app.on_select.clone()} />
+                <Cluster diagram={app.diagram.clone()} unscheduled_lane={app.unscheduled_lane} words={words} select={app.on_select.clone()} />
             </div>
             <h2>{ app.tr("events") }</h2>
-            <div class="events-wrap">
-                if rows.is_empty() {
-                    <p class="muted">{ app.tr("no_events") }</p>
-                } else {
-                    <table class="events" data-testid="events">
-                        <thead><tr>{ for head }</tr></thead>
-                        <tbody>{ for body }</tbody>
-                    </table>
-                }
-            </div>
+            <EventsTable events={app.events.clone()} none={app.tr("no_events")} />
         </section>
     }
 }
 
-/// One row of the Events table.
-fn event_row(cells: &[String]) -> Html {
-    html! { <tr>{ for cells.iter().map(|c| html! { <td>{ c.clone() }</td> }) }</tr> }
+#[derive(Properties, PartialEq)]
+struct EventsProps {
+    events: Rc<view::Events>,
+    none: &'static str,
 }
 
-/// The lanes: one per node, and one for the pods no node has taken when there are any.
-fn lane_cards<'a>(unscheduled: &str, d: &'a view::Diagram) -> Vec<LaneCards<'a>> {
+/// The Events table, newest first, a row per event keyed by it: a new event adds a row at the
+/// top and moves the others, rather than writing every row's cells again.
+#[function_component(EventsTable)]
+fn events_table(p: &EventsProps) -> Html {
+    let head: Vec<Html> = p.events.headers.iter().map(|h| html! { <th>{ h.clone() }</th> }).collect();
+    let body = p.events.rows.iter().rev().map(|(key, cells)| {
+        html! { <tr key={key.clone()}>{ for cells.iter().map(|c| html! { <td>{ c.clone() }</td> }) }</tr> }
+    });
+    html! {
+        <div class="events-wrap">
+            if p.events.rows.is_empty() {
+                <p class="muted">{ p.none }</p>
+            } else {
+                <table class="events" data-testid="events">
+                    <thead><tr>{ for head }</tr></thead>
+                    <tbody>{ for body }</tbody>
+                </table>
+            }
+        </div>
+    }
+}
+
+/// The lanes: one per node, and one for the pods no node has taken when `with_unscheduled`.
+fn lane_cards<'a>(unscheduled: &str, d: &'a view::Diagram, with_unscheduled: bool) -> Vec<LaneCards<'a>> {
     let mut lanes: Vec<LaneCards<'a>> =
         d.lanes.iter().map(|l| (l.node.clone(), format!("{} {}", l.role, l.ip), l.pods.iter().collect())).collect();
-    if !d.unscheduled.is_empty() {
+    if with_unscheduled {
         lanes.push((unscheduled.to_string(), String::new(), d.unscheduled.iter().collect()));
     }
     lanes
@@ -312,26 +338,24 @@ fn card(on: &Callback<ObjKey>, what: What, x: i32, y: i32) -> Html {
 fn controller_html(on: &Callback<ObjKey>, c: &view::ControllerCard, x: i32, y: i32) -> Html {
     let (click, key) = select(on, c.key.clone());
     html! {
-        <g key={format!("c-{}-{}-{}", kind_word(c.key.kind), c.key.ns, c.key.name)} class="ctrl" style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button" data-testid={format!("ctrl-{}-{}", kind_word(c.key.kind), c.key.name)} onclick={click} onkeydown={key}>
-            <rect width={CTRL_W.to_string()} height={CTRL_H.to_string()} rx="6" />
-            <text x="8" y="16" class="kind">{ kind_word(c.key.kind) }</text>
-            <text x="8" y="33" class="name">{ format!("{}  {}", c.key.name, c.ready) }</text>
-        </g>
+        <div class="box ctrl" style={place(x, y, CTRL_W, CTRL_H)} tabindex="0" role="button" data-testid={format!("ctrl-{}-{}", kind_word(c.key.kind), c.key.name)} onclick={click} onkeydown={key}>
+            <div class="kind">{ kind_word(c.key.kind) }</div>
+            <div class="name">{ format!("{}  {}", c.key.name, c.ready) }</div>
+        </div>
     }
 }
 
 /// A pod's card: its name in parts (stem, hash, random, ordinal), status, READY and IP.
 fn pod_html(on: &Callback<ObjKey>, p: &PodCard, x: i32, y: i32) -> Html {
     let (click, key) = select(on, p.key.clone());
-    let parts = p.name_parts.iter().map(|(s, k)| html! { <tspan class={part_class(*k)}>{ s.clone() }</tspan> });
+    let parts = p.name_parts.iter().map(|(s, k)| html! { <span class={part_class(*k)}>{ s.clone() }</span> });
     html! {
-        <g key={format!("p-{}-{}", p.key.ns, p.key.name)} class={classes!("pod", stage_class(p.stage))} style={format!("transform: translate({x}px, {y}px)")}
+        <div class={classes!("box", "pod", stage_class(p.stage))} style={place(x, y, LANE_W - 12, CARD_H)}
             tabindex="0" role="button" data-testid={format!("pod-{}", p.key.name)} data-status={p.status.clone()} data-node={p.node.clone().unwrap_or_default()} onclick={click} onkeydown={key}>
-            <rect width={(LANE_W - 12).to_string()} height={CARD_H.to_string()} rx="8" />
-            <text x="10" y="19" class="pod-name">{ for parts }</text>
-            <text x="10" y="37" class="pod-status">{ format!("{}  {}", p.status, p.ready) }</text>
-            <text x="10" y="53" class="pod-ip">{ if p.ip.is_empty() { "—".to_string() } else { p.ip.clone() } }</text>
-        </g>
+            <div class="pod-name">{ for parts }</div>
+            <div class="pod-status">{ format!("{}  {}", p.status, p.ready) }</div>
+            <div class="pod-ip">{ if p.ip.is_empty() { "—".to_string() } else { p.ip.clone() } }</div>
+        </div>
     }
 }
 
@@ -343,11 +367,10 @@ fn lane_backgrounds(lanes: &[LaneCards<'_>], top: i32, height: i32) -> Vec<Html>
         .map(|(i, (node, sub, _))| {
             let x = i as i32 * (LANE_W + GAP);
             html! {
-                <g key={format!("lane-{node}")} class="lane" style={format!("transform: translate({x}px, {top}px)")} data-testid={format!("lane-{node}")}>
-                    <rect class="lane-bg" width={LANE_W.to_string()} height={height.to_string()} rx="10" />
-                    <text x="10" y="18" class="node-name">{ node.clone() }</text>
-                    <text x="10" y="33" class="node-sub">{ sub.clone() }</text>
-                </g>
+                <div key={format!("lane-{node}")} class="box lane" style={place(x, top, LANE_W, height)} data-testid={format!("lane-{node}")}>
+                    <div class="node-name">{ node.clone() }</div>
+                    <div class="node-sub">{ sub.clone() }</div>
+                </div>
             }
         })
         .collect()
@@ -362,26 +385,27 @@ fn service_cards(words: &Words, on: &Callback<ObjKey>, d: &view::Diagram, width:
         let shown = s.records.len().min(MAX_RECORDS);
         let more = s.records.len() - shown;
         let h = 40 + 16 * (shown + usize::from(more > 0)) as i32;
-        let mut records: Vec<Html> = s.records[..shown].iter().enumerate().map(|(i, r)| {
+        let mut records: Vec<Html> = s.records[..shown].iter().map(|r| {
             let text = if r.lit { format!("{} {} {}", r.name, r.ty, r.value) } else { format!("{} {} …", r.name, r.ty) };
-            html! { <text key={format!("{}-{}-{}", r.name, r.ty, r.value)} x="10" y={(48 + 16 * i as i32).to_string()} class={classes!("record", r.lit.then_some("lit"))}>{ text }</text> }
+            html! { <div key={format!("{}-{}-{}", r.name, r.ty, r.value)} class={classes!("record", r.lit.then_some("lit"))}>{ text }</div> }
         }).collect();
         if more > 0 {
-            records.push(html! { <text key="more" x="10" y={(48 + 16 * shown as i32).to_string()} class="record">{ words.more_records.replace("{n}", &more.to_string()) }</text> });
+            records.push(
+                html! { <div key="more" class="record">{ words.more_records.replace("{n}", &more.to_string()) }</div> },
+            );
         }
         let (click, key) = select(on, s.key.clone());
         svc_items.push(html! {
-            <g key={format!("s-{}-{}", s.key.ns, s.key.name)} class="svc" style={format!("transform: translate(0px, {sy}px)")} tabindex="0" role="button" data-testid={format!("svc-{}", s.key.name)} onclick={click} onkeydown={key}>
-                <rect width={(width - GAP).to_string()} height={(h + 8).to_string()} rx="8" />
-                <text x="10" y="20" class="name">{ format!("Service {}  {}", s.key.name, if s.cluster_ip == "None" { "(headless)" } else { s.cluster_ip.as_str() }) }</text>
-                { for records }
-            </g>
+            <div key={format!("s-{}-{}", s.key.ns, s.key.name)} class="box svc" style={place(0, sy, width - GAP, h + 8)} tabindex="0" role="button" data-testid={format!("svc-{}", s.key.name)} onclick={click} onkeydown={key}>
+                <div class="name">{ format!("Service {}  {}", s.key.name, if s.cluster_ip == "None" { "(headless)" } else { s.cluster_ip.as_str() }) }</div>
+                <div class="records">{ for records }</div>
+            </div>
         });
         sy += h + 8 + GAP;
     }
     for (name, phase) in &d.loose_volumes {
         let volumes = words.volumes;
-        svc_items.push(html! { <text key={format!("v-{name}")} x="4" y={(sy + 14).to_string()} class="loose">{ format!("{volumes}: {name} ({phase})") }</text> });
+        svc_items.push(html! { <div key={format!("v-{name}")} class="box loose" style={place(4, sy, width - GAP - 4, 20)}>{ format!("{volumes}: {name} ({phase})") }</div> });
         sy += 20;
     }
     (svc_items, sy)
@@ -420,12 +444,10 @@ fn disk_html(on: &Callback<ObjKey>, disk: &view::Disk, x: i32, y: i32) -> Html {
         })
         .unwrap_or_else(|| "…".into());
     html! {
-        <g key={format!("d-{}-{}", disk.claim.ns, disk.claim.name)} class={classes!("disk", bound.then_some("bound"))} style={format!("transform: translate({x}px, {y}px)")} tabindex="0" role="button"
-            data-testid={format!("pvc-{}", disk.claim.name)} data-phase={disk.phase.clone()} onclick={click} onkeydown={key}>
-            <title>{ format!("{} → {}", disk.claim.name, disk.volume.clone().unwrap_or_default()) }</title>
-            <rect width={(LANE_W - 44).to_string()} height={DISK_H.to_string()} rx="12" />
-            <text x="10" y="12" class="disk-name">{ format!("{} {} {}", disk.claim.name, disk.phase, disk.capacity) }</text>
-            <text x="10" y="25" class="disk-pv">{ pv }</text>
-        </g>
+        <div class={classes!("box", "disk", bound.then_some("bound"))} style={place(x, y, LANE_W - 44, DISK_H)} tabindex="0" role="button"
+            data-testid={format!("pvc-{}", disk.claim.name)} data-phase={disk.phase.clone()} title={format!("{} → {}", disk.claim.name, disk.volume.clone().unwrap_or_default())} onclick={click} onkeydown={key}>
+            <div class="disk-name">{ format!("{} {} {}", disk.claim.name, disk.phase, disk.capacity) }</div>
+            <div class="disk-pv">{ pv }</div>
+        </div>
     }
 }

@@ -121,6 +121,15 @@ pub struct App {
     diagram_of: Option<(u64, u64)>,
     /// When the diagram was last read (real ms).
     diagram_read: f64,
+    /// When the drawing last had an unscheduled pod (real ms), and whether it draws their lane
+    /// now (`lab::view::shows_unscheduled_lane`: kept a while, so the scale stays put).
+    unscheduled_seen: Option<f64>,
+    unscheduled_lane: bool,
+    /// The Events panel as last read, the lab's `changes()` and clock then, and when (real ms):
+    /// read again when either moved, on the clock's tick at most every `DIAGRAM_EVERY_MS`.
+    events: Rc<lab::view::Events>,
+    events_of: Option<((u64, u64), u64)>,
+    events_read: f64,
     /// A click on a card of the diagram (made once, so the drawing's properties stay equal).
     on_select: Callback<ObjKey>,
     /// Each terminal's text when it was last scrolled to the bottom (scrolling asks the
@@ -281,6 +290,11 @@ impl Component for App {
             diagram: Rc::new(lab::view::Diagram::default()),
             diagram_of: None,
             diagram_read: 0.0,
+            unscheduled_seen: None,
+            unscheduled_lane: false,
+            events: Rc::default(),
+            events_of: None,
+            events_read: 0.0,
             on_select: ctx.link().callback(|k| Msg::Select(Some(k))),
             scrolled: [NOT_SCROLLED; TERMINALS],
             budget: lab::MIN_BUDGET,
@@ -290,6 +304,7 @@ impl Component for App {
         };
         app.start_lessons(ctx, first_visit);
         app.refresh_diagram(false);
+        app.refresh_events(false);
         app.refresh_diags();
         set_document_lang(app.lang);
         app
@@ -309,6 +324,7 @@ impl Component for App {
         };
         if changed {
             self.refresh_diagram(tick);
+            self.refresh_events(tick);
         }
         changed
     }
@@ -494,17 +510,20 @@ impl App {
     /// On the clock's tick, at most every `DIAGRAM_EVERY_MS` (a busy cluster changes at every
     /// tick, and a large drawing costs the browser a layout each time it changes).
     fn refresh_diagram(&mut self, tick: bool) {
+        let real = real_ms();
+        self.unscheduled_lane = lab::view::shows_unscheduled_lane(self.unscheduled_seen, real);
         let now = Some(self.lab.changes());
         if now == self.diagram_of || !self.shown(Pane::Diagram) {
             return;
         }
-        let real = real_ms();
         if tick && real - self.diagram_read < DIAGRAM_EVERY_MS {
             return;
         }
         self.diagram_read = real;
         self.diagram_of = now;
         let d = lab::view::diagram(&self.lab.session.sim);
+        self.unscheduled_seen = lab::view::unscheduled_seen(&d, self.unscheduled_seen, real);
+        self.unscheduled_lane = lab::view::shows_unscheduled_lane(self.unscheduled_seen, real);
         if d != *self.diagram {
             self.diagram = Rc::new(d);
         }
@@ -512,6 +531,26 @@ impl App {
 }
 
 impl App {
+    /// Reads the Events panel again if the model or the clock moved since it was last read (its
+    /// LAST SEEN column moves with the clock); on the clock's tick at most every
+    /// `DIAGRAM_EVERY_MS`. An equal panel keeps the old one, so it is not drawn again.
+    fn refresh_events(&mut self, tick: bool) {
+        let now = Some((self.lab.changes(), self.lab.now()));
+        if now == self.events_of || !self.shown(Pane::Diagram) {
+            return;
+        }
+        let real = real_ms();
+        if tick && real - self.events_read < DIAGRAM_EVERY_MS {
+            return;
+        }
+        self.events_read = real;
+        self.events_of = now;
+        let e = lab::view::events(&self.lab.session.sim, diagram::EVENT_ROWS);
+        if e != *self.events {
+            self.events = Rc::new(e);
+        }
+    }
+
     /// The clock's tick: saves a second after a change, and moves the lab on by the real time
     /// passed (times the speed) while playing.
     fn on_tick(&mut self) -> bool {
@@ -573,6 +612,8 @@ impl App {
         if yes {
             self.lab = Lab::seed_lab();
             self.diagram_of = None;
+            self.events_of = None;
+            self.unscheduled_seen = None;
             self.active_file = 0;
             self.refresh_diags();
             self.inputs = vec![String::new(); TERMINALS];

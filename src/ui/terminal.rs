@@ -36,8 +36,10 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
         });
         html! { <span {key}>{ for spans }</span> }
     });
+    // Keyed like the pieces, so that the pieces are a keyed list (a cut at the front moves
+    // nothing, and the text after it is not written again).
     let cont = if app.pending[t].is_empty() {
-        Html::default()
+        html! { <span key="pending" /> }
     } else {
         let lines = app.pending[t]
             .text()
@@ -45,7 +47,7 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
             .enumerate()
             .map(|(i, l)| if i == 0 { format!("{l}\n") } else { format!("> {l}\n") })
             .collect::<String>();
-        html! { <><span class="typed">{ lines }</span><span class="prompt">{ "> " }</span></> }
+        html! { <span key="pending"><span class="typed">{ lines }</span><span class="prompt">{ "> " }</span></span> }
     };
     // A fresh lab suggests the seed lab's first line (shown greyed; nothing is typed for you).
     let hint = if t == 0 && term.history.is_empty() && app.pending[t].is_empty() {
