@@ -144,6 +144,24 @@ fn place(x: i32, y: i32, w: i32, h: i32) -> String {
     format!("--x:{x};--y:{y};--bw:{w};--bh:{h}")
 }
 
+/// The cards of the objects a lesson's step names, lit by one style rule, so that no card is
+/// drawn again when the step changes. A name that is not a plain object name lights nothing.
+fn lit_rule(objects: &[crate::lab::lesson::check::ObjRef]) -> String {
+    let plain = |n: &str| n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    let card = |o: &crate::lab::lesson::check::ObjRef| match o.kind {
+        Kind::Pod => format!("pod-{}", o.name),
+        Kind::Service => format!("svc-{}", o.name),
+        Kind::PersistentVolumeClaim => format!("pvc-{}", o.name),
+        k => format!("ctrl-{}-{}", kind_word(k), o.name),
+    };
+    let cards: Vec<String> =
+        objects.iter().filter(|o| plain(&o.name)).map(|o| format!(".cluster [data-testid=\"{}\"]", card(o))).collect();
+    if cards.is_empty() {
+        return String::new();
+    }
+    format!("{}{{box-shadow:inset 0 0 0 calc(3 * var(--u)) var(--focus)}}", cards.join(","))
+}
+
 /// The diagram pane: the cluster drawing, and the Events table under it (read by the app with
 /// the drawing; its LAST SEEN column moves with the clock).
 pub fn view(app: &App) -> Html {
@@ -153,8 +171,11 @@ pub fn view(app: &App) -> Html {
         volumes: app.tr("volumes"),
         more_records: app.tr("more_records"),
     };
+    let guide = app.guide.borrow();
+    let lit = guide.step().filter(|_| guide.open).map(|step| lit_rule(&step.highlight)).unwrap_or_default();
     html! {
         <section class="pane diagram" aria-label={app.tr("diagram")}>
+            if !lit.is_empty() { <style>{ lit }</style> }
             <div class="diagram-scroll">
                 <Cluster diagram={app.diagram.clone()} unscheduled_lane={app.unscheduled_lane} words={words} select={app.on_select.clone()} />
             </div>

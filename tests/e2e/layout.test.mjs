@@ -42,3 +42,18 @@ for (const [motion, wanted] of [['no-preference', /pod-in/], ['reduce', /^none$/
     await context.close();
   });
 }
+
+test("a lesson step's objects are lit in the diagram, and only they", async () => {
+  const { page, context } = await openPage(browser, `${server.url}?lesson=deploy-vs-sts`);
+  await page.waitForSelector('[data-testid=lesson-step][data-step="1"]');
+  await page.getByRole('button', { name: '10×' }).click();
+  await page.click('[data-testid=lesson-run]');
+  await page.waitForSelector('[data-testid=ctrl-StatefulSet-nginx-sts]');
+  await page.waitForSelector('[data-testid=pod-nginx-sts-0]');
+  const shadow = (sel) => page.$eval(sel, (e) => getComputedStyle(e).boxShadow);
+  // Step 1 names deploy/nginx-deploy and sts/nginx-sts.
+  assert.match(await shadow('[data-testid=ctrl-StatefulSet-nginx-sts]'), /inset/);
+  assert.match(await shadow('[data-testid=ctrl-Deployment-nginx-deploy]'), /inset/);
+  assert.doesNotMatch(await shadow('[data-testid=pod-nginx-sts-0]'), /inset/);
+  await context.close();
+});
