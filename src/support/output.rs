@@ -77,25 +77,30 @@ impl Output {
         }
     }
 
-    /// Drops the oldest text until at most `keep` bytes are held, from a line's start.
+    /// Drops the oldest text until at most `keep` bytes are held, from a line's start: whole
+    /// chunks in one drain (not one at a time: a line may hold many small chunks), then the
+    /// front of the first one left.
     fn cut_front(&mut self, keep: usize) {
         let mut excess = self.held.saturating_sub(keep);
-        while excess > 0 && !self.chunks.is_empty() {
-            let text = &mut self.chunks[0].1;
-            if text.len() <= excess {
-                excess -= text.len();
-                self.held -= text.len();
-                self.chunks.remove(0);
-                continue;
+        let whole = self.chunks.iter().take_while(|(_, t)| {
+            let all = t.len() <= excess;
+            if all {
+                excess -= t.len();
             }
+            all
+        });
+        let n = whole.count();
+        self.held -= self.chunks.drain(..n).map(|(_, t)| t.len()).sum::<usize>();
+        if let Some((_, text)) = self.chunks.first_mut().filter(|_| excess > 0) {
             // Cut after the first newline at or past `excess`; a chunk with none goes whole.
-            let cut = text[excess..].find('\n').map_or(text.len(), |i| excess + i + 1);
+            // (From a character's start: the byte count may fall inside one.)
+            let from = (excess..text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+            let cut = text[from..].find('\n').map_or(text.len(), |i| from + i + 1);
             self.held -= cut;
             text.drain(..cut);
             if text.is_empty() {
                 self.chunks.remove(0);
             }
-            excess = 0;
         }
     }
 
@@ -134,6 +139,17 @@ mod tests {
         assert!(text.ends_with("line 99\n") && text.starts_with("line "), "{text:?}");
         out.err("e\n");
         assert!(out.stderr() == "e\n");
+    }
+
+    #[test]
+    fn a_cut_inside_a_character_moves_to_its_end() {
+        let mut out = Output::keeping_last(7);
+        for _ in 0..10 {
+            out.out("파드\n");
+            out.err("x");
+        }
+        assert!(out.text().ends_with("파드\nx"), "{:?}", out.text());
+        assert!(out.text().len() <= 14);
     }
 
     #[test]
