@@ -128,6 +128,46 @@ const WORDS: &[(&str, &str, &str)] = &[
         "the server did not answer, or does not let this page read the file (CORS)",
         "서버가 응답하지 않거나, 이 페이지가 파일을 읽도록 허용하지 않습니다 (CORS)",
     ),
+    ("share", "Share", "공유"),
+    ("share_link", "Link to this lab", "이 실습의 링크"),
+    ("share_copied", "Link copied.", "링크를 복사했습니다."),
+    (
+        "share_copy_blocked",
+        "The browser did not let the page copy: copy the link from the field.",
+        "브라우저가 복사를 허용하지 않았습니다. 칸에서 링크를 복사하세요.",
+    ),
+    (
+        "share_held",
+        "This lab came from a link. Your own saved lab is kept until you choose.",
+        "링크로 연 실습입니다. 고르기 전까지 저장된 내 실습은 그대로 둡니다.",
+    ),
+    ("share_keep", "Keep this lab (replaces my saved lab)", "이 실습 유지 (저장된 내 실습을 바꿈)"),
+    ("share_back", "Back to my lab", "내 실습으로 돌아가기"),
+    (
+        "link_too_large",
+        "The link is too large to open, so the default lab was opened.",
+        "링크가 너무 커서 열 수 없어 기본 실습을 열었습니다.",
+    ),
+    (
+        "link_truncated",
+        "The link is cut short (part of it is missing), so the default lab was opened.",
+        "링크가 잘려 있어(일부가 빠짐) 기본 실습을 열었습니다.",
+    ),
+    (
+        "link_version",
+        "The link was made by another version of Kubelab, so the default lab was opened.",
+        "다른 버전의 Kubelab이 만든 링크라서 기본 실습을 열었습니다.",
+    ),
+    (
+        "link_malformed",
+        "The link is damaged and cannot be read, so the default lab was opened.",
+        "링크가 손상되어 읽을 수 없어 기본 실습을 열었습니다.",
+    ),
+    (
+        "link_limits",
+        "The lab in the link is past the lab's limits, so the default lab was opened.",
+        "링크의 실습이 실습실의 한도를 넘어 기본 실습을 열었습니다.",
+    ),
 ];
 
 /// Whether `key` has words.

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod lesson;
 pub mod replay;
 pub mod session;
+pub mod share;
 pub mod view;
 
 use crate::jv;
@@ -653,6 +654,14 @@ impl Saved {
     /// The save as JSON text. The shape is serde's default for these types (pairs as arrays,
     /// acts as `{"Line": ...}` or `"Clear"`), written by hand so the page carries no derive code.
     pub fn to_json(&self) -> String {
+        self.to_value()
+            .to_string()
+            // The YAML reader that reads saves back folds a raw NEL in a quoted string into a space.
+            .replace('\u{85}', "\\u0085")
+    }
+
+    /// The save as a JSON value (a share link carries it inside its own object).
+    pub fn to_value(&self) -> Value {
         let pairs = |v: &[(String, String)]| Value::Array(v.iter().map(|(a, b)| jv!([a, b])).collect());
         let journal: Vec<Value> = self
             .journal
@@ -672,14 +681,15 @@ impl Saved {
             "files": pairs(&self.files), "journal": journal, "applied": self.applied, "now": self.now,
             "histories": self.histories,
         })
-        .to_string()
-        // The YAML reader that reads saves back folds a raw NEL in a quoted string into a space.
-        .replace('\u{85}', "\\u0085")
     }
 
     /// Reads what `to_json` wrote; anything else is an error, never a panic.
     pub fn from_json(text: &str) -> Result<Saved, String> {
-        let v = crate::support::yaml::parse(text).map_err(|e| e.to_string())?;
+        Saved::from_value(&crate::support::yaml::parse(text).map_err(|e| e.to_string())?)
+    }
+
+    /// Reads what `to_value` made.
+    pub fn from_value(v: &Value) -> Result<Saved, String> {
         let bad = |what: &str| format!("saved lab: {what} is missing or malformed");
         let num = |k: &str| v.get(k).and_then(Value::as_u64).ok_or_else(|| bad(k));
         let string = |v: &Value| v.as_str().map(str::to_string);
