@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, openPage, type, terminalText, root } from './harness.mjs';
+import { serve, launch, openPage, type, terminalText, root, live } from './harness.mjs';
 
 let server, browser;
 const artifacts = path.join(root, 'target', 'e2e');
@@ -239,7 +239,7 @@ test('Korean and English: from the browser, switchable, remembered', async () =>
   assert.equal(await page.textContent('[data-testid=apply]'), 'Apply');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   await page.reload();
-  await page.waitForSelector('[data-testid=apply]');
+  await live(page);
   assert.equal(await page.textContent('[data-testid=apply]'), 'Apply');
   assert.deepEqual(errors, []);
   await context.close();
@@ -252,7 +252,7 @@ test('nothing lost: an edited file, history and the clock survive a reload; Rese
   await type(page, 'kubectl get pods');
   await page.waitForTimeout(1500);
   await page.reload();
-  await page.waitForSelector('[data-testid=terminal-input]');
+  await live(page);
   assert.match(await page.inputValue('[data-testid=yaml-editor]'), /replicas: 3/);
   assert.match(await terminalText(page), /kubectl get pods\nNo resources found in default namespace\.\n/);
   await page.press('[data-testid=terminal-input]', 'ArrowUp');
@@ -314,7 +314,7 @@ test('usable at 360 px: no sideways scrolling of the page; panes alone by addres
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   await page.screenshot({ path: path.join(artifacts, 'narrow.png'), fullPage: true });
   await page.goto(server.url + '?panes=terminal');
-  await page.waitForSelector('[data-testid=terminal-input]');
+  await live(page);
   assert.equal(await page.locator('[data-testid=yaml-editor]').count(), 0);
   assert.equal(await page.locator('[data-testid=cluster-diagram]').count(), 0);
   assert.deepEqual(errors, []);
@@ -367,7 +367,7 @@ test('full storage gives a notice and the page goes on', async () => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(server.url);
-  await page.waitForSelector('[data-testid=terminal-input]');
+  await live(page);
   await page.fill('[data-testid=yaml-editor]', 'kind: Pod\n');
   await page.waitForSelector('[data-testid=notice]');
   assert.match(await page.textContent('[data-testid=notice]'), /full/);
@@ -423,7 +423,7 @@ test('a panic is not the end: the page says what happened, offers the files and 
   assert.equal(await page.evaluate(() => localStorage.getItem('kubelab.lab.v1')), before);
   // The reload restores the lab as last saved.
   await Promise.all([page.waitForEvent('load'), crash.locator('[data-testid=crash-reload]').click()]);
-  await page.waitForSelector('[data-testid=terminal-input]');
+  await live(page);
   const errorsBefore = errors.length;
   assert.equal(await page.locator('[data-testid=crash]').count(), 0);
   assert.match(await page.inputValue('[data-testid=yaml-editor]'), /replicas: 3/);
@@ -437,7 +437,7 @@ test('a panic is not the end: the page says what happened, offers the files and 
   assert.match(await crash.textContent(), /Kubelab이 멈췄습니다/);
   // Start afresh keeps the saved lab aside and opens the seed lab.
   await Promise.all([page.waitForEvent('load'), crash.locator('[data-testid=crash-fresh]').click()]);
-  await page.waitForSelector('[data-testid=terminal-input]');
+  await live(page);
   assert.equal(await terminalText(page), 'root@k8s-m:~# ');
   assert.match(await page.inputValue('[data-testid=yaml-editor]'), /replicas: 2/);
   const aside = await page.evaluate(() => JSON.parse(localStorage.getItem('kubelab.lab.v1.crashed')));

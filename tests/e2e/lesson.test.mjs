@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { serve, launch, openPage, terminalText, root } from './harness.mjs';
+import { serve, launch, openPage, terminalText, root, live } from './harness.mjs';
 
 let server, browser, remote;
 const artifacts = path.join(root, 'target', 'e2e');
@@ -179,7 +179,7 @@ test('progress survives a reload; the playground is one click away and stays cho
   await page.click('[data-testid=lesson-close]');
   assert.equal(await panel(page).count(), 0);
   await page.reload();
-  await page.waitForSelector('[data-testid=terminal-input]');
+  await live(page);
   await page.waitForTimeout(500);
   assert.equal(await panel(page).count(), 0);
   await page.click('[data-testid=lessons]');

@@ -1,0 +1,113 @@
+// Trunk's post-build step (Trunk.toml's hook; run on Trunk's staging folder, TRUNK_STAGING_DIR,
+// or on the folder given as the first argument):
+// 1. the first view: the built page itself is opened in headless Chromium with an empty storage,
+//    in English and in Korean, and what the app draws first (the editor with the default files,
+//    the terminal's prompt, the cluster's node lanes, the lesson panel) is written into
+//    index.html's <template id="first-view-LANG">, so the page paints the lab before its wasm
+//    arrives (static/first.js shows it). Rendered by the app's own code: it cannot drift from it.
+//    Its controls wait for the live page (disabled), but the terminal's input takes keys;
+// 2. sw.js, the service worker (static/sw.js) with the build's file list and a version made of
+//    their contents;
+// 3. the wasm module's size for first.js's progress;
+// 4. precompressed .gz (gzip -9) and .br (brotli 11) beside every text and wasm file.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import crypto from 'node:crypto';
+import { serve, launch, root } from '../tests/e2e/harness.mjs';
+
+const dir = path.resolve(process.env.TRUNK_STAGING_DIR || process.argv[2] || path.join(root, 'dist'));
+const indexFile = path.join(dir, 'index.html');
+const COMPRESS = /\.(html|js|mjs|css|svg|wasm|json|txt|yaml|md|replay)$/;
+
+function files(sub = '') {
+  return fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).flatMap((e) => {
+    const rel = sub ? `${sub}/${e.name}` : e.name;
+    return e.isDirectory() ? files(rel) : [rel];
+  });
+}
+
+// What the app draws first in a fresh browser (nothing saved) in one language, as markup whose
+// controls wait for the live page.
+async function firstView(browser, url, locale) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // The lab's clock stands still at its start (the page's clock runs on timers).
+  await page.clock.install({ time: 0 });
+  await page.clock.pauseAt(0);
+  await page.goto(url);
+  await page.waitForSelector('html[data-lab=live] #app [data-testid^=lane-]', { timeout: 60000 });
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(300);
+  const html = await page.evaluate(() => {
+    const live = document.getElementById('app').firstElementChild;
+    const copy = live.cloneNode(true);
+    const from = live.querySelectorAll('textarea, input, select');
+    copy.querySelectorAll('textarea, input, select').forEach((el, i) => {
+      if (el.tagName === 'TEXTAREA') el.textContent = from[i].value;
+      else if (el.type === 'checkbox' || el.type === 'radio') el.toggleAttribute('checked', from[i].checked);
+      else el.setAttribute('value', from[i].value);
+      if (el.dataset.testid === 'terminal-input') return;
+      if (el.tagName === 'TEXTAREA') el.readOnly = true;
+      else el.disabled = true;
+    });
+    copy.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+    return copy.outerHTML;
+  });
+  await context.close();
+  if (errors.length) throw new Error(`the page failed while its first view was rendered:\n${errors.join('\n')}`);
+  return html;
+}
+
+let index = fs.readFileSync(indexFile, 'utf8');
+const wasm = files().find((f) => f.endsWith('_bg.wasm'));
+if (!wasm) throw new Error(`no wasm module in ${dir}`);
+
+// 1. The first view, in both languages (unless this folder's index.html has it already).
+if (index.includes('<template id="first-view-en"></template>')) {
+  const server = await serve(dir);
+  const browser = await launch();
+  try {
+    for (const [lang, locale] of [['en', 'en-US'], ['ko', 'ko-KR']]) {
+      const html = await firstView(browser, server.url, locale);
+      const empty = `<template id="first-view-${lang}"></template>`;
+      if (!index.includes(empty)) throw new Error(`index.html has no ${empty}`);
+      index = index.replace(empty, () => `<template id="first-view-${lang}">${html}</template>`);
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+// 3. The module's size, for the progress first.js shows.
+if (!index.includes('data-size=')) index = index.replace(/(<script src="[^"]*first\.js")/, (m) => `${m} data-size="${fs.statSync(path.join(dir, wasm)).size}"`);
+fs.writeFileSync(indexFile, index);
+
+// 2. The service worker, with every file of the page but the lessons (kept as they are fetched).
+{
+  const kept = files().filter((f) => !f.startsWith('lessons/') && !/\.(gz|br)$/.test(f) && f !== 'sw.js').sort();
+  const hash = crypto.createHash('sha256');
+  for (const f of kept) hash.update(f).update(fs.readFileSync(path.join(dir, f)));
+  const version = hash.digest('hex').slice(0, 16);
+  const sw = fs.readFileSync(path.join(root, 'static', 'sw.js'), 'utf8')
+    .replace("const VERSION = 'VERSION';", `const VERSION = '${version}';`)
+    .replace('const FILES = [];', `const FILES = ${JSON.stringify(kept)};`);
+  if (!sw.includes(version) || !sw.includes(wasm)) throw new Error('static/sw.js lost its VERSION or FILES line');
+  fs.writeFileSync(path.join(dir, 'sw.js'), sw);
+}
+
+// 4. Precompressed copies for hosts that serve them.
+let gz = 0, br = 0;
+for (const f of files().filter((f) => COMPRESS.test(f))) {
+  const data = fs.readFileSync(path.join(dir, f));
+  const z = zlib.gzipSync(data, { level: 9 });
+  const b = zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
+  fs.writeFileSync(path.join(dir, `${f}.gz`), z);
+  fs.writeFileSync(path.join(dir, `${f}.br`), b);
+  if (!f.startsWith('lessons/')) { gz += z.length; br += b.length; }
+}
+console.log(`postbuild: first view in index.html (${(index.length / 1024).toFixed(1)} KiB), sw.js, .gz and .br (the page's files: gzip ${(gz / 1024).toFixed(1)} KiB, brotli ${(br / 1024).toFixed(1)} KiB)`);

@@ -1,0 +1,117 @@
+// The page before its program: shows the first view the build rendered (scripts/postbuild.mjs
+// writes it into index.html as one <template> per language), keeps the keys typed into its
+// terminal, loads the wasm module with its progress shown, and hands the terminal over to the
+// live page as soon as it is drawn: what was typed moves into the live input, and lines entered
+// early run, in order, as if typed then. Then it registers the service worker (sw.js), which
+// keeps the page's files for the next visit and for a network that is off.
+// Plain JS, a file (the page's Content-Security-Policy allows no inline script); Trunk puts it
+// where index.html's rust link was (Trunk.toml's pattern_script), with the module's addresses.
+// Tested in tests/e2e/load.test.mjs.
+(() => {
+  const me = document.currentScript;
+  const WORDS = {
+    en: ['Starting the lab…', 'downloaded', 'the line runs as soon as it is ready'],
+    ko: ['실습을 시작하는 중…', '내려받음', '준비되는 대로 이 줄을 실행합니다'],
+  };
+  const get = (k) => { try { return localStorage.getItem(k); } catch { return null; } };
+  // The page's language as the app picks it (ui::browser_lang): the saved choice, then the browser's.
+  const langs = [get('kubelab.lang') || '', ...(navigator.languages || [])].map((l) => l.toLowerCase());
+  const lang = (langs.find((l) => l.startsWith('ko') || l.startsWith('en')) || 'en').slice(0, 2);
+  const words = WORDS[lang];
+  const app = document.getElementById('app');
+  const template = document.getElementById(`first-view-${lang}`);
+  // A page that asks for other panes than the first view's draws itself when it is ready.
+  const params = new URLSearchParams(location.search);
+  const first = template && !params.has('panes') && template.content.firstElementChild;
+  const view = first ? first.cloneNode(true) : null;
+  const lines = [];
+  let input = null, progress = null, loaded = 0;
+  const total = Number(me.dataset.size) || 0;
+
+  function showProgress() {
+    if (!progress) return;
+    const kb = (b) => Math.round(b / 1024).toLocaleString('en');
+    progress.textContent = `${words[0]} ${total ? `${kb(Math.min(loaded, total))} / ${kb(total)} KB ${words[1]}` : ''} (${words[2]})\n`;
+  }
+
+  if (view) {
+    view.id = 'first-view';
+    view.setAttribute('aria-busy', 'true');
+    document.documentElement.lang = lang;
+    app.before(view);
+    input = view.querySelector('[data-testid=terminal-input]');
+    // As on the live page, the terminal has the keyboard from the start.
+    input.focus();
+    const term = view.querySelector('[data-testid=terminal]');
+    input.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' || e.isComposing) return;
+      e.preventDefault();
+      lines.push(input.value);
+      // Echoed as the live terminal echoes a line, then what the page is doing meanwhile.
+      const typed = document.createElement('span');
+      typed.className = 'typed';
+      typed.textContent = `${input.value}\n`;
+      if (progress) progress.remove();
+      progress = document.createElement('span');
+      progress.className = 'out';
+      progress.dataset.testid = 'first-view-progress';
+      term.append(typed, progress);
+      showProgress();
+      input.value = '';
+    });
+    // Clicking the screen focuses the input, as on the live page.
+    view.querySelector('.screen')?.addEventListener('click', () => input.focus());
+  }
+
+  // The live page's terminal is drawn: give it what the first view holds, then take the first
+  // view away in the same task, so that no frame shows both and no selector finds two.
+  function handOver() {
+    const live = app.querySelector('[data-testid=terminal-input]');
+    if (!live) return false;
+    if (view) {
+      const focused = document.activeElement === input;
+      const send = (value, enter) => {
+        live.value = value;
+        live.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: value }));
+        if (enter) live.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true, cancelable: true }));
+      };
+      for (const line of lines) send(line, true);
+      if (input.value) send(input.value, false);
+      view.remove();
+      if (focused) live.focus();
+    }
+    document.documentElement.dataset.lab = 'live';
+    return true;
+  }
+
+  if (!handOver()) {
+    const watch = new MutationObserver(() => { if (handOver()) watch.disconnect(); });
+    watch.observe(app, { childList: true, subtree: true });
+  }
+
+  // The wasm module, fetched as a stream so that its progress shows (the preload in the head
+  // started it; this fetch takes that response).
+  const wasm = fetch(me.dataset.wasm).then((response) => {
+    if (!response.ok || !response.body) return response;
+    const reader = response.body.getReader();
+    const stream = new ReadableStream({
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) { controller.close(); return; }
+        loaded += value.byteLength;
+        showProgress();
+        controller.enqueue(value);
+      },
+    });
+    return new Response(stream, { headers: response.headers, status: response.status, statusText: response.statusText });
+  });
+  import(me.dataset.js).then(async (bindings) => {
+    const exports = await bindings.default({ module_or_path: wasm });
+    window.wasmBindings = bindings;
+    dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm: exports } }));
+    // The next visit, and a visit offline, are served from what the worker keeps.
+    if ('serviceWorker' in navigator && me.dataset.sw) {
+      navigator.serviceWorker.register(me.dataset.sw).catch(() => {});
+    }
+  });
+})();

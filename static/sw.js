@@ -1,0 +1,57 @@
+// The service worker: keeps the page's files so that a second visit starts from them at once
+// and the page works with the network off. scripts/postbuild.mjs writes the build's file list
+// (the hashed names Trunk gave) and a version from their contents into dist/sw.js; a new build
+// is a new worker with a new cache, and the old cache goes when the old worker's pages are
+// closed (no skipWaiting: a page never mixes one build's files with another's).
+// Navigations to the page (any query) get the kept index.html; the lessons, fetched when opened, come from the network
+// and are kept as they come, for a visit offline. Tested in tests/e2e/load.test.mjs.
+const VERSION = 'VERSION';
+const FILES = [];
+const CACHE = `kubelab-${VERSION}`;
+const LESSONS = 'kubelab-lessons';
+const scope = new URL(self.registration.scope);
+const kept = new Set(FILES.map((f) => new URL(f, scope).href));
+
+// A file whose name carries its hash may come from the browser's HTTP cache (the page has just
+// loaded it); the others (index.html, first.js) are asked of the host again, so that a new
+// worker never keeps an old page.
+const hashed = (f) => /-[0-9a-f]{12,16}(_bg)?\.[a-z]+$/.test(f);
+self.addEventListener('install', (event) => {
+  const requests = FILES.map((f) => new Request(f, { cache: hashed(f) ? 'default' : 'no-cache' }));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(requests)));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(caches.keys().then((keys) => Promise.all(
+    keys.filter((k) => k.startsWith('kubelab-') && k !== CACHE && k !== LESSONS).map((k) => caches.delete(k)),
+  )));
+});
+
+async function lesson(request) {
+  const cache = await caches.open(LESSONS);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  } catch (err) {
+    const old = await cache.match(request);
+    if (old) return old;
+    throw err;
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
+  const page = url.pathname === scope.pathname || url.pathname === `${scope.pathname}index.html`;
+  if (request.mode === 'navigate' && page) {
+    const index = new URL('index.html', scope).href;
+    event.respondWith(caches.open(CACHE).then((c) => c.match(index)).then((hit) => hit || fetch(request)));
+  } else if (kept.has(url.origin + url.pathname)) {
+    event.respondWith(caches.open(CACHE).then((c) => c.match(url.origin + url.pathname)).then((hit) => hit || fetch(request)));
+  } else if (url.pathname.startsWith(`${scope.pathname}lessons/`)) {
+    event.respondWith(lesson(request));
+  }
+});

@@ -1,0 +1,255 @@
+// End-to-end: how the page loads (issue 15, items 5 and 6). The first view the build rendered is
+// on screen and takes keys before the wasm module runs, and is the live page's first view; a
+// line entered early runs once the module is ready; the service worker serves a second visit
+// and a visit with the network off, and a new build replaces it whole; the page's
+// Content-Security-Policy allows no inline script and the page breaks none of it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { serve, launch, live, terminalText, root } from './harness.mjs';
+
+const dist = path.join(root, 'dist');
+let server, browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser.close();
+  await server.close();
+});
+
+const WASM = /_bg\.wasm$/;
+
+/** A page whose console errors, page errors and CSP violations are recorded. */
+async function watched(context) {
+  await context.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return { page, errors };
+}
+
+/** What the page shows of the lab: the same hooks on the first view and on the live page. */
+function snapshot(page) {
+  return page.evaluate(() => {
+    const text = (sel) => [...document.querySelectorAll(sel)].map((e) => e.textContent);
+    return {
+      ids: [...new Set([...document.querySelectorAll('body [data-testid]')].map((e) => e.dataset.testid))].filter((id) => id !== 'first-view-progress').sort(),
+      editor: document.querySelector('[data-testid=yaml-editor]').value,
+      tabs: text('[role=tab]'),
+      terminal: document.querySelector('[data-testid=terminal]').textContent,
+      lanes: text('[data-testid^=lane-]'),
+      lesson: text('[data-testid=lesson-panel]'),
+      clock: text('[data-testid=clock]'),
+      lang: document.documentElement.lang,
+    };
+  });
+}
+
+test('the first view paints the lab and takes keys before the wasm module runs; an early line runs once it is ready', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await watched(context);
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(WASM, async (route) => { await held; await route.continue(); });
+  await page.goto(server.url);
+  // The lab is on screen from the page's HTML: the editor with web.yaml, a prompt, node lanes.
+  await page.waitForSelector('#first-view [data-testid=terminal-input]');
+  assert.equal(await page.locator('#app *').count(), 0, 'the module has not drawn anything');
+  assert.match(await page.inputValue('[data-testid=yaml-editor]'), /kind: StatefulSet\nmetadata:\n  name: web\n/);
+  assert.equal(await page.getAttribute('[data-testid="file-tab-web.yaml"]', 'aria-selected'), 'true');
+  assert.equal(await terminalText(page), 'root@k8s-m:~# ');
+  assert.deepEqual(await page.locator('[data-testid^=lane-]').evaluateAll((ls) => ls.map((l) => l.dataset.testid)), ['lane-k8s-m', 'lane-k8s-w1', 'lane-k8s-w2', 'lane-k8s-w3']);
+  await page.screenshot({ path: path.join(root, 'target', 'e2e', 'first-view.png') });
+  // The controls wait for the live page, and the editor cannot be changed yet (an edit would be lost).
+  assert.equal(await page.isDisabled('[data-testid=apply]'), true);
+  assert.equal(await page.isEditable('[data-testid=yaml-editor]'), false);
+  // The terminal takes keys: a line entered now is kept, with progress shown meanwhile.
+  await page.click('[data-testid=terminal]');
+  await page.keyboard.type('kubectl get pods');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('echo early');
+  assert.equal(await page.inputValue('[data-testid=terminal-input]'), 'echo early');
+  assert.match(await terminalText(page), /^root@k8s-m:~# kubectl get pods\nStarting the lab… .*\n$/);
+  assert.equal(await page.locator('[data-testid=first-view-progress]').count(), 1);
+  release();
+  await live(page);
+  assert.equal(await page.locator('#first-view').count(), 0);
+  await page.waitForFunction(() => document.querySelector('[data-testid=terminal]').textContent.includes('No resources found'));
+  assert.match(await terminalText(page), /^root@k8s-m:~# kubectl get pods\nNo resources found in default namespace\.\nroot@k8s-m:~# $/);
+  // What was typed but not entered is in the live input, which has the focus, and runs on Enter.
+  assert.equal(await page.inputValue('[data-testid=terminal-input]'), 'echo early');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'terminal-input');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /echo early\nearly\n/.test(document.querySelector('[data-testid=terminal]').textContent));
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+for (const locale of ['en-US', 'ko-KR']) {
+  test(`the first view is what the live page draws first (${locale}): rendered by the build from the app, it cannot drift`, async () => {
+    const blocked = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale, serviceWorkers: 'block' });
+    const page = await blocked.newPage();
+    await page.route(WASM, (route) => route.abort());
+    await page.goto(server.url);
+    await page.waitForSelector('#first-view [data-testid=terminal-input]');
+    const first = await snapshot(page);
+    await blocked.close();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale, serviceWorkers: 'block' });
+    const livePage = await context.newPage();
+    await livePage.clock.install({ time: 0 });
+    await livePage.clock.pauseAt(0);
+    await livePage.goto(server.url);
+    await live(livePage);
+    await livePage.waitForSelector('[data-testid=lesson-step]');
+    const now = await snapshot(livePage);
+    await context.close();
+    assert.equal(first.lang, locale.slice(0, 2));
+    assert.ok(first.editor.includes('kind: StatefulSet'));
+    assert.deepEqual(first, now);
+  });
+}
+
+test('the page runs under its Content-Security-Policy: no inline script, no eval, no violation', async () => {
+  const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html);
+  assert.ok(csp, 'index.html has a Content-Security-Policy');
+  const scriptSrc = /script-src ([^;]+)/.exec(csp[1])[1];
+  assert.equal(scriptSrc, "'self' 'wasm-unsafe-eval'");
+  assert.deepEqual([...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>/g)].map((m) => m[0]), [], 'no inline <script>');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await watched(context);
+  await page.goto(server.url);
+  await live(page);
+  await page.fill('[data-testid=terminal-input]', 'kubectl apply -f web.yaml');
+  await page.press('[data-testid=terminal-input]', 'Enter');
+  await page.waitForSelector('[data-testid="pod-web-0"]');
+  await page.click('[data-testid="file-tab-deploy.yaml"]');
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  // The policy is in force: an injected inline script is refused, and says so.
+  const injected = await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__injected = true';
+    document.body.append(s);
+    return window.__injected === true;
+  });
+  assert.equal(injected, false);
+  await page.waitForFunction(() => window.__violations.length === 1);
+  assert.match(await page.evaluate(() => window.__violations[0]), /^script-src-elem inline$/);
+  assert.deepEqual(errors.filter((e) => !/Content Security Policy/.test(e)), []);
+  await context.close();
+});
+
+/** A copy of dist/ served alone, whose network can be switched off. */
+async function copyOfDist() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubelab-dist-'));
+  fs.cpSync(dist, dir, { recursive: true });
+  const net = { off: false };
+  const host = await serve(dir, { offline: () => net.off });
+  return { dir, net, host };
+}
+
+const workerReady = (page) => page.evaluate(async () => {
+  const reg = await navigator.serviceWorker.ready;
+  return reg.active.scriptURL;
+});
+
+/** Polls an async predicate in the page until it holds (20 s at most). */
+async function until(page, predicate) {
+  for (let i = 0; i < 200; i++) {
+    if (await page.evaluate(predicate)) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`never held: ${predicate}`);
+}
+
+async function answers(page) {
+  await live(page);
+  await page.fill('[data-testid=terminal-input]', 'kubectl get pods');
+  await page.press('[data-testid=terminal-input]', 'Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=terminal]').textContent.includes('No resources found in default namespace.'));
+}
+
+test('the service worker: a second visit from the kept files, and a visit with the network off', async () => {
+  const { dir, net, host } = await copyOfDist();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const first = await watched(context);
+    await first.page.goto(host.url);
+    await answers(first.page);
+    assert.match(await workerReady(first.page), /\/sw\.js$/);
+    await first.page.close();
+    // Second visit: the page and its module come from the worker's cache.
+    const second = await watched(context);
+    const fromNetwork = [];
+    second.page.on('response', (r) => { if (!r.fromServiceWorker() && r.url().startsWith(host.url)) fromNetwork.push(new URL(r.url()).pathname); });
+    await second.page.goto(host.url);
+    await answers(second.page);
+    assert.ok(await second.page.evaluate(() => navigator.serviceWorker.controller !== null), 'the worker serves the second visit');
+    assert.deepEqual(fromNetwork.filter((p) => !p.startsWith('/lessons/')), [], 'only lessons come from the network');
+    await second.page.close();
+    // The network off: the page, its module and the lessons seen before still come.
+    net.off = true;
+    await context.setOffline(true);
+    const offline = await watched(context);
+    await offline.page.goto(host.url);
+    await answers(offline.page);
+    await offline.page.waitForSelector('[data-testid=lesson-step]');
+    assert.deepEqual(offline.errors, []);
+    assert.deepEqual([...first.errors, ...second.errors], []);
+  } finally {
+    await context.close();
+    await host.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a new build is a new worker: the next visit gets the new files, never a mix, and the old cache goes', async () => {
+  const { dir, host } = await copyOfDist();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(host.url);
+    await answers(page);
+    await workerReady(page);
+    const [oldCache] = await page.evaluate(() => caches.keys().then((k) => k.filter((n) => n !== 'kubelab-lessons')));
+    await page.close();
+    // A new build: the page changes, and the build step writes a new worker.
+    const index = path.join(dir, 'index.html');
+    fs.writeFileSync(index, fs.readFileSync(index, 'utf8').replace('<title>Kubelab</title>', '<title>Kubelab</title><meta name="build" content="2" />'));
+    execFileSync('node', [path.join(root, 'scripts', 'postbuild.mjs'), dir], { stdio: 'pipe' });
+    const build = (p) => p.evaluate(() => document.querySelector('meta[name=build]')?.content ?? '1');
+    // The visit that finds the new worker is still the old build, whole.
+    const during = await context.newPage();
+    await during.goto(host.url);
+    await answers(during);
+    assert.equal(await build(during), '1');
+    await until(during, () => navigator.serviceWorker.getRegistration().then((r) => !!r.waiting));
+    await during.close();
+    // Once its pages are gone, the new worker takes over: the new build, its cache alone.
+    const after = await context.newPage();
+    await after.goto(host.url);
+    await until(after, () => navigator.serviceWorker.getRegistration().then((r) => !r.waiting && r.active && r.active.state === 'activated'));
+    await after.reload();
+    await answers(after);
+    assert.equal(await build(after), '2');
+    const caches = await after.evaluate(() => caches.keys());
+    assert.ok(!caches.includes(oldCache), `the old cache ${oldCache} is gone: ${caches}`);
+    assert.equal(caches.filter((n) => n !== 'kubelab-lessons').length, 1);
+  } finally {
+    await context.close();
+    await host.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
