@@ -3,8 +3,10 @@
 // 1. the first view: the built page itself is opened in headless Chromium with an empty storage,
 //    in English and in Korean, and what the app draws first (the editor with the default files,
 //    the terminal's prompt, the cluster's node lanes, the lesson panel) is written into
-//    index.html's <template id="first-view-LANG">, so the page paints the lab before its wasm
-//    arrives (static/first.js shows it). Rendered by the app's own code: it cannot drift from it.
+//    index.html's <div id="first-view"> (English) and <template id="first-view-ko">, so the page
+//    paints the lab from its HTML, before its scripts and wasm arrive (static/first.js puts the
+//    Korean one in its place for a Korean reader). Rendered by the app's own code: it cannot
+//    drift from it.
 //    Its controls wait for the live page (disabled), but the terminal's input takes keys;
 // 2. sw.js, the service worker (static/sw.js) with the build's file list and a version made of
 //    their contents;
@@ -67,15 +69,16 @@ const wasm = files().find((f) => f.endsWith('_bg.wasm'));
 if (!wasm) throw new Error(`no wasm module in ${dir}`);
 
 // 1. The first view, in both languages (unless this folder's index.html has it already).
-if (index.includes('<template id="first-view-en"></template>')) {
+const SLOTS = { en: ['<div id="first-view" aria-busy="true">', '</div>'], ko: ['<template id="first-view-ko">', '</template>'] };
+if (index.includes(SLOTS.en.join(''))) {
   const server = await serve(dir);
   const browser = await launch();
   try {
     for (const [lang, locale] of [['en', 'en-US'], ['ko', 'ko-KR']]) {
       const html = await firstView(browser, server.url, locale);
-      const empty = `<template id="first-view-${lang}"></template>`;
-      if (!index.includes(empty)) throw new Error(`index.html has no ${empty}`);
-      index = index.replace(empty, () => `<template id="first-view-${lang}">${html}</template>`);
+      const [open, close] = SLOTS[lang];
+      if (!index.includes(open + close)) throw new Error(`index.html has no ${open + close}`);
+      index = index.replace(open + close, () => open + html + close);
     }
   } finally {
     await browser.close();

@@ -1,5 +1,6 @@
-// The page before its program: shows the first view the build rendered (scripts/postbuild.mjs
-// writes it into index.html as one <template> per language), keeps the keys typed into its
+// The page before its program: the first view the build rendered (scripts/postbuild.mjs writes
+// it into index.html, English in the page and Korean in a <template>) is on screen from the
+// HTML; this puts the reader's language in its place, keeps the keys typed into its
 // terminal, loads the wasm module with its progress shown, and hands the terminal over to the
 // live page as soon as it is drawn: what was typed moves into the live input, and lines entered
 // early run, in order, as if typed then. Then it registers the service worker (sw.js), which
@@ -19,11 +20,17 @@
   const lang = (langs.find((l) => l.startsWith('ko') || l.startsWith('en')) || 'en').slice(0, 2);
   const words = WORDS[lang];
   const app = document.getElementById('app');
-  const template = document.getElementById(`first-view-${lang}`);
   // A page that asks for other panes than the first view's draws itself when it is ready.
-  const params = new URLSearchParams(location.search);
-  const first = template && !params.has('panes') && template.content.firstElementChild;
-  const view = first ? first.cloneNode(true) : null;
+  let view = document.getElementById('first-view');
+  if (view && (!view.firstElementChild || new URLSearchParams(location.search).has('panes'))) {
+    view.remove();
+    view = null;
+  }
+  const ko = document.getElementById('first-view-ko');
+  if (view && lang === 'ko' && ko && ko.content.firstElementChild) {
+    view.replaceChildren(ko.content.cloneNode(true));
+    document.documentElement.lang = 'ko';
+  }
   const lines = [];
   let input = null, progress = null, loaded = 0;
   const total = Number(me.dataset.size) || 0;
@@ -35,10 +42,6 @@
   }
 
   if (view) {
-    view.id = 'first-view';
-    view.setAttribute('aria-busy', 'true');
-    document.documentElement.lang = lang;
-    app.before(view);
     input = view.querySelector('[data-testid=terminal-input]');
     // As on the live page, the terminal has the keyboard from the start.
     input.focus();
