@@ -20,9 +20,11 @@
   const lang = (langs.find((l) => l.startsWith('ko') || l.startsWith('en')) || 'en').slice(0, 2);
   const words = WORDS[lang];
   const app = document.getElementById('app');
-  // A page that asks for other panes than the first view's draws itself when it is ready.
+  // A page that asks for other panes than the first view's (`?panes=`, an embed) draws itself
+  // when it is ready.
+  const params = new URLSearchParams(location.search);
   let view = document.getElementById('first-view');
-  if (view && (!view.firstElementChild || new URLSearchParams(location.search).has('panes'))) {
+  if (view && (!view.firstElementChild || params.has('panes') || params.has('embed'))) {
     view.remove();
     view = null;
   }
