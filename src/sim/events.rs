@@ -184,6 +184,27 @@ impl Sim {
     /// events.k8s.io event, everyone else's through the correlator.
     pub(crate) fn record_event(&mut self, about: &ObjKey, ty: &str, reason: &str, source: &str, message: String) {
         let draft = self.draft_event(about, ty, reason, source, message);
+        self.record_draft(draft);
+    }
+
+    /// Records a kubelet event about container `field_path` of pod `about`
+    /// (`spec.containers{web}`), named outright rather than found in the message (whose words
+    /// name no container from v1.35).
+    pub(crate) fn record_container_event(
+        &mut self,
+        about: &ObjKey,
+        ty: &str,
+        reason: &str,
+        field_path: &str,
+        message: String,
+    ) {
+        let mut draft = self.draft_event(about, ty, reason, "kubelet", message);
+        draft.involved["fieldPath"] = jv!(field_path);
+        self.record_draft(draft);
+    }
+
+    fn record_draft(&mut self, draft: Draft) {
+        let source = draft.component.clone();
         if source == SCHEDULER {
             self.write_scheduler_event(draft);
             return;

@@ -8,6 +8,9 @@ pub struct ImageInfo {
     pub full: String,
     /// Milliseconds to pull onto a node that does not have it.
     pub pull_ms: u64,
+    /// The size the runtime reports for it (`ImageStatus.size`), which the kubelet's Pulled
+    /// event names from v1.30 (see `kubelet::pull`).
+    pub size_bytes: u64,
     /// The default command keeps running (a server) rather than exiting at once.
     pub long_running: bool,
     /// The main process exits promptly on SIGTERM (otherwise it is killed after the grace period).
@@ -30,6 +33,7 @@ struct Known {
     repo: &'static str,
     tag_ok: fn(&str) -> bool,
     pull_ms: u64,
+    size: u64,
     long_running: bool,
     handles_sigterm: bool,
 }
@@ -103,16 +107,27 @@ fn gb_frontend_tag(t: &str) -> bool {
     ["v3", "v4", "v5", "v6"].contains(&t)
 }
 
-/// A row of [`KNOWN`]: repository, tags, pull time, long-running, stops on SIGTERM.
-const fn known(repo: &'static str, tag_ok: fn(&str) -> bool, pull_ms: u64, long_running: bool, sigterm: bool) -> Known {
-    Known { repo, tag_ok, pull_ms, long_running, handles_sigterm: sigterm }
+/// A row of [`KNOWN`]: repository, tags, pull time, size, long-running, stops on SIGTERM.
+const fn known(
+    repo: &'static str,
+    tag_ok: fn(&str) -> bool,
+    (pull_ms, size): (u64, u64),
+    long_running: bool,
+    sigterm: bool,
+) -> Known {
+    Known { repo, tag_ok, pull_ms, size, long_running, handles_sigterm: sigterm }
 }
 
+// k8s-diff: an image's size is one figure per repository, whatever the tag (but the tags in
+// [`TAG_SIZES`]): nginx's (68507108) and busybox's (2222260) are what real clusters' Pulled
+// events reported for `nginx` and `busybox`; the others are the order of their registries'
+// compressed sizes, not a registry's answer.
 const KNOWN: &[Known] = &[
     Known {
         repo: "docker.io/library/nginx",
         tag_ok: nginx_tag,
         pull_ms: 7_000,
+        size: 68_507_108,
         long_running: true,
         handles_sigterm: true,
     },
@@ -120,6 +135,7 @@ const KNOWN: &[Known] = &[
         repo: "k8s.gcr.io/nginx-slim",
         tag_ok: nginx_slim_tag,
         pull_ms: 7_600,
+        size: 19_900_000,
         long_running: true,
         handles_sigterm: true,
     },
@@ -127,6 +143,7 @@ const KNOWN: &[Known] = &[
         repo: "registry.k8s.io/nginx-slim",
         tag_ok: nginx_slim_tag,
         pull_ms: 7_600,
+        size: 19_900_000,
         long_running: true,
         handles_sigterm: true,
     },
@@ -134,6 +151,7 @@ const KNOWN: &[Known] = &[
         repo: "docker.io/library/busybox",
         tag_ok: busybox_tag,
         pull_ms: 2_500,
+        size: 2_222_260,
         long_running: false,
         handles_sigterm: false,
     },
@@ -142,6 +160,7 @@ const KNOWN: &[Known] = &[
         repo: "registry.k8s.io/busybox",
         tag_ok: latest_only,
         pull_ms: 1_500,
+        size: 1_144_547,
         long_running: false,
         handles_sigterm: false,
     },
@@ -149,6 +168,7 @@ const KNOWN: &[Known] = &[
         repo: "k8s.gcr.io/busybox",
         tag_ok: latest_only,
         pull_ms: 1_500,
+        size: 1_144_547,
         long_running: false,
         handles_sigterm: false,
     },
@@ -156,6 +176,7 @@ const KNOWN: &[Known] = &[
         repo: "docker.io/nicolaka/netshoot",
         tag_ok: netshoot_tag,
         pull_ms: 14_000,
+        size: 187_000_000,
         long_running: false,
         handles_sigterm: false,
     },
@@ -163,6 +184,7 @@ const KNOWN: &[Known] = &[
         repo: "docker.io/library/postgres",
         tag_ok: any_version,
         pull_ms: 16_000,
+        size: 151_000_000,
         long_running: true,
         handles_sigterm: true,
     },
@@ -170,6 +192,7 @@ const KNOWN: &[Known] = &[
         repo: "docker.io/library/mysql",
         tag_ok: any_version,
         pull_ms: 20_000,
+        size: 168_000_000,
         long_running: true,
         handles_sigterm: true,
     },
@@ -177,6 +200,7 @@ const KNOWN: &[Known] = &[
         repo: "docker.io/library/redis",
         tag_ok: any_version,
         pull_ms: 6_000,
+        size: 45_000_000,
         long_running: true,
         handles_sigterm: true,
     },
@@ -184,6 +208,7 @@ const KNOWN: &[Known] = &[
         repo: "docker.io/library/mongo",
         tag_ok: any_version,
         pull_ms: 22_000,
+        size: 262_000_000,
         long_running: true,
         handles_sigterm: true,
     },
@@ -191,6 +216,7 @@ const KNOWN: &[Known] = &[
         repo: "docker.io/library/httpd",
         tag_ok: any_version,
         pull_ms: 8_000,
+        size: 58_000_000,
         long_running: true,
         handles_sigterm: true,
     },
@@ -198,6 +224,7 @@ const KNOWN: &[Known] = &[
         repo: "docker.io/library/alpine",
         tag_ok: any_version,
         pull_ms: 2_000,
+        size: 3_623_807,
         long_running: false,
         handles_sigterm: false,
     },
@@ -205,6 +232,7 @@ const KNOWN: &[Known] = &[
         repo: "docker.io/library/ubuntu",
         tag_ok: any_version,
         pull_ms: 5_000,
+        size: 29_754_290,
         long_running: false,
         handles_sigterm: false,
     },
@@ -212,37 +240,48 @@ const KNOWN: &[Known] = &[
         repo: "docker.io/library/debian",
         tag_ok: any_version,
         pull_ms: 5_000,
+        size: 48_478_270,
         long_running: false,
         handles_sigterm: false,
     },
     // The images of kubernetes.io's tutorials and task pages. agnhost's ENTRYPOINT is
     // `/agnhost` with CMD `pause` (test/images/agnhost/Dockerfile).
-    known("registry.k8s.io/e2e-test-images/agnhost", agnhost_tag, 3_500, true, true),
-    known("k8s.gcr.io/e2e-test-images/agnhost", agnhost_tag, 3_500, true, true),
+    known("registry.k8s.io/e2e-test-images/agnhost", agnhost_tag, (3_500, 52_000_000), true, true),
+    known("k8s.gcr.io/e2e-test-images/agnhost", agnhost_tag, (3_500, 52_000_000), true, true),
     // jessie-dnsutils has no server: Debian's `bash`, which ends at once without a terminal.
-    known("registry.k8s.io/e2e-test-images/jessie-dnsutils", dnsutils_tag, 6_000, false, false),
-    known("k8s.gcr.io/e2e-test-images/jessie-dnsutils", dnsutils_tag, 6_000, false, false),
-    known("gcr.io/google-samples/hello-app", hello_app_tag, 4_000, true, true),
-    known("us-docker.pkg.dev/google-samples/containers/gke/hello-app", hello_app_tag, 4_000, true, true),
-    known("registry.k8s.io/serve_hostname", serve_hostname_tag, 1_500, true, true),
-    known("k8s.gcr.io/serve_hostname", serve_hostname_tag, 1_500, true, true),
-    known("gcr.io/google-containers/busybox", gcr_busybox_tag, 1_500, false, false),
-    known("gcr.io/google_containers/busybox", gcr_busybox_tag, 1_500, false, false),
-    known("docker.io/radial/busyboxplus", busyboxplus_tag, 2_000, false, false),
-    known("gcr.io/google-samples/gb-frontend", gb_frontend_tag, 12_000, true, true),
-    known("gcr.io/google_samples/gb-frontend", gb_frontend_tag, 12_000, true, true),
-    known("us-docker.pkg.dev/google-samples/containers/gke/gb-frontend", gb_frontend_tag, 12_000, true, true),
+    known("registry.k8s.io/e2e-test-images/jessie-dnsutils", dnsutils_tag, (6_000, 71_000_000), false, false),
+    known("k8s.gcr.io/e2e-test-images/jessie-dnsutils", dnsutils_tag, (6_000, 71_000_000), false, false),
+    known("gcr.io/google-samples/hello-app", hello_app_tag, (4_000, 4_000_000), true, true),
+    known("us-docker.pkg.dev/google-samples/containers/gke/hello-app", hello_app_tag, (4_000, 4_000_000), true, true),
+    known("registry.k8s.io/serve_hostname", serve_hostname_tag, (1_500, 1_600_000), true, true),
+    known("k8s.gcr.io/serve_hostname", serve_hostname_tag, (1_500, 1_600_000), true, true),
+    known("gcr.io/google-containers/busybox", gcr_busybox_tag, (1_500, 676_000), false, false),
+    known("gcr.io/google_containers/busybox", gcr_busybox_tag, (1_500, 676_000), false, false),
+    known("docker.io/radial/busyboxplus", busyboxplus_tag, (2_000, 2_020_000), false, false),
+    known("gcr.io/google-samples/gb-frontend", gb_frontend_tag, (12_000, 172_000_000), true, true),
+    known("gcr.io/google_samples/gb-frontend", gb_frontend_tag, (12_000, 172_000_000), true, true),
+    known(
+        "us-docker.pkg.dev/google-samples/containers/gke/gb-frontend",
+        gb_frontend_tag,
+        (12_000, 172_000_000),
+        true,
+        true,
+    ),
 ];
 
-/// The images of the cluster's own pods, any tag, and how long each takes to pull.
-const COMPONENTS: &[(&str, u64)] = &[
-    ("registry.k8s.io/coredns/coredns", 4_000),
-    ("registry.k8s.io/kube-proxy", 6_000),
-    ("registry.k8s.io/etcd", 12_000),
-    ("registry.k8s.io/kube-apiserver", 9_000),
-    ("registry.k8s.io/kube-controller-manager", 8_000),
-    ("registry.k8s.io/kube-scheduler", 5_000),
-    ("docker.io/rancher/local-path-provisioner", 4_000),
+/// Tags whose size differs from their repository's: `busybox:1.28` (the docs' pods) is what a
+/// real cluster's Pulled event reported (`Image size: 727869 bytes.`).
+const TAG_SIZES: &[(&str, u64)] = &[("docker.io/library/busybox:1.28", 727_869)];
+
+/// The images of the cluster's own pods, any tag: how long each takes to pull, and its size.
+const COMPONENTS: &[(&str, u64, u64)] = &[
+    ("registry.k8s.io/coredns/coredns", 4_000, 16_000_000),
+    ("registry.k8s.io/kube-proxy", 6_000, 21_000_000),
+    ("registry.k8s.io/etcd", 12_000, 102_000_000),
+    ("registry.k8s.io/kube-apiserver", 9_000, 35_000_000),
+    ("registry.k8s.io/kube-controller-manager", 8_000, 32_000_000),
+    ("registry.k8s.io/kube-scheduler", 5_000, 17_000_000),
+    ("docker.io/rancher/local-path-provisioner", 4_000, 17_000_000),
 ];
 
 /// Normalizes an image reference the way containerd does: `nginx` → `docker.io/library/nginx:latest`.
@@ -293,9 +332,11 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
     let (repo, tag) = split(&full);
     for k in KNOWN {
         if k.repo == repo && (full.contains('@') || (k.tag_ok)(tag)) {
+            let size = TAG_SIZES.iter().find(|(f, _)| *f == full).map_or(k.size, |t| t.1);
             return Ok(ImageInfo {
                 full: full.clone(),
                 pull_ms: k.pull_ms,
+                size_bytes: size,
                 long_running: k.long_running,
                 handles_sigterm: k.handles_sigterm,
                 serves_itself: false,
@@ -303,10 +344,11 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
         }
     }
     // The cluster's own components (kubeadm's and local-path-provisioner's images).
-    if let Some(&(_, pull_ms)) = COMPONENTS.iter().find(|(r, _)| *r == repo) {
+    if let Some(&(_, pull_ms, size_bytes)) = COMPONENTS.iter().find(|(r, ..)| *r == repo) {
         return Ok(ImageInfo {
             full: full.clone(),
             pull_ms,
+            size_bytes,
             long_running: true,
             handles_sigterm: true,
             serves_itself: true,
@@ -323,6 +365,7 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
     Ok(ImageInfo {
         full: full.clone(),
         pull_ms: GENERIC_PULL_MS,
+        size_bytes: GENERIC_SIZE,
         long_running: true,
         handles_sigterm: true,
         serves_itself: false,
@@ -331,6 +374,9 @@ pub fn lookup(image: &str) -> Result<ImageInfo, PullError> {
 
 /// How long an image the lab does not know takes to pull.
 const GENERIC_PULL_MS: u64 = 5_000;
+
+/// The size of an image the lab does not know.
+const GENERIC_SIZE: u64 = 48_000_000;
 
 /// Whether `repo` is one edit (a letter added, dropped, changed, or two swapped) from a
 /// repository the lab knows.
@@ -356,7 +402,7 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
 pub fn repository_exists(full: &str) -> bool {
     let repo = full.split('@').next().unwrap_or(full);
     let repo = repo.rsplit_once(':').filter(|(_, t)| !t.contains('/')).map_or(repo, |(r, _)| r);
-    KNOWN.iter().any(|k| k.repo == repo) || COMPONENTS.iter().any(|(r, _)| *r == repo)
+    KNOWN.iter().any(|k| k.repo == repo) || COMPONENTS.iter().any(|(r, ..)| *r == repo)
 }
 
 /// The kubelet's default pull policy: `Always` for `:latest` or no tag, else `IfNotPresent`.

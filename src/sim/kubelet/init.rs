@@ -39,8 +39,7 @@ pub(super) fn start(sim: &mut Sim, cx: &PodCtx, i: usize) {
     if rerun {
         keep_previous_log(sim, cx.uid, &name);
     }
-    cx.event(sim, "Normal", "Created", format!("Created container {name}"));
-    cx.event(sim, "Normal", "Started", format!("Started container {name}"));
+    super::start::created_and_started(sim, cx, "spec.initContainers", &name);
     let id = container_id(sim);
     let restarts = init_restarts(cx.pod, i) + u32::from(rerun);
     let last = last_state(old.as_ref());

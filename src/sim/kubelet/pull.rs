@@ -73,17 +73,8 @@ fn pull_image(sim: &mut Sim, cx: &PodCtx, c: &Value) -> Pull {
     cx.event(sim, "Normal", "Pulling", format!("Pulling image \"{image}\""));
     let ms = if cached { sim.rand_range(700, 1600) } else { info.pull_ms * sim.rand_range(90, 112) / 100 };
     sim.pulled.insert((cx.node.clone(), info.full.clone()));
-    let ns = ms * 1_000_000 + sim.rand_range(0, 999_999);
-    let took = go_duration(ns);
-    // kubernetes/kubernetes#111772 ("make the image pull time more accurate in event") added
-    // "(%v including waiting)"; merged for v1.27 and cherry-picked to release-1.23..1.25 in
-    // December 2022, so which patch releases below 1.27 carry it is not settled here: the gate
-    // keeps the seed cluster's (v1.26) words.
-    let text = if sim.profile.server_minor() >= 28 {
-        format!("Successfully pulled image \"{image}\" in {took} ({took} including waiting)")
-    } else {
-        format!("Successfully pulled image \"{image}\" in {took}")
-    };
+    let pull_ns = ms * 1_000_000 + sim.rand_range(0, 999_999);
+    let text = pulled_message(sim, &image, info.size_bytes, pull_ns);
     pending_pulled_event(sim, cx.uid, text);
     Pull::Took(ms)
 }
@@ -143,8 +134,51 @@ pub(super) fn ensure_image(sim: &mut Sim, cx: &PodCtx, c: &Value) {
         return;
     }
     cx.event(sim, "Normal", "Pulling", format!("Pulling image \"{image}\""));
-    let ns = sim.rand_range(700, 1600) * 1_000_000 + sim.rand_range(0, 999_999);
-    cx.event(sim, "Normal", "Pulled", format!("Successfully pulled image \"{image}\" in {}", go_duration(ns)));
+    let pull_ns = sim.rand_range(700, 1600) * 1_000_000 + sim.rand_range(0, 999_999);
+    let size = images::lookup(&image).map_or(0, |i| i.size_bytes);
+    let text = pulled_message(sim, &image, size, pull_ns);
+    cx.event(sim, "Normal", "Pulled", text);
+}
+
+/// The Pulled event of an image the kubelet pulled, in the profile's release's words
+/// (`EnsureImageExists` in pkg/kubelet/images/image_manager.go), for a pull of `pull_ns`
+/// nanoseconds; the wall time since the Pulling event (`time.Since(startTime)`) is a few
+/// microseconds more.
+fn pulled_message(sim: &mut Sim, image: &str, size: u64, pull_ns: u64) -> String {
+    let total_ns = pull_ns + sim.rand_range(4_000, 40_000);
+    pulled_words(sim.profile.server_minor(), image, size, pull_ns, total_ns)
+}
+
+/// The words of [`pulled_message`] at server release `1.minor`.
+fn pulled_words(minor: u32, image: &str, size: u64, pull_ns: u64, total_ns: u64) -> String {
+    if minor < 26 {
+        // kubernetes/kubernetes#91563 (v1.19): "Successfully pulled image %q in %v", with
+        // time.Since(startTime): the wait behind other pulls included.
+        return format!("Successfully pulled image \"{image}\" in {}", go_duration(total_ns));
+    }
+    if minor < 28 {
+        // kubernetes/kubernetes#111772 ("kubelet: make the image pull time more accurate in
+        // event"): "Successfully pulled image %q in %v (%v including waiting)", the puller's
+        // own time, then time.Since(startTime). Its release note is NONE, so no CHANGELOG
+        // names its release; it was cherry-picked in December 2022 to release-1.25 (#114271),
+        // release-1.24 (#114272) and release-1.23 (#114430) and to no release-1.26, which it
+        // therefore already was in: v1.26.0 is the first minor release with these words.
+        return format!(
+            "Successfully pulled image \"{image}\" in {} ({} including waiting)",
+            go_duration(pull_ns),
+            go_duration(total_ns)
+        );
+    }
+    // kubernetes/kubernetes#117276 ("kubelet: truncate the precision at a millisecond for
+    // image pull event message", opened 2023-04-13, after v1.27.0 was out): both durations
+    // .Truncate(time.Millisecond), from v1.28.
+    let (pull, total) = (go_duration(pull_ns - pull_ns % 1_000_000), go_duration(total_ns - total_ns % 1_000_000));
+    if minor < 30 {
+        return format!("Successfully pulled image \"{image}\" in {pull} ({total} including waiting)");
+    }
+    // kubernetes/kubernetes#121719 ("Add image pull duration metric with bucketed image size",
+    // in the v1.30 release notes): "... (%v including waiting). Image size: %v bytes.".
+    format!("Successfully pulled image \"{image}\" in {pull} ({total} including waiting). Image size: {size} bytes.")
 }
 
 /// A pull's Pulled event waits for the pull to end (`Step::Pulled`, or `Step::PullFailed` when
@@ -161,8 +195,15 @@ pub(super) fn flush_pulled_events(sim: &mut Sim, cx: &PodCtx) {
     }
 }
 
-/// Go's `time.Duration.String()` for durations under a minute: `7.839965732s`, `850ms`.
+/// Go's `time.Duration.String()` for durations under an hour: `7.839965732s`, `850ms`,
+/// `1m21.284220239s`.
 fn go_duration(ns: u64) -> String {
+    const MINUTE: u64 = 60_000_000_000;
+    if ns >= MINUTE {
+        let rest = ns % MINUTE;
+        let secs = trim_zeros(&format!("{}.{:09}", rest / 1_000_000_000, rest % 1_000_000_000));
+        return format!("{}m{secs}s", ns / MINUTE);
+    }
     // Integer arithmetic, as Go's: whole units, then the fraction's digits without trailing zeros.
     let (unit, per) = if ns < 1_000_000_000 { ("ms", 1_000_000) } else { ("s", 1_000_000_000) };
     let width = if per == 1_000_000 { 6 } else { 9 };
@@ -191,6 +232,9 @@ mod tests {
             (1_000_000_000, "1s"),
             (12_000_000_001, "12.000000001s"),
             (1_234_567, "1.234567ms"),
+            (81_284_220_239, "1m21.284220239s"),
+            (60_000_000_000, "1m0s"),
+            (127_876_426_944, "2m7.876426944s"),
         ] {
             assert_eq!(go_duration(ns), go);
         }

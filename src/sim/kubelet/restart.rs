@@ -103,8 +103,7 @@ pub(super) fn container_restart(sim: &mut Sim, cx: &PodCtx, index: usize) {
         return;
     }
     pull::ensure_image(sim, cx, &c);
-    cx.event(sim, "Normal", "Created", format!("Created container {name}"));
-    cx.event(sim, "Normal", "Started", format!("Started container {name}"));
+    super::start::created_and_started(sim, cx, "spec.containers", &name);
     keep_previous_log(sim, cx.uid, &name);
     let restarts = obj::i64_at(&old, "/restartCount").unwrap_or(0) as u32 + 1;
     let last = last_state(Some(&old));
