@@ -81,7 +81,9 @@ pub fn autoscale(ctx: &mut Ctx<'_>, req: Autoscale) -> Report {
     let ns = ctx.namespace(&req.args);
     let mut r = Report::default();
     if ctx.kubectl_minor() >= 34 && req.args.has("cpu-percent") {
-        // pflag's `MarkDeprecated`, as the flag is parsed.
+        // pflag's `MarkDeprecated`, as the flag is parsed: pkg/cmd/autoscale/autoscale.go,
+        // kubernetes-1.34.0:146 `cmd.Flags().MarkDeprecated("cpu-percent", "Use --cpu with
+        // percentage or resource quantity format ...")`; kubernetes-1.33.0 has no such call.
         r.stderr("Flag --cpu-percent has been deprecated, Use --cpu with percentage or resource quantity format (e.g., '70%' for utilization or '500m' for milliCPU).\n");
     }
     let mut keys: Vec<ObjKey> = Vec::new();
@@ -136,7 +138,9 @@ fn autoscale_one(ctx: &mut Ctx<'_>, req: &Autoscale, key: &ObjKey) -> Result<Str
         )));
     }
     // From kubectl 1.33 the request is autoscaling/v2 (its CPU target only when above 0), and
-    // what it prints is the v2 object the server answers.
+    // what it prints is the v2 object the server answers: autoscale.go at kubernetes-1.33.0
+    // has `createHorizontalPodAutoscalerV2` (line 291) and `HPAClientV2...Create` (line 274);
+    // kubernetes-1.32.0's `Run` (line 190) creates v1 only.
     let v2 = ctx.kubectl_minor() >= 33;
     let hpa = if v2 { v2_request(req, key) } else { v1_request(req, key) };
     let written = match req.dry {

@@ -199,10 +199,13 @@ fn delete_one(ctx: &mut Ctx<'_>, req: &Delete, key: ObjKey) -> Result<Option<Del
 }
 
 /// `pod "web-0" deleted` (`from default namespace` since kubectl 1.34), `force deleted`,
-/// `deleted (dry run)`.
+/// `deleted (dry run)` (`PrintObj` in pkg/cmd/delete/delete.go: kubernetes-1.34.0 line 510
+/// `operation = fmt.Sprintf("%s from %s namespace", operation, info.Namespace)` when
+/// `info.Namespaced()`; kubernetes-1.33.0's `PrintObj` (line 497) has no such line).
 fn deleted_line(req: &Delete, kubectl_minor: u32, key: &ObjKey) -> String {
     let verb = req.dry.op(if req.immediate() { "force deleted" } else { "deleted" });
     let mut line = format!("{} \"{}\" {verb}", key.kind.qualified_singular(), key.name);
+    // kubectl's repo, pkg/cmd/delete/delete.go: kubernetes-1.33.0 no, kubernetes-1.34.0:510 yes.
     if kubectl_minor >= 34 && key.kind.namespaced() {
         line.push_str(&format!(" from {} namespace", key.ns));
     }

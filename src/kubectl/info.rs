@@ -86,14 +86,20 @@ impl Info {
     }
 }
 
-/// The kustomize each kubectl release embeds.
+/// The kustomize each kubectl release embeds: `sigs.k8s.io/kustomize/kustomize` in kubectl's
+/// go.mod at kubernetes-1.24.0 (v4.5.4), 1.25.0 and 1.26.0 (v4.5.7), 1.27.0 (v5.0.1), 1.28.0
+/// to 1.30.0 (v5.0.4-0.20230601165947-6ce0bf390ce3), 1.31.0 (v5.4.2), 1.32.0 (v5.5.0), 1.33.0
+/// (v5.6.0), 1.34.0 and 1.35.0 (v5.7.1), which version.go reports (`GetKustomizeModVersion`).
 fn kustomize(minor: u32) -> &'static str {
     match minor {
         ..=24 => "v4.5.4",
         25 | 26 => "v4.5.7",
         27 => "v5.0.1",
         28..=30 => "v5.0.4-0.20230601165947-6ce0bf390ce3",
-        _ => "v5.4.2",
+        31 => "v5.4.2",
+        32 => "v5.5.0",
+        33 => "v5.6.0",
+        _ => "v5.7.1",
     }
 }
 
@@ -125,6 +131,9 @@ pub fn version(ctx: &mut Ctx<'_>, req: Version) -> Report {
     let sv = p.kubernetes_version.clone();
     let (kminor, sminor) = (ctx.kubectl_minor(), p.server_minor());
     let mut r = Report::default();
+    // pkg/cmd/version/version.go: `MarkDeprecated("short", ...)` at kubernetes-1.24.0:89 and
+    // kubernetes-1.27.0:91; not at kubernetes-1.23.0 (no deprecation) nor kubernetes-1.28.0
+    // (the flag does nothing and short is the default).
     if req.short && (24..28).contains(&kminor) {
         r.note("Flag --short has been deprecated, and will be removed in the future. The --short output will become the default.");
     }
@@ -145,6 +154,9 @@ pub fn version(ctx: &mut Ctx<'_>, req: Version) -> Report {
                 client.json()
             ));
         }
+        // version.go prints `fmt.Sprintf("%#v", clientVersion)` up to kubernetes-1.27.0 (and
+        // kubernetes-1.23.0's lines 138-140); the WARNING is `fmt.Fprintf(o.ErrOut, ...)` at
+        // kubernetes-1.24.0:147 and kubernetes-1.27.0:151, absent at kubernetes-1.23.0.
         (Some(client), "") if known && !req.short && kminor < 28 => {
             if kminor >= 24 {
                 r.note("WARNING: This version information is deprecated and will be replaced with the output from kubectl version --short.  Use --output=yaml|json to get the full version.");
@@ -570,6 +582,15 @@ mod tests {
             refused(parse_version(&argv("--shortt"))),
             "error: unknown flag: --shortt\nSee 'kubectl version --help' for usage."
         );
+    }
+
+    /// `sigs.k8s.io/kustomize/kustomize/v5` in kubectl's go.mod at kubernetes-1.31.0 (v5.4.2),
+    /// 1.32.0 (v5.5.0), 1.33.0 (v5.6.0), 1.34.0 and 1.35.0 (v5.7.1; 1.35.0's version.go has
+    /// `const kustomizeVersion = "v5.7.1"` too); v4.5.7 at 1.26.0.
+    #[test]
+    fn kustomize_is_the_one_kubectls_go_mod_names() {
+        let got: Vec<&str> = [26, 31, 32, 33, 34, 35].into_iter().map(kustomize).collect();
+        assert_eq!(got, ["v4.5.7", "v5.4.2", "v5.5.0", "v5.6.0", "v5.7.1", "v5.7.1"]);
     }
 
     #[test]

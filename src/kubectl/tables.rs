@@ -10,6 +10,12 @@ use serde_json::Value;
 
 /// Column headers (upper-cased) for a kind; `wide` adds the priority-1 columns.
 pub fn headers(kind: Kind, wide: bool, sim: &Sim) -> Vec<String> {
+    // The API server's Table columns (kubernetes/kubernetes pkg/printers/internalversion/
+    // printers.go, not in kubectl's repo): `{Name: "VolumeAttributesClass", Type: "string",
+    // Description: "VolumeAttributesClass of the pv"}` for PVs and PVCs, added for v1.29 with
+    // KEP-3751, whose API came in kubernetes/kubernetes#121104 ("[KEP-3751] introduce the
+    // VolumeAttributesClass API"; kubernetes.io: `feature-state for_k8s_version="v1.29"`).
+    // Printed whatever the feature gate, as the column definitions are unconditional.
     let vac = sim.profile.server_minor() >= 29;
     let mut h: Vec<&str> = match kind {
         Kind::Pod => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
@@ -569,6 +575,7 @@ fn pvc_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
         .unwrap_or("")
         .to_string();
     let mut r = vec![obj::name(o).to_string(), volume_status(o), vol, cap, modes, class];
+    // printers.go's VolumeAttributesClass cell, from v1.29 (#121104; see `headers`).
     if sim.profile.server_minor() >= 29 {
         r.push(volume_attributes_class(o));
     }
@@ -598,6 +605,7 @@ fn pv_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
         claim,
         text(o, "/spec/storageClassName"),
     ];
+    // printers.go's VolumeAttributesClass cell, from v1.29 (#121104; see `headers`).
     if sim.profile.server_minor() >= 29 {
         r.push(volume_attributes_class(o));
     }

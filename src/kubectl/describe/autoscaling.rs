@@ -11,6 +11,10 @@ use crate::jv;
 const CONDITIONS_ANNOTATION: &str = "autoscaling.alpha.kubernetes.io/conditions";
 
 pub(super) fn autoscaler(d: &mut Doc, sim: &Sim, o: &Value) {
+    // kubectl: pkg/describe/describe.go at kubernetes-1.26.0 lines 3946-3959 (v2beta2, then
+    // v1); kubernetes-1.27.0 registers v2 (line 212). Server: CHANGELOG-1.26.md, "Deprecated
+    // beta APIs scheduled for removal in v1.26 are no longer served" (#111973), autoscaling/
+    // v2beta2 among them.
     let v1 = sim.profile.kubectl_minor() < 27 && sim.profile.server_minor() >= 26;
     if v1 {
         autoscaler_v1(d, o);

@@ -109,11 +109,14 @@ fn scaling_message(minor: u32, dir: &str, rs: &str, from: i64, to: i64) -> Strin
         // under v1.32.0-alpha.2, so 1.31 still has the older order): "from %d to %d".
         format!("Scaled {dir} replica set {rs} from {from} to {to}")
     } else if minor >= 26 {
-        // kubernetes/kubernetes#101142: "Scaled %s replica set %s to %d from %d". It has no
-        // release note, so its first release is not confirmed: a kubeadm cluster created on
-        // 2023-02-24 (before 1.27.0 existed) printed `Scaled down replica set nginx-579c9dfc44 to
-        // 2 from 3` in a session of 2023-04-12, so 1.26 has it; before 1.26 the older form is
-        // assumed (kubernetes.io's Deployment page shows it, from an old release).
+        // kubernetes/kubernetes#101142: "Scaled %s replica set %s to %d from %d". Its first
+        // release is NOT pinned (an assumption, see tests/deployment.rs
+        // `before_v1_26_the_scaling_events_read_to_n`): it has no release note, its stored PR
+        // thread (opened 2021-04-15) ends before any merge date, and no stored sync.go is at a
+        // tag. A kubeadm cluster created on 2023-02-24 (before 1.27.0 existed) printed `Scaled
+        // down replica set nginx-579c9dfc44 to 2 from 3` in a session of 2023-04-12, so 1.26
+        // has it; before 1.26 the older form is assumed (kubernetes.io's Deployment page shows
+        // it, from an old release).
         format!("Scaled {dir} replica set {rs} to {to} from {from}")
     } else {
         // The older sync.go: "Scaled %s replica set %s to %d".
