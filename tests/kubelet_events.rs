@@ -226,3 +226,34 @@ fn from_v1_35_created_and_started_name_no_container() {
     let (created, _) = created_started("v1.35.0", "again.yaml", "again");
     assert_eq!(created, ["Container created"]);
 }
+
+/// The Events lines of `kubectl describe pod web` after `kubectl run web --image=nginx`.
+fn described_events(version: &str) -> Vec<String> {
+    let mut s = session_at(version);
+    run(&mut s, "kubectl run web --image=nginx");
+    s.sim.run_until_idle(120_000);
+    let out = run(&mut s, "kubectl describe pod web");
+    let events = out.split_once("Events:\n").unwrap_or_else(|| panic!("{out}")).1;
+    events.lines().skip(2).map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+}
+
+/// kubectl 1.35's DescribeEvents prefixes an event's message with its involved object's
+/// fieldPath (kubernetes/kubernetes#133627; pkg/describe/describe.go at kubernetes-1.35.0
+/// lines 4143-4145, absent at kubernetes-1.34.0). A real v1.35 cluster (kind) described:
+/// `Normal Pulling 6s kubelet spec.containers{hello}: Pulling image "nginx:1.27-alpine"`, then
+/// `spec.containers{hello}: Successfully pulled image ... Image size: 20984244 bytes.`,
+/// `spec.containers{hello}: Container created`, `spec.containers{hello}: Container started`;
+/// the scheduler's event names no field and has no prefix.
+#[test]
+fn kubectl_1_35_describes_container_events_with_their_field() {
+    let events = described_events("v1.35.0");
+    let msgs: Vec<&str> = events.iter().map(|l| l.split_once(" kubelet ").map_or("", |m| m.1)).collect();
+    assert!(events[0].contains("default-scheduler Successfully assigned default/web to "), "{events:?}");
+    assert_eq!(msgs[1], "spec.containers{web}: Pulling image \"nginx\"", "{events:?}");
+    assert!(msgs[2].starts_with("spec.containers{web}: Successfully pulled image \"nginx\" in "), "{events:?}");
+    assert_eq!(&msgs[3..], ["spec.containers{web}: Container created", "spec.containers{web}: Container started"]);
+    let before = described_events("v1.34.1");
+    let msgs: Vec<&str> = before.iter().map(|l| l.split_once(" kubelet ").map_or("", |m| m.1)).collect();
+    assert_eq!(msgs[1], "Pulling image \"nginx\"", "{before:?}");
+    assert_eq!(&msgs[3..], ["Created container: web", "Started container web"]);
+}

@@ -36,6 +36,40 @@ pub fn to_stored_version(kind: Kind, o: &mut Value) {
     }
 }
 
+/// SetDefaults_StatefulSet (pkg/apis/apps/v1/defaults.go) at server release `1.minor`.
+fn statefulset(o: &mut Value, minor: u32) {
+    default(o, "/spec/replicas", jv!(1));
+    default(o, "/spec/podManagementPolicy", jv!("OrderedReady"));
+    default(o, "/spec/updateStrategy/type", jv!("RollingUpdate"));
+    if obj::str_at(o, "/spec/updateStrategy/type") == Some("RollingUpdate") {
+        default(o, "/spec/updateStrategy/rollingUpdate/partition", jv!(0));
+        // SetDefaults_StatefulSet defaults maxUnavailable to 1 when the
+        // MaxUnavailableStatefulSet gate is on: beta and on from v1.35 (KEP-961).
+        if minor >= 35 {
+            default(o, "/spec/updateStrategy/rollingUpdate/maxUnavailable", jv!(1));
+        }
+    }
+    default(o, "/spec/revisionHistoryLimit", jv!(10));
+    // It defaults the claim retention policy to Retain/Retain when StatefulSetAutoDeletePVC
+    // is on: beta and on from v1.27 (KEP-1847).
+    if minor >= 27 {
+        default(o, "/spec/persistentVolumeClaimRetentionPolicy/whenDeleted", jv!("Retain"));
+        default(o, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled", jv!("Retain"));
+    }
+    template(o);
+    if let Some(vcts) = o.pointer_mut("/spec/volumeClaimTemplates").and_then(Value::as_array_mut) {
+        for t in vcts.iter_mut() {
+            if t.is_object() {
+                let m = t.as_object_mut().expect("object");
+                m.entry("apiVersion").or_insert(jv!("v1"));
+                m.entry("kind").or_insert(jv!("PersistentVolumeClaim"));
+                default(t, "/spec/volumeMode", jv!("Filesystem"));
+                default(t, "/status/phase", jv!("Pending"));
+            }
+        }
+    }
+}
+
 /// Fills in the defaults of one object of `kind`.
 pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
     let minor = sim.profile.server_minor();
@@ -77,34 +111,7 @@ pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
                 ]));
             }
         }
-        Kind::StatefulSet => {
-            default(o, "/spec/replicas", jv!(1));
-            default(o, "/spec/podManagementPolicy", jv!("OrderedReady"));
-            default(o, "/spec/updateStrategy/type", jv!("RollingUpdate"));
-            if obj::str_at(o, "/spec/updateStrategy/type") == Some("RollingUpdate") {
-                default(o, "/spec/updateStrategy/rollingUpdate/partition", jv!(0));
-                if minor >= 35 {
-                    default(o, "/spec/updateStrategy/rollingUpdate/maxUnavailable", jv!(1));
-                }
-            }
-            default(o, "/spec/revisionHistoryLimit", jv!(10));
-            if minor >= 27 {
-                default(o, "/spec/persistentVolumeClaimRetentionPolicy/whenDeleted", jv!("Retain"));
-                default(o, "/spec/persistentVolumeClaimRetentionPolicy/whenScaled", jv!("Retain"));
-            }
-            template(o);
-            if let Some(vcts) = o.pointer_mut("/spec/volumeClaimTemplates").and_then(Value::as_array_mut) {
-                for t in vcts.iter_mut() {
-                    if t.is_object() {
-                        let m = t.as_object_mut().expect("object");
-                        m.entry("apiVersion").or_insert(jv!("v1"));
-                        m.entry("kind").or_insert(jv!("PersistentVolumeClaim"));
-                        default(t, "/spec/volumeMode", jv!("Filesystem"));
-                        default(t, "/status/phase", jv!("Pending"));
-                    }
-                }
-            }
-        }
+        Kind::StatefulSet => statefulset(o, minor),
         Kind::Deployment => {
             default(o, "/spec/replicas", jv!(1));
             default(o, "/spec/strategy/type", jv!("RollingUpdate"));
@@ -140,6 +147,7 @@ pub fn apply(kind: Kind, o: &mut Value, sim: &Sim) {
             if ty != "ExternalName" {
                 default(o, "/spec/ipFamilies", jv!(["IPv4"]));
                 default(o, "/spec/ipFamilyPolicy", jv!("SingleStack"));
+                // ServiceInternalTrafficPolicy, beta and on from v1.22 (KEP-2086; GA in 1.26).
                 if minor >= 22 {
                     default(o, "/spec/internalTrafficPolicy", jv!("Cluster"));
                 }

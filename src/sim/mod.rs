@@ -334,6 +334,9 @@ impl Sim {
                 labels["node-role.kubernetes.io/control-plane"] = jv!("");
                 // kubeadm's markcontrolplane.
                 labels["node.kubernetes.io/exclude-from-external-load-balancers"] = jv!("");
+                // kubeadm stopped labelling control-plane nodes `node-role.kubernetes.io/master`
+                // in v1.24 and tainting them so in v1.25 (KEP-2067, "Rename the kubeadm
+                // 'master' label and taint").
                 if minor < 24 {
                     labels["node-role.kubernetes.io/master"] = jv!("");
                 }

@@ -158,13 +158,21 @@ fn events(sim: &Sim, all: &EventsOf<'_>, d: &mut Doc, o: &Value) {
             .filter(|c| !c.is_empty())
             .or(obj::str_at(e, "/reportingComponent"))
             .unwrap_or("");
+        let mut message = obj::str_at(e, "/message").unwrap_or("").trim().to_string();
+        // kubectl 1.35's DescribeEvents (pkg/describe/describe.go at kubernetes-1.35.0, lines
+        // 4143-4145; not at kubernetes-1.34.0): `message = fmt.Sprintf("%s: %s",
+        // e.InvolvedObject.FieldPath, message)` when the event names a field
+        // (kubernetes/kubernetes#133627, "kubectl: include container fieldPath in event messages").
+        let field = obj::str_at(e, "/involvedObject/fieldPath").unwrap_or("");
+        if sim.profile.kubectl_minor() >= 35 && !field.is_empty() {
+            message = format!("{field}: {message}");
+        }
         d.w(
             1,
             &format!(
-                "{}\t{}\t{age}\t{from}\t{}",
+                "{}\t{}\t{age}\t{from}\t{message}",
                 obj::str_at(e, "/type").unwrap_or(""),
                 obj::str_at(e, "/reason").unwrap_or(""),
-                obj::str_at(e, "/message").unwrap_or("").trim()
             ),
         );
     }

@@ -113,6 +113,8 @@ fn new_pod(sim: &Sim, sts: &Value, ord: i64, rev: &str) -> Value {
     let mut pod = super::pod_from_template(sts, &template, Some(&name), &format!("{}-", obj::name(sts)));
     obj::set_label(&mut pod, "controller-revision-hash", rev);
     obj::set_label(&mut pod, "statefulset.kubernetes.io/pod-name", &name);
+    // KEP-4017 (PodIndexLabel): the StatefulSet controller's `apps.kubernetes.io/pod-index`
+    // label, beta and on by default from v1.28.
     if sim.profile.server_minor() >= 28 {
         obj::set_label(&mut pod, "apps.kubernetes.io/pod-index", &ord.to_string());
     }
@@ -635,6 +637,7 @@ fn status_from_counts(sim: &mut Sim, set: &SetPods, c: &Counts) {
     if ready > 0 {
         st["readyReplicas"] = jv!(ready);
     }
+    // `status.availableReplicas` came with KEP-2599 (StatefulSet minReadySeconds) in v1.22.
     if sim.profile.server_minor() >= 22 {
         st["availableReplicas"] = jv!(available);
     }

@@ -58,12 +58,13 @@ fn created_started_words(minor: u32, name: &str) -> (String, String) {
         return ("Container created".into(), "Container started".into());
     }
     let created = if minor >= 33 {
-        // "Created container: %v" (kuberuntime_container.go, a constant format string where
-        // older releases passed fmt.Sprintf("Created container %s", container.Name)). The PR
-        // is not pinned: real clusters printed `Created container X` beside v1.30's `Image
-        // size` words, and the colon form is in 1.33-era source (the allocation manager's);
-        // the gate is kept at v1.33, the Go 1.24 vet fixes' release (its `non-constant format
-        // string` check, kubernetes/kubernetes#127191), as the best-evidenced one.
+        // "Created container: %v" (kuberuntime_container.go's `startContainer`, a constant
+        // format where older releases passed fmt.Sprintf("Created container %s", ...)). Its
+        // first release is NOT pinned: real clusters printed `Created container X` beside
+        // v1.30's `Image size` words, so it came after v1.30; the stored source with the colon
+        // is 1.33-era (it has the kubelet's allocation manager); the change looks like one of
+        // the Go 1.24 vet fixes (`non-constant format string`, kubernetes/kubernetes#127191),
+        // which Kubernetes adopted for v1.33. The gate is kept at v1.33, the best-evidenced.
         format!("Created container: {name}")
     } else {
         // kubernetes/kubernetes#73892 (v1.14): fmt.Sprintf("Created container %s", container.Name).

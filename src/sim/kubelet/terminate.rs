@@ -28,6 +28,9 @@ pub(super) fn terminate(sim: &mut Sim, cx: &PodCtx, accepted: bool) {
     }
     let prompt = cx.containers().iter().all(stops_on_sigterm);
     let (stop_ms, code) = stop_time(sim, prompt, grace_s * 1000);
+    // Before v1.27 the kubelet writes the not-ready status on its own while the containers
+    // stop (the seed, a v1.26 cluster, watches `0/1 Terminating` before the pod goes); from
+    // v1.27 that write is the terminal phase's (kubernetes/kubernetes#115331, see `stopped`).
     if sim.profile.server_minor() < 27 {
         let n = sim.rand_range(150, 450).min(stop_ms.saturating_sub(50));
         cx.at(sim, n, Step::StopNotice);
@@ -63,7 +66,10 @@ pub(super) fn stop_notice(sim: &mut Sim, cx: &PodCtx) {
 }
 
 /// `Step::Stopped`: the containers have exited with `code`. From 1.27 the kubelet writes a
-/// terminal phase before the pod goes.
+/// terminal phase before the pod goes: kubernetes/kubernetes#115331 ("Give terminal phase
+/// correctly to all pods that will not be restarted", CHANGELOG-1.27.md, Urgent Upgrade Notes:
+/// pods with RestartPolicy=Always "may end up in the Succeeded phase in two scenarios: pod
+/// deletion and graceful node shutdown").
 pub(super) fn stopped(sim: &mut Sim, cx: &PodCtx, code: i32) {
     let reason = exit_reason(code);
     let minor = sim.profile.server_minor();
