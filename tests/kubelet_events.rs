@@ -257,3 +257,35 @@ fn kubectl_1_35_describes_container_events_with_their_field() {
     assert_eq!(msgs[1], "Pulling image \"nginx\"", "{before:?}");
     assert_eq!(&msgs[3..], ["Created container: web", "Started container web"]);
 }
+
+/// A pod whose image tag does not exist, at `version`, once it is in ImagePullBackOff: its
+/// container's waiting message.
+fn back_off_message(version: &str) -> String {
+    let mut s = session_at(version);
+    run(&mut s, "kubectl run bad --image=nginx:1.161");
+    for _ in 0..120 {
+        s.sim.advance(500);
+        let reason = run(&mut s, "kubectl get pod bad -o jsonpath={.status.containerStatuses[0].state.waiting.reason}");
+        if reason == "ImagePullBackOff" {
+            return run(&mut s, "kubectl get pod bad -o jsonpath={.status.containerStatuses[0].state.waiting.message}");
+        }
+    }
+    panic!("never in ImagePullBackOff at {version}");
+}
+
+/// kubernetes/kubernetes#127918 (v1.32; the v1.32 release blog: "When an image pull back-off
+/// occurs, the error is appended to the `status.containerStatuses[*].state.waiting.message`
+/// field"): image_manager.go's `fmt.Sprintf("%s: %s", msg, prevPullErrMsg)` with
+/// `fmt.Sprintf("%s: %s", err, msg)` of the failed pull. A real cluster's waiting message:
+/// `Back-off pulling image "mirror.gcr.io/library/nginx:1.27-alpne": ErrImagePull: rpc error:
+/// code = NotFound desc = failed to pull and unpack image ...: not found`. Before v1.32 only
+/// `Back-off pulling image %q`.
+#[test]
+fn from_v1_32_the_back_off_message_keeps_the_pull_error() {
+    let full = "docker.io/library/nginx:1.161";
+    let error = format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found");
+    assert_eq!(back_off_message("v1.31.0"), "Back-off pulling image \"nginx:1.161\"");
+    for version in ["v1.32.0", "v1.35.0"] {
+        assert_eq!(back_off_message(version), format!("Back-off pulling image \"nginx:1.161\": ErrImagePull: {error}"));
+    }
+}

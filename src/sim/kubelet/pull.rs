@@ -111,14 +111,28 @@ pub(super) fn back_off(sim: &mut Sim, cx: &PodCtx) {
         rt.pull_failures += 1;
         rt.pull_failures
     };
+    let minor = sim.profile.server_minor();
     for c in cx.containers() {
         let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
-        if images::lookup(&image).is_ok() {
-            continue;
-        }
-        cx.event(sim, "Normal", "BackOff", format!("Back-off pulling image \"{image}\""));
+        let error = match images::lookup(&image) {
+            Ok(_) => continue,
+            Err(PullError::NotFound { full }) => Some(not_found_message(&full)),
+            Err(PullError::InvalidName) => None,
+        };
+        let backing_off = format!("Back-off pulling image \"{image}\"");
+        cx.event(sim, "Normal", "BackOff", backing_off.clone());
         cx.event(sim, "Warning", "Failed", "Error: ImagePullBackOff".into());
-        set_waiting(sim, cx.key, &c, "ImagePullBackOff", Some(format!("Back-off pulling image \"{image}\"")));
+        // kubernetes/kubernetes#127918 ("Use image pull error in `message` during back-off",
+        // v1.32: its release blog's "the error is appended to the
+        // status.containerStatuses[*].state.waiting.message"): image_manager.go keeps
+        // `fmt.Sprintf("%s: %s", err, msg)` of the last pull (err `ErrImagePull` from
+        // evalCRIPullErr) and the back-off's message becomes `fmt.Sprintf("%s: %s", msg,
+        // prevPullErrMsg)`. The BackOff event keeps the short words.
+        let waiting = match error {
+            Some(e) if minor >= 32 => format!("{backing_off}: ErrImagePull: {e}"),
+            _ => backing_off,
+        };
+        set_waiting(sim, cx.key, &c, "ImagePullBackOff", Some(waiting));
     }
     // Back-off 10 s doubling to 300 s (kubelet backOffPeriod and MaxContainerBackOff).
     let backoff = (10_000u64 << (n - 1).min(5)).min(300_000);
