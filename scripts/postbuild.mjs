@@ -52,7 +52,8 @@ async function firstView(browser, url, locale) {
       if (el.tagName === 'TEXTAREA') el.textContent = from[i].value;
       else if (el.type === 'checkbox' || el.type === 'radio') el.toggleAttribute('checked', from[i].checked);
       else el.setAttribute('value', from[i].value);
-      if (el.dataset.testid === 'terminal-input') return;
+      // The terminal has the keyboard from the start, as on the live page (before any script).
+      if (el.dataset.testid === 'terminal-input') { el.autofocus = true; return; }
       if (el.tagName === 'TEXTAREA') el.readOnly = true;
       else el.disabled = true;
     });
