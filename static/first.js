@@ -11,8 +11,8 @@
 (() => {
   const me = document.currentScript;
   const WORDS = {
-    en: ['Starting the lab…', 'downloaded', 'the line runs as soon as it is ready'],
-    ko: ['실습을 시작하는 중…', '내려받음', '준비되는 대로 이 줄을 실행합니다'],
+    en: ['Starting the lab…', 'downloaded', 'the line runs as soon as it is ready', 'The lab could not be loaded; reload the page to try again.'],
+    ko: ['실습을 시작하는 중…', '내려받음', '준비되는 대로 이 줄을 실행합니다', '실습을 불러오지 못했습니다. 페이지를 새로 고쳐 다시 시도하세요.'],
   };
   const get = (k) => { try { return localStorage.getItem(k); } catch { return null; } };
   // The page's language as the app picks it (ui::browser_lang): the saved choice, then the browser's.
@@ -34,11 +34,12 @@
     document.documentElement.lang = 'ko';
   }
   const lines = [];
-  let input = null, progress = null, loaded = 0;
+  let input = null, progress = null, loaded = 0, failed = false;
   const total = Number(me.dataset.size) || 0;
 
   function showProgress() {
     if (!progress) return;
+    if (failed) { progress.textContent = `${words[3]}\n`; return; }
     const kb = (b) => Math.round(b / 1024).toLocaleString('en');
     progress.textContent = `${words[0]} ${total ? `${kb(Math.min(loaded, total))} / ${kb(total)} KB ${words[1]}` : ''} (${words[2]})\n`;
   }
@@ -118,5 +119,13 @@
     if ('serviceWorker' in navigator && me.dataset.sw) {
       navigator.serviceWorker.register(me.dataset.sw).catch(() => {});
     }
+  }).catch((err) => {
+    // The module did not come (the network went away): the lines typed wait for a reload. (A
+    // trap is the crash handler's, static/crash.js.)
+    if (!(err instanceof WebAssembly.RuntimeError)) {
+      failed = true;
+      showProgress();
+    }
+    throw err;
   });
 })();

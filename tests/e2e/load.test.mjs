@@ -97,6 +97,19 @@ test('the first view paints the lab and takes keys before the wasm module runs; 
   await context.close();
 });
 
+test('a module that cannot be loaded: the line typed says so instead of waiting for ever', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.route(WASM, (route) => route.abort());
+  await page.goto(server.url);
+  await page.waitForSelector('#first-view [data-testid=terminal-input]');
+  await page.keyboard.type('kubectl get pods');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /could not be loaded/.test(document.querySelector('[data-testid=first-view-progress]')?.textContent));
+  assert.equal(await page.locator('[data-testid=crash]').count(), 0);
+  await context.close();
+});
+
 for (const locale of ['en-US', 'ko-KR']) {
   test(`the first view is what the live page draws first (${locale}): rendered by the build from the app, it cannot drift`, async () => {
     const blocked = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale, serviceWorkers: 'block' });
