@@ -96,9 +96,12 @@
   }
 
   // The wasm module, fetched as a stream so that its progress shows (the preload in the head
-  // started it; this fetch takes that response).
+  // started it; this fetch takes that response). From the service worker's cache it comes at
+  // once, and it is handed over as it is: the browser keeps the compiled code of a module
+  // whose response came from a cache, for the next visit (not of a response made here).
+  const kept = !!(navigator.serviceWorker && navigator.serviceWorker.controller);
   const wasm = fetch(me.dataset.wasm).then((response) => {
-    if (!response.ok || !response.body) return response;
+    if (kept || !response.ok || !response.body) return response;
     const reader = response.body.getReader();
     const stream = new ReadableStream({
       async pull(controller) {
