@@ -66,6 +66,8 @@ async function typedKeyMs(saved) {
   await input.press('k');
   await page.waitForFunction(() => window.__shown);
   const shown = await page.evaluate(() => window.__shown);
+  // The first view takes the key before the module runs; the lab's clock is the live page's.
+  await page.waitForSelector(LIVE);
   const clock = await page.textContent('[data-testid=clock]');
   await context.close();
   return { shown, clock };
