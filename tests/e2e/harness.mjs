@@ -22,7 +22,9 @@ const types = {
  * does: text and wasm gzipped when the browser accepts it (the precompressed `.gz` beside the
  * file if the build wrote one, else gzip -9 on the fly), `cache-control: max-age=600`.
  * Resolves to { url, close, sent } (`sent.bytes`: body bytes sent, compressed as sent).
- * `options.offline()` returning true makes it refuse every request (a network that is off).
+ * `options.offline()` returning true makes it refuse every request (a network that is off);
+ * `options.brotli` sends the build's `.br` instead where the browser accepts brotli (as Netlify or
+ * Cloudflare would).
  */
 export function serve(dir = path.join(root, 'dist'), options = {}) {
   const sent = { bytes: 0 };
@@ -38,7 +40,11 @@ export function serve(dir = path.join(root, 'dist'), options = {}) {
       if (err) { res.writeHead(404).end('not found'); return; }
       const type = types[path.extname(file)];
       const headers = { 'content-type': type || 'application/octet-stream', 'cache-control': 'max-age=600', vary: 'Accept-Encoding' };
-      if (type && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+      const accepts = req.headers['accept-encoding'] || '';
+      if (type && options.brotli && /\bbr\b/.test(accepts) && fs.existsSync(file + '.br')) {
+        headers['content-encoding'] = 'br';
+        data = fs.readFileSync(file + '.br');
+      } else if (type && /\bgzip\b/.test(accepts)) {
         headers['content-encoding'] = 'gzip';
         data = fs.existsSync(file + '.gz') ? fs.readFileSync(file + '.gz') : zlib.gzipSync(data, { level: 9 });
       }
