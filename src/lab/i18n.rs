@@ -141,6 +141,11 @@ const WORDS: &[(&str, &str, &str)] = &[
         "This lab came from a link. Your own saved lab is kept until you choose.",
         "링크로 연 실습입니다. 고르기 전까지 저장된 내 실습은 그대로 둡니다.",
     ),
+    (
+        "share_unsupported",
+        "This browser cannot make or read share links (it lacks CompressionStream).",
+        "이 브라우저는 공유 링크를 만들거나 읽을 수 없습니다 (CompressionStream 없음).",
+    ),
     ("share_keep", "Keep this lab (replaces my saved lab)", "이 실습 유지 (저장된 내 실습을 바꿈)"),
     ("share_back", "Back to my lab", "내 실습으로 돌아가기"),
     (

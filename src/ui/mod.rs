@@ -7,6 +7,7 @@
 mod diagram;
 mod editor;
 mod lesson;
+mod share;
 mod storage;
 mod terminal;
 
@@ -78,6 +79,8 @@ pub enum Msg {
     TogglePane(Pane),
     /// Something for the lesson panel (`lab::lesson::guide`).
     Lesson(Action),
+    /// Share links (`share.rs`).
+    Share(share::Msg),
 }
 
 pub struct App {
@@ -141,6 +144,7 @@ pub struct App {
     guide: Rc<std::cell::RefCell<Guide>>,
     guide_version: u64,
     on_lesson: Callback<Action>,
+    share: share::Sharing,
 }
 
 impl App {
@@ -160,6 +164,9 @@ impl App {
     }
 
     fn save(&mut self) {
+        if !self.share.may_save() {
+            return;
+        }
         if let Err(key) = storage::save(&self.lab.save()) {
             self.notice = Some(key);
         }
@@ -301,8 +308,10 @@ impl Component for App {
             guide: Rc::default(),
             guide_version: 0,
             on_lesson: ctx.link().callback(Msg::Lesson),
+            share: Default::default(),
         };
         app.start_lessons(ctx, first_visit);
+        app.start_share(ctx);
         app.refresh_diagram(false);
         app.refresh_events(false);
         app.refresh_diags();
@@ -314,6 +323,7 @@ impl Component for App {
         let tick = matches!(msg, Msg::Tick);
         let changed = match msg {
             Msg::Lesson(a) => self.lesson(ctx, a),
+            Msg::Share(m) => self.on_share(ctx, m),
             Msg::Tick => {
                 let changed = self.handle(msg);
                 // The step's checks as the clock runs; Run's next line once its terminal is free.
@@ -368,6 +378,7 @@ impl Component for App {
                     <nav class="tools" aria-label={self.tr("panes")}>
                         { for toggles }
                         <button data-testid="lessons" aria-pressed={open.to_string()} onclick={self.on_lesson.reform(move |_| Action::Show(!open))}>{ self.tr("lessons") }</button>
+                        { share::button(self, ctx) }
                         <button data-testid="compare" onclick={link.callback(|_| Msg::Compare)}>{ self.tr("compare") }</button>
                         <button data-testid="lang" aria-label={self.tr("language_label")} onclick={link.callback(|_| Msg::ToggleLang)}>{ self.tr("language") }</button>
                         <button data-testid="reset" onclick={link.callback(|_| Msg::AskReset)}>{ self.tr("reset") }</button>
@@ -383,6 +394,7 @@ impl Component for App {
                 if let Some(n) = self.notice {
                     <p class="notice" role="status" data-testid="notice">{ self.tr(n) }</p>
                 }
+                { share::view(self, ctx) }
                 <div class="work">
                 if open {
                     <lesson::LessonPanel guide={self.guide.clone()} version={self.guide_version} lang={self.lang} on={self.on_lesson.clone()} />
@@ -501,7 +513,7 @@ impl App {
                 self.scrolled = [NOT_SCROLLED; TERMINALS];
                 self.on_toggle_pane(p)
             }
-            Msg::Lesson(_) => false,
+            Msg::Lesson(_) | Msg::Share(_) => false,
         }
     }
 

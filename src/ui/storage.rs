@@ -45,6 +45,11 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// Whether a lab is saved (readable or not), without reading it.
+pub fn has_saved() -> bool {
+    storage().is_some_and(|s| matches!(s.get_item(KEY), Ok(Some(_))))
+}
+
 pub fn load() -> Loaded {
     let Some(s) = storage() else { return Loaded::Unavailable };
     match s.get_item(KEY) {
