@@ -3,7 +3,7 @@
 //! `CompressionStream("deflate-raw")` (no compressor in the wasm), shows it in a field and
 //! copies it when the browser lets the page; a page opened with a link in its fragment (or
 //! one pasted into the address later) inflates it with `DecompressionStream`, stopping at the
-//! format's cap, and opens its lab.
+//! format's cap, and opens its lab at the moment it was made, paused.
 //!
 //! A link never costs the reader their own lab: when a saved lab exists, the link's lab opens
 //! without being saved (a bar says so) until the reader keeps it (it then replaces the save)
@@ -186,6 +186,9 @@ impl App {
     /// there is none.
     fn open_shared(&mut self, ctx: &Context<Self>, s: Share, lab: Lab) {
         self.show_lab(lab);
+        self.share.link = None;
+        // At the moment it was made, paused: the reader sees what was shared, then plays on.
+        self.playing = false;
         let panes: Vec<Pane> = s.panes.iter().filter_map(|n| PANES.iter().copied().find(|p| p.key() == n)).collect();
         if !panes.is_empty() {
             self.panes = panes;
@@ -291,6 +294,14 @@ async fn copy(text: &str) -> bool {
         Ok(p) => JsFuture::from(p).await.is_ok(),
         Err(_) => false,
     }
+}
+
+/// The link (`v1.…`, the fragment without `#`) of `share`, compressed by the browser: for
+/// other parts of the page that make links ("Open in Kubelab"). Fails only where the browser
+/// has no `CompressionStream`.
+#[allow(dead_code)]
+pub(crate) async fn link_of(share: &Share) -> Result<String, JsValue> {
+    Ok(share::wrap(&deflate(share.to_json().as_bytes()).await?))
 }
 
 /// Raw DEFLATE of `bytes` by the browser.
