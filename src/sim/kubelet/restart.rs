@@ -80,6 +80,10 @@ pub(super) fn container_exited(sim: &mut Sim, cx: &PodCtx, index: usize, code: i
     }
     let backoff = crash_backoff_ms(n);
     let words = cx.pod_words();
+    // kuberuntime_manager.go's `doBackOff`: "Back-off restarting failed container %s in pod %s"
+    // (kubernetes/kubernetes#113216, opened 2022-10-20, before v1.26's code freeze, with no
+    // release note; before it "Back-off restarting failed container"). Not gated: its first
+    // release is not pinned, and the lab prints the newer words on every profile.
     cx.event(sim, "Warning", "BackOff", format!("Back-off restarting failed container {name} in pod {words}"));
     sim.modify(cx.key, |p| {
         for s in status_named_mut(p, &name) {
