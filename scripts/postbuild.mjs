@@ -3,10 +3,10 @@
 // 1. the first view: the built page itself is opened in headless Chromium with an empty storage,
 //    in English and in Korean, and what the app draws first (the editor with the default files,
 //    the terminal's prompt, the cluster's node lanes, the lesson panel) is written into
-//    index.html's <div id="first-view"> (English) and <template id="first-view-ko">, so the page
-//    paints the lab from its HTML, before its scripts and wasm arrive (static/first.js puts the
-//    Korean one in its place for a Korean reader). Rendered by the app's own code: it cannot
-//    drift from it.
+//    index.html's <template id="first-view-LANG">, and static/first-view.js goes inline after
+//    them (its sha256 in the page's Content-Security-Policy) to show the reader's language, so
+//    the page paints the lab from its HTML, before any script file or the wasm arrives.
+//    Rendered by the app's own code: it cannot drift from it.
 //    Its controls wait for the live page (disabled), but the terminal's input takes keys;
 // 2. sw.js, the service worker (static/sw.js) with the build's file list and a version made of
 //    their contents;
@@ -37,9 +37,10 @@ async function firstView(browser, url, locale) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  // The lab's clock stands still at its start (the page's clock runs on timers).
+  // The lab's clock stands still at its start (the page's clock runs on timers; paused a
+  // moment after the fake clock's origin, which a busy machine may already have passed).
   await page.clock.install({ time: 0 });
-  await page.clock.pauseAt(0);
+  await page.clock.pauseAt(10000);
   await page.goto(url);
   await page.waitForSelector('html[data-lab=live] #app [data-testid^=lane-]', { timeout: 60000 });
   await page.waitForLoadState('networkidle');
@@ -69,22 +70,29 @@ let index = fs.readFileSync(indexFile, 'utf8');
 const wasm = files().find((f) => f.endsWith('_bg.wasm'));
 if (!wasm) throw new Error(`no wasm module in ${dir}`);
 
-// 1. The first view, in both languages (unless this folder's index.html has it already).
-const SLOTS = { en: ['<div id="first-view" aria-busy="true">', '</div>'], ko: ['<template id="first-view-ko">', '</template>'] };
-if (index.includes(SLOTS.en.join(''))) {
+// 1. The first view, in both languages (unless this folder's index.html has it already), and
+// static/first-view.js inline after the templates, its sha256 added to the page's CSP.
+const slot = (lang) => `<template id="first-view-${lang}"></template>`;
+if (index.includes(slot('en'))) {
   const server = await serve(dir);
   const browser = await launch();
   try {
     for (const [lang, locale] of [['en', 'en-US'], ['ko', 'ko-KR']]) {
       const html = await firstView(browser, server.url, locale);
-      const [open, close] = SLOTS[lang];
-      if (!index.includes(open + close)) throw new Error(`index.html has no ${open + close}`);
-      index = index.replace(open + close, () => open + html + close);
+      if (!index.includes(slot(lang))) throw new Error(`index.html has no ${slot(lang)}`);
+      index = index.replace(slot(lang), () => `<template id="first-view-${lang}">${html}</template>`);
     }
   } finally {
     await browser.close();
     await server.close();
   }
+  const script = fs.readFileSync(path.join(root, 'static', 'first-view.js'), 'utf8');
+  const hash = crypto.createHash('sha256').update(script).digest('base64');
+  const csp = "script-src 'self' 'wasm-unsafe-eval'";
+  if (!index.includes(csp)) throw new Error(`index.html's Content-Security-Policy has no "${csp}"`);
+  index = index.replace(csp, `${csp} 'sha256-${hash}'`);
+  const ko = index.indexOf('</template>', index.indexOf('<template id="first-view-ko">')) + '</template>'.length;
+  index = `${index.slice(0, ko)}\n  <script>${script}</script>${index.slice(ko)}`;
 }
 
 // 3. The module's size, for the progress first.js shows.

@@ -1,12 +1,13 @@
 // The page before its program: the first view the build rendered (scripts/postbuild.mjs writes
-// it into index.html, English in the page and Korean in a <template>) is on screen from the
-// HTML; this puts the reader's language in its place, keeps the keys typed into its
-// terminal, loads the wasm module with its progress shown, and hands the terminal over to the
-// live page as soon as it is drawn: what was typed moves into the live input, and lines entered
-// early run, in order, as if typed then. Then it registers the service worker (sw.js), which
-// keeps the page's files for the next visit and for a network that is off.
-// Plain JS, a file (the page's Content-Security-Policy allows no inline script); Trunk puts it
-// where index.html's rust link was (Trunk.toml's pattern_script), with the module's addresses.
+// it into index.html, and static/first-view.js, inline, shows it in the reader's language) is on
+// screen from the HTML; this keeps the keys typed into its terminal, loads the wasm module with
+// its progress shown, and hands the terminal over to the live page as soon as it is drawn: what
+// was typed moves into the live input, and lines entered early run, in order, as if typed then.
+// Then it registers the service worker (sw.js), which keeps the page's files for the next visit
+// and for a network that is off.
+// Plain JS, a file (the page's Content-Security-Policy allows no inline script but
+// first-view.js's hash); Trunk puts it where index.html's rust link was (Trunk.toml's
+// pattern_script), with the module's addresses.
 // Tested in tests/e2e/load.test.mjs.
 (() => {
   const me = document.currentScript;
@@ -20,19 +21,7 @@
   const lang = (langs.find((l) => l.startsWith('ko') || l.startsWith('en')) || 'en').slice(0, 2);
   const words = WORDS[lang];
   const app = document.getElementById('app');
-  // A page that asks for other panes than the first view's (`?panes=`, an embed) draws itself
-  // when it is ready.
-  const params = new URLSearchParams(location.search);
-  let view = document.getElementById('first-view');
-  if (view && (!view.firstElementChild || params.has('panes') || params.has('embed'))) {
-    view.remove();
-    view = null;
-  }
-  const ko = document.getElementById('first-view-ko');
-  if (view && lang === 'ko' && ko && ko.content.firstElementChild) {
-    view.replaceChildren(ko.content.cloneNode(true));
-    document.documentElement.lang = 'ko';
-  }
+  const view = document.getElementById('first-view');
   const lines = [];
   let input = null, progress = null, loaded = 0, failed = false;
   const total = Number(me.dataset.size) || 0;
