@@ -176,6 +176,18 @@ fn a_link_past_the_links_bounds_is_refused() {
     let mut s = Share::of(&lab);
     s.saved.applied = 0;
     assert!(matches!(share::read(&share::make(&s)), Err(LinkError::Limits(_))));
+    // The Share button asks first, and makes no link the page would refuse.
+    assert!(matches!(s.fits(&s.to_json()), Err(LinkError::Limits(_))));
+    let seed = Share::of(&Lab::seed_lab());
+    assert_eq!(seed.fits(&seed.to_json()), Ok(()));
+    let big = Share {
+        saved: kubelab::lab::Saved {
+            files: vec![("big".into(), "x".repeat(share::MAX_DECODED))],
+            ..seed.saved.clone()
+        },
+        ..seed
+    };
+    assert_eq!(big.fits(&big.to_json()), Err(LinkError::TooLarge));
 
     let mut s = Share::of(&Lab::seed_lab());
     s.saved.now = share::MAX_TIME_MS + 1;

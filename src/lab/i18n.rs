@@ -146,6 +146,11 @@ const WORDS: &[(&str, &str, &str)] = &[
         "This browser cannot make or read share links (it lacks CompressionStream).",
         "이 브라우저는 공유 링크를 만들거나 읽을 수 없습니다 (CompressionStream 없음).",
     ),
+    (
+        "share_too_large",
+        "This lab is too large for a link (at most 1,000 lines, a day of cluster time, 64 KB of link).",
+        "이 실습은 링크에 담기에 너무 큽니다 (최대 1,000줄, 클러스터 시간 하루, 링크 64KB).",
+    ),
     ("share_keep", "Keep this lab (replaces my saved lab)", "이 실습 유지 (저장된 내 실습을 바꿈)"),
     ("share_back", "Back to my lab", "내 실습으로 돌아가기"),
     (

@@ -143,6 +143,16 @@ impl Share {
         Ok(share)
     }
 
+    /// Whether a link of this share would be opened (`from_json`'s bounds): the Share button
+    /// says so rather than make a link the page would refuse. The link's length is known only
+    /// once compressed (`unwrap` refuses one past [`MAX_LINK`]).
+    pub fn fits(&self, json: &str) -> Result<(), LinkError> {
+        if json.len() > MAX_DECODED {
+            return Err(LinkError::TooLarge);
+        }
+        self.check().map_err(LinkError::Limits)
+    }
+
     /// The bounds a link's lab must keep, beyond those of a save.
     fn check(&self) -> Result<(), String> {
         let s = &self.saved;

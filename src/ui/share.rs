@@ -115,11 +115,20 @@ impl App {
     pub(super) fn on_share(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Make => {
-                let json = self.share_of().to_json();
+                let s = self.share_of();
+                let json = s.to_json();
+                if s.fits(&json).is_err() {
+                    self.notice = Some("share_too_large");
+                    return true;
+                }
                 let link = ctx.link().clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    let made = deflate(json.as_bytes()).await.map(|b| address(&share::wrap(&b)));
-                    link.send_message(super::Msg::Share(Msg::Made(made.map_err(|_| "share_unsupported"))));
+                    let made = match deflate(json.as_bytes()).await.map(|b| share::wrap(&b)) {
+                        Ok(l) if l.len() <= share::MAX_LINK => Ok(address(&l)),
+                        Ok(_) => Err("share_too_large"),
+                        Err(_) => Err("share_unsupported"),
+                    };
+                    link.send_message(super::Msg::Share(Msg::Made(made)));
                 });
                 false
             }

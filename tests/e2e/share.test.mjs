@@ -206,3 +206,17 @@ test("a link whose manifest is past the lab's limits: kubectl's error, and the l
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('Share makes no link the page would refuse: a lab past the bounds says so', async () => {
+  const lines = Array.from({ length: 1000 }, (_, i) => [i, 0, 'true']);
+  const { page, errors, context } = await openPage(browser, `${server.url}#${linkOf(shareJson({ lines, now: 2000 }))}`);
+  await page.waitForFunction(() => (document.querySelector('[data-testid=terminal]').textContent.match(/# true\n/g) || []).length >= 100);
+  await page.click('[data-testid=share]');
+  await page.waitForSelector('[data-testid=share-link]');
+  await type(page, 'true');
+  await page.click('[data-testid=share]');
+  await page.waitForSelector('[data-testid=notice]');
+  assert.match(await page.textContent('[data-testid=notice]'), /too large for a link/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
