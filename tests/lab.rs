@@ -174,3 +174,72 @@ fn the_frames_budget_follows_what_the_last_frame_took() {
     assert_eq!(next_budget(MIN_BUDGET, 500.0), MIN_BUDGET);
     assert_eq!(next_budget(MAX_BUDGET, 0.0), MAX_BUDGET);
 }
+
+/// The line typed while a frame stands inside an instant (`burst`).
+const TYPED: &str = "kubectl get pods -o wide";
+
+/// Lets `ms` pass: in one advance (typing `TYPED` in terminal 1 at `typed`, if it falls in
+/// this stretch), or in frames of at most 500 ms within `budget` units of work (typing it at
+/// the first frame that stops inside an instant, and saying when in `typed`). Counts the
+/// frames that stopped inside an instant.
+fn play(lab: &mut Lab, ms: u64, budget: Option<u64>, typed: &mut Option<u64>, inside: &mut usize) {
+    let target = lab.now() + ms;
+    match budget {
+        None => {
+            if let Some(at) = typed.filter(|at| (lab.now()..target).contains(at)) {
+                lab.advance(at - lab.now());
+                lab.run(1, TYPED);
+            }
+            lab.advance(target - lab.now());
+        }
+        Some(b) => {
+            while lab.now() < target {
+                lab.advance_within((target - lab.now()).min(500), b);
+                if lab.mid_instant() {
+                    *inside += 1;
+                    if typed.is_none() {
+                        *typed = Some(lab.now());
+                        lab.run(1, TYPED);
+                        assert!(!lab.mid_instant());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A burst, with a watch open in terminal 0: the seed's Deployment scaled from 3 to 60 (its
+/// new pods start at the same instants), then to 0 (60 pods stop at one instant). Played in
+/// one advance per stretch or in frames of `budget` units (see `play`). The terminals' text,
+/// the clock, what `kubectl get` prints of the whole cluster then, when `TYPED` was typed, and
+/// how many frames stopped inside an instant.
+fn burst(budget: Option<u64>, mut typed: Option<u64>) -> (String, String, u64, String, Option<u64>, usize) {
+    let mut lab = Lab::seed_lab();
+    lab.run(0, "kubectl apply -f deploy.yaml");
+    lab.advance(30_000);
+    lab.run(0, "kubectl get pods -w");
+    lab.run(1, "kubectl scale deploy deploy --replicas=60");
+    let mut inside = 0;
+    play(&mut lab, 90_000, budget, &mut typed, &mut inside);
+    lab.run(1, "kubectl scale deploy deploy --replicas=0");
+    play(&mut lab, 90_000, budget, &mut typed, &mut inside);
+    let (t0, t1) = (text(&lab, 0), text(&lab, 1));
+    lab.run(1, "kubectl get deploy,rs,pods,endpoints,events -o yaml");
+    let all = text(&lab, 1)[t1.len()..].to_string();
+    (t0, t1, lab.now(), all, typed, inside)
+}
+
+#[test]
+fn an_instant_handled_in_slices_reaches_the_same_lab_as_one_advance() {
+    for budget in [1, 5, 40] {
+        let sliced = burst(Some(budget), None);
+        assert!(sliced.5 > 0, "budget {budget}: no frame stopped inside an instant");
+        let typed = sliced.4.expect("a line was typed inside an instant");
+        // The same inputs (the line typed at the same virtual moment) in one advance per stretch.
+        let whole = burst(None, Some(typed));
+        assert!(whole.0.contains("deploy-"), "{}", whole.0);
+        assert!(whole.1.contains(TYPED), "{}", whole.1);
+        assert_eq!((&sliced.0, &sliced.1, sliced.2), (&whole.0, &whole.1, whole.2), "budget {budget}");
+        assert!(sliced.3 == whole.3, "budget {budget}: the cluster differs");
+    }
+}

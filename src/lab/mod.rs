@@ -355,6 +355,10 @@ impl Lab {
     }
 
     fn record(&mut self, term: usize, act: Act) {
+        // What is done while a frame has left an instant part-way waits for the instant's end:
+        // the model handles an instant's work in one piece (a replay of the journal, which knows
+        // nothing of frames, does), so the action lands after it, at the same virtual moment.
+        self.finish_instant();
         self.branch();
         self.sync_files(true);
         let e = Entry { at: self.now(), term, act };
@@ -448,25 +452,47 @@ impl Lab {
         self.run_to(to, u64::MAX);
     }
 
-    /// Lets up to `ms` of virtual time pass, as `advance` does, but stops between two instants
-    /// once `budget` units of the model's work are spent (at least one instant is handled) (an instant's timers, and each work
-    /// item its controllers run), so that a page's frame does a slice of a busy stretch: the
-    /// clock then stands at the last instant handled, and the next call goes on from there.
-    /// Every instant is handled whole, so slices reach the same states, and print the same
-    /// text, as one `advance` (`tests/lab.rs`). True when the whole `ms` passed.
+    /// Lets up to `ms` of virtual time pass, as `advance` does, but stops once `budget` units
+    /// of the model's work are spent (`Sim::work_done`: each timer and each work item its
+    /// controllers run; at least one), so that a page's frame does a slice of a busy stretch,
+    /// even of one busy instant: the clock then stands at the last instant handled, or inside
+    /// the instant it was handling (`mid_instant`), and the next call goes on from there. The
+    /// model's work runs in the same order in slices as in one `advance`, and nothing reads
+    /// the cluster for the terminals until an instant is whole, so slices reach the same
+    /// states, and print the same text, as one `advance` (`tests/lab.rs`). True when the whole
+    /// `ms` passed.
     pub fn advance_within(&mut self, ms: u64, budget: u64) -> bool {
         let to = self.now().saturating_add(ms);
         self.run_to(to, budget)
     }
 
+    /// Whether the clock stands inside an instant whose work a frame left part-way
+    /// (`advance_within`): what the cluster shows then is between two of its controllers' work
+    /// items (a drawing may show it; a check should wait for the instant's end).
+    pub fn mid_instant(&self) -> bool {
+        self.session.mid_instant()
+    }
+
+    /// Ends the instant a frame left part-way, if any (whatever it costs), with what the
+    /// terminals' watches see at its end.
+    pub fn finish_instant(&mut self) {
+        if self.mid_instant() {
+            self.session.finish_instant();
+            self.poll();
+        }
+    }
+
     /// Lets the clock run to `to`, or, once `budget` units of work are spent (see
-    /// `advance_within`), to the end of the instant it stands at; true when `to` was reached.
+    /// `advance_within`), to where that work got; true when `to` was reached.
     /// After a scrub back, what was done later (the journal past `applied`) happens again as
     /// the clock passes it, as a recording plays.
     fn run_to(&mut self, to: u64, budget: u64) -> bool {
         let to = to.min(MAX_TIME_MS);
-        let start = self.session.sim.work_runs;
-        let mut instants = 0u64;
+        let stop = self.session.sim.work_done().saturating_add(budget.max(1));
+        // An instant the last frame left part-way goes on first.
+        if self.mid_instant() && !self.session.run_until_within(SimTime(to), stop) {
+            return false;
+        }
         loop {
             // An entry whose command moved the clock on (a `sleep` or a wait inside a longer
             // line) may carry it past `to`: what was typed by then has happened too, so that any
@@ -474,14 +500,17 @@ impl Lab {
             let entry = self.journal.get(self.applied).filter(|e| e.at <= to.max(self.now())).map(|e| e.at);
             // The timers due before the entry (or by `to`) go first, one instant at a time.
             if let Some(due) = self.session.sim.next_due().filter(|d| d.ms() <= entry.unwrap_or(to)) {
-                if instants > 0 && (self.session.sim.work_runs - start).saturating_add(instants) >= budget {
+                if self.session.sim.work_done() >= stop {
                     self.poll();
                     self.horizon = self.horizon.max(self.now());
                     self.maybe_snapshot();
                     return false;
                 }
-                self.session.run_until(due);
-                instants += 1;
+                if !self.session.run_until_within(due, stop) {
+                    // Inside the instant: nothing reads the cluster until it is whole.
+                    self.horizon = self.horizon.max(self.now());
+                    return false;
+                }
                 continue;
             }
             let Some(at) = entry else { break };
@@ -544,6 +573,7 @@ impl Lab {
 
     /// Jumps to the next moment something is scheduled to happen. False when nothing is.
     pub fn step_event(&mut self) -> bool {
+        self.finish_instant();
         self.session.sim.settle_now();
         let next = [self.session.sim.next_due(), self.session.next_deadline()].into_iter().flatten().min();
         match next {

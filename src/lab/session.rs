@@ -4,7 +4,7 @@
 
 use crate::kubectl::{self, Files};
 use crate::shell::{self, Env, Output};
-use crate::sim::{Sim, SimConfig};
+use crate::sim::{Sim, SimConfig, SimTime};
 
 /// Reads a file of the lab machine that the session does not hold itself, by its absolute path
 /// on the lab machine (`/root/web.yaml`), as bytes; `None` when there is none. The replay
@@ -39,6 +39,9 @@ pub struct Session {
     forwards: Vec<(usize, kubectl::exec::PortForward)>,
     /// The kubeconfig context's namespace (`kubectl config set-context --current --namespace`).
     context_ns: String,
+    /// A run of the clock left part-way by `run_until_within`: the minute mark it was heading
+    /// for (its instant not finished) and where the run ends.
+    paused: Option<(SimTime, SimTime)>,
 }
 
 /// What belongs to one terminal: its own shell process on the lab machine (variables, exports,
@@ -238,11 +241,31 @@ fn poll_term(sim: &Sim, term: &mut Term) -> (Output, bool, bool) {
 /// output for its next poll), and the watch cache drops what no open watch still needs: a long
 /// sleep keeps neither every version of every object nor a watch that fell behind its kind's
 /// window. Returns the terminals whose port-forward ended.
-fn run_polling(sim: &mut Sim, terms: &mut [Term], end: crate::sim::SimTime) -> Vec<usize> {
+fn run_polling(sim: &mut Sim, terms: &mut [Term], end: SimTime) -> Vec<usize> {
     let mut closed = Vec::new();
+    let mut paused = None;
+    run_polling_within(sim, terms, end, u64::MAX, &mut paused, &mut closed);
+    closed
+}
+
+/// `run_polling`, stopping part-way once the model's work reaches `stop` (`Sim::work_done`):
+/// then `paused` keeps the minute mark it was heading for, and the next call (with `paused`)
+/// goes on to it before anything reads, so that the jobs read at the same moments as in one
+/// run. True when `end` was reached (or the allowance ran out).
+fn run_polling_within(
+    sim: &mut Sim,
+    terms: &mut [Term],
+    end: SimTime,
+    stop: u64,
+    paused: &mut Option<SimTime>,
+    closed: &mut Vec<usize>,
+) -> bool {
     loop {
-        let next = sim.now().plus_ms(60_000).min(end);
-        sim.run_until(next);
+        let next = paused.take().unwrap_or_else(|| sim.now().plus_ms(60_000).min(end));
+        if !sim.run_until_within(next, stop) {
+            *paused = Some(next);
+            return false;
+        }
         for (t, term) in terms.iter_mut().enumerate() {
             let (printed, ended, forward) = poll_term(sim, term);
             for (stream, text) in &printed.chunks {
@@ -255,7 +278,7 @@ fn run_polling(sim: &mut Sim, terms: &mut [Term], end: crate::sim::SimTime) -> V
         }
         trim_log(sim, terms);
         if next >= end || sim.ran_out().is_some() {
-            return closed;
+            return true;
         }
     }
 }
@@ -737,6 +760,7 @@ impl Session {
             terms: vec![Term::default()],
             forwards: Vec::new(),
             context_ns: String::new(),
+            paused: None,
         }
     }
 
@@ -835,7 +859,7 @@ impl Session {
     }
 
     /// The earliest moment a job ends by itself (a `sleep`), if any.
-    pub fn next_deadline(&self) -> Option<crate::sim::SimTime> {
+    pub fn next_deadline(&self) -> Option<SimTime> {
         self.terms
             .iter()
             .filter_map(|t| match &t.job {
@@ -860,6 +884,9 @@ impl Session {
     /// deletes the pod). A terminal held by a watch ignores the line, as a real one shows it
     /// without running it.
     pub fn run_line_in(&mut self, t: usize, line: &str) -> (Output, i32) {
+        // A line runs after the instant the clock stands in, as it would have run had that
+        // instant been handled in one piece (see `Lab::record`).
+        self.finish_instant();
         let started = self.sim.now();
         self.sim.allow_steps(Some(LINE_STEPS));
         let (mut out, code) = self.run_line_bounded(t, line);
@@ -1025,9 +1052,39 @@ impl Session {
     }
 
     /// Lets virtual time run to `end`, every terminal's job keeping up (see `run_polling`).
-    pub fn run_until(&mut self, end: crate::sim::SimTime) {
+    pub fn run_until(&mut self, end: SimTime) {
+        self.finish_instant();
         let closed = run_polling(&mut self.sim, &mut self.terms, end);
         self.forwards.retain(|(o, _)| !closed.contains(o));
+    }
+
+    /// As `run_until`, but stops part-way, even inside one instant, once the model's work
+    /// reaches `stop` (`Sim::work_done`); false then (`mid_instant`), and the next call (or
+    /// `finish_instant`) goes on where it stopped, to the end it was given then.
+    pub fn run_until_within(&mut self, end: SimTime, stop: u64) -> bool {
+        let (mut next, end) = match self.paused.take() {
+            Some((next, end)) => (Some(next), end),
+            None => (None, end),
+        };
+        let mut closed = Vec::new();
+        let done = run_polling_within(&mut self.sim, &mut self.terms, end, stop, &mut next, &mut closed);
+        self.forwards.retain(|(o, _)| !closed.contains(o));
+        self.paused = next.map(|n| (n, end));
+        done
+    }
+
+    /// Whether a run of the clock stopped inside an instant (`run_until_within`): the cluster
+    /// is then between two of its controllers' work items, a state no reader should take for
+    /// the instant's.
+    pub fn mid_instant(&self) -> bool {
+        self.paused.is_some()
+    }
+
+    /// Ends what a run of the clock left part-way, whatever it costs.
+    pub fn finish_instant(&mut self) {
+        if let Some((_, end)) = self.paused {
+            self.run_until_within(end, u64::MAX);
+        }
     }
 
     /// Drops the watch cache no open watch still needs.

@@ -258,6 +258,8 @@ pub struct Sim {
     pub(crate) endpoints: controllers::endpoints::State,
     /// How many work items the controllers have run (a measure of work, for tests).
     pub work_runs: u64,
+    /// How many timers have been handled (with `work_runs`, the model's work: [`Sim::work_done`]).
+    timers_fired: u64,
     /// What runs inside containers: main processes, probes and `kubectl exec` ([`Programs`]).
     pub programs: Option<std::rc::Rc<dyn Programs>>,
     /// While a container's main process runs at its start: the milliseconds it has slept, which
@@ -309,6 +311,7 @@ impl Sim {
             hpa_selectors: VecMap::new(),
             endpoints: controllers::endpoints::State::default(),
             work_runs: 0,
+            timers_fired: 0,
             process_sleep: None,
             revision_cache: VecMap::new(),
             steps_left: None,
@@ -494,22 +497,43 @@ impl Sim {
     /// Runs the controllers on everything that changed, at the current instant. Calls from
     /// inside a controller (an API write while settling) return at once: the outer loop goes on.
     pub fn settle_now(&mut self) {
+        self.settle_until(u64::MAX);
+    }
+
+    /// Settles as `settle_now` does, but stops before the next work item once [`Sim::work_done`]
+    /// has reached `stop`: the rest stays queued, in order, for the next call (or the next
+    /// `settle_now`), so that the controllers run the same items in the same order, in one
+    /// call or in many, as long as nothing writes in between. True when nothing is left.
+    pub fn settle_until(&mut self, stop: u64) -> bool {
         if self.settling {
-            return;
+            return true;
         }
         self.settling = true;
         let mut guard = 0u32;
-        loop {
+        let settled = loop {
             self.dispatch();
-            let Some(w) = self.dirty.pop_first() else { break };
+            if self.dirty.is_empty() {
+                break true;
+            }
+            if self.work_done() >= stop {
+                break false;
+            }
+            let Some(w) = self.dirty.pop_first() else { break true };
             self.run_work(w);
             guard += 1;
             if guard > 5_000_000 {
                 // A controller that keeps re-queueing itself at one instant is a bug in the model.
                 panic!("controllers did not settle at {}", self.now);
             }
-        }
+        };
         self.settling = false;
+        settled
+    }
+
+    /// Units of the model's work done so far: work items the controllers ran and timers
+    /// handled. A slice of work is counted in these, never in wall time.
+    pub fn work_done(&self) -> u64 {
+        self.work_runs + self.timers_fired
     }
 
     /// When the next timer is due, if any.
@@ -527,6 +551,16 @@ impl Sim {
     /// or when the allowance of [`Sim::allow_steps`] is spent (the timer then waits).
     pub fn step(&mut self) -> bool {
         self.settle_now();
+        let fired = self.fire_next();
+        if fired {
+            self.settle_now();
+        }
+        fired
+    }
+
+    /// The part of `step` between its two settles: expires the events due by the next timer,
+    /// then handles that timer. False when nothing is scheduled or the allowance is spent.
+    fn fire_next(&mut self) -> bool {
         if self.steps_left == Some(0) {
             self.steps_ran_out.get_or_insert(self.now);
             return false;
@@ -541,8 +575,8 @@ impl Sim {
         if t > self.now {
             self.now = t;
         }
+        self.timers_fired += 1;
         self.fire(timer);
-        self.settle_now();
         true
     }
 
@@ -559,16 +593,34 @@ impl Sim {
     /// Lets time pass until `t`, handling everything due by then; with the allowance spent,
     /// the clock stays at the last timer handled.
     pub fn run_until(&mut self, t: SimTime) {
-        self.settle_now();
-        while self.next_due().is_some_and(|d| d <= t) {
-            if !self.step() {
-                return;
+        self.run_until_within(t, u64::MAX);
+    }
+
+    /// As `run_until`, but stops part-way (between two work items or two timers, even inside
+    /// one instant) once [`Sim::work_done`] has reached `stop`; false then, and a later call
+    /// (with the same `t`) goes on where this one stopped. The items and timers run in the same
+    /// order as in one `run_until`, so slices reach the same cluster, provided nothing writes
+    /// to it between them.
+    pub fn run_until_within(&mut self, t: SimTime, stop: u64) -> bool {
+        loop {
+            if !self.settle_until(stop) {
+                return false;
+            }
+            if self.next_due().is_none_or(|d| d > t) {
+                break;
+            }
+            if self.work_done() >= stop {
+                return false;
+            }
+            if !self.fire_next() {
+                return true;
             }
         }
         self.expire_events(t);
         if t > self.now {
             self.now = t;
         }
+        true
     }
 
     /// Gives what follows (one terminal line, one `@sleep`) at most `n` timers (`None`:

@@ -178,6 +178,11 @@ impl Guide {
     /// that an unchanged panel is neither copied nor drawn again as the clock runs.
     pub fn wants_tick(&self, lab: &Lab) -> bool {
         let Some(lesson) = &self.lesson else { return false };
+        if lab.mid_instant() {
+            // The cluster is between two work items of one instant: its checks, and the
+            // next line, wait for the instant's end.
+            return false;
+        }
         if !self.queue.is_empty() && !lab.busy(self.term) {
             return true;
         }
