@@ -194,7 +194,7 @@ async function until(page, predicate) {
 }
 
 async function answers(page) {
-  await live(page);
+  await live(page, { timeout: 60000 });
   await page.fill('[data-testid=terminal-input]', 'kubectl get pods');
   await page.press('[data-testid=terminal-input]', 'Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid=terminal]').textContent.includes('No resources found in default namespace.'));
@@ -258,7 +258,7 @@ test('a new build is a new worker: the next visit gets the new files, never a mi
     await during.close();
     // Once its pages are gone, the new worker takes over: the new build, its cache alone.
     const after = await context.newPage();
-    await after.goto(host.url);
+    await after.goto(host.url, { waitUntil: 'commit', timeout: 60000 });
     await until(after, () => navigator.serviceWorker.getRegistration().then((r) => !r.waiting && r.active && r.active.state === 'activated'));
     await after.reload();
     await answers(after);

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { serve, launch, openPage, type, terminalText } from './harness.mjs';
+import { serve, launch, openPage, type, terminalText, live } from './harness.mjs';
 
 let server, browser;
 
@@ -141,14 +141,14 @@ test("a link over a saved lab waits for the reader: back to theirs, or keep the 
   assert.match(await terminalText(page), /echo mine\nmine\n/);
   assert.equal(new URL(page.url()).hash, '');
   await page.reload();
-  await page.waitForSelector('[data-testid=terminal-input]');
+  await live(page);
   assert.match(await terminalText(page), /echo mine\nmine\n/);
   // Kept: the link's lab replaces the saved one.
   await page.goto(`${server.url}#${link}`);
   await page.waitForSelector('[data-testid=share-held]');
   await page.click('[data-testid=share-keep]');
   await page.reload();
-  await page.waitForSelector('[data-testid=terminal-input]');
+  await live(page);
   assert.match(await terminalText(page), /echo theirs\ntheirs\n/);
   assert.doesNotMatch(await terminalText(page), /mine/);
   assert.deepEqual(errors, []);
