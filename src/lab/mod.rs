@@ -7,6 +7,7 @@
 //! it the same way.
 
 pub mod complete;
+pub mod embed;
 pub mod i18n;
 pub mod lesson;
 pub mod replay;
