@@ -104,6 +104,9 @@ impl Default for Params {
     }
 }
 
+/// The parameters the embed reads.
+pub const PARAM_KEYS: [&str; 8] = ["embed", "panes", "theme", "lang", "speed", "autoplay", "script", "host"];
+
 /// The pane keys the page knows.
 pub const PANE_KEYS: [&str; 4] = ["editor", "terminal", "diagram", "timeline"];
 
@@ -273,6 +276,28 @@ pub fn height_message(height: u64) -> String {
     jv!({ "kubelab": VERSION, "type": "height", "height": height }).to_string()
 }
 
+/// What the embed says of a message it refused (to the window that sent it).
+pub fn error_message(why: &str) -> String {
+    jv!({ "kubelab": VERSION, "type": "error", "message": why }).to_string()
+}
+
+/// Text for an HTML attribute's double quotes.
+fn attr(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The `<iframe>` snippet the full page's "Copy embed code" gives: the page at `page` in embed
+/// mode with `panes` in `lang`, full width and a height that fits a terminal and a diagram.
+pub fn iframe_snippet(page: &str, panes: &[&str], lang: Lang) -> String {
+    let panes: Vec<&str> = panes.iter().copied().filter(|p| PANE_KEYS.contains(p)).collect();
+    let height = if panes.len() > 2 { 640 } else { 480 };
+    let src = format!("{page}?embed&panes={}&lang={}", panes.join(","), lang.code());
+    format!(
+        "<iframe src=\"{}\" title=\"Kubelab\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
+        attr(&src)
+    )
+}
+
 /// The last `max` bytes of `text` at most, cut at a character's start.
 fn tail(text: &str, max: usize) -> &str {
     if text.len() <= max {
@@ -292,6 +317,26 @@ fn printed_since(lab: &Lab, t: usize, mark: u64) -> String {
         *m = mark;
     }
     lab.output_since(&marks)
+}
+
+/// A block's lines as a terminal takes them: a line the shell finds unfinished (an open quote,
+/// a here-document, a trailing `|`) goes on with the next ones, as at a `> ` prompt; blank
+/// lines outside such a command are skipped.
+fn whole_lines(lines: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut reader = crate::shell::LineReader::default();
+    for l in lines {
+        if reader.is_empty() && l.trim().is_empty() {
+            continue;
+        }
+        if !reader.push(l) {
+            out.push(reader.take());
+        }
+    }
+    if !reader.is_empty() {
+        out.push(reader.take());
+    }
+    out
 }
 
 /// One block as the runner keeps it.
@@ -360,7 +405,7 @@ impl Runner {
                 return;
             }
         }
-        let lines: Vec<String> = lines.iter().filter(|l| !l.trim().is_empty()).cloned().collect();
+        let lines = whole_lines(lines);
         self.blocks.push(Block {
             id: id.to_string(),
             typed: Vec::new(),
@@ -607,6 +652,18 @@ mod tests {
         assert!(height_message(420).contains("\"height\":420"));
     }
 
+    #[test]
+    fn the_embed_code_is_an_iframe_with_its_address_quoted() {
+        let s = iframe_snippet("https://x.example/lab/", &["terminal", "diagram"], Lang::Ko);
+        assert_eq!(
+            s,
+            "<iframe src=\"https://x.example/lab/?embed&amp;panes=terminal,diagram&amp;lang=ko\" title=\"Kubelab\" \
+             width=\"100%\" height=\"480\" style=\"border:0\" loading=\"lazy\"></iframe>"
+        );
+        let s = iframe_snippet("https://x.example/\"><script>alert(1)</script>", &["x"], Lang::En);
+        assert!(!s.contains("<script>") && s.contains("&quot;&gt;&lt;script&gt;"), "{s}");
+    }
+
     fn lines(ls: &[&str]) -> Vec<String> {
         ls.iter().map(|s| s.to_string()).collect()
     }
@@ -674,6 +731,16 @@ mod tests {
         );
         assert!(out.contains("service = 0 50 80 web-1.nginx.default.svc.cluster.local."), "{out}");
         assert!(out.ends_with("$ exit\npod \"netdebug\" deleted\n"), "{out}");
+    }
+
+    #[test]
+    fn a_here_document_is_one_line_of_the_block() {
+        let mut lab = Lab::seed_lab();
+        let mut r = Runner::new(0);
+        let heredoc = lines(&["cat <<EOF > note.txt", "hello", "EOF", "", "cat note.txt"]);
+        r.run(&mut lab, "h", &heredoc, &[]);
+        r.step(&mut lab);
+        assert_eq!(r.output(&lab, "h").unwrap(), "$ cat <<EOF > note.txt\nhello\nEOF\n$ cat note.txt\nhello\n");
     }
 
     #[test]

@@ -53,6 +53,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("add", "Add", "추가"),
     ("no_problems", "No problems found", "문제 없음"),
     ("play", "Play", "재생"),
+    ("open_in_kubelab", "Open in Kubelab", "Kubelab에서 열기"),
+    ("copy_embed", "Copy embed code", "임베드 코드 복사"),
     ("pause", "Pause", "일시정지"),
     ("speed", "Speed", "속도"),
     ("step", "Next event", "다음 이벤트"),

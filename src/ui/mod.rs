@@ -6,6 +6,7 @@
 
 mod diagram;
 mod editor;
+mod embed;
 mod lesson;
 mod share;
 mod storage;
@@ -81,6 +82,8 @@ pub enum Msg {
     Lesson(Action),
     /// Share links (`share.rs`).
     Share(share::Msg),
+    /// Something for the embed mode (`embed`).
+    Embed(embed::Msg),
 }
 
 pub struct App {
@@ -145,6 +148,8 @@ pub struct App {
     guide_version: u64,
     on_lesson: Callback<Action>,
     share: share::Sharing,
+    /// The embed mode (`?embed`), and the full page's embed code.
+    embed: embed::Embed,
 }
 
 impl App {
@@ -164,7 +169,8 @@ impl App {
     }
 
     fn save(&mut self) {
-        if !self.share.may_save() {
+        if !self.share.may_save() || self.embed.on() {
+            // An embed keeps nothing: the reader's own saved lab stays as it is.
             return;
         }
         if let Err(key) = storage::save(&self.lab.save()) {
@@ -230,7 +236,9 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let mut first_visit = false;
-        let (lab, notice) = match storage::load() {
+        let embed = embed::Embed::from_page(ctx);
+        let loaded = if embed.on() { storage::Loaded::Nothing } else { storage::load() };
+        let (lab, notice) = match loaded {
             storage::Loaded::Saved(saved) => match Lab::restore(saved, TERMINALS) {
                 Ok(lab) => (lab, None),
                 Err(_) => {
@@ -269,7 +277,7 @@ impl Component for App {
         }
         let mut app = App {
             lab,
-            lang: browser_lang(),
+            lang: embed.params.lang.unwrap_or_else(browser_lang),
             active_file: 0,
             new_file: String::new(),
             active_term: 0,
@@ -277,9 +285,9 @@ impl Component for App {
             pending: vec![crate::shell::LineReader::default(); TERMINALS],
             hist_pos: vec![None; TERMINALS],
             playing: true,
-            speed: 1,
             selected: None,
-            panes: query_panes().unwrap_or_else(|| PANES.to_vec()),
+            panes: embed.panes().or_else(query_panes).unwrap_or_else(|| PANES.to_vec()),
+            speed: embed.params.speed,
             notice,
             confirm_reset: false,
             dirty: false,
@@ -309,8 +317,9 @@ impl Component for App {
             guide_version: 0,
             on_lesson: ctx.link().callback(Msg::Lesson),
             share: Default::default(),
+            embed,
         };
-        app.start_lessons(ctx, first_visit);
+        app.start_lessons(ctx, first_visit && !app.embed.on());
         app.start_share(ctx);
         app.refresh_diagram(false);
         app.refresh_events(false);
@@ -324,8 +333,10 @@ impl Component for App {
         let changed = match msg {
             Msg::Lesson(a) => self.lesson(ctx, a),
             Msg::Share(m) => self.on_share(ctx, m),
+            Msg::Embed(m) => self.on_embed(m),
             Msg::Tick => {
                 let changed = self.handle(msg);
+                self.embed_tick();
                 // The step's checks as the clock runs; Run's next line once its terminal is free.
                 let wants = self.guide.borrow().wants_tick(&self.lab);
                 wants && self.lesson(ctx, Action::Tick) || changed
@@ -363,6 +374,9 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
+        if self.embed.on() {
+            return self.embed_view(ctx);
+        }
         let link = ctx.link();
         let open = self.guide.borrow().open;
         let toggles = PANES.iter().map(|&p| {
@@ -382,6 +396,7 @@ impl Component for App {
                         <button data-testid="compare" onclick={link.callback(|_| Msg::Compare)}>{ self.tr("compare") }</button>
                         <button data-testid="lang" aria-label={self.tr("language_label")} onclick={link.callback(|_| Msg::ToggleLang)}>{ self.tr("language") }</button>
                         <button data-testid="reset" onclick={link.callback(|_| Msg::AskReset)}>{ self.tr("reset") }</button>
+                        { self.embed_code_view(ctx) }
                     </nav>
                 </header>
                 if self.confirm_reset {
@@ -513,7 +528,7 @@ impl App {
                 self.scrolled = [NOT_SCROLLED; TERMINALS];
                 self.on_toggle_pane(p)
             }
-            Msg::Lesson(_) | Msg::Share(_) => false,
+            Msg::Lesson(_) | Msg::Share(_) | Msg::Embed(_) => false,
         }
     }
 

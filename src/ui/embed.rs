@@ -1,0 +1,277 @@
+//! The embed mode (`?embed`): the lab without the page's chrome, for an `<iframe>` in someone
+//! else's page. The panes, theme, language and speed come from the address
+//! (`lab::embed::Params`); a script plays at once (`autoplay`) or on Play; a host page's
+//! `kubelab-embed.js` sends code blocks to run by `postMessage` and gets each block's output
+//! back. Nothing is saved (the reader's own lab on the full page is never touched), storage
+//! that is blocked or partitioned is no error, and the content's height goes to the parent.
+//!
+//! Only the parent window may drive the embed; its origin is the first that sent a message we
+//! read, and replies go to that origin only. What the host sends is data, checked for shape
+//! and bounds in `lab::embed`, and shown as text.
+//!
+//! The full page's "Copy embed code" is here too.
+
+use super::{App, Msg as AppMsg, Pane, PANES};
+use crate::lab::embed::{self as model, Params, Refused, Request, Runner, Theme};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// The block id of an autoplayed script.
+const SCRIPT_ID: &str = "script";
+/// The height is measured every this many clock ticks.
+const HEIGHT_EVERY_TICKS: u32 = 4;
+
+pub enum Msg {
+    /// A message from the parent window: its data as JSON, and its origin.
+    Message(String, String),
+    /// Play the address's script.
+    Play,
+    /// The full page's "Copy embed code".
+    CopyCode,
+}
+
+/// The embed's state (and, on the full page, the embed code last copied).
+#[derive(Default)]
+pub struct Embed {
+    pub params: Params,
+    runner: Runner,
+    started: bool,
+    /// The origin of the host page that drives the embed (its first message read).
+    host: Option<String>,
+    height: u64,
+    ticks: u32,
+    /// The snippet the full page's "Copy embed code" gave.
+    code: Option<String>,
+    _listener: Option<gloo::events::EventListener>,
+}
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// The address's parameters as the browser decodes them.
+fn query_pairs() -> Vec<(String, String)> {
+    let search = window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return Vec::new() };
+    let mut pairs = Vec::new();
+    for key in model::PARAM_KEYS {
+        if let Some(v) = params.get(key) {
+            pairs.push((key.to_string(), v));
+        }
+    }
+    pairs
+}
+
+impl Embed {
+    /// Reads the address; in embed mode listens to the parent window's messages.
+    pub fn from_page(ctx: &Context<App>) -> Embed {
+        let params = Params::read(&query_pairs());
+        let mut e = Embed { params, ..Embed::default() };
+        if !e.params.embed {
+            return e;
+        }
+        set_theme(e.params.theme);
+        if let Some(w) = window() {
+            let link = ctx.link().clone();
+            let parent = w.parent().ok().flatten();
+            e._listener = Some(gloo::events::EventListener::new(&w, "message", move |ev| {
+                let Some(ev) = ev.dyn_ref::<web_sys::MessageEvent>() else { return };
+                // Only the page this embed sits in may drive it.
+                let from_parent = match (ev.source(), &parent) {
+                    (Some(s), Some(p)) => wasm_bindgen::JsValue::from(s) == wasm_bindgen::JsValue::from(p.clone()),
+                    _ => false,
+                };
+                if !from_parent {
+                    return;
+                }
+                let json = js_sys::JSON::stringify(&ev.data()).ok().and_then(|s| s.as_string()).unwrap_or_default();
+                link.send_message(AppMsg::Embed(Msg::Message(json, ev.origin())));
+            }));
+        }
+        e
+    }
+
+    /// Whether the page is an embed.
+    pub fn on(&self) -> bool {
+        self.params.embed
+    }
+
+    /// The panes the author chose, if any.
+    pub fn panes(&self) -> Option<Vec<Pane>> {
+        let panes: Vec<Pane> =
+            self.params.panes.iter().filter_map(|k| PANES.iter().copied().find(|p| p.key() == *k)).collect();
+        (self.on() && !panes.is_empty()).then_some(panes)
+    }
+}
+
+/// `data-theme` on the document: the style sheet's light or dark colours, whatever the system's.
+fn set_theme(theme: Theme) {
+    if theme == Theme::Auto {
+        return;
+    }
+    if let Some(el) = window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = el.set_attribute("data-theme", theme.key());
+    }
+}
+
+/// Posts a message (JSON text) to the parent window, for `origin` only.
+fn post(json: &str, origin: &str) {
+    let Some(parent) = window().and_then(|w| w.parent().ok().flatten()) else { return };
+    if let Ok(v) = js_sys::JSON::parse(json) {
+        let _ = parent.post_message(&v, origin);
+    }
+}
+
+impl App {
+    /// An embed message's work; true when the page must be drawn again.
+    pub(super) fn on_embed(&mut self, msg: Msg) -> bool {
+        match msg {
+            Msg::Message(json, origin) => self.on_host_message(&json, origin),
+            Msg::Play => {
+                if !self.embed.started {
+                    self.embed.started = true;
+                    self.playing = true;
+                    let steps = self.embed.params.script.clone();
+                    self.embed.runner.play(&mut self.lab, SCRIPT_ID, &steps);
+                    self.embed.runner.step(&mut self.lab);
+                }
+                true
+            }
+            Msg::CopyCode => {
+                let code = embed_code(self.lang, &self.panes);
+                if let Some(w) = window() {
+                    let _ = w.navigator().clipboard().write_text(&code);
+                }
+                self.embed.code = Some(code);
+                true
+            }
+        }
+    }
+
+    fn on_host_message(&mut self, json: &str, origin: String) -> bool {
+        if !self.embed.on() || self.embed.host.as_ref().is_some_and(|h| *h != origin) {
+            return false;
+        }
+        let req = match model::read_message(json) {
+            Ok(req) => req,
+            Err(Refused::NotOurs) => return false,
+            Err(e) => {
+                post(&model::error_message(&e.to_string()), &origin);
+                return false;
+            }
+        };
+        self.embed.host = Some(origin);
+        match req {
+            Request::Run { id, lines, files } => {
+                self.embed.runner.run(&mut self.lab, &id, &lines, &files);
+                if !files.is_empty() {
+                    self.refresh_diags();
+                }
+            }
+            Request::Stop { id } => self.embed.runner.stop(&mut self.lab, &id),
+        }
+        self.embed.runner.step(&mut self.lab);
+        self.send_outputs();
+        true
+    }
+
+    /// Each block's output that changed, to the host.
+    fn send_outputs(&mut self) {
+        let Some(host) = self.embed.host.clone() else { return };
+        for (id, text, done) in self.embed.runner.updates(&self.lab) {
+            post(&model::output_message(&id, &text, done), &host);
+        }
+    }
+
+    /// The clock's tick in embed mode: the runner types on, outputs and height go out.
+    pub(super) fn embed_tick(&mut self) {
+        if !self.embed.on() {
+            return;
+        }
+        if self.embed.ticks == 0 {
+            // The first tick: the page is drawn; the host may send blocks now.
+            post(&model::ready_message(), "*");
+            if self.embed.params.autoplay && !self.embed.params.script.is_empty() {
+                self.on_embed(Msg::Play);
+            }
+        }
+        self.embed.ticks = self.embed.ticks.wrapping_add(1);
+        if self.embed.runner.active() {
+            self.embed.runner.step(&mut self.lab);
+        }
+        self.send_outputs();
+        if self.embed.ticks % HEIGHT_EVERY_TICKS == 1 {
+            self.report_height();
+        }
+    }
+
+    /// The content's height, to the parent when it changed (a number only, so any origin may
+    /// have it: a plain `<iframe>` embed with no script sizes itself from it).
+    fn report_height(&mut self) {
+        let doc = window().and_then(|w| w.document());
+        let Some(el) = doc.and_then(|d| d.query_selector(".embed").ok().flatten()) else { return };
+        let h = el.get_bounding_client_rect().height().ceil().max(0.0) as u64;
+        if h != self.embed.height {
+            self.embed.height = h;
+            post(&model::height_message(h), "*");
+        }
+    }
+
+    /// The embed's page: a slim bar (Play, Open in Kubelab) over the chosen panes.
+    pub(super) fn embed_view(&self, ctx: &Context<App>) -> Html {
+        let link = ctx.link();
+        let layout = format!(
+            "layout embed {}",
+            self.panes.iter().map(|p| format!("with-{}", p.key())).collect::<Vec<_>>().join(" ")
+        );
+        let play = (!self.embed.params.script.is_empty() && !self.embed.started).then(|| {
+            html! { <button data-testid="embed-play" onclick={link.callback(|_| AppMsg::Embed(Msg::Play))}>{ "▶ " }{ self.tr("play") }</button> }
+        });
+        let open = open_url();
+        let guide_open = self.guide.borrow().open;
+        html! {
+            <div class={layout} lang={self.lang.code()}>
+                <div class="embed-bar">
+                    { for play }
+                    <a data-testid="embed-open" href={open} target="_blank" rel="noopener">{ self.tr("open_in_kubelab") }{ " ↗" }</a>
+                </div>
+                <div class="work">
+                if guide_open {
+                    <super::lesson::LessonPanel guide={self.guide.clone()} version={self.guide_version} lang={self.lang} on={self.on_lesson.clone()} />
+                }
+                <main class="panes">
+                    if self.shown(Pane::Editor) { { super::editor::view(self, ctx) } }
+                    if self.shown(Pane::Terminal) { { super::terminal::view(self, ctx) } }
+                    if self.shown(Pane::Diagram) { { super::diagram::view(self) } }
+                    if self.shown(Pane::Timeline) { { self.timeline(ctx) } }
+                </main>
+                </div>
+            </div>
+        }
+    }
+
+    /// The full page's "Copy embed code" button, and the code once copied.
+    pub(super) fn embed_code_view(&self, ctx: &Context<App>) -> Html {
+        let button = html! { <button data-testid="copy-embed" onclick={ctx.link().callback(|_| AppMsg::Embed(Msg::CopyCode))}>{ self.tr("copy_embed") }</button> };
+        match &self.embed.code {
+            None => button,
+            Some(code) => html! {
+                <>{ button }<input class="embed-code" data-testid="embed-code" readonly=true aria-label={self.tr("copy_embed")} value={code.clone()} /></>
+            },
+        }
+    }
+}
+
+/// The full page's address (for "Open in Kubelab").
+// TODO(share): carry the lab in the fragment once `lab::share` is in main.
+fn open_url() -> String {
+    let loc = window().map(|w| w.location());
+    let base = loc.as_ref().and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?)));
+    base.unwrap_or_else(|| "./".into())
+}
+
+/// An `<iframe>` of this page in embed mode with the panes shown now.
+fn embed_code(lang: crate::lab::i18n::Lang, panes: &[Pane]) -> String {
+    let keys: Vec<&str> = panes.iter().map(|p| p.key()).collect();
+    model::iframe_snippet(&open_url(), &keys, lang)
+}
