@@ -1,0 +1,224 @@
+/*! kubelab-embed.js: runnable Kubernetes code blocks for any page (Apache-2.0, Kubelab).
+ *
+ * Include once:  <script src="https://YOUR-KUBELAB/kubelab-embed.js" defer></script>
+ * Then mark code blocks:
+ *   <pre data-kubelab>kubectl apply -f web.yaml</pre>            commands, one per line
+ *   <pre data-kubelab data-file="web.yaml">apiVersion: ...</pre>  a manifest: Edit, and Run applies it
+ *
+ * All blocks of a page share ONE lab (an iframe of Kubelab's embed mode, made when the reader
+ * first points at, focuses or runs a block; `data-load="near"` on the script tag makes it when
+ * a block nears the viewport instead), so the post's commands run in order in one cluster.
+ * Each block's output is shown under it, as text. Options on the script tag: data-lab (the lab's
+ * page, default: where this script is), data-lang (en|ko, default: the page's), data-theme
+ * (light|dark), data-speed (1|2|5|10, default 5), data-load.
+ *
+ * Messages (version 1), to the lab's window at the lab's origin only:
+ *   {kubelab: 1, type: 'run', id, lines: [...], files: [{name, text}]}, {kubelab: 1, type: 'stop', id}
+ * and from it (checked: its window, its origin, the shape): 'ready', 'output' {id, text, done},
+ * 'height' {height}, 'error' {message}.
+ */
+(() => {
+  'use strict';
+  if (window.kubelabEmbed) return;
+  const me = document.currentScript;
+  const opt = (me && me.dataset) || {};
+  const lab = new URL(opt.lab || './', (me && me.src) || location.href);
+  lab.search = '';
+  lab.hash = '';
+  const lang = /^ko/i.test(opt.lang || document.documentElement.lang || navigator.language) ? 'ko' : 'en';
+  const WORDS = {
+    en: { run: 'Run', stop: 'Stop', edit: 'Edit', done: 'Done', diagram: 'Cluster', hide: 'Hide cluster', wait: 'Starting the lab…', label: 'Output' },
+    ko: { run: '실행', stop: '중지', edit: '편집', done: '완료', diagram: '클러스터', hide: '클러스터 닫기', wait: '실습실을 여는 중…', label: '출력' },
+  }[lang];
+  const speed = ['1', '2', '5', '10'].includes(opt.speed) ? opt.speed : '5';
+  const theme = opt.theme === 'dark' || opt.theme === 'light' ? `&theme=${opt.theme}` : '';
+  const CSS = `
+.kubelab-block{margin:1em 0}.kubelab-block pre{margin:0}
+.kubelab-bar{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0;font:13px/1.4 system-ui,sans-serif}
+.kubelab-bar button{font:inherit;padding:3px 12px;border:1px solid #326ce5;border-radius:6px;background:#fff;color:#326ce5;cursor:pointer}
+.kubelab-bar button.kubelab-run{background:#326ce5;color:#fff}
+.kubelab-bar button:focus-visible{outline:3px solid #ff9800;outline-offset:2px}
+.kubelab-out{margin:0 0 6px;padding:8px 10px;max-height:24em;overflow:auto;background:#101418;color:#d8dee9;border-radius:6px;font:12.5px/1.45 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap}
+.kubelab-out:empty{display:none}
+.kubelab-edit{display:block;width:100%;box-sizing:border-box;font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;padding:8px}
+.kubelab-spot{height:0;transition:height .2s}
+.kubelab-frame{position:absolute;left:-10000px;top:0;width:640px;height:360px;border:0;border-radius:8px;background:transparent}
+.kubelab-frame.kubelab-shown{box-shadow:0 2px 12px rgba(0,0,0,.2)}`;
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  } catch {
+    document.head.append(Object.assign(document.createElement('style'), { textContent: CSS }));
+  }
+
+  const blocks = new Map();
+  let frame = null, ready = false, queue = [], shownAt = null, seq = 0;
+
+  const el = (tag, props, ...kids) => {
+    const n = Object.assign(document.createElement(tag), props);
+    n.append(...kids);
+    return n;
+  };
+
+  /** Makes the lab's iframe, once. */
+  function start() {
+    if (frame) return;
+    const src = new URL(lab);
+    src.search = `?embed&host&panes=diagram&lang=${lang}&speed=${speed}${theme}`;
+    frame = el('iframe', { className: 'kubelab-frame', src: src.href, title: 'Kubelab', tabIndex: -1 });
+    frame.setAttribute('aria-hidden', 'true');
+    document.body.append(frame);
+  }
+
+  function send(msg) {
+    start();
+    if (!ready) { queue.push(msg); return; }
+    frame.contentWindow.postMessage({ kubelab: 1, ...msg }, lab.origin);
+  }
+
+  /** The lines a commands block runs: each line, without a leading `$ ` prompt. */
+  const linesOf = (text) => text.replace(/\n$/, '').split('\n').map((l) => l.replace(/^\s*\$ /, ''));
+
+  function run(b) {
+    b.out.textContent = WORDS.wait;
+    b.running = true;
+    b.runButton.textContent = WORDS.stop;
+    const text = b.editor ? b.editor.value : b.pre.textContent;
+    if (b.file) {
+      b.text = text;
+      send({ type: 'run', id: b.id, lines: [`kubectl apply -f ${b.file}`], files: [{ name: b.file, text }] });
+    } else {
+      send({ type: 'run', id: b.id, lines: linesOf(text) });
+    }
+  }
+
+  function toggleRun(b) {
+    if (b.running) {
+      send({ type: 'stop', id: b.id });
+    } else {
+      run(b);
+    }
+  }
+
+  function toggleEdit(b) {
+    if (b.editor) {
+      b.pre.textContent = b.editor.value;
+      b.editor.replaceWith(b.pre);
+      b.editor = null;
+      b.editButton.textContent = WORDS.edit;
+      b.pre.focus?.();
+      return;
+    }
+    b.editor = el('textarea', { className: 'kubelab-edit', value: b.pre.textContent, spellcheck: false, rows: Math.min(30, b.pre.textContent.split('\n').length + 1) });
+    b.editor.setAttribute('aria-label', b.file);
+    b.pre.replaceWith(b.editor);
+    b.editor.focus();
+    b.editButton.textContent = WORDS.done;
+  }
+
+  /** Shows the lab's diagram under block `b` (or hides it). */
+  function toggleDiagram(b) {
+    start();
+    const was = shownAt;
+    if (was) {
+      was.spot.style.height = '0';
+      was.diagramButton.textContent = WORDS.diagram;
+      was.diagramButton.setAttribute('aria-pressed', 'false');
+    }
+    shownAt = was === b ? null : b;
+    if (shownAt) {
+      b.spot.style.height = `${frame.offsetHeight}px`;
+      b.diagramButton.textContent = WORDS.hide;
+      b.diagramButton.setAttribute('aria-pressed', 'true');
+    }
+    place();
+  }
+
+  /** Puts the iframe over the shown block's spot, or out of sight. */
+  function place() {
+    if (!frame) return;
+    frame.classList.toggle('kubelab-shown', !!shownAt);
+    frame.setAttribute('aria-hidden', String(!shownAt));
+    frame.tabIndex = shownAt ? 0 : -1;
+    if (!shownAt) { frame.style.left = '-10000px'; return; }
+    const r = shownAt.spot.getBoundingClientRect();
+    frame.style.left = `${r.left + scrollX}px`;
+    frame.style.top = `${r.top + scrollY}px`;
+    frame.style.width = `${r.width}px`;
+  }
+
+  function onMessage(e) {
+    if (!frame || e.source !== frame.contentWindow || e.origin !== lab.origin) return;
+    const d = e.data;
+    if (!d || typeof d !== 'object' || d.kubelab !== 1 || typeof d.type !== 'string') return;
+    if (d.type === 'ready') {
+      ready = true;
+      const q = queue;
+      queue = [];
+      q.forEach(send);
+    } else if (d.type === 'output' && typeof d.id === 'string' && typeof d.text === 'string' && typeof d.done === 'boolean') {
+      const b = blocks.get(d.id);
+      if (!b) return;
+      b.out.textContent = d.text;
+      b.out.scrollTop = b.out.scrollHeight;
+      if (d.done) {
+        b.running = false;
+        b.runButton.textContent = WORDS.run;
+      }
+      place();
+    } else if (d.type === 'height' && Number.isFinite(d.height)) {
+      frame.style.height = `${Math.max(120, Math.min(640, d.height))}px`;
+      if (shownAt) shownAt.spot.style.height = frame.style.height;
+      place();
+    } else if (d.type === 'error' && typeof d.message === 'string') {
+      console.warn(`Kubelab: ${d.message}`);
+    }
+  }
+
+  function upgrade(pre) {
+    if (pre.dataset.kubelabReady) return;
+    pre.dataset.kubelabReady = '1';
+    const id = `b${++seq}`;
+    const file = pre.dataset.file || '';
+    const button = (text, className, onclick) => el('button', { type: 'button', textContent: text, className, onclick });
+    const b = { id, pre, file, running: false, editor: null };
+    b.runButton = button(WORDS.run, 'kubelab-run', () => toggleRun(b));
+    b.diagramButton = button(WORDS.diagram, '', () => toggleDiagram(b));
+    b.diagramButton.setAttribute('aria-pressed', 'false');
+    const bar = el('div', { className: 'kubelab-bar' }, b.runButton);
+    if (file) {
+      b.editButton = button(WORDS.edit, '', () => toggleEdit(b));
+      bar.append(b.editButton);
+    }
+    bar.append(b.diagramButton);
+    b.out = el('pre', { className: 'kubelab-out' });
+    b.out.setAttribute('aria-live', 'polite');
+    b.out.setAttribute('aria-label', WORDS.label);
+    b.spot = el('div', { className: 'kubelab-spot' });
+    const box = el('div', { className: 'kubelab-block' });
+    pre.replaceWith(box);
+    box.append(pre, bar, b.out, b.spot);
+    // The lab is made when the reader shows intent (or, with data-load="near", as blocks near).
+    for (const ev of ['pointerenter', 'focusin', 'touchstart']) box.addEventListener(ev, start, { once: true, passive: true });
+    blocks.set(id, b);
+    return box;
+  }
+
+  function init() {
+    const boxes = [...document.querySelectorAll('pre[data-kubelab]')].map(upgrade).filter(Boolean);
+    if (opt.load === 'near' && boxes.length && 'IntersectionObserver' in window) {
+      const io = new IntersectionObserver((es) => {
+        if (es.some((x) => x.isIntersecting)) { io.disconnect(); start(); }
+      }, { rootMargin: '300px' });
+      boxes.forEach((x) => io.observe(x));
+    }
+    addEventListener('message', onMessage);
+    addEventListener('resize', place);
+    if ('ResizeObserver' in window) new ResizeObserver(place).observe(document.body);
+  }
+
+  window.kubelabEmbed = { version: 1, run: (id) => blocks.has(id) && run(blocks.get(id)) };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
