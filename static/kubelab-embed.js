@@ -205,20 +205,25 @@
     return box;
   }
 
-  function init() {
+  /** Makes every `pre[data-kubelab]` not yet made runnable (call again after a page changes). */
+  function scan() {
     const boxes = [...document.querySelectorAll('pre[data-kubelab]')].map(upgrade).filter(Boolean);
-    if (opt.load === 'near' && boxes.length && 'IntersectionObserver' in window) {
+    if (opt.load === 'near' && !frame && boxes.length && 'IntersectionObserver' in window) {
       const io = new IntersectionObserver((es) => {
         if (es.some((x) => x.isIntersecting)) { io.disconnect(); start(); }
       }, { rootMargin: '300px' });
       boxes.forEach((x) => io.observe(x));
     }
+  }
+
+  function init() {
+    scan();
     addEventListener('message', onMessage);
     addEventListener('resize', place);
     if ('ResizeObserver' in window) new ResizeObserver(place).observe(document.body);
   }
 
-  window.kubelabEmbed = { version: 1, run: (id) => blocks.has(id) && run(blocks.get(id)) };
+  window.kubelabEmbed = { version: 1, scan };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();
 })();

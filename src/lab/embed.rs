@@ -19,7 +19,6 @@ use crate::jv;
 use crate::lab::i18n::Lang;
 use crate::lab::Lab;
 use serde_json::Value;
-use std::collections::VecDeque;
 
 /// The message format's version: a message with another is refused.
 pub const VERSION: u64 = 1;
@@ -370,7 +369,7 @@ enum Item {
 #[derive(Clone, Debug, Default)]
 pub struct Runner {
     pub term: usize,
-    queue: VecDeque<Item>,
+    queue: Vec<Item>,
     blocks: Vec<Block>,
     /// The block whose lines are being typed, or whose last line holds the terminal.
     current: Option<String>,
@@ -414,7 +413,7 @@ impl Runner {
             end: None,
             reported: None,
         });
-        self.queue.push_back(Item::Start(id.to_string()));
+        self.queue.push(Item::Start(id.to_string()));
         self.queue.extend(lines.into_iter().map(|l| Item::Line(id.to_string(), l)));
     }
 
@@ -427,7 +426,7 @@ impl Runner {
             b.lines = lines.len();
         }
         for s in steps {
-            self.queue.push_back(match s {
+            self.queue.push(match s {
                 Step::Line(l) => Item::Line(id.to_string(), l.clone()),
                 Step::Sleep(ms) => Item::Sleep(*ms),
             });
@@ -475,7 +474,7 @@ impl Runner {
                 self.sleep_until = None;
                 self.after_sleep = true;
             }
-            let Some(item) = self.queue.front().cloned() else { break };
+            let Some(item) = self.queue.first().cloned() else { break };
             match item {
                 Item::Start(id) => {
                     if lab.busy(t) {
@@ -503,7 +502,7 @@ impl Runner {
                     self.last_print = (lab.printed().get(t).copied().unwrap_or(0), lab.now());
                 }
             }
-            self.queue.pop_front();
+            self.queue.remove(0);
         }
         if !lab.busy(t) {
             self.finish_current(lab);

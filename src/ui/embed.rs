@@ -140,7 +140,11 @@ impl App {
             Msg::CopyCode => {
                 let code = embed_code(self.lang, &self.panes);
                 if let Some(w) = window() {
-                    let _ = w.navigator().clipboard().write_text(&code);
+                    // A refused clipboard (no permission, no focus) is no error: the code is shown.
+                    let copied = wasm_bindgen_futures::JsFuture::from(w.navigator().clipboard().write_text(&code));
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = copied.await;
+                    });
                 }
                 self.embed.code = Some(code);
                 true
@@ -217,35 +221,15 @@ impl App {
         }
     }
 
-    /// The embed's page: a slim bar (Play, Open in Kubelab) over the chosen panes.
-    pub(super) fn embed_view(&self, ctx: &Context<App>) -> Html {
-        let link = ctx.link();
-        let layout = format!(
-            "layout embed {}",
-            self.panes.iter().map(|p| format!("with-{}", p.key())).collect::<Vec<_>>().join(" ")
-        );
+    /// The embed's bar over its panes (in place of the page's header): Play, Open in Kubelab.
+    pub(super) fn embed_bar(&self, ctx: &Context<App>) -> Html {
         let play = (!self.embed.params.script.is_empty() && !self.embed.started).then(|| {
-            html! { <button data-testid="embed-play" onclick={link.callback(|_| AppMsg::Embed(Msg::Play))}>{ "▶ " }{ self.tr("play") }</button> }
+            html! { <button data-testid="embed-play" onclick={ctx.link().callback(|_| AppMsg::Embed(Msg::Play))}>{ "▶ " }{ self.tr("play") }</button> }
         });
-        let open = open_url();
-        let guide_open = self.guide.borrow().open;
         html! {
-            <div class={layout} lang={self.lang.code()}>
-                <div class="embed-bar">
-                    { for play }
-                    <a data-testid="embed-open" href={open} target="_blank" rel="noopener">{ self.tr("open_in_kubelab") }{ " ↗" }</a>
-                </div>
-                <div class="work">
-                if guide_open {
-                    <super::lesson::LessonPanel guide={self.guide.clone()} version={self.guide_version} lang={self.lang} on={self.on_lesson.clone()} />
-                }
-                <main class="panes">
-                    if self.shown(Pane::Editor) { { super::editor::view(self, ctx) } }
-                    if self.shown(Pane::Terminal) { { super::terminal::view(self, ctx) } }
-                    if self.shown(Pane::Diagram) { { super::diagram::view(self) } }
-                    if self.shown(Pane::Timeline) { { self.timeline(ctx) } }
-                </main>
-                </div>
+            <div class="embed-bar">
+                { for play }
+                <a data-testid="embed-open" href={open_url()} target="_blank" rel="noopener">{ self.tr("open_in_kubelab") }{ " ↗" }</a>
             </div>
         }
     }

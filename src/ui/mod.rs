@@ -374,19 +374,20 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
-        if self.embed.on() {
-            return self.embed_view(ctx);
-        }
         let link = ctx.link();
         let open = self.guide.borrow().open;
         let toggles = PANES.iter().map(|&p| {
             let pressed = self.shown(p);
             html! { <button class="toggle" aria-pressed={pressed.to_string()} onclick={link.callback(move |_| Msg::TogglePane(p))}>{ self.tr(p.key()) }</button> }
         });
-        let layout =
-            format!("layout {}", self.panes.iter().map(|p| format!("with-{}", p.key())).collect::<Vec<_>>().join(" "));
+        let layout = format!(
+            "layout {}{}",
+            if self.embed.on() { "embed " } else { "" },
+            self.panes.iter().map(|p| format!("with-{}", p.key())).collect::<Vec<_>>().join(" ")
+        );
         html! {
             <div class={layout} lang={self.lang.code()}>
+                if self.embed.on() { { self.embed_bar(ctx) } } else {
                 <header class="bar">
                     <h1>{ self.tr("title") }<small>{ self.tr("tagline") }</small></h1>
                     <nav class="tools" aria-label={self.tr("panes")}>
@@ -399,6 +400,7 @@ impl Component for App {
                         { self.embed_code_view(ctx) }
                     </nav>
                 </header>
+                }
                 if self.confirm_reset {
                     <div class="confirm" role="alertdialog" aria-label={self.tr("reset")} onkeydown={link.batch_callback(|e: KeyboardEvent| (e.key() == "Escape").then_some(Msg::Reset(false)))}>
                         <p>{ self.tr("reset_confirm") }</p>

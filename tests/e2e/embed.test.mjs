@@ -267,3 +267,19 @@ test('injection payloads in the embed\'s parameters and messages are text, never
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('the full page\'s Copy embed code gives an iframe of the embed mode with the panes shown', async () => {
+  const { ctx, page, errors } = await context();
+  await page.goto(`${lab.url}?panes=terminal,diagram`);
+  await page.locator('[data-testid=copy-embed]').click();
+  const code = await page.inputValue('[data-testid=embed-code]');
+  assert.equal(code, `<iframe src="${lab.url}?embed&amp;panes=terminal,diagram&amp;lang=en" title="Kubelab" width="100%" height="480" style="border:0" loading="lazy"></iframe>`);
+  // The snippet works: in another origin's page it opens the embed with those panes.
+  await page.goto(hostPage('copied.html', code));
+  const frame = page.frameLocator('iframe');
+  await frame.locator('[data-testid=cluster-diagram]').waitFor();
+  await frame.locator('[data-testid=terminal-input]').waitFor();
+  assert.equal(await frame.locator('[data-testid=yaml-editor]').count(), 0);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
