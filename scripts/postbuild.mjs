@@ -67,6 +67,8 @@ async function firstView(browser, url, locale) {
 }
 
 let index = fs.readFileSync(indexFile, 'utf8');
+// The page as Trunk wrote it, before the first view goes in (for embed.html below).
+const bare = index;
 const wasm = files().find((f) => f.endsWith('_bg.wasm'));
 if (!wasm) throw new Error(`no wasm module in ${dir}`);
 
@@ -98,6 +100,14 @@ if (index.includes(slot('en'))) {
 // 3. The module's size, for the progress first.js shows.
 if (!index.includes('data-size=')) index = index.replace(/(<script src="[^"]*first\.js")/, (m) => `${m} data-size="${fs.statSync(path.join(dir, wasm)).size}"`);
 fs.writeFileSync(indexFile, index);
+
+// 3b. The embed mode's page (embed.html, README "Embedding Kubelab"): the page without the first
+// view, whose terminal has the keyboard from the start: an embed must not take the focus from
+// the page it sits in. It draws itself when the module is ready.
+if (bare.includes(SLOTS.en.join(''))) {
+  const sized = bare.replace(/(<script src="[^"]*first\.js")/, (m) => `${m} data-size="${fs.statSync(path.join(dir, wasm)).size}"`);
+  fs.writeFileSync(path.join(dir, 'embed.html'), sized);
+}
 
 // 2. The service worker, with every file of the page but the lessons (kept as they are fetched).
 {

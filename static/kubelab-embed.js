@@ -64,8 +64,8 @@
   /** Makes the lab's iframe, once. */
   function start() {
     if (frame) return;
-    const src = new URL(lab);
-    src.search = `?embed&host&panes=diagram&lang=${lang}&speed=${speed}${theme}`;
+    const src = new URL('embed.html', lab);
+    src.search = `?host&panes=diagram&lang=${lang}&speed=${speed}${theme}`;
     frame = el('iframe', { className: 'kubelab-frame', src: src.href, title: 'Kubelab', tabIndex: -1 });
     frame.setAttribute('aria-hidden', 'true');
     document.body.append(frame);

@@ -285,12 +285,13 @@ fn attr(text: &str) -> String {
     text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// The `<iframe>` snippet the full page's "Copy embed code" gives: the page at `page` in embed
-/// mode with `panes` in `lang`, full width and a height that fits a terminal and a diagram.
-pub fn iframe_snippet(page: &str, panes: &[&str], lang: Lang) -> String {
+/// The `<iframe>` snippet the full page's "Copy embed code" gives: the site at `site` (its
+/// folder), its `embed.html` with `panes` in `lang`, full width and a height that fits a
+/// terminal and a diagram.
+pub fn iframe_snippet(site: &str, panes: &[&str], lang: Lang) -> String {
     let panes: Vec<&str> = panes.iter().copied().filter(|p| PANE_KEYS.contains(p)).collect();
     let height = if panes.len() > 2 { 640 } else { 480 };
-    let src = format!("{page}?embed&panes={}&lang={}", panes.join(","), lang.code());
+    let src = format!("{site}embed.html?panes={}&lang={}", panes.join(","), lang.code());
     format!(
         "<iframe src=\"{}\" title=\"Kubelab\" width=\"100%\" height=\"{height}\" style=\"border:0\" loading=\"lazy\"></iframe>",
         attr(&src)
@@ -656,7 +657,7 @@ mod tests {
         let s = iframe_snippet("https://x.example/lab/", &["terminal", "diagram"], Lang::Ko);
         assert_eq!(
             s,
-            "<iframe src=\"https://x.example/lab/?embed&amp;panes=terminal,diagram&amp;lang=ko\" title=\"Kubelab\" \
+            "<iframe src=\"https://x.example/lab/embed.html?panes=terminal,diagram&amp;lang=ko\" title=\"Kubelab\" \
              width=\"100%\" height=\"480\" style=\"border:0\" loading=\"lazy\"></iframe>"
         );
         let s = iframe_snippet("https://x.example/\"><script>alert(1)</script>", &["x"], Lang::En);

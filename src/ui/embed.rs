@@ -54,6 +54,11 @@ fn query_pairs() -> Vec<(String, String)> {
     let search = window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return Vec::new() };
     let mut pairs = Vec::new();
+    // embed.html is the embed mode's own page (no first view to take the focus).
+    let path = window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    if path.ends_with("/embed.html") {
+        pairs.push(("embed".to_string(), String::new()));
+    }
     for key in model::PARAM_KEYS {
         if let Some(v) = params.get(key) {
             pairs.push((key.to_string(), v));
@@ -246,12 +251,15 @@ impl App {
     }
 }
 
-/// The full page's address (for "Open in Kubelab").
-// TODO(share): carry the lab in the fragment once `lab::share` is in main.
+/// The site's folder: the full page's address (for "Open in Kubelab"), beside `embed.html`.
 fn open_url() -> String {
     let loc = window().map(|w| w.location());
     let base = loc.as_ref().and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?)));
-    base.unwrap_or_else(|| "./".into())
+    let base = base.unwrap_or_default();
+    match base.rfind('/') {
+        Some(i) => base[..=i].to_string(),
+        None => "./".into(),
+    }
 }
 
 /// An `<iframe>` of this page in embed mode with the panes shown now.

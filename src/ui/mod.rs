@@ -366,7 +366,8 @@ impl Component for App {
                 let _ = el.focus();
             }
         }
-        if first {
+        // An embed leaves the keyboard to the page it sits in.
+        if first && !self.embed.on() {
             if let Some(el) = self.term_in[0].cast::<web_sys::HtmlElement>() {
                 let _ = el.focus();
             }

@@ -71,6 +71,8 @@ test('the demo post: nothing heavy before the reader acts, then every block runs
 
   // 1. The manifest, fetched and shown.
   let out = await runBlock(page, 0, /volumeClaimTemplates/);
+  // The lab's iframe never took the keyboard from the post: the pressed button has it.
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'kubelab-run');
   assert.match(out, /kind: Service\n/);
   assert.match(out, /clusterIP: None/);
   assert.match(out, /kind: StatefulSet/);
@@ -146,7 +148,7 @@ function hostPage(name, body) {
 }
 
 test('the embed in a page of another origin, storage blocked: autoplay, Play, theme, language, height to the host', async () => {
-  const src = (q) => `${lab.url}?embed&${q}`.replace(/&/g, '&amp;');
+  const src = (q) => `${lab.url}embed.html?${q}`.replace(/&/g, '&amp;');
   const url = hostPage('iframe.html', `
     <h1>My post</h1>
     <iframe id="auto" src="${src(`panes=terminal,diagram&theme=dark&lang=ko&speed=10&autoplay=1&script=${encodeURIComponent(script)}`)}" width="800" height="300"></iframe>
@@ -222,7 +224,7 @@ test('injection payloads in the embed\'s parameters and messages are text, never
     speed: 'alert(1)', script: `echo '${payload}'`, autoplay: '1',
   });
   const url = hostPage('payloads.html', `
-    <iframe id="lab" src="${`${lab.url}?embed&${q}`.replace(/&/g, '&amp;')}" width="800" height="400"></iframe>
+    <iframe id="lab" src="${`${lab.url}embed.html?${q}`.replace(/&/g, '&amp;')}" width="800" height="400"></iframe>
     <pre data-kubelab>echo '${payload.replace(/</g, '&lt;')}'</pre>
     <script src="${lab.url}kubelab-embed.js" data-speed="10"></script>
     <script>
@@ -273,7 +275,7 @@ test('the full page\'s Copy embed code gives an iframe of the embed mode with th
   await page.goto(`${lab.url}?panes=terminal,diagram`);
   await page.locator('[data-testid=copy-embed]').click();
   const code = await page.inputValue('[data-testid=embed-code]');
-  assert.equal(code, `<iframe src="${lab.url}?embed&amp;panes=terminal,diagram&amp;lang=en" title="Kubelab" width="100%" height="480" style="border:0" loading="lazy"></iframe>`);
+  assert.equal(code, `<iframe src="${lab.url}embed.html?panes=terminal,diagram&amp;lang=en" title="Kubelab" width="100%" height="480" style="border:0" loading="lazy"></iframe>`);
   // The snippet works: in another origin's page it opens the embed with those panes.
   await page.goto(hostPage('copied.html', code));
   const frame = page.frameLocator('iframe');
