@@ -20,6 +20,8 @@ use yew::prelude::*;
 const SCRIPT_ID: &str = "script";
 /// The height is measured every this many clock ticks.
 const HEIGHT_EVERY_TICKS: u32 = 4;
+/// "Open in Kubelab" gets a new share link of the lab every this many ticks (two seconds).
+const LINK_EVERY_TICKS: u32 = 40;
 
 pub enum Msg {
     /// A message from the parent window: its data as JSON, and its origin.
@@ -28,6 +30,8 @@ pub enum Msg {
     Play,
     /// The full page's "Copy embed code".
     CopyCode,
+    /// A share link (its fragment) of the lab as it is now, for "Open in Kubelab".
+    OpenLink(String),
 }
 
 /// The embed's state (and, on the full page, the embed code last copied).
@@ -42,6 +46,8 @@ pub struct Embed {
     ticks: u32,
     /// The snippet the full page's "Copy embed code" gave.
     code: Option<String>,
+    /// A share link's fragment of the lab as it was lately: "Open in Kubelab" carries it.
+    open_link: Option<String>,
     _listener: Option<gloo::events::EventListener>,
 }
 
@@ -142,6 +148,11 @@ impl App {
                 }
                 true
             }
+            Msg::OpenLink(link) => {
+                let changed = self.embed.open_link.as_ref() != Some(&link);
+                self.embed.open_link = Some(link);
+                changed
+            }
             Msg::CopyCode => {
                 let code = embed_code(self.lang, &self.panes);
                 if let Some(w) = window() {
@@ -214,6 +225,21 @@ impl App {
         }
     }
 
+    /// Makes a share link of the lab now and then (the browser compresses it), so that "Open in
+    /// Kubelab" opens the full page on the same cluster at the same moment, with every pane.
+    pub(super) fn embed_link(&mut self, ctx: &Context<App>) {
+        if !self.embed.on() || self.embed.ticks % LINK_EVERY_TICKS != 2 {
+            return;
+        }
+        let share = crate::lab::share::Share { panes: Vec::new(), ..self.share_of() };
+        let link = ctx.link().clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(fragment) = super::share::link_of(&share).await {
+                link.send_message(AppMsg::Embed(Msg::OpenLink(fragment)));
+            }
+        });
+    }
+
     /// The content's height, to the parent when it changed (a number only, so any origin may
     /// have it: a plain `<iframe>` embed with no script sizes itself from it).
     fn report_height(&mut self) {
@@ -234,7 +260,7 @@ impl App {
         html! {
             <div class="embed-bar">
                 { for play }
-                <a data-testid="embed-open" href={open_url()} target="_blank" rel="noopener">{ self.tr("open_in_kubelab") }{ " ↗" }</a>
+                <a data-testid="embed-open" href={open_link(self.embed.open_link.as_deref())} target="_blank" rel="noopener">{ self.tr("open_in_kubelab") }{ " ↗" }</a>
             </div>
         }
     }
@@ -259,6 +285,14 @@ fn open_url() -> String {
     match base.rfind('/') {
         Some(i) => base[..=i].to_string(),
         None => "./".into(),
+    }
+}
+
+/// The full page's address, with the lab's share link when there is one.
+fn open_link(fragment: Option<&str>) -> String {
+    match fragment {
+        Some(f) => format!("{}#{f}", open_url()),
+        None => open_url(),
     }
 }
 

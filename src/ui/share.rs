@@ -180,7 +180,7 @@ impl App {
     }
 
     /// The lab as the page shows it, for a link.
-    fn share_of(&self) -> Share {
+    pub(super) fn share_of(&self) -> Share {
         let guide = self.guide.borrow();
         let lesson = guide.lesson.as_ref().map(|_| (guide.url.clone(), guide.progress.step));
         let panes = if self.panes.len() == PANES.len() {
@@ -308,7 +308,6 @@ async fn copy(text: &str) -> bool {
 /// The link (`v1.…`, the fragment without `#`) of `share`, compressed by the browser: for
 /// other parts of the page that make links ("Open in Kubelab"). Fails only where the browser
 /// has no `CompressionStream`.
-#[allow(dead_code)]
 pub(crate) async fn link_of(share: &Share) -> Result<String, JsValue> {
     Ok(share::wrap(&deflate(share.to_json().as_bytes()).await?))
 }

@@ -175,6 +175,14 @@ test('the embed in a page of another origin, storage blocked: autoplay, Play, th
   assert.equal(await open.textContent(), 'Kubelab에서 열기 ↗');
   assert.equal(new URL(await open.getAttribute('href')).origin, new URL(lab.url).origin);
   assert.equal(await open.getAttribute('target'), '_blank');
+  // It carries the lab (a share link): the full page opens on the same cluster.
+  await auto.locator('[data-testid=embed-open][href*="#v1."]').waitFor();
+  const full = await ctx.newPage();
+  full.on('pageerror', (e) => errors.push(`pageerror (full page): ${e.message}`));
+  await full.goto(await open.getAttribute('href'));
+  await full.locator('[data-testid=pod-web-0]').waitFor();
+  await full.locator('header').waitFor();
+  await full.close();
   // Autoplay off: a Play button, and nothing typed until it is pressed.
   const manual = page.frameLocator('#manual');
   await manual.locator('[data-testid=embed-play]').waitFor();
