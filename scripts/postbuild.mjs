@@ -103,7 +103,7 @@ fs.writeFileSync(indexFile, index);
 
 // 3b. The embed mode's page (embed.html, README "Embedding Kubelab"): the page without the first
 // views, which an embed never shows (it draws itself when the module is ready), so an iframe in
-// someone's post loads a page a tenth the size.
+// someone's post loads a third of the page.
 if (bare.includes(slot('en'))) {
   const sized = bare.replace(/(<script src="[^"]*first\.js")/, (m) => `${m} data-size="${fs.statSync(path.join(dir, wasm)).size}"`);
   fs.writeFileSync(path.join(dir, 'embed.html'), sized);

@@ -244,8 +244,8 @@ test('injection payloads in the embed\'s parameters and messages are text, never
   const frame = page.frameLocator('#lab');
   await frame.locator('[data-testid=terminal]').filter({ hasText: '<img src=x onerror=' }).waitFor();
   const labFrame = page.frames().find((f) => f.url().startsWith(lab.url));
-  const scripts = (fs.readFileSync(path.join(dist, 'index.html'), 'utf8').match(/<script/g) || []).length;
-  assert.equal(await labFrame.evaluate(() => document.querySelectorAll('script').length), scripts, 'only index.html\'s own scripts');
+  const scripts = (fs.readFileSync(path.join(dist, 'embed.html'), 'utf8').match(/<script/g) || []).length;
+  assert.equal(await labFrame.evaluate(() => document.querySelectorAll('script').length), scripts, 'only embed.html\'s own scripts');
   assert.equal(await labFrame.evaluate(() => document.querySelectorAll('img, [onerror], [onload]').length), 0);
   assert.equal(await labFrame.evaluate(() => document.documentElement.dataset.theme ?? null), null);
   // Messages from the host: bad shapes are refused with a reason, a payload runs as a command's text.
