@@ -23,6 +23,7 @@ await page.waitForTimeout(Number(secs) * 1000);
 await page.getByRole('button', { name: /^(⏸|Pause|일시)/ }).click().catch(() => {});
 const variants = {
   none: '',
+  // Whole-line pieces as blocks, for a build from before they were (`.lines` since).
   blocks: '.out-text > span.blk{display:block}',
   blocksScreen: '.out-text > span.blk{display:block}.screen{contain:strict}',
   screen: '.screen{contain:strict}',
@@ -48,7 +49,7 @@ for (const [name, css] of Object.entries(variants)) {
     const body = document.querySelector('.events tbody') || document.querySelector('.events');
     const card = document.querySelector('.box.pod .pod-status') || document.querySelector('.box.pod');
     return {
-      terminal: last ? med((i) => { last.firstChild.textContent += `web-${i} 0/1 Pending 0 0s\n`; }) : null, blocks: spans.filter((s) => s.classList.contains('blk')).length, spans: spans.length, height: pre.getBoundingClientRect().height,
+      terminal: last ? med((i) => { last.firstChild.textContent += `web-${i} 0/1 Pending 0 0s\n`; }) : null, blocks: spans.filter((s) => getComputedStyle(s).display === 'block').length, spans: spans.length, height: pre.getBoundingClientRect().height,
       eventCell: cell ? med((i) => { cell.firstChild ? (cell.firstChild.textContent = `${i}s`) : (cell.textContent = `${i}s`); }) : null,
       eventRow: body ? med(() => { const r = body.lastElementChild.cloneNode(true); body.insertBefore(r, body.firstElementChild); body.lastElementChild.remove(); }) : null,
       card: card ? med((i) => { card.textContent = `Running ${i}s`; }) : null,
