@@ -13,9 +13,10 @@
  * (light|dark), data-speed (1|2|5|10, default 5), data-load.
  *
  * Messages (version 1), to the lab's window at the lab's origin only:
- *   {kubelab: 1, type: 'run', id, lines: [...], files: [{name, text}]}, {kubelab: 1, type: 'stop', id}
+ *   {kubelab: 1, type: 'run', id, lines: [...], files: [{name, text}]}, {kubelab: 1, type: 'stop', id},
+ *   {kubelab: 1, type: 'link', id}
  * and from it (checked: its window, its origin, the shape): 'ready', 'output' {id, text, done},
- * 'height' {height}, 'error' {message}.
+ * 'link' {id, url} (the lab as it is now, as a share link), 'height' {height}, 'error' {message}.
  */
 (() => {
   'use strict';
@@ -27,8 +28,8 @@
   lab.hash = '';
   const lang = /^ko/i.test(opt.lang || document.documentElement.lang || navigator.language) ? 'ko' : 'en';
   const WORDS = {
-    en: { run: 'Run', stop: 'Stop', edit: 'Edit', done: 'Done', diagram: 'Cluster', hide: 'Hide cluster', wait: 'Starting the lab…', label: 'Output' },
-    ko: { run: '실행', stop: '중지', edit: '편집', done: '완료', diagram: '클러스터', hide: '클러스터 닫기', wait: '실습실을 여는 중…', label: '출력' },
+    en: { run: 'Run', stop: 'Stop', edit: 'Edit', done: 'Done', diagram: 'Cluster', hide: 'Hide cluster', wait: 'Starting the lab…', label: 'Output', link: 'Link' },
+    ko: { run: '실행', stop: '중지', edit: '편집', done: '완료', diagram: '클러스터', hide: '클러스터 닫기', wait: '실습실을 여는 중…', label: '출력', link: '링크' },
   }[lang];
   const speed = ['1', '2', '5', '10'].includes(opt.speed) ? opt.speed : '5';
   const theme = opt.theme === 'dark' || opt.theme === 'light' ? `&theme=${opt.theme}` : '';
@@ -42,6 +43,7 @@
 .kubelab-out:empty{display:none}
 .kubelab-edit{display:block;width:100%;box-sizing:border-box;font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;padding:8px}
 .kubelab-spot{height:0;transition:height .2s}
+.kubelab-link{display:block;width:100%;box-sizing:border-box;margin:0 0 6px;font:12px ui-monospace,Menlo,Consolas,monospace}
 .kubelab-frame{position:absolute;left:-10000px;top:0;width:640px;height:360px;border:0;border-radius:8px;background:transparent}
 .kubelab-frame.kubelab-shown{box-shadow:0 2px 12px rgba(0,0,0,.2)}`;
   try {
@@ -167,6 +169,18 @@
         b.runButton.textContent = WORDS.run;
       }
       place();
+    } else if (d.type === 'link' && typeof d.id === 'string' && typeof d.url === 'string' && d.url.startsWith(`${lab.origin}/`)) {
+      // A code link: the lab as it is now, for pages that allow no script.
+      const b = blocks.get(d.id);
+      if (!b) return;
+      if (!b.link) {
+        b.link = el('input', { className: 'kubelab-link', readOnly: true });
+        b.link.setAttribute('aria-label', WORDS.link);
+        b.out.after(b.link);
+      }
+      b.link.value = d.url;
+      b.link.select();
+      navigator.clipboard?.writeText(d.url).catch(() => {});
     } else if (d.type === 'height' && Number.isFinite(d.height)) {
       frame.style.height = `${Math.max(120, Math.min(640, d.height))}px`;
       if (shownAt) shownAt.spot.style.height = frame.style.height;
@@ -191,7 +205,7 @@
       b.editButton = button(WORDS.edit, '', () => toggleEdit(b));
       bar.append(b.editButton);
     }
-    bar.append(b.diagramButton);
+    bar.append(b.diagramButton, button(WORDS.link, '', () => send({ type: 'link', id })));
     b.out = el('pre', { className: 'kubelab-out' });
     b.out.setAttribute('aria-live', 'polite');
     b.out.setAttribute('aria-label', WORDS.label);

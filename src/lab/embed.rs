@@ -10,7 +10,8 @@
 //! `kubelab: 1` and a `type`.
 //! - host → embed: `{kubelab: 1, type: "run", id, lines: [..], files?: [{name, text}]}` runs a
 //!   block (its files are written into the lab first); `{kubelab: 1, type: "stop", id}` is
-//!   Ctrl-C for that block.
+//!   Ctrl-C for that block; `{kubelab: 1, type: "link", id}` asks for a share link of the lab as
+//!   it is (a code link for the block), answered `{kubelab: 1, type: "link", id, url}`.
 //! - embed → host: `{kubelab: 1, type: "ready"}` once it can take blocks; `{kubelab: 1, type:
 //!   "output", id, text, done}` a block's whole output so far (sent again as it grows);
 //!   `{kubelab: 1, type: "height", height}` the embed's content height in CSS pixels.
@@ -190,6 +191,8 @@ pub enum Request {
     Run { id: String, lines: Vec<String>, files: Vec<(String, String)> },
     /// Ctrl-C for the block (and its lines not yet typed are dropped).
     Stop { id: String },
+    /// A share link of the lab as it is now, for the block.
+    Link { id: String },
 }
 
 /// Whether an editor file name is one the page accepts (as its New file box does).
@@ -225,7 +228,8 @@ pub fn read_message(json: &str) -> Result<Request, Refused> {
             Ok(Request::Run { id, lines, files })
         }
         Some("stop") => Ok(Request::Stop { id }),
-        _ => Err(Refused::Shape("type must be run or stop")),
+        Some("link") => Ok(Request::Link { id }),
+        _ => Err(Refused::Shape("type must be run, stop or link")),
     }
 }
 
@@ -269,6 +273,10 @@ pub fn ready_message() -> String {
 
 pub fn output_message(id: &str, text: &str, done: bool) -> String {
     jv!({ "kubelab": VERSION, "type": "output", "id": id, "text": text, "done": done }).to_string()
+}
+
+pub fn link_message(id: &str, url: &str) -> String {
+    jv!({ "kubelab": VERSION, "type": "link", "id": id, "url": url }).to_string()
 }
 
 pub fn height_message(height: u64) -> String {
@@ -617,6 +625,7 @@ mod tests {
             })
         );
         assert_eq!(read_message(r#"{"kubelab":1,"type":"stop","id":"b1"}"#), Ok(Request::Stop { id: "b1".into() }));
+        assert_eq!(read_message(r#"{"kubelab":1,"type":"link","id":"b1"}"#), Ok(Request::Link { id: "b1".into() }));
         assert_eq!(read_message(r#"{"source":"react-devtools"}"#), Err(Refused::NotOurs));
         assert_eq!(read_message("\"just text\""), Err(Refused::NotOurs));
         assert_eq!(read_message("{"), Err(Refused::NotOurs));

@@ -189,10 +189,22 @@ impl App {
                 }
             }
             Request::Stop { id } => self.embed.runner.stop(&mut self.lab, &id),
+            Request::Link { id } => self.send_link(id),
         }
         self.embed.runner.step(&mut self.lab);
         self.send_outputs();
         true
+    }
+
+    /// A share link of the lab as it is now (a block's code link), to the host.
+    fn send_link(&self, id: String) {
+        let Some(host) = self.embed.host.clone() else { return };
+        let share = crate::lab::share::Share { panes: Vec::new(), ..self.share_of() };
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(fragment) = super::share::link_of(&share).await {
+                post(&model::link_message(&id, &format!("{}#{fragment}", open_url())), &host);
+            }
+        });
     }
 
     /// Each block's output that changed, to the host.

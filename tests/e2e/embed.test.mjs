@@ -216,6 +216,15 @@ kubectl get pods -w</pre>
   await page.getByRole('button', { name: 'Done' }).click();
   let out = await runBlock(page, 0, /configmap\/settings created/);
   assert.equal(out, 'configmap/settings created\n');
+  // A code link for the block (for pages with no script): the lab as it is, in the full page.
+  await page.locator('.kubelab-block').nth(0).getByRole('button', { name: 'Link' }).click();
+  await page.waitForFunction(() => /#v1\./.test(document.querySelector('.kubelab-link')?.value || ''));
+  const link = await page.inputValue('.kubelab-link');
+  assert.ok(link.startsWith(lab.url), link);
+  const full = await ctx.newPage();
+  await full.goto(link);
+  await full.locator('[data-testid=terminal]').filter({ hasText: 'configmap/settings created' }).waitFor();
+  await full.close();
   out = await runBlock(page, 1, /\$ kubectl get pods -w\n/, { done: false });
   assert.match(out, /^\$ kubectl get configmap settings -o jsonpath='\{\.data\.colour\}'\ngreen\$ kubectl get pods -w\n/);
   assert.equal(await runButton(page, 1).textContent(), 'Stop');
@@ -260,7 +269,7 @@ test('injection payloads in the embed\'s parameters and messages are text, never
   await page.waitForFunction((id) => window.replies.some((r) => r.type === 'output' && r.id === id && r.done), payload);
   const replies = await page.evaluate(() => window.replies);
   const refusals = replies.filter((r) => r.type === 'error').map((r) => r.message);
-  assert.deepEqual(refusals, ['malformed message: type must be run or stop', 'malformed message: a file\'s name must be letters, digits and ._- (at most 64)']);
+  assert.deepEqual(refusals, ['malformed message: type must be run, stop or link', 'malformed message: a file\'s name must be letters, digits and ._- (at most 64)']);
   const done = replies.find((r) => r.type === 'output' && r.id === payload && r.done);
   assert.equal(done.id, payload);
   assert.equal(done.text, `${payload}\n`);
