@@ -20,6 +20,8 @@ use yew::prelude::*;
 const SCRIPT_ID: &str = "script";
 /// The height is measured every this many clock ticks.
 const HEIGHT_EVERY_TICKS: u32 = 4;
+/// An autoplayed lesson's Next comes this many ticks (three seconds) after its step is done.
+const NEXT_AFTER_TICKS: u32 = 60;
 /// "Open in Kubelab" gets a new share link of the lab every this many ticks (two seconds).
 const LINK_EVERY_TICKS: u32 = 40;
 
@@ -48,6 +50,9 @@ pub struct Embed {
     code: Option<String>,
     /// A share link's fragment of the lab as it was lately: "Open in Kubelab" carries it.
     open_link: Option<String>,
+    /// An autoplayed lesson's step whose lines were typed (lesson id, step), and the ticks since.
+    lesson_step: Option<(String, usize)>,
+    step_ticks: u32,
     _listener: Option<gloo::events::EventListener>,
 }
 
@@ -234,6 +239,30 @@ impl App {
         self.send_outputs();
         if self.embed.ticks % HEIGHT_EVERY_TICKS == 1 {
             self.report_height();
+        }
+    }
+
+    /// Autoplay of a lesson (`?lesson=ID&autoplay=1`): each step's lines typed as its Run types
+    /// them, and Next a moment after the step is done (a question waits for the reader).
+    pub(super) fn lesson_autoplay(&mut self, ctx: &Context<App>) {
+        if !self.embed.on() || !self.embed.params.autoplay {
+            return;
+        }
+        let (here, can_next) = {
+            let g = self.guide.borrow();
+            let here = g.lesson.as_ref().filter(|_| !g.loading()).map(|l| (l.id.clone(), g.progress.step));
+            (here, g.can_next())
+        };
+        let Some(here) = here else { return };
+        if self.embed.lesson_step.as_ref() != Some(&here) {
+            self.embed.lesson_step = Some(here);
+            self.embed.step_ticks = 0;
+            self.lesson(ctx, crate::lab::lesson::guide::Action::Run);
+            return;
+        }
+        self.embed.step_ticks = self.embed.step_ticks.saturating_add(1);
+        if can_next && self.embed.step_ticks >= NEXT_AFTER_TICKS {
+            self.lesson(ctx, crate::lab::lesson::guide::Action::Next);
         }
     }
 

@@ -338,6 +338,7 @@ impl Component for App {
                 let changed = self.handle(msg);
                 self.embed_tick();
                 self.embed_link(ctx);
+                self.lesson_autoplay(ctx);
                 // The step's checks as the clock runs; Run's next line once its terminal is free.
                 let wants = self.guide.borrow().wants_tick(&self.lab);
                 wants && self.lesson(ctx, Action::Tick) || changed

@@ -302,3 +302,20 @@ test('the full page\'s Copy embed code gives an iframe of the embed mode with th
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('an embedded lesson autoplays: each step\'s lines typed, Next once it is done (a question waits for the reader)', async () => {
+  const url = hostPage('lesson.html', `<iframe id="lesson" src="${lab.url}embed.html?lesson=seed-lab&amp;autoplay=1&amp;speed=10&amp;panes=terminal,diagram" width="1000" height="700"></iframe>`);
+  const { ctx, page, errors } = await context({ blocked: true });
+  await page.goto(url);
+  const frame = page.frameLocator('#lesson');
+  await frame.locator('[data-testid=lesson-step][data-step="1"]').waitFor();
+  await frame.locator('[data-testid=terminal]').filter({ hasText: 'statefulset.apps/web created' }).waitFor({ timeout: 30_000 });
+  // Step 1 asks a question first: autoplay waits for the reader's answer.
+  await frame.locator('[data-testid=predict-0-0]').click();
+  await frame.locator('[data-testid=lesson-step][data-step="2"]').waitFor({ timeout: 60_000 });
+  await frame.locator('[data-testid=lesson-step][data-step="3"]').waitFor({ timeout: 60_000 });
+  const text = await frame.locator('[data-testid=lesson-panel]').textContent();
+  assert.ok(text.length > 0);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
