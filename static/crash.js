@@ -63,6 +63,12 @@
     reload.focus();
   }
   window.kubelabPanic = (what) => { console.error(what); show(what); };
+  // The live page's downloads too (Save as lesson): a Blob link, clicked, as above.
+  window.kubelabDownload = (name, text) => {
+    const a = el('a', { download: name, href: URL.createObjectURL(new Blob([text], { type: 'text/yaml' })) });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+  };
   const trap = (e) => e instanceof WebAssembly.RuntimeError;
   addEventListener('error', (e) => { if (trap(e.error)) show(e.error); });
   addEventListener('unhandledrejection', (e) => { if (trap(e.reason)) show(e.reason); });

@@ -299,3 +299,64 @@ fn hints_show_one_at_a_time_and_the_panel_closes_for_the_playground() {
     assert!(!g.open);
     assert!(!Guide::from_json(&g.to_json()).0.open);
 }
+
+#[test]
+fn a_checks_text_waits_for_run_or_the_answer_so_it_gives_nothing_away() {
+    let (mut g, mut lab) = first_visit();
+    act(&mut g, &mut lab, Action::Check);
+    assert!(g.checked);
+    // Step 1 asks a question before Run: its checks are named by number only.
+    assert_eq!(g.check_list(), vec![(false, None), (false, None), (false, None)]);
+    // A check that holds shows, whatever else.
+    lab.set_file(
+        "svc.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\nspec:\n  clusterIP: None\n  ports:\n  - port: 80\n",
+    );
+    lab.run(1, "kubectl apply -f svc.yaml");
+    let t1: String = lab.terms[1].scrollback.iter().map(|(_, s)| s.as_str()).collect();
+    assert!(t1.contains("service/nginx created"), "{t1}");
+    act(&mut g, &mut lab, Action::Tick);
+    assert_eq!(g.check_list()[0], (true, Some("exists: svc/nginx".into())));
+    assert_eq!(g.check_list()[1], (false, None));
+    // Answered: the question's answer is out; the checks show.
+    act(&mut g, &mut lab, Action::Answer { question: 0, choice: 0 });
+    assert_eq!(g.check_list()[1], (false, Some("exists: sts/web".into())));
+    // The next step (no question) shows them after Run.
+    run_until_next_after_run(&mut g, &mut lab);
+    act(&mut g, &mut lab, Action::Next);
+    assert!(g.step().unwrap().predict.is_empty());
+    assert!(g.check_list().iter().all(|(held, text)| !held && text.is_none()), "{:?}", g.check_list());
+    act(&mut g, &mut lab, Action::Run);
+    assert_eq!(g.check_list()[0].1.as_deref(), Some("output: matches /^web-0$/"));
+}
+
+/// Runs the step's lines and lets the clock run until Next opens.
+fn run_until_next_after_run(g: &mut Guide, lab: &mut Lab) {
+    act(g, lab, Action::Run);
+    run_until_next(g, lab);
+}
+
+#[test]
+fn a_steps_goal_is_the_cluster_after_its_lines_in_a_copy_of_the_lab() {
+    use kubelab::lab::view::Stage;
+    let (mut g, mut lab) = first_visit();
+    // Not while the page opens: at the step's first tick.
+    assert!(g.goal.is_none() && g.wants_tick(&lab));
+    let journal = lab.journal.len();
+    act(&mut g, &mut lab, Action::Tick);
+    let goal = g.goal.clone().expect("the goal of step 1");
+    // Step 1 ends with web's two pods Running behind the headless Service, each with its claim.
+    let pods: Vec<(String, Stage)> =
+        goal.lanes.iter().flat_map(|l| &l.pods).map(|p| (p.key.name.clone(), p.stage)).collect();
+    assert_eq!(pods.len(), 2, "{pods:?}");
+    assert!(pods.iter().all(|(n, s)| (n == "web-0" || n == "web-1") && *s == Stage::Running), "{pods:?}");
+    assert!(goal.services.iter().any(|s| s.key.name == "nginx" && s.cluster_ip == "None"));
+    assert_eq!(goal.disks.len(), 2);
+    // The lab itself is as it was: nothing typed, nothing made, the clock where it was.
+    assert_eq!(lab.journal.len(), journal);
+    assert!(kubelab::lab::view::diagram(&lab.session.sim).lanes.iter().all(|l| l.pods.is_empty()));
+    assert_eq!(lab.now(), 0);
+    // Worked out once per step.
+    act(&mut g, &mut lab, Action::Tick);
+    assert!(std::rc::Rc::ptr_eq(g.goal.as_ref().unwrap(), &goal));
+}

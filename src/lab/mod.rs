@@ -9,7 +9,9 @@
 pub mod complete;
 pub mod embed;
 pub mod i18n;
+pub mod layout;
 pub mod lesson;
+pub mod page;
 pub mod replay;
 pub mod session;
 pub mod share;
@@ -426,7 +428,8 @@ impl Lab {
                 } else {
                     (Default::default(), false)
                 };
-                self.push(t, Style::Input, &format!("{typed}^C\n"));
+                // The lines of an unfinished command after the first, as their `> ` prompts showed them.
+                self.push(t, Style::Input, &format!("{}^C\n", typed.replace('\n', "\n> ")));
                 self.push_output(t, out);
                 self.push_prompt(t);
             }

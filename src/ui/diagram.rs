@@ -7,22 +7,13 @@
 //! (`contain: strict; content-visibility: auto`), so a card that changes costs the browser that
 //! card, where one SVG of hundreds of cards was laid out and painted whole.
 
-use super::App;
+use crate::lab::i18n::t;
+use crate::lab::layout::{self, Layout, CARD_H, CTRL_H, CTRL_W, DISK_H, LANE_W};
+use crate::lab::page::Page;
 use crate::lab::view::{self, Part, PodCard, Rel, Stage};
 use crate::sim::{Kind, ObjKey};
-use crate::support::collections::VecMap;
 use std::rc::Rc;
 use yew::prelude::*;
-
-const LANE_W: i32 = 236;
-const GAP: i32 = 12;
-const CARD_H: i32 = 62;
-const DISK_H: i32 = 30;
-const CTRL_W: i32 = 200;
-const CTRL_H: i32 = 40;
-const HEAD_H: i32 = 40;
-/// How many of the newest events the panel lists.
-pub const EVENT_ROWS: usize = 60;
 
 fn stage_class(s: Stage) -> &'static str {
     match s {
@@ -63,20 +54,6 @@ fn kind_word(k: Kind) -> &'static str {
     k.info().kind_name
 }
 
-/// A card's place in the SVG: x, y, width, height.
-type Rect = (i32, i32, i32, i32);
-
-/// A lane: its node's name, the line under it (role and IP) and its pods.
-type LaneCards<'a> = (String, String, Vec<&'a PodCard>);
-
-/// The cards laid out so far: where each object's card is (the links run between them) and
-/// the SVG of each, in drawing order.
-#[derive(Default)]
-struct Placed {
-    pos: VecMap<ObjKey, Rect>,
-    items: Vec<Html>,
-}
-
 /// What the cluster drawing is made from: the diagram the lab read from the model (kept while
 /// the model has not changed, so an unchanged drawing is not rebuilt each tick), the words it
 /// shows, and where a click on a card goes.
@@ -98,43 +75,65 @@ pub struct Words {
     pub more_records: &'static str,
 }
 
-/// Most DNS records a Service's card lists.
-const MAX_RECORDS: usize = 24;
-
-/// Above this height (SVG units) the drawing's height grows in steps of `HEIGHT_STEP`, so that
-/// a lane growing by a card does not change the drawing's scale, which makes the browser lay
-/// out every card again.
-const EXACT_HEIGHT: i32 = 1200;
-const HEIGHT_STEP: i32 = 800;
-
-/// The cluster drawing: controllers above the node lanes and their pods and disks, Services
-/// and their DNS records below, the links between the cards.
+/// The cluster drawing: what `lab::layout` places (controllers above the node lanes and
+/// their pods and disks, Services and their DNS records below), and the links between the
+/// cards.
 #[function_component(Cluster)]
 pub fn cluster(props: &ClusterProps) -> Html {
-    let d = &*props.diagram;
+    let l = layout::layout(&props.diagram, props.unscheduled_lane);
     let on = &props.select;
-    let mut placed = Placed::default();
-    let with_unscheduled = props.unscheduled_lane || !d.unscheduled.is_empty();
-    let width = (d.lanes.len() as i32 + i32::from(with_unscheduled)) * (LANE_W + GAP);
-    let top = placed.controllers(on, d, width);
-    let lanes = lane_cards(props.words.unscheduled, d, with_unscheduled);
-    let (lane_y, bottom) = placed.pods(on, d, &lanes, top);
-    let bottom = placed.loose_disks(on, d, &lanes, top, lane_y, bottom);
-    let lane_items = lane_backgrounds(&lanes, top, bottom - top + 8);
-    let (svc_items, sy) = service_cards(&props.words, on, d, width, bottom + 20);
-    let links = link_lines(d, &placed.pos);
-    let items = placed.items;
-    let height = match sy + 10 {
-        h if h <= EXACT_HEIGHT => h,
-        h => (h + HEIGHT_STEP - 1) / HEIGHT_STEP * HEIGHT_STEP,
-    };
+    let (width, height) = (l.width, l.height);
+    let lanes = lane_backgrounds(props.words.unscheduled, &l);
+    let links = link_lines(&l);
+    let cards = l.cards.iter().map(|(c, at)| {
+        let what = match *c {
+            layout::Card::Ctrl(c) => What::Ctrl(c.clone()),
+            layout::Card::Pod(p) => What::Pod(p.clone()),
+            layout::Card::Disk(d) => What::Disk(d.clone()),
+        };
+        card(on, what, at.0, at.1)
+    });
+    let services = service_cards(&props.words, on, &l);
     // Every child is keyed (yew then moves a card rather than rebuilding all after it).
     html! {
         <div class="cluster" data-testid="cluster-diagram" style={format!("--cw:{};height:calc({} * var(--u))", width + 8, height + 8)} role="group" aria-label={props.words.label}>
-            { for lane_items }
+            { for lanes }
             <svg key="links" class="links" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} preserveAspectRatio="none" aria-hidden="true">{ for links }</svg>
-            { for items }
-            { for svc_items }
+            { for cards }
+            { for services }
+        </div>
+    }
+}
+
+/// A diagram drawn small, as a picture (a lesson step's goal): the same boxes, colours and
+/// links as the live drawing, without names to read, focus or clicks (and no test ids: the
+/// live drawing's are the page's).
+pub fn picture(d: &view::Diagram, label: &'static str) -> Html {
+    let l = layout::layout(d, false);
+    let (width, height) = (l.width, l.height);
+    let boxes = l
+        .lanes
+        .iter()
+        .map(|lane| ("box lane".to_string(), lane.at, String::new()))
+        .chain(l.cards.iter().map(|(c, at)| {
+            let (class, name) = match *c {
+                layout::Card::Ctrl(c) => ("box ctrl".to_string(), c.key.name.clone()),
+                layout::Card::Pod(p) => (format!("box pod {}", stage_class(p.stage)), p.key.name.clone()),
+                layout::Card::Disk(d) => {
+                    (format!("box disk{}", if d.phase == "Bound" { " bound" } else { "" }), d.claim.name.clone())
+                }
+            };
+            (class, *at, name)
+        }))
+        .chain(l.services.iter().map(|s| ("box svc".to_string(), s.at, s.service.key.name.clone())));
+    let boxes =
+        boxes.map(|(class, (x, y, w, h), name)| html! { <div {class} style={place(x, y, w, h)}>{ name }</div> });
+    html! {
+        <div class="goal" role="img" aria-label={label}>
+            <div class="cluster" style={format!("--cw:{};height:calc({} * var(--u))", width + 8, height + 8)}>
+                <svg class="links" viewBox={format!("-4 -4 {} {}", width + 8, height + 8)} preserveAspectRatio="none" aria-hidden="true">{ for link_lines(&l) }</svg>
+                { for boxes }
+            </div>
         </div>
     }
 }
@@ -162,25 +161,28 @@ fn lit_rule(objects: &[crate::lab::lesson::check::ObjRef]) -> String {
     format!("{}{{box-shadow:inset 0 0 0 calc(3 * var(--u)) var(--focus)}}", cards.join(","))
 }
 
-/// The diagram pane: the cluster drawing, and the Events table under it (read by the app with
-/// the drawing; its LAST SEEN column moves with the clock).
-pub fn view(app: &App) -> Html {
+/// The diagram pane: the cluster drawing, and the Events table under it (as the page last
+/// read them: a new `Rc` only when they changed, so the drawing and the table are components
+/// drawn again only then).
+pub fn pane(p: &Page, select: &Callback<ObjKey>) -> Html {
+    let lang = p.lang;
     let words = Words {
-        label: app.tr("diagram"),
-        unscheduled: app.tr("unscheduled"),
-        volumes: app.tr("volumes"),
-        more_records: app.tr("more_records"),
+        label: t(lang, "diagram"),
+        unscheduled: t(lang, "unscheduled"),
+        volumes: t(lang, "volumes"),
+        more_records: t(lang, "more_records"),
     };
-    let guide = app.guide.borrow();
+    let guide = p.guide.borrow();
     let lit = guide.step().filter(|_| guide.open).map(|step| lit_rule(&step.highlight)).unwrap_or_default();
+    let v = &p.views;
     html! {
-        <section class="pane diagram" aria-label={app.tr("diagram")}>
+        <section class="pane diagram" aria-label={t(lang, "diagram")}>
             if !lit.is_empty() { <style>{ lit }</style> }
             <div class="diagram-scroll">
-                <Cluster diagram={app.diagram.clone()} unscheduled_lane={app.unscheduled_lane} words={words} select={app.on_select.clone()} />
+                <Cluster diagram={v.diagram.clone()} unscheduled_lane={v.unscheduled_lane} words={words} select={select.clone()} />
             </div>
-            <h2>{ app.tr("events") }</h2>
-            <EventsTable events={app.events.clone()} none={app.tr("no_events")} />
+            <h2>{ t(lang, "events") }</h2>
+            <EventsTable events={v.events.clone()} none={t(lang, "no_events")} />
         </section>
     }
 }
@@ -210,112 +212,6 @@ fn events_table(p: &EventsProps) -> Html {
                 </table>
             }
         </div>
-    }
-}
-
-/// The lanes: one per node, and one for the pods no node has taken when `with_unscheduled`.
-fn lane_cards<'a>(unscheduled: &str, d: &'a view::Diagram, with_unscheduled: bool) -> Vec<LaneCards<'a>> {
-    let mut lanes: Vec<LaneCards<'a>> =
-        d.lanes.iter().map(|l| (l.node.clone(), format!("{} {}", l.role, l.ip), l.pods.iter().collect())).collect();
-    if with_unscheduled {
-        lanes.push((unscheduled.to_string(), String::new(), d.unscheduled.iter().collect()));
-    }
-    lanes
-}
-
-impl Placed {
-    /// Places a card.
-    fn put(&mut self, key: ObjKey, at: Rect, card: Html) {
-        self.pos.insert(key, at);
-        self.items.push(card);
-    }
-
-    /// Controllers above the lanes: Deployments and StatefulSets first, ReplicaSets under them,
-    /// so owner links run downwards (Deployment → ReplicaSet → Pods). The y where lanes start.
-    fn controllers(&mut self, on: &Callback<ObjKey>, d: &view::Diagram, width: i32) -> i32 {
-        let per_row = (width / (CTRL_W + GAP)).max(1);
-        let mut rows = 0;
-        for tier in [[Kind::Deployment, Kind::StatefulSet].as_slice(), [Kind::ReplicaSet].as_slice()] {
-            let cards: Vec<_> = d.controllers.iter().filter(|c| tier.contains(&c.key.kind)).collect();
-            for (i, c) in cards.iter().enumerate() {
-                let (x, y) = ((i as i32 % per_row) * (CTRL_W + GAP), (rows + i as i32 / per_row) * (CTRL_H + GAP));
-                self.put(c.key.clone(), (x, y, CTRL_W, CTRL_H), card(on, What::Ctrl((*c).clone()), x, y));
-            }
-            rows += (cards.len() as i32 + per_row - 1) / per_row;
-        }
-        rows * (CTRL_H + GAP) + 24
-    }
-
-    /// The pods down each lane from `top`, each followed by the disks it mounts; the y where
-    /// each lane ends, and the lowest.
-    fn pods(
-        &mut self,
-        on: &Callback<ObjKey>,
-        d: &view::Diagram,
-        lanes: &[LaneCards<'_>],
-        top: i32,
-    ) -> (VecMap<String, i32>, i32) {
-        let mut bottom = top + HEAD_H;
-        let mut lane_y: VecMap<String, i32> = VecMap::new();
-        for (i, (node, _, pods)) in lanes.iter().enumerate() {
-            let x = i as i32 * (LANE_W + GAP);
-            let mut y = top + HEAD_H;
-            for p in pods {
-                self.put(p.key.clone(), (x + 6, y, LANE_W - 12, CARD_H), card(on, What::Pod((*p).clone()), x + 6, y));
-                y += CARD_H + 4;
-                y = self.mounted_disks(on, d, p, x, y);
-                y += GAP;
-            }
-            lane_y.insert(node.clone(), y);
-            bottom = bottom.max(y);
-        }
-        (lane_y, bottom)
-    }
-
-    /// The disks a pod mounts, under its card at `y` (each placed once); the y below them.
-    fn mounted_disks(&mut self, on: &Callback<ObjKey>, d: &view::Diagram, p: &PodCard, x: i32, mut y: i32) -> i32 {
-        for c in &p.claims {
-            let Some(disk) = d
-                .disks
-                .iter()
-                .find(|x| x.claim.ns == p.key.ns && x.claim.name == *c && !self.pos.contains_key(&x.claim))
-            else {
-                continue;
-            };
-            self.put(
-                disk.claim.clone(),
-                (x + 22, y, LANE_W - 44, DISK_H),
-                card(on, What::Disk(disk.clone()), x + 22, y),
-            );
-            y += DISK_H + 4;
-        }
-        y
-    }
-
-    /// Claims no pod mounts now: in their volume's lane, below the pods. The lowest y.
-    fn loose_disks(
-        &mut self,
-        on: &Callback<ObjKey>,
-        d: &view::Diagram,
-        lanes: &[LaneCards<'_>],
-        top: i32,
-        mut lane_y: VecMap<String, i32>,
-        mut bottom: i32,
-    ) -> i32 {
-        for disk in d.disks.iter().filter(|x| x.used_by.is_none()) {
-            let lane = disk
-                .node
-                .as_deref()
-                .and_then(|n| lanes.iter().position(|(name, _, _)| name == n))
-                .unwrap_or(lanes.len().saturating_sub(1));
-            let x = lane as i32 * (LANE_W + GAP) + 22;
-            let name = lanes.get(lane).map(|l| l.0.clone()).unwrap_or_default();
-            let y = lane_y.entry(name).or_insert(top + HEAD_H);
-            self.put(disk.claim.clone(), (x, *y, LANE_W - 44, DISK_H), card(on, What::Disk(disk.clone()), x, *y));
-            *y += DISK_H + GAP;
-            bottom = bottom.max(*y);
-        }
-        bottom
     }
 }
 
@@ -380,71 +276,63 @@ fn pod_html(on: &Callback<ObjKey>, p: &PodCard, x: i32, y: i32) -> Html {
     }
 }
 
-/// The lanes' backgrounds, `height` tall from `top`, with the node's name and role.
-fn lane_backgrounds(lanes: &[LaneCards<'_>], top: i32, height: i32) -> Vec<Html> {
-    lanes
+/// The lanes' backgrounds, with the node's name and role (the lane of pods no node has
+/// taken is named by `unscheduled`).
+fn lane_backgrounds(unscheduled: &str, l: &Layout<'_>) -> Vec<Html> {
+    l.lanes
         .iter()
-        .enumerate()
-        .map(|(i, (node, sub, _))| {
-            let x = i as i32 * (LANE_W + GAP);
+        .map(|lane| {
+            let node = lane.node.as_deref().unwrap_or(unscheduled);
+            let (x, y, w, h) = lane.at;
             html! {
-                <div key={format!("lane-{node}")} class="box lane" style={place(x, top, LANE_W, height)} data-testid={format!("lane-{node}")}>
-                    <div class="node-name">{ node.clone() }</div>
-                    <div class="node-sub">{ sub.clone() }</div>
+                <div key={format!("lane-{node}")} class="box lane" style={place(x, y, w, h)} data-testid={format!("lane-{node}")}>
+                    <div class="node-name">{ node.to_string() }</div>
+                    <div class="node-sub">{ lane.sub.clone() }</div>
                 </div>
             }
         })
         .collect()
 }
 
-/// Services and their DNS records from `sy` down, then the volumes no claim holds; the y
-/// below them.
-fn service_cards(words: &Words, on: &Callback<ObjKey>, d: &view::Diagram, width: i32, mut sy: i32) -> (Vec<Html>, i32) {
-    let mut svc_items = Vec::new();
-    for s in &d.services {
-        // A Service of hundreds of pods lists its first records and how many more it has.
-        let shown = s.records.len().min(MAX_RECORDS);
-        let more = s.records.len() - shown;
-        let h = 40 + 16 * (shown + usize::from(more > 0)) as i32;
-        let mut records: Vec<Html> = s.records[..shown].iter().map(|r| {
+/// The Services' cards with their DNS records, then the volumes no claim holds.
+fn service_cards(words: &Words, on: &Callback<ObjKey>, l: &Layout<'_>) -> Vec<Html> {
+    let mut items = Vec::new();
+    for b in &l.services {
+        let s = b.service;
+        let mut records: Vec<Html> = s.records[..b.shown].iter().map(|r| {
             let text = if r.lit { format!("{} {} {}", r.name, r.ty, r.value) } else { format!("{} {} …", r.name, r.ty) };
             html! { <div key={format!("{}-{}-{}", r.name, r.ty, r.value)} class={classes!("record", r.lit.then_some("lit"))}>{ text }</div> }
         }).collect();
-        if more > 0 {
+        if b.more > 0 {
             records.push(
-                html! { <div key="more" class="record">{ words.more_records.replace("{n}", &more.to_string()) }</div> },
+                html! { <div key="more" class="record">{ words.more_records.replace("{n}", &b.more.to_string()) }</div> },
             );
         }
         let (click, key) = select(on, s.key.clone());
-        svc_items.push(html! {
-            <div key={format!("s-{}-{}", s.key.ns, s.key.name)} class="box svc" style={place(0, sy, width - GAP, h + 8)} tabindex="0" role="button" data-testid={format!("svc-{}", s.key.name)} onclick={click} onkeydown={key}>
+        let (x, y, w, h) = b.at;
+        items.push(html! {
+            <div key={format!("s-{}-{}", s.key.ns, s.key.name)} class="box svc" style={place(x, y, w, h)} tabindex="0" role="button" data-testid={format!("svc-{}", s.key.name)} onclick={click} onkeydown={key}>
                 <div class="name">{ format!("Service {}  {}", s.key.name, if s.cluster_ip == "None" { "(headless)" } else { s.cluster_ip.as_str() }) }</div>
                 <div class="records">{ for records }</div>
             </div>
         });
-        sy += h + 8 + GAP;
     }
-    for (name, phase) in &d.loose_volumes {
+    for (name, phase, (x, y, w, h)) in &l.loose {
         let volumes = words.volumes;
-        svc_items.push(html! { <div key={format!("v-{name}")} class="box loose" style={place(4, sy, width - GAP - 4, 20)}>{ format!("{volumes}: {name} ({phase})") }</div> });
-        sy += 20;
+        items.push(html! { <div key={format!("v-{name}")} class="box loose" style={place(*x, *y, *w, *h)}>{ format!("{volumes}: {name} ({phase})") }</div> });
     }
-    (svc_items, sy)
+    items
 }
 
-/// The owner and mount links between placed cards (bindings are not drawn).
-fn link_lines(d: &view::Diagram, pos: &VecMap<ObjKey, Rect>) -> Vec<Html> {
-    d.links
+/// The owner and mount links between placed cards.
+fn link_lines(l: &Layout<'_>) -> Vec<Html> {
+    l.links
         .iter()
-        .filter_map(|(a, b, rel)| {
-            let (ax, ay, aw, ah) = *pos.get(a)?;
-            let (bx, by, bw, _) = *pos.get(b)?;
-            let class = match rel {
-                Rel::Owns => "link owns",
-                Rel::Mounts => "link mounts",
-                Rel::Binds => return None,
-            };
-            Some(html! { <line key={format!("l-{}/{}/{}-{}/{}/{}-{}", kind_word(a.kind), a.ns, a.name, kind_word(b.kind), b.ns, b.name, class)} class={class} x1={(ax + aw / 2).to_string()} y1={(ay + ah).to_string()} x2={(bx + bw / 2).to_string()} y2={by.to_string()} /> })
+        .map(|link| {
+            let (a, b) = (link.from, link.to);
+            let class = if link.rel == Rel::Owns { "link owns" } else { "link mounts" };
+            let (x1, y1, x2, y2) = link.line;
+            html! { <line key={format!("l-{}/{}/{}-{}/{}/{}-{}", kind_word(a.kind), a.ns, a.name, kind_word(b.kind), b.ns, b.name, class)} class={class} x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} /> }
         })
         .collect()
 }

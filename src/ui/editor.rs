@@ -1,17 +1,20 @@
 //! The YAML editor pane: file tabs, line numbers, colouring, and the diagnostics
-//! `kubectl apply` would give, refreshed as you type.
+//! `kubectl apply` would give, refreshed as you type. It draws `lab::page` and sends its
+//! edits; the files' state is `lab::page`'s.
 
-use super::{App, Msg};
+use crate::lab::i18n::t;
+use crate::lab::page::{Action, Page};
 use crate::manifest::highlight;
 use yew::prelude::*;
 
-pub fn view(app: &App, ctx: &Context<App>) -> Html {
-    let link = ctx.link();
-    let tabs = app.lab.files.iter().enumerate().map(|(i, (name, _))| {
-        html! { <button role="tab" class="tab" aria-selected={(i == app.active_file).to_string()} data-testid={format!("file-tab-{name}")} onclick={link.callback(move |_| Msg::SelectFile(i))}>{ name.clone() }</button> }
+/// The editor pane of the page `page` (drawn by `pane::Pane` when its key moved).
+pub fn view(page: &Page, on: &Callback<Action>) -> Html {
+    let lang = page.lang;
+    let tabs = page.lab.files.iter().enumerate().map(|(i, (name, _))| {
+        html! { <button role="tab" class="tab" aria-selected={(i == page.active_file).to_string()} data-testid={format!("file-tab-{name}")} onclick={on.reform(move |_| Action::SelectFile(i))}>{ name.clone() }</button> }
     });
-    let (name, text) = app.lab.files.get(app.active_file).cloned().unwrap_or_default();
-    let diags = &app.diags;
+    let (name, text) = page.lab.files.get(page.active_file).cloned().unwrap_or_default();
+    let diags = &page.diags;
     let lines: Vec<&str> = text.split('\n').collect();
     let numbers = (1..=lines.len()).map(|n| {
         let bad = diags.iter().any(|d| d.line == n);
@@ -23,44 +26,44 @@ pub fn view(app: &App, ctx: &Context<App>) -> Html {
         html! { <span class={classes!("code-line", bad.then_some("bad"))}>{ for toks }{ "\n" }</span> }
     });
     let list = if diags.is_empty() {
-        html! { <li class="ok">{ app.tr("no_problems") }</li> }
+        html! { <li class="ok">{ t(lang, "no_problems") }</li> }
     } else {
         html! { <>{ for diags.iter().map(|d| html! { <li>{ format!("{name}:{}:{}: {}", d.line, d.column, d.text) }</li> }) }</> }
     };
-    let oninput = link.batch_callback(|e: InputEvent| {
+    let oninput = on.reform(|e: InputEvent| {
         let el: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-        vec![Msg::Edit(el.value()), Msg::Caret(caret_line(&el))]
+        Action::Edit(el.value(), caret_line(&el))
     });
-    let caret = link.callback(|e: Event| {
+    let caret = on.reform(|e: Event| {
         let el: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-        Msg::Caret(caret_line(&el))
+        Action::Caret(caret_line(&el))
     });
     let caret_keys = caret.reform(|e: KeyboardEvent| e.into());
     let caret_click = caret.reform(|e: MouseEvent| e.into());
     // The problems of the caret's line, right under it (the full list is below the editor).
-    let peek = diags.iter().filter(|d| d.line == app.caret_line).map(|d| {
+    let peek = diags.iter().filter(|d| d.line == page.caret_line).map(|d| {
         html! { <div class="peek" data-testid="diagnostic-peek" style={format!("top: calc(6px + {}px)", d.line * 18)} role="note">{ format!("{}:{} {}", d.line, d.column, d.text) }</div> }
     });
-    let new_name = link.callback(|e: InputEvent| {
+    let new_name = on.reform(|e: InputEvent| {
         let el: web_sys::HtmlInputElement = e.target_unchecked_into();
-        Msg::NewFileName(el.value())
+        Action::NewFileName(el.value())
     });
-    let add_key = link.batch_callback(|e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::AddFile));
+    let add_key = super::on_key(on, "Enter", || Action::AddFile);
     html! {
-        <section class="pane editor" aria-label={app.tr("editor")}>
+        <section class="pane editor" aria-label={t(lang, "editor")}>
             <div class="tabs" role="tablist">
                 { for tabs }
                 <span class="new-file">
-                    <input data-testid="new-file-name" placeholder={app.tr("file_name")} aria-label={app.tr("file_name")} value={app.new_file.clone()} oninput={new_name} onkeydown={add_key} />
-                    <button data-testid="new-file" onclick={link.callback(|_| Msg::AddFile)}>{ "+ " }{ app.tr("new_file") }</button>
+                    <input data-testid="new-file-name" placeholder={t(lang, "file_name")} aria-label={t(lang, "file_name")} value={page.new_file.clone()} oninput={new_name} onkeydown={add_key} />
+                    <button data-testid="new-file" onclick={on.reform(|_| Action::AddFile)}>{ "+ " }{ t(lang, "new_file") }</button>
                 </span>
-                <button class="apply" data-testid="apply" onclick={link.callback(|_| Msg::Apply)}>{ app.tr("apply") }</button>
+                <button class="apply" data-testid="apply" onclick={on.reform(|_| Action::Apply)}>{ t(lang, "apply") }</button>
             </div>
             <div class="code">
                 <pre class="gutter" aria-hidden="true">{ for numbers }</pre>
                 <div class="code-stack">
                     <pre class="colour" aria-hidden="true">{ for coloured }</pre>
-                    <textarea data-testid="yaml-editor" aria-label={app.tr("editor_label")} spellcheck="false" autocapitalize="off" value={text} {oninput} onkeyup={caret_keys} onclick={caret_click} />
+                    <textarea data-testid="yaml-editor" aria-label={t(lang, "editor_label")} spellcheck="false" autocapitalize="off" value={text.clone()} {oninput} onkeyup={caret_keys} onclick={caret_click} />
                     { for peek }
                 </div>
             </div>

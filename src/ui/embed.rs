@@ -11,8 +11,10 @@
 //!
 //! The full page's "Copy embed code" is here too.
 
-use super::{App, Msg as AppMsg, Pane, PANES};
+use super::{App, Msg as AppMsg};
 use crate::lab::embed::{self as model, Params, Refused, Request, Runner, Theme};
+use crate::lab::i18n::t;
+use crate::lab::page::{Pane, PANES};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -146,10 +148,11 @@ impl App {
             Msg::Play => {
                 if !self.embed.started {
                     self.embed.started = true;
-                    self.playing = true;
+                    let mut p = self.page.borrow_mut();
+                    p.playing = true;
                     let steps = self.embed.params.script.clone();
-                    self.embed.runner.play(&mut self.lab, SCRIPT_ID, &steps);
-                    self.embed.runner.step(&mut self.lab);
+                    self.embed.runner.play(&mut p.lab, SCRIPT_ID, &steps);
+                    self.embed.runner.step(&mut p.lab);
                 }
                 true
             }
@@ -159,7 +162,10 @@ impl App {
                 changed
             }
             Msg::CopyCode => {
-                let code = embed_code(self.lang, &self.panes);
+                let code = {
+                    let p = self.page.borrow();
+                    embed_code(p.lang, &p.panes)
+                };
                 if let Some(w) = window() {
                     // A refused clipboard (no permission, no focus) is no error: the code is shown.
                     let copied = wasm_bindgen_futures::JsFuture::from(w.navigator().clipboard().write_text(&code));
@@ -186,17 +192,22 @@ impl App {
             }
         };
         self.embed.host = Some(origin);
-        match req {
-            Request::Run { id, lines, files } => {
-                self.embed.runner.run(&mut self.lab, &id, &lines, &files);
-                if !files.is_empty() {
-                    self.refresh_diags();
+        if let Request::Link { id } = req {
+            self.send_link(id);
+        } else {
+            let mut p = self.page.borrow_mut();
+            match req {
+                Request::Run { id, lines, files } => {
+                    self.embed.runner.run(&mut p.lab, &id, &lines, &files);
+                    if !files.is_empty() {
+                        p.refresh_diags();
+                    }
                 }
+                Request::Stop { id } => self.embed.runner.stop(&mut p.lab, &id),
+                Request::Link { .. } => {}
             }
-            Request::Stop { id } => self.embed.runner.stop(&mut self.lab, &id),
-            Request::Link { id } => self.send_link(id),
         }
-        self.embed.runner.step(&mut self.lab);
+        self.embed.runner.step(&mut self.page.borrow_mut().lab);
         self.send_outputs();
         true
     }
@@ -215,7 +226,7 @@ impl App {
     /// Each block's output that changed, to the host.
     fn send_outputs(&mut self) {
         let Some(host) = self.embed.host.clone() else { return };
-        for (id, text, done) in self.embed.runner.updates(&self.lab) {
+        for (id, text, done) in self.embed.runner.updates(&self.page.borrow().lab) {
             post(&model::output_message(&id, &text, done), &host);
         }
     }
@@ -234,7 +245,7 @@ impl App {
         }
         self.embed.ticks = self.embed.ticks.wrapping_add(1);
         if self.embed.runner.active() {
-            self.embed.runner.step(&mut self.lab);
+            self.embed.runner.step(&mut self.page.borrow_mut().lab);
         }
         self.send_outputs();
         if self.embed.ticks % HEIGHT_EVERY_TICKS == 1 {
@@ -249,7 +260,8 @@ impl App {
             return;
         }
         let (here, can_next) = {
-            let g = self.guide.borrow();
+            let p = self.page.borrow();
+            let g = p.guide.borrow();
             let here = g.lesson.as_ref().filter(|_| !g.loading()).map(|l| (l.id.clone(), g.progress.step));
             (here, g.can_next())
         };
@@ -257,12 +269,12 @@ impl App {
         if self.embed.lesson_step.as_ref() != Some(&here) {
             self.embed.lesson_step = Some(here);
             self.embed.step_ticks = 0;
-            self.lesson(ctx, crate::lab::lesson::guide::Action::Run);
+            self.lesson_action(ctx, crate::lab::lesson::guide::Action::Run);
             return;
         }
         self.embed.step_ticks = self.embed.step_ticks.saturating_add(1);
         if can_next && self.embed.step_ticks >= NEXT_AFTER_TICKS {
-            self.lesson(ctx, crate::lab::lesson::guide::Action::Next);
+            self.lesson_action(ctx, crate::lab::lesson::guide::Action::Next);
         }
     }
 
@@ -295,24 +307,26 @@ impl App {
 
     /// The embed's bar over its panes (in place of the page's header): Play, Open in Kubelab.
     pub(super) fn embed_bar(&self, ctx: &Context<App>) -> Html {
+        let lang = self.page.borrow().lang;
         let play = (!self.embed.params.script.is_empty() && !self.embed.started).then(|| {
-            html! { <button data-testid="embed-play" onclick={ctx.link().callback(|_| AppMsg::Embed(Msg::Play))}>{ "▶ " }{ self.tr("play") }</button> }
+            html! { <button data-testid="embed-play" onclick={ctx.link().callback(|_| AppMsg::Embed(Msg::Play))}>{ "▶ " }{ t(lang, "play") }</button> }
         });
         html! {
             <div class="embed-bar">
                 { for play }
-                <a data-testid="embed-open" href={open_link(self.embed.open_link.as_deref())} target="_blank" rel="noopener">{ self.tr("open_in_kubelab") }{ " ↗" }</a>
+                <a data-testid="embed-open" href={open_link(self.embed.open_link.as_deref())} target="_blank" rel="noopener">{ t(lang, "open_in_kubelab") }{ " ↗" }</a>
             </div>
         }
     }
 
     /// The full page's "Copy embed code" button, and the code once copied.
     pub(super) fn embed_code_view(&self, ctx: &Context<App>) -> Html {
-        let button = html! { <button data-testid="copy-embed" onclick={ctx.link().callback(|_| AppMsg::Embed(Msg::CopyCode))}>{ self.tr("copy_embed") }</button> };
+        let lang = self.page.borrow().lang;
+        let button = html! { <button data-testid="copy-embed" onclick={ctx.link().callback(|_| AppMsg::Embed(Msg::CopyCode))}>{ t(lang, "copy_embed") }</button> };
         match &self.embed.code {
             None => button,
             Some(code) => html! {
-                <>{ button }<input class="embed-code" data-testid="embed-code" readonly=true aria-label={self.tr("copy_embed")} value={code.clone()} /></>
+                <>{ button }<input class="embed-code" data-testid="embed-code" readonly=true aria-label={t(lang, "copy_embed")} value={code.clone()} /></>
             },
         }
     }

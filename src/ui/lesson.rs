@@ -1,10 +1,10 @@
 //! The lesson panel: the lesson list with each lesson's progress, the current step's
 //! narration (the Markdown subset as text nodes, never HTML), its predict questions, the lines
 //! Run types into the terminal, and Check, Next, Hint, Restart. It draws a `Guide` and sends
-//! its `Action`s; the page carries out the effects. Also the page's fetch of lesson files.
+//! its `Action`s; `lab::page` carries out the effects. Also the page's fetch of lesson files.
 
 use crate::lab::i18n::{t, Lang};
-use crate::lab::lesson::guide::{Action, Effect, Guide, Target};
+use crate::lab::lesson::guide::{Action, Guide, Target};
 use crate::lab::lesson::{Block, Inline, Lesson, Predict, Step};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -112,8 +112,15 @@ fn step_view(g: &Guide, l: &Lesson, step: &Step, lang: Lang, on: &Callback<Actio
     let questions = step.predict.iter().enumerate().map(|(q, p)| question(g, p, q, lang, on));
     let hints =
         step.hints.iter().take(g.hints).map(|h| html! { <div class="hint" role="note">{ blocks(h.get(lang)) }</div> });
-    let checks = step.check.iter().zip(g.held.iter().chain(std::iter::repeat(&false))).map(|(c, held)| {
-        html! { <li class={if *held { "held" } else { "unheld" }}>{ if *held { "✓ " } else { "✗ " } }<code>{ c.to_string() }</code></li> }
+    let checks = g.check_list().into_iter().enumerate().map(|(i, (held, text))| {
+        // A check not shown yet is named by its number only (`Guide::check_list`).
+        let what = match text {
+            Some(text) => html! { <code>{ text }</code> },
+            None => {
+                html! { <span class="muted">{ t(lang, "check_waits").replace("{n}", &(i + 1).to_string()) }</span> }
+            }
+        };
+        html! { <li class={if held { "held" } else { "unheld" }}>{ if held { "✓ " } else { "✗ " } }{ what }</li> }
     });
     let status = if g.progress.finished(l) && n + 1 == steps {
         t(lang, "lesson_done")
@@ -144,6 +151,12 @@ fn step_view(g: &Guide, l: &Lesson, step: &Step, lang: Lang, on: &Callback<Actio
                 { button("primary", "lesson-next", !g.can_next(), &format!("{} →", t(lang, "next")), send(Action::Next)) }
                 { button("", "lesson-restart", false, t(lang, "restart"), send(Action::Restart)) }
             </div>
+            if let Some(goal) = &g.goal {
+                <figure class="lesson-goal" data-testid="lesson-goal">
+                    <figcaption class="muted">{ t(lang, "goal") }</figcaption>
+                    { super::diagram::picture(goal, t(lang, "goal")) }
+                </figure>
+            }
         </section>
     }
 }
@@ -225,87 +238,4 @@ pub async fn fetch_text(url: &str, lang: Lang) -> Result<String, String> {
     let text = response.text().map_err(|_| failed())?;
     let text = wasm_bindgen_futures::JsFuture::from(text).await.map_err(|_| failed())?;
     text.as_string().ok_or_else(failed)
-}
-
-/// A parameter of the page's address.
-fn query(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
-}
-
-impl super::App {
-    /// At the page's start: the index is fetched; the lesson the address names
-    /// (`?lesson-url=`, `?lesson=ID&step=N`) is opened, or the one open before the reload, or
-    /// on a newcomer's first visit (nothing saved) the first lesson.
-    pub(super) fn start_lessons(&mut self, ctx: &Context<Self>, first_visit: bool) {
-        let saved = super::storage::load_lessons();
-        let (guide, before) = saved.as_deref().map(Guide::from_json).unwrap_or_default();
-        let was_open = guide.open;
-        self.guide = Rc::new(RefCell::new(guide));
-        self.lesson_effect(ctx, Effect::Fetch(crate::lab::lesson::index::INDEX_URL.into()));
-        let step = query("step").and_then(|s| s.trim().parse::<usize>().ok()).and_then(|n| n.checked_sub(1));
-        let (target, step, keep_open) = if let Some(url) = query("lesson-url") {
-            (Some(Target::Url(url)), None, false)
-        } else if let Some(id) = query("lesson") {
-            (Some(Target::Id(id)), step, false)
-        } else if let Some(t) = before {
-            (Some(t), None, true)
-        } else {
-            ((first_visit && saved.is_none()).then_some(Target::First), None, false)
-        };
-        if let Some(target) = target {
-            self.lesson(ctx, Action::Open { target, step, fresh: false });
-            if keep_open {
-                // A reload keeps the panel as the learner left it.
-                self.guide.borrow_mut().open = was_open;
-            }
-        }
-    }
-
-    /// Reduces a lesson action and carries out its effects.
-    pub(super) fn lesson(&mut self, ctx: &Context<Self>, action: Action) -> bool {
-        let effects = self.guide.borrow_mut().reduce(action, &mut self.lab);
-        self.guide_version += 1;
-        for fx in effects {
-            self.lesson_effect(ctx, fx);
-        }
-        true
-    }
-
-    fn lesson_effect(&mut self, ctx: &Context<Self>, fx: Effect) {
-        let lang = self.lang;
-        let link = ctx.link().clone();
-        match fx {
-            Effect::Fetch(url) => wasm_bindgen_futures::spawn_local(async move {
-                let text = fetch_text(&url, lang).await;
-                link.send_message(super::Msg::Lesson(Action::Fetched { url, text }));
-            }),
-            Effect::Type(t, line) => {
-                // As if typed: into the input line, then Enter, in the terminal shown.
-                self.active_term = t;
-                self.scrolled = [super::NOT_SCROLLED; super::TERMINALS];
-                self.inputs[t] = line;
-                self.enter(t);
-                self.save();
-            }
-            Effect::NewLab => {
-                self.diagram_of = None;
-                self.active_file = 0;
-                self.refresh_diags();
-                self.inputs = vec![String::new(); super::TERMINALS];
-                self.pending = vec![crate::shell::LineReader::default(); super::TERMINALS];
-                self.hist_pos = vec![None; super::TERMINALS];
-                self.selected = None;
-                self.playing = true;
-                self.save();
-            }
-            Effect::Save => super::storage::save_lessons(&self.guide.borrow().to_json()),
-            Effect::ShowFile(name) => {
-                if let Some(i) = self.lab.files.iter().position(|(n, _)| *n == name) {
-                    self.active_file = i;
-                    self.refresh_diags();
-                }
-            }
-        }
-    }
 }

@@ -11,8 +11,10 @@
 //! words and leaves the page with the lab it opens without a link (the reader's saved lab,
 //! or the seed lab).
 
-use super::{App, Pane, PANES, TERMINALS};
+use super::App;
+use crate::lab::i18n::{t, Lang};
 use crate::lab::lesson::guide::Action;
+use crate::lab::page::{self, Pane, PANES, TERMINALS};
 use crate::lab::share::{self, LinkError, Share};
 use crate::lab::Lab;
 use wasm_bindgen::prelude::*;
@@ -107,7 +109,7 @@ impl App {
                     link.send_message(super::Msg::Share(Msg::Opened(text)));
                 });
             }
-            Err(e) => self.notice = Some(e.word()),
+            Err(e) => self.page.borrow_mut().notice = Some(e.word()),
         }
     }
 
@@ -118,7 +120,7 @@ impl App {
                 let s = self.share_of();
                 let json = s.to_json();
                 if s.fits(&json).is_err() {
-                    self.notice = Some("share_too_large");
+                    self.page.borrow_mut().notice = Some("share_too_large");
                     return true;
                 }
                 let link = ctx.link().clone();
@@ -143,7 +145,7 @@ impl App {
                 true
             }
             Msg::Made(Err(word)) => {
-                self.notice = Some(word);
+                self.page.borrow_mut().notice = Some(word);
                 true
             }
             Msg::Copied(ok) => {
@@ -158,20 +160,21 @@ impl App {
                 self.share.reading = false;
                 match text.and_then(|t| Share::from_json(&t)).and_then(|s| s.lab(TERMINALS).map(|lab| (s, lab))) {
                     Ok((s, lab)) => self.open_shared(ctx, s, lab),
-                    Err(e) => self.notice = Some(e.word()),
+                    Err(e) => self.page.borrow_mut().notice = Some(e.word()),
                 }
                 true
             }
             Msg::Keep(keep) => {
                 self.share.held = false;
                 if keep {
-                    self.save();
+                    self.carry_out(ctx, vec![page::Effect::Save]);
                 } else if let super::storage::Loaded::Saved(saved) = super::storage::load() {
                     if let Ok(lab) = Lab::restore(saved, TERMINALS) {
                         self.show_lab(lab);
                     }
-                    self.lang = super::browser_lang();
-                    super::set_document_lang(self.lang);
+                    let lang = super::browser_lang();
+                    self.page.borrow_mut().lang = lang;
+                    super::set_document_lang(lang);
                 }
                 drop_fragment();
                 true
@@ -181,14 +184,15 @@ impl App {
 
     /// The lab as the page shows it, for a link.
     pub(super) fn share_of(&self) -> Share {
-        let guide = self.guide.borrow();
+        let p = self.page.borrow();
+        let guide = p.guide.borrow();
         let lesson = guide.lesson.as_ref().map(|_| (guide.url.clone(), guide.progress.step));
-        let panes = if self.panes.len() == PANES.len() {
+        let panes = if p.panes.len() == PANES.len() {
             Vec::new()
         } else {
-            self.panes.iter().map(|p| p.key().to_string()).collect()
+            p.panes.iter().map(|p| p.key().to_string()).collect()
         };
-        Share { lesson, panes, lang: Some(self.lang), ..Share::of(&self.lab) }
+        Share { lesson, panes, lang: Some(p.lang), ..Share::of(&p.lab) }
     }
 
     /// Opens a link's lab: held over a saved lab until the reader chooses, saved at once when
@@ -196,71 +200,68 @@ impl App {
     fn open_shared(&mut self, ctx: &Context<Self>, s: Share, lab: Lab) {
         self.show_lab(lab);
         self.share.link = None;
-        // At the moment it was made, paused: the reader sees what was shared, then plays on.
-        self.playing = false;
-        let panes: Vec<Pane> = s.panes.iter().filter_map(|n| PANES.iter().copied().find(|p| p.key() == n)).collect();
-        if !panes.is_empty() {
-            self.panes = panes;
-        }
-        if let Some(l) = s.lang {
-            self.lang = l;
-            super::set_document_lang(l);
+        {
+            let mut p = self.page.borrow_mut();
+            // At the moment it was made, paused: the reader sees what was shared, then plays on.
+            p.playing = false;
+            let panes: Vec<Pane> =
+                s.panes.iter().filter_map(|n| PANES.iter().copied().find(|p| p.key() == n)).collect();
+            if !panes.is_empty() {
+                p.panes = panes;
+            }
+            if let Some(l) = s.lang {
+                p.lang = l;
+                super::set_document_lang(l);
+            }
         }
         self.share.held = super::storage::has_saved();
         if !self.share.held {
-            self.save();
+            self.carry_out(ctx, vec![page::Effect::Save]);
             drop_fragment();
         }
         if let Some((target, step)) = s.lesson_target() {
-            self.lesson(ctx, Action::Open { target, step: Some(step), fresh: false });
+            let out = self.page.borrow_mut().update(page::Action::Lesson(Action::Open {
+                target,
+                step: Some(step),
+                fresh: false,
+            }));
+            self.carry_out(ctx, out.effects);
         }
     }
 
     /// Puts `lab` on the page, as a fresh start does.
     fn show_lab(&mut self, lab: Lab) {
-        self.lab = lab;
-        self.diagram_of = None;
-        self.events_of = None;
-        self.unscheduled_seen = None;
-        self.active_file = 0;
-        self.refresh_diags();
-        self.inputs = vec![String::new(); TERMINALS];
-        self.pending = vec![crate::shell::LineReader::default(); TERMINALS];
-        self.hist_pos = vec![None; TERMINALS];
-        self.selected = None;
-        self.scrolled = [super::NOT_SCROLLED; TERMINALS];
-        self.playing = true;
-        self.refresh_diagram(false);
-        self.refresh_events(false);
+        self.page.borrow_mut().show_lab(lab);
+        self.scrolled = None;
     }
 }
 
 /// The Share button, for the header's tools.
-pub fn button(app: &App, ctx: &Context<App>) -> Html {
+pub fn button(lang: Lang, ctx: &Context<App>) -> Html {
     html! {
-        <button data-testid="share" onclick={ctx.link().callback(|_| super::Msg::Share(Msg::Make))}>{ app.tr("share") }</button>
+        <button data-testid="share" onclick={ctx.link().callback(|_| super::Msg::Share(Msg::Make))}>{ t(lang, "share") }</button>
     }
 }
 
 /// The link made (a field to copy it from) and the bar over a held link's lab.
-pub fn view(app: &App, ctx: &Context<App>) -> Html {
+pub fn view(share: &Sharing, lang: Lang, ctx: &Context<App>) -> Html {
     let link = ctx.link();
     html! {
         <>
-            if app.share.held {
-                <div class="confirm" role="region" aria-label={app.tr("share")} data-testid="share-held">
-                    <p>{ app.tr("share_held") }</p>
-                    <button data-testid="share-keep" onclick={link.callback(|_| super::Msg::Share(Msg::Keep(true)))}>{ app.tr("share_keep") }</button>
-                    <button data-testid="share-back" onclick={link.callback(|_| super::Msg::Share(Msg::Keep(false)))}>{ app.tr("share_back") }</button>
+            if share.held {
+                <div class="confirm" role="region" aria-label={t(lang, "share")} data-testid="share-held">
+                    <p>{ t(lang, "share_held") }</p>
+                    <button data-testid="share-keep" onclick={link.callback(|_| super::Msg::Share(Msg::Keep(true)))}>{ t(lang, "share_keep") }</button>
+                    <button data-testid="share-back" onclick={link.callback(|_| super::Msg::Share(Msg::Keep(false)))}>{ t(lang, "share_back") }</button>
                 </div>
             }
-            if let Some(url) = &app.share.link {
+            if let Some(url) = &share.link {
                 <div class="notice share">
-                    <label>{ app.tr("share_link") }
+                    <label>{ t(lang, "share_link") }
                         <input data-testid="share-link" readonly=true value={url.clone()} onfocus={Callback::from(select_all)} />
                     </label>
-                    if let Some(w) = app.share.copied {
-                        <span role="status" data-testid="share-status">{ app.tr(w) }</span>
+                    if let Some(w) = share.copied {
+                        <span role="status" data-testid="share-status">{ t(lang, w) }</span>
                     }
                 </div>
             }

@@ -454,3 +454,20 @@ test('without ?inject-panic the test line is an unknown command', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('Save as lesson yields a lesson file drafted from the lines typed, as kubelab lesson new drafts it', async () => {
+  const { page, errors, context } = await fresh();
+  await type(page, 'kubectl apply -f web.yaml');
+  await type(page, 'kubectl get pods');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=save-lesson]')]);
+  assert.equal(download.suggestedFilename(), 'new-lesson.yaml');
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(text, /^# Drafted by `kubelab lesson new`/);
+  assert.match(text, /\nid: 'new-lesson'\n/);
+  assert.match(text, /\nfiles: \['web\.yaml'\]\n/);
+  assert.match(text, /\n  run:\n  - 'kubectl apply -f web\.yaml'\n  check:\n  - exists: 'svc\/nginx'\n/);
+  assert.match(text, /\n  run:\n  - 'kubectl get pods'\n/);
+  assert.equal(text.match(/\n- say:/g).length, 2);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

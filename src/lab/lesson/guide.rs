@@ -110,10 +110,17 @@ pub struct Guide {
     pub held: Vec<bool>,
     /// The learner asked to see the checks (the Check button).
     pub checked: bool,
+    /// The step's lines were Run (or the learner has answered its questions): its checks'
+    /// texts may be shown.
+    pub ran: bool,
     /// How many of the step's hints are shown.
     pub hints: usize,
     /// Why the last lesson asked for could not be opened (shown in the panel).
     pub error: Option<String>,
+    /// The step's goal, the cluster it should end with (`goal::goal`), drawn beside the live
+    /// diagram; worked out at the first tick of the step (not while the page opens).
+    pub goal: Option<Rc<crate::lab::view::Diagram>>,
+    goal_due: bool,
     pending: Option<Pending>,
     /// Each lesson's saved progress (id, JSON); the open one's is `progress`.
     saved: Vec<(String, String)>,
@@ -147,6 +154,26 @@ impl Guide {
     /// The current step, if a lesson is open.
     pub fn step(&self) -> Option<&super::Step> {
         self.lesson.as_ref()?.steps.get(self.progress.step)
+    }
+
+    /// What the Check list shows of each check of the step: whether it holds, and its text
+    /// once it may be shown: when it holds, after the step's Run, or once the step's questions
+    /// are all answered. Before, a check's text would give answers away (`gone: pod/web-4`
+    /// answers "which pod goes first?"), so the list says only which check waits.
+    pub fn check_list(&self) -> Vec<(bool, Option<String>)> {
+        let Some(step) = self.step() else { return Vec::new() };
+        let n = self.progress.step;
+        let answered =
+            !step.predict.is_empty() && (0..step.predict.len()).all(|q| self.progress.answer_of(n, q).is_some());
+        let shown = self.ran || answered;
+        step.check
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let held = self.held.get(i).copied().unwrap_or(false);
+                (held, (held || shown).then(|| c.to_string()))
+            })
+            .collect()
     }
 
     /// Whether a lesson is being fetched.
@@ -183,7 +210,7 @@ impl Guide {
             // next line, wait for the instant's end.
             return false;
         }
-        if !self.queue.is_empty() && !lab.busy(self.term) {
+        if self.goal_due || !self.queue.is_empty() && !lab.busy(self.term) {
             return true;
         }
         let now = (lab.changes(), lab.printed());
@@ -225,6 +252,10 @@ impl Guide {
             }
             Action::Restart => self.on_restart(lab),
             Action::Tick => {
+                if std::mem::take(&mut self.goal_due) {
+                    let lines = self.step().map(|s| s.run.clone()).unwrap_or_default();
+                    self.goal = Some(Rc::new(super::goal::goal(lab, self.term, &lines)));
+                }
                 let mut fx = self.type_next(lab);
                 fx.extend(self.evaluate(lab));
                 fx
@@ -413,6 +444,7 @@ impl Guide {
             }
         }
         self.queue = lines;
+        self.ran = true;
         let mut fx = self.type_next(lab);
         fx.push(Effect::Save);
         fx
@@ -475,6 +507,9 @@ impl Guide {
         self.queue.clear();
         self.hints = 0;
         self.checked = false;
+        self.ran = false;
+        self.goal = None;
+        self.goal_due = true;
         self.held.clear();
         *self.seen.get_mut() = None;
     }

@@ -7,12 +7,13 @@
 //! `markdown` the narration's Markdown subset, `check` evaluates checks over a cluster,
 //! `progress` is the learner's place in a lesson (saved by the page), `verify` replays a lesson
 //! in a fresh cluster for `kubelab lesson check`, and `skeleton` writes a lesson from a replay
-//! script for `kubelab lesson new`; `index` is the site's list of lessons and `guide` the page's
+//! script for `kubelab lesson new`, `goal` draws a step's end as a picture; `index` is the site's list of lessons and `guide` the page's
 //! lesson panel without the page (a state and its reducer). Plain Rust, no I/O: files come in
 //! as text.
 
 pub mod check;
 pub mod format;
+pub mod goal;
 pub mod guide;
 pub mod index;
 pub mod markdown;

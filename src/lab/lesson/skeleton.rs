@@ -4,7 +4,8 @@
 //! off the cluster after it (objects made or deleted, the pods of each workload that changed;
 //! failing those, the last line the step printed).
 
-use crate::lab::session::Session;
+use crate::lab::session::{under_home, Loader, Session};
+use crate::lab::{Act, Lab};
 use crate::sim::labels::Selector;
 use crate::sim::{obj, Kind, ObjKey};
 
@@ -68,6 +69,29 @@ pub fn skeleton(id: &str, script: &str, session: &mut Session) -> String {
          id: {}\ntitle: {{ko: 'TODO', en: 'TODO'}}\nsummary: {{ko: 'TODO', en: 'TODO'}}\nfiles: [{files}]\nsteps:\n{steps}",
         quote(id)
     )
+}
+
+/// The lines typed in `lab` so far (every terminal's, in the order typed) as a replay script,
+/// a step each: the page's "Save as lesson" drafts what `kubelab lesson new` makes of it.
+pub fn script_of(lab: &Lab) -> String {
+    let lines = lab.journal[..lab.applied].iter().filter_map(|e| match &e.act {
+        Act::Line(l) if !l.trim().is_empty() => Some(format!("{l}\n")),
+        _ => None,
+    });
+    lines.collect::<Vec<_>>().join("\n")
+}
+
+/// The page's "Save as lesson": the draft of `script_of(lab)`, replayed as `kubelab lesson
+/// new` replays it (the default seed, a fresh cluster) with the lab's editor files as the
+/// script's folder.
+pub fn from_lab(lab: &Lab, id: &str) -> String {
+    let files = lab.files.clone();
+    let loader: Loader = std::rc::Rc::new(move |path: &str| {
+        let name = under_home(path)?;
+        files.iter().find(|(n, _)| n == name).map(|(_, text)| text.as_bytes().to_vec())
+    });
+    let mut session = Session::new(crate::sim::SimConfig::seeded(crate::lab::DEFAULT_SEED)).with_loader(loader);
+    skeleton(id, &script_of(lab), &mut session)
 }
 
 /// Runs a step's lines (and sleeps): the lines, and what they printed. The files they give
