@@ -257,6 +257,23 @@ fn a_tick_that_moves_nothing_of_a_pane_leaves_its_key() {
 }
 
 #[test]
+fn a_lab_put_in_place_of_another_moves_the_terminals_key_even_with_text_of_the_same_shape() {
+    // Two labs whose terminal text has the same pieces and lengths (a share link's lab over
+    // the saved one): the pane must be drawn again.
+    let mut p = page();
+    enter(&mut p, 0, "echo mine");
+    let before = p.terminal_key();
+    let mut theirs = Lab::seed_lab();
+    theirs.run(0, "echo yours");
+    p.show_lab(theirs);
+    assert_ne!(p.terminal_key(), before);
+    // Scrubbing back too.
+    let before = p.terminal_key();
+    p.update(Action::Seek(0));
+    assert_ne!(p.terminal_key(), before);
+}
+
+#[test]
 fn the_clock_saves_a_second_after_a_change_and_when_the_page_is_left() {
     let mut p = page();
     assert!(p.update(Action::Leave).effects.is_empty());

@@ -275,7 +275,7 @@ impl Component for App {
                 </main>
                 </div>
                 if let Some(k) = &p.selected {
-                    <pane::Pane page={self.page.clone()} shows={Shows::Dialog(k.clone(), p.lab.changes(), p.lang)} refs={self.refs.clone()} />
+                    <pane::Pane page={self.page.clone()} shows={Shows::Dialog(k.clone(), (p.lab_gen, p.lab.changes()), p.lang)} refs={self.refs.clone()} />
                 }
             </div>
         }

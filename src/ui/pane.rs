@@ -14,8 +14,8 @@ use yew::prelude::*;
 pub enum Shows {
     Terminal(TermKey),
     Editor(EditorKey),
-    /// An object's YAML, read again when the model moved (`Lab::changes`).
-    Dialog(ObjKey, (u64, u64), Lang),
+    /// An object's YAML, read again when the model moved (`Page::lab_gen`, `Lab::changes`).
+    Dialog(ObjKey, (u64, (u64, u64)), Lang),
 }
 
 /// Where a pane's events go, and the elements the page reaches into (scrolling, focus).

@@ -286,3 +286,24 @@ test('the panel at 360 px: no sideways scrolling, every lesson control on screen
   assert.deepEqual(real(errors), []);
   await context.close();
 });
+
+test("a step's goal is drawn small under it: the cluster it ends with, in the diagram's boxes", async () => {
+  const { page, errors, context } = await openPage(browser, server.url);
+  await page.waitForSelector('[data-testid=lesson-step][data-step="1"]');
+  const goal = page.locator('[data-testid=lesson-goal]');
+  await goal.waitFor();
+  // Step 1 ends with web's two pods Running, a claim each, the headless Service; the live
+  // drawing has none of them yet.
+  assert.equal(await goal.locator('.box.pod.stage-running').count(), 2);
+  assert.equal(await goal.locator('.box.disk').count(), 2);
+  const live = page.locator('[data-testid=cluster-diagram]');
+  assert.equal(await goal.locator('.box.svc').count(), (await live.locator('.box.svc').count()) + 1);
+  assert.equal(await live.locator('.box.pod').count(), 0);
+  // A picture: nothing in it takes the keyboard or a test id of the live drawing.
+  assert.equal(await goal.locator('[tabindex], [data-testid]').count(), 0);
+  const box = await goal.boundingBox();
+  const panelBox = await page.locator('[data-testid=lesson-panel]').boundingBox();
+  assert.ok(box.width <= panelBox.width, `the goal fits the panel: ${box.width} > ${panelBox.width}`);
+  assert.deepEqual(real(errors), []);
+  await context.close();
+});

@@ -181,6 +181,10 @@ pub struct Page {
     /// The work budget of the next tick's advance (`lab::next_budget`).
     budget: u64,
     pub views: Views,
+    /// Counts the times the lab was replaced or moved in time (Reset, a fresh lesson, a share
+    /// link, the scrubber): within one, a terminal's text only grows, so its shape says
+    /// whether it changed (`TermKey`).
+    pub lab_gen: u64,
     /// The lesson panel's state (shared with its component), and how many times it changed.
     pub guide: Rc<RefCell<Guide>>,
     pub guide_version: u64,
@@ -198,6 +202,7 @@ fn no_clock() -> f64 {
 /// The key a terminal pane is drawn from: when it is equal, the pane is not drawn again.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TermKey {
+    lab_gen: u64,
     lang: Lang,
     active: usize,
     busy: Vec<bool>,
@@ -258,6 +263,7 @@ impl Page {
             last_tick: None,
             budget: crate::lab::MIN_BUDGET,
             views: Views::default(),
+            lab_gen: 0,
             guide: Rc::default(),
             guide_version: 0,
             real_ms: no_clock,
@@ -362,6 +368,7 @@ impl Page {
             }
             Action::Seek(at) => {
                 self.playing = false;
+                self.lab_gen += 1;
                 self.lab.seek(at);
                 self.dirty = true;
             }
@@ -429,6 +436,7 @@ impl Page {
     /// The lab was replaced: the page forgets what it read of the old one and the terminals'
     /// half-typed lines.
     fn new_lab(&mut self) {
+        self.lab_gen += 1;
         self.views.diagram_of = None;
         self.views.events_of = None;
         self.views.unscheduled_seen = None;
@@ -516,6 +524,7 @@ impl Page {
         let t = self.active_term;
         let term = &self.lab.terms[t];
         TermKey {
+            lab_gen: self.lab_gen,
             lang: self.lang,
             active: t,
             busy: (0..self.terms.len()).map(|t| self.lab.busy(t)).collect(),
