@@ -106,15 +106,16 @@ pub fn cluster(props: &ClusterProps) -> Html {
 }
 
 /// A diagram drawn small, as a picture (a lesson step's goal): the same boxes, colours and
-/// links as the live drawing, without names to read, focus or clicks (and no test ids: the
-/// live drawing's are the page's).
+/// links as the live drawing, each box with its object's or node's name in a small legible
+/// size (cut short where the box ends), without focus or clicks (and no test ids: the live
+/// drawing's are the page's).
 pub fn picture(d: &view::Diagram, label: &'static str) -> Html {
     let l = layout::layout(d, false);
     let (width, height) = (l.width, l.height);
     let boxes = l
         .lanes
         .iter()
-        .map(|lane| ("box lane".to_string(), lane.at, String::new()))
+        .map(|lane| ("box lane".to_string(), lane.at, lane.node.clone().unwrap_or_default()))
         .chain(l.cards.iter().map(|(c, at)| {
             let (class, name) = match *c {
                 layout::Card::Ctrl(c) => ("box ctrl".to_string(), c.key.name.clone()),

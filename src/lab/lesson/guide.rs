@@ -15,6 +15,9 @@ use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+/// The model's work (`Sim::work_done`) a tick gives the step's goal: a few milliseconds.
+pub const GOAL_BUDGET: u64 = 1024;
+
 /// A lab's `changes()` and `printed()`: when neither moved, no check can have changed.
 type LabMoment = ((u64, u64), Vec<u64>);
 
@@ -121,6 +124,8 @@ pub struct Guide {
     /// diagram; worked out at the first tick of the step (not while the page opens).
     pub goal: Option<Rc<crate::lab::view::Diagram>>,
     goal_due: bool,
+    /// The goal while it is worked out, a slice of `GOAL_BUDGET` at each tick.
+    goal_work: Option<Box<super::goal::Goal>>,
     pending: Option<Pending>,
     /// Each lesson's saved progress (id, JSON); the open one's is `progress`.
     saved: Vec<(String, String)>,
@@ -210,7 +215,7 @@ impl Guide {
             // next line, wait for the instant's end.
             return false;
         }
-        if self.goal_due || !self.queue.is_empty() && !lab.busy(self.term) {
+        if self.goal_due || self.goal_work.is_some() || !self.queue.is_empty() && !lab.busy(self.term) {
             return true;
         }
         let now = (lab.changes(), lab.printed());
@@ -252,10 +257,7 @@ impl Guide {
             }
             Action::Restart => self.on_restart(lab),
             Action::Tick => {
-                if std::mem::take(&mut self.goal_due) {
-                    let lines = self.step().map(|s| s.run.clone()).unwrap_or_default();
-                    self.goal = Some(Rc::new(super::goal::goal(lab, self.term, &lines)));
-                }
+                self.work_on_goal(lab);
                 let mut fx = self.type_next(lab);
                 fx.extend(self.evaluate(lab));
                 fx
@@ -503,6 +505,19 @@ impl Guide {
         }
     }
 
+    /// Starts the step's goal at its first tick (not while the page opens) and works it out
+    /// a slice at each tick, so that a busy goal does not hold the page.
+    fn work_on_goal(&mut self, lab: &Lab) {
+        if std::mem::take(&mut self.goal_due) {
+            let lines = self.step().map(|s| s.run.clone()).unwrap_or_default();
+            self.goal_work = Some(Box::new(super::goal::Goal::start(lab, self.term, &lines)));
+        }
+        if let Some(d) = self.goal_work.as_mut().and_then(|w| w.go_on(GOAL_BUDGET)) {
+            self.goal = Some(Rc::new(d));
+            self.goal_work = None;
+        }
+    }
+
     fn new_step(&mut self) {
         self.queue.clear();
         self.hints = 0;
@@ -510,6 +525,7 @@ impl Guide {
         self.ran = false;
         self.goal = None;
         self.goal_due = true;
+        self.goal_work = None;
         self.held.clear();
         *self.seen.get_mut() = None;
     }
