@@ -806,3 +806,19 @@ fn a_service_patched_to_nodeport_gets_a_node_port() {
     run(&mut s, "kubectl label svc web tier=front");
     assert_eq!(run(&mut s, "kubectl get svc web -o jsonpath={.spec.ports[0].nodePort}").0, port.to_string());
 }
+
+/// `kubectl create service …` is not modelled: it says so, rather than reading the generator's
+/// flags as unknown flags of `create -f` (`error: unknown flag: --tcp`), and makes nothing.
+#[test]
+fn create_service_says_plainly_that_it_is_not_modelled() {
+    let mut s = session();
+    for line in
+        ["kubectl create service clusterip my-cs --tcp=5678:8080", "kubectl create svc clusterip h --clusterip=None"]
+    {
+        let (out, err, code) = run(&mut s, line);
+        assert_eq!((out.as_str(), code), ("", 1), "{line}");
+        assert!(err.contains("does not model `kubectl create service`") && !err.contains("unknown flag"), "{err}");
+    }
+    let (out, _, _) = run(&mut s, "kubectl get svc -o name");
+    assert_eq!(out, "service/kubernetes\n");
+}

@@ -62,3 +62,21 @@ fn busybox_words_a_bad_pattern_its_own_way() {
     );
     assert_eq!(run(&mut s, "echo web-1 | sed 's/[0-9]*$/x/'"), ("web-x\n".into(), 0));
 }
+
+/// `tail -n +N` prints from the Nth line on (POSIX tail: "+number: relative to the beginning"),
+/// the usual way to drop a table's header; `-c N` / `-c +N` count bytes the same ways, as
+/// `head -c N` does from the start.
+#[test]
+fn tail_counts_from_the_start_with_a_plus_and_counts_bytes() {
+    let mut s = lab();
+    let (all, _) = run(&mut s, "kubectl get pods");
+    let rows: String = all.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    assert_eq!(rows.lines().count(), 2, "{all}");
+    assert_eq!(run(&mut s, "kubectl get pods | tail -n +2"), (rows.clone(), 0));
+    assert_eq!(run(&mut s, "kubectl get pods | tail --lines=+2"), (rows, 0));
+    assert_eq!(run(&mut s, "printf 'a\\nb\\nc\\n' | tail -n 2"), ("b\nc\n".into(), 0));
+    assert_eq!(run(&mut s, "printf 'a\\nb\\nc\\n' | tail -n +9"), ("".into(), 0));
+    assert_eq!(run(&mut s, "echo hello world | tail -c 6"), ("world\n".into(), 0));
+    assert_eq!(run(&mut s, "echo hello world | tail -c +7"), ("world\n".into(), 0));
+    assert_eq!(run(&mut s, "echo hello world | head -c 5"), ("hello".into(), 0));
+}

@@ -629,6 +629,12 @@ pub fn parse_create(argv: &[String], at: usize) -> Result<Parsed<Create>, Error>
     match word.as_str() {
         "deployment" | "deploy" => Ok(wrap(parse_create_deployment(&argv)?, Create::Deployment)),
         "configmap" | "cm" => Ok(wrap(parse_create_data(&argv, Kind::ConfigMap)?, Create::Data)),
+        // k8s-diff: kubectl's `create service clusterip|nodeport|loadbalancer|externalname`
+        // generators are not modelled (no lesson or walkthrough uses them); said plainly rather
+        // than as an unknown flag of `create -f`.
+        "service" | "svc" => Err(Error::cli(
+            "kubelab does not model `kubectl create service` yet: `kubectl expose` or a Service manifest makes a Service",
+        )),
         _ => match argv.get(at).map(String::as_str) {
             Some("generic") => {
                 argv.remove(at);

@@ -406,7 +406,8 @@ fn generator_word(argv: &[String]) -> Option<usize> {
     };
     let first =
         argv.iter().enumerate().position(|(i, w)| !w.starts_with('-') && (i == 0 || !takes_value(&argv[i - 1])))?;
-    matches!(argv[first].as_str(), "deployment" | "deploy" | "configmap" | "cm" | "secret").then_some(first)
+    matches!(argv[first].as_str(), "deployment" | "deploy" | "configmap" | "cm" | "secret" | "service" | "svc")
+        .then_some(first)
 }
 
 /// The closest known word (Levenshtein distance ≤ 2), as cobra suggests.

@@ -43,33 +43,43 @@ pub fn run_on(
             return Some(1);
         }
     };
-    if let Some(bytes) = opts.bytes.filter(|_| cmd == "head") {
-        return Some(head_bytes(&text, bytes, out));
+    if let Some(bytes) = opts.bytes {
+        return Some(bytes_of(&text, cmd == "head", bytes, opts.from_start, out));
     }
     let lines: Vec<&str> = text.lines().collect();
     Some(match cmd {
         "head" => emit(out, &lines[..opts.n.unwrap_or(10).min(lines.len())]),
+        // `tail -n +N`: from the Nth line on.
+        "tail" if opts.from_start => emit(out, &lines[opts.n.unwrap_or(1).saturating_sub(1).min(lines.len())..]),
         "tail" => emit(out, &lines[lines.len() - opts.n.unwrap_or(10).min(lines.len())..]),
         "wc" => wc(&opts, &text, out),
         _ => sort(&opts, &lines, out),
     })
 }
 
-/// `head -c N`: the first N bytes as they are (a character cut in two is cut in two).
-fn head_bytes(text: &str, n: usize, out: &mut Output) -> i32 {
-    let bytes = &text.as_bytes()[..n.min(text.len())];
+/// `head -c N`: the first N bytes as they are (a character cut in two is cut in two);
+/// `tail -c N` the last N, `tail -c +N` from the Nth on.
+fn bytes_of(text: &str, head: bool, n: usize, from_start: bool, out: &mut Output) -> i32 {
+    let all = text.as_bytes();
+    let bytes = match (head, from_start) {
+        (true, _) => &all[..n.min(all.len())],
+        (false, true) => &all[n.saturating_sub(1).min(all.len())..],
+        (false, false) => &all[all.len() - n.min(all.len())..],
+    };
     out.out(&String::from_utf8_lossy(bytes));
     0
 }
 
 /// A text tool's command line: its one-letter flags, its other arguments, the line count of
-/// `head`/`tail` (`-n N`, `--lines N`, `--lines=N`, `-N`) and `head`'s byte count (`-c N`).
+/// `head`/`tail` (`-n N`, `--lines N`, `--lines=N`, `-N`) and their byte count (`-c N`,
+/// `--bytes N`, `--bytes=N`); `tail`'s counts may start with `+` (from that line or byte on).
 #[derive(Debug, Default)]
 struct TextOptions {
     flags: Vec<String>,
     args: Vec<String>,
     n: Option<usize>,
     bytes: Option<usize>,
+    from_start: bool,
 }
 
 impl TextOptions {
@@ -79,18 +89,19 @@ impl TextOptions {
         let mut i = 1;
         while i < argv.len() {
             let a = &argv[i];
+            let ends = cmd == "head" || cmd == "tail";
             if a == "-n" || a == "--lines" {
                 i += 1;
-                o.n = argv.get(i).and_then(|v| v.parse().ok());
+                o.n = argv.get(i).and_then(|v| o.count(cmd, v));
             } else if let Some(v) = a.strip_prefix("--lines=") {
-                o.n = v.parse().ok();
-            } else if cmd == "head" && (a == "-c" || a == "--bytes") {
+                o.n = o.count(cmd, v);
+            } else if ends && (a == "-c" || a == "--bytes") {
                 i += 1;
-                o.bytes = argv.get(i).and_then(|v| v.parse().ok());
+                o.bytes = argv.get(i).and_then(|v| o.count(cmd, v));
             } else if let Some(v) =
-                a.strip_prefix("--bytes=").or(a.strip_prefix("-c")).filter(|v| cmd == "head" && !v.is_empty())
+                a.strip_prefix("--bytes=").or(a.strip_prefix("-c")).filter(|v| ends && !v.is_empty())
             {
-                o.bytes = v.parse().ok();
+                o.bytes = o.count(cmd, v);
             } else if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) {
                 o.n = a[1..].parse().ok();
             } else if a.starts_with('-') && a.len() > 1 && o.args.is_empty() {
@@ -101,6 +112,17 @@ impl TextOptions {
             i += 1;
         }
         o
+    }
+
+    /// A count of lines or bytes; `tail`'s `+N` counts from the start.
+    fn count(&mut self, cmd: &str, v: &str) -> Option<usize> {
+        match v.strip_prefix('+') {
+            Some(n) if cmd == "tail" => {
+                self.from_start = true;
+                n.parse().ok()
+            }
+            _ => v.parse().ok(),
+        }
     }
 
     /// Whether the one-letter flag `f` was given.
