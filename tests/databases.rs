@@ -247,3 +247,27 @@ fn local_path_refuses_read_write_many() {
         "failed to provision volume with StorageClass \"local-path\": Only support ReadWriteOnce access mode"
     );
 }
+
+/// redis-server listens on 6379 (redis.conf's `port 6379`, the image's default): a tcpSocket
+/// readiness probe there holds, one on 6380 fails with the dial's error; and a container that
+/// runs another command than the server listens on nothing.
+#[test]
+fn redis_listens_on_6379() {
+    let probe = |port: u16| format!("        readinessProbe:\n          tcpSocket:\n            port: {port}\n");
+    let mut s = session();
+    database(&mut s, "redis", "redis:7", "/data", &probe(6379));
+    assert_eq!(ready_status(&mut s), "1/1 Running");
+    let mut s = session();
+    database(&mut s, "redis", "redis:7", "/data", &probe(6380));
+    assert_eq!(ready_status(&mut s), "0/1 Running");
+    let ip =
+        kubelab::sim::obj::str_at(s.sim.get(kubelab::sim::Kind::Pod, "default", "redis-0").unwrap(), "/status/podIP")
+            .unwrap()
+            .to_string();
+    let events = run(&mut s, "kubectl get events --field-selector reason=Unhealthy -o jsonpath={.items[0].message}");
+    assert_eq!(events, format!("Readiness probe failed: dial tcp {ip}:6380: connect: connection refused"));
+    let mut s = session();
+    let sleeping = format!("        command: [sleep, '3600']\n{}", probe(6379));
+    database(&mut s, "redis", "redis:7", "/data", &sleeping);
+    assert_eq!(ready_status(&mut s), "0/1 Running");
+}

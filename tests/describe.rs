@@ -275,3 +275,51 @@ fn describe_pvc_lists_the_pods_using_it_a_line_each() {
     let out = run(&mut s, "kubectl describe pvc data").0;
     assert!(out.contains("\nUsed By:       a-user\n               b-user\n"), "{out}");
 }
+
+/// A kind without a describer of its own (a ControllerRevision) gets `genericDescriber`
+/// (describe.go): Name, Namespace, Labels, Annotations, then `printUnstructuredContent` over
+/// the object (fields sorted, the four above skipped, a map or list as `Label:` with its
+/// content a level in, a value as `Label:\tVALUE`, `smartLabelFor` making labels: camel case
+/// split and titled, API/URL/UID/OSB/GUID in capitals, a field with other characters than
+/// letters and `-` as it is), then Events, all through one tabwriter (a line without a tab
+/// ends an alignment block).
+#[test]
+fn a_controller_revision_is_described_by_the_generic_describer() {
+    let mut s = session();
+    run(&mut s, "kubectl apply -f web.yaml");
+    s.sim.run_until_idle(60_000);
+    let (out, _, code) = run(&mut s, "kubectl describe controllerrevision");
+    assert_eq!(code, 0, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("Name:         web-"), "{out}");
+    assert_eq!(lines[1], "Namespace:    default");
+    assert_eq!(lines[2], "Labels:       app=nginx");
+    assert!(lines[3].starts_with("              controller.kubernetes.io/hash="), "{out}");
+    assert_eq!(lines[4], "Annotations:  <none>");
+    assert_eq!(lines[5], "API Version:  apps/v1");
+    assert_eq!(&lines[6..8], ["Data:", "  Spec:"]);
+    let has = |l: &str| lines.contains(&l);
+    // `$patch` has a character other than a letter or `-`: kept as it is.
+    assert!(has("      $patch:  replace"), "{out}");
+    assert!(has("        Creation Timestamp:  <nil>"), "a null is Go's %v of nil: {out}");
+    // The fields sorted; the metadata without the name, namespace, labels and annotations
+    // printed above; a list of maps as its maps a level in.
+    let at = |l: &str| lines.iter().position(|x| *x == l).unwrap_or_else(|| panic!("{l:?} in {out}"));
+    assert!(at("Data:") < at("Kind:                                      ControllerRevision"));
+    let meta = at("Metadata:");
+    let rev = lines.iter().position(|l| l.starts_with("Revision:")).expect("Revision");
+    assert!(meta < rev && lines[meta + 1].starts_with("  Creation Timestamp:  "), "{out}");
+    assert!(lines[meta..rev].iter().all(|l| !l.starts_with("  Name:") && !l.starts_with("  Labels:")), "{out}");
+    assert!(has("  Owner References:") && has("    Block Owner Deletion:  true"), "{out}");
+    assert!(lines[meta..rev].iter().any(|l| l.starts_with("  UID:  ")), "UID in capitals: {out}");
+    assert!(has("        Dns Policy:      ClusterFirst"), "{out}");
+    // `Kind:` follows the template's last value lines with no tab-less line between: one
+    // alignment block with `Termination Grace Period Seconds:`; so are Revision and Events.
+    let col = |l: &str| l.find(':').map(|c| c + 1 + l[c + 1..].len() - l[c + 1..].trim_start().len());
+    let kind = lines.iter().find(|l| l.starts_with("Kind:")).unwrap();
+    let grace = lines.iter().find(|l| l.trim_start().starts_with("Termination Grace Period Seconds:")).unwrap();
+    assert_eq!(col(kind), col(grace), "{out}");
+    let events = lines.iter().find(|l| l.starts_with("Events:")).unwrap();
+    assert_eq!(col(lines[rev]), col(events), "{out}");
+    assert!(events.ends_with("<none>"), "{out}");
+}
