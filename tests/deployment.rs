@@ -88,19 +88,13 @@ fn scaling_messages(s: &mut Session) -> Vec<String> {
 /// The Deployment page's "Updating a Deployment" shows an old release's words:
 /// `Scaled up replica set nginx-deployment-2035384211 to 3`, `Scaled up replica set
 /// nginx-deployment-1564180365 to 1`, `Scaled down replica set nginx-deployment-2035384211 to
-/// 2`, ... `Scaled down replica set nginx-deployment-2035384211 to 0` (sync.go before
-/// kubernetes/kubernetes#101142: "Scaled %s replica set %s to %d").
-///
-/// The v1.26 boundary is an assumption, not a pinned release. The evidence: #101142 was opened
-/// on 2021-04-15 and merged, but the stored thread ends in May 2021 with no merge date, and it
-/// has no release note (none in CHANGELOG-1.25/1.26/1.27, so the notes cannot date it); no
-/// stored sync.go is at a tagged commit; a real v1.26 cluster (kubeadm, created 2023-02-24)
-/// printed the `to N from M` form, so 1.26 has it. Whether v1.25 (or older) already had it is
-/// unknown: this test holds the lab's choice that it did not, and would have to move with the
-/// gate in `scaling_message` (src/sim/controllers/deployment.rs) if a v1.25 sync.go showed it.
+/// 2`, ... `Scaled down replica set nginx-deployment-2035384211 to 0`: sync.go before
+/// kubernetes/kubernetes#101142, "Scaled %s replica set %s to %d", as v1.24.3's source has it
+/// (pkg/controller/deployment/sync.go line 426 in kaisenlinux/kubernetes' import of the v1.24.3
+/// release tarball, gitVersion aef86a93).
 #[test]
-fn before_v1_26_the_scaling_events_read_to_n() {
-    let mut s = session_at(1, Some("v1.25.9"));
+fn before_v1_25_the_scaling_events_read_to_n() {
+    let mut s = session_at(1, Some("v1.24.3"));
     rolled_out(&mut s);
     run(&mut s, "kubectl set image deployment.v1.apps/nginx-deployment nginx=nginx:1.16.1");
     s.sim.run_until_idle(300_000);
@@ -116,15 +110,16 @@ fn before_v1_26_the_scaling_events_read_to_n() {
 }
 
 /// kubernetes/kubernetes#101142: `scaleReplicaSet` says "Scaled %s replica set %s to %d from
-/// %d"; a new ReplicaSet's first size is still "Scaled up replica set %s to %d". A real 1.26
-/// cluster (kubeadm, created 2023-02-24, before 1.27.0 existed) printed, after `kubectl set
-/// image` of a 3-replica Deployment: `Scaled up replica set nginx-579c9dfc44 to 3`, `Scaled up
-/// replica set nginx-7b8cbd4f76 to 1`, `Scaled down replica set nginx-579c9dfc44 to 2 from 3`,
-/// `Scaled up replica set nginx-7b8cbd4f76 to 2 from 1`, ..., `Scaled down replica set
-/// nginx-579c9dfc44 to 0 from 1`. 1.27 to 1.31 print the same (#125118 changed it in 1.32).
+/// %d"; a new ReplicaSet's first size is still "Scaled up replica set %s to %d" (sync.go lines
+/// 427 and 277 of the v1.25.1 and v1.25.9 release sources, kaisenlinux/kubernetes; line 429 and
+/// 278 of v1.31.2's). A real 1.26 cluster (kubeadm, created 2023-02-24, before 1.27.0 existed)
+/// printed, after `kubectl set image` of a 3-replica Deployment: `Scaled up replica set
+/// nginx-579c9dfc44 to 3`, `Scaled up replica set nginx-7b8cbd4f76 to 1`, `Scaled down replica
+/// set nginx-579c9dfc44 to 2 from 3`, `Scaled up replica set nginx-7b8cbd4f76 to 2 from 1`, ...,
+/// `Scaled down replica set nginx-579c9dfc44 to 0 from 1`. #125118 changed it in 1.32.
 #[test]
-fn from_v1_26_a_scaled_replicaset_says_to_n_from_m() {
-    for version in [None, Some("v1.27.3"), Some("v1.31.0")] {
+fn from_v1_25_a_scaled_replicaset_says_to_n_from_m() {
+    for version in [Some("v1.25.1"), None, Some("v1.27.3"), Some("v1.31.2")] {
         let mut s = session_at(1, version);
         rolled_out(&mut s);
         run(&mut s, "kubectl set image deployment/nginx-deployment nginx=nginx:1.16.1");

@@ -180,10 +180,11 @@ fn created_started(version: &str, manifest: &str, pod: &str) -> (Vec<String>, Ve
 /// kubernetes/kubernetes#73892 (v1.14) gave kuberuntime_container.go's `startContainer`
 /// `fmt.Sprintf("Created container %s", container.Name)` and `fmt.Sprintf("Started container
 /// %s", container.Name)`: a real v1.26 cluster's `Created container nginx`, `Started container
-/// nginx`. Up to v1.32 (the gate to the colon is not pinned; see `kubelet::start`).
+/// nginx`; the same lines in the v1.24.3 and v1.31.2 release sources (kaisenlinux/kubernetes)
+/// and in v1.31.0 and v1.31.4 (wt2017/kubernetes-wyou).
 #[test]
-fn up_to_v1_32_created_and_started_name_the_container() {
-    for version in ["v1.26.0", "v1.32.0"] {
+fn up_to_v1_31_created_and_started_name_the_container() {
+    for version in ["v1.24.3", "v1.26.0", "v1.31.0"] {
         let (created, started) = created_started(version, "inited.yaml", "inited");
         assert_eq!(created, ["Created container prepare", "Created container web"], "{version}");
         assert_eq!(started, ["Started container prepare", "Started container web"], "{version}");
@@ -191,11 +192,14 @@ fn up_to_v1_32_created_and_started_name_the_container() {
 }
 
 /// Later kuberuntime_container.go: `"Created container: %v", container.Name` and `"Started
-/// container %v", container.Name` (a real cluster: `Created container: nginx`, `Started
-/// container nginx`), on first starts, init containers and restarts alike.
+/// container %v", container.Name` (the v1.33.0 and v1.33.3 release sources, kubeedge's
+/// vendored v1.32.10; a real cluster: `Created container: nginx`, `Started container nginx`),
+/// on first starts, init containers and restarts alike. v1.32.0's own source was not reached:
+/// its side of the gate rests on the Go 1.24 vet fix having been picked into release-1.29 to
+/// -1.31 only (see `kubelet::start`).
 #[test]
-fn from_v1_33_created_has_a_colon_and_started_does_not() {
-    for version in ["v1.33.0", "v1.34.1"] {
+fn from_v1_32_created_has_a_colon_and_started_does_not() {
+    for version in ["v1.32.0", "v1.33.0", "v1.34.1"] {
         let (created, started) = created_started(version, "inited.yaml", "inited");
         assert_eq!(created, ["Created container: prepare", "Created container: web"], "{version}");
         assert_eq!(started, ["Started container prepare", "Started container web"], "{version}");
@@ -287,5 +291,71 @@ fn from_v1_32_the_back_off_message_keeps_the_pull_error() {
     assert_eq!(back_off_message("v1.31.0"), "Back-off pulling image \"nginx:1.161\"");
     for version in ["v1.32.0", "v1.35.0"] {
         assert_eq!(back_off_message(version), format!("Back-off pulling image \"nginx:1.161\": ErrImagePull: {error}"));
+    }
+}
+
+/// A pod whose init container fails every time.
+const INIT_FAILS: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: stuck
+spec:
+  initContainers:
+  - name: check
+    image: busybox:1.28
+    command: [\"sh\", \"-c\", \"exit 1\"]
+  containers:
+  - name: web
+    image: nginx
+";
+
+/// The BackOff messages of pod `pod` (from `manifest`) once it has some, and its uid.
+fn back_off_events(version: &str, file: &str, manifest: &str, pod: &str) -> (Vec<String>, String) {
+    let mut s = session_at(version);
+    s.write_file(file, manifest);
+    run(&mut s, &format!("kubectl apply -f {file}"));
+    for _ in 0..240 {
+        s.sim.advance(500);
+        let msgs = messages(&mut s, pod, "BackOff");
+        if !msgs.is_empty() {
+            return (msgs, run(&mut s, &format!("kubectl get pod {pod} -o jsonpath={{.metadata.uid}}")));
+        }
+    }
+    panic!("{pod} never backed off at {version}");
+}
+
+/// kuberuntime_manager.go's `doBackOff` before kubernetes/kubernetes#113216: `Back-off
+/// restarting failed container`, no name (line 964 of the v1.24.3 source, line 919 of v1.25.1
+/// and v1.25.9: kaisenlinux/kubernetes' imports of the release tarballs), for a container and
+/// an init container alike.
+#[test]
+fn before_v1_26_a_back_off_names_no_container() {
+    for version in ["v1.24.3", "v1.25.9"] {
+        let (msgs, _) = back_off_events(version, "crash.yaml", ALWAYS, "again");
+        assert_eq!(msgs, ["Back-off restarting failed container"], "{version}");
+        let (msgs, _) = back_off_events(version, "stuck.yaml", INIT_FAILS, "stuck");
+        assert_eq!(msgs, ["Back-off restarting failed container"], "{version}");
+    }
+}
+
+/// kubernetes/kubernetes#113216 ("Add container name in the `BackOff` event message", opened
+/// 2022-10-20, after v1.25.0 shipped): `fmt.Sprintf("Back-off restarting failed container %s in
+/// pod %s", container.Name, format.Pod(pod))`, `format.Pod` giving `name_namespace(uid)` (the
+/// v1.26.1 source, a `git archive` of 8f94681c; v1.27.4, v1.31.2 and v1.33.3 alike).
+#[test]
+fn from_v1_26_a_back_off_names_the_container_and_the_pod() {
+    for version in ["v1.26.1", "v1.33.3"] {
+        let (msgs, uid) = back_off_events(version, "crash.yaml", ALWAYS, "again");
+        assert_eq!(
+            msgs,
+            [format!("Back-off restarting failed container once in pod again_default({uid})")],
+            "{version}"
+        );
+        let (msgs, uid) = back_off_events(version, "stuck.yaml", INIT_FAILS, "stuck");
+        assert_eq!(
+            msgs,
+            [format!("Back-off restarting failed container check in pod stuck_default({uid})")],
+            "{version}"
+        );
     }
 }

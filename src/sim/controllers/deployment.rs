@@ -106,20 +106,19 @@ fn progress_deadline(d: &Value) -> Option<i64> {
 fn scaling_message(minor: u32, dir: &str, rs: &str, from: i64, to: i64) -> String {
     if minor >= 32 {
         // kubernetes/kubernetes#125118 (merged 2024-05; its release note is in CHANGELOG-1.32.md
-        // under v1.32.0-alpha.2, so 1.31 still has the older order): "from %d to %d".
+        // under v1.32.0-alpha.2, so 1.31 still has the older order): "from %d to %d", as the
+        // v1.33.0 and v1.33.3 sources have it (sync.go line 428 at v1.33.3, kaisenlinux/kubernetes).
         format!("Scaled {dir} replica set {rs} from {from} to {to}")
-    } else if minor >= 26 {
-        // kubernetes/kubernetes#101142: "Scaled %s replica set %s to %d from %d". Its first
-        // release is NOT pinned (an assumption, see tests/deployment.rs
-        // `before_v1_26_the_scaling_events_read_to_n`): it has no release note, its stored PR
-        // thread (opened 2021-04-15) ends before any merge date, and no stored sync.go is at a
-        // tag. A kubeadm cluster created on 2023-02-24 (before 1.27.0 existed) printed `Scaled
-        // down replica set nginx-579c9dfc44 to 2 from 3` in a session of 2023-04-12, so 1.26
-        // has it; before 1.26 the older form is assumed (kubernetes.io's Deployment page shows
-        // it, from an old release).
+    } else if minor >= 25 {
+        // kubernetes/kubernetes#101142 (opened 2021-04-15, no release note): "Scaled %s replica
+        // set %s to %d from %d". Pinned by source: sync.go line 427 of v1.25.1 and v1.25.9
+        // (kaisenlinux/kubernetes' imports of the release tarballs, gitVersion e4d4e1ab and
+        // a1a87a0a) has it, and so does master in the v1.25.0-alpha.2 days (a `git archive` of
+        // 9d577d8a, github fAce-coder/mykubernetes, before release-1.25 was cut); line 426 of
+        // v1.24.3 (gitVersion aef86a93) does not. Same in v1.26.1, v1.27.4, v1.31.2.
         format!("Scaled {dir} replica set {rs} to {to} from {from}")
     } else {
-        // The older sync.go: "Scaled %s replica set %s to %d".
+        // The older sync.go: "Scaled %s replica set %s to %d" (v1.24.1, v1.24.3; v1.23.x, v1.22.x).
         format!("Scaled {dir} replica set {rs} to {to}")
     }
 }
@@ -130,7 +129,8 @@ fn created_message(minor: u32, rs: &str, to: i64) -> String {
         // kubernetes/kubernetes#125118 (first released in v1.32): "Scaled up replica set %s from 0 to %d".
         format!("Scaled up replica set {rs} from 0 to {to}")
     } else {
-        // Up to v1.31 (#101142 left this one alone): "Scaled up replica set %s to %d".
+        // Up to v1.31 (#101142 left this one alone): "Scaled up replica set %s to %d", sync.go
+        // line 277 of v1.24.3 and v1.25.9, line 278 of v1.31.2; "from 0 to %d" at v1.33.3 (line 280).
         format!("Scaled up replica set {rs} to {to}")
     }
 }

@@ -4,7 +4,7 @@
 
 use super::process::{argv_of, guess, keep_previous_log, left_to_guess, run_process, take_paused, Process};
 use super::pull::{self, flush_pulled_events};
-use super::restart::crash_backoff_ms;
+use super::restart::{back_off_words, crash_backoff_ms};
 use super::status::{container_id, image_id, last_state, set_crash_loop, set_terminated};
 use super::{init_containers, name_of, PodCtx, Step};
 use crate::jv;
@@ -111,7 +111,7 @@ pub(super) fn exited(sim: &mut Sim, cx: &PodCtx, i: usize, code: i32) {
     }
     let backoff = crash_backoff_ms(n);
     let words = cx.pod_words();
-    cx.event(sim, "Warning", "BackOff", format!("Back-off restarting failed container {name} in pod {words}"));
+    cx.event(sim, "Warning", "BackOff", back_off_words(sim.profile.server_minor(), &name, &words));
     sim.modify(cx.key, |p| {
         if let Some(s) = p.pointer_mut(&format!("/status/initContainerStatuses/{i}")) {
             set_crash_loop(s, &name, backoff, &words);

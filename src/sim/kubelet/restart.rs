@@ -45,6 +45,24 @@ pub(super) fn crash_backoff_ms(n: u32) -> u64 {
     (10_000u64 << (n - 2).min(5)).min(300_000)
 }
 
+/// The `BackOff` event's message for container `name` of the pod `words` (`doBackOff` in
+/// pkg/kubelet/kuberuntime/kuberuntime_manager.go) at server release `1.minor`.
+pub(super) fn back_off_words(minor: u32, name: &str, words: &str) -> String {
+    if minor >= 26 {
+        // kubernetes/kubernetes#113216 ("Add container name in the `BackOff` event message",
+        // opened 2022-10-20, after v1.25.0 shipped on 2022-08-23; no release note):
+        // `fmt.Sprintf("Back-off restarting failed container %s in pod %s", container.Name,
+        // format.Pod(pod))` in the v1.26.1 source (a `git archive` of 8f94681c, github
+        // Jiaxuan-C/kubernetes-1.26.0-migration) and in v1.27.4, v1.31.2, v1.33.3 (kaisenlinux/
+        // kubernetes' imports of the release tarballs).
+        format!("Back-off restarting failed container {name} in pod {words}")
+    } else {
+        // The same line in v1.24.3, v1.25.1 and v1.25.9 (kaisenlinux/kubernetes' imports,
+        // kuberuntime_manager.go line 964 / 919): "Back-off restarting failed container".
+        "Back-off restarting failed container".into()
+    }
+}
+
 /// `Step::ContainerExited`: in a pod of several containers, the one at `index` (its instance
 /// `instance`) ended with `code`.
 pub(super) fn container_exited(sim: &mut Sim, cx: &PodCtx, index: usize, code: i32, instance: u32) {
@@ -80,11 +98,7 @@ pub(super) fn container_exited(sim: &mut Sim, cx: &PodCtx, index: usize, code: i
     }
     let backoff = crash_backoff_ms(n);
     let words = cx.pod_words();
-    // kuberuntime_manager.go's `doBackOff`: "Back-off restarting failed container %s in pod %s"
-    // (kubernetes/kubernetes#113216, opened 2022-10-20, before v1.26's code freeze, with no
-    // release note; before it "Back-off restarting failed container"). Not gated: its first
-    // release is not pinned, and the lab prints the newer words on every profile.
-    cx.event(sim, "Warning", "BackOff", format!("Back-off restarting failed container {name} in pod {words}"));
+    cx.event(sim, "Warning", "BackOff", back_off_words(sim.profile.server_minor(), &name, &words));
     sim.modify(cx.key, |p| {
         for s in status_named_mut(p, &name) {
             set_crash_loop(s, &name, backoff, &words);
@@ -214,7 +228,7 @@ pub(super) fn pod_restart(sim: &mut Sim, cx: &PodCtx) {
     });
     for c in cx.containers() {
         let cname = name_of(&c);
-        cx.event(sim, "Warning", "BackOff", format!("Back-off restarting failed container {cname} in pod {words}"));
+        cx.event(sim, "Warning", "BackOff", back_off_words(sim.profile.server_minor(), &cname, &words));
     }
     // Each start goes through EnsureImageExists: `already present on machine`, or
     // a pull again under `Always`.

@@ -57,20 +57,25 @@ fn created_started_words(minor: u32, name: &str) -> (String, String) {
         // in CHANGELOG-1.35.md under v1.35.0-alpha.1): "Container created", "Container started".
         return ("Container created".into(), "Container started".into());
     }
-    let created = if minor >= 33 {
-        // "Created container: %v" (kuberuntime_container.go's `startContainer`, a constant
-        // format where older releases passed fmt.Sprintf("Created container %s", ...)). Its
-        // first release is NOT pinned: real clusters printed `Created container X` beside
-        // v1.30's `Image size` words, so it came after v1.30; the stored source with the colon
-        // is 1.33-era (it has the kubelet's allocation manager); the change looks like one of
-        // the Go 1.24 vet fixes (`non-constant format string`, kubernetes/kubernetes#127191),
-        // which Kubernetes adopted for v1.33. The gate is kept at v1.33, the best-evidenced.
+    let created = if minor >= 32 {
+        // kuberuntime_container.go's `startContainer`: `"Created container: %v", container.Name`
+        // in the v1.33.0 and v1.33.3 sources (`git archive`s of 60a317ea and 80779bd6: github
+        // liuzelin12345/OffloadScheduler, kaisenlinux/kubernetes) and in kubeedge's vendored
+        // v1.32.10; not in v1.31.4. It is a Go 1.24 vet fix (a constant format for the printf
+        // wrapper `recordContainerEvent`), most likely kubernetes/kubernetes#127422 ("Go vet
+        // fixes for gotip", opened after v1.31.0), which was picked into release-1.29, -1.30
+        // and -1.31 only (#129524, #129521, #129519, January 2025), so release-1.32 had it.
+        // v1.32.0's own source was not reachable: the gate at 32 rests on that inference.
+        // k8s-diff: those picks gave late 1.29–1.31 patches the colon too (v1.31.4 prints
+        // none, kubeedge's vendored v1.31.11 does); the lab words a whole minor as its .0 does.
         format!("Created container: {name}")
     } else {
-        // kubernetes/kubernetes#73892 (v1.14): fmt.Sprintf("Created container %s", container.Name).
+        // kubernetes/kubernetes#73892 (v1.14): fmt.Sprintf("Created container %s",
+        // container.Name), as in the v1.31.0 and v1.31.4 sources (github wt2017/kubernetes-wyou,
+        // "base from .../tree/v1.31.0", gitVersion 9edcffcd) and v1.24.3–v1.31.2 (kaisenlinux).
         format!("Created container {name}")
     };
-    // #73892 too: "Started container %s"; the colon never came to this one.
+    // #73892 too: "Started container %s"; #127422 made it "Started container %v", same words.
     (created, format!("Started container {name}"))
 }
 
