@@ -127,7 +127,9 @@ pub(super) fn back_off(sim: &mut Sim, cx: &PodCtx) {
         // status.containerStatuses[*].state.waiting.message"): image_manager.go keeps
         // `fmt.Sprintf("%s: %s", err, msg)` of the last pull (err `ErrImagePull` from
         // evalCRIPullErr) and the back-off's message becomes `fmt.Sprintf("%s: %s", msg,
-        // prevPullErrMsg)`. The BackOff event keeps the short words.
+        // prevPullErrMsg)`. The BackOff event keeps the short words. Sources: image_manager.go
+        // line 148 of v1.31.2 returns the short words; lines 268-276 of v1.33.3 wrap them
+        // (kaisenlinux/kubernetes' imports of the release tarballs).
         let waiting = match error {
             Some(e) if minor >= 32 => format!("{backing_off}: ErrImagePull: {e}"),
             _ => backing_off,
@@ -167,7 +169,10 @@ fn pulled_message(sim: &Sim, image: &str, size: u64, pull_ns: u64) -> String {
 fn pulled_words(minor: u32, image: &str, size: u64, pull_ns: u64, total_ns: u64) -> String {
     if minor < 26 {
         // kubernetes/kubernetes#91563 (v1.19): "Successfully pulled image %q in %v", with
-        // time.Since(startTime): the wait behind other pulls included.
+        // time.Since(startTime): the wait behind other pulls included (image_manager.go in the
+        // v1.24.3 and v1.25.5 release sources, kaisenlinux/kubernetes).
+        // k8s-diff: the picks of #111772 below gave late patches the newer words (v1.25.8 and
+        // v1.25.9 have them, v1.25.5 not); the lab words a whole minor as its .0 does.
         return format!("Successfully pulled image \"{image}\" in {}", go_duration(total_ns));
     }
     if minor < 28 {
@@ -176,7 +181,8 @@ fn pulled_words(minor: u32, image: &str, size: u64, pull_ns: u64, total_ns: u64)
         // own time, then time.Since(startTime). Its release note is NONE, so no CHANGELOG
         // names its release; it was cherry-picked in December 2022 to release-1.25 (#114271),
         // release-1.24 (#114272) and release-1.23 (#114430) and to no release-1.26, which it
-        // therefore already was in: v1.26.0 is the first minor release with these words.
+        // therefore already was in: v1.26.0 is the first minor release with these words
+        // (v1.26.1's source line 167, a `git archive` of 8f94681c; v1.27.4's line 168).
         return format!(
             "Successfully pulled image \"{image}\" in {} ({} including waiting)",
             go_duration(pull_ns),
@@ -185,13 +191,14 @@ fn pulled_words(minor: u32, image: &str, size: u64, pull_ns: u64, total_ns: u64)
     }
     // kubernetes/kubernetes#117276 ("kubelet: truncate the precision at a millisecond for
     // image pull event message", opened 2023-04-13, after v1.27.0 was out): both durations
-    // .Truncate(time.Millisecond), from v1.28.
+    // .Truncate(time.Millisecond), from v1.28 (v1.28.3's source lines 167-168; not v1.27.4's).
     let (pull, total) = (go_duration(pull_ns - pull_ns % 1_000_000), go_duration(total_ns - total_ns % 1_000_000));
     if minor < 30 {
         return format!("Successfully pulled image \"{image}\" in {pull} ({total} including waiting)");
     }
     // kubernetes/kubernetes#121719 ("Add image pull duration metric with bucketed image size",
-    // in the v1.30 release notes): "... (%v including waiting). Image size: %v bytes.".
+    // in the v1.30 release notes): "... (%v including waiting). Image size: %v bytes." (the
+    // v1.30.0 source's line 171; not v1.28.3's).
     format!("Successfully pulled image \"{image}\" in {pull} ({total} including waiting). Image size: {size} bytes.")
 }
 
