@@ -7,16 +7,20 @@
  *
  * All blocks of a page share ONE lab (an iframe of Kubelab's embed mode, made when the reader
  * first points at, focuses or runs a block; `data-load="near"` on the script tag makes it when
- * a block nears the viewport instead), so the post's commands run in order in one cluster.
- * Each block's output is shown under it, as text. Options on the script tag: data-lab (the lab's
+ * a block nears the viewport instead), so the post's commands run in order in one cluster:
+ * Run on a block first runs every block above it not run yet (or a manifest edited since it
+ * was applied), in order, each once the one before has settled. Each block's output is shown
+ * under it, as text. Options on the script tag: data-lab (the lab's
  * page, default: where this script is), data-lang (en|ko, default: the page's), data-theme
  * (light|dark), data-speed (1|2|5|10, default 5), data-load.
  *
  * Messages (version 1), to the lab's window at the lab's origin only:
- *   {kubelab: 1, type: 'run', id, lines: [...], files: [{name, text}]}, {kubelab: 1, type: 'stop', id},
+ *   {kubelab: 1, type: 'run', id, lines: [...], files: [{name, text}], wait}, {kubelab: 1, type: 'stop', id},
  *   {kubelab: 1, type: 'link', id}
  * and from it (checked: its window, its origin, the shape): 'ready', 'output' {id, text, done},
- * 'link' {id, url} (the lab as it is now, as a share link), 'height' {height}, 'error' {message}.
+ * 'link' {id, url} (the lab as it stood after that block, as a share link), 'height' {height},
+ * 'error' {message}. Each run of a block has its own id (`b3.2`): replies to an older run are
+ * ignored.
  */
 (() => {
   'use strict';
@@ -28,8 +32,8 @@
   lab.hash = '';
   const lang = /^ko/i.test(opt.lang || document.documentElement.lang || navigator.language) ? 'ko' : 'en';
   const WORDS = {
-    en: { run: 'Run', stop: 'Stop', edit: 'Edit', done: 'Done', diagram: 'Cluster', hide: 'Hide cluster', wait: 'Starting the lab…', label: 'Output', link: 'Link' },
-    ko: { run: '실행', stop: '중지', edit: '편집', done: '완료', diagram: '클러스터', hide: '클러스터 닫기', wait: '실습실을 여는 중…', label: '출력', link: '링크' },
+    en: { run: 'Run', stop: 'Stop', edit: 'Edit', done: 'Done', diagram: 'Cluster', hide: 'Hide cluster', wait: 'Starting the lab…', queued: 'Waiting for the block above…', label: 'Output', link: 'Link' },
+    ko: { run: '실행', stop: '중지', edit: '편집', done: '완료', diagram: '클러스터', hide: '클러스터 닫기', wait: '실습실을 여는 중…', queued: '위 블록을 기다리는 중…', label: '출력', link: '링크' },
   }[lang];
   const speed = ['1', '2', '5', '10'].includes(opt.speed) ? opt.speed : '5';
   const theme = opt.theme === 'dark' || opt.theme === 'light' ? `&theme=${opt.theme}` : '';
@@ -55,7 +59,9 @@
   }
 
   const blocks = new Map();
-  let frame = null, ready = false, queue = [], shownAt = null, seq = 0;
+  /** Each run's message id → its block. */
+  const runs = new Map();
+  let frame = null, ready = false, queue = [], shownAt = null, seq = 0, chains = 0;
 
   const el = (tag, props, ...kids) => {
     const n = Object.assign(document.createElement(tag), props);
@@ -82,25 +88,75 @@
   /** The lines a commands block runs: each line, without a leading `$ ` prompt. */
   const linesOf = (text) => text.replace(/\n$/, '').split('\n').map((l) => l.replace(/^\s*\$ /, ''));
 
-  function run(b) {
-    b.out.textContent = WORDS.wait;
-    b.running = true;
+  const textOf = (b) => (b.editor ? b.editor.value : b.pre.textContent);
+
+  /** The blocks still in the page, in its order. */
+  const order = () => [...blocks.values()].filter((x) => x.box.isConnected)
+    .sort((x, y) => (x.box.compareDocumentPosition(y.box) & 4 ? -1 : 1));
+
+  /** Whether a block has yet to run for the ones below it: never run (or stopped before it
+   *  began), or a manifest edited since it was applied. */
+  const pending = (b) => !b.running && (!b.ran || (b.file && textOf(b) !== b.text));
+
+  /** Sends one run of block `b`; `wait`: it begins once the block before has settled. */
+  function runOne(b, wait, catchup, queued) {
+    b.out.textContent = queued ? WORDS.queued : WORDS.wait;
+    b.link?.remove();
+    b.link = null;
+    Object.assign(b, { running: true, started: false, ran: true, catchup, chain: chains, runId: `${b.id}.${++b.runs}` });
     b.runButton.textContent = WORDS.stop;
-    const text = b.editor ? b.editor.value : b.pre.textContent;
+    runs.set(b.runId, b);
+    const text = textOf(b);
     if (b.file) {
       b.text = text;
-      send({ type: 'run', id: b.id, lines: [`kubectl apply -f ${b.file}`], files: [{ name: b.file, text }] });
+      send({ type: 'run', id: b.runId, wait, lines: [`kubectl apply -f ${b.file}`], files: [{ name: b.file, text }] });
     } else {
-      send({ type: 'run', id: b.id, lines: linesOf(text) });
+      send({ type: 'run', id: b.runId, wait, lines: linesOf(text) });
+    }
+  }
+
+  /** Runs block `b`, after every block above it that has yet to run, in order, as the post's
+   *  author ran them: each waits for the one before to settle. */
+  function run(b) {
+    const above = order();
+    above.length = above.indexOf(b);
+    const busy = above.some((x) => x.running);
+    const skipped = above.filter(pending);
+    const wait = skipped.length > 0 || above.some((x) => x.running && x.catchup);
+    chains++;
+    skipped.forEach((x, i) => runOne(x, true, true, i || busy));
+    runOne(b, wait, false, wait);
+  }
+
+  /** Back to "not run": a block stopped before it began. */
+  function reset(b) {
+    runs.delete(b.runId);
+    Object.assign(b, { running: false, ran: false });
+    b.out.textContent = '';
+    b.runButton.textContent = WORDS.run;
+  }
+
+  /** Stop ends the run the block belongs to: the blocks still waiting go back to "not run"
+   *  (the last first, so that none begins meanwhile), the one typing is stopped as Ctrl-C. */
+  function stop(b) {
+    for (const x of order().reverse()) {
+      if (!x.running || x.chain !== b.chain) continue;
+      send({ type: 'stop', id: x.runId });
+      if (!x.started) reset(x);
     }
   }
 
   function toggleRun(b) {
-    if (b.running) {
-      send({ type: 'stop', id: b.id });
-    } else {
-      run(b);
-    }
+    if (b.running) stop(b);
+    else run(b);
+  }
+
+  /** A code link of the lab as it stands after block `b` (the blocks above it run first). */
+  function linkOf(b) {
+    const above = order();
+    above.length = above.indexOf(b) + 1;
+    if (above.some(pending)) run(b);
+    send({ type: 'link', id: b.runId });
   }
 
   function toggleEdit(b) {
@@ -160,8 +216,9 @@
       queue = [];
       q.forEach(send);
     } else if (d.type === 'output' && typeof d.id === 'string' && typeof d.text === 'string' && typeof d.done === 'boolean') {
-      const b = blocks.get(d.id);
-      if (!b) return;
+      const b = runs.get(d.id);
+      if (!b || b.runId !== d.id) return;
+      b.started = true;
       b.out.textContent = d.text;
       b.out.scrollTop = b.out.scrollHeight;
       if (d.done) {
@@ -171,8 +228,8 @@
       place();
     } else if (d.type === 'link' && typeof d.id === 'string' && typeof d.url === 'string' && d.url.startsWith(`${lab.origin}/`)) {
       // A code link: the lab as it is now, for pages that allow no script.
-      const b = blocks.get(d.id);
-      if (!b) return;
+      const b = runs.get(d.id);
+      if (!b || b.runId !== d.id) return;
       if (!b.link) {
         b.link = el('input', { className: 'kubelab-link', readOnly: true });
         b.link.setAttribute('aria-label', WORDS.link);
@@ -196,7 +253,7 @@
     const id = `b${++seq}`;
     const file = pre.dataset.file || '';
     const button = (text, className, onclick) => el('button', { type: 'button', textContent: text, className, onclick });
-    const b = { id, pre, file, running: false, editor: null };
+    const b = { id, pre, file, running: false, ran: false, runs: 0, editor: null };
     b.runButton = button(WORDS.run, 'kubelab-run', () => toggleRun(b));
     b.diagramButton = button(WORDS.diagram, '', () => toggleDiagram(b));
     b.diagramButton.setAttribute('aria-pressed', 'false');
@@ -205,12 +262,12 @@
       b.editButton = button(WORDS.edit, '', () => toggleEdit(b));
       bar.append(b.editButton);
     }
-    bar.append(b.diagramButton, button(WORDS.link, '', () => send({ type: 'link', id })));
+    bar.append(b.diagramButton, button(WORDS.link, '', () => linkOf(b)));
     b.out = el('pre', { className: 'kubelab-out' });
     b.out.setAttribute('aria-live', 'polite');
     b.out.setAttribute('aria-label', WORDS.label);
     b.spot = el('div', { className: 'kubelab-spot' });
-    const box = el('div', { className: 'kubelab-block' });
+    const box = (b.box = el('div', { className: 'kubelab-block' }));
     pre.replaceWith(box);
     box.append(pre, bar, b.out, b.spot);
     // The lab is made when the reader shows intent (or, with data-load="near", as blocks near).

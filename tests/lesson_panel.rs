@@ -237,6 +237,45 @@ fn lesson_and_step_from_the_address_open_at_that_step() {
 }
 
 #[test]
+fn a_links_step_is_shown_without_lowering_the_step_reached() {
+    // The learner does steps 1 and 2 and stands at step 3.
+    let (mut g, mut lab) = first_visit();
+    act(&mut g, &mut lab, Action::Answer { question: 0, choice: 0 });
+    for _ in 0..2 {
+        act(&mut g, &mut lab, Action::Run);
+        run_until_next(&mut g, &mut lab);
+        act(&mut g, &mut lab, Action::Next);
+    }
+    assert_eq!((g.progress.step, g.progress.done.clone()), (2, vec![0, 1]));
+    let own = g.to_json();
+    // A link (or `?lesson=seed-lab&step=1`) opens the lesson at its first step: it is shown.
+    let (mut g2, _) = Guide::from_json(&own);
+    act(&mut g2, &mut lab, Action::Open { target: Target::Id("seed-lab".into()), step: Some(0), fresh: false });
+    assert_eq!(g2.progress.step, 0);
+    assert_eq!((g2.progress.reached, g2.progress.done.clone()), (2, vec![0, 1]), "nothing lowered");
+    // What the page saves then still says step 3 was reached; opened again without a step,
+    // the lesson is back there.
+    let (mut g3, target) = Guide::from_json(&g2.to_json());
+    act(&mut g3, &mut lab, Action::Open { target: target.unwrap(), step: None, fresh: false });
+    assert_eq!((g3.progress.step, g3.progress.reached, g3.progress.done.clone()), (2, 2, vec![0, 1]));
+    assert_eq!(g3.done_count("seed-lab"), 2);
+    // Leaving the link's lab for one's own goes back to the step reached too.
+    act(&mut g2, &mut lab, Action::Resume);
+    assert_eq!(g2.progress.step, 2);
+    // A step further than reached raises it; the learner's own Restart starts over.
+    act(&mut g2, &mut lab, Action::Open { target: Target::Id("seed-lab".into()), step: Some(3), fresh: false });
+    assert_eq!((g2.progress.step, g2.progress.reached), (3, 3));
+    act(&mut g2, &mut lab, Action::Restart);
+    assert_eq!((g2.progress.step, g2.progress.reached), (0, 0));
+    // A save from before `reached` was kept reads as having reached its step.
+    let old = own.replace("\"reached\":2,", "");
+    assert_ne!(old, own);
+    let (mut g4, target) = Guide::from_json(&old);
+    act(&mut g4, &mut lab, Action::Open { target: target.unwrap(), step: None, fresh: false });
+    assert_eq!((g4.progress.step, g4.progress.reached), (2, 2));
+}
+
+#[test]
 fn a_failed_fetch_or_a_bad_file_leaves_a_message_and_the_lab_as_it_was() {
     let (mut g, mut lab) = first_visit();
     lab.run(0, "kubectl get pods");

@@ -8,17 +8,20 @@
 //!
 //! The message format (README, "Embedding Kubelab"): every message is an object with
 //! `kubelab: 1` and a `type`.
-//! - host → embed: `{kubelab: 1, type: "run", id, lines: [..], files?: [{name, text}]}` runs a
-//!   block (its files are written into the lab first); `{kubelab: 1, type: "stop", id}` is
-//!   Ctrl-C for that block; `{kubelab: 1, type: "link", id}` asks for a share link of the lab as
-//!   it is (a code link for the block), answered `{kubelab: 1, type: "link", id, url}`.
+//! - host → embed: `{kubelab: 1, type: "run", id, lines: [..], files?: [{name, text}], wait?}`
+//!   runs a block (its files are written into the lab first); with `wait: true` it begins once
+//!   the block before it has settled (its terminal free, or a watch that can show nothing more),
+//!   otherwise a hold left by the block before is ended at once (Ctrl-C);
+//!   `{kubelab: 1, type: "stop", id}` is Ctrl-C for that block; `{kubelab: 1, type: "link", id}`
+//!   asks for a share link of the lab as it stood when that block ended (as it is, while the
+//!   block still runs), answered `{kubelab: 1, type: "link", id, url}` once the block settled.
 //! - embed → host: `{kubelab: 1, type: "ready"}` once it can take blocks; `{kubelab: 1, type:
 //!   "output", id, text, done}` a block's whole output so far (sent again as it grows);
 //!   `{kubelab: 1, type: "height", height}` the embed's content height in CSS pixels.
 
 use crate::jv;
 use crate::lab::i18n::Lang;
-use crate::lab::Lab;
+use crate::lab::{Lab, Saved};
 use serde_json::Value;
 
 /// The message format's version: a message with another is refused.
@@ -42,8 +45,9 @@ pub const MAX_BLOCKS: usize = 256;
 pub const MAX_OUTPUT_BYTES: usize = 64 * 1024;
 /// The speeds the embed plays at (as the timeline offers them).
 pub const SPEEDS: [u64; 4] = [1, 2, 5, 10];
-/// A line waiting behind a held terminal (a watch) inside one block presses Ctrl-C once the
-/// terminal has printed nothing for this long (virtual ms), as a replay's watch ends.
+/// A line waiting behind a held terminal (a watch) presses Ctrl-C once the hold can show nothing
+/// more (nothing is due in the cluster) or has printed nothing for this long (virtual ms), as a
+/// replay's watch ends.
 pub const QUIET_MS: u64 = crate::kubectl::get::QUIET_MS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,8 +191,9 @@ pub fn read_script(text: &str) -> Result<Vec<Step>, Refused> {
 /// What a host page asks of the embed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
-    /// Runs a block: its files written into the lab, then its lines typed one by one.
-    Run { id: String, lines: Vec<String>, files: Vec<(String, String)> },
+    /// Runs a block: its files written into the lab, then its lines typed one by one; `wait`:
+    /// it begins once the block before has settled, rather than ending its hold at once.
+    Run { id: String, lines: Vec<String>, files: Vec<(String, String)>, wait: bool },
     /// Ctrl-C for the block (and its lines not yet typed are dropped).
     Stop { id: String },
     /// A share link of the lab as it is now, for the block.
@@ -225,7 +230,11 @@ pub fn read_message(json: &str) -> Result<Request, Refused> {
         Some("run") => {
             let lines = read_lines(v.get("lines"))?;
             let files = read_files(v.get("files"))?;
-            Ok(Request::Run { id, lines, files })
+            let wait = match v.get("wait") {
+                None | Some(Value::Null) => false,
+                Some(w) => w.as_bool().ok_or(Refused::Shape("wait must be true or false"))?,
+            };
+            Ok(Request::Run { id, lines, files, wait })
         }
         Some("stop") => Ok(Request::Stop { id }),
         Some("link") => Ok(Request::Link { id }),
@@ -286,6 +295,32 @@ pub fn height_message(height: u64) -> String {
 /// What the embed says of a message it refused (to the window that sent it).
 pub fn error_message(why: &str) -> String {
     jv!({ "kubelab": VERSION, "type": "error", "message": why }).to_string()
+}
+
+/// What a share link of the lab depends on, looked at cheaply: the journal (lines, Ctrl-C,
+/// file versions), the editor's files, the lesson's step and the language. The embed makes
+/// its "Open in Kubelab" link again only when this moved (the clock alone does not count: the
+/// link's moment is refreshed when the reader points at it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkMark {
+    journal: (usize, usize, u64),
+    files: u64,
+    step: Option<usize>,
+    lang: Lang,
+}
+
+impl LinkMark {
+    pub fn of(lab: &Lab, step: Option<usize>, lang: Lang) -> LinkMark {
+        // FNV-1a over the files' names and texts.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for (name, text) in &lab.files {
+            for b in name.bytes().chain([0]).chain(text.bytes()).chain([0]) {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        let last = lab.journal.last().map_or(0, |e| e.at);
+        LinkMark { journal: (lab.journal.len(), lab.applied, last), files: h, step, lang }
+    }
 }
 
 /// Text for an HTML attribute's double quotes.
@@ -360,12 +395,15 @@ struct Block {
     end: Option<u64>,
     /// (printed count, done) when last reported.
     reported: Option<(u64, usize, bool)>,
+    /// The lab as it stood when the block ended: its code link.
+    snapshot: Option<Box<Saved>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 enum Item {
-    /// A block begins: a hold left by the one before it is ended (Ctrl-C).
-    Start(String),
+    /// A block begins: a hold left by the one before it is ended (Ctrl-C), at once or (`true`)
+    /// once it has settled.
+    Start(String, bool),
     Line(String, String),
     Sleep(u64),
 }
@@ -386,6 +424,8 @@ pub struct Runner {
     after_sleep: bool,
     /// The terminal's printed count when it last changed, and the virtual moment then.
     last_print: (u64, u64),
+    /// Blocks whose code link was asked for and is not given yet.
+    links: Vec<String>,
 }
 
 impl Runner {
@@ -398,14 +438,15 @@ impl Runner {
         !self.queue.is_empty() || self.current.is_some()
     }
 
-    /// Queues a block (its files go into the lab now, as an editor's edit does).
-    pub fn run(&mut self, lab: &mut Lab, id: &str, lines: &[String], files: &[(String, String)]) {
+    /// Queues a block (its files go into the lab now, as an editor's edit does); `wait`: it
+    /// begins once the block before has settled (a catch-up of blocks the reader skipped).
+    pub fn run(&mut self, lab: &mut Lab, id: &str, lines: &[String], files: &[(String, String)], wait: bool) {
         for (name, text) in files {
             lab.set_file(name, text);
         }
         // The same id again is a fresh run of it.
         self.blocks.retain(|b| b.id != id);
-        self.queue.retain(|i| !matches!(i, Item::Line(b, _) | Item::Start(b) if b == id));
+        self.queue.retain(|i| !matches!(i, Item::Line(b, _) | Item::Start(b, _) if b == id));
         if self.blocks.len() >= MAX_BLOCKS {
             if let Some(i) = self.blocks.iter().position(|b| b.done) {
                 self.blocks.remove(i);
@@ -421,8 +462,9 @@ impl Runner {
             done: false,
             end: None,
             reported: None,
+            snapshot: None,
         });
-        self.queue.push(Item::Start(id.to_string()));
+        self.queue.push(Item::Start(id.to_string(), wait));
         self.queue.extend(lines.into_iter().map(|l| Item::Line(id.to_string(), l)));
     }
 
@@ -430,7 +472,7 @@ impl Runner {
     pub fn play(&mut self, lab: &mut Lab, id: &str, steps: &[Step]) {
         let lines: Vec<String> =
             steps.iter().filter_map(|s| if let Step::Line(l) = s { Some(l.clone()) } else { None }).collect();
-        self.run(lab, id, &[], &[]);
+        self.run(lab, id, &[], &[], false);
         if let Some(b) = self.blocks.iter_mut().find(|b| b.id == id) {
             b.lines = lines.len();
         }
@@ -444,7 +486,7 @@ impl Runner {
 
     /// Ctrl-C for block `id`: its untyped lines are dropped, a hold of its is ended.
     pub fn stop(&mut self, lab: &mut Lab, id: &str) {
-        self.queue.retain(|i| !matches!(i, Item::Line(b, _) | Item::Start(b) if b == id));
+        self.queue.retain(|i| !matches!(i, Item::Line(b, _) | Item::Start(b, _) if b == id));
         if self.current.as_deref() == Some(id) {
             if lab.busy(self.term) {
                 lab.interrupt(self.term, "");
@@ -465,7 +507,24 @@ impl Runner {
         if let Some(b) = self.blocks.iter_mut().find(|b| b.id == id && !b.done) {
             b.done = true;
             b.end = Some(printed);
+            b.snapshot = Some(Box::new(lab.save()));
         }
+    }
+
+    /// Whether the hold on the terminal may be ended as a replay's watch ends: it has printed
+    /// nothing for [`QUIET_MS`], or nothing in the cluster is due that could change what it
+    /// shows (or only a controller's look past that quiet spell).
+    fn settled(&self, lab: &Lab) -> bool {
+        if lab.mid_instant() {
+            return false;
+        }
+        let since = self.last_print.1;
+        let sim = &lab.session.sim;
+        let idle = match sim.next_due() {
+            None => true,
+            Some(_) => sim.next_look_due().is_some_and(|t| t.ms() > since.saturating_add(QUIET_MS)),
+        };
+        idle || lab.now().saturating_sub(since) >= QUIET_MS
     }
 
     /// Types what can be typed now; call it after the lab's clock moved and after `run`.
@@ -485,8 +544,11 @@ impl Runner {
             }
             let Some(item) = self.queue.first().cloned() else { break };
             match item {
-                Item::Start(id) => {
+                Item::Start(id, wait) => {
                     if lab.busy(t) {
+                        if wait && !self.settled(lab) {
+                            return;
+                        }
                         lab.interrupt(t, "");
                     }
                     self.finish_current(lab);
@@ -496,8 +558,7 @@ impl Runner {
                 Item::Sleep(ms) => self.sleep_until = Some(lab.now().saturating_add(ms)),
                 Item::Line(id, line) => {
                     if lab.busy(t) {
-                        let quiet = lab.now().saturating_sub(self.last_print.1) >= QUIET_MS;
-                        if !(self.after_sleep || quiet) {
+                        if !(self.after_sleep || self.settled(lab)) {
                             return;
                         }
                         lab.interrupt(t, "");
@@ -543,6 +604,45 @@ impl Runner {
             text.push_str(all.get(from.min(all.len())..to.min(all.len())).unwrap_or(""));
         }
         Some(tail(&text, MAX_OUTPUT_BYTES).to_string())
+    }
+
+    /// Asks for block `id`'s code link: given by [`Runner::links`] once the block settled.
+    pub fn ask_link(&mut self, id: &str) {
+        if !self.links.iter().any(|l| l == id) && self.links.len() < MAX_BLOCKS {
+            self.links.push(id.to_string());
+        }
+    }
+
+    /// The code links due now: (id, the lab for its link). A block that ended gives the lab as
+    /// it stood then; the running block, once its lines are typed and its hold settled, the
+    /// lab as it is; a block the runner does not know, the lab as it is. A block still waiting
+    /// its turn keeps its request.
+    pub fn links(&mut self, lab: &Lab) -> Vec<(String, Saved)> {
+        if self.links.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let asked = std::mem::take(&mut self.links);
+        for id in asked {
+            let block = self.blocks.iter().find(|b| b.id == id);
+            let queued = self.queue.iter().any(|i| matches!(i, Item::Line(b, _) | Item::Start(b, _) if *b == id));
+            let saved = match block {
+                None => Some(lab.save()),
+                Some(b) if b.done => Some(b.snapshot.as_deref().cloned().unwrap_or_else(|| lab.save())),
+                Some(_) if queued => None,
+                Some(_) => (!lab.busy(self.term) || self.settled(lab)).then(|| lab.save()),
+            };
+            match saved {
+                Some(s) => out.push((id, s)),
+                None => self.links.push(id),
+            }
+        }
+        out
+    }
+
+    /// Whether a code link waits for its block.
+    pub fn links_pending(&self) -> bool {
+        !self.links.is_empty()
     }
 
     /// The blocks whose output or state changed since last asked: (id, output, done).
@@ -621,7 +721,8 @@ mod tests {
             Ok(Request::Run {
                 id: "b1".into(),
                 lines: vec!["kubectl get pods".into()],
-                files: vec![("web.yaml".into(), "a: 1".into())]
+                files: vec![("web.yaml".into(), "a: 1".into())],
+                wait: false
             })
         );
         assert_eq!(read_message(r#"{"kubelab":1,"type":"stop","id":"b1"}"#), Ok(Request::Stop { id: "b1".into() }));
@@ -673,6 +774,21 @@ mod tests {
         assert!(!s.contains("<script>") && s.contains("&quot;&gt;&lt;script&gt;"), "{s}");
     }
 
+    #[test]
+    fn the_open_link_is_made_again_only_when_the_lab_moved() {
+        let mut lab = Lab::seed_lab();
+        let first = LinkMark::of(&lab, None, Lang::En);
+        lab.advance(60_000);
+        assert_eq!(LinkMark::of(&lab, None, Lang::En), first, "the clock alone");
+        assert_ne!(LinkMark::of(&lab, Some(1), Lang::En), first, "a lesson step");
+        assert_ne!(LinkMark::of(&lab, None, Lang::Ko), first, "the language");
+        lab.run(0, "kubectl get pods");
+        let typed = LinkMark::of(&lab, None, Lang::En);
+        assert_ne!(typed, first, "a line typed");
+        lab.set_file("web.yaml", "kind: Pod\n");
+        assert_ne!(LinkMark::of(&lab, None, Lang::En), typed, "a file edited");
+    }
+
     fn lines(ls: &[&str]) -> Vec<String> {
         ls.iter().map(|s| s.to_string()).collect()
     }
@@ -690,7 +806,7 @@ mod tests {
         let mut lab = Lab::seed_lab();
         let mut r = Runner::new(0);
         let apply = lines(&["kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx"]);
-        r.run(&mut lab, "b1", &apply, &[]);
+        r.run(&mut lab, "b1", &apply, &[], false);
         r.step(&mut lab);
         play(&mut lab, &mut r, 60_000);
         // The seed's facts: both created, then web-0 and web-1 in order, each Running.
@@ -704,7 +820,7 @@ mod tests {
         assert!(!u[0].2, "the watch still holds the terminal");
         assert!(r.updates(&lab).is_empty(), "nothing new to say");
         let exec = lines(&["for i in 0 1; do kubectl exec \"web-$i\" -- sh -c 'hostname'; done"]);
-        r.run(&mut lab, "b2", &exec, &[]);
+        r.run(&mut lab, "b2", &exec, &[], false);
         r.step(&mut lab);
         assert!(!lab.busy(0));
         assert_eq!(r.output(&lab, "b2").unwrap(), "web-0\nweb-1\n");
@@ -721,7 +837,7 @@ mod tests {
     fn a_block_of_several_lines_runs_in_an_attached_shell_and_shows_each_line() {
         let mut lab = Lab::seed_lab();
         let mut r = Runner::new(0);
-        r.run(&mut lab, "a", &lines(&["kubectl apply -f web.yaml"]), &[]);
+        r.run(&mut lab, "a", &lines(&["kubectl apply -f web.yaml"]), &[], false);
         r.step(&mut lab);
         play(&mut lab, &mut r, 60_000);
         let dns = lines(&[
@@ -729,7 +845,7 @@ mod tests {
             "nslookup -type=srv nginx",
             "exit",
         ]);
-        r.run(&mut lab, "b", &dns, &[]);
+        r.run(&mut lab, "b", &dns, &[], false);
         r.step(&mut lab);
         let out = r.output(&lab, "b").unwrap();
         assert!(out.starts_with("$ kubectl run -it --rm netdebug"), "{out}");
@@ -747,7 +863,7 @@ mod tests {
         let mut lab = Lab::seed_lab();
         let mut r = Runner::new(0);
         let heredoc = lines(&["cat <<EOF > note.txt", "hello", "EOF", "", "cat note.txt"]);
-        r.run(&mut lab, "h", &heredoc, &[]);
+        r.run(&mut lab, "h", &heredoc, &[], false);
         r.step(&mut lab);
         assert_eq!(r.output(&lab, "h").unwrap(), "$ cat <<EOF > note.txt\nhello\nEOF\n$ cat note.txt\nhello\n");
     }
@@ -762,6 +878,7 @@ mod tests {
             "m",
             &lines(&["kubectl apply -f cm.yaml", "kubectl get cm -w"]),
             &[("cm.yaml".into(), cm.into())],
+            false,
         );
         r.step(&mut lab);
         assert!(lab.files.iter().any(|(n, t)| n == "cm.yaml" && t == cm));
@@ -775,6 +892,89 @@ mod tests {
             "{u:?}"
         );
         assert!(u[0].2);
+    }
+
+    /// The lines a saved lab's journal typed, in order.
+    fn typed(saved: &Saved) -> Vec<String> {
+        saved
+            .journal
+            .iter()
+            .filter_map(|e| if let crate::lab::Act::Line(l) = &e.act { Some(l.clone()) } else { None })
+            .collect()
+    }
+
+    #[test]
+    fn skipped_blocks_run_first_each_waiting_for_the_one_before_to_settle() {
+        // The reader presses Run on the third block first: the page sends the two before it
+        // and then it, each waiting for the one before (as the post's author did).
+        let mut lab = Lab::seed_lab();
+        let mut r = Runner::new(0);
+        let apply = lines(&["kubectl apply -f web.yaml && kubectl get pods -w -l app=nginx"]);
+        let names = lines(&["for i in 0 1; do kubectl exec \"web-$i\" -- sh -c 'hostname'; done"]);
+        let pvc = lines(&["kubectl get pvc -l app=nginx"]);
+        r.run(&mut lab, "b1", &apply, &[], true);
+        r.run(&mut lab, "b2", &names, &[], true);
+        r.run(&mut lab, "b3", &pvc, &[], true);
+        r.step(&mut lab);
+        r.ask_link("b1");
+        assert!(r.links(&lab).is_empty(), "b1's link waits for b1 to end");
+        let mut waited = 0;
+        while r.active() && waited < 10 * 60_000 {
+            play(&mut lab, &mut r, 1_000);
+            waited += 1_000;
+        }
+        assert!(!r.active(), "every block ran");
+        let one = r.output(&lab, "b1").unwrap();
+        assert!(one.contains("web-1   1/1     Running"), "{one}");
+        // The watch ended once the cluster had nothing more to show, well before a quiet
+        // spell of two minutes after web-1 went Running.
+        assert!(waited < QUIET_MS, "{waited} ms");
+        assert_eq!(r.output(&lab, "b2").unwrap(), "web-0\nweb-1\n");
+        let three = r.output(&lab, "b3").unwrap();
+        assert!(three.starts_with("NAME        STATUS   VOLUME"), "{three}");
+        assert!(three.contains("www-web-0   Bound") && three.contains("www-web-1   Bound"), "{three}");
+        // A block's code link is the lab as it stood when the block ended, later blocks not in it.
+        let links = r.links(&lab);
+        assert_eq!(links.len(), 1);
+        assert_eq!(typed(&links[0].1), apply);
+        r.ask_link("b3");
+        let links = r.links(&lab);
+        assert_eq!(typed(&links[0].1), [apply, names, pvc].concat());
+    }
+
+    #[test]
+    fn without_wait_a_block_ends_the_hold_before_it_at_once() {
+        let mut lab = Lab::seed_lab();
+        let mut r = Runner::new(0);
+        r.run(&mut lab, "b1", &lines(&["kubectl apply -f web.yaml && kubectl get pods -w"]), &[], false);
+        r.step(&mut lab);
+        r.run(&mut lab, "b2", &lines(&["kubectl get pods"]), &[], false);
+        r.step(&mut lab);
+        assert!(!r.active());
+        let out = r.output(&lab, "b2").unwrap();
+        assert!(out.contains("web-0   0/1     Pending"), "{out}");
+    }
+
+    #[test]
+    fn a_running_blocks_link_waits_until_it_settles() {
+        let mut lab = Lab::seed_lab();
+        let mut r = Runner::new(0);
+        r.run(&mut lab, "w", &lines(&["kubectl apply -f web.yaml && kubectl get pods -w"]), &[], false);
+        r.step(&mut lab);
+        r.ask_link("w");
+        assert!(r.links(&lab).is_empty(), "the pods are still coming");
+        assert!(r.links_pending());
+        let mut waited = 0;
+        let mut got = Vec::new();
+        while got.is_empty() && waited < QUIET_MS {
+            play(&mut lab, &mut r, 1_000);
+            waited += 1_000;
+            got = r.links(&lab);
+        }
+        assert_eq!(got.len(), 1, "{waited} ms");
+        assert!(lab.busy(0), "the watch still runs: the link is the lab as it is");
+        assert!(r.output(&lab, "w").unwrap().contains("web-1   1/1     Running"));
+        assert!(!r.links_pending());
     }
 
     #[test]

@@ -24,7 +24,8 @@ const SCRIPT_ID: &str = "script";
 const HEIGHT_EVERY_TICKS: u32 = 4;
 /// An autoplayed lesson's Next comes this many ticks (three seconds) after its step is done.
 const NEXT_AFTER_TICKS: u32 = 60;
-/// "Open in Kubelab" gets a new share link of the lab every this many ticks (two seconds).
+/// "Open in Kubelab" looks whether the lab changed every this many ticks (two seconds), and
+/// gets a new share link then only.
 const LINK_EVERY_TICKS: u32 = 40;
 
 pub enum Msg {
@@ -36,6 +37,8 @@ pub enum Msg {
     CopyCode,
     /// A share link (its fragment) of the lab as it is now, for "Open in Kubelab".
     OpenLink(String),
+    /// The reader points at or focuses "Open in Kubelab": a link of this very moment.
+    FreshLink,
 }
 
 /// The embed's state (and, on the full page, the embed code last copied).
@@ -52,9 +55,13 @@ pub struct Embed {
     code: Option<String>,
     /// A share link's fragment of the lab as it was lately: "Open in Kubelab" carries it.
     open_link: Option<String>,
+    /// What the lab was (`lab::embed::LinkMark`) when that link was asked for.
+    link_mark: Option<model::LinkMark>,
     /// An autoplayed lesson's step whose lines were typed (lesson id, step), and the ticks since.
     lesson_step: Option<(String, usize)>,
     step_ticks: u32,
+    /// The page's scope, for the links made in the background.
+    scope: Option<yew::html::Scope<App>>,
     _listener: Option<gloo::events::EventListener>,
 }
 
@@ -89,6 +96,7 @@ impl Embed {
             return e;
         }
         set_theme(e.params.theme);
+        e.scope = Some(ctx.link().clone());
         if let Some(w) = window() {
             let link = ctx.link().clone();
             let parent = w.parent().ok().flatten();
@@ -156,6 +164,11 @@ impl App {
                 }
                 true
             }
+            Msg::FreshLink => {
+                self.embed.link_mark = None;
+                self.make_open_link(true);
+                false
+            }
             Msg::OpenLink(link) => {
                 let changed = self.embed.open_link.as_ref() != Some(&link);
                 self.embed.open_link = Some(link);
@@ -192,19 +205,17 @@ impl App {
             }
         };
         self.embed.host = Some(origin);
-        if let Request::Link { id } = req {
-            self.send_link(id);
-        } else {
+        {
             let mut p = self.page.borrow_mut();
             match req {
-                Request::Run { id, lines, files } => {
-                    self.embed.runner.run(&mut p.lab, &id, &lines, &files);
+                Request::Run { id, lines, files, wait } => {
+                    self.embed.runner.run(&mut p.lab, &id, &lines, &files, wait);
                     if !files.is_empty() {
                         p.refresh_diags();
                     }
                 }
                 Request::Stop { id } => self.embed.runner.stop(&mut p.lab, &id),
-                Request::Link { .. } => {}
+                Request::Link { id } => self.embed.runner.ask_link(&id),
             }
         }
         self.embed.runner.step(&mut self.page.borrow_mut().lab);
@@ -212,22 +223,22 @@ impl App {
         true
     }
 
-    /// A share link of the lab as it is now (a block's code link), to the host.
-    fn send_link(&self, id: String) {
-        let Some(host) = self.embed.host.clone() else { return };
-        let share = crate::lab::share::Share { panes: Vec::new(), ..self.share_of() };
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Ok(fragment) = super::share::link_of(&share).await {
-                post(&model::link_message(&id, &format!("{}#{fragment}", open_url())), &host);
-            }
-        });
-    }
-
-    /// Each block's output that changed, to the host.
+    /// Each block's output that changed, and the code links due, to the host.
     fn send_outputs(&mut self) {
         let Some(host) = self.embed.host.clone() else { return };
         for (id, text, done) in self.embed.runner.updates(&self.page.borrow().lab) {
             post(&model::output_message(&id, &text, done), &host);
+        }
+        let links = self.embed.runner.links(&self.page.borrow().lab);
+        for (id, saved) in links {
+            // A block's code link: the lab as it stood after the block, with every pane.
+            let share = crate::lab::share::Share { saved, panes: Vec::new(), ..self.share_of() };
+            let host = host.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(fragment) = super::share::link_of(&share).await {
+                    post(&model::link_message(&id, &format!("{}#{fragment}", open_url())), &host);
+                }
+            });
         }
     }
 
@@ -247,7 +258,9 @@ impl App {
         if self.embed.runner.active() {
             self.embed.runner.step(&mut self.page.borrow_mut().lab);
         }
-        self.send_outputs();
+        if self.embed.runner.active() || self.embed.runner.links_pending() {
+            self.send_outputs();
+        }
         if self.embed.ticks % HEIGHT_EVERY_TICKS == 1 {
             self.report_height();
         }
@@ -278,14 +291,29 @@ impl App {
         }
     }
 
-    /// Makes a share link of the lab now and then (the browser compresses it), so that "Open in
-    /// Kubelab" opens the full page on the same cluster at the same moment, with every pane.
-    pub(super) fn embed_link(&mut self, ctx: &Context<App>) {
+    /// Makes a share link of the lab (the browser compresses it) when the lab changed since the
+    /// last one, looked at every two seconds, and afresh when the reader points at the link, so
+    /// that "Open in Kubelab" opens the full page on the same cluster at the same moment, with
+    /// every pane. An idle lab makes no link.
+    pub(super) fn embed_link(&mut self) {
         if !self.embed.on() || self.embed.ticks % LINK_EVERY_TICKS != 2 {
             return;
         }
+        self.make_open_link(false);
+    }
+
+    fn make_open_link(&mut self, always: bool) {
+        let mark = {
+            let p = self.page.borrow();
+            let step = p.guide.borrow().lesson.as_ref().map(|_| p.guide.borrow().progress.step);
+            model::LinkMark::of(&p.lab, step, p.lang)
+        };
+        if !always && self.embed.link_mark.as_ref() == Some(&mark) {
+            return;
+        }
+        self.embed.link_mark = Some(mark);
         let share = crate::lab::share::Share { panes: Vec::new(), ..self.share_of() };
-        let link = ctx.link().clone();
+        let Some(link) = self.embed.scope.clone() else { return };
         wasm_bindgen_futures::spawn_local(async move {
             if let Ok(fragment) = super::share::link_of(&share).await {
                 link.send_message(AppMsg::Embed(Msg::OpenLink(fragment)));
@@ -314,7 +342,8 @@ impl App {
         html! {
             <div class="embed-bar">
                 { for play }
-                <a data-testid="embed-open" href={open_link(self.embed.open_link.as_deref())} target="_blank" rel="noopener">{ t(lang, "open_in_kubelab") }{ " ↗" }</a>
+                <a data-testid="embed-open" href={open_link(self.embed.open_link.as_deref())} target="_blank" rel="noopener"
+                    onpointerenter={ctx.link().callback(|_| AppMsg::Embed(Msg::FreshLink))} onfocus={ctx.link().callback(|_| AppMsg::Embed(Msg::FreshLink))}>{ t(lang, "open_in_kubelab") }{ " ↗" }</a>
             </div>
         }
     }

@@ -202,7 +202,7 @@ impl Component for App {
         self.carry_out(ctx, out.effects);
         if tick && self.embed.on() {
             self.embed_tick();
-            self.embed_link(ctx);
+            self.embed_link();
             self.lesson_autoplay(ctx);
             self.page.borrow_mut().refresh_views(true);
         }
@@ -305,6 +305,8 @@ impl App {
                         p.notice = Some(key);
                     }
                 }
+                // An embed keeps no lesson progress either (the reader's own stays as it was).
+                Effect::SaveLessons if self.embed.on() => {}
                 Effect::SaveLessons => storage::save_lessons(&self.page.borrow().guide.borrow().to_json()),
                 Effect::SaveLang => {
                     let lang = self.page.borrow().lang;

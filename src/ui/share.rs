@@ -175,6 +175,9 @@ impl App {
                     let lang = super::browser_lang();
                     self.page.borrow_mut().lang = lang;
                     super::set_document_lang(lang);
+                    // The lesson too: back at the step the learner had reached.
+                    let out = self.page.borrow_mut().update(page::Action::Lesson(Action::Resume));
+                    self.carry_out(ctx, out.effects);
                 }
                 drop_fragment();
                 true

@@ -25,9 +25,15 @@ after(async () => {
   await host?.close();
 });
 
-/** A context whose pages (and frames) record errors; `blocked`: localStorage throws everywhere. */
+/** A context whose pages (and frames) record errors; `blocked`: localStorage throws everywhere.
+ *  Every frame counts the share links it compresses (`window.deflates`). */
 async function context({ blocked = false } = {}) {
   const ctx = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  await ctx.addInitScript(() => {
+    const C = window.CompressionStream;
+    window.deflates = 0;
+    if (C) window.CompressionStream = class extends C { constructor(f) { super(f); window.deflates++; } };
+  });
   if (blocked) {
     await ctx.addInitScript(() => {
       Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('blocked by the test', 'SecurityError'); } });
@@ -127,6 +133,83 @@ test('the demo post: nothing heavy before the reader acts, then every block runs
   await ctx.close();
 });
 
+test('the demo post: Run on a late block first runs every block above it, in order, each output under its own block', async () => {
+  const { ctx, page, errors } = await context();
+  await page.goto(`${lab.url}demo/en.html`);
+  // Block 7 reads the claims; blocks 1-6 (the manifest, the apply and its watch, the names,
+  // DNS, the pods deleted and back, the names again) have not run.
+  let out = await runBlock(page, 6, /www-web-1/, { timeout: 180_000 });
+  assert.match(out, /^NAME +STATUS +VOLUME +CAPACITY +ACCESS MODES +STORAGECLASS +AGE\nwww-web-0 +Bound +pvc-[0-9a-f-]{36} +1Gi +RWO +local-path +\S+\nwww-web-1 +Bound +pvc-[0-9a-f-]{36} +1Gi +RWO +local-path/);
+  const outs = await page.locator('.kubelab-out').allTextContents();
+  assert.match(outs[0], /kind: StatefulSet/);
+  // The watch ran until the pods were up (not cut at once by the next block), then ended.
+  assert.match(outs[1], /^service\/nginx created\nstatefulset\.apps\/web created\nNAME/);
+  assert.match(outs[1], /web-1 +1\/1 +Running/);
+  assert.equal(outs[2], 'web-0\nweb-1\n');
+  assert.match(outs[3], /service = 0 50 80 web-1\.nginx\.default\.svc\.cluster\.local\./);
+  assert.match(outs[3], /pod "netdebug" deleted\n$/);
+  assert.match(outs[4], /^pod "web-0" deleted\npod "web-1" deleted\nNAME[^]*web-1 +1\/1 +Running/);
+  assert.equal(outs[5], 'web-0\nweb-1\n');
+  for (let i = 7; i < 13; i++) assert.equal(outs[i], '', `block ${i + 1} did not run`);
+  const buttons = await page.locator('.kubelab-run').allTextContents();
+  assert.deepEqual(buttons, Array(13).fill('Run'));
+  // Run on the next block runs it alone: the blocks above it have run.
+  out = await runBlock(page, 7, /web-1-pv-test/);
+  assert.match(out, /\nweb-0-pv-test\nweb-1-pv-test\n$/);
+  assert.equal(await blockOut(page, 2).textContent(), 'web-0\nweb-1\n', 'block 3 did not run again');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('kubelab-embed.js: Link and Run bring the blocks above along; Stop puts back the ones not begun; an edited manifest is applied again', async () => {
+  const url = hostPage('order.html', `
+    <pre data-kubelab data-file="cm.yaml">apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  colour: blue</pre>
+    <pre data-kubelab>kubectl get configmap settings -o jsonpath='{.data.colour}'</pre>
+    <pre data-kubelab>kubectl apply -f web.yaml &amp;&amp; kubectl get pods -w</pre>
+    <pre data-kubelab>kubectl get pods</pre>
+    <script src="${lab.url}kubelab-embed.js" data-speed="2"></script>`);
+  const { ctx, page, errors } = await context({ blocked: true });
+  await page.goto(url);
+  // Link on block 2 first: blocks 1 and 2 run, and the link carries both.
+  await page.locator('.kubelab-block').nth(1).getByRole('button', { name: 'Link' }).click();
+  await page.waitForFunction(() => /#v1\./.test(document.querySelector('.kubelab-link')?.value || ''), null, { timeout: 60_000 });
+  assert.equal(await blockOut(page, 0).textContent(), 'configmap/settings created\n');
+  assert.equal(await blockOut(page, 1).textContent(), 'blue');
+  const full = await ctx.newPage();
+  await full.goto(await page.inputValue('.kubelab-link'));
+  await full.locator('[data-testid=terminal]').filter({ hasText: /configmap\/settings created[^]*kubectl get configmap settings[^]*blue/ }).waitFor();
+  await full.close();
+  // Stop on block 4 while block 3's watch (run first) still waits for its pods: the watch is
+  // stopped as Ctrl-C and keeps its output; block 4 never began, and is as before.
+  await runButton(page, 3).click();
+  await page.waitForFunction(() => /web-0 /.test(document.querySelectorAll('.kubelab-out')[2].textContent), null, { timeout: 60_000 });
+  assert.equal(await blockOut(page, 3).textContent(), 'Waiting for the block above…');
+  await runButton(page, 3).click();
+  await page.waitForFunction(() => [...document.querySelectorAll('.kubelab-run')].every((b) => b.textContent === 'Run'));
+  assert.match(await blockOut(page, 2).textContent(), /^service\/nginx created\nstatefulset\.apps\/web created\nNAME/);
+  assert.equal(await blockOut(page, 3).textContent(), '');
+  // Run on block 4 again: block 3 ran (stopped), so block 4 runs alone.
+  const three = await blockOut(page, 2).textContent();
+  let out = await runBlock(page, 3, /web-0/);
+  assert.match(out, /^NAME +READY +STATUS +RESTARTS +AGE\nweb-0 /);
+  assert.equal(await blockOut(page, 2).textContent(), three);
+  // The manifest edited: Run on block 2 applies it again first.
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const editor = page.locator('textarea.kubelab-edit');
+  await editor.fill((await editor.inputValue()).replace('blue', 'green'));
+  await page.getByRole('button', { name: 'Done' }).click();
+  out = await runBlock(page, 1, /green/);
+  assert.equal(out, 'green');
+  assert.equal(await blockOut(page, 0).textContent(), 'configmap/settings configured\n');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test('the Korean post has the same blocks, and its buttons speak Korean', async () => {
   const { ctx, page, errors } = await context();
   await page.goto(`${lab.url}demo/ko.html`);
@@ -187,8 +270,20 @@ test('the embed in a page of another origin, storage blocked: autoplay, Play, th
   const manual = page.frameLocator('#manual');
   await manual.locator('[data-testid=embed-play]').waitFor();
   assert.doesNotMatch(await manual.locator('[data-testid=terminal]').textContent(), /kubectl get nodes/);
+  // Its "Open in Kubelab" link is made once; while nothing changes (the clock runs on), never
+  // again: it was compressed anew every two seconds.
+  const manualFrame = page.frames().find((f) => f.url().includes('panes=terminal&script='));
+  await manual.locator('[data-testid=embed-open][href*="#v1."]').waitFor();
+  const idleLink = await manual.locator('[data-testid=embed-open]').getAttribute('href');
+  const idle = await manualFrame.evaluate(() => window.deflates);
+  assert.ok(idle >= 1, `${idle}`);
+  await page.waitForTimeout(6_500);
+  assert.equal(await manualFrame.evaluate(() => window.deflates), idle, 'no link made while the lab is idle');
   await manual.locator('[data-testid=embed-play]').click();
   await manual.locator('[data-testid=terminal]').filter({ hasText: /k8s-m +Ready +control-plane/ }).waitFor();
+  // A line typed: the link is made again, and carries it.
+  await manual.locator(`[data-testid=embed-open]:not([href="${idleLink}"])`).waitFor({ timeout: 10_000 });
+  assert.ok(await manualFrame.evaluate(() => window.deflates) > idle);
   // The height went to the host (from the lab's origin), a number of pixels.
   await page.waitForFunction(() => window.heights.length >= 2);
   const heights = await page.evaluate(() => window.heights);

@@ -63,6 +63,8 @@ pub enum Action {
     Tick,
     /// Shows the panel, or hides it for the free playground.
     Show(bool),
+    /// Back at the furthest step reached (the reader left a link's lab for their own).
+    Resume,
 }
 
 /// What the page must do for the panel.
@@ -256,6 +258,17 @@ impl Guide {
                 Vec::new()
             }
             Action::Restart => self.on_restart(lab),
+            Action::Resume => {
+                let Some(lesson) = self.lesson.clone() else { return Vec::new() };
+                if self.progress.reached <= self.progress.step {
+                    return Vec::new();
+                }
+                self.progress.go_to(&lesson, self.progress.reached, lab.printed());
+                self.new_step();
+                let mut fx = self.evaluate(lab);
+                fx.push(Effect::Save);
+                fx
+            }
             Action::Tick => {
                 self.work_on_goal(lab);
                 let mut fx = self.type_next(lab);
@@ -418,10 +431,14 @@ impl Guide {
             .and_then(|j| Progress::from_json(&j, &lesson).ok())
             .unwrap_or_else(|| Progress::new(&lesson, lab.printed()));
         if p.fresh {
-            progress.go_to(&lesson, 0, lab.printed());
+            progress.start_over(&lesson, lab.printed());
         }
-        if let Some(step) = p.step {
-            progress.go_to(&lesson, step, lab.printed());
+        match p.step {
+            // A link's or the address's step is shown; what the learner reached stays.
+            Some(step) => progress.go_to(&lesson, step, lab.printed()),
+            // Opened again without one: at the furthest step reached (a link's step left).
+            None if progress.reached > progress.step => progress.go_to(&lesson, progress.reached, lab.printed()),
+            None => {}
         }
         if let Some(e) = self.entries.iter_mut().find(|(f, _)| site_url(f) == p.url) {
             e.1 = Ok(Entry::of(&lesson));

@@ -1,7 +1,11 @@
-//! A learner's place in a lesson: the current step, the steps done, the answers given to the
-//! predict questions, and where each terminal's output stood when the step began (so an
-//! `output` check sees only what the step printed). It is saved as JSON by the page and read
-//! back against the lesson, never trusted.
+//! A learner's place in a lesson: the step shown, the furthest step reached, the steps done,
+//! the answers given to the predict questions, and where each terminal's output stood when the
+//! step began (so an `output` check sees only what the step printed). It is saved as JSON by the
+//! page and read back against the lesson, never trusted.
+//!
+//! A share link or `?lesson=ID&step=N` shows its step without lowering what the learner
+//! reached: the lesson opened again without a step opens at the furthest step reached. Only
+//! the learner's own Restart (or a lesson chosen afresh from the list) starts over.
 
 use super::check::Observed;
 use super::{Choice, Lesson};
@@ -21,8 +25,10 @@ pub struct Answer {
 pub struct Progress {
     /// The lesson's id.
     pub lesson: String,
-    /// The current step (from 0).
+    /// The current step, the one shown (from 0).
     pub step: usize,
+    /// The furthest step the learner reached (Next), never lowered by a step asked for.
+    pub reached: usize,
     /// The steps whose checks all held once, in order.
     pub done: Vec<usize>,
     pub answers: Vec<Answer>,
@@ -76,10 +82,19 @@ impl Progress {
         true
     }
 
-    /// Opens a step (the list, `?step=N`, Restart): its output is counted from now.
+    /// Opens a step (`?step=N`, a share link, Next): its output is counted from now. What
+    /// the learner reached is not lowered.
     pub fn go_to(&mut self, lesson: &Lesson, step: usize, marks: Vec<u64>) {
         self.step = step.min(lesson.steps.len().saturating_sub(1));
+        self.reached = self.reached.max(self.step);
         self.marks = marks;
+    }
+
+    /// The first step again, the learner's choice (a lesson chosen afresh from the list): what
+    /// was reached starts over too; the steps done and the answers stay.
+    pub fn start_over(&mut self, lesson: &Lesson, marks: Vec<u64>) {
+        self.reached = 0;
+        self.go_to(lesson, 0, marks);
     }
 
     /// Answers question `question` of the current step with choice `choice` (a second answer
@@ -99,7 +114,7 @@ impl Progress {
     pub fn to_json(&self) -> String {
         let answers: Vec<Value> = self.answers.iter().map(|a| jv!([a.step, a.question, a.choice])).collect();
         jv!({
-            "version": 1, "lesson": self.lesson, "step": self.step, "done": self.done,
+            "version": 1, "lesson": self.lesson, "step": self.step, "reached": self.reached, "done": self.done,
             "answers": answers, "marks": self.marks,
         })
         .to_string()
@@ -123,6 +138,11 @@ impl Progress {
         }
         let steps = lesson.steps.len();
         let step = v.get("step").and_then(index).filter(|s| *s < steps).ok_or_else(|| bad("step"))?;
+        // Saves made before `reached` was kept reached their step.
+        let reached = match v.get("reached") {
+            None => step,
+            Some(r) => index(r).filter(|r| *r < steps).ok_or_else(|| bad("reached"))?.max(step),
+        };
         let mut done = Vec::new();
         for d in indexes("done")? {
             if d >= steps {
@@ -137,7 +157,7 @@ impl Progress {
             .ok_or_else(|| bad("answers"))?;
         let marks = v.get("marks").and_then(Value::as_array).ok_or_else(|| bad("marks"))?;
         let marks = marks.iter().map(Value::as_u64).collect::<Option<Vec<_>>>().ok_or_else(|| bad("marks"))?;
-        Ok(Progress { lesson: lesson.id.clone(), step, done, answers, marks })
+        Ok(Progress { lesson: lesson.id.clone(), step, reached, done, answers, marks })
     }
 }
 
