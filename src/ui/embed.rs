@@ -258,9 +258,8 @@ impl App {
         if self.embed.runner.active() {
             self.embed.runner.step(&mut self.page.borrow_mut().lab);
         }
-        if self.embed.runner.active() || self.embed.runner.links_pending() {
-            self.send_outputs();
-        }
+        // Also after the step that ended the last block: its end goes out.
+        self.send_outputs();
         if self.embed.ticks % HEIGHT_EVERY_TICKS == 1 {
             self.report_height();
         }
