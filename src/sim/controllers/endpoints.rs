@@ -264,7 +264,9 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         None if !full => Vec::new(),
         _ => {
             // Everything again: the pods it held and every pod of the namespace it selects.
-            let mut all: BTreeSet<ObjKey> = cache.entries.keys().cloned().collect();
+            // Inserted one by one (`collect` would sort them first with its own copy of the sort).
+            let mut all = BTreeSet::new();
+            all.extend(cache.entries.keys().cloned());
             all.extend(
                 sim.store.list(Kind::Pod, Some(&key.ns)).filter(|(_, p)| selects(&selector, p)).map(|(k, _)| k.clone()),
             );
@@ -383,14 +385,12 @@ fn write_endpoints(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &mut Cache) 
     if cur.get("subsets") == subsets.as_ref() && cur.ptr("/metadata/labels") == Some(&labels) && marked == truncated {
         return;
     }
-    // The object anew from the stored one's other fields (no copy of the old addresses).
-    let mut o: Map<String, Value> = cur
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter(|(k, _)| *k != "subsets")
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    // The object anew from the stored one's other fields (no copy of the old addresses), inserted
+    // one by one (`collect` would sort them first with its own copy of the sort).
+    let mut o = Map::new();
+    for (k, v) in cur.as_object().into_iter().flatten().filter(|(k, _)| *k != "subsets") {
+        o.insert(k.clone(), v.clone());
+    }
     drop(cur);
     if let Some(s) = subsets {
         o.insert("subsets".into(), s);
@@ -622,7 +622,12 @@ fn write_slices(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &mut Cache) {
                 cache.slices[i].pods.extend(batch);
                 changed.insert(i);
             }
-            None => new_slices.push(batch.into_iter().collect()),
+            None => {
+                // Inserted one by one (`collect` would sort them first with its own copy of the sort).
+                let mut slice = BTreeSet::new();
+                slice.extend(batch);
+                new_slices.push(slice);
+            }
         }
     }
     if cache.service_changed {

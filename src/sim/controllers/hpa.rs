@@ -235,7 +235,7 @@ fn ambiguous(sim: &mut Sim, key: &ObjKey, target: &Value) -> Option<String> {
         return None;
     }
     // k8s-diff: upstream lists the HPAs in Go map order (random); here by name.
-    hpas.sort();
+    crate::support::sort::sort(&mut hpas);
     let names: Vec<String> = hpas.iter().map(|k| format!("{}/{}", k.ns, k.name)).collect();
     Some(format!("pods by selector {} are controlled by multiple HPAs: [{}]", sel.to_text(), names.join(" ")))
 }
