@@ -17,21 +17,30 @@ pub fn headers(kind: Kind, wide: bool, sim: &Sim) -> Vec<String> {
     // VolumeAttributesClass API"; kubernetes.io: `feature-state for_k8s_version="v1.29"`).
     // Printed whatever the feature gate, as the column definitions are unconditional.
     let vac = sim.profile.server_minor() >= 29;
-    let mut h: Vec<&str> = match kind {
-        Kind::Pod => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
-        Kind::StatefulSet => vec!["NAME", "READY", "AGE"],
-        Kind::Deployment => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
-        Kind::ReplicaSet => vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
-        Kind::Service => vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
-        Kind::Endpoints => vec!["NAME", "ENDPOINTS", "AGE"],
-        Kind::EndpointSlice => vec!["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
+    // Static lists, not `vec!`s: a list of words is data, not code that stores each one.
+    let (first, more) = match (wide, kind) {
+        (true, Kind::Event) => (WIDE_EVENT_COLUMNS, &[][..]),
+        (true, _) => (columns(kind, vac), wide_columns(kind)),
+        (false, _) => (columns(kind, vac), &[][..]),
+    };
+    first.iter().chain(more).map(|c| c.to_string()).collect()
+}
+
+/// `kubectl get`'s columns of a kind.
+fn columns(kind: Kind, vac: bool) -> &'static [&'static str] {
+    match kind {
+        Kind::Pod => &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        Kind::StatefulSet => &["NAME", "READY", "AGE"],
+        Kind::Deployment => &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+        Kind::ReplicaSet => &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+        Kind::Service => &["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
+        Kind::Endpoints => &["NAME", "ENDPOINTS", "AGE"],
+        Kind::EndpointSlice => &["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
         Kind::PersistentVolumeClaim if vac => {
-            vec!["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"]
+            &["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"]
         }
-        Kind::PersistentVolumeClaim => {
-            vec!["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "AGE"]
-        }
-        Kind::PersistentVolume if vac => vec![
+        Kind::PersistentVolumeClaim => &["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "AGE"],
+        Kind::PersistentVolume if vac => &[
             "NAME",
             "CAPACITY",
             "ACCESS MODES",
@@ -43,57 +52,39 @@ pub fn headers(kind: Kind, wide: bool, sim: &Sim) -> Vec<String> {
             "REASON",
             "AGE",
         ],
-        Kind::PersistentVolume => vec![
-            "NAME",
-            "CAPACITY",
-            "ACCESS MODES",
-            "RECLAIM POLICY",
-            "STATUS",
-            "CLAIM",
-            "STORAGECLASS",
-            "REASON",
-            "AGE",
-        ],
+        Kind::PersistentVolume => {
+            &["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS", "REASON", "AGE"]
+        }
         Kind::StorageClass => {
-            vec!["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"]
+            &["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"]
         }
-        Kind::Node => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
-        Kind::Event => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
-        Kind::ControllerRevision => vec!["NAME", "CONTROLLER", "REVISION", "AGE"],
-        Kind::Namespace => vec!["NAME", "STATUS", "AGE"],
-        Kind::ConfigMap => vec!["NAME", "DATA", "AGE"],
-        Kind::Secret => vec!["NAME", "TYPE", "DATA", "AGE"],
-        Kind::ResourceQuota => vec!["NAME", "AGE", "REQUEST", "LIMIT"],
-        Kind::HorizontalPodAutoscaler => vec!["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"],
-    };
-    if wide {
-        match kind {
-            Kind::Pod => h.extend(["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]),
-            Kind::StatefulSet => h.extend(["CONTAINERS", "IMAGES"]),
-            Kind::Deployment | Kind::ReplicaSet => h.extend(["CONTAINERS", "IMAGES", "SELECTOR"]),
-            Kind::Service => h.push("SELECTOR"),
-            Kind::PersistentVolumeClaim | Kind::PersistentVolume => h.push("VOLUMEMODE"),
-            Kind::Node => h.extend(["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]),
-            Kind::Event => {
-                h = vec![
-                    "LAST SEEN",
-                    "TYPE",
-                    "REASON",
-                    "OBJECT",
-                    "SUBOBJECT",
-                    "SOURCE",
-                    "MESSAGE",
-                    "FIRST SEEN",
-                    "COUNT",
-                    "NAME",
-                ];
-            }
-            Kind::ControllerRevision => {}
-            _ => {}
-        }
+        Kind::Node => &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+        Kind::Event => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        Kind::ControllerRevision => &["NAME", "CONTROLLER", "REVISION", "AGE"],
+        Kind::Namespace => &["NAME", "STATUS", "AGE"],
+        Kind::ConfigMap => &["NAME", "DATA", "AGE"],
+        Kind::Secret => &["NAME", "TYPE", "DATA", "AGE"],
+        Kind::ResourceQuota => &["NAME", "AGE", "REQUEST", "LIMIT"],
+        Kind::HorizontalPodAutoscaler => &["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"],
     }
-    h.into_iter().map(String::from).collect()
 }
+
+/// The columns `-o wide` adds.
+fn wide_columns(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Pod => &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+        Kind::StatefulSet => &["CONTAINERS", "IMAGES"],
+        Kind::Deployment | Kind::ReplicaSet => &["CONTAINERS", "IMAGES", "SELECTOR"],
+        Kind::Service => &["SELECTOR"],
+        Kind::PersistentVolumeClaim | Kind::PersistentVolume => &["VOLUMEMODE"],
+        Kind::Node => &["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
+        _ => &[],
+    }
+}
+
+/// `kubectl get events -o wide`'s columns, which replace the narrow ones.
+const WIDE_EVENT_COLUMNS: &[&str] =
+    &["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"];
 
 /// AGE of an object now.
 pub fn age(sim: &Sim, o: &Value) -> String {
