@@ -17,6 +17,7 @@ use crate::sim::resources::Kind;
 use crate::sim::store::ObjKey;
 use crate::sim::time::SimTime;
 use crate::sim::{Sim, Timer, Work};
+use crate::support::collections::{VecMap, VecSet};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -85,11 +86,12 @@ enum Touched {
     Pods(BTreeSet<ObjKey>),
 }
 
-/// The controllers' state: a cache per Service, what changed, the client's rate limiter.
+/// The controllers' state: a cache per Service, what changed, the client's rate limiter. Maps
+/// by Service are sorted vectors (a map per pod stays a B-tree): one Service at a time moves.
 #[derive(Clone, Debug, Default)]
 pub struct State {
-    services: BTreeMap<ObjKey, Cache>,
-    touched: BTreeMap<ObjKey, Touched>,
+    services: VecMap<ObjKey, Box<Cache>>,
+    touched: VecMap<ObjKey, Touched>,
     /// Thousandths of a request the client may send now, as of `tokens_at`.
     tokens: Option<(u64, SimTime)>,
     /// Endpoints copied into written objects (a measure of work).
@@ -250,7 +252,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         return;
     };
     let publish = obj::bool_at(&svc, "/spec/publishNotReadyAddresses").unwrap_or(false);
-    let mut cache = sim.endpoints.services.remove(key).unwrap_or_else(|| adopt(sim, key));
+    let mut cache = sim.endpoints.services.remove(key).unwrap_or_else(|| Box::new(adopt(sim, key)));
     // A retry after the client's wait has its changes in the cache already.
     let retry = touched.is_none() && cache.retry_at.is_some();
     let full = match &touched {
@@ -573,7 +575,7 @@ fn write_slices(sim: &mut Sim, key: &ObjKey, svc: &Value, cache: &mut Cache) {
         let e = cache.entries.get(&pod).cloned();
         cache.unwritten.entry(pod).or_insert(e);
     }
-    let mut changed: BTreeSet<usize> = BTreeSet::new();
+    let mut changed: VecSet<usize> = VecSet::new();
     let mut to_place: Vec<(Vec<u32>, ObjKey)> = Vec::new();
     // 1. Existing slices drop the endpoints no longer desired and keep the changed ones.
     for (pod, last) in &cache.unwritten {
@@ -663,7 +665,7 @@ fn put_slices(
     key: &ObjKey,
     svc: &Value,
     cache: &mut Cache,
-    changed: BTreeSet<usize>,
+    changed: VecSet<usize>,
     mut new_slices: Vec<BTreeSet<(Vec<u32>, ObjKey)>>,
     ports: &Value,
 ) {
