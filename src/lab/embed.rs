@@ -41,6 +41,9 @@ pub const MAX_ID_BYTES: usize = 64;
 pub const MAX_SCRIPT_BYTES: usize = 16 * 1024;
 /// Most blocks the runner remembers (the oldest finished ones are forgotten).
 pub const MAX_BLOCKS: usize = 256;
+/// Most ended blocks whose lab the runner keeps for their code links (the older ones' links
+/// are of the lab as it is): each is a copy of the lab's save.
+pub const MAX_SNAPSHOTS: usize = 32;
 /// Most output one block's message carries: its last part.
 pub const MAX_OUTPUT_BYTES: usize = 64 * 1024;
 /// The speeds the embed plays at (as the timeline offers them).
@@ -509,6 +512,12 @@ impl Runner {
             b.end = Some(printed);
             b.snapshot = Some(Box::new(lab.save()));
         }
+        let kept = self.blocks.iter().filter(|b| b.snapshot.is_some()).count();
+        if kept > MAX_SNAPSHOTS {
+            if let Some(old) = self.blocks.iter_mut().find(|b| b.snapshot.is_some()) {
+                old.snapshot = None;
+            }
+        }
     }
 
     /// Whether the hold on the terminal may be ended as a replay's watch ends: it has printed
@@ -629,6 +638,7 @@ impl Runner {
             let saved = match block {
                 None => Some(lab.save()),
                 Some(b) if b.done => Some(b.snapshot.as_deref().cloned().unwrap_or_else(|| lab.save())),
+                // (A block's snapshot may have been dropped: see `MAX_SNAPSHOTS`.)
                 Some(_) if queued => None,
                 Some(_) => (!lab.busy(self.term) || self.settled(lab)).then(|| lab.save()),
             };
@@ -953,6 +963,22 @@ mod tests {
         assert!(!r.active());
         let out = r.output(&lab, "b2").unwrap();
         assert!(out.contains("web-0   0/1     Pending"), "{out}");
+    }
+
+    #[test]
+    fn only_the_latest_ended_blocks_keep_their_lab() {
+        let mut lab = Lab::seed_lab();
+        let mut r = Runner::new(0);
+        for i in 0..MAX_SNAPSHOTS + 5 {
+            r.run(&mut lab, &format!("e{i}"), &lines(&[&format!("echo {i}")]), &[], false);
+            r.step(&mut lab);
+        }
+        assert_eq!(r.blocks.iter().filter(|b| b.snapshot.is_some()).count(), MAX_SNAPSHOTS);
+        r.ask_link("e0");
+        r.ask_link("e10");
+        let links = r.links(&lab);
+        assert_eq!(typed(&links[0].1).len(), MAX_SNAPSHOTS + 5, "e0's lab is gone: the lab as it is");
+        assert_eq!(typed(&links[1].1).len(), 11);
     }
 
     #[test]
