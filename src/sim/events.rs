@@ -10,15 +10,21 @@
 //! (after the logger has counted it, so the next one that passes carries the count). Each cache
 //! is an LRU of 4,096 entries.
 //!
-//! The scheduler writes events.k8s.io/v1 Events through `tools/events` (no correlator): its
-//! core/v1 view has an `eventTime`, a `reportingComponent` and no count or first/last times.
+//! The scheduler writes events.k8s.io/v1 Events through `tools/events`, whose broadcaster
+//! keeps each event it wrote under its key (type, action, reason, reporting controller and
+//! instance, and the object as it was, resourceVersion included): an isomorphic event makes the
+//! first a series (count 2, from v1.27; 1 before) written at once; later ones only bump the
+//! cached series, written every 30 minutes (`refreshTime`) and when the series ends (no
+//! occurrence in the last 6 minutes at a `finishTime` pass, every 6 minutes), which also
+//! forgets singletons older than that. Its core/v1 view has an `eventTime`, a
+//! `reportingComponent`, a `series` once repeated, and no count or first/last times.
 //!
 //! The API server stores every Event under an etcd lease of `--event-ttl` (1 h), renewed by each
 //! write, so an event is gone an hour (plus the lease manager's reuse window, up to a minute)
 //! after its last write, whoever wrote it.
 
 use super::obj::{self, Ptr};
-use super::{names, Kind, ObjKey, Sim, SimTime};
+use super::{names, time, Kind, ObjKey, Sim, SimTime, Timer};
 use crate::jv;
 use crate::support::collections::VecSet;
 use serde_json::Value;
@@ -43,6 +49,11 @@ const LEASE_MAX_OBJECTS: u32 = 1000;
 
 /// The scheduler's name as its events' reporting controller.
 const SCHEDULER: &str = "default-scheduler";
+/// A series not observed for this long is finished at the next pass (`finishTime`), which
+/// runs as often.
+const SERIES_FINISH_MS: u64 = 360_000;
+/// Series are written this often (`refreshTime`).
+const SERIES_REFRESH_MS: u64 = 1_800_000;
 
 /// (cache and source, object, detail): one ordered map holds the three caches' entries.
 type CacheKey = (String, String, String);
@@ -104,6 +115,33 @@ pub(crate) struct Recorder {
     leases: Vec<Lease>,
     /// Writes attached to the newest lease.
     lease_writes: u32,
+    /// The events.k8s.io broadcaster's cache (`eventCache`), by [`Series::key`].
+    series: std::collections::BTreeMap<String, Series>,
+    /// When its next finish and refresh passes are due, if they are scheduled.
+    finish_due: Option<u64>,
+    refresh_due: Option<u64>,
+}
+
+/// An event the events.k8s.io broadcaster has written, as its cache holds it.
+#[derive(Clone)]
+struct Series {
+    /// The event as created (to create it again if the API server has let it go).
+    event: Value,
+    /// Its key in the store.
+    at: ObjKey,
+    /// Its `eventTime`, in virtual ms.
+    first: u64,
+    /// Its series once repeated: count and last observed time (virtual ms).
+    series: Option<(i64, u64)>,
+}
+
+/// Which of the broadcaster's periodic passes a timer is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SeriesTick {
+    /// `finishSeries`, every 6 minutes.
+    Finish,
+    /// `refreshExistingEventSeries`, every 30 minutes.
+    Refresh,
 }
 
 impl Recorder {
@@ -221,6 +259,10 @@ impl Sim {
         let uid = stored.map(|o| obj::uid(o).to_string()).unwrap_or_default();
         let mut involved = jv!({"kind":about.kind.to_string(),"namespace":about.ns,"name":about.name,"uid":uid,"apiVersion":about.kind.api_version()});
         let mut host = String::new();
+        // `GetReference` names the object's resourceVersion; the scheduler's key holds it.
+        if let (Some(o), SCHEDULER) = (stored, source) {
+            involved["resourceVersion"] = jv!(obj::str_at(o, "/metadata/resourceVersion").unwrap_or_default());
+        }
         if let (Some(pod), "kubelet") = (stored, source) {
             host = obj::str_at(pod, "/spec/nodeName").unwrap_or_default().to_string();
             if let Some(path) = container_field_path(pod, &message) {
@@ -355,22 +397,113 @@ impl Sim {
     /// The scheduler's events.k8s.io/v1 event as core/v1 shows it: `eventTime` (microseconds),
     /// the action, the reporting controller and instance (`default-scheduler-HOSTNAME`, the
     /// control-plane node's name as the static pod runs on its network), an empty source and
-    /// no count or first/last times.
-    // k8s-diff: the events.k8s.io recorder's series (an isomorphic event patches `series.count`
-    // of the first, refreshed every 30 minutes) is not modelled: the model's scheduler records
-    // a failure only when its message changes, and after writing the pod's condition, so the
-    // pod's resourceVersion in the reference already differs and no two are isomorphic.
+    /// no count or first/last times. An isomorphic one (`recordToSink`) makes the cached
+    /// event a series, written at once, or bumps its series, written later.
     fn write_scheduler_event(&mut self, d: Draft) {
         let action = if d.reason == "Scheduled" { "Binding" } else { "Scheduling" };
         let host = self.profile.nodes.iter().find(|n| n.role == "control-plane").map(|n| n.name.clone());
         let instance = format!("{SCHEDULER}-{}", host.unwrap_or_default());
+        let minor = self.profile.server_minor();
+        // `getKey`: from v1.27 the type and the reporting instance too.
+        let regarding = ["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"];
+        let ty = if minor >= 27 { d.ty.as_str() } else { "" };
+        let key = format!("{ty}\0{action}\0{}\0{}", d.reason, regarding.map(|f| d.at(f)).join("\0"));
+        let now = self.now.ms();
+        if let Some(cached) = self.events.series.get_mut(&key) {
+            if let Some((count, last)) = cached.series.as_mut() {
+                *count += 1;
+                *last = now;
+                return;
+            }
+            // The first repeat: from v1.27 a series of 2 (kubernetes/kubernetes#112334,
+            // "Fix EventSeries starting count discrepancy"), before it of 1.
+            cached.series = Some((if minor >= 27 { 2 } else { 1 }, now));
+            let cached = cached.clone();
+            self.write_series(&cached);
+            self.series_due(SeriesTick::Refresh, SERIES_REFRESH_MS);
+            return;
+        }
         let ts = self.timestamp();
-        let micro = format!("{}.{:03}000Z", ts.trim_end_matches('Z'), self.now.ms() % 1000);
+        let micro = self.micro_time(now);
         let name = self.event_name(d.at("name"));
         let e = jv!({"apiVersion":"v1","kind":"Event","metadata":{"name":name,"namespace":d.ns,"uid":names::uuid_v4(&mut self.rng),"creationTimestamp":ts},
             "involvedObject":d.involved,"reason":d.reason,"message":d.message,"source":{},"firstTimestamp":null,"lastTimestamp":null,"type":d.ty,
             "eventTime":micro,"action":action,"reportingComponent":SCHEDULER,"reportingInstance":instance});
-        self.store.put(ObjKey::new(Kind::Event, &d.ns, &name), e, self.now);
+        let at = ObjKey::new(Kind::Event, &d.ns, &name);
+        self.events.series.insert(key, Series { event: e.clone(), at: at.clone(), first: now, series: None });
+        self.store.put(at, e, self.now);
+        self.series_due(SeriesTick::Finish, SERIES_FINISH_MS);
+    }
+
+    /// A moment as a MicroTime (`2022-05-28T07:00:00.123000Z`).
+    fn micro_time(&self, ms: u64) -> String {
+        let ts = time::rfc3339(self.unix_at(SimTime(ms)));
+        format!("{}.{:03}000Z", ts.trim_end_matches('Z'), ms % 1000)
+    }
+
+    /// `recordEvent` of a series: a patch of its `series`; if the event is gone (its TTL),
+    /// created again from the cache, series and all.
+    fn write_series(&mut self, cached: &Series) {
+        let Some((count, last)) = cached.series else { return };
+        let series = jv!({"count":count,"lastObservedTime":self.micro_time(last)});
+        if self.modify(&cached.at, |e| e["series"] = series.clone()) {
+            return;
+        }
+        let mut e = cached.event.clone();
+        e["series"] = series;
+        e["metadata"]["uid"] = jv!(names::uuid_v4(&mut self.rng));
+        e["metadata"]["creationTimestamp"] = jv!(self.timestamp());
+        self.store.put(cached.at.clone(), e, self.now);
+    }
+
+    /// Schedules the next pass of a kind, at its period's next tick, unless one is due.
+    fn series_due(&mut self, tick: SeriesTick, period: u64) {
+        let now = self.now.ms();
+        let due = match tick {
+            SeriesTick::Finish => &mut self.events.finish_due,
+            SeriesTick::Refresh => &mut self.events.refresh_due,
+        };
+        if due.is_some() {
+            return;
+        }
+        let at = (now / period + 1) * period;
+        *due = Some(at);
+        self.schedule(at - now, Timer::EventSeries(tick));
+    }
+
+    /// A periodic pass of the broadcaster: `finishSeries` writes and forgets the series not
+    /// observed in the last 6 minutes and forgets the singletons older than that;
+    /// `refreshExistingEventSeries` writes every series (so its event outlives the TTL).
+    pub(crate) fn series_tick(&mut self, tick: SeriesTick) {
+        let now = self.now.ms();
+        let cutoff = now.saturating_sub(SERIES_FINISH_MS);
+        let mut writes = Vec::new();
+        match tick {
+            SeriesTick::Finish => {
+                self.events.finish_due = None;
+                self.events.series.retain(|_, c| match c.series {
+                    Some((_, last)) if last < cutoff => {
+                        writes.push(c.clone());
+                        false
+                    }
+                    Some(_) => true,
+                    None => c.first >= cutoff,
+                });
+            }
+            SeriesTick::Refresh => {
+                self.events.refresh_due = None;
+                writes.extend(self.events.series.values().filter(|c| c.series.is_some()).cloned());
+            }
+        }
+        for c in &writes {
+            self.write_series(c);
+        }
+        if !self.events.series.is_empty() {
+            self.series_due(SeriesTick::Finish, SERIES_FINISH_MS);
+        }
+        if self.events.series.values().any(|c| c.series.is_some()) {
+            self.series_due(SeriesTick::Refresh, SERIES_REFRESH_MS);
+        }
     }
 
     /// The API server has written an Event: it goes under a lease of the TTL (etcd3's

@@ -25,6 +25,7 @@ pub mod profile;
 pub mod quota;
 pub mod resources;
 pub mod runtime;
+pub mod schedqueue;
 pub mod scheduler;
 pub mod store;
 pub mod system;
@@ -183,6 +184,10 @@ pub enum Timer {
     Reclaimed { pv: ObjKey },
     /// Run a controller again (minReadySeconds, back-off).
     Requeue(Work),
+    /// One of the scheduling queue's periodic flushes ([`schedqueue`]).
+    SchedulingQueue(schedqueue::Flush),
+    /// One of the events.k8s.io recorder's periodic passes over its series ([`events`]).
+    EventSeries(events::SeriesTick),
 }
 
 /// The cluster. Cloning it is cheap (objects are shared `Rc`s): the page keeps clones as
@@ -209,9 +214,8 @@ pub struct Sim {
     pub(crate) available_pvs: std::collections::BTreeSet<ObjKey>,
     /// The assumed pods waiting for each claim (claim → pods).
     pub(crate) claim_waiters: std::collections::BTreeMap<ObjKey, std::collections::BTreeSet<ObjKey>>,
-    /// Pods the scheduler could not place: they are tried again when a node changes or a pod
-    /// goes (the scheduling queue's move on cluster events).
-    pub(crate) unschedulable: VecSet<ObjKey>,
+    /// The scheduler's queue of the pods it has tried and not placed ([`schedqueue`]).
+    pub(crate) sched_queue: schedqueue::Queue,
     /// Cluster IPs handed out.
     pub(crate) service_ips: VecSet<u8>,
     /// What each kubelet remembers of its pods, by pod uid.
@@ -290,7 +294,7 @@ impl Sim {
             assumed: VecMap::new(),
             claim_waiters: std::collections::BTreeMap::new(),
             available_pvs: std::collections::BTreeSet::new(),
-            unschedulable: VecSet::new(),
+            sched_queue: schedqueue::Queue::default(),
             service_ips: VecSet::new(),
             runtime: VecMap::new(),
             volumes: volumes::State::default(),
@@ -669,6 +673,8 @@ impl Sim {
             Timer::Requeue(w) => {
                 self.dirty.insert(w);
             }
+            Timer::SchedulingQueue(f) => self.queue_flush(f),
+            Timer::EventSeries(t) => self.series_tick(t),
         }
     }
 
@@ -719,21 +725,7 @@ impl Sim {
                     self.dirty.insert(Work::Namespace(ns_key));
                 }
             }
-            // A node's labels or taints changed, or a pod went (its requests freed): the
-            // pods that did not fit are tried again.
-            let frees = key.kind == Kind::Node
-                || (key.kind == Kind::Pod
-                    && (deleted
-                        || current.as_deref().is_some_and(|p| {
-                            obj::is_deleting(p)
-                                || matches!(obj::str_at(p, "/status/phase"), Some("Succeeded" | "Failed"))
-                        })));
-            if frees && !self.unschedulable.is_empty() {
-                let waiting: Vec<ObjKey> = self.unschedulable.iter().filter(|k| **k != key).cloned().collect();
-                for p in waiting {
-                    self.dirty.insert(Work::Schedule(p));
-                }
-            }
+            self.queue_on_change(&key, current.as_deref(), deleted);
             match key.kind {
                 Kind::Namespace => {
                     if current.as_deref().is_some_and(obj::is_deleting) {
@@ -881,8 +873,13 @@ impl Sim {
     /// being deleted) or else its kubelet, its claims, and the Services whose selector matches it.
     fn wake_for_pod(&mut self, key: &ObjKey, o: &Value) {
         if obj::str_at(o, "/spec/nodeName").is_none() {
-            if !obj::is_deleting(o) {
+            if obj::is_deleting(o) {
+                // Skipped when popped (`skipPodSchedule`); gone from the queue here.
+                self.sched_queue.forget(key);
+            } else if self.assumed.contains_key(key) {
                 self.dirty.insert(Work::Schedule(key.clone()));
+            } else {
+                self.queue_pod_changed(key, o);
             }
         } else {
             self.dirty.insert(Work::Kubelet(key.clone()));
@@ -928,6 +925,7 @@ impl Sim {
             self.dirty.insert(Work::Endpoints(s));
         }
         scheduler::forget(self, key);
+        self.sched_queue.forget(key);
     }
 
     /// Wakes the controllers of `kind` in `ns` whose selector matches `o`'s labels (adoption).

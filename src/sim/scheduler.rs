@@ -11,6 +11,7 @@ use super::obj;
 use super::obj::Ptr;
 use super::resources::Kind;
 use super::store::ObjKey;
+use super::schedqueue::plugin;
 use super::Sim;
 use crate::jv;
 use crate::support::collections::VecMap;
@@ -20,12 +21,12 @@ use serde_json::Value;
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(pod) = sim.store.get(key).cloned() else {
         forget(sim, key);
-        sim.unschedulable.remove(key);
+        sim.sched_queue.forget(key);
         return;
     };
     if obj::str_at(&pod, "/spec/nodeName").is_some() || obj::is_deleting(&pod) {
         forget(sim, key);
-        sim.unschedulable.remove(key);
+        sim.sched_queue.forget(key);
         return;
     }
     let claims: Vec<String> = obj::arr_at(&pod, "/spec/volumes")
@@ -39,15 +40,16 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         }
         return;
     }
+    sim.queue_pop(key, &pod);
     let mut required_node: Option<String> = None;
     let mut unbound_wffc = Vec::new();
     for c in &claims {
         let Some(pvc) = sim.store.get(&ObjKey::new(Kind::PersistentVolumeClaim, &key.ns, c)).cloned() else {
-            fail(sim, key, &pod, format!("persistentvolumeclaim \"{c}\" not found"));
+            fail(sim, key, &pod, format!("persistentvolumeclaim \"{c}\" not found"), plugin::VOLUME);
             return;
         };
         if obj::is_deleting(&pvc) {
-            fail(sim, key, &pod, format!("persistentvolumeclaim \"{c}\" is being deleted"));
+            fail(sim, key, &pod, format!("persistentvolumeclaim \"{c}\" is being deleted"), plugin::VOLUME);
             return;
         }
         if let Some(pv_name) = obj::str_at(&pvc, "/spec/volumeName") {
@@ -67,7 +69,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         if wffc {
             unbound_wffc.push(c.clone());
         } else {
-            fail(sim, key, &pod, "pod has unbound immediate PersistentVolumeClaims".into());
+            fail(sim, key, &pod, "pod has unbound immediate PersistentVolumeClaims".into(), plugin::VOLUME);
             return;
         }
     }
@@ -160,50 +162,24 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
     // another here, so it finds no victims).
     let mut preemption: Vec<&str> = Vec::new();
     let uncounted = uncounted_per_node(sim);
+    let mut plugins = 0u8;
     for n in &nodes {
         let name = obj::name(n).to_string();
-        let taint = obj::arr_at(n, "/spec/taints").first();
-        if let Some(t) = taint.filter(|_| !tolerates_control_plane(pod)) {
-            reasons.push(format!(
-                "node(s) had untolerated taint {{{}: {}}}",
-                obj::str_at(t, "/key").unwrap_or_default(),
-                obj::str_at(t, "/value").unwrap_or_default()
-            ));
-            preemption.push("Preemption is not helpful for scheduling");
-            continue;
-        }
-        if !node_selector.iter().all(|(k, v)| obj::label(n, k) == v.as_str()) {
-            reasons.push("node(s) didn't match Pod's node affinity/selector".into());
-            preemption.push("Preemption is not helpful for scheduling");
-            continue;
-        }
-        // NodeResourcesFit: the pod count against allocatable pods (maxPods) first, whatever
-        // the pod asks for; then CPU and memory.
-        let alloc = |r: &str| {
-            n.ptr(&format!("/status/allocatable/{r}")).and_then(super::volumes::quantity_bytes).unwrap_or(f64::MAX)
+        let on = NodeLoad {
+            pods: pods_on(sim, &uncounted, &name),
+            requested: used.get(name.as_str()).copied().unwrap_or((0.0, 0.0)),
         };
-        let mut short = Vec::new();
-        if (pods_on(sim, &uncounted, &name) + 1) as f64 > alloc("pods") {
-            short.push("Too many pods".to_string());
-        }
-        if want != (0.0, 0.0) {
-            let (cpu, mem) = used.get(name.as_str()).copied().unwrap_or((0.0, 0.0));
-            if want.0 > 0.0 && cpu + want.0 > alloc("cpu") + 1e-9 {
-                short.push("Insufficient cpu".to_string());
-            }
-            if want.1 > 0.0 && mem + want.1 > alloc("memory") {
-                short.push("Insufficient memory".to_string());
-            }
-        }
-        if !short.is_empty() {
-            reasons.extend(short);
-            preemption.push("No preemption victims found for incoming pod");
+        if let Some(r) = node_rejects(n, pod, &node_selector, want, on) {
+            reasons.extend(r.reasons);
+            preemption.push(r.preemption);
+            plugins |= r.plugin;
             continue;
         }
         if let Some(r) = required {
             if r != name {
                 reasons.push("node(s) had volume node affinity conflict".into());
                 preemption.push("Preemption is not helpful for scheduling");
+                plugins |= plugin::VOLUME;
                 continue;
             }
         }
@@ -225,7 +201,7 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
             histogram(reasons),
             histogram(preemption.into_iter().map(String::from).collect())
         );
-        fail(sim, &key, pod, msg);
+        fail(sim, &key, pod, msg, plugins);
         return None;
     }
     // Spread: pods of the same owner per node, then all pods per node.
@@ -281,6 +257,91 @@ fn pick_node(sim: &mut Sim, pod: &Value, required: Option<&str>) -> Option<Strin
     let ties: Vec<String> = best.iter().filter(|b| (b.0, b.1) == top).map(|b| b.2.clone()).collect();
     let i = sim.rand_range(0, ties.len() as u64 - 1) as usize;
     Some(ties[i].clone())
+}
+
+/// What a node already holds: its pods (bound or assumed) and what they request.
+#[derive(Clone, Copy)]
+struct NodeLoad {
+    pods: usize,
+    requested: (f64, f64),
+}
+
+/// Why a node's filters reject a pod: the reasons, the plugin, and preemption's verdict.
+struct Rejection {
+    reasons: Vec<String>,
+    plugin: u8,
+    preemption: &'static str,
+}
+
+/// The filters in the default profile's order, but the volumes' (a node fails at the first
+/// that rejects it): TaintToleration, NodeAffinity, NodeResourcesFit. Preemption could help
+/// only where resources were short (no pod has a lower priority than another here, so it finds
+/// no victims).
+fn node_rejects(
+    n: &Value,
+    pod: &Value,
+    node_selector: &serde_json::Map<String, Value>,
+    want: (f64, f64),
+    on: NodeLoad,
+) -> Option<Rejection> {
+    let not_helpful = "Preemption is not helpful for scheduling";
+    if let Some(t) = obj::arr_at(n, "/spec/taints").first().filter(|_| !tolerates_control_plane(pod)) {
+        let reason = format!(
+            "node(s) had untolerated taint {{{}: {}}}",
+            obj::str_at(t, "/key").unwrap_or_default(),
+            obj::str_at(t, "/value").unwrap_or_default()
+        );
+        return Some(Rejection { reasons: vec![reason], plugin: plugin::TAINT, preemption: not_helpful });
+    }
+    if !node_selector.iter().all(|(k, v)| obj::label(n, k) == v.as_str()) {
+        let reason = "node(s) didn't match Pod's node affinity/selector".to_string();
+        return Some(Rejection { reasons: vec![reason], plugin: plugin::AFFINITY, preemption: not_helpful });
+    }
+    // NodeResourcesFit: the pod count against allocatable pods (maxPods) first, whatever
+    // the pod asks for; then CPU and memory.
+    let alloc = |r: &str| {
+        n.ptr(&format!("/status/allocatable/{r}")).and_then(super::volumes::quantity_bytes).unwrap_or(f64::MAX)
+    };
+    let mut short = Vec::new();
+    if (on.pods + 1) as f64 > alloc("pods") {
+        short.push("Too many pods".to_string());
+    }
+    let (cpu, mem) = on.requested;
+    if want.0 > 0.0 && cpu + want.0 > alloc("cpu") + 1e-9 {
+        short.push("Insufficient cpu".to_string());
+    }
+    if want.1 > 0.0 && mem + want.1 > alloc("memory") {
+        short.push("Insufficient memory".to_string());
+    }
+    if short.is_empty() {
+        return None;
+    }
+    Some(Rejection { reasons: short, plugin: plugin::RESOURCES, preemption: "No preemption victims found for incoming pod" })
+}
+
+/// `preCheckForNode`: whether a node, added or changed, would admit a waiting pod (its
+/// resources, node selector and taints), computed once for all the pods an event may move.
+pub(crate) struct Admission {
+    node: Value,
+    load: NodeLoad,
+}
+
+impl Admission {
+    pub(crate) fn for_node(sim: &Sim, node: &Value) -> Admission {
+        let name = obj::name(node);
+        let uncounted = uncounted_per_node(sim);
+        let used = requested_per_node(sim);
+        let load = NodeLoad {
+            pods: pods_on(sim, &uncounted, name),
+            requested: used.get(name).copied().unwrap_or((0.0, 0.0)),
+        };
+        Admission { node: node.clone(), load }
+    }
+
+    pub(crate) fn admits(&self, pod: &Value) -> bool {
+        let selector = pod.ptr("/spec/nodeSelector").and_then(Value::as_object).cloned().unwrap_or_default();
+        node_rejects(&self.node, pod, &selector, requests(pod), self.load).is_none()
+    }
 }
 
 /// A pod's requests: CPU in cores, memory in bytes (its containers' sum, or an init
@@ -344,18 +405,21 @@ fn requested_per_node(sim: &Sim) -> crate::support::collections::VecMap<String, 
     used
 }
 
-fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String) {
-    sim.unschedulable.insert(key.clone());
-    let ts = sim.timestamp();
-    let already = obj::condition(pod, "PodScheduled").and_then(|c| c.get("message")).and_then(Value::as_str)
-        == Some(msg.as_str());
-    if already {
-        return;
-    }
+/// `handleSchedulingFailure`: the pod goes back to the queue, a FailedScheduling event is
+/// recorded about the pod as it was tried (its resourceVersion too), and its PodScheduled
+/// condition is written if it changed (`updatePod` skips an equal one).
+fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String, plugins: u8) {
+    sim.queue_unschedulable(key, pod, plugins);
+    // The transition time stays while the status does (`UpdatePodCondition`).
+    let was_false = obj::condition(pod, "PodScheduled").filter(|c| c.get("status").and_then(Value::as_str) == Some("False"));
+    let ts = match was_false.and_then(|c| c.get("lastTransitionTime")).and_then(Value::as_str) {
+        Some(t) => t.to_string(),
+        None => sim.timestamp(),
+    };
     // A PreFilter's verdict stands for every node; preemption cannot help where it is final
     // (UnschedulableAndUnresolvable) and finds no victims where it is not.
     let text = if msg.starts_with("0/") {
-        msg.clone()
+        msg
     } else {
         let n = sim.store.list(Kind::Node, None).count();
         let verdict = if msg.starts_with("pod has unbound immediate") {
@@ -366,6 +430,14 @@ fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String) {
         format!("0/{n} nodes are available: {msg}. preemption: 0/{n} nodes are available: {n} {verdict}..")
     };
     sim.record_event(key, "Warning", "FailedScheduling", "default-scheduler", text.clone());
+    let same = obj::condition(pod, "PodScheduled").is_some_and(|c| {
+        c.get("status").and_then(Value::as_str) == Some("False")
+            && c.get("reason").and_then(Value::as_str) == Some("Unschedulable")
+            && c.get("message").and_then(Value::as_str) == Some(text.as_str())
+    });
+    if same {
+        return;
+    }
     sim.modify(key, |p| {
         obj::set(p, "/status/conditions", jv!([{"type":"PodScheduled","status":"False","lastProbeTime":null,"lastTransitionTime":ts,"reason":"Unschedulable","message":text}]));
     });
@@ -373,7 +445,7 @@ fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String) {
 
 fn bind(sim: &mut Sim, key: &ObjKey, node: &str) {
     forget(sim, key);
-    sim.unschedulable.remove(key);
+    sim.sched_queue.forget(key);
     let ts = sim.timestamp();
     sim.record_event(
         key,
