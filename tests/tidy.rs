@@ -189,13 +189,15 @@ fn the_page_carries_one_copy_of_what_it_need_not_duplicate() {
     // per object) rather than `json!` (code for every key and leaf); no `Debug` formatting (its
     // string escaping carries Unicode tables).
     // The Endpoints controllers' cache holds an entry per selected pod; the event recorders'
-    // caches (the event index that was in mod.rs) an entry per event source, object and message.
+    // caches (the event index that was in mod.rs) an entry per event source, object and message;
+    // the scheduling queue an entry per pod tried and not placed.
     let btree_ok = [
         "src/sim/store.rs",
         "src/sim/podindex.rs",
         "src/sim/mod.rs",
         "src/sim/controllers/endpoints.rs",
         "src/sim/events.rs",
+        "src/sim/schedqueue.rs",
     ];
     let mut bad = Vec::new();
     for f in rust_files(&root().join("src")) {

@@ -117,7 +117,10 @@ pub(crate) struct Recorder {
     lease_writes: u32,
     /// The events.k8s.io broadcaster's cache (`eventCache`), by [`Series::key`].
     series: std::collections::BTreeMap<String, Series>,
-    /// When its next finish and refresh passes are due, if they are scheduled.
+    /// Its size after the last sweep of finished singletons.
+    series_swept: usize,
+    /// When its next finish and refresh passes are due, if they are scheduled (only while a
+    /// series is open: they write nothing else).
     finish_due: Option<u64>,
     refresh_due: Option<u64>,
 }
@@ -409,6 +412,7 @@ impl Sim {
         let ty = if minor >= 27 { d.ty.as_str() } else { "" };
         let key = format!("{ty}\0{action}\0{}\0{}", d.reason, regarding.map(|f| d.at(f)).join("\0"));
         let now = self.now.ms();
+        self.forget_finished_singletons(Some(&key));
         if let Some(cached) = self.events.series.get_mut(&key) {
             if let Some((count, last)) = cached.series.as_mut() {
                 *count += 1;
@@ -420,6 +424,7 @@ impl Sim {
             cached.series = Some((if minor >= 27 { 2 } else { 1 }, now));
             let cached = cached.clone();
             self.write_series(&cached);
+            self.series_due(SeriesTick::Finish, SERIES_FINISH_MS);
             self.series_due(SeriesTick::Refresh, SERIES_REFRESH_MS);
             return;
         }
@@ -432,7 +437,24 @@ impl Sim {
         let at = ObjKey::new(Kind::Event, &d.ns, &name);
         self.events.series.insert(key, Series { event: e.clone(), at: at.clone(), first: now, series: None });
         self.store.put(at, e, self.now);
-        self.series_due(SeriesTick::Finish, SERIES_FINISH_MS);
+    }
+
+    /// The singletons a finish pass would have forgotten by now (one runs every 6 minutes and
+    /// forgets those older than that): forgotten when looked up, and all of them when the
+    /// cache has doubled, rather than by a timer that would keep an idle cluster busy.
+    fn forget_finished_singletons(&mut self, key: Option<&str>) {
+        let last_pass = self.now.ms() / SERIES_FINISH_MS * SERIES_FINISH_MS;
+        let finished = |c: &Series| c.series.is_none() && c.first + SERIES_FINISH_MS < last_pass;
+        let r = &mut self.events;
+        if let Some(k) = key {
+            if r.series.get(k).is_some_and(finished) {
+                r.series.remove(k);
+            }
+        }
+        if r.series.len() > 2 * r.series_swept + 64 {
+            r.series.retain(|_, c| !finished(c));
+            r.series_swept = r.series.len();
+        }
     }
 
     /// A moment as a MicroTime (`2022-05-28T07:00:00.123000Z`).
@@ -498,10 +520,8 @@ impl Sim {
         for c in &writes {
             self.write_series(c);
         }
-        if !self.events.series.is_empty() {
-            self.series_due(SeriesTick::Finish, SERIES_FINISH_MS);
-        }
         if self.events.series.values().any(|c| c.series.is_some()) {
+            self.series_due(SeriesTick::Finish, SERIES_FINISH_MS);
             self.series_due(SeriesTick::Refresh, SERIES_REFRESH_MS);
         }
     }

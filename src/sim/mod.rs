@@ -546,9 +546,15 @@ impl Sim {
     }
 
     /// When the next timer is due, if it only has a controller look again (a requeue: a
-    /// progress deadline, minReadySeconds) rather than an actor act (a kubelet, a provisioner).
+    /// progress deadline, minReadySeconds; the scheduling queue's flushes, the event series'
+    /// passes) rather than an actor act (a kubelet, a provisioner).
     pub fn next_look_due(&self) -> Option<SimTime> {
-        self.queue.peek().filter(|Reverse((_, _, t))| matches!(t, Timer::Requeue(_))).map(|Reverse((t, _, _))| *t)
+        self.queue
+            .peek()
+            .filter(|Reverse((_, _, t))| {
+                matches!(t, Timer::Requeue(_) | Timer::SchedulingQueue(_) | Timer::EventSeries(_))
+            })
+            .map(|Reverse((t, _, _))| *t)
     }
 
     /// Handles the next due timer (advancing the clock to it). False when nothing is scheduled,

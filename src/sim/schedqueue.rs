@@ -23,8 +23,11 @@ use super::obj;
 use super::resources::Kind;
 use super::store::ObjKey;
 use super::{Sim, Timer, Work};
+use crate::support::collections::VecSet;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+// A std B-tree: an entry per pod the scheduler has tried and not placed (a thousand pending
+// pods are a thousand entries).
+use std::collections::BTreeMap;
 
 /// `DefaultPodInitialBackoffDuration`.
 const INITIAL_BACKOFF_MS: u64 = 1_000;
@@ -70,7 +73,7 @@ impl Event {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Pool {
     /// Being tried (or about to be): the active queue.
     Active,
@@ -81,7 +84,7 @@ enum Pool {
 }
 
 /// A pod the scheduler has tried (`QueuedPodInfo`).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Queued {
     /// Attempts so far (`Attempts`, one more at each pop).
     attempts: u32,
@@ -99,9 +102,9 @@ struct Queued {
 pub(crate) struct Queue {
     pods: BTreeMap<ObjKey, Queued>,
     /// Moments a leftover flush is due (one timer each).
-    leftover_due: BTreeSet<u64>,
+    leftover_due: VecSet<u64>,
     /// Moments a back-off flush is due (one timer each).
-    backoff_due: BTreeSet<u64>,
+    backoff_due: VecSet<u64>,
 }
 
 /// Which of the queue's periodic flushes a timer is.
@@ -185,7 +188,7 @@ impl Sim {
             return;
         };
         if q.pool == Pool::Unschedulable && q.shape != shape(pod) {
-            self.queue_move(&[key.clone()]);
+            self.queue_move(std::slice::from_ref(key));
         } else if q.pool == Pool::Active {
             self.dirty.insert(Work::Schedule(key.clone()));
         }
@@ -271,18 +274,21 @@ impl Sim {
     }
 
     /// The cluster events the queue moves pods on, from a change its informers saw: a node
-    /// added or changed (not deleted); an assigned pod deleted, being deleted or done (the
-    /// model frees its requests then); a claim, volume or StorageClass added or changed.
+    /// added or changed (not deleted); an assigned pod deleted, being deleted or done; a
+    /// claim, volume or StorageClass added or changed.
+    // k8s-diff: the scheduler's cache keeps a pod being deleted until it is gone; the model
+    // frees its requests once it is being deleted or done, and moves pods then.
     pub(crate) fn queue_on_change(&mut self, key: &ObjKey, current: Option<&Value>, deleted: bool) {
         if self.sched_queue.pods.is_empty() {
             return;
         }
         match key.kind {
             Kind::Node if !deleted => self.queue_event(Event::Node, current),
-            Kind::Pod if !self.sched_queue.pods.contains_key(key) => {
-                if deleted || current.is_some_and(|p| obj::is_deleting(p) || is_done(p)) {
-                    self.queue_event(Event::PodGone, None);
-                }
+            Kind::Pod
+                if !self.sched_queue.pods.contains_key(key)
+                    && (deleted || current.is_some_and(|p| obj::is_deleting(p) || is_done(p))) =>
+            {
+                self.queue_event(Event::PodGone, None);
             }
             Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::StorageClass if !deleted => {
                 self.queue_event(Event::Volume, None);

@@ -10,8 +10,8 @@ use super::labels::Selector;
 use super::obj;
 use super::obj::Ptr;
 use super::resources::Kind;
-use super::store::ObjKey;
 use super::schedqueue::plugin;
+use super::store::ObjKey;
 use super::Sim;
 use crate::jv;
 use crate::support::collections::VecMap;
@@ -316,7 +316,11 @@ fn node_rejects(
     if short.is_empty() {
         return None;
     }
-    Some(Rejection { reasons: short, plugin: plugin::RESOURCES, preemption: "No preemption victims found for incoming pod" })
+    Some(Rejection {
+        reasons: short,
+        plugin: plugin::RESOURCES,
+        preemption: "No preemption victims found for incoming pod",
+    })
 }
 
 /// `preCheckForNode`: whether a node, added or changed, would admit a waiting pod (its
@@ -331,10 +335,8 @@ impl Admission {
         let name = obj::name(node);
         let uncounted = uncounted_per_node(sim);
         let used = requested_per_node(sim);
-        let load = NodeLoad {
-            pods: pods_on(sim, &uncounted, name),
-            requested: used.get(name).copied().unwrap_or((0.0, 0.0)),
-        };
+        let load =
+            NodeLoad { pods: pods_on(sim, &uncounted, name), requested: used.get(name).copied().unwrap_or((0.0, 0.0)) };
         Admission { node: node.clone(), load }
     }
 
@@ -411,7 +413,8 @@ fn requested_per_node(sim: &Sim) -> crate::support::collections::VecMap<String, 
 fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String, plugins: u8) {
     sim.queue_unschedulable(key, pod, plugins);
     // The transition time stays while the status does (`UpdatePodCondition`).
-    let was_false = obj::condition(pod, "PodScheduled").filter(|c| c.get("status").and_then(Value::as_str) == Some("False"));
+    let was_false =
+        obj::condition(pod, "PodScheduled").filter(|c| c.get("status").and_then(Value::as_str) == Some("False"));
     let ts = match was_false.and_then(|c| c.get("lastTransitionTime")).and_then(Value::as_str) {
         Some(t) => t.to_string(),
         None => sim.timestamp(),
