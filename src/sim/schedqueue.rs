@@ -27,7 +27,7 @@ use crate::support::collections::VecSet;
 use serde_json::Value;
 // A std B-tree: an entry per pod the scheduler has tried and not placed (a thousand pending
 // pods are a thousand entries).
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `DefaultPodInitialBackoffDuration`.
 const INITIAL_BACKOFF_MS: u64 = 1_000;
@@ -101,6 +101,8 @@ struct Queued {
 #[derive(Clone, Default)]
 pub(crate) struct Queue {
     pods: BTreeMap<ObjKey, Queued>,
+    /// Those of them in the unschedulable pool (what a cluster event looks through).
+    unschedulable: BTreeSet<ObjKey>,
     /// Moments a leftover flush is due (one timer each).
     leftover_due: VecSet<u64>,
     /// Moments a back-off flush is due (one timer each).
@@ -118,6 +120,7 @@ impl Queue {
     /// The pod is no longer the queue's (bound, gone, being deleted).
     pub(crate) fn forget(&mut self, key: &ObjKey) {
         self.pods.remove(key);
+        self.unschedulable.remove(key);
     }
 }
 
@@ -163,6 +166,7 @@ impl Sim {
         });
         q.attempts += 1;
         q.pool = Pool::Active;
+        self.sched_queue.unschedulable.remove(key);
     }
 
     /// The attempt failed (`AddUnschedulableIfNotPresent`): the pod waits in the pool, and a
@@ -174,6 +178,7 @@ impl Sim {
         q.pool = Pool::Unschedulable;
         q.plugins = plugins;
         q.shape = shape(pod);
+        self.sched_queue.unschedulable.insert(key.clone());
         let due = ((now + MAX_IN_UNSCHEDULABLE_MS) / LEFTOVER_FLUSH_MS + 1) * LEFTOVER_FLUSH_MS;
         if self.sched_queue.leftover_due.insert(due) {
             self.schedule(due - now, Timer::SchedulingQueue(Flush::Leftover));
@@ -198,12 +203,12 @@ impl Sim {
     /// For a node, only those it would admit (`preCheckForNode`).
     pub(crate) fn queue_event(&mut self, event: Event, node: Option<&Value>) {
         let wanted = event.plugins();
-        let candidates: Vec<ObjKey> = self
-            .sched_queue
-            .pods
+        let queue = &self.sched_queue;
+        let candidates: Vec<ObjKey> = queue
+            .unschedulable
             .iter()
-            .filter(|(_, q)| q.pool == Pool::Unschedulable && (q.plugins == 0 || q.plugins & wanted != 0))
-            .map(|(k, _)| k.clone())
+            .filter(|k| queue.pods.get(*k).is_some_and(|q| q.plugins == 0 || q.plugins & wanted != 0))
+            .cloned()
             .collect();
         if candidates.is_empty() {
             return;
@@ -223,6 +228,7 @@ impl Sim {
     fn queue_move(&mut self, keys: &[ObjKey]) {
         let now = self.now.ms();
         for k in keys {
+            self.sched_queue.unschedulable.remove(k);
             let Some(q) = self.sched_queue.pods.get_mut(k) else { continue };
             let until = q.since + backoff_ms(q.attempts);
             if until > now {
@@ -245,12 +251,12 @@ impl Sim {
         match which {
             Flush::Leftover => {
                 self.sched_queue.leftover_due.retain(|t| *t > now);
-                let old: Vec<ObjKey> = self
-                    .sched_queue
-                    .pods
+                let queue = &self.sched_queue;
+                let old: Vec<ObjKey> = queue
+                    .unschedulable
                     .iter()
-                    .filter(|(_, q)| q.pool == Pool::Unschedulable && now - q.since.min(now) > MAX_IN_UNSCHEDULABLE_MS)
-                    .map(|(k, _)| k.clone())
+                    .filter(|k| queue.pods.get(*k).is_some_and(|q| now - q.since.min(now) > MAX_IN_UNSCHEDULABLE_MS))
+                    .cloned()
                     .collect();
                 self.queue_move(&old);
             }
@@ -279,7 +285,7 @@ impl Sim {
     // k8s-diff: the scheduler's cache keeps a pod being deleted until it is gone; the model
     // frees its requests once it is being deleted or done, and moves pods then.
     pub(crate) fn queue_on_change(&mut self, key: &ObjKey, current: Option<&Value>, deleted: bool) {
-        if self.sched_queue.pods.is_empty() {
+        if self.sched_queue.unschedulable.is_empty() {
             return;
         }
         match key.kind {
