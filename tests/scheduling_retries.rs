@@ -226,3 +226,17 @@ fn a_thousand_pending_pods_for_an_hour_cost_linear_work() {
         wall.elapsed()
     );
 }
+
+/// `recordEvent` of a series whose event is gone (deleted here): the patch finds nothing, so
+/// the cached event is created again, series and first time included, at the next write.
+#[test]
+fn a_deleted_series_comes_back_at_its_next_write() {
+    let mut s = session("1.26.0");
+    picky_pod(&mut s);
+    at(&mut s, 12 * MIN);
+    run(&mut s, "kubectl delete events --all");
+    at(&mut s, 29 * MIN);
+    assert!(failed_ages(&mut s, "picky").is_empty());
+    at(&mut s, 30 * MIN);
+    assert_eq!(failed_ages(&mut s, "picky"), ["2m30s (x4 over 24m)"]);
+}

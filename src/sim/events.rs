@@ -128,8 +128,9 @@ pub(crate) struct Recorder {
 /// An event the events.k8s.io broadcaster has written, as its cache holds it.
 #[derive(Clone)]
 struct Series {
-    /// The event as created (to create it again if the API server has let it go).
-    event: Value,
+    /// The event as created (to create it again if the API server has let it go), shared
+    /// with the store's first version of it.
+    event: std::rc::Rc<Value>,
     /// Its key in the store.
     at: ObjKey,
     /// Its `eventTime`, in virtual ms.
@@ -435,8 +436,10 @@ impl Sim {
             "involvedObject":d.involved,"reason":d.reason,"message":d.message,"source":{},"firstTimestamp":null,"lastTimestamp":null,"type":d.ty,
             "eventTime":micro,"action":action,"reportingComponent":SCHEDULER,"reportingInstance":instance});
         let at = ObjKey::new(Kind::Event, &d.ns, &name);
-        self.events.series.insert(key, Series { event: e.clone(), at: at.clone(), first: now, series: None });
-        self.store.put(at, e, self.now);
+        self.store.put(at.clone(), e, self.now);
+        if let Some(event) = self.store.get_rc(&at) {
+            self.events.series.insert(key, Series { event, at, first: now, series: None });
+        }
     }
 
     /// The singletons a finish pass would have forgotten by now (one runs every 6 minutes and
@@ -471,8 +474,11 @@ impl Sim {
         if self.modify(&cached.at, |e| e["series"] = series.clone()) {
             return;
         }
-        let mut e = cached.event.clone();
+        let mut e = (*cached.event).clone();
         e["series"] = series;
+        if let Some(m) = e["metadata"].as_object_mut() {
+            m.remove("resourceVersion");
+        }
         e["metadata"]["uid"] = jv!(names::uuid_v4(&mut self.rng));
         e["metadata"]["creationTimestamp"] = jv!(self.timestamp());
         self.store.put(cached.at.clone(), e, self.now);

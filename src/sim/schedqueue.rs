@@ -156,13 +156,14 @@ fn shape(pod: &Value) -> u64 {
 
 impl Sim {
     /// The scheduler pops pod `key` for an attempt (`Pop`: one more attempt).
-    pub(crate) fn queue_pop(&mut self, key: &ObjKey, pod: &Value) {
+    pub(crate) fn queue_pop(&mut self, key: &ObjKey) {
         let q = self.sched_queue.pods.entry(key.clone()).or_insert_with(|| Queued {
             attempts: 0,
             since: 0,
             pool: Pool::Active,
             plugins: 0,
-            shape: shape(pod),
+            // Compared only once the pod waits (set then).
+            shape: 0,
         });
         q.attempts += 1;
         q.pool = Pool::Active;

@@ -40,7 +40,7 @@ pub fn sync(sim: &mut Sim, key: &ObjKey) {
         }
         return;
     }
-    sim.queue_pop(key, &pod);
+    sim.queue_pop(key);
     let mut required_node: Option<String> = None;
     let mut unbound_wffc = Vec::new();
     for c in &claims {
