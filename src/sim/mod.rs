@@ -213,7 +213,7 @@ pub struct Sim {
     /// PV controller's informer sees them change.
     pub(crate) available_pvs: std::collections::BTreeSet<ObjKey>,
     /// The assumed pods waiting for each claim (claim → pods).
-    pub(crate) claim_waiters: std::collections::BTreeMap<ObjKey, std::collections::BTreeSet<ObjKey>>,
+    pub(crate) claim_waiters: VecMap<ObjKey, std::collections::BTreeSet<ObjKey>>,
     /// The scheduler's queue of the pods it has tried and not placed ([`schedqueue`]).
     pub(crate) sched_queue: schedqueue::Queue,
     /// Cluster IPs handed out.
@@ -292,7 +292,7 @@ impl Sim {
             ipam: VecMap::new(),
             pulled: VecSet::new(),
             assumed: VecMap::new(),
-            claim_waiters: std::collections::BTreeMap::new(),
+            claim_waiters: VecMap::new(),
             available_pvs: std::collections::BTreeSet::new(),
             sched_queue: schedqueue::Queue::default(),
             service_ips: VecSet::new(),
