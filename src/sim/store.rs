@@ -299,12 +299,13 @@ impl Store {
     }
 
     /// The dependents of `uid` of one kind (the index is sorted by kind first).
-    pub fn dependents_of_kind<'a>(&'a self, uid: &str, kind: Kind) -> impl Iterator<Item = &'a ObjKey> + 'a {
-        let start = ObjKey { kind, ns: String::new(), name: String::new() };
-        self.by_owner
-            .get(uid)
-            .into_iter()
-            .flat_map(move |s| s.range(start.clone()..).take_while(move |k| k.kind == kind))
+    /// A slice's iterator: the callers' adapters carry no copy of a search.
+    pub fn dependents_of_kind<'a>(&'a self, uid: &str, kind: Kind) -> std::slice::Iter<'a, ObjKey> {
+        let Some(set) = self.by_owner.get(uid) else {
+            return [].iter();
+        };
+        let from = set.range(ObjKey { kind, ns: String::new(), name: String::new() }..).as_slice();
+        from[..from.partition_point(|k| k.kind == kind)].iter()
     }
 
     /// How many objects of `kind` namespace `ns` holds (`""` for cluster-scoped kinds).
