@@ -137,21 +137,59 @@ fn backoff_ms(attempts: u32) -> u64 {
 }
 
 /// FNV-1a of the pod as `isPodUpdated` compares it: no resourceVersion, generation, status,
-/// managed fields or finalizers.
+/// managed fields or finalizers. A walk over the value (no serializer in the page).
 fn shape(pod: &Value) -> u64 {
-    let mut p = pod.clone();
-    if let Some(m) = p.get_mut("metadata").and_then(Value::as_object_mut) {
-        for f in ["resourceVersion", "generation", "managedFields", "finalizers"] {
-            m.remove(f);
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    if let Some(o) = pod.as_object() {
+        for (k, v) in o {
+            h.bytes(k.as_bytes());
+            match k.as_str() {
+                "status" => {}
+                "metadata" => {
+                    for (mk, mv) in v.as_object().into_iter().flatten() {
+                        if !matches!(mk.as_str(), "resourceVersion" | "generation" | "managedFields" | "finalizers") {
+                            h.bytes(mk.as_bytes());
+                            h.value(mv);
+                        }
+                    }
+                }
+                _ => h.value(v),
+            }
         }
     }
-    if let Some(o) = p.as_object_mut() {
-        o.remove("status");
+    h.0
+}
+
+struct Fnv(u64);
+
+impl Fnv {
+    fn bytes(&mut self, b: &[u8]) {
+        for &x in b.iter().chain([0xff].iter()) {
+            self.0 = (self.0 ^ u64::from(x)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
     }
-    serde_json::to_string(&p)
-        .unwrap_or_default()
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Null => self.bytes(b"n"),
+            Value::Bool(b) => self.bytes(if *b { b"t" } else { b"f" }),
+            Value::Number(n) => self.bytes(&n.as_f64().unwrap_or_default().to_bits().to_le_bytes()),
+            Value::String(t) => self.bytes(t.as_bytes()),
+            Value::Array(a) => {
+                self.bytes(b"[");
+                a.iter().for_each(|x| self.value(x));
+                self.bytes(b"]");
+            }
+            Value::Object(o) => {
+                self.bytes(b"{");
+                for (k, x) in o {
+                    self.bytes(k.as_bytes());
+                    self.value(x);
+                }
+                self.bytes(b"}");
+            }
+        }
+    }
 }
 
 impl Sim {
