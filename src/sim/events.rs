@@ -49,6 +49,9 @@ const LEASE_MAX_OBJECTS: u32 = 1000;
 
 /// The scheduler's name as its events' reporting controller.
 const SCHEDULER: &str = "default-scheduler";
+/// The first part of the events.k8s.io broadcaster's keys in the recorders' cache (before
+/// the correlator's `a`, `l`, `L` and `s`).
+const SERIES: &str = "\u{1}";
 /// A series not observed for this long is finished at the next pass (`finishTime`), which
 /// runs as often.
 const SERIES_FINISH_MS: u64 = 360_000;
@@ -73,6 +76,8 @@ enum Entry {
     Aggregate { messages: VecSet<String>, at: u64 },
     /// An event seen before: how often, since when, under which name.
     Log { count: i64, first: String, name: String },
+    /// An event the events.k8s.io broadcaster has written (its `eventCache`).
+    Series(Box<Series>),
 }
 
 #[derive(Clone)]
@@ -115,9 +120,10 @@ pub(crate) struct Recorder {
     leases: Vec<Lease>,
     /// Writes attached to the newest lease.
     lease_writes: u32,
-    /// The events.k8s.io broadcaster's cache (`eventCache`), by [`Series::key`].
-    series: std::collections::BTreeMap<String, Series>,
-    /// Its size after the last sweep of finished singletons.
+    /// How many entries of `cache` are the events.k8s.io broadcaster's (keyed first by
+    /// [`SERIES`], which sorts before the correlator's keys), and how many after the last
+    /// sweep of finished singletons.
+    series_len: usize,
     series_swept: usize,
     /// When its next finish and refresh passes are due, if they are scheduled (only while a
     /// series is open: they write nothing else).
@@ -181,7 +187,42 @@ impl Recorder {
 
     /// How many entries the correlator's caches hold (for tests of its bounds).
     pub(crate) fn cached(&self) -> usize {
-        self.cache.len()
+        self.cache.len() - self.series_len
+    }
+
+    fn series_key(key: &str) -> CacheKey {
+        (SERIES.to_string(), key.to_string(), String::new())
+    }
+
+    fn series_mut(&mut self, key: &str) -> Option<&mut Series> {
+        match self.cache.get_mut(&Recorder::series_key(key)).map(|c| &mut c.entry) {
+            Some(Entry::Series(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn series_insert(&mut self, key: &str, s: Series) {
+        if self.cache.insert(Recorder::series_key(key), Cached { entry: Entry::Series(Box::new(s)), used: 0 }).is_none()
+        {
+            self.series_len += 1;
+        }
+    }
+
+    /// The broadcaster's entries, key first (they sort before every other).
+    fn series(&self) -> impl Iterator<Item = (&CacheKey, &Series)> {
+        self.cache.iter().map_while(|(k, c)| match &c.entry {
+            Entry::Series(s) if k.0 == SERIES => Some((k, &**s)),
+            _ => None,
+        })
+    }
+
+    /// Keeps the broadcaster's entries `keep` says to keep.
+    fn series_retain(&mut self, mut keep: impl FnMut(&Series) -> bool) {
+        let gone: Vec<CacheKey> = self.series().filter(|(_, s)| !keep(s)).map(|(k, _)| k.clone()).collect();
+        for k in gone {
+            self.cache.remove(&k);
+            self.series_len -= 1;
+        }
     }
 }
 
@@ -414,7 +455,7 @@ impl Sim {
         let key = format!("{ty}\0{action}\0{}\0{}", d.reason, regarding.map(|f| d.at(f)).join("\0"));
         let now = self.now.ms();
         self.forget_finished_singletons(Some(&key));
-        if let Some(cached) = self.events.series.get_mut(&key) {
+        if let Some(cached) = self.events.series_mut(&key) {
             if let Some((count, last)) = cached.series.as_mut() {
                 *count += 1;
                 *last = now;
@@ -438,7 +479,7 @@ impl Sim {
         let at = ObjKey::new(Kind::Event, &d.ns, &name);
         self.store.put(at.clone(), e, self.now);
         if let Some(event) = self.store.get_rc(&at) {
-            self.events.series.insert(key, Series { event, at, first: now, series: None });
+            self.events.series_insert(&key, Series { event, at, first: now, series: None });
         }
     }
 
@@ -450,13 +491,13 @@ impl Sim {
         let finished = |c: &Series| c.series.is_none() && c.first + SERIES_FINISH_MS < last_pass;
         let r = &mut self.events;
         if let Some(k) = key {
-            if r.series.get(k).is_some_and(finished) {
-                r.series.remove(k);
+            if r.series_mut(k).is_some_and(|c| finished(c)) && r.cache.remove(&Recorder::series_key(k)).is_some() {
+                r.series_len -= 1;
             }
         }
-        if r.series.len() > 2 * r.series_swept + 64 {
-            r.series.retain(|_, c| !finished(c));
-            r.series_swept = r.series.len();
+        if r.series_len > 2 * r.series_swept + 64 {
+            r.series_retain(|c| !finished(c));
+            r.series_swept = r.series_len;
         }
     }
 
@@ -509,7 +550,7 @@ impl Sim {
         match tick {
             SeriesTick::Finish => {
                 self.events.finish_due = None;
-                self.events.series.retain(|_, c| match c.series {
+                self.events.series_retain(|c| match c.series {
                     Some((_, last)) if last < cutoff => {
                         writes.push(c.clone());
                         false
@@ -520,13 +561,13 @@ impl Sim {
             }
             SeriesTick::Refresh => {
                 self.events.refresh_due = None;
-                writes.extend(self.events.series.values().filter(|c| c.series.is_some()).cloned());
+                writes.extend(self.events.series().map(|(_, c)| c).filter(|c| c.series.is_some()).cloned());
             }
         }
         for c in &writes {
             self.write_series(c);
         }
-        if self.events.series.values().any(|c| c.series.is_some()) {
+        if self.events.series().any(|(_, c)| c.series.is_some()) {
             self.series_due(SeriesTick::Finish, SERIES_FINISH_MS);
             self.series_due(SeriesTick::Refresh, SERIES_REFRESH_MS);
         }

@@ -140,21 +140,12 @@ fn backoff_ms(attempts: u32) -> u64 {
 /// managed fields or finalizers. A walk over the value (no serializer in the page).
 fn shape(pod: &Value) -> u64 {
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-    if let Some(o) = pod.as_object() {
-        for (k, v) in o {
-            h.bytes(k.as_bytes());
-            match k.as_str() {
-                "status" => {}
-                "metadata" => {
-                    for (mk, mv) in v.as_object().into_iter().flatten() {
-                        if !matches!(mk.as_str(), "resourceVersion" | "generation" | "managedFields" | "finalizers") {
-                            h.bytes(mk.as_bytes());
-                            h.value(mv);
-                        }
-                    }
-                }
-                _ => h.value(v),
-            }
+    for (k, v) in pod.as_object().into_iter().flatten() {
+        h.bytes(k.as_bytes());
+        match k.as_str() {
+            "status" => {}
+            "metadata" => h.metadata(v),
+            _ => h.value(v),
         }
     }
     h.0
@@ -163,6 +154,16 @@ fn shape(pod: &Value) -> u64 {
 struct Fnv(u64);
 
 impl Fnv {
+    fn metadata(&mut self, m: &Value) {
+        let kept = |(k, _): &(&String, &Value)| {
+            !matches!(k.as_str(), "resourceVersion" | "generation" | "managedFields" | "finalizers")
+        };
+        for (k, v) in m.as_object().into_iter().flatten().filter(kept) {
+            self.bytes(k.as_bytes());
+            self.value(v);
+        }
+    }
+
     fn bytes(&mut self, b: &[u8]) {
         for &x in b.iter().chain([0xff].iter()) {
             self.0 = (self.0 ^ u64::from(x)).wrapping_mul(0x0000_0100_0000_01b3);
