@@ -103,7 +103,20 @@
     });
     return new Response(stream, { headers: response.headers, status: response.status, statusText: response.statusText });
   });
+  // The module starts once the first view is on the screen (on a second visit it is at hand at
+  // once, and its start would keep the first view from the screen and from keys); the app then
+  // builds itself in short tasks (src/ui/boot.rs). The first paint as the browser reports it
+  // (not a frame or a timer: a page's fake clock would hold those); a hidden tab paints nothing.
+  const drawn = new Promise((done) => {
+    if (!view || document.hidden || !window.PerformanceObserver) { done(); return; }
+    const seen = new PerformanceObserver((list) => {
+      if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { seen.disconnect(); done(); }
+    });
+    seen.observe({ type: 'paint', buffered: true });
+    document.addEventListener('visibilitychange', done, { once: true });
+  });
   import(me.dataset.js).then(async (bindings) => {
+    await drawn;
     const exports = await bindings.default({ module_or_path: wasm });
     window.wasmBindings = bindings;
     dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm: exports } }));

@@ -70,7 +70,7 @@ fn window() -> Option<web_sys::Window> {
 }
 
 /// The address's parameters as the browser decodes them.
-fn query_pairs() -> Vec<(String, String)> {
+pub(super) fn query_pairs() -> Vec<(String, String)> {
     let search = window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return Vec::new() };
     let mut pairs = Vec::new();

@@ -8,6 +8,7 @@
 //! alone or together: `?panes=` in the address picks them (`?panes=terminal,diagram`), and the
 //! header's toggles change them.
 
+mod boot;
 mod diagram;
 mod dialog;
 mod editor;
@@ -139,8 +140,11 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let embed = embed::Embed::from_page(ctx);
-        let (lab, notice, first_visit) = load_lab(embed.on());
-        let mut page = Page::new(lab, embed.params.lang.unwrap_or_else(browser_lang));
+        // Built in tasks by `boot::start` on the page; at once in a component test's mount.
+        let (mut page, notice, first_visit) = boot::take().unwrap_or_else(|| {
+            let (lab, notice, first_visit) = load_lab(embed.on());
+            (Page::new(lab, embed.params.lang.unwrap_or_else(browser_lang)), notice, first_visit)
+        });
         page.speed = embed.params.speed;
         page.notice = notice;
         page.real_ms = real_ms;
@@ -210,6 +214,9 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, first: bool) {
+        if first {
+            boot::mark("kubelab:drawn");
+        }
         {
             // The terminal follows its output unless the reader scrolled up.
             let p = self.page.borrow();
@@ -374,9 +381,5 @@ pub fn start() {
         storage::stop();
         let _ = report_panic(&info.to_string());
     }));
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {
-        yew::Renderer::<App>::with_root(root).render();
-    } else {
-        yew::Renderer::<App>::new().render();
-    }
+    boot::start(web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")));
 }

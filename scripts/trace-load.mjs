@@ -1,0 +1,112 @@
+// A Chromium trace (CDP `Tracing`) of one visit as `budget.mjs load` makes it (issue 15: slow 4G,
+// CPU 4×, gzip served): the renderer main thread's tasks from navigation, each with its start
+// (ms from navigation), its length and what it was made of, the keys the page took and the
+// frames it painted, and the budget's marks (paint, key, answer). `second` traces a visit after a
+// first one has let the service worker keep the files; `first` a first visit.
+// `node scripts/trace-load.mjs [first|second] [DIST] [MIN_MS]`; writes target/trace-load.json.
+// Reports; never fails.
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, root, LIVE } from '../tests/e2e/harness.mjs';
+
+const [mode = 'second', dist = path.join(root, 'dist'), minMs = '4'] = process.argv.slice(2);
+const ANSWER = 'No resources found in default namespace.';
+const server = await serve(path.resolve(dist));
+const browser = await launch();
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+await context.addInitScript((answer) => {
+  const m = (window.__marks = {});
+  const drawn = (name) => setTimeout(() => { m[name] = performance.now(); });
+  const check = () => {
+    const term = document.querySelector('[data-testid=terminal]');
+    if (!m.paintSeen && term && /[#$] $/.test(term.textContent) && document.querySelector('[data-testid^=lane-]')) { m.paintSeen = true; drawn('paint'); }
+    if (!m.answerSeen && term && term.textContent.includes(answer)) { m.answerSeen = true; drawn('answer'); }
+    if (!m.answerSeen) requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+  document.addEventListener('input', (e) => {
+    if (!m.typed && e.target.dataset && e.target.dataset.testid === 'terminal-input' && /^k+$/.test(e.target.value)) {
+      m.typed = true;
+      requestAnimationFrame(() => drawn('key'));
+    }
+  }, true);
+}, ANSWER);
+
+if (mode === 'second') {
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector(LIVE);
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.waitForTimeout(500);
+  await page.evaluate(() => localStorage.clear());
+  await page.close();
+}
+
+const page = await context.newPage();
+const cdp = await context.newCDPSession(page);
+await cdp.send('Network.enable');
+await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 });
+await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+const events = [];
+cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
+const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+await cdp.send('Tracing.start', {
+  categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink.user_timing,loading,v8.wasm,disabled-by-default-v8.wasm.detailed',
+  transferMode: 'ReportEvents',
+});
+await page.goto(server.url, { waitUntil: 'commit' });
+const t0 = Date.now();
+while (!(await page.evaluate(() => window.__marks && window.__marks.typed).catch(() => false))) {
+  if (Date.now() - t0 > 60000) throw new Error('no key taken');
+  await page.keyboard.press('k');
+}
+await page.waitForFunction(() => window.__marks.key);
+await page.fill('[data-testid=terminal-input]', 'kubectl get pods');
+await page.press('[data-testid=terminal-input]', 'Enter');
+await page.waitForFunction(() => window.__marks.answer, null, { timeout: 60000 });
+await page.waitForTimeout(300);
+await cdp.send('Tracing.end');
+await done;
+const marks = await page.evaluate(() => window.__marks);
+const user = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => `${m.name} ${m.startTime.toFixed(0)}`).join(', '));
+await browser.close();
+await server.close();
+fs.mkdirSync(path.join(root, 'target'), { recursive: true });
+fs.writeFileSync(path.join(root, 'target', 'trace-load.json'), JSON.stringify({ traceEvents: events }));
+
+// The renderer main thread that parsed the page.
+const parse = events.filter((e) => e.name === 'ParseHTML' && e.args.beginData?.url === server.url).pop();
+const on = events.filter((e) => e.pid === parse.pid && e.tid === parse.tid).sort((a, b) => a.ts - b.ts);
+const nav = events.filter((e) => e.name === 'navigationStart' && e.args.data?.documentLoaderURL === server.url).pop();
+const at = (ts) => ((ts - nav.ts) / 1000).toFixed(0);
+const isTask = (e) => e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
+const tasks = on.filter((e) => isTask(e) && e.ts >= nav.ts);
+console.log(`${mode} visit of ${dist}: marks ${JSON.stringify(Object.fromEntries(Object.entries(marks).filter(([, v]) => typeof v === 'number').map(([k, v]) => [k, Math.round(v)])))}`);
+console.log(`performance marks: ${user}`);
+console.log(`main thread tasks from navigation of ${minMs} ms or more (start ms, length ms: parts):`);
+const describe = (t) => {
+  const end = t.ts + t.dur;
+  const kids = on.filter((e) => e.ph === 'X' && e !== t && !isTask(e) && e.ts >= t.ts && e.ts + e.dur <= end);
+  // The outermost events inside the task, then one level in for script.
+  const top = [];
+  let upto = -1;
+  for (const k of kids) if (k.ts >= upto) { top.push(k); upto = k.ts + k.dur; }
+  return top.map((k) => {
+    const d = k.args?.data || {};
+    const what = d.url ? ` ${path.basename(d.url).slice(0, 30)}` : d.type ? ` ${d.type}` : d.functionName ? ` ${d.functionName}` : '';
+    const inner = kids.filter((e) => e !== k && e.ts >= k.ts && e.ts + e.dur <= k.ts + k.dur && e.dur > 2000 && e.name !== k.name).slice(0, 5)
+      .map((e) => `${e.name}${e.args?.data?.type ? ` ${e.args.data.type}` : ''} ${(e.dur / 1000).toFixed(0)}`);
+    return `${k.name}${what} ${(k.dur / 1000).toFixed(0)}${inner.length ? ` [${inner.join(', ')}]` : ''}`;
+  }).filter((s) => !/ 0$/.test(s)).join('; ');
+};
+for (const t of tasks) {
+  const keys = on.filter((e) => e.name === 'EventDispatch' && e.ts >= t.ts && e.ts <= t.ts + t.dur && ['keydown', 'input'].includes(e.args?.data?.type));
+  if (t.dur / 1000 >= Number(minMs) || keys.length) console.log(`  ${at(t.ts)} +${(t.dur / 1000).toFixed(0)}: ${describe(t)}`);
+}
+const paints = on.filter((e) => e.name === 'Paint' && e.ts >= nav.ts).map((e) => at(e.ts));
+console.log(`paints at: ${[...new Set(paints)].slice(0, 40).join(', ')}`);
+// The longest task: every kind of event in it, with its total time.
+const longest = tasks.reduce((a, b) => (b.dur > a.dur ? b : a));
+const kinds = {};
+for (const e of on) if (e.ph === 'X' && e !== longest && e.ts >= longest.ts && e.ts + e.dur <= longest.ts + longest.dur) { const k = kinds[e.name] || (kinds[e.name] = { n: 0, ms: 0 }); k.n++; k.ms += e.dur / 1000; }
+console.log(`longest task at ${at(longest.ts)}, ${(longest.dur / 1000).toFixed(0)} ms: ${Object.entries(kinds).sort((a, b) => b[1].ms - a[1].ms).slice(0, 14).map(([n, k]) => `${n} ×${k.n} ${k.ms.toFixed(0)}`).join('; ')}`);

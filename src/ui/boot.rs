@@ -1,0 +1,63 @@
+//! The module's start cut into tasks: the page's state is built a piece at a time, each piece
+//! in a task of its own (the saved or fresh lab, then the page over it), and yew draws the live
+//! page in a last one. Between them the browser paints, and a key pressed meanwhile lands in
+//! the first view's terminal (static/first.js keeps it and hands it to the live one), instead
+//! of waiting for the whole start. What is built is handed to `App::create` through `READY`.
+
+use super::{browser_lang, embed, load_lab, App};
+use crate::lab::page::Page;
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
+
+/// The page's state as built before yew draws it: the page, the notice to give, whether this
+/// is a newcomer's first visit.
+pub(super) type Ready = (Page, Option<&'static str>, bool);
+
+thread_local! {
+    static READY: RefCell<Option<Ready>> = const { RefCell::new(None) };
+}
+
+/// What `start` built, for the root component to take (once).
+pub(super) fn take() -> Option<Ready> {
+    READY.with(|r| r.borrow_mut().take())
+}
+
+/// Resolves in a later task: a message to itself (input, frames and tasks queued before it run
+/// first; a timer would wait behind a paused fake clock, as the build's first view is rendered).
+async fn next_task() {
+    let Ok(channel) = web_sys::MessageChannel::new() else { return };
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        channel.port1().set_onmessage(Some(resolve.unchecked_ref()));
+    });
+    if channel.port2().post_message(&wasm_bindgen::JsValue::NULL).is_ok() {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+    channel.port1().set_onmessage(None);
+}
+
+/// A User Timing mark (`performance.mark`): the start's steps in a trace or from
+/// `performance.getEntriesByType('mark')` (scripts/trace-load.mjs prints them).
+pub(super) fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// Builds the page's state in tasks, then mounts the app on `root`.
+pub(super) fn start(root: Option<web_sys::Element>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let params = crate::lab::embed::Params::read(&embed::query_pairs());
+        next_task().await;
+        let (lab, notice, first_visit) = load_lab(params.embed);
+        mark("kubelab:lab");
+        next_task().await;
+        let page = Page::new(lab, params.lang.unwrap_or_else(browser_lang));
+        READY.with(|r| *r.borrow_mut() = Some((page, notice, first_visit)));
+        mark("kubelab:page");
+        next_task().await;
+        match root {
+            Some(root) => yew::Renderer::<App>::with_root(root).render(),
+            None => yew::Renderer::<App>::new().render(),
+        };
+    });
+}
