@@ -180,11 +180,29 @@ pub struct Lab {
     rebuilds: u64,
 }
 
+/// A fresh cluster, before a lab is made over it (`Lab::fresh`, then `Lab::over`): the page
+/// builds the two in tasks of their own, so that a key pressed meanwhile is not kept waiting.
+pub struct Fresh {
+    seed: u64,
+    session: Session,
+}
+
 impl Lab {
     /// A fresh cluster with `files` in the editor and `terminals` terminals.
     pub fn new(seed: u64, files: Vec<(String, String)>, terminals: usize) -> Lab {
+        Lab::over(Lab::fresh(seed), files, terminals)
+    }
+
+    /// The first half of `Lab::new`: the cluster from `seed`.
+    pub fn fresh(seed: u64) -> Fresh {
         let mut session = Session::new(SimConfig::seeded(seed));
         session.live = true;
+        Fresh { seed, session }
+    }
+
+    /// The second half of `Lab::new`: the lab over a fresh cluster.
+    pub fn over(fresh: Fresh, files: Vec<(String, String)>, terminals: usize) -> Lab {
+        let Fresh { seed, session } = fresh;
         let mut lab = Lab {
             seed,
             session,
@@ -209,7 +227,12 @@ impl Lab {
 
     /// The page's first state: the seed's `web.yaml` and `deploy.yaml` in the editor.
     pub fn seed_lab() -> Lab {
-        Lab::new(DEFAULT_SEED, default_files(), 2)
+        Lab::seed_lab_over(Lab::fresh(DEFAULT_SEED))
+    }
+
+    /// `seed_lab` over its cluster built before (`Lab::fresh(DEFAULT_SEED)`).
+    pub fn seed_lab_over(fresh: Fresh) -> Lab {
+        Lab::over(fresh, default_files(), 2)
     }
 
     /// Virtual milliseconds since the cluster started.

@@ -4,8 +4,9 @@
 //! the first view's terminal (static/first.js keeps it and hands it to the live one), instead
 //! of waiting for the whole start. What is built is handed to `App::create` through `READY`.
 
-use super::{browser_lang, embed, load_lab, App};
+use super::{browser_lang, embed, lab_from, saved_lab, storage, App};
 use crate::lab::page::Page;
+use crate::lab::{Lab, DEFAULT_SEED};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 
@@ -48,7 +49,13 @@ pub(super) fn start(root: Option<web_sys::Element>) {
     wasm_bindgen_futures::spawn_local(async move {
         let params = crate::lab::embed::Params::read(&embed::query_pairs());
         next_task().await;
-        let (lab, notice, first_visit) = load_lab(params.embed);
+        // A newcomer's cluster in a task of its own, then the lab over it (a saved lab is
+        // rebuilt from its journal in one).
+        let loaded = saved_lab(params.embed);
+        let fresh = (!matches!(loaded, storage::Loaded::Saved(_))).then(|| Lab::fresh(DEFAULT_SEED));
+        mark("kubelab:cluster");
+        next_task().await;
+        let (lab, notice, first_visit) = lab_from(loaded, move || fresh.map_or_else(Lab::seed_lab, Lab::seed_lab_over));
         mark("kubelab:lab");
         next_task().await;
         let page = Page::new(lab, params.lang.unwrap_or_else(browser_lang));

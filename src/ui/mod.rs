@@ -98,19 +98,33 @@ fn browser_lang() -> Lang {
 /// The saved lab, or a fresh one; the notice to give; whether this is a newcomer's first visit.
 /// An embed reads nothing saved.
 fn load_lab(embed: bool) -> (Lab, Option<&'static str>, bool) {
-    let loaded = if embed { storage::Loaded::Nothing } else { storage::load() };
+    lab_from(saved_lab(embed), Lab::seed_lab)
+}
+
+/// What the browser keeps of the lab (for an embed, nothing).
+fn saved_lab(embed: bool) -> storage::Loaded {
+    if embed {
+        storage::Loaded::Nothing
+    } else {
+        storage::load()
+    }
+}
+
+/// The lab from what was kept, or from `fresh` (the seed's lab); the notice to give; whether
+/// this is a newcomer's first visit.
+fn lab_from(loaded: storage::Loaded, fresh: impl FnOnce() -> Lab) -> (Lab, Option<&'static str>, bool) {
     match loaded {
         storage::Loaded::Saved(saved) => match Lab::restore(saved, crate::lab::page::TERMINALS) {
             Ok(lab) => (lab, None, false),
             Err(_) => {
                 storage::keep_unreadable();
-                (Lab::seed_lab(), Some("storage_corrupt"), false)
+                (fresh(), Some("storage_corrupt"), false)
             }
         },
-        storage::Loaded::Nothing => (Lab::seed_lab(), None, true),
-        storage::Loaded::Corrupt => (Lab::seed_lab(), Some("storage_corrupt"), false),
+        storage::Loaded::Nothing => (fresh(), None, true),
+        storage::Loaded::Corrupt => (fresh(), Some("storage_corrupt"), false),
         // Nothing saved can be known: a newcomer as far as the page can tell.
-        storage::Loaded::Unavailable => (Lab::seed_lab(), Some("storage_off"), true),
+        storage::Loaded::Unavailable => (fresh(), Some("storage_off"), true),
     }
 }
 
