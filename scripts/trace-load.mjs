@@ -110,3 +110,15 @@ const longest = tasks.reduce((a, b) => (b.dur > a.dur ? b : a));
 const kinds = {};
 for (const e of on) if (e.ph === 'X' && e !== longest && e.ts >= longest.ts && e.ts + e.dur <= longest.ts + longest.dur) { const k = kinds[e.name] || (kinds[e.name] = { n: 0, ms: 0 }); k.n++; k.ms += e.dur / 1000; }
 console.log(`longest task at ${at(longest.ts)}, ${(longest.dur / 1000).toFixed(0)} ms: ${Object.entries(kinds).sort((a, b) => b[1].ms - a[1].ms).slice(0, 14).map(([n, k]) => `${n} ×${k.n} ${k.ms.toFixed(0)}`).join('; ')}`);
+// The main thread's CPU time (thread time: less changed by other processes than wall time)
+// from navigation to the first frame that painted the first view, and after it until the key.
+const fv = on.find((e) => e.name === 'Paint' && e.ts > nav.ts && on.some((p) => p.name === 'ParseHTML' && p.ts < e.ts && p.args.beginData?.startLine > 0));
+const cpu = (from, to) => {
+  const by = {};
+  for (const t of tasks) if (t.ts >= from && t.ts < to) for (const k of on) if (k.ph === 'X' && k.ts >= t.ts && k.ts + k.dur <= t.ts + t.dur && k !== t && !isTask(k)) {
+    const parent = on.find((p) => p !== k && p.ph === 'X' && !isTask(p) && p.ts <= k.ts && p.ts + p.dur >= k.ts + k.dur && p.ts >= t.ts);
+    if (!parent) by[k.name] = (by[k.name] || 0) + (k.tdur ?? k.dur) / 1000;
+  }
+  return Object.entries(by).sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 1).map(([n, v]) => `${n} ${v.toFixed(0)}`).join(', ');
+};
+if (fv) console.log(`CPU before the first view's paint (at ${at(fv.ts)}): ${cpu(nav.ts, fv.ts)}`);
