@@ -104,9 +104,39 @@ pub fn line(text: &str) -> Vec<(Tok, String)> {
     out
 }
 
+/// Pieces with their neighbours of the same kind joined: what a page draws, one element (or
+/// one text, for plain pieces) a run.
+pub fn runs(pieces: impl IntoIterator<Item = (Tok, String)>) -> Vec<(Tok, String)> {
+    let mut out: Vec<(Tok, String)> = Vec::new();
+    for (tok, text) in pieces {
+        match out.last_mut() {
+            Some((last, joined)) if *last == tok => joined.push_str(&text),
+            _ => out.push((tok, text)),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_join_neighbours_of_a_kind() {
+        let r = runs(line("      - name: nginx"));
+        assert_eq!(
+            r,
+            vec![
+                (Tok::Plain, "      ".into()),
+                (Tok::Punct, "- ".into()),
+                (Tok::Key, "name".into()),
+                (Tok::Punct, ":".into()),
+                (Tok::Plain, " nginx".into())
+            ]
+        );
+        assert_eq!(runs(vec![(Tok::Punct, "---".into()), (Tok::Plain, "\n".into())]).len(), 2);
+        assert!(runs(Vec::new()).is_empty());
+    }
 
     #[test]
     fn keys_values_and_comments() {
