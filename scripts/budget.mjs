@@ -166,7 +166,19 @@ async function visit(context, options = {}) {
   await page.waitForFunction(() => window.__marks.key, null, { timeout: 60000 });
   await page.fill('[data-testid=terminal-input]', 'kubectl get pods');
   await page.press('[data-testid=terminal-input]', 'Enter');
-  await page.waitForFunction(() => window.__marks.answer && window.__marks.paint, null, { timeout: 60000 });
+  await page.waitForFunction(() => window.__marks.answer && window.__marks.paint, null, { timeout: 60000 }).catch(async (e) => {
+    // What the page shows when the answer never came: the marks, the page's own marks, the terminal.
+    const seen = await page.evaluate(() => ({
+      marks: window.__marks,
+      lab: document.documentElement.dataset.lab,
+      firstView: !!document.getElementById('first-view'),
+      boot: performance.getEntriesByType('mark').map((m) => `${m.name}@${m.startTime.toFixed(0)}`),
+      paints: performance.getEntriesByType('paint').map((m) => `${m.name}@${m.startTime.toFixed(0)}`),
+      terminal: (document.querySelector('[data-testid=terminal]')?.textContent || '').slice(-400),
+      input: document.querySelector('[data-testid=terminal-input]')?.value,
+    })).catch(() => null);
+    throw new Error(`no answer in 60 s: ${JSON.stringify(seen)}`, { cause: e });
+  });
   wire.done = true;
   const marks = await page.evaluate(() => window.__marks);
   if (process.env.BUDGET_DEBUG) console.log(JSON.stringify(marks));

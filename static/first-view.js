@@ -18,4 +18,14 @@
   view.append(template.content.cloneNode(true));
   document.documentElement.lang = lang;
   document.getElementById('first-view-en').before(view);
+  // The view takes keys at once, before static/first.js has run (it loads after the page): a
+  // line entered meanwhile is kept for it, which echoes it and hands it to the live page.
+  const early = (window.__kubelabEarly = []);
+  const input = view.querySelector('[data-testid=terminal-input]');
+  input?.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || e.isComposing || window.__kubelabEarly !== early) return;
+    e.preventDefault();
+    early.push(input.value);
+    input.value = '';
+  });
 })();

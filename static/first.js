@@ -38,22 +38,29 @@
     // As on the live page, the terminal has the keyboard from the start.
     input.focus();
     const term = view.querySelector('[data-testid=terminal]');
-    input.addEventListener('keydown', (e) => {
-      if (e.key !== 'Enter' || e.isComposing) return;
-      e.preventDefault();
-      lines.push(input.value);
+    const enter = (line) => {
+      lines.push(line);
       // Echoed as the live terminal echoes a line, then what the page is doing meanwhile.
       const typed = document.createElement('span');
       typed.className = 'typed';
-      typed.textContent = `${input.value}\n`;
+      typed.textContent = `${line}\n`;
       if (progress) progress.remove();
       progress = document.createElement('span');
       progress.className = 'out';
       progress.dataset.testid = 'first-view-progress';
       term.append(typed, progress);
       showProgress();
+    };
+    input.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' || e.isComposing) return;
+      e.preventDefault();
+      enter(input.value);
       input.value = '';
     });
+    // Lines entered before this script ran (first-view.js kept them): echoed and kept now.
+    const early = window.__kubelabEarly || [];
+    window.__kubelabEarly = null;
+    for (const line of early) enter(line);
     // Clicking the screen focuses the input, as on the live page.
     view.querySelector('.screen')?.addEventListener('click', () => input.focus());
   }

@@ -98,6 +98,28 @@ test('the first view paints the lab and takes keys before the wasm module runs; 
   await context.close();
 });
 
+test('a line entered before first.js has run is kept: echoed once it runs, run once the module is ready', async () => {
+  // The first view takes keys from the page's HTML; first.js comes after it (here: held).
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await watched(context);
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(/\/first\.js$/, async (route) => { await held; await route.continue(); });
+  await page.goto(server.url, { waitUntil: 'commit' });
+  await page.waitForSelector('#first-view [data-testid=terminal-input]');
+  await page.fill('[data-testid=terminal-input]', 'kubectl get pods');
+  await page.press('[data-testid=terminal-input]', 'Enter');
+  assert.equal(await page.inputValue('[data-testid=terminal-input]'), '', 'the line is taken, not left in the input');
+  release();
+  await page.waitForFunction(() => /^root@k8s-m:~# kubectl get pods\n/.test(document.querySelector('[data-testid=terminal]').textContent));
+  await live(page);
+  await page.waitForFunction(() => document.querySelector('[data-testid=terminal]').textContent.includes('No resources found'));
+  assert.match(await terminalText(page), /^root@k8s-m:~# kubectl get pods\nNo resources found in default namespace\.\nroot@k8s-m:~# $/);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a module that cannot be loaded: the line typed says so instead of waiting for ever', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
