@@ -17,7 +17,7 @@
  * Messages (version 1), to the lab's window at the lab's origin only:
  *   {kubelab: 1, type: 'run', id, lines: [...], files: [{name, text}], wait}, {kubelab: 1, type: 'stop', id},
  *   {kubelab: 1, type: 'link', id}
- * and from it (checked: its window, its origin, the shape): 'ready', 'output' {id, text, done},
+ * and from it (checked: its window, its origin, the shape): 'ready', 'output' {id, text, done, lines},
  * 'link' {id, url} (the lab as it stood after that block, as a share link), 'height' {height},
  * 'error' {message}. Each run of a block has its own id (`b3.2`): replies to an older run are
  * ignored.
@@ -137,12 +137,31 @@
   }
 
   /** Stop ends the run the block belongs to: the blocks still waiting go back to "not run"
-   *  (the last first, so that none begins meanwhile), the one typing is stopped as Ctrl-C. */
+   *  (the last first, so that none begins meanwhile), the one typing is stopped as Ctrl-C.
+   *  A block whose output has not come yet may have begun in the lab meanwhile: it waits for
+   *  the lab's last word on it (`lines`: 0 if it never began) before it counts as not run. */
   function stop(b) {
     for (const x of order().reverse()) {
       if (!x.running || x.chain !== b.chain) continue;
       send({ type: 'stop', id: x.runId });
-      if (!x.started) reset(x);
+      if (x.started) continue;
+      x.stopping = true;
+      x.out.textContent = '';
+      x.runButton.disabled = true;
+      // A lab that never answers (a refused run) does not keep the block from running again.
+      const id = x.runId;
+      setTimeout(() => { if (x.stopping && x.runId === id) ended(x, 0); }, 5000);
+    }
+  }
+
+  /** A block's run ended; `lines`: how many of its lines the lab typed. */
+  function ended(b, lines) {
+    b.running = false;
+    b.runButton.textContent = WORDS.run;
+    if (b.stopping) {
+      b.stopping = false;
+      b.runButton.disabled = false;
+      if (lines === 0) reset(b);
     }
   }
 
@@ -218,13 +237,14 @@
     } else if (d.type === 'output' && typeof d.id === 'string' && typeof d.text === 'string' && typeof d.done === 'boolean') {
       const b = runs.get(d.id);
       if (!b || b.runId !== d.id) return;
-      b.started = true;
-      b.out.textContent = d.text;
-      b.out.scrollTop = b.out.scrollHeight;
-      if (d.done) {
-        b.running = false;
-        b.runButton.textContent = WORDS.run;
+      // (`lines` is newer than the format: without it, no text means no line ran.)
+      const lines = Number.isInteger(d.lines) ? d.lines : d.text ? 1 : 0;
+      if (!b.stopping || lines > 0) {
+        b.started = true;
+        b.out.textContent = d.text;
+        b.out.scrollTop = b.out.scrollHeight;
       }
+      if (d.done) ended(b, lines);
       place();
     } else if (d.type === 'link' && typeof d.id === 'string' && typeof d.url === 'string' && d.url.startsWith(`${lab.origin}/`)) {
       // A code link: the lab as it is now, for pages that allow no script.

@@ -16,7 +16,8 @@
 //!   asks for a share link of the lab as it stood when that block ended (as it is, while the
 //!   block still runs), answered `{kubelab: 1, type: "link", id, url}` once the block settled.
 //! - embed → host: `{kubelab: 1, type: "ready"}` once it can take blocks; `{kubelab: 1, type:
-//!   "output", id, text, done}` a block's whole output so far (sent again as it grows);
+//!   "output", id, text, done, lines}` a block's whole output so far (sent again as it grows)
+//!   and how many of its lines were typed (a block stopped with none never began);
 //!   `{kubelab: 1, type: "height", height}` the embed's content height in CSS pixels.
 
 use crate::jv;
@@ -283,8 +284,10 @@ pub fn ready_message() -> String {
     jv!({ "kubelab": VERSION, "type": "ready" }).to_string()
 }
 
-pub fn output_message(id: &str, text: &str, done: bool) -> String {
-    jv!({ "kubelab": VERSION, "type": "output", "id": id, "text": text, "done": done }).to_string()
+/// A block's output so far; `lines`: how many of its lines have been typed (0: it never began,
+/// so a stopped block with none is as if never run).
+pub fn output_message(id: &str, text: &str, done: bool, lines: usize) -> String {
+    jv!({ "kubelab": VERSION, "type": "output", "id": id, "text": text, "done": done, "lines": lines }).to_string()
 }
 
 pub fn link_message(id: &str, url: &str) -> String {
@@ -655,8 +658,9 @@ impl Runner {
         !self.links.is_empty()
     }
 
-    /// The blocks whose output or state changed since last asked: (id, output, done).
-    pub fn updates(&mut self, lab: &Lab) -> Vec<(String, String, bool)> {
+    /// The blocks whose output or state changed since last asked: (id, output, done, lines
+    /// typed).
+    pub fn updates(&mut self, lab: &Lab) -> Vec<(String, String, bool, usize)> {
         let printed = lab.printed().get(self.term).copied().unwrap_or(0);
         let mut out = Vec::new();
         for i in 0..self.blocks.len() {
@@ -668,7 +672,7 @@ impl Runner {
                 continue;
             }
             let text = self.output(lab, &b.id).unwrap_or_default();
-            out.push((b.id.clone(), text, b.done));
+            out.push((b.id.clone(), text, b.done, b.typed.len()));
             self.blocks[i].reported = Some(now);
         }
         out
@@ -764,11 +768,12 @@ mod tests {
 
     #[test]
     fn replies_are_json_with_the_text_as_a_string() {
-        let m = output_message("b1", "<script>alert(1)</script>\n\"x\"", true);
+        let m = output_message("b1", "<script>alert(1)</script>\n\"x\"", true, 2);
         let v = crate::support::yaml::parse(&m).unwrap();
         assert_eq!(v.get("text").and_then(Value::as_str), Some("<script>alert(1)</script>\n\"x\""));
         assert_eq!(v.get("kubelab").and_then(Value::as_u64), Some(1));
         assert_eq!(v.get("done"), Some(&Value::Bool(true)));
+        assert_eq!(v.get("lines").and_then(Value::as_u64), Some(2));
         assert!(height_message(420).contains("\"height\":420"));
     }
 
@@ -836,7 +841,7 @@ mod tests {
         assert_eq!(r.output(&lab, "b2").unwrap(), "web-0\nweb-1\n");
         let u = r.updates(&lab);
         assert_eq!(
-            u.iter().map(|(id, _, done)| (id.as_str(), *done)).collect::<Vec<_>>(),
+            u.iter().map(|(id, _, done, _)| (id.as_str(), *done)).collect::<Vec<_>>(),
             [("b1", true), ("b2", true)]
         );
         // The watch's output ended where the next block began.
@@ -902,6 +907,30 @@ mod tests {
             "{u:?}"
         );
         assert!(u[0].2);
+    }
+
+    #[test]
+    fn a_stopped_block_says_whether_it_began() {
+        let mut lab = Lab::seed_lab();
+        let mut r = Runner::new(0);
+        r.run(&mut lab, "w", &lines(&["kubectl apply -f web.yaml && kubectl get pods -w"]), &[], false);
+        r.run(&mut lab, "q", &lines(&["kubectl get pods"]), &[], true);
+        r.step(&mut lab);
+        // "w" holds the terminal; "q" waits for it to settle. Both stopped, the last first.
+        r.stop(&mut lab, "q");
+        r.stop(&mut lab, "w");
+        let u = r.updates(&lab);
+        let said: Vec<_> = u.iter().map(|(id, _, done, typed)| (id.as_str(), *done, *typed)).collect();
+        assert_eq!(said, [("w", true, 1), ("q", true, 0)]);
+        assert_eq!(u[1].1, "", "nothing of it ran");
+        assert!(!r.active());
+        // The same lab again with "q" begun before the stop: it says so.
+        let mut lab = Lab::seed_lab();
+        let mut r = Runner::new(0);
+        r.run(&mut lab, "q", &lines(&["x=1"]), &[], false);
+        r.step(&mut lab);
+        r.stop(&mut lab, "q");
+        assert_eq!(r.updates(&lab).iter().map(|u| (u.2, u.3)).collect::<Vec<_>>(), [(true, 1)]);
     }
 
     /// The lines a saved lab's journal typed, in order.

@@ -226,8 +226,8 @@ impl App {
     /// Each block's output that changed, and the code links due, to the host.
     fn send_outputs(&mut self) {
         let Some(host) = self.embed.host.clone() else { return };
-        for (id, text, done) in self.embed.runner.updates(&self.page.borrow().lab) {
-            post(&model::output_message(&id, &text, done), &host);
+        for (id, text, done, lines) in self.embed.runner.updates(&self.page.borrow().lab) {
+            post(&model::output_message(&id, &text, done, lines), &host);
         }
         let links = self.embed.runner.links(&self.page.borrow().lab);
         for (id, saved) in links {

@@ -292,6 +292,46 @@ test('the embed in a page of another origin, storage blocked: autoplay, Play, th
   await ctx.close();
 });
 
+test('kubelab-embed.js: a block the lab began just as the reader pressed Stop counts as run', async () => {
+  const url = hostPage('race.html', `
+    <pre data-kubelab>kubectl apply -f web.yaml &amp;&amp; kubectl get pods -w</pre>
+    <pre data-kubelab>echo two</pre>
+    <pre data-kubelab>kubectl get pods</pre>
+    <script src="${lab.url}kubelab-embed.js" data-speed="10"></script>`);
+  const { ctx, page, errors } = await context();
+  // The lab's outputs can be held back from the script (as a slow tick holds them) and handed
+  // on later: the script then has not seen a block begin that the lab began.
+  await ctx.addInitScript(() => {
+    window.held = null;
+    addEventListener('message', (e) => {
+      if (!window.held || e.data?.type !== 'output') return;
+      e.stopImmediatePropagation();
+      window.held.push({ data: e.data, origin: e.origin, source: e.source });
+    }, true);
+  });
+  await page.goto(url);
+  await runBlock(page, 0, /web-0 /, { done: false });
+  await page.evaluate(() => { window.held = []; });
+  // Run on block 2 ends block 1's watch and types `echo two` at once; its output is held.
+  await runButton(page, 1).click();
+  await page.waitForFunction(() => window.held.some((m) => m.data.id === 'b2.1' && m.data.done));
+  assert.equal(await blockOut(page, 1).textContent(), 'Starting the lab…');
+  await runButton(page, 1).click(); // Stop, as far as the script knows before it began
+  await page.evaluate(() => {
+    const held = window.held;
+    window.held = null;
+    for (const m of held) dispatchEvent(new MessageEvent('message', m));
+  });
+  await page.waitForFunction(() => document.querySelectorAll('.kubelab-out')[1].textContent === 'two\n');
+  assert.equal(await runButton(page, 1).textContent(), 'Run');
+  assert.equal(await runButton(page, 1).isDisabled(), false);
+  // Block 2 ran: Run on block 3 runs block 3 alone, and `echo two` was typed once.
+  await runBlock(page, 2, /web-0 /);
+  assert.equal(await blockOut(page, 1).textContent(), 'two\n');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test('kubelab-embed.js from another origin, storage blocked: a manifest block edited and applied, a command block, Stop', async () => {
   const url = hostPage('blocks.html', `
     <pre data-kubelab data-file="cm.yaml">apiVersion: v1
