@@ -5,7 +5,9 @@
 //    the terminal's prompt, the cluster's node lanes, the lesson panel) is written into
 //    index.html's <template id="first-view-LANG">, and static/first-view.js goes inline after
 //    them (its sha256 in the page's Content-Security-Policy) to show the reader's language, so
-//    the page paints the lab from its HTML, before any script file or the wasm arrives.
+//    the page paints the lab from its HTML, before any script file or the wasm arrives; and
+//    Trunk's preload links for the module go into static/preload.js, inline in their place
+//    (its sha256 in the policy too), which asks for them only on a visit from the network;
 //    Rendered by the app's own code: it cannot drift from it.
 //    Its controls wait for the live page (disabled), but the terminal's input takes keys;
 // 2. sw.js, the service worker (static/sw.js) with the build's file list and a version made of
@@ -89,12 +91,19 @@ if (index.includes(slot('en'))) {
     await server.close();
   }
   const script = fs.readFileSync(path.join(root, 'static', 'first-view.js'), 'utf8');
-  const hash = crypto.createHash('sha256').update(script).digest('base64');
-  const csp = "script-src 'self' 'wasm-unsafe-eval'";
-  if (!index.includes(csp)) throw new Error(`index.html's Content-Security-Policy has no "${csp}"`);
-  index = index.replace(csp, `${csp} 'sha256-${hash}'`);
   const ko = index.indexOf('</template>', index.indexOf('<template id="first-view-ko">')) + '</template>'.length;
   index = `${index.slice(0, ko)}\n  <script>${script}</script>${index.slice(ko)}`;
+  // 1b. Trunk's preload links for the module, asked for by static/preload.js (inline, where they
+  // were) only on a visit the service worker does not serve.
+  const links = /<link rel="modulepreload"[^>]*>\s*<link rel="preload"[^>]*_bg\.wasm"[^>]*>/.exec(index);
+  if (!links) throw new Error("index.html has no preload links for the module where Trunk writes them");
+  const preload = fs.readFileSync(path.join(root, 'static', 'preload.js'), 'utf8').replace("'beforeend', LINKS)", () => `'beforeend', ${JSON.stringify(links[0])})`);
+  if (!preload.includes(JSON.stringify(links[0]))) throw new Error("static/preload.js lost its insertAdjacentHTML('beforeend', LINKS)");
+  index = index.replace(links[0], () => `<script>${preload}</script>`);
+  const csp = "script-src 'self' 'wasm-unsafe-eval'";
+  if (!index.includes(csp)) throw new Error(`index.html's Content-Security-Policy has no "${csp}"`);
+  const hash = (text) => `'sha256-${crypto.createHash('sha256').update(text).digest('base64')}'`;
+  index = index.replace(csp, `${csp} ${hash(preload)} ${hash(script)}`);
 }
 
 // 3. The module's size, for the progress first.js shows.

@@ -51,7 +51,7 @@ const events = [];
 cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
 const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
 await cdp.send('Tracing.start', {
-  categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink.user_timing,loading,v8.wasm,disabled-by-default-v8.wasm.detailed',
+  categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink.user_timing,loading,v8.wasm,disabled-by-default-v8.wasm.detailed,fonts',
   transferMode: 'ReportEvents',
 });
 await page.goto(server.url, { waitUntil: 'commit' });
@@ -122,3 +122,13 @@ const cpu = (from, to) => {
   return Object.entries(by).sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 1).map(([n, v]) => `${n} ${v.toFixed(0)}`).join(', ');
 };
 if (fv) console.log(`CPU before the first view's paint (at ${at(fv.ts)}): ${cpu(nav.ts, fv.ts)}`);
+// Fonts: a renderer's first use of a family, size and weight asks the browser process (Linux:
+// a synchronous call that waits); the wall time of those calls before the first view's paint.
+if (fv) {
+  const fonts = {};
+  for (const e of on) if (e.ph === 'X' && e.ts >= nav.ts && e.ts < fv.ts && /^(FontCache::GetFontPlatformData|FontDataService::MatchFamilyName|WebSandboxSupportLinux::|FontCache::FallbackFontForCharacter)/.test(e.name)) {
+    const f = fonts[e.name] || (fonts[e.name] = { n: 0, ms: 0 });
+    f.n++; f.ms += e.dur / 1000;
+  }
+  console.log(`fonts before the first view's paint (wall): ${Object.entries(fonts).map(([n, f]) => `${n} ×${f.n} ${f.ms.toFixed(0)}`).join(', ') || 'none'}`);
+}

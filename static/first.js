@@ -65,6 +65,10 @@
     view.querySelector('.screen')?.addEventListener('click', () => input.focus());
   }
 
+  // The module takes the lines entered so far as it builds the live page (src/ui/boot.rs
+  // early_lines), and runs them before drawing it: their output is in its first drawing.
+  window.__kubelabTakeLines = () => lines.splice(0);
+
   // The live page's terminal is drawn: give it what the first view holds, then take the first
   // view away in the same task, so that no frame shows both and no selector finds two.
   function handOver() {
@@ -91,12 +95,26 @@
     watch.observe(app, { childList: true, subtree: true });
   }
 
-  // The wasm module, fetched as a stream so that its progress shows (the preload in the head
-  // started it; this fetch takes that response). From the service worker's cache it comes at
-  // once, and it is handed over as it is: the browser keeps the compiled code of a module
-  // whose response came from a cache, for the next visit (not of a response made here).
+  // The module starts once the first view is on the screen (on a second visit it is at hand at
+  // once, and its start would keep the first view from the screen and from keys); the app then
+  // builds itself in short tasks (src/ui/boot.rs). The first paint as the browser reports it
+  // (not a frame or a timer: a page's fake clock would hold those); a hidden tab paints nothing.
+  const drawn = new Promise((done) => {
+    if (!view || document.hidden || !window.PerformanceObserver) { done(); return; }
+    const seen = new PerformanceObserver((list) => {
+      if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { seen.disconnect(); done(); }
+    });
+    seen.observe({ type: 'paint', buffered: true });
+    document.addEventListener('visibilitychange', done, { once: true });
+  });
+  // The wasm module, fetched as a stream so that its progress shows (the preload in the head,
+  // static/preload.js, started it; this fetch takes that response). From the service worker's
+  // cache it comes at once, asked for once the first view is on the screen (there is no preload
+  // then: its body would be received on the main thread before the first paint), and it is
+  // handed over as it is: the browser keeps the compiled code of a module whose response came
+  // from a cache, for the next visit (not of a response made here).
   const kept = !!(navigator.serviceWorker && navigator.serviceWorker.controller);
-  const wasm = fetch(me.dataset.wasm).then((response) => {
+  const wasm = (kept ? drawn.then(() => fetch(me.dataset.wasm)) : fetch(me.dataset.wasm)).then((response) => {
     if (kept || !response.ok || !response.body) return response;
     const reader = response.body.getReader();
     const stream = new ReadableStream({
@@ -109,18 +127,6 @@
       },
     });
     return new Response(stream, { headers: response.headers, status: response.status, statusText: response.statusText });
-  });
-  // The module starts once the first view is on the screen (on a second visit it is at hand at
-  // once, and its start would keep the first view from the screen and from keys); the app then
-  // builds itself in short tasks (src/ui/boot.rs). The first paint as the browser reports it
-  // (not a frame or a timer: a page's fake clock would hold those); a hidden tab paints nothing.
-  const drawn = new Promise((done) => {
-    if (!view || document.hidden || !window.PerformanceObserver) { done(); return; }
-    const seen = new PerformanceObserver((list) => {
-      if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { seen.disconnect(); done(); }
-    });
-    seen.observe({ type: 'paint', buffered: true });
-    document.addEventListener('visibilitychange', done, { once: true });
   });
   import(me.dataset.js).then(async (bindings) => {
     await drawn;

@@ -2,7 +2,9 @@
 //! in a task of its own (the saved or fresh lab, then the page over it), and yew draws the live
 //! page in a last one. Between them the browser paints, and a key pressed meanwhile lands in
 //! the first view's terminal (static/first.js keeps it and hands it to the live one), instead
-//! of waiting for the whole start. What is built is handed to `App::create` through `READY`.
+//! of waiting for the whole start. What is built is handed to `App::create` through `READY`;
+//! the lines entered in the first view meanwhile are handed to it by `early_lines`, so that
+//! they run before the live page is first drawn and their output is in that first drawing.
 
 use super::{browser_lang, embed, lab_from, saved_lab, storage, App};
 use crate::lab::page::Page;
@@ -21,6 +23,18 @@ thread_local! {
 /// What `start` built, for the root component to take (once).
 pub(super) fn take() -> Option<Ready> {
     READY.with(|r| r.borrow_mut().take())
+}
+
+/// The lines entered in the first view's terminal while the module was loading, in order,
+/// taken from static/first.js (which then hands over only what comes after, and what is typed
+/// but not entered); none on a page without a first view or in a component test.
+pub(super) fn early_lines() -> Vec<String> {
+    let Some(window) = web_sys::window() else { return Vec::new() };
+    let take = js_sys::Reflect::get(&window, &"__kubelabTakeLines".into()).ok();
+    let Some(take) = take.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) else { return Vec::new() };
+    take.call0(&window)
+        .map(|lines| js_sys::Array::from(&lines).iter().filter_map(|l| l.as_string()).collect())
+        .unwrap_or_default()
 }
 
 /// Resolves in a later task: a message to itself (input, frames and tasks queued before it run

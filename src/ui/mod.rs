@@ -188,6 +188,11 @@ impl Component for App {
         let saved = storage::load_lessons();
         let out = app.page.borrow_mut().start(saved.as_deref(), asked, first_visit && !app.embed.on());
         app.carry_out(ctx, out.effects);
+        // Lines entered in the first view run now, as the reader's Enter on the live input
+        // would have run them a moment later: their output is in the first drawing.
+        for line in boot::early_lines() {
+            app.enter(ctx, line);
+        }
         app.start_share(ctx);
         set_document_lang(app.page.borrow().lang);
         app
@@ -304,6 +309,16 @@ impl Component for App {
 }
 
 impl App {
+    /// `line` typed into the shown terminal's input and entered, with what that does.
+    fn enter(&mut self, ctx: &Context<Self>, line: String) {
+        let n = self.page.borrow().active_term;
+        let enter = crate::lab::page::Key { key: "Enter".into(), ctrl: false, shift: false };
+        for action in [Action::Input(n, line), Action::Key(n, enter)] {
+            let out = self.page.borrow_mut().update(action);
+            self.carry_out(ctx, out.effects);
+        }
+    }
+
     /// A lesson action from outside the panel (an embed's autoplay), with its effects.
     fn lesson_action(&mut self, ctx: &Context<Self>, a: crate::lab::lesson::guide::Action) {
         let out = self.page.borrow_mut().update(Action::Lesson(a));

@@ -98,6 +98,46 @@ test('the first view paints the lab and takes keys before the wasm module runs; 
   await context.close();
 });
 
+test('lines entered early run before the live page is first drawn: their output is in its first drawing, in order, with the same journal', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // The live terminal's text when it first appears (this observer is older than first.js's, so
+  // it sees the live page before the first view hands anything over to it).
+  await context.addInitScript(() => {
+    new MutationObserver((_, self) => {
+      const live = document.querySelector('#app [data-testid=terminal]');
+      if (live) { window.__firstDrawn = live.textContent; self.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  const { page, errors } = await watched(context);
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(WASM, async (route) => { await held; await route.continue(); });
+  await page.goto(server.url);
+  await page.waitForSelector('#first-view [data-testid=terminal-input]');
+  await page.click('[data-testid=terminal]');
+  for (const line of ['kubectl get pods', 'echo one']) {
+    await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+  }
+  await page.keyboard.type('echo two');
+  release();
+  await live(page);
+  const answered = 'root@k8s-m:~# kubectl get pods\nNo resources found in default namespace.\nroot@k8s-m:~# echo one\none\nroot@k8s-m:~# ';
+  assert.equal(await page.evaluate(() => window.__firstDrawn), answered);
+  assert.equal(await terminalText(page), answered);
+  // What was typed and not entered is in the live input; the lines are in the lab's journal, in
+  // order, at the lab's first moment, as if typed on the live page.
+  assert.equal(await page.inputValue('[data-testid=terminal-input]'), 'echo two');
+  const saved = JSON.parse(await page.evaluate(() => localStorage.getItem('kubelab.lab.v1')));
+  assert.deepEqual(saved.journal.map((j) => [j.term, j.act.Line]), [[0, 'kubectl get pods'], [0, 'echo one']]);
+  assert.deepEqual(saved.histories[0], ['kubectl get pods', 'echo one']);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /echo two\ntwo\nroot@k8s-m:~# $/.test(document.querySelector('[data-testid=terminal]').textContent));
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a line entered before first.js has run is kept: echoed once it runs, run once the module is ready', async () => {
   // The first view takes keys from the page's HTML; first.js comes after it (here: held).
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -165,10 +205,17 @@ test('the page runs under its Content-Security-Policy: no inline script but its 
   // first view's language, static/first-view.js): no 'unsafe-inline', no 'unsafe-eval'.
   const scriptSrc = /script-src ([^;]+)/.exec(csp[1])[1].trim().split(/\s+/);
   assert.deepEqual(scriptSrc.slice(0, 2), ["'self'", "'wasm-unsafe-eval'"]);
-  const inline = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)];
-  assert.equal(inline.length, 1);
-  assert.equal(inline[0][1], fs.readFileSync(path.join(root, 'static', 'first-view.js'), 'utf8'));
-  assert.deepEqual(scriptSrc.slice(2), [`'sha256-${crypto.createHash('sha256').update(inline[0][1]).digest('base64')}'`]);
+  const inline = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+  // Two: the module's preload links (static/preload.js, in the head, with the build's links)
+  // and the first view's language (static/first-view.js).
+  assert.equal(inline.length, 2);
+  const [preload, firstView] = inline;
+  assert.equal(firstView, fs.readFileSync(path.join(root, 'static', 'first-view.js'), 'utf8'));
+  assert.match(preload, /^\/\/ The module's files asked for from the head/);
+  assert.match(preload, /insertAdjacentHTML\('beforeend', "<link rel=\\"modulepreload\\"[^']*_bg\.wasm[^']*"\);\n$/, 'the build wrote its preload links into static/preload.js');
+  assert.ok(html.indexOf(preload) < html.indexOf('</head>'), 'the preload script is in the head');
+  const sha = (text) => `'sha256-${crypto.createHash('sha256').update(text).digest('base64')}'`;
+  assert.deepEqual(scriptSrc.slice(2), [sha(preload), sha(firstView)]);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, errors } = await watched(context);
   await page.goto(server.url);
@@ -230,6 +277,15 @@ test('the service worker: a second visit from the kept files, and a visit with t
     await first.page.goto(host.url);
     await answers(first.page);
     assert.match(await workerReady(first.page), /\/sw\.js$/);
+    // A visit from the network asks for the module from the head (static/preload.js), before
+    // the first view is on screen; a visit the worker serves asks for it once the first view
+    // has painted (a preload would take the main thread before the first paint).
+    const wasmAsked = (page) => page.evaluate(() => {
+      const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('_bg.wasm'));
+      const fcp = performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint');
+      return { preload: !!document.querySelector('link[rel=preload][href$="_bg.wasm"]'), beforePaint: wasm.startTime < fcp.startTime };
+    });
+    assert.deepEqual(await wasmAsked(first.page), { preload: true, beforePaint: true });
     await first.page.close();
     // Second visit: the page and its module come from the worker's cache.
     const second = await watched(context);
@@ -238,6 +294,7 @@ test('the service worker: a second visit from the kept files, and a visit with t
     await second.page.goto(host.url);
     await answers(second.page);
     assert.ok(await second.page.evaluate(() => navigator.serviceWorker.controller !== null), 'the worker serves the second visit');
+    assert.deepEqual(await wasmAsked(second.page), { preload: false, beforePaint: false });
     assert.deepEqual(fromNetwork.filter((p) => !p.startsWith('/lessons/')), [], 'only lessons come from the network');
     await second.page.close();
     // The network off: the page, its module and the lessons seen before still come.
