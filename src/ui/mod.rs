@@ -188,13 +188,14 @@ impl Component for App {
         let saved = storage::load_lessons();
         let out = app.page.borrow_mut().start(saved.as_deref(), asked, first_visit && !app.embed.on());
         app.carry_out(ctx, out.effects);
-        // Lines entered in the first view run now, as the reader's Enter on the live input
-        // would have run them a moment later: their output is in the first drawing.
+        app.start_share(ctx);
+        set_document_lang(app.page.borrow().lang);
+        // Lines entered in the first view run now, once the page is set up, as the reader's
+        // Enter on the live input would have run them a moment later: their output is in the
+        // first drawing.
         for line in boot::early_lines() {
             app.enter(ctx, line);
         }
-        app.start_share(ctx);
-        set_document_lang(app.page.borrow().lang);
         app
     }
 
