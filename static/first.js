@@ -66,8 +66,20 @@
   }
 
   // The module takes the lines entered so far as it builds the live page (src/ui/boot.rs
-  // early_lines), and runs them before drawing it: their output is in its first drawing.
+  // early_lines) and runs them before drawing it: it shows their output here at once, as the
+  // live terminal will (pieces of text, each with its style), and in its first drawing.
   window.__kubelabTakeLines = () => lines.splice(0);
+  window.__kubelabShowEarly = (pieces) => {
+    if (!view) return;
+    const term = view.querySelector('[data-testid=terminal]');
+    progress = null;
+    term.replaceChildren(...pieces.map(([style, text]) => {
+      const piece = document.createElement('span');
+      piece.className = style;
+      piece.textContent = text;
+      return piece;
+    }));
+  };
 
   // The live page's terminal is drawn: give it what the first view holds, then take the first
   // view away in the same task, so that no frame shows both and no selector finds two.

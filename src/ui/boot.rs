@@ -2,19 +2,27 @@
 //! in a task of its own (the saved or fresh lab, then the page over it), and yew draws the live
 //! page in a last one. Between them the browser paints, and a key pressed meanwhile lands in
 //! the first view's terminal (static/first.js keeps it and hands it to the live one), instead
-//! of waiting for the whole start. What is built is handed to `App::create` through `READY`;
-//! the lines entered in the first view meanwhile are handed to it by `early_lines`, so that
-//! they run before the live page is first drawn and their output is in that first drawing.
+//! of waiting for the whole start. What is built is handed to `App::create` through `READY`.
+//! Lines entered in the first view meanwhile (`early_lines`) run in a task of their own before
+//! the live page is drawn, on the page made ready as `App::create` makes it: their output shows
+//! in the first view's terminal at once (`show_early`), and is in the live page's first drawing.
 
 use super::{browser_lang, embed, lab_from, saved_lab, storage, App};
-use crate::lab::page::Page;
+use crate::lab::page::{Effect, Page};
+use crate::lab::Style;
 use crate::lab::{Lab, DEFAULT_SEED};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 
-/// The page's state as built before yew draws it: the page, the notice to give, whether this
-/// is a newcomer's first visit.
-pub(super) type Ready = (Page, Option<&'static str>, bool);
+/// The page's state as built before yew draws it.
+pub(super) enum Ready {
+    /// The page, the notice to give, whether this is a newcomer's first visit: `App::create`
+    /// makes it ready (`super::prepare`).
+    Built(Page, Option<&'static str>, bool),
+    /// Made ready here, and the lines entered in the first view run on it (their output shown
+    /// there at once): the effects of both for `App::create` to carry out, in order.
+    Prepared(Page, Vec<Effect>),
+}
 
 thread_local! {
     static READY: RefCell<Option<Ready>> = const { RefCell::new(None) };
@@ -35,6 +43,32 @@ pub(super) fn early_lines() -> Vec<String> {
     take.call0(&window)
         .map(|lines| js_sys::Array::from(&lines).iter().filter_map(|l| l.as_string()).collect())
         .unwrap_or_default()
+}
+
+/// Shows the shown terminal's text in the first view's terminal (static/first.js draws it
+/// there), as the live page will draw it: its pieces, each with its style. Not when the live
+/// terminal would show more than its pieces (a line being continued, colours).
+fn show_early(page: &Page) {
+    let n = page.active_term;
+    let term = &page.lab.terms[n];
+    if !page.terms[n].pending.is_empty() || term.scrollback.iter().any(|(_, text)| text.contains('\x1b')) {
+        return;
+    }
+    let pieces = js_sys::Array::new();
+    for (style, text) in &term.scrollback {
+        let class = match style {
+            Style::Prompt => "prompt",
+            Style::Input => "typed",
+            Style::Out => "out",
+            Style::Err => "err",
+        };
+        pieces.push(&js_sys::Array::of2(&class.into(), &text.as_str().into()));
+    }
+    let Some(window) = web_sys::window() else { return };
+    let show = js_sys::Reflect::get(&window, &"__kubelabShowEarly".into()).ok();
+    if let Some(show) = show.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+        let _ = show.call1(&window, &pieces);
+    }
 }
 
 /// Resolves in a later task: a message to itself (input, frames and tasks queued before it run
@@ -73,8 +107,25 @@ pub(super) fn start(root: Option<web_sys::Element>) {
         mark("kubelab:lab");
         next_task().await;
         let page = Page::new(lab, params.lang.unwrap_or_else(browser_lang));
-        READY.with(|r| *r.borrow_mut() = Some((page, notice, first_visit)));
         mark("kubelab:page");
+        next_task().await;
+        // Lines entered in the first view meanwhile run now, on the page made ready as
+        // `App::create` would make it, and their output shows in the first view's terminal
+        // at once, a task before the live page is drawn with it.
+        let early = if params.embed { Vec::new() } else { early_lines() };
+        let ready = if early.is_empty() {
+            Ready::Built(page, notice, first_visit)
+        } else {
+            let mut page = page;
+            let mut effects = super::prepare(&mut page, &embed::Embed::of(params), notice, first_visit);
+            for line in early {
+                effects.extend(super::enter(&mut page, line));
+            }
+            show_early(&page);
+            mark("kubelab:early");
+            Ready::Prepared(page, effects)
+        };
+        READY.with(|r| *r.borrow_mut() = Some(ready));
         next_task().await;
         match root {
             Some(root) => yew::Renderer::<App>::with_root(root).render(),

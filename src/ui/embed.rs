@@ -89,6 +89,11 @@ pub(super) fn query_pairs() -> Vec<(String, String)> {
 
 impl Embed {
     /// Reads the address; in embed mode listens to the parent window's messages.
+    /// The embed's parameters alone, before the page has its root (`boot::start`).
+    pub fn of(params: Params) -> Embed {
+        Embed { params, ..Embed::default() }
+    }
+
     pub fn from_page(ctx: &Context<App>) -> Embed {
         let params = Params::read(&query_pairs());
         let mut e = Embed { params, ..Embed::default() };

@@ -148,24 +148,54 @@ fn leave_listeners(link: &yew::html::Scope<App>) -> Vec<gloo::events::EventListe
     leave
 }
 
+/// The page made ready for the reader before it is first drawn: the embed's speed and panes
+/// (or `?panes=`), the notice, the clock's source, and the lesson to open (`Page::start`);
+/// the effects for the root to carry out.
+fn prepare(page: &mut Page, embed: &embed::Embed, notice: Option<&'static str>, first_visit: bool) -> Vec<Effect> {
+    page.speed = embed.params.speed;
+    page.notice = notice;
+    page.real_ms = real_ms;
+    page.before_run = maybe_inject_panic;
+    if let Some(panes) = embed.panes().or_else(|| query("panes").as_deref().and_then(Pane::list)) {
+        page.panes = panes;
+    }
+    let asked = Asked { lesson_url: query("lesson-url"), lesson: query("lesson"), step: query("step") };
+    let saved = storage::load_lessons();
+    page.start(saved.as_deref(), asked, first_visit && !embed.on()).effects
+}
+
+/// `line` typed into the shown terminal's input and entered, as the live input's events would
+/// (`Action::Input`, then Enter); the effects for the root to carry out.
+fn enter(page: &mut Page, line: String) -> Vec<Effect> {
+    let n = page.active_term;
+    let enter = crate::lab::page::Key { key: "Enter".into(), ctrl: false, shift: false };
+    let mut effects = page.update(Action::Input(n, line)).effects;
+    effects.extend(page.update(Action::Key(n, enter)).effects);
+    effects
+}
+
 impl Component for App {
     type Message = Msg;
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
         let embed = embed::Embed::from_page(ctx);
-        // Built in tasks by `boot::start` on the page; at once in a component test's mount.
-        let (mut page, notice, first_visit) = boot::take().unwrap_or_else(|| {
-            let (lab, notice, first_visit) = load_lab(embed.on());
-            (Page::new(lab, embed.params.lang.unwrap_or_else(browser_lang)), notice, first_visit)
-        });
-        page.speed = embed.params.speed;
-        page.notice = notice;
-        page.real_ms = real_ms;
-        page.before_run = maybe_inject_panic;
-        if let Some(panes) = embed.panes().or_else(|| query("panes").as_deref().and_then(Pane::list)) {
-            page.panes = panes;
-        }
+        // Built in tasks by `boot::start` on the page (made ready there too when lines entered
+        // early ran before this); at once in a component test's mount.
+        let (page, effects) = match boot::take() {
+            Some(boot::Ready::Prepared(page, effects)) => (page, effects),
+            built => {
+                let (mut page, notice, first_visit) = match built {
+                    Some(boot::Ready::Built(page, notice, first_visit)) => (page, notice, first_visit),
+                    _ => {
+                        let (lab, notice, first_visit) = load_lab(embed.on());
+                        (Page::new(lab, embed.params.lang.unwrap_or_else(browser_lang)), notice, first_visit)
+                    }
+                };
+                let effects = prepare(&mut page, &embed, notice, first_visit);
+                (page, effects)
+            }
+        };
         let link = ctx.link().clone();
         let clock = Interval::new(TICK_MS, move || link.send_message(Msg::Page(Action::Tick)));
         let mut app = App {
@@ -184,17 +214,15 @@ impl Component for App {
             focus_dialog: false,
             on_select: ctx.link().callback(|k| Msg::Page(Action::Select(Some(k)))),
         };
-        let asked = Asked { lesson_url: query("lesson-url"), lesson: query("lesson"), step: query("step") };
-        let saved = storage::load_lessons();
-        let out = app.page.borrow_mut().start(saved.as_deref(), asked, first_visit && !app.embed.on());
-        app.carry_out(ctx, out.effects);
+        app.carry_out(ctx, effects);
         app.start_share(ctx);
         set_document_lang(app.page.borrow().lang);
-        // Lines entered in the first view run now, once the page is set up, as the reader's
-        // Enter on the live input would have run them a moment later: their output is in the
-        // first drawing.
+        // Lines entered in the first view since `boot::start` took them run now, once the page
+        // is set up, as the reader's Enter on the live input would have run them a moment
+        // later: their output is in the first drawing.
         for line in boot::early_lines() {
-            app.enter(ctx, line);
+            let effects = enter(&mut app.page.borrow_mut(), line);
+            app.carry_out(ctx, effects);
         }
         app
     }
@@ -310,16 +338,6 @@ impl Component for App {
 }
 
 impl App {
-    /// `line` typed into the shown terminal's input and entered, with what that does.
-    fn enter(&mut self, ctx: &Context<Self>, line: String) {
-        let n = self.page.borrow().active_term;
-        let enter = crate::lab::page::Key { key: "Enter".into(), ctrl: false, shift: false };
-        for action in [Action::Input(n, line), Action::Key(n, enter)] {
-            let out = self.page.borrow_mut().update(action);
-            self.carry_out(ctx, out.effects);
-        }
-    }
-
     /// A lesson action from outside the panel (an embed's autoplay), with its effects.
     fn lesson_action(&mut self, ctx: &Context<Self>, a: crate::lab::lesson::guide::Action) {
         let out = self.page.borrow_mut().update(Action::Lesson(a));

@@ -98,12 +98,17 @@ test('the first view paints the lab and takes keys before the wasm module runs; 
   await context.close();
 });
 
-test('lines entered early run before the live page is first drawn: their output is in its first drawing, in order, with the same journal', async () => {
+test('lines entered early run before the live page is drawn: their output shows in the first view at once and is in the live page\'s first drawing, in order, with the same journal', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  // The live terminal's text when it first appears (this observer is older than first.js's, so
-  // it sees the live page before the first view hands anything over to it).
+  // The first view's terminal when it first shows an answer, while the live page is not drawn
+  // yet; the live terminal's text when it first appears (this observer is older than
+  // first.js's, so it sees the live page before the first view hands anything over to it).
   await context.addInitScript(() => {
     new MutationObserver((_, self) => {
+      const early = document.querySelector('#first-view [data-testid=terminal]');
+      if (!window.__earlyShown && early && early.textContent.includes('No resources found')) {
+        window.__earlyShown = { text: early.textContent, live: document.querySelectorAll('#app *').length };
+      }
       const live = document.querySelector('#app [data-testid=terminal]');
       if (live) { window.__firstDrawn = live.textContent; self.disconnect(); }
     }).observe(document, { childList: true, subtree: true });
@@ -123,6 +128,7 @@ test('lines entered early run before the live page is first drawn: their output 
   release();
   await live(page);
   const answered = 'root@k8s-m:~# kubectl get pods\nNo resources found in default namespace.\nroot@k8s-m:~# echo one\none\nroot@k8s-m:~# ';
+  assert.deepEqual(await page.evaluate(() => window.__earlyShown), { text: answered, live: 0 }, 'the answer shows in the first view before the live page is drawn');
   assert.equal(await page.evaluate(() => window.__firstDrawn), answered);
   assert.equal(await terminalText(page), answered);
   // What was typed and not entered is in the live input; the lines are in the lab's journal, in
