@@ -84,6 +84,19 @@ async fn next_task() {
     channel.port1().set_onmessage(None);
 }
 
+/// Resolves once a frame has been drawn: after the next animation frame's callbacks (where
+/// the browser paints next), in a later task; at once in a hidden page, which draws none.
+async fn next_frame() {
+    let Some(window) = web_sys::window() else { return };
+    if !window.document().is_some_and(|d| d.hidden()) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = window.request_animation_frame(&resolve);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+    next_task().await;
+}
+
 /// A User Timing mark (`performance.mark`): the start's steps in a trace or from
 /// `performance.getEntriesByType('mark')` (scripts/trace-load.mjs prints them).
 pub(super) fn mark(name: &str) {
@@ -125,8 +138,14 @@ pub(super) fn start(root: Option<web_sys::Element>) {
             mark("kubelab:early");
             Ready::Prepared(page, effects)
         };
+        let shown = matches!(ready, Ready::Prepared(..));
         READY.with(|r| *r.borrow_mut() = Some(ready));
-        next_task().await;
+        // The answer shown in the first view is painted before the live page is drawn.
+        if shown {
+            next_frame().await;
+        } else {
+            next_task().await;
+        }
         match root {
             Some(root) => yew::Renderer::<App>::with_root(root).render(),
             None => yew::Renderer::<App>::new().render(),
