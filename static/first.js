@@ -6,7 +6,7 @@
 // Then it registers the service worker (sw.js), which keeps the page's files for the next visit
 // and for a network that is off.
 // Plain JS, a file (the page's Content-Security-Policy allows no inline script but
-// first-view.js's hash); Trunk puts it where index.html's rust link was (Trunk.toml's
+// first-view.js's and preload.js's, by their hashes); Trunk puts it where index.html's rust link was (Trunk.toml's
 // pattern_script), with the module's addresses.
 // Tested in tests/e2e/load.test.mjs.
 (() => {
