@@ -2,12 +2,15 @@
 // `get pods -w` on screen, the scale typed in terminal 2): the renderer main thread's CPU time by
 // kind (TimerFire is the page's clock: the model and yew; Layout, Paint, ...), the tasks over
 // 50 ms with their parts, what invalidated layout and style (nodes and reasons), written to
-// target/trace.json. `node scripts/trace-sts300.mjs [DIST] [THROTTLE] [SECONDS] [CSS]`; CSS is a
+// target/trace.json. `node scripts/trace-sts300.mjs [DIST] [THROTTLE] [SECONDS] [CSS]` (SECONDS 0: until 300 Running;
+// env LONG_MS, LONG_LIST: which long tasks are listed, how many); CSS is a
 // trial stylesheet added to the page. Reports; never fails.
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, launch, type, root } from '../tests/e2e/harness.mjs';
 const [dist = path.join(root, 'dist'), throttle = '4', secs = '20', css = ''] = process.argv.slice(2);
+// Tasks longer than this (ms of CPU; env LONG_MS) are listed with their parts.
+const LONG_MS = Number(process.env.LONG_MS || 50);
 const server = await serve(dist);
 const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -28,10 +31,13 @@ const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
 await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.invalidationTracking,v8.execute,blink.user_timing', transferMode: 'ReportEvents' });
 await type(page, 'kubectl scale sts web --replicas=300');
 await page.click('[data-testid=terminal-tab-0]');
-await page.waitForTimeout(Number(secs) * 1000);
+if (Number(secs) > 0) await page.waitForTimeout(Number(secs) * 1000);
+else await page.waitForFunction(() => document.querySelectorAll('[data-testid^="pod-web-"][data-status="Running"]').length === 300, null, { timeout: 15 * 60 * 1000, polling: 2000 });
 await cdp.send('Tracing.end');
 await done;
 const pods = await page.evaluate(() => document.querySelectorAll('[data-testid^="pod-web-"]').length);
+// The page's own User Timing marks (a build that marks its long ticks), the longest first.
+const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name).filter((n) => !n.startsWith('kubelab:')));
 await browser.close(); await server.close();
 // The renderer's main thread.
 const main = events.find((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain' && events.some((x) => x.pid === e.pid && x.name === 'FunctionCall'));
@@ -49,12 +55,17 @@ for (const t of tasks) {
   const kids = top(inside(t));
   const by = {};
   for (const k of kids) { const d = k.tdur ?? k.dur; by[k.name] = (by[k.name] || 0) + d; kinds[k.name] = (kinds[k.name] || 0) + d; }
-  if ((t.tdur ?? t.dur) > 50000) long.push({ ms: ((t.tdur ?? t.dur) / 1000).toFixed(0), by: Object.entries(by).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([n, d]) => `${n} ${(d / 1000).toFixed(0)}`).join(', ') });
+  if ((t.tdur ?? t.dur) > LONG_MS * 1000) long.push({ ms: ((t.tdur ?? t.dur) / 1000).toFixed(0), by: Object.entries(by).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([n, d]) => `${n} ${(d / 1000).toFixed(0)}`).join(', ') });
 }
 console.log(`throttle ${throttle}, ${secs} s, ${tasks.length} tasks, ${(total / 1e6).toFixed(2)} s busy, pods drawn ${pods}`);
 for (const [n, d] of Object.entries(kinds).sort((a, b) => b[1] - a[1]).slice(0, 16)) console.log(`  ${n}: ${(d / 1e6).toFixed(2)} s`);
-console.log(`tasks over 50 ms: ${long.length}; longest:`);
-for (const l of long.sort((a, b) => b.ms - a.ms).slice(0, 12)) console.log(`  ${l.ms} ms: ${l.by}`);
+console.log(`tasks over ${LONG_MS} ms: ${long.length}; longest:`);
+for (const l of long.sort((a, b) => b.ms - a.ms).slice(0, Number(process.env.LONG_LIST || 12))) console.log(`  ${l.ms} ms: ${l.by}`);
+if (marks.length) {
+  const num = (m) => Number((/\d+/.exec(m) || [0])[0]);
+  console.log(`marks: ${marks.length}; longest:`);
+  for (const m of marks.sort((a, b) => num(b) - num(a)).slice(0, Number(process.env.LONG_LIST || 12))) console.log(`  ${m}`);
+}
 const inv = {};
 for (const e of on.length ? events.filter((e) => /InvalidationTracking/.test(e.name)) : []) { const d = e.args.data || {}; const k = `${e.name} ${d.nodeName || ''}: ${d.reason || ''}`; inv[k] = (inv[k] || 0) + 1; }
 console.log('invalidations:');
