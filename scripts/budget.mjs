@@ -468,8 +468,11 @@ if (want('sts300')) {
   say('');
   say('| 2 → 300 replicas of the seed StatefulSet, 10× | CPU | to 300 Running (real s; clock) | longest frame | frames ≥ 100 ms | longest task | tab memory at the end: renderer RSS, JS heap, wasm, DOM nodes |');
   say('|---|---|---|---|---|---|---|');
+  // STS300_CASES (e.g. `learner-1,terminal-1`) runs only those of the four cases.
+  const only = process.env.STS300_CASES ? process.env.STS300_CASES.split(',') : null;
   for (const learner of [false, true]) {
     for (const throttle of [1, 4]) {
+      if (only && !only.includes(`${learner ? 'learner' : 'terminal'}-${throttle}`)) continue;
       const r = await sts300(throttle, learner);
       const what = learner ? 'all panes, `get pods -w` on screen' : 'terminal and timeline only';
       say(`| ${what} | ${throttle === 1 ? 'unthrottled' : `${throttle}× slower`} | ${r.done ? '' : 'not done: '}${r.secs.toFixed(0)} s (${r.pods} Running; ${r.clock}) | **${r.f.worst.toFixed(0)} ms** | ${r.f.over100} of ${r.f.count} | ${r.f.longest.toFixed(0)} ms | ${mb(r.end.rss)} (peak ${mb(r.peak.rss)}), ${mb(r.end.js)}, ${mb(r.end.wasm)}, ${r.end.nodes} |`);

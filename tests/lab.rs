@@ -3,7 +3,7 @@
 //! panics, and scrubbing to a moment and back gives the same terminals as living through it.
 #![cfg(not(target_arch = "wasm32"))]
 
-use kubelab::lab::Lab;
+use kubelab::lab::{view, Lab};
 use proptest::prelude::*;
 
 /// Things a learner does on the page.
@@ -118,6 +118,51 @@ proptest! {
         prop_assert_eq!(text(&played, 0), text(&sought, 0));
         prop_assert_eq!(text(&played, 1), text(&sought, 1));
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// The page keeps one reader of its diagram and Events panel for the lab's whole life (it
+    /// keeps what it made of each pod and event while the object is unchanged): after whatever
+    /// a learner does, slices and scrubs included, it reads what a fresh reading reads.
+    #[test]
+    fn a_kept_reader_reads_the_diagram_and_events_a_fresh_reading_reads(actions in prop::collection::vec(action(), 1..14)) {
+        let mut lab = Lab::seed_lab();
+        let mut reader = view::Reader::default();
+        for a in &actions {
+            perform(&mut lab, a);
+            let sim = &lab.session.sim;
+            prop_assert_eq!(reader.diagram(sim), view::diagram(sim), "after {:?}", a);
+            prop_assert_eq!(reader.events(sim, 60), view::events(sim, 60), "after {:?}", a);
+            prop_assert_eq!(reader.events(sim, usize::MAX), view::events(sim, usize::MAX), "after {:?}", a);
+        }
+    }
+}
+
+/// A pod's card names its Deployment (the owner of its ReplicaSet): when the Deployment goes
+/// and leaves the ReplicaSet (`--cascade=orphan`), the pods themselves are unchanged, and a kept
+/// reader draws them as the ReplicaSet's, as a fresh reading does.
+#[test]
+fn a_kept_reader_sees_a_pods_replicaset_change_without_the_pod() {
+    let mut lab = Lab::seed_lab();
+    lab.run(0, "kubectl apply -f deploy.yaml");
+    lab.advance(30_000);
+    let mut reader = view::Reader::default();
+    let parts = |d: &view::Diagram| -> Vec<Vec<view::Part>> {
+        d.lanes.iter().flat_map(|l| &l.pods).map(|p| p.name_parts.iter().map(|(_, k)| *k).collect()).collect()
+    };
+    let before = reader.diagram(&lab.session.sim);
+    assert_eq!(parts(&before), vec![vec![view::Part::Stem, view::Part::Hash, view::Part::Random]; 3]);
+    let pods = |lab: &Lab| {
+        lab.session.sim.store.list(kubelab::sim::Kind::Pod, Some("default")).map(|(_, p)| p.clone()).collect::<Vec<_>>()
+    };
+    let pods_before = pods(&lab);
+    lab.run(0, "kubectl delete deploy deploy --cascade=orphan");
+    assert_eq!(pods(&lab), pods_before, "the pods are unchanged");
+    let after = reader.diagram(&lab.session.sim);
+    assert_eq!(parts(&after), vec![vec![view::Part::Stem, view::Part::Random]; 3]);
+    assert_eq!(after, view::diagram(&lab.session.sim));
 }
 
 proptest! {

@@ -256,6 +256,28 @@ fn a_tick_that_moves_nothing_of_a_pane_leaves_its_key() {
     assert_ne!(p.editor_key(), editor);
 }
 
+/// The clock's tick reads the drawing or the Events panel again, never both in one tick (each
+/// is a reading and a drawing): while pods start, both change, on ticks of their own.
+#[test]
+fn a_tick_reads_the_drawing_or_the_events_panel_not_both() {
+    let mut p = page();
+    enter(&mut p, 0, "kubectl apply -f web.yaml");
+    let (mut drawings, mut panels) = (0, 0);
+    for _ in 0..200 {
+        let (d, e) = (p.views.diagram.clone(), p.views.events.clone());
+        tick(&mut p, 300.0);
+        let (drawn, listed) = (!std::rc::Rc::ptr_eq(&d, &p.views.diagram), !std::rc::Rc::ptr_eq(&e, &p.views.events));
+        assert!(!(drawn && listed), "both read at {}", p.lab.now());
+        drawings += usize::from(drawn);
+        panels += usize::from(listed);
+    }
+    assert!(drawings > 3 && panels > 3, "{drawings} drawings, {panels} panels");
+    // Outside the clock (a typed line, a scrub) both are read at once.
+    let (d, e) = (p.views.diagram.clone(), p.views.events.clone());
+    enter(&mut p, 0, "kubectl delete pod web-0 --wait=false");
+    assert!(!std::rc::Rc::ptr_eq(&d, &p.views.diagram) && !std::rc::Rc::ptr_eq(&e, &p.views.events));
+}
+
 #[test]
 fn a_lab_put_in_place_of_another_moves_the_terminals_key_even_with_text_of_the_same_shape() {
     // Two labs whose terminal text has the same pieces and lengths (a share link's lab over

@@ -13,6 +13,7 @@ use crate::sim::system::is_system_namespace;
 use crate::sim::{obj, Kind, ObjKey, Sim};
 use crate::support::collections::VecMap;
 use serde_json::Value;
+use std::rc::Rc;
 
 /// How a pod card is coloured: the stage its STATUS text belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -281,6 +282,117 @@ fn lane_order(c: &PodCard) -> (&str, &str, u64) {
 
 /// The diagram of the cluster as it is now.
 pub fn diagram(sim: &Sim) -> Diagram {
+    Reader::default().diagram(sim)
+}
+
+/// The Events panel now: only the `last` newest rows are printed (the panel shows the latest).
+pub fn events(sim: &Sim, last: usize) -> Events {
+    Reader::default().events(sim, last)
+}
+
+/// What one reading of an object made, kept with the object as the store shared it.
+struct Kept<T> {
+    key: ObjKey,
+    obj: Rc<Value>,
+    made: T,
+}
+
+/// `list`'s objects (in the store's order) each made into a `T`: an object that is the same
+/// value (`Rc`) as in `old` (kept in the same order) takes what was made of it then, if
+/// `still` says that holds; every other one is made by `make`.
+fn reread<'a, T>(
+    old: Vec<Kept<T>>,
+    list: impl Iterator<Item = (&'a ObjKey, &'a Rc<Value>)>,
+    still: impl Fn(&T) -> bool,
+    mut make: impl FnMut(&Value) -> T,
+) -> Vec<Kept<T>> {
+    let mut old = old.into_iter().peekable();
+    let mut out = Vec::new();
+    for (k, o) in list {
+        // What was made of objects gone since (before `k` in the store's order) goes.
+        while old.next_if(|e| e.key < *k).is_some() {}
+        let kept = match old.next_if(|e| e.key == *k) {
+            Some(e) if Rc::ptr_eq(&e.obj, o) && still(&e.made) => e,
+            _ => Kept { key: k.clone(), obj: o.clone(), made: make(o) },
+        };
+        out.push(kept);
+    }
+    out
+}
+
+/// The ReplicaSet a pod's card reads (its own owner names the pod's stem), as it was then.
+type ReadSet = Option<(ObjKey, Option<Rc<Value>>)>;
+
+fn read_set(sim: &Sim, o: &Value) -> ReadSet {
+    let r = obj::controller_ref(o).filter(|r| obj::str_at(r, "/kind") == Some("ReplicaSet"))?;
+    let key = ObjKey::new(Kind::ReplicaSet, obj::namespace(o), obj::str_at(r, "/name").unwrap_or(""));
+    let now = sim.store.get_rc(&key);
+    Some((key, now))
+}
+
+/// Reads the diagram and the Events panel as `diagram` and `events` do, keeping from one
+/// reading to the next what it made of each pod (its card) and each event (its place in
+/// time) while the object is the same value: the store shares its objects (`Rc`, and the
+/// reader holding one makes a write copy it), so a reading redoes the work of what changed
+/// since the last, not of every pod and event (a scale to 300 read whole at each look cost
+/// the page long frames). What it reads is what a fresh reader reads (`tests/lab.rs`).
+#[derive(Default)]
+pub struct Reader {
+    pods: Vec<Kept<(PodCard, ReadSet)>>,
+    events: Vec<Kept<(String, u64)>>,
+}
+
+impl Reader {
+    /// The diagram of the cluster as it is now.
+    pub fn diagram(&mut self, sim: &Sim) -> Diagram {
+        let same_set = |set: &ReadSet| {
+            set.as_ref().is_none_or(|(k, was)| match (sim.store.get_rc(k), was) {
+                (Some(a), Some(b)) => Rc::ptr_eq(&a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            })
+        };
+        self.pods = reread(
+            std::mem::take(&mut self.pods),
+            sim.store.list(Kind::Pod, None).shared().filter(|(k, _)| !is_system_namespace(&k.ns)),
+            |(_, set)| same_set(set),
+            |p| (pod_card(sim, p), read_set(sim, p)),
+        );
+        diagram_of(sim, self.pods.iter().map(|k| &k.made.0))
+    }
+
+    /// The Events panel now: `kubectl get events -A`'s columns, and the `last` newest rows
+    /// (the panel shows the latest), oldest first.
+    pub fn events(&mut self, sim: &Sim, last: usize) -> Events {
+        let headers = tables::headers(Kind::Event, false, sim);
+        self.events = reread(
+            std::mem::take(&mut self.events),
+            sim.store.list(Kind::Event, None).shared(),
+            |_| true,
+            |e| {
+                let rv = obj::str_at(e, "/metadata/resourceVersion").and_then(|r| r.parse::<u64>().ok()).unwrap_or(0);
+                (obj::str_at(e, "/lastTimestamp").or(obj::str_at(e, "/eventTime")).unwrap_or("").to_string(), rv)
+            },
+        );
+        // Sorted by time, then resourceVersion, then the store's order (a stable sort's).
+        let mut evs: Vec<(&str, u64, usize)> =
+            self.events.iter().enumerate().map(|(i, k)| (k.made.0.as_str(), k.made.1, i)).collect();
+        crate::support::sort::sort_by(&mut evs, |a, b| a.cmp(b));
+        let skip = evs.len().saturating_sub(last);
+        let rows = evs[skip..]
+            .iter()
+            .map(|&(_, _, i)| {
+                let e = &*self.events[i].obj;
+                let key = format!("{}/{}", obj::namespace(e), obj::name(e));
+                (key, tables::row(sim, Kind::Event, e, false))
+            })
+            .collect();
+        Events { headers, rows }
+    }
+}
+
+/// The diagram of the cluster, its pods' cards (of the pods outside the system namespaces,
+/// in the store's order) made already.
+fn diagram_of<'a>(sim: &Sim, cards: impl Iterator<Item = &'a PodCard>) -> Diagram {
     let mut lanes: Vec<Lane> = sim
         .store
         .list(Kind::Node, None)
@@ -304,8 +416,8 @@ pub fn diagram(sim: &Sim) -> Diagram {
     let mut mounts: VecMap<(String, String), String> = VecMap::new();
     // The cluster's own pods (kube-system, local-path-storage) are left out: the lanes show
     // what the learner runs.
-    for (_, p) in sim.store.list(Kind::Pod, None).filter(|(k, _)| !is_system_namespace(&k.ns)) {
-        let card = pod_card(sim, p);
+    for card in cards {
+        let card = card.clone();
         for c in &card.claims {
             mounts.insert((card.key.ns.clone(), c.clone()), card.key.name.clone());
         }
@@ -354,10 +466,11 @@ pub fn diagram(sim: &Sim) -> Diagram {
             volume,
         });
     }
+    crate::support::sort::sort_by(&mut held, |a, b| a.cmp(b));
     let loose_volumes = sim
         .store
         .list(Kind::PersistentVolume, None)
-        .filter(|(_, v)| !held.iter().any(|h| h == obj::name(v)))
+        .filter(|(_, v)| held.binary_search_by(|h| h.as_str().cmp(obj::name(v))).is_err())
         .map(|(_, v)| (obj::name(v).to_string(), obj::str_at(v, "/status/phase").unwrap_or("").to_string()))
         .collect();
     let services = sim
@@ -385,18 +498,18 @@ fn links(sim: &Sim) -> Vec<(ObjKey, ObjKey, Rel)> {
         Kind::PersistentVolume,
     ];
     let drawn = |k: &ObjKey| !is_system_namespace(&k.ns) && sim.store.get(k).is_some();
-    let mut by_uid: VecMap<String, ObjKey> = VecMap::new();
-    for kind in kinds {
-        for (k, o) in sim.store.list(kind, None).filter(|(k, _)| !is_system_namespace(&k.ns)) {
-            by_uid.insert(obj::uid(o).to_string(), k.clone());
-        }
-    }
+    // Collected and sorted once (inserting one at a time into the sorted map moved it all).
+    let by_uid: VecMap<&str, &ObjKey> = kinds
+        .iter()
+        .flat_map(|&kind| sim.store.list(kind, None).filter(|(k, _)| !is_system_namespace(&k.ns)))
+        .map(|(k, o)| (obj::uid(o), k))
+        .collect();
     let mut links = Vec::new();
     for kind in kinds {
         for (k, o) in sim.store.list(kind, None).filter(|(k, _)| !is_system_namespace(&k.ns)) {
             for r in obj::arr_at(o, "/metadata/ownerReferences") {
                 if let Some(owner) = obj::str_at(r, "/uid").and_then(|u| by_uid.get(u)) {
-                    links.push((owner.clone(), k.clone(), Rel::Owns));
+                    links.push(((*owner).clone(), k.clone(), Rel::Owns));
                 }
             }
             if kind == Kind::Pod {
@@ -447,30 +560,6 @@ pub struct Events {
     /// Each row with the event it prints (`namespace/name`), which the page keys it by: a new
     /// event adds one row, the others keep theirs.
     pub rows: Vec<(String, Vec<String>)>,
-}
-
-/// The Events panel now: only the `last` newest rows are printed (the panel shows the latest),
-/// each event's sort key read once.
-pub fn events(sim: &Sim, last: usize) -> Events {
-    let headers = tables::headers(Kind::Event, false, sim);
-    let mut evs: Vec<(&str, u64, &Value)> = sim
-        .store
-        .list(Kind::Event, None)
-        .map(|(_, e)| {
-            let rv = obj::str_at(e, "/metadata/resourceVersion").and_then(|r| r.parse::<u64>().ok()).unwrap_or(0);
-            (obj::str_at(e, "/lastTimestamp").or(obj::str_at(e, "/eventTime")).unwrap_or(""), rv, e)
-        })
-        .collect();
-    crate::support::sort::sort_by(&mut evs, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let skip = evs.len().saturating_sub(last);
-    let rows = evs[skip..]
-        .iter()
-        .map(|(_, _, e)| {
-            let key = format!("{}/{}", obj::namespace(e), obj::name(e));
-            (key, tables::row(sim, Kind::Event, e, false))
-        })
-        .collect();
-    Events { headers, rows }
 }
 
 /// An object as `kubectl get KIND NAME -o yaml` prints it.

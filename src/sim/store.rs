@@ -534,17 +534,29 @@ pub struct List<'a> {
     ns: Option<&'a str>,
 }
 
-impl<'a> Iterator for List<'a> {
-    type Item = (&'a ObjKey, &'a Value);
+impl<'a> List<'a> {
+    /// The same objects as the store shares them: an object not written since an earlier look
+    /// is the same `Rc` (a write makes a new one), so a reader can keep what it made of it.
+    pub fn shared(mut self) -> impl Iterator<Item = (&'a ObjKey, &'a Rc<Value>)> {
+        std::iter::from_fn(move || self.next_shared())
+    }
 
     #[inline(never)]
-    fn next(&mut self) -> Option<Self::Item> {
+    fn next_shared(&mut self) -> Option<(&'a ObjKey, &'a Rc<Value>)> {
         let (k, v) = self.range.as_mut()?.next()?;
         if k.kind == self.kind && self.ns.is_none_or(|n| k.ns == n) {
-            return Some((k, &**v));
+            return Some((k, v));
         }
         self.range = None;
         None
+    }
+}
+
+impl<'a> Iterator for List<'a> {
+    type Item = (&'a ObjKey, &'a Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_shared().map(|(k, v)| (k, &**v))
     }
 }
 

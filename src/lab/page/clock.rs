@@ -29,35 +29,39 @@ impl Page {
         true
     }
 
-    /// Reads the diagram and the Events panel again if they may have changed.
+    /// Reads the diagram and the Events panel again if they may have changed. On the clock's
+    /// tick, not both in one: a tick that read the drawing leaves the panel to the next (each
+    /// costs the page a reading and a drawing; together, with the model's slice, a long frame).
     pub fn refresh_views(&mut self, tick: bool) {
-        self.refresh_diagram(tick);
-        self.refresh_events(tick);
+        if !(self.refresh_diagram(tick) && tick) {
+            self.refresh_events(tick);
+        }
     }
 
     /// Reads the diagram again if the model changed since it was last read; an equal diagram
     /// keeps the old one, so the drawing is not rebuilt. On the clock's tick, at most every
     /// `DIAGRAM_EVERY_MS` (a busy cluster changes at every tick, and a large drawing costs the
-    /// browser a layout each time it changes).
-    fn refresh_diagram(&mut self, tick: bool) {
+    /// browser a layout each time it changes). True when it read it.
+    fn refresh_diagram(&mut self, tick: bool) -> bool {
         let real = (self.real_ms)();
         let v = &mut self.views;
         v.unscheduled_lane = view::shows_unscheduled_lane(v.unscheduled_seen, real);
         let now = Some(self.lab.changes());
         if now == v.diagram_of || !self.panes.contains(&Pane::Diagram) {
-            return;
+            return false;
         }
         if tick && real - v.diagram_read < DIAGRAM_EVERY_MS {
-            return;
+            return false;
         }
         v.diagram_read = real;
         v.diagram_of = now;
-        let d = view::diagram(&self.lab.session.sim);
+        let d = v.reader.diagram(&self.lab.session.sim);
         v.unscheduled_seen = view::unscheduled_seen(&d, v.unscheduled_seen, real);
         v.unscheduled_lane = view::shows_unscheduled_lane(v.unscheduled_seen, real);
         if d != *v.diagram {
             v.diagram = Rc::new(d);
         }
+        true
     }
 
     /// Reads the Events panel again if the model or the clock moved since it was last read (its
@@ -75,7 +79,7 @@ impl Page {
         }
         v.events_read = real;
         v.events_of = now;
-        let e = view::events(&self.lab.session.sim, EVENT_ROWS);
+        let e = v.reader.events(&self.lab.session.sim, EVENT_ROWS);
         if e != *v.events {
             v.events = Rc::new(e);
         }

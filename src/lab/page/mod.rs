@@ -150,6 +150,8 @@ pub struct Views {
     pub events: Rc<view::Events>,
     events_of: Option<((u64, u64), u64)>,
     events_read: f64,
+    /// What the last readings made of each pod and event, kept while they are unchanged.
+    reader: view::Reader,
 }
 
 /// The page's state.
