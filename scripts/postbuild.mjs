@@ -19,6 +19,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import crypto from 'node:crypto';
 import { serve, launch, root } from '../tests/e2e/harness.mjs';
+import { optimizeAndSplit } from './split.mjs';
 
 const dir = path.resolve(process.env.TRUNK_STAGING_DIR || process.argv[2] || path.join(root, 'dist'));
 const indexFile = path.join(dir, 'index.html');
@@ -68,10 +69,14 @@ async function firstView(browser, url, locale) {
   return html;
 }
 
+// 0. wasm-opt, and the wasm in two modules (scripts/split.mjs), unless done already.
+// A debug build (`trunk serve`) is neither optimized nor split.
+if (process.env.TRUNK_PROFILE !== 'debug' && !fs.readdirSync(dir).some((f) => f.includes('-more-'))) console.log(`postbuild: ${optimizeAndSplit(dir).log}`);
+
 let index = fs.readFileSync(indexFile, 'utf8');
 // The page as Trunk wrote it, before the first view goes in (for embed.html below).
 const bare = index;
-const wasm = files().find((f) => f.endsWith('_bg.wasm'));
+const wasm = files().find((f) => f.endsWith('_bg.wasm') && !f.includes('-more-'));
 if (!wasm) throw new Error(`no wasm module in ${dir}`);
 
 // 1. The first view, in both languages (unless this folder's index.html has it already), and

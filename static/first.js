@@ -107,6 +107,61 @@
     watch.observe(app, { childList: true, subtree: true });
   }
 
+  // The page's wasm in two modules (scripts/split.mjs): the first holds what the page calls to
+  // start and to answer its first lines; calls into the second go through placeholders (imports
+  // of the first, by function-table slot) until the second module's instantiation fills those
+  // slots. The second is fetched once the first has arrived (the network is then free, while the
+  // first compiles and starts) and instantiated when both are there. A placeholder called before
+  // that (a line the first module cannot answer alone) takes the second module at once,
+  // synchronously, and goes on: the line waits for it, as a line typed before the first waits.
+  function secondModule(url) {
+    const state = { exports: null, instance: null, compiled: null, fetching: null, waits: 0 };
+    const instantiate = (module) => {
+      if (!state.instance) state.instance = new WebAssembly.Instance(module, { primary: state.exports });
+    };
+    // The bytes, synchronously (a placeholder cannot wait for a promise): a synchronous request
+    // (the HTTP cache hands over the one under way when it ends), compiled on the spot.
+    const now = () => {
+      if (state.compiled) { instantiate(state.compiled); return; }
+      state.waits++;
+      const x = new XMLHttpRequest();
+      x.open('GET', url, false);
+      x.overrideMimeType('text/plain; charset=x-user-defined');
+      x.send();
+      if (x.status !== 200) throw new Error(`the lab's second module could not be loaded (${x.status})`);
+      const text = x.responseText;
+      const bytes = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+      state.compiled = new WebAssembly.Module(bytes);
+      instantiate(state.compiled);
+    };
+    const placeholders = new Proxy({}, {
+      get: (_, slot) => (...args) => {
+        if (!state.instance) now();
+        return state.exports.table.get(Number(slot))(...args);
+      },
+    });
+    const ready = () => { if (state.exports && state.compiled) instantiate(state.compiled); };
+    window.__kubelabSplit = {
+      placeholders,
+      state,
+      started(exports) { state.exports = exports; },
+    };
+    return {
+      fetch() {
+        state.fetching ??= WebAssembly.compileStreaming(fetch(url)).then((module) => {
+          state.compiled ??= module;
+          // Instantiated between tasks, never inside a call of the first module.
+          ready();
+          dispatchEvent(new CustomEvent('kubelab-second-module'));
+        }).catch(() => { /* a placeholder call fetches it again, synchronously */ });
+      },
+      ready,
+    };
+  }
+
+  const split = me.dataset.more ? secondModule(me.dataset.more) : null;
+
   // The module starts once the first view is on the screen (on a second visit it is at hand at
   // once, and its start would keep the first view from the screen and from keys); the app then
   // builds itself in short tasks (src/ui/boot.rs). The first paint as the browser reports it
@@ -127,12 +182,12 @@
   // from a cache, for the next visit (not of a response made here).
   const kept = !!(navigator.serviceWorker && navigator.serviceWorker.controller);
   const wasm = (kept ? drawn.then(() => fetch(me.dataset.wasm)) : fetch(me.dataset.wasm)).then((response) => {
-    if (kept || !response.ok || !response.body) return response;
+    if (kept || !response.ok || !response.body) { split?.fetch(); return response; }
     const reader = response.body.getReader();
     const stream = new ReadableStream({
       async pull(controller) {
         const { done, value } = await reader.read();
-        if (done) { controller.close(); return; }
+        if (done) { controller.close(); split?.fetch(); return; }
         loaded += value.byteLength;
         showProgress();
         controller.enqueue(value);
@@ -143,6 +198,7 @@
   import(me.dataset.js).then(async (bindings) => {
     await drawn;
     const exports = await bindings.default({ module_or_path: wasm });
+    split?.ready();
     window.wasmBindings = bindings;
     dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm: exports } }));
     // The next visit, and a visit offline, are served from what the worker keeps.

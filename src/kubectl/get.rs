@@ -302,6 +302,8 @@ pub fn parse_get(argv: &[String]) -> Result<Parsed<Get>, Error> {
 const HELP: &str = "Display one or many resources.\n\nExamples:\n  # List all pods in ps output format\n  kubectl get pods\n\n  # List a single pod and watch it\n  kubectl get pod web-0 -w\n\nOptions:\n  -A, --all-namespaces=false\n  -l, --selector='': Selector (label query) to filter on\n  -o, --output='': json|yaml|name|wide\n      --show-labels=false\n  -w, --watch=false\n\nUsage:\n  kubectl get [(-o|--output=)json|yaml|name|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]";
 
 /// Runs `kubectl get ARGS` (its three stages).
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     stages::run(ctx, parse_get(argv), get)
 }

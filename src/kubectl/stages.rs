@@ -134,6 +134,8 @@ pub fn show(ctx: &mut Ctx<'_>, report: Report) -> Outcome {
 }
 
 /// Runs a command's stages: `execute` the parsed request, or report the help or the error.
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn run<R>(
     ctx: &mut Ctx<'_>,
     parsed: Result<Parsed<R>, Error>,

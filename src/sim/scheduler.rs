@@ -18,6 +18,8 @@ use crate::support::collections::VecMap;
 use serde_json::Value;
 
 /// Tries to place (or finish placing) one pod.
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(pod) = sim.store.get(key).cloned() else {
         forget(sim, key);

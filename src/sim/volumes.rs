@@ -88,6 +88,8 @@ fn provisioner_identity(sim: &mut Sim, provisioner: &str) -> String {
 }
 
 /// The PV controller's sync of one claim.
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn sync_pvc(sim: &mut Sim, key: &ObjKey) {
     let Some(pvc) = sim.store.get(key).cloned() else { return };
     if obj::is_deleting(&pvc) {
@@ -210,6 +212,8 @@ pub fn sync_pvc(sim: &mut Sim, key: &ObjKey) {
 }
 
 /// A provisioner finished: the PV exists, and the claim binds to it.
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn on_provisioned(sim: &mut Sim, key: &ObjKey, uid: &str) {
     let Some(pvc) = sim.store.get(key).cloned() else {
         sim.volumes.provisioning.remove(uid);
@@ -288,6 +292,8 @@ fn bind(sim: &mut Sim, pvc_key: &ObjKey, pv_key: &ObjKey, provisioned: bool) {
 }
 
 /// The PV controller's sync of one volume: Released when its claim is gone, then reclaimed.
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn sync_pv(sim: &mut Sim, key: &ObjKey) {
     let Some(pv) = sim.store.get(key).cloned() else { return };
     let claim = (
@@ -323,6 +329,8 @@ pub fn sync_pv(sim: &mut Sim, key: &ObjKey) {
 }
 
 /// The provisioner deleted the backing storage: the PV goes.
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn on_reclaimed(sim: &mut Sim, key: &ObjKey) {
     let Some(pv) = sim.store.get(key).cloned() else { return };
     // The backing directory is deleted with its data.

@@ -287,6 +287,8 @@ pub fn parse_describe(argv: &[String]) -> Result<Parsed<Describe>, Error> {
 }
 
 /// Runs `kubectl describe ARGS` (its three stages).
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Outcome {
     stages::run(ctx, parse_describe(argv), describe)
 }

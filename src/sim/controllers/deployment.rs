@@ -190,6 +190,8 @@ fn sort_by_age(rss: &mut [Rs]) {
     crate::support::sort::sort_by(rss, |a, b| created(&a.1).cmp(created(&b.1)).then(a.0.name.cmp(&b.0.name)));
 }
 
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(d) = sim.store.get(key).cloned() else { return };
     if obj::is_deleting(&d) {

@@ -237,6 +237,8 @@ impl Cache {
     }
 }
 
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let touched = sim.endpoints.touched.remove(key);
     let ep_key = ObjKey::new(Kind::Endpoints, &key.ns, &key.name);

@@ -9,6 +9,8 @@ use crate::sim::{remove_finalizer, DeleteOptions, Sim};
 use serde_json::Value;
 
 /// An object with deletionTimestamp and GC finalizers.
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(o) = sim.store.get(key).cloned() else { return };
     if !obj::is_deleting(&o) {
@@ -64,6 +66,8 @@ fn owner_alive(sim: &Sim, ns: &str, r: &Value) -> bool {
 
 /// The owner with `uid` is gone: delete its dependents, or drop the dangling reference when
 /// they have other owners still alive.
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn collect(sim: &mut Sim, uid: &str) {
     for d in sim.store.dependents(uid) {
         let Some(o) = sim.store.get(&d).cloned() else { continue };
@@ -82,6 +86,8 @@ pub fn collect(sim: &mut Sim, uid: &str) {
 
 /// The namespace controller: deletes everything in a terminating namespace, then the
 /// namespace itself (its `kubernetes` finalizer done).
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn sync_namespace(sim: &mut Sim, key: &ObjKey) {
     let Some(ns) = sim.store.get(key).cloned() else { return };
     if !obj::is_deleting(&ns) {

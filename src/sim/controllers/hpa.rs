@@ -40,6 +40,8 @@ pub(crate) fn enqueue(sim: &mut Sim, key: &ObjKey) {
 }
 
 /// One look at HPA `key`, when its turn in the queue has come; then the next one is queued.
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     if sim.hpa_due.get(key) != Some(&sim.now().ms()) {
         return;

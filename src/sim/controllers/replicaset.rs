@@ -10,6 +10,8 @@ use crate::sim::store::ObjKey;
 use crate::sim::{DeleteOptions, Sim, Timer, Work};
 use serde_json::Value;
 
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(rs) = sim.store.get(key) else { return };
     if obj::is_deleting(rs) {

@@ -268,6 +268,8 @@ fn delete_pod(sim: &mut Sim, key: &ObjKey, pod: &ObjKey) {
 
 /// One sync pass (§2.3): `updateStatefulSet` of pkg/controller/statefulset/stateful_set_control.go
 /// (v1.26), answered from the store's pod index rather than a walk over every pod.
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(sts) = sim.store.get(key).cloned() else { return };
     let set_name = key.name.clone();

@@ -12,6 +12,8 @@ use crate::sim::Sim;
 use serde_json::Value;
 
 /// Reacts to a change of a pod bound to a node.
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn sync(sim: &mut Sim, key: &ObjKey) {
     let Some(pod) = sim.store.get_rc(key) else { return };
     let pod: &Value = &pod;

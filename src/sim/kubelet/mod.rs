@@ -203,6 +203,8 @@ impl<'a> PodCtx<'a> {
 }
 
 /// A kubelet timer fired.
+// A function of its own, for the page's wasm split (scripts/split.mjs).
+#[inline(never)]
 pub fn on_step(sim: &mut Sim, key: &ObjKey, uid: &str, step: Step) {
     let Some(pod) = sim.store.get_rc(key) else { return };
     if obj::uid(&pod) != uid {
