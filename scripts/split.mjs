@@ -36,6 +36,8 @@ const FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '
 export const NO_INLINE = ['*kubectl::get::run*', '*kubectl::describe::run*', '*kubectl::stages::run*',
   '*controllers::*::sync::*', '*kubelet::admit::sync*', '*volumes::sync_pv*', '*scheduler::sync::*',
   '*kubelet::on_step*', '*volumes::on_*'];
+// Functions of at most this many bytes are all kept in the first module (see below).
+const KEEP_SMALL = Number(process.env.KUBELAB_SPLIT_SMALL ?? 64);
 const WASM_SPLIT = process.env.KUBELAB_WASM_SPLIT || path.join(root, 'scripts/node/binaryen-108/usr/bin/wasm-split');
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
@@ -47,6 +49,8 @@ export function functionNames(bytes) {
   const text = () => { const n = leb(); const s = bytes.subarray(at, at + n).toString('utf8'); at += n; return s; };
   let imported = 0, defined = 0;
   const names = new Map();
+  const exported = new Set();
+  const sizes = [];
   while (at < bytes.length) {
     const id = bytes[at++];
     const size = leb();
@@ -59,6 +63,10 @@ export function functionNames(bytes) {
       }
     } else if (id === 3) {
       defined = leb();
+    } else if (id === 7) {
+      for (let n = leb(); n > 0; n--) { text(); const kind = bytes[at++]; const i = leb(); if (kind === 0 && i >= imported) exported.add(i - imported); }
+    } else if (id === 10) {
+      for (let n = leb(); n > 0; n--) { const len = leb(); sizes.push(len); at += len; }
     } else if (id === 0 && text() === 'name') {
       while (at < end) {
         const sub = bytes[at++];
@@ -71,7 +79,8 @@ export function functionNames(bytes) {
     at = end;
   }
   // Binaryen names a function the section does not name by its index among the defined ones.
-  return Array.from({ length: defined }, (_, i) => names.get(imported + i) ?? String(i));
+  const list = Array.from({ length: defined }, (_, i) => names.get(imported + i) ?? String(i));
+  return Object.assign(list, { exported, sizes });
 }
 
 const strip = (n) => n.replace(/::h[0-9a-f]{16}$/, '');
@@ -145,6 +154,13 @@ export function optimizeAndSplit(dir) {
     const names = functionNames(fs.readFileSync(named));
     const keep = fs.readFileSync(path.join(root, 'scripts/split-keep.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
     const { kept, exact, stripped, lost } = keptIndexes(names, keep);
+    // Beside the list: the module's exports (the glue calls them: `__wbindgen_free` after a
+    // string came back, a closure's shim on an event), and every small function (drop glue, a
+    // getter: which of them runs early depends on timing, as when yew drops a render it no
+    // longer needs on a slow phone; they cost little).
+    let small = 0;
+    names.exported.forEach((i) => kept.add(i));
+    names.sizes.forEach((len, i) => { if (len <= KEEP_SMALL && !kept.has(i)) { kept.add(i); small++; } });
     // Binaryen 108 reads no table.fill: wasm-bindgen's are of one element (a table.set).
     const wat = path.join(tmp, 'named.wat');
     run('wasm-dis', ['--all-features', named, '-o', wat]);
@@ -193,7 +209,7 @@ export function optimizeAndSplit(dir) {
     fs.writeFileSync(path.join(dir, 'index.html'), index.replace(tag, (m) => `${m} data-more="./${more}"`));
     return {
       more,
-      log: `split: ${kept.size} of ${names.length} functions kept (${exact} by name, ${stripped} by name without hash, ${lost} names of the list not found); first module ${first.length} B, second ${second.length} B (${more})`,
+      log: `split: ${kept.size} of ${names.length} functions kept (${exact} by name, ${stripped} by name without hash, ${lost} names of the list not found, ${small} small ones); first module ${first.length} B, second ${second.length} B (${more})`,
     };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
