@@ -82,3 +82,27 @@ test('a line that needs the second module before it has come waits for it, then 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('offline, from the service worker: a line that needs the second module before its compile ends loads it at once', { skip: !split && 'dist/ is not split' }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const first = await context.newPage();
+  await first.goto(server.url);
+  await live(first);
+  await first.evaluate(async () => { await navigator.serviceWorker.ready; localStorage.clear(); });
+  await first.close();
+  // The second module's compile never ends here: the placeholder's synchronous request (which
+  // the worker answers) is all there is.
+  await context.addInitScript(() => { WebAssembly.compileStreaming = () => new Promise(() => {}); });
+  await context.setOffline(true);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+  await live(page);
+  assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller));
+  await type(page, 'kubectl create deployment hello --image=nginx');
+  await shows(page, /--image=nginx\ndeployment\.apps\/hello created\n/);
+  assert.deepEqual(await state(page), { waits: 1, second: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
