@@ -181,6 +181,8 @@ async function visit(context, options = {}) {
   });
   wire.done = true;
   const marks = await page.evaluate(() => window.__marks);
+  // A split module (scripts/split.mjs): how many times a call waited for the second module.
+  marks.waits = await page.evaluate(() => window.__kubelabSplit?.state.waits ?? null);
   if (process.env.BUDGET_DEBUG) console.log(JSON.stringify(marks));
   // The next visit starts from an empty lab (what is measured is the page, not a saved lab).
   await page.evaluate(() => { try { localStorage.clear(); } catch { /* storage blocked */ } });
@@ -214,11 +216,12 @@ const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
 if (want('load')) {
   // A discarded warm-up (the browser process starting), then 7 measured first visits.
   const first = { paint: [], key: [], answer: [] };
+  const waits = [];
   let wire = null;
   for (let i = -1; i < RUNS; i++) {
     const context = await marked();
     const r = await visit(context);
-    if (i >= 0) { for (const k of Object.keys(first)) first[k].push(r[k]); }
+    if (i >= 0) { for (const k of Object.keys(first)) first[k].push(r[k]); waits.push(r.waits); }
     if (i === 0) wire = { ...r.wire, files: weigh(r.fetched) };
     await context.close();
   }
@@ -270,6 +273,7 @@ if (want('load')) {
   say(`| first answer from a host that serves brotli (not GitHub Pages) | (reported) | ${ms(brotli)} |`);
   say(`| transfer, gzip -9 | ≤ 500 KiB | **${kib(wire.files.gz)}** (on the wire ${kib(wire.bytes)} in ${wire.requests} requests, headers included) |`);
   say(`| transfer, brotli 11 | (reported) | **${kib(wire.files.br)}** |`);
+  if (waits.some((w) => w !== null)) say(`| first visits whose answer waited for the second wasm module (scripts/split.mjs) | (reported) | ${waits.filter((w) => w > 0).length} of ${waits.length} |`);
   say(`| second visit (service worker): a typed key | ≤ 300 ms | ${sw ? ms(second.key) : 'no service worker'} |`);
   if (sw) say(`| second visit: paint, answer | (reported) | ${median(second.paint).toFixed(0)} ms, ${median(second.answer).toFixed(0)} ms |`);
   say(`| second visit with the network off | works | ${offline} |`);
