@@ -147,9 +147,13 @@ export function optimizeAndSplit(dir) {
   try {
     const named = path.join(tmp, 'named.wasm');
     const noInline = NO_INLINE.map((p) => `--no-inline=${p}`);
-    const split = process.env.KUBELAB_SPLIT !== '0';
+    // Without Debian's wasm-split (scripts/setup unpacks it) the page is built whole, as before.
+    const missing = !fs.existsSync(WASM_SPLIT);
+    if (missing && process.env.KUBELAB_SPLIT) throw new Error(`no wasm-split at ${WASM_SPLIT}: run scripts/setup`);
+    if (missing) console.warn(`postbuild: no wasm-split at ${WASM_SPLIT} (scripts/setup unpacks it): the wasm is not split`);
+    const split = process.env.KUBELAB_SPLIT !== '0' && !missing;
     run('wasm-opt', [...noInline, '-Oz', ...params.split(/\s+/).filter(Boolean), ...(split ? ['-g'] : []), ...FEATURES, wasm, '-o', split ? named : wasm]);
-    if (!split) return { more: null, log: `wasm-opt: ${fs.statSync(wasm).size} B, not split (KUBELAB_SPLIT=0)` };
+    if (!split) return { more: null, log: `wasm-opt: ${fs.statSync(wasm).size} B, not split` };
 
     const names = functionNames(fs.readFileSync(named));
     const keep = fs.readFileSync(path.join(root, 'scripts/split-keep.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
