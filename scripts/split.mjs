@@ -149,7 +149,7 @@ export function optimizeAndSplit(dir) {
     const noInline = NO_INLINE.map((p) => `--no-inline=${p}`);
     // Without Debian's wasm-split (scripts/setup unpacks it) the page is built whole, as before.
     const missing = !fs.existsSync(WASM_SPLIT);
-    if (missing && process.env.KUBELAB_SPLIT) throw new Error(`no wasm-split at ${WASM_SPLIT}: run scripts/setup`);
+    if (missing && process.env.KUBELAB_SPLIT && process.env.KUBELAB_SPLIT !== '0') throw new Error(`no wasm-split at ${WASM_SPLIT}: run scripts/setup`);
     if (missing) console.warn(`postbuild: no wasm-split at ${WASM_SPLIT} (scripts/setup unpacks it): the wasm is not split`);
     const split = process.env.KUBELAB_SPLIT !== '0' && !missing;
     run('wasm-opt', [...noInline, '-Oz', ...params.split(/\s+/).filter(Boolean), ...(split ? ['-g'] : []), ...FEATURES, wasm, '-o', split ? named : wasm]);
