@@ -1,4 +1,4 @@
-// The page's wasm in two modules (issue 15's first answer; PROTOTYPE, branch `split`): a first
+// The page's wasm in two modules (issue 15's first answer): a first
 // module with the functions the page calls to start and to answer its first lines, and a second
 // one, fetched by first.js once the first has arrived, with everything else. Run by
 // scripts/postbuild.mjs on the folder Trunk built, whose wasm is wasm-bindgen's output (index.html

@@ -54,7 +54,7 @@ test('the first module alone starts the page, answers the first line and works o
   await page.waitForSelector('[data-testid=lesson-step][data-step="1"]');
   // The clock runs and the step's goal is worked out, all without the second module.
   await page.waitForTimeout(2000);
-  assert.deepEqual(await state(page), { waits: 0, second: false }, 'a function the first module lacks was called: scripts/split-keep.txt is out of date (scripts/split-profile.mjs)');
+  assert.deepEqual(await state(page), { waits: 0, second: false }, 'a function the first module lacks was called: scripts/split-keep.txt is out of date: run scripts/split-keep, then rebuild');
   release();
   await page.waitForFunction(() => window.__kubelabSplit.state.instance);
   await type(page, 'kubectl describe node k8s-m | head -2');
