@@ -27,6 +27,14 @@ after(async () => {
 
 const WASM = /_bg\.wasm$/;
 
+/** Holds the page's requests for `url` until the function it returns is called. */
+async function hold(page, url) {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(url, async (route) => { await held; await route.continue(); });
+  return release;
+}
+
 /** A page whose console errors, page errors and CSP violations are recorded. */
 async function watched(context) {
   await context.addInitScript(() => {
@@ -60,9 +68,7 @@ function snapshot(page) {
 test('the first view paints the lab and takes keys before the wasm module runs; an early line runs once it is ready', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, errors } = await watched(context);
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await page.route(WASM, async (route) => { await held; await route.continue(); });
+  const release = await hold(page, WASM);
   await page.goto(server.url);
   // The lab is on screen from the page's HTML: the editor with web.yaml, a prompt, node lanes.
   await page.waitForSelector('#first-view [data-testid=terminal-input]');
@@ -114,9 +120,7 @@ test('lines entered early run before the live page is drawn: their output shows 
     }).observe(document, { childList: true, subtree: true });
   });
   const { page, errors } = await watched(context);
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await page.route(WASM, async (route) => { await held; await route.continue(); });
+  const release = await hold(page, WASM);
   await page.goto(server.url);
   await page.waitForSelector('#first-view [data-testid=terminal-input]');
   await page.click('[data-testid=terminal]');
@@ -148,9 +152,7 @@ test('a line entered before first.js has run is kept: echoed once it runs, run o
   // The first view takes keys from the page's HTML; first.js comes after it (here: held).
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, errors } = await watched(context);
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await page.route(/\/first\.js$/, async (route) => { await held; await route.continue(); });
+  const release = await hold(page, /\/first\.js$/);
   await page.goto(server.url, { waitUntil: 'commit' });
   await page.waitForSelector('#first-view [data-testid=terminal-input]');
   await page.fill('[data-testid=terminal-input]', 'kubectl get pods');
