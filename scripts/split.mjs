@@ -42,7 +42,8 @@ const WASM_SPLIT = process.env.KUBELAB_WASM_SPLIT || path.join(root, 'scripts/no
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
 
-/** Defined functions' names, in order, from a module's name section. */
+/** Defined functions' names, in order, from a module's name section, with which are exported,
+ *  their bodies' sizes and bytes, and the data section's bytes (scripts/size-parts.mjs). */
 export function functionNames(bytes) {
   let at = 8;
   const leb = () => { let v = 0, s = 0, b; do { b = bytes[at++]; v += (b & 0x7f) * 2 ** s; s += 7; } while (b & 0x80); return v; };
@@ -51,6 +52,9 @@ export function functionNames(bytes) {
   const names = new Map();
   const exported = new Set();
   const sizes = [];
+  const bodies = [];
+  const data = [];
+  let named = 0;
   while (at < bytes.length) {
     const id = bytes[at++];
     const size = leb();
@@ -66,13 +70,15 @@ export function functionNames(bytes) {
     } else if (id === 7) {
       for (let n = leb(); n > 0; n--) { text(); const kind = bytes[at++]; const i = leb(); if (kind === 0 && i >= imported) exported.add(i - imported); }
     } else if (id === 10) {
-      for (let n = leb(); n > 0; n--) { const len = leb(); sizes.push(len); at += len; }
+      for (let n = leb(); n > 0; n--) { const len = leb(); sizes.push(len); bodies.push(bytes.subarray(at, at + len)); at += len; }
+    } else if (id === 11) {
+      data.push(bytes.subarray(at, end));
     } else if (id === 0 && text() === 'name') {
       while (at < end) {
         const sub = bytes[at++];
         const subSize = leb();
         const subEnd = at + subSize;
-        if (sub === 1) for (let n = leb(); n > 0; n--) { const i = leb(); names.set(i, text()); }
+        if (sub === 1) for (let n = leb(); n > 0; n--) { const i = leb(); names.set(i, text()); named++; }
         at = subEnd;
       }
     }
@@ -80,7 +86,7 @@ export function functionNames(bytes) {
   }
   // Binaryen names a function the section does not name by its index among the defined ones.
   const list = Array.from({ length: defined }, (_, i) => names.get(imported + i) ?? String(i));
-  return Object.assign(list, { exported, sizes });
+  return Object.assign(list, { exported, sizes, bodies, data, named });
 }
 
 const strip = (n) => n.replace(/::h[0-9a-f]{16}$/, '');
