@@ -123,16 +123,20 @@ if (bare.includes(slot('en'))) {
   fs.writeFileSync(path.join(dir, 'embed.html'), sized);
 }
 
-// 2. The service worker, with every file of the page but the lessons (kept as they are fetched).
+// 2. The service worker, with every file of the page but the lessons (kept as they are fetched)
+// and the second wasm module (kept once a visit has fetched it: LATER).
 {
-  const kept = files().filter((f) => !f.startsWith('lessons/') && !/\.(gz|br)$/.test(f) && f !== 'sw.js').sort();
+  const all = files().filter((f) => !f.startsWith('lessons/') && !/\.(gz|br)$/.test(f) && f !== 'sw.js').sort();
+  const later = all.filter((f) => /-more-[0-9a-f]{16}_bg\.wasm$/.test(f));
+  const kept = all.filter((f) => !later.includes(f));
   const hash = crypto.createHash('sha256');
-  for (const f of kept) hash.update(f).update(fs.readFileSync(path.join(dir, f)));
+  for (const f of all) hash.update(f).update(fs.readFileSync(path.join(dir, f)));
   const version = hash.digest('hex').slice(0, 16);
   const sw = fs.readFileSync(path.join(root, 'static', 'sw.js'), 'utf8')
     .replace("const VERSION = 'VERSION';", `const VERSION = '${version}';`)
-    .replace('const FILES = [];', `const FILES = ${JSON.stringify(kept)};`);
-  if (!sw.includes(version) || !sw.includes(wasm)) throw new Error('static/sw.js lost its VERSION or FILES line');
+    .replace('const FILES = [];', `const FILES = ${JSON.stringify(kept)};`)
+    .replace('const LATER = [];', `const LATER = ${JSON.stringify(later)};`);
+  if (!sw.includes(version) || !sw.includes(wasm) || later.some((f) => !sw.includes(`"${f}"`))) throw new Error('static/sw.js lost its VERSION, FILES or LATER line');
   fs.writeFileSync(path.join(dir, 'sw.js'), sw);
 }
 

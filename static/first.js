@@ -110,10 +110,12 @@
   // The page's wasm in two modules (scripts/split.mjs): the first holds what the page calls to
   // start and to answer its first lines; calls into the second go through placeholders (imports
   // of the first, by function-table slot) until the second module's instantiation fills those
-  // slots. The second is fetched once the first has arrived (the network is then free, while the
-  // first compiles and starts) and instantiated when both are there. A placeholder called before
-  // that (a line the first module cannot answer alone) takes the second module at once,
-  // synchronously, and goes on: the line waits for it, as a line typed before the first waits.
+  // slots. The second is fetched once the first has arrived and the reader has shown that they
+  // will use the lab (intent(), below: a reader who only reads downloads none of it), and
+  // instantiated when both are there. A placeholder called before that (a line the first module
+  // cannot answer alone) takes the second module at once, synchronously, and goes on: the line
+  // waits for it, as a line typed before the first waits. Offline, with the second module in no
+  // cache, that call cannot go on: the page says so (static/crash.js) and keeps the saved lab.
   function secondModule(url) {
     const state = { exports: null, instance: null, compiled: null, fetching: null, waits: 0 };
     const instantiate = (module) => {
@@ -127,13 +129,26 @@
       const x = new XMLHttpRequest();
       x.open('GET', url, false);
       x.overrideMimeType('text/plain; charset=x-user-defined');
-      x.send();
-      if (x.status !== 200) throw new Error(`the lab's second module could not be loaded (${x.status})`);
+      try { x.send(); } catch { /* the network is off: status 0 */ }
+      if (x.status !== 200) {
+        const err = new Error(`the lab's second module (${url}) could not be loaded (${x.status || 'no network'})`);
+        window.kubelabUnavailable?.(err.message);
+        throw err;
+      }
       const text = x.responseText;
       const bytes = new Uint8Array(text.length);
       for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
       state.compiled = new WebAssembly.Module(bytes);
       instantiate(state.compiled);
+      keep();
+    };
+    // The worker keeps the second module once the page has fetched it (it is not in the files
+    // it takes at install), so that a visit offline has it whenever an earlier visit used it.
+    let registered = false, fetched = false;
+    const keep = () => {
+      fetched = true;
+      if (!registered || !navigator.serviceWorker) return;
+      navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ kubelab: 'keep', url: window.__kubelabSplit.url })).catch(() => {});
     };
     const placeholders = new Proxy({}, {
       get: (_, slot) => (...args) => {
@@ -145,6 +160,7 @@
     window.__kubelabSplit = {
       placeholders,
       state,
+      url: new URL(url, location.href).href,
       started(exports) { state.exports = exports; },
     };
     return {
@@ -153,14 +169,52 @@
           state.compiled ??= module;
           // Instantiated between tasks, never inside a call of the first module.
           ready();
+          keep();
           dispatchEvent(new CustomEvent('kubelab-second-module'));
         }).catch(() => { /* a placeholder call fetches it again, synchronously */ });
       },
       ready,
+      registered() { registered = true; if (fetched) keep(); },
     };
   }
 
   const split = me.dataset.more ? secondModule(me.dataset.more) : null;
+
+  // When the second module is fetched: once the first has arrived (the network is then free
+  // while the first compiles and starts) and the reader has shown that they will use the lab:
+  // a key pressed, a pointer or touch down, a button that runs lines (a lesson's Run, Play)
+  // focused or hovered (the pointer resting on it for 100 ms), a message from an embed's host
+  // page (it runs the post's blocks); or, from the start, a share link (#v1.…), an embed's
+  // autoplay, or a saved lab (lines the page replays). Never a pointer passing over the page or
+  // a scroll: a reader who only reads fetches none of it.
+  const intent = (() => {
+    let wanted = false, arrived = false, rest = 0;
+    const events = ['keydown', 'pointerdown', 'touchstart', 'mouseover', 'mouseout', 'focusin', 'message'];
+    const buttons = '[data-testid=lesson-run], [data-testid=embed-play], [data-testid=play]';
+    const seen = (e) => {
+      const runs = !!e.target.closest?.(buttons);
+      if (e.type === 'mouseout' || e.type === 'mouseover') clearTimeout(rest);
+      if (e.type === 'mouseover' && runs) rest = setTimeout(() => want('hover'), 100);
+      if (e.type === 'mouseover' || e.type === 'mouseout' || (e.type === 'focusin' && !runs)) return;
+      want(e.type);
+    };
+    const want = (why) => {
+      if (wanted) return;
+      wanted = true;
+      self.why = why;
+      for (const type of events) removeEventListener(type, seen, true);
+      if (arrived) split.fetch();
+    };
+    const self = { arrived() { arrived = true; if (wanted) split.fetch(); }, want, why: null };
+    if (!split) return { arrived() {}, want() {} };
+    const q = new URLSearchParams(location.search);
+    const autoplay = ['', '1', 'true', 'yes'].includes(q.get('autoplay'));
+    const link = /^#v\d+\./.test(location.hash);
+    if (link || autoplay || /"Line"/.test(get('kubelab.lab.v1') || '')) want(link ? 'link' : autoplay ? 'autoplay' : 'saved');
+    else for (const type of events) addEventListener(type, seen, { capture: true, passive: true });
+    return self;
+  })();
+  if (split) window.__kubelabSplit.intent = intent;
 
   // The module starts once the first view is on the screen (on a second visit it is at hand at
   // once, and its start would keep the first view from the screen and from keys); the app then
@@ -181,13 +235,15 @@
   // handed over as it is: the browser keeps the compiled code of a module whose response came
   // from a cache, for the next visit (not of a response made here).
   const kept = !!(navigator.serviceWorker && navigator.serviceWorker.controller);
+  // A second module the worker already keeps costs no transfer: taken as on a first visit that engaged.
+  if (split && kept && window.caches) caches.match(new URL(me.dataset.more, location.href).href).then((hit) => { if (hit) intent.want('kept'); }).catch(() => {});
   const wasm = (kept ? drawn.then(() => fetch(me.dataset.wasm)) : fetch(me.dataset.wasm)).then((response) => {
-    if (kept || !response.ok || !response.body) { split?.fetch(); return response; }
+    if (kept || !response.ok || !response.body) { intent.arrived(); return response; }
     const reader = response.body.getReader();
     const stream = new ReadableStream({
       async pull(controller) {
         const { done, value } = await reader.read();
-        if (done) { controller.close(); split?.fetch(); return; }
+        if (done) { controller.close(); intent.arrived(); return; }
         loaded += value.byteLength;
         showProgress();
         controller.enqueue(value);
@@ -203,7 +259,7 @@
     dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm: exports } }));
     // The next visit, and a visit offline, are served from what the worker keeps.
     if ('serviceWorker' in navigator && me.dataset.sw) {
-      navigator.serviceWorker.register(me.dataset.sw).catch(() => {});
+      navigator.serviceWorker.register(me.dataset.sw).then(() => split?.registered()).catch(() => {});
     }
   }).catch((err) => {
     // The module did not come (the network went away): the lines typed wait for a reload. (A

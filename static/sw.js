@@ -5,12 +5,18 @@
 // closed (no skipWaiting: a page never mixes one build's files with another's).
 // Navigations to the page (any query) get the kept index.html; the lessons, fetched when opened, come from the network
 // and are kept as they come, for a visit offline. Tested in tests/e2e/load.test.mjs.
+// The page's second wasm module (LATER) is not taken at install: a reader who only reads never
+// fetches it (static/first.js). It is kept once the page has fetched it (through the worker, or
+// before the worker ran: the page then asks for it to be kept), and taken over from the last
+// build's cache when it did not change. Tested in tests/e2e/intent.test.mjs.
 const VERSION = 'VERSION';
 const FILES = [];
+const LATER = [];
 const CACHE = `kubelab-${VERSION}`;
 const LESSONS = 'kubelab-lessons';
 const scope = new URL(self.registration.scope);
 const kept = new Set(FILES.map((f) => new URL(f, scope).href));
+const later = new Set(LATER.map((f) => new URL(f, scope).href));
 
 // A file whose name carries its hash may come from the browser's HTTP cache (the page has just
 // loaded it); the others (index.html, first.js) are asked of the host again, so that a new
@@ -18,7 +24,23 @@ const kept = new Set(FILES.map((f) => new URL(f, scope).href));
 const hashed = (f) => /-[0-9a-f]{12,16}(_bg)?\.[a-z]+$/.test(f);
 self.addEventListener('install', (event) => {
   const requests = FILES.map((f) => new Request(f, { cache: hashed(f) ? 'default' : 'no-cache' }));
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(requests)));
+  event.waitUntil(caches.open(CACHE).then((cache) => Promise.all([cache.addAll(requests),
+    ...[...later].map((url) => caches.match(url).then((old) => old && cache.put(url, old)))])));
+});
+
+/** The second module, from the cache, else from the network and then kept. */
+async function keepLater(url, request) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(url);
+  if (hit) return hit;
+  const response = await fetch(request || new Request(url, { cache: 'default' }));
+  if (response.ok) await cache.put(url, response.clone());
+  return response;
+}
+
+self.addEventListener('message', (event) => {
+  const url = event.data && event.data.kubelab === 'keep' && event.data.url;
+  if (typeof url === 'string' && later.has(url)) event.waitUntil(keepLater(url).then(() => {}, () => {}));
 });
 
 self.addEventListener('activate', (event) => {
@@ -51,6 +73,8 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(caches.open(CACHE).then((c) => c.match(index)).then((hit) => hit || fetch(request)));
   } else if (kept.has(url.origin + url.pathname)) {
     event.respondWith(caches.open(CACHE).then((c) => c.match(url.origin + url.pathname)).then((hit) => hit || fetch(request)));
+  } else if (later.has(url.origin + url.pathname)) {
+    event.respondWith(keepLater(url.origin + url.pathname, request));
   } else if (url.pathname.startsWith(`${scope.pathname}lessons/`)) {
     event.respondWith(lesson(request));
   }

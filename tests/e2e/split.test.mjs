@@ -88,7 +88,11 @@ test('offline, from the service worker: a line that needs the second module befo
   const first = await context.newPage();
   await first.goto(server.url);
   await live(first);
+  // A reader who typed: the second module fetched (static/first.js), and kept by the worker.
+  await first.keyboard.press('k');
+  await first.waitForFunction(() => window.__kubelabSplit.state.instance);
   await first.evaluate(async () => { await navigator.serviceWorker.ready; localStorage.clear(); });
+  await first.waitForFunction(async () => (await caches.keys()).length > 0 && !!(await caches.match(window.__kubelabSplit.url)), null, { polling: 100, timeout: 20000 });
   await first.close();
   // The second module's compile never ends here: the placeholder's synchronous request (which
   // the worker answers) is all there is.
