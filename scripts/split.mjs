@@ -35,7 +35,11 @@ const FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '
 // every controller (see above); a pattern is binaryen's (`*` any run of characters).
 export const NO_INLINE = ['*kubectl::get::run*', '*kubectl::describe::run*', '*kubectl::stages::run*',
   '*controllers::*::sync::*', '*kubelet::admit::sync*', '*volumes::sync_pv*', '*scheduler::sync::*',
-  '*kubelet::on_step*', '*volumes::on_*'];
+  '*kubelet::on_step*', '*volumes::on_*',
+  // kubectl's parsers, one a command (the dispatcher would hold them all), the rows of each kind
+  // (`get pods` prints pods), the page's editor and pane actions, kubectl's usage text.
+  '*kubectl::*::parse_*', '*kubectl::tables::*_row*', '*lab::page::*on_*', '*kubectl::not_a_modelled_command*',
+  '*kubectl::usage*'];
 // Functions of at most this many bytes are all kept in the first module (see below).
 const KEEP_SMALL = Number(process.env.KUBELAB_SPLIT_SMALL ?? 64);
 const WASM_SPLIT = process.env.KUBELAB_WASM_SPLIT || path.join(root, 'scripts/node/binaryen-108/usr/bin/wasm-split');
@@ -188,6 +192,13 @@ export function optimizeAndSplit(dir) {
       fs.writeFileSync(wasm, instrumented);
       fs.writeFileSync(path.join(dir, 'split-names.json'), JSON.stringify(names));
       return { more: null, log: `instrumented for scripts/split-profile.mjs: ${names.length} functions` };
+    }
+    // For a study of what the first module keeps (its names are gone after the split):
+    // KUBELAB_SPLIT_DEBUG=dir keeps the named module and the kept functions' indexes there.
+    if (process.env.KUBELAB_SPLIT_DEBUG) {
+      fs.mkdirSync(process.env.KUBELAB_SPLIT_DEBUG, { recursive: true });
+      fs.copyFileSync(named, path.join(process.env.KUBELAB_SPLIT_DEBUG, 'named.wasm'));
+      fs.writeFileSync(path.join(process.env.KUBELAB_SPLIT_DEBUG, 'kept.json'), JSON.stringify([...kept]));
     }
     const keepFile = path.join(tmp, 'keep.txt');
     fs.writeFileSync(keepFile, [...kept].sort((a, b) => a - b).join('\n'));

@@ -51,6 +51,7 @@ fn int32(a: &Args, name: &str, default: i64) -> Result<i64, Error> {
     })
 }
 
+#[inline(never)]
 pub fn parse_autoscale(argv: &[String]) -> Result<Parsed<Autoscale>, Error> {
     let a = args::parse("autoscale", argv, FLAGS)?;
     if a.bool("help") {

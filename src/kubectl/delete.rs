@@ -60,6 +60,7 @@ struct Deleted {
     uid: Option<String>,
 }
 
+#[inline(never)]
 pub fn parse_delete(argv: &[String]) -> Result<Parsed<Delete>, Error> {
     // `--cascade` alone means background.
     let argv: Vec<String> =

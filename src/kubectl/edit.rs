@@ -55,6 +55,7 @@ pub struct Scale {
 /// What `scale` did to one object.
 pub struct Scaled(ObjKey);
 
+#[inline(never)]
 pub fn parse_scale(argv: &[String]) -> Result<Parsed<Scale>, Error> {
     let a = args::parse("scale", argv, SCALE_FLAGS)?;
     if a.bool("help") {
@@ -213,6 +214,7 @@ struct Merged {
     unknown: Vec<String>,
 }
 
+#[inline(never)]
 pub fn parse_patch(argv: &[String]) -> Result<Parsed<Patch>, Error> {
     let a = args::parse("patch", argv, PATCH_FLAGS)?;
     if a.bool("help") {
@@ -403,10 +405,12 @@ pub struct Labeled {
     changed: bool,
 }
 
+#[inline(never)]
 pub fn parse_label(argv: &[String]) -> Result<Parsed<Label>, Error> {
     parse_meta(argv, Meta::Labels)
 }
 
+#[inline(never)]
 pub fn parse_annotate(argv: &[String]) -> Result<Parsed<Label>, Error> {
     parse_meta(argv, Meta::Annotations)
 }

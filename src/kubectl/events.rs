@@ -34,6 +34,7 @@ pub struct Events {
     namespace: Option<String>,
 }
 
+#[inline(never)]
 pub fn parse_events(argv: &[String]) -> Result<Parsed<Events>, Error> {
     let a = args::parse("events", argv, FLAGS)?;
     if a.bool("watch") || a.get("output").is_some_and(|o| !o.is_empty()) {

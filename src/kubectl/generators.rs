@@ -120,6 +120,7 @@ struct EnvSource {
     prefix: String,
 }
 
+#[inline(never)]
 pub fn parse_set(argv: &[String]) -> Result<Parsed<Set>, Error> {
     let Some((sub, rest)) = argv.split_first() else {
         return Err(Error::cli("Required resource not specified.\nSee 'kubectl set -h' for help and examples"));
@@ -159,6 +160,7 @@ const RESOURCES_FLAGS: &[Flag] = &[
 
 /// `kubectl set resources (TYPE NAME | TYPE/NAME) [--containers=C] --limits=.. --requests=..`
 /// (set_resources.go).
+#[inline(never)]
 pub fn parse_set_resources(argv: &[String]) -> Result<Parsed<SetResources>, Error> {
     let (a, writing) = parse("set resources", argv, RESOURCES_FLAGS)?;
     if a.bool("help") {
@@ -213,6 +215,7 @@ fn set_resources(ctx: &mut Ctx<'_>, req: SetResources) -> Report {
 
 /// `kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER=IMAGE ...` (`*=IMAGE` for every
 /// container).
+#[inline(never)]
 pub fn parse_set_image(argv: &[String]) -> Result<Parsed<SetImage>, Error> {
     let (a, writing) = parse("set image", argv, SET_FLAGS)?;
     if a.bool("help") {
@@ -274,6 +277,7 @@ const ENV_FLAGS: &[Flag] = &[
 ];
 
 /// `kubectl set env (TYPE NAME | TYPE/NAME) KEY=VALUE ... KEY- ...` (set_env.go).
+#[inline(never)]
 pub fn parse_set_env(argv: &[String]) -> Result<Parsed<SetEnv>, Error> {
     let (a, mut writing) = parse("set env", argv, ENV_FLAGS)?;
     if a.bool("help") {
@@ -688,6 +692,7 @@ fn write_new(ctx: &mut Ctx<'_>, dry: DryRun, kind: Kind, mut o: Value, ns: &str)
     })
 }
 
+#[inline(never)]
 pub fn parse_create_deployment(argv: &[String]) -> Result<Parsed<CreateDeployment>, Error> {
     let (a, writing) = parse("create deployment", argv, DEPLOY_FLAGS)?;
     if a.bool("help") {
@@ -776,6 +781,7 @@ pub struct Expose {
     writing: Writing,
 }
 
+#[inline(never)]
 pub fn parse_expose(argv: &[String]) -> Result<Parsed<Expose>, Error> {
     let (a, writing) = parse("expose", argv, EXPOSE_FLAGS)?;
     if a.bool("help") {

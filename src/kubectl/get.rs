@@ -288,6 +288,7 @@ pub struct Get {
     fields: Option<super::selectfields::FieldSelector>,
 }
 
+#[inline(never)]
 pub fn parse_get(argv: &[String]) -> Result<Parsed<Get>, Error> {
     let args = args::parse("get", argv, FLAGS)?;
     if args.bool("help") {

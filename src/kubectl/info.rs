@@ -114,6 +114,7 @@ pub struct Version {
     client_only: bool,
 }
 
+#[inline(never)]
 pub fn parse_version(argv: &[String]) -> Result<Parsed<Version>, Error> {
     let a = args::parse("version", argv, VERSION_FLAGS)?;
     let output = a.get("output").unwrap_or("").to_string();
@@ -198,6 +199,7 @@ pub struct ClusterInfo {
     namespace: String,
 }
 
+#[inline(never)]
 pub fn parse_cluster_info(argv: &[String]) -> Result<Parsed<ClusterInfo>, Error> {
     if argv.first().is_some_and(|w| w == "dump") {
         return Err(Error::cli("kubelab does not model `kubectl cluster-info dump` yet"));
@@ -274,6 +276,7 @@ const CONFIG_FLAGS: &[Flag] = &[
     f("current", None, false),
 ];
 
+#[inline(never)]
 pub fn parse_config(argv: &[String]) -> Result<Parsed<Config>, Error> {
     let sub = argv.first().map(String::as_str).unwrap_or("");
     let a = args::parse("config", argv.get(1..).unwrap_or(&[]), CONFIG_FLAGS)?;
@@ -469,6 +472,7 @@ const API_RESOURCES_FLAGS: &[Flag] = &[
     f("cached", None, false),
 ];
 
+#[inline(never)]
 pub fn parse_api_resources(argv: &[String]) -> Result<Parsed<ApiResources>, Error> {
     let a = args::parse("api-resources", argv, API_RESOURCES_FLAGS)?;
     let output = a.get("output").unwrap_or("");

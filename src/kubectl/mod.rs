@@ -354,6 +354,7 @@ fn command_word(argv: &[String]) -> Option<(String, Vec<String>)> {
 }
 
 /// `kubectl` alone, or `kubectl help`.
+#[inline(never)]
 fn usage() -> stages::Report {
     let mut r = stages::Report::default();
     r.line(USAGE);
@@ -361,6 +362,7 @@ fn usage() -> stages::Report {
 }
 
 /// What kubectl says of a command word the lab does not run.
+#[inline(never)]
 fn not_a_modelled_command(word: &str) -> stages::Report {
     let e = match word {
         "help" | "--help" | "-h" => return usage(),

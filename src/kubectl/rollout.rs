@@ -52,6 +52,7 @@ enum Action {
 }
 
 /// Reads `rollout VERB ...` (the words after `rollout`).
+#[inline(never)]
 pub fn parse_rollout(argv: &[String]) -> Result<Parsed<Rollout>, Error> {
     let Some(sub) = argv.iter().position(|a| !a.starts_with('-')) else {
         return Err(Error::cli("Required resource not specified.\nSee 'kubectl rollout -h' for help and examples"));

@@ -301,6 +301,7 @@ pub fn row(sim: &Sim, kind: Kind, o: &Value, wide: bool) -> Vec<String> {
 
 /// printHorizontalPodAutoscaler: the target as `Kind/name`, the metrics as `current/target`,
 /// MINPODS `<unset>` without a minimum, REPLICAS the status's current count.
+#[inline(never)]
 fn hpa_row(sim: &Sim, o: &Value) -> Vec<String> {
     let reference = format!("{}/{}", text(o, "/spec/scaleTargetRef/kind"), text(o, "/spec/scaleTargetRef/name"));
     let min = obj::i64_at(o, "/spec/minReplicas").map_or_else(|| "<unset>".to_string(), |m| m.to_string());
@@ -371,6 +372,7 @@ pub fn hpa_metrics(o: &Value, named: bool) -> String {
 
 /// printResourceQuota: `resource: used/hard` for each hard resource in name order, those
 /// named `limits.*` in LIMIT and the rest in REQUEST.
+#[inline(never)]
 fn resource_quota_row(sim: &Sim, o: &Value) -> Vec<String> {
     let hard = o.ptr("/status/hard").and_then(Value::as_object);
     let mut names: Vec<&String> = hard.map(|h| h.keys().collect()).unwrap_or_default();
@@ -404,6 +406,7 @@ fn joined_or(items: &[String], none: &str) -> String {
 }
 
 /// A pod's row: READY, STATUS, RESTARTS; wide, its IP, node, nominated node and readiness gates.
+#[inline(never)]
 fn pod_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
     let (ready, status, restarts) = pod_status(sim, o);
     let mut r = vec![obj::name(o).to_string(), ready, status, restarts, age(sim, o)];
@@ -426,6 +429,7 @@ fn pod_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
 }
 
 /// A statefulset's row; wide, its template's containers and images.
+#[inline(never)]
 fn stateful_set_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
     let mut r = vec![obj::name(o).to_string(), ready_of_desired(o), age(sim, o)];
     if wide {
@@ -436,6 +440,7 @@ fn stateful_set_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
 }
 
 /// A deployment's row; wide, its template's containers and images and its selector.
+#[inline(never)]
 fn deployment_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
     let mut r = vec![
         obj::name(o).to_string(),
@@ -452,6 +457,7 @@ fn deployment_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
 }
 
 /// A replicaset's row; wide, its template's containers and images and its selector.
+#[inline(never)]
 fn replica_set_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
     let mut r = vec![
         obj::name(o).to_string(),
@@ -468,6 +474,7 @@ fn replica_set_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
 }
 
 /// A service's row; wide, its selector.
+#[inline(never)]
 fn service_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
     let ty = obj::str_at(o, "/spec/type").unwrap_or("ClusterIP").to_string();
     let cip = obj::arr_at(o, "/spec/clusterIPs")
@@ -511,6 +518,7 @@ fn svc_external_ip(o: &Value, ty: &str) -> String {
 }
 
 /// An endpointslice's row: its ports, and its first three addresses and how many more.
+#[inline(never)]
 fn endpoint_slice_row(sim: &Sim, o: &Value) -> Vec<String> {
     let ports: Vec<String> = obj::arr_at(o, "/ports")
         .iter()
@@ -554,6 +562,7 @@ fn volume_mode(o: &Value) -> String {
 }
 
 /// A claim's row: capacity and access modes once it is bound to a volume.
+#[inline(never)]
 fn pvc_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
     let vol = text(o, "/spec/volumeName");
     let (cap, modes) = if vol.is_empty() {
@@ -578,6 +587,7 @@ fn pvc_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
 }
 
 /// A volume's row: its claim as `namespace/name`.
+#[inline(never)]
 fn pv_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
     let claim = match (obj::str_at(o, "/spec/claimRef/namespace"), obj::str_at(o, "/spec/claimRef/name")) {
         (Some(ns), Some(n)) => format!("{ns}/{n}"),
@@ -609,6 +619,7 @@ fn pv_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
 }
 
 /// A storage class's row: the default class's name says so.
+#[inline(never)]
 fn storage_class_row(sim: &Sim, o: &Value) -> Vec<String> {
     let name = obj::name(o).to_string();
     let default = obj::annotation(o, "storageclass.kubernetes.io/is-default-class") == Some("true");
@@ -624,6 +635,7 @@ fn storage_class_row(sim: &Sim, o: &Value) -> Vec<String> {
 
 /// A node's row: Ready or NotReady (and SchedulingDisabled when cordoned), its roles from the
 /// `node-role.kubernetes.io/` labels; wide, its addresses and system info.
+#[inline(never)]
 fn node_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
     let ready = obj::arr_at(o, "/status/conditions")
         .iter()
@@ -662,6 +674,7 @@ fn node_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
 }
 
 /// An event's row; wide, with its subobject, source, first time, count and name too.
+#[inline(never)]
 fn event_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
     // printEvent: the last time only (the `(xN over ...)` form is describe's and
     // `kubectl events`'); a never-repeated event's first; a series' last observed time and
@@ -705,6 +718,7 @@ fn event_row(sim: &Sim, o: &Value, wide: bool) -> Vec<String> {
 }
 
 /// A controller revision's row: its controller as `kind.group/name`.
+#[inline(never)]
 fn controller_revision_row(sim: &Sim, o: &Value) -> Vec<String> {
     let ctrl = obj::controller_ref(o)
         .map(|r| {
@@ -717,6 +731,7 @@ fn controller_revision_row(sim: &Sim, o: &Value) -> Vec<String> {
 }
 
 /// A config map's row: DATA counts its data and binary data keys.
+#[inline(never)]
 fn config_map_row(sim: &Sim, o: &Value) -> Vec<String> {
     let keys = |field: &str| o.get(field).and_then(Value::as_object).map_or(0, |m| m.len());
     vec![obj::name(o).to_string(), (keys("data") + keys("binaryData")).to_string(), age(sim, o)]

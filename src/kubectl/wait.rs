@@ -118,6 +118,7 @@ pub struct WaitFor {
     args: Args,
 }
 
+#[inline(never)]
 pub fn parse_wait(argv: &[String]) -> Result<Parsed<WaitFor>, Error> {
     let a = args::parse("wait", argv, FLAGS)?;
     let Some(spec) = a.get("for") else {

@@ -276,6 +276,7 @@ pub struct Describe {
     show_events: bool,
 }
 
+#[inline(never)]
 pub fn parse_describe(argv: &[String]) -> Result<Parsed<Describe>, Error> {
     let args = args::parse("describe", argv, FLAGS)?;
     if args.bool("help") {

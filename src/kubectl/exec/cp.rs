@@ -43,6 +43,7 @@ impl Remote {
     }
 }
 
+#[inline(never)]
 pub fn parse_cp(argv: &[String]) -> Result<Parsed<Cp>, Error> {
     let a = args::parse("cp", argv, CP_FLAGS)?;
     let [src, dst] = a.positional.as_slice() else {

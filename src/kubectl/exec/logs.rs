@@ -50,6 +50,7 @@ enum Source {
     Target(String),
 }
 
+#[inline(never)]
 pub fn parse_logs(argv: &[String]) -> Result<Parsed<Logs>, Error> {
     let a = args::parse("logs", argv, LOG_FLAGS)?;
     if a.bool("help") {

@@ -69,6 +69,7 @@ fn namespace(ctx: &Ctx<'_>, ns: &Option<String>) -> String {
     ns.clone().unwrap_or_else(|| ctx.default_namespace().to_string())
 }
 
+#[inline(never)]
 pub fn parse_exec(argv: &[String]) -> Result<Parsed<Exec>, Error> {
     let a = args::parse("exec", argv, EXEC_FLAGS)?;
     if a.bool("help") {

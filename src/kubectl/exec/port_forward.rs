@@ -52,6 +52,7 @@ impl PortSpec {
     }
 }
 
+#[inline(never)]
 pub fn parse_port_forward(argv: &[String]) -> Result<Parsed<Forward>, Error> {
     let a = args::parse("port-forward", argv, FLAGS)?;
     if a.positional.len() < 2 {

@@ -61,6 +61,7 @@ pub struct Run {
     namespace: Option<String>,
 }
 
+#[inline(never)]
 pub fn parse_run(argv: &[String]) -> Result<Parsed<Run>, Error> {
     let a = args::parse("run", argv, RUN_FLAGS)?;
     if a.bool("help") {

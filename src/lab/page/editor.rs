@@ -43,6 +43,7 @@ impl Page {
 
     /// Adds the file named in the new-file box (or opens it when it exists); a name that
     /// `file_name_ok` refuses is ignored.
+    #[inline(never)]
     pub(super) fn on_add_file(&mut self) -> bool {
         let name = self.new_file.trim().to_string();
         if !file_name_ok(&name) {
@@ -64,6 +65,7 @@ impl Page {
     }
 
     /// Apply: `kubectl apply -f` the open file, typed where it can be seen.
+    #[inline(never)]
     pub(super) fn on_apply(&mut self) -> bool {
         if let Some((name, _)) = self.lab.files.get(self.active_file).cloned() {
             self.run_visibly(&apply_line(&name));
@@ -73,6 +75,7 @@ impl Page {
 
     /// Opens the comparison manifest (added unless the learner has it) and applies it where
     /// it can be seen.
+    #[inline(never)]
     pub(super) fn on_compare(&mut self) -> bool {
         let (name, text) = crate::lab::compare_file();
         // The learner's own edits to the file stay.

@@ -414,6 +414,7 @@ impl Page {
     }
 
     /// The reset dialog's answer: on yes, a fresh lab, terminals and storage.
+    #[inline(never)]
     fn on_reset(&mut self, yes: bool) {
         self.confirm_reset = false;
         if !yes {
@@ -450,6 +451,7 @@ impl Page {
     }
 
     /// Shows or hides a pane; the last one shown stays.
+    #[inline(never)]
     fn on_toggle_pane(&mut self, p: Pane) {
         if !self.shown(p) {
             self.panes.push(p);
