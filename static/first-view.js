@@ -17,11 +17,30 @@
   view.setAttribute('aria-busy', 'true');
   view.append(template.content.cloneNode(true));
   document.documentElement.lang = lang;
+  // The first frame draws the header and the terminal; the editor's text, the diagram and (beside
+  // the panes) the lesson wait for the next one (style.css, #first-view[data-rest]), their boxes
+  // in place: a new renderer's first layout of all of it takes the longest part of the page's
+  // first 300 ms on a slow phone, and the terminal is what takes the reader's keys. The rest
+  // shows once the first frame is painted (the browser's first-contentful-paint, not a frame or a
+  // timer: a page's fake clock would hold those), or at once in a tab that paints nothing.
+  view.dataset.rest = '';
+  const rest = () => view.removeAttribute('data-rest');
+  if (document.hidden || !window.PerformanceObserver) rest();
+  else {
+    const painted = new PerformanceObserver((list) => {
+      if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { painted.disconnect(); rest(); }
+    });
+    painted.observe({ type: 'paint', buffered: true });
+    document.addEventListener('visibilitychange', rest, { once: true });
+  }
   document.getElementById('first-view-en').before(view);
   // The view takes keys at once, before static/first.js has run (it loads after the page): a
   // line entered meanwhile is kept for it, which echoes it and hands it to the live page.
   const early = (window.__kubelabEarly = []);
   const input = view.querySelector('[data-testid=terminal-input]');
+  // The keyboard's from now on, not from the first frame (where autofocus acts), so that a key
+  // pressed meanwhile is in that frame.
+  input?.focus();
   input?.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter' || e.isComposing || window.__kubelabEarly !== early) return;
     e.preventDefault();

@@ -148,6 +148,41 @@ test('lines entered early run before the live page is drawn: their output shows 
   await context.close();
 });
 
+test('the first view\'s first frame: the terminal, with the keyboard; the rest once it has painted, in boxes that stay where they are', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+  // What the first frame is made of, seen from its requestAnimationFrame (before its style and
+  // layout: rendering waits for #app, after static/first-view.js has put the first view in).
+  await context.addInitScript(() => requestAnimationFrame(() => {
+    const view = document.getElementById('first-view');
+    if (!view) return; // the blank page before the navigation
+    const shown = (sel) => view.querySelector(sel).getClientRects().length > 0;
+    window.__firstFrame = {
+      rest: view.hasAttribute('data-rest'),
+      focus: document.activeElement.dataset.testid,
+      terminal: shown('[data-testid=terminal-input]'),
+      editor: shown('[data-testid=yaml-editor]'),
+      lanes: shown('[data-testid^=lane-]'),
+      lesson: shown('[data-testid=lesson-step]'),
+      boxes: ['.code', '.cluster', '.screen'].map((sel) => JSON.stringify(view.querySelector(sel).getBoundingClientRect())),
+    };
+  }));
+  const { page, errors } = await watched(context);
+  const release = await hold(page, WASM);
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.__firstFrame);
+  const first = await page.evaluate(() => window.__firstFrame);
+  assert.deepEqual({ ...first, boxes: undefined }, { rest: true, focus: 'terminal-input', terminal: true, editor: false, lanes: false, lesson: false, boxes: undefined });
+  // Once that frame has painted, the rest: the whole first view, the boxes where they were.
+  await page.waitForFunction(() => !document.getElementById('first-view').hasAttribute('data-rest'));
+  const boxes = await page.evaluate(() => ['.code', '.cluster', '.screen'].map((sel) => JSON.stringify(document.querySelector(`#first-view ${sel}`).getBoundingClientRect())));
+  assert.deepEqual(boxes, first.boxes);
+  for (const sel of ['[data-testid=yaml-editor]', '[data-testid^=lane-]', '[data-testid=lesson-step]']) assert.ok(await page.isVisible(`#first-view ${sel}`), sel);
+  release();
+  await live(page);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a line entered before first.js has run is kept: echoed once it runs, run once the module is ready', async () => {
   // The first view takes keys from the page's HTML; first.js comes after it (here: held).
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -303,6 +338,13 @@ test('the service worker: a second visit from the kept files, and a visit with t
     await answers(second.page);
     assert.ok(await second.page.evaluate(() => navigator.serviceWorker.controller !== null), 'the worker serves the second visit');
     assert.deepEqual(await wasmAsked(second.page), { preload: false, beforePaint: false });
+    // The browser took them from the worker's cache by the worker's routes (static/sw.js), with no
+    // worker to start: the page, first.js and the first module (the second is the worker's to keep).
+    const routed = await second.page.evaluate(() => [
+      performance.getEntriesByType('navigation')[0],
+      ...performance.getEntriesByType('resource').filter((e) => /\/first\.js$|\/kubelab-web-[0-9a-f]+_bg\.wasm$/.test(e.name)),
+    ].map((e) => `${new URL(e.name).pathname.replace(/-[0-9a-f]{12,16}_bg/, '')} ${e.workerMatchedSourceType}`));
+    assert.deepEqual(routed.sort(), ['/ cache', '/first.js cache', '/kubelab-web.wasm cache']);
     assert.deepEqual(fromNetwork.filter((p) => !p.startsWith('/lessons/')), [], 'only lessons come from the network');
     await second.page.close();
     // The network off: the page, its module and the lessons seen before still come.
