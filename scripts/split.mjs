@@ -39,7 +39,14 @@ export const NO_INLINE = ['*kubectl::get::run*', '*kubectl::describe::run*', '*k
   // kubectl's parsers, one a command (the dispatcher would hold them all), the rows of each kind
   // (`get pods` prints pods), the page's editor and pane actions, kubectl's usage text.
   '*kubectl::*::parse_*', '*kubectl::tables::*_row*', '*lab::page::*on_*', '*kubectl::not_a_modelled_command*',
-  '*kubectl::usage*'];
+  '*kubectl::usage*',
+  // The kubelet's steps a starting cluster does not take (a pod stopping, restarting, an init
+  // container, a failed pull, a liveness probe), a StatefulSet's scale-down, burst and update,
+  // the scheduler's failure, the page's header and timeline actions.
+  '*sim::kubelet::terminate::*', '*sim::kubelet::restart::*', '*sim::kubelet::init::*', '*kubelet::pull::failed*',
+  '*kubelet::pull::back_off*', '*kubelet::probe::liveness*', '*kubelet::process::resume*',
+  '*statefulset::process_burst*', '*statefulset::process_condemned*', '*statefulset::rolling_update*',
+  '*statefulset::claims_follow_pod*', '*scheduler::fail*', '*lab::page::Page::handle_page*'];
 // Functions of at most this many bytes are all kept in the first module (see below).
 const KEEP_SMALL = Number(process.env.KUBELAB_SPLIT_SMALL ?? 64);
 const WASM_SPLIT = process.env.KUBELAB_WASM_SPLIT || path.join(root, 'scripts/node/binaryen-108/usr/bin/wasm-split');

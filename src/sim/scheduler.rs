@@ -412,6 +412,7 @@ fn requested_per_node(sim: &Sim) -> crate::support::collections::VecMap<String, 
 /// `handleSchedulingFailure`: the pod goes back to the queue, a FailedScheduling event is
 /// recorded about the pod as it was tried (its resourceVersion too), and its PodScheduled
 /// condition is written if it changed (`updatePod` skips an equal one).
+#[inline(never)]
 fn fail(sim: &mut Sim, key: &ObjKey, pod: &Value, msg: String, plugins: u8) {
     sim.queue_unschedulable(key, pod, plugins);
     // The transition time stays while the status does (`UpdatePodCondition`).

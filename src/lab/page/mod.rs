@@ -358,6 +358,7 @@ impl Page {
     }
 
     /// The header's, the timeline's and the dialogs' actions.
+    #[inline(never)]
     fn handle_page(&mut self, action: Action) -> bool {
         match action {
             Action::Play => self.playing = true,

@@ -422,6 +422,7 @@ fn first_blocked(op: &OwnerPods, set: &SetPods) -> Option<i64> {
 
 /// Parallel: every missing replica is created at once, finished ones are deleted, pending ones
 /// get their claims. `processReplica` checks availability only in monotonic mode.
+#[inline(never)]
 fn process_burst(sim: &mut Sim, set: &SetPods) -> bool {
     let (start, end) = (set.start, set.end);
     // runForAll: slow-start batches of 1, 2, 4, ...; a batch with a failure ends the pass.
@@ -496,6 +497,7 @@ fn claims_exist(sim: &mut Sim, set: &SetPods, ord: i64) {
 
 /// §2.3 step 9, the condemned pods, highest ordinal first (`processCondemned`,
 /// stateful_set_control.go v1.26). Returns true when the pass stops here.
+#[inline(never)]
 fn process_condemned(sim: &mut Sim, set: &SetPods) -> bool {
     let condemned: Vec<i64> = match set.pods(sim) {
         Some(op) => {
@@ -536,6 +538,7 @@ fn process_condemned(sim: &mut Sim, set: &SetPods) -> bool {
 }
 
 /// whenScaled: Delete — the claims get the condemned pod as owner, so the GC removes them after it.
+#[inline(never)]
 fn claims_follow_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, pod_key: &ObjKey) {
     let Some(pod) = sim.store.get(pod_key).cloned() else { return };
     for t in obj::arr_at(sts, "/spec/volumeClaimTemplates").to_vec() {
@@ -551,6 +554,7 @@ fn claims_follow_pod(sim: &mut Sim, key: &ObjKey, sts: &Value, ord: i64, pod_key
 /// most maxUnavailable (default 1) replicas unavailable. Unavailable here is `!isHealthy`, as in
 /// v1.26's update loop; with OrderedReady, [`process_replicas`] has already stopped the pass while
 /// the last updated pod is not yet available for minReadySeconds, so the update waits for it.
+#[inline(never)]
 fn rolling_update(sim: &mut Sim, set: &SetPods) {
     let (start, end) = (set.start, set.end);
     let replicas = end - start;

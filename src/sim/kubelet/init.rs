@@ -27,6 +27,7 @@ fn set_init_status(sim: &mut Sim, cx: &PodCtx, i: usize, status: Value) {
 
 /// `Step::InitPulled`: init container `i`'s image is there; it is created and started, and its
 /// process runs.
+#[inline(never)]
 pub(super) fn start(sim: &mut Sim, cx: &PodCtx, i: usize) {
     flush_pulled_events(sim, cx);
     let Some(c) = init_containers(cx.pod).get(i).cloned() else { return };
@@ -67,6 +68,7 @@ pub(super) fn start(sim: &mut Sim, cx: &PodCtx, i: usize) {
 
 /// `Step::InitResume`: init container `i`'s process goes on after a sleep, unless its instance
 /// (`instance`, its restarts) is gone or stopped.
+#[inline(never)]
 pub(super) fn resume(sim: &mut Sim, cx: &PodCtx, i: usize, instance: u32) {
     let Some(c) = init_containers(cx.pod).get(i).cloned() else { return };
     let name = name_of(&c);
@@ -85,6 +87,7 @@ pub(super) fn resume(sim: &mut Sim, cx: &PodCtx, i: usize, instance: u32) {
 }
 
 /// `Step::InitExited`: init container `i` ended with `code`.
+#[inline(never)]
 pub(super) fn exited(sim: &mut Sim, cx: &PodCtx, i: usize, code: i32) {
     let inits = init_containers(cx.pod);
     let Some(c) = inits.get(i).cloned() else { return };

@@ -130,6 +130,7 @@ fn probe_readiness(
 
 /// `Step::Live`: the liveness probe of the container at `index` (its instance `instance`), with
 /// `failures` in a row so far.
+#[inline(never)]
 pub(super) fn liveness(sim: &mut Sim, cx: &PodCtx, index: usize, instance: u32, failures: u32) {
     let Some(c) = cx.containers().get(index).cloned() else { return };
     let name = name_of(&c);

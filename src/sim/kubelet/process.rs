@@ -97,6 +97,7 @@ pub(super) fn run_process(
 
 /// `Step::Resume`: the main process of the container at `index` goes on after its sleep, unless
 /// the container it belongs to (`instance`, its restart count) is gone or stopped.
+#[inline(never)]
 pub(super) fn resume(sim: &mut Sim, cx: &PodCtx, index: usize, instance: u32) {
     let container = cx.containers().get(index).map(super::name_of).unwrap_or_default();
     let current = container_restarts(cx.pod, index);

@@ -80,6 +80,7 @@ fn pull_image(sim: &mut Sim, cx: &PodCtx, c: &Value) -> Pull {
 }
 
 /// `Step::PullFailed`: each image that does not exist is `ErrImagePull`.
+#[inline(never)]
 pub(super) fn failed(sim: &mut Sim, cx: &PodCtx) {
     flush_pulled_events(sim, cx);
     for c in cx.containers() {
@@ -105,6 +106,7 @@ fn not_found_message(full: &str) -> String {
 }
 
 /// `Step::PullBackOff`: the failed images are `ImagePullBackOff` until the pull is tried again.
+#[inline(never)]
 pub(super) fn back_off(sim: &mut Sim, cx: &PodCtx) {
     let n = {
         let rt = cx.runtime(sim);

@@ -65,6 +65,7 @@ pub(super) fn back_off_words(minor: u32, name: &str, words: &str) -> String {
 
 /// `Step::ContainerExited`: in a pod of several containers, the one at `index` (its instance
 /// `instance`) ended with `code`.
+#[inline(never)]
 pub(super) fn container_exited(sim: &mut Sim, cx: &PodCtx, index: usize, code: i32, instance: u32) {
     let Some(c) = cx.containers().get(index).cloned() else { return };
     let name = name_of(&c);
@@ -109,6 +110,7 @@ pub(super) fn container_exited(sim: &mut Sim, cx: &PodCtx, index: usize, code: i
 
 /// `Step::ContainerRestart`: the container at `index` starts again (EnsureImageExists, then a
 /// new instance with the last one as its last state).
+#[inline(never)]
 pub(super) fn container_restart(sim: &mut Sim, cx: &PodCtx, index: usize) {
     let Some(c) = cx.containers().get(index).cloned() else { return };
     let name = name_of(&c);
@@ -173,6 +175,7 @@ fn run_again(sim: &mut Sim, cx: &PodCtx, c: &Value, index: usize, instance: u32)
 }
 
 /// `Step::Exited`: a pod of one container. It ends (and restarts) as the pod's only container.
+#[inline(never)]
 pub(super) fn pod_exited(sim: &mut Sim, cx: &PodCtx, code: i32) {
     let restart = restarts_after(cx.pod, code);
     let reason = exit_reason(code);
@@ -210,6 +213,7 @@ pub(super) fn pod_exited(sim: &mut Sim, cx: &PodCtx, code: i32) {
 }
 
 /// `Step::Restart`: a pod of one container starts again after CrashLoopBackOff.
+#[inline(never)]
 pub(super) fn pod_restart(sim: &mut Sim, cx: &PodCtx) {
     let n = sim.runtime.get(cx.uid).map(|r| r.restarts).unwrap_or(1);
     if n < 2 {

@@ -61,6 +61,7 @@ pub(super) fn stop_time(sim: &mut Sim, prompt: bool, grace_ms: u64) -> (u64, i32
 }
 
 /// `Step::StopNotice`: the kubelet marks the pod not ready as it stops it.
+#[inline(never)]
 pub(super) fn stop_notice(sim: &mut Sim, cx: &PodCtx) {
     sim.modify(cx.key, |p| set_ready_conditions(p, false, &cx.ts));
 }
@@ -70,6 +71,7 @@ pub(super) fn stop_notice(sim: &mut Sim, cx: &PodCtx) {
 /// correctly to all pods that will not be restarted", CHANGELOG-1.27.md, Urgent Upgrade Notes:
 /// pods with RestartPolicy=Always "may end up in the Succeeded phase in two scenarios: pod
 /// deletion and graceful node shutdown").
+#[inline(never)]
 pub(super) fn stopped(sim: &mut Sim, cx: &PodCtx, code: i32) {
     let reason = exit_reason(code);
     let minor = sim.profile.server_minor();
@@ -96,6 +98,7 @@ pub(super) fn stopped(sim: &mut Sim, cx: &PodCtx, code: i32) {
 }
 
 /// `Step::FinalStatus`: before 1.27, the final status write (grace period zero).
+#[inline(never)]
 pub(super) fn final_status(sim: &mut Sim, cx: &PodCtx) {
     sim.modify(cx.key, |p| {
         obj::meta_mut(p).insert("deletionGracePeriodSeconds".into(), jv!(0));
@@ -108,6 +111,7 @@ pub(super) fn final_status(sim: &mut Sim, cx: &PodCtx) {
 
 /// `Step::Remove`: the pod's IP goes back to its node, the kubelet forgets it, and the pod
 /// object is removed (unless finalizers hold it).
+#[inline(never)]
 pub(super) fn remove(sim: &mut Sim, cx: &PodCtx) {
     let uid = cx.uid;
     if let (Some(ip), Some(ipam)) = (obj::str_at(cx.pod, "/status/podIP"), sim.ipam.get_mut(&cx.node)) {
