@@ -22,10 +22,11 @@
   // in place: a new renderer's first layout of all of it takes the longest part of the page's
   // first 300 ms on a slow phone, and the terminal is what takes the reader's keys. The rest
   // shows once the first frame is painted (the browser's first-contentful-paint, not a frame or a
-  // timer: a page's fake clock would hold those), or at once in a tab that paints nothing.
+  // timer: a page's fake clock would hold those), or at once in a tab that paints nothing or a
+  // browser that does not report it.
   view.dataset.rest = '';
   const rest = () => view.removeAttribute('data-rest');
-  if (document.hidden || !window.PerformanceObserver) rest();
+  if (document.hidden || !(window.PerformanceObserver?.supportedEntryTypes || []).includes('paint')) rest();
   else {
     const painted = new PerformanceObserver((list) => {
       if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { painted.disconnect(); rest(); }
