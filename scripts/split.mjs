@@ -1,6 +1,6 @@
 // The page's wasm in two modules (issue 15's first answer): a first
 // module with the functions the page calls to start and to answer its first lines, and a second
-// one, fetched by first.js once the first has arrived, with everything else. Run by
+// one, fetched by first.js once the first has arrived and the reader engages, with everything else. Run by
 // scripts/postbuild.mjs on the folder Trunk built, whose wasm is wasm-bindgen's output (index.html
 // turns Trunk's wasm-opt off: this runs it, so that it can keep function names until the split).
 //
@@ -18,6 +18,8 @@
 //    holds a placeholder import until the second module's instantiation fills it. Binaryen 108
 //    reads no `table.fill` (wasm-bindgen writes two, of one element each: rewritten as
 //    `table.set`) and writes the export of wasm-bindgen's externref table as table 0 (patched);
+// 3b. the data objects only the second module's code can reach (by the link's map, build.rs) are
+//    carried by the second module, written when it is instantiated (scripts/split-data.mjs);
 // 4. the glue (wasm-bindgen's JS) gets the placeholders' import namespace and hands the first
 //    module's exports to first.js before the module starts; index.html's first.js tag names the
 //    second module (`data-more`).
@@ -26,6 +28,7 @@ import path from 'node:path';
 import os from 'node:os';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { moveData, addData, checkUnreached, readMap } from './split-data.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.resolve(here, '..');
@@ -207,13 +210,29 @@ export function optimizeAndSplit(dir) {
       fs.copyFileSync(named, path.join(process.env.KUBELAB_SPLIT_DEBUG, 'named.wasm'));
       fs.writeFileSync(path.join(process.env.KUBELAB_SPLIT_DEBUG, 'kept.json'), JSON.stringify([...kept]));
     }
+    // The data objects only the second module's code reaches go with it (scripts/split-data.mjs),
+    // by the link's map of them (build.rs); without a map that fits, all data stays in the first.
+    let moved = null, dataLog = 'all data in the first module';
+    const map = process.env.KUBELAB_SPLIT_DATA === '0' ? null : readMap(path.join(root, 'target/kubelab-web.map'));
+    const r = map && moveData(text, kept, names.length, map);
+    if (r) {
+      ({ moved, log: dataLog } = r);
+      fs.writeFileSync(wat, r.text);
+      run('wasm-as', [...FEATURES, wat, '-o', plain]);
+    } else if (map) console.warn('postbuild: target/kubelab-web.map is not this module\'s: all data stays in the first module');
     const keepFile = path.join(tmp, 'keep.txt');
     fs.writeFileSync(keepFile, [...kept].sort((a, b) => a - b).join('\n'));
     const one = path.join(tmp, 'one.wasm'), two = path.join(tmp, 'two.wasm');
     run(WASM_SPLIT, [...FEATURES, plain, '--keep-funcs', `@${keepFile}`, '-o1', one, '-o2', two]);
     const first = fs.readFileSync(one);
     fixExternrefExport(first);
-    const second = fs.readFileSync(two);
+    let second = fs.readFileSync(two);
+    if (moved) {
+      second = addData(second, moved);
+      const oneWat = path.join(tmp, 'one.wat');
+      run('wasm-dis', ['--all-features', one, '-o', oneWat]);
+      checkUnreached(fs.readFileSync(oneWat, 'utf8'), moved);
+    }
     const more = wasmName.replace(/-[0-9a-f]{16}_bg\.wasm$/, `-more-${crypto.createHash('sha256').update(second).digest('hex').slice(0, 16)}_bg.wasm`);
     if (more === wasmName) throw new Error(`unexpected module name ${wasmName}`);
     fs.writeFileSync(wasm, first);
@@ -237,7 +256,7 @@ export function optimizeAndSplit(dir) {
     fs.writeFileSync(path.join(dir, 'index.html'), index.replace(tag, (m) => `${m} data-more="./${more}"`));
     return {
       more,
-      log: `split: ${kept.size} of ${names.length} functions kept (${exact} by name, ${stripped} by name without hash, ${lost} names of the list not found, ${small} small ones); first module ${first.length} B, second ${second.length} B (${more})`,
+      log: `split: ${kept.size} of ${names.length} functions kept (${exact} by name, ${stripped} by name without hash, ${lost} names of the list not found, ${small} small ones); first module ${first.length} B, second ${second.length} B (${more}); ${dataLog}`,
     };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

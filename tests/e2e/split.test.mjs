@@ -35,6 +35,40 @@ async function early(page, url, line) {
   typed();
 }
 
+/** The second module's data segments (scripts/split-data.mjs): [address, bytes] of each. */
+function secondData() {
+  const name = fs.readdirSync(path.join(root, 'dist')).find((f) => MORE.test(f));
+  const b = fs.readFileSync(path.join(root, 'dist', name));
+  let at = 8;
+  const leb = () => { let v = 0, s = 0, x; do { x = b[at++]; v += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return v; };
+  const sleb = () => { let v = 0, s = 0, x; do { x = b[at++]; v |= (x & 0x7f) << s; s += 7; } while (x & 0x80); return s < 32 && (x & 0x40) ? v | (-1 << s) : v; };
+  const out = [];
+  while (at < b.length) {
+    const id = b[at++];
+    const size = leb();
+    const end = at + size;
+    if (id === 11) {
+      for (let n = leb(); n > 0; n--) {
+        assert.equal(b[at++], 0, 'an active segment of memory 0');
+        assert.equal(b[at++], 0x41);
+        const start = sleb() >>> 0;
+        assert.equal(b[at++], 0x0b);
+        const len = leb();
+        out.push([start, [...b.subarray(at, at + len)]]);
+        at += len;
+      }
+    }
+    at = end;
+  }
+  return out;
+}
+
+/** For each of `ranges`: 'zero' when memory holds zeros there, 'same' when it holds its bytes. */
+const memoryAt = (page, ranges) => page.evaluate((ranges) => {
+  const mem = new Uint8Array(window.__kubelabSplit.state.exports.memory.buffer);
+  return [...new Set(ranges.map(([start, bytes]) => (bytes.every((x, i) => mem[start + i] === x) ? 'same' : bytes.every((_, i) => mem[start + i] === 0) ? 'zero' : 'other')))];
+}, ranges);
+
 const state = (page) => page.evaluate(() => ({ waits: window.__kubelabSplit.state.waits, second: !!window.__kubelabSplit.state.instance }));
 const shows = (page, re) => page.waitForFunction((src) => new RegExp(src).test(document.querySelector('#app [data-testid=terminal]')?.textContent || ''), re.source, { timeout: 30000 });
 
@@ -55,8 +89,14 @@ test('the first module alone starts the page, answers the first line and works o
   // The clock runs and the step's goal is worked out, all without the second module.
   await page.waitForTimeout(2000);
   assert.deepEqual(await state(page), { waits: 0, second: false }, 'a function the first module lacks was called: scripts/split-keep.txt is out of date: run scripts/split-keep, then rebuild');
+  // The data only the second module's code reaches comes with it: zero until then (the
+  // first module answered without it), its bytes once the second module is instantiated.
+  const data = secondData().filter(([, bytes]) => bytes.some((x) => x));
+  assert.ok(data.length > 0, 'the second module carries data (scripts/split-data.mjs)');
+  assert.deepEqual(await memoryAt(page, data), ['zero']);
   release();
   await page.waitForFunction(() => window.__kubelabSplit.state.instance);
+  assert.deepEqual(await memoryAt(page, data), ['same']);
   await type(page, 'kubectl describe node k8s-m | head -2');
   await shows(page, /head -2\nName: +k8s-m\nRoles: +control-plane\n/);
   assert.deepEqual(await state(page), { waits: 0, second: true });
