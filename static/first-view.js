@@ -21,9 +21,9 @@
   // the panes) the lesson wait for the next one (style.css, #first-view[data-rest]), their boxes
   // in place: a new renderer's first layout of all of it takes the longest part of the page's
   // first 300 ms on a slow phone, and the terminal is what takes the reader's keys. The rest
-  // shows once the first frame is painted (the browser's first-contentful-paint, not a frame or a
-  // timer: a page's fake clock would hold those), or at once in a tab that paints nothing or a
-  // browser that does not report it.
+  // shows in the task right after the first frame (a message posted from its animation frame),
+  // or once the browser reports the first paint (a page's fake clock holds animation frames), or
+  // at once in a tab that paints nothing or a browser that reports no paint.
   view.dataset.rest = '';
   const rest = () => view.removeAttribute('data-rest');
   if (document.hidden || !(window.PerformanceObserver?.supportedEntryTypes || []).includes('paint')) rest();
@@ -32,6 +32,11 @@
       if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { painted.disconnect(); rest(); }
     });
     painted.observe({ type: 'paint', buffered: true });
+    requestAnimationFrame(() => {
+      const after = new MessageChannel();
+      after.port1.onmessage = rest;
+      after.port2.postMessage(0);
+    });
     document.addEventListener('visibilitychange', rest, { once: true });
   }
   document.getElementById('first-view-en').before(view);
