@@ -215,17 +215,18 @@ const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
 
 // A reader who opens the page and only reads: the same throttling, no key, no pointer, until
 // the network has been quiet for 5 s (no request under way, none started) after the live page
-// is drawn. What the page fetched (the second wasm module waits for the reader's intent,
+// is drawn. What the page and its service worker fetched (the second wasm module waits for the reader's intent,
 // static/first.js), weighed as above.
 async function quietLoad() {
   const context = await marked();
-  const { page } = await throttled(context);
+  // The page's requests and its service worker's (what the worker takes at install counts too).
   const fetched = new Set();
   let busy = 0, last = Date.now();
-  page.on('request', (r) => { busy++; last = Date.now(); if (r.url().startsWith(server.url)) fetched.add(new URL(r.url()).pathname); });
+  context.on('request', (r) => { busy++; last = Date.now(); if (r.url().startsWith(server.url)) fetched.add(new URL(r.url()).pathname); });
   const done = () => { busy--; last = Date.now(); };
-  page.on('requestfinished', done);
-  page.on('requestfailed', done);
+  context.on('requestfinished', done);
+  context.on('requestfailed', done);
+  const { page } = await throttled(context);
   await page.goto(server.url, { waitUntil: 'commit' });
   await page.waitForSelector(LIVE, { timeout: 60000 });
   while (busy > 0 || Date.now() - last < 5000) await page.waitForTimeout(250);

@@ -124,10 +124,11 @@ if (bare.includes(slot('en'))) {
 }
 
 // 2. The service worker, with every file of the page but the lessons (kept as they are fetched)
-// and the second wasm module (kept once a visit has fetched it: LATER).
+// and what a reader of the page does not need at once, kept once a visit has fetched it (LATER):
+// the second wasm module, the embed's page and script, the demo posts.
 {
   const all = files().filter((f) => !f.startsWith('lessons/') && !/\.(gz|br)$/.test(f) && f !== 'sw.js').sort();
-  const later = all.filter((f) => /-more-[0-9a-f]{16}_bg\.wasm$/.test(f));
+  const later = all.filter((f) => /-more-[0-9a-f]{16}_bg\.wasm$/.test(f) || f.startsWith('demo/') || f === 'embed.html' || f === 'kubelab-embed.js');
   const kept = all.filter((f) => !later.includes(f));
   const hash = crypto.createHash('sha256');
   for (const f of all) hash.update(f).update(fs.readFileSync(path.join(dir, f)));

@@ -192,6 +192,8 @@
     const events = ['keydown', 'pointerdown', 'touchstart', 'mouseover', 'mouseout', 'focusin', 'message'];
     const buttons = '[data-testid=lesson-run], [data-testid=embed-play], [data-testid=play]';
     const seen = (e) => {
+      // Only an embed's host page runs lines by message (the page's own channels are not window's).
+      if (e.type === 'message' && (window.parent === window || e.source !== window.parent)) return;
       const runs = !!e.target.closest?.(buttons);
       if (e.type === 'mouseout' || e.type === 'mouseover') clearTimeout(rest);
       if (e.type === 'mouseover' && runs) rest = setTimeout(() => want('hover'), 100);

@@ -5,10 +5,11 @@
 // closed (no skipWaiting: a page never mixes one build's files with another's).
 // Navigations to the page (any query) get the kept index.html; the lessons, fetched when opened, come from the network
 // and are kept as they come, for a visit offline. Tested in tests/e2e/load.test.mjs.
-// The page's second wasm module (LATER) is not taken at install: a reader who only reads never
-// fetches it (static/first.js). It is kept once the page has fetched it (through the worker, or
-// before the worker ran: the page then asks for it to be kept), and taken over from the last
-// build's cache when it did not change. Tested in tests/e2e/intent.test.mjs.
+// What a reader of the page does not need at once (LATER: the page's second wasm module, which a
+// reader who only reads never fetches, static/first.js; the embed's page and script; the demo
+// posts) is not taken at install. It is kept once fetched (through the worker, or, for the second
+// module, before the worker ran: the page then asks for it to be kept), and taken over from the
+// last build's cache when it did not change. Tested in tests/e2e/intent.test.mjs.
 const VERSION = 'VERSION';
 const FILES = [];
 const LATER = [];

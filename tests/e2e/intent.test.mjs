@@ -68,6 +68,11 @@ test('a reader who only reads fetches no second module, and the worker does not 
   assert.deepEqual(asked, [], 'nothing asked for the second module');
   assert.equal(await fetching(page), false);
   assert.equal(await cached(page, false), false, 'the worker did not take it at install');
+  // Nor the embed's page and script or the demo posts: a reader of the page needs none of them.
+  assert.deepEqual(await page.evaluate(async () => {
+    const names = ['embed.html', 'kubelab-embed.js', 'demo/en.html', 'demo/ko.html', 'demo/post.css'];
+    return (await Promise.all(names.map((n) => caches.match(new URL(n, location.href).href)))).filter(Boolean).length;
+  }), 0);
   // A key (typed into the terminal, as a reader does) is intent: fetched once, and kept.
   await page.keyboard.press('k');
   await instance(page);
