@@ -6,34 +6,18 @@
 use crate::lab::i18n::{t, Lang};
 use crate::lab::lesson::guide::{Action, Guide, Target};
 use crate::lab::lesson::{Block, Inline, Lesson, Predict, Step};
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::lab::page::{self, Page};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-#[derive(Properties)]
-pub struct Props {
-    /// The page's guide, shared; `version` counts its changes.
-    pub guide: Rc<RefCell<Guide>>,
-    pub version: u64,
-    pub lang: Lang,
-    pub on: Callback<Action>,
-}
-
-/// The panel is drawn again only when the guide changed (the page counts each action it
-/// reduces), or the language did.
-impl PartialEq for Props {
-    fn eq(&self, o: &Props) -> bool {
-        self.version == o.version && self.lang == o.lang
-    }
-}
-
-#[function_component(LessonPanel)]
-pub fn lesson_panel(p: &Props) -> Html {
-    let guide = p.guide.borrow();
-    let (g, lang) = (&*guide, p.lang);
+/// The panel, drawn by the page's `Pane` component: again only when the guide changed (the
+/// page counts each action it reduces), or the language did (`Shows::Lesson`).
+pub fn view(page: &Page, on: &Callback<page::Action>) -> Html {
+    let guide = page.guide.borrow();
+    let (g, lang) = (&*guide, page.lang);
+    let on = &on.reform(page::Action::Lesson);
     let send = |a: Action| {
-        let on = p.on.clone();
+        let on = on.clone();
         Callback::from(move |_: MouseEvent| on.emit(a.clone()))
     };
     let title = g.lesson.as_ref().map_or(t(lang, "lessons"), |l| l.title.get(lang).as_str());
@@ -52,9 +36,9 @@ pub fn lesson_panel(p: &Props) -> Html {
             if g.loading() {
                 <p class="muted" role="status">{ t(lang, "loading") }</p>
             }
-            { list(g, lang, &p.on) }
+            { list(g, lang, on) }
             if let (Some(l), Some(step)) = (&g.lesson, g.step()) {
-                { step_view(g, l, step, lang, &p.on) }
+                { step_view(g, l, step, lang, on) }
             }
         </aside>
     }

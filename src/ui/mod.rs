@@ -316,7 +316,7 @@ impl Component for App {
                 { share::view(&self.share, p.lang, ctx) }
                 <div class="work">
                 if open {
-                    <lesson::LessonPanel guide={p.guide.clone()} version={p.guide_version} lang={p.lang} on={on.reform(Action::Lesson)} />
+                    <pane::Pane page={self.page.clone()} shows={Shows::Lesson(p.guide_version, p.lang)} refs={self.refs.clone()} />
                 }
                 <main class="panes">
                     if p.shown(Pane::Editor) {

@@ -1,7 +1,7 @@
 //! A pane as a component: it draws a part of the page (the terminal, the editor, the object
-//! dialog) from the shared `Page`, and is drawn again only when the key of what it shows
-//! moved (`Page::terminal_key`, `Page::editor_key`), so a clock tick that changed nothing of
-//! it leaves it alone. One component type for all of them: each type costs the page code.
+//! dialog, the lesson panel) from the shared `Page`, and is drawn again only when the key of
+//! what it shows moved (`Page::terminal_key`, `Page::editor_key`, `Page::guide_version`), so a
+//! clock tick that changed nothing of it leaves it alone. One component type for all of them: each type costs the page code.
 
 use super::Shared;
 use crate::lab::i18n::Lang;
@@ -16,6 +16,9 @@ pub enum Shows {
     Editor(EditorKey),
     /// An object's YAML, read again when the model moved (`Page::lab_gen`, `Lab::changes`).
     Dialog(ObjKey, (u64, (u64, u64)), Lang),
+    /// The lesson panel, drawn again when its guide changed (`Page::guide_version`) or the
+    /// language did.
+    Lesson(u64, Lang),
 }
 
 /// Where a pane's events go, and the elements the page reaches into (scrolling, focus).
@@ -47,5 +50,6 @@ pub fn pane(p: &Props) -> Html {
         Shows::Terminal(_) => super::terminal::view(&page, &p.refs),
         Shows::Editor(_) => super::editor::view(&page, &p.refs.on),
         Shows::Dialog(k, ..) => super::dialog::view(&page, k, &p.refs.on, &p.refs.dialog_close),
+        Shows::Lesson(..) => super::lesson::view(&page, &p.refs.on),
     }
 }
