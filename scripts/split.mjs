@@ -233,7 +233,7 @@ export function optimizeAndSplit(dir) {
       run('wasm-dis', ['--all-features', one, '-o', oneWat]);
       checkUnreached(fs.readFileSync(oneWat, 'utf8'), moved);
     }
-    const more = wasmName.replace(/-[0-9a-f]{16}_bg\.wasm$/, `-more-${crypto.createHash('sha256').update(second).digest('hex').slice(0, 16)}_bg.wasm`);
+    const more = wasmName.replace(/-[0-9a-f]{1,16}_bg\.wasm$/, `-more-${crypto.createHash('sha256').update(second).digest('hex').slice(0, 16)}_bg.wasm`);
     if (more === wasmName) throw new Error(`unexpected module name ${wasmName}`);
     fs.writeFileSync(wasm, first);
     fs.writeFileSync(path.join(dir, more), second);

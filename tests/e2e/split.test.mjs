@@ -9,7 +9,7 @@ import path from 'node:path';
 import { serve, launch, live, terminalText, type, root } from './harness.mjs';
 
 const MORE = /-more-[0-9a-f]{16}_bg\.wasm$/;
-const FIRST = /-[0-9a-f]{16}_bg\.wasm$/;
+const FIRST = /-[0-9a-f]{1,16}_bg\.wasm$/;
 const split = fs.readdirSync(path.join(root, 'dist')).some((f) => MORE.test(f));
 let server, browser;
 
