@@ -198,9 +198,12 @@ const ms = (xs) => `**${median(xs).toFixed(0)} ms** (${[...xs].sort((a, b) => a 
 function weigh(paths) {
   let raw = 0, gz = 0, br = 0;
   const rows = [];
+  const seen = new Set();
   for (const p of [...paths].sort()) {
     const file = path.join(dist, p === '/' ? 'index.html' : decodeURIComponent(p));
-    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) continue;
+    // The page's `/` and the worker's `index.html` are one file.
+    if (seen.has(file) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) continue;
+    seen.add(file);
     const data = fs.readFileSync(file);
     const z = fs.existsSync(file + '.gz') ? fs.statSync(file + '.gz').size : zlib.gzipSync(data, { level: 9 }).length;
     const b = fs.existsSync(file + '.br') ? fs.statSync(file + '.br').size
