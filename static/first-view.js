@@ -17,17 +17,18 @@
   view.setAttribute('aria-busy', 'true');
   view.append(template.content.cloneNode(true));
   document.documentElement.lang = lang;
-  // The first frame draws the header and the terminal; the editor's text, the diagram and (beside
-  // the panes) the lesson wait for the next one (style.css, #first-view[data-rest]), their boxes
-  // in place: a new renderer's first layout of all of it takes the longest part of the page's
-  // first 300 ms on a slow phone, and the terminal is what takes the reader's keys. The rest
-  // shows in the task right after the first frame (a message posted from its animation frame),
-  // or once the browser reports the first paint (a page's fake clock holds animation frames), or
-  // at once in a tab that paints nothing or a browser that reports no paint.
-  view.dataset.rest = '';
+  // On a visit the service worker serves (static/sw.js), the first frame draws the header and the
+  // terminal; the editor's text, the diagram and (beside the panes) the lesson wait for the next
+  // one (style.css, #first-view[data-rest]), their boxes in place: a new renderer's first layout
+  // of all of it takes the longest part of that visit's first 300 ms on a slow phone, and the
+  // terminal is what takes the reader's keys. The rest shows in the task right after the first
+  // frame (a message posted from its animation frame), or once the browser reports the first
+  // paint (a page's fake clock holds animation frames). On a visit from the network the page's
+  // bytes take longer than that frame, and the lab paints whole at once; so it does in a tab that
+  // paints nothing and in a browser that reports no paint.
   const rest = () => view.removeAttribute('data-rest');
-  if (document.hidden || !(window.PerformanceObserver?.supportedEntryTypes || []).includes('paint')) rest();
-  else {
+  if (navigator.serviceWorker?.controller && !document.hidden && (window.PerformanceObserver?.supportedEntryTypes || []).includes('paint')) {
+    view.dataset.rest = '';
     const painted = new PerformanceObserver((list) => {
       if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { painted.disconnect(); rest(); }
     });

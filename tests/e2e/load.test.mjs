@@ -148,39 +148,46 @@ test('lines entered early run before the live page is drawn: their output shows 
   await context.close();
 });
 
-test('the first view\'s first frame: the terminal, with the keyboard; the rest once it has painted, in boxes that stay where they are', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+test('a visit the worker serves: the first frame is the terminal, with the keyboard, and the rest comes next in boxes that stay where they are; a first visit paints it whole', async () => {
+  const { dir, host } = await copyOfDist();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // What the first frame is made of, seen from its requestAnimationFrame (before its style and
-  // layout: rendering waits for #app, after static/first-view.js has put the first view in).
+  // layout: rendering waits for #app, after static/first-view.js has put the first view in), and
+  // the first view when the rest is let in.
   await context.addInitScript(() => requestAnimationFrame(() => {
     const view = document.getElementById('first-view');
     if (!view) return; // the blank page before the navigation
     const shown = (sel) => view.querySelector(sel).getClientRects().length > 0;
-    window.__firstFrame = {
-      rest: view.hasAttribute('data-rest'),
-      focus: document.activeElement.dataset.testid,
-      terminal: shown('[data-testid=terminal-input]'),
-      editor: shown('[data-testid=yaml-editor]'),
-      lanes: shown('[data-testid^=lane-]'),
-      lesson: shown('[data-testid=lesson-step]'),
-      boxes: ['.code', '.cluster', '.screen'].map((sel) => JSON.stringify(view.querySelector(sel).getBoundingClientRect())),
-    };
+    const boxes = () => ['.code', '.cluster', '.screen'].map((sel) => JSON.stringify(view.querySelector(sel).getBoundingClientRect()));
+    const seen = () => ({ editor: shown('[data-testid=yaml-editor]'), lanes: shown('[data-testid^=lane-]'), lesson: shown('[data-testid=lesson-step]') });
+    window.__firstFrame = { rest: view.hasAttribute('data-rest'), focus: document.activeElement.dataset.testid, terminal: shown('[data-testid=terminal-input]'), ...seen(), boxes: boxes() };
+    new MutationObserver((_, watch) => {
+      if (view.hasAttribute('data-rest')) return;
+      watch.disconnect();
+      window.__rest = { ...seen(), boxes: boxes() };
+    }).observe(view, { attributes: true });
   }));
-  const { page, errors } = await watched(context);
-  const release = await hold(page, WASM);
-  await page.goto(server.url);
-  await page.waitForFunction(() => window.__firstFrame);
-  const first = await page.evaluate(() => window.__firstFrame);
-  assert.deepEqual({ ...first, boxes: undefined }, { rest: true, focus: 'terminal-input', terminal: true, editor: false, lanes: false, lesson: false, boxes: undefined });
-  // Once that frame has painted, the rest: the whole first view, the boxes where they were.
-  await page.waitForFunction(() => !document.getElementById('first-view').hasAttribute('data-rest'));
-  const boxes = await page.evaluate(() => ['.code', '.cluster', '.screen'].map((sel) => JSON.stringify(document.querySelector(`#first-view ${sel}`).getBoundingClientRect())));
-  assert.deepEqual(boxes, first.boxes);
-  for (const sel of ['[data-testid=yaml-editor]', '[data-testid^=lane-]', '[data-testid=lesson-step]']) assert.ok(await page.isVisible(`#first-view ${sel}`), sel);
-  release();
-  await live(page);
-  assert.deepEqual(errors, []);
-  await context.close();
+  try {
+    const first = await watched(context);
+    await first.page.goto(host.url);
+    await first.page.waitForFunction(() => window.__firstFrame);
+    assert.deepEqual({ ...await first.page.evaluate(() => window.__firstFrame), boxes: [] }, { rest: false, focus: 'terminal-input', terminal: true, editor: true, lanes: true, lesson: true, boxes: [] });
+    await answers(first.page);
+    await workerReady(first.page);
+    await first.page.close();
+    const second = await watched(context);
+    await second.page.goto(host.url);
+    await second.page.waitForFunction(() => window.__firstFrame && window.__rest);
+    const [frame, rest] = await second.page.evaluate(() => [window.__firstFrame, window.__rest]);
+    assert.deepEqual({ ...frame, boxes: [] }, { rest: true, focus: 'terminal-input', terminal: true, editor: false, lanes: false, lesson: false, boxes: [] });
+    assert.deepEqual(rest, { editor: true, lanes: true, lesson: true, boxes: frame.boxes });
+    await answers(second.page);
+    assert.deepEqual([...first.errors, ...second.errors], []);
+  } finally {
+    await context.close();
+    await host.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a line entered before first.js has run is kept: echoed once it runs, run once the module is ready', async () => {
