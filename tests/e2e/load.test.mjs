@@ -350,7 +350,7 @@ test('the service worker: a second visit from the kept files, and a visit with t
     const routed = await second.page.evaluate(() => [
       performance.getEntriesByType('navigation')[0],
       ...performance.getEntriesByType('resource').filter((e) => /\/first\.js$|\/kubelab-web-[0-9a-f]+_bg\.wasm$/.test(e.name)),
-    ].map((e) => `${new URL(e.name).pathname.replace(/-[0-9a-f]{12,16}_bg/, '')} ${e.workerMatchedSourceType}`));
+    ].map((e) => `${new URL(e.name).pathname.replace(/-[0-9a-f]{1,16}_bg/, '')} ${e.workerMatchedSourceType}`));
     assert.deepEqual(routed.sort(), ['/ cache', '/first.js cache', '/kubelab-web.wasm cache']);
     assert.deepEqual(fromNetwork.filter((p) => !p.startsWith('/lessons/')), [], 'only lessons come from the network');
     await second.page.close();
