@@ -223,7 +223,9 @@
   // builds itself in short tasks (src/ui/boot.rs). The first paint as the browser reports it
   // (not a frame or a timer: a page's fake clock would hold those); a hidden tab paints nothing.
   const drawn = new Promise((done) => {
-    if (!view || document.hidden || !window.PerformanceObserver) { done(); return; }
+    // A browser that reports no paint entries: at once (it would wait for ever).
+    const paints = (window.PerformanceObserver?.supportedEntryTypes || []).includes('paint');
+    if (!view || document.hidden || !paints) { done(); return; }
     const seen = new PerformanceObserver((list) => {
       if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { seen.disconnect(); done(); }
     });
