@@ -34,7 +34,8 @@ pub fn view(p: &Page, on: &Callback<Action>) -> Html {
             <span class="clock" data-testid="clock" title={t(lang, "clock")}>{ clock_text(now) }</span>
             { play }
             <span class="speeds" role="group" aria-label={t(lang, "speed")}>{ for speeds }</span>
-            <button data-testid="step" onclick={on.reform(|_| Action::Step)}>{ "⏭ " }{ t(lang, "step") }</button>
+            // ⇥ rather than ⏭: the common fonts have it (⏭ is in emoji fonts only, a box without one).
+            <button data-testid="step" onclick={on.reform(|_| Action::Step)}>{ "⇥ " }{ t(lang, "step") }</button>
             <input type="range" data-testid="scrub" aria-label={t(lang, "scrub")} min="0" max={horizon.to_string()} step="any" value={now.to_string()} onchange={seek} />
             <span class="clock">{ clock_text(horizon) }</span>
         </section>
