@@ -34,6 +34,18 @@ for (const locale of ['en-US', 'ko-KR']) test(`at 1440×900 the lesson panel, th
   await context.close();
 });
 
+// The editor's line numbers stand beside their lines in the same font and line height (a `pre`
+// takes the browser's default monospace unless told otherwise).
+test('the editor\'s line numbers are in the text\'s font, a line of each per line', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  const [gutter, text] = await page.evaluate(() => ['.gutter', '.code-stack textarea'].map((sel) => {
+    const s = getComputedStyle(document.querySelector(sel));
+    return { font: s.fontFamily, size: s.fontSize, line: s.lineHeight };
+  }));
+  assert.deepEqual(gutter, text);
+  await context.close();
+});
+
 for (const [motion, wanted] of [['no-preference', /pod-in/], ['reduce', /^none$/]]) {
   test(`a pod card comes in with an animation unless motion is reduced (${motion})`, async () => {
     const { page, context } = await openPage(browser, `${server.url}?panes=terminal,diagram`, { reducedMotion: motion });
