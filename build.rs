@@ -4,7 +4,10 @@
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    if std::env::var("TARGET").as_deref() == Ok("wasm32-unknown-unknown") {
+    // Only the release-like link (the page's `web` profile): a wasm32 test build links the same
+    // binary too, and its map would stand for a module the page does not ship.
+    let release = std::env::var("PROFILE").as_deref() == Ok("release");
+    if release && std::env::var("TARGET").as_deref() == Ok("wasm32-unknown-unknown") {
         let dir = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default()).join("target");
         let _ = std::fs::create_dir_all(&dir);
         println!("cargo:rustc-link-arg-bin=kubelab-web=--Map={}", dir.join("kubelab-web.map").display());
