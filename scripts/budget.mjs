@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { serve, launch, type, root, LIVE } from '../tests/e2e/harness.mjs';
+import { SECOND_MODULE } from './split.mjs';
 
 const dist = process.env.DIST ? path.resolve(process.env.DIST) : path.join(root, 'dist');
 const server = await serve(dist);
@@ -233,7 +234,7 @@ async function quietLoad() {
   await page.goto(server.url, { waitUntil: 'commit' });
   await page.waitForSelector(LIVE, { timeout: 60000 });
   while (busy > 0 || Date.now() - last < 5000) await page.waitForTimeout(250);
-  const second = [...fetched].some((p) => /-more-[0-9a-f]{16}_bg\.wasm$/.test(p));
+  const second = [...fetched].some((p) => SECOND_MODULE.test(p));
   await context.close();
   return { files: weigh(fetched), second };
 }

@@ -19,7 +19,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import crypto from 'node:crypto';
 import { serve, launch, root } from '../tests/e2e/harness.mjs';
-import { optimizeAndSplit } from './split.mjs';
+import { optimizeAndSplit, SECOND_MODULE } from './split.mjs';
 
 const dir = path.resolve(process.env.TRUNK_STAGING_DIR || process.argv[2] || path.join(root, 'dist'));
 const indexFile = path.join(dir, 'index.html');
@@ -128,7 +128,7 @@ if (bare.includes(slot('en'))) {
 // the second wasm module, the embed's page and script, the demo posts.
 {
   const all = files().filter((f) => !f.startsWith('lessons/') && !/\.(gz|br)$/.test(f) && f !== 'sw.js').sort();
-  const later = all.filter((f) => /-more-[0-9a-f]{16}_bg\.wasm$/.test(f) || f.startsWith('demo/') || f === 'embed.html' || f === 'kubelab-embed.js');
+  const later = all.filter((f) => SECOND_MODULE.test(f) || f.startsWith('demo/') || f === 'embed.html' || f === 'kubelab-embed.js');
   const kept = all.filter((f) => !later.includes(f));
   const hash = crypto.createHash('sha256');
   for (const f of all) hash.update(f).update(fs.readFileSync(path.join(dir, f)));

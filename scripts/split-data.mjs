@@ -165,25 +165,55 @@ export function moveData(wat, kept, count, mapText) {
   return { text, moved: movedBytes, log: `${moved.length} of ${objects.length} data objects (${total} B) carried by the second module` };
 }
 
-const leb = (n) => { const out = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n); return out; };
-const sleb = (n) => { const out = []; for (;;) { const b = n & 0x7f; n >>= 7; if ((n === 0 && !(b & 0x40)) || (n === -1 && (b & 0x40))) { out.push(b); return out; } out.push(b | 0x80); } };
+/** A cursor over a wasm module's bytes (a Buffer): LEB128 numbers, names, and its sections. */
+export function wasmReader(bytes) {
+  const r = {
+    at: 8,
+    leb() { let v = 0, s = 0, b; do { b = bytes[r.at++]; v += (b & 0x7f) * 2 ** s; s += 7; } while (b & 0x80); return v; },
+    sleb() { let v = 0, s = 0, b; do { b = bytes[r.at++]; v |= (b & 0x7f) << s; s += 7; } while (b & 0x80); return s < 32 && (b & 0x40) ? v | (-1 << s) : v; },
+    text() { const n = r.leb(); const t = bytes.subarray(r.at, r.at + n).toString('utf8'); r.at += n; return t; },
+    /** `visit(id, end)` for each section in order, the cursor at its content; then past it. */
+    sections(visit) {
+      while (r.at < bytes.length) { const id = bytes[r.at++]; const end = r.leb() + r.at; visit(id, end); r.at = end; }
+    },
+  };
+  return r;
+}
+
+
+const encodeLeb = (n) => { const out = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n); return out; };
+const encodeSleb = (n) => { const out = []; for (;;) { const b = n & 0x7f; n >>= 7; if ((n === 0 && !(b & 0x40)) || (n === -1 && (b & 0x40))) { out.push(b); return out; } out.push(b | 0x80); } };
 
 /** `module` with a data section of `moved` (active segments of memory 0) after its code section. */
 export function addData(module, moved) {
-  let at = 8, code = -1;
-  const read = () => { let v = 0, s = 0, b; do { b = module[at++]; v += (b & 0x7f) * 2 ** s; s += 7; } while (b & 0x80); return v; };
-  while (at < module.length) {
-    const id = module[at++];
-    const size = read();
+  let code = -1;
+  wasmReader(module).sections((id, end) => {
     if (id === 11 || id === 12) throw new Error('the second module has data of its own');
-    at += size;
-    if (id === 10) code = at;
-  }
+    if (id === 10) code = end;
+  });
   if (code < 0) throw new Error('the second module has no code section');
-  const body = [...leb(moved.length)];
-  for (const m of moved) body.push(0, 0x41, ...sleb(m.start | 0), 0x0b, ...leb(m.bytes.length), ...m.bytes);
-  const section = Buffer.from([11, ...leb(body.length), ...body]);
+  const body = [...encodeLeb(moved.length)];
+  for (const m of moved) body.push(0, 0x41, ...encodeSleb(m.start | 0), 0x0b, ...encodeLeb(m.bytes.length), ...m.bytes);
+  const section = Buffer.from([11, ...encodeLeb(body.length), ...body]);
   return Buffer.concat([module.subarray(0, code), section, module.subarray(code)]);
+}
+
+/** What `addData` wrote: each active segment's address and bytes. */
+export function dataSegments(module) {
+  const out = [];
+  const r = wasmReader(module);
+  r.sections((id) => {
+    if (id !== 11) return;
+    for (let n = r.leb(); n > 0; n--) {
+      if (module[r.at++] !== 0 || module[r.at++] !== 0x41) throw new Error('not an active segment of memory 0 at an i32.const');
+      const start = r.sleb() >>> 0;
+      if (module[r.at++] !== 0x0b) throw new Error('a segment\'s offset is not one i32.const');
+      const len = r.leb();
+      out.push({ start, bytes: module.subarray(r.at, r.at + len) });
+      r.at += len;
+    }
+  });
+  return out;
 }
 
 /** Throws if the code of `wat` (a module's text form) names an address in a moved range. */

@@ -28,7 +28,7 @@ import path from 'node:path';
 import os from 'node:os';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { moveData, addData, checkUnreached, readMap } from './split-data.mjs';
+import { moveData, addData, checkUnreached, readMap, wasmReader } from './split-data.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.resolve(here, '..');
@@ -50,6 +50,8 @@ export const NO_INLINE = ['*kubectl::get::run*', '*kubectl::describe::run*', '*k
   '*kubelet::pull::back_off*', '*kubelet::probe::liveness*', '*kubelet::process::resume*',
   '*statefulset::process_burst*', '*statefulset::process_condemned*', '*statefulset::rolling_update*',
   '*statefulset::claims_follow_pod*', '*scheduler::fail*', '*lab::page::Page::handle_page*'];
+/** The second module's file name in the built site (`kubelab-web-more-HASH_bg.wasm`). */
+export const SECOND_MODULE = /-more-[0-9a-f]{16}_bg\.wasm$/;
 // Functions of at most this many bytes are all kept in the first module (see below).
 const KEEP_SMALL = Number(process.env.KUBELAB_SPLIT_SMALL ?? 64);
 const WASM_SPLIT = process.env.KUBELAB_WASM_SPLIT || path.join(root, 'scripts/node/binaryen-108/usr/bin/wasm-split');
@@ -59,9 +61,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', '
 /** Defined functions' names, in order, from a module's name section, with which are exported,
  *  their bodies' sizes and bytes, and the data section's bytes (scripts/size-parts.mjs). */
 export function functionNames(bytes) {
-  let at = 8;
-  const leb = () => { let v = 0, s = 0, b; do { b = bytes[at++]; v += (b & 0x7f) * 2 ** s; s += 7; } while (b & 0x80); return v; };
-  const text = () => { const n = leb(); const s = bytes.subarray(at, at + n).toString('utf8'); at += n; return s; };
+  const r = wasmReader(bytes);
   let imported = 0, defined = 0;
   const names = new Map();
   const exported = new Set();
@@ -69,35 +69,30 @@ export function functionNames(bytes) {
   const bodies = [];
   const data = [];
   let named = 0;
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const size = leb();
-    const end = at + size;
+  r.sections((id, end) => {
     if (id === 2) {
-      for (let n = leb(); n > 0; n--) {
-        text(); text();
-        const kind = bytes[at++];
-        if (kind === 0) { leb(); imported++; } else if (kind === 1) { at++; const f = leb(); leb(); if (f & 1) leb(); } else if (kind === 2) { const f = leb(); leb(); if (f & 1) leb(); } else if (kind === 3) { at += 2; } else throw new Error(`import kind ${kind}`);
+      for (let n = r.leb(); n > 0; n--) {
+        r.text(); r.text();
+        const kind = bytes[r.at++];
+        if (kind === 0) { r.leb(); imported++; } else if (kind === 1) { r.at++; const f = r.leb(); r.leb(); if (f & 1) r.leb(); } else if (kind === 2) { const f = r.leb(); r.leb(); if (f & 1) r.leb(); } else if (kind === 3) { r.at += 2; } else throw new Error(`import kind ${kind}`);
       }
     } else if (id === 3) {
-      defined = leb();
+      defined = r.leb();
     } else if (id === 7) {
-      for (let n = leb(); n > 0; n--) { text(); const kind = bytes[at++]; const i = leb(); if (kind === 0 && i >= imported) exported.add(i - imported); }
+      for (let n = r.leb(); n > 0; n--) { r.text(); const kind = bytes[r.at++]; const i = r.leb(); if (kind === 0 && i >= imported) exported.add(i - imported); }
     } else if (id === 10) {
-      for (let n = leb(); n > 0; n--) { const len = leb(); sizes.push(len); bodies.push(bytes.subarray(at, at + len)); at += len; }
+      for (let n = r.leb(); n > 0; n--) { const len = r.leb(); sizes.push(len); bodies.push(bytes.subarray(r.at, r.at + len)); r.at += len; }
     } else if (id === 11) {
-      data.push(bytes.subarray(at, end));
-    } else if (id === 0 && text() === 'name') {
-      while (at < end) {
-        const sub = bytes[at++];
-        const subSize = leb();
-        const subEnd = at + subSize;
-        if (sub === 1) for (let n = leb(); n > 0; n--) { const i = leb(); names.set(i, text()); named++; }
-        at = subEnd;
+      data.push(bytes.subarray(r.at, end));
+    } else if (id === 0 && r.text() === 'name') {
+      while (r.at < end) {
+        const sub = bytes[r.at++];
+        const subEnd = r.leb() + r.at;
+        if (sub === 1) for (let n = r.leb(); n > 0; n--) { const i = r.leb(); names.set(i, r.text()); named++; }
+        r.at = subEnd;
       }
     }
-    at = end;
-  }
+  });
   // Binaryen names a function the section does not name by its index among the defined ones.
   const list = Array.from({ length: defined }, (_, i) => names.get(imported + i) ?? String(i));
   return Object.assign(list, { exported, sizes, bodies, data, named });

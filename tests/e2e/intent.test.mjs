@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, launch, live, type, root } from './harness.mjs';
+import { SECOND_MODULE as MORE } from '../../scripts/split.mjs';
 
-const MORE = /-more-[0-9a-f]{16}_bg\.wasm$/;
 const more = fs.readdirSync(path.join(root, 'dist')).find((f) => MORE.test(f));
 const skip = !more && 'dist/ is not split';
 const net = { off: false };

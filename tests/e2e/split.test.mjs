@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, launch, live, terminalText, type, root } from './harness.mjs';
+import { SECOND_MODULE as MORE } from '../../scripts/split.mjs';
+import { dataSegments } from '../../scripts/split-data.mjs';
 
-const MORE = /-more-[0-9a-f]{16}_bg\.wasm$/;
 const FIRST = /-[0-9a-f]{1,16}_bg\.wasm$/;
 const split = fs.readdirSync(path.join(root, 'dist')).some((f) => MORE.test(f));
 let server, browser;
@@ -38,29 +39,7 @@ async function early(page, url, line) {
 /** The second module's data segments (scripts/split-data.mjs): [address, bytes] of each. */
 function secondData() {
   const name = fs.readdirSync(path.join(root, 'dist')).find((f) => MORE.test(f));
-  const b = fs.readFileSync(path.join(root, 'dist', name));
-  let at = 8;
-  const leb = () => { let v = 0, s = 0, x; do { x = b[at++]; v += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return v; };
-  const sleb = () => { let v = 0, s = 0, x; do { x = b[at++]; v |= (x & 0x7f) << s; s += 7; } while (x & 0x80); return s < 32 && (x & 0x40) ? v | (-1 << s) : v; };
-  const out = [];
-  while (at < b.length) {
-    const id = b[at++];
-    const size = leb();
-    const end = at + size;
-    if (id === 11) {
-      for (let n = leb(); n > 0; n--) {
-        assert.equal(b[at++], 0, 'an active segment of memory 0');
-        assert.equal(b[at++], 0x41);
-        const start = sleb() >>> 0;
-        assert.equal(b[at++], 0x0b);
-        const len = leb();
-        out.push([start, [...b.subarray(at, at + len)]]);
-        at += len;
-      }
-    }
-    at = end;
-  }
-  return out;
+  return dataSegments(fs.readFileSync(path.join(root, 'dist', name))).map(({ start, bytes }) => [start, [...bytes]]);
 }
 
 /** For each of `ranges`: 'zero' when memory holds zeros there, 'same' when it holds its bytes. */
