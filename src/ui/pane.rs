@@ -1,7 +1,8 @@
 //! A pane as a component: it draws a part of the page (the terminal, the editor, the object
 //! dialog, the lesson panel) from the shared `Page`, and is drawn again only when the key of
 //! what it shows moved (`Page::terminal_key`, `Page::editor_key`, `Page::guide_version`), so a
-//! clock tick that changed nothing of it leaves it alone. One component type for all of them: each type costs the page code.
+//! clock tick that changed nothing of it leaves it alone. One component type for all of them:
+//! each type costs the page code.
 
 use super::Shared;
 use crate::lab::i18n::Lang;

@@ -91,3 +91,6 @@ export async function type(page, line) {
 }
 
 export const terminalText = (page) => page.textContent('[data-testid=terminal]');
+
+/** Waits until the live terminal's text matches `re` (30 s). */
+export const terminalShows = (page, re) => page.waitForFunction((src) => new RegExp(src).test(document.querySelector('#app [data-testid=terminal]')?.textContent || ''), re.source, { timeout: 30000 });

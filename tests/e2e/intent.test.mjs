@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, live, type, root } from './harness.mjs';
+import { serve, launch, live, type, root, terminalShows as shows } from './harness.mjs';
 import { SECOND_MODULE as MORE } from '../../scripts/split.mjs';
 
 const more = fs.readdirSync(path.join(root, 'dist')).find((f) => MORE.test(f));
@@ -47,7 +47,6 @@ async function cached(page, want) {
   return !want;
 }
 const workerReady = (page) => page.evaluate(async () => { await navigator.serviceWorker.ready; });
-const shows = (page, re) => page.waitForFunction((src) => new RegExp(src).test(document.querySelector('#app [data-testid=terminal]')?.textContent || ''), re.source, { timeout: 30000 });
 
 /** Opens the page and reads it: the pointer moves over the lab and the page scrolls, no more. */
 async function read(page, url = server.url) {

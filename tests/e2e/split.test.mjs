@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, live, terminalText, type, root } from './harness.mjs';
+import { serve, launch, live, terminalText, type, root, terminalShows as shows } from './harness.mjs';
 import { SECOND_MODULE as MORE } from '../../scripts/split.mjs';
 import { dataSegments } from '../../scripts/split-data.mjs';
 
@@ -49,7 +49,6 @@ const memoryAt = (page, ranges) => page.evaluate((ranges) => {
 }, ranges);
 
 const state = (page) => page.evaluate(() => ({ waits: window.__kubelabSplit.state.waits, second: !!window.__kubelabSplit.state.instance }));
-const shows = (page, re) => page.waitForFunction((src) => new RegExp(src).test(document.querySelector('#app [data-testid=terminal]')?.textContent || ''), re.source, { timeout: 30000 });
 
 test('the first module alone starts the page, answers the first line and works out the lesson\'s step', { skip: !split && 'dist/ is not split' }, async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
