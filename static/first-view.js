@@ -18,27 +18,42 @@
   view.append(template.content.cloneNode(true));
   document.documentElement.lang = lang;
   // On a visit the service worker serves (static/sw.js), the first frame draws the header and the
-  // terminal; the editor's text, the diagram and (beside the panes) the lesson wait for the next
-  // one (style.css, #first-view[data-rest]), their boxes in place: a new renderer's first layout
-  // of all of it takes the longest part of that visit's first 300 ms on a slow phone, and the
-  // terminal is what takes the reader's keys. The rest shows in the task right after the first
-  // frame (a message posted from its animation frame), or once the browser reports the first
-  // paint (a page's fake clock holds animation frames). On a visit from the network the page's
-  // bytes take longer than that frame, and the lab paints whole at once; so it does in a tab that
-  // paints nothing and in a browser that reports no paint.
-  const rest = () => view.removeAttribute('data-rest');
+  // terminal; the language button's label, the lesson, the editor and the diagram (style.css,
+  // #first-view[data-rest]) come after it, a part a frame, their boxes in place: a new renderer's
+  // first style and layout of all of it takes the longest part of that visit's first 300 ms on a
+  // slow phone, and the terminal is what takes the reader's keys. Each part waits for a frame and
+  // then for the tasks that frame's callbacks posted (two hops through a message channel), so
+  // that a key typed meanwhile is drawn, and what waits on that frame runs, first; static/first.js
+  // starts the module once the view is whole. The first part goes after the first frame, or once
+  // the browser reports the first paint (a page's fake clock holds animation frames). On a visit
+  // from the network the page's bytes take longer than that frame, and the lab paints whole at
+  // once; so it does in a tab that paints nothing and in a browser that reports no paint.
+  const parts = ['lang', 'lesson', 'editor', 'cluster'];
+  const hop = (f) => { const c = new MessageChannel(); c.port1.onmessage = f; c.port2.postMessage(0); };
+  const later = (f) => requestAnimationFrame(() => hop(() => hop(f)));
+  const whole = () => {
+    view.removeAttribute('data-rest');
+    dispatchEvent(new Event('kubelab-first-view'));
+  };
+  const next = () => {
+    if (!view.hasAttribute('data-rest')) return;
+    parts.shift();
+    if (!parts.length) { whole(); return; }
+    view.dataset.rest = parts.join(' ');
+    // This part's style and layout in this task, not all parts' in the next frame's.
+    void view.offsetHeight;
+    hop(next);
+  };
+  let started = false;
+  const rest = (after) => { if (!started) { started = true; after(next); } };
   if (navigator.serviceWorker?.controller && !document.hidden && (window.PerformanceObserver?.supportedEntryTypes || []).includes('paint')) {
-    view.dataset.rest = '';
+    view.dataset.rest = parts.join(' ');
     const painted = new PerformanceObserver((list) => {
-      if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { painted.disconnect(); rest(); }
+      if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { painted.disconnect(); rest(hop); }
     });
     painted.observe({ type: 'paint', buffered: true });
-    requestAnimationFrame(() => {
-      const after = new MessageChannel();
-      after.port1.onmessage = rest;
-      after.port2.postMessage(0);
-    });
-    document.addEventListener('visibilitychange', rest, { once: true });
+    rest(later);
+    document.addEventListener('visibilitychange', () => { if (view.hasAttribute('data-rest')) whole(); }, { once: true });
   }
   document.getElementById('first-view-en').before(view);
   // The view takes keys at once, before static/first.js has run (it loads after the page): a

@@ -222,10 +222,13 @@
   // once, and its start would keep the first view from the screen and from keys); the app then
   // builds itself in short tasks (src/ui/boot.rs). The first paint as the browser reports it
   // (not a frame or a timer: a page's fake clock would hold those); a hidden tab paints nothing.
+  // On a visit the worker serves, once the first view is whole (static/first-view.js draws the
+  // terminal first and the rest after it).
   const drawn = new Promise((done) => {
     // A browser that reports no paint entries: at once (it would wait for ever).
     const paints = (window.PerformanceObserver?.supportedEntryTypes || []).includes('paint');
     if (!view || document.hidden || !paints) { done(); return; }
+    if (view.hasAttribute('data-rest')) { addEventListener('kubelab-first-view', done, { once: true }); return; }
     const seen = new PerformanceObserver((list) => {
       if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { seen.disconnect(); done(); }
     });
@@ -255,7 +258,9 @@
     });
     return new Response(stream, { headers: response.headers, status: response.status, statusText: response.statusText });
   });
-  import(me.dataset.js).then(async (bindings) => {
+  // On a visit the worker serves, the module's script too waits for the first view: compiling
+  // it would take the main thread from the first keys.
+  (kept ? drawn.then(() => import(me.dataset.js)) : import(me.dataset.js)).then(async (bindings) => {
     await drawn;
     const exports = await bindings.default({ module_or_path: wasm });
     split?.ready();

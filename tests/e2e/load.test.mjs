@@ -148,7 +148,7 @@ test('lines entered early run before the live page is drawn: their output shows 
   await context.close();
 });
 
-test('a visit the worker serves: the first frame is the terminal, with the keyboard, and the rest comes next in boxes that stay where they are; a first visit paints it whole', async () => {
+test('a visit the worker serves: the first frame is the header and the terminal, with the keyboard, and the rest comes next, a part at a time, with the terminal where it was; a first visit paints it whole', async () => {
   const { dir, host } = await copyOfDist();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // What the first frame is made of, seen from its requestAnimationFrame (before its style and
@@ -158,7 +158,8 @@ test('a visit the worker serves: the first frame is the terminal, with the keybo
     const view = document.getElementById('first-view');
     if (!view) return; // the blank page before the navigation
     const shown = (sel) => view.querySelector(sel).getClientRects().length > 0;
-    const boxes = () => ['.code', '.cluster', '.screen'].map((sel) => JSON.stringify(view.querySelector(sel).getBoundingClientRect()));
+    // The header and the terminal, drawn in the first frame, stay where they are as the rest comes.
+    const boxes = () => ['.bar', '[data-testid=lang]', '.screen', '[data-testid=terminal-input]'].map((sel) => JSON.stringify(view.querySelector(sel).getBoundingClientRect()));
     const seen = () => ({ editor: shown('[data-testid=yaml-editor]'), lanes: shown('[data-testid^=lane-]'), lesson: shown('[data-testid=lesson-step]') });
     window.__firstFrame = { rest: view.hasAttribute('data-rest'), focus: document.activeElement.dataset.testid, terminal: shown('[data-testid=terminal-input]'), ...seen(), boxes: boxes() };
     new MutationObserver((_, watch) => {
