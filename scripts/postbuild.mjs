@@ -32,8 +32,13 @@ function files(sub = '') {
   });
 }
 
+// The first view's parts that come after the header and the terminal (static/first-view.js), by
+// the element that holds each: written as templates of their own, so that the first frame of a
+// visit the worker serves neither parses into the page nor styles what it does not draw.
+const PARTS = [['lesson', 'aside.lesson'], ['editor', 'section.pane.editor'], ['diagram', 'section.pane.diagram'], ['timeline', 'section.pane.timeline']];
+
 // What the app draws first in a fresh browser (nothing saved) in one language, as markup whose
-// controls wait for the live page.
+// controls wait for the live page: the view, and its parts.
 async function firstView(browser, url, locale) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale, serviceWorkers: 'block' });
   const page = await context.newPage();
@@ -48,7 +53,7 @@ async function firstView(browser, url, locale) {
   await page.waitForSelector('html[data-lab=live] #app [data-testid^=lane-]', { timeout: 60000 });
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(300);
-  const html = await page.evaluate(() => {
+  const html = await page.evaluate((parts_) => {
     const live = document.getElementById('app').firstElementChild;
     const copy = live.cloneNode(true);
     const from = live.querySelectorAll('textarea, input, select');
@@ -62,8 +67,18 @@ async function firstView(browser, url, locale) {
       else el.disabled = true;
     });
     copy.querySelectorAll('button').forEach((b) => { b.disabled = true; });
-    return copy.outerHTML;
-  });
+    // The panes a visit the worker serves draws after the header and the terminal (PARTS), each
+    // a template of its own: static/first-view.js puts them in when their time comes.
+    const parts = [];
+    for (const [name, selector] of parts_) {
+      const box = copy.querySelector(selector);
+      if (!box) continue;
+      parts.push([name, box.innerHTML]);
+      box.replaceChildren();
+      box.dataset.part = name;
+    }
+    return { view: copy.outerHTML, parts };
+  }, PARTS);
   await context.close();
   if (errors.length) throw new Error(`the page failed while its first view was rendered:\n${errors.join('\n')}`);
   return html;
@@ -87,16 +102,18 @@ if (index.includes(slot('en'))) {
   const browser = await launch();
   try {
     for (const [lang, locale] of [['en', 'en-US'], ['ko', 'ko-KR']]) {
-      const html = await firstView(browser, server.url, locale);
+      const { view, parts } = await firstView(browser, server.url, locale);
       if (!index.includes(slot(lang))) throw new Error(`index.html has no ${slot(lang)}`);
-      index = index.replace(slot(lang), () => `<template id="first-view-${lang}">${html}</template>`);
+      if (parts.length !== PARTS.length) throw new Error(`the first view (${lang}) lacks one of ${PARTS.map(([, s]) => s).join(', ')}`);
+      const templates = parts.map(([name, html]) => `<template id="first-view-${lang}-${name}">${html}</template>`).join('');
+      index = index.replace(slot(lang), () => `<template id="first-view-${lang}">${view}</template>${templates}`);
     }
   } finally {
     await browser.close();
     await server.close();
   }
   const script = fs.readFileSync(path.join(root, 'static', 'first-view.js'), 'utf8');
-  const ko = index.indexOf('</template>', index.indexOf('<template id="first-view-ko">')) + '</template>'.length;
+  const ko = index.indexOf('</template>', index.indexOf(`<template id="first-view-ko-${PARTS.at(-1)[0]}">`)) + '</template>'.length;
   index = `${index.slice(0, ko)}\n  <script>${script}</script>${index.slice(ko)}`;
   // 1b. Trunk's preload links for the module, asked for by static/preload.js (inline, where they
   // were) only on a visit the service worker does not serve.

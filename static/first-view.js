@@ -1,6 +1,6 @@
 // Puts the first view in the reader's language on the page before anything paints: the build
-// (scripts/postbuild.mjs) writes one <template> per language and puts this script, inline, right
-// after them, with its sha256 in the page's Content-Security-Policy (no fetch, so nothing waits
+// (scripts/postbuild.mjs) writes its templates (the view, and its parts) per language and puts
+// this script, inline, right after them, with its sha256 in the page's Content-Security-Policy (no fetch, so nothing waits
 // for it). The language as the app picks it (ui::browser_lang): the saved choice, then the
 // browser's. A page that asks for other panes than the first view's (`?panes=`, an embed) gets
 // none. static/first.js does the rest.
@@ -17,43 +17,60 @@
   view.setAttribute('aria-busy', 'true');
   view.append(template.content.cloneNode(true));
   document.documentElement.lang = lang;
+  // The view's parts beside the header and the terminal are templates of their own
+  // (scripts/postbuild.mjs), each put in its empty box (data-part) here.
+  const fill = (...names) => {
+    for (const name of names) {
+      const box = view.querySelector(`[data-part=${name}]`);
+      const part = document.getElementById(`first-view-${lang}-${name}`);
+      if (box && part) { box.append(part.content.cloneNode(true)); box.removeAttribute('data-part'); }
+    }
+  };
   // On a visit the service worker serves (static/sw.js), the first frame draws the header and the
-  // terminal; the language button's label, the lesson, the editor and the diagram (style.css,
-  // #first-view[data-rest]) come after it, a part a frame, their boxes in place: a new renderer's
-  // first style and layout of all of it takes the longest part of that visit's first 300 ms on a
-  // slow phone, and the terminal is what takes the reader's keys. Each part waits for a frame and
-  // then for the tasks that frame's callbacks posted (two hops through a message channel), so
-  // that a key typed meanwhile is drawn, and what waits on that frame runs, first; static/first.js
-  // starts the module once the view is whole. The first part goes after the first frame, or once
-  // the browser reports the first paint (a page's fake clock holds animation frames). On a visit
-  // from the network the page's bytes take longer than that frame, and the lab paints whole at
-  // once; so it does in a tab that paints nothing and in a browser that reports no paint.
-  const parts = ['lang', 'lesson', 'editor', 'cluster'];
+  // terminal; the language button's label, the lesson, the editor and the diagram with the
+  // timeline (style.css, #first-view[data-rest]) come after it, a part a task, in boxes that keep
+  // the terminal where it is: a new renderer's first style and layout of all of it takes the
+  // longest part of that visit's first 300 ms on a slow phone, and the terminal is what takes the
+  // reader's keys. The first part waits for the first frame and then for the tasks that frame's
+  // callbacks posted (two hops through a message channel), so that a key typed meanwhile is
+  // drawn, and what waits on that frame runs, first; static/first.js starts the module once the
+  // view is whole. Where the panes stack (900 px and less) the lesson and the editor sit above the
+  // terminal and come in the first frame. The parts start once the browser reports the first
+  // paint if that comes first (a page's fake clock holds animation frames). On a visit from the
+  // network the page's bytes take longer than that frame, and the lab paints whole at once; so it
+  // does in a tab that paints nothing and in a browser that reports no paint.
+  const parts = [['lang'], ['lesson'], ['editor'], ['diagram', 'timeline']];
   const hop = (f) => { const c = new MessageChannel(); c.port1.onmessage = f; c.port2.postMessage(0); };
   const later = (f) => requestAnimationFrame(() => hop(() => hop(f)));
+  const rest = () => { view.dataset.rest = parts.map(([name]) => name).join(' '); };
   const whole = () => {
+    fill(...parts.flat());
+    parts.length = 0;
     view.removeAttribute('data-rest');
     dispatchEvent(new Event('kubelab-first-view'));
   };
   const next = () => {
     if (!view.hasAttribute('data-rest')) return;
-    parts.shift();
+    fill(...parts.shift());
     if (!parts.length) { whole(); return; }
-    view.dataset.rest = parts.join(' ');
+    rest();
     // This part's style and layout in this task, not all parts' in the next frame's.
     void view.offsetHeight;
     hop(next);
   };
   let started = false;
-  const rest = (after) => { if (!started) { started = true; after(next); } };
+  const start = (after) => { if (!started) { started = true; after(next); } };
   if (navigator.serviceWorker?.controller && !document.hidden && (window.PerformanceObserver?.supportedEntryTypes || []).includes('paint')) {
-    view.dataset.rest = parts.join(' ');
+    if (matchMedia('(max-width: 900px)').matches) fill('lesson', 'editor');
+    rest();
     const painted = new PerformanceObserver((list) => {
-      if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { painted.disconnect(); rest(hop); }
+      if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { painted.disconnect(); start(hop); }
     });
     painted.observe({ type: 'paint', buffered: true });
-    rest(later);
+    start(later);
     document.addEventListener('visibilitychange', () => { if (view.hasAttribute('data-rest')) whole(); }, { once: true });
+  } else {
+    fill(...parts.flat());
   }
   document.getElementById('first-view-en').before(view);
   // The view takes keys at once, before static/first.js has run (it loads after the page): a

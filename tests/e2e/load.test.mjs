@@ -148,16 +148,19 @@ test('lines entered early run before the live page is drawn: their output shows 
   await context.close();
 });
 
-test('a visit the worker serves: the first frame is the header and the terminal, with the keyboard, and the rest comes next, a part at a time, with the terminal where it was; a first visit paints it whole', async () => {
+// Beside the panes (1280 px) and where they stack (600 px: the lesson and the editor above the
+// terminal come in the first frame, the editor's text a part later).
+for (const width of [1280, 600]) test(`a visit the worker serves (${width} px): the first frame is the header and the terminal, with the keyboard, and the rest comes next, a part at a time, with the terminal where it was; a first visit paints it whole`, async () => {
   const { dir, host } = await copyOfDist();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
   // What the first frame is made of, seen from its requestAnimationFrame (before its style and
   // layout: rendering waits for #app, after static/first-view.js has put the first view in), and
   // the first view when the rest is let in.
   await context.addInitScript(() => requestAnimationFrame(() => {
     const view = document.getElementById('first-view');
     if (!view) return; // the blank page before the navigation
-    const shown = (sel) => view.querySelector(sel).getClientRects().length > 0;
+    // A part not drawn yet may not be in the page either.
+    const shown = (sel) => (view.querySelector(sel)?.getClientRects().length ?? 0) > 0;
     // The header and the terminal, drawn in the first frame, stay where they are as the rest comes.
     const boxes = () => ['.bar', '[data-testid=lang]', '.screen', '[data-testid=terminal-input]'].map((sel) => JSON.stringify(view.querySelector(sel).getBoundingClientRect()));
     const seen = () => ({ editor: shown('[data-testid=yaml-editor]'), lanes: shown('[data-testid^=lane-]'), lesson: shown('[data-testid=lesson-step]') });
@@ -180,7 +183,7 @@ test('a visit the worker serves: the first frame is the header and the terminal,
     await second.page.goto(host.url);
     await second.page.waitForFunction(() => window.__firstFrame && window.__rest);
     const [frame, rest] = await second.page.evaluate(() => [window.__firstFrame, window.__rest]);
-    assert.deepEqual({ ...frame, boxes: [] }, { rest: true, focus: 'terminal-input', terminal: true, editor: false, lanes: false, lesson: false, boxes: [] });
+    assert.deepEqual({ ...frame, boxes: [] }, { rest: true, focus: 'terminal-input', terminal: true, editor: false, lanes: false, lesson: width <= 900, boxes: [] });
     assert.deepEqual(rest, { editor: true, lanes: true, lesson: true, boxes: frame.boxes });
     await answers(second.page);
     assert.deepEqual([...first.errors, ...second.errors], []);
