@@ -3,7 +3,8 @@
 // 1. the first view: the built page itself is opened in headless Chromium with an empty storage,
 //    in English and in Korean, and what the app draws first (the editor with the default files,
 //    the terminal's prompt, the cluster's node lanes, the lesson panel) is written into
-//    index.html's <template id="first-view-LANG">, and static/first-view.js goes inline after
+//    index.html in place of <template id="first-view-LANG"> (as <script type="text/html"> blocks:
+//    the view and its parts), and static/first-view.js goes inline after
 //    them (its sha256 in the page's Content-Security-Policy) to show the reader's language, so
 //    the page paints the lab from its HTML, before any script file or the wasm arrives; and
 //    Trunk's preload links for the module go into static/preload.js, inline in their place
@@ -33,8 +34,8 @@ function files(sub = '') {
 }
 
 // The first view's parts that come after the header and the terminal (static/first-view.js), by
-// the element that holds each: written as templates of their own, so that the first frame of a
-// visit the worker serves neither parses into the page nor styles what it does not draw.
+// the element that holds each: written as blocks of their own, so that the first frame of a
+// visit the worker serves neither builds nor styles what it does not draw.
 const PARTS = [['lesson', 'aside.lesson'], ['editor', 'section.pane.editor'], ['diagram', 'section.pane.diagram'], ['timeline', 'section.pane.timeline']];
 
 // What the app draws first in a fresh browser (nothing saved) in one language, as markup whose
@@ -68,7 +69,7 @@ async function firstView(browser, url, locale) {
     });
     copy.querySelectorAll('button').forEach((b) => { b.disabled = true; });
     // The panes a visit the worker serves draws after the header and the terminal (PARTS), each
-    // a template of its own: static/first-view.js puts them in when their time comes.
+    // a block of its own: static/first-view.js puts them in when their time comes.
     const parts = [];
     for (const [name, selector] of parts_) {
       const box = copy.querySelector(selector);
@@ -105,15 +106,21 @@ if (index.includes(slot('en'))) {
       const { view, parts } = await firstView(browser, server.url, locale);
       if (!index.includes(slot(lang))) throw new Error(`index.html has no ${slot(lang)}`);
       if (parts.length !== PARTS.length) throw new Error(`the first view (${lang}) lacks one of ${PARTS.map(([, s]) => s).join(', ')}`);
-      const templates = parts.map(([name, html]) => `<template id="first-view-${lang}-${name}">${html}</template>`).join('');
-      index = index.replace(slot(lang), () => `<template id="first-view-${lang}">${view}</template>${templates}`);
+      // As text the parser does not build into elements (a script block of a type no browser
+      // runs): only the reader's language is made into elements, by static/first-view.js.
+      const block = (id, html) => {
+        if (/<\/script/i.test(html)) throw new Error(`the first view (${id}) holds "</script", which would end its block`);
+        return `<script type="text/html" id="${id}">${html}</script>`;
+      };
+      const blocks = [block(`first-view-${lang}`, view), ...parts.map(([name, html]) => block(`first-view-${lang}-${name}`, html))];
+      index = index.replace(slot(lang), () => blocks.join(''));
     }
   } finally {
     await browser.close();
     await server.close();
   }
   const script = fs.readFileSync(path.join(root, 'static', 'first-view.js'), 'utf8');
-  const ko = index.indexOf('</template>', index.indexOf(`<template id="first-view-ko-${PARTS.at(-1)[0]}">`)) + '</template>'.length;
+  const ko = index.indexOf('</script>', index.indexOf(`<script type="text/html" id="first-view-ko-${PARTS.at(-1)[0]}">`)) + '</script>'.length;
   index = `${index.slice(0, ko)}\n  <script>${script}</script>${index.slice(ko)}`;
   // 1b. Trunk's preload links for the module, asked for by static/preload.js (inline, where they
   // were) only on a visit the service worker does not serve.

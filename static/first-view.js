@@ -1,7 +1,7 @@
 // Puts the first view in the reader's language on the page before anything paints: the build
-// (scripts/postbuild.mjs) writes its templates (the view, and its parts) per language and puts
-// this script, inline, right after them, with its sha256 in the page's Content-Security-Policy (no fetch, so nothing waits
-// for it). The language as the app picks it (ui::browser_lang): the saved choice, then the
+// (scripts/postbuild.mjs) writes its markup (the view, and its parts) per language and puts
+// this script, inline, right after it, with its sha256 in the page's Content-Security-Policy
+// (no fetch, so nothing waits for it). The language as the app picks it (ui::browser_lang): the saved choice, then the
 // browser's. A page that asks for other panes than the first view's (`?panes=`, an embed) gets
 // none. static/first.js does the rest.
 (() => {
@@ -9,21 +9,28 @@
   try { saved = localStorage.getItem('kubelab.lang') || ''; } catch { /* storage blocked */ }
   const langs = [saved, ...(navigator.languages || [])].map((l) => l.toLowerCase());
   const lang = (langs.find((l) => l.startsWith('ko') || l.startsWith('en')) || 'en').slice(0, 2);
-  const template = document.getElementById(`first-view-${lang}`);
+  // The view and its parts are text blocks (<script type="text/html">): the parser builds no
+  // elements of them, and only the reader's language is made into elements, here.
+  const markup = (id) => document.getElementById(id)?.textContent || '';
+  const elements = (text) => {
+    const t = document.createElement('template');
+    t.innerHTML = text;
+    return t.content;
+  };
+  const text = markup(`first-view-${lang}`);
   const params = new URLSearchParams(location.search);
-  if (!template || !template.content.firstElementChild || params.has('panes') || params.has('embed')) return;
+  if (!text || params.has('panes') || params.has('embed')) return;
   const view = document.createElement('div');
   view.id = 'first-view';
   view.setAttribute('aria-busy', 'true');
-  view.append(template.content.cloneNode(true));
+  view.append(elements(text));
   document.documentElement.lang = lang;
-  // The view's parts beside the header and the terminal are templates of their own
+  // The view's parts beside the header and the terminal are blocks of their own
   // (scripts/postbuild.mjs), each put in its empty box (data-part) here.
   const fill = (...names) => {
     for (const name of names) {
       const box = view.querySelector(`[data-part=${name}]`);
-      const part = document.getElementById(`first-view-${lang}-${name}`);
-      if (box && part) { box.append(part.content.cloneNode(true)); box.removeAttribute('data-part'); }
+      if (box) { box.append(elements(markup(`first-view-${lang}-${name}`))); box.removeAttribute('data-part'); }
     }
   };
   // On a visit the service worker serves (static/sw.js), the first frame draws the header and the

@@ -259,7 +259,9 @@ test('the page runs under its Content-Security-Policy: no inline script but its 
   // first view's language, static/first-view.js): no 'unsafe-inline', no 'unsafe-eval'.
   const scriptSrc = /script-src ([^;]+)/.exec(csp[1])[1].trim().split(/\s+/);
   assert.deepEqual(scriptSrc.slice(0, 2), ["'self'", "'wasm-unsafe-eval'"]);
-  const inline = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+  // (The first view's markup blocks, <script type="text/html">, are text no browser runs.)
+  const inline = [...html.matchAll(/<script\b(?![^>]*\b(?:src|type)=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+  assert.ok([...html.matchAll(/<script\b[^>]*\btype="([^"]*)"/g)].every((m) => m[1] === 'text/html'), 'no script of another type');
   // Two: the module's preload links (static/preload.js, in the head, with the build's links)
   // and the first view's language (static/first-view.js).
   assert.equal(inline.length, 2);
