@@ -21,6 +21,7 @@ import zlib from 'node:zlib';
 import crypto from 'node:crypto';
 import { serve, launch, root } from '../tests/e2e/harness.mjs';
 import { optimizeAndSplit, SECOND_MODULE } from './split.mjs';
+import { uncommented } from './inline.mjs';
 
 const dir = path.resolve(process.env.TRUNK_STAGING_DIR || process.argv[2] || path.join(root, 'dist'));
 const indexFile = path.join(dir, 'index.html');
@@ -119,14 +120,14 @@ if (index.includes(slot('en'))) {
     await browser.close();
     await server.close();
   }
-  const script = fs.readFileSync(path.join(root, 'static', 'first-view.js'), 'utf8');
+  const script = uncommented(fs.readFileSync(path.join(root, 'static', 'first-view.js'), 'utf8'));
   const ko = index.indexOf('</script>', index.indexOf(`<script type="text/html" id="first-view-ko-${PARTS.at(-1)[0]}">`)) + '</script>'.length;
   index = `${index.slice(0, ko)}\n  <script>${script}</script>${index.slice(ko)}`;
   // 1b. Trunk's preload links for the module, asked for by static/preload.js (inline, where they
   // were) only on a visit the service worker does not serve.
   const links = /<link rel="modulepreload"[^>]*>\s*<link rel="preload"[^>]*_bg\.wasm"[^>]*>/.exec(index);
   if (!links) throw new Error("index.html has no preload links for the module where Trunk writes them");
-  const preload = fs.readFileSync(path.join(root, 'static', 'preload.js'), 'utf8').replace("'beforeend', LINKS)", () => `'beforeend', ${JSON.stringify(links[0])})`);
+  const preload = uncommented(fs.readFileSync(path.join(root, 'static', 'preload.js'), 'utf8')).replace("'beforeend', LINKS)", () => `'beforeend', ${JSON.stringify(links[0])})`);
   if (!preload.includes(JSON.stringify(links[0]))) throw new Error("static/preload.js lost its insertAdjacentHTML('beforeend', LINKS)");
   index = index.replace(links[0], () => `<script>${preload}</script>`);
   const csp = "script-src 'self' 'wasm-unsafe-eval'";

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { serve, launch, live, terminalText, root } from './harness.mjs';
+import { uncommented } from '../../scripts/inline.mjs';
 
 const dist = path.join(root, 'dist');
 let server, browser;
@@ -266,8 +267,8 @@ test('the page runs under its Content-Security-Policy: no inline script but its 
   // and the first view's language (static/first-view.js).
   assert.equal(inline.length, 2);
   const [preload, firstView] = inline;
-  assert.equal(firstView, fs.readFileSync(path.join(root, 'static', 'first-view.js'), 'utf8'));
-  assert.match(preload, /^\/\/ The module's files asked for from the head/);
+  assert.equal(firstView, uncommented(fs.readFileSync(path.join(root, 'static', 'first-view.js'), 'utf8')));
+  assert.match(preload, /^if \(!\(navigator\.serviceWorker/);
   assert.match(preload, /insertAdjacentHTML\('beforeend', "<link rel=\\"modulepreload\\"[^']*_bg\.wasm[^']*"\);\n$/, 'the build wrote its preload links into static/preload.js');
   assert.ok(html.indexOf(preload) < html.indexOf('</head>'), 'the preload script is in the head');
   const sha = (text) => `'sha256-${crypto.createHash('sha256').update(text).digest('base64')}'`;
