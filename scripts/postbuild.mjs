@@ -5,7 +5,7 @@
 //    the terminal's prompt, the cluster's node lanes, the lesson panel) is written into
 //    index.html in place of <template id="first-view-LANG"> (as <script type="text/html"> blocks:
 //    the view and its parts), and static/first-view.js goes inline after
-//    them (its sha256 in the page's Content-Security-Policy) to show the reader's language, so
+//    them and #app (its sha256 in the page's Content-Security-Policy) to show the reader's language, so
 //    the page paints the lab from its HTML, before any script file or the wasm arrives; and
 //    Trunk's preload links for the module go into static/preload.js, inline in their place
 //    (its sha256 in the policy too), which asks for them only on a visit from the network;
@@ -97,7 +97,7 @@ const wasm = files().find((f) => f.endsWith('_bg.wasm') && !f.includes('-more-')
 if (!wasm) throw new Error(`no wasm module in ${dir}`);
 
 // 1. The first view, in both languages (unless this folder's index.html has it already), and
-// static/first-view.js inline after the templates, its sha256 added to the page's CSP.
+// static/first-view.js inline after them and #app, its sha256 added to the page's CSP.
 const slot = (lang) => `<template id="first-view-${lang}"></template>`;
 if (index.includes(slot('en'))) {
   const server = await serve(dir);
@@ -121,8 +121,13 @@ if (index.includes(slot('en'))) {
     await server.close();
   }
   const script = uncommented(fs.readFileSync(path.join(root, 'static', 'first-view.js'), 'utf8'));
-  const ko = index.indexOf('</script>', index.indexOf(`<script type="text/html" id="first-view-ko-${PARTS.at(-1)[0]}">`)) + '</script>'.length;
-  index = `${index.slice(0, ko)}\n  <script>${script}</script>${index.slice(ko)}`;
+  // Right after #app, which the page's rendering waits for (index.html's <link rel=expect>): the
+  // parser reaches the script in the task that lets rendering start, and the first frame can come
+  // as soon as the script has put the view in (not after one more turn of the parser).
+  const app = '<div id="app"></div>';
+  const at = index.indexOf(app, index.indexOf(`<script type="text/html" id="first-view-ko-${PARTS.at(-1)[0]}">`)) + app.length;
+  if (at < app.length) throw new Error(`index.html has no ${app} after the first view`);
+  index = `${index.slice(0, at)}<script>${script}</script>${index.slice(at)}`;
   // 1b. Trunk's preload links for the module, asked for by static/preload.js (inline, where they
   // were) only on a visit the service worker does not serve.
   const links = /<link rel="modulepreload"[^>]*>\s*<link rel="preload"[^>]*_bg\.wasm"[^>]*>/.exec(index);

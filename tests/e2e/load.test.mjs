@@ -155,11 +155,16 @@ for (const width of [1280, 600]) test(`a visit the worker serves (${width} px): 
   const { dir, host } = await copyOfDist();
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   // What the first frame is made of, seen from its requestAnimationFrame (before its style and
-  // layout: rendering waits for #app, after static/first-view.js has put the first view in), and
-  // the first view when the rest is let in.
-  await context.addInitScript(() => requestAnimationFrame(() => {
+  // layout: rendering waits for #app, and static/first-view.js right after it puts the first
+  // view in, most often in the same task: a frame that came between them, blank, is passed over),
+  // and the first view when the rest is let in.
+  await context.addInitScript(() => requestAnimationFrame(function first() {
     const view = document.getElementById('first-view');
-    if (!view) return; // the blank page before the navigation
+    if (!view) {
+      // A blank frame of the page; none in the blank page before the navigation.
+      if (document.readyState === 'loading') requestAnimationFrame(first);
+      return;
+    }
     // A part not drawn yet may not be in the page either.
     const shown = (sel) => (view.querySelector(sel)?.getClientRects().length ?? 0) > 0;
     // The header and the terminal, drawn in the first frame, stay where they are as the rest comes.
