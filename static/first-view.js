@@ -1,9 +1,9 @@
 // Puts the first view in the reader's language on the page before anything paints: the build
 // (scripts/postbuild.mjs) writes its markup (the view, and its parts) per language and puts
-// this script, inline, right after it, with its sha256 in the page's Content-Security-Policy
-// (no fetch, so nothing waits for it). The language as the app picks it (ui::browser_lang): the saved choice, then the
-// browser's. A page that asks for other panes than the first view's (`?panes=`, an embed) gets
-// none. static/first.js does the rest.
+// this script, inline, after it and #app, with its sha256 in the page's Content-Security-Policy
+// (no fetch, so nothing waits for it). The language as the app picks it (ui::browser_lang): the
+// saved choice, then the browser's. A page that asks for other panes than the first view's
+// (`?panes=`, an embed) gets none. static/first.js does the rest.
 (() => {
   let saved = '';
   try { saved = localStorage.getItem('kubelab.lang') || ''; } catch { /* storage blocked */ }
@@ -48,7 +48,6 @@
   // does in a tab that paints nothing and in a browser that reports no paint.
   const parts = [['lang'], ['lesson'], ['editor'], ['diagram', 'timeline']];
   const hop = (f) => { const c = new MessageChannel(); c.port1.onmessage = f; c.port2.postMessage(0); };
-  const later = (f) => requestAnimationFrame(() => hop(() => hop(f)));
   const rest = () => { view.dataset.rest = parts.map(([name]) => name).join(' '); };
   const whole = () => {
     fill(...parts.flat());
@@ -66,15 +65,15 @@
     hop(next);
   };
   let started = false;
-  const start = (after) => { if (!started) { started = true; after(next); } };
+  const start = () => { if (!started) { started = true; hop(() => hop(next)); } };
   if (navigator.serviceWorker?.controller && !document.hidden && (window.PerformanceObserver?.supportedEntryTypes || []).includes('paint')) {
     if (matchMedia('(max-width: 900px)').matches) fill('lesson', 'editor');
     rest();
     const painted = new PerformanceObserver((list) => {
-      if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { painted.disconnect(); start(hop); }
+      if (list.getEntries().some((e) => e.name === 'first-contentful-paint')) { painted.disconnect(); start(); }
     });
     painted.observe({ type: 'paint', buffered: true });
-    start(later);
+    requestAnimationFrame(start);
     document.addEventListener('visibilitychange', () => { if (view.hasAttribute('data-rest')) whole(); }, { once: true });
   } else {
     fill(...parts.flat());

@@ -200,6 +200,29 @@ for (const width of [1280, 600]) test(`a visit the worker serves (${width} px): 
   }
 });
 
+test('a visit the worker serves under a fake clock that holds animation frames: the first paint\'s report lets the rest in, and the live page starts', async () => {
+  const { dir, host } = await copyOfDist();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const first = await watched(context);
+    await first.page.goto(host.url);
+    await answers(first.page);
+    await workerReady(first.page);
+    await first.page.close();
+    const second = await watched(context);
+    await second.page.clock.install({ time: 0 });
+    await second.page.clock.pauseAt(10000);
+    await second.page.goto(host.url);
+    // first.js starts the module once the first view is whole: no frame would ever let it.
+    await live(second.page, { timeout: 60000 });
+    assert.deepEqual([...first.errors, ...second.errors], []);
+  } finally {
+    await context.close();
+    await host.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a line entered before first.js has run is kept: echoed once it runs, run once the module is ready', async () => {
   // The first view takes keys from the page's HTML; first.js comes after it (here: held).
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
