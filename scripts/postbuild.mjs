@@ -3,10 +3,10 @@
 // 1. the first view: the built page itself is opened in headless Chromium with an empty storage,
 //    in English and in Korean, and what the app draws first (the editor with the default files,
 //    the terminal's prompt, the cluster's node lanes, the lesson panel) is written into
-//    index.html in place of <template id="first-view-LANG"> (as <script type="text/html"> blocks:
-//    the view and its parts), and static/first-view.js goes inline after
-//    them and #app (its sha256 in the page's Content-Security-Policy) to show the reader's language, so
-//    the page paints the lab from its HTML, before any script file or the wasm arrives; and
+//    index.html in place of <template id="first-view-LANG"> (as <script type="text/html">
+//    blocks: the view and its parts), and static/first-view.js goes inline after them and #app
+//    (its sha256 in the page's Content-Security-Policy) to show the reader's language, so the
+//    page paints the lab from its HTML, before any script file or the wasm arrives; and
 //    Trunk's preload links for the module go into static/preload.js, inline in their place
 //    (its sha256 in the policy too), which asks for them only on a visit from the network;
 //    Rendered by the app's own code: it cannot drift from it.
