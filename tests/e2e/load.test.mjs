@@ -152,32 +152,30 @@ test('lines entered early run before the live page is drawn: their output shows 
 // Beside the panes (1280 px) and where they stack (600 px: the lesson and the editor above the
 // terminal come in the first frame, the editor's text a part later).
 for (const width of [1280, 600]) test(`a visit the worker serves (${width} px): the first frame is the header and the terminal, with the keyboard, and the rest comes next, a part at a time, with the terminal where it was; a first visit paints it whole`, async () => {
-  const { dir, host } = await copyOfDist();
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  // What the first frame is made of, seen from its requestAnimationFrame (before its style and
-  // layout: rendering waits for #app, and static/first-view.js right after it puts the first
-  // view in, most often in the same task: a frame that came between them, blank, is passed over),
-  // and the first view when the rest is let in.
-  await context.addInitScript(() => requestAnimationFrame(function first() {
-    const view = document.getElementById('first-view');
-    if (!view) {
-      // A blank frame of the page; none in the blank page before the navigation.
-      if (document.readyState === 'loading') requestAnimationFrame(first);
-      return;
-    }
-    // A part not drawn yet may not be in the page either.
-    const shown = (sel) => (view.querySelector(sel)?.getClientRects().length ?? 0) > 0;
-    // The header and the terminal, drawn in the first frame, stay where they are as the rest comes.
-    const boxes = () => ['.bar', '[data-testid=lang]', '.screen', '[data-testid=terminal-input]'].map((sel) => JSON.stringify(view.querySelector(sel).getBoundingClientRect()));
-    const seen = () => ({ editor: shown('[data-testid=yaml-editor]'), lanes: shown('[data-testid^=lane-]'), lesson: shown('[data-testid=lesson-step]') });
-    window.__firstFrame = { rest: view.hasAttribute('data-rest'), focus: document.activeElement.dataset.testid, terminal: shown('[data-testid=terminal-input]'), ...seen(), boxes: boxes() };
-    new MutationObserver((_, watch) => {
-      if (view.hasAttribute('data-rest')) return;
-      watch.disconnect();
-      window.__rest = { ...seen(), boxes: boxes() };
-    }).observe(view, { attributes: true });
-  }));
-  try {
+  await withCopyOfDist(width, async ({ host, context }) => {
+    // What the first frame is made of, seen from its requestAnimationFrame (before its style and
+    // layout: rendering waits for #app, and static/first-view.js right after it puts the first
+    // view in, most often in the same task: a frame that came between them, blank, is passed over),
+    // and the first view when the rest is let in.
+    await context.addInitScript(() => requestAnimationFrame(function first() {
+      const view = document.getElementById('first-view');
+      if (!view) {
+        // A blank frame of the page; none in the blank page before the navigation.
+        if (document.readyState === 'loading') requestAnimationFrame(first);
+        return;
+      }
+      // A part not drawn yet may not be in the page either.
+      const shown = (sel) => (view.querySelector(sel)?.getClientRects().length ?? 0) > 0;
+      // The header and the terminal, drawn in the first frame, stay where they are as the rest comes.
+      const boxes = () => ['.bar', '[data-testid=lang]', '.screen', '[data-testid=terminal-input]'].map((sel) => JSON.stringify(view.querySelector(sel).getBoundingClientRect()));
+      const seen = () => ({ editor: shown('[data-testid=yaml-editor]'), lanes: shown('[data-testid^=lane-]'), lesson: shown('[data-testid=lesson-step]') });
+      window.__firstFrame = { rest: view.hasAttribute('data-rest'), focus: document.activeElement.dataset.testid, terminal: shown('[data-testid=terminal-input]'), ...seen(), boxes: boxes() };
+      new MutationObserver((_, watch) => {
+        if (view.hasAttribute('data-rest')) return;
+        watch.disconnect();
+        window.__rest = { ...seen(), boxes: boxes() };
+      }).observe(view, { attributes: true });
+    }));
     const first = await watched(context);
     await first.page.goto(host.url);
     await first.page.waitForFunction(() => window.__firstFrame);
@@ -193,17 +191,11 @@ for (const width of [1280, 600]) test(`a visit the worker serves (${width} px): 
     assert.deepEqual(rest, { editor: true, lanes: true, lesson: true, boxes: frame.boxes });
     await answers(second.page);
     assert.deepEqual([...first.errors, ...second.errors], []);
-  } finally {
-    await context.close();
-    await host.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a visit the worker serves under a fake clock that holds animation frames: the first paint\'s report lets the rest in, and the live page starts', async () => {
-  const { dir, host } = await copyOfDist();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  try {
+  await withCopyOfDist(1280, async ({ host, context }) => {
     const first = await watched(context);
     await first.page.goto(host.url);
     await answers(first.page);
@@ -216,11 +208,7 @@ test('a visit the worker serves under a fake clock that holds animation frames: 
     // first.js starts the module once the first view is whole: no frame would ever let it.
     await live(second.page, { timeout: 60000 });
     assert.deepEqual([...first.errors, ...second.errors], []);
-  } finally {
-    await context.close();
-    await host.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a line entered before first.js has run is kept: echoed once it runs, run once the module is ready', async () => {
@@ -333,6 +321,20 @@ async function copyOfDist() {
   return { dir, net, host };
 }
 
+/** Runs `run` with a copy of dist/ of its own (served alone, its network switchable) and a
+ * fresh context `width` px wide; both are gone after it. */
+async function withCopyOfDist(width, run) {
+  const { dir, net, host } = await copyOfDist();
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  try {
+    await run({ dir, net, host, context });
+  } finally {
+    await context.close();
+    await host.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const workerReady = (page) => page.evaluate(async () => {
   const reg = await navigator.serviceWorker.ready;
   return reg.active.scriptURL;
@@ -355,9 +357,7 @@ async function answers(page) {
 }
 
 test('the service worker: a second visit from the kept files, and a visit with the network off', async () => {
-  const { dir, net, host } = await copyOfDist();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  try {
+  await withCopyOfDist(1280, async ({ net, host, context }) => {
     const first = await watched(context);
     await first.page.goto(host.url);
     await answers(first.page);
@@ -398,17 +398,11 @@ test('the service worker: a second visit from the kept files, and a visit with t
     await offline.page.waitForSelector('[data-testid=lesson-step]');
     assert.deepEqual(offline.errors, []);
     assert.deepEqual([...first.errors, ...second.errors], []);
-  } finally {
-    await context.close();
-    await host.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a new build is a new worker: the next visit gets the new files, never a mix, and the old cache goes', async () => {
-  const { dir, host } = await copyOfDist();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  try {
+  await withCopyOfDist(1280, async ({ dir, host, context }) => {
     const page = await context.newPage();
     await page.goto(host.url);
     await answers(page);
@@ -437,9 +431,5 @@ test('a new build is a new worker: the next visit gets the new files, never a mi
     const caches = await after.evaluate(() => caches.keys());
     assert.ok(!caches.includes(oldCache), `the old cache ${oldCache} is gone: ${caches}`);
     assert.equal(caches.filter((n) => n !== 'kubelab-lessons').length, 1);
-  } finally {
-    await context.close();
-    await host.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
