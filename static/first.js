@@ -237,9 +237,9 @@
   });
   // The wasm module, fetched as a stream so that its progress shows (the preload in the head,
   // static/preload.js, started it; this fetch takes that response). From the service worker's
-  // cache it comes at once, asked for once the first view is on the screen (there is no preload
-  // then: its body would be received on the main thread before the first paint), and it is
-  // handed over as it is: the browser keeps the compiled code of a module whose response came
+  // cache it comes at once, asked for once the first view is whole on the screen (there is no
+  // preload then: its body would be received on the main thread before the first paint), and it
+  // is handed over as it is: the browser keeps the compiled code of a module whose response came
   // from a cache, for the next visit (not of a response made here).
   const kept = !!(navigator.serviceWorker && navigator.serviceWorker.controller);
   // A second module the worker already keeps costs no transfer: taken as on a first visit that engaged.
