@@ -8,8 +8,10 @@
 // (gzip and brotli), the second visit through the service worker and offline, on a phone's
 // throttling (Lighthouse's mobile preset), median of 7 runs.
 // Reports; never fails on a number (speed and size are reported, not asserted).
-// `node scripts/budget.mjs [size] [start] [fps] [saved] [sts300] [burst] [load]` runs only those
-// parts; `DIST=dir` measures another built site (a build from before a change).
+// `node scripts/budget.mjs [size] [start] [fps] [saved] [sts300] [burst] [load] [second]` runs
+// only those parts (`second`, the second visit alone, is not in the default run: `load` has it);
+// `DIST=dir` measures another built site (a build from before a change), `COMPARE=dir` (with
+// `second`) a second one interleaved with it.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -22,7 +24,7 @@ const browser = await launch();
 const lines = [];
 const say = (s) => { console.log(s); lines.push(s); };
 const parts = process.argv.slice(2);
-const want = (part) => parts.length === 0 || parts.includes(part);
+const want = (part) => (parts.length === 0 && part !== 'second') || parts.includes(part);
 
 // 1. Size: what one page load fetches.
 if (want('size')) {
@@ -122,6 +124,10 @@ const loadMarks = (answer) => {
   document.addEventListener('input', (e) => {
     if (!m.typed && e.target.dataset && e.target.dataset.testid === 'terminal-input' && /^k+$/.test(e.target.value)) {
       m.typed = true;
+      // When the browser made the key's event, and when the page ran its handler (reported
+      // with BUDGET_DEBUG).
+      m.keyMade = e.timeStamp;
+      m.keyRun = performance.now();
       requestAnimationFrame(() => drawn('key'));
       window.__keyTaken();
     }
@@ -184,7 +190,15 @@ async function visit(context, options = {}) {
   const marks = await page.evaluate(() => window.__marks);
   // A split module (scripts/split.mjs): how many times a call waited for the second module.
   marks.waits = await page.evaluate(() => window.__kubelabSplit?.state.waits ?? null);
-  if (process.env.BUDGET_DEBUG) console.log(JSON.stringify(marks));
+  if (process.env.BUDGET_DEBUG) {
+    const t = await page.evaluate(() => {
+      const n = performance.getEntriesByType('navigation')[0];
+      const fcp = performance.getEntriesByType('paint').find((p) => p.name === 'first-contentful-paint');
+      return { response: n.responseStart, interactive: n.domInteractive, fcp: fcp && fcp.startTime };
+    });
+    const r = (x) => (typeof x === 'number' ? Math.round(x) : x);
+    console.log(JSON.stringify(Object.fromEntries(Object.entries({ ...t, ...marks }).map(([k, v]) => [k, r(v)]))));
+  }
   // The next visit starts from an empty lab (what is measured is the page, not a saved lab).
   await page.evaluate(() => { try { localStorage.clear(); } catch { /* storage blocked */ } });
   if (!options.keep) await page.close();
@@ -239,6 +253,44 @@ async function quietLoad() {
   return { files: weigh(fetched), second };
 }
 
+// The second visit: the same context after a first visit, once the service worker (if the
+// page has one) has taken the page's files; `RUNS` visits, then (if asked) one with the network
+// off.
+async function keptContext(url) {
+  const context = await marked();
+  const r0 = await visit(context, { keep: true, url });
+  const sw = await r0.page.evaluate(async () => {
+    if (!('serviceWorker' in navigator) || !(await navigator.serviceWorker.getRegistration())) return false;
+    await navigator.serviceWorker.ready;
+    return true;
+  });
+  await r0.page.close();
+  return { context, sw };
+}
+
+async function secondVisits(url, { offline: tryOffline = false, runs = RUNS } = {}) {
+  const { context, sw } = await keptContext(url);
+  const second = { key: [], answer: [], paint: [] };
+  let offline = 'no service worker';
+  if (sw) {
+    for (let i = 0; i < runs; i++) {
+      const r = await visit(context, { url });
+      for (const k of Object.keys(second)) second[k].push(r[k]);
+    }
+    if (tryOffline) {
+      await context.setOffline(true);
+      try {
+        const r = await visit(context, { url });
+        offline = `works: key ${r.key.toFixed(0)} ms, answer ${r.answer.toFixed(0)} ms`;
+      } catch (e) {
+        offline = `fails (${String(e.message).split('\n')[0]})`;
+      }
+    }
+  }
+  await context.close();
+  return { sw, second, offline };
+}
+
 if (want('load')) {
   // A discarded warm-up (the browser process starting), then 7 measured first visits.
   const first = { paint: [], key: [], answer: [] };
@@ -268,32 +320,7 @@ if (want('load')) {
     }
     await host.close();
   }
-  // The second visit: the same context after a first visit, once the service worker (if the
-  // page has one) has taken the page's files; then with the network off.
-  const context = await marked();
-  const r0 = await visit(context, { keep: true });
-  const sw = await r0.page.evaluate(async () => {
-    if (!('serviceWorker' in navigator) || !(await navigator.serviceWorker.getRegistration())) return false;
-    await navigator.serviceWorker.ready;
-    return true;
-  });
-  await r0.page.close();
-  const second = { key: [], answer: [], paint: [] };
-  let offline = 'no service worker';
-  if (sw) {
-    for (let i = 0; i < RUNS; i++) {
-      const r = await visit(context);
-      for (const k of Object.keys(second)) second[k].push(r[k]);
-    }
-    await context.setOffline(true);
-    try {
-      const r = await visit(context);
-      offline = `works: key ${r.key.toFixed(0)} ms, answer ${r.answer.toFixed(0)} ms`;
-    } catch (e) {
-      offline = `fails (${String(e.message).split('\n')[0]})`;
-    }
-  }
-  await context.close();
+  const { sw, second, offline } = await secondVisits(server.url, { offline: true });
   say('');
   say('Issue 15, Lighthouse mobile throttling (150 ms, 1.6 Mbit/s down, 750 kbit/s up, CPU 4×), gzip served, fresh context, median of 7 (single runs in brackets):');
   say('');
@@ -316,6 +343,21 @@ if (want('load')) {
   for (const row of wire.files.rows) say(row);
   say(`| **total** | ${wire.files.raw} | **${wire.files.gz}** | **${wire.files.br}** |`);
   say(`| **on load, no interaction** | ${quiet.files.raw} | **${quiet.files.gz}** | **${quiet.files.br}** |`);
+}
+
+// The second visit alone (`second`), `RUNS` visits; with `COMPARE=dir`, the same visits of
+// another built site interleaved with them (one visit of each in turn, so that both meet the
+// machine's same minutes: single visits spread more than most changes move the median).
+if (want('second') && !want('load')) {
+  const sites = [{ name: dist, url: server.url }];
+  if (process.env.COMPARE) sites.push({ name: path.resolve(process.env.COMPARE), url: (await serve(path.resolve(process.env.COMPARE))).url });
+  const contexts = [];
+  for (const site of sites) contexts.push((await keptContext(site.url)).context);
+  const keys = sites.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [j, site] of sites.entries()) keys[j].push((await visit(contexts[j], { url: site.url })).key);
+  }
+  for (const [j, site] of sites.entries()) say(`second visit, a typed key, ${site.name}: ${ms(keys[j])}`);
 }
 
 // 3. A 200-pod scale-up: frames per second while the diagram animates.

@@ -88,6 +88,9 @@
     if (!live) return false;
     if (view) {
       const focused = document.activeElement === input;
+      // The caret or the selection in what was typed, so that keys typed next land where the
+      // reader put them (a key typed over a selection replaces it on the live page too).
+      const { selectionStart, selectionEnd, selectionDirection } = input;
       const send = (value, enter) => {
         live.value = value;
         live.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: value }));
@@ -97,6 +100,7 @@
       if (input.value) send(input.value, false);
       view.remove();
       if (focused) live.focus();
+      if (input.value && selectionStart !== null) live.setSelectionRange(selectionStart, selectionEnd, selectionDirection);
     }
     document.documentElement.dataset.lab = 'live';
     return true;

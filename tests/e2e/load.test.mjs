@@ -90,16 +90,21 @@ test('the first view paints the lab and takes keys before the wasm module runs; 
   assert.equal(await page.inputValue('[data-testid=terminal-input]'), 'echo early');
   assert.match(await terminalText(page), /^root@k8s-m:~# kubectl get pods\nStarting the lab… .*\n$/);
   assert.equal(await page.locator('[data-testid=first-view-progress]').count(), 1);
+  // The reader selects a word of what they typed, to type over it.
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowLeft');
   release();
   await live(page);
   assert.equal(await page.locator('#first-view').count(), 0);
   await page.waitForFunction(() => document.querySelector('[data-testid=terminal]').textContent.includes('No resources found'));
   assert.match(await terminalText(page), /^root@k8s-m:~# kubectl get pods\nNo resources found in default namespace\.\nroot@k8s-m:~# $/);
-  // What was typed but not entered is in the live input, which has the focus, and runs on Enter.
+  // What was typed but not entered is in the live input, which has the focus and the selection
+  // the reader made, and runs on Enter.
   assert.equal(await page.inputValue('[data-testid=terminal-input]'), 'echo early');
   assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'terminal-input');
+  assert.deepEqual(await page.evaluate(() => [document.activeElement.selectionStart, document.activeElement.selectionEnd]), [5, 10]);
+  await page.keyboard.type('later');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => /echo early\nearly\n/.test(document.querySelector('[data-testid=terminal]').textContent));
+  await page.waitForFunction(() => /echo later\nlater\n/.test(document.querySelector('[data-testid=terminal]').textContent));
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
   assert.deepEqual(errors, []);
   await context.close();
