@@ -8,8 +8,8 @@
 // (gzip and brotli), the second visit through the service worker and offline, on a phone's
 // throttling (Lighthouse's mobile preset), median of 7 runs.
 // Reports; never fails on a number (speed and size are reported, not asserted).
-// `node scripts/budget.mjs [size] [start] [fps] [saved] [sts300] [burst] [load] [second]` runs
-// only those parts (`second`, the second visit alone, is not in the default run: `load` has it);
+// `node scripts/budget.mjs [size] [start] [fps] [saved] [sts300] [burst] [load] [second] [floor]`
+// runs only those parts (`second`, the second visit alone, and `floor` are not in the default run);
 // `DIST=dir` measures another built site (a build from before a change), `COMPARE=dir` (with
 // `second`) a second one interleaved with it.
 import fs from 'node:fs';
@@ -24,7 +24,7 @@ const browser = await launch();
 const lines = [];
 const say = (s) => { console.log(s); lines.push(s); };
 const parts = process.argv.slice(2);
-const want = (part) => (parts.length === 0 && part !== 'second') || parts.includes(part);
+const want = (part) => (parts.length === 0 && !['second', 'floor'].includes(part)) || parts.includes(part);
 
 // 1. Size: what one page load fetches.
 if (want('size')) {
@@ -171,6 +171,14 @@ async function visit(context, options = {}) {
     await page.keyboard.press('k');
   }
   await page.waitForFunction(() => window.__marks.key, null, { timeout: 60000 });
+  if (options.keyOnly) {
+    // A page that only takes keys (the floor's, below): a second for what the key started.
+    await page.waitForTimeout(1000);
+    const marks = await page.evaluate(() => window.__marks);
+    await page.evaluate(() => { try { localStorage.clear(); } catch { /* storage blocked */ } });
+    if (!options.keep) await page.close();
+    return { ...marks, page };
+  }
   await page.fill('[data-testid=terminal-input]', 'kubectl get pods');
   await page.press('[data-testid=terminal-input]', 'Enter');
   await page.waitForFunction(() => window.__marks.answer && window.__marks.paint, null, { timeout: 60000 }).catch(async (e) => {
@@ -256,9 +264,9 @@ async function quietLoad() {
 // The second visit: the same context after a first visit, once the service worker (if the
 // page has one) has taken the page's files; `RUNS` visits, then (if asked) one with the network
 // off.
-async function keptContext(url) {
+async function keptContext(url, keyOnly = false) {
   const context = await marked();
-  const r0 = await visit(context, { keep: true, url });
+  const r0 = await visit(context, { keep: true, url, keyOnly });
   const sw = await r0.page.evaluate(async () => {
     if (!('serviceWorker' in navigator) || !(await navigator.serviceWorker.getRegistration())) return false;
     await navigator.serviceWorker.ready;
@@ -347,17 +355,62 @@ if (want('load')) {
 
 // The second visit alone (`second`), `RUNS` visits; with `COMPARE=dir`, the same visits of
 // another built site interleaved with them (one visit of each in turn, so that both meet the
-// machine's same minutes: single visits spread more than most changes move the median).
-if (want('second') && !want('load')) {
-  const sites = [{ name: dist, url: server.url }];
-  if (process.env.COMPARE) sites.push({ name: path.resolve(process.env.COMPARE), url: (await serve(path.resolve(process.env.COMPARE))).url });
+// machine's same minutes: single visits spread more than most changes move the median). `floor`
+// puts beside it, interleaved the same way, two pages that only take a key, kept by a service
+// worker as the page is: one input alone, and the page's first frame as plain HTML (its
+// stylesheet and the header and terminal of its English first view, no script but the focus):
+// what this browser and machine take for any page, and for the first view without the page's
+// machinery. Visits of all sites stop at the key there.
+async function secondKeys(sites, keyOnly) {
   const contexts = [];
-  for (const site of sites) contexts.push((await keptContext(site.url)).context);
+  for (const site of sites) contexts.push((await keptContext(site.url, keyOnly)).context);
   const keys = sites.map(() => []);
   for (let i = 0; i < RUNS; i++) {
-    for (const [j, site] of sites.entries()) keys[j].push((await visit(contexts[j], { url: site.url })).key);
+    for (const [j, site] of sites.entries()) keys[j].push((await visit(contexts[j], { url: site.url, keyOnly })).key);
   }
   for (const [j, site] of sites.entries()) say(`second visit, a typed key, ${site.name}: ${ms(keys[j])}`);
+  for (const context of contexts) await context.close();
+}
+
+/** The floor's two pages, written from the built page into target/floor/. */
+function floorSites() {
+  const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const css = /<style>([\s\S]*?)<\/style>/.exec(html)[1];
+  const view = /<script type="text\/html" id="first-view-en">([\s\S]*?)<\/script>/.exec(html)[1];
+  const head = '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">';
+  const sw = `const CACHE = 'floor';
+self.addEventListener('install', (e) => {
+  const page = new URL('./', self.registration.scope);
+  if (e.addRoutes) e.addRoutes([{ condition: { urlPattern: new URLPattern({ pathname: page.pathname, search: '' }), requestMethod: 'GET' }, source: { cacheName: CACHE } }]);
+  e.waitUntil(caches.open(CACHE).then((c) => c.add(page.href)));
+});
+self.addEventListener('fetch', (e) => { if (e.request.mode === 'navigate') e.respondWith(caches.match(e.request.url.split('?')[0]).then((r) => r || fetch(e.request))); });
+`;
+  const register = "<script>navigator.serviceWorker.register('sw.js')</script>";
+  const pages = {
+    'an input alone': `${head}</head><body><input data-testid="terminal-input" autofocus>${register}</body></html>`,
+    'the first frame as plain HTML': `${head}<meta name="color-scheme" content="light dark"><style>${css}</style></head><body><div id="first-view" data-rest="lang lesson editor diagram timeline">${view}</div><script>document.querySelector('[data-testid=terminal-input]').focus()</script>${register}</body></html>`,
+  };
+  return Object.entries(pages).map(([name, page], i) => {
+    const dir = path.join(root, 'target', 'floor', String(i));
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'index.html'), page);
+    fs.writeFileSync(path.join(dir, 'sw.js'), sw);
+    return { name, dir };
+  });
+}
+
+if ((want('second') || want('floor')) && !want('load')) {
+  const sites = [{ name: dist, url: server.url }];
+  const others = [];
+  if (process.env.COMPARE) others.push({ name: path.resolve(process.env.COMPARE), dir: path.resolve(process.env.COMPARE) });
+  if (want('floor')) others.push(...floorSites());
+  for (const other of others) {
+    const host = await serve(other.dir);
+    sites.push({ name: other.name, url: host.url, host });
+  }
+  await secondKeys(sites, want('floor'));
+  for (const site of sites) await site.host?.close();
 }
 
 // 3. A 200-pod scale-up: frames per second while the diagram animates.
