@@ -261,9 +261,8 @@ async function quietLoad() {
   return { files: weigh(fetched), second };
 }
 
-// The second visit: the same context after a first visit, once the service worker (if the
-// page has one) has taken the page's files; `RUNS` visits, then (if asked) one with the network
-// off.
+// A context after a first visit, once the service worker (if the page has one) has taken the
+// page's files.
 async function keptContext(url, keyOnly = false) {
   const context = await marked();
   const r0 = await visit(context, { keep: true, url, keyOnly });
@@ -276,12 +275,13 @@ async function keptContext(url, keyOnly = false) {
   return { context, sw };
 }
 
-async function secondVisits(url, { offline: tryOffline = false, runs = RUNS } = {}) {
+// The second visit: `RUNS` visits in such a context, then (if asked) one with the network off.
+async function secondVisits(url, { offline: tryOffline = false } = {}) {
   const { context, sw } = await keptContext(url);
   const second = { key: [], answer: [], paint: [] };
   let offline = 'no service worker';
   if (sw) {
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; i < RUNS; i++) {
       const r = await visit(context, { url });
       for (const k of Object.keys(second)) second[k].push(r[k]);
     }
@@ -400,7 +400,7 @@ self.addEventListener('fetch', (e) => { if (e.request.mode === 'navigate') e.res
   });
 }
 
-if ((want('second') || want('floor')) && !want('load')) {
+if (want('second') || want('floor')) {
   const sites = [{ name: dist, url: server.url }];
   const others = [];
   if (process.env.COMPARE) others.push({ name: path.resolve(process.env.COMPARE), dir: path.resolve(process.env.COMPARE) });
