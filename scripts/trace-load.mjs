@@ -8,36 +8,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, launch, root, LIVE } from '../tests/e2e/harness.mjs';
+import { markVisits } from './marks.mjs';
 
 const [mode = 'second', dist = path.join(root, 'dist'), minMs = '4'] = process.argv.slice(2);
-const ANSWER = 'No resources found in default namespace.';
 const server = await serve(path.resolve(dist));
 const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-// The page tells through a binding when its terminal took a key, as budget.mjs's visits do, so
-// that the loop that types needs no round trip to ask.
 const typed = new WeakSet();
-await context.exposeBinding('__keyTaken', ({ page }) => { typed.add(page); });
-await context.addInitScript((answer) => {
-  const m = (window.__marks = {});
-  const drawn = (name) => setTimeout(() => { m[name] = performance.now(); });
-  const check = () => {
-    const term = document.querySelector('[data-testid=terminal]');
-    if (!m.paintSeen && term && /[#$] $/.test(term.textContent) && document.querySelector('[data-testid^=lane-]')) { m.paintSeen = true; drawn('paint'); }
-    if (!m.answerSeen && term && term.textContent.includes(answer)) { m.answerSeen = true; drawn('answer'); }
-    if (!m.answerSeen) requestAnimationFrame(check);
-  };
-  requestAnimationFrame(check);
-  document.addEventListener('input', (e) => {
-    if (!m.typed && e.target.dataset && e.target.dataset.testid === 'terminal-input' && /^k+$/.test(e.target.value)) {
-      m.typed = true;
-      m.keyMade = e.timeStamp;
-      m.keyRun = performance.now();
-      requestAnimationFrame(() => drawn('key'));
-      window.__keyTaken();
-    }
-  }, true);
-}, ANSWER);
+await markVisits(context, typed);
 
 if (mode === 'second') {
   const page = await context.newPage();
